@@ -1,0 +1,1 @@
+"""An aiogram-style async framework for WeChat official accounts, on top of wechatpy."""

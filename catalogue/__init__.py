@@ -1,0 +1,1 @@
+"""The county's published lists: models, the 32-character code, importers, workflow rules, audit."""

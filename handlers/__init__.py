@@ -1,0 +1,1 @@
+"""The application: citizen, village and staff routers, web pages, settings, app factory, CLI."""

@@ -1,0 +1,1 @@
+"""Pure search over catalogue documents: normalisation, codes, pinyin, synonyms, rerank."""
