@@ -20,3 +20,89 @@ def shared_dir() -> Path:
             pytest.fail(f"shared reference data not found at {SHARED}")
         pytest.skip(f"shared reference data not found at {SHARED}")
     return SHARED
+
+
+# --- real databases -------------------------------------------------------------------------
+
+import secrets  # noqa: E402
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
+
+from catalogue import migrate  # noqa: E402
+from catalogue.db import create_engine, session_factory  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("ZWBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("ZWBOT_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A freshly created, empty PostgreSQL database (dropped afterwards). Fails when down."""
+    import asyncio
+
+    import asyncpg
+
+    name = f"zwbot_t_{secrets.token_hex(6)}"
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+
+    async def admin(sql: str) -> None:
+        try:
+            connection = await asyncpg.connect(PG_ADMIN_URL)
+        except (OSError, asyncpg.PostgresError) as error:
+            pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {error}")
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A new SQLite database file in the test's temporary folder."""
+    return f"sqlite+aiosqlite:///{(tmp_path / 'zwbot.sqlite3').as_posix()}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated engine on each real database."""
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """The session factory of the migrated test database."""
+    return session_factory(engine)
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One session on the migrated test database (the test commits if it wants to)."""
+    async with sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server used by tests (db 15); tests use random key prefixes."""
+    return REDIS_TEST_URL

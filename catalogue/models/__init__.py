@@ -1,0 +1,48 @@
+"""All catalogue tables; importing this package registers every model on `Base.metadata`."""
+
+from catalogue.models.audit import AuditEntry
+from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
+from catalogue.models.citizens import MessageLog, Rating, Ticket, VillageBinding
+from catalogue.models.funds import FundItem, FundType
+from catalogue.models.items import (
+    Item,
+    PowerItem,
+    Responsibility,
+    RetiredCode,
+    ServiceItem,
+    Synonym,
+    TimeLimit,
+)
+from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
+from catalogue.models.regions import Department, Region
+from catalogue.models.staff import Role, StaffMember
+from catalogue.models.workflow import ChangeRequest
+
+__all__ = [
+    "PUBLIC_STATUSES",
+    "AuditEntry",
+    "Base",
+    "ChangeRequest",
+    "Department",
+    "FundItem",
+    "FundType",
+    "Item",
+    "MessageLog",
+    "PovertyAllocation",
+    "PovertyProject",
+    "PowerItem",
+    "PublicationStatus",
+    "Rating",
+    "Region",
+    "Responsibility",
+    "RetiredCode",
+    "Role",
+    "ServiceItem",
+    "StaffMember",
+    "Synonym",
+    "Ticket",
+    "TimeLimit",
+    "VillageBinding",
+    "project_villages",
+    "utcnow",
+]

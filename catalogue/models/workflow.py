@@ -1,0 +1,39 @@
+"""Change requests of the publication workflow (第九条 review and decision)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalogue.models.base import Base, TimestampMixin
+
+
+class ChangeRequest(TimestampMixin, Base):
+    """A proposed action on a record, and how far it has come through review."""
+
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # item | fund | poverty_project | poverty_allocation
+    target_kind: Mapped[str] = mapped_column(String(30), index=True)
+    target_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    target_code: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # publish | change | suspend | resume | abolish | merge | create
+    action: Mapped[str] = mapped_column(String(20))
+    change_class: Mapped[str | None] = mapped_column(String(4), default=None)  # 一…六
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    # pending_review | pending_decision | approved | rejected | applied | cancelled
+    state: Mapped[str] = mapped_column(String(20), index=True, default="pending_review")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_on: Mapped[date | None] = mapped_column(default=None)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
