@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ZWBOT_SHARED_DIR", ROOT.parent / "shared"))
@@ -24,14 +30,6 @@ def shared_dir() -> Path:
 
 # --- real databases -------------------------------------------------------------------------
 
-import secrets  # noqa: E402
-from collections.abc import AsyncIterator, Iterator  # noqa: E402
-
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
-
-from catalogue import migrate  # noqa: E402
-from catalogue.db import create_engine, session_factory  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("ZWBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("ZWBOT_TEST_REDIS", "redis://127.0.0.1:6379/15")
