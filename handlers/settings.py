@@ -9,14 +9,21 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Values that ship in `.env.example` and the test vectors; refused outside development.
+# Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
+# Development defaults shared by `zwbot serve` and `zwbot chat`, so the two talk out of the box
+# (safe mode, as a real account would be configured). Production refuses them.
+DEV_WECHAT_TOKEN = "development-token"
+DEV_WECHAT_APP_ID = "wxdevelopment0000"
+DEV_WECHAT_AES_KEY = "developmentAESkeyForLocalUseOnly00000000000"
 
 
 class Settings(BaseSettings):
     """Every key here is listed in `.env.example`; the upper-case names are fixed."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     environment: Literal["development", "test", "production"] = Field(
         "development", alias="ZWBOT_ENV"
@@ -25,10 +32,10 @@ class Settings(BaseSettings):
     database_url: str = Field("", alias="DATABASE_URL")
     redis_url: str = Field("", alias="REDIS_URL")
 
-    wechat_token: SecretStr = Field(SecretStr(""), alias="WECHAT_TOKEN")
-    wechat_app_id: str = Field("", alias="WECHAT_APP_ID")
+    wechat_token: SecretStr = Field(SecretStr(DEV_WECHAT_TOKEN), alias="WECHAT_TOKEN")
+    wechat_app_id: str = Field(DEV_WECHAT_APP_ID, alias="WECHAT_APP_ID")
     wechat_app_secret: SecretStr = Field(SecretStr(""), alias="WECHAT_APP_SECRET")
-    wechat_aes_key: SecretStr = Field(SecretStr(""), alias="WECHAT_AES_KEY")
+    wechat_aes_key: SecretStr = Field(SecretStr(DEV_WECHAT_AES_KEY), alias="WECHAT_AES_KEY")
     wechat_api_base: str = Field("https://api.weixin.qq.com", alias="WECHAT_API_BASE")
 
     wecom_corp_id: str = Field("", alias="WECOM_CORP_ID")
@@ -62,14 +69,19 @@ class Settings(BaseSettings):
         weak = [
             name
             for name in ("wechat_token", "wechat_app_secret", "wechat_aes_key", "hash_key")
-            if getattr(self, name).get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
-            or getattr(self, name).get_secret_value().startswith("development")
+            if _is_placeholder(getattr(self, name).get_secret_value())
         ]
+        if self.wechat_app_id.strip() in ("", DEV_WECHAT_APP_ID):
+            weak.append("wechat_app_id")
         if weak:
             raise ValueError(
                 "production refuses empty or placeholder secrets: " + ", ".join(sorted(weak))
             )
         return self
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.strip().lower() in PLACEHOLDER_SECRETS or value.startswith("development")
 
 
 @lru_cache(maxsize=1)
