@@ -18,13 +18,18 @@ SHARED = Path(os.environ.get("ZWBOT_SHARED_DIR", ROOT.parent / "shared"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def unavailable(reason: str) -> None:
+    """A real service or file a test needs is missing: a failure in CI, a skip elsewhere."""
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """`../shared` beside the checkout; tests that need it fail in CI when it is missing."""
     if not SHARED.is_dir():
-        if IN_CI:
-            pytest.fail(f"shared reference data not found at {SHARED}")
-        pytest.skip(f"shared reference data not found at {SHARED}")
+        unavailable(f"shared reference data not found at {SHARED}")
     return SHARED
 
 
@@ -49,7 +54,8 @@ def postgres_url() -> Iterator[str]:
         try:
             connection = await asyncpg.connect(PG_ADMIN_URL)
         except (OSError, asyncpg.PostgresError) as error:
-            pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {error}")
+            unavailable(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {error}")
+            raise
         try:
             await connection.execute(sql)
         finally:
@@ -102,5 +108,14 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 
 @pytest.fixture
 def redis_url() -> str:
-    """The Redis server used by tests (db 15); tests use random key prefixes."""
+    """The Redis server used by tests (db 15); tests use random key prefixes. Checked alive."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {REDIS_TEST_URL} is not reachable: {error}")
+    finally:
+        client.close()
     return REDIS_TEST_URL
