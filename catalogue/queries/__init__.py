@@ -1,0 +1,79 @@
+"""Read-only query helpers for the public side: only published or suspended, non-classified data.
+
+Every helper takes keyword-only arguments, starting with the session, and never commits
+(DESIGN §4.6): the owner of the transaction does.
+"""
+
+from catalogue.queries.departments import (
+    DepartmentSummary,
+    department_by_id,
+    departments,
+    find_departments,
+)
+from catalogue.queries.funds import FundList, fund_list, fund_years
+from catalogue.queries.items import (
+    CodeLookup,
+    ItemPage,
+    canonical_code,
+    category_counts,
+    item_by_code,
+    item_by_id,
+    items_by_basic_code,
+    items_by_codes,
+    items_page,
+    look_up_code,
+    public_items,
+    retired_code,
+)
+from catalogue.queries.poverty import (
+    RegionFunds,
+    YearFunds,
+    region_funds,
+    region_years,
+    valid_year,
+)
+from catalogue.queries.regions import (
+    Place,
+    RegionMatch,
+    core_name,
+    find_regions,
+    region_by_code,
+    region_label,
+    towns,
+    villages_of,
+)
+
+__all__ = [
+    "CodeLookup",
+    "DepartmentSummary",
+    "FundList",
+    "ItemPage",
+    "Place",
+    "RegionFunds",
+    "RegionMatch",
+    "YearFunds",
+    "canonical_code",
+    "category_counts",
+    "core_name",
+    "department_by_id",
+    "departments",
+    "find_departments",
+    "find_regions",
+    "fund_list",
+    "fund_years",
+    "item_by_code",
+    "item_by_id",
+    "items_by_basic_code",
+    "items_by_codes",
+    "items_page",
+    "look_up_code",
+    "public_items",
+    "region_by_code",
+    "region_funds",
+    "region_label",
+    "region_years",
+    "retired_code",
+    "towns",
+    "valid_year",
+    "villages_of",
+]

@@ -1,0 +1,65 @@
+"""Public look-ups of implementing departments, with how many public items each has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.models import Department, Item
+from catalogue.queries.visibility import public_item
+
+# Words that name a kind of office rather than a particular one: "县农牧局" ≈ "农牧局".
+_NOISE_PREFIXES = ("天祝藏族自治县", "天祝县", "天祝", "县")
+
+
+@dataclass(frozen=True)
+class DepartmentSummary:
+    """A department and the number of its public items."""
+
+    department: Department
+    item_count: int
+
+
+def _core(name: str) -> str:
+    text = "".join(name.split())
+    for prefix in _NOISE_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            return text[len(prefix) :]
+    return text
+
+
+async def departments(*, session: AsyncSession) -> list[DepartmentSummary]:
+    """Every department with its count of public items, by name."""
+    counts = (
+        select(Item.department_id, func.count().label("n"))
+        .where(public_item())
+        .group_by(Item.department_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Department, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.department_id == Department.id)
+        .order_by(Department.name)
+    )
+    return [DepartmentSummary(department, int(count)) for department, count in rows.tuples()]
+
+
+async def department_by_id(*, session: AsyncSession, department_id: int) -> Department | None:
+    """A department by id."""
+    return await session.get(Department, department_id)
+
+
+async def find_departments(*, session: AsyncSession, name: str) -> list[Department]:
+    """Departments whose full or short name contains the typed name (county prefix ignored)."""
+    core = _core(name)[:50]
+    if not core:
+        return []
+    pattern = f"%{core}%"
+    rows = await session.scalars(
+        select(Department)
+        .where(or_(Department.name.like(pattern), Department.short_name.like(pattern)))
+        .order_by(func.length(Department.name), Department.name)
+    )
+    return list(rows)

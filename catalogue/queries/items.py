@@ -1,0 +1,205 @@
+"""Public look-ups of items: by code in any rendering, by id, by category or department."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.codes import (
+    BASIC_CODE_LENGTH,
+    CANONICAL_DASH,
+    ITEM_CODE_LENGTH,
+    check_basic_code,
+    check_item_code,
+    normalize_code_text,
+)
+from catalogue.models import Item, RetiredCode
+from catalogue.queries.visibility import public_item
+
+COUNTY_BODY_PREFIX = "620623000000"
+MAX_PER_PAGE = 100
+# Longer text is not a code; refusing it early keeps look-ups of pasted paragraphs cheap.
+MAX_CODE_TEXT = 200
+
+
+def canonical_code(text: str) -> str | None:
+    """`body—basic` for 32 characters typed with any separator, the basic code for 10, else None."""
+    compact = normalize_code_text(text[:MAX_CODE_TEXT])
+    if len(compact) == ITEM_CODE_LENGTH:
+        return f"{compact[:22]}{CANONICAL_DASH}{compact[22:]}"
+    if len(compact) == BASIC_CODE_LENGTH:
+        return compact
+    return None
+
+
+@dataclass
+class CodeLookup:
+    """What a typed code names: a public item, several (a basic code), a retired code, or nothing.
+
+    `problems` holds the precise Chinese reasons when the text is not a valid code at all.
+    """
+
+    text: str
+    canonical: str | None = None
+    item: Item | None = None
+    candidates: list[Item] = field(default_factory=list)
+    retired: RetiredCode | None = None
+    merged_into: Item | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """Whether the code names a public item or a retired code."""
+        return self.item is not None or bool(self.candidates) or self.retired is not None
+
+
+@dataclass
+class ItemPage:
+    """One page of a public item list."""
+
+    items: list[Item]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list has (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _by_county_first(items: Sequence[Item]) -> list[Item]:
+    # A basic code is shared by every body exercising the power; the county's own comes first.
+    return sorted(items, key=lambda i: (not i.code.startswith(COUNTY_BODY_PREFIX), i.code))
+
+
+async def item_by_id(*, session: AsyncSession, item_id: int) -> Item | None:
+    """The public item with this id."""
+    return await session.scalar(select(Item).where(Item.id == item_id, public_item()))
+
+
+async def items_by_basic_code(*, session: AsyncSession, basic_code: str) -> list[Item]:
+    """Every public item sharing a 10-character basic code, the county's own first."""
+    rows = await session.scalars(select(Item).where(Item.basic_code == basic_code, public_item()))
+    return _by_county_first(list(rows))
+
+
+async def item_by_code(*, session: AsyncSession, code: str) -> Item | None:
+    """The public item a code names: canonical, compact, any dash, any case, or a national code."""
+    canonical = canonical_code(code)
+    if canonical is not None and len(canonical) > BASIC_CODE_LENGTH:
+        return await session.scalar(select(Item).where(Item.code == canonical, public_item()))
+    if canonical is not None:
+        found = await items_by_basic_code(session=session, basic_code=canonical)
+        return found[0] if found else None
+    national = code.strip()[:MAX_CODE_TEXT]
+    if not national:
+        return None
+    rows = await session.scalars(
+        select(Item)
+        .where(
+            or_(Item.national_item_code == national, Item.national_implementation_code == national),
+            public_item(),
+        )
+        .order_by(Item.code)
+        .limit(1)
+    )
+    return rows.first()
+
+
+async def items_by_codes(*, session: AsyncSession, codes: Sequence[str]) -> dict[str, Item]:
+    """Public items by canonical code (e.g. search hits); codes not public are left out."""
+    wanted = list(dict.fromkeys(codes))
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Item).where(Item.code.in_(wanted), public_item()))
+    return {item.code: item for item in rows}
+
+
+async def retired_code(*, session: AsyncSession, code: str) -> RetiredCode | None:
+    """The retired-code record (代码废止库) of a typed item or basic code."""
+    canonical = canonical_code(code)
+    if canonical is None:
+        return None
+    if len(canonical) > BASIC_CODE_LENGTH:
+        return await session.get(RetiredCode, canonical)
+    rows = await session.scalars(
+        select(RetiredCode).where(RetiredCode.basic_code == canonical).order_by(RetiredCode.code)
+    )
+    return rows.first()
+
+
+async def look_up_code(*, session: AsyncSession, text: str) -> CodeLookup:
+    """Everything a typed code can name, for answering "what is code X?"."""
+    canonical = canonical_code(text)
+    lookup = CodeLookup(text=text, canonical=canonical)
+    if canonical is not None and len(canonical) == BASIC_CODE_LENGTH:
+        lookup.candidates = await items_by_basic_code(session=session, basic_code=canonical)
+        if len(lookup.candidates) == 1:
+            lookup.item = lookup.candidates[0]
+    else:
+        lookup.item = await item_by_code(session=session, code=text)
+    if lookup.item is not None or lookup.candidates:
+        return lookup
+    lookup.retired = await retired_code(session=session, code=text)
+    if lookup.retired is not None:
+        if lookup.retired.merged_into:
+            lookup.merged_into = await item_by_code(
+                session=session, code=lookup.retired.merged_into
+            )
+        return lookup
+    check = (
+        check_basic_code(text[:MAX_CODE_TEXT])
+        if canonical is not None and len(canonical) == BASIC_CODE_LENGTH
+        else check_item_code(text[:MAX_CODE_TEXT])
+    )
+    lookup.problems = [problem.message for problem in check.errors]
+    return lookup
+
+
+async def items_page(
+    *,
+    session: AsyncSession,
+    category: str | None = None,
+    department_id: int | None = None,
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> ItemPage:
+    """One page of public items, filtered by category (XK…), department and kind."""
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    conditions = [public_item()]
+    if category:
+        conditions.append(Item.category == category)
+    if department_id is not None:
+        conditions.append(Item.department_id == department_id)
+    if kind:
+        conditions.append(Item.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(Item).where(*conditions))
+    rows = await session.scalars(
+        select(Item)
+        .where(*conditions)
+        .order_by(Item.category, Item.main_no, Item.sub_no, Item.code)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return ItemPage(items=list(rows), total=int(total or 0), page=page, per_page=per_page)
+
+
+async def public_items(*, session: AsyncSession) -> list[Item]:
+    """Every public item, in code order (for search indexes and open-data exports)."""
+    rows = await session.scalars(select(Item).where(public_item()).order_by(Item.code))
+    return list(rows)
+
+
+async def category_counts(*, session: AsyncSession) -> dict[str, int]:
+    """How many public items each category has."""
+    rows = await session.execute(
+        select(Item.category, func.count()).where(public_item()).group_by(Item.category)
+    )
+    return {category: int(count) for category, count in rows.tuples()}

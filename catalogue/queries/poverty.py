@@ -1,0 +1,126 @@
+"""Published poverty allocations and projects of a town or village, by year, with exact totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from catalogue.models import PovertyAllocation, PovertyProject, project_villages
+from catalogue.queries.regions import Place, region_by_code
+from catalogue.queries.visibility import public_allocation, public_project
+
+MIN_YEAR = 1949
+MAX_YEAR = 2200
+
+
+@dataclass
+class YearFunds:
+    """One year's allocations and projects of a place; totals are the exact sums of the rows."""
+
+    year: int
+    allocations: list[PovertyAllocation] = field(default_factory=list)
+    projects: list[PovertyProject] = field(default_factory=list)
+
+    @property
+    def allocation_total(self) -> Decimal:
+        """Sum of the allocated amounts (万元)."""
+        return sum((a.amount for a in self.allocations), Decimal(0))
+
+    @property
+    def project_total(self) -> Decimal:
+        """Sum of the project investments (万元)."""
+        return sum((p.investment for p in self.projects), Decimal(0))
+
+
+@dataclass
+class RegionFunds:
+    """Everything published about a place's poverty funds, newest year first."""
+
+    place: Place
+    years: list[YearFunds] = field(default_factory=list)
+
+    @property
+    def allocation_total(self) -> Decimal:
+        """Sum over all years shown."""
+        return sum((y.allocation_total for y in self.years), Decimal(0))
+
+    @property
+    def project_total(self) -> Decimal:
+        """Sum over all years shown."""
+        return sum((y.project_total for y in self.years), Decimal(0))
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether any row shown is demonstration data."""
+        return any(a.is_demo for y in self.years for a in y.allocations) or any(
+            p.is_demo for y in self.years for p in y.projects
+        )
+
+    @property
+    def empty(self) -> bool:
+        """Nothing published for this place (in the year asked)."""
+        return not self.years
+
+
+def _within(
+    place: Place, column: ColumnElement[Any] | InstrumentedAttribute[str]
+) -> ColumnElement[bool]:
+    # A town's figures include its villages: their codes start with the town's 9 digits.
+    if place.level == "town":
+        return or_(column == place.code, column.like(f"{place.code}%"))
+    return column == place.code
+
+
+def valid_year(year: int | None) -> bool:
+    """Whether a year is plausible enough to query (bad input never reaches SQL)."""
+    return year is None or MIN_YEAR <= year <= MAX_YEAR
+
+
+async def region_funds(
+    *, session: AsyncSession, region_code: str, year: int | None = None
+) -> RegionFunds | None:
+    """The published allocations and projects of a town (with its villages) or a village."""
+    place = await region_by_code(session=session, code=region_code)
+    if place is None:
+        return None
+    result = RegionFunds(place=place)
+    if not valid_year(year):
+        return result
+    allocation_query = select(PovertyAllocation).where(
+        _within(place, PovertyAllocation.region_code), public_allocation()
+    )
+    project_ids = (
+        select(project_villages.c.project_id)
+        .where(_within(place, project_villages.c.region_code))
+        .scalar_subquery()
+    )
+    project_query = select(PovertyProject).where(
+        PovertyProject.id.in_(project_ids), public_project()
+    )
+    if year is not None:
+        allocation_query = allocation_query.where(PovertyAllocation.year == year)
+        project_query = project_query.where(PovertyProject.year == year)
+    allocations = await session.scalars(
+        allocation_query.order_by(PovertyAllocation.year, PovertyAllocation.id)
+    )
+    projects = await session.scalars(project_query.order_by(PovertyProject.year, PovertyProject.id))
+    by_year: dict[int, YearFunds] = {}
+    for allocation in allocations:
+        by_year.setdefault(allocation.year, YearFunds(allocation.year)).allocations.append(
+            allocation
+        )
+    for project in projects:
+        by_year.setdefault(project.year, YearFunds(project.year)).projects.append(project)
+    result.years = [by_year[y] for y in sorted(by_year, reverse=True)]
+    return result
+
+
+async def region_years(*, session: AsyncSession, region_code: str) -> list[int]:
+    """The years with published figures for a place, newest first."""
+    funds = await region_funds(session=session, region_code=region_code)
+    return [y.year for y in funds.years] if funds else []

@@ -1,0 +1,188 @@
+"""Towns and villages of the county by code or by a name as people type it (fuzzy, ambiguous)."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.models import Region
+
+# Longest first: "村民委员会" must go before "村".
+_SUFFIXES = (
+    "村民委员会",
+    "居民委员会",
+    "委员会",
+    "村委会",
+    "村委",
+    "社区",
+    "街道",
+    "村",
+    "镇",
+    "乡",
+)
+MAX_PLACE_TEXT = 60
+FUZZY_CUTOFF = 0.75
+
+
+@dataclass(frozen=True)
+class Place:
+    """A town or village with the town it lies in, ready to be shown to people."""
+
+    code: str
+    name: str
+    short_name: str
+    level: str
+    town_code: str | None
+    town_name: str | None
+
+    @property
+    def label(self) -> str:
+        """「华藏寺镇 南街村」 for a village, the town's own name for a town."""
+        shown = self.short_name or self.name
+        if self.level == "village" and self.town_name:
+            return f"{self.town_name} {shown}"
+        return shown
+
+
+@dataclass
+class RegionMatch:
+    """The places a typed name may mean; more than one means the person must choose."""
+
+    text: str
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several places fit equally well (e.g. same-named villages in different towns)."""
+        return len(self.places) > 1
+
+    @property
+    def place(self) -> Place | None:
+        """The single place meant, if exactly one fits."""
+        return self.places[0] if len(self.places) == 1 else None
+
+
+def core_name(name: str) -> str:
+    """A place name without its administrative suffix: 「南街村民委员会」 → 「南街」."""
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)]
+    return text
+
+
+async def _places(session: AsyncSession) -> list[Place]:
+    rows = list(
+        await session.scalars(
+            select(Region).where(Region.level.in_(("town", "village"))).order_by(Region.code)
+        )
+    )
+    towns = {r.code: r for r in rows if r.level == "town"}
+    places = []
+    for region in rows:
+        town = towns.get(region.parent_code or "") if region.level == "village" else None
+        places.append(
+            Place(
+                code=region.code,
+                name=region.name,
+                short_name=region.short_name,
+                level=region.level,
+                town_code=town.code if town else (region.code if region.level == "town" else None),
+                town_name=(town.short_name or town.name) if town else None,
+            )
+        )
+    return places
+
+
+def _cores(place: Place) -> set[str]:
+    return {core_name(place.name), core_name(place.short_name or place.name)} - {""}
+
+
+def _names(place: Place) -> set[str]:
+    return {place.name, place.short_name} - {""}
+
+
+def _best(text: str, places: list[Place]) -> list[Place]:
+    if not text:
+        return []
+    core = core_name(text)
+    tests: list[Callable[[Place], bool]] = [
+        lambda p: text in _names(p),
+        lambda p: core in _cores(p),
+        lambda p: any(len(c) >= 2 and c in text for c in _cores(p)),
+        lambda p: len(core) >= 2 and any(core in n for n in _names(p)),
+    ]
+    for test in tests:
+        found = [p for p in places if test(p)]
+        if found:
+            # A village named in the text beats the town it lies in ("南街村" inside 华藏寺镇).
+            villages = [p for p in found if p.level == "village"]
+            return villages or found
+    scored = sorted(
+        (
+            (max(difflib.SequenceMatcher(None, core, c).ratio() for c in _cores(p)), p.code, p)
+            for p in places
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )
+    if not scored or scored[0][0] < FUZZY_CUTOFF:
+        return []
+    top = scored[0][0]
+    return [p for score, _, p in scored if score == top]
+
+
+async def find_regions(*, session: AsyncSession, name: str) -> RegionMatch:
+    """The towns or villages a typed name means: exact, without suffix, contained, or similar.
+
+    A town named in the text narrows the villages ("华藏寺镇南街村"); same-named villages of
+    different towns all come back, so the caller can ask which one was meant.
+    """
+    text = "".join(unicodedata.normalize("NFKC", name[:MAX_PLACE_TEXT]).split())
+    match = RegionMatch(text=text)
+    if not text:
+        return match
+    places = await _places(session)
+    towns = [p for p in places if p.level == "town"]
+    for town in sorted(towns, key=lambda t: -max(len(n) for n in _names(t) | _cores(t))):
+        named = sorted(_names(town) | _cores(town), key=len, reverse=True)
+        hit = next((n for n in named if len(n) >= 2 and n in text), None)
+        if hit is None:
+            continue
+        rest = text.replace(hit, "", 1)
+        if core_name(rest) in ("", "镇", "乡"):
+            match.places = [town]
+            return match
+        inside = [p for p in places if p.level == "village" and p.town_code == town.code]
+        found = _best(rest, inside)
+        if found:
+            match.places = found
+            return match
+    match.places = _best(text, places)
+    return match
+
+
+async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:
+    """The town or village with this statistical code."""
+    if not code.isdigit() or len(code) > 12:
+        return None
+    return next((p for p in await _places(session) if p.code == code), None)
+
+
+async def towns(*, session: AsyncSession) -> list[Place]:
+    """Every town of the county, by code."""
+    return [p for p in await _places(session) if p.level == "town"]
+
+
+async def villages_of(*, session: AsyncSession, town_code: str) -> list[Place]:
+    """The villages of one town, by code."""
+    return [p for p in await _places(session) if p.level == "village" and p.town_code == town_code]
+
+
+def region_label(place: Place) -> str:
+    """How a place is named to people (「华藏寺镇 南街村」)."""
+    return place.label
