@@ -1,9 +1,9 @@
 """All catalogue tables; importing this package registers every model on `Base.metadata`."""
 
-from catalogue.models.audit import AuditEntry
+from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
 from catalogue.models.citizens import MessageLog, Rating, Ticket, VillageBinding
-from catalogue.models.funds import FundItem, FundType
+from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
     Item,
     PowerItem,
@@ -16,13 +16,16 @@ from catalogue.models.items import (
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
-from catalogue.models.workflow import ChangeRequest
+from catalogue.models.workflow import ChangeRequest, CommandReceipt
 
 __all__ = [
     "PUBLIC_STATUSES",
     "AuditEntry",
+    "AuditHead",
     "Base",
+    "BudgetYear",
     "ChangeRequest",
+    "CommandReceipt",
     "Department",
     "FundItem",
     "FundType",

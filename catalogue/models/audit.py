@@ -30,3 +30,21 @@ class AuditEntry(Base):
     result: Mapped[str] = mapped_column(String(200), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's single head row: its UPDATE serializes appends and records the last entry.
+
+    Keeping the head apart from the entries also reveals entries cut from the chain's end.
+    """
+
+    __tablename__ = "audit_heads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    # Entries up to `purged_through` were purged; `anchor_hash` is the last purged entry's hash.
+    purged_through: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), default=0
+    )
+    anchor_hash: Mapped[str] = mapped_column(String(64))

@@ -55,3 +55,15 @@ class FundItem(TimestampMixin, Base):
     department: Mapped[Department] = relationship(lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class BudgetYear(Base):
+    """第七条: when the county people's congress approved a year's budget, and when the fund
+    list of that year was published (due within 20 days of the approval)."""
+
+    __tablename__ = "budget_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    approved_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+    published_on: Mapped[date | None] = mapped_column(default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, TimestampMixin
@@ -41,5 +41,7 @@ class StaffMember(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_totp: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    # The last accepted TOTP time step: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     department: Mapped[Department | None] = relationship(lazy="selectin")

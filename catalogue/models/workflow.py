@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalogue.models.base import Base, TimestampMixin
+from catalogue.models.base import Base, TimestampMixin, utcnow
 
 
 class ChangeRequest(TimestampMixin, Base):
@@ -37,3 +37,14 @@ class ChangeRequest(TimestampMixin, Base):
     applied_at: Mapped[datetime | None] = mapped_column(default=None)
     due_on: Mapped[date | None] = mapped_column(default=None)
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class CommandReceipt(Base):
+    """A staff command already carried out, by idempotency key (a re-delivered message)."""
+
+    __tablename__ = "command_receipts"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    reply: Mapped[str] = mapped_column(Text, default="")
