@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     message_log_days: int = Field(30, alias="ZWBOT_MESSAGE_LOG_DAYS")
     state_ttl_seconds: int = Field(48 * 3600, alias="ZWBOT_STATE_TTL")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
+    log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
 
     @property
     def effective_database_url(self) -> str:
