@@ -82,7 +82,7 @@ class Item(TimestampMixin, Base):
     fee: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(500), default="")
     hours: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(Text, default="")  # real guides hold contact blocks
     supervision_phone: Mapped[str] = mapped_column(String(200), default="")
     supervision_way: Mapped[str] = mapped_column(Text, default="")
 
