@@ -1,0 +1,110 @@
+"""An observer per event kind: its handlers, guard filters and middlewares."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.events import Event, Kind
+from bot.filters import FilterLike, FilterObject
+from bot.types import UNHANDLED, Data, Middleware, NextHandler, SkipHandler
+
+if TYPE_CHECKING:
+    from bot.router import Router
+
+CallbackT = TypeVar("CallbackT", bound=Callable[..., Any])
+
+
+async def check_filters(filters: list[FilterObject], event: Event, data: Data) -> Data | None:
+    """The data extended by every filter's dict, or None when one filter fails."""
+    extended = dict(data)
+    for item in filters:
+        result = await item(event, extended)
+        if not result:
+            return None
+        if isinstance(result, dict):
+            extended.update(result)
+    return extended
+
+
+class HandlerObject:
+    """A callback with its filters; called with the event first and dependencies by name."""
+
+    def __init__(self, callback: Callable[..., Any], filters: list[FilterObject]) -> None:
+        self.callback = callback
+        self.filters = filters
+        params = list(inspect.signature(callback).parameters.values())
+        if not params:
+            raise TypeError(f"handler {callback.__qualname__} must accept the event")
+        takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+        self.wanted: frozenset[str] | None = (
+            None if takes_all else frozenset(p.name for p in params[1:])
+        )
+
+    async def call(self, event: Event, data: Data) -> Any:
+        if self.wanted is None:
+            kwargs = data
+        else:
+            kwargs = {name: data[name] for name in self.wanted if name in data}
+        result = self.callback(event, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+
+def chain(middlewares: list[Middleware], final: NextHandler) -> NextHandler:
+    """`final` wrapped by `middlewares`, the first one outermost."""
+    handler = final
+    for middleware in reversed(middlewares):
+        handler = functools.partial(middleware, handler)
+    return handler
+
+
+class EventObserver:
+    """Register handlers with `@router.text(filters...)`; guard all of them with `.filter()`."""
+
+    def __init__(self, router: Router, kind: Kind) -> None:
+        self.router = router
+        self.kind = kind
+        self.handlers: list[HandlerObject] = []
+        self.guards: list[FilterObject] = []
+        self.outer_middlewares: list[Middleware] = []
+        self.inner_middlewares: list[Middleware] = []
+
+    def register(self, callback: CallbackT, *filters: FilterLike) -> CallbackT:
+        self.handlers.append(HandlerObject(callback, [FilterObject(f) for f in filters]))
+        return callback
+
+    def __call__(self, *filters: FilterLike) -> Callable[[CallbackT], CallbackT]:
+        def decorator(callback: CallbackT) -> CallbackT:
+            return self.register(callback, *filters)
+
+        return decorator
+
+    def filter(self, *filters: FilterLike) -> None:
+        """Filters every handler of this observer must also pass."""
+        self.guards.extend(FilterObject(f) for f in filters)
+
+    def outer_middleware(self, middleware: Middleware) -> Middleware:
+        """Runs for every event of this kind entering the router, before any filter."""
+        self.outer_middlewares.append(middleware)
+        return middleware
+
+    def middleware(self, middleware: Middleware) -> Middleware:
+        """Runs around the chosen handler, after its filters passed."""
+        self.inner_middlewares.append(middleware)
+        return middleware
+
+    async def trigger(self, event: Event, data: Data, inner: list[Middleware]) -> Any:
+        """The first matching handler's result, or `UNHANDLED`."""
+        for handler in self.handlers:
+            extended = await check_filters(handler.filters, event, data)
+            if extended is None:
+                continue
+            try:
+                return await chain(inner, handler.call)(event, extended)
+            except SkipHandler:
+                continue
+        return UNHANDLED

@@ -1,0 +1,147 @@
+"""Turns one delivery into one response body: dedup, the deadline, and late delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.continuation import keep_rest
+from bot.dispatcher import Dispatcher
+from bot.events import Event
+from bot.replies import NewsReply, Reply, TextReply, split_for_more, split_text
+from bot.types import Sender
+from bot.wire import render_reply
+
+log = logging.getLogger("bot.responder")
+
+SUCCESS = "success"
+FAILURE_TEXT = "抱歉，系统暂时出了点问题，请稍后再试。"
+DEFAULT_DEADLINE = 4.5
+# WeChat retries three times within about 15 s; keeping results longer costs little.
+DEFAULT_DEDUP_TTL = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The body to answer with and replies to push right after it was sent."""
+
+    body: str
+    followups: list[Reply] = field(default_factory=list)
+
+
+class Responder:
+    """Runs the dispatcher once per message, however many times WeChat delivers it.
+
+    The first delivery claims the message in the delivery log and waits for the handler until
+    the deadline; a retry waits for the first one's body (never running the handler again).
+    Past the deadline the answer is "success" and the reply goes out through `sender`.
+    """
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        *,
+        sender: Sender | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        dedup_ttl: float = DEFAULT_DEDUP_TTL,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.sender = sender
+        self.deadline = deadline
+        self.dedup_ttl = dedup_ttl
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def respond(
+        self, event: Event, seal: Callable[[str], str], *, received_at: float | None = None
+    ) -> Response:
+        """The response to one delivery of `event`; `seal` encrypts rendered XML if needed."""
+        started = time.monotonic() if received_at is None else received_at
+        give_up = started + self.deadline
+        key = f"{event.to_user}:{event.dedup_key}"
+        deliveries = self.dispatcher.delivery_log
+        if not await deliveries.claim(key, self.dedup_ttl):
+            body = await deliveries.result(key, give_up - time.monotonic())
+            log.info("retry of %s answered from the first delivery (%s)", key, bool(body))
+            return Response(body if body is not None else SUCCESS)
+        task = asyncio.create_task(self._handle(event))
+        done, _ = await asyncio.wait({task}, timeout=max(give_up - time.monotonic(), 0.0))
+        if not done:
+            await deliveries.finish(key, SUCCESS, self.dedup_ttl)
+            log.warning("%s missed the %.1f s deadline; answering later", key, self.deadline)
+            self._track(asyncio.create_task(self._deliver_late(event, task)))
+            return Response(SUCCESS)
+        reply = task.result()
+        body, followups = await self._render(event, reply, seal)
+        await deliveries.finish(key, body, self.dedup_ttl)
+        return Response(body, followups)
+
+    async def _handle(self, event: Event) -> Reply | None:
+        try:
+            return await self.dispatcher.feed_event(event)
+        except Exception:
+            # The user gets a polite message; the error is loud in the log.
+            log.exception("handler failed for %s %s", event.kind, event.dedup_key)
+            return TextReply(FAILURE_TEXT)
+
+    async def _render(
+        self, event: Event, reply: Reply | None, seal: Callable[[str], str]
+    ) -> tuple[str, list[Reply]]:
+        if reply is None:
+            return SUCCESS, []
+        followups: list[Reply] = []
+        if isinstance(reply, TextReply):
+            if self.sender is not None:
+                parts = split_text(reply.content)
+                followups = [TextReply(part) for part in parts[1:]]
+            else:
+                parts = split_for_more(reply.content)
+                await keep_rest(self.dispatcher.fsm_context(event), parts[1:])
+            reply = TextReply(parts[0])
+        xml = render_reply(
+            reply, to_user=event.from_user, from_user=event.to_user, create_time=int(time.time())
+        )
+        return seal(xml), followups
+
+    async def push(self, user_id: str, replies: list[Reply]) -> None:
+        """Send replies in order through `sender`; failures are logged, never raised."""
+        if self.sender is None:
+            return
+        for reply in replies:
+            try:
+                await self.sender(user_id, reply)
+            except Exception:
+                # A failed push must not crash the worker; the client already retried.
+                log.exception("could not push a reply to a user")
+                return
+
+    async def _deliver_late(self, event: Event, task: asyncio.Task[Reply | None]) -> None:
+        reply = await task
+        if reply is None:
+            return
+        if self.sender is not None:
+            await self.push(event.from_user, [reply])
+            return
+        # No customer-service sending: keep it for the user's next "更多".
+        if isinstance(reply, NewsReply):
+            text = f"{reply.article.title}\n{reply.article.description}\n{reply.article.url}"
+        else:
+            text = reply.content
+        await keep_rest(self.dispatcher.fsm_context(event), split_for_more(text))
+        log.warning("late reply kept for 更多: no customer-service sender configured")
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def schedule_push(self, user_id: str, replies: list[Reply]) -> None:
+        """Push replies in the background (used after the passive reply was sent)."""
+        if replies:
+            self._track(asyncio.create_task(self.push(user_id, replies)))
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for late deliveries (at shutdown, and in tests)."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout)

@@ -1,0 +1,262 @@
+"""A local fake of the WeChat API (tokens, customer-service, template, menu) for tests and demos.
+
+It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for an unknown token,
+42001 for an expired one, 45015 when a user has not talked to the account for 48 hours,
+45047 past the customer-service quota, and any error queued with `fail()` (e.g. -1 busy).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+ERRMSG = {
+    -1: "system error",
+    40001: "invalid credential, access_token is invalid or not latest",
+    40013: "invalid appid",
+    40125: "invalid appsecret",
+    40016: "invalid button size",
+    42001: "access_token expired",
+    44002: "empty post data",
+    45002: "content size out of limit",
+    45008: "article size out of limit",
+    45015: "response out of time limit or subscription is canceled",
+    45047: "out of response count limit",
+    47001: "data format error",
+}
+
+
+@dataclass
+class SentMessage:
+    """A message the fake accepted: its endpoint and JSON body."""
+
+    path: str
+    body: dict[str, Any]
+
+    @property
+    def touser(self) -> str:
+        return str(self.body.get("touser", ""))
+
+
+@dataclass
+class _Fault:
+    errcode: int
+    status: int = 200
+
+
+@dataclass
+class FakeWeChatApi:
+    """The fake server's state; `app` is the ASGI app, `client()` an httpx client bound to it."""
+
+    app_id: str = "wx_fake_app"
+    app_secret: str = "fake-secret"
+    token_lifetime: int = 7200
+    cs_quota: int = 20
+    tokens: dict[str, float] = field(default_factory=dict)
+    sent: list[SentMessage] = field(default_factory=list)
+    token_requests: int = 0
+    calls: list[str] = field(default_factory=list)
+    silent_users: set[str] = field(default_factory=set)
+    menu: dict[str, Any] | None = None
+    _faults: dict[str, deque[_Fault]] = field(default_factory=dict)
+    _cs_counts: dict[str, int] = field(default_factory=dict)
+    _stable: str | None = None
+
+    def __post_init__(self) -> None:
+        self.app = self._build_app()
+
+    # controls used by tests
+
+    def fail(self, path: str, errcode: int, *, times: int = 1, status: int = 200) -> None:
+        """The next `times` calls of `path` answer `errcode` (or HTTP `status` when not 200)."""
+        queue = self._faults.setdefault(path, deque())
+        queue.extend(_Fault(errcode, status) for _ in range(times))
+
+    def expire_tokens(self) -> None:
+        """Every issued token expires now (the next call gets 42001)."""
+        for token in self.tokens:
+            self.tokens[token] = time.time() - 1
+
+    def revoke_tokens(self) -> None:
+        """Forget every issued token (the next call gets 40001)."""
+        self.tokens.clear()
+        self._stable = None
+
+    def messages_to(self, openid: str) -> list[SentMessage]:
+        return [message for message in self.sent if message.touser == openid]
+
+    def texts_to(self, openid: str) -> list[str]:
+        return [
+            str(m.body["text"]["content"])
+            for m in self.messages_to(openid)
+            if m.body.get("msgtype") == "text"
+        ]
+
+    def user_interacted(self, openid: str) -> None:
+        """The user wrote to the account: the 48-hour window and the quota start again."""
+        self.silent_users.discard(openid)
+        self._cs_counts.pop(openid, None)
+
+    def client(self) -> httpx.AsyncClient:
+        """An httpx client that talks to this fake in-process (no socket)."""
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://wechat-fake"
+        )
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve on a loopback port in a thread; yields the base URL."""
+        import socket
+
+        import uvicorn
+
+        sock = socket.socket()
+        sock.bind((host, port))
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        try:
+            yield f"http://{host}:{sock.getsockname()[1]}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            sock.close()
+
+    # the API
+
+    def _issue(self) -> str:
+        token = "FAKE_" + secrets.token_urlsafe(24)
+        self.tokens[token] = time.time() + self.token_lifetime
+        return token
+
+    def _error(self, code: int) -> JSONResponse:
+        return JSONResponse({"errcode": code, "errmsg": ERRMSG.get(code, "error")})
+
+    def _fault(self, path: str) -> Response | None:
+        queue = self._faults.get(path)
+        if not queue:
+            return None
+        fault = queue.popleft()
+        if fault.status != 200:
+            return Response("upstream trouble", status_code=fault.status)
+        return self._error(fault.errcode)
+
+    def _token_error(self, token: str | None) -> int:
+        if not token or token not in self.tokens:
+            return 40001
+        if self.tokens[token] <= time.time():
+            return 42001
+        return 0
+
+    def _build_app(self) -> FastAPI:
+        app = FastAPI(title="fake WeChat API")
+
+        @app.post("/cgi-bin/stable_token")
+        async def stable_token(request: Request) -> Response:
+            self.token_requests += 1
+            self.calls.append("/cgi-bin/stable_token")
+            fault = self._fault("/cgi-bin/stable_token")
+            if fault is not None:
+                return fault
+            body = await request.json()
+            if body.get("appid") != self.app_id:
+                return self._error(40013)
+            if body.get("secret") != self.app_secret:
+                return self._error(40125)
+            current = self._stable
+            if body.get("force_refresh") or current is None or self._token_error(current):
+                current = self._stable = self._issue()
+            remaining = int(self.tokens[current] - time.time())
+            return JSONResponse({"access_token": current, "expires_in": remaining})
+
+        @app.get("/cgi-bin/token")
+        async def token(appid: str = "", secret: str = "", grant_type: str = "") -> Response:
+            self.token_requests += 1
+            self.calls.append("/cgi-bin/token")
+            fault = self._fault("/cgi-bin/token")
+            if fault is not None:
+                return fault
+            if appid != self.app_id:
+                return self._error(40013)
+            if secret != self.app_secret:
+                return self._error(40125)
+            # The classic endpoint invalidates the previous token.
+            self.tokens.clear()
+            return JSONResponse({"access_token": self._issue(), "expires_in": self.token_lifetime})
+
+        async def authorised(request: Request, path: str) -> Response | dict[str, Any]:
+            self.calls.append(path)
+            fault = self._fault(path)
+            if fault is not None:
+                return fault
+            code = self._token_error(request.query_params.get("access_token"))
+            if code:
+                return self._error(code)
+            try:
+                body = await request.json()
+            except ValueError:
+                return self._error(44002)
+            return body if isinstance(body, dict) else self._error(47001)
+
+        @app.post("/cgi-bin/message/custom/send")
+        async def custom_send(request: Request) -> Response:
+            path = "/cgi-bin/message/custom/send"
+            body = await authorised(request, path)
+            if isinstance(body, Response):
+                return body
+            user = str(body.get("touser", ""))
+            if user in self.silent_users:
+                return self._error(45015)
+            if self._cs_counts.get(user, 0) >= self.cs_quota:
+                return self._error(45047)
+            kind = body.get("msgtype")
+            if kind == "text":
+                content = str(body.get("text", {}).get("content", ""))
+                if not content or len(content.encode("utf-8")) > 2048:
+                    return self._error(45002)
+            elif kind == "news":
+                if len(body.get("news", {}).get("articles", [])) != 1:
+                    return self._error(45008)
+            else:
+                return self._error(47001)
+            self._cs_counts[user] = self._cs_counts.get(user, 0) + 1
+            self.sent.append(SentMessage(path, body))
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/message/template/send")
+        async def template_send(request: Request) -> Response:
+            path = "/cgi-bin/message/template/send"
+            body = await authorised(request, path)
+            if isinstance(body, Response):
+                return body
+            if not body.get("touser") or not body.get("template_id"):
+                return self._error(47001)
+            self.sent.append(SentMessage(path, body))
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)})
+
+        @app.post("/cgi-bin/menu/create")
+        async def menu_create(request: Request) -> Response:
+            body = await authorised(request, "/cgi-bin/menu/create")
+            if isinstance(body, Response):
+                return body
+            buttons = body.get("button")
+            if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+                return self._error(40016)
+            self.menu = body
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        return app
