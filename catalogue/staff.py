@@ -1,0 +1,226 @@
+"""The staff registry: accounts, roles, WeCom/openid binding, TOTP second factor and lockout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.models import Department, Role, StaffMember, utcnow
+
+ISSUER = "天祝政务服务网"
+# Roles that must give a TOTP code for destructive or bulk commands (等保三级: two factors).
+SECOND_FACTOR_ROLES = frozenset({Role.REVIEW_OFFICE, Role.LEGAL_OFFICE, Role.APPROVER, Role.ADMIN})
+MAX_BAD_CODES = 5
+LOCKOUT = timedelta(minutes=15)
+
+ROLE_LABELS = {
+    Role.CLERK: "部门经办人",
+    Role.REVIEW_OFFICE: "县审改办",
+    Role.LEGAL_OFFICE: "县政府法制办",
+    Role.FINANCE: "县财政局",
+    Role.POVERTY_OFFICE: "县扶贫办",
+    Role.APPROVER: "县政府审定人",
+    Role.ADMIN: "管理员",
+    Role.AUDITOR: "审计员（只读）",
+}
+
+
+class StaffError(ValueError):
+    """A registry operation cannot be done; the message says why (in Chinese, for staff)."""
+
+
+class UnknownStaffError(StaffError):
+    """No such staff account."""
+
+
+class AccountLockedError(StaffError):
+    """Too many bad TOTP codes: the account is locked until `until`."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（UTC），请稍后再试。")
+        self.until = until
+
+
+class BadCodeError(StaffError):
+    """A wrong, reused or missing TOTP code."""
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__(f"动态码不正确，还可再试 {remaining} 次。")
+        self.remaining = remaining
+
+
+def parse_role(text: str) -> Role:
+    """A role from its identifier (`clerk`) or Chinese label (`县审改办`)."""
+    value = text.strip()
+    for role in Role:
+        if value in (role.value, role.name.lower(), ROLE_LABELS[role]):
+            return role
+    names = ", ".join(role.value for role in Role)
+    raise StaffError(f"unknown role {text!r}; one of: {names}")
+
+
+def needs_second_factor(role: str) -> bool:
+    """Whether the role confirms destructive or bulk commands with a TOTP code."""
+    return role in {r.value for r in SECOND_FACTOR_ROLES}
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """A created account and, for second-factor roles, the TOTP enrolment URI (shown once)."""
+
+    staff: StaffMember
+    totp_uri: str | None
+
+
+async def find_department(session: AsyncSession, name_or_id: str) -> Department:
+    """A department by id, full name or short name."""
+    clause = or_(Department.name == name_or_id, Department.short_name == name_or_id)
+    if name_or_id.isdigit():
+        clause = or_(clause, Department.id == int(name_or_id))
+    department = (await session.scalars(select(Department).where(clause).limit(1))).first()
+    if department is None:
+        raise StaffError(f"no department {name_or_id!r}")
+    return department
+
+
+async def add_staff(
+    session: AsyncSession,
+    *,
+    wecom_user_id: str,
+    name: str,
+    role: Role,
+    department: Department | None = None,
+) -> NewAccount:
+    """Register a staff member; clerks must belong to a department. The caller commits."""
+    if role is Role.CLERK and department is None:
+        raise StaffError("a clerk account needs a department")
+    existing = await session.scalar(
+        select(StaffMember).where(StaffMember.wecom_user_id == wecom_user_id)
+    )
+    if existing is not None:
+        raise StaffError(f"WeCom user {wecom_user_id!r} is already registered")
+    secret = pyotp.random_base32() if role in SECOND_FACTOR_ROLES else None
+    staff = StaffMember(
+        wecom_user_id=wecom_user_id,
+        name=name,
+        role=role.value,
+        department_id=department.id if department else None,
+        department=department,
+        totp_secret=secret,
+        active=True,
+        failed_totp=0,
+    )
+    session.add(staff)
+    await session.flush()
+    uri = (
+        pyotp.TOTP(secret).provisioning_uri(name=wecom_user_id, issuer_name=ISSUER)
+        if secret
+        else None
+    )
+    return NewAccount(staff, uri)
+
+
+async def get_staff(session: AsyncSession, wecom_user_id: str) -> StaffMember:
+    """A staff account by WeCom UserID (active or not)."""
+    staff = await session.scalar(
+        select(StaffMember).where(StaffMember.wecom_user_id == wecom_user_id)
+    )
+    if staff is None:
+        raise UnknownStaffError(f"no staff member {wecom_user_id!r}")
+    return staff
+
+
+async def active_by_wecom(session: AsyncSession, wecom_user_id: str) -> StaffMember | None:
+    """The active staff account of a WeCom UserID, if any."""
+    return await session.scalar(
+        select(StaffMember).where(
+            StaffMember.wecom_user_id == wecom_user_id, StaffMember.active.is_(True)
+        )
+    )
+
+
+async def active_by_openid_hash(session: AsyncSession, openid_hash: str) -> StaffMember | None:
+    """The active staff account bound to an official-account openid (its keyed hash)."""
+    return await session.scalar(
+        select(StaffMember).where(
+            StaffMember.openid_hash == openid_hash, StaffMember.active.is_(True)
+        )
+    )
+
+
+async def list_staff(
+    session: AsyncSession, *, include_inactive: bool = True
+) -> Sequence[StaffMember]:
+    """Every account, by role then UserID."""
+    query = select(StaffMember).order_by(StaffMember.role, StaffMember.wecom_user_id)
+    if not include_inactive:
+        query = query.where(StaffMember.active.is_(True))
+    return (await session.scalars(query)).all()
+
+
+async def disable_staff(session: AsyncSession, wecom_user_id: str) -> StaffMember:
+    """Disable an account (kept for the audit trail; never deleted)."""
+    staff = await get_staff(session, wecom_user_id)
+    staff.active = False
+    await session.flush()
+    return staff
+
+
+async def bind_openid(session: AsyncSession, wecom_user_id: str, openid_hash: str) -> StaffMember:
+    """Bind an official-account openid (keyed hash) so the staff router also answers there."""
+    staff = await get_staff(session, wecom_user_id)
+    other = await session.scalar(
+        select(StaffMember).where(
+            StaffMember.openid_hash == openid_hash, StaffMember.id != staff.id
+        )
+    )
+    if other is not None:
+        raise StaffError(f"that openid is already bound to {other.wecom_user_id!r}")
+    staff.openid_hash = openid_hash
+    await session.flush()
+    return staff
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def check_code(staff: StaffMember, code: str, *, now: datetime | None = None) -> None:
+    """Check a TOTP code (±1 step); count failures, lock after MAX_BAD_CODES, refuse reuse.
+
+    Mutates the account; the caller commits even when this raises, so failures are counted.
+    """
+    now = now or utcnow()
+    if staff.locked_until is not None and _aware(staff.locked_until) > now:
+        raise AccountLockedError(_aware(staff.locked_until))
+    if not staff.totp_secret:
+        raise StaffError("该账号未登记动态码，请联系管理员。")
+    totp = pyotp.TOTP(staff.totp_secret)
+    step = int(now.timestamp()) // totp.interval
+    accepted = None
+    cleaned = code.strip().replace(" ", "")
+    for offset in (0, -1, 1):
+        if cleaned.isdigit() and totp.at(now, counter_offset=offset) == cleaned:
+            accepted = step + offset
+            break
+    if accepted is None or (staff.totp_last_step is not None and accepted <= staff.totp_last_step):
+        staff.failed_totp = (staff.failed_totp or 0) + 1
+        if staff.failed_totp >= MAX_BAD_CODES:
+            staff.failed_totp = 0
+            staff.locked_until = now + LOCKOUT
+            raise AccountLockedError(staff.locked_until)
+        raise BadCodeError(MAX_BAD_CODES - staff.failed_totp)
+    staff.failed_totp = 0
+    staff.locked_until = None
+    staff.totp_last_step = accepted
+
+
+def is_locked(staff: StaffMember, *, now: datetime | None = None) -> bool:
+    """Whether the account is locked out right now."""
+    now = now or utcnow()
+    return staff.locked_until is not None and _aware(staff.locked_until) > now
