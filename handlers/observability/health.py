@@ -1,0 +1,95 @@
+"""`/healthz` (the process answers), `/readyz` (database and Redis reachable), `/metrics`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from catalogue.db import create_engine
+from handlers.observability import metrics
+from handlers.observability.logs import get_logger
+from handlers.settings import Settings
+
+PROBE_TIMEOUT_SECONDS = 2.0
+Probe = Callable[[], Awaitable[None]]
+log = get_logger(__name__)
+
+
+def database_probe(url: str) -> Probe:
+    """`SELECT 1` on a fresh connection (no pool: the probe tests reachability, not the pool)."""
+    engine = create_engine(url, poolclass=NullPool)
+
+    async def probe() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+
+    return probe
+
+
+def redis_probe(url: str) -> Probe:
+    """`PING` on the configured Redis."""
+
+    async def probe() -> None:
+        client = Redis.from_url(url, socket_connect_timeout=PROBE_TIMEOUT_SECONDS)
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
+
+    return probe
+
+
+def probes_for(settings: Settings) -> dict[str, Probe]:
+    """The database always; Redis when `REDIS_URL` is set."""
+    probes = {"database": database_probe(settings.effective_database_url)}
+    if settings.redis_url:
+        probes["redis"] = redis_probe(settings.redis_url)
+    return probes
+
+
+async def _run(probe: Probe) -> str:
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+            await probe()
+    except TimeoutError:
+        return "timeout"
+    except (OSError, SQLAlchemyError, RedisError) as error:
+        return f"unreachable: {type(error).__name__}"
+    return "ok"
+
+
+def health_router(probes: dict[str, Probe]) -> APIRouter:
+    """The three operational endpoints, left out of the OpenAPI schema."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        names = list(probes)
+        results = await asyncio.gather(*(_run(probes[name]) for name in names))
+        checks = dict(zip(names, results, strict=True))
+        ready = all(result == "ok" for result in results)
+        if not ready:
+            log.warning("not ready", checks=checks)
+        return JSONResponse(
+            {"status": "ok" if ready else "unavailable", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics")
+    async def metrics_page() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    return router

@@ -1,0 +1,131 @@
+"""Prometheus metrics of the bot, shared by every uvicorn worker, and the `/metrics` page.
+
+Several workers: `zwbot serve --workers N` sets `PROMETHEUS_MULTIPROC_DIR` to an empty folder
+before the workers start (see `prepare_multiprocess_dir`); each worker then writes its samples
+to memory-mapped files there and `/metrics`, whichever worker answers, adds them all up.
+One worker without that variable uses the ordinary in-process registry."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as _multiprocess
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# WeChat gives 5 s; the interesting part of the latency curve is well below that.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0, 3.0, 4.5, 5.0, 10.0)
+SEARCH_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+HTTP_REQUESTS = Counter(
+    "zwbot_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "zwbot_http_request_seconds",
+    "Time to answer an HTTP request.",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
+UPDATES = Counter(
+    "zwbot_updates_total", "WeChat/WeCom updates handled by the dispatcher.", ["kind", "outcome"]
+)
+UPDATE_LATENCY = Histogram(
+    "zwbot_update_seconds", "Time to handle one update.", ["kind"], buckets=LATENCY_BUCKETS
+)
+DEADLINE_FALLBACKS = Counter(
+    "zwbot_deadline_fallbacks_total",
+    "Replies too slow for the passive-reply deadline, sent via the customer-service API.",
+)
+RETRIES_ABSORBED = Counter(
+    "zwbot_retries_absorbed_total",
+    "WeChat re-deliveries answered from the first delivery instead of being handled again.",
+)
+SEARCH_LATENCY = Histogram(
+    "zwbot_search_seconds", "Time of one catalogue search.", buckets=SEARCH_BUCKETS
+)
+ERRORS = Counter("zwbot_errors_total", "Errors caught and answered politely.", ["where"])
+RATE_LIMITED = Counter("zwbot_rate_limited_total", "Messages refused by the per-user rate limit.")
+
+
+def record_deadline_fallback() -> None:
+    """One reply missed the passive deadline and went through the customer-service API."""
+    DEADLINE_FALLBACKS.inc()
+
+
+def record_retry_absorbed() -> None:
+    """One WeChat retry was answered without handling the message a second time."""
+    RETRIES_ABSORBED.inc()
+
+
+def record_error(where: str) -> None:
+    """One error was caught at `where` (a short fixed name: 'webhook', 'database', …)."""
+    ERRORS.labels(where=where).inc()
+
+
+def record_rate_limited() -> None:
+    """One message was refused by the rate limit."""
+    RATE_LIMITED.inc()
+
+
+def observe_search(seconds: float) -> None:
+    """One search took `seconds`."""
+    SEARCH_LATENCY.observe(seconds)
+
+
+@contextmanager
+def search_timer() -> Iterator[None]:
+    """`with search_timer(): index.search(...)` records the search latency."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        SEARCH_LATENCY.observe(time.perf_counter() - started)
+
+
+def observe_update(kind: str, outcome: str, seconds: float) -> None:
+    """One dispatcher update of `kind` ended with `outcome` ('handled', 'unhandled', 'error')."""
+    UPDATES.labels(kind=kind, outcome=outcome).inc()
+    UPDATE_LATENCY.labels(kind=kind).observe(seconds)
+
+
+def observe_http(method: str, route: str, status: int, seconds: float) -> None:
+    """One HTTP request; `route` is the route template, never the raw path."""
+    HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+    HTTP_LATENCY.labels(route=route).observe(seconds)
+
+
+def render() -> tuple[bytes, str]:
+    """The text exposition of every worker's metrics, and its content type."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def prepare_multiprocess_dir(workers: int, folder: Path | None = None) -> Path | None:
+    """For N > 1 workers: an empty metrics folder, exported as `PROMETHEUS_MULTIPROC_DIR`.
+
+    Call it in the parent process before the workers start; stale files of an earlier run
+    are removed so counters start from zero."""
+    if workers <= 1 and not os.environ.get(MULTIPROC_ENV):
+        return None
+    path = Path(os.environ.get(MULTIPROC_ENV) or folder or tempfile.mkdtemp(prefix="zwbot-prom-"))
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(path)
+    return path
