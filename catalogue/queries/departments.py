@@ -43,7 +43,7 @@ async def departments(*, session: AsyncSession) -> list[DepartmentSummary]:
         .outerjoin(counts, counts.c.department_id == Department.id)
         .order_by(Department.name)
     )
-    return [DepartmentSummary(department, int(count)) for department, count in rows.tuples()]
+    return [DepartmentSummary(department, int(count)) for department, count in rows]
 
 
 async def department_by_id(*, session: AsyncSession, department_id: int) -> Department | None:

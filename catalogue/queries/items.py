@@ -202,4 +202,4 @@ async def category_counts(*, session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(
         select(Item.category, func.count()).where(public_item()).group_by(Item.category)
     )
-    return {category: int(count) for category, count in rows.tuples()}
+    return {category: int(count) for category, count in rows}

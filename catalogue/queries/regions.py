@@ -6,7 +6,9 @@ import difflib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,6 +109,12 @@ def _names(place: Place) -> set[str]:
     return {place.name, place.short_name} - {""}
 
 
+@lru_cache(maxsize=4096)
+def _sound(name: str) -> str:
+    # Homophones are the commonest slip when typing or speaking a village name (红达 → 红大).
+    return " ".join(lazy_pinyin(name))
+
+
 def _best(text: str, places: list[Place]) -> list[Place]:
     if not text:
         return []
@@ -116,6 +124,7 @@ def _best(text: str, places: list[Place]) -> list[Place]:
         lambda p: core in _cores(p),
         lambda p: any(len(c) >= 2 and c in text for c in _cores(p)),
         lambda p: len(core) >= 2 and any(core in n for n in _names(p)),
+        lambda p: len(core) >= 2 and any(_sound(core) == _sound(c) for c in _cores(p)),
     ]
     for test in tests:
         found = [p for p in places if test(p)]

@@ -1,0 +1,44 @@
+"""Places by name: exact, without suffix, with the town, fuzzy; same names are ambiguous."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from catalogue import queries
+
+seed = importlib.import_module("zwbot_tests_public_catalogue")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("红大村", seed.HONGDA),
+        ("红大", seed.HONGDA),
+        ("红大村委会", seed.HONGDA),
+        ("华藏寺镇红大村", seed.HONGDA),
+        ("华藏寺镇", seed.HUACANGSI_TOWN),
+        ("华藏寺", seed.HUACANGSI_TOWN),
+        ("华藏寺村", "620623100205"),
+        ("天堂镇 大湾村", seed.DAWAN_TIANTANG),
+        ("打柴沟大湾", seed.DAWAN_DACHAIGOU),
+        ("红达村", seed.HONGDA),
+    ],
+)
+async def test_find_one_place(session, seeded, typed, expected):
+    match = await queries.find_regions(session=session, name=typed)
+    assert match.place is not None, match
+    assert match.place.code == expected
+
+
+async def test_same_named_villages_are_ambiguous(session, seeded):
+    match = await queries.find_regions(session=session, name="大湾村")
+    assert match.ambiguous
+    assert sorted(p.label for p in match.places) == ["天堂镇 大湾村", "打柴沟镇 大湾村"]
+
+
+@pytest.mark.parametrize("typed", ["", "上海", "x" * 10_000])
+async def test_unknown_places(session, seeded, typed):
+    match = await queries.find_regions(session=session, name=typed)
+    assert match.places == []
