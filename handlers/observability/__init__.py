@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from handlers.observability.bridge import install_bot_log_metrics
 from handlers.observability.health import health_router, probes_for
 from handlers.observability.logs import configure_logging
 from handlers.observability.middleware import HttpMetricsMiddleware
@@ -13,5 +14,6 @@ from handlers.settings import Settings
 def install(app: FastAPI, settings: Settings) -> None:
     """JSON logs, `/healthz`, `/readyz`, `/metrics` and HTTP metrics on `app` (app factory)."""
     configure_logging(settings)
+    install_bot_log_metrics()
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(health_router(probes_for(settings)))

@@ -196,3 +196,46 @@ def test_prepare_multiprocess_dir_empties_the_folder(
     (folder / "counter_123.db").write_bytes(b"stale")
     assert metrics.prepare_multiprocess_dir(2, folder) == folder
     assert list(folder.iterdir()) == [] and os.environ[metrics.MULTIPROC_ENV] == str(folder)
+
+
+async def test_bot_deadline_fallbacks_and_absorbed_retries_are_counted() -> None:
+    import asyncio
+
+    from bot.dispatcher import Dispatcher
+    from bot.events import event_from_fields
+    from bot.responder import Responder
+    from handlers.observability.bridge import install_bot_log_metrics
+
+    install_bot_log_metrics()
+    dispatcher = Dispatcher()
+
+    @dispatcher.text()
+    async def slow(event: object) -> str:
+        await asyncio.sleep(0.3)
+        return "答复"
+
+    sent: list[str] = []
+
+    async def sender(openid: str, reply: object) -> None:
+        sent.append(openid)
+
+    responder = Responder(dispatcher, sender=sender, deadline=0.1)
+    event = event_from_fields(
+        {
+            "ToUserName": "gh",
+            "FromUserName": OPENID,
+            "CreateTime": "1",
+            "MsgType": "text",
+            "Content": "低保",
+            "MsgId": "42",
+        }
+    )
+    fallbacks = metrics.DEADLINE_FALLBACKS._value.get()
+    absorbed = metrics.RETRIES_ABSORBED._value.get()
+    first, retry = await asyncio.gather(
+        responder.respond(event, lambda xml: xml), responder.respond(event, lambda xml: xml)
+    )
+    await responder.drain()
+    assert first.body == retry.body == "success" and sent == [OPENID]
+    assert metrics.DEADLINE_FALLBACKS._value.get() == fallbacks + 1
+    assert metrics.RETRIES_ABSORBED._value.get() == absorbed + 1

@@ -1,0 +1,1 @@
+"""Fault drills: tools that break the outside world on purpose, on loopback only."""
