@@ -1,7 +1,5 @@
 """An aiogram-style async framework for WeChat official accounts, on top of wechatpy."""
 
-from magic_filter import F
-
 from bot.client import WeChatClient
 from bot.dispatcher import Dispatcher
 from bot.errors import BadCallback, WeChatApiError
@@ -23,6 +21,7 @@ from bot.events import (
 )
 from bot.filters import Command, CommandObject, EventKey, Filter, Regex, StateFilter, Text
 from bot.fsm import FSMContext, State, StatesGroup
+from bot.magic import F
 from bot.replies import Article, NewsReply, Reply, TextReply, news, split_text, text
 from bot.responder import Responder
 from bot.router import Router

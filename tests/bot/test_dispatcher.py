@@ -1,0 +1,86 @@
+"""The dispatcher: FSM in handlers, per-user ordering, the "更多" continuation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.continuation import keep_rest
+from bot.dispatcher import Dispatcher
+from bot.events import Event, TextMessage, event_from_fields
+from bot.filters import StateFilter, Text
+from bot.fsm import FSMContext, State, StatesGroup
+from bot.replies import TextReply
+
+
+class Feedback(StatesGroup):
+    waiting_text = State()
+
+
+def said(content: str, user: str = "o1", msg_id: str = "1") -> Event:
+    fields = {"ToUserName": "gh", "FromUserName": user, "CreateTime": "1"}
+    return event_from_fields({**fields, "MsgType": "text", "Content": content, "MsgId": msg_id})
+
+
+async def test_a_conversation_with_state() -> None:
+    dp = Dispatcher()
+
+    @dp.text(Text("意见"))
+    async def start(message: TextMessage, state: FSMContext) -> str:
+        await state.set_state(Feedback.waiting_text)
+        return "请写下您的意见。"
+
+    @dp.text(StateFilter(Feedback.waiting_text))
+    async def receive(message: TextMessage, state: FSMContext) -> str:
+        await state.update_data(feedback=message.content)
+        await state.set_state(None)
+        return "谢谢，已收到。"
+
+    @dp.text()
+    async def fallback(message: TextMessage, raw_state: str | None) -> str:
+        return f"默认 {raw_state}"
+
+    assert await dp.feed_event(said("意见")) == TextReply("请写下您的意见。")
+    assert await dp.feed_event(said("意见", user="o2")) == TextReply("请写下您的意见。")
+    assert await dp.feed_event(said("路灯坏了")) == TextReply("谢谢，已收到。")
+    assert await dp.feed_event(said("你好")) == TextReply("默认 None")
+    assert await dp.fsm_context(said("x")).get_data() == {"feedback": "路灯坏了"}
+    assert await dp.fsm_context(said("x", user="o2")).get_state() == "Feedback:waiting_text"
+
+
+async def test_one_user_at_a_time_other_users_in_parallel() -> None:
+    dp = Dispatcher()
+    running: dict[str, int] = {}
+    most: dict[str, int] = {}
+    order: list[str] = []
+
+    @dp.text()
+    async def slow(message: TextMessage) -> str:
+        user = message.user_id
+        running[user] = running.get(user, 0) + 1
+        most[user] = max(most.get(user, 0), running[user])
+        most["all"] = max(most.get("all", 0), sum(running.values()))
+        await asyncio.sleep(0.05)
+        order.append(message.content)
+        running[user] -= 1
+        return message.content
+
+    events = [said(f"a{i}", user="a") for i in range(4)] + [
+        said(f"b{i}", user="b") for i in range(4)
+    ]
+    replies = await asyncio.gather(*(dp.feed_event(e) for e in events))
+    assert [r.content for r in replies if isinstance(r, TextReply)] == [
+        f"a{i}" for i in range(4)
+    ] + [f"b{i}" for i in range(4)]
+    assert most["a"] == 1 and most["b"] == 1
+    assert most["all"] == 2  # the two users did overlap
+    assert [c for c in order if c.startswith("a")] == ["a0", "a1", "a2", "a3"]
+
+
+async def test_more_returns_kept_parts_in_order_then_routes_normally() -> None:
+    dp = Dispatcher()
+    dp.text.register(lambda message: f"handler:{message.content}")
+    await keep_rest(dp.fsm_context(said("x")), ["第二部分", "第三部分"])
+    assert await dp.feed_event(said("更多")) == TextReply("第二部分")
+    assert await dp.feed_event(said(" “更多” ")) == TextReply("第三部分")
+    assert await dp.feed_event(said("更多")) == TextReply("handler:更多")
+    assert await dp.feed_event(said("更多", user="o2")) == TextReply("handler:更多")
