@@ -1,0 +1,1 @@
+"""Benchmark scripts: figures printed by `zwbot bench …`, never timed tests."""

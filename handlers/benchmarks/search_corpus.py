@@ -1,0 +1,119 @@
+"""Search documents from the reference CSV (as the importer maps it) and the development set."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from search import Document
+
+# National item-type codes (GB/T 39554.1) → county two-letter categories; 20 is a service.
+NATIONAL_CATEGORIES = {
+    "01": "XK",
+    "02": "CF",
+    "03": "QZ",
+    "04": "ZS",
+    "05": "GF",
+    "06": "JD",
+    "07": "QR",
+    "08": "JL",
+    "09": "CJ",
+    "10": "QT",
+}
+DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"
+
+
+def _org_code(department: str) -> str:
+    digest = hashlib.sha1(department.encode("utf-8")).hexdigest().upper()
+    return digest[:9]
+
+
+def documents_from_csv(path: Path) -> list[Document]:
+    """One document per row of `service_items.csv`, with county-style codes numbered in order."""
+    docs: list[Document] = []
+    numbers: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            category = NATIONAL_CATEGORIES.get(row["category_code"], "")
+            kind = "power" if category else "service"
+            letters = category or "QT"
+            numbers[letters] = numbers.get(letters, 0) + 1
+            body = f"620623000000{_org_code(row['department'])}0"
+            extra = tuple(c for c in (row["item_code"], row["implementation_code"]) if c)
+            docs.append(
+                Document(
+                    code=f"{body}—{letters}{numbers[letters]:05d}000",
+                    name=row["name"],
+                    kind=kind,
+                    category=category,
+                    parent_name=row["parent_item"],
+                    sub_name=row["sub_item"],
+                    department=row["department"],
+                    extra_codes=extra,
+                )
+            )
+    return docs
+
+
+@dataclass(frozen=True, slots=True)
+class DevQuery:
+    """One query of the development set and the names that count as right."""
+
+    kind: str
+    query: str
+    expected: frozenset[str]
+
+
+def load_devset(path: Path = DEVSET) -> list[DevQuery]:
+    """`class<TAB>query<TAB>name | name…` lines; `#` lines are comments."""
+    out: list[DevQuery] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, query, expected = line.split("\t")
+        out.append(DevQuery(kind, query, frozenset(e.strip() for e in expected.split(" | "))))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """Top-1, top-3 and mean reciprocal rank (over the first 10) of one class."""
+
+    kind: str
+    count: int
+    top1: float
+    top3: float
+    mrr: float
+
+
+def evaluate(
+    devset: Iterable[DevQuery], ranked_names: Iterable[list[str]]
+) -> Iterator[tuple[DevQuery, int | None]]:
+    """Pair each query with the 1-based rank of its first right answer (None: not in list)."""
+    for item, names in zip(devset, ranked_names, strict=True):
+        rank = next((i for i, name in enumerate(names, 1) if name in item.expected), None)
+        yield item, rank
+
+
+def summarise(results: Iterable[tuple[DevQuery, int | None]]) -> list[Quality]:
+    """Per class and overall (`all`, last)."""
+    by_kind: dict[str, list[int | None]] = {}
+    for item, rank in results:
+        by_kind.setdefault(item.kind, []).append(rank)
+        by_kind.setdefault("all", []).append(rank)
+    out = []
+    for kind, ranks in sorted(by_kind.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        count = len(ranks)
+        out.append(
+            Quality(
+                kind,
+                count,
+                sum(1 for r in ranks if r == 1) / count,
+                sum(1 for r in ranks if r is not None and r <= 3) / count,
+                sum(1.0 / r for r in ranks if r is not None and r <= 10) / count,
+            )
+        )
+    return out

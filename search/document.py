@@ -1,0 +1,32 @@
+"""The documents search is built from and the hits it answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One searchable catalogue item; `code` is its unique, opaque key."""
+
+    code: str
+    name: str
+    kind: str = "power"  # "power" | "service"
+    category: str = ""  # two-letter county category: XK CF QZ ZS GF CJ QR JL JD QT
+    parent_name: str = ""
+    sub_name: str = ""
+    department: str = ""
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    extra_codes: tuple[str, ...] = ()  # national item / implementation codes, other renderings
+    published: bool = True
+    popularity: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A ranked answer: the document, a score in [0, ~1.1] and why it matched."""
+
+    document: Document
+    score: float
+    reasons: tuple[str, ...]

@@ -1,0 +1,103 @@
+"""An index entry: the documents sharing one searchable text, with its precomputed forms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search.document import Document
+from search.normalise import normalise
+from search.query import INFO_WORDS
+from search.syllables import bigrams, encode, positions, spoken
+
+# Words of an item's life after the first application; a query naming none of them most
+# likely means the first application (新办/设立/申领), so such items rank a little lower.
+LIFECYCLE_WORDS = (
+    "注销", "变更", "延续", "补办", "补发", "补领", "补证", "换发", "换领", "换证", "遗失",
+    "损毁", "歇业", "停业", "恢复", "撤销", "迁出", "迁入", "转出", "转入", "延期", "过户",
+    "解挂", "挂失", "重置", "修改", "终止", "暂停", "更正", "期满", "到期", "校验", "复核",
+    "重新", "撤回", "解除", "注册证书", "增加", "密码",
+)  # fmt: skip
+_BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+PENALTY_CATEGORY = "CF"
+MILD_CATEGORIES = frozenset({"QZ", "JD"})  # coercion and inspection: rarely what citizens want
+
+
+def pairs(text: str) -> frozenset[str]:
+    """Adjacent character pairs (the single character of a one-character text)."""
+    if len(text) == 1:
+        return frozenset((text,))
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def entry_key(doc: Document) -> str:
+    """Documents with the same key share one entry (province lists repeat names)."""
+    aux = "\x01".join(text_fields(doc)[1:])
+    return f"{normalise(doc.name)}\x00{aux}"
+
+
+def text_fields(doc: Document) -> tuple[str, ...]:
+    """Normalised name, then the other searchable texts (parent, sub item, aliases, keywords)."""
+    name = normalise(doc.name)
+    seen = {name, ""}
+    out = [name]
+    for text in (doc.parent_name, doc.sub_name, *doc.aliases, *doc.keywords):
+        value = normalise(text)
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class Entry:
+    """Mutable only through `SearchIndex` (under its lock); `docs` is replaced, never edited."""
+
+    eid: int
+    name: str
+    core: str  # the name without bracketed qualifiers such as （县级）
+    actions: tuple[str, ...]  # lifecycle words of the name
+    aux: tuple[str, ...]
+    name_pairs: frozenset[str]
+    name_sound: str  # encoded syllables of the most likely reading
+    sound_pairs: frozenset[str]
+    aux_sounds: tuple[str, ...]
+    info_only: bool
+    docs: tuple[Document, ...] = field(default=())
+    penalty_only: bool = False  # every document is a penalty item
+
+    @classmethod
+    def create(cls, eid: int, doc: Document) -> Entry:
+        name, *aux = text_fields(doc)
+        syllables = spoken(name)
+        core = normalise(_BRACKETED.sub("", doc.name)) or name
+        return cls(
+            eid=eid,
+            name=name,
+            core=core,
+            actions=tuple(word for word in LIFECYCLE_WORDS if word in name),
+            aux=tuple(aux),
+            name_pairs=pairs(name),
+            name_sound=encode(syllables),
+            sound_pairs=frozenset(sound_pairs_of(name)),
+            aux_sounds=tuple(encode(spoken(text)) for text in aux),
+            info_only=any(word in name for word in INFO_WORDS),
+        )
+
+    def set_docs(self, docs: tuple[Document, ...]) -> None:
+        """Replace the documents (one assignment each: readers see old or new, never half)."""
+        self.penalty_only = bool(docs) and all(is_penalty(doc) for doc in docs)
+        self.docs = docs
+
+
+def sound_pairs_of(text: str) -> set[str]:
+    """Syllable-pair tokens of a normalised text, every reading of polyphones."""
+    return bigrams(positions((text,)))
+
+
+def is_penalty(doc: Document) -> bool:
+    """A penalty (处罚) item: category CF, or an uncategorised `对……的处罚`."""
+    if doc.category:
+        return doc.category == PENALTY_CATEGORY
+    name = doc.name.rstrip("）)")
+    return doc.name.startswith("对") and ("处罚" in name[-6:] or "罚款" in name[-6:])

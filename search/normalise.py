@@ -1,0 +1,34 @@
+"""Text normalisation shared by documents and queries: width, script, case, punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+# Everything that is not a letter, digit or CJK ideograph separates words: punctuation of
+# both widths, brackets, symbols, emoji, whitespace.
+_SEPARATORS = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def is_hanzi(char: str) -> bool:
+    """True for a CJK unified ideograph (basic block or extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+@lru_cache(maxsize=65536)
+def normalise_words(text: str) -> tuple[str, ...]:
+    """NFKC, traditional → simplified, lower case; the runs of letters, digits and hanzi."""
+    text = unicodedata.normalize("NFKC", text)
+    if any(not char.isascii() for char in text):
+        text = _T2S.convert(text)
+    return tuple(word for word in _SEPARATORS.split(text.lower()) if word)
+
+
+def normalise(text: str) -> str:
+    """The comparable form of `text`: its words joined without separators."""
+    return "".join(normalise_words(text))

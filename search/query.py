@@ -1,0 +1,196 @@
+"""A citizen's query taken apart: codes, intents and the variants worth matching."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+from search.codes import CodeQuery, find_codes
+from search.normalise import is_hanzi, normalise_words
+from search.syllables import Position, fuzzy, readings, segment
+from search.synonyms import Synonym, SynonymTable
+
+
+def _load_fillers() -> tuple[str, ...]:
+    text = resources.files("search.data").joinpath("fillers.txt").read_text(encoding="utf-8")
+    words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+# Words of questions that name no item (longest first); see `search/data/fillers.txt`.
+FILLERS = _load_fillers()
+_PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
+INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+_FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
+KnownPair = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One reading of the query: text (hanzi/latin, spaces only between latin words)."""
+
+    text: str
+    weight: float
+    reasons: tuple[str, ...]
+
+    @property
+    def chars(self) -> str:
+        return self.text.replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    raw: str
+    text: str
+    codes: tuple[CodeQuery, ...]
+    variants: tuple[Variant, ...]
+    initials: tuple[str, ...]  # latin words that are initials (`lsjz`), not full pinyin
+    penalty_intent: bool
+    info_intent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    synonym: Synonym
+    literal: bool
+
+
+def _sound_spans(text: str) -> list[tuple[Position, int, int]]:
+    """Pinyin positions of a text with their character spans."""
+    spans: list[tuple[Position, int, int]] = []
+    for match in re.finditer(r"[a-z]+|[0-9]+|[^a-z0-9 ]", text):
+        piece, start = match.group(), match.start()
+        if piece.isascii() and piece.isalpha():
+            syllables = segment(piece)
+            if syllables is None:
+                spans.append(((piece,), start, match.end()))
+                continue
+            for syllable in syllables:
+                spans.append((readings_of_latin(syllable), start, start + len(syllable)))
+                start += len(syllable)
+        elif is_hanzi(piece):
+            spans.append((readings(piece), start, match.end()))
+        else:
+            spans.append(((piece,), start, match.end()))
+    return spans
+
+
+def readings_of_latin(syllable: str) -> Position:
+    return (fuzzy(syllable),)
+
+
+def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
+    found: list[_Match] = []
+    for start in range(len(text)):
+        for length in table.lengths:
+            entry = table.get(text[start : start + length])
+            if entry is not None:
+                found.append(_Match(start, start + length, entry, True))
+    spans = _sound_spans(text)
+    for index, (position, start, _end) in enumerate(spans):
+        for syllable in position:
+            for entry in table.starting_with(syllable):
+                size = len(entry.sound)
+                if index + size > len(spans):
+                    continue
+                if all(entry.sound[k] in spans[index + k][0] for k in range(1, size)):
+                    end = spans[index + size - 1][2]
+                    if text[start:end] != entry.colloquial:
+                        found.append(_Match(start, end, entry, False))
+    found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
+    chosen: list[_Match] = []
+    for match in found:
+        if any(match.start < other.end and other.start < match.end for other in chosen):
+            continue
+        if _formal_already_there(text, match):
+            continue
+        chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _formal_already_there(text: str, match: _Match) -> bool:
+    for formal in match.synonym.formals:
+        at = text.find(formal)
+        while at >= 0:
+            if at < match.end and match.start < at + len(formal):
+                return True
+            at = text.find(formal, at + 1)
+    return False
+
+
+def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
+    """The text without question words; a one-character filler stays when it forms a pair
+    of characters the catalogue uses (申请, 个体, 开办); spaces stay only between latin words."""
+
+    def drop(match: re.Match[str]) -> str:
+        word, start, end = match.group(), match.start(), match.end()
+        if len(word) == 1 and (
+            known(text[start - 1 : end] if start else "") or known(text[start : end + 1])
+        ):
+            return word
+        return " "
+
+    stripped = _FILLER_RE.sub(drop, text)
+    return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
+
+
+def parse(
+    raw: str, table: SynonymTable, known: KnownPair = lambda pair: False, max_variants: int = 8
+) -> ParsedQuery:
+    """Everything search needs to know about one query."""
+    words = normalise_words(raw)
+    text = ""
+    for word in words:
+        if text and text[-1].isascii() and word[0].isascii():
+            text += " "
+        text += word
+    codes = tuple(find_codes(raw))
+    matches = _find_synonyms(text, table)
+    variants: list[Variant] = [Variant(text, 1.0, ())]
+    if matches:
+        variants.append(_replace(text, matches, {}))
+        for position, match in enumerate(matches):
+            for formal in match.synonym.formals[1:]:
+                variants.append(_replace(text, matches, {position: formal}))
+    stripped: list[Variant] = []
+    for variant in variants:
+        bare = strip_fillers(variant.text, known)
+        if bare and bare != variant.text:
+            stripped.append(Variant(bare, variant.weight, variant.reasons))
+    unique: dict[str, Variant] = {}
+    for variant in [*stripped, *variants]:
+        if variant.chars and variant.text not in unique:
+            unique[variant.text] = variant
+    initials = tuple(
+        word
+        for word in words
+        if word.isascii() and word.isalpha() and 2 <= len(word) <= 10 and segment(word) is None
+    )
+    return ParsedQuery(
+        raw=raw,
+        text=text,
+        codes=codes,
+        variants=tuple(unique.values())[:max_variants],
+        initials=initials,
+        penalty_intent=any(word in text for word in _PENALTY_WORDS),
+        info_intent=any(word in text for word in INFO_WORDS),
+    )
+
+
+def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:
+    out, last, weight, reasons = [], 0, 1.0, []
+    for position, match in enumerate(matches):
+        formal = alternatives.get(position, match.synonym.formals[0])
+        out.append(text[last : match.start])
+        out.append(formal)
+        last = match.end
+        if not match.literal:
+            weight = min(weight, 0.92)
+        reasons.append(f"synonym:{match.synonym.colloquial}→{formal}")
+    out.append(text[last:])
+    joined = "".join(out)
+    return Variant(re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined), weight, tuple(reasons))

@@ -1,0 +1,107 @@
+"""Second stage: scores candidate entries against the query variants with rapidfuzz."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+from search.entry import Entry
+from search.query import Variant
+from search.syllables import encode, spoken
+
+# Weights of the signals: coverage of the query (IDF-weighted pairs and characters, and the
+# characters found in order), best local alignment (partial_ratio: the query inside the name
+# or the name inside the query), and overall similarity (ratio: names of the query's length).
+PAIRS, CHARS, ORDER = 0.18, 0.12, 0.15
+ALIGNMENT, SIMILARITY = 0.35, 0.20
+SOUND_FACTOR = 0.93  # a match by sound only is a little weaker than by characters
+AUX_FACTOR = 0.85  # parent/sub item, aliases, keywords
+LIFECYCLE_PENALTY = 0.03  # 变更/注销/补办… items when the query names no such action
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """First-stage evidence for one variant: matched weight per entry and the totals."""
+
+    variant: Variant
+    chars: Mapping[int, float]
+    chars_total: float
+    sounds: Mapping[int, float]
+    sounds_total: float
+    aux: Mapping[int, float]
+    char_weights: Mapping[str, float]  # IDF of each character of the variant
+    rare: Mapping[int, float]  # entries sharing a rare character: matched rare weight
+
+
+def _extract(
+    query: str, choices: Mapping[int, str], scorer: Callable[..., float]
+) -> dict[int, float]:
+    if not query or not choices:
+        return {}
+    found = process.extract(query, choices, scorer=scorer, limit=None)
+    return {key: score / 100.0 for _choice, score, key in found}
+
+
+def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, float]) -> float:
+    total = sum(weights.values()) or 1.0
+    chars = sum(weight for char, weight in weights.items() if char in text) / total
+    order = LCSseq.similarity(query, text) / len(query) if query else 0.0
+    return PAIRS * pair_part + CHARS * chars + ORDER * order
+
+
+def score_variant(evidence: Candidates, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
+    """Score of each entry for one variant, with the channel that gave it."""
+    variant = evidence.variant
+    chars = variant.chars
+    has_hanzi = any(not c.isascii() for c in chars)
+    names = {e.eid: e.name for e in entries}
+    cores = {e.eid: e.core for e in entries if e.core != e.name}
+    sounds = {e.eid: e.name_sound for e in entries}
+    sound_query = encode(spoken(chars))
+    aligned = _extract(chars, names, fuzz.partial_ratio) if has_hanzi else {}
+    similar = _extract(chars, names, fuzz.ratio) if has_hanzi else {}
+    similar_core = _extract(chars, cores, fuzz.ratio) if has_hanzi else {}
+    s_aligned = _extract(sound_query, sounds, fuzz.partial_ratio)
+    s_similar = _extract(sound_query, sounds, fuzz.ratio)
+    out: dict[int, tuple[float, str]] = {}
+    for entry in entries:
+        eid = entry.eid
+        best, channel = 0.0, "name"
+        if has_hanzi and evidence.chars_total:
+            pair_part = evidence.chars.get(eid, 0.0) / evidence.chars_total
+            best = (
+                _coverage(chars, entry.name, pair_part, evidence.char_weights)
+                + ALIGNMENT * aligned.get(eid, 0.0)
+                + SIMILARITY * max(similar.get(eid, 0.0), similar_core.get(eid, 0.0))
+            )
+        if evidence.sounds_total:
+            pair_part = evidence.sounds.get(eid, 0.0) / evidence.sounds_total
+            order = LCSseq.similarity(sound_query, entry.name_sound) / max(len(sound_query), 1)
+            sound = SOUND_FACTOR * (
+                (PAIRS + CHARS) * pair_part
+                + ORDER * order
+                + ALIGNMENT * s_aligned.get(eid, 0.0)
+                + SIMILARITY * s_similar.get(eid, 0.0)
+            )
+            if sound > best:
+                best, channel = sound, "pinyin"
+        if entry.aux and has_hanzi:
+            aux = AUX_FACTOR * max(_aux_score(chars, text, evidence, eid) for text in entry.aux)
+            if aux > best:
+                best, channel = aux, "related"
+        if entry.actions and not any(word in chars for word in entry.actions):
+            best -= LIFECYCLE_PENALTY
+        out[eid] = (best * variant.weight, channel)
+    return out
+
+
+def _aux_score(chars: str, text: str, evidence: Candidates, eid: int) -> float:
+    pair_part = evidence.aux.get(eid, 0.0) / evidence.chars_total if evidence.chars_total else 0.0
+    return (
+        _coverage(chars, text, min(pair_part, 1.0), evidence.char_weights)
+        + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
+        + SIMILARITY * fuzz.ratio(chars, text) / 100.0
+    )

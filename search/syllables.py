@@ -1,0 +1,150 @@
+"""Pinyin: readings of hanzi, splitting typed pinyin into syllables, homophone-tolerant keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise, product
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
+
+from search.normalise import is_hanzi
+
+# A position of a text in pinyin: the toneless readings it may have (several for 还, 行, 重…).
+Position = tuple[str, ...]
+
+_MAX_COMBINATIONS = 8  # readings combined per bigram of two polyphones
+
+
+def _toneless(reading: str) -> str:
+    return to_normal(reading, v_to_u=False).replace("ü", "v")
+
+
+SYLLABLES: frozenset[str] = frozenset(
+    _toneless(reading) for readings in pinyin_dict.values() for reading in readings.split(",")
+) - {"ê", "m", "n", "ng", "hm", "hng", "r"}
+_LONGEST = max(len(s) for s in SYLLABLES)
+_FUZZY_RULES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_LETTERS = re.compile(r"[a-z]+|[0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def fuzzy(syllable: str) -> str:
+    """Collapse the confusions of dialect speakers: zh/z, ch/c, sh/s, -ing/-in, -eng/-en, ü/u."""
+    for long, short in _FUZZY_RULES:
+        if syllable.startswith(long):
+            syllable = short + syllable[2:]
+            break
+    if syllable.endswith(("ing", "eng")):
+        syllable = syllable[:-1]
+    return syllable.replace("v", "u")
+
+
+@lru_cache(maxsize=32768)
+def readings(char: str) -> Position:
+    """Every fuzzy reading of one hanzi, most common first; the character itself otherwise."""
+    raw = pinyin_dict.get(ord(char))
+    if raw is None:
+        return (char,)
+    found: list[str] = []
+    for reading in raw.split(","):
+        key = fuzzy(_toneless(reading))
+        if key not in found:
+            found.append(key)
+    return tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def segment(letters: str) -> tuple[str, ...] | None:
+    """Split typed pinyin into syllables (fewest syllables, few vowel-initial ones); None if
+    the letters are not pinyin."""
+    size = len(letters)
+    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (size + 1)
+    best[0] = (0.0, ())
+    for start in range(size):
+        here = best[start]
+        if here is None:
+            continue
+        for end in range(start + 1, min(size, start + _LONGEST) + 1):
+            piece = letters[start:end]
+            if piece not in SYLLABLES:
+                continue
+            cost = here[0] + 1.0 + (0.6 if start and piece[0] in "aoe" else 0.0)
+            there = best[end]
+            if there is None or cost < there[0]:
+                best[end] = (cost, (*here[1], piece))
+    final = best[size]
+    return final[1] if final else None
+
+
+def positions(words: Iterable[str]) -> list[Position]:
+    """The pinyin positions of normalised words: hanzi with all readings, typed pinyin split
+    into syllables, digits and non-pinyin letters kept as literal positions."""
+    found: list[Position] = []
+    for word in words:
+        for char_run in re.split(r"([a-z0-9]+)", word):
+            if not char_run:
+                continue
+            if char_run[0].isascii():
+                for piece in _LETTERS.findall(char_run):
+                    syllables = segment(piece) if piece.isalpha() else None
+                    if syllables:
+                        found.extend((fuzzy(s),) for s in syllables)
+                    else:
+                        found.append((piece,))
+            else:
+                found.extend(readings(char) for char in char_run if is_hanzi(char))
+    return found
+
+
+def bigrams(found: Sequence[Position]) -> set[str]:
+    """Tokens of adjacent positions, every reading combination (bounded)."""
+    tokens: set[str] = set()
+    for left, right in pairwise(found):
+        for count, (a, b) in enumerate(product(left, right)):
+            if count >= _MAX_COMBINATIONS:
+                break
+            tokens.add(f"{a} {b}")
+    return tokens
+
+
+def _keep(chars: str) -> str:
+    return chars  # non-hanzi runs come back as they are
+
+
+@lru_cache(maxsize=65536)
+def spoken(text: str) -> tuple[str, ...]:
+    """The most likely reading of a normalised text, phrase-aware, as fuzzy syllables."""
+    out: list[str] = []
+    for piece in lazy_pinyin(text, style=Style.NORMAL, errors=_keep):
+        piece = piece.replace("ü", "v")
+        if piece.isalpha() and piece.isascii():
+            syllables = segment(piece)
+            out.extend(fuzzy(s) for s in syllables) if syllables else out.append(piece)
+        elif piece.isdigit() or piece.isascii():
+            out.append(piece)
+        else:
+            out.extend(fuzzy(readings(char)[0]) for char in piece if is_hanzi(char))
+    return tuple(out)
+
+
+def initials(text: str) -> str:
+    """First letters of the most likely reading of a normalised text (`临时救助` → `lsjz`)."""
+    return "".join(s[0] for s in spoken(text) if s and s[0].isalpha())
+
+
+_CODES: dict[str, str] = {}
+
+
+def encode(syllables: Iterable[str]) -> str:
+    """One private-use character per syllable, so that string similarity works on syllables."""
+    chars = []
+    for syllable in syllables:
+        char = _CODES.get(syllable)
+        if char is None:
+            char = _CODES.setdefault(syllable, chr(0xF0000 + len(_CODES)))
+        chars.append(char)
+    return "".join(chars)

@@ -1,0 +1,117 @@
+"""Citizens' words for formal item terms: the shipped dictionary plus staff additions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from search.normalise import normalise
+from search.syllables import initials, spoken
+
+DATA_FILE = "synonyms.tsv"
+
+
+class SynonymFileError(ValueError):
+    """A line of a synonym file is not `colloquial<TAB>formal`."""
+
+
+def parse_pairs(text: str, source: str = DATA_FILE) -> list[tuple[str, str]]:
+    """Pairs of a synonym file: one `colloquial<TAB>formal` per line, `#` comments."""
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = [part.strip() for part in line.split("\t") if part.strip()]
+        if len(parts) != 2:
+            raise SynonymFileError(f"{source}:{number}: expected colloquial<TAB>formal: {line!r}")
+        pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+def shipped_pairs() -> list[tuple[str, str]]:
+    """The reviewed dictionary shipped in `search/data/synonyms.tsv`."""
+    text = resources.files("search.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return parse_pairs(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """One colloquial term, normalised, with its formal replacements."""
+
+    colloquial: str
+    formals: tuple[str, ...]
+    sound: tuple[str, ...]  # fuzzy syllables of the colloquial term
+    initials: str
+
+
+class SynonymTable:
+    """Immutable lookup of colloquial terms; build a new table to change it."""
+
+    __slots__ = ("_by_initials", "_by_sound", "_entries", "_lengths", "_min_sound")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        formals: dict[str, list[str]] = {}
+        for colloquial, formal in pairs:
+            key, value = normalise(colloquial), normalise(formal)
+            if not key or not value or key == value:
+                continue
+            bucket = formals.setdefault(key, [])
+            if value not in bucket:
+                bucket.append(value)
+        self._entries: Mapping[str, Synonym] = {
+            key: Synonym(key, tuple(values), spoken(key), initials(key))
+            for key, values in sorted(formals.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        }
+        by_initials: dict[str, list[Synonym]] = {}
+        for entry in self._entries.values():
+            if len(entry.initials) >= 2:
+                by_initials.setdefault(entry.initials, []).append(entry)
+        self._by_initials = {key: tuple(value) for key, value in by_initials.items()}
+        self._min_sound = 2
+        by_sound: dict[str, list[Synonym]] = {}
+        for entry in self._entries.values():
+            if len(entry.sound) >= self._min_sound:
+                by_sound.setdefault(entry.sound[0], []).append(entry)
+        self._by_sound = {key: tuple(value) for key, value in by_sound.items()}
+        self._lengths = tuple(sorted({len(key) for key in self._entries}, reverse=True))
+
+    @classmethod
+    def default(cls, extra: Iterable[tuple[str, str]] = ()) -> SynonymTable:
+        """The shipped dictionary, extended with `extra` pairs."""
+        return cls([*shipped_pairs(), *extra])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> Iterable[Synonym]:
+        """Every term, longest first."""
+        return self._entries.values()
+
+    def get(self, colloquial: str) -> Synonym | None:
+        """The entry of one normalised colloquial term."""
+        return self._entries.get(colloquial)
+
+    def starting_with(self, syllable: str) -> tuple[Synonym, ...]:
+        """Terms of two or more syllables whose first syllable is `syllable`."""
+        return self._by_sound.get(syllable, ())
+
+    @property
+    def lengths(self) -> tuple[int, ...]:
+        """Lengths of the colloquial terms, longest first."""
+        return self._lengths
+
+    def by_initials(self, letters: str) -> tuple[Synonym, ...]:
+        """Terms whose initials are exactly `letters` (`sbk` → 社保卡)."""
+        return self._by_initials.get(letters, ())
+
+    def with_pairs(self, extra: Iterable[tuple[str, str]]) -> SynonymTable:
+        """A new table with `extra` pairs added."""
+        pairs = [(entry.colloquial, formal) for entry in self.entries() for formal in entry.formals]
+        return SynonymTable([*pairs, *extra])
+
+    @property
+    def min_sound(self) -> int:
+        """Fewest syllables a term needs to be matched by sound."""
+        return self._min_sound
