@@ -1,0 +1,176 @@
+"""Fault drills: WeChat API failing or slow (bounded retry queue, nothing lost, nothing sent
+twice) and the process killed during a publication (no partial state after restart)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+import uvicorn
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.client import WeChatClient
+from bot.replies import TextReply
+from bot.testing.fake_api import FakeWeChatApi
+from handlers.outbox import Outbox, OutboxFull
+
+
+class SlowSends:
+    """Customer-service sends are recorded at once but answered after `delay` seconds."""
+
+    def __init__(self, app: ASGIApp, delay: float) -> None:
+        self.app = app
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path", "").endswith("/custom/send"):
+
+            async def late(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    await asyncio.sleep(self.delay)
+                await send(message)
+
+            await self.app(scope, receive, late)
+            return
+        await self.app(scope, receive, send)
+
+
+class Slow:
+    """The outside world answering slowly: every API call waits `delay` seconds first."""
+
+    def __init__(self, app: ASGIApp, delay: float) -> None:
+        self.app = app
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await asyncio.sleep(self.delay)
+        await self.app(scope, receive, send)
+
+
+def _client(api: FakeWeChatApi, *, delay: float = 0.0, timeout: float = 10.0) -> WeChatClient:
+    app: ASGIApp = Slow(api.app, delay) if delay else api.app
+    http = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wechat-fake", timeout=timeout
+    )
+    # The outbox owns retries: the client makes one attempt per send.
+    return WeChatClient(
+        api.app_id, api.app_secret, base_url="http://wechat-fake", http=http, attempts=1
+    )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeWeChatApi]:
+    yield FakeWeChatApi(cs_quota=1000)
+
+
+def _users(n: int) -> list[str]:
+    return [f"oUser{i:023d}" for i in range(n)]
+
+
+async def test_failing_api_loses_nothing_and_sends_nothing_twice(api: FakeWeChatApi) -> None:
+    client = _client(api)
+    outbox = Outbox(client.send_reply, backoff=0.01, attempts=6)
+    path = "/cgi-bin/message/custom/send"
+    api.fail(path, -1, times=4)  # "system busy"
+    api.fail(path, 0, times=3, status=503)  # the gateway in front of WeChat
+    try:
+        for user in _users(5):
+            for n in range(3):
+                await outbox.send(user, TextReply(f"第{n}条答复"))
+        assert await outbox.drain(10)
+    finally:
+        await outbox.close()
+        await client.aclose()
+    for user in _users(5):
+        assert api.texts_to(user) == ["第0条答复", "第1条答复", "第2条答复"]  # in order, once
+    assert outbox.delivered == 15 and outbox.failed == 0
+
+
+async def test_slow_api_delivers_everything_once(api: FakeWeChatApi) -> None:
+    client = _client(api, delay=0.3)
+    outbox = Outbox(client.send_reply, backoff=0.01)
+    try:
+        for user in _users(8):
+            await outbox.send(user, TextReply("您好"))
+        assert await outbox.drain(20)
+    finally:
+        await outbox.close()
+        await client.aclose()
+    assert sorted(m.touser for m in api.sent) == sorted(_users(8))
+
+
+@contextlib.contextmanager
+def _served(app: ASGIApp) -> Iterator[str]:
+    """`app` on a real loopback socket, so client timeouts really fire."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) -> None:
+    # Slower than the client waits: WeChat got the message, the answer never came back.
+    user = _users(1)[0]
+    with _served(SlowSends(api.app, 0.6)) as base:
+        http = httpx.AsyncClient(timeout=0.25)
+        client = WeChatClient(api.app_id, api.app_secret, base_url=base, http=http, attempts=1)
+        outbox = Outbox(client.send_reply, backoff=0.01)
+        try:
+            await outbox.send(user, TextReply("只发一次"))
+            assert await outbox.drain(10)
+            await asyncio.sleep(0.8)  # the slow fake finishes recording the one send
+        finally:
+            await outbox.close()
+            await http.aclose()
+    assert api.texts_to(user) == ["只发一次"]
+    assert outbox.failed == 1 and outbox.delivered == 0
+
+
+async def test_unsendable_replies_are_given_up_not_retried_forever(api: FakeWeChatApi) -> None:
+    client = _client(api)
+    outbox = Outbox(client.send_reply, backoff=0.01, attempts=3)
+    user = _users(1)[0]
+    api.silent_users.add(user)  # 45015: the 48-hour window is closed
+    api.fail("/cgi-bin/message/custom/send", -1, times=10)
+    try:
+        await outbox.send(user, TextReply("答复"))
+        assert await outbox.drain(10)
+    finally:
+        await outbox.close()
+        await client.aclose()
+    assert outbox.failed == 1 and api.texts_to(user) == []
+
+
+async def test_the_queue_is_bounded() -> None:
+    delivered: list[str] = []
+    gate = asyncio.Event()
+
+    async def deliver(openid: str, reply: object) -> None:
+        await gate.wait()
+        delivered.append(openid)
+
+    outbox = Outbox(deliver, capacity=3, shards=1)
+    await outbox.send("o1", TextReply("a"))
+    await asyncio.sleep(0.01)  # the first one is being sent, not waiting
+    for user in ("o2", "o3", "o4"):
+        await outbox.send(user, TextReply("b"))
+    with pytest.raises(OutboxFull):
+        await outbox.send("o5", TextReply("c"))
+    gate.set()
+    await outbox.close()
+    assert delivered == ["o1", "o2", "o3", "o4"]
