@@ -174,6 +174,9 @@ async def load_regions(session: AsyncSession, records: Sequence[RegionRecord]) -
             existing[record.code] = row
             report.added.append(record.code)
             continue
+        if row.source:
+            # Keep the provenance of a region imported from another file (zwbot import regions).
+            values.pop("source")
         differs = {k: v for k, v in values.items() if getattr(row, k) != v}
         if differs:
             for key, value in differs.items():
@@ -191,11 +194,8 @@ async def load_shipped_regions(session: AsyncSession) -> RegionLoadReport:
 
 
 def region_directory(records: Iterable[RegionRecord]) -> RegionDirectory:
-    """A directory for code validation from region records."""
+    """A directory for code validation from region records.
+
+    For the regions stored in a database use `catalogue.region_directory.load_region_directory`.
+    """
     return RegionDirectory(r.entry() for r in records)
-
-
-async def region_directory_from_db(session: AsyncSession) -> RegionDirectory:
-    """A directory for code validation from the regions in the database."""
-    rows = (await session.scalars(select(Region))).all()
-    return RegionDirectory(RegionEntry(r.code, r.name, r.level, r.parent_code) for r in rows)
