@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client import WeChatClient
 from bot.replies import TextReply
 from bot.testing.fake_api import FakeWeChatApi
+from catalogue.db import create_engine
+from catalogue.models import Item
 from handlers.outbox import Outbox, OutboxFull
 
 
@@ -174,3 +182,84 @@ async def test_the_queue_is_bounded() -> None:
     gate.set()
     await outbox.close()
     assert delivered == ["o1", "o2", "o3", "o4"]
+
+
+# --- the process killed during a publication ------------------------------------------------
+
+_PUBLISH = """
+import asyncio, sys
+from pathlib import Path
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.importing.runner import import_file
+
+async def main(url: str, path: str, pause: bool) -> None:
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    async with session_factory(engine)() as session:
+        report = await import_file(session, "items", Path(path), publish=True)
+        assert report.ok, report
+        await session.flush()
+        print("WRITTEN", flush=True)
+        if pause:
+            sys.stdin.readline()  # killed here: everything written, nothing committed
+        await session.commit()
+    await engine.dispose()
+    print("COMMITTED", flush=True)
+
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3] == "pause"))
+"""
+
+
+def _subset(shared_dir: Path, folder: Path, rows: int) -> Path:
+    lines = (shared_dir / "data" / "service_items.csv").read_text("utf-8-sig").splitlines()
+    path = folder / "items.csv"
+    path.write_text("\n".join(lines[: rows + 1]) + "\n", encoding="utf-8")
+    return path
+
+
+def _publish(url: str, csv_path: Path, mode: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _PUBLISH, url, str(csv_path), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def _published(url: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            items = await connection.scalar(sa.select(sa.func.count()).select_from(Item))
+            published = await connection.scalar(
+                sa.select(sa.func.count()).select_from(Item).where(Item.status == "published")
+            )
+            return int(items or 0), int(published or 0)
+    finally:
+        await engine.dispose()
+
+
+async def test_publication_killed_mid_transaction_leaves_nothing(
+    database_url: str, shared_dir: Path, tmp_path: Path
+) -> None:
+    csv_path = _subset(shared_dir, tmp_path, 200)
+    process = _publish(database_url, csv_path, "pause")
+    assert process.stdout is not None
+    line = await asyncio.to_thread(process.stdout.readline)
+    assert line.strip() == "WRITTEN", process.stderr.read() if process.stderr else ""
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    # After the "restart": nothing of the killed publication is visible.
+    assert await _published(database_url) == (0, 0)
+
+    # Publishing again completes, once.
+    again = _publish(database_url, csv_path, "run")
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert "COMMITTED" in out
+    items, published = await _published(database_url)
+    assert items > 150 and published == items
