@@ -1,0 +1,152 @@
+"""Running one staff command: one transaction, audited, exactly once per idempotency key."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from catalogue import audit
+from catalogue import staff as registry
+from catalogue.models import CommandReceipt, StaffMember
+from catalogue.workflow.errors import ForbiddenError, WorkflowError
+from catalogue.workflow.outcome import Outcome
+
+Operation = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
+
+CONFLICT_MESSAGE = "该记录刚被其他人员修改，您的操作未生效。请发送“查 编码”查看最新内容后重试。"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who runs a command: the staff account id, its UserID and role at the time."""
+
+    staff_id: int
+    user_id: str
+    role: str
+
+    @classmethod
+    def of(cls, staff: StaffMember) -> Actor:
+        """The actor of a loaded staff account."""
+        return cls(staff.id, staff.wecom_user_id, staff.role)
+
+
+async def _receipt(session: AsyncSession, key: str | None) -> Outcome | None:
+    if not key:
+        return None
+    receipt = await session.get(CommandReceipt, key, populate_existing=True)
+    if receipt is None:
+        return None
+    return Outcome(action="replay", target="", message=receipt.reply, replayed=True)
+
+
+async def run(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    command: str,
+    operation: Operation,
+    *,
+    key: str | None = None,
+) -> Outcome:
+    """Run `operation` in one transaction with its audit entry and receipt; all or nothing.
+
+    A refused command (a `WorkflowError`, an optimistic-locking conflict) changes nothing but
+    is still audited with its reason. A key seen before returns the first reply unchanged.
+    """
+    async with sessions() as session:
+        replay = await _receipt(session, key)
+        if replay is not None:
+            return replay
+        try:
+            staff = await session.get(StaffMember, actor.staff_id)
+            if staff is None or not staff.active:
+                raise ForbiddenError("您的账号已停用，请联系管理员。")
+            outcome = await operation(session, staff)
+            await audit.append(session, _record(actor, command, outcome, "ok"))
+            if key:
+                session.add(CommandReceipt(key=key, actor=actor.user_id, reply=outcome.message))
+            await session.commit()
+            return outcome
+        except WorkflowError as error:
+            refusal = str(error)
+        except StaleDataError:
+            refusal = CONFLICT_MESSAGE
+        except IntegrityError:
+            refusal = CONFLICT_MESSAGE
+        await session.rollback()
+        replay = await _receipt(session, key)
+        if replay is not None:  # a concurrent delivery of the same message won
+            return replay
+        refused = Outcome(action="refused", target="", message=refusal, refused=True)
+        await audit.append(session, _record(actor, command, refused, f"refused: {refusal}"))
+        if key:
+            session.add(CommandReceipt(key=key, actor=actor.user_id, reply=refusal))
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            replay = await _receipt(session, key)
+            if replay is not None:
+                return replay
+            raise
+        return refused
+
+
+def _record(actor: Actor, command: str, outcome: Outcome, result: str) -> audit.Record:
+    return audit.Record(
+        actor=actor.user_id,
+        role=actor.role,
+        action=outcome.action,
+        target=outcome.target,
+        command=command,
+        before=outcome.before,
+        after=outcome.after,
+        result=result,
+    )
+
+
+async def record_event(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    actor: str,
+    role: str,
+    action: str,
+    result: str,
+    command: str = "",
+) -> None:
+    """Append an authentication or access event in its own transaction."""
+    async with sessions() as session:
+        await audit.append(
+            session,
+            audit.Record(actor=actor, role=role, action=action, command=command, result=result),
+        )
+        await session.commit()
+
+
+async def check_second_factor(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, code: str
+) -> str | None:
+    """Check a TOTP code, keep the failure count and audit it; None when accepted."""
+    async with sessions() as session:
+        staff = await session.get(StaffMember, actor.staff_id)
+        if staff is None:
+            return "账号不存在。"
+        try:
+            registry.check_code(staff, code)
+            problem = None
+        except registry.StaffError as error:
+            problem = str(error)
+        await audit.append(
+            session,
+            audit.Record(
+                actor=actor.user_id,
+                role=actor.role,
+                action="auth.totp",
+                result="ok" if problem is None else f"failed: {problem}",
+            ),
+        )
+        await session.commit()
+        return problem

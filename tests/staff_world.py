@@ -1,0 +1,152 @@
+"""A small county for the staff-workflow tests: two departments, one account of every role,
+published, draft and other-department items, a fund list and a poverty list (test seed).
+
+Loaded by path (tests/ is not a package) from tests/catalogue/test_workflow*.py and
+tests/handlers/test_staff*.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalogue import staff as registry
+from catalogue.models import (
+    Department,
+    FundItem,
+    PovertyAllocation,
+    PovertyProject,
+    PowerItem,
+    Region,
+    Role,
+    StaffMember,
+)
+
+CIVIL_ORG = "008778693"  # real GB 11714 codes with valid check characters
+CULTURE_ORG = "MB1A21304"
+CIVIL_BODY = f"620623000000{CIVIL_ORG}0"
+CULTURE_BODY = f"620623000000{CULTURE_ORG}0"
+PUBLISHED_AT = datetime(2025, 3, 5, 9, 30, tzinfo=UTC)
+
+
+def code(body: str, basic: str) -> str:
+    """A canonical 32-character item code."""
+    return f"{body}—{basic}"
+
+
+LIVE = code(CIVIL_BODY, "XK00001000")  # 民政局, published
+LIVE2 = code(CIVIL_BODY, "XK00002000")  # 民政局, published (merged with LIVE)
+DRAFT = code(CIVIL_BODY, "XK00003000")  # 民政局, draft
+OTHER = code(CULTURE_BODY, "CF00001000")  # 文旅局, published
+
+ROLES = {
+    "clerk": (Role.CLERK, "civil"),
+    "clerk_other": (Role.CLERK, "culture"),
+    "review": (Role.REVIEW_OFFICE, None),
+    "review2": (Role.REVIEW_OFFICE, None),
+    "legal": (Role.LEGAL_OFFICE, None),
+    "approver": (Role.APPROVER, None),
+    "admin": (Role.ADMIN, None),
+    "finance": (Role.FINANCE, None),
+    "poverty": (Role.POVERTY_OFFICE, None),
+    "auditor": (Role.AUDITOR, None),
+}
+
+
+@dataclass
+class World:
+    """Ids of what was seeded; `staff[name]` is the account, `secrets[name]` its TOTP secret."""
+
+    staff: dict[str, StaffMember] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)
+    civil_id: int = 0
+    culture_id: int = 0
+    fund_id: int = 0
+    project_id: int = 0
+
+
+def _item(code_text: str, name: str, department: Department, status: str) -> PowerItem:
+    body, basic = code_text.split("—")
+    return PowerItem(
+        code=code_text,
+        subject_code=body,
+        basic_code=basic,
+        category=basic[:2],
+        main_no=int(basic[2:7]),
+        sub_no=int(basic[7:]),
+        name=name,
+        department=department,
+        legal_basis="《社会团体登记管理条例》",
+        phone="0935-3121000",
+        requirements=[{"name": "申请书", "originals": 1, "copies": 0, "required": True}],
+        keywords=["社团"],
+        status=status,
+        published_at=PUBLISHED_AT if status == "published" else None,
+    )
+
+
+async def build_world(sessions: async_sessionmaker[AsyncSession]) -> World:
+    """Seed the county and commit; returns the ids."""
+    world = World()
+    async with sessions() as session:
+        session.add(Region(code="620623", name="天祝藏族自治县", level="county"))
+        civil = Department(name="天祝县民政局", short_name="民政局", org_code=CIVIL_ORG)
+        culture = Department(
+            name="天祝县文体广电和旅游局", short_name="文旅局", org_code=CULTURE_ORG
+        )
+        session.add_all([civil, culture])
+        await session.flush()
+        departments = {"civil": civil, "culture": culture}
+        for name, (role, department) in ROLES.items():
+            account = await registry.add_staff(
+                session,
+                wecom_user_id=name,
+                name=name,
+                role=role,
+                department=departments[department] if department else None,
+            )
+            world.staff[name] = account.staff
+            if account.staff.totp_secret:
+                world.secrets[name] = account.staff.totp_secret
+        items = {
+            LIVE: _item(LIVE, "社会团体成立登记", civil, "published"),
+            LIVE2: _item(LIVE2, "社会团体变更登记", civil, "published"),
+            DRAFT: _item(DRAFT, "慈善组织认定", civil, "draft"),
+            OTHER: _item(OTHER, "对擅自从事营业性演出的处罚", culture, "published"),
+        }
+        session.add_all(items.values())
+        fund = FundItem(
+            budget_year=2026,
+            fund_type="department_budget",
+            department=civil,
+            project_name="城乡低保提标补助",
+            budget_amount=Decimal("120.5"),
+            competitive=True,
+        )
+        project = PovertyProject(
+            year=2026,
+            name="朵什乡产业路硬化",
+            approval_number="天扶贫发〔2026〕3号",
+            investment=Decimal("85"),
+            status="published",
+            published_at=PUBLISHED_AT,
+        )
+        draft_project = PovertyProject(year=2027, name="打柴沟镇光伏帮扶", investment=Decimal("40"))
+        session.add_all([fund, project, draft_project])
+        session.add(
+            PovertyAllocation(
+                year=2027,
+                region_code="620623",
+                amount=Decimal("12"),
+                document_number="天扶贫发〔2027〕1号",
+            )
+        )
+        await session.commit()
+        world.items = {code_text: item.id for code_text, item in items.items()}
+        world.civil_id, world.culture_id = civil.id, culture.id
+        world.fund_id, world.project_id = fund.id, project.id
+    return world
