@@ -1,0 +1,320 @@
+"""Importing poverty allocation plans (扶贫资金分配计划) and project lists (扶贫项目清单)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.importing.options import ImportOptions
+from catalogue.importing.report import ImportReport
+from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
+from catalogue.importing.sync import Changes, table_of, write
+from catalogue.importing.values import CellError, parse_amount, parse_count, parse_date, parse_year
+from catalogue.models import (
+    PovertyAllocation,
+    PovertyProject,
+    PublicationStatus,
+    Region,
+    project_villages,
+    utcnow,
+)
+
+_PROGRESS = {
+    "计划": "planned",
+    "未开工": "planned",
+    "planned": "planned",
+    "实施中": "in_progress",
+    "在建": "in_progress",
+    "in_progress": "in_progress",
+    "已完成": "completed",
+    "完工": "completed",
+    "已完工": "completed",
+    "completed": "completed",
+    "已取消": "cancelled",
+    "取消": "cancelled",
+    "cancelled": "cancelled",
+}
+
+
+def _progress(text: str) -> str:
+    found = _PROGRESS.get(text.strip())
+    if found is None:
+        raise CellError(f"「{text}」不是项目进度，应为 计划、实施中、已完成 或 已取消")
+    return found
+
+
+def _place_list(text: str) -> list[str]:
+    return [part for part in re.split(r"[、，,；;\s]+", text.strip()) if part]
+
+
+ALLOCATION_SCHEMA = Schema(
+    kind="poverty-allocations",
+    title="扶贫资金分配计划",
+    columns=(
+        Column("year", "年度", ("year",), True, parse_year),
+        Column("region", "乡镇或村", ("region", "区划代码", "村", "乡镇", "地区"), True, None, 100),
+        Column(
+            "amount", "金额（万元）", ("amount", "金额", "分配金额", "资金"), True, parse_amount
+        ),
+        Column(
+            "document_number", "文号", ("document_number", "分配文号", "依据文号"), True, None, 100
+        ),
+        Column("purpose", "用途", ("purpose", "项目名称"), max_length=300),
+        Column("fund_source", "资金来源", ("fund_source",), max_length=300),
+        Column("region_name", "乡镇或村名称", ("region_name",), stored=False),
+        *EXPORT_ONLY,
+    ),
+    key=("year", "region", "document_number", "purpose"),
+)
+
+PROJECT_SCHEMA = Schema(
+    kind="poverty-projects",
+    title="扶贫项目清单",
+    columns=(
+        Column("year", "年度", ("year",), True, parse_year),
+        Column("name", "项目名称", ("name", "project_name"), True, None, 300),
+        Column("approval_number", "审批文号", ("approval_number", "文号"), max_length=100),
+        Column(
+            "investment",
+            "投资额度（万元）",
+            ("investment", "投资额度", "投资额", "投资规模", "investment_wan_yuan"),
+            True,
+            parse_amount,
+        ),
+        Column("construction_content", "主要建设内容", ("construction_content", "建设内容")),
+        Column("benefits", "新增经济效益和扶贫效益", ("benefits", "扶贫效益", "benefit")),
+        Column("competent_unit", "项目主管单位", ("competent_unit", "主管单位"), max_length=200),
+        Column(
+            "implementing_unit",
+            "项目实施单位",
+            ("implementing_unit", "实施单位", "责任单位"),
+            max_length=200,
+        ),
+        Column("villages", "涉及村", ("villages", "项目村", "建设地点"), parse=_place_list),
+        Column("households", "受益户数", ("households_benefited", "受益户"), parse=parse_count),
+        Column("persons", "受益人数", ("persons_benefited", "受益人口"), parse=parse_count),
+        Column("fund_source", "资金来源", ("fund_source",), max_length=300),
+        Column("progress", "进度", ("progress", "项目进度"), parse=_progress),
+        Column("changed_on", "变更日期", ("changed_on", "调整日期"), parse=parse_date),
+        Column("change_note", "变更说明", ("change_note", "调整说明")),
+        *EXPORT_ONLY,
+    ),
+    key=("year", "name", "approval_number"),
+)
+
+
+class Places:
+    """Towns and villages of the county by code, name, short name or 镇+村 name."""
+
+    def __init__(self, regions: list[Region], county_code: str) -> None:
+        self.codes = {r.code for r in regions}
+        by_code = {r.code: r for r in regions}
+        self.names: dict[str, set[str]] = {}
+        for region in regions:
+            if not region.code.startswith(county_code) or region.level not in ("town", "village"):
+                continue
+            labels = {region.name, region.short_name}
+            parent = by_code.get(region.parent_code or "")
+            if region.level == "village" and parent is not None:
+                labels |= {
+                    p + v
+                    for p in (parent.name, parent.short_name)
+                    for v in (region.name, region.short_name)
+                }
+            for label in labels:
+                if label:
+                    self.names.setdefault(label, set()).add(region.code)
+
+    def resolve(self, text: str) -> tuple[str | None, str]:
+        """(code, problem): a code, or a Chinese reason why the place is unknown or ambiguous."""
+        if text.isdigit():
+            return (
+                (text, "")
+                if text in self.codes
+                else (None, f"区划代码「{text}」不存在，请先导入区划")
+            )
+        found = self.names.get(text, set())
+        if len(found) == 1:
+            return next(iter(found)), ""
+        if not found:
+            return None, f"「{text}」不是本县的乡镇或村（社区），请写区划代码或完整名称"
+        listed = "、".join(sorted(found))
+        return None, f"「{text}」有多处同名（{listed}），请写区划代码或“乡镇名+村名”"
+
+
+async def _places(session: AsyncSession, options: ImportOptions) -> Places:
+    regions = list((await session.scalars(select(Region))).all())
+    return Places(regions, options.county_code)
+
+
+def _status(options: ImportOptions, now: Any) -> dict[str, Any]:
+    status = PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
+    return {
+        "status": status.value,
+        "published_at": now if options.publish else None,
+        "is_demo": options.demo,
+    }
+
+
+async def run_allocations(
+    session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
+) -> None:
+    """Resolve each town or village, then insert or update allocations."""
+    places = await _places(session, options)
+    existing = {
+        (a.year, a.region_code, a.document_number, a.purpose): a
+        for a in (await session.scalars(select(PovertyAllocation))).all()
+    }
+    now = utcnow()
+    changes = Changes()
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        code, problem = places.resolve(row.values["region"])
+        if code is None:
+            report.error(row.row, row.header("region"), problem)
+            continue
+        key = (row.values["year"], code, row.values["document_number"], row.get("purpose", ""))
+        if key in seen:
+            report.error(
+                row.row,
+                row.header("region"),
+                f"与第{seen[key]}行重复（同一年度、地点、文号和用途）",
+            )
+            continue
+        seen[key] = row.row
+        values: dict[str, Any] = {
+            "year": key[0],
+            "region_code": code,
+            "amount": row.values["amount"],
+            "document_number": key[2],
+            "purpose": key[3],
+            "fund_source": row.get("fund_source", ""),
+        }
+        old = existing.get(key)
+        if old is None:
+            changes.inserts.append({**values, **_status(options, now)})
+            report.published += options.publish
+            continue
+        if options.publish and old.status in ("draft", "pending_review"):
+            values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
+            report.published += 1
+        changes.add({k: getattr(old, k) for k in values}, values, old.id)
+    if report.errors:
+        return
+    report.created, report.updated = len(changes.inserts), len(changes.updates)
+    report.unchanged = changes.unchanged
+    if not options.dry_run:
+        await write(session, table_of(PovertyAllocation), changes)
+
+
+_PROJECT_TEXT = {
+    "construction_content": "construction_content",
+    "benefits": "benefits",
+    "competent_unit": "competent_unit",
+    "implementing_unit": "implementing_unit",
+    "fund_source": "fund_source",
+    "change_note": "change_note",
+}
+
+
+async def run_projects(
+    session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
+) -> None:
+    """Resolve the villages of each project, then insert or update projects and their villages."""
+    places = await _places(session, options)
+    existing = {
+        (p.year, p.name, p.approval_number): p
+        for p in (await session.scalars(select(PovertyProject))).all()
+    }
+    now = utcnow()
+    changes = Changes()
+    villages_of: dict[tuple[Any, ...], list[str]] = {}
+    for row in rows:
+        codes: list[str] = []
+        for place in row.get("villages", []):
+            code, problem = places.resolve(place)
+            if code is None:
+                report.error(row.row, row.header("villages"), problem)
+            elif code not in codes:
+                codes.append(code)
+        key = (row.values["year"], row.values["name"], row.get("approval_number", ""))
+        values: dict[str, Any] = {
+            "year": key[0],
+            "name": key[1],
+            "approval_number": key[2],
+            "investment": row.values["investment"],
+        }
+        for column, field in _PROJECT_TEXT.items():
+            if column in row.values:
+                values[field] = row.get(column, "")
+        for column, field in (
+            ("households", "households_benefited"),
+            ("persons", "persons_benefited"),
+        ):
+            if column in row.values:
+                values[field] = row.get(column)
+        if "progress" in row.values:
+            values["progress"] = row.get("progress", "planned")
+        if "changed_on" in row.values:
+            values["changed_on"] = row.get("changed_on")
+        if "villages" in row.values:
+            villages_of[key] = codes
+        old = existing.get(key)
+        if old is None:
+            defaults: dict[str, Any] = {field: "" for field in _PROJECT_TEXT.values()}
+            defaults.update(
+                households_benefited=None,
+                persons_benefited=None,
+                progress="planned",
+                changed_on=None,
+            )
+            changes.inserts.append({**defaults, **values, **_status(options, now)})
+            report.published += options.publish
+            continue
+        if options.publish and old.status in ("draft", "pending_review"):
+            values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
+            report.published += 1
+        outcome = changes.add({k: getattr(old, k) for k in values}, values, old.id)
+        if (
+            outcome == "unchanged"
+            and key in villages_of
+            and sorted(villages_of[key]) != sorted(v.code for v in old.villages)
+        ):
+            # only the villages changed: still a change of the project (version goes up)
+            changes.unchanged -= 1
+            changes.updates.append({"_key": old.id, "changed_on": old.changed_on})
+    if report.errors:
+        return
+    report.created, report.updated = len(changes.inserts), len(changes.updates)
+    report.unchanged = changes.unchanged
+    if options.dry_run:
+        return
+    await write(session, table_of(PovertyProject), changes)
+    ids = {
+        (y, n, a): i
+        for i, y, n, a in (
+            await session.execute(
+                select(
+                    PovertyProject.id,
+                    PovertyProject.year,
+                    PovertyProject.name,
+                    PovertyProject.approval_number,
+                )
+            )
+        ).tuples()
+    }
+    touched = [ids[key] for key in villages_of]
+    if touched:
+        await session.execute(
+            delete(project_villages).where(project_villages.c.project_id.in_(touched))
+        )
+        links = [
+            {"project_id": ids[key], "region_code": code}
+            for key, codes in villages_of.items()
+            for code in codes
+        ]
+        if links:
+            await session.execute(insert(project_villages), links)

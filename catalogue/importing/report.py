@@ -1,0 +1,81 @@
+"""What an import did or would do: counts per outcome, and every problem with row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem of one cell (or row, when `column` is empty) of a spreadsheet row."""
+
+    row: int  # spreadsheet row number; the header is row 1, 0 = the whole file
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        if self.column:
+            where += f"「{self.column}」列"
+        return f"{where}：{self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """Counts and problems of one import; `ok` only when there is no error."""
+
+    kind: str
+    source: str = ""
+    encoding: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    published: int = 0
+    dry_run: bool = False
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the import had no error (and therefore changed, or would change, the data)."""
+        return not self.errors
+
+    def error(self, row: int, column: str, reason: str) -> None:
+        """Record an error; the import will change nothing."""
+        self.errors.append(RowProblem(row, column, reason))
+
+    def warn(self, row: int, column: str, reason: str) -> None:
+        """Record a warning; the row is imported."""
+        self.warnings.append(RowProblem(row, column, reason))
+
+    def lines(self, max_problems: int = 200) -> list[str]:
+        """The report in Chinese, as `zwbot import` prints it."""
+        head = f"导入「{self.kind}」"
+        if self.source:
+            head += f"：{self.source}"
+        if self.encoding:
+            head += f"（编码 {self.encoding}）"
+        lines = [head, f"读取数据行：{self.rows}"]
+        if self.errors:
+            lines.append(f"发现 {len(self.errors)} 处错误，未导入任何数据：")
+            lines += [f"  {problem}" for problem in self.errors[:max_problems]]
+            if len(self.errors) > max_problems:
+                lines.append(f"  ……另有 {len(self.errors) - max_problems} 处错误未列出")
+        else:
+            verb = "将" if self.dry_run else "已"
+            lines.append(
+                f"{verb}新增 {self.created} 条，{verb}更新 {self.updated} 条，"
+                f"未变化 {self.unchanged} 条"
+                + (f"，{verb}发布 {self.published} 条" if self.published else "")
+            )
+            if self.dry_run:
+                lines.append("试运行（--dry-run）：没有写入数据库。")
+        if self.warnings:
+            lines.append(f"提示 {len(self.warnings)} 条：")
+            lines += [f"  {problem}" for problem in self.warnings[:max_problems]]
+            if len(self.warnings) > max_problems:
+                lines.append(f"  ……另有 {len(self.warnings) - max_problems} 条提示未列出")
+        lines += self.notes
+        return lines

@@ -1,0 +1,151 @@
+"""Reading CSV and XLSX files into header + rows of text, detecting the encoding of CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import charset_normalizer
+
+_GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
+# GB 2312 level-1 hanzi (the 3,755 most common characters) have lead bytes 0xB0–0xD7: real
+# Chinese text is almost all level-1, GBK bytes of other languages decode to rare characters.
+_LEVEL1_SHARE = 0.8
+
+
+class TableReadError(ValueError):
+    """A file that cannot be read as a table; the message is Chinese and says what to do."""
+
+
+@dataclass
+class Table:
+    """The cells of a file as text: `rows[i]` is spreadsheet row `i + 2` (the header is row 1)."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    encoding: str
+    source: str = ""
+
+
+def _level1_share(text: str) -> float:
+    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not hanzi:
+        return 1.0
+    common = 0
+    for char in hanzi:
+        try:
+            encoded = char.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 0xB0 <= encoded[0] <= 0xD7
+    return common / len(hanzi)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a CSV file: UTF-8 with or without BOM, UTF-16, GBK/GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8-BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    guesses = [match.encoding for match in charset_normalizer.from_bytes(data)]
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and (_level1_share(text) >= _LEVEL1_SHARE or (guesses and guesses[0] in _GB_FAMILY)):
+        return text, "GB18030"
+    guess = f"（猜测为 {guesses[0]}，无法确定）" if guesses else ""
+    raise TableReadError(
+        f"无法识别文件编码{guess}：文件既不是UTF-8，也不是GBK/GB18030。"
+        "请在Excel中选择“另存为”→“CSV UTF-8（逗号分隔）”，或直接导入 .xlsx 文件。"
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def _table(cells: list[list[str]], encoding: str, source: str) -> Table:
+    while cells and not any(c.strip() for c in cells[0]):
+        cells = cells[1:]
+    if not cells:
+        raise TableReadError(
+            "文件是空的：没有表头，也没有数据行。请使用 zwbot template 生成的模板。"
+        )
+    headers = [h.strip() for h in cells[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = [row + [""] * (len(headers) - len(row)) for row in cells[1:]]
+    return Table(headers, rows, encoding, source)
+
+
+def parse_csv_text(text: str, encoding: str = "UTF-8", source: str = "") -> Table:
+    """A table from CSV text (comma, or tab when the header has tabs and no commas)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise TableReadError(f"CSV 格式错误：{error}") from error
+    return _table([[c.strip() for c in row] for row in cells], encoding, source)
+
+
+def read_csv_bytes(data: bytes, source: str = "") -> Table:
+    """A table from the bytes of a CSV file of any supported encoding."""
+    if not data.strip():
+        raise TableReadError(
+            "文件是空的：没有表头，也没有数据行。请使用 zwbot template 生成的模板。"
+        )
+    text, encoding = decode_bytes(data)
+    return parse_csv_text(text, encoding, source)
+
+
+def read_xlsx(path: Path) -> Table:
+    """A table from the first worksheet of an .xlsx workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise TableReadError(f"无法打开Excel文件「{path.name}」：{error}") from error
+    try:
+        sheet = workbook.worksheets[0]
+        cells = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return _table(cells, "XLSX", str(path))
+
+
+def read_table(path: Path) -> Table:
+    """A table from a .csv, .txt/.tsv or .xlsx file."""
+    if not path.is_file():
+        raise TableReadError(f"找不到文件「{path}」。")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    if suffix == ".xls":
+        raise TableReadError(
+            "不支持旧版 .xls 文件：请在Excel中另存为 .xlsx 或 CSV UTF-8 后再导入。"
+        )
+    return read_csv_bytes(path.read_bytes(), str(path))

@@ -1,0 +1,129 @@
+"""`zwbot import`, `zwbot export`, `zwbot template`: the county's lists in and out as files."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from catalogue.exporting import export_records, to_csv, to_json
+from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
+from catalogue.importing.templates import template_csv, write_template_xlsx
+from handlers.database import open_database
+
+KIND_HELP = "清单种类：" + "、".join(KINDS)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+class TemplateFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def _kind(name: str) -> str:
+    try:
+        return kind_of(name).name
+    except UnknownKindError:
+        typer.echo(f"没有「{name}」这种清单；可用：{'、'.join(KINDS)}", err=True)
+        raise typer.Exit(2) from None
+
+
+async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) -> list[ImportReport]:
+    reports: list[ImportReport] = []
+    async with open_database() as (_engine, sessions), sessions() as session:
+        try:
+            for path in files:
+                reports.append(
+                    await import_file(session, kind, path, publish=publish, dry_run=dry_run)
+                )
+                if not reports[-1].ok:
+                    break
+        except SQLAlchemyError as error:
+            await session.rollback()
+            failed = ImportReport(
+                kind, str(files[len(reports)] if len(reports) < len(files) else "")
+            )
+            failed.error(
+                0, "", f"数据库写入失败，未导入任何数据：{error.__class__.__name__}: {error}"
+            )
+            return [*reports, failed]
+        if dry_run or not all(report.ok for report in reports):
+            await session.rollback()
+        else:
+            await session.commit()
+    return reports
+
+
+def import_command(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    files: Annotated[list[Path], typer.Argument(help="CSV（UTF-8 或 GBK）或 XLSX 文件，可多个")],
+    publish: Annotated[bool, typer.Option("--publish", help="新增和草稿记录直接发布")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告，不写入数据库")] = False,
+) -> None:
+    """导入清单：先检查每一行，有任何错误就不导入任何数据；重复导入同一文件不会产生变化。"""
+    name = _kind(kind)
+    reports = asyncio.run(_import(name, files, publish, dry_run))
+    for report in reports:
+        for line in report.lines():
+            typer.echo(line)
+    if not all(report.ok for report in reports):
+        if len(files) > 1:
+            typer.echo("有文件出错：本次所有文件都没有导入。")
+        raise typer.Exit(1)
+
+
+async def _export(kind: str, fmt: ExportFormat) -> str:
+    async with open_database() as (_engine, sessions), sessions() as session:
+        records = await export_records(session, kind)
+    return to_json(records) if fmt is ExportFormat.JSON else to_csv(kind, records)
+
+
+def export_command(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv 或 json")] = ExportFormat.CSV,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入文件；省略则输出到屏幕")
+    ] = None,
+) -> None:
+    """导出已发布、非涉密的清单（开放数据，可再导入）。"""
+    name = _kind(kind)
+    text = asyncio.run(_export(name, fmt))
+    if output is None:
+        typer.echo(text.removeprefix("\ufeff"), nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"已写入 {output}", err=True)
+
+
+def template_command(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    fmt: Annotated[
+        TemplateFormat, typer.Option("--format", help="csv 或 xlsx")
+    ] = TemplateFormat.XLSX,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="文件名，默认 template-KIND.格式")
+    ] = None,
+) -> None:
+    """生成导入模板（中文表头，带 * 的列必填）。"""
+    name = _kind(kind)
+    path = output or Path(f"template-{name}.{fmt.value}")
+    if fmt is TemplateFormat.XLSX:
+        write_template_xlsx(name, path)
+    else:
+        path.write_text(template_csv(name), encoding="utf-8")
+    typer.echo(f"已生成模板 {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zwbot import`, `zwbot export` and `zwbot template`."""
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+    app.command("template")(template_command)
