@@ -1,0 +1,101 @@
+"""The application factory: database, live search, the bot with the citizen routers, the
+`/wechat` webhook, the public web pages and the JSON API — one FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.client import WeChatClient
+from bot.dispatcher import Dispatcher
+from bot.storage import BaseStorage
+from bot.webhook import Webhook
+from bot.wire import WeChatEnvelope
+from handlers import observability  # issue 7
+from handlers.citizen import citizen_router
+from handlers.database import open_database
+from handlers.outbox import Outbox  # issue 7
+from handlers.protection import protect, resilient_storage  # issue 7
+from handlers.search_index import load_search_index
+from handlers.settings import Settings, get_settings
+from handlers.web import install_web
+
+APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
+
+
+def _storage(settings: Settings) -> BaseStorage:
+    return resilient_storage(settings)  # issue 7: Redis, process memory while Redis is down
+
+
+def _wechat_client(settings: Settings) -> WeChatClient | None:
+    secret = settings.wechat_app_secret.get_secret_value()
+    if not settings.wechat_app_id or not secret:
+        return None
+    return WeChatClient(settings.wechat_app_id, secret, base_url=settings.wechat_api_base)
+
+
+def _envelope(settings: Settings) -> WeChatEnvelope:
+    return WeChatEnvelope(
+        settings.wechat_token.get_secret_value(),
+        settings.wechat_app_id,
+        settings.wechat_aes_key.get_secret_value(),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A complete app; nothing touches the database until the lifespan starts."""
+    settings = settings or get_settings()
+    storage = _storage(settings)
+    wechat = _wechat_client(settings)
+    dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
+    protect(dispatcher, settings)  # issue 7: update metrics, rate limit, "系统繁忙" on DB outage
+    dispatcher.include_router(citizen_router())
+    outbox = Outbox(wechat.send_reply) if wechat is not None else None  # issue 7: retry queue
+    webhook = Webhook(
+        dispatcher,
+        _envelope(settings),
+        path="/wechat",
+        sender=outbox.send if outbox is not None else None,  # issue 7
+        deadline=settings.reply_deadline_seconds,
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_database(settings) as (engine, sessions):
+            index = await load_search_index(sessions)
+            app.state.engine = engine
+            app.state.sessions = sessions
+            app.state.search = index
+            dispatcher["sessions"] = sessions
+            dispatcher["search"] = index
+            try:
+                yield
+            finally:
+                await webhook.close()
+                if outbox is not None:  # issue 7: send what is queued before closing
+                    await outbox.close()
+                if wechat is not None:
+                    await wechat.aclose()
+                await storage.close()
+
+    app = FastAPI(
+        title="天祝县政务服务 公开数据接口",
+        description="已发布事项、财政专项资金清单、扶贫资金和项目的只读接口（仅公开、非涉密数据）。",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.dispatcher = dispatcher
+    app.state.webhook = webhook
+    app.state.wechat = wechat
+    app.include_router(webhook.router)
+    install_web(app)
+    observability.install(app, settings)  # issue 7: JSON logs, /healthz, /readyz, /metrics
+    # Further mounts go here, one line each (staff `/wecom`, observability …).
+    return app

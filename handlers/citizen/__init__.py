@@ -1,0 +1,29 @@
+"""The citizens' and village officials' side of the bot: one router tree, wired in one place."""
+
+from __future__ import annotations
+
+from bot.router import Router
+from handlers.citizen import funds, items, menu, ratings, subscription, tickets, villages
+from handlers.citizen.common import message_log
+from handlers.dbsession import DatabaseSession
+
+
+def citizen_router() -> Router:
+    """Every citizen handler, in the order questions are recognised.
+
+    Needs in the dispatcher's workflow data: `sessions` (an async_sessionmaker),
+    `settings` and `search` (the live index). Item search comes last: it takes any text.
+    """
+    root = Router(name="citizen")
+    root.outer_middleware(DatabaseSession())
+    root.middleware(message_log)
+    root.include_routers(
+        subscription.router(),
+        menu.router(),
+        tickets.router(),
+        ratings.router(),
+        villages.router(),
+        funds.router(),
+        items.router(),
+    )
+    return root

@@ -1,0 +1,259 @@
+"""Chat answers about items: the card, the answer to one question, lists and retired codes.
+
+Every answer fits one WeChat text (2048 bytes): long parts are shortened and the full
+guide is one link away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.replies import TEXT_LIMIT_BYTES
+from catalogue.categories import CATEGORIES
+from catalogue.models import Item, RetiredCode
+from catalogue.queries import CodeLookup
+from handlers.citizen import texts
+from handlers.citizen.links import item_url
+
+FIELD_CHARS = 120  # a long address or fee note is cut here in chat; the page has it all
+SUSPENSION_CLASSES = {"一": "第一项", "二": "第二项", "三": "第三项", "四": "第四项"}
+
+
+def utf8_len(text: str) -> int:
+    """Bytes WeChat counts."""
+    return len(text.encode("utf-8"))
+
+
+def shorten(text: str, limit: int = FIELD_CHARS) -> str:
+    """One line of at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def requirement_line(number: int, requirement: dict[str, Any]) -> str:
+    """「1. 申请书（原件1份，复印件1份）」."""
+    copies = []
+    if requirement.get("originals"):
+        copies.append(f"原件{requirement['originals']}份")
+    if requirement.get("copies"):
+        copies.append(f"复印件{requirement['copies']}份")
+    if requirement.get("required") is False:
+        copies.append("非必需")
+    if requirement.get("note"):
+        copies.append(shorten(str(requirement["note"]), 40))
+    detail = f"（{'，'.join(copies)}）" if copies else ""
+    return f"{number}. {shorten(str(requirement.get('name', '')), 60)}{detail}"
+
+
+def department_name(item: Item) -> str:
+    """The implementing department's name, or a polite blank."""
+    return item.department.name if item.department is not None else "未注明"
+
+
+def time_limits(item: Item) -> list[str]:
+    """The legal and promised time limits that are known."""
+    lines = []
+    if item.legal_time_limit:
+        lines.append(f"法定办结时限：{item.legal_time_limit}")
+    if item.promised_time_limit:
+        lines.append(f"承诺办结时限：{item.promised_time_limit}")
+    return lines
+
+
+def where_lines(item: Item) -> list[str]:
+    """Place, hours and phones that are known."""
+    lines = []
+    if item.location:
+        lines.append(f"办理地点：{shorten(item.location)}")
+    elif item.department is not None and item.department.address:
+        lines.append(f"办理地点：{shorten(item.department.address)}")
+    if item.hours:
+        lines.append(f"办公时间：{shorten(item.hours, 60)}")
+    phone = item.phone or (item.department.phone if item.department is not None else "")
+    if phone:
+        lines.append(f"咨询电话：{shorten(phone, 60)}")
+    if item.supervision_phone:
+        lines.append(f"监督电话：{shorten(item.supervision_phone, 60)}")
+    return lines
+
+
+def status_lines(item: Item) -> list[str]:
+    """A suspended item says so, under which clause, and why."""
+    if item.status != "suspended":
+        return []
+    clause = SUSPENSION_CLASSES.get(item.suspension_class or "", "")
+    reason = shorten(item.suspension_reason or "", 200)
+    head = f"⚠ 本事项已暂停办理（依据第十条{clause}）" if clause else "⚠ 本事项已暂停办理"
+    return [head + (f"：{reason}" if reason else "。"), "恢复办理后会另行公布。"]
+
+
+def title(item: Item) -> str:
+    """「【名称】」, marked when it is demonstration data."""
+    return f"【{item.name}】" + (texts.DEMO_MARK if item.is_demo else "")
+
+
+def published_line(item: Item) -> str:
+    """The date the item was last published (how fresh the answer is)."""
+    if item.published_at is None:
+        return ""
+    return f"更新日期：{item.published_at.date().isoformat()}"
+
+
+def _fit(head: list[str], flexible: list[str], tail: list[str], more: str) -> str:
+    """Head and tail always; as many flexible lines as fit in one text, then `more`."""
+    budget = TEXT_LIMIT_BYTES - utf8_len("\n".join(head + tail)) - utf8_len(more) - 8
+    kept: list[str] = []
+    for line in flexible:
+        cost = utf8_len(line) + 1
+        if cost > budget:
+            kept.append(more)
+            break
+        kept.append(line)
+        budget -= cost
+    return "\n".join(line for line in head + kept + tail if line)
+
+
+def card(item: Item, base_url: str, *, rate: bool = True) -> str:
+    """The item card: what it is, who does it, what to bring, how long, where, fee, freshness."""
+    head = [title(item), f"编码：{item.code}"]
+    category = CATEGORIES.get(item.category, item.category)
+    head.append(f"类别：{'便民服务' if item.kind == 'service' else category}")
+    head.append(f"实施部门：{department_name(item)}")
+    head += status_lines(item)
+    tail = time_limits(item)
+    tail.append(f"收费：{shorten(item.fee, 60)}" if item.fee else "收费：请咨询办理窗口")
+    tail += where_lines(item)
+    tail.append(published_line(item))
+    tail.append(f"完整办事指南：{item_url(base_url, item.code)}")
+    if rate:
+        tail.append(texts.RATE_PROMPT)
+    flexible: list[str] = []
+    if item.requirements:
+        flexible.append("申请材料：")
+        flexible += [requirement_line(n, r) for n, r in enumerate(item.requirements, start=1)]
+    elif item.kind == "service" and item.service_content:
+        flexible.append(f"服务内容：{shorten(item.service_content, 200)}")
+    more = f"……共{len(item.requirements)}项材料，全部见下方链接。"
+    return _fit(head, flexible, tail, more)
+
+
+def materials_answer(item: Item, base_url: str) -> str:
+    """「要什么材料」."""
+    head = [f"{title(item)}需要的申请材料：", *status_lines(item)]
+    tail = [f"完整办事指南：{item_url(base_url, item.code)}", "还想知道办理时限或地点，直接问我。"]
+    if not item.requirements:
+        lines = ["材料清单暂未公布，请电话咨询办理窗口。", *where_lines(item)]
+        return "\n".join(head + lines + tail)
+    lines = [requirement_line(n, r) for n, r in enumerate(item.requirements, start=1)]
+    if item.conditions:
+        lines.append(f"办理条件：{shorten(item.conditions, 200)}")
+    return _fit(head, lines, tail, "……更多材料见下方链接。")
+
+
+def time_answer(item: Item, base_url: str) -> str:
+    """「多久 / 几天」."""
+    lines = time_limits(item) or ["办结时限暂未公布，请电话咨询办理窗口。"]
+    return "\n".join(
+        [
+            f"{title(item)}",
+            *status_lines(item),
+            *lines,
+            f"完整办事指南：{item_url(base_url, item.code)}",
+            "还想知道要带什么材料，直接问我。",
+        ]
+    )
+
+
+def where_answer(item: Item, base_url: str) -> str:
+    """「在哪 / 电话 / 地址」."""
+    lines = where_lines(item) or ["办理地点暂未公布，请到县政务服务中心咨询。"]
+    return "\n".join(
+        [
+            f"{title(item)}",
+            f"实施部门：{department_name(item)}",
+            *status_lines(item),
+            *lines,
+            f"完整办事指南：{item_url(base_url, item.code)}",
+        ]
+    )
+
+
+def fee_answer(item: Item, base_url: str) -> str:
+    """「收费吗 / 多少钱」."""
+    fee = shorten(item.fee, 300) if item.fee else "收费标准暂未公布，请咨询办理窗口。"
+    return "\n".join(
+        [
+            f"{title(item)}",
+            *status_lines(item),
+            f"收费：{fee}",
+            f"完整办事指南：{item_url(base_url, item.code)}",
+        ]
+    )
+
+
+ANSWERS = {
+    "materials": materials_answer,
+    "time": time_answer,
+    "where": where_answer,
+    "fee": fee_answer,
+}
+
+
+def answer(item: Item, base_url: str, intent: str | None) -> str:
+    """The card, or the answer to one question about the item."""
+    if intent is None or intent not in ANSWERS:
+        return card(item, base_url)
+    return ANSWERS[intent](item, base_url)
+
+
+def item_list(
+    items: Sequence[Item], *, page: int, pages: int, heading: str = "找到以下事项"
+) -> str:
+    """A numbered list of at most five items with the next steps."""
+    where = f"（第{page}/{pages}页）" if pages > 1 else ""
+    lines = [f"{heading}{where}："]
+    for number, item in enumerate(items, start=1):
+        department = item.department.short_name or item.department.name if item.department else ""
+        extra = f"（{department}）" if department else ""
+        paused = "【暂停】" if item.status == "suspended" else ""
+        lines.append(f"{number}. {paused}{shorten(item.name, 60)}{extra}")
+    hint = texts.LIST_HINT
+    if page < pages:
+        hint += f"，回复“{texts.NEXT_PAGE}”看更多"
+    lines.append(hint + "。")
+    return "\n".join(lines)
+
+
+def retired_answer(retired: RetiredCode, merged_into: Item | None, base_url: str) -> str:
+    """A retired code: abolished, or merged into which item."""
+    basis = f"依据：{shorten(retired.basis, 100)}。" if retired.basis else ""
+    when = retired.retired_at.date().isoformat() if retired.retired_at else ""
+    if retired.reason == "merged":
+        lines = [f"编码 {retired.code}（{retired.name}）已于{when}合并，不再使用。{basis}"]
+        if merged_into is not None:
+            lines += [
+                f"现在请办理：{merged_into.name}",
+                f"新编码：{merged_into.code}",
+                f"办事指南：{item_url(base_url, merged_into.code)}",
+                "回复“1”查看详情。",
+            ]
+        elif retired.merged_into:
+            lines.append(f"合并后的编码：{retired.merged_into}")
+        return "\n".join(lines)
+    return (
+        f"编码 {retired.code}（{retired.name}）已于{when}作废，该事项不再办理。{basis}\n"
+        "如有相关问题，请直接说出要办的事，或回复“人工”。"
+    )
+
+
+def code_problem_answer(lookup: CodeLookup) -> str:
+    """A code that names nothing: say precisely why, or that it is not published."""
+    if lookup.problems:
+        return (
+            "这个编码不对："
+            + "；".join(lookup.problems[:3])
+            + "\n请核对后再发，或直接说出要办的事。"
+        )
+    shown = lookup.canonical or lookup.text
+    return f"没有找到编码为 {shown} 的公开事项。请核对编码，或直接说出要办的事。"

@@ -1,0 +1,140 @@
+"""Filters of the citizen routers: each recognises one kind of question and passes its parts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.filters import Filter, FilterResult, text_of
+from catalogue import queries
+from handlers.citizen import parsing
+
+_CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
+
+
+def said(event: Event) -> str | None:
+    """What the citizen said, normalised; None for other kinds of message."""
+    raw = text_of(event)
+    return None if raw is None else parsing.normalize(raw)
+
+
+class Said(Filter):
+    """Any non-empty text or voice recognition; passes `said`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return {"said": text} if text else False
+
+
+class HumanRequest(Filter):
+    """「人工」."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return text is not None and parsing.is_human_request(text)
+
+
+class NextPage(Filter):
+    """「下一页」."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return text is not None and parsing.is_next_page(text)
+
+
+class Choice(Filter):
+    """A list number; passes `choice`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        number = parsing.parse_choice(text) if text else None
+        return {"choice": number} if number is not None else False
+
+
+class Rating(Filter):
+    """「评5」, 「好评」…; passes `score`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        score = parsing.parse_rating(text) if text else None
+        return {"score": score} if score is not None else False
+
+
+class BindRequest(Filter):
+    """「绑定 <村名>」; passes `place_name` (may be empty)."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        name = parsing.parse_bind(text) if text else None
+        return {"place_name": name} if name is not None else False
+
+
+class MyVillage(Filter):
+    """「我村资金 [年份]」; passes `topic` and `year`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        parsed = parsing.parse_my_village(text) if text else None
+        return {"topic": parsed[0], "year": parsed[1]} if parsed else False
+
+
+class LooksLikeCode(Filter):
+    """Text that is only a code (10+ letters and digits, mostly digits); passes `code_text`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        if not text or not _CODE_TEXT.match(text):
+            return False
+        alnum = [c for c in text if c.isascii() and c.isalnum()]
+        digits = sum(c.isdigit() for c in alnum)
+        return {"code_text": text} if len(alnum) >= 10 and digits >= 5 else False
+
+
+class PlaceFunds(Filter):
+    """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None:
+            return False
+        year, rest = parsing.split_year(text)
+        topic, place_text = parsing.split_fund_topic(rest)
+        if topic is None or not place_text or len(place_text) > 20:
+            return False
+        match = await queries.find_regions(session=session, name=place_text)
+        if not match.places:
+            return False
+        return {"match": match, "year": year, "topic": topic, "place_name": place_text}
+
+
+class FundListQuestion(Filter):
+    """「2015 农牧局 专项资金」; passes `year`, `fund_type`, `departments` and `what`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None:
+            return False
+        year, rest = parsing.split_year(text)
+        asked, fund_type, department_text = parsing.split_fund_list(rest)
+        departments = (
+            await queries.find_departments(session=session, name=department_text)
+            if department_text
+            else []
+        )
+        if not asked and not (departments and "资金" in text):
+            return False
+        if department_text and not departments:
+            return False
+        parts = [f"{year}年" if year else "", departments[0].name if len(departments) == 1 else ""]
+        what = " ".join(p for p in parts if p) or "全部"
+        return {
+            "year": year,
+            "fund_type": fund_type,
+            "departments": departments,
+            "what": what,
+        }

@@ -1,0 +1,49 @@
+"""The special fund list in chat: 「2015 农牧局 专项资金」."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.router import Router
+from catalogue import queries
+from catalogue.models import Department, FundType
+from handlers.citizen import fund_answers, texts
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import FundListQuestion
+from handlers.settings import Settings
+
+
+async def fund_list(
+    event: Event,
+    year: int | None,
+    fund_type: FundType | None,
+    departments: list[Department],
+    what: str,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """Published fund rows by year, department and type, with the exact total."""
+    if year is None and not departments and fund_type is None:
+        return texts.FUND_ASK
+    ids = [d.id for d in departments] or None
+    funds = await queries.fund_list(
+        session=session, year=year, department_ids=ids, fund_type=fund_type
+    )
+    trace.update(answer="fund-list")
+    if fund_type is not None:
+        what = f"{what} {fund_type.label}".strip()
+    return fund_answers.fund_list_answer(
+        funds,
+        settings.public_base_url,
+        what=what,
+        department_id=departments[0].id if len(departments) == 1 else None,
+    )
+
+
+def router() -> Router:
+    """This module's handlers on a new router (one per dispatcher)."""
+    router = Router(name="citizen-funds")
+    on_said(router, FundListQuestion())(fund_list)
+    return router

@@ -1,0 +1,189 @@
+"""Items: codes, questions with an item ("开网吧要什么材料"), search, lists, choices, no match."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event, VoiceMessage
+from bot.fsm import FSMContext
+from bot.router import Router
+from catalogue import queries
+from catalogue.models import Item
+from handlers.citizen import cards, parsing, texts
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import Choice, LooksLikeCode, NextPage, Said
+from handlers.citizen.memory import Memory, keep, recall, remember
+from handlers.citizen.searching import Found, Searcher, answers, find, is_clear, suggestions
+from handlers.settings import Settings
+
+
+def _show(item: Item, settings: Settings, intent: str | None, trace: dict[str, str]) -> str:
+    trace.update(answer=f"card:{intent}" if intent else "card", code=item.code)
+    return cards.answer(item, settings.public_base_url, intent)
+
+
+async def _list(
+    state: FSMContext, items: list[Item], query: str, intent: str | None, trace: dict[str, str]
+) -> str:
+    memory = await remember(
+        state,
+        list_codes=[item.code for item in items],
+        list_page=1,
+        list_query=query,
+        list_intent=intent or "",
+        numbered="items",
+    )
+    trace.update(answer="list")
+    shown = items[: len(memory.page_codes(1))]
+    return cards.item_list(shown, page=1, pages=memory.pages)
+
+
+async def _card(
+    state: FSMContext, item: Item, settings: Settings, intent: str | None, trace: dict[str, str]
+) -> str:
+    await remember(state, card_code=item.code)
+    return _show(item, settings, intent, trace)
+
+
+async def choose(
+    event: Event,
+    choice: int,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> Any:
+    """A number picks from the last item list (places are handled by the village router)."""
+    memory = await recall(state)
+    if memory.numbered != "items" or not memory.list_codes:
+        return texts.NO_LIST
+    codes = memory.page_codes()
+    if not 1 <= choice <= len(codes):
+        return texts.BAD_CHOICE.format(number=choice, count=len(codes))
+    item = await queries.item_by_code(session=session, code=codes[choice - 1])
+    if item is None:
+        return "这个事项刚刚更新或下线了。请重新查询。"
+    return await _card(state, item, settings, memory.list_intent or None, trace)
+
+
+async def next_page(event: Event, session: AsyncSession, state: FSMContext) -> str:
+    """The next five of the last list."""
+    memory = await recall(state)
+    if memory.numbered != "items" or not memory.list_codes:
+        return texts.NO_LIST
+    if memory.list_page >= memory.pages:
+        return texts.NO_MORE_PAGES
+    memory.list_page += 1
+    await keep(state, memory)
+    found = await queries.items_by_codes(session=session, codes=memory.page_codes())
+    shown = [found[c] for c in memory.page_codes() if c in found]
+    return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
+
+
+async def code(
+    event: Event,
+    code_text: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """A typed code: the item, a choice among bodies, a retired code, or what is wrong with it."""
+    lookup = await queries.look_up_code(session=session, text=code_text)
+    if lookup.item is not None:
+        return await _card(state, lookup.item, settings, None, trace)
+    if lookup.candidates:
+        return await _list(state, lookup.candidates, code_text, None, trace)
+    if lookup.retired is not None:
+        trace.update(answer="retired", code=lookup.retired.code)
+        if lookup.merged_into is not None:
+            await remember(
+                state,
+                list_codes=[lookup.merged_into.code],
+                list_page=1,
+                list_intent="",
+                numbered="items",
+            )
+        return cards.retired_answer(lookup.retired, lookup.merged_into, settings.public_base_url)
+    trace.update(answer="bad-code")
+    return cards.code_problem_answer(lookup)
+
+
+async def search_and_answer(
+    event: Event,
+    said: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    search: Searcher | None = None,
+) -> str:
+    """Words → the item card, the answer to the question asked, a list, or a polite no-match."""
+    if search is None:
+        raise RuntimeError("no search index: put `search` in the dispatcher's workflow data")
+    intent, query = parsing.split_intent(said)
+    memory = await recall(state)
+    if not query:
+        if intent is None:
+            return texts.ASK_WHAT
+        last = None
+        if memory.card_code:
+            last = await queries.item_by_code(session=session, code=memory.card_code)
+        if last is None:
+            return texts.ASK_WHAT
+        return _show(last, settings, intent, trace)
+    found = await find(search, session, query)
+    if is_clear(found):
+        return await _card(state, found[0].item, settings, intent, trace)
+    listed = answers(found)
+    if listed:
+        return await _list(state, [f.item for f in listed], query, intent, trace)
+    return await _no_match(said, found, memory, state, trace)
+
+
+async def _no_match(
+    said: str, found: list[Found], memory: Memory, state: FSMContext, trace: dict[str, str]
+) -> str:
+    variant = (memory.fallback + 1) % len(texts.NO_MATCH)
+    lines = [texts.NO_MATCH[variant].format(said=cards.shorten(said, 20))]
+    close = suggestions(found)
+    memory.fallback = variant
+    memory.unmatched = said
+    if close:
+        lines.append(texts.SUGGEST)
+        lines += [f"{n}. {cards.shorten(f.item.name, 40)}" for n, f in enumerate(close, start=1)]
+        lines.append(texts.LIST_HINT + "。")
+        memory.list_codes = [f.item.code for f in close]
+        memory.list_page = 1
+        memory.list_intent = ""
+        memory.numbered = "items"
+    lines.append(texts.OFFER_HUMAN)
+    await keep(state, memory)
+    trace.update(answer="no-match")
+    return "\n".join(lines)
+
+
+async def unheard(event: VoiceMessage) -> str:
+    """A voice message WeChat could not recognise."""
+    return texts.EMPTY_VOICE
+
+
+async def other_kinds(event: Event) -> str:
+    """Pictures, locations and links."""
+    return texts.ONLY_TEXT
+
+
+def router() -> Router:
+    """This module's handlers on a new router (one per dispatcher)."""
+    router = Router(name="citizen-items")
+    on_said(router, Choice())(choose)
+    on_said(router, NextPage())(next_page)
+    on_said(router, LooksLikeCode())(code)
+    on_said(router, Said())(search_and_answer)
+    router.voice()(unheard)
+    router.image()(other_kinds)
+    router.location()(other_kinds)
+    router.link()(other_kinds)
+    return router

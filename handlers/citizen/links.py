@@ -1,0 +1,38 @@
+"""Links from chat answers to the public web pages (under `PUBLIC_BASE_URL`)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from catalogue.codes import normalize_code_text
+
+
+def _base(base_url: str) -> str:
+    return base_url.rstrip("/")
+
+
+def item_url(base_url: str, code: str) -> str:
+    """The guide page of an item; the code is written compact (no dash) so it survives copying."""
+    return f"{_base(base_url)}/items/{quote(normalize_code_text(code))}"
+
+
+def items_url(base_url: str, *, category: str | None = None) -> str:
+    """The list of items, optionally of one category."""
+    query = f"?{urlencode({'category': category})}" if category else ""
+    return f"{_base(base_url)}/items{query}"
+
+
+def village_url(base_url: str, region_code: str, year: int | None = None) -> str:
+    """The page of a town or village's poverty funds and projects."""
+    query = f"?{urlencode({'year': year})}" if year else ""
+    return f"{_base(base_url)}/villages/{quote(region_code)}{query}"
+
+
+def funds_url(base_url: str, *, year: int | None = None, department_id: int | None = None) -> str:
+    """The fund list page, optionally of one year and department."""
+    params: dict[str, int] = {}
+    if year:
+        params["year"] = year
+    if department_id is not None:
+        params["department"] = department_id
+    return f"{_base(base_url)}/funds" + (f"?{urlencode(params)}" if params else "")

@@ -1,0 +1,72 @@
+"""What the bot remembers of one citizen between messages (FSM data under one key)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.fsm import FSMContext, State, StatesGroup
+
+_KEY = "citizen"
+PAGE_SIZE = 5
+
+
+class Citizen(StatesGroup):
+    """States of a citizen's conversation."""
+
+    describing_problem = State()  # after 「人工」 with nothing to forward: the next text is it
+
+
+@dataclass
+class Memory:
+    """The last numbered list (items or places), the last card, and the last unanswered text."""
+
+    list_codes: list[str] = field(default_factory=list)
+    list_page: int = 1
+    list_query: str = ""
+    list_intent: str = ""  # the question asked with the list ("materials"…), answered on choice
+    place_codes: list[str] = field(default_factory=list)
+    place_purpose: str = ""  # "funds" | "bind"
+    place_year: int | None = None
+    place_name: str = ""
+    numbered: str = ""  # which list numbers refer to: "items" | "places"
+    card_code: str = ""
+    fallback: int = -1  # the no-match sentence used last, so the next one differs
+    unmatched: str = ""
+
+    @property
+    def pages(self) -> int:
+        """Pages of the last item list."""
+        return max(1, -(-len(self.list_codes) // PAGE_SIZE))
+
+    def page_codes(self, page: int | None = None) -> list[str]:
+        """Codes shown on a page of the last item list."""
+        page = page or self.list_page
+        start = (page - 1) * PAGE_SIZE
+        return self.list_codes[start : start + PAGE_SIZE]
+
+
+async def recall(state: FSMContext) -> Memory:
+    """The citizen's memory (empty for a new or forgotten user)."""
+    raw = (await state.get_data()).get(_KEY)
+    if not isinstance(raw, dict):
+        return Memory()
+    known = {name: value for name, value in raw.items() if name in Memory.__dataclass_fields__}
+    try:
+        return Memory(**known)
+    except TypeError:
+        return Memory()
+
+
+async def keep(state: FSMContext, memory: Memory) -> None:
+    """Store the memory, leaving other keys of the FSM data (e.g. the bot's 更多 parts) alone."""
+    await state.update_data(**{_KEY: asdict(memory)})
+
+
+async def remember(state: FSMContext, **changes: Any) -> Memory:
+    """Change some fields and store."""
+    memory = await recall(state)
+    for name, value in changes.items():
+        setattr(memory, name, value)
+    await keep(state, memory)
+    return memory

@@ -1,0 +1,183 @@
+"""Reading citizens' words: choices, question intents, years, fund topics, commands."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from catalogue.models import FundType
+
+MAX_SAID = 500  # longer messages are cut before any parsing: nobody types a guide into chat
+
+_CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_CHOICE = re.compile(r"^(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号)?$")
+_TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
+
+INTENT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "materials",
+        re.compile(
+            r"(?:需要|要|得|该|应该)?(?:带|准备|提交|提供|交)?(?:些)?(?:什么|哪些|啥|那些)(?:样的)?"
+            r"(?:材料|资料|证件|证明|手续|要件)|(?:申请)?材料(?:清单)?|要件"
+        ),
+    ),
+    (
+        "time",
+        re.compile(
+            r"(?:要|需要|得)?(?:多久|多长时间|多少天|几天|几个工作日|多少个工作日|多快)"
+            r"(?:能|可以|才能)?(?:办好|办完|办结|拿到|下来)?|办结时限|时限"
+        ),
+    ),
+    (
+        "where",
+        re.compile(
+            r"(?:在|去|到)?(?:哪里|哪儿|哪|什么地方)(?:办|办理|去办|申请|交)?|地址|地点|"
+            r"(?:咨询|联系)?电话|联系方式|怎么联系|哪个窗口"
+        ),
+    ),
+    ("fee", re.compile(r"收费(?:吗|标准)?|多少钱|要钱吗|费用|花钱|免费吗")),
+)
+
+HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "人工客服", "客服", "找客服"})
+NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
+_RATING = re.compile(r"^(?:评|评分|打分)\s*([1-5])\s*分?$|^([1-5])\s*分$")
+_BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
+_MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
+_RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
+FUND_TOPICS = (
+    ("扶贫项目", "projects"),
+    ("扶贫资金", "funds"),
+    ("扶贫", "funds"),
+    ("资金", "funds"),
+    ("项目", "projects"),
+    ("分配", "funds"),
+)
+FUND_LIST_WORDS = ("专项资金", "资金清单", "财政资金", "财政专项", "资金管理清单")
+FUND_TYPE_WORDS = (
+    ("部门预算", FundType.DEPARTMENT_BUDGET),
+    ("转移支付", FundType.TRANSFER_PAYMENT),
+)
+
+
+def normalize(said: str) -> str:
+    """NFKC (full-width digits and letters folded), trimmed, inner runs of spaces made one."""
+    text = unicodedata.normalize("NFKC", said[:MAX_SAID])
+    return " ".join(text.split())
+
+
+def strip_particles(text: str) -> str:
+    """Without the question particles and punctuation at either end."""
+    return text.strip(_TRAILING).strip()
+
+
+def parse_choice(said: str) -> int | None:
+    """A list number: 「3」 「３」 「第3个」 「第三个」 「三」."""
+    match = _CHOICE.match(strip_particles(normalize(said)))
+    if match is None:
+        return None
+    value = match.group(1)
+    return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
+
+
+def split_intent(said: str) -> tuple[str | None, str]:
+    """The question asked (materials, time, where, fee) and the rest, which names the item."""
+    text = normalize(said)
+    for intent, pattern in INTENT_PATTERNS:
+        match = pattern.search(text)
+        if match and match.group(0):
+            rest = text[: match.start()] + " " + text[match.end() :]
+            return intent, strip_particles(" ".join(rest.split()))
+    return None, strip_particles(text)
+
+
+def is_human_request(said: str) -> bool:
+    """「人工」 and its variants."""
+    return strip_particles(normalize(said)) in HUMAN_WORDS
+
+
+def is_next_page(said: str) -> bool:
+    """「下一页」."""
+    return strip_particles(normalize(said)) in NEXT_PAGE_WORDS
+
+
+def parse_rating(said: str) -> int | None:
+    """「评5」 「好评」 「差评」 「4分」 → the score 1–5."""
+    text = strip_particles(normalize(said))
+    if text in ("好评", "非常满意", "满意"):
+        return 5
+    if text in ("差评", "不满意"):
+        return 1
+    match = _RATING.match(text)
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def parse_bind(said: str) -> str | None:
+    """The place named after 「绑定」 ('' when nothing follows), or None."""
+    match = _BIND.match(strip_particles(normalize(said)))
+    return None if match is None else strip_particles(match.group(1))
+
+
+def parse_my_village(said: str) -> tuple[str, int | None] | None:
+    """「我村资金 2016」 → (topic, year), or None."""
+    text = normalize(said)
+    match = _MY_VILLAGE.match(text)
+    if match is None:
+        return None
+    year, _ = split_year(text[match.end() :])
+    topic = "projects" if match.group(1) and "项目" in match.group(1) else "funds"
+    return topic, year
+
+
+def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
+    """The year named (「2016」 「2016年」 「去年」) and the text without it."""
+    match = _YEAR.search(text)
+    if match:
+        rest = text[: match.start()] + " " + text[match.end() :]
+        return int(match.group(1)), " ".join(rest.split())
+    for word, back in _RELATIVE_YEARS.items():
+        if word in text:
+            year = (today or date.today()).year - back
+            return year, " ".join(text.replace(word, " ", 1).split())
+    return None, text
+
+
+def split_fund_topic(text: str) -> tuple[str | None, str]:
+    """Whether the text asks about poverty funds or projects, and the rest (the place)."""
+    for word, topic in FUND_TOPICS:
+        if word in text:
+            rest = text.replace(word, " ")
+            for other, _ in FUND_TOPICS:
+                rest = rest.replace(other, " ")
+            return topic, strip_particles(" ".join(rest.split()))
+    return None, text
+
+
+def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
+    """Whether the text asks about the special fund list, the fund type named, and the rest."""
+    asked = any(word in text for word in FUND_LIST_WORDS)
+    fund_type = None
+    rest = text
+    for word, kind in FUND_TYPE_WORDS:
+        if word in rest:
+            fund_type = kind
+            asked = True
+            rest = rest.replace(word, " ")
+    for word in (*FUND_LIST_WORDS, "资金", "清单", "的", "有哪些", "有什么", "查询", "查"):
+        rest = rest.replace(word, " ")
+    return asked, fund_type, strip_particles(" ".join(rest.split()))

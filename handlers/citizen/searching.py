@@ -1,0 +1,62 @@
+"""Finding items for citizens' words: the live index, re-checked against the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue import queries
+from catalogue.models import Item
+from search.document import Hit
+
+MAX_RESULTS = 25  # five pages of five
+# Scores are in [0, ~1.1] (codes up to 1.3): see search/index.py.
+MIN_SCORE = 0.45  # below this a hit is a guess, not an answer
+SUGGEST_SCORE = 0.25  # good enough to suggest after "not found"
+CLEAR_SCORE = 0.8  # a first hit this good …
+CLEAR_MARGIN = 0.12  # … and this far ahead of the second is the answer itself
+
+
+class Searcher(Protocol):
+    """What the citizen routers need of the live search index."""
+
+    def search(self, query: str, *, top: int = 5, citizen: bool = True) -> list[Hit]: ...
+
+
+@dataclass(frozen=True)
+class Found:
+    """A hit whose item is public right now (the index may lag a moment behind the database)."""
+
+    hit: Hit
+    item: Item
+
+
+async def find(searcher: Searcher, session: AsyncSession, query: str) -> list[Found]:
+    """Public items for a query, best first."""
+    hits = searcher.search(query, top=MAX_RESULTS, citizen=True)
+    items = await queries.items_by_codes(session=session, codes=[h.document.code for h in hits])
+    return [Found(h, items[h.document.code]) for h in hits if h.document.code in items]
+
+
+def is_clear(found: list[Found]) -> bool:
+    """Whether the first result is clearly what was meant."""
+    if not found:
+        return False
+    first = found[0].hit
+    if any(reason.startswith("code:") for reason in first.reasons):
+        return True
+    if len(found) == 1:
+        return first.score >= MIN_SCORE
+    return first.score >= CLEAR_SCORE and first.score - found[1].hit.score >= CLEAR_MARGIN
+
+
+def answers(found: list[Found]) -> list[Found]:
+    """Results good enough to list."""
+    return [f for f in found if f.hit.score >= MIN_SCORE]
+
+
+def suggestions(found: list[Found], limit: int = 3) -> list[Found]:
+    """Closest results to suggest when nothing answered."""
+    return [f for f in found if f.hit.score >= SUGGEST_SCORE][:limit]

@@ -1,0 +1,81 @@
+"""Every fixed sentence the bot says to citizens: plain, short, with the next step."""
+
+from __future__ import annotations
+
+WELCOME = (
+    "您好！这里是天祝县政务服务公众号。\n"
+    "您可以直接发文字或语音问我，例如：\n"
+    "· 开网吧要什么材料\n"
+    "· 营业执照几天能办好\n"
+    "· 红大村 扶贫 2016\n"
+    "· 2015 农牧局 专项资金\n"
+    "也可以点下方菜单。找不到时回复“人工”，工作人员会回复您。"
+)
+
+PRIVACY = (
+    "隐私说明：我们只保存为您答复所需的信息——最近的对话进度（{state_hours}小时后自动清除）、"
+    "消息记录（{log_days}天后自动删除）、您绑定的村、您的评价和人工工单。"
+    "不收集姓名和电话。取消关注后，对话进度和村绑定会立即删除。"
+)
+
+GOODBYE_LOG = "citizen unsubscribed: state and village binding deleted"
+
+ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料”“养老保险怎么参保”。"
+EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字告诉我。"
+ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"
+
+LIST_HINT = "回复序号查看详情"
+NEXT_PAGE = "下一页"
+NO_MORE_PAGES = "已经是最后一页了。回复序号查看详情，或者换个说法再问我。"
+NO_LIST = "您还没有查询。请直接告诉我您要办什么事，比如“办营业执照”。"
+BAD_CHOICE = "没有第{number}项。请回复列表里的序号（1–{count}）。"
+
+# Never the same answer twice in a row (the handler rotates through these).
+NO_MATCH = (
+    "抱歉，没有找到和“{said}”对应的事项。可以换个说法，比如说出要办的事和证件名称。",
+    "还是没有找到“{said}”。试试更短的关键词，比如“营业执照”“低保”“网吧”。",
+    "这个问题我暂时答不上来。",
+)
+SUGGEST = "您是不是想找："
+OFFER_HUMAN = "回复“人工”，我们把您的问题转给工作人员。"
+
+RATE_PROMPT = "对这条答复满意吗？回复“评1”到“评5”打分（5分最满意）。"
+RATED = "谢谢您的评价（{score}分）！我们会继续改进。还有其他问题可以直接问我。"
+RATE_WHAT = "请先查询一个事项，看完答复后再评价。"
+
+HUMAN_ASK = "请用一句话说明您要问的问题，我们转给工作人员。"
+HUMAN_CREATED = (
+    "已为您转人工，工单号：{ticket}。\n"
+    "工作人员会在工作日通过本公众号回复您（一般1个工作日内）。"
+    "收到回复前请不要取消关注。"
+)
+HUMAN_REPLY = "【人工回复·工单{ticket}】\n{answer}\n——天祝县政务服务"
+
+BIND_ASK = "请在“绑定”后面写上村名，比如“绑定 红大村”。"
+BOUND = "已绑定：{place}。以后回复“我村资金”即可查看本村的扶贫资金和项目。"
+NOT_BOUND = "您还没有绑定村。请回复“绑定 村名”，比如“绑定 红大村”。"
+PLACE_UNKNOWN = "没有找到叫“{name}”的村或镇。请检查名称，或写上乡镇名，比如“华藏寺镇 红大村”。"
+PLACE_WHICH = "有几个地方都叫“{name}”，您问的是哪一个？"
+PLACE_HINT = "回复序号选择。"
+
+FUNDS_NONE = "{place}{year}还没有公开的扶贫资金和项目。"
+FUND_LIST_NONE = (
+    "没有找到{what}已公开的专项资金。可以换个年份或部门再问，比如“2015 农牧局 专项资金”。"
+)
+FUND_ASK = "请说明年份或部门，比如“2015 农牧局 专项资金”。"
+
+DEMO_MARK = "（演示数据）"
+UNIT = "万元"
+
+MENU_GUIDE = (
+    "办事指南：直接发文字或语音说出您要办的事，例如“开网吧要什么材料”“养老保险参保”。\n"
+    "全部事项：{url}"
+)
+MENU_POWER_LIST = "权责清单：按类别查看县政府部门的行政权力事项。\n{categories}\n全部清单：{url}"
+MENU_FUNDS = (
+    "财政专项资金公开：回复“年份 部门 专项资金”，例如“2015 农牧局 专项资金”。\n全部清单：{url}"
+)
+MENU_POVERTY = (
+    "扶贫资金和项目公开：回复“村名 扶贫 年份”，例如“红大村 扶贫 2016”。\n"
+    "村干部可回复“绑定 村名”，以后回复“我村资金”即可查看。"
+)

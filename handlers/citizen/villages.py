@@ -1,0 +1,157 @@
+"""Villages and towns: poverty funds and projects by place and year, binding, 「我村资金」."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.fsm import FSMContext
+from bot.router import Router
+from catalogue import queries
+from catalogue.models import VillageBinding
+from catalogue.queries import Place, RegionMatch
+from handlers.citizen import fund_answers, texts
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import BindRequest, Choice, MyVillage, PlaceFunds
+from handlers.citizen.memory import recall, remember
+from handlers.privacy import keyed_hash
+from handlers.settings import Settings
+
+
+async def places_pending(event: Event, state: FSMContext) -> bool:
+    """The last numbered list the citizen saw was a choice of places."""
+    memory = await recall(state)
+    return memory.numbered == "places" and bool(memory.place_codes)
+
+
+def _hash(event: Event, settings: Settings) -> str:
+    return keyed_hash(event.user_id, settings.hash_key.get_secret_value())
+
+
+async def funds_of(
+    place: Place, year: int | None, session: AsyncSession, settings: Settings, trace: dict[str, str]
+) -> str:
+    """The published funds and projects of one place."""
+    funds = await queries.region_funds(session=session, region_code=place.code, year=year)
+    trace.update(answer="village-funds", code=place.code)
+    if funds is None:
+        return texts.PLACE_UNKNOWN.format(name=place.label)
+    return fund_answers.place_funds_answer(funds, settings.public_base_url, year)
+
+
+async def bind(
+    event: Event, place: Place, session: AsyncSession, settings: Settings, trace: dict[str, str]
+) -> str:
+    """Bind the citizen's account to a village (or town)."""
+    openid_hash = _hash(event, settings)
+    binding = await session.get(VillageBinding, openid_hash)
+    if binding is None:
+        session.add(VillageBinding(openid_hash=openid_hash, region_code=place.code))
+    else:
+        binding.region_code = place.code
+    trace.update(answer="bind", code=place.code)
+    return texts.BOUND.format(place=place.label)
+
+
+async def _ask_which(
+    state: FSMContext, match: RegionMatch, purpose: str, year: int | None, name: str
+) -> str:
+    await remember(
+        state,
+        place_codes=[p.code for p in match.places],
+        place_purpose=purpose,
+        place_year=year,
+        place_name=name,
+        numbered="places",
+    )
+    return fund_answers.places_choice(name, match.places)
+
+
+async def choose_place(
+    event: Event,
+    choice: int,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """A number answers "which of these places?"."""
+    memory = await recall(state)
+    if not 1 <= choice <= len(memory.place_codes):
+        return texts.BAD_CHOICE.format(number=choice, count=len(memory.place_codes))
+    place = await queries.region_by_code(session=session, code=memory.place_codes[choice - 1])
+    if place is None:
+        return texts.PLACE_UNKNOWN.format(name=memory.place_name)
+    await remember(state, numbered="", place_codes=[])
+    if memory.place_purpose == "bind":
+        return await bind(event, place, session, settings, trace)
+    return await funds_of(place, memory.place_year, session, settings, trace)
+
+
+async def bind_request(
+    event: Event,
+    place_name: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「绑定 红大村」."""
+    if not place_name:
+        return texts.BIND_ASK
+    match = await queries.find_regions(session=session, name=place_name)
+    if match.ambiguous:
+        return await _ask_which(state, match, "bind", None, place_name)
+    if match.place is None:
+        return texts.PLACE_UNKNOWN.format(name=place_name)
+    return await bind(event, match.place, session, settings, trace)
+
+
+async def my_village(
+    event: Event,
+    year: int | None,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「我村资金」 for a bound account."""
+    binding = await session.get(VillageBinding, _hash(event, settings))
+    if binding is None:
+        return texts.NOT_BOUND
+    place = await queries.region_by_code(session=session, code=binding.region_code)
+    if place is None:
+        return texts.NOT_BOUND
+    return await funds_of(place, year, session, settings, trace)
+
+
+async def place_funds(
+    event: Event,
+    match: RegionMatch,
+    year: int | None,
+    place_name: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「红大村 扶贫 2016」; same-named villages → ask which town."""
+    if match.ambiguous:
+        return await _ask_which(state, match, "funds", year, place_name)
+    assert match.place is not None  # PlaceFunds passes only matches with places
+    return await funds_of(match.place, year, session, settings, trace)
+
+
+async def forget_binding(session: AsyncSession, openid_hash: str) -> None:
+    """Delete a citizen's village binding (on unsubscribe)."""
+    await session.execute(delete(VillageBinding).where(VillageBinding.openid_hash == openid_hash))
+
+
+def router() -> Router:
+    """This module's handlers on a new router (one per dispatcher)."""
+    router = Router(name="citizen-villages")
+    on_said(router, Choice(), places_pending)(choose_place)
+    on_said(router, BindRequest())(bind_request)
+    on_said(router, MyVillage())(my_village)
+    on_said(router, PlaceFunds())(place_funds)
+    return router

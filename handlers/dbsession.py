@@ -1,0 +1,30 @@
+"""The bot middleware that opens one database session per update and commits what it did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.events import Event
+from bot.types import Data, NextHandler
+
+
+class DatabaseSession:
+    """Outer middleware: `session` for filters and handlers; commit on success, else roll back.
+
+    It owns the transaction (DESIGN §4.6): query helpers and handlers never commit.
+    The factory is read from `data["sessions"]` when not given (set in the app's lifespan).
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession] | None = None) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, handler: NextHandler, event: Event, data: Data) -> Any:
+        sessions = self.sessions or data.get("sessions")
+        if sessions is None:
+            raise RuntimeError("no database: put `sessions` in the dispatcher's workflow data")
+        async with sessions() as session:
+            result = await handler(event, {**data, "session": session})
+            await session.commit()
+            return result
