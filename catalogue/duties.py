@@ -1,0 +1,215 @@
+"""Due and overdue duties of the regulations, and who must do them (for 待办/逾期 and the
+daily summary): fund list within 20 days of the budget (第七条), fund updates within 20 days
+(第八条), poverty changes within 10 working days and the yearly refresh (扶贫清单 第四条、第七条),
+resumption within 2 days (第十二条), items without cases for 3 years (第十条(二))."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.models import (
+    BudgetYear,
+    ChangeRequest,
+    FundItem,
+    Item,
+    PovertyProject,
+    PublicationStatus,
+    Role,
+    StaffMember,
+)
+from catalogue.workflow.rules import FUND_PUBLISH_DAYS, NO_CASE_YEARS, Action, RequestState
+from catalogue.workflow.workdays import add_days
+
+# 扶贫清单 第七条 "每年年初整体更新": we hold the office to the end of January.
+REFRESH_MONTH_END = (1, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """One thing someone must do by `due`; `roles` (and for clerks `department_id`) say who."""
+
+    kind: str  # fund_list | fund_update | poverty_update | poverty_refresh | resume | no_cases
+    title: str
+    due: date | None
+    roles: frozenset[Role]
+    department_id: int | None = None
+    target: str = ""
+
+    def overdue(self, today: date) -> bool:
+        """Past its deadline (a suspension candidate has none)."""
+        return self.due is not None and today > self.due
+
+    def line(self, today: date) -> str:
+        """One chat line: what, and by when (or how late)."""
+        if self.due is None:
+            return self.title
+        if self.overdue(today):
+            late = (today - self.due).days
+            return f"{self.title}（应于 {self.due:%Y-%m-%d} 前完成，已逾期 {late} 天）"
+        return f"{self.title}（{self.due:%Y-%m-%d} 前）"
+
+
+def _three_years_before(today: date) -> date:
+    try:
+        return today.replace(year=today.year - NO_CASE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - NO_CASE_YEARS, day=28)
+
+
+async def _fund_duties(session: AsyncSession) -> list[Duty]:
+    duties: list[Duty] = []
+    for budget in await session.scalars(
+        select(BudgetYear).where(BudgetYear.published_on.is_(None))
+    ):
+        duties.append(
+            Duty(
+                "fund_list",
+                f"公开 {budget.year} 年度专项资金管理清单（第七条）",
+                add_days(budget.approved_on, FUND_PUBLISH_DAYS),
+                frozenset({Role.FINANCE}),
+                target=f"fund:{budget.year}",
+            )
+        )
+    return duties
+
+
+async def _request_duties(session: AsyncSession) -> list[Duty]:
+    duties: list[Duty] = []
+    approved = await session.scalars(
+        select(ChangeRequest).where(ChangeRequest.state == RequestState.APPROVED.value)
+    )
+    for request in approved:
+        if request.target_kind == "fund":
+            fund = await session.get(FundItem, request.target_id)
+            name = fund.project_name if fund else request.target_code
+            duties.append(
+                Duty(
+                    "fund_update",
+                    f"发布专项资金“{name}”的变更 #{request.id}（第八条）",
+                    request.due_on,
+                    frozenset({Role.FINANCE}),
+                    target=request.target_code,
+                )
+            )
+        elif request.target_kind == "poverty_project":
+            project = await session.get(PovertyProject, request.target_id)
+            name = project.name if project else request.target_code
+            duties.append(
+                Duty(
+                    "poverty_update",
+                    f"发布扶贫项目“{name}”的调整变更 #{request.id}（第四条）",
+                    request.due_on,
+                    frozenset({Role.POVERTY_OFFICE}),
+                    target=request.target_code,
+                )
+            )
+        elif request.target_kind == "item" and request.action == Action.RESUME.value:
+            item = await session.get(Item, request.target_id)
+            duties.append(
+                Duty(
+                    "resume",
+                    f"恢复事项 {request.target_code}（#{request.id}，第十二条）",
+                    request.due_on,
+                    frozenset({Role.CLERK, Role.REVIEW_OFFICE}),
+                    department_id=item.department_id if item else None,
+                    target=request.target_code,
+                )
+            )
+    return duties
+
+
+async def _refresh_duty(session: AsyncSession, today: date) -> list[Duty]:
+    known = await session.scalar(select(PovertyProject.id).limit(1))
+    if known is None:
+        return []
+    current = await session.scalar(
+        select(PovertyProject.id)
+        .where(
+            PovertyProject.year == today.year,
+            PovertyProject.status == PublicationStatus.PUBLISHED.value,
+        )
+        .limit(1)
+    )
+    if current is not None:
+        return []
+    month, day = REFRESH_MONTH_END
+    return [
+        Duty(
+            "poverty_refresh",
+            f"整体更新 {today.year} 年度扶贫清单（第七条，每年年初）",
+            date(today.year, month, day),
+            frozenset({Role.POVERTY_OFFICE}),
+            target=f"poverty:{today.year}",
+        )
+    ]
+
+
+async def _no_case_duties(session: AsyncSession, today: date) -> list[Duty]:
+    cutoff = _three_years_before(today)
+    items = await session.scalars(
+        select(Item)
+        .where(
+            Item.status == PublicationStatus.PUBLISHED.value,
+            Item.last_case_on.is_not(None),
+            Item.last_case_on < cutoff,
+        )
+        .order_by(Item.code)
+    )
+    return [
+        Duty(
+            "no_cases",
+            f"可申请暂停：{item.name} {item.code}，"
+            f"最近办件 {item.last_case_on:%Y-%m-%d}（第十条（二））",
+            None,
+            frozenset({Role.CLERK}),
+            department_id=item.department_id,
+            target=item.code,
+        )
+        for item in items
+    ]
+
+
+async def compute_duties(session: AsyncSession, today: date) -> list[Duty]:
+    """Every open duty on `today` (China date)."""
+    return [
+        *await _fund_duties(session),
+        *await _request_duties(session),
+        *await _refresh_duty(session, today),
+        *await _no_case_duties(session, today),
+    ]
+
+
+def duties_of(staff: StaffMember, duties: Sequence[Duty]) -> list[Duty]:
+    """The duties this staff member is responsible for (clerks: their department only)."""
+    role = Role(staff.role)
+    mine = []
+    for duty in duties:
+        if role not in duty.roles:
+            continue
+        if role is Role.CLERK and duty.department_id != staff.department_id:
+            continue
+        mine.append(duty)
+    return mine
+
+
+def summary(duties: Sequence[Duty], today: date) -> str:
+    """One message: overdue first, then due, then suggestions."""
+    overdue = [d for d in duties if d.overdue(today)]
+    due = [d for d in duties if d.due is not None and not d.overdue(today)]
+    hints = [d for d in duties if d.due is None]
+    parts = []
+    if overdue:
+        parts.append("【已逾期】\n" + "\n".join(d.line(today) for d in overdue))
+    if due:
+        parts.append(
+            "【待办】\n"
+            + "\n".join(d.line(today) for d in sorted(due, key=lambda d: d.due or today))
+        )
+    if hints:
+        parts.append("【建议】\n" + "\n".join(d.line(today) for d in hints))
+    return "\n\n".join(parts) if parts else "目前没有到期或逾期的工作。"

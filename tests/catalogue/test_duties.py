@@ -1,0 +1,116 @@
+"""Duties: which are due or overdue on a given day, and who gets them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalogue import duties
+from catalogue.models import Item, StaffMember
+from catalogue.workflow import lists, proposals, review
+from catalogue.workflow.rules import SuspensionReason
+from catalogue.workflow.runner import Actor, run
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
+
+
+@pytest.fixture
+async def world(sessions: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
+    return await W.build_world(sessions)
+
+
+async def _ok(sessions, world, who, op) -> None:  # type: ignore[no-untyped-def]
+    outcome = await run(sessions, Actor.of(world.staff[who]), "test", op)
+    assert not outcome.refused, outcome.message
+
+
+async def _duties(sessions, world, who: str, today: date) -> list[duties.Duty]:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        found = await duties.compute_duties(session, today)
+        staff = await session.get(StaffMember, world.staff[who].id)
+        return duties.duties_of(staff, found)
+
+
+async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ignore[no-untyped-def]
+    await _ok(
+        sessions,
+        world,
+        "finance",
+        lambda s, m: lists.record_budget_approval(s, m, "2026", "2026-01-10"),
+    )
+    await _ok(
+        sessions,
+        world,
+        "poverty",
+        lambda s, m: lists.propose_poverty_change(
+            s, m, world.project_id, [("投资额度", "90")], "追加", date(2026, 9, 30)
+        ),
+    )
+    await _ok(
+        sessions,
+        world,
+        "clerk",
+        lambda s, m: proposals.propose_suspension(s, m, W.LIVE, SuspensionReason.OTHER, "整改"),
+    )
+    await _ok(sessions, world, "review", lambda s, m: review.approve(s, m, W.LIVE))
+    async with sessions() as session:  # publish the suspension, then ask to resume
+        from catalogue.workflow import publishing
+
+        staff = await session.get(StaffMember, world.staff["clerk"].id)
+        await publishing.publish(session, staff, [W.LIVE])
+        item = (await session.scalars(select(Item).where(Item.code == W.LIVE2))).one()
+        item.last_case_on = date(2022, 5, 1)
+        await session.commit()
+    await _ok(sessions, world, "clerk", lambda s, m: proposals.propose_resumption(s, m, W.LIVE))
+    await _ok(
+        sessions,
+        world,
+        "review",
+        lambda s, m: review.approve(s, m, W.LIVE, now=datetime(2026, 10, 12, 2, tzinfo=UTC)),
+    )
+
+    today = date(2026, 10, 15)
+    finance = await _duties(sessions, world, "finance", today)
+    assert [(d.kind, d.due, d.overdue(today)) for d in finance] == [
+        ("fund_list", date(2026, 1, 30), True)
+    ]
+    poverty = await _duties(sessions, world, "poverty", today)
+    assert [(d.kind, d.due, d.overdue(today)) for d in poverty] == [
+        ("poverty_update", date(2026, 10, 20), False)
+    ]
+    clerk = await _duties(sessions, world, "clerk", today)
+    assert sorted((d.kind, d.due) for d in clerk) == [
+        ("no_cases", None),
+        ("resume", date(2026, 10, 14)),
+    ]
+    assert await _duties(sessions, world, "clerk_other", today) == []
+    assert await _duties(sessions, world, "auditor", today) == []
+    text = duties.summary(clerk, today)
+    assert text.index("【已逾期】") < text.index("【建议】") and "已逾期 1 天" in text
+    assert "第十条（二）" in text
+
+
+async def test_yearly_refresh_is_due_at_the_start_of_the_year(sessions, world) -> None:  # type: ignore[no-untyped-def]
+    due = await _duties(sessions, world, "poverty", date(2027, 2, 3))
+    assert [(d.kind, d.due) for d in due] == [("poverty_refresh", date(2027, 1, 31))]
+    await _ok(sessions, world, "poverty", lambda s, m: lists.refresh_poverty_year(s, m, "2027"))
+    assert await _duties(sessions, world, "poverty", date(2027, 2, 3)) == []
+    assert duties.summary([], date(2027, 2, 3)) == "目前没有到期或逾期的工作。"
