@@ -40,9 +40,9 @@ def test_demo_migrates_a_fresh_file_loads_once_and_resets(configured: str) -> No
     runner = CliRunner()
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "事项：共78（新增78" in result.output and "演示数据" in result.output
+    assert "事项：共79（新增79" in result.output and "演示数据" in result.output
     items = _run(configured, sa.select(sa.func.count()).select_from(Item))
-    assert items == 78
+    assert items == 79
 
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0, again.output
