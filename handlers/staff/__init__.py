@@ -1,0 +1,6 @@
+"""The staff channel: workflow commands by chat, for identified staff only."""
+
+from handlers.staff.desk import Desk, Identify, by_openid, by_wecom_user
+from handlers.staff.router import staff_router
+
+__all__ = ["Desk", "Identify", "by_openid", "by_wecom_user", "staff_router"]

@@ -1,0 +1,274 @@
+"""The staff commands: each parses its words and runs one workflow operation through the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue import duties as duty_rules
+from catalogue.models import StaffMember, utcnow
+from catalogue.workflow import lists, proposals, publishing, review, views
+from catalogue.workflow.errors import InvalidInputError, WorkflowError
+from catalogue.workflow.lookup import find_request
+from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.rules import parse_suspension_reason
+from catalogue.workflow.workdays import china_date
+from handlers.staff import parsing
+from handlers.staff.desk import Desk
+from handlers.staff.texts import HELP
+
+Run = Callable[[Desk, str], Awaitable[str]]
+#: What a command would do, when it must be confirmed first (None: run at once).
+NeedsConfirmation = Callable[[Desk, str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class StaffCommand:
+    """A command word (and aliases), how it runs and whether it must be confirmed."""
+
+    names: tuple[str, ...]
+    run: Run
+    confirm: NeedsConfirmation | None = None
+
+
+def _today() -> date:
+    return china_date(utcnow())
+
+
+async def _help(desk: Desk, args: str) -> str:
+    return HELP
+
+
+async def _show(desk: Desk, args: str) -> str:
+    code, _ = parsing.head_and_rest(args, "事项编码，例如：查 XK00001000")
+    return await desk.run(f"查 {args}", lambda s, m: views.show_item(s, m, code))
+
+
+async def _todo(desk: Desk, args: str) -> str:
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        from catalogue.workflow.lookup import request_line
+
+        requests = await views.pending_requests(session, staff)
+        today = _today()
+        mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
+        parts = []
+        if requests:
+            parts.append("【等您办理的申请】\n" + "\n".join(request_line(r) for r in requests))
+        if mine:
+            parts.append(duty_rules.summary(mine, today))
+        text = "\n\n".join(parts) if parts else "目前没有等您办理的事项。"
+        return Outcome(action="staff.todo", target="", message=text)
+
+    return await desk.run("待办", op)
+
+
+async def _overdue(desk: Desk, args: str) -> str:
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        today = _today()
+        mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
+        late = [duty for duty in mine if duty.overdue(today)]
+        text = duty_rules.summary(late, today) if late else "没有逾期的工作。"
+        return Outcome(action="staff.overdue", target="", message=text)
+
+    return await desk.run("逾期", op)
+
+
+async def _submit(desk: Desk, args: str) -> str:
+    code, _ = parsing.head_and_rest(args, "草稿的编码")
+    return await desk.run(f"提交 {args}", lambda s, m: proposals.submit(s, m, code))
+
+
+async def _approve(desk: Desk, args: str) -> str:
+    ref, _ = parsing.head_and_rest(args, "申请号或编码，例如：通过 #12")
+    return await desk.run(f"通过 {args}", lambda s, m: review.approve(s, m, ref))
+
+
+async def _approve_confirm(desk: Desk, args: str) -> str | None:
+    ref, _ = parsing.head_and_rest(args, "申请号或编码")
+    async with desk.sessions() as session:
+        try:
+            request = await find_request(session, ref)
+        except WorkflowError:
+            return None  # the command itself explains what is wrong
+        if review.is_destructive(request):
+            verb = "作废" if request.action == "abolish" else "合并"
+            return f"通过 #{request.id}（{verb} {request.target_code}）"
+    return None
+
+
+async def _reject(desk: Desk, args: str) -> str:
+    ref, reason = parsing.head_and_rest(args, "申请号或编码和理由")
+    return await desk.run(f"驳回 {args}", lambda s, m: review.reject(s, m, ref, reason))
+
+
+async def _publish(desk: Desk, args: str) -> str:
+    refs = parsing.words(args)
+    return await desk.run(f"发布 {args}", lambda s, m: publishing.publish(s, m, refs))
+
+
+async def _publish_confirm(desk: Desk, args: str) -> str | None:
+    refs = parsing.words(args)
+    if len(refs) == 1 and refs[0].lower() not in publishing.ALL_WORDS:
+        return None
+    if not refs:
+        return None
+    return f"批量发布 {' '.join(refs)}"
+
+
+async def _change(desk: Desk, args: str) -> str:
+    code, rest = parsing.head_and_rest(args, "编码和要变更的字段，例如：变更 编码 电话=0935-1")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        given = parsing.assignments(rest)
+        return await proposals.propose_change(session, staff, code, given.pairs, given.change_class)
+
+    return await desk.run(f"变更 {args}", op)
+
+
+async def _suspend(desk: Desk, args: str) -> str:
+    code, rest = parsing.head_and_rest(args, "编码、第十条情形和理由")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        marker, reason = parsing.head_and_rest(rest, "第十条情形（一）至（四）和理由")
+        return await proposals.propose_suspension(
+            session, staff, code, parse_suspension_reason(marker), reason
+        )
+
+    return await desk.run(f"暂停 {args}", op)
+
+
+async def _resume(desk: Desk, args: str) -> str:
+    code, reason = parsing.head_and_rest(args, "要恢复的事项编码")
+    return await desk.run(
+        f"恢复 {args}", lambda s, m: proposals.propose_resumption(s, m, code, reason)
+    )
+
+
+async def _abolish(desk: Desk, args: str) -> str:
+    code, basis = parsing.head_and_rest(args, "编码和作废依据")
+    return await desk.run(
+        f"作废 {args}", lambda s, m: proposals.propose_abolition(s, m, code, basis)
+    )
+
+
+async def _abolish_confirm(desk: Desk, args: str) -> str | None:
+    return f"申请作废 {args.strip()}"
+
+
+def _merge_parts(args: str) -> tuple[list[str], str]:
+    codes: list[str] = []
+    words = parsing.words(args)
+    while words and parsing.is_code(words[0]):
+        codes.append(words.pop(0))
+    return codes, " ".join(words)
+
+
+async def _merge(desk: Desk, args: str) -> str:
+    codes, name = _merge_parts(args)
+    return await desk.run(f"合并 {args}", lambda s, m: proposals.propose_merger(s, m, codes, name))
+
+
+async def _merge_confirm(desk: Desk, args: str) -> str | None:
+    codes, name = _merge_parts(args)
+    return f"申请将 {len(codes)} 个事项合并为“{name}”"
+
+
+async def _budget(desk: Desk, args: str) -> str:
+    year, day = parsing.head_and_rest(args, "年度和批准日期，例如：预算批准 2026 2026-01-10")
+    return await desk.run(
+        f"预算批准 {args}", lambda s, m: lists.record_budget_approval(s, m, year, day)
+    )
+
+
+async def _fund_publish(desk: Desk, args: str) -> str:
+    year, _ = parsing.head_and_rest(args, "年度，例如：资金发布 2026")
+    return await desk.run(f"资金发布 {args}", lambda s, m: lists.publish_fund_list(s, m, year))
+
+
+async def _fund_publish_confirm(desk: Desk, args: str) -> str | None:
+    year, _ = parsing.head_and_rest(args, "年度")
+    try:
+        async with desk.sessions() as session:
+            count = await lists.count_unpublished(session, "fund", year)
+    except WorkflowError:
+        return None
+    return f"发布 {year} 年度专项资金管理清单（{count} 个项目）" if count else None
+
+
+async def _fund_change(desk: Desk, args: str) -> str:
+    number, rest = parsing.head_and_rest(args, "项目编号和变更内容")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        given = parsing.assignments(rest)
+        note = given.pop("说明", "理由") or ""
+        occurred = given.pop("发生", "发生日期", "变更日期")
+        when = lists.parse_date(occurred) if occurred else _today()
+        fund_id = parsing.record_id(number, "项目")
+        return await lists.propose_fund_change(session, staff, fund_id, given.pairs, note, when)
+
+    return await desk.run(f"资金变更 {args}", op)
+
+
+async def _poverty_change(desk: Desk, args: str) -> str:
+    number, rest = parsing.head_and_rest(args, "项目编号和变更内容")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        given = parsing.assignments(rest)
+        note = given.pop("说明", "理由") or ""
+        decided = given.pop("审定", "审定日期")
+        if not decided:
+            raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
+        project_id = parsing.record_id(number, "项目")
+        return await lists.propose_poverty_change(
+            session, staff, project_id, given.pairs, note, lists.parse_date(decided)
+        )
+
+    return await desk.run(f"扶贫变更 {args}", op)
+
+
+async def _poverty_refresh(desk: Desk, args: str) -> str:
+    year, _ = parsing.head_and_rest(args, "年度，例如：扶贫更新 2027")
+    return await desk.run(f"扶贫更新 {args}", lambda s, m: lists.refresh_poverty_year(s, m, year))
+
+
+async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:
+    year, _ = parsing.head_and_rest(args, "年度")
+    try:
+        async with desk.sessions() as session:
+            count = await lists.count_unpublished(session, "poverty", year)
+    except WorkflowError:
+        return None
+    return f"整体更新发布 {year} 年度扶贫清单（{count} 条）" if count else None
+
+
+async def _log(desk: Desk, args: str) -> str:
+    code, _ = parsing.head_and_rest(args, "事项编码")
+    return await desk.run(f"日志 {args}", lambda s, m: views.item_log(s, m, code))
+
+
+COMMANDS: tuple[StaffCommand, ...] = (
+    StaffCommand(("帮助", "help"), _help),
+    StaffCommand(("查", "查看", "cx"), _show),
+    StaffCommand(("待办", "todo"), _todo),
+    StaffCommand(("逾期", "overdue"), _overdue),
+    StaffCommand(("提交", "submit"), _submit),
+    StaffCommand(("通过", "approve"), _approve, _approve_confirm),
+    StaffCommand(("驳回", "reject"), _reject),
+    StaffCommand(("发布", "publish"), _publish, _publish_confirm),
+    StaffCommand(("变更", "change"), _change),
+    StaffCommand(("暂停", "suspend"), _suspend),
+    StaffCommand(("恢复", "resume"), _resume),
+    StaffCommand(("作废", "abolish"), _abolish, _abolish_confirm),
+    StaffCommand(("合并", "merge"), _merge, _merge_confirm),
+    StaffCommand(("预算批准", "budget"), _budget),
+    StaffCommand(("资金发布", "fundpublish"), _fund_publish, _fund_publish_confirm),
+    StaffCommand(("资金变更", "fundchange"), _fund_change),
+    StaffCommand(("扶贫变更", "povertychange"), _poverty_change),
+    StaffCommand(("扶贫更新", "povertyrefresh"), _poverty_refresh, _poverty_refresh_confirm),
+    StaffCommand(("日志", "log"), _log),
+)
+
+BY_NAME = {name: command for command in COMMANDS for name in command.names}

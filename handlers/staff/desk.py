@@ -1,0 +1,118 @@
+"""Who is talking on the staff channel, and running their commands (runner + live search)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.events import Event
+from bot.types import UNHANDLED, Data, NextHandler
+from catalogue import staff as registry
+from catalogue.models import Item, StaffMember
+from catalogue.workflow import runner
+from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.runner import Actor, Operation
+
+log = logging.getLogger("handlers.staff")
+
+#: Finds the staff account behind an event (WeCom UserID, or a bound openid), or None.
+Identify = Callable[[AsyncSession, Event, Data], Awaitable[StaffMember | None]]
+
+
+async def by_wecom_user(session: AsyncSession, event: Event, data: Data) -> StaffMember | None:
+    """WeCom: `FromUserName` is the member's UserID."""
+    return await registry.active_by_wecom(session, event.from_user)
+
+
+def by_openid(hash_openid: Callable[[str], str]) -> Identify:
+    """Official account: the keyed hash of the openid, bound with `zwbot staff bind`."""
+
+    async def identify(session: AsyncSession, event: Event, data: Data) -> StaffMember | None:
+        return await registry.active_by_openid_hash(session, hash_openid(event.from_user))
+
+    return identify
+
+
+@dataclass
+class Desk:
+    """One staff member's context for one event: identity, database, live search."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    actor: Actor
+    name: str
+    channel: str
+    event: Event
+    search: Any = None  # search.SearchIndex of the running app, when there is one
+    wecom: Any = None  # handlers.wecom_api.WeComClient, for file downloads
+
+    @property
+    def key(self) -> str:
+        """The idempotency key of this message: a re-delivery shares it."""
+        return f"{self.channel}:{self.event.to_user}:{self.event.dedup_key}"
+
+    async def run(self, command: str, operation: Operation, *, key: str | None = None) -> str:
+        """Run one command exactly once and keep search in step; the reply text."""
+        outcome = await runner.run(
+            self.sessions, self.actor, command, operation, key=key or self.key
+        )
+        if not outcome.refused and not outcome.replayed:
+            await self.sync_search(outcome)
+        return outcome.message
+
+    async def sync_search(self, outcome: Outcome) -> None:
+        """Upsert re-indexed items and drop removed codes from the live index at once."""
+        if self.search is None or not (outcome.reindex or outcome.unindex):
+            return
+        from handlers.search_index import document_of
+
+        for code in outcome.unindex:
+            self.search.remove(code)
+        async with self.sessions() as session:
+            for item_id in outcome.reindex:
+                item = await session.get(Item, item_id)
+                if item is not None:
+                    self.search.upsert(document_of(item))
+
+    async def audit_event(self, action: str, result: str, command: str = "") -> None:
+        """An authentication or access event on the audit chain."""
+        await runner.record_event(
+            self.sessions,
+            actor=self.actor.user_id,
+            role=self.actor.role,
+            action=action,
+            result=result,
+            command=command,
+        )
+
+
+class StaffIdentity:
+    """Outer middleware: only active staff pass (as `desk`); everyone else is UNHANDLED here."""
+
+    def __init__(self, identify: Identify, channel: str) -> None:
+        self.identify = identify
+        self.channel = channel
+
+    async def __call__(self, handler: NextHandler, event: Event, data: Data) -> Any:
+        sessions = data.get("sessions")
+        if sessions is None:
+            raise RuntimeError("no database: put `sessions` in the dispatcher's workflow data")
+        async with sessions() as session:
+            staff = await self.identify(session, event, data)
+            if staff is None:
+                return UNHANDLED
+            actor = Actor.of(staff)
+            name = staff.name
+        desk = Desk(
+            sessions=sessions,
+            actor=actor,
+            name=name,
+            channel=self.channel,
+            event=event,
+            search=data.get("search"),
+            wecom=data.get("wecom"),
+        )
+        return await handler(event, {**data, "desk": desk})

@@ -1,0 +1,175 @@
+"""导入: a staff member names a list, sends an xlsx/csv file, gets the validation report and
+drafts. Published records are never changed by an import (use 变更), clerks touch only their
+own department's items; the whole file is imported or nothing."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import WeChatApiError
+from bot.events import Event
+from bot.fsm import FSMContext, State, StatesGroup
+from catalogue.importing import import_file
+from catalogue.models import (
+    FundItem,
+    Item,
+    PovertyAllocation,
+    PovertyProject,
+    PublicationStatus,
+    Role,
+    StaffMember,
+)
+from catalogue.workflow import permissions
+from catalogue.workflow.errors import ForbiddenError, InvalidInputError
+from catalogue.workflow.outcome import Outcome
+from handlers.staff import parsing
+from handlers.staff.desk import Desk
+from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
+
+WAIT_SECONDS = 600.0
+KIND_WORDS = {
+    "事项": "items",
+    "items": "items",
+    "资金": "funds",
+    "专项资金": "funds",
+    "funds": "funds",
+    "扶贫项目": "poverty-projects",
+    "poverty-projects": "poverty-projects",
+    "扶贫资金": "poverty-allocations",
+    "扶贫分配": "poverty-allocations",
+    "poverty-allocations": "poverty-allocations",
+}
+KIND_LABELS = {
+    "items": "事项清单",
+    "funds": "专项资金管理清单",
+    "poverty-projects": "扶贫项目清单",
+    "poverty-allocations": "扶贫资金分配计划",
+}
+ROLE_KINDS = {
+    Role.CLERK: ("items",),
+    Role.FINANCE: ("funds",),
+    Role.POVERTY_OFFICE: ("poverty-projects", "poverty-allocations"),
+    Role.ADMIN: tuple(KIND_LABELS),
+}
+MODELS: dict[str, Any] = {
+    "items": Item,
+    "funds": FundItem,
+    "poverty-projects": PovertyProject,
+    "poverty-allocations": PovertyAllocation,
+}
+
+
+class StaffImport(StatesGroup):
+    """Waiting for the file of an import."""
+
+    waiting = State()
+
+
+def _kind(role: str, word: str) -> str:
+    allowed = ROLE_KINDS.get(Role(role), ())
+    if not allowed:
+        raise ForbiddenError(f"{permissions.ROLE_NAMES[Role(role)]}不能导入清单。")
+    if not word:
+        return allowed[0]
+    kind = KIND_WORDS.get(word.strip().lower())
+    if kind is None:
+        raise InvalidInputError("导入类型应为：事项、资金、扶贫项目或扶贫资金。")
+    if kind not in allowed:
+        raise ForbiddenError(f"您的角色不能导入{KIND_LABELS[kind]}。")
+    return kind
+
+
+async def start(desk: Desk, state: FSMContext, args: str) -> str:
+    """“导入 [类型]”: wait for the file."""
+    words = parsing.words(args)
+    try:
+        kind = _kind(desk.actor.role, words[0] if words else "")
+    except (ForbiddenError, InvalidInputError) as error:
+        await desk.audit_event("import.start", f"refused: {error}", f"导入 {args}")
+        return str(error)
+    await state.set_state(StaffImport.waiting)
+    await state.set_data({"staff_import": kind, "staff_import_until": time.time() + WAIT_SECONDS})
+    return IMPORT_WAIT.format(kind=KIND_LABELS[kind])
+
+
+def media_of(event: Event) -> tuple[str, str] | None:
+    """The MediaId and file name of a file message, if it is one."""
+    media_id = event.raw.get("MediaId", "")
+    if event.msg_type not in ("file", "document") or not media_id:
+        return None
+    return media_id, event.raw.get("FileName", "") or event.raw.get("Title", "")
+
+
+async def _snapshot(session: AsyncSession, kind: str) -> dict[int, int]:
+    model = MODELS[kind]
+    rows = await session.execute(select(model.id, model.version))
+    return {int(row[0]): int(row[1]) for row in rows}
+
+
+def _check_touched(staff: StaffMember, kind: str, records: list[Any]) -> None:
+    for record in records:
+        if record.status not in (
+            PublicationStatus.DRAFT.value,
+            PublicationStatus.PENDING_REVIEW.value,
+        ):
+            name = getattr(record, "name", None) or getattr(record, "project_name", "")
+            raise ForbiddenError(
+                f"导入不能修改已发布的记录（{name}）。已发布内容请用“变更”命令，经审核后发布。"
+            )
+        if kind == "items" and staff.role == Role.CLERK.value:
+            permissions.require_department(staff, record.department_id, "导入")
+
+
+async def receive(desk: Desk, state: FSMContext, event: Event) -> str:
+    """A file arrived: download it, import it as drafts in one transaction, report."""
+    media = media_of(event)
+    data = await state.get_data()
+    waiting = await state.get_state() == StaffImport.waiting.state and time.time() <= float(
+        data.get("staff_import_until", 0)
+    )
+    if media is None:
+        return IMPORT_NO_FILE
+    media_id, file_name = media
+    try:
+        kind = str(data["staff_import"]) if waiting else _kind(desk.actor.role, "")
+    except (ForbiddenError, InvalidInputError) as error:
+        return str(error)
+    await state.clear()
+    if desk.wecom is None:
+        return "本通道无法接收文件，请在企业微信应用中发送。"
+    try:
+        content, served_name = await desk.wecom.download_media(media_id)
+    except WeChatApiError:
+        return "文件下载失败，请稍后重新发送。"
+    name = Path(served_name or file_name or "upload.xlsx").name
+    with tempfile.TemporaryDirectory(prefix="zwbot-import-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+
+        async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+            _kind(staff.role, kind)
+            before = await _snapshot(session, kind)
+            report = await import_file(session, kind, path, publish=False)
+            text = "\n".join(report.lines(max_problems=30))
+            if not report.ok:
+                raise InvalidInputError(text)
+            await session.flush()
+            after = await _snapshot(session, kind)
+            touched = [i for i, version in after.items() if before.get(i) != version]
+            model = MODELS[kind]
+            records = [await session.get(model, record_id) for record_id in touched]
+            _check_touched(staff, kind, [r for r in records if r is not None])
+            return Outcome(
+                action=f"import.{kind}",
+                target=name[:64],
+                message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
+                after={"created": report.created, "updated": report.updated, "file": name},
+            )
+
+        return await desk.run(f"导入 {KIND_LABELS[kind]} {name}", op)

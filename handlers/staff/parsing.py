@@ -1,0 +1,74 @@
+"""Reading staff command arguments: codes, request refs, 字段=值 pairs, class markers, dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from catalogue.codes import InvalidCodeError, format_code
+from catalogue.workflow.errors import InvalidInputError
+from catalogue.workflow.rules import ChangeClass, looks_like_class, parse_class
+
+_ASSIGNMENT = re.compile(r"([^\s=＝]+)[=＝](.*?)(?=\s+[^\s=＝]+[=＝]|$)", re.DOTALL)
+
+
+def words(args: str) -> list[str]:
+    """Whitespace-separated words (full-width spaces too)."""
+    return args.replace("\u3000", " ").split()
+
+
+def head_and_rest(args: str, what: str) -> tuple[str, str]:
+    """The first word and the rest; the first word is required."""
+    parts = args.replace("\u3000", " ").strip().split(maxsplit=1)
+    if not parts:
+        raise InvalidInputError(f"请写明{what}。发送“帮助”查看命令格式。")
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
+def is_code(word: str) -> bool:
+    """Whether a word is a well-formed item or basic code."""
+    try:
+        format_code(word)
+    except InvalidCodeError:
+        return False
+    return True
+
+
+@dataclass
+class Assignments:
+    """`（三） 电话=0935-1 说明=…`: the optional class marker and the 字段=值 pairs in order."""
+
+    change_class: ChangeClass | None = None
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def pop(self, *names: str) -> str | None:
+        """Remove and return the value of the first pair named one of `names`."""
+        for index, (name, value) in enumerate(self.pairs):
+            if name in names:
+                del self.pairs[index]
+                return value
+        return None
+
+
+def assignments(text: str) -> Assignments:
+    """Parse `[（类）] 字段=值 字段=值…`; values may contain spaces."""
+    result = Assignments()
+    rest = text.strip()
+    first, _, tail = rest.partition(" ")
+    if first and looks_like_class(first):
+        result.change_class = parse_class(first)
+        rest = tail.strip()
+    for match in _ASSIGNMENT.finditer(rest):
+        result.pairs.append((match.group(1).strip(), match.group(2).strip()))
+    leftover = _ASSIGNMENT.sub("", rest).strip()
+    if leftover:
+        raise InvalidInputError(f"“{leftover}”看不懂，请写成 字段=值，例如 电话=0935-3121234。")
+    return result
+
+
+def record_id(word: str, what: str) -> int:
+    """A list row number (`12` or `#12`)."""
+    core = word.strip().lstrip("#＃")
+    if not core.isdigit():
+        raise InvalidInputError(f"{what}编号“{word}”不对，应为数字。")
+    return int(core)
