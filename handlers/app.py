@@ -20,7 +20,9 @@ from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
 from handlers.search_index import load_search_index
 from handlers.settings import Settings, get_settings
+from handlers.staff import bound_staff_router  # issue 6
 from handlers.web import install_web
+from handlers.wecom import mount_wecom  # issue 6
 
 APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
 
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     wechat = _wechat_client(settings)
     dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
     protect(dispatcher, settings)  # issue 7: update metrics, rate limit, "系统繁忙" on DB outage
+    dispatcher.include_router(bound_staff_router(settings))  # issue 6: bound staff first
     dispatcher.include_router(citizen_router())
     outbox = Outbox(wechat.send_reply) if wechat is not None else None  # issue 7: retry queue
     webhook = Webhook(
@@ -98,4 +101,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app)
     observability.install(app, settings)  # issue 7: JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
+    mount_wecom(app, settings, storage)  # issue 6: the staff WeCom app at /wecom
     return app

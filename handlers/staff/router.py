@@ -9,9 +9,11 @@ from bot.filters import Command, CommandObject, StateFilter, text_of
 from bot.fsm import FSMContext
 from bot.router import Router
 from bot.types import SkipHandler
+from handlers.privacy import openid_hash
+from handlers.settings import Settings
 from handlers.staff import confirmation, importing
 from handlers.staff.commands import COMMANDS, StaffCommand
-from handlers.staff.desk import Desk, Identify, StaffIdentity
+from handlers.staff.desk import Desk, Identify, StaffIdentity, by_openid
 from handlers.staff.texts import UNKNOWN
 
 PREFIXES = ("", "/", "／")
@@ -68,3 +70,11 @@ def staff_router(identify: Identify, *, channel: str = "wecom", catch_all: bool 
             return UNKNOWN
 
     return router
+
+
+def bound_staff_router(settings: Settings) -> Router:
+    """The staff router on the citizens' official account: only for openids bound to active
+    staff (`zwbot staff bind`); every other message falls through to the citizen routers."""
+    return staff_router(
+        by_openid(lambda openid: openid_hash(openid, settings)), channel="wechat", catch_all=False
+    )
