@@ -245,6 +245,14 @@ async def _items(
 ) -> None:
     tally = report.tallies["items"]
     codes = [i.code for i in data.items]
+    # A basic code names one power (编码规范 二): real items numbered before the demo own theirs.
+    taken = await session.scalar(
+        select(Item.code)
+        .where(Item.basic_code.in_({c[-10:] for c in codes}), Item.is_demo.is_(False))
+        .limit(1)
+    )
+    if taken is not None:
+        raise _conflict("事项编码", taken)
     rows = {i.code: i for i in await session.scalars(select(Item).where(Item.code.in_(codes)))}
     outcomes: dict[str, str] = {}
     for item in data.items:

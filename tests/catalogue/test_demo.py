@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
 from datetime import timedelta
@@ -15,9 +16,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.categories import CATEGORIES
-from catalogue.checkdigits import is_valid_org_code, is_valid_uscc
+from catalogue.checkdigits import is_valid_org_code, is_valid_uscc, org_code_check_char
 from catalogue.codes import check_item_code, parse_item_code
-from catalogue.demo import DemoConflictError, DemoData, load_demo, read_demo
+from catalogue.demo import (
+    DEMO_FILE,
+    DemoConflictError,
+    DemoData,
+    DemoDataError,
+    load_demo,
+    read_demo,
+)
 from catalogue.models import (
     Department,
     FundItem,
@@ -32,6 +40,7 @@ from catalogue.models import (
 )
 from catalogue.numbering import CodeAllocator
 from catalogue.region_directory import load_region_directory
+from catalogue.regions import load_regions, shipped_regions
 
 DEMO_MODELS: tuple[Any, ...] = (Department, Item, FundItem, PovertyAllocation, PovertyProject)
 
@@ -136,6 +145,22 @@ def test_fund_list_is_published_within_twenty_days(demo: DemoData) -> None:
         assert timedelta(0) < fund.published_on - fund.budget_approved_on <= timedelta(days=20)
         if fund.competitive:
             assert fund.application_guide and fund.review_results
+
+
+def test_a_malformed_demo_file_is_refused_with_its_path(tmp_path: Path) -> None:
+    raw = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    raw["meta"]["demo"] = False
+    broken = tmp_path / "demo.json"
+    broken.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DemoDataError, match=r"demo\.json: the demo file does not match"):
+        read_demo(broken)
+    raw["meta"]["demo"] = True
+    raw["items"][0]["responsibilities"] = "NO_SUCH_SET"
+    broken.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DemoDataError, match="unknown responsibility set 'NO_SUCH_SET'"):
+        read_demo(broken)
+    with pytest.raises(DemoDataError, match="cannot read"):
+        read_demo(tmp_path / "missing.json")
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -358,3 +383,27 @@ async def test_demo_never_overwrites_real_data(
         assert await _count(session, Item) == 0
         department = await session.scalar(select(Department).where(Department.name == first.name))
         assert department is not None and department.short_name == "正式"
+
+
+async def test_demo_never_takes_a_basic_code_of_a_real_item(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    org = "01385124" + org_code_check_char("01385124")
+    subject = f"620623000000{org}0"
+    async with sessions() as session, session.begin():
+        await load_regions(session, shipped_regions())
+        session.add(
+            PowerItem(
+                code=f"{subject}—XK00001000",
+                subject_code=subject,
+                basic_code="XK00001000",
+                category="XK",
+                main_no=1,
+                name="正式导入的许可事项",
+            )
+        )
+    with pytest.raises(DemoConflictError, match="XK00001000"):
+        async with sessions() as session, session.begin():
+            await load_demo(session)
+    async with sessions() as session:
+        assert await _count(session, Item) == 1
