@@ -103,7 +103,8 @@ async def run(
     session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
 ) -> None:
     """Check departments and rules, then insert or update funds by (year, department, project)."""
-    departments = dict((await session.execute(select(Department.name, Department.id))).tuples())
+    result = await session.execute(select(Department.name, Department.id))
+    departments = {name: department_id for name, department_id in result}
     existing = {
         (f.budget_year, f.department_id, f.project_name): f
         for f in (await session.scalars(select(FundItem))).all()

@@ -34,7 +34,7 @@ from catalogue.importing.values import (
 )
 from catalogue.models import Department, Item, PublicationStatus, Region, RetiredCode, utcnow
 from catalogue.region_directory import RegionDirectory, load_region_directory
-from catalogue.regions import load_shipped_regions
+from catalogue.regions import load_shipped_regions, region_directory, shipped_regions
 
 
 def _region(text: str) -> str:
@@ -356,14 +356,13 @@ async def run(
     session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
 ) -> None:
     """Validate every row and its code, then upsert departments and items in one go."""
-    if not options.dry_run:
-        await _ensure_county(session, report, options.county_code)
     items = table_of(Item)
     departments = {d.name: d for d in (await session.scalars(select(Department))).all()}
     names = {d.id: d.name for d in departments.values()}
     stored_rows = [dict(r) for r in (await session.execute(select(items))).mappings()]
     existing = {(names.get(r["department_id"], ""), r["name"]): r for r in stored_rows}
-    retired = (await session.execute(select(RetiredCode.code, RetiredCode.basic_code))).tuples()
+    retired_rows = await session.execute(select(RetiredCode.code, RetiredCode.basic_code))
+    retired = [(code, basic) for code, basic in retired_rows]
     book = CodeBook.build(
         (
             StoredItem(
@@ -379,7 +378,10 @@ async def run(
         ),
         retired,
     )
-    planner = _Planner(report, options, await load_region_directory(session), departments, book)
+    directory = await load_region_directory(session)
+    if not directory:
+        directory = region_directory(shipped_regions())
+    planner = _Planner(report, options, directory, departments, book)
     planner.plan_departments(rows)
     planned: list[tuple[ParsedRow, dict[str, Any], dict[str, Any] | None]] = []
     for row in rows:
@@ -430,10 +432,12 @@ async def run(
         report.notes.append(f"新建实施主体（部门） {len(planner.new_departments)} 个。")
     if options.dry_run:
         return
+    await _ensure_county(session, report, options.county_code)
     await write(
         session, table_of(Department), Changes(inserts=list(planner.new_departments.values()))
     )
-    ids = dict((await session.execute(select(Department.name, Department.id))).tuples().all())
+    result = await session.execute(select(Department.name, Department.id))
+    ids = {name: department_id for name, department_id in result}
     for insert in changes.inserts:
         insert["department_id"] = ids[insert.pop("_department")]
     await write(session, items, changes)

@@ -293,19 +293,15 @@ async def run_projects(
     if options.dry_run:
         return
     await write(session, table_of(PovertyProject), changes)
-    ids = {
-        (y, n, a): i
-        for i, y, n, a in (
-            await session.execute(
-                select(
-                    PovertyProject.id,
-                    PovertyProject.year,
-                    PovertyProject.name,
-                    PovertyProject.approval_number,
-                )
-            )
-        ).tuples()
-    }
+    result = await session.execute(
+        select(
+            PovertyProject.id,
+            PovertyProject.year,
+            PovertyProject.name,
+            PovertyProject.approval_number,
+        )
+    )
+    ids = {(year, name, number): pk for pk, year, name, number in result}
     touched = [ids[key] for key in villages_of]
     if touched:
         await session.execute(

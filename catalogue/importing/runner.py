@@ -69,9 +69,13 @@ async def import_table(
     spec = kind_of(kind)
     report = ImportReport(spec.name, table.source, table.encoding, dry_run=dry_run)
     rows = spec.schema.parse(table, report)
-    if report.errors:
+    if report.errors and not rows:
         return report
+    # Rows whose cells are fine are still checked against the database, so that one run
+    # reports every problem; a runner writes nothing once the report holds an error.
     await spec.run(session, rows, report, ImportOptions(publish, dry_run, demo))
+    report.errors.sort(key=lambda problem: problem.row)
+    report.warnings.sort(key=lambda problem: problem.row)
     return report
 
 

@@ -31,6 +31,13 @@ class Table:
     source: str = ""
 
 
+def _plausible_chinese(text: str) -> bool:
+    """GB18030-decoded text that reads as Chinese: no private-use characters, common hanzi."""
+    if any("\ue000" <= c <= "\uf8ff" for c in text):
+        return False
+    return _level1_share(text) >= _LEVEL1_SHARE
+
+
 def _level1_share(text: str) -> float:
     hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     if not hanzi:
@@ -60,7 +67,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = ""
-    if text and (_level1_share(text) >= _LEVEL1_SHARE or (guesses and guesses[0] in _GB_FAMILY)):
+    if text and (_plausible_chinese(text) or (guesses and guesses[0] in _GB_FAMILY)):
         return text, "GB18030"
     guess = f"（猜测为 {guesses[0]}，无法确定）" if guesses else ""
     raise TableReadError(
@@ -122,12 +129,14 @@ def read_csv_bytes(data: bytes, source: str = "") -> Table:
 
 def read_xlsx(path: Path) -> Table:
     """A table from the first worksheet of an .xlsx workbook."""
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise TableReadError(f"无法打开Excel文件「{path.name}」：{error}") from error
     try:
         sheet = workbook.worksheets[0]
