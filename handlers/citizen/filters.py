@@ -128,13 +128,13 @@ class FundListQuestion(Filter):
         )
         if not asked and not (departments and "资金" in text):
             return False
-        if department_text and not departments:
-            return False
+        unknown = department_text if department_text and not departments else ""
         parts = [f"{year}年" if year else "", departments[0].name if len(departments) == 1 else ""]
         what = " ".join(p for p in parts if p) or "全部"
         return {
             "year": year,
             "fund_type": fund_type,
             "departments": departments,
+            "unknown_department": unknown,
             "what": what,
         }

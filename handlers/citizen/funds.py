@@ -20,6 +20,7 @@ async def fund_list(
     fund_type: FundType | None,
     departments: list[Department],
     what: str,
+    unknown_department: str,
     session: AsyncSession,
     settings: Settings,
     trace: dict[str, str],
@@ -27,6 +28,7 @@ async def fund_list(
     """Published fund rows by year, department and type, with the exact total."""
     if year is None and not departments and fund_type is None:
         return texts.FUND_ASK
+    note = texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""
     ids = [d.id for d in departments] or None
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
@@ -34,7 +36,7 @@ async def fund_list(
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()
-    return fund_answers.fund_list_answer(
+    return note + fund_answers.fund_list_answer(
         funds,
         settings.public_base_url,
         what=what,

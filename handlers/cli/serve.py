@@ -1,0 +1,45 @@
+"""`zwbot serve`: the web server (webhook, pages, API) under uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from handlers.observability.metrics import prepare_multiprocess_dir  # issue 7
+from handlers.settings import get_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (ZWBOT_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (ZWBOT_PORT).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (more than 1 needs REDIS_URL).")
+    ] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve `/wechat`, the public pages and `/api` (default 127.0.0.1:8000)."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        # Conversation state, dedup and locks live in each process without Redis.
+        raise typer.BadParameter(
+            "--workers above 1 needs REDIS_URL (shared state)", param_hint="--workers"
+        )
+    prepare_multiprocess_dir(workers)  # issue 7: /metrics adds up every worker's samples
+    uvicorn.run(
+        "handlers.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zwbot serve`."""
+    app.command("serve")(serve)
