@@ -1,0 +1,65 @@
+"""`zwbot duties run`: the daily job sending each responsible staff member their due duties."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from catalogue.models import utcnow
+from catalogue.workflow.workdays import china_date
+from handlers.database import open_database
+from handlers.duties_job import send_duty_summaries
+from handlers.settings import get_settings
+from handlers.wecom_api import DEFAULT_BASE, WeComClient
+
+duties_app = typer.Typer(help="Due and overdue duties of the regulations.", no_args_is_help=True)
+
+
+@duties_app.command("run")
+def run(
+    day: Annotated[
+        str | None, typer.Option("--date", help="Pretend today is this day (YYYY-MM-DD).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the summaries instead of sending them.")
+    ] = False,
+    api_base: Annotated[str, typer.Option("--api-base", help="WeCom API base URL.")] = DEFAULT_BASE,
+) -> None:
+    """Send today's summaries through the WeCom app (run once a day, e.g. from cron)."""
+    settings = get_settings()
+    today = date.fromisoformat(day) if day else china_date(utcnow())
+    secret = settings.wecom_secret.get_secret_value()
+    if not dry_run and not (settings.wecom_corp_id and secret and settings.wecom_agent_id):
+        typer.echo("WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are needed to send", err=True)
+        raise typer.Exit(1)
+
+    async def main() -> tuple[int, int]:
+        async with open_database(settings) as (_, sessions):
+            if dry_run:
+
+                async def show(user_id: str, text: str) -> None:
+                    typer.echo(f"--- to {user_id}\n{text}")
+
+                done = await send_duty_summaries(sessions, show, today)
+            else:
+                client = WeComClient(
+                    settings.wecom_corp_id, secret, settings.wecom_agent_id, base_url=api_base
+                )
+                try:
+                    done = await send_duty_summaries(sessions, client.send_text, today)
+                finally:
+                    await client.aclose()
+            return len(done.sent), len(done.failed)
+
+    sent, failed = asyncio.run(main())
+    typer.echo(f"duties of {today}: {sent} summaries sent, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zwbot duties`."""
+    app.add_typer(duties_app, name="duties")
