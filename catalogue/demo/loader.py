@@ -245,14 +245,17 @@ async def _items(
 ) -> None:
     tally = report.tallies["items"]
     codes = [i.code for i in data.items]
-    # A basic code names one power (编码规范 二): real items numbered before the demo own theirs.
-    taken = await session.scalar(
-        select(Item.code)
-        .where(Item.basic_code.in_({c[-10:] for c in codes}), Item.is_demo.is_(False))
-        .limit(1)
+    # A basic code names one power (编码规范 二): a real item may share a demo item's basic code
+    # only when it is the same power exercised by another body (the importer numbers it so).
+    names = {i.code[-10:]: i.name for i in data.items}
+    shared = await session.execute(
+        select(Item.code, Item.basic_code, Item.name).where(
+            Item.basic_code.in_(names), Item.is_demo.is_(False)
+        )
     )
-    if taken is not None:
-        raise _conflict("事项编码", taken)
+    for code, basic, name in shared:
+        if name != names[basic]:
+            raise _conflict(f"事项编码，事项“{name}”", code)
     rows = {i.code: i for i in await session.scalars(select(Item).where(Item.code.in_(codes)))}
     outcomes: dict[str, str] = {}
     for item in data.items:

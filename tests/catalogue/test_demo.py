@@ -385,24 +385,33 @@ async def test_demo_never_overwrites_real_data(
         assert department is not None and department.short_name == "正式"
 
 
-async def test_demo_never_takes_a_basic_code_of_a_real_item(
-    sessions: async_sessionmaker[AsyncSession],
+@pytest.mark.parametrize("same_power", [True, False])
+async def test_a_real_item_may_share_a_basic_code_only_for_the_same_power(
+    sessions: async_sessionmaker[AsyncSession], demo: DemoData, same_power: bool
 ) -> None:
+    first = demo.items[0]
     org = "01385124" + org_code_check_char("01385124")
     subject = f"620623000000{org}0"
     async with sessions() as session, session.begin():
         await load_regions(session, shipped_regions())
         session.add(
             PowerItem(
-                code=f"{subject}—XK00001000",
+                code=f"{subject}—{first.code[-10:]}",
                 subject_code=subject,
-                basic_code="XK00001000",
-                category="XK",
-                main_no=1,
-                name="正式导入的许可事项",
+                basic_code=first.code[-10:],
+                category=first.category,
+                main_no=first.main_no,
+                name=first.name if same_power else "正式导入的另一项许可",
             )
         )
-    with pytest.raises(DemoConflictError, match="XK00001000"):
+    if same_power:
+        # The same power exercised by another body keeps the basic code (编码规范 二).
+        async with sessions() as session, session.begin():
+            await load_demo(session)
+        async with sessions() as session:
+            assert await _count(session, Item) == len(demo.items) + 1
+        return
+    with pytest.raises(DemoConflictError, match=first.code[-10:]):
         async with sessions() as session, session.begin():
             await load_demo(session)
     async with sessions() as session:
