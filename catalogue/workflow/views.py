@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.models import AuditEntry, ChangeRequest, Item, PublicationStatus, Role, StaffMember
+from catalogue.models import (
+    AuditEntry,
+    ChangeRequest,
+    Item,
+    PublicationStatus,
+    RetiredCode,
+    Role,
+    StaffMember,
+)
 from catalogue.workflow import permissions
 from catalogue.workflow.lookup import find_item, item_state, open_request, request_line
 from catalogue.workflow.outcome import Outcome
@@ -44,6 +52,12 @@ async def show_item(session: AsyncSession, staff: StaffMember, code: str) -> Out
         lines.append(f"联系电话：{item.phone}")
     if item.status == PublicationStatus.SUSPENDED.value and item.suspension_reason:
         lines.append(f"暂停理由：{item.suspension_reason}")
+    retired = await session.get(RetiredCode, item.code)
+    if retired is not None:
+        where = f"，已合并入 {retired.merged_into}" if retired.merged_into else ""
+        lines.append(
+            f"代码废止库：{retired.retired_at:%Y-%m-%d} 作废{where}；依据：{retired.basis}"
+        )
     pending = await open_request(session, "item", item.id)
     if pending is not None:
         lines.append(f"未办结：{request_line(pending)}")

@@ -39,6 +39,7 @@ async def ask(desk: Desk, state: FSMContext, name: str, args: str, what: str) ->
             "staff_user": desk.actor.user_id,
         }
     )
+    await desk.audit_event("staff.confirm", "asked", f"{name} {args}")
     totp = CONFIRM_TOTP if needs_second_factor(desk.actor.role) else ""
     return CONFIRM.format(what=what, totp=totp)
 

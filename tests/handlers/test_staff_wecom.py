@@ -1,0 +1,301 @@
+"""The staff channel end to end: WeCom-encrypted callbacks to `/wecom` (built with an AES
+implementation of our own, not wechatpy's), staff of different roles, search and citizen
+answers checked at every step of an item's life, retried deliveries, TOTP and lockout."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import os
+import secrets
+import struct
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from xml.sax.saxutils import escape
+
+import httpx
+import pyotp
+import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml import ElementTree
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import audit
+from catalogue.db import session_factory
+from catalogue.models import ChangeRequest, Item, RetiredCode, StaffMember
+from handlers.app import create_app
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
+kit = _load("zwbot_tests_citizen_kit", Path(__file__).with_name("citizen_kit.py"))
+
+CORP_ID = "ww5f3c0a9e1d2b4c6a"
+WECOM_TOKEN = "wecom-staff-token"
+WECOM_AES_KEY = base64.b64encode(os.urandom(32)).decode().rstrip("=")
+AGENT_ID = "1000002"
+
+
+# --- an independent WeCom callback implementation (AES-256-CBC, PKCS#7 to 32, SHA-1) -------
+
+
+def _key() -> bytes:
+    return base64.b64decode(WECOM_AES_KEY + "=")
+
+
+def _sign(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def encrypt(xml: str) -> str:
+    raw = xml.encode("utf-8")
+    body = os.urandom(16) + struct.pack(">I", len(raw)) + raw + CORP_ID.encode("ascii")
+    pad = 32 - len(body) % 32
+    body += bytes([pad]) * pad
+    key = _key()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    return base64.b64encode(encryptor.update(body) + encryptor.finalize()).decode("ascii")
+
+
+def decrypt(encrypted: str) -> str:
+    key = _key()
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    body = decryptor.update(base64.b64decode(encrypted)) + decryptor.finalize()
+    body = body[: -body[-1]]
+    length = struct.unpack(">I", body[16:20])[0]
+    assert body[20 + length :].decode("ascii") == CORP_ID
+    return body[20 : 20 + length].decode("utf-8")
+
+
+def fields(xml: str) -> dict[str, str]:
+    root = ElementTree.fromstring(xml)
+    return {child.tag: (child.text or "") for child in root}
+
+
+class Member:
+    """A WeCom member posting to `/wecom` as WeCom's servers do."""
+
+    def __init__(self, http: httpx.AsyncClient, user_id: str) -> None:
+        self.http = http
+        self.user_id = user_id
+
+    def xml(self, msg_type: str, msg_id: str | None = None, **values: str) -> str:
+        parts = [
+            f"<ToUserName><![CDATA[{CORP_ID}]]></ToUserName>",
+            f"<FromUserName><![CDATA[{self.user_id}]]></FromUserName>",
+            f"<CreateTime>{int(time.time())}</CreateTime>",
+            f"<MsgType><![CDATA[{msg_type}]]></MsgType>",
+            *(f"<{k}>{escape(v)}</{k}>" for k, v in values.items()),
+            f"<MsgId>{msg_id or secrets.randbelow(2**62)}</MsgId>",
+            f"<AgentID>{AGENT_ID}</AgentID>",
+        ]
+        return "<xml>" + "".join(parts) + "</xml>"
+
+    async def post(self, xml: str, *, tamper: bool = False) -> httpx.Response:
+        timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
+        encrypted = encrypt(xml)
+        signature = _sign(WECOM_TOKEN, timestamp, nonce, encrypted)
+        if tamper:
+            signature = signature[::-1]
+        body = (
+            f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<AgentID><![CDATA[{AGENT_ID}]]></AgentID>"
+            f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        )
+        params = {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce}
+        return await self.http.post("/wecom", params=params, content=body.encode("utf-8"))
+
+    @staticmethod
+    def read(response: httpx.Response) -> str:
+        assert response.status_code == 200, response.text
+        outer = fields(response.text)
+        assert outer["MsgSignature"] == _sign(
+            WECOM_TOKEN, outer["TimeStamp"], outer["Nonce"], outer["Encrypt"]
+        )
+        return fields(decrypt(outer["Encrypt"]))["Content"]
+
+    async def say(self, text: str, msg_id: str | None = None) -> str:
+        return self.read(await self.post(self.xml("text", msg_id, Content=text)))
+
+
+@dataclass
+class StaffSide:
+    app: FastAPI
+    http: httpx.AsyncClient
+    sessions: async_sessionmaker[AsyncSession]
+    world: Any
+
+    def member(self, name: str) -> Member:
+        return Member(self.http, name)
+
+    async def code(self, name: str) -> str:
+        """A TOTP code not used yet: this step's, or the next one's (±1 step is accepted)."""
+        totp = pyotp.TOTP(self.world.secrets[name])
+        now_step = int(time.time()) // totp.interval
+        async with self.sessions() as session:
+            staff = await session.get(StaffMember, self.world.staff[name].id)
+            assert staff is not None
+            last = staff.totp_last_step
+        step = now_step if last is None or last < now_step else last + 1
+        assert step <= now_step + 1, "no unused TOTP step left in this window"
+        return totp.at(step * totp.interval)
+
+    def found(self, words: str) -> list[str]:
+        return [hit.document.code for hit in self.app.state.search.search(words, top=5)]
+
+    async def item(self, code: str) -> Item:
+        async with self.sessions() as session:
+            return (await session.scalars(select(Item).where(Item.code == code))).one()
+
+
+@pytest.fixture
+async def side(engine: AsyncEngine, database_url: str) -> AsyncIterator[StaffSide]:
+    sessions = session_factory(engine)
+    world = await W.build_world(sessions)
+    settings = kit.settings_for(
+        database_url,
+        WECOM_CORP_ID=CORP_ID,
+        WECOM_TOKEN=WECOM_TOKEN,
+        WECOM_AES_KEY=WECOM_AES_KEY,
+        WECOM_AGENT_ID=AGENT_ID,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield StaffSide(app, http, sessions, world)
+
+
+async def test_strangers_and_forged_callbacks_are_refused(side: StaffSide) -> None:
+    assert "未登记为工作人员" in await side.member("nobody").say(f"查 {W.LIVE}")
+    response = await side.member("clerk").post(
+        side.member("clerk").xml("text", Content="帮助"), tamper=True
+    )
+    assert response.status_code in (400, 401, 403)
+    async with side.sessions() as session:
+        denied = (
+            await session.scalars(
+                select(audit.AuditEntry).where(audit.AuditEntry.action == "auth.denied")
+            )
+        ).all()
+        assert [entry.actor for entry in denied] == ["nobody"]
+
+
+async def test_whole_life_through_wecom(side: StaffSide) -> None:
+    clerk, review, legal = side.member("clerk"), side.member("review"), side.member("legal")
+    approver = side.member("approver")
+    citizen = kit.WeChatUser(side.http, "o_citizen_1")
+    assert W.DRAFT not in side.found("慈善组织认定")
+
+    # draft → review → publish: search and citizens see it at once
+    assert "审计员不能" in await side.member("auditor").say(f"提交 {W.DRAFT}")
+    assert "待审核" in await clerk.say(f"提交 {W.DRAFT}")
+    assert "本人提出" in await clerk.say(f"通过 {W.DRAFT}")
+    assert "审核通过" in await review.say(f"通过 {W.DRAFT}")
+    reply = await clerk.say(f"发布 {W.DRAFT}")
+    assert "状态：已发布" in reply
+    assert side.found("慈善组织认定")[0] == W.DRAFT
+    assert "慈善组织认定" in await citizen.say("慈善组织认定")
+
+    # change (四): review only; the citizen card shows the new phone
+    reply = await clerk.say(f"变更 {W.DRAFT} （四） 电话=0935-3129999")
+    assert "第九条（四）" in reply
+    assert "审核通过，可以发布" in await legal.say(f"通过 {W.DRAFT}")
+    assert "已生效" in await clerk.say(f"发布 {W.DRAFT}")
+    assert "0935-3129999" in await citizen.say("慈善组织认定")
+
+    # suspend (三): still public, marked 暂停, in search and for citizens
+    assert "第十条（三）" in await clerk.say(f"暂停 {W.DRAFT} （三） 年度认定期已结束")
+    await review.say(f"通过 {W.DRAFT}")
+    assert "暂停（第十条（三））" in await clerk.say(f"发布 {W.DRAFT}")
+    assert side.found("慈善组织认定")[0] == W.DRAFT
+    assert "暂停" in await citizen.say("慈善组织认定")
+
+    # resume within 2 days of review
+    assert "2日内" in await clerk.say(f"恢复 {W.DRAFT} 新一轮认定开始")
+    await review.say(f"通过 {W.DRAFT}")
+    assert "第十二条规定的2日内" in await clerk.say(f"发布 {W.DRAFT}")
+    assert (await side.item(W.DRAFT)).status == "published"
+
+    # merge: confirmation, then review and decision with TOTP; old codes retired
+    asked = await clerk.say(f"合并 {W.DRAFT} {W.LIVE} 社会组织认定登记")
+    assert "须确认" in asked and "动态码" not in asked
+    assert "提请县政府审定" in await clerk.say("确认")
+    asked = await review.say(f"通过 {W.LIVE}")
+    assert "动态码" in asked
+    assert "动态码不正确" in await review.say("确认 000000")
+    assert (await side.item(W.LIVE)).status == "published"  # nothing happened
+    await review.say(f"通过 {W.LIVE}")
+    assert "提请县政府审定" in await review.say(f"确认 {await side.code('review')}")
+    await approver.say(f"通过 {W.LIVE}")
+    assert "县政府审定通过" in await approver.say(f"确认 {await side.code('approver')}")
+    reply = await clerk.say(f"发布 {W.LIVE}")
+    new_code = f"{W.CIVIL_BODY}—XK00004000"
+    assert "合并已生效" in reply and new_code in reply
+    assert side.found("社会组织认定登记")[0] == new_code
+    found = side.found("慈善组织认定") + side.found("社会团体成立登记")
+    assert W.DRAFT not in found and W.LIVE not in found
+    assert "社会组织认定登记" in await citizen.say("社会组织认定登记")
+    assert "合并入" in await clerk.say(f"查 {W.LIVE}")
+
+    # abolish the merged item: the new code goes to the retired store too
+    await clerk.say(f"作废 {new_code} 国发〔2026〕9号取消")
+    await clerk.say("确认")
+    await review.say(f"通过 {new_code}")
+    await review.say(f"确认 {await side.code('review')}")
+    await approver.say(f"通过 {new_code}")
+    # A code is accepted once: the second confirmation in this window needs the next step's.
+    assert "县政府审定通过" in await approver.say(f"确认 {await side.code('approver')}")
+    assert "代码废止库" in await clerk.say(f"发布 {new_code}")
+    assert new_code not in side.found("社会组织认定登记")
+    async with side.sessions() as session:
+        retired = (await session.scalars(select(RetiredCode.code))).all()
+        assert sorted(retired) == sorted([W.DRAFT, W.LIVE, new_code])
+        result = await audit.verify(session)
+        assert result.intact and result.checked > 30
+
+
+async def test_retried_delivery_applies_once(side: StaffSide) -> None:
+    clerk = side.member("clerk")
+    xml = clerk.xml("text", "778899", Content=f"变更 {W.LIVE} 电话=0935-1")
+    first = Member.read(await clerk.post(xml))
+    again = Member.read(await clerk.post(xml))  # WeCom retries with a new nonce
+    assert first == again and "已提交变更申请" in first
+    async with side.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(ChangeRequest))
+        assert count == 1
+
+
+async def test_repeated_bad_codes_lock_the_account(side: StaffSide) -> None:
+    admin = side.member("admin")
+    for _ in range(4):
+        await admin.say(f"作废 {W.OTHER} 测试")
+        assert "动态码不正确" in await admin.say("确认 000000")
+    await admin.say(f"作废 {W.OTHER} 测试")
+    assert "已锁定" in await admin.say("确认 000000")
+    await admin.say(f"作废 {W.OTHER} 测试")
+    assert "已锁定" in await admin.say(f"确认 {await side.code('admin')}")
+    async with side.sessions() as session:
+        results = (
+            await session.scalars(
+                select(audit.AuditEntry.result).where(audit.AuditEntry.action == "auth.totp")
+            )
+        ).all()
+        assert len(results) == 6 and all(r.startswith("failed") for r in results)
