@@ -248,9 +248,19 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
-        parts = [v["name"] if isinstance(v, dict) else str(v) for v in value]
-        return "；".join(parts)
+        return "；".join(_material(v) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
+
+
+def _material(material: dict[str, Any]) -> str:
+    """「营业执照（原件1份，复印件2份）」: the form the importer reads back."""
+    counts = []
+    if material.get("originals") is not None:
+        counts.append(f"原件{material['originals']}份")
+    if material.get("copies") is not None:
+        counts.append(f"复印件{material['copies']}份")
+    name = str(material.get("name", ""))
+    return f"{name}（{'，'.join(counts)}）" if counts else name
 
 
 def to_csv(kind: str, records: Sequence[Record]) -> str:

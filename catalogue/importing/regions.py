@@ -41,6 +41,13 @@ LEVELS = {
     "村（社区）": "village",
 }
 _RANK = {"province": 0, "prefecture": 1, "county": 2, "town": 3, "village": 4}
+_LEVEL_NAMES = {
+    "province": "省",
+    "prefecture": "市",
+    "county": "县",
+    "town": "乡镇",
+    "village": "村",
+}
 _LENGTH = {"province": 6, "prefecture": 6, "county": 6, "town": 9, "village": 12}
 
 
@@ -89,7 +96,7 @@ async def run(
             report.error(
                 row.row,
                 row.header("code"),
-                f"「{code}」为{len(code)}位，级别「{row.header('level')}」应为{_LENGTH[level]}位代码",
+                f"「{code}」为{len(code)}位，{_LEVEL_NAMES[level]}级区划应为{_LENGTH[level]}位代码",
             )
             continue
         parent = row.get("parent_code")

@@ -150,16 +150,17 @@ class Schema:
                     "（内容中的逗号可能没有加引号）",
                 )
                 continue
-            row = self._parse_row(number, cells, found, names, report)
-            if row is None:
-                continue
-            key = tuple(row.values.get(k) for k in self.key)
-            if key in first_row_of:
+            values, failed = self._parse_row(number, cells, found, names, report)
+            key = tuple(values.get(k) for k in self.key)
+            keyed = all(k in values for k in self.key) and any(v is not None for v in key)
+            if keyed and key in first_row_of:
                 what = "、".join(self.column(k).header for k in self.key)
                 report.error(number, "", f"与第{first_row_of[key]}行重复（{what}相同）")
                 continue
-            first_row_of[key] = number
-            parsed.append(row)
+            if keyed:
+                first_row_of[key] = number
+            if not failed:
+                parsed.append(ParsedRow(number, values, names))
         if report.rows == 0 and not report.errors:
             report.error(0, "", "文件只有表头，没有数据行")
         return parsed
@@ -171,7 +172,7 @@ class Schema:
         found: dict[int, Column],
         names: dict[str, str],
         report: ImportReport,
-    ) -> ParsedRow | None:
+    ) -> tuple[dict[str, Any], bool]:
         values: dict[str, Any] = {}
         failed = False
         for index, column in found.items():
@@ -194,4 +195,4 @@ class Schema:
             except CellError as error:
                 report.error(number, header, str(error))
                 failed = True
-        return None if failed else ParsedRow(number, values, names)
+        return values, failed

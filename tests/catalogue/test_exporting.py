@@ -1,0 +1,63 @@
+"""Open-data exports hold only published, non-classified records and import back unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.exporting import export_records, to_csv, to_json
+from catalogue.importing import import_file, import_rows
+from catalogue.models import Item
+
+ROWS = [
+    {
+        "事项名称": name,
+        "事项类别": category,
+        "实施主体": "天祝县市场监督管理局",
+        "法定办结时限": "20个工作日",
+        "办理要件": "申请书；营业执照（原件1份）",
+        "办理流程": "申请→受理→决定",
+        "是否涉密": classified,
+    }
+    for name, category, classified in [
+        ("食品经营许可", "行政许可", False),
+        ("涉密事项", "行政许可", True),
+        ("个体户登记咨询", "公共服务", False),
+        ("价格违法处罚", "行政处罚", False),
+    ]
+]
+
+
+async def test_only_public_items_are_exported(session: AsyncSession, tmp_path: Path) -> None:
+    assert (await import_rows(session, "items", ROWS, publish=True)).ok
+    await session.execute(update(Item).where(Item.name == "价格违法处罚").values(status="draft"))
+    await session.execute(
+        update(Item).where(Item.name == "个体户登记咨询").values(status="suspended")
+    )
+    records = await export_records(session, "items")
+    # ordered by code: QT00001000 before XK00001000
+    assert [r["name"] for r in records] == ["个体户登记咨询", "食品经营许可"]
+    assert [r["status"] for r in records] == ["暂停", "已发布"]
+    data = json.loads(to_json(records))
+    assert data[1]["requirements"][1] == {
+        "name": "营业执照",
+        "originals": 1,
+        "copies": None,
+        "required": True,
+        "note": "",
+    }
+    assert data[1]["time_limit_legal"] == "20个工作日"
+    assert data[0]["category"] == "公共服务"
+    path = tmp_path / "items.csv"
+    path.write_text(to_csv("items", records), encoding="utf-8")
+    again = await import_file(session, "items", path)
+    assert again.ok, again.lines()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+async def test_empty_export(session: AsyncSession) -> None:
+    assert await export_records(session, "funds") == []
+    assert to_json([]) == "[]"

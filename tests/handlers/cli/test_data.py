@@ -1,0 +1,104 @@
+"""`zwbot import`, `zwbot export` and `zwbot template` on a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from catalogue.importing.tables import read_table
+from handlers.cli import app
+from handlers.settings import get_settings
+
+runner = CliRunner()
+GOOD = (
+    "事项名称,事项类别,实施主体\n结婚登记,行政确认,天祝县民政局\n"
+    "独生子女证明,公共服务,天祝县卫健局\n"
+)
+BROKEN = "事项名称,事项类别,实施主体\n结婚登记,行政确认,天祝县民政局\n离婚登记,离婚,天祝县民政局\n"
+
+
+@pytest.fixture(autouse=True)
+def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    get_settings.cache_clear()
+
+
+def _export() -> list[dict[str, object]]:
+    result = runner.invoke(app, ["export", "items", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data: list[dict[str, object]] = json.loads(result.output)
+    return data
+
+
+def test_broken_file_changes_nothing_then_good_file_loads_once(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(BROKEN.encode("gbk"))
+    result = runner.invoke(app, ["import", "items", str(broken), "--publish"])
+    assert result.exit_code == 1
+    assert "（编码 GB18030）" in result.output
+    assert "第3行「事项类别」列：「离婚」不是事项类别" in result.output
+    assert "未导入任何数据" in result.output
+    assert _export() == []
+
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    dry = runner.invoke(app, ["import", "items", str(good), "--publish", "--dry-run"])
+    assert dry.exit_code == 0 and "将新增 2 条" in dry.output
+    assert _export() == []
+    first = runner.invoke(app, ["import", "items", str(good), "--publish"])
+    assert first.exit_code == 0, first.output
+    assert "已新增 2 条，已更新 0 条，未变化 0 条，已发布 2 条" in first.output
+    second = runner.invoke(app, ["import", "items", str(good), "--publish"])
+    assert "已新增 0 条，已更新 0 条，未变化 2 条" in second.output
+    assert sorted(str(r["name"]) for r in _export()) == ["独生子女证明", "结婚登记"]
+
+
+def test_one_bad_file_of_several_imports_none(tmp_path: Path) -> None:
+    good, broken = tmp_path / "good.csv", tmp_path / "broken.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    broken.write_text(BROKEN, encoding="utf-8")
+    result = runner.invoke(app, ["import", "items", str(good), str(broken), "--publish"])
+    assert result.exit_code == 1 and "本次所有文件都没有导入" in result.output
+    assert _export() == []
+
+
+def test_empty_and_missing_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["import", "funds", str(empty)])
+    assert result.exit_code == 1 and "文件是空的" in result.output
+    result = runner.invoke(app, ["import", "funds", str(tmp_path / "none.csv")])
+    assert result.exit_code == 1 and "找不到文件" in result.output
+    result = runner.invoke(app, ["import", "widgets", str(empty)])
+    assert result.exit_code == 2 and "没有「widgets」这种清单" in result.output
+
+
+@pytest.mark.parametrize(
+    "kind", ["items", "regions", "departments", "funds", "poverty-allocations", "poverty-projects"]
+)
+def test_templates_have_chinese_headers_and_import_as_empty(kind: str, tmp_path: Path) -> None:
+    xlsx, csv_path = tmp_path / f"{kind}.xlsx", tmp_path / f"{kind}.csv"
+    assert runner.invoke(app, ["template", kind, "-o", str(xlsx)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["template", kind, "--format", "csv", "-o", str(csv_path)]).exit_code
+        == 0
+    )
+    assert read_table(xlsx).headers == read_table(csv_path).headers
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in h) for h in read_table(xlsx).headers)
+    result = runner.invoke(app, ["import", kind, str(xlsx)])
+    assert result.exit_code == 1 and "文件只有表头，没有数据行" in result.output
+
+
+def test_export_to_a_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    runner.invoke(app, ["import", "items", str(good), "--publish"])
+    out = tmp_path / "open-data.csv"
+    result = runner.invoke(app, ["export", "items", "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0
+    table = read_table(out)
+    assert table.encoding == "UTF-8-BOM" and table.headers[:2] == ["事项编码", "事项名称"]
+    assert len(table.rows) == 2
