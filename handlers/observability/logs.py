@@ -100,6 +100,8 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
     )
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(formatter)
+    # Loggers lowered for metrics (see bridge.py) must not print below the configured level.
+    handler.setLevel(settings.log_level.upper())
     handler.set_name("zwbot-json")
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "zwbot-json"]:

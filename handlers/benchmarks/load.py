@@ -1,0 +1,371 @@
+"""`zwbot bench load`: the whole stack under simulated WeChat traffic, side by side with WeRoBot.
+
+One run: a fresh PostgreSQL database gets the real catalogue through the importer; zwbot
+serves it with 2 uvicorn workers on PostgreSQL and Redis (deadline fallbacks go to the local
+fake WeChat API); C simulated citizens send real queries of the search development set,
+signed and AES-encrypted, without pause; then a retry storm (every message three times at
+once, across both workers); then WeRoBot serves the same search on the same data under the
+same uvicorn, and is driven the same way. The last line printed is one JSON object."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy import func, select
+
+from bot.testing.fake_api import FakeWeChatApi
+from bot.wire import WeChatEnvelope
+from catalogue.importing.runner import import_file
+from catalogue.models import Item
+from handlers.benchmarks.load_client import Connection, LoadError, Target, drive, retry_storm
+from handlers.database import open_database
+from handlers.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEVSET = ROOT / "tests" / "search" / "devset.tsv"
+DEFAULT_CSV = ROOT.parent / "shared" / "data" / "service_items.csv"
+Echo = Callable[[str], None]
+
+
+@dataclass
+class Options:
+    users: int = 100
+    seconds: float = 20.0
+    warmup: float = 3.0
+    storm_messages: int = 300
+    workers: int = 2
+    csv: Path = DEFAULT_CSV
+    queries: Path = DEVSET
+    pg_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    redis_url: str = "redis://127.0.0.1:6379/13"
+    keep_database: bool = False
+    sides: tuple[str, ...] = ("zwbot", "werobot")
+
+
+@dataclass
+class Figures:
+    """One side's measured figures."""
+
+    server: str
+    users: int
+    seconds: float
+    messages: int
+    messages_per_second: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    deadline_fallbacks: int
+    errors: int
+
+
+def read_queries(path: Path) -> list[str]:
+    """The citizen queries of the development set (second column, comments skipped)."""
+    queries = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            columns = line.split("\t")
+            if len(columns) >= 2 and columns[1].strip():
+                queries.append(columns[1].strip())
+    if not queries:
+        raise LoadError(f"no queries in {path}")
+    return queries
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` quantile (nearest rank) of `values`."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+async def _admin(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
+    """A fresh database with the catalogue imported and published; its SQLAlchemy URL."""
+    if not csv.is_file():
+        raise LoadError(f"catalogue file {csv} not found (pass --csv)")
+    name = f"zwbot_bench_{secrets.token_hex(4)}"
+    await _admin(admin_url, f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    url = f"{base}/{name}"
+    started = time.perf_counter()
+    async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):  # type: ignore[call-arg]
+        async with sessions() as session:
+            report = await import_file(session, "items", csv, publish=True)
+            if not report.ok:
+                raise LoadError(f"import failed: {report}")
+            await session.commit()
+        async with sessions() as session:
+            items = await session.scalar(
+                select(func.count()).select_from(Item).where(Item.status == "published")
+            )
+    took = time.perf_counter() - started
+    echo(f"database {name}: {items} published items imported in {took:.1f} s")
+    return url
+
+
+async def drop_database(admin_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the servers ----------------------------------------------------------------------------
+
+
+def server_environment(
+    options: Options, database_url: str, api_base: str, folder: Path
+) -> dict[str, str]:
+    """Production settings with fresh random secrets; customer-service calls go to the fake."""
+    alphabet = string.ascii_letters + string.digits
+    prom = folder / "prometheus"
+    prom.mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "ZWBOT_ENV": "production",
+        "ZWBOT_DATA_DIR": str(folder),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": options.redis_url,
+        "WECHAT_TOKEN": secrets.token_urlsafe(16),
+        "WECHAT_APP_ID": FakeWeChatApi.app_id,
+        "WECHAT_APP_SECRET": FakeWeChatApi.app_secret,
+        "WECHAT_AES_KEY": "".join(secrets.choice(alphabet) for _ in range(43)),
+        "WECHAT_API_BASE": api_base,
+        "ZWBOT_HASH_KEY": secrets.token_urlsafe(32),
+        "ZWBOT_LOG_LEVEL": "WARNING",
+        "PROMETHEUS_MULTIPROC_DIR": str(prom),
+    }
+
+
+def _uvicorn(app: str, port: int, workers: int, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", app, *extra,
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process group, stopped (TERM, then KILL) at the end of the block."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+async def wait_ready(
+    port: int, target: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 180
+) -> None:
+    """Until `GET target` answers 200 (the index is built in every worker before that)."""
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        if process.poll() is not None:
+            raise LoadError(f"server exited ({process.returncode}); see {log}")
+        connection = Connection("127.0.0.1", port)
+        try:
+            status, _ = await connection.request("GET", target)
+            if status == 200:
+                return
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            pass
+        finally:
+            connection.close()
+        await asyncio.sleep(0.5)
+    raise LoadError(f"server on port {port} not ready after {timeout:.0f} s; see {log}")
+
+
+async def metric_sums(port: int, names: tuple[str, ...]) -> dict[str, float]:
+    """Sums over all label sets of some counters, from the server's `/metrics`."""
+    connection = Connection("127.0.0.1", port)
+    try:
+        status, body = await connection.request("GET", "/metrics")
+    finally:
+        connection.close()
+    sums = dict.fromkeys(names, 0.0)
+    if status != 200:
+        return sums
+    for line in body.decode("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        sample, _, value = line.rpartition(" ")
+        metric = sample.split("{", 1)[0]
+        if metric in sums:
+            sums[metric] += float(value)
+    return sums
+
+
+# --- one side -------------------------------------------------------------------------------
+
+
+async def measure(name: str, target: Target, queries: list[str], options: Options) -> Figures:
+    """Warm up, then `options.users` citizens for `options.seconds`."""
+    await drive(target, queries, min(options.users, 20), options.warmup)
+    tally = await drive(target, queries, options.users, options.seconds)
+    latencies = tally.latencies
+    figures = Figures(
+        server=name,
+        users=options.users,
+        seconds=options.seconds,
+        messages=len(latencies),
+        messages_per_second=round(len(latencies) / options.seconds, 1),
+        p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
+        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
+        max_ms=round(max(latencies, default=0.0) * 1000, 1),
+        deadline_fallbacks=tally.fallbacks,
+        errors=tally.errors,
+    )
+    for sample in tally.error_samples:
+        print(f"  {name} error: {sample}", file=sys.stderr)
+    return figures
+
+
+def _line(f: Figures) -> str:
+    return (
+        f"{f.server:8} {f.users:5} users {f.seconds:5.0f} s  {f.messages:7} msgs "
+        f"{f.messages_per_second:8.1f} msg/s  p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:7.1f} ms  "
+        f"max {f.max_ms:7.1f} ms  fallbacks {f.deadline_fallbacks}  errors {f.errors}"
+    )
+
+
+async def run_zwbot(
+    options: Options, env: dict[str, str], queries: list[str], folder: Path, echo: Echo
+) -> tuple[Figures, dict[str, Any]]:
+    port = _free_port()
+    log = folder / "zwbot.log"
+    zwbot = str(Path(sys.executable).with_name("zwbot"))
+    command = [zwbot, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(options.workers)]
+    envelope = WeChatEnvelope(env["WECHAT_TOKEN"], env["WECHAT_APP_ID"], env["WECHAT_AES_KEY"])
+    target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
+    with running(command, env, log) as process:
+        await wait_ready(port, "/readyz", process, log)
+        echo(f"zwbot ready on port {port} ({options.workers} workers, PostgreSQL, Redis)")
+        figures = await measure("zwbot", target, queries, options)
+        echo(_line(figures))
+        counters = ("zwbot_updates_total", "zwbot_retries_absorbed_total")
+        before = await metric_sums(port, counters)
+        storm = await retry_storm(target, queries, options.storm_messages)
+        after = await metric_sums(port, counters)
+    handled = round(after["zwbot_updates_total"] - before["zwbot_updates_total"])
+    absorbed = round(after["zwbot_retries_absorbed_total"] - before["zwbot_retries_absorbed_total"])
+    report = {
+        "messages": storm.messages,
+        "deliveries": storm.deliveries,
+        "handled": handled,
+        "retries_absorbed": absorbed,
+        "answered_alike": storm.answered_alike,
+        "deadline_fallbacks": storm.fallbacks,
+        "errors": storm.errors,
+        "ok": handled == storm.messages
+        and storm.errors == 0
+        and storm.answered_alike + storm.fallbacks == storm.messages,
+    }
+    for sample in storm.error_samples:
+        print(f"  retry storm error: {sample}", file=sys.stderr)
+    echo(
+        f"retry storm: {storm.messages} messages × 3 deliveries = {storm.deliveries}; handled "
+        f"{handled}, retries absorbed {absorbed}, answered alike {storm.answered_alike}, "
+        f"fallbacks {storm.fallbacks}, errors {storm.errors} → {'OK' if report['ok'] else 'FAILED'}"
+    )
+    return figures, report
+
+
+async def run_werobot(
+    options: Options, env: dict[str, str], queries: list[str], folder: Path, echo: Echo
+) -> Figures:
+    port = _free_port()
+    log = folder / "werobot.log"
+    app = "handlers.benchmarks.werobot_app:application"
+    command = _uvicorn(app, port, options.workers, "--interface", "wsgi")
+    envelope = WeChatEnvelope(env["WECHAT_TOKEN"], env["WECHAT_APP_ID"], env["WECHAT_AES_KEY"])
+    target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
+    query, _ = envelope.wrap("<xml/>", encrypted=False)
+    from urllib.parse import urlencode
+
+    verify = "/wechat?" + urlencode({**query, "echostr": "ready"})
+    with running(command, env, log) as process:
+        await wait_ready(port, verify, process, log)
+        echo(f"WeRoBot ready on port {port} ({options.workers} workers, same index, same data)")
+        figures = await measure("werobot", target, queries, options)
+        echo(_line(figures))
+    return figures
+
+
+async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
+    """The whole benchmark; returns (and prints last) the JSON summary."""
+    queries = read_queries(options.queries)
+    database_url = await create_database(options.pg_admin_url, options.csv, echo)
+    api = FakeWeChatApi(cs_quota=10**9)
+    result: dict[str, Any] = {"users": options.users, "seconds": options.seconds}
+    try:
+        with tempfile.TemporaryDirectory(prefix="zwbot-bench-") as tmp, api.serve() as api_base:
+            folder = Path(tmp)
+            env = server_environment(options, database_url, api_base, folder)
+            if "zwbot" in options.sides:
+                zwbot, storm = await run_zwbot(options, env, queries, folder, echo)
+                result["zwbot"] = asdict(zwbot)
+                result["retry_storm"] = storm
+                result["customer_service_sends"] = len(api.sent)
+            if "werobot" in options.sides:
+                result["werobot"] = asdict(await run_werobot(options, env, queries, folder, echo))
+    finally:
+        if not options.keep_database:
+            await drop_database(options.pg_admin_url, database_url)
+    if "zwbot" in result and "werobot" in result:
+        ours, theirs = result["zwbot"], result["werobot"]
+        ratio = ours["messages_per_second"] / max(theirs["messages_per_second"], 0.001)
+        result["throughput_ratio"] = round(ratio, 2)
+        result["targets"] = {
+            "throughput_at_least_1_5x": ratio >= 1.5,
+            "p99_not_worse": ours["p99_ms"] <= theirs["p99_ms"],
+            "p99_under_200ms": ours["p99_ms"] < 200,
+            "zero_errors": ours["errors"] == 0,
+            "retry_storm_ok": bool(result["retry_storm"]["ok"]),
+        }
+    echo(json.dumps(result, ensure_ascii=False))
+    return result
