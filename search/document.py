@@ -19,8 +19,9 @@ class Document:
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     extra_codes: tuple[str, ...] = ()  # national item / implementation codes, other renderings
-    published: bool = True
+    published: bool = True  # visible to citizens (published or suspended, never classified)
     popularity: float = 0.0
+    suspended: bool = False  # 暂停: still public (第十条), ranked a little lower, marked
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+
+
+def _traditional_chars() -> frozenset[str]:
+    # Converting costs ~35 µs a text; most texts have no traditional character at all.
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, target = line.partition("\t")
+        if source and source != target.split(" ")[0]:
+            chars.add(source)
+    return frozenset(chars)
+
+
+_TRADITIONAL = _traditional_chars()
 
 # Everything that is not a letter, digit or CJK ideograph separates words: punctuation of
 # both widths, brackets, symbols, emoji, whitespace.
@@ -24,7 +39,7 @@ def is_hanzi(char: str) -> bool:
 def normalise_words(text: str) -> tuple[str, ...]:
     """NFKC, traditional → simplified, lower case; the runs of letters, digits and hanzi."""
     text = unicodedata.normalize("NFKC", text)
-    if any(not char.isascii() for char in text):
+    if not _TRADITIONAL.isdisjoint(text):
         text = _T2S.convert(text)
     return tuple(word for word in _SEPARATORS.split(text.lower()) if word)
 

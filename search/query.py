@@ -99,7 +99,12 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                     continue
                 if all(entry.sound[k] in spans[index + k][0] for k in range(1, size)):
                     end = spans[index + size - 1][2]
-                    if text[start:end] != entry.colloquial:
+                    heard = text[start:end]
+                    # Typed pinyin, or a homophone slip keeping a character (地保 → 低保);
+                    # hanzi sharing no character only sound alike by chance (初审怎 ≠ 出生证).
+                    if heard != entry.colloquial and (
+                        heard.isascii() or not set(heard).isdisjoint(entry.colloquial)
+                    ):
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
     chosen: list[_Match] = []
@@ -139,7 +144,7 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
 
 
 def parse(
-    raw: str, table: SynonymTable, known: KnownPair = lambda pair: False, max_variants: int = 8
+    raw: str, table: SynonymTable, known: KnownPair = lambda pair: False, max_variants: int = 5
 ) -> ParsedQuery:
     """Everything search needs to know about one query."""
     words = normalise_words(raw)
@@ -156,13 +161,12 @@ def parse(
         for position, match in enumerate(matches):
             for formal in match.synonym.formals[1:]:
                 variants.append(_replace(text, matches, {position: formal}))
-    stripped: list[Variant] = []
-    for variant in variants:
-        bare = strip_fillers(variant.text, known)
-        if bare and bare != variant.text:
-            stripped.append(Variant(bare, variant.weight, variant.reasons))
+    # Question words removed first (what the citizen asks about), then the literal forms
+    # (names may contain 办理, 申请…), then the other formal readings of a colloquial word.
+    stripped = [Variant(strip_fillers(v.text, known), v.weight, v.reasons) for v in variants]
+    ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
     unique: dict[str, Variant] = {}
-    for variant in [*stripped, *variants]:
+    for variant in ordered:
         if variant.chars and variant.text not in unique:
             unique[variant.text] = variant
     initials = tuple(

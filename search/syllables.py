@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise, product
 
-from pypinyin import Style, lazy_pinyin
 from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
 from search.normalise import is_hanzi
@@ -19,6 +19,7 @@ Position = tuple[str, ...]
 _MAX_COMBINATIONS = 8  # readings combined per bigram of two polyphones
 
 
+@lru_cache(maxsize=8192)
 def _toneless(reading: str) -> str:
     return to_normal(reading, v_to_u=False).replace("ü", "v")
 
@@ -111,23 +112,34 @@ def bigrams(found: Sequence[Position]) -> set[str]:
     return tokens
 
 
-def _keep(chars: str) -> str:
-    return chars  # non-hanzi runs come back as they are
+def _in_phrase(text: str, at: int) -> str | None:
+    """The reading of the polyphone at `at` given by a two-character phrase around it."""
+    right = phrases_dict.get(text[at : at + 2]) if at + 1 < len(text) else None
+    if right:
+        return fuzzy(_toneless(right[0][0]))
+    left = phrases_dict.get(text[at - 1 : at + 1]) if at else None
+    if left and len(left) > 1:
+        return fuzzy(_toneless(left[1][0]))
+    return None
 
 
 @lru_cache(maxsize=65536)
 def spoken(text: str) -> tuple[str, ...]:
-    """The most likely reading of a normalised text, phrase-aware, as fuzzy syllables."""
+    """The most likely reading of a normalised text as fuzzy syllables: the most common
+    reading of each hanzi, a two-character phrase deciding for polyphones (银行 → yin hang);
+    typed pinyin split into syllables; digits and other letters as they are."""
     out: list[str] = []
-    for piece in lazy_pinyin(text, style=Style.NORMAL, errors=_keep):
-        piece = piece.replace("ü", "v")
-        if piece.isalpha() and piece.isascii():
-            syllables = segment(piece)
-            out.extend(fuzzy(s) for s in syllables) if syllables else out.append(piece)
-        elif piece.isdigit() or piece.isascii():
-            out.append(piece)
-        else:
-            out.extend(fuzzy(readings(char)[0]) for char in piece if is_hanzi(char))
+    for match in re.finditer(r"[a-z]+|[0-9]+|[^a-z0-9]", text):
+        piece, at = match.group(), match.start()
+        if piece.isascii():
+            syllables = segment(piece) if piece.isalpha() else None
+            if syllables:
+                out.extend(fuzzy(s) for s in syllables)
+            else:
+                out.append(piece)
+        elif is_hanzi(piece):
+            options = readings(piece)
+            out.append(options[0] if len(options) == 1 else _in_phrase(text, at) or options[0])
     return tuple(out)
 
 

@@ -8,21 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalogue.categories import from_national_type
 from search import Document
 
-# National item-type codes (GB/T 39554.1) → county two-letter categories; 20 is a service.
-NATIONAL_CATEGORIES = {
-    "01": "XK",
-    "02": "CF",
-    "03": "QZ",
-    "04": "ZS",
-    "05": "GF",
-    "06": "JD",
-    "07": "QR",
-    "08": "JL",
-    "09": "CJ",
-    "10": "QT",
-}
 DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"
 
 
@@ -32,20 +20,19 @@ def _org_code(department: str) -> str:
 
 
 def documents_from_csv(path: Path) -> list[Document]:
-    """One document per row of `service_items.csv`, with county-style codes numbered in order."""
+    """One document per row of `service_items.csv`, mapped as `zwbot import items` maps it
+    (category and kind from the national type code), with county-style codes numbered in order."""
     docs: list[Document] = []
     numbers: dict[str, int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            category = NATIONAL_CATEGORIES.get(row["category_code"], "")
-            kind = "power" if category else "service"
-            letters = category or "QT"
-            numbers[letters] = numbers.get(letters, 0) + 1
+            category, kind = from_national_type(row["category_code"])
+            numbers[category] = numbers.get(category, 0) + 1
             body = f"620623000000{_org_code(row['department'])}0"
             extra = tuple(c for c in (row["item_code"], row["implementation_code"]) if c)
             docs.append(
                 Document(
-                    code=f"{body}—{letters}{numbers[letters]:05d}000",
+                    code=f"{body}—{category}{numbers[category]:05d}000",
                     name=row["name"],
                     kind=kind,
                     category=category,

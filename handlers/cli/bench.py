@@ -1,0 +1,73 @@
+"""`zwbot bench …`: benchmark scripts that print figures (never timed tests).
+
+Each benchmark is one command of `bench_app`; its last output line is one JSON object."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+bench_app = typer.Typer(
+    help="Benchmarks: print figures, last line one JSON object.", no_args_is_help=True
+)
+
+
+def shared_data(name: str) -> Path:
+    """A reference data file of `../shared/data` (or `$ZWBOT_SHARED_DIR/data`)."""
+    root = os.environ.get("ZWBOT_SHARED_DIR")
+    base = Path(root) if root else Path(__file__).resolve().parents[3] / "shared"
+    return base / "data" / name
+
+
+CsvOption = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Catalogue CSV (default ../shared/data/service_items.csv)."),
+]
+
+
+def _catalogue(csv: Path | None) -> Path:
+    path = csv or shared_data("service_items.csv")
+    if not path.is_file():
+        typer.echo(f"catalogue CSV not found: {path} (give --csv)", err=True)
+        raise typer.Exit(2)
+    return path
+
+
+@bench_app.command("search")
+def bench_search(
+    csv: CsvOption = None,
+    sizes: Annotated[str, typer.Option(help="Catalogue sizes, comma-separated.")] = (
+        "6318,50000,200000"
+    ),
+    queries: Annotated[int, typer.Option(help="Queries per size (all six classes).")] = 3000,
+    baseline_queries: Annotated[
+        int, typer.Option(help="Queries per size for rapidfuzz.process.extract (slow).")
+    ] = 60,
+) -> None:
+    """Search speed: build seconds, p50/p99 ms, peak RSS per size, beside rapidfuzz."""
+    from handlers.benchmarks.search_speed import run_all
+
+    wanted = tuple(int(size) for size in sizes.split(",") if size.strip())
+    run_all(_catalogue(csv), typer.echo, wanted, queries, baseline_queries)
+
+
+@bench_app.command("quality")
+def bench_quality(
+    csv: CsvOption = None,
+    devset: Annotated[
+        Path | None, typer.Option(help="Development set TSV (default tests/search/devset.tsv).")
+    ] = None,
+) -> None:
+    """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5."""
+    from handlers.benchmarks.search_corpus import DEVSET
+    from handlers.benchmarks.search_quality import run
+
+    run(_catalogue(csv), devset or DEVSET, typer.echo)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zwbot bench`."""
+    app.add_typer(bench_app, name="bench")

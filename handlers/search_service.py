@@ -1,0 +1,84 @@
+"""Glue between the catalogue and search: items as documents, the live index, staff synonyms."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalogue.models import Item, PublicationStatus, Synonym
+from catalogue.queries.visibility import public_item
+from search import Document, SearchIndex
+
+
+def document_of(item: Item) -> Document:
+    """What search knows of one item (department loaded eagerly by the model)."""
+    extra = tuple(
+        code for code in (item.national_item_code, item.national_implementation_code) if code
+    )
+    return Document(
+        code=item.code,
+        name=item.name,
+        kind=item.kind,
+        category=item.category,
+        parent_name=item.parent_name or "",
+        sub_name=item.sub_name or "",
+        department=item.department.name if item.department is not None else "",
+        aliases=tuple(item.aliases or ()),
+        keywords=tuple(item.keywords or ()),
+        extra_codes=extra,
+        published=item.is_public,
+        suspended=item.status == PublicationStatus.SUSPENDED.value,
+    )
+
+
+async def load_documents(session: AsyncSession, *, public_only: bool = True) -> list[Document]:
+    """Every public item (or, for staff tools, every item but classified ones) as documents."""
+    query = select(Item).order_by(Item.code)
+    query = query.where(public_item()) if public_only else query.where(Item.classified.is_(False))
+    return [document_of(item) for item in await session.scalars(query)]
+
+
+async def load_synonyms(session: AsyncSession) -> list[tuple[str, str]]:
+    """The staff-maintained synonyms (colloquial → formal) of the `synonyms` table."""
+    rows = await session.execute(select(Synonym.colloquial, Synonym.formal).order_by(Synonym.id))
+    return [(colloquial, formal) for colloquial, formal in rows]
+
+
+async def build_index(
+    sessions: async_sessionmaker[AsyncSession], *, public_only: bool = True
+) -> SearchIndex:
+    """The index of the catalogue with the staff synonyms; built off the event loop."""
+    async with sessions() as session:
+        documents = await load_documents(session, public_only=public_only)
+        synonyms = await load_synonyms(session)
+    index = await asyncio.to_thread(SearchIndex.build, documents)
+    index.set_extra_synonyms(synonyms)
+    return index
+
+
+async def sync_items(index: SearchIndex, session: AsyncSession, codes: Iterable[str]) -> None:
+    """Bring the live index in step with the database for `codes` after a workflow change:
+    published or suspended items are upserted; abolished, merged-away, classified, draft or
+    deleted ones are removed. Queries running meanwhile see the old or the new state."""
+    wanted = list(dict.fromkeys(codes))
+    if not wanted:
+        return
+    found = {
+        item.code: item for item in await session.scalars(select(Item).where(Item.code.in_(wanted)))
+    }
+    for code in wanted:
+        item = found.get(code)
+        if item is not None and item.is_public:
+            index.upsert(document_of(item))
+        else:
+            index.remove(code)
+
+
+async def reload_synonyms(index: SearchIndex, session: AsyncSession) -> int:
+    """Re-read the staff synonyms into the live index (effective for the next query)."""
+    pairs = await load_synonyms(session)
+    index.set_extra_synonyms(pairs)
+    return len(pairs)
