@@ -1,0 +1,340 @@
+"""Every staff command with a role that may use it and one that may not; the staff router on
+the official account for bound staff only; import of a file through the WeCom media API; the
+daily duty summaries sent through a local fake WeCom API."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pyotp
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatcher import Dispatcher
+from bot.events import event_from_fields
+from bot.router import Router
+from bot.storage import MemoryStorage
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.models import BudgetYear, ChangeRequest, Item
+from handlers.duties_job import send_duty_summaries
+from handlers.search_index import load_search_index
+from handlers.settings import Settings
+from handlers.staff import bound_staff_router
+from handlers.wecom import wecom_dispatcher
+from handlers.wecom_api import WeComClient
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
+
+
+# --- a local fake of the WeCom server API (token, app message, media) ----------------------
+
+
+@dataclass
+class FakeWeCom:
+    sent: list[dict[str, Any]]
+    media: dict[str, tuple[bytes, str]]
+    app: FastAPI
+
+
+def fake_wecom() -> FakeWeCom:
+    app = FastAPI()
+    fake = FakeWeCom([], {}, app)
+
+    @app.get("/cgi-bin/gettoken")
+    async def token(corpid: str, corpsecret: str) -> dict[str, Any]:
+        if corpsecret != "wecom-secret":
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        return {"errcode": 0, "access_token": "tok", "expires_in": 7200}
+
+    @app.post("/cgi-bin/message/send")
+    async def send(request: Request, access_token: str) -> dict[str, Any]:
+        if access_token != "tok":
+            return {"errcode": 40014, "errmsg": "invalid access_token"}
+        fake.sent.append(await request.json())
+        return {"errcode": 0, "errmsg": "ok"}
+
+    @app.get("/cgi-bin/media/get")
+    async def media(access_token: str, media_id: str) -> Response:
+        if media_id not in fake.media:
+            return JSONResponse({"errcode": 40007, "errmsg": "invalid media_id"})
+        content, name = fake.media[media_id]
+        return Response(
+            content,
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return fake
+
+
+def client_for(fake: FakeWeCom) -> WeComClient:
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=fake.app), base_url="http://x")
+    return WeComClient("ww1", "wecom-secret", "1000002", base_url="http://wecom.fake", http=http)
+
+
+# --- a chat with the staff dispatcher ------------------------------------------------------
+
+
+class Chat:
+    def __init__(self, dispatcher: Dispatcher, world: Any) -> None:
+        self.dispatcher = dispatcher
+        self.world = world
+        self.count = 0
+
+    async def say(self, user: str, text: str, **extra: str) -> str:
+        self.count += 1
+        fields = {
+            "ToUserName": "ww1",
+            "FromUserName": user,
+            "CreateTime": str(1_790_000_000 + self.count),
+            "MsgType": "text",
+            "Content": text,
+            "MsgId": str(self.count),
+            **extra,
+        }
+        reply = await self.dispatcher.feed_event(event_from_fields(fields))
+        return getattr(reply, "content", "") if reply is not None else ""
+
+    async def do(self, user: str, text: str) -> str:
+        """Say it, and confirm (with a TOTP code where the role needs one) if asked."""
+        reply = await self.say(user, text)
+        if "须确认" not in reply:
+            return reply
+        secret = self.world.secrets.get(user)
+        code = f" {pyotp.TOTP(secret).now()}" if secret else ""
+        return await self.say(user, f"确认{code}")
+
+
+@dataclass
+class Desk:
+    chat: Chat
+    sessions: async_sessionmaker[AsyncSession]
+    world: Any
+    fake: FakeWeCom
+
+
+@pytest.fixture
+async def desk(sqlite_url: str) -> AsyncIterator[Desk]:
+    engine = create_engine(sqlite_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    world = await W.build_world(sessions)
+    fake = fake_wecom()
+    client = client_for(fake)
+    index = await load_search_index(sessions)
+    dispatcher = wecom_dispatcher(MemoryStorage(), client=client, sessions=sessions, search=index)
+    try:
+        yield Desk(Chat(dispatcher, world), sessions, world, fake)
+    finally:
+        await client.aclose()
+        await engine.dispose()
+
+
+Setup = Callable[[Desk], Awaitable[None]]
+
+
+async def _nothing(desk: Desk) -> None:
+    return None
+
+
+async def _pending_change(desk: Desk) -> None:
+    assert "已提交" in await desk.chat.do("clerk", f"变更 {W.LIVE} 电话=0935-1")
+
+
+async def _approved_change(desk: Desk) -> None:
+    await _pending_change(desk)
+    assert "审核通过" in await desk.chat.do("review", f"通过 {W.LIVE}")
+
+
+async def _suspended(desk: Desk) -> None:
+    async with desk.sessions() as session:
+        await session.execute(
+            update(Item)
+            .where(Item.code == W.LIVE)
+            .values(status="suspended", suspension_class="四")
+        )
+        await session.commit()
+
+
+async def _budget(desk: Desk) -> None:
+    async with desk.sessions() as session:
+        session.add(BudgetYear(year=2026, approved_on=date(2026, 1, 10)))
+        await session.commit()
+
+
+CASES: list[tuple[str, Setup, str, str, str, str]] = [
+    # command, setup, allowed role, its reply contains, forbidden role, its reply contains
+    ("帮助", _nothing, "auditor", "工作人员命令", "nobody", "未登记"),
+    (f"查 {W.DRAFT}", _nothing, "auditor", "状态：草稿", "clerk_other", "没有找到"),
+    ("待办", _pending_change, "review", "#1 变更", "nobody", "未登记"),
+    ("逾期", _nothing, "finance", "没有逾期", "nobody", "未登记"),
+    (f"日志 {W.LIVE}", _pending_change, "auditor", "item.change.propose", "nobody", "未登记"),
+    (f"提交 {W.DRAFT}", _nothing, "clerk", "待审核", "auditor", "审计员不能"),
+    (f"通过 {W.LIVE}", _pending_change, "review", "审核通过", "finance", "不能审核"),
+    (f"驳回 {W.LIVE} 依据不全", _pending_change, "legal", "已驳回", "clerk_other", "不能驳回"),
+    (f"发布 {W.LIVE}", _approved_change, "clerk", "已生效", "clerk_other", "本部门"),
+    (f"变更 {W.LIVE} 电话=0935-2", _nothing, "clerk", "第九条（四）", "finance", "不能提出变更"),
+    (
+        f"暂停 {W.LIVE} （一） 从未行使",
+        _nothing,
+        "clerk",
+        "第十条（一）",
+        "approver",
+        "不能申请暂停",
+    ),
+    (f"恢复 {W.LIVE}", _suspended, "clerk", "2日内", "auditor", "不能申请恢复"),
+    (
+        f"作废 {W.LIVE} 国发〔2026〕1号",
+        _nothing,
+        "clerk",
+        "已提交作废申请",
+        "poverty",
+        "不能申请作废",
+    ),
+    (
+        f"合并 {W.LIVE} {W.LIVE2} 社会团体登记",
+        _nothing,
+        "clerk",
+        "已提交合并申请",
+        "legal",
+        "不能申请合并",
+    ),
+    ("预算批准 2026 2026-01-10", _nothing, "finance", "2026-01-30 前公开", "clerk", "不能登记"),
+    ("资金发布 2026", _budget, "finance", "已发布，共 1 个项目", "poverty", "不能发布"),
+    (
+        "资金变更 {fund} 管理办法=新办法 说明=修订",
+        _nothing,
+        "clerk",
+        "须于",
+        "clerk_other",
+        "本部门",
+    ),
+    (
+        "扶贫变更 {project} 投资额度=90 说明=追加 审定=2026-09-30",
+        _nothing,
+        "poverty",
+        "2026-10-20",
+        "finance",
+        "不能变更",
+    ),
+    ("扶贫更新 2027", _nothing, "poverty", "整体更新发布", "clerk", "不能整体更新"),
+    ("导入 事项", _nothing, "clerk", "请在10分钟内发送事项清单", "auditor", "不能导入"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "setup", "allowed", "ok", "forbidden", "refusal"),
+    CASES,
+    ids=[case[0].split()[0] for case in CASES],
+)
+async def test_command_allowed_and_forbidden(
+    desk: Desk, text: str, setup: Setup, allowed: str, ok: str, forbidden: str, refusal: str
+) -> None:
+    await setup(desk)
+    text = text.format(fund=desk.world.fund_id, project=desk.world.project_id)
+    refused = await desk.chat.do(forbidden, text)
+    assert refusal in refused, refused
+    reply = await desk.chat.do(allowed, text)
+    assert ok in reply, reply
+
+
+async def test_confirmation_expires_and_can_be_cancelled(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.staff import confirmation
+
+    assert "须确认" in await desk.chat.say("clerk", f"作废 {W.LIVE} 依据")
+    assert "已取消" in await desk.chat.say("clerk", "取消")
+    assert "须确认" in await desk.chat.say("clerk", f"作废 {W.LIVE} 依据")
+    monkeypatch.setattr(confirmation, "CONFIRM_SECONDS", -1.0)
+    assert "须确认" in await desk.chat.say("clerk", f"作废 {W.LIVE} 依据")
+    assert "超过2分钟" in await desk.chat.say("clerk", "确认")
+    async with desk.sessions() as session:
+        assert (await session.scalars(select(ChangeRequest))).first() is None
+
+
+async def test_import_a_file_sent_through_wecom(desk: Desk) -> None:
+    header = "事项编码,事项名称,事项类别,实施主体,咨询电话\n"
+    new = "\ufeff" + header + ",养老机构备案,其他,天祝县民政局,0935-3121001\n"
+    desk.fake.media["m1"] = (new.encode("utf-8"), "items.csv")
+    assert "请在10分钟内" in await desk.chat.say("clerk", "导入 事项")
+    reply = await desk.chat.say("clerk", "", MsgType="file", MediaId="m1", FileName="items.csv")
+    assert "新增 1 条" in reply and "草稿" in reply, reply
+    async with desk.sessions() as session:
+        item = (await session.scalars(select(Item).where(Item.name == "养老机构备案"))).one()
+        assert item.status == "draft" and item.department_id == desk.world.civil_id
+    # A file that would change a published item is refused as a whole.
+    edit = "\ufeff" + header + f"{W.LIVE},社会团体成立登记,行政许可,天祝县民政局,0935-1\n"
+    desk.fake.media["m2"] = (edit.encode("utf-8"), "edit.csv")
+    reply = await desk.chat.say("clerk", "", MsgType="file", MediaId="m2", FileName="edit.csv")
+    assert "不能修改已发布" in reply, reply
+    async with desk.sessions() as session:
+        live = (await session.scalars(select(Item).where(Item.code == W.LIVE))).one()
+        assert live.phone == "0935-3121000"
+    # Another department's clerk may not import this department's items.
+    other = "\ufeff" + header + ",殡葬服务备案,其他,天祝县民政局,\n"
+    desk.fake.media["m3"] = (other.encode("utf-8"), "other.csv")
+    reply = await desk.chat.say("clerk_other", "", MsgType="file", MediaId="m3", FileName="o.csv")
+    assert "本部门" in reply, reply
+
+
+async def test_bound_staff_reach_the_staff_router_on_the_official_account(desk: Desk) -> None:
+    from catalogue import staff as registry
+    from handlers.privacy import openid_hash
+
+    settings = Settings(ZWBOT_HASH_KEY="staff-tests-hash-key")  # type: ignore[call-arg]
+    async with desk.sessions() as session:
+        await registry.bind_openid(session, "clerk", openid_hash("o_clerk", settings))
+        await session.commit()
+    dispatcher = Dispatcher(storage=MemoryStorage(), sessions=desk.sessions)
+    dispatcher.include_router(bound_staff_router(settings))
+    citizens = Router(name="citizens")  # included after the staff router, as in the app
+    dispatcher.include_router(citizens)
+
+    @citizens.text()
+    async def citizen(event: Any) -> str:
+        return "citizen answer"
+
+    chat = Chat(dispatcher, desk.world)
+    assert "状态：草稿" in await chat.say("o_clerk", f"查 {W.DRAFT}")
+    assert await chat.say("o_clerk", "开网吧") == "citizen answer"
+    assert await chat.say("o_someone", f"查 {W.DRAFT}") == "citizen answer"
+
+
+async def test_daily_duties_are_sent_once_per_responsible_member(desk: Desk) -> None:
+    await _budget(desk)
+    client = client_for(desk.fake)
+    try:
+        done = await send_duty_summaries(desk.sessions, client.send_text, date(2027, 2, 5))
+    finally:
+        await client.aclose()
+    assert set(done.sent) == {"finance", "poverty"}  # 2026 fund list; 2027 refresh
+    to = sorted((m["touser"], m["agentid"]) for m in desk.fake.sent)
+    assert to == [("finance", 1000002), ("poverty", 1000002)]
+    finance = next(m for m in desk.fake.sent if m["touser"] == "finance")
+    assert (
+        "已逾期" in finance["text"]["content"] and "2026 年度专项资金" in finance["text"]["content"]
+    )
