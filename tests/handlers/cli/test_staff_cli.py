@@ -1,0 +1,75 @@
+"""`zwbot staff …` and `zwbot audit …` on the configured database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from catalogue.db import create_engine
+from handlers.cli import app
+from handlers.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ZWBOT_HASH_KEY", "cli-tests-hash-key")
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
+
+
+def _sql(url: str, statement: str) -> None:
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(sa.text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def zwbot(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_staff_registry_and_audit_chain(configured: str) -> None:
+    code, out = zwbot("staff", "add", "chen", "--name", "陈审核", "--role", "县审改办")
+    assert code == 0 and "otpauth://totp/" in out
+    code, out = zwbot("staff", "add", "li", "--name", "李", "--role", "clerk")
+    assert code == 1 and "department" in out
+    assert zwbot("staff", "add", "wang", "--name", "王", "--role", "auditor")[0] == 0
+    assert zwbot("staff", "bind", "wang", "o_wang_openid")[0] == 0
+    assert zwbot("staff", "disable", "wang")[0] == 0
+    code, out = zwbot("staff", "list")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].split("\t")[:5] == ["wang", "王", "auditor", "-", "disabled"]
+    assert "bound" in lines[0] and lines[1].startswith("chen\t")
+
+    code, out = zwbot("audit", "verify")
+    assert code == 0 and "intact: 4 entries" in out
+    code, out = zwbot("audit", "export", "--since", "2000-01-01")
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    assert [row["action"] for row in rows] == [
+        "staff.add",
+        "staff.add",
+        "staff.bind",
+        "staff.disable",
+    ]
+    code, out = zwbot("audit", "purge", "--before", "2999-01-01", "--yes")
+    assert code == 1 and "180 days" in out
+
+    _sql(configured, "UPDATE audit_entries SET target = 'someone' WHERE seq = 3")
+    code, out = zwbot("audit", "verify")
+    assert code == 1 and "entry 3 altered" in out
