@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
-from catalogue.models import StaffMember, utcnow
-from catalogue.workflow import lists, proposals, publishing, review, views
+from catalogue.models import Role, StaffMember, utcnow
+from catalogue.workflow import lists, permissions, proposals, publishing, review, views
 from catalogue.workflow.errors import InvalidInputError, WorkflowError
 from catalogue.workflow.lookup import find_request
 from catalogue.workflow.outcome import Outcome
@@ -32,6 +32,12 @@ class StaffCommand:
     names: tuple[str, ...]
     run: Run
     confirm: NeedsConfirmation | None = None
+
+
+def _may(desk: Desk, roles: frozenset[Role]) -> bool:
+    # Ask for confirmation only when the role could do it at all; otherwise run the command
+    # straight away so that it is refused (and audited) without a pointless confirmation.
+    return Role(desk.actor.role) in roles
 
 
 def _today() -> date:
@@ -87,6 +93,8 @@ async def _approve(desk: Desk, args: str) -> str:
 
 
 async def _approve_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.REVIEWERS | permissions.DECIDERS):
+        return None
     ref, _ = parsing.head_and_rest(args, "申请号或编码")
     async with desk.sessions() as session:
         try:
@@ -110,6 +118,9 @@ async def _publish(desk: Desk, args: str) -> str:
 
 
 async def _publish_confirm(desk: Desk, args: str) -> str | None:
+    publishers = permissions.PUBLISHERS | permissions.FUND_MANAGERS | permissions.POVERTY_MANAGERS
+    if not _may(desk, publishers):
+        return None
     refs = parsing.words(args)
     if len(refs) == 1 and refs[0].lower() not in publishing.ALL_WORDS:
         return None
@@ -155,6 +166,8 @@ async def _abolish(desk: Desk, args: str) -> str:
 
 
 async def _abolish_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.PROPOSERS):
+        return None
     return f"申请作废 {args.strip()}"
 
 
@@ -172,6 +185,8 @@ async def _merge(desk: Desk, args: str) -> str:
 
 
 async def _merge_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.PROPOSERS):
+        return None
     codes, name = _merge_parts(args)
     return f"申请将 {len(codes)} 个事项合并为“{name}”"
 
@@ -189,6 +204,8 @@ async def _fund_publish(desk: Desk, args: str) -> str:
 
 
 async def _fund_publish_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.FUND_MANAGERS):
+        return None
     year, _ = parsing.head_and_rest(args, "年度")
     try:
         async with desk.sessions() as session:
@@ -235,6 +252,8 @@ async def _poverty_refresh(desk: Desk, args: str) -> str:
 
 
 async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.POVERTY_MANAGERS):
+        return None
     year, _ = parsing.head_and_rest(args, "年度")
     try:
         async with desk.sessions() as session:

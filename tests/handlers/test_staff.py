@@ -255,7 +255,7 @@ async def test_command_allowed_and_forbidden(
 ) -> None:
     await setup(desk)
     text = text.format(fund=desk.world.fund_id, project=desk.world.project_id)
-    refused = await desk.chat.do(forbidden, text)
+    refused = await desk.chat.say(forbidden, text)  # refused at once, never asked to confirm
     assert refusal in refused, refused
     reply = await desk.chat.do(allowed, text)
     assert ok in reply, reply
