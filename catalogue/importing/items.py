@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.categories import from_category_text
@@ -409,6 +409,7 @@ async def run(
         return
     now = utcnow()
     changes = Changes()
+    retired_now: list[dict[str, Any]] = []
     for _row, values, old in planned:
         if old is None:
             status = PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
@@ -422,6 +423,25 @@ async def run(
         if options.publish and old["status"] in ("draft", "pending_review"):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
             report.published += 1
+        if old["code"] != values["code"] and old["code"] not in book.retired:
+            # 编码规范 二(一): a code that stops being used is retired, never reassigned
+            retired_now.append(
+                {
+                    "code": old["code"],
+                    "basic_code": old["basic_code"],
+                    "name": old["name"],
+                    "reason": "abolished",
+                    "merged_into": values["code"],
+                    "basis": "导入时重新赋码",
+                    "retired_at": now,
+                    "item_id": old["id"],
+                }
+            )
+            report.warn(
+                _row.row,
+                _row.header("name"),
+                f"编码由「{old['code']}」改为「{values['code']}」，原编码进入代码废止库",
+            )
         changes.add(old, values, old["id"])
     report.created, report.updated, report.unchanged = (
         len(changes.inserts),
@@ -438,9 +458,11 @@ async def run(
     )
     result = await session.execute(select(Department.name, Department.id))
     ids = {name: department_id for name, department_id in result}
-    for insert in changes.inserts:
-        insert["department_id"] = ids[insert.pop("_department")]
+    for new_row in changes.inserts:
+        new_row["department_id"] = ids[new_row.pop("_department")]
     await write(session, items, changes)
+    if retired_now:
+        await session.execute(insert(table_of(RetiredCode)), retired_now)
     await _link_parents(session)
 
 

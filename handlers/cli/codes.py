@@ -10,21 +10,27 @@ from sqlalchemy.exc import SQLAlchemyError
 from catalogue.code_explanation import CodeExplanation, explain_code
 from catalogue.codes import Severity
 from catalogue.region_directory import RegionDirectory, load_region_directory
+from catalogue.regions import region_directory, shipped_regions
 from handlers.database import open_database
 
 code_app = typer.Typer(help="县权责清单统一编码：解释与核对。", no_args_is_help=True)
 
 
-async def _regions() -> RegionDirectory | None:
+async def _regions() -> RegionDirectory:
+    """The regions of the database; the regions shipped with the code when it has none."""
     try:
         async with open_database() as (_engine, sessions), sessions() as session:
-            return await load_region_directory(session)
+            directory = await load_region_directory(session)
     except (SQLAlchemyError, OSError) as error:
-        typer.echo(f"（无法读取区划表：{error}）", err=True)
-        return None
+        typer.echo(f"（无法读取数据库的区划表：{error}）", err=True)
+        directory = RegionDirectory(())
+    if not directory:
+        typer.echo("（数据库中没有区划，按随程序提供的区划核对）", err=True)
+        directory = region_directory(shipped_regions())
+    return directory
 
 
-def render(explanation: CodeExplanation, regions: RegionDirectory | None) -> list[str]:
+def render(explanation: CodeExplanation) -> list[str]:
     """The lines `zwbot code explain` prints."""
     lines = [f"输入：{explanation.text}", f"类型：{explanation.kind}"]
     if explanation.canonical:
@@ -45,11 +51,6 @@ def render(explanation: CodeExplanation, regions: RegionDirectory | None) -> lis
         lines.append(f"错误：{problem.message}")
     for problem in warnings:
         lines.append(f"警告：{problem.message}")
-    if not regions:
-        lines.append(
-            "说明：数据库中没有区划表，未核对行政区划、乡镇和村级代码"
-            "（可运行 zwbot import regions 导入）。"
-        )
     lines.append("结论：编码有效。" if explanation.ok else "结论：编码无效，请按上面的说明改正。")
     return lines
 
@@ -61,7 +62,7 @@ def explain(
     """逐段解释编码；编码无效时列出每一处错误并以状态码 1 退出。"""
     regions = asyncio.run(_regions())
     explanation = explain_code(code, regions)
-    for line in render(explanation, regions):
+    for line in render(explanation):
         typer.echo(line)
     if not explanation.ok:
         raise typer.Exit(1)

@@ -253,3 +253,23 @@ async def test_rows_from_code(session: AsyncSession) -> None:
     exported = await export_records(session, "items")
     assert [r["name"] for r in exported] == ["低保申请"]
     assert exported[0]["demo"] is True
+
+
+async def test_a_changed_category_retires_the_old_code(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    first = _csv(tmp_path, "占道经营审批,,行政许可,县城管局,,,\n", name="first.csv")
+    assert (await import_file(session, "items", first)).ok
+    old = (await _items(session))[("县城管局", "占道经营审批")].code
+    second = _csv(tmp_path, "占道经营审批,,行政处罚,县城管局,,,\n", name="second.csv")
+    report = await import_file(session, "items", second)
+    assert report.ok, report.lines()
+    assert "原编码进入代码废止库" in str(report.warnings[0]) and old in str(report.warnings[0])
+    items = await _items(session)
+    assert items[("县城管局", "占道经营审批")].basic_code == "CF00001000"
+    retired = (await session.scalars(select(RetiredCode))).one()
+    assert (retired.code, retired.merged_into) == (old, items[("县城管局", "占道经营审批")].code)
+    # no XK item is left, yet the retired XK00001000 is not handed out again
+    third = _csv(tmp_path, "另一许可,,行政许可,县城管局,,,\n", name="third.csv")
+    assert (await import_file(session, "items", third)).ok
+    assert (await _items(session))[("县城管局", "另一许可")].basic_code == "XK00002000"

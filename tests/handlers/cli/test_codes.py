@@ -27,6 +27,15 @@ def test_valid_code_prints_segments_and_canonical_form() -> None:
     assert "结论：编码有效。" in result.output
 
 
+def test_towns_and_villages_are_named_even_before_regions_are_imported() -> None:
+    result = runner.invoke(app, ["code", "explain", "620623108200 00877801X 0 CF00012003"])
+    assert result.exit_code == 0, result.output
+    assert "天堂镇" in result.output and "天堂村委会" in result.output
+    wrong = runner.invoke(app, ["code", "explain", "62062315000000877801X0—CF00012003"])
+    assert wrong.exit_code == 1
+    assert "错误：第7–9位 乡镇街道代码「150」不是天祝藏族自治县的乡镇街道" in wrong.output
+
+
 def test_broken_code_prints_precise_errors_and_exits_1() -> None:
     result = runner.invoke(app, ["code", "explain", "62062300000000877801X0-XY00000000"])
     assert result.exit_code == 1
