@@ -1,0 +1,243 @@
+"""The citizen side end to end: a seeded database, the real app, and a WeChat user who posts
+signed, AES-encrypted callbacks built with wechatpy's own crypto (as WeChat does).
+
+Test modules load this file by path and re-export the fixtures they use.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from xml.sax.saxutils import escape
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import to_text
+
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.models import PowerItem, ServiceItem
+from handlers.app import create_app
+from handlers.settings import Settings
+
+TOKEN = "citizen-test-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+APP_ID = "wx0123456789abcdef"
+ACCOUNT = "gh_tianzhu_test"
+BASE_URL = "https://zw.tianzhu.example"
+MAX_BYTES = 2048
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+seed = _load(
+    "zwbot_tests_public_catalogue", Path(__file__).resolve().parents[1] / "public_catalogue.py"
+)
+
+# Registrations with many results, so lists have more than one page.
+REGISTRATIONS = [
+    "个体工商户设立登记",
+    "个体工商户变更登记",
+    "个体工商户注销登记",
+    "农民专业合作社设立登记",
+    "农民专业合作社变更登记",
+    "农民专业合作社注销登记",
+    "企业名称变更登记",
+]
+
+
+async def add_registrations(session: AsyncSession, department_id: int) -> list[str]:
+    """Seven published registration items (QR category) of one department."""
+    codes = []
+    for number, name in enumerate(REGISTRATIONS, start=20):
+        code = seed.code(seed.SOCIAL_ORG, "QR", number)
+        session.add(
+            seed._item(
+                PowerItem if number % 2 else ServiceItem,
+                code,
+                name,
+                department_id=department_id,
+                requirements=[
+                    {"name": "登记申请书", "originals": 1, "copies": 0, "required": True}
+                ],
+            )
+        )
+        codes.append(code)
+    await session.commit()
+    return codes
+
+
+def settings_for(database_url: str, **extra: Any) -> Settings:
+    """Settings of a test app in safe (AES) mode."""
+    values: dict[str, Any] = {
+        "ZWBOT_ENV": "test",
+        "DATABASE_URL": database_url,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_AES_KEY": AES_KEY,
+        "PUBLIC_BASE_URL": BASE_URL,
+        "ZWBOT_HASH_KEY": "citizen-tests-hash-key",
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+@dataclass
+class Reply:
+    """What the citizen sees."""
+
+    status: int
+    fields: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        if self.fields.get("MsgType") == "news":
+            return f"{self.fields.get('Title', '')}\n{self.fields.get('Description', '')}"
+        return self.fields.get("Content", "")
+
+
+def _parse(xml: str) -> dict[str, str]:
+    from defusedxml import ElementTree
+
+    root = ElementTree.fromstring(xml)
+    return {child.tag: (child.text or "") for child in root.iter() if len(child) == 0}
+
+
+class WeChatUser:
+    """One follower posting to `/wechat` exactly as WeChat's servers do in safe mode."""
+
+    def __init__(self, http: httpx.AsyncClient, openid: str) -> None:
+        self.http = http
+        self.openid = openid
+        self.crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
+        self._sent = 0
+
+    def _xml(self, msg_type: str, **fields: str) -> str:
+        # WeChat dedups events by sender and CreateTime: a person clicks at most once a second.
+        self._sent += 1
+        parts = [
+            f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>",
+            f"<FromUserName><![CDATA[{self.openid}]]></FromUserName>",
+            f"<CreateTime>{int(time.time()) + self._sent}</CreateTime>",
+            f"<MsgType><![CDATA[{msg_type}]]></MsgType>",
+        ]
+        parts += [f"<{k}>{escape(v)}</{k}>" for k, v in fields.items()]
+        if msg_type != "event":
+            parts.append(f"<MsgId>{secrets.randbelow(2**62)}</MsgId>")
+        return "<xml>" + "".join(parts) + "</xml>"
+
+    async def post(self, xml: str) -> Reply:
+        timestamp = str(int(time.time()))
+        nonce = str(secrets.randbelow(10**9))
+        sealed = _parse(self.crypto.encrypt_message(xml, nonce, timestamp))
+        import hashlib
+
+        signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
+        params = {
+            "signature": signature,
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "openid": self.openid,
+            "encrypt_type": "aes",
+            "msg_signature": sealed["MsgSignature"],
+        }
+        body = (
+            f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>"
+        )
+        response = await self.http.post("/wechat", params=params, content=body.encode("utf-8"))
+        if response.status_code != 200 or not response.text.startswith("<"):
+            return Reply(response.status_code, {})
+        outer = _parse(response.text)
+        plain = self.crypto.decrypt_message(
+            response.text, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+        )
+        reply = Reply(response.status_code, _parse(to_text(plain)))
+        assert len(reply.text.encode("utf-8")) <= MAX_BYTES, reply.text
+        return reply
+
+    async def say(self, text: str) -> str:
+        reply = await self.post(self._xml("text", Content=text))
+        assert reply.status == 200
+        return reply.text
+
+    async def speak(self, recognition: str) -> str:
+        xml = self._xml("voice", MediaId="media1", Format="amr", Recognition=recognition)
+        return (await self.post(xml)).text
+
+    async def click(self, key: str) -> str:
+        return (await self.post(self._xml("event", Event="CLICK", EventKey=key))).text
+
+    async def subscribe(self) -> str:
+        return (await self.post(self._xml("event", Event="subscribe", EventKey=""))).text
+
+    async def unsubscribe(self) -> Reply:
+        return await self.post(self._xml("event", Event="unsubscribe"))
+
+
+@dataclass
+class CitizenSide:
+    """The running app, its database and a way to make users."""
+
+    app: FastAPI
+    http: httpx.AsyncClient
+    sessions: async_sessionmaker[AsyncSession]
+    ids: Any
+    registrations: list[str]
+
+    def user(self, openid: str | None = None) -> WeChatUser:
+        return WeChatUser(self.http, openid or f"o_{secrets.token_hex(8)}")
+
+
+@asynccontextmanager
+async def running_side(database_url: str) -> AsyncIterator[CitizenSide]:
+    """Migrate and seed the database, then run the real app (lifespan included)."""
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session:
+            ids = await seed.seed_public_catalogue(session)
+        async with sessions() as session:
+            registrations = await add_registrations(session, ids.social_id)
+        app = create_app(settings_for(database_url))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield CitizenSide(app, http, sessions, ids, registrations)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def citizen_side(sqlite_url: str) -> AsyncIterator[CitizenSide]:
+    """The seeded app on SQLite (conversation behaviour does not depend on the database)."""
+    async with running_side(sqlite_url) as side:
+        yield side
+
+
+@pytest.fixture
+async def citizen_side_any_db(database_url: str) -> AsyncIterator[CitizenSide]:
+    """The seeded app on SQLite and on PostgreSQL (figures and visibility)."""
+    async with running_side(database_url) as side:
+        yield side

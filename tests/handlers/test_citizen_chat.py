@@ -1,0 +1,176 @@
+"""Citizens' questions about items, end to end through the real webhook (safe mode)."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from catalogue.codes import normalize_code_text
+from catalogue.models import MessageLog, Rating
+
+
+def _kit():
+    name = "zwbot_tests_citizen_kit"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("citizen_kit.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+kit = _kit()
+seed = kit.seed
+citizen_side = kit.citizen_side
+NETBAR_NAME = "互联网上网服务营业场所经营单位设立审批"
+
+
+async def test_words_give_the_item_card(citizen_side):
+    card = await citizen_side.user().say("开网吧")
+    assert f"【{NETBAR_NAME}】" in card
+    assert f"编码：{seed.NETBAR}" in card
+    assert "类别：行政许可" in card
+    assert "实施部门：天祝藏族自治县文化广电和旅游局" in card
+    assert "1. 申请书（原件1份）" in card
+    assert "2. 法定代表人身份证（原件1份，复印件1份）" in card
+    assert "法定办结时限：20个工作日" in card and "承诺办结时限：10个工作日" in card
+    assert "收费：不收费" in card
+    assert "办理地点：天祝县政务服务中心一楼3号窗口" in card
+    assert "咨询电话：0935-3125678" in card
+    assert "更新日期：2024-03-05" in card
+    assert f"{kit.BASE_URL}/items/{normalize_code_text(seed.NETBAR)}" in card
+    assert "演示数据" not in card
+    assert "评1" in card
+
+
+async def test_voice_is_searched_like_text(citizen_side):
+    answer = await citizen_side.user().speak("开网吧要什么材料")
+    assert f"【{NETBAR_NAME}】需要的申请材料" in answer
+    assert "3. 消防安全检查合格意见书（复印件1份）" in answer
+
+
+async def test_empty_voice_asks_again(citizen_side):
+    assert "没有听清" in await citizen_side.user().speak("")
+
+
+async def test_question_intents_with_the_item_in_the_same_message(citizen_side):
+    user = citizen_side.user()
+    materials = await user.say("开网吧要什么材料")
+    assert "需要的申请材料" in materials and "申请书" in materials
+    assert "办理条件：有与其经营活动相适应的资金、场所和设备。" in materials
+    time_limit = await user.say("开网吧要多久")
+    assert "法定办结时限：20个工作日" in time_limit and "承诺办结时限：10个工作日" in time_limit
+    assert "申请书" not in time_limit
+    where = await user.say("网吧审批在哪里办")
+    assert "办理地点：天祝县政务服务中心一楼3号窗口" in where
+    assert "办公时间：工作日 8:30-12:00，14:30-18:00" in where
+    phone = await user.say("开网吧的电话")
+    assert "咨询电话：0935-3125678" in phone and "监督电话：0935-3129999" in phone
+    fee = await user.say("开网吧收费吗")
+    assert "收费：不收费" in fee
+
+
+async def test_a_question_alone_is_about_the_last_item(citizen_side):
+    user = citizen_side.user()
+    assert "请告诉我您要办什么事" in await user.say("要什么材料")
+    await user.say("开网吧")
+    assert "法定办结时限：20个工作日" in await user.say("几天能办好")
+
+
+async def test_several_matches_give_a_numbered_list_with_pages(citizen_side):
+    user = citizen_side.user()
+    first = await user.say("登记")
+    lines = [line for line in first.splitlines() if line[:2] in {f"{n}." for n in range(1, 10)}]
+    assert len(lines) == 5
+    assert "回复序号查看详情" in first and "下一页" in first
+    chosen_name = lines[2].split(". ", 1)[1].split("（")[0]
+    card = await user.say("3")
+    assert f"【{chosen_name}】" in card
+    second = await user.say("下一页")
+    assert "（第2/2页）" in second
+    second_lines = [line for line in second.splitlines() if line[:2] in {"1.", "2.", "3."}]
+    assert second_lines and not {line.split(". ", 1)[1] for line in second_lines} & {
+        line.split(". ", 1)[1] for line in lines
+    }
+    assert "已经是最后一页" in await user.say("下一页")
+    assert "没有第9项" in await user.say("9")
+
+
+async def test_a_number_without_a_list(citizen_side):
+    assert "您还没有查询" in await citizen_side.user().say("2")
+
+
+async def test_codes_in_any_rendering(citizen_side):
+    user = citizen_side.user()
+    for typed in (
+        seed.NETBAR,
+        seed.NETBAR.replace("—", "-"),
+        normalize_code_text(seed.NETBAR).lower(),
+    ):
+        assert f"【{NETBAR_NAME}】" in await user.say(typed)
+
+
+async def test_retired_codes_say_abolished_or_merged_into_which_item(citizen_side):
+    user = citizen_side.user()
+    abolished = await user.say(seed.ABOLISHED)
+    assert "已于" in abolished and "作废" in abolished and "县政府决定取消" in abolished
+    merged = await user.say(seed.MERGED_AWAY)
+    assert "合并" in merged and "娱乐场所经营许可" in merged and seed.ENTERTAINMENT in merged
+    assert "【娱乐场所经营许可】" in await user.say("1")
+
+
+async def test_a_malformed_code_is_explained(citizen_side):
+    answer = await citizen_side.user().say("620623000000013670250XK0000100")
+    assert "这个编码不对" in answer and "32位" in answer
+
+
+async def test_suspended_item_says_so_and_why(citizen_side):
+    card = await citizen_side.user().say(seed.PERFORMANCE)
+    assert "本事项已暂停办理（依据第十条第一项）" in card
+    assert "法律法规调整，暂停办理" in card
+
+
+async def test_demo_data_is_marked(citizen_side):
+    assert "（演示数据）" in await citizen_side.user().say(seed.SEED)
+
+
+async def test_no_match_never_repeats_and_offers_a_human(citizen_side):
+    user = citizen_side.user()
+    answers = [await user.say("火星移民审批") for _ in range(4)]
+    for before, after in itertools.pairwise(answers):
+        assert before != after
+    assert all("人工" in answer for answer in answers)
+
+
+async def test_rating_after_a_card_is_stored(citizen_side):
+    user = citizen_side.user()
+    assert "请先查询一个事项" in await user.say("评5")
+    await user.say("开网吧")
+    assert "谢谢您的评价（4分）" in await user.say("评4")
+    async with citizen_side.sessions() as session:
+        ratings = list(await session.scalars(select(Rating)))
+    assert [(r.item_code, r.score) for r in ratings] == [(seed.NETBAR, 4)]
+    assert user.openid not in ratings[0].openid_hash
+
+
+async def test_messages_are_logged_without_the_openid(citizen_side):
+    user = citizen_side.user()
+    await user.say("开网吧")
+    async with citizen_side.sessions() as session:
+        logs = list(await session.scalars(select(MessageLog)))
+    assert [(log.text, log.answer_kind, log.item_code) for log in logs] == [
+        ("开网吧", "card", seed.NETBAR)
+    ]
+    assert logs[0].openid_hash != user.openid
+
+
+async def test_other_kinds_of_message_get_a_polite_answer(citizen_side):
+    user = citizen_side.user()
+    xml = user._xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
+    assert "文字和语音" in (await user.post(xml)).text

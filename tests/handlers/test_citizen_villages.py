@@ -1,0 +1,155 @@
+"""Village officials: poverty funds by place and year, binding, the fund list — exact sums."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from catalogue.models import FundItem, PovertyAllocation, PovertyProject, VillageBinding
+
+
+def _kit():
+    name = "zwbot_tests_citizen_kit"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("citizen_kit.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+kit = _kit()
+seed = kit.seed
+citizen_side = kit.citizen_side
+citizen_side_any_db = kit.citizen_side_any_db
+
+
+def _amount(text: str, pattern: str) -> Decimal:
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not in {text!r}"
+    return Decimal(match.group(1))
+
+
+async def _published_allocations(sessions, region_code: str, year: int) -> Decimal:
+    async with sessions() as session:
+        total = await session.scalar(
+            select(func.sum(PovertyAllocation.amount)).where(
+                PovertyAllocation.region_code == region_code,
+                PovertyAllocation.year == year,
+                PovertyAllocation.status == "published",
+            )
+        )
+    return Decimal(str(total))
+
+
+async def test_village_totals_equal_the_published_rows(citizen_side_any_db):
+    side = citizen_side_any_db
+    answer = await side.user().say("红大村 扶贫 2016")
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in answer
+    shown = _amount(answer, r"2016年 分配资金2笔，合计([\d.]+)万元")
+    assert shown == await _published_allocations(side.sessions, seed.HONGDA, 2016)
+    assert shown == Decimal("150.75")
+    assert "· 120.50万元 产业扶持（天扶贫发〔2016〕12号）" in answer
+    assert "· 30.25万元 危房改造（天扶贫发〔2016〕31号）" in answer
+    assert "红大村道路硬化工程 88.88万元（天发改〔2016〕8号），实施单位：华藏寺镇人民政府" in answer
+    assert "999" not in answer and seed.HIDDEN_PROJECT not in answer
+    assert "2017" not in answer.split("明细和往年数据")[0]
+    assert f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2016" in answer
+
+
+async def test_all_years_newest_first(citizen_side):
+    answer = await citizen_side.user().say("红大村资金")
+    assert answer.index("2017年") < answer.index("2016年")
+    assert "2017年 项目1个，投资合计40.01万元" in answer
+
+
+async def test_a_town_includes_its_villages(citizen_side):
+    answer = await citizen_side.user().say("华藏寺镇 扶贫 2016")
+    assert "（含所辖各村）" in answer
+    assert "合计150.75万元" in answer and "红大村" in answer
+
+
+async def test_fuzzy_village_names(citizen_side):
+    user = citizen_side.user()
+    assert "华藏寺镇 红大村" in await user.say("红达村 项目")
+    assert "华藏寺镇 红大村" in await user.say("红大 资金 2016")
+
+
+async def test_same_named_villages_ask_which_town(citizen_side):
+    user = citizen_side.user()
+    question = await user.say("大湾村 扶贫 2016")
+    assert "有几个地方都叫“大湾村”" in question
+    assert "1. 打柴沟镇 大湾村" in question and "2. 天堂镇 大湾村" in question
+    answer = await user.say("2")
+    assert "【天堂镇 大湾村 扶贫资金和项目】" in answer
+    assert "合计80.00万元" in answer and "天堂镇大湾村饮水工程 65.00万元" in answer
+    assert "70.00" not in answer
+
+
+async def test_bind_then_ask_for_my_village(citizen_side):
+    user = citizen_side.user()
+    assert "您还没有绑定村" in await user.say("我村资金")
+    assert "请在“绑定”后面写上村名" in await user.say("绑定")
+    assert "已绑定：华藏寺镇 红大村" in await user.say("绑定 红大村")
+    answer = await user.say("我村资金 2016")
+    assert "合计150.75万元" in answer
+    assert "2017年" in await user.click("MY_VILLAGE")
+    ambiguous = await user.say("绑定 大湾村")
+    assert "哪一个" in ambiguous
+    assert "已绑定：天堂镇 大湾村" in await user.say("2")
+    async with citizen_side.sessions() as session:
+        bindings = list(await session.scalars(select(VillageBinding)))
+    assert [b.region_code for b in bindings] == [seed.DAWAN_TIANTANG]
+    assert bindings[0].openid_hash != user.openid
+
+
+async def test_unknown_place_falls_back_to_item_search(citizen_side):
+    answer = await citizen_side.user().say("上海 扶贫")
+    assert "扶贫资金和项目】" not in answer
+
+
+async def test_fund_list_by_year_and_department(citizen_side_any_db):
+    side = citizen_side_any_db
+    answer = await side.user().say("2015 农牧局 专项资金")
+    assert "【2015年 天祝藏族自治县农牧局 财政专项资金】" in answer
+    shown = _amount(answer, r"共2项，合计([\d.]+)万元")
+    async with side.sessions() as session:
+        expected = await session.scalar(
+            select(func.sum(FundItem.budget_amount)).where(
+                FundItem.budget_year == 2015,
+                FundItem.department_id == side.ids.farming_id,
+                FundItem.status == "published",
+            )
+        )
+    assert shown == Decimal(str(expected)) == Decimal("1534.6678")
+    assert "草原生态保护补助奖励资金 1234.5678万元（部门预算专项资金）" in answer
+    assert seed.HIDDEN_FUND not in answer
+
+
+async def test_fund_list_by_type_and_unknown_department(citizen_side):
+    user = citizen_side.user()
+    answer = await user.say("2015年 转移支付 资金")
+    assert "共1项，合计300.10万元" in answer
+    renamed = await user.say("2016 教育局 专项资金")
+    assert "没有找到叫“教育局”的部门" in renamed and "公共文化服务体系建设资金" in renamed
+
+
+async def test_project_rows_match_the_database(citizen_side):
+    answer = await citizen_side.user().say("红大村 项目 2017")
+    async with citizen_side.sessions() as session:
+        projects = list(
+            await session.scalars(
+                select(PovertyProject).where(
+                    PovertyProject.year == 2017, PovertyProject.status == "published"
+                )
+            )
+        )
+    for project in projects:
+        assert project.name in answer and project.approval_number in answer
