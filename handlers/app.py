@@ -18,7 +18,7 @@ from handlers.citizen import citizen_router
 from handlers.database import open_database
 from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
-from handlers.search_index import load_search_index
+from handlers.search_service import build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router  # issue 6
 from handlers.web import install_web
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings) as (engine, sessions):
-            index = await load_search_index(sessions)
+            index = await build_index(sessions)
             app.state.engine = engine
             app.state.sessions = sessions
             app.state.search = index
