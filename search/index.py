@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import TypeVar
 
@@ -13,7 +13,7 @@ from search.codes import compact, keys_of
 from search.document import Document, Hit
 from search.entry import MILD_CATEGORIES, Entry, entry_key, is_penalty, pairs
 from search.query import ParsedQuery, Variant, parse
-from search.rank import Candidates, score_variant
+from search.rank import Weights, score_variant
 from search.syllables import bigrams, initials, positions
 from search.synonyms import SynonymTable
 
@@ -149,7 +149,7 @@ class SearchIndex:
     def _index_codes(self, doc: Document) -> None:
         for key in self._code_keys(doc):
             if self._building:
-                self._codes.setdefault(key, []).append(doc.code)  # type: ignore[attr-defined]
+                self._codes.setdefault(key, []).append(doc.code)  # type: ignore[arg-type, attr-defined]
                 continue
             codes = self._codes.get(key, ())
             if doc.code not in codes:
@@ -238,15 +238,20 @@ class SearchIndex:
         total = max(len(self._entries), 1)
         demote = citizen and not parsed.penalty_intent
         best: dict[int, tuple[float, tuple[str, ...]]] = {}
+        shortlists: dict[str, list[int]] = {}
         for number, variant in enumerate(variants):
-            # Sounds and related texts are matched for the citizen's own words (and typed
-            # pinyin); synonym readings are formal hanzi, and longer forms repeat the first.
-            evidence = self._evidence(variant, total, full=number == 0 or not variant.reasons)
-            shortlist = self._shortlist(evidence, demote)
+            weights = self._weights(variant, total)
+            shortlist = shortlists.get(variant.twin)
+            if shortlist is None:
+                # Sounds and related texts are matched for the citizen's own words (and typed
+                # pinyin); synonym readings are formal hanzi.
+                full = number == 0 or not variant.reasons
+                shortlist = self._shortlist(weights, total, demote, full)
+            shortlists[variant.text] = shortlist
             if not shortlist:
                 continue
             entries = [self._entries[eid] for eid in shortlist]
-            for eid, (score, channel) in score_variant(evidence, entries).items():
+            for eid, (score, channel) in score_variant(weights, entries).items():
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY
@@ -262,61 +267,60 @@ class SearchIndex:
                     best[eid] = (score, ("initials",))
         return sorted(best.items(), key=lambda item: -item[1][0])[:CANDIDATES_PER_VARIANT]
 
-    def _evidence(self, variant: Variant, total: int, full: bool) -> Candidates:
+    def _weights(self, variant: Variant, total: int) -> Weights:
         chars = variant.chars
-        entries = self._entries
+
+        def idf(postings: Postings[str], token: str) -> float:
+            return math.log(1.0 + total / (len(postings.get(token, ())) or 1))
+
         char_tokens = pairs(chars) if len(chars) > 1 else frozenset(chars)
-        char_hits, char_total = _accumulate(
-            self._pairs, char_tokens, total, lambda eid, token: token in entries[eid].name
+        sound_tokens = bigrams(positions(variant.text.split()))
+        return Weights(
+            variant,
+            {token: idf(self._pairs, token) for token in char_tokens},
+            {char: idf(self._pairs, char) for char in chars},
+            {token: idf(self._sounds, token) for token in sound_tokens},
         )
-        # Rare characters (犬, 赡) also find names sharing no pair with the query.
-        weights = {c: math.log(1.0 + total / (len(self._pairs.get(c, ())) or 1)) for c in chars}
+
+    def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:
+        """The entries worth reranking: best by IDF-weighted pairs, rare characters, and (for
+        the citizen's own words) syllable pairs and related texts."""
+        entries = self._entries
+        channels: list[tuple[dict[int, float], float, float]] = []
+        char_hits = _accumulate(
+            self._pairs, weights.pairs, total, lambda e, t: t in entries[e].name
+        )
+        channels.append((char_hits, weights.pairs_total, 1.0))
         rare: dict[int, float] = {}
-        if len(chars) > 1:
-            for char, weight in weights.items():
+        if len(weights.chars) > 1:
+            for char, weight in weights.chars.items():
                 found = self._pairs.get(char, ())
                 if len(found) <= total * RARE_SHARE:
                     for eid in found:
                         rare[eid] = rare.get(eid, 0.0) + weight
-        aux_hits: dict[int, float] = {}
-        sound_hits: dict[int, float] = {}
-        sound_total = 0.0
+        channels.append((rare, sum(weights.chars.values()), 0.8))
+        has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
+        if full or has_latin:
+            sound_hits = _accumulate(
+                self._sounds, weights.sounds, total, lambda e, t: t in entries[e].sound_pairs
+            )
+            channels.append((sound_hits, weights.sounds_total, 0.9))
         if full:
-            aux_hits, _ = _accumulate(
+            aux_hits = _accumulate(
                 self._aux_pairs,
-                char_tokens,
+                weights.pairs,
                 total,
-                lambda eid, token: any(token in text for text in entries[eid].aux),
+                lambda e, t: any(t in text for text in entries[e].aux),
             )
-        if full or any(c.isascii() and c.isalpha() for c in chars):
-            sound_tokens = bigrams(positions(variant.text.split()))
-            sound_hits, sound_total = _accumulate(
-                self._sounds,
-                sound_tokens,
-                total,
-                lambda eid, token: token in entries[eid].sound_pairs,
-            )
-        return Candidates(
-            variant, char_hits, char_total, sound_hits, sound_total, aux_hits, weights, rare
-        )
-
-    def _shortlist(self, evidence: Candidates, demote: bool) -> list[int]:
+            channels.append((aux_hits, weights.pairs_total, 0.8))
         scores: dict[int, float] = {}
-        char_total = sum(evidence.char_weights.values())
-        for hits, weight_total, factor in (
-            (evidence.chars, evidence.chars_total, 1.0),
-            (evidence.sounds, evidence.sounds_total, 0.9),
-            (evidence.aux, evidence.chars_total, 0.8),
-            (evidence.rare, char_total, 0.8),
-        ):
+        for hits, weight_total, factor in channels:
             if not weight_total or not hits:
                 continue
-            top = heapq.nlargest(SHORTLIST_POOL, hits.items(), key=itemgetter(1))
-            for eid, weight in top:
+            for eid, weight in heapq.nlargest(SHORTLIST_POOL, hits.items(), key=itemgetter(1)):
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
-        entries = self._entries
         live = [
             (score * PENALTY_FACTOR if demote and entries[eid].penalty_only else score, eid)
             for eid, score in scores.items()
@@ -337,20 +341,18 @@ def _append(postings: Postings[str], token: str, eid: int) -> None:
 
 def _accumulate(
     postings: Postings[str],
-    tokens: Iterable[str],
+    weights: Mapping[str, float],
     total: int,
     contains: Callable[[int, str], bool],
-) -> tuple[dict[int, float], float]:
+) -> dict[int, float]:
     """IDF-weighted matches per entry. Rare tokens walk their postings; a common token
-    (once there are candidates) is only checked against the candidates found so far, so a
-    query costs about the same at 6,000 or 200,000 entries."""
+    (once there are candidates) is only checked against the best candidates found so far,
+    so a query costs about the same at 6,000 or 200,000 entries."""
     hits: dict[int, float] = {}
-    weight_total = 0.0
-    found_tokens = sorted(((postings.get(t, ()), t) for t in tokens), key=lambda f: len(f[0]))
+    found_tokens = sorted(((postings.get(t, ()), t) for t in weights), key=lambda f: len(f[0]))
     common = max(COMMON_POSTINGS, int(total * COMMON_SHARE))
     for found, token in found_tokens:
-        weight = math.log(1.0 + total / (len(found) or 1))
-        weight_total += weight
+        weight = weights[token]
         if len(found) <= common or len(hits) < FEW_HITS:
             for eid in found:
                 hits[eid] = hits.get(eid, 0.0) + weight
@@ -360,4 +362,4 @@ def _accumulate(
         for eid in hits:
             if contains(eid, token):
                 hits[eid] += weight
-    return hits, weight_total
+    return hits

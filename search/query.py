@@ -34,6 +34,7 @@ class Variant:
     text: str
     weight: float
     reasons: tuple[str, ...]
+    twin: str = ""  # the same reading without question words: its candidates are reused
 
     @property
     def chars(self) -> str:
@@ -164,6 +165,10 @@ def parse(
     # Question words removed first (what the citizen asks about), then the literal forms
     # (names may contain 办理, 申请…), then the other formal readings of a colloquial word.
     stripped = [Variant(strip_fillers(v.text, known), v.weight, v.reasons) for v in variants]
+    variants = [
+        Variant(v.text, v.weight, v.reasons, s.text if s.chars and s.text != v.text else "")
+        for v, s in zip(variants, stripped, strict=True)
+    ]
     ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
     unique: dict[str, Variant] = {}
     for variant in ordered:

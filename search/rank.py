@@ -23,17 +23,21 @@ LIFECYCLE_PENALTY = 0.03  # 变更/注销/补办… items when the query names n
 
 
 @dataclass(frozen=True, slots=True)
-class Candidates:
-    """First-stage evidence for one variant: matched weight per entry and the totals."""
+class Weights:
+    """IDF weights of one variant's tokens: character pairs, characters, syllable pairs."""
 
     variant: Variant
-    chars: Mapping[int, float]
-    chars_total: float
-    sounds: Mapping[int, float]
-    sounds_total: float
-    aux: Mapping[int, float]
-    char_weights: Mapping[str, float]  # IDF of each character of the variant
-    rare: Mapping[int, float]  # entries sharing a rare character: matched rare weight
+    pairs: Mapping[str, float]
+    chars: Mapping[str, float]
+    sounds: Mapping[str, float]
+
+    @property
+    def pairs_total(self) -> float:
+        return sum(self.pairs.values())
+
+    @property
+    def sounds_total(self) -> float:
+        return sum(self.sounds.values())
 
 
 def _extract(
@@ -52,9 +56,16 @@ def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, flo
     return PAIRS * pair_part + CHARS * chars + ORDER * order
 
 
-def score_variant(evidence: Candidates, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
+def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str], bool]) -> float:
+    if not total:
+        return 0.0
+    return sum(weight for token, weight in weights.items() if contains(token)) / total
+
+
+def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
     """Score of each entry for one variant, with the channel that gave it."""
     variant = evidence.variant
+    pairs_total, sounds_total = evidence.pairs_total, evidence.sounds_total
     chars = variant.chars
     has_hanzi = any(not c.isascii() for c in chars)
     names = {e.eid: e.name for e in entries}
@@ -70,15 +81,15 @@ def score_variant(evidence: Candidates, entries: Sequence[Entry]) -> dict[int, t
     for entry in entries:
         eid = entry.eid
         best, channel = 0.0, "name"
-        if has_hanzi and evidence.chars_total:
-            pair_part = evidence.chars.get(eid, 0.0) / evidence.chars_total
+        if has_hanzi and pairs_total:
+            pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
             best = (
-                _coverage(chars, entry.name, pair_part, evidence.char_weights)
+                _coverage(chars, entry.name, pair_part, evidence.chars)
                 + ALIGNMENT * aligned.get(eid, 0.0)
                 + SIMILARITY * max(similar.get(eid, 0.0), similar_core.get(eid, 0.0))
             )
-        if evidence.sounds_total:
-            pair_part = evidence.sounds.get(eid, 0.0) / evidence.sounds_total
+        if sounds_total:
+            pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
             order = LCSseq.similarity(sound_query, entry.name_sound) / max(len(sound_query), 1)
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * pair_part
@@ -89,7 +100,7 @@ def score_variant(evidence: Candidates, entries: Sequence[Entry]) -> dict[int, t
             if sound > best:
                 best, channel = sound, "pinyin"
         if entry.aux and has_hanzi:
-            aux = AUX_FACTOR * max(_aux_score(chars, text, evidence, eid) for text in entry.aux)
+            aux = AUX_FACTOR * max(_aux_score(chars, text, evidence) for text in entry.aux)
             if aux > best:
                 best, channel = aux, "related"
         if entry.actions and not any(word in chars for word in entry.actions):
@@ -98,10 +109,10 @@ def score_variant(evidence: Candidates, entries: Sequence[Entry]) -> dict[int, t
     return out
 
 
-def _aux_score(chars: str, text: str, evidence: Candidates, eid: int) -> float:
-    pair_part = evidence.aux.get(eid, 0.0) / evidence.chars_total if evidence.chars_total else 0.0
+def _aux_score(chars: str, text: str, evidence: Weights) -> float:
+    pair_part = _matched(evidence.pairs, evidence.pairs_total, text.__contains__)
     return (
-        _coverage(chars, text, min(pair_part, 1.0), evidence.char_weights)
+        _coverage(chars, text, pair_part, evidence.chars)
         + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         + SIMILARITY * fuzz.ratio(chars, text) / 100.0
     )

@@ -1,0 +1,42 @@
+"""Taking a query apart: fillers, synonym readings (literal and by sound), intents."""
+
+from __future__ import annotations
+
+from search.query import parse, strip_fillers
+from search.synonyms import SynonymTable
+
+TABLE = SynonymTable(
+    [("低保", "最低生活保障"), ("社保卡", "社会保障卡"), ("丢了", "补领"), ("丢了", "挂失")]
+)
+
+
+def test_question_words_are_removed_but_words_of_names_stay() -> None:
+    known = {"申请", "个体"}.__contains__
+    assert strip_fillers("请问怎么申请临时救助", known) == "申请临时救助"
+    assert strip_fillers("我想开个体户需要什么材料", known) == "开个体户"
+    assert strip_fillers("linshi jiuzhu 吗") == "linshi jiuzhu"
+
+
+def test_colloquial_words_give_formal_readings() -> None:
+    parsed = parse("社保卡丢了怎么办", TABLE)
+    texts = [variant.text for variant in parsed.variants]
+    assert "社会保障卡补领" in texts and "社会保障卡挂失" in texts
+    assert "社保卡丢了怎么办" in texts  # the literal query is matched too
+
+
+def test_typed_pinyin_and_homophones_of_colloquial_words() -> None:
+    assert "最低生活保障" in [v.text for v in parse("dibao", TABLE).variants]
+    assert "最低生活保障" in [v.text for v in parse("地保", TABLE).variants]
+
+
+def test_sound_alike_hanzi_without_a_shared_character_are_not_synonyms() -> None:
+    table = SynonymTable([("出生证", "出生医学证明")])
+    assert [v.text for v in parse("初审怎", table).variants] == ["初审怎"]
+
+
+def test_intents_initials_and_codes() -> None:
+    assert parse("无证经营被罚款了", TABLE).penalty_intent
+    assert not parse("营业执照", TABLE).penalty_intent
+    assert parse("办理进度查询", TABLE).info_intent
+    assert parse("lsjz", TABLE).initials == ("lsjz",)
+    assert parse("XK00001 是什么", TABLE).codes[0].text == "XK00001"
