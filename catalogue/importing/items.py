@@ -153,6 +153,7 @@ _DEFAULTS: dict[str, Any] = {
     **{field: "" for field in _TEXT_FIELDS.values()},
     **{field: [] for field in _LIST_FIELDS.values()},
     **{field: None for field in _OPTIONAL_TEXT.values()},
+    "parent_name": "",
     **{f"{p}_{part}": None for p in _LIMITS.values() for part in ("value", "unit", "note")},
     "classified": False,
     "source": "",
@@ -185,7 +186,9 @@ def _source(row: ParsedRow) -> str:
 
 def _fields(row: ParsedRow) -> dict[str, Any]:
     present = row.values
-    values: dict[str, Any] = {"name": present["name"], "parent_name": row.get("parent_item", "")}
+    values: dict[str, Any] = {"name": present["name"]}
+    if "parent_item" in present:
+        values["parent_name"] = row.get("parent_item", "")
     for column, target in _TEXT_FIELDS.items():
         if column in present:
             values[target] = present[column] or ""
