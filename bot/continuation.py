@@ -17,8 +17,10 @@ async def keep_rest(state: FSMContext, parts: list[str]) -> None:
     data = await state.get_data()
     if parts:
         data[_KEY] = parts
+    elif _KEY in data:
+        del data[_KEY]
     else:
-        data.pop(_KEY, None)
+        return
     await state.set_data(data)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.continuation import asks_for_more, next_part
+from bot.continuation import asks_for_more, keep_rest, next_part
 from bot.events import Event
 from bot.filters import text_of
 from bot.fsm import FSMContext, StorageKey
@@ -45,6 +45,8 @@ class Dispatcher(Router):
                 kept = await next_part(state)
                 if kept is not None:
                     return kept
+            else:
+                await keep_rest(state, [])  # a new question drops the rest of an old answer
             data: dict[str, Any] = {
                 **self.workflow_data,
                 **kwargs,

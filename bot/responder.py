@@ -98,7 +98,8 @@ class Responder:
                 followups = [TextReply(part) for part in parts[1:]]
             else:
                 parts = split_for_more(reply.content)
-                await keep_rest(self.dispatcher.fsm_context(event), parts[1:])
+                if len(parts) > 1:
+                    await keep_rest(self.dispatcher.fsm_context(event), parts[1:])
             reply = TextReply(parts[0])
         xml = render_reply(
             reply, to_user=event.from_user, from_user=event.to_user, create_time=int(time.time())

@@ -57,6 +57,7 @@ class Simulator:
         self.account = account
         self._own_http = http is None
         self.http = http or httpx.AsyncClient(timeout=15.0)
+        self._last_time = 0
 
     async def aclose(self) -> None:
         if self._own_http:
@@ -70,10 +71,12 @@ class Simulator:
         return response.status_code == 200 and response.text == echo
 
     def _fields(self, msg_type: str, **extra: str | int) -> dict[str, str | int]:
+        # Events are deduplicated on sender + CreateTime: a fast script must not reuse a second.
+        self._last_time = max(int(time.time()), self._last_time + 1)
         fields: dict[str, str | int] = {
             "ToUserName": self.account,
             "FromUserName": self.openid,
-            "CreateTime": int(time.time()),
+            "CreateTime": self._last_time,
             "MsgType": msg_type,
         }
         fields.update(extra)

@@ -39,10 +39,10 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
         raise MalformedXml(f"root element is <{root.tag}>, expected <xml>")
     fields: dict[str, str] = {}
     for child in root:
-        fields[child.tag] = (child.text or "").strip() if len(child) == 0 else ""
+        fields[child.tag] = (child.text or "") if len(child) == 0 else ""
         for grandchild in child.iter():
             if grandchild is not child and len(grandchild) == 0:
-                fields.setdefault(grandchild.tag, (grandchild.text or "").strip())
+                fields.setdefault(grandchild.tag, grandchild.text or "")
     return fields
 
 

@@ -84,3 +84,11 @@ async def test_more_returns_kept_parts_in_order_then_routes_normally() -> None:
     assert await dp.feed_event(said(" “更多” ")) == TextReply("第三部分")
     assert await dp.feed_event(said("更多")) == TextReply("handler:更多")
     assert await dp.feed_event(said("更多", user="o2")) == TextReply("handler:更多")
+
+
+async def test_a_new_question_drops_the_rest_of_an_old_answer() -> None:
+    dp = Dispatcher()
+    dp.text.register(lambda message: f"handler:{message.content}")
+    await keep_rest(dp.fsm_context(said("x")), ["旧答案的第二部分"])
+    assert await dp.feed_event(said("新问题")) == TextReply("handler:新问题")
+    assert await dp.feed_event(said("更多")) == TextReply("handler:更多")

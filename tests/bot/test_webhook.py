@@ -1,0 +1,426 @@
+"""The /wechat callback: verification, three modes, every bad request, retries, WeCom reuse."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+
+from bot.dispatcher import Dispatcher
+from bot.events import Event, TextMessage, UnknownEvent
+from bot.wire import WeChatEnvelope, WeComEnvelope, build_xml, parse_xml, sign
+
+kit = importlib.import_module("zwbot_tests_bot_webhook_kit")
+TOKEN, AES_KEY, APP_ID = kit.TOKEN, kit.AES_KEY, kit.APP_ID
+
+
+@pytest.fixture
+def runs() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def dp(runs: list[str]) -> Dispatcher:
+    dp = Dispatcher()
+
+    @dp.text()
+    async def echo(message: TextMessage) -> str:
+        runs.append(message.content)
+        return f"收到：{message.content}"
+
+    @dp.unknown()
+    async def unknown(event: UnknownEvent) -> str:
+        runs.append(f"unknown:{event.msg_type}")
+        return "暂不支持这种消息，请发送文字。"
+
+    return dp
+
+
+@pytest.fixture
+async def client(dp: Dispatcher) -> AsyncIterator[httpx.AsyncClient]:
+    app, _ = kit.make_app(dp)
+    async with kit.asgi_client(app) as client:
+        yield client
+
+
+def refusals(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "bot.webhook" and "refused" in r.getMessage()]
+
+
+# URL verification
+
+
+async def test_get_verification_echoes(client: httpx.AsyncClient) -> None:
+    ts, nonce = str(int(time.time())), "123"
+    params = {
+        "signature": sign(TOKEN, ts, nonce),
+        "timestamp": ts,
+        "nonce": nonce,
+        "echostr": "e42",
+    }
+    response = await client.get("/wechat", params=params)
+    assert (response.status_code, response.text) == (200, "e42")
+
+
+@pytest.mark.parametrize("problem", ["signature", "stale", "replay", "missing"])
+async def test_get_verification_refusals(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, problem: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+    ts, nonce = str(int(time.time()) - (1000 if problem == "stale" else 0)), "77"
+    params = {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce, "echostr": "e"}
+    if problem == "signature":
+        params["signature"] = sign("other-token", ts, nonce)
+    if problem == "missing":
+        del params["timestamp"]
+    if problem == "replay":
+        assert (await client.get("/wechat", params=params)).status_code == 200
+        caplog.clear()
+    response = await client.get("/wechat", params=params)
+    assert 400 <= response.status_code < 500
+    assert response.text != "e"
+    assert len(refusals(caplog)) == 1
+
+
+# round trips
+
+
+async def test_safe_mode_round_trip_with_wechatpy_crypto(
+    client: httpx.AsyncClient, runs: list[str]
+) -> None:
+    response = await kit.post(client, kit.safe_delivery(kit.text_xml("营业执照怎么办")))
+    assert response.status_code == 200
+    assert "<Encrypt>" in response.text and "营业执照" not in response.text
+    reply = kit.read_reply(response.text)
+    assert reply["Content"] == "收到：营业执照怎么办"
+    assert (reply["ToUserName"], reply["FromUserName"]) == ("o_citizen", "gh_account")
+    assert runs == ["营业执照怎么办"]
+
+
+async def test_compatible_mode_round_trip(client: httpx.AsyncClient) -> None:
+    envelope = WeChatEnvelope(TOKEN, APP_ID, AES_KEY)
+    params, body = envelope.wrap(kit.text_xml("兼容模式"), encrypted=True, compatible=True)
+    assert "<Content>" in body and "<Encrypt>" in body
+    response = await client.post("/wechat", params=params, content=body.encode())
+    assert kit.read_reply(response.text)["Content"] == "收到：兼容模式"
+
+
+async def test_plaintext_mode_round_trip(dp: Dispatcher) -> None:
+    app, _ = kit.make_app(dp, WeChatEnvelope(TOKEN, APP_ID))
+    params, body = WeChatEnvelope(TOKEN, APP_ID).wrap(kit.text_xml("明文"), encrypted=False)
+    async with kit.asgi_client(app) as client:
+        response = await client.post("/wechat", params=params, content=body.encode())
+    assert response.status_code == 200
+    assert parse_xml(response.text)["Content"] == "收到：明文"
+
+
+async def test_official_sample_message_through_the_webhook(
+    dp: Dispatcher, runs: list[str], vectors: dict[str, Any]
+) -> None:
+    v = vectors
+    app, _ = kit.make_app(
+        dp,
+        WeChatEnvelope(v["token"], v["appid"], v["encoding_aes_key"]),
+        clock=lambda: float(v["timestamp"]),  # the sample is from 2014
+    )
+    params = {
+        "signature": v["plain_get_signature"],
+        "timestamp": v["timestamp"],
+        "nonce": v["nonce"],
+        "encrypt_type": "aes",
+        "msg_signature": v["msg_signature"],
+    }
+    body = build_xml({"ToUserName": v["decrypted"]["ToUserName"], "Encrypt": v["encrypt"]})
+    async with kit.asgi_client(app) as client:
+        response = await client.post("/wechat", params=params, content=body.encode())
+    assert response.status_code == 200
+    assert runs == [v["decrypted"]["Content"]]
+    assert kit.read_reply(response.text)["Content"] == f"收到：{v['decrypted']['Content']}"
+
+
+async def test_unknown_type_goes_to_the_unknown_observer(
+    client: httpx.AsyncClient, runs: list[str]
+) -> None:
+    xml = build_xml(
+        {
+            "ToUserName": "gh",
+            "FromUserName": "o1",
+            "CreateTime": 1,
+            "MsgType": "shortvideo",
+            "MsgId": 5,
+        }
+    )
+    response = await kit.post(client, kit.safe_delivery(xml))
+    assert response.status_code == 200
+    assert kit.read_reply(response.text)["Content"] == "暂不支持这种消息，请发送文字。"
+    assert runs == ["unknown:shortvideo"]
+
+
+async def test_unhandled_event_answers_success(client: httpx.AsyncClient) -> None:
+    xml = build_xml(
+        {
+            "ToUserName": "gh",
+            "FromUserName": "o1",
+            "CreateTime": 1,
+            "MsgType": "event",
+            "Event": "CLICK",
+        }
+    )
+    response = await kit.post(client, kit.safe_delivery(xml))
+    assert (response.status_code, response.text) == (200, "success")
+
+
+# bad requests: each one a 4xx and one log line, never a 500
+
+BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+    '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>text</MsgType><Content>&d;</Content><MsgId>1</MsgId></xml>"
+)
+
+
+def bad_delivery(problem: str) -> kit.Delivery:
+    good = kit.safe_delivery(kit.text_xml("x"))
+    if problem == "wrong_signature":
+        good.params["msg_signature"] = sign(
+            "not-the-token", good.params["timestamp"], good.params["nonce"], "x"
+        )
+    elif problem == "stale_timestamp":
+        return kit.safe_delivery(kit.text_xml("x"), timestamp=int(time.time()) - 301)
+    elif problem == "future_timestamp":
+        return kit.safe_delivery(kit.text_xml("x"), timestamp=int(time.time()) + 301)
+    elif problem == "malformed_xml":
+        good.body = good.body[:-10]
+    elif problem == "entity_bomb_outside":
+        good.body = BOMB
+    elif problem == "entity_bomb_inside":
+        return kit.safe_delivery(BOMB)
+    elif problem == "malformed_inside":
+        return kit.safe_delivery("<xml><Content>unclosed</xml>")
+    elif problem == "empty_body":
+        good.body = ""
+    elif problem == "no_encrypt":
+        good.body = build_xml({"ToUserName": "gh"})
+    elif problem == "garbage_ciphertext":
+        garbage = "QUJD" * 12
+        good.body = build_xml({"ToUserName": "gh", "Encrypt": garbage})
+        ts, nonce = good.params["timestamp"], good.params["nonce"]
+        good.params["msg_signature"] = sign(TOKEN, ts, nonce, garbage)
+    elif problem == "plaintext_to_safe_server":
+        params, body = WeChatEnvelope(TOKEN, APP_ID).wrap(kit.text_xml("x"), encrypted=False)
+        return kit.Delivery(params, body)
+    elif problem == "no_query":
+        good.params = {}
+    return good
+
+
+BAD = [
+    "wrong_signature",
+    "stale_timestamp",
+    "future_timestamp",
+    "malformed_xml",
+    "entity_bomb_outside",
+    "entity_bomb_inside",
+    "malformed_inside",
+    "empty_body",
+    "no_encrypt",
+    "garbage_ciphertext",
+    "plaintext_to_safe_server",
+    "no_query",
+]
+
+
+@pytest.mark.parametrize("problem", BAD)
+async def test_bad_posts_are_refused(
+    client: httpx.AsyncClient, runs: list[str], caplog: pytest.LogCaptureFixture, problem: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+    response = await kit.post(client, bad_delivery(problem))
+    assert 400 <= response.status_code < 500, response.text
+    assert runs == []
+    assert len(refusals(caplog)) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_replayed_request_is_refused(
+    client: httpx.AsyncClient, runs: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    delivery = kit.safe_delivery(kit.text_xml("一次"))
+    assert (await kit.post(client, delivery)).status_code == 200
+    replay = await kit.post(client, delivery)
+    assert replay.status_code == 403
+    assert runs == ["一次"]
+    assert len(refusals(caplog)) == 1
+
+
+async def test_same_nonce_with_another_timestamp_is_not_a_replay(client: httpx.AsyncClient) -> None:
+    now = int(time.time())
+    first = kit.safe_delivery(kit.text_xml("a"), timestamp=now, nonce="555")
+    second = kit.safe_delivery(kit.text_xml("b"), timestamp=now - 1, nonce="555")
+    assert (await kit.post(client, first)).status_code == 200
+    assert (await kit.post(client, second)).status_code == 200
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_oversize_body_is_refused(
+    dp: Dispatcher, caplog: pytest.LogCaptureFixture, chunked: bool
+) -> None:
+    caplog.set_level(logging.WARNING)
+    app, _ = kit.make_app(dp, max_body_bytes=2048)
+    delivery = kit.safe_delivery(kit.text_xml("长" * 2000))
+    payload = delivery.body.encode()
+
+    async def stream() -> AsyncIterator[bytes]:
+        for start in range(0, len(payload), 512):
+            yield payload[start : start + 512]
+
+    async with kit.asgi_client(app) as client:
+        content: Any = stream() if chunked else payload
+        response = await client.post("/wechat", params=delivery.params, content=content)
+        assert response.status_code == 413
+        small = await kit.post(client, kit.safe_delivery(kit.text_xml("短")))
+        assert small.status_code == 200
+    assert len(refusals(caplog)) == 1
+
+
+# retries
+
+
+async def test_three_concurrent_deliveries_run_once_and_answer_alike(
+    dp: Dispatcher, client: httpx.AsyncClient, runs: list[str]
+) -> None:
+    @dp.text.outer_middleware
+    async def slow(handler: Any, event: Event, data: dict[str, Any]) -> Any:
+        await asyncio.sleep(0.2)  # the retries arrive while the first delivery is running
+        return await handler(event, data)
+
+    xml = kit.text_xml("同一条消息", msg_id=9_000_001)
+    deliveries = [kit.safe_delivery(xml) for _ in range(3)]  # WeChat signs each attempt anew
+    responses = await asyncio.gather(*(kit.post(client, d) for d in deliveries))
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert len({r.text for r in responses}) == 1
+    assert kit.read_reply(responses[0].text)["Content"] == "收到：同一条消息"
+    assert runs == ["同一条消息"]
+
+
+async def test_retry_after_the_first_finished_gets_the_same_reply(
+    client: httpx.AsyncClient, runs: list[str]
+) -> None:
+    xml = kit.text_xml("重试", msg_id=9_000_002)
+    first = await kit.post(client, kit.safe_delivery(xml))
+    await asyncio.sleep(0.01)
+    retry = await kit.post(client, kit.safe_delivery(xml))
+    assert retry.text == first.text
+    assert runs == ["重试"]
+
+
+async def test_event_retries_dedup_on_sender_and_time(
+    dp: Dispatcher, client: httpx.AsyncClient
+) -> None:
+    clicks: list[str] = []
+    dp.click.register(lambda event: clicks.append(event.event_key) or "菜单")
+    xml = build_xml(
+        {
+            "ToUserName": "gh",
+            "FromUserName": "o1",
+            "CreateTime": 1700000000,
+            "MsgType": "event",
+            "Event": "CLICK",
+            "EventKey": "K",
+        }
+    )
+    bodies = [(await kit.post(client, kit.safe_delivery(xml))).text for _ in range(3)]
+    assert len(set(bodies)) == 1
+    assert clicks == ["K"]
+
+
+@pytest.mark.redis
+async def test_two_app_instances_sharing_redis_run_the_handler_once(
+    redis_url: str, redis_prefix: str
+) -> None:
+    from bot.storage.redis import RedisStorage
+
+    runs: list[str] = []
+
+    def build() -> Dispatcher:
+        dp = Dispatcher(storage=RedisStorage.from_url(redis_url, prefix=redis_prefix))
+
+        @dp.text()
+        async def handler(message: TextMessage) -> str:
+            runs.append(message.content)
+            await asyncio.sleep(0.3)
+            return f"统一答复：{message.content}"
+
+        return dp
+
+    apps = [kit.make_app(build())[0] for _ in range(2)]
+    xml = kit.text_xml("跨进程", msg_id=9_000_003)
+    deliveries = [kit.safe_delivery(xml) for _ in range(3)]
+    async with kit.asgi_client(apps[0]) as one, kit.asgi_client(apps[1]) as two:
+        responses = await asyncio.gather(
+            kit.post(one, deliveries[0]), kit.post(two, deliveries[1]), kit.post(one, deliveries[2])
+        )
+        late = await kit.post(two, kit.safe_delivery(xml))
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert len({r.text for r in responses} | {late.text}) == 1
+    assert kit.read_reply(late.text)["Content"] == "统一答复：跨进程"
+    assert runs == ["跨进程"]
+
+
+# the same machinery on a WeCom callback
+
+WECOM_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
+
+async def test_wecom_callback_reuses_the_webhook(runs: list[str], dp: Dispatcher) -> None:
+    token, corp_id = "wecomtoken", "ww0123456789abcdef"
+    app, _ = kit.make_app(dp, WeComEnvelope(token, corp_id, WECOM_KEY), path="/wecom", name="wecom")
+    theirs = WeComCrypto(token, WECOM_KEY, corp_id)
+    ts, nonce = str(int(time.time())), "31"
+    echo = parse_xml(theirs.encrypt_message("echo-ok", nonce, ts))
+    plain = build_xml(
+        {
+            "ToUserName": corp_id,
+            "FromUserName": "lisi",
+            "CreateTime": 1,
+            "MsgType": "text",
+            "Content": "待审核",
+            "MsgId": 3,
+            "AgentID": 1000002,
+        }
+    )
+    sealed = parse_xml(theirs.encrypt_message(plain, "32", ts))
+    async with kit.asgi_client(app) as client:
+        verify = await client.get(
+            "/wecom",
+            params={
+                "msg_signature": echo["MsgSignature"],
+                "timestamp": ts,
+                "nonce": nonce,
+                "echostr": echo["Encrypt"],
+            },
+        )
+        assert (verify.status_code, verify.text) == (200, "echo-ok")
+        body = build_xml(
+            {"ToUserName": corp_id, "AgentID": "1000002", "Encrypt": sealed["Encrypt"]}
+        )
+        params = {"msg_signature": sealed["MsgSignature"], "timestamp": ts, "nonce": "32"}
+        response = await client.post("/wecom", params=params, content=body.encode())
+        replay = await client.post("/wecom", params=params, content=body.encode())
+    fields = parse_xml(response.text)
+    answer = theirs.decrypt_message(
+        response.text, fields["MsgSignature"], fields["TimeStamp"], fields["Nonce"]
+    )
+    assert parse_xml(answer)["Content"] == "收到：待审核"
+    assert replay.status_code == 403
+    assert runs == ["待审核"]
