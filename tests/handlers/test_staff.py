@@ -18,6 +18,7 @@ import pyotp
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from handlers.search_index import load_search_index
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,7 +30,6 @@ from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.models import BudgetYear, ChangeRequest, Item
 from handlers.duties_job import send_duty_summaries
-from handlers.search_index import load_search_index
 from handlers.settings import Settings
 from handlers.staff import bound_staff_router
 from handlers.wecom import wecom_dispatcher
