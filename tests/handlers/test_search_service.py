@@ -1,0 +1,121 @@
+"""Catalogue rows as search documents, the live index kept in step, staff synonyms (real DBs)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalogue.models import Department, Item, PowerItem, Region, ServiceItem, Synonym
+from handlers.search_service import build_index, document_of, reload_synonyms, sync_items
+
+BODY = "62062300000001367025X0"
+
+
+def _item(cls: type[PowerItem] | type[ServiceItem], basic: str, name: str, **fields: object):
+    values: dict[str, object] = {
+        "code": f"{BODY}—{basic}",
+        "subject_code": BODY,
+        "basic_code": basic,
+        "category": basic[:2],
+        "main_no": int(basic[2:7]),
+        "sub_no": int(basic[7:]),
+        "name": name,
+        "status": "published",
+    }
+    values.update(fields)
+    return cls(**values)
+
+
+async def _seed(session: AsyncSession) -> Department:
+    session.add(Region(code="620623", name="天祝藏族自治县", level="county"))
+    department = Department(name="天祝县民政局", org_code="01367025X")
+    session.add(department)
+    await session.flush()
+    session.add_all(
+        [
+            _item(
+                ServiceItem,
+                "QT00001000",
+                "最低生活保障",
+                department_id=department.id,
+                aliases=["低保金"],
+                national_item_code="512C0053300008",
+            ),
+            _item(ServiceItem, "QT00002000", "临时救助", department_id=department.id),
+            _item(PowerItem, "XK00003000", "犬类准养证核发", status="draft"),
+            _item(PowerItem, "XK00004000", "涉密事项审批", classified=True),
+            _item(PowerItem, "CF00005000", "对违法养犬的处罚", status="suspended"),
+        ]
+    )
+    await session.commit()
+    return department
+
+
+async def test_documents_carry_what_search_needs(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    assert len(index) == 3  # published and suspended; never draft or classified
+    hit = index.search("低保")[0]
+    assert hit.document.name == "最低生活保障"
+    assert hit.document.department == "天祝县民政局"
+    assert hit.document.aliases == ("低保金",)
+    assert index.search("512C0053300008")[0].document.code == f"{BODY}—QT00001000"
+    fine = index.search("养犬处罚")[0].document
+    assert fine.suspended and fine.published and fine.category == "CF"
+    staff = await build_index(sessions, public_only=False)
+    assert len(staff) == 4 and staff.get(f"{BODY}—XK00004000") is None
+
+
+async def test_workflow_changes_reach_the_live_index(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    dog, relief = f"{BODY}—XK00003000", f"{BODY}—QT00002000"
+    assert dog not in {h.document.code for h in index.search("犬类准养证")}
+    async with sessions() as session:
+        item = await session.get(PowerItem, await _id(session, dog))
+        assert item is not None
+        item.status = "published"
+        relief_item = await session.get(ServiceItem, await _id(session, relief))
+        assert relief_item is not None
+        relief_item.status = "abolished"
+        await session.commit()
+        await sync_items(index, session, [dog, relief, "no-such-code"])
+    assert index.search("狗证")[0].document.code == dog
+    assert relief not in {h.document.code for h in index.search("临时救助", top=10)}
+    async with sessions() as session:
+        item = await session.get(PowerItem, await _id(session, dog))
+        assert item is not None
+        assert document_of(item).published
+        item.status = "suspended"
+        await session.commit()
+        await sync_items(index, session, [dog])
+    assert index.search("狗证")[0].document.suspended
+
+
+async def test_staff_synonyms_from_the_database(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    assert not any(h.document.name == "临时救助" for h in index.search("扎西钱"))
+    async with sessions() as session:
+        session.add(Synonym(colloquial="扎西钱", formal="临时救助", created_by="test"))
+        await session.commit()
+        assert await reload_synonyms(index, session) == 1
+    assert index.search("扎西钱")[0].document.name == "临时救助"
+    assert index.search("低保")[0].document.name == "最低生活保障"  # shipped words still work
+    fresh = await build_index(sessions)
+    assert fresh.search("扎西钱")[0].document.name == "临时救助"
+
+
+async def _id(session: AsyncSession, code: str) -> int:
+    found = await session.scalar(select(Item.id).where(Item.code == code))
+    assert found is not None
+    return found
