@@ -8,7 +8,6 @@ It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for an unknow
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+
+from bot.testing.server import serve_app
 
 ERRMSG = {
     -1: "system error",
@@ -116,25 +117,8 @@ class FakeWeChatApi:
     @contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve on a loopback port in a thread; yields the base URL."""
-        import socket
-
-        import uvicorn
-
-        sock = socket.socket()
-        sock.bind((host, port))
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        try:
-            yield f"http://{host}:{sock.getsockname()[1]}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
+        with serve_app(self.app, host, port) as base_url:
+            yield base_url
 
     # the API
 

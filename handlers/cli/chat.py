@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
+import httpx
 import typer
 
 from bot.simulator import HELP, Mode, Simulator
@@ -87,7 +88,7 @@ def chat(
 
     try:
         code = asyncio.run(main())
-    except OSError as exc:
+    except (OSError, httpx.HTTPError) as exc:
         typer.echo(f"无法连接 {url}：{exc}", err=True)
         raise typer.Exit(1) from exc
     raise typer.Exit(code)
