@@ -70,7 +70,13 @@ SCHEMA = Schema(
     kind="departments",
     title="部门（行使主体）",
     columns=(
-        Column("name", "部门名称", ("name", "department", "行使主体", "实施主体"), True, None, 200),
+        Column(
+            "name",
+            "部门名称",
+            ("name", "department", "行使主体", "实施主体"),
+            required=True,
+            max_length=200,
+        ),
         Column("short_name", "简称", ("short_name",), max_length=100),
         Column("org_code", "组织机构代码", ("org_code",), parse=parse_org_code),
         Column("uscc", "统一社会信用代码", ("uscc",), parse=parse_uscc),

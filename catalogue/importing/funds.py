@@ -37,16 +37,18 @@ SCHEMA = Schema(
     kind="funds",
     title="财政专项资金管理清单",
     columns=(
-        Column("budget_year", "预算年度", ("budget_year", "年度"), True, parse_year),
-        Column("fund_type", "资金类型", ("fund_type", "资金类别"), True, _fund_type),
-        Column("department", "主管部门", ("department", "项目主管部门"), True, None, 200),
-        Column("project_name", "项目名称", ("project_name",), True, None, 300),
+        Column("budget_year", "预算年度", ("budget_year", "年度"), required=True, parse=parse_year),
+        Column("fund_type", "资金类型", ("fund_type", "资金类别"), required=True, parse=_fund_type),
+        Column(
+            "department", "主管部门", ("department", "项目主管部门"), required=True, max_length=200
+        ),
+        Column("project_name", "项目名称", ("project_name",), required=True, max_length=300),
         Column(
             "budget_amount",
             "预算金额（万元）",
             ("budget_amount", "预算金额", "预算数额", "金额"),
-            True,
-            parse_amount,
+            required=True,
+            parse=parse_amount,
         ),
         Column("management_measures", "管理办法", ("management_measures",)),
         Column("allocation_and_use", "分配使用", ("allocation_and_use", "分配使用情况")),

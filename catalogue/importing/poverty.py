@@ -54,13 +54,27 @@ ALLOCATION_SCHEMA = Schema(
     kind="poverty-allocations",
     title="扶贫资金分配计划",
     columns=(
-        Column("year", "年度", ("year",), True, parse_year),
-        Column("region", "乡镇或村", ("region", "区划代码", "村", "乡镇", "地区"), True, None, 100),
+        Column("year", "年度", ("year",), required=True, parse=parse_year),
         Column(
-            "amount", "金额（万元）", ("amount", "金额", "分配金额", "资金"), True, parse_amount
+            "region",
+            "乡镇或村",
+            ("region", "区划代码", "村", "乡镇", "地区"),
+            required=True,
+            max_length=100,
         ),
         Column(
-            "document_number", "文号", ("document_number", "分配文号", "依据文号"), True, None, 100
+            "amount",
+            "金额（万元）",
+            ("amount", "金额", "分配金额", "资金"),
+            required=True,
+            parse=parse_amount,
+        ),
+        Column(
+            "document_number",
+            "文号",
+            ("document_number", "分配文号", "依据文号"),
+            required=True,
+            max_length=100,
         ),
         Column("purpose", "用途", ("purpose", "项目名称"), max_length=300),
         Column("fund_source", "资金来源", ("fund_source",), max_length=300),
@@ -74,15 +88,15 @@ PROJECT_SCHEMA = Schema(
     kind="poverty-projects",
     title="扶贫项目清单",
     columns=(
-        Column("year", "年度", ("year",), True, parse_year),
-        Column("name", "项目名称", ("name", "project_name"), True, None, 300),
+        Column("year", "年度", ("year",), required=True, parse=parse_year),
+        Column("name", "项目名称", ("name", "project_name"), required=True, max_length=300),
         Column("approval_number", "审批文号", ("approval_number", "文号"), max_length=100),
         Column(
             "investment",
             "投资额度（万元）",
             ("investment", "投资额度", "投资额", "投资规模", "investment_wan_yuan"),
-            True,
-            parse_amount,
+            required=True,
+            parse=parse_amount,
         ),
         Column("construction_content", "主要建设内容", ("construction_content", "建设内容")),
         Column("benefits", "新增经济效益和扶贫效益", ("benefits", "扶贫效益", "benefit")),
