@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.events import Event
@@ -16,6 +17,7 @@ from catalogue.models import Item, StaffMember
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
+from handlers.search_service import sync_items
 
 log = logging.getLogger("handlers.staff")
 
@@ -64,18 +66,15 @@ class Desk:
         return outcome.message
 
     async def sync_search(self, outcome: Outcome) -> None:
-        """Upsert re-indexed items and drop removed codes from the live index at once."""
+        """Bring the live index in step with what the command changed, at once."""
         if self.search is None or not (outcome.reindex or outcome.unindex):
             return
-        from handlers.search_index import document_of
-
-        for code in outcome.unindex:
-            self.search.remove(code)
         async with self.sessions() as session:
-            for item_id in outcome.reindex:
-                item = await session.get(Item, item_id)
-                if item is not None:
-                    self.search.upsert(document_of(item))
+            codes = list(outcome.unindex)
+            if outcome.reindex:
+                found = await session.scalars(select(Item.code).where(Item.id.in_(outcome.reindex)))
+                codes += list(found)
+            await sync_items(self.search, session, codes)
 
     async def audit_event(self, action: str, result: str, command: str = "") -> None:
         """An authentication or access event on the audit chain."""

@@ -64,10 +64,17 @@ def staff_router(identify: Identify, *, channel: str = "wecom", catch_all: bool 
         return await importing.receive(desk, state, event)
 
     if catch_all:
+        # On the staff app nothing a member sends may reach the strangers' refusal below it.
 
-        @router.text()
         async def unknown(event: Event, desk: Desk) -> str:
             return UNKNOWN
+
+        async def quiet(event: Event, desk: Desk) -> None:
+            return None
+
+        for observer in (router.text, router.voice, router.image, router.link):
+            observer.register(unknown)
+        router.unknown.register(quiet)
 
     return router
 

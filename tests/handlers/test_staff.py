@@ -18,7 +18,6 @@ import pyotp
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from handlers.search_index import load_search_index
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,6 +29,7 @@ from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.models import BudgetYear, ChangeRequest, Item
 from handlers.duties_job import send_duty_summaries
+from handlers.search_service import build_index
 from handlers.settings import Settings
 from handlers.staff import bound_staff_router
 from handlers.wecom import wecom_dispatcher
@@ -144,7 +144,7 @@ async def desk(sqlite_url: str) -> AsyncIterator[Desk]:
     world = await W.build_world(sessions)
     fake = fake_wecom()
     client = client_for(fake)
-    index = await load_search_index(sessions)
+    index = await build_index(sessions)
     dispatcher = wecom_dispatcher(MemoryStorage(), client=client, sessions=sessions, search=index)
     try:
         yield Desk(Chat(dispatcher, world), sessions, world, fake)
@@ -338,3 +338,11 @@ async def test_daily_duties_are_sent_once_per_responsible_member(desk: Desk) -> 
     assert (
         "已逾期" in finance["text"]["content"] and "2026 年度专项资金" in finance["text"]["content"]
     )
+
+
+async def test_staff_events_and_other_messages_never_look_like_strangers(desk: Desk) -> None:
+    reply = await desk.chat.say("clerk", "", MsgType="event", Event="enter_agent")
+    assert reply == ""
+    assert "没有这个命令" in await desk.chat.say("clerk", "你好")
+    assert "没有这个命令" in await desk.chat.say("clerk", "", MsgType="image", MediaId="x")
+    assert "未登记" in await desk.chat.say("nobody", "", MsgType="event", Event="enter_agent")
