@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing.options import ImportOptions
+from catalogue.importing.places import load_places
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
 from catalogue.importing.sync import Changes, table_of, write
@@ -17,7 +18,6 @@ from catalogue.models import (
     PovertyAllocation,
     PovertyProject,
     PublicationStatus,
-    Region,
     project_villages,
     utcnow,
 )
@@ -120,50 +120,6 @@ PROJECT_SCHEMA = Schema(
 )
 
 
-class Places:
-    """Towns and villages of the county by code, name, short name or 镇+村 name."""
-
-    def __init__(self, regions: list[Region], county_code: str) -> None:
-        self.codes = {r.code for r in regions}
-        by_code = {r.code: r for r in regions}
-        self.names: dict[str, set[str]] = {}
-        for region in regions:
-            if not region.code.startswith(county_code) or region.level not in ("town", "village"):
-                continue
-            labels = {region.name, region.short_name}
-            parent = by_code.get(region.parent_code or "")
-            if region.level == "village" and parent is not None:
-                labels |= {
-                    p + v
-                    for p in (parent.name, parent.short_name)
-                    for v in (region.name, region.short_name)
-                }
-            for label in labels:
-                if label:
-                    self.names.setdefault(label, set()).add(region.code)
-
-    def resolve(self, text: str) -> tuple[str | None, str]:
-        """(code, problem): a code, or a Chinese reason why the place is unknown or ambiguous."""
-        if text.isdigit():
-            return (
-                (text, "")
-                if text in self.codes
-                else (None, f"区划代码「{text}」不存在，请先导入区划")
-            )
-        found = self.names.get(text, set())
-        if len(found) == 1:
-            return next(iter(found)), ""
-        if not found:
-            return None, f"「{text}」不是本县的乡镇或村（社区），请写区划代码或完整名称"
-        listed = "、".join(sorted(found))
-        return None, f"「{text}」有多处同名（{listed}），请写区划代码或“乡镇名+村名”"
-
-
-async def _places(session: AsyncSession, options: ImportOptions) -> Places:
-    regions = list((await session.scalars(select(Region))).all())
-    return Places(regions, options.county_code)
-
-
 def _status(options: ImportOptions, now: Any) -> dict[str, Any]:
     status = PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
     return {
@@ -177,7 +133,7 @@ async def run_allocations(
     session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
 ) -> None:
     """Resolve each town or village, then insert or update allocations."""
-    places = await _places(session, options)
+    places = await load_places(session, options.county_code)
     existing = {
         (a.year, a.region_code, a.document_number, a.purpose): a
         for a in (await session.scalars(select(PovertyAllocation))).all()
@@ -238,7 +194,7 @@ async def run_projects(
     session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
 ) -> None:
     """Resolve the villages of each project, then insert or update projects and their villages."""
-    places = await _places(session, options)
+    places = await load_places(session, options.county_code)
     existing = {
         (p.year, p.name, p.approval_number): p
         for p in (await session.scalars(select(PovertyProject))).all()
