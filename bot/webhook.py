@@ -74,7 +74,7 @@ class Webhook:
 
     def _check_time(self, query: dict[str, str]) -> None:
         raw = query.get("timestamp", "")
-        if not raw.isdigit():
+        if not raw.isdigit() or len(raw) > 12:
             raise StaleTimestamp("missing or non-numeric timestamp")
         if abs(self.clock() - int(raw)) > self.timestamp_tolerance:
             raise StaleTimestamp(f"timestamp {raw} outside ±{self.timestamp_tolerance} s")

@@ -220,6 +220,8 @@ def bad_delivery(problem: str) -> kit.Delivery:
         return kit.Delivery(params, body)
     elif problem == "no_query":
         good.params = {}
+    elif problem == "huge_timestamp":
+        good.params["timestamp"] = "9" * 5000
     return good
 
 
@@ -236,6 +238,7 @@ BAD = [
     "garbage_ciphertext",
     "plaintext_to_safe_server",
     "no_query",
+    "huge_timestamp",
 ]
 
 
