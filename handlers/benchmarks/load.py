@@ -22,9 +22,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 from sqlalchemy import func, select
@@ -33,7 +34,14 @@ from bot.testing.fake_api import FakeWeChatApi
 from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
-from handlers.benchmarks.load_client import Connection, LoadError, Target, drive, retry_storm
+from handlers.benchmarks.load_client import (
+    Connection,
+    LoadError,
+    Tally,
+    Target,
+    drive,
+    retry_storm,
+)
 from handlers.database import open_database
 from handlers.settings import Settings
 
@@ -55,6 +63,7 @@ class Options:
     pg_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/13"
     keep_database: bool = False
+    rounds: int = 2
     sides: tuple[str, ...] = ("zwbot", "werobot")
 
 
@@ -239,61 +248,99 @@ async def metric_sums(port: int, names: tuple[str, ...]) -> dict[str, float]:
     return sums
 
 
-# --- one side -------------------------------------------------------------------------------
+# --- the run --------------------------------------------------------------------------------
 
 
-async def measure(name: str, target: Target, queries: list[str], options: Options) -> Figures:
-    """Warm up, then `options.users` citizens for `options.seconds`."""
-    await drive(target, queries, min(options.users, 20), options.warmup)
-    tally = await drive(target, queries, options.users, options.seconds)
-    latencies = tally.latencies
-    figures = Figures(
-        server=name,
-        users=options.users,
-        seconds=options.seconds,
+@dataclass
+class Side:
+    """One server under test: how to start it, where to send, what it measured so far."""
+
+    name: str
+    command: list[str]
+    port: int
+    ready_path: str
+    target: Target
+    tally: Tally = field(default_factory=Tally)
+    seconds: float = 0.0
+
+
+def figures_of(side: Side, users: int) -> Figures:
+    latencies = side.tally.latencies
+    seconds = side.seconds or 1.0
+    return Figures(
+        server=side.name,
+        users=users,
+        seconds=round(seconds, 1),
         messages=len(latencies),
-        messages_per_second=round(len(latencies) / options.seconds, 1),
+        messages_per_second=round(len(latencies) / seconds, 1),
         p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
         p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
         max_ms=round(max(latencies, default=0.0) * 1000, 1),
-        deadline_fallbacks=tally.fallbacks,
-        errors=tally.errors,
+        deadline_fallbacks=side.tally.fallbacks,
+        errors=side.tally.errors,
     )
-    for sample in tally.error_samples:
-        print(f"  {name} error: {sample}", file=sys.stderr)
-    return figures
 
 
 def _line(f: Figures) -> str:
     return (
-        f"{f.server:8} {f.users:5} users {f.seconds:5.0f} s  {f.messages:7} msgs "
-        f"{f.messages_per_second:8.1f} msg/s  p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:7.1f} ms  "
+        f"{f.server:8} {f.users:4} users {f.seconds:5.1f} s {f.messages:7} msgs "
+        f"{f.messages_per_second:7.1f} msg/s  p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:7.1f} ms  "
         f"max {f.max_ms:7.1f} ms  fallbacks {f.deadline_fallbacks}  errors {f.errors}"
     )
 
 
-async def run_zwbot(
-    options: Options, env: dict[str, str], queries: list[str], folder: Path, echo: Echo
-) -> tuple[Figures, dict[str, Any]]:
-    port = _free_port()
-    log = folder / "zwbot.log"
-    zwbot = str(Path(sys.executable).with_name("zwbot"))
-    command = [zwbot, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(options.workers)]
+def _loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
+def sides_for(options: Options, env: dict[str, str]) -> list[Side]:
     envelope = WeChatEnvelope(env["WECHAT_TOKEN"], env["WECHAT_APP_ID"], env["WECHAT_AES_KEY"])
-    target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
-    with running(command, env, log) as process:
-        await wait_ready(port, "/readyz", process, log)
-        echo(f"zwbot ready on port {port} ({options.workers} workers, PostgreSQL, Redis)")
-        figures = await measure("zwbot", target, queries, options)
-        echo(_line(figures))
-        counters = ("zwbot_updates_total", "zwbot_retries_absorbed_total")
-        before = await metric_sums(port, counters)
-        storm = await retry_storm(target, queries, options.storm_messages)
-        after = await metric_sums(port, counters)
+    sides = []
+    if "zwbot" in options.sides:
+        port = _free_port()
+        zwbot = str(Path(sys.executable).with_name("zwbot"))
+        command = [zwbot, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(options.workers)]
+        target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
+        sides.append(Side("zwbot", command, port, "/readyz", target))
+    if "werobot" in options.sides:
+        port = _free_port()
+        app = "handlers.benchmarks.werobot_app:application"
+        command = _uvicorn(app, port, options.workers, "--interface", "wsgi")
+        query, _ = envelope.wrap("<xml/>", encrypted=False)
+        verify = "/wechat?" + urlencode({**query, "echostr": "ready"})
+        target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
+        sides.append(Side("werobot", command, port, verify, target))
+    return sides
+
+
+async def storm_on(side: Side, queries: list[str], options: Options, echo: Echo) -> dict[str, Any]:
+    """The retry storm against zwbot, checked with its own counters."""
+    counters = ("zwbot_updates_total", "zwbot_retries_absorbed_total")
+    before = await metric_sums(side.port, counters)
+    storm = await retry_storm(side.target, queries, options.storm_messages)
+    await asyncio.sleep(1.0)  # late (past-deadline) answers finish and are counted
+    after = await metric_sums(side.port, counters)
     handled = round(after["zwbot_updates_total"] - before["zwbot_updates_total"])
     absorbed = round(after["zwbot_retries_absorbed_total"] - before["zwbot_retries_absorbed_total"])
-    report = {
+    ok = (
+        handled == storm.messages
+        and absorbed == storm.deliveries - storm.messages
+        and storm.errors == 0
+        and storm.answered_alike + storm.fallbacks == storm.messages
+    )
+    for sample in storm.error_samples:
+        print(f"  retry storm error: {sample}", file=sys.stderr)
+    echo(
+        f"retry storm: {storm.messages} messages × 3 concurrent deliveries = {storm.deliveries}; "
+        f"handled {handled}, retries absorbed {absorbed}, answered alike "
+        f"{storm.answered_alike}, fallbacks {storm.fallbacks}, errors {storm.errors} "
+        f"→ {'OK' if ok else 'FAILED'}"
+    )
+    return {
         "messages": storm.messages,
         "deliveries": storm.deliveries,
         "handled": handled,
@@ -301,39 +348,30 @@ async def run_zwbot(
         "answered_alike": storm.answered_alike,
         "deadline_fallbacks": storm.fallbacks,
         "errors": storm.errors,
-        "ok": handled == storm.messages
-        and storm.errors == 0
-        and storm.answered_alike + storm.fallbacks == storm.messages,
+        "ok": ok,
     }
-    for sample in storm.error_samples:
-        print(f"  retry storm error: {sample}", file=sys.stderr)
-    echo(
-        f"retry storm: {storm.messages} messages × 3 deliveries = {storm.deliveries}; handled "
-        f"{handled}, retries absorbed {absorbed}, answered alike {storm.answered_alike}, "
-        f"fallbacks {storm.fallbacks}, errors {storm.errors} → {'OK' if report['ok'] else 'FAILED'}"
-    )
-    return figures, report
 
 
-async def run_werobot(
-    options: Options, env: dict[str, str], queries: list[str], folder: Path, echo: Echo
-) -> Figures:
-    port = _free_port()
-    log = folder / "werobot.log"
-    app = "handlers.benchmarks.werobot_app:application"
-    command = _uvicorn(app, port, options.workers, "--interface", "wsgi")
-    envelope = WeChatEnvelope(env["WECHAT_TOKEN"], env["WECHAT_APP_ID"], env["WECHAT_AES_KEY"])
-    target = Target(f"http://127.0.0.1:{port}/wechat", envelope)
-    query, _ = envelope.wrap("<xml/>", encrypted=False)
-    from urllib.parse import urlencode
-
-    verify = "/wechat?" + urlencode({**query, "echostr": "ready"})
-    with running(command, env, log) as process:
-        await wait_ready(port, verify, process, log)
-        echo(f"WeRoBot ready on port {port} ({options.workers} workers, same index, same data)")
-        figures = await measure("werobot", target, queries, options)
-        echo(_line(figures))
-    return figures
+async def measure(
+    sides: list[Side], queries: list[str], options: Options, echo: Echo
+) -> list[float]:
+    """Warm every side up, then alternate rounds so background load hits all sides alike."""
+    for side in sides:
+        await drive(side.target, queries, min(options.users, 20), options.warmup)
+    loads = []
+    share = options.seconds / options.rounds
+    for round_no in range(options.rounds):
+        order = sides if round_no % 2 == 0 else list(reversed(sides))
+        for side in order:
+            loads.append(_loadavg())
+            tally = await drive(side.target, queries, options.users, share)
+            side.tally.latencies += tally.latencies
+            side.tally.fallbacks += tally.fallbacks
+            side.tally.errors += tally.errors
+            side.tally.error_samples += tally.error_samples
+            side.seconds += share
+            echo(f"  round {round_no + 1} {side.name}: {len(tally.latencies) / share:.1f} msg/s")
+    return loads
 
 
 async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
@@ -341,18 +379,32 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
     queries = read_queries(options.queries)
     database_url = await create_database(options.pg_admin_url, options.csv, echo)
     api = FakeWeChatApi(cs_quota=10**9)
-    result: dict[str, Any] = {"users": options.users, "seconds": options.seconds}
+    result: dict[str, Any] = {"users": options.users, "seconds_per_side": options.seconds}
     try:
-        with tempfile.TemporaryDirectory(prefix="zwbot-bench-") as tmp, api.serve() as api_base:
-            folder = Path(tmp)
+        with contextlib.ExitStack() as stack:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zwbot-bench-")))
+            api_base = stack.enter_context(api.serve())
             env = server_environment(options, database_url, api_base, folder)
-            if "zwbot" in options.sides:
-                zwbot, storm = await run_zwbot(options, env, queries, folder, echo)
-                result["zwbot"] = asdict(zwbot)
-                result["retry_storm"] = storm
-                result["customer_service_sends"] = len(api.sent)
-            if "werobot" in options.sides:
-                result["werobot"] = asdict(await run_werobot(options, env, queries, folder, echo))
+            sides = sides_for(options, env)
+            processes = [
+                stack.enter_context(running(s.command, env, folder / f"{s.name}.log"))
+                for s in sides
+            ]
+            for side, process in zip(sides, processes, strict=True):
+                await wait_ready(side.port, side.ready_path, process, folder / f"{side.name}.log")
+                echo(f"{side.name} ready on port {side.port} ({options.workers} workers)")
+            loads = await measure(sides, queries, options, echo)
+            for side in sides:
+                figures = figures_of(side, options.users)
+                for sample in side.tally.error_samples[:5]:
+                    print(f"  {side.name} error: {sample}", file=sys.stderr)
+                echo(_line(figures))
+                result[side.name] = asdict(figures)
+            zwbot = next((side for side in sides if side.name == "zwbot"), None)
+            if zwbot is not None and options.storm_messages > 0:
+                result["retry_storm"] = await storm_on(zwbot, queries, options, echo)
+            result["customer_service_sends"] = len(api.sent)
+            result["load_average_during_rounds"] = loads
     finally:
         if not options.keep_database:
             await drop_database(options.pg_admin_url, database_url)
@@ -365,7 +417,7 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
             "p99_not_worse": ours["p99_ms"] <= theirs["p99_ms"],
             "p99_under_200ms": ours["p99_ms"] < 200,
             "zero_errors": ours["errors"] == 0,
-            "retry_storm_ok": bool(result["retry_storm"]["ok"]),
+            "retry_storm_ok": bool(result.get("retry_storm", {}).get("ok", False)),
         }
     echo(json.dumps(result, ensure_ascii=False))
     return result

@@ -1,0 +1,64 @@
+"""`zwbot bench load`: the load benchmark against WeRoBot (a script printing figures)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from handlers.benchmarks.load import DEFAULT_CSV, DEVSET, Options, run
+from handlers.benchmarks.load_client import LoadError
+
+
+def load(
+    users: Annotated[int, typer.Option(min=1, max=1000, help="Concurrent citizens.")] = 100,
+    seconds: Annotated[float, typer.Option(min=1, max=300, help="Measured seconds per side.")] = 20,
+    storm: Annotated[
+        int, typer.Option(min=0, max=5000, help="Messages of the retry storm (0: none).")
+    ] = 300,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn workers per side.")] = 2,
+    csv: Annotated[Path, typer.Option(help="Catalogue to import.")] = DEFAULT_CSV,
+    queries: Annotated[Path, typer.Option(help="Citizen queries (dev set TSV).")] = DEVSET,
+    pg_admin_url: Annotated[
+        str, typer.Option(help="PostgreSQL URL for creating the scratch database.")
+    ] = Options.pg_admin_url,
+    redis_url: Annotated[str, typer.Option(help="Redis for the zwbot side.")] = Options.redis_url,
+    side: Annotated[
+        list[str] | None, typer.Option(help="Only these sides (zwbot, werobot).")
+    ] = None,
+    keep_database: Annotated[bool, typer.Option(help="Keep the scratch database.")] = False,
+) -> None:
+    """Simulated WeChat traffic against 2 workers on PostgreSQL and Redis, and WeRoBot.
+
+    Prints messages/s, p50/p99/max latency, deadline fallbacks and errors of both sides and
+    the retry storm; the last line is one JSON object."""
+    options = Options(
+        users=users,
+        seconds=seconds,
+        storm_messages=storm,
+        workers=workers,
+        csv=csv,
+        queries=queries,
+        pg_admin_url=pg_admin_url,
+        redis_url=redis_url,
+        keep_database=keep_database,
+        sides=tuple(side) if side else Options.sides,
+    )
+    try:
+        asyncio.run(run(options, typer.echo))
+    except (LoadError, OSError) as error:
+        typer.echo(f"load benchmark failed: {error}", err=True)
+        raise typer.Exit(1) from error
+
+
+def register(app: typer.Typer) -> None:
+    """Add `load` to the `zwbot bench` group (created here if `bench.py` has not yet)."""
+    for group in app.registered_groups:
+        if group.name == "bench" and group.typer_instance is not None:
+            group.typer_instance.command("load")(load)
+            return
+    bench = typer.Typer(help="Benchmarks: scripts that print figures.", no_args_is_help=True)
+    bench.command("load")(load)
+    app.add_typer(bench, name="bench")
