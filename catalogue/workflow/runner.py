@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -150,3 +152,13 @@ async def check_second_factor(
         )
         await session.commit()
         return problem
+
+
+async def purge_receipts(session: AsyncSession, before: datetime) -> int:
+    """Forget command receipts older than `before` (WeChat and WeCom retry within minutes)."""
+    result = await session.execute(
+        delete(CommandReceipt)
+        .where(CommandReceipt.at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -6,13 +6,14 @@ import asyncio
 import getpass
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
 from catalogue import audit
+from catalogue.workflow import runner
 from handlers.database import open_database
 
 audit_app = typer.Typer(help="The hash-chained audit log of staff actions.", no_args_is_help=True)
@@ -72,7 +73,7 @@ def purge(
     before: Annotated[str, typer.Option("--before", help="Delete entries older than this day.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete old entries; anything younger than 180 days is refused (等保三级)."""
+    """Delete old entries (and command receipts); anything younger than 180 days is refused."""
     day = _date(before)
     if not yes:
         typer.confirm(f"Delete audit entries before {day}?", abort=True)
@@ -80,6 +81,7 @@ def purge(
     async def run() -> int:
         async with open_database() as (_, sessions), sessions() as session:
             removed = await audit.purge(session, day, actor=f"cli:{getpass.getuser()}"[:64])
+            await runner.purge_receipts(session, datetime(day.year, day.month, day.day, tzinfo=UTC))
             await session.commit()
             return removed
 

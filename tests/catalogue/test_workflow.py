@@ -312,3 +312,17 @@ async def test_approved_change_on_a_changed_item_is_refused(
             await session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.seq.desc()))
         ).first()
         assert last is not None and last.result.startswith("refused")
+
+
+async def test_old_receipts_are_purged(sessions: async_sessionmaker[AsyncSession]) -> None:
+    from catalogue.models import CommandReceipt
+    from catalogue.workflow.runner import purge_receipts
+
+    async with sessions() as session:
+        session.add(CommandReceipt(key="old", actor="u", at=datetime(2025, 1, 1, tzinfo=UTC)))
+        session.add(CommandReceipt(key="new", actor="u", at=datetime(2026, 9, 1, tzinfo=UTC)))
+        await session.commit()
+        assert await purge_receipts(session, datetime(2026, 1, 1, tzinfo=UTC)) == 1
+        await session.commit()
+        keys = (await session.scalars(select(CommandReceipt.key))).all()
+        assert keys == ["new"]
