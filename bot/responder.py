@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.continuation import keep_rest
 from bot.dispatcher import Dispatcher
+from bot.errors import WeChatApiError
 from bot.events import Event
 from bot.replies import NewsReply, Reply, TextReply, split_for_more, split_text
 from bot.types import Sender
@@ -106,41 +107,50 @@ class Responder:
         )
         return seal(xml), followups
 
-    async def push(self, user_id: str, replies: list[Reply]) -> None:
-        """Send replies in order through `sender`; failures are logged, never raised."""
-        if self.sender is None:
-            return
-        for reply in replies:
+    async def push(self, event: Event, replies: list[Reply]) -> None:
+        """Send replies in order through `sender`; failures are logged, never raised.
+
+        What could not be sent (e.g. 45015, 45047) is kept for the user's next "更多".
+        """
+        for index, reply in enumerate(replies):
             try:
-                await self.sender(user_id, reply)
+                if self.sender is None:
+                    await self._keep_for_more(event, replies)
+                    return
+                await self.sender(event.from_user, reply)
+            except WeChatApiError as exc:
+                log.warning("could not push a reply (%s); keeping it for 更多", exc)
             except Exception:
-                # A failed push must not crash the worker; the client already retried.
-                log.exception("could not push a reply to a user")
-                return
+                # A failed push must not crash the worker; the error still shows in the log.
+                log.exception("could not push a reply; keeping it for 更多")
+            else:
+                continue
+            await self._keep_for_more(event, replies[index:])
+            return
+
+    async def _keep_for_more(self, event: Event, replies: list[Reply]) -> None:
+        parts: list[str] = []
+        for reply in replies:
+            if isinstance(reply, NewsReply):
+                article = reply.article
+                parts.append(f"{article.title}\n{article.description}\n{article.url}".strip())
+            else:
+                parts.append(reply.content)
+        await keep_rest(self.dispatcher.fsm_context(event), split_for_more("\n".join(parts)))
 
     async def _deliver_late(self, event: Event, task: asyncio.Task[Reply | None]) -> None:
         reply = await task
         if reply is None:
             return
         if self.sender is not None:
-            await self.push(event.from_user, [reply])
+            await self.push(event, [reply])
             return
-        # No customer-service sending: keep it for the user's next "更多".
-        if isinstance(reply, NewsReply):
-            text = f"{reply.article.title}\n{reply.article.description}\n{reply.article.url}"
-        else:
-            text = reply.content
-        await keep_rest(self.dispatcher.fsm_context(event), split_for_more(text))
+        await self._keep_for_more(event, [reply])
         log.warning("late reply kept for 更多: no customer-service sender configured")
 
     def _track(self, task: asyncio.Task[None]) -> None:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    def schedule_push(self, user_id: str, replies: list[Reply]) -> None:
-        """Push replies in the background (used after the passive reply was sent)."""
-        if replies:
-            self._track(asyncio.create_task(self.push(user_id, replies)))
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for late deliveries (at shutdown, and in tests)."""

@@ -128,6 +128,6 @@ class Webhook:
             log.exception("%s callback failed while responding", self.name)
             return PlainTextResponse(SUCCESS)
         if response.followups:
-            background.add_task(self.responder.push, event.from_user, response.followups)
+            background.add_task(self.responder.push, event, response.followups)
         media = "application/xml" if response.body != SUCCESS else "text/plain"
         return Response(response.body, media_type=media)

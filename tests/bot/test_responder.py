@@ -77,7 +77,9 @@ async def test_late_delivery_failure_is_logged_not_raised(
     async with kit.asgi_client(app) as client:
         assert (await kit.post(client, kit.safe_delivery(kit.text_xml("x")))).text == "success"
         await webhook.close()
-    assert any("could not push" in r.getMessage() for r in caplog.records)
+        assert any("45015" in r.getMessage() for r in caplog.records)
+        more = await kit.post(client, kit.safe_delivery(kit.text_xml("更多")))
+    assert kit.read_reply(more.text)["Content"] == "查询结果：x"
 
 
 async def test_long_reply_first_part_passive_rest_customer_service(
@@ -94,6 +96,30 @@ async def test_long_reply_first_part_passive_rest_customer_service(
     assert len(passive.encode()) <= TEXT_LIMIT_BYTES
     assert pushed and all(len(p.encode()) <= TEXT_LIMIT_BYTES for p in pushed)
     assert "\n".join([passive, *pushed]) == long
+
+
+async def test_customer_service_quota_leaves_the_rest_for_more(
+    fake_api: FakeWeChatApi, wechat: WeChatClient
+) -> None:
+    fake_api.cs_quota = 1  # the second push answers 45047
+    dp = Dispatcher()
+    long = "\n".join(f"第{i}条 材料：户口簿原件" for i in range(300))
+    dp.text.register(lambda message: long)
+    app, _ = kit.make_app(dp, sender=wechat.send_reply)
+    async with kit.asgi_client(app) as client:
+        response = await kit.post(client, kit.safe_delivery(kit.text_xml("材料")))
+        passive = kit.read_reply(response.text)["Content"]
+        pushed = fake_api.texts_to(USER)
+        assert len(pushed) == 1
+        rest = [passive, *pushed]
+        while True:
+            more = kit.read_reply(
+                (await kit.post(client, kit.safe_delivery(kit.text_xml("更多")))).text
+            )
+            rest.append(more["Content"].removesuffix(MORE_HINT))
+            if not more["Content"].endswith(MORE_HINT):
+                break
+    assert "\n".join(rest) == long
 
 
 async def test_long_reply_without_customer_service_uses_more() -> None:
