@@ -29,6 +29,7 @@ from catalogue.models import (
     PovertyProject,
     PublicationStatus,
     Region,
+    Responsibility,
 )
 
 PUBLIC = [status.value for status in PUBLIC_STATUSES]
@@ -93,6 +94,25 @@ async def _items(session: AsyncSession) -> list[Record]:
             }
         )
     return records
+
+
+async def _responsibilities(session: AsyncSession) -> list[Record]:
+    query = (
+        select(Item.code, Responsibility)
+        .join(Responsibility.item)
+        .where(Item.status.in_(PUBLIC), Item.classified.is_(False))
+        .order_by(Item.code, Responsibility.seq, Responsibility.id)
+    )
+    return [
+        {
+            "code": code,
+            "seq": duty.seq,
+            "title": duty.title,
+            "content": duty.content,
+            "accountability": duty.accountability,
+        }
+        for code, duty in await session.execute(query)
+    ]
 
 
 async def _departments(session: AsyncSession) -> list[Record]:
@@ -211,6 +231,7 @@ async def _projects(session: AsyncSession) -> list[Record]:
 
 _EXPORTERS: dict[str, Callable[[AsyncSession], Any]] = {
     "items": _items,
+    "responsibilities": _responsibilities,
     "departments": _departments,
     "regions": _regions,
     "funds": _funds,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.importing import departments, funds, items, poverty, regions
+from catalogue.importing import departments, funds, items, poverty, regions, responsibilities
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, Schema
@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {
         Kind("regions", regions.SCHEMA, regions.run),
         Kind("departments", departments.SCHEMA, departments.run),
         Kind("items", items.SCHEMA, items.run),
+        Kind("responsibilities", responsibilities.SCHEMA, responsibilities.run),
         Kind("funds", funds.SCHEMA, funds.run),
         Kind("poverty-allocations", poverty.ALLOCATION_SCHEMA, poverty.run_allocations),
         Kind("poverty-projects", poverty.PROJECT_SCHEMA, poverty.run_projects),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from catalogue.importing import KINDS
 from catalogue.importing.tables import read_table
 from handlers.cli import app
 from handlers.settings import get_settings
@@ -76,9 +77,7 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "没有「widgets」这种清单" in result.output
 
 
-@pytest.mark.parametrize(
-    "kind", ["items", "regions", "departments", "funds", "poverty-allocations", "poverty-projects"]
-)
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_templates_have_chinese_headers_and_import_as_empty(kind: str, tmp_path: Path) -> None:
     xlsx, csv_path = tmp_path / f"{kind}.xlsx", tmp_path / f"{kind}.csv"
     assert runner.invoke(app, ["template", kind, "-o", str(xlsx)]).exit_code == 0
