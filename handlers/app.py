@@ -35,7 +35,11 @@ def _wechat_client(settings: Settings) -> WeChatClient | None:
     secret = settings.wechat_app_secret.get_secret_value()
     if not settings.wechat_app_id or not secret:
         return None
-    return WeChatClient(settings.wechat_app_id, secret, base_url=settings.wechat_api_base)
+    # issue 7: one attempt per call; the outbox retries sends, and only those that surely failed
+    # (a timed-out send may have arrived: repeating it could deliver it twice).
+    return WeChatClient(
+        settings.wechat_app_id, secret, base_url=settings.wechat_api_base, attempts=1
+    )
 
 
 def _envelope(settings: Settings) -> WeChatEnvelope:
