@@ -21,6 +21,9 @@ from catalogue.models import (
     project_villages,
     utcnow,
 )
+from catalogue.workflow.workdays import china_date, working_days_between
+
+CHANGE_PUBLISH_WORKING_DAYS = 10  # 扶贫清单 第四条: publish changes within 10 working days
 
 _PROGRESS = {
     "计划": "planned",
@@ -210,6 +213,15 @@ async def run_projects(
                 report.error(row.row, row.header("villages"), problem)
             elif code not in codes:
                 codes.append(code)
+        changed_on = row.get("changed_on")
+        if options.publish and changed_on:
+            late = working_days_between(changed_on, china_date(now))
+            if late > CHANGE_PUBLISH_WORKING_DAYS:
+                report.warn(
+                    row.row,
+                    row.header("changed_on"),
+                    f"变更审定后已过{late}个工作日才发布，超过第四条规定的10个工作日",
+                )
         key = (row.values["year"], row.values["name"], row.get("approval_number", ""))
         values: dict[str, Any] = {
             "year": key[0],

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records
-from catalogue.importing import import_file
+from catalogue.importing import import_file, import_rows
 from catalogue.models import PovertyAllocation, PovertyProject
 from catalogue.regions import load_shipped_regions
 
@@ -90,3 +90,13 @@ async def test_project_list_with_villages(session: AsyncSession, tmp_path: Path)
     assert [v.code for v in project.villages] == ["620623108200"]
     exported = await export_records(session, "poverty-projects")
     assert exported[0]["villages"] == ["620623108200"]
+
+
+async def test_late_publication_of_a_change_is_flagged(session: AsyncSession) -> None:
+    row = {"年度": 2016, "项目名称": "道路硬化", "投资额度": "10万元", "变更日期": "2016年3月1日"}
+    report = await import_rows(session, "poverty-projects", [row], publish=True)
+    assert report.ok
+    [warning] = report.warnings
+    assert warning.column == "变更日期" and "超过第四条规定的10个工作日" in warning.reason
+    quiet = await import_rows(session, "poverty-projects", [{**row, "项目名称": "桥"}])
+    assert quiet.warnings == []  # not published yet: nothing is late
