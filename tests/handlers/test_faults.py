@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -263,3 +265,77 @@ async def test_publication_killed_mid_transaction_leaves_nothing(
     assert "COMMITTED" in out
     items, published = await _published(database_url)
     assert items > 150 and published == items
+
+
+# --- the assembled app: late replies go out through the outbox, once each ------------------
+
+
+def _seed_module() -> Any:
+    name = "zwbot_tests_public_catalogue"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "public_catalogue.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_late_replies_reach_a_failing_api_once_each(sqlite_url: str, tmp_path: Path) -> None:
+    from bot.wire import WeChatEnvelope, build_xml
+    from catalogue import migrate
+    from catalogue.db import session_factory
+    from handlers.app import create_app
+    from handlers.settings import Settings
+
+    engine = create_engine(sqlite_url)
+    await migrate.upgrade(engine)
+    async with session_factory(engine)() as session:
+        await _seed_module().seed_public_catalogue(session)
+    await engine.dispose()
+
+    api = FakeWeChatApi(cs_quota=1000)
+    aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    api.fail("/cgi-bin/message/custom/send", -1, times=1)  # the first send: "system busy"
+    with api.serve() as base:
+        app = create_app(
+            Settings(  # type: ignore[call-arg]
+                ZWBOT_ENV="test",
+                ZWBOT_DATA_DIR=str(tmp_path),
+                DATABASE_URL=sqlite_url,
+                REDIS_URL="",
+                WECHAT_TOKEN="faults-token",
+                WECHAT_APP_ID=api.app_id,
+                WECHAT_APP_SECRET=api.app_secret,
+                WECHAT_AES_KEY=aes,
+                WECHAT_API_BASE=base,
+                ZWBOT_REPLY_DEADLINE=0.001,  # every answer is late
+                ZWBOT_HASH_KEY="faults-hash-key-0123456789abcdef",
+            )
+        )
+        envelope = WeChatEnvelope("faults-token", api.app_id, aes)
+        users = [f"oLate{i:023d}" for i in range(4)]
+        messages = [
+            build_xml(
+                {"ToUserName": "gh_t", "FromUserName": user, "CreateTime": int(time.time()),
+                 "MsgType": "text", "Content": "网吧", "MsgId": 9000 + n}
+            )
+            for n, user in enumerate(users)
+        ]  # fmt: skip
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://zwbot") as client,
+        ):
+            for xml in [*messages, messages[0], messages[1]]:  # two WeChat retries
+                query, body = envelope.wrap(xml, encrypted=True)
+                response = await client.post("/wechat", params=query, content=body)
+                assert response.status_code == 200 and response.text == "success"
+            give_up = time.monotonic() + 20
+            while len(api.sent) < len(users) and time.monotonic() < give_up:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # anything sent twice would arrive now
+    assert sorted(m.touser for m in api.sent) == sorted(users)
+    assert all("网吧" in " ".join(api.texts_to(user)) or api.messages_to(user) for user in users)
