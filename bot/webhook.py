@@ -106,6 +106,9 @@ class Webhook:
             await self._check_nonce(query)
         except BadCallback as error:
             return self._refuse(request, error)
+        except Exception:
+            log.exception("%s callback refused: unexpected error while verifying", self.name)
+            return PlainTextResponse("bad request", status_code=400)
         return PlainTextResponse(echo)
 
     async def receive(self, request: Request, background: BackgroundTasks) -> Response:
@@ -118,6 +121,11 @@ class Webhook:
             await self._check_nonce(query)
         except BadCallback as error:
             return self._refuse(request, error)
+        except Exception:
+            # Whatever slipped past the specific checks is still the request's fault or ours,
+            # never a 500 for WeChat: refuse it and keep the traceback in the log.
+            log.exception("%s callback refused: unexpected error while checking it", self.name)
+            return PlainTextResponse("bad request", status_code=400)
         event = event_from_fields(opened.fields)
         try:
             response = await self.responder.respond(

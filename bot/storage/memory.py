@@ -73,9 +73,13 @@ class MemoryDeliveryLog(BaseDeliveryLog):
         self._clock = clock
         self._nonces: dict[str, float] = {}
         self._claims: dict[str, tuple[float, asyncio.Future[str]]] = {}
+        self._swept_at = float("-inf")
 
     def _sweep(self) -> None:
         now = self._clock()
+        if now - self._swept_at < 1.0:  # a full pass at most once a second
+            return
+        self._swept_at = now
         for nonce in [n for n, expiry in self._nonces.items() if expiry <= now]:
             del self._nonces[nonce]
         for key in [k for k, (expiry, _) in self._claims.items() if expiry <= now]:
@@ -83,14 +87,15 @@ class MemoryDeliveryLog(BaseDeliveryLog):
 
     async def remember_nonce(self, nonce: str, ttl: float) -> bool:
         self._sweep()
-        if nonce in self._nonces:
+        if self._nonces.get(nonce, float("-inf")) > self._clock():
             return False
         self._nonces[nonce] = self._clock() + ttl
         return True
 
     async def claim(self, key: str, ttl: float) -> bool:
         self._sweep()
-        if key in self._claims:
+        entry = self._claims.get(key)
+        if entry is not None and entry[0] > self._clock():
             return False
         self._claims[key] = (self._clock() + ttl, asyncio.get_running_loop().create_future())
         return True

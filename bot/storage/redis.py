@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import LockError, RedisError
 
 from bot.fsm import StorageKey
 from bot.storage.base import (
@@ -18,6 +20,9 @@ from bot.storage.base import (
     BaseEventIsolation,
     BaseStorage,
 )
+from bot.storage.memory import MemoryDeliveryLog, MemoryEventIsolation
+
+log = logging.getLogger("bot.storage")
 
 _PENDING = "pending"
 _DONE = "done:"
@@ -28,7 +33,11 @@ def _text(value: bytes | str | None) -> str | None:
 
 
 class RedisStorage(BaseStorage):
-    """State and data under `{prefix}:fsm:…`, expiring `state_ttl` seconds after the last write."""
+    """State and data under `{prefix}:fsm:…`, expiring `state_ttl` seconds after the last write.
+
+    While Redis is unreachable, reads give "no state" and "no data" (logged as errors) so
+    stateless handlers keep answering; writes raise, so a multi-step flow fails visibly.
+    """
 
     def __init__(
         self,
@@ -44,14 +53,22 @@ class RedisStorage(BaseStorage):
         self.lock_timeout = lock_timeout
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> RedisStorage:
-        return cls(Redis.from_url(url), **kwargs)
+    def from_url(cls, url: str, *, socket_timeout: float = 2.0, **kwargs: Any) -> RedisStorage:
+        """A storage on a new client; a hung Redis costs `socket_timeout`, not the deadline."""
+        client = Redis.from_url(
+            url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
+        )
+        return cls(client, **kwargs)
 
     def _key(self, key: StorageKey, part: str) -> str:
         return f"{self.prefix}:fsm:{key}:{part}"
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return _text(await self.redis.get(self._key(key, "state")))
+        try:
+            return _text(await self.redis.get(self._key(key, "state")))
+        except RedisError as exc:
+            log.error("Redis unavailable reading FSM state (%s); treating as no state", exc)
+            return None
 
     async def set_state(self, key: StorageKey, state: str | None) -> None:
         if state is None:
@@ -60,7 +77,11 @@ class RedisStorage(BaseStorage):
             await self.redis.set(self._key(key, "state"), state, ex=self.state_ttl)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        raw = _text(await self.redis.get(self._key(key, "data")))
+        try:
+            raw = _text(await self.redis.get(self._key(key, "data")))
+        except RedisError as exc:
+            log.error("Redis unavailable reading FSM data (%s); treating as empty", exc)
+            return {}
         if not raw:
             return {}
         data = json.loads(raw)
@@ -84,47 +105,88 @@ class RedisStorage(BaseStorage):
 
 
 class RedisEventIsolation(BaseEventIsolation):
-    """A Redis lock per user, so one user's updates are serial across all workers."""
+    """A Redis lock per user, so one user's updates are serial across all workers.
+
+    While Redis is unreachable the lock falls back to this process (logged as an error):
+    users keep getting answers, ordering then holds per worker only.
+    """
 
     def __init__(self, redis: Redis, *, prefix: str, timeout: float = 60.0) -> None:
         self.redis = redis
         self.prefix = prefix
         self.timeout = timeout
+        self._fallback = MemoryEventIsolation()
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncIterator[None]:
         # `timeout` frees the lock of a crashed worker; a handler slower than that loses order.
         lock = self.redis.lock(f"{self.prefix}:lock:{key}", timeout=self.timeout, sleep=0.02)
-        async with lock:
+        try:
+            await lock.acquire()
+        except RedisError as exc:
+            log.error("Redis lock unavailable (%s); ordering falls back to this process", exc)
+            async with self._fallback.lock(key):
+                yield
+            return
+        try:
             yield
+        finally:
+            try:
+                await lock.release()
+            except (LockError, RedisError) as exc:
+                log.error("Redis lock release failed (%s); it expires by itself", exc)
 
 
 class RedisDeliveryLog(BaseDeliveryLog):
-    """`SET NX` claims and result keys shared by every worker using the same Redis and prefix."""
+    """`SET NX` claims and result keys shared by every worker using the same Redis and prefix.
+
+    While Redis is unreachable each call falls back to an in-process log (logged as an
+    error): retries reaching the same worker are still absorbed, nobody is refused.
+    """
 
     def __init__(self, redis: Redis, *, prefix: str, poll_interval: float = 0.03) -> None:
         self.redis = redis
         self.prefix = prefix
         self.poll_interval = poll_interval
+        self._fallback = MemoryDeliveryLog()
+
+    def _degraded(self, operation: str, exc: RedisError) -> None:
+        log.error("Redis delivery log unavailable for %s (%s); using this process", operation, exc)
 
     async def remember_nonce(self, nonce: str, ttl: float) -> bool:
         key = f"{self.prefix}:nonce:{nonce}"
-        return bool(await self.redis.set(key, "1", nx=True, px=max(1, int(ttl * 1000))))
+        try:
+            return bool(await self.redis.set(key, "1", nx=True, px=max(1, int(ttl * 1000))))
+        except RedisError as exc:
+            self._degraded("nonce", exc)
+            return await self._fallback.remember_nonce(nonce, ttl)
 
     async def claim(self, key: str, ttl: float) -> bool:
         name = f"{self.prefix}:delivery:{key}"
-        return bool(await self.redis.set(name, _PENDING, nx=True, px=max(1, int(ttl * 1000))))
+        try:
+            return bool(await self.redis.set(name, _PENDING, nx=True, px=max(1, int(ttl * 1000))))
+        except RedisError as exc:
+            self._degraded("claim", exc)
+            return await self._fallback.claim(key, ttl)
 
     async def finish(self, key: str, body: str, ttl: float) -> None:
         name = f"{self.prefix}:delivery:{key}"
-        await self.redis.set(name, _DONE + body, px=max(1, int(ttl * 1000)))
+        try:
+            await self.redis.set(name, _DONE + body, px=max(1, int(ttl * 1000)))
+        except RedisError as exc:
+            self._degraded("finish", exc)
+            await self._fallback.finish(key, body, ttl)
 
     async def result(self, key: str, timeout: float) -> str | None:
         # Polling keeps this simple and robust; retries are rare and waits last seconds at most.
         name = f"{self.prefix}:delivery:{key}"
         give_up = time.monotonic() + max(timeout, 0.0)
         while True:
-            value = _text(await self.redis.get(name))
+            try:
+                value = _text(await self.redis.get(name))
+            except RedisError as exc:
+                self._degraded("result", exc)
+                return await self._fallback.result(key, max(give_up - time.monotonic(), 0.0))
             if value is not None and value.startswith(_DONE):
                 return value[len(_DONE) :]
             if value is None or time.monotonic() >= give_up:

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.dispatcher import Dispatcher
@@ -427,3 +429,99 @@ async def test_wecom_callback_reuses_the_webhook(runs: list[str], dp: Dispatcher
     assert parse_xml(answer)["Content"] == "收到：待审核"
     assert replay.status_code == 403
     assert runs == ["待审核"]
+
+
+# hostile input: nothing may produce a 500
+
+FUZZ_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300
+)
+# What WeChat can put in a message: XML 1.0 characters (no controls but tab and line feed).
+USER_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.sampled_from("\n\t"),
+    max_size=300,
+)
+
+
+def _fuzz_post(params: dict[str, str], body: bytes) -> httpx.Response:
+    dp = Dispatcher()
+    dp.text.register(lambda message: message.content[:5000] or "空")
+    dp.unknown.register(lambda event: "未知")
+    app, _ = kit.make_app(dp)
+
+    async def send() -> httpx.Response:
+        async with kit.asgi_client(app) as client:
+            return await client.post("/wechat", params=params, content=body)
+
+    return asyncio.run(send())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(max_size=2000) | FUZZ_TEXT.map(lambda s: s.encode("utf-8")))
+def test_random_outer_bodies_never_500(body: bytes) -> None:
+    delivery = kit.safe_delivery(kit.text_xml("x"))
+    response = _fuzz_post(delivery.params, body)
+    assert response.status_code in (200, 400, 403, 413)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    inner=st.one_of(
+        FUZZ_TEXT,
+        FUZZ_TEXT.map(lambda s: f"<xml><MsgType>text</MsgType><Content>{s}</Content></xml>"),
+        st.integers(1, 3000).map(lambda n: "<xml>" + "<a>" * n + "</a>" * n + "</xml>"),
+        st.sampled_from(["<xml/>", "<xml><MsgType/></xml>", "<xml><MsgType>event</MsgType></xml>"]),
+    )
+)
+def test_random_encrypted_payloads_never_500(inner: str) -> None:
+    delivery = kit.safe_delivery(inner)
+    response = _fuzz_post(delivery.params, delivery.body.encode())
+    assert response.status_code in (200, 400)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    content=USER_TEXT
+    | st.sampled_from(["' OR 1=1 --", "<script>alert(1)</script>", "😀" * 3000, "长" * 10000])
+)
+def test_any_text_message_is_answered(content: str) -> None:
+    delivery = kit.safe_delivery(kit.text_xml(content))
+    response = _fuzz_post(delivery.params, delivery.body.encode())
+    assert response.status_code == 200
+    if response.text != "success":
+        reply = kit.read_reply(response.text)["Content"]
+        assert len(reply.encode()) <= 2048
+        assert content.startswith(reply.split("\n（内容较长")[0][:20]) or not content.strip()
+
+
+def test_invalid_utf8_inside_the_envelope_is_refused() -> None:  # sync: runs its own loop
+    import base64 as b64
+
+    from wechatpy.crypto import PrpCrypto
+
+    key = b64.b64decode(AES_KEY + "=")
+    encrypt = PrpCrypto(key).encrypt(b"<xml><Content>\xff\xfe</Content></xml>", APP_ID).decode()
+    ts, nonce = str(int(time.time())), "8080"
+    params = {
+        "timestamp": ts,
+        "nonce": nonce,
+        "encrypt_type": "aes",
+        "msg_signature": sign(TOKEN, ts, nonce, encrypt),
+    }
+    response = _fuzz_post(params, build_xml({"Encrypt": encrypt}).encode())
+    assert response.status_code == 400
+
+
+async def test_redis_down_still_answers(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.storage.redis import RedisStorage
+
+    dp = Dispatcher(storage=RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5))
+    dp.text.register(lambda message: f"答：{message.content}")
+    app, _ = kit.make_app(dp)
+    xml = kit.text_xml("Redis 停了", msg_id=9_000_004)
+    async with kit.asgi_client(app) as client:
+        first = await kit.post(client, kit.safe_delivery(xml))
+        retry = await kit.post(client, kit.safe_delivery(xml))
+    assert kit.read_reply(first.text)["Content"] == "答：Redis 停了"
+    assert retry.text == first.text  # the same worker still absorbs the retry
+    assert any(r.levelno == logging.ERROR and "Redis" in r.getMessage() for r in caplog.records)
