@@ -32,6 +32,7 @@ MAX_DOC_FACTOR = 1.02  # popularity bonus: the most a document adds to its entry
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
+# A 22-character body code alone names no item: it is not indexed (lists would be huge).
 
 
 class SearchIndex:
@@ -55,10 +56,18 @@ class SearchIndex:
     @classmethod
     def build(cls, docs: Iterable[Document], synonyms: SynonymTable | None = None) -> SearchIndex:
         index = cls(synonyms)
+        latest = {doc.code: doc for doc in docs}  # a repeated code: the last document wins
         with index._lock:
             index._building = True
-            for doc in docs:
-                index._upsert_locked(doc)
+            members: dict[int, list[Document]] = {}
+            for doc in latest.values():
+                eid = index._entry_for(doc)
+                members.setdefault(eid, []).append(doc)
+                index._docs[doc.code] = doc
+                index._doc_entry[doc.code] = eid
+                index._index_codes(doc)
+            for eid, group in members.items():
+                index._entries[eid].set_docs(tuple(group))
             index._building = False
             for postings in (index._pairs, index._aux_pairs, index._sounds, index._initials):
                 for token, bucket in postings.items():
@@ -97,14 +106,7 @@ class SearchIndex:
 
     def _upsert_locked(self, doc: Document) -> None:
         old = self._docs.get(doc.code)
-        key = entry_key(doc)
-        eid = self._by_key.get(key)
-        if eid is None:
-            eid = len(self._entries)
-            entry = Entry.create(eid, doc)
-            self._entries.append(entry)
-            self._by_key[key] = eid
-            self._index_entry(entry)
+        eid = self._entry_for(doc)
         entry = self._entries[eid]
         if old is not None and self._doc_entry.get(doc.code) == eid:
             entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
@@ -119,6 +121,18 @@ class SearchIndex:
             self._unindex_codes(old)
         self._doc_entry[doc.code] = eid
         self._index_codes(doc)
+
+    def _entry_for(self, doc: Document) -> int:
+        """The entry of the document's searchable text, created and indexed when new."""
+        key = entry_key(doc)
+        eid = self._by_key.get(key)
+        if eid is None:
+            eid = len(self._entries)
+            entry = Entry.create(eid, doc)
+            self._entries.append(entry)
+            self._by_key[key] = eid
+            self._index_entry(entry)
+        return eid
 
     def _detach(self, code: str, doc: Document) -> None:
         eid = self._doc_entry.pop(code, None)
@@ -142,7 +156,7 @@ class SearchIndex:
 
     def _code_keys(self, doc: Document) -> set[str]:
         keys = keys_of(doc.code)
-        found = {keys.full, keys.basic, keys.basic[:7], keys.body}
+        found = {keys.full, keys.basic, keys.basic[:7]}
         found.update(compact(extra) for extra in doc.extra_codes)
         return {key for key in found if key}
 

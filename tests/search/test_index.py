@@ -184,14 +184,21 @@ def test_live_updates_while_threads_and_tasks_search(shipped: SynonymTable) -> N
     errors: list[BaseException] = []
     stop = threading.Event()
 
+    names = {item.code: {f"{item.name}{n}" for n in range(3)} for item in extra}
+    names.update({item.code: {item.name} for item in CATALOGUE})
+
     def reader() -> None:
         try:
             while not stop.is_set():
-                for hit in index.search("测试事项登记", top=5):
-                    assert index.get(hit.document.code) is hit.document
+                hits = index.search("测试事项登记", top=5)
+                codes = [hit.document.code for hit in hits]
+                assert len(codes) == len(set(codes))  # a document at most once
+                for hit in hits:  # an upserted version, never a half-made one
+                    assert hit.document.name in names[hit.document.code]
                 assert first(index, "临时救助") == "临时救助"
-        except AssertionError as error:  # handed to the main thread
+        except Exception as error:  # handed to the main thread, which fails the test
             errors.append(error)
+            return
 
     async def async_readers() -> None:
         async def one() -> None:
@@ -216,6 +223,8 @@ def test_live_updates_while_threads_and_tasks_search(shipped: SynonymTable) -> N
         thread.join()
     assert not errors, errors
     assert len(index) == len(CATALOGUE) + len(extra) // 2
+    for hit in index.search("测试事项登记2", top=100):
+        assert index.get(hit.document.code) is hit.document
     assert {h.document.code for h in index.search("测试事项登记2", top=100)} <= {
         item.code for item in extra[1::2]
     }
