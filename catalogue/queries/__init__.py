@@ -4,6 +4,7 @@ Every helper takes keyword-only arguments, starting with the session, and never 
 (DESIGN §4.6): the owner of the transaction does.
 """
 
+from catalogue.queries.counts import public_counts
 from catalogue.queries.departments import (
     DepartmentSummary,
     department_by_id,
@@ -37,6 +38,7 @@ from catalogue.queries.regions import (
     RegionMatch,
     core_name,
     find_regions,
+    places,
     region_by_code,
     region_label,
     towns,
@@ -67,6 +69,8 @@ __all__ = [
     "items_by_codes",
     "items_page",
     "look_up_code",
+    "places",
+    "public_counts",
     "public_items",
     "region_by_code",
     "region_funds",

@@ -182,6 +182,11 @@ async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:
     return next((p for p in await _places(session) if p.code == code), None)
 
 
+async def places(*, session: AsyncSession) -> list[Place]:
+    """Every town and village, by code."""
+    return await _places(session)
+
+
 async def towns(*, session: AsyncSession) -> list[Place]:
     """Every town of the county, by code."""
     return [p for p in await _places(session) if p.level == "town"]

@@ -60,9 +60,15 @@ def is_clear(found: list[Found]) -> bool:
     return first.score >= CLEAR_SCORE and first.score - rivals[0].hit.score >= CLEAR_MARGIN
 
 
+RELATIVE_CUTOFF = 0.6  # a listed result scores at least this share of the first one
+
+
 def answers(found: list[Found]) -> list[Found]:
-    """Results good enough to list."""
-    return [f for f in found if f.hit.score >= MIN_SCORE]
+    """Results good enough to list: above the floor and not far below the first."""
+    if not found:
+        return []
+    floor = max(MIN_SCORE, found[0].hit.score * RELATIVE_CUTOFF)
+    return [f for f in found if f.hit.score >= floor]
 
 
 def suggestions(found: list[Found], limit: int = 3) -> list[Found]:

@@ -121,8 +121,12 @@ async def department_list(request: Request, session: SessionDep) -> Response:
 
 @router.get("/villages", response_class=HTMLResponse)
 async def village_list(request: Request, session: SessionDep, q: str = "") -> Response:
-    towns = await queries.towns(session=session)
-    villages = {t.code: await queries.villages_of(session=session, town_code=t.code) for t in towns}
+    everything = await queries.places(session=session)
+    towns = [p for p in everything if p.level == "town"]
+    villages: dict[str, list[queries.Place]] = {t.code: [] for t in towns}
+    for place in everything:
+        if place.level == "village" and place.town_code in villages:
+            villages[place.town_code].append(place)
     match = await queries.find_regions(session=session, name=q[:60]) if q.strip() else None
     return render(
         request,

@@ -1,0 +1,40 @@
+"""How many public records each open-data list has (without loading them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.models import (
+    Base,
+    Department,
+    FundItem,
+    Item,
+    PovertyAllocation,
+    PovertyProject,
+    Region,
+)
+from catalogue.queries.visibility import (
+    public_allocation,
+    public_fund,
+    public_item,
+    public_project,
+)
+
+_LISTS: dict[str, tuple[type[Base], ColumnElement[bool]]] = {
+    "items": (Item, public_item()),
+    "departments": (Department, true()),
+    "regions": (Region, true()),
+    "funds": (FundItem, public_fund()),
+    "poverty-allocations": (PovertyAllocation, public_allocation()),
+    "poverty-projects": (PovertyProject, public_project()),
+}
+
+
+async def public_counts(*, session: AsyncSession) -> dict[str, int]:
+    """Record counts per open-data list (the names `catalogue.exporting` uses)."""
+    counts = {}
+    for name, (model, condition) in _LISTS.items():
+        total = await session.scalar(select(func.count()).select_from(model).where(condition))
+        counts[name] = int(total or 0)
+    return counts
