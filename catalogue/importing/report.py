@@ -26,6 +26,7 @@ class ImportReport:
 
     kind: str
     source: str = ""
+    title: str = ""  # the list's Chinese name
     encoding: str = ""
     rows: int = 0
     created: int = 0
@@ -52,7 +53,7 @@ class ImportReport:
 
     def lines(self, max_problems: int = 200) -> list[str]:
         """The report in Chinese, as `zwbot import` prints it."""
-        head = f"导入「{self.kind}」"
+        head = f"导入「{self.title or self.kind}」"
         if self.source:
             head += f"：{self.source}"
         if self.encoding:

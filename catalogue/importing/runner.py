@@ -68,7 +68,9 @@ async def import_table(
     The caller owns the transaction: commit when `report.ok` and not a dry run, else roll back.
     """
     spec = kind_of(kind)
-    report = ImportReport(spec.name, table.source, table.encoding, dry_run=dry_run)
+    report = ImportReport(
+        spec.name, table.source, spec.schema.title, table.encoding, dry_run=dry_run
+    )
     rows = spec.schema.parse(table, report)
     if report.errors and not rows:
         return report
@@ -93,7 +95,8 @@ async def import_file(
     try:
         table = read_table(path)
     except TableReadError as error:
-        report = ImportReport(kind_of(kind).name, str(path), dry_run=dry_run)
+        spec = kind_of(kind)
+        report = ImportReport(spec.name, str(path), spec.schema.title, dry_run=dry_run)
         report.error(0, "", str(error))
         return report
     return await import_table(session, kind, table, publish=publish, dry_run=dry_run, demo=demo)
@@ -136,7 +139,8 @@ async def import_rows(
     """Import rows given as dicts (for `zwbot demo` and tests); same checks as a file."""
     table = table_from_rows(rows, source)
     if not table.headers:
-        report = ImportReport(kind_of(kind).name, source, dry_run=dry_run)
+        spec = kind_of(kind)
+        report = ImportReport(spec.name, source, spec.schema.title, dry_run=dry_run)
         report.error(0, "", "没有数据行")
         return report
     return await import_table(session, kind, table, publish=publish, dry_run=dry_run, demo=demo)

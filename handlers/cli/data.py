@@ -37,6 +37,7 @@ def _kind(name: str) -> str:
 
 
 async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) -> list[ImportReport]:
+    """All files in one transaction: committed only when every file imported without error."""
     reports: list[ImportReport] = []
     async with open_database() as (_engine, sessions), sessions() as session:
         try:
@@ -46,19 +47,17 @@ async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) ->
                 )
                 if not reports[-1].ok:
                     break
+            if dry_run or not all(report.ok for report in reports):
+                await session.rollback()
+            else:
+                await session.commit()
         except SQLAlchemyError as error:
             await session.rollback()
-            failed = ImportReport(
-                kind, str(files[len(reports)] if len(reports) < len(files) else "")
-            )
+            failed = ImportReport(kind_of(kind).name, "", kind_of(kind).schema.title)
             failed.error(
                 0, "", f"数据库写入失败，未导入任何数据：{error.__class__.__name__}: {error}"
             )
             return [*reports, failed]
-        if dry_run or not all(report.ok for report in reports):
-            await session.rollback()
-        else:
-            await session.commit()
     return reports
 
 
