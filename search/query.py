@@ -108,24 +108,30 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                     ):
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
+    formal_spans = _formal_spans(text, table) if found else []
     chosen: list[_Match] = []
     for match in found:
         if any(match.start < other.end and other.start < match.end for other in chosen):
             continue
-        if _formal_already_there(text, match):
+        # A colloquial word cutting through a formal term the citizen already used is a
+        # coincidence: 卖烟 in 卖烟花爆竹, 个体 in 个体工商户.
+        if any(
+            match.start < end and start < match.end and not match.start <= start < end <= match.end
+            for start, end in formal_spans
+        ):
             continue
         chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
 
 
-def _formal_already_there(text: str, match: _Match) -> bool:
-    for formal in match.synonym.formals:
+def _formal_spans(text: str, table: SynonymTable) -> list[tuple[int, int]]:
+    spans = []
+    for formal in table.formals:
         at = text.find(formal)
         while at >= 0:
-            if at < match.end and match.start < at + len(formal):
-                return True
+            spans.append((at, at + len(formal)))
             at = text.find(formal, at + 1)
-    return False
+    return spans
 
 
 def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:

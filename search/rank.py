@@ -19,7 +19,7 @@ PAIRS, CHARS, ORDER = 0.18, 0.12, 0.15
 ALIGNMENT, SIMILARITY = 0.35, 0.20
 SOUND_FACTOR = 0.93  # a match by sound only is a little weaker than by characters
 AUX_FACTOR = 0.85  # parent/sub item, aliases, keywords
-LIFECYCLE_PENALTY = 0.03  # 变更/注销/补办… items when the query names no such action
+LIFECYCLE_PENALTY = 0.06  # 变更/注销/补办… items when the query names no such action
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ class Synonym:
 class SynonymTable:
     """Immutable lookup of colloquial terms; build a new table to change it."""
 
-    __slots__ = ("_by_initials", "_by_sound", "_entries", "_lengths", "_min_sound")
+    __slots__ = ("_by_initials", "_by_sound", "_entries", "_formals", "_lengths", "_min_sound")
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         formals: dict[str, list[str]] = {}
@@ -76,6 +76,9 @@ class SynonymTable:
                 by_sound.setdefault(entry.sound[0], []).append(entry)
         self._by_sound = {key: tuple(value) for key, value in by_sound.items()}
         self._lengths = tuple(sorted({len(key) for key in self._entries}, reverse=True))
+        self._formals = tuple(
+            sorted({f for entry in self._entries.values() for f in entry.formals}, key=len)
+        )
 
     @classmethod
     def default(cls, extra: Iterable[tuple[str, str]] = ()) -> SynonymTable:
@@ -92,6 +95,11 @@ class SynonymTable:
     def get(self, colloquial: str) -> Synonym | None:
         """The entry of one normalised colloquial term."""
         return self._entries.get(colloquial)
+
+    @property
+    def formals(self) -> tuple[str, ...]:
+        """Every formal term of the table."""
+        return self._formals
 
     def starting_with(self, syllable: str) -> tuple[Synonym, ...]:
         """Terms of two or more syllables whose first syllable is `syllable`."""
