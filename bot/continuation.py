@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.fsm import FSMContext
 from bot.replies import MORE_COMMAND, TextReply
 
@@ -12,9 +14,14 @@ def asks_for_more(said: str | None) -> bool:
     return said is not None and said.strip().strip("“”\"'‘’") == MORE_COMMAND
 
 
-async def keep_rest(state: FSMContext, parts: list[str]) -> None:
-    """Remember `parts` (in order) for the next "更多"; an empty list forgets them."""
-    data = await state.get_data()
+async def keep_rest(
+    state: FSMContext, parts: list[str], *, data: dict[str, Any] | None = None
+) -> None:
+    """Remember `parts` (in order) for the next "更多"; an empty list forgets them.
+
+    `data` is the user's FSM data when the caller has just read it (saves a read).
+    """
+    data = await state.get_data() if data is None else data
     if parts:
         data[_KEY] = parts
     elif _KEY in data:
@@ -24,11 +31,11 @@ async def keep_rest(state: FSMContext, parts: list[str]) -> None:
     await state.set_data(data)
 
 
-async def next_part(state: FSMContext) -> TextReply | None:
+async def next_part(state: FSMContext, *, data: dict[str, Any] | None = None) -> TextReply | None:
     """The next kept part, or None when nothing is waiting."""
-    data = await state.get_data()
+    data = await state.get_data() if data is None else data
     parts = data.get(_KEY)
     if not isinstance(parts, list) or not parts:
         return None
-    await keep_rest(state, [str(part) for part in parts[1:]])
+    await keep_rest(state, [str(part) for part in parts[1:]], data=data)
     return TextReply(str(parts[0]))

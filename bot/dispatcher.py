@@ -41,18 +41,20 @@ class Dispatcher(Router):
         """Route one event, holding the sender's lock; the reply, or None if unhandled."""
         state = self.fsm_context(event)
         async with self.isolation.lock(state.key):
+            raw_state, fsm_data = await self.storage.get_record(state.key)
             if asks_for_more(text_of(event)):
-                kept = await next_part(state)
+                kept = await next_part(state, data=fsm_data)
                 if kept is not None:
                     return kept
             else:
-                await keep_rest(state, [])  # a new question drops the rest of an old answer
+                # A new question drops the rest of an old answer.
+                await keep_rest(state, [], data=fsm_data)
             data: dict[str, Any] = {
                 **self.workflow_data,
                 **kwargs,
                 "dispatcher": self,
                 "state": state,
-                "raw_state": await state.get_state(),
+                "raw_state": raw_state,
             }
             result = await self.propagate(event, data)
         return None if result is UNHANDLED else as_reply(result)

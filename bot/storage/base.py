@@ -26,6 +26,10 @@ class BaseStorage(ABC):
     @abstractmethod
     async def set_data(self, key: StorageKey, data: dict[str, Any]) -> None: ...
 
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """State and data together (one round trip where the storage can)."""
+        return await self.get_state(key), await self.get_data(key)
+
     @abstractmethod
     def create_isolation(self) -> BaseEventIsolation:
         """Per-user locks reaching as far as this storage does (one process, or all)."""

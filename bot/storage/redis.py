@@ -32,6 +32,13 @@ def _text(value: bytes | str | None) -> str | None:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
+def _decode_data(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    data = json.loads(raw)
+    return data if isinstance(data, dict) else {}
+
+
 class RedisStorage(BaseStorage):
     """State and data under `{prefix}:fsm:…`, expiring `state_ttl` seconds after the last write.
 
@@ -82,10 +89,15 @@ class RedisStorage(BaseStorage):
         except RedisError as exc:
             log.error("Redis unavailable reading FSM data (%s); treating as empty", exc)
             return {}
-        if not raw:
-            return {}
-        data = json.loads(raw)
-        return data if isinstance(data, dict) else {}
+        return _decode_data(raw)
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        try:
+            state, raw = await self.redis.mget([self._key(key, "state"), self._key(key, "data")])
+        except RedisError as exc:
+            log.error("Redis unavailable reading FSM state (%s); treating as no state", exc)
+            return None, {}
+        return _text(state), _decode_data(_text(raw))
 
     async def set_data(self, key: StorageKey, data: dict[str, Any]) -> None:
         if not data:

@@ -17,6 +17,7 @@ async def test_fsm_values() -> None:
     assert await storage.get_state(KEY) == "S:a"
     assert await storage.get_data(KEY) == {"n": [1]}
     assert await storage.get_state(StorageKey("gh2", "o1")) is None
+    assert await storage.get_record(KEY) == ("S:a", {"n": [1]})
     await storage.set_state(KEY, None)
     await storage.set_data(KEY, {})
     assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}

@@ -24,6 +24,7 @@ async def test_fsm_round_trip_with_ttl(redis: Redis, redis_prefix: str) -> None:
     ttl = await redis.ttl(f"{redis_prefix}:fsm:{KEY}:state")
     assert 0 < ttl <= 120
     assert 0 < await redis.ttl(f"{redis_prefix}:fsm:{KEY}:data") <= 120
+    assert await other.get_record(KEY) == ("Apply:name", {"village": "朵什镇", "n": 2})
     await storage.set_state(KEY, None)
     await storage.set_data(KEY, {})
     assert await other.get_state(KEY) is None and await other.get_data(KEY) == {}
