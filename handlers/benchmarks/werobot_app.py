@@ -15,7 +15,7 @@ from typing import Any
 import werobot
 
 from handlers.database import open_database
-from handlers.search_index import load_search_index
+from handlers.search_service import build_index as build_search_index
 from handlers.settings import Settings, get_settings
 from search.index import SearchIndex
 
@@ -24,7 +24,7 @@ NOT_FOUND = "没有找到相关事项，请换个说法试试。"
 
 async def _load(settings: Settings) -> SearchIndex:
     async with open_database(settings, upgrade=False) as (_, sessions):
-        return await load_search_index(sessions)
+        return await build_search_index(sessions)
 
 
 def build_index(settings: Settings) -> SearchIndex:
