@@ -39,6 +39,7 @@ class ItemPlanner:
         self.book = book
         self.department_org: dict[str, str] = {}
         self.new_departments: dict[str, dict[str, Any]] = {}
+        self.department_updates: list[dict[str, Any]] = []
 
     def plan_departments(self, rows: list[ParsedRow]) -> None:
         """Organisation codes of departments; new departments take their most common USCC."""
@@ -53,11 +54,15 @@ class ItemPlanner:
             if existing is not None and existing.org_code:
                 self.department_org[name] = existing.org_code
                 continue
-            uscc = counter.most_common(1)[0][0] if counter else None
+            uscc = existing.uscc if existing is not None and existing.uscc else None
+            uscc = uscc or (counter.most_common(1)[0][0] if counter else None)
             org = org_code_of_uscc(uscc) if uscc else local_org_code(name, taken)
             taken.add(org)
             self.department_org[name] = org
-            if existing is None:
+            if existing is not None:
+                # a department known without its organisation code gets the one its items use
+                self.department_updates.append({"org_code": org, "uscc": uscc, "_key": existing.id})
+            else:
                 self.new_departments[name] = {
                     "name": name,
                     "short_name": "",

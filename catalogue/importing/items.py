@@ -141,7 +141,9 @@ async def run(
         return
     await _ensure_county(session, report, options.county_code)
     await write(
-        session, table_of(Department), Changes(inserts=list(planner.new_departments.values()))
+        session,
+        table_of(Department),
+        Changes(inserts=list(planner.new_departments.values()), updates=planner.department_updates),
     )
     result = await session.execute(select(Department.name, Department.id))
     ids = {name: department_id for name, department_id in result}

@@ -273,3 +273,20 @@ async def test_a_changed_category_retires_the_old_code(
     third = _csv(tmp_path, "另一许可,,行政许可,县城管局,,,\n", name="third.csv")
     assert (await import_file(session, "items", third)).ok
     assert (await _items(session))[("县城管局", "另一许可")].basic_code == "XK00002000"
+
+
+async def test_known_department_without_codes_gets_them(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    session.add(Department(name="县公安局"))  # e.g. entered by staff, codes unknown
+    await session.flush()
+    path = _csv(tmp_path, f"户口登记,,行政确认,县公安局,{POLICE_USCC},,\n")
+    report = await import_file(session, "items", path)
+    assert report.ok, report.lines()
+    department = (await session.scalars(select(Department))).one()
+    await session.refresh(department)
+    assert (department.org_code, department.uscc) == ("008778693", POLICE_USCC)
+    item = (await _items(session))[("县公安局", "户口登记")]
+    assert item.subject_code[12:21] == "008778693"
+    again = await import_file(session, "items", path)
+    assert again.unchanged == 1
