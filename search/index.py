@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import heapq
-import math
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from operator import itemgetter
-from typing import TypeVar
 
 from search.codes import compact, keys_of
 from search.document import Document, Hit
-from search.entry import MILD_CATEGORIES, Entry, entry_key, is_penalty, pairs
+from search.entry import Entry, entry_key, pairs
+from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, parse
-from search.rank import Weights, score_variant
+from search.rank import MAX_DOC_FACTOR, PENALTY_FACTOR, Weights, document_factor, score_variant
 from search.syllables import bigrams, initials, positions
 from search.synonyms import SynonymTable
-
-K = TypeVar("K")
-Postings = dict[K, tuple[int, ...]]
 
 CANDIDATES_PER_VARIANT = 32
 SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for the shortlist
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
-COMMON_POSTINGS, COMMON_SHARE = 250, 0.005  # longer postings are checked, not walked
-FEW_HITS, CHECKED_HITS = 64, 300
-PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
-MILD_FACTOR = 0.92
-SUSPENDED_FACTOR = 0.97  # a suspended item cannot be handled now: an open one first
-MAX_DOC_FACTOR = 1.02  # popularity bonus: the most a document adds to its entry's score
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
@@ -40,25 +30,27 @@ class SearchIndex:
 
     def __init__(self, synonyms: SynonymTable | None = None) -> None:
         self._lock = threading.Lock()
-        self._building = False  # postings hold lists while building, tuples afterwards
         self._base_synonyms = synonyms if synonyms is not None else SynonymTable.default()
         self._synonyms = self._base_synonyms
         self._entries: list[Entry] = []
         self._by_key: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
         self._doc_entry: dict[str, int] = {}
-        self._pairs: Postings[str] = {}
-        self._aux_pairs: Postings[str] = {}
-        self._sounds: Postings[str] = {}
-        self._initials: Postings[str] = {}
-        self._codes: dict[str, tuple[str, ...]] = {}  # any compact key → document codes
+        self._pairs = Postings[int]()  # character pairs and characters of names
+        self._aux_pairs = Postings[int]()  # character pairs of parent/sub items, aliases…
+        self._sounds = Postings[int]()  # syllable pairs of names, every reading
+        self._initials = Postings[int]()  # prefixes of the initials of short names
+        self._codes = Postings[str]()  # any compact code key → document codes
+        self._all = (self._pairs, self._aux_pairs, self._sounds, self._initials)
 
     @classmethod
     def build(cls, docs: Iterable[Document], synonyms: SynonymTable | None = None) -> SearchIndex:
         index = cls(synonyms)
         latest = {doc.code: doc for doc in docs}  # a repeated code: the last document wins
         with index._lock:
-            index._building = True
+            for postings in index._all:
+                postings.start_bulk()
+            index._codes.start_bulk()
             members: dict[int, list[Document]] = {}
             for doc in latest.values():
                 eid = index._entry_for(doc)
@@ -68,12 +60,9 @@ class SearchIndex:
                 index._index_codes(doc)
             for eid, group in members.items():
                 index._entries[eid].set_docs(tuple(group))
-            index._building = False
-            for postings in (index._pairs, index._aux_pairs, index._sounds, index._initials):
-                for token, bucket in postings.items():
-                    postings[token] = tuple(bucket)
-            for key, codes in index._codes.items():
-                index._codes[key] = tuple(dict.fromkeys(codes))
+            for postings in index._all:
+                postings.finish_bulk()
+            index._codes.finish_bulk()
         index.search("请问社保卡 linshi jiuzhu 〇", top=1)  # loads lazy dictionaries now
         return index
 
@@ -142,17 +131,17 @@ class SearchIndex:
         self._unindex_codes(doc)
 
     def _index_entry(self, entry: Entry) -> None:
-        add = _append if self._building else _add
+        eid = entry.eid
         for token in entry.name_pairs | frozenset(entry.name):
-            add(self._pairs, token, entry.eid)
+            self._pairs.add(token, eid)
         for token in {p for text in entry.aux for p in pairs(text)}:
-            add(self._aux_pairs, token, entry.eid)
+            self._aux_pairs.add(token, eid)
         for token in entry.sound_pairs:
-            add(self._sounds, token, entry.eid)
+            self._sounds.add(token, eid)
         if len(entry.name) <= INITIALS_LONGEST:
             letters = initials(entry.name)
             for end in range(2, len(letters) + 1):
-                add(self._initials, letters[:end], entry.eid)
+                self._initials.add(letters[:end], eid)
 
     def _code_keys(self, doc: Document) -> set[str]:
         keys = keys_of(doc.code)
@@ -162,20 +151,11 @@ class SearchIndex:
 
     def _index_codes(self, doc: Document) -> None:
         for key in self._code_keys(doc):
-            if self._building:
-                self._codes.setdefault(key, []).append(doc.code)  # type: ignore[arg-type, attr-defined]
-                continue
-            codes = self._codes.get(key, ())
-            if doc.code not in codes:
-                self._codes[key] = (*codes, doc.code)
+            self._codes.add(key, doc.code)
 
     def _unindex_codes(self, doc: Document) -> None:
         for key in self._code_keys(doc):
-            codes = tuple(c for c in self._codes.get(key, ()) if c != doc.code)
-            if codes:
-                self._codes[key] = codes
-            else:
-                self._codes.pop(key, None)
+            self._codes.discard(key, doc.code)
 
     # --- readers -------------------------------------------------------------------------
 
@@ -197,7 +177,7 @@ class SearchIndex:
             if len(floor) >= top and score * MAX_DOC_FACTOR < floor[0]:
                 break  # sorted by score: no later entry can reach the top any more
             for doc in self._entries[eid].docs:
-                factor, extra = self._doc_factor(doc, parsed, citizen)
+                factor, extra = document_factor(doc, demote=citizen and not parsed.penalty_intent)
                 hit = Hit(doc, score * factor, reasons + extra)
                 if self._offer(found, hit, citizen):
                     heapq.heappush(floor, hit.score)
@@ -226,25 +206,11 @@ class SearchIndex:
         hits: list[Hit] = []
         for code_query in parsed.codes:
             score = CODE_SCORES[code_query.kind]
-            for code in self._codes.get(code_query.text, ()):
+            for code in self._codes.get(code_query.text):
                 doc = self._docs.get(code)
                 if doc is not None:
                     hits.append(Hit(doc, score, (f"code:{code_query.kind}",)))
         return hits
-
-    def _doc_factor(
-        self, doc: Document, parsed: ParsedQuery, citizen: bool
-    ) -> tuple[float, tuple[str, ...]]:
-        factor, reasons = 1.0, tuple[str, ...]()
-        if citizen and not parsed.penalty_intent:
-            if is_penalty(doc):
-                factor, reasons = PENALTY_FACTOR, ("penalty-item",)
-            elif doc.category in MILD_CATEGORIES:
-                factor = MILD_FACTOR
-        if doc.suspended:
-            factor, reasons = factor * SUSPENDED_FACTOR, (*reasons, "suspended")
-        factor += min(max(doc.popularity, 0.0), 1.0) * 0.02
-        return factor, reasons
 
     def _rank_entries(
         self, parsed: ParsedQuery, variants: list[Variant], citizen: bool
@@ -273,7 +239,7 @@ class SearchIndex:
                 if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, reasons)
         for letters in parsed.initials:
-            for eid in self._initials.get(letters, ()):
+            for eid in self._initials.get(letters):
                 entry = self._entries[eid]
                 exact = len(initials(entry.name)) == len(letters)
                 score = (0.9 if exact else 0.8) - 0.004 * len(entry.name)
@@ -283,17 +249,13 @@ class SearchIndex:
 
     def _weights(self, variant: Variant, total: int) -> Weights:
         chars = variant.chars
-
-        def idf(postings: Postings[str], token: str) -> float:
-            return math.log(1.0 + total / (len(postings.get(token, ())) or 1))
-
         char_tokens = pairs(chars) if len(chars) > 1 else frozenset(chars)
         sound_tokens = bigrams(positions(variant.text.split()))
         return Weights(
             variant,
-            {token: idf(self._pairs, token) for token in char_tokens},
-            {char: idf(self._pairs, char) for char in chars},
-            {token: idf(self._sounds, token) for token in sound_tokens},
+            {token: self._pairs.idf(token, total) for token in char_tokens},
+            {char: self._pairs.idf(char, total) for char in chars},
+            {token: self._sounds.idf(token, total) for token in sound_tokens},
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:
@@ -301,26 +263,24 @@ class SearchIndex:
         the citizen's own words) syllable pairs and related texts."""
         entries = self._entries
         channels: list[tuple[dict[int, float], float, float]] = []
-        char_hits = _accumulate(
-            self._pairs, weights.pairs, total, lambda e, t: t in entries[e].name
-        )
+        char_hits = accumulate(self._pairs, weights.pairs, total, lambda e, t: t in entries[e].name)
         channels.append((char_hits, weights.pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
             for char, weight in weights.chars.items():
-                found = self._pairs.get(char, ())
+                found = self._pairs.get(char)
                 if len(found) <= total * RARE_SHARE:
                     for eid in found:
                         rare[eid] = rare.get(eid, 0.0) + weight
         channels.append((rare, sum(weights.chars.values()), 0.8))
         has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
         if full or has_latin:
-            sound_hits = _accumulate(
+            sound_hits = accumulate(
                 self._sounds, weights.sounds, total, lambda e, t: t in entries[e].sound_pairs
             )
             channels.append((sound_hits, weights.sounds_total, 0.9))
         if full:
-            aux_hits = _accumulate(
+            aux_hits = accumulate(
                 self._aux_pairs,
                 weights.pairs,
                 total,
@@ -341,39 +301,3 @@ class SearchIndex:
             if entries[eid].docs
         ]
         return [eid for _score, eid in heapq.nlargest(CANDIDATES_PER_VARIANT, live)]
-
-
-def _add(postings: Postings[str], token: str, eid: int) -> None:
-    # Copy-on-write: a reader holding the old tuple never sees it change.
-    postings[token] = (*postings.get(token, ()), eid)
-
-
-def _append(postings: Postings[str], token: str, eid: int) -> None:
-    bucket = postings.setdefault(token, [])  # type: ignore[arg-type]
-    bucket.append(eid)  # type: ignore[attr-defined]
-
-
-def _accumulate(
-    postings: Postings[str],
-    weights: Mapping[str, float],
-    total: int,
-    contains: Callable[[int, str], bool],
-) -> dict[int, float]:
-    """IDF-weighted matches per entry. Rare tokens walk their postings; a common token
-    (once there are candidates) is only checked against the best candidates found so far,
-    so a query costs about the same at 6,000 or 200,000 entries."""
-    hits: dict[int, float] = {}
-    found_tokens = sorted(((postings.get(t, ()), t) for t in weights), key=lambda f: len(f[0]))
-    common = max(COMMON_POSTINGS, int(total * COMMON_SHARE))
-    for found, token in found_tokens:
-        weight = weights[token]
-        if len(found) <= common or len(hits) < FEW_HITS:
-            for eid in found:
-                hits[eid] = hits.get(eid, 0.0) + weight
-            continue
-        if len(hits) > CHECKED_HITS:
-            hits = dict(heapq.nlargest(CHECKED_HITS, hits.items(), key=itemgetter(1)))
-        for eid in hits:
-            if contains(eid, token):
-                hits[eid] += weight
-    return hits

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from search.entry import Entry
+from search.document import Document
+from search.entry import MILD_CATEGORIES, Entry, is_penalty
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -20,6 +21,11 @@ ALIGNMENT, SIMILARITY = 0.35, 0.20
 SOUND_FACTOR = 0.93  # a match by sound only is a little weaker than by characters
 AUX_FACTOR = 0.85  # parent/sub item, aliases, keywords
 LIFECYCLE_PENALTY = 0.06  # 变更/注销/补办… items when the query names no such action
+PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
+MILD_FACTOR = 0.92  # coercion and inspection items
+SUSPENDED_FACTOR = 0.97  # a suspended item cannot be handled now: an open one first
+POPULARITY_BONUS = 0.02
+MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +122,18 @@ def _aux_score(chars: str, text: str, evidence: Weights) -> float:
         + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         + SIMILARITY * fuzz.ratio(chars, text) / 100.0
     )
+
+
+def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:
+    """What one document multiplies its entry's score by, and why: penalty and inspection
+    items go down for citizens (`demote`), suspended items a little, popular ones up."""
+    factor, reasons = 1.0, tuple[str, ...]()
+    if demote:
+        if is_penalty(doc):
+            factor, reasons = PENALTY_FACTOR, ("penalty-item",)
+        elif doc.category in MILD_CATEGORIES:
+            factor = MILD_FACTOR
+    if doc.suspended:
+        factor, reasons = factor * SUSPENDED_FACTOR, (*reasons, "suspended")
+    factor += min(max(doc.popularity, 0.0), 1.0) * POPULARITY_BONUS
+    return factor, reasons
