@@ -9,20 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.replies import TEXT_LIMIT_BYTES
 from catalogue.categories import CATEGORIES
 from catalogue.models import Item, RetiredCode
 from catalogue.queries import CodeLookup
 from handlers.citizen import texts
+from handlers.citizen.fitting import fit
 from handlers.citizen.links import item_url
 
 FIELD_CHARS = 120  # a long address or fee note is cut here in chat; the page has it all
 SUSPENSION_CLASSES = {"一": "第一项", "二": "第二项", "三": "第三项", "四": "第四项"}
-
-
-def utf8_len(text: str) -> int:
-    """Bytes WeChat counts."""
-    return len(text.encode("utf-8"))
 
 
 def shorten(text: str, limit: int = FIELD_CHARS) -> str:
@@ -89,8 +84,8 @@ def status_lines(item: Item) -> list[str]:
 
 
 def title(item: Item) -> str:
-    """「【名称】」, marked when it is demonstration data."""
-    return f"【{item.name}】" + (texts.DEMO_MARK if item.is_demo else "")
+    """「【名称】」, led by the demo mark when it is demonstration data (kept when cut)."""
+    return (texts.DEMO_MARK if item.is_demo else "") + f"【{shorten(item.name, 80)}】"
 
 
 def published_line(item: Item) -> str:
@@ -98,20 +93,6 @@ def published_line(item: Item) -> str:
     if item.published_at is None:
         return ""
     return f"更新日期：{item.published_at.date().isoformat()}"
-
-
-def _fit(head: list[str], flexible: list[str], tail: list[str], more: str) -> str:
-    """Head and tail always; as many flexible lines as fit in one text, then `more`."""
-    budget = TEXT_LIMIT_BYTES - utf8_len("\n".join(head + tail)) - utf8_len(more) - 8
-    kept: list[str] = []
-    for line in flexible:
-        cost = utf8_len(line) + 1
-        if cost > budget:
-            kept.append(more)
-            break
-        kept.append(line)
-        budget -= cost
-    return "\n".join(line for line in head + kept + tail if line)
 
 
 def card(item: Item, base_url: str, *, rate: bool = True) -> str:
@@ -135,7 +116,7 @@ def card(item: Item, base_url: str, *, rate: bool = True) -> str:
     elif item.kind == "service" and item.service_content:
         flexible.append(f"服务内容：{shorten(item.service_content, 200)}")
     more = f"……共{len(item.requirements)}项材料，全部见下方链接。"
-    return _fit(head, flexible, tail, more)
+    return fit(head, flexible, tail, more, keep_tail=2 if rate else 1)
 
 
 def materials_answer(item: Item, base_url: str) -> str:
@@ -144,52 +125,32 @@ def materials_answer(item: Item, base_url: str) -> str:
     tail = [f"完整办事指南：{item_url(base_url, item.code)}", "还想知道办理时限或地点，直接问我。"]
     if not item.requirements:
         lines = ["材料清单暂未公布，请电话咨询办理窗口。", *where_lines(item)]
-        return "\n".join(head + lines + tail)
+        return fit(head + lines, [], tail, keep_tail=2)
     lines = [requirement_line(n, r) for n, r in enumerate(item.requirements, start=1)]
     if item.conditions:
         lines.append(f"办理条件：{shorten(item.conditions, 200)}")
-    return _fit(head, lines, tail, "……更多材料见下方链接。")
+    return fit(head, lines, tail, "……更多材料见下方链接。", keep_tail=2)
 
 
 def time_answer(item: Item, base_url: str) -> str:
     """「多久 / 几天」."""
     lines = time_limits(item) or ["办结时限暂未公布，请电话咨询办理窗口。"]
-    return "\n".join(
-        [
-            f"{title(item)}",
-            *status_lines(item),
-            *lines,
-            f"完整办事指南：{item_url(base_url, item.code)}",
-            "还想知道要带什么材料，直接问我。",
-        ]
-    )
+    tail = [f"完整办事指南：{item_url(base_url, item.code)}", "还想知道要带什么材料，直接问我。"]
+    return fit([title(item), *status_lines(item), *lines], [], tail, keep_tail=2)
 
 
 def where_answer(item: Item, base_url: str) -> str:
     """「在哪 / 电话 / 地址」."""
     lines = where_lines(item) or ["办理地点暂未公布，请到县政务服务中心咨询。"]
-    return "\n".join(
-        [
-            f"{title(item)}",
-            f"实施部门：{department_name(item)}",
-            *status_lines(item),
-            *lines,
-            f"完整办事指南：{item_url(base_url, item.code)}",
-        ]
-    )
+    head = [title(item), f"实施部门：{department_name(item)}", *status_lines(item), *lines]
+    return fit(head, [], [f"完整办事指南：{item_url(base_url, item.code)}"])
 
 
 def fee_answer(item: Item, base_url: str) -> str:
     """「收费吗 / 多少钱」."""
     fee = shorten(item.fee, 300) if item.fee else "收费标准暂未公布，请咨询办理窗口。"
-    return "\n".join(
-        [
-            f"{title(item)}",
-            *status_lines(item),
-            f"收费：{fee}",
-            f"完整办事指南：{item_url(base_url, item.code)}",
-        ]
-    )
+    head = [title(item), *status_lines(item), f"收费：{fee}"]
+    return fit(head, [], [f"完整办事指南：{item_url(base_url, item.code)}"])
 
 
 ANSWERS = {
@@ -221,8 +182,7 @@ def item_list(
     hint = texts.LIST_HINT
     if page < pages:
         hint += f"，回复“{texts.NEXT_PAGE}”看更多"
-    lines.append(hint + "。")
-    return "\n".join(lines)
+    return fit(lines, [], [hint + "。"])
 
 
 def retired_answer(retired: RetiredCode, merged_into: Item | None, base_url: str) -> str:
@@ -240,20 +200,18 @@ def retired_answer(retired: RetiredCode, merged_into: Item | None, base_url: str
             ]
         elif retired.merged_into:
             lines.append(f"合并后的编码：{retired.merged_into}")
-        return "\n".join(lines)
-    return (
-        f"编码 {retired.code}（{retired.name}）已于{when}作废，该事项不再办理。{basis}\n"
-        "如有相关问题，请直接说出要办的事，或回复“人工”。"
+        return fit(lines[:1], [], lines[1:], keep_tail=len(lines) - 1)
+    return fit(
+        [f"编码 {retired.code}（{retired.name}）已于{when}作废，该事项不再办理。{basis}"],
+        [],
+        ["如有相关问题，请直接说出要办的事，或回复“人工”。"],
     )
 
 
 def code_problem_answer(lookup: CodeLookup) -> str:
     """A code that names nothing: say precisely why, or that it is not published."""
     if lookup.problems:
-        return (
-            "这个编码不对："
-            + "；".join(lookup.problems[:3])
-            + "\n请核对后再发，或直接说出要办的事。"
-        )
+        problems = "；".join(lookup.problems[:3])
+        return fit([f"这个编码不对：{problems}"], [], ["请核对后再发，或直接说出要办的事。"])
     shown = lookup.canonical or lookup.text
-    return f"没有找到编码为 {shown} 的公开事项。请核对编码，或直接说出要办的事。"
+    return fit([f"没有找到编码为 {shown} 的公开事项。"], [], ["请核对编码，或直接说出要办的事。"])

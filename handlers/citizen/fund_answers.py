@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from bot.replies import TEXT_LIMIT_BYTES
 from catalogue.models import FundType
 from catalogue.queries import FundList, Place, RegionFunds
 from handlers.citizen import texts
 from handlers.citizen.amounts import wan
-from handlers.citizen.cards import shorten, utf8_len
+from handlers.citizen.cards import shorten
+from handlers.citizen.fitting import fit
 from handlers.citizen.links import funds_url, village_url
-
-
-def _fit(lines: list[str], tail: list[str], more: str) -> str:
-    budget = TEXT_LIMIT_BYTES - utf8_len("\n".join(tail)) - utf8_len(more) - 8
-    kept: list[str] = []
-    for line in lines:
-        cost = utf8_len(line) + 1
-        if cost > budget:
-            kept.append(more)
-            break
-        kept.append(line)
-        budget -= cost
-    return "\n".join(kept + tail)
 
 
 def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> str:
@@ -33,39 +20,39 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
         return texts.FUNDS_NONE.format(place=place.label, year=when) + f"\n全部公开信息：{url}"
     demo = texts.DEMO_MARK if funds.is_demo else ""
     scope = "（含所辖各村）" if place.level == "town" else ""
-    lines = [f"【{place.label}{scope} 扶贫资金和项目】{demo}"]
+    head = [f"【{place.label}{scope} 扶贫资金和项目】{demo}"]
+    details: list[str] = []
     for year_funds in funds.years:
+        summary = []
         if year_funds.allocations:
-            lines.append(
-                f"{year_funds.year}年 分配资金{len(year_funds.allocations)}笔，"
-                f"合计{wan(year_funds.allocation_total)}{texts.UNIT}："
+            summary.append(
+                f"分配资金{len(year_funds.allocations)}笔，"
+                f"合计{wan(year_funds.allocation_total)}{texts.UNIT}"
             )
-            for allocation in year_funds.allocations:
-                purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
-                village = (
-                    f" {allocation.region.short_name or allocation.region.name}"
-                    if place.level == "town"
-                    else ""
-                )
-                lines.append(
-                    f"· {wan(allocation.amount)}万元{village}{purpose}"
-                    f"（{allocation.document_number}）"
-                )
         if year_funds.projects:
-            lines.append(
-                f"{year_funds.year}年 项目{len(year_funds.projects)}个，"
-                f"投资合计{wan(year_funds.project_total)}{texts.UNIT}："
+            summary.append(
+                f"项目{len(year_funds.projects)}个，"
+                f"投资合计{wan(year_funds.project_total)}{texts.UNIT}"
             )
-            for project in year_funds.projects:
-                number = f"（{project.approval_number}）" if project.approval_number else ""
-                unit = (
-                    f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
-                )
-                lines.append(
-                    f"· {shorten(project.name, 40)} {wan(project.investment)}万元{number}{unit}"
-                )
-    tail = [f"明细和往年数据：{url}"]
-    return _fit(lines, tail, "……更多见下方链接。")
+        head.append(f"{year_funds.year}年 " + "；".join(summary))
+        details.append(f"—— {year_funds.year}年明细 ——")
+        for allocation in year_funds.allocations:
+            purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
+            village = (
+                f" {allocation.region.short_name or allocation.region.name}"
+                if place.level == "town"
+                else ""
+            )
+            details.append(
+                f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
+            )
+        for project in year_funds.projects:
+            number = f"（{project.approval_number}）" if project.approval_number else ""
+            unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
+            details.append(
+                f"· 项目：{shorten(project.name, 40)} {wan(project.investment)}万元{number}{unit}"
+            )
+    return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
 
 
 def places_choice(name: str, places: list[Place]) -> str:
@@ -100,4 +87,4 @@ def fund_list_answer(
             f"{number}. {year}{shorten(row.project_name, 40)} {wan(row.budget_amount)}万元"
             f"（{kind}{owner}）"
         )
-    return _fit(lines, [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+    return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")

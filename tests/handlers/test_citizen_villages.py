@@ -53,12 +53,15 @@ async def test_village_totals_equal_the_published_rows(citizen_side_any_db):
     side = citizen_side_any_db
     answer = await side.user().say("红大村 扶贫 2016")
     assert "【华藏寺镇 红大村 扶贫资金和项目】" in answer
-    shown = _amount(answer, r"2016年 分配资金2笔，合计([\d.]+)万元")
+    shown = _amount(answer, r"2016年 分配资金2笔，合计([\d.]+)万元；项目1个，投资合计88.88万元")
     assert shown == await _published_allocations(side.sessions, seed.HONGDA, 2016)
     assert shown == Decimal("150.75")
     assert "· 120.50万元 产业扶持（天扶贫发〔2016〕12号）" in answer
     assert "· 30.25万元 危房改造（天扶贫发〔2016〕31号）" in answer
-    assert "红大村道路硬化工程 88.88万元（天发改〔2016〕8号），实施单位：华藏寺镇人民政府" in answer
+    assert (
+        "· 项目：红大村道路硬化工程 88.88万元（天发改〔2016〕8号），实施单位：华藏寺镇人民政府"
+        in answer
+    )
     assert "999" not in answer and seed.HIDDEN_PROJECT not in answer
     assert "2017" not in answer.split("明细和往年数据")[0]
     assert f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2016" in answer
@@ -67,7 +70,7 @@ async def test_village_totals_equal_the_published_rows(citizen_side_any_db):
 async def test_all_years_newest_first(citizen_side):
     answer = await citizen_side.user().say("红大村资金")
     assert answer.index("2017年") < answer.index("2016年")
-    assert "2017年 项目1个，投资合计40.01万元" in answer
+    assert "2017年 分配资金1笔，合计50.00万元；项目1个，投资合计40.01万元" in answer
 
 
 async def test_a_town_includes_its_villages(citizen_side):

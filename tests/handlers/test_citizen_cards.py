@@ -1,0 +1,145 @@
+"""Chat answers fit one WeChat text (2048 bytes) however long the record, and keep the link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from catalogue.models import (
+    Department,
+    FundItem,
+    PovertyAllocation,
+    PovertyProject,
+    PowerItem,
+    Region,
+    RetiredCode,
+)
+from catalogue.queries import FundList, Place, RegionFunds, YearFunds
+from handlers.citizen import cards, fund_answers
+from handlers.citizen.amounts import wan
+from handlers.citizen.fitting import utf8_len
+
+BASE = "https://zw.example"
+LONG = "很长的说明文字" * 80
+
+
+def _huge_item() -> PowerItem:
+    item = PowerItem(
+        code="620623000000013670253" + "0—XK00001000",
+        kind="power",
+        category="XK",
+        name="一个名称很长的事项" * 10,
+        requirements=[
+            {"name": f"第{n}份材料" + "附带说明" * 20, "originals": 1, "copies": 2, "note": LONG}
+            for n in range(1, 80)
+        ],
+        legal_limit_value=20,
+        legal_limit_unit="工作日",
+        legal_limit_note=LONG[:200],
+        promised_limit_value=5,
+        promised_limit_unit="工作日",
+        fee=LONG,
+        location=LONG,
+        hours=LONG,
+        phone=LONG,
+        supervision_phone=LONG,
+        conditions=LONG,
+        status="suspended",
+        suspension_class="二",
+        suspension_reason=LONG,
+        published_at=datetime(2024, 1, 2, tzinfo=UTC),
+        is_demo=True,
+    )
+    item.department = Department(name="天祝藏族自治县某某局", address=LONG, phone=LONG)
+    return item
+
+
+def test_card_fits_one_text_and_keeps_the_essentials():
+    item = _huge_item()
+    card = cards.card(item, BASE)
+    assert utf8_len(card) <= 2048
+    assert "（演示数据）" in card and "暂停办理（依据第十条第二项）" in card
+    assert "1. 第1份材料" in card and "……共79项材料，全部见下方链接。" in card
+    assert "法定办结时限：20个工作日" in card and "更新日期：2024-01-02" in card
+    assert card.splitlines()[-2].startswith(f"完整办事指南：{BASE}/items/")
+    assert "评1" in card.splitlines()[-1]
+
+
+def test_every_answer_fits_one_text():
+    item = _huge_item()
+    for intent in (None, "materials", "time", "where", "fee"):
+        assert utf8_len(cards.answer(item, BASE, intent)) <= 2048, intent
+    listed = cards.item_list([item] * 5, page=1, pages=3)
+    assert utf8_len(listed) <= 2048 and "下一页" in listed
+
+
+def test_retired_answers():
+    retired = RetiredCode(
+        code="X" * 33,
+        basic_code="XK00001000",
+        name="旧事项",
+        reason="abolished",
+        basis="县政府决定",
+        retired_at=datetime(2023, 5, 6, tzinfo=UTC),
+    )
+    assert "已于2023-05-06作废" in cards.retired_answer(retired, None, BASE)
+
+
+def test_fund_answers_fit_and_sum_exactly():
+    region = Region(code="620623100200", name="红大村委会", short_name="红大村", level="village")
+    allocations = [
+        PovertyAllocation(
+            year=2016,
+            region_code=region.code,
+            amount=Decimal("0.0001") * n,
+            document_number=f"天扶贫发〔2016〕{n}号",
+            purpose=LONG[:50],
+        )
+        for n in range(1, 200)
+    ]
+    for allocation in allocations:
+        allocation.region = region
+    projects = [
+        PovertyProject(
+            year=2016,
+            name=f"项目{n}" + LONG[:30],
+            approval_number=f"文{n}号",
+            investment=Decimal("1.1111"),
+            implementing_unit="镇政府",
+        )
+        for n in range(1, 50)
+    ]
+    place = Place(region.code, region.name, region.short_name, "village", "620623100", "华藏寺镇")
+    funds = RegionFunds(place=place, years=[YearFunds(2016, allocations, projects)])
+    text = fund_answers.place_funds_answer(funds, BASE, 2016)
+    assert utf8_len(text) <= 2048
+    assert f"合计{wan(sum((a.amount for a in allocations), Decimal(0)))}万元" in text
+    assert "合计1.99万元" in text and "投资合计54.4439万元" in text
+    assert text.endswith(f"{BASE}/villages/620623100200?year=2016")
+    department = Department(name="天祝藏族自治县农牧局", short_name="农牧局")
+    rows = [
+        FundItem(
+            budget_year=2015,
+            fund_type="department_budget",
+            project_name=f"资金{n}",
+            budget_amount=Decimal("10.5"),
+            is_demo=False,
+        )
+        for n in range(1, 150)
+    ]
+    for row in rows:
+        row.department = department
+    listing = fund_answers.fund_list_answer(
+        FundList(2015, None, None, rows), BASE, what="2015年", department_id=None
+    )
+    assert utf8_len(listing) <= 2048 and "共149项，合计1564.50万元" in listing
+
+
+def test_amounts_are_written_exactly():
+    assert [wan(Decimal(v)) for v in ("1234.5678", "120.5000", "100", "0.0001", "1E+2")] == [
+        "1234.5678",
+        "120.50",
+        "100.00",
+        "0.0001",
+        "100.00",
+    ]
