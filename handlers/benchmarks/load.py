@@ -64,6 +64,7 @@ class Options:
     redis_url: str = "redis://127.0.0.1:6379/13"
     keep_database: bool = False
     rounds: int = 2
+    think: float = 0.0
     sides: tuple[str, ...] = ("zwbot", "werobot")
 
 
@@ -208,7 +209,7 @@ def running(
 
 
 async def wait_ready(
-    port: int, target: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 180
+    port: int, target: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 120
 ) -> None:
     """Until `GET target` answers 200 (the index is built in every worker before that)."""
     give_up = time.monotonic() + timeout
@@ -225,7 +226,8 @@ async def wait_ready(
         finally:
             connection.close()
         await asyncio.sleep(0.5)
-    raise LoadError(f"server on port {port} not ready after {timeout:.0f} s; see {log}")
+    tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-5:]
+    raise LoadError(f"server on port {port} not ready after {timeout:.0f} s: " + " | ".join(tail))
 
 
 async def metric_sums(port: int, names: tuple[str, ...]) -> dict[str, float]:
@@ -364,7 +366,7 @@ async def measure(
         order = sides if round_no % 2 == 0 else list(reversed(sides))
         for side in order:
             loads.append(_loadavg())
-            tally = await drive(side.target, queries, options.users, share)
+            tally = await drive(side.target, queries, options.users, share, options.think)
             side.tally.latencies += tally.latencies
             side.tally.fallbacks += tally.fallbacks
             side.tally.errors += tally.errors
@@ -379,7 +381,11 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
     queries = read_queries(options.queries)
     database_url = await create_database(options.pg_admin_url, options.csv, echo)
     api = FakeWeChatApi(cs_quota=10**9)
-    result: dict[str, Any] = {"users": options.users, "seconds_per_side": options.seconds}
+    result: dict[str, Any] = {
+        "users": options.users,
+        "think_seconds": options.think,
+        "seconds_per_side": options.seconds,
+    }
     try:
         with contextlib.ExitStack() as stack:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zwbot-bench-")))

@@ -146,7 +146,13 @@ async def _deliver(connection: Connection, target: Target, xml: str, tally: Tall
 
 
 async def _user(
-    target: Target, queries: list[str], user: int, until: float, tally: Tally, run: str
+    target: Target,
+    queries: list[str],
+    user: int,
+    until: float,
+    tally: Tally,
+    run: str,
+    think: float,
 ) -> None:
     connection = Connection(target.host, target.port)
     sent = 0
@@ -158,6 +164,8 @@ async def _user(
             if reply == "":
                 tally.fallbacks += 1
             sent += 1
+            if think > 0:  # reading the answer before writing again
+                await asyncio.sleep(min(think, max(until - time.perf_counter(), 0.0)))
     finally:
         connection.close()
 
@@ -166,14 +174,19 @@ def _msg_id() -> int:
     return secrets.randbelow(2**62)
 
 
-async def drive(target: Target, queries: list[str], users: int, seconds: float) -> Tally:
-    """`users` citizens writing without pause for `seconds`; every reply is checked."""
+async def drive(
+    target: Target, queries: list[str], users: int, seconds: float, think: float = 0.0
+) -> Tally:
+    """`users` citizens writing for `seconds`, `think` seconds between a reply and their next
+    message (0: without pause, which measures capacity); every reply is checked."""
     if not queries:
         raise LoadError("no queries to send")
     tally = Tally()
     run = secrets.token_hex(3)
     until = time.perf_counter() + seconds
-    await asyncio.gather(*(_user(target, queries, u, until, tally, run) for u in range(users)))
+    await asyncio.gather(
+        *(_user(target, queries, u, until, tally, run, think) for u in range(users))
+    )
     return tally
 
 

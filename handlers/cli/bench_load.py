@@ -18,6 +18,9 @@ def load(
     storm: Annotated[
         int, typer.Option(min=0, max=5000, help="Messages of the retry storm (0: none).")
     ] = 300,
+    think: Annotated[
+        float, typer.Option(min=0, max=60, help="Seconds a citizen waits before writing again.")
+    ] = 0.0,
     workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn workers per side.")] = 2,
     csv: Annotated[Path, typer.Option(help="Catalogue to import.")] = DEFAULT_CSV,
     queries: Annotated[Path, typer.Option(help="Citizen queries (dev set TSV).")] = DEVSET,
@@ -38,6 +41,7 @@ def load(
         users=users,
         seconds=seconds,
         storm_messages=storm,
+        think=think,
         workers=workers,
         csv=csv,
         queries=queries,
