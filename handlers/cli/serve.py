@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
 
+from handlers.database import open_database
 from handlers.observability.metrics import prepare_multiprocess_dir  # issue 7
 from handlers.settings import get_settings
+
+
+async def _migrate() -> None:
+    async with open_database():
+        pass
 
 
 def serve(
@@ -28,6 +35,8 @@ def serve(
             "--workers above 1 needs REDIS_URL (shared state)", param_hint="--workers"
         )
     prepare_multiprocess_dir(workers)  # issue 7: /metrics adds up every worker's samples
+    # Migrate once here, so several workers starting together do not race to do it.
+    asyncio.run(_migrate())
     uvicorn.run(
         "handlers.app:create_app",
         factory=True,
