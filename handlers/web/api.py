@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
@@ -18,7 +18,7 @@ from handlers.web.deps import SearchDep, SessionDep, SettingsDep
 
 router = APIRouter(tags=["公开数据"])
 Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="年度")]
-NOT_FOUND = {404: {"description": "没有这个公开记录"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "没有这个公开记录"}}
 
 
 def _place(place: Place) -> schemas.PlaceOut:
