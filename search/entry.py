@@ -58,10 +58,8 @@ class Entry:
     core: str  # the name without bracketed qualifiers such as （县级）
     actions: tuple[str, ...]  # lifecycle words of the name
     aux: tuple[str, ...]
-    name_pairs: frozenset[str]
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
-    aux_sounds: tuple[str, ...]
     info_only: bool
     docs: tuple[Document, ...] = field(default=())
     penalty_only: bool = False  # every document is a penalty item
@@ -77,10 +75,8 @@ class Entry:
             core=core,
             actions=tuple(word for word in LIFECYCLE_WORDS if word in name),
             aux=tuple(aux),
-            name_pairs=pairs(name),
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),
-            aux_sounds=tuple(encode(spoken(text)) for text in aux),
             info_only=any(word in name for word in INFO_WORDS),
         )
 

@@ -16,7 +16,7 @@ from search.rank import MAX_DOC_FACTOR, PENALTY_FACTOR, Weights, document_factor
 from search.syllables import bigrams, initials, positions
 from search.synonyms import SynonymTable
 
-CANDIDATES_PER_VARIANT = 32
+CANDIDATES_PER_VARIANT = 24
 SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for the shortlist
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
@@ -132,7 +132,7 @@ class SearchIndex:
 
     def _index_entry(self, entry: Entry) -> None:
         eid = entry.eid
-        for token in entry.name_pairs | frozenset(entry.name):
+        for token in pairs(entry.name) | frozenset(entry.name):
             self._pairs.add(token, eid)
         for token in {p for text in entry.aux for p in pairs(text)}:
             self._aux_pairs.add(token, eid)

@@ -12,6 +12,7 @@ T = TypeVar("T")
 
 COMMON_POSTINGS, COMMON_SHARE = 250, 0.005  # longer lists are checked against hits, not walked
 FEW_HITS, CHECKED_HITS = 64, 300
+UBIQUITOUS_SHARE = 0.1
 
 
 class Postings(Generic[T]):
@@ -73,6 +74,8 @@ def accumulate(
     common = max(COMMON_POSTINGS, int(total * COMMON_SHARE))
     for found, token in found_tokens:
         weight = weights[token]
+        if hits and len(found) > total * UBIQUITOUS_SHARE:
+            break  # sorted: the rest are in a tenth of all entries or more (登记, 许可…)
         if len(found) <= common or len(hits) < FEW_HITS:
             for eid in found:
                 hits[eid] = hits.get(eid, 0.0) + weight

@@ -101,6 +101,9 @@ def positions(words: Iterable[str]) -> list[Position]:
     return found
 
 
+_TOKENS: dict[str, str] = {}  # one string object per distinct token, shared by every entry
+
+
 def bigrams(found: Sequence[Position]) -> set[str]:
     """Tokens of adjacent positions, every reading combination (bounded)."""
     tokens: set[str] = set()
@@ -108,7 +111,8 @@ def bigrams(found: Sequence[Position]) -> set[str]:
         for count, (a, b) in enumerate(product(left, right)):
             if count >= _MAX_COMBINATIONS:
                 break
-            tokens.add(f"{a} {b}")
+            token = f"{a} {b}"
+            tokens.add(_TOKENS.setdefault(token, token))
     return tokens
 
 
