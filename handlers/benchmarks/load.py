@@ -215,7 +215,7 @@ async def wait_ready(
     give_up = time.monotonic() + timeout
     while time.monotonic() < give_up:
         if process.poll() is not None:
-            raise LoadError(f"server exited ({process.returncode}); see {log}")
+            raise LoadError(f"server exited ({process.returncode}): {_tail(log)}")
         connection = Connection("127.0.0.1", port)
         try:
             status, _ = await connection.request("GET", target)
@@ -226,8 +226,11 @@ async def wait_ready(
         finally:
             connection.close()
         await asyncio.sleep(0.5)
-    tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-5:]
-    raise LoadError(f"server on port {port} not ready after {timeout:.0f} s: " + " | ".join(tail))
+    raise LoadError(f"server on port {port} not ready after {timeout:.0f} s: {_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return " | ".join(log.read_text("utf-8", errors="replace").strip().splitlines()[-6:])
 
 
 async def metric_sums(port: int, names: tuple[str, ...]) -> dict[str, float]:
