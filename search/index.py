@@ -253,9 +253,10 @@ class SearchIndex:
         sound_tokens = bigrams(positions(variant.text.split()))
         return Weights(
             variant,
-            {token: self._pairs.idf(token, total) for token in char_tokens},
-            {char: self._pairs.idf(char, total) for char in chars},
-            {token: self._sounds.idf(token, total) for token in sound_tokens},
+            # Sorted: the same query always sums and breaks ties in the same order.
+            {token: self._pairs.idf(token, total) for token in sorted(char_tokens)},
+            {char: self._pairs.idf(char, total) for char in sorted(set(chars))},
+            {token: self._sounds.idf(token, total) for token in sorted(sound_tokens)},
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:

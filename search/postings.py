@@ -70,11 +70,12 @@ def accumulate(
     there are candidates) is only checked against the best candidates found so far, so a
     query costs about the same at 6,000 or 200,000 entries."""
     hits: dict[int, float] = {}
-    found_tokens = sorted(((postings.get(t), t) for t in weights), key=lambda f: len(f[0]))
+    found_tokens = sorted(((postings.get(t), t) for t in weights), key=lambda f: (len(f[0]), f[1]))
     common = max(COMMON_POSTINGS, int(total * COMMON_SHARE))
+    ubiquitous = max(common, int(total * UBIQUITOUS_SHARE))
     for found, token in found_tokens:
         weight = weights[token]
-        if hits and len(found) > total * UBIQUITOUS_SHARE:
+        if hits and len(found) > ubiquitous:
             break  # sorted: the rest are in a tenth of all entries or more (登记, 许可…)
         if len(found) <= common or len(hits) < FEW_HITS:
             for eid in found:
