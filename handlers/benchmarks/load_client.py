@@ -7,6 +7,7 @@ for both sides. Loopback only; every loop is bounded by a deadline."""
 from __future__ import annotations
 
 import asyncio
+import random
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -37,15 +38,30 @@ class Connection:
         return self._reader, self._writer
 
     async def request(self, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:
-        """Status and body; the connection is reopened when the server closed it."""
+        """Status and body; an idle connection the server closed is reopened once."""
+        reused = self._writer is not None and not self._writer.is_closing()
+        try:
+            return await self._exchange(method, target, body)
+        except ConnectionResetError:
+            if not reused:
+                raise
+            # The server dropped the idle keep-alive connection before reading the request.
+            self.close()
+            return await self._exchange(method, target, body)
+
+    async def _exchange(self, method: str, target: str, body: bytes) -> tuple[int, bytes]:
         reader, writer = await self._open()
         head = (
             f"{method} {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
             f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         writer.write(head.encode("ascii") + body)
-        await writer.drain()
-        status_line = await reader.readline()
+        try:
+            await writer.drain()
+            status_line = await reader.readline()
+        except (BrokenPipeError, ConnectionError) as error:
+            self.close()
+            raise ConnectionResetError(str(error)) from error
         if not status_line:
             self.close()
             raise ConnectionResetError("server closed the connection")
@@ -156,6 +172,9 @@ async def _user(
 ) -> None:
     connection = Connection(target.host, target.port)
     sent = 0
+    pace = random.Random(f"{run}:{user}")
+    if think > 0:  # citizens do not all write at the same moment
+        await asyncio.sleep(pace.uniform(0, think))
     try:
         while time.perf_counter() < until:
             query = queries[(user * 7 + sent) % len(queries)]
@@ -165,7 +184,8 @@ async def _user(
                 tally.fallbacks += 1
             sent += 1
             if think > 0:  # reading the answer before writing again
-                await asyncio.sleep(min(think, max(until - time.perf_counter(), 0.0)))
+                pause = think * pace.uniform(0.5, 1.5)
+                await asyncio.sleep(min(pause, max(until - time.perf_counter(), 0.0)))
     finally:
         connection.close()
 
