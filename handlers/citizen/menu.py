@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ClickEvent, Event
-from bot.filters import EventKey
+from bot.events import Event
+from bot.filters import EventKey, Text
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.categories import CATEGORIES
 from handlers.citizen import texts
+from handlers.citizen.common import on_said
 from handlers.citizen.links import funds_url, items_url
 from handlers.citizen.tickets import ask_human
 from handlers.citizen.villages import my_village
@@ -94,11 +95,11 @@ def check_menu(menu: dict[str, Any]) -> None:
         raise ValueError(f"CLICK keys without a handler: {sorted(unknown)}")
 
 
-async def guide(event: ClickEvent, settings: Settings) -> str:
+async def guide(event: Event, settings: Settings) -> str:
     return texts.MENU_GUIDE.format(url=items_url(settings.public_base_url))
 
 
-async def power_list(event: ClickEvent, session: AsyncSession, settings: Settings) -> str:
+async def power_list(event: Event, session: AsyncSession, settings: Settings) -> str:
     counts = await queries.category_counts(session=session)
     lines = [
         f"· {name}：{counts.get(code, 0)}项 {items_url(settings.public_base_url, category=code)}"
@@ -110,7 +111,7 @@ async def power_list(event: ClickEvent, session: AsyncSession, settings: Setting
     )
 
 
-async def funds(event: ClickEvent, session: AsyncSession, settings: Settings) -> str:
+async def funds(event: Event, session: AsyncSession, settings: Settings) -> str:
     years = await queries.fund_years(session=session)
     text = texts.MENU_FUNDS.format(url=funds_url(settings.public_base_url))
     if years:
@@ -118,7 +119,7 @@ async def funds(event: ClickEvent, session: AsyncSession, settings: Settings) ->
     return text
 
 
-async def poverty(event: ClickEvent) -> str:
+async def poverty(event: Event) -> str:
     return texts.MENU_POVERTY
 
 
@@ -141,6 +142,14 @@ def router() -> Router:
     router.click(EventKey(POWER_LIST))(power_list)
     router.click(EventKey(FUNDS))(funds)
     router.click(EventKey(POVERTY))(poverty)
+    # The same answers when a button's name is typed (older phones, or from habit).
+    for name, handler in (
+        ("办事指南", guide),
+        ("权责清单", power_list),
+        ("资金公开", funds),
+        ("扶贫公开", poverty),
+    ):
+        on_said(router, Text(name))(handler)
     router.click(EventKey(MY_VILLAGE))(my_village_click)
     router.click(EventKey(HUMAN))(human_click)
     return router

@@ -78,6 +78,8 @@ async def test_every_click_key_is_answered(citizen_side):
         assert not any(answer.startswith(sentence[:6]) for sentence in NO_MATCH), key
     assert "行政许可：4项" in await user.click("POWER_LIST")
     assert "2016、2015" in await user.click("FUNDS")
+    assert await user.say("权责清单") == await user.click("POWER_LIST")
+    assert "村名 扶贫 年份" in await user.say("扶贫公开")
 
 
 def test_menu_push_sends_the_menu_through_the_api(monkeypatch):
