@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Item, PublicationStatus, Synonym
 from catalogue.queries.visibility import public_item
 from search import Document, SearchIndex
+
+log = logging.getLogger("handlers.search_service")
+SYNONYM_POLL_SECONDS = 30.0
 
 
 def document_of(item: Item) -> Document:
@@ -82,3 +89,61 @@ async def reload_synonyms(index: SearchIndex, session: AsyncSession) -> int:
     pairs = await load_synonyms(session)
     index.set_extra_synonyms(pairs)
     return len(pairs)
+
+
+async def synonym_stamp(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many staff synonyms there are and when the newest changed: a change detector."""
+    row = (
+        await session.execute(select(func.count(Synonym.id), func.max(Synonym.updated_at)))
+    ).one()
+    return int(row[0]), row[1]
+
+
+class SynonymWatcher:
+    """Keeps the live index's staff synonyms in step with the `synonyms` table, however they
+    were changed (staff channel, `zwbot synonyms`, another worker): polls a cheap stamp and
+    reloads when it moves, so a new word works within `interval` seconds, without a restart."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        sessions: async_sessionmaker[AsyncSession],
+        interval: float = SYNONYM_POLL_SECONDS,
+    ) -> None:
+        self.index = index
+        self.sessions = sessions
+        self.interval = interval
+        self._stamp: tuple[int, datetime | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def check(self) -> bool:
+        """Reload if the table changed since the last check; whether it reloaded."""
+        async with self.sessions() as session:
+            stamp = await synonym_stamp(session)
+            if stamp == self._stamp:
+                return False
+            count = await reload_synonyms(self.index, session)
+        self._stamp = stamp
+        log.info("staff synonyms reloaded: %d pairs", count)
+        return True
+
+    async def run(self) -> None:
+        """Check every `interval` seconds until cancelled; a database error waits a round."""
+        while True:
+            try:
+                await self.check()
+            except SQLAlchemyError as error:
+                log.warning("staff synonyms not reloaded: %s", error)
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        """Run in the background of the current event loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

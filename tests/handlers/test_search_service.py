@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Department, Item, PowerItem, Region, ServiceItem, Synonym
-from handlers.search_service import build_index, document_of, reload_synonyms, sync_items
+from handlers.search_service import (
+    SynonymWatcher,
+    build_index,
+    document_of,
+    reload_synonyms,
+    sync_items,
+)
 
 BODY = "62062300000001367025X0"
 
@@ -119,3 +127,29 @@ async def _id(session: AsyncSession, code: str) -> int:
     found = await session.scalar(select(Item.id).where(Item.code == code))
     assert found is not None
     return found
+
+
+async def test_the_watcher_reloads_when_the_table_changes(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    watcher = SynonymWatcher(index, sessions, interval=0.01)
+    assert await watcher.check() is True  # first look
+    assert await watcher.check() is False  # nothing changed
+    async with sessions() as session:
+        session.add(Synonym(colloquial="扎西钱", formal="临时救助"))
+        await session.commit()
+    assert await watcher.check() is True
+    assert index.search("扎西钱")[0].document.name == "临时救助"
+    async with sessions() as session:
+        await session.execute(delete(Synonym))
+        await session.commit()
+    watcher.start()
+    for _ in range(200):
+        if not any(h.document.name == "临时救助" for h in index.search("扎西钱")):
+            break
+        await asyncio.sleep(0.01)
+    await watcher.stop()
+    assert not any(h.document.name == "临时救助" for h in index.search("扎西钱"))
