@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -228,3 +231,25 @@ def test_live_updates_while_threads_and_tasks_search(shipped: SynonymTable) -> N
     assert {h.document.code for h in index.search("测试事项登记2", top=100)} <= {
         item.code for item in extra[1::2]
     }
+
+
+def test_rankings_do_not_depend_on_the_hash_seed() -> None:
+    script = (
+        "from search import Document, SearchIndex\n"
+        "names = ['互联网上网服务营业场所变更', '开办互联网上网服务营业场所', '网吧年检',"
+        " '对擅自从事互联网上网服务经营活动的处罚', '上网服务场所注销', '临时救助']\n"
+        "index = SearchIndex.build(Document(f'c{i}', n) for i, n in enumerate(names))\n"
+        "for q in ('上网服务', 'shang wang', '网吧', '服务场所'):\n"
+        "    print([(h.document.code, round(h.score, 9)) for h in index.search(q, top=6)])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
