@@ -24,6 +24,17 @@ def _traditional_chars() -> frozenset[str]:
 
 
 _TRADITIONAL = _traditional_chars()
+# Typed pinyin: ü is written v (lüshi = lvshi); tone marks are dropped.
+_PINYIN_LETTERS = str.maketrans(
+    {
+        **dict.fromkeys("üǖǘǚǜÜǕǗǙǛ", "v"),
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěè", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+    }
+)
 
 # Everything that is not a letter, digit or CJK ideograph separates words: punctuation of
 # both widths, brackets, symbols, emoji, whitespace.
@@ -38,7 +49,7 @@ def is_hanzi(char: str) -> bool:
 @lru_cache(maxsize=65536)
 def normalise_words(text: str) -> tuple[str, ...]:
     """NFKC, traditional → simplified, lower case; the runs of letters, digits and hanzi."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_PINYIN_LETTERS)
     if not _TRADITIONAL.isdisjoint(text):
         text = _T2S.convert(text)
     return tuple(word for word in _SEPARATORS.split(text.lower()) if word)

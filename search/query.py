@@ -154,7 +154,7 @@ def parse(
     raw: str, table: SynonymTable, known: KnownPair = lambda pair: False, max_variants: int = 5
 ) -> ParsedQuery:
     """Everything search needs to know about one query."""
-    words = normalise_words(raw)
+    words = tuple(_without_tone_numbers(word) for word in normalise_words(raw))
     text = ""
     for word in words:
         if text and text[-1].isascii() and word[0].isascii():
@@ -194,6 +194,17 @@ def parse(
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
     )
+
+
+_TONED = re.compile(r"^(?:[a-z]+[1-5])+[a-z]*$")
+
+
+def _without_tone_numbers(word: str) -> str:
+    """`lin2shi2` → `linshi` when what is left is pinyin (codes keep their digits)."""
+    if not _TONED.match(word):
+        return word
+    letters = re.sub(r"[1-5]", "", word)
+    return letters if segment(letters) is not None else word
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:

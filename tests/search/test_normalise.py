@@ -27,3 +27,7 @@ def test_case_is_folded_and_simplified_text_is_unchanged() -> None:
 
 def test_is_hanzi() -> None:
     assert is_hanzi("证") and not is_hanzi("a") and not is_hanzi("１")
+
+
+def test_typed_pinyin_letters() -> None:
+    assert normalise_words("lüshi Lǜshī línshí") == ("lvshi", "lvshi", "linshi")

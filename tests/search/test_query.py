@@ -40,3 +40,8 @@ def test_intents_initials_and_codes() -> None:
     assert parse("办理进度查询", TABLE).info_intent
     assert parse("lsjz", TABLE).initials == ("lsjz",)
     assert parse("XK00001 是什么", TABLE).codes[0].text == "XK00001"
+
+
+def test_tone_numbers_are_dropped_from_pinyin_but_not_from_codes() -> None:
+    assert parse("lin2shi2 jiu4zhu4", TABLE).variants[0].text == "linshi jiuzhu"
+    assert parse("xk00001", TABLE).variants[0].text == "xk00001"
