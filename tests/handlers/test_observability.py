@@ -239,3 +239,46 @@ async def test_bot_deadline_fallbacks_and_absorbed_retries_are_counted() -> None
     assert first.body == retry.body == "success" and sent == [OPENID]
     assert metrics.DEADLINE_FALLBACKS._value.get() == fallbacks + 1
     assert metrics.RETRIES_ABSORBED._value.get() == absorbed + 1
+
+
+async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_path: Path) -> None:
+    import time
+
+    from bot.wire import WeChatEnvelope, build_xml
+    from handlers.app import create_app
+
+    aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    settings = _settings(
+        ZWBOT_ENV="test",
+        ZWBOT_DATA_DIR=str(tmp_path),
+        DATABASE_URL=sqlite_url,
+        REDIS_URL="",
+        WECHAT_TOKEN="obs-token",
+        WECHAT_APP_ID="wx_obs",
+        WECHAT_AES_KEY=aes,
+    )
+    app = create_app(settings)
+    envelope = WeChatEnvelope("obs-token", "wx_obs", aes)
+    xml = build_xml(
+        {"ToUserName": "gh", "FromUserName": OPENID, "CreateTime": int(time.time()),
+         "MsgType": "text", "Content": "你好", "MsgId": 77}
+    )  # fmt: skip
+    before = sum(
+        metrics.UPDATES.labels(kind="text", outcome=outcome)._value.get()
+        for outcome in ("handled", "unhandled", "error")
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        query, body = envelope.wrap(xml, encrypted=True)
+        assert (await client.post("/wechat", params=query, content=body)).status_code == 200
+        assert (await client.get("/readyz")).json()["checks"] == {"database": "ok"}
+        page = (await client.get("/metrics")).text
+    after = sum(
+        metrics.UPDATES.labels(kind="text", outcome=outcome)._value.get()
+        for outcome in ("handled", "unhandled", "error")
+    )
+    assert after == before + 1
+    assert 'zwbot_http_requests_total{method="POST",route="/wechat",status="200"}' in page
