@@ -32,6 +32,15 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
         )
 
 
+def _read_lines(path: Path) -> list[str]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")  # files saved by Chinese Windows tools
+    return text.splitlines()
+
+
 async def _index(staff: bool) -> SearchIndex:
     async with open_database() as (_engine, sessions):
         return await build_index(sessions, public_only=not staff)
@@ -53,10 +62,7 @@ def search_command(
     if (query is None) == (batch is None):
         typer.echo("请给出一个查询，或用 --batch FILE 给出查询文件（二者选一）。", err=True)
         raise typer.Exit(2)
-    if batch is not None:
-        queries = batch.read_text(encoding="utf-8-sig").splitlines()
-    else:
-        queries = [query or ""]
+    queries = _read_lines(batch) if batch is not None else [query or ""]
     index = asyncio.run(_index(staff))
     for text in queries:
         hits = index.search(text, top=top, citizen=not staff) if text.strip() else []

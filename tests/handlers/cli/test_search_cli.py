@@ -63,3 +63,12 @@ def test_a_query_or_a_batch_is_required(tmp_path: Path) -> None:
     queries = tmp_path / "q.txt"
     queries.write_text("低保\n", encoding="utf-8")
     assert runner.invoke(app, ["search", "低保", "--batch", str(queries)]).exit_code == 2
+
+
+def test_batch_files_saved_as_gbk_are_read(tmp_path: Path) -> None:
+    queries = tmp_path / "gbk.txt"
+    queries.write_bytes("低保\r\n临时救助\r\n".encode("gbk"))
+    result = runner.invoke(app, ["search", "--batch", str(queries), "--json"])
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["query"] for line in lines] == ["低保", "临时救助"]
+    assert lines[0]["hits"][0]["name"] == "最低生活保障"
