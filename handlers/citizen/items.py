@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event, VoiceMessage
@@ -54,7 +52,7 @@ async def choose(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
-) -> Any:
+) -> str:
     """A number picks from the last item list (places are handled by the village router)."""
     memory = await recall(state)
     if memory.numbered != "items" or not memory.list_codes:
@@ -64,7 +62,7 @@ async def choose(
         return texts.BAD_CHOICE.format(number=choice, count=len(codes))
     item = await queries.item_by_code(session=session, code=codes[choice - 1])
     if item is None:
-        return "这个事项刚刚更新或下线了。请重新查询。"
+        return texts.GONE
     return await _card(state, item, settings, memory.list_intent or None, trace)
 
 
