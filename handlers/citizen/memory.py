@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from bot.fsm import FSMContext, State, StatesGroup
 
 _KEY = "citizen"
@@ -46,15 +48,17 @@ class Memory:
         return self.list_codes[start : start + PAGE_SIZE]
 
 
+_MEMORY = TypeAdapter(Memory)
+
+
 async def recall(state: FSMContext) -> Memory:
-    """The citizen's memory (empty for a new or forgotten user)."""
+    """The citizen's memory (empty for a new user, or when what was stored is unreadable)."""
     raw = (await state.get_data()).get(_KEY)
     if not isinstance(raw, dict):
         return Memory()
-    known = {name: value for name, value in raw.items() if name in Memory.__dataclass_fields__}
     try:
-        return Memory(**known)
-    except TypeError:
+        return _MEMORY.validate_python(raw)
+    except ValidationError:
         return Memory()
 
 
