@@ -49,20 +49,24 @@ class MemoryCounter:
         return self._counts[user]
 
 
+# One round trip and one command per message: the count, and the expiry on the first one.
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 class RedisCounter:
     """Counts shared by every worker: `INCR` on a key that expires after its window."""
 
     def __init__(self, client: Redis, prefix: str = "zwbot:rl:") -> None:
-        self._client = client
         self._prefix = prefix
+        self._hit = client.register_script(_HIT)
 
     async def hit(self, user: str, window: int) -> int:
         key = f"{self._prefix}{window}:{user}"
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, WINDOW_SECONDS * 2)
-            count, _ = await pipe.execute()
-        return int(count)
+        return int(await self._hit(keys=[key], args=[WINDOW_SECONDS * 2]))
 
 
 class RateLimiter:
