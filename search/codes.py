@@ -15,9 +15,15 @@ _BASIC_PART = re.compile(r"[A-Z]{2}[0-9]{5}(?:[0-9]{3})?$")
 CATEGORIES = frozenset({"XK", "CF", "QZ", "ZS", "GF", "CJ", "QR", "JL", "JD", "QT"})
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
 def compact(code: str) -> str:
     """Upper-case letters and digits only: the comparable form of any code rendering."""
-    return "".join(_RUN.findall(unicodedata.normalize("NFKC", code))).upper()
+    code = code.replace("—", "")
+    if not code.isascii():
+        code = unicodedata.normalize("NFKC", code)
+    return _NOT_ALNUM.sub("", code).upper()
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,8 +52,13 @@ class SearchIndex:
                 postings.start_bulk()
             index._codes.start_bulk()
             members: dict[int, list[Document]] = {}
+            keys: dict[tuple[object, ...], str] = {}  # raw texts → entry key, for repeats
             for doc in latest.values():
-                eid = index._entry_for(doc)
+                raw = (doc.name, doc.parent_name, doc.sub_name, doc.aliases, doc.keywords)
+                key = keys.get(raw)
+                if key is None:
+                    key = keys[raw] = entry_key(doc)
+                eid = index._entry_for(doc, key)
                 members.setdefault(eid, []).append(doc)
                 index._docs[doc.code] = doc
                 index._doc_entry[doc.code] = eid
@@ -111,9 +116,9 @@ class SearchIndex:
         self._doc_entry[doc.code] = eid
         self._index_codes(doc)
 
-    def _entry_for(self, doc: Document) -> int:
+    def _entry_for(self, doc: Document, key: str | None = None) -> int:
         """The entry of the document's searchable text, created and indexed when new."""
-        key = entry_key(doc)
+        key = key or entry_key(doc)
         eid = self._by_key.get(key)
         if eid is None:
             eid = len(self._entries)
@@ -132,16 +137,13 @@ class SearchIndex:
 
     def _index_entry(self, entry: Entry) -> None:
         eid = entry.eid
-        for token in pairs(entry.name) | frozenset(entry.name):
-            self._pairs.add(token, eid)
-        for token in {p for text in entry.aux for p in pairs(text)}:
-            self._aux_pairs.add(token, eid)
-        for token in entry.sound_pairs:
-            self._sounds.add(token, eid)
+        self._pairs.add_all(pairs(entry.name) | frozenset(entry.name), eid)
+        if entry.aux:
+            self._aux_pairs.add_all({p for text in entry.aux for p in pairs(text)}, eid)
+        self._sounds.add_all(entry.sound_pairs, eid)
         if len(entry.name) <= INITIALS_LONGEST:
             letters = initials(entry.name)
-            for end in range(2, len(letters) + 1):
-                self._initials.add(letters[:end], eid)
+            self._initials.add_all((letters[:end] for end in range(2, len(letters) + 1)), eid)
 
     def _code_keys(self, doc: Document) -> set[str]:
         keys = keys_of(doc.code)

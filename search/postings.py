@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Generic, TypeVar
 
@@ -33,6 +33,20 @@ class Postings(Generic[T]):
         bulk, self._bulk = self._bulk or {}, None
         for token, values in bulk.items():
             self._lists[token] = tuple(dict.fromkeys((*self._lists.get(token, ()), *values)))
+
+    def add_all(self, tokens: Iterable[str], value: T) -> None:
+        """`add` for many tokens (the bulk path is the hot loop of building)."""
+        bulk = self._bulk
+        if bulk is None:
+            for token in tokens:
+                self.add(token, value)
+            return
+        for token in tokens:
+            found = bulk.get(token)
+            if found is None:
+                bulk[token] = [value]
+            else:
+                found.append(value)
 
     def add(self, token: str, value: T) -> None:
         if self._bulk is not None:

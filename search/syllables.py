@@ -107,12 +107,17 @@ _TOKENS: dict[str, str] = {}  # one string object per distinct token, shared by 
 def bigrams(found: Sequence[Position]) -> set[str]:
     """Tokens of adjacent positions, every reading combination (bounded)."""
     tokens: set[str] = set()
+    shared = _TOKENS.setdefault
     for left, right in pairwise(found):
+        if len(left) == 1 and len(right) == 1:  # most characters have one reading
+            token = f"{left[0]} {right[0]}"
+            tokens.add(shared(token, token))
+            continue
         for count, (a, b) in enumerate(product(left, right)):
             if count >= _MAX_COMBINATIONS:
                 break
             token = f"{a} {b}"
-            tokens.add(_TOKENS.setdefault(token, token))
+            tokens.add(shared(token, token))
     return tokens
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -51,9 +52,12 @@ def measure(csv_path: Path, size: int, system: str, queries: int) -> dict[str, f
 
     build = time.perf_counter() - started
     times: list[float] = []
+    cpu: list[float] = []  # the process's own CPU time: what other processes cannot inflate
+    load_before = os.getloadavg()[0]
     for query in workload:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         run(query)
+        cpu.append((time.process_time() - began_cpu) * 1000)
         times.append((time.perf_counter() - began) * 1000)
     return {
         "system": system,
@@ -62,7 +66,9 @@ def measure(csv_path: Path, size: int, system: str, queries: int) -> dict[str, f
         "build_s": round(build, 3),
         "p50_ms": round(statistics.median(times), 3),
         "p99_ms": round(_percentile(times, 0.99), 3),
+        "p99_cpu_ms": round(_percentile(cpu, 0.99), 3),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "load_avg": round((load_before + os.getloadavg()[0]) / 2, 2),
     }
 
 
@@ -96,8 +102,9 @@ def run_all(
             echo(
                 f"{figures['system']:<10} {figures['items']:>8} items  "
                 f"build {figures['build_s']:>7.2f} s  p50 {figures['p50_ms']:>8.2f} ms  "
-                f"p99 {figures['p99_ms']:>8.2f} ms  peak RSS {figures['peak_rss_mb']:>6.0f} MB  "
-                f"({figures['queries']} queries)"
+                f"p99 {figures['p99_ms']:>8.2f} ms (CPU {figures['p99_cpu_ms']:.2f})  "
+                f"peak RSS {figures['peak_rss_mb']:>4.0f} MB  ({figures['queries']} queries, "
+                f"load {figures['load_avg']:.1f})"
             )
     summary: dict[str, object] = {"results": results}
     echo(json.dumps(summary, ensure_ascii=False))
