@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,8 @@ def load(
         keep_database=keep_database,
         sides=tuple(side) if side else Options.sides,
     )
+    # A TERM (timeout, CI) stops the run like Ctrl-C: servers stopped, scratch database dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         asyncio.run(run(options, typer.echo))
     except (LoadError, OSError) as error:
