@@ -16,6 +16,7 @@ from bot.wire import WeChatEnvelope
 from handlers import observability  # issue 7
 from handlers.citizen import citizen_router
 from handlers.database import open_database
+from handlers.observability.metrics import instrument_search  # issue 7
 from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
 from handlers.search_service import build_index
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings) as (engine, sessions):
-            index = await build_index(sessions)
+            index = instrument_search(await build_index(sessions))  # issue 7: search latency
             app.state.engine = engine
             app.state.sessions = sessions
             app.state.search = index

@@ -261,8 +261,9 @@ async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_pa
     envelope = WeChatEnvelope("obs-token", "wx_obs", aes)
     xml = build_xml(
         {"ToUserName": "gh", "FromUserName": OPENID, "CreateTime": int(time.time()),
-         "MsgType": "text", "Content": "你好", "MsgId": 77}
+         "MsgType": "text", "Content": "办理低保需要什么材料", "MsgId": 77}
     )  # fmt: skip
+    searches = _search_count()
     before = sum(
         metrics.UPDATES.labels(kind="text", outcome=outcome)._value.get()
         for outcome in ("handled", "unhandled", "error")
@@ -281,4 +282,10 @@ async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_pa
         for outcome in ("handled", "unhandled", "error")
     )
     assert after == before + 1
+    assert _search_count() == searches + 1
     assert 'zwbot_http_requests_total{method="POST",route="/wechat",status="200"}' in page
+
+
+def _search_count() -> float:
+    (family,) = metrics.SEARCH_LATENCY.collect()
+    return next(s.value for s in family.samples if s.name == "zwbot_search_seconds_count")
