@@ -223,12 +223,14 @@ class SearchIndex:
         shortlists: dict[str, list[int]] = {}
         for number, variant in enumerate(variants):
             weights = self._weights(variant, total)
-            shortlist = shortlists.get(variant.twin)
-            if shortlist is None:
-                # Sounds and related texts are matched for the citizen's own words (and typed
-                # pinyin); synonym readings are formal hanzi.
-                full = number == 0 or not variant.reasons
-                shortlist = self._shortlist(weights, total, demote, full)
+            twin = shortlists.get(variant.twin)
+            # Sounds and related texts are matched for the citizen's own words (and typed
+            # pinyin); synonym readings are formal hanzi. A literal form whose question words
+            # were matched already (as its twin) only adds the entries its characters find.
+            full = twin is None and (number == 0 or not variant.reasons)
+            shortlist = self._shortlist(weights, total, demote, full)
+            if twin is not None:
+                shortlist = list(dict.fromkeys((*twin, *shortlist)))
             shortlists[variant.text] = shortlist
             if not shortlist:
                 continue
