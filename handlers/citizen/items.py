@@ -168,6 +168,11 @@ async def unheard(event: VoiceMessage) -> str:
     return texts.EMPTY_VOICE
 
 
+async def blank(event: Event) -> str:
+    """An empty message (spaces only)."""
+    return texts.ASK_WHAT
+
+
 async def other_kinds(event: Event) -> str:
     """Pictures, locations and links."""
     return texts.ONLY_TEXT
@@ -181,6 +186,7 @@ def router() -> Router:
     on_said(router, LooksLikeCode())(code)
     on_said(router, Said())(search_and_answer)
     router.voice()(unheard)
+    router.text()(blank)
     router.image()(other_kinds)
     router.location()(other_kinds)
     router.link()(other_kinds)

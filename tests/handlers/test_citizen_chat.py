@@ -174,3 +174,10 @@ async def test_other_kinds_of_message_get_a_polite_answer(citizen_side):
     user = citizen_side.user()
     xml = user._xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
     assert "文字和语音" in (await user.post(xml)).text
+
+
+async def test_long_and_odd_messages_get_a_short_answer(citizen_side):
+    user = citizen_side.user()
+    for said in ("网吧" * 3000, "]]><xml>&amp;😀", "   ", "１２３４５６７８９０ＡＢ"):
+        answer = await user.say(said)
+        assert answer and len(answer.encode("utf-8")) <= 2048
