@@ -1,11 +1,15 @@
 """Bot storage that keeps working when Redis stops: it falls back to in-process memory.
 
+`bot`'s RedisStorage already degrades per call (reads give "no state", locks, nonces and
+the delivery log fall back to the process) but lets writes fail. This wrapper adds the rest:
+conversation writes go to memory instead of failing the citizen's message, and a breaker
+stops asking a dead Redis on every call for `retry_after` seconds after a failure.
+
 While Redis is unreachable each worker keeps FSM state, per-user locks, nonces and the
 delivery log in its own memory: citizens keep getting answers, a retry that reaches the same
 worker is still absorbed, and a retry reaching another worker may run the handler again.
 Staff commands stay exactly-once because their receipts are in the database, not in Redis.
-Redis is tried again `retry_after` seconds after a failure; state kept in memory meanwhile is
-not copied back (a conversation in progress may restart from its beginning)."""
+State kept in memory meanwhile is not copied back (a conversation may restart)."""
 
 from __future__ import annotations
 
@@ -98,6 +102,11 @@ class FallbackStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return await self.call(
             lambda: self.primary.get_data(key), lambda: self.fallback.get_data(key)
+        )
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        return await self.call(
+            lambda: self.primary.get_record(key), lambda: self.fallback.get_record(key)
         )
 
     async def set_data(self, key: StorageKey, data: dict[str, Any]) -> None:

@@ -43,9 +43,12 @@ async def test_storage_survives_a_redis_outage_and_recovers(redis_url: str) -> N
             assert await deliveries.claim("m1", 60)
 
             proxy.cut()
-            # Redis gone: answers come from memory, retries on this worker are still absorbed.
+            # Redis gone: reads give "no state"; the first write trips the breaker, and from
+            # then on state, locks, nonces and claims live in this process.
             assert await storage.get_state(key) is None
+            await storage.set_state(key, "in-memory")
             assert storage.degraded
+            assert await storage.get_record(key) == ("in-memory", {})
             assert await deliveries.claim("m2", 60)
             assert not await deliveries.claim("m2", 60)
             await deliveries.finish("m2", "<xml>answer</xml>", 60)
