@@ -23,6 +23,8 @@ def _load_fillers() -> tuple[str, ...]:
 FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
 INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
+MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
 KnownPair = Callable[[str], bool]
 
@@ -153,13 +155,20 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
 def parse(
     raw: str, table: SynonymTable, known: KnownPair = lambda pair: False, max_variants: int = 5
 ) -> ParsedQuery:
-    """Everything search needs to know about one query."""
-    words = tuple(_without_tone_numbers(word) for word in normalise_words(raw))
+    """Everything search needs to know about one query (a long message is cut: item names
+    are short, and a pasted page must not cost more than a question)."""
+    raw = raw[:MAX_RAW_CHARS]
+    kept: list[str] = []
     text = ""
-    for word in words:
+    for word in normalise_words(raw):
+        word = _without_tone_numbers(word[: MAX_TEXT_CHARS - len(text)])
+        if not word:
+            break
+        kept.append(word)
         if text and text[-1].isascii() and word[0].isascii():
             text += " "
         text += word
+    words = tuple(kept)
     codes = tuple(find_codes(raw))
     matches = _find_synonyms(text, table)
     variants: list[Variant] = [Variant(text, 1.0, ())]
