@@ -50,6 +50,6 @@ def test_tone_numbers_are_dropped_from_pinyin_but_not_from_codes() -> None:
 def test_a_long_message_is_cut_but_its_code_is_still_found() -> None:
     story = "我想问一下家里困难怎么申请低保" * 40 + "XK00001000"
     parsed = parse(story[:250] + " XK00001000", TABLE)
-    assert all(len(variant.chars) <= 60 for variant in parsed.variants)
+    assert len(parsed.text) <= 60  # synonym readings may then be longer
     assert parsed.codes[0].text == "XK00001000"
-    assert len(parse(story, TABLE).variants[0].chars) <= 60
+    assert len(parse(story, TABLE).text) <= 60
