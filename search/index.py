@@ -86,7 +86,7 @@ class SearchIndex:
             self._upsert_locked(doc)
 
     def remove(self, code: str) -> None:
-        """Drop one document (suspended for citizens, abolished, merged away)."""
+        """Drop one document (abolished, merged away, withdrawn or classified)."""
         with self._lock:
             doc = self._docs.pop(code, None)
             if doc is None:
@@ -106,15 +106,16 @@ class SearchIndex:
             entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
         else:
             entry.set_docs((*entry.docs, doc))
+        self._index_codes(doc)
         self._docs[doc.code] = doc  # the switch: readers skip any other object for this code
         if old is not None:
             old_eid = self._doc_entry.get(doc.code)
             if old_eid is not None and old_eid != eid:
                 previous = self._entries[old_eid]
                 previous.set_docs(tuple(d for d in previous.docs if d.code != doc.code))
-            self._unindex_codes(old)
+            for key in self._code_keys(old) - self._code_keys(doc):
+                self._codes.discard(key, doc.code)
         self._doc_entry[doc.code] = eid
-        self._index_codes(doc)
 
     def _entry_for(self, doc: Document, key: str | None = None) -> int:
         """The entry of the document's searchable text, created and indexed when new."""

@@ -261,3 +261,10 @@ def test_names_made_of_question_words_are_found(shipped: SynonymTable) -> None:
     index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
     assert first(index, "科研条件查询") == "科研条件查询"  # 条件 is also a question word
     assert first(index, "科研條件查詢") == "科研条件查询"
+
+
+def test_a_changed_national_code_is_found_and_the_old_one_is_gone(index: SearchIndex) -> None:
+    index.upsert(dataclasses.replace(HOUSEHOLD, extra_codes=("512C0053300008",)))
+    assert index.search("512C0053300008")[0].document.code == HOUSEHOLD.code
+    assert HOUSEHOLD.code not in {h.document.code for h in index.search("511A0138000000")}
+    assert index.search("XK00006000")[0].document.code == HOUSEHOLD.code
