@@ -112,6 +112,9 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+        # ZWBOT_LOG_LEVEL decides, whatever uvicorn's own logging config set before.
+        uvicorn_logger.setLevel(logging.NOTSET)
+        uvicorn_logger.disabled = False
 
 
 def get_logger(name: str | None = None) -> Any:
