@@ -19,6 +19,7 @@ from search.synonyms import SynonymTable
 CANDIDATES_PER_VARIANT = 24
 SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for the shortlist
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
+ACTION_WEIGHT = 0.5  # weight of a token found only in the query's action words
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
@@ -256,11 +257,17 @@ class SearchIndex:
         chars = variant.chars
         char_tokens = pairs(chars) if len(chars) > 1 else frozenset(chars)
         sound_tokens = bigrams(positions(variant.text.split()))
+        major = variant.major
+
+        def scale(token: str) -> float:
+            # Words for actions (补领, 注销…) only qualify the thing the citizen asks about.
+            return ACTION_WEIGHT if major and token not in major else 1.0
+
         return Weights(
             variant,
             # Sorted: the same query always sums and breaks ties in the same order.
-            {token: self._pairs.idf(token, total) for token in sorted(char_tokens)},
-            {char: self._pairs.idf(char, total) for char in sorted(set(chars))},
+            {t: self._pairs.idf(t, total) * scale(t) for t in sorted(char_tokens)},
+            {c: self._pairs.idf(c, total) * scale(c) for c in sorted(set(chars))},
             {token: self._sounds.idf(token, total) for token in sorted(sound_tokens)},
         )
 

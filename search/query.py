@@ -37,6 +37,7 @@ class Variant:
     weight: float
     reasons: tuple[str, ...]
     twin: str = ""  # the same reading without question words: its candidates are reused
+    major: str = ""  # the text without words for actions (丢了 → 补领), when there are any
 
     @property
     def chars(self) -> str:
@@ -179,9 +180,19 @@ def parse(
                 variants.append(_replace(text, matches, {position: formal}))
     # Question words removed first (what the citizen asks about), then the literal forms
     # (names may contain 办理, 申请…), then the other formal readings of a colloquial word.
-    stripped = [Variant(strip_fillers(v.text, known), v.weight, v.reasons) for v in variants]
+    stripped = [
+        Variant(
+            strip_fillers(v.text, known),
+            v.weight,
+            v.reasons,
+            major=strip_fillers(v.major, known) if v.major else "",
+        )
+        for v in variants
+    ]
     variants = [
-        Variant(v.text, v.weight, v.reasons, s.text if s.chars and s.text != v.text else "")
+        Variant(
+            v.text, v.weight, v.reasons, s.text if s.chars and s.text != v.text else "", v.major
+        )
         for v, s in zip(variants, stripped, strict=True)
     ]
     ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
@@ -217,15 +228,20 @@ def _without_tone_numbers(word: str) -> str:
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:
-    out, last, weight, reasons = [], 0, 1.0, []
+    out, major, last, weight, reasons = [], [], 0, 1.0, []
     for position, match in enumerate(matches):
         formal = alternatives.get(position, match.synonym.formals[0])
         out.append(text[last : match.start])
         out.append(formal)
+        major.append(text[last : match.start])
+        major.append("|" if match.synonym.action else formal)
         last = match.end
         if not match.literal:
             weight = min(weight, 0.92)
         reasons.append(f"synonym:{match.synonym.colloquial}→{formal}")
     out.append(text[last:])
+    major.append(text[last:])
     joined = "".join(out)
-    return Variant(re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined), weight, tuple(reasons))
+    tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
+    has_action = any(match.synonym.action for match in matches)
+    return Variant(tidy, weight, tuple(reasons), major="".join(major) if has_action else "")

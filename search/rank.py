@@ -20,6 +20,7 @@ PAIRS, CHARS, ORDER = 0.18, 0.12, 0.15
 ALIGNMENT, SIMILARITY = 0.35, 0.20
 SOUND_FACTOR = 0.93  # a match by sound only is a little weaker than by characters
 AUX_FACTOR = 0.85  # parent/sub item, aliases, keywords
+MAJOR_SHARE = 0.45  # share of the thing asked about in the line-up of a variant with actions
 LIFECYCLE_PENALTY = 0.06  # 变更/注销/补办… items when the query names no such action
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
 MILD_FACTOR = 0.92  # coercion and inspection items
@@ -68,40 +69,82 @@ def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str
     return sum(weight for token, weight in weights.items() if contains(token)) / total
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How one text lines up with each candidate name: rapidfuzz scores in [0, 1]."""
+
+    chars: str
+    sound: str
+    aligned: dict[int, float]
+    similar: dict[int, float]
+    s_aligned: dict[int, float]
+    s_similar: dict[int, float]
+
+    @classmethod
+    def of(cls, chars: str, entries: Sequence[Entry]) -> _Shape:
+        has_hanzi = any(not c.isascii() for c in chars)
+        names = {e.eid: e.name for e in entries}
+        cores = {e.eid: e.core for e in entries if e.core != e.name}
+        sounds = {e.eid: e.name_sound for e in entries}
+        sound = encode(spoken(chars))
+        similar = _extract(chars, names, fuzz.ratio) if has_hanzi else {}
+        for eid, value in (_extract(chars, cores, fuzz.ratio) if has_hanzi else {}).items():
+            similar[eid] = max(similar.get(eid, 0.0), value)
+        return cls(
+            chars,
+            sound,
+            _extract(chars, names, fuzz.partial_ratio) if has_hanzi else {},
+            similar,
+            _extract(sound, sounds, fuzz.partial_ratio),
+            _extract(sound, sounds, fuzz.ratio),
+        )
+
+    def order(self, entry: Entry) -> float:
+        return LCSseq.similarity(self.chars, entry.name) / len(self.chars) if self.chars else 0.0
+
+    def sound_order(self, entry: Entry) -> float:
+        return LCSseq.similarity(self.sound, entry.name_sound) / max(len(self.sound), 1)
+
+
 def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
-    """Score of each entry for one variant, with the channel that gave it."""
+    """Score of each entry for one variant, with the channel that gave it. When the variant
+    has words for actions (丢了 → 补领), the line-up of the rest (the thing asked about) counts
+    for MAJOR_SHARE of the alignment signals."""
     variant = evidence.variant
     pairs_total, sounds_total = evidence.pairs_total, evidence.sounds_total
     chars = variant.chars
     has_hanzi = any(not c.isascii() for c in chars)
-    names = {e.eid: e.name for e in entries}
-    cores = {e.eid: e.core for e in entries if e.core != e.name}
-    sounds = {e.eid: e.name_sound for e in entries}
-    sound_query = encode(spoken(chars))
-    aligned = _extract(chars, names, fuzz.partial_ratio) if has_hanzi else {}
-    similar = _extract(chars, names, fuzz.ratio) if has_hanzi else {}
-    similar_core = _extract(chars, cores, fuzz.ratio) if has_hanzi else {}
-    s_aligned = _extract(sound_query, sounds, fuzz.partial_ratio)
-    s_similar = _extract(sound_query, sounds, fuzz.ratio)
+    full = _Shape.of(chars, entries)
+    major_text = variant.major.replace("|", "").replace(" ", "")
+    major = _Shape.of(major_text, entries) if major_text else full
+    share = MAJOR_SHARE if major_text else 0.0
+
+    def mix(whole: float, thing: float) -> float:
+        return (1.0 - share) * whole + share * thing
+
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
         eid = entry.eid
         best, channel = 0.0, "name"
         if has_hanzi and pairs_total:
             pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
+            chars_part = _matched(
+                evidence.chars, sum(evidence.chars.values()), entry.name.__contains__
+            )
             best = (
-                _coverage(chars, entry.name, pair_part, evidence.chars)
-                + ALIGNMENT * aligned.get(eid, 0.0)
-                + SIMILARITY * max(similar.get(eid, 0.0), similar_core.get(eid, 0.0))
+                PAIRS * pair_part
+                + CHARS * chars_part
+                + ORDER * mix(full.order(entry), major.order(entry))
+                + ALIGNMENT * mix(full.aligned.get(eid, 0.0), major.aligned.get(eid, 0.0))
+                + SIMILARITY * mix(full.similar.get(eid, 0.0), major.similar.get(eid, 0.0))
             )
         if sounds_total:
             pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
-            order = LCSseq.similarity(sound_query, entry.name_sound) / max(len(sound_query), 1)
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * pair_part
-                + ORDER * order
-                + ALIGNMENT * s_aligned.get(eid, 0.0)
-                + SIMILARITY * s_similar.get(eid, 0.0)
+                + ORDER * mix(full.sound_order(entry), major.sound_order(entry))
+                + ALIGNMENT * mix(full.s_aligned.get(eid, 0.0), major.s_aligned.get(eid, 0.0))
+                + SIMILARITY * mix(full.s_similar.get(eid, 0.0), major.s_similar.get(eid, 0.0))
             )
             if sound > best:
                 best, channel = sound, "pinyin"

@@ -9,7 +9,8 @@ from importlib import resources
 from search.normalise import normalise
 from search.syllables import initials, spoken
 
-DATA_FILE = "synonyms.tsv"
+DATA_FILE = "synonyms.tsv"  # words for things (低保, 社保卡, 网吧…)
+ACTIONS_FILE = "actions.tsv"  # words for what people want done (丢了, 换证, 关门…)
 
 
 class SynonymFileError(ValueError):
@@ -30,10 +31,10 @@ def parse_pairs(text: str, source: str = DATA_FILE) -> list[tuple[str, str]]:
     return pairs
 
 
-def shipped_pairs() -> list[tuple[str, str]]:
-    """The reviewed dictionary shipped in `search/data/synonyms.tsv`."""
-    text = resources.files("search.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return parse_pairs(text)
+def shipped_pairs(name: str = DATA_FILE) -> list[tuple[str, str]]:
+    """A reviewed dictionary shipped in `search/data/` (things, or with ACTIONS_FILE actions)."""
+    text = resources.files("search.data").joinpath(name).read_text(encoding="utf-8")
+    return parse_pairs(text, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Synonym:
     formals: tuple[str, ...]
     sound: tuple[str, ...]  # fuzzy syllables of the colloquial term
     initials: str
+    action: bool = False  # names what is to be done, not the thing: weighs less in a query
 
 
 class SynonymTable:
@@ -51,17 +53,23 @@ class SynonymTable:
 
     __slots__ = ("_by_initials", "_by_sound", "_entries", "_formals", "_lengths", "_min_sound")
 
-    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, pairs: Iterable[tuple[str, str]] = (), actions: Iterable[tuple[str, str]] = ()
+    ) -> None:
         formals: dict[str, list[str]] = {}
-        for colloquial, formal in pairs:
-            key, value = normalise(colloquial), normalise(formal)
-            if not key or not value or key == value:
-                continue
-            bucket = formals.setdefault(key, [])
-            if value not in bucket:
-                bucket.append(value)
+        action_keys: set[str] = set()
+        for is_action, group in ((False, pairs), (True, actions)):
+            for colloquial, formal in group:
+                key, value = normalise(colloquial), normalise(formal)
+                if not key or not value or key == value:
+                    continue
+                bucket = formals.setdefault(key, [])
+                if value not in bucket:
+                    bucket.append(value)
+                if is_action:
+                    action_keys.add(key)
         self._entries: Mapping[str, Synonym] = {
-            key: Synonym(key, tuple(values), spoken(key), initials(key))
+            key: Synonym(key, tuple(values), spoken(key), initials(key), key in action_keys)
             for key, values in sorted(formals.items(), key=lambda kv: (-len(kv[0]), kv[0]))
         }
         by_initials: dict[str, list[Synonym]] = {}
@@ -82,8 +90,8 @@ class SynonymTable:
 
     @classmethod
     def default(cls, extra: Iterable[tuple[str, str]] = ()) -> SynonymTable:
-        """The shipped dictionary, extended with `extra` pairs."""
-        return cls([*shipped_pairs(), *extra])
+        """The shipped dictionaries, extended with `extra` pairs (things)."""
+        return cls([*shipped_pairs(), *extra], shipped_pairs(ACTIONS_FILE))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -115,9 +123,13 @@ class SynonymTable:
         return self._by_initials.get(letters, ())
 
     def with_pairs(self, extra: Iterable[tuple[str, str]]) -> SynonymTable:
-        """A new table with `extra` pairs added."""
-        pairs = [(entry.colloquial, formal) for entry in self.entries() for formal in entry.formals]
-        return SynonymTable([*pairs, *extra])
+        """A new table with `extra` pairs (things) added."""
+        things: list[tuple[str, str]] = []
+        actions: list[tuple[str, str]] = []
+        for entry in self.entries():
+            for formal in entry.formals:
+                (actions if entry.action else things).append((entry.colloquial, formal))
+        return SynonymTable([*things, *extra], actions)
 
     @property
     def min_sound(self) -> int:

@@ -268,3 +268,13 @@ def test_a_changed_national_code_is_found_and_the_old_one_is_gone(index: SearchI
     assert index.search("512C0053300008")[0].document.code == HOUSEHOLD.code
     assert HOUSEHOLD.code not in {h.document.code for h in index.search("511A0138000000")}
     assert index.search("XK00006000")[0].document.code == HOUSEHOLD.code
+
+
+def test_the_thing_asked_about_outweighs_the_action(shipped: SynonymTable) -> None:
+    names = [
+        "户口登记",
+        "户口迁移审批",
+        *(f"{n}执业证书遗失补办" for n in ("护士", "医师", "兽医")),
+    ]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "户口本丢了").startswith("户口")

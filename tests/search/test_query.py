@@ -53,3 +53,12 @@ def test_a_long_message_is_cut_but_its_code_is_still_found() -> None:
     assert len(parsed.text) <= 60  # synonym readings may then be longer
     assert parsed.codes[0].text == "XK00001000"
     assert len(parse(story, TABLE).text) <= 60
+
+
+def test_words_for_actions_are_marked_in_their_readings() -> None:
+    table = SynonymTable([("户口本", "户口簿")], actions=[("丢了", "补领")])
+    variant = next(v for v in parse("户口本丢了", table).variants if v.reasons)
+    assert variant.text == "户口簿补领" and variant.major == "户口簿|"
+    assert table.get("丢了") is not None and table.get("丢了").action  # type: ignore[union-attr]
+    assert not table.with_pairs([("扎西钱", "临时救助")]).get("户口本").action  # type: ignore[union-attr]
+    assert table.with_pairs([]).get("丢了").action  # type: ignore[union-attr]
