@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import unicodedata
 from collections.abc import Sequence
 
 import opencc
@@ -89,7 +88,7 @@ class QueryMaker:
         if choice == 0:
             return str(self.t2s.convert(text))
         if choice == 1:
-            return "".join(unicodedata.normalize("NFKC", c) and _wide(c) for c in text) + "？"
+            return "".join(_wide(c) for c in text) + "？"
         return f"【{text}】！！"
 
     def queries(self, count: int) -> list[str]:
@@ -98,4 +97,5 @@ class QueryMaker:
 
 
 def _wide(char: str) -> str:
+    """The full-width form of an ASCII character (what Chinese input methods often type)."""
     return chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char

@@ -1,0 +1,75 @@
+"""The search benchmarks' parts: CSV → documents as the importer maps them, the dev set,
+the summary figures, the baselines and the generated workload (figures are not asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
+from handlers.benchmarks.search_corpus import (
+    DEVSET,
+    DevQuery,
+    documents_from_csv,
+    evaluate,
+    load_devset,
+    summarise,
+)
+from handlers.benchmarks.search_workload import QueryMaker, multiply
+
+HEADER = (
+    "id,name,parent_item,sub_item,category,category_code,department,undertaking_unit,region,"
+    "region_code,admin_level,implementing_level_raw,data_year,item_code,implementation_code,"
+    "implementing_body_uscc,time_limit_legal,time_limit_promise,conditions,requirements,basis,"
+    "fee,location,phone,url,source,licence\n"
+)
+
+
+def _row(name: str, code: str, item_code: str = "") -> str:
+    return f"1,{name},,,x,{code},民政局,,,,,,,{item_code},,,,,,,,,,,,,\n"
+
+
+def test_documents_are_mapped_as_the_importer_maps_them(tmp_path: Path) -> None:
+    source = tmp_path / "items.csv"
+    source.write_text(
+        HEADER + _row("临时救助", "20", "512C0053300008") + _row("对违法的处罚", "02"), "utf-8"
+    )
+    service, fine = documents_from_csv(source)
+    assert (service.kind, service.category, service.extra_codes) == (
+        "service",
+        "QT",
+        ("512C0053300008",),
+    )
+    assert (fine.kind, fine.category) == ("power", "CF")
+    assert service.code.endswith("—QT00001000") and fine.code.endswith("—CF00001000")
+
+
+def test_the_devset_and_its_summary() -> None:
+    devset = load_devset(DEVSET)
+    assert len(devset) >= 150 and all(item.expected for item in devset)
+    tiny = [DevQuery("pinyin", "a", frozenset({"甲"})), DevQuery("typo", "b", frozenset({"乙"}))]
+    results = list(evaluate(tiny, [["甲", "乙"], ["丙", "丁", "乙"]]))
+    assert [rank for _item, rank in results] == [1, 3]
+    quality = {q.kind: q for q in summarise(results)}
+    assert quality["all"].top1 == 0.5 and quality["all"].top3 == 1.0
+    assert abs(quality["all"].mrr - (1 + 1 / 3) / 2) < 1e-9
+
+
+def test_baselines_answer_with_names() -> None:
+    names = ["临时救助", "最低生活保障", "临时救助业务进度查询"]
+    assert RapidfuzzNames(names).search("临时救助", 2)[0] == "临时救助"
+    fts = Fts5Trigram(names)
+    assert "临时救助" in fts.search("临时救助", 3)
+    assert fts.search("低保", 3) == []  # a colloquial word: what FTS cannot do
+    assert fts.search("救助", 3)  # two characters: the LIKE fallback
+
+
+def test_the_workload_multiplies_names_and_mixes_classes(tmp_path: Path) -> None:
+    source = tmp_path / "items.csv"
+    rows = [_row(name, "20") for name in ("临时救助", "最低生活保障", "居住证办理", "户口登记")]
+    source.write_text(HEADER + "".join(rows), "utf-8")
+    base = documents_from_csv(source)
+    docs = multiply(base, 10)
+    assert len(docs) == 10 and len({doc.code for doc in docs}) == 10
+    assert {doc.name.split("（")[0] for doc in docs} <= {doc.name for doc in base}
+    queries = QueryMaker(base).queries(12)
+    assert len(queries) == 12 and all(queries)
