@@ -8,7 +8,6 @@ One worker without that variable uses the ordinary in-process registry."""
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -125,9 +124,9 @@ def prepare_multiprocess_dir(workers: int, folder: Path | None = None) -> Path |
     if workers <= 1 and not os.environ.get(MULTIPROC_ENV):
         return None
     path = Path(os.environ.get(MULTIPROC_ENV) or folder or tempfile.mkdtemp(prefix="zwbot-prom-"))
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):  # only prometheus_client's own sample files
+        stale.unlink()
     os.environ[MULTIPROC_ENV] = str(path)
     return path
 
