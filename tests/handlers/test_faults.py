@@ -143,7 +143,10 @@ async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) 
         try:
             await outbox.send(user, TextReply("只发一次"))
             assert await outbox.drain(10)
-            await asyncio.sleep(0.8)  # the slow fake finishes recording the one send
+            give_up = time.monotonic() + 5
+            while not api.texts_to(user) and time.monotonic() < give_up:
+                await asyncio.sleep(0.05)  # the slow fake records the one send
+            await asyncio.sleep(0.3)  # a repeated send would be recorded by now too
         finally:
             await outbox.close()
             await http.aclose()
