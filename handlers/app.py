@@ -19,7 +19,7 @@ from handlers.database import open_database
 from handlers.observability.metrics import instrument_search  # issue 7
 from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
-from handlers.search_service import build_index
+from handlers.search_service import SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router  # issue 6
 from handlers.web import install_web
@@ -79,9 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.search = index
             dispatcher["sessions"] = sessions
             dispatcher["search"] = index
+            synonyms = SynonymWatcher(index, sessions)  # staff synonyms work without a restart
+            synonyms.start()
             try:
                 yield
             finally:
+                await synonyms.stop()
                 await webhook.close()
                 if outbox is not None:  # issue 7: send what is queued before closing
                     await outbox.close()
