@@ -14,11 +14,14 @@ from bot.storage import BaseStorage
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
 from handlers import observability  # issue 7
+from handlers.changes import ChangeWatcher  # issue 7
 from handlers.citizen import citizen_router
 from handlers.database import open_database
+from handlers.message_logs import MessageLogWriter  # issue 7
 from handlers.observability.metrics import instrument_search  # issue 7
 from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
+from handlers.public_items import PublicItems  # issue 7
 from handlers.search_service import SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router  # issue 6
@@ -81,11 +84,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dispatcher["search"] = index
             synonyms = SynonymWatcher(index, sessions)  # staff synonyms work without a restart
             synonyms.start()
+            # issue 7: per-process caches kept fresh by change signals, batched message logs
+            watcher = ChangeWatcher(sessions)
+            watcher.start()
+            dispatcher["public_items"] = app.state.public_items = PublicItems(sessions)
+            message_logs = MessageLogWriter(sessions)
+            dispatcher["message_logs"] = app.state.message_logs = message_logs
+            message_logs.start()
             try:
                 yield
             finally:
                 await synonyms.stop()
                 await webhook.close()
+                await message_logs.close()  # after the late answers: their rows too
+                await watcher.stop()
                 if outbox is not None:  # issue 7: send what is queued before closing
                     await outbox.close()
                 if wechat is not None:

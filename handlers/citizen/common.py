@@ -10,6 +10,7 @@ from bot.filters import FilterLike
 from bot.router import Router
 from bot.types import Data, NextHandler
 from catalogue.models import MessageLog
+from handlers.message_logs import MessageLogWriter
 from handlers.privacy import keyed_hash
 from handlers.settings import Settings
 
@@ -39,20 +40,25 @@ async def message_log(handler: NextHandler, event: Event, data: Data) -> Any:
     """Inner middleware: one `MessageLog` row per citizen message, with what was answered.
 
     Handlers fill the `trace` dict they receive (`answer`, `code`); the text is kept only as
-    long as `ZWBOT_MESSAGE_LOG_DAYS` (purged by the retention job)."""
+    long as `ZWBOT_MESSAGE_LOG_DAYS` (purged by the retention job). With the app's
+    `message_logs` writer in the workflow data the row is written in a batch, else in the
+    handler's own transaction."""
     trace: dict[str, str] = {}
     result = await handler(event, {**data, "trace": trace})
     session = data.get("session")
     if session is not None and event.msg_type != "event":
         settings = settings_of(data)
         text = str(event.raw.get("Content") or event.raw.get("Recognition") or "")
-        session.add(
-            MessageLog(
-                openid_hash=keyed_hash(event.user_id, settings.hash_key.get_secret_value()),
-                kind=event.kind.value,
-                text=text[:500],
-                answer_kind=trace.get("answer", "")[:30],
-                item_code=trace.get("code", "")[:33],
-            )
-        )
+        row = {
+            "openid_hash": keyed_hash(event.user_id, settings.hash_key.get_secret_value()),
+            "kind": event.kind.value,
+            "text": text[:500],
+            "answer_kind": trace.get("answer", "")[:30],
+            "item_code": trace.get("code", "")[:33],
+        }
+        writer = data.get("message_logs")
+        if isinstance(writer, MessageLogWriter):  # the app's batch writer
+            writer.add(**row)
+        else:
+            session.add(MessageLog(**row))
     return result

@@ -121,6 +121,8 @@ class FundListQuestion(Filter):
             return False
         year, rest = parsing.split_year(text)
         asked, fund_type, department_text = parsing.split_fund_list(rest)
+        if not asked and "资金" not in text:
+            return False  # not about funds whatever the department: no query needed
         departments = (
             await queries.find_departments(session=session, name=department_text)
             if department_text

@@ -14,6 +14,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import Choice, LooksLikeCode, NextPage, Said
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import Found, Searcher, answers, find, is_clear, suggestions
+from handlers.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
 
@@ -52,6 +53,7 @@ async def choose(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    public_items: PublicItems | None = None,
 ) -> str:
     """A number picks from the last item list (places are handled by the village router)."""
     memory = await recall(state)
@@ -60,13 +62,18 @@ async def choose(
     codes = memory.page_codes()
     if not 1 <= choice <= len(codes):
         return texts.BAD_CHOICE.format(number=choice, count=len(codes))
-    item = await queries.item_by_code(session=session, code=codes[choice - 1])
+    item = await item_by_code(session, codes[choice - 1], public_items)
     if item is None:
         return texts.GONE
     return await _card(state, item, settings, memory.list_intent or None, trace)
 
 
-async def next_page(event: Event, session: AsyncSession, state: FSMContext) -> str:
+async def next_page(
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    public_items: PublicItems | None = None,
+) -> str:
     """The next five of the last list."""
     memory = await recall(state)
     if memory.numbered != "items" or not memory.list_codes:
@@ -75,7 +82,7 @@ async def next_page(event: Event, session: AsyncSession, state: FSMContext) -> s
         return texts.NO_MORE_PAGES
     memory.list_page += 1
     await keep(state, memory)
-    found = await queries.items_by_codes(session=session, codes=memory.page_codes())
+    found = await items_by_codes(session, memory.page_codes(), public_items)
     shown = [found[c] for c in memory.page_codes() if c in found]
     return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
 
@@ -117,6 +124,7 @@ async def search_and_answer(
     settings: Settings,
     trace: dict[str, str],
     search: Searcher | None = None,
+    public_items: PublicItems | None = None,
 ) -> str:
     """Words → the item card, the answer to the question asked, a list, or a polite no-match."""
     if search is None:
@@ -128,11 +136,11 @@ async def search_and_answer(
             return texts.ASK_WHAT
         last = None
         if memory.card_code:
-            last = await queries.item_by_code(session=session, code=memory.card_code)
+            last = await item_by_code(session, memory.card_code, public_items)
         if last is None:
             return texts.ASK_WHAT
         return _show(last, settings, intent, trace)
-    found = await find(search, session, query)
+    found = await find(search, session, query, public_items)
     if is_clear(found):
         return await _card(state, found[0].item, settings, intent, trace)
     listed = answers(found)

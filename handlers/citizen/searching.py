@@ -7,8 +7,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue import queries
 from catalogue.models import Item
+from handlers.public_items import PublicItems, items_by_codes
 from search.document import Hit
 
 MAX_RESULTS = 25  # five pages of five
@@ -38,10 +38,12 @@ class Found:
     item: Item
 
 
-async def find(searcher: Searcher, session: AsyncSession, query: str) -> list[Found]:
-    """Public items for a query, best first."""
+async def find(
+    searcher: Searcher, session: AsyncSession, query: str, cache: PublicItems | None = None
+) -> list[Found]:
+    """Public items for a query, best first (through the app's item cache when given)."""
     hits = searcher.search(query, top=MAX_RESULTS, citizen=True)
-    items = await queries.items_by_codes(session=session, codes=[h.document.code for h in hits])
+    items = await items_by_codes(session, [h.document.code for h in hits], cache)
     return [Found(h, items[h.document.code]) for h in hits if h.document.code in items]
 
 

@@ -18,6 +18,7 @@ from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
 from handlers.search_service import sync_items
+from handlers.staff.bound import BoundOpenids
 
 log = logging.getLogger("handlers.staff")
 
@@ -30,11 +31,16 @@ async def by_wecom_user(session: AsyncSession, event: Event, data: Data) -> Staf
     return await registry.active_by_wecom(session, event.from_user)
 
 
-def by_openid(hash_openid: Callable[[str], str]) -> Identify:
-    """Official account: the keyed hash of the openid, bound with `zwbot staff bind`."""
+def by_openid(hash_openid: Callable[[str], str], bound: BoundOpenids | None = None) -> Identify:
+    """Official account: the keyed hash of the openid, bound with `zwbot staff bind`.
+
+    With `bound`, openids not bound to active staff (citizens) cost no query."""
 
     async def identify(session: AsyncSession, event: Event, data: Data) -> StaffMember | None:
-        return await registry.active_by_openid_hash(session, hash_openid(event.from_user))
+        digest = hash_openid(event.from_user)
+        if bound is not None and not await bound.may_be_staff(session, digest):
+            return None
+        return await registry.active_by_openid_hash(session, digest)
 
     return identify
 

@@ -12,6 +12,7 @@ from bot.types import SkipHandler
 from handlers.privacy import openid_hash
 from handlers.settings import Settings
 from handlers.staff import confirmation, importing
+from handlers.staff.bound import BoundOpenids
 from handlers.staff.commands import COMMANDS, StaffCommand
 from handlers.staff.desk import Desk, Identify, StaffIdentity, by_openid
 from handlers.staff.texts import UNKNOWN
@@ -83,5 +84,7 @@ def bound_staff_router(settings: Settings) -> Router:
     """The staff router on the citizens' official account: only for openids bound to active
     staff (`zwbot staff bind`); every other message falls through to the citizen routers."""
     return staff_router(
-        by_openid(lambda openid: openid_hash(openid, settings)), channel="wechat", catch_all=False
+        by_openid(lambda openid: openid_hash(openid, settings), BoundOpenids()),
+        channel="wechat",
+        catch_all=False,
     )

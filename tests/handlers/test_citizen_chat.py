@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-from pathlib import Path
 
+import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue.codes import normalize_code_text
 from catalogue.models import MessageLog, Rating
 
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
 seed = kit.seed
-citizen_side = kit.citizen_side
 NETBAR_NAME = "互联网上网服务营业场所经营单位设立审批"
 
 
@@ -162,6 +145,7 @@ async def test_rating_after_a_card_is_stored(citizen_side):
 async def test_messages_are_logged_without_the_openid(citizen_side):
     user = citizen_side.user()
     await user.say("开网吧")
+    await citizen_side.app.state.message_logs.flush()  # written in batches
     async with citizen_side.sessions() as session:
         logs = list(await session.scalars(select(MessageLog)))
     assert [(log.text, log.answer_kind, log.item_code) for log in logs] == [
