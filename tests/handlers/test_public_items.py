@@ -1,0 +1,75 @@
+"""The citizens' item cache: answers from memory, never stale after a change is committed."""
+
+from __future__ import annotations
+
+import zwbot_tests_citizen_kit as kit
+from sqlalchemy import select, update
+
+from catalogue.codes import normalize_code_text
+from catalogue.models import Item
+from handlers.changes import Changes, ChangeWatcher
+from handlers.public_items import PublicItems
+
+seed = kit.seed
+LINK = f"{kit.BASE_URL}/items/{normalize_code_text(seed.NETBAR)}"
+
+
+async def _set_status(sessions, code: str, status: str) -> None:
+    async with sessions() as session:
+        item = await session.scalar(select(Item).where(Item.code == code))
+        item.status = status
+        await session.commit()
+
+
+async def test_a_second_look_up_needs_no_query(citizen_side):
+    cache = PublicItems(citizen_side.sessions, changes=Changes())
+    first = await cache.by_codes([seed.NETBAR, "620623-not-a-code"])
+    assert list(first) == [seed.NETBAR]
+    assert cache.misses == 2
+    again = await cache.by_codes([seed.NETBAR, "620623-not-a-code"])
+    assert again[seed.NETBAR] is first[seed.NETBAR]  # the same detached object
+    assert cache.misses == 2 and cache.hits == 2
+    assert again[seed.NETBAR].department is not None  # loaded before the session closed
+
+
+async def test_citizens_see_an_abolition_as_soon_as_it_is_committed(citizen_side_any_db):
+    side = citizen_side_any_db
+    user = side.user()
+    assert LINK in await user.say("开网吧")  # the card, its item now cached
+    await _set_status(side.sessions, seed.NETBAR, "abolished")  # ORM flush in this process
+    assert LINK not in await side.user().say("开网吧")
+    assert await side.app.state.public_items.by_code(seed.NETBAR) is None
+
+
+async def test_a_suspension_by_statement_shows_at_once(citizen_side):
+    user = citizen_side.user()
+    await user.say("开网吧")
+    async with citizen_side.sessions() as session:
+        await session.execute(
+            update(Item)
+            .where(Item.code == seed.NETBAR)
+            .values(status="suspended", suspension_class="四")
+        )
+        await session.commit()
+    assert "暂停" in await citizen_side.user().say("开网吧")
+    item = await citizen_side.app.state.public_items.by_code(seed.NETBAR)
+    assert item is not None and item.status == "suspended"
+
+
+async def test_another_process_s_change_is_seen_after_the_next_stamp(citizen_side_any_db):
+    side = citizen_side_any_db
+    changes = Changes()  # this "worker"; the change below bypasses its sessions entirely
+    cache = PublicItems(side.sessions, changes=changes)
+    watcher = ChangeWatcher(side.sessions, changes=changes)
+    await watcher.check()
+    assert await cache.by_code(seed.NETBAR) is not None
+    engine = side.sessions.kw["bind"]
+    async with engine.begin() as connection:  # like another process: no session events here
+        await connection.execute(
+            update(Item.__table__)
+            .where(Item.__table__.c.code == seed.NETBAR)
+            .values(status="abolished")  # `updated_at` moves by the column's onupdate
+        )
+    assert await cache.by_code(seed.NETBAR) is not None  # not yet seen: bounded by the poll
+    assert "items" in await watcher.check()
+    assert await cache.by_code(seed.NETBAR) is None
