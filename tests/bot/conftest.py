@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.testing import FakeWeChatApi
-
-
-def _load_kit() -> ModuleType:
-    # tests/ is not a package (importlib import mode): load the helper module by path.
-    name = "zwbot_tests_bot_webhook_kit"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("webhook_kit.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_load_kit()
 
 
 @pytest.fixture(scope="session")

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
-from types import ModuleType
 
-import pytest
+import zwbot_tests_staff_world as W
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue import duties
 from catalogue.models import Item, StaffMember
 from catalogue.workflow import lists, proposals, review
 from catalogue.workflow.rules import SuspensionReason
 from catalogue.workflow.runner import Actor, run
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
-
-
-@pytest.fixture
-async def world(sessions: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
-    return await W.build_world(sessions)
 
 
 async def _ok(sessions, world, who, op) -> None:  # type: ignore[no-untyped-def]

@@ -4,14 +4,11 @@ two-person rule, roles, exactly-once keys, optimistic locking and the audit trai
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+import zwbot_tests_staff_world as W
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,24 +19,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import ChangeClass, SuspensionReason
 from catalogue.workflow.runner import CONFLICT_MESSAGE, Actor, run
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
-
-
-@pytest.fixture
-async def world(sessions: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
-    return await W.build_world(sessions)
 
 
 class Desk:

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import BudgetYear, ChangeRequest, FundItem, PovertyProject
 from catalogue.workflow import lists, publishing
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
-
-
-@pytest.fixture
-async def world(sessions: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
-    return await W.build_world(sessions)
 
 
 async def _do(sessions, world, who, op) -> Outcome:  # type: ignore[no-untyped-def]

@@ -1,25 +1,23 @@
 """The citizen side end to end: a seeded database, the real app, and a WeChat user who posts
 signed, AES-encrypted callbacks built with wechatpy's own crypto (as WeChat does).
 
-Test modules load this file by path and re-export the fixtures they use.
+Test modules import it as `zwbot_tests_citizen_kit` (see tests/conftest.py); its fixtures are
+shared through tests/handlers/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import secrets
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from xml.sax.saxutils import escape
 
 import httpx
 import pytest
+import zwbot_tests_public_catalogue as seed
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from wechatpy.crypto import WeChatCrypto
@@ -38,21 +36,6 @@ ACCOUNT = "gh_tianzhu_test"
 BASE_URL = "https://zw.tianzhu.example"
 MAX_BYTES = 2048
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-seed = _load(
-    "zwbot_tests_public_catalogue", Path(__file__).resolve().parents[1] / "public_catalogue.py"
-)
 
 # Registrations with many results, so lists have more than one page.
 REGISTRATIONS = [

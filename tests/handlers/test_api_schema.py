@@ -5,21 +5,19 @@ PostgreSQL; bounded to a few seconds per operation)."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import asyncpg
 import pytest
 import schemathesis
 import uvicorn
+import zwbot_tests_public_catalogue as seed
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,21 +30,6 @@ from catalogue.db import create_engine, session_factory
 from handlers.app import create_app
 from handlers.settings import Settings
 
-
-def _seed_module() -> ModuleType:
-    name = "zwbot_tests_public_catalogue"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "public_catalogue.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-seed = _seed_module()
 HIDDEN = (*seed.HIDDEN_NAMES, seed.HIDDEN_PROJECT, seed.HIDDEN_FUND)
 
 

@@ -5,7 +5,6 @@ DevTools protocol; CI must have it (the test fails there without it, and skips e
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import itertools
 import json
 import os
@@ -13,7 +12,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -23,23 +21,10 @@ from typing import Any
 import pytest
 import uvicorn
 import websockets
+import zwbot_tests_citizen_kit as kit
 
 from catalogue.codes import normalize_code_text
 
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
 seed = kit.seed
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}

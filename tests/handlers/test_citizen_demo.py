@@ -3,37 +3,20 @@ fund list per year and department too, and cards are marked as demonstration dat
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import defaultdict
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
+import zwbot_tests_citizen_kit as kit
 
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.demo import load_demo
 from catalogue.queries import places
-
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
 
 
 @asynccontextmanager

@@ -3,33 +3,15 @@ JSON 422 — never a 500 — and only published, non-classified records are ever
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+import zwbot_tests_citizen_kit as kit
 
 from catalogue.codes import normalize_code_text
 
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
 seed = kit.seed
-citizen_side = kit.citizen_side
-citizen_side_any_db = kit.citizen_side_any_db
 NETBAR = normalize_code_text(seed.NETBAR)
 
 PAGES = [

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
+import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -23,22 +21,6 @@ from handlers.tickets import (
     deliver_ticket_reply,
     open_tickets,
 )
-
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
-citizen_side = kit.citizen_side
 
 
 async def test_subscribe_welcomes_with_a_privacy_notice(citizen_side):

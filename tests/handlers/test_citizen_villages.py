@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from decimal import Decimal
-from pathlib import Path
 
+import zwbot_tests_citizen_kit as kit
 from sqlalchemy import func, select
 
 from catalogue.models import FundItem, PovertyAllocation, PovertyProject, VillageBinding
 
-
-def _kit():
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("citizen_kit.py")
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-kit = _kit()
 seed = kit.seed
-citizen_side = kit.citizen_side
-citizen_side_any_db = kit.citizen_side_any_db
 
 
 def _amount(text: str, pattern: str) -> Decimal:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import os
 import signal
 import socket
@@ -15,12 +14,12 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 import uvicorn
+import zwbot_tests_public_catalogue as seed
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client import WeChatClient
@@ -273,19 +272,6 @@ async def test_publication_killed_mid_transaction_leaves_nothing(
 # --- the assembled app: late replies go out through the outbox, once each ------------------
 
 
-def _seed_module() -> Any:
-    name = "zwbot_tests_public_catalogue"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "public_catalogue.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 async def test_late_replies_reach_a_failing_api_once_each(sqlite_url: str, tmp_path: Path) -> None:
     from bot.wire import WeChatEnvelope, build_xml
     from catalogue import migrate
@@ -296,7 +282,7 @@ async def test_late_replies_reach_a_failing_api_once_each(sqlite_url: str, tmp_p
     engine = create_engine(sqlite_url)
     await migrate.upgrade(engine)
     async with session_factory(engine)() as session:
-        await _seed_module().seed_public_catalogue(session)
+        await seed.seed_public_catalogue(session)
     await engine.dispose()
 
     api = FakeWeChatApi(cs_quota=1000)

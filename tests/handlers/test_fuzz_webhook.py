@@ -8,17 +8,14 @@ classified and abolished items whose names must never reach a citizen."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import secrets
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+import zwbot_tests_public_catalogue as seed
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,20 +36,6 @@ FUZZ = settings(
 )
 
 
-def _seed_module() -> ModuleType:
-    name = "zwbot_tests_public_catalogue"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "public_catalogue.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-seed = _seed_module()
 HIDDEN = (*seed.HIDDEN_NAMES, seed.HIDDEN_PROJECT, seed.HIDDEN_FUND)
 HIDDEN_CODES = (seed.DRAFT, seed.CLASSIFIED, seed.PENDING)
 

@@ -96,25 +96,10 @@ def test_query_bugs_are_not_outages() -> None:
     assert not is_database_outage(sa.exc.IntegrityError("INSERT", {}, Exception("duplicate key")))
 
 
-def _citizen_kit() -> Any:
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    name = "zwbot_tests_citizen_kit"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("citizen_kit.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.mark.postgres
 async def test_the_whole_app_answers_busy_then_recovers(postgres_url: str) -> None:
-    kit = _citizen_kit()
+    import zwbot_tests_citizen_kit as kit
+
     target = urlsplit(postgres_url.replace("postgresql+asyncpg", "postgresql"))
     with TcpProxy(target.port or 5432) as proxy:
         url = postgres_url.replace(f":{target.port}/", f":{proxy.port}/")

@@ -6,17 +6,14 @@ cuts (docs/operations.md has the drill that stops the real server)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import zwbot_tests_staff_wecom_kit as wecom
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,19 +22,6 @@ from catalogue.models import ChangeRequest
 from handlers.app import create_app
 from handlers.drills.proxy import TcpProxy
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-HERE = Path(__file__).resolve().parent
-wecom = _load("zwbot_tests_staff_wecom_kit", HERE / "test_staff_wecom.py")
 W = wecom.W
 kit = wecom.kit
 

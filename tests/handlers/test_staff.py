@@ -4,18 +4,15 @@ daily duty summaries sent through a local fake WeCom API."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pyotp
 import pytest
+import zwbot_tests_staff_world as W
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select, update
@@ -34,20 +31,6 @@ from handlers.settings import Settings
 from handlers.staff import bound_staff_router
 from handlers.wecom import wecom_dispatcher
 from handlers.wecom_api import WeComClient
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
-
 
 # --- a local fake of the WeCom server API (token, app message, media) ----------------------
 

@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import os
 import secrets
 import struct
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from xml.sax.saxutils import escape
 
 import httpx
 import pyotp
 import pytest
+import zwbot_tests_citizen_kit as kit
+import zwbot_tests_staff_world as W
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from defusedxml import ElementTree
 from fastapi import FastAPI
@@ -32,20 +30,6 @@ from catalogue import audit
 from catalogue.db import session_factory
 from catalogue.models import ChangeRequest, Item, RetiredCode, StaffMember
 from handlers.app import create_app
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-W = _load("zwbot_tests_staff_world", Path(__file__).resolve().parents[1] / "staff_world.py")
-kit = _load("zwbot_tests_citizen_kit", Path(__file__).with_name("citizen_kit.py"))
 
 CORP_ID = "ww5f3c0a9e1d2b4c6a"
 WECOM_TOKEN = "wecom-staff-token"
