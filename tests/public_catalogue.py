@@ -1,6 +1,6 @@
 """A small catalogue with every kind of record the public side must show or hide (test seed).
 
-Loaded by the conftests of tests/catalogue/queries and tests/handlers; names below are real
+Imported as `zwbot_tests_public_catalogue` (see tests/conftest.py); names below are real
 towns and villages of the county, items and amounts are made up for the tests.
 """
 
@@ -90,6 +90,51 @@ def _item(cls: type[PowerItem] | type[ServiceItem], full_code: str, name: str, *
     return cls(**values)
 
 
+def _published(status: str) -> dict[str, object]:
+    return {"status": status, "published_at": PUBLISHED_AT if status == "published" else None}
+
+
+def _town(code: str, name: str) -> Region:
+    return Region(code=code, name=name, short_name=name, level="town", parent_code="620623")
+
+
+def _village(code: str, short_name: str, town: str) -> Region:
+    return Region(
+        code=code,
+        name=f"{short_name}委会",
+        short_name=short_name,
+        level="village",
+        parent_code=town,
+    )
+
+
+def _fund(
+    year: int, fund_type: str, department_id: int, name: str, amount: str, status: str, **extra: str
+) -> FundItem:
+    return FundItem(
+        budget_year=year,
+        fund_type=fund_type,
+        department_id=department_id,
+        project_name=name,
+        budget_amount=Decimal(amount),
+        **extra,
+        **_published(status),
+    )
+
+
+def _allocation(
+    year: int, region: str, amount: str, document: str, purpose: str, status: str = "published"
+) -> PovertyAllocation:
+    return PovertyAllocation(
+        year=year,
+        region_code=region,
+        amount=Decimal(amount),
+        document_number=document,
+        purpose=purpose,
+        **_published(status),
+    )
+
+
 NETBAR_REQUIREMENTS = [
     {"name": "申请书", "originals": 1, "copies": 0, "required": True, "note": ""},
     {"name": "法定代表人身份证", "originals": 1, "copies": 1, "required": True, "note": ""},
@@ -102,60 +147,18 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
     session.add_all(
         [
             Region(code="620623", name="天祝藏族自治县", level="county"),
-            Region(
-                code=HUACANGSI_TOWN,
-                name="华藏寺镇",
-                short_name="华藏寺镇",
-                level="town",
-                parent_code="620623",
-            ),
-            Region(
-                code="620623101",
-                name="打柴沟镇",
-                short_name="打柴沟镇",
-                level="town",
-                parent_code="620623",
-            ),
-            Region(
-                code="620623108",
-                name="天堂镇",
-                short_name="天堂镇",
-                level="town",
-                parent_code="620623",
-            ),
+            _town(HUACANGSI_TOWN, "华藏寺镇"),
+            _town("620623101", "打柴沟镇"),
+            _town("620623108", "天堂镇"),
         ]
     )
     await session.flush()
     session.add_all(
         [
-            Region(
-                code=HONGDA,
-                name="红大村委会",
-                short_name="红大村",
-                level="village",
-                parent_code=HUACANGSI_TOWN,
-            ),
-            Region(
-                code="620623100205",
-                name="华藏寺村委会",
-                short_name="华藏寺村",
-                level="village",
-                parent_code=HUACANGSI_TOWN,
-            ),
-            Region(
-                code=DAWAN_DACHAIGOU,
-                name="大湾村委会",
-                short_name="大湾村",
-                level="village",
-                parent_code="620623101",
-            ),
-            Region(
-                code=DAWAN_TIANTANG,
-                name="大湾村委会",
-                short_name="大湾村",
-                level="village",
-                parent_code="620623108",
-            ),
+            _village(HONGDA, "红大村", HUACANGSI_TOWN),
+            _village("620623100205", "华藏寺村", HUACANGSI_TOWN),
+            _village(DAWAN_DACHAIGOU, "大湾村", "620623101"),
+            _village(DAWAN_TIANTANG, "大湾村", "620623108"),
         ]
     )
     culture = Department(
@@ -319,41 +322,26 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
     )
     session.add_all(
         [
-            FundItem(
-                budget_year=2015,
-                fund_type="department_budget",
-                department_id=farming.id,
-                project_name="草原生态保护补助奖励资金",
-                budget_amount=Decimal("1234.5678"),
+            _fund(
+                2015,
+                "department_budget",
+                farming.id,
+                "草原生态保护补助奖励资金",
+                "1234.5678",
+                "published",
                 management_measures="《草原生态保护补助奖励资金管理办法》",
-                status="published",
-                published_at=PUBLISHED_AT,
             ),
-            FundItem(
-                budget_year=2015,
-                fund_type="transfer_payment",
-                department_id=farming.id,
-                project_name="农业综合开发资金",
-                budget_amount=Decimal("300.1000"),
-                status="published",
-                published_at=PUBLISHED_AT,
+            _fund(
+                2015, "transfer_payment", farming.id, "农业综合开发资金", "300.1000", "published"
             ),
-            FundItem(
-                budget_year=2015,
-                fund_type="department_budget",
-                department_id=farming.id,
-                project_name=HIDDEN_FUND,
-                budget_amount=Decimal("999.0000"),
-                status="draft",
-            ),
-            FundItem(
-                budget_year=2016,
-                fund_type="department_budget",
-                department_id=culture.id,
-                project_name="公共文化服务体系建设资金",
-                budget_amount=Decimal("88.0000"),
-                status="published",
-                published_at=PUBLISHED_AT,
+            _fund(2015, "department_budget", farming.id, HIDDEN_FUND, "999.0000", "draft"),
+            _fund(
+                2016,
+                "department_budget",
+                culture.id,
+                "公共文化服务体系建设资金",
+                "88.0000",
+                "published",
             ),
         ]
     )
@@ -361,59 +349,12 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
     dawan_tiantang = await session.get(Region, DAWAN_TIANTANG)
     session.add_all(
         [
-            PovertyAllocation(
-                year=2016,
-                region_code=HONGDA,
-                amount=Decimal("120.5000"),
-                document_number="天扶贫发〔2016〕12号",
-                purpose="产业扶持",
-                status="published",
-                published_at=PUBLISHED_AT,
-            ),
-            PovertyAllocation(
-                year=2016,
-                region_code=HONGDA,
-                amount=Decimal("30.2500"),
-                document_number="天扶贫发〔2016〕31号",
-                purpose="危房改造",
-                status="published",
-                published_at=PUBLISHED_AT,
-            ),
-            PovertyAllocation(
-                year=2016,
-                region_code=HONGDA,
-                amount=Decimal("999.0000"),
-                document_number="天扶贫发〔2016〕99号",
-                purpose="草稿",
-                status="draft",
-            ),
-            PovertyAllocation(
-                year=2017,
-                region_code=HONGDA,
-                amount=Decimal("50.0000"),
-                document_number="天扶贫发〔2017〕5号",
-                purpose="产业扶持",
-                status="published",
-                published_at=PUBLISHED_AT,
-            ),
-            PovertyAllocation(
-                year=2016,
-                region_code=DAWAN_TIANTANG,
-                amount=Decimal("80.0000"),
-                document_number="天扶贫发〔2016〕12号",
-                purpose="产业扶持",
-                status="published",
-                published_at=PUBLISHED_AT,
-            ),
-            PovertyAllocation(
-                year=2016,
-                region_code=DAWAN_DACHAIGOU,
-                amount=Decimal("70.0000"),
-                document_number="天扶贫发〔2016〕12号",
-                purpose="产业扶持",
-                status="published",
-                published_at=PUBLISHED_AT,
-            ),
+            _allocation(2016, HONGDA, "120.5000", "天扶贫发〔2016〕12号", "产业扶持"),
+            _allocation(2016, HONGDA, "30.2500", "天扶贫发〔2016〕31号", "危房改造"),
+            _allocation(2016, HONGDA, "999.0000", "天扶贫发〔2016〕99号", "草稿", "draft"),
+            _allocation(2017, HONGDA, "50.0000", "天扶贫发〔2017〕5号", "产业扶持"),
+            _allocation(2016, DAWAN_TIANTANG, "80.0000", "天扶贫发〔2016〕12号", "产业扶持"),
+            _allocation(2016, DAWAN_DACHAIGOU, "70.0000", "天扶贫发〔2016〕12号", "产业扶持"),
             PovertyProject(
                 year=2016,
                 name="红大村道路硬化工程",
