@@ -42,19 +42,23 @@ class Dispatcher(Router):
         state = self.fsm_context(event)
         async with self.isolation.lock(state.key):
             raw_state, fsm_data = await self.storage.get_record(state.key)
-            if asks_for_more(text_of(event)):
-                kept = await next_part(state, data=fsm_data)
-                if kept is not None:
-                    return kept
-            else:
-                # A new question drops the rest of an old answer.
-                await keep_rest(state, [], data=fsm_data)
-            data: dict[str, Any] = {
-                **self.workflow_data,
-                **kwargs,
-                "dispatcher": self,
-                "state": state,
-                "raw_state": raw_state,
-            }
-            result = await self.propagate(event, data)
+            state.prime(raw_state, fsm_data)  # reads under the lock need no round trip
+            try:
+                if asks_for_more(text_of(event)):
+                    kept = await next_part(state, data=fsm_data)
+                    if kept is not None:
+                        return kept
+                else:
+                    # A new question drops the rest of an old answer.
+                    await keep_rest(state, [], data=fsm_data)
+                data: dict[str, Any] = {
+                    **self.workflow_data,
+                    **kwargs,
+                    "dispatcher": self,
+                    "state": state,
+                    "raw_state": raw_state,
+                }
+                result = await self.propagate(event, data)
+            finally:
+                state.unprime()
         return None if result is UNHANDLED else as_reply(result)

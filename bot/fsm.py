@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -69,24 +70,47 @@ class StorageKey:
 
 
 class FSMContext:
-    """State and data of one user, read and written through the dispatcher's storage."""
+    """State and data of one user, read and written through the dispatcher's storage.
+
+    While the dispatcher holds the user's lock it `prime`s the context with the record it
+    read, so handlers' reads cost no storage round trip (nobody else may write meanwhile);
+    writes still go to the storage at once and keep the primed copy in step.
+    """
 
     def __init__(self, storage: BaseStorage, key: StorageKey) -> None:
         self.storage = storage
         self.key = key
+        self._primed = False
+        self._state: str | None = None
+        self._data: dict[str, Any] = {}
+
+    def prime(self, state: str | None, data: dict[str, Any]) -> None:
+        """Serve reads from this record (only while holding the user's lock)."""
+        self._primed, self._state, self._data = True, state, copy.deepcopy(data)
+
+    def unprime(self) -> None:
+        """Read from the storage again (the lock is released)."""
+        self._primed, self._state, self._data = False, None, {}
 
     async def get_state(self) -> str | None:
+        if self._primed:
+            return self._state
         return await self.storage.get_state(self.key)
 
     async def set_state(self, state: State | str | None = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self.storage.set_state(self.key, value)
+        self._state = value
 
     async def get_data(self) -> dict[str, Any]:
+        if self._primed:
+            return copy.deepcopy(self._data)
         return await self.storage.get_data(self.key)
 
     async def set_data(self, data: dict[str, Any]) -> None:
         await self.storage.set_data(self.key, data)
+        if self._primed:
+            self._data = copy.deepcopy(data)
 
     async def update_data(self, **values: Any) -> dict[str, Any]:
         data = await self.get_data()

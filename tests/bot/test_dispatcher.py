@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from bot.continuation import keep_rest
 from bot.dispatcher import Dispatcher
 from bot.events import Event, TextMessage, event_from_fields
 from bot.filters import StateFilter, Text
-from bot.fsm import FSMContext, State, StatesGroup
+from bot.fsm import FSMContext, State, StatesGroup, StorageKey
 from bot.replies import TextReply
+from bot.storage import MemoryStorage
 
 
 class Feedback(StatesGroup):
@@ -92,3 +94,44 @@ async def test_a_new_question_drops_the_rest_of_an_old_answer() -> None:
     await keep_rest(dp.fsm_context(said("x")), ["旧答案的第二部分"])
     assert await dp.feed_event(said("新问题")) == TextReply("handler:新问题")
     assert await dp.feed_event(said("更多")) == TextReply("handler:更多")
+
+
+class CountingStorage(MemoryStorage):
+    """Memory storage that counts whole-record reads and single reads of state or data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+        self.records = 0
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        self.records += 1
+        return await super().get_state(key), await super().get_data(key)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        self.reads += 1
+        return await super().get_state(key)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        self.reads += 1
+        return await super().get_data(key)
+
+
+async def test_reads_under_the_lock_come_from_the_record_read_once() -> None:
+    storage = CountingStorage()
+    dp = Dispatcher(storage=storage)
+
+    @dp.text()
+    async def count(message: TextMessage, state: FSMContext) -> str:
+        data = await state.update_data(n=(await state.get_data()).get("n", 0) + 1)
+        data["n"] = -1  # a caller's copy: changing it changes nothing stored
+        await state.update_data(seen=True)
+        await state.set_state("S:one")
+        return f"{(await state.get_data())['n']} {await state.get_state()}"
+
+    assert await dp.feed_event(said("a")) == TextReply("1 S:one")
+    assert await dp.feed_event(said("b", msg_id="2")) == TextReply("2 S:one")
+    assert (storage.records, storage.reads) == (2, 0)  # one record read per event
+    context = dp.fsm_context(said("x"))
+    assert await context.get_data() == {"n": 2, "seen": True}  # outside: from the storage
+    assert storage.reads == 1
