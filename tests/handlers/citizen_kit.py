@@ -8,18 +8,22 @@ shared through tests/handlers/conftest.py.
 from __future__ import annotations
 
 import secrets
+import socket
+import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
 import httpx
 import pytest
+import uvicorn
 import zwbot_tests_public_catalogue as seed
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import to_text
 
@@ -192,6 +196,37 @@ class CitizenSide:
 
     def user(self, openid: str | None = None) -> WeChatUser:
         return WeChatUser(self.http, openid or f"o_{secrets.token_hex(8)}")
+
+
+async def seed_database(database_url: str) -> Any:
+    """Migrate the database and insert the public-catalogue seed (committed); the seed's ids."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine)
+        async with session_factory(engine)() as session:
+            return await seed.seed_public_catalogue(session)
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def serving(app: ASGIApp, lifespan: str = "on") -> Iterator[str]:
+    """`app` under uvicorn on a real loopback socket, in a thread; yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    give_up = time.monotonic() + 60
+    while not server.started and time.monotonic() < give_up:
+        time.sleep(0.02)
+    assert server.started, "the app did not start"
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
 
 
 @asynccontextmanager

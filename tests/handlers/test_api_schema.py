@@ -7,16 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 import schemathesis
-import uvicorn
+import zwbot_tests_citizen_kit as kit
 import zwbot_tests_public_catalogue as seed
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -25,8 +22,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
 from handlers.app import create_app
 from handlers.settings import Settings
 
@@ -57,11 +52,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     async def prepare() -> None:
         await _admin(f'CREATE DATABASE "{name}"')
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with session_factory(engine)() as session:
-            await seed.seed_public_catalogue(session)
-        await engine.dispose()
+        await kit.seed_database(url)
 
     asyncio.run(prepare())
     try:
@@ -81,21 +72,8 @@ def _serve(folder: Path, url: str) -> Iterator[str]:
             ZWBOT_HASH_KEY="api-schema-hash-key-0123456789",
         )
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    give_up = time.monotonic() + 60
-    while not server.started and time.monotonic() < give_up:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with kit.serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
 import zwbot_tests_citizen_kit as kit
 
@@ -64,22 +61,8 @@ def site(sqlite_url: str) -> Iterator[str]:
             pass  # migrated and seeded; the served app below opens the same database
 
     asyncio.run(prepare())
-    app = kit.create_app(kit.settings_for(sqlite_url))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with kit.serving(kit.create_app(kit.settings_for(sqlite_url))) as base:
+        yield base
 
 
 class Browser:

@@ -4,22 +4,18 @@ twice) and the process killed during a publication (no partial state after resta
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
-import zwbot_tests_public_catalogue as seed
+import zwbot_tests_citizen_kit as kit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client import WeChatClient
@@ -114,28 +110,10 @@ async def test_slow_api_delivers_everything_once(api: FakeWeChatApi) -> None:
     assert sorted(m.touser for m in api.sent) == sorted(_users(8))
 
 
-@contextlib.contextmanager
-def _served(app: ASGIApp) -> Iterator[str]:
-    """`app` on a real loopback socket, so client timeouts really fire."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) -> None:
     # Slower than the client waits: WeChat got the message, the answer never came back.
     user = _users(1)[0]
-    with _served(SlowSends(api.app, 0.6)) as base:
+    with kit.serving(SlowSends(api.app, 0.6), lifespan="off") as base:
         http = httpx.AsyncClient(timeout=0.25)
         client = WeChatClient(api.app_id, api.app_secret, base_url=base, http=http, attempts=1)
         outbox = Outbox(client.send_reply, backoff=0.01)
@@ -274,16 +252,10 @@ async def test_publication_killed_mid_transaction_leaves_nothing(
 
 async def test_late_replies_reach_a_failing_api_once_each(sqlite_url: str, tmp_path: Path) -> None:
     from bot.wire import WeChatEnvelope, build_xml
-    from catalogue import migrate
-    from catalogue.db import session_factory
     from handlers.app import create_app
     from handlers.settings import Settings
 
-    engine = create_engine(sqlite_url)
-    await migrate.upgrade(engine)
-    async with session_factory(engine)() as session:
-        await seed.seed_public_catalogue(session)
-    await engine.dispose()
+    await kit.seed_database(sqlite_url)
 
     api = FakeWeChatApi(cs_quota=1000)
     aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

@@ -15,14 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
+import zwbot_tests_citizen_kit as kit
 import zwbot_tests_public_catalogue as seed
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.wire import WeChatEnvelope, build_xml, parse_xml, sign
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
 from handlers.app import create_app
 from handlers.settings import Settings
 
@@ -102,14 +101,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     folder = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite+aiosqlite:///{(folder / 'zwbot.sqlite3').as_posix()}"
 
-    async def prepare() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with session_factory(engine)() as session:
-            await seed.seed_public_catalogue(session)
-        await engine.dispose()
-
-    asyncio.run(prepare())
+    asyncio.run(kit.seed_database(url))
     app_settings = Settings(  # type: ignore[call-arg]
         ZWBOT_ENV="test",
         ZWBOT_DATA_DIR=str(folder),
