@@ -222,6 +222,54 @@ async def publish_fund_list(
     )
 
 
+async def _register_change(
+    session: AsyncSession,
+    staff: StaffMember,
+    record: FundItem | PovertyProject,
+    *,
+    kind: str,
+    code: str,
+    values: dict[str, Any],
+    note: str,
+    dated: tuple[str, date],
+    due_on: date,
+) -> ChangeRequest:
+    """A list change, registered as approved (publishing it is the next step); one open at most.
+
+    `dated` is the payload key and the day the change dates from.
+    """
+    pending = await open_request(session, kind, record.id)
+    if pending is not None:
+        raise InvalidStateError(f"该项目已有未发布的变更：{request_line(pending)}")
+    key, day = dated
+    request = ChangeRequest(
+        target_kind=kind,
+        target_id=record.id,
+        target_code=code,
+        action=Action.CHANGE.value,
+        payload={"fields": values, key: str(day), "base_version": record.version},
+        before={k: _plain(getattr(record, k)) for k in values},
+        reason=note.strip(),
+        proposer_id=staff.id,
+        state=RequestState.APPROVED.value,
+        due_on=due_on,
+    )
+    session.add(request)
+    await session.flush()
+    return request
+
+
+def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
+    """The outcome of a registered list change: `registered` and how to publish it."""
+    return Outcome(
+        action=action,
+        target=request.target_code,
+        message=f"{registered}发送“发布 #{request.id}”即可发布。",
+        before=dict(request.before),
+        after={"request": request.id, "fields": request.payload["fields"], "note": request.reason},
+    )
+
+
 async def propose_fund_change(
     session: AsyncSession,
     staff: StaffMember,
@@ -240,34 +288,22 @@ async def propose_fund_change(
         permissions.require(staff, permissions.FUND_MANAGERS, "变更专项资金信息")
     if not note.strip():
         raise InvalidInputError("专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。")
-    pending = await open_request(session, "fund", fund.id)
-    if pending is not None:
-        raise InvalidStateError(f"该项目已有未发布的变更：{request_line(pending)}")
-    values = _values(FUND_FIELDS, assignments)
-    request = ChangeRequest(
-        target_kind="fund",
-        target_id=fund.id,
-        target_code=f"fund:{fund.id}",
-        action=Action.CHANGE.value,
-        payload={"fields": values, "occurred_on": str(occurred_on), "base_version": fund.version},
-        before={k: _plain(getattr(fund, k)) for k in values},
-        reason=note.strip(),
-        proposer_id=staff.id,
-        state=RequestState.APPROVED.value,
+    request = await _register_change(
+        session,
+        staff,
+        fund,
+        kind="fund",
+        code=f"fund:{fund.id}",
+        values=_values(FUND_FIELDS, assignments),
+        note=note,
+        dated=("occurred_on", occurred_on),
         due_on=add_days(occurred_on, FUND_UPDATE_DAYS),
     )
-    session.add(request)
-    await session.flush()
-    return Outcome(
-        action="fund.change.propose",
-        target=request.target_code,
-        message=(
-            f"已登记专项资金“{fund.project_name}”的变更 #{request.id}，"
-            f"须于 {request.due_on:%Y-%m-%d} 前发布更新（第八条）。"
-            f"发送“发布 #{request.id}”即可发布。"
-        ),
-        before=dict(request.before),
-        after={"request": request.id, "fields": values, "note": note.strip()},
+    return _proposed(
+        "fund.change.propose",
+        request,
+        f"已登记专项资金“{fund.project_name}”的变更 #{request.id}，"
+        f"须于 {request.due_on:%Y-%m-%d} 前发布更新（第八条）。",
     )
 
 
@@ -314,35 +350,23 @@ async def propose_poverty_change(
         raise NotFoundError(f"没有编号为 {project_id} 的扶贫项目。")
     if not note.strip():
         raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
-    pending = await open_request(session, "poverty_project", project.id)
-    if pending is not None:
-        raise InvalidStateError(f"该项目已有未发布的变更：{request_line(pending)}")
-    values = _values(POVERTY_FIELDS, assignments)
-    request = ChangeRequest(
-        target_kind="poverty_project",
-        target_id=project.id,
-        target_code=f"poverty:{project.id}",
-        action=Action.CHANGE.value,
-        payload={"fields": values, "decided_on": str(decided_on), "base_version": project.version},
-        before={k: _plain(getattr(project, k)) for k in values},
-        reason=note.strip(),
-        proposer_id=staff.id,
-        state=RequestState.APPROVED.value,
+    request = await _register_change(
+        session,
+        staff,
+        project,
+        kind="poverty_project",
+        code=f"poverty:{project.id}",
+        values=_values(POVERTY_FIELDS, assignments),
+        note=note,
+        dated=("decided_on", decided_on),
         due_on=add_working_days(decided_on, POVERTY_UPDATE_WORKING_DAYS),
     )
-    session.add(request)
-    await session.flush()
-    return Outcome(
-        action="poverty.change.propose",
-        target=request.target_code,
-        message=(
-            f"已登记扶贫项目“{project.name}”的调整变更 #{request.id}"
-            f"（{decided_on:%Y-%m-%d} 审定），"
-            f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。"
-            f"发送“发布 #{request.id}”即可发布。"
-        ),
-        before=dict(request.before),
-        after={"request": request.id, "fields": values, "note": note.strip()},
+    return _proposed(
+        "poverty.change.propose",
+        request,
+        f"已登记扶贫项目“{project.name}”的调整变更 #{request.id}"
+        f"（{decided_on:%Y-%m-%d} 审定），"
+        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
     )
 
 
