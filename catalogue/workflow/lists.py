@@ -229,7 +229,8 @@ async def _register_change(
     *,
     kind: str,
     code: str,
-    values: dict[str, Any],
+    fields: dict[str, ListField],
+    assignments: Sequence[tuple[str, str]],
     note: str,
     dated: tuple[str, date],
     due_on: date,
@@ -241,6 +242,7 @@ async def _register_change(
     pending = await open_request(session, kind, record.id)
     if pending is not None:
         raise InvalidStateError(f"该项目已有未发布的变更：{request_line(pending)}")
+    values = _values(fields, assignments)
     key, day = dated
     request = ChangeRequest(
         target_kind=kind,
@@ -294,7 +296,8 @@ async def propose_fund_change(
         fund,
         kind="fund",
         code=f"fund:{fund.id}",
-        values=_values(FUND_FIELDS, assignments),
+        fields=FUND_FIELDS,
+        assignments=assignments,
         note=note,
         dated=("occurred_on", occurred_on),
         due_on=add_days(occurred_on, FUND_UPDATE_DAYS),
@@ -356,7 +359,8 @@ async def propose_poverty_change(
         project,
         kind="poverty_project",
         code=f"poverty:{project.id}",
-        values=_values(POVERTY_FIELDS, assignments),
+        fields=POVERTY_FIELDS,
+        assignments=assignments,
         note=note,
         dated=("decided_on", decided_on),
         due_on=add_working_days(decided_on, POVERTY_UPDATE_WORKING_DAYS),
