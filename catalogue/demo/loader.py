@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,6 +109,9 @@ class DemoReport:
         return "\n".join(lines)
 
 
+_Demo = TypeVar("_Demo", Department, FundItem, PovertyAllocation)
+
+
 def _same(current: Any, wanted: Any) -> bool:
     if isinstance(current, datetime) or isinstance(wanted, datetime):
         if current is None or wanted is None:
@@ -132,6 +135,29 @@ def _conflict(what: str, key: str) -> DemoConflictError:
         f"数据库中已有正式数据“{key}”（{what}），演示数据不会覆盖正式数据；"
         "请在空数据库中载入演示目录。"
     )
+
+
+def _put(
+    session: AsyncSession,
+    model: type[_Demo],
+    row: _Demo | None,
+    values: Mapping[str, Any],
+    tally: Tally,
+    conflict: tuple[str, str],
+) -> _Demo:
+    """Add the demo record, or update the demo row already there; a real row is never touched.
+
+    `conflict` is (what, key) for the error when `row` is real data.
+    """
+    if row is None:
+        row = model(**values)
+        session.add(row)
+        tally.count("added")
+    elif not row.is_demo:
+        raise _conflict(*conflict)
+    else:
+        tally.count("updated" if _apply(row, values) else "unchanged")
+    return row
 
 
 async def remove_demo(session: AsyncSession) -> int:
@@ -170,16 +196,9 @@ async def _departments(
     }
     for dept in data.departments:
         values = dept.model_dump() | {"is_demo": True}
-        row = rows.get(dept.name)
-        if row is None:
-            row = Department(**values)
-            session.add(row)
-            rows[dept.name] = row
-            tally.count("added")
-        elif not row.is_demo:
-            raise _conflict("部门", dept.name)
-        else:
-            tally.count("updated" if _apply(row, values) else "unchanged")
+        rows[dept.name] = _put(
+            session, Department, rows.get(dept.name), values, tally, ("部门", dept.name)
+        )
     await session.flush()
     return rows
 
@@ -347,14 +366,8 @@ async def _funds(
             "is_demo": True,
         }
         key = (fund.budget_year, values["department_id"], fund.project_name)
-        row = rows.get(key)
-        if row is None:
-            session.add(FundItem(**values))
-            tally.count("added")
-        elif not row.is_demo:
-            raise _conflict("财政专项资金", f"{fund.budget_year} {fund.project_name}")
-        else:
-            tally.count("updated" if _apply(row, values) else "unchanged")
+        what = ("财政专项资金", f"{fund.budget_year} {fund.project_name}")
+        _put(session, FundItem, rows.get(key), values, tally, what)
     await session.flush()
 
 
@@ -373,14 +386,8 @@ async def _allocations(
             allocation.document_number,
             allocation.purpose,
         )
-        row = rows.get(key)
-        if row is None:
-            session.add(PovertyAllocation(**values))
-            tally.count("added")
-        elif not row.is_demo:
-            raise _conflict("扶贫资金分配", f"{allocation.year} {allocation.document_number}")
-        else:
-            tally.count("updated" if _apply(row, values) else "unchanged")
+        what = ("扶贫资金分配", f"{allocation.year} {allocation.document_number}")
+        _put(session, PovertyAllocation, rows.get(key), values, tally, what)
     await session.flush()
 
 
