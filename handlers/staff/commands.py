@@ -203,16 +203,24 @@ async def _fund_publish(desk: Desk, args: str) -> str:
     return await desk.run(f"资金发布 {args}", lambda s, m: lists.publish_fund_list(s, m, year))
 
 
-async def _fund_publish_confirm(desk: Desk, args: str) -> str | None:
-    if not _may(desk, permissions.FUND_MANAGERS):
+async def _year_confirm(
+    desk: Desk, args: str, managers: frozenset[Role], kind: str, question: str
+) -> str | None:
+    """Ask before publishing a year's list: `question` with {year} and {count} unpublished."""
+    if not _may(desk, managers):
         return None
     year, _ = parsing.head_and_rest(args, "年度")
     try:
         async with desk.sessions() as session:
-            count = await lists.count_unpublished(session, "fund", year)
+            count = await lists.count_unpublished(session, kind, year)
     except WorkflowError:
         return None
-    return f"发布 {year} 年度专项资金管理清单（{count} 个项目）" if count else None
+    return question.format(year=year, count=count) if count else None
+
+
+async def _fund_publish_confirm(desk: Desk, args: str) -> str | None:
+    question = "发布 {year} 年度专项资金管理清单（{count} 个项目）"
+    return await _year_confirm(desk, args, permissions.FUND_MANAGERS, "fund", question)
 
 
 async def _fund_change(desk: Desk, args: str) -> str:
@@ -252,15 +260,8 @@ async def _poverty_refresh(desk: Desk, args: str) -> str:
 
 
 async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:
-    if not _may(desk, permissions.POVERTY_MANAGERS):
-        return None
-    year, _ = parsing.head_and_rest(args, "年度")
-    try:
-        async with desk.sessions() as session:
-            count = await lists.count_unpublished(session, "poverty", year)
-    except WorkflowError:
-        return None
-    return f"整体更新发布 {year} 年度扶贫清单（{count} 条）" if count else None
+    question = "整体更新发布 {year} 年度扶贫清单（{count} 条）"
+    return await _year_confirm(desk, args, permissions.POVERTY_MANAGERS, "poverty", question)
 
 
 async def _log(desk: Desk, args: str) -> str:
