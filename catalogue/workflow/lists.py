@@ -261,6 +261,13 @@ async def _register_change(
     return request
 
 
+def _apply_fields(record: FundItem | PovertyProject, request: ChangeRequest, amount: str) -> None:
+    """Set the request's fields on the record it was registered against (`amount` is a sum)."""
+    _check_version(record.version, request)
+    for attribute, value in request.payload.get("fields", {}).items():
+        setattr(record, attribute, Decimal(value) if attribute == amount else value)
+
+
 def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
     """The outcome of a registered list change: `registered` and how to publish it."""
     return Outcome(
@@ -317,9 +324,7 @@ async def apply_fund_request(
     fund = await session.get(FundItem, request.target_id)
     if fund is None:
         raise NotFoundError("申请所指的专项资金项目已不存在。")
-    _check_version(fund.version, request)
-    for attribute, value in request.payload.get("fields", {}).items():
-        setattr(fund, attribute, Decimal(value) if attribute == "budget_amount" else value)
+    _apply_fields(fund, request, "budget_amount")
     today = china_date(now)
     fund.change_note = f"{today:%Y-%m-%d} 更新：{request.reason}"
     await session.flush()
@@ -381,9 +386,7 @@ async def apply_poverty_request(
     project = await session.get(PovertyProject, request.target_id)
     if project is None:
         raise NotFoundError("申请所指的扶贫项目已不存在。")
-    _check_version(project.version, request)
-    for attribute, value in request.payload.get("fields", {}).items():
-        setattr(project, attribute, Decimal(value) if attribute == "investment" else value)
+    _apply_fields(project, request, "investment")
     project.changed_on = date.fromisoformat(str(request.payload["decided_on"]))
     project.change_note = request.reason
     if project.status in _UNPUBLISHED:
