@@ -135,6 +135,26 @@ def _allocation(
     )
 
 
+def _project(
+    year: int,
+    name: str,
+    approval: str,
+    investment: str,
+    villages: list[Region | None],
+    status: str = "published",
+    **extra: str,
+) -> PovertyProject:
+    return PovertyProject(
+        year=year,
+        name=name,
+        approval_number=approval,
+        investment=Decimal(investment),
+        villages=villages,
+        **extra,
+        **_published(status),
+    )
+
+
 NETBAR_REQUIREMENTS = [
     {"name": "申请书", "originals": 1, "copies": 0, "required": True, "note": ""},
     {"name": "法定代表人身份证", "originals": 1, "copies": 1, "required": True, "note": ""},
@@ -355,46 +375,33 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
             _allocation(2017, HONGDA, "50.0000", "天扶贫发〔2017〕5号", "产业扶持"),
             _allocation(2016, DAWAN_TIANTANG, "80.0000", "天扶贫发〔2016〕12号", "产业扶持"),
             _allocation(2016, DAWAN_DACHAIGOU, "70.0000", "天扶贫发〔2016〕12号", "产业扶持"),
-            PovertyProject(
-                year=2016,
-                name="红大村道路硬化工程",
-                approval_number="天发改〔2016〕8号",
-                investment=Decimal("88.8800"),
+            _project(
+                2016,
+                "红大村道路硬化工程",
+                "天发改〔2016〕8号",
+                "88.8800",
+                [hongda],
                 construction_content="硬化道路3公里",
                 benefits="方便120户群众出行",
                 competent_unit="县扶贫办",
                 implementing_unit="华藏寺镇人民政府",
-                status="published",
-                published_at=PUBLISHED_AT,
-                villages=[hongda],
             ),
-            PovertyProject(
-                year=2016,
-                name=HIDDEN_PROJECT,
-                approval_number="",
-                investment=Decimal("500.0000"),
-                status="draft",
-                villages=[hongda],
-            ),
-            PovertyProject(
-                year=2017,
-                name="红大村养殖暖棚建设",
-                approval_number="天扶贫发〔2017〕9号",
-                investment=Decimal("40.0100"),
+            _project(2016, HIDDEN_PROJECT, "", "500.0000", [hongda], status="draft"),
+            _project(
+                2017,
+                "红大村养殖暖棚建设",
+                "天扶贫发〔2017〕9号",
+                "40.0100",
+                [hongda],
                 implementing_unit="华藏寺镇人民政府",
-                status="published",
-                published_at=PUBLISHED_AT,
-                villages=[hongda],
             ),
-            PovertyProject(
-                year=2016,
-                name="天堂镇大湾村饮水工程",
-                approval_number="天水发〔2016〕3号",
-                investment=Decimal("65.0000"),
+            _project(
+                2016,
+                "天堂镇大湾村饮水工程",
+                "天水发〔2016〕3号",
+                "65.0000",
+                [dawan_tiantang],
                 implementing_unit="县水务局",
-                status="published",
-                published_at=PUBLISHED_AT,
-                villages=[dawan_tiantang],
             ),
         ]
     )
