@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalogue.models import Role, StaffMember
+from catalogue.staff import ROLE_LABELS
 from catalogue.workflow.errors import ForbiddenError, SelfApprovalError
 
 # Departments propose changes to their own items (第五条、第七条); admins may act for them.
@@ -19,16 +20,8 @@ IMPORTERS = frozenset({Role.CLERK, Role.FINANCE, Role.POVERTY_OFFICE, Role.ADMIN
 # Everyone active may read; the auditor may do nothing else.
 READERS = frozenset(Role)
 
-ROLE_NAMES = {
-    Role.CLERK: "部门经办人",
-    Role.REVIEW_OFFICE: "县审改办",
-    Role.LEGAL_OFFICE: "县政府法制办",
-    Role.FINANCE: "县财政局",
-    Role.POVERTY_OFFICE: "县扶贫办",
-    Role.APPROVER: "县政府审定人",
-    Role.ADMIN: "管理员",
-    Role.AUDITOR: "审计员",
-}
+# The staff registry's role labels; in refusals the auditor is plainly "审计员".
+ROLE_NAMES = {**ROLE_LABELS, Role.AUDITOR: "审计员"}
 
 
 def role_of(staff: StaffMember) -> Role:
