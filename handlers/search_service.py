@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +18,10 @@ from search import Document, SearchIndex
 
 log = logging.getLogger("handlers.search_service")
 SYNONYM_POLL_SECONDS = 30.0
+ITEM_POLL_SECONDS = 1.0
+# A transaction may commit a little after it stamped `updated_at`: look back this far on every
+# poll so such rows are not skipped (re-applying an unchanged item is harmless).
+ITEM_LOOKBACK = timedelta(seconds=15)
 
 
 def document_of(item: Item) -> Document:
@@ -134,6 +138,84 @@ class SynonymWatcher:
                 await self.check()
             except SQLAlchemyError as error:
                 log.warning("staff synonyms not reloaded: %s", error)
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        """Run in the background of the current event loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+class IndexFollower:
+    """Keeps the live index in step with item changes made by OTHER processes (another
+    worker's staff command, `zwbot import --publish`, `zwbot demo --reset`): polls the items
+    changed recently and re-syncs them, and reconciles the whole set when rows disappear.
+    The process that made a change syncs at once itself (`sync_items`); others follow
+    within about `interval` seconds."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        sessions: async_sessionmaker[AsyncSession],
+        interval: float = ITEM_POLL_SECONDS,
+    ) -> None:
+        self.index = index
+        self.sessions = sessions
+        self.interval = interval
+        self._mark: datetime | None = None
+        self._count: int | None = None
+        self._applied: dict[str, tuple[int, str, bool]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def check(self) -> int:
+        """One poll; how many codes were re-synced."""
+        async with self.sessions() as session:
+            count, newest = (
+                await session.execute(select(func.count(Item.id), func.max(Item.updated_at)))
+            ).one()
+            if self._count is None:  # first reading: the index was just built from this state
+                self._count, self._mark = int(count), newest
+                return 0
+            changed: list[str] = []
+            if self._mark is not None:
+                rows = await session.execute(
+                    select(Item.code, Item.version, Item.status, Item.classified).where(
+                        Item.updated_at >= self._mark - ITEM_LOOKBACK
+                    )
+                )
+                for code, version, status, classified in rows:
+                    seen = (int(version), str(status), bool(classified))
+                    if self._applied.get(code) != seen:
+                        self._applied[code] = seen
+                        changed.append(code)
+            elif newest is not None:  # the table was empty at start and has rows now
+                changed = list(await session.scalars(select(Item.code)))
+            await sync_items(self.index, session, changed)
+            if int(count) < self._count:  # rows were deleted: drop what no longer exists
+                public = set(await session.scalars(select(Item.code).where(public_item())))
+                for code in self.index.codes() - public:
+                    self.index.remove(code)
+            self._count = int(count)
+            if newest is not None:
+                self._mark = newest
+        if changed:
+            log.info("search index followed %d changed items", len(changed))
+        return len(changed)
+
+    async def run(self) -> None:
+        """Poll every `interval` seconds until cancelled; a database error waits a round."""
+        while True:
+            try:
+                await self.check()
+            except (SQLAlchemyError, OSError) as error:
+                log.warning("search index not followed this round: %s", error)
             await asyncio.sleep(self.interval)
 
     def start(self) -> None:

@@ -79,6 +79,11 @@ class SearchIndex:
         """The current document of a code."""
         return self._docs.get(code)
 
+    def codes(self) -> frozenset[str]:
+        """The codes of every document in the index (a snapshot)."""
+        with self._lock:
+            return frozenset(self._docs)
+
     # --- writers -------------------------------------------------------------------------
 
     def upsert(self, doc: Document) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Department, Item, PowerItem, Region, ServiceItem, Synonym
 from handlers.search_service import (
+    IndexFollower,
     SynonymWatcher,
     build_index,
     document_of,
@@ -153,3 +154,46 @@ async def test_the_watcher_reloads_when_the_table_changes(
         await asyncio.sleep(0.01)
     await watcher.stop()
     assert not any(h.document.name == "临时救助" for h in index.search("扎西钱"))
+
+
+async def test_the_follower_picks_up_changes_made_by_another_process(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Another worker or `zwbot import` changes items: this process's index follows."""
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    follower = IndexFollower(index, sessions, interval=0.01)
+    assert await follower.check() == 0  # first reading: the index is current
+    dog, relief = f"{BODY}—XK00003000", f"{BODY}—QT00002000"
+    async with sessions() as other_process:  # no sync_items here: someone else's change
+        dog_item = await other_process.get(PowerItem, await _id(other_process, dog))
+        relief_item = await other_process.get(ServiceItem, await _id(other_process, relief))
+        assert dog_item is not None and relief_item is not None
+        dog_item.status = "published"
+        relief_item.status = "abolished"
+        await other_process.commit()
+    assert dog not in {h.document.code for h in index.search("犬类准养证")}
+    assert await follower.check() >= 2
+    assert index.search("狗证")[0].document.code == dog
+    assert relief not in index.codes()
+    assert await follower.check() == 0  # nothing new: nothing re-synced
+
+    async with sessions() as other_process:  # rows deleted outright (demo --reset)
+        await other_process.execute(delete(Item).where(Item.code == dog))
+        await other_process.commit()
+    await follower.check()
+    assert dog not in index.codes() and len(index) == 2
+
+    follower.start()  # the background loop does the same
+    async with sessions() as other_process:
+        relief_item = await other_process.get(ServiceItem, await _id(other_process, relief))
+        assert relief_item is not None
+        relief_item.status = "published"
+        await other_process.commit()
+    for _ in range(200):
+        if relief in index.codes():
+            break
+        await asyncio.sleep(0.01)
+    await follower.stop()
+    assert relief in index.codes()
