@@ -22,6 +22,7 @@ from handlers.observability.metrics import instrument_search  # issue 7
 from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
 from handlers.public_items import PublicItems  # issue 7
+from handlers.search_cache import cache_search  # issue 7
 from handlers.search_service import SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router  # issue 6
@@ -76,7 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings) as (engine, sessions):
-            index = instrument_search(await build_index(sessions))  # issue 7: search latency
+            # issue 7: recent results kept per worker (emptied by any index change), timed
+            index = instrument_search(
+                cache_search(await build_index(sessions), settings.search_cache_size)
+            )
             app.state.engine = engine
             app.state.sessions = sessions
             app.state.search = index

@@ -133,14 +133,21 @@ class ChangeWatcher:
         self.changes.bump(changed)
         return changed
 
+    async def poll(self) -> None:
+        """One check; a failed reading (database unreachable) empties every cache, so
+        nothing is answered from memory longer than `interval` after the database went."""
+        try:
+            await self.check()
+        except (SQLAlchemyError, OSError) as error:
+            # Unknown whether anything changed: nothing cached may be trusted any more.
+            log.warning("change stamps not read (caches emptied): %s", error)
+            self._last = None
+            self.changes.bump(WATCHED)
+
     async def run(self) -> None:
-        """Check until cancelled; after a database error the next reading empties every cache."""
+        """Poll every `interval` seconds until cancelled."""
         while True:
-            try:
-                await self.check()
-            except (SQLAlchemyError, OSError) as error:
-                log.warning("change stamps not read: %s", error)
-                self._last = None
+            await self.poll()
             await asyncio.sleep(self.interval)
 
     def start(self) -> None:

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(20, alias="ZWBOT_RATE_LIMIT_PER_MINUTE")
     message_log_days: int = Field(30, alias="ZWBOT_MESSAGE_LOG_DAYS")
     state_ttl_seconds: int = Field(48 * 3600, alias="ZWBOT_STATE_TTL")
+    # Distinct recent queries whose search results a worker keeps (0: search every time).
+    search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
 

@@ -7,8 +7,9 @@ import pytest
 import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select, update
 
-from catalogue.models import Item, MessageLog
-from handlers.changes import CHANGES, Changes, ChangeWatcher
+from catalogue.db import create_engine, session_factory
+from catalogue.models import Department, Item, MessageLog
+from handlers.changes import CHANGES, WATCHED, Changes, ChangeWatcher
 
 seed = kit.seed
 
@@ -32,17 +33,21 @@ async def test_a_statement_counts_as_a_write(citizen_side):
     assert CHANGES.generation("items") > before
 
 
-async def test_a_rollback_or_another_table_moves_nothing(citizen_side):
+async def test_a_rollback_or_another_table_moves_nothing(sessions):
+    # No app (and so no background watcher) runs here: only these sessions could move it.
     before = CHANGES.generation("items", "departments", "responsibilities", "staff_members")
-    async with citizen_side.sessions() as session:
-        item = await session.scalar(select(Item).where(Item.code == seed.NETBAR))
-        item.status = "abolished"
+    async with sessions() as session:
+        session.add(Department(name="县测试局"))
         await session.flush()
         await session.rollback()
-    async with citizen_side.sessions() as session:
+    async with sessions() as session:
         session.add(MessageLog(openid_hash="h" * 64, kind="text"))
         await session.commit()
     assert CHANGES.generation("items", "departments", "responsibilities", "staff_members") == before
+    async with sessions() as session:
+        session.add(Department(name="县测试局"))
+        await session.commit()
+    assert CHANGES.generation("items", "departments", "responsibilities", "staff_members") > before
 
 
 @pytest.mark.postgres
@@ -59,3 +64,15 @@ async def test_the_watcher_sees_a_change_made_outside_any_session(citizen_side_a
         )
     assert await watcher.check() == {"items"}
     assert changes.generation("items") == generation + 1
+
+
+async def test_an_unreadable_stamp_empties_every_cache(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/missing/never/there.db")
+    changes = Changes()
+    watcher = ChangeWatcher(session_factory(engine), changes=changes)
+    before = {table: changes.generation(table) for table in WATCHED}
+    try:
+        await watcher.poll()  # no such tables: the reading fails
+    finally:
+        await engine.dispose()
+    assert all(changes.generation(table) > before[table] for table in WATCHED)

@@ -5,6 +5,8 @@ cuts and restores (docs/operations.md has the drill that stops the real server).
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ from bot.router import Router
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.models import Region
+from handlers.changes import POLL_SECONDS
 from handlers.drills.proxy import TcpProxy
 from handlers.outage import BUSY_TEXT, STAFF_BUSY_TEXT, OutageGuard, is_database_outage
 
@@ -109,6 +112,12 @@ async def test_the_whole_app_answers_busy_then_recovers(postgres_url: str) -> No
             assert normal and normal != BUSY_TEXT
 
             proxy.cut()
+            # Public answers already in memory may still be given until the change watcher
+            # fails to read its stamps (at most `POLL_SECONDS`), then every cache is emptied.
+            give_up = time.monotonic() + POLL_SECONDS + 2.0
+            while await citizen.say("网吧") != BUSY_TEXT:
+                assert time.monotonic() < give_up, "answers from memory after the bound"
+                await asyncio.sleep(0.05)
             for _ in range(3):
                 assert await citizen.say("网吧") == BUSY_TEXT
             ready = await side.http.get("/readyz")
