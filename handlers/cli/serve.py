@@ -24,6 +24,14 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes (more than 1 needs REDIS_URL).")
     ] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="One log line per request (default: on in development, off in production; "
+            "the metrics count every request either way).",
+        ),
+    ] = None,
 ) -> None:
     """Serve `/wechat`, the public pages and `/api` (default 127.0.0.1:8000)."""
     import uvicorn
@@ -46,6 +54,7 @@ def serve(
         reload=reload,
         proxy_headers=True,
         log_level="info",
+        access_log=settings.environment != "production" if access_log is None else access_log,
     )
 
 

@@ -103,3 +103,35 @@ def test_several_workers_share_redis(tmp_path, redis_url):
         assert all(httpx.get(url + "/items").status_code == 200 for _ in range(6))
     finally:
         _stop(process)
+
+
+@pytest.mark.parametrize(
+    ("environment", "flags", "expected"),
+    [
+        ("development", [], True),
+        ("production", [], False),
+        ("production", ["--access-log"], True),
+        ("development", ["--no-access-log"], False),
+    ],
+)
+def test_the_access_log_is_off_in_production_unless_asked_for(
+    monkeypatch, environment, flags, expected
+):
+    import uvicorn
+
+    from handlers.cli import app
+    from handlers.cli import serve as module
+    from handlers.settings import Settings
+
+    settings = Settings.model_construct(**{**Settings().model_dump(), "environment": environment})
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(module, "get_settings", lambda: settings)
+    monkeypatch.setattr(module, "_migrate", _no_migration)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    result = CliRunner().invoke(app, ["serve", *flags])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["access_log"] is expected
+
+
+async def _no_migration() -> None:
+    return None
