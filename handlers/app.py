@@ -24,7 +24,7 @@ from handlers.outbox import Outbox  # issue 7
 from handlers.protection import protect, resilient_storage  # issue 7
 from handlers.public_items import PublicItems  # issue 7
 from handlers.search_cache import cache_search  # issue 7
-from handlers.search_service import SynonymWatcher, build_index
+from handlers.search_service import IndexFollower, SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router  # issue 6
 from handlers.web import install_web
@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dispatcher["search"] = index
             synonyms = SynonymWatcher(index, sessions)  # staff synonyms work without a restart
             synonyms.start()
+            follower = IndexFollower(index, sessions)  # other workers' and CLI item changes
+            follower.start()
             # issue 7: per-process caches kept fresh by change signals, batched message logs
             watcher = ChangeWatcher(sessions)
             watcher.start()
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
             finally:
                 await synonyms.stop()
+                await follower.stop()
                 await webhook.close()
                 await message_logs.close()  # after the late answers: their rows too
                 await watcher.stop()
