@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.continuation import keep_rest
 from bot.dispatcher import Dispatcher
-from bot.errors import WeChatApiError
+from bot.errors import ReplayedNonce, WeChatApiError
 from bot.events import Event
 from bot.replies import NewsReply, Reply, TextReply, split_for_more, split_text
 from bot.types import Sender
@@ -56,14 +56,30 @@ class Responder:
         self._background: set[asyncio.Task[None]] = set()
 
     async def respond(
-        self, event: Event, seal: Callable[[str], str], *, received_at: float | None = None
+        self,
+        event: Event,
+        seal: Callable[[str], str],
+        *,
+        received_at: float | None = None,
+        nonce: tuple[str, float] | None = None,
     ) -> Response:
-        """The response to one delivery of `event`; `seal` encrypts rendered XML if needed."""
+        """The response to one delivery of `event`; `seal` encrypts rendered XML if needed.
+
+        With `nonce` (name, ttl) the delivery's nonce is remembered together with the claim
+        (one round trip); a replayed nonce raises `ReplayedNonce` and claims nothing.
+        """
         started = time.monotonic() if received_at is None else received_at
         give_up = started + self.deadline
         key = f"{event.to_user}:{event.dedup_key}"
         deliveries = self.dispatcher.delivery_log
-        if not await deliveries.claim(key, self.dedup_ttl):
+        if nonce is None:
+            claimed = await deliveries.claim(key, self.dedup_ttl)
+        else:
+            admitted = await deliveries.admit(nonce[0], nonce[1], key, self.dedup_ttl)
+            if admitted is None:
+                raise ReplayedNonce(f"nonce {nonce[0]!r} already used")
+            claimed = admitted
+        if not claimed:
             body = await deliveries.result(key, give_up - time.monotonic())
             log.info("retry of %s answered from the first delivery (%s)", key, bool(body))
             return Response(body if body is not None else SUCCESS)

@@ -85,9 +85,13 @@ class Webhook:
         if abs(self.clock() - int(raw)) > self.timestamp_tolerance:
             raise StaleTimestamp(f"timestamp {raw} outside ±{self.timestamp_tolerance} s")
 
-    async def _check_nonce(self, query: dict[str, str]) -> None:
+    def _nonce(self, query: dict[str, str]) -> tuple[str, float]:
+        """The name under which a request's nonce is remembered, and for how long."""
         nonce = f"{self.name}:{query.get('timestamp', '')}:{query.get('nonce', '')}"
-        ttl = 2 * self.timestamp_tolerance + 60
+        return nonce, 2 * self.timestamp_tolerance + 60
+
+    async def _check_nonce(self, query: dict[str, str]) -> None:
+        nonce, ttl = self._nonce(query)
         if not await self.dispatcher.delivery_log.remember_nonce(nonce, ttl):
             raise ReplayedNonce(f"nonce {query.get('nonce', '')!r} already used")
 
@@ -131,7 +135,6 @@ class Webhook:
             body = await self._read_body(request)
             self._check_time(query)
             opened = self.envelope.open(query, body)
-            await self._check_nonce(query)
         except BadCallback as error:
             return self._refuse(request, error)
         except Exception:
@@ -141,9 +144,15 @@ class Webhook:
             return PlainTextResponse("bad request", status_code=400)
         event = event_from_fields(opened.fields)
         try:
+            # The nonce is remembered with the delivery's claim, in one round trip.
             response = await self.responder.respond(
-                event, lambda xml: self.envelope.seal(xml, opened), received_at=received_at
+                event,
+                lambda xml: self.envelope.seal(xml, opened),
+                received_at=received_at,
+                nonce=self._nonce(query),
             )
+        except ReplayedNonce as error:
+            return self._refuse(request, error)
         except Exception:
             # Storage or rendering trouble: WeChat must still get an answer, not a 500.
             log.exception("%s callback failed while responding", self.name)

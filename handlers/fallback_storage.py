@@ -176,6 +176,17 @@ class _FallbackDeliveryLog(BaseDeliveryLog):
 
         return await self.storage.call(lambda: self.primary.claim(key, ttl), in_memory)
 
+    async def admit(self, nonce: str, nonce_ttl: float, key: str, ttl: float) -> bool | None:
+        async def in_memory() -> bool | None:
+            admitted = await self.fallback.admit(nonce, nonce_ttl, key, ttl)
+            if admitted:
+                self.local_claims.add(key)
+            return admitted
+
+        return await self.storage.call(
+            lambda: self.primary.admit(nonce, nonce_ttl, key, ttl), in_memory
+        )
+
     async def finish(self, key: str, body: str, ttl: float) -> None:
         # A claim made in memory during the outage is finished in memory.
         if key in self.local_claims:

@@ -60,6 +60,13 @@ class BaseDeliveryLog(ABC):
     async def claim(self, key: str, ttl: float) -> bool:
         """True for the first delivery of `key`; False when another delivery owns it."""
 
+    async def admit(self, nonce: str, nonce_ttl: float, key: str, ttl: float) -> bool | None:
+        """`remember_nonce`, then for a new nonce `claim`: None for a replayed nonce, else
+        whether this delivery claimed `key` (one round trip where the log can)."""
+        if not await self.remember_nonce(nonce, nonce_ttl):
+            return None
+        return await self.claim(key, ttl)
+
     @abstractmethod
     async def finish(self, key: str, body: str, ttl: float) -> None:
         """Record the response body every later delivery of `key` gets."""

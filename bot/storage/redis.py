@@ -26,6 +26,12 @@ log = logging.getLogger("bot.storage")
 
 _PENDING = "pending"
 _DONE = "done:"
+# The nonce and, for a new nonce, the claim, in one round trip: -1 replayed, 1 claimed, 0 not.
+_ADMIT = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+"""
 
 
 def _text(value: bytes | str | None) -> str | None:
@@ -161,6 +167,7 @@ class RedisDeliveryLog(BaseDeliveryLog):
         self.prefix = prefix
         self.poll_interval = poll_interval
         self._fallback = MemoryDeliveryLog()
+        self._admit = redis.register_script(_ADMIT)
 
     def _degraded(self, operation: str, exc: RedisError) -> None:
         log.error("Redis delivery log unavailable for %s (%s); using this process", operation, exc)
@@ -172,6 +179,16 @@ class RedisDeliveryLog(BaseDeliveryLog):
         except RedisError as exc:
             self._degraded("nonce", exc)
             return await self._fallback.remember_nonce(nonce, ttl)
+
+    async def admit(self, nonce: str, nonce_ttl: float, key: str, ttl: float) -> bool | None:
+        keys = [f"{self.prefix}:nonce:{nonce}", f"{self.prefix}:delivery:{key}"]
+        args: list[int | str] = [max(1, int(nonce_ttl * 1000)), max(1, int(ttl * 1000)), _PENDING]
+        try:
+            admitted = int(await self._admit(keys=keys, args=args))
+        except RedisError as exc:
+            self._degraded("admit", exc)
+            return await self._fallback.admit(nonce, nonce_ttl, key, ttl)
+        return None if admitted < 0 else admitted == 1
 
     async def claim(self, key: str, ttl: float) -> bool:
         name = f"{self.prefix}:delivery:{key}"

@@ -57,12 +57,17 @@ async def test_storage_survives_a_redis_outage_and_recovers(redis_url: str) -> N
                 await storage.set_state(key, "in-memory")
             assert await deliveries.remember_nonce("n1", 60)
             assert not await deliveries.remember_nonce("n1", 60)
+            assert await deliveries.admit("n2", 60, "m3", 60) is True  # nonce + claim, in memory
+            assert await deliveries.admit("n2", 60, "m4", 60) is None
+            await deliveries.finish("m3", "<xml>m3</xml>", 60)
+            assert await deliveries.result("m3", 0.1) == "<xml>m3</xml>"
 
             proxy.restore()
             clock.now += 5  # the breaker tries Redis again
             assert await storage.get_state(key) == "asking"
             assert not storage.degraded
             assert not await deliveries.claim("m1", 60)  # Redis remembered the first claim
+            assert await deliveries.admit("n3", 60, "m1", 60) is False
             async with isolation.lock(key):
                 pass
         finally:

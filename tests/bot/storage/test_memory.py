@@ -65,3 +65,11 @@ async def test_delivery_log_times_out_and_expires() -> None:
     now[0] += 11
     assert await log.remember_nonce("n1", 10)
     assert await log.claim("k", 10)
+
+
+async def test_admit_is_nonce_then_claim() -> None:
+    log = MemoryDeliveryLog()
+    assert await log.admit("n1", 60, "m1", 60) is True
+    assert await log.admit("n1", 60, "m2", 60) is None
+    assert await log.claim("m2", 60)  # the replay claimed nothing
+    assert await log.admit("n2", 60, "m1", 60) is False

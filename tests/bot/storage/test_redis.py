@@ -67,3 +67,17 @@ async def test_delivery_log_spans_instances(redis: Redis, redis_prefix: str) -> 
     assert await second.result("missing", 0.05) is None
     assert await first.remember_nonce("gh:1:2", 60)
     assert not await second.remember_nonce("gh:1:2", 60)
+
+
+async def test_admit_remembers_the_nonce_and_claims_in_one_call(
+    redis: Redis, redis_prefix: str
+) -> None:
+    first = RedisStorage(redis, prefix=redis_prefix).create_delivery_log()
+    second = RedisStorage(redis, prefix=redis_prefix).create_delivery_log()
+    assert await first.admit("n1", 60, "m1", 60) is True
+    assert await second.admit("n1", 60, "m2", 60) is None  # replayed nonce: nothing claimed
+    assert await second.claim("m2", 60)
+    assert await second.admit("n2", 60, "m1", 60) is False  # a retry: another nonce, same message
+    assert not await first.remember_nonce("n2", 60)
+    assert await redis.pttl(f"{redis_prefix}:nonce:n1") > 0
+    assert await redis.pttl(f"{redis_prefix}:delivery:m1") > 0
