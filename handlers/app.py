@@ -94,7 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # issue 7: per-process caches kept fresh by change signals, batched message logs
             watcher = ChangeWatcher(sessions)
             watcher.start()
-            dispatcher["public_items"] = app.state.public_items = PublicItems(sessions)
+            public_items = PublicItems(sessions)
+            await public_items.preload()
+            dispatcher["public_items"] = app.state.public_items = public_items
             message_logs = MessageLogWriter(sessions)
             dispatcher["message_logs"] = app.state.message_logs = message_logs
             message_logs.start()

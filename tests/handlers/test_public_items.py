@@ -73,3 +73,12 @@ async def test_another_process_s_change_is_seen_after_the_next_stamp(citizen_sid
     assert await cache.by_code(seed.NETBAR) is not None  # not yet seen: bounded by the poll
     assert "items" in await watcher.check()
     assert await cache.by_code(seed.NETBAR) is None
+
+
+async def test_preloaded_items_need_no_query(citizen_side):
+    cache = PublicItems(citizen_side.sessions, changes=Changes())
+    loaded = await cache.preload()
+    assert loaded >= 2
+    found = await cache.by_codes([seed.NETBAR, *citizen_side.registrations])
+    assert set(found) == {seed.NETBAR, *citizen_side.registrations}
+    assert cache.misses == 0
