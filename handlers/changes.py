@@ -9,8 +9,6 @@ itself when the number differs."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +17,8 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
+
+from handlers.periodic import Periodic
 
 log = logging.getLogger("handlers.changes")
 
@@ -101,7 +101,7 @@ async def stamps(session: AsyncSession) -> dict[str, tuple[Any, ...]]:
     return {table: tuple((await session.execute(text(sql))).one()) for table, sql in STAMPS.items()}
 
 
-class ChangeWatcher:
+class ChangeWatcher(Periodic):
     """Polls the stamps every `interval` seconds and bumps the tables whose stamp moved, so
     a change made by another worker or a CLI command reaches this process's caches."""
 
@@ -116,7 +116,6 @@ class ChangeWatcher:
         self.changes = changes
         self.interval = interval
         self._last: dict[str, tuple[Any, ...]] | None = None
-        self._task: asyncio.Task[None] | None = None
 
     async def check(self) -> set[str]:
         """Compare the stamps with the last ones; the tables found changed (bumped)."""
@@ -144,20 +143,6 @@ class ChangeWatcher:
             self._last = None
             self.changes.bump(WATCHED)
 
-    async def run(self) -> None:
-        """Poll every `interval` seconds until cancelled."""
-        while True:
-            await self.poll()
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def tick(self) -> None:
+        """The background loop polls."""
+        await self.poll()

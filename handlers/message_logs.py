@@ -9,7 +9,6 @@ A killed process loses at most the last `interval` seconds of logs (never audit 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from sqlalchemy import insert
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalogue.models import MessageLog
 from catalogue.models.base import utcnow
 from handlers.observability.logs import get_logger
+from handlers.periodic import Periodic
 
 FLUSH_SECONDS = 0.5
 BATCH_ROWS = 1000
@@ -26,7 +26,7 @@ MAX_QUEUED = 50_000
 log = get_logger(__name__)
 
 
-class MessageLogWriter:
+class MessageLogWriter(Periodic):
     """`writer.add(openid_hash=…, kind=…, text=…, answer_kind=…, item_code=…)`; `start()`
     in the app's lifespan, `await close()` at its end."""
 
@@ -43,7 +43,6 @@ class MessageLogWriter:
         self.batch = batch
         self.max_queued = max_queued
         self._rows: list[dict[str, Any]] = []
-        self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self.written = 0
         self.dropped = 0
@@ -77,27 +76,16 @@ class MessageLogWriter:
         self.written += written
         return written
 
-    async def run(self) -> None:
-        """Flush every `interval` seconds until cancelled; a database error waits a round."""
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.flush()
-            except (SQLAlchemyError, OSError) as error:
-                log.warning("message logs not written yet", queued=self.queued, error=str(error))
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run())
+    async def tick(self) -> None:
+        """Flush what is queued; a database error waits a round (the rows stay queued)."""
+        try:
+            await self.flush()
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("message logs not written yet", queued=self.queued, error=str(error))
 
     async def close(self) -> None:
         """Stop the background task and write what is left."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.stop()
         try:
             await self.flush()
         except (SQLAlchemyError, OSError) as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Item, PublicationStatus, Synonym
 from catalogue.queries.visibility import public_item
+from handlers.periodic import Periodic
 from search import Document, SearchIndex
 
 log = logging.getLogger("handlers.search_service")
@@ -103,7 +103,7 @@ async def synonym_stamp(session: AsyncSession) -> tuple[int, datetime | None]:
     return int(row[0]), row[1]
 
 
-class SynonymWatcher:
+class SynonymWatcher(Periodic):
     """Keeps the live index's staff synonyms in step with the `synonyms` table, however they
     were changed (staff channel, `zwbot synonyms`, another worker): polls a cheap stamp and
     reloads when it moves, so a new word works within `interval` seconds, without a restart."""
@@ -118,7 +118,6 @@ class SynonymWatcher:
         self.sessions = sessions
         self.interval = interval
         self._stamp: tuple[int, datetime | None] | None = None
-        self._task: asyncio.Task[None] | None = None
 
     async def check(self) -> bool:
         """Reload if the table changed since the last check; whether it reloaded."""
@@ -131,29 +130,15 @@ class SynonymWatcher:
         log.info("staff synonyms reloaded: %d pairs", count)
         return True
 
-    async def run(self) -> None:
-        """Check every `interval` seconds until cancelled; a database error waits a round."""
-        while True:
-            try:
-                await self.check()
-            except SQLAlchemyError as error:
-                log.warning("staff synonyms not reloaded: %s", error)
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def tick(self) -> None:
+        """One check; a database error waits a round."""
+        try:
+            await self.check()
+        except SQLAlchemyError as error:
+            log.warning("staff synonyms not reloaded: %s", error)
 
 
-class IndexFollower:
+class IndexFollower(Periodic):
     """Keeps the live index in step with item changes made by OTHER processes (another
     worker's staff command, `zwbot import --publish`, `zwbot demo --reset`): polls the items
     changed recently and re-syncs them, and reconciles the whole set when rows disappear.
@@ -172,7 +157,6 @@ class IndexFollower:
         self._mark: datetime | None = None
         self._count: int | None = None
         self._applied: dict[str, tuple[int, str, bool]] = {}
-        self._task: asyncio.Task[None] | None = None
 
     async def check(self) -> int:
         """One poll; how many codes were re-synced."""
@@ -209,23 +193,9 @@ class IndexFollower:
             log.info("search index followed %d changed items", len(changed))
         return len(changed)
 
-    async def run(self) -> None:
-        """Poll every `interval` seconds until cancelled; a database error waits a round."""
-        while True:
-            try:
-                await self.check()
-            except (SQLAlchemyError, OSError) as error:
-                log.warning("search index not followed this round: %s", error)
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def tick(self) -> None:
+        """One poll; a database error waits a round."""
+        try:
+            await self.check()
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("search index not followed this round: %s", error)

@@ -1,0 +1,38 @@
+"""A background loop of the app's lifespan: `tick()` every `interval` seconds until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+
+class Periodic:
+    """Base of the per-process pollers and writers (change stamps, the index follower, the
+    synonym watcher, batched message logs). A subclass sets `interval` and defines `tick`,
+    which handles its own errors: one failed round must never end the loop."""
+
+    interval: float
+    _task: asyncio.Task[None] | None = None
+
+    async def tick(self) -> None:
+        """One round of work."""
+        raise NotImplementedError
+
+    async def run(self) -> None:
+        """Tick, then wait `interval` seconds, until cancelled."""
+        while True:
+            await self.tick()
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        """Run in the background of the current event loop (once)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        """Cancel the background loop and wait for it to end."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
