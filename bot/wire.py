@@ -162,6 +162,16 @@ class _AesBox:
             }
         )
 
+    def open_callback(self, query: Mapping[str, str], encrypted: str) -> Opened:
+        """Verify `msg_signature` of a callback's query over `<Encrypt>`, then decrypt it."""
+        self.check(
+            query.get("msg_signature", ""),
+            query.get("timestamp", ""),
+            query.get("nonce", ""),
+            encrypted,
+        )
+        return Opened(parse_xml(self.decrypt(encrypted)), encrypted=True)
+
     def open_sealed(self, body: bytes | str) -> str:
         """Verify and decrypt an `<Encrypt>`/`<MsgSignature>` envelope (a reply, as WeChat does)."""
         fields = parse_xml(body)
@@ -213,13 +223,7 @@ class WeChatEnvelope:
             raise DecryptionFailed("encrypted callback but no EncodingAESKey is configured")
         if "Encrypt" not in outer:
             raise MalformedXml("encrypted callback without <Encrypt>")
-        self.box.check(
-            query.get("msg_signature", ""),
-            query.get("timestamp", ""),
-            query.get("nonce", ""),
-            outer["Encrypt"],
-        )
-        return Opened(parse_xml(self.box.decrypt(outer["Encrypt"])), encrypted=True)
+        return self.box.open_callback(query, outer["Encrypt"])
 
     def seal(self, xml: str, opened: Opened) -> str:
         if not opened.encrypted or self.box is None:
@@ -287,13 +291,7 @@ class WeComEnvelope:
         outer = parse_xml(body)
         if "Encrypt" not in outer:
             raise MalformedXml("WeCom callback without <Encrypt>")
-        self.box.check(
-            query.get("msg_signature", ""),
-            query.get("timestamp", ""),
-            query.get("nonce", ""),
-            outer["Encrypt"],
-        )
-        return Opened(parse_xml(self.box.decrypt(outer["Encrypt"])), encrypted=True)
+        return self.box.open_callback(query, outer["Encrypt"])
 
     def seal(self, xml: str, opened: Opened) -> str:
         return self.box.seal(xml)
