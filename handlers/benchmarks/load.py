@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import json
 import os
 import secrets
@@ -82,6 +83,11 @@ class Figures:
     max_ms: float
     deadline_fallbacks: int
     errors: int
+    # CPU time of the side's server processes (master and workers) per answered message, from
+    # /proc: unlike messages/s it hardly depends on what else the machine is doing.
+    server_cpu_ms_per_message: float
+    # CPU time of this process (the load generator) per message, the same for both sides.
+    client_cpu_ms_per_message: float
 
 
 def read_queries(path: Path) -> list[str]:
@@ -103,6 +109,22 @@ def percentile(values: list[float], share: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User + system CPU seconds used so far by the live processes of process group `group`."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # After the ")" closing the command name: state, ppid, pgrp, …, utime (14), stime (15).
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -267,11 +289,15 @@ class Side:
     target: Target
     tally: Tally = field(default_factory=Tally)
     seconds: float = 0.0
+    group: int = 0  # the server's process group (its processes' CPU time is counted)
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
 
 
 def figures_of(side: Side, users: int) -> Figures:
     latencies = side.tally.latencies
     seconds = side.seconds or 1.0
+    per_message = 1000 / max(len(latencies), 1)
     return Figures(
         server=side.name,
         users=users,
@@ -283,6 +309,8 @@ def figures_of(side: Side, users: int) -> Figures:
         max_ms=round(max(latencies, default=0.0) * 1000, 1),
         deadline_fallbacks=side.tally.fallbacks,
         errors=side.tally.errors,
+        server_cpu_ms_per_message=round(side.server_cpu * per_message, 3),
+        client_cpu_ms_per_message=round(side.client_cpu * per_message, 3),
     )
 
 
@@ -290,7 +318,8 @@ def _line(f: Figures) -> str:
     return (
         f"{f.server:8} {f.users:4} users {f.seconds:5.1f} s {f.messages:7} msgs "
         f"{f.messages_per_second:7.1f} msg/s  p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:7.1f} ms  "
-        f"max {f.max_ms:7.1f} ms  fallbacks {f.deadline_fallbacks}  errors {f.errors}"
+        f"max {f.max_ms:7.1f} ms  fallbacks {f.deadline_fallbacks}  errors {f.errors}  "
+        f"server CPU {f.server_cpu_ms_per_message:.2f} ms/msg"
     )
 
 
@@ -299,6 +328,17 @@ def _loadavg() -> float:
         return float(Path("/proc/loadavg").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return -1.0
+
+
+def check_sides(options: Options) -> None:
+    """Refuse at once what could only fail after the database import and server starts."""
+    unknown = set(options.sides) - {"zwbot", "werobot"}
+    if unknown or not options.sides:
+        raise LoadError(f"sides must be zwbot and/or werobot, not {sorted(unknown)}")
+    if "werobot" in options.sides and importlib.util.find_spec("werobot") is None:
+        raise LoadError(
+            "WeRoBot is not installed: pip install -e '.[bench]' (or measure --side zwbot only)"
+        )
 
 
 def sides_for(options: Options, env: dict[str, str]) -> list[Side]:
@@ -369,7 +409,10 @@ async def measure(
         order = sides if round_no % 2 == 0 else list(reversed(sides))
         for side in order:
             loads.append(_loadavg())
+            server, client = group_cpu_seconds(side.group), time.process_time()
             tally = await drive(side.target, queries, options.users, share, options.think)
+            side.server_cpu += group_cpu_seconds(side.group) - server
+            side.client_cpu += time.process_time() - client
             side.tally.latencies += tally.latencies
             side.tally.fallbacks += tally.fallbacks
             side.tally.errors += tally.errors
@@ -381,6 +424,7 @@ async def measure(
 
 async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
     """The whole benchmark; returns (and prints last) the JSON summary."""
+    check_sides(options)
     queries = read_queries(options.queries)
     database_url = await create_database(options.pg_admin_url, options.csv, echo)
     api = FakeWeChatApi(cs_quota=10**9)
@@ -400,6 +444,7 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
                 for s in sides
             ]
             for side, process in zip(sides, processes, strict=True):
+                side.group = process.pid  # `running` starts each server in a new session
                 await wait_ready(side.port, side.ready_path, process, folder / f"{side.name}.log")
                 echo(f"{side.name} ready on port {side.port} ({options.workers} workers)")
             loads = await measure(sides, queries, options, echo)

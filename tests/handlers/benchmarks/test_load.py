@@ -1,12 +1,17 @@
-"""The load benchmark's pieces: query reading, percentiles, loopback only, reply decoding."""
+"""The load benchmark's pieces: query reading, percentiles, loopback only, reply decoding,
+CPU accounting and the checks made before any work."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.wire import WeChatEnvelope, build_xml
+from handlers.benchmarks import load
 from handlers.benchmarks.load import DEVSET, percentile, read_queries
 from handlers.benchmarks.load_client import LoadError, Target, openid_of
 
@@ -51,3 +56,27 @@ def test_deliveries_are_signed_encrypted_and_replies_decoded() -> None:
     assert target.reply_text(sealed.encode("utf-8")) == "为您找到以下事项"
     assert target.reply_text(b"success") == ""
     assert len(openid_of(7, 3, "abc123")) == 28
+
+
+def test_server_cpu_is_read_per_process_group() -> None:
+    group = os.getpgid(0)
+    before = load.group_cpu_seconds(group)
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:  # burn a little CPU in this process group
+        pass
+    assert load.group_cpu_seconds(group) - before >= 0.1
+    assert load.group_cpu_seconds(2**22 + 12345) == 0.0  # no such group
+
+
+def test_unknown_side_and_missing_werobot_are_refused_before_any_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(load.LoadError, match="sides"):
+        load.check_sides(load.Options(sides=("zwbot", "flask")))
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "werobot" else real(name, *a)
+    )
+    with pytest.raises(load.LoadError, match=r"\.\[bench\]"):
+        load.check_sides(load.Options(sides=("zwbot", "werobot")))
+    load.check_sides(load.Options(sides=("zwbot",)))
