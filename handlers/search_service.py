@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -143,42 +144,70 @@ class IndexFollower(Periodic):
     worker's staff command, `zwbot import --publish`, `zwbot demo --reset`): polls the items
     changed recently and re-syncs them, and reconciles the whole set when rows disappear.
     The process that made a change syncs at once itself (`sync_items`); others follow
-    within about `interval` seconds."""
+    within about `interval` seconds.
+
+    Each poll reads the rows stamped from `ITEM_LOOKBACK` before the newest stamp, as long
+    as a transaction stamped before the newest may still be committing. Once the newest
+    stamp has stood still for longer than that (on this process's clock) and one more poll
+    read the look-back window, every row stamped up to it is known to be applied: polls then
+    read only rows stamped after it, not the whole last import again every second."""
 
     def __init__(
         self,
         index: SearchIndex,
         sessions: async_sessionmaker[AsyncSession],
         interval: float = ITEM_POLL_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.index = index
         self.sessions = sessions
         self.interval = interval
+        self.clock = clock
         self._mark: datetime | None = None
+        self._mark_seen = 0.0  # when (self.clock) the newest stamp was first seen
+        self._settled = False  # every row stamped up to `_mark` is applied
         self._count: int | None = None
         self._applied: dict[str, tuple[int, str, bool]] = {}
+        self.rows_read = 0  # rows of the last poll's window (a cheap poll reads none)
+
+    def _move_mark(self, newest: datetime | None, now: float) -> None:
+        if newest != self._mark:
+            self._mark, self._mark_seen, self._settled = newest, now, False
 
     async def check(self) -> int:
         """One poll; how many codes were re-synced."""
+        now = self.clock()
         async with self.sessions() as session:
             count, newest = (
                 await session.execute(select(func.count(Item.id), func.max(Item.updated_at)))
             ).one()
             if self._count is None:  # first reading: the index was just built from this state
-                self._count, self._mark = int(count), newest
+                self._count = int(count)
+                self._move_mark(newest, now)
                 return 0
             changed: list[str] = []
+            self.rows_read = 0
             if self._mark is not None:
+                # Settling needs a poll begun after every transaction stamped up to the
+                # mark must have committed; that poll still reads the look-back window.
+                settling = now - self._mark_seen > ITEM_LOOKBACK.total_seconds()
+                window = (
+                    Item.updated_at > self._mark
+                    if self._settled
+                    else Item.updated_at >= self._mark - ITEM_LOOKBACK
+                )
                 rows = await session.execute(
-                    select(Item.code, Item.version, Item.status, Item.classified).where(
-                        Item.updated_at >= self._mark - ITEM_LOOKBACK
-                    )
+                    select(Item.code, Item.version, Item.status, Item.classified).where(window)
                 )
                 for code, version, status, classified in rows:
+                    self.rows_read += 1
                     seen = (int(version), str(status), bool(classified))
                     if self._applied.get(code) != seen:
                         self._applied[code] = seen
                         changed.append(code)
+                if settling:
+                    self._settled = True
             elif newest is not None:  # the table was empty at start and has rows now
                 changed = list(await session.scalars(select(Item.code)))
             await sync_items(self.index, session, changed)
@@ -188,7 +217,7 @@ class IndexFollower(Periodic):
                     self.index.remove(code)
             self._count = int(count)
             if newest is not None:
-                self._mark = newest
+                self._move_mark(newest, now)
         if changed:
             log.info("search index followed %d changed items", len(changed))
         return len(changed)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Department, Item, PowerItem, Region, ServiceItem, Synonym
 from handlers.search_service import (
+    ITEM_LOOKBACK,
     IndexFollower,
     SynonymWatcher,
     build_index,
@@ -197,3 +198,35 @@ async def test_the_follower_picks_up_changes_made_by_another_process(
         await asyncio.sleep(0.01)
     await follower.stop()
     assert relief in index.codes()
+
+
+async def test_the_follower_stops_rereading_settled_rows(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Once the newest stamp stood still past the look-back, a poll reads only newer rows
+    (not the whole last import every second), and still sees the next change."""
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    now = [1000.0]
+    follower = IndexFollower(index, sessions, interval=0.01, clock=lambda: now[0])
+    assert await follower.check() == 0  # first reading
+    await follower.check()
+    assert follower.rows_read == 5  # the seeded rows are within the look-back window
+    now[0] += ITEM_LOOKBACK.total_seconds() + 1
+    await follower.check()  # begun after any straggler committed: reads the window once more
+    assert follower.rows_read == 5
+    assert await follower.check() == 0
+    assert follower.rows_read == 0  # settled: nothing newer than the newest stamp
+
+    dog = f"{BODY}—XK00003000"
+    async with sessions() as other_process:
+        dog_item = await other_process.get(PowerItem, await _id(other_process, dog))
+        assert dog_item is not None
+        dog_item.status = "published"
+        await other_process.commit()
+    assert await follower.check() == 1
+    assert follower.rows_read == 1
+    assert index.search("犬类准养证")[0].document.code == dog
+    await follower.check()  # the new stamp is young again: the window is read
+    assert follower.rows_read == 5
