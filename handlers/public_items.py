@@ -23,6 +23,7 @@ from handlers.changes import CHANGES, Changes
 
 TABLES = ("items", "departments", "responsibilities")
 MAX_ENTRIES = 50_000  # codes (public or not) kept before starting afresh
+PRELOAD_ATTEMPTS = 3
 
 
 class PublicItems:
@@ -54,14 +55,21 @@ class PublicItems:
         """Forget everything (the next look-ups read the database)."""
         self._items = {}
 
-    async def preload(self) -> int:
+    async def preload(self, *, attempts: int = PRELOAD_ATTEMPTS) -> int:
         """Load every public item at once (the app's start: ~0.5 s and ~45 MB per worker
-        for the county's 6,318), so the first citizens after a start find them in memory."""
-        generation = self._fresh()
-        async with self.sessions() as session:
-            items = await queries.public_items(session=session)
-        if self.changes.generation(*TABLES) == generation:
-            self._items.update((item.code, item) for item in items)
+        for the county's 6,318), so the first citizens after a start find them in memory.
+
+        A load overtaken by a change is not kept (it may be stale) but read again, at most
+        `attempts` times: at the app's start the change watcher's first reading, which
+        marks every table changed, usually lands while the items load."""
+        items: list[Item] = []
+        for _ in range(attempts):
+            generation = self._fresh()
+            async with self.sessions() as session:
+                items = await queries.public_items(session=session)
+            if self.changes.generation(*TABLES) == generation:
+                self._items.update((item.code, item) for item in items)
+                break
         return len(items)
 
     async def by_codes(self, codes: Sequence[str]) -> dict[str, Item]:

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from catalogue.codes import normalize_code_text
 from catalogue.models import Item
+from handlers import public_items as public_items_module
 from handlers.changes import Changes, ChangeWatcher
 from handlers.public_items import PublicItems
 
@@ -82,3 +83,42 @@ async def test_preloaded_items_need_no_query(citizen_side):
     found = await cache.by_codes([seed.NETBAR, *citizen_side.registrations])
     assert set(found) == {seed.NETBAR, *citizen_side.registrations}
     assert cache.misses == 0
+
+
+async def test_a_preload_overtaken_by_a_change_is_read_again(citizen_side, monkeypatch):
+    """At the app's start the change watcher's first reading (everything changed) lands
+    while the items load: that load is not kept, a second one is."""
+    changes = Changes()
+    cache = PublicItems(citizen_side.sessions, changes=changes)
+    real = public_items_module.queries.public_items
+    loads = []
+
+    async def overtaken(**kwargs):
+        loads.append(kwargs)
+        if len(loads) == 1:
+            changes.bump(["items"])
+        return await real(**kwargs)
+
+    monkeypatch.setattr(public_items_module.queries, "public_items", overtaken)
+    assert await cache.preload() >= 2
+    assert len(loads) == 2
+    await cache.by_codes([seed.NETBAR, *citizen_side.registrations])
+    assert cache.misses == 0
+
+
+async def test_a_preload_always_overtaken_keeps_nothing(citizen_side, monkeypatch):
+    changes = Changes()
+    cache = PublicItems(citizen_side.sessions, changes=changes)
+    real = public_items_module.queries.public_items
+    loads = []
+
+    async def overtaken(**kwargs):
+        loads.append(kwargs)
+        changes.bump(["departments"])
+        return await real(**kwargs)
+
+    monkeypatch.setattr(public_items_module.queries, "public_items", overtaken)
+    await cache.preload(attempts=2)
+    assert len(loads) == 2
+    await cache.by_codes([seed.NETBAR])
+    assert cache.misses == 1  # read from the database, not from a possibly stale load
