@@ -1,15 +1,16 @@
-"""The FastAPI callback router: checks every request, then hands the event to the responder."""
+"""The WeChat callback as a raw ASGI app: checks every request, then hands the event to the
+responder. No framework request object, router or middleware stack is needed per message."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
-from starlette.background import BackgroundTask
+from fastapi import APIRouter
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from bot.dispatcher import Dispatcher
 from bot.errors import BadCallback, BodyTooLarge, ReplayedNonce, StaleTimestamp
@@ -22,13 +23,52 @@ log = logging.getLogger("bot.webhook")
 
 TIMESTAMP_TOLERANCE = 300
 MAX_BODY_BYTES = 64 * 1024
+METHODS = ("GET", "HEAD", "POST")  # HEAD is answered as a POST without a body (refused)
+
+_TEXT = (b"content-type", b"text/plain; charset=utf-8")
+_XML = (b"content-type", b"application/xml")
+_SUCCESS = SUCCESS.encode()
+_BAD_REQUEST = b"bad request"
+
+
+def parse_query(raw: bytes) -> dict[str, str]:
+    """A query string as a dict (the last value of a repeated name wins, blanks kept).
+
+    The same result as `dict(starlette.datastructures.QueryParams(raw))`; WeChat's plain
+    `name=value&...` strings skip `parse_qsl`'s unquoting.
+    """
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    query: dict[str, str] = {}
+    for pair in text.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            query[name] = value
+    return query
+
+
+async def _answer(
+    send: Send,
+    scope: Scope,
+    status: int,
+    body: bytes,
+    content_type: tuple[bytes, bytes] = _TEXT,
+    *extra: tuple[bytes, bytes],
+) -> None:
+    headers = [(b"content-length", str(len(body)).encode()), content_type, *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
 class Webhook:
-    """`app.include_router(Webhook(dp, WeChatEnvelope(...), sender=...).router)`.
+    """A raw ASGI app for one callback path: `Webhook(dp, WeChatEnvelope(...), sender=...)`.
 
-    GET answers URL verification; POST verifies, decrypts, dedups and answers within the
-    deadline. Every refused request gets a 4xx and one warning line; nothing answers 500.
+    Mount it with `app.include_router(webhook.router)` (a plain route calling the webhook), or
+    call it straight from the app's `__call__` for its path, before any middleware (as
+    `handlers.app` does). GET answers URL verification; POST verifies, decrypts, dedups and
+    answers within the deadline, then pushes the follow-up parts. Every refused request gets
+    a 4xx and one warning line; nothing answers 500.
     """
 
     def __init__(
@@ -50,33 +90,45 @@ class Webhook:
         self.responder = Responder(
             dispatcher, sender=sender, deadline=deadline, dedup_ttl=dedup_ttl
         )
+        self.path = path
         self.max_body_bytes = max_body_bytes
         self.timestamp_tolerance = timestamp_tolerance
         self.clock = clock
         self.name = name
         self.router = APIRouter()
-        # Plain routes: WeChat's callbacks need no dependency injection or body validation,
-        # which would cost every message a noticeable share of its CPU.
-        self._route = Route(path, self.receive, methods=["GET", "POST"], include_in_schema=False)
-        self.router.add_route(
-            path, self._endpoint, methods=["GET", "POST"], include_in_schema=False
-        )
+        # A plain route whose endpoint is this ASGI app: no request object, dependency
+        # injection or body validation, which would cost every message a share of its CPU.
+        self._route = Route(path, self, methods=METHODS, include_in_schema=False)
+        self.router.routes.append(self._route)
 
     async def close(self) -> None:
         """Let late deliveries finish (call from the app's lifespan shutdown)."""
         await self.responder.drain()
 
-    def _refuse(self, request: Request, error: BadCallback) -> Response:
-        client = request.client.host if request.client else "-"
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Name the route in the scope as routed requests have it (metrics label by it).
+        scope.setdefault("route", self._route)
+        method = scope["method"]
+        if method == "GET":
+            status, body = await self._verify(scope)
+            await _answer(send, scope, status, body)
+        elif method == "POST" or method == "HEAD":
+            await self._receive(scope, receive, send)
+        else:  # only reached when called straight, not through the route
+            allow = (b"allow", ", ".join(METHODS).encode())
+            await _answer(send, scope, 405, b"Method Not Allowed", _TEXT, allow)
+
+    def _refuse(self, scope: Scope, error: BadCallback) -> tuple[int, bytes]:
+        client = scope.get("client")
         log.warning(
             "%s callback refused: %s %s %s from %s",
             self.name,
             error.status_code,
-            request.method,
+            scope["method"],
             error.reason,
-            client,
+            client[0] if client else "-",
         )
-        return PlainTextResponse("bad request", status_code=error.status_code)
+        return error.status_code, _BAD_REQUEST
 
     def _check_time(self, query: dict[str, str]) -> None:
         raw = query.get("timestamp", "")
@@ -95,53 +147,54 @@ class Webhook:
         if not await self.dispatcher.delivery_log.remember_nonce(nonce, ttl):
             raise ReplayedNonce(f"nonce {query.get('nonce', '')!r} already used")
 
-    async def _read_body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise BodyTooLarge(f"declared body of {declared} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise BodyTooLarge(f"body over {self.max_body_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if value.isdigit() and int(value) > self.max_body_bytes:
+                    raise BodyTooLarge(f"declared body of {value.decode()} bytes")
+                break
+        body = b""
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # http.disconnect: nobody waits for an answer
+                raise BadCallback("client disconnected before the body was read")
+            chunk = message.get("body", b"")
+            if chunk:
+                if len(body) + len(chunk) > self.max_body_bytes:
+                    raise BodyTooLarge(f"body over {self.max_body_bytes} bytes")
+                body += chunk
+            if not message.get("more_body", False):
+                return body
 
-    async def _endpoint(self, request: Request) -> Response:
-        # Name the route in the scope as FastAPI's own routes do (metrics label by it).
-        request.scope.setdefault("route", self._route)
-        if request.method == "GET":
-            return await self.verify(request)
-        return await self.receive(request)
-
-    async def verify(self, request: Request) -> Response:
-        query = dict(request.query_params)
+    async def _verify(self, scope: Scope) -> tuple[int, bytes]:
+        query = parse_query(scope["query_string"])
         try:
             self._check_time(query)
             echo = self.envelope.verify_url(query)
             await self._check_nonce(query)
         except BadCallback as error:
-            return self._refuse(request, error)
+            return self._refuse(scope, error)
         except Exception:
             log.exception("%s callback refused: unexpected error while verifying", self.name)
-            return PlainTextResponse("bad request", status_code=400)
-        return PlainTextResponse(echo)
+            return 400, _BAD_REQUEST
+        return 200, echo.encode()
 
-    async def receive(self, request: Request) -> Response:
+    async def _receive(self, scope: Scope, receive: Receive, send: Send) -> None:
         received_at = time.monotonic()
-        query = dict(request.query_params)
+        query = parse_query(scope["query_string"])
         try:
-            body = await self._read_body(request)
+            body = await self._read_body(scope, receive)
             self._check_time(query)
             opened = self.envelope.open(query, body)
         except BadCallback as error:
-            return self._refuse(request, error)
+            await _answer(send, scope, *self._refuse(scope, error))
+            return
         except Exception:
             # Whatever slipped past the specific checks is still the request's fault or ours,
             # never a 500 for WeChat: refuse it and keep the traceback in the log.
             log.exception("%s callback refused: unexpected error while checking it", self.name)
-            return PlainTextResponse("bad request", status_code=400)
+            await _answer(send, scope, 400, _BAD_REQUEST)
+            return
         event = event_from_fields(opened.fields)
         try:
             # The nonce is remembered with the delivery's claim, in one round trip.
@@ -152,15 +205,16 @@ class Webhook:
                 nonce=self._nonce(query),
             )
         except ReplayedNonce as error:
-            return self._refuse(request, error)
+            await _answer(send, scope, *self._refuse(scope, error))
+            return
         except Exception:
             # Storage or rendering trouble: WeChat must still get an answer, not a 500.
             log.exception("%s callback failed while responding", self.name)
-            return PlainTextResponse(SUCCESS)
-        pushed = (
-            BackgroundTask(self.responder.push, event, response.followups)
-            if response.followups
-            else None
-        )
-        media = "application/xml" if response.body != SUCCESS else "text/plain"
-        return Response(response.body, media_type=media, background=pushed)
+            await _answer(send, scope, 200, _SUCCESS)
+            return
+        if response.body == SUCCESS:
+            await _answer(send, scope, 200, _SUCCESS)
+        else:
+            await _answer(send, scope, 200, response.body.encode(), _XML)
+        if response.followups:  # after the answer, as a background task would
+            await self.responder.push(event, response.followups)

@@ -16,10 +16,14 @@ log = get_logger(__name__)
 
 
 class HttpMetricsMiddleware:
-    """Counts requests and times them, labelled by route template (`/api/items/{code}`)."""
+    """Counts requests and times them, labelled by route template (`/api/items/{code}`).
 
-    def __init__(self, app: ASGIApp) -> None:
+    With `route`, every request is labelled by it (a webhook answered outside the router).
+    """
+
+    def __init__(self, app: ASGIApp, route: str | None = None) -> None:
         self.app = app
+        self.route = route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,8 +41,7 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = self.route or getattr(scope.get("route"), "path", None) or "unmatched"
             metrics.observe_http(scope["method"], template, status, time.perf_counter() - started)
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
 import zwbot_tests_citizen_kit as kit
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.wire import sign
+from handlers.observability import metrics
 
 
 async def test_production_workers_freeze_their_startup_objects(sqlite_url):
@@ -15,3 +25,97 @@ async def test_production_workers_freeze_their_startup_objects(sqlite_url):
             assert gc.get_freeze_count() > 0  # the index is out of the collector's scans
     finally:
         gc.unfreeze()
+
+
+# the fast lane: /wechat goes straight to the webhook, before FastAPI's middleware stack
+
+
+class Spy:
+    """A Starlette-style middleware that notes every HTTP path it sees."""
+
+    seen: list[str] = []
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            Spy.seen.append(f"{scope['method']} {scope['path']}")
+        await self.app(scope, receive, send)
+
+
+@asynccontextmanager
+async def _running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+
+def _posted(route: str = "/wechat", status: str = "200") -> float:
+    return float(
+        metrics.HTTP_REQUESTS.labels(method="POST", route=route, status=status)._value.get()
+    )
+
+
+async def test_wechat_callbacks_take_the_lane_and_other_paths_the_stack(sqlite_url):
+    await kit.seed_database(sqlite_url)
+    app = kit.create_app(kit.settings_for(sqlite_url, REDIS_URL=""))
+    app.add_middleware(Spy)
+    Spy.seen = []
+    before = _posted()
+    async with _running(app) as http:
+        citizen = kit.WeChatUser(http, "o_lane_citizen")
+        assert await citizen.say("低保") != ""
+        assert (await http.get("/api/openapi.json")).status_code == 200
+        refused = await http.put("/wechat")
+    assert Spy.seen == ["GET /api/openapi.json", "PUT /wechat"]  # no POST /wechat
+    assert _posted() == before + 1  # the lane's own metrics, counted once
+    assert refused.status_code == 405  # a method the webhook does not answer: as before
+    assert refused.json() == {"detail": "不支持这种访问方式。"}
+
+
+async def test_the_webhook_is_not_in_the_openapi_schema(sqlite_url):
+    app = kit.create_app(kit.settings_for(sqlite_url, REDIS_URL=""))
+    assert not [path for path in app.openapi()["paths"] if path.startswith("/we")]
+
+
+def _requests() -> list[tuple[str, dict[str, str], bytes]]:
+    """One of each answer: verification, a message, refusals, odd methods and bodies."""
+    now = str(int(time.time()))
+
+    def signed(nonce: str, **extra: str) -> dict[str, str]:
+        return {"signature": sign(kit.TOKEN, now, nonce), "timestamp": now, "nonce": nonce, **extra}
+
+    return [
+        ("GET", signed("1", echostr="hello"), b""),
+        ("GET", signed("1", echostr="hello"), b""),  # replayed nonce
+        ("GET", {**signed("2", echostr="x"), "signature": "0" * 40}, b""),
+        ("POST", signed("3"), b"<xml><ToUserName>gh</ToUserName></xml>"),  # plaintext refused
+        ("POST", {}, b"<xml/>"),
+        ("POST", signed("4", encrypt_type="aes", msg_signature="0"), b"x" * 70_000),
+        ("POST", signed("5", encrypt_type="aes", msg_signature="0"), b"<xml><Encrypt>"),
+        ("HEAD", signed("6"), b""),
+        ("DELETE", signed("7"), b""),
+    ]
+
+
+async def test_the_lane_answers_exactly_as_the_stack_did(sqlite_url):
+    await kit.seed_database(sqlite_url)
+    answers: dict[str, list[tuple[int, str | None, bytes]]] = {}
+    for way in ("lane", "stack"):
+        app = kit.create_app(kit.settings_for(sqlite_url, REDIS_URL=""))
+        if way == "stack":
+            app.lanes.clear()  # every request through middlewares, router and route
+        async with _running(app) as http:
+            answers[way] = [
+                (r.status_code, r.headers.get("content-type"), r.content)
+                for method, params, body in _requests()
+                for r in [await http.request(method, "/wechat", params=params, content=body)]
+            ]
+            reply = await kit.WeChatUser(http, f"o_{way}").say("营业执照")
+            answers[way].append((200, None, reply.encode()))
+    assert answers["lane"] == answers["stack"]
+    assert [status for status, _, _ in answers["lane"]] == [
+        200, 403, 403, 403, 403, 413, 400, 400, 405, 200
+    ]  # fmt: skip
