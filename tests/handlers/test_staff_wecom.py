@@ -283,3 +283,13 @@ async def test_repeated_bad_codes_lock_the_account(side: StaffSide) -> None:
             )
         ).all()
         assert len(results) == 6 and all(r.startswith("failed") for r in results)
+
+
+async def test_wecom_callbacks_take_the_fast_lane(side: StaffSide) -> None:
+    from handlers.observability import metrics
+
+    assert set(side.app.lanes) == {"/wechat", "/wecom"}  # issue 7: before the middleware stack
+    counted = metrics.HTTP_REQUESTS.labels(method="POST", route="/wecom", status="200")
+    before = counted._value.get()
+    assert "未登记为工作人员" in await side.member("nobody").say("帮助")
+    assert counted._value.get() == before + 1
