@@ -24,10 +24,16 @@ def _show(item: Item, settings: Settings, intent: str | None, trace: dict[str, s
 
 
 async def _list(
-    state: FSMContext, items: list[Item], query: str, intent: str | None, trace: dict[str, str]
+    state: FSMContext,
+    memory: Memory,
+    items: list[Item],
+    query: str,
+    intent: str | None,
+    trace: dict[str, str],
 ) -> str:
-    memory = await remember(
+    await keep(
         state,
+        memory,
         list_codes=[item.code for item in items],
         list_page=1,
         list_query=query,
@@ -40,9 +46,14 @@ async def _list(
 
 
 async def _card(
-    state: FSMContext, item: Item, settings: Settings, intent: str | None, trace: dict[str, str]
+    state: FSMContext,
+    memory: Memory,
+    item: Item,
+    settings: Settings,
+    intent: str | None,
+    trace: dict[str, str],
 ) -> str:
-    await remember(state, card_code=item.code)
+    await keep(state, memory, card_code=item.code)
     return _show(item, settings, intent, trace)
 
 
@@ -65,7 +76,7 @@ async def choose(
     item = await item_by_code(session, codes[choice - 1], public_items)
     if item is None:
         return texts.GONE
-    return await _card(state, item, settings, memory.list_intent or None, trace)
+    return await _card(state, memory, item, settings, memory.list_intent or None, trace)
 
 
 async def next_page(
@@ -80,8 +91,7 @@ async def next_page(
         return texts.NO_LIST
     if memory.list_page >= memory.pages:
         return texts.NO_MORE_PAGES
-    memory.list_page += 1
-    await keep(state, memory)
+    await keep(state, memory, list_page=memory.list_page + 1)
     found = await items_by_codes(session, memory.page_codes(), public_items)
     shown = [found[c] for c in memory.page_codes() if c in found]
     return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
@@ -98,9 +108,9 @@ async def code(
     """A typed code: the item, a choice among bodies, a retired code, or what is wrong with it."""
     lookup = await queries.look_up_code(session=session, text=code_text)
     if lookup.item is not None:
-        return await _card(state, lookup.item, settings, None, trace)
+        return await _card(state, await recall(state), lookup.item, settings, None, trace)
     if lookup.candidates:
-        return await _list(state, lookup.candidates, code_text, None, trace)
+        return await _list(state, await recall(state), lookup.candidates, code_text, None, trace)
     if lookup.retired is not None:
         trace.update(answer="retired", code=lookup.retired.code)
         if lookup.merged_into is not None:
@@ -142,10 +152,10 @@ async def search_and_answer(
         return _show(last, settings, intent, trace)
     found = await find(search, session, query, public_items)
     if is_clear(found):
-        return await _card(state, found[0].item, settings, intent, trace)
+        return await _card(state, memory, found[0].item, settings, intent, trace)
     listed = answers(found)
     if listed:
-        return await _list(state, [f.item for f in listed], query, intent, trace)
+        return await _list(state, memory, [f.item for f in listed], query, intent, trace)
     return await _no_match(said, found, memory, state, trace)
 
 

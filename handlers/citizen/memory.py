@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -49,6 +49,17 @@ class Memory:
 
 
 _MEMORY = TypeAdapter(Memory)
+_FIELDS = tuple(f.name for f in fields(Memory))
+
+
+def stored(memory: Memory) -> dict[str, Any]:
+    """The memory as JSON-ready data: `dataclasses.asdict` without its deep walk (the
+    fields are strings, numbers and lists of strings; the lists are copied)."""
+    data: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(memory, name)
+        data[name] = list(value) if isinstance(value, list) else value
+    return data
 
 
 async def recall(state: FSMContext) -> Memory:
@@ -62,15 +73,16 @@ async def recall(state: FSMContext) -> Memory:
         return Memory()
 
 
-async def keep(state: FSMContext, memory: Memory) -> None:
-    """Store the memory, leaving other keys of the FSM data (e.g. the bot's 更多 parts) alone."""
-    await state.update_data(**{_KEY: asdict(memory)})
+async def keep(state: FSMContext, memory: Memory, **changes: Any) -> Memory:
+    """Change some fields of a recalled memory and store it, leaving other keys of the FSM
+    data (e.g. the bot's 更多 parts) alone."""
+    for name, value in changes.items():
+        setattr(memory, name, value)
+    await state.update_data(**{_KEY: stored(memory)})
+    return memory
 
 
 async def remember(state: FSMContext, **changes: Any) -> Memory:
-    """Change some fields and store."""
-    memory = await recall(state)
-    for name, value in changes.items():
-        setattr(memory, name, value)
-    await keep(state, memory)
-    return memory
+    """Change some fields and store (a handler that recalled already passes its memory
+    to `keep` instead: one read of the FSM data fewer)."""
+    return await keep(state, await recall(state), **changes)
