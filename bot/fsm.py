@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -69,12 +69,43 @@ class StorageKey:
         return f"{self.bot_id}:{self.user_id}"
 
 
+def dump_data(data: dict[str, Any]) -> str:
+    """FSM data as the JSON text storages keep ("" for no data)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) if data else ""
+
+
+def load_data(raw: str | None) -> dict[str, Any]:
+    """FSM data from its JSON text (anything but a JSON object reads as no data)."""
+    if not raw:
+        return {}
+    data = json.loads(raw)
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """FSM writes buffered during a turn, written together at its end."""
+
+    state_changed: bool = False
+    state: str | None = None
+    data_changed: bool = False
+    data: str = ""  # JSON text (`dump_data`): "" deletes the data
+
+    def __bool__(self) -> bool:
+        return self.state_changed or self.data_changed
+
+
+NO_CHANGES = Changes()
+
+
 class FSMContext:
     """State and data of one user, read and written through the dispatcher's storage.
 
     While the dispatcher holds the user's lock it `prime`s the context with the record it
-    read, so handlers' reads cost no storage round trip (nobody else may write meanwhile);
-    writes still go to the storage at once and keep the primed copy in step.
+    read: reads then cost no storage round trip (nobody else may write meanwhile) and writes
+    are buffered until the dispatcher `take_changes` to write them in one go before it lets
+    the lock go. The primed data is kept as JSON text, so every `get_data` is a fresh copy a
+    handler may change freely (FSM data must be JSON, as the Redis storage keeps it).
     """
 
     def __init__(self, storage: BaseStorage, key: StorageKey) -> None:
@@ -82,15 +113,37 @@ class FSMContext:
         self.key = key
         self._primed = False
         self._state: str | None = None
-        self._data: dict[str, Any] = {}
+        self._raw = ""
+        self._state_changed = False
+        self._data_changed = False
 
-    def prime(self, state: str | None, data: dict[str, Any]) -> None:
-        """Serve reads from this record (only while holding the user's lock)."""
-        self._primed, self._state, self._data = True, state, copy.deepcopy(data)
+    @property
+    def primed(self) -> bool:
+        return self._primed
+
+    def prime(self, state: str | None, data: dict[str, Any] | str | None) -> None:
+        """Serve reads from this record and buffer writes (only while holding the user's lock).
+
+        `data` is the data read, or its JSON text as the storage returned it.
+        """
+        raw = data if isinstance(data, str) else dump_data(data or {})
+        self._primed, self._state, self._raw = True, state, raw
+        self._state_changed = self._data_changed = False
+
+    def take_changes(self) -> Changes:
+        """The writes buffered since `prime` (or the last call), to write them now."""
+        if not (self._state_changed or self._data_changed):
+            return NO_CHANGES
+        changes = Changes(self._state_changed, self._state, self._data_changed, self._raw)
+        self._state_changed = self._data_changed = False
+        return changes
 
     def unprime(self) -> None:
-        """Read from the storage again (the lock is released)."""
-        self._primed, self._state, self._data = False, None, {}
+        """Read from and write to the storage again (the lock is released).
+
+        Buffered writes not taken by then are dropped: take them first."""
+        self._primed, self._state, self._raw = False, None, ""
+        self._state_changed = self._data_changed = False
 
     async def get_state(self) -> str | None:
         if self._primed:
@@ -99,18 +152,21 @@ class FSMContext:
 
     async def set_state(self, state: State | str | None = None) -> None:
         value = state.state if isinstance(state, State) else state
+        if self._primed:
+            self._state, self._state_changed = value, True
+            return
         await self.storage.set_state(self.key, value)
-        self._state = value
 
     async def get_data(self) -> dict[str, Any]:
         if self._primed:
-            return copy.deepcopy(self._data)
+            return load_data(self._raw)
         return await self.storage.get_data(self.key)
 
     async def set_data(self, data: dict[str, Any]) -> None:
-        await self.storage.set_data(self.key, data)
         if self._primed:
-            self._data = copy.deepcopy(data)
+            self._raw, self._data_changed = dump_data(data), True
+            return
+        await self.storage.set_data(self.key, data)
 
     async def update_data(self, **values: Any) -> dict[str, Any]:
         data = await self.get_data()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.continuation import keep_rest
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, Turn
 from bot.errors import ReplayedNonce, WeChatApiError
 from bot.events import Event
 from bot.replies import NewsReply, Reply, TextReply, split_for_more, split_text
@@ -71,43 +71,52 @@ class Responder:
         started = time.monotonic() if received_at is None else received_at
         give_up = started + self.deadline
         key = f"{event.to_user}:{event.dedup_key}"
-        deliveries = self.dispatcher.delivery_log
-        if nonce is None:
-            claimed = await deliveries.claim(key, self.dedup_ttl)
-        else:
-            admitted = await deliveries.admit(nonce[0], nonce[1], key, self.dedup_ttl)
-            if admitted is None:
-                raise ReplayedNonce(f"nonce {nonce[0]!r} already used")
-            claimed = admitted
-        if not claimed:
-            body = await deliveries.result(key, give_up - time.monotonic())
+        turn = await self.dispatcher.open_turn(event, key, self.dedup_ttl, nonce=nonce)
+        if turn is None:
+            raise ReplayedNonce(f"nonce {nonce[0] if nonce else ''!r} already used")
+        if not turn.claimed:
+            body = await self.dispatcher.delivery_log.result(key, give_up - time.monotonic())
             log.info("retry of %s answered from the first delivery (%s)", key, bool(body))
             return Response(body if body is not None else SUCCESS)
-        task = asyncio.create_task(self._handle(event))
-        done, _ = await asyncio.wait({task}, timeout=max(give_up - time.monotonic(), 0.0))
-        if not done:
-            await deliveries.finish(key, SUCCESS, self.dedup_ttl)
-            log.warning("%s missed the %.1f s deadline; answering later", key, self.deadline)
-            self._track(asyncio.create_task(self._deliver_late(event, task)))
-            return Response(SUCCESS)
-        reply = task.result()
-        body, followups = await self._render(event, reply, seal)
-        await deliveries.finish(key, body, self.dedup_ttl)
-        return Response(body, followups)
-
-    async def _handle(self, event: Event) -> Reply | None:
+        task = asyncio.create_task(self._handle(turn))
+        handed_over = False
         try:
-            return await self.dispatcher.feed_event(event)
+            done, _ = await asyncio.wait({task}, timeout=max(give_up - time.monotonic(), 0.0))
+            if not done:
+                await self.dispatcher.delivery_log.finish(key, SUCCESS, self.dedup_ttl)
+                log.warning("%s missed the %.1f s deadline; answering later", key, self.deadline)
+                self._track(asyncio.create_task(self._deliver_late(turn, task)))
+                handed_over = True
+                return Response(SUCCESS)
+            body, followups = await self._render(turn, task.result(), seal)
+            await self.dispatcher.close_turn(turn, body, self.dedup_ttl)
+            return Response(body, followups)
+        finally:
+            if not turn.closed and not handed_over:
+                # Cancelled or failed before the end: still write the FSM and free the lock.
+                self._track(asyncio.create_task(self._close_after(turn, task)))
+
+    async def _handle(self, turn: Turn) -> Reply | None:
+        try:
+            return await self.dispatcher.feed_turn(turn)
         except Exception:
             # The user gets a polite message; the error is loud in the log.
-            log.exception("handler failed for %s %s", event.kind, event.dedup_key)
+            log.exception("handler failed for %s %s", turn.event.kind, turn.event.dedup_key)
             return TextReply(FAILURE_TEXT)
 
+    async def _close_after(self, turn: Turn, task: asyncio.Task[Reply | None]) -> None:
+        await asyncio.wait({task})
+        try:
+            await self.dispatcher.close_turn(turn, None, self.dedup_ttl)
+        except Exception:
+            log.exception("could not close the turn of %s", turn.delivery)
+
     async def _render(
-        self, event: Event, reply: Reply | None, seal: Callable[[str], str]
+        self, turn: Turn, reply: Reply | None, seal: Callable[[str], str]
     ) -> tuple[str, list[Reply]]:
         if reply is None:
             return SUCCESS, []
+        event = turn.event
         followups: list[Reply] = []
         if isinstance(reply, TextReply):
             if self.sender is not None:
@@ -116,7 +125,9 @@ class Responder:
             else:
                 parts = split_for_more(reply.content)
                 if len(parts) > 1:
-                    await keep_rest(self.dispatcher.fsm_context(event), parts[1:])
+                    # Still under the turn's lock when it has one: written when it closes.
+                    context = turn.context if turn.token else self.dispatcher.fsm_context(event)
+                    await keep_rest(context, parts[1:])
             reply = TextReply(parts[0])
         xml = render_reply(
             reply, to_user=event.from_user, from_user=event.to_user, create_time=int(time.time())
@@ -154,14 +165,16 @@ class Responder:
                 parts.append(reply.content)
         await keep_rest(self.dispatcher.fsm_context(event), split_for_more("\n".join(parts)))
 
-    async def _deliver_late(self, event: Event, task: asyncio.Task[Reply | None]) -> None:
+    async def _deliver_late(self, turn: Turn, task: asyncio.Task[Reply | None]) -> None:
         reply = await task
+        # Write the FSM and free the lock first: pushing may take a while.
+        await self._close_after(turn, task)
         if reply is None:
             return
         if self.sender is not None:
-            await self.push(event, [reply])
+            await self.push(turn.event, [reply])
             return
-        await self._keep_for_more(event, [reply])
+        await self._keep_for_more(turn.event, [reply])
         log.warning("late reply kept for 更多: no customer-service sender configured")
 
     def _track(self, task: asyncio.Task[None]) -> None:

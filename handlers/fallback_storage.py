@@ -18,10 +18,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from bot.fsm import StorageKey
-from bot.storage.base import BaseDeliveryLog, BaseEventIsolation, BaseStorage
+from bot.fsm import Changes, StorageKey
+from bot.storage.base import BaseDeliveryLog, BaseEventIsolation, BaseStorage, Opening
 from bot.storage.memory import MemoryStorage
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
@@ -56,7 +57,14 @@ class _Breaker:
 
 
 class FallbackStorage(BaseStorage):
-    """`FallbackStorage(RedisStorage(...))`: Redis while it answers, memory while it does not."""
+    """`FallbackStorage(RedisStorage(...))`: Redis while it answers, memory while it does not.
+
+    A turn opens on Redis in one round trip while the breaker lets it; otherwise (or when
+    that fails) `open_turn` gives None and the dispatcher goes step by step through this
+    storage's isolation and delivery log, which fall back to memory.
+    """
+
+    unavailable = UNAVAILABLE
 
     def __init__(
         self,
@@ -113,6 +121,54 @@ class FallbackStorage(BaseStorage):
         await self.call(
             lambda: self.primary.set_data(key, data), lambda: self.fallback.set_data(key, data)
         )
+
+    async def write_record(self, key: StorageKey, changes: Changes) -> None:
+        await self.call(
+            lambda: self.primary.write_record(key, changes),
+            lambda: self.fallback.write_record(key, changes),
+        )
+
+    async def open_turn(
+        self,
+        key: StorageKey,
+        delivery: str,
+        ttl: float,
+        *,
+        nonce: tuple[str, float] | None = None,
+        counter: tuple[str, int] | None = None,
+    ) -> Opening | None:
+        if not self.breaker.closed:
+            return None
+        try:
+            opening = await self.primary.open_turn(key, delivery, ttl, nonce=nonce, counter=counter)
+        except UNAVAILABLE as error:
+            self.breaker.failed(error)
+            return None
+        self.breaker.succeeded()
+        return opening
+
+    async def close_turn(
+        self,
+        key: StorageKey,
+        token: str,
+        changes: Changes,
+        *,
+        delivery: str | None = None,
+        body: str = "",
+        ttl: float = 0.0,
+    ) -> None:
+        # The turn was opened on Redis; while Redis is considered down the caller writes
+        # through this storage and its delivery log instead (memory), the lock expires.
+        if not self.breaker.closed:
+            raise RedisConnectionError("Redis considered down")
+        try:
+            await self.primary.close_turn(
+                key, token, changes, delivery=delivery, body=body, ttl=ttl
+            )
+        except UNAVAILABLE as error:
+            self.breaker.failed(error)
+            raise
+        self.breaker.succeeded()
 
     def create_isolation(self) -> BaseEventIsolation:
         return _FallbackIsolation(self)

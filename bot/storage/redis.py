@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import LockError, RedisError
 
-from bot.fsm import StorageKey
+from bot.fsm import Changes, StorageKey, dump_data, load_data
 from bot.storage.base import (
     DEFAULT_STATE_TTL,
     BaseDeliveryLog,
     BaseEventIsolation,
     BaseStorage,
+    Opening,
 )
 from bot.storage.memory import MemoryDeliveryLog, MemoryEventIsolation
 
@@ -32,6 +33,65 @@ if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
 if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0
 """
+# The opening of a delivery: the nonce (unless ARGV[1] is '0'), the claim, then for a claim
+# the counter (unless ARGV[6] is '0') and the user's lock with the user's record.
+# First of all, a lock this process failed to release (token ARGV[7], unless '') is released.
+# KEYS: nonce, delivery, lock, state, data, counter. ARGV: nonce ms, claim ms, 'pending',
+# lock token, lock ms, counter expiry s, stale token. Returns {-1} replayed, {0} not
+# claimed, or {1, count or nil, 1 when locked, state, data}.
+_OPEN = """
+if ARGV[7] ~= '' and redis.call('GET', KEYS[3]) == ARGV[7] then redis.call('DEL', KEYS[3]) end
+if ARGV[1] ~= '0' and not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return {-1}
+end
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return {0} end
+local count = false
+if ARGV[6] ~= '0' then
+  count = redis.call('INCR', KEYS[6])
+  if count == 1 then redis.call('EXPIRE', KEYS[6], ARGV[6]) end
+end
+if not redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', ARGV[5]) then return {1, count, 0} end
+local record = redis.call('MGET', KEYS[4], KEYS[5])
+return {1, count, 1, record[1], record[2]}
+"""
+# The end of a turn: FSM writes ('' keep, 'del', 'set' with the value), the delivery's
+# answer (when ARGV[6] is not ''), the lock released when it still holds the token ARGV[8].
+# KEYS: state, data, delivery, lock. ARGV: state op, state, data op, data, ttl s,
+# answer, answer ms, token.
+_CLOSE = """
+if ARGV[1] == 'set' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[5])
+elseif ARGV[1] == 'del' then redis.call('DEL', KEYS[1]) end
+if ARGV[3] == 'set' then redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
+elseif ARGV[3] == 'del' then redis.call('DEL', KEYS[2]) end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7]) end
+if ARGV[8] ~= '' and redis.call('GET', KEYS[4]) == ARGV[8] then redis.call('DEL', KEYS[4]) end
+return 1
+"""
+#: Connections one worker may open; more commands in flight wait for a free one.
+POOL_SIZE = 64
+
+
+def blocking_client(url: str, *, socket_timeout: float, **kwargs: Any) -> Redis:
+    """A client whose pool waits (up to `socket_timeout`) for a free connection instead of
+    failing with "Too many connections" when many messages are in flight at once."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=kwargs.pop("max_connections", POOL_SIZE),
+        timeout=socket_timeout,
+        socket_timeout=socket_timeout,
+        **kwargs,
+    )
+    return Redis.from_pool(pool)
+
+
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+def _ops(changed: bool, value: str | None) -> tuple[str, str]:
+    if not changed:
+        return "", ""
+    return ("set", value) if value else ("del", "")
 
 
 def _text(value: bytes | str | None) -> str | None:
@@ -39,10 +99,7 @@ def _text(value: bytes | str | None) -> str | None:
 
 
 def _decode_data(raw: str | None) -> dict[str, Any]:
-    if not raw:
-        return {}
-    data = json.loads(raw)
-    return data if isinstance(data, dict) else {}
+    return load_data(raw)
 
 
 class RedisStorage(BaseStorage):
@@ -50,7 +107,10 @@ class RedisStorage(BaseStorage):
 
     While Redis is unreachable, reads give "no state" and "no data" (logged as errors) so
     stateless handlers keep answering; writes raise, so a multi-step flow fails visibly.
+    `open_turn` and `close_turn` raise too (`unavailable`): callers go step by step then.
     """
+
+    unavailable = (RedisError, OSError, TimeoutError)
 
     def __init__(
         self,
@@ -64,11 +124,16 @@ class RedisStorage(BaseStorage):
         self.prefix = prefix
         self.state_ttl = state_ttl
         self.lock_timeout = lock_timeout
+        self._open = redis.register_script(_OPEN)
+        self._close = redis.register_script(_CLOSE)
+        # Locks whose release failed (Redis unreachable), released by the user's next opening
+        # rather than blocking the user until they expire.
+        self._unreleased: dict[StorageKey, str] = {}
 
     @classmethod
     def from_url(cls, url: str, *, socket_timeout: float = 2.0, **kwargs: Any) -> RedisStorage:
         """A storage on a new client; a hung Redis costs `socket_timeout`, not the deadline."""
-        client = Redis.from_url(
+        client = blocking_client(
             url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
         )
         return cls(client, **kwargs)
@@ -109,8 +174,105 @@ class RedisStorage(BaseStorage):
         if not data:
             await self.redis.delete(self._key(key, "data"))
             return
-        payload = json.dumps(data, ensure_ascii=False)
+        payload = dump_data(data)
         await self.redis.set(self._key(key, "data"), payload, ex=self.state_ttl)
+
+    async def write_record(self, key: StorageKey, changes: Changes) -> None:
+        if changes:
+            await self._run_close(key, "", changes, None, "", 0.0)
+
+    async def open_turn(
+        self,
+        key: StorageKey,
+        delivery: str,
+        ttl: float,
+        *,
+        nonce: tuple[str, float] | None = None,
+        counter: tuple[str, int] | None = None,
+    ) -> Opening | None:
+        lock = self._lock_key(key)
+        token = secrets.token_hex(8)
+        stale = self._unreleased.get(key, "")
+        keys = [
+            f"{self.prefix}:nonce:{nonce[0]}" if nonce else lock,
+            f"{self.prefix}:delivery:{delivery}",
+            lock,
+            self._key(key, "state"),
+            self._key(key, "data"),
+            f"{self.prefix}:{counter[0]}" if counter else lock,
+        ]
+        args: list[int | str] = [
+            _ms(nonce[1]) if nonce else 0,
+            _ms(ttl),
+            _PENDING,
+            token,
+            _ms(self.lock_timeout),
+            max(1, counter[1]) if counter else 0,
+            stale,
+        ]
+        reply = await self._open(keys=keys, args=args)
+        if stale:
+            self._unreleased.pop(key, None)
+        if reply[0] < 0:
+            return Opening(claimed=False, replayed=True)
+        if reply[0] == 0:
+            return Opening(claimed=False)
+        count = None if reply[1] is None else int(reply[1])
+        if not reply[2]:
+            return Opening(claimed=True, count=count)
+        state, data = _text(reply[3]), _text(reply[4])
+        return Opening(claimed=True, token=token, state=state, data=data or "", count=count)
+
+    async def close_turn(
+        self,
+        key: StorageKey,
+        token: str,
+        changes: Changes,
+        *,
+        delivery: str | None = None,
+        body: str = "",
+        ttl: float = 0.0,
+    ) -> None:
+        await self._run_close(key, token, changes, delivery, body, ttl)
+
+    async def _run_close(
+        self,
+        key: StorageKey,
+        token: str,
+        changes: Changes,
+        delivery: str | None,
+        body: str,
+        ttl: float,
+    ) -> None:
+        keys = [
+            self._key(key, "state"),
+            self._key(key, "data"),
+            f"{self.prefix}:delivery:{delivery}" if delivery is not None else self._key(key, ""),
+            self._lock_key(key),
+        ]
+        state_op, state = _ops(changes.state_changed, changes.state)
+        data_op, data = _ops(changes.data_changed, changes.data)
+        answer = _DONE + body if delivery is not None else ""
+        args: list[str | int] = [
+            state_op,
+            state,
+            data_op,
+            data,
+            self.state_ttl,
+            answer,
+            _ms(ttl),
+            token,
+        ]
+        try:
+            await self._close(keys=keys, args=args)
+        except self.unavailable:
+            if token:
+                self._unreleased[key] = token
+            raise
+
+    def _lock_key(self, key: StorageKey) -> str:
+        # The same name `RedisEventIsolation` locks: both ways of locking exclude each other.
+        return f"{self.prefix}:lock:{key}"
 
     def create_isolation(self) -> RedisEventIsolation:
         return RedisEventIsolation(self.redis, prefix=self.prefix, timeout=self.lock_timeout)

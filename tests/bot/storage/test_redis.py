@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from bot.fsm import StorageKey
+from bot.fsm import Changes, StorageKey
 from bot.storage.redis import RedisStorage
 
 pytestmark = pytest.mark.redis
@@ -81,3 +81,77 @@ async def test_admit_remembers_the_nonce_and_claims_in_one_call(
     assert not await first.remember_nonce("n2", 60)
     assert await redis.pttl(f"{redis_prefix}:nonce:n1") > 0
     assert await redis.pttl(f"{redis_prefix}:delivery:m1") > 0
+
+
+async def test_open_turn_claims_locks_reads_and_counts_in_one_call(
+    redis: Redis, redis_prefix: str
+) -> None:
+    storage = RedisStorage(redis, prefix=redis_prefix, lock_timeout=30)
+    await storage.set_state(KEY, "S:a")
+    await storage.set_data(KEY, {"村": "朵什"})
+    opening = await storage.open_turn(KEY, "m1", 60, nonce=("n1", 60), counter=("rl:1:u", 120))
+    assert opening is not None and opening.claimed and not opening.replayed
+    assert opening.token and opening.count == 1
+    assert (opening.state, opening.data) == ("S:a", '{"村":"朵什"}')
+    assert await redis.get(f"{redis_prefix}:lock:{KEY}") == opening.token.encode()
+    assert 29_000 < await redis.pttl(f"{redis_prefix}:lock:{KEY}") <= 30_000
+    assert 0 < await redis.ttl(f"{redis_prefix}:rl:1:u") <= 120
+    assert await redis.get(f"{redis_prefix}:delivery:m1") == b"pending"
+
+    # The same nonce again: refused before anything is claimed or counted.
+    replay = await storage.open_turn(KEY, "m2", 60, nonce=("n1", 60), counter=("rl:1:u", 120))
+    assert replay is not None and replay.replayed and not replay.claimed
+    assert await redis.get(f"{redis_prefix}:delivery:m2") is None
+    # A retry of m1 (new nonce): not claimed, not counted, the lock untouched.
+    retry = await storage.open_turn(KEY, "m1", 60, nonce=("n2", 60), counter=("rl:1:u", 120))
+    assert retry is not None and not retry.claimed and not retry.token
+    assert await redis.get(f"{redis_prefix}:rl:1:u") == b"1"
+    # Another message of the same user while m1 holds the lock: claimed and counted, no lock.
+    busy = await storage.open_turn(KEY, "m3", 60, counter=("rl:1:u", 120))
+    assert busy is not None and busy.claimed and not busy.token and busy.count == 2
+
+
+async def test_close_turn_writes_answers_and_unlocks_in_one_call(
+    redis: Redis, redis_prefix: str
+) -> None:
+    storage = RedisStorage(redis, prefix=redis_prefix, state_ttl=300)
+    await storage.set_state(KEY, "S:a")
+    opening = await storage.open_turn(KEY, "m1", 60)
+    assert opening is not None and opening.token
+    changes = Changes(state_changed=True, state=None, data_changed=True, data='{"n":1}')
+    await storage.close_turn(KEY, opening.token, changes, delivery="m1", body="<xml/>", ttl=60)
+    assert await storage.get_record(KEY) == (None, {"n": 1})
+    assert 0 < await redis.ttl(f"{redis_prefix}:fsm:{KEY}:data") <= 300
+    assert await redis.get(f"{redis_prefix}:lock:{KEY}") is None
+    assert await storage.create_delivery_log().result("m1", 0) == "<xml/>"
+
+    # No changes, no answer: only the lock goes; a token that lost the lock frees nothing.
+    second = await storage.open_turn(KEY, "m2", 60)
+    assert second is not None and second.data == '{"n":1}' and second.state is None
+    await storage.close_turn(KEY, "not-the-token", Changes())
+    assert await redis.get(f"{redis_prefix}:lock:{KEY}") == second.token.encode()
+    await storage.close_turn(KEY, second.token, Changes(data_changed=True, data=""))
+    assert await redis.get(f"{redis_prefix}:lock:{KEY}") is None
+    assert await redis.get(f"{redis_prefix}:delivery:m2") == b"pending"
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_write_record_writes_buffered_changes(redis: Redis, redis_prefix: str) -> None:
+    storage = RedisStorage(redis, prefix=redis_prefix, state_ttl=120)
+    await storage.write_record(KEY, Changes(state_changed=True, state="S:b"))
+    assert await storage.get_record(KEY) == ("S:b", {})
+    await storage.write_record(KEY, Changes(data_changed=True, data='{"a":[1]}'))
+    assert await storage.get_record(KEY) == ("S:b", {"a": [1]})
+    assert 0 < await redis.ttl(f"{redis_prefix}:fsm:{KEY}:data") <= 120
+
+
+async def test_open_turn_raises_when_redis_is_unreachable() -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    storage = RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5)
+    try:
+        with pytest.raises(storage.unavailable) as raised:
+            await storage.open_turn(KEY, "m1", 60)
+        assert isinstance(raised.value, RedisConnectionError)
+    finally:
+        await storage.close()
