@@ -2,7 +2,11 @@
 
 Counts are kept per minute window in Redis when `REDIS_URL` is set (shared by all workers),
 in the process otherwise. When Redis is unreachable the limiter counts in the process until
-it returns: a citizen is never refused because Redis is down."""
+it returns: a citizen is never refused because Redis is down.
+
+With `dispatcher.turn_counter = limiter.turn_counter` the bot's storage counts the message
+in the round trip that claims it (`data["turn_count"]`, same Redis key); the limiter then
+makes no call of its own, and counts itself only when that count is missing."""
 
 from __future__ import annotations
 
@@ -88,9 +92,21 @@ class RateLimiter:
         self._clock = clock
         self._degraded = False
 
+    def _user(self, user_id: str) -> str:
+        return keyed_hash(user_id, self._hash_key)[:32]  # no raw openid in Redis keys
+
+    def turn_counter(self, event: Event) -> tuple[str, int] | None:
+        """The dispatcher's hook: the counter key of this event (under the storage's prefix,
+        the key `RedisCounter` uses with the default prefix) and its expiry, or None when the
+        event is not counted."""
+        if event.kind not in COUNTED_KINDS or self.limit <= 0:
+            return None
+        window = int(self._clock() // WINDOW_SECONDS)
+        return f"rl:{window}:{self._user(event.user_id)}", WINDOW_SECONDS * 2
+
     async def count(self, user_id: str) -> int:
         """Record one message of `user_id` and return the count of its current window."""
-        user = keyed_hash(user_id, self._hash_key)[:32]  # no raw openid in Redis keys
+        user = self._user(user_id)
         window = int(self._clock() // WINDOW_SECONDS)
         if self._shared is not None:
             try:
@@ -110,7 +126,8 @@ class RateLimiter:
         """Bot outer middleware: over the limit, answer politely once a window, then stay quiet."""
         if event.kind not in COUNTED_KINDS or self.limit <= 0:
             return await handler(event, data)
-        count = await self.count(event.user_id)
+        counted = data.get("turn_count")
+        count = counted if isinstance(counted, int) else await self.count(event.user_id)
         if count <= self.limit:
             return await handler(event, data)
         metrics.record_rate_limited()

@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.events import event_from_fields
+from bot.dispatcher import Dispatcher
+from bot.events import TextMessage, event_from_fields
 from bot.replies import TextReply
+from bot.responder import Responder
+from bot.storage.redis import RedisStorage
 from bot.types import Data
 from handlers.ratelimit import RATE_LIMIT_REPLY, RateLimiter
 from handlers.settings import Settings
@@ -105,3 +108,57 @@ async def test_unreachable_redis_falls_back_to_counting_in_process() -> None:
     results = await _send(limiter, "oX", 4)
     assert results == ["answer"] * 3 + [TextReply(RATE_LIMIT_REPLY)]
     await dead.aclose()
+
+
+async def test_a_count_from_the_storage_is_used_instead_of_counting_again() -> None:
+    class Refusing:
+        async def hit(self, user: str, window: int) -> int:
+            raise AssertionError("the limiter counted although the storage had")
+
+    limiter = RateLimiter(2, "k")
+    limiter._local = Refusing()  # type: ignore[assignment]
+    event = _text("oU", 1)
+    assert await limiter(_handled, event, {"turn_count": 2}) == "answer"  # type: ignore[arg-type]
+    assert await limiter(_handled, event, {"turn_count": 3}) == TextReply(RATE_LIMIT_REPLY)  # type: ignore[arg-type]
+    assert await limiter(_handled, event, {"turn_count": 4}) is None  # type: ignore[arg-type]
+
+
+def test_the_turn_counter_names_a_hashed_key_per_minute() -> None:
+    clock = Clock()
+    limiter = RateLimiter(20, "k", clock=clock)
+    named = limiter.turn_counter(_text("oSecretOpenid", 1))  # type: ignore[arg-type]
+    assert named is not None
+    key, expiry = named
+    window = int(clock.now // 60)
+    assert key.startswith(f"rl:{window}:") and "oSecretOpenid" not in key and expiry == 120
+    assert limiter.turn_counter(_text("oSecretOpenid", 2)) == named  # type: ignore[arg-type]
+    clock.now += 60
+    assert limiter.turn_counter(_text("oSecretOpenid", 3)) != named  # type: ignore[arg-type]
+    click = event_from_fields({"FromUserName": "oU", "MsgType": "event", "Event": "CLICK"})
+    assert limiter.turn_counter(click) is None
+    assert RateLimiter(0, "k").turn_counter(_text("oU", 1)) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.redis
+async def test_messages_through_the_bot_on_redis_are_counted_once_each(
+    redis_client: tuple[Redis, str],
+) -> None:
+    client, key_prefix = redis_client
+    prefix = key_prefix.removesuffix(":rl:")
+    clock = Clock()
+    dp = Dispatcher(storage=RedisStorage(client, prefix=prefix))
+    limiter = RateLimiter(2, "k", clock=clock)  # counts nothing in Redis itself
+    dp.turn_counter = limiter.turn_counter
+    dp.outer_middleware(limiter)
+
+    @dp.text()
+    async def answer(message: TextMessage) -> str:
+        return "answer"
+
+    responder = Responder(dp)
+    bodies = [(await responder.respond(_text("oU", n), lambda xml: xml)).body for n in range(4)]  # type: ignore[arg-type]
+    assert ["answer" in body for body in bodies] == [True, True, False, False]
+    assert "请休息一分钟" in bodies[2] and bodies[3] == "success"
+    # The storage counted, under the key the limiter's own Redis counter uses: once each.
+    keys = [key async for key in client.scan_iter(match=f"{key_prefix}*")]
+    assert len(keys) == 1 and await client.get(keys[0]) == b"4"
