@@ -7,7 +7,8 @@ from typing import Any
 from bot.fsm import FSMContext
 from bot.replies import MORE_COMMAND, TextReply
 
-_KEY = "_bot_more"
+#: The FSM data key the kept parts live under.
+MORE_KEY = "_bot_more"
 
 
 def asks_for_more(said: str | None) -> bool:
@@ -23,9 +24,9 @@ async def keep_rest(
     """
     data = await state.get_data() if data is None else data
     if parts:
-        data[_KEY] = parts
-    elif _KEY in data:
-        del data[_KEY]
+        data[MORE_KEY] = parts
+    elif MORE_KEY in data:
+        del data[MORE_KEY]
     else:
         return
     await state.set_data(data)
@@ -34,7 +35,7 @@ async def keep_rest(
 async def next_part(state: FSMContext, *, data: dict[str, Any] | None = None) -> TextReply | None:
     """The next kept part, or None when nothing is waiting."""
     data = await state.get_data() if data is None else data
-    parts = data.get(_KEY)
+    parts = data.get(MORE_KEY)
     if not isinstance(parts, list) or not parts:
         return None
     await keep_rest(state, [str(part) for part in parts[1:]], data=data)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.continuation import asks_for_more, keep_rest, next_part
+from bot.continuation import MORE_KEY, asks_for_more, keep_rest, next_part
 from bot.events import Event
 from bot.filters import text_of
 from bot.fsm import FSMContext, StorageKey
@@ -158,14 +158,13 @@ class Dispatcher(Router):
     async def _route(
         self, event: Event, state: FSMContext, count: int | None, kwargs: dict[str, Any]
     ) -> Reply | None:
-        fsm_data = await state.get_data()
         if asks_for_more(text_of(event)):
-            kept = await next_part(state, data=fsm_data)
+            kept = await next_part(state)
             if kept is not None:
                 return kept
-        else:
+        elif state.may_hold(MORE_KEY):
             # A new question drops the rest of an old answer.
-            await keep_rest(state, [], data=fsm_data)
+            await keep_rest(state, [])
         data: dict[str, Any] = {
             **self.workflow_data,
             **kwargs,

@@ -145,6 +145,11 @@ class FSMContext:
         self._primed, self._state, self._raw = False, None, ""
         self._state_changed = self._data_changed = False
 
+    def may_hold(self, name: str) -> bool:
+        """False when the primed data surely has no key `name` (its JSON text does not even
+        mention it), so a caller may skip reading it; True otherwise."""
+        return not self._primed or f'"{name}"' in self._raw
+
     async def get_state(self) -> str | None:
         if self._primed:
             return self._state

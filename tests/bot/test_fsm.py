@@ -99,3 +99,12 @@ def test_fsm_data_as_json_text() -> None:
     assert load_data(dump_data({"村": ["朵什"]})) == {"村": ["朵什"]}
     assert "朵什" in dump_data({"村": "朵什"})  # kept readable, not \\u-escaped
     assert load_data("[1, 2]") == {}  # not an object: no data
+
+
+async def test_may_hold_tells_when_a_key_is_surely_absent() -> None:
+    context = FSMContext(MemoryStorage(), StorageKey("gh", "o1"))
+    assert context.may_hold("_bot_more")  # not primed: nothing known
+    context.prime(None, {"citizen": {"card": "_bot_more-ish"}})
+    assert context.may_hold("citizen") and not context.may_hold("_bot_more")
+    await context.update_data(_bot_more=["part"])
+    assert context.may_hold("_bot_more")
