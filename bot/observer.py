@@ -17,15 +17,28 @@ if TYPE_CHECKING:
 CallbackT = TypeVar("CallbackT", bound=Callable[..., Any])
 
 
+# Moves whenever a router or an observer gets a middleware or a guard, or a router is
+# included: middleware chains and guard lists cached at another count are rebuilt.
+STRUCTURE = [0]
+
+
+def structure_changed() -> None:
+    """Invalidate every cached chain (called by the registration methods)."""
+    STRUCTURE[0] += 1
+
+
 async def check_filters(filters: list[FilterObject], event: Event, data: Data) -> Data | None:
-    """The data extended by every filter's dict, or None when one filter fails."""
-    extended = dict(data)
+    """The data extended by every filter's dict, or None when one filter fails.
+
+    `data` itself when no filter passed values (data dicts are never changed in place: a
+    middleware or filter that adds a value makes a new dict)."""
+    extended = data
     for item in filters:
         result = await item(event, extended)
         if not result:
             return None
-        if isinstance(result, dict):
-            extended.update(result)
+        if isinstance(result, dict) and result:
+            extended = {**extended, **result}
     return extended
 
 
@@ -72,6 +85,8 @@ class EventObserver:
         self.guards: list[FilterObject] = []
         self.outer_middlewares: list[Middleware] = []
         self.inner_middlewares: list[Middleware] = []
+        # handler → (the inner middleware list it was wrapped with, the wrapped handler)
+        self._chains: dict[HandlerObject, tuple[list[Middleware], NextHandler]] = {}
 
     def register(self, callback: CallbackT, *filters: FilterLike) -> CallbackT:
         self.handlers.append(HandlerObject(callback, [FilterObject(f) for f in filters]))
@@ -86,16 +101,29 @@ class EventObserver:
     def filter(self, *filters: FilterLike) -> None:
         """Filters every handler of this observer must also pass."""
         self.guards.extend(FilterObject(f) for f in filters)
+        structure_changed()
 
     def outer_middleware(self, middleware: Middleware) -> Middleware:
         """Runs for every event of this kind entering the router, before any filter."""
         self.outer_middlewares.append(middleware)
+        structure_changed()
         return middleware
 
     def middleware(self, middleware: Middleware) -> Middleware:
         """Runs around the chosen handler, after its filters passed."""
         self.inner_middlewares.append(middleware)
+        structure_changed()
         return middleware
+
+    def _chained(self, handler: HandlerObject, inner: list[Middleware]) -> NextHandler:
+        """The handler wrapped by `inner` (built once per inner list: the router hands the
+        same list until the structure changes)."""
+        cached = self._chains.get(handler)
+        if cached is not None and cached[0] is inner:
+            return cached[1]
+        wrapped = chain(inner, handler.call)
+        self._chains[handler] = (inner, wrapped)
+        return wrapped
 
     async def trigger(self, event: Event, data: Data, inner: list[Middleware]) -> Any:
         """The first matching handler's result, or `UNHANDLED`."""
@@ -104,7 +132,7 @@ class EventObserver:
             if extended is None:
                 continue
             try:
-                return await chain(inner, handler.call)(event, extended)
+                return await self._chained(handler, inner)(event, extended)
             except SkipHandler:
                 continue
         return UNHANDLED

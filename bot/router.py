@@ -6,8 +6,22 @@ from typing import Any
 
 from bot.events import Event, Kind
 from bot.filters import FilterLike, FilterObject
-from bot.observer import EventObserver, chain, check_filters
-from bot.types import UNHANDLED, Data, Middleware
+from bot.observer import STRUCTURE, EventObserver, chain, check_filters, structure_changed
+from bot.types import UNHANDLED, Data, Middleware, NextHandler
+
+
+class _Routing:
+    """What one router does with one kind of event, built once per structure (`STRUCTURE`)."""
+
+    __slots__ = ("guards", "inner", "outer", "version")
+
+    def __init__(
+        self, version: int, outer: NextHandler, guards: list[FilterObject], inner: list[Middleware]
+    ) -> None:
+        self.version = version
+        self.outer = outer  # the outer middlewares around `_propagate`
+        self.guards = guards  # the router's and the observer's
+        self.inner = inner  # the inner middlewares of this router and its ancestors
 
 
 class Router:
@@ -33,6 +47,7 @@ class Router:
         self.view = self.observers[Kind.VIEW]
         self.location_event = self.observers[Kind.LOCATION_EVENT]
         self.unknown = self.observers[Kind.UNKNOWN]
+        self._routing: dict[Kind, _Routing] = {}
 
     def __repr__(self) -> str:
         return f"Router({self.name!r})"
@@ -47,6 +62,7 @@ class Router:
             ancestor = ancestor.parent_router
         router.parent_router = self
         self.sub_routers.append(router)
+        structure_changed()
         return router
 
     def include_routers(self, *routers: Router) -> None:
@@ -56,15 +72,18 @@ class Router:
     def filter(self, *filters: FilterLike) -> None:
         """Guard the whole router: no handler here or below runs unless these pass."""
         self.guards.extend(FilterObject(f) for f in filters)
+        structure_changed()
 
     def outer_middleware(self, middleware: Middleware) -> Middleware:
         """Runs for every event entering this router (any kind), before filters."""
         self.outer_middlewares.append(middleware)
+        structure_changed()
         return middleware
 
     def middleware(self, middleware: Middleware) -> Middleware:
         """Runs around every handler chosen here or in sub-routers."""
         self.inner_middlewares.append(middleware)
+        structure_changed()
         return middleware
 
     def _inner_chain(self, kind: Kind) -> list[Middleware]:
@@ -78,18 +97,29 @@ class Router:
             middlewares += router.inner_middlewares + router.observers[kind].inner_middlewares
         return middlewares
 
+    def _routing_of(self, kind: Kind) -> _Routing:
+        routing = self._routing.get(kind)
+        if routing is None or routing.version != STRUCTURE[0]:
+            observer = self.observers[kind]
+            routing = _Routing(
+                STRUCTURE[0],
+                chain(self.outer_middlewares + observer.outer_middlewares, self._propagate),
+                self.guards + observer.guards,
+                self._inner_chain(kind),
+            )
+            self._routing[kind] = routing
+        return routing
+
     async def propagate(self, event: Event, data: Data) -> Any:
         """The result of the first handler that takes `event`, or `UNHANDLED`."""
-        observer = self.observers[event.kind]
-        outer = self.outer_middlewares + observer.outer_middlewares
-        return await chain(outer, self._propagate)(event, data)
+        return await self._routing_of(event.kind).outer(event, data)
 
     async def _propagate(self, event: Event, data: Data) -> Any:
-        observer = self.observers[event.kind]
-        guarded = await check_filters(self.guards + observer.guards, event, data)
+        routing = self._routing_of(event.kind)
+        guarded = await check_filters(routing.guards, event, data)
         if guarded is None:
             return UNHANDLED
-        result = await observer.trigger(event, guarded, self._inner_chain(event.kind))
+        result = await self.observers[event.kind].trigger(event, guarded, routing.inner)
         if result is not UNHANDLED:
             return result
         for router in self.sub_routers:

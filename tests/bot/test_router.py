@@ -188,3 +188,51 @@ def test_bad_registrations_are_refused() -> None:
         Router().include_router(b)
     with pytest.raises(TypeError):
         a.text.register(lambda: "no event parameter")
+
+
+async def test_changes_after_the_first_event_take_effect() -> None:
+    """Chains and guard lists are cached per router and kind: any registration renews them."""
+    dp = Dispatcher()
+    child = Router(name="child")
+    seen: list[str] = []
+
+    @child.text()
+    async def answer(event: Event, tag: str = "") -> str:
+        return f"child{tag}"
+
+    dp.include_router(child)
+    assert await dp.feed_event(said("a")) == TextReply("child")
+
+    def tagging(name: str) -> Any:
+        async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
+            seen.append(name)
+            return await handler(event, {**data, "tag": f"{data.get('tag', '')}+{name}"})
+
+        return middleware
+
+    dp.middleware(tagging("root-inner"))  # an ancestor's inner middleware reaches the child
+    child.text.middleware(tagging("child-inner"))
+    child.outer_middleware(tagging("child-outer"))
+    assert await dp.feed_event(said("b")) == TextReply("child+child-outer+root-inner+child-inner")
+    assert seen == ["child-outer", "root-inner", "child-inner"]
+
+    child.text.filter(F.content == "c")  # a guard added later
+    assert await dp.feed_event(said("b")) is None
+    late = Router(name="late")
+    late.text()(lambda event: "late")
+    dp.include_router(late)  # a router included later
+    assert await dp.feed_event(said("b")) == TextReply("late")
+    assert await dp.feed_event(said("c")) == TextReply("child+child-outer+root-inner+child-inner")
+
+
+async def test_filters_passing_no_values_leave_the_data_alone() -> None:
+    from bot.filters import FilterObject
+    from bot.observer import check_filters
+
+    data: dict[str, Any] = {"a": 1}
+    event = said("x")
+    same = await check_filters([FilterObject(F.content == "x")], event, data)
+    assert same == {"a": 1}
+    extended = await check_filters([FilterObject(F.content.as_("text"))], event, data)
+    assert extended == {"a": 1, "text": "x"} and data == {"a": 1}
+    assert await check_filters([FilterObject(F.content == "y")], event, data) is None
