@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
@@ -235,3 +238,160 @@ def test_wecom_envelope_against_wechatpy_enterprise_crypto() -> None:
     assert parse_xml(ours.unwrap_reply(answer))["Content"] == "好的"
     with pytest.raises(SignatureMismatch):
         ours.open({**query, "msg_signature": "0" * 40}, body.encode())
+
+
+# the per-message fast paths agree with the reference implementations they replaced
+
+
+def reference_parse(body: bytes | str) -> dict[str, str] | None:
+    """The former parse_xml (defusedxml's ElementTree); None where it refused the body."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    if not body or not body.strip():
+        return None
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except (DefusedXmlException, ParseError, ValueError):
+        return None
+    if root.tag != "xml":
+        return None
+    fields: dict[str, str] = {}
+    for child in root:
+        fields[child.tag] = (child.text or "") if len(child) == 0 else ""
+        for grandchild in child.iter():
+            if grandchild is not child and len(grandchild) == 0:
+                fields.setdefault(grandchild.tag, grandchild.text or "")
+    return fields
+
+
+def ours_or_none(body: bytes | str) -> dict[str, str] | None:
+    try:
+        return parse_xml(body)
+    except MalformedXml:
+        return None
+
+
+names = st.sampled_from(["xml", "a", "Content", "MsgType", "x:y", "ns:Content", "b"])
+texts = st.text(alphabet="ab <>&;]]\n\t中😀\x01", max_size=8) | st.sampled_from(
+    ["&amp;", "&lt;", "&#20013;", "&#0;", "&undefined;", "<![CDATA[x]]>", "<!--c-->", "<?pi x?>"]
+)
+xml_trees = st.recursive(
+    texts,
+    lambda children: st.builds(
+        lambda name, attrs, inner: f"<{name}{attrs}>{''.join(inner)}</{name}>",
+        names,
+        st.sampled_from(["", ' a="1"', ' xmlns:x="urn:x"', ' xmlns="urn:d"', " x:a='2'"]),
+        st.lists(children, max_size=4),
+    ),
+    max_leaves=12,
+)
+documents = st.one_of(
+    xml_trees,
+    xml_trees.map(lambda tree: f"<xml>{tree}</xml>"),
+    xml_trees.map(lambda tree: f'<?xml version="1.0" encoding="UTF-8"?><xml>{tree}{tree}</xml>'),
+    st.sampled_from(
+        [
+            '<!DOCTYPE xml [<!ENTITY a "x">]><xml><C>&a;</C></xml>',
+            '<!DOCTYPE xml SYSTEM "http://x/d.dtd"><xml/>',
+            "<xml><C>1</C></xml><xml/>",
+            "\ufeff<xml><C>bom</C></xml>",
+            '<xml xmlns="urn:d"><C>1</C></xml>',
+            "<xml><x:C>unbound</x:C></xml>",
+        ]
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(document=documents, as_bytes=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-16"]))
+def test_parse_xml_agrees_with_defusedxml_elementtree(
+    document: str, as_bytes: bool, encoding: str
+) -> None:
+    body: bytes | str = document
+    if as_bytes:
+        declared = document.startswith("<?xml") and encoding == "utf-16"
+        body = document.encode("utf-8" if declared else encoding, "surrogatepass")
+    ours, theirs = ours_or_none(body), reference_parse(body)
+    assert ours == theirs
+    assert list(ours or ()) == list(theirs or ())  # the same order too
+
+
+def test_parse_xml_of_real_callbacks_agrees_with_defusedxml(vectors: dict[str, Any]) -> None:
+    envelope = WeChatEnvelope(vectors["token"], vectors["appid"], vectors["encoding_aes_key"])
+    plain = envelope.box.decrypt(vectors["encrypt"]) if envelope.box else ""
+    for body in (plain, build_xml({"ToUserName": "gh", "Encrypt": vectors["encrypt"]})):
+        assert parse_xml(body) == reference_parse(body) != {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    content=st.text(max_size=300),
+    title=st.text(max_size=40),
+    url=st.text(alphabet="htps:/x.?=&]>", max_size=30),
+    to_user=st.text(alphabet="o_-AZaz09", min_size=1, max_size=28),
+    create_time=st.integers(0, 2**31),
+)
+def test_render_reply_reads_as_wechatpys_replies(
+    content: str, title: str, url: str, to_user: str, create_time: int
+) -> None:
+    from wechatpy.replies import ArticlesReply
+    from wechatpy.replies import TextReply as TheirText
+
+    def fields(xml: str) -> dict[str, str] | None:
+        return reference_parse(xml.encode("utf-8", "surrogatepass"))
+
+    ours = render_reply(text(content), to_user=to_user, from_user="gh", create_time=create_time)
+    safe = content.replace("]]>", "]]]]><![CDATA[>")
+    theirs = TheirText(source="gh", target=to_user, time=create_time, content=safe).render()
+    assert fields(ours) == fields(theirs)
+    ours = render_reply(
+        news(title, "说明", url, url), to_user=to_user, from_user="gh", create_time=create_time
+    )
+    articles = ArticlesReply(source="gh", target=to_user, time=create_time)
+    safe_title, safe_url = (v.replace("]]>", "]]]]><![CDATA[>") for v in (title, url))
+    articles.add_article(
+        {"title": safe_title, "description": "说明", "image": safe_url, "url": safe_url}
+    )
+    assert fields(ours) == fields(articles.render())
+
+
+@settings(max_examples=200, deadline=None)
+@given(message=st.text(max_size=3000))
+def test_aes_box_against_wechatpy_prp_crypto_both_ways(message: str) -> None:
+    from wechatpy.crypto import PrpCrypto
+
+    v_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    envelope = WeChatEnvelope("t", "wx_app", v_key)
+    box = envelope.box
+    assert box is not None
+    theirs = PrpCrypto(base64.b64decode(v_key + "="))
+    plain = message.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    assert theirs.decrypt(box.encrypt(plain), "wx_app") == plain
+    assert box.decrypt(theirs.encrypt(plain, "wx_app").decode()) == plain
+    with pytest.raises(DecryptionFailed):
+        WeChatEnvelope("t", "wx_other", v_key).box.decrypt(box.encrypt(plain))  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ciphertext=st.text(max_size=200)
+    | st.binary(max_size=200).map(base64.b64encode).map(bytes.decode)
+)
+def test_aes_box_refuses_garbage_with_decryption_failed_only(ciphertext: str) -> None:
+    box = WeChatEnvelope("t", "wx_app", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG").box
+    assert box is not None
+    with pytest.raises(DecryptionFailed):
+        box.decrypt(ciphertext)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.text(max_size=20), min_size=1, max_size=5))
+def test_sign_is_wechatpys_signer(parts: list[str]) -> None:
+    from wechatpy.utils import WeChatSigner
+
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    assert sign(*parts) == signer.signature
