@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
 from handlers.settings import Settings, get_settings
 
+HASH_CACHE_SIZE = 4096
 
+
+@functools.lru_cache(maxsize=HASH_CACHE_SIZE)
 def keyed_hash(value: str, key: str) -> str:
-    """HMAC-SHA256 of `value` under `key`, 64 hex characters (fits the `*_hash` columns)."""
+    """HMAC-SHA256 of `value` under `key`, 64 hex characters (fits the `*_hash` columns).
+
+    The last `HASH_CACHE_SIZE` are remembered: a citizen's openid is hashed for every
+    message (logs, rate limit, staff check), and a conversation is several messages."""
     return hmac.new(key.encode("utf-8"), value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
