@@ -15,10 +15,22 @@ from handlers.citizen import parsing
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
 
+_last_said: tuple[Event | None, str | None] = (None, None)
+
+
 def said(event: Event) -> str | None:
-    """What the citizen said, normalised; None for other kinds of message."""
+    """What the citizen said, normalised; None for other kinds of message.
+
+    Every filter of the citizen routers asks in turn about the same event: the answer for
+    the last event asked about is kept (events are immutable)."""
+    global _last_said
+    last, text = _last_said
+    if last is event:
+        return text
     raw = text_of(event)
-    return None if raw is None else parsing.normalize(raw)
+    text = None if raw is None else parsing.normalize(raw)
+    _last_said = (event, text)
+    return text
 
 
 class Said(Filter):
