@@ -110,10 +110,24 @@ def observe_update(kind: str, outcome: str, seconds: float) -> None:
     series[1].observe(seconds)
 
 
+# (method, route, status) → the labelled counter and histogram, as for updates; bounded, as the
+# method comes from the client.
+_HTTP_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+_HTTP_SERIES_MAX = 512
+
+
 def observe_http(method: str, route: str, status: int, seconds: float) -> None:
     """One HTTP request; `route` is the route template, never the raw path."""
-    HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    HTTP_LATENCY.labels(route=route).observe(seconds)
+    series = _HTTP_SERIES.get((method, route, status))
+    if series is None:
+        series = (
+            HTTP_REQUESTS.labels(method=method, route=route, status=str(status)),
+            HTTP_LATENCY.labels(route=route),
+        )
+        if len(_HTTP_SERIES) < _HTTP_SERIES_MAX:
+            _HTTP_SERIES[(method, route, status)] = series
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def render() -> tuple[bytes, str]:

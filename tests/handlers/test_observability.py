@@ -289,3 +289,28 @@ async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_pa
 def _search_count() -> float:
     (family,) = metrics.SEARCH_LATENCY.collect()
     return next(s.value for s in family.samples if s.name == "zwbot_search_seconds_count")
+
+
+def test_observe_http_counts_each_series_and_stays_bounded() -> None:
+    def count(method: str, status: str = "200") -> float:
+        return float(metrics.HTTP_REQUESTS.labels(method, "/obs-test", status)._value.get())
+
+    def observed(route: str = "/obs-test") -> float:
+        (family,) = metrics.HTTP_LATENCY.collect()
+        return sum(
+            s.value
+            for s in family.samples
+            if s.name.endswith("_count") and s.labels["route"] == route
+        )
+
+    before, seen = count("POST"), observed()
+    for status in (200, 200, 403):
+        metrics.observe_http("POST", "/obs-test", status, 0.001)
+    assert count("POST") == before + 2 and count("POST", "403") == 1
+    assert observed() == seen + 3
+    # Odd methods from clients: each still counted, the remembered series capped.
+    methods = [f"X{n}" for n in range(metrics._HTTP_SERIES_MAX + 10)]
+    for method in methods:
+        metrics.observe_http(method, "/obs-test", 200, 0.001)
+    assert all(count(method) == 1 for method in methods)
+    assert len(metrics._HTTP_SERIES) <= metrics._HTTP_SERIES_MAX
