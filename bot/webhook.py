@@ -217,4 +217,7 @@ class Webhook:
         else:
             await _answer(send, scope, 200, response.body.encode(), _XML)
         if response.followups:  # after the answer, as a background task would
-            await self.responder.push(event, response.followups)
+            try:
+                await self.responder.push(event, response.followups)
+            except Exception:  # the answer is out: nothing left to tell WeChat, only the log
+                log.exception("%s callback: pushing the follow-up replies failed", self.name)

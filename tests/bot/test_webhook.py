@@ -682,3 +682,22 @@ async def test_a_body_in_several_chunks_is_read_whole(dp: Dispatcher, runs: list
     await exchange.run(webhook)
     assert kit.read_reply(exchange.text)["Content"] == "收到：分块"
     assert runs == ["分块"]
+
+
+async def test_a_failing_push_after_the_answer_is_logged_not_raised(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dp = Dispatcher()
+    dp.text.register(lambda message: "甲" * 600 + "\n" + "乙" * 600)
+    _, webhook = kit.make_app(dp, sender=lambda user, reply: asyncio.sleep(0))
+
+    async def broken(event: Event, replies: list[Any]) -> None:
+        raise RuntimeError("storage gone")
+
+    monkeypatch.setattr(webhook.responder, "push", broken)
+    delivery = kit.safe_delivery(kit.text_xml("长"))
+    exchange = await Exchange("POST", delivery.params, delivery.body.encode()).run(webhook)
+    assert exchange.status == 200 and exchange.text.startswith("<xml>")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "wechat callback: pushing the follow-up replies failed"
+    ]
