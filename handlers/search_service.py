@@ -6,13 +6,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Item, PublicationStatus, Synonym
+from catalogue.models.base import utcnow
 from catalogue.queries.visibility import public_item
 from handlers.periodic import Periodic
 from search import Document, SearchIndex
@@ -148,9 +149,10 @@ class IndexFollower(Periodic):
 
     Each poll reads the rows stamped from `ITEM_LOOKBACK` before the newest stamp, as long
     as a transaction stamped before the newest may still be committing. Once the newest
-    stamp has stood still for longer than that (on this process's clock) and one more poll
-    read the look-back window, every row stamped up to it is known to be applied: polls then
-    read only rows stamped after it, not the whole last import again every second."""
+    stamp has stood still for longer than that (on this process's clock, or it was stamped
+    that long before by the wall clock) and one more poll read the look-back window, every
+    row stamped up to it is known to be applied: polls then read only rows stamped after
+    it, not the whole last import again every second."""
 
     def __init__(
         self,
@@ -159,11 +161,13 @@ class IndexFollower(Periodic):
         interval: float = ITEM_POLL_SECONDS,
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = utcnow,
     ) -> None:
         self.index = index
         self.sessions = sessions
         self.interval = interval
         self.clock = clock
+        self.wall = wall
         self._mark: datetime | None = None
         self._mark_seen = 0.0  # when (self.clock) the newest stamp was first seen
         self._settled = False  # every row stamped up to `_mark` is applied
@@ -174,6 +178,14 @@ class IndexFollower(Periodic):
     def _move_mark(self, newest: datetime | None, now: float) -> None:
         if newest != self._mark:
             self._mark, self._mark_seen, self._settled = newest, now, False
+            if newest is not None:
+                # A stamp already older than twice the look-back on the wall clock (machines'
+                # clocks may differ a little) counts as seen that long ago: a worker started
+                # long after the last import settles at its next poll, not 15 s later.
+                stamped = newest if newest.tzinfo is not None else newest.replace(tzinfo=UTC)
+                age = (self.wall() - stamped).total_seconds()
+                if age > 2 * ITEM_LOOKBACK.total_seconds():
+                    self._mark_seen = now - age
 
     async def check(self) -> int:
         """One poll; how many codes were re-synced."""

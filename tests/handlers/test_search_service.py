@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Department, Item, PowerItem, Region, ServiceItem, Synonym
+from catalogue.models.base import utcnow
 from handlers.search_service import (
     ITEM_LOOKBACK,
     IndexFollower,
@@ -230,3 +231,18 @@ async def test_the_follower_stops_rereading_settled_rows(
     assert index.search("犬类准养证")[0].document.code == dog
     await follower.check()  # the new stamp is young again: the window is read
     assert follower.rows_read == 5
+
+
+async def test_a_follower_started_long_after_the_last_change_settles_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await _seed(session)
+    index = await build_index(sessions)
+    later = utcnow() + 3 * ITEM_LOOKBACK  # the wall clock: the import was long ago
+    follower = IndexFollower(index, sessions, interval=0.01, clock=lambda: 0.0, wall=lambda: later)
+    assert await follower.check() == 0  # first reading
+    await follower.check()  # reads the look-back window once more …
+    assert follower.rows_read == 5
+    await follower.check()  # … and then nothing older than the newest stamp
+    assert follower.rows_read == 0
