@@ -134,12 +134,14 @@ class Dispatcher(Router):
             log.error(
                 "storage unavailable closing %s (%s); going step by step", turn.delivery, error
             )
-        try:
-            if changes:
+        if changes:
+            try:
                 await self.storage.write_record(turn.context.key, changes)
-        finally:
-            if body is not None:
-                await self.delivery_log.finish(turn.delivery, body, ttl)
+            except self.storage.unavailable as error:
+                # The answer is ready: losing the conversation step beats losing the answer.
+                log.error("FSM changes of %s lost (%s)", turn.delivery, error)
+        if body is not None:
+            await self.delivery_log.finish(turn.delivery, body, ttl)
 
     async def _feed_locking(
         self, event: Event, state: FSMContext, count: int | None, kwargs: dict[str, Any]
