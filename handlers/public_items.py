@@ -75,8 +75,12 @@ class PublicItems:
     async def by_codes(self, codes: Sequence[str]) -> dict[str, Item]:
         """Public items by canonical code, like `catalogue.queries.items_by_codes`."""
         generation = self._fresh()
-        wanted = list(dict.fromkeys(codes))
-        missing = [code for code in wanted if code not in self._items]
+        wanted = dict.fromkeys(codes)
+        cached = self._items
+        missing = [code for code in wanted if code not in cached]
+        if not missing:  # the usual case: one pass, no session
+            self.hits += len(wanted)
+            return {code: item for code in wanted if (item := cached[code]) is not None}
         loaded: dict[str, Item] = {}
         if missing:
             self.misses += len(missing)

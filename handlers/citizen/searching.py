@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,8 +29,7 @@ class Searcher(Protocol):
     def search(self, query: str, *, top: int = 5, citizen: bool = True) -> list[Hit]: ...
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A hit whose item is public right now (the index may lag a moment behind the database)."""
 
     hit: Hit
@@ -43,8 +41,9 @@ async def find(
 ) -> list[Found]:
     """Public items for a query, best first (through the app's item cache when given)."""
     hits = searcher.search(query, top=MAX_RESULTS, citizen=True)
-    items = await items_by_codes(session, [h.document.code for h in hits], cache)
-    return [Found(h, items[h.document.code]) for h in hits if h.document.code in items]
+    codes = [h.document.code for h in hits]
+    items = await items_by_codes(session, codes, cache)
+    return [Found(h, items[code]) for h, code in zip(hits, codes, strict=True) if code in items]
 
 
 def is_clear(found: list[Found]) -> bool:
@@ -54,14 +53,14 @@ def is_clear(found: list[Found]) -> bool:
     first = found[0].hit
     if any(reason.startswith("code:") for reason in first.reasons):
         return True
-    rivals = [
-        f
-        for f in found[1:]
-        if f.item.category not in ENFORCEMENT or found[0].item.category in ENFORCEMENT
-    ]
-    if not rivals:
+    # The best other result that competes with it (only the first one counts).
+    lead_enforces = found[0].item.category in ENFORCEMENT
+    rival = next(
+        (f for f in found[1:] if lead_enforces or f.item.category not in ENFORCEMENT), None
+    )
+    if rival is None:
         return first.score >= MIN_SCORE
-    return first.score >= CLEAR_SCORE and first.score - rivals[0].hit.score >= CLEAR_MARGIN
+    return first.score >= CLEAR_SCORE and first.score - rival.hit.score >= CLEAR_MARGIN
 
 
 RELATIVE_CUTOFF = 0.6  # a listed result scores at least this share of the first one
