@@ -23,6 +23,8 @@ from handlers.periodic import Periodic
 FLUSH_SECONDS = 0.5
 BATCH_ROWS = 1000
 MAX_QUEUED = 50_000
+# Every row carries every column (a batch is one executemany: the same keys in each row).
+ROW_DEFAULTS = {"openid_hash": "", "kind": "", "text": "", "answer_kind": "", "item_code": ""}
 log = get_logger(__name__)
 
 
@@ -53,8 +55,7 @@ class MessageLogWriter(Periodic):
 
     def add(self, **row: Any) -> None:
         """Queue one row (its time is now, not when it is written)."""
-        row.setdefault("at", utcnow())
-        self._rows.append(row)
+        self._rows.append({**ROW_DEFAULTS, "at": utcnow(), **row})
         if len(self._rows) > self.max_queued:
             extra = len(self._rows) - self.max_queued
             del self._rows[:extra]
@@ -69,7 +70,8 @@ class MessageLogWriter(Periodic):
             while self._rows:
                 rows = self._rows[: self.batch]
                 async with self.sessions() as session:
-                    await session.execute(insert(MessageLog), rows)
+                    # A Core executemany: every row has the same keys (`add`), no ORM work.
+                    await session.execute(insert(MessageLog.__table__), rows)
                     await session.commit()
                 del self._rows[: len(rows)]
                 written += len(rows)

@@ -55,3 +55,19 @@ def test_a_full_queue_drops_the_oldest_rows() -> None:
     for n in range(5):
         writer.add(openid_hash=f"h{n}", kind="text", text=str(n))
     assert writer.queued == 3 and writer.dropped == 2
+
+
+async def test_rows_with_fewer_fields_go_in_the_same_batch(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    writer = MessageLogWriter(sessions)
+    writer.add(openid_hash="a", kind="text", text="开网吧", answer_kind="card", item_code="C1")
+    writer.add(openid_hash="b", kind="voice")  # the rest default, as with the ORM
+    assert await writer.flush() == 2
+    async with sessions() as session:
+        rows = (await session.scalars(select(MessageLog).order_by(MessageLog.openid_hash))).all()
+    assert [(r.openid_hash, r.kind, r.text, r.answer_kind, r.item_code) for r in rows] == [
+        ("a", "text", "开网吧", "card", "C1"),
+        ("b", "voice", "", "", ""),
+    ]
+    assert all(r.at is not None for r in rows)
