@@ -6,12 +6,15 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.exceptions import LockError, RedisError
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import LockError, MaxConnectionsError, RedisError
 
 from bot.fsm import Changes, StorageKey, dump_data, load_data
 from bot.storage.base import (
@@ -71,10 +74,59 @@ return 1
 POOL_SIZE = 64
 
 
+class WaitingConnectionPool(ConnectionPool):
+    """redis-py's pool, except that with every connection in use a command waits (up to
+    `timeout` seconds) for one to be released instead of failing with "Too many
+    connections". Cheaper than redis-py's `BlockingConnectionPool` while connections are
+    free (the usual case): no condition variable nor timeout on that path."""
+
+    def __init__(self, *args: Any, timeout: float = 2.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout = timeout
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
+        give_up: float | None = None
+        while True:
+            if self.can_get_connection():
+                try:
+                    connection: AbstractConnection = await super().get_connection()  # type: ignore[no-untyped-call]
+                except MaxConnectionsError:
+                    pass  # taken in between: wait like the others
+                else:
+                    return connection
+            loop = asyncio.get_running_loop()
+            give_up = loop.time() + self.timeout if give_up is None else give_up
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                async with asyncio.timeout_at(give_up):
+                    await waiter
+            except BaseException as error:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake_one()  # hand on the release this waiter will not use
+                elif waiter in self._waiters:
+                    self._waiters.remove(waiter)
+                if isinstance(error, TimeoutError):
+                    raise RedisConnectionError("No connection available.") from None
+                raise
+
+    async def release(self, connection: AbstractConnection) -> None:
+        await super().release(connection)
+        self._wake_one()
+
+    def _wake_one(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+
 def blocking_client(url: str, *, socket_timeout: float, **kwargs: Any) -> Redis:
     """A client whose pool waits (up to `socket_timeout`) for a free connection instead of
     failing with "Too many connections" when many messages are in flight at once."""
-    pool = BlockingConnectionPool.from_url(
+    pool = WaitingConnectionPool.from_url(
         url,
         max_connections=kwargs.pop("max_connections", POOL_SIZE),
         timeout=socket_timeout,

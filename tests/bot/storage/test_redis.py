@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.fsm import Changes, StorageKey
-from bot.storage.redis import RedisStorage
+from bot.storage.redis import RedisStorage, WaitingConnectionPool, blocking_client
 
 pytestmark = pytest.mark.redis
 KEY = StorageKey("gh", "o1")
@@ -155,3 +156,39 @@ async def test_open_turn_raises_when_redis_is_unreachable() -> None:
         assert isinstance(raised.value, RedisConnectionError)
     finally:
         await storage.close()
+
+
+async def test_a_full_pool_makes_commands_wait_not_fail(redis_url: str) -> None:
+    client = blocking_client(redis_url, socket_timeout=2, max_connections=2)
+    pool = client.connection_pool
+    assert isinstance(pool, WaitingConnectionPool)
+    try:
+        values = await asyncio.gather(*(client.echo(f"v{n}") for n in range(60)))
+        assert values == [f"v{n}".encode() for n in range(60)]
+        assert len(pool._available_connections) + len(pool._in_use_connections) <= 2
+    finally:
+        await client.aclose()
+
+
+async def test_a_pool_wait_is_bounded_and_a_cancelled_waiter_hands_on(redis_url: str) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client = blocking_client(redis_url, socket_timeout=0.3, max_connections=1)
+    pool = client.connection_pool
+    try:
+        held = await pool.get_connection()
+        started = time.monotonic()
+        with pytest.raises(RedisConnectionError, match="No connection available"):
+            await client.echo("late")
+        assert 0.25 <= time.monotonic() - started < 1.0
+
+        first = asyncio.create_task(client.echo("first"))
+        second = asyncio.create_task(client.echo("second"))
+        await asyncio.sleep(0.05)  # both wait for the one connection
+        await pool.release(held)  # wakes `first`…
+        first.cancel()  # …which goes away before using it: `second` gets it, not a timeout
+        assert await asyncio.wait_for(second, 0.2) == b"second"
+        with pytest.raises(asyncio.CancelledError):
+            await first
+    finally:
+        await client.aclose()
