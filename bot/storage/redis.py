@@ -12,9 +12,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from redis.asyncio import ConnectionPool, Redis
-from redis.asyncio.connection import AbstractConnection
+from redis.asyncio.connection import AbstractConnection, Connection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import LockError, MaxConnectionsError, RedisError
+from redis.exceptions import DataError, LockError, MaxConnectionsError, RedisError
+
+try:
+    import hiredis
+except ImportError:  # pragma: no cover - hiredis is a dependency; redis-py works without it
+    hiredis = None  # type: ignore[assignment]
 
 from bot.fsm import Changes, StorageKey, dump_data, load_data
 from bot.storage.base import (
@@ -123,9 +128,29 @@ class WaitingConnectionPool(ConnectionPool):
                 return
 
 
+class PackingConnection(Connection):
+    """A connection packing commands with hiredis's C packer, as redis-py's synchronous
+    client does when hiredis is installed (its asyncio client packs in Python: one encode
+    call per argument)."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        if isinstance(args[0], str):
+            args = (*args[0].encode().split(), *args[1:])
+        elif b" " in args[0]:
+            args = (*args[0].split(), *args[1:])
+        args = tuple(bytes(arg) if isinstance(arg, bytearray | memoryview) else arg for arg in args)
+        try:
+            return [hiredis.pack_command(args)]
+        except TypeError as error:
+            raise DataError(str(error)) from error
+
+
 def blocking_client(url: str, *, socket_timeout: float, **kwargs: Any) -> Redis:
     """A client whose pool waits (up to `socket_timeout`) for a free connection instead of
-    failing with "Too many connections" when many messages are in flight at once."""
+    failing with "Too many connections" when many messages are in flight at once (and
+    packs commands in C when hiredis is there)."""
+    if hiredis is not None and not url.startswith(("unix:", "rediss:")):
+        kwargs.setdefault("connection_class", PackingConnection)
     pool = WaitingConnectionPool.from_url(
         url,
         max_connections=kwargs.pop("max_connections", POOL_SIZE),

@@ -9,7 +9,12 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.fsm import Changes, StorageKey
-from bot.storage.redis import RedisStorage, WaitingConnectionPool, blocking_client
+from bot.storage.redis import (
+    PackingConnection,
+    RedisStorage,
+    WaitingConnectionPool,
+    blocking_client,
+)
 
 pytestmark = pytest.mark.redis
 KEY = StorageKey("gh", "o1")
@@ -192,3 +197,27 @@ async def test_a_pool_wait_is_bounded_and_a_cancelled_waiter_hands_on(redis_url:
             await first
     finally:
         await client.aclose()
+
+
+def test_commands_are_packed_in_c_exactly_as_redis_py_packs_them() -> None:
+    from redis.asyncio.connection import Connection
+    from redis.exceptions import DataError
+
+    ours, theirs = PackingConnection(), Connection()
+    for command in [
+        ("SET", "k", "朵什镇", "EX", 120),
+        ("EVALSHA", "ab12", 2, b"key:1", "key:2", 0.25, -3, bytearray(b"x"), memoryview(b"yz")),
+        ("CONFIG GET", "maxclients"),
+        (b"CLIENT SETNAME", b"zwbot"),
+        ("SET", "big", "长" * 20_000),
+    ]:
+        assert b"".join(ours.pack_command(*command)) == b"".join(theirs.pack_command(*command))
+    with pytest.raises(DataError):
+        ours.pack_command("SET", "k", None)
+
+
+def test_the_client_packs_in_c_except_where_the_url_needs_its_own_connection() -> None:
+    plain = blocking_client("redis://127.0.0.1:6379/0", socket_timeout=1)
+    unix = blocking_client("unix:///tmp/redis.sock", socket_timeout=1)
+    assert plain.connection_pool.connection_class is PackingConnection
+    assert unix.connection_pool.connection_class is not PackingConnection
