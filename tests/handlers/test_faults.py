@@ -4,6 +4,7 @@ twice) and the process killed during a publication (no partial state after resta
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -250,12 +252,24 @@ async def test_publication_killed_mid_transaction_leaves_nothing(
 # --- the assembled app: late replies go out through the outbox, once each ------------------
 
 
-async def test_late_replies_reach_a_failing_api_once_each(sqlite_url: str, tmp_path: Path) -> None:
+async def test_late_replies_reach_a_failing_api_once_each(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.wire import WeChatEnvelope, build_xml
     from handlers.app import create_app
+    from handlers.citizen import items
     from handlers.settings import Settings
 
     await kit.seed_database(sqlite_url)
+    answer = items.search_and_answer
+
+    @functools.wraps(answer)
+    async def slow_answer(*args: Any, **kwargs: Any) -> str:
+        # An answer from the caches needs no I/O and may beat even a 1 ms deadline.
+        await asyncio.sleep(0.05)
+        return await answer(*args, **kwargs)
+
+    monkeypatch.setattr(items, "search_and_answer", slow_answer)
 
     api = FakeWeChatApi(cs_quota=1000)
     aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
