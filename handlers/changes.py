@@ -22,14 +22,15 @@ from handlers.periodic import Periodic
 
 log = logging.getLogger("handlers.changes")
 
-# Tables whose rows show in cached answers, and the cheap stamp of each (another process's
-# change moves the row count, the newest `updated_at`, or — for responsibilities, which are
-# replaced rather than edited — the newest id).
+# Tables whose rows show in cached answers, and the column of each whose maximum, with the
+# row count, makes its cheap stamp (another process's change moves the row count, the newest
+# `updated_at`, or — for responsibilities, which are replaced rather than edited — the
+# newest id).
 STAMPS = {
-    "items": "SELECT count(*), max(updated_at) FROM items",
-    "departments": "SELECT count(*), max(updated_at) FROM departments",
-    "responsibilities": "SELECT count(*), max(id) FROM responsibilities",
-    "staff_members": "SELECT count(*), max(updated_at) FROM staff_members",
+    "items": "updated_at",
+    "departments": "updated_at",
+    "responsibilities": "id",
+    "staff_members": "updated_at",
 }
 WATCHED = frozenset(STAMPS)
 POLL_SECONDS = 1.0  # how long another process's change may stay unseen (plus one query)
@@ -100,9 +101,20 @@ def _on_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+# Every stamp in one round trip: a count and a maximum per watched table, in STAMPS order.
+_ALL_STAMPS = text(
+    "SELECT "
+    + ", ".join(
+        f"(SELECT count(*) FROM {table}), (SELECT max({column}) FROM {table})"
+        for table, column in STAMPS.items()
+    )
+)
+
+
 async def stamps(session: AsyncSession) -> dict[str, tuple[Any, ...]]:
-    """The current stamp of every watched table (one query each, all cheap)."""
-    return {table: tuple((await session.execute(text(sql))).one()) for table, sql in STAMPS.items()}
+    """The current stamp of every watched table (one cheap query for all)."""
+    row = (await session.execute(_ALL_STAMPS)).one()
+    return {table: (row[2 * n], row[2 * n + 1]) for n, table in enumerate(STAMPS)}
 
 
 class ChangeWatcher(Periodic):
