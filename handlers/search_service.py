@@ -198,8 +198,10 @@ class IndexFollower(Periodic):
                 self._count = int(count)
                 self._move_mark(newest, now)
                 return 0
-            changed: list[str] = []
             self.rows_read = 0
+            if self._settled and newest == self._mark and int(count) == self._count:
+                return 0  # nothing stamped after the settled mark, nothing deleted
+            changed: list[str] = []
             if self._mark is not None:
                 # Settling needs a poll begun after every transaction stamped up to the
                 # mark must have committed; that poll still reads the look-back window.

@@ -246,3 +246,10 @@ async def test_a_follower_started_long_after_the_last_change_settles_at_once(
     assert follower.rows_read == 5
     await follower.check()  # … and then nothing older than the newest stamp
     assert follower.rows_read == 0
+    relief = f"{BODY}—QT00002000"
+    async with sessions() as other_process:  # a row deleted while settled is still noticed
+        await other_process.execute(delete(Item).where(Item.code == relief))
+        await other_process.commit()
+    assert relief in index.codes()
+    await follower.check()
+    assert relief not in index.codes()
