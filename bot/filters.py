@@ -236,8 +236,9 @@ class FilterObject:
     def __init__(self, target: FilterLike) -> None:
         self.target = target
         self._magic = target if isinstance(target, MagicFilter) else None
+        self._filter = target if isinstance(target, Filter) else None
         self._params: frozenset[str] | None = None
-        if self._magic is None and not isinstance(target, Filter):
+        if self._magic is None and self._filter is None:
             signature = inspect.signature(target)
             takes_all = any(
                 p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()
@@ -248,8 +249,8 @@ class FilterObject:
         if self._magic is not None:
             value = self._magic.resolve(event)
             return value if isinstance(value, dict) else bool(value)
-        if isinstance(self.target, Filter):
-            return await self.target(event, **data)
+        if self._filter is not None:
+            return await self._filter(event, **data)
         kwargs = data if self._params is None else {k: data[k] for k in self._params if k in data}
         result = self.target(event, **kwargs)
         if inspect.isawaitable(result):
