@@ -1,103 +1,49 @@
-"""The only wechatpy user (its AES cipher): safe XML parsing, signatures, AES envelopes, reply
-XML — each done directly where wechatpy's helpers cost noticeable CPU per message."""
+"""The only wechatpy user: safe XML parsing, signatures, AES envelopes, reply XML."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 import struct
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
-from xml.parsers import expat
+from typing import Protocol
+from xml.etree.ElementTree import Element, ParseError
 
-from wechatpy.crypto.base import WeChatCipher
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from wechatpy.crypto import PrpCrypto as WeChatPrp
+from wechatpy.enterprise.crypto import PrpCrypto as WeComPrp
+from wechatpy.exceptions import WeChatException
+from wechatpy.replies import ArticlesReply, BaseReply
+from wechatpy.replies import TextReply as WeChatTextReply
+from wechatpy.utils import WeChatSigner
 
 from bot.errors import DecryptionFailed, MalformedXml, SignatureMismatch
 from bot.replies import Reply, TextReply
 
 
-class _Fields:
-    """Expat callbacks collecting the top-level fields of an `<xml>` document, as it streams.
-
-    A top-level element gives its text if it has no children, else ""; the leaves below it
-    give theirs unless an earlier field took the name. No tree is built.
-    """
-
-    __slots__ = ("depth", "fields", "leaf", "root", "text")
-
-    def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.root = ""
-        self.depth = 0
-        self.leaf = False  # the element open at `depth` has no child so far
-        self.text: list[str] = []
-
-    def start(self, tag: str, attributes: Any) -> None:
-        self.depth += 1
-        if self.depth == 2:
-            self.fields[_tag(tag)] = ""  # its place in the order; its text comes at its end
-        elif self.depth == 1:
-            self.root = _tag(tag)
-        self.leaf = True
-        self.text.clear()
-
-    def end(self, tag: str) -> None:
-        if self.depth == 2:
-            if self.leaf:
-                self.fields[_tag(tag)] = "".join(self.text)
-        elif self.depth > 2 and self.leaf:
-            self.fields.setdefault(_tag(tag), "".join(self.text))
-        self.depth -= 1
-        self.leaf = False  # the parent now has a child
-        self.text.clear()
-
-
-def _tag(name: str) -> str:
-    # A namespaced name as ElementTree writes it: "{uri}local" (expat gives "uri}local").
-    return "{" + name if "}" in name else name
-
-
-def _forbid_dtd(*_: Any) -> None:
-    raise MalformedXml("forbidden XML construct: DTD")
-
-
-def _forbid_entity(*_: Any) -> None:
-    raise MalformedXml("forbidden XML construct: entity declaration")
-
-
-def _forbid_external(*_: Any) -> int:
-    raise MalformedXml("forbidden XML construct: external reference")
-
-
 def parse_xml(body: bytes | str) -> dict[str, str]:
-    """Top-level fields of a callback `<xml>`; DTDs, entities and external references refused.
-
-    A bare expat parser with defusedxml's refusals (a `<!DOCTYPE` stops the parse at once,
-    so no entity can be declared), collecting fields without building a tree.
-    """
+    """Top-level fields of a callback `<xml>`; DTDs, entities and external references refused."""
     if not body or not body.strip():
         raise MalformedXml("empty body")
-    collected = _Fields()
-    parser = expat.ParserCreate(None, "}")  # namespaces resolved (unbound prefixes refused)
-    parser.StartDoctypeDeclHandler = _forbid_dtd
-    parser.EntityDeclHandler = _forbid_entity
-    parser.UnparsedEntityDeclHandler = _forbid_entity
-    parser.ExternalEntityRefHandler = _forbid_external
-    parser.StartElementHandler = collected.start
-    parser.EndElementHandler = collected.end
-    parser.CharacterDataHandler = collected.text.append
-    parser.buffer_text = True
     try:
-        parser.Parse(body, True)
-    except (expat.ExpatError, ValueError) as exc:
+        root: Element = SafeET.fromstring(body, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise MalformedXml(f"forbidden XML construct: {type(exc).__name__}") from exc
+    except (ParseError, ValueError) as exc:
         raise MalformedXml(f"not well-formed XML: {exc}") from exc
-    if collected.root != "xml":
-        raise MalformedXml(f"root element is <{collected.root}>, expected <xml>")
-    return collected.fields
+    if root.tag != "xml":
+        raise MalformedXml(f"root element is <{root.tag}>, expected <xml>")
+    fields: dict[str, str] = {}
+    for child in root:
+        fields[child.tag] = (child.text or "") if len(child) == 0 else ""
+        for grandchild in child.iter():
+            if grandchild is not child and len(grandchild) == 0:
+                fields.setdefault(grandchild.tag, grandchild.text or "")
+    return fields
 
 
 def _cdata(value: str) -> str:
@@ -116,8 +62,10 @@ def build_xml(fields: Mapping[str, str | int]) -> str:
 
 
 def sign(*parts: str) -> str:
-    """WeChat's signature: SHA-1 over the sorted, concatenated parts (UTF-8)."""
-    return hashlib.sha1(b"".join(sorted(part.encode() for part in parts))).hexdigest()
+    """WeChat's signature: SHA-1 over the sorted, concatenated parts."""
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return str(signer.signature)
 
 
 def signatures_match(expected: str, given: str) -> bool:
@@ -127,50 +75,29 @@ def signatures_match(expected: str, given: str) -> bool:
     )
 
 
-_TEXT_REPLY = (
-    "<xml>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[{content}]]></Content>\n"
-    "<FromUserName><![CDATA[{source}]]></FromUserName>\n"
-    "<ToUserName><![CDATA[{target}]]></ToUserName>\n<CreateTime>{time}</CreateTime>\n</xml>"
-)
-_NEWS_REPLY = (
-    "<xml>\n<MsgType><![CDATA[news]]></MsgType>\n<ArticleCount>1</ArticleCount>\n"
-    "<Articles><item>"
-    "<Title><![CDATA[{title}]]></Title>"
-    "<Description><![CDATA[{description}]]></Description>"
-    "<PicUrl><![CDATA[{image}]]></PicUrl>"
-    "<Url><![CDATA[{url}]]></Url>"
-    "</item></Articles>\n"
-    "<FromUserName><![CDATA[{source}]]></FromUserName>\n"
-    "<ToUserName><![CDATA[{target}]]></ToUserName>\n<CreateTime>{time}</CreateTime>\n</xml>"
-)
-
-
 def render_reply(reply: Reply, *, to_user: str, from_user: str, create_time: int) -> str:
-    """The passive-reply XML for `reply` (sender and receiver swapped by the caller).
-
-    The elements and their order are those of wechatpy's `TextReply` and `ArticlesReply`.
-    """
+    """The passive-reply XML for `reply` (sender and receiver swapped by the caller)."""
+    rendered: BaseReply
     if isinstance(reply, TextReply):
-        return _TEXT_REPLY.format(
-            content=_cdata_safe(reply.content),
-            source=_cdata_safe(from_user),
-            target=_cdata_safe(to_user),
-            time=int(create_time),
+        rendered = WeChatTextReply(
+            source=from_user, target=to_user, time=create_time, content=_cdata_safe(reply.content)
         )
-    article = reply.article
-    return _NEWS_REPLY.format(
-        title=_cdata_safe(article.title),
-        description=_cdata_safe(article.description),
-        image=_cdata_safe(article.pic_url),
-        url=_cdata_safe(article.url),
-        source=_cdata_safe(from_user),
-        target=_cdata_safe(to_user),
-        time=int(create_time),
-    )
+    else:
+        article = reply.article
+        rendered = ArticlesReply(source=from_user, target=to_user, time=create_time)
+        rendered.add_article(
+            {
+                "title": _cdata_safe(article.title),
+                "description": _cdata_safe(article.description),
+                "image": _cdata_safe(article.pic_url),
+                "url": _cdata_safe(article.url),
+            }
+        )
+    return str(rendered.render())
 
 
 def _cdata_safe(value: str) -> str:
-    # The value goes inside a CDATA section: a "]]>" would end the section early.
+    # wechatpy wraps values in CDATA without escaping; a "]]>" would end the section early.
     return value.replace("]]>", "]]]]><![CDATA[>")
 
 
@@ -199,41 +126,24 @@ class Envelope(Protocol):
 
 
 class _AesBox:
-    """AES-256-CBC with WeChat's framing (random 16 bytes, length, message, receiver id).
+    """AES-256-CBC with WeChat's framing (random 16 bytes, length, message, receiver id)."""
 
-    The framing and 32-byte PKCS#7 padding are done here; the cipher is wechatpy's (one per
-    key: WeChat's IV is the key's first 16 bytes), as is its leniency when unpadding.
-    """
-
-    def __init__(self, token: str, aes_key: str, receiver_id: str) -> None:
+    def __init__(self, token: str, aes_key: str, receiver_id: str, wecom: bool) -> None:
         if len(aes_key) != 43:
             raise ValueError("EncodingAESKey must have 43 characters")
         self.token = token
         self.receiver_id = receiver_id
-        self._receiver = receiver_id.encode()
-        self._cipher = WeChatCipher(base64.b64decode(aes_key + "="))
+        self._key = base64.b64decode(aes_key + "=")
+        self._prp = WeComPrp if wecom else WeChatPrp
 
     def encrypt(self, plaintext: str) -> str:
-        message = plaintext.encode()
-        # 16 random characters (hex digits: letters and digits, as WeChat's own samples use)
-        length = struct.pack(">I", len(message))
-        framed = b"".join((secrets.token_hex(8).encode(), length, message, self._receiver))
-        padding = 32 - len(framed) % 32
-        framed += bytes((padding,)) * padding
-        return base64.b64encode(self._cipher.encrypt(framed)).decode("ascii")
+        return bytes(self._prp(self._key).encrypt(plaintext, self.receiver_id)).decode("ascii")
 
     def decrypt(self, ciphertext: str) -> str:
         try:
-            plain: bytes = self._cipher.decrypt(base64.b64decode(ciphertext))
-            content = plain[16 : -plain[-1]]
-            (length,) = struct.unpack(">I", content[:4])
-            message = content[4 : length + 4].decode()
-            receiver = content[length + 4 :]
-        except (ValueError, struct.error, IndexError, TypeError) as exc:
+            return str(self._prp(self._key).decrypt(ciphertext, self.receiver_id))
+        except (WeChatException, ValueError, struct.error, IndexError, TypeError) as exc:
             raise DecryptionFailed(f"cannot decrypt: {type(exc).__name__}") from exc
-        if receiver != self._receiver:
-            raise DecryptionFailed("cannot decrypt: another app id or corp id")
-        return message
 
     def check(self, signature: str, timestamp: str, nonce: str, payload: str) -> None:
         if not signatures_match(sign(self.token, timestamp, nonce, payload), signature):
@@ -287,7 +197,7 @@ class WeChatEnvelope:
     ) -> None:
         self.token = token
         self.app_id = app_id
-        self.box = _AesBox(token, aes_key, app_id) if aes_key else None
+        self.box = _AesBox(token, aes_key, app_id, wecom=False) if aes_key else None
         self.allow_plaintext = self.box is None if allow_plaintext is None else allow_plaintext
 
     def _check_plain(self, query: Mapping[str, str]) -> None:
@@ -365,7 +275,7 @@ class WeComEnvelope:
     """WeCom (企业微信 / 政务微信) self-built app callbacks: always AES, echostr encrypted."""
 
     def __init__(self, token: str, corp_id: str, aes_key: str) -> None:
-        self.box = _AesBox(token, aes_key, corp_id)
+        self.box = _AesBox(token, aes_key, corp_id, wecom=True)
 
     def verify_url(self, query: Mapping[str, str]) -> str:
         echostr = query.get("echostr", "")
