@@ -10,7 +10,7 @@ from bot.events import Event
 from bot.types import Data, NextHandler
 
 
-def _used(session: AsyncSession) -> bool:
+def session_used(session: AsyncSession) -> bool:
     """Whether the session began a transaction or holds objects (else there is nothing to
     commit, roll back or let go of)."""
     return session.in_transaction() or bool(session.new) or len(session.identity_map) > 0
@@ -36,9 +36,9 @@ class DatabaseSession:
         session = sessions()
         try:
             result = await handler(event, {**data, "session": session})
-            if _used(session):
+            if session_used(session):
                 await session.commit()
             return result
         finally:
-            if _used(session):
+            if session_used(session):
                 await session.close()  # rolls back what an error left uncommitted
