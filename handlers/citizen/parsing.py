@@ -58,6 +58,10 @@ _BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
+# Question words around a place's name in a funds question (「大湾村有哪些项目」): not part
+# of the name, which is shown back to the citizen when several places share it.
+PLACE_QUESTION_WORDS = ("有哪些", "有什么", "有多少", "是多少", "多少", "请问", "查询", "查一下")
+
 FUND_TOPICS = (
     ("扶贫项目", "projects"),
     ("扶贫资金", "funds"),
@@ -162,7 +166,7 @@ def split_fund_topic(text: str) -> tuple[str | None, str]:
     for word, topic in FUND_TOPICS:
         if word in text:
             rest = text.replace(word, " ")
-            for other, _ in FUND_TOPICS:
+            for other in (*(other for other, _ in FUND_TOPICS), *PLACE_QUESTION_WORDS):
                 rest = rest.replace(other, " ")
             return topic, strip_particles(" ".join(rest.split()))
     return None, text

@@ -51,6 +51,9 @@ def test_years_topics_and_fund_questions():
     assert parsing.split_year("去年的项目", today=date(2024, 6, 1)) == (2023, "的项目")
     assert parsing.split_fund_topic("红大村 扶贫项目") == ("projects", "红大村")
     assert parsing.split_fund_topic("开网吧") == (None, "开网吧")
+    # Question words are not part of the place's name (it is shown back when ambiguous).
+    assert parsing.split_fund_topic("大湾村有哪些项目") == ("projects", "大湾村")
+    assert parsing.split_fund_topic("请问红大村扶贫资金有多少") == ("funds", "红大村")
     assert parsing.split_fund_list("2015 农牧局 专项资金") == (True, None, "2015 农牧局")
     assert parsing.split_fund_list("农牧局转移支付资金") == (
         True,

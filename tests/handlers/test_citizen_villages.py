@@ -76,6 +76,8 @@ async def test_same_named_villages_ask_which_town(citizen_side):
     assert "【天堂镇 大湾村 扶贫资金和项目】" in answer
     assert "合计80.00万元" in answer and "天堂镇大湾村饮水工程 65.00万元" in answer
     assert "70.00" not in answer
+    # Asked as a question, the name shown back is still the village's alone.
+    assert "有几个地方都叫“大湾村”" in await user.say("大湾村有哪些项目")
 
 
 async def test_bind_then_ask_for_my_village(citizen_side):
