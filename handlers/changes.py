@@ -66,7 +66,7 @@ def _tables_of(objects: Iterable[Any]) -> set[str]:
     for obj in objects:
         mapper = inspect(obj, raiseerr=False)
         if mapper is not None:
-            names.update(table.name for table in mapper.mapper.tables)  # type: ignore[attr-defined]
+            names.update(table.name for table in mapper.mapper.tables)
     return names & WATCHED
 
 

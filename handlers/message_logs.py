@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +24,7 @@ FLUSH_SECONDS = 0.5
 BATCH_ROWS = 1000
 MAX_QUEUED = 50_000
 # Every row carries every column (a batch is one executemany: the same keys in each row).
+MESSAGE_LOGS: Table = MessageLog.__table__  # type: ignore[assignment]  # Core rows, no ORM
 ROW_DEFAULTS = {"openid_hash": "", "kind": "", "text": "", "answer_kind": "", "item_code": ""}
 log = get_logger(__name__)
 
@@ -71,7 +72,7 @@ class MessageLogWriter(Periodic):
                 rows = self._rows[: self.batch]
                 async with self.sessions() as session:
                     # A Core executemany: every row has the same keys (`add`), no ORM work.
-                    await session.execute(insert(MessageLog.__table__), rows)
+                    await session.execute(insert(MESSAGE_LOGS), rows)
                     await session.commit()
                 del self._rows[: len(rows)]
                 written += len(rows)
