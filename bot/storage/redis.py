@@ -82,8 +82,11 @@ POOL_SIZE = 64
 class WaitingConnectionPool(ConnectionPool):
     """redis-py's pool, except that with every connection in use a command waits (up to
     `timeout` seconds) for one to be released instead of failing with "Too many
-    connections". Cheaper than redis-py's `BlockingConnectionPool` while connections are
-    free (the usual case): no condition variable nor timeout on that path."""
+    connections". Not redis-py's `BlockingConnectionPool`: on Python 3.11 its
+    `asyncio.Condition` loses the wake-up of a waiter cancelled after being woken, so the
+    next waiter sleeps until another release or its timeout (the cancelled-waiter test
+    fails with it); it also costs a condition and a timeout on every command while
+    connections are free (the usual case)."""
 
     def __init__(self, *args: Any, timeout: float = 2.0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
