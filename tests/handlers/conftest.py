@@ -1,8 +1,43 @@
-"""Fixtures of the handler tests: the seeded citizen side of `citizen_kit.py`."""
+"""Fixtures of the handler tests: the seeded citizen side of `citizen_kit.py`, and a session
+factory that records what was done with its sessions."""
 
 from __future__ import annotations
 
+import pytest
 import zwbot_tests_citizen_kit as kit
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 citizen_side = kit.citizen_side
 citizen_side_any_db = kit.citizen_side_any_db
+
+
+class SessionSpy:
+    """A session factory that remembers its sessions and records their commits and closes."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.made: list[AsyncSession] = []
+        self.calls: list[str] = []
+
+    def __call__(self) -> AsyncSession:
+        session = self.sessions()
+        commit, close = session.commit, session.close
+
+        async def counted_commit() -> None:
+            self.calls.append("commit")
+            await commit()
+
+        async def counted_close() -> None:
+            self.calls.append("close")
+            await close()
+
+        session.commit = counted_commit  # type: ignore[method-assign]
+        session.close = counted_close  # type: ignore[method-assign]
+        self.made.append(session)
+        return session
+
+
+@pytest.fixture
+def session_spy(sessions: async_sessionmaker[AsyncSession]) -> SessionSpy:
+    """`sessions` (SQLite and PostgreSQL), recording commits and closes."""
+    return SessionSpy(sessions)

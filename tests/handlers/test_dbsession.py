@@ -15,32 +15,6 @@ from handlers.dbsession import DatabaseSession
 EVENT = TextMessage(to_user="gh", from_user="o_user", create_time=0, msg_type="text")
 
 
-class Spy:
-    """A session factory that remembers its sessions and counts their commits and closes."""
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self.sessions = sessions
-        self.made: list[AsyncSession] = []
-        self.calls: list[str] = []
-
-    def __call__(self) -> AsyncSession:
-        session = self.sessions()
-        commit, close = session.commit, session.close
-
-        async def counted_commit() -> None:
-            self.calls.append("commit")
-            await commit()
-
-        async def counted_close() -> None:
-            self.calls.append("close")
-            await close()
-
-        session.commit = counted_commit  # type: ignore[method-assign]
-        session.close = counted_close  # type: ignore[method-assign]
-        self.made.append(session)
-        return session
-
-
 async def _logs(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         return int(await session.scalar(select(func.count(MessageLog.id))) or 0)
@@ -50,10 +24,8 @@ def _row(text_: str) -> MessageLog:
     return MessageLog(openid_hash="h" * 64, kind="text", text=text_)
 
 
-async def test_a_session_nobody_used_is_neither_committed_nor_closed(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    spy = Spy(sessions)
+async def test_a_session_nobody_used_is_neither_committed_nor_closed(session_spy: Any) -> None:
+    spy = session_spy
 
     async def answer_from_memory(event: Any, data: dict[str, Any]) -> str:
         assert isinstance(data["session"], AsyncSession)
@@ -64,9 +36,9 @@ async def test_a_session_nobody_used_is_neither_committed_nor_closed(
 
 
 async def test_a_read_or_a_write_is_committed_and_the_session_closed(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], session_spy: Any
 ) -> None:
-    spy = Spy(sessions)
+    spy = session_spy
 
     async def read(event: Any, data: dict[str, Any]) -> int:
         return int(await data["session"].scalar(text("SELECT 1")))
@@ -88,9 +60,9 @@ async def test_a_read_or_a_write_is_committed_and_the_session_closed(
 
 
 async def test_an_error_rolls_back_what_the_update_did(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], session_spy: Any
 ) -> None:
-    spy = Spy(sessions)
+    spy = session_spy
 
     async def fail_after_writing(event: Any, data: dict[str, Any]) -> str:
         session = data["session"]
