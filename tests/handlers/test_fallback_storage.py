@@ -77,9 +77,7 @@ async def test_storage_survives_a_redis_outage_and_recovers(redis_url: str) -> N
             async with isolation.lock(key):
                 pass
         finally:
-            keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
-            if keys:
-                await client.delete(*keys)
+            await _drop_keys(client, prefix)
             await storage.close()
 
 
@@ -91,6 +89,13 @@ async def test_errors_inside_a_lock_are_not_taken_for_an_outage() -> None:
         async with storage.create_isolation().lock(StorageKey("gh", "o")):
             raise ConnectionResetError("raised by the handler, not by the lock")
     assert not storage.degraded
+
+
+async def _drop_keys(client: Any, prefix: str) -> None:
+    """Remove what a test left under its own key prefix."""
+    keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
+    if keys:
+        await client.delete(*keys)
 
 
 def _said(content: str, msg_id: int, user: str = "oUser") -> Event:
@@ -169,9 +174,7 @@ async def test_turns_fall_back_to_memory_when_redis_stops(redis_url: str) -> Non
             assert "第2问" in again.body and not storage.degraded  # back on Redis's record
             assert await client.get(f"{prefix}:lock:{key}") is None
         finally:
-            keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
-            if keys:
-                await client.delete(*keys)
+            await _drop_keys(client, prefix)
             await storage.close()
 
 
@@ -200,9 +203,7 @@ async def test_hundreds_of_messages_in_flight_wait_for_the_pool_not_for_memory(
         assert failures == [] and not storage.degraded
         assert await storage.primary.get_data(StorageKey("gh_1", "o299")) == {"asked": ["低保"]}
     finally:
-        keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
-        if keys:
-            await client.delete(*keys)
+        await _drop_keys(client, prefix)
         await storage.close()
 
 
@@ -221,9 +222,7 @@ async def test_a_pool_that_refuses_instead_of_waiting_would_degrade(redis_url: s
         )
         assert failures and "Too many connections" in str(failures[0])
     finally:
-        keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
-        if keys:
-            await client.delete(*keys)
+        await _drop_keys(client, prefix)
         await storage.close()
 
 
