@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from catalogue.categories import CATEGORIES
+from catalogue.formulas import neutralise
 from catalogue.importing.runner import kind_of
 from catalogue.models import (
     PUBLIC_STATUSES,
@@ -269,8 +270,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
-        return "；".join(_material(v) if isinstance(v, dict) else str(v) for v in value)
-    return str(value)
+        return neutralise(
+            "；".join(_material(v) if isinstance(v, dict) else str(v) for v in value)
+        )
+    return neutralise(str(value))
 
 
 def _material(material: dict[str, Any]) -> str:

@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
         description="已发布事项、财政专项资金清单、扶贫资金和项目的只读接口（仅公开、非涉密数据）。",
         version="1",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served offline by handlers.web.docs
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.state.wechat = wechat
     app.include_router(webhook.router)  # issue 7: the lane answers it; the route stays a fallback
     app.add_lane(webhook)
-    install_web(app)
+    install_web(app, settings)
     observability.install(app, settings)  # issue 7: JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
     wecom = mount_wecom(app, settings, storage)  # issue 6: the staff WeCom app at /wecom

@@ -104,6 +104,10 @@ class RateLimiter:
         window = int(self._clock() // WINDOW_SECONDS)
         return f"rl:{window}:{self._user(event.user_id)}", WINDOW_SECONDS * 2
 
+    def seconds_left(self) -> int:
+        """Whole seconds until the current window ends (a Retry-After value, at least 1)."""
+        return max(1, int(WINDOW_SECONDS - self._clock() % WINDOW_SECONDS))
+
     async def count(self, user_id: str) -> int:
         """Record one message of `user_id` and return the count of its current window."""
         user = self._user(user_id)

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     reply_deadline_seconds: float = Field(4.5, alias="ZWBOT_REPLY_DEADLINE")
     max_body_bytes: int = Field(64 * 1024, alias="ZWBOT_MAX_BODY_BYTES")
     rate_limit_per_minute: int = Field(20, alias="ZWBOT_RATE_LIMIT_PER_MINUTE")
+    # Requests a minute per client address to the pages, downloads and API (0: no limit).
+    web_rate_limit_per_minute: int = Field(300, ge=0, alias="ZWBOT_WEB_RATE_LIMIT_PER_MINUTE")
+    # Bearer token `/metrics` requires; empty: only clients on this machine may read it.
+    metrics_token: SecretStr = Field(SecretStr(""), alias="ZWBOT_METRICS_TOKEN")
     message_log_days: int = Field(30, alias="ZWBOT_MESSAGE_LOG_DAYS")
     state_ttl_seconds: int = Field(48 * 3600, alias="ZWBOT_STATE_TTL")
     # Distinct recent queries whose search results a worker keeps (0: search every time).

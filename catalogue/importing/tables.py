@@ -11,6 +11,8 @@ from pathlib import Path
 
 import charset_normalizer
 
+from catalogue.formulas import restore
+
 _GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
 # GB 2312 level-1 hanzi (the 3,755 most common characters) have lead bytes 0xB0–0xD7: real
 # Chinese text is almost all level-1, GBK bytes of other languages decode to rare characters.
@@ -93,6 +95,7 @@ def _cell(value: object) -> str:
 
 
 def _table(cells: list[list[str]], encoding: str, source: str) -> Table:
+    cells = [[restore(cell) for cell in row] for row in cells]
     while cells and not any(c.strip() for c in cells[0]):
         cells = cells[1:]
     if not cells:

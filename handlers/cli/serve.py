@@ -53,6 +53,7 @@ def serve(
         workers=workers,
         reload=reload,
         proxy_headers=True,
+        server_header=False,  # no "server: uvicorn": nothing to learn about the stack
         log_level="info",
         access_log=settings.environment != "production" if access_log is None else access_log,
     )

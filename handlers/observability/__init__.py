@@ -16,4 +16,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     configure_logging(settings)
     install_bot_log_metrics()
     app.add_middleware(HttpMetricsMiddleware)
-    app.include_router(health_router(probes_for(settings)))
+    app.include_router(
+        health_router(
+            probes_for(settings), metrics_token=settings.metrics_token.get_secret_value()
+        )
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Awaitable, Callable
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -66,8 +67,20 @@ async def _run(probe: Probe) -> str:
     return "ok"
 
 
-def health_router(probes: dict[str, Probe]) -> APIRouter:
-    """The three operational endpoints, left out of the OpenAPI schema."""
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def may_read_metrics(request: Request, token: str) -> bool:
+    """With a token set, only a request bearing it; without, only a client on this machine."""
+    if token:
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    return request.client is not None and request.client.host in LOOPBACK
+
+
+def health_router(probes: dict[str, Probe], *, metrics_token: str = "") -> APIRouter:
+    """The three operational endpoints, left out of the OpenAPI schema. `/metrics` names the
+    deployment's traffic and faults, so it is not public (see `may_read_metrics`)."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -88,7 +101,9 @@ def health_router(probes: dict[str, Probe]) -> APIRouter:
         )
 
     @router.get("/metrics")
-    async def metrics_page() -> Response:
+    async def metrics_page(request: Request) -> Response:
+        if not may_read_metrics(request, metrics_token):
+            return Response(status_code=404)  # as if absent: nothing to learn from the answer
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 

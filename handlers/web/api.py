@@ -16,9 +16,15 @@ from handlers.citizen.searching import find
 from handlers.web import schemas
 from handlers.web.deps import SearchDep, SessionDep, SettingsDep
 
-router = APIRouter(tags=["公开数据"])
+# Every operation may answer 429 (handlers.web.throttle) besides its own statuses.
+router = APIRouter(
+    tags=["公开数据"],
+    responses={429: {"model": schemas.ErrorOut, "description": "访问太频繁，见 Retry-After"}},
+)
 Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="年度")]
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "没有这个公开记录"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.ErrorOut, "description": "没有这个公开记录"}
+}
 
 
 def _place(place: Place) -> schemas.PlaceOut:
@@ -31,7 +37,9 @@ def _place(place: Place) -> schemas.PlaceOut:
     )
 
 
-@router.get("/items", response_model=schemas.ItemPageOut, summary="事项列表")
+@router.get(
+    "/items", response_model=schemas.ItemPageOut, summary="事项列表", responses=NOT_FOUND
+)
 async def items(
     session: SessionDep,
     settings: SettingsDep,

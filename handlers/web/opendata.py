@@ -36,7 +36,16 @@ async def opendata(request: Request, session: SessionDep) -> Response:
     return page(request, "opendata.html", {"datasets": datasets})
 
 
-@router.get("/opendata/{name}.{fmt}", tags=["开放数据"], summary="下载一个公开数据集")
+@router.get(
+    "/opendata/{name}.{fmt}",
+    tags=["开放数据"],
+    summary="下载一个公开数据集",
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV（UTF-8）或 JSON 文件"},
+        404: {"content": {"text/html": {}}, "description": "没有这个数据集（中文页面）"},
+        429: {"content": {"text/html": {}}, "description": "访问太频繁，见 Retry-After"},
+    },
+)
 async def download(name: str, fmt: str, session: SessionDep) -> Response:
     """`name`: items, departments, regions, funds, poverty-allocations, poverty-projects;
     `fmt`: csv or json. Only published, non-classified records."""

@@ -84,7 +84,10 @@ async def item_page(request: Request, code: str, session: SessionDep) -> Respons
         item = lookup.item
         compact = normalize_code_text(item.code)
         if code != compact:
-            return RedirectResponse(request.url_for("item_page", code=compact), status_code=301)
+            # A relative target: the Host header is the client's to choose, never trusted.
+            return RedirectResponse(
+                request.app.url_path_for("item_page", code=compact), status_code=301
+            )
         return render(request, "item.html", {"item": item, "demo": item.is_demo})
     if lookup.candidates:
         return render(

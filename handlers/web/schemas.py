@@ -134,6 +134,10 @@ class ItemPageOut(BaseModel):
     items: list[ItemSummary]
 
 
+class ErrorOut(BaseModel):
+    detail: str = Field(description="中文说明")
+
+
 class RetiredOut(BaseModel):
     detail: str
     code: str

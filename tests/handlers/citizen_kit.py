@@ -84,8 +84,9 @@ def settings_for(database_url: str, **extra: Any) -> Settings:
         "WECHAT_AES_KEY": AES_KEY,
         "PUBLIC_BASE_URL": BASE_URL,
         "ZWBOT_HASH_KEY": "citizen-tests-hash-key",
-        # Conversations here are scripted and fast; the rate limit has its own tests.
+        # Conversations here are scripted and fast; the rate limits have their own tests.
         "ZWBOT_RATE_LIMIT_PER_MINUTE": 100_000,
+        "ZWBOT_WEB_RATE_LIMIT_PER_MINUTE": 0,
     }
     values.update(extra)
     return Settings(**values)
@@ -230,8 +231,9 @@ def serving(app: ASGIApp, lifespan: str = "on") -> Iterator[str]:
 
 
 @asynccontextmanager
-async def running_side(database_url: str) -> AsyncIterator[CitizenSide]:
-    """Migrate and seed the database, then run the real app (lifespan included)."""
+async def running_side(database_url: str, **settings: Any) -> AsyncIterator[CitizenSide]:
+    """Migrate and seed the database, then run the real app (lifespan included); `settings`
+    are environment names and values over `settings_for`'s."""
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
@@ -240,7 +242,7 @@ async def running_side(database_url: str) -> AsyncIterator[CitizenSide]:
             ids = await seed.seed_public_catalogue(session)
         async with sessions() as session:
             registrations = await add_registrations(session, ids.social_id)
-        app = create_app(settings_for(database_url))
+        app = create_app(settings_for(database_url, **settings))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
