@@ -1,14 +1,94 @@
-"""The `zwbot` command line: each module of this package adds its commands via `register`."""
+"""The `zwbot` command line: each module of this package adds its commands via `register`.
+
+Commands are loaded lazily (Click's "lazy group" pattern): `zwbot --help` lists them from the
+table below without importing a module, and `zwbot COMMAND` imports only the modules of that
+command. Staff and `zwbot chat` start in a fraction of a second instead of importing the whole
+application and its benchmarks. A new command module gets one line in `COMMANDS`
+(`tests/handlers/cli/test_lazy_cli.py` checks that every `register` is listed).
+"""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+from dataclasses import dataclass
 
+import click
 import typer
+from typer.core import TyperGroup
+
+
+@dataclass(frozen=True, slots=True)
+class LazyCommand:
+    """A top-level command: the modules whose `register` adds it, and its one-line help."""
+
+    modules: tuple[str, ...]
+    help: str
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "audit": LazyCommand(("audit",), "The hash-chained audit log of staff actions."),
+    "backup": LazyCommand(("backup",), "Copy the database while it keeps serving."),
+    "bench": LazyCommand(
+        ("bench", "bench_answers", "bench_load"), "Benchmarks that print figures."
+    ),
+    "chat": LazyCommand(("chat",), "Talk to a running server as WeChat would."),
+    "code": LazyCommand(("codes",), "县权责清单统一编码：解释与核对。"),
+    "db": LazyCommand(("db",), "Database schema (Alembic migrations)."),
+    "demo": LazyCommand(("demo",), "Load the Tianzhu demo catalogue (演示数据)."),
+    "duties": LazyCommand(("duties",), "Due and overdue duties of the regulations."),
+    "export": LazyCommand(("data",), "Export a published list as open data (CSV or JSON)."),
+    "import": LazyCommand(("data",), "Import a list from CSV or XLSX files, all or nothing."),
+    "menu": LazyCommand(("menu",), "The custom menu of the official account."),
+    "purge": LazyCommand(("backup",), "Delete personal data past its retention period."),
+    "restore": LazyCommand(("backup",), "Restore a backup written by `zwbot backup`."),
+    "search": LazyCommand(("search",), "Search the catalogue as a citizen would."),
+    "serve": LazyCommand(("serve",), "Serve /wechat, the pages and /api."),
+    "staff": LazyCommand(("staff",), "Staff accounts of the WeCom staff app."),
+    "synonyms": LazyCommand(("synonyms",), "口语词 → 正式用语（检索同义词，工作人员维护）。"),
+    "template": LazyCommand(("data",), "Write an import template with Chinese headers."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The real Click command `name`, built from its modules' `register` functions."""
+    holder = typer.Typer()
+
+    @holder.callback()
+    def _group() -> None:  # a callback makes Typer build a group even for one command
+        """Holder of the loaded commands."""
+
+    for module_name in COMMANDS[name].modules:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        module.register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    return group.commands[name]
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose commands are imported only when one of them is run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        loaded = self.commands.get(cmd_name)
+        if loaded is not None or cmd_name not in COMMANDS:
+            return loaded
+        # For the help listing: the name and its line, nothing imported.
+        return click.Command(cmd_name, help=COMMANDS[cmd_name].help)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] in COMMANDS and args[0] not in self.commands:
+            self.commands[args[0]] = load_command(args[0])
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="zwbot",
+    cls=LazyGroup,
     help="天祝政务服务网 WeChat bot: catalogue, search, chat, staff workflow.",
     no_args_is_help=True,
     add_completion=False,
@@ -16,17 +96,9 @@ app = typer.Typer(
 )
 
 
-def _register_all() -> None:
-    # Each command module owns one group of commands; discovering them keeps this file stable
-    # while features are added in parallel.
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(app)
-
-
-_register_all()
+@app.callback()
+def _root() -> None:
+    """天祝政务服务网 WeChat bot: catalogue, search, chat, staff workflow."""
 
 
 def main() -> None:
