@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
@@ -16,6 +16,7 @@ PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "se
 DEV_WECHAT_TOKEN = "development-token"
 DEV_WECHAT_APP_ID = "wxdevelopment0000"
 DEV_WECHAT_AES_KEY = "developmentAESkeyForLocalUseOnly00000000000"
+DATABASE_URL_PREFIXES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
 class Settings(BaseSettings):
@@ -61,6 +62,19 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, url: str) -> str:
+        """The app talks to its database asynchronously: only the two async drivers work."""
+        if url and not url.startswith(DATABASE_URL_PREFIXES):
+            raise ValueError(
+                f"DATABASE_URL must start with {' or '.join(DATABASE_URL_PREFIXES)} "
+                "(e.g. sqlite+aiosqlite:///data/zwbot.sqlite3 or "
+                "postgresql+asyncpg://postgres@127.0.0.1:5432/zwbot), not "
+                f"{url.split(':', 1)[0]}:"
+            )
+        return url
 
     @property
     def effective_database_url(self) -> str:

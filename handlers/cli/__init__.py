@@ -102,5 +102,13 @@ def _root() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a wrong setting is one clear line, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "settings"
+            typer.echo(f"配置有误（{where}）：{problem['msg']}", err=True)
+        raise SystemExit(2) from None

@@ -72,3 +72,20 @@ def test_each_command_runs_when_called():
         assert "Usage" in result.output
     unknown = runner.invoke(app, ["no-such-command"])
     assert unknown.exit_code != 0
+
+
+def test_a_synchronous_database_url_is_one_clear_line(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from handlers.cli import main; main()", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "配置有误（DATABASE_URL）" in result.stderr
+    assert "sqlite+aiosqlite://" in result.stderr
+    assert not (tmp_path / "x.db").exists()
