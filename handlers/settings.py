@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from catalogue.importing.tables import MIB, TableLimits
+
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
 # Development defaults shared by `zwbot serve` and `zwbot chat`, so the two talk out of the box
@@ -62,6 +64,12 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
+    # Bounds of an import file (CLI and staff channel), checked before it is parsed.
+    import_max_mb: int = Field(20, ge=1, alias="ZWBOT_IMPORT_MAX_MB")
+    import_max_rows: int = Field(20_000, ge=1, alias="ZWBOT_IMPORT_MAX_ROWS")
+    import_max_columns: int = Field(100, ge=1, alias="ZWBOT_IMPORT_MAX_COLUMNS")
+    import_max_cell_chars: int = Field(20_000, ge=1, alias="ZWBOT_IMPORT_MAX_CELL_CHARS")
+    import_max_xlsx_expanded_mb: int = Field(100, ge=1, alias="ZWBOT_IMPORT_MAX_XLSX_EXPANDED_MB")
 
     @field_validator("database_url")
     @classmethod
@@ -75,6 +83,17 @@ class Settings(BaseSettings):
                 f"{url.split(':', 1)[0]}:"
             )
         return url
+
+    @property
+    def import_limits(self) -> TableLimits:
+        """The bounds every import file is read within."""
+        return TableLimits(
+            max_file_bytes=self.import_max_mb * MIB,
+            max_rows=self.import_max_rows,
+            max_columns=self.import_max_columns,
+            max_cell_chars=self.import_max_cell_chars,
+            max_xlsx_expanded_bytes=self.import_max_xlsx_expanded_mb * MIB,
+        )
 
     @property
     def effective_database_url(self) -> str:

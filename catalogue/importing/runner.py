@@ -14,7 +14,13 @@ from catalogue.importing import departments, funds, items, poverty, regions, res
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, Schema
-from catalogue.importing.tables import Table, TableReadError, read_table
+from catalogue.importing.tables import (
+    DEFAULT_LIMITS,
+    Table,
+    TableLimits,
+    TableReadError,
+    read_table,
+)
 
 Runner = Callable[[AsyncSession, list[ParsedRow], ImportReport, ImportOptions], Awaitable[None]]
 
@@ -90,10 +96,11 @@ async def import_file(
     publish: bool = False,
     dry_run: bool = False,
     demo: bool = False,
+    limits: TableLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
-    """Import a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX file."""
+    """Import a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX file within `limits`."""
     try:
-        table = read_table(path)
+        table = read_table(path, limits)
     except TableReadError as error:
         spec = kind_of(kind)
         report = ImportReport(spec.name, str(path), spec.schema.title, dry_run=dry_run)

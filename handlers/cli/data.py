@@ -14,6 +14,7 @@ from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
 from catalogue.importing.templates import template_csv, write_template_xlsx
 from handlers.database import open_database
+from handlers.settings import get_settings
 
 KIND_HELP = "清单种类：" + "、".join(KINDS)
 
@@ -43,7 +44,14 @@ async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) ->
         try:
             for path in files:
                 reports.append(
-                    await import_file(session, kind, path, publish=publish, dry_run=dry_run)
+                    await import_file(
+                        session,
+                        kind,
+                        path,
+                        publish=publish,
+                        dry_run=dry_run,
+                        limits=get_settings().import_limits,
+                    )
                 )
                 if not reports[-1].ok:
                     break

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.events import Event
 from bot.types import UNHANDLED, Data, NextHandler
 from catalogue import staff as registry
+from catalogue.importing.tables import DEFAULT_LIMITS, TableLimits
 from catalogue.models import Item, StaffMember
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
@@ -57,6 +58,7 @@ class Desk:
     event: Event
     search: Any = None  # search.SearchIndex of the running app, when there is one
     wecom: Any = None  # handlers.wecom_api.WeComClient, for file downloads
+    import_limits: TableLimits = DEFAULT_LIMITS  # the settings' bounds of an uploaded file
 
     @property
     def key(self) -> str:
@@ -128,4 +130,7 @@ class StaffIdentity:
             search=data.get("search"),
             wecom=data.get("wecom"),
         )
+        settings = data.get("settings")
+        if settings is not None:
+            desk.import_limits = settings.import_limits
         return await handler(event, {**data, "desk": desk})

@@ -155,7 +155,9 @@ async def receive(desk: Desk, state: FSMContext, event: Event) -> str:
         async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
             _kind(staff.role, kind)
             before = await _snapshot(session, kind)
-            report = await import_file(session, kind, path, publish=False)
+            report = await import_file(
+                session, kind, path, publish=False, limits=desk.import_limits
+            )
             text = "\n".join(report.lines(max_problems=30))
             if not report.ok:
                 raise InvalidInputError(text)
