@@ -11,6 +11,13 @@ from handlers.database import open_database
 from handlers.observability.metrics import prepare_multiprocess_dir  # issue 7
 from handlers.settings import get_settings
 
+# How long uvicorn's supervisor waits for a worker's answer to its health ping before it
+# kills the worker. A worker answers from its first moment (a thread of uvicorn's), but on a
+# 2-core machine under full load a fork can wait seconds for the CPU; uvicorn's default of 5 s
+# then killed healthy workers while they started. A worker that is really hung is still
+# replaced, after this long.
+WORKER_HEALTHCHECK_SECONDS = 30
+
 
 async def _migrate() -> None:
     async with open_database():
@@ -54,6 +61,7 @@ def serve(
         reload=reload,
         proxy_headers=True,
         server_header=False,  # no "server: uvicorn": nothing to learn about the stack
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_level="info",
         access_log=settings.environment != "production" if access_log is None else access_log,
     )

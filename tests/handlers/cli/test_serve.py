@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -135,3 +136,66 @@ def test_the_access_log_is_off_in_production_unless_asked_for(
 
 async def _no_migration() -> None:
     return None
+
+
+def test_a_worker_imports_only_what_serving_needs():
+    """A worker process imports `handlers.app` (after the light `zwbot` entry point): nothing of
+    the benchmarks, drills, tests or the other commands."""
+    code = (
+        "import sys\n"
+        "import handlers.cli, handlers.app\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('handlers.benchmarks', "
+        "'handlers.drills', 'handlers.cli.', 'werobot', 'schemathesis', 'hypothesis', "
+        "'pytest', 'bot.testing')))\n"
+        "print('LOADED', bad)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "LOADED []" in result.stdout
+
+
+@pytest.mark.redis
+def test_two_workers_start_first_time_on_a_fully_loaded_machine(tmp_path, redis_url):
+    """Every core busy: both workers come up and none is killed by the supervisor."""
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(2 * (os.cpu_count() or 2))
+    ]
+    log = tmp_path / "serve.log"
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "ZWBOT_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "WECHAT_TOKEN": "serve-test",
+        "ZWBOT_ENV": "test",
+        "REDIS_URL": redis_url,
+    }
+    try:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [ZWBOT, "serve", "--port", str(port), "--workers", "2"],
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                url = f"http://127.0.0.1:{port}"
+                deadline = time.monotonic() + 180
+                pids: set[str] = set()
+                while time.monotonic() < deadline and len(pids) < 2:
+                    assert process.poll() is None, log.read_text(errors="replace")
+                    pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+                    time.sleep(0.5)
+                assert len(pids) == 2, log.read_text(errors="replace")
+                assert _wait_until_up(process, url).status_code == 200
+            finally:
+                _stop(process)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    text = log.read_text(errors="replace")
+    assert "not ready in time" not in text and "died" not in text.lower(), text
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", text))) == 2, text
