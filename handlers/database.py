@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue import migrate
-from catalogue.db import create_engine, session_factory
+from catalogue.backup import sqlite_in_use
+from catalogue.db import create_engine, is_sqlite, session_factory
 from handlers.settings import Settings, get_settings
 
 
@@ -18,10 +21,16 @@ async def open_database(
 ) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
     """Engine and session factory for the configured database, migrated to head first."""
     settings = settings or get_settings()
-    engine = create_engine(settings.effective_database_url)
-    try:
-        if upgrade:
-            await migrate.upgrade(engine)
-        yield engine, session_factory(engine)
-    finally:
-        await engine.dispose()
+    url = settings.effective_database_url
+    with ExitStack() as marks:
+        if is_sqlite(url):  # `zwbot restore` refuses a database some process marks as used
+            database = make_url(url).database
+            if database and database != ":memory:":
+                marks.enter_context(sqlite_in_use(Path(database)))
+        engine = create_engine(url)
+        try:
+            if upgrade:
+                await migrate.upgrade(engine)
+            yield engine, session_factory(engine)
+        finally:
+            await engine.dispose()

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
+    # Encrypts backups (`zwbot backup --new-key` makes one); kept apart from the backups.
+    backup_key: SecretStr = Field(SecretStr(""), alias="ZWBOT_BACKUP_KEY")
     # Bounds of an import file (CLI and staff channel), checked before it is parsed.
     import_max_mb: int = Field(20, ge=1, alias="ZWBOT_IMPORT_MAX_MB")
     import_max_rows: int = Field(20_000, ge=1, alias="ZWBOT_IMPORT_MAX_ROWS")

@@ -25,6 +25,8 @@ class Ticket(TimestampMixin, Base):
     """A citizen's request for a human (人工); staff answer through the customer-service API."""
 
     __tablename__ = "tickets"
+    # A ticket number told to a citizen is never given to another, not even after a restore.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The raw openid is needed to send the staff reply; purged with the ticket.

@@ -15,6 +15,8 @@ class ChangeRequest(TimestampMixin, Base):
     """A proposed action on a record, and how far it has come through review."""
 
     __tablename__ = "change_requests"
+    # A request number (#12) staff were told is never given to another, not even after a restore.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # item | fund | poverty_project | poverty_allocation

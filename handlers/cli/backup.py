@@ -19,34 +19,42 @@ def backup(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Backup file (default: DATA_DIR/backups/zwbot-<time>.*)."
+            "--output", "-o", help="Backup file (default: DATA_DIR/backups/zwbot-<time>.*.enc)."
         ),
     ] = None,
+    make_key: Annotated[
+        bool, typer.Option("--new-key", help="Print a new ZWBOT_BACKUP_KEY and exit.")
+    ] = False,
 ) -> None:
-    """Copy the database while it keeps serving (SQLite backup API, or pg_dump custom format)."""
+    """Copy the database while it keeps serving (SQLite backup API, or pg_dump custom format),
+    encrypted with ZWBOT_BACKUP_KEY and readable by its owner only."""
+    if make_key:
+        typer.echo(backups.new_key())
+        return
     settings = get_settings()
     url = settings.effective_database_url
     target = output or backups.default_backup_path(
         url, settings.data_dir / "backups", datetime.now(UTC)
     )
     try:
-        written = backups.backup(url, target)
+        written = backups.backup(url, target, settings.backup_key.get_secret_value())
     except backups.BackupError as error:
         typer.echo(f"backup failed: {error}", err=True)
         raise typer.Exit(1) from error
-    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
+    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes, encrypted, 0600)")
 
 
 def restore(
     source: Annotated[Path, typer.Argument(help="A file written by `zwbot backup`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Replace the whole database with a backup (stop `zwbot serve` first)."""
-    url = get_settings().effective_database_url
+    """Replace the whole database with a backup (refused while `zwbot serve` uses it)."""
+    settings = get_settings()
+    url = settings.effective_database_url
     if not yes:
         typer.confirm(f"Replace every table of {url} with {source}?", abort=True)
     try:
-        backups.restore(url, source)
+        backups.restore(url, source, settings.backup_key.get_secret_value())
     except backups.BackupError as error:
         typer.echo(f"restore failed: {error}", err=True)
         raise typer.Exit(1) from error

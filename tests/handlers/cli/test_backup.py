@@ -11,10 +11,12 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from catalogue import backup as backups
 from catalogue import migrate
 from catalogue.db import create_engine
 from catalogue.models import MessageLog
 from handlers.cli import app
+from handlers.database import open_database
 from handlers.settings import get_settings
 
 
@@ -22,6 +24,7 @@ from handlers.settings import get_settings
 def configured(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ZWBOT_MESSAGE_LOG_DAYS", "7")
+    monkeypatch.setenv("ZWBOT_BACKUP_KEY", backups.new_key())
     get_settings.cache_clear()
     yield sqlite_url
     get_settings.cache_clear()
@@ -72,3 +75,25 @@ def test_restore_of_a_missing_file_fails_cleanly(configured: str, tmp_path: Path
     result = CliRunner().invoke(app, ["restore", "--yes", str(tmp_path / "none.sqlite3")])
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+def test_new_key_prints_a_usable_key() -> None:
+    result = CliRunner().invoke(app, ["backup", "--new-key"])
+    assert result.exit_code == 0
+    key = result.output.strip()
+    assert len(key) == 44 and key.endswith("=")  # 32 bytes, url-safe base64 (Fernet)
+
+
+def test_restore_is_refused_while_the_database_is_served(configured: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    _logs(configured, add_ages=(1,))
+    target = tmp_path / "copy.enc"
+    assert runner.invoke(app, ["backup", "--output", str(target)]).exit_code == 0
+
+    async def restore_while_open() -> str:
+        async with open_database():  # what `zwbot serve` holds while it serves
+            result = await asyncio.to_thread(runner.invoke, app, ["restore", "--yes", str(target)])
+            return f"{result.exit_code} {result.output}"
+
+    answer = asyncio.run(restore_while_open())
+    assert answer.startswith("1 ") and "in use" in answer
