@@ -270,9 +270,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
-        return neutralise(
-            "；".join(_material(v) if isinstance(v, dict) else str(v) for v in value)
-        )
+        return neutralise("；".join(_material(v) if isinstance(v, dict) else str(v) for v in value))
     return neutralise(str(value))
 
 

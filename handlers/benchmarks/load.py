@@ -153,7 +153,7 @@ async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     url = f"{base}/{name}"
     started = time.perf_counter()
-    async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):  # type: ignore[call-arg]
+    async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):
         async with sessions() as session:
             report = await import_file(session, "items", csv, publish=True)
             if not report.ok:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer import _click as click  # typer vendors Click: its groups speak that Click's types
+from typer.core import TyperCommand, TyperGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class LazyGroup(TyperGroup):
         if loaded is not None or cmd_name not in COMMANDS:
             return loaded
         # For the help listing: the name and its line, nothing imported.
-        return click.Command(cmd_name, help=COMMANDS[cmd_name].help)
+        return TyperCommand(cmd_name, help=COMMANDS[cmd_name].help)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

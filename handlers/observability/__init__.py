@@ -17,7 +17,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     install_bot_log_metrics()
     app.add_middleware(HttpMetricsMiddleware)
     app.include_router(
-        health_router(
-            probes_for(settings), metrics_token=settings.metrics_token.get_secret_value()
-        )
+        health_router(probes_for(settings), metrics_token=settings.metrics_token.get_secret_value())
     )

@@ -37,9 +37,7 @@ def _place(place: Place) -> schemas.PlaceOut:
     )
 
 
-@router.get(
-    "/items", response_model=schemas.ItemPageOut, summary="事项列表", responses=NOT_FOUND
-)
+@router.get("/items", response_model=schemas.ItemPageOut, summary="事项列表", responses=NOT_FOUND)
 async def items(
     session: SessionDep,
     settings: SettingsDep,
