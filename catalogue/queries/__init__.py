@@ -29,6 +29,7 @@ from catalogue.queries.items import (
 from catalogue.queries.poverty import (
     RegionFunds,
     YearFunds,
+    published_years,
     region_funds,
     region_years,
     valid_year,
@@ -72,6 +73,7 @@ __all__ = [
     "places",
     "public_counts",
     "public_items",
+    "published_years",
     "region_by_code",
     "region_funds",
     "region_label",

@@ -16,6 +16,8 @@ from catalogue.queries.visibility import public_allocation, public_project
 
 MIN_YEAR = 1949
 MAX_YEAR = 2200
+TOWN_CODE_LENGTH = 9  # GB/T 10114 style: county (6) + town (3)
+VILLAGE_CODE_LENGTH = 12  # + village (3)
 
 
 @dataclass
@@ -124,3 +126,25 @@ async def region_years(*, session: AsyncSession, region_code: str) -> list[int]:
     """The years with published figures for a place, newest first."""
     funds = await region_funds(session=session, region_code=region_code)
     return [y.year for y in funds.years] if funds else []
+
+
+async def published_years(*, session: AsyncSession) -> dict[str, list[int]]:
+    """For every town and village with published allocations or projects: those years,
+    newest first (a town also has the years of its villages)."""
+    allocations = await session.execute(
+        select(PovertyAllocation.region_code, PovertyAllocation.year)
+        .where(public_allocation())
+        .distinct()
+    )
+    projects = await session.execute(
+        select(project_villages.c.region_code, PovertyProject.year)
+        .join(PovertyProject, PovertyProject.id == project_villages.c.project_id)
+        .where(public_project())
+        .distinct()
+    )
+    years: dict[str, set[int]] = {}
+    for code, year in [*allocations, *projects]:
+        years.setdefault(code, set()).add(year)
+        if len(code) == VILLAGE_CODE_LENGTH:  # the village's town shows it too
+            years.setdefault(code[:TOWN_CODE_LENGTH], set()).add(year)
+    return {code: sorted(found, reverse=True) for code, found in years.items()}

@@ -11,6 +11,7 @@ from catalogue.codes import normalize_code_text
 from catalogue.models import FundType
 from handlers.citizen.searching import MAX_RESULTS, find
 from handlers.web.deps import SearchDep, SessionDep
+from handlers.web.figures import fund_charts, place_charts
 from handlers.web.params import optional_int, optional_year, page_number
 from handlers.web.rendering import page as render
 
@@ -131,10 +132,22 @@ async def village_list(request: Request, session: SessionDep, q: str = "") -> Re
         if place.level == "village" and place.town_code in villages:
             villages[place.town_code].append(place)
     match = await queries.find_regions(session=session, name=q[:60]) if q.strip() else None
+    published = await queries.published_years(session=session)
+    with_data = sum(
+        1 for place in everything if place.level == "village" and place.code in published
+    )
     return render(
         request,
         "villages.html",
-        {"towns": towns, "villages": villages, "q": q[:60], "match": match},
+        {
+            "towns": towns,
+            "villages": villages,
+            "q": q[:60],
+            "match": match,
+            "published": published,
+            "with_data": with_data,
+            "village_count": sum(1 for place in everything if place.level == "village"),
+        },
     )
 
 
@@ -162,6 +175,7 @@ async def village_page(
             "year": chosen_year,
             "years": years,
             "villages": villages,
+            "charts": place_charts(funds),
             "demo": funds.is_demo,
         },
     )
@@ -202,6 +216,7 @@ async def fund_page(
             "years": years,
             "departments": departments,
             "types": list(FundType),
+            "charts": fund_charts(funds),
             "demo": funds.is_demo,
         },
     )

@@ -15,6 +15,7 @@ from catalogue.categories import CATEGORIES
 from catalogue.codes import normalize_code_text
 from catalogue.models import FundType, PublicationStatus
 from handlers.citizen.amounts import wan
+from handlers.web.charts import flowchart
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
@@ -52,6 +53,7 @@ templates.env.filters.update(
     category=lambda code: CATEGORIES.get(code, code),
 )
 templates.env.globals["CATEGORIES"] = CATEGORIES
+templates.env.globals["flowchart"] = flowchart
 
 
 def page(
