@@ -1,4 +1,5 @@
-"""Redis stops: storage falls back to process memory and returns to Redis when it is back."""
+"""Redis stops: the resilient storage moves to its fallback and returns to Redis when it is
+back; the breaker hears of every failure (nothing below it swallows one)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from bot.dispatcher import Dispatcher
 from bot.events import Event, TextMessage, event_from_fields
 from bot.fsm import FSMContext, StorageKey
 from bot.responder import Responder
-from bot.storage.redis import RedisStorage
+from bot.storage import Breaker, Delivery, MemoryStorage, ResilientStorage
+from bot.storage.redis import CommandGate, RedisStorage
+from bot.storage.redis import redis_client as bot_redis_client
 from handlers.drills.proxy import TcpProxy
-from handlers.fallback_storage import FallbackStorage
-from handlers.protection import redis_client
 
 
 class Clock:
@@ -26,6 +27,18 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+class RecordingBreaker(Breaker):
+    """Every failure the breaker is told of (a later success would hide it from `degraded`)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.failures: list[BaseException] = []
+
+    def failed(self, error: BaseException) -> None:
+        self.failures.append(error)
+        super().failed(error)
 
 
 @pytest.mark.redis
@@ -39,55 +52,53 @@ async def test_storage_survives_a_redis_outage_and_recovers(redis_url: str) -> N
             socket_connect_timeout=1,
             socket_timeout=1,
         )
-        storage = FallbackStorage(RedisStorage(client, prefix=prefix), retry_after=5, clock=clock)
-        deliveries = storage.create_delivery_log()
-        isolation = storage.create_isolation()
+        breaker = RecordingBreaker(retry_after=5, clock=clock)
+        storage = ResilientStorage(
+            RedisStorage(client, prefix=prefix), MemoryStorage(), breaker=breaker
+        )
         key = StorageKey("gh_1", "oUser")
         try:
             await storage.set_state(key, "asking")
             assert await storage.get_state(key) == "asking" and not storage.degraded
-            assert await deliveries.claim("m1", 60)
+            async with storage.turn(key, Delivery("m1", 60, 10)) as turn:
+                assert turn.claimed
 
             proxy.cut()
-            # Redis gone: reads give "no state"; the first write trips the breaker, and from
-            # then on state, locks, nonces and claims live in this process.
+            # Redis gone: the first call trips the breaker (no layer below answers "no
+            # state" and calls that a success); from then on everything is on the fallback.
             assert await storage.get_state(key) is None
+            assert storage.degraded and len(breaker.failures) == 1
             await storage.set_state(key, "in-memory")
-            assert storage.degraded
             assert await storage.get_record(key) == ("in-memory", {})
-            assert await deliveries.claim("m2", 60)
-            assert not await deliveries.claim("m2", 60)
-            await deliveries.finish("m2", "<xml>answer</xml>", 60)
-            assert await deliveries.result("m2", 0.1) == "<xml>answer</xml>"
-            async with isolation.lock(key):
-                await storage.set_state(key, "in-memory")
-            assert await deliveries.remember_nonce("n1", 60)
-            assert not await deliveries.remember_nonce("n1", 60)
-            assert await deliveries.admit("n2", 60, "m3", 60) is True  # nonce + claim, in memory
-            assert await deliveries.admit("n2", 60, "m4", 60) is None
-            await deliveries.finish("m3", "<xml>m3</xml>", 60)
-            assert await deliveries.result("m3", 0.1) == "<xml>m3</xml>"
+            async with storage.turn(key, Delivery("m2", 60, 10, nonce=("n2", 60))) as turn:
+                assert turn.claimed and await turn.context.get_state() == "in-memory"
+                turn.answer("<xml>answer</xml>")
+            retry = await storage.turn(key, Delivery("m2", 60, 10, nonce=("n3", 60))).open()
+            assert not retry.claimed and not retry.holds
+            assert await storage.answer_of("m2", 0.1) == "<xml>answer</xml>"
+            replay = await storage.turn(key, Delivery("m4", 60, 10, nonce=("n2", 60))).open()
+            assert replay.replayed and not replay.claimed
+            assert await storage.remember_nonce("n1", 60)
+            assert not await storage.remember_nonce("n1", 60)
 
             proxy.restore()
             clock.now += 5  # the breaker tries Redis again
             assert await storage.get_state(key) == "asking"
             assert not storage.degraded
-            assert not await deliveries.claim("m1", 60)  # Redis remembered the first claim
-            assert await deliveries.admit("n3", 60, "m1", 60) is False
-            async with isolation.lock(key):
-                pass
+            again = await storage.turn(key, Delivery("m1", 60, 10)).open()
+            assert not again.claimed  # Redis remembered the first claim
         finally:
             await _drop_keys(client, prefix)
             await storage.close()
 
 
-async def test_errors_inside_a_lock_are_not_taken_for_an_outage() -> None:
-    from bot.storage.memory import MemoryStorage
-
-    storage = FallbackStorage(MemoryStorage())
+async def test_errors_inside_a_turn_are_not_taken_for_an_outage() -> None:
+    primary = MemoryStorage()
+    primary.unavailable = (ConnectionResetError,)  # type: ignore[misc]
+    storage = ResilientStorage(primary, MemoryStorage())
     with pytest.raises(ConnectionResetError):
-        async with storage.create_isolation().lock(StorageKey("gh", "o")):
-            raise ConnectionResetError("raised by the handler, not by the lock")
+        async with storage.turn(StorageKey("gh", "o")):
+            raise ConnectionResetError("raised by the handler, not by the storage")
     assert not storage.degraded
 
 
@@ -103,20 +114,7 @@ def _said(content: str, msg_id: int, user: str = "oUser") -> Event:
     return event_from_fields({**fields, "Content": content, "MsgId": str(msg_id)})
 
 
-def _failures(storage: FallbackStorage) -> list[BaseException]:
-    """Every failure the breaker is told of (a later success would hide it from `degraded`)."""
-    failures: list[BaseException] = []
-    failed = storage.breaker.failed
-
-    def recording(error: BaseException) -> None:
-        failures.append(error)
-        failed(error)
-
-    storage.breaker.failed = recording  # type: ignore[method-assign]
-    return failures
-
-
-def _remembering_dispatcher(storage: FallbackStorage, before_answer: Any = None) -> Dispatcher:
+def _remembering_dispatcher(storage: ResilientStorage, before_answer: Any = None) -> Dispatcher:
     dp = Dispatcher(storage=storage)
 
     @dp.text()
@@ -142,7 +140,11 @@ async def test_turns_fall_back_to_memory_when_redis_stops(redis_url: str) -> Non
             socket_connect_timeout=1,
             socket_timeout=1,
         )
-        storage = FallbackStorage(RedisStorage(client, prefix=prefix), retry_after=5, clock=clock)
+        storage = ResilientStorage(
+            RedisStorage(client, prefix=prefix),
+            MemoryStorage(),
+            breaker=Breaker(retry_after=5, clock=clock),
+        )
         cut_now = False
 
         async def maybe_cut() -> None:
@@ -172,21 +174,22 @@ async def test_turns_fall_back_to_memory_when_redis_stops(redis_url: str) -> Non
             clock.now += 5
             again = await responder.respond(_said("公积金", 4), lambda xml: xml, nonce=("n5", 60))
             assert "第2问" in again.body and not storage.degraded  # back on Redis's record
-            assert await client.get(f"{prefix}:lock:{key}") is None
+            assert await client.get(RedisStorage(client, prefix=prefix).lock_key(key)) is None
         finally:
             await _drop_keys(client, prefix)
             await storage.close()
 
 
 @pytest.mark.redis
-async def test_hundreds_of_messages_in_flight_wait_for_the_pool_not_for_memory(
+async def test_hundreds_of_messages_in_flight_wait_for_the_gate_not_for_the_fallback(
     redis_url: str,
 ) -> None:
     prefix = f"zwbot_t_{secrets.token_hex(6)}"
-    # Fewer connections than messages in flight: they wait for one instead of failing.
-    client = redis_client(redis_url, pool_size=8)
-    storage = FallbackStorage(RedisStorage(client, prefix=prefix))
-    failures = _failures(storage)
+    # Fewer places than messages in flight: they wait for one instead of failing.
+    client = bot_redis_client(redis_url, client_name=prefix)
+    breaker = RecordingBreaker()
+    primary = RedisStorage(client, prefix=prefix, gate=CommandGate(8))
+    storage = ResilientStorage(primary, MemoryStorage(), breaker=breaker)
 
     async def yield_once() -> None:
         await asyncio.sleep(0)
@@ -200,8 +203,10 @@ async def test_hundreds_of_messages_in_flight_wait_for_the_pool_not_for_memory(
             )
         )
         assert all("第1问" in response.body for response in responses)
-        assert failures == [] and not storage.degraded
-        assert await storage.primary.get_data(StorageKey("gh_1", "o299")) == {"asked": ["低保"]}
+        assert breaker.failures == [] and not storage.degraded
+        assert await primary.get_data(StorageKey("gh_1", "o299")) == {"asked": ["低保"]}
+        connections = [c for c in await client.client_list() if c["name"] == prefix]
+        assert 1 <= len(connections) <= 8  # the gate bounds the connections it opened
     finally:
         await _drop_keys(client, prefix)
         await storage.close()
@@ -209,29 +214,20 @@ async def test_hundreds_of_messages_in_flight_wait_for_the_pool_not_for_memory(
 
 @pytest.mark.redis
 async def test_a_pool_that_refuses_instead_of_waiting_would_degrade(redis_url: str) -> None:
-    # Why the pool blocks: redis-py's default pool fails past its size ("Too many
-    # connections"), which the breaker takes for Redis being down.
+    # Why the gate: redis-py's pool fails past its size ("Too many connections"), which the
+    # breaker (rightly) takes for Redis being unreachable.
     prefix = f"zwbot_t_{secrets.token_hex(6)}"
     client = Redis.from_url(redis_url, max_connections=8)
-    storage = FallbackStorage(RedisStorage(client, prefix=prefix))
-    failures = _failures(storage)
+    breaker = RecordingBreaker()
+    storage = ResilientStorage(
+        RedisStorage(client, prefix=prefix), MemoryStorage(), breaker=breaker
+    )
     responder = Responder(_remembering_dispatcher(storage))
     try:
         await asyncio.gather(
             *(responder.respond(_said("低保", n, user=f"o{n}"), lambda xml: xml) for n in range(50))
         )
-        assert failures and "Too many connections" in str(failures[0])
+        assert breaker.failures and "Too many connections" in str(breaker.failures[0])
     finally:
         await _drop_keys(client, prefix)
         await storage.close()
-
-
-async def test_memory_storage_opens_no_turn_of_its_own() -> None:
-    from bot.storage.memory import MemoryStorage
-
-    storage = FallbackStorage(MemoryStorage())
-    assert await storage.open_turn(StorageKey("gh", "o"), "m1", 60) is None
-    responder = Responder(_remembering_dispatcher(storage))
-    assert "第1问" in (await responder.respond(_said("低保", 1), lambda xml: xml)).body
-    assert "第2问" in (await responder.respond(_said("医保", 2), lambda xml: xml)).body
-    assert not storage.degraded
