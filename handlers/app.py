@@ -22,7 +22,7 @@ from handlers.changes import ChangeWatcher
 from handlers.citizen import citizen_router
 from handlers.database import open_database
 from handlers.message_logs import MessageLogWriter
-from handlers.observability.metrics import instrument_search
+from handlers.observability.metrics import TimedSearch
 from handlers.observability.middleware import HttpMetricsMiddleware
 from handlers.outbox import Outbox
 from handlers.protection import attach_database, protect, resilient_storage
@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             engine, sessions = await stack.enter_async_context(open_database(settings))
             attach_database(storage, sessions)
             # Recent results kept per worker (emptied by any index change), timed.
-            index = instrument_search(
+            index = TimedSearch(
                 cache_search(await build_index(sessions), settings.search_cache_size)
             )
             app.state.engine = engine
