@@ -127,7 +127,7 @@ class Responder:
         try:
             return await self.dispatcher.turn(event, delivery).open()
         except Exception:
-            log.exception("storage unreachable: %s answered busy", delivery.key)
+            log.exception("no storage reachable: %s answered busy", delivery.key)
             return None
 
     def _busy(self, event: Event, seal: Callable[[str], str]) -> str:

@@ -15,7 +15,10 @@ import zwbot_tests_public_catalogue as seed
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.dispatcher import Dispatcher
+from bot.events import event_from_fields
 from bot.fsm import StorageKey
+from bot.responder import BUSY_TEXT, Responder
 from bot.storage import Delivery, ResilientStorage, StorageUnavailable
 from bot.storage.redis import RedisStorage
 from catalogue.db import session_factory
@@ -23,6 +26,8 @@ from catalogue.models import BotConversation, BotDelivery, Ticket
 from handlers.app import create_app
 from handlers.citizen import texts
 from handlers.database_storage import DatabaseStorage
+from handlers.observability import metrics
+from handlers.observability.bridge import install_bot_log_metrics
 
 KEY = StorageKey("gh", "oUser")
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is down for every worker
@@ -86,14 +91,35 @@ async def test_a_claim_whose_worker_died_is_taken_over_after_its_lease(
     assert not (await first.turn(KEY, Delivery("m", 600, 10)).open()).claimed
 
 
-async def test_with_redis_and_the_database_unreachable_no_turn_opens() -> None:
+def _errors(where: str) -> float:
+    (family,) = metrics.ERRORS.collect()
+    return sum(
+        s.value
+        for s in family.samples
+        if s.name.endswith("_total") and s.labels == {"where": where}
+    )
+
+
+async def test_with_redis_and_the_database_unreachable_messages_are_answered_busy() -> None:
+    install_bot_log_metrics()
     redis = RedisStorage.from_url(DOWN, socket_timeout=0.2)
     storage = ResilientStorage(redis, DatabaseStorage())  # the lifespan never opened it
+    dp = Dispatcher(storage=storage)
+    ran: list[str] = []
+    dp.text.register(lambda message: ran.append(message.content) or "答")
+    fields = {"ToUserName": "gh", "FromUserName": "oU", "CreateTime": "1", "MsgType": "text"}
+    event = event_from_fields({**fields, "Content": "低保", "MsgId": "1"})
+    before = _errors("storage")
     try:
         with pytest.raises(StorageUnavailable):
             await storage.turn(KEY, Delivery("m", 600, 10)).open()
+        responder = Responder(dp)
+        first = await responder.respond(event, lambda xml: xml)
+        retry = await responder.respond(event, lambda xml: xml)
     finally:
         await storage.close()
+    assert BUSY_TEXT in first.body and retry.body == first.body and ran == []
+    assert _errors("storage") == before + 2
 
 
 @pytest.fixture
