@@ -11,6 +11,9 @@ degrades by itself: every failure of the primary raises through to here.
 - A turn opened on the primary whose closing fails writes its changes and its answer to the
   fallback (the primary's lock expires by itself).
 - Plain FSM calls, nonces and answers go to the primary, else the fallback.
+- For `recovery_window` seconds after the primary came back, a delivery claimed on it is
+  first looked up on the fallback: a message claimed there during the outage is answered
+  with that claim's answer, not handled a second time.
 
 While the primary is down the fallback is the only lock table and the only delivery log of
 the worker. With a fallback shared by every worker (a database) a message is still claimed
@@ -22,13 +25,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
-from bot.fsm import Changes, StorageKey
+from bot.fsm import NO_CHANGES, Changes, StorageKey
 from bot.storage.base import BaseStorage, Delivery, Record, StorageUnavailable, Turn
 
 T = TypeVar("T")
 log = logging.getLogger("bot.storage")
+# WeChat retries a message for about 15 s: for this long after the primary came back, a
+# delivery claimed there is checked against the fallback, where its first delivery may have
+# been claimed during the outage.
+RECOVERY_WINDOW = 30.0
 
 
 class Breaker:
@@ -46,6 +54,7 @@ class Breaker:
         self.clock = clock
         self.on_failure = on_failure
         self.down_since: float | None = None
+        self.recovered_at: float | None = None
 
     @property
     def closed(self) -> bool:
@@ -61,18 +70,29 @@ class Breaker:
     def succeeded(self) -> None:
         if self.down_since is not None:
             log.info("storage reachable again: back from the fallback")
+            self.recovered_at = self.clock()
         self.down_since = None
+
+    def recovered_within(self, seconds: float) -> bool:
+        """Whether the primary came back less than `seconds` ago."""
+        return self.recovered_at is not None and self.clock() - self.recovered_at < seconds
 
 
 class ResilientStorage(BaseStorage):
     """`ResilientStorage(RedisStorage(...), SqlStorage(...))`: see the module's docstring."""
 
     def __init__(
-        self, primary: BaseStorage, fallback: BaseStorage, *, breaker: Breaker | None = None
+        self,
+        primary: BaseStorage,
+        fallback: BaseStorage,
+        *,
+        breaker: Breaker | None = None,
+        recovery_window: float = RECOVERY_WINDOW,
     ) -> None:
         self.primary = primary
         self.fallback = fallback
         self.breaker = breaker or Breaker()
+        self.recovery_window = recovery_window
 
     @property
     def degraded(self) -> bool:
@@ -152,6 +172,9 @@ class ResilientTurn(Turn):
                 storage.breaker.failed(error)
             else:
                 storage.breaker.succeeded()
+                recovering = storage.breaker.recovered_within(storage.recovery_window)
+                if inner.claimed and recovering and await self._taken_on_fallback(inner):
+                    return None
                 return self._opened(inner, record)
         inner = storage.fallback.turn(self.key, self.delivery)
         try:
@@ -159,6 +182,27 @@ class ResilientTurn(Turn):
         except storage.fallback.unavailable as error:
             raise StorageUnavailable(f"no turn could be opened: {error}") from error
         return self._opened(inner, record)
+
+    async def _taken_on_fallback(self, inner: Turn) -> bool:
+        """Whether the fallback holds this delivery (claimed there during the outage just
+        over); if so the primary's turn gives up its claim to that one's answer."""
+        storage, delivery = self.storage, self.delivery
+        if delivery is None:
+            return False
+        probe_delivery = replace(delivery, nonce=None, count_key=None)
+        probe = storage.fallback.turn(self.key, probe_delivery)
+        try:
+            await probe._open()
+            if probe.claimed:  # unknown there: ours (its claim there lapses unanswered)
+                await probe._close(NO_CHANGES, None)
+                return False
+            answer = await storage.fallback.answer_of(delivery.key, 0)
+        except storage.fallback.unavailable:
+            return False
+        log.info("%s was claimed during the outage: answered from the fallback", delivery.key)
+        await inner._close(NO_CHANGES, answer)  # the lock goes; the answer is kept for retries
+        self.claimed, self.count = False, inner.count
+        return True
 
     def _opened(self, inner: Turn, record: Record | None) -> Record | None:
         self.inner = inner

@@ -15,7 +15,8 @@ from bot.dispatcher import Dispatcher
 from bot.events import Event, TextMessage, event_from_fields
 from bot.fsm import FSMContext, StorageKey
 from bot.responder import Responder
-from bot.storage import Breaker, Delivery, MemoryStorage, ResilientStorage
+from bot.storage import Breaker, Delivery, MemoryStorage, ResilientStorage, Turn
+from bot.storage.memory import MemoryTurn
 from bot.storage.redis import CommandGate, RedisStorage
 from bot.storage.redis import redis_client as bot_redis_client
 from handlers.drills.proxy import TcpProxy
@@ -231,3 +232,56 @@ async def test_a_pool_that_refuses_instead_of_waiting_would_degrade(redis_url: s
     finally:
         await _drop_keys(client, prefix)
         await storage.close()
+
+
+class _SwitchableTurn(MemoryTurn):
+    storage: _Switchable
+
+    async def _open(self) -> Any:
+        if self.storage.down:
+            raise ConnectionError("down")
+        return await super()._open()
+
+
+class _Switchable(MemoryStorage):
+    """Memory standing in for Redis, unreachable while `down`."""
+
+    unavailable = (ConnectionError,)
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock=clock)
+        self.down = False
+
+    def turn(self, key: StorageKey, delivery: Delivery | None = None) -> Turn:
+        return _SwitchableTurn(self, key, delivery)
+
+    async def answer_of(self, delivery: str, timeout: float) -> str | None:
+        if self.down:
+            raise ConnectionError("down")
+        return await super().answer_of(delivery, timeout)
+
+
+async def test_a_message_claimed_during_the_outage_is_not_handled_again_after_it() -> None:
+    clock = Clock()
+    primary, fallback = _Switchable(clock), MemoryStorage(clock=clock)
+    storage = ResilientStorage(
+        primary, fallback, breaker=Breaker(retry_after=5, clock=clock), recovery_window=30
+    )
+    key = StorageKey("gh_1", "oUser")
+    primary.down = True
+    async with storage.turn(key, Delivery("m1", 600, 10, nonce=("n1", 60))) as first:
+        assert first.claimed and storage.degraded
+        first.answer("<xml>人工工单1</xml>")
+
+    primary.down = False
+    clock.now += 5  # Redis is back; WeChat's retry of m1 comes now
+    retry = await storage.turn(key, Delivery("m1", 600, 10, nonce=("n2", 60))).open()
+    assert not retry.claimed and not retry.holds and not storage.degraded
+    assert await storage.answer_of("m1", 0) == "<xml>人工工单1</xml>"  # recorded on Redis too
+    async with storage.turn(key, Delivery("m2", 600, 10)) as fresh:  # a new message: claimed,
+        assert fresh.claimed  # and the user's lock was not left behind by the retry
+    assert not fallback.claim("m2", 10)  # looked up (and so claimed) on the fallback
+    clock.now += 30  # past the window: no more lookups on the fallback
+    async with storage.turn(key, Delivery("m3", 600, 10)) as later:
+        assert later.claimed
+    assert fallback.claim("m3", 10)  # never looked up there
