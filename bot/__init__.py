@@ -25,7 +25,7 @@ from bot.magic import F
 from bot.replies import Article, NewsReply, Reply, TextReply, news, split_text, text
 from bot.responder import Responder
 from bot.router import Router
-from bot.storage import MemoryStorage, RedisStorage
+from bot.storage import Delivery, MemoryStorage, RedisStorage, ResilientStorage, Turn
 from bot.tokens import MemoryTokenStore, RedisTokenStore
 from bot.types import UNHANDLED, Data, Middleware, NextHandler, Sender, SkipHandler
 from bot.webhook import Webhook
@@ -39,6 +39,7 @@ __all__ = [
     "Command",
     "CommandObject",
     "Data",
+    "Delivery",
     "Dispatcher",
     "Event",
     "EventKey",
@@ -59,6 +60,7 @@ __all__ = [
     "RedisTokenStore",
     "Regex",
     "Reply",
+    "ResilientStorage",
     "Responder",
     "Router",
     "ScanEvent",
@@ -71,6 +73,7 @@ __all__ = [
     "Text",
     "TextMessage",
     "TextReply",
+    "Turn",
     "UnknownEvent",
     "UnsubscribeEvent",
     "ViewEvent",

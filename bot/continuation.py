@@ -1,11 +1,18 @@
-"""The "回复更多" flow: parts of a long reply kept in the user's FSM data until asked for."""
+"""The "回复更多" flow: parts of a long reply kept in the user's FSM data until asked for.
+
+`continuation` is the dispatcher's built-in outer middleware (the outermost): "更多" is
+answered from the kept parts without reaching any router, and any other message drops them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.events import Event
+from bot.filters import text_of
 from bot.fsm import FSMContext
 from bot.replies import MORE_COMMAND, TextReply
+from bot.types import Data, NextHandler
 
 #: The FSM data key the kept parts live under.
 MORE_KEY = "_bot_more"
@@ -40,3 +47,15 @@ async def next_part(state: FSMContext, *, data: dict[str, Any] | None = None) ->
         return None
     await keep_rest(state, [str(part) for part in parts[1:]], data=data)
     return TextReply(str(parts[0]))
+
+
+async def continuation(handler: NextHandler, event: Event, data: Data) -> Any:
+    """Outer middleware: "更多" gets the next kept part; a new question drops the rest."""
+    state: FSMContext = data["state"]
+    if asks_for_more(text_of(event)):
+        kept = await next_part(state)
+        if kept is not None:
+            return kept
+    elif state.may_hold(MORE_KEY):
+        await keep_rest(state, [])
+    return await handler(event, data)

@@ -5,26 +5,17 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from bot.events import Event, Kind
 from bot.filters import FilterLike, FilterObject
 from bot.types import UNHANDLED, Data, Middleware, NextHandler, SkipHandler
 
-if TYPE_CHECKING:
-    from bot.router import Router
-
 CallbackT = TypeVar("CallbackT", bound=Callable[..., Any])
 
 
-# Moves whenever a router or an observer gets a middleware or a guard, or a router is
-# included: middleware chains and guard lists cached at another count are rebuilt.
-STRUCTURE = [0]
-
-
-def structure_changed() -> None:
-    """Invalidate every cached chain (called by the registration methods)."""
-    STRUCTURE[0] += 1
+class Frozen(RuntimeError):
+    """A middleware, guard or router added after the first event was routed."""
 
 
 async def check_filters(filters: list[FilterObject], event: Event, data: Data) -> Data | None:
@@ -76,11 +67,16 @@ def chain(middlewares: list[Middleware], final: NextHandler) -> NextHandler:
 
 
 class EventObserver:
-    """Register handlers with `@router.text(filters...)`; guard all of them with `.filter()`."""
+    """Register handlers with `@router.text(filters...)`; guard all of them with `.filter()`.
 
-    def __init__(self, router: Router, kind: Kind) -> None:
-        self.router = router
+    Guards and middlewares are set up before the first event: then its router freezes them
+    (`freeze`) and caches the chains built from them, as Starlette builds its middleware
+    stack once. Handlers may still be registered later.
+    """
+
+    def __init__(self, kind: Kind) -> None:
         self.kind = kind
+        self.frozen = False
         self.handlers: list[HandlerObject] = []
         self.guards: list[FilterObject] = []
         self.outer_middlewares: list[Middleware] = []
@@ -100,24 +96,27 @@ class EventObserver:
 
     def filter(self, *filters: FilterLike) -> None:
         """Filters every handler of this observer must also pass."""
+        self._check_open()
         self.guards.extend(FilterObject(f) for f in filters)
-        structure_changed()
 
     def outer_middleware(self, middleware: Middleware) -> Middleware:
         """Runs for every event of this kind entering the router, before any filter."""
+        self._check_open()
         self.outer_middlewares.append(middleware)
-        structure_changed()
         return middleware
 
     def middleware(self, middleware: Middleware) -> Middleware:
         """Runs around the chosen handler, after its filters passed."""
+        self._check_open()
         self.inner_middlewares.append(middleware)
-        structure_changed()
         return middleware
 
+    def _check_open(self) -> None:
+        if self.frozen:
+            raise Frozen(f"cannot change the {self.kind} observer after the first event")
+
     def _chained(self, handler: HandlerObject, inner: list[Middleware]) -> NextHandler:
-        """The handler wrapped by `inner` (built once per inner list: the router hands the
-        same list until the structure changes)."""
+        """The handler wrapped by `inner` (built once: the router hands the same list)."""
         cached = self._chains.get(handler)
         if cached is not None and cached[0] is inner:
             return cached[1]

@@ -6,35 +6,40 @@ from typing import Any
 
 from bot.events import Event, Kind
 from bot.filters import FilterLike, FilterObject
-from bot.observer import STRUCTURE, EventObserver, chain, check_filters, structure_changed
+from bot.observer import EventObserver, Frozen, chain, check_filters
 from bot.types import UNHANDLED, Data, Middleware, NextHandler
 
 
 class _Routing:
-    """What one router does with one kind of event, built once per structure (`STRUCTURE`)."""
+    """What one router does with one kind of event, built once on the first such event."""
 
-    __slots__ = ("guards", "inner", "outer", "version")
+    __slots__ = ("guards", "inner", "outer")
 
     def __init__(
-        self, version: int, outer: NextHandler, guards: list[FilterObject], inner: list[Middleware]
+        self, outer: NextHandler, guards: list[FilterObject], inner: list[Middleware]
     ) -> None:
-        self.version = version
         self.outer = outer  # the outer middlewares around `_propagate`
         self.guards = guards  # the router's and the observer's
         self.inner = inner  # the inner middlewares of this router and its ancestors
 
 
 class Router:
-    """Handlers grouped by event kind; events go to this router's handlers, then sub-routers."""
+    """Handlers grouped by event kind; events go to this router's handlers, then sub-routers.
+
+    The tree of routers with its guards and middlewares is set up before the first event:
+    routing it freezes the whole tree (as Starlette's app builds its middleware stack once),
+    and a later `include_router`, `filter` or middleware raises `Frozen`.
+    """
 
     def __init__(self, *, name: str | None = None) -> None:
         self.name = name or f"router-{id(self):x}"
+        self.frozen = False
         self.parent_router: Router | None = None
         self.sub_routers: list[Router] = []
         self.guards: list[FilterObject] = []
         self.outer_middlewares: list[Middleware] = []
         self.inner_middlewares: list[Middleware] = []
-        self.observers = {kind: EventObserver(self, kind) for kind in Kind}
+        self.observers = {kind: EventObserver(kind) for kind in Kind}
         self.text = self.observers[Kind.TEXT]
         self.voice = self.observers[Kind.VOICE]
         self.image = self.observers[Kind.IMAGE]
@@ -53,6 +58,9 @@ class Router:
         return f"Router({self.name!r})"
 
     def include_router(self, router: Router) -> Router:
+        self._check_open()
+        if router.frozen:
+            raise Frozen(f"{router!r} has routed events already")
         if router.parent_router is not None:
             raise RuntimeError(f"{router!r} is already included in {router.parent_router!r}")
         ancestor: Router | None = self
@@ -62,7 +70,6 @@ class Router:
             ancestor = ancestor.parent_router
         router.parent_router = self
         self.sub_routers.append(router)
-        structure_changed()
         return router
 
     def include_routers(self, *routers: Router) -> None:
@@ -71,20 +78,37 @@ class Router:
 
     def filter(self, *filters: FilterLike) -> None:
         """Guard the whole router: no handler here or below runs unless these pass."""
+        self._check_open()
         self.guards.extend(FilterObject(f) for f in filters)
-        structure_changed()
 
     def outer_middleware(self, middleware: Middleware) -> Middleware:
         """Runs for every event entering this router (any kind), before filters."""
+        self._check_open()
         self.outer_middlewares.append(middleware)
-        structure_changed()
         return middleware
 
     def middleware(self, middleware: Middleware) -> Middleware:
         """Runs around every handler chosen here or in sub-routers."""
+        self._check_open()
         self.inner_middlewares.append(middleware)
-        structure_changed()
         return middleware
+
+    def _check_open(self) -> None:
+        if self.frozen:
+            raise Frozen(f"cannot change {self!r} after it routed its first event")
+
+    def freeze(self) -> None:
+        """Fix the whole tree this router is in (done by the first event routed)."""
+        root = self
+        while root.parent_router is not None:
+            root = root.parent_router
+        pending = [root]
+        while pending:
+            router = pending.pop()
+            router.frozen = True
+            for observer in router.observers.values():
+                observer.frozen = True
+            pending.extend(router.sub_routers)
 
     def _inner_chain(self, kind: Kind) -> list[Middleware]:
         routers: list[Router] = []
@@ -99,10 +123,11 @@ class Router:
 
     def _routing_of(self, kind: Kind) -> _Routing:
         routing = self._routing.get(kind)
-        if routing is None or routing.version != STRUCTURE[0]:
+        if routing is None:
+            if not self.frozen:
+                self.freeze()
             observer = self.observers[kind]
             routing = _Routing(
-                STRUCTURE[0],
                 chain(self.outer_middlewares + observer.outer_middlewares, self._propagate),
                 self.guards + observer.guards,
                 self._inner_chain(kind),

@@ -144,7 +144,7 @@ class Webhook:
 
     async def _check_nonce(self, query: dict[str, str]) -> None:
         nonce, ttl = self._nonce(query)
-        if not await self.dispatcher.delivery_log.remember_nonce(nonce, ttl):
+        if not await self.dispatcher.storage.remember_nonce(nonce, ttl):
             raise ReplayedNonce(f"nonce {query.get('nonce', '')!r} already used")
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,22 +17,22 @@ from bot.storage import BaseStorage
 from bot.webhook import METHODS as LANE_METHODS
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
-from handlers import observability  # issue 7
-from handlers.changes import ChangeWatcher  # issue 7
+from handlers import observability
+from handlers.changes import ChangeWatcher
 from handlers.citizen import citizen_router
 from handlers.database import open_database
-from handlers.message_logs import MessageLogWriter  # issue 7
-from handlers.observability.metrics import instrument_search  # issue 7
-from handlers.observability.middleware import HttpMetricsMiddleware  # issue 7
-from handlers.outbox import Outbox  # issue 7
-from handlers.protection import protect, resilient_storage  # issue 7
-from handlers.public_items import PublicItems  # issue 7
-from handlers.search_cache import cache_search  # issue 7
+from handlers.message_logs import MessageLogWriter
+from handlers.observability.metrics import TimedSearch
+from handlers.observability.middleware import HttpMetricsMiddleware
+from handlers.outbox import Outbox
+from handlers.protection import attach_database, protect, resilient_storage
+from handlers.public_items import PublicItems
+from handlers.search_cache import cache_search
 from handlers.search_service import IndexFollower, SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
-from handlers.staff import bound_staff_router  # issue 6
+from handlers.staff import bound_staff_router
 from handlers.web import install_web
-from handlers.wecom import mount_wecom  # issue 6
+from handlers.wecom import WeComMount, mount_wecom
 
 APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
 
@@ -42,7 +42,7 @@ class ZwbotApp(FastAPI):
 
     A request to a lane's exact path with a method its webhook answers goes straight to the
     webhook (an ASGI app timed by its own metrics wrapper); everything else, lifespan included,
-    takes FastAPI's usual way. Issue 7: the stack and the router cost each message noticeable CPU.
+    takes FastAPI's usual way. The stack and the router cost each message noticeable CPU.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -63,14 +63,14 @@ class ZwbotApp(FastAPI):
 
 
 def _storage(settings: Settings) -> BaseStorage:
-    return resilient_storage(settings)  # issue 7: Redis, process memory while Redis is down
+    return resilient_storage(settings)  # Redis, process memory while Redis is down
 
 
 def _wechat_client(settings: Settings) -> WeChatClient | None:
     secret = settings.wechat_app_secret.get_secret_value()
     if not settings.wechat_app_id or not secret:
         return None
-    # issue 7: one attempt per call; the outbox retries sends, and only those that surely failed
+    # one attempt per call; the outbox retries sends, and only those that surely failed
     # (a timed-out send may have arrived: repeating it could deliver it twice).
     return WeChatClient(
         settings.wechat_app_id, secret, base_url=settings.wechat_api_base, attempts=1
@@ -91,24 +91,35 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     storage = _storage(settings)
     wechat = _wechat_client(settings)
     dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
-    protect(dispatcher, settings)  # issue 7: update metrics, rate limit, "系统繁忙" on DB outage
-    dispatcher.include_router(bound_staff_router(settings))  # issue 6: bound staff first
+    protect(dispatcher, settings)  # update metrics, rate limit, "系统繁忙" on DB outage
+    dispatcher.include_router(bound_staff_router(settings))  # bound staff first
     dispatcher.include_router(citizen_router())
-    outbox = Outbox(wechat.send_reply) if wechat is not None else None  # issue 7: retry queue
+    outbox = Outbox(wechat.send_reply) if wechat is not None else None  # retry queue
     webhook = Webhook(
         dispatcher,
         _envelope(settings),
         path="/wechat",
-        sender=outbox.send if outbox is not None else None,  # issue 7
+        sender=outbox.send if outbox is not None else None,
         deadline=settings.reply_deadline_seconds,
         max_body_bytes=settings.max_body_bytes,
     )
 
+    wecom: WeComMount | None = None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(settings) as (engine, sessions):
-            # issue 7: recent results kept per worker (emptied by any index change), timed
-            index = instrument_search(
+        # Everything started registers its stop at once: it is stopped (in reverse order)
+        # however far the start got.
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(storage.close)
+            if wechat is not None:
+                stack.push_async_callback(wechat.aclose)
+            if outbox is not None:  # sends what is queued before the client closes
+                stack.push_async_callback(outbox.close)
+            engine, sessions = await stack.enter_async_context(open_database(settings))
+            attach_database(storage, sessions)
+            # Recent results kept per worker (emptied by any index change), timed.
+            index = TimedSearch(
                 cache_search(await build_index(sessions), settings.search_cache_size)
             )
             app.state.engine = engine
@@ -116,38 +127,32 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             app.state.search = index
             dispatcher["sessions"] = sessions
             dispatcher["search"] = index
-            synonyms = SynonymWatcher(index, sessions)  # staff synonyms work without a restart
-            synonyms.start()
-            follower = IndexFollower(index, sessions)  # other workers' and CLI item changes
-            follower.start()
-            # issue 7: per-process caches kept fresh by change signals, batched message logs
-            watcher = ChangeWatcher(sessions)
-            watcher.start()
+            # Staff synonyms work without a restart; other workers' and CLI item changes;
+            # per-process caches kept fresh by change signals.
+            for periodic in (
+                SynonymWatcher(index, sessions),
+                IndexFollower(index, sessions),
+                ChangeWatcher(sessions),
+            ):
+                periodic.start()
+                stack.push_async_callback(periodic.stop)
             public_items = PublicItems(sessions)
             await public_items.preload()
             dispatcher["public_items"] = app.state.public_items = public_items
             message_logs = MessageLogWriter(sessions)
             dispatcher["message_logs"] = app.state.message_logs = message_logs
             message_logs.start()
+            stack.push_async_callback(message_logs.close)  # after the late answers: their rows
+            stack.push_async_callback(webhook.close)
+            if wecom is not None:
+                stack.push_async_callback(wecom.close)
             if settings.environment == "production":
-                # issue 7: the index and the other startup objects (some 400,000) leave the
-                # cyclic collector's scans; a full collection over them stalled every
-                # answer in the worker for ~160 ms. (Not in tests: apps come and go there.)
+                # The index and the other startup objects (some 400,000) leave the cyclic
+                # collector's scans; a full collection over them stalled every answer in the
+                # worker for ~160 ms. (Not in tests: apps come and go there.)
                 gc.collect()
                 gc.freeze()
-            try:
-                yield
-            finally:
-                await synonyms.stop()
-                await follower.stop()
-                await webhook.close()
-                await message_logs.close()  # after the late answers: their rows too
-                await watcher.stop()
-                if outbox is not None:  # issue 7: send what is queued before closing
-                    await outbox.close()
-                if wechat is not None:
-                    await wechat.aclose()
-                await storage.close()
+            yield
 
     app = ZwbotApp(
         title="天祝县政务服务 公开数据接口",
@@ -162,12 +167,12 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.state.dispatcher = dispatcher
     app.state.webhook = webhook
     app.state.wechat = wechat
-    app.include_router(webhook.router)  # issue 7: the lane answers it; the route stays a fallback
+    app.include_router(webhook.router)  # the lane answers it; the route stays a fallback
     app.add_lane(webhook)
     install_web(app, settings)
-    observability.install(app, settings)  # issue 7: JSON logs, /healthz, /readyz, /metrics
+    observability.install(app, settings)  # JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
-    wecom = mount_wecom(app, settings, storage)  # issue 6: the staff WeCom app at /wecom
+    wecom = mount_wecom(app, settings, storage)  # the staff WeCom app at /wecom
     if wecom is not None:
-        app.add_lane(wecom.webhook)  # issue 7
+        app.add_lane(wecom.webhook)
     return app

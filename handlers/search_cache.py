@@ -1,18 +1,35 @@
 """Recent search results kept per worker: busy days are many people asking the same thing.
 
-`cache_search(index, size)` makes the live index remember the hits of the last `size`
-distinct queries. Any change of the index — `upsert` and `remove` (`sync_items` after a
-staff command), `set_extra_synonyms` (the synonym watcher) — empties it before the change
-returns, so a cached answer never outlives the index state it came from. What the hits may
-show is still decided per message by the public-item cache (published-only)."""
+`CachedSearch(index, size)` is the live index remembering the hits of the last `size`
+distinct queries. Any change of the index through it — `upsert` and `remove` (`sync_items`
+after a staff command), `set_extra_synonyms` (the synonym watcher) — empties it before the
+change returns, so a cached answer never outlives the index state it came from. What the
+hits may show is still decided per message by the public-item cache (published-only).
+
+`LiveIndex` is what the app needs of its live index; `search.SearchIndex` is one, and so
+are the wrappers around it (this cache, the metrics' `TimedSearch`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
-S = TypeVar("S")
-MUTATORS = ("upsert", "remove", "set_extra_synonyms")
+if TYPE_CHECKING:
+    from search import Document, Hit
+
+
+class LiveIndex(Protocol):
+    """The running app's search index: searched per message, changed by the watchers."""
+
+    def search(self, query: str, *, top: int = 5, citizen: bool = True) -> list[Hit]: ...
+
+    def upsert(self, doc: Document) -> None: ...
+
+    def remove(self, code: str) -> None: ...
+
+    def set_extra_synonyms(self, pairs: Iterable[tuple[str, str]]) -> None: ...
+
+    def codes(self) -> frozenset[str]: ...
 
 
 class SearchCache:
@@ -20,7 +37,7 @@ class SearchCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.results: dict[tuple[str, int, bool], tuple[Any, ...]] = {}
+        self.results: dict[tuple[str, int, bool], tuple[Hit, ...]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -28,38 +45,49 @@ class SearchCache:
         self.results = {}
 
 
-def cache_search(index: S, size: int) -> S:
-    """The same index, its `search` answered from the last `size` distinct queries."""
-    if size <= 0:
-        return index
-    cache = SearchCache(size)
-    search: Callable[..., list[Any]] = index.search  # type: ignore[attr-defined]
+class CachedSearch:
+    """`index` with its `search` answered from the last `size` distinct queries."""
 
-    def cached(query: str, *, top: int = 5, citizen: bool = True) -> list[Any]:
+    def __init__(self, index: LiveIndex, size: int) -> None:
+        self.index = index
+        self.cache = SearchCache(size)
+
+    def search(self, query: str, *, top: int = 5, citizen: bool = True) -> list[Hit]:
         key = (query, top, citizen)
-        results = cache.results  # one dict for the whole call, even if cleared meanwhile
+        results = self.cache.results  # one dict for the whole call, even if cleared meanwhile
         found = results.get(key)
         if found is not None:
-            cache.hits += 1
+            self.cache.hits += 1
             return list(found)
-        cache.misses += 1
-        hits = search(query, top=top, citizen=citizen)
-        if len(results) >= cache.size:  # the oldest query goes first
+        self.cache.misses += 1
+        hits = self.index.search(query, top=top, citizen=citizen)
+        if len(results) >= self.cache.size:  # the oldest query goes first
             results.pop(next(iter(results), key), None)
         results[key] = tuple(hits)
         return hits
 
-    def clearing(method: Callable[..., Any]) -> Callable[..., Any]:
-        def change(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(*args, **kwargs)
-            finally:
-                cache.clear()
+    def upsert(self, doc: Document) -> None:
+        try:
+            self.index.upsert(doc)
+        finally:
+            self.cache.clear()
 
-        return change
+    def remove(self, code: str) -> None:
+        try:
+            self.index.remove(code)
+        finally:
+            self.cache.clear()
 
-    for name in MUTATORS:
-        setattr(index, name, clearing(getattr(index, name)))
-    index.search = cached  # type: ignore[attr-defined]
-    index.search_cache = cache  # type: ignore[attr-defined]
-    return index
+    def set_extra_synonyms(self, pairs: Iterable[tuple[str, str]]) -> None:
+        try:
+            self.index.set_extra_synonyms(pairs)
+        finally:
+            self.cache.clear()
+
+    def codes(self) -> frozenset[str]:
+        return self.index.codes()
+
+
+def cache_search(index: LiveIndex, size: int) -> LiveIndex:
+    """`index` behind a cache of `size` queries; `index` itself when `size` is 0."""
+    return CachedSearch(index, size) if size > 0 else index

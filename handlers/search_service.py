@@ -16,6 +16,7 @@ from catalogue.models import Item, PublicationStatus, Synonym
 from catalogue.models.base import utcnow
 from catalogue.queries.visibility import public_item
 from handlers.periodic import Periodic
+from handlers.search_cache import LiveIndex
 from search import Document, SearchIndex
 
 log = logging.getLogger("handlers.search_service")
@@ -72,7 +73,7 @@ async def build_index(
     return index
 
 
-async def sync_items(index: SearchIndex, session: AsyncSession, codes: Iterable[str]) -> None:
+async def sync_items(index: LiveIndex, session: AsyncSession, codes: Iterable[str]) -> None:
     """Bring the live index in step with the database for `codes` after a workflow change:
     published or suspended items are upserted; abolished, merged-away, classified, draft or
     deleted ones are removed. Queries running meanwhile see the old or the new state."""
@@ -90,7 +91,7 @@ async def sync_items(index: SearchIndex, session: AsyncSession, codes: Iterable[
             index.remove(code)
 
 
-async def reload_synonyms(index: SearchIndex, session: AsyncSession) -> int:
+async def reload_synonyms(index: LiveIndex, session: AsyncSession) -> int:
     """Re-read the staff synonyms into the live index (effective for the next query)."""
     pairs = await load_synonyms(session)
     index.set_extra_synonyms(pairs)
@@ -112,7 +113,7 @@ class SynonymWatcher(Periodic):
 
     def __init__(
         self,
-        index: SearchIndex,
+        index: LiveIndex,
         sessions: async_sessionmaker[AsyncSession],
         interval: float = SYNONYM_POLL_SECONDS,
     ) -> None:
@@ -156,7 +157,7 @@ class IndexFollower(Periodic):
 
     def __init__(
         self,
-        index: SearchIndex,
+        index: LiveIndex,
         sessions: async_sessionmaker[AsyncSession],
         interval: float = ITEM_POLL_SECONDS,
         *,

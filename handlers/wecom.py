@@ -19,7 +19,7 @@ from bot.types import Data, NextHandler
 from bot.webhook import Webhook
 from bot.wire import WeComEnvelope
 from catalogue.workflow import runner
-from handlers.outage import STAFF_BUSY_TEXT, OutageGuard  # issue 7
+from handlers.outage import STAFF_BUSY_TEXT, OutageGuard
 from handlers.settings import Settings
 from handlers.staff import by_wecom_user, staff_router
 from handlers.staff.texts import STRANGER
@@ -107,7 +107,7 @@ def mount_wecom(
         )
     dispatcher = wecom_dispatcher(storage, client=client, settings=settings)
     dispatcher.outer_middleware(_from_app(app))
-    dispatcher.outer_middleware(OutageGuard(STAFF_BUSY_TEXT))  # issue 7: DB down → 系统繁忙
+    dispatcher.outer_middleware(OutageGuard(STAFF_BUSY_TEXT))  # DB down → 系统繁忙
     webhook = Webhook(
         dispatcher,
         WeComEnvelope(token, settings.wecom_corp_id, aes_key),

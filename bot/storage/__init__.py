@@ -1,13 +1,17 @@
-"""FSM storages with their per-user isolation and delivery log: in memory or in Redis."""
+"""FSM storages and the turn of each message: in memory, in Redis, and the resilient pair."""
 
-from bot.storage.base import BaseDeliveryLog, BaseEventIsolation, BaseStorage
+from bot.storage.base import BaseStorage, Delivery, StorageUnavailable, Turn
 from bot.storage.memory import MemoryStorage
 from bot.storage.redis import RedisStorage
+from bot.storage.resilient import Breaker, ResilientStorage
 
 __all__ = [
-    "BaseDeliveryLog",
-    "BaseEventIsolation",
     "BaseStorage",
+    "Breaker",
+    "Delivery",
     "MemoryStorage",
     "RedisStorage",
+    "ResilientStorage",
+    "StorageUnavailable",
+    "Turn",
 ]

@@ -1,37 +1,142 @@
-"""Abstract storage: FSM state and data, per-user locks, and the delivery log (dedup, nonces)."""
+"""The storage seam: FSM state and data, and the `Turn` every delivered message runs in.
+
+A storage answers aiogram's four FSM calls and opens one `Turn` per message:
+
+    async with storage.turn(key, delivery) as turn:   # claim, count, lock, read
+        if turn.claimed:
+            ...                                        # handlers read and write turn.context
+            turn.answer(body)
+                                                       # on exit: write, record answer, unlock
+
+A storage never degrades by itself: when it cannot be reached its calls raise one of its
+`unavailable` errors. Deciding what happens then is `bot.storage.resilient`'s job alone.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, ClassVar
 
-from bot.fsm import Changes, StorageKey, load_data
+from bot.fsm import Changes, FSMContext, StorageKey, load_data
 
 DEFAULT_STATE_TTL = 48 * 3600
+#: FSM state and data as a storage reads them in a turn: the state, the data's JSON text.
+Record = tuple[str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
-class Opening:
-    """What a storage learnt and took in the one round trip opening a delivery.
+class Delivery:
+    """One delivery of a message, to claim so that the message is handled once.
 
-    `claimed` is False for a delivery another one owns; `replayed` for a nonce seen before
-    (nothing claimed then). A claimed delivery may also hold the user's lock under `token`
-    with the user's record read (`state`, `data` as JSON text), and carry the count of the
-    counter asked for.
+    `key` names the message (every delivery of it has the same); the answer is kept `ttl`
+    seconds for retries. A claim without an answer holds only `lease` seconds: a handler
+    answers (or gives up with "success") within its deadline, so a claim still pending
+    after the lease belongs to a worker that died, and the next delivery claims it again.
+    `nonce` (name, ttl) is remembered first: a replayed nonce claims nothing.
+    `count_key` (name, expiry seconds) names a per-user counter counted with a claim.
     """
 
-    claimed: bool
-    replayed: bool = False
-    token: str = ""
-    state: str | None = None
-    data: str = ""
-    count: int | None = None
+    key: str
+    ttl: float
+    lease: float
+    nonce: tuple[str, float] | None = None
+    count_key: tuple[str, int] | None = None
+
+
+class StorageUnavailable(Exception):
+    """Neither the storage nor its fallback could be reached: the message is not handled."""
+
+
+class Turn(ABC):
+    """One message's time with the storage, as an async context manager.
+
+    Entering claims the delivery (none for a plain `Delivery`-less turn), counts it, takes
+    the user's lock and reads the user's record into `context`; leaving writes what the
+    handlers changed, records the answer and releases the lock. A turn that did not claim
+    (`claimed` False: another delivery owns the message; `replayed`: the nonce was seen)
+    holds nothing and writes nothing. `open` and `close` are the same two steps for a
+    caller whose turn outlives one block (an answer delivered after the deadline).
+    """
+
+    def __init__(self, storage: BaseStorage, key: StorageKey, delivery: Delivery | None) -> None:
+        self.storage = storage
+        self.key = key
+        self.delivery = delivery
+        self.context = FSMContext(storage, key)
+        self.claimed = delivery is None
+        self.replayed = False
+        self.count: int | None = None
+        self.opened = False
+        self.closed = False
+        self.answered = False  # the answer is recorded already (`answer_now`)
+        self._answer: str | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Whether this turn holds the user's lock (and so writes when it closes)."""
+        return self.opened and self.claimed
+
+    async def open(self) -> Turn:
+        """Claim, count, lock and read; raises the storage's `unavailable` errors."""
+        record = await self._open()
+        self.opened = True
+        if record is not None:
+            self.context.prime(*record)
+        return self
+
+    def answer(self, body: str) -> None:
+        """The answer to record for the delivery when the turn closes."""
+        self._answer = body
+
+    async def answer_now(self, body: str) -> None:
+        """Record the answer at once, the lock still held (an answer given at the deadline)."""
+        if self.delivery is not None and not self.answered:
+            await self._record(body)
+            self.answered = True
+            self._answer = None
+
+    async def close(self) -> None:
+        """Write, record the answer, unlock — once; nothing for a turn that holds nothing."""
+        if self.closed or not self.holds:
+            self.closed = True
+            return
+        self.closed = True
+        changes = self.context.take_changes()
+        self.context.unprime()
+        answer = self._answer if self.delivery is not None and not self.answered else None
+        await self._close(changes, answer)
+
+    async def __aenter__(self) -> Turn:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @abstractmethod
+    async def _open(self) -> Record | None:
+        """Set `replayed`, `claimed` and `count`; the user's record when the lock is held."""
+
+    @abstractmethod
+    async def _close(self, changes: Changes, answer: str | None) -> None:
+        """Write `changes`, record `answer` (unless None) and release the lock."""
+
+    async def _record(self, body: str) -> None:
+        assert self.delivery is not None
+        await self.storage.record_answer(self.delivery.key, body, self.delivery.ttl)
 
 
 class BaseStorage(ABC):
-    """FSM state and data per `StorageKey`, plus the isolation and delivery log that go with it."""
+    """FSM state and data per `StorageKey`, the turns of messages, and their answers."""
+
+    #: The errors meaning "this storage cannot be reached" (what a fallback takes over on).
+    unavailable: ClassVar[tuple[type[BaseException], ...]] = ()
 
     @abstractmethod
     async def get_state(self, key: StorageKey) -> str | None: ...
@@ -45,93 +150,33 @@ class BaseStorage(ABC):
     @abstractmethod
     async def set_data(self, key: StorageKey, data: dict[str, Any]) -> None: ...
 
-    #: The errors meaning "storage unreachable" that `open_turn` and `close_turn` may raise;
-    #: callers then go step by step (isolation, delivery log, storage), which degrade.
-    unavailable: ClassVar[tuple[type[BaseException], ...]] = ()
-
-    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        """State and data together (one round trip where the storage can)."""
-        return await self.get_state(key), await self.get_data(key)
-
-    async def write_record(self, key: StorageKey, changes: Changes) -> None:
-        """Write buffered changes (one round trip where the storage can)."""
-        if changes.state_changed:
-            await self.set_state(key, changes.state)
-        if changes.data_changed:
-            await self.set_data(key, load_data(changes.data))
-
-    async def open_turn(
-        self,
-        key: StorageKey,
-        delivery: str,
-        ttl: float,
-        *,
-        nonce: tuple[str, float] | None = None,
-        counter: tuple[str, int] | None = None,
-    ) -> Opening | None:
-        """Remember `nonce` (name, ttl), claim `delivery` for `ttl` seconds, and for a claim
-        take `key`'s lock and read its record, and count `counter` (name, expiry seconds) —
-        in one round trip. None when this storage has no such shortcut: the caller then uses
-        the delivery log, the isolation and `get_record` one by one (as it does when the lock
-        was busy: `Opening.token` empty)."""
-        return None
-
-    async def close_turn(
-        self,
-        key: StorageKey,
-        token: str,
-        changes: Changes,
-        *,
-        delivery: str | None = None,
-        body: str = "",
-        ttl: float = 0.0,
-    ) -> None:
-        """End a turn `open_turn` locked: write `changes`, record `body` as the answer to
-        `delivery` (when given) for `ttl` seconds, and release the lock if `token` still
-        holds it — in one round trip."""
-        raise NotImplementedError(f"{type(self).__name__} opens no turns")
+    @abstractmethod
+    def turn(self, key: StorageKey, delivery: Delivery | None = None) -> Turn:
+        """The turn of one message of `key`'s user (see `Turn`)."""
 
     @abstractmethod
-    def create_isolation(self) -> BaseEventIsolation:
-        """Per-user locks reaching as far as this storage does (one process, or all)."""
+    async def answer_of(self, delivery: str, timeout: float) -> str | None:
+        """The answer recorded for `delivery`, waiting up to `timeout` seconds while it is
+        claimed; None when it is not answered by then or nobody holds it any more."""
 
     @abstractmethod
-    def create_delivery_log(self) -> BaseDeliveryLog:
-        """Dedup and nonce memory reaching as far as this storage does."""
-
-    async def close(self) -> None:  # noqa: B027 - optional hook
-        """Release connections."""
-
-
-class BaseEventIsolation(ABC):
-    """One user's updates are handled one at a time."""
-
-    @abstractmethod
-    def lock(self, key: StorageKey) -> AbstractAsyncContextManager[None]: ...
-
-
-class BaseDeliveryLog(ABC):
-    """What happened to each delivery: first claims run, retries read the finished body."""
+    async def record_answer(self, delivery: str, body: str, ttl: float) -> None:
+        """Record `body` as the answer every later delivery of `delivery` gets."""
 
     @abstractmethod
     async def remember_nonce(self, nonce: str, ttl: float) -> bool:
         """True the first time `nonce` is seen within `ttl` seconds, False for a replay."""
 
-    @abstractmethod
-    async def claim(self, key: str, ttl: float) -> bool:
-        """True for the first delivery of `key`; False when another delivery owns it."""
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """State and data together."""
+        return await self.get_state(key), await self.get_data(key)
 
-    async def admit(self, nonce: str, nonce_ttl: float, key: str, ttl: float) -> bool | None:
-        """`remember_nonce`, then for a new nonce `claim`: None for a replayed nonce, else
-        whether this delivery claimed `key` (one round trip where the log can)."""
-        if not await self.remember_nonce(nonce, nonce_ttl):
-            return None
-        return await self.claim(key, ttl)
+    async def write_record(self, key: StorageKey, changes: Changes) -> None:
+        """Write a turn's buffered changes outside a turn."""
+        if changes.state_changed:
+            await self.set_state(key, changes.state)
+        if changes.data_changed:
+            await self.set_data(key, load_data(changes.data))
 
-    @abstractmethod
-    async def finish(self, key: str, body: str, ttl: float) -> None:
-        """Record the response body every later delivery of `key` gets."""
-
-    @abstractmethod
-    async def result(self, key: str, timeout: float) -> str | None:
-        """The finished body of `key`, waiting up to `timeout` seconds; None if not ready."""
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""

@@ -1,49 +1,33 @@
-"""Redis storage: FSM with a TTL, cross-process per-user locks and a shared delivery log."""
+"""Redis storage: FSM with a TTL, and turns shared by every worker — two round trips a message.
+
+A turn opens with one Lua script (nonce, claim, counter, the user's lock, the user's record)
+and closes with another (FSM writes, the answer, unlock). Nothing here catches a Redis error:
+an unreachable Redis raises (`RedisStorage.unavailable`), and `bot.storage.resilient`
+decides what happens then.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
 import time
-from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from redis.asyncio import ConnectionPool, Redis
-from redis.asyncio.connection import AbstractConnection, Connection
+from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import DataError, LockError, MaxConnectionsError, RedisError
-
-try:
-    import hiredis
-except ImportError:  # pragma: no cover - hiredis is a dependency; redis-py works without it
-    hiredis = None  # type: ignore[assignment]
+from redis.exceptions import RedisError
 
 from bot.fsm import Changes, StorageKey, dump_data, load_data
-from bot.storage.base import (
-    DEFAULT_STATE_TTL,
-    BaseDeliveryLog,
-    BaseEventIsolation,
-    BaseStorage,
-    Opening,
-)
-from bot.storage.memory import MemoryDeliveryLog, MemoryEventIsolation
+from bot.storage.base import DEFAULT_STATE_TTL, BaseStorage, Delivery, Record, Turn
 
-log = logging.getLogger("bot.storage")
+T = TypeVar("T")
 
 _PENDING = "pending"
 _DONE = "done:"
-# The nonce and, for a new nonce, the claim, in one round trip: -1 replayed, 1 claimed, 0 not.
-_ADMIT = """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
-if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0
-"""
-# The opening of a delivery: the nonce (unless ARGV[1] is '0'), the claim, then for a claim
-# the counter (unless ARGV[6] is '0') and the user's lock with the user's record.
-# First of all, a lock this process failed to release (token ARGV[7], unless '') is released.
+# The opening of a turn. First, a lock this process failed to release (token ARGV[7], unless
+# '') is released. Then the nonce (unless ARGV[1] is '0'), the claim (unless ARGV[2] is '0'),
+# for a claim the counter (unless ARGV[6] is '0'), and the user's lock with the user's record.
 # KEYS: nonce, delivery, lock, state, data, counter. ARGV: nonce ms, claim ms, 'pending',
 # lock token, lock ms, counter expiry s, stale token. Returns {-1} replayed, {0} not
 # claimed, or {1, count or nil, 1 when locked, state, data}.
@@ -52,7 +36,9 @@ if ARGV[7] ~= '' and redis.call('GET', KEYS[3]) == ARGV[7] then redis.call('DEL'
 if ARGV[1] ~= '0' and not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   return {-1}
 end
-if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return {0} end
+if ARGV[2] ~= '0' and not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then
+  return {0}
+end
 local count = false
 if ARGV[6] ~= '0' then
   count = redis.call('INCR', KEYS[6])
@@ -61,6 +47,12 @@ end
 if not redis.call('SET', KEYS[3], ARGV[4], 'NX', 'PX', ARGV[5]) then return {1, count, 0} end
 local record = redis.call('MGET', KEYS[4], KEYS[5])
 return {1, count, 1, record[1], record[2]}
+"""
+# The user's lock alone, for a turn whose opening found it busy. KEYS: lock, state, data.
+# ARGV: token, lock ms. Returns {} while busy, else {state, data}.
+_LOCK = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('MGET', KEYS[2], KEYS[3])
 """
 # The end of a turn: FSM writes ('' keep, 'del', 'set' with the value), the delivery's
 # answer (when ARGV[6] is not ''), the lock released when it still holds the token ARGV[8].
@@ -75,93 +67,51 @@ if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7]) end
 if ARGV[8] ~= '' and redis.call('GET', KEYS[4]) == ARGV[8] then redis.call('DEL', KEYS[4]) end
 return 1
 """
-#: Connections one worker may open; more commands in flight wait for a free one.
-POOL_SIZE = 64
+#: Commands one storage may have in flight; more wait for one to finish.
+GATE_SIZE = 64
+#: How often a turn whose user's lock is busy asks again, and a retry polls for the answer.
+POLL_INTERVAL = 0.02
 
 
-class WaitingConnectionPool(ConnectionPool):
-    """redis-py's pool, except that with every connection in use a command waits (up to
-    `timeout` seconds) for one to be released instead of failing with "Too many
-    connections". Not redis-py's `BlockingConnectionPool`: on Python 3.11 its
-    `asyncio.Condition` loses the wake-up of a waiter cancelled after being woken, so the
-    next waiter sleeps until another release or its timeout (the cancelled-waiter test
-    fails with it); it also costs a condition and a timeout on every command while
-    connections are free (the usual case)."""
+class CommandGate:
+    """At most `size` commands in flight; more wait (up to `wait` seconds) for a free place.
 
-    def __init__(self, *args: Any, timeout: float = 2.0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.timeout = timeout
-        self._waiters: deque[asyncio.Future[None]] = deque()
+    It bounds the connections a worker opens (redis-py's default pool opens one per command
+    in flight) without redis-py's `BlockingConnectionPool`: on Python 3.11 that pool waits on
+    an `asyncio.Condition`, which loses the wake-up of a waiter cancelled right after it was
+    notified (https://github.com/python/cpython/issues/112202, not fixed in 3.11), so the
+    next waiter sleeps until another release or its timeout. `asyncio.Semaphore` hands a
+    cancelled waiter's wake-up on to the next one.
+    """
 
-    async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
-        give_up: float | None = None
-        while True:
-            if self.can_get_connection():
-                try:
-                    connection: AbstractConnection = await super().get_connection()  # type: ignore[no-untyped-call]
-                except MaxConnectionsError:
-                    pass  # taken in between: wait like the others
-                else:
-                    return connection
-            loop = asyncio.get_running_loop()
-            give_up = loop.time() + self.timeout if give_up is None else give_up
-            waiter: asyncio.Future[None] = loop.create_future()
-            self._waiters.append(waiter)
-            try:
-                async with asyncio.timeout_at(give_up):
-                    await waiter
-            except BaseException as error:
-                if waiter.done() and not waiter.cancelled():
-                    self._wake_one()  # hand on the release this waiter will not use
-                elif waiter in self._waiters:
-                    self._waiters.remove(waiter)
-                if isinstance(error, TimeoutError):
-                    raise RedisConnectionError("No connection available.") from None
-                raise
+    def __init__(self, size: int = GATE_SIZE, *, wait: float = 2.0) -> None:
+        self.size = size
+        self.wait = wait
+        self._slots = asyncio.Semaphore(size)
 
-    async def release(self, connection: AbstractConnection) -> None:
-        await super().release(connection)
-        self._wake_one()
-
-    def _wake_one(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
-
-
-class PackingConnection(Connection):
-    """A connection packing commands with hiredis's C packer, as redis-py's synchronous
-    client does when hiredis is installed (its asyncio client packs in Python: one encode
-    call per argument)."""
-
-    def pack_command(self, *args: Any) -> list[bytes]:
-        if isinstance(args[0], str):
-            args = (*args[0].encode().split(), *args[1:])
-        elif b" " in args[0]:
-            args = (*args[0].split(), *args[1:])
-        args = tuple(bytes(arg) if isinstance(arg, bytearray | memoryview) else arg for arg in args)
+    async def run(self, command: Callable[[], Awaitable[T]]) -> T:
+        """`await command()` once a place is free; "No connection available." after `wait`."""
         try:
-            return [hiredis.pack_command(args)]
-        except TypeError as error:
-            raise DataError(str(error)) from error
+            async with asyncio.timeout(self.wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise RedisConnectionError("No connection available.") from None
+        try:
+            return await command()
+        finally:
+            self._slots.release()
 
 
-def blocking_client(url: str, *, socket_timeout: float, **kwargs: Any) -> Redis:
-    """A client whose pool waits (up to `socket_timeout`) for a free connection instead of
-    failing with "Too many connections" when many messages are in flight at once (and
-    packs commands in C when hiredis is there)."""
-    if hiredis is not None and not url.startswith(("unix:", "rediss:")):
-        kwargs.setdefault("connection_class", PackingConnection)
-    pool = WaitingConnectionPool.from_url(
+def redis_client(
+    url: str, *, socket_timeout: float = 2.0, connect_timeout: float | None = None, **kwargs: Any
+) -> Redis:
+    """A client that fails within `socket_timeout` when Redis hangs, not at the deadline."""
+    return Redis.from_url(
         url,
-        max_connections=kwargs.pop("max_connections", POOL_SIZE),
-        timeout=socket_timeout,
         socket_timeout=socket_timeout,
+        socket_connect_timeout=socket_timeout if connect_timeout is None else connect_timeout,
         **kwargs,
     )
-    return Redis.from_pool(pool)
 
 
 def _ms(seconds: float) -> int:
@@ -178,16 +128,12 @@ def _text(value: bytes | str | None) -> str | None:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
-def _decode_data(raw: str | None) -> dict[str, Any]:
-    return load_data(raw)
-
-
 class RedisStorage(BaseStorage):
     """State and data under `{prefix}:fsm:…`, expiring `state_ttl` seconds after the last write.
 
-    While Redis is unreachable, reads give "no state" and "no data" (logged as errors) so
-    stateless handlers keep answering; writes raise, so a multi-step flow fails visibly.
-    `open_turn` and `close_turn` raise too (`unavailable`): callers go step by step then.
+    `name` turns a user's `StorageKey` text and a delivery's key into the part of a Redis key
+    that names them (e.g. a keyed hash, so that no raw openid is written in a key name);
+    the default keeps them as they are.
     """
 
     unavailable = (RedisError, OSError, TimeoutError)
@@ -199,267 +145,180 @@ class RedisStorage(BaseStorage):
         prefix: str = "zwbot",
         state_ttl: int = DEFAULT_STATE_TTL,
         lock_timeout: float = 60.0,
+        name: Callable[[str], str] = str,
+        gate: CommandGate | None = None,
     ) -> None:
         self.redis = redis
         self.prefix = prefix
         self.state_ttl = state_ttl
         self.lock_timeout = lock_timeout
+        self.name = name
+        self.gate = gate or CommandGate()
         self._open = redis.register_script(_OPEN)
+        self._lock = redis.register_script(_LOCK)
         self._close = redis.register_script(_CLOSE)
         # Locks whose release failed (Redis unreachable), released by the user's next opening
         # rather than blocking the user until they expire.
-        self._unreleased: dict[StorageKey, str] = {}
+        self.unreleased: dict[StorageKey, str] = {}
 
     @classmethod
     def from_url(cls, url: str, *, socket_timeout: float = 2.0, **kwargs: Any) -> RedisStorage:
         """A storage on a new client; a hung Redis costs `socket_timeout`, not the deadline."""
-        client = blocking_client(
-            url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout
-        )
-        return cls(client, **kwargs)
+        gate = CommandGate(wait=socket_timeout)
+        return cls(redis_client(url, socket_timeout=socket_timeout), gate=gate, **kwargs)
 
-    def _key(self, key: StorageKey, part: str) -> str:
-        return f"{self.prefix}:fsm:{key}:{part}"
+    def fsm_key(self, key: StorageKey, part: str) -> str:
+        return f"{self.prefix}:fsm:{self.name(str(key))}:{part}"
+
+    def lock_key(self, key: StorageKey) -> str:
+        return f"{self.prefix}:lock:{self.name(str(key))}"
+
+    def delivery_key(self, delivery: str) -> str:
+        return f"{self.prefix}:delivery:{self.name(delivery)}"
 
     async def get_state(self, key: StorageKey) -> str | None:
-        try:
-            return _text(await self.redis.get(self._key(key, "state")))
-        except RedisError as exc:
-            log.error("Redis unavailable reading FSM state (%s); treating as no state", exc)
-            return None
+        return _text(await self.gate.run(lambda: self.redis.get(self.fsm_key(key, "state"))))
 
     async def set_state(self, key: StorageKey, state: str | None) -> None:
-        if state is None:
-            await self.redis.delete(self._key(key, "state"))
-        else:
-            await self.redis.set(self._key(key, "state"), state, ex=self.state_ttl)
+        await self.write_record(key, Changes(state_changed=True, state=state))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        try:
-            raw = _text(await self.redis.get(self._key(key, "data")))
-        except RedisError as exc:
-            log.error("Redis unavailable reading FSM data (%s); treating as empty", exc)
-            return {}
-        return _decode_data(raw)
-
-    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        try:
-            state, raw = await self.redis.mget([self._key(key, "state"), self._key(key, "data")])
-        except RedisError as exc:
-            log.error("Redis unavailable reading FSM state (%s); treating as no state", exc)
-            return None, {}
-        return _text(state), _decode_data(_text(raw))
+        raw = await self.gate.run(lambda: self.redis.get(self.fsm_key(key, "data")))
+        return load_data(_text(raw))
 
     async def set_data(self, key: StorageKey, data: dict[str, Any]) -> None:
-        if not data:
-            await self.redis.delete(self._key(key, "data"))
-            return
-        payload = dump_data(data)
-        await self.redis.set(self._key(key, "data"), payload, ex=self.state_ttl)
+        await self.write_record(key, Changes(data_changed=True, data=dump_data(data)))
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        names = [self.fsm_key(key, "state"), self.fsm_key(key, "data")]
+        state, raw = await self.gate.run(lambda: self.redis.mget(names))
+        return _text(state), load_data(_text(raw))
 
     async def write_record(self, key: StorageKey, changes: Changes) -> None:
         if changes:
-            await self._run_close(key, "", changes, None, "", 0.0)
+            await self.run_close(key, "", changes, None)
 
-    async def open_turn(
-        self,
-        key: StorageKey,
-        delivery: str,
-        ttl: float,
-        *,
-        nonce: tuple[str, float] | None = None,
-        counter: tuple[str, int] | None = None,
-    ) -> Opening | None:
-        lock = self._lock_key(key)
-        token = secrets.token_hex(8)
-        stale = self._unreleased.get(key, "")
-        keys = [
-            f"{self.prefix}:nonce:{nonce[0]}" if nonce else lock,
-            f"{self.prefix}:delivery:{delivery}",
-            lock,
-            self._key(key, "state"),
-            self._key(key, "data"),
-            f"{self.prefix}:{counter[0]}" if counter else lock,
-        ]
-        args: list[int | str] = [
-            _ms(nonce[1]) if nonce else 0,
-            _ms(ttl),
-            _PENDING,
-            token,
-            _ms(self.lock_timeout),
-            max(1, counter[1]) if counter else 0,
-            stale,
-        ]
-        reply = await self._open(keys=keys, args=args)
-        if stale:
-            self._unreleased.pop(key, None)
-        if reply[0] < 0:
-            return Opening(claimed=False, replayed=True)
-        if reply[0] == 0:
-            return Opening(claimed=False)
-        count = None if reply[1] is None else int(reply[1])
-        if not reply[2]:
-            return Opening(claimed=True, count=count)
-        state, data = _text(reply[3]), _text(reply[4])
-        return Opening(claimed=True, token=token, state=state, data=data or "", count=count)
+    def turn(self, key: StorageKey, delivery: Delivery | None = None) -> Turn:
+        return RedisTurn(self, key, delivery)
 
-    async def close_turn(
-        self,
-        key: StorageKey,
-        token: str,
-        changes: Changes,
-        *,
-        delivery: str | None = None,
-        body: str = "",
-        ttl: float = 0.0,
+    async def remember_nonce(self, nonce: str, ttl: float) -> bool:
+        name = f"{self.prefix}:nonce:{nonce}"
+        return bool(await self.gate.run(lambda: self.redis.set(name, "1", nx=True, px=_ms(ttl))))
+
+    async def record_answer(self, delivery: str, body: str, ttl: float) -> None:
+        name = self.delivery_key(delivery)
+        await self.gate.run(lambda: self.redis.set(name, _DONE + body, px=_ms(ttl)))
+
+    async def answer_of(self, delivery: str, timeout: float) -> str | None:
+        # Polling keeps this simple and robust; retries are rare and waits last seconds at most.
+        name = self.delivery_key(delivery)
+        give_up = time.monotonic() + max(timeout, 0.0)
+        while True:
+            value = _text(await self.gate.run(lambda: self.redis.get(name)))
+            if value is not None and value.startswith(_DONE):
+                return value[len(_DONE) :]
+            if value is None or time.monotonic() >= give_up:
+                return None  # None: the claim's lease ran out (its worker died)
+            await asyncio.sleep(min(POLL_INTERVAL, max(give_up - time.monotonic(), 0.0)))
+
+    async def run_close(
+        self, key: StorageKey, token: str, changes: Changes, answer: tuple[str, str, float] | None
     ) -> None:
-        await self._run_close(key, token, changes, delivery, body, ttl)
-
-    async def _run_close(
-        self,
-        key: StorageKey,
-        token: str,
-        changes: Changes,
-        delivery: str | None,
-        body: str,
-        ttl: float,
-    ) -> None:
+        """The closing script: `changes`, `answer` (delivery, body, ttl), unlock `token`."""
+        delivery, body, ttl = answer if answer is not None else (None, "", 0.0)
         keys = [
-            self._key(key, "state"),
-            self._key(key, "data"),
-            f"{self.prefix}:delivery:{delivery}" if delivery is not None else self._key(key, ""),
-            self._lock_key(key),
+            self.fsm_key(key, "state"),
+            self.fsm_key(key, "data"),
+            self.delivery_key(delivery) if delivery is not None else self.fsm_key(key, ""),
+            self.lock_key(key),
         ]
         state_op, state = _ops(changes.state_changed, changes.state)
         data_op, data = _ops(changes.data_changed, changes.data)
-        answer = _DONE + body if delivery is not None else ""
         args: list[str | int] = [
             state_op,
             state,
             data_op,
             data,
             self.state_ttl,
-            answer,
+            _DONE + body if delivery is not None else "",
             _ms(ttl),
             token,
         ]
-        try:
-            await self._close(keys=keys, args=args)
-        except self.unavailable:
-            if token:
-                self._unreleased[key] = token
-            raise
-
-    def _lock_key(self, key: StorageKey) -> str:
-        # The same name `RedisEventIsolation` locks: both ways of locking exclude each other.
-        return f"{self.prefix}:lock:{key}"
-
-    def create_isolation(self) -> RedisEventIsolation:
-        return RedisEventIsolation(self.redis, prefix=self.prefix, timeout=self.lock_timeout)
-
-    def create_delivery_log(self) -> RedisDeliveryLog:
-        return RedisDeliveryLog(self.redis, prefix=self.prefix)
+        await self.gate.run(lambda: self._close(keys=keys, args=args))
 
     async def close(self) -> None:
         await self.redis.aclose()
 
 
-class RedisEventIsolation(BaseEventIsolation):
-    """A Redis lock per user, so one user's updates are serial across all workers.
+class RedisTurn(Turn):
+    """A turn in two round trips (three or more only while the user's lock is busy)."""
 
-    While Redis is unreachable the lock falls back to this process (logged as an error):
-    users keep getting answers, ordering then holds per worker only.
-    """
+    storage: RedisStorage
 
-    def __init__(self, redis: Redis, *, prefix: str, timeout: float = 60.0) -> None:
-        self.redis = redis
-        self.prefix = prefix
-        self.timeout = timeout
-        self._fallback = MemoryEventIsolation()
+    def __init__(self, storage: RedisStorage, key: StorageKey, delivery: Delivery | None) -> None:
+        super().__init__(storage, key, delivery)
+        self.token = secrets.token_hex(8)
 
-    @asynccontextmanager
-    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
-        # `timeout` frees the lock of a crashed worker; a handler slower than that loses order.
-        lock = self.redis.lock(f"{self.prefix}:lock:{key}", timeout=self.timeout, sleep=0.02)
+    async def _open(self) -> Record | None:
+        storage, delivery = self.storage, self.delivery
+        lock = storage.lock_key(self.key)
+        stale = storage.unreleased.pop(self.key, "")
+        nonce = delivery.nonce if delivery else None
+        counter = delivery.count_key if delivery else None
+        keys = [
+            f"{storage.prefix}:nonce:{nonce[0]}" if nonce else lock,
+            storage.delivery_key(delivery.key) if delivery else lock,
+            lock,
+            storage.fsm_key(self.key, "state"),
+            storage.fsm_key(self.key, "data"),
+            f"{storage.prefix}:{counter[0]}" if counter else lock,
+        ]
+        args: list[int | str] = [
+            _ms(nonce[1]) if nonce else 0,
+            _ms(delivery.lease) if delivery else 0,
+            _PENDING,
+            self.token,
+            _ms(storage.lock_timeout),
+            max(1, counter[1]) if counter else 0,
+            stale,
+        ]
         try:
-            await lock.acquire()
-        except RedisError as exc:
-            log.error("Redis lock unavailable (%s); ordering falls back to this process", exc)
-            async with self._fallback.lock(key):
-                yield
-            return
-        try:
-            yield
-        finally:
-            try:
-                await lock.release()
-            except (LockError, RedisError) as exc:
-                log.error("Redis lock release failed (%s); it expires by itself", exc)
+            reply = await storage.gate.run(lambda: storage._open(keys=keys, args=args))
+        except BaseException:
+            if stale:
+                storage.unreleased[self.key] = stale
+            raise
+        if reply[0] < 0:
+            self.replayed = True
+            return None
+        if reply[0] == 0:
+            return None
+        self.claimed = True
+        self.count = None if reply[1] is None else int(reply[1])
+        if reply[2]:
+            return _text(reply[3]), _text(reply[4]) or ""
+        return await self._wait_for_lock()
 
-
-class RedisDeliveryLog(BaseDeliveryLog):
-    """`SET NX` claims and result keys shared by every worker using the same Redis and prefix.
-
-    While Redis is unreachable each call falls back to an in-process log (logged as an
-    error): retries reaching the same worker are still absorbed, nobody is refused.
-    """
-
-    def __init__(self, redis: Redis, *, prefix: str, poll_interval: float = 0.03) -> None:
-        self.redis = redis
-        self.prefix = prefix
-        self.poll_interval = poll_interval
-        self._fallback = MemoryDeliveryLog()
-        self._admit = redis.register_script(_ADMIT)
-
-    def _degraded(self, operation: str, exc: RedisError) -> None:
-        log.error("Redis delivery log unavailable for %s (%s); using this process", operation, exc)
-
-    async def remember_nonce(self, nonce: str, ttl: float) -> bool:
-        key = f"{self.prefix}:nonce:{nonce}"
-        try:
-            return bool(await self.redis.set(key, "1", nx=True, px=max(1, int(ttl * 1000))))
-        except RedisError as exc:
-            self._degraded("nonce", exc)
-            return await self._fallback.remember_nonce(nonce, ttl)
-
-    async def admit(self, nonce: str, nonce_ttl: float, key: str, ttl: float) -> bool | None:
-        keys = [f"{self.prefix}:nonce:{nonce}", f"{self.prefix}:delivery:{key}"]
-        args: list[int | str] = [max(1, int(nonce_ttl * 1000)), max(1, int(ttl * 1000)), _PENDING]
-        try:
-            admitted = int(await self._admit(keys=keys, args=args))
-        except RedisError as exc:
-            self._degraded("admit", exc)
-            return await self._fallback.admit(nonce, nonce_ttl, key, ttl)
-        return None if admitted < 0 else admitted == 1
-
-    async def claim(self, key: str, ttl: float) -> bool:
-        name = f"{self.prefix}:delivery:{key}"
-        try:
-            return bool(await self.redis.set(name, _PENDING, nx=True, px=max(1, int(ttl * 1000))))
-        except RedisError as exc:
-            self._degraded("claim", exc)
-            return await self._fallback.claim(key, ttl)
-
-    async def finish(self, key: str, body: str, ttl: float) -> None:
-        name = f"{self.prefix}:delivery:{key}"
-        try:
-            await self.redis.set(name, _DONE + body, px=max(1, int(ttl * 1000)))
-        except RedisError as exc:
-            self._degraded("finish", exc)
-            await self._fallback.finish(key, body, ttl)
-
-    async def result(self, key: str, timeout: float) -> str | None:
-        # Polling keeps this simple and robust; retries are rare and waits last seconds at most.
-        name = f"{self.prefix}:delivery:{key}"
-        give_up = time.monotonic() + max(timeout, 0.0)
+    async def _wait_for_lock(self) -> Record:
+        # Another message of this user is being handled (by any worker): wait for its end;
+        # its lock expires after `lock_timeout` at worst (a worker that died holding it).
+        storage = self.storage
+        keys = [
+            storage.lock_key(self.key),
+            *(storage.fsm_key(self.key, p) for p in ("state", "data")),
+        ]
+        args: list[str | int] = [self.token, _ms(storage.lock_timeout)]
         while True:
-            try:
-                value = _text(await self.redis.get(name))
-            except RedisError as exc:
-                self._degraded("result", exc)
-                return await self._fallback.result(key, max(give_up - time.monotonic(), 0.0))
-            if value is not None and value.startswith(_DONE):
-                return value[len(_DONE) :]
-            if value is None or time.monotonic() >= give_up:
-                return None
-            await asyncio.sleep(min(self.poll_interval, max(give_up - time.monotonic(), 0.0)))
+            record = await storage.gate.run(lambda: storage._lock(keys=keys, args=args))
+            if record:
+                return _text(record[0]), _text(record[1]) or ""
+            await asyncio.sleep(POLL_INTERVAL)
+
+    async def _close(self, changes: Changes, answer: str | None) -> None:
+        delivery = self.delivery
+        answered = (delivery.key, answer, delivery.ttl) if delivery and answer is not None else None
+        try:
+            await self.storage.run_close(self.key, self.token, changes, answered)
+        except BaseException:
+            self.storage.unreleased[self.key] = self.token
+            raise

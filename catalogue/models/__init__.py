@@ -2,6 +2,7 @@
 
 from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
+from catalogue.models.botstate import BotConversation, BotDelivery
 from catalogue.models.citizens import MessageLog, Rating, Ticket, VillageBinding
 from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
@@ -23,6 +24,8 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "BotConversation",
+    "BotDelivery",
     "BudgetYear",
     "ChangeRequest",
     "CommandReceipt",

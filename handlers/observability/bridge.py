@@ -1,4 +1,5 @@
-"""Counts what `bot` reports only in its log (deadline fallbacks, absorbed retries, failures).
+"""Counts what `bot` reports only in its log (deadline fallbacks, absorbed retries, failures,
+messages answered busy because no storage could be reached).
 
 `bot` may not import `handlers`, so the metrics are taken from its log records: a handler on
 the `bot` loggers matches the records' message templates. tests/handlers/test_observability.py
@@ -35,6 +36,8 @@ class BotLogMetrics(logging.Handler):
             metrics.record_error("push")
         elif "callback refused" in template:
             metrics.record_error("refused_callback")
+        elif "answered busy" in template:
+            metrics.record_error("storage")
 
 
 def install_bot_log_metrics() -> None:

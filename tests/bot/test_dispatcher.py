@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-
 from bot.continuation import keep_rest
 from bot.dispatcher import Dispatcher
 from bot.events import Event, TextMessage, event_from_fields
 from bot.filters import StateFilter, Text
-from bot.fsm import Changes, FSMContext, State, StatesGroup, StorageKey, dump_data
+from bot.fsm import Changes, FSMContext, State, StatesGroup, StorageKey
 from bot.replies import TextReply
-from bot.storage import MemoryStorage
-from bot.storage.base import Opening
+from bot.storage import Delivery, MemoryStorage, ResilientStorage, Turn
+from bot.storage.memory import MemoryTurn
 
 
 class Feedback(StatesGroup):
@@ -140,56 +138,40 @@ async def test_reads_under_the_lock_come_from_the_record_read_once() -> None:
     assert storage.reads == 1
 
 
+class _FlakyTurn(MemoryTurn):
+    async def _close(self, changes: Changes, answer: str | None) -> None:
+        self.storage.locks.release(self.key)
+        raise ConnectionError("gone")
+
+
 class _FlakyStorage(MemoryStorage):
-    """Opens turns like a shared storage would, then becomes unreachable before closing."""
+    """Opens turns, then becomes unreachable before closing them."""
 
     unavailable = (ConnectionError,)
 
-    def __init__(self, *, writes_fail: bool) -> None:
-        super().__init__()
-        self.writes_fail = writes_fail
-        self.opened = 0
-
-    async def open_turn(
-        self,
-        key: StorageKey,
-        delivery: str,
-        ttl: float,
-        *,
-        nonce: tuple[str, float] | None = None,
-        counter: tuple[str, int] | None = None,
-    ) -> Opening | None:
-        self.opened += 1
-        state, data = await self.get_record(key)
-        return Opening(claimed=True, token="t", state=state, data=dump_data(data), count=7)
-
-    async def close_turn(self, key: StorageKey, token: str, changes: Changes, **_: Any) -> None:
-        raise ConnectionError("gone")
-
-    async def write_record(self, key: StorageKey, changes: Changes) -> None:
-        if self.writes_fail:
-            raise ConnectionError("gone")
-        await super().write_record(key, changes)
+    def turn(self, key: StorageKey, delivery: Delivery | None = None) -> Turn:
+        return _FlakyTurn(self, key, delivery)
 
 
-@pytest.mark.parametrize("writes_fail", [False, True])
-async def test_a_failed_closing_goes_step_by_step_and_keeps_the_answer(writes_fail: bool) -> None:
-    storage = _FlakyStorage(writes_fail=writes_fail)
+async def test_a_failed_closing_writes_and_answers_on_the_fallback() -> None:
+    primary, fallback = _FlakyStorage(), MemoryStorage()
+    storage = ResilientStorage(primary, fallback)
     dp = Dispatcher(storage=storage)
-    counts: list[Any] = []
+    dp.turn_counter = lambda event: ("rl", 60)
 
     @dp.text()
-    async def remember(message: TextMessage, state: FSMContext, turn_count: int) -> str:
-        counts.append(turn_count)
+    async def remember(message: TextMessage, state: FSMContext) -> str:
         await state.update_data(said=message.content)
         return "记下了"
 
-    turn = await dp.open_turn(said("低保"), "d1", 60)
-    assert turn is not None and turn.token and storage.opened == 1
-    reply = await dp.feed_turn(turn)
-    assert reply == TextReply("记下了") and counts == [7]
-    await dp.close_turn(turn, "<xml>记下了</xml>", 60)
-    await dp.close_turn(turn, "<xml>again</xml>", 60)  # closed once only
-    assert await dp.delivery_log.result("d1", 0) == "<xml>记下了</xml>"
-    expected = {} if writes_fail else {"said": "低保"}
-    assert await storage.get_data(StorageKey("gh", "o1")) == expected
+    event = said("低保")
+    turn = await dp.turn(event, Delivery("d1", 60, 10)).open()
+    assert turn.claimed and turn.holds and not storage.degraded
+    assert await dp.feed(event, turn) == TextReply("记下了")
+    turn.answer("<xml>记下了</xml>")
+    await turn.close()
+    await turn.close()  # closed once only
+    assert storage.degraded  # the breaker heard of the failure
+    assert await fallback.answer_of("d1", 0) == "<xml>记下了</xml>"
+    assert await fallback.get_data(StorageKey("gh", "o1")) == {"said": "低保"}
+    assert await primary.get_data(StorageKey("gh", "o1")) == {}

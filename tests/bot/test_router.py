@@ -10,6 +10,7 @@ from bot.dispatcher import Dispatcher
 from bot.events import Event, Kind, TextMessage, event_from_fields
 from bot.filters import Command, CommandObject, EventKey, Text
 from bot.magic import F
+from bot.observer import Frozen
 from bot.replies import TextReply
 from bot.router import Router
 from bot.types import UNHANDLED, Data, NextHandler, SkipHandler
@@ -190,8 +191,8 @@ def test_bad_registrations_are_refused() -> None:
         a.text.register(lambda: "no event parameter")
 
 
-async def test_changes_after_the_first_event_take_effect() -> None:
-    """Chains and guard lists are cached per router and kind: any registration renews them."""
+async def test_the_tree_is_set_up_before_the_first_event_and_frozen_by_it() -> None:
+    """Chains and guard lists are built once per router and kind: later changes fail loudly."""
     dp = Dispatcher()
     child = Router(name="child")
     seen: list[str] = []
@@ -200,9 +201,6 @@ async def test_changes_after_the_first_event_take_effect() -> None:
     async def answer(event: Event, tag: str = "") -> str:
         return f"child{tag}"
 
-    dp.include_router(child)
-    assert await dp.feed_event(said("a")) == TextReply("child")
-
     def tagging(name: str) -> Any:
         async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
             seen.append(name)
@@ -210,19 +208,34 @@ async def test_changes_after_the_first_event_take_effect() -> None:
 
         return middleware
 
+    dp.include_router(child)
     dp.middleware(tagging("root-inner"))  # an ancestor's inner middleware reaches the child
     child.text.middleware(tagging("child-inner"))
     child.outer_middleware(tagging("child-outer"))
     assert await dp.feed_event(said("b")) == TextReply("child+child-outer+root-inner+child-inner")
     assert seen == ["child-outer", "root-inner", "child-inner"]
 
-    child.text.filter(F.content == "c")  # a guard added later
-    assert await dp.feed_event(said("b")) is None
     late = Router(name="late")
     late.text()(lambda event: "late")
-    dp.include_router(late)  # a router included later
-    assert await dp.feed_event(said("b")) == TextReply("late")
+    for change in (
+        lambda: child.text.filter(F.content == "c"),
+        lambda: child.outer_middleware(tagging("x")),
+        lambda: dp.middleware(tagging("x")),
+        lambda: child.image.middleware(tagging("x")),  # a kind no event reached yet
+        lambda: dp.include_router(late),
+    ):
+        with pytest.raises(Frozen):
+            change()
     assert await dp.feed_event(said("c")) == TextReply("child+child-outer+root-inner+child-inner")
+    with pytest.raises(Frozen):  # a router that routed events is not grafted elsewhere
+        Dispatcher().include_router(child)
+
+    # Another dispatcher's tree is its own: set up and frozen independently.
+    other = Dispatcher()
+    other.text()(lambda event: "other")
+    assert await other.feed_event(said("a")) == TextReply("other")
+    fresh = Dispatcher()
+    fresh.middleware(tagging("fresh"))  # not frozen by the other trees' events
 
 
 async def test_filters_passing_no_values_leave_the_data_alone() -> None:

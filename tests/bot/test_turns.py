@@ -15,7 +15,8 @@ from bot.errors import ReplayedNonce
 from bot.events import Event, TextMessage, event_from_fields
 from bot.fsm import FSMContext, StorageKey
 from bot.replies import MORE_COMMAND, Reply, TextReply
-from bot.responder import SUCCESS, Responder
+from bot.responder import BUSY_TEXT, SUCCESS, Responder
+from bot.storage import Delivery, MemoryStorage, ResilientStorage
 from bot.storage.redis import RedisStorage
 from bot.types import Data, NextHandler
 
@@ -83,8 +84,8 @@ async def test_an_ordinary_message_costs_two_round_trips(redis: Redis, redis_pre
 
     assert seen == [1, 2, 3]  # counted in the opening round trip, handed to middlewares
     assert await storage.get_record(KEY) == ("Citizen:asking", {"asked": ["低保", "医保", "社保"]})
-    assert await redis.get(f"{redis_prefix}:lock:{KEY}") is None
-    assert 0 < await redis.ttl(f"{redis_prefix}:fsm:{KEY}:data") <= storage.state_ttl
+    assert await redis.get(storage.lock_key(KEY)) is None
+    assert 0 < await redis.ttl(storage.fsm_key(KEY, "data")) <= storage.state_ttl
 
     # WeChat's retry of message 2 gets the recorded body; the handler does not run again.
     retry = await responder.respond(said("医保", 2), lambda xml: xml, nonce=("n4", 60))
@@ -119,13 +120,13 @@ async def test_a_busy_lock_is_waited_for_and_the_answer_still_recorded(
     responder = Responder(dp)
     await storage.set_data(KEY, {"asked": ["旧问题"]})
     # Another worker is still handling this user's previous message.
-    other = RedisStorage(redis, prefix=redis_prefix).create_isolation()
+    other = RedisStorage(redis, prefix=redis_prefix)
     released = asyncio.Event()
 
     async def previous_message() -> None:
-        async with other.lock(KEY):
+        async with other.turn(KEY) as turn:
             await released.wait()
-            await storage.set_data(KEY, {"asked": ["旧问题", "上一问"]})
+            await turn.context.set_data({"asked": ["旧问题", "上一问"]})
 
     holder = asyncio.create_task(previous_message())
     await asyncio.sleep(0.05)
@@ -140,7 +141,7 @@ async def test_a_busy_lock_is_waited_for_and_the_answer_still_recorded(
     assert seen == [1]
     assert await storage.get_data(KEY) == {"asked": ["旧问题", "上一问", "低保"]}
     assert await redis.get(f"{redis_prefix}:lock:{KEY}") is None
-    assert await dp.delivery_log.result(f"gh:{event.dedup_key}", 0) == response.body
+    assert await storage.answer_of(f"gh:{event.dedup_key}", 0) == response.body
 
 
 async def test_a_missed_deadline_answers_success_then_writes_and_unlocks(
@@ -166,7 +167,7 @@ async def test_a_missed_deadline_answers_success_then_writes_and_unlocks(
     response = await responder.respond(event, lambda xml: xml)
     assert response.body == SUCCESS
     assert await redis.get(f"{redis_prefix}:lock:{KEY}") is not None  # still running
-    assert await dp.delivery_log.result(f"gh:{event.dedup_key}", 0) == SUCCESS
+    assert await storage.answer_of(f"gh:{event.dedup_key}", 0) == SUCCESS
     await responder.drain()
     assert pushed == [(USER, TextReply("查询结果"))]
     assert await storage.get_data(KEY) == {"slow": True}
@@ -217,8 +218,23 @@ async def test_a_failing_handler_keeps_its_writes_and_frees_the_lock(
     assert await redis.get(f"{redis_prefix}:lock:{KEY}") is None
 
 
-async def test_unreachable_redis_goes_step_by_step_and_still_answers() -> None:
+async def test_unreachable_redis_alone_answers_busy_and_runs_nothing() -> None:
     storage = RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    dp = Dispatcher(storage=storage)
+    ran: list[str] = []
+    dp.text.register(lambda message: ran.append(message.content) or "好")
+    try:
+        responder = Responder(dp)
+        first = await responder.respond(said("你好", 1), lambda xml: xml, nonce=("n", 60))
+        retry = await responder.respond(said("你好", 1), lambda xml: xml, nonce=("m", 60))
+    finally:
+        await storage.close()
+    assert BUSY_TEXT in first.body and retry.body == first.body and ran == []
+
+
+async def test_unreachable_redis_turns_open_on_the_fallback_uncounted() -> None:
+    primary = RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    storage = ResilientStorage(primary, MemoryStorage())
     dp = Dispatcher(storage=storage)
     dp.turn_counter = lambda event: ("rl:x", 120)
     counts: list[Any] = []
@@ -229,7 +245,34 @@ async def test_unreachable_redis_goes_step_by_step_and_still_answers() -> None:
         return "好"
 
     try:
-        response = await Responder(dp).respond(said("你好", 1), lambda xml: xml, nonce=("n", 60))
+        responder = Responder(dp)
+        response = await responder.respond(said("你好", 1), lambda xml: xml, nonce=("n", 60))
+        retry = await responder.respond(said("你好", 1), lambda xml: xml, nonce=("m", 60))
     finally:
         await storage.close()
     assert "好" in response.body and counts == [None]  # not counted by the storage
+    assert retry.body == response.body and storage.degraded
+
+
+async def test_a_retry_after_the_first_handler_died_handles_the_message(
+    redis: Redis, redis_prefix: str
+) -> None:
+    storage = RedisStorage(redis, prefix=redis_prefix, lock_timeout=0.5)
+    dp = Dispatcher(storage=storage)
+    handled: list[str] = []
+
+    @dp.text()
+    async def answer(message: TextMessage) -> str:
+        handled.append(message.content)
+        return f"答：{message.content}"
+
+    event = said("低保", 7)
+    key = f"gh:{event.dedup_key}"
+    # The first delivery's worker claimed the message and locked the user, then was killed
+    # (kill -9): its turn never closes, its claim's lease and its lock run out by themselves.
+    await dp.turn(event, Delivery(key, 600, lease=0.3)).open()
+    responder = Responder(dp, deadline=2.0, lease_margin=0.3)
+    retry = await responder.respond(event, lambda xml: xml, nonce=("n2", 60))
+    assert "答：低保" in retry.body and handled == ["低保"]
+    again = await responder.respond(event, lambda xml: xml, nonce=("n3", 60))
+    assert again.body == retry.body and handled == ["低保"]  # answered once, then replayed

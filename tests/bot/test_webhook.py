@@ -17,6 +17,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.dispatcher import Dispatcher
 from bot.events import Event, TextMessage, UnknownEvent
+from bot.responder import BUSY_TEXT
 from bot.webhook import parse_query
 from bot.wire import WeChatEnvelope, WeComEnvelope, build_xml, parse_xml, sign
 
@@ -514,10 +515,12 @@ def test_invalid_utf8_inside_the_envelope_is_refused() -> None:  # sync: runs it
     assert response.status_code == 400
 
 
-async def test_redis_down_still_answers(caplog: pytest.LogCaptureFixture) -> None:
+async def test_redis_down_still_answers_on_the_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.storage import MemoryStorage, ResilientStorage
     from bot.storage.redis import RedisStorage
 
-    dp = Dispatcher(storage=RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5))
+    redis = RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5)
+    dp = Dispatcher(storage=ResilientStorage(redis, MemoryStorage()))
     dp.text.register(lambda message: f"答：{message.content}")
     app, _ = kit.make_app(dp)
     xml = kit.text_xml("Redis 停了", msg_id=9_000_004)
@@ -525,8 +528,24 @@ async def test_redis_down_still_answers(caplog: pytest.LogCaptureFixture) -> Non
         first = await kit.post(client, kit.safe_delivery(xml))
         retry = await kit.post(client, kit.safe_delivery(xml))
     assert kit.read_reply(first.text)["Content"] == "答：Redis 停了"
-    assert retry.text == first.text  # the same worker still absorbs the retry
-    assert any(r.levelno == logging.ERROR and "Redis" in r.getMessage() for r in caplog.records)
+    assert retry.text == first.text  # the fallback absorbs the retry
+    assert any(
+        r.levelno == logging.WARNING and "unreachable" in r.getMessage() for r in caplog.records
+    )
+
+
+async def test_redis_down_without_a_fallback_answers_busy() -> None:
+    from bot.storage.redis import RedisStorage
+
+    dp = Dispatcher(storage=RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5))
+    dp.text.register(lambda message: f"答：{message.content}")
+    app, _ = kit.make_app(dp)
+    xml = kit.text_xml("Redis 停了", msg_id=9_000_005)
+    async with kit.asgi_client(app) as client:
+        first = await kit.post(client, kit.safe_delivery(xml))
+        retry = await kit.post(client, kit.safe_delivery(xml))
+    assert kit.read_reply(first.text)["Content"] == BUSY_TEXT
+    assert kit.read_reply(retry.text)["Content"] == BUSY_TEXT
 
 
 # the webhook as a raw ASGI app (what the app's fast lane calls, with no framework around it)

@@ -166,6 +166,10 @@ class WeChatUser:
         assert len(reply.text.encode("utf-8")) <= MAX_BYTES, reply.text
         return reply
 
+    def text_xml(self, text: str) -> str:
+        """A new text message, to post (or re-post, as a WeChat retry) with `post`."""
+        return self._xml("text", Content=text)
+
     async def say(self, text: str) -> str:
         reply = await self.post(self._xml("text", Content=text))
         assert reply.status == 200

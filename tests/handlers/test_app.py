@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
+import pytest
 import zwbot_tests_citizen_kit as kit
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -53,8 +56,13 @@ async def _running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def _posted(route: str = "/wechat", status: str = "200") -> float:
-    return float(
-        metrics.HTTP_REQUESTS.labels(method="POST", route=route, status=status)._value.get()
+    """The count of POSTs answered `status` on `route`, read as `/metrics` reads it."""
+    wanted = {"method": "POST", "route": route, "status": status}
+    (family,) = metrics.HTTP_REQUESTS.collect()
+    return sum(
+        sample.value
+        for sample in family.samples
+        if sample.name.endswith("_total") and sample.labels == wanted
     )
 
 
@@ -119,3 +127,49 @@ async def test_the_lane_answers_exactly_as_the_stack_did(sqlite_url):
     assert [status for status, _, _ in answers["lane"]] == [
         200, 403, 403, 403, 403, 413, 400, 400, 405, 200
     ]  # fmt: skip
+
+
+def _periodic_tasks() -> list[asyncio.Task[Any]]:
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "Periodic.run" and not task.done()
+    ]
+
+
+async def test_a_failed_start_stops_what_it_had_started(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.app import create_app
+    from handlers.public_items import PublicItems
+
+    async def broken(self: PublicItems) -> None:
+        raise RuntimeError("preload failed")
+
+    monkeypatch.setattr(PublicItems, "preload", broken)
+    before = _periodic_tasks()
+    app = create_app(kit.settings_for(sqlite_url))
+    with pytest.raises(RuntimeError, match="preload failed"):
+        async with app.router.lifespan_context(app):
+            pass
+    assert _periodic_tasks() == before  # the watchers started before the failure are stopped
+
+
+async def test_the_wecom_mount_is_closed_with_the_app(sqlite_url: str) -> None:
+    import zwbot_tests_staff_wecom_kit as wecom
+
+    from handlers.app import create_app
+
+    settings = kit.settings_for(
+        sqlite_url,
+        WECOM_CORP_ID=wecom.CORP_ID,
+        WECOM_TOKEN=wecom.WECOM_TOKEN,
+        WECOM_AES_KEY=wecom.WECOM_AES_KEY,
+        WECOM_AGENT_ID=wecom.AGENT_ID,
+        WECOM_SECRET="wecom-app-secret-for-tests",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        client = app.state.wecom.client
+        assert client is not None and not client.http.is_closed
+    assert client.http.is_closed

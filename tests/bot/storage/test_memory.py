@@ -1,11 +1,11 @@
-"""In-memory storage: FSM isolation per key, locks, delivery log semantics."""
+"""In-memory storage: FSM per key, turns one at a time per user, claims and answers."""
 
 from __future__ import annotations
 
 import asyncio
 
 from bot.fsm import StorageKey
-from bot.storage.memory import MemoryDeliveryLog, MemoryEventIsolation, MemoryStorage
+from bot.storage import Delivery, MemoryStorage
 
 KEY = StorageKey("gh", "o1")
 
@@ -23,14 +23,14 @@ async def test_fsm_values() -> None:
     assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}
 
 
-async def test_isolation_serialises_one_key_and_forgets_idle_locks() -> None:
-    isolation = MemoryEventIsolation()
+async def test_turns_serialise_one_user() -> None:
+    storage = MemoryStorage()
     inside = 0
     most = 0
 
     async def work() -> None:
         nonlocal inside, most
-        async with isolation.lock(KEY):
+        async with storage.turn(KEY):
             inside += 1
             most = max(most, inside)
             await asyncio.sleep(0.01)
@@ -38,38 +38,53 @@ async def test_isolation_serialises_one_key_and_forgets_idle_locks() -> None:
 
     await asyncio.gather(*(work() for _ in range(5)))
     assert most == 1
-    assert isolation._locks == {}
+    async with asyncio.timeout(1):  # nobody holds the lock any more
+        async with storage.turn(KEY):
+            pass
 
 
-async def test_delivery_log_claims_once_and_shares_the_result() -> None:
-    log = MemoryDeliveryLog()
-    assert await log.claim("k", 60)
-    assert not await log.claim("k", 60)
-    assert await log.result("k", 0) is None
-    waiter = asyncio.create_task(log.result("k", 2))
+async def test_a_delivery_is_claimed_once_and_its_answer_shared() -> None:
+    storage = MemoryStorage()
+    first = await storage.turn(KEY, Delivery("k", 60, 10)).open()
+    assert first.claimed and first.holds
+    second = await storage.turn(KEY, Delivery("k", 60, 10)).open()
+    assert not second.claimed and not second.holds
+    assert await storage.answer_of("k", 0) is None
+    waiter = asyncio.create_task(storage.answer_of("k", 2))
     await asyncio.sleep(0.01)
-    await log.finish("k", "<xml>body</xml>", 60)
+    first.answer("<xml>body</xml>")
+    await first.close()
     assert await waiter == "<xml>body</xml>"
-    assert await log.result("k", 0) == "<xml>body</xml>"
-    assert await log.result("unknown", 0.01) is None
-    assert await log.result("k2", 0) is None
+    assert await storage.answer_of("k", 0) == "<xml>body</xml>"
+    assert await storage.answer_of("unknown", 0.01) is None
 
 
-async def test_delivery_log_times_out_and_expires() -> None:
+async def test_a_lapsed_claim_is_claimed_again_an_answer_is_kept() -> None:
     now = [100.0]
-    log = MemoryDeliveryLog(clock=lambda: now[0])
-    assert await log.claim("k", 10)
-    assert await log.result("k", 0.02) is None  # still running
-    assert await log.remember_nonce("n1", 10)
-    assert not await log.remember_nonce("n1", 10)
+    storage = MemoryStorage(clock=lambda: now[0])
+    dead = await storage.turn(KEY, Delivery("k", 600, 10)).open()
+    assert dead.claimed
+    assert await storage.answer_of("k", 0.02) is None  # still running
+    now[0] += 11  # the lease ran out: its worker is taken for dead
+    storage.locks.release(KEY)  # (a dead worker's process lock dies with it)
+    again = await storage.turn(KEY, Delivery("k", 600, 10)).open()
+    assert again.claimed
+    await again.answer_now("success")
+    await again.close()
+    now[0] += 500  # an answer is kept for the delivery's ttl, not its lease
+    assert not (await storage.turn(KEY, Delivery("k", 600, 10)).open()).claimed
+    assert await storage.answer_of("k", 0) == "success"
+
+
+async def test_nonces_expire_and_a_replay_claims_nothing() -> None:
+    now = [100.0]
+    storage = MemoryStorage(clock=lambda: now[0])
+    assert await storage.remember_nonce("n1", 10)
+    assert not await storage.remember_nonce("n1", 10)
+    replay = await storage.turn(KEY, Delivery("m2", 60, 10, nonce=("n1", 10))).open()
+    assert replay.replayed and not replay.claimed
+    fresh = await storage.turn(KEY, Delivery("m2", 60, 10)).open()
+    assert fresh.claimed  # the replay claimed nothing
+    await fresh.close()
     now[0] += 11
-    assert await log.remember_nonce("n1", 10)
-    assert await log.claim("k", 10)
-
-
-async def test_admit_is_nonce_then_claim() -> None:
-    log = MemoryDeliveryLog()
-    assert await log.admit("n1", 60, "m1", 60) is True
-    assert await log.admit("n1", 60, "m2", 60) is None
-    assert await log.claim("m2", 60)  # the replay claimed nothing
-    assert await log.admit("n2", 60, "m1", 60) is False
+    assert await storage.remember_nonce("n1", 10)
