@@ -2,7 +2,7 @@
 
 from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
-from catalogue.models.citizens import MessageLog, Rating, Ticket, VillageBinding
+from catalogue.models.citizens import HeldReply, MessageLog, Rating, Ticket, VillageBinding
 from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
     Item,
@@ -29,6 +29,7 @@ __all__ = [
     "Department",
     "FundItem",
     "FundType",
+    "HeldReply",
     "Item",
     "MessageLog",
     "PovertyAllocation",

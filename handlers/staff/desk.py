@@ -57,6 +57,7 @@ class Desk:
     event: Event
     search: Any = None  # search.SearchIndex of the running app, when there is one
     wecom: Any = None  # handlers.wecom_api.WeComClient, for file downloads
+    post: Any = None  # handlers.citizen_post.CitizenPost, to send ticket answers
 
     @property
     def key(self) -> str:
@@ -127,5 +128,6 @@ class StaffIdentity:
             event=event,
             search=data.get("search"),
             wecom=data.get("wecom"),
+            post=data.get("citizen_post"),
         )
         return await handler(event, {**data, "desk": desk})
