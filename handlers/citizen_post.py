@@ -182,8 +182,12 @@ class CitizenPost(Periodic):
         await self.held.expire(now)
         await self.refresh()
 
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for the deliveries under way (started by citizens' messages)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
     async def close(self) -> None:
         """Stop the job and let deliveries under way finish."""
         await self.stop()
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=30)
+        await self.drain()

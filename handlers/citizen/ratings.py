@@ -93,8 +93,6 @@ async def rate(
     except rules.AlreadyRated as done:
         trace.update(answer="rating-again", code=code)
         return texts.RATED_ALREADY.format(level=rules.level(done.rating.score))
-    if ticket is not None:
-        await state.update_data(**{TICKET_KEY: None})
     trace.update(answer="rating-bad" if rules.is_bad(score) else "rating", code=code)
     if rules.is_bad(score):
         return texts.RATED_BAD.format(level=rules.level(score))
