@@ -212,3 +212,58 @@ def test_the_client_waits_as_long_as_wechat_documents() -> None:
     assert client is not None and client.http.timeout.read == 10.0
     slower = _wechat_client(settings.model_copy(update={"wechat_api_timeout": 15.0}))
     assert slower is not None and slower.http.timeout.read == 15.0
+
+
+async def test_the_app_keeps_late_answers_for_a_closed_window_and_sends_them_on_the_next_message(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    from typing import Any
+
+    import zwbot_tests_citizen_kit as kit
+
+    from handlers.app import create_app
+    from handlers.citizen import items
+
+    await kit.seed_database(sqlite_url)
+    answer = items.search_and_answer
+
+    @functools.wraps(answer)
+    async def slow_answer(*args: Any, **kwargs: Any) -> str:
+        await asyncio.sleep(0.05)  # later than the 1 ms deadline below: via the outbox
+        return await answer(*args, **kwargs)
+
+    monkeypatch.setattr(items, "search_and_answer", slow_answer)
+    api = FakeWeChatApi(app_id=kit.APP_ID, app_secret="held-secret", cs_quota=1000)
+    citizen = "oHeldApp0000000000000000000"
+    api.silent_users.add(citizen)  # WeChat: 45015 for this citizen until they write
+    with api.serve() as base:
+        settings = kit.settings_for(
+            sqlite_url,
+            WECHAT_APP_SECRET="held-secret",
+            WECHAT_API_BASE=base,
+            ZWBOT_REPLY_DEADLINE=0.001,
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                user = kit.WeChatUser(http, citizen)
+                await user.say("开网吧")
+                give_up = time.monotonic() + 20
+                while not await _held_rows(app.state.sessions) and time.monotonic() < give_up:
+                    await asyncio.sleep(0.05)
+                (kept,) = await _held_rows(app.state.sessions)
+                assert kept.reason == 45015 and "互联网上网服务" in kept.reply["content"]
+                assert api.texts_to(citizen) == []
+
+                api.user_interacted(citizen)  # the citizen writes again
+                await user.say("营业执照")
+                await app.state.citizen_post.drain()
+                give_up = time.monotonic() + 20
+                while len(api.texts_to(citizen)) < 2 and time.monotonic() < give_up:
+                    await asyncio.sleep(0.05)
+                assert await _held_rows(app.state.sessions) == []
+    sent = api.texts_to(citizen)
+    assert len(sent) == 2  # the kept answer once, and the new one
+    assert sent.count(kept.reply["content"]) == 1

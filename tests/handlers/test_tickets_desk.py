@@ -249,3 +249,33 @@ async def test_an_undeliverable_staff_alert_is_sent_again(desk: Desk) -> None:
     await desk.alerts()
     (told,) = desk.wecom.texts_to("admin")
     assert f"#{ticket.id}" in told
+
+
+async def test_a_bad_rating_of_no_department_goes_to_the_duty_staff(desk: Desk) -> None:
+    openid = "o_no_department_00000000000000"
+    ticket = await _open_ticket(desk, openid, "县里哪里可以办老年证")
+    assert ticket.department_id is None
+    assert "已送达" in await desk.member("review").say(f"回复 #{ticket.id} 到县老龄办办理。")
+    assert "不满意" in await desk.citizen(openid).say("差评")  # said as such: 不满意
+    await desk.alerts(later=timedelta(seconds=1))
+    cases = [text for text in desk.wecom.texts_to("admin") if "【差评】" in text]
+    assert len(cases) == 1 and "不满意" in cases[0] and "无（值班人员办理）" in cases[0]
+    assert "到县老龄办办理" in cases[0]
+    assert not any("【差评】" in text for text in desk.wecom.texts_to("clerk"))
+
+
+async def test_an_item_card_is_rated_in_words_once_a_day(desk: Desk) -> None:
+    citizen = desk.citizen("o_card_rating_000000000000000")
+    answer = await citizen.say("社会团体成立登记")
+    if "回复序号" in answer:
+        await citizen.say("1")
+    assert "满意。" in await citizen.say("满意")  # the national level 满意 is 4, not 5
+    assert "已评价过（满意）" in await citizen.say("评5")
+    async with desk.sessions() as session:
+        (rating,) = (await session.scalars(select(Rating))).all()
+    assert (rating.item_code, rating.score, rating.ticket_id, rating.case_state) == (
+        W.LIVE,
+        4,
+        None,
+        "",
+    )
