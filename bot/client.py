@@ -24,6 +24,10 @@ TRANSIENT_ERRORS = frozenset({-1})
 NETWORK_ERROR = -2
 # Tokens are refreshed this many seconds before WeChat says they expire.
 TOKEN_MARGIN = 300.0
+# WeChat's documentation gives its API up to 10 s to answer; a call given up sooner may still
+# be carried out (a customer-service message delivered), so waiting less loses nothing but
+# certainty.
+DEFAULT_TIMEOUT = 10.0
 
 
 class WeChatClient:
@@ -39,7 +43,7 @@ class WeChatClient:
         tokens: TokenStore | None = None,
         attempts: int = 3,
         backoff: float = 0.2,
-        timeout: float = 5.0,
+        timeout: float = DEFAULT_TIMEOUT,
         stable_token: bool = True,
     ) -> None:
         if attempts < 1:

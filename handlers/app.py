@@ -20,6 +20,7 @@ from bot.wire import WeChatEnvelope
 from handlers import observability
 from handlers.changes import ChangeWatcher
 from handlers.citizen import citizen_router
+from handlers.citizen_post import CitizenPost
 from handlers.database import open_database
 from handlers.message_logs import MessageLogWriter
 from handlers.observability.metrics import TimedSearch
@@ -31,6 +32,7 @@ from handlers.search_cache import cache_search
 from handlers.search_service import IndexFollower, SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router
+from handlers.staff_alerts import StaffAlerts
 from handlers.web import install_web
 from handlers.wecom import WeComMount, mount_wecom
 
@@ -73,7 +75,11 @@ def _wechat_client(settings: Settings) -> WeChatClient | None:
     # one attempt per call; the outbox retries sends, and only those that surely failed
     # (a timed-out send may have arrived: repeating it could deliver it twice).
     return WeChatClient(
-        settings.wechat_app_id, secret, base_url=settings.wechat_api_base, attempts=1
+        settings.wechat_app_id,
+        secret,
+        base_url=settings.wechat_api_base,
+        attempts=1,
+        timeout=settings.wechat_api_timeout,
     )
 
 
@@ -94,7 +100,12 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     protect(dispatcher, settings)  # update metrics, rate limit, "系统繁忙" on DB outage
     dispatcher.include_router(bound_staff_router(settings))  # bound staff first
     dispatcher.include_router(citizen_router())
-    outbox = Outbox(wechat.send_reply) if wechat is not None else None  # retry queue
+    # Ticket answers and replies refused for the 48-hour window or a quota: sent when the
+    # citizen writes again (this middleware) or after the quota resets.
+    post = CitizenPost(settings, wechat, storage)
+    dispatcher.outer_middleware(post)
+    dispatcher["citizen_post"] = post
+    outbox = Outbox(wechat.send_reply, hold=post.hold) if wechat is not None else None
     webhook = Webhook(
         dispatcher,
         _envelope(settings),
@@ -143,6 +154,16 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             dispatcher["message_logs"] = app.state.message_logs = message_logs
             message_logs.start()
             stack.push_async_callback(message_logs.close)  # after the late answers: their rows
+            post.bind(sessions)
+            app.state.citizen_post = post
+            post.start()
+            stack.push_async_callback(post.close)
+            alerts = None
+            if wecom is not None and wecom.client is not None:  # staff told in WeCom
+                alerts = StaffAlerts(sessions, wecom.client.send_text, settings)
+                alerts.start()
+                stack.push_async_callback(alerts.stop)
+            app.state.staff_alerts = alerts
             stack.push_async_callback(webhook.close)
             if wecom is not None:
                 stack.push_async_callback(wecom.close)

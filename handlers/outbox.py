@@ -7,11 +7,18 @@ it only queues; shard tasks send in order per user and retry with back-off.
 
 * Nothing lost: a send that failed for certain (refused connection, 5xx, -1) is tried again,
   up to `attempts` times over about two minutes; what still fails is logged with its reason.
+* Kept when WeChat says "not now": the 48-hour window closed (45015), the citizen's count of
+  messages used up (45047) or the daily quota used up (45009) hand the reply to `hold`
+  (the database, `handlers.held_replies`): sent when the citizen writes again or the quota
+  resets.
 * Nothing sent twice: a send whose request may have reached WeChat (the answer timed out)
   is not repeated — WeChat has no idempotency key, and a duplicate answer is worse for a
-  citizen than the rare lost one, which is logged. Give the client a timeout well above
-  WeChat's slow answers (10 s) so a slow API is not mistaken for a lost answer.
+  citizen than the rare lost one, which is logged. The client waits WeChat's documented
+  10 s (`WECHAT_API_TIMEOUT`) so a slow API is not mistaken for a lost answer.
 * Bounded: at most `capacity` replies wait; past that `send` refuses and logs.
+
+Every give-up is counted in `zwbot_sends_given_up_total` with its reason (see
+`handlers.sending`).
 """
 
 from __future__ import annotations
@@ -23,16 +30,16 @@ from dataclasses import dataclass
 
 from bot.errors import WeChatApiError
 from bot.replies import Reply
+from handlers import sending
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
+from handlers.sending import Verdict
 
-# errcode -1: system busy; -2: the bot client's code for network and HTTP 5xx failures.
-RETRYABLE_CODES = frozenset({-1, -2})
-# Network failures after the request may have been delivered: never repeated.
-AMBIGUOUS = ("ReadTimeout", "RemoteProtocolError", "ReadError")
 log = get_logger(__name__)
 
 SendFunction = Callable[[str, Reply], Awaitable[None]]
+#: Keeps a reply WeChat refused for now; False when the refusal is not one that passes.
+HoldFunction = Callable[[str, Reply, WeChatApiError], Awaitable[bool]]
 
 
 class OutboxFull(Exception):
@@ -58,8 +65,10 @@ class Outbox:
         attempts: int = 6,
         backoff: float = 2.0,
         max_backoff: float = 60.0,
+        hold: HoldFunction | None = None,
     ) -> None:
         self._deliver = deliver
+        self._hold = hold
         self.capacity = capacity
         self.attempts = attempts
         self.backoff = backoff
@@ -68,6 +77,7 @@ class Outbox:
         self._tasks: list[asyncio.Task[None]] = []
         self.delivered = 0
         self.failed = 0
+        self.held = 0
 
     def _pending(self) -> int:
         """Replies waiting for their first attempt."""
@@ -82,6 +92,7 @@ class Outbox:
         """Queue one reply for `openid`; raises `OutboxFull` past the capacity."""
         if self._pending() >= self.capacity:
             metrics.record_error("outbox_full")
+            metrics.record_give_up("outbox_full")
             log.error("outbox full: reply dropped", openid=openid, capacity=self.capacity)
             raise OutboxFull(f"{self.capacity} replies already waiting")
         # One shard per user keeps a user's replies in order.
@@ -123,6 +134,8 @@ class Outbox:
             try:
                 await self._deliver(item.openid, item.reply)
             except WeChatApiError as error:
+                if await self._kept(item, error):
+                    return
                 if not self._retry(item, error):
                     self.failed += 1
                     metrics.record_error("push")
@@ -140,15 +153,35 @@ class Outbox:
                 self.delivered += 1
                 return
 
+    async def _kept(self, item: _Pending, error: WeChatApiError) -> bool:
+        """Hand a reply refused for the window or a quota to `hold`; True when kept."""
+        verdict = sending.classify(error)
+        if self._hold is None or verdict not in sending.HOLDS:
+            return False
+        try:
+            kept = await self._hold(item.openid, item.reply, error)
+        except Exception:  # the database is down too: the reply is given up, loudly
+            log.exception("customer-service reply could not be held", openid=item.openid)
+            return False
+        if kept:
+            self.held += 1
+        return kept
+
     def _retry(self, item: _Pending, error: WeChatApiError) -> bool:
-        ambiguous = error.code == -2 and error.message.startswith(AMBIGUOUS)
-        if error.code not in RETRYABLE_CODES or ambiguous or item.attempt >= self.attempts:
+        verdict = sending.classify(error)
+        if verdict is not Verdict.RETRY or item.attempt >= self.attempts:
+            ambiguous = verdict is Verdict.AMBIGUOUS
             reason = "may have been delivered" if ambiguous else "cannot be delivered"
+            label = sending.reason_of(error)
+            if verdict is Verdict.RETRY:
+                label = "attempts"
+            metrics.record_give_up(label)
             log.error(
                 f"customer-service send given up: {reason}",
                 openid=item.openid,
                 attempt=item.attempt,
                 error=str(error),
+                reason=label,
             )
             return False
         return True

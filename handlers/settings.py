@@ -40,12 +40,19 @@ class Settings(BaseSettings):
     wechat_app_secret: SecretStr = Field(SecretStr(""), alias="WECHAT_APP_SECRET")
     wechat_aes_key: SecretStr = Field(SecretStr(DEV_WECHAT_AES_KEY), alias="WECHAT_AES_KEY")
     wechat_api_base: str = Field("https://api.weixin.qq.com", alias="WECHAT_API_BASE")
+    # WeChat's documented slow answers take up to 10 s; a send that timed out may have
+    # arrived and is never repeated, so a shorter wait would lose answers.
+    wechat_api_timeout: float = Field(10.0, gt=0, alias="WECHAT_API_TIMEOUT")
 
     wecom_corp_id: str = Field("", alias="WECOM_CORP_ID")
     wecom_agent_id: str = Field("", alias="WECOM_AGENT_ID")
     wecom_token: SecretStr = Field(SecretStr(""), alias="WECOM_TOKEN")
     wecom_aes_key: SecretStr = Field(SecretStr(""), alias="WECOM_AES_KEY")
     wecom_secret: SecretStr = Field(SecretStr(""), alias="WECOM_SECRET")
+    wecom_api_base: str = Field("https://qyapi.weixin.qq.com", alias="WECOM_API_BASE")
+    # WeCom UserIDs on duty for citizens' 人工 tickets (comma-separated; empty: active admins).
+    duty_staff: str = Field("", alias="ZWBOT_DUTY_STAFF")
+    ticket_batch_seconds: float = Field(60.0, ge=0, alias="ZWBOT_TICKET_BATCH_SECONDS")
 
     public_base_url: str = Field("http://127.0.0.1:8000", alias="PUBLIC_BASE_URL")
 
@@ -96,6 +103,13 @@ class Settings(BaseSettings):
             max_cell_chars=self.import_max_cell_chars,
             max_xlsx_expanded_bytes=self.import_max_xlsx_expanded_mb * MIB,
         )
+
+    @property
+    def duty_user_ids(self) -> list[str]:
+        """`ZWBOT_DUTY_STAFF` as a list of WeCom UserIDs."""
+        return [
+            part.strip() for part in self.duty_staff.replace("，", ",").split(",") if part.strip()
+        ]
 
     @property
     def effective_database_url(self) -> str:

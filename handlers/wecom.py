@@ -78,7 +78,7 @@ def _from_app(app: FastAPI) -> Callable[[NextHandler, Event, Data], Any]:
     async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
         extra = {
             name: getattr(app.state, name)
-            for name in ("sessions", "search")
+            for name in ("sessions", "search", "citizen_post")
             if getattr(app.state, name, None) is not None and name not in data
         }
         return await handler(event, {**data, **extra})
@@ -91,7 +91,7 @@ def mount_wecom(
     settings: Settings,
     storage: BaseStorage,
     *,
-    api_base: str = DEFAULT_BASE,
+    api_base: str | None = None,
     client: WeComClient | None = None,
 ) -> WeComMount | None:
     """Add `/wecom` when the WeCom app is configured (corp id, token, AES key); else None."""
@@ -103,7 +103,10 @@ def mount_wecom(
     secret = settings.wecom_secret.get_secret_value()
     if client is None and secret:
         client = WeComClient(
-            settings.wecom_corp_id, secret, settings.wecom_agent_id, base_url=api_base
+            settings.wecom_corp_id,
+            secret,
+            settings.wecom_agent_id,
+            base_url=api_base or settings.wecom_api_base or DEFAULT_BASE,
         )
     dispatcher = wecom_dispatcher(storage, client=client, settings=settings)
     dispatcher.outer_middleware(_from_app(app))

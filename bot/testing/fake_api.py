@@ -2,11 +2,14 @@
 
 It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for an unknown token,
 42001 for an expired one, 45015 when a user has not talked to the account for 48 hours,
-45047 past the customer-service quota, and any error queued with `fail()` (e.g. -1 busy).
+45047 past the customer-service quota, and any error queued with `fail()` (e.g. -1 busy,
+45009 daily quota). `hang()` makes the next sends take the message and answer only after a
+delay, as a WeChat that delivered but did not say so in time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections import deque
@@ -29,6 +32,7 @@ ERRMSG = {
     40016: "invalid button size",
     42001: "access_token expired",
     44002: "empty post data",
+    45009: "reach max api daily quota limit",
     45002: "content size out of limit",
     45008: "article size out of limit",
     45015: "response out of time limit or subscription is canceled",
@@ -70,6 +74,7 @@ class FakeWeChatApi:
     silent_users: set[str] = field(default_factory=set)
     menu: dict[str, Any] | None = None
     _faults: dict[str, deque[_Fault]] = field(default_factory=dict)
+    _hangs: dict[str, deque[float]] = field(default_factory=dict)
     _cs_counts: dict[str, int] = field(default_factory=dict)
     _stable: str | None = None
 
@@ -82,6 +87,16 @@ class FakeWeChatApi:
         """The next `times` calls of `path` answer `errcode` (or HTTP `status` when not 200)."""
         queue = self._faults.setdefault(path, deque())
         queue.extend(_Fault(errcode, status) for _ in range(times))
+
+    def hang(self, path: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` successful calls of `path` are carried out (a message is sent)
+        but answered only after `seconds`."""
+        self._hangs.setdefault(path, deque()).extend([seconds] * times)
+
+    async def _hang(self, path: str) -> None:
+        queue = self._hangs.get(path)
+        if queue:
+            await asyncio.sleep(queue.popleft())
 
     def expire_tokens(self) -> None:
         """Every issued token expires now (the next call gets 42001)."""
@@ -219,6 +234,7 @@ class FakeWeChatApi:
                 return self._error(47001)
             self._cs_counts[user] = self._cs_counts.get(user, 0) + 1
             self.sent.append(SentMessage(path, body))
+            await self._hang(path)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 
         @app.post("/cgi-bin/message/template/send")

@@ -3,7 +3,7 @@
 from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
 from catalogue.models.botstate import BotConversation, BotDelivery
-from catalogue.models.citizens import MessageLog, Rating, Ticket, VillageBinding
+from catalogue.models.citizens import HeldReply, MessageLog, Rating, Ticket, VillageBinding
 from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
     Item,
@@ -32,6 +32,7 @@ __all__ = [
     "Department",
     "FundItem",
     "FundType",
+    "HeldReply",
     "Item",
     "MessageLog",
     "PovertyAllocation",

@@ -1,19 +1,63 @@
-"""好差评: a 1–5 rating of the last item card."""
+"""好差评: the citizen rates the last answer — a ticket's staff answer just delivered, or the
+last item card — on the five national levels (or 评1–评5); one rating per answer."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event
+from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
-from catalogue.models import Rating
+from catalogue import ratings as rules
+from catalogue.models import Ticket, utcnow
+from catalogue.tickets import TicketState
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import Rating as RatingFilter
+from handlers.citizen.filters import Rating as ScoreFilter
+from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
+from handlers.citizen.parsing import normalize, strip_particles
 from handlers.privacy import keyed_hash
 from handlers.settings import Settings
+
+# FSM data key: the ticket whose answer a rating now is about, and the card shown then.
+TICKET_KEY = "ticket_rating"
+# 好评 / 差评 said as such: the middle of each side (the national scheme has no bare words).
+_WORDS = {**rules.BY_WORD, "好评": 5, "差评": 2}
+
+
+class Level(Filter):
+    """One of the five levels said in words (「基本满意」, 「非常不满意」…); passes `score`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        score = _WORDS.get(strip_particles(normalize(text))) if text else None
+        return {"score": score} if score is not None else False
+
+
+async def expect_ticket_rating(state: FSMContext, ticket_id: int) -> None:
+    """The ticket's answer is (about to be) the citizen's latest answer: a rating said before
+    another card is shown is about it."""
+    memory = await recall(state)
+    await state.update_data(**{TICKET_KEY: {"ticket": ticket_id, "card": memory.card_code}})
+
+
+async def _rated_ticket(
+    event: Event, session: AsyncSession, state: FSMContext, card_code: str
+) -> Ticket | None:
+    marker = (await state.get_data()).get(TICKET_KEY)
+    if not isinstance(marker, dict) or marker.get("card", "") != card_code:
+        return None  # no ticket answer, or a card was shown after it
+    ticket_id = marker.get("ticket")
+    if not isinstance(ticket_id, int):
+        return None
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None or ticket.openid != event.user_id:
+        return None
+    return ticket if ticket.state == TicketState.DELIVERED else None
 
 
 async def rate(
@@ -24,23 +68,40 @@ async def rate(
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """Store the rating against the last card shown."""
+    """Keep the rating of the latest answer; a 差评 goes to the responsible department."""
     memory = await recall(state)
-    if not memory.card_code:
+    ticket = await _rated_ticket(event, session, state, memory.card_code)
+    openid_hash = keyed_hash(event.user_id, settings.hash_key.get_secret_value())
+    if ticket is not None:
+        key = rules.ticket_answer_key(ticket.id)
+        code = ticket.item_code
+    elif memory.card_code:
+        key = rules.item_answer_key(memory.card_code, utcnow())
+        code = memory.card_code
+    else:
         return texts.RATE_WHAT
-    session.add(
-        Rating(
-            openid_hash=keyed_hash(event.user_id, settings.hash_key.get_secret_value()),
-            item_code=memory.card_code,
+    try:
+        await rules.record(
+            session,
+            openid_hash=openid_hash,
+            answer_key=key,
             score=score,
+            item_code=code,
+            ticket_id=ticket.id if ticket is not None else None,
+            department_id=ticket.department_id if ticket is not None else None,
         )
-    )
-    trace.update(answer="rating", code=memory.card_code)
-    return texts.RATED.format(score=score)
+    except rules.AlreadyRated as done:
+        trace.update(answer="rating-again", code=code)
+        return texts.RATED_ALREADY.format(level=rules.level(done.rating.score))
+    trace.update(answer="rating-bad" if rules.is_bad(score) else "rating", code=code)
+    if rules.is_bad(score):
+        return texts.RATED_BAD.format(level=rules.level(score))
+    return texts.RATED.format(score=score, level=rules.level(score))
 
 
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-ratings")
-    on_said(router, RatingFilter())(rate)
+    on_said(router, Level())(rate)  # before the scores: 「满意」 is 4 here, not 5
+    on_said(router, ScoreFilter())(rate)
     return router

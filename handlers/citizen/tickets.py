@@ -1,4 +1,5 @@
-"""「人工」: the citizen's unanswered question becomes a numbered ticket for staff."""
+"""「人工」: the citizen's unanswered question becomes a numbered ticket for staff (the duty
+staff are told in WeCom; the answer comes back as a customer-service message)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from bot.events import Event
 from bot.filters import StateFilter
 from bot.fsm import FSMContext
 from bot.router import Router
+from catalogue.tickets import open_ticket
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import HumanRequest, Said
 from handlers.citizen.memory import Citizen, recall, remember
-from handlers.tickets import open_ticket
 
 
 async def _context(state: FSMContext) -> str:
@@ -28,8 +29,14 @@ async def _context(state: FSMContext) -> str:
 async def _open(
     event: Event, message: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
+    memory = await recall(state)
     ticket = await open_ticket(
-        session, openid=event.user_id, message=message, context=await _context(state)
+        session,
+        openid=event.user_id,
+        account=event.to_user,
+        message=message,
+        context=await _context(state),
+        item_code=memory.card_code,  # the item looked at decides the responsible department
     )
     await state.set_state(None)
     await remember(state, unmatched="")

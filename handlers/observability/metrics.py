@@ -62,6 +62,16 @@ SEARCH_LATENCY = Histogram(
 )
 ERRORS = Counter("zwbot_errors_total", "Errors caught and answered politely.", ["where"])
 RATE_LIMITED = Counter("zwbot_rate_limited_total", "Messages refused by the per-user rate limit.")
+SENDS_GIVEN_UP = Counter(
+    "zwbot_sends_given_up_total",
+    "Customer-service sends given up (never delivered or maybe delivered), by reason.",
+    ["reason"],
+)
+SENDS_HELD = Counter(
+    "zwbot_sends_held_total",
+    "Customer-service sends WeChat refused for the 48-hour window or a quota, kept to send later.",
+    ["reason"],
+)
 
 
 def record_deadline_fallback() -> None:
@@ -77,6 +87,17 @@ def record_retry_absorbed() -> None:
 def record_error(where: str) -> None:
     """One error was caught at `where` (a short fixed name: 'webhook', 'database', …)."""
     ERRORS.labels(where=where).inc()
+
+
+def record_give_up(reason: str) -> None:
+    """One customer-service send was given up; `reason` is an errcode or a short fixed word
+    ('ambiguous', 'network', 'attempts', 'outbox_full', 'expired')."""
+    SENDS_GIVEN_UP.labels(reason=reason).inc()
+
+
+def record_held(reason: str) -> None:
+    """One customer-service send was refused for now and kept (reason: the errcode)."""
+    SENDS_HELD.labels(reason=reason).inc()
 
 
 def record_rate_limited() -> None:

@@ -59,6 +59,7 @@ class Desk:
     search: Any = None  # search.SearchIndex of the running app, when there is one
     wecom: Any = None  # handlers.wecom_api.WeComClient, for file downloads
     import_limits: TableLimits = DEFAULT_LIMITS  # the settings' bounds of an uploaded file
+    post: Any = None  # handlers.citizen_post.CitizenPost, to send ticket answers
 
     @property
     def key(self) -> str:
@@ -129,6 +130,7 @@ class StaffIdentity:
             event=event,
             search=data.get("search"),
             wecom=data.get("wecom"),
+            post=data.get("citizen_post"),
         )
         settings = data.get("settings")
         if settings is not None:

@@ -16,6 +16,7 @@ from handlers.staff.bound import BoundOpenids
 from handlers.staff.commands import COMMANDS, StaffCommand
 from handlers.staff.desk import Desk, Identify, StaffIdentity, by_openid
 from handlers.staff.texts import UNKNOWN
+from handlers.staff.tickets_desk import TICKET_COMMANDS
 
 PREFIXES = ("", "/", "／")
 
@@ -55,7 +56,7 @@ def staff_router(identify: Identify, *, channel: str = "wecom", catch_all: bool 
     ) -> str:
         return await importing.start(desk, state, command.args)
 
-    for spec in COMMANDS:
+    for spec in (*COMMANDS, *TICKET_COMMANDS):
         router.text.register(_handler(spec), Command(*spec.names, prefixes=PREFIXES))
 
     @router.unknown()

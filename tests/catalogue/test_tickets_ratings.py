@@ -1,0 +1,149 @@
+"""The rules of tickets (one working day, who may answer or close) and of 好差评 (five levels,
+one rating per answer, 差评 cases followed up and rectified, the ledger, monthly figures)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import zwbot_tests_staff_world as W
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalogue import ratings, tickets
+from catalogue.models import Rating, StaffMember
+from catalogue.workflow.errors import (
+    ForbiddenError,
+    InvalidInputError,
+    InvalidStateError,
+    NotFoundError,
+)
+
+
+def test_a_ticket_is_due_at_the_end_of_the_next_working_day() -> None:
+    # Friday 10:00 China time → the end of Monday, China time.
+    assert tickets.due_at(datetime(2026, 11, 27, 2, 0, tzinfo=UTC)) == datetime(
+        2026, 11, 30, 16, 0, tzinfo=UTC
+    )
+    # Late on a Monday night China time is Monday: due the end of Tuesday.
+    assert tickets.due_at(datetime(2026, 11, 30, 15, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 1, 16, 0, tzinfo=UTC
+    )
+    # 30 September 2025: the National Day holiday runs to 8 October.
+    assert tickets.due_at(datetime(2025, 9, 30, 3, 0, tzinfo=UTC)) == datetime(
+        2025, 10, 9, 16, 0, tzinfo=UTC
+    )
+
+
+@pytest.fixture
+async def world(sessions: async_sessionmaker[AsyncSession]) -> W.World:
+    return await W.build_world(sessions)
+
+
+async def _staff(session: AsyncSession, world: W.World, name: str) -> StaffMember:
+    staff = await session.get(StaffMember, world.staff[name].id)
+    assert staff is not None
+    return staff
+
+
+async def test_tickets_belong_to_the_items_department(
+    sessions: async_sessionmaker[AsyncSession], world: W.World
+) -> None:
+    async with sessions() as session:
+        civil = await tickets.open_ticket(session, openid="o1", message="问", item_code=W.LIVE)
+        loose = await tickets.open_ticket(session, openid="o2", message="别的问题")
+        await session.commit()
+        assert civil.department_id == world.civil_id and loose.department_id is None
+        clerk = await _staff(session, world, "clerk")
+        other = await _staff(session, world, "clerk_other")
+        review = await _staff(session, world, "review")
+        assert [t.id for t in await tickets.unfinished_tickets(session, clerk)] == [
+            civil.id,
+            loose.id,
+        ]
+        assert [t.id for t in await tickets.unfinished_tickets(session, other)] == [loose.id]
+        assert len(await tickets.unfinished_tickets(session, review)) == 2
+        with pytest.raises(ForbiddenError, match="其他部门"):
+            await tickets.answer_ticket(session, other, civil.id, "答")
+        with pytest.raises(ForbiddenError, match="审计员"):
+            await tickets.close_ticket(
+                session, await _staff(session, world, "auditor"), civil.id, "无效"
+            )
+        with pytest.raises(InvalidInputError, match="答复太长"):
+            await tickets.answer_ticket(session, clerk, civil.id, "长" * 601)
+        with pytest.raises(NotFoundError):
+            await tickets.answer_ticket(session, clerk, 999, "答")
+        outcome = await tickets.answer_ticket(session, clerk, civil.id, "请带身份证到窗口办理。")
+        assert "已答复" in outcome.message
+        assert (civil.state, civil.owner) == ("answered", "clerk")
+        with pytest.raises(InvalidStateError, match="不能再答复"):
+            await tickets.answer_ticket(session, review, civil.id, "再答")
+        with pytest.raises(InvalidStateError, match="只能关闭待答复"):
+            await tickets.close_ticket(session, review, civil.id, "重复")
+
+
+async def test_one_rating_per_answer_and_the_case_of_a_bad_one(
+    sessions: async_sessionmaker[AsyncSession], world: W.World
+) -> None:
+    async with sessions() as session:
+        today = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+        key = ratings.item_answer_key(W.LIVE, today)
+        bad = await ratings.record(
+            session, openid_hash="h1", answer_key=key, score=2, item_code=W.LIVE
+        )
+        assert bad.department_id == world.civil_id and bad.case_state == "new"
+        with pytest.raises(ratings.AlreadyRated):
+            await ratings.record(session, openid_hash="h1", answer_key=key, score=5)
+        other_day = ratings.item_answer_key(W.LIVE, datetime(2026, 11, 21, 3, tzinfo=UTC))
+        good = await ratings.record(
+            session, openid_hash="h1", answer_key=other_day, score=4, item_code=W.LIVE
+        )
+        assert good.case_state == ""
+        fair = await ratings.record(
+            session, openid_hash="h2", answer_key=key, score=3, item_code=W.OTHER
+        )
+        for rating in (bad, good, fair):
+            rating.at = today
+        await session.commit()
+
+        clerk = await _staff(session, world, "clerk")
+        other = await _staff(session, world, "clerk_other")
+        with pytest.raises(NotFoundError):
+            await ratings.follow_up(session, clerk, good.id, "好评不是案件")
+        with pytest.raises(ForbiddenError, match="其他部门"):
+            await ratings.rectify(session, other, bad.id, "整改")
+        with pytest.raises(ForbiddenError):
+            await ratings.rectify(session, await _staff(session, world, "finance"), bad.id, "x")
+        with pytest.raises(InvalidInputError, match="整改情况"):
+            await ratings.rectify(session, clerk, bad.id, " ")
+        assert "已整改、待回访" in (await ratings.rectify(session, clerk, bad.id, "补充")).message
+        review = await _staff(session, world, "review")
+        assert "已办结" in (await ratings.follow_up(session, review, bad.id, "已回访")).message
+        await session.commit()
+
+        (row,) = await ratings.ledger(session)
+        assert (row.id, row.level, row.state, row.department) == (
+            bad.id,
+            "不满意",
+            "已办结",
+            "民政局",
+        )
+        assert await ratings.ledger(session, open_only=True) == []
+        assert await ratings.ledger(session, department_id=world.culture_id) == []
+
+        report = await ratings.month_report(session, "2026-11")
+        by_name = {figures.name: figures for figures in report.departments}
+        civil = by_name["民政局"]
+        assert (civil.total, civil.bad, civil.bad_done) == (2, 1, 1)
+        assert civil.counts[2] == 1 and civil.counts[4] == 1 and civil.satisfaction == 0.5
+        assert by_name["文旅局"].counts[3] == 1
+        (live,) = [f for f in report.items if W.LIVE in f.name]
+        assert live.total == 2 and "社会团体成立登记" in live.name
+        assert (await ratings.month_report(session, "2026-10")).departments == []
+        with pytest.raises(InvalidInputError):
+            await ratings.month_report(session, "2026-13")
+        assert await session.get(Rating, bad.id) is not None
+
+
+def test_levels_are_the_national_five() -> None:
+    assert list(ratings.LEVELS.values()) == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    assert [ratings.is_bad(score) for score in (5, 4, 3, 2, 1)] == [False] * 3 + [True] * 2
