@@ -18,6 +18,7 @@ from bot.webhook import METHODS as LANE_METHODS
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
 from handlers import observability  # issue 7
+from handlers.audit_trail import AuditCheckpointer, enforce_audit_grants
 from handlers.changes import ChangeWatcher  # issue 7
 from handlers.citizen import citizen_router
 from handlers.database import open_database
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings) as (engine, sessions):
+            await enforce_audit_grants(engine, settings)  # production: audit rows append-only
             # issue 7: recent results kept per worker (emptied by any index change), timed
             index = instrument_search(
                 cache_search(await build_index(sessions), settings.search_cache_size)
@@ -129,6 +131,12 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             message_logs = MessageLogWriter(sessions)
             dispatcher["message_logs"] = app.state.message_logs = message_logs
             message_logs.start()
+            mount = getattr(app.state, "wecom", None)
+            client = mount.client if mount is not None else None
+            checkpoints = AuditCheckpointer(
+                sessions, settings, client.send_text if client is not None else None
+            )
+            checkpoints.start()  # the chain head leaves the database at least daily
             if settings.environment == "production":
                 # issue 7: the index and the other startup objects (some 400,000) leave the
                 # cyclic collector's scans; a full collection over them stalled every
@@ -138,6 +146,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             try:
                 yield
             finally:
+                await checkpoints.stop()
                 await synonyms.stop()
                 await follower.stop()
                 await webhook.close()

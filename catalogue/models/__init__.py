@@ -14,6 +14,7 @@ from catalogue.models.items import (
     TimeLimit,
 )
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
+from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
 from catalogue.models.workflow import ChangeRequest, CommandReceipt
@@ -24,6 +25,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "BudgetYear",
+    "CaseCount",
     "ChangeRequest",
     "CommandReceipt",
     "Department",
@@ -31,6 +33,7 @@ __all__ = [
     "FundType",
     "Item",
     "MessageLog",
+    "OfficialDay",
     "PovertyAllocation",
     "PovertyProject",
     "PowerItem",

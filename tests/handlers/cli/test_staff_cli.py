@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def configured(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ZWBOT_AUDIT_CHECKPOINT_FILE", str(tmp_path / "checkpoints.log"))
     monkeypatch.setenv("ZWBOT_HASH_KEY", "cli-tests-hash-key")
     get_settings.cache_clear()
     yield database_url
@@ -72,4 +74,33 @@ def test_staff_registry_and_audit_chain(configured: str) -> None:
 
     _sql(configured, "UPDATE audit_entries SET target = 'someone' WHERE seq = 3")
     code, out = zwbot("audit", "verify")
-    assert code == 1 and "entry 3 altered" in out
+    assert code == 1 and "rewritten: entry 3" in out
+
+
+def test_verify_names_what_a_database_administrator_did(configured: str, tmp_path: Path) -> None:
+    for user in ("a1", "a2", "a3", "a4"):
+        assert zwbot("staff", "add", user, "--name", user, "--role", "auditor")[0] == 0
+    code, out = zwbot("audit", "verify")
+    assert code == 0 and "no checkpoint yet" in out
+    code, out = zwbot("audit", "checkpoint")
+    assert code == 0, out
+    line = (tmp_path / "checkpoints.log").read_text(encoding="utf-8").strip()
+    assert json.loads(line)["seq"] == 4 and line in out
+    code, out = zwbot("audit", "verify")
+    assert code == 0 and "intact: 4 entries" in out and "checkpoint of" in out
+
+    _sql(configured, "DELETE FROM audit_entries WHERE seq > 2")
+    _sql(
+        configured,
+        "UPDATE audit_heads SET seq = 2, last_hash = "
+        "(SELECT entry_hash FROM audit_entries WHERE seq = 2)",
+    )
+    code, out = zwbot("audit", "verify")
+    assert code == 1 and "tail-deleted" in out and "from 4" in out
+    code, out = zwbot("audit", "checkpoint")  # a broken chain is never blessed by a checkpoint
+    assert code == 1 and len((tmp_path / "checkpoints.log").read_text().splitlines()) == 1
+
+    _sql(configured, "DELETE FROM audit_entries")
+    _sql(configured, "DELETE FROM audit_heads")
+    code, out = zwbot("audit", "verify")
+    assert code == 1 and "truncated" in out
