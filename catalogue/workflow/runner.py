@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from catalogue import audit
 from catalogue import staff as registry
 from catalogue.models import CommandReceipt, StaffMember
+from catalogue.workflow import permissions
 from catalogue.workflow.errors import ForbiddenError, WorkflowError
 from catalogue.workflow.outcome import Outcome
 
@@ -66,6 +67,7 @@ async def run(
             staff = await session.get(StaffMember, actor.staff_id)
             if staff is None or not staff.active:
                 raise ForbiddenError("您的账号已停用，请联系管理员。")
+            permissions.require_unlocked(staff)
             outcome = await operation(session, staff)
             await audit.append(session, _record(actor, command, outcome, "ok"))
             if key:
@@ -133,11 +135,8 @@ async def check_second_factor(
 ) -> str | None:
     """Check a TOTP code, keep the failure count and audit it; None when accepted."""
     async with sessions() as session:
-        staff = await session.get(StaffMember, actor.staff_id)
-        if staff is None:
-            return "账号不存在。"
         try:
-            registry.check_code(staff, code)
+            await registry.check_code(session, actor.staff_id, code)
             problem = None
         except registry.StaffError as error:
             problem = str(error)

@@ -104,3 +104,21 @@ def test_verify_names_what_a_database_administrator_did(configured: str, tmp_pat
     _sql(configured, "DELETE FROM audit_heads")
     code, out = zwbot("audit", "verify")
     assert code == 1 and "truncated" in out
+
+
+def test_enrol_and_unlock(configured: str) -> None:
+    assert zwbot("staff", "add", "fin", "--name", "财", "--role", "finance")[0] == 0
+    _sql(configured, "UPDATE staff_members SET totp_secret = NULL, locked_until = '2999-01-01'")
+    code, out = zwbot("staff", "list")
+    assert "locked" in out
+    code, out = zwbot("staff", "enrol", "fin")
+    assert code == 0 and "otpauth://totp/" in out
+    _sql(configured, "UPDATE staff_members SET locked_until = '2999-01-01'")
+    assert zwbot("staff", "unlock", "fin")[0] == 0
+    code, out = zwbot("staff", "list")
+    assert "locked" not in out
+    code, out = zwbot("audit", "export", "--since", "2000-01-01")
+    assert [json.loads(line)["action"] for line in out.strip().splitlines()][-2:] == [
+        "staff.enrol",
+        "staff.unlock",
+    ]
