@@ -49,7 +49,8 @@ def require_unlocked(staff: StaffMember) -> None:
         assert staff.locked_until is not None
         until = staff.locked_until.astimezone(BEIJING)
         raise ForbiddenError(
-            f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（北京时间），锁定期间不能办理任何操作。"
+            f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（北京时间），"
+            "锁定期间不能办理任何操作。"
         )
 
 

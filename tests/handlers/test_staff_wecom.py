@@ -10,9 +10,9 @@ import os
 import secrets
 import struct
 import time
-from datetime import UTC, date, datetime, timedelta
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from catalogue import audit
 from catalogue import staff as registry
 from catalogue.db import session_factory
-from catalogue.models import BudgetYear, ChangeRequest, Item, RetiredCode, StaffMember
+from catalogue.models import BudgetYear, ChangeRequest, Item, RetiredCode
 from handlers.app import create_app
 
 CORP_ID = "ww5f3c0a9e1d2b4c6a"
@@ -199,7 +199,7 @@ async def test_strangers_and_forged_callbacks_are_refused(side: StaffSide) -> No
 
 
 async def test_whole_life_through_wecom(side: StaffSide) -> None:
-    clerk, review, legal = side.member("clerk"), side.member("review"), side.member("legal")
+    clerk, review = side.member("clerk"), side.member("review")
     approver = side.member("approver")
     citizen = kit.WeChatUser(side.http, "o_citizen_1")
     assert W.DRAFT not in side.found("慈善组织认定")
