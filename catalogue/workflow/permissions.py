@@ -20,6 +20,9 @@ FUND_MANAGERS = frozenset({Role.FINANCE, Role.ADMIN})  # 财政专项资金 第�
 POVERTY_MANAGERS = frozenset({Role.POVERTY_OFFICE, Role.ADMIN})  # 扶贫清单 第三条、第四条
 IMPORTERS = frozenset({Role.CLERK, Role.FINANCE, Role.POVERTY_OFFICE, Role.ADMIN})
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+# 第二十二条: the county government supervises the departments' work (通报) through the
+# review office and the county office (administrators); the auditor may read it.
+SUPERVISORS = frozenset({Role.REVIEW_OFFICE, Role.APPROVER, Role.ADMIN, Role.AUDITOR})
 # Everyone active may read; the auditor may do nothing else.
 READERS = frozenset(Role)
 

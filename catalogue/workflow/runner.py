@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue import audit
+from catalogue import audit, holidays
 from catalogue import staff as registry
 from catalogue.models import CommandReceipt, StaffMember
-from catalogue.workflow import permissions
+from catalogue.workflow import permissions, workdays
 from catalogue.workflow.errors import ForbiddenError, WorkflowError
 from catalogue.workflow.outcome import Outcome
 
@@ -68,7 +68,11 @@ async def run(
             if staff is None or not staff.active:
                 raise ForbiddenError("您的账号已停用，请联系管理员。")
             permissions.require_unlocked(staff)
-            outcome = await operation(session, staff)
+            await holidays.load_schedule(session)
+            with workdays.estimates() as guessed:
+                outcome = await operation(session, staff)
+            if guessed:  # a working-day deadline in a year without the official schedule
+                outcome.message = f"{outcome.message}\n{workdays.estimate_warning(guessed)}"
             await audit.append(session, _record(actor, command, outcome, "ok"))
             if key:
                 session.add(CommandReceipt(key=key, actor=actor.user_id, reply=outcome.message))

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
+from catalogue import duty_report
 from catalogue.models import Item, Role, StaffMember, utcnow
 from catalogue.staff import needs_second_factor
 from catalogue.workflow import lists, permissions, proposals, publishing, review, views
@@ -81,6 +82,15 @@ async def _overdue(desk: Desk, args: str) -> str:
         return Outcome(action="staff.overdue", target="", message=text)
 
     return await desk.run("逾期", op)
+
+
+async def _report(desk: Desk, args: str) -> str:
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        permissions.require(staff, permissions.SUPERVISORS, "查看部门工作通报")
+        text = (await duty_report.build(session, _today())).text()
+        return Outcome(action="staff.report", target="", message=text)
+
+    return await desk.run("通报", op)
 
 
 async def _submit(desk: Desk, args: str) -> str:
@@ -325,6 +335,7 @@ COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand(("查", "查看", "cx"), _show),
     StaffCommand(("待办", "todo"), _todo),
     StaffCommand(("逾期", "overdue"), _overdue),
+    StaffCommand(("通报", "report"), _report),
     StaffCommand(("提交", "submit"), _submit),
     StaffCommand(("通过", "approve"), _approve, _approve_confirm),
     StaffCommand(("驳回", "reject"), _reject, _reject_confirm),

@@ -122,3 +122,32 @@ def test_enrol_and_unlock(configured: str) -> None:
         "staff.enrol",
         "staff.unlock",
     ]
+
+
+def test_holidays_cases_and_the_report(configured: str, tmp_path: Path) -> None:
+    schedule = tmp_path / "2027.csv"
+    schedule.write_text("日期,类型,名称\n2027-01-01,放假,元旦\n2027-02-20,上班,春节调休\n")
+    code, out = zwbot("holidays", "list", "2027")
+    assert code == 0 and "周一至周五估算" in out
+    code, out = zwbot("holidays", "import", str(schedule))
+    assert code == 0 and "放假 1 天，调休上班 1 天" in out, out
+    code, out = zwbot("holidays", "list", "2027")
+    assert "2027-01-01\t放假\t元旦" in out and "2027-02-20\t上班" in out
+    schedule.write_text("日期,类型\n2027-02-22,上班\n")
+    code, out = zwbot("holidays", "import", str(schedule))
+    assert code == 1 and "第2行" in out
+    code, out = zwbot("audit", "export", "--since", "2000-01-01")
+    [row] = [json.loads(line) for line in out.strip().splitlines()]
+    assert row["action"] == "holidays.import" and len(row["after"]["sha256"]) == 64
+
+    template = tmp_path / "cases.csv"
+    code, out = zwbot("template", "cases", "--format", "csv", "-o", str(template))
+    assert code == 0 and template.read_text(encoding="utf-8-sig").startswith(
+        "事项编码*,事项名称,年度*"
+    )
+    with template.open("a", encoding="utf-8") as stream:
+        stream.write("6206230000000087786930—XK09999000,,2024,0\n")
+    code, out = zwbot("import", "cases", str(template))
+    assert code != 0 and "没有编码为" in out  # no such item: nothing imported
+    code, out = zwbot("duties", "report", "--date", "2026-12-02")
+    assert code == 0 and "各部门没有逾期或待办的工作" in out
