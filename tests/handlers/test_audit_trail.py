@@ -13,14 +13,25 @@ import asyncpg
 import pytest
 import zwbot_tests_staff_world as W
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from zwbot_tests_staff_handlers import client_for, fake_wecom
 
 from catalogue import audit
-from catalogue.db import create_engine
+from catalogue.db import create_engine, session_factory
 from handlers import audit_trail
 from handlers.settings import Settings
+
+
+DOCUMENTED_GRANTS = (
+    "GRANT CONNECT ON DATABASE {database} TO {role}",
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries, audit_heads FROM {role}",
+    "GRANT UPDATE (seq, last_hash) ON audit_heads TO {role}",
+)
 
 
 def _settings(tmp_path: Path, **extra: object) -> Settings:
@@ -106,13 +117,20 @@ async def test_production_refuses_a_role_that_may_rewrite_the_audit_log(
     )
     try:
         await admin.execute(f"CREATE ROLE {role} LOGIN")
-        await admin.execute(f"GRANT SELECT, INSERT ON audit_entries TO {role}")
-        await admin.execute(f"GRANT SELECT, INSERT ON audit_heads TO {role}")
-        await admin.execute(f"GRANT UPDATE (seq, last_hash) ON audit_heads TO {role}")
+        for grant in DOCUMENTED_GRANTS:  # as docs/operations.md §2 has them
+            await admin.execute(grant.format(role=role, database=url.database))
         app_engine = create_engine(str(url.set(username=role)))
         try:
             assert await audit_trail.audit_grant_problems(app_engine) == []
             assert await audit_trail.enforce_audit_grants(app_engine, settings) == []
+            # The application role can append but not rewrite (what the grants are for).
+            sessions = session_factory(app_engine)
+            async with sessions() as session:
+                await audit.append(session, audit.Record(actor="app", action="item.publish"))
+                await session.commit()
+            async with sessions() as session:
+                with pytest.raises(DBAPIError, match="permission denied"):
+                    await session.execute(text("DELETE FROM audit_entries"))
             await admin.execute(f"GRANT DELETE ON audit_entries TO {role}")
             with pytest.raises(audit_trail.AuditGrantsError, match="DELETE on audit_entries"):
                 await audit_trail.enforce_audit_grants(app_engine, settings)
