@@ -13,8 +13,8 @@ import asyncpg
 import pytest
 import zwbot_tests_staff_world as W
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from zwbot_tests_staff_handlers import client_for, fake_wecom
 
@@ -22,7 +22,6 @@ from catalogue import audit
 from catalogue.db import create_engine, session_factory
 from handlers import audit_trail
 from handlers.settings import Settings
-
 
 DOCUMENTED_GRANTS = (
     "GRANT CONNECT ON DATABASE {database} TO {role}",
