@@ -147,3 +147,32 @@ def test_roles_parse_from_ids_and_labels() -> None:
         registry.parse_role("boss")
     assert all(registry.needs_second_factor(role) for role in Role if role is not Role.AUDITOR)
     assert not registry.needs_second_factor("auditor")
+
+
+async def test_concurrent_wrong_codes_through_the_runner_are_all_counted_and_audited(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The path both channels take (`runner.check_second_factor`, its audit entry in the same
+    transaction): eight wrong codes at once lock the account and leave eight audit entries."""
+    from catalogue import audit
+    from catalogue.workflow import runner
+
+    async with sessions() as session:
+        account = await registry.add_staff(
+            session, wecom_user_id="fin", name="财", role=Role.FINANCE
+        )
+        await session.commit()
+    actor = runner.Actor.of(account.staff)
+    secret = account.staff.totp_secret
+    assert secret
+    current = {pyotp.TOTP(secret).at(datetime.now(UTC), counter_offset=o) for o in (-1, 0, 1)}
+    wrongs = [f"{n:06d}" for n in range(200000, 200100) if f"{n:06d}" not in current][:8]
+    problems = await asyncio.gather(
+        *(runner.check_second_factor(sessions, actor, code) for code in wrongs)
+    )
+    assert all(problem is not None for problem in problems)
+    assert sum("已锁定" in str(problem) for problem in problems) == 8 - (registry.MAX_BAD_CODES - 1)
+    async with sessions() as session:
+        assert registry.is_locked(await registry.get_staff(session, "fin"))
+        result = await audit.verify(session)
+        assert result.intact and result.checked == 8
