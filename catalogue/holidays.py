@@ -22,6 +22,8 @@ HOLIDAY_WORDS = frozenset({"放假", "休息", "假日", "节假日", "休", "ho
 WORKDAY_WORDS = frozenset({"上班", "调休上班", "补班", "工作日", "班", "workday"})
 TEMPLATE = "日期,类型,名称\n2027-01-01,放假,元旦\n2027-02-06,放假,春节\n2027-02-14,上班,春节调休\n"
 MAX_ROWS = 400
+# The fingerprint (row count, newest import) of the schedule this process last loaded.
+_loaded: dict[str, tuple[int, str]] = {}
 
 
 class ScheduleError(ValueError):
@@ -108,8 +110,6 @@ async def load_schedule(session: AsyncSession) -> None:
     workdays.use_schedule(days, frozenset(day.year for day in days))
     _loaded["fingerprint"] = fingerprint
 
-
-_loaded: dict[str, tuple[int, str]] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from catalogue.importing.schema import Column, ParsedRow, Schema
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError, parse_count, parse_year
 from catalogue.models import CaseCount, Item, utcnow
+from catalogue.workflow.workdays import china_date
 
 
 def parse_cases(text: str) -> int:
@@ -24,7 +25,7 @@ def parse_cases(text: str) -> int:
 def parse_past_year(text: str) -> int:
     """A year that has begun (statistics of the future do not exist)."""
     year = parse_year(text)
-    if year > utcnow().year:
+    if year > china_date(utcnow()).year:
         raise CellError(f"「{text}」是将来的年份，只能填写已开始的年度")
     return year
 
