@@ -1,8 +1,17 @@
-"""The hash-chained, append-only audit log: append, verify, export and purge (等保三级)."""
+"""The keyed, hash-chained, append-only audit log: append, verify, export and purge (等保三级).
+
+Each entry's hash is an HMAC-SHA256 under a key that is not in the database (the sessions
+carry it, see `catalogue.db.session_factory`), over the previous hash and every field: someone
+who can write the tables but does not hold the key cannot edit an entry and recompute the
+chain. Entries written before the chain was keyed (`AuditHead.keyed_from`) keep their plain
+SHA-256. Cutting the chain's end or emptying the tables is caught against the signed
+checkpoints kept outside the database (`catalogue.audit_checkpoints`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -13,9 +22,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.db import AUDIT_KEY
 from catalogue.models import AuditEntry, AuditHead, utcnow
 
 GENESIS = "0" * 64
+# Sessions made without a key (tests, development tools) sign with this one; production
+# settings refuse to start without a real key, and always hand it to the sessions.
+DEVELOPMENT_KEY = b"development-only-audit-key"
 HEAD_ID = 1
 # 等级保护三级: audit records are kept at least six months.
 RETENTION = timedelta(days=180)
@@ -54,8 +67,13 @@ def _moment(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def compute_hash(entry: AuditEntry) -> str:
-    """SHA-256 over the previous hash and every field of the entry, in a canonical form."""
+def session_key(session: AsyncSession) -> bytes:
+    """The audit key the session was made with (the development key when none was given)."""
+    key = session.info.get(AUDIT_KEY)
+    return key if isinstance(key, bytes) and key else DEVELOPMENT_KEY
+
+
+def _canonical(entry: AuditEntry) -> bytes:
     body = {
         "seq": entry.seq,
         "at": _moment(entry.at),
@@ -70,7 +88,15 @@ def compute_hash(entry: AuditEntry) -> str:
         "prev": entry.prev_hash,
     }
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical.encode("utf-8")
+
+
+def compute_hash(entry: AuditEntry, key: bytes | None) -> str:
+    """HMAC-SHA256 under `key` over the previous hash and every field, in a canonical form;
+    plain SHA-256 when `key` is None (entries written before the chain was keyed)."""
+    if key is None:
+        return hashlib.sha256(_canonical(entry)).hexdigest()
+    return hmac.new(key, _canonical(entry), hashlib.sha256).hexdigest()
 
 
 def _insert_head(session: AsyncSession) -> Any:
@@ -80,6 +106,7 @@ def _insert_head(session: AsyncSession) -> Any:
         "last_hash": GENESIS,
         "purged_through": 0,
         "anchor_hash": GENESIS,
+        "keyed_from": 1,
     }
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(AuditHead).values(values).on_conflict_do_nothing()
@@ -123,7 +150,7 @@ async def append(session: AsyncSession, record: Record) -> AuditEntry:
         result=record.result[:200],
         prev_hash=prev_hash,
     )
-    entry.entry_hash = compute_hash(entry)
+    entry.entry_hash = compute_hash(entry, session_key(session))
     session.add(entry)
     await session.flush()
     await session.execute(
@@ -140,11 +167,11 @@ class Finding:
     """The first place where the chain is broken."""
 
     seq: int
-    kind: str  # altered | removed | inserted
+    kind: str  # rewritten | removed | inserted | truncated | tail-deleted
     detail: str
 
     def __str__(self) -> str:
-        return f"entry {self.seq} {self.kind}: {self.detail}"
+        return f"{self.kind}: entry {self.seq}: {self.detail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +210,73 @@ async def _entries(session: AsyncSession, after_seq: int = -1) -> AsyncIterator[
 async def _head(session: AsyncSession) -> AuditHead:
     head = await session.get(AuditHead, HEAD_ID, populate_existing=True)
     return head or AuditHead(
-        id=HEAD_ID, seq=0, last_hash=GENESIS, purged_through=0, anchor_hash=GENESIS
+        id=HEAD_ID, seq=0, last_hash=GENESIS, purged_through=0, anchor_hash=GENESIS, keyed_from=1
     )
 
 
-async def verify(session: AsyncSession) -> Verification:
-    """Walk the chain from its start (or the last purge) and report the first broken entry."""
+@dataclass(frozen=True, slots=True)
+class HeadState:
+    """What a checkpoint records of the chain: its head and where it was cut and keyed."""
+
+    seq: int
+    last_hash: str
+    purged_through: int
+    anchor_hash: str
+    keyed_from: int
+
+
+async def head_state(session: AsyncSession) -> HeadState:
+    """The chain head as stored (read before a checkpoint is signed)."""
     head = await _head(session)
+    return HeadState(
+        head.seq, head.last_hash, head.purged_through, head.anchor_hash, head.keyed_from
+    )
+
+
+async def _against_checkpoint(
+    session: AsyncSession, head: AuditHead, mark: HeadState
+) -> Finding | None:
+    """What the database lost or rewrote since the checkpoint `mark` was taken."""
+    entries = await session.scalar(select(func.count()).select_from(AuditEntry))
+    if mark.seq and head.seq == 0 and not entries:
+        return Finding(
+            mark.seq,
+            "truncated",
+            f"the audit tables are empty but the checkpoint records {mark.seq} entries",
+        )
+    if head.seq < mark.seq:
+        return Finding(
+            head.seq + 1,
+            "tail-deleted",
+            f"the chain head moved back from {mark.seq} (checkpoint) to {head.seq}: "
+            f"entries {head.seq + 1}–{mark.seq} were deleted",
+        )
+    if head.keyed_from != mark.keyed_from or head.purged_through < mark.purged_through:
+        return Finding(mark.seq, "rewritten", "the chain's start differs from the checkpoint's")
+    if mark.seq > head.purged_through:
+        at_mark = await session.get(AuditEntry, mark.seq)
+        if at_mark is None:
+            return Finding(mark.seq, "removed", "the checkpointed entry is missing")
+        if at_mark.entry_hash != mark.last_hash:
+            return Finding(
+                mark.seq,
+                "rewritten",
+                "the chain up to the checkpoint was rewritten (its hash is not the checkpoint's)",
+            )
+    elif mark.seq == head.purged_through and mark.seq and head.anchor_hash != mark.last_hash:
+        return Finding(mark.seq, "rewritten", "the purge anchor is not the checkpointed hash")
+    return None
+
+
+async def verify(session: AsyncSession, checkpoint: HeadState | None = None) -> Verification:
+    """Walk the chain from its start (or the last purge) and report the first broken entry;
+    with the last `checkpoint`, also what was cut from its end or emptied since."""
+    head = await _head(session)
+    key = session_key(session)
+    if checkpoint is not None:
+        problem = await _against_checkpoint(session, head, checkpoint)
+        if problem is not None:
+            return Verification(0, head.seq, problem)
     expected_seq = head.purged_through + 1
     expected_prev = head.anchor_hash if head.purged_through else GENESIS
     checked = 0
@@ -205,8 +292,13 @@ async def verify(session: AsyncSession) -> Verification:
             return found(entry.seq, "inserted", f"entry lies beyond the chain head {head.seq}")
         if entry.seq != expected_seq:
             return found(expected_seq, "removed", f"next entry present is {entry.seq}")
-        if compute_hash(entry) != entry.entry_hash:
-            return found(entry.seq, "altered", "content does not match its hash")
+        if compute_hash(entry, key if entry.seq >= head.keyed_from else None) != entry.entry_hash:
+            return found(
+                entry.seq,
+                "rewritten",
+                "content does not match its authentication code (edited or re-hashed without "
+                "the audit key)",
+            )
         if entry.prev_hash != expected_prev and checked == 0 and head.purged_through:
             return found(
                 head.purged_through, "removed", "purge anchor does not match: entries deleted"
@@ -225,7 +317,7 @@ async def verify(session: AsyncSession) -> Verification:
     if expected_seq <= head.seq:
         return found(expected_seq, "removed", f"chain ends before its head {head.seq}")
     if head.seq and expected_prev != head.last_hash:
-        return found(head.seq, "altered", "last entry does not match the chain head")
+        return found(head.seq, "rewritten", "last entry does not match the chain head")
     if head.purged_through and last_purge != head.purged_through:
         return found(head.purged_through, "removed", "entries are missing without a recorded purge")
     return Verification(checked, head.seq, None)

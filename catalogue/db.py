@@ -40,6 +40,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return _create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+# `Session.info` entry holding the audit chain's HMAC key (kept out of the database).
+AUDIT_KEY = "zwbot.audit_key"
+
+
+def session_factory(
+    engine: AsyncEngine, *, audit_key: bytes | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`) and sign
+    audit entries with `audit_key` (`catalogue.audit` uses a development key without one)."""
+    info = {AUDIT_KEY: audit_key} if audit_key else {}
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

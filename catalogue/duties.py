@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.holidays import load_schedule
 from catalogue.models import (
     BudgetYear,
+    CaseCount,
     ChangeRequest,
     FundItem,
     Item,
@@ -23,7 +25,7 @@ from catalogue.models import (
     StaffMember,
 )
 from catalogue.workflow.rules import FUND_PUBLISH_DAYS, NO_CASE_YEARS, Action, RequestState
-from catalogue.workflow.workdays import add_days
+from catalogue.workflow.workdays import add_days, covers, estimate_warning
 
 # 扶贫清单 第七条 "每年年初整体更新": we hold the office to the end of January.
 REFRESH_MONTH_END = (1, 31)
@@ -39,6 +41,8 @@ class Duty:
     roles: frozenset[Role]
     department_id: int | None = None
     target: str = ""
+    # The year whose working days were guessed (no official schedule) for this deadline.
+    estimated_year: int | None = None
 
     def overdue(self, today: date) -> bool:
         """Past its deadline (a suspension candidate has none)."""
@@ -48,10 +52,15 @@ class Duty:
         """One chat line: what, and by when (or how late)."""
         if self.due is None:
             return self.title
+        guess = (
+            f"（⚠ {self.estimated_year} 年节假日安排未导入，期限按周一至周五估算）"
+            if self.estimated_year is not None
+            else ""
+        )
         if self.overdue(today):
             late = (today - self.due).days
-            return f"{self.title}（应于 {self.due:%Y-%m-%d} 前完成，已逾期 {late} 天）"
-        return f"{self.title}（{self.due:%Y-%m-%d} 前）"
+            return f"{self.title}（应于 {self.due:%Y-%m-%d} 前完成，已逾期 {late} 天）{guess}"
+        return f"{self.title}（{self.due:%Y-%m-%d} 前）{guess}"
 
 
 def _three_years_before(today: date) -> date:
@@ -106,6 +115,7 @@ async def _request_duties(session: AsyncSession) -> list[Duty]:
                     request.due_on,
                     frozenset({Role.POVERTY_OFFICE}),
                     target=request.target_code,
+                    estimated_year=_guessed_year(request),
                 )
             )
         elif request.target_kind == "item" and request.action == Action.RESUME.value:
@@ -121,6 +131,18 @@ async def _request_duties(session: AsyncSession) -> list[Duty]:
                 )
             )
     return duties
+
+
+def _guessed_year(request: ChangeRequest) -> int | None:
+    """A year between the decision and the due date that has no official holiday data."""
+    decided = request.payload.get("decided_on")
+    if request.due_on is None or not decided:
+        return None
+    start = date.fromisoformat(str(decided))
+    for year in range(start.year, request.due_on.year + 1):
+        if not covers(year):
+            return year
+    return None
 
 
 async def _refresh_duty(session: AsyncSession, today: date) -> list[Duty]:
@@ -150,32 +172,49 @@ async def _refresh_duty(session: AsyncSession, today: date) -> list[Duty]:
 
 
 async def _no_case_duties(session: AsyncSession, today: date) -> list[Duty]:
+    """Published items with no case in the last three years: from the last recorded case, or
+    from the yearly statistics (`zwbot import cases`) of the three full years before this one."""
     cutoff = _three_years_before(today)
+    years = list(range(today.year - NO_CASE_YEARS, today.year))
+    idle_by_statistics = (
+        select(CaseCount.item_id)
+        .where(CaseCount.year.in_(years))
+        .group_by(CaseCount.item_id)
+        .having(func.count(CaseCount.year) == len(years), func.sum(CaseCount.cases) == 0)
+    )
     items = await session.scalars(
         select(Item)
         .where(
             Item.status == PublicationStatus.PUBLISHED.value,
-            Item.last_case_on.is_not(None),
-            Item.last_case_on < cutoff,
+            or_(
+                and_(Item.last_case_on.is_not(None), Item.last_case_on < cutoff),
+                Item.id.in_(idle_by_statistics),
+            ),
         )
         .order_by(Item.code)
     )
-    return [
-        Duty(
-            "no_cases",
-            f"可申请暂停：{item.name} {item.code}，"
-            f"最近办件 {item.last_case_on:%Y-%m-%d}（第十条（二））",
-            None,
-            frozenset({Role.CLERK}),
-            department_id=item.department_id,
-            target=item.code,
+    duties = []
+    for item in items:
+        if item.last_case_on is not None and item.last_case_on < cutoff:
+            evidence = f"最近办件 {item.last_case_on:%Y-%m-%d}"
+        else:
+            evidence = f"{years[0]}—{years[-1]} 年办件量均为 0"
+        duties.append(
+            Duty(
+                "no_cases",
+                f"可申请暂停：{item.name} {item.code}，{evidence}（第十条（二））",
+                None,
+                frozenset({Role.CLERK}),
+                department_id=item.department_id,
+                target=item.code,
+            )
         )
-        for item in items
-    ]
+    return duties
 
 
 async def compute_duties(session: AsyncSession, today: date) -> list[Duty]:
     """Every open duty on `today` (China date)."""
+    await load_schedule(session)
     return [
         *await _fund_duties(session),
         *await _request_duties(session),
@@ -203,6 +242,9 @@ def summary(duties: Sequence[Duty], today: date) -> str:
     due = [d for d in duties if d.due is not None and not d.overdue(today)]
     hints = [d for d in duties if d.due is None]
     parts = []
+    guessed = sorted({d.estimated_year for d in duties if d.estimated_year is not None})
+    if guessed:
+        parts.append(estimate_warning(set(guessed)))
     if overdue:
         parts.append("【已逾期】\n" + "\n".join(d.line(today) for d in overdue))
     if due:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pyotp
-from sqlalchemy import or_, select
+from sqlalchemy import case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Role, StaffMember, utcnow
+from catalogue.models.base import UTCDateTime
 
 ISSUER = "天祝政务服务网"
-# Roles that must give a TOTP code for destructive or bulk commands (等保三级: two factors).
-SECOND_FACTOR_ROLES = frozenset({Role.REVIEW_OFFICE, Role.LEGAL_OFFICE, Role.APPROVER, Role.ADMIN})
+# Every role that approves, decides or publishes (a clerk publishes their department's approved
+# changes) confirms those steps, and destructive or bulk commands, with a TOTP code (等保三级:
+# two factors). Only the read-only auditor has none.
+SECOND_FACTOR_ROLES = frozenset(set(Role) - {Role.AUDITOR})
 MAX_BAD_CODES = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -42,16 +46,29 @@ class AccountLockedError(StaffError):
     """Too many bad TOTP codes: the account is locked until `until`."""
 
     def __init__(self, until: datetime) -> None:
-        super().__init__(f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（UTC），请稍后再试。")
+        beijing = until.astimezone(timezone(timedelta(hours=8)))
+        super().__init__(
+            f"动态码错误次数过多，账号已锁定至 {beijing:%H:%M}（北京时间），"
+            "锁定期间不能办理任何操作；如需提前解锁请联系管理员。"
+        )
         self.until = until
 
 
 class BadCodeError(StaffError):
-    """A wrong, reused or missing TOTP code."""
+    """A wrong or missing TOTP code (counted towards the lockout)."""
 
     def __init__(self, remaining: int) -> None:
         super().__init__(f"动态码不正确，还可再试 {remaining} 次。")
         self.remaining = remaining
+
+
+class ReusedCodeError(StaffError):
+    """A correct code that was already accepted once (not counted as a failure)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该动态码已使用过，每个动态码只能用一次。请等待验证器显示新的动态码后再试。"
+        )
 
 
 def parse_role(text: str) -> Role:
@@ -190,34 +207,108 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
-def check_code(staff: StaffMember, code: str, *, now: datetime | None = None) -> None:
-    """Check a TOTP code (±1 step); count failures, lock after MAX_BAD_CODES, refuse reuse.
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (now ±1) whose code `code` is, or None."""
+    totp = pyotp.TOTP(secret)
+    step = int(now.timestamp()) // totp.interval
+    cleaned = code.strip().replace(" ", "")
+    if not (cleaned.isdigit() and len(cleaned) == totp.digits):
+        return None
+    for offset in (0, -1, 1):
+        if totp.at(now, counter_offset=offset) == cleaned:
+            return step + offset
+    return None
 
-    Mutates the account; the caller commits even when this raises, so failures are counted.
+
+def _unlocked(now: datetime) -> Any:
+    return or_(StaffMember.locked_until.is_(None), StaffMember.locked_until <= now)
+
+
+async def check_code(
+    session: AsyncSession, staff_id: int, code: str, *, now: datetime | None = None
+) -> None:
+    """Check a TOTP code (±1 step) of an account; accept each code once; count failures and
+    lock after MAX_BAD_CODES.
+
+    Every decision is one conditional UPDATE on the account's row, so codes sent at once over
+    several channels and workers are counted exactly (no read-modify-write): an acceptance
+    needs a newer step than the last accepted one and an unlocked account; a failure adds one
+    to the counter of an unlocked account and locks it when the counter reaches the limit.
+    The caller commits even when this raises, so failures are kept.
     """
     now = now or utcnow()
-    if staff.locked_until is not None and _aware(staff.locked_until) > now:
-        raise AccountLockedError(_aware(staff.locked_until))
+    staff = await session.get(StaffMember, staff_id, populate_existing=True)
+    if staff is None:
+        raise UnknownStaffError("账号不存在。")
     if not staff.totp_secret:
-        raise StaffError("该账号未登记动态码，请联系管理员。")
-    totp = pyotp.TOTP(staff.totp_secret)
-    step = int(now.timestamp()) // totp.interval
-    accepted = None
-    cleaned = code.strip().replace(" ", "")
-    for offset in (0, -1, 1):
-        if cleaned.isdigit() and totp.at(now, counter_offset=offset) == cleaned:
-            accepted = step + offset
-            break
-    if accepted is None or (staff.totp_last_step is not None and accepted <= staff.totp_last_step):
-        staff.failed_totp = (staff.failed_totp or 0) + 1
-        if staff.failed_totp >= MAX_BAD_CODES:
-            staff.failed_totp = 0
-            staff.locked_until = now + LOCKOUT
-            raise AccountLockedError(staff.locked_until)
-        raise BadCodeError(MAX_BAD_CODES - staff.failed_totp)
+        raise StaffError("该账号未登记动态码，请联系管理员（zwbot staff enrol）。")
+    if is_locked(staff, now=now):
+        assert staff.locked_until is not None
+        raise AccountLockedError(_aware(staff.locked_until))
+    step = _matching_step(staff.totp_secret, code, now)
+    if step is not None:
+        accepted = await session.scalar(
+            update(StaffMember)
+            .where(
+                StaffMember.id == staff_id,
+                _unlocked(now),
+                or_(StaffMember.totp_last_step.is_(None), StaffMember.totp_last_step < step),
+            )
+            .values(failed_totp=0, locked_until=None, totp_last_step=step)
+            .returning(StaffMember.id)
+            .execution_options(synchronize_session=False)
+        )
+        if accepted is not None:
+            return
+        fresh = await session.get(StaffMember, staff_id, populate_existing=True)
+        if fresh is not None and is_locked(fresh, now=now):
+            assert fresh.locked_until is not None
+            raise AccountLockedError(_aware(fresh.locked_until))
+        raise ReusedCodeError()
+    reaches = StaffMember.failed_totp + 1 >= MAX_BAD_CODES
+    row = (
+        await session.execute(
+            update(StaffMember)
+            .where(StaffMember.id == staff_id, _unlocked(now))
+            .values(
+                failed_totp=case((reaches, 0), else_=StaffMember.failed_totp + 1),
+                locked_until=case(
+                    (reaches, literal(now + LOCKOUT, UTCDateTime())),
+                    else_=StaffMember.locked_until,
+                ),
+            )
+            .returning(StaffMember.failed_totp, StaffMember.locked_until)
+            .execution_options(synchronize_session=False)
+        )
+    ).one_or_none()
+    if row is None or row.locked_until is not None:
+        fresh = await session.get(StaffMember, staff_id, populate_existing=True)
+        until = fresh.locked_until if fresh is not None else None
+        raise AccountLockedError(_aware(until or now + LOCKOUT))
+    raise BadCodeError(MAX_BAD_CODES - int(row.failed_totp))
+
+
+async def enrol(session: AsyncSession, wecom_user_id: str) -> str:
+    """A new TOTP secret for the account (lost phone, or a role that now needs one); the
+    enrolment URI, shown once. Unlocks the account. The caller commits."""
+    staff = await get_staff(session, wecom_user_id)
+    if Role(staff.role) not in SECOND_FACTOR_ROLES:
+        raise StaffError(f"role {staff.role!r} does not use a second factor")
+    staff.totp_secret = pyotp.random_base32()
+    staff.totp_last_step = None
     staff.failed_totp = 0
     staff.locked_until = None
-    staff.totp_last_step = accepted
+    await session.flush()
+    return pyotp.TOTP(staff.totp_secret).provisioning_uri(name=wecom_user_id, issuer_name=ISSUER)
+
+
+async def unlock(session: AsyncSession, wecom_user_id: str) -> StaffMember:
+    """Lift a lockout before it expires (an administrator's decision). The caller commits."""
+    staff = await get_staff(session, wecom_user_id)
+    staff.failed_totp = 0
+    staff.locked_until = None
+    await session.flush()
+    return staff
 
 
 def is_locked(staff: StaffMember, *, now: datetime | None = None) -> bool:

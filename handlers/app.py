@@ -18,6 +18,7 @@ from bot.webhook import METHODS as LANE_METHODS
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
 from handlers import observability
+from handlers.audit_trail import AuditCheckpointer, enforce_audit_grants
 from handlers.changes import ChangeWatcher
 from handlers.citizen import citizen_router
 from handlers.citizen_post import CitizenPost
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             if outbox is not None:  # sends what is queued before the client closes
                 stack.push_async_callback(outbox.close)
             engine, sessions = await stack.enter_async_context(open_database(settings))
+            await enforce_audit_grants(engine, settings)  # production: audit rows append-only
             attach_database(storage, sessions)
             # Recent results kept per worker (emptied by any index change), timed.
             index = TimedSearch(
@@ -167,6 +169,12 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             stack.push_async_callback(webhook.close)
             if wecom is not None:
                 stack.push_async_callback(wecom.close)
+            client = wecom.client if wecom is not None else None
+            checkpoints = AuditCheckpointer(
+                sessions, settings, client.send_text if client is not None else None
+            )
+            checkpoints.start()  # the chain head leaves the database at least daily
+            stack.push_async_callback(checkpoints.stop)
             if settings.environment == "production":
                 # The index and the other startup objects (some 400,000) leave the cyclic
                 # collector's scans; a full collection over them stalled every answer in the

@@ -31,6 +31,6 @@ async def open_database(
         try:
             if upgrade:
                 await migrate.upgrade(engine)
-            yield engine, session_factory(engine)
+            yield engine, session_factory(engine, audit_key=settings.audit_key_bytes())
         finally:
             await engine.dispose()

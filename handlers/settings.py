@@ -13,6 +13,53 @@ from catalogue.importing.tables import MIB, TableLimits
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
+# Values that ship in `.env.example` or that people type when asked for "a secret"; refused in
+# production, like the development defaults.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "change-me",
+        "changeme",
+        "change_me",
+        "placeholder",
+        "secret",
+        "token",
+        "test",
+        "testing",
+        "x",
+        "xxx",
+        "password",
+        "passwd",
+        "123456",
+        "12345678",
+        "admin",
+        "default",
+        "example",
+        "key",
+        "todo",
+        "none",
+        "null",
+        "dev",
+        "demo",
+    }
+)
+# The values printed in the WeChat and WeCom message-encryption documentation and their sample
+# code (WXBizMsgCrypt): public, so as good as no secret at all.
+DOCUMENTATION_SECRETS = frozenset(
+    {
+        "spamtest",  # official account sample token
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",  # official account sample AES key
+        "QDG6eK",  # WeCom sample token
+        "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",  # WeCom sample AES key
+    }
+)
+DOCUMENTATION_IDS = frozenset({"wx2c2769f8efd9abc2", "wx5823bf96d3bd56c7"})
+# Shortest secret production accepts (WeChat tokens may be 3–32 characters: we ask for 16+).
+MIN_SECRET_LENGTH = 16
+# The audit key authenticates the audit chain: at least 256 bits.
+MIN_AUDIT_KEY_BYTES = 32
+AES_KEY_LENGTH = 43  # EncodingAESKey: 43 base64 characters (32 bytes)
+DEV_AUDIT_KEY = "development-only-audit-key"
 # Development defaults shared by `zwbot serve` and `zwbot chat`, so the two talk out of the box
 # (safe mode, as a real account would be configured). Production refuses them.
 DEV_WECHAT_TOKEN = "development-token"
@@ -70,6 +117,17 @@ class Settings(BaseSettings):
     # Distinct recent queries whose search results a worker keeps (0: search every time).
     search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
+    # The audit chain's HMAC key: never in the database. `ZWBOT_AUDIT_KEY` or a file holding it.
+    audit_key: SecretStr = Field(SecretStr(""), alias="ZWBOT_AUDIT_KEY")
+    audit_key_file: Path | None = Field(None, alias="ZWBOT_AUDIT_KEY_FILE")
+    # Append-only file of signed chain-head checkpoints (default: in the data folder).
+    audit_checkpoint_file: Path | None = Field(None, alias="ZWBOT_AUDIT_CHECKPOINT_FILE")
+    # Hours between automatic checkpoints taken by the server (at least daily).
+    audit_checkpoint_hours: float = Field(24.0, gt=0, le=24, alias="ZWBOT_AUDIT_CHECKPOINT_HOURS")
+    # What production does when the database role may change or delete audit rows.
+    audit_grants: Literal["refuse", "warn"] = Field("refuse", alias="ZWBOT_AUDIT_GRANTS")
+    # Longest staff command accepted, in characters (longer ones get one short refusal).
+    max_command_chars: int = Field(2000, ge=100, alias="ZWBOT_MAX_COMMAND_CHARS")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
     # Encrypts backups (`zwbot backup --new-key` makes one); kept apart from the backups.
     backup_key: SecretStr = Field(SecretStr(""), alias="ZWBOT_BACKUP_KEY")
@@ -118,26 +176,120 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'zwbot.sqlite3').as_posix()}"
 
+    @property
+    def checkpoint_path(self) -> Path:
+        """Where audit checkpoints are appended."""
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.log"
+
+    def audit_key_bytes(self) -> bytes:
+        """The audit HMAC key: the key file's content, else `ZWBOT_AUDIT_KEY`, else (outside
+        production only) a development key."""
+        if self.audit_key_file is not None:
+            try:
+                return self.audit_key_file.read_bytes().strip()
+            except OSError as error:
+                raise ValueError(f"ZWBOT_AUDIT_KEY_FILE cannot be read: {error}") from error
+        value = self.audit_key.get_secret_value().strip()
+        return (value or DEV_AUDIT_KEY).encode("utf-8")
+
+    def wecom_configured(self) -> bool:
+        """Whether the WeCom staff app is configured (every WECOM_* value is set)."""
+        return not _wecom_missing(self) and bool(self.wecom_corp_id.strip())
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
+    def _refuse_weak_configuration(self) -> Settings:
         if self.environment != "production":
             return self
-        weak = [
-            name
-            for name in ("wechat_token", "wechat_app_secret", "wechat_aes_key", "hash_key")
-            if _is_placeholder(getattr(self, name).get_secret_value())
-        ]
-        if self.wechat_app_id.strip() in ("", DEV_WECHAT_APP_ID):
-            weak.append("wechat_app_id")
-        if weak:
-            raise ValueError(
-                "production refuses empty or placeholder secrets: " + ", ".join(sorted(weak))
-            )
+        problems = wecom_half_configured(self) + _weak_secrets(self)
+        if problems:
+            raise ValueError("refusing to start: " + "; ".join(problems))
         return self
 
 
-def _is_placeholder(value: str) -> bool:
-    return value.strip().lower() in PLACEHOLDER_SECRETS or value.startswith("development")
+_WECOM_NAMES = {
+    "wecom_corp_id": "WECOM_CORP_ID",
+    "wecom_agent_id": "WECOM_AGENT_ID",
+    "wecom_token": "WECOM_TOKEN",
+    "wecom_aes_key": "WECOM_AES_KEY",
+    "wecom_secret": "WECOM_SECRET",
+}
+
+
+def _text(value: str | SecretStr) -> str:
+    return (value.get_secret_value() if isinstance(value, SecretStr) else value).strip()
+
+
+def _wecom_missing(settings: Settings) -> list[str]:
+    return [env for name, env in _WECOM_NAMES.items() if not _text(getattr(settings, name))]
+
+
+def wecom_half_configured(settings: Settings) -> list[str]:
+    """Some WECOM_* set and others empty: `/wecom` would silently not be mounted."""
+    missing = _wecom_missing(settings)
+    if not missing or len(missing) == len(_WECOM_NAMES):
+        return []
+    return [
+        "the WeCom staff app is half configured: "
+        + ", ".join(missing)
+        + " empty (set every WECOM_* value, or none)"
+    ]
+
+
+def weakness(value: str, *, minimum: int = MIN_SECRET_LENGTH) -> str | None:
+    """Why `value` is no secret (empty, known, documentation, short, repetitive), or None."""
+    text = value.strip()
+    if not text:
+        return "empty"
+    if text.lower() in PLACEHOLDER_SECRETS or text.lower().startswith("development"):
+        return "a placeholder or development value"
+    if text in DOCUMENTATION_SECRETS:
+        return "the public WeChat/WeCom documentation sample value"
+    if len(text) < minimum:
+        return f"shorter than {minimum} characters"
+    if len(set(text)) < 6:
+        return "too few distinct characters"
+    return None
+
+
+def _weak_secrets(settings: Settings) -> list[str]:
+    checks: list[tuple[str, str, int]] = [
+        ("ZWBOT_HASH_KEY", _text(settings.hash_key), MIN_SECRET_LENGTH),
+        ("WECHAT_TOKEN", _text(settings.wechat_token), MIN_SECRET_LENGTH),
+        ("WECHAT_APP_SECRET", _text(settings.wechat_app_secret), MIN_SECRET_LENGTH),
+        ("WECHAT_AES_KEY", _text(settings.wechat_aes_key), AES_KEY_LENGTH),
+    ]
+    if settings.wecom_configured():
+        checks += [
+            ("WECOM_TOKEN", _text(settings.wecom_token), MIN_SECRET_LENGTH),
+            ("WECOM_SECRET", _text(settings.wecom_secret), MIN_SECRET_LENGTH),
+            ("WECOM_AES_KEY", _text(settings.wecom_aes_key), AES_KEY_LENGTH),
+        ]
+    problems = []
+    for env, value, minimum in checks:
+        why = weakness(value, minimum=minimum)
+        if why is None and minimum == AES_KEY_LENGTH and len(value) != AES_KEY_LENGTH:
+            why = f"not {AES_KEY_LENGTH} characters long"
+        if why is not None:
+            problems.append(f"{env} is {why}")
+    app_id = settings.wechat_app_id.strip()
+    if app_id in ("", DEV_WECHAT_APP_ID) or app_id in DOCUMENTATION_IDS:
+        problems.append("WECHAT_APP_ID is empty, the development value or a documentation sample")
+    if settings.wecom_corp_id.strip() in DOCUMENTATION_IDS:
+        problems.append("WECOM_CORP_ID is a documentation sample")
+    problems += _weak_audit_key(settings)
+    return problems
+
+
+def _weak_audit_key(settings: Settings) -> list[str]:
+    env = "ZWBOT_AUDIT_KEY_FILE" if settings.audit_key_file is not None else "ZWBOT_AUDIT_KEY"
+    if settings.audit_key_file is None and not _text(settings.audit_key):
+        return ["ZWBOT_AUDIT_KEY (or ZWBOT_AUDIT_KEY_FILE) is empty"]
+    try:
+        key = settings.audit_key_bytes().decode("utf-8", errors="replace")
+    except ValueError as error:
+        return [str(error)]
+    why = weakness(key, minimum=MIN_AUDIT_KEY_BYTES)
+    return [f"{env} is {why}"] if why else []
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from bot.webhook import Webhook
 from bot.wire import WeComEnvelope
 from catalogue.workflow import runner
 from handlers.outage import STAFF_BUSY_TEXT, OutageGuard
-from handlers.settings import Settings
+from handlers.settings import Settings, wecom_half_configured
 from handlers.staff import by_wecom_user, staff_router
 from handlers.staff.texts import STRANGER
 from handlers.wecom_api import DEFAULT_BASE, WeComClient
@@ -98,7 +98,11 @@ def mount_wecom(
     token = settings.wecom_token.get_secret_value()
     aes_key = settings.wecom_aes_key.get_secret_value()
     if not (settings.wecom_corp_id and token and aes_key):
-        log.info("WeCom staff app not configured: /wecom is not mounted")
+        half = wecom_half_configured(settings)
+        if half:  # production refuses this at start; elsewhere say it loudly
+            log.warning("/wecom is NOT mounted: %s", half[0])
+        else:
+            log.info("WeCom staff app not configured: /wecom is not mounted")
         return None
     secret = settings.wecom_secret.get_secret_value()
     if client is None and secret:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.importing import departments, funds, items, poverty, regions, responsibilities
+from catalogue.importing import (
+    cases,
+    departments,
+    funds,
+    items,
+    poverty,
+    regions,
+    responsibilities,
+)
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, Schema
@@ -44,6 +52,7 @@ KINDS: dict[str, Kind] = {
         Kind("funds", funds.SCHEMA, funds.run),
         Kind("poverty-allocations", poverty.ALLOCATION_SCHEMA, poverty.run_allocations),
         Kind("poverty-projects", poverty.PROJECT_SCHEMA, poverty.run_projects),
+        Kind("cases", cases.SCHEMA, cases.run),
     )
 }
 

@@ -15,6 +15,7 @@ from catalogue.models.items import (
     TimeLimit,
 )
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
+from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
 from catalogue.models.workflow import ChangeRequest, CommandReceipt
@@ -27,6 +28,7 @@ __all__ = [
     "BotConversation",
     "BotDelivery",
     "BudgetYear",
+    "CaseCount",
     "ChangeRequest",
     "CommandReceipt",
     "Department",
@@ -35,6 +37,7 @@ __all__ = [
     "HeldReply",
     "Item",
     "MessageLog",
+    "OfficialDay",
     "PovertyAllocation",
     "PovertyProject",
     "PowerItem",

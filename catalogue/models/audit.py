@@ -48,3 +48,8 @@ class AuditHead(Base):
         BigInteger().with_variant(Integer(), "sqlite"), default=0
     )
     anchor_hash: Mapped[str] = mapped_column(String(64))
+    # Entries from this number on are HMACs under the audit key; earlier ones plain SHA-256
+    # (written before the chain was keyed). Checkpoints record it, so moving it shows.
+    keyed_from: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), default=1, server_default="1"
+    )

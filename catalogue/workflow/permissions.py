@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from catalogue.models import Role, StaffMember
-from catalogue.staff import ROLE_LABELS
+from catalogue.staff import ROLE_LABELS, is_locked
 from catalogue.workflow.errors import ForbiddenError, SelfApprovalError
 
 # Departments propose changes to their own items (第五条、第七条); admins may act for them.
@@ -17,6 +19,10 @@ PUBLISHERS = frozenset({Role.CLERK, Role.REVIEW_OFFICE, Role.ADMIN})
 FUND_MANAGERS = frozenset({Role.FINANCE, Role.ADMIN})  # 财政专项资金 第七条
 POVERTY_MANAGERS = frozenset({Role.POVERTY_OFFICE, Role.ADMIN})  # 扶贫清单 第三条、第四条
 IMPORTERS = frozenset({Role.CLERK, Role.FINANCE, Role.POVERTY_OFFICE, Role.ADMIN})
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+# 第二十二条: the county government supervises the departments' work (通报) through the
+# review office and the county office (administrators); the auditor may read it.
+SUPERVISORS = frozenset({Role.REVIEW_OFFICE, Role.APPROVER, Role.ADMIN, Role.AUDITOR})
 # Everyone active may read; the auditor may do nothing else.
 READERS = frozenset(Role)
 
@@ -37,6 +43,18 @@ def require(staff: StaffMember, allowed: frozenset[Role], what: str) -> None:
     if role not in allowed:
         names = "、".join(ROLE_NAMES[r] for r in Role if r in allowed and r is not Role.ADMIN)
         raise ForbiddenError(f"{ROLE_NAMES[role]}不能{what}。此操作由{names or '管理员'}办理。")
+
+
+def require_unlocked(staff: StaffMember) -> None:
+    """A TOTP-locked account can do nothing until the lockout ends or an administrator lifts
+    it: a stolen phone or a guessing attacker must not still approve or publish."""
+    if is_locked(staff):
+        assert staff.locked_until is not None
+        until = staff.locked_until.astimezone(BEIJING)
+        raise ForbiddenError(
+            f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（北京时间），"
+            "锁定期间不能办理任何操作。"
+        )
 
 
 def require_department(staff: StaffMember, department_id: int | None, what: str) -> None:

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue import audit
+from catalogue import audit, holidays
 from catalogue import staff as registry
 from catalogue.models import CommandReceipt, StaffMember
+from catalogue.workflow import permissions, workdays
 from catalogue.workflow.errors import ForbiddenError, WorkflowError
 from catalogue.workflow.outcome import Outcome
 
@@ -66,7 +67,12 @@ async def run(
             staff = await session.get(StaffMember, actor.staff_id)
             if staff is None or not staff.active:
                 raise ForbiddenError("您的账号已停用，请联系管理员。")
-            outcome = await operation(session, staff)
+            permissions.require_unlocked(staff)
+            await holidays.load_schedule(session)
+            with workdays.estimates() as guessed:
+                outcome = await operation(session, staff)
+            if guessed:  # a working-day deadline in a year without the official schedule
+                outcome.message = f"{outcome.message}\n{workdays.estimate_warning(guessed)}"
             await audit.append(session, _record(actor, command, outcome, "ok"))
             if key:
                 session.add(CommandReceipt(key=key, actor=actor.user_id, reply=outcome.message))
@@ -133,11 +139,8 @@ async def check_second_factor(
 ) -> str | None:
     """Check a TOTP code, keep the failure count and audit it; None when accepted."""
     async with sessions() as session:
-        staff = await session.get(StaffMember, actor.staff_id)
-        if staff is None:
-            return "账号不存在。"
         try:
-            registry.check_code(staff, code)
+            await registry.check_code(session, actor.staff_id, code)
             problem = None
         except registry.StaffError as error:
             problem = str(error)

@@ -1,21 +1,82 @@
-"""Deadline arithmetic: calendar days and Chinese working days (holidays and adjusted workdays)."""
+"""Deadline arithmetic: calendar days and Chinese working days (holidays and adjusted workdays).
+
+Working days come from the State Council's yearly 节假日安排: the schedule staff imported
+(`catalogue.holidays`, kept in the database and loaded here per process), else the
+`chinesecalendar` package, whose data ends with the year it was released. A year neither
+covers is counted Monday–Friday and *noted*: `estimates()` collects those years so that the
+answer and 待办 can say loudly that the deadline is an estimate.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
+
+# The imported schedule: day → working day?, and the years it covers (whole years).
+_official: dict[date, bool] = {}
+_official_years: frozenset[int] = frozenset()
+_estimated: ContextVar[set[int] | None] = ContextVar("estimated_years", default=None)
+
+
+def use_schedule(days: Mapping[date, bool], years: frozenset[int]) -> None:
+    """Make the imported schedule (holidays False, adjusted working days True) the calendar
+    of `years` in this process."""
+    global _official, _official_years
+    _official = dict(days)
+    _official_years = frozenset(years)
+
+
+def _package_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def covers(year: int) -> bool:
+    """Whether official holiday data for `year` is known (imported or in the package)."""
+    return year in _official_years or _package_covers(year)
 
 
 def is_workday(day: date) -> bool:
     """Whether `day` is a working day in mainland China (调休 Saturdays count as working days).
 
-    Years the `chinesecalendar` data does not cover yet fall back to Monday–Friday.
+    A year without official data falls back to Monday–Friday and is noted for `estimates()`.
     """
+    if day.year in _official_years:
+        return _official.get(day, day.weekday() < 5)
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
+        noted = _estimated.get()
+        if noted is not None:
+            noted.add(day.year)
         return day.weekday() < 5
+
+
+@contextlib.contextmanager
+def estimates() -> Iterator[set[int]]:
+    """Collect the years whose working days had to be guessed while the block ran."""
+    noted: set[int] = set()
+    token = _estimated.set(noted)
+    try:
+        yield noted
+    finally:
+        _estimated.reset(token)
+
+
+def estimate_warning(years: set[int] | frozenset[int]) -> str:
+    """The staff warning for deadlines counted without the official schedule."""
+    listed = "、".join(str(year) for year in sorted(years))
+    return (
+        f"⚠ 注意：{listed} 年的国务院节假日安排尚未导入，上述工作日期限按周一至周五估算，"
+        "可能不准确。请管理员导入当年安排（zwbot holidays import）后以系统重新计算的期限为准。"
+    )
 
 
 def add_working_days(start: date, count: int) -> date:

@@ -1,4 +1,5 @@
-"""`zwbot audit verify|export|purge`: check, copy out and thin the hash-chained audit log."""
+"""`zwbot audit verify|checkpoint|export|purge`: check the keyed audit chain against its last
+signed checkpoint, checkpoint its head outside the database, copy it out and thin it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import typer
 
 from catalogue import audit
 from catalogue.workflow import runner
+from handlers import audit_trail
 from handlers.database import open_database
+from handlers.settings import get_settings
+from handlers.wecom_api import DEFAULT_BASE, WeComClient
 
 audit_app = typer.Typer(help="The hash-chained audit log of staff actions.", no_args_is_help=True)
 
@@ -28,18 +32,55 @@ def _date(text: str) -> date:
 
 @audit_app.command("verify")
 def verify() -> None:
-    """Recompute the chain; exit 1 and name the first altered, removed or inserted entry."""
+    """Recompute the keyed chain and compare it with the last signed checkpoint; exit 1 and
+    say what happened: rewritten, removed, inserted, truncated or tail-deleted."""
+    settings = get_settings()
 
-    async def run() -> audit.Verification:
-        async with open_database() as (_, sessions), sessions() as session:
-            return await audit.verify(session)
+    async def run() -> audit_trail.TrailCheck:
+        async with open_database(settings) as (_, sessions):
+            return await audit_trail.check(sessions, settings)
+
+    trail = asyncio.run(run())
+    typer.echo(trail.report())
+    if not trail.intact:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint(
+    api_base: Annotated[str, typer.Option("--api-base", help="WeCom API base URL.")] = DEFAULT_BASE,
+) -> None:
+    """Verify, then append a signed checkpoint of the chain head to ZWBOT_AUDIT_CHECKPOINT_FILE
+    and send it to the administrators' WeCom (when the WeCom app is configured)."""
+    settings = get_settings()
+
+    async def run() -> audit_trail.CheckpointResult:
+        client = None
+        if settings.wecom_configured():
+            client = WeComClient(
+                settings.wecom_corp_id,
+                settings.wecom_secret.get_secret_value(),
+                settings.wecom_agent_id,
+                base_url=api_base,
+            )
+        try:
+            async with open_database(settings) as (_, sessions):
+                send = client.send_text if client is not None else None
+                return await audit_trail.take_checkpoint(sessions, settings, send)
+        finally:
+            if client is not None:
+                await client.aclose()
 
     result = asyncio.run(run())
-    if result.intact:
-        typer.echo(f"audit chain intact: {result.checked} entries, head {result.head_seq}")
-        return
-    typer.echo(f"audit chain BROKEN: {result.finding}")
-    raise typer.Exit(1)
+    if result.line is None:
+        typer.echo(result.check.report())
+        typer.echo("no checkpoint written: the chain does not verify", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"checkpoint appended to {settings.checkpoint_path}:\n{result.line}")
+    if not settings.wecom_configured():
+        typer.echo("WARNING: WeCom not configured: the checkpoint was not sent to anyone", err=True)
+    elif result.unreached:
+        typer.echo("WARNING: not sent to " + ", ".join(result.unreached), err=True)
 
 
 @audit_app.command("export")

@@ -1,4 +1,5 @@
-"""`zwbot duties run`: the daily job sending each responsible staff member their due duties."""
+"""`zwbot duties run|report`: the daily job sending each responsible staff member their due
+duties, and the per-department report of overdue and pending work (第二十二条)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from catalogue import duty_report
 from catalogue.models import utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.database import open_database
@@ -58,6 +60,22 @@ def run(
     typer.echo(f"duties of {today}: {sent} summaries sent, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+@duties_app.command("report")
+def report(
+    day: Annotated[
+        str | None, typer.Option("--date", help="Pretend today is this day (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Overdue and pending work per department (《建设运行办法》第二十二条 通报)."""
+    today = date.fromisoformat(day) if day else china_date(utcnow())
+
+    async def main() -> str:
+        async with open_database() as (_, sessions), sessions() as session:
+            return (await duty_report.build(session, today)).text()
+
+    typer.echo(asyncio.run(main()))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""`zwbot staff add|list|disable|bind`: the staff registry (every change is audited)."""
+"""`zwbot staff add|list|disable|bind|enrol|unlock`: the staff registry (every change is
+audited)."""
 
 from __future__ import annotations
 
@@ -144,6 +145,51 @@ def bind(
     """Let the member use the staff commands on the official account too."""
     _change(user_id, "staff.bind", f"staff bind {user_id}", openid)
     typer.echo(f"bound {user_id} to an official-account openid")
+
+
+def _account_action(user_id: str, action: str, command: str) -> str | None:
+    """Enrol a new TOTP secret (returns its URI) or unlock an account; audited."""
+
+    async def run() -> str | None:
+        async with open_database() as (_, sessions), sessions() as session:
+            uri = None
+            if action == "staff.enrol":
+                uri = await registry.enrol(session, user_id)
+            else:
+                await registry.unlock(session, user_id)
+            await audit.append(
+                session,
+                audit.Record(
+                    actor=_actor(),
+                    role="admin",
+                    action=action,
+                    target=user_id,
+                    command=command,
+                    result="ok",
+                ),
+            )
+            await session.commit()
+            return uri
+
+    try:
+        return asyncio.run(run())
+    except registry.StaffError as error:
+        raise _fail(error) from error
+
+
+@staff_app.command("enrol")
+def enrol(user_id: Annotated[str, typer.Argument(help="WeCom UserID.")]) -> None:
+    """A new TOTP secret (new phone, or an account made before its role needed one)."""
+    uri = _account_action(user_id, "staff.enrol", f"staff enrol {user_id}")
+    typer.echo("TOTP enrolment (scan once with an authenticator app, then keep it secret):")
+    typer.echo(uri or "")
+
+
+@staff_app.command("unlock")
+def unlock(user_id: Annotated[str, typer.Argument(help="WeCom UserID.")]) -> None:
+    """Lift a TOTP lockout before its 15 minutes are over."""
+    _account_action(user_id, "staff.unlock", f"staff unlock {user_id}")
+    typer.echo(f"unlocked {user_id}")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,9 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
-from catalogue.models import Role, StaffMember, utcnow
+from catalogue import duty_report
+from catalogue.models import Item, Role, StaffMember, utcnow
+from catalogue.staff import needs_second_factor
 from catalogue.workflow import lists, permissions, proposals, publishing, review, views
 from catalogue.workflow.errors import InvalidInputError, WorkflowError
 from catalogue.workflow.lookup import find_request
@@ -82,6 +84,15 @@ async def _overdue(desk: Desk, args: str) -> str:
     return await desk.run("逾期", op)
 
 
+async def _report(desk: Desk, args: str) -> str:
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        permissions.require(staff, permissions.SUPERVISORS, "查看部门工作通报")
+        text = (await duty_report.build(session, _today())).text()
+        return Outcome(action="staff.report", target="", message=text)
+
+    return await desk.run("通报", op)
+
+
 async def _submit(desk: Desk, args: str) -> str:
     code, _ = parsing.head_and_rest(args, "草稿的编码")
     return await desk.run(f"提交 {args}", lambda s, m: proposals.submit(s, m, code))
@@ -92,19 +103,46 @@ async def _approve(desk: Desk, args: str) -> str:
     return await desk.run(f"通过 {args}", lambda s, m: review.approve(s, m, ref))
 
 
-async def _approve_confirm(desk: Desk, args: str) -> str | None:
-    if not _may(desk, permissions.REVIEWERS | permissions.DECIDERS):
+def _confirms(desk: Desk) -> bool:
+    # Every approving, deciding or publishing role confirms with its TOTP code (等保三级);
+    # a role that cannot act at all (the auditor) is refused straight away instead.
+    return needs_second_factor(desk.actor.role)
+
+
+def _deciders(target_kind: str) -> frozenset[Role]:
+    # Who could decide a request of this kind at all: the others are refused at once.
+    if target_kind == "fund":
+        return permissions.FUND_MANAGERS
+    if target_kind.startswith("poverty"):
+        return permissions.POVERTY_MANAGERS
+    return permissions.REVIEWERS | permissions.DECIDERS
+
+
+async def _decision_confirm(desk: Desk, args: str, verb: str) -> str | None:
+    """“通过/驳回 #id”: every decision is confirmed with the decider's TOTP code."""
+    if not _confirms(desk):
         return None
-    ref, _ = parsing.head_and_rest(args, "申请号或编码")
+    ref, reason = parsing.head_and_rest(args, "申请号或编码")
     async with desk.sessions() as session:
         try:
             request = await find_request(session, ref)
         except WorkflowError:
             return None  # the command itself explains what is wrong
-        if review.is_destructive(request):
-            verb = "作废" if request.action == "abolish" else "合并"
-            return f"通过 #{request.id}（{verb} {request.target_code}）"
-    return None
+        if not _may(desk, _deciders(request.target_kind)):
+            return None
+        if verb == "通过" and review.is_destructive(request):
+            what = "作废" if request.action == "abolish" else "合并"
+            return f"通过 #{request.id}（{what} {request.target_code}）"
+        why = f"，理由：{parsing.quote(reason)}" if verb == "驳回" and reason else ""
+        return f"{verb} #{request.id}（{request.target_code}{why}）"
+
+
+async def _approve_confirm(desk: Desk, args: str) -> str | None:
+    return await _decision_confirm(desk, args, "通过")
+
+
+async def _reject_confirm(desk: Desk, args: str) -> str | None:
+    return await _decision_confirm(desk, args, "驳回")
 
 
 async def _reject(desk: Desk, args: str) -> str:
@@ -119,14 +157,31 @@ async def _publish(desk: Desk, args: str) -> str:
 
 async def _publish_confirm(desk: Desk, args: str) -> str | None:
     publishers = permissions.PUBLISHERS | permissions.FUND_MANAGERS | permissions.POVERTY_MANAGERS
-    if not _may(desk, publishers):
+    if not _may(desk, publishers) or not _confirms(desk):
         return None
     refs = parsing.words(args)
-    if len(refs) == 1 and refs[0].lower() not in publishing.ALL_WORDS:
-        return None
     if not refs:
         return None
-    return f"批量发布 {' '.join(refs)}"
+    if len(refs) == 1 and refs[0].lower() not in publishing.ALL_WORDS:
+        if not await _may_publish_one(desk, refs[0]):
+            return None
+        return f"发布 {parsing.quote(refs[0])}"
+    return f"批量发布 {parsing.quote(' '.join(refs))}"
+
+
+async def _may_publish_one(desk: Desk, ref: str) -> bool:
+    """Whether asking for a code makes sense: the request exists and, for a clerk, is their
+    department's (otherwise the command runs at once and says why it is refused)."""
+    async with desk.sessions() as session:
+        try:
+            request = await find_request(session, ref)
+        except WorkflowError:
+            return False
+        if Role(desk.actor.role) is not Role.CLERK:
+            return True
+        staff = await session.get(StaffMember, desk.actor.staff_id)
+        item = await session.get(Item, request.target_id) if request.target_kind == "item" else None
+        return staff is not None and item is not None and item.department_id == staff.department_id
 
 
 async def _change(desk: Desk, args: str) -> str:
@@ -168,7 +223,7 @@ async def _abolish(desk: Desk, args: str) -> str:
 async def _abolish_confirm(desk: Desk, args: str) -> str | None:
     if not _may(desk, permissions.PROPOSERS):
         return None
-    return f"申请作废 {args.strip()}"
+    return f"申请作废 {parsing.quote(args)}"
 
 
 def _merge_parts(args: str) -> tuple[list[str], str]:
@@ -188,7 +243,7 @@ async def _merge_confirm(desk: Desk, args: str) -> str | None:
     if not _may(desk, permissions.PROPOSERS):
         return None
     codes, name = _merge_parts(args)
-    return f"申请将 {len(codes)} 个事项合并为“{name}”"
+    return f"申请将 {len(codes)} 个事项合并为“{parsing.quote(name)}”"
 
 
 async def _budget(desk: Desk, args: str) -> str:
@@ -196,6 +251,12 @@ async def _budget(desk: Desk, args: str) -> str:
     return await desk.run(
         f"预算批准 {args}", lambda s, m: lists.record_budget_approval(s, m, year, day)
     )
+
+
+async def _budget_confirm(desk: Desk, args: str) -> str | None:
+    if not _may(desk, permissions.FUND_MANAGERS) or not _confirms(desk):
+        return None
+    return f"登记预算批准 {parsing.quote(args.strip())}"
 
 
 async def _fund_publish(desk: Desk, args: str) -> str:
@@ -207,7 +268,7 @@ async def _year_confirm(
     desk: Desk, args: str, managers: frozenset[Role], kind: str, question: str
 ) -> str | None:
     """Ask before publishing a year's list: `question` with {year} and {count} unpublished."""
-    if not _may(desk, managers):
+    if not _may(desk, managers) or not _confirms(desk):
         return None
     year, _ = parsing.head_and_rest(args, "年度")
     try:
@@ -274,16 +335,17 @@ COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand(("查", "查看", "cx"), _show),
     StaffCommand(("待办", "todo"), _todo),
     StaffCommand(("逾期", "overdue"), _overdue),
+    StaffCommand(("通报", "report"), _report),
     StaffCommand(("提交", "submit"), _submit),
     StaffCommand(("通过", "approve"), _approve, _approve_confirm),
-    StaffCommand(("驳回", "reject"), _reject),
+    StaffCommand(("驳回", "reject"), _reject, _reject_confirm),
     StaffCommand(("发布", "publish"), _publish, _publish_confirm),
     StaffCommand(("变更", "change"), _change),
     StaffCommand(("暂停", "suspend"), _suspend),
     StaffCommand(("恢复", "resume"), _resume),
     StaffCommand(("作废", "abolish"), _abolish, _abolish_confirm),
     StaffCommand(("合并", "merge"), _merge, _merge_confirm),
-    StaffCommand(("预算批准", "budget"), _budget),
+    StaffCommand(("预算批准", "budget"), _budget, _budget_confirm),
     StaffCommand(("资金发布", "fundpublish"), _fund_publish, _fund_publish_confirm),
     StaffCommand(("资金变更", "fundchange"), _fund_change),
     StaffCommand(("扶贫变更", "povertychange"), _poverty_change),

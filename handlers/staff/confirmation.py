@@ -1,13 +1,16 @@
-"""Destructive and bulk commands wait for “确认” within 2 minutes (FSM state); reviewers,
-approvers and admins add their TOTP code. Repeated bad codes lock the account."""
+"""Decisions, publications, destructive and bulk commands wait for “确认” within 2 minutes
+(FSM state) with the staff member's TOTP code (every role but the read-only auditor). Repeated
+bad codes lock the account; a code is accepted once."""
 
 from __future__ import annotations
 
 import time
 
 from bot.fsm import FSMContext, State, StatesGroup
+from catalogue.models import StaffMember
 from catalogue.staff import needs_second_factor
-from catalogue.workflow import runner
+from catalogue.workflow import permissions, runner
+from catalogue.workflow.errors import ForbiddenError
 from handlers.staff import parsing
 from handlers.staff.commands import BY_NAME
 from handlers.staff.desk import Desk
@@ -29,7 +32,16 @@ class StaffConfirm(StatesGroup):
 
 
 async def ask(desk: Desk, state: FSMContext, name: str, args: str, what: str) -> str:
-    """Park the command and ask for confirmation (and a TOTP code where the role needs one)."""
+    """Park the command and ask for confirmation (and a TOTP code where the role needs one);
+    a locked account is told so at once instead."""
+    async with desk.sessions() as session:
+        staff = await session.get(StaffMember, desk.actor.staff_id)
+        try:
+            if staff is not None:
+                permissions.require_unlocked(staff)
+        except ForbiddenError as error:
+            await desk.audit_event("staff.confirm", "refused: account locked", f"{name} {args}")
+            return str(error)
     await state.set_state(StaffConfirm.waiting)
     await state.set_data(
         {

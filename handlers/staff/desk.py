@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.events import Event
+from bot.filters import text_of
 from bot.types import UNHANDLED, Data, NextHandler
 from catalogue import staff as registry
 from catalogue.importing.tables import DEFAULT_LIMITS, TableLimits
@@ -21,8 +22,12 @@ from catalogue.workflow.runner import Actor, Operation
 from handlers.dbsession import session_used
 from handlers.search_service import sync_items
 from handlers.staff.bound import BoundOpenids
+from handlers.staff.texts import TOO_LONG
 
 log = logging.getLogger("handlers.staff")
+
+# Longest staff command without settings (`ZWBOT_MAX_COMMAND_CHARS`).
+MAX_COMMAND_CHARS = 2000
 
 #: Finds the staff account behind an event (WeCom UserID, or a bound openid), or None.
 Identify = Callable[[AsyncSession, Event, Data], Awaitable[StaffMember | None]]
@@ -135,4 +140,11 @@ class StaffIdentity:
         settings = data.get("settings")
         if settings is not None:
             desk.import_limits = settings.import_limits
+        text = text_of(event) or ""
+        limit = getattr(settings, "max_command_chars", MAX_COMMAND_CHARS)
+        if len(text) > limit:
+            # One short answer, never the input back: a huge paste must not become dozens of
+            # pushed messages or a wall of error text.
+            await desk.audit_event("staff.refused", f"command of {len(text)} characters", text[:64])
+            return TOO_LONG.format(limit=limit)
         return await handler(event, {**data, "desk": desk})

@@ -12,6 +12,17 @@ from catalogue.workflow.rules import ChangeClass, looks_like_class, parse_class
 _ASSIGNMENT = re.compile(r"([^\s=＝]+)[=＝](.*?)(?=\s+[^\s=＝]+[=＝]|$)", re.DOTALL)
 
 
+QUOTE_CHARS = 40  # a 33-character county code fits
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """At most the first line's first `limit` characters of what the staff member wrote, for
+    echoing it in an answer (a long or multi-line input is never sent back whole)."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    cut = line[:limit]
+    return cut + "…" if len(cut) < len(text.strip()) else cut
+
+
 def words(args: str) -> list[str]:
     """Whitespace-separated words (full-width spaces too)."""
     return args.replace("\u3000", " ").split()
@@ -62,7 +73,9 @@ def assignments(text: str) -> Assignments:
         result.pairs.append((match.group(1).strip(), match.group(2).strip()))
     leftover = _ASSIGNMENT.sub("", rest).strip()
     if leftover:
-        raise InvalidInputError(f"“{leftover}”看不懂，请写成 字段=值，例如 电话=0935-3121234。")
+        raise InvalidInputError(
+            f"“{quote(leftover)}”看不懂，请写成 字段=值，例如 电话=0935-3121234。"
+        )
     return result
 
 
@@ -70,5 +83,5 @@ def record_id(word: str, what: str) -> int:
     """A list row number (`12` or `#12`)."""
     core = word.strip().lstrip("#＃")
     if not core.isdigit():
-        raise InvalidInputError(f"{what}编号“{word}”不对，应为数字。")
+        raise InvalidInputError(f"{what}编号“{quote(word)}”不对，应为数字。")
     return int(core)

@@ -1,5 +1,6 @@
-"""The audit chain detects altered, removed and inserted entries, survives concurrent appends,
-exports by date and refuses to purge anything younger than 180 days."""
+"""The keyed audit chain detects rewritten, removed and inserted entries (also when the forger
+recomputes the hashes without the key), survives concurrent appends, exports by date and
+refuses to purge anything younger than 180 days."""
 
 from __future__ import annotations
 
@@ -55,10 +56,37 @@ async def test_altered_entry_is_reported(sessions: async_sessionmaker[AsyncSessi
         await session.execute(text("UPDATE audit_entries SET result = 'forged' WHERE seq = 3"))
         await session.commit()
     finding = (await _verify(sessions)).finding
-    assert finding is not None and (finding.seq, finding.kind) == (3, "altered")
+    assert finding is not None and (finding.seq, finding.kind) == (3, "rewritten")
 
 
-async def test_rehashed_alteration_is_still_reported(
+@pytest.mark.parametrize("forger_key", [None, b"a key the forger guessed"])
+async def test_edit_and_rehash_without_the_key_is_reported(
+    sessions: async_sessionmaker[AsyncSession], forger_key: bytes | None
+) -> None:
+    await _fill(sessions, 4)
+    async with sessions() as session:
+        # A database administrator rewrites entry 2 and recomputes the whole chain from there,
+        # as the unkeyed chain allowed, with plain SHA-256 or a key of their own.
+        for seq in range(2, 5):
+            entry = await session.get(audit.AuditEntry, seq)
+            assert entry is not None
+            if seq == 2:
+                entry.result = "forged"
+            else:
+                before = await session.get(audit.AuditEntry, seq - 1)
+                assert before is not None
+                entry.prev_hash = before.entry_hash
+            entry.entry_hash = audit.compute_hash(entry, forger_key)
+            await session.flush()
+        await session.execute(
+            text("UPDATE audit_heads SET last_hash = :h"), {"h": entry.entry_hash}
+        )
+        await session.commit()
+    finding = (await _verify(sessions)).finding
+    assert finding is not None and (finding.seq, finding.kind) == (2, "rewritten")
+
+
+async def test_rehash_with_the_key_breaks_the_next_link(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await _fill(sessions, 4)
@@ -66,7 +94,7 @@ async def test_rehashed_alteration_is_still_reported(
         entry = await session.get(audit.AuditEntry, 2)
         assert entry is not None
         entry.result = "forged"
-        entry.entry_hash = audit.compute_hash(entry)  # a forger who knows the hash function
+        entry.entry_hash = audit.compute_hash(entry, audit.session_key(session))
         await session.commit()
     finding = (await _verify(sessions)).finding
     assert finding is not None and (finding.seq, finding.kind) == (3, "inserted")
@@ -108,7 +136,7 @@ async def test_inserted_entry_is_reported(sessions: async_sessionmaker[AsyncSess
             result="ok",
             prev_hash=last.entry_hash,
         )
-        forged.entry_hash = audit.compute_hash(forged)
+        forged.entry_hash = audit.compute_hash(forged, audit.session_key(session))
         session.add(forged)
         await session.commit()
     finding = (await _verify(sessions)).finding

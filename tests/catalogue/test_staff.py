@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue import staff as registry
 from catalogue.models import Department, Role
@@ -22,7 +23,8 @@ async def test_clerk_needs_a_department_and_ids_are_unique(session: AsyncSession
     account = await registry.add_staff(
         session, wecom_user_id="zhang", name="张三", role=Role.CLERK, department=found
     )
-    assert account.totp_uri is None and account.staff.department_id == department.id
+    # A clerk publishes their department's approved changes: a second factor like the others.
+    assert account.totp_uri is not None and account.staff.department_id == department.id
     with pytest.raises(registry.StaffError):
         await registry.add_staff(session, wecom_user_id="zhang", name="张三", role=Role.AUDITOR)
     await session.commit()
@@ -43,29 +45,99 @@ async def test_disable_and_bind(session: AsyncSession) -> None:
         await registry.disable_staff(session, "nobody")
 
 
-async def test_totp_accepts_once_counts_failures_and_locks(session: AsyncSession) -> None:
-    account = await registry.add_staff(
-        session, wecom_user_id="chen", name="陈审核", role=Role.REVIEW_OFFICE
-    )
-    staff = account.staff
-    assert account.totp_uri is not None and staff.totp_secret
+async def test_totp_accepts_once_counts_failures_and_locks(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        account = await registry.add_staff(
+            session, wecom_user_id="chen", name="陈审核", role=Role.REVIEW_OFFICE
+        )
+        await session.commit()
+    staff_id, secret = account.staff.id, account.staff.totp_secret
+    assert account.totp_uri is not None and secret
+
+    async def check(code: str, now: datetime) -> None:
+        async with sessions() as session:
+            try:
+                await registry.check_code(session, staff_id, code, now=now)
+            finally:
+                await session.commit()
+
+    async def state() -> tuple[int, datetime | None]:
+        async with sessions() as session:
+            staff = await registry.get_staff(session, "chen")
+            return staff.failed_totp, staff.locked_until
+
     now = datetime(2026, 10, 8, 9, 0, 5, tzinfo=UTC)
-    code = pyotp.TOTP(staff.totp_secret).at(now)
-    registry.check_code(staff, code, now=now)
-    with pytest.raises(registry.BadCodeError):  # the same code twice is refused
-        registry.check_code(staff, code, now=now)
+    code = pyotp.TOTP(secret).at(now)
+    await check(code, now)
+    # The same code again within its step: refused with its own word, and not a failure.
+    with pytest.raises(registry.ReusedCodeError, match="已使用过"):
+        await check(code, now + timedelta(seconds=3))
+    assert await state() == (0, None)
     wrong = "000000" if code != "000000" else "111111"
-    for _ in range(registry.MAX_BAD_CODES - 2):
-        with pytest.raises(registry.BadCodeError):
-            registry.check_code(staff, wrong, now=now)
-    with pytest.raises(registry.AccountLockedError):
-        registry.check_code(staff, wrong, now=now)
+    for left in range(registry.MAX_BAD_CODES - 1, 0, -1):
+        with pytest.raises(registry.BadCodeError) as bad:
+            await check(wrong, now)
+        assert bad.value.remaining == left
+    with pytest.raises(registry.AccountLockedError, match="北京时间"):
+        await check(wrong, now)
     later = now + timedelta(minutes=1)
     with pytest.raises(registry.AccountLockedError):  # even the right code while locked
-        registry.check_code(staff, pyotp.TOTP(staff.totp_secret).at(later), now=later)
+        await check(pyotp.TOTP(secret).at(later), later)
     after = now + registry.LOCKOUT + timedelta(minutes=1)
-    registry.check_code(staff, pyotp.TOTP(staff.totp_secret).at(after), now=after)
-    assert staff.failed_totp == 0 and not registry.is_locked(staff, now=after)
+    await check(pyotp.TOTP(secret).at(after), after)
+    failed, locked_until = await state()
+    assert failed == 0 and locked_until is None
+
+
+async def test_concurrent_wrong_codes_all_count_and_lock(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Eight wrong codes at once (as over /wecom and the bound /wechat from two workers):
+    every one is counted, none is lost to a read-modify-write race, the account locks."""
+    async with sessions() as session:
+        account = await registry.add_staff(
+            session, wecom_user_id="guess", name="被猜", role=Role.APPROVER
+        )
+        await session.commit()
+    staff_id = account.staff.id
+
+    async def guess(number: int) -> str:
+        async with sessions() as session:
+            try:
+                await registry.check_code(session, staff_id, f"{number:06d}")
+            except registry.StaffError as error:
+                await session.commit()
+                return type(error).__name__
+            await session.commit()
+            return "accepted"
+
+    secret = account.staff.totp_secret
+    assert secret
+    now_code = pyotp.TOTP(secret).now()
+    wrongs = [n for n in range(100000, 100100) if f"{n:06d}" != now_code][:8]
+    results = await asyncio.gather(*(guess(n) for n in wrongs))
+    assert "accepted" not in results
+    assert results.count("BadCodeError") == registry.MAX_BAD_CODES - 1
+    async with sessions() as session:
+        staff = await registry.get_staff(session, "guess")
+        assert registry.is_locked(staff)
+
+
+async def test_enrol_and_unlock(session: AsyncSession) -> None:
+    account = await registry.add_staff(session, wecom_user_id="liu", name="刘", role=Role.FINANCE)
+    account.staff.locked_until = datetime.now(UTC) + timedelta(minutes=10)
+    old = account.staff.totp_secret
+    uri = await registry.enrol(session, "liu")
+    assert "otpauth://" in uri and account.staff.totp_secret != old
+    assert not registry.is_locked(account.staff)
+    account.staff.locked_until = datetime.now(UTC) + timedelta(minutes=10)
+    await registry.unlock(session, "liu")
+    assert not registry.is_locked(account.staff)
+    await registry.add_staff(session, wecom_user_id="aud", name="审", role=Role.AUDITOR)
+    with pytest.raises(registry.StaffError):
+        await registry.enrol(session, "aud")
 
 
 def test_roles_parse_from_ids_and_labels() -> None:
@@ -73,4 +145,34 @@ def test_roles_parse_from_ids_and_labels() -> None:
     assert registry.parse_role("clerk") is Role.CLERK
     with pytest.raises(registry.StaffError):
         registry.parse_role("boss")
-    assert registry.needs_second_factor("admin") and not registry.needs_second_factor("clerk")
+    assert all(registry.needs_second_factor(role) for role in Role if role is not Role.AUDITOR)
+    assert not registry.needs_second_factor("auditor")
+
+
+async def test_concurrent_wrong_codes_through_the_runner_are_all_counted_and_audited(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The path both channels take (`runner.check_second_factor`, its audit entry in the same
+    transaction): eight wrong codes at once lock the account and leave eight audit entries."""
+    from catalogue import audit
+    from catalogue.workflow import runner
+
+    async with sessions() as session:
+        account = await registry.add_staff(
+            session, wecom_user_id="fin", name="财", role=Role.FINANCE
+        )
+        await session.commit()
+    actor = runner.Actor.of(account.staff)
+    secret = account.staff.totp_secret
+    assert secret
+    current = {pyotp.TOTP(secret).at(datetime.now(UTC), counter_offset=o) for o in (-1, 0, 1)}
+    wrongs = [f"{n:06d}" for n in range(200000, 200100) if f"{n:06d}" not in current][:8]
+    problems = await asyncio.gather(
+        *(runner.check_second_factor(sessions, actor, code) for code in wrongs)
+    )
+    assert all(problem is not None for problem in problems)
+    assert sum("已锁定" in str(problem) for problem in problems) == 8 - (registry.MAX_BAD_CODES - 1)
+    async with sessions() as session:
+        assert registry.is_locked(await registry.get_staff(session, "fin"))
+        result = await audit.verify(session)
+        assert result.intact and result.checked == 8

@@ -329,3 +329,11 @@ async def test_staff_events_and_other_messages_never_look_like_strangers(desk: D
     assert "没有这个命令" in await desk.chat.say("clerk", "你好")
     assert "没有这个命令" in await desk.chat.say("clerk", "", MsgType="image", MediaId="x")
     assert "未登记" in await desk.chat.say("nobody", "", MsgType="event", Event="enter_agent")
+
+
+async def test_the_report_is_for_the_review_office_and_the_county_office(desk: Desk) -> None:
+    await desk.chat.say("clerk", f"变更 {W.LIVE} 电话=0935-3120000")
+    for who in ("review", "admin", "approver"):
+        reply = await desk.chat.say(who, "通报")
+        assert "【部门工作通报】" in reply and "第二十二条" in reply and W.LIVE in reply
+    assert "不能查看部门工作通报" in await desk.chat.say("clerk", "通报")
