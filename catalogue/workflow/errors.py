@@ -29,3 +29,12 @@ class ConflictError(WorkflowError):
 
 class InvalidInputError(WorkflowError):
     """The command's arguments are malformed (unknown field, bad date, missing reason)."""
+
+
+class IncompleteRecordError(InvalidStateError):
+    """A record lacks fields the regulations require (or has them malformed); `shortfalls`
+    are `catalogue.lists.completeness.Shortfall`s, the message names them in Chinese."""
+
+    def __init__(self, message: str, shortfalls: tuple[object, ...]) -> None:
+        super().__init__(message)
+        self.shortfalls = shortfalls
