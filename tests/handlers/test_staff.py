@@ -193,7 +193,14 @@ CASES: list[tuple[str, Setup, str, str, str, str]] = [
     (f"通过 {W.LIVE}", _pending_change, "review", "审核通过", "finance", "不能审核"),
     (f"驳回 {W.LIVE} 依据不全", _pending_change, "legal", "已驳回", "clerk_other", "不能驳回"),
     (f"发布 {W.LIVE}", _approved_change, "clerk", "已生效", "clerk_other", "本部门"),
-    (f"变更 {W.LIVE} 电话=0935-3122222", _nothing, "clerk", "第九条（四）", "finance", "不能提出变更"),
+    (
+        f"变更 {W.LIVE} 电话=0935-3122222",
+        _nothing,
+        "clerk",
+        "第九条（四）",
+        "finance",
+        "不能提出变更",
+    ),
     (
         f"暂停 {W.LIVE} （一） 从未行使",
         _nothing,
