@@ -37,13 +37,15 @@ class Form(enum.StrEnum):
     YEAR = "year"
 
 
-# Landlines with area code (0935-3121234, 09353121234, (0935)3121234), mobiles, and the
-# 12345 hotline; real guides hold several numbers with names between them.
+# Landlines with or without area code (0935-3121234, 09353121234, (0935)3121234, 3121234),
+# mobiles, and short service numbers (12345, 12123, 95086, also behind an area code); real
+# guides hold several numbers with names between them.
 _PHONE = re.compile(
     r"(?<!\d)(?:"
     r"[(（]?0\d{2,3}[)）]?[-－—\s]?\d{7,8}"
     r"|1[3-9]\d{9}"
-    r"|12345|123\d{2}"
+    r"|(?:0\d{2,3}[-－—\s]?)?(?:12|95|96)\d{3,4}"
+    r"|[2-9]\d{6,7}"
     r"|400[-－]?\d{3}[-－]?\d{4}"
     r")(?!\d)"
 )
