@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from catalogue.lists.declarations import KIND_LABELS, KINDS
-from catalogue.lists.scan import CompletenessReport, scan
+from catalogue.lists.scan import CHECKED_STATUSES, CompletenessReport, scan
 from catalogue.models import PublicationStatus, utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.database import open_database
@@ -71,6 +71,9 @@ def completeness(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     limit: Annotated[int, typer.Option("--limit", help="文本输出最多列出的记录数。")] = 200,
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="也核对草稿（例如初次载入后待补全的事项）。")
+    ] = False,
 ) -> None:
     """List published and pending records lacking required fields (exit 1 when any)."""
     kinds = tuple(kind or KINDS)
@@ -81,7 +84,8 @@ def completeness(
 
     async def main() -> CompletenessReport:
         async with open_database() as (_, sessions), sessions() as session:
-            return await scan(session, china_date(utcnow()), kinds)
+            statuses = (*CHECKED_STATUSES, PublicationStatus.DRAFT.value) if drafts else None
+            return await scan(session, china_date(utcnow()), kinds, statuses or CHECKED_STATUSES)
 
     report = asyncio.run(main())
     if as_json:
