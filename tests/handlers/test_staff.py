@@ -373,3 +373,31 @@ async def test_staff_events_and_other_messages_never_look_like_strangers(desk: D
     assert "没有这个命令" in await desk.chat.say("clerk", "你好")
     assert "没有这个命令" in await desk.chat.say("clerk", "", MsgType="image", MediaId="x")
     assert "未登记" in await desk.chat.say("nobody", "", MsgType="event", Event="enter_agent")
+
+
+async def test_a_fund_year_and_a_poverty_year_through_the_chat(desk: Desk) -> None:
+    chat = desk.chat
+    assert "2026-01-30 前公开" in await chat.do("finance", "预算批准 2026 2026-01-10")
+    corrected = await chat.do("finance", "预算批准 2026 2026-01-12 说明=决议日期录错")
+    assert "#1" in corrected and "原日期保留" in corrected, corrected
+    assert "本人" in await chat.do("finance", "通过 #1")
+    assert "复核通过" in await chat.do("finance2", "通过 #1")
+    assert "原登记 2026-01-10" in await chat.do("finance", "发布 #1")
+    proposed = await chat.do("finance", "资金发布 2026")
+    assert "#2" in proposed and "1 个项目" in proposed, proposed
+    assert "待县财政局复核" in await chat.do("finance2", "待办")
+    assert "复核通过" in await chat.do("finance2", "通过 #2")
+    published = await chat.do("finance", "发布 #2")
+    assert "已发布，共 1 个项目" in published and "按原登记的批准日期 2026-01-10" in published
+
+    assert "将来的日期" in await chat.do("poverty", "扶贫变更 1 投资额度=90 说明=x 审定=2030-01-01")
+    assert "#3" in await chat.do("poverty", "扶贫更新 2027")
+    todo = await chat.do("poverty2", "待办")
+    assert "#3" in todo and "待登记县扶贫开发领导小组和市扶贫办审核" in todo, todo
+    assert "扶贫审核" in await chat.do("poverty2", "通过 #3")
+    city = "扶贫审核 #3 市扶贫办 审核人=李四 日期=2026-11-25 文号=武扶贫发〔2026〕30号"
+    assert "须先登记县扶贫开发领导小组" in await chat.do("poverty2", city)
+    county = "扶贫审核 #3 领导小组 审核人=张三 日期=2026-11-20 文号=天扶组发〔2026〕4号"
+    assert "还须登记市扶贫办" in await chat.do("poverty2", county)
+    assert "可以发布" in await chat.do("poverty2", city)
+    assert "项目 1 个，资金分配 1 条" in await chat.do("poverty", "发布 #3")
