@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration
+from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration, Requirement
 from catalogue.lists.forms import Form, is_blank, problem
 from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject
 
@@ -79,8 +79,6 @@ def record_values(
     """A fund or poverty row's fields by attribute, with `changes` laid over."""
     declaration = BY_KIND[record_kind(record)]
     values = {field.attribute: getattr(record, field.attribute) for field in declaration.fields}
-    if isinstance(record, FundItem):
-        values["competitive"] = record.competitive
     values.update(changes or {})
     return values
 
@@ -144,25 +142,27 @@ def _malformed(
 
 def _requirement_of(
     declaration: ListDeclaration, kinds: Sequence[str], attribute: str
-) -> tuple[str, str] | None:
+) -> Requirement | None:
     for kind in kinds:
         for requirement in declaration.requirements.get(kind, ()):
             if attribute in requirement.attributes:
-                return declaration.requirement_label(requirement), requirement.article
+                return requirement
     return None
 
 
 def _label_of(declaration: ListDeclaration, kinds: Sequence[str], attribute: str) -> str:
-    found = _requirement_of(declaration, kinds, attribute)
-    label = declaration.label(attribute)
-    return found[0] if found and found[0].startswith(label) else label
+    """The article's own name for a single-field requirement (办理要件), else the field's."""
+    requirement = _requirement_of(declaration, kinds, attribute)
+    if requirement is not None and len(requirement.attributes) == 1:
+        return declaration.requirement_label(requirement)
+    return declaration.label(attribute)
 
 
 def _article_of(declaration: ListDeclaration, kinds: Sequence[str], attribute: str) -> str:
-    found = _requirement_of(declaration, kinds, attribute)
-    # Optional fields still published must be right: 《扶贫办法》第六条 (真实、准确、完整) and
-    # 《建设运行办法》第八条 (准确性) say so for every list.
-    return found[1] if found else "《建设运行办法》第八条"
+    requirement = _requirement_of(declaration, kinds, attribute)
+    # Optional fields still published must be right: 《建设运行办法》第八条 holds every
+    # department responsible for the accuracy of what it publishes.
+    return requirement.article if requirement is not None else "《建设运行办法》第八条"
 
 
 def item_shortfalls(

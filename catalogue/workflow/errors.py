@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from catalogue.lists.completeness import Shortfall
+
 
 class WorkflowError(Exception):
     """A command that cannot be carried out; `str(error)` is the staff-facing message."""
@@ -32,9 +34,9 @@ class InvalidInputError(WorkflowError):
 
 
 class IncompleteRecordError(InvalidStateError):
-    """A record lacks fields the regulations require (or has them malformed); `shortfalls`
-    are `catalogue.lists.completeness.Shortfall`s, the message names them in Chinese."""
+    """A record lacks fields the regulations require (or has them malformed); the message
+    names them in Chinese, `shortfalls` says which for any other front end."""
 
-    def __init__(self, message: str, shortfalls: tuple[object, ...]) -> None:
+    def __init__(self, message: str, shortfalls: tuple[Shortfall, ...]) -> None:
         super().__init__(message)
         self.shortfalls = shortfalls
