@@ -43,8 +43,6 @@ async def approve(
         return await lists.approve_list_request(session, staff, request, now=now)
     before = _snapshot(request)
     permissions.require_not_proposer(staff, request.proposer_id)
-    # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is approved.
-    await completeness.require_request_complete(session, request, "通过", now=now)
     klass = ChangeClass(request.change_class) if request.change_class else None
     action = Action(request.action)
     if request.state == RequestState.PENDING_REVIEW.value:
@@ -67,6 +65,8 @@ async def approve(
         step = "县政府审定通过，可以发布"
     else:
         raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+    # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is approved.
+    await completeness.require_request_complete(session, request, "通过", now=now)
     if request.state == RequestState.APPROVED.value and action is Action.RESUME:
         # 第十二条: restored within 2 days of the review office's confirmation.
         request.due_on = add_days(china_date(now), RESUME_DAYS)
