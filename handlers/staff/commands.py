@@ -193,9 +193,9 @@ async def _merge_confirm(desk: Desk, args: str) -> str | None:
 
 async def _budget(desk: Desk, args: str) -> str:
     year, rest = parsing.head_and_rest(args, "年度和批准日期，例如：预算批准 2026 2026-01-10")
-    day, tail = parsing.head_and_rest(rest, "批准日期，例如：预算批准 2026 2026-01-10")
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        day, tail = parsing.head_and_rest(rest, "批准日期，例如：预算批准 2026 2026-01-10")
         given = parsing.assignments(tail)
         note = given.pop("说明", "理由") or ""
         if given.pairs:
@@ -282,9 +282,10 @@ async def _allocation_change(desk: Desk, args: str) -> str:
 
 async def _poverty_review(desk: Desk, args: str) -> str:
     ref, rest = parsing.head_and_rest(args, "申请号和审核机关，例如：扶贫审核 #12 领导小组 …")
-    body, tail = parsing.head_and_rest(rest, "审核机关：领导小组 或 市扶贫办")
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        body, tail = parsing.head_and_rest(rest, "审核机关：领导小组 或 市扶贫办")
+        reviewing_body = lists.parse_reviewer(body)
         given = parsing.assignments(tail)
         reviewer = given.pop("审核人", "审核") or ""
         day = given.pop("日期", "审核日期")
@@ -298,7 +299,7 @@ async def _poverty_review(desk: Desk, args: str) -> str:
             session,
             staff,
             ref,
-            lists.parse_reviewer(body),
+            reviewing_body,
             reviewer,
             lists.parse_date(day),
             document,

@@ -401,3 +401,10 @@ async def test_a_fund_year_and_a_poverty_year_through_the_chat(desk: Desk) -> No
     assert "还须登记市扶贫办" in await chat.do("poverty2", county)
     assert "可以发布" in await chat.do("poverty2", city)
     assert "项目 1 个，资金分配 1 条" in await chat.do("poverty", "发布 #3")
+
+
+async def test_new_list_commands_explain_what_is_missing(desk: Desk) -> None:
+    assert "批准日期" in await desk.chat.do("finance", "预算批准 2026")
+    assert "审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1")
+    assert "不是审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1 县长 审核人=x")
+    assert "审定日期" in await desk.chat.do("poverty", "扶贫资金变更 1 金额=3 说明=x")
