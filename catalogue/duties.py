@@ -1,7 +1,9 @@
 """Due and overdue duties of the regulations, and who must do them (for 待办/逾期 and the
 daily summary): fund list within 20 days of the budget (第七条), fund updates within 20 days
-(第八条), poverty changes within 10 working days and the yearly refresh (扶贫清单 第四条、第七条),
-resumption within 2 days (第十二条), items without cases for 3 years (第十条(二))."""
+(第八条), a competitive fund's 评审结果 and 资金分配 (第八条), reviews of fund and poverty
+requests waiting for a second person, poverty changes within 10 working days and the yearly
+refresh (扶贫清单 第四条、第七条), resumption within 2 days (第十二条), items without cases for
+3 years (第十条(二))."""
 
 from __future__ import annotations
 
@@ -13,18 +15,27 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.holidays import load_schedule
+from catalogue.lists.declarations import FUNDS
 from catalogue.models import (
     BudgetYear,
     CaseCount,
     ChangeRequest,
     FundItem,
     Item,
+    PovertyAllocation,
     PovertyProject,
     PublicationStatus,
     Role,
     StaffMember,
 )
-from catalogue.workflow.rules import FUND_PUBLISH_DAYS, NO_CASE_YEARS, Action, RequestState
+from catalogue.workflow.lists import FUND_KINDS, LIST_KINDS
+from catalogue.workflow.rules import (
+    FUND_PUBLISH_DAYS,
+    FUND_UPDATE_DAYS,
+    NO_CASE_YEARS,
+    Action,
+    RequestState,
+)
 from catalogue.workflow.workdays import add_days, covers, estimate_warning
 
 # 扶贫清单 第七条 "每年年初整体更新": we hold the office to the end of January.
@@ -35,7 +46,9 @@ REFRESH_MONTH_END = (1, 31)
 class Duty:
     """One thing someone must do by `due`; `roles` (and for clerks `department_id`) say who."""
 
-    kind: str  # fund_list | fund_update | poverty_update | poverty_refresh | resume | no_cases
+    # fund_list | fund_update | fund_competitive | list_review | poverty_update |
+    # poverty_refresh | resume | no_cases
+    kind: str
     title: str
     due: date | None
     roles: frozenset[Role]
@@ -75,15 +88,85 @@ async def _fund_duties(session: AsyncSession) -> list[Duty]:
     for budget in await session.scalars(
         select(BudgetYear).where(BudgetYear.published_on.is_(None))
     ):
+        original = ""
+        if budget.original_approved_on and budget.original_approved_on != budget.approved_on:
+            first_due = add_days(budget.original_approved_on, FUND_PUBLISH_DAYS)
+            original = (
+                f"；按原登记批准日期 {budget.original_approved_on:%Y-%m-%d} 应于"
+                f" {first_due:%Y-%m-%d} 前"
+            )
         duties.append(
             Duty(
                 "fund_list",
-                f"公开 {budget.year} 年度专项资金管理清单（第七条）",
+                f"公开 {budget.year} 年度专项资金管理清单（第七条{original}）",
                 add_days(budget.approved_on, FUND_PUBLISH_DAYS),
                 frozenset({Role.FINANCE}),
                 target=f"fund:{budget.year}",
             )
         )
+    return duties
+
+
+async def _competitive_duties(session: AsyncSession) -> list[Duty]:
+    """第八条: a published competitive fund still owes its 评审结果 and 资金分配 情况.
+
+    The article sets no deadline; we hold the department to the 20 days of 第八条's updates,
+    counted from the list's publication (our reading).
+    """
+    duties: list[Duty] = []
+    funds = await session.scalars(
+        select(FundItem)
+        .where(
+            FundItem.competitive.is_(True),
+            FundItem.status == PublicationStatus.PUBLISHED.value,
+        )
+        .order_by(FundItem.id)
+    )
+    for fund in funds:
+        owed = [
+            FUNDS.label(attribute)
+            for attribute in ("review_results", "allocation")
+            if not getattr(fund, attribute).strip()
+        ]
+        if not owed:
+            continue
+        due = add_days(fund.published_on, FUND_UPDATE_DAYS) if fund.published_on else None
+        duties.append(
+            Duty(
+                "fund_competitive",
+                f"竞争性分配资金“{fund.project_name}”须公开{'、'.join(owed)}"
+                f"（第八条；资金变更 {fund.id} …）",
+                due,
+                frozenset({Role.CLERK, Role.FINANCE}),
+                department_id=fund.department_id,
+                target=f"fund:{fund.id}",
+            )
+        )
+    return duties
+
+
+async def _review_duties(session: AsyncSession) -> list[Duty]:
+    """Fund and poverty requests waiting for their second person."""
+    duties: list[Duty] = []
+    pending = await session.scalars(
+        select(ChangeRequest)
+        .where(
+            ChangeRequest.state == RequestState.PENDING_REVIEW.value,
+            ChangeRequest.target_kind.in_(LIST_KINDS),
+        )
+        .order_by(ChangeRequest.id)
+    )
+    for request in pending:
+        if request.target_kind in FUND_KINDS:
+            title = f"复核专项资金申请 #{request.id} {request.target_code}（第十八条）"
+            roles = frozenset({Role.FINANCE})
+        else:
+            title = (
+                f"登记县扶贫开发领导小组和市扶贫办对 #{request.id} {request.target_code} 的审核"
+                "（《扶贫办法》第三条）"
+            )
+            roles = frozenset({Role.POVERTY_OFFICE})
+        duties.append(Duty("list_review", title, request.due_on, roles, target=request.target_code))
     return duties
 
 
@@ -116,6 +199,22 @@ async def _request_duties(session: AsyncSession) -> list[Duty]:
                     frozenset({Role.POVERTY_OFFICE}),
                     target=request.target_code,
                     estimated_year=_guessed_year(request),
+                )
+            )
+        elif request.target_kind == "poverty_allocation":
+            allocation = await session.get(PovertyAllocation, request.target_id)
+            name = (
+                f"{allocation.year} 年 {allocation.document_number}"
+                if allocation
+                else request.target_code
+            )
+            duties.append(
+                Duty(
+                    "poverty_update",
+                    f"发布扶贫资金分配“{name}”的调整变更 #{request.id}（第四条）",
+                    request.due_on,
+                    frozenset({Role.POVERTY_OFFICE}),
+                    target=request.target_code,
                 )
             )
         elif request.target_kind == "item" and request.action == Action.RESUME.value:
@@ -217,6 +316,8 @@ async def compute_duties(session: AsyncSession, today: date) -> list[Duty]:
     await load_schedule(session)
     return [
         *await _fund_duties(session),
+        *await _competitive_duties(session),
+        *await _review_duties(session),
         *await _request_duties(session),
         *await _refresh_duty(session, today),
         *await _no_case_duties(session, today),

@@ -21,6 +21,7 @@ from catalogue.models import (
     PovertyProject,
     PowerItem,
     Region,
+    Responsibility,
     Role,
     StaffMember,
 )
@@ -51,7 +52,9 @@ ROLES = {
     "approver": (Role.APPROVER, None),
     "admin": (Role.ADMIN, None),
     "finance": (Role.FINANCE, None),
+    "finance2": (Role.FINANCE, None),  # the second finance reviewer
     "poverty": (Role.POVERTY_OFFICE, None),
+    "poverty2": (Role.POVERTY_OFFICE, None),  # records the reviews of 《扶贫办法》第三条
     "auditor": (Role.AUDITOR, None),
 }
 
@@ -67,6 +70,7 @@ class World:
     culture_id: int = 0
     fund_id: int = 0
     project_id: int = 0
+    allocation_id: int = 0
 
 
 def _item(code_text: str, name: str, department: Department, status: str) -> PowerItem:
@@ -83,10 +87,27 @@ def _item(code_text: str, name: str, department: Department, status: str) -> Pow
         legal_basis="《社会团体登记管理条例》",
         phone="0935-3121000",
         requirements=[{"name": "申请书", "originals": 1, "copies": 0, "required": True}],
+        # Every field 第十条（一）、第十一条 require, so the workflow may move the items.
+        handling_office="业务股",
+        procedure=["受理", "审查", "决定"],
+        promised_limit_value=10,
+        promised_limit_unit="工作日",
+        supervision_way="县政务服务中心投诉窗口",
+        responsibilities=[Responsibility(title="受理责任", content="公示材料，一次告知", seq=1)],
         keywords=["社团"],
         status=status,
         published_at=PUBLISHED_AT if status == "published" else None,
     )
+
+
+def _project_columns(implementing: str) -> dict[str, str]:
+    """The columns of 《扶贫办法》第三条 a project row needs besides name, number, amount."""
+    return {
+        "construction_content": "硬化道路 3 公里",
+        "benefits": "受益农户 120 户",
+        "competent_unit": "天祝县扶贫办",
+        "implementing_unit": implementing,
+    }
 
 
 async def build_world(sessions: async_sessionmaker[AsyncSession]) -> World:
@@ -126,27 +147,35 @@ async def build_world(sessions: async_sessionmaker[AsyncSession]) -> World:
             project_name="城乡低保提标补助",
             budget_amount=Decimal("120.5"),
             competitive=True,
+            application_guide="县民政局城乡低保提标补助申报指南",
         )
         project = PovertyProject(
             year=2026,
             name="朵什乡产业路硬化",
             approval_number="天扶贫发〔2026〕3号",
             investment=Decimal("85"),
+            **_project_columns("朵什乡人民政府"),
             status="published",
             published_at=PUBLISHED_AT,
         )
-        draft_project = PovertyProject(year=2027, name="打柴沟镇光伏帮扶", investment=Decimal("40"))
-        session.add_all([fund, project, draft_project])
-        session.add(
-            PovertyAllocation(
-                year=2027,
-                region_code="620623",
-                amount=Decimal("12"),
-                document_number="天扶贫发〔2027〕1号",
-            )
+        draft_project = PovertyProject(
+            year=2027,
+            name="打柴沟镇光伏帮扶",
+            approval_number="天扶贫发〔2026〕9号",
+            investment=Decimal("40"),
+            **_project_columns("打柴沟镇人民政府"),
         )
+        session.add_all([fund, project, draft_project])
+        allocation = PovertyAllocation(
+            year=2027,
+            region_code="620623",
+            amount=Decimal("12"),
+            document_number="天扶贫发〔2026〕21号",
+        )
+        session.add(allocation)
         await session.commit()
         world.items = {code_text: item.id for code_text, item in items.items()}
         world.civil_id, world.culture_id = civil.id, culture.id
         world.fund_id, world.project_id = fund.id, project.id
+        world.allocation_id = allocation.id
     return world

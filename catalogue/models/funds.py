@@ -65,5 +65,8 @@ class BudgetYear(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     approved_on: Mapped[date]
+    # The date first recorded, kept when an approved correction request changes
+    # `approved_on`: lateness is also shown from it (None: never corrected).
+    original_approved_on: Mapped[date | None] = mapped_column(default=None)
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
     published_on: Mapped[date | None] = mapped_column(default=None)

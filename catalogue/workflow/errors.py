@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from catalogue.lists.completeness import Shortfall
+
 
 class WorkflowError(Exception):
     """A command that cannot be carried out; `str(error)` is the staff-facing message."""
@@ -29,3 +31,12 @@ class ConflictError(WorkflowError):
 
 class InvalidInputError(WorkflowError):
     """The command's arguments are malformed (unknown field, bad date, missing reason)."""
+
+
+class IncompleteRecordError(InvalidStateError):
+    """A record lacks fields the regulations require (or has them malformed); the message
+    names them in Chinese, `shortfalls` says which for any other front end."""
+
+    def __init__(self, message: str, shortfalls: tuple[Shortfall, ...]) -> None:
+        super().__init__(message)
+        self.shortfalls = shortfalls

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from catalogue.lists import forms
+from catalogue.lists.declarations import ITEMS
 from catalogue.models import Item
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.rules import ChangeClass
@@ -21,51 +23,44 @@ class FieldSpec:
     kind: str = "text"  # text | lines | time_limit | department | words | duty
 
 
-_SPECS = (
-    FieldSpec("name", "名称", ChangeClass.BASIS),
-    FieldSpec("legal_basis", "设定依据", ChangeClass.BASIS),
-    FieldSpec("legal_time_limit", "法定时限", ChangeClass.BASIS, "time_limit"),
-    FieldSpec("department_id", "实施主体", ChangeClass.SUBJECT, "department"),
-    FieldSpec("handling_office", "承办股室", ChangeClass.PROCESS),
-    FieldSpec("conditions", "受理条件", ChangeClass.PROCESS),
-    FieldSpec("procedure", "办理流程", ChangeClass.PROCESS, "lines"),
-    FieldSpec("flowchart", "流程图", ChangeClass.PROCESS),
-    FieldSpec("promised_time_limit", "承诺时限", ChangeClass.PROCESS, "time_limit"),
-    FieldSpec("fee", "收费标准", ChangeClass.PROCESS),
-    FieldSpec("management_requirements", "管理要求", ChangeClass.PROCESS),
-    FieldSpec("location", "办公地点", ChangeClass.STATIC),
-    FieldSpec("hours", "办公时间", ChangeClass.STATIC),
-    FieldSpec("phone", "联系电话", ChangeClass.STATIC),
-    FieldSpec("supervision_phone", "监督电话", ChangeClass.STATIC),
-    FieldSpec("supervision_way", "监督方式", ChangeClass.STATIC),
-    FieldSpec("service_content", "服务内容", ChangeClass.STATIC),
-    FieldSpec("requirements", "申请材料", ChangeClass.STATIC, "lines"),
-    FieldSpec("responsibilities", "责任事项", ChangeClass.DUTY, "duty"),
-    FieldSpec("aliases", "别名", ChangeClass.OTHER, "words"),
-    FieldSpec("keywords", "关键词", ChangeClass.OTHER, "words"),
+# 第九条 class and how staff write each changeable item field; names and aliases are declared
+# once in catalogue.lists.declarations.
+_CHANGEABLE: tuple[tuple[str, ChangeClass, str], ...] = (
+    ("name", ChangeClass.BASIS, "text"),
+    ("legal_basis", ChangeClass.BASIS, "text"),
+    ("legal_time_limit", ChangeClass.BASIS, "time_limit"),
+    ("department_id", ChangeClass.SUBJECT, "department"),
+    ("handling_office", ChangeClass.PROCESS, "text"),
+    ("conditions", ChangeClass.PROCESS, "text"),
+    ("procedure", ChangeClass.PROCESS, "lines"),
+    ("flowchart", ChangeClass.PROCESS, "text"),
+    ("promised_time_limit", ChangeClass.PROCESS, "time_limit"),
+    ("fee", ChangeClass.PROCESS, "text"),
+    ("management_requirements", ChangeClass.PROCESS, "text"),
+    ("location", ChangeClass.STATIC, "text"),
+    ("hours", ChangeClass.STATIC, "text"),
+    ("phone", ChangeClass.STATIC, "text"),
+    ("supervision_phone", ChangeClass.STATIC, "text"),
+    ("supervision_way", ChangeClass.STATIC, "text"),
+    ("service_content", ChangeClass.STATIC, "text"),
+    ("requirements", ChangeClass.STATIC, "lines"),
+    ("responsibilities", ChangeClass.DUTY, "duty"),
+    ("aliases", ChangeClass.OTHER, "words"),
+    ("keywords", ChangeClass.OTHER, "words"),
 )
-
-_ALIASES = {
-    "依据": "设定依据",
-    "权力依据": "设定依据",
-    "部门": "实施主体",
-    "实施机关": "实施主体",
-    "流程": "办理流程",
-    "办理程序": "办理流程",
-    "服务流程": "办理流程",
-    "收费": "收费标准",
-    "时限": "承诺时限",
-    "地点": "办公地点",
-    "地址": "办公地点",
-    "电话": "联系电话",
-    "咨询电话": "联系电话",
-    "材料": "申请材料",
-    "办理要件": "申请材料",
-    "责任": "责任事项",
-}
+_SPECS = tuple(
+    FieldSpec(attribute, ITEMS.label(attribute), klass, kind)
+    for attribute, klass, kind in _CHANGEABLE
+)
 
 FIELDS = {spec.label: spec for spec in _SPECS}
 BY_ATTRIBUTE = {spec.attribute: spec for spec in _SPECS}
+_ALIASES = {
+    alias: spec.label
+    for spec in _SPECS
+    for alias in ITEMS.field(spec.attribute).aliases
+    if alias not in FIELDS
+}
 
 
 def field_spec(name: str) -> FieldSpec:
@@ -121,6 +116,11 @@ def parse_value(spec: FieldSpec, text: str) -> Any:
         return {"title": title.strip(), "content": content.strip()}
     if spec.attribute == "name" and not value:
         raise InvalidInputError("名称不能为空。")
+    form = ITEMS.field(spec.attribute).form
+    if value and form is forms.Form.PHONE:
+        wrong = forms.phone_problem(value)
+        if wrong is not None:
+            raise InvalidInputError(f"{spec.label}不对：{wrong}。")
     return value
 
 

@@ -1,10 +1,18 @@
-"""The fund list (财政专项资金 第七条、第八条) and the poverty lists (扶贫清单 第四条、第七条):
-budget approval, yearly publication, changes with a note and their deadlines."""
+"""The fund list (财政专项资金 第七条、第八条) and the poverty lists (扶贫清单 第三条、第四条、
+第七条): budget approval and its audited correction, yearly publication, changes with a note
+and their deadlines — every one a request that a second person reviews before it goes live.
+
+Fund requests (a row's change, the year's publication, a budget-date correction) are proposed
+by the project's department or the finance bureau and approved by another finance reviewer
+(谁发布、谁审核、谁负责, 《建设运行办法》第十八条). Poverty requests (a project's or an
+allocation's change, the yearly refresh) are proposed by the poverty office; the review of the
+county leading group and of the city poverty office is recorded (who, when, document number)
+before they are published (《扶贫办法》第三条).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +20,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.lists import forms
+from catalogue.lists.declarations import (
+    FUNDS,
+    POVERTY_ALLOCATIONS,
+    POVERTY_PROJECTS,
+    Field,
+    ListDeclaration,
+)
 from catalogue.models import (
     BudgetYear,
     ChangeRequest,
@@ -23,14 +39,14 @@ from catalogue.models import (
     StaffMember,
     utcnow,
 )
-from catalogue.workflow import permissions
+from catalogue.workflow import completeness, permissions
 from catalogue.workflow.errors import (
     ConflictError,
     InvalidInputError,
     InvalidStateError,
     NotFoundError,
 )
-from catalogue.workflow.lookup import open_request, request_line
+from catalogue.workflow.lookup import find_request, open_request, request_line
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import (
     FUND_PUBLISH_DAYS,
@@ -42,54 +58,67 @@ from catalogue.workflow.rules import (
 from catalogue.workflow.workdays import add_days, add_working_days, china_date
 
 _UNPUBLISHED = (PublicationStatus.DRAFT.value, PublicationStatus.PENDING_REVIEW.value)
+_OPEN = (
+    RequestState.PENDING_REVIEW.value,
+    RequestState.PENDING_DECISION.value,
+    RequestState.APPROVED.value,
+)
 
+# Request kinds of the two lists (ChangeRequest.target_kind).
+FUND_KINDS = frozenset({"fund", "fund_list", "budget_year"})
+POVERTY_KINDS = frozenset({"poverty_project", "poverty_allocation", "poverty_year"})
+LIST_KINDS = FUND_KINDS | POVERTY_KINDS
 
-@dataclass(frozen=True, slots=True)
-class ListField:
-    """A changeable column of a fund or poverty row."""
-
-    attribute: str
-    label: str
-    kind: str = "text"  # text | amount
-
-
-FUND_FIELDS = {
-    f.label: f
-    for f in (
-        ListField("project_name", "项目名称"),
-        ListField("budget_amount", "预算数额", "amount"),
-        ListField("management_measures", "管理办法"),
-        ListField("allocation_and_use", "分配使用"),
-        ListField("performance_evaluation", "绩效评价"),
-        ListField("application_guide", "申报指南"),
-        ListField("review_results", "评审结果"),
-        ListField("allocation", "资金分配"),
-    )
+# The two reviews of 《扶贫办法》第三条, in their order.
+POVERTY_REVIEWERS = {
+    "county_group": "县扶贫开发领导小组",
+    "city_office": "市扶贫办",
 }
-POVERTY_FIELDS = {
-    f.label: f
-    for f in (
-        ListField("name", "项目名称"),
-        ListField("approval_number", "审批文号"),
-        ListField("investment", "投资额度", "amount"),
-        ListField("construction_content", "主要建设内容"),
-        ListField("benefits", "效益"),
-        ListField("competent_unit", "项目主管单位"),
-        ListField("implementing_unit", "项目实施单位"),
-        ListField("progress", "进度"),
-    )
+_REVIEWER_WORDS = {
+    "领导小组": "county_group",
+    "县扶贫开发领导小组": "county_group",
+    "扶贫开发领导小组": "county_group",
+    "县领导小组": "county_group",
+    "市扶贫办": "city_office",
+    "市扶贫开发办公室": "city_office",
+    "市": "city_office",
 }
-_FIELD_ALIASES = {
-    "金额": "预算数额",
-    "预算": "预算数额",
-    "投资": "投资额度",
-    "文号": "审批文号",
-    "建设内容": "主要建设内容",
-    "主管单位": "项目主管单位",
-    "实施单位": "项目实施单位",
-    "新增经济效益和扶贫效益": "效益",
-    "名称": "项目名称",
-}
+
+
+def _changeable(declaration: ListDeclaration, attributes: Iterable[str]) -> dict[str, Field]:
+    return {declaration.label(a): declaration.field(a) for a in attributes}
+
+
+# The columns staff may change by chat (names and forms from catalogue.lists.declarations).
+FUND_FIELDS = _changeable(
+    FUNDS,
+    (
+        "project_name",
+        "budget_amount",
+        "management_measures",
+        "allocation_and_use",
+        "performance_evaluation",
+        "application_guide",
+        "review_results",
+        "allocation",
+    ),
+)
+POVERTY_FIELDS = _changeable(
+    POVERTY_PROJECTS,
+    (
+        "name",
+        "approval_number",
+        "investment",
+        "construction_content",
+        "benefits",
+        "competent_unit",
+        "implementing_unit",
+        "progress",
+    ),
+)
+ALLOCATION_FIELDS = _changeable(
+    POVERTY_ALLOCATIONS, ("amount", "document_number", "purpose", "fund_source")
+)
 
 
 def parse_date(text: str) -> date:
@@ -111,19 +140,48 @@ def _parse_year(text: str) -> int:
     return int(core)
 
 
-def _values(table: dict[str, ListField], assignments: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def _past(day: date, what: str, now: datetime) -> date:
+    """A recorded date (occurrence, approval, review) is today or earlier, Beijing time."""
+    wrong = forms.date_problem(day, china_date(now))
+    if wrong is not None:
+        raise InvalidInputError(f"{what}不对：{wrong}。")
+    return day
+
+
+def _values(
+    declaration: ListDeclaration,
+    table: dict[str, Field],
+    assignments: Sequence[tuple[str, str]],
+    now: datetime,
+) -> dict[str, Any]:
+    """The typed new values of `字段=值` pairs, each checked for its form."""
+    names = {
+        name: field
+        for name, field in declaration.by_name().items()
+        if field.attribute in {f.attribute for f in table.values()}
+    }
     values: dict[str, Any] = {}
     for name, raw in assignments:
-        spec = table.get(_FIELD_ALIASES.get(name.strip(), name.strip()))
+        spec = names.get(name.strip())
         if spec is None:
             raise InvalidInputError(f"没有“{name}”这个字段。可变更：{'、'.join(table)}。")
-        if spec.kind == "amount":
+        text = raw.strip()
+        if spec.form is forms.Form.AMOUNT:
             try:
-                values[spec.attribute] = str(Decimal(raw.strip().removesuffix("万元")))
+                amount = Decimal(text.removesuffix("万元").strip())
             except InvalidOperation:
                 raise InvalidInputError(f"金额“{raw}”不对，请写万元数，例如 12.5。") from None
+            wrong = forms.amount_problem(amount)
+            if wrong is not None:
+                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+            values[spec.attribute] = str(amount)
+        elif spec.form is forms.Form.DOCUMENT_NUMBER and text:
+            wrong = forms.document_number_problem(text, china_date(now))
+            if wrong is not None:
+                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+            values[spec.attribute] = text
         else:
-            values[spec.attribute] = raw.strip()
+            values[spec.attribute] = text
     if not values:
         raise InvalidInputError("请写明要变更的字段，例如 管理办法=…。")
     return values
@@ -150,44 +208,225 @@ def _check_version(version: int, request: ChangeRequest) -> None:
         )
 
 
-# --- fund list ---------------------------------------------------------------------------
+async def _no_open_request(session: AsyncSession, kind: str, target_id: int) -> None:
+    pending = await open_request(session, kind, target_id)
+    if pending is not None:
+        raise InvalidStateError(f"已有未办结的申请：{request_line(pending)}")
 
 
-async def record_budget_approval(
-    session: AsyncSession, staff: StaffMember, year_text: str, date_text: str
-) -> Outcome:
-    """预算批准 YEAR DATE: starts the 20-day clock of 第七条."""
-    permissions.require(staff, permissions.FUND_MANAGERS, "登记预算批准日期")
-    year, approved_on = _parse_year(year_text), parse_date(date_text)
-    record = await session.get(BudgetYear, year)
-    before = {"approved_on": str(record.approved_on)} if record else {}
-    if record is None:
-        record = BudgetYear(year=year, approved_on=approved_on, recorded_by=staff.wecom_user_id)
-        session.add(record)
-    else:
-        record.approved_on = approved_on
-        record.recorded_by = staff.wecom_user_id
-    await session.flush()
-    due = add_days(approved_on, FUND_PUBLISH_DAYS)
-    return Outcome(
-        action="fund.budget.record",
-        target=f"fund:{year}",
-        message=(
-            f"已登记 {year} 年度县级预算于 {approved_on:%Y-%m-%d} 经县人大批准。"
-            f"\n{year} 年度专项资金管理清单须于 {due:%Y-%m-%d} 前公开（第七条）。"
-        ),
-        before=before,
-        after={"approved_on": str(approved_on), "due": str(due)},
+def _file(
+    session: AsyncSession,
+    staff: StaffMember,
+    *,
+    kind: str,
+    target_id: int,
+    code: str,
+    action: Action,
+    payload: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    note: str = "",
+    due_on: date | None = None,
+) -> ChangeRequest:
+    """A pending request on a list: reviewed by a second person before anyone publishes it."""
+    request = ChangeRequest(
+        target_kind=kind,
+        target_id=target_id,
+        target_code=code,
+        action=action.value,
+        payload=payload,
+        before=before or {},
+        reason=note.strip(),
+        proposer_id=staff.id,
+        state=RequestState.PENDING_REVIEW.value,
+        due_on=due_on,
+    )
+    session.add(request)
+    return request
+
+
+def next_step(request: ChangeRequest) -> str:
+    """Who acts next on a pending list request, and with which words."""
+    if request.target_kind in FUND_KINDS:
+        return (
+            f"须由县财政局另一位复核人员审核（“通过 #{request.id}”或“驳回 #{request.id} 理由”）。"
+        )
+    return (
+        f"须登记县扶贫开发领导小组和市扶贫办的审核（《扶贫办法》第三条）："
+        f"“扶贫审核 #{request.id} 领导小组 审核人=… 日期=… 文号=…”，"
+        f"再登记“扶贫审核 #{request.id} 市扶贫办 …”，之后方可发布。"
     )
 
 
-async def publish_fund_list(
-    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
+    """The outcome of a filed list request: what was filed and who acts next."""
+    return Outcome(
+        action=action,
+        target=request.target_code,
+        message=f"{registered}\n{next_step(request)}",
+        before=dict(request.before),
+        after={
+            "request": request.id,
+            "state": request.state,
+            "payload": dict(request.payload),
+            "note": request.reason,
+        },
+    )
+
+
+# --- fund list ---------------------------------------------------------------------------
+
+
+def _due_lines(budget: BudgetYear, published: date) -> str:
+    """Timeliness of the year's publication (第七条), also from the first recorded date."""
+    due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
+    text = _timeliness(published, due, "第七条")
+    original = budget.original_approved_on
+    if original is not None and original != budget.approved_on:
+        first_due = add_days(original, FUND_PUBLISH_DAYS)
+        text += (
+            f"\n按原登记的批准日期 {original:%Y-%m-%d} 计："
+            f"{_timeliness(published, first_due, '第七条')}"
+        )
+    return text
+
+
+async def record_budget_approval(
+    session: AsyncSession,
+    staff: StaffMember,
+    year_text: str,
+    date_text: str,
+    note: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Outcome:
-    """资金发布 YEAR: publish the year's fund list together with the budget (第七条)."""
-    permissions.require(staff, permissions.FUND_MANAGERS, "发布专项资金管理清单")
+    """预算批准 YEAR DATE: starts the 20-day clock of 第七条.
+
+    A recorded date is never overwritten: a different date files a correction request (with
+    its explanation) that a second finance reviewer approves; the first date is kept.
+    """
+    permissions.require(staff, permissions.FUND_MANAGERS, "登记预算批准日期")
     now = now or utcnow()
     year = _parse_year(year_text)
+    approved_on = _past(parse_date(date_text), "预算批准日期", now)
+    record = await session.get(BudgetYear, year)
+    if record is None:
+        record = BudgetYear(year=year, approved_on=approved_on, recorded_by=staff.wecom_user_id)
+        session.add(record)
+        await session.flush()
+        due = add_days(approved_on, FUND_PUBLISH_DAYS)
+        return Outcome(
+            action="fund.budget.record",
+            target=f"fund:{year}",
+            message=(
+                f"已登记 {year} 年度县级预算于 {approved_on:%Y-%m-%d} 经县人大批准。"
+                f"\n{year} 年度专项资金管理清单须于 {due:%Y-%m-%d} 前公开（第七条）。"
+            ),
+            after={"approved_on": str(approved_on), "due": str(due)},
+        )
+    if record.approved_on == approved_on:
+        raise InvalidStateError(f"{year} 年度预算批准日期已登记为 {approved_on:%Y-%m-%d}。")
+    if not note.strip():
+        raise InvalidInputError(
+            f"{year} 年度预算批准日期已登记为 {record.approved_on:%Y-%m-%d}，更正须说明理由："
+            f"预算批准 {year} {approved_on:%Y-%m-%d} 说明=…（更正经复核后生效，原日期保留）。"
+        )
+    await _no_open_request(session, "budget_year", year)
+    request = _file(
+        session,
+        staff,
+        kind="budget_year",
+        target_id=year,
+        code=f"fund:{year}",
+        action=Action.CHANGE,
+        payload={"year": year, "approved_on": str(approved_on)},
+        before={"approved_on": str(record.approved_on)},
+        note=note,
+    )
+    await session.flush()
+    return _proposed(
+        "fund.budget.correct.propose",
+        request,
+        f"已提出更正 {year} 年度预算批准日期的申请 #{request.id}："
+        f"{record.approved_on:%Y-%m-%d} → {approved_on:%Y-%m-%d}（原日期保留，"
+        f"逾期仍按原日期另行显示）。",
+    )
+
+
+async def _apply_budget_correction(
+    session: AsyncSession, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    year = int(request.payload["year"])
+    budget = await session.get(BudgetYear, year)
+    if budget is None:
+        raise NotFoundError(f"没有 {year} 年度预算批准记录。")
+    old = budget.approved_on
+    if str(old) != request.before.get("approved_on"):
+        raise ConflictError(
+            f"{year} 年度预算批准日期在申请 #{request.id} 提出后已改变，本次未更正。"
+        )
+    new = date.fromisoformat(str(request.payload["approved_on"]))
+    if budget.original_approved_on is None:
+        budget.original_approved_on = old
+    budget.approved_on = new
+    rows = await session.scalars(select(FundItem).where(FundItem.budget_year == year))
+    for row in rows:
+        if row.budget_approved_on is not None:
+            row.budget_approved_on = new
+    await session.flush()
+    return Outcome(
+        action="fund.budget.correct.apply",
+        target=request.target_code,
+        message=(
+            f"#{request.id} {year} 年度预算批准日期已更正为 {new:%Y-%m-%d}"
+            f"（原登记 {budget.original_approved_on:%Y-%m-%d}，保留）。理由：{request.reason}"
+        ),
+        before={"approved_on": str(old)},
+        after={
+            "approved_on": str(new),
+            "original_approved_on": str(budget.original_approved_on),
+        },
+    )
+
+
+async def propose_fund_list_publication(
+    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+) -> Outcome:
+    """资金发布 YEAR: ask to publish the year's fund list with the budget (第七条)."""
+    permissions.require(staff, permissions.FUND_MANAGERS, "申请发布专项资金管理清单")
+    now = now or utcnow()
+    year = _parse_year(year_text)
+    budget = await session.get(BudgetYear, year)
+    if budget is None:
+        raise InvalidStateError(f"请先登记 {year} 年度预算批准日期：预算批准 {year} 日期。")
+    count = await count_unpublished(session, "fund", str(year))
+    if not count:
+        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
+    await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
+    await _no_open_request(session, "fund_list", year)
+    due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
+    request = _file(
+        session,
+        staff,
+        kind="fund_list",
+        target_id=year,
+        code=f"fund:{year}",
+        action=Action.PUBLISH,
+        payload={"year": year, "rows": count},
+        due_on=due,
+    )
+    await session.flush()
+    return _proposed(
+        "fund.list.propose",
+        request,
+        f"已提出发布 {year} 年度专项资金管理清单（{count} 个项目）的申请 #{request.id}，"
+        f"须于 {due:%Y-%m-%d} 前公开（第七条）。",
+    )
+
+
+async def _apply_fund_list(
+    session: AsyncSession, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    year = int(request.payload["year"])
     budget = await session.get(BudgetYear, year)
     if budget is None:
         raise InvalidStateError(f"请先登记 {year} 年度预算批准日期：预算批准 {year} 日期。")
@@ -197,7 +436,7 @@ async def publish_fund_list(
         )
     ).all()
     if not rows:
-        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
+        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目。")
     today = china_date(now)
     for row in rows:
         row.status = PublicationStatus.PUBLISHED.value
@@ -206,76 +445,21 @@ async def publish_fund_list(
         row.budget_approved_on = budget.approved_on
     budget.published_on = today
     await session.flush()
-    missing = [r.project_name for r in rows if r.competitive and not r.application_guide]
-    warning = (
-        "\n竞争性分配项目还须发布申报指南（第八条）：" + "、".join(missing[:10]) if missing else ""
+    competitive = [r.project_name for r in rows if r.competitive]
+    duty = (
+        "\n竞争性分配项目还须公示评审结果、公开资金分配情况（第八条）："
+        + "、".join(competitive[:10])
+        if competitive
+        else ""
     )
-    due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
     return Outcome(
         action="fund.list.publish",
-        target=f"fund:{year}",
+        target=request.target_code,
         message=(
-            f"{year} 年度专项资金管理清单已发布，共 {len(rows)} 个项目。"
-            f"{_timeliness(today, due, '第七条')}{warning}"
+            f"#{request.id} {year} 年度专项资金管理清单已发布，共 {len(rows)} 个项目。"
+            f"{_due_lines(budget, today)}{duty}"
         ),
         after={"year": year, "published": len(rows), "published_on": str(today)},
-    )
-
-
-async def _register_change(
-    session: AsyncSession,
-    staff: StaffMember,
-    record: FundItem | PovertyProject,
-    *,
-    kind: str,
-    code: str,
-    fields: dict[str, ListField],
-    assignments: Sequence[tuple[str, str]],
-    note: str,
-    dated: tuple[str, date],
-    due_on: date,
-) -> ChangeRequest:
-    """A list change, registered as approved (publishing it is the next step); one open at most.
-
-    `dated` is the payload key and the day the change dates from.
-    """
-    pending = await open_request(session, kind, record.id)
-    if pending is not None:
-        raise InvalidStateError(f"该项目已有未发布的变更：{request_line(pending)}")
-    values = _values(fields, assignments)
-    key, day = dated
-    request = ChangeRequest(
-        target_kind=kind,
-        target_id=record.id,
-        target_code=code,
-        action=Action.CHANGE.value,
-        payload={"fields": values, key: str(day), "base_version": record.version},
-        before={k: _plain(getattr(record, k)) for k in values},
-        reason=note.strip(),
-        proposer_id=staff.id,
-        state=RequestState.APPROVED.value,
-        due_on=due_on,
-    )
-    session.add(request)
-    await session.flush()
-    return request
-
-
-def _apply_fields(record: FundItem | PovertyProject, request: ChangeRequest, amount: str) -> None:
-    """Set the request's fields on the record it was registered against (`amount` is a sum)."""
-    _check_version(record.version, request)
-    for attribute, value in request.payload.get("fields", {}).items():
-        setattr(record, attribute, Decimal(value) if attribute == amount else value)
-
-
-def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
-    """The outcome of a registered list change: `registered` and how to publish it."""
-    return Outcome(
-        action=action,
-        target=request.target_code,
-        message=f"{registered}发送“发布 #{request.id}”即可发布。",
-        before=dict(request.before),
-        after={"request": request.id, "fields": request.payload["fields"], "note": request.reason},
     )
 
 
@@ -286,8 +470,11 @@ async def propose_fund_change(
     assignments: Sequence[tuple[str, str]],
     note: str,
     occurred_on: date,
+    *,
+    now: datetime | None = None,
 ) -> Outcome:
-    """资金变更 ID 字段=值 说明=… 发生=DATE: registered, to be published within 20 days (第八条)."""
+    """资金变更 ID 字段=值 说明=… 发生=DATE: reviewed, then published within 20 days (第八条)."""
+    now = now or utcnow()
     fund = await session.get(FundItem, fund_id)
     if fund is None:
         raise NotFoundError(f"没有编号为 {fund_id} 的专项资金项目。")
@@ -297,18 +484,27 @@ async def propose_fund_change(
         permissions.require(staff, permissions.FUND_MANAGERS, "变更专项资金信息")
     if not note.strip():
         raise InvalidInputError("专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。")
-    request = await _register_change(
+    _past(occurred_on, "发生日期", now)
+    await _no_open_request(session, "fund", fund.id)
+    values = _values(FUNDS, FUND_FIELDS, assignments, now)
+    completeness.require_row_complete(fund, "登记变更", changes=values, now=now)
+    request = _file(
         session,
         staff,
-        fund,
         kind="fund",
+        target_id=fund.id,
         code=f"fund:{fund.id}",
-        fields=FUND_FIELDS,
-        assignments=assignments,
+        action=Action.CHANGE,
+        payload={
+            "fields": values,
+            "occurred_on": str(occurred_on),
+            "base_version": fund.version,
+        },
+        before={k: _plain(getattr(fund, k)) for k in values},
         note=note,
-        dated=("occurred_on", occurred_on),
         due_on=add_days(occurred_on, FUND_UPDATE_DAYS),
     )
+    await session.flush()
     return _proposed(
         "fund.change.propose",
         request,
@@ -317,10 +513,19 @@ async def propose_fund_change(
     )
 
 
+def _apply_fields(
+    record: FundItem | PovertyProject | PovertyAllocation, request: ChangeRequest, amount: str
+) -> None:
+    """Set the request's fields on the record it was registered against (`amount` is a sum)."""
+    _check_version(record.version, request)
+    for attribute, value in request.payload.get("fields", {}).items():
+        setattr(record, attribute, Decimal(value) if attribute == amount else value)
+
+
 async def apply_fund_request(
     session: AsyncSession, request: ChangeRequest, *, now: datetime
 ) -> Outcome:
-    """Publish a registered fund change with its explanation."""
+    """Publish a reviewed fund change with its explanation."""
     fund = await session.get(FundItem, request.target_id)
     if fund is None:
         raise NotFoundError("申请所指的专项资金项目已不存在。")
@@ -343,6 +548,45 @@ async def apply_fund_request(
 # --- poverty lists -------------------------------------------------------------------------
 
 
+async def _propose_poverty_row_change(
+    session: AsyncSession,
+    staff: StaffMember,
+    record: PovertyProject | PovertyAllocation,
+    *,
+    kind: str,
+    declaration: ListDeclaration,
+    table: dict[str, Field],
+    assignments: Sequence[tuple[str, str]],
+    note: str,
+    decided_on: date,
+    now: datetime,
+) -> ChangeRequest:
+    if not note.strip():
+        raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
+    _past(decided_on, "审定日期", now)
+    await _no_open_request(session, kind, record.id)
+    values = _values(declaration, table, assignments, now)
+    completeness.require_row_complete(record, "登记变更", changes=values, now=now)
+    request = _file(
+        session,
+        staff,
+        kind=kind,
+        target_id=record.id,
+        code=f"{'poverty' if kind == 'poverty_project' else 'allocation'}:{record.id}",
+        action=Action.CHANGE,
+        payload={
+            "fields": values,
+            "decided_on": str(decided_on),
+            "base_version": record.version,
+        },
+        before={k: _plain(getattr(record, k)) for k in values},
+        note=note,
+        due_on=add_working_days(decided_on, POVERTY_UPDATE_WORKING_DAYS),
+    )
+    await session.flush()
+    return request
+
+
 async def propose_poverty_change(
     session: AsyncSession,
     staff: StaffMember,
@@ -350,25 +594,25 @@ async def propose_poverty_change(
     assignments: Sequence[tuple[str, str]],
     note: str,
     decided_on: date,
+    *,
+    now: datetime | None = None,
 ) -> Outcome:
-    """扶贫变更 ID 字段=值 说明=… 审定=DATE: published within 10 working days (第四条)."""
+    """扶贫变更 ID 字段=值 说明=… 审定=DATE: reviewed, published within 10 working days."""
     permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫项目清单")
     project = await session.get(PovertyProject, project_id)
     if project is None:
         raise NotFoundError(f"没有编号为 {project_id} 的扶贫项目。")
-    if not note.strip():
-        raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
-    request = await _register_change(
+    request = await _propose_poverty_row_change(
         session,
         staff,
         project,
         kind="poverty_project",
-        code=f"poverty:{project.id}",
-        fields=POVERTY_FIELDS,
+        declaration=POVERTY_PROJECTS,
+        table=POVERTY_FIELDS,
         assignments=assignments,
         note=note,
-        dated=("decided_on", decided_on),
-        due_on=add_working_days(decided_on, POVERTY_UPDATE_WORKING_DAYS),
+        decided_on=decided_on,
+        now=now or utcnow(),
     )
     return _proposed(
         "poverty.change.propose",
@@ -379,10 +623,46 @@ async def propose_poverty_change(
     )
 
 
+async def propose_allocation_change(
+    session: AsyncSession,
+    staff: StaffMember,
+    allocation_id: int,
+    assignments: Sequence[tuple[str, str]],
+    note: str,
+    decided_on: date,
+    *,
+    now: datetime | None = None,
+) -> Outcome:
+    """扶贫资金变更 ID 字段=值 说明=… 审定=DATE: an allocation changed as a project is."""
+    permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫资金分配计划")
+    allocation = await session.get(PovertyAllocation, allocation_id)
+    if allocation is None:
+        raise NotFoundError(f"没有编号为 {allocation_id} 的扶贫资金分配。")
+    request = await _propose_poverty_row_change(
+        session,
+        staff,
+        allocation,
+        kind="poverty_allocation",
+        declaration=POVERTY_ALLOCATIONS,
+        table=ALLOCATION_FIELDS,
+        assignments=assignments,
+        note=note,
+        decided_on=decided_on,
+        now=now or utcnow(),
+    )
+    return _proposed(
+        "poverty.allocation.change.propose",
+        request,
+        f"已登记扶贫资金分配 #{allocation.id}（{allocation.year} 年 {allocation.region.name}，"
+        f"{allocation.document_number}）的调整变更 #{request.id}（{decided_on:%Y-%m-%d} 审定），"
+        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
+    )
+
+
 async def apply_poverty_request(
     session: AsyncSession, request: ChangeRequest, *, now: datetime
 ) -> Outcome:
-    """Publish a poverty project change with its date and note."""
+    """Publish a reviewed poverty project change with its date and note."""
     project = await session.get(PovertyProject, request.target_id)
     if project is None:
         raise NotFoundError("申请所指的扶贫项目已不存在。")
@@ -405,13 +685,62 @@ async def apply_poverty_request(
     )
 
 
+async def _apply_allocation_request(
+    session: AsyncSession, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    allocation = await session.get(PovertyAllocation, request.target_id)
+    if allocation is None:
+        raise NotFoundError("申请所指的扶贫资金分配已不存在。")
+    _apply_fields(allocation, request, "amount")
+    if allocation.status in _UNPUBLISHED:
+        allocation.status = PublicationStatus.PUBLISHED.value
+    allocation.published_at = now
+    await session.flush()
+    return Outcome(
+        action="poverty.allocation.change.apply",
+        target=request.target_code,
+        message=(
+            f"#{request.id} 扶贫资金分配（{allocation.year} 年 {allocation.region.name}）"
+            f"调整变更已发布。{_timeliness(china_date(now), request.due_on, '第四条')}"
+        ),
+        before=dict(request.before),
+        after=dict(request.payload.get("fields", {})),
+    )
+
+
 async def refresh_poverty_year(
     session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
 ) -> Outcome:
-    """扶贫更新 YEAR: the yearly refresh (第七条): publish the year's allocations and projects."""
+    """扶贫更新 YEAR: ask for the yearly refresh (第七条) of the year's allocations and projects."""
     permissions.require(staff, permissions.POVERTY_MANAGERS, "整体更新扶贫清单")
     now = now or utcnow()
     year = _parse_year(year_text)
+    count = await count_unpublished(session, "poverty", str(year))
+    if not count:
+        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
+    await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
+    await _no_open_request(session, "poverty_year", year)
+    request = _file(
+        session,
+        staff,
+        kind="poverty_year",
+        target_id=year,
+        code=f"poverty:{year}",
+        action=Action.PUBLISH,
+        payload={"year": year, "rows": count},
+    )
+    await session.flush()
+    return _proposed(
+        "poverty.year.propose",
+        request,
+        f"已提出整体更新发布 {year} 年度扶贫清单（{count} 条）的申请 #{request.id}。",
+    )
+
+
+async def _apply_poverty_year(
+    session: AsyncSession, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    year = int(request.payload["year"])
     projects = (
         await session.scalars(
             select(PovertyProject).where(
@@ -427,23 +756,189 @@ async def refresh_poverty_year(
         )
     ).all()
     if not projects and not allocations:
-        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
-    for project in projects:
-        project.status = PublicationStatus.PUBLISHED.value
-        project.published_at = now
-    for allocation in allocations:
-        allocation.status = PublicationStatus.PUBLISHED.value
-        allocation.published_at = now
+        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容。")
+    rows: list[PovertyProject | PovertyAllocation] = [*projects, *allocations]
+    for row in rows:
+        row.status = PublicationStatus.PUBLISHED.value
+        row.published_at = now
     await session.flush()
     return Outcome(
         action="poverty.year.refresh",
-        target=f"poverty:{year}",
+        target=request.target_code,
         message=(
-            f"{year} 年度扶贫清单已整体更新发布：项目 {len(projects)} 个，"
+            f"#{request.id} {year} 年度扶贫清单已整体更新发布：项目 {len(projects)} 个，"
             f"资金分配 {len(allocations)} 条。公告期限一般为一年（第七条）。"
         ),
         after={"year": year, "projects": len(projects), "allocations": len(allocations)},
     )
+
+
+def parse_reviewer(text: str) -> str:
+    """领导小组 / 市扶贫办 → county_group / city_office."""
+    key = _REVIEWER_WORDS.get(text.strip())
+    if key is None:
+        raise InvalidInputError(
+            f"“{text}”不是审核机关：请写“领导小组”（县扶贫开发领导小组）或“市扶贫办”。"
+        )
+    return key
+
+
+async def record_poverty_review(
+    session: AsyncSession,
+    staff: StaffMember,
+    ref: str,
+    body: str,
+    reviewer: str,
+    reviewed_on: date,
+    document: str,
+    *,
+    now: datetime | None = None,
+) -> Outcome:
+    """扶贫审核 #N 领导小组|市扶贫办 审核人=… 日期=… 文号=…: record one review of 第三条.
+
+    Recorded by a poverty-office member other than the proposer; when both reviews are in,
+    the request is approved and may be published.
+    """
+    now = now or utcnow()
+    request = await find_request(session, ref)
+    if request.target_kind not in POVERTY_KINDS:
+        raise InvalidStateError(f"扶贫审核只用于扶贫清单的申请：{request_line(request)}")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, "登记扶贫清单审核")
+    permissions.require_not_proposer(staff, request.proposer_id)
+    if request.state != RequestState.PENDING_REVIEW.value:
+        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+    if body not in POVERTY_REVIEWERS:
+        raise InvalidInputError("审核机关应为县扶贫开发领导小组或市扶贫办。")
+    if not reviewer.strip():
+        raise InvalidInputError("请写明审核人：审核人=姓名。")
+    _past(reviewed_on, "审核日期", now)
+    wrong = forms.document_number_problem(document, china_date(now))
+    if wrong is not None:
+        raise InvalidInputError(f"审核文号不对：{wrong}。")
+    reviews: dict[str, Any] = dict(request.payload.get("reviews", {}))
+    if body in reviews:
+        raise InvalidStateError(f"{POVERTY_REVIEWERS[body]}的审核已登记。")
+    county = reviews.get("county_group")
+    if body == "city_office":
+        if county is None:
+            raise InvalidStateError("须先登记县扶贫开发领导小组的审核，再登记市扶贫办的审核。")
+        if reviewed_on < date.fromisoformat(str(county["on"])):
+            raise InvalidInputError("市扶贫办的审核日期不能早于县扶贫开发领导小组的审核日期。")
+    before = {"state": request.state, "reviews": dict(reviews)}
+    reviews[body] = {
+        "reviewer": reviewer.strip(),
+        "on": str(reviewed_on),
+        "document": document.strip(),
+        "recorded_by": staff.id,
+        "recorded_at": now.isoformat(),
+    }
+    request.payload = {**request.payload, "reviews": reviews}
+    done = all(key in reviews for key in POVERTY_REVIEWERS)
+    if done:
+        request.state = RequestState.APPROVED.value
+        request.reviewer_id = staff.id
+        request.reviewed_at = now
+    await session.flush()
+    step = (
+        f"两级审核均已登记，可以发布：发布 #{request.id}。"
+        if done
+        else f"还须登记市扶贫办的审核：扶贫审核 #{request.id} 市扶贫办 审核人=… 日期=… 文号=…。"
+    )
+    return Outcome(
+        action="poverty.review.record",
+        target=request.target_code,
+        message=(
+            f"已登记{POVERTY_REVIEWERS[body]}对 #{request.id} 的审核："
+            f"{reviewer.strip()}，{reviewed_on:%Y-%m-%d}，{document.strip()}。\n{step}\n"
+            f"{request_line(request)}"
+        ),
+        before=before,
+        after={"state": request.state, "reviews": reviews},
+    )
+
+
+# --- review and publication of list requests ---------------------------------------------
+
+
+async def approve_list_request(
+    session: AsyncSession, staff: StaffMember, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    """通过 a fund request: a finance reviewer who did not propose it (第十八条)."""
+    if request.target_kind in POVERTY_KINDS:
+        raise InvalidStateError(
+            f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。{next_step(request)}"
+        )
+    permissions.require_not_proposer(staff, request.proposer_id)
+    permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
+    if request.state != RequestState.PENDING_REVIEW.value:
+        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+    await completeness.require_request_complete(session, request, "通过", now=now)
+    before = {"request": request.id, "state": request.state}
+    request.state = RequestState.APPROVED.value
+    request.reviewer_id = staff.id
+    request.reviewed_at = now
+    await session.flush()
+    return Outcome(
+        action="request.review",
+        target=request.target_code or f"#{request.id}",
+        message=f"复核通过，可以发布：发布 #{request.id}。\n{request_line(request)}",
+        before=before,
+        after={"request": request.id, "state": request.state},
+    )
+
+
+def require_list_reviewer(staff: StaffMember, request: ChangeRequest) -> None:
+    """Who may reject a list request: the other finance reviewers, the other poverty staff."""
+    permissions.require_not_proposer(staff, request.proposer_id)
+    if request.target_kind in FUND_KINDS:
+        permissions.require(staff, permissions.FUND_MANAGERS, "驳回专项资金清单申请")
+    else:
+        permissions.require(staff, permissions.POVERTY_MANAGERS, "驳回扶贫清单申请")
+
+
+def reviews_next(staff: StaffMember, request: ChangeRequest) -> bool:
+    """Whether a pending list request waits for this staff member (for 待办)."""
+    if request.state != RequestState.PENDING_REVIEW.value or request.proposer_id == staff.id:
+        return False
+    role = permissions.role_of(staff)
+    if request.target_kind in FUND_KINDS:
+        return role in permissions.FUND_MANAGERS
+    return request.target_kind in POVERTY_KINDS and role in permissions.POVERTY_MANAGERS
+
+
+async def require_publisher(
+    session: AsyncSession, staff: StaffMember, request: ChangeRequest
+) -> None:
+    """Who puts a reviewed list request live (the row's department may publish its change)."""
+    if request.target_kind == "fund" and staff.role == Role.CLERK.value:
+        fund = await session.get(FundItem, request.target_id)
+        permissions.require_department(staff, fund.department_id if fund else None, "发布")
+    elif request.target_kind in FUND_KINDS:
+        permissions.require(staff, permissions.FUND_MANAGERS, "发布专项资金信息")
+    else:
+        permissions.require(staff, permissions.POVERTY_MANAGERS, "发布扶贫清单")
+
+
+async def apply_list_request(
+    session: AsyncSession, request: ChangeRequest, *, now: datetime
+) -> Outcome:
+    """Carry out one approved fund or poverty request."""
+    if request.state != RequestState.APPROVED.value:
+        raise InvalidStateError(f"这项申请还不能发布：{request_line(request)}")
+    kind = request.target_kind
+    if kind == "fund":
+        return await apply_fund_request(session, request, now=now)
+    if kind == "fund_list":
+        return await _apply_fund_list(session, request, now=now)
+    if kind == "budget_year":
+        return await _apply_budget_correction(session, request, now=now)
+    if kind == "poverty_project":
+        return await apply_poverty_request(session, request, now=now)
+    if kind == "poverty_allocation":
+        return await _apply_allocation_request(session, request, now=now)
+    if kind == "poverty_year":
+        return await _apply_poverty_year(session, request, now=now)
+    raise InvalidStateError(f"无法发布这类申请：{request_line(request)}")
 
 
 async def count_unpublished(session: AsyncSession, kind: str, year_text: str) -> int:

@@ -107,11 +107,27 @@ def item_state(item: Item) -> str:
     return f"{item.name}（{item.code}）\n状态：{status}，版本 {item.version}"
 
 
+# Who reviews the fund and poverty lists (财政专项资金 by a second finance reviewer; 扶贫清单
+# by the county leading group and the city poverty office, 《扶贫办法》第三条).
+_FUND_REVIEW = "待县财政局复核"
+_POVERTY_REVIEW = "待登记县扶贫开发领导小组和市扶贫办审核"
+_LIST_REVIEW = {
+    "fund": _FUND_REVIEW,
+    "fund_list": _FUND_REVIEW,
+    "budget_year": _FUND_REVIEW,
+    "poverty_project": _POVERTY_REVIEW,
+    "poverty_allocation": _POVERTY_REVIEW,
+    "poverty_year": _POVERTY_REVIEW,
+}
+
+
 def request_line(request: ChangeRequest) -> str:
     """One line describing a change request and where it stands."""
     action = Action(request.action).label
-    klass = f"第九条（{request.change_class}）" if request.action == "change" else ""
+    klass = f"第九条（{request.change_class}）" if request.change_class else ""
     state = RequestState(request.state).label
+    if request.state == RequestState.PENDING_REVIEW.value:
+        state = _LIST_REVIEW.get(request.target_kind, state)
     due = (
         f"，须于 {request.due_on:%Y-%m-%d} 前办结"
         if request.due_on and request.state in OPEN_STATES

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import ChangeRequest, Item, PublicationStatus, StaffMember
 from catalogue.staff import find_department
-from catalogue.workflow import fields, permissions
+from catalogue.workflow import completeness, fields, permissions
 from catalogue.workflow.errors import InvalidInputError, InvalidStateError
 from catalogue.workflow.lookup import find_item, item_state, open_request, request_line
 from catalogue.workflow.outcome import Outcome
@@ -95,6 +95,8 @@ async def submit(session: AsyncSession, staff: StaffMember, code: str) -> Outcom
         raise InvalidStateError(f"只有草稿可以提交审核。{item_state(item)}")
     if item.classified:
         raise InvalidStateError("涉密事项不得公开发布（建设运行管理办法第十八条）。")
+    # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is submitted.
+    completeness.require_item_complete(item, "提交")
     request = _request(item, staff, Action.PUBLISH, before={"status": item.status})
     item.status = PublicationStatus.PENDING_REVIEW.value
     return await _filed(session, item, request, "publish.propose")
@@ -133,6 +135,8 @@ async def propose_change(
         changes[spec.attribute] = value
         classes.append(spec.change_class)
     change_class = effective_class(classes, given_class)
+    # Completeness: a change may not leave the item short of a required field.
+    completeness.require_item_complete(item, "提出变更", changes=changes)
     note = ""
     if given_class is not None and change_class is not given_class:
         note = f"所改字段属第九条{change_class.label}，按{change_class.label}办理。"

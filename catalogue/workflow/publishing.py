@@ -8,11 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.models import ChangeRequest, FundItem, Item, Role, StaffMember, utcnow
-from catalogue.workflow import permissions
+from catalogue.models import ChangeRequest, Item, Role, StaffMember, utcnow
+from catalogue.workflow import completeness, lists, permissions
 from catalogue.workflow.apply import apply_item_request
 from catalogue.workflow.errors import ForbiddenError, InvalidStateError, NotFoundError
-from catalogue.workflow.lists import apply_fund_request, apply_poverty_request
 from catalogue.workflow.lookup import find_request, request_line
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import RequestState
@@ -28,14 +27,8 @@ async def _may_publish(session: AsyncSession, staff: StaffMember, request: Chang
             for item_id in ids:
                 item = await session.get(Item, item_id)
                 permissions.require_department(staff, item.department_id if item else None, "发布")
-    elif request.target_kind == "fund":
-        if staff.role == Role.CLERK.value:
-            fund = await session.get(FundItem, request.target_id)
-            permissions.require_department(staff, fund.department_id if fund else None, "发布")
-        else:
-            permissions.require(staff, permissions.FUND_MANAGERS, "发布专项资金信息")
     else:
-        permissions.require(staff, permissions.POVERTY_MANAGERS, "发布扶贫清单")
+        await lists.require_publisher(session, staff, request)
 
 
 async def _publishable(session: AsyncSession, staff: StaffMember) -> list[ChangeRequest]:
@@ -91,12 +84,12 @@ async def publish(
     lines: list[str] = []
     for request in requests:
         await _may_publish(session, staff, request)
+        # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete goes live.
+        await completeness.require_request_complete(session, request, "发布", now=now)
         if request.target_kind == "item":
             outcome = await apply_item_request(session, request, now=now)
-        elif request.target_kind == "fund":
-            outcome = await apply_fund_request(session, request, now=now)
         else:
-            outcome = await apply_poverty_request(session, request, now=now)
+            outcome = await lists.apply_list_request(session, request, now=now)
         request.state = RequestState.APPLIED.value
         request.applied_at = now
         total.merge(outcome)

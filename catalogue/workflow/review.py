@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import ChangeRequest, Item, PublicationStatus, StaffMember, utcnow
-from catalogue.workflow import permissions
+from catalogue.workflow import completeness, lists, permissions
 from catalogue.workflow.errors import ForbiddenError, InvalidInputError, InvalidStateError
 from catalogue.workflow.lookup import find_request, request_line
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import (
     DESTRUCTIVE_ACTIONS,
+    OPEN_STATES,
     RESUME_DAYS,
     Action,
     ChangeClass,
@@ -38,6 +39,8 @@ async def approve(
     """Move a request one step on: review → (decision →) approved, ready to publish."""
     now = now or utcnow()
     request = await find_request(session, ref)
+    if request.target_kind in lists.LIST_KINDS:  # fund and poverty lists: their own reviewers
+        return await lists.approve_list_request(session, staff, request, now=now)
     before = _snapshot(request)
     permissions.require_not_proposer(staff, request.proposer_id)
     klass = ChangeClass(request.change_class) if request.change_class else None
@@ -62,6 +65,8 @@ async def approve(
         step = "县政府审定通过，可以发布"
     else:
         raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+    # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is approved.
+    await completeness.require_request_complete(session, request, "通过", now=now)
     if request.state == RequestState.APPROVED.value and action is Action.RESUME:
         # 第十二条: restored within 2 days of the review office's confirmation.
         request.due_on = add_days(china_date(now), RESUME_DAYS)
@@ -90,7 +95,11 @@ async def reject(
     request = await find_request(session, ref)
     before = _snapshot(request)
     permissions.require_not_proposer(staff, request.proposer_id)
-    if request.state == RequestState.PENDING_REVIEW.value:
+    if request.target_kind in lists.LIST_KINDS:  # fund and poverty lists: their own reviewers
+        lists.require_list_reviewer(staff, request)
+        if request.state not in OPEN_STATES:
+            raise InvalidStateError(f"这项申请已办结，不能驳回：{request_line(request)}")
+    elif request.state == RequestState.PENDING_REVIEW.value:
         permissions.require(staff, permissions.REVIEWERS, "驳回申请")
         request.reviewer_id = staff.id
         request.reviewed_at = now

@@ -14,7 +14,7 @@ from catalogue.models import (
     Role,
     StaffMember,
 )
-from catalogue.workflow import permissions
+from catalogue.workflow import lists, permissions
 from catalogue.workflow.lookup import find_item, item_state, open_request, request_line
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import RequestState
@@ -71,7 +71,7 @@ async def pending_requests(session: AsyncSession, staff: StaffMember) -> list[Ch
     """The requests waiting for this staff member's step (never their own for review)."""
     role = permissions.role_of(staff)
     states: list[str] = []
-    if role in permissions.REVIEWERS:
+    if role in permissions.REVIEWERS | permissions.FUND_MANAGERS | permissions.POVERTY_MANAGERS:
         states.append(RequestState.PENDING_REVIEW.value)
     if role in permissions.DECIDERS:
         states.append(RequestState.PENDING_DECISION.value)
@@ -87,7 +87,10 @@ async def pending_requests(session: AsyncSession, staff: StaffMember) -> list[Ch
         if request.state == RequestState.APPROVED.value:
             if not await _publishes(session, staff, request):
                 continue
-        elif (
+        elif request.target_kind in lists.LIST_KINDS:
+            if not lists.reviews_next(staff, request):
+                continue
+        elif role not in permissions.REVIEWERS | permissions.DECIDERS or (
             request.proposer_id == staff.id
             or (
                 request.state == RequestState.PENDING_DECISION.value
@@ -111,6 +114,8 @@ async def _publishes(session: AsyncSession, staff: StaffMember, request: ChangeR
         return role is Role.CLERK and item is not None and item.department_id == staff.department_id
     if request.target_kind == "fund":
         return role is Role.FINANCE or request.proposer_id == staff.id
+    if request.target_kind in lists.FUND_KINDS:
+        return role is Role.FINANCE
     return role is Role.POVERTY_OFFICE
 
 

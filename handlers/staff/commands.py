@@ -247,10 +247,17 @@ async def _merge_confirm(desk: Desk, args: str) -> str | None:
 
 
 async def _budget(desk: Desk, args: str) -> str:
-    year, day = parsing.head_and_rest(args, "年度和批准日期，例如：预算批准 2026 2026-01-10")
-    return await desk.run(
-        f"预算批准 {args}", lambda s, m: lists.record_budget_approval(s, m, year, day)
-    )
+    year, rest = parsing.head_and_rest(args, "年度和批准日期，例如：预算批准 2026 2026-01-10")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        day, tail = parsing.head_and_rest(rest, "批准日期，例如：预算批准 2026 2026-01-10")
+        given = parsing.assignments(tail)
+        note = given.pop("说明", "理由") or ""
+        if given.pairs:
+            raise InvalidInputError("预算批准只需年度、日期和（更正时的）说明=…。")
+        return await lists.record_budget_approval(session, staff, year, day, note)
+
+    return await desk.run(f"预算批准 {args}", op)
 
 
 async def _budget_confirm(desk: Desk, args: str) -> str | None:
@@ -261,7 +268,9 @@ async def _budget_confirm(desk: Desk, args: str) -> str | None:
 
 async def _fund_publish(desk: Desk, args: str) -> str:
     year, _ = parsing.head_and_rest(args, "年度，例如：资金发布 2026")
-    return await desk.run(f"资金发布 {args}", lambda s, m: lists.publish_fund_list(s, m, year))
+    return await desk.run(
+        f"资金发布 {args}", lambda s, m: lists.propose_fund_list_publication(s, m, year)
+    )
 
 
 async def _year_confirm(
@@ -280,7 +289,7 @@ async def _year_confirm(
 
 
 async def _fund_publish_confirm(desk: Desk, args: str) -> str | None:
-    question = "发布 {year} 年度专项资金管理清单（{count} 个项目）"
+    question = "申请发布 {year} 年度专项资金管理清单（{count} 个项目）"
     return await _year_confirm(desk, args, permissions.FUND_MANAGERS, "fund", question)
 
 
@@ -315,13 +324,58 @@ async def _poverty_change(desk: Desk, args: str) -> str:
     return await desk.run(f"扶贫变更 {args}", op)
 
 
+async def _allocation_change(desk: Desk, args: str) -> str:
+    number, rest = parsing.head_and_rest(args, "分配编号和变更内容")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        given = parsing.assignments(rest)
+        note = given.pop("说明", "理由") or ""
+        decided = given.pop("审定", "审定日期")
+        if not decided:
+            raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
+        allocation_id = parsing.record_id(number, "分配")
+        return await lists.propose_allocation_change(
+            session, staff, allocation_id, given.pairs, note, lists.parse_date(decided)
+        )
+
+    return await desk.run(f"扶贫资金变更 {args}", op)
+
+
+async def _poverty_review(desk: Desk, args: str) -> str:
+    ref, rest = parsing.head_and_rest(args, "申请号和审核机关，例如：扶贫审核 #12 领导小组 …")
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        body, tail = parsing.head_and_rest(rest, "审核机关：领导小组 或 市扶贫办")
+        reviewing_body = lists.parse_reviewer(body)
+        given = parsing.assignments(tail)
+        reviewer = given.pop("审核人", "审核") or ""
+        day = given.pop("日期", "审核日期")
+        document = given.pop("文号", "审核文号") or ""
+        if given.pairs:
+            names = "、".join(name for name, _ in given.pairs)
+            raise InvalidInputError(f"扶贫审核不需要“{names}”：只写 审核人=… 日期=… 文号=…。")
+        if not day:
+            raise InvalidInputError("请写明审核日期：日期=2026-03-01。")
+        return await lists.record_poverty_review(
+            session,
+            staff,
+            ref,
+            reviewing_body,
+            reviewer,
+            lists.parse_date(day),
+            document,
+        )
+
+    return await desk.run(f"扶贫审核 {args}", op)
+
+
 async def _poverty_refresh(desk: Desk, args: str) -> str:
     year, _ = parsing.head_and_rest(args, "年度，例如：扶贫更新 2027")
     return await desk.run(f"扶贫更新 {args}", lambda s, m: lists.refresh_poverty_year(s, m, year))
 
 
 async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:
-    question = "整体更新发布 {year} 年度扶贫清单（{count} 条）"
+    question = "申请整体更新发布 {year} 年度扶贫清单（{count} 条）"
     return await _year_confirm(desk, args, permissions.POVERTY_MANAGERS, "poverty", question)
 
 
@@ -349,6 +403,8 @@ COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand(("资金发布", "fundpublish"), _fund_publish, _fund_publish_confirm),
     StaffCommand(("资金变更", "fundchange"), _fund_change),
     StaffCommand(("扶贫变更", "povertychange"), _poverty_change),
+    StaffCommand(("扶贫资金变更", "allocationchange"), _allocation_change),
+    StaffCommand(("扶贫审核", "povertyreview"), _poverty_review),
     StaffCommand(("扶贫更新", "povertyrefresh"), _poverty_refresh, _poverty_refresh_confirm),
     StaffCommand(("日志", "log"), _log),
 )

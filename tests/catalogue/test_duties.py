@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from catalogue import duties
 from catalogue.models import Item, StaffMember
-from catalogue.workflow import lists, proposals, review
+from catalogue.workflow import lists, proposals, publishing, review
 from catalogue.workflow.rules import SuspensionReason
 from catalogue.workflow.runner import Actor, run
 
@@ -49,8 +49,6 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
     )
     await _ok(sessions, world, "review", lambda s, m: review.approve(s, m, W.LIVE))
     async with sessions() as session:  # publish the suspension, then ask to resume
-        from catalogue.workflow import publishing
-
         staff = await session.get(StaffMember, world.staff["clerk"].id)
         await publishing.publish(session, staff, [W.LIVE])
         item = (await session.scalars(select(Item).where(Item.code == W.LIVE2))).one()
@@ -71,8 +69,9 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
     ]
     poverty = await _duties(sessions, world, "poverty", today)
     assert [(d.kind, d.due, d.overdue(today)) for d in poverty] == [
-        ("poverty_update", date(2026, 10, 20), False)
+        ("list_review", date(2026, 10, 20), False)
     ]
+    assert "市扶贫办" in poverty[0].title
     clerk = await _duties(sessions, world, "clerk", today)
     assert sorted((d.kind, d.due) for d in clerk) == [
         ("no_cases", None),
@@ -89,5 +88,20 @@ async def test_yearly_refresh_is_due_at_the_start_of_the_year(sessions, world) -
     due = await _duties(sessions, world, "poverty", date(2027, 2, 3))
     assert [(d.kind, d.due) for d in due] == [("poverty_refresh", date(2027, 1, 31))]
     await _ok(sessions, world, "poverty", lambda s, m: lists.refresh_poverty_year(s, m, "2027"))
+    pending = await _duties(sessions, world, "poverty", date(2027, 2, 3))
+    assert [d.kind for d in pending] == ["list_review", "poverty_refresh"]
+    for body, day, number in (
+        ("county_group", date(2026, 11, 20), "天扶组发〔2026〕4号"),
+        ("city_office", date(2026, 11, 25), "武扶贫发〔2026〕30号"),
+    ):
+        await _ok(
+            sessions,
+            world,
+            "poverty2",
+            lambda s, m, b=body, d=day, n=number: lists.record_poverty_review(
+                s, m, "#1", b, "张审核", d, n
+            ),
+        )
+    await _ok(sessions, world, "poverty", lambda s, m: publishing.publish(s, m, ["#1"]))
     assert await _duties(sessions, world, "poverty", date(2027, 2, 3)) == []
     assert duties.summary([], date(2027, 2, 3)) == "目前没有到期或逾期的工作。"

@@ -159,7 +159,10 @@ async def test_whole_life_of_an_item(
     out = ok(await desk("clerk", lambda s, m: views.show_item(s, m, W.DRAFT)))
     assert "状态：已作废" in out.message  # 查 shows history, abolished items included
     refused(
-        await desk("clerk", lambda s, m: proposals.propose_change(s, m, W.DRAFT, [("电话", "1")])),
+        await desk(
+            "clerk",
+            lambda s, m: proposals.propose_change(s, m, W.DRAFT, [("电话", "0935-3121111")]),
+        ),
         "只有已发布或暂停",
     )
     async with sessions() as session:
@@ -183,7 +186,10 @@ async def test_merge_retires_old_codes_and_assigns_a_new_one(
     )
     # Both merged items are locked by the open merger.
     refused(
-        await desk("clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE2, [("电话", "1")])),
+        await desk(
+            "clerk",
+            lambda s, m: proposals.propose_change(s, m, W.LIVE2, [("电话", "0935-3121111")]),
+        ),
         "未办结",
     )
     ok(await desk("review", lambda s, m: review.approve(s, m, W.LIVE)))
@@ -229,7 +235,7 @@ async def test_redelivered_command_applies_once(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     def op(s: AsyncSession, m: StaffMember) -> Awaitable[Outcome]:
-        return proposals.propose_change(s, m, W.LIVE, [("电话", "0935-1")])
+        return proposals.propose_change(s, m, W.LIVE, [("电话", "0935-3121111")])
 
     first = ok(await desk("clerk", op, key="wecom:msg:1"))
     again = await desk("clerk", op, key="wecom:msg:1")
@@ -276,7 +282,11 @@ async def test_concurrent_edit_gets_a_conflict(
 async def test_approved_change_on_a_changed_item_is_refused(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    ok(await desk("clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, [("电话", "1")])))
+    ok(
+        await desk(
+            "clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, [("电话", "0935-3121111")])
+        )
+    )
     ok(await desk("review", lambda s, m: review.approve(s, m, W.LIVE)))
     async with sessions() as session:  # someone else edits the item meanwhile (an import)
         item = (await session.scalars(select(Item).where(Item.code == W.LIVE))).one()

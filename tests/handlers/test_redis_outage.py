@@ -65,7 +65,7 @@ async def test_a_staff_command_delivered_to_both_workers_applies_once_without_re
     assert W.LIVE in before
 
     proxy.cut()
-    xml = first.xml("text", "55443322", Content=f"变更 {W.LIVE} 电话=0935-3")
+    xml = first.xml("text", "55443322", Content=f"变更 {W.LIVE} 电话=0935-3123333")
     on_first = wecom.Member.read(await first.post(xml))
     on_second = wecom.Member.read(await second.post(xml))  # WeCom's retry, other worker
     assert "已提交变更申请" in on_first

@@ -144,7 +144,7 @@ async def _nothing(desk: Desk) -> None:
 
 
 async def _pending_change(desk: Desk) -> None:
-    assert "已提交" in await desk.chat.do("clerk", f"变更 {W.LIVE} 电话=0935-1")
+    assert "已提交" in await desk.chat.do("clerk", f"变更 {W.LIVE} 电话=0935-3121111")
 
 
 async def _approved_change(desk: Desk) -> None:
@@ -168,6 +168,20 @@ async def _budget(desk: Desk) -> None:
         await session.commit()
 
 
+async def _fund_change_pending(desk: Desk) -> None:
+    reply = await desk.chat.do(
+        "clerk", f"资金变更 {desk.world.fund_id} 金额=130 说明=追加 发生=2026-11-20"
+    )
+    assert "#1" in reply and "另一位复核人员" in reply, reply
+
+
+async def _poverty_change_pending(desk: Desk) -> None:
+    reply = await desk.chat.do(
+        "poverty", f"扶贫变更 {desk.world.project_id} 投资额度=90 说明=追加 审定=2026-11-20"
+    )
+    assert "#1" in reply and "扶贫审核 #1 领导小组" in reply, reply
+
+
 CASES: list[tuple[str, Setup, str, str, str, str]] = [
     # command, setup, allowed role, its reply contains, forbidden role, its reply contains
     ("帮助", _nothing, "auditor", "工作人员命令", "nobody", "未登记"),
@@ -179,7 +193,14 @@ CASES: list[tuple[str, Setup, str, str, str, str]] = [
     (f"通过 {W.LIVE}", _pending_change, "review", "审核通过", "finance", "不能审核"),
     (f"驳回 {W.LIVE} 依据不全", _pending_change, "legal", "已驳回", "clerk_other", "不能驳回"),
     (f"发布 {W.LIVE}", _approved_change, "clerk", "已生效", "clerk_other", "本部门"),
-    (f"变更 {W.LIVE} 电话=0935-2", _nothing, "clerk", "第九条（四）", "finance", "不能提出变更"),
+    (
+        f"变更 {W.LIVE} 电话=0935-3122222",
+        _nothing,
+        "clerk",
+        "第九条（四）",
+        "finance",
+        "不能提出变更",
+    ),
     (
         f"暂停 {W.LIVE} （一） 从未行使",
         _nothing,
@@ -206,7 +227,25 @@ CASES: list[tuple[str, Setup, str, str, str, str]] = [
         "不能申请合并",
     ),
     ("预算批准 2026 2026-01-10", _nothing, "finance", "2026-01-30 前公开", "clerk", "不能登记"),
-    ("资金发布 2026", _budget, "finance", "已发布，共 1 个项目", "poverty", "不能发布"),
+    ("资金发布 2026", _budget, "finance", "已提出发布", "poverty", "不能申请发布"),
+    ("通过 #1", _fund_change_pending, "finance2", "复核通过", "review", "不能复核"),
+    ("驳回 #1 金额有误", _fund_change_pending, "finance", "已驳回", "legal", "不能驳回"),
+    (
+        "扶贫审核 #1 领导小组 审核人=张三 日期=2026-11-20 文号=天扶组发〔2026〕4号",
+        _poverty_change_pending,
+        "poverty2",
+        "还须登记市扶贫办",
+        "poverty",
+        "本人",
+    ),
+    (
+        "扶贫资金变更 {allocation} 金额=15 说明=追加 审定=2026-11-20",
+        _nothing,
+        "poverty",
+        "10个工作日",
+        "finance",
+        "不能变更",
+    ),
     (
         "资金变更 {fund} 管理办法=新办法 说明=修订",
         _nothing,
@@ -223,7 +262,7 @@ CASES: list[tuple[str, Setup, str, str, str, str]] = [
         "finance",
         "不能变更",
     ),
-    ("扶贫更新 2027", _nothing, "poverty", "整体更新发布", "clerk", "不能整体更新"),
+    ("扶贫更新 2027", _nothing, "poverty", "已提出整体更新发布", "clerk", "不能整体更新"),
     ("导入 事项", _nothing, "clerk", "请在10分钟内发送事项清单", "auditor", "不能导入"),
 ]
 
@@ -237,7 +276,11 @@ async def test_command_allowed_and_forbidden(
     desk: Desk, text: str, setup: Setup, allowed: str, ok: str, forbidden: str, refusal: str
 ) -> None:
     await setup(desk)
-    text = text.format(fund=desk.world.fund_id, project=desk.world.project_id)
+    text = text.format(
+        fund=desk.world.fund_id,
+        project=desk.world.project_id,
+        allocation=desk.world.allocation_id,
+    )
     refused = await desk.chat.say(forbidden, text)  # refused at once, never asked to confirm
     assert refusal in refused, refused
     reply = await desk.chat.do(allowed, text)
@@ -314,9 +357,10 @@ async def test_daily_duties_are_sent_once_per_responsible_member(desk: Desk) -> 
         done = await send_duty_summaries(desk.sessions, client.send_text, date(2027, 2, 5))
     finally:
         await client.aclose()
-    assert set(done.sent) == {"finance", "poverty"}  # 2026 fund list; 2027 refresh
+    # 2026 fund list (both finance reviewers); 2027 refresh (the whole poverty office)
+    assert set(done.sent) == {"finance", "finance2", "poverty", "poverty2"}
     to = sorted((m["touser"], m["agentid"]) for m in desk.fake.sent)
-    assert to == [("finance", 1000002), ("poverty", 1000002)]
+    assert to == [(user, 1000002) for user in ("finance", "finance2", "poverty", "poverty2")]
     finance = next(m for m in desk.fake.sent if m["touser"] == "finance")
     assert (
         "已逾期" in finance["text"]["content"] and "2026 年度专项资金" in finance["text"]["content"]
@@ -337,3 +381,37 @@ async def test_the_report_is_for_the_review_office_and_the_county_office(desk: D
         reply = await desk.chat.say(who, "通报")
         assert "【部门工作通报】" in reply and "第二十二条" in reply and W.LIVE in reply
     assert "不能查看部门工作通报" in await desk.chat.say("clerk", "通报")
+
+async def test_a_fund_year_and_a_poverty_year_through_the_chat(desk: Desk) -> None:
+    chat = desk.chat
+    assert "2026-01-30 前公开" in await chat.do("finance", "预算批准 2026 2026-01-10")
+    corrected = await chat.do("finance", "预算批准 2026 2026-01-12 说明=决议日期录错")
+    assert "#1" in corrected and "原日期保留" in corrected, corrected
+    assert "本人" in await chat.do("finance", "通过 #1")
+    assert "复核通过" in await chat.do("finance2", "通过 #1")
+    assert "原登记 2026-01-10" in await chat.do("finance", "发布 #1")
+    proposed = await chat.do("finance", "资金发布 2026")
+    assert "#2" in proposed and "1 个项目" in proposed, proposed
+    assert "待县财政局复核" in await chat.do("finance2", "待办")
+    assert "复核通过" in await chat.do("finance2", "通过 #2")
+    published = await chat.do("finance", "发布 #2")
+    assert "已发布，共 1 个项目" in published and "按原登记的批准日期 2026-01-10" in published
+
+    assert "将来的日期" in await chat.do("poverty", "扶贫变更 1 投资额度=90 说明=x 审定=2030-01-01")
+    assert "#3" in await chat.do("poverty", "扶贫更新 2027")
+    todo = await chat.do("poverty2", "待办")
+    assert "#3" in todo and "待登记县扶贫开发领导小组和市扶贫办审核" in todo, todo
+    assert "扶贫审核" in await chat.do("poverty2", "通过 #3")
+    city = "扶贫审核 #3 市扶贫办 审核人=李四 日期=2026-11-25 文号=武扶贫发〔2026〕30号"
+    assert "须先登记县扶贫开发领导小组" in await chat.do("poverty2", city)
+    county = "扶贫审核 #3 领导小组 审核人=张三 日期=2026-11-20 文号=天扶组发〔2026〕4号"
+    assert "还须登记市扶贫办" in await chat.do("poverty2", county)
+    assert "可以发布" in await chat.do("poverty2", city)
+    assert "项目 1 个，资金分配 1 条" in await chat.do("poverty", "发布 #3")
+
+
+async def test_new_list_commands_explain_what_is_missing(desk: Desk) -> None:
+    assert "批准日期" in await desk.chat.do("finance", "预算批准 2026")
+    assert "审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1")
+    assert "不是审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1 县长 审核人=x")
+    assert "审定日期" in await desk.chat.do("poverty", "扶贫资金变更 1 金额=3 说明=x")

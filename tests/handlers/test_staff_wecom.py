@@ -275,7 +275,7 @@ async def test_whole_life_through_wecom(side: StaffSide) -> None:
 
 async def test_retried_delivery_applies_once(side: StaffSide) -> None:
     clerk = side.member("clerk")
-    xml = clerk.xml("text", "778899", Content=f"变更 {W.LIVE} 电话=0935-1")
+    xml = clerk.xml("text", "778899", Content=f"变更 {W.LIVE} 电话=0935-3121111")
     first = Member.read(await clerk.post(xml))
     again = Member.read(await clerk.post(xml))  # WeCom retries with a new nonce
     assert first == again and "已提交变更申请" in first

@@ -45,11 +45,17 @@ def test_real_items_fall_short_and_are_reported_per_field(tmp_path: Path) -> Non
 
     text = runner.invoke(app, ["check", "completeness", "--kind", "service", "--limit", "2"])
     assert text.exit_code == 1
-    assert (
-        "便民服务事项" in text.output
-        and "服务内容：未填写（《建设运行办法》第十二条）" in text.output
-    )
+    assert "便民服务事项" in text.output
+    assert "服务内容：未填写（《建设运行办法》第十二条）" in text.output
     assert "按字段统计" in text.output and "行政审批" not in text.output
+
+
+def test_drafts_are_checked_on_request(tmp_path: Path) -> None:
+    loaded = runner.invoke(app, ["import", "items", str(_sample(tmp_path, 5))])
+    assert loaded.exit_code == 0, loaded.output
+    assert runner.invoke(app, ["check", "completeness"]).exit_code == 0
+    drafts = runner.invoke(app, ["check", "completeness", "--drafts", "--json"])
+    assert drafts.exit_code == 1 and json.loads(drafts.output)["short"] == 5
 
 
 def test_nothing_short_exits_0_and_unknown_kinds_are_refused() -> None:

@@ -1,0 +1,208 @@
+"""Which fields a record lacks or has malformed, by their Chinese names, with the article
+that requires them; the values of records as the declarations name them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration, Requirement
+from catalogue.lists.forms import Form, is_blank, problem
+from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject
+
+APPROVAL_CATEGORY = "XK"  # 行政许可: the 行政审批 items of 第十一条
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """One field that keeps a record from going live."""
+
+    label: str  # the Chinese name the article uses
+    article: str
+    problem: str = ""  # empty: missing; otherwise what is wrong with its form
+
+    @property
+    def missing(self) -> bool:
+        """Empty rather than malformed."""
+        return not self.problem
+
+    def line(self) -> str:
+        """「监督方式：未填写（《建设运行办法》第十条（一））」."""
+        what = "未填写" if self.missing else f"格式不对，{self.problem}"
+        return f"{self.label}：{what}（{self.article}）"
+
+
+def item_kinds(item: Item) -> tuple[str, ...]:
+    """The kinds whose requirements an item must meet."""
+    if item.kind == "service":
+        return ("service",)
+    if item.category == APPROVAL_CATEGORY:
+        return ("power", "approval")
+    return ("power",)
+
+
+def item_values(item: Item, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An item's fields by attribute, with `changes` (a change request's fields) laid over."""
+    values: dict[str, Any] = {
+        field.attribute: getattr(item, field.attribute)
+        for field in ITEMS.fields
+        if field.attribute != "responsibilities"
+    }
+    values["responsibilities"] = [
+        {"title": duty.title, "content": duty.content} for duty in item.responsibilities
+    ]
+    for attribute, value in (changes or {}).items():
+        field = ITEMS.field(attribute)
+        if field.form is Form.DEPARTMENT and isinstance(value, dict):
+            values[attribute] = value.get("id")
+        elif field.form is Form.TIME_LIMIT and isinstance(value, dict):
+            has = value.get("value") is not None or bool(value.get("note"))
+            values[attribute] = value if has else None
+        elif field.form is Form.DUTIES and isinstance(value, dict):
+            duties = [dict(d) for d in values["responsibilities"]]
+            same = [d for d in duties if d["title"] == value.get("title")]
+            if same:
+                same[0]["content"] = value.get("content", "")
+            else:
+                duties.append({"title": value.get("title"), "content": value.get("content")})
+            values["responsibilities"] = duties
+        else:
+            values[attribute] = value
+    return values
+
+
+def record_values(
+    record: FundItem | PovertyProject | PovertyAllocation, changes: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A fund or poverty row's fields by attribute, with `changes` laid over."""
+    declaration = BY_KIND[record_kind(record)]
+    values = {field.attribute: getattr(record, field.attribute) for field in declaration.fields}
+    values.update(changes or {})
+    return values
+
+
+def record_kind(record: FundItem | PovertyProject | PovertyAllocation) -> str:
+    """The kind of a fund or poverty row."""
+    if isinstance(record, FundItem):
+        return "fund"
+    if isinstance(record, PovertyProject):
+        return "poverty_project"
+    return "poverty_allocation"
+
+
+def check(kinds: Sequence[str], values: Mapping[str, Any], today: date) -> list[Shortfall]:
+    """Every requirement of `kinds` the values leave unmet, then every malformed field.
+
+    Malformed optional fields (a broken 联系电话) count too: what is published is correct.
+    """
+    shortfalls: list[Shortfall] = []
+    seen: set[str] = set()
+    for kind in kinds:
+        declaration = BY_KIND[kind]
+        for requirement in declaration.requirements[kind]:
+            if requirement.applies is not None and not requirement.applies(values):
+                continue
+            label = declaration.requirement_label(requirement)
+            if label in seen:
+                continue
+            if all(is_blank(values.get(a)) for a in requirement.attributes):
+                seen.add(label)
+                shortfalls.append(Shortfall(label, requirement.article))
+    declarations = list(dict.fromkeys(BY_KIND[kind] for kind in kinds))
+    for declaration in declarations:
+        shortfalls += _malformed(declaration, kinds, values, today, seen)
+    return shortfalls
+
+
+def _malformed(
+    declaration: ListDeclaration,
+    kinds: Sequence[str],
+    values: Mapping[str, Any],
+    today: date,
+    seen: set[str],
+) -> list[Shortfall]:
+    found: list[Shortfall] = []
+    for field in declaration.fields:
+        value = values.get(field.attribute)
+        if is_blank(value):
+            continue
+        wrong = problem(field.form, value, today)
+        if wrong is None:
+            continue
+        article = _article_of(declaration, kinds, field.attribute)
+        label = _label_of(declaration, kinds, field.attribute)
+        if label in seen:
+            continue
+        seen.add(label)
+        found.append(Shortfall(label, article, wrong))
+    return found
+
+
+def _requirement_of(
+    declaration: ListDeclaration, kinds: Sequence[str], attribute: str
+) -> Requirement | None:
+    for kind in kinds:
+        for requirement in declaration.requirements.get(kind, ()):
+            if attribute in requirement.attributes:
+                return requirement
+    return None
+
+
+def _label_of(declaration: ListDeclaration, kinds: Sequence[str], attribute: str) -> str:
+    """The article's own name for a single-field requirement (办理要件), else the field's."""
+    requirement = _requirement_of(declaration, kinds, attribute)
+    if requirement is not None and len(requirement.attributes) == 1:
+        return declaration.requirement_label(requirement)
+    return declaration.label(attribute)
+
+
+def _article_of(declaration: ListDeclaration, kinds: Sequence[str], attribute: str) -> str:
+    requirement = _requirement_of(declaration, kinds, attribute)
+    # Optional fields still published must be right: 《建设运行办法》第八条 holds every
+    # department responsible for the accuracy of what it publishes.
+    return requirement.article if requirement is not None else "《建设运行办法》第八条"
+
+
+def item_shortfalls(
+    item: Item, today: date, changes: Mapping[str, Any] | None = None
+) -> list[Shortfall]:
+    """What keeps an item (after `changes`) from being submitted, approved or published."""
+    return check(item_kinds(item), item_values(item, changes), today)
+
+
+def record_shortfalls(
+    record: FundItem | PovertyProject | PovertyAllocation,
+    today: date,
+    changes: Mapping[str, Any] | None = None,
+) -> list[Shortfall]:
+    """What keeps a fund or poverty row (after `changes`) from going live."""
+    return check((record_kind(record),), record_values(record, changes), today)
+
+
+def summary(shortfalls: Sequence[Shortfall]) -> str:
+    """Chinese lines for staff: missing fields first, then malformed ones."""
+    missing = [s for s in shortfalls if s.missing]
+    wrong = [s for s in shortfalls if not s.missing]
+    parts = []
+    if missing:
+        parts.append("缺少：" + "、".join(s.label for s in missing))
+    parts += [s.line() for s in wrong]
+    articles = "、".join(dict.fromkeys(s.article for s in missing))
+    if articles:
+        parts.append(f"依据：{articles}")
+    return "\n".join(parts)
+
+
+__all__ = [
+    "Shortfall",
+    "check",
+    "item_kinds",
+    "item_shortfalls",
+    "item_values",
+    "record_kind",
+    "record_shortfalls",
+    "record_values",
+    "summary",
+]
