@@ -16,7 +16,7 @@ from catalogue.models.items import (
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
-from catalogue.models.workflow import ChangeRequest, CommandReceipt
+from catalogue.models.workflow import ChangeRequest, CommandReceipt, RequestHold
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -37,6 +37,7 @@ __all__ = [
     "PublicationStatus",
     "Rating",
     "Region",
+    "RequestHold",
     "Responsibility",
     "RetiredCode",
     "Role",

@@ -23,7 +23,7 @@ from catalogue.models import (
     StaffMember,
     utcnow,
 )
-from catalogue.workflow import permissions
+from catalogue.workflow import holds, permissions
 from catalogue.workflow.errors import (
     ConflictError,
     InvalidInputError,
@@ -256,8 +256,7 @@ async def _register_change(
         state=RequestState.APPROVED.value,
         due_on=due_on,
     )
-    session.add(request)
-    await session.flush()
+    await holds.file(session, request, [(kind, record.id)], code)
     return request
 
 

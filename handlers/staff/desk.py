@@ -19,6 +19,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
 from handlers.dbsession import session_used
 from handlers.search_service import sync_items
+from handlers.staff import wording
 from handlers.staff.bound import BoundOpenids
 
 log = logging.getLogger("handlers.staff")
@@ -66,7 +67,13 @@ class Desk:
     async def run(self, command: str, operation: Operation, *, key: str | None = None) -> str:
         """Run one command exactly once and keep search in step; the reply text."""
         outcome = await runner.run(
-            self.sessions, self.actor, command, operation, key=key or self.key
+            self.sessions,
+            self.actor,
+            command,
+            operation,
+            key=key or self.key,
+            render=wording.render,
+            explain=wording.explain,
         )
         if not outcome.refused and not outcome.replayed:
             await self.sync_search(outcome)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from catalogue.models import BudgetYear, ChangeRequest, FundItem, PovertyProject
-from catalogue.workflow import lists, publishing
+from catalogue.workflow import errors, lists, publishing
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
 
@@ -24,7 +24,8 @@ async def test_fund_list_publication_counts_twenty_days(sessions, world) -> None
         "clerk",
         lambda s, m: lists.record_budget_approval(s, m, "2026", "2026-01-10"),
     )
-    assert out.refused and "县财政局" in out.message
+    assert out.refused and isinstance(out.error, errors.RoleForbidden)
+    assert out.error.allowed == ("finance", "admin")
     out = await _do(sessions, world, "finance", lambda s, m: lists.publish_fund_list(s, m, "2026"))
     assert out.refused and "预算批准" in out.message
     out = await _do(
@@ -58,8 +59,12 @@ async def test_fund_change_needs_a_note_and_is_due_in_twenty_days(sessions, worl
         )
 
     assert "说明" in (await _do(sessions, world, "clerk", change(""))).message
-    assert "本部门" in (await _do(sessions, world, "clerk_other", change("x"))).message
-    assert "不能" in (await _do(sessions, world, "poverty", change("x"))).message
+    assert isinstance(
+        (await _do(sessions, world, "clerk_other", change("x"))).error, errors.OtherDepartment
+    )
+    assert isinstance(
+        (await _do(sessions, world, "poverty", change("x"))).error, errors.RoleForbidden
+    )
     out = await _do(sessions, world, "clerk", change("管理办法修订"))
     assert not out.refused and "2026-10-15 前发布" in out.message
     async with sessions() as session:
@@ -68,9 +73,7 @@ async def test_fund_change_needs_a_note_and_is_due_in_twenty_days(sessions, worl
         sessions,
         world,
         "finance",
-        lambda s, m: publishing.publish(
-            s, m, [f"#{request.id}"], now=datetime(2026, 10, 9, tzinfo=UTC)
-        ),
+        lambda s, m: publishing.publish(s, m, [request.id], now=datetime(2026, 10, 9, tzinfo=UTC)),
     )
     assert not out.refused and "规定期限（2026-10-15）内" in out.message
     async with sessions() as session:
@@ -96,17 +99,13 @@ async def test_poverty_change_within_ten_working_days(sessions, world) -> None: 
     async with sessions() as session:
         request = (await session.scalars(select(ChangeRequest))).one()
     assert (
-        await _do(
-            sessions, world, "clerk", lambda s, m: publishing.publish(s, m, [f"#{request.id}"])
-        )
+        await _do(sessions, world, "clerk", lambda s, m: publishing.publish(s, m, [request.id]))
     ).refused
     out = await _do(
         sessions,
         world,
         "poverty",
-        lambda s, m: publishing.publish(
-            s, m, [f"#{request.id}"], now=datetime(2026, 10, 21, tzinfo=UTC)
-        ),
+        lambda s, m: publishing.publish(s, m, [request.id], now=datetime(2026, 10, 21, tzinfo=UTC)),
     )
     assert "逾期 1 天" in out.message
     async with sessions() as session:
