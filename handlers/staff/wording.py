@@ -346,7 +346,7 @@ _MISSING = {
     e.Missing.NAME: "名称不能为空。",
 }
 
-_EXPLAIN: dict[type[e.WorkflowError], Callable[[Any], str]] = {
+EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.AccountDisabled: lambda _: "您的账号已停用，请联系管理员。",
     e.RoleForbidden: _role_forbidden,
     e.OtherDepartment: lambda x: f"部门经办人只能{_operation(x.operation)}本部门的事项。",
@@ -410,7 +410,7 @@ _EXPLAIN: dict[type[e.WorkflowError], Callable[[Any], str]] = {
 def explain(error: e.WorkflowError) -> str:
     """The staff reply to a refusal (errors worded by their raiser are shown as they are)."""
     for kind in type(error).__mro__:
-        wording = _EXPLAIN.get(kind)
+        wording = EXPLANATIONS.get(kind)
         if wording is not None:
             return wording(error)
     return str(error)

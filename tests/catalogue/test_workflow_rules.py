@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from catalogue.models import Role, StaffMember
+from catalogue.models import PublicationStatus, Role, StaffMember
 from catalogue.workflow import fields, permissions
 from catalogue.workflow.errors import (
     AccountDisabled,
@@ -22,13 +22,22 @@ from catalogue.workflow.errors import (
     UnknownField,
 )
 from catalogue.workflow.rules import (
+    DECIDERS,
+    ITEM_LIFECYCLE,
+    OPEN_STATES,
+    PROPOSERS,
+    PUBLISHERS,
+    REVIEWERS,
     Action,
     ChangeClass,
+    RequestState,
+    Step,
     SuspensionReason,
     effective_class,
     needs_decision,
     parse_class,
     parse_suspension_reason,
+    request_step,
 )
 from catalogue.workflow.workdays import (
     add_days,
@@ -151,3 +160,86 @@ def test_calendar_days_and_china_date() -> None:
     assert add_days(date(2026, 9, 25), 20) == date(2026, 10, 15)  # 20 days count holidays
     assert china_date(datetime(2026, 9, 30, 17, 0, tzinfo=UTC)) == date(2026, 10, 1)
     assert is_workday(date(2031, 1, 6)) and not is_workday(date(2031, 1, 4))  # no data: Mon–Fri
+
+
+# --- the lifecycle table, without a database ------------------------------------------------
+
+
+def test_every_action_has_one_transition_with_its_article() -> None:
+    assert set(ITEM_LIFECYCLE) == set(Action)
+    for action, transition in ITEM_LIFECYCLE.items():
+        assert transition.action is action and "条" in transition.article
+        assert transition.proposers == PROPOSERS
+
+
+@pytest.mark.parametrize(
+    ("action", "proposable", "becomes"),
+    [
+        (Action.PUBLISH, {"draft"}, "published"),
+        (Action.CHANGE, {"published", "suspended"}, None),
+        (Action.SUSPEND, {"published"}, "suspended"),
+        (Action.RESUME, {"suspended"}, "published"),
+        (Action.ABOLISH, {"published", "suspended"}, "abolished"),
+        (Action.MERGE, {"published", "suspended"}, "abolished"),
+    ],
+)
+def test_item_transitions(action: Action, proposable: set[str], becomes: str | None) -> None:
+    transition = ITEM_LIFECYCLE[action]
+    for status in PublicationStatus:
+        assert transition.may_propose(status.value) is (status.value in proposable)
+    assert (transition.becomes.value if transition.becomes else None) == becomes
+    # A submitted draft waits as 待审核 and is published from there.
+    if action is Action.PUBLISH:
+        assert transition.while_open is PublicationStatus.PENDING_REVIEW
+        assert transition.may_apply("pending_review") and not transition.may_apply("draft")
+
+
+def _path(action: Action, change_class: ChangeClass | None) -> list[tuple[str, frozenset[Role]]]:
+    """The states a request passes through from filing to publication, and who moves it."""
+    state, path = RequestState.PENDING_REVIEW.value, []
+    follows = needs_decision(action, change_class)
+    while state != RequestState.APPROVED.value:
+        step = request_step(Step.APPROVE, state, decision_follows=follows)
+        assert step is not None
+        path.append((step.target.value, step.roles))
+        state = step.target.value
+    published = request_step(Step.PUBLISH, state)
+    assert published is not None
+    path.append((published.target.value, published.roles))
+    return path
+
+
+def test_request_paths_follow_article_nine() -> None:
+    assert [s for s, _ in _path(Action.CHANGE, ChangeClass.STATIC)] == ["approved", "applied"]
+    assert [s for s, _ in _path(Action.CHANGE, ChangeClass.SUBJECT)] == [
+        "pending_decision",
+        "approved",
+        "applied",
+    ]
+    path = _path(Action.MERGE, None)
+    assert path[0][1] == REVIEWERS and path[1][1] == DECIDERS and path[2][1] == PUBLISHERS
+    assert [s for s, _ in _path(Action.RESUME, None)] == ["approved", "applied"]
+
+
+def test_closed_requests_take_no_step_and_only_open_ones_are_withdrawn() -> None:
+    for closed in ("rejected", "applied", "withdrawn"):
+        for step in Step:
+            assert request_step(step, closed) is None
+    for state in OPEN_STATES:
+        withdrawal = request_step(Step.WITHDRAW, state)
+        assert withdrawal is not None and withdrawal.proposer_only
+        assert withdrawal.target is RequestState.WITHDRAWN
+        assert request_step(Step.REJECT, state) is not None
+    assert request_step(Step.PUBLISH, "pending_review") is None
+    assert request_step(Step.APPROVE, "approved") is None
+
+
+def test_the_staff_guide_lists_every_transition_with_its_article() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "staff.md").read_text("utf-8")
+    rows = [line for line in guide.splitlines() if line.startswith("| `")]
+    for transition in ITEM_LIFECYCLE.values():
+        row = next((r for r in rows if f"| {transition.action.label} |" in r), None)
+        assert row is not None, transition.action
+        assert transition.article in row

@@ -48,9 +48,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("items") as batch:
         batch.add_column(sa.Column("revised_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(
-            sa.Column("revision_note", sa.Text(), server_default="", nullable=False)
-        )
+        batch.add_column(sa.Column("revision_note", sa.Text(), server_default="", nullable=False))
     # Requests already open hold their record (the newest one, should there be several).
     bind = op.get_bind()
     rows = bind.execute(
