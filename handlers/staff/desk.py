@@ -19,7 +19,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
 from handlers.dbsession import session_used
 from handlers.search_service import sync_items
-from handlers.staff import wording
+from handlers.staff import refusals, wording
 from handlers.staff.bound import BoundOpenids
 
 log = logging.getLogger("handlers.staff")
@@ -73,7 +73,7 @@ class Desk:
             operation,
             key=key or self.key,
             render=wording.render,
-            explain=wording.explain,
+            explain=refusals.explain,
         )
         if not outcome.refused and not outcome.replayed:
             await self.sync_search(outcome)

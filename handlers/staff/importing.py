@@ -30,8 +30,8 @@ from catalogue.workflow.errors import ForbiddenError, InvalidInputError
 from catalogue.workflow.outcome import Outcome
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
+from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
-from handlers.staff.wording import ROLE_NAMES
 
 WAIT_SECONDS = 600.0
 KIND_WORDS = {

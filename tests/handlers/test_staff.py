@@ -383,7 +383,7 @@ def test_every_refusal_has_staff_words() -> None:
     from dataclasses import is_dataclass
 
     from catalogue.workflow import errors
-    from handlers.staff.wording import EXPLANATIONS
+    from handlers.staff.refusals import EXPLANATIONS
 
     typed = {
         kind
