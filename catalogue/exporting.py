@@ -32,6 +32,7 @@ from catalogue.models import (
     Region,
     Responsibility,
 )
+from catalogue.workflow.workdays import china_date
 
 PUBLIC = [status.value for status in PUBLIC_STATUSES]
 Record = dict[str, Any]
@@ -42,6 +43,11 @@ def _limit(value: int | None, unit: str | None, note: str | None) -> str:
         return note or ""
     text = f"{value}个{unit}" if unit == "工作日" else f"{value}{unit or '日'}"
     return f"{text}（{note}）" if note else text
+
+
+def _day(moment: datetime | None) -> str:
+    """A moment as its date in China (更新日期)."""
+    return china_date(moment).isoformat() if moment is not None else ""
 
 
 def _status(status: str) -> str:
@@ -91,6 +97,9 @@ async def _items(session: AsyncSession) -> list[Record]:
                 "management_requirements": item.management_requirements,
                 "source": item.source,
                 "status": _status(item.status),
+                "version": item.version,
+                "updated_on": _day(item.updated_at_public),
+                "revision_note": item.revision_note,
                 "demo": item.is_demo,
             }
         )

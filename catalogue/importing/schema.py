@@ -53,9 +53,13 @@ class ParsedRow:
         return self.columns.get(key, key)
 
 
-# Columns that exports add for people (publication state, demo marking); imports ignore them.
+# Columns that exports add for people (publication state, version, 更新日期 and the last
+# change, demo marking); imports ignore them.
 EXPORT_ONLY = (
     Column("status", "状态", ("发布状态",), stored=False),
+    Column("version", "版本", (), stored=False),
+    Column("updated_on", "更新日期", (), stored=False),
+    Column("revision_note", "最近变更", (), stored=False),
     Column("demo", "演示数据", ("is_demo",), stored=False),
 )
 

@@ -18,7 +18,7 @@ from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_
 from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
-from catalogue.models.workflow import ChangeRequest, CommandReceipt
+from catalogue.models.workflow import ChangeRequest, CommandReceipt, RequestHold
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -44,6 +44,7 @@ __all__ = [
     "PublicationStatus",
     "Rating",
     "Region",
+    "RequestHold",
     "Responsibility",
     "RetiredCode",
     "Role",

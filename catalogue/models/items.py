@@ -117,6 +117,9 @@ class Item(TimestampMixin, Base):
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
     classified: Mapped[bool] = mapped_column(Boolean, default=False)  # 涉密: never published
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last published change (更新日期 shown to the public) and what it changed.
+    revised_at: Mapped[datetime | None] = mapped_column(default=None)
+    revision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     last_case_on: Mapped[date | None] = mapped_column(default=None)  # for 第十条(二)
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(300), default="")
@@ -141,6 +144,11 @@ class Item(TimestampMixin, Base):
     def status_enum(self) -> PublicationStatus:
         """`status` as the enum."""
         return PublicationStatus(self.status)
+
+    @property
+    def updated_at_public(self) -> datetime | None:
+        """更新日期: the last published change, else the first publication."""
+        return self.revised_at or self.published_at
 
     @property
     def is_public(self) -> bool:
@@ -186,7 +194,9 @@ class RetiredCode(Base):
     code: Mapped[str] = mapped_column(String(33), primary_key=True)
     basic_code: Mapped[str] = mapped_column(String(10), index=True)
     name: Mapped[str] = mapped_column(String(500))
-    reason: Mapped[str] = mapped_column(String(10))  # abolished | merged
+    reason: Mapped[str] = mapped_column(String(10))  # abolished | merged | recoded
+    # The code that replaced it: the merged item's, or the item's new code after a change
+    # of 实施主体 (recoded).
     merged_into: Mapped[str | None] = mapped_column(String(33), default=None)
     basis: Mapped[str] = mapped_column(Text, default="")  # 依据
     retired_at: Mapped[datetime] = mapped_column(default=utcnow)

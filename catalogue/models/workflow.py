@@ -30,8 +30,10 @@ class ChangeRequest(TimestampMixin, Base):
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
     proposer_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
-    # pending_review | pending_decision | approved | rejected | applied | cancelled
+    # pending_review | pending_decision | approved | rejected | applied | withdrawn
     state: Mapped[str] = mapped_column(String(20), index=True, default="pending_review")
+    # Bumped by every step; each decision is a compare-and-set on (state, version).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -39,6 +41,26 @@ class ChangeRequest(TimestampMixin, Base):
     applied_at: Mapped[datetime | None] = mapped_column(default=None)
     due_on: Mapped[date | None] = mapped_column(default=None)
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who closed it: rejected, withdrew or published it.
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
+
+
+class RequestHold(Base):
+    """A record held by an open change request: at most one open request per record.
+
+    The primary key is the database's guarantee (two proposals racing on one record cannot
+    both insert their hold); a merger holds every item it merges. Holds are deleted when
+    their request closes (applied, rejected, withdrawn).
+    """
+
+    __tablename__ = "request_holds"
+
+    target_kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    target_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("change_requests.id", ondelete="CASCADE"), index=True
+    )
 
 
 class CommandReceipt(Base):

@@ -1,12 +1,27 @@
-"""Why a workflow command was refused; every message is polite Chinese for the staff member."""
+"""Why a workflow command was refused, as typed errors with the facts as fields.
+
+The channels (staff chat, CLI, API) word them; the domain never does. A few older list
+operations still raise the base classes with a ready sentence (`WorkflowError("…")`), which
+the channels show as it is.
+"""
 
 from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, is_dataclass
+from datetime import datetime
 
 from catalogue.lists.completeness import Shortfall
 
 
 class WorkflowError(Exception):
-    """A command that cannot be carried out; `str(error)` is the staff-facing message."""
+    """A command that cannot be carried out; subclasses carry what happened as fields."""
+
+    def __str__(self) -> str:
+        if not is_dataclass(self):
+            return str(self.args[0]) if self.args else ""
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
+        return f"{type(self).__name__}({fields})"
 
 
 class NotFoundError(WorkflowError):
@@ -40,3 +55,266 @@ class IncompleteRecordError(InvalidStateError):
     def __init__(self, message: str, shortfalls: tuple[Shortfall, ...]) -> None:
         super().__init__(message)
         self.shortfalls = shortfalls
+
+
+class Operation(enum.StrEnum):
+    """What a staff member tried, for refusals (the channels word it)."""
+
+    READ = "read"
+    SUBMIT = "submit"
+    CHANGE = "change"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    ABOLISH = "abolish"
+    MERGE = "merge"
+    REVIEW = "review"
+    DECIDE = "decide"
+    REJECT = "reject"
+    PUBLISH = "publish"
+    WITHDRAW = "withdraw"
+    LOG = "log"
+
+
+class Missing(enum.StrEnum):
+    """A required argument that was not given."""
+
+    SUSPENSION_REASON = "suspension_reason"
+    ABOLITION_BASIS = "abolition_basis"
+    REJECTION_REASON = "rejection_reason"
+    MERGE_NAME = "merge_name"
+    MERGE_CODES = "merge_codes"
+    CHANGES = "changes"
+    REQUESTS = "requests"  # which requests to publish
+    PUBLISHABLE = "publishable"  # nothing the staff member may publish is approved
+    NAME = "name"
+
+
+@dataclass(eq=False, repr=False)
+class AccountDisabled(ForbiddenError):
+    """The staff account is disabled."""
+
+
+@dataclass(eq=False, repr=False)
+class RoleForbidden(ForbiddenError):
+    """The role may not do `operation` (or the list operation worded `what`)."""
+
+    role: str
+    operation: Operation | str
+    allowed: tuple[str, ...]
+
+
+@dataclass(eq=False, repr=False)
+class OtherDepartment(ForbiddenError):
+    """A clerk acts only on their own department's records."""
+
+    operation: Operation | str
+
+
+@dataclass(eq=False, repr=False)
+class OwnRequest(SelfApprovalError):
+    """The proposer may not review, decide or reject their own request."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class ReviewerCannotDecide(ForbiddenError):
+    """The reviewer of a request may not also decide it."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class NotProposer(ForbiddenError):
+    """Only the proposer withdraws a request."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class ItemNotFound(NotFoundError):
+    """No item (visible to this staff member) has this code."""
+
+    code: str
+
+
+@dataclass(eq=False, repr=False)
+class CodeRetired(NotFoundError):
+    """The code is in the retired-code store; `successor` replaced it (merger, new body)."""
+
+    code: str
+    name: str
+    reason: str  # abolished | merged | recoded
+    successor: str | None
+    retired_at: datetime | None
+
+
+@dataclass(eq=False, repr=False)
+class AmbiguousCode(InvalidInputError):
+    """A basic code held by several items: `candidates` are (code, name)."""
+
+    code: str
+    candidates: tuple[tuple[str, str], ...]
+
+
+@dataclass(eq=False, repr=False)
+class RequestNotFound(NotFoundError):
+    """No change request has this number."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class NoOpenRequest(NotFoundError):
+    """The item named has no open request."""
+
+    code: str
+
+
+@dataclass(eq=False, repr=False)
+class RequestAlreadyOpen(ConflictError):
+    """At most one open request per record: `request_id` already holds it."""
+
+    code: str
+    request_id: int
+    action: str
+    state: str
+
+
+@dataclass(eq=False, repr=False)
+class WrongItemStatus(InvalidStateError):
+    """The item's status does not allow `action` (see `rules.ITEM_LIFECYCLE`)."""
+
+    code: str
+    name: str
+    status: str
+    action: str
+    allowed: tuple[str, ...]
+
+
+@dataclass(eq=False, repr=False)
+class WrongRequestState(InvalidStateError):
+    """The request is not in a state where `step` applies."""
+
+    request_id: int
+    state: str
+    step: str
+
+
+@dataclass(eq=False, repr=False)
+class DecisionLost(ConflictError):
+    """Another decision on the request won the race; what it was, by whom and when."""
+
+    request_id: int
+    state: str
+    by: str | None
+    at: datetime | None
+    reason: str
+
+
+@dataclass(eq=False, repr=False)
+class ItemChangedMeanwhile(ConflictError):
+    """The item changed after the request was proposed; publishing would overwrite that."""
+
+    code: str
+    request_id: int
+    base_version: int
+    version: int
+
+
+@dataclass(eq=False, repr=False)
+class ConcurrentEdit(ConflictError):
+    """The record was changed by someone else in the same moment (optimistic locking)."""
+
+
+@dataclass(eq=False, repr=False)
+class MissingArgument(InvalidInputError):
+    """A required argument was not given."""
+
+    missing: Missing
+
+
+@dataclass(eq=False, repr=False)
+class Classified(InvalidStateError):
+    """涉密事项 are never published (建设运行管理办法第十八条)."""
+
+    code: str
+
+
+@dataclass(eq=False, repr=False)
+class DuplicateCodes(InvalidInputError):
+    """A merger names an item twice."""
+
+
+@dataclass(eq=False, repr=False)
+class MixedCategories(InvalidInputError):
+    """Items of different categories cannot be merged."""
+
+
+@dataclass(eq=False, repr=False)
+class SuspendedSourceChoice(InvalidInputError):
+    """A merger of a suspended item must say how to treat its suspension."""
+
+    codes: tuple[str, ...]
+
+
+@dataclass(eq=False, repr=False)
+class UnknownField(InvalidInputError):
+    """No changeable field has this name."""
+
+    name: str
+    known: tuple[str, ...]
+
+
+@dataclass(eq=False, repr=False)
+class BadTimeLimit(InvalidInputError):
+    """A time limit that cannot be read."""
+
+    text: str
+
+
+@dataclass(eq=False, repr=False)
+class BadDuty(InvalidInputError):
+    """A 责任事项 not written as 标题：内容."""
+
+
+@dataclass(eq=False, repr=False)
+class UnknownDepartment(InvalidInputError):
+    """No department has this name."""
+
+    name: str
+
+
+@dataclass(eq=False, repr=False)
+class SameDepartment(InvalidInputError):
+    """A 实施主体 change to the item's own department."""
+
+    name: str
+
+
+@dataclass(eq=False, repr=False)
+class NoOrganisationCode(InvalidInputError):
+    """The new 实施主体 has no organisation code, so the item cannot get its new code."""
+
+    name: str
+
+
+@dataclass(eq=False, repr=False)
+class BadClass(InvalidInputError):
+    """A 第九条 class marker outside （一）–（六）."""
+
+    text: str
+
+
+@dataclass(eq=False, repr=False)
+class BadSuspensionReason(InvalidInputError):
+    """A 第十条 reason outside （一）–（四）."""
+
+    text: str
+
+
+@dataclass(eq=False, repr=False)
+class CodeTaken(ConflictError):
+    """The item's new code after a change of 实施主体 is already used or retired."""
+
+    code: str

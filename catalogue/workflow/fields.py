@@ -9,7 +9,14 @@ from typing import Any
 from catalogue.lists import forms
 from catalogue.lists.declarations import ITEMS
 from catalogue.models import Item
-from catalogue.workflow.errors import InvalidInputError
+from catalogue.workflow.errors import (
+    BadDuty,
+    BadTimeLimit,
+    InvalidInputError,
+    Missing,
+    MissingArgument,
+    UnknownField,
+)
 from catalogue.workflow.rules import ChangeClass
 
 
@@ -69,8 +76,7 @@ def field_spec(name: str) -> FieldSpec:
     key = _ALIASES.get(key, key)
     spec = FIELDS.get(key) or BY_ATTRIBUTE.get(key)
     if spec is None:
-        known = "、".join(FIELDS)
-        raise InvalidInputError(f"没有“{name}”这个字段。可变更的字段：{known}。")
+        raise UnknownField(name, tuple(FIELDS))
     return spec
 
 
@@ -85,7 +91,7 @@ def parse_time_limit(text: str) -> dict[str, Any]:
         return {"value": 0, "unit": "即办", "note": value}
     match = _LIMIT.match(value)
     if match is None:
-        raise InvalidInputError(f"时限“{text}”看不懂，请写成“20个工作日”或“15日”。")
+        raise BadTimeLimit(text)
     unit = match.group(2) or "日"
     return {
         "value": int(match.group(1)),
@@ -112,10 +118,10 @@ def parse_value(spec: FieldSpec, text: str) -> Any:
     if spec.kind == "duty":
         title, sep, content = value.partition("：" if "：" in value else ":")
         if not sep or not title.strip():
-            raise InvalidInputError("责任事项请写成“责任事项=受理责任：内容”。")
+            raise BadDuty()
         return {"title": title.strip(), "content": content.strip()}
     if spec.attribute == "name" and not value:
-        raise InvalidInputError("名称不能为空。")
+        raise MissingArgument(Missing.NAME)
     form = ITEMS.field(spec.attribute).form
     if value and form is forms.Form.PHONE:
         wrong = forms.phone_problem(value)
@@ -135,22 +141,3 @@ def current_value(item: Item, spec: FieldSpec) -> Any:
     if isinstance(value, list):
         return list(value)
     return value
-
-
-def display(value: Any) -> str:
-    """A short Chinese rendering of a field value for chat."""
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, dict) and "unit" in value:
-        number = value.get("value")
-        text = f"{number}{'个' if value.get('unit') == '工作日' else ''}{value.get('unit') or ''}"
-        return f"{text}（{value['note']}）" if value.get("note") and number else text
-    if isinstance(value, dict) and "title" in value:
-        return f"{value['title']}：{value['content']}"
-    if isinstance(value, list):
-        names = [
-            str(v.get("name") or v.get("title")) if isinstance(v, dict) else str(v) for v in value
-        ]
-        return "；".join(names) or "（空）"
-    text = str(value)
-    return text if len(text) <= 60 else text[:59] + "…"

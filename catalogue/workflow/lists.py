@@ -39,7 +39,7 @@ from catalogue.models import (
     StaffMember,
     utcnow,
 )
-from catalogue.workflow import completeness, permissions
+from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
     ConflictError,
     InvalidInputError,
@@ -54,10 +54,24 @@ from catalogue.workflow.rules import (
     POVERTY_UPDATE_WORKING_DAYS,
     Action,
     RequestState,
+    RequestStep,
+    Step,
+    request_step,
 )
 from catalogue.workflow.workdays import add_days, add_working_days, china_date
 
 _UNPUBLISHED = (PublicationStatus.DRAFT.value, PublicationStatus.PENDING_REVIEW.value)
+
+
+def _list_approval() -> RequestStep:
+    """A list request's approval: review → approved (no county-government decision follows)."""
+    step = request_step(Step.APPROVE, RequestState.PENDING_REVIEW.value, decision_follows=False)
+    if step is None:
+        raise AssertionError("the lifecycle table has no approval at review")
+    return step
+
+
+_APPROVE_LIST = _list_approval()
 _OPEN = (
     RequestState.PENDING_REVIEW.value,
     RequestState.PENDING_DECISION.value,
@@ -214,7 +228,7 @@ async def _no_open_request(session: AsyncSession, kind: str, target_id: int) -> 
         raise InvalidStateError(f"已有未办结的申请：{request_line(pending)}")
 
 
-def _file(
+async def _file(
     session: AsyncSession,
     staff: StaffMember,
     *,
@@ -240,7 +254,8 @@ def _file(
         state=RequestState.PENDING_REVIEW.value,
         due_on=due_on,
     )
-    session.add(request)
+    # The record is held for this request by the database: a racing proposal is refused.
+    await holds.file(session, request, [(kind, target_id)], code)
     return request
 
 
@@ -331,7 +346,7 @@ async def record_budget_approval(
             f"预算批准 {year} {approved_on:%Y-%m-%d} 说明=…（更正经复核后生效，原日期保留）。"
         )
     await _no_open_request(session, "budget_year", year)
-    request = _file(
+    request = await _file(
         session,
         staff,
         kind="budget_year",
@@ -404,7 +419,7 @@ async def propose_fund_list_publication(
     await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
     await _no_open_request(session, "fund_list", year)
     due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
-    request = _file(
+    request = await _file(
         session,
         staff,
         kind="fund_list",
@@ -488,7 +503,7 @@ async def propose_fund_change(
     await _no_open_request(session, "fund", fund.id)
     values = _values(FUNDS, FUND_FIELDS, assignments, now)
     completeness.require_row_complete(fund, "登记变更", changes=values, now=now)
-    request = _file(
+    request = await _file(
         session,
         staff,
         kind="fund",
@@ -567,7 +582,7 @@ async def _propose_poverty_row_change(
     await _no_open_request(session, kind, record.id)
     values = _values(declaration, table, assignments, now)
     completeness.require_row_complete(record, "登记变更", changes=values, now=now)
-    request = _file(
+    request = await _file(
         session,
         staff,
         kind=kind,
@@ -720,7 +735,7 @@ async def refresh_poverty_year(
         raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
     await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
     await _no_open_request(session, "poverty_year", year)
-    request = _file(
+    request = await _file(
         session,
         staff,
         kind="poverty_year",
@@ -804,7 +819,7 @@ async def record_poverty_review(
     if request.target_kind not in POVERTY_KINDS:
         raise InvalidStateError(f"扶贫审核只用于扶贫清单的申请：{request_line(request)}")
     permissions.require(staff, permissions.POVERTY_MANAGERS, "登记扶贫清单审核")
-    permissions.require_not_proposer(staff, request.proposer_id)
+    permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.state != RequestState.PENDING_REVIEW.value:
         raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
     if body not in POVERTY_REVIEWERS:
@@ -832,13 +847,12 @@ async def record_poverty_review(
         "recorded_by": staff.id,
         "recorded_at": now.isoformat(),
     }
-    request.payload = {**request.payload, "reviews": reviews}
     done = all(key in reviews for key in POVERTY_REVIEWERS)
-    if done:
-        request.state = RequestState.APPROVED.value
-        request.reviewer_id = staff.id
-        request.reviewed_at = now
-    await session.flush()
+    payload = {**request.payload, "reviews": reviews}
+    if done:  # a compare-and-set: of two staff recording at once, one wins
+        await holds.move(session, request, _APPROVE_LIST, staff, now, payload=payload)
+    else:
+        await holds.touch(session, request, payload=payload)
     step = (
         f"两级审核均已登记，可以发布：发布 #{request.id}。"
         if done
@@ -868,16 +882,13 @@ async def approve_list_request(
         raise InvalidStateError(
             f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。{next_step(request)}"
         )
-    permissions.require_not_proposer(staff, request.proposer_id)
+    permissions.require_not_proposer(staff, request.proposer_id, request.id)
     permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
     if request.state != RequestState.PENDING_REVIEW.value:
         raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
     await completeness.require_request_complete(session, request, "通过", now=now)
     before = {"request": request.id, "state": request.state}
-    request.state = RequestState.APPROVED.value
-    request.reviewer_id = staff.id
-    request.reviewed_at = now
-    await session.flush()
+    await holds.move(session, request, _APPROVE_LIST, staff, now)  # one of two decisions wins
     return Outcome(
         action="request.review",
         target=request.target_code or f"#{request.id}",
@@ -889,7 +900,7 @@ async def approve_list_request(
 
 def require_list_reviewer(staff: StaffMember, request: ChangeRequest) -> None:
     """Who may reject a list request: the other finance reviewers, the other poverty staff."""
-    permissions.require_not_proposer(staff, request.proposer_id)
+    permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.target_kind in FUND_KINDS:
         permissions.require(staff, permissions.FUND_MANAGERS, "驳回专项资金清单申请")
     else:
@@ -922,9 +933,7 @@ async def require_publisher(
 async def apply_list_request(
     session: AsyncSession, request: ChangeRequest, *, now: datetime
 ) -> Outcome:
-    """Carry out one approved fund or poverty request."""
-    if request.state != RequestState.APPROVED.value:
-        raise InvalidStateError(f"这项申请还不能发布：{request_line(request)}")
+    """Carry out one approved fund or poverty request (the caller has moved it to applied)."""
     kind = request.target_kind
     if kind == "fund":
         return await apply_fund_request(session, request, now=now)

@@ -1,5 +1,7 @@
 """Proposing item changes: submit a draft, change fields (第九条), suspend (第十条), resume
-(第十二条), abolish and merge (编码规范 取消、合并权力). Each creates one change request."""
+(第十二条), abolish and merge (编码规范 取消、合并权力). Each files one change request that
+holds its items until it closes; which status allows which proposal is `rules.ITEM_LIFECYCLE`.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +10,57 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue import staff as registry
 from catalogue.models import ChangeRequest, Item, PublicationStatus, StaffMember
-from catalogue.staff import find_department
-from catalogue.workflow import completeness, fields, permissions
-from catalogue.workflow.errors import InvalidInputError, InvalidStateError
-from catalogue.workflow.lookup import find_item, item_state, open_request, request_line
+from catalogue.workflow import completeness, fields, holds, permissions
+from catalogue.workflow.errors import (
+    Classified,
+    DuplicateCodes,
+    Missing,
+    MissingArgument,
+    MixedCategories,
+    NoOrganisationCode,
+    Operation,
+    SameDepartment,
+    SuspendedSourceChoice,
+    UnknownDepartment,
+)
+from catalogue.workflow.guards import guard_transition
+from catalogue.workflow.lookup import find_item, open_request
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import FieldChange, Filed, ItemState, RequestInfo
 from catalogue.workflow.rules import (
+    ITEM_LIFECYCLE,
     Action,
     ChangeClass,
     RequestState,
+    Step,
+    SuspendedSource,
     SuspensionReason,
     effective_class,
     needs_decision,
 )
 
-_LIVE = (PublicationStatus.PUBLISHED.value, PublicationStatus.SUSPENDED.value)
+_OPERATIONS = {
+    Action.PUBLISH: Operation.SUBMIT,
+    Action.CHANGE: Operation.CHANGE,
+    Action.SUSPEND: Operation.SUSPEND,
+    Action.RESUME: Operation.RESUME,
+    Action.ABOLISH: Operation.ABOLISH,
+    Action.MERGE: Operation.MERGE,
+}
 
 
-async def _proposable(session: AsyncSession, staff: StaffMember, code: str, what: str) -> Item:
-    permissions.require(staff, permissions.PROPOSERS, what)
+async def _proposable(session: AsyncSession, staff: StaffMember, code: str, action: Action) -> Item:
+    """The item, if this staff member may propose `action` on it now."""
+    operation = _OPERATIONS[action]
+    permissions.require(staff, ITEM_LIFECYCLE[action].proposers, operation)
     item = await find_item(session, code, staff)
-    permissions.require_department(staff, item.department_id, what)
+    permissions.require_department(staff, item.department_id, operation)
     pending = await open_request(session, "item", item.id)
     if pending is not None:
-        raise InvalidStateError(
-            f"该事项已有未办结的申请：{request_line(pending)}。请先办结或驳回后再提出。"
-        )
+        raise holds.already_open(item.code, pending)
+    await guard_transition(session, item, action, Step.PROPOSE)
     return item
 
 
@@ -59,30 +85,35 @@ def _request(
         reason=reason,
         proposer_id=staff.id,
         state=RequestState.PENDING_REVIEW.value,
+        version=1,
     )
 
 
-def _route(action: Action, change_class: ChangeClass | None) -> str:
-    if needs_decision(action, change_class):
-        return "经县审改办审核后，提请县政府审定"
-    return "经县审改办审核"
-
-
 async def _filed(
-    session: AsyncSession, item: Item, request: ChangeRequest, event: str, note: str = ""
+    session: AsyncSession,
+    items: Sequence[Item],
+    request: ChangeRequest,
+    **details: Any,
 ) -> Outcome:
-    session.add(request)
-    await session.flush()
+    """File `request` holding `items` (the database refuses a second open request)."""
+    first = items[0]
+    await holds.file(session, request, [("item", item.id) for item in items], first.code)
+    action = Action(request.action)
+    while_open = ITEM_LIFECYCLE[action].while_open
+    if while_open is not None:
+        first.status = while_open.value
+        await session.flush()
     klass = ChangeClass(request.change_class) if request.change_class else None
-    route = _route(Action(request.action), klass)
-    extra = f"\n{note}" if note else ""
+    result = Filed(
+        request=RequestInfo.of(request),
+        item=ItemState.of(first),
+        decision_follows=needs_decision(action, klass),
+        **details,
+    )
     return Outcome(
-        action=f"item.{event}",
-        target=item.code,
-        message=(
-            f"已提交{Action(request.action).label}申请 #{request.id}，{route}。{extra}\n"
-            f"{item_state(item)}\n申请：{request_line(request)}"
-        ),
+        action=f"item.{action.value}.propose",
+        target=first.code,
+        result=result,
         before=dict(request.before),
         after={"request": request.id, "payload": request.payload, "state": request.state},
     )
@@ -90,75 +121,72 @@ async def _filed(
 
 async def submit(session: AsyncSession, staff: StaffMember, code: str) -> Outcome:
     """提交: a draft goes to the review office before it is published (第三条)."""
-    item = await _proposable(session, staff, code, "提交事项")
-    if item.status != PublicationStatus.DRAFT.value:
-        raise InvalidStateError(f"只有草稿可以提交审核。{item_state(item)}")
+    item = await _proposable(session, staff, code, Action.PUBLISH)
     if item.classified:
-        raise InvalidStateError("涉密事项不得公开发布（建设运行管理办法第十八条）。")
+        raise Classified(item.code)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is submitted.
     completeness.require_item_complete(item, "提交")
     request = _request(item, staff, Action.PUBLISH, before={"status": item.status})
-    item.status = PublicationStatus.PENDING_REVIEW.value
-    return await _filed(session, item, request, "publish.propose")
+    return await _filed(session, [item], request)
+
+
+async def _department_change(
+    session: AsyncSession, item: Item, name: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The new 实施主体 (with its organisation code, for the new item code) and the old one."""
+    try:
+        department = await registry.find_department(session, name.strip())
+    except registry.StaffError:
+        raise UnknownDepartment(name) from None
+    if department.id == item.department_id:
+        raise SameDepartment(department.name)
+    if not department.org_code:
+        raise NoOrganisationCode(department.name)
+    new = {"id": department.id, "name": department.name, "org_code": department.org_code}
+    old = {
+        "id": item.department_id,
+        "name": item.department.name if item.department else "",
+    }
+    return new, old
 
 
 async def propose_change(
     session: AsyncSession,
     staff: StaffMember,
     code: str,
-    assignments: Sequence[tuple[str, str]],
+    changes: Sequence[tuple[fields.FieldSpec, Any]],
     given_class: ChangeClass | None = None,
 ) -> Outcome:
-    """变更 CODE 字段=值…: a 第九条 change of a published or suspended item."""
-    item = await _proposable(session, staff, code, "提出变更")
-    if item.status not in _LIVE:
-        raise InvalidStateError(
-            f"只有已发布或暂停的事项可以变更；草稿请直接修改后提交。{item_state(item)}"
-        )
-    changes: dict[str, Any] = {}
+    """变更: a 第九条 change of a published or suspended item; values already parsed
+    (`fields.parse_value`), a 实施主体 given by the department's name."""
+    item = await _proposable(session, staff, code, Action.CHANGE)
+    values: dict[str, Any] = {}
     before: dict[str, Any] = {}
-    classes: list[ChangeClass] = []
-    for name, raw in assignments:
-        spec = fields.field_spec(name)
-        value = fields.parse_value(spec, raw)
+    for spec, value in changes:
         if spec.kind == "department":
-            department = await find_department(session, raw.strip()) if raw.strip() else None
-            if department is None:
-                raise InvalidInputError(f"没有找到部门“{raw}”。")
-            value = {"id": department.id, "name": department.name}
-            before[spec.attribute] = {
-                "id": item.department_id,
-                "name": item.department.name if item.department else "",
-            }
+            values[spec.attribute], before[spec.attribute] = await _department_change(
+                session, item, str(value)
+            )
         else:
+            values[spec.attribute] = value
             before[spec.attribute] = fields.current_value(item, spec)
-        changes[spec.attribute] = value
-        classes.append(spec.change_class)
-    change_class = effective_class(classes, given_class)
+    change_class = effective_class([spec.change_class for spec, _ in changes], given_class)
     # Completeness: a change may not leave the item short of a required field.
-    completeness.require_item_complete(item, "提出变更", changes=changes)
-    note = ""
-    if given_class is not None and change_class is not given_class:
-        note = f"所改字段属第九条{change_class.label}，按{change_class.label}办理。"
-    lines = "\n".join(
-        f"{fields.BY_ATTRIBUTE[attr].label}：{fields.display(before[attr])}"
-        f" → {fields.display(value)}"
-        for attr, value in changes.items()
-    )
+    completeness.require_item_complete(item, "提出变更", changes=values)
     request = _request(
         item,
         staff,
         Action.CHANGE,
         change_class=change_class,
-        payload={"fields": changes},
+        payload={"fields": values},
         before=before,
     )
     return await _filed(
         session,
-        item,
+        [item],
         request,
-        "change.propose",
-        f"第九条{change_class.label}：\n{lines}\n{note}".rstrip(),
+        changes=tuple(FieldChange(a, before[a], v) for a, v in values.items()),
+        named_class=given_class if given_class is not change_class else None,
     )
 
 
@@ -169,12 +197,10 @@ async def propose_suspension(
     reason_class: SuspensionReason,
     reason: str,
 ) -> Outcome:
-    """暂停 CODE （一）–（四） 理由 (第十条); the item stays public, marked 暂停."""
-    item = await _proposable(session, staff, code, "申请暂停")
-    if item.status != PublicationStatus.PUBLISHED.value:
-        raise InvalidStateError(f"只有已发布的事项可以暂停。{item_state(item)}")
+    """暂停 (第十条 (一)–(四)); the item stays public, marked 暂停."""
+    item = await _proposable(session, staff, code, Action.SUSPEND)
     if not reason.strip():
-        raise InvalidInputError("请写明暂停理由，例如：暂停 编码 （二） 近三年无办件。")
+        raise MissingArgument(Missing.SUSPENSION_REASON)
     request = _request(
         item,
         staff,
@@ -183,61 +209,54 @@ async def propose_suspension(
         before={"status": item.status},
         reason=reason.strip(),
     )
-    return await _filed(
-        session,
-        item,
-        request,
-        "suspend.propose",
-        f"第十条（{reason_class.value}）{reason_class.description}：{reason.strip()}",
-    )
+    return await _filed(session, [item], request, suspension=reason_class, reason=reason.strip())
 
 
 async def propose_resumption(
     session: AsyncSession, staff: StaffMember, code: str, reason: str = ""
 ) -> Outcome:
-    """恢复 CODE: reviewed by 审改办, then restored within 2 days (第十二条)."""
-    item = await _proposable(session, staff, code, "申请恢复")
-    if item.status != PublicationStatus.SUSPENDED.value:
-        raise InvalidStateError(f"只有暂停的事项可以恢复。{item_state(item)}")
+    """恢复: reviewed by 审改办, then restored within 2 days (第十二条)."""
+    item = await _proposable(session, staff, code, Action.RESUME)
     request = _request(
         item, staff, Action.RESUME, before={"status": item.status}, reason=reason.strip()
     )
-    return await _filed(
-        session, item, request, "resume.propose", "审核确认后须在2日内恢复（第十二条）。"
-    )
+    return await _filed(session, [item], request, reason=reason.strip())
 
 
 async def propose_abolition(
     session: AsyncSession, staff: StaffMember, code: str, basis: str
 ) -> Outcome:
-    """作废 CODE 依据: after the decision, the code goes to the retired-code store."""
-    item = await _proposable(session, staff, code, "申请作废")
-    if item.status not in _LIVE:
-        raise InvalidStateError(f"只有已发布或暂停的事项可以作废。{item_state(item)}")
+    """作废 with its basis: after the decision, the code goes to the retired-code store."""
+    item = await _proposable(session, staff, code, Action.ABOLISH)
     if not basis.strip():
-        raise InvalidInputError("作废须写明依据，例如：作废 编码 国发〔2025〕3号取消。")
+        raise MissingArgument(Missing.ABOLITION_BASIS)
     request = _request(
         item, staff, Action.ABOLISH, before={"status": item.status}, reason=basis.strip()
     )
-    return await _filed(session, item, request, "abolish.propose", f"依据：{basis.strip()}")
+    return await _filed(session, [item], request, reason=basis.strip())
 
 
 async def propose_merger(
-    session: AsyncSession, staff: StaffMember, codes: Sequence[str], new_name: str
+    session: AsyncSession,
+    staff: StaffMember,
+    codes: Sequence[str],
+    new_name: str,
+    suspended: SuspendedSource | None = None,
 ) -> Outcome:
-    """合并 CODE… 新名称: the old codes are retired and the merged power gets a new code."""
+    """合并: the old codes are retired and the merged power gets a new code. A suspended
+    source needs `suspended` (keep the merged item suspended, or resume it on merging)."""
     if len(codes) < 2:
-        raise InvalidInputError("合并至少需要两个事项编码，例如：合并 编码1 编码2 新名称。")
+        raise MissingArgument(Missing.MERGE_CODES)
     if not new_name.strip():
-        raise InvalidInputError("请写明合并后的新名称。")
-    items = [await _proposable(session, staff, code, "申请合并") for code in codes]
+        raise MissingArgument(Missing.MERGE_NAME)
+    items = [await _proposable(session, staff, code, Action.MERGE) for code in codes]
     if len({item.id for item in items}) != len(items):
-        raise InvalidInputError("合并的编码有重复。")
-    for item in items:
-        if item.status not in _LIVE:
-            raise InvalidStateError(f"只有已发布或暂停的事项可以合并。{item_state(item)}")
+        raise DuplicateCodes()
     if len({item.category for item in items}) > 1:
-        raise InvalidInputError("不同类别的权力事项不能合并。")
+        raise MixedCategories()
+    halted = tuple(i.code for i in items if i.status == PublicationStatus.SUSPENDED.value)
+    if halted and suspended is None:
+        raise SuspendedSourceChoice(halted)
     first = items[0]
     request = _request(
         first,
@@ -247,10 +266,15 @@ async def propose_merger(
             "item_ids": [item.id for item in items],
             "codes": [item.code for item in items],
             "new_name": new_name.strip(),
+            "suspended": suspended.value if halted and suspended else None,
         },
         before={item.code: {"status": item.status, "name": item.name} for item in items},
     )
-    listing = "\n".join(f"{item.code} {item.name}" for item in items)
     return await _filed(
-        session, first, request, "merge.propose", f"合并为“{new_name.strip()}”：\n{listing}"
+        session,
+        items,
+        request,
+        merged=tuple(ItemState.of(item) for item in items),
+        new_name=new_name.strip(),
+        suspended_source=suspended if halted else None,
     )

@@ -1,4 +1,9 @@
-"""发布: put approved requests live — one, several, or all the staff member may publish."""
+"""发布: put approved requests live — one, several, or all the staff member may publish.
+
+Each request is published in its own savepoint: one that cannot be published (its item changed
+meanwhile, its status no longer allows it) is listed with the reason and never blocks the
+others. Publishing is a compare-and-set step like every decision (`holds.move`).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,40 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import ChangeRequest, Item, Role, StaffMember, utcnow
-from catalogue.workflow import completeness, lists, permissions
+from catalogue.workflow import completeness, holds, lists, permissions
 from catalogue.workflow.apply import apply_item_request
-from catalogue.workflow.errors import ForbiddenError, InvalidStateError, NotFoundError
-from catalogue.workflow.lookup import find_request, request_line
+from catalogue.workflow.errors import (
+    ForbiddenError,
+    Missing,
+    MissingArgument,
+    Operation,
+    WorkflowError,
+    WrongRequestState,
+)
+from catalogue.workflow.lookup import RequestRef, find_request
 from catalogue.workflow.outcome import Outcome
-from catalogue.workflow.rules import RequestState
+from catalogue.workflow.results import Applied, ListApplied, Published, RequestInfo, Skipped
+from catalogue.workflow.rules import RequestState, Step, request_step
 
-ALL_WORDS = frozenset({"全部", "所有", "all"})
+_PUBLISH = request_step(Step.PUBLISH, RequestState.APPROVED.value)
 
 
 async def _may_publish(session: AsyncSession, staff: StaffMember, request: ChangeRequest) -> None:
     if request.target_kind == "item":
-        permissions.require(staff, permissions.PUBLISHERS, "发布事项")
+        permissions.require(staff, permissions.PUBLISHERS, Operation.PUBLISH)
         if staff.role == Role.CLERK.value:
             ids = request.payload.get("item_ids") or [request.target_id]
             for item_id in ids:
                 item = await session.get(Item, item_id)
-                permissions.require_department(staff, item.department_id if item else None, "发布")
+                permissions.require_department(
+                    staff, item.department_id if item else None, Operation.PUBLISH
+                )
     else:
         await lists.require_publisher(session, staff, request)
 
 
-async def _publishable(session: AsyncSession, staff: StaffMember) -> list[ChangeRequest]:
+async def publishable(session: AsyncSession, staff: StaffMember) -> list[ChangeRequest]:
+    """Every approved request this staff member may publish, oldest first."""
     approved = (
         await session.scalars(
             select(ChangeRequest)
@@ -49,57 +65,85 @@ async def _publishable(session: AsyncSession, staff: StaffMember) -> list[Change
     return mine
 
 
-async def select_requests(
-    session: AsyncSession, staff: StaffMember, refs: Sequence[str]
+async def _select(
+    session: AsyncSession, staff: StaffMember, refs: Sequence[RequestRef] | None
 ) -> list[ChangeRequest]:
-    """The approved requests `发布 …` names (`全部` = every one the staff member may publish)."""
+    if refs is None:
+        mine = await publishable(session, staff)
+        if not mine:
+            raise MissingArgument(Missing.PUBLISHABLE)
+        return mine
     if not refs:
-        raise NotFoundError("请写明要发布的申请，例如：发布 #12，或 发布 全部。")
-    if len(refs) == 1 and refs[0].strip().lower() in ALL_WORDS:
-        requests = await _publishable(session, staff)
-        if not requests:
-            raise NotFoundError("没有您可以发布的已批准申请。")
-        return requests
-    requests = []
+        raise MissingArgument(Missing.REQUESTS)
+    requests: list[ChangeRequest] = []
     for ref in refs:
-        request = await find_request(session, ref)
-        if request.state != RequestState.APPROVED.value:
-            raise InvalidStateError(f"这项申请还不能发布：{request_line(request)}")
+        request = await find_request(session, ref, staff)
         if request not in requests:
             requests.append(request)
     return requests
 
 
+async def _publish_one(
+    session: AsyncSession, staff: StaffMember, request: ChangeRequest, now: datetime
+) -> tuple[Outcome, Applied | ListApplied]:
+    """Publish one request in its own savepoint (its failure undoes only itself).
+
+    The checks that only read come first: on SQLite a savepoint opens the transaction, and
+    reads inside it before the first write could meet a snapshot another writer has moved.
+    """
+    if request.state != RequestState.APPROVED.value or _PUBLISH is None:
+        raise WrongRequestState(request.id, request.state, Step.PUBLISH.value)
+    await _may_publish(session, staff, request)
+    # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete goes live.
+    await completeness.require_request_complete(session, request, "发布", now=now)
+    async with session.begin_nested():
+        await holds.move(session, request, _PUBLISH, staff, now, applied_at=now)
+        if request.target_kind == "item":
+            outcome = await apply_item_request(session, request, now=now)
+            applied: Applied | ListApplied = outcome.result
+        else:
+            outcome = await lists.apply_list_request(session, request, now=now)
+            applied = ListApplied(request.id, outcome.message)
+    return outcome, applied
+
+
 async def publish(
     session: AsyncSession,
     staff: StaffMember,
-    refs: Sequence[str],
+    refs: Sequence[RequestRef] | None,
     *,
     now: datetime | None = None,
 ) -> Outcome:
-    """Apply every named approved request; all or nothing (the caller's transaction)."""
+    """Publish the named approved requests (`None`: every one the staff member may publish).
+
+    A single named request that cannot be published is refused; of several, each is tried
+    on its own and the rest are listed with their reasons.
+    """
     now = now or utcnow()
-    requests = await select_requests(session, staff, refs)
-    total = Outcome(action="request.publish", target="", message="")
-    lines: list[str] = []
+    requests = await _select(session, staff, refs)
+    total = Outcome(action="request.publish", target=f"{len(requests)} requests")
+    applied: list[Applied | ListApplied] = []
+    skipped: list[Skipped] = []
     for request in requests:
-        await _may_publish(session, staff, request)
-        # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete goes live.
-        await completeness.require_request_complete(session, request, "发布", now=now)
-        if request.target_kind == "item":
-            outcome = await apply_item_request(session, request, now=now)
-        else:
-            outcome = await lists.apply_list_request(session, request, now=now)
-        request.state = RequestState.APPLIED.value
-        request.applied_at = now
+        info = RequestInfo.of(request)
+        try:
+            outcome, done = await _publish_one(session, staff, request, now)
+        except WorkflowError as error:
+            if len(requests) == 1:
+                raise
+            skipped.append(Skipped(info, error))
+            continue
+        total.parts.append(outcome)
         total.merge(outcome)
-        lines.append(outcome.message)
-    await session.flush()
-    total.target = f"{len(requests)} requests"
+        applied.append(done)
     if len(requests) == 1:
-        total.target = outcome.target
-        total.action = outcome.action
-        total.before, total.after = outcome.before, outcome.after
-    head = f"已发布 {len(requests)} 项：\n" if len(requests) > 1 else ""
-    total.message = head + "\n\n".join(lines)
+        only = total.parts[0]
+        total.action, total.target = only.action, only.target
+        total.before, total.after = only.before, only.after
+        total.parts = []
+    else:
+        total.after["skipped"] = [s.request.id for s in skipped]
+    total.result = Published(tuple(applied), tuple(skipped))
+    # The list operations still word their own answers; pass them on as they are.
+    total.message = "\n\n".join(a.message for a in applied if isinstance(a, ListApplied))
     return total

@@ -1,5 +1,7 @@
-"""通过 / 驳回: 审改办 review and the county government's decision (第九条); the proposer,
-and for a decision also the reviewer, never approve their own request."""
+"""通过 / 驳回 / 撤回: 审改办 review and the county government's decision (第九条), and the
+proposer's withdrawal. Which state a step moves a request from and to, and who may take it,
+is `rules.REQUEST_STEPS`; every step is a compare-and-set (`holds.move`), so of two
+concurrent decisions exactly one wins."""
 
 from __future__ import annotations
 
@@ -8,18 +10,30 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import ChangeRequest, Item, PublicationStatus, StaffMember, utcnow
-from catalogue.workflow import completeness, lists, permissions
-from catalogue.workflow.errors import ForbiddenError, InvalidInputError, InvalidStateError
-from catalogue.workflow.lookup import find_request, request_line
+from catalogue.workflow import completeness, holds, lists, permissions
+from catalogue.workflow.errors import (
+    Missing,
+    MissingArgument,
+    NotProposer,
+    Operation,
+    ReviewerCannotDecide,
+    WrongRequestState,
+)
+from catalogue.workflow.guards import guard_transition
+from catalogue.workflow.lookup import RequestRef, find_request
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import Moved, RequestInfo
 from catalogue.workflow.rules import (
     DESTRUCTIVE_ACTIONS,
-    OPEN_STATES,
+    ITEM_LIFECYCLE,
     RESUME_DAYS,
     Action,
     ChangeClass,
     RequestState,
+    RequestStep,
+    Step,
     needs_decision,
+    request_step,
 )
 from catalogue.workflow.workdays import add_days, china_date
 
@@ -30,51 +44,66 @@ def is_destructive(request: ChangeRequest) -> bool:
 
 
 def _snapshot(request: ChangeRequest) -> dict[str, object]:
-    return {"request": request.id, "state": request.state}
+    return {"request": request.id, "state": request.state, "version": request.version}
+
+
+def _step(request: ChangeRequest, step: Step) -> RequestStep:
+    klass = ChangeClass(request.change_class) if request.change_class else None
+    found = request_step(
+        step, request.state, decision_follows=needs_decision(Action(request.action), klass)
+    )
+    if found is None:
+        raise WrongRequestState(request.id, request.state, step.value)
+    return found
+
+
+_OPERATION = {
+    RequestState.PENDING_REVIEW: Operation.REVIEW,
+    RequestState.PENDING_DECISION: Operation.DECIDE,
+}
+
+
+def _require_role(staff: StaffMember, request: ChangeRequest, found: RequestStep) -> None:
+    operation = Operation.REJECT if found.step is Step.REJECT else _OPERATION[found.source]
+    permissions.require(staff, found.roles, operation)
+    if found.records == "approver" and staff.id == request.reviewer_id:
+        raise ReviewerCannotDecide(request.id)
+
+
+async def _guard_items(session: AsyncSession, request: ChangeRequest, step: Step) -> None:
+    if request.target_kind != "item":
+        return
+    action = Action(request.action)
+    for item_id in request.payload.get("item_ids") or [request.target_id]:
+        item = await session.get(Item, item_id)
+        if item is not None:
+            await guard_transition(session, item, action, step)
 
 
 async def approve(
-    session: AsyncSession, staff: StaffMember, ref: str, *, now: datetime | None = None
+    session: AsyncSession, staff: StaffMember, ref: RequestRef, *, now: datetime | None = None
 ) -> Outcome:
     """Move a request one step on: review → (decision →) approved, ready to publish."""
     now = now or utcnow()
-    request = await find_request(session, ref)
+    request = await find_request(session, ref, staff)
     if request.target_kind in lists.LIST_KINDS:  # fund and poverty lists: their own reviewers
         return await lists.approve_list_request(session, staff, request, now=now)
     before = _snapshot(request)
-    permissions.require_not_proposer(staff, request.proposer_id)
-    klass = ChangeClass(request.change_class) if request.change_class else None
-    action = Action(request.action)
-    if request.state == RequestState.PENDING_REVIEW.value:
-        permissions.require(staff, permissions.REVIEWERS, "审核权责清单变更")
-        request.reviewer_id = staff.id
-        request.reviewed_at = now
-        if needs_decision(action, klass):
-            request.state = RequestState.PENDING_DECISION.value
-            step = "审核通过，已提请县政府审定"
-        else:
-            request.state = RequestState.APPROVED.value
-            step = "审核通过，可以发布"
-    elif request.state == RequestState.PENDING_DECISION.value:
-        permissions.require(staff, permissions.DECIDERS, "审定权责清单变更")
-        if staff.id == request.reviewer_id:
-            raise ForbiddenError("您已审核过这项申请，审定须由另一位人员办理。")
-        request.approver_id = staff.id
-        request.decided_at = now
-        request.state = RequestState.APPROVED.value
-        step = "县政府审定通过，可以发布"
-    else:
-        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+    permissions.require_not_proposer(staff, request.proposer_id, request.id)
+    found = _step(request, Step.APPROVE)
+    _require_role(staff, request, found)
+    await _guard_items(session, request, Step.APPROVE)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is approved.
     await completeness.require_request_complete(session, request, "通过", now=now)
-    if request.state == RequestState.APPROVED.value and action is Action.RESUME:
+    values: dict[str, object] = {}
+    if found.target is RequestState.APPROVED and request.action == Action.RESUME.value:
         # 第十二条: restored within 2 days of the review office's confirmation.
-        request.due_on = add_days(china_date(now), RESUME_DAYS)
-    await session.flush()
+        values["due_on"] = add_days(china_date(now), RESUME_DAYS)
+    await holds.move(session, request, found, staff, now, **values)
     return Outcome(
-        action=f"request.{'decide' if request.approver_id == staff.id else 'review'}",
+        action=f"request.{'decide' if found.records == 'approver' else 'review'}",
         target=request.target_code or f"#{request.id}",
-        message=f"{step}。\n{request_line(request)}",
+        result=Moved(RequestInfo.of(request), Step.APPROVE),
         before=before,
         after=_snapshot(request),
     )
@@ -83,7 +112,7 @@ async def approve(
 async def reject(
     session: AsyncSession,
     staff: StaffMember,
-    ref: str,
+    ref: RequestRef,
     reason: str,
     *,
     now: datetime | None = None,
@@ -91,37 +120,58 @@ async def reject(
     """驳回 with a reason; a rejected draft submission goes back to 草稿."""
     now = now or utcnow()
     if not reason.strip():
-        raise InvalidInputError("驳回须写明理由，例如：驳回 #12 设定依据引用有误。")
-    request = await find_request(session, ref)
+        raise MissingArgument(Missing.REJECTION_REASON)
+    request = await find_request(session, ref, staff)
     before = _snapshot(request)
-    permissions.require_not_proposer(staff, request.proposer_id)
+    permissions.require_not_proposer(staff, request.proposer_id, request.id)
+    found = _step(request, Step.REJECT)
     if request.target_kind in lists.LIST_KINDS:  # fund and poverty lists: their own reviewers
         lists.require_list_reviewer(staff, request)
-        if request.state not in OPEN_STATES:
-            raise InvalidStateError(f"这项申请已办结，不能驳回：{request_line(request)}")
-    elif request.state == RequestState.PENDING_REVIEW.value:
-        permissions.require(staff, permissions.REVIEWERS, "驳回申请")
-        request.reviewer_id = staff.id
-        request.reviewed_at = now
-    elif request.state == RequestState.PENDING_DECISION.value:
-        permissions.require(staff, permissions.DECIDERS, "驳回申请")
-        request.approver_id = staff.id
-        request.decided_at = now
-    elif request.state == RequestState.APPROVED.value:
-        permissions.require(staff, permissions.REVIEWERS | permissions.DECIDERS, "驳回申请")
     else:
-        raise InvalidStateError(f"这项申请已办结，不能驳回：{request_line(request)}")
-    request.state = RequestState.REJECTED.value
-    request.rejection_reason = reason.strip()
-    if request.target_kind == "item" and request.action == Action.PUBLISH.value:
-        item = await session.get(Item, request.target_id)
-        if item is not None and item.status == PublicationStatus.PENDING_REVIEW.value:
-            item.status = PublicationStatus.DRAFT.value
-    await session.flush()
+        _require_role(staff, request, found)
+    await holds.move(session, request, found, staff, now, rejection_reason=reason.strip())
+    await _reopen_draft(session, request)
     return Outcome(
         action="request.reject",
         target=request.target_code or f"#{request.id}",
-        message=f"已驳回，理由：{reason.strip()}\n{request_line(request)}",
+        result=Moved(RequestInfo.of(request), Step.REJECT, reason.strip()),
         before=before,
         after={**_snapshot(request), "reason": reason.strip()},
     )
+
+
+async def withdraw(
+    session: AsyncSession,
+    staff: StaffMember,
+    ref: RequestRef,
+    *,
+    now: datetime | None = None,
+) -> Outcome:
+    """撤回: the proposer takes back their own open request (a submission returns to 草稿)."""
+    now = now or utcnow()
+    request = await find_request(session, ref, staff)
+    before = _snapshot(request)
+    found = _step(request, Step.WITHDRAW)
+    permissions.require(staff, found.roles, Operation.WITHDRAW)
+    if found.proposer_only and staff.id != request.proposer_id:
+        raise NotProposer(request.id)
+    await holds.move(session, request, found, staff, now, withdrawn_at=now)
+    await _reopen_draft(session, request)
+    return Outcome(
+        action="request.withdraw",
+        target=request.target_code or f"#{request.id}",
+        result=Moved(RequestInfo.of(request), Step.WITHDRAW),
+        before=before,
+        after=_snapshot(request),
+    )
+
+
+async def _reopen_draft(session: AsyncSession, request: ChangeRequest) -> None:
+    """A closed submission gives its item back to the department as a draft."""
+    if request.target_kind != "item" or request.action != Action.PUBLISH.value:
+        return
+    item = await session.get(Item, request.target_id)
+    held = ITEM_LIFECYCLE[Action.PUBLISH].while_open
+    if item is not None and held is not None and item.status == held.value:
+        item.status = PublicationStatus.DRAFT.value
+        await session.flush()

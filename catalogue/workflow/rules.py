@@ -1,13 +1,17 @@
-"""The articles the workflow enforces: 权责清单管理办法 第九条 change classes, 第十条 suspension
-reasons, 第十二条 resumption, and which steps each action needs."""
+"""The articles the workflow enforces, as data: 权责清单管理办法 第九条 change classes, 第十条
+suspension reasons, 第十二条 resumption, an item's lifecycle (which action moves it from which
+status to which, who proposes it and under which article) and a request's steps (who may
+move a request from which state to which)."""
 
 from __future__ import annotations
 
 import enum
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from catalogue.workflow.errors import InvalidInputError
+from catalogue.models import PublicationStatus, Role
+from catalogue.workflow.errors import BadClass, BadSuspensionReason, Missing, MissingArgument
 
 CLASS_NUMERALS = ("一", "二", "三", "四", "五", "六")
 RESUME_DAYS = 2  # 第十二条: restored within 2 days of the review office's confirmation
@@ -94,6 +98,7 @@ class RequestState(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     APPLIED = "applied"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -107,6 +112,7 @@ _STATE_LABELS = {
     RequestState.APPROVED: "已批准待发布",
     RequestState.REJECTED: "已驳回",
     RequestState.APPLIED: "已发布生效",
+    RequestState.WITHDRAWN: "已撤回",
 }
 
 OPEN_STATES = (
@@ -114,6 +120,13 @@ OPEN_STATES = (
     RequestState.PENDING_DECISION.value,
     RequestState.APPROVED.value,
 )
+
+
+class SuspendedSource(enum.StrEnum):
+    """How a merger treats a suspended source item: staff must say which (编码规范 合并)."""
+
+    KEEP_SUSPENDED = "keep"  # the merged item starts suspended, with the source's reason
+    RESUME = "resume"  # the merged item is published; the suspension ends with the merger
 
 
 def parse_class(text: str) -> ChangeClass:
@@ -124,7 +137,7 @@ def parse_class(text: str) -> ChangeClass:
     try:
         return ChangeClass(core)
     except ValueError:
-        raise InvalidInputError(f"变更类别“{text}”不对，应为（一）至（六）之一。") from None
+        raise BadClass(text) from None
 
 
 def parse_suspension_reason(text: str) -> SuspensionReason:
@@ -135,9 +148,7 @@ def parse_suspension_reason(text: str) -> SuspensionReason:
     try:
         return SuspensionReason(core)
     except ValueError:
-        raise InvalidInputError(
-            f"暂停情形“{text}”不对，第十条只有（一）至（四）四种情形。"
-        ) from None
+        raise BadSuspensionReason(text) from None
 
 
 CLASS_PATTERN = re.compile(r"^[（(]?(?:第)?([一二三四五六1-6])(?:项|类)?[)）]?$")
@@ -158,7 +169,7 @@ def effective_class(field_classes: Iterable[ChangeClass], given: ChangeClass | N
     if given is not None:
         classes.insert(0, given)
     if not classes:
-        raise InvalidInputError("请写明要变更的字段，例如：变更 编码 电话=0935-3121234。")
+        raise MissingArgument(Missing.CHANGES)
     if given is not None and (given.needs_decision or not any(c.needs_decision for c in classes)):
         return given
     for candidate in classes:
@@ -182,3 +193,154 @@ def needs_decision(action: Action, change_class: ChangeClass | None) -> bool:
 
 
 DESTRUCTIVE_ACTIONS = frozenset({Action.ABOLISH, Action.MERGE})
+
+
+# --- the item lifecycle -----------------------------------------------------------------------
+
+_P = PublicationStatus
+LIVE = frozenset({_P.PUBLISHED, _P.SUSPENDED})
+# Departments propose changes to their own items (第五条、第七条); admins may act for them.
+PROPOSERS = frozenset({Role.CLERK, Role.REVIEW_OFFICE, Role.ADMIN})
+# 县审改办 and 县政府法制办 review power-list changes (第三条).
+REVIEWERS = frozenset({Role.REVIEW_OFFICE, Role.LEGAL_OFFICE, Role.ADMIN})
+# 县政府 decides (一)(二)(六) changes, abolitions and mergers (第九条).
+DECIDERS = frozenset({Role.APPROVER, Role.ADMIN})
+# Who puts approved item changes live: the department, the review office or an admin.
+PUBLISHERS = frozenset({Role.CLERK, Role.REVIEW_OFFICE, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTransition:
+    """One action on an item: from which statuses it may be proposed, which status the item
+    holds while the request is open, from which it is applied and what it becomes."""
+
+    action: Action
+    proposable_from: frozenset[PublicationStatus]
+    applies_from: frozenset[PublicationStatus]
+    becomes: PublicationStatus | None  # None: the status is kept (a change)
+    article: str
+    while_open: PublicationStatus | None = None  # the item's status while the request is open
+    proposers: frozenset[Role] = PROPOSERS
+    publishers: frozenset[Role] = PUBLISHERS
+
+    def may_propose(self, status: str) -> bool:
+        """Whether an item in `status` may get this request."""
+        return status in self.proposable_from
+
+    def may_apply(self, status: str) -> bool:
+        """Whether an item in `status` may have this request applied."""
+        return status in self.applies_from
+
+
+# Abolition and merger change a power's legal basis, and its code (编码规范 取消、合并权力).
+_BASIS_CHANGE = "《权责清单管理办法》第九条（一）、《编码规范》"
+
+ITEM_LIFECYCLE: dict[Action, ItemTransition] = {
+    t.action: t
+    for t in (
+        ItemTransition(
+            Action.PUBLISH,
+            frozenset({_P.DRAFT}),
+            frozenset({_P.PENDING_REVIEW}),
+            _P.PUBLISHED,
+            "《权责清单管理办法》第三条",
+            while_open=_P.PENDING_REVIEW,
+        ),
+        ItemTransition(Action.CHANGE, LIVE, LIVE, None, "《权责清单管理办法》第九条"),
+        ItemTransition(
+            Action.SUSPEND,
+            frozenset({_P.PUBLISHED}),
+            frozenset({_P.PUBLISHED}),
+            _P.SUSPENDED,
+            "《权责清单管理办法》第十条",
+        ),
+        ItemTransition(
+            Action.RESUME,
+            frozenset({_P.SUSPENDED}),
+            frozenset({_P.SUSPENDED}),
+            _P.PUBLISHED,
+            "《权责清单管理办法》第十二条",
+        ),
+        ItemTransition(
+            Action.ABOLISH,
+            LIVE,
+            LIVE,
+            _P.ABOLISHED,
+            "《权责清单管理办法》第九条（一）、《编码规范》",
+        ),
+        ItemTransition(Action.MERGE, LIVE, LIVE, _P.ABOLISHED, _BASIS_CHANGE),
+    )
+}
+
+
+class Step(enum.StrEnum):
+    """What a staff member does to a request."""
+
+    PROPOSE = "propose"  # 提交、变更、暂停…: a request is filed
+    APPROVE = "approve"  # 通过: review, or the county government's decision
+    REJECT = "reject"  # 驳回
+    PUBLISH = "publish"  # 发布: an approved request takes effect
+    WITHDRAW = "withdraw"  # 撤回: the proposer takes back an open request
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStep:
+    """A step on a request: from which state, to which, by whom, under which article.
+
+    `decision_only` / `review_only` restrict an approval to requests that do or do not go on
+    to the county government (第九条); `proposer_only` is the withdrawal's rule.
+    """
+
+    step: Step
+    source: RequestState
+    target: RequestState
+    roles: frozenset[Role]
+    article: str
+    records: str = ""  # "reviewer" | "approver": who is recorded on the request
+    decision_follows: bool | None = None  # for approvals at review: whether a decision follows
+    proposer_only: bool = False
+
+
+_R = RequestState
+REQUEST_STEPS: tuple[RequestStep, ...] = (
+    RequestStep(
+        Step.APPROVE,
+        _R.PENDING_REVIEW,
+        _R.PENDING_DECISION,
+        REVIEWERS,
+        "第九条",
+        "reviewer",
+        decision_follows=True,
+    ),
+    RequestStep(
+        Step.APPROVE,
+        _R.PENDING_REVIEW,
+        _R.APPROVED,
+        REVIEWERS,
+        "第三条、第九条",
+        "reviewer",
+        decision_follows=False,
+    ),
+    RequestStep(Step.APPROVE, _R.PENDING_DECISION, _R.APPROVED, DECIDERS, "第九条", "approver"),
+    RequestStep(Step.REJECT, _R.PENDING_REVIEW, _R.REJECTED, REVIEWERS, "第九条", "reviewer"),
+    RequestStep(Step.REJECT, _R.PENDING_DECISION, _R.REJECTED, DECIDERS, "第九条", "approver"),
+    RequestStep(Step.REJECT, _R.APPROVED, _R.REJECTED, REVIEWERS | DECIDERS, "第九条"),
+    RequestStep(Step.PUBLISH, _R.APPROVED, _R.APPLIED, PUBLISHERS, "第十八条"),
+    *(
+        RequestStep(Step.WITHDRAW, state, _R.WITHDRAWN, PROPOSERS, "第十八条", proposer_only=True)
+        for state in (_R.PENDING_REVIEW, _R.PENDING_DECISION, _R.APPROVED)
+    ),
+)
+
+
+def request_step(step: Step, state: str, *, decision_follows: bool = False) -> RequestStep | None:
+    """The step `step` takes from `state` (None: the request is not in a state for it)."""
+    for candidate in REQUEST_STEPS:
+        follows = candidate.decision_follows
+        if (
+            candidate.step is step
+            and candidate.source.value == state
+            and (follows is None or follows is decision_follows)
+        ):
+            return candidate
+    return None

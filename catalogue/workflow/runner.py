@@ -15,12 +15,17 @@ from catalogue import audit, holidays
 from catalogue import staff as registry
 from catalogue.models import CommandReceipt, StaffMember
 from catalogue.workflow import permissions, workdays
-from catalogue.workflow.errors import ForbiddenError, WorkflowError
+from catalogue.workflow.errors import AccountDisabled, ConcurrentEdit, WorkflowError
 from catalogue.workflow.outcome import Outcome
 
 Operation = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
+#: The channel's wording of a result, and of a refusal.
+Render = Callable[[Outcome], str]
+Explain = Callable[[WorkflowError], str]
 
-CONFLICT_MESSAGE = "该记录刚被其他人员修改，您的操作未生效。请发送“查 编码”查看最新内容后重试。"
+
+def _as_is(outcome: Outcome) -> str:
+    return outcome.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +58,15 @@ async def run(
     operation: Operation,
     *,
     key: str | None = None,
+    render: Render = _as_is,
+    explain: Explain = str,
 ) -> Outcome:
     """Run `operation` in one transaction with its audit entry and receipt; all or nothing.
 
-    A refused command (a `WorkflowError`, an optimistic-locking conflict) changes nothing but
-    is still audited with its reason. A key seen before returns the first reply unchanged.
+    The channel's `render` words the result and `explain` a refusal (the receipt keeps the
+    words, so a re-delivery gets the same answer). A refused command (a `WorkflowError`, an
+    optimistic-locking conflict) changes nothing but is still audited with its reason. A key
+    seen before returns the first reply unchanged.
     """
     async with sessions() as session:
         replay = await _receipt(session, key)
@@ -66,29 +75,31 @@ async def run(
         try:
             staff = await session.get(StaffMember, actor.staff_id)
             if staff is None or not staff.active:
-                raise ForbiddenError("您的账号已停用，请联系管理员。")
+                raise AccountDisabled()
             permissions.require_unlocked(staff)
             await holidays.load_schedule(session)
             with workdays.estimates() as guessed:
                 outcome = await operation(session, staff)
+            outcome.message = render(outcome)
             if guessed:  # a working-day deadline in a year without the official schedule
                 outcome.message = f"{outcome.message}\n{workdays.estimate_warning(guessed)}"
+            for part in outcome.parts:
+                await audit.append(session, _record(actor, command, part, "ok"))
             await audit.append(session, _record(actor, command, outcome, "ok"))
             if key:
                 session.add(CommandReceipt(key=key, actor=actor.user_id, reply=outcome.message))
             await session.commit()
             return outcome
-        except WorkflowError as error:
-            refusal = str(error)
-        except StaleDataError:
-            refusal = CONFLICT_MESSAGE
-        except IntegrityError:
-            refusal = CONFLICT_MESSAGE
+        except WorkflowError as caught:
+            error: WorkflowError = caught
+        except (StaleDataError, IntegrityError):
+            error = ConcurrentEdit()
+        refusal = explain(error)
         await session.rollback()
         replay = await _receipt(session, key)
         if replay is not None:  # a concurrent delivery of the same message won
             return replay
-        refused = Outcome(action="refused", target="", message=refusal, refused=True)
+        refused = Outcome(action="refused", target="", message=refusal, refused=True, error=error)
         await audit.append(session, _record(actor, command, refused, f"refused: {refusal}"))
         if key:
             session.add(CommandReceipt(key=key, actor=actor.user_id, reply=refusal))

@@ -15,11 +15,21 @@ from catalogue.models import (
     StaffMember,
 )
 from catalogue.workflow import lists, permissions
-from catalogue.workflow.lookup import find_item, item_state, open_request, request_line
+from catalogue.workflow.errors import Operation
+from catalogue.workflow.lookup import find_item, open_request
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import (
+    ItemLog,
+    ItemState,
+    ItemView,
+    LogLine,
+    RequestInfo,
+    RetiredInfo,
+)
 from catalogue.workflow.rules import RequestState
 
 HISTORY_LINES = 8
+LOG_LINES = 30
 
 
 async def _requests_of(session: AsyncSession, item: Item, limit: int) -> list[ChangeRequest]:
@@ -39,32 +49,24 @@ async def _requests_of(session: AsyncSession, item: Item, limit: int) -> list[Ch
 
 async def show_item(session: AsyncSession, staff: StaffMember, code: str) -> Outcome:
     """查 CODE: the item's state, key fields, open request and recent requests."""
-    permissions.require(staff, permissions.READERS, "查询")
+    permissions.require(staff, permissions.READERS, Operation.READ)
     item = await find_item(session, code, staff)
-    lines = [item_state(item)]
-    if item.department is not None:
-        lines.append(f"实施主体：{item.department.name}")
-    if item.legal_time_limit:
-        lines.append(f"法定时限：{item.legal_time_limit}")
-    if item.promised_time_limit:
-        lines.append(f"承诺时限：{item.promised_time_limit}")
-    if item.phone:
-        lines.append(f"联系电话：{item.phone}")
-    if item.status == PublicationStatus.SUSPENDED.value and item.suspension_reason:
-        lines.append(f"暂停理由：{item.suspension_reason}")
     retired = await session.get(RetiredCode, item.code)
-    if retired is not None:
-        where = f"，已合并入 {retired.merged_into}" if retired.merged_into else ""
-        lines.append(
-            f"代码废止库：{retired.retired_at:%Y-%m-%d} 作废{where}；依据：{retired.basis}"
-        )
     pending = await open_request(session, "item", item.id)
-    if pending is not None:
-        lines.append(f"未办结：{request_line(pending)}")
     history = [r for r in await _requests_of(session, item, 4) if r is not pending][:3]
-    if history:
-        lines.append("最近申请：\n" + "\n".join(request_line(r) for r in history))
-    return Outcome(action="item.view", target=item.code, message="\n".join(lines))
+    suspended = item.status == PublicationStatus.SUSPENDED.value
+    view = ItemView(
+        item=ItemState.of(item),
+        department=item.department.name if item.department is not None else "",
+        legal_time_limit=str(item.legal_time_limit) if item.legal_time_limit else "",
+        promised_time_limit=str(item.promised_time_limit) if item.promised_time_limit else "",
+        phone=item.phone,
+        suspension_reason=(item.suspension_reason or "") if suspended else "",
+        retired=RetiredInfo.of(retired) if retired is not None else None,
+        open_request=RequestInfo.of(pending) if pending is not None else None,
+        history=tuple(RequestInfo.of(r) for r in history),
+    )
+    return Outcome(action="item.view", target=item.code, result=view)
 
 
 async def pending_requests(session: AsyncSession, staff: StaffMember) -> list[ChangeRequest]:
@@ -119,25 +121,39 @@ async def _publishes(session: AsyncSession, staff: StaffMember, request: ChangeR
     return role is Role.POVERTY_OFFICE
 
 
+async def codes_of(session: AsyncSession, item: Item) -> list[str]:
+    """Every code the item was known by: its own, the codes it had before a change of
+    实施主体, and the codes of the items merged into it."""
+    earlier = await session.scalars(
+        select(RetiredCode.code).where(
+            or_(
+                (RetiredCode.item_id == item.id) & (RetiredCode.reason == "recoded"),
+                (RetiredCode.merged_into == item.code) & (RetiredCode.reason == "merged"),
+            )
+        )
+    )
+    return [item.code, *earlier]
+
+
 async def item_log(session: AsyncSession, staff: StaffMember, code: str) -> Outcome:
-    """日志 CODE: the audit entries and requests of one item, newest first."""
-    permissions.require(staff, permissions.READERS, "查看日志")
+    """日志 CODE: every audited step on the item under any of its codes (batch publications
+    included), newest first, and its requests."""
+    permissions.require(staff, permissions.READERS, Operation.LOG)
     item = await find_item(session, code, staff)
+    codes = await codes_of(session, item)
     entries = (
         await session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.target == item.code[:64])
+            .where(AuditEntry.target.in_([c[:64] for c in codes]))
             .order_by(AuditEntry.seq.desc())
-            .limit(HISTORY_LINES)
+            .limit(LOG_LINES)
         )
     ).all()
-    lines = [item_state(item), "操作记录（最新在前）："]
-    for entry in entries:
-        when = entry.at.strftime("%Y-%m-%d %H:%M")
-        lines.append(f"{when} {entry.actor}（{entry.role}）{entry.action} {entry.result}")
-    if not entries:
-        lines.append("（暂无记录）")
     requests = await _requests_of(session, item, HISTORY_LINES)
-    if requests:
-        lines.append("申请：\n" + "\n".join(request_line(r) for r in requests))
-    return Outcome(action="item.log", target=item.code, message="\n".join(lines))
+    log = ItemLog(
+        item=ItemState.of(item),
+        entries=tuple(LogLine(e.at, e.actor, e.role, e.action, e.result) for e in entries),
+        requests=tuple(RequestInfo.of(r) for r in requests),
+        codes=tuple(codes),
+    )
+    return Outcome(action="item.log", target=item.code, result=log)

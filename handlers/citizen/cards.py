@@ -12,6 +12,7 @@ from typing import Any
 from catalogue.categories import CATEGORIES
 from catalogue.models import Item, RetiredCode
 from catalogue.queries import CodeLookup
+from catalogue.workflow.workdays import china_date
 from handlers.citizen import texts
 from handlers.citizen.fitting import fit
 from handlers.citizen.links import item_url
@@ -89,10 +90,14 @@ def title(item: Item) -> str:
 
 
 def published_line(item: Item) -> str:
-    """The date the item was last published (how fresh the answer is)."""
-    if item.published_at is None:
+    """The date of the item's last published change, and its version (how fresh it is)."""
+    moment = item.updated_at_public
+    if moment is None:
         return ""
-    return f"更新日期：{item.published_at.date().isoformat()}"
+    line = f"更新日期：{china_date(moment).isoformat()}（第{item.version}版）"
+    if item.revision_note:
+        line += f"\n最近变更：{shorten(item.revision_note, 60)}"
+    return line
 
 
 def card(item: Item, base_url: str, *, rate: bool = True) -> str:
@@ -189,6 +194,11 @@ def retired_answer(retired: RetiredCode, merged_into: Item | None, base_url: str
     """A retired code: abolished, or merged into which item."""
     basis = f"依据：{shorten(retired.basis, 100)}。" if retired.basis else ""
     when = retired.retired_at.date().isoformat() if retired.retired_at else ""
+    if retired.reason == "recoded":
+        lines = [f"该编码已变更为 {retired.merged_into}（{retired.name}，实施主体变更）。"]
+        if merged_into is not None:
+            lines.append(f"办事指南：{item_url(base_url, merged_into.code)}")
+        return "\n".join(lines)
     if retired.reason == "merged":
         lines = [f"编码 {retired.code}（{retired.name}）已于{when}合并，不再使用。{basis}"]
         if merged_into is not None:

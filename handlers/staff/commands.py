@@ -12,15 +12,18 @@ from catalogue import duties as duty_rules
 from catalogue import duty_report
 from catalogue.models import Item, Role, StaffMember, utcnow
 from catalogue.staff import needs_second_factor
+from catalogue.workflow import fields as item_fields
 from catalogue.workflow import lists, permissions, proposals, publishing, review, views
 from catalogue.workflow.errors import InvalidInputError, WorkflowError
 from catalogue.workflow.lookup import find_request
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import parse_suspension_reason
 from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
 from handlers.staff.texts import HELP
+from handlers.staff.wording import request_line
 
 Run = Callable[[Desk, str], Awaitable[str]]
 #: What a command would do, when it must be confirmed first (None: run at once).
@@ -51,20 +54,19 @@ async def _help(desk: Desk, args: str) -> str:
 
 
 async def _show(desk: Desk, args: str) -> str:
-    code, _ = parsing.head_and_rest(args, "事项编码，例如：查 XK00001000")
-    return await desk.run(f"查 {args}", lambda s, m: views.show_item(s, m, code))
+    word, _ = parsing.head_and_rest(args, "事项编码，例如：查 XK00001000")
+    return await desk.run(f"查 {args}", lambda s, m: views.show_item(s, m, parsing.code(word)))
 
 
 async def _todo(desk: Desk, args: str) -> str:
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
-        from catalogue.workflow.lookup import request_line
-
         requests = await views.pending_requests(session, staff)
         today = _today()
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
         parts = []
         if requests:
-            parts.append("【等您办理的申请】\n" + "\n".join(request_line(r) for r in requests))
+            lines = (request_line(RequestInfo.of(r)) for r in requests)
+            parts.append("【等您办理的申请】\n" + "\n".join(lines))
         if mine:
             parts.append(duty_rules.summary(mine, today))
         text = "\n\n".join(parts) if parts else "目前没有等您办理的事项。"
@@ -94,13 +96,15 @@ async def _report(desk: Desk, args: str) -> str:
 
 
 async def _submit(desk: Desk, args: str) -> str:
-    code, _ = parsing.head_and_rest(args, "草稿的编码")
-    return await desk.run(f"提交 {args}", lambda s, m: proposals.submit(s, m, code))
+    word, _ = parsing.head_and_rest(args, "草稿的编码")
+    return await desk.run(f"提交 {args}", lambda s, m: proposals.submit(s, m, parsing.code(word)))
 
 
 async def _approve(desk: Desk, args: str) -> str:
-    ref, _ = parsing.head_and_rest(args, "申请号或编码，例如：通过 #12")
-    return await desk.run(f"通过 {args}", lambda s, m: review.approve(s, m, ref))
+    word, _ = parsing.head_and_rest(args, "申请号或编码，例如：通过 #12")
+    return await desk.run(
+        f"通过 {args}", lambda s, m: review.approve(s, m, parsing.request_ref(word))
+    )
 
 
 def _confirms(desk: Desk) -> bool:
@@ -122,10 +126,10 @@ async def _decision_confirm(desk: Desk, args: str, verb: str) -> str | None:
     """“通过/驳回 #id”: every decision is confirmed with the decider's TOTP code."""
     if not _confirms(desk):
         return None
-    ref, reason = parsing.head_and_rest(args, "申请号或编码")
+    word, reason = parsing.head_and_rest(args, "申请号或编码")
     async with desk.sessions() as session:
         try:
-            request = await find_request(session, ref)
+            request = await find_request(session, parsing.request_ref(word))
         except WorkflowError:
             return None  # the command itself explains what is wrong
         if not _may(desk, _deciders(request.target_kind)):
@@ -146,13 +150,29 @@ async def _reject_confirm(desk: Desk, args: str) -> str | None:
 
 
 async def _reject(desk: Desk, args: str) -> str:
-    ref, reason = parsing.head_and_rest(args, "申请号或编码和理由")
-    return await desk.run(f"驳回 {args}", lambda s, m: review.reject(s, m, ref, reason))
+    word, reason = parsing.head_and_rest(args, "申请号或编码和理由")
+    return await desk.run(
+        f"驳回 {args}", lambda s, m: review.reject(s, m, parsing.request_ref(word), reason)
+    )
+
+
+async def _withdraw(desk: Desk, args: str) -> str:
+    word, _ = parsing.head_and_rest(args, "要撤回的申请号或编码，例如：撤回 #12")
+    return await desk.run(
+        f"撤回 {args}", lambda s, m: review.withdraw(s, m, parsing.request_ref(word))
+    )
 
 
 async def _publish(desk: Desk, args: str) -> str:
-    refs = parsing.words(args)
-    return await desk.run(f"发布 {args}", lambda s, m: publishing.publish(s, m, refs))
+    words = parsing.words(args)
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        if len(words) == 1 and words[0].lower() in parsing.ALL_WORDS:
+            return await publishing.publish(session, staff, None)
+        refs = [parsing.request_ref(word) for word in words]
+        return await publishing.publish(session, staff, refs)
+
+    return await desk.run(f"发布 {args}", op)
 
 
 async def _publish_confirm(desk: Desk, args: str) -> str | None:
@@ -162,7 +182,7 @@ async def _publish_confirm(desk: Desk, args: str) -> str | None:
     refs = parsing.words(args)
     if not refs:
         return None
-    if len(refs) == 1 and refs[0].lower() not in publishing.ALL_WORDS:
+    if len(refs) == 1 and refs[0].lower() not in parsing.ALL_WORDS:
         if not await _may_publish_one(desk, refs[0]):
             return None
         return f"发布 {parsing.quote(refs[0])}"
@@ -174,7 +194,7 @@ async def _may_publish_one(desk: Desk, ref: str) -> bool:
     department's (otherwise the command runs at once and says why it is refused)."""
     async with desk.sessions() as session:
         try:
-            request = await find_request(session, ref)
+            request = await find_request(session, parsing.request_ref(ref))
         except WorkflowError:
             return False
         if Role(desk.actor.role) is not Role.CLERK:
@@ -189,7 +209,13 @@ async def _change(desk: Desk, args: str) -> str:
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         given = parsing.assignments(rest)
-        return await proposals.propose_change(session, staff, code, given.pairs, given.change_class)
+        changes = []
+        for name, raw in given.pairs:
+            spec = item_fields.field_spec(name)
+            changes.append((spec, item_fields.parse_value(spec, raw)))
+        return await proposals.propose_change(
+            session, staff, parsing.code(code), changes, given.change_class
+        )
 
     return await desk.run(f"变更 {args}", op)
 
@@ -200,23 +226,25 @@ async def _suspend(desk: Desk, args: str) -> str:
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         marker, reason = parsing.head_and_rest(rest, "第十条情形（一）至（四）和理由")
         return await proposals.propose_suspension(
-            session, staff, code, parse_suspension_reason(marker), reason
+            session, staff, parsing.code(code), parse_suspension_reason(marker), reason
         )
 
     return await desk.run(f"暂停 {args}", op)
 
 
 async def _resume(desk: Desk, args: str) -> str:
-    code, reason = parsing.head_and_rest(args, "要恢复的事项编码")
+    word, reason = parsing.head_and_rest(args, "要恢复的事项编码")
     return await desk.run(
-        f"恢复 {args}", lambda s, m: proposals.propose_resumption(s, m, code, reason)
+        f"恢复 {args}",
+        lambda s, m: proposals.propose_resumption(s, m, parsing.code(word), reason),
     )
 
 
 async def _abolish(desk: Desk, args: str) -> str:
-    code, basis = parsing.head_and_rest(args, "编码和作废依据")
+    word, basis = parsing.head_and_rest(args, "编码和作废依据")
     return await desk.run(
-        f"作废 {args}", lambda s, m: proposals.propose_abolition(s, m, code, basis)
+        f"作废 {args}",
+        lambda s, m: proposals.propose_abolition(s, m, parsing.code(word), basis),
     )
 
 
@@ -226,23 +254,29 @@ async def _abolish_confirm(desk: Desk, args: str) -> str | None:
     return f"申请作废 {parsing.quote(args)}"
 
 
-def _merge_parts(args: str) -> tuple[list[str], str]:
+def _merge_parts(args: str) -> tuple[list[str], str, list[str]]:
     codes: list[str] = []
     words = parsing.words(args)
     while words and parsing.is_code(words[0]):
-        codes.append(words.pop(0))
-    return codes, " ".join(words)
+        codes.append(parsing.code(words.pop(0)))
+    name = [word for word in words if not word.startswith("暂停")]
+    return codes, " ".join(name), words
 
 
 async def _merge(desk: Desk, args: str) -> str:
-    codes, name = _merge_parts(args)
-    return await desk.run(f"合并 {args}", lambda s, m: proposals.propose_merger(s, m, codes, name))
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        codes, _, rest = _merge_parts(args)
+        choice = parsing.merge_choice(rest)
+        name = " ".join(rest)
+        return await proposals.propose_merger(session, staff, codes, name, choice)
+
+    return await desk.run(f"合并 {args}", op)
 
 
 async def _merge_confirm(desk: Desk, args: str) -> str | None:
     if not _may(desk, permissions.PROPOSERS):
         return None
-    codes, name = _merge_parts(args)
+    codes, name, _ = _merge_parts(args)
     return f"申请将 {len(codes)} 个事项合并为“{parsing.quote(name)}”"
 
 
@@ -380,8 +414,8 @@ async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:
 
 
 async def _log(desk: Desk, args: str) -> str:
-    code, _ = parsing.head_and_rest(args, "事项编码")
-    return await desk.run(f"日志 {args}", lambda s, m: views.item_log(s, m, code))
+    word, _ = parsing.head_and_rest(args, "事项编码")
+    return await desk.run(f"日志 {args}", lambda s, m: views.item_log(s, m, parsing.code(word)))
 
 
 COMMANDS: tuple[StaffCommand, ...] = (
@@ -393,6 +427,7 @@ COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand(("提交", "submit"), _submit),
     StaffCommand(("通过", "approve"), _approve, _approve_confirm),
     StaffCommand(("驳回", "reject"), _reject, _reject_confirm),
+    StaffCommand(("撤回", "withdraw"), _withdraw),
     StaffCommand(("发布", "publish"), _publish, _publish_confirm),
     StaffCommand(("变更", "change"), _change),
     StaffCommand(("暂停", "suspend"), _suspend),

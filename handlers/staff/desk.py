@@ -21,6 +21,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
 from handlers.dbsession import session_used
 from handlers.search_service import sync_items
+from handlers.staff import refusals, wording
 from handlers.staff.bound import BoundOpenids
 from handlers.staff.texts import TOO_LONG
 
@@ -74,7 +75,13 @@ class Desk:
     async def run(self, command: str, operation: Operation, *, key: str | None = None) -> str:
         """Run one command exactly once and keep search in step; the reply text."""
         outcome = await runner.run(
-            self.sessions, self.actor, command, operation, key=key or self.key
+            self.sessions,
+            self.actor,
+            command,
+            operation,
+            key=key or self.key,
+            render=wording.render,
+            explain=refusals.explain,
         )
         if not outcome.refused and not outcome.replayed:
             await self.sync_search(outcome)

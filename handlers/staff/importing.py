@@ -30,6 +30,7 @@ from catalogue.workflow.errors import ForbiddenError, InvalidInputError
 from catalogue.workflow.outcome import Outcome
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
+from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
 
 WAIT_SECONDS = 600.0
@@ -74,7 +75,7 @@ class StaffImport(StatesGroup):
 def _kind(role: str, word: str) -> str:
     allowed = ROLE_KINDS.get(Role(role), ())
     if not allowed:
-        raise ForbiddenError(f"{permissions.ROLE_NAMES[Role(role)]}不能导入清单。")
+        raise ForbiddenError(f"{ROLE_NAMES[Role(role)]}不能导入清单。")
     if not word:
         return allowed[0]
     kind = KIND_WORDS.get(word.strip().lower())

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 from catalogue.codes import InvalidCodeError, format_code
 from catalogue.workflow.errors import InvalidInputError
-from catalogue.workflow.rules import ChangeClass, looks_like_class, parse_class
+from catalogue.workflow.rules import (
+    ChangeClass,
+    SuspendedSource,
+    looks_like_class,
+    parse_class,
+)
 
 _ASSIGNMENT = re.compile(r"([^\s=＝]+)[=＝](.*?)(?=\s+[^\s=＝]+[=＝]|$)", re.DOTALL)
 
@@ -34,6 +39,41 @@ def head_and_rest(args: str, what: str) -> tuple[str, str]:
     if not parts:
         raise InvalidInputError(f"请写明{what}。发送“帮助”查看命令格式。")
     return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
+ALL_WORDS = frozenset({"全部", "所有", "all"})
+MERGE_CHOICES = {
+    "保持": SuspendedSource.KEEP_SUSPENDED,
+    "保持暂停": SuspendedSource.KEEP_SUSPENDED,
+    "恢复": SuspendedSource.RESUME,
+}
+
+
+def code(word: str) -> str:
+    """The canonical code of what was typed, or a precise explanation of what is wrong."""
+    try:
+        return format_code(word)
+    except InvalidCodeError as error:
+        raise InvalidInputError(f"编码“{word}”有误：{error}") from None
+
+
+def request_ref(word: str) -> int | str:
+    """`#12`, `＃12` or `12` → 12; anything else must be an item code (canonical)."""
+    core = word.strip().lstrip("#＃")
+    if core.isdigit() and len(core) <= 9:
+        return int(core)
+    return code(word)
+
+
+def merge_choice(words: list[str]) -> SuspendedSource | None:
+    """Take `暂停=保持` / `暂停=恢复` off the end of a merger's words."""
+    if words and re.match(r"^暂停[=＝]", words[-1]):
+        value = re.split(r"[=＝]", words.pop(), maxsplit=1)[1]
+        choice = MERGE_CHOICES.get(value)
+        if choice is None:
+            raise InvalidInputError("暂停事项的处理请写“暂停=保持”或“暂停=恢复”。")
+        return choice
+    return None
 
 
 def is_code(word: str) -> bool:

@@ -16,6 +16,13 @@ from handlers.citizen.searching import find
 from handlers.web import schemas
 from handlers.web.deps import SearchDep, SessionDep, SettingsDep
 
+# Why a code answers 410, by the retired-code store's reason.
+RETIRED_DETAIL = {
+    "merged": "该编码已合并。",
+    "abolished": "该编码已作废。",
+    "recoded": "该编码已变更为 {successor}。",
+}
+
 # Every operation may answer 429 (handlers.web.throttle) besides its own statuses.
 router = APIRouter(
     tags=["公开数据"],
@@ -81,7 +88,9 @@ async def item(
     if lookup.retired is not None:
         retired = lookup.retired
         body = schemas.RetiredOut(
-            detail="该编码已合并。" if retired.reason == "merged" else "该编码已作废。",
+            detail=RETIRED_DETAIL.get(retired.reason, "该编码已作废。").format(
+                successor=retired.merged_into
+            ),
             code=retired.code,
             name=retired.name,
             reason=retired.reason,

@@ -35,6 +35,11 @@ class ItemSummary(BaseModel):
     department: str
     status: str = Field(description="published 或 suspended（暂停）")
     published_at: datetime | None
+    updated_at: datetime | None = Field(
+        description="更新日期：最近一次发布的变更（无变更时为发布时间）"
+    )
+    version: int = Field(description="版本：每次发布的变更加一")
+    revision_note: str = Field(description="最近一次变更的说明")
     demo: bool
     url: str
 
@@ -51,6 +56,9 @@ class ItemSummary(BaseModel):
             department=item.department.name if item.department else "",
             status=item.status,
             published_at=item.published_at,
+            updated_at=item.updated_at_public,
+            version=item.version,
+            revision_note=item.revision_note,
             demo=item.is_demo,
             url=item_url(base_url, item.code),
         )
@@ -142,7 +150,9 @@ class RetiredOut(BaseModel):
     detail: str
     code: str
     name: str
-    reason: str = Field(description="abolished（作废）或 merged（合并）")
+    reason: str = Field(
+        description="abolished（作废）、merged（合并）或 recoded（实施主体变更，编码已变更）"
+    )
     merged_into: str | None
     basis: str
     retired_at: datetime

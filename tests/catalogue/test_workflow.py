@@ -14,12 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue import audit
 from catalogue.models import ChangeRequest, Item, RetiredCode, StaffMember
-from catalogue.workflow import proposals, publishing, review, views
+from catalogue.workflow import errors, fields, proposals, publishing, review, views
 from catalogue.workflow.outcome import Outcome
-from catalogue.workflow.rules import ChangeClass, SuspensionReason
-from catalogue.workflow.runner import CONFLICT_MESSAGE, Actor, run
+from catalogue.workflow.results import Applied, Filed, ItemLog, ItemView, Moved, Published
+from catalogue.workflow.rules import ChangeClass, RequestState, SuspensionReason
+from catalogue.workflow.runner import Actor, run
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
+
+
+PHONE = "0935-3121111"  # a well-formed phone number (forms are checked)
 
 
 class Desk:
@@ -49,23 +53,58 @@ def ok(outcome: Outcome) -> Outcome:
     return outcome
 
 
-def refused(outcome: Outcome, text: str) -> Outcome:
-    assert outcome.refused and text in outcome.message, outcome.message
+def refused(outcome: Outcome, kind: type[Exception]) -> Outcome:
+    assert outcome.refused and isinstance(outcome.error, kind), outcome.error
     return outcome
+
+
+def change(name: str, value: str) -> tuple[fields.FieldSpec, object]:
+    """A 字段=值 as the channels parse it."""
+    spec = fields.field_spec(name)
+    return spec, fields.parse_value(spec, value)
+
+
+def applied(outcome: Outcome) -> Applied:
+    result = outcome.result
+    if isinstance(result, Published):
+        (only,) = result.applied
+        assert isinstance(only, Applied)
+        return only
+    assert isinstance(result, Applied), result
+    return result
 
 
 async def test_whole_life_of_an_item(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     # draft → submit → review → publish
-    refused(await desk("clerk_other", lambda s, m: proposals.submit(s, m, W.DRAFT)), "没有找到")
-    refused(await desk("auditor", lambda s, m: proposals.submit(s, m, W.DRAFT)), "审计员不能")
+    refused(
+        await desk("clerk_other", lambda s, m: proposals.submit(s, m, W.DRAFT)), errors.ItemNotFound
+    )
+    refused(
+        await desk("auditor", lambda s, m: proposals.submit(s, m, W.DRAFT)), errors.RoleForbidden
+    )
     out = ok(await desk("clerk", lambda s, m: proposals.submit(s, m, W.DRAFT)))
-    assert "待审核" in out.message and "经县审改办审核" in out.message
-    refused(await desk("clerk", lambda s, m: review.approve(s, m, W.DRAFT)), "本人提出")
-    refused(await desk("approver", lambda s, m: review.approve(s, m, W.DRAFT)), "不能审核")
+    assert isinstance(out.result, Filed) and not out.result.decision_follows
+    assert out.result.item.status == "pending_review"
+    refused(await desk("clerk", lambda s, m: review.approve(s, m, W.DRAFT)), errors.OwnRequest)
+    out = refused(
+        await desk("approver", lambda s, m: review.approve(s, m, W.DRAFT)), errors.RoleForbidden
+    )
+    assert out.error.operation is errors.Operation.REVIEW  # type: ignore[union-attr]
     ok(await desk("review", lambda s, m: review.approve(s, m, W.DRAFT)))
-    refused(await desk("clerk_other", lambda s, m: publishing.publish(s, m, [W.DRAFT])), "本部门")
+    # Another department's clerk neither sees the draft nor may publish its request.
+    refused(
+        await desk("clerk_other", lambda s, m: publishing.publish(s, m, [W.DRAFT])),
+        errors.ItemNotFound,
+    )
+    async with desk.sessions() as session:
+        number = await session.scalar(select(func.max(ChangeRequest.id)))
+    assert number is not None
+    refused(
+        await desk("clerk_other", lambda s, m: publishing.publish(s, m, [number])),
+        errors.OtherDepartment,
+    )
     out = ok(await desk("clerk", lambda s, m: publishing.publish(s, m, [W.DRAFT])))
     item = await desk.item(W.DRAFT)
     assert item.status == "published" and out.reindex == [item.id]
@@ -75,11 +114,12 @@ async def test_whole_life_of_an_item(
         await desk(
             "clerk",
             lambda s, m: proposals.propose_change(
-                s, m, W.DRAFT, [("电话", "0935-3129999")], ChangeClass.STATIC
+                s, m, W.DRAFT, [change("电话", "0935-3129999")], ChangeClass.STATIC
             ),
         )
     )
-    assert "第九条（四）" in out.message and "县政府" not in out.message
+    assert out.result.request.change_class is ChangeClass.STATIC
+    assert not out.result.decision_follows
     ok(await desk("legal", lambda s, m: review.approve(s, m, W.DRAFT)))
     ok(await desk("clerk", lambda s, m: publishing.publish(s, m, [W.DRAFT])))
     assert (await desk.item(W.DRAFT)).phone == "0935-3129999"
@@ -92,16 +132,24 @@ async def test_whole_life_of_an_item(
                 s,
                 m,
                 W.DRAFT,
-                [("名称", "慈善组织认定（登记）"), ("法定时限", "20个工作日")],
+                [change("名称", "慈善组织认定（登记）"), change("法定时限", "20个工作日")],
                 ChangeClass.STATIC,
             ),
         )
     )
-    assert "按（一）办理" in out.message and "提请县政府审定" in out.message
+    assert out.result.request.change_class is ChangeClass.BASIS
+    assert out.result.named_class is ChangeClass.STATIC and out.result.decision_follows
     out = ok(await desk("admin", lambda s, m: review.approve(s, m, W.DRAFT)))
-    assert "提请县政府审定" in out.message
-    refused(await desk("admin", lambda s, m: review.approve(s, m, W.DRAFT)), "另一位")
-    refused(await desk("clerk", lambda s, m: publishing.publish(s, m, [W.DRAFT])), "还不能发布")
+    assert isinstance(out.result, Moved)
+    assert out.result.request.state == RequestState.PENDING_DECISION.value
+    refused(
+        await desk("admin", lambda s, m: review.approve(s, m, W.DRAFT)),
+        errors.ReviewerCannotDecide,
+    )
+    refused(
+        await desk("clerk", lambda s, m: publishing.publish(s, m, [W.DRAFT])),
+        errors.WrongRequestState,
+    )
     ok(await desk("approver", lambda s, m: review.approve(s, m, W.DRAFT)))
     ok(await desk("clerk", lambda s, m: publishing.publish(s, m, [W.DRAFT])))
     item = await desk.item(W.DRAFT)
@@ -113,7 +161,7 @@ async def test_whole_life_of_an_item(
             "clerk",
             lambda s, m: proposals.propose_suspension(s, m, W.DRAFT, SuspensionReason.NO_CASES, ""),
         ),
-        "暂停理由",
+        errors.MissingArgument,
     )
     ok(
         await desk(
@@ -124,10 +172,10 @@ async def test_whole_life_of_an_item(
         )
     )
     ok(await desk("review", lambda s, m: review.approve(s, m, W.DRAFT)))
-    out = ok(await desk("clerk", lambda s, m: publishing.publish(s, m, ["全部"])))
+    out = ok(await desk("clerk", lambda s, m: publishing.publish(s, m, None)))
     item = await desk.item(W.DRAFT)
     assert item.status == "suspended" and item.is_public and item.suspension_class == "二"
-    assert "暂停（第十条（二））" in out.message
+    assert applied(out).item.status == "suspended" and applied(out).item.suspension_class == "二"
     ok(await desk("clerk", lambda s, m: proposals.propose_resumption(s, m, W.DRAFT, "恢复办理")))
     reviewed_at = datetime(2026, 9, 30, 3, tzinfo=UTC)
     ok(await desk("review", lambda s, m: review.approve(s, m, W.DRAFT, now=reviewed_at)))
@@ -144,7 +192,7 @@ async def test_whole_life_of_an_item(
             ),
         )
     )
-    assert "超过第十二条" in out.message and (await desk.item(W.DRAFT)).status == "published"
+    assert applied(out).resumed_late and (await desk.item(W.DRAFT)).status == "published"
 
     # abolish: review + decision, then retired for good
     ok(
@@ -157,14 +205,16 @@ async def test_whole_life_of_an_item(
     out = ok(await desk("review2", lambda s, m: publishing.publish(s, m, [W.DRAFT])))
     assert out.unindex == [W.DRAFT] and out.reindex == []
     out = ok(await desk("clerk", lambda s, m: views.show_item(s, m, W.DRAFT)))
-    assert "状态：已作废" in out.message  # 查 shows history, abolished items included
-    refused(
+    assert isinstance(out.result, ItemView)  # 查 shows history, abolished items included
+    assert out.result.item.status == "abolished" and out.result.retired is not None
+    out = refused(
         await desk(
             "clerk",
-            lambda s, m: proposals.propose_change(s, m, W.DRAFT, [("电话", "0935-3121111")]),
+            lambda s, m: proposals.propose_change(s, m, W.DRAFT, [change("电话", PHONE)]),
         ),
-        "只有已发布或暂停",
+        errors.WrongItemStatus,
     )
+    assert out.error.allowed == ("published", "suspended")  # type: ignore[union-attr]
     async with sessions() as session:
         retired = await session.get(RetiredCode, W.DRAFT)
         assert retired is not None and retired.reason == "abolished"
@@ -176,7 +226,7 @@ async def test_merge_retires_old_codes_and_assigns_a_new_one(
 ) -> None:
     refused(
         await desk("clerk", lambda s, m: proposals.propose_merger(s, m, [W.LIVE, W.OTHER], "x")),
-        "本部门",
+        errors.OtherDepartment,
     )
     ok(
         await desk(
@@ -185,13 +235,14 @@ async def test_merge_retires_old_codes_and_assigns_a_new_one(
         )
     )
     # Both merged items are locked by the open merger.
-    refused(
+    out = refused(
         await desk(
             "clerk",
-            lambda s, m: proposals.propose_change(s, m, W.LIVE2, [("电话", "0935-3121111")]),
+            lambda s, m: proposals.propose_change(s, m, W.LIVE2, [change("电话", PHONE)]),
         ),
-        "未办结",
+        errors.RequestAlreadyOpen,
     )
+    assert out.error.action == "merge"  # type: ignore[union-attr]
     ok(await desk("review", lambda s, m: review.approve(s, m, W.LIVE)))
     ok(await desk("approver", lambda s, m: review.approve(s, m, W.LIVE)))
     out = ok(await desk("clerk", lambda s, m: publishing.publish(s, m, [W.LIVE])))
@@ -210,16 +261,23 @@ async def test_merge_retires_old_codes_and_assigns_a_new_one(
 
 async def test_reject_returns_a_draft_and_needs_a_reason(desk: Desk) -> None:
     ok(await desk("clerk", lambda s, m: proposals.submit(s, m, W.DRAFT)))
-    refused(await desk("review", lambda s, m: review.reject(s, m, W.DRAFT, " ")), "理由")
-    refused(await desk("finance", lambda s, m: review.reject(s, m, W.DRAFT, "x")), "不能驳回")
+    refused(
+        await desk("review", lambda s, m: review.reject(s, m, W.DRAFT, " ")), errors.MissingArgument
+    )
+    refused(
+        await desk("finance", lambda s, m: review.reject(s, m, W.DRAFT, "x")), errors.RoleForbidden
+    )
     out = ok(await desk("review", lambda s, m: review.reject(s, m, W.DRAFT, "依据不全")))
-    assert "已驳回" in out.message and (await desk.item(W.DRAFT)).status == "draft"
+    assert isinstance(out.result, Moved) and out.result.request.state == "rejected"
+    assert (await desk.item(W.DRAFT)).status == "draft"
 
 
 async def test_views_for_readers(desk: Desk) -> None:
     out = ok(await desk("auditor", lambda s, m: views.show_item(s, m, W.DRAFT)))
-    assert "草稿" in out.message
-    refused(await desk("clerk_other", lambda s, m: views.show_item(s, m, W.DRAFT)), "没有找到")
+    assert out.result.item.status == "draft"
+    refused(
+        await desk("clerk_other", lambda s, m: views.show_item(s, m, W.DRAFT)), errors.ItemNotFound
+    )
     ok(await desk("clerk", lambda s, m: proposals.submit(s, m, W.DRAFT)))
     async with desk.sessions() as session:
         review_staff = await session.get(StaffMember, desk.world.staff["review"].id)  # type: ignore[attr-defined]
@@ -228,18 +286,19 @@ async def test_views_for_readers(desk: Desk) -> None:
         assert len(await views.pending_requests(session, review_staff)) == 1
         assert await views.pending_requests(session, clerk) == []
     out = ok(await desk("auditor", lambda s, m: views.item_log(s, m, W.DRAFT)))
-    assert "item.publish.propose" in out.message
+    assert isinstance(out.result, ItemLog)
+    assert "item.publish.propose" in [line.action for line in out.result.entries]
 
 
 async def test_redelivered_command_applies_once(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     def op(s: AsyncSession, m: StaffMember) -> Awaitable[Outcome]:
-        return proposals.propose_change(s, m, W.LIVE, [("电话", "0935-3121111")])
+        return proposals.propose_change(s, m, W.LIVE, [change("电话", PHONE)])
 
     first = ok(await desk("clerk", op, key="wecom:msg:1"))
     again = await desk("clerk", op, key="wecom:msg:1")
-    assert again.replayed and again.message == first.message
+    assert again.replayed and again.message == first.message == ""
     both = await asyncio.gather(
         desk("clerk", lambda s, m: proposals.submit(s, m, W.DRAFT), key="wecom:msg:2"),
         desk("clerk", lambda s, m: proposals.submit(s, m, W.DRAFT), key="wecom:msg:2"),
@@ -275,7 +334,7 @@ async def test_concurrent_edit_gets_a_conflict(
     await a_loaded.wait()
     ok(await desk("admin", edit_b))
     b_done.set()
-    refused(await first, CONFLICT_MESSAGE)
+    refused(await first, errors.ConcurrentEdit)
     assert (await desk.item(W.LIVE)).phone == "B"
 
 
@@ -284,7 +343,8 @@ async def test_approved_change_on_a_changed_item_is_refused(
 ) -> None:
     ok(
         await desk(
-            "clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, [("电话", "0935-3121111")])
+            "clerk",
+            lambda s, m: proposals.propose_change(s, m, W.LIVE, [change("电话", PHONE)]),
         )
     )
     ok(await desk("review", lambda s, m: review.approve(s, m, W.LIVE)))
@@ -293,9 +353,10 @@ async def test_approved_change_on_a_changed_item_is_refused(
         item.location = "县政务大厅"
         await session.commit()
     out = refused(
-        await desk("clerk", lambda s, m: publishing.publish(s, m, [W.LIVE])), "已被他人修改"
+        await desk("clerk", lambda s, m: publishing.publish(s, m, [W.LIVE])),
+        errors.ItemChangedMeanwhile,
     )
-    assert "版本 1 → 2" in out.message
+    assert (out.error.base_version, out.error.version) == (1, 2)  # type: ignore[union-attr]
     assert (await desk.item(W.LIVE)).phone == "0935-3121000"
     async with sessions() as session:
         last = (

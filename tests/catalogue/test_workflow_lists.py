@@ -25,6 +25,8 @@ from catalogue.workflow import lists, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
 from catalogue.workflow.workdays import china_date
+from handlers.staff import wording
+from handlers.staff.refusals import explain
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
 TODAY = china_date(utcnow())
@@ -32,7 +34,10 @@ TOMORROW = TODAY + timedelta(days=1)
 
 
 async def _do(sessions: Any, world: Any, who: str, op: Op) -> Outcome:
-    return await run(sessions, Actor.of(world.staff[who]), "test", op)
+    # Worded as the staff chat words results and refusals (the domain's errors are typed).
+    return await run(
+        sessions, Actor.of(world.staff[who]), "test", op, render=wording.render, explain=explain
+    )
 
 
 async def _ok(sessions: Any, world: Any, who: str, op: Op) -> Outcome:

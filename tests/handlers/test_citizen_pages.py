@@ -207,3 +207,54 @@ async def test_hidden_records_never_appear_anywhere(citizen_side_any_db):
         assert text not in everything, text
     exported = json.loads((await http.get("/opendata/items.json")).text)
     assert {row["code"] for row in exported}.isdisjoint(hidden_codes)
+
+
+async def test_a_code_changed_with_its_body_points_to_the_new_one(citizen_side):
+    from catalogue.models import RetiredCode
+
+    old = seed.NETBAR.replace(seed.NETBAR[12:21], "008778693")  # another body's code
+    async with citizen_side.sessions() as session:
+        session.add(
+            RetiredCode(
+                code=old,
+                basic_code=old[-10:],
+                name="互联网上网服务营业场所经营单位设立审批",
+                reason="recoded",
+                merged_into=seed.NETBAR,
+                basis="实施主体变更",
+            )
+        )
+        await session.commit()
+    page = await citizen_side.http.get(f"/items/{normalize_code_text(old)}")
+    assert page.status_code == 410 and f"该编码已变更为 <code>{seed.NETBAR}</code>" in page.text
+    api = await citizen_side.http.get(f"/api/items/{old}")
+    assert api.status_code == 410
+    assert api.json()["reason"] == "recoded" and api.json()["merged_into"] == seed.NETBAR
+    assert api.json()["detail"] == f"该编码已变更为 {seed.NETBAR}。"
+    reply = await citizen_side.user().say(old)
+    assert f"该编码已变更为 {seed.NETBAR}" in reply, reply
+
+
+async def test_the_guide_shows_the_last_change(citizen_side):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from catalogue.models import Item
+
+    async with citizen_side.sessions() as session:
+        await session.execute(
+            update(Item)
+            .where(Item.code == seed.NETBAR)
+            .values(
+                revised_at=datetime(2026, 10, 12, 2, tzinfo=UTC),
+                revision_note="变更（第九条（四））：联系电话",
+                version=Item.version + 1,
+            )
+        )
+        await session.commit()
+    html = (await citizen_side.http.get(f"/items/{NETBAR}")).text
+    assert "2026-10-12（第 2 版）" in html and "变更（第九条（四））：联系电话" in html
+    detail = (await citizen_side.http.get(f"/api/items/{NETBAR}")).json()
+    assert detail["version"] == 2 and detail["updated_at"].startswith("2026-10-12")
+    assert detail["revision_note"] == "变更（第九条（四））：联系电话"

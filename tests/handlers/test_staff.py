@@ -192,6 +192,7 @@ CASES: list[tuple[str, Setup, str, str, str, str]] = [
     (f"提交 {W.DRAFT}", _nothing, "clerk", "待审核", "auditor", "审计员不能"),
     (f"通过 {W.LIVE}", _pending_change, "review", "审核通过", "finance", "不能审核"),
     (f"驳回 {W.LIVE} 依据不全", _pending_change, "legal", "已驳回", "clerk_other", "不能驳回"),
+    ("撤回 #1", _pending_change, "clerk", "已撤回申请 #1", "review", "只有提出人可以撤回"),
     (f"发布 {W.LIVE}", _approved_change, "clerk", "已生效", "clerk_other", "本部门"),
     (
         f"变更 {W.LIVE} 电话=0935-3122222",
@@ -382,6 +383,7 @@ async def test_the_report_is_for_the_review_office_and_the_county_office(desk: D
         assert "【部门工作通报】" in reply and "第二十二条" in reply and W.LIVE in reply
     assert "不能查看部门工作通报" in await desk.chat.say("clerk", "通报")
 
+
 async def test_a_fund_year_and_a_poverty_year_through_the_chat(desk: Desk) -> None:
     chat = desk.chat
     assert "2026-01-30 前公开" in await chat.do("finance", "预算批准 2026 2026-01-10")
@@ -415,3 +417,64 @@ async def test_new_list_commands_explain_what_is_missing(desk: Desk) -> None:
     assert "审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1")
     assert "不是审核机关" in await desk.chat.do("poverty2", "扶贫审核 #1 县长 审核人=x")
     assert "审定日期" in await desk.chat.do("poverty", "扶贫资金变更 1 金额=3 说明=x")
+
+
+async def test_withdrawn_request_frees_the_item(desk: Desk) -> None:
+    await _pending_change(desk)
+    reply = await desk.chat.say("clerk", f"变更 {W.LIVE} 电话=0935-3120002")
+    assert "该事项已有待处理的申请 #1" in reply and "撤回" in reply, reply
+    assert "已撤回" in await desk.chat.say("clerk", f"撤回 {W.LIVE}")
+    assert "已提交变更申请 #2" in await desk.chat.say("clerk", f"变更 {W.LIVE} 电话=0935-3120002")
+
+
+async def test_publish_all_lists_what_it_left_and_why(desk: Desk) -> None:
+    await _approved_change(desk)  # #1 on LIVE, then LIVE changes under it
+    async with desk.sessions() as session:
+        await session.execute(
+            update(Item)
+            .where(Item.code == W.LIVE)
+            .values(location="大厅", version=Item.version + 1)  # as an import does
+        )
+        await session.commit()
+    assert "已提交" in await desk.chat.do("clerk", f"变更 {W.LIVE2} 电话=0935-3120005")
+    assert "审核通过" in await desk.chat.do("review", f"通过 {W.LIVE2}")
+    reply = await desk.chat.do("clerk", "发布 全部")
+    assert "已发布 1 项，1 项未发布" in reply and "#2 变更已生效" in reply, reply
+    assert "未发布：\n#1 变更" in reply and "已被他人修改（版本 1 → 2）" in reply, reply
+    log = await desk.chat.say("auditor", f"日志 {W.LIVE2}")
+    assert "item.change.apply" in log and "最近变更：变更（第九条（四））：联系电话" in log, log
+
+
+async def test_a_merger_with_a_suspended_item_must_say_how(desk: Desk) -> None:
+    await _suspended(desk)
+    reply = await desk.chat.do("clerk", f"合并 {W.LIVE} {W.LIVE2} 社会团体登记")
+    assert f"{W.LIVE} 处于暂停状态" in reply and "暂停=保持" in reply, reply
+    reply = await desk.chat.do("clerk", f"合并 {W.LIVE} {W.LIVE2} 社会团体登记 暂停=保持")
+    assert "已提交合并申请" in reply and "合并后的事项保持暂停" in reply, reply
+    assert "“社会团体登记”" in reply
+
+
+async def test_a_new_body_gives_a_new_code_and_the_old_one_says_so(desk: Desk) -> None:
+    reply = await desk.chat.do("clerk", f"变更 {W.LIVE} 实施主体=文旅局")
+    assert "第九条（二）" in reply and "赋予新编码" in reply, reply
+    assert "提请县政府审定" in await desk.chat.do("review", f"通过 {W.LIVE}")
+    assert "县政府审定通过" in await desk.chat.do("approver", f"通过 {W.LIVE}")
+    new_code = f"{W.CULTURE_BODY}—XK00001000"
+    reply = await desk.chat.do("review", "发布 #1")
+    assert f"事项编码由 {W.LIVE} 变更为 {new_code}" in reply, reply
+    assert f"该编码已变更为 {new_code}" in await desk.chat.say("clerk", f"查 {W.LIVE}")
+    assert "状态：已发布" in await desk.chat.say("clerk_other", f"查 {new_code}")
+
+
+def test_every_refusal_has_staff_words() -> None:
+    from dataclasses import is_dataclass
+
+    from catalogue.workflow import errors
+    from handlers.staff.refusals import EXPLANATIONS
+
+    typed = {
+        kind
+        for kind in vars(errors).values()
+        if isinstance(kind, type) and issubclass(kind, errors.WorkflowError) and is_dataclass(kind)
+    }
+    assert typed and typed <= set(EXPLANATIONS), typed - set(EXPLANATIONS)

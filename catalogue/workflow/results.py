@@ -1,0 +1,199 @@
+"""What the item workflow's operations return: typed facts, worded by the channels.
+
+Each operation puts one of these in `Outcome.result`; the staff chat, the CLI or the API turns
+it into their own words. Nothing here is a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from catalogue.models import ChangeRequest, Item, RetiredCode
+from catalogue.workflow.errors import WorkflowError
+from catalogue.workflow.rules import Action, ChangeClass, Step, SuspendedSource, SuspensionReason
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """An item as it stands: code, name, status, version, 更新日期 and the last change note."""
+
+    id: int
+    code: str
+    name: str
+    status: str
+    suspension_class: str | None
+    version: int
+    updated_at: datetime | None
+    revision_note: str
+
+    @classmethod
+    def of(cls, item: Item) -> ItemState:
+        """The state of a loaded item."""
+        return cls(
+            item.id,
+            item.code,
+            item.name,
+            item.status,
+            item.suspension_class,
+            item.version,
+            item.updated_at_public,
+            item.revision_note,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    """A change request and where it stands."""
+
+    id: int
+    action: Action
+    change_class: ChangeClass | None
+    target_code: str
+    state: str
+    due_on: date | None
+    version: int
+
+    @classmethod
+    def of(cls, request: ChangeRequest) -> RequestInfo:
+        """The facts of a loaded request."""
+        return cls(
+            request.id,
+            Action(request.action),
+            ChangeClass(request.change_class) if request.change_class else None,
+            request.target_code,
+            request.state,
+            request.due_on,
+            request.version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a 第九条 change: its attribute, the value before and the one proposed."""
+
+    attribute: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """A request was filed on an item (or on several, for a merger)."""
+
+    request: RequestInfo
+    item: ItemState
+    decision_follows: bool  # 审改办 review, then the county government (第九条)
+    changes: tuple[FieldChange, ...] = ()
+    named_class: ChangeClass | None = None  # the class the proposer named, when overruled
+    suspension: SuspensionReason | None = None
+    reason: str = ""
+    merged: tuple[ItemState, ...] = ()
+    new_name: str = ""
+    suspended_source: SuspendedSource | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A request moved one step (通过, 驳回, 撤回)."""
+
+    request: RequestInfo
+    step: Step
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """An approved item request took effect."""
+
+    request: RequestInfo
+    item: ItemState
+    resumed_late: bool | None = None  # a resumption: after its 第十二条 due day?
+    retired: tuple[str, ...] = ()  # codes that went to the retired-code store
+    recoded_from: str | None = None  # the old code after a change of 实施主体
+    suspended_source: SuspendedSource | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListApplied:
+    """A fund or poverty request took effect (worded by the list module itself)."""
+
+    request_id: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An approved request `发布 全部` could not publish, and why."""
+
+    request: RequestInfo
+    error: WorkflowError
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """发布: what took effect and what was left, with reasons."""
+
+    applied: tuple[Applied | ListApplied, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredInfo:
+    """A retired-code record: why, when, on what basis, and what replaced it."""
+
+    code: str
+    name: str
+    reason: str
+    successor: str | None
+    basis: str
+    retired_at: datetime | None
+
+    @classmethod
+    def of(cls, retired: RetiredCode) -> RetiredInfo:
+        """The facts of a loaded record."""
+        return cls(
+            retired.code,
+            retired.name,
+            retired.reason,
+            retired.merged_into,
+            retired.basis,
+            retired.retired_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """查: an item, its key fields, its retired-code record and its requests."""
+
+    item: ItemState
+    department: str = ""
+    legal_time_limit: str = ""
+    promised_time_limit: str = ""
+    phone: str = ""
+    suspension_reason: str = ""
+    retired: RetiredInfo | None = None
+    open_request: RequestInfo | None = None
+    history: tuple[RequestInfo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One audit entry of an item's log."""
+
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLog:
+    """日志: every audited step on an item (all its codes), newest first, and its requests."""
+
+    item: ItemState
+    entries: tuple[LogLine, ...] = ()
+    requests: tuple[RequestInfo, ...] = ()
+    codes: tuple[str, ...] = field(default=())

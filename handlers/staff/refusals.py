@@ -1,0 +1,172 @@
+"""The staff chat's words for refusals: each typed `catalogue.workflow.errors` error, worded
+with the facts it carries (who decided, which request holds the item, what is missing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from catalogue.models import PublicationStatus, Role
+from catalogue.staff import ROLE_LABELS
+from catalogue.workflow import errors as e
+from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
+from catalogue.workflow.workdays import CHINA_OFFSET
+
+# In refusals the auditor is plainly "审计员".
+ROLE_NAMES = {**ROLE_LABELS, Role.AUDITOR: "审计员"}
+
+OPERATIONS = {
+    e.Operation.READ: "查询",
+    e.Operation.SUBMIT: "提交事项",
+    e.Operation.CHANGE: "提出变更",
+    e.Operation.SUSPEND: "申请暂停",
+    e.Operation.RESUME: "申请恢复",
+    e.Operation.ABOLISH: "申请作废",
+    e.Operation.MERGE: "申请合并",
+    e.Operation.REVIEW: "审核权责清单变更",
+    e.Operation.DECIDE: "审定权责清单变更",
+    e.Operation.REJECT: "驳回申请",
+    e.Operation.PUBLISH: "发布",
+    e.Operation.WITHDRAW: "撤回申请",
+    e.Operation.LOG: "查看日志",
+}
+
+# How a merger's command says what to do with a suspended source (handlers.staff.parsing).
+MERGE_CHOICE = {
+    SuspendedSource.KEEP_SUSPENDED: "暂停=保持",
+    SuspendedSource.RESUME: "暂停=恢复",
+}
+
+
+def beijing_minute(moment: datetime) -> str:
+    """Beijing time to the minute (a naive moment is UTC)."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return (utc + CHINA_OFFSET).strftime("%Y-%m-%d %H:%M")
+
+
+# --- refusals --------------------------------------------------------------------------------
+
+
+def _operation(what: e.Operation | str) -> str:
+    return OPERATIONS[what] if isinstance(what, e.Operation) else what
+
+
+def _role_forbidden(error: e.RoleForbidden) -> str:
+    names = "、".join(ROLE_NAMES[Role(r)] for r in error.allowed if Role(r) is not Role.ADMIN)
+    return (
+        f"{ROLE_NAMES[Role(error.role)]}不能{_operation(error.operation)}。"
+        f"此操作由{names or '管理员'}办理。"
+    )
+
+
+def _retired(error: e.CodeRetired) -> str:
+    if error.reason == "recoded" and error.successor:
+        return (
+            f"该编码已变更为 {error.successor}（{error.name}，实施主体变更后赋予新编码）。"
+            f"请用新编码办理。"
+        )
+    where = f"，已合并入 {error.successor}" if error.successor else ""
+    return f"编码 {error.code}（{error.name}）已作废{where}，编码不再使用。"
+
+
+def _wrong_status(error: e.WrongItemStatus) -> str:
+    action = Action(error.action)
+    allowed = "或".join(PublicationStatus(s).label for s in error.allowed)
+    if error.allowed == (PublicationStatus.DRAFT.value,):
+        head = "只有草稿可以提交审核。"
+    else:
+        head = f"只有{allowed}的事项可以{action.label}。"
+    if action is Action.CHANGE and error.status in ("draft", "pending_review"):
+        head += "草稿请直接修改后提交。"
+    return f"{head}{error.name}（{error.code}）当前状态：{PublicationStatus(error.status).label}。"
+
+
+def _lost(error: e.DecisionLost) -> str:
+    state = RequestState(error.state).label if error.state else "已变化"
+    who = f"{error.by}" if error.by else "其他人员"
+    when = f"于 {beijing_minute(error.at)} " if error.at else ""
+    reason = f"，理由：{error.reason}" if error.reason else ""
+    return f"申请 #{error.request_id} 已由{who}{when}办理，现为“{state}”{reason}。您的操作未生效。"
+
+
+_MISSING = {
+    e.Missing.SUSPENSION_REASON: "请写明暂停理由，例如：暂停 编码 （二） 近三年无办件。",
+    e.Missing.ABOLITION_BASIS: "作废须写明依据，例如：作废 编码 国发〔2025〕3号取消。",
+    e.Missing.REJECTION_REASON: "驳回须写明理由，例如：驳回 #12 设定依据引用有误。",
+    e.Missing.MERGE_NAME: "请写明合并后的新名称。",
+    e.Missing.MERGE_CODES: "合并至少需要两个事项编码，例如：合并 编码1 编码2 新名称。",
+    e.Missing.CHANGES: "请写明要变更的字段，例如：变更 编码 电话=0935-3121234。",
+    e.Missing.REQUESTS: "请写明要发布的申请，例如：发布 #12，或 发布 全部。",
+    e.Missing.PUBLISHABLE: "没有您可以发布的已批准申请。",
+    e.Missing.NAME: "名称不能为空。",
+}
+
+EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
+    e.AccountDisabled: lambda _: "您的账号已停用，请联系管理员。",
+    e.RoleForbidden: _role_forbidden,
+    e.OtherDepartment: lambda x: f"部门经办人只能{_operation(x.operation)}本部门的事项。",
+    e.OwnRequest: lambda _: "这是您本人提出的变更，不能由您本人审核或审定，请由其他人员办理。",
+    e.ReviewerCannotDecide: lambda _: "您已审核过这项申请，审定须由另一位人员办理。",
+    e.NotProposer: lambda x: f"申请 #{x.request_id} 不是您提出的，只有提出人可以撤回。",
+    e.ItemNotFound: lambda x: f"没有找到编码为 {x.code} 的事项。",
+    e.CodeRetired: _retired,
+    e.AmbiguousCode: lambda x: (
+        f"基本编码 {x.code} 对应多个实施事项，请给出完整编码：\n"
+        + "\n".join(f"{code} {name}" for code, name in x.candidates)
+    ),
+    e.RequestNotFound: lambda x: f"没有编号为 #{x.request_id} 的变更申请。",
+    e.NoOpenRequest: lambda x: f"事项 {x.code} 没有待处理的变更申请。",
+    e.RequestAlreadyOpen: lambda x: (
+        f"该事项已有待处理的申请 #{x.request_id}（{Action(x.action).label}，"
+        f"{RequestState(x.state).label}）。请先办结、驳回或由提出人撤回后再提出。"
+    ),
+    e.WrongItemStatus: _wrong_status,
+    e.WrongRequestState: lambda x: (
+        f"申请 #{x.request_id} 现为“{RequestState(x.state).label}”，"
+        + {
+            Step.APPROVE.value: "现在不需要审核。",
+            Step.REJECT.value: "已办结，不能驳回。",
+            Step.PUBLISH.value: "还不能发布。",
+            Step.WITHDRAW.value: "已办结，不能撤回。",
+        }.get(x.step, "不能办理。")
+    ),
+    e.DecisionLost: _lost,
+    e.ItemChangedMeanwhile: lambda x: (
+        f"事项 {x.code} 在申请 #{x.request_id} 提出后已被他人修改（版本 {x.base_version} → "
+        f"{x.version}），为免覆盖他人修改，本次未发布。"
+        f"请驳回 #{x.request_id} 后按最新内容重新提出。"
+    ),
+    e.ConcurrentEdit: lambda _: (
+        "该记录刚被其他人员修改，您的操作未生效。请发送“查 编码”查看最新内容后重试。"
+    ),
+    e.MissingArgument: lambda x: _MISSING[x.missing],
+    e.Classified: lambda _: "涉密事项不得公开发布（建设运行管理办法第十八条）。",
+    e.DuplicateCodes: lambda _: "合并的编码有重复。",
+    e.MixedCategories: lambda _: "不同类别的权力事项不能合并。",
+    e.SuspendedSourceChoice: lambda x: (
+        f"合并的事项中 {'、'.join(x.codes)} 处于暂停状态，请说明合并后如何处理：在命令末尾加"
+        f"“{MERGE_CHOICE[SuspendedSource.KEEP_SUSPENDED]}”（合并后的事项保持暂停）或"
+        f"“{MERGE_CHOICE[SuspendedSource.RESUME]}”（合并后恢复办理）。"
+    ),
+    e.UnknownField: lambda x: f"没有“{x.name}”这个字段。可变更的字段：{'、'.join(x.known)}。",
+    e.BadTimeLimit: lambda x: f"时限“{x.text}”看不懂，请写成“20个工作日”或“15日”。",
+    e.BadDuty: lambda _: "责任事项请写成“责任事项=受理责任：内容”。",
+    e.UnknownDepartment: lambda x: f"没有找到部门“{x.name}”。",
+    e.SameDepartment: lambda x: f"事项的实施主体已是“{x.name}”。",
+    e.NoOrganisationCode: lambda x: (
+        f"部门“{x.name}”没有登记组织机构代码，变更后无法赋予新编码。请先由管理员登记。"
+    ),
+    e.BadClass: lambda x: f"变更类别“{x.text}”不对，应为（一）至（六）之一。",
+    e.BadSuspensionReason: lambda x: f"暂停情形“{x.text}”不对，第十条只有（一）至（四）四种情形。",
+    e.CodeTaken: lambda x: f"新编码 {x.code} 已被使用或已废止，不能赋予。请联系县审改办。",
+}
+
+
+def explain(error: e.WorkflowError) -> str:
+    """The staff reply to a refusal (errors worded by their raiser are shown as they are)."""
+    for kind in type(error).__mro__:
+        wording = EXPLANATIONS.get(kind)
+        if wording is not None:
+            return wording(error)
+    return str(error)
