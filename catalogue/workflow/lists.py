@@ -46,7 +46,7 @@ from catalogue.workflow.errors import (
     InvalidStateError,
     NotFoundError,
 )
-from catalogue.workflow.lookup import find_request, open_request, request_line
+from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import (
     FUND_PUBLISH_DAYS,
@@ -801,7 +801,7 @@ def parse_reviewer(text: str) -> str:
 async def record_poverty_review(
     session: AsyncSession,
     staff: StaffMember,
-    ref: str,
+    ref: RequestRef,
     body: str,
     reviewer: str,
     reviewed_on: date,

@@ -393,7 +393,7 @@ async def _poverty_review(desk: Desk, args: str) -> str:
         return await lists.record_poverty_review(
             session,
             staff,
-            ref,
+            parsing.request_ref(ref),
             reviewing_body,
             reviewer,
             lists.parse_date(day),

@@ -59,16 +59,20 @@ async def _request(sessions: Any) -> ChangeRequest:
         ).first()  # type: ignore[no-any-return]
 
 
+def _ref(text: str) -> int:
+    return int(text.lstrip("#"))  # the chat's parser turns "#12" into the request number
+
+
 def _approve(ref: str) -> Op:
-    return lambda s, m: review.approve(s, m, ref)
+    return lambda s, m: review.approve(s, m, _ref(ref))
 
 
 def _publish(ref: str, now: datetime | None = None) -> Op:
-    return lambda s, m: publishing.publish(s, m, [ref], now=now)
+    return lambda s, m: publishing.publish(s, m, [_ref(ref)], now=now)
 
 
 def _review(ref: str, body: str, day: date, number: str, who: str = "张三") -> Op:
-    return lambda s, m: lists.record_poverty_review(s, m, ref, body, who, day, number)
+    return lambda s, m: lists.record_poverty_review(s, m, _ref(ref), body, who, day, number)
 
 
 async def _both_reviews(sessions: Any, world: Any, ref: str) -> None:
@@ -154,7 +158,7 @@ async def test_a_finance_proposal_needs_another_finance_reviewer(sessions, world
     await _ok(sessions, world, "finance", op)
     request = await _request(sessions)
     await _refused(sessions, world, "finance", _approve(f"#{request.id}"), "本人")
-    reject = lambda s, m: review.reject(s, m, f"#{request.id}", "评价未附报告")  # noqa: E731
+    reject = lambda s, m: review.reject(s, m, request.id, "评价未附报告")  # noqa: E731
     await _refused(sessions, world, "review", reject, "不能驳回")
     await _ok(sessions, world, "finance2", reject)
     assert (await _request(sessions)).state == "rejected"
