@@ -54,6 +54,7 @@ class RequestInfo:
     state: str
     due_on: date | None
     version: int
+    target_kind: str = "item"  # item, or one of the fund and poverty lists
 
     @classmethod
     def of(cls, request: ChangeRequest) -> RequestInfo:
@@ -66,6 +67,7 @@ class RequestInfo:
             request.state,
             request.due_on,
             request.version,
+            request.target_kind,
         )
 
 

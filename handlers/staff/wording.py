@@ -61,6 +61,20 @@ def item_state(item: ItemState) -> str:
     return line
 
 
+# Who reviews the fund and poverty lists (财政专项资金 by a second finance reviewer; 扶贫清单
+# by the county leading group and the city poverty office, 《扶贫办法》第三条).
+_FUND_REVIEW = "待县财政局复核"
+_POVERTY_REVIEW = "待登记县扶贫开发领导小组和市扶贫办审核"
+LIST_REVIEW = {
+    "fund": _FUND_REVIEW,
+    "fund_list": _FUND_REVIEW,
+    "budget_year": _FUND_REVIEW,
+    "poverty_project": _POVERTY_REVIEW,
+    "poverty_allocation": _POVERTY_REVIEW,
+    "poverty_year": _POVERTY_REVIEW,
+}
+
+
 def request_line(request: RequestInfo) -> str:
     """One line describing a change request and where it stands."""
     klass = (
@@ -69,6 +83,8 @@ def request_line(request: RequestInfo) -> str:
         else ""
     )
     state = RequestState(request.state).label
+    if request.state == RequestState.PENDING_REVIEW.value:
+        state = LIST_REVIEW.get(request.target_kind, state)
     due = (
         f"，须于 {request.due_on:%Y-%m-%d} 前办结"
         if request.due_on and request.state in OPEN_STATES

@@ -24,7 +24,7 @@ from bot.router import Router
 from bot.storage import MemoryStorage
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
-from catalogue.models import BudgetYear, ChangeRequest, Item
+from catalogue.models import BudgetYear, ChangeRequest, Item, StaffMember
 from handlers.duties_job import send_duty_summaries
 from handlers.search_service import build_index
 from handlers.settings import Settings
@@ -107,8 +107,24 @@ class Chat:
         if "须确认" not in reply:
             return reply
         secret = self.world.secrets.get(user)
+        if secret:
+            await self._next_time_step(user)
         code = f" {pyotp.TOTP(secret).now()}" if secret else ""
         return await self.say(user, f"确认{code}")
+
+    async def _next_time_step(self, user: str) -> None:
+        """A code is accepted once per 30-second step: a person confirming twice in a row
+        waits for the next code. Here that wait is taken by forgetting the last step used."""
+        sessions = self.dispatcher.workflow_data.get("sessions")
+        if sessions is None:
+            return
+        async with sessions() as session:
+            await session.execute(
+                update(StaffMember)
+                .where(StaffMember.wecom_user_id == user)
+                .values(totp_last_step=None)
+            )
+            await session.commit()
 
 
 @dataclass
