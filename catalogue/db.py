@@ -9,6 +9,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+from catalogue.region_directory import COUNTY_CODE
+from catalogue.scope import scope_info
+
 
 def is_sqlite(url: str) -> bool:
     """Whether a SQLAlchemy URL points at SQLite."""
@@ -40,6 +43,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return _create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def session_factory(
+    engine: AsyncEngine, home_region: str = COUNTY_CODE
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`) and carry
+    the regions the deployment serves (`catalogue.scope`)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, info=scope_info(home_region)
+    )

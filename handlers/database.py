@@ -16,12 +16,13 @@ from handlers.settings import Settings, get_settings
 async def open_database(
     settings: Settings | None = None, *, upgrade: bool = True
 ) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
-    """Engine and session factory for the configured database, migrated to head first."""
+    """Engine and session factory for the configured database, migrated to head first; its
+    sessions serve the configured home region (`catalogue.scope`)."""
     settings = settings or get_settings()
     engine = create_engine(settings.effective_database_url)
     try:
         if upgrade:
             await migrate.upgrade(engine)
-        yield engine, session_factory(engine)
+        yield engine, session_factory(engine, settings.home_region)
     finally:
         await engine.dispose()

@@ -9,6 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from catalogue.region_directory import COUNTY_CODE
+from catalogue.scope import ALL_REGIONS, RegionScope
+
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
 # Development defaults shared by `zwbot serve` and `zwbot chat`, so the two talk out of the box
@@ -57,6 +60,10 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(4096, ge=0, alias="ZWBOT_SEARCH_CACHE_SIZE")
     hash_key: SecretStr = Field(SecretStr("development-only-hash-key"), alias="ZWBOT_HASH_KEY")
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
+    # The GB/T 2260 code of the region this account serves: its items, its towns' and villages',
+    # and its province's and city's are answered; any other region's stored items are not.
+    # `*` serves every region (search evaluation over a multi-region file; refused in production).
+    home_region: str = Field(COUNTY_CODE, alias="ZWBOT_HOME_REGION")
 
     @property
     def effective_database_url(self) -> str:
@@ -64,6 +71,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'zwbot.sqlite3').as_posix()}"
+
+    @model_validator(mode="after")
+    def _check_home_region(self) -> Settings:
+        RegionScope(self.home_region)  # raises on a malformed code
+        if self.environment == "production" and self.home_region == ALL_REGIONS:
+            raise ValueError("production serves one home region: ZWBOT_HOME_REGION may not be *")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
