@@ -179,7 +179,8 @@ async def run(
     changes = Changes()
     retired_now: list[dict[str, Any]] = []
     for _row, values, old in planned:
-        missing = options.missing_fields(values) if options.publish else []
+        record = {**DEFAULTS, **(old or {}), **values, "department": _row.values["department"]}
+        missing = options.missing_fields(record) if options.publish else []
         if missing:
             report.warn(
                 _row.row,
