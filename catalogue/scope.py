@@ -49,7 +49,7 @@ def upper_codes(code: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class RegionScope:
     """The home region (6-digit GB/T 2260 code) of a deployment; `*` serves every region
-    (only for evaluating search over a multi-region reference file, refused in production)."""
+    (only for evaluating search and load over a multi-region reference file)."""
 
     home: str = COUNTY_CODE
 

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from catalogue.region_directory import COUNTY_CODE
-from catalogue.scope import ALL_REGIONS, RegionScope
+from catalogue.scope import RegionScope
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="ZWBOT_LOG_LEVEL")
     # The GB/T 2260 code of the region this account serves: its items, its towns' and villages',
     # and its province's and city's are answered; any other region's stored items are not.
-    # `*` serves every region (search evaluation over a multi-region file; refused in production).
+    # `*` serves every region: only for evaluating search and load over a multi-region
+    # reference file (`zwbot bench`, `zwbot search --batch`), never for a real account.
     home_region: str = Field(COUNTY_CODE, alias="ZWBOT_HOME_REGION")
 
     @property
@@ -75,8 +76,6 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check_home_region(self) -> Settings:
         RegionScope(self.home_region)  # raises on a malformed code
-        if self.environment == "production" and self.home_region == ALL_REGIONS:
-            raise ValueError("production serves one home region: ZWBOT_HOME_REGION may not be *")
         return self
 
     @model_validator(mode="after")

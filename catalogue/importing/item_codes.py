@@ -96,6 +96,11 @@ class CodeBook:
     def given_problem(self, basic: BasicCode, name: str, parent_name: str) -> str | None:
         """Why a basic code written in a file cannot be this power's, or None (then taken)."""
         main_name, sub_name = _power_names(name, parent_name)
+        if basic.sub and not sub_name:
+            return (
+                f"「{basic}」是子项编码，但「主项名称」列为空：没有主项的子项不能导入，"
+                "请写明主项名称"
+            )
         main = basic.main_code
         known_main = self.mains.get((basic.category, main_name))
         owner = self.main_names.get(main)
@@ -111,11 +116,6 @@ class CodeBook:
                     f"编码跳号：{basic.category}类的新主项应编为「{wanted}」，"
                     f"不能跳到「{main}」（编码规范 二(一)）"
                 )
-        if basic.sub and not sub_name:
-            return (
-                f"「{basic}」是子项编码，但「主项名称」列为空：没有主项的子项不能导入，"
-                "请写明主项名称"
-            )
         if sub_name:
             key = (basic.category, main_name, sub_name)
             known_sub = self.subs.get(key)

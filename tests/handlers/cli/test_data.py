@@ -186,7 +186,7 @@ def test_an_import_never_changes_a_published_item(tmp_path: Path) -> None:
 
 
 def test_the_real_file_beside_the_demo_stays_out_of_the_countys_open_data(
-    tmp_path: Path, shared_dir: Path
+    tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert runner.invoke(app, ["demo"]).exit_code == 0
     before = {str(r["code"]) for r in _export()}
@@ -201,3 +201,13 @@ def test_the_real_file_beside_the_demo_stays_out_of_the_countys_open_data(
     assert names and not [n for n in names if "广东" in n or "克拉玛依" in n or "广安" in n]
     hits = runner.invoke(app, ["search", "港澳通行证", "--json", "--top", "5"])
     assert all(h["code"].startswith("620623") for h in json.loads(hits.output)["hits"])
+    # search evaluation over the reference file serves every region, on request only
+    monkeypatch.setenv("ZWBOT_HOME_REGION", "*")
+    get_settings.cache_clear()
+    batch = tmp_path / "queries.txt"
+    batch.write_text("港澳通行证\n", encoding="utf-8")
+    found = runner.invoke(app, ["search", "--batch", str(batch), "--top", "5", "--json"])
+    assert found.exit_code == 0, found.output
+    codes = [h["code"] for h in json.loads(found.output.splitlines()[0])["hits"]]
+    assert any(code.startswith("440") for code in codes), codes
+    get_settings.cache_clear()
