@@ -13,6 +13,7 @@ from catalogue.models.items import (
     Synonym,
     TimeLimit,
 )
+from catalogue.models.life_events import LifeEventRecord
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
@@ -30,6 +31,7 @@ __all__ = [
     "FundItem",
     "FundType",
     "Item",
+    "LifeEventRecord",
     "MessageLog",
     "PovertyAllocation",
     "PovertyProject",
