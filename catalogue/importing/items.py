@@ -203,8 +203,8 @@ async def run(
                 report.error(
                     _row.row,
                     _row.header("name"),
-                    f"事项「{old['name']}」（{old['code']}）已{PublicationStatus(old['status']).label}，"
-                    "导入不能修改它：请用“变更”命令提出变更申请，经审核后发布",
+                    f"事项「{old['name']}」（{old['code']}）状态为{PublicationStatus(old['status']).label}："
+                    "导入不能修改已发布的事项，请用“变更”命令提出变更申请，经审核后发布",
                 )
             changes.unchanged += 1
             continue

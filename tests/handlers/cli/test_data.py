@@ -178,7 +178,7 @@ def test_an_import_never_changes_a_published_item(tmp_path: Path) -> None:
     )
     refused = runner.invoke(app, ["import", "items", str(changed), "--as", "admin"])
     assert refused.exit_code == 1
-    assert "已发布，导入不能修改它" in refused.output and "变更" in refused.output
+    assert "导入不能修改已发布的事项" in refused.output and "变更" in refused.output
     marriage = next(r for r in _export() if r["name"] == "结婚登记")
     assert marriage["phone"] == ""
     same = runner.invoke(app, ["import", "items", str(good), "--as", "admin"])
