@@ -82,10 +82,8 @@ def _catalogue_of(code: str, county: str) -> str:
 
 
 async def _published_catalogues(session: AsyncSession, county: str) -> set[str]:
-    """The regions whose catalogue already has published (or suspended …) items."""
-    rows = await session.scalars(
-        select(Item.code).where(Item.status != PublicationStatus.DRAFT.value).distinct()
-    )
+    """The regions whose catalogue has gone live: items published, suspended or abolished."""
+    rows = await session.scalars(select(Item.code).where(Item.status.not_in(EDITABLE)).distinct())
     return {_catalogue_of(code, county) for code in rows}
 
 

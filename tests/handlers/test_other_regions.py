@@ -51,6 +51,7 @@ async def demo_beside_real(database_url: str, real: Path) -> AsyncIterator[dict[
                     "foreign": foreign,
                     "foreign_departments": [d.name for d in departments],
                     "local": set(local),
+                    "url": database_url,
                 }
     finally:
         await engine.dispose()
@@ -119,3 +120,15 @@ async def test_pages_api_and_open_data_hold_only_the_countys_items(world: dict[s
     assert {normalize_code_text(r["事项编码"]) for r in items_csv} == {
         normalize_code_text(code) for code in world["local"]
     }
+
+
+async def test_the_home_region_is_a_setting(world: dict[str, Any]) -> None:
+    guangdong = kit.create_app(kit.settings_for(world["url"], ZWBOT_HOME_REGION="440000"))
+    async with guangdong.router.lifespan_context(guangdong):
+        transport = httpx.ASGITransport(app=guangdong)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            listed = (await http.get("/api/items", params={"per_page": 100})).json()
+            codes = [normalize_code_text(i["code"]) for i in listed["items"]]
+            assert codes and all(code[:4] in ("4400", "4401") for code in codes)
+            reply = await kit.WeChatUser(http, "o_guangzhou").say("港澳通行证")
+            assert "620623" not in normalize_code_text(reply)
