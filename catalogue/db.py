@@ -9,6 +9,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+from catalogue.region_directory import COUNTY_CODE
+from catalogue.scope import scope_info
+
 
 def is_sqlite(url: str) -> bool:
     """Whether a SQLAlchemy URL points at SQLite."""
@@ -45,9 +48,12 @@ AUDIT_KEY = "zwbot.audit_key"
 
 
 def session_factory(
-    engine: AsyncEngine, *, audit_key: bytes | None = None
+    engine: AsyncEngine, home_region: str = COUNTY_CODE, *, audit_key: bytes | None = None
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`) and sign
-    audit entries with `audit_key` (`catalogue.audit` uses a development key without one)."""
-    info = {AUDIT_KEY: audit_key} if audit_key else {}
+    """Sessions that keep loaded attributes after commit (`expire_on_commit=False`), carry
+    the regions the deployment serves (`catalogue.scope`) and sign audit entries with
+    `audit_key` (`catalogue.audit` uses a development key without one)."""
+    info = scope_info(home_region)
+    if audit_key:
+        info[AUDIT_KEY] = audit_key
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

@@ -1,5 +1,7 @@
 """Open-data exports (财政专项资金 第九条): what is published and not classified, as CSV or JSON.
 
+Items, departments and regions are those of the deployment's regions (`catalogue.scope`).
+
 CSV files use the Chinese template headers, so an export can be imported again unchanged.
 """
 
@@ -32,6 +34,8 @@ from catalogue.models import (
     Region,
     Responsibility,
 )
+from catalogue.queries.visibility import local_department, local_region, public_item
+from catalogue.scope import scope_of
 from catalogue.workflow.workdays import china_date
 
 PUBLIC = [status.value for status in PUBLIC_STATUSES]
@@ -57,7 +61,7 @@ def _status(status: str) -> str:
 async def _items(session: AsyncSession) -> list[Record]:
     query = (
         select(Item)
-        .where(Item.status.in_(PUBLIC), Item.classified.is_(False))
+        .where(public_item(scope_of(session)))
         .options(selectinload(Item.department))
         .order_by(Item.code)
     )
@@ -110,7 +114,7 @@ async def _responsibilities(session: AsyncSession) -> list[Record]:
     query = (
         select(Item.code, Responsibility)
         .join(Responsibility.item)
-        .where(Item.status.in_(PUBLIC), Item.classified.is_(False))
+        .where(public_item(scope_of(session)))
         .order_by(Item.code, Responsibility.seq, Responsibility.id)
     )
     return [
@@ -126,7 +130,8 @@ async def _responsibilities(session: AsyncSession) -> list[Record]:
 
 
 async def _departments(session: AsyncSession) -> list[Record]:
-    rows = (await session.scalars(select(Department).order_by(Department.name))).all()
+    query = select(Department).where(local_department(scope_of(session))).order_by(Department.name)
+    rows = (await session.scalars(query)).all()
     return [
         {
             "name": d.name,
@@ -143,7 +148,8 @@ async def _departments(session: AsyncSession) -> list[Record]:
 
 
 async def _regions(session: AsyncSession) -> list[Record]:
-    rows = (await session.scalars(select(Region).order_by(Region.code))).all()
+    query = select(Region).where(local_region(scope_of(session))).order_by(Region.code)
+    rows = (await session.scalars(query)).all()
     return [
         {
             "code": r.code,

@@ -60,6 +60,18 @@ class CodeAllocator:
         key = (code.category, code.main)
         self._max_sub[key] = max(self._max_sub.get(key, 0), code.sub)
 
+    def take(self, code: BasicCode) -> None:
+        """Record a code given from outside (a file), so later numbers come after it."""
+        self._take(code)
+
+    def next_main_number(self, category: str) -> int:
+        """The main number a new main item of `category` would get."""
+        return self._max_main.get(category, 0) + 1
+
+    def next_sub_number(self, main: BasicCode) -> int:
+        """The sub number a new sub item of `main` would get."""
+        return self._max_sub.get((main.category, main.main), 0) + 1
+
     def is_free(self, code: BasicCode) -> bool:
         """Whether a basic code is neither used, retired nor handed out."""
         return code not in self._taken

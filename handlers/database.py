@@ -19,7 +19,8 @@ from handlers.settings import Settings, get_settings
 async def open_database(
     settings: Settings | None = None, *, upgrade: bool = True
 ) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
-    """Engine and session factory for the configured database, migrated to head first."""
+    """Engine and session factory for the configured database, migrated to head first; its
+    sessions serve the configured home region (`catalogue.scope`)."""
     settings = settings or get_settings()
     url = settings.effective_database_url
     with ExitStack() as marks:
@@ -31,6 +32,9 @@ async def open_database(
         try:
             if upgrade:
                 await migrate.upgrade(engine)
-            yield engine, session_factory(engine, audit_key=settings.audit_key_bytes())
+            yield (
+                engine,
+                session_factory(engine, settings.home_region, audit_key=settings.audit_key_bytes()),
+            )
         finally:
             await engine.dispose()

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Item, PublicationStatus, Synonym
 from catalogue.models.base import utcnow
-from catalogue.queries.visibility import public_item
+from catalogue.queries.visibility import item_is_public, public_item
+from catalogue.scope import COUNTY_SCOPE, RegionScope, scope_of
 from handlers.periodic import Periodic
 from handlers.search_cache import LiveIndex
 from search import Document, SearchIndex
@@ -27,7 +28,7 @@ ITEM_POLL_SECONDS = 1.0
 ITEM_LOOKBACK = timedelta(seconds=15)
 
 
-def document_of(item: Item) -> Document:
+def document_of(item: Item, scope: RegionScope = COUNTY_SCOPE) -> Document:
     """What search knows of one item (department loaded eagerly by the model)."""
     extra = tuple(
         code for code in (item.national_item_code, item.national_implementation_code) if code
@@ -43,16 +44,21 @@ def document_of(item: Item) -> Document:
         aliases=tuple(item.aliases or ()),
         keywords=tuple(item.keywords or ()),
         extra_codes=extra,
-        published=item.is_public,
+        published=item_is_public(item, scope),
         suspended=item.status == PublicationStatus.SUSPENDED.value,
     )
 
 
 async def load_documents(session: AsyncSession, *, public_only: bool = True) -> list[Document]:
-    """Every public item (or, for staff tools, every item but classified ones) as documents."""
+    """Every public item (or, for staff tools, every item of the deployment's regions but
+    classified ones) as documents; another region's items are never indexed."""
+    scope = scope_of(session)
     query = select(Item).order_by(Item.code)
-    query = query.where(public_item()) if public_only else query.where(Item.classified.is_(False))
-    return [document_of(item) for item in await session.scalars(query)]
+    if public_only:
+        query = query.where(public_item(scope))
+    else:
+        query = query.where(Item.classified.is_(False), scope.condition(Item.region_code))
+    return [document_of(item, scope) for item in await session.scalars(query)]
 
 
 async def load_synonyms(session: AsyncSession) -> list[tuple[str, str]]:
@@ -83,10 +89,11 @@ async def sync_items(index: LiveIndex, session: AsyncSession, codes: Iterable[st
     found = {
         item.code: item for item in await session.scalars(select(Item).where(Item.code.in_(wanted)))
     }
+    scope = scope_of(session)
     for code in wanted:
         item = found.get(code)
-        if item is not None and item.is_public:
-            index.upsert(document_of(item))
+        if item is not None and item_is_public(item, scope):
+            index.upsert(document_of(item, scope))
         else:
             index.remove(code)
 
@@ -227,7 +234,9 @@ class IndexFollower(Periodic):
                 changed = list(await session.scalars(select(Item.code)))
             await sync_items(self.index, session, changed)
             if int(count) < self._count:  # rows were deleted: drop what no longer exists
-                public = set(await session.scalars(select(Item.code).where(public_item())))
+                public = set(
+                    await session.scalars(select(Item.code).where(public_item(scope_of(session))))
+                )
                 for code in self.index.codes() - public:
                     self.index.remove(code)
             self._count = int(count)

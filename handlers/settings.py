@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from catalogue.importing.tables import MIB, TableLimits
+from catalogue.region_directory import COUNTY_CODE
+from catalogue.scope import RegionScope
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
@@ -169,6 +171,12 @@ class Settings(BaseSettings):
             part.strip() for part in self.duty_staff.replace("，", ",").split(",") if part.strip()
         ]
 
+    # The GB/T 2260 code of the region this account serves: its items, its towns' and villages',
+    # and its province's and city's are answered; any other region's stored items are not.
+    # `*` serves every region: only for evaluating search and load over a multi-region
+    # reference file (`zwbot bench`, `zwbot search --batch`), never for a real account.
+    home_region: str = Field(COUNTY_CODE, alias="ZWBOT_HOME_REGION")
+
     @property
     def effective_database_url(self) -> str:
         """`DATABASE_URL`, or an SQLite file in the data folder when it is empty."""
@@ -195,6 +203,11 @@ class Settings(BaseSettings):
     def wecom_configured(self) -> bool:
         """Whether the WeCom staff app is configured (every WECOM_* value is set)."""
         return not _wecom_missing(self) and bool(self.wecom_corp_id.strip())
+
+    @model_validator(mode="after")
+    def _check_home_region(self) -> Settings:
+        RegionScope(self.home_region)  # raises on a malformed code
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_configuration(self) -> Settings:

@@ -26,6 +26,15 @@ def _region(text: str) -> str:
     return text
 
 
+def _own_region(text: str) -> str:
+    """A GB/T 2260 code (6 digits; the 12-digit statistical form of a county or above)."""
+    if text.isdigit() and len(text) == 12 and text.endswith("000000"):
+        return text[:6]
+    if not (text.isdigit() and len(text) == 6):
+        raise CellError(f"「{text}」应为6位行政区划代码（GB/T 2260）")
+    return text
+
+
 def _type_code(text: str) -> str:
     if from_category_text(text) is None:
         raise CellError(
@@ -96,10 +105,12 @@ SCHEMA = Schema(
         Column("source", "来源", ("source",), max_length=200),
         Column("source_id", "来源编号", ("id",), max_length=40),
         Column("licence", "许可协议", ("licence", "license"), max_length=40),
-        # Bookkeeping of the source directory: the county code replaces them.
+        # The region whose catalogue a row belongs to (empty: the county's own); another
+        # region's row keeps its region and national codes and gets no county code.
+        Column("region", "所属地区", ("region", "原地区"), max_length=100),
+        Column("region_code", "所属地区代码", ("region_code", "原地区代码"), parse=_own_region),
+        # Bookkeeping of the source directory.
         Column("url", "原网址", ("url",), stored=False),
-        Column("region", "原地区", ("region",), stored=False),
-        Column("region_code", "原地区代码", ("region_code",), stored=False),
         Column("admin_level", "原层级", ("admin_level",), stored=False),
         Column("implementing_level_raw", "原实施层级", ("implementing_level_raw",), stored=False),
         Column("data_year", "数据年份", ("data_year",), stored=False),

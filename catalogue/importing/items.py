@@ -1,5 +1,10 @@
 """Importing power and convenience-service items, keeping national codes, assigning county codes.
 
+A row of another region (所属地区代码 other than the county's) keeps that region and its
+national codes: it is stored beside the county's catalogue, numbered in its own region's code
+space, and never presented as the county's (`catalogue.scope`). Service rows that are news
+headlines or notices are left out with their reason (`non_items`).
+
 Accepts the county template (Chinese headers) and the national/provincial directory format of
 `service_items.csv` (English headers). A row is identified by (实施主体, 事项名称).
 The organisation code in an item's county code is, in order: characters 9–17 of the row's
@@ -18,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.importing.item_codes import CodeBook, StoredItem
 from catalogue.importing.item_planner import ItemPlanner
 from catalogue.importing.item_schema import DEFAULTS, SCHEMA, item_fields, region_of
+from catalogue.importing.non_items import non_item_reason
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow
@@ -25,6 +31,7 @@ from catalogue.importing.sync import Changes, table_of, write
 from catalogue.models import Department, Item, PublicationStatus, Region, RetiredCode, utcnow
 from catalogue.region_directory import load_region_directory
 from catalogue.regions import load_shipped_regions, region_directory, shipped_regions
+from catalogue.scope import upper_codes
 
 __all__ = ["SCHEMA", "run"]
 
@@ -39,19 +46,13 @@ async def _ensure_county(session: AsyncSession, report: ImportReport, county: st
     )
 
 
-async def run(
-    session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
-) -> None:
-    """Validate every row and its code, then upsert departments and items in one go."""
-    items = table_of(Item)
-    departments = {d.name: d for d in (await session.scalars(select(Department))).all()}
-    names = {d.id: d.name for d in departments.values()}
-    stored_rows = [dict(r) for r in (await session.execute(select(items))).mappings()]
-    existing = {(names.get(r["department_id"], ""), r["name"]): r for r in stored_rows}
-    retired_rows = await session.execute(select(RetiredCode.code, RetiredCode.basic_code))
-    retired = [(code, basic) for code, basic in retired_rows]
-    book = CodeBook.build(
-        (
+def _books(
+    stored_rows: list[dict[str, Any]], names: dict[int, str], retired: list[tuple[str, str]]
+) -> dict[str, CodeBook]:
+    """One code book per region's catalogue (the first six characters of the codes)."""
+    by_region: dict[str, list[StoredItem]] = {}
+    for r in stored_rows:
+        by_region.setdefault(str(r["code"])[:6], []).append(
             StoredItem(
                 r["code"],
                 r["category"],
@@ -61,14 +62,86 @@ async def run(
                 r["parent_name"],
                 names.get(r["department_id"], ""),
             )
-            for r in stored_rows
-        ),
-        retired,
+        )
+    retired_by_region: dict[str, list[tuple[str, str]]] = {}
+    for code, basic in retired:
+        retired_by_region.setdefault(code[:6], []).append((code, basic))
+    books = {
+        region: CodeBook.build(by_region.get(region, ()), retired_by_region.get(region, ()))
+        for region in {*by_region, *retired_by_region}
+    }
+    every_retired = {code for code, _basic in retired}
+    for book in books.values():
+        book.retired = every_retired
+    return books
+
+
+def _catalogue_of(code: str, county: str) -> str:
+    """The region whose catalogue an item code belongs to (the county for its towns too)."""
+    return county if code.startswith(county) else code[:6]
+
+
+async def _published_catalogues(session: AsyncSession, county: str) -> set[str]:
+    """The regions whose catalogue has gone live: items published, suspended or abolished."""
+    rows = await session.scalars(select(Item.code).where(Item.status.not_in(EDITABLE)).distinct())
+    return {_catalogue_of(code, county) for code in rows}
+
+
+async def _ensure_regions(
+    session: AsyncSession, report: ImportReport, county: str, new_regions: dict[str, str]
+) -> None:
+    """Items need their region rows: the shipped regions for the county, and one row for each
+    other region first seen in the file (named as the file names it)."""
+    await _ensure_county(session, report, county)
+    if not new_regions:
+        return
+    known = set(await session.scalars(select(Region.code)))
+    for code in sorted(new_regions, key=lambda c: (upper_codes(c), c)):
+        if code in known:
+            continue
+        parent = next((u for u in reversed(upper_codes(code)) if u in known), None)
+        level = (
+            "province"
+            if code.endswith("0000")
+            else "prefecture"
+            if code.endswith("00")
+            else "county"
+        )
+        session.add(
+            Region(
+                code=code, name=new_regions[code], level=level, parent_code=parent, source="导入"
+            )
+        )
+        known.add(code)
+    await session.flush()
+    report.notes.append(
+        "另一地区的事项按其所属地区载入（不赋本县编码，不在本县的问答、网页、接口和导出中出现）："
+        + "、".join(f"{name}（{code}）" for code, name in sorted(new_regions.items()))
     )
+
+
+async def run(
+    session: AsyncSession, rows: list[ParsedRow], report: ImportReport, options: ImportOptions
+) -> None:
+    """Validate every row and its code, then upsert departments and items in one go.
+
+    An import never changes a published record: a row equal to it is left alone, a row that
+    differs is refused (changes to published items go through a change request). `publish`
+    is the initial load of a region's catalogue: refused for a region that already has
+    published items; records the completeness rule finds lacking load as drafts.
+    """
+    items = table_of(Item)
+    county = options.county_code
+    departments = {d.name: d for d in (await session.scalars(select(Department))).all()}
+    names = {d.id: d.name for d in departments.values()}
+    stored_rows = [dict(r) for r in (await session.execute(select(items))).mappings()]
+    existing = {(names.get(r["department_id"], ""), r["name"]): r for r in stored_rows}
+    retired_rows = await session.execute(select(RetiredCode.code, RetiredCode.basic_code))
+    books = _books(stored_rows, names, [(code, basic) for code, basic in retired_rows])
     directory = await load_region_directory(session)
     if not directory:
         directory = region_directory(shipped_regions())
-    planner = ItemPlanner(report, options, directory, departments, book)
+    planner = ItemPlanner(report, options, directory, departments, books)
     planner.plan_departments(rows)
     planned: list[tuple[ParsedRow, dict[str, Any], dict[str, Any] | None]] = []
     for row in rows:
@@ -76,8 +149,12 @@ async def run(
         if found is None:
             continue
         category, kind = found
+        if kind == "service" and (reason := non_item_reason(row.values["name"])):
+            report.reject(row.row, row.header("name"), f"「{row.values['name'][:40]}」{reason}")
+            continue
+        own_region = planner.region_of_row(row)
         old = existing.get((row.values["department"], row.values["name"]))
-        code = planner.code(row, category, old)
+        code = planner.code(row, category, old, own_region)
         if code is None:
             continue
         values = item_fields(row)
@@ -89,28 +166,50 @@ async def run(
             category=category,
             main_no=int(code[25:30]),
             sub_no=int(code[30:33]),
-            region_code=region_of(code),
+            region_code=region_of(code) if planner.is_county(own_region) else own_region,
         )
         planned.append((row, values, old))
+    published_regions = await _published_catalogues(session, county) if options.publish else set()
+    _refuse_publishing_into_live_catalogues(report, planned, published_regions, county)
     if report.errors:
         return
     now = utcnow()
     changes = Changes()
     retired_now: list[dict[str, Any]] = []
     for _row, values, old in planned:
+        record = {**DEFAULTS, **(old or {}), **values, "department": _row.values["department"]}
+        missing = options.missing_fields(record) if options.publish else []
+        if missing:
+            report.warn(
+                _row.row,
+                _row.header("name"),
+                f"记录不完整（缺 {'、'.join(missing)}），作为草稿载入，补全后经审核发布",
+            )
+        publish_now = options.publish and not missing
         if old is None:
-            status = PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
+            status = PublicationStatus.PUBLISHED if publish_now else PublicationStatus.DRAFT
             row_values = {**DEFAULTS, **values, "status": status.value, "is_demo": options.demo}
-            row_values["published_at"] = now if options.publish else None
+            row_values["published_at"] = now if publish_now else None
             row_values["department_id"] = None  # filled in after departments are written
             row_values["_department"] = _row.values["department"]
             changes.inserts.append(row_values)
-            report.published += options.publish
+            report.published += publish_now
+            report.drafts += not publish_now
             continue
-        if options.publish and old["status"] in ("draft", "pending_review"):
+        if old["status"] not in EDITABLE:
+            if _differs(old, values):
+                report.error(
+                    _row.row,
+                    _row.header("name"),
+                    f"事项「{old['name']}」（{old['code']}）状态为{PublicationStatus(old['status']).label}："
+                    "导入不能修改已发布的事项，请用“变更”命令提出变更申请，经审核后发布",
+                )
+            changes.unchanged += 1
+            continue
+        if publish_now and old["status"] == PublicationStatus.DRAFT.value:
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
             report.published += 1
-        if old["code"] != values["code"] and old["code"] not in book.retired:
+        if old["code"] != values["code"] and old["code"] not in books_retired(planner):
             # 编码规范 二(一): a code that stops being used is retired, never reassigned
             retired_now.append(
                 {
@@ -130,6 +229,8 @@ async def run(
                 f"编码由「{old['code']}」改为「{values['code']}」，原编码进入代码废止库",
             )
         changes.add(old, values, old["id"])
+    if report.errors:
+        return
     report.created, report.updated, report.unchanged = (
         len(changes.inserts),
         len(changes.updates),
@@ -139,7 +240,7 @@ async def run(
         report.notes.append(f"新建实施主体（部门） {len(planner.new_departments)} 个。")
     if options.dry_run:
         return
-    await _ensure_county(session, report, options.county_code)
+    await _ensure_regions(session, report, county, planner.new_regions)
     await write(
         session,
         table_of(Department),
@@ -153,6 +254,44 @@ async def run(
     if retired_now:
         await session.execute(insert(table_of(RetiredCode)), retired_now)
     await _link_parents(session)
+
+
+EDITABLE = (PublicationStatus.DRAFT.value, PublicationStatus.PENDING_REVIEW.value)
+
+
+def books_retired(planner: ItemPlanner) -> set[str]:
+    """Every retired code (of every region)."""
+    return planner.retired
+
+
+def _differs(old: dict[str, Any], values: dict[str, Any]) -> bool:
+    probe = Changes()
+    probe.add(old, values, old["id"])
+    return bool(probe.updates)
+
+
+def _refuse_publishing_into_live_catalogues(
+    report: ImportReport,
+    planned: list[tuple[ParsedRow, dict[str, Any], dict[str, Any] | None]],
+    published_regions: set[str],
+    county: str,
+) -> None:
+    """Publishing at import is the initial load of a catalogue, nothing more: a region whose
+    catalogue already has published items takes new items as drafts, through review."""
+    refused: dict[str, int] = {}
+    for row, values, old in planned:
+        if old is not None and old["status"] != PublicationStatus.DRAFT.value:
+            continue
+        region = _catalogue_of(values["code"], county)
+        if region in published_regions:
+            refused.setdefault(region, row.row)
+    for region, first_row in refused.items():
+        report.error(
+            first_row,
+            "",
+            f"地区 {region} 的清单已有发布的事项：--publish 只用于首次载入。新事项请不带"
+            " --publish 导入为草稿，经“提交”“审核”后发布",
+        )
 
 
 async def _link_parents(session: AsyncSession) -> None:

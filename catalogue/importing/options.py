@@ -1,17 +1,31 @@
-"""How an import runs: publish or not, dry run, demo marking, the county it belongs to."""
+"""How an import runs: publish or not, dry run, demo marking, the county it belongs to, and the
+completeness check that decides whether a new record may be published at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from catalogue.region_directory import COUNTY_CODE
+
+# The fields a record still lacks before it may be published (Chinese names); [] = complete.
+MissingFields = Callable[[Mapping[str, Any]], list[str]]
+
+
+def no_completeness_check(_record: Mapping[str, Any]) -> list[str]:
+    """The default: every record counts as complete (a completeness rule is plugged in here)."""
+    return []
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """`publish`: new and draft records become published; `demo`: records are marked as demo."""
+    """`publish`: the initial load of a region's catalogue publishes its complete new records
+    (a region that already has published items takes new ones as drafts only, through review);
+    `demo`: records are marked as demo; `missing_fields`: the completeness rule of a record."""
 
     publish: bool = False
     dry_run: bool = False
     demo: bool = False
     county_code: str = COUNTY_CODE
+    missing_fields: MissingFields = no_completeness_check

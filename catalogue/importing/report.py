@@ -33,9 +33,11 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     published: int = 0
+    drafts: int = 0  # new records loaded as drafts
     dry_run: bool = False
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)  # rows left out, with the reason
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -50,6 +52,10 @@ class ImportReport:
     def warn(self, row: int, column: str, reason: str) -> None:
         """Record a warning; the row is imported."""
         self.warnings.append(RowProblem(row, column, reason))
+
+    def reject(self, row: int, column: str, reason: str) -> None:
+        """Leave a row out (it is not a record of this list); the others are imported."""
+        self.rejected.append(RowProblem(row, column, reason))
 
     def lines(self, max_problems: int = 200) -> list[str]:
         """The report in Chinese, as `zwbot import` prints it."""
@@ -73,6 +79,11 @@ class ImportReport:
             )
             if self.dry_run:
                 lines.append("试运行（--dry-run）：没有写入数据库。")
+        if self.rejected:
+            lines.append(f"未导入 {len(self.rejected)} 行（不是本清单的记录）：")
+            lines += [f"  {problem}" for problem in self.rejected[:max_problems]]
+            if len(self.rejected) > max_problems:
+                lines.append(f"  ……另有 {len(self.rejected) - max_problems} 行未列出")
         if self.warnings:
             lines.append(f"提示 {len(self.warnings)} 条：")
             lines += [f"  {problem}" for problem in self.warnings[:max_problems]]

@@ -19,7 +19,7 @@ from catalogue.importing import (
     regions,
     responsibilities,
 )
-from catalogue.importing.options import ImportOptions
+from catalogue.importing.options import ImportOptions, MissingFields, no_completeness_check
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, Schema
 from catalogue.importing.tables import (
@@ -77,8 +77,12 @@ async def import_table(
     publish: bool = False,
     dry_run: bool = False,
     demo: bool = False,
+    missing_fields: MissingFields = no_completeness_check,
 ) -> ImportReport:
     """Import a table into the session's transaction; with any error, nothing is written.
+
+    `missing_fields` is the completeness rule of a record: with `publish`, a new record it
+    finds lacking is loaded as a draft (the default checks nothing).
 
     The caller owns the transaction: commit when `report.ok` and not a dry run, else roll back.
     """
@@ -91,7 +95,8 @@ async def import_table(
         return report
     # Rows whose cells are fine are still checked against the database, so that one run
     # reports every problem; a runner writes nothing once the report holds an error.
-    await spec.run(session, rows, report, ImportOptions(publish, dry_run, demo))
+    options = ImportOptions(publish, dry_run, demo, missing_fields=missing_fields)
+    await spec.run(session, rows, report, options)
     report.errors.sort(key=lambda problem: problem.row)
     report.warnings.sort(key=lambda problem: problem.row)
     return report
@@ -106,6 +111,7 @@ async def import_file(
     dry_run: bool = False,
     demo: bool = False,
     limits: TableLimits = DEFAULT_LIMITS,
+    missing_fields: MissingFields = no_completeness_check,
 ) -> ImportReport:
     """Import a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX file within `limits`."""
     try:
@@ -115,7 +121,15 @@ async def import_file(
         report = ImportReport(spec.name, str(path), spec.schema.title, dry_run=dry_run)
         report.error(0, "", str(error))
         return report
-    return await import_table(session, kind, table, publish=publish, dry_run=dry_run, demo=demo)
+    return await import_table(
+        session,
+        kind,
+        table,
+        publish=publish,
+        dry_run=dry_run,
+        demo=demo,
+        missing_fields=missing_fields,
+    )
 
 
 def _text(value: object) -> str:

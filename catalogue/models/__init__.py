@@ -14,6 +14,7 @@ from catalogue.models.items import (
     Synonym,
     TimeLimit,
 )
+from catalogue.models.life_events import LifeEventRecord
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
@@ -36,6 +37,7 @@ __all__ = [
     "FundType",
     "HeldReply",
     "Item",
+    "LifeEventRecord",
     "MessageLog",
     "OfficialDay",
     "PovertyAllocation",

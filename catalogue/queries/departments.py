@@ -8,7 +8,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Item
-from catalogue.queries.visibility import public_item
+from catalogue.queries.visibility import local_department, public_item
+from catalogue.scope import scope_of
 
 # Words that name a kind of office rather than a particular one: "县农牧局" ≈ "农牧局".
 _NOISE_PREFIXES = ("天祝藏族自治县", "天祝县", "天祝", "县")
@@ -31,24 +32,29 @@ def _core(name: str) -> str:
 
 
 async def departments(*, session: AsyncSession) -> list[DepartmentSummary]:
-    """Every department with its count of public items, by name."""
+    """Every department of the deployment's regions with its count of public items, by name."""
     counts = (
         select(Item.department_id, func.count().label("n"))
-        .where(public_item())
+        .where(public_item(scope_of(session)))
         .group_by(Item.department_id)
         .subquery()
     )
     rows = await session.execute(
         select(Department, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.department_id == Department.id)
+        .where(local_department(scope_of(session)))
         .order_by(Department.name)
     )
     return [DepartmentSummary(department, int(count)) for department, count in rows]
 
 
 async def department_by_id(*, session: AsyncSession, department_id: int) -> Department | None:
-    """A department by id."""
-    return await session.get(Department, department_id)
+    """A department of the deployment's regions by id."""
+    return await session.scalar(
+        select(Department).where(
+            Department.id == department_id, local_department(scope_of(session))
+        )
+    )
 
 
 async def find_departments(*, session: AsyncSession, name: str) -> list[Department]:
@@ -59,7 +65,10 @@ async def find_departments(*, session: AsyncSession, name: str) -> list[Departme
     pattern = f"%{core}%"
     rows = await session.scalars(
         select(Department)
-        .where(or_(Department.name.like(pattern), Department.short_name.like(pattern)))
+        .where(
+            or_(Department.name.like(pattern), Department.short_name.like(pattern)),
+            local_department(scope_of(session)),
+        )
         .order_by(func.length(Department.name), Department.name)
     )
     return list(rows)

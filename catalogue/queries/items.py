@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.codes import (
@@ -19,6 +19,7 @@ from catalogue.codes import (
 )
 from catalogue.models import Item, RetiredCode
 from catalogue.queries.visibility import public_item
+from catalogue.scope import scope_of
 
 COUNTY_BODY_PREFIX = "620623000000"
 MAX_PER_PAGE = 100
@@ -72,6 +73,11 @@ class ItemPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
+def _public(session: AsyncSession) -> ColumnElement[bool]:
+    """Public within the regions the session's deployment serves."""
+    return public_item(scope_of(session))
+
+
 def _by_county_first(items: Sequence[Item]) -> list[Item]:
     # A basic code is shared by every body exercising the power; the county's own comes first.
     return sorted(items, key=lambda i: (not i.code.startswith(COUNTY_BODY_PREFIX), i.code))
@@ -79,12 +85,14 @@ def _by_county_first(items: Sequence[Item]) -> list[Item]:
 
 async def item_by_id(*, session: AsyncSession, item_id: int) -> Item | None:
     """The public item with this id."""
-    return await session.scalar(select(Item).where(Item.id == item_id, public_item()))
+    return await session.scalar(select(Item).where(Item.id == item_id, _public(session)))
 
 
 async def items_by_basic_code(*, session: AsyncSession, basic_code: str) -> list[Item]:
     """Every public item sharing a 10-character basic code, the county's own first."""
-    rows = await session.scalars(select(Item).where(Item.basic_code == basic_code, public_item()))
+    rows = await session.scalars(
+        select(Item).where(Item.basic_code == basic_code, _public(session))
+    )
     return _by_county_first(list(rows))
 
 
@@ -92,7 +100,7 @@ async def item_by_code(*, session: AsyncSession, code: str) -> Item | None:
     """The public item a code names: canonical, compact, any dash, any case, or a national code."""
     canonical = canonical_code(code)
     if canonical is not None and len(canonical) > BASIC_CODE_LENGTH:
-        return await session.scalar(select(Item).where(Item.code == canonical, public_item()))
+        return await session.scalar(select(Item).where(Item.code == canonical, _public(session)))
     if canonical is not None:
         found = await items_by_basic_code(session=session, basic_code=canonical)
         return found[0] if found else None
@@ -103,7 +111,7 @@ async def item_by_code(*, session: AsyncSession, code: str) -> Item | None:
         select(Item)
         .where(
             or_(Item.national_item_code == national, Item.national_implementation_code == national),
-            public_item(),
+            _public(session),
         )
         .order_by(Item.code)
         .limit(1)
@@ -116,7 +124,7 @@ async def items_by_codes(*, session: AsyncSession, codes: Sequence[str]) -> dict
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return {}
-    rows = await session.scalars(select(Item).where(Item.code.in_(wanted), public_item()))
+    rows = await session.scalars(select(Item).where(Item.code.in_(wanted), _public(session)))
     return {item.code: item for item in rows}
 
 
@@ -173,7 +181,7 @@ async def items_page(
     """One page of public items, filtered by category (XK…), department and kind."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    conditions = [public_item()]
+    conditions = [_public(session)]
     if category:
         conditions.append(Item.category == category)
     if department_id is not None:
@@ -193,13 +201,13 @@ async def items_page(
 
 async def public_items(*, session: AsyncSession) -> list[Item]:
     """Every public item, in code order (for search indexes and open-data exports)."""
-    rows = await session.scalars(select(Item).where(public_item()).order_by(Item.code))
+    rows = await session.scalars(select(Item).where(_public(session)).order_by(Item.code))
     return list(rows)
 
 
 async def category_counts(*, session: AsyncSession) -> dict[str, int]:
     """How many public items each category has."""
     rows = await session.execute(
-        select(Item.category, func.count()).where(public_item()).group_by(Item.category)
+        select(Item.category, func.count()).where(_public(session)).group_by(Item.category)
     )
     return {category: int(count) for category, count in rows}

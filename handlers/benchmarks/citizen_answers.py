@@ -22,6 +22,7 @@ import httpx
 from bot.simulator import Simulator
 from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
+from catalogue.scope import ALL_REGIONS
 from handlers.app import create_app
 from handlers.database import open_database
 from handlers.settings import Settings
@@ -72,6 +73,8 @@ async def run(csv: Path, devset: Path, echo: Callable[[str], None]) -> dict[str,
             WECHAT_APP_ID=APP_ID,
             WECHAT_AES_KEY=AES_KEY,
             ZWBOT_RATE_LIMIT_PER_MINUTE=0,
+            # the reference file is three other regions' catalogues: answer from all of them
+            ZWBOT_HOME_REGION=ALL_REGIONS,
         )
         async with open_database(settings) as (_, sessions), sessions() as session:
             report = await import_file(session, "items", csv, publish=True)

@@ -35,6 +35,7 @@ from bot.testing.fake_api import FakeWeChatApi
 from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
+from catalogue.scope import ALL_REGIONS
 from handlers.benchmarks.load_client import (
     Connection,
     LoadError,
@@ -196,6 +197,8 @@ def server_environment(
         "WECHAT_API_BASE": api_base,
         "ZWBOT_HASH_KEY": secrets.token_urlsafe(32),
         "ZWBOT_LOG_LEVEL": "WARNING",
+        # the reference file is three other regions' catalogues: serve them all for the bench
+        "ZWBOT_HOME_REGION": ALL_REGIONS,
         "PROMETHEUS_MULTIPROC_DIR": str(prom),
     }
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers.citizen import funds, items, menu, ratings, subscription, tickets, villages
+from handlers.citizen import (
+    funds,
+    items,
+    life_events,
+    menu,
+    ratings,
+    subscription,
+    tickets,
+    villages,
+)
 from handlers.citizen.common import message_log
 from handlers.dbsession import DatabaseSession
 
@@ -24,6 +33,7 @@ def citizen_router() -> Router:
         ratings.router(),
         villages.router(),
         funds.router(),
+        life_events.router(),
         items.router(),
     )
     return root

@@ -12,7 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
+from catalogue.importing.audited import ImportRefusedError, administrator, import_file_as
 from catalogue.importing.templates import template_csv, write_template_xlsx
+from catalogue.lists.completeness import missing_in_import
 from handlers.database import open_database
 from handlers.settings import get_settings
 
@@ -37,28 +39,56 @@ def _kind(name: str) -> str:
         raise typer.Exit(2) from None
 
 
-async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) -> list[ImportReport]:
-    """All files in one transaction: committed only when every file imported without error."""
+async def _import(
+    kind: str, files: list[Path], publish: bool, dry_run: bool, actor: str, command: str
+) -> list[ImportReport]:
+    """All files in one transaction: committed only when every file imported without error.
+
+    A dry run needs no account; anything else is an administrator's audited act."""
     reports: list[ImportReport] = []
     async with open_database() as (_engine, sessions), sessions() as session:
         try:
+            staff = None if dry_run else await administrator(session, actor)
+            limits = get_settings().import_limits
             for path in files:
-                reports.append(
-                    await import_file(
+                if staff is None:
+                    report = await import_file(
                         session,
                         kind,
                         path,
                         publish=publish,
-                        dry_run=dry_run,
-                        limits=get_settings().import_limits,
+                        dry_run=True,
+                        limits=limits,
+                        missing_fields=missing_in_import,
                     )
-                )
+                else:
+                    done = await import_file_as(
+                        session,
+                        staff,
+                        kind,
+                        path,
+                        publish=publish,
+                        command=command,
+                        limits=limits,
+                        missing_fields=missing_in_import,
+                    )
+                    report = done.report
+                    if report.ok:
+                        report.notes.append(
+                            f"已记入审计日志：{staff.wecom_user_id}，文件 SHA-256 {done.sha256}"
+                        )
+                reports.append(report)
                 if not reports[-1].ok:
                     break
             if dry_run or not all(report.ok for report in reports):
                 await session.rollback()
             else:
                 await session.commit()
+        except ImportRefusedError as error:
+            await session.rollback()
+            refused = ImportReport(kind_of(kind).name, "", kind_of(kind).schema.title)
+            refused.error(0, "", f"{error}未导入任何数据。")
+            return [refused]
         except SQLAlchemyError as error:
             await session.rollback()
             failed = ImportReport(kind_of(kind).name, "", kind_of(kind).schema.title)
@@ -72,12 +102,33 @@ async def _import(kind: str, files: list[Path], publish: bool, dry_run: bool) ->
 def import_command(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     files: Annotated[list[Path], typer.Argument(help="CSV（UTF-8 或 GBK）或 XLSX 文件，可多个")],
-    publish: Annotated[bool, typer.Option("--publish", help="新增和草稿记录直接发布")] = False,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish", help="首次载入：该地区清单还没有发布的事项时，完整的新记录直接发布"
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告，不写入数据库")] = False,
+    actor: Annotated[
+        str,
+        typer.Option("--as", help="执行导入的管理员账号（企业微信 UserID），记入审计日志"),
+    ] = "",
 ) -> None:
-    """导入清单：先检查每一行，有任何错误就不导入任何数据；重复导入同一文件不会产生变化。"""
+    """导入清单（管理员操作，记入审计日志）：先检查每一行，有任何错误就不导入任何数据；
+    已发布的记录不会被修改（请用“变更”）；重复导入同一文件不会产生变化。"""
     name = _kind(kind)
-    reports = asyncio.run(_import(name, files, publish, dry_run))
+    if not dry_run and not actor.strip():
+        typer.echo(
+            "请用 --as 写明执行导入的管理员账号（企业微信 UserID）；只检查请加 --dry-run。",
+            err=True,
+        )
+        raise typer.Exit(2)
+    command = " ".join(
+        ["zwbot import", name, *map(str, files)]
+        + (["--publish"] if publish else [])
+        + ["--as", actor.strip()]
+    )
+    reports = asyncio.run(_import(name, files, publish, dry_run, actor, command))
     for report in reports:
         for line in report.lines():
             typer.echo(line)

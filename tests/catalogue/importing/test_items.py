@@ -1,7 +1,9 @@
-"""Importing items: the real 6,318-row directory, county codes, all-or-nothing, idempotence."""
+"""Importing items: the real 6,318-row directory as other regions' catalogues, county codes,
+non-items left out, code rules, all-or-nothing, idempotence."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from catalogue.exporting import export_records, to_json
 from catalogue.importing import import_file, import_rows
 from catalogue.models import Department, Item, RetiredCode
 from catalogue.regions import load_shipped_regions
+from catalogue.scope import ALL_REGIONS, SCOPE_KEY, RegionScope
 
 HEADER = "事项名称,主项名称,事项类别,实施主体,实施主体统一社会信用代码,法定办结时限,办理要件\n"
 POLICE_USCC = "11511300008778693M"  # real code; organisation code 008778693
@@ -34,30 +37,80 @@ async def _items(session: AsyncSession) -> dict[tuple[str, str], Item]:
     return {(i.department.name if i.department else "", i.name): i for i in rows}
 
 
-async def test_the_real_directory_loads_exports_and_reloads(
+def _real_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     session: AsyncSession, shared_dir: Path
 ) -> None:
     path = shared_dir / "data" / "service_items.csv"
+    source = {row["id"]: row for row in _real_rows(path)}
     report = await import_file(session, "items", path, publish=True)
     assert report.ok, report.lines(20)
-    assert (report.rows, report.created, report.published) == (6318, 6318, 6318)
-    await session.commit()
-    assert await _count(session, Item) == 6318
-    codes = (await session.scalars(select(Item.code))).all()
-    assert len(set(codes)) == 6318
-    assert all(check_item_code(code).ok for code in codes)
-    result = await session.execute(select(Item.kind, func.count()).group_by(Item.kind))
-    kinds = {kind: count for kind, count in result}
-    assert kinds == {"power": 4385, "service": 1933}
-    national = await session.scalar(
-        select(func.count()).where(Item.national_implementation_code.is_not(None))
+    rejected = len(report.rejected)
+    assert (report.rows, report.created, report.published) == (
+        6318,
+        6318 - rejected,
+        6318 - rejected,
     )
-    assert national == 3395
+    await session.commit()
+    items = (await session.scalars(select(Item))).all()
+    assert len(items) == 6318 - rejected
+    # nothing of it is the county's: no county code, each row keeps its region and codes
+    assert not [i.code for i in items if i.code.startswith("620623")]
+    for item in items:
+        row = source[item.source.rsplit("#", 1)[1]]
+        assert item.region_code == row["region_code"] and item.code.startswith(row["region_code"])
+        assert (item.national_item_code or "") == row["item_code"]
+        assert (item.national_implementation_code or "") == row["implementation_code"]
+        assert check_item_code(item.code).ok
+    assert {i.region_code for i in items} == {"511602", "440000", "440100", "650200"}
+    departments = (await session.scalars(select(Department))).all()
+    assert all(d.region_code in ("511602", "440000", "440100", "650200") for d in departments)
+    # the county's open data holds none of it; serving every region, all of it
+    for kind in ("items", "departments", "responsibilities"):
+        assert await export_records(session, kind) == [], kind
+    assert {r["code"][:6] for r in await export_records(session, "regions")} <= {
+        "620000",
+        "620600",
+        "620623",
+    }
+    session.info[SCOPE_KEY] = RegionScope(ALL_REGIONS)
     exported = json.loads(to_json(await export_records(session, "items")))
-    assert len(exported) == 6318
-    assert {r["code"] for r in exported} == set(codes)
+    assert {r["code"] for r in exported} == {i.code for i in items}
     again = await import_file(session, "items", path, publish=True)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 6318), again.lines(20)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6318 - rejected), again.lines(
+        20
+    )
+    assert len(again.rejected) == rejected
+
+
+async def test_news_headlines_and_notices_are_left_out_with_a_reason(
+    session: AsyncSession, shared_dir: Path
+) -> None:
+    path = shared_dir / "data" / "service_items.csv"
+    report = await import_file(session, "items", path, dry_run=True)
+    assert report.ok
+    reasons = {problem.row: problem.reason for problem in report.rejected}
+    names = {int(row["id"]) + 1: row["name"] for row in _real_rows(path)}
+    # headlines of a library's news page and a museum's notices are not services
+    assert "新闻标题" in reasons[2477] and "召开" in reasons[2477], names[2477]
+    assert "公告" in reasons[2430] and names[2430] == "广东美术馆招聘公告"
+    assert "图片新闻" in reasons[2415]
+    # services that merely mention such words stay: queries, sign-ups, devolved powers
+    for row, name in names.items():
+        if name in (
+            "满分审验教育公告查询",
+            "就业技能培训开班（含报名）",
+            "发布航道通告",
+            "三级运动员称号授予",
+        ):
+            assert row not in reasons, name
+    # powers are legal acts of a 权责清单, never a website's pages
+    assert not [r for r in reasons if "处罚" in names[r] or names[r].startswith("对")]
+    assert 30 <= len(reasons) <= 60
 
 
 async def test_main_and_sub_items_share_basic_codes(session: AsyncSession, tmp_path: Path) -> None:

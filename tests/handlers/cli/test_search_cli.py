@@ -26,9 +26,15 @@ ITEMS = (
 def _catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
     get_settings.cache_clear()
+    assert (
+        runner.invoke(
+            app, ["staff", "add", "admin", "--name", "管理员", "--role", "admin"]
+        ).exit_code
+        == 0
+    )
     source = tmp_path / "items.csv"
     source.write_text(ITEMS, encoding="utf-8")
-    result = runner.invoke(app, ["import", "items", str(source), "--publish"])
+    result = runner.invoke(app, ["import", "items", str(source), "--publish", "--as", "admin"])
     assert result.exit_code == 0, result.output
 
 

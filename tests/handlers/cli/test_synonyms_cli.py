@@ -17,9 +17,18 @@ runner = CliRunner()
 def _catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
     get_settings.cache_clear()
+    assert (
+        runner.invoke(
+            app, ["staff", "add", "admin", "--name", "管理员", "--role", "admin"]
+        ).exit_code
+        == 0
+    )
     source = tmp_path / "items.csv"
     source.write_text("事项名称,事项类别,实施主体\n临时救助,公共服务,天祝县民政局\n", "utf-8")
-    assert runner.invoke(app, ["import", "items", str(source), "--publish"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["import", "items", str(source), "--publish", "--as", "admin"]).exit_code
+        == 0
+    )
 
 
 def test_add_list_remove_and_search_uses_them() -> None:

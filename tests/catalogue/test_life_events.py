@@ -1,0 +1,95 @@
+"""Life events: shipped data, steps resolved against the public catalogue, staff changes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.demo import load_demo
+from catalogue.life_events import (
+    LifeEventError,
+    add_event,
+    life_events,
+    parse_event,
+    remove_event,
+    resolve,
+    shipped_events,
+)
+from catalogue.models import Item
+
+
+def _event(name: str) -> object:
+    return next(e for e in shipped_events() if e.name == name)
+
+
+def test_the_shipped_events_are_complete() -> None:
+    events = shipped_events()
+    assert len(events) >= 10
+    names = [e.name for e in events]
+    assert len(set(names)) == len(names)
+    for event in events:
+        assert event.triggers and event.steps, event.name
+        assert all(step.label and (step.names or step.terms) for step in event.steps)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": "", "triggers": ["x"], "steps": [{"label": "a", "terms": ["b"]}]},
+        {"name": "开农家乐", "triggers": [], "steps": [{"label": "a", "terms": ["b"]}]},
+        {"name": "开农家乐", "triggers": ["开农家乐"], "steps": []},
+        {"name": "开农家乐", "triggers": ["开农家乐"], "steps": [{"label": "营业执照"}]},
+    ],
+)
+def test_malformed_events_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(LifeEventError):
+        parse_event(bad)
+
+
+async def test_steps_resolve_to_public_items_in_order_and_missing_ones_are_left_out(
+    session: AsyncSession,
+) -> None:
+    await load_demo(session)
+    await session.commit()
+    birth = await resolve(session, _event("孩子出生"))  # type: ignore[arg-type]
+    assert [s.item.name for s in birth] == ["《出生医学证明》首次签发", "社会保障卡申领"]
+    assert await resolve(session, _event("家人去世")) == []  # type: ignore[arg-type]
+    house = await resolve(session, _event("在村里盖房子"))  # type: ignore[arg-type]
+    # the county's own body first, though two towns exercise the same power
+    planning = next(s.item for s in house if s.item.name == "乡村建设规划许可证核发")
+    assert planning.region_code == "620623"
+    # an item that is no longer public drops out of every checklist
+    await session.execute(update(Item).where(Item.name == "社会保障卡申领").values(status="draft"))
+    again = await resolve(session, _event("孩子出生"))  # type: ignore[arg-type]
+    assert [s.item.name for s in again] == ["《出生医学证明》首次签发"]
+
+
+async def test_staff_add_replace_hide_and_remove_events(session: AsyncSession) -> None:
+    farm = parse_event(
+        {
+            "name": "开农家乐",
+            "triggers": ["开农家乐"],
+            "steps": [{"label": "营业执照", "terms": ["个体工商户设立登记"]}],
+        }
+    )
+    assert await add_event(session, farm, by="市场监管局") == "added"
+    await session.flush()
+    assert "开农家乐" in [e.name for e in await life_events(session)]
+    assert await remove_event(session, "孩子出生") == "hidden"
+    await session.flush()
+    assert "孩子出生" not in [e.name for e in await life_events(session)]
+    assert await remove_event(session, "孩子出生") == "missing"
+    birth = parse_event(
+        {
+            "name": "孩子出生",
+            "triggers": ["生娃"],
+            "steps": [{"label": "出生证", "terms": ["出生"]}],
+        }
+    )
+    assert await add_event(session, birth) == "replaced"
+    await session.flush()
+    replaced = next(e for e in await life_events(session) if e.name == "孩子出生")
+    assert replaced.triggers == ("生娃",) and not replaced.shipped
+    assert await remove_event(session, "开农家乐") == "removed"
+    assert await remove_event(session, "开农家乐") == "missing"

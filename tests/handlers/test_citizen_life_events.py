@@ -1,0 +1,91 @@
+"""一件事 through the real webhook on the demo catalogue: a life event gets an ordered
+checklist of the items that exist, with links; a number opens that item."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import zwbot_tests_citizen_kit as kit
+
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.demo import load_demo
+from catalogue.life_events import add_event, parse_event
+
+
+@asynccontextmanager
+async def demo_app(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    async with session_factory(engine)() as session:
+        await load_demo(session)
+        farm = {
+            "name": "开农家乐",
+            "triggers": ["开农家乐", "搞农家乐"],
+            "steps": [
+                {"label": "营业执照", "names": ["个体工商户设立登记"]},
+                {"label": "卫生许可", "terms": ["公共场所卫生许可"]},
+                {"label": "特种行业许可", "terms": ["特种行业许可"]},
+            ],
+        }
+        await add_event(session, parse_event(farm), by="市场监管局")
+        await session.commit()
+    app = kit.create_app(kit.settings_for(database_url))
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield http
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def citizen(sqlite_url: str) -> AsyncIterator[Any]:
+    async with demo_app(sqlite_url) as http:
+        yield kit.WeChatUser(http, "o_life_events")
+
+
+async def test_a_birth_gets_its_checklist_and_a_number_opens_the_item(citizen: Any) -> None:
+    reply = await citizen.say("孩子出生了要办什么手续")
+    assert reply.startswith("「孩子出生」一般要办这些事，按顺序：")
+    lines = reply.splitlines()
+    assert lines[1].startswith("1. 出生医学证明——《出生医学证明》首次签发")
+    assert lines[2].strip().startswith(f"{kit.BASE_URL}/items/620623")
+    assert lines[3].startswith("2. 办社保卡——社会保障卡申领")
+    assert "出生登记" not in reply  # not in the demo catalogue: left out, not invented
+    card = await citizen.say("2")
+    assert "社会保障卡申领" in card and "一般要办这些事" not in card
+
+
+async def test_plain_descriptions_of_other_events(citizen: Any) -> None:
+    shop = await citizen.say("我想开个小卖部卖烟卖酒")
+    assert "「开一家卖食品和烟酒的小店」" in shop
+    assert "个体工商户设立登记" in shop and "仅销售预包装食品经营者备案信息采集" in shop
+    house = await citizen.say("在村里盖房子要办啥")
+    assert "乡村建设规划许可证核发" in house
+    coop = await citizen.say("想成立合作社")
+    assert "动物防疫条件合格证" in coop
+
+
+async def test_nothing_invented_when_no_item_exists(citizen: Any) -> None:
+    reply = await citizen.say("家里老人去世了")
+    assert "「家人去世」" in reply and "暂时没有找到" in reply and "人工" in reply
+
+
+async def test_an_item_question_stays_an_item_question(citizen: Any) -> None:
+    for question in ("困难残疾人生活补贴", "开网吧要什么材料", "社会保障卡申领"):
+        reply = await citizen.say(question)
+        assert "一般要办这些事" not in reply, question
+
+
+async def test_staff_events_and_the_overview(citizen: Any) -> None:
+    farm = await citizen.say("搞农家乐要办什么")
+    assert farm.startswith("「开农家乐」") and "公共场所卫生许可新办审批（县级）" in farm
+    assert "特种行业" not in farm
+    overview = await citizen.say("一件事")
+    assert "孩子出生" in overview and "开农家乐" in overview
