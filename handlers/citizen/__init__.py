@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers.citizen import funds, items, menu, ratings, subscription, tickets, villages
+from handlers.citizen import (
+    conversation,
+    funds,
+    items,
+    menu,
+    ratings,
+    subscription,
+    tickets,
+    villages,
+)
 from handlers.citizen.common import message_log
 from handlers.dbsession import DatabaseSession
 
@@ -12,7 +21,9 @@ def citizen_router() -> Router:
     """Every citizen handler, in the order questions are recognised.
 
     Needs in the dispatcher's workflow data: `sessions` (an async_sessionmaker),
-    `settings` and `search` (the live index). Item search comes last: it takes any text.
+    `settings` and `search` (the live index). The conversation layer
+    (`understanding`) reads each message once; small talk, complaints and other requests are
+    answered before any search, and item search comes last: it takes any other text.
     """
     root = Router(name="citizen")
     root.outer_middleware(DatabaseSession())
@@ -22,6 +33,7 @@ def citizen_router() -> Router:
         menu.router(),
         tickets.router(),
         ratings.router(),
+        conversation.router(),
         villages.router(),
         funds.router(),
         items.router(),

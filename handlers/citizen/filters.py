@@ -11,6 +11,7 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
 from handlers.citizen import parsing
+from handlers.citizen.understanding import Reading, read
 
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -33,6 +34,54 @@ def said(event: Event) -> str | None:
     return text
 
 
+_last_read: tuple[Event | None, Reading | None] = (None, None)
+
+
+def reading(event: Event) -> Reading | None:
+    """The message understood (intent, aspect, the rest), once per event like `said`."""
+    global _last_read
+    last, understood = _last_read
+    if last is event:
+        return understood
+    text = said(event)
+    understood = read(text) if text else None
+    _last_read = (event, understood)
+    return understood
+
+
+class Understood(Filter):
+    """Any text the conversation layer read; passes `said` and `reading`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
+class Intent(Filter):
+    """A message of one of the given intents; passes `said` and `reading`."""
+
+    def __init__(self, *intents: str) -> None:
+        self.intents = frozenset(intents)
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None or understood.intent not in self.intents:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
+class SmallTalk(Filter):
+    """Greetings, thanks, goodbyes, 「帮助」, 「你是机器人吗」; passes `said` and `reading`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None or not understood.is_talk:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
 class Said(Filter):
     """Any non-empty text or voice recognition; passes `said`."""
 
@@ -42,11 +91,16 @@ class Said(Filter):
 
 
 class HumanRequest(Filter):
-    """「人工」."""
+    """「人工」, 「我要找工作人员」…"""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        return text is not None and parsing.is_human_request(text)
+        if text is None:
+            return False
+        understood = reading(event)
+        return parsing.is_human_request(text) or (
+            understood is not None and understood.intent == "human"
+        )
 
 
 class NextPage(Filter):
@@ -91,6 +145,24 @@ class MyVillage(Filter):
         text = said(event)
         parsed = parsing.parse_my_village(text) if text else None
         return {"topic": parsed[0], "year": parsed[1]} if parsed else False
+
+
+class PhoneNumber(Filter):
+    """Text that is only a telephone number (not an item code); passes `number`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        number = parsing.parse_phone(text) if text else None
+        return {"number": number} if number else False
+
+
+class RegionCode(Filter):
+    """Text that is only a town's or village's statistical code; passes `region_code`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        code = parsing.parse_region_code(text) if text else None
+        return {"region_code": code} if code else False
 
 
 class LooksLikeCode(Filter):

@@ -77,6 +77,23 @@ FUND_TYPE_WORDS = (
 )
 
 
+_PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
+# Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
+_REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
+
+
+def parse_phone(said: str) -> str | None:
+    """A telephone number typed alone (mobile, landline with or without area code)."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    return text if _PHONE.match(text) else None
+
+
+def parse_region_code(said: str) -> str | None:
+    """A town's or village's statistical code typed alone (「620623101215」)."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    return text if _REGION_CODE.match(text) else None
+
+
 def normalize(said: str) -> str:
     """NFKC (full-width digits and letters folded), trimmed, inner runs of spaces made one."""
     text = unicodedata.normalize("NFKC", said[:MAX_SAID])

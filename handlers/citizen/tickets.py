@@ -10,7 +10,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import HumanRequest, Said
+from handlers.citizen.filters import HumanRequest, Said, SmallTalk
 from handlers.citizen.memory import Citizen, recall, remember
 from handlers.tickets import open_ticket
 
@@ -66,6 +66,8 @@ async def ask_human(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-tickets")
-    on_said(router, StateFilter(Citizen.describing_problem), ~HumanRequest(), Said())(described)
+    on_said(router, StateFilter(Citizen.describing_problem), ~HumanRequest(), ~SmallTalk(), Said())(
+        described
+    )
     on_said(router, HumanRequest())(human)
     return router

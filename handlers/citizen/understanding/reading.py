@@ -1,0 +1,187 @@
+"""What a message is: its intent, the question asked about an item (aspect), and the rest.
+
+Built once at import from the phrase inventory: a term matcher (the words that carry each
+intent and aspect, longest first) and a nearest-example scorer for wordings without a known
+term. Small talk must be all the message is; a complaint, 人工, 解绑, progress or booking
+request is recognised by its words; an aspect's words are taken out and the rest names the
+item (or nothing: a follow-up about what was just shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
+from handlers.citizen.understanding.scorer import Scorer, fold
+from handlers.citizen.understanding.terms import Found, TermMatcher, without
+
+ITEM = "item"  # any other message: it names an item (search), possibly with an aspect
+HELP = "help"
+# When several small-talk intents are said together (「好的谢谢」), the first of these wins.
+TALK_ORDER = ("goodbye", "thanks", "identity", "help", "greeting", "ack")
+# Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
+ACT_ORDER = ("complaint", "unbind", "progress", "booking", "human", "life_event")
+TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
+TALK_MAX_CHARS = 8  # … when it is this short
+ACT_SCORE = 0.8  # a message this close to an act's example, without its words
+ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
+ASPECT_MAX_CHARS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One message understood.
+
+    `intent` is an intent of the inventory or ITEM; `aspect` the question about an item;
+    `rest` the message without the words of its intent and aspect; `core` the rest without
+    filler words ('' when nothing is left: the message is only its question); `topic`
+    'fund' or 'poverty' when the message mentions public money."""
+
+    text: str
+    intent: str
+    aspect: str | None = None
+    rest: str = ""
+    core: str = ""
+    topic: str | None = None
+    score: float = 1.0
+
+    @property
+    def is_talk(self) -> bool:
+        """Small talk: answered with a sentence, never a card or a list."""
+        return self.intent in TALK_ORDER
+
+
+class Reader:
+    """The classifier of messages, built from an inventory."""
+
+    def __init__(self, source: Inventory) -> None:
+        self.inventory = source
+        terms: dict[str, list[str]] = {}
+        for name in (*ACT_ORDER, *TALK_ORDER):
+            if name in source.intents:
+                terms[f"i:{name}"] = list(source.intents[name].terms)
+        for name, entry in source.aspects.items():
+            terms[f"a:{name}"] = list(entry.terms)
+        for name, entry in source.intents.items():
+            if entry.kind == DATA:
+                terms[f"d:{name}"] = list(entry.terms)
+        self._terms = TermMatcher(terms)
+        self._fillers = TermMatcher({"filler": list(source.fillers)})
+        self._scorer = Scorer(
+            {
+                **{f"i:{n}": e.examples for n, e in source.intents.items() if e.kind != DATA},
+                **{f"a:{n}": e.examples for n, e in source.aspects.items()},
+            }
+        )
+        self._kind = {name: entry.kind for name, entry in source.intents.items()}
+
+    def strip_fillers(self, text: str) -> str:
+        """The text without filler words ('' when only fillers)."""
+        return without(text, self._fillers.find(text)).replace(" ", "")
+
+    def read(self, text: str) -> Reading:
+        """Understand one message (already normalised)."""
+        compact = fold(text)
+        if not compact:
+            # Only punctuation (「？」): a request for help.
+            return Reading(text, HELP if text.strip() else ITEM)
+        found = self._terms.find(compact)
+        rest_all = without(compact, found).replace(" ", "")
+        core_all = self.strip_fillers(rest_all)
+        labels = {f.label for f in found}
+        topic = next((f.label[2:] for f in found if f.label.startswith("d:")), None)
+
+        talk = self._talk(found, labels, compact, core_all)
+        if talk is not None:
+            return Reading(text, talk[0], rest="", core="", score=talk[1])
+
+        act = self._act(found, labels, compact, core_all)
+        if act is not None:
+            name, score = act
+            kept = [f for f in found if f.label == f"i:{name}"]
+            rest = without(compact, kept).replace(" ", "")
+            return Reading(
+                text, name, rest=rest, core=self.strip_fillers(rest), topic=topic, score=score
+            )
+
+        aspect = self._aspect(found, compact)
+        if aspect is not None:
+            name, score = aspect
+            kept = [f for f in found if f.label.startswith("a:")]
+            rest = without(compact, kept).replace(" ", "")
+            return Reading(
+                text,
+                ITEM,
+                aspect=name,
+                rest=rest,
+                core=self.strip_fillers(rest),
+                topic=topic,
+                score=score,
+            )
+        return Reading(text, ITEM, rest=compact, core=self.strip_fillers(compact), topic=topic)
+
+    def _talk(
+        self, found: list[Found], labels: set[str], compact: str, core: str
+    ) -> tuple[str, float] | None:
+        talk_found = [f for f in found if f.label.startswith("i:") and self._is(f, TALK)]
+        if found and len(talk_found) == len(found) and not core:
+            cover: dict[str, int] = {}
+            for match in talk_found:
+                cover[match.label[2:]] = cover.get(match.label[2:], 0) + len(match.term)
+            ranked = sorted(cover, key=lambda n: (-cover[n], TALK_ORDER.index(n)))
+            # 「好的谢谢」: thanks outranks the acknowledgement whatever the lengths.
+            best = next((n for n in TALK_ORDER if n in cover and n != "ack"), ranked[0])
+            return best, 1.0
+        if not found and len(compact) <= TALK_MAX_CHARS:
+            label, score = self._scorer.best(compact, [f"i:{n}" for n in TALK_ORDER])
+            if label is not None and score >= TALK_SCORE:
+                return label[2:], score
+        return None
+
+    def _act(
+        self, found: list[Found], labels: set[str], compact: str, core: str
+    ) -> tuple[str, float] | None:
+        acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
+        for name in acts:
+            if name == "human":
+                # 「人工」 alone; 「找工作人员问身份证」 is still a question about an item.
+                others = [f for f in found if f.label != "i:human"]
+                rest = without(compact, [f for f in found if f.label == "i:human"])
+                if others or self.strip_fillers(rest.replace(" ", "")):
+                    continue
+            return name, 1.0
+        if not found:
+            label, score = self._scorer.best(
+                compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
+            )
+            if label is not None and score >= ACT_SCORE:
+                return label[2:], score
+        return None
+
+    def _aspect(self, found: list[Found], compact: str) -> tuple[str, float] | None:
+        cover: dict[str, int] = {}
+        order: list[str] = []
+        for match in found:
+            if match.label.startswith("a:"):
+                name = match.label[2:]
+                if name not in cover:
+                    order.append(name)
+                cover[name] = max(cover.get(name, 0), len(match.term))
+        if cover:
+            return max(order, key=lambda n: cover[n]), 1.0
+        if not found and len(compact) <= ASPECT_MAX_CHARS:
+            label, score = self._scorer.best(compact, [f"a:{n}" for n in self.inventory.aspects])
+            if label is not None and score >= ASPECT_SCORE:
+                return label[2:], score
+        return None
+
+    def _is(self, match: Found, kind: str) -> bool:
+        return self._kind.get(match.label[2:]) == kind
+
+
+READER = Reader(inventory())
+
+
+def read(text: str) -> Reading:
+    """Understand one message with the shipped inventory."""
+    return READER.read(text)

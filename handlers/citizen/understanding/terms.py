@@ -1,0 +1,56 @@
+"""Finding the inventory's key terms in a message: longest first, never overlapping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A key term of `label` at text[start:end]."""
+
+    label: str
+    term: str
+    start: int
+    end: int
+
+
+class TermMatcher:
+    """Greedy left-to-right longest match of terms (a term may belong to one label only:
+    the first label listing it keeps it)."""
+
+    def __init__(self, terms: Mapping[str, Sequence[str]]) -> None:
+        self._label: dict[str, str] = {}
+        for label, words in terms.items():
+            for word in words:
+                if word:
+                    self._label.setdefault(word, label)
+        self._lengths = sorted({len(w) for w in self._label}, reverse=True)
+
+    def find(self, text: str) -> list[Found]:
+        """The terms in `text`, in order."""
+        found: list[Found] = []
+        start = 0
+        while start < len(text):
+            for length in self._lengths:
+                word = text[start : start + length]
+                label = self._label.get(word) if len(word) == length else None
+                if label is not None:
+                    found.append(Found(label, word, start, start + length))
+                    start += length
+                    break
+            else:
+                start += 1
+        return found
+
+
+def without(text: str, found: Sequence[Found]) -> str:
+    """The text with the found terms replaced by spaces (single spaces, trimmed)."""
+    parts: list[str] = []
+    last = 0
+    for match in found:
+        parts.append(text[last : match.start])
+        last = match.end
+    parts.append(text[last:])
+    return " ".join(" ".join(parts).split())
