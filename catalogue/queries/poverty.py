@@ -16,6 +16,7 @@ from catalogue.queries.visibility import public_allocation, public_project
 
 MIN_YEAR = 1949
 MAX_YEAR = 2200
+CANCELLED = "cancelled"  # a cancelled project stays published (第四条: changes are public)
 
 
 @dataclass
@@ -32,9 +33,19 @@ class YearFunds:
         return sum((a.amount for a in self.allocations), Decimal(0))
 
     @property
+    def active_projects(self) -> list[PovertyProject]:
+        """The projects not cancelled: the ones counted."""
+        return [p for p in self.projects if p.progress != CANCELLED]
+
+    @property
+    def cancelled_projects(self) -> list[PovertyProject]:
+        """Cancelled projects: shown as such, never counted."""
+        return [p for p in self.projects if p.progress == CANCELLED]
+
+    @property
     def project_total(self) -> Decimal:
-        """Sum of the project investments (万元)."""
-        return sum((p.investment for p in self.projects), Decimal(0))
+        """Sum of the investments of the projects not cancelled (万元)."""
+        return sum((p.investment for p in self.active_projects), Decimal(0))
 
 
 @dataclass

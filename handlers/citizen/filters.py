@@ -11,7 +11,9 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
 from handlers.citizen import parsing
-from handlers.citizen.understanding import Reading, read
+from handlers.citizen.memory import recall
+from handlers.citizen.understanding import Reading, departments, read
+from handlers.citizen.understanding.reading import READER
 
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -195,8 +197,34 @@ class PlaceFunds(Filter):
         return {"match": match, "year": year, "topic": topic, "place_name": place_text}
 
 
+class PlaceFollowUp(Filter):
+    """Right after a place's funds, a message that only names a year or a topic
+    (「2016年的呢」 「项目呢」); passes `year`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        state = data.get("state")
+        if not text or state is None:
+            return False
+        year, rest = parsing.split_year(text)
+        topic, place_text = parsing.split_fund_topic(rest)
+        if year is None and topic is None:
+            return False
+        if READER.strip_fillers(place_text.replace(" ", "")):
+            return False
+        memory = await recall(state)
+        if memory.focus != "place" or not memory.place_code:
+            return False
+        return {"year": year}
+
+
 class FundListQuestion(Filter):
-    """「2015 农牧局 专项资金」; passes `year`, `fund_type`, `departments` and `what`."""
+    """「2015 农牧局 专项资金」 「2017年低保资金是多少」 「财政专项资金」; passes `year`,
+    `fund_type`, `departments`, `unknown_department`, `topic` and `what`.
+
+    A question that only says 资金 is about the fund list when it names a year, a department
+    or a fund the list has (「低保」 abbreviates 城乡居民最低生活保障资金); otherwise it is an
+    item's name (「住宅专项维修资金」) and item search answers it."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
@@ -204,23 +232,30 @@ class FundListQuestion(Filter):
         if not text or session is None:
             return False
         year, rest = parsing.split_year(text)
-        asked, fund_type, department_text = parsing.split_fund_list(rest)
+        asked, fund_type, leftover = parsing.split_fund_list(rest)
         if not asked and "资金" not in text:
             return False  # not about funds whatever the department: no query needed
-        departments = (
-            await queries.find_departments(session=session, name=department_text)
-            if department_text
-            else []
-        )
-        if not asked and not (departments and "资金" in text):
-            return False
-        unknown = department_text if department_text and not departments else ""
-        parts = [f"{year}年" if year else "", departments[0].name if len(departments) == 1 else ""]
+        named = await departments.mention(session, leftover)
+        topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        if not asked:
+            if topic:
+                rows = await queries.fund_list(session=session, year=year)
+                if not any(parsing.abbreviates(topic, r.project_name) for r in rows.rows):
+                    return False
+            elif not (named.departments or year):
+                return False
+        found = named.departments
+        unknown = named.named if named.named and not found else ""
+        parts = [
+            f"{year}年" if year else "",
+            found[0].name if len(found) == 1 else "",
+        ]
         what = " ".join(p for p in parts if p) or "全部"
         return {
             "year": year,
             "fund_type": fund_type,
-            "departments": departments,
+            "departments": found,
             "unknown_department": unknown,
+            "topic": topic,
             "what": what,
         }

@@ -184,7 +184,9 @@ async def _follow_up(
         trace.update(answer="which")
         heading = texts.WHICH_ONE.format(what=cards.ASPECT_NAMES.get(aspect, ""))
         return cards.item_list(shown, page=memory.list_page, pages=memory.pages, heading=heading)
-    last = await item_by_code(session, memory.card_code, public_items) if memory.card_code else None
+    # After a place's funds, 「电话多少」 is not about an item card shown earlier.
+    about_card = memory.card_code and memory.focus in ("card", "")
+    last = await item_by_code(session, memory.card_code, public_items) if about_card else None
     if last is None:
         trace.update(answer="ask-what")
         return texts.ASK_WHAT

@@ -1,4 +1,7 @@
-"""Reading citizens' words: choices, question intents, years, fund topics, commands."""
+"""Reading citizens' words: choices, years, fund topics, phone and region codes, commands.
+
+What a message *is* (small talk, a question about an item …) is the conversation layer's
+(`handlers.citizen.understanding`); this module reads the parts of it."""
 
 from __future__ import annotations
 
@@ -26,31 +29,6 @@ _CHINESE_DIGITS = {
 _CHOICE = re.compile(r"^(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号)?$")
 _TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 
-INTENT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "materials",
-        re.compile(
-            r"(?:需要|要|得|该|应该)?(?:带|准备|提交|提供|交)?(?:些)?(?:什么|哪些|啥|那些)(?:样的)?"
-            r"(?:材料|资料|证件|证明|手续|要件)|(?:申请)?材料(?:清单)?|要件"
-        ),
-    ),
-    (
-        "time",
-        re.compile(
-            r"(?:要|需要|得)?(?:多久|多长时间|多少天|几天|几个工作日|多少个工作日|多快)"
-            r"(?:能|可以|才能)?(?:办好|办完|办结|拿到|下来)?|办结时限|时限"
-        ),
-    ),
-    (
-        "where",
-        re.compile(
-            r"(?:在|去|到)?(?:哪里|哪儿|哪|什么地方)(?:办|办理|去办|申请|交)?|地址|地点|"
-            r"(?:咨询|联系)?电话|联系方式|怎么联系|哪个窗口"
-        ),
-    ),
-    ("fee", re.compile(r"收费(?:吗|标准)?|多少钱|要钱吗|费用|花钱|免费吗")),
-)
-
 HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "人工客服", "客服", "找客服"})
 NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
 _RATING = re.compile(r"^(?:评|评分|打分)\s*([1-5])\s*分?$|^([1-5])\s*分$")
@@ -70,7 +48,14 @@ FUND_TOPICS = (
     ("项目", "projects"),
     ("分配", "funds"),
 )
-FUND_LIST_WORDS = ("专项资金", "资金清单", "财政资金", "财政专项", "资金管理清单")
+FUND_LIST_WORDS = (
+    "财政专项资金",
+    "资金管理清单",
+    "专项资金",
+    "资金清单",
+    "财政资金",
+    "财政专项",
+)  # longest first: 「财政专项资金」 leaves no 「财政」 behind to be read as 财政局
 FUND_TYPE_WORDS = (
     ("部门预算", FundType.DEPARTMENT_BUDGET),
     ("转移支付", FundType.TRANSFER_PAYMENT),
@@ -112,17 +97,6 @@ def parse_choice(said: str) -> int | None:
         return None
     value = match.group(1)
     return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
-
-
-def split_intent(said: str) -> tuple[str | None, str]:
-    """The question asked (materials, time, where, fee) and the rest, which names the item."""
-    text = normalize(said)
-    for intent, pattern in INTENT_PATTERNS:
-        match = pattern.search(text)
-        if match and match.group(0):
-            rest = text[: match.start()] + " " + text[match.end() :]
-            return intent, strip_particles(" ".join(rest.split()))
-    return None, strip_particles(text)
 
 
 def is_human_request(said: str) -> bool:
@@ -202,3 +176,46 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     for word in (*FUND_LIST_WORDS, "资金", "清单", "的", "有哪些", "有什么", "查询", "查"):
         rest = rest.replace(word, " ")
     return asked, fund_type, strip_particles(" ".join(rest.split()))
+
+
+# A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」.
+_DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委员会|委|站|所|中心|政府)")
+FUND_QUESTION_WORDS = (
+    "是多少",
+    "有多少",
+    "多少钱",
+    "多少",
+    "有哪些",
+    "有什么",
+    "哪些",
+    "情况",
+    "一共",
+)
+
+
+def department_word(text: str) -> str | None:
+    """The first word of the text that names an office, if any."""
+    match = _DEPARTMENT_WORD.search(text.replace(" ", ""))
+    return match.group(0) if match else None
+
+
+def fund_topic(text: str) -> str:
+    """What a fund question is about once year, department and question words are gone
+    (「低保 是多少」 → 「低保」)."""
+    for word in FUND_QUESTION_WORDS:
+        text = text.replace(word, " ")
+    return strip_particles("".join(text.split()))
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is the way people shorten `name`: its characters in order
+    (低保 → 城乡居民最低生活保障资金, 草原补奖 → 草原生态保护补助奖励资金)."""
+    if len(short) < 2:
+        return False
+    position = 0
+    for char in short:
+        position = name.find(char, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
