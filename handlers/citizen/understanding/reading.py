@@ -24,6 +24,7 @@ ACT_ORDER = ("complaint", "unbind", "progress", "booking", "human", "life_event"
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.8  # a message this close to an act's example, without its words
+HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
 ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
 ASPECT_MAX_CHARS = 8
 
@@ -124,7 +125,8 @@ class Reader:
         self, found: list[Found], labels: set[str], compact: str, core: str
     ) -> tuple[str, float] | None:
         talk_found = [f for f in found if f.label.startswith("i:") and self._is(f, TALK)]
-        if found and len(talk_found) == len(found) and not core:
+        only_talk = len(talk_found) == len(found)
+        if found and only_talk and not core:
             cover: dict[str, int] = {}
             for match in talk_found:
                 cover[match.label[2:]] = cover.get(match.label[2:], 0) + len(match.term)
@@ -132,7 +134,8 @@ class Reader:
             # 「好的谢谢」: thanks outranks the acknowledgement whatever the lengths.
             best = next((n for n in TALK_ORDER if n in cover and n != "ack"), ranked[0])
             return best, 1.0
-        if not found and len(compact) <= TALK_MAX_CHARS:
+        if only_talk and len(compact) <= TALK_MAX_CHARS:
+            # 「非常感谢」 「是不是机器人」: close to an example though a word is left over.
             label, score = self._scorer.best(compact, [f"i:{n}" for n in TALK_ORDER])
             if label is not None and score >= TALK_SCORE:
                 return label[2:], score
@@ -143,20 +146,26 @@ class Reader:
     ) -> tuple[str, float] | None:
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
         for name in acts:
-            if name == "human":
-                # 「人工」 alone; 「找工作人员问身份证」 is still a question about an item.
-                others = [f for f in found if f.label != "i:human"]
-                rest = without(compact, [f for f in found if f.label == "i:human"])
-                if others or self.strip_fillers(rest.replace(" ", "")):
-                    continue
+            if name == "human" and not self._only_human(found, compact):
+                continue
             return name, 1.0
-        if not found:
+        if all(self._is(f, TALK) for f in found):
             label, score = self._scorer.best(
                 compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
             )
             if label is not None and score >= ACT_SCORE:
                 return label[2:], score
         return None
+
+    def _only_human(self, found: list[Found], compact: str) -> bool:
+        """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
+        others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
+        if others:
+            return False
+        rest = without(compact, found).replace(" ", "")
+        if not self.strip_fillers(rest):
+            return True
+        return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
 
     def _aspect(self, found: list[Found], compact: str) -> tuple[str, float] | None:
         cover: dict[str, int] = {}
@@ -167,8 +176,12 @@ class Reader:
                 if name not in cover:
                     order.append(name)
                 cover[name] = max(cover.get(name, 0), len(match.term))
+        if len(cover) > 1:
+            # 「网上怎么办」 「在哪填表」: the examples tell which question it is.
+            scores = self._scorer.scores(compact)
+            return max(order, key=lambda n: (scores.get(f"a:{n}", 0.0), cover[n])), 1.0
         if cover:
-            return max(order, key=lambda n: cover[n]), 1.0
+            return order[0], 1.0
         if not found and len(compact) <= ASPECT_MAX_CHARS:
             label, score = self._scorer.best(compact, [f"a:{n}" for n in self.inventory.aspects])
             if label is not None and score >= ASPECT_SCORE:
