@@ -126,7 +126,7 @@ async def test_plain_speech_about_an_old_man_offers_the_allowance_first(demo):
 
 
 async def test_a_complaint_gets_the_supervision_phone_12345_and_a_human(demo):
-    http, sessions = demo
+    _, sessions = demo
     user = citizen(demo)
     answer = await user.say("民政局窗口的人态度太差了，跑了好几趟")
     assert "0935-3126800" in answer and "12345" in answer and "人工" in answer, answer
