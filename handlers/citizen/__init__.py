@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
+
 from bot.router import Router
 from handlers.citizen import (
     conversation,
@@ -36,6 +39,10 @@ def citizen_router() -> Router:
         conversation.router(),
         villages.router(),
         funds.router(),
-        items.router(),
     )
+    # Life events (一件事) answer messages read as intent "life_event" (filters.Intent)
+    # before item search, when their module is installed; otherwise item search answers.
+    if find_spec("handlers.citizen.life_events") is not None:
+        root.include_router(import_module("handlers.citizen.life_events").router())
+    root.include_router(items.router())
     return root

@@ -26,14 +26,19 @@ class TermMatcher:
             for word in words:
                 if word:
                     self._label.setdefault(word, label)
-        self._lengths = sorted({len(w) for w in self._label}, reverse=True)
+        # Per first character, the lengths of the terms starting with it (longest first):
+        # most characters of a message start no term and cost one dictionary look-up.
+        lengths: dict[str, set[int]] = {}
+        for word in self._label:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self._lengths = {c: sorted(n, reverse=True) for c, n in lengths.items()}
 
     def find(self, text: str) -> list[Found]:
         """The terms in `text`, in order."""
         found: list[Found] = []
         start = 0
         while start < len(text):
-            for length in self._lengths:
+            for length in self._lengths.get(text[start], ()):
                 word = text[start : start + length]
                 label = self._label.get(word) if len(word) == length else None
                 if label is not None:
