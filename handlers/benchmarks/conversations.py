@@ -172,13 +172,12 @@ def report(
     for result in results:
         by_class.setdefault(result.conversation.kind, []).append(result)
     echo(f"conversations ({part}) on the demo catalogue through /wechat (safe mode):")
-    for kind, group in sorted(by_class.items()):
-        right = sum(r.right for r in group)
-        echo(f"  {kind:<18} right {right:>3}  wrong {len(group) - right:>3}  ({right / len(group):.0%})")
-    echo(
-        f"  {'overall':<18} right {summary['right']:>3}  "
-        f"wrong {len(results) - int(str(summary['right'])):>3}  ({float(str(summary['overall'])):.0%})"
-    )
+    rows = [(kind, [r.right for r in group]) for kind, group in sorted(by_class.items())]
+    rows.append(("overall", [r.right for r in results]))
+    for kind, marks in rows:
+        right = sum(marks)
+        share = right / len(marks) if marks else 0.0
+        echo(f"  {kind:<18} right {right:>3}  wrong {len(marks) - right:>3}  ({share:.0%})")
     echo(f"reply time per turn: median {summary['median_ms']} ms, p95 {summary['p95_ms']} ms")
     wrong = [r for r in results if not r.right]
     if wrong and not verbose:
