@@ -93,7 +93,7 @@ def _turn(where: str, raw: Any) -> Turn:
             raise ConversationSetError(f"{where}: unknown expectation {key!r}")
         if not isinstance(wanted, kind) or (kind is int and isinstance(wanted, bool)):
             raise ConversationSetError(f"{where}: {key} must be a {kind.__name__}")
-        if kind is list and not all(isinstance(x, str) and x for x in wanted):
+        if isinstance(wanted, list) and not all(isinstance(x, str) and x for x in wanted):
             raise ConversationSetError(f"{where}: {key} is a list of non-empty strings")
     return Turn(action, value, dict(expect))
 

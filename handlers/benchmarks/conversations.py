@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -57,16 +58,17 @@ class ConversationResult:
 
 def bench_settings(folder: Path) -> Settings:
     """Settings of the scratch app: safe mode, SQLite in `folder`, no rate limit in the way."""
-    return Settings(
-        ZWBOT_ENV="test",
-        DATABASE_URL=f"sqlite+aiosqlite:///{folder}/conversations.sqlite3",
-        WECHAT_TOKEN=TOKEN,
-        WECHAT_APP_ID=APP_ID,
-        WECHAT_AES_KEY=AES_KEY,
-        PUBLIC_BASE_URL="https://zw.tianzhu.example",
-        ZWBOT_HASH_KEY="conversation-bench-hash-key",
-        ZWBOT_RATE_LIMIT_PER_MINUTE=100_000,
-    )
+    values: dict[str, Any] = {
+        "ZWBOT_ENV": "test",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/conversations.sqlite3",
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_AES_KEY": AES_KEY,
+        "PUBLIC_BASE_URL": "https://zw.tianzhu.example",
+        "ZWBOT_HASH_KEY": "conversation-bench-hash-key",
+        "ZWBOT_RATE_LIMIT_PER_MINUTE": 100_000,
+    }
+    return Settings(**values)
 
 
 @asynccontextmanager
@@ -143,8 +145,10 @@ def _percentile(values: list[float], share: float) -> float:
 def summarise(results: list[ConversationResult], part: str) -> dict[str, object]:
     """The figures of the last output line."""
     classes: dict[str, list[bool]] = {}
+    parts: dict[str, list[bool]] = {}
     for result in results:
         classes.setdefault(result.conversation.kind, []).append(result.right)
+        parts.setdefault(result.conversation.part, []).append(result.right)
     seconds = [t.seconds for r in results for t in r.turns]
     right = sum(r.right for r in results)
     return {
@@ -153,6 +157,7 @@ def summarise(results: list[ConversationResult], part: str) -> dict[str, object]
         "right": right,
         "overall": round(right / len(results), 3) if results else 0.0,
         "classes": {k: round(sum(v) / len(v), 3) for k, v in sorted(classes.items())},
+        "parts": {k: round(sum(v) / len(v), 3) for k, v in sorted(parts.items())},
         "turns": len(seconds),
         "median_ms": round(statistics.median(seconds) * 1000, 1) if seconds else 0.0,
         "p95_ms": round(_percentile(seconds, 0.95) * 1000, 1),
@@ -178,8 +183,14 @@ def report(
         right = sum(marks)
         share = right / len(marks) if marks else 0.0
         echo(f"  {kind:<18} right {right:>3}  wrong {len(marks) - right:>3}  ({share:.0%})")
+    by_part = summary["parts"]
+    if isinstance(by_part, dict) and len(by_part) > 1:
+        echo("  by part: " + ", ".join(f"{name} {share:.0%}" for name, share in by_part.items()))
     echo(f"reply time per turn: median {summary['median_ms']} ms, p95 {summary['p95_ms']} ms")
-    wrong = [r for r in results if not r.right]
+    wrong = sorted(
+        (r for r in results if not r.right),
+        key=lambda r: (r.conversation.kind, r.conversation.id),
+    )
     if wrong and not verbose:
         echo("wrong: " + " ".join(r.conversation.id for r in wrong))
         echo("(--verbose shows each failing turn, what was expected and what came back)")

@@ -5,6 +5,8 @@ webhook and tells a right conversation from a wrong one."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -226,3 +228,23 @@ def test_the_report_ends_with_one_json_line_and_shows_failures_when_verbose() ->
     quiet: list[str] = []
     report([right, wrong], "all", quiet.append, verbose=False)
     assert "社会保障卡申领" not in "\n".join(quiet) and "c-2" in "\n".join(quiet)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_the_command_refuses_an_unknown_part_and_is_loaded_only_when_run() -> None:
+    from typer.testing import CliRunner
+
+    from handlers.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "conversations", "--part", "some"])
+    assert result.exit_code == 2
+    assert "tuning, heldout or all" in result.output
+    started = subprocess.run(
+        [sys.executable, "-c", "import sys, handlers.cli; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "handlers.benchmarks.conversations" not in started.stdout
