@@ -297,7 +297,13 @@ def benefit_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, lines)
 
 
+def code_answer(item: Item, base_url: str) -> str:
+    """「编码是多少」."""
+    return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
+
+
 ANSWERS = {
+    "code": code_answer,
     "materials": materials_answer,
     "conditions": conditions_answer,
     "time": time_answer,
@@ -312,6 +318,7 @@ ANSWERS = {
     "benefit": benefit_answer,
 }
 ASPECT_NAMES = {
+    "code": "事项编码",
     "materials": "申请材料",
     "conditions": "办理条件",
     "time": "办理时限",

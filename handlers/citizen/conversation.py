@@ -15,7 +15,7 @@ from catalogue.queries.visibility import public_item
 from handlers.citizen import texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import Intent, PhoneNumber, SmallTalk
+from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.memory import recall, remember
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
@@ -110,6 +110,21 @@ async def booking(
     return "\n".join(line for line in (texts.BOOKING, extra) if line)
 
 
+async def personal(
+    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """Paying, submitting or looking up one's own records here: not served; where to go."""
+    trace.update(answer="personal")
+    extra = await _last_item_phone(session, state, reading)
+    return "\n".join(line for line in (texts.PERSONAL, extra) if line)
+
+
+async def id_number(event: Event, trace: dict[str, str]) -> str:
+    """A resident identity number: never stored in an answer, never looked up."""
+    trace.update(answer="id-number")
+    return texts.ID_NUMBER
+
+
 async def unbind(
     event: Event, session: AsyncSession, settings: Settings, trace: dict[str, str]
 ) -> str:
@@ -140,10 +155,12 @@ async def phone_number(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-conversation")
+    on_said(router, IdNumber())(id_number)
     on_said(router, SmallTalk())(small_talk)
     on_said(router, Intent("complaint"))(complaint)
     on_said(router, Intent("progress"))(progress)
     on_said(router, Intent("booking"))(booking)
+    on_said(router, Intent("personal"))(personal)
     on_said(router, Intent("unbind"))(unbind)
     on_said(router, PhoneNumber())(phone_number)
     return router

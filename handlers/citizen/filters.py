@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
+from catalogue.queries import RegionMatch
 from handlers.citizen import parsing
-from handlers.citizen.memory import recall
-from handlers.citizen.understanding import Reading, departments, read
+from handlers.citizen.memory import Memory, recall
+from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
+from handlers.public_items import items_by_codes
 
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -93,16 +95,19 @@ class Said(Filter):
 
 
 class HumanRequest(Filter):
-    """「人工」, 「我要找工作人员」…"""
+    """「人工」, 「我要找工作人员」, 「转人工 高龄补贴停发了」; passes `problem`, what was said
+    beside the request ('' when nothing)."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
         if text is None:
             return False
+        if parsing.is_human_request(text):
+            return {"problem": ""}
         understood = reading(event)
-        return parsing.is_human_request(text) or (
-            understood is not None and understood.intent == "human"
-        )
+        if understood is None or understood.intent != "human":
+            return False
+        return {"problem": understood.rest if understood.core else ""}
 
 
 class NextPage(Filter):
@@ -122,12 +127,56 @@ class Choice(Filter):
         return {"choice": number} if number is not None else False
 
 
+MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question
+
+
+class ChoiceByWords(Filter):
+    """Words that pick one entry of the list just shown (「打柴沟镇那个」 「草原的」): they are
+    in exactly one entry's name (an item's with its department, a place's label); passes
+    `choice`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        state = data.get("state")
+        session: AsyncSession | None = data.get("session")
+        if understood is None or state is None or session is None or understood.aspect:
+            return False
+        words = understood.core
+        if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
+            return False
+        memory = await recall(state)
+        labels = await _labels(memory, session, data.get("public_items"))
+        hits = [n for n, label in enumerate(labels, start=1) if words in label]
+        return {"choice": hits[0]} if len(hits) == 1 else False
+
+
+async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[str]:
+    if memory.numbered == "places":
+        places = [await queries.region_by_code(session=session, code=c) for c in memory.place_codes]
+        return [p.label if p is not None else "" for p in places]
+    if memory.numbered != "items" or not memory.list_codes:
+        return []
+    codes = memory.page_codes()
+    found = await items_by_codes(session, codes, cache)
+    labels = []
+    for code in codes:
+        item = found.get(code)
+        department = item.department if item is not None else None
+        names = (department.name, department.short_name) if department is not None else ()
+        labels.append(" ".join((item.name if item is not None else "", *names)))
+    return labels
+
+
 class Rating(Filter):
     """「评5」, 「好评」…; passes `score`."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        score = parsing.parse_rating(text) if text else None
+        if not text:
+            return False
+        score = parsing.parse_rating(text)
+        if score is None and parsing.rating_number(text) is not None:
+            score = 0  # 「评6」: a rating out of range, answered with the range
         return {"score": score} if score is not None else False
 
 
@@ -137,7 +186,15 @@ class BindRequest(Filter):
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
         name = parsing.parse_bind(text) if text else None
-        return {"place_name": name} if name is not None else False
+        if name is None:
+            # 「我是宽沟村的村干部 绑定一下」: the place is what is left of the words.
+            understood = reading(event)
+            if understood is None or understood.intent != "bind":
+                return False
+            name = parsing.place_part(understood.core)
+            if name and not parsing.names_place(name):
+                return False  # 「社保卡绑定银行卡」 is not about a village
+        return {"place_name": name}
 
 
 class MyVillage(Filter):
@@ -156,6 +213,14 @@ class PhoneNumber(Filter):
         text = said(event)
         number = parsing.parse_phone(text) if text else None
         return {"number": number} if number else False
+
+
+class IdNumber(Filter):
+    """A message with a resident identity number in it."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return text is not None and parsing.has_id_number(text)
 
 
 class RegionCode(Filter):
@@ -189,7 +254,21 @@ class PlaceFunds(Filter):
             return False
         year, rest = parsing.split_year(text)
         topic, place_text = parsing.split_fund_topic(rest)
-        if topic is None or not place_text or len(place_text) > 20:
+        if topic is None:
+            # 「圈湾村 2015」: a place's name and a year say enough.
+            if year is None or not parsing.names_place(rest):
+                return False
+            topic, place_text = "funds", rest
+        county, place_text = parsing.without_county(parsing.fund_topic(place_text))
+        place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
+        if not place_text and (county or year is not None):
+            # 「2016年扶贫资金一共分了多少」 「全县扶贫项目」: the whole county.
+            whole = await queries.county_place(session=session, code=parsing.COUNTY_CODE)
+            if whole is None:
+                return False
+            match = RegionMatch(text=whole.name, places=[whole])
+            return {"match": match, "year": year, "topic": topic, "place_name": whole.name}
+        if not place_text or len(place_text) > 20:
             return False
         match = await queries.find_regions(session=session, name=place_text)
         if not match.places:
@@ -233,14 +312,18 @@ class FundListQuestion(Filter):
             return False
         year, rest = parsing.split_year(text)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
-        if not asked and "资金" not in text:
+        understood = reading(event)
+        money = "资金" in text or (understood is not None and understood.topic == "fund")
+        if not asked and not money:
             return False  # not about funds whatever the department: no query needed
         named = await departments.mention(session, leftover)
         topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
         if not asked:
             if topic:
                 rows = await queries.fund_list(session=session, year=year)
-                if not any(parsing.abbreviates(topic, r.project_name) for r in rows.rows):
+                if not any(
+                    parsing.abbreviates(topic, r.project_name, loose=True) for r in rows.rows
+                ):
                     return False
             elif not (named.departments or year):
                 return False

@@ -22,7 +22,7 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
         when = f"{year}年" if year else ""
         return texts.FUNDS_NONE.format(place=place.label, year=when) + f"\n全部公开信息：{url}"
     demo = texts.DEMO_MARK if funds.is_demo else ""
-    scope = "（含所辖各村）" if place.level == "town" else ""
+    scope = {"town": "（含所辖各村）", "county": "（全县）"}.get(place.level, "")
     head = [f"【{place.label}{scope} 扶贫资金和项目】{demo}"]
     details: list[str] = []
     for year_funds in funds.years:
@@ -45,7 +45,7 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
             village = (
                 f" {allocation.region.short_name or allocation.region.name}"
-                if place.level == "town"
+                if place.level in ("town", "county")
                 else ""
             )
             details.append(
@@ -61,7 +61,7 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
 
 PROGRESS = {
     "planned": "计划实施",
-    "in_progress": "正在实施",
+    "in_progress": "实施中",
     "completed": "已完工",
     "cancelled": "已取消",
 }

@@ -41,7 +41,9 @@ async def fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
     if topic:
-        matching = [row for row in funds.rows if parsing.abbreviates(topic, row.project_name)]
+        matching = [
+            row for row in funds.rows if parsing.abbreviates(topic, row.project_name, loose=True)
+        ]
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"

@@ -11,11 +11,29 @@ from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import Choice, LooksLikeCode, NextPage, Understood
+from handlers.citizen.filters import (
+    Choice,
+    ChoiceByWords,
+    LooksLikeCode,
+    NextPage,
+    Understood,
+)
 from handlers.citizen.memory import Memory, keep, recall, remember
-from handlers.citizen.searching import Found, Searcher, answers, find, is_clear, suggestions
+from handlers.citizen.searching import (
+    Found,
+    Searcher,
+    answers,
+    find,
+    is_clear,
+    named_by_keyword,
+    sharing_the_name,
+    single,
+    suggestions,
+)
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import fold
 from handlers.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
@@ -159,8 +177,14 @@ async def search_and_answer(
         again = await find(search, session, reading.core, public_items)
         if again and (not found or again[0].hit.score > found[0].hit.score):
             found, query = again, reading.core
-    if is_clear(found):
-        return await _card(state, memory, found[0].item, settings, aspect, trace)
+    words = READER.strip_fillers(fold(query))
+    shared = sharing_the_name(found, words)
+    if len(shared) > 1:
+        return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
+    chosen = named_by_keyword(found, fold(query)) or (found[0] if is_clear(found) else None)
+    chosen = chosen or single(found)
+    if chosen is not None:
+        return await _card(state, memory, chosen.item, settings, aspect, trace)
     listed = answers(found)
     if listed:
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
@@ -240,6 +264,7 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
     on_said(router, Choice())(choose)
+    on_said(router, ChoiceByWords())(choose)
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
     on_said(router, Understood())(search_and_answer)

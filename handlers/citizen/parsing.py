@@ -31,10 +31,13 @@ _TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 
 HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "人工客服", "客服", "找客服"})
 NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
-_RATING = re.compile(r"^(?:评|评分|打分)\s*([1-5])\s*分?$|^([1-5])\s*分$")
+_NUMBER = r"(\d{1,2}|[一二两三四五六七八九十])"
+# 「评5」 「一般般吧 评3」 「给5分」 「五分」: the score ends the message.
+_RATING = re.compile(rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|^{_NUMBER}\s*[分星]$")
 _BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
+_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
 _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
 # Question words around a place's name in a funds question (「大湾村有哪些项目」): not part
 # of the name, which is shown back to the citizen when several places share it.
@@ -65,6 +68,17 @@ FUND_TYPE_WORDS = (
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
+
+
+# A resident identity number (GB 11643): 6-digit region, 8-digit birth date, 3 digits, check.
+_ID_NUMBER = re.compile(
+    r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+)
+
+
+def has_id_number(said: str) -> bool:
+    """Whether a message carries a resident identity number (never looked anything up by)."""
+    return _ID_NUMBER.search(normalize(said).replace(" ", "")) is not None
 
 
 def parse_phone(said: str) -> str | None:
@@ -116,10 +130,17 @@ def parse_rating(said: str) -> int | None:
         return 5
     if text in ("差评", "不满意"):
         return 1
-    match = _RATING.match(text)
+    number = rating_number(text)
+    return number if number is not None and 1 <= number <= 5 else None
+
+
+def rating_number(said: str) -> int | None:
+    """The number of a rating, in range or not (「评6」 → 6: the citizen is told 1–5)."""
+    match = _RATING.search(strip_particles(normalize(said)))
     if match is None:
         return None
-    return int(match.group(1) or match.group(2))
+    value = match.group(1) or match.group(2)
+    return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
 def parse_bind(said: str) -> str | None:
@@ -145,6 +166,10 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
     if match:
         rest = text[: match.start()] + " " + text[match.end() :]
         return int(match.group(1)), " ".join(rest.split())
+    short = _SHORT_YEAR.search(text)
+    if short:
+        rest = text[: short.start()] + " " + text[short.end() :]
+        return 2000 + int(short.group(1)), " ".join(rest.split())
     for word, back in _RELATIVE_YEARS.items():
         if word in text:
             year = (today or date.today()).year - back
@@ -173,14 +198,31 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
             fund_type = kind
             asked = True
             rest = rest.replace(word, " ")
-    for word in (*FUND_LIST_WORDS, "资金", "清单", "的", "有哪些", "有什么", "查询", "查"):
+    money = ("资金", "经费", "拨款", "钱", "款")
+    for word in (*FUND_LIST_WORDS, *money, "清单", "的", "有哪些", "有什么", "查询", "查"):
         rest = rest.replace(word, " ")
     return asked, fund_type, strip_particles(" ".join(rest.split()))
 
 
 # A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」.
 _DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委员会|委|站|所|中心|政府)")
+COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
+COUNTY_WORDS = ("整个县", "全县", "县里", "天祝县", "天祝", "全部")
 FUND_QUESTION_WORDS = (
+    "一共",
+    "总共",
+    "总计",
+    "合计",
+    "分配了",
+    "分了",
+    "投资",
+    "进展",
+    "进度",
+    "咋样",
+    "怎么样",
+    "每年",
+    "历年",
+    "有啥",
     "是多少",
     "有多少",
     "多少钱",
@@ -191,6 +233,30 @@ FUND_QUESTION_WORDS = (
     "情况",
     "一共",
 )
+
+
+def names_place(text: str) -> bool:
+    """Whether a short text is a place's name (「圈湾村」 「华藏寺镇」)."""
+    flat = "".join(text.split())
+    return 2 <= len(flat) <= 12 and flat.endswith(("村", "镇", "乡", "社区"))
+
+
+def place_part(text: str) -> str:
+    """The place's name at the start of a text, up to its last 村/镇/乡 before other words
+    (「上古城村易地搬迁」 → 上古城村, 「天堂镇大湾村」 → 天堂镇大湾村)."""
+    flat = "".join(text.split())
+    best = ""
+    for match in re.finditer(r"(?:村|镇|乡|社区)", flat):
+        best = flat[: match.end()]
+    return best or flat
+
+
+def without_county(text: str) -> tuple[bool, str]:
+    """Whether the text names the whole county, and the text without those words."""
+    named = any(word in text for word in COUNTY_WORDS)
+    for word in COUNTY_WORDS:
+        text = text.replace(word, " ")
+    return named, " ".join(text.split())
 
 
 def department_word(text: str) -> str | None:
@@ -207,15 +273,20 @@ def fund_topic(text: str) -> str:
     return strip_particles("".join(text.split()))
 
 
-def abbreviates(short: str, name: str) -> bool:
+def abbreviates(short: str, name: str, *, loose: bool = False) -> bool:
     """Whether `short` is the way people shorten `name`: its characters in order
-    (低保 → 城乡居民最低生活保障资金, 草原补奖 → 草原生态保护补助奖励资金)."""
+    (低保 → 城乡居民最低生活保障资金, 草原补奖 → 草原生态保护补助奖励资金); `loose` lets a
+    longer one have one character said differently (学生营养餐 → 学生营养改善计划)."""
     if len(short) < 2:
         return False
+    allowed = 1 if loose and len(short) >= 4 else 0
     position = 0
     for char in short:
-        position = name.find(char, position)
-        if position < 0:
-            return False
-        position += 1
+        found = name.find(char, position)
+        if found < 0:
+            allowed -= 1
+            if allowed < 0:
+                return False
+            continue
+        position = found + 1
     return True

@@ -25,6 +25,8 @@ async def rate(
     trace: dict[str, str],
 ) -> str:
     """Store the rating against the last card shown."""
+    if not 1 <= score <= 5:
+        return texts.RATE_RANGE
     memory = await recall(state)
     if not memory.card_code:
         return texts.RATE_WHAT

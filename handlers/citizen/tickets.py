@@ -45,9 +45,11 @@ async def described(
 
 
 async def human(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event, problem: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
-    """「人工」: forward the last unanswered question, or ask for it first."""
+    """「人工」: forward the problem said with it, else the last unanswered question, or ask."""
+    if problem:
+        return await _open(event, problem, session, state, trace)
     return await ask_human(event, session, state, trace)
 
 

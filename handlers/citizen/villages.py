@@ -16,6 +16,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     BindRequest,
     Choice,
+    ChoiceByWords,
     MyVillage,
     PlaceFollowUp,
     PlaceFunds,
@@ -196,6 +197,7 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-villages")
     on_said(router, Choice(), places_pending)(choose_place)
+    on_said(router, ChoiceByWords(), places_pending)(choose_place)
     on_said(router, BindRequest())(bind_request)
     on_said(router, MyVillage())(my_village)
     on_said(router, PlaceFunds())(place_funds)

@@ -194,7 +194,7 @@ async def test_a_cancelled_project_is_shown_as_such_and_not_counted(demo):
 
 async def test_an_adjusted_project_shows_its_adjustment(demo):
     answer = await citizen(demo).say("泉台村 扶贫 2017")
-    assert "【正在实施】" in answer and "调整：2017-08-15" in answer, answer
+    assert "【实施中】" in answer and "调整：2017-08-15" in answer, answer
 
 
 async def test_the_village_being_discussed_carries_to_the_next_turn(demo):

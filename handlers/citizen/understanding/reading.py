@@ -20,10 +20,19 @@ HELP = "help"
 # When several small-talk intents are said together (「好的谢谢」), the first of these wins.
 TALK_ORDER = ("goodbye", "thanks", "identity", "help", "greeting", "ack")
 # Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
-ACT_ORDER = ("complaint", "unbind", "progress", "booking", "human", "life_event")
+ACT_ORDER = (
+    "complaint",
+    "unbind",
+    "bind",
+    "progress",
+    "booking",
+    "personal",
+    "human",
+    "life_event",
+)
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
-ACT_SCORE = 0.8  # a message this close to an act's example, without its words
+ACT_SCORE = 0.6  # a message this close to an act's example, without its words
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
 ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
 ASPECT_MAX_CHARS = 8
@@ -159,6 +168,8 @@ class Reader:
 
     def _only_human(self, found: list[Found], compact: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
+        if found and found[0].label == "i:human" and found[0].start == 0:
+            return True  # 「转人工 高龄补贴停发了是什么原因」: the command, then the problem
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False

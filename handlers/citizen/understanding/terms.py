@@ -34,20 +34,26 @@ class TermMatcher:
         self._lengths = {c: sorted(n, reverse=True) for c, n in lengths.items()}
 
     def find(self, text: str) -> list[Found]:
-        """The terms in `text`, in order."""
-        found: list[Found] = []
-        start = 0
-        while start < len(text):
-            for length in self._lengths.get(text[start], ()):
+        """The terms in `text`, in order: longer terms first wherever they overlap
+        (「了解除绑定」 is 解除绑定, not 了解)."""
+        candidates: list[Found] = []
+        for start, char in enumerate(text):
+            for length in self._lengths.get(char, ()):
                 word = text[start : start + length]
                 label = self._label.get(word) if len(word) == length else None
                 if label is not None:
-                    found.append(Found(label, word, start, start + length))
-                    start += length
+                    candidates.append(Found(label, word, start, start + length))
                     break
-            else:
-                start += 1
-        return found
+        if len(candidates) < 2:
+            return candidates
+        taken = [False] * len(text)
+        chosen: list[Found] = []
+        for match in sorted(candidates, key=lambda f: (-len(f.term), f.start)):
+            if not any(taken[match.start : match.end]):
+                chosen.append(match)
+                for position in range(match.start, match.end):
+                    taken[position] = True
+        return sorted(chosen, key=lambda f: f.start)
 
 
 def without(text: str, found: Sequence[Found]) -> str:
