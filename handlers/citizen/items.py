@@ -9,7 +9,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import Item
-from handlers.citizen import cards, texts
+from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     Choice,
@@ -32,7 +32,6 @@ from handlers.citizen.searching import (
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
-from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
@@ -177,8 +176,8 @@ async def search_and_answer(
         again = await find(search, session, reading.core, public_items)
         if again and (not found or again[0].hit.score > found[0].hit.score):
             found, query = again, reading.core
-    words = READER.strip_fillers(fold(query))
-    shared = sharing_the_name(found, words)
+    # The words as said (「办身份证」 is not 「身份证」, which two items share).
+    shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     chosen = named_by_keyword(found, fold(query)) or (found[0] if is_clear(found) else None)

@@ -142,3 +142,28 @@ def test_a_reader_learns_a_new_intent_from_data_alone():
     assert reader.read("扎西德勒").intent == "greeting"
     assert reader.read("低保电话").aspect == "phone"
     assert reader.read("你好").intent == ITEM  # not in this inventory
+
+
+def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
+    from catalogue.demo import read_demo
+
+    misread = [
+        (i.name, read(i.name).intent) for i in read_demo().items if read(i.name).intent != ITEM
+    ]
+    assert misread == []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("转人工 高龄补贴停发了是什么原因", "human"),
+        ("人工，我家低保停了", "human"),
+        ("被要求多交钱", "complaint"),
+        ("帮我查一下我的社保缴费记录", "personal"),
+        ("我是宽沟村的村干部 绑定一下", "bind"),
+        ("我不想绑定了 解除绑定", "unbind"),
+        ("哈哈哈", "ack"),
+    ],
+)
+def test_more_intents(said, intent):
+    assert read(said).intent == intent

@@ -33,9 +33,11 @@ ACT_ORDER = (
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
+ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
 ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
 ASPECT_MAX_CHARS = 8
+MIN_CORE = 2  # characters left beside the question that may name an item
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,10 @@ class Reader:
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
 
     def strip_fillers(self, text: str) -> str:
-        """The text without filler words ('' when only fillers)."""
+        """The text without filler words ('' when only fillers, or when the text is one
+        character: 「申请表去哪领」 leaves 领, which names nothing)."""
+        if len(text.replace(" ", "")) < MIN_CORE:
+            return ""
         return without(text, self._fillers.find(text)).replace(" ", "")
 
     def read(self, text: str) -> Reading:
@@ -105,7 +110,7 @@ class Reader:
         if talk is not None:
             return Reading(text, talk[0], rest="", core="", score=talk[1])
 
-        act = self._act(found, labels, compact, core_all)
+        act = self._act(found, labels, compact, text)
         if act is not None:
             name, score = act
             kept = [f for f in found if f.label == f"i:{name}"]
@@ -151,25 +156,32 @@ class Reader:
         return None
 
     def _act(
-        self, found: list[Found], labels: set[str], compact: str, core: str
+        self, found: list[Found], labels: set[str], compact: str, text: str
     ) -> tuple[str, float] | None:
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
         for name in acts:
-            if name == "human" and not self._only_human(found, compact):
+            if name == "human" and not self._only_human(found, compact, text):
                 continue
             return name, 1.0
-        if all(self._is(f, TALK) for f in found):
+        if not any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found):
+            # No act's words: near enough to an example (closer still when a question
+            # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
             label, score = self._scorer.best(
                 compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
             )
-            if label is not None and score >= ACT_SCORE:
+            needed = ACT_SCORE if all(self._is(f, TALK) for f in found) else ACT_OVER_ASPECT
+            if label is not None and score >= needed:
                 return label[2:], score
         return None
 
-    def _only_human(self, found: list[Found], compact: str) -> bool:
+    def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
-        if found and found[0].label == "i:human" and found[0].start == 0:
-            return True  # 「转人工 高龄补贴停发了是什么原因」: the command, then the problem
+        first = found[0] if found else None
+        if first is not None and first.label == "i:human" and first.start == 0:
+            # 「转人工 高龄补贴停发了」: the command, then the problem (not 「人工授精补贴」).
+            after = text.lstrip()[len(first.term) : len(first.term) + 1]
+            if len(first.term) >= 3 or not after or not after.isalnum():
+                return True
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
