@@ -20,7 +20,7 @@ PRIVACY = (
 
 GOODBYE_LOG = "citizen unsubscribed: state and village binding deleted"
 
-ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料”“养老保险怎么参保”。"
+ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料”“社保卡丢了怎么办”。"
 EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字告诉我。"
 ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"
 
@@ -78,7 +78,7 @@ DEMO_MARK = "（演示数据）"
 UNIT = "万元"
 
 MENU_GUIDE = (
-    "办事指南：直接发文字或语音说出您要办的事，例如“开网吧要什么材料”“养老保险参保”。\n"
+    "办事指南：直接发文字或语音说出您要办的事，例如“开网吧要什么材料”“社保卡丢了”。\n"
     "全部事项：{url}"
 )
 MENU_POWER_LIST = "权责清单：按类别查看县政府部门的行政权力事项。\n{categories}\n全部清单：{url}"
