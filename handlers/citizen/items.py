@@ -32,6 +32,7 @@ from handlers.citizen.searching import (
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
@@ -171,11 +172,15 @@ async def search_and_answer(
     found = await find(search, session, query, public_items)
     if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
         return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
-    if not answers(found) and reading.core and reading.core != query:
-        # Plain speech (「嗯那个请问一下我家老头子…」): the words without fillers may do better.
-        again = await find(search, session, reading.core, public_items)
-        if again and (not found or again[0].hit.score > found[0].hit.score):
-            found, query = again, reading.core
+    if not answers(found):
+        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words without
+        # fillers, then also without measure words, may do better.
+        for plain in dict.fromkeys((READER.strip_fillers(fold(query)), READER.plain(query))):
+            if not plain or plain == query:
+                continue
+            again = await find(search, session, plain, public_items)
+            if again and (not found or again[0].hit.score > found[0].hit.score):
+                found, query = again, plain
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1:

@@ -211,3 +211,44 @@ async def test_unbinding(demo):
     assert "已绑定" in await user.say("绑定 红大村")
     assert "已解除绑定" in await user.say("解绑")
     assert "还没有绑定" in await user.say("我村资金")
+
+
+async def test_plain_speech_with_a_measure_word_finds_the_item(demo):
+    answer = await citizen(demo).say("在地里打口井要办啥手续")
+    assert "取水许可证新办审批" in answer, answer
+    assert "没有找到" not in answer
+
+
+async def test_ratings_in_other_words_and_out_of_range(demo):
+    user = citizen(demo)
+    await user.say("结婚登记")
+    assert "谢谢您的评价（5分）" in await user.say("五分")
+    assert "谢谢您的评价（3分）" in await user.say("一般般吧 评3")
+    assert "1到5分" in await user.say("评6")
+
+
+async def test_words_pick_one_entry_of_the_list_just_shown(demo):
+    user = citizen(demo)
+    listed = await user.say("乡村建设规划许可证核发")
+    assert "回复序号" in listed
+    picked = await user.say("华藏寺镇那个")
+    assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
+
+
+async def test_the_whole_county_in_plain_words(demo):
+    answer = await citizen(demo).say("2017年全县扶贫项目投资一共多少")
+    # 639.80 published, of which 石门镇宽沟村's cancelled project is not counted.
+    assert "投资合计575.80万元" in answer and "已取消" in answer, answer
+
+
+async def test_personal_services_and_identity_numbers_are_not_served_here(demo):
+    user = citizen(demo)
+    assert "不能交费、提交材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
+    answer = await user.say("身份证号622323199001011234能查啥")
+    assert "不要在这里发送身份证号" in answer and "622323199001011234" not in answer
+
+
+async def test_human_with_the_problem_in_the_same_message(demo):
+    user = citizen(demo)
+    answer = await user.say("转人工 高龄补贴停发了是什么原因")
+    assert "工单号" in answer, answer

@@ -32,6 +32,7 @@ class Inventory:
     aspects: dict[str, Entry]
     fillers: tuple[str, ...]
     department_aliases: dict[str, str]
+    measure_words: tuple[str, ...] = ()
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -55,7 +56,14 @@ def parse(raw: dict[str, Any]) -> Inventory:
             raise ValueError(f"intent {entry.name}: unknown kind {entry.kind!r}")
     aliases = {str(k): str(v) for k, v in raw["department_aliases"]["names"].items()}
     fillers = tuple(sorted({str(f) for f in raw["fillers"]}, key=lambda w: (-len(w), w)))
-    return Inventory(intents=intents, aspects=aspects, fillers=fillers, department_aliases=aliases)
+    measures = tuple(str(m) for m in raw.get("measure_words", []))
+    return Inventory(
+        intents=intents,
+        aspects=aspects,
+        fillers=fillers,
+        department_aliases=aliases,
+        measure_words=measures,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -94,6 +94,14 @@ class Reader:
             return ""
         return without(text, self._fillers.find(text)).replace(" ", "")
 
+    def plain(self, text: str) -> str:
+        """The words that may name an item, without fillers and measure words between
+        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing."""
+        core = self.strip_fillers(fold(text))
+        measures = set(self.inventory.measure_words)
+        kept = [c for i, c in enumerate(core) if not (c in measures and 0 < i < len(core) - 1)]
+        return "".join(kept)
+
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
         compact = fold(text)
