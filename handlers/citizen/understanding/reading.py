@@ -33,6 +33,7 @@ ACT_ORDER = (
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
+ACT_MAX_CHARS = 24  # longer messages are acts only by their words (and item names are long)
 ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
 ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
@@ -171,7 +172,8 @@ class Reader:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
             return name, 1.0
-        if not any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found):
+        heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
+        if not heard and len(compact) <= ACT_MAX_CHARS:
             # No act's words: near enough to an example (closer still when a question
             # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
             label, score = self._scorer.best(
