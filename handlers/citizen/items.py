@@ -20,6 +20,8 @@ from handlers.citizen.filters import (
 )
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
+    MAX_GUESSES,
+    SURE_SCORE,
     Found,
     Searcher,
     answers,
@@ -190,9 +192,11 @@ async def search_and_answer(
     if chosen is not None:
         return await _card(state, memory, chosen.item, settings, aspect, trace)
     listed = answers(found)
-    if listed:
+    if listed and listed[0].hit.score >= SURE_SCORE:
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
-    return await _no_match(said, found, memory, state, trace)
+    # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
+    close = listed or suggestions(found)
+    return await _no_match(said, close, memory, state, trace, aspect)
 
 
 async def _follow_up(
@@ -223,9 +227,14 @@ async def _follow_up(
 
 
 async def _no_match(
-    said: str, found: list[Found], memory: Memory, state: FSMContext, trace: dict[str, str]
+    said: str,
+    close: list[Found],
+    memory: Memory,
+    state: FSMContext,
+    trace: dict[str, str],
+    aspect: str | None = None,
 ) -> str:
-    close = suggestions(found)
+    close = close[:MAX_GUESSES]
     memory.unmatched = said
     if close:
         # The closest items may be right: offer them, never "not found" above them.
@@ -235,7 +244,7 @@ async def _no_match(
         lines.append(texts.LIST_HINT + "。" + texts.NONE_OF_THESE[variant])
         memory.list_codes = [f.item.code for f in close]
         memory.list_page = 1
-        memory.list_intent = ""
+        memory.list_intent = aspect or ""
         memory.numbered = "items"
         memory.focus = "list"
         trace.update(answer="suggest")

@@ -77,6 +77,8 @@ def answers(found: list[Found]) -> list[Found]:
 
 
 SINGLE_SCORE = 0.6  # the only result good enough to list, this good, is the answer itself
+SURE_SCORE = 0.7  # a list led by a weaker result is offered as guesses, with 人工
+MAX_GUESSES = 5
 
 
 def sharing_the_name(found: list[Found], words: str) -> list[Found]:
