@@ -92,6 +92,11 @@ def test_small_talk_or_human_only_when_that_is_all_the_message_says(said):
         ("要填什么表", "forms", ""),
         ("每个月给多少钱", "benefit", ""),
         ("谁可以申请", "conditions", ""),
+        ("那个窗口电话多少", "phone", ""),
+        ("刚才那个事项要什么材料", "materials", ""),
+        ("这个事网上能办吗", "online", ""),
+        ("申请表去哪领", "forms", ""),
+        ("编码是多少", "code", ""),
         # With the item named: the rest is searched.
         ("开网吧要什么材料", "materials", "开网吧"),
         ("办营业执照需要哪些证件？", "materials", "营业执照"),
