@@ -145,26 +145,32 @@ class ChoiceByWords(Filter):
         if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
             return False
         memory = await recall(state)
-        labels = await _labels(memory, session, data.get("public_items"))
-        hits = [n for n, label in enumerate(labels, start=1) if words in label]
-        return {"choice": hits[0]} if len(hits) == 1 else False
+        # An item's own name first (「草原的」: not every item of 林业和草原局), then with its
+        # department (「华藏寺镇那个」).
+        for labels in await _labels(memory, session, data.get("public_items")):
+            hits = [n for n, label in enumerate(labels, start=1) if words in label]
+            if hits:
+                return {"choice": hits[0]} if len(hits) == 1 else False
+        return False
 
 
-async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[str]:
+async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[list[str]]:
+    """The entries of the list just shown: names alone, then names with departments."""
     if memory.numbered == "places":
         places = [await queries.region_by_code(session=session, code=c) for c in memory.place_codes]
-        return [p.label if p is not None else "" for p in places]
+        return [[p.label if p is not None else "" for p in places]]
     if memory.numbered != "items" or not memory.list_codes:
         return []
     codes = memory.page_codes()
     found = await items_by_codes(session, codes, cache)
-    labels = []
-    for code in codes:
-        item = found.get(code)
+    items = [found.get(code) for code in codes]
+    names = [item.name if item is not None else "" for item in items]
+    with_departments = []
+    for item in items:
         department = item.department if item is not None else None
-        names = (department.name, department.short_name) if department is not None else ()
-        labels.append(" ".join((item.name if item is not None else "", *names)))
-    return labels
+        owner = (department.short_name or department.name) if department is not None else ""
+        with_departments.append(f"{item.name if item is not None else ''} {owner}")
+    return [names, with_departments]
 
 
 class Rating(Filter):
