@@ -29,6 +29,7 @@ from catalogue.queries.items import (
 from catalogue.queries.poverty import (
     RegionFunds,
     YearFunds,
+    county_place,
     published_years,
     region_funds,
     region_years,
@@ -58,6 +59,7 @@ __all__ = [
     "canonical_code",
     "category_counts",
     "core_name",
+    "county_place",
     "department_by_id",
     "departments",
     "find_departments",

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from catalogue.models import PovertyAllocation, PovertyProject, project_villages
+from catalogue.models import PovertyAllocation, PovertyProject, Region, project_villages
 from catalogue.queries.regions import Place, region_by_code
 from catalogue.queries.visibility import public_allocation, public_project
 
@@ -18,6 +18,7 @@ MIN_YEAR = 1949
 MAX_YEAR = 2200
 TOWN_CODE_LENGTH = 9  # GB/T 10114 style: county (6) + town (3)
 VILLAGE_CODE_LENGTH = 12  # + village (3)
+CANCELLED = "cancelled"  # a cancelled project stays published (第四条: changes are public)
 
 
 @dataclass
@@ -34,9 +35,19 @@ class YearFunds:
         return sum((a.amount for a in self.allocations), Decimal(0))
 
     @property
+    def active_projects(self) -> list[PovertyProject]:
+        """The projects not cancelled: the ones counted."""
+        return [p for p in self.projects if p.progress != CANCELLED]
+
+    @property
+    def cancelled_projects(self) -> list[PovertyProject]:
+        """Cancelled projects: shown as such, never counted."""
+        return [p for p in self.projects if p.progress == CANCELLED]
+
+    @property
     def project_total(self) -> Decimal:
-        """Sum of the project investments (万元)."""
-        return sum((p.investment for p in self.projects), Decimal(0))
+        """Sum of the investments of the projects not cancelled (万元)."""
+        return sum((p.investment for p in self.active_projects), Decimal(0))
 
 
 @dataclass
@@ -72,8 +83,9 @@ class RegionFunds:
 def _within(
     place: Place, column: ColumnElement[Any] | InstrumentedAttribute[str]
 ) -> ColumnElement[bool]:
-    # A town's figures include its villages: their codes start with the town's 9 digits.
-    if place.level == "town":
+    # A town's figures include its villages: their codes start with the town's 9 digits;
+    # the county's, every town's and village's.
+    if place.level in ("town", "county"):
         return or_(column == place.code, column.like(f"{place.code}%"))
     return column == place.code
 
@@ -83,11 +95,22 @@ def valid_year(year: int | None) -> bool:
     return year is None or MIN_YEAR <= year <= MAX_YEAR
 
 
+async def county_place(*, session: AsyncSession, code: str) -> Place | None:
+    """The county itself as a place (its figures cover every town and village)."""
+    region = await session.get(Region, code)
+    if region is None or region.level != "county":
+        return None
+    return Place(region.code, region.name, region.short_name, "county", None, None)
+
+
 async def region_funds(
     *, session: AsyncSession, region_code: str, year: int | None = None
 ) -> RegionFunds | None:
-    """The published allocations and projects of a town (with its villages) or a village."""
+    """The published allocations and projects of the county, a town (with its villages) or a
+    village; the county's include projects of no particular village (e.g. loan subsidies)."""
     place = await region_by_code(session=session, code=region_code)
+    if place is None:
+        place = await county_place(session=session, code=region_code)
     if place is None:
         return None
     result = RegionFunds(place=place)
@@ -101,9 +124,9 @@ async def region_funds(
         .where(_within(place, project_villages.c.region_code))
         .scalar_subquery()
     )
-    project_query = select(PovertyProject).where(
-        PovertyProject.id.in_(project_ids), public_project()
-    )
+    project_query = select(PovertyProject).where(public_project())
+    if place.level != "county":
+        project_query = project_query.where(PovertyProject.id.in_(project_ids))
     if year is not None:
         allocation_query = allocation_query.where(PovertyAllocation.year == year)
         project_query = project_query.where(PovertyProject.year == year)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.router import Router
 from handlers.citizen import (
+    conversation,
     funds,
     items,
     life_events,
@@ -21,7 +22,9 @@ def citizen_router() -> Router:
     """Every citizen handler, in the order questions are recognised.
 
     Needs in the dispatcher's workflow data: `sessions` (an async_sessionmaker),
-    `settings` and `search` (the live index). Item search comes last: it takes any text.
+    `settings` and `search` (the live index). The conversation layer
+    (`understanding`) reads each message once; small talk, complaints and other requests are
+    answered before any search, and item search comes last: it takes any other text.
     """
     root = Router(name="citizen")
     root.outer_middleware(DatabaseSession())
@@ -31,9 +34,10 @@ def citizen_router() -> Router:
         menu.router(),
         tickets.router(),
         ratings.router(),
+        conversation.router(),
         villages.router(),
         funds.router(),
-        life_events.router(),
+        life_events.router(),  # 一件事: an ordered checklist of the items a life event needs
         items.router(),
     )
     return root

@@ -6,6 +6,7 @@ guide is one link away.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from catalogue.workflow.workdays import china_date
 from handlers.citizen import texts
 from handlers.citizen.fitting import fit
 from handlers.citizen.links import item_url
+from handlers.citizen.taps import numbered
 
 FIELD_CHARS = 120  # a long address or fee note is cut here in chat; the page has it all
 SUSPENSION_CLASSES = {"一": "第一项", "二": "第二项", "三": "第三项", "四": "第四项"}
@@ -57,20 +59,49 @@ def time_limits(item: Item) -> list[str]:
     return lines
 
 
+def known(text: str | None) -> bool:
+    """Whether a contact field says something (「未公布」 or 「无」 is not a phone)."""
+    return bool(text) and any(c.isdigit() for c in str(text))
+
+
+def phone_of(item: Item) -> str:
+    """The item's phone, else its department's; '' when neither is published."""
+    if known(item.phone):
+        return item.phone
+    if item.department is not None and known(item.department.phone):
+        return item.department.phone
+    return ""
+
+
+def place_of(item: Item) -> str:
+    """The item's place, else its department's address."""
+    if item.location:
+        return item.location
+    return item.department.address if item.department is not None else ""
+
+
 def where_lines(item: Item) -> list[str]:
     """Place, hours and phones that are known."""
     lines = []
-    if item.location:
-        lines.append(f"办理地点：{shorten(item.location)}")
-    elif item.department is not None and item.department.address:
-        lines.append(f"办理地点：{shorten(item.department.address)}")
+    if place_of(item):
+        lines.append(f"办理地点：{shorten(place_of(item))}")
     if item.hours:
         lines.append(f"办公时间：{shorten(item.hours, 60)}")
-    phone = item.phone or (item.department.phone if item.department is not None else "")
-    if phone:
-        lines.append(f"咨询电话：{shorten(phone, 60)}")
+    if phone_of(item):
+        lines.append(f"咨询电话：{shorten(phone_of(item), 60)}")
     if item.supervision_phone:
         lines.append(f"监督电话：{shorten(item.supervision_phone, 60)}")
+    return lines
+
+
+def ask_lines(item: Item) -> list[str]:
+    """Whom to ask when the guide leaves something out: the department's place and phone,
+    or the county's 12345 line when no phone is published."""
+    lines = [f"可以问{department_name(item)}："]
+    if place_of(item):
+        lines.append(f"办理地点：{shorten(place_of(item))}")
+    phone = phone_of(item)
+    lines.append(f"咨询电话：{shorten(phone, 60)}" if phone else texts.HOTLINE_LINE)
     return lines
 
 
@@ -124,12 +155,21 @@ def card(item: Item, base_url: str, *, rate: bool = True) -> str:
     return fit(head, flexible, tail, more, keep_tail=2 if rate else 1)
 
 
+def _guide(item: Item, base_url: str) -> str:
+    return f"完整办事指南：{item_url(base_url, item.code)}"
+
+
+def _short(item: Item, base_url: str, lines: list[str], hint: str = "") -> str:
+    tail = [_guide(item, base_url), hint] if hint else [_guide(item, base_url)]
+    return fit([title(item), *status_lines(item), *lines], [], tail, keep_tail=len(tail))
+
+
 def materials_answer(item: Item, base_url: str) -> str:
     """「要什么材料」."""
     head = [f"{title(item)}需要的申请材料：", *status_lines(item)]
-    tail = [f"完整办事指南：{item_url(base_url, item.code)}", "还想知道办理时限或地点，直接问我。"]
+    tail = [_guide(item, base_url), "还想知道办理时限或地点，直接问我。"]
     if not item.requirements:
-        lines = ["材料清单暂未公布，请电话咨询办理窗口。", *where_lines(item)]
+        lines = ["材料清单暂未公布。", *ask_lines(item)]
         return fit(head + lines, [], tail, keep_tail=2)
     lines = [requirement_line(n, r) for n, r in enumerate(item.requirements, start=1)]
     if item.conditions:
@@ -137,32 +177,165 @@ def materials_answer(item: Item, base_url: str) -> str:
     return fit(head, lines, tail, "……更多材料见下方链接。", keep_tail=2)
 
 
+def conditions_answer(item: Item, base_url: str) -> str:
+    """「需要什么条件 / 谁可以申请」."""
+    if item.conditions:
+        return _short(item, base_url, [f"办理条件：{shorten(item.conditions, 400)}"])
+    return _short(item, base_url, ["办理条件暂未公布。", *ask_lines(item)])
+
+
 def time_answer(item: Item, base_url: str) -> str:
     """「多久 / 几天」."""
-    lines = time_limits(item) or ["办结时限暂未公布，请电话咨询办理窗口。"]
-    tail = [f"完整办事指南：{item_url(base_url, item.code)}", "还想知道要带什么材料，直接问我。"]
-    return fit([title(item), *status_lines(item), *lines], [], tail, keep_tail=2)
+    lines = time_limits(item) or ["办结时限暂未公布。", *ask_lines(item)]
+    return _short(item, base_url, lines, "还想知道要带什么材料，直接问我。")
 
 
 def where_answer(item: Item, base_url: str) -> str:
-    """「在哪 / 电话 / 地址」."""
-    lines = where_lines(item) or ["办理地点暂未公布，请到县政务服务中心咨询。"]
-    head = [title(item), f"实施部门：{department_name(item)}", *status_lines(item), *lines]
-    return fit(head, [], [f"完整办事指南：{item_url(base_url, item.code)}"])
+    """「在哪 / 地址」: place, hours and phones."""
+    lines = where_lines(item) or ["办理地点暂未公布。", *ask_lines(item)]
+    return _short(item, base_url, [f"实施部门：{department_name(item)}", *lines])
+
+
+def hours_answer(item: Item, base_url: str) -> str:
+    """「几点上班 / 周末办吗」."""
+    if item.hours:
+        lines = [f"办公时间：{shorten(item.hours, 200)}"]
+        if place_of(item):
+            lines.append(f"办理地点：{shorten(place_of(item))}")
+        return _short(item, base_url, lines)
+    return _short(item, base_url, ["办公时间暂未公布。", *ask_lines(item)])
+
+
+def phone_answer(item: Item, base_url: str) -> str:
+    """「电话多少」: the item's phone, else its department's, and the supervision phone."""
+    phone = phone_of(item)
+    lines = [f"咨询电话：{shorten(phone, 200)}" if phone else texts.HOTLINE_LINE]
+    if phone and not known(item.phone):
+        lines[0] += f"（{department_name(item)}）"
+    if item.supervision_phone:
+        lines.append(f"监督电话：{shorten(item.supervision_phone, 100)}")
+    return _short(item, base_url, lines)
 
 
 def fee_answer(item: Item, base_url: str) -> str:
     """「收费吗 / 多少钱」."""
-    fee = shorten(item.fee, 300) if item.fee else "收费标准暂未公布，请咨询办理窗口。"
-    head = [title(item), *status_lines(item), f"收费：{fee}"]
-    return fit(head, [], [f"完整办事指南：{item_url(base_url, item.code)}"])
+    if item.fee:
+        return _short(item, base_url, [f"收费：{shorten(item.fee, 300)}"])
+    return _short(item, base_url, ["收费标准暂未公布。", *ask_lines(item)])
+
+
+ONLINE_WORDS = ("网上", "在线", "政务服务网", "网办", "甘快办", "线上", "小程序", "APP")
+
+
+def _mentions(text: str, words: Sequence[str]) -> bool:
+    return any(word in text for word in words)
+
+
+def online_answer(item: Item, base_url: str) -> str:
+    """「网上能办吗」: what the guide says about applying online, else where to go."""
+    steps = [str(step) for step in item.procedure] + [item.flowchart, item.management_requirements]
+    said = [shorten(step, 150) for step in steps if step and _mentions(step, ONLINE_WORDS)]
+    if said:
+        return _short(item, base_url, ["可以网上申请。办事指南写明：", *said[:2]])
+    lines = ["办事指南没有写明可以网上办理，请到窗口办理。"]
+    if place_of(item):
+        lines.append(f"办理地点：{shorten(place_of(item))}")
+    phone = phone_of(item)
+    lines.append(f"去之前可以先打电话问：{shorten(phone, 60)}" if phone else texts.HOTLINE_LINE)
+    return _short(item, base_url, lines)
+
+
+def procedure_answer(item: Item, base_url: str) -> str:
+    """「怎么办理 / 流程」: the steps, else the whole card."""
+    steps = [str(step) for step in item.procedure if step]
+    if not steps and item.flowchart and not item.flowchart.startswith("http"):
+        steps = [item.flowchart]
+    if not steps:
+        return card(item, base_url)
+    lines = [f"{n}. {shorten(step, 100)}" for n, step in enumerate(steps, start=1)]
+    head = [f"{title(item)}办理流程：", *status_lines(item)]
+    tail = [_guide(item, base_url), "还想知道要带什么材料，直接问我。"]
+    return fit(head, lines, tail, "……完整流程见下方链接。", keep_tail=2)
+
+
+FORM_WORDS = ("表", "申请书", "登记书", "承诺书")
+
+
+def forms_answer(item: Item, base_url: str) -> str:
+    """「要填什么表」: the forms among the materials, and where to get them."""
+    forms = [
+        str(r.get("name", ""))
+        for r in item.requirements
+        if _mentions(str(r.get("name", "")), FORM_WORDS)
+    ]
+    if forms:
+        lines = ["需要填写：", *(f"· {shorten(f, 60)}" for f in forms[:6])]
+        lines.append("表格可以在办理窗口领取，样表见下方链接。")
+        return _short(item, base_url, lines)
+    return _short(item, base_url, ["办事指南没有列出要填的表格。", *ask_lines(item)])
+
+
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元)")
+
+
+def benefit_answer(item: Item, base_url: str) -> str:
+    """「每个月给多少钱」: the published standard, else who to ask; never the fee line."""
+    texts_of_item = (
+        item.service_content,
+        item.conditions,
+        item.management_requirements,
+        *(str(step) for step in item.procedure),
+    )
+    sentences = [
+        sentence
+        for text in texts_of_item
+        if text
+        for sentence in re.split(r"[。；;]", text)
+        if _AMOUNT.search(sentence)
+    ]
+    if sentences:
+        lines = ["公布的标准：", *(shorten(s, 150) for s in sentences[:3])]
+        return _short(item, base_url, lines)
+    lines = ["办事指南没有公布具体发放标准，标准会按上级规定调整。", *ask_lines(item)]
+    if item.service_content:
+        lines.insert(0, f"服务内容：{shorten(item.service_content, 150)}")
+    return _short(item, base_url, lines)
+
+
+def code_answer(item: Item, base_url: str) -> str:
+    """「编码是多少」."""
+    return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
 
 
 ANSWERS = {
+    "code": code_answer,
     "materials": materials_answer,
+    "conditions": conditions_answer,
     "time": time_answer,
     "where": where_answer,
+    "place": where_answer,
+    "hours": hours_answer,
+    "phone": phone_answer,
     "fee": fee_answer,
+    "online": online_answer,
+    "procedure": procedure_answer,
+    "forms": forms_answer,
+    "benefit": benefit_answer,
+}
+ASPECT_NAMES = {
+    "code": "事项编码",
+    "materials": "申请材料",
+    "conditions": "办理条件",
+    "time": "办理时限",
+    "where": "办理地点",
+    "place": "办理地点",
+    "hours": "办公时间",
+    "phone": "咨询电话",
+    "fee": "收费",
+    "online": "能不能网上办",
+    "procedure": "办理流程",
+    "forms": "要填的表格",
+    "benefit": "发放标准",
 }
 
 
@@ -183,7 +356,7 @@ def item_list(
         department = item.department.short_name or item.department.name if item.department else ""
         extra = f"（{department}）" if department else ""
         paused = "【暂停】" if item.status == "suspended" else ""
-        lines.append(f"{number}. {paused}{shorten(item.name, 60)}{extra}")
+        lines.append(numbered(number, f"{paused}{shorten(item.name, 60)}", extra))
     hint = texts.LIST_HINT
     if page < pages:
         hint += f"，回复“{texts.NEXT_PAGE}”看更多"

@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
+from catalogue.queries import RegionMatch
 from handlers.citizen import parsing
+from handlers.citizen.memory import Memory, recall
+from handlers.citizen.understanding import ITEM, Reading, departments, read
+from handlers.citizen.understanding.reading import READER
+from handlers.public_items import items_by_codes
 
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -33,6 +38,54 @@ def said(event: Event) -> str | None:
     return text
 
 
+_last_read: tuple[Event | None, Reading | None] = (None, None)
+
+
+def reading(event: Event) -> Reading | None:
+    """The message understood (intent, aspect, the rest), once per event like `said`."""
+    global _last_read
+    last, understood = _last_read
+    if last is event:
+        return understood
+    text = said(event)
+    understood = read(text) if text else None
+    _last_read = (event, understood)
+    return understood
+
+
+class Understood(Filter):
+    """Any text the conversation layer read; passes `said` and `reading`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
+class Intent(Filter):
+    """A message of one of the given intents; passes `said` and `reading`."""
+
+    def __init__(self, *intents: str) -> None:
+        self.intents = frozenset(intents)
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None or understood.intent not in self.intents:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
+class SmallTalk(Filter):
+    """Greetings, thanks, goodbyes, 「帮助」, 「你是机器人吗」; passes `said` and `reading`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        if understood is None or not understood.is_talk:
+            return False
+        return {"said": understood.text, "reading": understood}
+
+
 class Said(Filter):
     """Any non-empty text or voice recognition; passes `said`."""
 
@@ -42,11 +95,19 @@ class Said(Filter):
 
 
 class HumanRequest(Filter):
-    """「人工」."""
+    """「人工」, 「我要找工作人员」, 「转人工 高龄补贴停发了」; passes `problem`, what was said
+    beside the request ('' when nothing)."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        return text is not None and parsing.is_human_request(text)
+        if text is None:
+            return False
+        if parsing.is_human_request(text):
+            return {"problem": ""}
+        understood = reading(event)
+        if understood is None or understood.intent != "human":
+            return False
+        return {"problem": understood.rest if understood.core else ""}
 
 
 class NextPage(Filter):
@@ -66,12 +127,62 @@ class Choice(Filter):
         return {"choice": number} if number is not None else False
 
 
+MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question
+
+
+class ChoiceByWords(Filter):
+    """Words that pick one entry of the list just shown (「打柴沟镇那个」 「草原的」): they are
+    in exactly one entry's name (an item's with its department, a place's label); passes
+    `choice`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        understood = reading(event)
+        state = data.get("state")
+        session: AsyncSession | None = data.get("session")
+        if understood is None or state is None or session is None or understood.aspect:
+            return False
+        words = understood.core
+        if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
+            return False
+        memory = await recall(state)
+        # An item's own name first (「草原的」: not every item of 林业和草原局), then with its
+        # department (「华藏寺镇那个」).
+        for labels in await _labels(memory, session, data.get("public_items")):
+            hits = [n for n, label in enumerate(labels, start=1) if words in label]
+            if hits:
+                return {"choice": hits[0]} if len(hits) == 1 else False
+        return False
+
+
+async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[list[str]]:
+    """The entries of the list just shown: names alone, then names with departments."""
+    if memory.numbered == "places":
+        places = [await queries.region_by_code(session=session, code=c) for c in memory.place_codes]
+        return [[p.label if p is not None else "" for p in places]]
+    if memory.numbered != "items" or not memory.list_codes:
+        return []
+    codes = memory.page_codes()
+    found = await items_by_codes(session, codes, cache)
+    items = [found.get(code) for code in codes]
+    names = [item.name if item is not None else "" for item in items]
+    with_departments = []
+    for item in items:
+        department = item.department if item is not None else None
+        owner = (department.short_name or department.name) if department is not None else ""
+        with_departments.append(f"{item.name if item is not None else ''} {owner}")
+    return [names, with_departments]
+
+
 class Rating(Filter):
     """「评5」, 「好评」…; passes `score`."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        score = parsing.parse_rating(text) if text else None
+        if not text:
+            return False
+        score = parsing.parse_rating(text)
+        if score is None and parsing.rating_number(text) is not None:
+            score = 0  # 「评6」: a rating out of range, answered with the range
         return {"score": score} if score is not None else False
 
 
@@ -81,7 +192,15 @@ class BindRequest(Filter):
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
         name = parsing.parse_bind(text) if text else None
-        return {"place_name": name} if name is not None else False
+        if name is None:
+            # 「我是宽沟村的村干部 绑定一下」: the place is what is left of the words.
+            understood = reading(event)
+            if understood is None or understood.intent != "bind":
+                return False
+            name = parsing.place_part(understood.core)
+            if name and not parsing.names_place(name):
+                return False  # 「社保卡绑定银行卡」 is not about a village
+        return {"place_name": name}
 
 
 class MyVillage(Filter):
@@ -91,6 +210,32 @@ class MyVillage(Filter):
         text = said(event)
         parsed = parsing.parse_my_village(text) if text else None
         return {"topic": parsed[0], "year": parsed[1]} if parsed else False
+
+
+class PhoneNumber(Filter):
+    """Text that is only a telephone number (not an item code); passes `number`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        number = parsing.parse_phone(text) if text else None
+        return {"number": number} if number else False
+
+
+class IdNumber(Filter):
+    """A message with a resident identity number in it."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return text is not None and parsing.has_id_number(text)
+
+
+class RegionCode(Filter):
+    """Text that is only a town's or village's statistical code; passes `region_code`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        code = parsing.parse_region_code(text) if text else None
+        return {"region_code": code} if code else False
 
 
 class LooksLikeCode(Filter):
@@ -115,7 +260,21 @@ class PlaceFunds(Filter):
             return False
         year, rest = parsing.split_year(text)
         topic, place_text = parsing.split_fund_topic(rest)
-        if topic is None or not place_text or len(place_text) > 20:
+        if topic is None:
+            # 「圈湾村 2015」: a place's name and a year say enough.
+            if year is None or not parsing.names_place(rest):
+                return False
+            topic, place_text = "funds", rest
+        county, place_text = parsing.without_county(parsing.fund_topic(place_text))
+        place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
+        if not place_text and (county or year is not None):
+            # 「2016年扶贫资金一共分了多少」 「全县扶贫项目」: the whole county.
+            whole = await queries.county_place(session=session, code=parsing.COUNTY_CODE)
+            if whole is None:
+                return False
+            match = RegionMatch(text=whole.name, places=[whole])
+            return {"match": match, "year": year, "topic": topic, "place_name": whole.name}
+        if not place_text or len(place_text) > 20:
             return False
         match = await queries.find_regions(session=session, name=place_text)
         if not match.places:
@@ -123,8 +282,34 @@ class PlaceFunds(Filter):
         return {"match": match, "year": year, "topic": topic, "place_name": place_text}
 
 
+class PlaceFollowUp(Filter):
+    """Right after a place's funds, a message that only names a year or a topic
+    (「2016年的呢」 「项目呢」); passes `year`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        state = data.get("state")
+        if not text or state is None:
+            return False
+        year, rest = parsing.split_year(text)
+        topic, place_text = parsing.split_fund_topic(rest)
+        if year is None and topic is None:
+            return False
+        if READER.strip_fillers(place_text.replace(" ", "")):
+            return False
+        memory = await recall(state)
+        if memory.focus != "place" or not memory.place_code:
+            return False
+        return {"year": year}
+
+
 class FundListQuestion(Filter):
-    """「2015 农牧局 专项资金」; passes `year`, `fund_type`, `departments` and `what`."""
+    """「2015 农牧局 专项资金」 「2017年低保资金是多少」 「财政专项资金」; passes `year`,
+    `fund_type`, `departments`, `unknown_department`, `topic` and `what`.
+
+    A question that only says 资金 is about the fund list when it names a year, a department
+    or a fund the list has (「低保」 abbreviates 城乡居民最低生活保障资金); otherwise it is an
+    item's name (「住宅专项维修资金」) and item search answers it."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
@@ -132,23 +317,34 @@ class FundListQuestion(Filter):
         if not text or session is None:
             return False
         year, rest = parsing.split_year(text)
-        asked, fund_type, department_text = parsing.split_fund_list(rest)
-        if not asked and "资金" not in text:
+        asked, fund_type, leftover = parsing.split_fund_list(rest)
+        understood = reading(event)
+        money = "资金" in text or (understood is not None and understood.topic == "fund")
+        if not asked and not money:
             return False  # not about funds whatever the department: no query needed
-        departments = (
-            await queries.find_departments(session=session, name=department_text)
-            if department_text
-            else []
-        )
-        if not asked and not (departments and "资金" in text):
-            return False
-        unknown = department_text if department_text and not departments else ""
-        parts = [f"{year}年" if year else "", departments[0].name if len(departments) == 1 else ""]
+        named = await departments.mention(session, leftover)
+        topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        if not asked:
+            if topic:
+                rows = await queries.fund_list(session=session, year=year)
+                if not any(
+                    parsing.abbreviates(topic, r.project_name, loose=True) for r in rows.rows
+                ):
+                    return False
+            elif not (named.departments or year):
+                return False
+        found = named.departments
+        unknown = named.named if named.named and not found else ""
+        parts = [
+            f"{year}年" if year else "",
+            found[0].name if len(found) == 1 else "",
+        ]
         what = " ".join(p for p in parts if p) or "全部"
         return {
             "year": year,
             "fund_type": fund_type,
-            "departments": departments,
+            "departments": found,
             "unknown_department": unknown,
+            "topic": topic,
             "what": what,
         }

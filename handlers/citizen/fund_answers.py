@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from catalogue.models import FundType
+from decimal import Decimal
+
+from catalogue.models import FundType, PovertyProject
 from catalogue.queries import FundList, Place, RegionFunds
 from handlers.citizen import texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.cards import shorten
 from handlers.citizen.fitting import fit
 from handlers.citizen.links import funds_url, village_url
+from handlers.citizen.taps import tap
 
 
 def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> str:
@@ -19,7 +22,7 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
         when = f"{year}年" if year else ""
         return texts.FUNDS_NONE.format(place=place.label, year=when) + f"\n全部公开信息：{url}"
     demo = texts.DEMO_MARK if funds.is_demo else ""
-    scope = "（含所辖各村）" if place.level == "town" else ""
+    scope = {"town": "（含所辖各村）", "county": "（全县）"}.get(place.level, "")
     head = [f"【{place.label}{scope} 扶贫资金和项目】{demo}"]
     details: list[str] = []
     for year_funds in funds.years:
@@ -29,30 +32,51 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
                 f"分配资金{len(year_funds.allocations)}笔，"
                 f"合计{wan(year_funds.allocation_total)}{texts.UNIT}"
             )
-        if year_funds.projects:
+        if year_funds.active_projects:
             summary.append(
-                f"项目{len(year_funds.projects)}个，"
+                f"项目{len(year_funds.active_projects)}个，"
                 f"投资合计{wan(year_funds.project_total)}{texts.UNIT}"
             )
+        if year_funds.cancelled_projects:
+            summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
         head.append(f"{year_funds.year}年 " + "；".join(summary))
         details.append(f"—— {year_funds.year}年明细 ——")
         for allocation in year_funds.allocations:
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
             village = (
                 f" {allocation.region.short_name or allocation.region.name}"
-                if place.level == "town"
+                if place.level in ("town", "county")
                 else ""
             )
             details.append(
                 f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
             )
         for project in year_funds.projects:
-            number = f"（{project.approval_number}）" if project.approval_number else ""
-            unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
-            details.append(
-                f"· 项目：{shorten(project.name, 40)} {wan(project.investment)}万元{number}{unit}"
-            )
+            details.append(project_line(project))
+            if project.change_note:
+                when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
+                details.append(f"  调整：{when}{shorten(project.change_note, 80)}")
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
+
+
+PROGRESS = {
+    "planned": "计划实施",
+    "in_progress": "实施中",
+    "completed": "已完工",
+    "cancelled": "已取消",
+}
+
+
+def project_line(project: PovertyProject) -> str:
+    """「· 项目：名称 90.00万元（文号），实施单位：…【已完工】」; a cancelled one says so."""
+    number = f"（{project.approval_number}）" if project.approval_number else ""
+    unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
+    state = PROGRESS.get(project.progress, "")
+    mark = f"【{state}】" if state else ""
+    amount = f"{wan(project.investment)}万元"
+    if project.progress == "cancelled":
+        amount += "（不计入合计）"
+    return f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}"
 
 
 def places_choice(name: str, places: list[Place]) -> str:
@@ -88,3 +112,23 @@ def fund_list_answer(
             f"（{kind}{owner}）"
         )
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+
+
+def fund_years_answer(funds: FundList, base_url: str) -> str:
+    """「财政专项资金」 alone: each published year with its count and exact total, tappable."""
+    url = funds_url(base_url)
+    if not funds.rows:
+        return texts.FUND_LIST_NONE.format(what="") + f"\n全部清单：{url}"
+    years: dict[int, list[Decimal]] = {}
+    for row in funds.rows:
+        years.setdefault(row.budget_year, []).append(row.budget_amount)
+    demo = texts.DEMO_MARK if funds.is_demo else ""
+    lines = [f"【财政专项资金管理清单】{demo}", "已公开的年度（点年份查看明细）："]
+    for number, (year, amounts) in enumerate(sorted(years.items(), reverse=True), start=1):
+        label = f"{year}年"
+        lines.append(
+            f"· {tap(label, f'{year}年 专项资金', number)} "
+            f"共{len(amounts)}项，合计{wan(sum(amounts, Decimal(0)))}{texts.UNIT}"
+        )
+    tail = [texts.FUND_HOW, f"全部清单：{url}"]
+    return fit(lines[:2], lines[2:], tail, "……更多年度见下方链接。", keep_tail=2)

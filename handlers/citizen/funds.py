@@ -8,7 +8,7 @@ from bot.events import Event
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import Department, FundType
-from handlers.citizen import fund_answers, texts
+from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import FundListQuestion
 from handlers.settings import Settings
@@ -21,18 +21,32 @@ async def fund_list(
     departments: list[Department],
     what: str,
     unknown_department: str,
+    topic: str,
     session: AsyncSession,
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """Published fund rows by year, department and type, with the exact total."""
-    if year is None and not departments and fund_type is None:
-        return texts.FUND_ASK
+    """Published fund rows by year, department, type and fund, with the exact total; the
+    years published when the question names none of these."""
+    if year is None and not departments and fund_type is None and not topic:
+        trace.update(answer="fund-years")
+        overview = await queries.fund_list(session=session)
+        note = (
+            texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""
+        )
+        return note + fund_answers.fund_years_answer(overview, settings.public_base_url)
     note = texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""
     ids = [d.id for d in departments] or None
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
+    if topic:
+        matching = [
+            row for row in funds.rows if parsing.abbreviates(topic, row.project_name, loose=True)
+        ]
+        if matching:
+            funds.rows = matching
+            what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()

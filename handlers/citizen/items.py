@@ -11,9 +11,31 @@ from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import Choice, LooksLikeCode, NextPage, Said
+from handlers.citizen.filters import (
+    Choice,
+    ChoiceByWords,
+    LooksLikeCode,
+    NextPage,
+    Understood,
+)
 from handlers.citizen.memory import Memory, keep, recall, remember
-from handlers.citizen.searching import Found, Searcher, answers, find, is_clear, suggestions
+from handlers.citizen.searching import (
+    MAX_GUESSES,
+    SURE_SCORE,
+    Found,
+    Searcher,
+    answers,
+    find,
+    is_clear,
+    named_by_keyword,
+    sharing_the_name,
+    single,
+    suggestions,
+)
+from handlers.citizen.taps import numbered
+from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import fold
 from handlers.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
@@ -39,6 +61,7 @@ async def _list(
         list_query=query,
         list_intent=intent or "",
         numbered="items",
+        focus="list",
     )
     trace.update(answer="list")
     shown = items[: len(memory.page_codes(1))]
@@ -53,7 +76,7 @@ async def _card(
     intent: str | None,
     trace: dict[str, str],
 ) -> str:
-    await keep(state, memory, card_code=item.code)
+    await keep(state, memory, card_code=item.code, focus="card")
     return _show(item, settings, intent, trace)
 
 
@@ -129,6 +152,7 @@ async def code(
 async def search_and_answer(
     event: Event,
     said: str,
+    reading: Reading,
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
@@ -136,48 +160,101 @@ async def search_and_answer(
     search: Searcher | None = None,
     public_items: PublicItems | None = None,
 ) -> str:
-    """Words → the item card, the answer to the question asked, a list, or a polite no-match."""
+    """Words → the item card, the answer to the question asked, a list, or a polite no-match.
+
+    A question alone (「电话多少」) is about what was just shown; so is a question whose
+    other words name no item: they never start a new search."""
     if search is None:
         raise RuntimeError("no search index: put `search` in the dispatcher's workflow data")
-    intent, query = parsing.split_intent(said)
     memory = await recall(state)
-    if not query:
-        if intent is None:
-            return texts.ASK_WHAT
-        last = None
-        if memory.card_code:
-            last = await item_by_code(session, memory.card_code, public_items)
-        if last is None:
-            return texts.ASK_WHAT
-        return _show(last, settings, intent, trace)
+    aspect = reading.aspect
+    if aspect is not None and not reading.core:
+        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+    query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
-    if is_clear(found):
-        return await _card(state, memory, found[0].item, settings, intent, trace)
+    if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
+        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+    if not answers(found):
+        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words without
+        # fillers, then also without measure words, may do better.
+        for plain in dict.fromkeys((READER.strip_fillers(fold(query)), READER.plain(query))):
+            if not plain or plain == query:
+                continue
+            again = await find(search, session, plain, public_items)
+            if again and (not found or again[0].hit.score > found[0].hit.score):
+                found, query = again, plain
+    # The words as said (「办身份证」 is not 「身份证」, which two items share).
+    shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
+    if len(shared) > 1:
+        return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
+    chosen = named_by_keyword(found, fold(query)) or (found[0] if is_clear(found) else None)
+    chosen = chosen or single(found)
+    if chosen is not None:
+        return await _card(state, memory, chosen.item, settings, aspect, trace)
     listed = answers(found)
-    if listed:
-        return await _list(state, memory, [f.item for f in listed], query, intent, trace)
-    return await _no_match(said, found, memory, state, trace)
+    if listed and listed[0].hit.score >= SURE_SCORE:
+        return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
+    # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
+    close = listed or suggestions(found)
+    return await _no_match(said, close, memory, state, trace, aspect)
+
+
+async def _follow_up(
+    aspect: str,
+    memory: Memory,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    public_items: PublicItems | None,
+) -> str:
+    """A question about what was just shown: after a list, which one (by number) first."""
+    if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
+        await keep(state, memory, list_intent=aspect)
+        found = await items_by_codes(session, memory.page_codes(), public_items)
+        shown = [found[c] for c in memory.page_codes() if c in found]
+        trace.update(answer="which")
+        heading = texts.WHICH_ONE.format(what=cards.ASPECT_NAMES.get(aspect, ""))
+        return cards.item_list(shown, page=memory.list_page, pages=memory.pages, heading=heading)
+    # After a place's funds, 「电话多少」 is not about an item card shown earlier.
+    about_card = memory.card_code and memory.focus in ("card", "")
+    last = await item_by_code(session, memory.card_code, public_items) if about_card else None
+    if last is None:
+        trace.update(answer="ask-what")
+        return texts.ASK_WHAT
+    await keep(state, memory, focus="card")
+    return _show(last, settings, aspect, trace)
 
 
 async def _no_match(
-    said: str, found: list[Found], memory: Memory, state: FSMContext, trace: dict[str, str]
+    said: str,
+    close: list[Found],
+    memory: Memory,
+    state: FSMContext,
+    trace: dict[str, str],
+    aspect: str | None = None,
 ) -> str:
-    variant = (memory.fallback + 1) % len(texts.NO_MATCH)
-    lines = [texts.NO_MATCH[variant].format(said=cards.shorten(said, 20))]
-    close = suggestions(found)
-    memory.fallback = variant
+    close = close[:MAX_GUESSES]
     memory.unmatched = said
     if close:
-        lines.append(texts.SUGGEST)
-        lines += [f"{n}. {cards.shorten(f.item.name, 40)}" for n, f in enumerate(close, start=1)]
-        lines.append(texts.LIST_HINT + "。")
+        # The closest items may be right: offer them, never "not found" above them.
+        variant = (memory.fallback + 1) % len(texts.NONE_OF_THESE)
+        lines = [texts.SUGGEST]
+        lines += [numbered(n, cards.shorten(f.item.name, 40)) for n, f in enumerate(close, start=1)]
+        lines.append(texts.LIST_HINT + "。" + texts.NONE_OF_THESE[variant])
         memory.list_codes = [f.item.code for f in close]
         memory.list_page = 1
-        memory.list_intent = ""
+        memory.list_intent = aspect or ""
         memory.numbered = "items"
+        memory.focus = "list"
+        trace.update(answer="suggest")
+    else:
+        variant = (memory.fallback + 1) % len(texts.NO_MATCH)
+        lines = [texts.NO_MATCH[variant].format(said=cards.shorten(said, 20))]
+        trace.update(answer="no-match")
+    memory.fallback = variant
     lines.append(texts.OFFER_HUMAN)
     await keep(state, memory)
-    trace.update(answer="no-match")
     return "\n".join(lines)
 
 
@@ -200,9 +277,10 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
     on_said(router, Choice())(choose)
+    on_said(router, ChoiceByWords())(choose)
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
-    on_said(router, Said())(search_and_answer)
+    on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)
     router.text()(blank)
     router.image()(other_kinds)

@@ -33,6 +33,9 @@ class Memory:
     place_name: str = ""
     numbered: str = ""  # which list numbers refer to: "items" | "places"
     card_code: str = ""
+    # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place".
+    focus: str = ""
+    place_code: str = ""  # the town or village whose funds were shown last
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
 

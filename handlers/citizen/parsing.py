@@ -1,4 +1,7 @@
-"""Reading citizens' words: choices, question intents, years, fund topics, commands."""
+"""Reading citizens' words: choices, years, fund topics, phone and region codes, commands.
+
+What a message *is* (small talk, a question about an item …) is the conversation layer's
+(`handlers.citizen.understanding`); this module reads the parts of it."""
 
 from __future__ import annotations
 
@@ -23,40 +26,21 @@ _CHINESE_DIGITS = {
     "九": 9,
     "十": 10,
 }
-_CHOICE = re.compile(r"^(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号)?$")
-_TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
-
-INTENT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "materials",
-        re.compile(
-            r"(?:需要|要|得|该|应该)?(?:带|准备|提交|提供|交)?(?:些)?(?:什么|哪些|啥|那些)(?:样的)?"
-            r"(?:材料|资料|证件|证明|手续|要件)|(?:申请)?材料(?:清单)?|要件"
-        ),
-    ),
-    (
-        "time",
-        re.compile(
-            r"(?:要|需要|得)?(?:多久|多长时间|多少天|几天|几个工作日|多少个工作日|多快)"
-            r"(?:能|可以|才能)?(?:办好|办完|办结|拿到|下来)?|办结时限|时限"
-        ),
-    ),
-    (
-        "where",
-        re.compile(
-            r"(?:在|去|到)?(?:哪里|哪儿|哪|什么地方)(?:办|办理|去办|申请|交)?|地址|地点|"
-            r"(?:咨询|联系)?电话|联系方式|怎么联系|哪个窗口"
-        ),
-    ),
-    ("fee", re.compile(r"收费(?:吗|标准)?|多少钱|要钱吗|费用|花钱|免费吗")),
+_CHOICE = re.compile(
+    r"^(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?(\d{1,2}|[一二两三四五六七八九十])"
+    r"\s*(?:个|项|条|号)?$"
 )
+_TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 
 HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "人工客服", "客服", "找客服"})
 NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
-_RATING = re.compile(r"^(?:评|评分|打分)\s*([1-5])\s*分?$|^([1-5])\s*分$")
+_NUMBER = r"(\d{1,2}|[一二两三四五六七八九十])"
+# 「评5」 「一般般吧 评3」 「给5分」 「五分」: the score ends the message.
+_RATING = re.compile(rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|^{_NUMBER}\s*[分星]$")
 _BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
+_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
 _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
 # Question words around a place's name in a funds question (「大湾村有哪些项目」): not part
 # of the name, which is shown back to the citizen when several places share it.
@@ -70,11 +54,46 @@ FUND_TOPICS = (
     ("项目", "projects"),
     ("分配", "funds"),
 )
-FUND_LIST_WORDS = ("专项资金", "资金清单", "财政资金", "财政专项", "资金管理清单")
+FUND_LIST_WORDS = (
+    "财政专项资金",
+    "资金管理清单",
+    "专项资金",
+    "资金清单",
+    "财政资金",
+    "财政专项",
+)  # longest first: 「财政专项资金」 leaves no 「财政」 behind to be read as 财政局
 FUND_TYPE_WORDS = (
     ("部门预算", FundType.DEPARTMENT_BUDGET),
     ("转移支付", FundType.TRANSFER_PAYMENT),
 )
+
+
+_PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
+# Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
+_REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
+
+
+# A resident identity number (GB 11643): 6-digit region, 8-digit birth date, 3 digits, check.
+_ID_NUMBER = re.compile(
+    r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+)
+
+
+def has_id_number(said: str) -> bool:
+    """Whether a message carries a resident identity number (never looked anything up by)."""
+    return _ID_NUMBER.search(normalize(said).replace(" ", "")) is not None
+
+
+def parse_phone(said: str) -> str | None:
+    """A telephone number typed alone (mobile, landline with or without area code)."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    return text if _PHONE.match(text) else None
+
+
+def parse_region_code(said: str) -> str | None:
+    """A town's or village's statistical code typed alone (「620623101215」)."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    return text if _REGION_CODE.match(text) else None
 
 
 def normalize(said: str) -> str:
@@ -97,17 +116,6 @@ def parse_choice(said: str) -> int | None:
     return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
-def split_intent(said: str) -> tuple[str | None, str]:
-    """The question asked (materials, time, where, fee) and the rest, which names the item."""
-    text = normalize(said)
-    for intent, pattern in INTENT_PATTERNS:
-        match = pattern.search(text)
-        if match and match.group(0):
-            rest = text[: match.start()] + " " + text[match.end() :]
-            return intent, strip_particles(" ".join(rest.split()))
-    return None, strip_particles(text)
-
-
 def is_human_request(said: str) -> bool:
     """「人工」 and its variants."""
     return strip_particles(normalize(said)) in HUMAN_WORDS
@@ -125,10 +133,17 @@ def parse_rating(said: str) -> int | None:
         return 5
     if text in ("差评", "不满意"):
         return 1
-    match = _RATING.match(text)
+    number = rating_number(text)
+    return number if number is not None and 1 <= number <= 5 else None
+
+
+def rating_number(said: str) -> int | None:
+    """The number of a rating, in range or not (「评6」 → 6: the citizen is told 1–5)."""
+    match = _RATING.search(strip_particles(normalize(said)))
     if match is None:
         return None
-    return int(match.group(1) or match.group(2))
+    value = match.group(1) or match.group(2)
+    return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
 def parse_bind(said: str) -> str | None:
@@ -154,6 +169,10 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
     if match:
         rest = text[: match.start()] + " " + text[match.end() :]
         return int(match.group(1)), " ".join(rest.split())
+    short = _SHORT_YEAR.search(text)
+    if short:
+        rest = text[: short.start()] + " " + text[short.end() :]
+        return 2000 + int(short.group(1)), " ".join(rest.split())
     for word, back in _RELATIVE_YEARS.items():
         if word in text:
             year = (today or date.today()).year - back
@@ -182,6 +201,95 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
             fund_type = kind
             asked = True
             rest = rest.replace(word, " ")
-    for word in (*FUND_LIST_WORDS, "资金", "清单", "的", "有哪些", "有什么", "查询", "查"):
+    money = ("资金", "经费", "拨款", "钱", "款")
+    for word in (*FUND_LIST_WORDS, *money, "清单", "的", "有哪些", "有什么", "查询", "查"):
         rest = rest.replace(word, " ")
     return asked, fund_type, strip_particles(" ".join(rest.split()))
+
+
+# A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」.
+_DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委员会|委|站|所|中心|政府)")
+COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
+COUNTY_WORDS = ("整个县", "全县", "县里", "天祝县", "天祝", "全部")
+FUND_QUESTION_WORDS = (
+    "一共",
+    "总共",
+    "总计",
+    "合计",
+    "分配了",
+    "分了",
+    "投资",
+    "进展",
+    "进度",
+    "咋样",
+    "怎么样",
+    "每年",
+    "历年",
+    "有啥",
+    "是多少",
+    "有多少",
+    "多少钱",
+    "多少",
+    "有哪些",
+    "有什么",
+    "哪些",
+    "情况",
+    "一共",
+)
+
+
+def names_place(text: str) -> bool:
+    """Whether a short text is a place's name (「圈湾村」 「华藏寺镇」)."""
+    flat = "".join(text.split())
+    return 2 <= len(flat) <= 12 and flat.endswith(("村", "镇", "乡", "社区"))
+
+
+def place_part(text: str) -> str:
+    """The place's name at the start of a text, up to its last 村/镇/乡 before other words
+    (「上古城村易地搬迁」 → 上古城村, 「天堂镇大湾村」 → 天堂镇大湾村)."""
+    flat = "".join(text.split())
+    best = ""
+    for match in re.finditer(r"(?:村|镇|乡|社区)", flat):
+        best = flat[: match.end()]
+    return best or flat
+
+
+def without_county(text: str) -> tuple[bool, str]:
+    """Whether the text names the whole county, and the text without those words."""
+    named = any(word in text for word in COUNTY_WORDS)
+    for word in COUNTY_WORDS:
+        text = text.replace(word, " ")
+    return named, " ".join(text.split())
+
+
+def department_word(text: str) -> str | None:
+    """The first word of the text that names an office, if any."""
+    match = _DEPARTMENT_WORD.search(text.replace(" ", ""))
+    return match.group(0) if match else None
+
+
+def fund_topic(text: str) -> str:
+    """What a fund question is about once year, department and question words are gone
+    (「低保 是多少」 → 「低保」)."""
+    for word in FUND_QUESTION_WORDS:
+        text = text.replace(word, " ")
+    return strip_particles("".join(text.split()))
+
+
+def abbreviates(short: str, name: str, *, loose: bool = False) -> bool:
+    """Whether `short` is the way people shorten `name`: its characters in order
+    (低保 → 城乡居民最低生活保障资金, 草原补奖 → 草原生态保护补助奖励资金); `loose` lets a
+    longer one have one character said differently (学生营养餐 → 学生营养改善计划)."""
+    if len(short) < 2:
+        return False
+    allowed = 1 if loose and len(short) >= 4 else 0
+    position = 0
+    for char in short:
+        found = name.find(char, position)
+        if found < 0:
+            allowed -= 1
+            if allowed < 0:
+                return False
+            continue
+        position = found + 1
+    return True

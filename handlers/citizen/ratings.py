@@ -69,6 +69,8 @@ async def rate(
     trace: dict[str, str],
 ) -> str:
     """Keep the rating of the latest answer; a 差评 goes to the responsible department."""
+    if not 1 <= score <= 5:
+        return texts.RATE_RANGE
     memory = await recall(state)
     ticket = await _rated_ticket(event, session, state, memory.card_code)
     openid_hash = keyed_hash(event.user_id, settings.hash_key.get_secret_value())

@@ -7,6 +7,8 @@ from typing import NamedTuple, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Item
+from handlers.citizen.parsing import abbreviates
+from handlers.citizen.understanding.scorer import fold
 from handlers.public_items import PublicItems, items_by_codes
 from search.document import Hit
 
@@ -72,6 +74,49 @@ def answers(found: list[Found]) -> list[Found]:
         return []
     floor = max(MIN_SCORE, found[0].hit.score * RELATIVE_CUTOFF)
     return [f for f in found if f.hit.score >= floor]
+
+
+SINGLE_SCORE = 0.6  # the only result good enough to list, this good, is the answer itself
+SURE_SCORE = 0.7  # a list led by a weaker result is offered as guesses, with 人工
+MAX_GUESSES = 5
+
+
+def sharing_the_name(found: list[Found], words: str) -> list[Found]:
+    """The listed results whose names all carry the words said, in order (「社会保障卡」 is in
+    申领 and 补领 alike): when there are several, the citizen must choose."""
+    if len(words) < 2:
+        return []
+    listed = answers(found)
+    if any(fold(f.item.name) == words for f in listed):
+        return []
+    return [f for f in listed if abbreviates(words, fold(f.item.name))]
+
+
+def named_by_keyword(found: list[Found], words: str) -> Found | None:
+    """The one result whose own keyword or alias the words say, the longest one winning
+    (「结婚证丢了能补不」 → 补领结婚证, whose keyword is 结婚证丢了)."""
+    best: dict[str, tuple[int, Found]] = {}
+    for result in found:
+        if result.hit.score < SUGGEST_SCORE:
+            continue
+        for word in (*result.item.keywords, *result.item.aliases):
+            said = fold(str(word))
+            if len(said) >= 2 and said in words:
+                length = max(len(said), best.get(result.item.code, (0, result))[0])
+                best[result.item.code] = (length, result)
+    if not best:
+        return None
+    longest = max(length for length, _ in best.values())
+    winners = [r for length, r in best.values() if length == longest]
+    return winners[0] if len(winners) == 1 else None
+
+
+def single(found: list[Found]) -> Found | None:
+    """The only result good enough to list, when it is good enough to be the answer."""
+    listed = answers(found)
+    if len(listed) == 1 and listed[0].hit.score >= SINGLE_SCORE:
+        return listed[0]
+    return None
 
 
 def suggestions(found: list[Found], limit: int = 3) -> list[Found]:

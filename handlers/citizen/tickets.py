@@ -12,7 +12,7 @@ from bot.router import Router
 from catalogue.tickets import open_ticket
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import HumanRequest, Said
+from handlers.citizen.filters import HumanRequest, Said, SmallTalk
 from handlers.citizen.memory import Citizen, recall, remember
 
 
@@ -52,9 +52,11 @@ async def described(
 
 
 async def human(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event, problem: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
-    """「人工」: forward the last unanswered question, or ask for it first."""
+    """「人工」: forward the problem said with it, else the last unanswered question, or ask."""
+    if problem:
+        return await _open(event, problem, session, state, trace)
     return await ask_human(event, session, state, trace)
 
 
@@ -73,6 +75,8 @@ async def ask_human(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-tickets")
-    on_said(router, StateFilter(Citizen.describing_problem), ~HumanRequest(), Said())(described)
+    on_said(router, StateFilter(Citizen.describing_problem), ~HumanRequest(), ~SmallTalk(), Said())(
+        described
+    )
     on_said(router, HumanRequest())(human)
     return router

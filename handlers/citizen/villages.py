@@ -13,7 +13,15 @@ from catalogue.models import VillageBinding
 from catalogue.queries import Place, RegionMatch
 from handlers.citizen import fund_answers, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import BindRequest, Choice, MyVillage, PlaceFunds
+from handlers.citizen.filters import (
+    BindRequest,
+    Choice,
+    ChoiceByWords,
+    MyVillage,
+    PlaceFollowUp,
+    PlaceFunds,
+    RegionCode,
+)
 from handlers.citizen.memory import recall, remember
 from handlers.privacy import keyed_hash
 from handlers.settings import Settings
@@ -30,13 +38,20 @@ def _hash(event: Event, settings: Settings) -> str:
 
 
 async def funds_of(
-    place: Place, year: int | None, session: AsyncSession, settings: Settings, trace: dict[str, str]
+    place: Place,
+    year: int | None,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+    state: FSMContext | None = None,
 ) -> str:
-    """The published funds and projects of one place."""
+    """The published funds and projects of one place (remembered: 「2016年的呢」 is about it)."""
     funds = await queries.region_funds(session=session, region_code=place.code, year=year)
     trace.update(answer="village-funds", code=place.code)
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
+    if state is not None:
+        await remember(state, place_code=place.code, focus="place")
     return fund_answers.place_funds_answer(funds, settings.public_base_url, year)
 
 
@@ -86,7 +101,7 @@ async def choose_place(
     await remember(state, numbered="", place_codes=[])
     if memory.place_purpose == "bind":
         return await bind(event, place, session, settings, trace)
-    return await funds_of(place, memory.place_year, session, settings, trace)
+    return await funds_of(place, memory.place_year, session, settings, trace, state)
 
 
 async def bind_request(
@@ -139,7 +154,38 @@ async def place_funds(
     if match.ambiguous:
         return await _ask_which(state, match, "funds", year, place_name)
     assert match.place is not None  # PlaceFunds passes only matches with places
-    return await funds_of(match.place, year, session, settings, trace)
+    return await funds_of(match.place, year, session, settings, trace, state)
+
+
+async def region_code(
+    event: Event,
+    region_code: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """A town's or village's statistical code typed alone: that place's funds."""
+    place = await queries.region_by_code(session=session, code=region_code)
+    if place is None:
+        return texts.PLACE_UNKNOWN.format(name=region_code)
+    return await funds_of(place, None, session, settings, trace, state)
+
+
+async def place_follow_up(
+    event: Event,
+    year: int | None,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「2016年的呢」 「项目呢」 right after a place's funds: the same place."""
+    memory = await recall(state)
+    place = await queries.region_by_code(session=session, code=memory.place_code)
+    if place is None:
+        return texts.NOT_BOUND
+    return await funds_of(place, year, session, settings, trace, state)
 
 
 async def forget_binding(session: AsyncSession, openid_hash: str) -> None:
@@ -151,7 +197,10 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-villages")
     on_said(router, Choice(), places_pending)(choose_place)
+    on_said(router, ChoiceByWords(), places_pending)(choose_place)
     on_said(router, BindRequest())(bind_request)
     on_said(router, MyVillage())(my_village)
     on_said(router, PlaceFunds())(place_funds)
+    on_said(router, RegionCode())(region_code)
+    on_said(router, PlaceFollowUp())(place_follow_up)
     return router

@@ -68,6 +68,28 @@ def bench_quality(
     run(_catalogue(csv), devset or DEVSET, typer.echo)
 
 
+@bench_app.command("conversations")
+def bench_conversations(
+    part: Annotated[str, typer.Option(help="tuning, heldout (kept out of tuning) or all.")] = "all",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Each failing turn: expected and replied.")
+    ] = False,
+) -> None:
+    """Citizen conversations on the demo through /wechat: right/wrong per class, reply times."""
+    import asyncio
+
+    from handlers.benchmarks.conversation_set import ConversationSetError, load
+    from handlers.benchmarks.conversations import play_all, report
+
+    try:
+        conversations = load(part)
+    except ConversationSetError as error:
+        typer.echo(f"conversation set: {error}", err=True)
+        raise typer.Exit(2) from error
+    results = asyncio.run(play_all(conversations))
+    report(results, part, typer.echo, verbose)
+
+
 def register(app: typer.Typer) -> None:
     """Add `zwbot bench`."""
     app.add_typer(bench_app, name="bench")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
@@ -12,6 +13,12 @@ from catalogue.models import MessageLog, Rating
 
 seed = kit.seed
 NETBAR_NAME = "互联网上网服务营业场所经营单位设立审批"
+TAP = re.compile(r'<a href="weixin://bizmsgmenu\?msgmenucontent=(\d+)&msgmenuid=\d+">')
+
+
+def plain(text: str) -> str:
+    """The text as a client without in-text menu links shows it: the numbers stay."""
+    return re.sub(r"</?a[^>]*>", "", text)
 
 
 async def test_words_give_the_item_card(citizen_side):
@@ -68,14 +75,17 @@ async def test_a_question_alone_is_about_the_last_item(citizen_side):
 
 async def test_several_matches_give_a_numbered_list_with_pages(citizen_side):
     user = citizen_side.user()
-    first = await user.say("登记")
+    tappable = await user.say("登记")
+    # Each name is a link that sends its number when tapped.
+    assert TAP.findall(tappable) == ["1", "2", "3", "4", "5"]
+    first = plain(tappable)
     lines = [line for line in first.splitlines() if line[:2] in {f"{n}." for n in range(1, 10)}]
     assert len(lines) == 5
     assert "回复序号查看详情" in first and "下一页" in first
     chosen_name = lines[2].split(". ", 1)[1].split("（")[0]
     card = await user.say("3")
     assert f"【{chosen_name}】" in card
-    second = await user.say("下一页")
+    second = plain(await user.say("下一页"))
     assert "（第2/2页）" in second
     second_lines = [line for line in second.splitlines() if line[:2] in {"1.", "2.", "3."}]
     assert second_lines and not {line.split(". ", 1)[1] for line in second_lines} & {

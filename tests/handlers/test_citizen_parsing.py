@@ -1,4 +1,6 @@
-"""Reading citizens' words: choices, intents, years, fund questions, commands."""
+"""Reading citizens' words: choices, years, fund questions, phone and region codes, commands.
+
+Intents and aspects are the conversation layer's: tests/handlers/test_citizen_understanding.py."""
 
 from __future__ import annotations
 
@@ -28,24 +30,6 @@ def test_choice(said, expected):
     assert parsing.parse_choice(said) == expected
 
 
-@pytest.mark.parametrize(
-    ("said", "intent", "rest"),
-    [
-        ("开网吧要什么材料", "materials", "开网吧"),
-        ("办营业执照需要哪些证件？", "materials", "办营业执照"),
-        ("营业执照几天能办好", "time", "营业执照"),
-        ("身份证要多久", "time", "身份证"),
-        ("结婚登记在哪里办", "where", "结婚登记"),
-        ("低保窗口电话", "where", "低保窗口"),
-        ("开网吧收费吗", "fee", "开网吧"),
-        ("养老保险参保", None, "养老保险参保"),
-        ("要什么材料", "materials", ""),
-    ],
-)
-def test_intents(said, intent, rest):
-    assert parsing.split_intent(said) == (intent, rest)
-
-
 def test_years_topics_and_fund_questions():
     assert parsing.split_year("红大村 扶贫 2016年") == (2016, "红大村 扶贫")
     assert parsing.split_year("去年的项目", today=date(2024, 6, 1)) == (2023, "的项目")
@@ -60,6 +44,25 @@ def test_years_topics_and_fund_questions():
         FundType.TRANSFER_PAYMENT,
         "农牧局",
     )
+
+
+def test_fund_topics_and_abbreviations():
+    assert parsing.fund_topic("低保是多少") == "低保"
+    assert parsing.abbreviates("低保", "城乡居民最低生活保障资金")
+    assert parsing.abbreviates("草原补奖", "草原生态保护补助奖励资金")
+    assert not parsing.abbreviates("维修", "城乡居民最低生活保障资金")
+    assert not parsing.abbreviates("低", "城乡居民最低生活保障资金")  # one character is no name
+    assert parsing.department_word("2015 农牧局") == "农牧局"
+    assert parsing.department_word("低保 是多少") is None
+
+
+def test_phone_numbers_and_region_codes_are_not_item_codes():
+    assert parsing.parse_phone("0935-3121101") == "0935-3121101"
+    assert parsing.parse_phone("13912345678") == "13912345678"
+    assert parsing.parse_phone("620623000000DM62010780XK00001000") is None
+    assert parsing.parse_region_code("620623101215") == "620623101215"
+    assert parsing.parse_region_code("620623101") == "620623101"
+    assert parsing.parse_region_code("510623101215") is None
 
 
 def test_commands():

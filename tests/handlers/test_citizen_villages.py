@@ -40,9 +40,10 @@ async def test_village_totals_equal_the_published_rows(citizen_side_any_db):
     assert shown == Decimal("150.75")
     assert "· 120.50万元 产业扶持（天扶贫发〔2016〕12号）" in answer
     assert "· 30.25万元 危房改造（天扶贫发〔2016〕31号）" in answer
+    # Each project says where it stands (planned, under way, completed, cancelled).
     assert (
-        "· 项目：红大村道路硬化工程 88.88万元（天发改〔2016〕8号），实施单位：华藏寺镇人民政府"
-        in answer
+        "· 项目【计划实施】：红大村道路硬化工程 88.88万元（天发改〔2016〕8号），"
+        "实施单位：华藏寺镇人民政府" in answer
     )
     assert "999" not in answer and seed.HIDDEN_PROJECT not in answer
     assert "2017" not in answer.split("明细和往年数据")[0]

@@ -1,0 +1,131 @@
+"""The citizen conversation test set: reading and checking its TOML files.
+
+The set lives in `tests/conversations/` as two parts, `tuning.toml` (conversation work may look
+at it) and `heldout.toml` (kept out of tuning). Each file's header documents the format and the
+expectation vocabulary; this module refuses a file that strays from it, so a typo in an
+expectation cannot silently make a turn pass.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SET_DIR = Path(__file__).resolve().parents[2] / "tests" / "conversations"
+PARTS = ("tuning", "heldout")
+
+ACTIONS = ("say", "voice", "click", "event")
+EVENTS = ("subscribe", "unsubscribe")
+# The expectation vocabulary: key → the Python type its value must have.
+VOCABULARY: dict[str, type] = {
+    "card": str,
+    "found": str,
+    "pick": int,
+    "stay": str,
+    "list": bool,
+    "list_contains": list,
+    "asks_which": bool,
+    "no_card": bool,
+    "contains": list,
+    "contains_any": list,
+    "also_any": list,
+    "not_contains": list,
+    "ordered": list,
+    "amounts": list,
+    "no_amounts": list,
+    "ticket": bool,
+    "not_found": bool,
+}
+
+
+class ConversationSetError(ValueError):
+    """A conversation file that does not follow the documented format."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One thing the citizen does (`action` is say, voice, click or event) and what must hold."""
+
+    action: str
+    value: str
+    expect: dict[str, Any]
+
+    def describe(self) -> str:
+        """How the turn reads in a failure report."""
+        if self.action == "say":
+            return self.value
+        return f"[{self.action}] {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    kind: str
+    turns: tuple[Turn, ...]
+    part: str
+    note: str = ""
+
+
+def _turn(where: str, raw: Any) -> Turn:
+    if not isinstance(raw, dict):
+        raise ConversationSetError(f"{where}: a turn is a table")
+    actions = [key for key in ACTIONS if key in raw]
+    unknown = set(raw) - set(ACTIONS) - {"expect"}
+    if len(actions) != 1 or unknown:
+        raise ConversationSetError(
+            f"{where}: a turn has exactly one of {', '.join(ACTIONS)} and an optional expect"
+            + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else "")
+        )
+    action = actions[0]
+    value = raw[action]
+    if not isinstance(value, str) or not value.strip():
+        raise ConversationSetError(f"{where}: {action} needs a non-empty string")
+    if action == "event" and value not in EVENTS:
+        raise ConversationSetError(f"{where}: event is one of {', '.join(EVENTS)}")
+    expect = raw.get("expect", {})
+    if not isinstance(expect, dict):
+        raise ConversationSetError(f"{where}: expect is a table")
+    for key, wanted in expect.items():
+        kind = VOCABULARY.get(key)
+        if kind is None:
+            raise ConversationSetError(f"{where}: unknown expectation {key!r}")
+        if not isinstance(wanted, kind) or (kind is int and isinstance(wanted, bool)):
+            raise ConversationSetError(f"{where}: {key} must be a {kind.__name__}")
+        if isinstance(wanted, list) and not all(isinstance(x, str) and x for x in wanted):
+            raise ConversationSetError(f"{where}: {key} is a list of non-empty strings")
+    return Turn(action, value, dict(expect))
+
+
+def read_part(path: Path, part: str) -> list[Conversation]:
+    """Every conversation of one TOML file, checked against the format."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConversationSetError(f"{path}: {error}") from error
+    conversations = []
+    for number, raw in enumerate(data.get("conversation", []), start=1):
+        where = f"{path.name} conversation {number}"
+        ident, kind, turns = raw.get("id"), raw.get("class"), raw.get("turns")
+        if not (isinstance(ident, str) and isinstance(kind, str) and ident and kind):
+            raise ConversationSetError(f"{where}: id and class are needed")
+        if not isinstance(turns, list) or not turns:
+            raise ConversationSetError(f"{where} ({ident}): turns is a non-empty list")
+        parsed = tuple(_turn(f"{ident} turn {i}", t) for i, t in enumerate(turns, start=1))
+        conversations.append(Conversation(ident, kind, parsed, part, str(raw.get("note", ""))))
+    return conversations
+
+
+def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
+    """The conversations of `tuning`, `heldout` or `all`; ids are unique across the set."""
+    if part not in (*PARTS, "all"):
+        raise ConversationSetError(f"part is tuning, heldout or all, not {part!r}")
+    wanted = PARTS if part == "all" else (part,)
+    conversations = [c for name in wanted for c in read_part(folder / f"{name}.toml", name)]
+    seen: set[str] = set()
+    for conversation in conversations:
+        if conversation.id in seen:
+            raise ConversationSetError(f"conversation id {conversation.id} is used twice")
+        seen.add(conversation.id)
+    return conversations

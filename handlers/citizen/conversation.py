@@ -1,0 +1,166 @@
+"""What is not an item search: small talk, complaints, 人工 in other words, 解绑, requests the
+county cannot serve here (progress, booking) and telephone numbers typed alone."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.fsm import FSMContext
+from bot.router import Router
+from catalogue import queries
+from catalogue.models import Department, Item, VillageBinding
+from catalogue.queries.visibility import public_item
+from handlers.citizen import texts
+from handlers.citizen.cards import department_name, phone_of
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
+from handlers.citizen.memory import recall, remember
+from handlers.citizen.taps import tap
+from handlers.citizen.understanding import Reading
+from handlers.privacy import keyed_hash
+from handlers.public_items import item_by_code
+from handlers.settings import Settings
+
+_TALK = {
+    "thanks": texts.THANKS,
+    "ack": texts.ACK,
+    "goodbye": texts.GOODBYE,
+    "identity": texts.IDENTITY,
+}
+
+
+def examples() -> list[str]:
+    """The example questions as tappable lines."""
+    return [
+        "· " + tap(example, example, number)
+        for number, example in enumerate(texts.TALK_EXAMPLES, start=1)
+    ]
+
+
+async def small_talk(event: Event, reading: Reading, trace: dict[str, str]) -> str:
+    """Greetings, thanks, goodbyes, help and 「你是机器人吗」: a sentence, never a card."""
+    trace.update(answer=f"talk:{reading.intent}")
+    if reading.intent in _TALK:
+        return _TALK[reading.intent]
+    head = texts.HELP if reading.intent == "help" else texts.GREETING
+    return "\n".join([head, *examples(), texts.OFFER_HUMAN])
+
+
+async def supervision_phone(session: AsyncSession) -> str:
+    """The supervision phone most public items give (the county's one complaints line)."""
+    row = await session.execute(
+        select(Item.supervision_phone, func.count().label("n"))
+        .where(public_item(), Item.supervision_phone != "")
+        .group_by(Item.supervision_phone)
+        .order_by(func.count().desc(), Item.supervision_phone)
+        .limit(1)
+    )
+    found = row.first()
+    return str(found[0]) if found else ""
+
+
+async def complaint(
+    event: Event,
+    said: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+) -> str:
+    """A complaint: the supervision phone and 12345 at once, and 人工 with the words kept."""
+    phone = await supervision_phone(session)
+    # 「人工」 next forwards the complaint itself as the ticket.
+    await remember(state, unmatched=said)
+    trace.update(answer="complaint")
+    lines = [texts.COMPLAINT_HEAD]
+    if phone:
+        lines.append(f"· 监督投诉电话：{phone}")
+    if "12345" not in phone:
+        lines.append(texts.COMPLAINT_HOTLINE)
+    lines.append(texts.COMPLAINT_HUMAN)
+    return "\n".join(lines)
+
+
+async def _last_item_phone(session: AsyncSession, state: FSMContext, reading: Reading) -> str:
+    memory = await recall(state)
+    if not memory.card_code:
+        return ""
+    item = await item_by_code(session, memory.card_code, None)
+    if item is None or not phone_of(item):
+        return ""
+    return texts.ASK_THIS_ITEM.format(name=department_name(item), phone=phone_of(item))
+
+
+async def progress(
+    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """「我的申请办到哪了」: not served here; where to look."""
+    trace.update(answer="progress")
+    extra = await _last_item_phone(session, state, reading)
+    return "\n".join(line for line in (texts.PROGRESS, extra, texts.OFFER_HUMAN) if line)
+
+
+async def booking(
+    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """「预约 / 取号」: not served here; where to go."""
+    trace.update(answer="booking")
+    extra = await _last_item_phone(session, state, reading)
+    return "\n".join(line for line in (texts.BOOKING, extra) if line)
+
+
+async def personal(
+    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """Paying, submitting or looking up one's own records here: not served; where to go."""
+    trace.update(answer="personal")
+    extra = await _last_item_phone(session, state, reading)
+    return "\n".join(line for line in (texts.PERSONAL, extra) if line)
+
+
+async def id_number(event: Event, trace: dict[str, str]) -> str:
+    """A resident identity number: never stored in an answer, never looked up."""
+    trace.update(answer="id-number")
+    return texts.ID_NUMBER
+
+
+async def unbind(
+    event: Event, session: AsyncSession, settings: Settings, trace: dict[str, str]
+) -> str:
+    """「解绑」: forget the village this account is bound to."""
+    openid_hash = keyed_hash(event.user_id, settings.hash_key.get_secret_value())
+    binding = await session.get(VillageBinding, openid_hash)
+    if binding is None:
+        return texts.NOTHING_TO_UNBIND
+    place = await queries.region_by_code(session=session, code=binding.region_code)
+    await session.execute(delete(VillageBinding).where(VillageBinding.openid_hash == openid_hash))
+    trace.update(answer="unbind", code=binding.region_code)
+    return texts.UNBOUND.format(place=place.label if place else binding.region_code)
+
+
+async def phone_number(
+    event: Event, number: str, session: AsyncSession, trace: dict[str, str]
+) -> str:
+    """A telephone number typed alone: whose it is, never read as an item code."""
+    trace.update(answer="phone-number")
+    digits = number.replace("-", "")
+    departments = await session.scalars(select(Department).where(Department.phone != ""))
+    for department in departments:
+        if digits and digits in department.phone.replace("-", ""):
+            return texts.PHONE_OF.format(number=number, department=department.name)
+    return texts.PHONE_UNKNOWN
+
+
+def router() -> Router:
+    """This module's handlers on a new router (one per dispatcher)."""
+    router = Router(name="citizen-conversation")
+    on_said(router, IdNumber())(id_number)
+    on_said(router, SmallTalk())(small_talk)
+    on_said(router, Intent("complaint"))(complaint)
+    on_said(router, Intent("progress"))(progress)
+    on_said(router, Intent("booking"))(booking)
+    on_said(router, Intent("personal"))(personal)
+    on_said(router, Intent("unbind"))(unbind)
+    on_said(router, PhoneNumber())(phone_number)
+    return router

@@ -1,0 +1,62 @@
+"""Departments as people name them: today's full and short names (from the departments
+table), and old or colloquial names (「农牧局」 for today's 农业农村局) from the inventory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue import queries
+from catalogue.models import Department
+from handlers.citizen import parsing
+from handlers.citizen.understanding.inventory import inventory
+from handlers.citizen.understanding.reading import READER
+
+
+@dataclass
+class DepartmentMention:
+    """The departments a text names (none when it names an unknown office), the words that
+    named it, and the text without them."""
+
+    departments: list[Department] = field(default_factory=list)
+    named: str = ""
+    rest: str = ""
+
+
+def _aliases() -> list[tuple[str, str]]:
+    names = inventory().department_aliases
+    return sorted(names.items(), key=lambda pair: -len(pair[0]))
+
+
+ALIASES = _aliases()
+
+
+async def _lookup(session: AsyncSession, word: str) -> list[Department]:
+    found = await queries.find_departments(session=session, name=word)
+    if found:
+        return found
+    for alias, today in ALIASES:
+        if alias in word:
+            return await queries.find_departments(session=session, name=today)
+    return []
+
+
+async def mention(session: AsyncSession, text: str) -> DepartmentMention:
+    """The department named in `text`: an office word (「…局」) by its full, short, old or
+    colloquial name; an alias said without the office suffix (「农牧」 is not enough)."""
+    word = parsing.department_word(text)
+    if word is None:
+        for alias, _ in ALIASES:
+            if alias in text:
+                word = alias
+                break
+    if word is None:
+        return DepartmentMention(rest=text)
+    rest = " ".join(text.replace(word, " ").split())
+    # 「我想查教育局」: the office's name is the shortest tail that names a department.
+    for start in range(len(word) - 1):
+        departments = await _lookup(session, word[start:])
+        if departments:
+            return DepartmentMention(departments, word[start:], rest)
+    return DepartmentMention([], READER.strip_fillers(word) or word, rest)

@@ -1,0 +1,73 @@
+"""The phrase inventory (`phrases.json`): what citizens say per intent and per question about
+an item, the filler words of speech, and the old and colloquial names of departments."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+TALK = "talk"  # small talk: answered in a sentence, never with a card or a list
+ACT = "act"  # asks the bot to do something other than search (complain, 人工, 解绑 …)
+DATA = "data"  # asks about public money (funds, poverty projects)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One intent or aspect: its name, kind, the words that carry it and example messages."""
+
+    name: str
+    kind: str
+    terms: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything the conversation layer learns from, read once from the package data."""
+
+    intents: dict[str, Entry]
+    aspects: dict[str, Entry]
+    fillers: tuple[str, ...]
+    department_aliases: dict[str, str]
+    measure_words: tuple[str, ...] = ()
+
+
+def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
+    return {
+        name: Entry(
+            name=name,
+            kind=str(value.get("kind", default_kind)),
+            terms=tuple(str(t).lower() for t in value.get("terms", [])),
+            examples=tuple(str(e) for e in value.get("examples", [])),
+        )
+        for name, value in raw.items()
+    }
+
+
+def parse(raw: dict[str, Any]) -> Inventory:
+    """An inventory from the JSON structure of `phrases.json` (checked: kinds are known)."""
+    intents = _entries(raw["intents"], ACT)
+    aspects = _entries(raw["aspects"], "aspect")
+    for entry in intents.values():
+        if entry.kind not in (TALK, ACT, DATA):
+            raise ValueError(f"intent {entry.name}: unknown kind {entry.kind!r}")
+    aliases = {str(k): str(v) for k, v in raw["department_aliases"]["names"].items()}
+    fillers = tuple(sorted({str(f) for f in raw["fillers"]}, key=lambda w: (-len(w), w)))
+    measures = tuple(str(m) for m in raw.get("measure_words", []))
+    return Inventory(
+        intents=intents,
+        aspects=aspects,
+        fillers=fillers,
+        department_aliases=aliases,
+        measure_words=measures,
+    )
+
+
+@lru_cache(maxsize=1)
+def inventory() -> Inventory:
+    """The inventory shipped with the package."""
+    text = resources.files(__package__).joinpath("phrases.json").read_text(encoding="utf-8")
+    return parse(json.loads(text))

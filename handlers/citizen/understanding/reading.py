@@ -1,0 +1,233 @@
+"""What a message is: its intent, the question asked about an item (aspect), and the rest.
+
+Built once at import from the phrase inventory: a term matcher (the words that carry each
+intent and aspect, longest first) and a nearest-example scorer for wordings without a known
+term. Small talk must be all the message is; a complaint, 人工, 解绑, progress or booking
+request is recognised by its words; an aspect's words are taken out and the rest names the
+item (or nothing: a follow-up about what was just shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
+from handlers.citizen.understanding.scorer import Scorer, fold
+from handlers.citizen.understanding.terms import Found, TermMatcher, without
+
+ITEM = "item"  # any other message: it names an item (search), possibly with an aspect
+HELP = "help"
+# When several small-talk intents are said together (「好的谢谢」), the first of these wins.
+TALK_ORDER = ("goodbye", "thanks", "identity", "help", "greeting", "ack")
+# Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
+ACT_ORDER = (
+    "complaint",
+    "unbind",
+    "bind",
+    "progress",
+    "booking",
+    "personal",
+    "human",
+    "life_event",
+)
+TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
+TALK_MAX_CHARS = 8  # … when it is this short
+ACT_SCORE = 0.6  # a message this close to an act's example, without its words
+ACT_MAX_CHARS = 24  # longer messages are acts only by their words (and item names are long)
+ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
+HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
+ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
+ASPECT_MAX_CHARS = 8
+MIN_CORE = 2  # characters left beside the question that may name an item
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One message understood.
+
+    `intent` is an intent of the inventory or ITEM; `aspect` the question about an item;
+    `rest` the message without the words of its intent and aspect; `core` the rest without
+    filler words ('' when nothing is left: the message is only its question); `topic`
+    'fund' or 'poverty' when the message mentions public money."""
+
+    text: str
+    intent: str
+    aspect: str | None = None
+    rest: str = ""
+    core: str = ""
+    topic: str | None = None
+    score: float = 1.0
+
+    @property
+    def is_talk(self) -> bool:
+        """Small talk: answered with a sentence, never a card or a list."""
+        return self.intent in TALK_ORDER
+
+
+class Reader:
+    """The classifier of messages, built from an inventory."""
+
+    def __init__(self, source: Inventory) -> None:
+        self.inventory = source
+        terms: dict[str, list[str]] = {}
+        for name in (*ACT_ORDER, *TALK_ORDER):
+            if name in source.intents:
+                terms[f"i:{name}"] = list(source.intents[name].terms)
+        for name, entry in source.aspects.items():
+            terms[f"a:{name}"] = list(entry.terms)
+        for name, entry in source.intents.items():
+            if entry.kind == DATA:
+                terms[f"d:{name}"] = list(entry.terms)
+        self._terms = TermMatcher(terms)
+        self._fillers = TermMatcher({"filler": list(source.fillers)})
+        self._scorer = Scorer(
+            {
+                **{f"i:{n}": e.examples for n, e in source.intents.items() if e.kind != DATA},
+                **{f"a:{n}": e.examples for n, e in source.aspects.items()},
+            }
+        )
+        self._kind = {name: entry.kind for name, entry in source.intents.items()}
+
+    def strip_fillers(self, text: str) -> str:
+        """The text without filler words ('' when only fillers, or when the text is one
+        character: 「申请表去哪领」 leaves 领, which names nothing)."""
+        if len(text.replace(" ", "")) < MIN_CORE:
+            return ""
+        return without(text, self._fillers.find(text)).replace(" ", "")
+
+    def plain(self, text: str) -> str:
+        """The words that may name an item, without fillers and measure words between
+        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing."""
+        core = self.strip_fillers(fold(text))
+        measures = set(self.inventory.measure_words)
+        kept = [c for i, c in enumerate(core) if not (c in measures and 0 < i < len(core) - 1)]
+        return "".join(kept)
+
+    def read(self, text: str) -> Reading:
+        """Understand one message (already normalised)."""
+        compact = fold(text)
+        if not compact:
+            # Only punctuation (「？」): a request for help.
+            return Reading(text, HELP if text.strip() else ITEM)
+        found = self._terms.find(compact)
+        rest_all = without(compact, found).replace(" ", "")
+        core_all = self.strip_fillers(rest_all)
+        labels = {f.label for f in found}
+        topic = next((f.label[2:] for f in found if f.label.startswith("d:")), None)
+
+        talk = self._talk(found, labels, compact, core_all)
+        if talk is not None:
+            return Reading(text, talk[0], rest="", core="", score=talk[1])
+
+        act = self._act(found, labels, compact, text)
+        if act is not None:
+            name, score = act
+            kept = [f for f in found if f.label == f"i:{name}"]
+            rest = without(compact, kept).replace(" ", "")
+            return Reading(
+                text, name, rest=rest, core=self.strip_fillers(rest), topic=topic, score=score
+            )
+
+        aspect = self._aspect(found, compact)
+        if aspect is not None:
+            name, score = aspect
+            kept = [f for f in found if f.label.startswith("a:")]
+            rest = without(compact, kept).replace(" ", "")
+            return Reading(
+                text,
+                ITEM,
+                aspect=name,
+                rest=rest,
+                core=self.strip_fillers(rest),
+                topic=topic,
+                score=score,
+            )
+        return Reading(text, ITEM, rest=compact, core=self.strip_fillers(compact), topic=topic)
+
+    def _talk(
+        self, found: list[Found], labels: set[str], compact: str, core: str
+    ) -> tuple[str, float] | None:
+        talk_found = [f for f in found if f.label.startswith("i:") and self._is(f, TALK)]
+        only_talk = len(talk_found) == len(found)
+        if found and only_talk and not core:
+            cover: dict[str, int] = {}
+            for match in talk_found:
+                cover[match.label[2:]] = cover.get(match.label[2:], 0) + len(match.term)
+            ranked = sorted(cover, key=lambda n: (-cover[n], TALK_ORDER.index(n)))
+            # 「好的谢谢」: thanks outranks the acknowledgement whatever the lengths.
+            best = next((n for n in TALK_ORDER if n in cover and n != "ack"), ranked[0])
+            return best, 1.0
+        if only_talk and len(compact) <= TALK_MAX_CHARS:
+            # 「非常感谢」 「是不是机器人」: close to an example though a word is left over.
+            label, score = self._scorer.best(compact, [f"i:{n}" for n in TALK_ORDER])
+            if label is not None and score >= TALK_SCORE:
+                return label[2:], score
+        return None
+
+    def _act(
+        self, found: list[Found], labels: set[str], compact: str, text: str
+    ) -> tuple[str, float] | None:
+        acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
+        for name in acts:
+            if name == "human" and not self._only_human(found, compact, text):
+                continue
+            return name, 1.0
+        heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
+        if not heard and len(compact) <= ACT_MAX_CHARS:
+            # No act's words: near enough to an example (closer still when a question
+            # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
+            label, score = self._scorer.best(
+                compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
+            )
+            needed = ACT_SCORE if all(self._is(f, TALK) for f in found) else ACT_OVER_ASPECT
+            if label is not None and score >= needed:
+                return label[2:], score
+        return None
+
+    def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
+        """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
+        first = found[0] if found else None
+        if first is not None and first.label == "i:human" and first.start == 0:
+            # 「转人工 高龄补贴停发了」: the command, then the problem (not 「人工授精补贴」).
+            after = text.lstrip()[len(first.term) : len(first.term) + 1]
+            if len(first.term) >= 3 or not after or not after.isalnum():
+                return True
+        others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
+        if others:
+            return False
+        rest = without(compact, found).replace(" ", "")
+        if not self.strip_fillers(rest):
+            return True
+        return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _aspect(self, found: list[Found], compact: str) -> tuple[str, float] | None:
+        cover: dict[str, int] = {}
+        order: list[str] = []
+        for match in found:
+            if match.label.startswith("a:"):
+                name = match.label[2:]
+                if name not in cover:
+                    order.append(name)
+                cover[name] = max(cover.get(name, 0), len(match.term))
+        if len(cover) > 1:
+            # 「网上怎么办」 「在哪填表」: the examples tell which question it is.
+            scores = self._scorer.scores(compact)
+            return max(order, key=lambda n: (scores.get(f"a:{n}", 0.0), cover[n])), 1.0
+        if cover:
+            return order[0], 1.0
+        if not found and len(compact) <= ASPECT_MAX_CHARS:
+            label, score = self._scorer.best(compact, [f"a:{n}" for n in self.inventory.aspects])
+            if label is not None and score >= ASPECT_SCORE:
+                return label[2:], score
+        return None
+
+    def _is(self, match: Found, kind: str) -> bool:
+        return self._kind.get(match.label[2:]) == kind
+
+
+READER = Reader(inventory())
+
+
+def read(text: str) -> Reading:
+    """Understand one message with the shipped inventory."""
+    return READER.read(text)

@@ -1,0 +1,92 @@
+"""A nearest-example scorer over character n-grams, built from the phrase inventory at import.
+
+Each example phrase becomes a TF-IDF vector of its character 1–3-grams (with start and end
+marks, so 「在吗」 and 「在哪」 differ); a message scores, per label, the best cosine similarity
+to one of that label's examples. An inverted index keeps it to a few hundred additions per
+message (measured by `tests/handlers/benchmarks/understanding_speed.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+MAX_N = 3
+_DROP = frozenset(" ，。？！?!,.、：:；;“”\"'‘’（）()【】[]~～…—-")
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, without spaces and punctuation: what is compared."""
+    flat = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c for c in flat if c not in _DROP and not c.isspace())
+
+
+def grams(text: str) -> dict[str, int]:
+    """Counts of the character 1–3-grams of a folded text, with ^ and $ marking the ends."""
+    marked = f"^{text}$"
+    counts: dict[str, int] = defaultdict(int)
+    for n in range(1, MAX_N + 1):
+        for start in range(len(marked) - n + 1):
+            gram = marked[start : start + n]
+            if gram not in ("^", "$"):
+                counts[gram] += 1
+    return counts
+
+
+class Scorer:
+    """Best cosine similarity of a message to each label's examples."""
+
+    def __init__(self, examples: Mapping[str, Iterable[str]]) -> None:
+        rows: list[tuple[str, dict[str, int]]] = [
+            (label, grams(fold(text))) for label, texts in examples.items() for text in texts
+        ]
+        documents = len(rows) or 1
+        frequency: dict[str, int] = defaultdict(int)
+        for _, counts in rows:
+            for gram in counts:
+                frequency[gram] += 1
+        self._idf = {g: math.log(1 + documents / f) for g, f in frequency.items()}
+        self._labels = [label for label, _ in rows]
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, (_, counts) in enumerate(rows):
+            vector = self._vector(counts)
+            for gram, weight in vector.items():
+                self._postings[gram].append((number, weight))
+
+    def _vector(self, counts: Mapping[str, int]) -> dict[str, float]:
+        weights = {g: (1 + math.log(c)) * self._idf.get(g, 0.0) for g, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {g: w / norm for g, w in weights.items() if w}
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Per label, the best similarity (0–1) of the text to one of its examples."""
+        folded = fold(text)
+        if not folded:
+            return {}
+        counts = grams(folded)
+        # Unknown n-grams weigh as the rarest known ones: a long unknown tail lowers similarity.
+        rare = max(self._idf.values(), default=1.0)
+        weights = {g: (1 + math.log(c)) * self._idf.get(g, rare) for g, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        totals: dict[int, float] = defaultdict(float)
+        for gram, weight in weights.items():
+            for number, other in self._postings.get(gram, ()):
+                totals[number] += weight / norm * other
+        best: dict[str, float] = {}
+        for number, total in totals.items():
+            label = self._labels[number]
+            if total > best.get(label, 0.0):
+                best[label] = total
+        return best
+
+    def best(self, text: str, labels: Iterable[str] | None = None) -> tuple[str | None, float]:
+        """The best label (among `labels` when given) and its score."""
+        scores = self.scores(text)
+        allowed = set(labels) if labels is not None else None
+        candidates = [(s, lab) for lab, s in scores.items() if allowed is None or lab in allowed]
+        if not candidates:
+            return None, 0.0
+        score, label = max(candidates)
+        return label, score

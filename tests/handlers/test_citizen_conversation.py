@@ -1,0 +1,254 @@
+"""Whole conversations on the demo catalogue, through the real webhook: small talk,
+follow-ups on what was just shown, complaints, requests served elsewhere, funds and poverty
+in plain words (the reproductions citizens and village officials reported, and others)."""
+
+from __future__ import annotations
+
+import re
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+import zwbot_tests_citizen_kit as kit
+from sqlalchemy import select
+
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.demo import load_demo
+from catalogue.models import Ticket
+
+LINK = re.compile(r"</?a[^>]*>")
+
+
+def plain(text: str) -> str:
+    return LINK.sub("", text)
+
+
+def is_card_or_list(text: str) -> bool:
+    return "编码：" in text or "回复序号" in text or "完整办事指南" in text
+
+
+@asynccontextmanager
+async def demo_side(database_url: str):
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        await load_demo(session)
+        await session.commit()
+    app = kit.create_app(kit.settings_for(database_url))
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield http, sessions
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def demo(sqlite_url):
+    async with demo_side(sqlite_url) as side:
+        yield side
+
+
+def citizen(demo) -> kit.WeChatUser:
+    http, _ = demo
+    return kit.WeChatUser(http, f"o_conv_{id(object())}")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["你好", "谢谢", "帮助", "你是机器人吗", "在吗", "好的", "再见", "非常感谢！", "？"],
+)
+async def test_small_talk_never_gets_a_card_or_a_list(demo, said):
+    answer = await citizen(demo).say(said)
+    assert answer and not is_card_or_list(answer), answer
+    assert "没有找到" not in answer
+
+
+async def test_greeting_and_help_offer_tappable_examples(demo):
+    answer = await citizen(demo).say("帮助")
+    assert 'href="weixin://bizmsgmenu?msgmenucontent=2015 农牧局 专项资金&msgmenuid=' in answer
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("办身份证", "电话多少", "咨询电话：0935-3121410"),
+        ("办身份证", "电话", "咨询电话：0935-3121410"),
+        ("结婚登记", "几点上班", "办公时间：法定工作日"),
+        ("个体户注销", "网上能办吗", "个体工商户注销登记"),
+        ("个体户注销", "那要带什么东西", "个体工商户注销登记】需要的申请材料"),
+        ("补领结婚证", "多久能拿到", "承诺办结时限"),
+        ("低保", "谁可以申请", "办理条件："),
+        ("教师资格认定", "在哪办", "办理地点："),
+    ],
+)
+async def test_follow_ups_are_answered_from_the_item_just_shown(demo, first, follow_up, expected):
+    user = citizen(demo)
+    shown = await user.say(first)
+    assert "编码：" in shown, shown
+    answer = await user.say(follow_up)
+    assert expected in answer, answer
+    assert "没有找到" not in answer and "网上服务营业场所" not in answer
+
+
+async def test_a_question_naming_another_item_is_about_that_item(demo):
+    user = citizen(demo)
+    await user.say("办身份证")
+    answer = await user.say("开网吧要什么材料")
+    assert "互联网上网服务营业场所" in answer and "需要的申请材料" in answer, answer
+
+
+async def test_a_follow_up_after_a_list_asks_which_one_first(demo):
+    user = citizen(demo)
+    listed = await user.say("乡村建设规划许可证核发")
+    assert "回复序号" in listed, listed
+    which = await user.say("要什么材料")
+    assert "您问的是哪一个事项的申请材料" in which and "1. " in plain(which), which
+    assert "msgmenucontent=1&msgmenuid=1" in which
+    answer = await user.say("2")
+    assert "需要的申请材料" in answer, answer
+
+
+async def test_a_benefit_amount_is_never_the_fee_line(demo):
+    answer = await citizen(demo).say("五保户每个月给多少钱")
+    assert "特困人员救助供养" in answer, answer
+    assert "收费" not in answer
+    assert "0935-3121306" in answer  # who to ask: 民政局
+
+
+async def test_plain_speech_about_an_old_man_offers_the_allowance_first(demo):
+    answer = await citizen(demo).say("嗯那个请问一下我家老头子八十多了有没有啥补贴")
+    assert "高龄津贴" in answer, answer
+    assert "没有找到" not in answer
+
+
+async def test_a_complaint_gets_the_supervision_phone_12345_and_a_human(demo):
+    _, sessions = demo
+    user = citizen(demo)
+    answer = await user.say("民政局窗口的人态度太差了，跑了好几趟")
+    assert "0935-3126800" in answer and "12345" in answer and "人工" in answer, answer
+    assert not is_card_or_list(answer)
+    ticket = await user.say("人工")
+    assert "工单号" in ticket
+    async with sessions() as session:
+        messages = list(await session.scalars(select(Ticket.message)))
+    assert any("态度太差" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("我的申请办到哪一步了", "查不了办件进度"),
+        ("怎么预约", "不能预约或取号"),
+    ],
+)
+async def test_requests_served_elsewhere_say_where(demo, said, expected):
+    answer = await citizen(demo).say(said)
+    assert expected in answer and not is_card_or_list(answer), answer
+
+
+async def test_a_phone_number_is_not_read_as_an_item_code(demo):
+    answer = await citizen(demo).say("0935-3121410")
+    assert "编码不对" not in answer and "公安局" in answer, answer
+
+
+async def test_a_village_code_gives_the_village(demo):
+    answer = await citizen(demo).say("620623101215")
+    assert "32位" not in answer and "大湾村" in answer and "扶贫资金和项目" in answer, answer
+
+
+async def test_the_welcome_example_with_an_old_department_name(demo):
+    answer = await citizen(demo).say("2015 农牧局 专项资金")
+    assert "没有找到叫" not in answer
+    assert "【2015年 天祝藏族自治县农业农村局 财政专项资金】" in answer, answer
+
+
+async def test_a_fund_in_plain_words_is_the_fund_row_not_the_service_item(demo):
+    answer = await citizen(demo).say("2017年低保资金是多少")
+    assert "城乡居民最低生活保障资金" in answer and "共1项" in answer, answer
+    assert "编码：" not in answer
+
+
+async def test_the_fund_list_alone_lists_the_published_years(demo):
+    answer = await citizen(demo).say("财政专项资金")
+    assert "财政局" not in answer, answer
+    for year in (2015, 2016, 2017):
+        assert f"msgmenucontent={year}年 专项资金" in answer
+    by_year = await citizen(demo).say("2017年 专项资金")
+    assert "【2017年 财政专项资金】" in by_year
+
+
+async def test_a_fund_named_like_an_item_is_still_the_item(demo):
+    answer = await citizen(demo).say("住宅专项维修资金")
+    assert "住宅专项维修资金交存" in answer and "财政专项资金】" not in answer, answer
+
+
+async def test_a_cancelled_project_is_shown_as_such_and_not_counted(demo):
+    answer = await citizen(demo).say("宽沟村 扶贫 2017")
+    assert "【已取消】" in answer and "不计入合计" in answer, answer
+    assert "投资合计" not in answer.split("明细")[0] or "项目0个" not in answer
+
+
+async def test_an_adjusted_project_shows_its_adjustment(demo):
+    answer = await citizen(demo).say("泉台村 扶贫 2017")
+    assert "【实施中】" in answer and "调整：2017-08-15" in answer, answer
+
+
+async def test_the_village_being_discussed_carries_to_the_next_turn(demo):
+    user = citizen(demo)
+    first = await user.say("红大村 扶贫 2016")
+    assert "红大村" in first
+    again = await user.say("2017年的呢")
+    assert "红大村" in again and "2017年" in again, again
+
+
+async def test_unbinding(demo):
+    user = citizen(demo)
+    assert "还没有绑定" in await user.say("解除绑定")
+    assert "已绑定" in await user.say("绑定 红大村")
+    assert "已解除绑定" in await user.say("解绑")
+    assert "还没有绑定" in await user.say("我村资金")
+
+
+async def test_plain_speech_with_a_measure_word_finds_the_item(demo):
+    answer = await citizen(demo).say("在地里打口井要办啥手续")
+    assert "取水许可证新办审批" in answer, answer
+    assert "没有找到" not in answer
+
+
+async def test_ratings_in_other_words_and_out_of_range(demo):
+    user = citizen(demo)
+    await user.say("结婚登记")
+    assert "谢谢您的评价（5分）" in await user.say("五分")
+    assert "谢谢您的评价（3分）" in await user.say("一般般吧 评3")
+    assert "1到5分" in await user.say("评6")
+
+
+async def test_words_pick_one_entry_of_the_list_just_shown(demo):
+    user = citizen(demo)
+    listed = await user.say("乡村建设规划许可证核发")
+    assert "回复序号" in listed
+    picked = await user.say("华藏寺镇那个")
+    assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
+
+
+async def test_the_whole_county_in_plain_words(demo):
+    answer = await citizen(demo).say("2017年全县扶贫项目投资一共多少")
+    # 639.80 published, of which 石门镇宽沟村's cancelled project is not counted.
+    assert "投资合计575.80万元" in answer and "已取消" in answer, answer
+
+
+async def test_personal_services_and_identity_numbers_are_not_served_here(demo):
+    user = citizen(demo)
+    assert "不能交费、提交材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
+    answer = await user.say("身份证号622323199001011234能查啥")
+    assert "不要在这里发送身份证号" in answer and "622323199001011234" not in answer
+
+
+async def test_human_with_the_problem_in_the_same_message(demo):
+    user = citizen(demo)
+    answer = await user.say("转人工 高龄补贴停发了是什么原因")
+    assert "工单号" in answer, answer

@@ -1,0 +1,174 @@
+"""The conversation layer's reader: intents, aspects and the rest of the words, from the
+phrase inventory (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.citizen.understanding import ITEM, read
+from handlers.citizen.understanding.inventory import TALK, inventory, parse
+from handlers.citizen.understanding.reading import Reader
+
+
+def test_every_example_of_the_inventory_reads_back_as_its_intent():
+    source = inventory()
+    wrong = []
+    for name, entry in source.intents.items():
+        if entry.kind == "data":
+            continue  # funds and poverty are recognised with the database (places, funds)
+        for example in entry.examples:
+            if read(example).intent != name:
+                wrong.append((example, name, read(example).intent))
+    assert wrong == []
+
+
+def test_every_example_of_an_aspect_reads_back_as_that_aspect():
+    wrong = [
+        (example, name, read(example).aspect)
+        for name, entry in inventory().aspects.items()
+        for example in entry.examples
+        if read(example).aspect != name
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("你好", "greeting"),
+        ("在吗", "greeting"),
+        ("您好呀", "greeting"),
+        ("谢谢", "thanks"),
+        ("好的谢谢", "thanks"),
+        ("太感谢了！", "thanks"),
+        ("帮助", "help"),
+        ("？", "help"),
+        ("你都能干啥", "help"),
+        ("你是机器人吗", "identity"),
+        ("现在是真人回复吗", "identity"),
+        ("再见", "goodbye"),
+        ("好的", "ack"),
+        ("窗口态度太差了", "complaint"),
+        ("民政局窗口的人推诿扯皮", "complaint"),
+        ("投诉电话是多少", "complaint"),
+        ("我要找工作人员", "human"),
+        ("转人工", "human"),
+        ("解除绑定", "unbind"),
+        ("我的申请办到哪一步了", "progress"),
+        ("营业执照批下来没", "progress"),
+        ("怎么预约", "booking"),
+        ("开饭馆都要办哪些手续", "life_event"),
+    ],
+)
+def test_intents(said, intent):
+    assert read(said).intent == intent
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["你好 我想办身份证", "人工授精补贴", "谢谢 身份证怎么补办", "身份证", "在哪里办低保"],
+)
+def test_small_talk_or_human_only_when_that_is_all_the_message_says(said):
+    reading = read(said)
+    assert not reading.is_talk and reading.intent != "human"
+
+
+@pytest.mark.parametrize(
+    ("said", "aspect", "core"),
+    [
+        # A question alone: a follow-up about what was just shown.
+        ("电话多少", "phone", ""),
+        ("电话", "phone", ""),
+        ("网上能办吗", "online", ""),
+        ("可以在手机上办不", "online", ""),
+        ("几点上班", "hours", ""),
+        ("周末上班吗", "hours", ""),
+        ("要什么材料", "materials", ""),
+        ("得带啥", "materials", ""),
+        ("多久能拿到", "time", ""),
+        ("在哪办", "place", ""),
+        ("收费吗", "fee", ""),
+        ("怎么申请", "procedure", ""),
+        ("要填什么表", "forms", ""),
+        ("每个月给多少钱", "benefit", ""),
+        ("谁可以申请", "conditions", ""),
+        ("那个窗口电话多少", "phone", ""),
+        ("刚才那个事项要什么材料", "materials", ""),
+        ("这个事网上能办吗", "online", ""),
+        ("申请表去哪领", "forms", ""),
+        ("编码是多少", "code", ""),
+        # With the item named: the rest is searched.
+        ("开网吧要什么材料", "materials", "开网吧"),
+        ("办营业执照需要哪些证件？", "materials", "营业执照"),
+        ("身份证要多久", "time", "身份证"),
+        ("结婚登记在哪里办", "place", "结婚登记"),
+        ("低保窗口电话", "phone", "低保窗口"),
+        ("开网吧收费吗", "fee", "开网吧"),
+        ("五保户每个月给多少钱", "benefit", "五保户"),
+    ],
+)
+def test_aspects_and_the_rest(said, aspect, core):
+    reading = read(said)
+    assert reading.intent == ITEM and reading.aspect == aspect
+    assert reading.core == core if not core else core in reading.rest
+
+
+def test_plain_item_names_have_no_aspect():
+    for said in ("身份证", "教师资格认定", "对植物检疫工作先进单位、个人的奖励", "养老保险参保"):
+        reading = read(said)
+        assert reading.intent == ITEM and reading.aspect is None, said
+
+
+def test_fund_and_poverty_words_are_a_topic_not_an_answer():
+    assert read("2017年低保资金是多少").topic == "fund"
+    assert read("红大村 扶贫 2016").topic == "poverty"
+
+
+def test_a_bad_inventory_is_refused():
+    with pytest.raises(ValueError, match="unknown kind"):
+        parse(
+            {
+                "fillers": [],
+                "intents": {"x": {"kind": "chatter", "terms": [], "examples": []}},
+                "aspects": {},
+                "department_aliases": {"names": {}},
+            }
+        )
+
+
+def test_a_reader_learns_a_new_intent_from_data_alone():
+    raw = {
+        "fillers": ["吗"],
+        "intents": {"greeting": {"kind": TALK, "terms": ["扎西德勒"], "examples": ["扎西德勒"]}},
+        "aspects": {"phone": {"terms": ["电话"], "examples": ["电话多少"]}},
+        "department_aliases": {"names": {}},
+    }
+    reader = Reader(parse(raw))
+    assert reader.read("扎西德勒").intent == "greeting"
+    assert reader.read("低保电话").aspect == "phone"
+    assert reader.read("你好").intent == ITEM  # not in this inventory
+
+
+def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
+    from catalogue.demo import read_demo
+
+    misread = [
+        (i.name, read(i.name).intent) for i in read_demo().items if read(i.name).intent != ITEM
+    ]
+    assert misread == []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("转人工 高龄补贴停发了是什么原因", "human"),
+        ("人工，我家低保停了", "human"),
+        ("被要求多交钱", "complaint"),
+        ("帮我查一下我的社保缴费记录", "personal"),
+        ("我是宽沟村的村干部 绑定一下", "bind"),
+        ("我不想绑定了 解除绑定", "unbind"),
+        ("哈哈哈", "ack"),
+    ],
+)
+def test_more_intents(said, intent):
+    assert read(said).intent == intent
