@@ -32,14 +32,20 @@ COMMANDS: dict[str, LazyCommand] = {
         ("bench", "bench_answers", "bench_load"), "Benchmarks that print figures."
     ),
     "chat": LazyCommand(("chat",), "Talk to a running server as WeChat would."),
+    "check": LazyCommand(("check",), "Records short of the fields the regulations require."),
     "code": LazyCommand(("codes",), "县权责清单统一编码：解释与核对。"),
     "db": LazyCommand(("db",), "Database schema (Alembic migrations)."),
     "demo": LazyCommand(("demo",), "Load the Tianzhu demo catalogue (演示数据)."),
     "duties": LazyCommand(("duties",), "Due and overdue duties of the regulations."),
+    "events": LazyCommand(("events",), "Life events (一件事) citizens can ask about."),
     "export": LazyCommand(("data",), "Export a published list as open data (CSV or JSON)."),
+    "holidays": LazyCommand(
+        ("holidays",), "The State Council's yearly holiday schedule for working days."
+    ),
     "import": LazyCommand(("data",), "Import a list from CSV or XLSX files, all or nothing."),
     "menu": LazyCommand(("menu",), "The custom menu of the official account."),
     "purge": LazyCommand(("backup",), "Delete personal data past its retention period."),
+    "ratings": LazyCommand(("ratings",), "好差评: the 差评 ledger and monthly figures."),
     "restore": LazyCommand(("backup",), "Restore a backup written by `zwbot backup`."),
     "search": LazyCommand(("search",), "Search the catalogue as a citizen would."),
     "serve": LazyCommand(("serve",), "Serve /wechat, the pages and /api."),
