@@ -2,7 +2,7 @@
 can keep the numbers already told to citizens and staff out of reach
 
 Revision ID: 0004_backup_numbers
-Revises: 0003
+Revises: 0004_regions_life
 Create Date: 2026-12-02 06:20:00
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004_backup_numbers"
-down_revision = "0003"
+down_revision = "0004_regions_life"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """bot state in the database while Redis is down: delivery claims and conversations
 
 Revision ID: 0004_seam
-Revises: 0004_backup_numbers
+Revises: 0003
 Create Date: 2026-12-02 06:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_seam"
-down_revision = "0004_backup_numbers"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
