@@ -123,9 +123,10 @@ class Responder:
                 self._track(asyncio.create_task(self._deliver_late(event, turn, task)))
 
     async def _open(self, event: Event, delivery: Delivery) -> Turn | None:
-        """The turn of `delivery`, opened; None when no storage could be reached."""
+        """The turn of `delivery`, claimed (a busy lock is waited for by `_handle`, within
+        the deadline); None when no storage could be reached."""
         try:
-            return await self.dispatcher.turn(event, delivery).open()
+            return await self.dispatcher.turn(event, delivery).claim()
         except Exception:
             log.exception("no storage reachable: %s answered busy", delivery.key)
             return None
@@ -141,6 +142,7 @@ class Responder:
 
     async def _handle(self, event: Event, turn: Turn) -> Reply | None:
         try:
+            await turn.open()  # the user's previous message may still hold the lock
             return await self.dispatcher.feed(event, turn)
         except Exception:
             # The user gets a polite message; the error is loud in the log.

@@ -206,11 +206,19 @@ class DatabaseTurn(Turn):
             self.claimed = await storage.claim(delivery.key, delivery.lease)
             if not self.claimed:
                 return None
-        await storage.locks.acquire(self.key)
+        if not await storage.locks.try_acquire(self.key):
+            return None
+        return await self._read()
+
+    async def _lock(self) -> Record:
+        await self.storage.locks.acquire(self.key)
+        return await self._read()
+
+    async def _read(self) -> Record:
         try:
-            return await storage.read(self.key)
+            return await self.storage.read(self.key)
         except BaseException:
-            storage.locks.release(self.key)
+            self.storage.locks.release(self.key)
             raise
 
     async def _close(self, changes: Changes, answer: str | None) -> None:

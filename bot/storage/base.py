@@ -57,7 +57,9 @@ class Turn(ABC):
     handlers changed, records the answer and releases the lock. A turn that did not claim
     (`claimed` False: another delivery owns the message; `replayed`: the nonce was seen)
     holds nothing and writes nothing. `open` and `close` are the same two steps for a
-    caller whose turn outlives one block (an answer delivered after the deadline).
+    caller whose turn outlives one block (an answer delivered after the deadline); `claim`
+    is the first part of `open` alone, for a caller that must not wait for a busy lock
+    before it knows whether it claimed (the rest of `open` then waits for the lock).
     """
 
     def __init__(self, storage: BaseStorage, key: StorageKey, delivery: Delivery | None) -> None:
@@ -68,7 +70,8 @@ class Turn(ABC):
         self.claimed = delivery is None
         self.replayed = False
         self.count: int | None = None
-        self.opened = False
+        self.opened = False  # `claim` ran
+        self.locked = False  # the user's lock is held and the record read
         self.closed = False
         self.answered = False  # the answer is recorded already (`answer_now`)
         self._answer: str | None = None
@@ -76,15 +79,28 @@ class Turn(ABC):
     @property
     def holds(self) -> bool:
         """Whether this turn holds the user's lock (and so writes when it closes)."""
-        return self.opened and self.claimed
+        return self.locked
+
+    async def claim(self) -> Turn:
+        """Claim and count, and take the user's lock if it is free (one round trip)."""
+        if not self.opened:
+            record = await self._open()
+            self.opened = True
+            if record is not None:
+                self._prime(record)
+        return self
 
     async def open(self) -> Turn:
-        """Claim, count, lock and read; raises the storage's `unavailable` errors."""
-        record = await self._open()
-        self.opened = True
-        if record is not None:
-            self.context.prime(*record)
+        """Claim, count, lock (waiting while it is busy) and read; raises the storage's
+        `unavailable` errors."""
+        await self.claim()
+        if self.claimed and not self.locked:
+            self._prime(await self._lock())
         return self
+
+    def _prime(self, record: Record) -> None:
+        self.context.prime(*record)
+        self.locked = True
 
     def answer(self, body: str) -> None:
         """The answer to record for the delivery when the turn closes."""
@@ -121,7 +137,12 @@ class Turn(ABC):
 
     @abstractmethod
     async def _open(self) -> Record | None:
-        """Set `replayed`, `claimed` and `count`; the user's record when the lock is held."""
+        """Set `replayed`, `claimed` and `count`; for a claim, take the user's lock if it is
+        free: the user's record then, else None."""
+
+    @abstractmethod
+    async def _lock(self) -> Record:
+        """Wait for the user's lock, take it and read the user's record."""
 
     @abstractmethod
     async def _close(self, changes: Changes, answer: str | None) -> None:

@@ -27,6 +27,13 @@ class UserLocks:
     def __init__(self) -> None:
         self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
 
+    async def try_acquire(self, key: StorageKey) -> bool:
+        """Take `key`'s lock if nobody holds or waits for it (a free lock is taken at once)."""
+        if key in self._locks:  # entries live only while the lock is held or waited for
+            return False
+        await self.acquire(key)
+        return True
+
     async def acquire(self, key: StorageKey) -> None:
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
@@ -142,8 +149,20 @@ class MemoryTurn(Turn):
             self.claimed = storage.claim(delivery.key, delivery.lease)
             if not self.claimed:
                 return None
-        await storage.locks.acquire(self.key)
-        state, data = await storage.get_record(self.key)
+        if not await storage.locks.try_acquire(self.key):
+            return None
+        return await self._read()
+
+    async def _lock(self) -> Record:
+        await self.storage.locks.acquire(self.key)
+        return await self._read()
+
+    async def _read(self) -> Record:
+        try:
+            state, data = await self.storage.get_record(self.key)
+        except BaseException:
+            self.storage.locks.release(self.key)
+            raise
         return state, dump_data(data)
 
     async def _close(self, changes: Changes, answer: str | None) -> None:

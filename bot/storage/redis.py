@@ -297,9 +297,9 @@ class RedisTurn(Turn):
         self.count = None if reply[1] is None else int(reply[1])
         if reply[2]:
             return _text(reply[3]), _text(reply[4]) or ""
-        return await self._wait_for_lock()
+        return None  # the lock is busy: `_lock` waits for it
 
-    async def _wait_for_lock(self) -> Record:
+    async def _lock(self) -> Record:
         # Another message of this user is being handled (by any worker): wait for its end;
         # its lock expires after `lock_timeout` at worst (a worker that died holding it).
         storage = self.storage

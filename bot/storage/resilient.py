@@ -173,7 +173,7 @@ class ResilientTurn(Turn):
             else:
                 storage.breaker.succeeded()
                 recovering = storage.breaker.recovered_within(storage.recovery_window)
-                if inner.claimed and recovering and await self._taken_on_fallback(inner):
+                if inner.claimed and recovering and await self._taken_on_fallback(inner, record):
                     return None
                 return self._opened(inner, record)
         inner = storage.fallback.turn(self.key, self.delivery)
@@ -183,7 +183,23 @@ class ResilientTurn(Turn):
             raise StorageUnavailable(f"no turn could be opened: {error}") from error
         return self._opened(inner, record)
 
-    async def _taken_on_fallback(self, inner: Turn) -> bool:
+    async def _lock(self) -> Record:
+        storage, inner = self.storage, self.inner
+        assert inner is not None
+        if inner.storage is storage.primary:
+            try:
+                return await inner._lock()
+            except storage.primary.unavailable as error:
+                storage.breaker.failed(error)
+            # The primary went away while the lock was busy: this worker's fallback lock.
+            inner = storage.fallback.turn(self.key)
+            self.inner = inner
+        try:
+            return await inner._open() or await inner._lock()
+        except storage.fallback.unavailable as error:
+            raise StorageUnavailable(f"no lock could be taken: {error}") from error
+
+    async def _taken_on_fallback(self, inner: Turn, record: Record | None) -> bool:
         """Whether the fallback holds this delivery (claimed there during the outage just
         over); if so the primary's turn gives up its claim to that one's answer."""
         storage, delivery = self.storage, self.delivery
@@ -192,15 +208,19 @@ class ResilientTurn(Turn):
         probe_delivery = replace(delivery, nonce=None, count_key=None)
         probe = storage.fallback.turn(self.key, probe_delivery)
         try:
-            await probe._open()
+            locked = await probe._open()
             if probe.claimed:  # unknown there: ours (its claim there lapses unanswered)
-                await probe._close(NO_CHANGES, None)
+                if locked is not None:
+                    await probe._close(NO_CHANGES, None)
                 return False
             answer = await storage.fallback.answer_of(delivery.key, 0)
         except storage.fallback.unavailable:
             return False
         log.info("%s was claimed during the outage: answered from the fallback", delivery.key)
-        await inner._close(NO_CHANGES, answer)  # the lock goes; the answer is kept for retries
+        if record is not None:  # the lock goes; the answer is kept for retries
+            await inner._close(NO_CHANGES, answer)
+        elif answer is not None:
+            await self._record_on(storage.primary, answer)
         self.claimed, self.count = False, inner.count
         return True
 
@@ -214,7 +234,10 @@ class ResilientTurn(Turn):
         storage, inner = self.storage, self.inner
         assert inner is not None
         if inner.storage is storage.fallback:
-            await self._on_fallback(inner._close(changes, answer))
+            claimed_there = inner.delivery is not None
+            await self._on_fallback(inner._close(changes, answer if claimed_there else None))
+            if answer is not None and not claimed_there:
+                await self._on_fallback(self._record_on(storage.fallback, answer))
             return
         try:
             await inner._close(changes, answer)

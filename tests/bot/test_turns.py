@@ -276,3 +276,24 @@ async def test_a_retry_after_the_first_handler_died_handles_the_message(
     assert "答：低保" in retry.body and handled == ["低保"]
     again = await responder.respond(event, lambda xml: xml, nonce=("n3", 60))
     assert again.body == retry.body and handled == ["低保"]  # answered once, then replayed
+
+
+async def test_a_lock_busy_past_the_deadline_answers_success_and_pushes_late(
+    redis: Redis, redis_prefix: str
+) -> None:
+    storage = RedisStorage(redis, prefix=redis_prefix)
+    dp = Dispatcher(storage=storage)
+    dp.text.register(lambda message: f"答：{message.content}")
+    pushed: list[tuple[str, Reply]] = []
+
+    async def sender(user: str, reply: Reply) -> None:
+        pushed.append((user, reply))
+
+    responder = Responder(dp, sender=sender, deadline=0.2)
+    # The user's previous message is still being handled (by any worker) for a while.
+    previous = await RedisStorage(redis, prefix=redis_prefix).turn(KEY).open()
+    response = await asyncio.wait_for(responder.respond(said("低保", 3), lambda xml: xml), 2)
+    assert response.body == SUCCESS and pushed == []  # the deadline holds while waiting
+    await previous.close()
+    await responder.drain()
+    assert pushed == [(USER, TextReply("答：低保"))]

@@ -173,3 +173,30 @@ async def test_the_wecom_mount_is_closed_with_the_app(sqlite_url: str) -> None:
         client = app.state.wecom.client
         assert client is not None and not client.http.is_closed
     assert client.http.is_closed
+
+
+@pytest.mark.redis
+async def test_no_openid_is_written_in_a_redis_key(sqlite_url: str, redis_url: str) -> None:
+    import secrets
+
+    from redis.asyncio import Redis
+
+    from handlers.app import create_app
+    from handlers.privacy import keyed_hash
+
+    await kit.seed_database(sqlite_url)
+    settings = kit.settings_for(sqlite_url, REDIS_URL=redis_url)
+    openid = f"o_keys_{secrets.token_hex(8)}"
+    app = create_app(settings)
+    async with _running(app) as http:
+        user = kit.WeChatUser(http, openid)
+        assert await user.say("人工")  # leaves a conversation state behind
+    client = Redis.from_url(redis_url)
+    try:
+        names = [key.decode() async for key in client.scan_iter(match="zwbot:*")]
+        hashed = keyed_hash(f"{kit.ACCOUNT}:{openid}", settings.hash_key.get_secret_value())
+        assert f"zwbot:fsm:{hashed[:32]}:state" in names
+        assert not any(openid in name for name in names)
+        await client.delete(f"zwbot:fsm:{hashed[:32]}:state")
+    finally:
+        await client.aclose()
