@@ -77,6 +77,8 @@ async def desk(engine: AsyncEngine, database_url: str) -> AsyncIterator[Desk]:
             WECOM_API_BASE=wecom_base,
             ZWBOT_DUTY_STAFF="admin",
             ZWBOT_HASH_KEY=HASH_KEY,
+            # Every answer here is read from the passive reply, however loaded the machine.
+            ZWBOT_REPLY_DEADLINE=60,
         )
         app = create_app(settings)
         async with app.router.lifespan_context(app):
