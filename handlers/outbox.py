@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.errors import WeChatApiError
-from bot.replies import Reply
+from bot.replies import Reply, TextReply, split_text
 from handlers import sending
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
@@ -95,9 +95,15 @@ class Outbox:
             metrics.record_give_up("outbox_full")
             log.error("outbox full: reply dropped", openid=openid, capacity=self.capacity)
             raise OutboxFull(f"{self.capacity} replies already waiting")
-        # One shard per user keeps a user's replies in order.
+        # One shard per user keeps a user's replies in order. A long text goes as its
+        # 2048-byte parts, each on its own: a part refused or held is never sent with the
+        # parts that already arrived.
         shard = zlib.crc32(openid.encode("utf-8")) % len(self._queues)
-        self._queues[shard].put_nowait(_Pending(openid, reply))
+        parts: list[Reply] = [reply]
+        if isinstance(reply, TextReply):
+            parts = [TextReply(part) for part in split_text(reply.content)] or [reply]
+        for part in parts:
+            self._queues[shard].put_nowait(_Pending(openid, part))
         if not self._tasks:
             await self.start()
 

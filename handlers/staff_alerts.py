@@ -123,6 +123,9 @@ class StaffAlerts(Periodic):
             except WeChatApiError as error:
                 log.warning("staff alert not sent", user=user_id, error=str(error))
                 continue
+            except Exception:  # an odd answer (not JSON…): the alert is un-claimed, not lost
+                log.exception("staff alert not sent", user=user_id)
+                continue
             reached.append(user_id)
             run.add(user_id, text)
         return reached

@@ -49,9 +49,12 @@ def citizen_text(ticket: Ticket) -> str:
 
 
 async def last_message_at(session: AsyncSession, openid_hash: str) -> datetime | None:
-    """When the citizen last wrote, as the message log knows it (kept for days, not hours)."""
+    """When the citizen last wrote, as the message log knows it (kept for days, not hours;
+    the rows noting held answers are the bot's, not the citizen's)."""
     found: datetime | None = await session.scalar(
-        select(func.max(MessageLog.at)).where(MessageLog.openid_hash == openid_hash)
+        select(func.max(MessageLog.at)).where(
+            MessageLog.openid_hash == openid_hash, MessageLog.kind != "held"
+        )
     )
     return found
 

@@ -259,11 +259,39 @@ async def test_the_app_keeps_late_answers_for_a_closed_window_and_sends_them_on_
 
                 api.user_interacted(citizen)  # the citizen writes again
                 await user.say("营业执照")
-                await app.state.citizen_post.drain()
+                # The late answer (and so the release) comes after the passive "success".
                 give_up = time.monotonic() + 20
-                while len(api.texts_to(citizen)) < 2 and time.monotonic() < give_up:
+                while time.monotonic() < give_up and (
+                    len(api.texts_to(citizen)) < 2 or await _held_rows(app.state.sessions)
+                ):
                     await asyncio.sleep(0.05)
+                await app.state.citizen_post.drain()
                 assert await _held_rows(app.state.sessions) == []
     sent = api.texts_to(citizen)
     assert len(sent) == 2  # the kept answer once, and the new one
     assert sent.count(kept.reply["content"]) == 1
+
+
+async def test_a_long_answer_is_held_from_the_part_that_was_refused(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = _client(api)
+    held = HeldReplies(sessions, client, _hash)
+    outbox = Outbox(client.send_reply, backoff=0.01, hold=held.hold)
+    user = USERS[3]
+    long_text = "\n".join(f"第{n}行：" + "办理材料说明" * 20 for n in range(30))
+    api.cs_quota = 1  # the first part goes, then 45047 for the rest
+    try:
+        await outbox.send(user, TextReply(long_text))
+        assert await outbox.drain(10)
+    finally:
+        await outbox.close()
+    first = api.texts_to(user)
+    assert len(first) == 1 and outbox.held >= 1
+    api.cs_quota = 1000
+    api.user_interacted(user)
+    assert await held.release(user) == outbox.held
+    sent = api.texts_to(user)
+    assert sent[0] == first[0] and len(sent) == len(set(sent))  # nothing twice
+    assert "".join(sent).replace("\n", "") == long_text.replace("\n", "")
+    await client.aclose()

@@ -33,7 +33,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_held_replies_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_held_replies_openid"), ["openid"], unique=False)
 
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
+    # SQLite rebuilds the table for the foreign key: keep AUTOINCREMENT (ticket numbers told to
+    # citizens are never handed out again), which reflection would not carry over.
+    with op.batch_alter_table(
+        "tickets", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column("account", sa.String(length=64), nullable=False, server_default="")
         )
