@@ -197,3 +197,4 @@ class ItemLog:
     entries: tuple[LogLine, ...] = ()
     requests: tuple[RequestInfo, ...] = ()
     codes: tuple[str, ...] = ()  # the item's code first, then the codes it had before
+    more: bool = False  # older entries exist beyond `entries` (the audit export has them)
