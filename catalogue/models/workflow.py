@@ -41,8 +41,8 @@ class ChangeRequest(TimestampMixin, Base):
     applied_at: Mapped[datetime | None] = mapped_column(default=None)
     due_on: Mapped[date | None] = mapped_column(default=None)
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
-    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Who closed it: rejected, withdrew or published it.
+    # Who closed it (rejected, withdrew or published it) and when.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
 
 

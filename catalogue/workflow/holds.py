@@ -100,6 +100,7 @@ async def move(
     )
     if closing:
         changes["closed_by_id"] = staff.id
+        changes["closed_at"] = now
     result = await session.execute(
         update(ChangeRequest)
         .where(
@@ -147,9 +148,9 @@ async def lost(session: AsyncSession, request_id: int) -> DecisionLost:
             fresh.approver_id or fresh.reviewer_id,
             fresh.decided_at or fresh.reviewed_at,
         ),
-        RequestState.REJECTED: (fresh.closed_by_id, fresh.decided_at or fresh.reviewed_at),
-        RequestState.APPLIED: (fresh.closed_by_id, fresh.applied_at),
-        RequestState.WITHDRAWN: (fresh.closed_by_id, fresh.withdrawn_at),
+        RequestState.REJECTED: (fresh.closed_by_id, fresh.closed_at),
+        RequestState.APPLIED: (fresh.closed_by_id, fresh.closed_at),
+        RequestState.WITHDRAWN: (fresh.closed_by_id, fresh.closed_at),
     }.get(state, (None, None))
     staff = await session.get(StaffMember, by_id) if by_id is not None else None
     return DecisionLost(

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalogue.workflow.errors import WorkflowError
+
 
 @dataclass(slots=True)
 class Outcome:
@@ -26,7 +28,7 @@ class Outcome:
     parts: list[Outcome] = field(default_factory=list)
     replayed: bool = False  # a re-delivered command: nothing was applied again
     refused: bool = False  # the command was refused; `error` is why, `message` its wording
-    error: Exception | None = None
+    error: WorkflowError | None = None
 
     def merge(self, other: Outcome) -> None:
         """Fold another outcome's search updates and audit data into this one."""

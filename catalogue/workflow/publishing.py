@@ -27,14 +27,15 @@ from catalogue.workflow.errors import (
 from catalogue.workflow.lookup import RequestRef, find_request
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import Applied, ListApplied, Published, RequestInfo, Skipped
-from catalogue.workflow.rules import RequestState, Step, request_step
+from catalogue.workflow.rules import ITEM_LIFECYCLE, Action, RequestState, Step, request_step
 
 _PUBLISH = request_step(Step.PUBLISH, RequestState.APPROVED.value)
 
 
 async def _may_publish(session: AsyncSession, staff: StaffMember, request: ChangeRequest) -> None:
     if request.target_kind == "item":
-        permissions.require(staff, permissions.PUBLISHERS, Operation.PUBLISH)
+        transition = ITEM_LIFECYCLE[Action(request.action)]
+        permissions.require(staff, transition.publishers, Operation.PUBLISH)
         if staff.role == Role.CLERK.value:
             ids = request.payload.get("item_ids") or [request.target_id]
             for item_id in ids:

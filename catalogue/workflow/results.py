@@ -6,7 +6,7 @@ it into their own words. Nothing here is a sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -198,4 +198,5 @@ class ItemLog:
     item: ItemState
     entries: tuple[LogLine, ...] = ()
     requests: tuple[RequestInfo, ...] = ()
-    codes: tuple[str, ...] = field(default=())
+    codes: tuple[str, ...] = ()  # the item's code first, then the codes it had before
+    more: bool = False  # older entries exist beyond `entries` (the audit export has them)

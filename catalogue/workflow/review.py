@@ -155,7 +155,7 @@ async def withdraw(
     permissions.require(staff, found.roles, Operation.WITHDRAW)
     if found.proposer_only and staff.id != request.proposer_id:
         raise NotProposer(request.id)
-    await holds.move(session, request, found, staff, now, withdrawn_at=now)
+    await holds.move(session, request, found, staff, now)
     await _reopen_draft(session, request)
     return Outcome(
         action="request.withdraw",

@@ -146,13 +146,16 @@ async def item_log(session: AsyncSession, staff: StaffMember, code: str) -> Outc
             select(AuditEntry)
             .where(AuditEntry.target.in_([c[:64] for c in codes]))
             .order_by(AuditEntry.seq.desc())
-            .limit(LOG_LINES)
+            .limit(LOG_LINES + 1)
         )
     ).all()
     requests = await _requests_of(session, item, HISTORY_LINES)
     log = ItemLog(
         item=ItemState.of(item),
-        entries=tuple(LogLine(e.at, e.actor, e.role, e.action, e.result) for e in entries),
+        entries=tuple(
+            LogLine(e.at, e.actor, e.role, e.action, e.result) for e in entries[:LOG_LINES]
+        ),
+        more=len(entries) > LOG_LINES,
         requests=tuple(RequestInfo.of(r) for r in requests),
         codes=tuple(codes),
     )

@@ -250,6 +250,8 @@ def _log(log: ItemLog) -> str:
         )
     if not log.entries:
         lines.append("（暂无记录）")
+    if log.more:
+        lines.append("（更早的记录未列出，完整记录请用 zwbot audit export 导出）")
     if log.requests:
         lines.append("申请：\n" + "\n".join(request_line(r) for r in log.requests))
     return "\n".join(lines)

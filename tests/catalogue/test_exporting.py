@@ -61,3 +61,23 @@ async def test_only_public_items_are_exported(session: AsyncSession, tmp_path: P
 async def test_empty_export(session: AsyncSession) -> None:
     assert await export_records(session, "funds") == []
     assert to_json([]) == "[]"
+
+
+async def test_export_shows_the_version_date_and_last_change(session: AsyncSession) -> None:
+    from datetime import UTC, datetime
+
+    assert (await import_rows(session, "items", ROWS[:1], publish=True)).ok
+    await session.execute(
+        update(Item)
+        .where(Item.name == "食品经营许可")
+        .values(
+            revised_at=datetime(2026, 10, 11, 17, 0, tzinfo=UTC),  # 12 October in China
+            revision_note="变更（第九条（四））：联系电话",
+            version=Item.version + 1,
+        )
+    )
+    (record,) = await export_records(session, "items")
+    assert record["version"] == 2 and record["updated_on"] == "2026-10-12"
+    assert record["revision_note"] == "变更（第九条（四））：联系电话"
+    header = to_csv("items", [record]).splitlines()[0]
+    assert "版本" in header and "更新日期" in header and "最近变更" in header

@@ -280,3 +280,22 @@ async def test_the_log_shows_a_batch_publication_on_each_record(
         log = (await desk.ok("auditor", lambda s, m, c=code: views.item_log(s, m, c))).result
         applies = [e for e in log.entries if e.action == "item.change.apply"]
         assert len(applies) == 1 and applies[0].actor == "clerk"
+
+
+async def test_a_long_log_says_older_entries_were_left_out(
+    sessions: async_sessionmaker[AsyncSession], world: Any
+) -> None:
+    from catalogue import audit
+
+    async with sessions() as session:
+        for n in range(views.LOG_LINES):
+            await audit.append(
+                session, audit.Record(actor="clerk", role="clerk", action=f"x{n}", target=W.LIVE)
+            )
+        await session.commit()
+    desk = Desk(sessions, world)
+    log = (await desk.ok("auditor", lambda s, m: views.item_log(s, m, W.LIVE))).result
+    assert len(log.entries) == views.LOG_LINES and not log.more
+    await desk.ok("clerk", change(W.LIVE, "电话", "0935-8"))
+    log = (await desk.ok("auditor", lambda s, m: views.item_log(s, m, W.LIVE))).result
+    assert log.entries[0].action == "item.change.propose" and log.more

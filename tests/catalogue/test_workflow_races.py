@@ -1,5 +1,5 @@
 """Races decided by the database, with real concurrent sessions (two engines) on PostgreSQL
-and SQLite: two proposals on one record, and two decisions on one request."""
+and SQLite: two proposals on one record, and two steps (通过/驳回, 发布/撤回) on one request."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue import audit
 from catalogue.db import create_engine, session_factory
-from catalogue.models import ChangeRequest, RequestHold, StaffMember
-from catalogue.workflow import errors, fields, holds, proposals, review
+from catalogue.models import ChangeRequest, Item, RequestHold, StaffMember
+from catalogue.workflow import errors, fields, holds, proposals, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import Step, request_step
 from catalogue.workflow.runner import Actor, run
@@ -160,3 +160,28 @@ async def test_a_decision_on_a_request_read_before_another_step_is_refused(
         with pytest.raises(errors.DecisionLost) as raised:
             await holds.move(stale, request, step, reviewer, request.created_at)
         assert raised.value.state == "approved" and raised.value.by == "review"
+
+
+async def test_publish_and_withdraw_at_once_one_wins(
+    sessions: async_sessionmaker[AsyncSession],
+    second: async_sessionmaker[AsyncSession],
+    world: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filed = await as_staff(sessions, world, "clerk", phone("0935-5555555"))
+    number = filed.result.request.id
+    await as_staff(sessions, world, "review", lambda s, m: review.approve(s, m, number))
+    at_barrier(monkeypatch, holds, "move")
+    published, withdrawn = await asyncio.gather(
+        as_staff(sessions, world, "review2", lambda s, m: publishing.publish(s, m, [number])),
+        as_staff(second, world, "clerk", lambda s, m: review.withdraw(s, m, number)),
+    )
+    assert [published.refused, withdrawn.refused].count(True) == 1, (published, withdrawn)
+    loser = published if published.refused else withdrawn
+    assert isinstance(loser.error, errors.DecisionLost)
+    async with sessions() as session:
+        request = await session.get(ChangeRequest, number)
+        item = (await session.scalars(select(Item).where(Item.code == W.LIVE))).one()
+        assert request is not None and loser.error.state == request.state
+        assert (item.phone == "0935-5555555") is (request.state == "applied")
+        assert await session.scalar(select(func.count()).select_from(RequestHold)) == 0

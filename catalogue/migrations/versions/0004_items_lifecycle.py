@@ -38,7 +38,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("change_requests") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-        batch.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("closed_by_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
             batch.f("fk_change_requests_closed_by_id_staff_members"),
@@ -81,7 +81,7 @@ def downgrade() -> None:
             batch.f("fk_change_requests_closed_by_id_staff_members"), type_="foreignkey"
         )
         batch.drop_column("closed_by_id")
-        batch.drop_column("withdrawn_at")
+        batch.drop_column("closed_at")
         batch.drop_column("version")
     op.drop_index(op.f("ix_request_holds_request_id"), table_name="request_holds")
     op.drop_table("request_holds")
