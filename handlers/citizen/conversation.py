@@ -87,7 +87,8 @@ async def complaint(
     return "\n".join(lines)
 
 
-async def _last_item_phone(session: AsyncSession, state: FSMContext, reading: Reading) -> str:
+async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
+    """The window phone of the item just shown, when there is one (where to ask instead)."""
     memory = await recall(state)
     if not memory.card_code:
         return ""
