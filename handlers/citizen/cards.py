@@ -94,14 +94,30 @@ def where_lines(item: Item) -> list[str]:
     return lines
 
 
+_URL = re.compile(r"https?://[^\s，。；、）)】]+")
+
+
+def original_link(item: Item) -> str:
+    """The item's original guide online, when its data names one (a flow chart's address,
+    a contact block's web line, the source it was imported from)."""
+    for text in (item.flowchart, item.phone, item.source):
+        found = _URL.search(text or "")
+        if found:
+            return found.group(0)
+    return ""
+
+
 def ask_lines(item: Item) -> list[str]:
     """Whom to ask when the guide leaves something out: the department's place and phone,
-    or the county's 12345 line when no phone is published."""
+    or the county's 12345 line when no phone is published; and the original guide."""
     lines = [f"可以问{department_name(item)}："]
     if place_of(item):
         lines.append(f"办理地点：{shorten(place_of(item))}")
     phone = phone_of(item)
     lines.append(f"咨询电话：{shorten(phone, 60)}" if phone else texts.HOTLINE_LINE)
+    link = original_link(item)
+    if link:
+        lines.append(f"原办事指南：{shorten(link, 200)}")
     return lines
 
 
@@ -233,7 +249,8 @@ def _mentions(text: str, words: Sequence[str]) -> bool:
 
 def online_answer(item: Item, base_url: str) -> str:
     """「网上能办吗」: what the guide says about applying online, else where to go."""
-    steps = [str(step) for step in item.procedure] + [item.flowchart, item.management_requirements]
+    steps = [str(step) for step in item.procedure or []]
+    steps += [item.flowchart or "", item.management_requirements or ""]
     said = [shorten(step, 150) for step in steps if step and _mentions(step, ONLINE_WORDS)]
     if said:
         return _short(item, base_url, ["可以网上申请。办事指南写明：", *said[:2]])
@@ -247,7 +264,7 @@ def online_answer(item: Item, base_url: str) -> str:
 
 def procedure_answer(item: Item, base_url: str) -> str:
     """「怎么办理 / 流程」: the steps, else the whole card."""
-    steps = [str(step) for step in item.procedure if step]
+    steps = [str(step) for step in item.procedure or [] if step]
     if not steps and item.flowchart and not item.flowchart.startswith("http"):
         steps = [item.flowchart]
     if not steps:
@@ -265,7 +282,7 @@ def forms_answer(item: Item, base_url: str) -> str:
     """「要填什么表」: the forms among the materials, and where to get them."""
     forms = [
         str(r.get("name", ""))
-        for r in item.requirements
+        for r in item.requirements or []
         if _mentions(str(r.get("name", "")), FORM_WORDS)
     ]
     if forms:
@@ -284,7 +301,7 @@ def benefit_answer(item: Item, base_url: str) -> str:
         item.service_content,
         item.conditions,
         item.management_requirements,
-        *(str(step) for step in item.procedure),
+        *(str(step) for step in item.procedure or []),
     )
     sentences = [
         sentence

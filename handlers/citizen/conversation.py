@@ -12,7 +12,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import Department, Item, VillageBinding
 from catalogue.queries.visibility import public_item
-from handlers.citizen import texts
+from handlers.citizen import parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
@@ -49,10 +49,15 @@ async def small_talk(event: Event, reading: Reading, trace: dict[str, str]) -> s
 
 
 async def supervision_phone(session: AsyncSession) -> str:
-    """The supervision phone most public items give (the county's one complaints line)."""
+    """The supervision phone most of the county's public items give (its complaints line;
+    other regions' catalogues loaded beside it do not count)."""
     row = await session.execute(
         select(Item.supervision_phone, func.count().label("n"))
-        .where(public_item(), Item.supervision_phone != "")
+        .where(
+            public_item(),
+            Item.supervision_phone != "",
+            Item.region_code.like(f"{parsing.COUNTY_CODE}%"),
+        )
         .group_by(Item.supervision_phone)
         .order_by(func.count().desc(), Item.supervision_phone)
         .limit(1)
@@ -82,7 +87,8 @@ async def complaint(
     return "\n".join(lines)
 
 
-async def _last_item_phone(session: AsyncSession, state: FSMContext, reading: Reading) -> str:
+async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
+    """The window phone of the item just shown, when there is one (where to ask instead)."""
     memory = await recall(state)
     if not memory.card_code:
         return ""
@@ -93,29 +99,29 @@ async def _last_item_phone(session: AsyncSession, state: FSMContext, reading: Re
 
 
 async def progress(
-    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
     """「我的申请办到哪了」: not served here; where to look."""
     trace.update(answer="progress")
-    extra = await _last_item_phone(session, state, reading)
+    extra = await _last_item_phone(session, state)
     return "\n".join(line for line in (texts.PROGRESS, extra, texts.OFFER_HUMAN) if line)
 
 
 async def booking(
-    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
     """「预约 / 取号」: not served here; where to go."""
     trace.update(answer="booking")
-    extra = await _last_item_phone(session, state, reading)
+    extra = await _last_item_phone(session, state)
     return "\n".join(line for line in (texts.BOOKING, extra) if line)
 
 
 async def personal(
-    event: Event, reading: Reading, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
     """Paying, submitting or looking up one's own records here: not served; where to go."""
     trace.update(answer="personal")
-    extra = await _last_item_phone(session, state, reading)
+    extra = await _last_item_phone(session, state)
     return "\n".join(line for line in (texts.PERSONAL, extra) if line)
 
 
@@ -145,7 +151,11 @@ async def phone_number(
     """A telephone number typed alone: whose it is, never read as an item code."""
     trace.update(answer="phone-number")
     digits = number.replace("-", "")
-    departments = await session.scalars(select(Department).where(Department.phone != ""))
+    departments = await session.scalars(
+        select(Department).where(
+            Department.phone != "", Department.region_code.like(f"{parsing.COUNTY_CODE}%")
+        )
+    )
     for department in departments:
         if digits and digits in department.phone.replace("-", ""):
             return texts.PHONE_OF.format(number=number, department=department.name)

@@ -143,3 +143,66 @@ def test_amounts_are_written_exactly():
         "0.0001",
         "100.00",
     ]
+
+
+def _thin_item(**fields: object) -> PowerItem:
+    """A guide that leaves things out, as many real ones do."""
+    values: dict[str, object] = {
+        "code": "620623000000013670253" + "0—QT00001000",
+        "kind": "power",
+        "category": "QT",
+        "name": "某某补贴发放",
+        "requirements": [],
+        "procedure": [],
+        "fee": "不收费",
+        "phone": "未公布",
+    }
+    values.update(fields)
+    item = PowerItem(**values)
+    item.department = Department(
+        name="天祝藏族自治县民政局", address="华藏寺镇", phone="0935-3121306"
+    )
+    return item
+
+
+def test_every_answer_of_every_aspect_fits_one_text():
+    for aspect in cards.ANSWERS:
+        assert utf8_len(cards.answer(_huge_item(), BASE, aspect)) <= 2048, aspect
+
+
+def test_a_missing_field_gives_the_departments_place_and_phone_not_a_dead_end():
+    item = _thin_item()
+    materials = cards.materials_answer(item, BASE)
+    assert "材料清单暂未公布" in materials
+    assert "0935-3121306" in materials and "华藏寺镇" in materials
+    assert "请电话咨询" not in materials
+    phone = cards.phone_answer(item, BASE)
+    assert "0935-3121306（天祝藏族自治县民政局）" in phone
+
+
+def test_without_any_published_phone_the_answer_is_12345():
+    item = _thin_item()
+    assert item.department is not None
+    item.department.phone = ""
+    assert "12345" in cards.time_answer(item, BASE)
+
+
+def test_the_original_guide_is_linked_when_the_data_names_it():
+    item = _thin_item(phone="电话：未公布；网址：https://zwfw.example.cn/guide/123")
+    assert "原办事指南：https://zwfw.example.cn/guide/123" in cards.materials_answer(item, BASE)
+
+
+def test_a_benefit_amount_is_the_published_standard_or_whom_to_ask_never_the_fee():
+    published = _thin_item(service_content="按每人每月100元的标准发放；按季度发放。")
+    answer = cards.benefit_answer(published, BASE)
+    assert "每人每月100元" in answer and "收费" not in answer
+    unpublished = cards.benefit_answer(_thin_item(), BASE)
+    assert "没有公布具体发放标准" in unpublished and "0935-3121306" in unpublished
+    assert "收费" not in unpublished
+
+
+def test_online_says_what_the_guide_says_or_where_to_go():
+    online = _thin_item(procedure=["申请：通过甘肃政务服务网提交申请", "受理：窗口审查"])
+    assert "可以网上申请" in cards.online_answer(online, BASE)
+    offline = cards.online_answer(_thin_item(location="县政务服务中心6号窗口"), BASE)
+    assert "没有写明可以网上办理" in offline and "6号窗口" in offline

@@ -32,13 +32,22 @@ def _aliases() -> list[tuple[str, str]]:
 ALIASES = _aliases()
 
 
+def _local(departments: list[Department]) -> list[Department]:
+    # Another region's catalogue may be loaded beside the county's: its 农牧局 is not ours.
+    return [
+        d
+        for d in departments
+        if (d.region_code or parsing.COUNTY_CODE).startswith(parsing.COUNTY_CODE)
+    ]
+
+
 async def _lookup(session: AsyncSession, word: str) -> list[Department]:
-    found = await queries.find_departments(session=session, name=word)
+    found = _local(await queries.find_departments(session=session, name=word))
     if found:
         return found
     for alias, today in ALIASES:
         if alias in word:
-            return await queries.find_departments(session=session, name=today)
+            return _local(await queries.find_departments(session=session, name=today))
     return []
 
 
