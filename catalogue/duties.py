@@ -166,7 +166,16 @@ async def _review_duties(session: AsyncSession) -> list[Duty]:
                 "（《扶贫办法》第三条）"
             )
             roles = frozenset({Role.POVERTY_OFFICE})
-        duties.append(Duty("list_review", title, request.due_on, roles, target=request.target_code))
+        duties.append(
+            Duty(
+                "list_review",
+                title,
+                request.due_on,
+                roles,
+                target=request.target_code,
+                estimated_year=_guessed_year(request),
+            )
+        )
     return duties
 
 

@@ -15,7 +15,7 @@ from catalogue import duties, duty_report
 from catalogue.importing import import_file
 from catalogue.importing.templates import template_csv
 from catalogue.models import CaseCount, StaffMember
-from catalogue.workflow import lists, proposals
+from catalogue.workflow import fields, lists, proposals
 from catalogue.workflow.runner import Actor, run
 
 
@@ -86,9 +86,9 @@ async def test_the_report_lists_overdue_and_pending_work_per_department(
     empty = (await _report(sessions, date(2026, 12, 2))).text()
     assert "各部门没有逾期或待办的工作" in empty
     await ok("finance", lambda s, m: lists.record_budget_approval(s, m, "2026", "2026-01-10"))
-    await ok(
-        "clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, [("电话", "0935-1")], None)
-    )
+    phone = fields.field_spec("电话")
+    change = [(phone, fields.parse_value(phone, "0935-3120001"))]
+    await ok("clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, change, None))
     report = await _report(sessions, date(2026, 12, 2))
     by_name = {work.name: work for work in report.departments}
     assert len(by_name["县财政局"].overdue) == 1 and "第七条" in by_name["县财政局"].overdue[0]

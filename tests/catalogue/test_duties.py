@@ -99,9 +99,9 @@ async def test_yearly_refresh_is_due_at_the_start_of_the_year(sessions, world) -
             world,
             "poverty2",
             lambda s, m, b=body, d=day, n=number: lists.record_poverty_review(
-                s, m, "#1", b, "张审核", d, n
+                s, m, 1, b, "张审核", d, n
             ),
         )
-    await _ok(sessions, world, "poverty", lambda s, m: publishing.publish(s, m, ["#1"]))
+    await _ok(sessions, world, "poverty", lambda s, m: publishing.publish(s, m, [1]))
     assert await _duties(sessions, world, "poverty", date(2027, 2, 3)) == []
     assert duties.summary([], date(2027, 2, 3)) == "目前没有到期或逾期的工作。"

@@ -8,7 +8,7 @@ import zwbot_tests_staff_world as W
 from sqlalchemy import select
 
 from catalogue.models import Item, ServiceItem
-from catalogue.workflow import proposals, publishing, review
+from catalogue.workflow import fields, proposals, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
 
@@ -50,19 +50,29 @@ async def test_a_bare_draft_is_not_submitted(sessions, world) -> None:  # type: 
     assert (await _item_status(sessions, W.DRAFT)) == "draft"
 
 
+def _change(name: str, raw: str) -> Any:
+    """变更 LIVE 字段=值, the value parsed as the chat parses it (inside the command)."""
+
+    async def op(s: Any, m: Any) -> Any:
+        spec = fields.field_spec(name)
+        return await proposals.propose_change(s, m, W.LIVE, [(spec, fields.parse_value(spec, raw))])
+
+    return op
+
+
 async def test_a_change_may_not_blank_a_required_field(sessions, world) -> None:  # type: ignore[no-untyped-def]
     out = await _do(
         sessions,
         world,
         "clerk",
-        lambda s, m: proposals.propose_change(s, m, W.LIVE, [("监督方式", "")]),
+        _change("监督方式", ""),
     )
     assert out.refused and "缺少：监督方式" in out.message
     out = await _do(
         sessions,
         world,
         "clerk",
-        lambda s, m: proposals.propose_change(s, m, W.LIVE, [("电话", "请到窗口咨询")]),
+        _change("电话", "请到窗口咨询"),
     )
     assert out.refused and "联系电话不对" in out.message
 

@@ -105,7 +105,7 @@ async def test_a_merger_and_a_change_race_for_the_second_item(
             second,
             world,
             "review",
-            lambda s, m: proposals.propose_change(s, m, W.LIVE2, [(spec, "1")]),
+            lambda s, m: proposals.propose_change(s, m, W.LIVE2, [(spec, "0935-3121111")]),
         ),
     )
     assert [merger.refused, change.refused].count(True) == 1, (merger, change)
