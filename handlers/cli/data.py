@@ -14,7 +14,6 @@ from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
 from catalogue.importing.audited import ImportRefusedError, administrator, import_file_as
 from catalogue.importing.templates import template_csv, write_template_xlsx
-from catalogue.lists.completeness import missing_in_import
 from handlers.database import open_database
 from handlers.settings import get_settings
 
@@ -59,7 +58,6 @@ async def _import(
                         publish=publish,
                         dry_run=True,
                         limits=limits,
-                        missing_fields=missing_in_import,
                     )
                 else:
                     done = await import_file_as(
@@ -70,7 +68,6 @@ async def _import(
                         publish=publish,
                         command=command,
                         limits=limits,
-                        missing_fields=missing_in_import,
                     )
                     report = done.report
                     if report.ok:

@@ -18,7 +18,11 @@ REAL = Path(__file__).resolve().parents[3] / "../shared/data/service_items.csv"
 @pytest.fixture(autouse=True)
 def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    # The real directory is three other regions' catalogues: checked as a whole here.
+    monkeypatch.setenv("ZWBOT_HOME_REGION", "*")
     get_settings.cache_clear()
+    added = runner.invoke(app, ["staff", "add", "admin", "--name", "管理员", "--role", "admin"])
+    assert added.exit_code == 0, added.output
 
 
 def _sample(tmp_path: Path, rows: int) -> Path:
@@ -31,7 +35,9 @@ def _sample(tmp_path: Path, rows: int) -> Path:
 
 
 def test_real_items_fall_short_and_are_reported_per_field(tmp_path: Path) -> None:
-    loaded = runner.invoke(app, ["import", "items", str(_sample(tmp_path, 60)), "--publish"])
+    loaded = runner.invoke(
+        app, ["import", "items", str(_sample(tmp_path, 60)), "--publish", "--as", "admin"]
+    )
     assert loaded.exit_code == 0, loaded.output
     result = runner.invoke(app, ["check", "completeness", "--json"])
     assert result.exit_code == 1, result.output
@@ -51,7 +57,7 @@ def test_real_items_fall_short_and_are_reported_per_field(tmp_path: Path) -> Non
 
 
 def test_drafts_are_checked_on_request(tmp_path: Path) -> None:
-    loaded = runner.invoke(app, ["import", "items", str(_sample(tmp_path, 5))])
+    loaded = runner.invoke(app, ["import", "items", str(_sample(tmp_path, 5)), "--as", "admin"])
     assert loaded.exit_code == 0, loaded.output
     assert runner.invoke(app, ["check", "completeness"]).exit_code == 0
     drafts = runner.invoke(app, ["check", "completeness", "--drafts", "--json"])
