@@ -91,11 +91,14 @@ class CommandGate:
 
     async def run(self, command: Callable[[], Awaitable[T]]) -> T:
         """`await command()` once a place is free; "No connection available." after `wait`."""
-        try:
-            async with asyncio.timeout(self.wait):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise RedisConnectionError("No connection available.") from None
+        if self._slots.locked():  # all places taken: wait, but not for ever
+            try:
+                async with asyncio.timeout(self.wait):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise RedisConnectionError("No connection available.") from None
+        else:
+            await self._slots.acquire()  # a free place is taken at once
         try:
             return await command()
         finally:
