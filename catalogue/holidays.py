@@ -111,7 +111,6 @@ async def load_schedule(session: AsyncSession) -> None:
     _loaded["fingerprint"] = fingerprint
 
 
-
 @dataclass(frozen=True, slots=True)
 class Imported:
     """What an import stored and which open deadlines it recounted."""
