@@ -3,6 +3,7 @@ format) and mypy, strict on every package."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,16 @@ def test_the_code_is_ruff_formatted() -> None:
 def test_mypy_strict_on_every_package() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_comments_say_why_not_which_ticket() -> None:
+    """Source says why a thing is so; which issue asked for it belongs in the commit log."""
+    pattern = re.compile(r"\bissues? \d+\b", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("bot", "catalogue", "search", "handlers", "tests")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []

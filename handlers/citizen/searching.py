@@ -18,7 +18,7 @@ MIN_SCORE = 0.5  # below this a hit is a guess, not an answer
 SUGGEST_SCORE = 0.25  # good enough to suggest after "not found"
 CLEAR_SCORE = 0.8  # a first hit this good …
 CLEAR_MARGIN = 0.08  # … and this far ahead of the second is the answer itself
-# Measured on tests/search/devset.tsv over the real 6,318 items (issue 5 report): 0.8/0.08
+# Measured on tests/search/devset.tsv over the real 6,318 items: 0.8/0.08
 # gives 128 cards, none wrong; 0.75/0.05 gives 155 cards, 3 of them wrong.
 # Enforcement powers (处罚, 强制, 监督) share words with the licence a citizen applies for
 # ("开网吧"); they do not compete with it for the first place.

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from handlers.database import open_database
-from handlers.observability.metrics import prepare_multiprocess_dir  # issue 7
+from handlers.observability.metrics import prepare_multiprocess_dir
 from handlers.settings import get_settings
 
 # How long uvicorn's supervisor waits for a worker's answer to its health ping before it
@@ -49,7 +49,7 @@ def serve(
         raise typer.BadParameter(
             "--workers above 1 needs REDIS_URL (shared state)", param_hint="--workers"
         )
-    prepare_multiprocess_dir(workers)  # issue 7: /metrics adds up every worker's samples
+    prepare_multiprocess_dir(workers)  # /metrics adds up every worker's samples
     # Migrate once here, so several workers starting together do not race to do it.
     asyncio.run(_migrate())
     uvicorn.run(

@@ -305,7 +305,7 @@ async def test_repeated_bad_codes_lock_the_account(side: StaffSide) -> None:
 async def test_wecom_callbacks_take_the_fast_lane(side: StaffSide) -> None:
     from handlers.observability import metrics
 
-    assert set(side.app.lanes) == {"/wechat", "/wecom"}  # issue 7: before the middleware stack
+    assert set(side.app.lanes) == {"/wechat", "/wecom"}  # before the middleware stack
     counted = metrics.HTTP_REQUESTS.labels(method="POST", route="/wecom", status="200")
     before = counted._value.get()
     assert "未登记为工作人员" in await side.member("nobody").say("帮助")
