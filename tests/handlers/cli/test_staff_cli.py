@@ -147,7 +147,9 @@ def test_holidays_cases_and_the_report(configured: str, tmp_path: Path) -> None:
     )
     with template.open("a", encoding="utf-8") as stream:
         stream.write("6206230000000087786930—XK09999000,,2024,0\n")
-    code, out = zwbot("import", "cases", str(template))
+    code, out = zwbot("staff", "add", "cases-admin", "--name", "管理员", "--role", "admin")
+    assert code == 0, out
+    code, out = zwbot("import", "cases", str(template), "--as", "cases-admin")
     assert code != 0 and "没有编码为" in out  # no such item: nothing imported
     code, out = zwbot("duties", "report", "--date", "2026-12-02")
     assert code == 0 and "各部门没有逾期或待办的工作" in out
