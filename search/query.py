@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
+from search.direction import Directions, direction_of
+from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
 from search.synonyms import Synonym, SynonymTable
@@ -53,6 +55,7 @@ class ParsedQuery:
     initials: tuple[str, ...]  # latin words that are initials (`lsjz`), not full pinyin
     penalty_intent: bool
     info_intent: bool
+    direction: Directions = frozenset()  # the life event asked about; none: the item itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,7 @@ def parse(
     words = tuple(kept)
     codes = tuple(find_codes(raw))
     matches = _find_synonyms(text, table)
-    variants: list[Variant] = [Variant(text, 1.0, ())]
+    variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
     if matches:
         variants.append(_replace(text, matches, {}))
         for position, match in enumerate(matches):
@@ -213,6 +216,7 @@ def parse(
         initials=initials,
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
+        direction=direction_of(text),
     )
 
 
@@ -244,4 +248,7 @@ def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> 
     joined = "".join(out)
     tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
     has_action = any(match.synonym.action for match in matches)
-    return Variant(tidy, weight, tuple(reasons), major="".join(major) if has_action else "")
+    joined_major = "".join(major)
+    thing = _qualified(joined_major) or joined_major
+    qualifies = has_action or thing != joined_major
+    return Variant(tidy, weight, tuple(reasons), major=thing if qualifies else "")
