@@ -73,3 +73,15 @@ def test_the_workload_multiplies_names_and_mixes_classes(tmp_path: Path) -> None
     assert {doc.name.split("（")[0] for doc in docs} <= {doc.name for doc in base}
     queries = QueryMaker(base).queries(12)
     assert len(queries) == 12 and all(queries)
+
+
+def test_an_absent_query_is_right_without_a_confident_hit() -> None:
+    absent = DevQuery("absent", "天气", frozenset({"-"}))
+    found = DevQuery("typo", "b", frozenset({"乙"}))
+    results = list(evaluate([absent, absent, found], [["甲"], [], ["乙"]], [False, False, True]))
+    assert [rank for _item, rank in results] == [1, 1, 1]
+    shown = list(evaluate([absent], [["甲"]], [True]))
+    assert [rank for _item, rank in shown] == [None]
+    quality = {q.kind: q for q in summarise(results)}
+    assert quality["all"].count == 1  # `all` is over queries the catalogue has an item for
+    assert quality["absent"].top1 == 1.0
