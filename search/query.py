@@ -28,6 +28,8 @@ INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目�
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
+# Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
+_FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
 
 
@@ -109,8 +111,14 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                     heard = text[start:end]
                     # Typed pinyin, or a homophone slip keeping a character (地保 → 低保);
                     # hanzi sharing no character only sound alike by chance (初审怎 ≠ 出生证).
+                    # A question word heard as part of a term is a coincidence (律师怎么办 is
+                    # not 律师证么办): the characters that differ must not be question words.
                     if heard != entry.colloquial and (
-                        heard.isascii() or not set(heard).isdisjoint(entry.colloquial)
+                        heard.isascii()
+                        or (
+                            not set(heard).isdisjoint(entry.colloquial)
+                            and _FILLER_CHARS.isdisjoint(set(heard) - set(entry.colloquial))
+                        )
                     ):
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))

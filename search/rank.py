@@ -22,6 +22,10 @@ SOUND_FACTOR = 0.93  # a match by sound only is a little weaker than by characte
 AUX_FACTOR = 0.85  # parent/sub item, aliases, keywords
 MAJOR_SHARE = 0.45  # share of the thing asked about in the line-up of a variant with actions
 LIFECYCLE_PENALTY = 0.06  # 迁出/过户/密码… items when the query names no such action
+# A practitioner's licence (律师执业许可) does not answer a question about the service the
+# practitioner gives (请律师 → 法律援助): it ranks lower unless the query is about practising.
+PRACTITIONER_PENALTY = 0.06
+PRACTISING_WORDS = ("执业", "注册", "资格")
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.04  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
@@ -159,6 +163,12 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
                 best, channel = aux, "related"
         if entry.actions and not any(word in chars for word in entry.actions):
             best -= LIFECYCLE_PENALTY
+        if (
+            has_hanzi
+            and "执业" in entry.name
+            and not any(word in chars for word in PRACTISING_WORDS)
+        ):
+            best -= PRACTITIONER_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
 

@@ -90,3 +90,11 @@ def test_the_other_way_is_never_first(index: SearchIndex, query: str, expected: 
 def test_hits_say_whether_they_are_confident(index: SearchIndex) -> None:
     assert index.search("最低生活保障", top=1)[0].confident
     assert all(not hit.confident for hit in index.search("明天天气怎么样", top=3))
+
+
+def test_a_practitioners_licence_does_not_answer_a_service_question() -> None:
+    index = SearchIndex.build(
+        [_doc(1, "法律援助律师执业许可"), _doc(2, "法律援助"), _doc(3, "律师执业证书补证")]
+    )
+    assert index.search("没钱请律师法律援助", top=1)[0].document.name == "法律援助"
+    assert index.search("律师执业许可", top=1)[0].document.name == "法律援助律师执业许可"
