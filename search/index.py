@@ -365,4 +365,6 @@ def _same_thing_first(ranked: list[Hit], query: frozenset[str]) -> list[Hit]:
 
 
 def _other_way(hit: Hit, query: frozenset[str]) -> bool:
+    if any(reason.startswith("code:") for reason in hit.reasons):
+        return False  # the citizen named this very item by its code
     return goes_the_other_way(direction_of(normalise(hit.document.name)), query)

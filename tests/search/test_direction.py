@@ -98,3 +98,10 @@ def test_a_practitioners_licence_does_not_answer_a_service_question() -> None:
     )
     assert index.search("没钱请律师法律援助", top=1)[0].document.name == "法律援助"
     assert index.search("律师执业许可", top=1)[0].document.name == "法律援助律师执业许可"
+
+
+def test_a_code_keeps_its_item_first_whatever_its_direction() -> None:
+    end = Document(code="62062300000001367025X0—XK00007000", name="个体工商户注销登记")
+    new = Document(code="62062300000001367025X0—XK00006000", name="个体工商户设立登记")
+    index = SearchIndex.build([end, new])
+    assert index.search("XK00007000 个体工商户", top=2)[0].document.name == "个体工商户注销登记"
