@@ -26,8 +26,12 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A ranked answer: the document, a score in [0, ~1.1] and why it matched."""
+    """A ranked answer: the document, a score in [0, ~1.3] and why it matched. `confident` is
+    set by `SearchIndex.search`: the hit matches the query well enough to be shown as *the*
+    answer (a code, or a score of at least `rank.CONFIDENT_SCORE`); when the first hit is not
+    confident the query is most likely about something the catalogue does not have."""
 
     document: Document
     score: float
     reasons: tuple[str, ...]
+    confident: bool = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search.direction import WORDS as DIRECTION_WORDS
+from search.direction import Directions, direction_of
 from search.document import Document
 from search.normalise import normalise
 from search.query import INFO_WORDS
@@ -12,6 +14,7 @@ from search.syllables import bigrams, encode, positions, spoken
 
 # Words of an item's life after the first application; a query naming none of them most
 # likely means the first application (新办/设立/申领), so such items rank a little lower.
+# The words of `search/data/directions.tsv` are ranked by the direction rule instead.
 LIFECYCLE_WORDS = (
     "注销", "变更", "延续", "补办", "补发", "补领", "补证", "换发", "换领", "换证", "遗失",
     "损毁", "歇业", "停业", "恢复", "撤销", "迁出", "迁入", "转出", "转入", "延期", "过户",
@@ -56,7 +59,8 @@ class Entry:
     eid: int
     name: str
     core: str  # the name without bracketed qualifiers such as （县级）
-    actions: tuple[str, ...]  # lifecycle words of the name
+    actions: tuple[str, ...]  # lifecycle words of the name that name no direction
+    directions: Directions  # life-event direction of the name (search/direction.py)
     aux: tuple[str, ...]
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
@@ -73,7 +77,10 @@ class Entry:
             eid=eid,
             name=name,
             core=core,
-            actions=tuple(word for word in LIFECYCLE_WORDS if word in name),
+            actions=tuple(
+                word for word in LIFECYCLE_WORDS if word in name and word not in DIRECTION_WORDS
+            ),
+            directions=direction_of(name),
             aux=tuple(aux),
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),

@@ -5,14 +5,26 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from operator import itemgetter
 
 from search.codes import compact, keys_of
+from search.direction import direction_of, goes_the_other_way, same_thing
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
+from search.normalise import normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, parse
-from search.rank import MAX_DOC_FACTOR, PENALTY_FACTOR, Weights, document_factor, score_variant
+from search.rank import (
+    CONFIDENT_SCORE,
+    DIRECTION_BONUS,
+    DIRECTION_PENALTY,
+    MAX_DOC_FACTOR,
+    PENALTY_FACTOR,
+    Weights,
+    document_factor,
+    score_variant,
+)
 from search.syllables import bigrams, initials, positions
 from search.synonyms import SynonymTable
 
@@ -21,6 +33,7 @@ SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for t
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
 ACTION_WEIGHT = 0.5  # weight of a token found only in the query's action words
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
+REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
 # A 22-character body code alone names no item: it is not indexed (lists would be huge).
@@ -181,22 +194,24 @@ class SearchIndex:
                 for formal in synonym.formals:
                     variants.append(Variant(formal, 0.9, (f"synonym:{synonym.colloquial}",)))
         entry_scores = self._rank_entries(parsed, variants, citizen)
-        floor: list[float] = []  # the `top` best scores so far (a min-heap)
+        depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
+        floor: list[float] = []  # the `depth` best scores so far (a min-heap)
         for eid, (score, reasons) in entry_scores:
-            if len(floor) >= top and score * MAX_DOC_FACTOR < floor[0]:
+            if len(floor) >= depth and score * MAX_DOC_FACTOR < floor[0]:
                 break  # sorted by score: no later entry can reach the top any more
             for doc in self._entries[eid].docs:
                 factor, extra = document_factor(doc, demote=citizen and not parsed.penalty_intent)
                 hit = Hit(doc, score * factor, reasons + extra)
                 if self._offer(found, hit, citizen):
                     heapq.heappush(floor, hit.score)
-                    if len(floor) > top:
+                    if len(floor) > depth:
                         heapq.heappop(floor)
         ranked = sorted(
             found.values(),
             key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
         )
-        return ranked[:top]
+        best = _same_thing_first(ranked, parsed.direction)[:top]
+        return [replace(hit, confident=hit.score >= CONFIDENT_SCORE) for hit in best]
 
     def _offer(self, found: dict[str, Hit], hit: Hit, citizen: bool) -> bool:
         doc = hit.document
@@ -246,6 +261,7 @@ class SearchIndex:
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY
+                score += _direction_shift(entry.directions, parsed.direction)
                 reasons = (channel, *variant.reasons)
                 if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, reasons)
@@ -319,3 +335,36 @@ class SearchIndex:
             if entries[eid].docs
         ]
         return [eid for _score, eid in heapq.nlargest(CANDIDATES_PER_VARIANT, live)]
+
+
+def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
+    """Entry score change for the life-event direction: the other way down, the asked way up."""
+    if goes_the_other_way(item, query):
+        return -DIRECTION_PENALTY
+    if query and not item.isdisjoint(query):
+        return DIRECTION_BONUS
+    return 0.0
+
+
+def _same_thing_first(ranked: list[Hit], query: frozenset[str]) -> list[Hit]:
+    """An item going the other way never stays above an item of the same thing that does not:
+    the latter moves up just above it (scores stay as they were)."""
+    out: list[Hit] = []
+    rest = list(ranked)
+    while rest:
+        hit = rest.pop(0)
+        if _other_way(hit, query):
+            for position, later in enumerate(rest):
+                if not _other_way(later, query) and same_thing(
+                    hit.document.name, later.document.name
+                ):
+                    out.append(rest.pop(position))
+                    break
+        out.append(hit)
+    return out
+
+
+def _other_way(hit: Hit, query: frozenset[str]) -> bool:
+    if any(reason.startswith("code:") for reason in hit.reasons):
+        return False  # the citizen named this very item by its code
+    return goes_the_other_way(direction_of(normalise(hit.document.name)), query)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
+from search.direction import Directions, direction_of
+from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
 from search.synonyms import Synonym, SynonymTable
@@ -26,6 +28,8 @@ INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目�
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
+# Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
+_FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
 
 
@@ -53,6 +57,7 @@ class ParsedQuery:
     initials: tuple[str, ...]  # latin words that are initials (`lsjz`), not full pinyin
     penalty_intent: bool
     info_intent: bool
+    direction: Directions = frozenset()  # the life event asked about; none: the item itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,14 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                     heard = text[start:end]
                     # Typed pinyin, or a homophone slip keeping a character (地保 → 低保);
                     # hanzi sharing no character only sound alike by chance (初审怎 ≠ 出生证).
+                    # A question word heard as part of a term is a coincidence (律师怎么办 is
+                    # not 律师证么办): the characters that differ must not be question words.
                     if heard != entry.colloquial and (
-                        heard.isascii() or not set(heard).isdisjoint(entry.colloquial)
+                        heard.isascii()
+                        or (
+                            not set(heard).isdisjoint(entry.colloquial)
+                            and _FILLER_CHARS.isdisjoint(set(heard) - set(entry.colloquial))
+                        )
                     ):
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
@@ -172,7 +183,7 @@ def parse(
     words = tuple(kept)
     codes = tuple(find_codes(raw))
     matches = _find_synonyms(text, table)
-    variants: list[Variant] = [Variant(text, 1.0, ())]
+    variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
     if matches:
         variants.append(_replace(text, matches, {}))
         for position, match in enumerate(matches):
@@ -213,6 +224,7 @@ def parse(
         initials=initials,
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
+        direction=direction_of(text),
     )
 
 
@@ -244,4 +256,7 @@ def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> 
     joined = "".join(out)
     tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
     has_action = any(match.synonym.action for match in matches)
-    return Variant(tidy, weight, tuple(reasons), major="".join(major) if has_action else "")
+    joined_major = "".join(major)
+    thing = _qualified(joined_major) or joined_major
+    qualifies = has_action or thing != joined_major
+    return Variant(tidy, weight, tuple(reasons), major=thing if qualifies else "")

@@ -11,7 +11,10 @@ from pathlib import Path
 from catalogue.categories import from_national_type
 from search import Document
 
-DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"
+DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"  # tuning part
+# The held-out part: written before the last tuning round, never looked at query by query.
+HELDOUT = DEVSET.with_name("heldout.tsv")
+ABSENT = "-"  # expected column of a query about something the catalogue does not have
 
 
 def _org_code(department: str) -> str:
@@ -53,6 +56,11 @@ class DevQuery:
     query: str
     expected: frozenset[str]
 
+    @property
+    def absent(self) -> bool:
+        """The catalogue has no item for this query: right is no confident hit."""
+        return self.expected == {ABSENT}
+
 
 def load_devset(path: Path = DEVSET) -> list[DevQuery]:
     """`class<TAB>query<TAB>name | name…` lines; `#` lines are comments."""
@@ -77,20 +85,31 @@ class Quality:
 
 
 def evaluate(
-    devset: Iterable[DevQuery], ranked_names: Iterable[list[str]]
+    devset: Iterable[DevQuery],
+    ranked_names: Iterable[list[str]],
+    confident: Iterable[bool] | None = None,
 ) -> Iterator[tuple[DevQuery, int | None]]:
-    """Pair each query with the 1-based rank of its first right answer (None: not in list)."""
+    """Pair each query with the 1-based rank of its first right answer (None: not in list).
+    A query about something the catalogue lacks is right (rank 1) when its first hit is not
+    confident (`confident`: one flag per query; without it any hit counts as confident)."""
+    flags = iter(confident) if confident is not None else None
     for item, names in zip(devset, ranked_names, strict=True):
+        sure = next(flags) if flags is not None else bool(names)
+        if item.absent:
+            yield item, None if names and sure else 1
+            continue
         rank = next((i for i, name in enumerate(names, 1) if name in item.expected), None)
         yield item, rank
 
 
 def summarise(results: Iterable[tuple[DevQuery, int | None]]) -> list[Quality]:
-    """Per class and overall (`all`, last)."""
+    """Per class and overall (`all`, last: the queries the catalogue has an item for). For
+    the `absent` class top-1 is the share without a confident hit (1 − confident-wrong)."""
     by_kind: dict[str, list[int | None]] = {}
     for item, rank in results:
         by_kind.setdefault(item.kind, []).append(rank)
-        by_kind.setdefault("all", []).append(rank)
+        if not item.absent:
+            by_kind.setdefault("all", []).append(rank)
     out = []
     for kind, ranks in sorted(by_kind.items(), key=lambda kv: (kv[0] == "all", kv[0])):
         count = len(ranks)

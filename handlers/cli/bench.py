@@ -58,14 +58,17 @@ def bench_search(
 def bench_quality(
     csv: CsvOption = None,
     devset: Annotated[
-        Path | None, typer.Option(help="Development set TSV (default tests/search/devset.tsv).")
+        Path | None,
+        typer.Option(help="One query TSV instead of the tuning and held-out parts."),
     ] = None,
 ) -> None:
-    """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5."""
-    from handlers.benchmarks.search_corpus import DEVSET
+    """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
+    tuning part (tests/search/devset.tsv) and the held-out part (tests/search/heldout.tsv)."""
+    from handlers.benchmarks.search_corpus import DEVSET, HELDOUT
     from handlers.benchmarks.search_quality import run
 
-    run(_catalogue(csv), devset or DEVSET, typer.echo)
+    parts = {"given": devset} if devset else {"tuning": DEVSET, "held-out": HELDOUT}
+    run(_catalogue(csv), parts, typer.echo)
 
 
 @bench_app.command("conversations")

@@ -15,8 +15,14 @@ from search import Hit, SearchIndex
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
-    """The public shape of one hit in `--json` output."""
-    return {"code": hit.document.code, "name": hit.document.name, "score": round(hit.score, 4)}
+    """The public shape of one hit in `--json` output (`confident`: may be shown as the answer;
+    a query whose first hit is not confident is most likely outside the catalogue)."""
+    return {
+        "code": hit.document.code,
+        "name": hit.document.name,
+        "score": round(hit.score, 4),
+        "confident": hit.confident,
+    }
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:

@@ -62,3 +62,9 @@ def test_words_for_actions_are_marked_in_their_readings() -> None:
     assert table.get("丢了") is not None and table.get("丢了").action  # type: ignore[union-attr]
     assert not table.with_pairs([("扎西钱", "临时救助")]).get("户口本").action  # type: ignore[union-attr]
     assert table.with_pairs([]).get("丢了").action  # type: ignore[union-attr]
+
+
+def test_a_question_word_is_never_heard_as_part_of_a_term() -> None:
+    table = SynonymTable([("律师证", "律师执业证")])
+    assert all("执业" not in v.text for v in parse("请律师怎么办", table).variants)
+    assert "律师执业证" in [v.text for v in parse("律师正", table).variants]

@@ -73,3 +73,35 @@ def test_the_workload_multiplies_names_and_mixes_classes(tmp_path: Path) -> None
     assert {doc.name.split("（")[0] for doc in docs} <= {doc.name for doc in base}
     queries = QueryMaker(base).queries(12)
     assert len(queries) == 12 and all(queries)
+
+
+def test_an_absent_query_is_right_without_a_confident_hit() -> None:
+    absent = DevQuery("absent", "天气", frozenset({"-"}))
+    found = DevQuery("typo", "b", frozenset({"乙"}))
+    results = list(evaluate([absent, absent, found], [["甲"], [], ["乙"]], [False, False, True]))
+    assert [rank for _item, rank in results] == [1, 1, 1]
+    shown = list(evaluate([absent], [["甲"]], [True]))
+    assert [rank for _item, rank in shown] == [None]
+    quality = {q.kind: q for q in summarise(results)}
+    assert quality["all"].count == 1  # `all` is over queries the catalogue has an item for
+    assert quality["absent"].top1 == 1.0
+
+
+def test_bench_quality_reports_each_part_and_the_absent_class(tmp_path: Path) -> None:
+    from handlers.benchmarks.search_quality import run
+
+    csv_path = tmp_path / "items.csv"
+    csv_path.write_text(
+        HEADER + _row("临时救助", "20") + _row("个体工商户设立登记", "20"), encoding="utf-8"
+    )
+    tuning, heldout = tmp_path / "tuning.tsv", tmp_path / "heldout.tsv"
+    tuning.write_text("partial\t临时救助\t临时救助\nabsent\t火车票\t-\n", encoding="utf-8")
+    heldout.write_text("direction\t个体户注册\t个体工商户设立登记\n", encoding="utf-8")
+    lines: list[str] = []
+    figures = run(csv_path, {"tuning": tuning, "held-out": heldout}, lines.append)
+    assert set(figures) == {"tuning", "held-out"}
+    assert any(line.startswith("held-out part") for line in lines)
+    tuning_figures = figures["tuning"]
+    assert isinstance(tuning_figures, dict)
+    assert tuning_figures["confident_wrong_absent"]["zwbot"] == 0.0
+    assert tuning_figures["zwbot"]["all"]["n"] == 1

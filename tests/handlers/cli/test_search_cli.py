@@ -46,7 +46,7 @@ def test_one_query_as_text_and_json() -> None:
     line = json.loads(found.output)
     assert line["query"] == "linshi jiuzhu"
     assert line["hits"][0]["name"] == "临时救助" and len(line["hits"]) <= 2
-    assert set(line["hits"][0]) == {"code", "name", "score"}
+    assert set(line["hits"][0]) == {"code", "name", "score", "confident"}
     assert "—QT" in line["hits"][0]["code"]
 
 
@@ -62,6 +62,7 @@ def test_batch_answers_every_line_in_order(tmp_path: Path) -> None:
     assert lines[2]["hits"][0]["name"] == "开办互联网上网服务营业场所"
     scores = [hit["score"] for hit in lines[2]["hits"]]
     assert scores == sorted(scores, reverse=True)
+    assert not any(hit["confident"] for hit in lines[3]["hits"])  # 火星移民: not in the catalogue
 
 
 def test_a_query_or_a_batch_is_required(tmp_path: Path) -> None:

@@ -1,0 +1,91 @@
+"""The life-event direction of a query or an item name: new, change, end, replace, renew,
+void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import LCSseq
+
+NEW = "new"
+DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "void", "info"})
+Directions = frozenset[str]
+NEUTRAL: Directions = frozenset()
+_BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
+
+
+class DirectionFileError(ValueError):
+    """A line of the direction table is not `word<TAB>direction`."""
+
+
+def _load() -> dict[str, str]:
+    text = resources.files("search.data").joinpath("directions.tsv").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or parts[1].strip() not in DIRECTIONS:
+            raise DirectionFileError(f"directions.tsv:{number}: expected word<TAB>direction")
+        table[parts[0].strip()] = parts[1].strip()
+    return table
+
+
+WORDS = _load()
+# Longest first, so 再注册 (renew) is seen before 注册 (new).
+_WORD_RE = re.compile("|".join(map(re.escape, sorted(WORDS, key=lambda w: (-len(w), w)))))
+
+
+@lru_cache(maxsize=65536)
+def direction_of(text: str) -> Directions:
+    """The directions a normalised text names: the non-new ones it contains, else `new` when
+    it has a word for a first application, else none (a neutral text)."""
+    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text)}
+    later = frozenset(found - {NEW})
+    if later:
+        return later
+    return frozenset({NEW}) if found else NEUTRAL
+
+
+def wanted(query: Directions) -> Directions:
+    """What a query asks for: the directions it names, or the item itself (new) by default."""
+    return query or frozenset({NEW})
+
+
+def goes_the_other_way(item: Directions, query: Directions) -> bool:
+    """True when the item's life event differs from what the query asks (注册 vs 注销, 补办 vs
+    设立). A neutral item never does; an information item only when the query names a
+    direction of its own (information items are ranked by their own rule otherwise)."""
+    if not item:
+        return False
+    want = wanted(query)
+    if not query and item <= {"info"}:
+        return False
+    if want == {NEW} and item == {NEW}:
+        return False
+    return item.isdisjoint(want)
+
+
+@lru_cache(maxsize=65536)
+def thing_of(name: str) -> str:
+    """The name without its direction words and bracketed qualifiers: what the item is about."""
+    return _WORD_RE.sub("", _BRACKETED.sub("", name))
+
+
+def same_thing(first: str, second: str) -> bool:
+    """Two item names about the same thing (个体工商户注销登记 and 个体工商户设立登记)."""
+    a, b = thing_of(first), thing_of(second)
+    shorter = min(len(a), len(b))
+    if shorter < 2:
+        return False
+    return LCSseq.similarity(a, b) / shorter >= 0.85 and max(len(a), len(b)) <= 2.5 * shorter
+
+
+def qualified(text: str) -> str:
+    """The text with its direction words marked `|` (they qualify the thing asked about and
+    weigh less than it: 养蜂证到期换证 is about 养蜂证), or "" when it has none."""
+    marked = _WORD_RE.sub("|", text)
+    return marked if marked != text else ""

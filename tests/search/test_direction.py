@@ -1,0 +1,107 @@
+"""The life-event direction of queries and item names, and the rule built on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import Document, SearchIndex
+from search.direction import WORDS, direction_of, goes_the_other_way, same_thing, thing_of
+from search.normalise import normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("个体工商户设立登记", {"new"}),
+        ("护士执业注册", {"new"}),
+        ("护士执业注销注册", {"end"}),  # the registration ends: not a new one
+        ("乡村医生执业再注册", {"renew"}),
+        ("结婚证丢了", {"replace"}),
+        ("社会保障卡补领、换领、换发", {"replace", "renew"}),
+        ("代开发票作废", {"void"}),
+        ("结婚登记预约", {"info"}),
+        ("公司变更登记", {"change"}),
+        ("最低生活保障", set()),
+    ],
+)
+def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
+    assert direction_of(normalise(text)) == expected
+
+
+def test_the_table_is_normalised_and_covers_every_direction() -> None:
+    assert all(word == normalise(word) for word in WORDS)
+    assert set(WORDS.values()) == {"new", "change", "end", "replace", "renew", "void", "info"}
+
+
+def test_other_way_against_the_query_or_the_default() -> None:
+    end, new, replace = frozenset({"end"}), frozenset({"new"}), frozenset({"replace"})
+    assert goes_the_other_way(end, frozenset())  # no direction named: the item itself
+    assert goes_the_other_way(end, new)
+    assert goes_the_other_way(new, replace)
+    assert not goes_the_other_way(frozenset(), replace)  # neutral items never do
+    assert not goes_the_other_way(replace, replace)
+    assert not goes_the_other_way(frozenset({"info"}), frozenset())
+
+
+def test_same_thing_ignores_direction_words_and_qualifiers() -> None:
+    assert thing_of("燃气经营许可证延续") == "燃气经营许可证"
+    assert same_thing("个体工商户注销登记", "个体工商户设立登记")
+    assert same_thing("代开发票作废（县级行使）", "代开增值税普通发票")
+    assert not same_thing("个体工商户注销登记", "公司设立登记")
+
+
+def _doc(number: int, name: str) -> Document:
+    return Document(code=f"X{number:04d}", name=name)
+
+
+NAMES = [
+    "个体工商户注销登记", "个体工商户设立登记", "个体工商户变更登记（备案）",
+    "护士执业注销注册", "护士新办执业注册", "护士延续执业注册", "护士执业证书遗失补办",
+    "燃气经营许可证新办", "燃气经营许可证延续", "燃气经营许可证注销",
+    "代开发票作废", "代开增值税普通发票", "补领结婚证", "结婚登记预约", "中国内地公民婚姻登记",
+    "最低生活保障",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build([_doc(n, name) for n, name in enumerate(NAMES)])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("个体户注册", "个体工商户设立登记"),
+        ("个体工商户", "个体工商户设立登记"),  # no direction: the item itself, not its end
+        ("个体户不干了", "个体工商户注销登记"),
+        ("护士执业注册", "护士新办执业注册"),
+        ("护士执业证丢了", "护士执业证书遗失补办"),
+        ("燃气经营许可证到期了", "燃气经营许可证延续"),
+        ("燃气经营许可证", "燃气经营许可证新办"),
+        ("代开发票", "代开增值税普通发票"),
+        ("代开发票作废", "代开发票作废"),
+        ("结婚证补办", "补领结婚证"),
+    ],
+)
+def test_the_other_way_is_never_first(index: SearchIndex, query: str, expected: str) -> None:
+    assert index.search(query, top=3)[0].document.name == expected
+
+
+def test_hits_say_whether_they_are_confident(index: SearchIndex) -> None:
+    assert index.search("最低生活保障", top=1)[0].confident
+    assert all(not hit.confident for hit in index.search("明天天气怎么样", top=3))
+
+
+def test_a_practitioners_licence_does_not_answer_a_service_question() -> None:
+    index = SearchIndex.build(
+        [_doc(1, "法律援助律师执业许可"), _doc(2, "法律援助"), _doc(3, "律师执业证书补证")]
+    )
+    assert index.search("没钱请律师法律援助", top=1)[0].document.name == "法律援助"
+    assert index.search("律师执业许可", top=1)[0].document.name == "法律援助律师执业许可"
+
+
+def test_a_code_keeps_its_item_first_whatever_its_direction() -> None:
+    end = Document(code="62062300000001367025X0—XK00007000", name="个体工商户注销登记")
+    new = Document(code="62062300000001367025X0—XK00006000", name="个体工商户设立登记")
+    index = SearchIndex.build([end, new])
+    assert index.search("XK00007000 个体工商户", top=2)[0].document.name == "个体工商户注销登记"
