@@ -112,7 +112,7 @@ async def bind_request(
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """「绑定 红大村」."""
+    """「绑定 上古城村」."""
     if not place_name:
         return texts.BIND_ASK
     match = await queries.find_regions(session=session, name=place_name)
@@ -150,7 +150,7 @@ async def place_funds(
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """「红大村 扶贫 2016」; same-named villages → ask which town."""
+    """「上古城村 扶贫 2016」; same-named villages → ask which town."""
     if match.ambiguous:
         return await _ask_which(state, match, "funds", year, place_name)
     assert match.place is not None  # PlaceFunds passes only matches with places
