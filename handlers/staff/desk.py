@@ -121,7 +121,7 @@ class StaffIdentity:
         sessions = data.get("sessions")
         if sessions is None:
             raise RuntimeError("no database: put `sessions` in the dispatcher's workflow data")
-        # Issue 7: a citizen is ruled out by the per-process set of bound openids without SQL;
+        # A citizen is ruled out by the per-process set of bound openids without SQL;
         # a session nobody used is not closed (it holds no connection), which spares every
         # citizen message that bookkeeping.
         session = sessions()

@@ -15,10 +15,10 @@ import zwbot_tests_staff_world as W
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from zwbot_tests_staff_handlers import client_for, fake_wecom
 
-from catalogue import audit
+from catalogue import audit, migrate
 from catalogue.db import create_engine, session_factory
 from handlers import audit_trail
 from handlers.settings import Settings
@@ -93,12 +93,14 @@ async def test_the_server_checkpoints_when_the_last_one_is_old(
     assert len(settings.checkpoint_path.read_text().splitlines()) == 1 and len(sent) == 1
 
 
+@pytest.mark.postgres
 async def test_production_refuses_a_role_that_may_rewrite_the_audit_log(
-    database_url: str, engine: AsyncEngine, tmp_path: Path
+    postgres_url: str, tmp_path: Path
 ) -> None:
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("roles are PostgreSQL's")
+    """Database roles and grants are PostgreSQL's (production); SQLite has none."""
+    url = make_url(postgres_url)
+    engine = create_engine(postgres_url)
+    await migrate.upgrade(engine)
     settings = _settings(tmp_path).model_copy(update={"environment": "production"})
     # The test database belongs to the superuser: everything is allowed, so start is refused.
     problems = await audit_trail.audit_grant_problems(engine)
@@ -108,6 +110,7 @@ async def test_production_refuses_a_role_that_may_rewrite_the_audit_log(
         await audit_trail.enforce_audit_grants(engine, settings)
     warned = settings.model_copy(update={"audit_grants": "warn"})
     assert await audit_trail.enforce_audit_grants(engine, warned) == problems
+    await engine.dispose()
 
     # The application role granted as documented: no problem.
     role = f"zwbot_app_{secrets.token_hex(4)}"
