@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,7 +19,6 @@ from catalogue.workflow import notices, runner, views
 from catalogue.workflow.lists import LIST_KINDS
 from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import RequestState
-from catalogue.workflow.workdays import CHINA_OFFSET
 from handlers.staff.refusals import beijing_minute
 from handlers.staff.wording import request_line
 
@@ -34,12 +33,6 @@ class DutyRun:
 
     sent: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
-
-
-def _since(today: date) -> datetime:
-    """The start of yesterday in Beijing, as a UTC moment."""
-    start = datetime.combine(today - timedelta(days=1), time()) - CHINA_OFFSET
-    return start.replace(tzinfo=UTC)
 
 
 def _decided_at(request: ChangeRequest) -> datetime:
@@ -88,7 +81,7 @@ async def send_duty_summaries(
                     and request.state == RequestState.PENDING_REVIEW.value
                 )
             ]
-            decided = await notices.decided_since(session, member, _since(today))
+            decided = await notices.decided_since(session, member, notices.yesterday_start(today))
             mine = duties.duties_of(member, found)
             plans.append((member.wecom_user_id, member.role, mine, waiting, decided))
     result = DutyRun()

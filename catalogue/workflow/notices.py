@@ -16,7 +16,7 @@ Sending and wording are the channel's (the WeCom notifier in handlers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from catalogue.models import ChangeRequest, Role, StaffMember, StaffNotice, utcn
 from catalogue.workflow import holds
 from catalogue.workflow.rules import OPEN_STATES, RequestState
 from catalogue.workflow.views import waits_for
+from catalogue.workflow.workdays import CHINA_OFFSET
 
 NEXT = "next"  # the request waits for the recipient's step
 DECIDED = "decided"  # the recipient's own request was decided
@@ -106,3 +107,9 @@ async def decided_since(
         .order_by(ChangeRequest.id)
     )
     return list(rows)
+
+
+def yesterday_start(today: date) -> datetime:
+    """The start of the day before `today` (a Beijing date), as a UTC moment."""
+    start = datetime.combine(today - timedelta(days=1), time()) - CHINA_OFFSET
+    return start.replace(tzinfo=UTC)

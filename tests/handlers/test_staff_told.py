@@ -100,6 +100,8 @@ async def test_the_proposer_is_told_of_a_rejection_with_its_reason(told: Told) -
     # the reason stays visible in 查 and 日志
     assert "理由：电话号码不是本部门的" in await told.chat.say("clerk", f"查 {W.LIVE}")
     assert "理由：电话号码不是本部门的" in await told.chat.say("clerk", f"日志 {W.LIVE}")
+    todo = await told.chat.say("clerk", "待办")
+    assert "【您的申请昨日以来的结果】" in todo and "理由：电话号码不是本部门的" in todo, todo
 
 
 async def test_a_request_needing_a_decision_reaches_the_county_government(told: Told) -> None:
