@@ -13,10 +13,10 @@ import pytest
 import zwbot_tests_staff_handlers as H
 import zwbot_tests_staff_world as W
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import WeChatApiError
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
+from catalogue.db import session_factory
 from catalogue.models import StaffNotice, utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.duties_job import send_duty_summaries
@@ -47,9 +47,8 @@ class Told:
 
 
 @pytest.fixture
-async def told(sqlite_url: str) -> AsyncIterator[Told]:
-    engine = create_engine(sqlite_url)
-    await migrate.upgrade(engine)
+async def told(engine: AsyncEngine) -> AsyncIterator[Told]:
+    """The staff chat and the notifier on a migrated SQLite and PostgreSQL database."""
     sessions = session_factory(engine)
     world = await W.build_world(sessions)
     fake = H.fake_wecom()
@@ -63,7 +62,6 @@ async def told(sqlite_url: str) -> AsyncIterator[Told]:
         yield Told(chat, H.Desk(chat, sessions, world, fake), alerts, client)
     finally:
         await client.aclose()
-        await engine.dispose()
 
 
 async def test_two_requests_reach_the_reviewers_in_one_message(told: Told) -> None:
