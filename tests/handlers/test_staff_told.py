@@ -162,3 +162,12 @@ async def test_the_daily_summary_lists_pending_reviews_and_decisions(told: Told)
         told.desk.sessions, told.client.send_text, today + timedelta(days=2)
     )
     assert "#2" not in tomorrow.sent.get("clerk", "")  # only since yesterday
+
+
+async def test_poverty_requests_reach_the_other_poverty_staff(told: Told) -> None:
+    project = told.desk.world.project_id
+    await told.chat.do("poverty", f"扶贫变更 {project} 投资额度=90 说明=追加 审定=2026-11-20")
+    await told.round()
+    (message,) = told.texts_to("poverty2")
+    assert "#1" in message and "扶贫审核 #1" in message, message
+    assert told.texts_to("poverty") == [] and told.texts_to("finance") == []
