@@ -1,7 +1,7 @@
 """staff_notices: WeCom notices owed to staff on their requests (queued with the step)
 
 Revision ID: 0004_staff_told
-Revises: 0004_regions_life
+Revises: 0004_backup_numbers
 Create Date: 2026-12-02 07:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_staff_told"
-down_revision = "0004_regions_life"
+down_revision = "0004_backup_numbers"
 branch_labels = None
 depends_on = None
 
