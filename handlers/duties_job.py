@@ -1,18 +1,26 @@
-"""The daily duties job: each responsible staff member gets one WeCom summary of what is due."""
+"""The daily duties job: each staff member gets one WeCom summary of what is due, the
+requests waiting for their step (review, decision, publication) and the decisions on their
+own requests since the start of yesterday (Beijing time), with the rejection reasons."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import WeChatApiError
 from catalogue import duties
 from catalogue import staff as registry
-from catalogue.workflow import runner
+from catalogue.models import ChangeRequest
+from catalogue.workflow import notices, runner, views
+from catalogue.workflow.lists import LIST_KINDS
+from catalogue.workflow.results import RequestInfo
+from catalogue.workflow.rules import RequestState
+from handlers.staff.refusals import beijing_minute
+from handlers.staff.wording import request_line
 
 log = logging.getLogger("handlers.duties")
 
@@ -27,22 +35,60 @@ class DutyRun:
     failed: dict[str, str] = field(default_factory=dict)
 
 
+def _decided_at(request: ChangeRequest) -> datetime:
+    return request.applied_at or request.decided_at or request.reviewed_at or request.updated_at
+
+
+def summary_text(
+    today: date,
+    mine: list[duties.Duty],
+    waiting: list[ChangeRequest],
+    decided: list[ChangeRequest],
+) -> str:
+    """One member's daily message: requests waiting for them, decisions on their own
+    requests (Beijing time, with the reasons), then their duties."""
+    parts = [f"{today:%Y-%m-%d} 工作提醒"]
+    if waiting:
+        lines = (request_line(RequestInfo.of(r)) for r in waiting)
+        parts.append("【等您审核、审定或发布的申请】\n" + "\n".join(lines))
+    if decided:
+        lines = (
+            f"{request_line(RequestInfo.of(r))}（{beijing_minute(_decided_at(r))}）"
+            for r in decided
+        )
+        parts.append("【您的申请昨日以来的结果（北京时间）】\n" + "\n".join(lines))
+    if mine:
+        parts.append(duties.summary(mine, today))
+    return "\n\n".join(parts)
+
+
 async def send_duty_summaries(
     sessions: async_sessionmaker[AsyncSession], send: SendText, today: date
 ) -> DutyRun:
-    """Compute the duties of `today` and send each responsible active member one summary."""
+    """Compute the duties of `today` and send each active member with something to do or
+    to hear one summary."""
     async with sessions() as session:
         found = await duties.compute_duties(session, today)
         members = await registry.list_staff(session, include_inactive=False)
-        plans = [
-            (member.wecom_user_id, member.role, duties.duties_of(member, found))
-            for member in members
-        ]
+        plans = []
+        for member in members:
+            waiting = [
+                request
+                for request in await views.pending_requests(session, member)
+                # a list review is already among the duties, with its deadline
+                if not (
+                    request.target_kind in LIST_KINDS
+                    and request.state == RequestState.PENDING_REVIEW.value
+                )
+            ]
+            decided = await notices.decided_since(session, member, notices.yesterday_start(today))
+            mine = duties.duties_of(member, found)
+            plans.append((member.wecom_user_id, member.role, mine, waiting, decided))
     result = DutyRun()
-    for user_id, role, mine in plans:
-        if not mine:
+    for user_id, role, mine, waiting, decided in plans:
+        if not (mine or waiting or decided):
             continue
-        text = f"{today:%Y-%m-%d} 工作提醒\n\n{duties.summary(mine, today)}"
+        text = summary_text(today, mine, waiting, decided)
         try:
             await send(user_id, text)
         except WeChatApiError as error:
@@ -55,6 +101,9 @@ async def send_duty_summaries(
             actor="system:duties",
             role="",
             action="duties.notify",
-            result=f"sent {len(mine)} duties to {user_id} ({role})",
+            result=(
+                f"sent {len(mine)} duties, {len(waiting)} waiting requests, "
+                f"{len(decided)} decisions to {user_id} ({role})"
+            ),
         )
     return result

@@ -23,18 +23,33 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import WeChatApiError
 from catalogue import ratings as rating_rules
-from catalogue.models import Department, Item, MessageLog, Rating, Role, StaffMember, Ticket, utcnow
+from catalogue.models import (
+    ChangeRequest,
+    Department,
+    Item,
+    MessageLog,
+    Rating,
+    Role,
+    StaffMember,
+    StaffNotice,
+    Ticket,
+    utcnow,
+)
 from catalogue.tickets import TicketState, department_names, sla
-from catalogue.workflow import runner
+from catalogue.workflow import notices, runner
+from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.workdays import CHINA_OFFSET
 from handlers.observability.logs import get_logger
 from handlers.periodic import Periodic
 from handlers.settings import Settings
+from handlers.staff.wording import notice_text
 
 SendText = Callable[[str, str], Awaitable[None]]
 INTERVAL = 10.0
 CONVERSATION_TURNS = 6
 CONVERSATION_HOURS = 24
+# A notice claimed by a worker that died before sending is claimed again after this.
+CLAIM_LEASE = timedelta(minutes=5)
 log = get_logger(__name__)
 
 
@@ -83,6 +98,7 @@ class StaffAlerts(Periodic):
         run = AlertRun()
         await self.new_tickets(now, run)
         await self.bad_ratings(now, run)
+        await self.request_notices(now, run)
         return run
 
     # recipients
@@ -329,3 +345,128 @@ class StaffAlerts(Periodic):
             "发送“差评”查看台账。"
         )
         return "\n".join(lines)
+
+    # change requests
+
+    async def request_notices(self, now: datetime, run: AlertRun) -> list[int]:
+        """Tell each staff member of the requests that reached them and of the decisions on
+        their own, in one message per person once their oldest notice has waited the batch
+        window. A notice whose request has moved on before it was sent is dropped (someone
+        else already took the step)."""
+        async with self.sessions() as session:
+            pending = list(
+                await session.scalars(
+                    select(StaffNotice)
+                    .where(
+                        StaffNotice.sent_at.is_(None),
+                        (StaffNotice.claimed_at.is_(None))
+                        | (StaffNotice.claimed_at < now - CLAIM_LEASE),
+                    )
+                    .order_by(StaffNotice.id)
+                    .limit(500)
+                )
+            )
+        oldest: dict[int, datetime] = {}
+        for notice in pending:
+            oldest.setdefault(notice.recipient_id, notice.created_at)
+        sent: list[int] = []
+        for recipient_id, first in oldest.items():
+            if _aware(first) > _aware(now) - self.batch:
+                continue
+            ids = [n.id for n in pending if n.recipient_id == recipient_id]
+            sent.extend(await self._notices_to(recipient_id, ids, now, run))
+        return sent
+
+    async def _notices_to(
+        self, recipient_id: int, ids: list[int], now: datetime, run: AlertRun
+    ) -> list[int]:
+        async with self.sessions() as session:
+            claimed: list[StaffNotice] = []
+            for notice_id in ids:
+                result = await session.execute(
+                    update(StaffNotice)
+                    .where(
+                        StaffNotice.id == notice_id,
+                        StaffNotice.sent_at.is_(None),
+                        (StaffNotice.claimed_at.is_(None))
+                        | (StaffNotice.claimed_at < now - CLAIM_LEASE),
+                    )
+                    .values(claimed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if int(getattr(result, "rowcount", 0) or 0) == 1:
+                    notice = await session.get(StaffNotice, notice_id)
+                    assert notice is not None
+                    claimed.append(notice)
+            await session.commit()
+            if not claimed:
+                return []
+            member = await session.get(StaffMember, recipient_id)
+            text, stale = await self._notice_text(session, claimed)
+        claimed_ids = [n.id for n in claimed]
+        if member is None or not member.active or not text:
+            await self._mark_sent(claimed_ids, now)  # nobody to tell, or nothing left to say
+            return []
+        reached = await self._send_all([member.wecom_user_id], text, run)
+        if not reached:
+            await self._unclaim_notices(claimed_ids)
+            return []
+        await self._mark_sent(claimed_ids, now)
+        await runner.record_event(
+            self.sessions,
+            actor="system:requests",
+            role="",
+            action="requests.notify",
+            result=f"notices {claimed_ids} sent to {member.wecom_user_id}; moved on: {stale}",
+        )
+        return [i for i in claimed_ids if i not in stale]
+
+    async def _notice_text(
+        self, session: AsyncSession, claimed: list[StaffNotice]
+    ) -> tuple[str, list[int]]:
+        """The message for one recipient, and the notices left out because their request
+        has moved on."""
+        waiting: dict[int, tuple[RequestInfo, str, datetime]] = {}
+        decided: dict[int, tuple[RequestInfo, datetime]] = {}
+        stale: list[int] = []
+        for notice in claimed:
+            request = await session.get(ChangeRequest, notice.request_id)
+            if request is None:
+                stale.append(notice.id)
+                continue
+            info = RequestInfo.of(request)
+            if notice.kind == notices.DECIDED:
+                decided[request.id] = (info, notice.created_at)
+            elif request.state == notice.state:
+                proposer = await session.get(StaffMember, request.proposer_id)
+                name = proposer.name if proposer is not None else "—"
+                waiting[request.id] = (info, name, notice.created_at)
+            else:
+                stale.append(notice.id)
+        text = notice_text(list(waiting.values()), list(decided.values()))
+        return text, stale
+
+    async def _mark_sent(self, ids: list[int], now: datetime) -> None:
+        async with self.sessions() as session:
+            await session.execute(
+                update(StaffNotice)
+                .where(StaffNotice.id.in_(ids))
+                .values(sent_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+
+    async def _unclaim_notices(self, ids: list[int]) -> None:
+        async with self.sessions() as session:
+            await session.execute(
+                update(StaffNotice)
+                .where(StaffNotice.id.in_(ids))
+                .values(claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC moments."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

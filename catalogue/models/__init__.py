@@ -19,7 +19,7 @@ from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_
 from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
 from catalogue.models.staff import Role, StaffMember
-from catalogue.models.workflow import ChangeRequest, CommandReceipt, RequestHold
+from catalogue.models.workflow import ChangeRequest, CommandReceipt, RequestHold, StaffNotice
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -52,6 +52,7 @@ __all__ = [
     "Role",
     "ServiceItem",
     "StaffMember",
+    "StaffNotice",
     "Synonym",
     "Ticket",
     "TimeLimit",

@@ -72,3 +72,22 @@ class CommandReceipt(Base):
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     reply: Mapped[str] = mapped_column(Text, default="")
+
+
+class StaffNotice(Base):
+    """A WeCom notice owed to a staff member: a request reached them, or their request was
+    decided. Queued in the transaction of the step, so a notice is never lost with a
+    restarted worker; `claimed_at` keeps two workers from sending it at once and `sent_at`
+    is set only after WeCom accepted it."""
+
+    __tablename__ = "staff_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id", ondelete="CASCADE"))
+    # next: the request waits for the recipient's step; decided: the recipient's own request
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20))  # the request's state when queued
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -22,6 +22,20 @@ from catalogue.workflow.errors import DecisionLost, RequestAlreadyOpen
 from catalogue.workflow.rules import RequestState, RequestStep
 
 Target = tuple[str, int]  # (target kind, record id)
+# The requests filed or moved in a session's transaction, for the notices owed on them.
+_MOVED = "zwbot.moved_requests"
+
+
+def _remember(session: AsyncSession, request: ChangeRequest) -> None:
+    moved: list[ChangeRequest] = session.info.setdefault(_MOVED, [])
+    if request not in moved:
+        moved.append(request)
+
+
+def take_moved(session: AsyncSession) -> list[ChangeRequest]:
+    """The requests filed or moved in this transaction so far (and forget them)."""
+    moved: list[ChangeRequest] = session.info.pop(_MOVED, [])
+    return moved
 
 
 async def holder(session: AsyncSession, kind: str, target_id: int) -> ChangeRequest | None:
@@ -60,6 +74,7 @@ async def file(
             if winner is None:  # the winner rolled back meanwhile: let the runner say conflict
                 raise
             raise already_open(code or request.target_code, winner) from None
+    _remember(session, request)
 
 
 async def release(session: AsyncSession, request: ChangeRequest) -> None:
@@ -114,6 +129,7 @@ async def move(
     if getattr(result, "rowcount", 0) != 1:
         raise await lost(session, request.id)
     await session.refresh(request)
+    _remember(session, request)
     if closing:
         await release(session, request)
 

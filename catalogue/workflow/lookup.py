@@ -114,4 +114,9 @@ def request_line(request: ChangeRequest) -> str:
         if request.due_on and request.state in OPEN_STATES
         else ""
     )
-    return f"#{request.id} {action}{klass} {request.target_code}：{state}{due}"
+    why = (
+        f"，理由：{request.rejection_reason}"
+        if request.state == RequestState.REJECTED.value and request.rejection_reason
+        else ""
+    )
+    return f"#{request.id} {action}{klass} {request.target_code}：{state}{due}{why}"

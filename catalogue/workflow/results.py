@@ -55,6 +55,7 @@ class RequestInfo:
     due_on: date | None
     version: int
     target_kind: str = "item"  # item, or one of the fund and poverty lists
+    rejection_reason: str = ""
 
     @classmethod
     def of(cls, request: ChangeRequest) -> RequestInfo:
@@ -68,6 +69,7 @@ class RequestInfo:
             request.due_on,
             request.version,
             request.target_kind,
+            request.rejection_reason or "",
         )
 
 

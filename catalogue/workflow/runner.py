@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from catalogue import audit, holidays
 from catalogue import staff as registry
 from catalogue.models import CommandReceipt, StaffMember
-from catalogue.workflow import permissions, workdays
+from catalogue.workflow import holds, notices, permissions, workdays
 from catalogue.workflow.errors import AccountDisabled, ConcurrentEdit, WorkflowError
 from catalogue.workflow.outcome import Outcome
 
@@ -80,6 +80,7 @@ async def run(
             await holidays.load_schedule(session)
             with workdays.estimates() as guessed:
                 outcome = await operation(session, staff)
+            await notices.queue(session, staff.id)
             outcome.message = render(outcome)
             if guessed:  # a working-day deadline in a year without the official schedule
                 outcome.message = f"{outcome.message}\n{workdays.estimate_warning(guessed)}"
@@ -95,6 +96,7 @@ async def run(
         except (StaleDataError, IntegrityError):
             error = ConcurrentEdit()
         refusal = explain(error)
+        holds.take_moved(session)  # a refused step is owed no notice
         await session.rollback()
         replay = await _receipt(session, key)
         if replay is not None:  # a concurrent delivery of the same message won

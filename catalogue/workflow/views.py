@@ -71,6 +71,16 @@ async def show_item(session: AsyncSession, staff: StaffMember, code: str) -> Out
 
 async def pending_requests(session: AsyncSession, staff: StaffMember) -> list[ChangeRequest]:
     """The requests waiting for this staff member's step (never their own for review)."""
+    states = _waiting_states(staff)
+    if not states:
+        return []
+    rows = await session.scalars(
+        select(ChangeRequest).where(ChangeRequest.state.in_(states)).order_by(ChangeRequest.id)
+    )
+    return [request for request in rows if await waits_for(session, staff, request)]
+
+
+def _waiting_states(staff: StaffMember) -> list[str]:
     role = permissions.role_of(staff)
     states: list[str] = []
     if role in permissions.REVIEWERS | permissions.FUND_MANAGERS | permissions.POVERTY_MANAGERS:
@@ -79,30 +89,28 @@ async def pending_requests(session: AsyncSession, staff: StaffMember) -> list[Ch
         states.append(RequestState.PENDING_DECISION.value)
     if role in (Role.CLERK, Role.FINANCE, Role.POVERTY_OFFICE, Role.REVIEW_OFFICE, Role.ADMIN):
         states.append(RequestState.APPROVED.value)
-    if not states:
-        return []
-    rows = await session.scalars(
-        select(ChangeRequest).where(ChangeRequest.state.in_(states)).order_by(ChangeRequest.id)
+    return states
+
+
+async def waits_for(session: AsyncSession, staff: StaffMember, request: ChangeRequest) -> bool:
+    """Whether `request` waits for this staff member's step (review, decision, publication)
+    by the lifecycle table's roles; never the proposer's own review, nor a second step of
+    whoever reviewed it."""
+    if not staff.active or request.state not in _waiting_states(staff):
+        return False
+    role = permissions.role_of(staff)
+    if request.state == RequestState.APPROVED.value:
+        return await _publishes(session, staff, request)
+    if request.target_kind in lists.LIST_KINDS:
+        return lists.reviews_next(staff, request)
+    return not (
+        role not in permissions.REVIEWERS | permissions.DECIDERS
+        or request.proposer_id == staff.id
+        or (
+            request.state == RequestState.PENDING_DECISION.value and request.reviewer_id == staff.id
+        )
+        or request.target_kind != "item"
     )
-    mine: list[ChangeRequest] = []
-    for request in rows:
-        if request.state == RequestState.APPROVED.value:
-            if not await _publishes(session, staff, request):
-                continue
-        elif request.target_kind in lists.LIST_KINDS:
-            if not lists.reviews_next(staff, request):
-                continue
-        elif role not in permissions.REVIEWERS | permissions.DECIDERS or (
-            request.proposer_id == staff.id
-            or (
-                request.state == RequestState.PENDING_DECISION.value
-                and request.reviewer_id == staff.id
-            )
-            or request.target_kind != "item"
-        ):
-            continue
-        mine.append(request)
-    return mine
 
 
 async def _publishes(session: AsyncSession, staff: StaffMember, request: ChangeRequest) -> bool:

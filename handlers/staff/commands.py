@@ -13,7 +13,7 @@ from catalogue import duty_report
 from catalogue.models import Item, Role, StaffMember, utcnow
 from catalogue.staff import needs_second_factor
 from catalogue.workflow import fields as item_fields
-from catalogue.workflow import lists, permissions, proposals, publishing, review, views
+from catalogue.workflow import lists, notices, permissions, proposals, publishing, review, views
 from catalogue.workflow.errors import InvalidInputError, WorkflowError
 from catalogue.workflow.lookup import find_request
 from catalogue.workflow.outcome import Outcome
@@ -63,10 +63,14 @@ async def _todo(desk: Desk, args: str) -> str:
         requests = await views.pending_requests(session, staff)
         today = _today()
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
+        decided = await notices.decided_since(session, staff, notices.yesterday_start(today))
         parts = []
         if requests:
             lines = (request_line(RequestInfo.of(r)) for r in requests)
             parts.append("【等您办理的申请】\n" + "\n".join(lines))
+        if decided:
+            lines = (request_line(RequestInfo.of(r)) for r in decided)
+            parts.append("【您的申请昨日以来的结果】\n" + "\n".join(lines))
         if mine:
             parts.append(duty_rules.summary(mine, today))
         text = "\n\n".join(parts) if parts else "目前没有等您办理的事项。"

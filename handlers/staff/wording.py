@@ -90,7 +90,13 @@ def request_line(request: RequestInfo) -> str:
         if request.due_on and request.state in OPEN_STATES
         else ""
     )
-    return f"#{request.id} {request.action.label}{klass} {request.target_code}：{state}{due}"
+    why = (
+        f"，理由：{request.rejection_reason}"
+        if request.state == RequestState.REJECTED.value and request.rejection_reason
+        else ""
+    )
+    line = f"#{request.id} {request.action.label}{klass} {request.target_code}：{state}{due}"
+    return line + why
 
 
 def show_value(value: Any) -> str:
@@ -155,7 +161,7 @@ def _filed(result: Filed) -> str:
 def _moved(outcome: Outcome, result: Moved) -> str:
     request = result.request
     if result.step is Step.REJECT:
-        return f"已驳回，理由：{result.reason}\n{request_line(request)}"
+        return f"已驳回。\n{request_line(request)}"
     if result.step is Step.WITHDRAW:
         return f"已撤回申请 #{request.id}。\n{request_line(request)}"
     if request.state == RequestState.PENDING_DECISION.value:
@@ -273,3 +279,40 @@ def render(outcome: Outcome) -> str:
     if isinstance(result, ItemLog):
         return _log(result)
     return outcome.message
+
+
+# --- notices pushed to staff (the WeCom notifier) ---------------------------------------------
+
+
+def _next_words(request: RequestInfo) -> str:
+    """The command words of the step a request waits for."""
+    if request.state == RequestState.APPROVED.value:
+        return f"“发布 #{request.id}”"
+    if request.target_kind in LIST_REVIEW and request.target_kind.startswith("poverty"):
+        return f"“扶贫审核 #{request.id} 领导小组|市扶贫办 审核人=… 日期=… 文号=…”"
+    return f"“通过 #{request.id}”或“驳回 #{request.id} 理由”"
+
+
+def notice_text(
+    waiting: list[tuple[RequestInfo, str, datetime]],
+    decided: list[tuple[RequestInfo, datetime]],
+) -> str:
+    """One WeCom message for one staff member: the requests that reached them (with who
+    proposed them and when) and the decisions on their own requests (with the reason);
+    times in Beijing time."""
+    parts: list[str] = []
+    if waiting:
+        lines = [f"有 {len(waiting)} 项申请等您办理（北京时间）："]
+        for request, proposer, at in waiting:
+            lines.append(
+                f"{request_line(request)}（提出人：{proposer}，{beijing_minute(at)} 转来）"
+                f"\n  办理：{_next_words(request)}"
+            )
+        lines.append("发送“待办”查看全部。")
+        parts.append("\n".join(lines))
+    if decided:
+        lines = [f"您提出的 {len(decided)} 项申请有了结果（北京时间）："]
+        lines.extend(f"{request_line(request)}（{beijing_minute(at)}）" for request, at in decided)
+        lines.append("发送“查 编码”查看事项和申请记录。")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
