@@ -29,6 +29,7 @@ from wechatpy.utils import to_text
 
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
+from catalogue.demo import load_demo
 from catalogue.models import PowerItem, ServiceItem
 from handlers.app import create_app
 from handlers.settings import Settings
@@ -267,3 +268,24 @@ async def citizen_side_any_db(database_url: str) -> AsyncIterator[CitizenSide]:
     """The seeded app on SQLite and on PostgreSQL (figures and visibility)."""
     async with running_side(database_url) as side:
         yield side
+
+
+@asynccontextmanager
+async def demo_side(
+    database_url: str,
+) -> AsyncIterator[tuple[httpx.AsyncClient, async_sessionmaker[AsyncSession]]]:
+    """The app on the demo catalogue (migrated and loaded first): its HTTP client and sessions."""
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        await load_demo(session)
+        await session.commit()
+    app = create_app(settings_for(database_url))
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield http, sessions
+    finally:
+        await engine.dispose()

@@ -5,16 +5,11 @@ in plain words (the reproductions citizens and village officials reported, and o
 from __future__ import annotations
 
 import re
-from contextlib import asynccontextmanager
 
-import httpx
 import pytest
 import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
-from catalogue.demo import load_demo
 from catalogue.models import Ticket
 
 LINK = re.compile(r"</?a[^>]*>")
@@ -28,27 +23,9 @@ def is_card_or_list(text: str) -> bool:
     return "编码：" in text or "回复序号" in text or "完整办事指南" in text
 
 
-@asynccontextmanager
-async def demo_side(database_url: str):
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        await load_demo(session)
-        await session.commit()
-    app = kit.create_app(kit.settings_for(database_url))
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-                yield http, sessions
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 async def demo(sqlite_url):
-    async with demo_side(sqlite_url) as side:
+    async with kit.demo_side(sqlite_url) as side:
         yield side
 
 

@@ -6,40 +6,17 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from contextlib import asynccontextmanager
 from decimal import Decimal
 
-import httpx
 import pytest
 import zwbot_tests_citizen_kit as kit
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
-from catalogue.demo import load_demo
 from catalogue.queries import places
-
-
-@asynccontextmanager
-async def demo_side(database_url: str):
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        await load_demo(session)
-        await session.commit()
-    app = kit.create_app(kit.settings_for(database_url))
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-                yield http, sessions
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture
 async def demo(sqlite_url):
-    async with demo_side(sqlite_url) as side:
+    async with kit.demo_side(sqlite_url) as side:
         yield side
 
 
