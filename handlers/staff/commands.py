@@ -345,8 +345,11 @@ async def _fund_change(desk: Desk, args: str) -> str:
     return await desk.run(f"资金变更 {args}", op)
 
 
-async def _poverty_change(desk: Desk, args: str) -> str:
-    number, rest = parsing.head_and_rest(args, "项目编号和变更内容")
+async def _poverty_row_change(
+    desk: Desk, args: str, command: str, what: str, propose: Callable[..., Awaitable[Outcome]]
+) -> str:
+    """扶贫变更 / 扶贫资金变更 N 字段=值 … 说明=… 审定=日期: one row of a poverty list."""
+    number, rest = parsing.head_and_rest(args, f"{what}编号和变更内容")
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         given = parsing.assignments(rest)
@@ -354,29 +357,20 @@ async def _poverty_change(desk: Desk, args: str) -> str:
         decided = given.pop("审定", "审定日期")
         if not decided:
             raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
-        project_id = parsing.record_id(number, "项目")
-        return await lists.propose_poverty_change(
-            session, staff, project_id, given.pairs, note, lists.parse_date(decided)
-        )
+        row_id = parsing.record_id(number, what)
+        return await propose(session, staff, row_id, given.pairs, note, lists.parse_date(decided))
 
-    return await desk.run(f"扶贫变更 {args}", op)
+    return await desk.run(f"{command} {args}", op)
+
+
+async def _poverty_change(desk: Desk, args: str) -> str:
+    return await _poverty_row_change(desk, args, "扶贫变更", "项目", lists.propose_poverty_change)
 
 
 async def _allocation_change(desk: Desk, args: str) -> str:
-    number, rest = parsing.head_and_rest(args, "分配编号和变更内容")
-
-    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
-        given = parsing.assignments(rest)
-        note = given.pop("说明", "理由") or ""
-        decided = given.pop("审定", "审定日期")
-        if not decided:
-            raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
-        allocation_id = parsing.record_id(number, "分配")
-        return await lists.propose_allocation_change(
-            session, staff, allocation_id, given.pairs, note, lists.parse_date(decided)
-        )
-
-    return await desk.run(f"扶贫资金变更 {args}", op)
+    return await _poverty_row_change(
+        desk, args, "扶贫资金变更", "分配", lists.propose_allocation_change
+    )
 
 
 async def _poverty_review(desk: Desk, args: str) -> str:
