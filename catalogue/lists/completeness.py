@@ -181,27 +181,6 @@ def record_shortfalls(
     return check((record_kind(record),), record_values(record, changes), today)
 
 
-def missing_in_import(record: Mapping[str, Any]) -> list[str]:
-    """An item row being imported (its columns by attribute, the department by name): the
-    Chinese names of what it lacks or has malformed. A first load publishes only rows this
-    leaves empty; the others are loaded as drafts (their 责任事项 come with a later import)."""
-    kind = str(record.get("kind") or "")
-    category = str(record.get("category") or "")
-    if kind == "service":
-        kinds: tuple[str, ...] = ("service",)
-    elif category == APPROVAL_CATEGORY:
-        kinds = ("power", "approval")
-    else:
-        kinds = ("power",)
-    values = dict(record)
-    values.setdefault("department_id", record.get("department") or None)
-    if not values.get("department_id"):
-        values["department_id"] = record.get("department") or None
-    values.setdefault("responsibilities", [])
-    shortfalls = check(kinds, values, date.today())
-    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
-
-
 def summary(shortfalls: Sequence[Shortfall]) -> str:
     """Chinese lines for staff: missing fields first, then malformed ones."""
     missing = [s for s in shortfalls if s.missing]
@@ -222,7 +201,6 @@ __all__ = [
     "item_kinds",
     "item_shortfalls",
     "item_values",
-    "missing_in_import",
     "record_kind",
     "record_shortfalls",
     "record_values",
