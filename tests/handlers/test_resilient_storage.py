@@ -186,10 +186,12 @@ async def test_hundreds_of_messages_in_flight_wait_for_the_gate_not_for_the_fall
     redis_url: str,
 ) -> None:
     prefix = f"zwbot_t_{secrets.token_hex(6)}"
-    # Fewer places than messages in flight: they wait for one instead of failing.
-    client = bot_redis_client(redis_url, client_name=prefix)
+    # Fewer places than messages in flight: they wait for one instead of failing. The
+    # timeouts are generous: this is about the gate, and a loaded CI machine can keep the
+    # event loop from a connection for longer than production's fail-fast budget.
+    client = bot_redis_client(redis_url, client_name=prefix, socket_timeout=15.0)
     breaker = RecordingBreaker()
-    primary = RedisStorage(client, prefix=prefix, gate=CommandGate(8))
+    primary = RedisStorage(client, prefix=prefix, gate=CommandGate(8, wait=15.0))
     storage = ResilientStorage(primary, MemoryStorage(), breaker=breaker)
 
     async def yield_once() -> None:
