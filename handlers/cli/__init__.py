@@ -10,7 +10,9 @@ application and its benchmarks. A new command module gets one line in `COMMANDS`
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 from typer import _click as click  # typer vendors Click: its groups speak that Click's types
@@ -19,7 +21,10 @@ from typer.core import TyperCommand, TyperGroup
 
 @dataclass(frozen=True, slots=True)
 class LazyCommand:
-    """A top-level command: the modules whose `register` adds it, and its one-line help."""
+    """A top-level command: the modules whose `register` adds it, and its one-line help.
+
+    A module is named within this package (``"data"``) or, for the developer tools kept out
+    of the wheel, by its full name under ``tools.`` (found only in a source checkout)."""
 
     modules: tuple[str, ...]
     help: str
@@ -29,7 +34,12 @@ COMMANDS: dict[str, LazyCommand] = {
     "audit": LazyCommand(("audit",), "The hash-chained audit log of staff actions."),
     "backup": LazyCommand(("backup",), "Copy the database while it keeps serving."),
     "bench": LazyCommand(
-        ("bench", "bench_answers", "bench_load"), "Benchmarks that print figures."
+        (
+            "tools.benchmarks.commands",
+            "tools.benchmarks.commands.answers",
+            "tools.benchmarks.commands.load",
+        ),
+        "Benchmarks that print figures (source checkout only).",
     ),
     "chat": LazyCommand(("chat",), "Talk to a running server as WeChat would."),
     "check": LazyCommand(("check",), "Records short of the fields the regulations require."),
@@ -64,11 +74,30 @@ def load_command(name: str) -> click.Command:
         """Holder of the loaded commands."""
 
     for module_name in COMMANDS[name].modules:
-        module = importlib.import_module(f"{__name__}.{module_name}")
+        if module_name.startswith("tools."):
+            _find_tools()
+            module = importlib.import_module(module_name)
+        else:
+            module = importlib.import_module(f"{__name__}.{module_name}")
         module.register(holder)
     group = typer.main.get_command(holder)
     assert isinstance(group, TyperGroup)
     return group.commands[name]
+
+
+def _find_tools() -> None:
+    """Make the checkout's `tools/` importable: benchmarks, drills and fakes need a source
+    checkout (and `../shared` beside it), so they are not in the wheel."""
+    checkout = Path(__file__).resolve().parents[2]
+    if not (checkout / "tools" / "__init__.py").is_file():
+        typer.echo(
+            "这个命令只在源代码检出中可用（tools/ 不随安装包发布）："
+            "git clone 后在检出目录里运行 pip install -e '.[bench]'。",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
 
 
 class LazyGroup(TyperGroup):

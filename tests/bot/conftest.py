@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from bot.testing import FakeWeChatApi
+from tools.fakes import FakeWeChatApi
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ from redis.asyncio import Redis
 from bot.client import WeChatClient
 from bot.errors import WeChatApiError
 from bot.replies import Article, NewsReply, TextReply
-from bot.testing import FakeWeChatApi
 from bot.tokens import RedisTokenStore
+from tools.fakes import FakeWeChatApi
 
 CS = "/cgi-bin/message/custom/send"
 

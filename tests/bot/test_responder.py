@@ -14,7 +14,7 @@ from bot.dispatcher import Dispatcher
 from bot.events import TextMessage
 from bot.replies import MORE_HINT, TEXT_LIMIT_BYTES, news
 from bot.responder import FAILURE_TEXT
-from bot.testing import FakeWeChatApi
+from tools.fakes import FakeWeChatApi
 
 kit = importlib.import_module("zwbot_tests_bot_webhook_kit")
 USER = "o_citizen"

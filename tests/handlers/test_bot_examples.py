@@ -24,10 +24,10 @@ import pytest_asyncio
 
 import handlers.citizen
 from catalogue.demo import read_demo
-from handlers.benchmarks.conversation_judge import Context, judge
-from handlers.benchmarks.conversation_set import Conversation, Turn
-from handlers.benchmarks.conversations import demo_webhook, play
 from handlers.citizen.menu import build_menu, click_keys
+from tools.benchmarks.conversation_judge import Context, judge
+from tools.benchmarks.conversation_set import Conversation, Turn
+from tools.benchmarks.conversations import demo_webhook, play
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIZEN_SOURCES = sorted(Path(handlers.citizen.__file__).parent.rglob("*.py"))

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.client import WeChatClient
-from bot.testing.fake_api import FakeWeChatApi
 from catalogue.models import Ticket, VillageBinding
 from handlers.citizen.menu import CLICK_KEYS, build_menu, check_menu, click_keys
 from handlers.citizen.texts import NO_MATCH
 from handlers.privacy import keyed_hash
 from handlers.tickets import TicketPost
+from tools.fakes.wechat_api import FakeWeChatApi
 
 
 async def open_tickets(session):

@@ -22,10 +22,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client import WeChatClient
 from bot.replies import TextReply
-from bot.testing.fake_api import FakeWeChatApi
 from catalogue.db import create_engine
 from catalogue.models import Item
 from handlers.outbox import Outbox, OutboxFull
+from tools.fakes.wechat_api import FakeWeChatApi
 
 
 class SlowSends:

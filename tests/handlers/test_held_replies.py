@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.client import DEFAULT_TIMEOUT, WeChatClient
 from bot.replies import TextReply
-from bot.testing import FakeWeChatApi
 from catalogue.models import HeldReply, MessageLog, Ticket, utcnow
 from handlers import sending
 from handlers.app import _wechat_client
@@ -27,6 +26,7 @@ from handlers.observability import metrics
 from handlers.outbox import Outbox
 from handlers.settings import Settings
 from handlers.tickets import TicketPost
+from tools.fakes import FakeWeChatApi
 
 SEND = "/cgi-bin/message/custom/send"
 USERS = [f"oHeld{i:023d}" for i in range(6)]

@@ -22,8 +22,8 @@ from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.models import Region
 from handlers.changes import POLL_SECONDS
-from handlers.drills.proxy import TcpProxy
 from handlers.outage import BUSY_TEXT, STAFF_BUSY_TEXT, OutageGuard, is_database_outage
+from tools.drills.proxy import TcpProxy
 
 
 def _message(text: str, n: int) -> Event:

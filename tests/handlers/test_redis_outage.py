@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from catalogue.db import session_factory
 from catalogue.models import ChangeRequest
 from handlers.app import create_app
-from handlers.drills.proxy import TcpProxy
+from tools.drills.proxy import TcpProxy
 
 W = wecom.W
 kit = wecom.kit

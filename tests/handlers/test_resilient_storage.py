@@ -19,7 +19,7 @@ from bot.storage import Breaker, Delivery, MemoryStorage, ResilientStorage, Turn
 from bot.storage.memory import MemoryTurn
 from bot.storage.redis import CommandGate, RedisStorage
 from bot.storage.redis import redis_client as bot_redis_client
-from handlers.drills.proxy import TcpProxy
+from tools.drills.proxy import TcpProxy
 
 
 class Clock:

@@ -19,12 +19,12 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.testing import FakeWeChatApi, FakeWeComApi
 from catalogue import audit
 from catalogue.db import session_factory
 from catalogue.models import MessageLog, Rating, Ticket, utcnow
 from handlers.app import create_app
 from handlers.privacy import keyed_hash
+from tools.fakes import FakeWeChatApi, FakeWeComApi
 
 WECHAT_SECRET = "tickets-app-secret"
 WECOM_SECRET = "tickets-wecom-secret"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers.benchmarks.search_corpus import (
+from search import SearchIndex
+from tools.benchmarks.search_corpus import (
     ABSENT,
     DEVSET,
     HELDOUT,
@@ -19,7 +20,6 @@ from handlers.benchmarks.search_corpus import (
     load_devset,
     summarise,
 )
-from search import SearchIndex
 
 FIRST_CLASSES = {"partial", "typo", "pinyin", "synonym", "colloquial", "variant"}
 CLASSES = FIRST_CLASSES | {"direction", "absent"}

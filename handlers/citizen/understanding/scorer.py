@@ -3,7 +3,7 @@
 Each example phrase becomes a TF-IDF vector of its character 1–3-grams (with start and end
 marks, so 「在吗」 and 「在哪」 differ); a message scores, per label, the best cosine similarity
 to one of that label's examples. An inverted index keeps it to a few hundred additions per
-message (measured by `tests/handlers/benchmarks/understanding_speed.py`).
+message (measured by `tools/benchmarks/understanding_speed.py`).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from bot import Dispatcher, EventKey, TextMessage, Webhook, WeChatEnvelope, news
 from bot.events import ClickEvent, SubscribeEvent, VoiceMessage
-from bot.testing import serve_app
 from handlers.cli import app
 from handlers.settings import get_settings
+from tools.fakes import serve_app
 
 runner = CliRunner()
 TOKEN, APP_ID = "chat-test-token", "wx_chat_test"

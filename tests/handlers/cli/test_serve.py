@@ -144,9 +144,9 @@ def test_a_worker_imports_only_what_serving_needs():
     code = (
         "import sys\n"
         "import handlers.cli, handlers.app\n"
-        "bad = sorted(m for m in sys.modules if m.startswith(('handlers.benchmarks', "
-        "'handlers.drills', 'handlers.cli.', 'werobot', 'schemathesis', 'hypothesis', "
-        "'pytest', 'bot.testing')))\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('tools.benchmarks', "
+        "'tools.drills', 'handlers.cli.', 'werobot', 'schemathesis', 'hypothesis', "
+        "'pytest', 'tools.fakes')))\n"
         "print('LOADED', bad)\n"
     )
     result = subprocess.run(

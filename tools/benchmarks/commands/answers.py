@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from handlers.benchmarks.citizen_answers import run
+from tools.benchmarks.citizen_answers import run
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEVSET = ROOT / "tests" / "search" / "devset.tsv"
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "service_items.csv"
 

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from handlers.benchmarks.load import DEFAULT_CSV, DEVSET, Options, run
-from handlers.benchmarks.load_client import LoadError
+from tools.benchmarks.load import DEFAULT_CSV, DEVSET, Options, run
+from tools.benchmarks.load_client import LoadError
 
 
 def load(

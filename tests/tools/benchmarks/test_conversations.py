@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from catalogue.demo import read_demo
-from handlers.benchmarks.conversation_judge import Context, card_title, item_list, judge
-from handlers.benchmarks.conversation_set import (
+from tools.benchmarks.conversation_judge import Context, card_title, item_list, judge
+from tools.benchmarks.conversation_set import (
     PARTS,
     Conversation,
     ConversationSetError,
@@ -22,7 +22,7 @@ from handlers.benchmarks.conversation_set import (
     load,
     read_part,
 )
-from handlers.benchmarks.conversations import (
+from tools.benchmarks.conversations import (
     ConversationResult,
     TurnResult,
     demo_webhook,
@@ -247,4 +247,4 @@ def test_the_command_refuses_an_unknown_part_and_is_loaded_only_when_run() -> No
         text=True,
         check=True,
     )
-    assert "handlers.benchmarks.conversations" not in started.stdout
+    assert "tools.benchmarks.conversations" not in started.stdout

@@ -1,6 +1,6 @@
 """The WeRoBot side of `zwbot bench load`: the same search on the same data, served by WeRoBot.
 
-`uvicorn handlers.benchmarks.werobot_app:application --interface wsgi --workers 2` with the
+`uvicorn tools.benchmarks.werobot_app:application --interface wsgi --workers 2` with the
 same environment as `zwbot serve` (DATABASE_URL, WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_AES_KEY).
 Each worker builds the search index from the published catalogue at start, exactly as the
 zwbot app does, and answers a text message with the best items — WeRoBot's idiomatic app:

@@ -1,6 +1,6 @@
 """Import speed of the real 6,318-item directory: first load, idempotent reload, JSON export.
 
-Run: `.venv/bin/python -m handlers.benchmarks.import_speed ../shared/data/service_items.csv
+Run: `.venv/bin/python -m tools.benchmarks.import_speed ../shared/data/service_items.csv
 [DATABASE_URL ...]` (default: a new SQLite file in a temporary folder). Prints seconds.
 """
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.wire import WeChatEnvelope, build_xml
-from handlers.benchmarks import load
-from handlers.benchmarks.load import DEVSET, percentile, read_queries
-from handlers.benchmarks.load_client import LoadError, Target, openid_of
+from tools.benchmarks import load
+from tools.benchmarks.load import DEVSET, percentile, read_queries
+from tools.benchmarks.load_client import LoadError, Target, openid_of
 
 AES = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
-from handlers.benchmarks.search_corpus import (
+from tools.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
+from tools.benchmarks.search_corpus import (
     DEVSET,
     DevQuery,
     documents_from_csv,
@@ -14,7 +14,7 @@ from handlers.benchmarks.search_corpus import (
     load_devset,
     summarise,
 )
-from handlers.benchmarks.search_workload import QueryMaker, multiply
+from tools.benchmarks.search_workload import QueryMaker, multiply
 
 HEADER = (
     "id,name,parent_item,sub_item,category,category_code,department,undertaking_unit,region,"
@@ -88,7 +88,7 @@ def test_an_absent_query_is_right_without_a_confident_hit() -> None:
 
 
 def test_bench_quality_reports_each_part_and_the_absent_class(tmp_path: Path) -> None:
-    from handlers.benchmarks.search_quality import run
+    from tools.benchmarks.search_quality import run
 
     csv_path = tmp_path / "items.csv"
     csv_path.write_text(

@@ -18,7 +18,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.testing.server import serve_app
+from tools.fakes.server import serve_app
 
 
 @dataclass

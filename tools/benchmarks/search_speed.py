@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from handlers.benchmarks.search_baselines import RapidfuzzNames
-from handlers.benchmarks.search_corpus import documents_from_csv
-from handlers.benchmarks.search_workload import QueryMaker, multiply
+from tools.benchmarks.search_baselines import RapidfuzzNames
+from tools.benchmarks.search_corpus import documents_from_csv
+from tools.benchmarks.search_workload import QueryMaker, multiply
 
 SIZES = (6318, 50_000, 200_000)
 
@@ -86,7 +86,7 @@ def run_all(
             command = [
                 sys.executable,
                 "-m",
-                "handlers.benchmarks.search_speed",
+                "tools.benchmarks.search_speed",
                 "--csv",
                 str(csv_path),
                 "--size",

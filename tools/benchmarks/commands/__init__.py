@@ -18,7 +18,7 @@ bench_app = typer.Typer(
 def shared_data(name: str) -> Path:
     """A reference data file of `../shared/data` (or `$ZWBOT_SHARED_DIR/data`)."""
     root = os.environ.get("ZWBOT_SHARED_DIR")
-    base = Path(root) if root else Path(__file__).resolve().parents[3] / "shared"
+    base = Path(root) if root else Path(__file__).resolve().parents[4] / "shared"
     return base / "data" / name
 
 
@@ -48,7 +48,7 @@ def bench_search(
     ] = 60,
 ) -> None:
     """Search speed: build seconds, p50/p99 ms, peak RSS per size, beside rapidfuzz."""
-    from handlers.benchmarks.search_speed import run_all
+    from tools.benchmarks.search_speed import run_all
 
     wanted = tuple(int(size) for size in sizes.split(",") if size.strip())
     run_all(_catalogue(csv), typer.echo, wanted, queries, baseline_queries)
@@ -64,8 +64,8 @@ def bench_quality(
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
     tuning part (tests/search/devset.tsv) and the held-out part (tests/search/heldout.tsv)."""
-    from handlers.benchmarks.search_corpus import DEVSET, HELDOUT
-    from handlers.benchmarks.search_quality import run
+    from tools.benchmarks.search_corpus import DEVSET, HELDOUT
+    from tools.benchmarks.search_quality import run
 
     parts = {"given": devset} if devset else {"tuning": DEVSET, "held-out": HELDOUT}
     run(_catalogue(csv), parts, typer.echo)
@@ -81,8 +81,8 @@ def bench_conversations(
     """Citizen conversations on the demo through /wechat: right/wrong per class, reply times."""
     import asyncio
 
-    from handlers.benchmarks.conversation_set import ConversationSetError, load
-    from handlers.benchmarks.conversations import play_all, report
+    from tools.benchmarks.conversation_set import ConversationSetError, load
+    from tools.benchmarks.conversations import play_all, report
 
     try:
         conversations = load(part)

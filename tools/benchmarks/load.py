@@ -31,12 +31,13 @@ from urllib.parse import urlencode
 import asyncpg
 from sqlalchemy import func, select
 
-from bot.testing.fake_api import FakeWeChatApi
 from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
 from catalogue.scope import ALL_REGIONS
-from handlers.benchmarks.load_client import (
+from handlers.database import open_database
+from handlers.settings import Settings
+from tools.benchmarks.load_client import (
     Connection,
     LoadError,
     Tally,
@@ -44,8 +45,7 @@ from handlers.benchmarks.load_client import (
     drive,
     retry_storm,
 )
-from handlers.database import open_database
-from handlers.settings import Settings
+from tools.fakes.wechat_api import FakeWeChatApi
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "tests" / "search" / "devset.tsv"
@@ -356,7 +356,7 @@ def sides_for(options: Options, env: dict[str, str]) -> list[Side]:
         sides.append(Side("zwbot", command, port, "/readyz", target))
     if "werobot" in options.sides:
         port = _free_port()
-        app = "handlers.benchmarks.werobot_app:application"
+        app = "tools.benchmarks.werobot_app:application"
         command = _uvicorn(app, port, options.workers, "--interface", "wsgi")
         query, _ = envelope.wrap("<xml/>", encrypted=False)
         verify = "/wechat?" + urlencode({**query, "echostr": "ready"})

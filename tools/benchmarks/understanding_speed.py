@@ -1,6 +1,6 @@
 """How long the conversation layer takes to read one message: build time of the reader from
 the phrase inventory, and per-message latency over every inventory example plus item names
-of the demo catalogue (`python -m handlers.benchmarks.understanding_speed`; the last line
+of the demo catalogue (`python -m tools.benchmarks.understanding_speed`; the last line
 printed is one JSON object)."""
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from handlers.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
-from handlers.benchmarks.search_corpus import (
+from search import SearchIndex
+from tools.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
+from tools.benchmarks.search_corpus import (
     DevQuery,
     Quality,
     documents_from_csv,
@@ -17,7 +18,6 @@ from handlers.benchmarks.search_corpus import (
     load_devset,
     summarise,
 )
-from search import SearchIndex
 
 # A searcher answers names, best first, and whether its first answer is confident.
 Searcher = Callable[[str, int], tuple[list[str], bool]]
