@@ -18,24 +18,24 @@ from bot.webhook import METHODS as LANE_METHODS
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
 from handlers import observability
-from handlers.audit_trail import AuditCheckpointer, enforce_audit_grants
-from handlers.changes import ChangeWatcher
 from handlers.citizen import citizen_router
-from handlers.citizen_post import CitizenPost
-from handlers.database import open_database
-from handlers.message_logs import MessageLogWriter
+from handlers.db.changes import ChangeWatcher
+from handlers.db.database import open_database
+from handlers.delivery.citizen_post import CitizenPost
+from handlers.delivery.message_logs import MessageLogWriter
+from handlers.delivery.outbox import Outbox
+from handlers.guards.protection import attach_database, protect, resilient_storage
+from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
 from handlers.observability.metrics import TimedSearch
 from handlers.observability.middleware import HttpMetricsMiddleware
-from handlers.outbox import Outbox
-from handlers.protection import attach_database, protect, resilient_storage
-from handlers.public_items import PublicItems
-from handlers.search_cache import cache_search
-from handlers.search_service import IndexFollower, SynonymWatcher, build_index
+from handlers.searching.cache import cache_search
+from handlers.searching.public_items import PublicItems
+from handlers.searching.service import IndexFollower, SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router
-from handlers.staff_alerts import StaffAlerts
 from handlers.web import install_web
-from handlers.wecom import WeComMount, mount_wecom
+from handlers.wecom.alerts import StaffAlerts
+from handlers.wecom.callback import WeComMount, mount_wecom
 
 APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
 

@@ -15,7 +15,7 @@ from handlers.citizen import (
     villages,
 )
 from handlers.citizen.common import message_log
-from handlers.dbsession import DatabaseSession
+from handlers.db.session import DatabaseSession
 
 
 def citizen_router() -> Router:

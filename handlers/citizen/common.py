@@ -10,8 +10,8 @@ from bot.filters import FilterLike
 from bot.router import Router
 from bot.types import Data, NextHandler
 from catalogue.models import MessageLog
-from handlers.message_logs import MessageLogWriter
-from handlers.privacy import keyed_hash
+from handlers.delivery.message_logs import MessageLogWriter
+from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
 CallbackT = TypeVar("CallbackT", bound=Callable[..., Any])

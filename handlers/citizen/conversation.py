@@ -19,8 +19,8 @@ from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.memory import recall, remember
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
-from handlers.privacy import keyed_hash
-from handlers.public_items import item_by_code
+from handlers.guards.privacy import keyed_hash
+from handlers.searching.public_items import item_by_code
 from handlers.settings import Settings
 
 _TALK = {

@@ -15,7 +15,7 @@ from handlers.citizen import parsing
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
-from handlers.public_items import items_by_codes
+from handlers.searching.public_items import items_by_codes
 
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 

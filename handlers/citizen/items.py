@@ -36,7 +36,7 @@ from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
-from handlers.public_items import PublicItems, item_by_code, items_by_codes
+from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
 

@@ -20,7 +20,7 @@ from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
 from handlers.citizen.parsing import normalize, strip_particles
-from handlers.privacy import keyed_hash
+from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
 # FSM data key: the ticket whose answer a rating now is about, and the card shown then.

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.models import Item
 from handlers.citizen.parsing import abbreviates
 from handlers.citizen.understanding.scorer import fold
-from handlers.public_items import PublicItems, items_by_codes
+from handlers.searching.public_items import PublicItems, items_by_codes
 from search.document import Hit
 
 MAX_RESULTS = 25  # five pages of five

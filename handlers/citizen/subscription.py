@@ -11,7 +11,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from handlers.citizen import texts
 from handlers.citizen.villages import forget_binding
-from handlers.privacy import keyed_hash
+from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from handlers.citizen.filters import (
     RegionCode,
 )
 from handlers.citizen.memory import recall, remember
-from handlers.privacy import keyed_hash
+from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
 

@@ -15,10 +15,10 @@ import typer
 
 from catalogue import audit
 from catalogue.workflow import runner
-from handlers import audit_trail
-from handlers.database import open_database
+from handlers.db.database import open_database
+from handlers.jobs import audit_trail
 from handlers.settings import get_settings
-from handlers.wecom_api import DEFAULT_BASE, WeComClient
+from handlers.wecom.api import DEFAULT_BASE, WeComClient
 
 audit_app = typer.Typer(help="The hash-chained audit log of staff actions.", no_args_is_help=True)
 

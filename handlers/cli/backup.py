@@ -11,7 +11,7 @@ import typer
 
 from catalogue import backup as backups
 from catalogue.retention import cutoff, purge_message_logs
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 

@@ -13,7 +13,7 @@ from catalogue.lists.declarations import KIND_LABELS, KINDS
 from catalogue.lists.scan import CHECKED_STATUSES, CompletenessReport, scan
 from catalogue.models import PublicationStatus, utcnow
 from catalogue.workflow.workdays import china_date
-from handlers.database import open_database
+from handlers.db.database import open_database
 
 check_app = typer.Typer(help="核对清单：必填字段与格式。", no_args_is_help=True)
 

@@ -11,7 +11,7 @@ from catalogue.code_explanation import CodeExplanation, explain_code
 from catalogue.codes import Severity
 from catalogue.region_directory import RegionDirectory, load_region_directory
 from catalogue.regions import region_directory, shipped_regions
-from handlers.database import open_database
+from handlers.db.database import open_database
 
 code_app = typer.Typer(help="县权责清单统一编码：解释与核对。", no_args_is_help=True)
 

@@ -14,7 +14,7 @@ from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
 from catalogue.importing.audited import ImportRefusedError, administrator, import_file_as
 from catalogue.importing.templates import template_csv, write_template_xlsx
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 KIND_HELP = "清单种类：" + "、".join(KINDS)

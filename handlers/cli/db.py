@@ -7,7 +7,7 @@ import asyncio
 import typer
 
 from catalogue import migrate
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)

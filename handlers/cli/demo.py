@@ -8,7 +8,7 @@ import typer
 
 from catalogue.demo import DemoConflictError, DemoDataError, DemoReport, load_demo
 from catalogue.regions import RegionDataError
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 

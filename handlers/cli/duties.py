@@ -12,10 +12,10 @@ import typer
 from catalogue import duty_report
 from catalogue.models import utcnow
 from catalogue.workflow.workdays import china_date
-from handlers.database import open_database
-from handlers.duties_job import send_duty_summaries
+from handlers.db.database import open_database
+from handlers.jobs.duties import send_duty_summaries
 from handlers.settings import get_settings
-from handlers.wecom_api import DEFAULT_BASE, WeComClient
+from handlers.wecom.api import DEFAULT_BASE, WeComClient
 
 duties_app = typer.Typer(help="Due and overdue duties of the regulations.", no_args_is_help=True)
 

@@ -17,7 +17,7 @@ from catalogue.life_events import (
     parse_event,
     remove_event,
 )
-from handlers.database import open_database
+from handlers.db.database import open_database
 
 events_app = typer.Typer(
     help="一件事：生活中的事和要办的事项（工作人员维护）。", no_args_is_help=True

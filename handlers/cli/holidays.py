@@ -14,7 +14,7 @@ from sqlalchemy import select
 from catalogue import audit, holidays
 from catalogue.models import OfficialDay
 from catalogue.workflow import workdays
-from handlers.database import open_database
+from handlers.db.database import open_database
 
 holidays_app = typer.Typer(
     help="The State Council's yearly holiday schedule (节假日安排).", no_args_is_help=True

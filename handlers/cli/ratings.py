@@ -14,7 +14,7 @@ from catalogue import ratings as rules
 from catalogue.models import utcnow
 from catalogue.workflow.errors import WorkflowError
 from catalogue.workflow.workdays import china_date
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 ratings_app = typer.Typer(help="好差评: the 差评 ledger and monthly figures.", no_args_is_help=True)

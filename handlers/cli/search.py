@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from handlers.database import open_database
-from handlers.search_service import build_index
+from handlers.db.database import open_database
+from handlers.searching.service import build_index
 from search import Hit, SearchIndex
 
 

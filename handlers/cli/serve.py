@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.observability.metrics import prepare_multiprocess_dir
 from handlers.settings import get_settings
 

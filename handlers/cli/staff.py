@@ -11,8 +11,8 @@ import typer
 
 from catalogue import audit
 from catalogue import staff as registry
-from handlers.database import open_database
-from handlers.privacy import openid_hash
+from handlers.db.database import open_database
+from handlers.guards.privacy import openid_hash
 from handlers.settings import get_settings
 
 staff_app = typer.Typer(help="Staff accounts of the WeCom staff app.", no_args_is_help=True)

@@ -1,6 +1,6 @@
 """`zwbot synonyms …`: the staff-maintained words citizens use for formal item terms.
 
-A running app picks changes up by itself (`handlers.search_service.SynonymWatcher`)."""
+A running app picks changes up by itself (`handlers.searching.service.SynonymWatcher`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import delete, select
 
 from catalogue.models import Synonym
-from handlers.database import open_database
+from handlers.db.database import open_database
 from search import normalise
 
 synonyms_app = typer.Typer(

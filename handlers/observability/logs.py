@@ -11,7 +11,7 @@ from typing import Any, TextIO
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-from handlers.privacy import keyed_hash
+from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
 # Field names (lower-cased, without `_` and `-`) whose values identify a person.

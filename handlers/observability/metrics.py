@@ -26,7 +26,7 @@ from prometheus_client import (
 from prometheus_client import multiprocess as _multiprocess
 
 if TYPE_CHECKING:
-    from handlers.search_cache import LiveIndex
+    from handlers.searching.cache import LiveIndex
     from search import Document, Hit
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import StaffMember
-from handlers.changes import CHANGES, Changes
+from handlers.db.changes import CHANGES, Changes
 
 TABLE = "staff_members"
 
@@ -18,7 +18,7 @@ class BoundOpenids:
     Only a hash in the set is looked up in the database (which stays the authority: a
     deactivated member is refused at once). A binding made in this process counts from its
     commit, one made by `zwbot staff bind` or another worker within
-    `handlers.changes.POLL_SECONDS` (while `ChangeWatcher` runs)."""
+    `handlers.db.changes.POLL_SECONDS` (while `ChangeWatcher` runs)."""
 
     def __init__(self, changes: Changes = CHANGES) -> None:
         self.changes = changes

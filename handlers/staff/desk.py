@@ -19,8 +19,8 @@ from catalogue.models import Item, StaffMember
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
-from handlers.dbsession import session_used
-from handlers.search_service import sync_items
+from handlers.db.session import session_used
+from handlers.searching.service import sync_items
 from handlers.staff import refusals, wording
 from handlers.staff.bound import BoundOpenids
 from handlers.staff.texts import TOO_LONG
@@ -63,9 +63,9 @@ class Desk:
     channel: str
     event: Event
     search: Any = None  # search.SearchIndex of the running app, when there is one
-    wecom: Any = None  # handlers.wecom_api.WeComClient, for file downloads
+    wecom: Any = None  # handlers.wecom.api.WeComClient, for file downloads
     import_limits: TableLimits = DEFAULT_LIMITS  # the settings' bounds of an uploaded file
-    post: Any = None  # handlers.citizen_post.CitizenPost, to send ticket answers
+    post: Any = None  # handlers.delivery.citizen_post.CitizenPost, to send ticket answers
 
     @property
     def key(self) -> str:

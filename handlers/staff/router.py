@@ -9,7 +9,7 @@ from bot.filters import Command, CommandObject, StateFilter, text_of
 from bot.fsm import FSMContext
 from bot.router import Router
 from bot.types import SkipHandler
-from handlers.privacy import openid_hash
+from handlers.guards.privacy import openid_hash
 from handlers.settings import Settings
 from handlers.staff import confirmation, importing
 from handlers.staff.bound import BoundOpenids

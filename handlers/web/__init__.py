@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from handlers.protection import redis_client
-from handlers.ratelimit import RateLimiter
+from handlers.guards.protection import redis_client
+from handlers.guards.ratelimit import RateLimiter
 from handlers.settings import Settings
 from handlers.web import api, docs, errors, opendata, pages
 from handlers.web.security import NulBytes, SecurityHeaders

@@ -1,6 +1,6 @@
 """Per-client rate limit of the pages, downloads and API: 429 with Retry-After past the limit.
 
-The counts are the citizens' message limiter's (`handlers.ratelimit.RateLimiter`): a minute
+The counts are the citizens' message limiter's (`handlers.guards.ratelimit.RateLimiter`): a minute
 window per client address, shared by every worker through Redis when `REDIS_URL` is set,
 counted in the process while Redis is unreachable. The address is uvicorn's client address,
 which `--proxy-headers` takes from `X-Forwarded-For` when the request comes through a trusted
@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from handlers.ratelimit import RateLimiter
+from handlers.guards.ratelimit import RateLimiter
 from handlers.web.errors import error_page
 
 EXEMPT_PREFIXES = ("/static/", "/healthz", "/readyz", "/metrics", "/wechat", "/wecom")

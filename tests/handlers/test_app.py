@@ -141,7 +141,7 @@ async def test_a_failed_start_stops_what_it_had_started(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from handlers.app import create_app
-    from handlers.public_items import PublicItems
+    from handlers.searching.public_items import PublicItems
 
     async def broken(self: PublicItems) -> None:
         raise RuntimeError("preload failed")
@@ -182,7 +182,7 @@ async def test_no_openid_is_written_in_a_redis_key(sqlite_url: str, redis_url: s
     from redis.asyncio import Redis
 
     from handlers.app import create_app
-    from handlers.privacy import keyed_hash
+    from handlers.guards.privacy import keyed_hash
 
     await kit.seed_database(sqlite_url)
     settings = kit.settings_for(sqlite_url, REDIS_URL=redis_url)

@@ -13,8 +13,8 @@ from bot.client import WeChatClient
 from catalogue.models import Ticket, VillageBinding
 from handlers.citizen.menu import CLICK_KEYS, build_menu, check_menu, click_keys
 from handlers.citizen.texts import NO_MATCH
-from handlers.privacy import keyed_hash
-from handlers.tickets import TicketPost
+from handlers.delivery.tickets import TicketPost
+from handlers.guards.privacy import keyed_hash
 from tools.fakes.wechat_api import FakeWeChatApi
 
 

@@ -24,7 +24,7 @@ from bot.client import WeChatClient
 from bot.replies import TextReply
 from catalogue.db import create_engine
 from catalogue.models import Item
-from handlers.outbox import Outbox, OutboxFull
+from handlers.delivery.outbox import Outbox, OutboxFull
 from tools.fakes.wechat_api import FakeWeChatApi
 
 

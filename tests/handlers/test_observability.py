@@ -18,9 +18,9 @@ import structlog
 from fastapi import FastAPI
 
 from handlers import observability
+from handlers.guards.privacy import keyed_hash, openid_hash
 from handlers.observability import metrics
 from handlers.observability.logs import HashUserIds, configure_logging
-from handlers.privacy import keyed_hash, openid_hash
 from handlers.settings import Settings
 
 OPENID = "oAbCdEfGhIjKlMnOpQrStUvWxYz1"  # 28 characters, as WeChat's

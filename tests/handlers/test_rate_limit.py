@@ -15,7 +15,7 @@ from bot.replies import TextReply
 from bot.responder import Responder
 from bot.storage.redis import RedisStorage
 from bot.types import Data
-from handlers.ratelimit import RATE_LIMIT_REPLY, RateLimiter
+from handlers.guards.ratelimit import RATE_LIMIT_REPLY, RateLimiter
 from handlers.settings import Settings
 
 

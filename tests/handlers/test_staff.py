@@ -25,12 +25,12 @@ from bot.storage import MemoryStorage
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.models import BudgetYear, ChangeRequest, Item, StaffMember
-from handlers.duties_job import send_duty_summaries
-from handlers.search_service import build_index
+from handlers.jobs.duties import send_duty_summaries
+from handlers.searching.service import build_index
 from handlers.settings import Settings
 from handlers.staff import bound_staff_router
-from handlers.wecom import wecom_dispatcher
-from handlers.wecom_api import WeComClient
+from handlers.wecom.api import WeComClient
+from handlers.wecom.callback import wecom_dispatcher
 
 # --- a local fake of the WeCom server API (token, app message, media) ----------------------
 
@@ -346,7 +346,7 @@ async def test_import_a_file_sent_through_wecom(desk: Desk) -> None:
 
 async def test_bound_staff_reach_the_staff_router_on_the_official_account(desk: Desk) -> None:
     from catalogue import staff as registry
-    from handlers.privacy import openid_hash
+    from handlers.guards.privacy import openid_hash
 
     settings = Settings(ZWBOT_HASH_KEY="staff-tests-hash-key")  # type: ignore[call-arg]
     async with desk.sessions() as session:

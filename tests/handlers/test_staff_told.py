@@ -19,12 +19,12 @@ from bot.errors import WeChatApiError
 from catalogue.db import session_factory
 from catalogue.models import StaffNotice, utcnow
 from catalogue.workflow.workdays import china_date
-from handlers.duties_job import send_duty_summaries
-from handlers.search_service import build_index
+from handlers.jobs.duties import send_duty_summaries
+from handlers.searching.service import build_index
 from handlers.settings import Settings
-from handlers.staff_alerts import StaffAlerts
-from handlers.wecom import wecom_dispatcher
-from handlers.wecom_api import WeComClient
+from handlers.wecom.alerts import StaffAlerts
+from handlers.wecom.api import WeComClient
+from handlers.wecom.callback import wecom_dispatcher
 
 
 @dataclass

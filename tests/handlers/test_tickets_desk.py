@@ -23,7 +23,7 @@ from catalogue import audit
 from catalogue.db import session_factory
 from catalogue.models import MessageLog, Rating, Ticket, utcnow
 from handlers.app import create_app
-from handlers.privacy import keyed_hash
+from handlers.guards.privacy import keyed_hash
 from tools.fakes import FakeWeChatApi, FakeWeComApi
 
 WECHAT_SECRET = "tickets-app-secret"

@@ -24,7 +24,7 @@ from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
 from catalogue.scope import ALL_REGIONS
 from handlers.app import create_app
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import Settings
 
 TOKEN = "bench-token"

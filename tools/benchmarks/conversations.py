@@ -26,7 +26,7 @@ from bot.simulator import Exchange, Simulator
 from bot.wire import WeChatEnvelope
 from catalogue.demo import load_demo, read_demo
 from handlers.app import create_app
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import Settings
 from tools.benchmarks.conversation_judge import Context, judge
 from tools.benchmarks.conversation_set import Conversation, Turn

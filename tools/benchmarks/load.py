@@ -35,7 +35,7 @@ from bot.wire import WeChatEnvelope
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
 from catalogue.scope import ALL_REGIONS
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import Settings
 from tools.benchmarks.load_client import (
     Connection,

@@ -14,8 +14,8 @@ from typing import Any
 
 import werobot
 
-from handlers.database import open_database
-from handlers.search_service import build_index as build_search_index
+from handlers.db.database import open_database
+from handlers.searching.service import build_index as build_search_index
 from handlers.settings import Settings, get_settings
 from search.index import SearchIndex
 

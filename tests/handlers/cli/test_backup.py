@@ -16,7 +16,7 @@ from catalogue import migrate
 from catalogue.db import create_engine
 from catalogue.models import MessageLog
 from handlers.cli import app
-from handlers.database import open_database
+from handlers.db.database import open_database
 from handlers.settings import get_settings
 
 

@@ -1,0 +1,2 @@
+"""Background jobs of the app's lifespan: the periodic loop, the daily duties summary, audit
+checkpoints."""
