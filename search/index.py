@@ -297,7 +297,7 @@ class SearchIndex:
         the citizen's own words) syllable pairs and related texts."""
         entries = self._entries
         channels: list[tuple[dict[int, float], float, float]] = []
-        char_hits = accumulate(self._pairs, weights.pairs, total, lambda e, t: t in entries[e].name)
+        char_hits = accumulate(self._pairs, weights.pairs, total)  # pairs and characters of names
         channels.append((char_hits, weights.pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
@@ -309,9 +309,7 @@ class SearchIndex:
         channels.append((rare, sum(weights.chars.values()), 0.8))
         has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
         if full or has_latin:
-            sound_hits = accumulate(
-                self._sounds, weights.sounds, total, lambda e, t: t in entries[e].sound_pairs
-            )
+            sound_hits = accumulate(self._sounds, weights.sounds, total)
             channels.append((sound_hits, weights.sounds_total, 0.9))
         if full:
             aux_hits = accumulate(
@@ -325,7 +323,9 @@ class SearchIndex:
         for hits, weight_total, factor in channels:
             if not weight_total or not hits:
                 continue
-            for eid, weight in heapq.nlargest(SHORTLIST_POOL, hits.items(), key=itemgetter(1)):
+            # = heapq.nlargest(SHORTLIST_POOL, …, key): ties stay in order (a stable sort)
+            best = sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
+            for eid, weight in best:
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
@@ -334,7 +334,8 @@ class SearchIndex:
             for eid, score in scores.items()
             if entries[eid].docs
         ]
-        return [eid for _score, eid in heapq.nlargest(CANDIDATES_PER_VARIANT, live)]
+        live.sort(reverse=True)  # (score, eid) pairs are all distinct: = heapq.nlargest
+        return [eid for _score, eid in live[:CANDIDATES_PER_VARIANT]]
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
@@ -19,11 +18,13 @@ class Postings(Generic[T]):
     """Readers get immutable tuples; a writer (holding the index lock) replaces a whole tuple,
     so a reader never sees a list change under it."""
 
-    __slots__ = ("_bulk", "_lists")
+    __slots__ = ("_bulk", "_lists", "_sets")
 
     def __init__(self) -> None:
         self._lists: dict[str, tuple[T, ...]] = {}
         self._bulk: dict[str, list[T]] | None = None
+        # Set views of long lists, each with the tuple it was made from (a stale one is redone).
+        self._sets: dict[str, tuple[tuple[T, ...], frozenset[T]]] = {}
 
     def start_bulk(self) -> None:
         """Append cheaply until `finish_bulk` (nobody reads meanwhile)."""
@@ -66,6 +67,17 @@ class Postings(Generic[T]):
     def get(self, token: str) -> tuple[T, ...]:
         return self._lists.get(token, ())
 
+    def members(self, token: str) -> frozenset[T]:
+        """The list of a token as a set, kept while the list stays the same (lock-free: a
+        writer replaces the tuple, and a set made from an older tuple is not used)."""
+        found = self._lists.get(token, ())
+        cached = self._sets.get(token)
+        if cached is not None and cached[0] is found:
+            return cached[1]
+        members = frozenset(found)
+        self._sets[token] = (found, members)
+        return members
+
     def __contains__(self, token: str) -> bool:
         return token in self._lists
 
@@ -78,11 +90,12 @@ def accumulate(
     postings: Postings[int],
     weights: Mapping[str, float],
     total: int,
-    contains: Callable[[int, str], bool],
+    contains: Callable[[int, str], bool] | None = None,
 ) -> dict[int, float]:
     """IDF-weighted matches per entry. Rare tokens walk their lists; a common token (once
     there are candidates) is only checked against the best candidates found so far, so a
-    query costs about the same at 6,000 or 200,000 entries."""
+    query costs about the same at 6,000 or 200,000 entries. `contains(entry, token)` does
+    the check; without it the token's list is the truth (checked as a set intersection)."""
     hits: dict[int, float] = {}
     found_tokens = sorted(((postings.get(t), t) for t in weights), key=lambda f: (len(f[0]), f[1]))
     common = max(COMMON_POSTINGS, int(total * COMMON_SHARE))
@@ -92,11 +105,22 @@ def accumulate(
         if hits and len(found) > ubiquitous:
             break  # sorted: the rest are in a tenth of all entries or more (登记, 许可…)
         if len(found) <= common or len(hits) < FEW_HITS:
+            if not hits:
+                hits = dict.fromkeys(found, weight)  # what the loop below gives from nothing
+                continue
             for eid in found:
-                hits[eid] = hits.get(eid, 0.0) + weight
+                if eid in hits:
+                    hits[eid] += weight
+                else:
+                    hits[eid] = weight
             continue
         if len(hits) > CHECKED_HITS:
-            hits = dict(heapq.nlargest(CHECKED_HITS, hits.items(), key=itemgetter(1)))
+            # = heapq.nlargest(CHECKED_HITS, …, key): ties stay in order (a stable sort)
+            hits = dict(sorted(hits.items(), key=itemgetter(1), reverse=True)[:CHECKED_HITS])
+        if contains is None:
+            for eid in hits.keys() & postings.members(token):
+                hits[eid] += weight
+            continue
         for eid in hits:
             if contains(eid, token):
                 hits[eid] += weight

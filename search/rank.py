@@ -75,7 +75,7 @@ def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, flo
 def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str], bool]) -> float:
     if not total:
         return 0.0
-    return sum(weight for token, weight in weights.items() if contains(token)) / total
+    return sum([weight for token, weight in weights.items() if contains(token)]) / total
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,27 +131,29 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
     def mix(whole: float, thing: float) -> float:
         return (1.0 - share) * whole + share * thing
 
+    chars_total = sum(evidence.chars.values())
+    separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
         eid = entry.eid
         best, channel = 0.0, "name"
         if has_hanzi and pairs_total:
             pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
-            chars_part = _matched(
-                evidence.chars, sum(evidence.chars.values()), entry.name.__contains__
-            )
+            chars_part = _matched(evidence.chars, chars_total, entry.name.__contains__)
+            order = full.order(entry)
             best = (
                 PAIRS * pair_part
                 + CHARS * chars_part
-                + ORDER * mix(full.order(entry), major.order(entry))
+                + ORDER * mix(order, major.order(entry) if separate else order)
                 + ALIGNMENT * mix(full.aligned.get(eid, 0.0), major.aligned.get(eid, 0.0))
                 + SIMILARITY * mix(full.similar.get(eid, 0.0), major.similar.get(eid, 0.0))
             )
         if sounds_total:
             pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
+            order = full.sound_order(entry)
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * pair_part
-                + ORDER * mix(full.sound_order(entry), major.sound_order(entry))
+                + ORDER * mix(order, major.sound_order(entry) if separate else order)
                 + ALIGNMENT * mix(full.s_aligned.get(eid, 0.0), major.s_aligned.get(eid, 0.0))
                 + SIMILARITY * mix(full.s_similar.get(eid, 0.0), major.s_similar.get(eid, 0.0))
             )
