@@ -5,6 +5,7 @@ distinct queries. Any change of the index through it — `upsert` and `remove` (
 after a staff command), `set_extra_synonyms` (the synonym watcher) — empties it before the
 change returns, so a cached answer never outlives the index state it came from. What the
 hits may show is still decided per message by the public-item cache (published-only).
+Hits and misses are counted in `/metrics` (`zwbot_search_cache_hits_total`, `…_misses_total`).
 
 `LiveIndex` is what the app needs of its live index; `search.SearchIndex` is one, and so
 are the wrappers around it (this cache, the metrics' `TimedSearch`)."""
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
+
+from handlers.observability.metrics import record_search_cache
 
 if TYPE_CHECKING:
     from search import Document, Hit
@@ -56,6 +59,7 @@ class CachedSearch:
         key = (query, top, citizen)
         results = self.cache.results  # one dict for the whole call, even if cleared meanwhile
         found = results.get(key)
+        record_search_cache(found is not None)
         if found is not None:
             self.cache.hits += 1
             return list(found)

@@ -67,6 +67,8 @@ def measure(csv_path: Path, size: int, system: str, queries: int) -> dict[str, f
         "p50_ms": round(statistics.median(times), 3),
         "p99_ms": round(_percentile(times, 0.99), 3),
         "p99_cpu_ms": round(_percentile(cpu, 0.99), 3),
+        # Mean CPU per (uncached) query: what decides how many messages a core answers.
+        "cpu_ms_per_query": round(statistics.fmean(cpu), 3),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         "load_avg": round((load_before + os.getloadavg()[0]) / 2, 2),
     }
@@ -103,6 +105,7 @@ def run_all(
                 f"{figures['system']:<10} {figures['items']:>8} items  "
                 f"build {figures['build_s']:>7.2f} s  p50 {figures['p50_ms']:>8.2f} ms  "
                 f"p99 {figures['p99_ms']:>8.2f} ms (CPU {figures['p99_cpu_ms']:.2f})  "
+                f"CPU/query {figures['cpu_ms_per_query']:>6.3f} ms  "
                 f"peak RSS {figures['peak_rss_mb']:>4.0f} MB  ({figures['queries']} queries, "
                 f"load {figures['load_avg']:.1f})"
             )

@@ -74,3 +74,19 @@ def test_timed_search_times_searches_and_passes_changes_through() -> None:
     (family,) = metrics.SEARCH_LATENCY.collect()
     after = next(s.value for s in family.samples if s.name == "zwbot_search_seconds_count")
     assert after == before + 2
+
+
+def _total(counter: object) -> float:
+    (family,) = counter.collect()  # type: ignore[attr-defined]
+    return float(next(s.value for s in family.samples if s.name.endswith("_total")))
+
+
+def test_cache_hits_misses_and_search_cpu_are_counted() -> None:
+    index = metrics.TimedSearch(CachedSearch(_index(), 8))
+    hits, misses = _total(metrics.SEARCH_CACHE_HITS), _total(metrics.SEARCH_CACHE_MISSES)
+    cpu = _total(metrics.SEARCH_CPU)
+    for query in ("网吧", "网吧", "结婚登记", "网吧"):
+        index.search(query)
+    assert _total(metrics.SEARCH_CACHE_HITS) == hits + 2
+    assert _total(metrics.SEARCH_CACHE_MISSES) == misses + 2
+    assert _total(metrics.SEARCH_CPU) > cpu  # two real searches cost some CPU
