@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 from bot.wire import WeChatEnvelope, build_xml, parse_xml
+from tools.benchmarks.search_workload import Zipf
 
 ACCOUNT = "gh_tianzhu_bench"
 MESSAGES_PER_OPENID = 10  # then the simulated citizen is another one (stays under the rate limit)
@@ -163,7 +164,7 @@ async def _deliver(connection: Connection, target: Target, xml: str, tally: Tall
 
 async def _user(
     target: Target,
-    queries: list[str],
+    queries: Zipf,
     user: int,
     until: float,
     tally: Tally,
@@ -173,11 +174,12 @@ async def _user(
     connection = Connection(target.host, target.port)
     sent = 0
     pace = random.Random(f"{run}:{user}")
+    asks = random.Random(f"{run}:{user}:asks")  # which query next: drawn by popularity
     if think > 0:  # citizens do not all write at the same moment
         await asyncio.sleep(pace.uniform(0, think))
     try:
         while time.perf_counter() < until:
-            query = queries[(user * 7 + sent) % len(queries)]
+            query = queries.draw(asks)
             xml = text_xml(query, openid_of(user, sent // MESSAGES_PER_OPENID, run), _msg_id())
             reply = await _deliver(connection, target, xml, tally)
             if reply == "":
@@ -195,12 +197,11 @@ def _msg_id() -> int:
 
 
 async def drive(
-    target: Target, queries: list[str], users: int, seconds: float, think: float = 0.0
+    target: Target, queries: Zipf, users: int, seconds: float, think: float = 0.0
 ) -> Tally:
     """`users` citizens writing for `seconds`, `think` seconds between a reply and their next
-    message (0: without pause, which measures capacity); every reply is checked."""
-    if not queries:
-        raise LoadError("no queries to send")
+    message (0: without pause, which measures capacity), each message a query drawn from
+    `queries` by popularity; every reply is checked."""
     tally = Tally()
     run = secrets.token_hex(3)
     until = time.perf_counter() + seconds

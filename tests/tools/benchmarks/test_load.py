@@ -7,6 +7,7 @@ import importlib.util
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,32 @@ def test_unknown_side_and_missing_werobot_are_refused_before_any_work(
     with pytest.raises(load.LoadError, match=r"\.\[bench\]"):
         load.check_sides(load.Options(sides=("zwbot", "werobot")))
     load.check_sides(load.Options(sides=("zwbot",)))
+
+
+def test_zwbot_counters_give_hit_rate_and_cpu_apart_from_search() -> None:
+    side = load.Side("zwbot", [], 1, "/readyz", Target("http://127.0.0.1:1/w", _envelope()))
+    side.tally.latencies = [0.01] * 1000
+    side.seconds, side.server_cpu = 10.0, 1.5  # 1.5 ms of server CPU per message
+    side.counted = {
+        "zwbot_search_cpu_seconds_total": 1.0,
+        "zwbot_search_cache_hits_total": 600.0,
+        "zwbot_search_cache_misses_total": 400.0,
+    }
+    figures = load.figures_of(side, 10)
+    assert figures.cache_hit_rate == 0.6
+    assert (figures.search_cpu_ms_per_message, figures.own_cpu_ms_per_message) == (1.0, 0.5)
+    plain = dict(messages_per_second=100.0, p99_ms=50.0, errors=0, own_cpu_ms_per_message=None)
+    result: dict[str, Any] = {
+        "zwbot": {**plain, "messages_per_second": 160.0, "own_cpu_ms_per_message": 0.5},
+        "zwbot-nocache": {**plain, "messages_per_second": 90.0, "own_cpu_ms_per_message": 0.7},
+        "werobot": plain,
+    }
+    found = load.targets(result)
+    assert found["zwbot_throughput_at_least_1.5x"] and found["zwbot_own_cpu_at_most_0_5ms"]
+    assert not found["zwbot_nocache_throughput_at_least_1.0x"]
+    assert not found["zwbot_nocache_own_cpu_at_most_0_5ms"]
+    assert result["zwbot_throughput_ratio"] == 1.6
+
+
+def _envelope() -> WeChatEnvelope:
+    return WeChatEnvelope("t", "wx1", AES)

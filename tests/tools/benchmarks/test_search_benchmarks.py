@@ -3,7 +3,11 @@ the summary figures, the baselines and the generated workload (figures are not a
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from tools.benchmarks.search_baselines import Fts5Trigram, RapidfuzzNames
 from tools.benchmarks.search_corpus import (
@@ -14,7 +18,7 @@ from tools.benchmarks.search_corpus import (
     load_devset,
     summarise,
 )
-from tools.benchmarks.search_workload import QueryMaker, multiply
+from tools.benchmarks.search_workload import QueryMaker, Zipf, citizen_pool, multiply
 
 HEADER = (
     "id,name,parent_item,sub_item,category,category_code,department,undertaking_unit,region,"
@@ -105,3 +109,30 @@ def test_bench_quality_reports_each_part_and_the_absent_class(tmp_path: Path) ->
     assert isinstance(tuning_figures, dict)
     assert tuning_figures["confident_wrong_absent"]["zwbot"] == 0.0
     assert tuning_figures["zwbot"]["all"]["n"] == 1
+
+
+def test_the_citizen_pool_is_distinct_seeded_and_repeatable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "items.csv"
+    names = ("临时救助", "最低生活保障", "居住证办理", "户口登记", "二手车交易登记（县级）")
+    source.write_text(HEADER + "".join(_row(name, "20") for name in names), "utf-8")
+    base = documents_from_csv(source)
+    pool = citizen_pool(base, ["低保怎么办", "低保怎么办", ""], size=300)
+    assert len(pool) == len(set(pool)) == 300 and all(query.strip() for query in pool)
+    assert "低保怎么办" in pool and pool == citizen_pool(base, ["低保怎么办"], size=300)
+    assert any(query.isascii() for query in pool)  # pinyin or initials among them
+    monkeypatch.setattr(QueryMaker, "make", lambda self, kind: "临时救助")
+    with pytest.raises(ValueError, match="only 1 distinct"):  # never more than one: it stops
+        citizen_pool(base, size=10)
+
+
+def test_zipf_draws_rank_r_about_one_in_r() -> None:
+    queries = Zipf([f"q{rank}" for rank in range(1, 101)], s=1.0)
+    rng = random.Random(3)
+    counts = Counter(queries.draw(rng) for _ in range(20_000))
+    assert 1.6 < counts["q1"] / counts["q2"] < 2.5 and 7 < counts["q1"] / counts["q10"] < 14
+    assert counts["q1"] > counts["q50"] > 0
+    assert 0 < queries.distinct_share(1000, random.Random(4)) < 0.2  # most are repeats
+    with pytest.raises(ValueError):
+        Zipf([])

@@ -24,20 +24,29 @@ def load(
     ] = 0.0,
     workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn workers per side.")] = 2,
     csv: Annotated[Path, typer.Option(help="Catalogue to import.")] = DEFAULT_CSV,
-    queries: Annotated[Path, typer.Option(help="Citizen queries (dev set TSV).")] = DEVSET,
+    queries: Annotated[Path, typer.Option(help="Seeds of the query pool (dev set TSV).")] = DEVSET,
+    pool: Annotated[
+        int, typer.Option(min=100, max=1_000_000, help="Distinct queries messages are drawn from.")
+    ] = Options.pool,
+    zipf: Annotated[
+        float, typer.Option(min=0, max=3, help="Popularity exponent s (rank r sent ∝ 1/r^s).")
+    ] = Options.zipf,
     pg_admin_url: Annotated[
         str, typer.Option(help="PostgreSQL URL for creating the scratch database.")
     ] = Options.pg_admin_url,
     redis_url: Annotated[str, typer.Option(help="Redis for the zwbot side.")] = Options.redis_url,
     side: Annotated[
-        list[str] | None, typer.Option(help="Only these sides (zwbot, werobot).")
+        list[str] | None,
+        typer.Option(help="Only these sides (zwbot, zwbot-nocache, werobot)."),
     ] = None,
     keep_database: Annotated[bool, typer.Option(help="Keep the scratch database.")] = False,
 ) -> None:
     """Simulated WeChat traffic against 2 workers on PostgreSQL and Redis, and WeRoBot.
 
-    Prints messages/s, p50/p99/max latency, deadline fallbacks and errors of both sides and
-    the retry storm; the last line is one JSON object."""
+    Messages are queries drawn Zipf from a pool of distinct citizen-like queries. Prints
+    messages/s, p50/p99/max latency, deadline fallbacks and errors of zwbot, zwbot with its
+    answer cache off and WeRoBot, zwbot's cache hit rate and CPU per message apart from
+    search, and the retry storm; the last line is one JSON object."""
     options = Options(
         users=users,
         seconds=seconds,
@@ -46,6 +55,8 @@ def load(
         workers=workers,
         csv=csv,
         queries=queries,
+        pool=pool,
+        zipf=zipf,
         pg_admin_url=pg_admin_url,
         redis_url=redis_url,
         keep_database=keep_database,
