@@ -5,11 +5,11 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
+from functools import lru_cache
 from operator import itemgetter
 
 from search.codes import compact, keys_of
-from search.direction import direction_of, goes_the_other_way, same_thing
+from search.direction import Directions, direction_of, goes_the_other_way, same_thing
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
@@ -211,7 +211,7 @@ class SearchIndex:
             key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
         )
         best = _same_thing_first(ranked, parsed.direction)[:top]
-        return [replace(hit, confident=hit.score >= CONFIDENT_SCORE) for hit in best]
+        return [Hit(h.document, h.score, h.reasons, h.score >= CONFIDENT_SCORE) for h in best]
 
     def _offer(self, found: dict[str, Hit], hit: Hit, citizen: bool) -> bool:
         doc = hit.document
@@ -368,4 +368,10 @@ def _same_thing_first(ranked: list[Hit], query: frozenset[str]) -> list[Hit]:
 def _other_way(hit: Hit, query: frozenset[str]) -> bool:
     if any(reason.startswith("code:") for reason in hit.reasons):
         return False  # the citizen named this very item by its code
-    return goes_the_other_way(direction_of(normalise(hit.document.name)), query)
+    return goes_the_other_way(_name_directions(hit.document.name), query)
+
+
+@lru_cache(maxsize=65536)
+def _name_directions(name: str) -> Directions:
+    """The life-event direction of an item name as written (names repeat across queries)."""
+    return direction_of(normalise(name))

@@ -123,7 +123,8 @@ class QueryMaker:
             syllables = lazy_pinyin(self.fragment(), style=Style.NORMAL)
             return (" " if self.rng.random() < 0.5 else "").join(syllables)
         if kind == "synonym":
-            return self.rng.choice(self.synonyms) + self.rng.choice(SUFFIXES)
+            suffixes = SUFFIXES if self.natural else SUFFIXES[:4]
+            return self.rng.choice(self.synonyms) + self.rng.choice(suffixes)
         if kind == "colloquial":
             return self.rng.choice(TEMPLATES).format(self.fragment())
         text = self.fragment()
