@@ -329,13 +329,23 @@ class SearchIndex:
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
-        live = [
-            (score * PENALTY_FACTOR if demote and entries[eid].penalty_only else score, eid)
-            for eid, score in scores.items()
-            if entries[eid].docs
-        ]
-        live.sort(reverse=True)  # (score, eid) pairs are all distinct: = heapq.nlargest
-        return [eid for _score, eid in live[:CANDIDATES_PER_VARIANT]]
+        # The best (score, eid) pairs of live entries, penalty-only entries scaled down. Best
+        # raw score first: once the kept ones all beat the next raw score, nothing later can
+        # enter (scaling only lowers a score), so few entries are looked at.
+        kept: list[tuple[float, int]] = []  # a min-heap of the best CANDIDATES_PER_VARIANT
+        for eid, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
+            if len(kept) >= CANDIDATES_PER_VARIANT and raw < kept[0][0]:
+                break
+            entry = entries[eid]
+            if not entry.docs:
+                continue
+            pair = (raw * PENALTY_FACTOR if demote and entry.penalty_only else raw, eid)
+            if len(kept) < CANDIDATES_PER_VARIANT:
+                heapq.heappush(kept, pair)
+            elif pair > kept[0]:
+                heapq.heapreplace(kept, pair)
+        kept.sort(reverse=True)  # (score, eid) pairs are all distinct
+        return [eid for _score, eid in kept]
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
