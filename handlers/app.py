@@ -26,7 +26,7 @@ from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.outbox import Outbox
 from handlers.guards.protection import attach_database, protect, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
-from handlers.observability.metrics import TimedSearch
+from handlers.observability.metrics import TimedSearch, record_search_cache
 from handlers.observability.middleware import HttpMetricsMiddleware
 from handlers.searching.cache import cache_search
 from handlers.searching.public_items import PublicItems
@@ -133,7 +133,9 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             attach_database(storage, sessions)
             # Recent results kept per worker (emptied by any index change), timed.
             index = TimedSearch(
-                cache_search(await build_index(sessions), settings.search_cache_size)
+                cache_search(
+                    await build_index(sessions), settings.search_cache_size, record_search_cache
+                )
             )
             app.state.engine = engine
             app.state.sessions = sessions

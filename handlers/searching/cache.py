@@ -5,17 +5,16 @@ distinct queries. Any change of the index through it — `upsert` and `remove` (
 after a staff command), `set_extra_synonyms` (the synonym watcher) — empties it before the
 change returns, so a cached answer never outlives the index state it came from. What the
 hits may show is still decided per message by the public-item cache (published-only).
-Hits and misses are counted in `/metrics` (`zwbot_search_cache_hits_total`, `…_misses_total`).
+`observe(hit)` is told of every lookup (the app passes the metrics' counter of hits and
+misses; this module does not import the metrics, so command-line tools stay light).
 
 `LiveIndex` is what the app needs of its live index; `search.SearchIndex` is one, and so
 are the wrappers around it (this cache, the metrics' `TimedSearch`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
-
-from handlers.observability.metrics import record_search_cache
 
 if TYPE_CHECKING:
     from search import Document, Hit
@@ -51,15 +50,19 @@ class SearchCache:
 class CachedSearch:
     """`index` with its `search` answered from the last `size` distinct queries."""
 
-    def __init__(self, index: LiveIndex, size: int) -> None:
+    def __init__(
+        self, index: LiveIndex, size: int, observe: Callable[[bool], None] | None = None
+    ) -> None:
         self.index = index
         self.cache = SearchCache(size)
+        self.observe = observe
 
     def search(self, query: str, *, top: int = 5, citizen: bool = True) -> list[Hit]:
         key = (query, top, citizen)
         results = self.cache.results  # one dict for the whole call, even if cleared meanwhile
         found = results.get(key)
-        record_search_cache(found is not None)
+        if self.observe is not None:
+            self.observe(found is not None)
         if found is not None:
             self.cache.hits += 1
             return list(found)
@@ -92,6 +95,9 @@ class CachedSearch:
         return self.index.codes()
 
 
-def cache_search(index: LiveIndex, size: int) -> LiveIndex:
-    """`index` behind a cache of `size` queries; `index` itself when `size` is 0."""
-    return CachedSearch(index, size) if size > 0 else index
+def cache_search(
+    index: LiveIndex, size: int, observe: Callable[[bool], None] | None = None
+) -> LiveIndex:
+    """`index` behind a cache of `size` queries (each lookup told to `observe`: hit or not);
+    `index` itself when `size` is 0."""
+    return CachedSearch(index, size, observe) if size > 0 else index

@@ -82,7 +82,7 @@ def _total(counter: object) -> float:
 
 
 def test_cache_hits_misses_and_search_cpu_are_counted() -> None:
-    index = metrics.TimedSearch(CachedSearch(_index(), 8))
+    index = metrics.TimedSearch(CachedSearch(_index(), 8, metrics.record_search_cache))
     hits, misses = _total(metrics.SEARCH_CACHE_HITS), _total(metrics.SEARCH_CACHE_MISSES)
     cpu = _total(metrics.SEARCH_CPU)
     for query in ("网吧", "网吧", "结婚登记", "网吧"):
