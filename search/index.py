@@ -210,7 +210,7 @@ class SearchIndex:
             found.values(),
             key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
         )
-        best = _same_thing_first(ranked, parsed.direction)[:top]
+        best = _same_thing_first(ranked, parsed.direction, top)[:top]
         return [Hit(h.document, h.score, h.reasons, h.score >= CONFIDENT_SCORE) for h in best]
 
     def _offer(self, found: dict[str, Hit], hit: Hit, citizen: bool) -> bool:
@@ -303,9 +303,16 @@ class SearchIndex:
         if len(weights.chars) > 1:
             for char, weight in weights.chars.items():
                 found = self._pairs.get(char)
-                if len(found) <= total * RARE_SHARE:
-                    for eid in found:
-                        rare[eid] = rare.get(eid, 0.0) + weight
+                if len(found) > total * RARE_SHARE:
+                    continue
+                if not rare:
+                    rare = dict.fromkeys(found, weight)  # what the loop gives from nothing
+                    continue
+                for eid in found:
+                    if eid in rare:
+                        rare[eid] += weight
+                    else:
+                        rare[eid] = weight
         channels.append((rare, sum(weights.chars.values()), 0.8))
         has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
         if full or has_latin:
@@ -357,12 +364,13 @@ def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
     return 0.0
 
 
-def _same_thing_first(ranked: list[Hit], query: frozenset[str]) -> list[Hit]:
+def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> list[Hit]:
     """An item going the other way never stays above an item of the same thing that does not:
-    the latter moves up just above it (scores stay as they were)."""
+    the latter moves up just above it (scores stay as they were). At least the first `top`
+    hits of the result (later ones are never moved in front of them)."""
     out: list[Hit] = []
     rest = list(ranked)
-    while rest:
+    while rest and len(out) < top:
         hit = rest.pop(0)
         if _other_way(hit, query):
             for position, later in enumerate(rest):
