@@ -142,22 +142,39 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
         if has_hanzi and pairs_total:
             pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
             chars_part = _matched(evidence.chars, chars_total, entry.name.__contains__)
-            order = full.order(entry)
+            # mix(x, x) is x exactly when there is no major text (share 0): not recomputed
+            order, aligned, similar = (
+                full.order(entry),
+                full.aligned.get(eid, 0.0),
+                full.similar.get(eid, 0.0),
+            )
+            if separate:
+                order = mix(order, major.order(entry))
+                aligned = mix(aligned, major.aligned.get(eid, 0.0))
+                similar = mix(similar, major.similar.get(eid, 0.0))
             best = (
                 PAIRS * pair_part
                 + CHARS * chars_part
-                + ORDER * mix(order, major.order(entry) if separate else order)
-                + ALIGNMENT * mix(full.aligned.get(eid, 0.0), major.aligned.get(eid, 0.0))
-                + SIMILARITY * mix(full.similar.get(eid, 0.0), major.similar.get(eid, 0.0))
+                + ORDER * order
+                + ALIGNMENT * aligned
+                + SIMILARITY * similar
             )
         if sounds_total:
             pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
-            order = full.sound_order(entry)
+            order, aligned, similar = (
+                full.sound_order(entry),
+                full.s_aligned.get(eid, 0.0),
+                full.s_similar.get(eid, 0.0),
+            )
+            if separate:
+                order = mix(order, major.sound_order(entry))
+                aligned = mix(aligned, major.s_aligned.get(eid, 0.0))
+                similar = mix(similar, major.s_similar.get(eid, 0.0))
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * pair_part
-                + ORDER * mix(order, major.sound_order(entry) if separate else order)
-                + ALIGNMENT * mix(full.s_aligned.get(eid, 0.0), major.s_aligned.get(eid, 0.0))
-                + SIMILARITY * mix(full.s_similar.get(eid, 0.0), major.s_similar.get(eid, 0.0))
+                + ORDER * order
+                + ALIGNMENT * aligned
+                + SIMILARITY * similar
             )
             if sound > best:
                 best, channel = sound, "pinyin"
