@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from search.postings import COMMON_POSTINGS, Postings, accumulate
+from search.postings import COMMON_POSTINGS, MAX_SET_VIEWS, Postings, accumulate
 
 
 def test_the_set_view_follows_adds_and_discards() -> None:
@@ -45,3 +45,12 @@ def test_common_tokens_checked_as_sets_score_as_checked_one_by_one() -> None:
     one_by_one = accumulate(postings, weights, 30_000, lambda eid, token: token in texts[eid])
     assert list(by_set.items()) == list(one_by_one.items())  # same entries, order and sums
     assert any(value > 2.7 for value in by_set.values())  # common tokens were added somewhere
+
+
+def test_set_views_are_bounded() -> None:
+    postings = Postings[int]()
+    for number in range(MAX_SET_VIEWS + 10):
+        postings.add(f"t{number}", number)
+        assert postings.members(f"t{number}") == {number}
+    assert len(postings._sets) <= MAX_SET_VIEWS
+    assert postings.members("t0") == {0}  # dropped views are remade
