@@ -15,6 +15,7 @@ from catalogue.models.items import (
     TimeLimit,
 )
 from catalogue.models.life_events import LifeEventRecord
+from catalogue.models.outbound import NoticeMark, OutboundJob, PlaceFollow, PlaceQrCode
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
@@ -39,7 +40,11 @@ __all__ = [
     "Item",
     "LifeEventRecord",
     "MessageLog",
+    "NoticeMark",
     "OfficialDay",
+    "OutboundJob",
+    "PlaceFollow",
+    "PlaceQrCode",
     "PovertyAllocation",
     "PovertyProject",
     "PowerItem",
