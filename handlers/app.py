@@ -23,9 +23,13 @@ from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
+from handlers.delivery.notices import NoticeSender
 from handlers.delivery.outbox import Outbox
+from handlers.delivery.queue import JobQueue
+from handlers.delivery.queue_worker import QueueWorker
 from handlers.guards.protection import attach_database, protect, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
+from handlers.jobs.place_notices import NOTICE, PlaceNotices
 from handlers.observability.metrics import TimedSearch
 from handlers.observability.middleware import HttpMetricsMiddleware
 from handlers.searching.cache import cache_search
@@ -175,6 +179,17 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
+            if wechat is not None:  # notices to followers of places, on the durable job queue
+                jobs = QueueWorker(
+                    JobQueue(sessions),
+                    {NOTICE: NoticeSender(wechat, settings.notice_template_id)},
+                    rate=settings.notify_rate,
+                )
+                notices = PlaceNotices(sessions, settings.public_base_url)
+                for background in (jobs, notices):
+                    background.start()
+                    stack.push_async_callback(background.stop)
+                app.state.job_worker, app.state.place_notices = jobs, notices
             if settings.environment == "production":
                 # The index and the other startup objects (some 400,000) leave the cyclic
                 # collector's scans; a full collection over them stalled every answer in the

@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     # WeChat's documented slow answers take up to 10 s; a send that timed out may have
     # arrived and is never repeated, so a shorter wait would lose answers.
     wechat_api_timeout: float = Field(10.0, gt=0, alias="WECHAT_API_TIMEOUT")
+    # Notices to followers of villages and towns (the durable job queue): sends a second per
+    # worker process, and the template message for followers whose 48-hour window is closed
+    # ("": none, they are counted as unreached).
+    notify_rate: float = Field(20.0, gt=0, alias="ZWBOT_NOTIFY_RATE")
+    notice_template_id: str = Field("", alias="ZWBOT_NOTICE_TEMPLATE_ID")
+    # Permanent QR codes the account may create (WeChat allows 100,000 per account).
+    qr_limit: int = Field(100_000, ge=0, le=100_000, alias="ZWBOT_QR_LIMIT")
 
     wecom_corp_id: str = Field("", alias="WECOM_CORP_ID")
     wecom_agent_id: str = Field("", alias="WECOM_AGENT_ID")
