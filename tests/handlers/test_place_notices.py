@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.client import WeChatClient
 from catalogue.models import OutboundJob, PlaceFollow, PovertyAllocation, utcnow
 from handlers.app import create_app
+from handlers.citizen.place_codes import scene_of
 from handlers.delivery.notices import NoticeSender
 from handlers.delivery.queue import JobQueue
 from handlers.delivery.queue_worker import QueueWorker
@@ -73,7 +74,8 @@ async def test_binding_follows_the_village_and_unsubscribing_forgets(
 
 async def test_scanning_a_place_qr_code_answers_that_place(citizen_side: kit.CitizenSide) -> None:
     user = citizen_side.user()
-    scan = user._xml("event", Event="SCAN", EventKey=f"place:{seed.DAWAN_TIANTANG}", Ticket="t")
+    scene = scene_of(seed.DAWAN_TIANTANG)  # what `zwbot qr make` gives the code
+    scan = user._xml("event", Event="SCAN", EventKey=scene, Ticket="t")
     answer = (await user.post(scan)).text
     assert "【天堂镇 大湾村 扶贫资金和项目】" in answer and "合计80.00万元" in answer
     assert "回复“关注 大湾村”" in answer
