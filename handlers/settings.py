@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     notice_template_id: str = Field("", alias="ZWBOT_NOTICE_TEMPLATE_ID")
     # Permanent QR codes the account may create (WeChat allows 100,000 per account).
     qr_limit: int = Field(100_000, ge=0, le=100_000, alias="ZWBOT_QR_LIMIT")
+    # The county's poverty-alleviation supervision hotline printed on village posters (with
+    # the national 12317), and the headless Chromium that prints them.
+    supervision_phone: str = Field("", max_length=60, alias="ZWBOT_SUPERVISION_PHONE")
+    chromium: str = Field("chromium", alias="ZWBOT_CHROMIUM")
 
     wecom_corp_id: str = Field("", alias="WECOM_CORP_ID")
     wecom_agent_id: str = Field("", alias="WECOM_AGENT_ID")

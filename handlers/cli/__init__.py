@@ -54,6 +54,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "import": LazyCommand(("data",), "Import a list from CSV or XLSX files, all or nothing."),
     "menu": LazyCommand(("menu",), "The custom menu of the official account."),
+    "poster": LazyCommand(("poster",), "A4 notice-board posters (PDF, PNG) of villages."),
     "purge": LazyCommand(("backup",), "Delete personal data past its retention period."),
     "qr": LazyCommand(("qr",), "Permanent QR codes of the towns and villages."),
     "ratings": LazyCommand(("ratings",), "好差评: the 差评 ledger and monthly figures."),
