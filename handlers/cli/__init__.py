@@ -38,6 +38,7 @@ COMMANDS: dict[str, LazyCommand] = {
             "tools.benchmarks.commands",
             "tools.benchmarks.commands.answers",
             "tools.benchmarks.commands.load",
+            "tools.benchmarks.commands.notify",
         ),
         "Benchmarks that print figures (source checkout only).",
     ),

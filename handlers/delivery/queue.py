@@ -149,15 +149,18 @@ class JobQueue:
         jobs.sort(key=lambda job: job.id)
         return jobs
 
-    async def begin(self, job: Job, worker: str) -> bool:
-        """Mark a claimed job as being sent (committed before the request leaves); False when
-        the claim was lost (the lease ran out and another worker took the job)."""
+    async def begin(self, jobs: Sequence[Job], worker: str) -> list[Job]:
+        """Mark claimed jobs as being sent, in one committed UPDATE before their requests
+        leave; those whose claim was lost (the lease ran out, another worker took them) are
+        left out of the answer."""
+        if not jobs:
+            return []
         now = self.clock()
         async with self.sessions() as session:
             result = await session.execute(
                 update(OutboundJob)
                 .where(
-                    OutboundJob.id == job.id,
+                    OutboundJob.id.in_([job.id for job in jobs]),
                     OutboundJob.state == CLAIMED,
                     OutboundJob.worker == worker,
                 )
@@ -166,10 +169,12 @@ class JobQueue:
                     attempts=OutboundJob.attempts + 1,
                     lease_until=now + self.lease,
                 )
+                .returning(OutboundJob.id)
                 .execution_options(synchronize_session=False)
             )
+            begun = {row[0] for row in result.all()}
             await session.commit()
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return [job for job in jobs if job.id in begun]
 
     async def _settle(self, job_id: int, **values: Any) -> None:
         async with self.sessions() as session:
@@ -181,9 +186,18 @@ class JobQueue:
             )
             await session.commit()
 
-    async def done(self, job: Job) -> None:
-        """The job was sent."""
-        await self._settle(job.id, state=DONE, finished_at=self.clock(), lease_until=None)
+    async def done(self, jobs: Sequence[Job]) -> None:
+        """The jobs were sent."""
+        if not jobs:
+            return
+        async with self.sessions() as session:
+            await session.execute(
+                update(OutboundJob)
+                .where(OutboundJob.id.in_([job.id for job in jobs]))
+                .values(state=DONE, finished_at=self.clock(), lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
 
     async def retry(self, job: Job, at: datetime, error: str) -> None:
         """The send surely failed: queue the job again for `at`."""

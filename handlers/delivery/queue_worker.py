@@ -98,33 +98,33 @@ class QueueWorker:
         return self._paused_until is not None and self.queue.clock() < self._paused_until
 
     async def run_once(self) -> int:
-        """Claim one batch of due jobs and settle each; how many were claimed."""
+        """Claim one batch of due jobs and settle each; how many were claimed.
+
+        The batch goes out `concurrency` jobs at a time: each group is marked `sending` in one
+        commit, sent at once within the rate, and the sent ones marked done in one commit."""
         if self.paused:
             return 0
         jobs = await self.queue.claim(self.name, self.batch, kinds=list(self.handlers))
         if not jobs:
             return 0
-        gate = asyncio.Semaphore(self.concurrency)
-        waiting = {job.id: job for job in jobs}
-
-        async def one(job: Job) -> None:
-            async with gate:
-                if self.paused:  # a send of this batch hit the daily quota
-                    return
-                await self._limiter(job.account).acquire()
-                waiting.pop(job.id, None)
-                await self._send(job)
-
+        waiting = list(jobs)
         try:
-            await asyncio.gather(*(one(job) for job in jobs))
+            while waiting and not self.paused:
+                group, waiting = waiting[: self.concurrency], waiting[self.concurrency :]
+                for job in group:
+                    await self._limiter(job.account).acquire()
+                begun = await self.queue.begin(group, self.name)
+                outcomes = await asyncio.gather(*(self._send(job) for job in begun))
+                await self.queue.done(
+                    [job for job, sent in zip(begun, outcomes, strict=True) if sent]
+                )
         finally:
             # Not begun (quota pause, or this worker stopping): back to the queue at once.
-            await asyncio.shield(self.queue.release(list(waiting.values()), self.name))
+            await asyncio.shield(self.queue.release(waiting, self.name))
         return len(jobs)
 
-    async def _send(self, job: Job) -> None:
-        if not await self.queue.begin(job, self.name):
-            return  # the lease ran out and the job went to another worker
+    async def _send(self, job: Job) -> bool:
+        """Send one begun job; True when sent (the caller marks it done), else settled here."""
         attempt = job.attempts + 1
         try:
             await self.handlers[job.kind](job)
@@ -141,7 +141,8 @@ class QueueWorker:
             await self.queue.dead(job, f"error: {type(error).__name__}: {error}"[:500])
         else:
             self.sent += 1
-            await self.queue.done(job)
+            return True
+        return False
 
     async def _failed(self, job: Job, attempt: int, error: WeChatApiError) -> None:
         verdict = sending.classify(error)

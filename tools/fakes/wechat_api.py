@@ -11,6 +11,7 @@ delay, as a WeChat that delivered but did not say so in time.
 from __future__ import annotations
 
 import asyncio
+import random
 import secrets
 import time
 from collections import deque
@@ -76,6 +77,11 @@ class FakeWeChatApi:
     silent_users: set[str] = field(default_factory=set)
     menu: dict[str, Any] | None = None
     qr_codes: dict[str, str] = field(default_factory=dict)  # scene → ticket
+    # Seconds every customer-service send takes, and errcodes injected at random into that
+    # share of sends ({-1: 0.01}: one in a hundred answers "system busy", nothing sent).
+    latency: float = 0.0
+    fault_rates: dict[int, float] = field(default_factory=dict)
+    seed: int = 13
     _faults: dict[str, deque[_Fault]] = field(default_factory=dict)
     _hangs: dict[str, deque[float]] = field(default_factory=dict)
     _cs_counts: dict[str, int] = field(default_factory=dict)
@@ -83,6 +89,7 @@ class FakeWeChatApi:
 
     def __post_init__(self) -> None:
         self.app = self._build_app()
+        self._random = random.Random(self.seed)
 
     # controls used by tests
 
@@ -220,6 +227,11 @@ class FakeWeChatApi:
             body = await authorised(request, path)
             if isinstance(body, Response):
                 return body
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            for code, rate in self.fault_rates.items():
+                if self._random.random() < rate:
+                    return self._error(code)
             user = str(body.get("touser", ""))
             if user in self.silent_users:
                 return self._error(45015)
