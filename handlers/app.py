@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -186,8 +187,9 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
                     rate=settings.notify_rate,
                 )
                 notices = PlaceNotices(sessions, settings.public_base_url)
+                jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
+                notices.start()
                 for background in (jobs, notices):
-                    background.start()
                     stack.push_async_callback(background.stop)
                 app.state.job_worker, app.state.place_notices = jobs, notices
             if settings.environment == "production":

@@ -58,6 +58,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "poster": LazyCommand(("poster",), "A4 notice-board posters (PDF, PNG) of villages."),
     "purge": LazyCommand(("backup",), "Delete personal data past its retention period."),
     "qr": LazyCommand(("qr",), "Permanent QR codes of the towns and villages."),
+    "queue": LazyCommand(("queue",), "The job queue: waiting, sent, dead letters."),
     "ratings": LazyCommand(("ratings",), "好差评: the 差评 ledger and monthly figures."),
     "restore": LazyCommand(("backup",), "Restore a backup written by `zwbot backup`."),
     "search": LazyCommand(("search",), "Search the catalogue as a citizen would."),

@@ -22,7 +22,7 @@ import contextlib
 import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -170,15 +170,19 @@ class QueueWorker:
         log.error("queued job given up", job=job.id, kind=job.kind, reason=reason)
         await self.queue.dead(job, f"{reason}: {error}"[:500])
 
-    async def run(self, *, recover_every: float = 30.0) -> None:
-        """Claim and send until cancelled; take back dead workers' jobs every so often."""
+    async def run(self, *, recover_every: float = 30.0, keep: timedelta | None = None) -> None:
+        """Claim and send until cancelled; take back dead workers' jobs every so often, and
+        (with `keep`) delete finished jobs older than that every hour: they hold openids."""
         loop = asyncio.get_running_loop()
-        next_recovery = 0.0
+        next_recovery = next_purge = 0.0
         while True:
             try:
                 if loop.time() >= next_recovery:
                     await self.queue.recover()
                     next_recovery = loop.time() + recover_every
+                if keep is not None and loop.time() >= next_purge:
+                    await self.queue.purge(self.queue.clock() - keep)
+                    next_purge = loop.time() + 3600
                 if await self.run_once():
                     continue
             except asyncio.CancelledError:
@@ -187,10 +191,10 @@ class QueueWorker:
                 log.exception("job queue round failed")
             await asyncio.sleep(self.poll)
 
-    def start(self) -> None:
+    def start(self, *, keep: timedelta | None = None) -> None:
         """Run in the background of the current event loop (once)."""
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run())
+            self._task = asyncio.get_running_loop().create_task(self.run(keep=keep))
 
     async def stop(self) -> None:
         """Stop claiming; jobs claimed and not begun go back to the queue."""
