@@ -8,7 +8,8 @@ notices and moves its mark in one transaction: a mark another scanner moved firs
 back, and each notice's `dedup_key` keeps a repeated scan from queuing it twice. Rows changed
 in the last `SETTLE` seconds wait for the next round (a transaction still committing is not
 skipped). A village's followers and its town's are told; a town's followers once per year
-for all its villages that changed.
+for all its villages that changed. When the county's fund list of a year changes, every
+follower of a place is told once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import (
+    FundItem,
     NoticeMark,
     PlaceFollow,
     PovertyAllocation,
@@ -105,6 +107,7 @@ class PlaceNotices(Periodic):
                 return 0
             changes = await self._changes(session, since, until)
             jobs = await self._notices(session, changes, until)
+            jobs += await self._fund_list_notices(session, since, until)
             await queue.add(session, jobs)
             moved = await session.execute(
                 update(NoticeMark)
@@ -208,5 +211,48 @@ class PlaceNotices(Periodic):
                         },
                         dedup_key=f"{NOTICE}:{code}:{year}:{stamp}:{openid}",
                     )
+                )
+        return jobs
+
+    async def _fund_list_notices(
+        self, session: AsyncSession, since: datetime, until: datetime
+    ) -> list[NewJob]:
+        """The county's fund list (财政专项资金清单) of a year changed: every follower of any
+        place is told once per year."""
+        changed = await session.execute(
+            select(FundItem.budget_year, func.count())
+            .where(
+                FundItem.updated_at > since,
+                FundItem.updated_at <= until,
+                FundItem.status.in_(TOLD_STATUSES),
+                FundItem.published_at.is_not(None),
+            )
+            .group_by(FundItem.budget_year)
+        )
+        years = sorted(changed.all())
+        if not years:
+            return []
+        openids = list(
+            await session.scalars(
+                select(PlaceFollow.openid).distinct().order_by(PlaceFollow.openid)
+            )
+        )
+        stamp = until.strftime("%Y%m%d%H%M%S%f")
+        jobs: list[NewJob] = []
+        for year, count in years:
+            title = f"天祝县 {year}年财政专项资金清单有更新"
+            description = f"新公开或变更{count}项。点开查看详情。回复“取消关注”不再接收。"
+            url = f"{self.base_url}/funds?year={year}"
+            for openid in openids:
+                payload = {
+                    "openid": openid,
+                    "place": "天祝县",
+                    "year": year,
+                    "title": title,
+                    "description": description,
+                    "url": url,
+                }
+                jobs.append(
+                    NewJob(NOTICE, payload, dedup_key=f"{NOTICE}:funds:{year}:{stamp}:{openid}")
                 )
         return jobs
