@@ -191,7 +191,7 @@ def run(
                 settled = queued - waiting
                 if killed_at is None and settled >= kill_at * queued:
                     os.kill(processes[0].pid or 0, signal.SIGKILL)  # no clean-up at all
-                    killed_at = (round(elapsed, 1), waiting, counts["claimed"], counts["sending"])
+                    killed_at = [round(elapsed, 1), waiting, counts["claimed"], counts["sending"]]
                 if quota_at is None and settled >= 0.6 * queued:
                     api.fail(SEND, 45009)  # the daily quota: the workers pause till "midnight"
                     quota_at = round(elapsed, 1)
