@@ -26,6 +26,10 @@ LIFECYCLE_PENALTY = 0.06  # 迁出/过户/密码… items when the query names n
 # practitioner gives (请律师 → 法律援助): it ranks lower unless the query is about practising.
 PRACTITIONER_PENALTY = 0.06
 PRACTISING_WORDS = ("执业", "注册", "资格")
+# A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
+# query is not: it ranks lower unless the query says 非 itself.
+NEGATED_PENALTY = 0.08
+NEGATION = "非"
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.04  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
@@ -35,6 +39,10 @@ POPULARITY_BONUS = 0.02
 # A hit scoring below this is shown as a suggestion, not as the answer: on the tuning part of
 # the development set no out-of-catalogue query reaches it and 97% of right answers do.
 CONFIDENT_SCORE = 0.62
+# A hit needs this much more to be confident when it does not answer what the query names:
+# the query names a life event (丢了, 注销, 到期) the item does not go (手机丢了 is not
+# 旧手机交易业备案), or a hanzi query matched the item by sound alone (发烧 ≠ 法律援助).
+DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
 
 
@@ -169,8 +177,25 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             and not any(word in chars for word in PRACTISING_WORDS)
         ):
             best -= PRACTITIONER_PENALTY
+        if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
+            best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+def negates(name: str, query: str) -> bool:
+    """True when the name puts 非 before a word of the query (the pair of characters after
+    非) and never uses that word without it: 非公司企业法人变更登记 for 公司变更法人. A query
+    saying 非 itself (非遗, 非机动车) asks for the negated term."""
+    if NEGATION in query:
+        return False
+    start = name.find(NEGATION)
+    while start >= 0:
+        word = name[start + 1 : start + 3]
+        if len(word) == 2 and word in query and word not in name.replace(NEGATION + word, ""):
+            return True
+        start = name.find(NEGATION, start + 1)
+    return False
 
 
 def _aux_score(chars: str, text: str, evidence: Weights) -> float:
@@ -180,6 +205,17 @@ def _aux_score(chars: str, text: str, evidence: Weights) -> float:
         + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         + SIMILARITY * fuzz.ratio(chars, text) / 100.0
     )
+
+
+def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
+    """Whether a hit may be shown as *the* answer: a code match, or a score of at least
+    CONFIDENT_SCORE (plus DOUBT_MARGIN when the hit is `doubtful`, or matched by sound only
+    although the query is in hanzi)."""
+    if any(reason.startswith("code:") for reason in reasons):
+        return True
+    if doubtful:
+        return score >= CONFIDENT_SCORE + DOUBT_MARGIN
+    return score >= CONFIDENT_SCORE
 
 
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:
