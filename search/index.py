@@ -16,12 +16,12 @@ from search.normalise import normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, parse
 from search.rank import (
-    confident,
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
     MAX_DOC_FACTOR,
     PENALTY_FACTOR,
     Weights,
+    confident,
     document_factor,
     score_variant,
 )
