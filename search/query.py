@@ -239,14 +239,31 @@ def _without_tone_numbers(word: str) -> str:
     return letters if segment(letters) is not None else word
 
 
+# Verbs of doing business or getting something done: a colloquial word starting with one
+# (卖烟, 开发票, 交社保) names what the citizen wants to do.
+DOING_VERBS = frozenset("卖开办装交领考买养修挖砍盖租请")
+
+
+def _wanted_later(later: _Match, earlier_formal: str) -> bool:
+    """Of two things a query names, the later is what is wanted and the earlier only its
+    setting when the later is something to do (个体户要开发票 wants 代开发票, 开小卖部卖烟
+    wants 烟草专卖零售许可证); a later noun (没人赡养的老人) does not outrank the earlier."""
+    colloquial = later.synonym.colloquial
+    return colloquial[:1] in DOING_VERBS and earlier_formal not in later.synonym.formals
+
+
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:
     out, major, last, weight, reasons = [], [], 0, 1.0, []
+    things = [position for position, match in enumerate(matches) if not match.synonym.action]
+    has_context = False
     for position, match in enumerate(matches):
         formal = alternatives.get(position, match.synonym.formals[0])
         out.append(text[last : match.start])
         out.append(formal)
         major.append(text[last : match.start])
-        major.append("|" if match.synonym.action else formal)
+        context = position in things[:-1] and _wanted_later(matches[things[-1]], formal)
+        has_context = has_context or context
+        major.append("|" if match.synonym.action or context else formal)
         last = match.end
         if not match.literal:
             weight = min(weight, 0.92)
@@ -258,5 +275,5 @@ def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> 
     has_action = any(match.synonym.action for match in matches)
     joined_major = "".join(major)
     thing = _qualified(joined_major) or joined_major
-    qualifies = has_action or thing != joined_major
+    qualifies = has_action or has_context or thing != joined_major
     return Variant(tidy, weight, tuple(reasons), major=thing if qualifies else "")
