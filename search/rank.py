@@ -29,6 +29,10 @@ PRACTISING_WORDS = ("执业", "注册", "资格")
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
 NEGATED_PENALTY = 0.08
+# A name whose words asked about come after a qualifier the query does not name (夜间建筑
+# 施工许可 for 建筑施工许可证, 医疗用毒性药品零售企业许可 for 药店许可) is a special case of
+# the plain item: it ranks a little lower.
+PREFIX_PENALTY = 0.05
 NEGATION = "非"
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.04  # an item going the way the query names (补办 for 丢了)
@@ -177,10 +181,19 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             and not any(word in chars for word in PRACTISING_WORDS)
         ):
             best -= PRACTITIONER_PENALTY
+        if has_hanzi and pairs_total and _qualified_first(entry.name, evidence.pairs):
+            best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
+    """True when the name's first two characters are none of the query's: the words the
+    query asks about start later, after a qualifier of the name's own."""
+    starts = [name.find(pair) for pair in pairs if pair in name]
+    return bool(starts) and min(starts) >= 2
 
 
 def negates(name: str, query: str) -> bool:
