@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from search.direction import direction_of
 from search.document import Document
 from search.entry import MILD_CATEGORIES, Entry, is_penalty
 from search.query import Variant
@@ -190,10 +191,12 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 
 
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
-    """True when the name's first two characters are none of the query's: the words the
-    query asks about start later, after a qualifier of the name's own."""
+    """True when the words the query asks about start later in the name, after a qualifier
+    of the name's own (two characters or more, naming no life event)."""
     starts = [name.find(pair) for pair in pairs if pair in name]
-    return bool(starts) and min(starts) >= 2
+    if not starts or min(starts) < 2:
+        return False
+    return not direction_of(name[: min(starts)])  # 补领结婚证, 设立…: an action, not a qualifier
 
 
 def negates(name: str, query: str) -> bool:
