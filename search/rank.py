@@ -193,10 +193,10 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
     """True when the words the query asks about start later in the name, after a qualifier
     of the name's own (two characters or more, naming no life event)."""
-    starts = [name.find(pair) for pair in pairs if pair in name]
-    if not starts or min(starts) < 2:
+    first = min((at for at in map(name.find, pairs) if at >= 0), default=-1)
+    if first < 2:
         return False
-    return not direction_of(name[: min(starts)])  # 补领结婚证, 设立…: an action, not a qualifier
+    return not direction_of(name[:first])  # 补领结婚证, 设立…: an action, not a qualifier
 
 
 def negates(name: str, query: str) -> bool:
