@@ -34,6 +34,7 @@ NEGATED_PENALTY = 0.08
 # 施工许可 for 建筑施工许可证, 医疗用毒性药品零售企业许可 for 药店许可) is a special case of
 # the plain item: it ranks a little lower.
 PREFIX_PENALTY = 0.05
+QUALIFIED_COVERAGE = 0.6  # ... when the name holds most of the query (weighted pairs)
 NEGATION = "非"
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.04  # an item going the way the query names (补办 for 丢了)
@@ -147,9 +148,9 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
         eid = entry.eid
-        best, channel = 0.0, "name"
+        best, channel, covered = 0.0, "name", 0.0
         if has_hanzi and pairs_total:
-            pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
+            pair_part = covered = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
             chars_part = _matched(
                 evidence.chars, sum(evidence.chars.values()), entry.name.__contains__
             )
@@ -182,7 +183,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             and not any(word in chars for word in PRACTISING_WORDS)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and pairs_total and _qualified_first(entry.name, evidence.pairs):
+        if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
