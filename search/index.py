@@ -348,12 +348,15 @@ def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
 
 def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
     """A hit is doubtful when the query names a life event (丢了, 注销, 到期…) the item does
-    not go, or when a query typed in hanzi found the item by sound alone."""
+    not go, when a query typed in hanzi found the item by sound alone, or when the query asks
+    what no item answers (opening hours, which business to choose)."""
     named = parsed.direction - {NEW, "info"}
     item = direction_of(normalise(hit.document.name))
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
     typed_hanzi = not any(c.isascii() and c.isalpha() for c in parsed.text)
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and typed_hanzi)
+    if parsed.unanswerable:  # whatever the score: no item says when a shop opens
+        return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
 
 

@@ -25,6 +25,9 @@ def _load_fillers() -> tuple[str, ...]:
 FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
 INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+# Questions no item answers whatever thing they name: the time of day something opens or
+# closes, and which business to choose (加油站几点开门, 驾校哪家好).
+UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个")
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
@@ -57,6 +60,7 @@ class ParsedQuery:
     initials: tuple[str, ...]  # latin words that are initials (`lsjz`), not full pinyin
     penalty_intent: bool
     info_intent: bool
+    unanswerable: bool = False  # asks for opening hours or a recommendation
     direction: Directions = frozenset()  # the life event asked about; none: the item itself
 
 
@@ -224,6 +228,7 @@ def parse(
         initials=initials,
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
+        unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
         direction=direction_of(text),
     )
 

@@ -67,3 +67,16 @@ def test_no_confident_answer_for_a_life_event_the_item_does_not_go() -> None:
     index = _index("旧手机交易业备案", "居民身份证挂失申报、丢失招领")
     assert not index.search("手机丢了怎么办", top=1)[0].confident
     assert index.search("身份证丢了怎么办", top=1)[0].confident
+
+
+@pytest.mark.parametrize("query", ["加油站几点开门", "驾校哪家好"])
+def test_opening_hours_and_recommendations_get_no_confident_answer(query: str) -> None:
+    index = _index("成品油零售经营许可", "机动车驾驶员培训备案")
+    assert parse(query, SynonymTable.default()).unanswerable
+    assert not any(hit.confident for hit in index.search(query, top=2))
+    assert index.search("成品油零售经营许可", top=1)[0].confident
+
+
+def test_an_item_going_the_named_way_passes_a_closer_name() -> None:
+    index = _index("发票领用", "发票遗失、损毁报告", table=SynonymTable.default())
+    assert index.search("发票丢了怎么办", top=1)[0].document.name == "发票遗失、损毁报告"
