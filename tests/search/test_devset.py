@@ -115,7 +115,7 @@ def test_second_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) ->
     quality = _quality(shared_dir, HELDOUT2)
     overall = quality["all"]
     assert overall.top1 >= 0.90, quality
-    assert overall.top3 >= 0.95, quality
+    assert overall.top3 >= 0.94, quality
     assert all(quality[kind].top1 >= 0.90 for kind in CLASSES2 - {"colloquial"}), quality
-    assert quality["colloquial"].top1 >= 0.55, quality
+    assert quality["colloquial"].top1 >= 0.60, quality
     assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%
