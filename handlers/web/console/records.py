@@ -1,0 +1,132 @@
+"""The console's start page, the records of my department with their completeness flags, and
+a record's audit trail."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.lists.completeness import Shortfall, item_shortfalls
+from catalogue.models import Department, Item, PublicationStatus, Role, StaffMember, utcnow
+from catalogue.scope import scope_of
+from catalogue.workflow import permissions, views
+from catalogue.workflow.errors import InvalidInputError
+from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import ItemLog
+from catalogue.workflow.workdays import china_date
+from handlers.staff import parsing
+from handlers.web.console.auth import Refused, SignedDep
+from handlers.web.console.rendering import page as render
+from handlers.web.console.runs import run
+from handlers.web.params import optional_int, page_number
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PER_PAGE = 50
+STATUSES = tuple(PublicationStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """One record with what keeps it from going live."""
+
+    item: Item
+    shortfalls: tuple[Shortfall, ...]
+
+
+@router.get("")
+async def home(request: Request, signed: SignedDep) -> Response:
+    async with signed.sessions() as session:
+        staff = await session.get(StaffMember, signed.staff.id)
+        assert staff is not None
+        waiting = len(await views.pending_requests(session, staff))
+    return render(
+        request,
+        "console/home.html",
+        {"signed": signed, "waiting": waiting, "role": signed.staff.role},
+    )
+
+
+def _department_of(staff: StaffMember, asked: int | None) -> int | None:
+    # A clerk sees their own department's records only (第五条、第七条).
+    if permissions.role_of(staff) is Role.CLERK:
+        return staff.department_id
+    return asked
+
+
+async def _records(
+    session: AsyncSession, department_id: int | None, status: str | None
+) -> list[Item]:
+    query = select(Item).where(scope_of(session).condition(Item.region_code)).order_by(Item.code)
+    if department_id is not None:
+        query = query.where(Item.department_id == department_id)
+    if status is not None:
+        query = query.where(Item.status == status)
+    return list(await session.scalars(query))
+
+
+@router.get("/records")
+async def records(
+    request: Request,
+    signed: SignedDep,
+    department: str | None = None,
+    status: str | None = None,
+    incomplete: str | None = None,
+    page: str | None = None,
+) -> Response:
+    chosen_status = status if status in {s.value for s in STATUSES} else None
+    number = page_number(page)
+    today = china_date(utcnow())
+    async with signed.sessions() as session:
+        staff = await session.get(StaffMember, signed.staff.id)
+        assert staff is not None
+        department_id = _department_of(staff, optional_int(department))
+        departments = list(await session.scalars(select(Department).order_by(Department.name)))
+        items = await _records(session, department_id, chosen_status)
+        rows = [RecordRow(item, tuple(item_shortfalls(item, today))) for item in items]
+    only_incomplete = incomplete == "1"
+    if only_incomplete:
+        rows = [row for row in rows if row.shortfalls]
+    per_field = Counter(s.label for row in rows for s in row.shortfalls)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    if number > pages:
+        raise Refused("没有这一页。", 404)
+    shown = rows[(number - 1) * PER_PAGE : number * PER_PAGE]
+    return render(
+        request,
+        "console/records.html",
+        {
+            "signed": signed,
+            "rows": shown,
+            "total": len(rows),
+            "per_field": per_field.most_common(),
+            "departments": departments,
+            "department_id": department_id,
+            "clerk": permissions.role_of(staff) is Role.CLERK,
+            "status": chosen_status,
+            "statuses": STATUSES,
+            "incomplete": only_incomplete,
+            "page": number,
+            "pages": pages,
+        },
+    )
+
+
+@router.get("/records/{code}/log")
+async def record_log(request: Request, code: str, signed: SignedDep) -> Response:
+    try:
+        canonical = parsing.code(code[:80])
+    except InvalidInputError as error:
+        raise Refused(str(error), 404) from error
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        return await views.item_log(session, staff, canonical)
+
+    outcome = await run(request, signed, f"日志 {canonical}", op)
+    if outcome.refused or not isinstance(outcome.result, ItemLog):
+        raise Refused(outcome.message, 404)
+    return render(request, "console/log.html", {"signed": signed, "log": outcome.result})

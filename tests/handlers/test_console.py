@@ -1,0 +1,339 @@
+"""The staff web console through FastAPI's client: WeCom web authorisation against the fake
+WeCom API, the TOTP step, CSRF, idle timeout and sign-out; records with completeness flags;
+the request queue with diffs and previews; bulk decisions with one TOTP code, each through
+the workflow operations and the audit chain the chat uses."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pyotp
+import pytest
+import zwbot_tests_citizen_kit as kit
+import zwbot_tests_staff_wecom_kit as wk
+import zwbot_tests_staff_world as W
+from fastapi import FastAPI
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import staff as registry
+from catalogue.db import session_factory
+from catalogue.models import AuditEntry, ChangeRequest, ConsoleSession, Item
+from catalogue.workflow import fields, proposals, runner
+from handlers.app import create_app
+from handlers.web.console import sessions as store
+from tools.fakes import FakeWeComApi
+
+SECRET = "console-wecom-secret-0000"
+BASE = "https://testserver"
+
+
+@dataclass
+class Console:
+    app: FastAPI
+    sessions: async_sessionmaker[AsyncSession]
+    wecom: FakeWeComApi
+    world: Any
+    fake_base: str
+    offset: list[float] = field(default_factory=lambda: [0.0])
+
+    def browser(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=BASE)
+
+    def code(self, name: str) -> str:
+        """A code of the next 30-second step (a code is accepted once)."""
+        totp = pyotp.TOTP(self.world.secrets[name])
+        self.offset[0] += totp.interval
+        return totp.at(time.time() + self.offset[0])
+
+    async def authorised(self, browser: httpx.AsyncClient, user: str) -> httpx.Response:
+        """Through WeCom's authorisation as `user`: the answer of /console/oauth."""
+        self.wecom.signed_in = user
+        start = await browser.get("/console/oauth/start")
+        assert start.status_code == 302
+        async with httpx.AsyncClient() as outside:
+            back = await outside.get(start.headers["location"].split("#")[0])
+        assert back.status_code == 302
+        target = urlsplit(back.headers["location"])
+        assert f"{target.scheme}://{target.netloc}" == BASE
+        return await browser.get(f"{target.path}?{target.query}")
+
+    async def sign_in(self, browser: httpx.AsyncClient, user: str) -> None:
+        page = await self.authorised(browser, user)
+        assert page.status_code == 200 and "动态码" in page.text
+        done = await browser.post(
+            "/console/totp", data={"csrf": csrf_of(page.text), "code": self.code(user)}
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/console"
+
+    async def audit(self, action: str) -> list[AuditEntry]:
+        async with self.sessions() as session:
+            rows = await session.scalars(select(AuditEntry).where(AuditEntry.action == action))
+            return list(rows)
+
+    async def request(self, request_id: int) -> ChangeRequest:
+        async with self.sessions() as session:
+            found = await session.get(ChangeRequest, request_id)
+            assert found is not None
+            return found
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def nonce_of(html: str) -> str:
+    found = re.search(r'name="nonce" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+@pytest.fixture
+async def console(
+    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Console]:
+    sessions = session_factory(engine)
+    world = await W.build_world(sessions)
+    wecom = FakeWeComApi(corp_id=wk.CORP_ID, secret=SECRET)
+    with wecom.serve() as fake_base:
+        settings = kit.settings_for(
+            database_url,
+            WECOM_CORP_ID=wk.CORP_ID,
+            WECOM_TOKEN=wk.WECOM_TOKEN,
+            WECOM_AES_KEY=wk.WECOM_AES_KEY,
+            WECOM_AGENT_ID=wk.AGENT_ID,
+            WECOM_SECRET=SECRET,
+            WECOM_API_BASE=fake_base,
+            WECOM_OAUTH_BASE=fake_base,
+            PUBLIC_BASE_URL=BASE,
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            side = Console(app, sessions, wecom, world, fake_base)
+            monkeypatch.setattr(
+                registry, "utcnow", lambda: datetime.now(UTC) + timedelta(seconds=side.offset[0])
+            )
+            yield side
+
+
+async def _file(console: Console, user: str, operation: runner.Operation) -> int:
+    staff = console.world.staff[user]
+    outcome = await runner.run(console.sessions, runner.Actor.of(staff), "test", operation)
+    assert not outcome.refused, outcome.message
+    return int(outcome.result.request.id)
+
+
+async def _change(console: Console, user: str, code: str, **values: Any) -> int:
+    specs = [(fields.BY_ATTRIBUTE[name], value) for name, value in values.items()]
+
+    async def op(session: AsyncSession, staff: Any) -> Any:
+        return await proposals.propose_change(session, staff, code, specs)
+
+    return await _file(console, user, op)
+
+
+async def _submit(console: Console, user: str, code: str) -> int:
+    async def op(session: AsyncSession, staff: Any) -> Any:
+        return await proposals.submit(session, staff, code)
+
+    return await _file(console, user, op)
+
+
+async def test_sign_in_through_wecom_then_totp(console: Console) -> None:
+    async with console.browser() as browser:
+        assert (await browser.get("/console")).headers["location"] == "/console/login"
+        login = await browser.get("/console/login")
+        assert "用企业微信登录" in login.text
+
+        start = await browser.get("/console/oauth/start")
+        query = parse_qs(urlsplit(start.headers["location"]).query)
+        assert start.headers["location"].startswith(f"{console.fake_base}/connect/oauth2/authorize")
+        assert query["appid"] == [wk.CORP_ID] and query["agentid"] == [wk.AGENT_ID]
+        assert query["redirect_uri"] == [f"{BASE}/console/oauth"]
+        assert query["scope"] == ["snsapi_base"]
+
+        page = await console.authorised(browser, "review")
+        assert page.status_code == 200 and "请输入动态码" in page.text
+        cookie = page.headers["set-cookie"]
+        for flag in ("__Host-zwbot-console=", "Secure", "HttpOnly", "SameSite=strict", "Path=/"):
+            assert flag in cookie
+        # halfway signed in: no page yet
+        assert (await browser.get("/console/queue")).headers["location"] == "/console/totp"
+
+        wrong = await browser.post(
+            "/console/totp", data={"csrf": csrf_of(page.text), "code": "000000"}
+        )
+        assert wrong.status_code == 400 and "动态码不正确" in wrong.text
+        first_token = browser.cookies.get(store.COOKIE)
+        right = await browser.post(
+            "/console/totp", data={"csrf": csrf_of(page.text), "code": console.code("review")}
+        )
+        assert right.status_code == 303
+        assert browser.cookies.get(store.COOKIE) != first_token  # a fresh session id
+        home = await browser.get("/console")
+        assert home.status_code == 200 and "件申请等您办理" in home.text
+        assert home.headers["cache-control"] == "no-store"
+    results = [e.result for e in await console.audit("console.signin")]
+    assert results == ["identified by WeCom", "ok (TOTP)"]
+    assert any(e.result.startswith("failed") for e in await console.audit("auth.totp"))
+
+
+async def test_strangers_forged_states_and_reused_codes_are_refused(console: Console) -> None:
+    async with console.browser() as browser:
+        stranger = await console.authorised(browser, "nobody_here")
+        assert stranger.status_code == 403 and "不是登记的工作人员" in stranger.text
+        assert store.COOKIE not in browser.cookies
+
+        console.wecom.members = {"review"}  # someone WeCom knows only by an openid
+        outsider = await console.authorised(browser, "clerk")
+        assert outsider.status_code == 403 and "未能确认您的身份" in outsider.text
+
+        await browser.get("/console/oauth/start")
+        forged = await browser.get("/console/oauth?code=CODE_x&state=forged")
+        assert forged.status_code == 400 and "已失效" in forged.text
+    denied = [e.result for e in await console.audit("auth.denied")]
+    assert "console: not registered or disabled" in denied
+    assert "refused: OAuth state mismatch" in denied
+
+
+async def test_the_auditor_signs_in_without_a_code_and_reads_only(console: Console) -> None:
+    request_id = await _change(console, "clerk", W.LIVE, phone="0935-3129999")
+    async with console.browser() as browser:
+        page = await console.authorised(browser, "auditor")
+        assert "只能查看" in page.text
+        assert (await browser.get("/console/records")).status_code == 200
+        queue = await browser.get("/console/queue")
+        assert "目前没有等您办理的申请" in queue.text
+        # forcing a decision is refused by the workflow's role rule, and audited
+        refused = await browser.post(
+            "/console/decide",
+            data={"csrf": csrf_of(queue.text), "verb": "approve", "request": str(request_id)},
+        )
+        assert "审计员" in refused.text or "无权" in refused.text or "不能" in refused.text
+    assert (await console.request(request_id)).state == "pending_review"
+
+
+async def test_csrf_idle_timeout_and_sign_out(console: Console) -> None:
+    request_id = await _change(console, "clerk", W.LIVE, phone="0935-3129999")
+    async with console.browser() as browser:
+        await console.sign_in(browser, "review")
+        queue = await browser.get("/console/queue")
+        data = {"verb": "approve", "request": str(request_id), "totp": console.code("review")}
+        for token in ("", "x" * 32):
+            refused = await browser.post("/console/decide", data={**data, "csrf": token})
+            assert refused.status_code == 403 and "页面已过期" in refused.text
+        assert (await console.request(request_id)).state == "pending_review"
+        assert len(await console.audit("console.csrf")) == 2
+
+        # idle past the limit: the session ends on the next request
+        async with console.sessions() as session:
+            await session.execute(
+                update(ConsoleSession).values(last_seen=datetime.now(UTC) - timedelta(minutes=16))
+            )
+            await session.commit()
+        idle = await browser.get("/console/queue")
+        assert idle.headers["location"] == "/console/login?why=idle"
+        assert "已自动退出" in (await browser.get(idle.headers["location"])).text
+
+        await console.sign_in(browser, "review")
+        token = browser.cookies.get(store.COOKIE)
+        out = await browser.post("/console/logout", data={"csrf": csrf_of(queue.text)})
+        assert out.status_code == 403  # the old page's token belongs to the ended session
+        home = await browser.get("/console")
+        out = await browser.post("/console/logout", data={"csrf": csrf_of(home.text)})
+        assert out.headers["location"] == "/console/login?why=signedout"
+        browser.cookies.set(store.COOKIE, token or "", domain="testserver")
+        assert (await browser.get("/console")).headers["location"] == "/console/login"
+    async with console.sessions() as session:
+        assert (await session.scalars(select(ConsoleSession))).all() == []
+    ended = [e.result for e in await console.audit("console.signout")]
+    assert ended == ["session ended: idle", "ok"]
+
+
+async def test_records_show_completeness_flags_of_my_department(console: Console) -> None:
+    async with console.sessions() as session:
+        item = (await session.scalars(select(Item).where(Item.code == W.LIVE2))).one()
+        item.supervision_way = ""
+        item.phone = "12"  # malformed
+        await session.commit()
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        page = (await browser.get("/console/records")).text
+        assert "社会团体变更登记" in page and "慈善组织认定" in page
+        assert "对擅自从事营业性演出的处罚" not in page  # another department's
+        assert "监督方式" in page and "格式不对" in page
+        short = (await browser.get("/console/records?incomplete=1")).text
+        assert "社会团体变更登记" in short and "社会团体成立登记" not in short
+        # a clerk cannot look at another department by its id
+        other = await browser.get(f"/console/records?department={console.world.culture_id}")
+        assert "对擅自从事营业性演出的处罚" not in other.text
+        drafts = (await browser.get("/console/records?status=draft")).text
+        assert "慈善组织认定" in drafts and "社会团体成立登记" not in drafts
+
+
+async def test_queue_diff_preview_and_bulk_approval_with_one_code(console: Console) -> None:
+    change = await _change(console, "clerk", W.LIVE, name="社会团体成立登记（新）")
+    submission = await _submit(console, "clerk", W.DRAFT)
+    async with console.browser() as browser:
+        await console.sign_in(browser, "review")
+        queue = await browser.get("/console/queue")
+        assert f"#{change}" in queue.text and f"#{submission}" in queue.text
+        assert "社会团体成立登记（新）" in queue.text and "草稿" in queue.text
+
+        preview = await browser.get(f"/console/requests/{change}/preview")
+        assert "<h1>社会团体成立登记（新）</h1>" in preview.text and "尚未发布" in preview.text
+        public = await browser.get(f"/items/{W.LIVE.replace('—', '')}")
+        assert "社会团体成立登记（新）" not in public.text  # nothing was written
+
+        base = {
+            "csrf": csrf_of(queue.text),
+            "nonce": nonce_of(queue.text),
+            "verb": "approve",
+            "request": [str(change), str(submission)],
+        }
+        wrong = await browser.post("/console/decide", data={**base, "totp": "000000"})
+        assert wrong.status_code == 400 and "所选申请均未办理" in wrong.text
+        assert (await console.request(change)).state == "pending_review"
+
+        done = await browser.post("/console/decide", data={**base, "totp": console.code("review")})
+        assert done.status_code == 200
+        assert f"#{change}" in done.text and f"#{submission}" in done.text
+    assert (await console.request(change)).state == "pending_decision"  # (一): decision follows
+    assert (await console.request(submission)).state == "approved"
+    commands = [e.command for e in await console.audit("request.review")]
+    assert f"通过 #{change}（控制台）" in commands and f"通过 #{submission}（控制台）" in commands
+
+
+async def test_each_request_of_a_batch_gets_its_own_result(console: Console) -> None:
+    mine = await _change(console, "review", W.OTHER, phone="0935-3120000")
+    theirs = await _change(console, "clerk", W.LIVE, phone="0935-3129999")
+    async with console.browser() as browser:
+        await console.sign_in(browser, "review")
+        queue = await browser.get("/console/queue")
+        assert f"#{mine} " not in queue.text  # one's own request never waits for one's review
+        data = {
+            "csrf": csrf_of(queue.text),
+            "nonce": nonce_of(queue.text),
+            "verb": "reject",
+            "request": [str(mine), str(theirs)],
+        }
+        no_reason = await browser.post("/console/decide", data=data)
+        assert "驳回须填写理由" in no_reason.text
+        done = await browser.post(
+            "/console/decide",
+            data={**data, "totp": console.code("review"), "reason": "电话号码有误"},
+        )
+        page = done.text
+        assert f'class="refused"><strong>#{mine}</strong>' in page
+        assert f'class="ok"><strong>#{theirs}</strong>' in page
+    assert (await console.request(mine)).state == "pending_review"
+    assert (await console.request(theirs)).state == "rejected"
