@@ -287,7 +287,7 @@ async def test_queue_diff_preview_and_bulk_approval_with_one_code(console: Conso
         await console.sign_in(browser, "review")
         queue = await browser.get("/console/queue")
         assert f"#{change}" in queue.text and f"#{submission}" in queue.text
-        assert "社会团体成立登记（新）" in queue.text and "草稿" in queue.text
+        assert "社会团体成立登记（新）" in queue.text and "发布（公开）" in queue.text
 
         preview = await browser.get(f"/console/requests/{change}/preview")
         assert "<h1>社会团体成立登记（新）</h1>" in preview.text and "尚未发布" in preview.text
@@ -337,3 +337,52 @@ async def test_each_request_of_a_batch_gets_its_own_result(console: Console) -> 
         assert f'class="ok"><strong>#{theirs}</strong>' in page
     assert (await console.request(mine)).state == "pending_review"
     assert (await console.request(theirs)).state == "rejected"
+
+
+async def test_upload_an_import_file_and_download_the_templates(console: Console) -> None:
+    header = "事项编码,事项名称,事项类别,实施主体,咨询电话\n"
+    new = "\ufeff" + header + ",养老机构备案,其他,天祝县民政局,0935-3121001\n"
+    edit = "\ufeff" + header + f"{W.LIVE},社会团体成立登记,行政许可,天祝县民政局,0935-1\n"
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        form = await browser.get("/console/import")
+        assert "事项清单" in form.text and "扶贫项目清单" in form.text  # templates of every list
+        csrf = csrf_of(form.text)
+
+        done = await browser.post(
+            "/console/import",
+            data={"csrf": csrf, "kind": "items"},
+            files={"file": ("items.csv", new.encode("utf-8"), "text/csv")},
+        )
+        assert done.status_code == 200 and "新增 1 条" in done.text and "草稿" in done.text
+        async with console.sessions() as session:
+            item = (await session.scalars(select(Item).where(Item.name == "养老机构备案"))).one()
+        assert item.status == "draft" and f"新建：{item.code}" in done.text
+
+        refused = await browser.post(
+            "/console/import",
+            data={"csrf": csrf, "kind": "items"},
+            files={"file": ("edit.csv", edit.encode("utf-8"), "text/csv")},
+        )
+        assert refused.status_code == 400 and "不能修改已发布" in refused.text
+        wrong_kind = await browser.post(
+            "/console/import",
+            data={"csrf": csrf, "kind": "funds"},
+            files={"file": ("f.csv", b"x", "text/csv")},
+        )
+        assert wrong_kind.status_code == 403
+        no_csrf = await browser.post(
+            "/console/import",
+            data={"kind": "items"},
+            files={"file": ("items.csv", new.encode("utf-8"), "text/csv")},
+        )
+        assert no_csrf.status_code == 403
+
+        csv = await browser.get("/console/templates/items.csv")
+        assert csv.headers["content-disposition"] == 'attachment; filename="template-items.csv"'
+        assert "事项名称" in csv.text
+        xlsx = await browser.get("/console/templates/poverty-projects.xlsx")
+        assert xlsx.content[:2] == b"PK"
+        assert (await browser.get("/console/templates/nothing.csv")).status_code == 404
+    imports = [e.command for e in await console.audit("import.items")]
+    assert imports == ["导入 事项清单 items.csv（控制台）"]

@@ -16,6 +16,7 @@ from catalogue.models import (
     Item,
     PovertyAllocation,
     PovertyProject,
+    PublicationStatus,
 )
 from catalogue.workflow import fields as item_fields
 from catalogue.workflow.rules import Action
@@ -140,7 +141,13 @@ async def rows_of(session: AsyncSession, request: ChangeRequest) -> list[Row]:
         if request.target_kind in ROW_MODELS:
             return await _list_rows(session, request)
     words = STEP_WORDS.get(request.action)
-    rows = [Row(*words)] if words is not None and request.target_kind == "item" else []
+    rows = []
+    if words is not None and request.target_kind == "item":
+        label, current, proposed = words
+        item = await session.get(Item, request.target_id) if request.target_id else None
+        if item is not None:  # where it stands now (a submission holds its draft 待审核)
+            current = PublicationStatus(item.status).label
+        rows.append(Row(label, current, proposed))
     for key, value in request.payload.items():
         if key not in PAYLOAD_LABELS:
             continue
