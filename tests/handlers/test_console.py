@@ -23,15 +23,18 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from catalogue import ratings as rating_rules
 from catalogue import staff as registry
+from catalogue import tickets as ticket_rules
 from catalogue.db import session_factory
-from catalogue.models import AuditEntry, ChangeRequest, ConsoleSession, Item
+from catalogue.models import AuditEntry, ChangeRequest, ConsoleSession, Item, Rating, Ticket
 from catalogue.workflow import fields, proposals, runner
 from handlers.app import create_app
 from handlers.web.console import sessions as store
-from tools.fakes import FakeWeComApi
+from tools.fakes import FakeWeChatApi, FakeWeComApi
 
 SECRET = "console-wecom-secret-0000"
+WECHAT_SECRET = "console-wechat-secret-000"
 BASE = "https://testserver"
 
 
@@ -42,6 +45,7 @@ class Console:
     wecom: FakeWeComApi
     world: Any
     fake_base: str
+    wechat: FakeWeChatApi
     offset: list[float] = field(default_factory=lambda: [0.0])
 
     def browser(self) -> httpx.AsyncClient:
@@ -104,9 +108,12 @@ async def console(
     sessions = session_factory(engine)
     world = await W.build_world(sessions)
     wecom = FakeWeComApi(corp_id=wk.CORP_ID, secret=SECRET)
-    with wecom.serve() as fake_base:
+    wechat = FakeWeChatApi(app_id=kit.APP_ID, app_secret=WECHAT_SECRET)
+    with wecom.serve() as fake_base, wechat.serve() as wechat_base:
         settings = kit.settings_for(
             database_url,
+            WECHAT_APP_SECRET=WECHAT_SECRET,
+            WECHAT_API_BASE=wechat_base,
             WECOM_CORP_ID=wk.CORP_ID,
             WECOM_TOKEN=wk.WECOM_TOKEN,
             WECOM_AES_KEY=wk.WECOM_AES_KEY,
@@ -118,7 +125,7 @@ async def console(
         )
         app = create_app(settings)
         async with app.router.lifespan_context(app):
-            side = Console(app, sessions, wecom, world, fake_base)
+            side = Console(app, sessions, wecom, world, fake_base, wechat)
             monkeypatch.setattr(
                 registry, "utcnow", lambda: datetime.now(UTC) + timedelta(seconds=side.offset[0])
             )
@@ -386,3 +393,55 @@ async def test_upload_an_import_file_and_download_the_templates(console: Console
         assert (await browser.get("/console/templates/nothing.csv")).status_code == 404
     imports = [e.command for e in await console.audit("import.items")]
     assert imports == ["导入 事项清单 items.csv（控制台）"]
+
+
+async def test_a_ticket_answered_and_a_bad_rating_followed_up_in_the_console(
+    console: Console,
+) -> None:
+    citizen = "o_console_citizen_0000000000000"
+    async with console.sessions() as session:
+        ticket = await ticket_rules.open_ticket(
+            session, openid=citizen, message="社团成立要多少注册资金？", item_code=W.LIVE
+        )
+        other = await ticket_rules.open_ticket(session, openid=citizen, message="重复的问题")
+        bad = await rating_rules.record(
+            session, openid_hash="h" * 64, answer_key="item:x", score=2, item_code=W.LIVE
+        )
+        await session.commit()
+        ids = (ticket.id, other.id, bad.id)
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        page = await browser.get("/console/tickets")
+        assert "社团成立要多少注册资金" in page.text and "前答复" in page.text
+        form = {"csrf": csrf_of(page.text), "nonce": nonce_of(page.text)}
+        too_long = await browser.post(
+            f"/console/tickets/{ids[0]}/answer", data={**form, "answer": "长" * 601}
+        )
+        assert too_long.status_code == 400
+        done = await browser.post(
+            f"/console/tickets/{ids[0]}/answer", data={**form, "answer": "无需注册资金。"}
+        )
+        assert done.status_code == 200 and "已送达" in done.text, done.text
+        closed = await browser.post(
+            f"/console/tickets/{ids[1]}/close", data={**form, "reason": "重复提问"}
+        )
+        assert closed.status_code == 200 and "重复的问题" not in closed.text
+
+        ledger = await browser.get("/console/ratings")
+        assert f"#{ids[2]}" in ledger.text and "不满意" in ledger.text
+        form = {"csrf": csrf_of(ledger.text), "nonce": nonce_of(ledger.text)}
+        await browser.post(
+            f"/console/ratings/{ids[2]}/followup", data={**form, "text": "已电话联系"}
+        )
+        done = await browser.post(
+            f"/console/ratings/{ids[2]}/rectify", data={**form, "text": "已补充说明"}
+        )
+        assert "没有未办结的差评" in done.text
+    assert any("无需注册资金" in text for text in console.wechat.texts_to(citizen))
+    async with console.sessions() as session:
+        assert (await session.get(Ticket, ids[0])).state == "delivered"  # type: ignore[union-attr]
+        assert (await session.get(Ticket, ids[1])).state == "closed"  # type: ignore[union-attr]
+        rating = await session.get(Rating, ids[2])
+        assert rating is not None and rating.followup == "已电话联系"
+    answered = [e.command for e in await console.audit("ticket.answer")]
+    assert answered == [f"回复 #{ids[0]} 无需注册资金。（控制台）"]
