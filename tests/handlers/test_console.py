@@ -252,13 +252,13 @@ async def test_csrf_idle_timeout_and_sign_out(console: Console) -> None:
         assert "已自动退出" in (await browser.get(idle.headers["location"])).text
 
         await console.sign_in(browser, "review")
-        token = browser.cookies.get(store.COOKIE)
+        token = browser.cookies.get(store.COOKIE) or ""
         out = await browser.post("/console/logout", data={"csrf": csrf_of(queue.text)})
         assert out.status_code == 403  # the old page's token belongs to the ended session
         home = await browser.get("/console")
         out = await browser.post("/console/logout", data={"csrf": csrf_of(home.text)})
         assert out.headers["location"] == "/console/login?why=signedout"
-        browser.cookies.set(store.COOKIE, token or "", domain="testserver")
+        browser.cookies.set(store.COOKIE, token, domain="testserver")
         assert (await browser.get("/console")).headers["location"] == "/console/login"
     async with console.sessions() as session:
         assert (await session.scalars(select(ConsoleSession))).all() == []
