@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,7 +27,15 @@ from catalogue import ratings as rating_rules
 from catalogue import staff as registry
 from catalogue import tickets as ticket_rules
 from catalogue.db import session_factory
-from catalogue.models import AuditEntry, ChangeRequest, ConsoleSession, Item, Rating, Ticket
+from catalogue.models import (
+    AuditEntry,
+    ChangeRequest,
+    ConsoleSession,
+    Item,
+    Rating,
+    Ticket,
+    utcnow,
+)
 from catalogue.workflow import fields, proposals, runner
 from handlers.app import create_app
 from handlers.web.console import sessions as store
@@ -445,3 +453,37 @@ async def test_a_ticket_answered_and_a_bad_rating_followed_up_in_the_console(
         assert rating is not None and rating.followup == "已电话联系"
     answered = [e.command for e in await console.audit("ticket.answer")]
     assert answered == [f"回复 #{ids[0]} 无需注册资金。（控制台）"]
+
+
+async def test_reports_for_the_county_office_with_csv_downloads(console: Console) -> None:
+    await _change(console, "clerk", W.LIVE, phone="0935-3129999")
+    async with console.sessions() as session:
+        await ticket_rules.open_ticket(session, openid="o_r", message="问题", item_code=W.LIVE)
+        await rating_rules.record(
+            session, openid_hash="r" * 64, answer_key="item:r", score=1, item_code=W.LIVE
+        )
+        await session.commit()
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        assert "通报" not in (await browser.get("/console")).text.split("<main>")[0]
+        refused = await browser.get("/console/reports")
+        assert refused.status_code == 403 and "县审改办" in refused.text
+        assert (await browser.get("/console/reports/work.csv")).status_code == 403
+    async with console.browser() as browser:
+        await console.sign_in(browser, "admin")
+        page = await browser.get("/console/reports")
+        assert page.status_code == 200 and "天祝县民政局" in page.text and "<svg" in page.text
+        work = await browser.get("/console/reports/work.csv")
+        lines = work.content.decode("utf-8-sig").splitlines()
+        assert lines[0] == "部门,逾期,待办,逾期事项,待办事项"
+        assert any(line.startswith("天祝县民政局,") for line in lines[1:])
+        items = (await browser.get("/console/reports/items.csv")).content.decode("utf-8-sig")
+        assert "天祝县民政局,1,0,2,0,0,3" in items  # 草稿 待审核 已发布 暂停 已作废 合计
+        month = utcnow().astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m")
+        ratings = await browser.get(f"/console/reports/ratings.csv?month={month}")
+        assert "民政局,1,0,0,0,0,1,1,0,0.0%" in ratings.content.decode("utf-8-sig")
+        tickets = (await browser.get("/console/reports/tickets.csv")).content.decode("utf-8-sig")
+        assert "天祝县民政局,1,1,0" in tickets
+        bad = await browser.get("/console/reports?month=2026-13")
+        assert bad.status_code == 400 and "2026-11" in bad.text
+    assert len(await console.audit("staff.report")) >= 5

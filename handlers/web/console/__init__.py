@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from handlers.web.console import auth, desk, imports, queue, records
+from handlers.web.console import auth, desk, imports, queue, records, reports
 from handlers.web.console.auth import Redirect, Refused
 from handlers.web.console.rendering import page
 
@@ -19,6 +19,7 @@ def install_console(app: FastAPI) -> None:
     app.include_router(queue.router)
     app.include_router(imports.router)
     app.include_router(desk.router)
+    app.include_router(reports.router)
 
     @app.exception_handler(Redirect)
     async def redirect(request: Request, error: Redirect) -> Response:

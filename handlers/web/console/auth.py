@@ -19,7 +19,7 @@ from bot.errors import WeChatApiError
 from catalogue import staff as registry
 from catalogue.models import ConsoleSession, StaffMember
 from catalogue.staff import needs_second_factor
-from catalogue.workflow import runner
+from catalogue.workflow import permissions, runner
 from catalogue.workflow.runner import Actor
 from handlers.settings import Settings
 from handlers.web.console import sessions as store
@@ -62,6 +62,11 @@ class Signed:
     actor: Actor
     csrf: str
     sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def supervises(self) -> bool:
+        """Whether the reports (通报, 第二十二条) are theirs to read."""
+        return permissions.role_of(self.staff) in permissions.SUPERVISORS
 
 
 def _settings(request: Request) -> Settings:
