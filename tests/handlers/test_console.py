@@ -109,6 +109,22 @@ def nonce_of(html: str) -> str:
     return found.group(1)
 
 
+BOTH_DATABASES = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """SQLite for most tests here (the pages read what the chat's tested operations wrote);
+    the sessions and the bulk decisions run on PostgreSQL too (`BOTH_DATABASES`)."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(request.getfixturevalue("sqlite_url"))
+
+
 @pytest.fixture
 async def console(
     engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
@@ -237,6 +253,7 @@ async def test_the_auditor_signs_in_without_a_code_and_reads_only(console: Conso
     assert (await console.request(request_id)).state == "pending_review"
 
 
+@BOTH_DATABASES
 async def test_csrf_idle_timeout_and_sign_out(console: Console) -> None:
     request_id = await _change(console, "clerk", W.LIVE, phone="0935-3129999")
     async with console.browser() as browser:
@@ -295,6 +312,7 @@ async def test_records_show_completeness_flags_of_my_department(console: Console
         assert "慈善组织认定" in drafts and "社会团体成立登记" not in drafts
 
 
+@BOTH_DATABASES
 async def test_queue_diff_preview_and_bulk_approval_with_one_code(console: Console) -> None:
     change = await _change(console, "clerk", W.LIVE, name="社会团体成立登记（新）")
     submission = await _submit(console, "clerk", W.DRAFT)
