@@ -178,6 +178,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits) -> Operation:
         _kind(staff.role, kind)
         before = await _snapshot(session, kind)
         report = await import_file(session, kind, path, publish=False, limits=limits)
+        report.source = name  # the sender's file name, not the server's temporary path
         text = "\n".join(report.lines(max_problems=30))
         if not report.ok:
             raise InvalidInputError(text)
