@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +29,7 @@ from catalogue import tickets as ticket_rules
 from catalogue.db import session_factory
 from catalogue.models import (
     AuditEntry,
+    BudgetYear,
     ChangeRequest,
     ConsoleSession,
     Item,
@@ -505,3 +506,16 @@ async def test_reports_for_the_county_office_with_csv_downloads(console: Console
         bad = await browser.get("/console/reports?month=2026-13")
         assert bad.status_code == 400 and "2026-11" in bad.text
     assert len(await console.audit("staff.report")) >= 5
+
+
+async def test_the_start_page_lists_my_duties_overdue_first(console: Console) -> None:
+    async with console.sessions() as session:
+        session.add(BudgetYear(year=2026, approved_on=date(2026, 1, 10)))  # list due 20 days on
+        await session.commit()
+    async with console.browser() as browser:
+        await console.sign_in(browser, "finance")
+        home = (await browser.get("/console")).text
+        assert "逾期 1 项" in home and "2026" in home and "专项资金" in home
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        assert "没有到期或逾期的职责" in (await browser.get("/console")).text

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue import duties as duty_rules
 from catalogue.lists.completeness import Shortfall, item_shortfalls
 from catalogue.models import Department, Item, PublicationStatus, Role, StaffMember, utcnow
 from catalogue.scope import scope_of
@@ -38,16 +40,40 @@ class RecordRow:
     shortfalls: tuple[Shortfall, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DutyLine:
+    """One of my duties, worded as the chat's 待办 words it."""
+
+    text: str
+    overdue: bool
+
+
 @router.get("")
 async def home(request: Request, signed: SignedDep) -> Response:
-    async with signed.sessions() as session:
-        staff = await session.get(StaffMember, signed.staff.id)
-        assert staff is not None
-        waiting = len(await views.pending_requests(session, staff))
+    today = china_date(utcnow())
+    found: list[DutyLine] = []
+    waiting: list[int] = []
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        waiting.append(len(await views.pending_requests(session, staff)))
+        mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
+        mine.sort(key=lambda duty: (not duty.overdue(today), duty.due or date.max))
+        found.extend(DutyLine(duty.line(today), duty.overdue(today)) for duty in mine)
+        return Outcome(action="staff.todo", target="", message=f"{len(mine)} duties")
+
+    outcome = await run(request, signed, "待办", op)
+    if outcome.refused:
+        raise Refused(outcome.message, 403)
     return render(
         request,
         "console/home.html",
-        {"signed": signed, "waiting": waiting, "role": signed.staff.role},
+        {
+            "signed": signed,
+            "waiting": waiting[0] if waiting else 0,
+            "duties": found,
+            "late": sum(duty.overdue for duty in found),
+            "role": signed.staff.role,
+        },
     )
 
 
