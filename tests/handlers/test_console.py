@@ -477,6 +477,7 @@ async def test_a_ticket_answered_and_a_bad_rating_followed_up_in_the_console(
 async def test_reports_for_the_county_office_with_csv_downloads(console: Console) -> None:
     await _change(console, "clerk", W.LIVE, phone="0935-3129999")
     async with console.sessions() as session:
+        session.add(BudgetYear(year=2026, approved_on=date(2026, 1, 10)))  # list never published
         await ticket_rules.open_ticket(session, openid="o_r", message="问题", item_code=W.LIVE)
         await rating_rules.record(
             session, openid_hash="r" * 64, answer_key="item:r", score=1, item_code=W.LIVE
@@ -503,6 +504,10 @@ async def test_reports_for_the_county_office_with_csv_downloads(console: Console
         assert "民政局,1,0,0,0,0,1,1,0,0.0%" in ratings.content.decode("utf-8-sig")
         tickets = (await browser.get("/console/reports/tickets.csv")).content.decode("utf-8-sig")
         assert "天祝县民政局,1,1,0" in tickets
+        timely = await browser.get("/console/reports/timeliness.csv")
+        assert "2026,资金清单随预算公开（资金办法第七条，20日）,0,0,1,0" in timely.content.decode(
+            "utf-8-sig"
+        )
         bad = await browser.get("/console/reports?month=2026-13")
         assert bad.status_code == 400 and "2026-11" in bad.text
     assert len(await console.audit("staff.report")) >= 5

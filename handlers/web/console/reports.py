@@ -22,12 +22,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue import duty_report
 from catalogue import ratings as rating_rules
 from catalogue import tickets as ticket_rules
-from catalogue.models import Department, Item, PublicationStatus, StaffMember, Ticket, utcnow
+from catalogue.models import (
+    BudgetYear,
+    ChangeRequest,
+    Department,
+    Item,
+    PublicationStatus,
+    StaffMember,
+    Ticket,
+    utcnow,
+)
 from catalogue.scope import scope_of
 from catalogue.workflow import permissions
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.outcome import Outcome
-from catalogue.workflow.workdays import china_date
+from catalogue.workflow.rules import FUND_PUBLISH_DAYS, RequestState
+from catalogue.workflow.workdays import add_days, china_date
 from handlers.web.charts import Bar, Chart, bar_chart
 from handlers.web.console.auth import Refused, Signed, SignedDep
 from handlers.web.console.rendering import page
@@ -35,7 +45,15 @@ from handlers.web.console.runs import run
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 STATUSES = tuple(PublicationStatus)
-TABLES = ("work", "items", "ratings", "tickets")
+TABLES = ("work", "items", "ratings", "tickets", "timeliness")
+# Requests whose publication has a deadline of the regulations, by what the report calls them.
+TIMED_KINDS = {
+    "fund": "资金信息变更（资金办法第八条，20日）",
+    "poverty_project": "扶贫项目变更（扶贫办法第四条，10个工作日）",
+    "poverty_allocation": "扶贫资金变更（扶贫办法第四条，10个工作日）",
+}
+FUND_LIST = "资金清单随预算公开（资金办法第七条，20日）"
+CLOSED_UNAPPLIED = frozenset({RequestState.REJECTED.value, RequestState.WITHDRAWN.value})
 
 
 def _count(value: Decimal) -> str:
@@ -53,6 +71,30 @@ class TicketFigures:
 
 
 @dataclass
+class Timeliness:
+    """Publications due in one year under one rule: in time, late, and still open."""
+
+    year: int
+    what: str
+    on_time: int = 0
+    late: int = 0
+    open_late: int = 0
+    open_pending: int = 0
+
+    def count(self, done: date | None, due: date, today: date) -> None:
+        """Count one publication due on `due`, done on `done` (None: not yet)."""
+        if done is not None:
+            if done <= due:
+                self.on_time += 1
+            else:
+                self.late += 1
+        elif today > due:
+            self.open_late += 1
+        else:
+            self.open_pending += 1
+
+
+@dataclass
 class Reports:
     """Every table of the reports page."""
 
@@ -62,7 +104,7 @@ class Reports:
     items: list[tuple[str, Counter[str]]]
     ratings: rating_rules.MonthReport
     tickets: list[TicketFigures]
-    charts: list[Chart] = field(default_factory=list)
+    timeliness: list[Timeliness] = field(default_factory=list)
 
 
 def _month(text: str | None, today: date) -> str:
@@ -102,6 +144,31 @@ async def _tickets(session: AsyncSession) -> list[TicketFigures]:
     return sorted(figures.values(), key=lambda f: (-f.late, -f.total, f.name))
 
 
+async def _timeliness(session: AsyncSession, today: date) -> list[Timeliness]:
+    rows: dict[tuple[int, str], Timeliness] = {}
+
+    def row(year: int, what: str) -> Timeliness:
+        return rows.setdefault((year, what), Timeliness(year, what))
+
+    for budget in await session.scalars(select(BudgetYear)):
+        first = budget.original_approved_on or budget.approved_on
+        due = add_days(first, FUND_PUBLISH_DAYS)  # from the first recorded date (第七条)
+        row(budget.year, FUND_LIST).count(budget.published_on, due, today)
+    requests = await session.scalars(
+        select(ChangeRequest).where(
+            ChangeRequest.target_kind.in_(TIMED_KINDS), ChangeRequest.due_on.is_not(None)
+        )
+    )
+    for request in requests:
+        if request.state in CLOSED_UNAPPLIED or request.due_on is None:
+            continue
+        done = china_date(request.applied_at) if request.applied_at is not None else None
+        row(request.due_on.year, TIMED_KINDS[request.target_kind]).count(
+            done, request.due_on, today
+        )
+    return sorted(rows.values(), key=lambda r: (-r.year, r.what))
+
+
 async def _build(request: Request, signed: Signed, month_text: str | None, what: str) -> Reports:
     today = china_date(utcnow())
     month = _month(month_text, today)
@@ -117,6 +184,7 @@ async def _build(request: Request, signed: Signed, month_text: str | None, what:
                 await _items_by_state(session),
                 await rating_rules.month_report(session, month),
                 await _tickets(session),
+                await _timeliness(session, today),
             )
         )
         return Outcome(action="staff.report", target=what, message="")
@@ -186,6 +254,11 @@ def _rows(name: str, reports: Reports) -> tuple[Sequence[str], list[Sequence[Any
                 f"{f.satisfaction:.1%}",
             )
             for f in reports.ratings.departments
+        ]
+    if name == "timeliness":
+        return ("年度", "公开事项", "按时", "超时", "逾期未公开", "未到期"), [
+            (t.year, t.what, t.on_time, t.late, t.open_late, t.open_pending)
+            for t in reports.timeliness
         ]
     return ("部门", "工单", "未办完", "超时"), [
         (f.name, f.total, f.unfinished, f.late) for f in reports.tickets
