@@ -37,7 +37,7 @@ from catalogue.models import (
     Ticket,
     utcnow,
 )
-from catalogue.workflow import fields, proposals, runner
+from catalogue.workflow import fields, lists, proposals, runner
 from handlers.app import create_app
 from handlers.web.console import sessions as store
 from tools.fakes import FakeWeChatApi, FakeWeComApi
@@ -524,3 +524,34 @@ async def test_the_start_page_lists_my_duties_overdue_first(console: Console) ->
     async with console.browser() as browser:
         await console.sign_in(browser, "clerk")
         assert "没有到期或逾期的职责" in (await browser.get("/console")).text
+
+
+async def test_a_fund_change_is_reviewed_by_a_second_finance_reviewer(console: Console) -> None:
+    async def op(session: AsyncSession, staff: Any) -> Any:
+        return await lists.propose_fund_change(
+            session, staff, console.world.fund_id, [("金额", "130")], "追加", date(2026, 11, 20)
+        )
+
+    staff = console.world.staff["finance"]
+    outcome = await runner.run(console.sessions, runner.Actor.of(staff), "test", op)
+    assert not outcome.refused, outcome.message
+    async with console.sessions() as session:
+        filed = (await session.scalars(select(ChangeRequest))).one()
+    async with console.browser() as browser:
+        await console.sign_in(browser, "finance2")
+        queue = await browser.get("/console/queue")
+        assert f"#{filed.id}" in queue.text and "预算数额" in queue.text
+        assert "120.5" in queue.text and "130" in queue.text
+        assert "预览公开页面" not in queue.text  # a fund row has no item page
+        done = await browser.post(
+            "/console/decide",
+            data={
+                "csrf": csrf_of(queue.text),
+                "nonce": nonce_of(queue.text),
+                "verb": "approve",
+                "request": str(filed.id),
+                "totp": console.code("finance2"),
+            },
+        )
+        assert f'class="ok"><strong>#{filed.id}</strong>' in done.text, done.text
+    assert (await console.request(filed.id)).state == "approved"
