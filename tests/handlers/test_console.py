@@ -555,3 +555,34 @@ async def test_a_fund_change_is_reviewed_by_a_second_finance_reviewer(console: C
         )
         assert f'class="ok"><strong>#{filed.id}</strong>' in done.text, done.text
     assert (await console.request(filed.id)).state == "approved"
+
+
+async def test_a_clerk_submits_many_drafts_at_once(console: Console) -> None:
+    header = "事项编码,事项名称,事项类别,实施主体,咨询电话\n"
+    rows = "".join(f",备案事项{n},其他,天祝县民政局,0935-312100{n}\n" for n in range(3))
+    async with console.browser() as browser:
+        await console.sign_in(browser, "clerk")
+        form = await browser.get("/console/import")
+        done = await browser.post(
+            "/console/import",
+            data={"csrf": csrf_of(form.text), "kind": "items"},
+            files={"file": ("items.csv", ("\ufeff" + header + rows).encode(), "text/csv")},
+        )
+        assert "新增 3 条" in done.text
+        drafts = await browser.get("/console/records?status=draft")
+        assert 'data-select-all="item"' in drafts.text
+        codes = re.findall(r'name="item" value="([^"]+)"', drafts.text)
+        assert len(codes) == 4  # the three new ones and the seeded complete draft
+        submitted = await browser.post(
+            "/console/submit",
+            data={"csrf": csrf_of(drafts.text), "nonce": nonce_of(drafts.text), "item": codes},
+        )
+        page = submitted.text
+        assert page.count('class="ok"') == 1 and page.count('class="refused"') == 3
+        assert "缺少" in page  # the imported rows lack 设定依据 and the rest: refused, each
+    async with console.sessions() as session:
+        draft = (await session.scalars(select(Item).where(Item.code == W.DRAFT))).one()
+        assert draft.status == "pending_review"
+    assert [e.command for e in await console.audit("item.publish.propose")] == [
+        f"提交 {W.DRAFT}（控制台）"
+    ]

@@ -3,7 +3,9 @@ a record's audit trail."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,19 +18,20 @@ from catalogue import duties as duty_rules
 from catalogue.lists.completeness import Shortfall, item_shortfalls
 from catalogue.models import Department, Item, PublicationStatus, Role, StaffMember, utcnow
 from catalogue.scope import scope_of
-from catalogue.workflow import permissions, views
+from catalogue.workflow import permissions, proposals, views
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import ItemLog
 from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
-from handlers.web.console.auth import Refused, SignedDep
+from handlers.web.console.auth import Refused, Signed, SignedDep, form_of, text_field
 from handlers.web.console.rendering import page as render
 from handlers.web.console.runs import run
 from handlers.web.params import optional_int, page_number
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PER_PAGE = 50
+MAX_SUBMIT = 200
 STATUSES = tuple(PublicationStatus)
 
 
@@ -95,6 +98,15 @@ async def _records(
     return list(await session.scalars(query))
 
 
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What became of one draft of a bulk submission."""
+
+    code: str
+    ok: bool
+    message: str
+
+
 @router.get("/records")
 async def records(
     request: Request,
@@ -104,17 +116,35 @@ async def records(
     incomplete: str | None = None,
     page: str | None = None,
 ) -> Response:
+    return await _records_page(
+        request,
+        signed,
+        department=optional_int(department),
+        status=status,
+        only_incomplete=incomplete == "1",
+        number=page_number(page),
+    )
+
+
+async def _records_page(
+    request: Request,
+    signed: Signed,
+    *,
+    department: int | None = None,
+    status: str | None = None,
+    only_incomplete: bool = False,
+    number: int = 1,
+    results: Sequence[Submitted] = (),
+) -> Response:
     chosen_status = status if status in {s.value for s in STATUSES} else None
-    number = page_number(page)
     today = china_date(utcnow())
     async with signed.sessions() as session:
         staff = await session.get(StaffMember, signed.staff.id)
         assert staff is not None
-        department_id = _department_of(staff, optional_int(department))
+        department_id = _department_of(staff, department)
         departments = list(await session.scalars(select(Department).order_by(Department.name)))
         items = await _records(session, department_id, chosen_status)
         rows = [RecordRow(item, tuple(item_shortfalls(item, today))) for item in items]
-    only_incomplete = incomplete == "1"
     if only_incomplete:
         rows = [row for row in rows if row.shortfalls]
     per_field = Counter(s.label for row in rows for s in row.shortfalls)
@@ -138,7 +168,39 @@ async def records(
             "incomplete": only_incomplete,
             "page": number,
             "pages": pages,
+            "drafts": any(row.item.status == PublicationStatus.DRAFT.value for row in shown),
+            "results": results,
+            "nonce": secrets.token_urlsafe(12),
         },
+    )
+
+
+@router.post("/submit")
+async def submit(request: Request, signed: SignedDep) -> Response:
+    """提交 many drafts at once: each through the chat's operation, each result listed."""
+    form = await form_of(request, signed)
+    codes = list(dict.fromkeys(v for v in form.getlist("item") if isinstance(v, str)))
+    if len(codes) > MAX_SUBMIT:
+        raise Refused(f"一次最多提交 {MAX_SUBMIT} 条。", 400)
+    nonce = text_field(form, "nonce", limit=40)
+    results = []
+    for text in codes:
+        try:
+            code = parsing.code(text[:80])
+        except InvalidInputError as error:
+            results.append(Submitted(text[:80], False, str(error)))
+            continue
+
+        async def op(session: AsyncSession, staff: StaffMember, code: str = code) -> Outcome:
+            return await proposals.submit(session, staff, code)
+
+        key = f"console:{signed.actor.user_id}:{nonce}:{code}"[:128] if nonce else None
+        outcome = await run(request, signed, f"提交 {code}", op, key=key)
+        results.append(Submitted(code, not outcome.refused, outcome.message))
+    if not results:
+        results.append(Submitted("", False, "请先勾选要提交的草稿。"))
+    return await _records_page(
+        request, signed, status=PublicationStatus.DRAFT.value, results=results
     )
 
 
