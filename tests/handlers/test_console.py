@@ -499,6 +499,8 @@ async def test_reports_for_the_county_office_with_csv_downloads(console: Console
         assert any(line.startswith("天祝县民政局,") for line in lines[1:])
         items = (await browser.get("/console/reports/items.csv")).content.decode("utf-8-sig")
         assert "天祝县民政局,1,0,2,0,0,3" in items  # 草稿 待审核 已发布 暂停 已作废 合计
+        classes = (await browser.get("/console/reports/classes.csv")).content.decode("utf-8-sig")
+        assert "行政许可,1,0,2,0,0,3" in classes and "行政处罚,0,0,1,0,0,1" in classes
         month = utcnow().astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m")
         ratings = await browser.get(f"/console/reports/ratings.csv?month={month}")
         assert "民政局,1,0,0,0,0,1,1,0,0.0%" in ratings.content.decode("utf-8-sig")

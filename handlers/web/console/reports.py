@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue import duty_report
 from catalogue import ratings as rating_rules
 from catalogue import tickets as ticket_rules
+from catalogue.categories import CATEGORIES
 from catalogue.models import (
     BudgetYear,
     ChangeRequest,
@@ -45,7 +46,7 @@ from handlers.web.console.runs import run
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 STATUSES = tuple(PublicationStatus)
-TABLES = ("work", "items", "ratings", "tickets", "timeliness")
+TABLES = ("work", "items", "classes", "ratings", "tickets", "timeliness")
 # Requests whose publication has a deadline of the regulations, by what the report calls them.
 TIMED_KINDS = {
     "fund": "资金信息变更（资金办法第八条，20日）",
@@ -102,6 +103,7 @@ class Reports:
     month: str
     work: duty_report.DutyReport
     items: list[tuple[str, Counter[str]]]
+    classes: list[tuple[str, Counter[str]]]
     ratings: rating_rules.MonthReport
     tickets: list[TicketFigures]
     timeliness: list[Timeliness] = field(default_factory=list)
@@ -116,17 +118,27 @@ def _month(text: str | None, today: date) -> str:
     return month
 
 
-async def _items_by_state(session: AsyncSession) -> list[tuple[str, Counter[str]]]:
+async def _items_by_state(
+    session: AsyncSession,
+) -> tuple[list[tuple[str, Counter[str]]], list[tuple[str, Counter[str]]]]:
+    """Item counts by state, per department and per class (事项类别; 便民服务 apart)."""
     rows = await session.execute(
-        select(Department.name, Item.status)
+        select(Department.name, Item.kind, Item.category, Item.status)
         .select_from(Item)
         .outerjoin(Department, Department.id == Item.department_id)
         .where(scope_of(session).condition(Item.region_code))
     )
-    table: dict[str, Counter[str]] = {}
-    for name, status in rows:
-        table.setdefault(name or "（未注明部门）", Counter())[status] += 1
-    return sorted(table.items(), key=lambda pair: (-sum(pair[1].values()), pair[0]))
+    by_department: dict[str, Counter[str]] = {}
+    by_class: dict[str, Counter[str]] = {}
+    for name, kind, category, status in rows:
+        by_department.setdefault(name or "（未注明部门）", Counter())[status] += 1
+        label = "便民服务" if kind == "service" else CATEGORIES.get(category or "", category or "")
+        by_class.setdefault(label or "（未注明类别）", Counter())[status] += 1
+
+    def ordered(table: dict[str, Counter[str]]) -> list[tuple[str, Counter[str]]]:
+        return sorted(table.items(), key=lambda pair: (-sum(pair[1].values()), pair[0]))
+
+    return ordered(by_department), ordered(by_class)
 
 
 async def _tickets(session: AsyncSession) -> list[TicketFigures]:
@@ -181,7 +193,7 @@ async def _build(request: Request, signed: Signed, month_text: str | None, what:
                 today,
                 month,
                 await duty_report.build(session, today),
-                await _items_by_state(session),
+                *await _items_by_state(session),
                 await rating_rules.month_report(session, month),
                 await _tickets(session),
                 await _timeliness(session, today),
@@ -236,11 +248,10 @@ def _rows(name: str, reports: Reports) -> tuple[Sequence[str], list[Sequence[Any
             (w.name, len(w.overdue), len(w.pending), "；".join(w.overdue), "；".join(w.pending))
             for w in reports.work.departments
         ]
-    if name == "items":
-        head = ("部门", *(s.label for s in STATUSES), "合计")
-        return head, [
-            (dept, *(c[s.value] for s in STATUSES), sum(c.values())) for dept, c in reports.items
-        ]
+    if name in ("items", "classes"):
+        head = ("部门" if name == "items" else "类别", *(s.label for s in STATUSES), "合计")
+        table = reports.items if name == "items" else reports.classes
+        return head, [(key, *(c[s.value] for s in STATUSES), sum(c.values())) for key, c in table]
     if name == "ratings":
         levels = rating_rules.LEVELS
         head = ("部门", "评价数", *(levels[k] for k in levels), "差评", "差评已办结", "满意率")
