@@ -1,4 +1,4 @@
-"""The public web pages, the open-data downloads, the JSON API and the staff console."""
+"""The public web pages, the open-data downloads and the JSON API of the app."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from handlers.guards.protection import redis_client
 from handlers.guards.ratelimit import RateLimiter
 from handlers.settings import Settings
 from handlers.web import api, docs, errors, opendata, pages
-from handlers.web.console import install_console
 from handlers.web.security import NulBytes, SecurityHeaders
 from handlers.web.throttle import ClientThrottle
 
@@ -25,7 +24,6 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     app.include_router(pages.router)
     app.include_router(opendata.router)
     app.include_router(api.router, prefix="/api")
-    install_console(app)  # the staff console at /console
     docs.install(app)
     errors.install(app)
     limiter = RateLimiter(
