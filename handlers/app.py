@@ -39,6 +39,7 @@ from handlers.searching.service import IndexFollower, SynonymWatcher, build_inde
 from handlers.settings import Settings, get_settings
 from handlers.staff import bound_staff_router
 from handlers.web import install_web
+from handlers.web.console import install_console
 from handlers.wecom.alerts import StaffAlerts
 from handlers.wecom.callback import WeComMount, mount_wecom
 
@@ -216,6 +217,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.include_router(webhook.router)  # the lane answers it; the route stays a fallback
     app.add_lane(webhook)
     install_web(app, settings)
+    install_console(app)  # the staff console at /console
     observability.install(app, settings)  # JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
     wecom = mount_wecom(app, settings, storage)  # the staff WeCom app at /wecom

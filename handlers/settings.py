@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr = Field(SecretStr(""), alias="WECOM_AES_KEY")
     wecom_secret: SecretStr = Field(SecretStr(""), alias="WECOM_SECRET")
     wecom_api_base: str = Field("https://qyapi.weixin.qq.com", alias="WECOM_API_BASE")
+    # Where the staff console sends browsers for WeCom's web authorisation (网页授权).
+    wecom_oauth_base: str = Field("https://open.weixin.qq.com", alias="WECOM_OAUTH_BASE")
+    # The staff console signs a browser out after this many idle minutes.
+    console_idle_minutes: int = Field(15, ge=1, le=240, alias="ZWBOT_CONSOLE_IDLE_MINUTES")
     # WeCom UserIDs on duty for citizens' 人工 tickets (comma-separated; empty: active admins).
     duty_staff: str = Field("", alias="ZWBOT_DUTY_STAFF")
     ticket_batch_seconds: float = Field(60.0, ge=0, alias="ZWBOT_TICKET_BATCH_SECONDS")

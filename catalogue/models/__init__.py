@@ -4,6 +4,7 @@ from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
 from catalogue.models.botstate import BotConversation, BotDelivery
 from catalogue.models.citizens import HeldReply, MessageLog, Rating, Ticket, VillageBinding
+from catalogue.models.console import ConsoleSession
 from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
     Item,
@@ -33,6 +34,7 @@ __all__ = [
     "CaseCount",
     "ChangeRequest",
     "CommandReceipt",
+    "ConsoleSession",
     "Department",
     "FundItem",
     "FundType",
