@@ -1,7 +1,7 @@
 """console_sessions: signed-in sessions of the staff web console
 
 Revision ID: 0005_console
-Revises: 0004_staff_told
+Revises: 0005_villages
 Create Date: 2026-12-02 09:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_console"
-down_revision = "0004_staff_told"
+down_revision = "0005_villages"
 branch_labels = None
 depends_on = None
 
