@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import WeChatApiError
 from bot.events import Event
 from bot.fsm import FSMContext, State, StatesGroup
-from catalogue.importing import import_file
 from catalogue.models import (
     FundItem,
     Item,
@@ -154,11 +153,14 @@ async def receive(desk: Desk, state: FSMContext, event: Event) -> str:
         path.write_bytes(content)
 
         async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+            # The importer loads at the first upload, not at a worker's start.
+            from catalogue.importing import import_file
+            from catalogue.importing.tables import DEFAULT_LIMITS
+
             _kind(staff.role, kind)
             before = await _snapshot(session, kind)
-            report = await import_file(
-                session, kind, path, publish=False, limits=desk.import_limits
-            )
+            limits = desk.import_limits or DEFAULT_LIMITS
+            report = await import_file(session, kind, path, publish=False, limits=limits)
             text = "\n".join(report.lines(max_problems=30))
             if not report.ok:
                 raise InvalidInputError(text)
