@@ -1,5 +1,5 @@
-"""Start-up figures: CPU and wall time of `zwbot --help`, `zwbot code explain` and a serving
-worker (import, `create_app`, the lifespan's start), each in a fresh process, several times.
+"""Start-up figures: CPU and wall time of `zwbot --help`, `zwbot code explain` and a worker of
+`zwbot serve` (import, `create_served_app`, the lifespan's start), each in fresh processes.
 
 CPU time is the figure to compare: on a shared, loaded machine wall time mostly measures the
 queue for a CPU. A worker is measured on a throw-away SQLite database holding the demo
@@ -29,7 +29,7 @@ import asyncio, json, time
 cpu, wall = time.process_time(), time.perf_counter()
 import handlers.app
 imported = time.process_time() - cpu, time.perf_counter() - wall
-app = handlers.app.create_app()
+app = handlers.app.create_served_app()  # the database is migrated, as `zwbot serve` does
 created = time.process_time() - cpu, time.perf_counter() - wall
 
 async def start() -> tuple[float, float]:
@@ -119,7 +119,7 @@ def measure(runs: int, echo: Callable[[str], None]) -> list[Figure]:
                 phases.setdefault(phase, []).append((phase_cpu, phase_wall))
         labels = {
             "import": "worker: import handlers.app",
-            "create_app": "worker: + create_app()",
+            "create_app": "worker: + create_served_app()",
             "ready": "worker: + lifespan (ready)",
         }
         for phase, label in labels.items():
