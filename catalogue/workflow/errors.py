@@ -267,6 +267,20 @@ class UnknownField(InvalidInputError):
 
 
 @dataclass(eq=False, repr=False)
+class BadAmount(InvalidInputError):
+    """An amount (万元) that cannot be read."""
+
+    text: str
+
+
+@dataclass(eq=False, repr=False)
+class NoChanges(InvalidInputError):
+    """A change request that changes no field; `example` is one the list accepts."""
+
+    example: str
+
+
+@dataclass(eq=False, repr=False)
 class BadTimeLimit(InvalidInputError):
     """A time limit that cannot be read."""
 

@@ -12,7 +12,7 @@ before they are published (《扶贫办法》第三条).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +25,6 @@ from catalogue.lists.declarations import (
     FUNDS,
     POVERTY_ALLOCATIONS,
     POVERTY_PROJECTS,
-    Field,
     ListDeclaration,
 )
 from catalogue.models import (
@@ -41,10 +40,13 @@ from catalogue.models import (
 )
 from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
+    BadAmount,
     ConflictError,
     InvalidInputError,
     InvalidStateError,
+    NoChanges,
     NotFoundError,
+    UnknownField,
 )
 from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
 from catalogue.workflow.outcome import Outcome
@@ -99,40 +101,23 @@ _REVIEWER_WORDS = {
 }
 
 
-def _changeable(declaration: ListDeclaration, attributes: Iterable[str]) -> dict[str, Field]:
-    return {declaration.label(a): declaration.field(a) for a in attributes}
+# A list change as the domain takes it: attribute → new value (amounts as Decimal 万元).
+ListChanges = Mapping[str, str | Decimal]
 
 
-# The columns staff may change by chat (names and forms from catalogue.lists.declarations).
-FUND_FIELDS = _changeable(
-    FUNDS,
-    (
-        "project_name",
-        "budget_amount",
-        "management_measures",
-        "allocation_and_use",
-        "performance_evaluation",
-        "application_guide",
-        "review_results",
-        "allocation",
-    ),
-)
-POVERTY_FIELDS = _changeable(
-    POVERTY_PROJECTS,
-    (
-        "name",
-        "approval_number",
-        "investment",
-        "construction_content",
-        "benefits",
-        "competent_unit",
-        "implementing_unit",
-        "progress",
-    ),
-)
-ALLOCATION_FIELDS = _changeable(
-    POVERTY_ALLOCATIONS, ("amount", "document_number", "purpose", "fund_source")
-)
+def list_change(declaration: ListDeclaration, name: str, text: str) -> tuple[str, str | Decimal]:
+    """One `字段=值` of a list change, by any name the declaration gives the field, as its
+    attribute and typed value."""
+    field = declaration.changeable_field(name)
+    if field is None:
+        raise UnknownField(name.strip(), tuple(f.label for f in declaration.changeable_fields()))
+    value = text.strip()
+    if field.form is forms.Form.AMOUNT:
+        try:
+            return field.attribute, Decimal(value.removesuffix("万元").strip())
+        except InvalidOperation:
+            raise BadAmount(text) from None
+    return field.attribute, value
 
 
 def parse_date(text: str) -> date:
@@ -162,42 +147,30 @@ def _past(day: date, what: str, now: datetime) -> date:
     return day
 
 
-def _values(
-    declaration: ListDeclaration,
-    table: dict[str, Field],
-    assignments: Sequence[tuple[str, str]],
-    now: datetime,
-) -> dict[str, Any]:
-    """The typed new values of `字段=值` pairs, each checked for its form."""
-    names = {
-        name: field
-        for name, field in declaration.by_name().items()
-        if field.attribute in {f.attribute for f in table.values()}
-    }
+def _values(declaration: ListDeclaration, changes: ListChanges, now: datetime) -> dict[str, Any]:
+    """The JSON-ready new values of a change, each field changeable and of its form."""
+    changeable = declaration.changeable_fields()
+    if not changes:
+        raise NoChanges(changeable[0].label)
     values: dict[str, Any] = {}
-    for name, raw in assignments:
-        spec = names.get(name.strip())
-        if spec is None:
-            raise InvalidInputError(f"没有“{name}”这个字段。可变更：{'、'.join(table)}。")
-        text = raw.strip()
+    for attribute, value in changes.items():
+        if attribute not in declaration.changeable:
+            raise UnknownField(attribute, tuple(field.label for field in changeable))
+        spec = declaration.field(attribute)
         if spec.form is forms.Form.AMOUNT:
-            try:
-                amount = Decimal(text.removesuffix("万元").strip())
-            except InvalidOperation:
-                raise InvalidInputError(f"金额“{raw}”不对，请写万元数，例如 12.5。") from None
-            wrong = forms.amount_problem(amount)
+            if not isinstance(value, Decimal):
+                raise BadAmount(str(value))
+            wrong = forms.amount_problem(value)
             if wrong is not None:
                 raise InvalidInputError(f"{spec.label}不对：{wrong}。")
-            values[spec.attribute] = str(amount)
-        elif spec.form is forms.Form.DOCUMENT_NUMBER and text:
-            wrong = forms.document_number_problem(text, china_date(now))
+            values[attribute] = str(value)
+        elif spec.form is forms.Form.DOCUMENT_NUMBER and value:
+            wrong = forms.document_number_problem(str(value), china_date(now))
             if wrong is not None:
                 raise InvalidInputError(f"{spec.label}不对：{wrong}。")
-            values[spec.attribute] = text
+            values[attribute] = str(value)
         else:
-            values[spec.attribute] = text
-    if not values:
-        raise InvalidInputError("请写明要变更的字段，例如 管理办法=…。")
+            values[attribute] = str(value)
     return values
 
 
@@ -482,7 +455,7 @@ async def propose_fund_change(
     session: AsyncSession,
     staff: StaffMember,
     fund_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     occurred_on: date,
     *,
@@ -501,7 +474,7 @@ async def propose_fund_change(
         raise InvalidInputError("专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。")
     _past(occurred_on, "发生日期", now)
     await _no_open_request(session, "fund", fund.id)
-    values = _values(FUNDS, FUND_FIELDS, assignments, now)
+    values = _values(FUNDS, changes, now)
     completeness.require_row_complete(fund, "登记变更", changes=values, now=now)
     request = await _file(
         session,
@@ -570,8 +543,7 @@ async def _propose_poverty_row_change(
     *,
     kind: str,
     declaration: ListDeclaration,
-    table: dict[str, Field],
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     now: datetime,
@@ -580,7 +552,7 @@ async def _propose_poverty_row_change(
         raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
     _past(decided_on, "审定日期", now)
     await _no_open_request(session, kind, record.id)
-    values = _values(declaration, table, assignments, now)
+    values = _values(declaration, changes, now)
     completeness.require_row_complete(record, "登记变更", changes=values, now=now)
     request = await _file(
         session,
@@ -606,7 +578,7 @@ async def propose_poverty_change(
     session: AsyncSession,
     staff: StaffMember,
     project_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     *,
@@ -623,8 +595,7 @@ async def propose_poverty_change(
         project,
         kind="poverty_project",
         declaration=POVERTY_PROJECTS,
-        table=POVERTY_FIELDS,
-        assignments=assignments,
+        changes=changes,
         note=note,
         decided_on=decided_on,
         now=now or utcnow(),
@@ -642,7 +613,7 @@ async def propose_allocation_change(
     session: AsyncSession,
     staff: StaffMember,
     allocation_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     *,
@@ -659,8 +630,7 @@ async def propose_allocation_change(
         allocation,
         kind="poverty_allocation",
         declaration=POVERTY_ALLOCATIONS,
-        table=ALLOCATION_FIELDS,
-        assignments=assignments,
+        changes=changes,
         note=note,
         decided_on=decided_on,
         now=now or utcnow(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import chinese_calendar
 import pytest
@@ -48,7 +49,7 @@ async def _propose(sessions: async_sessionmaker[AsyncSession], world: object, de
         Actor.of(staff),
         "扶贫变更",
         lambda s, m: lists.propose_poverty_change(
-            s, m, project_id, [("投资额度", "90")], "追加投资", decided
+            s, m, project_id, {"investment": Decimal(90)}, "追加投资", decided
         ),
     )
     assert not outcome.refused, outcome.message
