@@ -267,6 +267,14 @@ class UnknownField(InvalidInputError):
 
 
 @dataclass(eq=False, repr=False)
+class ReviewedByPovertyBodies(InvalidStateError):
+    """A poverty-list request is not approved by staff: the county leading group's and the
+    city poverty office's reviews are recorded instead (《扶贫办法》第三条)."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
 class BadAmount(InvalidInputError):
     """An amount (万元) that cannot be read."""
 

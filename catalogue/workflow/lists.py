@@ -46,10 +46,18 @@ from catalogue.workflow.errors import (
     InvalidStateError,
     NoChanges,
     NotFoundError,
+    ReviewedByPovertyBodies,
     UnknownField,
 )
 from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import (
+    BudgetCorrectionFiled,
+    ListChangeFiled,
+    ListFiled,
+    ListYearFiled,
+    RequestInfo,
+)
 from catalogue.workflow.rules import (
     FUND_PUBLISH_DAYS,
     FUND_UPDATE_DAYS,
@@ -232,25 +240,12 @@ async def _file(
     return request
 
 
-def next_step(request: ChangeRequest) -> str:
-    """Who acts next on a pending list request, and with which words."""
-    if request.target_kind in FUND_KINDS:
-        return (
-            f"须由县财政局另一位复核人员审核（“通过 #{request.id}”或“驳回 #{request.id} 理由”）。"
-        )
-    return (
-        f"须登记县扶贫开发领导小组和市扶贫办的审核（《扶贫办法》第三条）："
-        f"“扶贫审核 #{request.id} 领导小组 审核人=… 日期=… 文号=…”，"
-        f"再登记“扶贫审核 #{request.id} 市扶贫办 …”，之后方可发布。"
-    )
-
-
-def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
-    """The outcome of a filed list request: what was filed and who acts next."""
+def _proposed(action: str, request: ChangeRequest, filed: ListFiled) -> Outcome:
+    """The outcome of a filed list request: what was filed (the channel words who acts next)."""
     return Outcome(
         action=action,
         target=request.target_code,
-        message=f"{registered}\n{next_step(request)}",
+        result=filed,
         before=dict(request.before),
         after={
             "request": request.id,
@@ -334,9 +329,7 @@ async def record_budget_approval(
     return _proposed(
         "fund.budget.correct.propose",
         request,
-        f"已提出更正 {year} 年度预算批准日期的申请 #{request.id}："
-        f"{record.approved_on:%Y-%m-%d} → {approved_on:%Y-%m-%d}（原日期保留，"
-        f"逾期仍按原日期另行显示）。",
+        BudgetCorrectionFiled(RequestInfo.of(request), year, record.approved_on, approved_on),
     )
 
 
@@ -404,10 +397,7 @@ async def propose_fund_list_publication(
     )
     await session.flush()
     return _proposed(
-        "fund.list.propose",
-        request,
-        f"已提出发布 {year} 年度专项资金管理清单（{count} 个项目）的申请 #{request.id}，"
-        f"须于 {due:%Y-%m-%d} 前公开（第七条）。",
+        "fund.list.propose", request, ListYearFiled(RequestInfo.of(request), year, count)
     )
 
 
@@ -496,8 +486,7 @@ async def propose_fund_change(
     return _proposed(
         "fund.change.propose",
         request,
-        f"已登记专项资金“{fund.project_name}”的变更 #{request.id}，"
-        f"须于 {request.due_on:%Y-%m-%d} 前发布更新（第八条）。",
+        ListChangeFiled(RequestInfo.of(request), fund.id, fund.project_name, fund.budget_year),
     )
 
 
@@ -603,9 +592,9 @@ async def propose_poverty_change(
     return _proposed(
         "poverty.change.propose",
         request,
-        f"已登记扶贫项目“{project.name}”的调整变更 #{request.id}"
-        f"（{decided_on:%Y-%m-%d} 审定），"
-        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
+        ListChangeFiled(
+            RequestInfo.of(request), project.id, project.name, project.year, decided_on=decided_on
+        ),
     )
 
 
@@ -638,9 +627,14 @@ async def propose_allocation_change(
     return _proposed(
         "poverty.allocation.change.propose",
         request,
-        f"已登记扶贫资金分配 #{allocation.id}（{allocation.year} 年 {allocation.region.name}，"
-        f"{allocation.document_number}）的调整变更 #{request.id}（{decided_on:%Y-%m-%d} 审定），"
-        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
+        ListChangeFiled(
+            RequestInfo.of(request),
+            allocation.id,
+            allocation.region.name,
+            allocation.year,
+            allocation.document_number,
+            decided_on,
+        ),
     )
 
 
@@ -716,9 +710,7 @@ async def refresh_poverty_year(
     )
     await session.flush()
     return _proposed(
-        "poverty.year.propose",
-        request,
-        f"已提出整体更新发布 {year} 年度扶贫清单（{count} 条）的申请 #{request.id}。",
+        "poverty.year.propose", request, ListYearFiled(RequestInfo.of(request), year, count)
     )
 
 
@@ -849,9 +841,7 @@ async def approve_list_request(
 ) -> Outcome:
     """通过 a fund request: a finance reviewer who did not propose it (第十八条)."""
     if request.target_kind in POVERTY_KINDS:
-        raise InvalidStateError(
-            f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。{next_step(request)}"
-        )
+        raise ReviewedByPovertyBodies(request.id)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
     if request.state != RequestState.PENDING_REVIEW.value:

@@ -15,11 +15,14 @@ from catalogue.workflow import fields
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     Applied,
+    BudgetCorrectionFiled,
     Filed,
     ItemLog,
     ItemState,
     ItemView,
     ListApplied,
+    ListChangeFiled,
+    ListYearFiled,
     Moved,
     Published,
     RequestInfo,
@@ -32,6 +35,7 @@ from catalogue.workflow.rules import (
     SuspendedSource,
 )
 from catalogue.workflow.workdays import china_date
+from handlers.staff.list_wording import list_filed
 from handlers.staff.refusals import beijing_minute, explain
 
 
@@ -278,6 +282,8 @@ def render(outcome: Outcome) -> str:
         return _view(result)
     if isinstance(result, ItemLog):
         return _log(result)
+    if isinstance(result, ListChangeFiled | ListYearFiled | BudgetCorrectionFiled):
+        return list_filed(result)
     return outcome.message
 
 
