@@ -56,6 +56,8 @@ from catalogue.workflow.results import (
     ListChangeFiled,
     ListFiled,
     ListYearFiled,
+    Moved,
+    PovertyReviewRecorded,
     RequestInfo,
 )
 from catalogue.workflow.rules import (
@@ -815,18 +817,16 @@ async def record_poverty_review(
         await holds.move(session, request, _APPROVE_LIST, staff, now, payload=payload)
     else:
         await holds.touch(session, request, payload=payload)
-    step = (
-        f"两级审核均已登记，可以发布：发布 #{request.id}。"
-        if done
-        else f"还须登记市扶贫办的审核：扶贫审核 #{request.id} 市扶贫办 审核人=… 日期=… 文号=…。"
-    )
     return Outcome(
         action="poverty.review.record",
         target=request.target_code,
-        message=(
-            f"已登记{POVERTY_REVIEWERS[body]}对 #{request.id} 的审核："
-            f"{reviewer.strip()}，{reviewed_on:%Y-%m-%d}，{document.strip()}。\n{step}\n"
-            f"{request_line(request)}"
+        result=PovertyReviewRecorded(
+            RequestInfo.of(request),
+            body,
+            POVERTY_REVIEWERS[body],
+            reviewer.strip(),
+            reviewed_on,
+            document.strip(),
         ),
         before=before,
         after={"state": request.state, "reviews": reviews},
@@ -852,7 +852,7 @@ async def approve_list_request(
     return Outcome(
         action="request.review",
         target=request.target_code or f"#{request.id}",
-        message=f"复核通过，可以发布：发布 #{request.id}。\n{request_line(request)}",
+        result=Moved(RequestInfo.of(request), Step.APPROVE),
         before=before,
         after={"request": request.id, "state": request.state},
     )

@@ -156,6 +156,19 @@ ListFiled = ListChangeFiled | ListYearFiled | BudgetCorrectionFiled
 
 
 @dataclass(frozen=True, slots=True)
+class PovertyReviewRecorded:
+    """One of the two reviews of 《扶贫办法》第三条 recorded on a poverty-list request;
+    `request.state` is approved once both are in."""
+
+    request: RequestInfo
+    body: str  # county_group | city_office
+    body_name: str  # 县扶贫开发领导小组 | 市扶贫办
+    reviewer: str
+    reviewed_on: date
+    document: str
+
+
+@dataclass(frozen=True, slots=True)
 class ListApplied:
     """A fund or poverty request took effect (worded by the list module itself)."""
 

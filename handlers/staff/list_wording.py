@@ -9,9 +9,10 @@ from catalogue.workflow.results import (
     ListChangeFiled,
     ListFiled,
     ListYearFiled,
+    PovertyReviewRecorded,
     RequestInfo,
 )
-from catalogue.workflow.rules import FUND_UPDATE_DAYS, POVERTY_UPDATE_WORKING_DAYS
+from catalogue.workflow.rules import FUND_UPDATE_DAYS, POVERTY_UPDATE_WORKING_DAYS, RequestState
 
 
 def list_next_step(request_id: int, target_kind: str) -> str:
@@ -81,3 +82,16 @@ def list_filed(result: ListFiled) -> str:
     else:
         text = _correction(result)
     return f"{text}\n{list_next_step(result.request.id, result.request.target_kind)}"
+
+
+def poverty_review(result: PovertyReviewRecorded, line: str) -> str:
+    """The reply to a recorded 第三条 review: what was recorded and what comes next."""
+    request = result.request
+    if request.state == RequestState.APPROVED.value:
+        step = f"两级审核均已登记，可以发布：发布 #{request.id}。"
+    else:
+        step = f"还须登记市扶贫办的审核：扶贫审核 #{request.id} 市扶贫办 审核人=… 日期=… 文号=…。"
+    return (
+        f"已登记{result.body_name}对 #{request.id} 的审核：{result.reviewer}，"
+        f"{result.reviewed_on:%Y-%m-%d}，{result.document}。\n{step}\n{line}"
+    )
