@@ -43,7 +43,7 @@ from handlers.web.console import install_console
 from handlers.wecom.alerts import StaffAlerts
 from handlers.wecom.callback import WeComMount, mount_wecom
 
-APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
+APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory`
 
 
 class ZwbotApp(FastAPI):
@@ -98,8 +98,15 @@ def _envelope(settings: Settings) -> WeChatEnvelope:
     )
 
 
-def create_app(settings: Settings | None = None) -> ZwbotApp:
-    """A complete app; nothing touches the database until the lifespan starts."""
+def create_served_app() -> ZwbotApp:
+    """The app of a `zwbot serve` process: that command migrated the database before starting
+    its workers, so they skip it (and Alembic's imports) and never race each other to do it."""
+    return create_app(migrate=False)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> ZwbotApp:
+    """A complete app; nothing touches the database until the lifespan starts, which first
+    migrates it to the code's schema unless `migrate` is false."""
     settings = settings or get_settings()
     storage = _storage(settings)
     wechat = _wechat_client(settings)
@@ -134,7 +141,9 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
                 stack.push_async_callback(wechat.aclose)
             if outbox is not None:  # sends what is queued before the client closes
                 stack.push_async_callback(outbox.close)
-            engine, sessions = await stack.enter_async_context(open_database(settings))
+            engine, sessions = await stack.enter_async_context(
+                open_database(settings, upgrade=migrate)
+            )
             await enforce_audit_grants(engine, settings)  # production: audit rows append-only
             attach_database(storage, sessions)
             # Recent results kept per worker (emptied by any index change), timed.

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalogue.importing.tables import MIB, TableLimits
 from catalogue.region_directory import COUNTY_CODE
-from catalogue.scope import RegionScope
+
+if TYPE_CHECKING:
+    from catalogue.importing.tables import TableLimits
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
@@ -171,6 +172,10 @@ class Settings(BaseSettings):
     @property
     def import_limits(self) -> TableLimits:
         """The bounds every import file is read within."""
+        # Imported here: the importer (and through it the ORM) is no part of reading settings,
+        # which every process does at start (a worker, `zwbot code explain`).
+        from catalogue.importing.tables import MIB, TableLimits
+
         return TableLimits(
             max_file_bytes=self.import_max_mb * MIB,
             max_rows=self.import_max_rows,
@@ -221,6 +226,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_home_region(self) -> Settings:
+        from catalogue.scope import RegionScope  # SQLAlchemy: see import_limits
+
         RegionScope(self.home_region)  # raises on a malformed code
         return self
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,6 +111,9 @@ def _names(place: Place) -> set[str]:
 @lru_cache(maxsize=4096)
 def _sound(name: str) -> str:
     # Homophones are the commonest slip when typing or speaking a village name (红达 → 红大).
+    # pypinyin reads its phrase dictionary on import (about 0.2 s): at first use, not at start.
+    from pypinyin import lazy_pinyin
+
     return " ".join(lazy_pinyin(name))
 
 

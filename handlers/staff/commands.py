@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
 from catalogue import duty_report
+from catalogue.lists.declarations import (
+    FUNDS,
+    POVERTY_ALLOCATIONS,
+    POVERTY_PROJECTS,
+    ListDeclaration,
+)
 from catalogue.models import Item, Role, StaffMember, utcnow
 from catalogue.staff import needs_second_factor
 from catalogue.workflow import fields as item_fields
@@ -340,13 +346,26 @@ async def _fund_change(desk: Desk, args: str) -> str:
         occurred = given.pop("发生", "发生日期", "变更日期")
         when = lists.parse_date(occurred) if occurred else _today()
         fund_id = parsing.record_id(number, "项目")
-        return await lists.propose_fund_change(session, staff, fund_id, given.pairs, note, when)
+        changes = _list_changes(FUNDS, given.pairs)
+        return await lists.propose_fund_change(session, staff, fund_id, changes, note, when)
 
     return await desk.run(f"资金变更 {args}", op)
 
 
+def _list_changes(
+    declaration: ListDeclaration, pairs: Sequence[tuple[str, str]]
+) -> lists.ListChanges:
+    """`字段=值` pairs of a list change, by the names the list's declaration gives its fields."""
+    return dict(lists.list_change(declaration, name, raw) for name, raw in pairs)
+
+
 async def _poverty_row_change(
-    desk: Desk, args: str, command: str, what: str, propose: Callable[..., Awaitable[Outcome]]
+    desk: Desk,
+    args: str,
+    command: str,
+    what: str,
+    declaration: ListDeclaration,
+    propose: Callable[..., Awaitable[Outcome]],
 ) -> str:
     """扶贫变更 / 扶贫资金变更 N 字段=值 … 说明=… 审定=日期: one row of a poverty list."""
     number, rest = parsing.head_and_rest(args, f"{what}编号和变更内容")
@@ -358,18 +377,21 @@ async def _poverty_row_change(
         if not decided:
             raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
         row_id = parsing.record_id(number, what)
-        return await propose(session, staff, row_id, given.pairs, note, lists.parse_date(decided))
+        changes = _list_changes(declaration, given.pairs)
+        return await propose(session, staff, row_id, changes, note, lists.parse_date(decided))
 
     return await desk.run(f"{command} {args}", op)
 
 
 async def _poverty_change(desk: Desk, args: str) -> str:
-    return await _poverty_row_change(desk, args, "扶贫变更", "项目", lists.propose_poverty_change)
+    return await _poverty_row_change(
+        desk, args, "扶贫变更", "项目", POVERTY_PROJECTS, lists.propose_poverty_change
+    )
 
 
 async def _allocation_change(desk: Desk, args: str) -> str:
     return await _poverty_row_change(
-        desk, args, "扶贫资金变更", "分配", lists.propose_allocation_change
+        desk, args, "扶贫资金变更", "分配", POVERTY_ALLOCATIONS, lists.propose_allocation_change
     )
 
 

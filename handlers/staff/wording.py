@@ -15,12 +15,16 @@ from catalogue.workflow import fields
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     Applied,
+    BudgetCorrectionFiled,
     Filed,
     ItemLog,
     ItemState,
     ItemView,
     ListApplied,
+    ListChangeFiled,
+    ListYearFiled,
     Moved,
+    PovertyReviewRecorded,
     Published,
     RequestInfo,
 )
@@ -32,6 +36,7 @@ from catalogue.workflow.rules import (
     SuspendedSource,
 )
 from catalogue.workflow.workdays import china_date
+from handlers.staff.list_wording import list_filed, poverty_review
 from handlers.staff.refusals import beijing_minute, explain
 
 
@@ -168,6 +173,8 @@ def _moved(outcome: Outcome, result: Moved) -> str:
         head = "审核通过，已提请县政府审定"
     elif outcome.action == "request.decide":
         head = "县政府审定通过，可以发布"
+    elif request.target_kind != "item":  # a fund-list request: the finance bureau's second look
+        head = "复核通过，可以发布"
     else:
         head = "审核通过，可以发布"
     text = f"{head}。\n{request_line(request)}"
@@ -278,6 +285,10 @@ def render(outcome: Outcome) -> str:
         return _view(result)
     if isinstance(result, ItemLog):
         return _log(result)
+    if isinstance(result, ListChangeFiled | ListYearFiled | BudgetCorrectionFiled):
+        return list_filed(result)
+    if isinstance(result, PovertyReviewRecorded):
+        return poverty_review(result, request_line(result.request))
     return outcome.message
 
 

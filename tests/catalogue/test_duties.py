@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import zwbot_tests_staff_world as W
 from sqlalchemy import select
@@ -38,7 +39,7 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
         world,
         "poverty",
         lambda s, m: lists.propose_poverty_change(
-            s, m, world.project_id, [("投资额度", "90")], "追加", date(2026, 9, 30)
+            s, m, world.project_id, {"investment": Decimal(90)}, "追加", date(2026, 9, 30)
         ),
     )
     await _ok(

@@ -98,6 +98,17 @@ def bench_conversations(
     report(results, part, typer.echo, verbose)
 
 
+@bench_app.command("startup")
+def bench_startup(
+    runs: Annotated[int, typer.Option(min=1, help="Fresh processes per figure.")] = 5,
+) -> None:
+    """Start-up: CPU and wall seconds of `zwbot --help`, `zwbot code explain` and a worker
+    (import, create_app, lifespan), each in fresh processes."""
+    from tools.benchmarks.startup import run
+
+    run(runs, typer.echo)
+
+
 def register(app: typer.Typer) -> None:
     """Add `zwbot bench`."""
     app.add_typer(bench_app, name="bench")
