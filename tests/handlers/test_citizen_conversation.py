@@ -230,3 +230,33 @@ async def test_human_with_the_problem_in_the_same_message(demo):
     user = citizen(demo)
     answer = await user.say("转人工 高龄补贴停发了是什么原因")
     assert "工单号" in answer, answer
+
+
+async def test_a_place_named_alone_then_a_year_or_the_projects(demo) -> None:
+    user = citizen(demo)
+    place = await user.say("天堂镇大湾村")
+    assert "天堂镇 大湾村" in place and "98.60" in place and "150.00" in place
+    year = await user.say("2017年的呢")
+    assert "71.00" in year and "98.60" not in year
+    status = await user.say("项目进展怎么样")
+    assert "【实施中】" in status and not is_card_or_list(plain(status))
+
+
+async def test_a_place_named_alone_after_a_list_may_pick_from_it(demo) -> None:
+    user = citizen(demo)
+    await user.say("乡村建设规划许可证核发")
+    picked = await user.say("华藏寺镇")
+    assert "华藏寺镇人民政府便民服务中心" in picked and "扶贫" not in picked
+
+
+async def test_the_fund_list_then_another_year_department_or_type(demo) -> None:
+    user = citizen(demo)
+    first = await user.say("2016年民政局专项资金")
+    assert "5329.01" in first
+    year = await user.say("2017年呢")
+    assert "5701.9987" in year and "520.541" in year and "5329.01" not in year
+    other = await user.say("教育局的呢")
+    assert "1269.5764" in other and "5701.9987" not in other
+    # a question of its own is not a follow-up: the year it names, every department
+    whole = await user.say("2015年转移支付资金")
+    assert "21404.1528" in whole
