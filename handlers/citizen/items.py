@@ -187,10 +187,24 @@ async def search_and_answer(
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
-    chosen = named_by_keyword(found, fold(query)) or (found[0] if is_clear(found) else None)
+    words = fold(query)
+    chosen = named_by_keyword(found, words) or named_by_keyword(
+        found, READER.without_measures(words)
+    )
+    chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or single(found)
-    if chosen is not None:
+    if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace)
+    if chosen is not None:
+        # Search is not confident the words are about it: a choice to tap, never the answer.
+        return await _no_match(
+            said,
+            [chosen, *(f for f in answers(found) if f is not chosen)],
+            memory,
+            state,
+            trace,
+            aspect,
+        )
     listed = answers(found)
     if listed and listed[0].hit.score >= SURE_SCORE:
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)

@@ -260,3 +260,25 @@ async def test_the_fund_list_then_another_year_department_or_type(demo) -> None:
     # a question of its own is not a follow-up: the year it names, every department
     whole = await user.say("2015年转移支付资金")
     assert "21404.1528" in whole
+
+
+async def test_an_unconfident_first_hit_is_offered_never_shown_as_the_answer(
+    demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = citizen(demo)
+    # Search trusts no hit (「办身份证」 is otherwise the card): a choice to tap, never the card.
+    monkeypatch.setattr("search.index.CONFIDENT_SCORE", 2.0)
+    offered = plain(await user.say("办身份证"))
+    assert offered.startswith("您是不是想找") and "编码：" not in offered
+    assert offered.splitlines()[1].startswith("1. 居民身份证办理")
+    assert "【居民身份证办理（包括临时）】" in await user.say("1")
+
+
+async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
+    user = citizen(demo)
+    elderly = await user.say("嗯那个请问一下我家老头子八十多了有没有啥补贴")
+    assert "【80周岁以上老年人高龄津贴发放】" in elderly and "没有找到" not in elderly
+    licence = await user.say("我想办个营业执照 个体户")  # 办个营业执照 says 办营业执照
+    assert "【个体工商户设立登记】" in licence
+    teacher = plain(await user.say("想当老师要考啥证"))
+    assert "教师资格认定" in teacher and "没有找到" not in teacher

@@ -96,11 +96,18 @@ class Reader:
         return without(text, self._fillers.find(text)).replace(" ", "")
 
     def plain(self, text: str) -> str:
-        """The words that may name an item, without fillers and measure words between
-        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing."""
-        core = self.strip_fillers(fold(text))
+        """The words that may name an item, said as the catalogue writes them (老头子 →
+        老年人), without fillers and measure words between characters (「在地里打口井」 →
+        地里打井): searched when the words as said find nothing."""
+        spoken = fold(text)
+        for said, written in self.inventory.colloquial:
+            spoken = spoken.replace(said, written)
+        return self.without_measures(self.strip_fillers(spoken))
+
+    def without_measures(self, text: str) -> str:
+        """The text without measure words between characters (「办个营业执照」 → 办营业执照)."""
         measures = set(self.inventory.measure_words)
-        kept = [c for i, c in enumerate(core) if not (c in measures and 0 < i < len(core) - 1)]
+        kept = [c for i, c in enumerate(text) if not (c in measures and 0 < i < len(text) - 1)]
         return "".join(kept)
 
     def read(self, text: str) -> Reading:
