@@ -170,6 +170,9 @@ async def search_and_answer(
     aspect = reading.aspect
     if aspect is not None and not reading.core:
         return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+    if aspect is not None and await _about_the_card(reading.core, memory, session, public_items):
+        # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
+        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
     if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
@@ -211,6 +214,20 @@ async def search_and_answer(
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+async def _about_the_card(
+    core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
+) -> bool:
+    """Whether the words beside a question only repeat the card just shown: every character
+    is in its name or one of its keywords (「补办」 for 社会保障卡补领、换领、换发)."""
+    if not core or memory.focus != "card" or not memory.card_code:
+        return False
+    item = await item_by_code(session, memory.card_code, public_items)
+    if item is None:
+        return False
+    own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
+    return all(char in own for char in core)
 
 
 async def _follow_up(

@@ -282,3 +282,21 @@ async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
     assert "【个体工商户设立登记】" in licence
     teacher = plain(await user.say("想当老师要考啥证"))
     assert "教师资格认定" in teacher and "没有找到" not in teacher
+
+
+async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
+    user = citizen(demo)
+    await user.say("社保卡丢了")
+    materials = await user.say("补办要带啥")  # 补办: the card's own words
+    assert "【社会保障卡补领、换领、换发】需要的申请材料" in materials
+    other = await user.say("低保要什么材料")  # another item's words: that item
+    assert "【最低生活保障】需要的申请材料" in other
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [("我能不能在手机上交材料", "提交材料"), ("你真笨", "0935-3126800")],
+)
+async def test_submitting_here_and_scolding_the_bot(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
