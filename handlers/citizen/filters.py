@@ -198,6 +198,8 @@ class BindRequest(Filter):
             understood = reading(event)
             if understood is None or understood.intent != "bind":
                 return False
+            if not READER.says_term(understood.text, "bind"):
+                return False  # 「红大村」 alone only resembles 「绑定 红大村」: binding is said
             name = parsing.place_part(understood.core)
             if name and not parsing.names_place(name):
                 return False  # 「社保卡绑定银行卡」 is not about a village
@@ -210,7 +212,18 @@ class MyVillage(Filter):
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
         parsed = parsing.parse_my_village(text) if text else None
-        return {"topic": parsed[0], "year": parsed[1]} if parsed else False
+        if parsed is None or text is None:
+            return False
+        session: AsyncSession | None = data.get("session")
+        rest = parsing.place_part(READER.strip_fillers(parsing.split_fund_topic(text)[1]))
+        # 「我们村是哈溪镇双龙村 扶贫资金多少」: the place named, not the bound one
+        if (
+            session is not None
+            and parsing.names_place(rest)
+            and (await queries.find_regions(session=session, name=rest)).places
+        ):
+            return False
+        return {"topic": parsed[0], "year": parsed[1]}
 
 
 class PhoneNumber(Filter):
@@ -370,10 +383,12 @@ class FundListQuestion(Filter):
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
         money = "资金" in text or (understood is not None and understood.topic == "fund")
-        if not asked and not money:
+        if not asked and not money and year is None:
             return False  # not about funds whatever the department: no query needed
         named = await departments.mention(session, leftover)
         topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        if not asked and not money and not topic and not named.departments:
+            return False  # a year alone (「2016年呢」) is no fund question
         if not asked:
             if topic:
                 rows = await queries.fund_list(session=session, year=year)

@@ -300,3 +300,23 @@ async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
 async def test_submitting_here_and_scolding_the_bot(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
     assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+async def test_place_names_bindings_and_years_in_plain_words(demo) -> None:
+    user = citizen(demo)
+    # a village's name alone is its funds, never a binding (binding is said)
+    alone = await user.say("红大村")
+    assert "已绑定" not in alone and "红大村" in alone
+    assert "您还没有绑定" in await user.say("我村资金")
+    named = await user.say("我们村是哈溪镇双龙村 扶贫资金多少")  # the place said wins
+    assert "双龙村" in named and "75.00" in named
+    fund = await user.say("2016年草原补奖有多少钱")  # a year and a fund's short name
+    assert "7264.30" in fund
+    department = await user.say("2017年民政局")
+    assert "5701.9987" in department
+
+
+@pytest.mark.parametrize("said", ["请问在吗 我想问个事", "我想问个事", "请问一下"])
+async def test_words_of_speech_alone_get_what_can_be_asked(demo, said: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert not is_card_or_list(plain(reply)) and "没有找到" not in reply

@@ -88,6 +88,11 @@ class Reader:
         )
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
 
+    def says_term(self, text: str, intent: str) -> bool:
+        """Whether the text holds one of the intent's own words (not only resembles an
+        example of it)."""
+        return any(f.label == f"i:{intent}" for f in self._terms.find(fold(text)))
+
     def strip_fillers(self, text: str) -> str:
         """The text without filler words ('' when only fillers, or when the text is one
         character: 「申请表去哪领」 leaves 领, which names nothing)."""
@@ -149,6 +154,9 @@ class Reader:
                 topic=topic,
                 score=score,
             )
+        if not found and not core_all and len(compact) >= MIN_CORE and self._fillers.find(compact):
+            # Only words of speech (「我想问个事」 「请问一下」): what can be asked, no search.
+            return Reading(text, HELP, rest="", core="")
         return Reading(text, ITEM, rest=compact, core=self.strip_fillers(compact), topic=topic)
 
     def _talk(
