@@ -11,6 +11,7 @@ from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
+from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
     Choice,
     ChoiceByWords,
@@ -251,8 +252,9 @@ async def _follow_up(
     about_card = memory.card_code and memory.focus in ("card", "")
     last = await item_by_code(session, memory.card_code, public_items) if about_card else None
     if last is None:
-        trace.update(answer="ask-what")
-        return texts.ASK_WHAT
+        hours = await common_hours(session) if aspect == "hours" else ""
+        trace.update(answer="common-hours" if hours else "ask-what")
+        return texts.COMMON_HOURS.format(hours=hours) if hours else texts.ASK_WHAT
     await keep(state, memory, focus="card")
     return _show(last, settings, aspect, trace)
 

@@ -320,3 +320,8 @@ async def test_place_names_bindings_and_years_in_plain_words(demo) -> None:
 async def test_words_of_speech_alone_get_what_can_be_asked(demo, said: str) -> None:
     reply = await citizen(demo).say(said)
     assert not is_card_or_list(plain(reply)) and "没有找到" not in reply
+
+
+async def test_office_hours_asked_before_any_item(demo) -> None:
+    reply = await citizen(demo).say("你们几点下班")
+    assert "8:30" in reply and "县政务服务中心" in reply and not is_card_or_list(plain(reply))
