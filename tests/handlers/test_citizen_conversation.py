@@ -325,3 +325,30 @@ async def test_words_of_speech_alone_get_what_can_be_asked(demo, said: str) -> N
 async def test_office_hours_asked_before_any_item(demo) -> None:
     reply = await citizen(demo).say("你们几点下班")
     assert "8:30" in reply and "县政务服务中心" in reply and not is_card_or_list(plain(reply))
+
+
+async def test_an_item_name_alone_is_no_request_an_example_mentions(demo) -> None:
+    # 「营业执照」 is only a piece of the example 「营业执照办好了没」: a search, not progress
+    reply = await citizen(demo).say("营业执照")
+    assert "【个体工商户设立登记】" in reply and "进度" not in reply
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("转个人工吧", "工作人员"),
+        ("能帮我挂个号不", "取号"),
+        ("我交的低保材料审核了没有", "进度"),
+    ],
+)
+async def test_requests_with_a_word_between(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
+    user = citizen(demo)
+    await user.say("低保")
+    assert "5分" in await user.say("给个好评")
+    await user.say("狗证")
+    assert "3分" in await user.say("还行吧 三分")

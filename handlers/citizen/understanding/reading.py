@@ -87,6 +87,10 @@ class Reader:
             }
         )
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
+        self._examples = {
+            f"i:{name}": tuple(fold(e) for e in entry.examples)
+            for name, entry in source.intents.items()
+        }
 
     def says_term(self, text: str, intent: str) -> bool:
         """Whether the text holds one of the intent's own words (not only resembles an
@@ -195,9 +199,14 @@ class Reader:
                 compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
             )
             needed = ACT_SCORE if all(self._is(f, TALK) for f in found) else ACT_OVER_ASPECT
-            if label is not None and score >= needed:
+            if label is not None and score >= needed and not self._part_of_example(compact, label):
                 return label[2:], score
         return None
+
+    def _part_of_example(self, compact: str, label: str) -> bool:
+        """Whether the message is only a piece of one of the label's examples (「营业执照」 of
+        「营业执照办好了没」): it says the example's topic, not the act."""
+        return any(compact != example and compact in example for example in self._examples[label])
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
