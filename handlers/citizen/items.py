@@ -178,9 +178,9 @@ async def search_and_answer(
     found = await find(search, session, query, public_items)
     if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
         return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
-    if not answers(found):
-        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words without
-        # fillers, then also without measure words, may do better.
+    if not answers(found) or not found[0].hit.confident:
+        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
+        # catalogue's words, without fillers and measure words, may do better.
         for plain in dict.fromkeys((READER.strip_fillers(fold(query)), READER.plain(query))):
             if not plain or plain == query:
                 continue

@@ -107,3 +107,10 @@ async def test_staff_events_and_the_overview(citizen: Any) -> None:
     assert "特种行业" not in farm
     overview = await citizen.say("一件事")
     assert "孩子出生" in overview and "开农家乐" in overview
+
+
+async def test_a_livestock_farm_and_a_street_stall(citizen: Any) -> None:
+    farm = await citizen.say("我想办一个养鸡场")
+    assert farm.startswith("「办养殖场」") and "动物防疫条件合格证核发" in farm
+    stall = await citizen.say("想在街上摆个小吃摊")
+    assert stall.startswith("「开饭馆」")
