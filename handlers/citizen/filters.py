@@ -319,7 +319,9 @@ class PlaceFollowUp(Filter):
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
-        if READER.strip_fillers(parsing.fund_topic(place_text.replace(" ", ""))):
+        left = READER.strip_fillers(parsing.fund_topic(place_text.replace(" ", "")))
+        # 「搬迁项目呢」: a few words of what kind of project, but no other place
+        if left and (topic is None or len(left) > 6 or parsing.names_place(left)):
             return False
         memory = await recall(state)
         if memory.focus != "place" or not memory.place_code:

@@ -352,3 +352,12 @@ async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
     assert "5分" in await user.say("给个好评")
     await user.say("狗证")
     assert "3分" in await user.say("还行吧 三分")
+
+
+async def test_county_totals_and_a_kind_of_project_after_a_place(demo) -> None:
+    user = citizen(demo)
+    county = await user.say("2016年全县扶贫项目投了多少")
+    assert "736.00" in county
+    await user.say("上古城村")
+    kind = await user.say("搬迁项目呢")
+    assert "上古城村" in kind and "260.00" in kind
