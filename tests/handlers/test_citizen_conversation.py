@@ -361,3 +361,19 @@ async def test_county_totals_and_a_kind_of_project_after_a_place(demo) -> None:
     await user.say("上古城村")
     kind = await user.say("搬迁项目呢")
     assert "上古城村" in kind and "260.00" in kind
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("我想找个人问问", "工作人员"),
+        ("反映个问题", "0935-3126800"),
+        ("给我查一下高龄补贴发了没", "进度"),
+        ("我的营业执照什么时候能拿", "进度"),
+    ],
+)
+async def test_more_ways_of_asking_for_people_complaining_and_progress(
+    demo, said: str, wanted: str
+) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
