@@ -377,3 +377,17 @@ async def test_more_ways_of_asking_for_people_complaining_and_progress(
 ) -> None:
     reply = await citizen(demo).say(said)
     assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("联系工作人员", "工作人员"),
+        ("我要留言", "工作人员"),
+        ("你好呀小助手", "自动答复"),
+        ("你是机器人还是人", "机器人"),
+    ],
+)
+async def test_more_ways_of_greeting_and_asking_for_a_person(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
