@@ -284,11 +284,13 @@ class PlaceFunds(Filter):
         if topic is None:
             # 「圈湾村 2015」: a place's name and a year say enough; so does the name alone
             # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
-            if not parsing.names_place(rest):
+            # 「窑洞湾村的夏菜基地」 「旦马乡大水村危房改造」: a place first, then what about it
+            lead = parsing.place_part(rest)
+            if not parsing.names_place(lead):
                 return False
             if year is None and await _list_shown(data.get("state")):
                 return False
-            topic, place_text = "funds", rest
+            topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
         if not place_text and (county or year is not None):

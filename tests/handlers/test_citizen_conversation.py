@@ -391,3 +391,12 @@ async def test_more_ways_of_asking_for_people_complaining_and_progress(
 async def test_more_ways_of_greeting_and_asking_for_a_person(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
     assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+@pytest.mark.parametrize(
+    ("said", "place", "amount"),
+    [("窑洞湾村的夏菜基地", "窑洞湾村", "85.00"), ("旦马乡大水村危房改造", "大水村", "120.00")],
+)
+async def test_a_place_first_then_what_about_it(demo, said: str, place: str, amount: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert place in reply and amount in reply and not is_card_or_list(plain(reply))

@@ -114,3 +114,9 @@ async def test_a_livestock_farm_and_a_street_stall(citizen: Any) -> None:
     assert farm.startswith("「办养殖场」") and "动物防疫条件合格证核发" in farm
     stall = await citizen.say("想在街上摆个小吃摊")
     assert stall.startswith("「开饭馆」")
+
+
+async def test_a_guesthouse(citizen: Any) -> None:
+    hotel = await citizen.say("开家宾馆需要什么证")
+    assert hotel.startswith("「开旅馆民宿」") and "公共场所卫生许可新办审批（县级）" in hotel
+    assert "· 特种行业许可证（旅馆业）：本县目录暂无此事项，请咨询县公安局" in hotel
