@@ -78,7 +78,9 @@ def bench_quality(
 
 @bench_app.command("conversations")
 def bench_conversations(
-    part: Annotated[str, typer.Option(help="tuning, heldout (kept out of tuning) or all.")] = "all",
+    part: Annotated[
+        str, typer.Option(help="tuning, heldout, heldout2 (both kept out of tuning) or all.")
+    ] = "all",
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Each failing turn: expected and replied.")
     ] = False,
