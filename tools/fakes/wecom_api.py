@@ -1,5 +1,6 @@
 """A local fake of the WeCom (企业微信 / 政务微信) server API for tests and demos: access token,
-application messages (`message/send`, recorded in `sent`) and temporary media.
+application messages (`message/send`, recorded in `sent`) and temporary media (uploads are
+kept in `media` as well).
 
 It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for a wrong secret, 40014
 for an unknown token, 40007 for an unknown media id, and any error queued with `fail()`.
@@ -48,6 +49,15 @@ class FakeWeComApi:
             and user_id in str(message.get("touser", "")).split("|")
         ]
 
+    def files_to(self, user_id: str) -> list[tuple[bytes, str]]:
+        """The files (content, name) sent to one member."""
+        return [
+            self.media[str(message["file"]["media_id"])]
+            for message in self.sent
+            if message.get("msgtype") == "file"
+            and user_id in str(message.get("touser", "")).split("|")
+        ]
+
     def client(self) -> httpx.AsyncClient:
         """An httpx client that talks to this fake in-process (no socket)."""
         return httpx.AsyncClient(
@@ -89,6 +99,21 @@ class FakeWeComApi:
                 return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
             self.sent.append(await request.json())
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/media/upload")
+        async def upload(request: Request, access_token: str = "", type: str = "") -> Response:
+            fault = self._fault("/cgi-bin/media/upload")
+            if fault is not None:
+                return fault
+            if access_token not in self.tokens:
+                return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
+            form = await request.form()
+            upload = form.get("media")
+            if type not in ("file", "image", "voice", "video") or isinstance(upload, str | None):
+                return JSONResponse({"errcode": 40004, "errmsg": "invalid media type"})
+            media_id = "MEDIA_" + secrets.token_urlsafe(12)
+            self.media[media_id] = (await upload.read(), upload.filename or "")
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "type": type, "media_id": media_id})
 
         @app.get("/cgi-bin/media/get")
         async def media(access_token: str = "", media_id: str = "") -> Response:
