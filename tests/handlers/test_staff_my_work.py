@@ -7,18 +7,24 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 import zwbot_tests_staff_world as W
 from openpyxl import load_workbook
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
 from bot.events import event_from_fields
 from bot.storage import MemoryStorage
 from catalogue import migrate
+from catalogue import tickets as ticket_rules
 from catalogue.db import create_engine, session_factory
 from catalogue.importing.templates import template_columns
+from catalogue.models import StaffMember
+from handlers.jobs.duties import send_duty_summaries
 from handlers.searching.service import build_index
 from handlers.wecom.api import WeComClient
 from handlers.wecom.callback import wecom_dispatcher
@@ -30,6 +36,7 @@ class Chat:
     dispatcher: Dispatcher
     fake: FakeWeComApi
     world: Any
+    sessions: async_sessionmaker[AsyncSession]
     count: int = 0
 
     async def say(self, user: str, text: str, **extra: str) -> str:
@@ -60,7 +67,7 @@ async def chat(sqlite_url: str) -> AsyncIterator[Chat]:
     index = await build_index(sessions)
     dispatcher = wecom_dispatcher(MemoryStorage(), client=client, sessions=sessions, search=index)
     try:
-        yield Chat(dispatcher, fake, world)
+        yield Chat(dispatcher, fake, world, sessions)
     finally:
         await client.aclose()
         await engine.dispose()
@@ -89,7 +96,11 @@ async def test_the_import_template_arrives_as_a_wecom_file(chat: Chat) -> None:
 
 
 async def test_an_import_lists_the_codes_it_created(chat: Chat) -> None:
-    rows = "事项名称,事项类别,实施主体\n养老机构备案,其他,天祝县民政局\n殡葬服务备案,其他,天祝县民政局\n"
+    rows = (
+        "事项名称,事项类别,实施主体\n"
+        "养老机构备案,其他,天祝县民政局\n"
+        "殡葬服务备案,其他,天祝县民政局\n"
+    )
     chat.fake.media["m1"] = (("\ufeff" + rows).encode("utf-8"), "items.csv")
     assert "请在10分钟内" in await chat.say("clerk", "导入 事项")
     reply = await chat.say("clerk", "", MsgType="file", MediaId="m1", FileName="items.csv")
@@ -132,3 +143,56 @@ async def test_my_department_shows_states_and_what_each_record_lacks(chat: Chat)
     assert "联系电话（格式不对）" in reply and "监督方式" in reply
     assert "天祝县文体广电和旅游局】共 1 条" in await chat.say("clerk_other", "我部门")
     assert "没有登记部门" in await chat.say("review", "我部门")
+
+
+async def _tickets(chat: Chat) -> tuple[int, int, int]:
+    """Three open tickets: about a 民政局 item, a 文旅局 item, and nothing in particular."""
+    async with chat.sessions() as session:
+        civil = await ticket_rules.open_ticket(
+            session, openid="o_1", message="社团成立要几天", item_code=W.LIVE
+        )
+        culture = await ticket_rules.open_ticket(
+            session, openid="o_2", message="演出报备怎么办", item_code=W.OTHER
+        )
+        general = await ticket_rules.open_ticket(session, openid="o_3", message="人工")
+        await session.commit()
+        return civil.id, culture.id, general.id
+
+
+async def test_tickets_waiting_for_an_answer_are_in_todo_and_the_daily_summary(
+    chat: Chat,
+) -> None:
+    civil, culture, general = await _tickets(chat)
+    todo = await chat.say("clerk", "待办")
+    assert "【等您答复的人工工单】1 件" in todo, todo
+    assert f"#{civil} 待答复" in todo and "社团成立要几天" in todo
+    assert f"#{general} " not in todo and f"#{culture} " not in todo
+    # the admin is on duty (no ZWBOT_DUTY_STAFF): the ticket of no department
+    admin = await chat.say("admin", "待办")
+    assert f"#{general} 待答复" in admin and f"#{civil} " not in admin, admin
+    assert "人工工单" not in await chat.say("review", "待办")
+    assert "已答复" in await chat.say("clerk", f"回复 #{civil} 一般10个工作日")
+    assert "人工工单" not in await chat.say("clerk", "待办")
+
+    sent: dict[str, str] = {}
+
+    async def send(user_id: str, text: str) -> None:
+        sent[user_id] = text
+
+    # named duty staff take the tickets of no department instead of the admins
+    await send_duty_summaries(chat.sessions, send, date(2026, 12, 2), ("review",))
+    assert f"#{culture} 待答复" in sent["clerk_other"]
+    assert f"#{general} 待答复" in sent["review"] and "人工工单】1 件" in sent["review"]
+    assert "人工工单" not in sent.get("admin", "") and "人工工单" not in sent.get("clerk", "")
+    # a department without an active clerk: its tickets go to the staff on duty
+    async with chat.sessions() as session:
+        await session.execute(
+            update(StaffMember)
+            .where(StaffMember.wecom_user_id == "clerk_other")
+            .values(active=False)
+        )
+        await session.commit()
+    sent.clear()
+    await send_duty_summaries(chat.sessions, send, date(2026, 12, 2), ("review",))
+    assert f"#{culture} 待答复" in sent["review"] and f"#{general} 待答复" in sent["review"]
+    assert "clerk_other" not in sent
