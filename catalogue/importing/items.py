@@ -184,17 +184,18 @@ async def run(
     now = utcnow()
     changes = Changes()
     retired_now: list[dict[str, Any]] = []
-    duties = await _stored_duties(session, planned) if options.publish else {}
+    duties = await _stored_duties(session, planned)
+    report.first_load = options.publish
     for _row, values, old in planned:
         record = {**DEFAULTS, **(old or {}), **values, "department": _row.values["department"]}
         record["responsibilities"] = duties.get(old["id"], []) if old is not None else []
-        missing = (
-            options.missing_fields(record)
-            if options.publish and (old is None or old["status"] == PublicationStatus.DRAFT.value)
-            else []
-        )
+        # Drafts are checked on every import, so that whoever loads them learns what they
+        # lack before 提交; a first load keeps them unpublished for it.
+        is_draft = old is None or old["status"] == PublicationStatus.DRAFT.value
+        missing = options.missing_fields(record) if is_draft else []
         if missing:
             report.lacking(missing)
+        if missing and options.publish:
             report.warn(
                 _row.row,
                 _row.header("name"),

@@ -44,7 +44,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     # field (Chinese name) → records loaded as drafts for lacking it (a first load)
     short_of: Counter[str] = field(default_factory=Counter)
-    short_records: int = 0  # records kept as drafts for lacking a field
+    short_records: int = 0  # draft records lacking a field (kept drafts by a first load)
+    first_load: bool = False  # imported with `publish`: complete records went live
     created_codes: list[str] = field(default_factory=list)  # the codes of new records
 
     @property
@@ -120,15 +121,19 @@ class ImportReport:
         if not self.short_of:
             return []
         verb = "将" if self.dry_run else "已"
+        head = (
+            f"{verb}作为草稿载入（记录不完整，未发布）{self.short_records} 条"
+            if self.first_load
+            else f"草稿中不完整的 {self.short_records} 条（补全前不能提交或发布）"
+        )
         lines = [
-            f"{verb}作为草稿载入（记录不完整，未发布）{self.short_records} 条；"
-            "按字段统计缺少的记录数：",
+            f"{head}；按字段统计缺少的记录数：",
             *(f"  {label}：{n} 条" for label, n in self.short_of.most_common()),
         ]
-        if "责任事项" in self.short_of:
+        if "责任事项" in self.short_of and self.first_load:
             lines.append(
                 "  责任事项随部门责任清单导入（zwbot import responsibilities）：首次载入可先不带"
                 " --publish 导入事项和责任清单，再带 --publish 导入同一事项文件，完整的即发布。"
             )
-        lines.append("补全后经“提交”“审核”发布；逐条明细：zwbot check completeness --drafts。")
+        lines.append("补全后经“提交”“审核”发布。")
         return lines

@@ -168,10 +168,13 @@ async def receive(desk: Desk, state: FSMContext, event: Event) -> str:
             model = MODELS[kind]
             records = [await session.get(model, record_id) for record_id in touched]
             _check_touched(staff, kind, [r for r in records if r is not None])
+            drafts = "\n导入内容为草稿：发送“提交 编码”送审。"
+            if report.short_records:
+                drafts += "不完整的草稿逐条缺哪些内容：发送“我的草稿”。"
             return Outcome(
                 action=f"import.{kind}",
                 target=name[:64],
-                message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
+                message=text + drafts,
                 after={"created": report.created, "updated": report.updated, "file": name},
             )
 

@@ -106,6 +106,9 @@ async def test_an_import_lists_the_codes_it_created(chat: Chat) -> None:
     reply = await chat.say("clerk", "", MsgType="file", MediaId="m1", FileName="items.csv")
     assert "新增记录的编码：" in reply, reply
     assert f"{W.CIVIL_BODY}—QT00001000" in reply and f"{W.CIVIL_BODY}—QT00002000" in reply
+    # what the new drafts lack, per field, before anyone tries to 提交 them
+    assert "草稿中不完整的 2 条（补全前不能提交或发布）" in reply
+    assert "  监督方式：2 条" in reply and "发送“我的草稿”" in reply
 
 
 async def test_my_drafts_lists_my_requests_and_my_departments_drafts(chat: Chat) -> None:
