@@ -219,6 +219,13 @@ def missing_in_import(row: Mapping[str, Any]) -> list[str]:
     return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
 
 
+def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[str]:
+    """What keeps an imported fund or poverty row (its fields by attribute) from being
+    published at once: `missing_in_import` for the fund and poverty lists."""
+    shortfalls = check((kind,), values, china_date(utcnow()))
+    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+
+
 def summary(shortfalls: Sequence[Shortfall]) -> str:
     """Chinese lines for staff: missing fields first, then malformed ones."""
     missing = [s for s in shortfalls if s.missing]
@@ -240,6 +247,7 @@ __all__ = [
     "item_shortfalls",
     "item_values",
     "missing_in_import",
+    "missing_in_list_row",
     "record_kind",
     "record_shortfalls",
     "record_values",
