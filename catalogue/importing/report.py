@@ -70,8 +70,9 @@ class ImportReport:
         self.short_of.update(fields)
         self.short_records += 1
 
-    def lines(self, max_problems: int = 200) -> list[str]:
-        """The report in Chinese, as `zwbot import` prints it."""
+    def lines(self, max_problems: int = 200, *, codes: bool = True) -> list[str]:
+        """The report in Chinese, as `zwbot import` prints it (`codes`: with the codes of the
+        new records; a channel that lists them its own way leaves them out)."""
         head = f"导入「{self.title or self.kind}」"
         if self.source:
             head += f"：{self.source}"
@@ -92,7 +93,7 @@ class ImportReport:
             )
             if self.dry_run:
                 lines.append("试运行（--dry-run）：没有写入数据库。")
-            lines += self._created_lines()
+            lines += self._created_lines() if codes else []
             lines += self._short_lines()
         if self.rejected:
             lines.append(f"未导入 {len(self.rejected)} 行（不是本清单的记录）：")

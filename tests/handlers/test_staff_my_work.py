@@ -104,7 +104,7 @@ async def test_an_import_lists_the_codes_it_created(chat: Chat) -> None:
     chat.fake.media["m1"] = (("\ufeff" + rows).encode("utf-8"), "items.csv")
     assert "请在10分钟内" in await chat.say("clerk", "导入 事项")
     reply = await chat.say("clerk", "", MsgType="file", MediaId="m1", FileName="items.csv")
-    assert "新增记录的编码：" in reply, reply
+    assert "新建：" in reply, reply
     assert f"{W.CIVIL_BODY}—QT00001000" in reply and f"{W.CIVIL_BODY}—QT00002000" in reply
     # what the new drafts lack, per field, before anyone tries to 提交 them
     assert "草稿中不完整的 2 条（补全前不能提交或发布）" in reply
