@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
 from catalogue import duty_report
+from catalogue import tickets as ticket_rules
 from catalogue.lists.declarations import (
     FUNDS,
     POVERTY_ALLOCATIONS,
@@ -29,7 +30,7 @@ from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
 from handlers.staff.texts import HELP
-from handlers.staff.wording import request_line
+from handlers.staff.wording import request_line, tickets_block
 
 Run = Callable[[Desk, str], Awaitable[str]]
 #: What a command would do, when it must be confirmed first (None: run at once).
@@ -70,7 +71,11 @@ async def _todo(desk: Desk, args: str) -> str:
         today = _today()
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
         decided = await notices.decided_since(session, staff, notices.yesterday_start(today))
+        duty = ticket_rules.on_duty(staff, desk.duty_staff)
+        tickets = await ticket_rules.tickets_waiting_for(session, staff, on_duty=duty)
         parts = []
+        if tickets:
+            parts.append(await tickets_block(session, tickets))
         if requests:
             lines = (request_line(RequestInfo.of(r)) for r in requests)
             parts.append("【等您办理的申请】\n" + "\n".join(lines))

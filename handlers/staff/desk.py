@@ -67,6 +67,7 @@ class Desk:
     wecom: Any = None  # handlers.wecom.api.WeComClient, for file downloads
     import_limits: TableLimits | None = None  # the settings' bounds of an uploaded file
     post: Any = None  # handlers.delivery.citizen_post.CitizenPost, to send ticket answers
+    duty_staff: tuple[str, ...] = ()  # `ZWBOT_DUTY_STAFF`: who answers tickets of no department
 
     @property
     def key(self) -> str:
@@ -141,6 +142,7 @@ class StaffIdentity:
         settings = data.get("settings")
         if settings is not None:
             desk.import_limits = settings.import_limits
+            desk.duty_staff = tuple(settings.duty_user_ids)
         text = text_of(event) or ""
         limit = getattr(settings, "max_command_chars", MAX_COMMAND_CHARS)
         if len(text) > limit:

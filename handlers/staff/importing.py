@@ -186,7 +186,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
             session, kind, path, publish=False, limits=limits or DEFAULT_LIMITS
         )
         report.source = name  # the sender's file name, not the server's temporary path
-        text = "\n".join(report.lines(max_problems=30))
+        text = "\n".join(report.lines(max_problems=30, codes=False))
         if not report.ok:
             raise InvalidInputError(text)
         await session.flush()
@@ -201,10 +201,13 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
             shown = "、".join(created[:CODES_SHOWN])
             more = f" 等 {len(created)} 个" if len(created) > CODES_SHOWN else ""
             text += f"\n新建：{shown}{more}"
+        drafts = "\n导入内容为草稿：发送“提交 编码”送审。"
+        if report.short_records:
+            drafts += "不完整的草稿逐条缺哪些内容：发送“我的草稿”。"
         return Outcome(
             action=f"import.{kind}",
             target=name[:64],
-            message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
+            message=text + drafts,
             result=ImportDone(kind, tuple(created), report.created, report.updated),
             after={"created": report.created, "updated": report.updated, "file": name},
         )

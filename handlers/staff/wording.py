@@ -7,10 +7,14 @@ only in `handlers.staff`, so renaming a command never touches `catalogue/`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from catalogue.models import PublicationStatus
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue import tickets as ticket_rules
+from catalogue.models import PublicationStatus, Ticket, utcnow
 from catalogue.workflow import fields
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
@@ -290,6 +294,18 @@ def render(outcome: Outcome) -> str:
     if isinstance(result, PovertyReviewRecorded):
         return poverty_review(result, request_line(result.request))
     return outcome.message
+
+
+async def tickets_block(session: AsyncSession, tickets: Sequence[Ticket]) -> str:
+    """The citizens' 人工 tickets waiting for a member's answer (待办, the daily summary)."""
+    now = utcnow()
+    names = await ticket_rules.department_names(
+        session, {t.department_id for t in tickets if t.department_id is not None}
+    )
+    late = sum(ticket_rules.sla(t, now).overdue for t in tickets)
+    head = f"【等您答复的人工工单】{len(tickets)} 件" + (f"，{late} 件已超时" if late else "")
+    lines = [ticket_rules.ticket_line(t, now, names) for t in tickets]
+    return head + "\n" + "\n".join(lines) + "\n答复：回复 #号 内容；不答复：关闭 #号 理由"
 
 
 # --- notices pushed to staff (the WeCom notifier) ---------------------------------------------

@@ -50,6 +50,7 @@ from tools.benchmarks.load_client import (
     drive,
     retry_storm,
 )
+from tools.benchmarks.reference import as_if_complete
 from tools.benchmarks.search_corpus import documents_from_csv
 from tools.benchmarks.search_workload import Zipf, citizen_pool
 from tools.fakes.wechat_api import FakeWeChatApi
@@ -218,7 +219,9 @@ async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
     started = time.perf_counter()
     async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):
         async with sessions() as session:
-            report = await import_file(session, "items", csv, publish=True)
+            report = await import_file(
+                session, "items", csv, publish=True, missing_fields=as_if_complete
+            )
             if not report.ok:
                 raise LoadError(f"import failed: {report}")
             await session.commit()
