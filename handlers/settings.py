@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     ticket_batch_seconds: float = Field(60.0, ge=0, alias="ZWBOT_TICKET_BATCH_SECONDS")
 
     public_base_url: str = Field("http://127.0.0.1:8000", alias="PUBLIC_BASE_URL")
+    # Seals the secrets of the official accounts stored as data (`zwbot account`); kept
+    # outside the database. Empty: only the single account of the WECHAT_* settings is served.
+    account_key: SecretStr = Field(SecretStr(""), alias="ZWBOT_ACCOUNT_KEY")
+    # The standard welcome on follow is used when empty (an account's own replaces it).
+    welcome_text: str = Field("", alias="ZWBOT_WELCOME_TEXT")
 
     host: str = Field("127.0.0.1", alias="ZWBOT_HOST")
     port: int = Field(8000, alias="ZWBOT_PORT")
