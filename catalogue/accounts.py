@@ -221,11 +221,27 @@ def open_account(account: OfficialAccount, box: SecretBox) -> AccountKeys:
     )
 
 
-async def active_accounts(session: AsyncSession, box: SecretBox) -> list[AccountKeys]:
-    """Every active account with its secrets opened, by name."""
+@dataclass(frozen=True, slots=True)
+class ActiveAccounts:
+    """The active accounts opened, and those whose secrets could not be (name → why)."""
+
+    opened: list[AccountKeys]
+    unopenable: dict[str, str]
+
+
+async def active_accounts(session: AsyncSession, box: SecretBox) -> ActiveAccounts:
+    """Every active account with its secrets opened, by name; one that cannot be opened is
+    named in `unopenable` rather than failing the others."""
     rows = await session.scalars(
         select(OfficialAccount)
         .where(OfficialAccount.active.is_(True))
         .order_by(OfficialAccount.name)
     )
-    return [open_account(row, box) for row in rows]
+    opened: list[AccountKeys] = []
+    unopenable: dict[str, str] = {}
+    for row in rows:
+        try:
+            opened.append(open_account(row, box))
+        except AccountError as error:
+            unopenable[row.name] = str(error)
+    return ActiveAccounts(opened, unopenable)
