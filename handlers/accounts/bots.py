@@ -58,7 +58,8 @@ def account_settings(base: Settings, account: AccountKeys) -> Settings:
     )
 
 
-def _wechat_client(settings: Settings, tokens: TokenStore | None) -> WeChatClient | None:
+def wechat_client(settings: Settings, tokens: TokenStore | None = None) -> WeChatClient | None:
+    """The account's API client (None without an appid and secret: passive replies only)."""
     secret = settings.wechat_app_secret.get_secret_value()
     if not settings.wechat_app_id or not secret:
         return None
@@ -127,7 +128,7 @@ def build_bot(
     (shared by the worker's accounts) keeps the access token and rate-limit counts."""
     default = name == DEFAULT_ACCOUNT
     tokens = RedisTokenStore(redis, settings.wechat_app_id) if redis is not None else None
-    wechat = _wechat_client(settings, tokens)
+    wechat = wechat_client(settings, tokens)
     dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
     # update metrics, rate limit, "系统繁忙" on DB outage
     protect(dispatcher, settings, account="" if default else name, redis=redis)

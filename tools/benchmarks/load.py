@@ -32,6 +32,7 @@ import asyncpg
 from sqlalchemy import func, select
 
 from bot.wire import WeChatEnvelope
+from catalogue.demo import load_demo
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
 from catalogue.scope import ALL_REGIONS
@@ -145,8 +146,9 @@ async def _admin(url: str, sql: str) -> None:
         await connection.close()
 
 
-async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
-    """A fresh database with the catalogue imported and published; its SQLAlchemy URL."""
+async def create_database(admin_url: str, csv: Path, echo: Echo, *, demo: bool = False) -> str:
+    """A fresh database with the catalogue imported and published (after Tianzhu's demo
+    catalogue with `demo`); its SQLAlchemy URL."""
     if not csv.is_file():
         raise LoadError(f"catalogue file {csv} not found (pass --csv)")
     name = f"zwbot_bench_{secrets.token_hex(4)}"
@@ -155,6 +157,10 @@ async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
     url = f"{base}/{name}"
     started = time.perf_counter()
     async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):
+        if demo:  # the demo refuses a database with other data: it goes first
+            async with sessions() as session:
+                await load_demo(session)
+                await session.commit()
         async with sessions() as session:
             report = await import_file(session, "items", csv, publish=True)
             if not report.ok:
@@ -178,7 +184,7 @@ async def drop_database(admin_url: str, url: str) -> None:
 
 
 def server_environment(
-    options: Options, database_url: str, api_base: str, folder: Path
+    options: Options, database_url: str, api_base: str, folder: Path, app_secret: str
 ) -> dict[str, str]:
     """Production settings with fresh random secrets; customer-service calls go to the fake."""
     alphabet = string.ascii_letters + string.digits
@@ -192,10 +198,13 @@ def server_environment(
         "REDIS_URL": options.redis_url,
         "WECHAT_TOKEN": secrets.token_urlsafe(16),
         "WECHAT_APP_ID": FakeWeChatApi.app_id,
-        "WECHAT_APP_SECRET": FakeWeChatApi.app_secret,
+        "WECHAT_APP_SECRET": app_secret,
         "WECHAT_AES_KEY": "".join(secrets.choice(alphabet) for _ in range(43)),
         "WECHAT_API_BASE": api_base,
         "ZWBOT_HASH_KEY": secrets.token_urlsafe(32),
+        "ZWBOT_AUDIT_KEY": secrets.token_urlsafe(48),
+        # the scratch database's one role owns the audit tables: warn, do not refuse to start
+        "ZWBOT_AUDIT_GRANTS": "warn",
         "ZWBOT_LOG_LEVEL": "WARNING",
         # the reference file is three other regions' catalogues: serve them all for the bench
         "ZWBOT_HOME_REGION": ALL_REGIONS,
@@ -430,7 +439,8 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
     check_sides(options)
     queries = read_queries(options.queries)
     database_url = await create_database(options.pg_admin_url, options.csv, echo)
-    api = FakeWeChatApi(cs_quota=10**9)
+    # production refuses a short secret: the fake gets a real-looking one
+    api = FakeWeChatApi(cs_quota=10**9, app_secret=secrets.token_hex(16))
     result: dict[str, Any] = {
         "users": options.users,
         "think_seconds": options.think,
@@ -440,7 +450,7 @@ async def run(options: Options, echo: Echo = print) -> dict[str, Any]:
         with contextlib.ExitStack() as stack:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zwbot-bench-")))
             api_base = stack.enter_context(api.serve())
-            env = server_environment(options, database_url, api_base, folder)
+            env = server_environment(options, database_url, api_base, folder, api.app_secret)
             sides = sides_for(options, env)
             processes = [
                 stack.enter_context(running(s.command, env, folder / f"{s.name}.log"))
