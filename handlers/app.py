@@ -19,6 +19,7 @@ from handlers.accounts import AccountHost, RegionViews, build_bot
 from handlers.accounts.regions import open_view
 from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.guards.protection import attach_database, redis_client, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
@@ -104,8 +105,6 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             app.state.message_logs = message_logs
             message_logs.start()
             stack.push_async_callback(message_logs.close)  # after the late answers: their rows
-            default.start(view, message_logs, stack)
-            app.state.citizen_post = post
             # One Redis client for the stored accounts' tokens and rate-limit counts.
             redis = redis_client(settings.redis_url) if settings.redis_url else None
             if redis is not None:
@@ -122,6 +121,12 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
                 redis=redis,
             )
             stack.push_async_callback(accounts.close)
+            # The default account's mail is what no stored account claims; a ticket of a
+            # stored account answered through the staff channel goes out with its client.
+            post.mailbox = Mailbox(others=accounts.receivers)
+            post.forward = accounts.post_of
+            default.start(view, message_logs, stack)
+            app.state.citizen_post = post
             await accounts.sync()  # the accounts stored as data, each at /wechat/<name>
             accounts.start()
             app.state.accounts = accounts

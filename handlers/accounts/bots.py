@@ -34,6 +34,7 @@ from catalogue.accounts import AccountKeys
 from handlers.accounts.regions import RegionView
 from handlers.citizen import citizen_router
 from handlers.delivery.citizen_post import CitizenPost
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.outbox import Outbox
 from handlers.guards.protection import protect
@@ -121,11 +122,13 @@ def build_bot(
     name: str = DEFAULT_ACCOUNT,
     receiver: str | None = None,
     redis: Redis | None = None,
+    mailbox: Mailbox | None = None,
 ) -> AccountBot:
     """The bot of one account: `default` at `/wechat`, any other at `/wechat/<name>`.
 
-    `receiver` (the account's original id) refuses messages to other accounts; `redis`
-    (shared by the worker's accounts) keeps the access token and rate-limit counts."""
+    `receiver` (the account's original id) refuses messages to other accounts and names its
+    tickets and held replies (`mailbox`, the default's: every other); `redis` (shared by the
+    worker's accounts) keeps the access token and rate-limit counts."""
     default = name == DEFAULT_ACCOUNT
     tokens = RedisTokenStore(redis, settings.wechat_app_id) if redis is not None else None
     wechat = wechat_client(settings, tokens)
@@ -136,7 +139,7 @@ def build_bot(
     dispatcher.include_router(citizen_router())
     # Ticket answers and replies refused for the 48-hour window or a quota: sent when the
     # citizen writes again (this middleware) or after the quota resets.
-    post = CitizenPost(settings, wechat, storage)
+    post = CitizenPost(settings, wechat, storage, mailbox=mailbox or Mailbox(receiver or ""))
     dispatcher.outer_middleware(post)
     dispatcher["citizen_post"] = post
     outbox = Outbox(wechat.send_reply, hold=post.hold) if wechat is not None else None

@@ -22,6 +22,7 @@ from bot.webhook import Webhook
 from catalogue.accounts import AccountError, AccountKeys, SecretBox, active_accounts
 from handlers.accounts.bots import AccountBot, account_settings, build_bot
 from handlers.accounts.regions import RegionViews
+from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
@@ -64,6 +65,17 @@ class AccountHost(Periodic):
         self.served: dict[str, _Served] = {}
         key = settings.account_key.get_secret_value()
         self._box = SecretBox(key) if key.strip() else None
+
+    def receivers(self) -> list[str]:
+        """The original ids of the accounts served (the default's mail is every other)."""
+        return [served.keys.original_id for served in self.served.values()]
+
+    def post_of(self, original_id: str) -> CitizenPost | None:
+        """The citizen post of the served account `original_id`, if any."""
+        for served in self.served.values():
+            if served.keys.original_id == original_id:
+                return served.bot.post
+        return None
 
     def bot(self, name: str) -> AccountBot | None:
         """The bot serving account `name` in this worker, if any."""

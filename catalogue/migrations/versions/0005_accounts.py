@@ -1,4 +1,5 @@
-"""official_accounts: the official accounts one deployment serves (secrets sealed)
+"""official_accounts: the official accounts one deployment serves (secrets sealed);
+held_replies.account: which account's client sends a held reply
 
 Revision ID: 0005_accounts
 Revises: 0004_staff_told
@@ -46,7 +47,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("original_id", name=op.f("uq_official_accounts_original_id")),
         sqlite_autoincrement=True,
     )
+    with op.batch_alter_table("held_replies", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("account", sa.String(length=64), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("held_replies", schema=None) as batch_op:
+        batch_op.drop_column("account")
     op.drop_table("official_accounts")
