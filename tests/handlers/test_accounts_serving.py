@@ -13,6 +13,7 @@ import secrets
 import shutil
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from xml.sax.saxutils import escape
 
 import httpx
 import pytest
+import redis.asyncio
 import zwbot_tests_citizen_kit as kit
 from defusedxml import ElementTree
 from sqlalchemy import select
@@ -183,16 +185,33 @@ def template(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     return {"path": path, "key": key, "departments": departments}
 
 
-@pytest.fixture
-async def deployment(template: dict[str, Any], tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
-    path = tmp_path / "zwbot.sqlite3"
+@asynccontextmanager
+async def _serving(
+    template: dict[str, Any], folder: Path, **settings: Any
+) -> AsyncIterator[dict[str, Any]]:
+    path = folder / "zwbot.sqlite3"
     shutil.copyfile(template["path"], path)
     url = f"sqlite+aiosqlite:///{path.as_posix()}"
-    app = kit.create_app(kit.settings_for(url, ZWBOT_ACCOUNT_KEY=template["key"]))
+    app = kit.create_app(kit.settings_for(url, ZWBOT_ACCOUNT_KEY=template["key"], **settings))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield {"http": http, "app": app, "departments": template["departments"], "url": url}
+
+
+@pytest.fixture
+async def deployment(template: dict[str, Any], tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+    async with _serving(template, tmp_path) as side:
+        yield side
+
+
+@pytest.fixture
+async def on_redis(
+    template: dict[str, Any], tmp_path: Path, redis_url: str
+) -> AsyncIterator[dict[str, Any]]:
+    """The deployment with its state in Redis, as several workers share it."""
+    async with _serving(template, tmp_path, REDIS_URL=redis_url) as side:
+        yield {**side, "redis_url": redis_url}
 
 
 QUESTIONS = ["营业执照", "不动产登记", "医疗机构执业登记", "道路运输经营许可", "残疾人"]
@@ -248,9 +267,11 @@ async def test_each_account_answers_from_its_own_region(deployment: dict[str, An
     assert all(own.values()), own
 
 
+@pytest.mark.redis
 async def test_other_keys_or_addresses_are_refused_and_disabled_accounts_stop(
-    deployment: dict[str, Any],
+    on_redis: dict[str, Any],
 ) -> None:
+    deployment = on_redis
     http = deployment["http"]
     _tianzhu, guangan, guangzhou, karamay = ACCOUNTS
     follower = Follower(http, guangan, "o_guangan_citizen")
@@ -273,6 +294,14 @@ async def test_other_keys_or_addresses_are_refused_and_disabled_accounts_stop(
     assert status == 200 and guangan.base_url not in other and "广安" not in other
     status, card = await Follower(http, guangan, "o_same").post("1")
     assert status == 200 and guangan.base_url in card
+    # in Redis, each account's nonces and rate-limit counts are under its own name
+    client = redis.asyncio.Redis.from_url(deployment["redis_url"])
+    try:
+        for name in ("guangan", "karamay"):
+            assert await client.keys(f"zwbot:nonce:wechat:{name}:*"), name
+            assert await client.keys(f"zwbot:rl:{name}:*"), name
+    finally:
+        await client.aclose()
 
     # a disabled account is no longer served, within one sync of the host
     host = deployment["app"].state.accounts
