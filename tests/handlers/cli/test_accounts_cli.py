@@ -168,3 +168,30 @@ def test_unknown_region_and_missing_key_are_refused(
     code, out = _add("tianzhu", "wx1234567890abcdef", "gh_0123456789ab")
     assert code == 1 and "ZWBOT_ACCOUNT_KEY is empty" in out
     assert _rows(configured) == []
+
+
+def test_menu_push_for_a_stored_account(
+    configured: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.citizen.menu import build_menu
+    from tools.fakes import FakeWeChatApi
+
+    own = {"button": [{"type": "click", "name": "办事", "key": "GUIDE"}]}
+    menu = tmp_path / "menu.json"
+    menu.write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
+    assert _add("tianzhu", "wx1234567890abcdef", "gh_0123456789ab", "--menu", str(menu))[0] == 0
+    assert (
+        _add("plain", "wx00000000000000aa", "gh_00000000aa", "--base-url", "https://p.cn")[0] == 0
+    )
+    fake = FakeWeChatApi(other_apps={"wx1234567890abcdef": SECRET, "wx00000000000000aa": SECRET})
+    with fake.serve() as url:
+        monkeypatch.setenv("WECHAT_API_BASE", url)
+        get_settings.cache_clear()
+        code, out = zwbot("menu", "push", "--account", "tianzhu")
+        assert code == 0, out
+        assert fake.menu == own
+        code, out = zwbot("menu", "push", "--account", "plain")
+        assert code == 0, out
+        assert fake.menu == build_menu("https://p.cn")  # the standard menu, its own links
+        code, out = zwbot("menu", "push", "--account", "nobody")
+        assert code == 1 and "no account named 'nobody'" in out
