@@ -17,6 +17,7 @@ from bot.webhook import Webhook
 from handlers import observability
 from handlers.accounts import AccountHost, RegionViews, build_bot
 from handlers.accounts.regions import open_view
+from handlers.accounts.web import HostedSite, SitesByHost
 from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
 from handlers.delivery.mailbox import Mailbox
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     )
 
     wecom: WeComMount | None = None
+    sites: dict[str, HostedSite] = {}  # host name → a stored account's pages (lifespan fills)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
                 add_lane=app.add_lane,
                 remove_lane=app.remove_lane,
                 redis=redis,
+                sites=sites,
             )
             stack.push_async_callback(accounts.close)
             # The default account's mail is what no stored account claims; a ticket of a
@@ -168,6 +171,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.include_router(webhook.router)  # the lane answers it; the route stays a fallback
     app.add_lane(webhook)
     install_web(app, settings)
+    app.add_middleware(SitesByHost, sites=sites)  # each account's pages on its own host
     observability.install(app, settings)  # JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
     wecom = mount_wecom(app, settings, storage)  # the staff WeCom app at /wecom

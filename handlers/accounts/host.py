@@ -22,6 +22,7 @@ from bot.webhook import Webhook
 from catalogue.accounts import AccountError, AccountKeys, SecretBox, active_accounts
 from handlers.accounts.bots import AccountBot, account_settings, build_bot
 from handlers.accounts.regions import RegionViews
+from handlers.accounts.web import HostedSite, host_of
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.jobs.periodic import Periodic
@@ -53,6 +54,7 @@ class AccountHost(Periodic):
         remove_lane: Callable[[str], None],
         redis: Redis | None = None,
         interval: float = POLL_SECONDS,
+        sites: dict[str, HostedSite] | None = None,
     ) -> None:
         self.settings = settings
         self.storage = storage
@@ -63,6 +65,8 @@ class AccountHost(Periodic):
         self.redis = redis
         self.interval = interval
         self.served: dict[str, _Served] = {}
+        # host name → site, for the pages of accounts with a public base URL of their own
+        self.sites = sites if sites is not None else {}
         key = settings.account_key.get_secret_value()
         self._box = SecretBox(key) if key.strip() else None
 
@@ -112,6 +116,9 @@ class AccountHost(Periodic):
         )
         bot.start(view, self.message_logs, stack)
         self.served[keys.name] = _Served(keys, bot, stack)
+        host = host_of(keys.public_base_url)
+        if host and host != host_of(self.settings.public_base_url):
+            self.sites[host] = HostedSite(settings, view)
         self.add_lane(bot.webhook)
         log.info(
             "account served", account=keys.name, region=keys.home_region, path=bot.webhook.path
@@ -120,6 +127,7 @@ class AccountHost(Periodic):
     async def _stop(self, name: str) -> None:
         served = self.served.pop(name)
         self.remove_lane(served.bot.webhook.path)  # new requests get 404 at once
+        self.sites.pop(host_of(served.keys.public_base_url), None)
         await served.stack.aclose()
         log.info("account no longer served", account=name)
 

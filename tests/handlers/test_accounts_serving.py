@@ -248,7 +248,9 @@ def _own(reply: str, account: Account, departments: dict[str, set[str]]) -> int:
     return len(links) + len(named)
 
 
-async def test_each_account_answers_from_its_own_region(deployment: dict[str, Any]) -> None:
+async def test_each_account_answers_and_shows_pages_from_its_own_region(
+    deployment: dict[str, Any],
+) -> None:
     http, departments = deployment["http"], deployment["departments"]
     own = dict.fromkeys((a.name for a in ACCOUNTS), 0)
     for account in ACCOUNTS:
@@ -265,6 +267,24 @@ async def test_each_account_answers_from_its_own_region(deployment: dict[str, An
             own[account.name] += _own(reply, account, departments)
     # every account answered with items of its own region
     assert all(own.values()), own
+    await _pages_on_own_hosts(deployment)
+
+
+async def _pages_on_own_hosts(deployment: dict[str, Any]) -> None:
+    """Each account's pages and API on its own host name, from its own region."""
+    http = deployment["http"]
+    for account in ACCOUNTS:
+        host = {"host": account.base_url.removeprefix("https://")}
+        listed = (await http.get("/api/items", params={"per_page": 100}, headers=host)).json()
+        regions = {item["code"].replace("-", "")[:6] for item in listed["items"]}
+        scope = RegionScope(account.region)
+        assert regions and all(scope.covers(region) for region in regions), (account, regions)
+        page = await http.get("/items", headers=host)
+        assert page.status_code == 200
+        assert not _foreign(page.text, account, deployment["departments"]), account.name
+    # any other host: the default account's region (Tianzhu)
+    listed = (await http.get("/api/items", params={"per_page": 100})).json()
+    assert {item["code"].replace("-", "")[:6] for item in listed["items"]} == {"620623"}
 
 
 @pytest.mark.redis
@@ -314,4 +334,7 @@ async def test_other_keys_or_addresses_are_refused_and_disabled_accounts_stop(
     await engine.dispose()
     assert await host.sync() == 3
     assert (await follower.post("营业执照"))[0] == 404
+    host = {"host": karamay.base_url.removeprefix("https://")}
+    listed = (await http.get("/api/items", params={"per_page": 100}, headers=host)).json()
+    assert {item["code"][:6] for item in listed["items"]} == {"620623"}  # its host: the default
     assert (await Follower(http, ACCOUNTS[1], "o_guangan").post("营业执照"))[0] == 200
