@@ -23,8 +23,9 @@ from catalogue.scope import ALL_REGIONS, RegionScope, RegionScopeError
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 APP_ID_PATTERN = re.compile(r"^wx[0-9A-Za-z]{14,30}$")
 ORIGINAL_ID_PATTERN = re.compile(r"^gh_[0-9A-Za-z]{6,40}$")
-# WeChat's rules: a token of 3–32 letters or digits; an EncodingAESKey of 43 letters or digits.
-TOKEN_PATTERN = re.compile(r"^[0-9A-Za-z]{3,32}$")
+# WeChat allows a token of 3–32 letters or digits; fewer than 16 are guessable, as production
+# refuses for WECHAT_TOKEN. An EncodingAESKey is 43 letters or digits.
+TOKEN_PATTERN = re.compile(r"^[0-9A-Za-z]{16,32}$")
 AES_KEY_PATTERN = re.compile(r"^[0-9A-Za-z]{43}$")
 URL_PATTERN = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 # Names an account may not take: the single-account setting is served at `/wechat` as `default`.
@@ -128,7 +129,10 @@ def check_spec(spec: AccountSpec) -> None:
             bool(ORIGINAL_ID_PATTERN.match(spec.original_id)),
             f"original id {spec.original_id!r}: gh_ and 6–40 letters or digits",
         ),
-        (bool(TOKEN_PATTERN.match(spec.token)), "token: 3–32 letters or digits (WeChat's rule)"),
+        (
+            bool(TOKEN_PATTERN.match(spec.token)),
+            "token: 16–32 letters or digits (WeChat allows 3–32; shorter ones are guessable)",
+        ),
         (bool(AES_KEY_PATTERN.match(spec.aes_key)), "EncodingAESKey: 43 letters or digits"),
         (
             not spec.public_base_url or bool(URL_PATTERN.match(spec.public_base_url)),

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -144,6 +145,21 @@ class Settings(BaseSettings):
     import_max_columns: int = Field(100, ge=1, alias="ZWBOT_IMPORT_MAX_COLUMNS")
     import_max_cell_chars: int = Field(20_000, ge=1, alias="ZWBOT_IMPORT_MAX_CELL_CHARS")
     import_max_xlsx_expanded_mb: int = Field(100, ge=1, alias="ZWBOT_IMPORT_MAX_XLSX_EXPANDED_MB")
+
+    @field_validator("account_key")
+    @classmethod
+    def _fernet_key(cls, key: SecretStr) -> SecretStr:
+        """A key of `zwbot account new-key`, or empty (only the WECHAT_* account served)."""
+        text = key.get_secret_value().strip()
+        if text:
+            try:
+                Fernet(text.encode("ascii"))
+            except (ValueError, UnicodeEncodeError):
+                raise ValueError(
+                    "ZWBOT_ACCOUNT_KEY is not a key of `zwbot account new-key` "
+                    "(44 url-safe base64 characters)"
+                ) from None
+        return key
 
     @field_validator("database_url")
     @classmethod

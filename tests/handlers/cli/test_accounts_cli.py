@@ -195,3 +195,18 @@ def test_menu_push_for_a_stored_account(
         assert fake.menu == build_menu("https://p.cn")  # the standard menu, its own links
         code, out = zwbot("menu", "push", "--account", "nobody")
         assert code == 1 and "no account named 'nobody'" in out
+
+
+def test_short_tokens_and_malformed_keys_are_refused() -> None:
+    from pydantic import ValidationError
+
+    from handlers.settings import Settings
+
+    spec = registry.AccountSpec(
+        "ok-name", "wx1234567890abcdef", "gh_0123456789ab", "620623", "abc123", AES_KEY
+    )
+    with pytest.raises(registry.AccountError, match="16–32"):
+        registry.check_spec(spec)
+    with pytest.raises(ValidationError, match="account new-key"):
+        Settings(ZWBOT_ACCOUNT_KEY="not-a-fernet-key")
+    assert Settings(ZWBOT_ACCOUNT_KEY=registry.new_key()).account_key.get_secret_value()
