@@ -89,21 +89,32 @@ class Follower:
         self.account = account
         self.openid = openid
 
-    def _xml(self, text: str, to: str) -> str:
-        return (
+    def _xml(self, text: str, to: str, event: str = "") -> str:
+        head = (
             f"<xml><ToUserName><![CDATA[{to}]]></ToUserName>"
             f"<FromUserName><![CDATA[{self.openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content>{escape(text)}</Content><MsgId>{secrets.randbelow(2**62)}</MsgId></xml>"
+            f"<CreateTime>{int(time.time())}</CreateTime>"
+        )
+        if event:
+            return head + f"<MsgType><![CDATA[event]]></MsgType><Event>{event}</Event></xml>"
+        return head + (
+            f"<MsgType><![CDATA[text]]></MsgType><Content>{escape(text)}</Content>"
+            f"<MsgId>{secrets.randbelow(2**62)}</MsgId></xml>"
         )
 
     async def post(
-        self, text: str, *, keys: Account | None = None, path: str | None = None, to: str = ""
+        self,
+        text: str,
+        *,
+        keys: Account | None = None,
+        path: str | None = None,
+        to: str = "",
+        event: str = "",
     ) -> tuple[int, str]:
         keys = keys or self.account
         crypto = WeChatCrypto(keys.token, keys.aes_key, keys.app_id)
         timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
-        xml = self._xml(text, to or self.account.original_id)
+        xml = self._xml(text, to or self.account.original_id, event)
         sealed = _parse(crypto.encrypt_message(xml, nonce, timestamp))
         signature = hashlib.sha1("".join(sorted([keys.token, timestamp, nonce])).encode())
         params = {
@@ -160,6 +171,7 @@ async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
                     account.token,
                     account.aes_key,
                     public_base_url=account.base_url,
+                    welcome=f"欢迎关注{account.name}政务服务",
                 )
                 await registry.add_account(session, spec, box)
             await session.commit()
@@ -267,6 +279,11 @@ async def test_each_account_answers_and_shows_pages_from_its_own_region(
             own[account.name] += _own(reply, account, departments)
     # every account answered with items of its own region
     assert all(own.values()), own
+    for account in ACCOUNTS:  # and greets with its own welcome
+        status, welcome = await Follower(http, account, "o_new").post("", event="subscribe")
+        assert status == 200 and welcome.startswith(f"欢迎关注{account.name}政务服务"), welcome
+    # the default account keeps the standard welcome
+    assert "欢迎关注" not in (await kit.WeChatUser(http, "o_new").subscribe())[:8]
     await _pages_on_own_hosts(deployment)
 
 
