@@ -57,6 +57,21 @@ def _menu(path: Path | None) -> dict[str, Any] | None:
     return menu
 
 
+def stored_account(name: str) -> registry.AccountKeys:
+    """The stored account `name` with its secrets opened (ZWBOT_ACCOUNT_KEY); raises
+    `AccountError` when there is none or it cannot be opened."""
+
+    async def run() -> registry.AccountKeys:
+        box = _box()
+        async with open_database() as (_, sessions), sessions() as session:
+            for row in await registry.list_accounts(session):
+                if row.name == name:
+                    return registry.open_account(row, box)
+        raise registry.AccountError(f"no account named {name!r}")
+
+    return asyncio.run(run())
+
+
 @account_app.command("new-key")
 def new_key() -> None:
     """Print a fresh ZWBOT_ACCOUNT_KEY (keep it outside the database and its backups)."""

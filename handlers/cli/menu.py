@@ -13,7 +13,7 @@ from bot.client import WeChatClient
 from bot.errors import WeChatApiError
 from catalogue import accounts as registry
 from handlers.citizen.menu import build_menu
-from handlers.db.database import open_database
+from handlers.cli.accounts import stored_account
 from handlers.settings import get_settings
 
 menu_app = typer.Typer(help="The custom menu of the official account.", no_args_is_help=True)
@@ -24,20 +24,6 @@ AccountOption = Annotated[
 ]
 
 
-def _stored(name: str) -> registry.AccountKeys:
-    """The stored account `name`, its secrets opened (ZWBOT_ACCOUNT_KEY)."""
-
-    async def run() -> registry.AccountKeys:
-        box = registry.SecretBox(get_settings().account_key.get_secret_value())
-        async with open_database() as (_, sessions), sessions() as session:
-            for row in await registry.list_accounts(session):
-                if row.name == name:
-                    return registry.open_account(row, box)
-        raise registry.AccountError(f"no account named {name!r}")
-
-    return asyncio.run(run())
-
-
 def _target(account: str | None) -> tuple[str, str, dict[str, Any]]:
     """App id, secret and menu of the default or the named account."""
     settings = get_settings()
@@ -45,7 +31,7 @@ def _target(account: str | None) -> tuple[str, str, dict[str, Any]]:
         secret = settings.wechat_app_secret.get_secret_value()
         return settings.wechat_app_id, secret, build_menu(settings.public_base_url)
     try:
-        keys = _stored(account)
+        keys = stored_account(account)
     except registry.AccountError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error

@@ -210,3 +210,31 @@ def test_short_tokens_and_malformed_keys_are_refused() -> None:
     with pytest.raises(ValidationError, match="account new-key"):
         Settings(ZWBOT_ACCOUNT_KEY="not-a-fernet-key")
     assert Settings(ZWBOT_ACCOUNT_KEY=registry.new_key()).account_key.get_secret_value()
+
+
+def test_chat_with_a_stored_account_uses_its_url_and_keys(configured: str) -> None:
+    from fastapi import FastAPI
+
+    from bot import Dispatcher, TextMessage, Webhook, WeChatEnvelope
+    from tools.fakes import serve_app
+
+    assert _add("tianzhu", "wx1234567890abcdef", "gh_0123456789ab")[0] == 0
+    dp = Dispatcher()
+
+    @dp.text()
+    async def echo(message: TextMessage) -> str:
+        return f"您说：{message.content}"
+
+    api = FastAPI()
+    envelope = WeChatEnvelope(TOKEN, "wx1234567890abcdef", AES_KEY)
+    webhook = Webhook(dp, envelope, path="/wechat/tianzhu", receiver="gh_0123456789ab")
+    api.include_router(webhook.router)
+    with serve_app(api) as base_url:
+        code, out = zwbot("chat", "--account", "tianzhu", "--url", f"{base_url}/wechat/tianzhu",
+                          "--say", "你好")  # fmt: skip
+        assert code == 0 and "您说：你好" in out, out
+        # the default keys on this account's URL: refused
+        code, out = zwbot("chat", "--url", f"{base_url}/wechat/tianzhu", "--say", "你好")
+        assert code == 1 and "您说" not in out
+    code, out = zwbot("chat", "--account", "nobody", "--say", "你好")
+    assert code == 1 and "no account named 'nobody'" in out
