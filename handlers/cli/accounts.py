@@ -109,11 +109,10 @@ def add(
         typer.Option(
             "--secret",
             envvar="ZWBOT_NEW_ACCOUNT_SECRET",
-            prompt="AppSecret",
-            hide_input=True,
-            help="AppSecret for the API (asked when not given; empty: passive replies only).",
+            help="AppSecret for the API (better from ZWBOT_NEW_ACCOUNT_SECRET than on the "
+            "command line; empty: passive replies only, no customer-service sends).",
         ),
-    ],
+    ] = "",
     title: Annotated[str, typer.Option("--title", help="Display name.")] = "",
     welcome: Annotated[str, typer.Option("--welcome", help="Welcome text on follow.")] = "",
     menu: Annotated[
