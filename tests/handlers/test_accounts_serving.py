@@ -35,6 +35,7 @@ from catalogue.demo import load_demo
 from catalogue.importing import import_file
 from catalogue.models import Department, Item
 from catalogue.scope import RegionScope
+from tools.fakes import FakeWeChatApi
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _account(name: str, region: str) -> Account:
     )
 
 
+KARAMAY_SECRET = "karamayAppSecret0123456789"  # only Karamay may send through the API
 ACCOUNTS = [
     _account("tianzhu", "620623"),
     _account("guangan", "511602"),
@@ -170,6 +172,7 @@ async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
                     account.region,
                     account.token,
                     account.aes_key,
+                    KARAMAY_SECRET if account.name == "karamay" else "",
                     public_base_url=account.base_url,
                     welcome=f"欢迎关注{account.name}政务服务",
                 )
@@ -355,3 +358,23 @@ async def test_other_keys_or_addresses_are_refused_and_disabled_accounts_stop(
     listed = (await http.get("/api/items", params={"per_page": 100}, headers=host)).json()
     assert {item["code"][:6] for item in listed["items"]} == {"620623"}  # its host: the default
     assert (await Follower(http, ACCOUNTS[1], "o_guangan").post("营业执照"))[0] == 200
+
+
+async def test_late_answers_go_out_through_the_accounts_own_appid(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    karamay = ACCOUNTS[3]
+    api = FakeWeChatApi(cs_quota=1000, other_apps={karamay.app_id: KARAMAY_SECRET})
+    with api.serve() as base:
+        async with _serving(
+            template, tmp_path, WECHAT_API_BASE=base, ZWBOT_REPLY_DEADLINE=0.001
+        ) as side:
+            follower = Follower(side["http"], karamay, "o_karamay_late")
+            assert await follower.post("不动产登记") == (200, "success")  # too late: sent
+            give_up = time.monotonic() + 20
+            while not api.sent and time.monotonic() < give_up:
+                await asyncio.sleep(0.1)
+    assert api.sent, "the late answer was never sent"
+    assert {(m.app_id, m.touser) for m in api.sent} == {(karamay.app_id, "o_karamay_late")}
+    texts = api.texts_to("o_karamay_late")
+    assert texts and not any(_foreign(t, karamay, template["departments"]) for t in texts)
