@@ -206,6 +206,18 @@ class WeChatClient:
         answer = await self.call("/cgi-bin/message/template/send", body)
         return int(answer.get("msgid", 0))
 
+    async def create_qrcode(self, scene: str) -> tuple[str, str]:
+        """A permanent parametric QR code whose scans carry `scene` (1 to 64 characters);
+        WeChat's ticket and the URL the code encodes. An account has 100,000 of them."""
+        if not 1 <= len(scene) <= 64:
+            raise ValueError("a QR scene string has 1 to 64 characters")
+        body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene}}}
+        answer = await self.call("/cgi-bin/qrcode/create", body)
+        ticket, url = answer.get("ticket"), answer.get("url")
+        if not isinstance(ticket, str) or not isinstance(url, str) or not ticket or not url:
+            raise WeChatApiError(-3, "no ticket or url in the answer", path="qrcode/create")
+        return ticket, url
+
     async def create_menu(self, menu: Mapping[str, Any]) -> None:
         """Replace the custom menu (`{"button": [...]}`, at most 3 top-level buttons)."""
         await self.call("/cgi-bin/menu/create", menu)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,11 +23,16 @@ from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
 from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
+from handlers.delivery.notices import NoticeSender
+from handlers.delivery.queue import JobQueue
+from handlers.delivery.queue_worker import QueueWorker
 from handlers.guards.protection import attach_database, redis_client, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
+from handlers.jobs.place_notices import NOTICE, PlaceNotices
 from handlers.observability.middleware import HttpMetricsMiddleware
 from handlers.settings import Settings, get_settings
 from handlers.web import install_web
+from handlers.web.console import install_console
 from handlers.wecom.alerts import StaffAlerts
 from handlers.wecom.callback import WeComMount, mount_wecom
 
@@ -147,6 +153,18 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
             )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
+            if wechat is not None:  # notices to followers of places, on the durable job queue
+                jobs = QueueWorker(
+                    JobQueue(sessions),
+                    {NOTICE: NoticeSender(wechat, settings.notice_template_id)},
+                    rate=settings.notify_rate,
+                )
+                notices = PlaceNotices(sessions, settings.public_base_url)
+                jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
+                notices.start()
+                for background in (jobs, notices):
+                    stack.push_async_callback(background.stop)
+                app.state.job_worker, app.state.place_notices = jobs, notices
             if settings.environment == "production":
                 # The index and the other startup objects (some 400,000) leave the cyclic
                 # collector's scans; a full collection over them stalled every answer in the
@@ -172,6 +190,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.add_lane(webhook)
     install_web(app, settings)
     app.add_middleware(SitesByHost, sites=sites)  # each account's pages on its own host
+    install_console(app)  # the staff console at /console
     observability.install(app, settings)  # JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).
     wecom = mount_wecom(app, settings, storage)  # the staff WeCom app at /wecom

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     # WeChat's documented slow answers take up to 10 s; a send that timed out may have
     # arrived and is never repeated, so a shorter wait would lose answers.
     wechat_api_timeout: float = Field(10.0, gt=0, alias="WECHAT_API_TIMEOUT")
+    # Notices to followers of villages and towns (the durable job queue): sends a second per
+    # worker process, and the template message for followers whose 48-hour window is closed
+    # ("": none, they are counted as unreached).
+    notify_rate: float = Field(20.0, gt=0, alias="ZWBOT_NOTIFY_RATE")
+    notice_template_id: str = Field("", alias="ZWBOT_NOTICE_TEMPLATE_ID")
+    # Permanent QR codes the account may create (WeChat allows 100,000 per account).
+    qr_limit: int = Field(100_000, ge=0, le=100_000, alias="ZWBOT_QR_LIMIT")
+    # The county's poverty-alleviation supervision hotline printed on village posters (with
+    # the national 12317), and the headless Chromium that prints them.
+    supervision_phone: str = Field("", max_length=60, alias="ZWBOT_SUPERVISION_PHONE")
+    chromium: str = Field("chromium", alias="ZWBOT_CHROMIUM")
 
     wecom_corp_id: str = Field("", alias="WECOM_CORP_ID")
     wecom_agent_id: str = Field("", alias="WECOM_AGENT_ID")
@@ -100,6 +111,10 @@ class Settings(BaseSettings):
     wecom_aes_key: SecretStr = Field(SecretStr(""), alias="WECOM_AES_KEY")
     wecom_secret: SecretStr = Field(SecretStr(""), alias="WECOM_SECRET")
     wecom_api_base: str = Field("https://qyapi.weixin.qq.com", alias="WECOM_API_BASE")
+    # Where the staff console sends browsers for WeCom's web authorisation (网页授权).
+    wecom_oauth_base: str = Field("https://open.weixin.qq.com", alias="WECOM_OAUTH_BASE")
+    # The staff console signs a browser out after this many idle minutes.
+    console_idle_minutes: int = Field(15, ge=1, le=240, alias="ZWBOT_CONSOLE_IDLE_MINUTES")
     # WeCom UserIDs on duty for citizens' 人工 tickets (comma-separated; empty: active admins).
     duty_staff: str = Field("", alias="ZWBOT_DUTY_STAFF")
     ticket_batch_seconds: float = Field(60.0, ge=0, alias="ZWBOT_TICKET_BATCH_SECONDS")

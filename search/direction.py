@@ -84,8 +84,17 @@ def same_thing(first: str, second: str) -> bool:
     return LCSseq.similarity(a, b) / shorter >= 0.85 and max(len(a), len(b)) <= 2.5 * shorter
 
 
+# Words naming the kind of procedure, not the thing it is about (审批 of 林木采伐审批): in a
+# query they qualify the thing like direction words do (想砍树需要审批吗 is about 砍树).
+GENERIC_WORDS = ("审批", "许可", "手续", "审核", "批准", "申请", "登记", "备案")
+_QUALIFIER_RE = re.compile(
+    "|".join(map(re.escape, sorted({*WORDS, *GENERIC_WORDS}, key=lambda w: (-len(w), w))))
+)
+
+
 def qualified(text: str) -> str:
-    """The text with its direction words marked `|` (they qualify the thing asked about and
-    weigh less than it: 养蜂证到期换证 is about 养蜂证), or "" when it has none."""
-    marked = _WORD_RE.sub("|", text)
-    return marked if marked != text else ""
+    """The text with its direction and procedure words marked `|` (they qualify the thing
+    asked about and weigh less than it: 养蜂证到期换证 is about 养蜂证), or "" when it has
+    none (or nothing else)."""
+    marked = _QUALIFIER_RE.sub("|", text)
+    return marked if marked != text and marked.replace("|", "") else ""

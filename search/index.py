@@ -9,19 +9,19 @@ from dataclasses import replace
 from operator import itemgetter
 
 from search.codes import compact, keys_of
-from search.direction import direction_of, goes_the_other_way, same_thing
+from search.direction import NEW, direction_of, goes_the_other_way, same_thing
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, parse
 from search.rank import (
-    CONFIDENT_SCORE,
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
     MAX_DOC_FACTOR,
     PENALTY_FACTOR,
     Weights,
+    confident,
     document_factor,
     score_variant,
 )
@@ -211,7 +211,7 @@ class SearchIndex:
             key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
         )
         best = _same_thing_first(ranked, parsed.direction)[:top]
-        return [replace(hit, confident=hit.score >= CONFIDENT_SCORE) for hit in best]
+        return [replace(hit, confident=_confident(hit, parsed)) for hit in best]
 
     def _offer(self, found: dict[str, Hit], hit: Hit, citizen: bool) -> bool:
         doc = hit.document
@@ -344,6 +344,20 @@ def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
     if query and not item.isdisjoint(query):
         return DIRECTION_BONUS
     return 0.0
+
+
+def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
+    """A hit is doubtful when the query names a life event (丢了, 注销, 到期…) the item does
+    not go, when a query typed in hanzi found the item by sound alone, or when the query asks
+    what no item answers (opening hours, which business to choose)."""
+    named = parsed.direction - {NEW, "info"}
+    item = direction_of(normalise(hit.document.name))
+    by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
+    typed_hanzi = not any(c.isascii() and c.isalpha() for c in parsed.text)
+    doubtful = bool(named and item.isdisjoint(named)) or (by_sound and typed_hanzi)
+    if parsed.unanswerable:  # whatever the score: no item says when a shop opens
+        return confident(0.0, hit.reasons, doubtful)
+    return confident(hit.score, hit.reasons, doubtful)
 
 
 def _same_thing_first(ranked: list[Hit], query: frozenset[str]) -> list[Hit]:

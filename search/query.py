@@ -25,6 +25,9 @@ def _load_fillers() -> tuple[str, ...]:
 FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
 INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+# Questions no item answers whatever thing they name: the time of day something opens or
+# closes, and which business to choose (加油站几点开门, 驾校哪家好).
+UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个")
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
@@ -57,6 +60,7 @@ class ParsedQuery:
     initials: tuple[str, ...]  # latin words that are initials (`lsjz`), not full pinyin
     penalty_intent: bool
     info_intent: bool
+    unanswerable: bool = False  # asks for opening hours or a recommendation
     direction: Directions = frozenset()  # the life event asked about; none: the item itself
 
 
@@ -224,6 +228,7 @@ def parse(
         initials=initials,
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
+        unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
         direction=direction_of(text),
     )
 
@@ -239,14 +244,31 @@ def _without_tone_numbers(word: str) -> str:
     return letters if segment(letters) is not None else word
 
 
+# Verbs of doing business or getting something done: a colloquial word starting with one
+# (卖烟, 开发票, 交社保) names what the citizen wants to do.
+DOING_VERBS = frozenset("卖开办装交领考买养修挖砍盖租请")
+
+
+def _wanted_later(later: _Match, earlier_formal: str) -> bool:
+    """Of two things a query names, the later is what is wanted and the earlier only its
+    setting when the later is something to do (个体户要开发票 wants 代开发票, 开小卖部卖烟
+    wants 烟草专卖零售许可证); a later noun (没人赡养的老人) does not outrank the earlier."""
+    colloquial = later.synonym.colloquial
+    return colloquial[:1] in DOING_VERBS and earlier_formal not in later.synonym.formals
+
+
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:
     out, major, last, weight, reasons = [], [], 0, 1.0, []
+    things = [position for position, match in enumerate(matches) if not match.synonym.action]
+    has_context = False
     for position, match in enumerate(matches):
         formal = alternatives.get(position, match.synonym.formals[0])
         out.append(text[last : match.start])
         out.append(formal)
         major.append(text[last : match.start])
-        major.append("|" if match.synonym.action else formal)
+        context = position in things[:-1] and _wanted_later(matches[things[-1]], formal)
+        has_context = has_context or context
+        major.append("|" if match.synonym.action or context else formal)
         last = match.end
         if not match.literal:
             weight = min(weight, 0.92)
@@ -258,5 +280,5 @@ def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> 
     has_action = any(match.synonym.action for match in matches)
     joined_major = "".join(major)
     thing = _qualified(joined_major) or joined_major
-    qualifies = has_action or thing != joined_major
+    qualifies = has_action or has_context or thing != joined_major
     return Variant(tidy, weight, tuple(reasons), major=thing if qualifies else "")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from search.direction import direction_of
 from search.document import Document
 from search.entry import MILD_CATEGORIES, Entry, is_penalty
 from search.query import Variant
@@ -26,8 +27,17 @@ LIFECYCLE_PENALTY = 0.06  # 迁出/过户/密码… items when the query names n
 # practitioner gives (请律师 → 法律援助): it ranks lower unless the query is about practising.
 PRACTITIONER_PENALTY = 0.06
 PRACTISING_WORDS = ("执业", "注册", "资格")
+# A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
+# query is not: it ranks lower unless the query says 非 itself.
+NEGATED_PENALTY = 0.08
+# A name whose words asked about come after a qualifier the query does not name (夜间建筑
+# 施工许可 for 建筑施工许可证, 医疗用毒性药品零售企业许可 for 药店许可) is a special case of
+# the plain item: it ranks a little lower.
+PREFIX_PENALTY = 0.05
+QUALIFIED_COVERAGE = 0.6  # ... when the name holds most of the query (weighted pairs)
+NEGATION = "非"
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
-DIRECTION_BONUS = 0.04  # an item going the way the query names (补办 for 丢了)
+DIRECTION_BONUS = 0.08  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
 MILD_FACTOR = 0.92  # coercion and inspection items
 SUSPENDED_FACTOR = 0.97  # a suspended item cannot be handled now: an open one first
@@ -35,6 +45,10 @@ POPULARITY_BONUS = 0.02
 # A hit scoring below this is shown as a suggestion, not as the answer: on the tuning part of
 # the development set no out-of-catalogue query reaches it and 97% of right answers do.
 CONFIDENT_SCORE = 0.62
+# A hit needs this much more to be confident when it does not answer what the query names:
+# the query names a life event (丢了, 注销, 到期) the item does not go (手机丢了 is not
+# 旧手机交易业备案), or a hanzi query matched the item by sound alone (发烧 ≠ 法律援助).
+DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
 
 
@@ -134,9 +148,9 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
         eid = entry.eid
-        best, channel = 0.0, "name"
+        best, channel, covered = 0.0, "name", 0.0
         if has_hanzi and pairs_total:
-            pair_part = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
+            pair_part = covered = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
             chars_part = _matched(
                 evidence.chars, sum(evidence.chars.values()), entry.name.__contains__
             )
@@ -169,8 +183,36 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             and not any(word in chars for word in PRACTISING_WORDS)
         ):
             best -= PRACTITIONER_PENALTY
+        if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
+            best -= PREFIX_PENALTY
+        if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
+            best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
+    """True when the words the query asks about start later in the name, after a qualifier
+    of the name's own (two characters or more, naming no life event)."""
+    first = min((at for at in map(name.find, pairs) if at >= 0), default=-1)
+    if first < 2:
+        return False
+    return not direction_of(name[:first])  # 补领结婚证, 设立…: an action, not a qualifier
+
+
+def negates(name: str, query: str) -> bool:
+    """True when the name puts 非 before a word of the query (the pair of characters after
+    非) and never uses that word without it: 非公司企业法人变更登记 for 公司变更法人. A query
+    saying 非 itself (非遗, 非机动车) asks for the negated term."""
+    if NEGATION in query:
+        return False
+    start = name.find(NEGATION)
+    while start >= 0:
+        word = name[start + 1 : start + 3]
+        if len(word) == 2 and word in query and word not in name.replace(NEGATION + word, ""):
+            return True
+        start = name.find(NEGATION, start + 1)
+    return False
 
 
 def _aux_score(chars: str, text: str, evidence: Weights) -> float:
@@ -180,6 +222,17 @@ def _aux_score(chars: str, text: str, evidence: Weights) -> float:
         + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         + SIMILARITY * fuzz.ratio(chars, text) / 100.0
     )
+
+
+def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
+    """Whether a hit may be shown as *the* answer: a code match, or a score of at least
+    CONFIDENT_SCORE (plus DOUBT_MARGIN when the hit is `doubtful`, or matched by sound only
+    although the query is in hanzi)."""
+    if any(reason.startswith("code:") for reason in reasons):
+        return True
+    if doubtful:
+        return score >= CONFIDENT_SCORE + DOUBT_MARGIN
+    return score >= CONFIDENT_SCORE
 
 
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:

@@ -41,6 +41,7 @@ HELPERS = {
     "zwbot_tests_staff_wecom_kit": ROOT / "tests" / "handlers" / "test_staff_wecom.py",
     "zwbot_tests_staff_handlers": ROOT / "tests" / "handlers" / "test_staff.py",
     "zwbot_tests_bot_webhook_kit": ROOT / "tests" / "bot" / "webhook_kit.py",
+    "zwbot_tests_browser_kit": ROOT / "tests" / "handlers" / "test_citizen_browser.py",
 }
 
 

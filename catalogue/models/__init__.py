@@ -5,6 +5,7 @@ from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
 from catalogue.models.botstate import BotConversation, BotDelivery
 from catalogue.models.citizens import HeldReply, MessageLog, Rating, Ticket, VillageBinding
+from catalogue.models.console import ConsoleSession
 from catalogue.models.funds import BudgetYear, FundItem, FundType
 from catalogue.models.items import (
     Item,
@@ -16,6 +17,7 @@ from catalogue.models.items import (
     TimeLimit,
 )
 from catalogue.models.life_events import LifeEventRecord
+from catalogue.models.outbound import NoticeMark, OutboundJob, PlaceFollow, PlaceQrCode
 from catalogue.models.poverty import PovertyAllocation, PovertyProject, project_villages
 from catalogue.models.records import CaseCount, OfficialDay
 from catalogue.models.regions import Department, Region
@@ -33,6 +35,7 @@ __all__ = [
     "CaseCount",
     "ChangeRequest",
     "CommandReceipt",
+    "ConsoleSession",
     "Department",
     "FundItem",
     "FundType",
@@ -40,8 +43,12 @@ __all__ = [
     "Item",
     "LifeEventRecord",
     "MessageLog",
+    "NoticeMark",
     "OfficialAccount",
     "OfficialDay",
+    "OutboundJob",
+    "PlaceFollow",
+    "PlaceQrCode",
     "PovertyAllocation",
     "PovertyProject",
     "PowerItem",

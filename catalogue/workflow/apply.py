@@ -7,7 +7,7 @@ last published change (更新日期, a note) and so bumps its version.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -104,6 +104,13 @@ def _set_field(item: Item, attribute: str, value: Any) -> None:
         )
     else:
         setattr(item, attribute, value)
+
+
+def lay_over(item: Item, values: Mapping[str, Any]) -> None:
+    """Set a change request's proposed fields on a loaded item, as publication does (the
+    staff console's preview of the public page uses it on a session it never commits)."""
+    for attribute, value in values.items():
+        _set_field(item, attribute, value)
 
 
 def _check_version(item: Item, request: ChangeRequest) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.router import Router
 from handlers.citizen import (
     conversation,
+    following,
     funds,
     items,
     life_events,
@@ -30,6 +31,7 @@ def citizen_router() -> Router:
     root.outer_middleware(DatabaseSession())
     root.middleware(message_log)
     root.include_routers(
+        following.router(),  # QR scans of a place; 关注/取消关注 a village before search
         subscription.router(),
         menu.router(),
         tickets.router(),

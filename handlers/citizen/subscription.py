@@ -10,6 +10,7 @@ from bot.events import Event
 from bot.fsm import FSMContext
 from bot.router import Router
 from handlers.citizen import texts
+from handlers.citizen.follows import forget_follows
 from handlers.citizen.villages import forget_binding
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -34,9 +35,11 @@ async def welcome(event: Event, settings: Settings, state: FSMContext) -> str:
 async def goodbye(
     event: Event, session: AsyncSession, state: FSMContext, settings: Settings
 ) -> None:
-    """Delete the conversation state and the village binding; WeChat shows no reply."""
+    """Delete the conversation state, the village binding and the places followed; WeChat
+    shows no reply."""
     await state.clear()
     await forget_binding(session, keyed_hash(event.user_id, settings.hash_key.get_secret_value()))
+    await forget_follows(session, event.user_id)
     log.info(texts.GOODBYE_LOG)
 
 

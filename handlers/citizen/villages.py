@@ -22,6 +22,7 @@ from handlers.citizen.filters import (
     PlaceFunds,
     RegionCode,
 )
+from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
 from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -64,9 +65,13 @@ async def bind(
     if binding is None:
         session.add(VillageBinding(openid_hash=openid_hash, region_code=place.code))
     else:
+        if binding.region_code != place.code:  # the village bound before is no longer followed
+            await unfollow(event.user_id, binding.region_code, session)
         binding.region_code = place.code
     trace.update(answer="bind", code=place.code)
-    return texts.BOUND.format(place=place.label)
+    # A bound official follows the village too: told when its lists are published or change.
+    await follow(event.user_id, place, session)
+    return f"{texts.BOUND.format(place=place.label)}{BIND_FOLLOWS}"
 
 
 async def _ask_which(
@@ -101,6 +106,8 @@ async def choose_place(
     await remember(state, numbered="", place_codes=[])
     if memory.place_purpose == "bind":
         return await bind(event, place, session, settings, trace)
+    if memory.place_purpose == "follow":
+        return await follow(event.user_id, place, session, trace)
     return await funds_of(place, memory.place_year, session, settings, trace, state)
 
 

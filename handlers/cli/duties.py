@@ -1,5 +1,6 @@
-"""`zwbot duties run|report`: the daily job sending each responsible staff member their due
-duties, and the per-department report of overdue and pending work (第二十二条)."""
+"""`zwbot duties run|report|weekly`: the daily job sending each responsible staff member their
+due duties, the per-department report of overdue and pending work (第二十二条), and its weekly
+summary to the review office, the county government and the administrators."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from catalogue.models import utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.db.database import open_database
 from handlers.jobs.duties import send_duty_summaries
+from handlers.jobs.weekly import send_weekly
 from handlers.settings import get_settings
 from handlers.wecom.api import DEFAULT_BASE, WeComClient
 
@@ -58,6 +60,51 @@ def run(
 
     sent, failed = asyncio.run(main())
     typer.echo(f"duties of {today}: {sent} summaries sent, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@duties_app.command("weekly")
+def weekly(
+    day: Annotated[
+        str | None, typer.Option("--date", help="Pretend today is this day (YYYY-MM-DD).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the summary instead of sending it.")
+    ] = False,
+) -> None:
+    """Send the week's 通报 summary through the WeCom app (run once a week, e.g. from cron)."""
+    settings = get_settings()
+    today = date.fromisoformat(day) if day else china_date(utcnow())
+    secret = settings.wecom_secret.get_secret_value()
+    if not dry_run and not (settings.wecom_corp_id and secret and settings.wecom_agent_id):
+        typer.echo("WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are needed to send", err=True)
+        raise typer.Exit(1)
+    link = settings.public_base_url.rstrip("/") + "/console/reports"
+
+    async def main() -> tuple[int, int]:
+        async with open_database(settings) as (_, sessions):
+            if dry_run:
+
+                async def show(user_id: str, text: str) -> None:
+                    typer.echo(f"--- to {user_id}\n{text}")
+
+                done = await send_weekly(sessions, show, today, link)
+            else:
+                client = WeComClient(
+                    settings.wecom_corp_id,
+                    secret,
+                    settings.wecom_agent_id,
+                    base_url=settings.wecom_api_base or DEFAULT_BASE,
+                )
+                try:
+                    done = await send_weekly(sessions, client.send_text, today, link)
+                finally:
+                    await client.aclose()
+            return len(done.sent), len(done.failed)
+
+    sent, failed = asyncio.run(main())
+    typer.echo(f"weekly summary of {today}: {sent} sent, {failed} failed")
     if failed:
         raise typer.Exit(1)
 

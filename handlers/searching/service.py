@@ -16,6 +16,7 @@ from catalogue.models import Item, PublicationStatus, Synonym
 from catalogue.models.base import utcnow
 from catalogue.queries.visibility import item_is_public, public_item
 from catalogue.scope import COUNTY_SCOPE, RegionScope, scope_of
+from catalogue.workflow.outcome import Outcome
 from handlers.jobs.periodic import Periodic
 from handlers.searching.cache import LiveIndex
 from search import Document, SearchIndex
@@ -77,6 +78,21 @@ async def build_index(
     index = await asyncio.to_thread(SearchIndex.build, documents)
     index.set_extra_synonyms(synonyms)
     return index
+
+
+async def sync_outcome(
+    index: LiveIndex | None, sessions: async_sessionmaker[AsyncSession], outcome: Outcome
+) -> None:
+    """Bring the live index in step with what a workflow command changed (`reindex` ids,
+    `unindex` codes), at once; every channel that runs commands calls it."""
+    if index is None or not (outcome.reindex or outcome.unindex):
+        return
+    async with sessions() as session:
+        codes = list(outcome.unindex)
+        if outcome.reindex:
+            found = await session.scalars(select(Item.code).where(Item.id.in_(outcome.reindex)))
+            codes += list(found)
+        await sync_items(index, session, codes)
 
 
 async def sync_items(index: LiveIndex, session: AsyncSession, codes: Iterable[str]) -> None:

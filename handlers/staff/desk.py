@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.events import Event
@@ -15,12 +14,12 @@ from bot.filters import text_of
 from bot.types import UNHANDLED, Data, NextHandler
 from catalogue import staff as registry
 from catalogue.importing.tables import DEFAULT_LIMITS, TableLimits
-from catalogue.models import Item, StaffMember
+from catalogue.models import StaffMember
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, Operation
 from handlers.db.session import session_used
-from handlers.searching.service import sync_items
+from handlers.searching.service import sync_outcome
 from handlers.staff import refusals, wording
 from handlers.staff.bound import BoundOpenids
 from handlers.staff.texts import TOO_LONG
@@ -89,14 +88,7 @@ class Desk:
 
     async def sync_search(self, outcome: Outcome) -> None:
         """Bring the live index in step with what the command changed, at once."""
-        if self.search is None or not (outcome.reindex or outcome.unindex):
-            return
-        async with self.sessions() as session:
-            codes = list(outcome.unindex)
-            if outcome.reindex:
-                found = await session.scalars(select(Item.code).where(Item.id.in_(outcome.reindex)))
-                codes += list(found)
-            await sync_items(self.search, session, codes)
+        await sync_outcome(self.search, self.sessions, outcome)
 
     async def audit_event(self, action: str, result: str, command: str = "") -> None:
         """An authentication or access event on the audit chain."""

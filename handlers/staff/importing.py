@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.errors import WeChatApiError
 from bot.events import Event
 from bot.fsm import FSMContext, State, StatesGroup
 from catalogue.importing import import_file
+from catalogue.importing.tables import TableLimits
 from catalogue.models import (
     FundItem,
     Item,
@@ -28,12 +30,14 @@ from catalogue.models import (
 from catalogue.workflow import permissions
 from catalogue.workflow.errors import ForbiddenError, InvalidInputError
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.runner import Operation
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
 from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
 
 WAIT_SECONDS = 600.0
+CODES_SHOWN = 50  # codes listed in an import's answer; the rest are counted
 KIND_WORDS = {
     "事项": "items",
     "items": "items",
@@ -152,27 +156,60 @@ async def receive(desk: Desk, state: FSMContext, event: Event) -> str:
     with tempfile.TemporaryDirectory(prefix="zwbot-import-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
+        operation = import_operation(kind, path, desk.import_limits)
+        return await desk.run(f"导入 {KIND_LABELS[kind]} {name}", operation)
 
-        async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
-            _kind(staff.role, kind)
-            before = await _snapshot(session, kind)
-            report = await import_file(
-                session, kind, path, publish=False, limits=desk.import_limits
-            )
-            text = "\n".join(report.lines(max_problems=30))
-            if not report.ok:
-                raise InvalidInputError(text)
-            await session.flush()
-            after = await _snapshot(session, kind)
-            touched = [i for i, version in after.items() if before.get(i) != version]
-            model = MODELS[kind]
-            records = [await session.get(model, record_id) for record_id in touched]
-            _check_touched(staff, kind, [r for r in records if r is not None])
-            return Outcome(
-                action=f"import.{kind}",
-                target=name[:64],
-                message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
-                after={"created": report.created, "updated": report.updated, "file": name},
-            )
 
-        return await desk.run(f"导入 {KIND_LABELS[kind]} {name}", op)
+def _created_codes(kind: str, records: list[Any], before: dict[int, int]) -> list[str]:
+    """The codes (items) or numbers (list rows) of the records the import created."""
+    fresh = [r for r in records if r.id not in before]
+    if kind == "items":
+        return [str(r.code) for r in fresh if getattr(r, "code", "")]
+    return [f"#{r.id}" for r in fresh]
+
+
+def import_operation(kind: str, path: Path, limits: TableLimits) -> Operation:
+    """The workflow operation of one import: the file validated and loaded as drafts in the
+    command's transaction, all or nothing, the report (with the codes created) as its answer.
+    The chat's 导入 and the console's upload both run it."""
+    name = path.name
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        _kind(staff.role, kind)
+        before = await _snapshot(session, kind)
+        report = await import_file(session, kind, path, publish=False, limits=limits)
+        report.source = name  # the sender's file name, not the server's temporary path
+        text = "\n".join(report.lines(max_problems=30))
+        if not report.ok:
+            raise InvalidInputError(text)
+        await session.flush()
+        after = await _snapshot(session, kind)
+        touched = [i for i, version in after.items() if before.get(i) != version]
+        model = MODELS[kind]
+        records = [await session.get(model, record_id) for record_id in touched]
+        found = [r for r in records if r is not None]
+        _check_touched(staff, kind, found)
+        created = _created_codes(kind, found, before)
+        if created:
+            shown = "、".join(created[:CODES_SHOWN])
+            more = f" 等 {len(created)} 个" if len(created) > CODES_SHOWN else ""
+            text += f"\n新建：{shown}{more}"
+        return Outcome(
+            action=f"import.{kind}",
+            target=name[:64],
+            message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
+            result=ImportDone(kind, tuple(created), report.created, report.updated),
+            after={"created": report.created, "updated": report.updated, "file": name},
+        )
+
+    return op
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDone:
+    """What an import loaded: its kind, the codes (items) or numbers it created, counts."""
+
+    kind: str
+    created_codes: tuple[str, ...]
+    created: int
+    updated: int

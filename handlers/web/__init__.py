@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from handlers.guards.protection import redis_client
 from handlers.guards.ratelimit import RateLimiter
 from handlers.settings import Settings
-from handlers.web import api, docs, errors, opendata, pages
+from handlers.web import api, docs, errors, opendata, pages, poster_files
 from handlers.web.security import NulBytes, SecurityHeaders
 from handlers.web.throttle import ClientThrottle
 
@@ -22,6 +22,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     Chinese error pages; every response with security headers, each client rate limited."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
+    app.include_router(poster_files.router)
     app.include_router(opendata.router)
     app.include_router(api.router, prefix="/api")
     docs.install(app)

@@ -8,7 +8,7 @@ Colours and fonts are SVG attributes, not `style`, so the pages' Content-Securit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -88,9 +88,16 @@ def _shared_prefix(labels: Sequence[str]) -> str:
     return prefix if all(len(label) > len(prefix) for label in labels) else ""
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, unit: str = "万元") -> Chart | None:
+def bar_chart(
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    unit: str = "万元",
+    shown: Callable[[Decimal], str] = wan,
+) -> Chart | None:
     """A bar chart of `bars` in their order, each label on its own line above its bar;
-    None when there is nothing to draw. The table rows keep the full labels."""
+    None when there is nothing to draw. The table rows keep the full labels; `shown` writes
+    a bar's value (amounts by default; counts for the staff console's reports)."""
     rows = _capped(bars)
     if not rows or all(bar.value <= 0 for bar in rows):
         return None
@@ -117,7 +124,7 @@ def bar_chart(title: str, bars: Sequence[Bar], *, unit: str = "万元") -> Chart
         )
         parts.append(
             f'<text x="{length + 6}" y="{bar_top + 13}" fill="#52606d">'
-            f"{escape(wan(bar.value))}</text>"
+            f"{escape(shown(bar.value))}</text>"
         )
     parts.append("</svg>")
     return Chart(title, unit, rows, Markup("".join(parts)))

@@ -10,9 +10,10 @@ from catalogue.categories import CATEGORIES
 from catalogue.codes import normalize_code_text
 from catalogue.models import FundType
 from handlers.citizen.searching import MAX_RESULTS, find
-from handlers.web.deps import SearchDep, SessionDep
+from handlers.web.deps import SearchDep, SessionDep, SettingsDep
 from handlers.web.figures import fund_charts, place_charts
 from handlers.web.params import optional_int, optional_year, page_number
+from handlers.web.poster_files import posters_of
 from handlers.web.rendering import page as render
 
 router = APIRouter(include_in_schema=False)
@@ -153,7 +154,11 @@ async def village_list(request: Request, session: SessionDep, q: str = "") -> Re
 
 @router.get("/villages/{region_code}", response_class=HTMLResponse)
 async def village_page(
-    request: Request, region_code: str, session: SessionDep, year: str | None = None
+    request: Request,
+    region_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    year: str | None = None,
 ) -> Response:
     chosen_year = optional_year(year)
     funds = await queries.region_funds(
@@ -176,6 +181,7 @@ async def village_page(
             "years": years,
             "villages": villages,
             "charts": place_charts(funds),
+            "posters": posters_of(settings, funds.place.code),
             "demo": funds.is_demo,
         },
     )

@@ -1,5 +1,6 @@
 """Async client of the WeCom (企业微信 / 政务微信) server API for the staff app: access token,
-application text messages (replies past the deadline, daily duty summaries), media download."""
+application text messages (replies past the deadline, daily duty summaries), media download,
+the UserID of a web-authorisation code (the staff console's sign-in)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,27 @@ class WeComClient:
                 log.warning("%s refused the access token (errcode %s); refreshing", path, code)
                 continue
             return self._check(data, path)
+        raise AssertionError("unreachable")
+
+    async def user_of_code(self, code: str) -> str:
+        """The UserID behind a web-authorisation code (网页授权, `auth/getuserinfo`); a code
+        works once. Someone outside the corp (an `openid` only) raises `WeChatApiError`."""
+        path = "/cgi-bin/auth/getuserinfo"
+        for attempt in (1, 2):
+            token = await self.access_token(refresh=attempt == 2)
+            try:
+                response = await self.http.get(
+                    self.base_url + path, params={"access_token": token, "code": code}
+                )
+            except httpx.HTTPError as error:
+                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+            data = response.json()
+            if int(data.get("errcode", 0) or 0) in TOKEN_ERRORS and attempt == 1:
+                continue
+            user_id = str(self._check(data, path).get("userid") or "")
+            if not user_id:
+                raise WeChatApiError(-3, "not a member of the corp (openid only)", path=path)
+            return user_id
         raise AssertionError("unreachable")
 
     async def send_text(self, user_id: str, content: str) -> None:

@@ -1,6 +1,7 @@
 """The development set reaches the quality targets on the real catalogue (../shared/data):
-the tuning part (devset.tsv) keeps its first targets, the held-out part (heldout.tsv, written
-before the last tuning round and never tuned on) holds the targets stated in docs/search.md."""
+the tuning part (devset.tsv) keeps its first targets, the held-out parts (heldout.tsv and
+heldout2.tsv, each written before a tuning round and never tuned on) hold the targets stated
+in docs/search.md."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tools.benchmarks.search_corpus import (
     ABSENT,
     DEVSET,
     HELDOUT,
+    HELDOUT2,
     DevQuery,
     Quality,
     documents_from_csv,
@@ -23,12 +25,14 @@ from tools.benchmarks.search_corpus import (
 
 FIRST_CLASSES = {"partial", "typo", "pinyin", "synonym", "colloquial", "variant"}
 CLASSES = FIRST_CLASSES | {"direction", "absent"}
+# The second held-out part and the tuning part (since its part 4) also have `question`.
+CLASSES2 = CLASSES | {"question"}
 
 
 def test_the_tuning_part_is_large_and_covers_every_class() -> None:
     devset = load_devset(DEVSET)
     assert len(devset) >= 250
-    assert {item.kind for item in devset} == CLASSES
+    assert {item.kind for item in devset} == CLASSES2
     assert min(sum(1 for item in devset if item.kind == kind) for kind in FIRST_CLASSES) >= 25
     assert sum(1 for item in devset if item.kind == "direction") >= 20
     assert sum(1 for item in devset if item.kind == "absent") >= 15
@@ -43,7 +47,20 @@ def test_the_held_out_part_is_large_distinct_and_covers_every_class() -> None:
     assert not tuning & {item.query for item in heldout}
 
 
-@pytest.mark.parametrize("path", [DEVSET, HELDOUT], ids=["tuning", "held-out"])
+def test_the_second_held_out_part_is_large_distinct_and_covers_every_class() -> None:
+    heldout = load_devset(HELDOUT2)
+    assert len(heldout) >= 150
+    assert {item.kind for item in heldout} == CLASSES2
+    assert min(sum(1 for item in heldout if item.kind == kind) for kind in CLASSES2) >= 15
+    others = {item.query for path in (DEVSET, HELDOUT) for item in load_devset(path)}
+    queries = [item.query for item in heldout]
+    assert len(set(queries)) == len(queries)
+    assert not others & set(queries)
+
+
+@pytest.mark.parametrize(
+    "path", [DEVSET, HELDOUT, HELDOUT2], ids=["tuning", "held-out", "held-out-2"]
+)
 def test_absent_queries_and_only_they_expect_no_item(path: Path) -> None:
     for item in load_devset(path):
         assert (item.kind == "absent") == (item.expected == {ABSENT}), item
@@ -71,7 +88,7 @@ def test_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     overall = quality["all"]
     assert overall.top1 >= 0.85, quality
     assert overall.top3 >= 0.95, quality
-    assert all(quality[kind].top1 >= 0.75 for kind in FIRST_CLASSES), quality
+    assert all(quality[kind].top1 >= 0.75 for kind in FIRST_CLASSES | {"question"}), quality
     assert quality["direction"].top1 >= 0.85, quality
     assert quality["absent"].top1 >= 0.98, quality
 
@@ -82,8 +99,23 @@ def test_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     # confident-wrong on absent queries; these are the levels reached (docs/search.md).
     quality = _quality(shared_dir, HELDOUT)
     overall = quality["all"]
-    assert overall.top1 >= 0.92, quality
+    assert overall.top1 >= 0.93, quality
     assert overall.top3 >= 0.97, quality
     assert all(quality[kind].top1 >= 0.85 for kind in CLASSES), quality
-    assert quality["direction"].top1 >= 0.90, quality
+    # the issue's class target, on the classes that reach it
+    assert all(quality[kind].top1 >= 0.90 for kind in CLASSES - {"synonym"}), quality
+    assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%
+
+
+@pytest.mark.slow
+def test_second_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
+    # Issue targets reached on this part: confident-wrong ≤ 2% on absent queries, and every
+    # class but colloquial ≥ 0.90. The rest are the levels reached (docs/search.md): top-1
+    # and top-3 miss 0.96 / 0.99, colloquial misses 0.90 by far.
+    quality = _quality(shared_dir, HELDOUT2)
+    overall = quality["all"]
+    assert overall.top1 >= 0.90, quality
+    assert overall.top3 >= 0.94, quality
+    assert all(quality[kind].top1 >= 0.90 for kind in CLASSES2 - {"colloquial"}), quality
+    assert quality["colloquial"].top1 >= 0.60, quality
     assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%

@@ -14,6 +14,8 @@ from search import Document
 DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"  # tuning part
 # The held-out part: written before the last tuning round, never looked at query by query.
 HELDOUT = DEVSET.with_name("heldout.tsv")
+# The second held-out part: written before the next tuning round, measured before and after it.
+HELDOUT2 = DEVSET.with_name("heldout2.tsv")
 ABSENT = "-"  # expected column of a query about something the catalogue does not have
 
 

@@ -1,4 +1,5 @@
-"""A local fake of the WeChat API (tokens, customer-service, template, menu) for tests and demos.
+"""A local fake of the WeChat API (tokens, customer-service, template, menu, permanent QR
+codes) for tests and demos.
 
 It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for an unknown token,
 42001 for an expired one, 45015 when a user has not talked to the account for 48 hours,
@@ -10,6 +11,7 @@ delay, as a WeChat that delivered but did not say so in time.
 from __future__ import annotations
 
 import asyncio
+import random
 import secrets
 import time
 from collections import deque
@@ -33,6 +35,7 @@ ERRMSG = {
     42001: "access_token expired",
     44002: "empty post data",
     45009: "reach max api daily quota limit",
+    40097: "invalid args",
     45002: "content size out of limit",
     45008: "article size out of limit",
     45015: "response out of time limit or subscription is canceled",
@@ -77,6 +80,12 @@ class FakeWeChatApi:
     calls: list[str] = field(default_factory=list)
     silent_users: set[str] = field(default_factory=set)
     menu: dict[str, Any] | None = None
+    qr_codes: dict[str, str] = field(default_factory=dict)  # scene → ticket
+    # Seconds every customer-service send takes, and errcodes injected at random into that
+    # share of sends ({-1: 0.01}: one in a hundred answers "system busy", nothing sent).
+    latency: float = 0.0
+    fault_rates: dict[int, float] = field(default_factory=dict)
+    seed: int = 13
     _faults: dict[str, deque[_Fault]] = field(default_factory=dict)
     _hangs: dict[str, deque[float]] = field(default_factory=dict)
     _cs_counts: dict[str, int] = field(default_factory=dict)
@@ -86,6 +95,7 @@ class FakeWeChatApi:
 
     def __post_init__(self) -> None:
         self.app = self._build_app()
+        self._random = random.Random(self.seed)
 
     # controls used by tests
 
@@ -237,6 +247,11 @@ class FakeWeChatApi:
             body = await authorised(request, path)
             if isinstance(body, Response):
                 return body
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            for code, rate in self.fault_rates.items():
+                if self._random.random() < rate:
+                    return self._error(code)
             user = str(body.get("touser", ""))
             if user in self.silent_users:
                 return self._error(45015)
@@ -268,6 +283,22 @@ class FakeWeChatApi:
                 return self._error(47001)
             self.sent.append(SentMessage(path, body))
             return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)})
+
+        @app.post("/cgi-bin/qrcode/create")
+        async def qrcode_create(request: Request) -> Response:
+            body = await authorised(request, "/cgi-bin/qrcode/create")
+            if isinstance(body, Response):
+                return body
+            scene = body.get("action_info", {}).get("scene", {}).get("scene_str")
+            action = body.get("action_name")
+            if action != "QR_LIMIT_STR_SCENE" or not isinstance(scene, str):
+                return self._error(40097)
+            if not 1 <= len(scene) <= 64:
+                return self._error(40097)
+            # A permanent code: the same scene gets the same ticket again.
+            ticket = self.qr_codes.setdefault(scene, "FAKEQR_" + secrets.token_urlsafe(24))
+            url = f"http://weixin.qq.com/q/{ticket[7:29]}"
+            return JSONResponse({"ticket": ticket, "url": url})
 
         @app.post("/cgi-bin/menu/create")
         async def menu_create(request: Request) -> Response:

@@ -1,8 +1,11 @@
 """A local fake of the WeCom (企业微信 / 政务微信) server API for tests and demos: access token,
-application messages (`message/send`, recorded in `sent`) and temporary media.
+application messages (`message/send`, recorded in `sent`), temporary media, and web authorisation
+(网页授权): `/connect/oauth2/authorize` sends the browser back with a one-time code for
+`signed_in` (the member "in" WeCom), which `auth/getuserinfo` turns into the UserID.
 
 It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for a wrong secret, 40014
-for an unknown token, 40007 for an unknown media id, and any error queued with `fail()`.
+for an unknown token, 40007 for an unknown media id, 40029 for an unknown or used code, and
+any error queued with `fail()`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from tools.fakes.server import serve_app
 
@@ -30,6 +33,12 @@ class FakeWeComApi:
     sent: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
+    # Who is signed in to WeCom in the browser that asks for authorisation ("" : nobody);
+    # a UserID not in the corp is answered with an openid only, as WeCom does.
+    signed_in: str = ""
+    members: set[str] | None = None  # None: every UserID is a member
+    codes: dict[str, str] = field(default_factory=dict)
+    authorize_calls: list[dict[str, str]] = field(default_factory=list)
     _faults: dict[str, deque[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -102,5 +111,31 @@ class FakeWeComApi:
                 media_type="application/octet-stream",
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
+
+        @app.get("/connect/oauth2/authorize")
+        async def authorize(request: Request) -> Response:
+            params = dict(request.query_params)
+            self.authorize_calls.append(params)
+            if params.get("appid") != self.corp_id or not params.get("redirect_uri"):
+                return JSONResponse({"errcode": 40013, "errmsg": "invalid corpid or redirect"})
+            code = "CODE_" + secrets.token_urlsafe(12)
+            self.codes[code] = self.signed_in
+            joiner = "&" if "?" in params["redirect_uri"] else "?"
+            target = f"{params['redirect_uri']}{joiner}code={code}&state={params.get('state', '')}"
+            return RedirectResponse(target, status_code=302)
+
+        @app.get("/cgi-bin/auth/getuserinfo")
+        async def user_info(access_token: str = "", code: str = "") -> Response:
+            fault = self._fault("/cgi-bin/auth/getuserinfo")
+            if fault is not None:
+                return fault
+            if access_token not in self.tokens:
+                return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
+            user = self.codes.pop(code, None)
+            if user is None:
+                return JSONResponse({"errcode": 40029, "errmsg": "invalid code"})
+            if self.members is not None and user not in self.members:
+                return JSONResponse({"errcode": 0, "errmsg": "ok", "openid": "o" + user})
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "userid": user})
 
         return app

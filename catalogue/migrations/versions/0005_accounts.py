@@ -2,7 +2,7 @@
 held_replies.account: which account's client sends a held reply
 
 Revision ID: 0005_accounts
-Revises: 0004_staff_told
+Revises: 0005_console
 Create Date: 2026-12-02 09:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_accounts"
-down_revision = "0004_staff_told"
+down_revision = "0005_console"
 branch_labels = None
 depends_on = None
 

@@ -63,11 +63,16 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning part (tests/search/devset.tsv) and the held-out part (tests/search/heldout.tsv)."""
-    from tools.benchmarks.search_corpus import DEVSET, HELDOUT
+    tuning part (tests/search/devset.tsv) and the held-out parts (tests/search/heldout.tsv,
+    heldout2.tsv)."""
+    from tools.benchmarks.search_corpus import DEVSET, HELDOUT, HELDOUT2
     from tools.benchmarks.search_quality import run
 
-    parts = {"given": devset} if devset else {"tuning": DEVSET, "held-out": HELDOUT}
+    parts = (
+        {"given": devset}
+        if devset
+        else {"tuning": DEVSET, "held-out": HELDOUT, "held-out-2": HELDOUT2}
+    )
     run(_catalogue(csv), parts, typer.echo)
 
 

@@ -1,0 +1,82 @@
+"""Ranking rules on small catalogues: negated names, procedure words, the thing wanted among
+two, and when a first hit is not confident."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import Document, SearchIndex
+from search.direction import qualified
+from search.query import parse
+from search.rank import confident, negates
+from search.synonyms import SynonymTable
+
+
+def _index(*names: str, table: SynonymTable | None = None) -> SearchIndex:
+    return SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), table)
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "expected"),
+    [
+        ("非公司企业法人变更登记", "公司变更法人", True),
+        ("非公司企业法人变更登记", "非公司企业变更", False),  # the query says 非 itself
+        ("非公司企业法人按公司法改制登记", "公司改制", False),  # 公司 also stands alone
+        ("主要农作物常规种子或非主要农作物种子生产经营许可", "主要农作物种子", False),
+        ("公司变更登记", "公司变更法人", False),
+    ],
+)
+def test_a_name_negating_a_query_word(name: str, query: str, expected: bool) -> None:
+    assert negates(name, query) is expected
+
+
+def test_the_negated_item_is_not_first() -> None:
+    index = _index("非公司企业法人变更登记", "公司变更登记")
+    assert index.search("公司变更法人", top=1)[0].document.name == "公司变更登记"
+
+
+def test_procedure_words_qualify_the_thing() -> None:
+    assert qualified("砍树审批") == "砍树|"
+    assert qualified("养蜂证到期换证") == "养蜂证||"
+    assert qualified("最低生活保障") == ""
+    assert qualified("审批") == ""  # nothing but a procedure word: nothing to qualify
+
+
+def test_a_later_thing_to_do_is_what_is_wanted() -> None:
+    table = SynonymTable([("小卖部", "预包装食品经营者备案"), ("卖烟", "烟草专卖零售许可证")])
+    variant = next(v for v in parse("开小卖部卖烟要什么证", table).variants if v.reasons)
+    assert "烟草专卖零售" in variant.major and "预包装" not in variant.major
+    index = _index("仅销售预包装食品经营者备案信息采集", "烟草专卖零售许可证新办", table=table)
+    assert index.search("想开个小卖部卖烟要什么证", top=1)[0].document.name.startswith("烟草")
+
+
+def test_a_later_noun_does_not_outrank_the_earlier_thing() -> None:
+    table = SynonymTable([("没人赡养", "特困人员"), ("老人", "老年人")])
+    variant = next(v for v in parse("没人赡养的老人", table).variants if v.reasons)
+    assert variant.major == ""
+
+
+def test_confidence_needs_more_when_the_hit_is_doubtful() -> None:
+    assert confident(0.65, ("name",), doubtful=False)
+    assert not confident(0.65, ("name",), doubtful=True)
+    assert confident(0.75, ("name",), doubtful=True)
+    assert confident(1.1, ("code:full",), doubtful=True)
+
+
+def test_no_confident_answer_for_a_life_event_the_item_does_not_go() -> None:
+    index = _index("旧手机交易业备案", "居民身份证挂失申报、丢失招领")
+    assert not index.search("手机丢了怎么办", top=1)[0].confident
+    assert index.search("身份证丢了怎么办", top=1)[0].confident
+
+
+@pytest.mark.parametrize("query", ["加油站几点开门", "驾校哪家好"])
+def test_opening_hours_and_recommendations_get_no_confident_answer(query: str) -> None:
+    index = _index("成品油零售经营许可", "机动车驾驶员培训备案")
+    assert parse(query, SynonymTable.default()).unanswerable
+    assert not any(hit.confident for hit in index.search(query, top=2))
+    assert index.search("成品油零售经营许可", top=1)[0].confident
+
+
+def test_an_item_going_the_named_way_passes_a_closer_name() -> None:
+    index = _index("发票领用", "发票遗失、损毁报告", table=SynonymTable.default())
+    assert index.search("发票丢了怎么办", top=1)[0].document.name == "发票遗失、损毁报告"
