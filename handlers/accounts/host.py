@@ -19,7 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage import BaseStorage
 from bot.webhook import Webhook
-from catalogue.accounts import AccountError, AccountKeys, SecretBox, active_accounts
+from catalogue.accounts import (
+    AccountError,
+    AccountKeys,
+    SecretBox,
+    active_accounts,
+    list_accounts,
+)
 from handlers.accounts.bots import AccountBot, account_settings, build_bot
 from handlers.accounts.regions import RegionViews
 from handlers.accounts.web import HostedSite, host_of
@@ -69,6 +75,7 @@ class AccountHost(Periodic):
         self.sites = sites if sites is not None else {}
         key = settings.account_key.get_secret_value()
         self._box = SecretBox(key) if key.strip() else None
+        self._told = False
 
     def receivers(self) -> list[str]:
         """The original ids of the accounts served (the default's mail is every other)."""
@@ -88,6 +95,15 @@ class AccountHost(Periodic):
 
     async def _accounts(self) -> list[AccountKeys]:
         if self._box is None:
+            if not self._told:  # accounts stored, but no key to open them: say so once
+                self._told = True
+                async with self.views.sessions() as session:
+                    stored = await list_accounts(session)
+                if any(row.active for row in stored):
+                    log.error(
+                        "stored accounts not served: ZWBOT_ACCOUNT_KEY is empty",
+                        accounts=len(stored),
+                    )
             return []
         async with self.views.sessions() as session:
             active = await active_accounts(session, self._box)

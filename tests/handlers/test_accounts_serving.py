@@ -207,7 +207,9 @@ async def _serving(
     path = folder / "zwbot.sqlite3"
     shutil.copyfile(template["path"], path)
     url = f"sqlite+aiosqlite:///{path.as_posix()}"
-    app = kit.create_app(kit.settings_for(url, ZWBOT_ACCOUNT_KEY=template["key"], **settings))
+    app = kit.create_app(
+        kit.settings_for(url, **{"ZWBOT_ACCOUNT_KEY": template["key"], **settings})
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -378,3 +380,12 @@ async def test_late_answers_go_out_through_the_accounts_own_appid(
     assert {(m.app_id, m.touser) for m in api.sent} == {(karamay.app_id, "o_karamay_late")}
     texts = api.texts_to("o_karamay_late")
     assert texts and not any(_foreign(t, karamay, template["departments"]) for t in texts)
+
+
+async def test_stored_accounts_without_the_key_are_reported_not_served(
+    template: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with _serving(template, tmp_path, ZWBOT_ACCOUNT_KEY="") as side:
+        assert side["app"].state.accounts.served == {}
+        assert (await Follower(side["http"], ACCOUNTS[3], "o_k").post("营业执照"))[0] == 404
+    assert "stored accounts not served: ZWBOT_ACCOUNT_KEY is empty" in capsys.readouterr().out
