@@ -35,6 +35,7 @@ from catalogue.demo import load_demo
 from catalogue.importing import import_file
 from catalogue.models import Department, Item
 from catalogue.scope import RegionScope
+from tools.benchmarks.reference import as_if_complete
 from tools.fakes import FakeWeChatApi
 
 
@@ -161,8 +162,12 @@ async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
         async with session_factory(engine)() as session:
             await load_demo(session)
             await session.commit()
-            report = await import_file(session, "items", real, publish=True)
-            assert report.ok, report.lines(10)
+            # The real file lacks fields the county requires, so a first load would keep it as
+            # drafts; published as if complete, each region has a catalogue to serve.
+            report = await import_file(
+                session, "items", real, publish=True, missing_fields=as_if_complete
+            )
+            assert report.ok and report.published > 1000, report.lines(10)
             box = registry.SecretBox(key)
             for account in ACCOUNTS:
                 spec = registry.AccountSpec(
