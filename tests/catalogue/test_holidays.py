@@ -63,8 +63,9 @@ async def _propose(sessions: async_sessionmaker[AsyncSession], world: object, de
 async def _poverty_duties(
     sessions: async_sessionmaker[AsyncSession], world: object, today: date
 ) -> list[duties.Duty]:
+    # The review is the second poverty member's duty, never the proposer's (第十八条).
     async with sessions() as session:
-        staff = await session.get(StaffMember, world.staff["poverty"].id)  # type: ignore[attr-defined]
+        staff = await session.get(StaffMember, world.staff["poverty2"].id)  # type: ignore[attr-defined]
         assert staff is not None
         return duties.duties_of(staff, await duties.compute_duties(session, today))
 
