@@ -380,21 +380,32 @@ def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
 
 def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> list[Hit]:
     """An item going the other way never stays above an item of the same thing that does not:
-    the latter moves up just above it (scores stay as they were). At least the first `top`
-    hits of the result (later ones are never moved in front of them)."""
+    the latter moves up just above it (scores stay as they were). The same holds for an
+    information item (食品经营许可查询) when the query asks for no information: the item itself
+    comes first. At least the first `top` hits of the result (later ones are never moved in
+    front of them)."""
     out: list[Hit] = []
     rest = list(ranked)
     while rest and len(out) < top:
         hit = rest.pop(0)
-        if _other_way(hit, query):
+        if _other_way(hit, query) or _unasked_info(hit, query):
             for position, later in enumerate(rest):
-                if not _other_way(later, query) and same_thing(
-                    hit.document.name, later.document.name
+                if (
+                    not _other_way(later, query)
+                    and not _unasked_info(later, query)
+                    and same_thing(hit.document.name, later.document.name)
                 ):
                     out.append(rest.pop(position))
                     break
         out.append(hit)
     return out
+
+
+def _unasked_info(hit: Hit, query: frozenset[str]) -> bool:
+    """An information service (查询, 进度, 预约) the query does not ask for."""
+    if "info" in query or any(reason.startswith("code:") for reason in hit.reasons):
+        return False
+    return "info" in _name_directions(hit.document.name)
 
 
 def _other_way(hit: Hit, query: frozenset[str]) -> bool:
