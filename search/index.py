@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -371,11 +372,26 @@ def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
     named = parsed.direction - {NEW, "info"}
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
-    typed_hanzi = not any(c.isascii() and c.isalpha() for c in parsed.text)
+    typed_hanzi = not _typed_latin(parsed)
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and typed_hanzi)
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
+
+
+def _typed_latin(parsed: ParsedQuery) -> bool:
+    """The query has Latin letters that may be pinyin: words the dictionary knows (KTV, 4S)
+    name a thing, so a sound match of the rest stays doubtful as for a query in hanzi."""
+    known = {
+        reason.removeprefix("synonym:").partition("→")[0]
+        for variant in parsed.variants
+        for reason in variant.reasons
+        if reason.startswith("synonym:")
+    }
+    return any(word not in known for word in _LATIN_RE.findall(parsed.text))
+
+
+_LATIN_RE = re.compile(r"[a-z]+")
 
 
 def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> list[Hit]:
