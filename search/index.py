@@ -372,8 +372,7 @@ def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
     named = parsed.direction - {NEW, "info"}
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
-    typed_hanzi = not _typed_latin(parsed)
-    doubtful = bool(named and item.isdisjoint(named)) or (by_sound and typed_hanzi)
+    doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)

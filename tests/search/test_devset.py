@@ -106,10 +106,10 @@ def _quality(shared_dir: Path, path: Path) -> dict[str, Quality]:
 def test_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     quality = _quality(shared_dir, DEVSET)
     overall = quality["all"]
-    assert overall.top1 >= 0.85, quality
-    assert overall.top3 >= 0.95, quality
-    assert all(quality[kind].top1 >= 0.75 for kind in FIRST_CLASSES | {"question"}), quality
-    assert quality["direction"].top1 >= 0.85, quality
+    assert overall.top1 >= 0.94, quality
+    assert overall.top3 >= 0.97, quality
+    assert all(quality[kind].top1 >= 0.84 for kind in FIRST_CLASSES | {"question"}), quality
+    assert quality["direction"].top1 >= 0.95, quality
     assert quality["absent"].top1 >= 0.98, quality
 
 
@@ -118,17 +118,14 @@ def test_second_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     # Written for the weak classes before the round that tuned on it: the levels reached.
     quality = _quality(shared_dir, DEVSET2)
     overall = quality["all"]
-    assert overall.top1 >= TUNING2_TOP1, quality
-    assert overall.top3 >= TUNING2_TOP3, quality
-    assert quality["colloquial"].top1 >= 0.65, quality
-    assert quality["synonym"].top1 >= 0.75, quality
-    assert quality["question"].top1 >= 0.90, quality
+    # On absent queries 2 of 15 still get a confident card (考驾照多少钱, 护照加急多少钱).
+    assert overall.top1 >= 0.82, quality
+    assert overall.top3 >= 0.91, quality
+    assert quality["colloquial"].top1 >= 0.70, quality
+    assert quality["synonym"].top1 >= 0.80, quality
+    assert quality["question"].top1 >= 0.95, quality
     assert quality["direction"].top1 >= 0.95, quality
-    assert quality["absent"].top1 >= 0.85, quality
-
-
-TUNING2_TOP1 = 0.80
-TUNING2_TOP3 = 0.90
+    assert quality["absent"].top1 >= 0.86, quality
 
 
 @pytest.mark.slow
@@ -152,8 +149,8 @@ def test_second_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) ->
     # and top-3 miss 0.96 / 0.99, colloquial misses 0.90 by far.
     quality = _quality(shared_dir, HELDOUT2)
     overall = quality["all"]
-    assert overall.top1 >= 0.90, quality
-    assert overall.top3 >= 0.94, quality
+    assert overall.top1 >= 0.92, quality
+    assert overall.top3 >= 0.96, quality
     assert all(quality[kind].top1 >= 0.90 for kind in CLASSES2 - {"colloquial"}), quality
-    assert quality["colloquial"].top1 >= 0.60, quality
+    assert quality["colloquial"].top1 >= 0.77, quality
     assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%
