@@ -107,9 +107,13 @@ def test_a_practitioners_licence_does_not_answer_a_service_question() -> None:
 
 def test_an_unasked_information_item_does_not_stay_above_the_item_itself() -> None:
     index = SearchIndex.build(
-        [_doc(1, "食品经营许可查询"), _doc(2, "食品(含保健食品)经营许可核发"), _doc(3, "离婚登记预约"),
-         _doc(4, "补领离婚证预约")]
-    )  # fmt: skip
+        [
+            _doc(1, "食品经营许可查询"),
+            _doc(2, "食品(含保健食品)经营许可核发"),
+            _doc(3, "离婚登记预约"),
+            _doc(4, "补领离婚证预约"),
+        ]
+    )
     assert index.search("食品经营许可", top=2)[0].document.name == "食品(含保健食品)经营许可核发"
     assert index.search("食品经营许可怎么查", top=2)[0].document.name == "食品经营许可查询"
     assert index.search("离婚要先预约吗", top=2)[0].document.name == "离婚登记预约"

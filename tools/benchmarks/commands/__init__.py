@@ -63,8 +63,8 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning parts (tests/search/devset.tsv, devset2.tsv) and the held-out parts (tests/search/heldout.tsv,
-    heldout2.tsv)."""
+    tuning parts (tests/search/devset.tsv, devset2.tsv) and the held-out parts
+    (tests/search/heldout.tsv, heldout2.tsv)."""
     from tools.benchmarks.search_corpus import DEVSET, DEVSET2, HELDOUT, HELDOUT2
     from tools.benchmarks.search_quality import run
 
