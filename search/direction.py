@@ -58,7 +58,8 @@ def wanted(query: Directions) -> Directions:
 def goes_the_other_way(item: Directions, query: Directions) -> bool:
     """True when the item's life event differs from what the query asks (注册 vs 注销, 补办 vs
     设立). A neutral item never does; an information item only when the query names a
-    direction of its own (information items are ranked by their own rule otherwise)."""
+    direction of its own (information items are ranked by their own rule otherwise), and an
+    information item about another life event when the query asks for information."""
     if not item:
         return False
     want = wanted(query)
@@ -66,7 +67,12 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
         return False
     if want == {NEW} and item == {NEW}:
         return False
-    return item.isdisjoint(want)
+    if item.isdisjoint(want):
+        return True
+    # An information item about a life event (补领离婚证预约: the appointment to replace the
+    # certificate) goes that event's way too: the query must want the event, not only the info.
+    events = item - {"info"}
+    return "info" in want and bool(events) and events.isdisjoint(wanted(query - {"info"}))
 
 
 @lru_cache(maxsize=65536)

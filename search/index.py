@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -371,30 +372,55 @@ def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
     named = parsed.direction - {NEW, "info"}
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
-    typed_hanzi = not any(c.isascii() and c.isalpha() for c in parsed.text)
-    doubtful = bool(named and item.isdisjoint(named)) or (by_sound and typed_hanzi)
+    doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
 
 
+def _typed_latin(parsed: ParsedQuery) -> bool:
+    """The query has Latin letters that may be pinyin: words the dictionary knows (KTV, 4S)
+    name a thing, so a sound match of the rest stays doubtful as for a query in hanzi."""
+    known = {
+        reason.removeprefix("synonym:").partition("→")[0]
+        for variant in parsed.variants
+        for reason in variant.reasons
+        if reason.startswith("synonym:")
+    }
+    return any(word not in known for word in _LATIN_RE.findall(parsed.text))
+
+
+_LATIN_RE = re.compile(r"[a-z]+")
+
+
 def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> list[Hit]:
     """An item going the other way never stays above an item of the same thing that does not:
-    the latter moves up just above it (scores stay as they were). At least the first `top`
-    hits of the result (later ones are never moved in front of them)."""
+    the latter moves up just above it (scores stay as they were). The same holds for an
+    information item (食品经营许可查询) when the query asks for no information: the item itself
+    comes first. At least the first `top` hits of the result (later ones are never moved in
+    front of them)."""
     out: list[Hit] = []
     rest = list(ranked)
     while rest and len(out) < top:
         hit = rest.pop(0)
-        if _other_way(hit, query):
+        if _other_way(hit, query) or _unasked_info(hit, query):
             for position, later in enumerate(rest):
-                if not _other_way(later, query) and same_thing(
-                    hit.document.name, later.document.name
+                if (
+                    not _other_way(later, query)
+                    and not _unasked_info(later, query)
+                    and same_thing(hit.document.name, later.document.name)
                 ):
                     out.append(rest.pop(position))
                     break
         out.append(hit)
     return out
+
+
+def _unasked_info(hit: Hit, query: frozenset[str]) -> bool:
+    """An information service (查询, 进度, 预约) the query does not ask for."""
+    if "info" in query or any(reason.startswith("code:") for reason in hit.reasons):
+        return False
+    return "info" in _name_directions(hit.document.name)
 
 
 def _other_way(hit: Hit, query: frozenset[str]) -> bool:

@@ -41,6 +41,11 @@ def test_other_way_against_the_query_or_the_default() -> None:
     assert not goes_the_other_way(frozenset(), replace)  # neutral items never do
     assert not goes_the_other_way(replace, replace)
     assert not goes_the_other_way(frozenset({"info"}), frozenset())
+    # an appointment to replace a certificate is not what a plain appointment query wants
+    info = frozenset({"info"})
+    assert goes_the_other_way(frozenset({"replace", "info"}), info)
+    assert not goes_the_other_way(frozenset({"replace", "info"}), frozenset({"replace", "info"}))
+    assert not goes_the_other_way(info, info)
 
 
 def test_same_thing_ignores_direction_words_and_qualifiers() -> None:
@@ -98,6 +103,28 @@ def test_a_practitioners_licence_does_not_answer_a_service_question() -> None:
     )
     assert index.search("没钱请律师法律援助", top=1)[0].document.name == "法律援助"
     assert index.search("律师执业许可", top=1)[0].document.name == "法律援助律师执业许可"
+
+
+def test_an_unasked_information_item_does_not_stay_above_the_item_itself() -> None:
+    index = SearchIndex.build(
+        [
+            _doc(1, "食品经营许可查询"),
+            _doc(2, "食品(含保健食品)经营许可核发"),
+            _doc(3, "离婚登记预约"),
+            _doc(4, "补领离婚证预约"),
+        ]
+    )
+    assert index.search("食品经营许可", top=2)[0].document.name == "食品(含保健食品)经营许可核发"
+    assert index.search("食品经营许可怎么查", top=2)[0].document.name == "食品经营许可查询"
+    assert index.search("离婚要先预约吗", top=2)[0].document.name == "离婚登记预约"
+    assert index.search("离婚证丢了预约补领", top=2)[0].document.name == "补领离婚证预约"
+
+
+def test_a_sound_match_stays_doubtful_beside_a_latin_dictionary_word() -> None:
+    index = SearchIndex.build([_doc(1, "巡游出租汽车经营许可证到期换证")])
+    hits = index.search("KTV许可证到期", top=1)
+    assert hits and not hits[0].confident
+    assert index.search("xunyou chuzu qiche", top=1)[0].confident  # typed pinyin is meant
 
 
 def test_a_code_keeps_its_item_first_whatever_its_direction() -> None:

@@ -16,6 +16,8 @@ DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search" / "devset.tsv"
 HELDOUT = DEVSET.with_name("heldout.tsv")
 # The second held-out part: written before the next tuning round, measured before and after it.
 HELDOUT2 = DEVSET.with_name("heldout2.tsv")
+# The second tuning part: written before the search-quality round 2, tuned on with DEVSET.
+DEVSET2 = DEVSET.with_name("devset2.tsv")
 ABSENT = "-"  # expected column of a query about something the catalogue does not have
 
 

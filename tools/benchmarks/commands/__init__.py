@@ -63,15 +63,20 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning part (tests/search/devset.tsv) and the held-out parts (tests/search/heldout.tsv,
-    heldout2.tsv)."""
-    from tools.benchmarks.search_corpus import DEVSET, HELDOUT, HELDOUT2
+    tuning parts (tests/search/devset.tsv, devset2.tsv) and the held-out parts
+    (tests/search/heldout.tsv, heldout2.tsv)."""
+    from tools.benchmarks.search_corpus import DEVSET, DEVSET2, HELDOUT, HELDOUT2
     from tools.benchmarks.search_quality import run
 
     parts = (
         {"given": devset}
         if devset
-        else {"tuning": DEVSET, "held-out": HELDOUT, "held-out-2": HELDOUT2}
+        else {
+            "tuning": DEVSET,
+            "tuning-2": DEVSET2,
+            "held-out": HELDOUT,
+            "held-out-2": HELDOUT2,
+        }
     )
     run(_catalogue(csv), parts, typer.echo)
 
