@@ -267,7 +267,7 @@ async def test_an_unconfident_first_hit_is_offered_never_shown_as_the_answer(
 ) -> None:
     user = citizen(demo)
     # Search trusts no hit (「办身份证」 is otherwise the card): a choice to tap, never the card.
-    monkeypatch.setattr("search.index.CONFIDENT_SCORE", 2.0)
+    monkeypatch.setattr("search.rank.CONFIDENT_SCORE", 2.0)
     offered = plain(await user.say("办身份证"))
     assert offered.startswith("您是不是想找") and "编码：" not in offered
     assert offered.splitlines()[1].startswith("1. 居民身份证办理")
