@@ -220,8 +220,8 @@ class Reader:
         if others:
             return False
         for match in found:
-            # 「能不能让工作人员跟我说」 「说不清楚 我要找人」: a long 人工 phrase with only words of
-            # speech before it, or ending the message, is the command.
+            # 「能不能让工作人员跟我说」 「说不清楚 我要找人」: a long 人工 phrase with only
+            # words of speech before it, or ending the message, is the command.
             if match.label != "i:human" or len(match.term) < 3:
                 continue
             before = self.strip_fillers(compact[: match.start])
