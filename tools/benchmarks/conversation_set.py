@@ -4,8 +4,8 @@ The set lives in `tests/conversations/` as four parts: `tuning.toml` and `tuning
 (conversation work may look at them; the second was written for the third round of tuning and
 covers the weakest classes only), `heldout.toml` and `heldout2.toml` (both kept out of tuning;
 the second was written before the second round of tuning). Each file's header documents the
-format and the expectation vocabulary; this module refuses a file that strays from it, so a typo in an
-expectation cannot silently make a turn pass.
+format and the expectation vocabulary; this module refuses a file that strays from it, so a
+typo in an expectation cannot silently make a turn pass.
 """
 
 from __future__ import annotations
