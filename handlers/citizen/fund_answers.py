@@ -14,8 +14,12 @@ from handlers.citizen.links import funds_url, village_url
 from handlers.citizen.taps import tap
 
 
-def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> str:
-    """Totals per year, then each allocation and project with amount, document and unit."""
+def place_funds_answer(
+    funds: RegionFunds, base_url: str, year: int | None, projects_first: bool = False
+) -> str:
+    """Totals per year, then each allocation and project with amount, document and unit (the
+    projects before the allocations when the question was about projects: the list may be
+    cut to fit one message)."""
     place = funds.place
     url = village_url(base_url, place.code, year)
     if funds.empty:
@@ -41,6 +45,7 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
             summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
         head.append(f"{year_funds.year}年 " + "；".join(summary))
         details.append(f"—— {year_funds.year}年明细 ——")
+        money: list[str] = []
         for allocation in year_funds.allocations:
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
             village = (
@@ -48,14 +53,16 @@ def place_funds_answer(funds: RegionFunds, base_url: str, year: int | None) -> s
                 if place.level in ("town", "county")
                 else ""
             )
-            details.append(
+            money.append(
                 f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
             )
+        works: list[str] = []
         for project in year_funds.projects:
-            details.append(project_line(project))
+            works.append(project_line(project))
             if project.change_note:
                 when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
-                details.append(f"  调整：{when}{shorten(project.change_note, 80)}")
+                works.append(f"  调整：{when}{shorten(project.change_note, 80)}")
+        details += works + money if projects_first else money + works
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
 
 

@@ -21,11 +21,15 @@ from handlers.citizen.filters import (
     PlaceFollowUp,
     PlaceFunds,
     RegionCode,
+    said,
 )
 from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
 from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
+
+# A question about a place's projects (「2016年扶贫项目有哪些」): they are listed first.
+PROJECT_WORD = "项目"
 
 
 async def places_pending(event: Event, state: FSMContext) -> bool:
@@ -45,15 +49,19 @@ async def funds_of(
     settings: Settings,
     trace: dict[str, str],
     state: FSMContext | None = None,
+    projects_first: bool = False,
 ) -> str:
-    """The published funds and projects of one place (remembered: 「2016年的呢」 is about it)."""
+    """The published funds and projects of one place (remembered: 「2016年的呢」 is about it);
+    projects first when the question was about them."""
     funds = await queries.region_funds(session=session, region_code=place.code, year=year)
     trace.update(answer="village-funds", code=place.code)
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
     if state is not None:
         await remember(state, place_code=place.code, focus="place")
-    return fund_answers.place_funds_answer(funds, settings.public_base_url, year)
+    return fund_answers.place_funds_answer(
+        funds, settings.public_base_url, year, projects_first=projects_first
+    )
 
 
 async def bind(
@@ -161,7 +169,8 @@ async def place_funds(
     if match.ambiguous:
         return await _ask_which(state, match, "funds", year, place_name)
     assert match.place is not None  # PlaceFunds passes only matches with places
-    return await funds_of(match.place, year, session, settings, trace, state)
+    projects = PROJECT_WORD in (said(event) or "")
+    return await funds_of(match.place, year, session, settings, trace, state, projects)
 
 
 async def region_code(
@@ -192,7 +201,8 @@ async def place_follow_up(
     place = await queries.region_by_code(session=session, code=memory.place_code)
     if place is None:
         return texts.NOT_BOUND
-    return await funds_of(place, year, session, settings, trace, state)
+    projects = PROJECT_WORD in (said(event) or "")
+    return await funds_of(place, year, session, settings, trace, state, projects)
 
 
 async def forget_binding(session: AsyncSession, openid_hash: str) -> None:

@@ -168,6 +168,10 @@ def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
         ("我是宽沟村的村干部 绑定一下", "bind"),
         ("我不想绑定了 解除绑定", "unbind"),
         ("哈哈哈", "ack"),
+        # a long 人工 phrase after words of speech only, or ending the message
+        ("麻烦能不能让工作人员联系一下", "human"),
+        ("你说的我看不懂 我要找人", "human"),
+        ("我不想跟机器人聊", "human"),
     ],
 )
 def test_more_intents(said, intent):

@@ -50,6 +50,16 @@ async def test_village_totals_equal_the_published_rows(citizen_side_any_db):
     assert f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2016" in answer
 
 
+async def test_a_question_about_projects_lists_them_first(citizen_side):
+    user = citizen_side.user()
+    project = "· 项目【计划实施】：红大村道路硬化工程"
+    money = "· 120.50万元 产业扶持"
+    funds = await user.say("红大村 扶贫 2016")
+    assert funds.index(money) < funds.index(project)
+    projects = await user.say("红大村2016年有哪些项目")
+    assert projects.index(project) < projects.index(money)
+
+
 async def test_all_years_newest_first(citizen_side):
     answer = await citizen_side.user().say("红大村资金")
     assert answer.index("2017年") < answer.index("2016年")

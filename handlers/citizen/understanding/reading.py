@@ -219,6 +219,15 @@ class Reader:
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
+        for match in found:
+            # 「能不能让工作人员跟我说」 「说不清楚 我要找人」: a long 人工 phrase with only
+            # words of speech before it, or ending the message, is the command.
+            if match.label != "i:human" or len(match.term) < 3:
+                continue
+            before = self.strip_fillers(compact[: match.start])
+            after = self.strip_fillers(compact[match.start + len(match.term) :])
+            if not before or not after:
+                return True
         rest = without(compact, found).replace(" ", "")
         if not self.strip_fillers(rest):
             return True

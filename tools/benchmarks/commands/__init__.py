@@ -84,7 +84,10 @@ def bench_quality(
 @bench_app.command("conversations")
 def bench_conversations(
     part: Annotated[
-        str, typer.Option(help="tuning, heldout, heldout2 (both kept out of tuning) or all.")
+        str,
+        typer.Option(
+            help="tuning, tuning2, heldout, heldout2 (the last two kept out of tuning) or all."
+        ),
     ] = "all",
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Each failing turn: expected and replied.")
