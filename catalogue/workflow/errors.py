@@ -87,6 +87,10 @@ class Missing(enum.StrEnum):
     REQUESTS = "requests"  # which requests to publish
     PUBLISHABLE = "publishable"  # nothing the staff member may publish is approved
     NAME = "name"
+    TICKET_ANSWER = "ticket_answer"  # the text of an answer to a ticket
+    TICKET_CLOSE_REASON = "ticket_close_reason"
+    FOLLOWUP_NOTE = "followup_note"  # how a 差评 was followed up (回访)
+    RECTIFICATION_NOTE = "rectification_note"  # what was put right (整改)
 
 
 @dataclass(eq=False, repr=False)
@@ -162,6 +166,20 @@ class RequestNotFound(NotFoundError):
     """No change request has this number."""
 
     request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class TicketNotFound(NotFoundError):
+    """No ticket has this number."""
+
+    ticket_id: int
+
+
+@dataclass(eq=False, repr=False)
+class RatingCaseNotFound(NotFoundError):
+    """No 差评 case has this number."""
+
+    rating_id: int
 
 
 @dataclass(eq=False, repr=False)

@@ -326,7 +326,10 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
             await session.get(StaffMember, world.staff["finance"].id),
             await duties.compute_duties(session, date(2026, 2, 10)),
         )
-    assert "按原登记批准日期 2026-01-10 应于 2026-01-30 前" in found[0].title
+    assert (found[0].original_approved_on, found[0].original_due) == (
+        date(2026, 1, 10),
+        date(2026, 1, 30),
+    )
     # Publishing on 10 February: in time from the corrected date, 11 days late from the first.
     await _ok(
         sessions, world, "finance", lambda s, m: lists.propose_fund_list_publication(s, m, "2026")
@@ -349,6 +352,7 @@ async def test_competitive_funds_owe_review_results_and_allocation(sessions, wor
         clerk = await session.get(StaffMember, world.staff["clerk"].id)
         found = await duties.compute_duties(session, date(2026, 3, 1))
     owed = [d for d in duties.duties_of(finance, found) if d.kind == "fund_competitive"]
-    assert len(owed) == 1 and "评审结果、资金分配" in owed[0].title
+    assert len(owed) == 1 and owed[0].owed == ("review_results", "allocation")
+    assert owed[0].record_id == world.fund_id
     assert owed[0].due == date(2026, 2, 21) and owed[0].overdue(date(2026, 3, 1))
     assert [d.kind for d in duties.duties_of(clerk, found)] == ["fund_competitive"]
