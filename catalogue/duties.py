@@ -7,6 +7,7 @@ refresh (扶贫清单 第四条、第七条), resumption within 2 days (第十�
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.holidays import load_schedule
-from catalogue.lists.declarations import FUNDS
 from catalogue.models import (
     BudgetYear,
     CaseCount,
@@ -36,20 +36,34 @@ from catalogue.workflow.rules import (
     Action,
     RequestState,
 )
-from catalogue.workflow.workdays import add_days, covers, estimate_warning
+from catalogue.workflow.workdays import add_days, covers
 
 # 扶贫清单 第七条 "每年年初整体更新": we hold the office to the end of January.
 REFRESH_MONTH_END = (1, 31)
 
 
+class DutyKind(enum.StrEnum):
+    """Which obligation a duty is (the channels word each kind)."""
+
+    FUND_LIST = "fund_list"  # publish a year's fund list (第七条)
+    FUND_UPDATE = "fund_update"  # publish an approved fund change (第八条)
+    FUND_COMPETITIVE = "fund_competitive"  # a competitive fund's 评审结果/资金分配 (第八条)
+    LIST_REVIEW = "list_review"  # a second person's review of a list request
+    POVERTY_UPDATE = "poverty_update"  # publish an approved poverty change (扶贫办法 第四条)
+    POVERTY_REFRESH = "poverty_refresh"  # the yearly refresh (扶贫办法 第七条)
+    RESUME = "resume"  # resume a suspended item (第十二条)
+    NO_CASES = "no_cases"  # may be suspended: no cases for three years (第十条（二）)
+
+
 @dataclass(frozen=True, slots=True)
 class Duty:
-    """One thing someone must do by `due`; `roles` (and for clerks `department_id`) say who."""
+    """One thing someone must do by `due`; `roles` (and for clerks `department_id`) say who.
 
-    # fund_list | fund_update | fund_competitive | list_review | poverty_update |
-    # poverty_refresh | resume | no_cases
-    kind: str
-    title: str
+    The other fields are the facts the channels word it with; which are set depends on
+    `kind`.
+    """
+
+    kind: DutyKind
     due: date | None
     roles: frozenset[Role]
     department_id: int | None = None
@@ -58,24 +72,27 @@ class Duty:
     estimated_year: int | None = None
     # A second person's duty is never its proposer's (谁发布、谁审核, 第十八条).
     not_for_staff_id: int | None = None
+    # The fund, project, item or allocation document concerned (its code when it is gone).
+    subject: str = ""
+    # The list year (fund_list, poverty_refresh; an allocation's year in poverty_update).
+    year: int | None = None
+    request_id: int | None = None
+    # The change request's target kind (list_review, poverty_update).
+    target_kind: str = ""
+    # The fund row whose competitive results are owed.
+    record_id: int | None = None
+    # FUNDS attributes still empty (fund_competitive).
+    owed: tuple[str, ...] = ()
+    # A corrected budget approval: the date first recorded and the deadline it gave.
+    original_approved_on: date | None = None
+    original_due: date | None = None
+    # no_cases evidence: the last recorded case, or the years of zero statistics.
+    last_case_on: date | None = None
+    idle_years: tuple[int, int] | None = None
 
     def overdue(self, today: date) -> bool:
         """Past its deadline (a suspension candidate has none)."""
         return self.due is not None and today > self.due
-
-    def line(self, today: date) -> str:
-        """One chat line: what, and by when (or how late)."""
-        if self.due is None:
-            return self.title
-        guess = (
-            f"（⚠ {self.estimated_year} 年节假日安排未导入，期限按周一至周五估算）"
-            if self.estimated_year is not None
-            else ""
-        )
-        if self.overdue(today):
-            late = (today - self.due).days
-            return f"{self.title}（应于 {self.due:%Y-%m-%d} 前完成，已逾期 {late} 天）{guess}"
-        return f"{self.title}（{self.due:%Y-%m-%d} 前）{guess}"
 
 
 def _three_years_before(today: date) -> date:
@@ -90,20 +107,18 @@ async def _fund_duties(session: AsyncSession) -> list[Duty]:
     for budget in await session.scalars(
         select(BudgetYear).where(BudgetYear.published_on.is_(None))
     ):
-        original = ""
-        if budget.original_approved_on and budget.original_approved_on != budget.approved_on:
-            first_due = add_days(budget.original_approved_on, FUND_PUBLISH_DAYS)
-            original = (
-                f"；按原登记批准日期 {budget.original_approved_on:%Y-%m-%d} 应于"
-                f" {first_due:%Y-%m-%d} 前"
-            )
+        original = budget.original_approved_on
+        if original == budget.approved_on:
+            original = None
         duties.append(
             Duty(
-                "fund_list",
-                f"公开 {budget.year} 年度专项资金管理清单（第七条{original}）",
+                DutyKind.FUND_LIST,
                 add_days(budget.approved_on, FUND_PUBLISH_DAYS),
                 frozenset({Role.FINANCE}),
                 target=f"fund:{budget.year}",
+                year=budget.year,
+                original_approved_on=original,
+                original_due=add_days(original, FUND_PUBLISH_DAYS) if original else None,
             )
         )
     return duties
@@ -125,23 +140,24 @@ async def _competitive_duties(session: AsyncSession) -> list[Duty]:
         .order_by(FundItem.id)
     )
     for fund in funds:
-        owed = [
-            FUNDS.label(attribute)
+        owed = tuple(
+            attribute
             for attribute in ("review_results", "allocation")
             if not getattr(fund, attribute).strip()
-        ]
+        )
         if not owed:
             continue
         due = add_days(fund.published_on, FUND_UPDATE_DAYS) if fund.published_on else None
         duties.append(
             Duty(
-                "fund_competitive",
-                f"竞争性分配资金“{fund.project_name}”须公开{'、'.join(owed)}"
-                f"（第八条；资金变更 {fund.id} …）",
+                DutyKind.FUND_COMPETITIVE,
                 due,
                 frozenset({Role.CLERK, Role.FINANCE}),
                 department_id=fund.department_id,
                 target=f"fund:{fund.id}",
+                subject=fund.project_name,
+                record_id=fund.id,
+                owed=owed,
             )
         )
     return duties
@@ -159,24 +175,19 @@ async def _review_duties(session: AsyncSession) -> list[Duty]:
         .order_by(ChangeRequest.id)
     )
     for request in pending:
-        if request.target_kind in FUND_KINDS:
-            title = f"复核专项资金申请 #{request.id} {request.target_code}（第十八条）"
-            roles = frozenset({Role.FINANCE})
-        else:
-            title = (
-                f"登记县扶贫开发领导小组和市扶贫办对 #{request.id} {request.target_code} 的审核"
-                "（《扶贫办法》第三条）"
-            )
-            roles = frozenset({Role.POVERTY_OFFICE})
+        roles = frozenset(
+            {Role.FINANCE} if request.target_kind in FUND_KINDS else {Role.POVERTY_OFFICE}
+        )
         duties.append(
             Duty(
-                "list_review",
-                title,
+                DutyKind.LIST_REVIEW,
                 request.due_on,
                 roles,
                 target=request.target_code,
                 estimated_year=_guessed_year(request),
                 not_for_staff_id=request.proposer_id,
+                request_id=request.id,
+                target_kind=request.target_kind,
             )
         )
     return duties
@@ -193,11 +204,13 @@ async def _request_duties(session: AsyncSession) -> list[Duty]:
             name = fund.project_name if fund else request.target_code
             duties.append(
                 Duty(
-                    "fund_update",
-                    f"发布专项资金“{name}”的变更 #{request.id}（第八条）",
+                    DutyKind.FUND_UPDATE,
                     request.due_on,
                     frozenset({Role.FINANCE}),
                     target=request.target_code,
+                    subject=name,
+                    request_id=request.id,
+                    target_kind=request.target_kind,
                 )
             )
         elif request.target_kind == "poverty_project":
@@ -205,40 +218,42 @@ async def _request_duties(session: AsyncSession) -> list[Duty]:
             name = project.name if project else request.target_code
             duties.append(
                 Duty(
-                    "poverty_update",
-                    f"发布扶贫项目“{name}”的调整变更 #{request.id}（第四条）",
+                    DutyKind.POVERTY_UPDATE,
                     request.due_on,
                     frozenset({Role.POVERTY_OFFICE}),
                     target=request.target_code,
                     estimated_year=_guessed_year(request),
+                    subject=name,
+                    request_id=request.id,
+                    target_kind=request.target_kind,
                 )
             )
         elif request.target_kind == "poverty_allocation":
             allocation = await session.get(PovertyAllocation, request.target_id)
-            name = (
-                f"{allocation.year} 年 {allocation.document_number}"
-                if allocation
-                else request.target_code
-            )
             duties.append(
                 Duty(
-                    "poverty_update",
-                    f"发布扶贫资金分配“{name}”的调整变更 #{request.id}（第四条）",
+                    DutyKind.POVERTY_UPDATE,
                     request.due_on,
                     frozenset({Role.POVERTY_OFFICE}),
                     target=request.target_code,
+                    subject=allocation.document_number if allocation else request.target_code,
+                    year=allocation.year if allocation else None,
+                    request_id=request.id,
+                    target_kind=request.target_kind,
                 )
             )
         elif request.target_kind == "item" and request.action == Action.RESUME.value:
             item = await session.get(Item, request.target_id)
             duties.append(
                 Duty(
-                    "resume",
-                    f"恢复事项 {request.target_code}（#{request.id}，第十二条）",
+                    DutyKind.RESUME,
                     request.due_on,
                     frozenset({Role.CLERK, Role.REVIEW_OFFICE}),
                     department_id=item.department_id if item else None,
                     target=request.target_code,
+                    subject=request.target_code,
+                    request_id=request.id,
+                    target_kind=request.target_kind,
                 )
             )
     return duties
@@ -273,11 +288,11 @@ async def _refresh_duty(session: AsyncSession, today: date) -> list[Duty]:
     month, day = REFRESH_MONTH_END
     return [
         Duty(
-            "poverty_refresh",
-            f"整体更新 {today.year} 年度扶贫清单（第七条，每年年初）",
+            DutyKind.POVERTY_REFRESH,
             date(today.year, month, day),
             frozenset({Role.POVERTY_OFFICE}),
             target=f"poverty:{today.year}",
+            year=today.year,
         )
     ]
 
@@ -306,18 +321,17 @@ async def _no_case_duties(session: AsyncSession, today: date) -> list[Duty]:
     )
     duties = []
     for item in items:
-        if item.last_case_on is not None and item.last_case_on < cutoff:
-            evidence = f"最近办件 {item.last_case_on:%Y-%m-%d}"
-        else:
-            evidence = f"{years[0]}—{years[-1]} 年办件量均为 0"
+        by_date = item.last_case_on is not None and item.last_case_on < cutoff
         duties.append(
             Duty(
-                "no_cases",
-                f"可申请暂停：{item.name} {item.code}，{evidence}（第十条（二））",
+                DutyKind.NO_CASES,
                 None,
                 frozenset({Role.CLERK}),
                 department_id=item.department_id,
                 target=item.code,
+                subject=item.name,
+                last_case_on=item.last_case_on if by_date else None,
+                idle_years=None if by_date else (years[0], years[-1]),
             )
         )
     return duties
@@ -347,24 +361,3 @@ def duties_of(staff: StaffMember, duties: Sequence[Duty]) -> list[Duty]:
             continue
         mine.append(duty)
     return mine
-
-
-def summary(duties: Sequence[Duty], today: date) -> str:
-    """One message: overdue first, then due, then suggestions."""
-    overdue = [d for d in duties if d.overdue(today)]
-    due = [d for d in duties if d.due is not None and not d.overdue(today)]
-    hints = [d for d in duties if d.due is None]
-    parts = []
-    guessed = sorted({d.estimated_year for d in duties if d.estimated_year is not None})
-    if guessed:
-        parts.append(estimate_warning(set(guessed)))
-    if overdue:
-        parts.append("【已逾期】\n" + "\n".join(d.line(today) for d in overdue))
-    if due:
-        parts.append(
-            "【待办】\n"
-            + "\n".join(d.line(today) for d in sorted(due, key=lambda d: d.due or today))
-        )
-    if hints:
-        parts.append("【建议】\n" + "\n".join(d.line(today) for d in hints))
-    return "\n\n".join(parts) if parts else "目前没有到期或逾期的工作。"

@@ -4,7 +4,7 @@ government's supervision (县审改办, 县政府办公室)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -74,8 +74,11 @@ def _owner(duty: Duty, names: dict[int, str]) -> str:
     return "县审改办"
 
 
-async def build(session: AsyncSession, today: date) -> DutyReport:
-    """Overdue and pending work of every department on `today` (China date)."""
+async def build(
+    session: AsyncSession, today: date, word: Callable[[Duty, date], str]
+) -> DutyReport:
+    """Overdue and pending work of every department on `today` (China date); `word` is the
+    channel's line for a duty (the domain does not word them)."""
     names: dict[int, str] = {
         key: name for key, name in await session.execute(select(Department.id, Department.name))
     }
@@ -89,7 +92,7 @@ async def build(session: AsyncSession, today: date) -> DutyReport:
         if duty.due is None:
             continue  # suggestions (第十条（二）) are no one's lateness
         entry = of(_owner(duty, names))
-        (entry.overdue if duty.overdue(today) else entry.pending).append(duty.line(today))
+        (entry.overdue if duty.overdue(today) else entry.pending).append(word(duty, today))
         request_targets.add(duty.target)
     requests = await session.scalars(
         select(ChangeRequest).where(ChangeRequest.state.in_(OPEN_STATES)).order_by(ChangeRequest.id)

@@ -17,7 +17,9 @@ from catalogue.workflow.errors import (
     ForbiddenError,
     InvalidInputError,
     InvalidStateError,
-    NotFoundError,
+    Missing,
+    MissingArgument,
+    RatingCaseNotFound,
 )
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.workdays import CHINA_OFFSET, china_date
@@ -131,7 +133,7 @@ async def get_case(session: AsyncSession, rating_id: int) -> Rating:
     """A 差评 case by its number, or `NotFoundError`."""
     rating = await session.get(Rating, rating_id, with_for_update=True)
     if rating is None or not rating.case_state:
-        raise NotFoundError(f"没有编号为 #{rating_id} 的差评。发送“差评”查看差评台账。")
+        raise RatingCaseNotFound(rating_id)
     return rating
 
 
@@ -146,10 +148,10 @@ def _may_handle(staff: StaffMember, rating: Rating, what: str) -> None:
     raise ForbiddenError(f"{what}由被评价事项所属部门的经办人或县审改办办理。")
 
 
-def _note(text: str, what: str, example: str) -> str:
+def _note(text: str, what: str, missing: Missing) -> str:
     note = text.strip()
     if not note:
-        raise InvalidInputError(f"请写明{what}，例如：{example}")
+        raise MissingArgument(missing)
     if len(note) > MAX_NOTE:
         raise InvalidInputError(f"{what}太长，请控制在{MAX_NOTE}字以内。")
     return note
@@ -168,7 +170,7 @@ async def follow_up(
     session: AsyncSession, staff: StaffMember, rating_id: int, text: str
 ) -> Outcome:
     """Record the follow-up (回访) of a 差评."""
-    note = _note(text, "回访情况", "回访 #5 已电话联系群众，说明了办理流程，群众表示理解")
+    note = _note(text, "回访情况", Missing.FOLLOWUP_NOTE)
     rating = await get_case(session, rating_id)
     _may_handle(staff, rating, "回访")
     if rating.followup_at is not None:
@@ -188,7 +190,7 @@ async def follow_up(
 
 async def rectify(session: AsyncSession, staff: StaffMember, rating_id: int, text: str) -> Outcome:
     """Record the rectification (整改) of a 差评."""
-    note = _note(text, "整改情况", "整改 #5 已在办事指南中补充材料说明")
+    note = _note(text, "整改情况", Missing.RECTIFICATION_NOTE)
     rating = await get_case(session, rating_id)
     _may_handle(staff, rating, "整改")
     if rating.rectified_at is not None:

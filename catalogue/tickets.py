@@ -21,7 +21,9 @@ from catalogue.workflow.errors import (
     ForbiddenError,
     InvalidInputError,
     InvalidStateError,
-    NotFoundError,
+    Missing,
+    MissingArgument,
+    TicketNotFound,
 )
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.workdays import CHINA_OFFSET, add_working_days, china_date
@@ -213,7 +215,7 @@ async def get_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = Fals
         query = query.with_for_update()
     ticket = await session.scalar(query)
     if ticket is None:
-        raise NotFoundError(f"没有编号为 #{ticket_id} 的工单。发送“工单”查看待办工单。")
+        raise TicketNotFound(ticket_id)
     return ticket
 
 
@@ -230,7 +232,7 @@ async def answer_ticket(
     """Record a staff member's answer (the ticket becomes theirs); it is sent afterwards."""
     text = answer.strip()
     if not text:
-        raise InvalidInputError("请写明答复内容，例如：回复 #12 您好，办理地点在……")
+        raise MissingArgument(Missing.TICKET_ANSWER)
     if len(text) > MAX_ANSWER:
         raise InvalidInputError(f"答复太长（{len(text)}字），请控制在{MAX_ANSWER}字以内。")
     ticket = await get_ticket(session, ticket_id, lock=True)
@@ -262,7 +264,7 @@ async def close_ticket(
     """Close an open ticket without an answer, for a stated reason."""
     why = reason.strip()
     if not why:
-        raise InvalidInputError("请写明关闭理由，例如：关闭 #12 重复提问，已在 #11 答复")
+        raise MissingArgument(Missing.TICKET_CLOSE_REASON)
     if len(why) > MAX_REASON:
         raise InvalidInputError(f"理由太长，请控制在{MAX_REASON}字以内。")
     ticket = await get_ticket(session, ticket_id, lock=True)

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
-from catalogue.importing.values import CellError, parse_amount, parse_bool, parse_date, parse_year
+from catalogue.importing.values import CellError
+from catalogue.lists.declarations import FUNDS
 from catalogue.models import Department, FundItem, FundType, PublicationStatus, utcnow
 
 PUBLISH_WITHIN_DAYS = 20  # 第七条: publish with the budget within 20 days of its approval
@@ -34,37 +35,7 @@ def _fund_type(text: str) -> str:
     return found.value
 
 
-SCHEMA = Schema(
-    kind="funds",
-    title="财政专项资金管理清单",
-    columns=(
-        Column("budget_year", "预算年度", ("budget_year", "年度"), required=True, parse=parse_year),
-        Column("fund_type", "资金类型", ("fund_type", "资金类别"), required=True, parse=_fund_type),
-        Column(
-            "department", "主管部门", ("department", "项目主管部门"), required=True, max_length=200
-        ),
-        Column("project_name", "项目名称", ("project_name",), required=True, max_length=300),
-        Column(
-            "budget_amount",
-            "预算金额（万元）",
-            ("budget_amount", "预算金额", "预算数额", "金额"),
-            required=True,
-            parse=parse_amount,
-        ),
-        Column("management_measures", "管理办法", ("management_measures",)),
-        Column("allocation_and_use", "分配使用", ("allocation_and_use", "分配使用情况")),
-        Column("performance_evaluation", "绩效评价", ("performance_evaluation",)),
-        Column("competitive", "竞争性分配", ("competitive", "是否竞争性分配"), parse=parse_bool),
-        Column("application_guide", "申报指南", ("application_guide", "项目申报指南")),
-        Column("review_results", "评审结果", ("review_results",)),
-        Column("allocation", "分配结果", ("allocation", "资金分配结果")),
-        Column("budget_approved_on", "预算批准日期", ("budget_approved_on",), parse=parse_date),
-        Column("published_on", "发布日期", ("published_on", "公开日期"), parse=parse_date),
-        Column("change_note", "变更说明", ("change_note", "调整说明")),
-        *EXPORT_ONLY,
-    ),
-    key=("budget_year", "department", "project_name"),
-)
+SCHEMA = schema_of(FUNDS, {"fund_type": _fund_type})
 
 _TEXT = (
     "management_measures",

@@ -12,9 +12,10 @@ from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.places import load_places
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
-from catalogue.importing.values import CellError, parse_amount, parse_count, parse_date, parse_year
+from catalogue.importing.values import CellError, parse_count
+from catalogue.lists.declarations import POVERTY_ALLOCATIONS, POVERTY_PROJECTS
 from catalogue.models import (
     PovertyAllocation,
     PovertyProject,
@@ -54,73 +55,16 @@ def _place_list(text: str) -> list[str]:
     return [part for part in re.split(r"[、，,；;\s]+", text.strip()) if part]
 
 
-ALLOCATION_SCHEMA = Schema(
-    kind="poverty-allocations",
-    title="扶贫资金分配计划",
-    columns=(
-        Column("year", "年度", ("year",), required=True, parse=parse_year),
-        Column(
-            "region",
-            "乡镇或村",
-            ("region", "区划代码", "村", "乡镇", "地区"),
-            required=True,
-            max_length=100,
-        ),
-        Column(
-            "amount",
-            "金额（万元）",
-            ("amount", "金额", "分配金额", "资金"),
-            required=True,
-            parse=parse_amount,
-        ),
-        Column(
-            "document_number",
-            "文号",
-            ("document_number", "分配文号", "依据文号"),
-            required=True,
-            max_length=100,
-        ),
-        Column("purpose", "用途", ("purpose", "项目名称"), max_length=300),
-        Column("fund_source", "资金来源", ("fund_source",), max_length=300),
-        Column("region_name", "乡镇或村名称", ("region_name",), stored=False),
-        *EXPORT_ONLY,
-    ),
-    key=("year", "region", "document_number", "purpose"),
-)
+ALLOCATION_SCHEMA = schema_of(POVERTY_ALLOCATIONS)
 
-PROJECT_SCHEMA = Schema(
-    kind="poverty-projects",
-    title="扶贫项目清单",
-    columns=(
-        Column("year", "年度", ("year",), required=True, parse=parse_year),
-        Column("name", "项目名称", ("name", "project_name"), required=True, max_length=300),
-        Column("approval_number", "审批文号", ("approval_number", "文号"), max_length=100),
-        Column(
-            "investment",
-            "投资额度（万元）",
-            ("investment", "投资额度", "投资额", "投资规模", "investment_wan_yuan"),
-            required=True,
-            parse=parse_amount,
-        ),
-        Column("construction_content", "主要建设内容", ("construction_content", "建设内容")),
-        Column("benefits", "新增经济效益和扶贫效益", ("benefits", "扶贫效益", "benefit")),
-        Column("competent_unit", "项目主管单位", ("competent_unit", "主管单位"), max_length=200),
-        Column(
-            "implementing_unit",
-            "项目实施单位",
-            ("implementing_unit", "实施单位", "责任单位"),
-            max_length=200,
-        ),
-        Column("villages", "涉及村", ("villages", "项目村", "建设地点"), parse=_place_list),
-        Column("households", "受益户数", ("households_benefited", "受益户"), parse=parse_count),
-        Column("persons", "受益人数", ("persons_benefited", "受益人口"), parse=parse_count),
-        Column("fund_source", "资金来源", ("fund_source",), max_length=300),
-        Column("progress", "进度", ("progress", "项目进度"), parse=_progress),
-        Column("changed_on", "变更日期", ("changed_on", "调整日期"), parse=parse_date),
-        Column("change_note", "变更说明", ("change_note", "调整说明")),
-        *EXPORT_ONLY,
-    ),
-    key=("year", "name", "approval_number"),
+PROJECT_SCHEMA = schema_of(
+    POVERTY_PROJECTS,
+    {
+        "villages": _place_list,
+        "households": parse_count,
+        "persons": parse_count,
+        "progress": _progress,
+    },
 )
 
 

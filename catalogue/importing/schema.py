@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.importing.report import ImportReport
 from catalogue.importing.tables import Table
-from catalogue.importing.values import CellError
+from catalogue.importing.values import (
+    CellError,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_year,
+)
+from catalogue.lists.declarations import ListDeclaration
+from catalogue.lists.forms import Form
 
 Parser = Callable[[str], Any]
 HEADER_ROW = 1
+
+# How a declared field's cells are read in files (other forms are kept as text).
+FORM_PARSERS: dict[Form, Parser] = {
+    Form.YEAR: parse_year,
+    Form.AMOUNT: parse_amount,
+    Form.FLAG: parse_bool,
+    Form.DATE: parse_date,
+}
 
 
 @dataclass(frozen=True)
@@ -200,3 +216,26 @@ class Schema:
                 report.error(number, header, str(error))
                 failed = True
         return values, failed
+
+
+def schema_of(declaration: ListDeclaration, parsers: Mapping[str, Parser] | None = None) -> Schema:
+    """The importer's schema of a declared list (`declaration.layout`), with the export-only
+    columns. A column is parsed as its form says (`FORM_PARSERS`) unless `parsers` gives
+    the list's own parser for its key."""
+    layout = declaration.layout
+    if layout is None:
+        raise ValueError(f"{declaration.name} declares no file layout")
+    own = parsers or {}
+    columns = tuple(
+        Column(
+            column.key,
+            declaration.column_header(column),
+            column.aliases,
+            required=column.required,
+            parse=own.get(column.key) or FORM_PARSERS.get(declaration.column_form(column)),
+            max_length=column.max_length,
+            stored=column.stored,
+        )
+        for column in layout.columns
+    )
+    return Schema(layout.kind, layout.title, (*columns, *EXPORT_ONLY), layout.key)

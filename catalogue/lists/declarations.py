@@ -5,7 +5,8 @@ Kinds: ``power`` (every 行政权力事项), ``approval`` (行政审批: 行政�
 need the 第十一条 fields), ``service`` (便民服务), ``responsibility`` (a power's 责任事项),
 ``fund`` (财政专项资金管理清单 row), ``poverty_allocation`` (扶贫资金分配计划 row) and
 ``poverty_project`` (扶贫项目清单 row). The staff chat's field names, the change-request
-field tables and the completeness check all read these tables.
+field tables and the completeness check all read these tables; so do the importer's schema,
+the templates and the open-data headers of the lists that declare a `layout`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,35 @@ class Requirement:
     applies: Callable[[Mapping[str, Any]], bool] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FileColumn:
+    """A column of the list's files (import, template, export), in file order.
+
+    `key` is the importer's name for it; `field` the declared field it carries, whose label
+    is the header and whose form chooses the parser unless `header`/`form` say otherwise.
+    Columns that are no field (an import's bookkeeping) give their own header and form.
+    """
+
+    key: str
+    header: str = ""
+    aliases: tuple[str, ...] = ()  # other headers accepted in files
+    field: str = ""
+    form: Form | None = None
+    required: bool = False
+    max_length: int | None = None
+    stored: bool = True  # False: recognised in files but not kept
+
+
+@dataclass(frozen=True, slots=True)
+class FileLayout:
+    """How a list is written in files: its file kind and title, columns and natural key."""
+
+    kind: str
+    title: str
+    columns: tuple[FileColumn, ...]
+    key: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class ListDeclaration:
     """One list: its title, its fields, and the requirements of each kind it holds."""
@@ -58,6 +88,8 @@ class ListDeclaration:
     # Fields staff may change on a published row through a reviewed change request (the
     # rest is fixed once published, or changes through its own procedure).
     changeable: tuple[str, ...] = ()
+    # Its import files, templates and exports (lists whose importer derives from here).
+    layout: FileLayout | None = None
 
     def field(self, attribute: str) -> Field:
         """A field by attribute."""
@@ -86,6 +118,16 @@ class ListDeclaration:
         """The changeable field staff named (label, alias or attribute), if any."""
         found = self.by_name().get(name.strip())
         return found if found is not None and found.attribute in self.changeable else None
+
+    def column_header(self, column: FileColumn) -> str:
+        """The Chinese header of a file column (its field's name unless it says otherwise)."""
+        return column.header or self.label(column.field)
+
+    def column_form(self, column: FileColumn) -> Form:
+        """How a file column's cells are written."""
+        if column.form is not None:
+            return column.form
+        return self.field(column.field).form if column.field else Form.TEXT
 
     def requirement_label(self, requirement: Requirement) -> str:
         """The Chinese name a shortfall is reported under."""
@@ -220,6 +262,71 @@ FUNDS = ListDeclaration(
         "review_results",
         "allocation",
     ),
+    layout=FileLayout(
+        kind="funds",
+        title="财政专项资金管理清单",
+        columns=(
+            FileColumn(
+                "budget_year", aliases=("budget_year", "年度"), field="budget_year", required=True
+            ),
+            FileColumn(
+                "fund_type", aliases=("fund_type", "资金类别"), field="fund_type", required=True
+            ),
+            FileColumn(
+                "department",
+                "主管部门",
+                ("department", "项目主管部门"),
+                field="department_id",
+                required=True,
+                max_length=200,
+            ),
+            FileColumn(
+                "project_name",
+                aliases=("project_name",),
+                field="project_name",
+                required=True,
+                max_length=300,
+            ),
+            FileColumn(
+                "budget_amount",
+                "预算金额（万元）",
+                ("budget_amount", "预算金额", "预算数额", "金额"),
+                field="budget_amount",
+                required=True,
+            ),
+            FileColumn(
+                "management_measures", aliases=("management_measures",), field="management_measures"
+            ),
+            FileColumn(
+                "allocation_and_use",
+                aliases=("allocation_and_use", "分配使用情况"),
+                field="allocation_and_use",
+            ),
+            FileColumn(
+                "performance_evaluation",
+                aliases=("performance_evaluation",),
+                field="performance_evaluation",
+            ),
+            FileColumn(
+                "competitive", aliases=("competitive", "是否竞争性分配"), field="competitive"
+            ),
+            FileColumn(
+                "application_guide",
+                aliases=("application_guide", "项目申报指南"),
+                field="application_guide",
+            ),
+            FileColumn("review_results", aliases=("review_results",), field="review_results"),
+            FileColumn(
+                "allocation", "分配结果", ("allocation", "资金分配结果"), field="allocation"
+            ),
+            FileColumn(
+                "budget_approved_on", aliases=("budget_approved_on",), field="budget_approved_on"
+            ),
+            FileColumn("published_on", aliases=("published_on", "公开日期"), field="published_on"),
+            FileColumn("change_note", "变更说明", ("change_note", "调整说明")),
+        ),
+        key=("budget_year", "department", "project_name"),
+    ),
     requirements={
         # 第四条: 按部门预算专项资金和转移支付专项资金分别列示，明确项目主管部门、项目名称和
         # 预算数额; 第八条: a competitive fund publishes its 申报指南 (before the list goes out;
@@ -247,6 +354,40 @@ POVERTY_ALLOCATIONS = ListDeclaration(
         Field("fund_source", "资金来源"),
     ),
     changeable=("amount", "document_number", "purpose", "fund_source"),
+    layout=FileLayout(
+        kind="poverty-allocations",
+        title="扶贫资金分配计划",
+        columns=(
+            FileColumn("year", aliases=("year",), field="year", required=True),
+            FileColumn(
+                "region",
+                aliases=("region", "区划代码", "村", "乡镇", "地区"),
+                field="region_code",
+                required=True,
+                max_length=100,
+            ),
+            FileColumn(
+                "amount",
+                "金额（万元）",
+                ("amount", "金额", "分配金额", "资金"),
+                field="amount",
+                required=True,
+            ),
+            FileColumn(
+                "document_number",
+                aliases=("document_number", "分配文号", "依据文号"),
+                field="document_number",
+                required=True,
+                max_length=100,
+            ),
+            FileColumn("purpose", aliases=("purpose", "项目名称"), field="purpose", max_length=300),
+            FileColumn(
+                "fund_source", aliases=("fund_source",), field="fund_source", max_length=300
+            ),
+            FileColumn("region_name", "乡镇或村名称", ("region_name",), stored=False),
+        ),
+        key=("year", "region", "document_number", "purpose"),
+    ),
     requirements={
         # 《扶贫办法》第三条: 资金分配下达计划; 《建设运行办法》第十条（三）: 精准到村、到户.
         "poverty_allocation": (
@@ -282,6 +423,59 @@ POVERTY_PROJECTS = ListDeclaration(
         "competent_unit",
         "implementing_unit",
         "progress",
+    ),
+    layout=FileLayout(
+        kind="poverty-projects",
+        title="扶贫项目清单",
+        columns=(
+            FileColumn("year", aliases=("year",), field="year", required=True),
+            FileColumn(
+                "name",
+                aliases=("name", "project_name"),
+                field="name",
+                required=True,
+                max_length=300,
+            ),
+            FileColumn(
+                "approval_number",
+                aliases=("approval_number", "文号"),
+                field="approval_number",
+                max_length=100,
+            ),
+            FileColumn(
+                "investment",
+                "投资额度（万元）",
+                ("investment", "投资额度", "投资额", "投资规模", "investment_wan_yuan"),
+                field="investment",
+                required=True,
+            ),
+            FileColumn(
+                "construction_content",
+                aliases=("construction_content", "建设内容"),
+                field="construction_content",
+            ),
+            FileColumn("benefits", aliases=("benefits", "扶贫效益", "benefit"), field="benefits"),
+            FileColumn(
+                "competent_unit",
+                aliases=("competent_unit", "主管单位"),
+                field="competent_unit",
+                max_length=200,
+            ),
+            FileColumn(
+                "implementing_unit",
+                aliases=("implementing_unit", "实施单位", "责任单位"),
+                field="implementing_unit",
+                max_length=200,
+            ),
+            FileColumn("villages", "涉及村", ("villages", "项目村", "建设地点")),
+            FileColumn("households", "受益户数", ("households_benefited", "受益户")),
+            FileColumn("persons", "受益人数", ("persons_benefited", "受益人口")),
+            FileColumn("fund_source", "资金来源", ("fund_source",), max_length=300),
+            FileColumn("progress", aliases=("progress", "项目进度"), field="progress"),
+            FileColumn("changed_on", aliases=("changed_on", "调整日期"), field="changed_on"),
+            FileColumn("change_note", "变更说明", ("change_note", "调整说明")),
+        ),
+        key=("year", "name", "approval_number"),
     ),
     requirements={
         # 《扶贫办法》第三条 (甘办发〔2014〕66号 第二十五条): the seven columns.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, is_dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from catalogue.lists.completeness import Shortfall
 
@@ -87,6 +87,12 @@ class Missing(enum.StrEnum):
     REQUESTS = "requests"  # which requests to publish
     PUBLISHABLE = "publishable"  # nothing the staff member may publish is approved
     NAME = "name"
+    TICKET_ANSWER = "ticket_answer"  # the text of an answer to a ticket
+    TICKET_CLOSE_REASON = "ticket_close_reason"
+    FOLLOWUP_NOTE = "followup_note"  # how a 差评 was followed up (回访)
+    RECTIFICATION_NOTE = "rectification_note"  # what was put right (整改)
+    FUND_CHANGE_NOTE = "fund_change_note"  # 第八条: a fund change is explained
+    POVERTY_CHANGE_NOTE = "poverty_change_note"  # a poverty adjustment is explained
 
 
 @dataclass(eq=False, repr=False)
@@ -162,6 +168,36 @@ class RequestNotFound(NotFoundError):
     """No change request has this number."""
 
     request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class BudgetNotRecorded(InvalidStateError):
+    """The year's budget approval day (第七条's clock) has not been recorded yet."""
+
+    year: int
+
+
+@dataclass(eq=False, repr=False)
+class CorrectionNeedsNote(InvalidInputError):
+    """A recorded budget approval day is corrected only with an explanation."""
+
+    year: int
+    recorded_on: date
+    requested_on: date
+
+
+@dataclass(eq=False, repr=False)
+class TicketNotFound(NotFoundError):
+    """No ticket has this number."""
+
+    ticket_id: int
+
+
+@dataclass(eq=False, repr=False)
+class RatingCaseNotFound(NotFoundError):
+    """No 差评 case has this number."""
+
+    rating_id: int
 
 
 @dataclass(eq=False, repr=False)

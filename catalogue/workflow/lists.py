@@ -41,9 +41,13 @@ from catalogue.models import (
 from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
     BadAmount,
+    BudgetNotRecorded,
     ConflictError,
+    CorrectionNeedsNote,
     InvalidInputError,
     InvalidStateError,
+    Missing,
+    MissingArgument,
     NoChanges,
     NotFoundError,
     ReviewedByPovertyBodies,
@@ -53,6 +57,8 @@ from catalogue.workflow.lookup import RequestRef, find_request, open_request, re
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     BudgetCorrectionFiled,
+    BudgetRecorded,
+    ListApplied,
     ListChangeFiled,
     ListFiled,
     ListYearFiled,
@@ -188,14 +194,6 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal | date) else value
 
 
-def _timeliness(done: date, due: date | None, rule: str) -> str:
-    if due is None:
-        return ""
-    if done <= due:
-        return f"在{rule}规定期限（{due:%Y-%m-%d}）内完成。"
-    return f"注意：已超过{rule}规定期限（{due:%Y-%m-%d}），逾期 {(done - due).days} 天。"
-
-
 def _check_version(version: int, request: ChangeRequest) -> None:
     base = request.payload.get("base_version")
     if base is not None and base != version:
@@ -261,20 +259,6 @@ def _proposed(action: str, request: ChangeRequest, filed: ListFiled) -> Outcome:
 # --- fund list ---------------------------------------------------------------------------
 
 
-def _due_lines(budget: BudgetYear, published: date) -> str:
-    """Timeliness of the year's publication (第七条), also from the first recorded date."""
-    due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
-    text = _timeliness(published, due, "第七条")
-    original = budget.original_approved_on
-    if original is not None and original != budget.approved_on:
-        first_due = add_days(original, FUND_PUBLISH_DAYS)
-        text += (
-            f"\n按原登记的批准日期 {original:%Y-%m-%d} 计："
-            f"{_timeliness(published, first_due, '第七条')}"
-        )
-    return text
-
-
 async def record_budget_approval(
     session: AsyncSession,
     staff: StaffMember,
@@ -302,19 +286,13 @@ async def record_budget_approval(
         return Outcome(
             action="fund.budget.record",
             target=f"fund:{year}",
-            message=(
-                f"已登记 {year} 年度县级预算于 {approved_on:%Y-%m-%d} 经县人大批准。"
-                f"\n{year} 年度专项资金管理清单须于 {due:%Y-%m-%d} 前公开（第七条）。"
-            ),
+            result=BudgetRecorded(year, approved_on, due),
             after={"approved_on": str(approved_on), "due": str(due)},
         )
     if record.approved_on == approved_on:
         raise InvalidStateError(f"{year} 年度预算批准日期已登记为 {approved_on:%Y-%m-%d}。")
     if not note.strip():
-        raise InvalidInputError(
-            f"{year} 年度预算批准日期已登记为 {record.approved_on:%Y-%m-%d}，更正须说明理由："
-            f"预算批准 {year} {approved_on:%Y-%m-%d} 说明=…（更正经复核后生效，原日期保留）。"
-        )
+        raise CorrectionNeedsNote(year, record.approved_on, approved_on)
     await _no_open_request(session, "budget_year", year)
     request = await _file(
         session,
@@ -359,9 +337,14 @@ async def _apply_budget_correction(
     return Outcome(
         action="fund.budget.correct.apply",
         target=request.target_code,
-        message=(
-            f"#{request.id} {year} 年度预算批准日期已更正为 {new:%Y-%m-%d}"
-            f"（原登记 {budget.original_approved_on:%Y-%m-%d}，保留）。理由：{request.reason}"
+        result=ListApplied(
+            request.id,
+            request.target_kind,
+            china_date(now),
+            year=year,
+            original_approved_on=budget.original_approved_on,
+            approved_on=new,
+            reason=request.reason,
         ),
         before={"approved_on": str(old)},
         after={
@@ -380,7 +363,7 @@ async def propose_fund_list_publication(
     year = _parse_year(year_text)
     budget = await session.get(BudgetYear, year)
     if budget is None:
-        raise InvalidStateError(f"请先登记 {year} 年度预算批准日期：预算批准 {year} 日期。")
+        raise BudgetNotRecorded(year)
     count = await count_unpublished(session, "fund", str(year))
     if not count:
         raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
@@ -409,7 +392,7 @@ async def _apply_fund_list(
     year = int(request.payload["year"])
     budget = await session.get(BudgetYear, year)
     if budget is None:
-        raise InvalidStateError(f"请先登记 {year} 年度预算批准日期：预算批准 {year} 日期。")
+        raise BudgetNotRecorded(year)
     rows = (
         await session.scalars(
             select(FundItem).where(FundItem.budget_year == year, FundItem.status.in_(_UNPUBLISHED))
@@ -425,19 +408,22 @@ async def _apply_fund_list(
         row.budget_approved_on = budget.approved_on
     budget.published_on = today
     await session.flush()
-    competitive = [r.project_name for r in rows if r.competitive]
-    duty = (
-        "\n竞争性分配项目还须公示评审结果、公开资金分配情况（第八条）："
-        + "、".join(competitive[:10])
-        if competitive
-        else ""
-    )
+    original = budget.original_approved_on
+    if original == budget.approved_on:
+        original = None
     return Outcome(
         action="fund.list.publish",
         target=request.target_code,
-        message=(
-            f"#{request.id} {year} 年度专项资金管理清单已发布，共 {len(rows)} 个项目。"
-            f"{_due_lines(budget, today)}{duty}"
+        result=ListApplied(
+            request.id,
+            request.target_kind,
+            today,
+            due_on=add_days(budget.approved_on, FUND_PUBLISH_DAYS),
+            year=year,
+            rows=len(rows),
+            competitive=tuple(r.project_name for r in rows if r.competitive),
+            first_due_on=add_days(original, FUND_PUBLISH_DAYS) if original else None,
+            original_approved_on=original,
         ),
         after={"year": year, "published": len(rows), "published_on": str(today)},
     )
@@ -463,7 +449,7 @@ async def propose_fund_change(
     else:
         permissions.require(staff, permissions.FUND_MANAGERS, "变更专项资金信息")
     if not note.strip():
-        raise InvalidInputError("专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。")
+        raise MissingArgument(Missing.FUND_CHANGE_NOTE)
     _past(occurred_on, "发生日期", now)
     await _no_open_request(session, "fund", fund.id)
     values = _values(FUNDS, changes, now)
@@ -515,9 +501,8 @@ async def apply_fund_request(
     return Outcome(
         action="fund.change.apply",
         target=request.target_code,
-        message=(
-            f"#{request.id} 专项资金“{fund.project_name}”已更新，变更说明已公开。"
-            f"{_timeliness(today, request.due_on, '第八条')}"
+        result=ListApplied(
+            request.id, request.target_kind, today, request.due_on, subject=fund.project_name
         ),
         before=dict(request.before),
         after={**request.payload.get("fields", {}), "change_note": fund.change_note},
@@ -540,7 +525,7 @@ async def _propose_poverty_row_change(
     now: datetime,
 ) -> ChangeRequest:
     if not note.strip():
-        raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
+        raise MissingArgument(Missing.POVERTY_CHANGE_NOTE)
     _past(decided_on, "审定日期", now)
     await _no_open_request(session, kind, record.id)
     values = _values(declaration, changes, now)
@@ -657,9 +642,8 @@ async def apply_poverty_request(
     return Outcome(
         action="poverty.change.apply",
         target=request.target_code,
-        message=(
-            f"#{request.id} 扶贫项目“{project.name}”调整变更已发布。"
-            f"{_timeliness(china_date(now), request.due_on, '第四条')}"
+        result=ListApplied(
+            request.id, request.target_kind, china_date(now), request.due_on, subject=project.name
         ),
         before=dict(request.before),
         after={**request.payload.get("fields", {}), "changed_on": str(project.changed_on)},
@@ -680,9 +664,13 @@ async def _apply_allocation_request(
     return Outcome(
         action="poverty.allocation.change.apply",
         target=request.target_code,
-        message=(
-            f"#{request.id} 扶贫资金分配（{allocation.year} 年 {allocation.region.name}）"
-            f"调整变更已发布。{_timeliness(china_date(now), request.due_on, '第四条')}"
+        result=ListApplied(
+            request.id,
+            request.target_kind,
+            china_date(now),
+            request.due_on,
+            year=allocation.year,
+            subject=allocation.region.name,
         ),
         before=dict(request.before),
         after=dict(request.payload.get("fields", {})),
@@ -744,9 +732,13 @@ async def _apply_poverty_year(
     return Outcome(
         action="poverty.year.refresh",
         target=request.target_code,
-        message=(
-            f"#{request.id} {year} 年度扶贫清单已整体更新发布：项目 {len(projects)} 个，"
-            f"资金分配 {len(allocations)} 条。公告期限一般为一年（第七条）。"
+        result=ListApplied(
+            request.id,
+            request.target_kind,
+            china_date(now),
+            year=year,
+            rows=len(projects),
+            allocations=len(allocations),
         ),
         after={"year": year, "projects": len(projects), "allocations": len(allocations)},
     )

@@ -104,7 +104,7 @@ async def _publish_one(
             applied: Applied | ListApplied = outcome.result
         else:
             outcome = await lists.apply_list_request(session, request, now=now)
-            applied = ListApplied(request.id, outcome.message)
+            applied = outcome.result
     return outcome, applied
 
 
@@ -145,6 +145,4 @@ async def publish(
     else:
         total.after["skipped"] = [s.request.id for s in skipped]
     total.result = Published(tuple(applied), tuple(skipped))
-    # The list operations still word their own answers; pass them on as they are.
-    total.message = "\n\n".join(a.message for a in applied if isinstance(a, ListApplied))
     return total

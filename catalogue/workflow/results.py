@@ -156,6 +156,15 @@ ListFiled = ListChangeFiled | ListYearFiled | BudgetCorrectionFiled
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetRecorded:
+    """A year's budget approval day recorded for the first time: the fund list is due."""
+
+    year: int
+    approved_on: date
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class PovertyReviewRecorded:
     """One of the two reviews of 《扶贫办法》第三条 recorded on a poverty-list request;
     `request.state` is approved once both are in."""
@@ -170,10 +179,27 @@ class PovertyReviewRecorded:
 
 @dataclass(frozen=True, slots=True)
 class ListApplied:
-    """A fund or poverty request took effect (worded by the list module itself)."""
+    """A fund or poverty request took effect on `done_on` (China date), against `due_on`.
+
+    Which other facts are set depends on `target_kind`: a year's list (`fund_list`,
+    `poverty_year`) counts its rows; a row's change names its `subject` (fund project,
+    poverty project, or an allocation's region); a budget correction carries its dates.
+    """
 
     request_id: int
-    message: str
+    target_kind: str
+    done_on: date
+    due_on: date | None = None
+    year: int | None = None
+    subject: str = ""
+    rows: int = 0  # fund rows or poverty projects published
+    allocations: int = 0  # poverty allocations published (poverty_year)
+    competitive: tuple[str, ...] = ()  # competitive funds published (fund_list; 第八条 owed)
+    # fund_list: the deadline counted from the budget approval date first recorded.
+    first_due_on: date | None = None
+    original_approved_on: date | None = None
+    approved_on: date | None = None  # budget_year: the corrected date
+    reason: str = ""  # budget_year: why it was corrected
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from catalogue.workflow import notices, runner, views
 from catalogue.workflow.lists import LIST_KINDS
 from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import RequestState
+from handlers.staff import duty_wording
 from handlers.staff.refusals import beijing_minute
 from handlers.staff.wording import request_line, tickets_block
 
@@ -64,7 +65,7 @@ def summary_text(
         )
         parts.append("【您的申请昨日以来的结果（北京时间）】\n" + "\n".join(lines))
     if mine:
-        parts.append(duties.summary(mine, today))
+        parts.append(duty_wording.summary(mine, today))
     return "\n\n".join(parts)
 
 

@@ -27,7 +27,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import parse_suspension_reason
 from catalogue.workflow.workdays import china_date
-from handlers.staff import parsing
+from handlers.staff import duty_wording, parsing
 from handlers.staff.desk import Desk
 from handlers.staff.texts import HELP
 from handlers.staff.wording import request_line, tickets_block
@@ -83,7 +83,7 @@ async def _todo(desk: Desk, args: str) -> str:
             lines = (request_line(RequestInfo.of(r)) for r in decided)
             parts.append("【您的申请昨日以来的结果】\n" + "\n".join(lines))
         if mine:
-            parts.append(duty_rules.summary(mine, today))
+            parts.append(duty_wording.summary(mine, today))
         text = "\n\n".join(parts) if parts else "目前没有等您办理的事项。"
         return Outcome(action="staff.todo", target="", message=text)
 
@@ -95,7 +95,7 @@ async def _overdue(desk: Desk, args: str) -> str:
         today = _today()
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
         late = [duty for duty in mine if duty.overdue(today)]
-        text = duty_rules.summary(late, today) if late else "没有逾期的工作。"
+        text = duty_wording.summary(late, today) if late else "没有逾期的工作。"
         return Outcome(action="staff.overdue", target="", message=text)
 
     return await desk.run("逾期", op)
@@ -104,7 +104,7 @@ async def _overdue(desk: Desk, args: str) -> str:
 async def _report(desk: Desk, args: str) -> str:
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         permissions.require(staff, permissions.SUPERVISORS, "查看部门工作通报")
-        text = (await duty_report.build(session, _today())).text()
+        text = (await duty_report.build(session, _today(), duty_wording.duty_line)).text()
         return Outcome(action="staff.report", target="", message=text)
 
     return await desk.run("通报", op)

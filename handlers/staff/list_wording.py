@@ -3,9 +3,13 @@ waits for (the domain returns the facts: catalogue.workflow.results)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from catalogue.workflow.lists import FUND_KINDS
 from catalogue.workflow.results import (
     BudgetCorrectionFiled,
+    BudgetRecorded,
+    ListApplied,
     ListChangeFiled,
     ListFiled,
     ListYearFiled,
@@ -94,4 +98,62 @@ def poverty_review(result: PovertyReviewRecorded, line: str) -> str:
     return (
         f"已登记{result.body_name}对 #{request.id} 的审核：{result.reviewer}，"
         f"{result.reviewed_on:%Y-%m-%d}，{result.document}。\n{step}\n{line}"
+    )
+
+
+def _timeliness(done: date, due: date | None, rule: str) -> str:
+    if due is None:
+        return ""
+    if done <= due:
+        return f"在{rule}规定期限（{due:%Y-%m-%d}）内完成。"
+    return f"注意：已超过{rule}规定期限（{due:%Y-%m-%d}），逾期 {(done - due).days} 天。"
+
+
+def _fund_list_applied(result: ListApplied) -> str:
+    text = (
+        f"#{result.request_id} {result.year} 年度专项资金管理清单已发布，共 {result.rows} 个项目。"
+        f"{_timeliness(result.done_on, result.due_on, '第七条')}"
+    )
+    if result.original_approved_on is not None:
+        text += (
+            f"\n按原登记的批准日期 {result.original_approved_on:%Y-%m-%d} 计："
+            f"{_timeliness(result.done_on, result.first_due_on, '第七条')}"
+        )
+    if result.competitive:
+        text += "\n竞争性分配项目还须公示评审结果、公开资金分配情况（第八条）：" + "、".join(
+            result.competitive[:10]
+        )
+    return text
+
+
+def list_applied(result: ListApplied) -> str:
+    """The reply to a published fund or poverty request: what took effect, and in time?"""
+    number, kind = f"#{result.request_id}", result.target_kind
+    if kind == "fund_list":
+        return _fund_list_applied(result)
+    if kind == "budget_year":
+        return (
+            f"{number} {result.year} 年度预算批准日期已更正为 {result.approved_on:%Y-%m-%d}"
+            f"（原登记 {result.original_approved_on:%Y-%m-%d}，保留）。理由：{result.reason}"
+        )
+    if kind == "poverty_year":
+        return (
+            f"{number} {result.year} 年度扶贫清单已整体更新发布：项目 {result.rows} 个，"
+            f"资金分配 {result.allocations} 条。公告期限一般为一年（第七条）。"
+        )
+    if kind == "fund":
+        head, rule = f"{number} 专项资金“{result.subject}”已更新，变更说明已公开。", "第八条"
+    elif kind == "poverty_project":
+        head, rule = f"{number} 扶贫项目“{result.subject}”调整变更已发布。", "第四条"
+    else:
+        head = f"{number} 扶贫资金分配（{result.year} 年 {result.subject}）调整变更已发布。"
+        rule = "第四条"
+    return head + _timeliness(result.done_on, result.due_on, rule)
+
+
+def budget_recorded(result: BudgetRecorded) -> str:
+    """The reply to a first recorded budget approval: the fund list's deadline (第七条)."""
+    return (
+        f"已登记 {result.year} 年度县级预算于 {result.approved_on:%Y-%m-%d} 经县人大批准。"
+        f"\n{result.year} 年度专项资金管理清单须于 {result.due_on:%Y-%m-%d} 前公开（第七条）。"
     )

@@ -101,6 +101,14 @@ _MISSING = {
     e.Missing.REQUESTS: "请写明要发布的申请，例如：发布 #12，或 发布 全部。",
     e.Missing.PUBLISHABLE: "没有您可以发布的已批准申请。",
     e.Missing.NAME: "名称不能为空。",
+    e.Missing.FUND_CHANGE_NOTE: "专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。",
+    e.Missing.POVERTY_CHANGE_NOTE: "请就调整变更情况进行说明：加上 说明=…。",
+    e.Missing.TICKET_ANSWER: "请写明答复内容，例如：回复 #12 您好，办理地点在……",
+    e.Missing.TICKET_CLOSE_REASON: "请写明关闭理由，例如：关闭 #12 重复提问，已在 #11 答复",
+    e.Missing.FOLLOWUP_NOTE: (
+        "请写明回访情况，例如：回访 #5 已电话联系群众，说明了办理流程，群众表示理解"
+    ),
+    e.Missing.RECTIFICATION_NOTE: "请写明整改情况，例如：整改 #5 已在办事指南中补充材料说明",
 }
 
 EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
@@ -117,6 +125,13 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
         + "\n".join(f"{code} {name}" for code, name in x.candidates)
     ),
     e.RequestNotFound: lambda x: f"没有编号为 #{x.request_id} 的变更申请。",
+    e.BudgetNotRecorded: lambda x: f"请先登记 {x.year} 年度预算批准日期：预算批准 {x.year} 日期。",
+    e.CorrectionNeedsNote: lambda x: (
+        f"{x.year} 年度预算批准日期已登记为 {x.recorded_on:%Y-%m-%d}，更正须说明理由："
+        f"预算批准 {x.year} {x.requested_on:%Y-%m-%d} 说明=…（更正经复核后生效，原日期保留）。"
+    ),
+    e.TicketNotFound: lambda x: f"没有编号为 #{x.ticket_id} 的工单。发送“工单”查看待办工单。",
+    e.RatingCaseNotFound: lambda x: f"没有编号为 #{x.rating_id} 的差评。发送“差评”查看差评台账。",
     e.NoOpenRequest: lambda x: f"事项 {x.code} 没有待处理的变更申请。",
     e.RequestAlreadyOpen: lambda x: (
         f"该事项已有待处理的申请 #{x.request_id}（{Action(x.action).label}，"

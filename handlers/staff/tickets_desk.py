@@ -11,7 +11,7 @@ from catalogue import tickets as ticket_rules
 from catalogue.models import Role, StaffMember, utcnow
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
-from handlers.staff import parsing
+from handlers.staff import parsing, refusals
 from handlers.staff.commands import StaffCommand
 from handlers.staff.desk import Desk
 
@@ -52,7 +52,9 @@ async def _answer(desk: Desk, args: str) -> str:
         ticket_id = parsing.record_id(number, "工单")
         return await ticket_rules.answer_ticket(session, staff, ticket_id, answer)
 
-    outcome = await runner.run(desk.sessions, desk.actor, f"回复 {args}", op, key=desk.key)
+    outcome = await runner.run(
+        desk.sessions, desk.actor, f"回复 {args}", op, key=desk.key, explain=refusals.explain
+    )
     if outcome.refused or outcome.replayed:
         return outcome.message
     ticket_id = parsing.record_id(number, "工单")

@@ -20,6 +20,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     Applied,
     BudgetCorrectionFiled,
+    BudgetRecorded,
     Filed,
     ItemLog,
     ItemState,
@@ -40,7 +41,12 @@ from catalogue.workflow.rules import (
     SuspendedSource,
 )
 from catalogue.workflow.workdays import china_date
-from handlers.staff.list_wording import list_filed, poverty_review
+from handlers.staff.list_wording import (
+    budget_recorded,
+    list_applied,
+    list_filed,
+    poverty_review,
+)
 from handlers.staff.refusals import beijing_minute, explain
 
 
@@ -189,7 +195,7 @@ def _moved(outcome: Outcome, result: Moved) -> str:
 
 def _applied(result: Applied | ListApplied) -> str:
     if isinstance(result, ListApplied):
-        return result.message
+        return list_applied(result)
     request = result.request
     notes: list[str] = []
     if request.action is Action.SUSPEND:
@@ -291,6 +297,8 @@ def render(outcome: Outcome) -> str:
         return _log(result)
     if isinstance(result, ListChangeFiled | ListYearFiled | BudgetCorrectionFiled):
         return list_filed(result)
+    if isinstance(result, BudgetRecorded):
+        return budget_recorded(result)
     if isinstance(result, PovertyReviewRecorded):
         return poverty_review(result, request_line(result.request))
     return outcome.message

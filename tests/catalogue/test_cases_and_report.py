@@ -17,6 +17,7 @@ from catalogue.importing.templates import template_csv
 from catalogue.models import CaseCount, StaffMember
 from catalogue.workflow import fields, lists, proposals
 from catalogue.workflow.runner import Actor, run
+from handlers.staff.duty_wording import duty_line
 
 
 def _csv(tmp_path: Path, body: str) -> Path:
@@ -103,4 +104,4 @@ async def _report(
     sessions: async_sessionmaker[AsyncSession], today: date
 ) -> duty_report.DutyReport:
     async with sessions() as session:
-        return await duty_report.build(session, today)
+        return await duty_report.build(session, today, duty_line)

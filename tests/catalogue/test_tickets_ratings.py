@@ -15,7 +15,10 @@ from catalogue.workflow.errors import (
     ForbiddenError,
     InvalidInputError,
     InvalidStateError,
-    NotFoundError,
+    Missing,
+    MissingArgument,
+    RatingCaseNotFound,
+    TicketNotFound,
 )
 
 
@@ -70,8 +73,12 @@ async def test_tickets_belong_to_the_items_department(
             )
         with pytest.raises(InvalidInputError, match="答复太长"):
             await tickets.answer_ticket(session, clerk, civil.id, "长" * 601)
-        with pytest.raises(NotFoundError):
+        with pytest.raises(TicketNotFound) as lost:
             await tickets.answer_ticket(session, clerk, 999, "答")
+        assert lost.value.ticket_id == 999
+        with pytest.raises(MissingArgument) as blank:
+            await tickets.close_ticket(session, clerk, civil.id, " ")
+        assert blank.value.missing is Missing.TICKET_CLOSE_REASON
         outcome = await tickets.answer_ticket(session, clerk, civil.id, "请带身份证到窗口办理。")
         assert "已答复" in outcome.message
         assert (civil.state, civil.owner) == ("answered", "clerk")
@@ -107,14 +114,16 @@ async def test_one_rating_per_answer_and_the_case_of_a_bad_one(
 
         clerk = await _staff(session, world, "clerk")
         other = await _staff(session, world, "clerk_other")
-        with pytest.raises(NotFoundError):
+        with pytest.raises(RatingCaseNotFound) as lost:
             await ratings.follow_up(session, clerk, good.id, "好评不是案件")
+        assert lost.value.rating_id == good.id
         with pytest.raises(ForbiddenError, match="其他部门"):
             await ratings.rectify(session, other, bad.id, "整改")
         with pytest.raises(ForbiddenError):
             await ratings.rectify(session, await _staff(session, world, "finance"), bad.id, "x")
-        with pytest.raises(InvalidInputError, match="整改情况"):
+        with pytest.raises(MissingArgument) as blank:
             await ratings.rectify(session, clerk, bad.id, " ")
+        assert blank.value.missing is Missing.RECTIFICATION_NOTE
         assert "已整改、待回访" in (await ratings.rectify(session, clerk, bad.id, "补充")).message
         review = await _staff(session, world, "review")
         assert "已办结" in (await ratings.follow_up(session, review, bad.id, "已回访")).message

@@ -22,7 +22,9 @@ from catalogue.models import (
     utcnow,
 )
 from catalogue.workflow import lists, publishing, review
+from catalogue.workflow.errors import CorrectionNeedsNote
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import ListApplied
 from catalogue.workflow.runner import Actor, run
 from catalogue.workflow.workdays import china_date
 from handlers.staff import wording
@@ -253,6 +255,8 @@ async def test_yearly_poverty_refresh_is_reviewed_before_publication(sessions, w
     await _both_reviews(sessions, world, ref)
     out = await _ok(sessions, world, "poverty", _publish(ref))
     assert "项目 1 个，资金分配 1 条" in out.message
+    [applied] = out.result.applied
+    assert isinstance(applied, ListApplied) and (applied.rows, applied.allocations) == (1, 1)
     await _refused(sessions, world, "poverty", refresh, "没有待发布")
 
 
@@ -305,7 +309,12 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
         return lambda s, m: lists.record_budget_approval(s, m, "2026", day, note)
 
     await _ok(sessions, world, "finance", record("2026-01-10"))
-    await _refused(sessions, world, "finance", record("2026-01-25"), "说明")
+    refused = await _refused(sessions, world, "finance", record("2026-01-25"), "说明")
+    assert isinstance(refused.error, CorrectionNeedsNote)
+    assert (refused.error.recorded_on, refused.error.requested_on) == (
+        date(2026, 1, 10),
+        date(2026, 1, 25),
+    )
     await _refused(sessions, world, "finance", record("2026-01-10", "x"), "已登记为")
     out = await _ok(sessions, world, "finance", record("2026-01-25", "人大决议日期录错"))
     assert "原日期保留" in out.message
@@ -326,7 +335,10 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
             await session.get(StaffMember, world.staff["finance"].id),
             await duties.compute_duties(session, date(2026, 2, 10)),
         )
-    assert "按原登记批准日期 2026-01-10 应于 2026-01-30 前" in found[0].title
+    assert (found[0].original_approved_on, found[0].original_due) == (
+        date(2026, 1, 10),
+        date(2026, 1, 30),
+    )
     # Publishing on 10 February: in time from the corrected date, 11 days late from the first.
     await _ok(
         sessions, world, "finance", lambda s, m: lists.propose_fund_list_publication(s, m, "2026")
@@ -336,6 +348,13 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
     out = await _ok(sessions, world, "finance", _publish(ref, datetime(2026, 2, 10, 2, tzinfo=UTC)))
     assert "规定期限（2026-02-14）内完成" in out.message
     assert "按原登记的批准日期 2026-01-10 计" in out.message and "逾期 11 天" in out.message
+    [applied] = out.result.applied  # the facts behind the words
+    assert isinstance(applied, ListApplied) and applied.target_kind == "fund_list"
+    assert (applied.done_on, applied.due_on, applied.first_due_on) == (
+        date(2026, 2, 10),
+        date(2026, 2, 14),
+        date(2026, 1, 30),
+    )
 
 
 async def test_competitive_funds_owe_review_results_and_allocation(sessions, world) -> None:  # type: ignore[no-untyped-def]
@@ -349,6 +368,7 @@ async def test_competitive_funds_owe_review_results_and_allocation(sessions, wor
         clerk = await session.get(StaffMember, world.staff["clerk"].id)
         found = await duties.compute_duties(session, date(2026, 3, 1))
     owed = [d for d in duties.duties_of(finance, found) if d.kind == "fund_competitive"]
-    assert len(owed) == 1 and "评审结果、资金分配" in owed[0].title
+    assert len(owed) == 1 and owed[0].owed == ("review_results", "allocation")
+    assert owed[0].record_id == world.fund_id
     assert owed[0].due == date(2026, 2, 21) and owed[0].overdue(date(2026, 3, 1))
     assert [d.kind for d in duties.duties_of(clerk, found)] == ["fund_competitive"]

@@ -135,7 +135,8 @@ async def test_a_ticket_is_answered_rated_and_its_bad_rating_followed_up(desk: D
     assert f"#{ticket.id}" not in await desk.member("clerk_other").say("工单")
     assert "其他部门" in await desk.member("clerk_other").say(f"回复 #{ticket.id} 不对")
     assert "审计员不能" in await desk.member("auditor").say(f"回复 #{ticket.id} 不对")
-    assert "没有编号为 #999" in await clerk.say("回复 #999 您好")
+    assert "没有编号为 #999 的工单。发送“工单”查看" in await clerk.say("回复 #999 您好")
+    assert "例如：回复 #12" in await clerk.say(f"回复 #{ticket.id}")
 
     # the answer reaches the citizen at once (the window is open)
     reply = await clerk.say(f"回复 #{ticket.id} 社会团体注册资金不少于3万元，详见办事指南。")
@@ -168,7 +169,9 @@ async def test_a_ticket_is_answered_rated_and_its_bad_rating_followed_up(desk: D
     # follow-up and rectification, each once, by the department; the ledger shows the state
     assert f"#{rating.id}" in (ledger := await clerk.say("差评")) and "待回访、待整改" in ledger
     assert "其他部门" in await desk.member("clerk_other").say(f"回访 #{rating.id} 已联系")
-    assert "请写明回访情况" in await clerk.say(f"回访 #{rating.id}")
+    assert "请写明回访情况，例如：回访 #5" in await clerk.say(f"回访 #{rating.id}")
+    assert "发送“差评”查看差评台账" in await clerk.say("整改 #999 已补充")
+    assert "请写明整改情况，例如：整改 #5" in await clerk.say(f"整改 #{rating.id}")
     assert "已回访、待整改" in await clerk.say(f"回访 #{rating.id} 已电话联系，解释了出资要求")
     assert "回访。" in await clerk.say(f"回访 #{rating.id} 再来一次")  # once
     assert "已办结" in await clerk.say(f"整改 #{rating.id} 办事指南补充了注册资金说明")

@@ -23,7 +23,7 @@ from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import ItemLog
 from catalogue.workflow.workdays import china_date
-from handlers.staff import parsing
+from handlers.staff import duty_wording, parsing
 from handlers.web.console.auth import Refused, Signed, SignedDep, form_of, text_field
 from handlers.web.console.rendering import page as render
 from handlers.web.console.runs import run
@@ -61,7 +61,9 @@ async def home(request: Request, signed: SignedDep) -> Response:
         waiting.append(len(await views.pending_requests(session, staff)))
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
         mine.sort(key=lambda duty: (not duty.overdue(today), duty.due or date.max))
-        found.extend(DutyLine(duty.line(today), duty.overdue(today)) for duty in mine)
+        found.extend(
+            DutyLine(duty_wording.duty_line(duty, today), duty.overdue(today)) for duty in mine
+        )
         return Outcome(action="staff.todo", target="", message=f"{len(mine)} duties")
 
     outcome = await run(request, signed, "待办", op)

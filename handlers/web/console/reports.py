@@ -39,6 +39,7 @@ from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import FUND_PUBLISH_DAYS, RequestState
 from catalogue.workflow.workdays import add_days, china_date
+from handlers.staff.duty_wording import duty_line
 from handlers.web.charts import Bar, Chart, bar_chart
 from handlers.web.console.auth import Refused, Signed, SignedDep
 from handlers.web.console.rendering import page
@@ -192,7 +193,7 @@ async def _build(request: Request, signed: Signed, month_text: str | None, what:
             Reports(
                 today,
                 month,
-                await duty_report.build(session, today),
+                await duty_report.build(session, today, duty_line),
                 *await _items_by_state(session),
                 await rating_rules.month_report(session, month),
                 await _tickets(session),
