@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import WeChatApiError
-from catalogue.importing.templates import template_columns, write_template_xlsx
 from catalogue.models import StaffMember, utcnow
 from catalogue.workflow import records
 from catalogue.workflow.errors import InvalidInputError
@@ -60,6 +59,9 @@ def _template_kind(args: str) -> str:
 
 def template_fields(kind: str) -> str:
     """The columns of a template, required ones marked *, as one line each kind."""
+    # The importer's schemas load at the first 模板, not at a worker's start.
+    from catalogue.importing.templates import template_columns
+
     headers = [column.template_header for column in template_columns(kind)]
     return "、".join(headers)
 
@@ -74,6 +76,8 @@ async def _template(desk: Desk, args: str) -> str:
             name = f"{label}导入模板.xlsx"
             with tempfile.TemporaryDirectory(prefix="zwbot-template-") as folder:
                 path = Path(folder) / "template.xlsx"
+                from catalogue.importing.templates import write_template_xlsx
+
                 write_template_xlsx(kind, path)
                 content = path.read_bytes()
             try:

@@ -10,8 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from catalogue.importing import KINDS, kind_of
-from catalogue.importing.templates import template_csv, write_template_xlsx
 from catalogue.models import Role
 from handlers.settings import Settings
 from handlers.staff.importing import KIND_LABELS, ROLE_KINDS, import_operation
@@ -25,7 +23,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 1 << 16
 
 
+# The importer (and its schemas) load at the first upload or template, not at a worker's start.
+
+
 def _templates() -> list[tuple[str, str]]:
+    from catalogue.importing import KINDS, kind_of
+
     return [(kind, kind_of(kind).schema.title) for kind in KINDS]
 
 
@@ -107,6 +110,9 @@ async def upload(request: Request, signed: SignedDep) -> Response:
 
 @router.get("/templates/{name}")
 async def template(name: str, signed: SignedDep) -> Response:
+    from catalogue.importing import KINDS
+    from catalogue.importing.templates import template_csv, write_template_xlsx
+
     kind, _, suffix = name.rpartition(".")
     if kind not in KINDS or suffix not in ("csv", "xlsx"):
         raise Refused("没有这个模板。", 404)
