@@ -238,6 +238,56 @@ async def test_strangers_forged_states_and_reused_codes_are_refused(console: Con
     assert "refused: OAuth state mismatch" in denied
 
 
+def login_csrf_of(html: str) -> str:
+    found = re.search(r'name="login_csrf" value="([^"]+)"', html)
+    assert found, "no login token in the page"
+    return found.group(1)
+
+
+async def test_a_desktop_signs_in_with_the_userid_and_a_code(console: Console) -> None:
+    async with console.browser() as browser:
+        form = await browser.get("/console/login")
+        assert "在电脑上登录" in form.text
+        token = login_csrf_of(form.text)
+        code = console.code("review")
+        done = await browser.post(
+            "/console/login", data={"login_csrf": token, "user": "review", "code": code}
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/console"
+        assert (await browser.get("/console/queue")).status_code == 200
+    async with console.browser() as other:
+        # the same code again: a replay is refused, not a second session
+        form = await other.get("/console/login")
+        again = await other.post(
+            "/console/login",
+            data={"login_csrf": login_csrf_of(form.text), "user": "review", "code": code},
+        )
+        assert again.status_code == 403 and store.COOKIE not in other.cookies
+        # a stranger (each answer is a fresh form with its own token), then a forged form
+        stranger = await other.post(
+            "/console/login",
+            data={"login_csrf": login_csrf_of(again.text), "user": "nobody", "code": "123456"},
+        )
+        assert stranger.status_code == 403 and "账号或动态码不对" in stranger.text
+        other.cookies.clear()
+        forged = await other.post(
+            "/console/login", data={"login_csrf": "guess", "user": "review", "code": "123456"}
+        )
+        assert forged.status_code == 400 and store.COOKIE not in other.cookies
+        # the auditor has no authenticator: only WeCom can vouch for them
+        form = await other.get("/console/login")
+        auditor = await other.post(
+            "/console/login",
+            data={"login_csrf": login_csrf_of(form.text), "user": "auditor", "code": "123456"},
+        )
+        assert auditor.status_code == 403 and "企业微信" in auditor.text
+    signins = [e.result for e in await console.audit("console.signin")]
+    assert "ok (desktop, TOTP)" in signins
+    denied = [e.result for e in await console.audit("auth.denied")]
+    assert "console desktop: not registered" in denied
+    assert "refused: desktop sign-in CSRF" in denied
+
+
 async def test_the_auditor_signs_in_without_a_code_and_reads_only(console: Console) -> None:
     request_id = await _change(console, "clerk", W.LIVE, phone="0935-3129999")
     async with console.browser() as browser:

@@ -184,16 +184,67 @@ def _wecom_client(request: Request) -> WeComClient | None:
     return client if isinstance(client, WeComClient) else None
 
 
+def _login_page(request: Request, notice: str, status_code: int = 200) -> Response:
+    """The sign-in page: WeCom's authorisation, and the desktop form (UserID + TOTP code)
+    whose login-CSRF token is a double-submit cookie."""
+    token = secrets.token_urlsafe(16)
+    response = page(
+        request,
+        "console/login.html",
+        {"notice": notice, "ready": _wecom_client(request) is not None, "login_csrf": token},
+        status_code=status_code,
+    )
+    response.set_cookie(
+        store.LOGIN_COOKIE,
+        token,
+        max_age=600,
+        secure=True,
+        httponly=True,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
 @router.get("/login")
 async def login(request: Request, why: str = "") -> Response:
     row, _ = await _current(request)
     if row is not None and row.stage == store.SIGNED_IN:
         return RedirectResponse("/console", status_code=303)
-    return page(
-        request,
-        "console/login.html",
-        {"notice": WHY.get(why, ""), "ready": _wecom_client(request) is not None},
-    )
+    return _login_page(request, WHY.get(why, ""))
+
+
+@router.post("/login")
+async def desktop_login(request: Request) -> Response:
+    """A desktop browser outside WeCom: the staff member's WeCom UserID and a code of their
+    authenticator — the same code check, replay rule and lockout as the chat's TOTP."""
+    form = await request.form(max_files=0, max_fields=8)
+    if not store.same(
+        text_field(form, "login_csrf", limit=64), request.cookies.get(store.LOGIN_COOKIE, "")
+    ):
+        await _audit(request, "console", "", "auth.denied", "refused: desktop sign-in CSRF")
+        return _login_page(request, "登录页已过期，请重新输入。", 400)
+    user_id = text_field(form, "user", limit=64)
+    code = text_field(form, "code", limit=12)
+    async with _sessions(request)() as session:
+        staff = await registry.active_by_wecom(session, user_id) if user_id else None
+    if staff is None:
+        await _audit(request, user_id[:64], "", "auth.denied", "console desktop: not registered")
+        return _login_page(request, "账号或动态码不对。", 403)
+    if not needs_second_factor(staff.role):  # no authenticator: only WeCom can vouch for them
+        return _login_page(request, "您的账号请在企业微信（政务微信）中打开控制台。", 403)
+    actor = Actor.of(staff)
+    problem = await runner.check_second_factor(_sessions(request), actor, code)
+    if problem is not None:
+        return _login_page(request, problem, 403)
+    async with _sessions(request)() as session:
+        token = await store.start(session, staff, second_factor=False)
+        await session.commit()
+    await _audit(request, staff.wecom_user_id, staff.role, "console.signin", "ok (desktop, TOTP)")
+    response = RedirectResponse("/console", status_code=303)
+    response.delete_cookie(store.LOGIN_COOKIE, path="/", secure=True, httponly=True)
+    _cookie(response, token)
+    return response
 
 
 @router.get("/oauth/start")

@@ -17,6 +17,7 @@ from catalogue.staff import is_locked
 
 COOKIE = "__Host-zwbot-console"  # __Host-: Secure, Path=/, no Domain (RFC 6265bis)
 STATE_COOKIE = "__Host-zwbot-oauth"
+LOGIN_COOKIE = "__Host-zwbot-login"  # the desktop sign-in form's double-submit token
 PENDING = "totp"
 SIGNED_IN = "ok"
 # Longest a session lives however busy it is; the idle limit ends most of them earlier.
