@@ -20,11 +20,12 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
-from catalogue.life_events import LifeEvent, events_stamp, life_events, resolve
+from catalogue.life_events import LifeEvent, events_stamp, life_events
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
 from handlers.citizen.fitting import fit
+from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
 from handlers.settings import Settings
@@ -135,7 +136,7 @@ async def answer(
         known = await known_events(session)
         trace.update(answer="life-events")
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
-    steps = await resolve(session, life_event)
+    steps = await resolved_steps(session, life_event)
     trace.update(answer="life-event", event=life_event.name)
     if not steps:
         return NOTHING.format(name=life_event.name)
