@@ -41,6 +41,12 @@ class DecryptionFailed(BadCallback):
     status_code = 400
 
 
+class WrongReceiver(BadCallback):
+    """A message addressed (ToUserName) to another account than the callback URL's."""
+
+    status_code = 403
+
+
 class WeChatApiError(BotError):
     """The WeChat API answered with a non-zero `errcode` (or could not be reached: code -2)."""
 

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from bot.dispatcher import Dispatcher
-from bot.errors import BadCallback, BodyTooLarge, ReplayedNonce, StaleTimestamp
+from bot.errors import BadCallback, BodyTooLarge, ReplayedNonce, StaleTimestamp, WrongReceiver
 from bot.events import event_from_fields
 from bot.responder import DEFAULT_DEADLINE, DEFAULT_DEDUP_TTL, SUCCESS, Responder
 from bot.types import Sender
@@ -66,9 +66,10 @@ class Webhook:
 
     Mount it with `app.include_router(webhook.router)` (a plain route calling the webhook), or
     call it straight from the app's `__call__` for its path, before any middleware (as
-    `handlers.app` does). GET answers URL verification; POST verifies, decrypts, dedups and
-    answers within the deadline, then pushes the follow-up parts. Every refused request gets
-    a 4xx and one warning line; nothing answers 500.
+    `handlers.app` does). `name` keeps one webhook's nonces apart from another's; with
+    `receiver` only messages to that account are taken. GET answers URL verification; POST
+    verifies, decrypts, dedups and answers within the deadline, then pushes the follow-up
+    parts. Every refused request gets a 4xx and one warning line; nothing answers 500.
     """
 
     def __init__(
@@ -84,6 +85,7 @@ class Webhook:
         dedup_ttl: float = DEFAULT_DEDUP_TTL,
         clock: Callable[[], float] = time.time,
         name: str = "wechat",
+        receiver: str | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.envelope = envelope
@@ -95,6 +97,9 @@ class Webhook:
         self.timestamp_tolerance = timestamp_tolerance
         self.clock = clock
         self.name = name
+        # The account's original id (gh_…) when known: a message addressed to any other
+        # account is refused, so one account's traffic never runs in another's state.
+        self.receiver = receiver
         self.router = APIRouter()
         # A plain route whose endpoint is this ASGI app: no request object, dependency
         # injection or body validation, which would cost every message a share of its CPU.
@@ -196,6 +201,10 @@ class Webhook:
             await _answer(send, scope, 400, _BAD_REQUEST)
             return
         event = event_from_fields(opened.fields)
+        if self.receiver is not None and event.to_user != self.receiver:
+            wrong = WrongReceiver(f"message for {event.to_user!r}, not {self.receiver!r}")
+            await _answer(send, scope, *self._refuse(scope, wrong))
+            return
         try:
             # The nonce is remembered with the delivery's claim, in one round trip.
             response = await self.responder.respond(

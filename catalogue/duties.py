@@ -56,6 +56,8 @@ class Duty:
     target: str = ""
     # The year whose working days were guessed (no official schedule) for this deadline.
     estimated_year: int | None = None
+    # A second person's duty is never its proposer's (谁发布、谁审核, 第十八条).
+    not_for_staff_id: int | None = None
 
     def overdue(self, today: date) -> bool:
         """Past its deadline (a suspension candidate has none)."""
@@ -174,6 +176,7 @@ async def _review_duties(session: AsyncSession) -> list[Duty]:
                 roles,
                 target=request.target_code,
                 estimated_year=_guessed_year(request),
+                not_for_staff_id=request.proposer_id,
             )
         )
     return duties
@@ -338,7 +341,7 @@ def duties_of(staff: StaffMember, duties: Sequence[Duty]) -> list[Duty]:
     role = Role(staff.role)
     mine = []
     for duty in duties:
-        if role not in duty.roles:
+        if role not in duty.roles or duty.not_for_staff_id == staff.id:
             continue
         if role is Role.CLERK and duty.department_id != staff.department_id:
             continue

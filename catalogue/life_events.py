@@ -3,8 +3,9 @@
 The shipped events (`life_events.json`) hold for every deployment; staff add events, replace a
 shipped one (same name) or hide it, and those changes live in the `life_events` table. A step
 names items by catalogue name and/or by a term an item name contains; it is resolved at answer
-time against the items public in the deployment's regions, and a step with no such item is
-left out, never invented.
+time against the items public in the deployment's regions. A step with no such item is never
+invented: it is left out, or, when the step names the department to ask (`ask`), shown as
+"ask that department" with the department's phone from the catalogue.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.models import Item, LifeEventRecord
-from catalogue.queries.visibility import public_item
+from catalogue.models import Department, Item, LifeEventRecord
+from catalogue.queries.visibility import local_department, public_item
 from catalogue.scope import scope_of
 
 SHIPPED = Path(__file__).resolve().parent / "life_events.json"
+# Powers exercised on citizens (处罚, 强制, 监督检查) are never a step a citizen takes, even when
+# their names hold a step's term (宅基地 → 对违反农村宅基地管理…的监督检查).
+NOT_A_STEP = ("CF", "QZ", "JD")
 MAX_NAME = 100
 MAX_PHRASE = 60
 
@@ -35,15 +39,24 @@ class LifeEventError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One step: what to do, and how to find its item (exact names first, then terms)."""
+    """One step: what to do, how to find its item (exact names first, then terms), and which
+    department to ask when no item serves it (words of the department's name)."""
 
     label: str
     names: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    ask: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
-        return {"label": self.label, "names": list(self.names), "terms": list(self.terms)}
+        stored: dict[str, Any] = {
+            "label": self.label,
+            "names": list(self.names),
+            "terms": list(self.terms),
+        }
+        if self.ask:
+            stored["ask"] = list(self.ask)
+        return stored
 
 
 @dataclass(frozen=True)
@@ -58,10 +71,11 @@ class LifeEvent:
 
 @dataclass(frozen=True)
 class ResolvedStep:
-    """A step and the public item that serves it."""
+    """A step and the public item that serves it, or (no such item) the department to ask."""
 
     label: str
-    item: Item
+    item: Item | None
+    department: Department | None = None
 
 
 def _texts(values: Any, what: str) -> tuple[str, ...]:
@@ -87,11 +101,12 @@ def parse_event(data: Mapping[str, Any], *, shipped: bool = False) -> LifeEvent:
         label = str(raw.get("label", "")).strip()
         names = _texts(raw.get("names", []), "事项名称")
         terms = _texts(raw.get("terms", []), "检索词")
+        ask = _texts(raw.get("ask", []), "咨询部门")
         if not label:
             label = (names or terms or ("",))[0]
         if not label or not (names or terms):
             raise LifeEventError(f"「{name}」的每一步都要写明事项名称或检索词")
-        steps.append(Step(label[:MAX_NAME], names, terms))
+        steps.append(Step(label[:MAX_NAME], names, terms, ask))
     if not steps:
         raise LifeEventError(f"「{name}」至少要有一步")
     return LifeEvent(name, triggers, tuple(steps), shipped)
@@ -186,8 +201,10 @@ async def events_stamp(session: AsyncSession) -> tuple[int, datetime | None]:
 
 async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]:
     """The steps that a public item of the deployment's regions serves, in order; an item
-    serves one step only. Exact names first; else the shortest item name holding a term."""
-    visible = public_item(scope_of(session))
+    serves one step only. Exact names first; else the shortest item name holding a term; else,
+    for a step naming a department to ask, that department of the deployment's regions."""
+    scope = scope_of(session)
+    visible = public_item(scope)
     # the county's (or region's) own body before towns' and villages' for the same power
     order = (func.length(Item.region_code), func.length(Item.name), Item.code)
     resolved: list[ResolvedStep] = []
@@ -199,7 +216,26 @@ async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]
         if found is not None:
             used.add(found.code)
             resolved.append(ResolvedStep(step.label, found))
+            continue
+        department = await _department(session, local_department(scope), step.ask)
+        if department is not None:
+            resolved.append(ResolvedStep(step.label, None, department))
     return resolved
+
+
+async def _department(session: AsyncSession, local: Any, words: Sequence[str]) -> Department | None:
+    """The deployment's department whose name holds the first of `words` that one holds
+    (the county's own before a town's: the shortest region code)."""
+    for word in words:
+        found = await session.scalar(
+            select(Department)
+            .where(local, Department.name.like(f"%{_escape(word)}%", escape="\\"))
+            .order_by(func.coalesce(func.length(Department.region_code), 0), Department.id)
+            .limit(1)
+        )
+        if found is not None:
+            return found
+    return None
 
 
 async def _first(
@@ -215,7 +251,7 @@ async def _first(
         condition = (
             Item.name == text if exact else Item.name.like(f"%{_escape(text)}%", escape="\\")
         )
-        query = select(Item).where(visible, condition)
+        query = select(Item).where(visible, condition, Item.category.not_in(NOT_A_STEP))
         if used:
             query = query.where(Item.code.not_in(used))
         found = await session.scalar(query.order_by(*order).limit(1))

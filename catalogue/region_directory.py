@@ -6,11 +6,10 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from catalogue.models import Region
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 COUNTY_CODE = "620623"
 UPPER_LEVELS = ("province", "prefecture", "county")
@@ -117,6 +116,12 @@ async def load_region_directory(
     session: AsyncSession, county_code: str = COUNTY_CODE
 ) -> RegionDirectory:
     """The directory of every region stored in the database."""
+    # The ORM is imported here, not above: settings and `zwbot code explain` use this module
+    # and should not load SQLAlchemy and the models for it.
+    from sqlalchemy import select
+
+    from catalogue.models import Region
+
     rows = await session.execute(select(Region.code, Region.name, Region.level, Region.parent_code))
     return RegionDirectory(
         (RegionEntry(code, name, level, parent) for code, name, level, parent in rows),

@@ -7,18 +7,17 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from catalogue.models import Region
 from catalogue.region_directory import RegionDirectory, RegionEntry
 
 SHIPPED_REGIONS = Path(__file__).resolve().parent / "regions_620623.json"
 LEVELS = ("province", "prefecture", "county", "town", "village")
 _LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
 _CODE_LENGTHS = {"province": 6, "prefecture": 6, "county": 6, "town": 9, "village": 12}
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class RegionDataError(ValueError):
@@ -152,6 +151,11 @@ async def load_regions(session: AsyncSession, records: Sequence[RegionRecord]) -
 
     Inserts of one mapper are flushed in the order they were added, so parents precede children.
     """
+    # The ORM only here: reading the shipped regions (`zwbot code explain`) needs none of it.
+    from sqlalchemy import select
+
+    from catalogue.models import Region
+
     report = RegionLoadReport()
     existing = {r.code: r for r in (await session.scalars(select(Region))).all()}
     for record in _check(records, "regions"):

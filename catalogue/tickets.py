@@ -9,10 +9,11 @@ its result. Nothing here commits: the caller owns the transaction.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Item, Role, StaffMember, Ticket, utcnow
@@ -165,6 +166,44 @@ async def unfinished_tickets(
             (Ticket.department_id.is_(None)) | (Ticket.department_id == staff.department_id)
         )
     return list(await session.scalars(query.limit(limit)))
+
+
+def on_duty(staff: StaffMember, duty_user_ids: Sequence[str]) -> bool:
+    """Whether `staff` is on duty for tickets: named in `duty_user_ids` (the deployment's
+    duty staff), or an administrator when nobody is named."""
+    if duty_user_ids:
+        return staff.wecom_user_id in duty_user_ids
+    return staff.role == Role.ADMIN.value
+
+
+async def tickets_waiting_for(
+    session: AsyncSession, staff: StaffMember, *, on_duty: bool, limit: int = 30
+) -> list[Ticket]:
+    """Open tickets (待答复) that wait for this member's answer, oldest first: a department's
+    tickets for its active clerks; the tickets of no department, or of a department without an
+    active clerk, for the staff on duty (those told of new tickets). For 待办 and the daily
+    summary; `工单` lists every ticket the member may answer."""
+    if Role(staff.role) not in ANSWERERS or not staff.active:
+        return []
+    mine = []
+    if staff.role == Role.CLERK.value and staff.department_id is not None:
+        mine.append(Ticket.department_id == staff.department_id)
+    if on_duty:
+        staffed = select(StaffMember.department_id).where(
+            StaffMember.active.is_(True),
+            StaffMember.role == Role.CLERK.value,
+            StaffMember.department_id.is_not(None),
+        )
+        mine.append(Ticket.department_id.is_(None) | Ticket.department_id.not_in(staffed))
+    if not mine:
+        return []
+    query = (
+        select(Ticket)
+        .where(Ticket.state == TicketState.OPEN.value, or_(*mine))
+        .order_by(Ticket.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = False) -> Ticket:

@@ -12,38 +12,31 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.client import WeChatClient
-from bot.dispatcher import Dispatcher
 from bot.storage import BaseStorage
 from bot.webhook import METHODS as LANE_METHODS
 from bot.webhook import Webhook
-from bot.wire import WeChatEnvelope
 from handlers import observability
-from handlers.citizen import citizen_router
+from handlers.accounts import AccountHost, RegionViews, build_bot
+from handlers.accounts.regions import open_view
+from handlers.accounts.web import HostedSite, SitesByHost
 from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
-from handlers.delivery.citizen_post import CitizenPost
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.notices import NoticeSender
-from handlers.delivery.outbox import Outbox
 from handlers.delivery.queue import JobQueue
 from handlers.delivery.queue_worker import QueueWorker
-from handlers.guards.protection import attach_database, protect, resilient_storage
+from handlers.guards.protection import attach_database, redis_client, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
 from handlers.jobs.place_notices import NOTICE, PlaceNotices
-from handlers.observability.metrics import TimedSearch, record_search_cache
 from handlers.observability.middleware import HttpMetricsMiddleware
-from handlers.searching.cache import cache_search
-from handlers.searching.public_items import PublicItems
-from handlers.searching.service import IndexFollower, SynonymWatcher, build_index
 from handlers.settings import Settings, get_settings
-from handlers.staff import bound_staff_router
 from handlers.web import install_web
 from handlers.web.console import install_console
 from handlers.wecom.alerts import StaffAlerts
 from handlers.wecom.callback import WeComMount, mount_wecom
 
-APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory` and `zwbot serve --workers`
+APP_FACTORY = "handlers.app:create_app"  # for `uvicorn --factory`
 
 
 class ZwbotApp(FastAPI):
@@ -62,6 +55,10 @@ class ZwbotApp(FastAPI):
         """Answer `webhook.path` with `webhook` before any middleware (metrics kept)."""
         self.lanes[webhook.path] = HttpMetricsMiddleware(webhook, route=webhook.path)
 
+    def remove_lane(self, path: str) -> None:
+        """Stop answering `path` (an account no longer served: its path answers 404)."""
+        self.lanes.pop(path, None)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in LANE_METHODS:
             lane = self.lanes.get(scope["path"])
@@ -75,106 +72,88 @@ def _storage(settings: Settings) -> BaseStorage:
     return resilient_storage(settings)  # Redis, process memory while Redis is down
 
 
-def _wechat_client(settings: Settings) -> WeChatClient | None:
-    secret = settings.wechat_app_secret.get_secret_value()
-    if not settings.wechat_app_id or not secret:
-        return None
-    # one attempt per call; the outbox retries sends, and only those that surely failed
-    # (a timed-out send may have arrived: repeating it could deliver it twice).
-    return WeChatClient(
-        settings.wechat_app_id,
-        secret,
-        base_url=settings.wechat_api_base,
-        attempts=1,
-        timeout=settings.wechat_api_timeout,
-    )
+def create_served_app() -> ZwbotApp:
+    """The app of a `zwbot serve` process: that command migrated the database before starting
+    its workers, so they skip it (and Alembic's imports) and never race each other to do it."""
+    return create_app(migrate=False)
 
 
-def _envelope(settings: Settings) -> WeChatEnvelope:
-    return WeChatEnvelope(
-        settings.wechat_token.get_secret_value(),
-        settings.wechat_app_id,
-        settings.wechat_aes_key.get_secret_value(),
-    )
-
-
-def create_app(settings: Settings | None = None) -> ZwbotApp:
-    """A complete app; nothing touches the database until the lifespan starts."""
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> ZwbotApp:
+    """A complete app; nothing touches the database until the lifespan starts, which first
+    migrates it to the code's schema unless `migrate` is false."""
     settings = settings or get_settings()
     storage = _storage(settings)
-    wechat = _wechat_client(settings)
-    dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
-    protect(dispatcher, settings)  # update metrics, rate limit, "系统繁忙" on DB outage
-    dispatcher.include_router(bound_staff_router(settings))  # bound staff first
-    dispatcher.include_router(citizen_router())
-    # Ticket answers and replies refused for the 48-hour window or a quota: sent when the
-    # citizen writes again (this middleware) or after the quota resets.
-    post = CitizenPost(settings, wechat, storage)
-    dispatcher.outer_middleware(post)
-    dispatcher["citizen_post"] = post
-    outbox = Outbox(wechat.send_reply, hold=post.hold) if wechat is not None else None
-    webhook = Webhook(
-        dispatcher,
-        _envelope(settings),
-        path="/wechat",
-        sender=outbox.send if outbox is not None else None,
-        deadline=settings.reply_deadline_seconds,
-        max_body_bytes=settings.max_body_bytes,
+    # The account of the WECHAT_* settings at `/wechat`; accounts stored as data join in
+    # the lifespan (`handlers.accounts`), each at `/wechat/<name>`.
+    default = build_bot(settings, storage)
+    dispatcher, wechat, post, webhook = (
+        default.dispatcher,
+        default.wechat,
+        default.post,
+        default.webhook,
     )
 
     wecom: WeComMount | None = None
+    sites: dict[str, HostedSite] = {}  # host name → a stored account's pages (lifespan fills)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assert isinstance(app, ZwbotApp)
         # Everything started registers its stop at once: it is stopped (in reverse order)
         # however far the start got.
         async with AsyncExitStack() as stack:
             stack.push_async_callback(storage.close)
-            if wechat is not None:
-                stack.push_async_callback(wechat.aclose)
-            if outbox is not None:  # sends what is queued before the client closes
-                stack.push_async_callback(outbox.close)
-            engine, sessions = await stack.enter_async_context(open_database(settings))
+            engine, sessions = await stack.enter_async_context(
+                open_database(settings, upgrade=migrate)
+            )
             await enforce_audit_grants(engine, settings)  # production: audit rows append-only
             attach_database(storage, sessions)
-            # Recent results kept per worker (emptied by any index change), timed.
-            index = TimedSearch(
-                cache_search(
-                    await build_index(sessions), settings.search_cache_size, record_search_cache
-                )
-            )
+            # Per-process caches kept fresh by change signals.
+            changes = ChangeWatcher(sessions)
+            changes.start()
+            stack.push_async_callback(changes.stop)
+            # The home region's index (with its result cache) and public items.
+            view = await open_view(sessions, settings, stack)
             app.state.engine = engine
             app.state.sessions = sessions
-            app.state.search = index
-            dispatcher["sessions"] = sessions
-            dispatcher["search"] = index
-            # Staff synonyms work without a restart; other workers' and CLI item changes;
-            # per-process caches kept fresh by change signals.
-            for periodic in (
-                SynonymWatcher(index, sessions),
-                IndexFollower(index, sessions),
-                ChangeWatcher(sessions),
-            ):
-                periodic.start()
-                stack.push_async_callback(periodic.stop)
-            public_items = PublicItems(sessions)
-            await public_items.preload()
-            dispatcher["public_items"] = app.state.public_items = public_items
+            app.state.search = view.search
+            app.state.public_items = view.public_items
             message_logs = MessageLogWriter(sessions)
-            dispatcher["message_logs"] = app.state.message_logs = message_logs
+            app.state.message_logs = message_logs
             message_logs.start()
             stack.push_async_callback(message_logs.close)  # after the late answers: their rows
-            post.bind(sessions)
+            # One Redis client for the stored accounts' tokens and rate-limit counts.
+            redis = redis_client(settings.redis_url) if settings.redis_url else None
+            if redis is not None:
+                stack.push_async_callback(redis.aclose)
+            views = RegionViews(engine, sessions, settings, stack)
+            views.add(view)
+            accounts = AccountHost(
+                settings,
+                storage,
+                views,
+                message_logs,
+                add_lane=app.add_lane,
+                remove_lane=app.remove_lane,
+                redis=redis,
+                sites=sites,
+            )
+            stack.push_async_callback(accounts.close)
+            # The default account's mail is what no stored account claims; a ticket of a
+            # stored account answered through the staff channel goes out with its client.
+            post.mailbox = Mailbox(others=accounts.receivers)
+            post.forward = accounts.post_of
+            default.start(view, message_logs, stack)
             app.state.citizen_post = post
-            post.start()
-            stack.push_async_callback(post.close)
+            await accounts.sync()  # the accounts stored as data, each at /wechat/<name>
+            accounts.start()
+            app.state.accounts = accounts
             alerts = None
             if wecom is not None and wecom.client is not None:  # staff told in WeCom
                 alerts = StaffAlerts(sessions, wecom.client.send_text, settings)
                 alerts.start()
                 stack.push_async_callback(alerts.stop)
             app.state.staff_alerts = alerts
-            stack.push_async_callback(webhook.close)
             if wecom is not None:
                 stack.push_async_callback(wecom.close)
             client = wecom.client if wecom is not None else None
@@ -219,6 +198,7 @@ def create_app(settings: Settings | None = None) -> ZwbotApp:
     app.include_router(webhook.router)  # the lane answers it; the route stays a fallback
     app.add_lane(webhook)
     install_web(app, settings)
+    app.add_middleware(SitesByHost, sites=sites)  # each account's pages on its own host
     install_console(app)  # the staff console at /console
     observability.install(app, settings)  # JSON logs, /healthz, /readyz, /metrics
     # Further mounts go here, one line each (staff `/wecom`, observability …).

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalogue.importing.tables import MIB, TableLimits
 from catalogue.region_directory import COUNTY_CODE
-from catalogue.scope import RegionScope
+
+if TYPE_CHECKING:
+    from catalogue.importing.tables import TableLimits
 
 # Values that ship in `.env.example`; refused in production, like the development defaults.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "placeholder", "secret", "token"})
@@ -119,6 +121,11 @@ class Settings(BaseSettings):
     ticket_batch_seconds: float = Field(60.0, ge=0, alias="ZWBOT_TICKET_BATCH_SECONDS")
 
     public_base_url: str = Field("http://127.0.0.1:8000", alias="PUBLIC_BASE_URL")
+    # Seals the secrets of the official accounts stored as data (`zwbot account`); kept
+    # outside the database. Empty: only the single account of the WECHAT_* settings is served.
+    account_key: SecretStr = Field(SecretStr(""), alias="ZWBOT_ACCOUNT_KEY")
+    # The standard welcome on follow is used when empty (an account's own replaces it).
+    welcome_text: str = Field("", alias="ZWBOT_WELCOME_TEXT")
 
     host: str = Field("127.0.0.1", alias="ZWBOT_HOST")
     port: int = Field(8000, alias="ZWBOT_PORT")
@@ -155,6 +162,21 @@ class Settings(BaseSettings):
     import_max_cell_chars: int = Field(20_000, ge=1, alias="ZWBOT_IMPORT_MAX_CELL_CHARS")
     import_max_xlsx_expanded_mb: int = Field(100, ge=1, alias="ZWBOT_IMPORT_MAX_XLSX_EXPANDED_MB")
 
+    @field_validator("account_key")
+    @classmethod
+    def _fernet_key(cls, key: SecretStr) -> SecretStr:
+        """A key of `zwbot account new-key`, or empty (only the WECHAT_* account served)."""
+        text = key.get_secret_value().strip()
+        if text:
+            try:
+                Fernet(text.encode("ascii"))
+            except (ValueError, UnicodeEncodeError):
+                raise ValueError(
+                    "ZWBOT_ACCOUNT_KEY is not a key of `zwbot account new-key` "
+                    "(44 url-safe base64 characters)"
+                ) from None
+        return key
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, url: str) -> str:
@@ -171,6 +193,10 @@ class Settings(BaseSettings):
     @property
     def import_limits(self) -> TableLimits:
         """The bounds every import file is read within."""
+        # Imported here: the importer (and through it the ORM) is no part of reading settings,
+        # which every process does at start (a worker, `zwbot code explain`).
+        from catalogue.importing.tables import MIB, TableLimits
+
         return TableLimits(
             max_file_bytes=self.import_max_mb * MIB,
             max_rows=self.import_max_rows,
@@ -221,6 +247,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_home_region(self) -> Settings:
+        from catalogue.scope import RegionScope  # SQLAlchemy: see import_limits
+
         RegionScope(self.home_region)  # raises on a malformed code
         return self
 

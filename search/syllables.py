@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise, product
-
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.phrases_dict import phrases_dict
-from pypinyin.pinyin_dict import pinyin_dict
+from typing import NamedTuple
 
 from search.normalise import is_hanzi
 
@@ -19,15 +16,36 @@ Position = tuple[str, ...]
 _MAX_COMBINATIONS = 8  # readings combined per bigram of two polyphones
 
 
+class _Pinyin(NamedTuple):
+    """pypinyin's dictionaries and the syllables they spell."""
+
+    readings: dict[int, str]  # code point → its readings with tones, comma-separated
+    phrases: dict[str, list[list[str]]]  # phrase → the reading of each character
+    syllables: frozenset[str]  # every toneless syllable
+    longest: int  # letters of the longest syllable
+
+
+@cache
+def _pinyin() -> _Pinyin:
+    """pypinyin, loaded at first use: importing it reads its phrase dictionary (about 0.2 s of
+    CPU), which processes that never search (the CLI, a worker before its index is built)
+    should not pay. The application's start builds the index, which loads it."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    syllables = frozenset(
+        _toneless(reading) for readings in pinyin_dict.values() for reading in readings.split(",")
+    ) - {"ê", "m", "n", "ng", "hm", "hng", "r"}
+    return _Pinyin(pinyin_dict, phrases_dict, syllables, max(len(s) for s in syllables))
+
+
 @lru_cache(maxsize=8192)
 def _toneless(reading: str) -> str:
+    from pypinyin.contrib.tone_convert import to_normal  # see _pinyin: loaded at first use
+
     return to_normal(reading, v_to_u=False).replace("ü", "v")
 
 
-SYLLABLES: frozenset[str] = frozenset(
-    _toneless(reading) for readings in pinyin_dict.values() for reading in readings.split(",")
-) - {"ê", "m", "n", "ng", "hm", "hng", "r"}
-_LONGEST = max(len(s) for s in SYLLABLES)
 _FUZZY_RULES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _LETTERS = re.compile(r"[a-z]+|[0-9]+")
 
@@ -47,7 +65,7 @@ def fuzzy(syllable: str) -> str:
 @lru_cache(maxsize=32768)
 def readings(char: str) -> Position:
     """Every fuzzy reading of one hanzi, most common first; the character itself otherwise."""
-    raw = pinyin_dict.get(ord(char))
+    raw = _pinyin().readings.get(ord(char))
     if raw is None:
         return (char,)
     found: list[str] = []
@@ -62,6 +80,7 @@ def readings(char: str) -> Position:
 def segment(letters: str) -> tuple[str, ...] | None:
     """Split typed pinyin into syllables (fewest syllables, few vowel-initial ones); None if
     the letters are not pinyin."""
+    syllables, longest = _pinyin().syllables, _pinyin().longest
     size = len(letters)
     best: list[tuple[float, tuple[str, ...]] | None] = [None] * (size + 1)
     best[0] = (0.0, ())
@@ -69,9 +88,9 @@ def segment(letters: str) -> tuple[str, ...] | None:
         here = best[start]
         if here is None:
             continue
-        for end in range(start + 1, min(size, start + _LONGEST) + 1):
+        for end in range(start + 1, min(size, start + longest) + 1):
             piece = letters[start:end]
-            if piece not in SYLLABLES:
+            if piece not in syllables:
                 continue
             cost = here[0] + 1.0 + (0.6 if start and piece[0] in "aoe" else 0.0)
             there = best[end]
@@ -123,10 +142,11 @@ def bigrams(found: Sequence[Position]) -> set[str]:
 
 def _in_phrase(text: str, at: int) -> str | None:
     """The reading of the polyphone at `at` given by a two-character phrase around it."""
-    right = phrases_dict.get(text[at : at + 2]) if at + 1 < len(text) else None
+    phrases = _pinyin().phrases
+    right = phrases.get(text[at : at + 2]) if at + 1 < len(text) else None
     if right:
         return fuzzy(_toneless(right[0][0]))
-    left = phrases_dict.get(text[at - 1 : at + 1]) if at else None
+    left = phrases.get(text[at - 1 : at + 1]) if at else None
     if left and len(left) > 1:
         return fuzzy(_toneless(left[1][0]))
     return None

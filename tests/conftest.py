@@ -37,6 +37,7 @@ def unavailable(reason: str) -> None:
 HELPERS = {
     "zwbot_tests_public_catalogue": ROOT / "tests" / "public_catalogue.py",
     "zwbot_tests_staff_world": ROOT / "tests" / "staff_world.py",
+    "zwbot_tests_first_load": ROOT / "tests" / "first_load.py",
     "zwbot_tests_citizen_kit": ROOT / "tests" / "handlers" / "citizen_kit.py",
     "zwbot_tests_staff_wecom_kit": ROOT / "tests" / "handlers" / "test_staff_wecom.py",
     "zwbot_tests_staff_handlers": ROOT / "tests" / "handlers" / "test_staff.py",

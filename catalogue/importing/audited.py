@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import audit
-from catalogue.importing.options import MissingFields, no_completeness_check
+from catalogue.importing.options import COMPLETENESS_RULE, MissingFields
 from catalogue.importing.report import ImportReport
 from catalogue.importing.runner import import_file, kind_of
 from catalogue.importing.tables import DEFAULT_LIMITS, TableLimits
@@ -74,7 +74,7 @@ async def import_file_as(
     *,
     publish: bool = False,
     command: str = "",
-    missing_fields: MissingFields = no_completeness_check,
+    missing_fields: MissingFields = COMPLETENESS_RULE,
     limits: TableLimits = DEFAULT_LIMITS,
 ) -> AuditedImport:
     """Import one file for `staff` (an administrator, see `administrator`) and, when it

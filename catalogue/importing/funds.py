@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
@@ -147,26 +148,28 @@ async def run(
                 competitive=values.get("competitive", False),
                 budget_approved_on=values.get("budget_approved_on"),
                 published_on=values.get("published_on"),
+            )
+            publish_now = live.publishable(report, row, "fund", None, values, options.publish)
+            values.update(
                 status=(
-                    PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
+                    PublicationStatus.PUBLISHED if publish_now else PublicationStatus.DRAFT
                 ).value,
-                published_at=now if options.publish else None,
+                published_at=now if publish_now else None,
                 is_demo=options.demo,
             )
-            report.published += options.publish
+            report.published += publish_now
+            report.drafts += not publish_now
             changes.inserts.append(values)
             continue
-        if options.publish and old.status in ("draft", "pending_review"):
+        current = {key: getattr(old, key) for key in values}
+        what = f"专项资金「{old.project_name}」（{old.budget_year} 年）"
+        if live.refuses_change(report, row, old, current, values, what, f"资金变更 {old.id}"):
+            continue
+        if live.publishable(report, row, "fund", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
+            current.update(status=old.status, published_at=old.published_at)
             report.published += 1
-        current = {
-            key: getattr(old, key) for key in values if key not in ("status", "published_at")
-        }
-        outcome = changes.add(current, values, old.id)
-        if outcome == "updated" and old.status == "published" and not row.get("change_note"):
-            report.warn(
-                row.row, "", "已发布的资金有调整，第八条要求同时公开调整说明（「变更说明」列）"
-            )
+        changes.add(current, values, old.id)
     if report.errors:
         return
     report.created, report.updated = len(changes.inserts), len(changes.updates)

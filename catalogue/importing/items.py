@@ -28,7 +28,15 @@ from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow
 from catalogue.importing.sync import Changes, table_of, write
-from catalogue.models import Department, Item, PublicationStatus, Region, RetiredCode, utcnow
+from catalogue.models import (
+    Department,
+    Item,
+    PublicationStatus,
+    Region,
+    Responsibility,
+    RetiredCode,
+    utcnow,
+)
 from catalogue.region_directory import load_region_directory
 from catalogue.regions import load_shipped_regions, region_directory, shipped_regions
 from catalogue.scope import upper_codes
@@ -176,10 +184,18 @@ async def run(
     now = utcnow()
     changes = Changes()
     retired_now: list[dict[str, Any]] = []
+    duties = await _stored_duties(session, planned)
+    report.first_load = options.publish
     for _row, values, old in planned:
         record = {**DEFAULTS, **(old or {}), **values, "department": _row.values["department"]}
-        missing = options.missing_fields(record) if options.publish else []
+        record["responsibilities"] = duties.get(old["id"], []) if old is not None else []
+        # Drafts are checked on every import, so that whoever loads them learns what they
+        # lack before 提交; a first load keeps them unpublished for it.
+        is_draft = old is None or old["status"] == PublicationStatus.DRAFT.value
+        missing = options.missing_fields(record) if is_draft else []
         if missing:
+            report.lacking(missing)
+        if missing and options.publish:
             report.warn(
                 _row.row,
                 _row.header("name"),
@@ -195,6 +211,7 @@ async def run(
             changes.inserts.append(row_values)
             report.published += publish_now
             report.drafts += not publish_now
+            report.created_codes.append(str(values["code"]))
             continue
         if old["status"] not in EDITABLE:
             if _differs(old, values):
@@ -257,6 +274,25 @@ async def run(
 
 
 EDITABLE = (PublicationStatus.DRAFT.value, PublicationStatus.PENDING_REVIEW.value)
+
+
+async def _stored_duties(
+    session: AsyncSession, planned: list[tuple[ParsedRow, dict[str, Any], dict[str, Any] | None]]
+) -> dict[int, list[dict[str, str]]]:
+    """The 责任事项 already stored for the items a file names again (a first load brings
+    them with `import responsibilities` between loading the items and publishing them)."""
+    ids = [old["id"] for _row, _values, old in planned if old is not None]
+    found: dict[int, list[dict[str, str]]] = {}
+    if not ids:
+        return found
+    rows = await session.execute(
+        select(Responsibility.item_id, Responsibility.title, Responsibility.content).where(
+            Responsibility.item_id.in_(ids)
+        )
+    )
+    for item_id, title, content in rows:
+        found.setdefault(item_id, []).append({"title": title, "content": content or ""})
+    return found
 
 
 def books_retired(planner: ItemPlanner) -> set[str]:

@@ -7,15 +7,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalogue.lists.completeness import missing_in_import
 from catalogue.region_directory import COUNTY_CODE
 
 # The fields a record still lacks before it may be published (Chinese names); [] = complete.
 MissingFields = Callable[[Mapping[str, Any]], list[str]]
 
-
-def no_completeness_check(_record: Mapping[str, Any]) -> list[str]:
-    """The default: every record counts as complete (a completeness rule is plugged in here)."""
-    return []
+# The completeness rule of the regulations (catalogue.lists): what every import checks
+# before it publishes a record, whichever path runs it.
+COMPLETENESS_RULE: MissingFields = missing_in_import
 
 
 @dataclass(frozen=True)
@@ -28,4 +28,4 @@ class ImportOptions:
     dry_run: bool = False
     demo: bool = False
     county_code: str = COUNTY_CODE
-    missing_fields: MissingFields = no_completeness_check
+    missing_fields: MissingFields = COMPLETENESS_RULE

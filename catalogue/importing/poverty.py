@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.places import load_places
 from catalogue.importing.report import ImportReport
@@ -123,11 +124,11 @@ PROJECT_SCHEMA = Schema(
 )
 
 
-def _status(options: ImportOptions, now: Any) -> dict[str, Any]:
-    status = PublicationStatus.PUBLISHED if options.publish else PublicationStatus.DRAFT
+def _status(publish: bool, options: ImportOptions, now: Any) -> dict[str, Any]:
+    status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
     return {
         "status": status.value,
-        "published_at": now if options.publish else None,
+        "published_at": now if publish else None,
         "is_demo": options.demo,
     }
 
@@ -168,19 +169,38 @@ async def run_allocations(
         }
         old = existing.get(key)
         if old is None:
-            changes.inserts.append({**values, **_status(options, now)})
-            report.published += options.publish
+            publish_now = live.publishable(
+                report, row, "poverty_allocation", None, values, options.publish
+            )
+            changes.inserts.append({**values, **_status(publish_now, options, now)})
+            report.published += publish_now
+            report.drafts += not publish_now
             continue
-        if options.publish and old.status in ("draft", "pending_review"):
+        current = {k: getattr(old, k) for k in values}
+        what = f"扶贫资金分配（{old.year} 年，{old.document_number}）"
+        if live.refuses_change(report, row, old, current, values, what, f"扶贫资金变更 {old.id}"):
+            continue
+        if live.publishable(report, row, "poverty_allocation", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
+            current.update(status=old.status, published_at=old.published_at)
             report.published += 1
-        changes.add({k: getattr(old, k) for k in values}, values, old.id)
+        changes.add(current, values, old.id)
     if report.errors:
         return
     report.created, report.updated = len(changes.inserts), len(changes.updates)
     report.unchanged = changes.unchanged
     if not options.dry_run:
         await write(session, table_of(PovertyAllocation), changes)
+
+
+def _refuse_villages(report: ImportReport, row: ParsedRow, what: str, project_id: int) -> None:
+    """A published project's villages changed by a file: refused like any other change."""
+    report.error(
+        row.row,
+        row.header("villages"),
+        f"{what}已发布：导入不能修改已发布的记录，"
+        f"请用“扶贫变更 {project_id}”提出变更，经复核后发布",
+    )
 
 
 _PROJECT_TEXT = {
@@ -253,13 +273,28 @@ async def run_projects(
                 progress="planned",
                 changed_on=None,
             )
-            changes.inserts.append({**defaults, **values, **_status(options, now)})
-            report.published += options.publish
+            publish_now = live.publishable(
+                report, row, "poverty_project", None, {**defaults, **values}, options.publish
+            )
+            changes.inserts.append({**defaults, **values, **_status(publish_now, options, now)})
+            report.published += publish_now
+            report.drafts += not publish_now
             continue
-        if options.publish and old.status in ("draft", "pending_review"):
+        current = {k: getattr(old, k) for k in values}
+        what = f"扶贫项目「{old.name}」（{old.year} 年）"
+        if live.refuses_change(report, row, old, current, values, what, f"扶贫变更 {old.id}"):
+            continue
+        moved = key in villages_of and sorted(villages_of[key]) != sorted(
+            v.code for v in old.villages
+        )
+        if moved and old.status not in live.EDITABLE:
+            _refuse_villages(report, row, what, old.id)
+            continue
+        if live.publishable(report, row, "poverty_project", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
+            current.update(status=old.status, published_at=old.published_at)
             report.published += 1
-        outcome = changes.add({k: getattr(old, k) for k in values}, values, old.id)
+        outcome = changes.add(current, values, old.id)
         if (
             outcome == "unchanged"
             and key in villages_of

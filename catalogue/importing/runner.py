@@ -19,7 +19,7 @@ from catalogue.importing import (
     regions,
     responsibilities,
 )
-from catalogue.importing.options import ImportOptions, MissingFields, no_completeness_check
+from catalogue.importing.options import COMPLETENESS_RULE, ImportOptions, MissingFields
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, Schema
 from catalogue.importing.tables import (
@@ -77,12 +77,12 @@ async def import_table(
     publish: bool = False,
     dry_run: bool = False,
     demo: bool = False,
-    missing_fields: MissingFields = no_completeness_check,
+    missing_fields: MissingFields = COMPLETENESS_RULE,
 ) -> ImportReport:
     """Import a table into the session's transaction; with any error, nothing is written.
 
     `missing_fields` is the completeness rule of a record: with `publish`, a new record it
-    finds lacking is loaded as a draft (the default checks nothing).
+    finds lacking is loaded as a draft (by default the rule of `catalogue.lists.completeness`).
 
     The caller owns the transaction: commit when `report.ok` and not a dry run, else roll back.
     """
@@ -111,7 +111,7 @@ async def import_file(
     dry_run: bool = False,
     demo: bool = False,
     limits: TableLimits = DEFAULT_LIMITS,
-    missing_fields: MissingFields = no_completeness_check,
+    missing_fields: MissingFields = COMPLETENESS_RULE,
 ) -> ImportReport:
     """Import a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX file within `limits`."""
     try:

@@ -10,7 +10,8 @@ from typing import Any
 
 from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration, Requirement
 from catalogue.lists.forms import Form, is_blank, problem
-from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject
+from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject, TimeLimit, utcnow
+from catalogue.workflow.workdays import china_date
 
 APPROVAL_CATEGORY = "XK"  # 行政许可: the 行政审批 items of 第十一条
 
@@ -181,6 +182,50 @@ def record_shortfalls(
     return check((record_kind(record),), record_values(record, changes), today)
 
 
+def row_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An item row as an import writes it (table columns, the department by name under
+    `department`, stored 责任事项 under `responsibilities`) in the declaration's attributes."""
+    values: dict[str, Any] = {
+        field.attribute: row.get(field.attribute)
+        for field in ITEMS.fields
+        if field.form is not Form.TIME_LIMIT
+    }
+    values["department_id"] = row.get("department_id") or row.get("department") or None
+    for attribute, prefix in (("legal_time_limit", "legal"), ("promised_time_limit", "promised")):
+        limit = TimeLimit(
+            row.get(f"{prefix}_limit_value"),
+            row.get(f"{prefix}_limit_unit"),
+            row.get(f"{prefix}_limit_note"),
+        )
+        values[attribute] = limit if limit else None
+    values["responsibilities"] = list(row.get("responsibilities") or [])
+    return values
+
+
+def row_kinds(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """`item_kinds` of an item row being imported."""
+    if row.get("kind") == "service":
+        return ("service",)
+    if row.get("category") == APPROVAL_CATEGORY:
+        return ("power", "approval")
+    return ("power",)
+
+
+def missing_in_import(row: Mapping[str, Any]) -> list[str]:
+    """What keeps an imported item row from being published at once (a first load): the
+    Chinese names of the fields it lacks, a malformed one as 「名称（格式不对）」; [] =
+    complete. The same rule as `item_shortfalls`, on the row before it is written."""
+    shortfalls = check(row_kinds(row), row_values(row), china_date(utcnow()))
+    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+
+
+def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[str]:
+    """What keeps an imported fund or poverty row (its fields by attribute) from being
+    published at once: `missing_in_import` for the fund and poverty lists."""
+    shortfalls = check((kind,), values, china_date(utcnow()))
+    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+
+
 def summary(shortfalls: Sequence[Shortfall]) -> str:
     """Chinese lines for staff: missing fields first, then malformed ones."""
     missing = [s for s in shortfalls if s.missing]
@@ -201,8 +246,12 @@ __all__ = [
     "item_kinds",
     "item_shortfalls",
     "item_values",
+    "missing_in_import",
+    "missing_in_list_row",
     "record_kind",
     "record_shortfalls",
     "record_values",
+    "row_kinds",
+    "row_values",
     "summary",
 ]

@@ -55,6 +55,9 @@ class ListDeclaration:
     title: str
     fields: tuple[Field, ...]
     requirements: Mapping[str, tuple[Requirement, ...]]
+    # Fields staff may change on a published row through a reviewed change request (the
+    # rest is fixed once published, or changes through its own procedure).
+    changeable: tuple[str, ...] = ()
 
     def field(self, attribute: str) -> Field:
         """A field by attribute."""
@@ -74,6 +77,15 @@ class ListDeclaration:
             for name in (item.label, *item.aliases, item.attribute):
                 table.setdefault(name, item)
         return table
+
+    def changeable_fields(self) -> tuple[Field, ...]:
+        """The fields a change request may set, in declaration order."""
+        return tuple(item for item in self.fields if item.attribute in self.changeable)
+
+    def changeable_field(self, name: str) -> Field | None:
+        """The changeable field staff named (label, alias or attribute), if any."""
+        found = self.by_name().get(name.strip())
+        return found if found is not None and found.attribute in self.changeable else None
 
     def requirement_label(self, requirement: Requirement) -> str:
         """The Chinese name a shortfall is reported under."""
@@ -198,6 +210,16 @@ FUNDS = ListDeclaration(
         Field("budget_approved_on", "预算批准日期", Form.DATE),
         Field("published_on", "发布日期", Form.DATE),
     ),
+    changeable=(
+        "project_name",
+        "budget_amount",
+        "management_measures",
+        "allocation_and_use",
+        "performance_evaluation",
+        "application_guide",
+        "review_results",
+        "allocation",
+    ),
     requirements={
         # 第四条: 按部门预算专项资金和转移支付专项资金分别列示，明确项目主管部门、项目名称和
         # 预算数额; 第八条: a competitive fund publishes its 申报指南 (before the list goes out;
@@ -224,6 +246,7 @@ POVERTY_ALLOCATIONS = ListDeclaration(
         Field("purpose", "用途"),
         Field("fund_source", "资金来源"),
     ),
+    changeable=("amount", "document_number", "purpose", "fund_source"),
     requirements={
         # 《扶贫办法》第三条: 资金分配下达计划; 《建设运行办法》第十条（三）: 精准到村、到户.
         "poverty_allocation": (
@@ -249,6 +272,16 @@ POVERTY_PROJECTS = ListDeclaration(
         Field("implementing_unit", "项目实施单位", aliases=("实施单位",)),
         Field("progress", "进度", aliases=("项目进度",)),
         Field("changed_on", "变更日期", Form.DATE, ("审定日期",)),
+    ),
+    changeable=(
+        "name",
+        "approval_number",
+        "investment",
+        "construction_content",
+        "benefits",
+        "competent_unit",
+        "implementing_unit",
+        "progress",
     ),
     requirements={
         # 《扶贫办法》第三条 (甘办发〔2014〕66号 第二十五条): the seven columns.

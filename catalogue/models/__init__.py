@@ -1,5 +1,6 @@
 """All catalogue tables; importing this package registers every model on `Base.metadata`."""
 
+from catalogue.models.accounts import OfficialAccount
 from catalogue.models.audit import AuditEntry, AuditHead
 from catalogue.models.base import PUBLIC_STATUSES, Base, PublicationStatus, utcnow
 from catalogue.models.botstate import BotConversation, BotDelivery
@@ -43,6 +44,7 @@ __all__ = [
     "LifeEventRecord",
     "MessageLog",
     "NoticeMark",
+    "OfficialAccount",
     "OfficialDay",
     "OutboundJob",
     "PlaceFollow",

@@ -106,6 +106,8 @@ class HeldReply(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), index=True)  # needed to send; deleted after
+    # The official account (original id) whose client sends it; "" for the default account.
+    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
     reply: Mapped[dict[str, Any]] = mapped_column()  # {"kind": "text"|"news", …}
     reason: Mapped[int] = mapped_column(Integer)  # the WeChat errcode
     retry_after: Mapped[datetime | None] = mapped_column(default=None)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,6 +154,9 @@ def _names(place: Place) -> set[str]:
 @lru_cache(maxsize=4096)
 def _sound(name: str) -> str:
     # Homophones are the commonest slip when typing or speaking a village name (红达 → 红大).
+    # pypinyin reads its phrase dictionary on import (about 0.2 s): at first use, not at start.
+    from pypinyin import lazy_pinyin
+
     return " ".join(lazy_pinyin(name))
 
 

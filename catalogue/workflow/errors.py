@@ -267,6 +267,28 @@ class UnknownField(InvalidInputError):
 
 
 @dataclass(eq=False, repr=False)
+class ReviewedByPovertyBodies(InvalidStateError):
+    """A poverty-list request is not approved by staff: the county leading group's and the
+    city poverty office's reviews are recorded instead (《扶贫办法》第三条)."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class BadAmount(InvalidInputError):
+    """An amount (万元) that cannot be read."""
+
+    text: str
+
+
+@dataclass(eq=False, repr=False)
+class NoChanges(InvalidInputError):
+    """A change request that changes no field; `example` is one the list accepts."""
+
+    example: str
+
+
+@dataclass(eq=False, repr=False)
 class BadTimeLimit(InvalidInputError):
     """A time limit that cannot be read."""
 

@@ -12,7 +12,7 @@ before they are published (《扶贫办法》第三条).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +25,6 @@ from catalogue.lists.declarations import (
     FUNDS,
     POVERTY_ALLOCATIONS,
     POVERTY_PROJECTS,
-    Field,
     ListDeclaration,
 )
 from catalogue.models import (
@@ -41,13 +40,26 @@ from catalogue.models import (
 )
 from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
+    BadAmount,
     ConflictError,
     InvalidInputError,
     InvalidStateError,
+    NoChanges,
     NotFoundError,
+    ReviewedByPovertyBodies,
+    UnknownField,
 )
 from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
 from catalogue.workflow.outcome import Outcome
+from catalogue.workflow.results import (
+    BudgetCorrectionFiled,
+    ListChangeFiled,
+    ListFiled,
+    ListYearFiled,
+    Moved,
+    PovertyReviewRecorded,
+    RequestInfo,
+)
 from catalogue.workflow.rules import (
     FUND_PUBLISH_DAYS,
     FUND_UPDATE_DAYS,
@@ -99,40 +111,23 @@ _REVIEWER_WORDS = {
 }
 
 
-def _changeable(declaration: ListDeclaration, attributes: Iterable[str]) -> dict[str, Field]:
-    return {declaration.label(a): declaration.field(a) for a in attributes}
+# A list change as the domain takes it: attribute → new value (amounts as Decimal 万元).
+ListChanges = Mapping[str, str | Decimal]
 
 
-# The columns staff may change by chat (names and forms from catalogue.lists.declarations).
-FUND_FIELDS = _changeable(
-    FUNDS,
-    (
-        "project_name",
-        "budget_amount",
-        "management_measures",
-        "allocation_and_use",
-        "performance_evaluation",
-        "application_guide",
-        "review_results",
-        "allocation",
-    ),
-)
-POVERTY_FIELDS = _changeable(
-    POVERTY_PROJECTS,
-    (
-        "name",
-        "approval_number",
-        "investment",
-        "construction_content",
-        "benefits",
-        "competent_unit",
-        "implementing_unit",
-        "progress",
-    ),
-)
-ALLOCATION_FIELDS = _changeable(
-    POVERTY_ALLOCATIONS, ("amount", "document_number", "purpose", "fund_source")
-)
+def list_change(declaration: ListDeclaration, name: str, text: str) -> tuple[str, str | Decimal]:
+    """One `字段=值` of a list change, by any name the declaration gives the field, as its
+    attribute and typed value."""
+    field = declaration.changeable_field(name)
+    if field is None:
+        raise UnknownField(name.strip(), tuple(f.label for f in declaration.changeable_fields()))
+    value = text.strip()
+    if field.form is forms.Form.AMOUNT:
+        try:
+            return field.attribute, Decimal(value.removesuffix("万元").strip())
+        except InvalidOperation:
+            raise BadAmount(text) from None
+    return field.attribute, value
 
 
 def parse_date(text: str) -> date:
@@ -162,42 +157,30 @@ def _past(day: date, what: str, now: datetime) -> date:
     return day
 
 
-def _values(
-    declaration: ListDeclaration,
-    table: dict[str, Field],
-    assignments: Sequence[tuple[str, str]],
-    now: datetime,
-) -> dict[str, Any]:
-    """The typed new values of `字段=值` pairs, each checked for its form."""
-    names = {
-        name: field
-        for name, field in declaration.by_name().items()
-        if field.attribute in {f.attribute for f in table.values()}
-    }
+def _values(declaration: ListDeclaration, changes: ListChanges, now: datetime) -> dict[str, Any]:
+    """The JSON-ready new values of a change, each field changeable and of its form."""
+    changeable = declaration.changeable_fields()
+    if not changes:
+        raise NoChanges(changeable[0].label)
     values: dict[str, Any] = {}
-    for name, raw in assignments:
-        spec = names.get(name.strip())
-        if spec is None:
-            raise InvalidInputError(f"没有“{name}”这个字段。可变更：{'、'.join(table)}。")
-        text = raw.strip()
+    for attribute, value in changes.items():
+        if attribute not in declaration.changeable:
+            raise UnknownField(attribute, tuple(field.label for field in changeable))
+        spec = declaration.field(attribute)
         if spec.form is forms.Form.AMOUNT:
-            try:
-                amount = Decimal(text.removesuffix("万元").strip())
-            except InvalidOperation:
-                raise InvalidInputError(f"金额“{raw}”不对，请写万元数，例如 12.5。") from None
-            wrong = forms.amount_problem(amount)
+            if not isinstance(value, Decimal):
+                raise BadAmount(str(value))
+            wrong = forms.amount_problem(value)
             if wrong is not None:
                 raise InvalidInputError(f"{spec.label}不对：{wrong}。")
-            values[spec.attribute] = str(amount)
-        elif spec.form is forms.Form.DOCUMENT_NUMBER and text:
-            wrong = forms.document_number_problem(text, china_date(now))
+            values[attribute] = str(value)
+        elif spec.form is forms.Form.DOCUMENT_NUMBER and value:
+            wrong = forms.document_number_problem(str(value), china_date(now))
             if wrong is not None:
                 raise InvalidInputError(f"{spec.label}不对：{wrong}。")
-            values[spec.attribute] = text
+            values[attribute] = str(value)
         else:
-            values[spec.attribute] = text
-    if not values:
-        raise InvalidInputError("请写明要变更的字段，例如 管理办法=…。")
+            values[attribute] = str(value)
     return values
 
 
@@ -259,25 +242,12 @@ async def _file(
     return request
 
 
-def next_step(request: ChangeRequest) -> str:
-    """Who acts next on a pending list request, and with which words."""
-    if request.target_kind in FUND_KINDS:
-        return (
-            f"须由县财政局另一位复核人员审核（“通过 #{request.id}”或“驳回 #{request.id} 理由”）。"
-        )
-    return (
-        f"须登记县扶贫开发领导小组和市扶贫办的审核（《扶贫办法》第三条）："
-        f"“扶贫审核 #{request.id} 领导小组 审核人=… 日期=… 文号=…”，"
-        f"再登记“扶贫审核 #{request.id} 市扶贫办 …”，之后方可发布。"
-    )
-
-
-def _proposed(action: str, request: ChangeRequest, registered: str) -> Outcome:
-    """The outcome of a filed list request: what was filed and who acts next."""
+def _proposed(action: str, request: ChangeRequest, filed: ListFiled) -> Outcome:
+    """The outcome of a filed list request: what was filed (the channel words who acts next)."""
     return Outcome(
         action=action,
         target=request.target_code,
-        message=f"{registered}\n{next_step(request)}",
+        result=filed,
         before=dict(request.before),
         after={
             "request": request.id,
@@ -361,9 +331,7 @@ async def record_budget_approval(
     return _proposed(
         "fund.budget.correct.propose",
         request,
-        f"已提出更正 {year} 年度预算批准日期的申请 #{request.id}："
-        f"{record.approved_on:%Y-%m-%d} → {approved_on:%Y-%m-%d}（原日期保留，"
-        f"逾期仍按原日期另行显示）。",
+        BudgetCorrectionFiled(RequestInfo.of(request), year, record.approved_on, approved_on),
     )
 
 
@@ -431,10 +399,7 @@ async def propose_fund_list_publication(
     )
     await session.flush()
     return _proposed(
-        "fund.list.propose",
-        request,
-        f"已提出发布 {year} 年度专项资金管理清单（{count} 个项目）的申请 #{request.id}，"
-        f"须于 {due:%Y-%m-%d} 前公开（第七条）。",
+        "fund.list.propose", request, ListYearFiled(RequestInfo.of(request), year, count)
     )
 
 
@@ -482,7 +447,7 @@ async def propose_fund_change(
     session: AsyncSession,
     staff: StaffMember,
     fund_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     occurred_on: date,
     *,
@@ -501,7 +466,7 @@ async def propose_fund_change(
         raise InvalidInputError("专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。")
     _past(occurred_on, "发生日期", now)
     await _no_open_request(session, "fund", fund.id)
-    values = _values(FUNDS, FUND_FIELDS, assignments, now)
+    values = _values(FUNDS, changes, now)
     completeness.require_row_complete(fund, "登记变更", changes=values, now=now)
     request = await _file(
         session,
@@ -523,8 +488,7 @@ async def propose_fund_change(
     return _proposed(
         "fund.change.propose",
         request,
-        f"已登记专项资金“{fund.project_name}”的变更 #{request.id}，"
-        f"须于 {request.due_on:%Y-%m-%d} 前发布更新（第八条）。",
+        ListChangeFiled(RequestInfo.of(request), fund.id, fund.project_name, fund.budget_year),
     )
 
 
@@ -570,8 +534,7 @@ async def _propose_poverty_row_change(
     *,
     kind: str,
     declaration: ListDeclaration,
-    table: dict[str, Field],
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     now: datetime,
@@ -580,7 +543,7 @@ async def _propose_poverty_row_change(
         raise InvalidInputError("请就调整变更情况进行说明：加上 说明=…。")
     _past(decided_on, "审定日期", now)
     await _no_open_request(session, kind, record.id)
-    values = _values(declaration, table, assignments, now)
+    values = _values(declaration, changes, now)
     completeness.require_row_complete(record, "登记变更", changes=values, now=now)
     request = await _file(
         session,
@@ -606,7 +569,7 @@ async def propose_poverty_change(
     session: AsyncSession,
     staff: StaffMember,
     project_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     *,
@@ -623,8 +586,7 @@ async def propose_poverty_change(
         project,
         kind="poverty_project",
         declaration=POVERTY_PROJECTS,
-        table=POVERTY_FIELDS,
-        assignments=assignments,
+        changes=changes,
         note=note,
         decided_on=decided_on,
         now=now or utcnow(),
@@ -632,9 +594,9 @@ async def propose_poverty_change(
     return _proposed(
         "poverty.change.propose",
         request,
-        f"已登记扶贫项目“{project.name}”的调整变更 #{request.id}"
-        f"（{decided_on:%Y-%m-%d} 审定），"
-        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
+        ListChangeFiled(
+            RequestInfo.of(request), project.id, project.name, project.year, decided_on=decided_on
+        ),
     )
 
 
@@ -642,7 +604,7 @@ async def propose_allocation_change(
     session: AsyncSession,
     staff: StaffMember,
     allocation_id: int,
-    assignments: Sequence[tuple[str, str]],
+    changes: ListChanges,
     note: str,
     decided_on: date,
     *,
@@ -659,8 +621,7 @@ async def propose_allocation_change(
         allocation,
         kind="poverty_allocation",
         declaration=POVERTY_ALLOCATIONS,
-        table=ALLOCATION_FIELDS,
-        assignments=assignments,
+        changes=changes,
         note=note,
         decided_on=decided_on,
         now=now or utcnow(),
@@ -668,9 +629,14 @@ async def propose_allocation_change(
     return _proposed(
         "poverty.allocation.change.propose",
         request,
-        f"已登记扶贫资金分配 #{allocation.id}（{allocation.year} 年 {allocation.region.name}，"
-        f"{allocation.document_number}）的调整变更 #{request.id}（{decided_on:%Y-%m-%d} 审定），"
-        f"须于 {request.due_on:%Y-%m-%d} 前更新发布（10个工作日，第四条）。",
+        ListChangeFiled(
+            RequestInfo.of(request),
+            allocation.id,
+            allocation.region.name,
+            allocation.year,
+            allocation.document_number,
+            decided_on,
+        ),
     )
 
 
@@ -746,9 +712,7 @@ async def refresh_poverty_year(
     )
     await session.flush()
     return _proposed(
-        "poverty.year.propose",
-        request,
-        f"已提出整体更新发布 {year} 年度扶贫清单（{count} 条）的申请 #{request.id}。",
+        "poverty.year.propose", request, ListYearFiled(RequestInfo.of(request), year, count)
     )
 
 
@@ -853,18 +817,16 @@ async def record_poverty_review(
         await holds.move(session, request, _APPROVE_LIST, staff, now, payload=payload)
     else:
         await holds.touch(session, request, payload=payload)
-    step = (
-        f"两级审核均已登记，可以发布：发布 #{request.id}。"
-        if done
-        else f"还须登记市扶贫办的审核：扶贫审核 #{request.id} 市扶贫办 审核人=… 日期=… 文号=…。"
-    )
     return Outcome(
         action="poverty.review.record",
         target=request.target_code,
-        message=(
-            f"已登记{POVERTY_REVIEWERS[body]}对 #{request.id} 的审核："
-            f"{reviewer.strip()}，{reviewed_on:%Y-%m-%d}，{document.strip()}。\n{step}\n"
-            f"{request_line(request)}"
+        result=PovertyReviewRecorded(
+            RequestInfo.of(request),
+            body,
+            POVERTY_REVIEWERS[body],
+            reviewer.strip(),
+            reviewed_on,
+            document.strip(),
         ),
         before=before,
         after={"state": request.state, "reviews": reviews},
@@ -879,9 +841,7 @@ async def approve_list_request(
 ) -> Outcome:
     """通过 a fund request: a finance reviewer who did not propose it (第十八条)."""
     if request.target_kind in POVERTY_KINDS:
-        raise InvalidStateError(
-            f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。{next_step(request)}"
-        )
+        raise ReviewedByPovertyBodies(request.id)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
     if request.state != RequestState.PENDING_REVIEW.value:
@@ -892,7 +852,7 @@ async def approve_list_request(
     return Outcome(
         action="request.review",
         target=request.target_code or f"#{request.id}",
-        message=f"复核通过，可以发布：发布 #{request.id}。\n{request_line(request)}",
+        result=Moved(RequestInfo.of(request), Step.APPROVE),
         before=before,
         after={"request": request.id, "state": request.state},
     )

@@ -120,6 +120,55 @@ class Applied:
 
 
 @dataclass(frozen=True, slots=True)
+class ListChangeFiled:
+    """A change of one row of the fund or poverty lists, filed for review (`request.due_on`
+    is the day it must be published by)."""
+
+    request: RequestInfo
+    row_id: int
+    subject: str  # the fund's or project's name; an allocation's town or village
+    year: int
+    document_number: str = ""  # an allocation's 文号
+    decided_on: date | None = None  # the 审定 day of a poverty-list change
+
+
+@dataclass(frozen=True, slots=True)
+class ListYearFiled:
+    """A year's fund list (`request.target_kind` fund_list, due by `request.due_on`) or
+    poverty lists (poverty_year) filed for publication."""
+
+    request: RequestInfo
+    year: int
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCorrectionFiled:
+    """A correction of a year's recorded budget approval day, filed for review."""
+
+    request: RequestInfo
+    year: int
+    recorded_on: date
+    corrected_on: date
+
+
+ListFiled = ListChangeFiled | ListYearFiled | BudgetCorrectionFiled
+
+
+@dataclass(frozen=True, slots=True)
+class PovertyReviewRecorded:
+    """One of the two reviews of 《扶贫办法》第三条 recorded on a poverty-list request;
+    `request.state` is approved once both are in."""
+
+    request: RequestInfo
+    body: str  # county_group | city_office
+    body_name: str  # 县扶贫开发领导小组 | 市扶贫办
+    reviewer: str
+    reviewed_on: date
+    document: str
+
+
+@dataclass(frozen=True, slots=True)
 class ListApplied:
     """A fund or poverty request took effect (worded by the list module itself)."""
 

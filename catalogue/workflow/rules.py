@@ -201,6 +201,9 @@ _P = PublicationStatus
 LIVE = frozenset({_P.PUBLISHED, _P.SUSPENDED})
 # Departments propose changes to their own items (第五条、第七条); admins may act for them.
 PROPOSERS = frozenset({Role.CLERK, Role.REVIEW_OFFICE, Role.ADMIN})
+# Whoever proposes a request may take it back (第十八条): the finance bureau and the poverty
+# office propose the fund and poverty lists' requests (资金办法 第七条、第八条; 扶贫办法 第三条).
+WITHDRAWERS = PROPOSERS | frozenset({Role.FINANCE, Role.POVERTY_OFFICE})
 # 县审改办 and 县政府法制办 review power-list changes (第三条).
 REVIEWERS = frozenset({Role.REVIEW_OFFICE, Role.LEGAL_OFFICE, Role.ADMIN})
 # 县政府 decides (一)(二)(六) changes, abolitions and mergers (第九条).
@@ -327,7 +330,7 @@ REQUEST_STEPS: tuple[RequestStep, ...] = (
     RequestStep(Step.REJECT, _R.APPROVED, _R.REJECTED, REVIEWERS | DECIDERS, "第九条"),
     RequestStep(Step.PUBLISH, _R.APPROVED, _R.APPLIED, PUBLISHERS, "第十八条"),
     *(
-        RequestStep(Step.WITHDRAW, state, _R.WITHDRAWN, PROPOSERS, "第十八条", proposer_only=True)
+        RequestStep(Step.WITHDRAW, state, _R.WITHDRAWN, WITHDRAWERS, "第十八条", proposer_only=True)
         for state in (_R.PENDING_REVIEW, _R.PENDING_DECISION, _R.APPROVED)
     ),
 )

@@ -108,6 +108,19 @@ async def complaint(
     return "\n".join(lines)
 
 
+async def common_hours(session: AsyncSession) -> str:
+    """The office hours most of the county's public items give (the service centre's)."""
+    row = await session.execute(
+        select(Item.hours, func.count().label("n"))
+        .where(public_item(), Item.hours != "", Item.region_code.like(f"{parsing.COUNTY_CODE}%"))
+        .group_by(Item.hours)
+        .order_by(func.count().desc(), Item.hours)
+        .limit(1)
+    )
+    found = row.first()
+    return str(found[0]) if found else ""
+
+
 async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
     """The window phone of the item just shown, when there is one (where to ask instead)."""
     memory = await recall(state)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
+from catalogue.models import FundType
 from catalogue.queries import RegionMatch
 from handlers.citizen import parsing
 from handlers.citizen.memory import Memory, recall
@@ -197,6 +198,8 @@ class BindRequest(Filter):
             understood = reading(event)
             if understood is None or understood.intent != "bind":
                 return False
+            if not READER.says_term(understood.text, "bind"):
+                return False  # 「红大村」 alone only resembles 「绑定 红大村」: binding is said
             name = parsing.place_part(understood.core)
             if name and not parsing.names_place(name):
                 return False  # 「社保卡绑定银行卡」 is not about a village
@@ -209,7 +212,18 @@ class MyVillage(Filter):
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
         parsed = parsing.parse_my_village(text) if text else None
-        return {"topic": parsed[0], "year": parsed[1]} if parsed else False
+        if parsed is None or text is None:
+            return False
+        session: AsyncSession | None = data.get("session")
+        rest = parsing.place_part(READER.strip_fillers(parsing.split_fund_topic(text)[1]))
+        # 「我们村是哈溪镇双龙村 扶贫资金多少」: the place named, not the bound one
+        if (
+            session is not None
+            and parsing.names_place(rest)
+            and (await queries.find_regions(session=session, name=rest)).places
+        ):
+            return False
+        return {"topic": parsed[0], "year": parsed[1]}
 
 
 class PhoneNumber(Filter):
@@ -250,6 +264,13 @@ class LooksLikeCode(Filter):
         return {"code_text": text} if len(alnum) >= 10 and digits >= 5 else False
 
 
+async def _list_shown(state: Any) -> bool:
+    """Whether the citizen's last answer was a list of items (a place's name may pick one)."""
+    if state is None:
+        return False
+    return (await recall(state)).focus == "list"
+
+
 class PlaceFunds(Filter):
     """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
 
@@ -261,10 +282,15 @@ class PlaceFunds(Filter):
         year, rest = parsing.split_year(text)
         topic, place_text = parsing.split_fund_topic(rest)
         if topic is None:
-            # 「圈湾村 2015」: a place's name and a year say enough.
-            if year is None or not parsing.names_place(rest):
+            # 「圈湾村 2015」: a place's name and a year say enough; so does the name alone
+            # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
+            # 「窑洞湾村的夏菜基地」 「旦马乡大水村危房改造」: a place first, then what about it
+            lead = parsing.place_part(rest)
+            if not parsing.names_place(lead):
                 return False
-            topic, place_text = "funds", rest
+            if year is None and await _list_shown(data.get("state")):
+                return False
+            topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
         if not place_text and (county or year is not None):
@@ -284,7 +310,7 @@ class PlaceFunds(Filter):
 
 class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
-    (「2016年的呢」 「项目呢」); passes `year`."""
+    (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
@@ -295,12 +321,53 @@ class PlaceFollowUp(Filter):
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
-        if READER.strip_fillers(place_text.replace(" ", "")):
+        left = READER.strip_fillers(parsing.fund_topic(place_text.replace(" ", "")))
+        # 「搬迁项目呢」: a few words of what kind of project, but no other place
+        if left and (topic is None or len(left) > 6 or parsing.names_place(left)):
             return False
         memory = await recall(state)
         if memory.focus != "place" or not memory.place_code:
             return False
         return {"year": year}
+
+
+class FundFollowUp(Filter):
+    """Right after the special fund list, a message that only names a year, a department or a
+    fund type (「2017年呢」 「民政局的呢」 「转移支付的呢」): the same question with that changed;
+    passes what `FundListQuestion` passes."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        state = data.get("state")
+        if not text or session is None or state is None:
+            return False
+        year, rest = parsing.split_year(text)
+        asked, fund_type, leftover = parsing.split_fund_list(rest)
+        if (asked and fund_type is None) or "资金" in rest:
+            return False  # 「2016 教育局 专项资金」 「2015年转移支付资金」: a question of its own
+        named = await departments.mention(session, leftover)
+        if READER.strip_fillers(named.rest.replace(" ", "")) or (
+            named.named and not named.departments
+        ):
+            return False  # other words, or an office not known: a question of its own
+        if year is None and fund_type is None and not named.departments:
+            return False
+        memory = await recall(state)
+        if memory.focus != "funds":
+            return False
+        found = named.departments or await departments.by_ids(session, memory.fund_departments)
+        year = year if year is not None else memory.fund_year
+        kind = fund_type or (FundType(memory.fund_type) if memory.fund_type else None)
+        parts = [f"{year}年" if year else "", found[0].name if len(found) == 1 else ""]
+        return {
+            "year": year,
+            "fund_type": kind,
+            "departments": found,
+            "unknown_department": "",
+            "topic": memory.fund_topic,
+            "what": " ".join(p for p in parts if p) or "全部",
+        }
 
 
 class FundListQuestion(Filter):
@@ -320,10 +387,12 @@ class FundListQuestion(Filter):
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
         money = "资金" in text or (understood is not None and understood.topic == "fund")
-        if not asked and not money:
+        if not asked and not money and year is None:
             return False  # not about funds whatever the department: no query needed
         named = await departments.mention(session, leftover)
         topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        if not asked and not money and not topic and not named.departments:
+            return False  # a year alone (「2016年呢」) is no fund question
         if not asked:
             if topic:
                 rows = await queries.fund_list(session=session, year=year)

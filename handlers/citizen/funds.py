@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event
+from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import Department, FundType
 from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import FundListQuestion
+from handlers.citizen.filters import FundFollowUp, FundListQuestion
+from handlers.citizen.memory import remember
 from handlers.settings import Settings
 
 
@@ -25,9 +27,20 @@ async def fund_list(
     session: AsyncSession,
     settings: Settings,
     trace: dict[str, str],
+    state: FSMContext | None = None,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
-    years published when the question names none of these."""
+    years published when the question names none of these. Remembered: 「2017年呢」 next
+    changes only the year."""
+    if state is not None:
+        await remember(
+            state,
+            focus="funds",
+            fund_year=year,
+            fund_departments=[d.id for d in departments],
+            fund_type=fund_type.value if fund_type is not None else "",
+            fund_topic=topic,
+        )
     if year is None and not departments and fund_type is None and not topic:
         trace.update(answer="fund-years")
         overview = await queries.fund_list(session=session)
@@ -61,5 +74,6 @@ async def fund_list(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-funds")
+    on_said(router, FundFollowUp())(fund_list)
     on_said(router, FundListQuestion())(fund_list)
     return router

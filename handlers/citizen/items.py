@@ -11,6 +11,7 @@ from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
+from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
     Choice,
     ChoiceByWords,
@@ -170,13 +171,16 @@ async def search_and_answer(
     aspect = reading.aspect
     if aspect is not None and not reading.core:
         return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+    if aspect is not None and await _about_the_card(reading.core, memory, session, public_items):
+        # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
+        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
     if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
         return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
-    if not answers(found):
-        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words without
-        # fillers, then also without measure words, may do better.
+    if not answers(found) or not found[0].hit.confident:
+        # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
+        # catalogue's words, without fillers and measure words, may do better.
         for plain in dict.fromkeys((READER.strip_fillers(fold(query)), READER.plain(query))):
             if not plain or plain == query:
                 continue
@@ -187,16 +191,44 @@ async def search_and_answer(
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
-    chosen = named_by_keyword(found, fold(query)) or (found[0] if is_clear(found) else None)
+    words = fold(query)
+    chosen = named_by_keyword(found, words) or named_by_keyword(
+        found, READER.without_measures(words)
+    )
+    chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or single(found)
-    if chosen is not None:
+    if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace)
+    if chosen is not None:
+        # Search is not confident the words are about it: a choice to tap, never the answer.
+        return await _no_match(
+            said,
+            [chosen, *(f for f in answers(found) if f is not chosen)],
+            memory,
+            state,
+            trace,
+            aspect,
+        )
     listed = answers(found)
     if listed and listed[0].hit.score >= SURE_SCORE:
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+async def _about_the_card(
+    core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
+) -> bool:
+    """Whether the words beside a question only repeat the card just shown: every character
+    is in its name or one of its keywords (「补办」 for 社会保障卡补领、换领、换发)."""
+    if not core or memory.focus != "card" or not memory.card_code:
+        return False
+    item = await item_by_code(session, memory.card_code, public_items)
+    if item is None:
+        return False
+    own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
+    return all(char in own for char in core)
 
 
 async def _follow_up(
@@ -220,8 +252,9 @@ async def _follow_up(
     about_card = memory.card_code and memory.focus in ("card", "")
     last = await item_by_code(session, memory.card_code, public_items) if about_card else None
     if last is None:
-        trace.update(answer="ask-what")
-        return texts.ASK_WHAT
+        hours = await common_hours(session) if aspect == "hours" else ""
+        trace.update(answer="common-hours" if hours else "ask-what")
+        return texts.COMMON_HOURS.format(hours=hours) if hours else texts.ASK_WHAT
     await keep(state, memory, focus="card")
     return _show(last, settings, aspect, trace)
 

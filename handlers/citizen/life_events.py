@@ -3,8 +3,13 @@ short ordered checklist of the items it needs, each with its guide link; a numbe
 that item's card (the list is remembered like any item list).
 
 Recognition is data-driven: the trigger phrases of the events in force (shipped and staff's,
-`catalogue.life_events`). A message that names one of the event's own items asks about that
-item, not the event, and is left to item search.
+`catalogue.life_events`), said as written or with a few words between their characters
+(「开个小超市」 holds 开超市, 「成立种植合作社」 holds 成立合作社). A message that names one of
+the event's own items (its name or one of its keywords, longer than the trigger heard, or all
+the message is) asks about that item, not the event, and is left to item search.
+
+A step no item of the catalogue serves is shown as the department to ask, with its phone, when
+the event names one; otherwise it is left out. Nothing is invented.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
-from catalogue.life_events import LifeEvent, events_stamp, life_events
+from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
@@ -35,8 +40,15 @@ from search import normalise
 REFRESH_SECONDS = 30.0
 OVERVIEW_WORDS = ("一件事", "一件事一次办")
 INTRO = "「{name}」一般要办这些事，按顺序："
-NOTHING = "「{name}」要办的事项，本县目录里暂时没有找到。请到县政务服务中心咨询，或回复“人工”。"
+NOTHING = "「{name}」要办的事项，本县目录里暂时还没有收录。请到县政务服务中心咨询，或回复“人工”。"
 HINT = "回复序号看办事指南（材料、地点、电话）。"
+ASK = "{label}：本县目录暂无此事项，请咨询{department}{phone}"
+NO_ITEMS = "「{name}」要办的事，按顺序："
+# Words between a trigger's characters: at most this many in all (「办农民专业合作社」 holds
+# 办…合作社 with 4), and only for triggers this long (two characters apart say too little).
+MAX_GAP = 4
+MIN_GAPPED = 3
+OFFER = "需要帮助请回复“人工”。"
 OVERVIEW = "可以问这些“一件事”：{names}。直接说您的情况就行，比如“孩子出生了要办什么”。"
 
 
@@ -60,15 +72,64 @@ class _Known:
         }
         return cls(tuple(events), tuple(pairs), own)
 
-    def match(self, text: str) -> LifeEvent | None:
-        """The event whose longest trigger the text holds, unless it names the event's item."""
+    def match(self, text: str) -> tuple[LifeEvent, str] | None:
+        """The event a trigger of which the text holds, and the words that said it: the longest
+        trigger said as written, else the trigger said with the fewest words between its
+        characters; none when the text names one of the event's own steps."""
         plain = normalise(text)
-        for trigger, event in self.triggers:
-            if trigger in plain:
-                if any(word in plain for word in self.own_words[event.name]):
-                    return None
-                return event
-        return None
+        heard = next(((t, e, t) for t, e in self.triggers if t in plain), None)
+        if heard is None:
+            gapped = [
+                (span, trigger, event)
+                for trigger, event in self.triggers
+                if len(trigger) >= MIN_GAPPED and (span := _spread(trigger, plain))
+            ]
+            if gapped:
+                span, trigger, event = min(
+                    gapped, key=lambda g: (len(g[0]) - len(g[1]), -len(g[1]))
+                )
+                heard = (trigger, event, span)
+        if heard is None:
+            return None
+        _, event, span = heard
+        if any(word in plain for word in self.own_words[event.name]):
+            return None
+        return event, span
+
+
+def _spread(trigger: str, text: str) -> str:
+    """The shortest stretch of `text` holding the trigger's characters in order with at most
+    MAX_GAP other characters in between ('' when there is none)."""
+    best = ""
+    start = text.find(trigger[0])
+    while start != -1:
+        at, ok = start, True
+        for char in trigger[1:]:
+            at = text.find(char, at + 1, at + 2 + MAX_GAP)
+            if at == -1:
+                ok = False
+                break
+        span = text[start : at + 1] if ok else ""
+        if span and len(span) - len(trigger) <= MAX_GAP and (not best or len(span) < len(best)):
+            best = span
+        start = text.find(trigger[0], start + 1)
+    return best
+
+
+def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
+    """Whether the text names an item of the event rather than the event: an item's name or
+    keyword holding the words heard and longer (「孩子出生证」), or all that was said
+    (「迁户口」)."""
+    for step in steps:
+        if step.item is None:
+            continue
+        for word in (step.item.name, *step.item.keywords, *step.item.aliases):
+            said = normalise(str(word))
+            if len(said) < 2 or said not in plain:
+                continue
+            if said == plain or (span in said and len(said) > len(span)):
+                return True
+    return False
 
 
 class _Cache:
@@ -117,46 +178,65 @@ class LifeEventQuestion(Filter):
         known = await known_events(session)
         found = known.match(text)
         if found is not None:
-            return {"life_event": found}
+            life_event, span = found
+            steps = await resolved_steps(session, life_event)
+            if names_own_item(normalise(text), span, steps):
+                return False
+            return {"life_event": life_event, "steps": steps}
         if normalise(text) in OVERVIEW_WORDS:
-            return {"life_event": None}
+            return {"life_event": None, "steps": []}
         return False
 
 
 async def answer(
     event: Event,
     life_event: LifeEvent | None,
+    steps: list[ResolvedStep],
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """The ordered checklist of the event's items that exist, with links; remembered as a list."""
+    """The ordered checklist of the event's steps: each item that exists with its link
+    (numbered: a number opens it, the list is remembered), each other step with the department
+    to ask."""
     if life_event is None:
         known = await known_events(session)
         trace.update(answer="life-events")
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
-    steps = await resolved_steps(session, life_event)
     trace.update(answer="life-event", event=life_event.name)
     if not steps:
         return NOTHING.format(name=life_event.name)
-    memory = await recall(state)
-    await keep(
-        state,
-        memory,
-        list_codes=[step.item.code for step in steps],
-        list_page=1,
-        list_query=life_event.name,
-        list_intent="",
-        numbered="items",
-    )
-    lines = [INTRO.format(name=life_event.name)]
-    for number, step in enumerate(steps, start=1):
+    codes = [step.item.code for step in steps if step.item is not None]
+    if codes:
+        memory = await recall(state)
+        await keep(
+            state,
+            memory,
+            list_codes=codes,
+            list_page=1,
+            list_query=life_event.name,
+            list_intent="",
+            numbered="items",
+            focus="list",
+        )
+    lines = [(INTRO if codes else NO_ITEMS).format(name=life_event.name)]
+    number = 0
+    for step in steps:
+        if step.item is None:
+            department = step.department
+            if department is None:
+                continue
+            phone = f"（{department.phone}）" if department.phone else ""
+            name = department.short_name or department.name
+            lines.append("· " + ASK.format(label=step.label, department=name, phone=phone))
+            continue
+        number += 1
         name = step.item.name
         doing = step.label if step.label == name else f"{step.label}——{name}"
         lines.append(f"{number}. {shorten(doing, 60)}")
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
-    return fit(lines, [], [HINT])
+    return fit(lines, [], [HINT if codes else OFFER])
 
 
 def router() -> Router:

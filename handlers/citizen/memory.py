@@ -33,9 +33,14 @@ class Memory:
     place_name: str = ""
     numbered: str = ""  # which list numbers refer to: "items" | "places"
     card_code: str = ""
-    # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place".
+    # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds".
     focus: str = ""
     place_code: str = ""  # the town or village whose funds were shown last
+    # The special fund list shown last (focus "funds"): 「2017年呢」 changes only the year.
+    fund_year: int | None = None
+    fund_departments: list[int] = field(default_factory=list)
+    fund_type: str = ""
+    fund_topic: str = ""
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
 

@@ -36,7 +36,11 @@ HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "�
 NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十])"
 # 「评5」 「一般般吧 评3」 「给5分」 「五分」: the score ends the message.
-_RATING = re.compile(rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|^{_NUMBER}\s*[分星]$")
+_RATING = re.compile(
+    rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|(?:^|\s){_NUMBER}\s*[分星](?:吧|了)?$"
+)
+# 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
+_LEVEL_AROUND = re.compile(r"^(?:给个|给|打个|打|就|算|评个|评)?(.+?)(?:吧|了|啦)?$")
 _BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
@@ -126,14 +130,22 @@ def is_next_page(said: str) -> bool:
     return strip_particles(normalize(said)) in NEXT_PAGE_WORDS
 
 
+def level_words(said: str) -> str:
+    """The words of a rating level without a verb before or a particle after
+    (「给个好评」 → 好评, 「满意吧」 → 满意)."""
+    text = strip_particles(normalize(said))
+    match = _LEVEL_AROUND.match(text)
+    return match.group(1) if match else text
+
+
 def parse_rating(said: str) -> int | None:
     """「评5」 「好评」 「差评」 「4分」 → the score 1–5."""
-    text = strip_particles(normalize(said))
+    text = level_words(said)
     if text in ("好评", "非常满意", "满意"):
         return 5
     if text in ("差评", "不满意"):
         return 1
-    number = rating_number(text)
+    number = rating_number(said)
     return number if number is not None and 1 <= number <= 5 else None
 
 
@@ -218,6 +230,11 @@ FUND_QUESTION_WORDS = (
     "合计",
     "分配了",
     "分了",
+    "投了",
+    "花了",
+    "拨了",
+    "用了",
+    "给了",
     "投资",
     "进展",
     "进度",

@@ -19,7 +19,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
-from handlers.citizen.parsing import normalize, strip_particles
+from handlers.citizen.parsing import level_words
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
@@ -34,7 +34,7 @@ class Level(Filter):
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        score = _WORDS.get(strip_particles(normalize(text))) if text else None
+        score = _WORDS.get(level_words(text)) if text else None
         return {"score": score} if score is not None else False
 
 

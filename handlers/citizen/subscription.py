@@ -29,7 +29,7 @@ def privacy_notice(settings: Settings) -> str:
 async def welcome(event: Event, settings: Settings, state: FSMContext) -> str:
     """What the bot can do, and what it keeps."""
     await state.clear()
-    return f"{texts.WELCOME}\n\n{privacy_notice(settings)}"
+    return f"{settings.welcome_text or texts.WELCOME}\n\n{privacy_notice(settings)}"
 
 
 async def goodbye(

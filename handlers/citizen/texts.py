@@ -21,6 +21,10 @@ PRIVACY = (
 GOODBYE_LOG = "citizen unsubscribed: state and village binding deleted"
 
 ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料”“社保卡丢了怎么办”。"
+COMMON_HOURS = (
+    "县政务服务中心各窗口一般的办公时间：{hours}\n"
+    "具体事项的时间，请说要办什么事，比如“身份证几点能办”。"
+)
 EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字告诉我。"
 ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"
 

@@ -31,6 +31,9 @@ class LazyCommand:
 
 
 COMMANDS: dict[str, LazyCommand] = {
+    "account": LazyCommand(
+        ("accounts",), "Official accounts served by this deployment (/wechat/<name>)."
+    ),
     "audit": LazyCommand(("audit",), "The hash-chained audit log of staff actions."),
     "backup": LazyCommand(("backup",), "Copy the database while it keeps serving."),
     "bench": LazyCommand(

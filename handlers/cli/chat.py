@@ -12,6 +12,23 @@ from bot.simulator import HELP, Mode, Simulator
 from bot.wire import WeChatEnvelope
 from handlers.settings import get_settings
 
+DEFAULT_URL = "http://127.0.0.1:8000/wechat"
+
+
+def _stored_simulator(url: str, name: str, openid: str) -> Simulator:
+    """A simulator posting to stored account `name` with its own keys (safe mode)."""
+    from catalogue.accounts import AccountError
+    from handlers.cli.accounts import stored_account  # the database only when asked
+
+    try:
+        keys = stored_account(name)
+    except AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    envelope = WeChatEnvelope(keys.token, keys.app_id, keys.aes_key)
+    target = f"{DEFAULT_URL}/{name}" if url == DEFAULT_URL else url
+    return Simulator(target, envelope, mode="safe", openid=openid, account=keys.original_id)
+
 
 def _simulator(url: str, mode: str | None, openid: str) -> Simulator:
     settings = get_settings()
@@ -63,7 +80,7 @@ async def _run(simulator: Simulator, lines: list[str]) -> int:
 
 
 def chat(
-    url: Annotated[str, typer.Option(help="The webhook URL.")] = "http://127.0.0.1:8000/wechat",
+    url: Annotated[str, typer.Option(help="The webhook URL.")] = DEFAULT_URL,
     say: Annotated[
         list[str] | None,
         typer.Option("--say", help="Send this line (repeatable) and print the reply."),
@@ -73,9 +90,16 @@ def chat(
     ] = None,
     openid: Annotated[str, typer.Option(help="The simulated user's openid.")] = "o_simulated_user",
     verify: Annotated[bool, typer.Option(help="Do the GET URL verification first.")] = False,
+    account: Annotated[
+        str | None,
+        typer.Option(help="A stored account: its URL (/wechat/NAME) and its own keys."),
+    ] = None,
 ) -> None:
     """Chat with the bot as a WeChat user would, without a WeChat account."""
-    simulator = _simulator(url, mode, openid)
+    if account is not None:
+        simulator = _stored_simulator(url, account, openid)
+    else:
+        simulator = _simulator(url, mode, openid)
 
     async def main() -> int:
         if verify:

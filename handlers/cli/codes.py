@@ -19,7 +19,8 @@ code_app = typer.Typer(help="县权责清单统一编码：解释与核对。", 
 async def _regions() -> RegionDirectory:
     """The regions of the database; the regions shipped with the code when it has none."""
     try:
-        async with open_database() as (_engine, sessions), sessions() as session:
+        # Read only: explaining a code never migrates the database.
+        async with open_database(upgrade=False) as (_engine, sessions), sessions() as session:
             directory = await load_region_directory(session)
     except (SQLAlchemyError, OSError) as error:
         typer.echo(f"（无法读取数据库的区划表：{error}）", err=True)

@@ -70,6 +70,10 @@ async def _import(
                         limits=limits,
                     )
                     report = done.report
+                    if report.ok and report.short_records:
+                        report.notes.append(
+                            "不完整记录的逐条明细：zwbot check completeness --drafts"
+                        )
                     if report.ok:
                         report.notes.append(
                             f"已记入审计日志：{staff.wecom_user_id}，文件 SHA-256 {done.sha256}"

@@ -47,13 +47,15 @@ def run(
                 async def show(user_id: str, text: str) -> None:
                     typer.echo(f"--- to {user_id}\n{text}")
 
-                done = await send_duty_summaries(sessions, show, today)
+                done = await send_duty_summaries(sessions, show, today, settings.duty_user_ids)
             else:
                 client = WeComClient(
                     settings.wecom_corp_id, secret, settings.wecom_agent_id, base_url=api_base
                 )
                 try:
-                    done = await send_duty_summaries(sessions, client.send_text, today)
+                    done = await send_duty_summaries(
+                        sessions, client.send_text, today, settings.duty_user_ids
+                    )
                 finally:
                     await client.aclose()
             return len(done.sent), len(done.failed)

@@ -1,38 +1,62 @@
-"""`zwbot menu …`: show and push the official account's custom menu."""
+"""`zwbot menu …`: show and push the official account's custom menu (`--account NAME`: one of
+the accounts stored as data, with its own menu or the standard one on its base URL)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from typing import Annotated, Any
 
 import typer
 
 from bot.client import WeChatClient
 from bot.errors import WeChatApiError
+from catalogue import accounts as registry
 from handlers.citizen.menu import build_menu
+from handlers.cli.accounts import stored_account
 from handlers.settings import get_settings
 
 menu_app = typer.Typer(help="The custom menu of the official account.", no_args_is_help=True)
 
+AccountOption = Annotated[
+    str | None,
+    typer.Option("--account", help="A stored account's name (default: the WECHAT_* account)."),
+]
+
+
+def _target(account: str | None) -> tuple[str, str, dict[str, Any]]:
+    """App id, secret and menu of the default or the named account."""
+    settings = get_settings()
+    if account is None:
+        secret = settings.wechat_app_secret.get_secret_value()
+        return settings.wechat_app_id, secret, build_menu(settings.public_base_url)
+    try:
+        keys = stored_account(account)
+    except registry.AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    menu = keys.menu or build_menu(keys.public_base_url or settings.public_base_url)
+    return keys.app_id, keys.secret, menu
+
 
 @menu_app.command("show")
-def show() -> None:
+def show(account: AccountOption = None) -> None:
     """Print the menu JSON that `push` would send."""
-    typer.echo(json.dumps(build_menu(get_settings().public_base_url), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(_target(account)[2], ensure_ascii=False, indent=2))
 
 
 @menu_app.command("push")
-def push() -> None:
-    """Replace the menu through the WeChat API (needs WECHAT_APP_ID and WECHAT_APP_SECRET)."""
+def push(account: AccountOption = None) -> None:
+    """Replace the menu through the WeChat API (needs the account's appid and AppSecret)."""
     settings = get_settings()
-    secret = settings.wechat_app_secret.get_secret_value()
-    if not settings.wechat_app_id or not secret:
-        typer.echo("WECHAT_APP_ID and WECHAT_APP_SECRET must be set to push the menu.", err=True)
+    app_id, secret, menu = _target(account)
+    if not app_id or not secret:
+        what = f"account {account}" if account else "WECHAT_APP_ID and WECHAT_APP_SECRET"
+        typer.echo(f"{what}: an appid and AppSecret are needed to push the menu.", err=True)
         raise typer.Exit(2)
-    menu = build_menu(settings.public_base_url)
 
     async def run() -> None:
-        client = WeChatClient(settings.wechat_app_id, secret, base_url=settings.wechat_api_base)
+        client = WeChatClient(app_id, secret, base_url=settings.wechat_api_base)
         try:
             await client.create_menu(menu)
         finally:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
 
+from catalogue.models import Item, PublicationStatus
+from catalogue.scope import scope_of
 from handlers.db.database import open_database
-from handlers.searching.service import build_index
-from search import Hit, SearchIndex
+from handlers.searching.service import build_index, document_of, load_synonyms
+from search import Document, Hit, SearchIndex
+
+# What `--drafts` searches: every record on its way to publication or already public.
+# Never a path to citizens: only this command builds such an index.
+EVALUATED_STATUSES = (
+    PublicationStatus.PUBLISHED.value,
+    PublicationStatus.SUSPENDED.value,
+    PublicationStatus.PENDING_REVIEW.value,
+    PublicationStatus.DRAFT.value,
+)
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
@@ -47,7 +60,32 @@ def _read_lines(path: Path) -> list[str]:
     return text.splitlines()
 
 
-async def _index(staff: bool) -> SearchIndex:
+async def _draft_index() -> SearchIndex:
+    """The citizen index as it would be with every unclassified draft and pending item of the
+    deployment's regions published: for evaluating search over a freshly loaded file."""
+    async with open_database() as (_engine, sessions), sessions() as session:
+        scope = scope_of(session)
+        items = await session.scalars(
+            select(Item)
+            .where(
+                Item.status.in_(EVALUATED_STATUSES),
+                Item.classified.is_(False),
+                scope.condition(Item.region_code),
+            )
+            .order_by(Item.code)
+        )
+        documents: list[Document] = [
+            replace(document_of(item, scope), published=True) for item in items
+        ]
+        synonyms = await load_synonyms(session)
+    index = await asyncio.to_thread(SearchIndex.build, documents)
+    index.set_extra_synonyms(synonyms)
+    return index
+
+
+async def _index(staff: bool, drafts: bool) -> SearchIndex:
+    if drafts:
+        return await _draft_index()
     async with open_database() as (_engine, sessions):
         return await build_index(sessions, public_only=not staff)
 
@@ -63,13 +101,25 @@ def search_command(
     staff: Annotated[
         bool, typer.Option("--staff", help="Every unclassified item, no citizen ranking.")
     ] = False,
+    drafts: Annotated[
+        bool,
+        typer.Option(
+            "--drafts",
+            help="Evaluation only: search drafts and pending items too, ranked as a citizen's"
+            " search would rank them if they were published (e.g. the real file after a first"
+            " load that kept its incomplete records as drafts). Citizens never see drafts.",
+        ),
+    ] = False,
 ) -> None:
     """Search the catalogue as a citizen would (published items; penalties ranked last)."""
     if (query is None) == (batch is None):
         typer.echo("请给出一个查询，或用 --batch FILE 给出查询文件（二者选一）。", err=True)
         raise typer.Exit(2)
+    if staff and drafts:
+        typer.echo("--staff 与 --drafts 只能选一个。", err=True)
+        raise typer.Exit(2)
     queries = _read_lines(batch) if batch is not None else [query or ""]
-    index = asyncio.run(_index(staff))
+    index = asyncio.run(_index(staff, drafts))
     for text in queries:
         hits = index.search(text, top=top, citizen=not staff) if text.strip() else []
         if as_json:

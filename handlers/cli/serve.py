@@ -53,7 +53,9 @@ def serve(
     # Migrate once here, so several workers starting together do not race to do it.
     asyncio.run(_migrate())
     uvicorn.run(
-        "handlers.app:create_app",
+        # Named, not imported: the workers import the app, this supervising process need not.
+        # Migrated above, so the workers skip it.
+        "handlers.app:create_served_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalogue import migrate
 from catalogue.backup import sqlite_in_use
 from catalogue.db import create_engine, is_sqlite, session_factory
 from handlers.db.changes import regions_version
@@ -32,6 +31,10 @@ async def open_database(
         engine = create_engine(url)
         try:
             if upgrade:
+                # Alembic (about 0.15 s of imports) only where a migration may run: not in
+                # `zwbot code explain`, nor at a worker's import.
+                from catalogue import migrate
+
                 await migrate.upgrade(engine)
             yield (
                 engine,

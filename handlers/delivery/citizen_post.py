@@ -11,6 +11,7 @@ waited too long. Late tasks are awaited on `close()`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from catalogue.models import Ticket, utcnow
 from catalogue.tickets import UNDELIVERED
 from handlers.citizen import ratings
 from handlers.delivery.held_replies import HeldReplies
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.tickets import Delivery, TicketPost
 from handlers.guards.privacy import keyed_hash
 from handlers.jobs.periodic import Periodic
@@ -50,11 +52,17 @@ class CitizenPost(Periodic):
         storage: BaseStorage,
         *,
         interval: float = REFRESH_SECONDS,
+        mailbox: Mailbox | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.storage = storage
         self.interval = interval
+        # Only this account's tickets and held replies (several accounts on one deployment).
+        self.mailbox = mailbox or Mailbox()
+        # The post of another account (by original id), for a ticket of that account that
+        # reaches this one (the staff channel answers every account's tickets through it).
+        self.forward: Callable[[str], CitizenPost | None] | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self.tickets: TicketPost | None = None
         self.held: HeldReplies | None = None
@@ -70,10 +78,18 @@ class CitizenPost(Periodic):
         """Attach the database (known once the app's lifespan opened it)."""
         self._sessions = sessions
         self.tickets = TicketPost(
-            sessions, self.client, self.hash_openid, on_delivered=self._delivered
+            sessions,
+            self.client,
+            self.hash_openid,
+            on_delivered=self._delivered,
+            mailbox=self.mailbox,
         )
         self.held = HeldReplies(
-            sessions, self.client, self.hash_openid, keep_days=self.settings.message_log_days
+            sessions,
+            self.client,
+            self.hash_openid,
+            keep_days=self.settings.message_log_days,
+            mailbox=self.mailbox,
         )
 
     # what waits
@@ -89,7 +105,7 @@ class CitizenPost(Periodic):
         async with self._sessions() as session:
             rows = await session.execute(
                 select(Ticket.openid, Ticket.id)
-                .where(Ticket.state.in_(UNDELIVERED))
+                .where(Ticket.state.in_(UNDELIVERED), self.mailbox.holds(Ticket.account))
                 .order_by(Ticket.id)
             )
             waiting: dict[str, tuple[int, ...]] = {}
@@ -110,6 +126,9 @@ class CitizenPost(Periodic):
         """Send a ticket's answer now if it can go (see `TicketPost.deliver`)."""
         if self.tickets is None:
             raise RuntimeError("CitizenPost.bind(sessions) was not called")
+        other = await self._post_of(ticket_id)
+        if other is not None:  # another account's citizen: sent with that account's client
+            return await other.deliver_ticket(ticket_id, citizen_wrote=citizen_wrote)
         delivery = await self.tickets.deliver(ticket_id, citizen_wrote=citizen_wrote)
         if delivery.state in UNDELIVERED and self._sessions is not None:
             async with self._sessions() as session:
@@ -117,6 +136,17 @@ class CitizenPost(Periodic):
             if ticket is not None:
                 self.note_ticket(ticket.openid, ticket_id)
         return delivery
+
+    async def _post_of(self, ticket_id: int) -> CitizenPost | None:
+        """The post of the ticket's account when it is not this one's and it is served."""
+        if self.forward is None or self._sessions is None:
+            return None
+        async with self._sessions() as session:
+            account = await session.scalar(select(Ticket.account).where(Ticket.id == ticket_id))
+        if account is None or self.mailbox.owns(account):
+            return None
+        other = self.forward(account)
+        return other if other is not self else None
 
     async def hold(self, openid: str, reply: Reply, error: WeChatApiError) -> bool:
         """The outbox's hook: keep a reply refused for the window or a quota."""

@@ -19,6 +19,7 @@ from bot.errors import WeChatApiError
 from bot.replies import Reply
 from catalogue.models import HeldReply, MessageLog, utcnow
 from handlers.delivery import sending
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.sending import Verdict
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
@@ -37,11 +38,13 @@ class HeldReplies:
         hash_openid: Callable[[str], str],
         *,
         keep_days: int = 30,
+        mailbox: Mailbox | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.hash_openid = hash_openid
         self.keep_days = keep_days
+        self.mailbox = mailbox or Mailbox()
 
     async def hold(self, openid: str, reply: Reply, error: WeChatApiError) -> bool:
         """Keep a reply WeChat refused if the refusal is one that passes (window, quota);
@@ -55,6 +58,7 @@ class HeldReplies:
             session.add(
                 HeldReply(
                     openid=openid,
+                    account=self.mailbox.account,
                     reply=sending.dump_reply(reply),
                     reason=error.code,
                     retry_after=retry,
@@ -75,12 +79,14 @@ class HeldReplies:
     async def openids(self) -> set[str]:
         """Citizens with replies waiting."""
         async with self.sessions() as session:
-            return set(await session.scalars(select(HeldReply.openid).distinct()))
+            query = select(HeldReply.openid).where(self.mailbox.holds(HeldReply.account))
+            return set(await session.scalars(query.distinct()))
 
     async def _claim(self, openid: str | None, now: datetime) -> list[HeldReply]:
         condition = or_(HeldReply.retry_after.is_(None), HeldReply.retry_after <= now)
         if openid is None:  # the periodic round: only quota holds whose reset has come
             condition = HeldReply.retry_after.is_not(None) & (HeldReply.retry_after <= now)
+        condition = condition & self.mailbox.holds(HeldReply.account)  # sent by its account
         async with self.sessions() as session:
             query = select(HeldReply.id).where(condition).order_by(HeldReply.id).limit(200)
             if openid is not None:

@@ -22,6 +22,7 @@ from catalogue.models import MessageLog, Ticket, utcnow
 from catalogue.tickets import UNDELIVERED, TicketState
 from handlers.citizen import texts
 from handlers.delivery import sending
+from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.sending import Verdict
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
@@ -69,11 +70,13 @@ class TicketPost:
         hash_openid: Callable[[str], str],
         *,
         on_delivered: OnDelivered | None = None,
+        mailbox: Mailbox | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.hash_openid = hash_openid
         self.on_delivered = on_delivered
+        self.mailbox = mailbox or Mailbox()
 
     async def _claim(self, ticket_id: int, now: datetime) -> Ticket | None:
         async with self.sessions() as session:
@@ -226,7 +229,8 @@ class TicketPost:
                         (Ticket.state == TicketState.WAITING.value)
                         & Ticket.retry_after.is_not(None)
                         & (Ticket.retry_after <= now),
-                    )
+                    ),
+                    self.mailbox.holds(Ticket.account),  # sent by the citizen's account
                 )
                 .order_by(Ticket.id)
                 .limit(100)

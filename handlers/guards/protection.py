@@ -76,13 +76,21 @@ def attach_database(storage: BaseStorage, sessions: async_sessionmaker[AsyncSess
         storage.fallback.sessions = sessions
 
 
-def protect(dispatcher: Dispatcher, settings: Settings) -> None:
-    """Outer middlewares, outermost first: metrics, rate limit, busy reply on a dead database."""
+def protect(
+    dispatcher: Dispatcher, settings: Settings, *, account: str = "", redis: Redis | None = None
+) -> None:
+    """Outer middlewares, outermost first: metrics, rate limit, busy reply on a dead database.
+
+    `account` keeps the rate limit's counts apart per official account; `redis` shares one
+    client between the accounts of a worker (a new one by default)."""
     dispatcher.outer_middleware(update_metrics_middleware)
+    if redis is None and settings.redis_url:
+        redis = redis_client(settings.redis_url)
     limiter = RateLimiter(
         settings.rate_limit_per_minute,
         settings.hash_key.get_secret_value(),
-        redis=redis_client(settings.redis_url) if settings.redis_url else None,
+        redis=redis,
+        account=account,
     )
     # The storage counts a message while claiming it (no round trip of the limiter's own).
     dispatcher.turn_counter = limiter.turn_counter

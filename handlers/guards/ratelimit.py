@@ -84,8 +84,11 @@ class RateLimiter:
         redis: Redis | None = None,
         prefix: str = "zwbot:rl:",
         clock: Callable[[], float] = time.time,
+        account: str = "",
     ) -> None:
         self.limit = limit
+        # Counts are kept apart per official account (`rl:<account>:<window>:<user>`).
+        self._account = f"{account}:" if account else ""
         self._hash_key = hash_key
         self._shared = RedisCounter(redis, prefix) if redis is not None else None
         self._local = MemoryCounter()
@@ -102,7 +105,7 @@ class RateLimiter:
         if event.kind not in COUNTED_KINDS or self.limit <= 0:
             return None
         window = int(self._clock() // WINDOW_SECONDS)
-        return f"rl:{window}:{self._user(event.user_id)}", WINDOW_SECONDS * 2
+        return f"rl:{self._account}{window}:{self._user(event.user_id)}", WINDOW_SECONDS * 2
 
     def seconds_left(self) -> int:
         """Whole seconds until the current window ends (a Retry-After value, at least 1)."""
@@ -110,7 +113,7 @@ class RateLimiter:
 
     async def count(self, user_id: str) -> int:
         """Record one message of `user_id` and return the count of its current window."""
-        user = self._user(user_id)
+        user = self._account + self._user(user_id)
         window = int(self._clock() // WINDOW_SECONDS)
         if self._shared is not None:
             try:

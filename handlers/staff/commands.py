@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import duties as duty_rules
 from catalogue import duty_report
+from catalogue import tickets as ticket_rules
+from catalogue.lists.declarations import (
+    FUNDS,
+    POVERTY_ALLOCATIONS,
+    POVERTY_PROJECTS,
+    ListDeclaration,
+)
 from catalogue.models import Item, Role, StaffMember, utcnow
 from catalogue.staff import needs_second_factor
 from catalogue.workflow import fields as item_fields
@@ -23,7 +30,7 @@ from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
 from handlers.staff.texts import HELP
-from handlers.staff.wording import request_line
+from handlers.staff.wording import request_line, tickets_block
 
 Run = Callable[[Desk, str], Awaitable[str]]
 #: What a command would do, when it must be confirmed first (None: run at once).
@@ -64,7 +71,11 @@ async def _todo(desk: Desk, args: str) -> str:
         today = _today()
         mine = duty_rules.duties_of(staff, await duty_rules.compute_duties(session, today))
         decided = await notices.decided_since(session, staff, notices.yesterday_start(today))
+        duty = ticket_rules.on_duty(staff, desk.duty_staff)
+        tickets = await ticket_rules.tickets_waiting_for(session, staff, on_duty=duty)
         parts = []
+        if tickets:
+            parts.append(await tickets_block(session, tickets))
         if requests:
             lines = (request_line(RequestInfo.of(r)) for r in requests)
             parts.append("【等您办理的申请】\n" + "\n".join(lines))
@@ -340,13 +351,26 @@ async def _fund_change(desk: Desk, args: str) -> str:
         occurred = given.pop("发生", "发生日期", "变更日期")
         when = lists.parse_date(occurred) if occurred else _today()
         fund_id = parsing.record_id(number, "项目")
-        return await lists.propose_fund_change(session, staff, fund_id, given.pairs, note, when)
+        changes = _list_changes(FUNDS, given.pairs)
+        return await lists.propose_fund_change(session, staff, fund_id, changes, note, when)
 
     return await desk.run(f"资金变更 {args}", op)
 
 
+def _list_changes(
+    declaration: ListDeclaration, pairs: Sequence[tuple[str, str]]
+) -> lists.ListChanges:
+    """`字段=值` pairs of a list change, by the names the list's declaration gives its fields."""
+    return dict(lists.list_change(declaration, name, raw) for name, raw in pairs)
+
+
 async def _poverty_row_change(
-    desk: Desk, args: str, command: str, what: str, propose: Callable[..., Awaitable[Outcome]]
+    desk: Desk,
+    args: str,
+    command: str,
+    what: str,
+    declaration: ListDeclaration,
+    propose: Callable[..., Awaitable[Outcome]],
 ) -> str:
     """扶贫变更 / 扶贫资金变更 N 字段=值 … 说明=… 审定=日期: one row of a poverty list."""
     number, rest = parsing.head_and_rest(args, f"{what}编号和变更内容")
@@ -358,18 +382,21 @@ async def _poverty_row_change(
         if not decided:
             raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
         row_id = parsing.record_id(number, what)
-        return await propose(session, staff, row_id, given.pairs, note, lists.parse_date(decided))
+        changes = _list_changes(declaration, given.pairs)
+        return await propose(session, staff, row_id, changes, note, lists.parse_date(decided))
 
     return await desk.run(f"{command} {args}", op)
 
 
 async def _poverty_change(desk: Desk, args: str) -> str:
-    return await _poverty_row_change(desk, args, "扶贫变更", "项目", lists.propose_poverty_change)
+    return await _poverty_row_change(
+        desk, args, "扶贫变更", "项目", POVERTY_PROJECTS, lists.propose_poverty_change
+    )
 
 
 async def _allocation_change(desk: Desk, args: str) -> str:
     return await _poverty_row_change(
-        desk, args, "扶贫资金变更", "分配", lists.propose_allocation_change
+        desk, args, "扶贫资金变更", "分配", POVERTY_ALLOCATIONS, lists.propose_allocation_change
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,7 +13,6 @@ from bot.events import Event
 from bot.filters import text_of
 from bot.types import UNHANDLED, Data, NextHandler
 from catalogue import staff as registry
-from catalogue.importing.tables import DEFAULT_LIMITS, TableLimits
 from catalogue.models import StaffMember
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
@@ -23,6 +22,9 @@ from handlers.searching.service import sync_outcome
 from handlers.staff import refusals, wording
 from handlers.staff.bound import BoundOpenids
 from handlers.staff.texts import TOO_LONG
+
+if TYPE_CHECKING:
+    from catalogue.importing.tables import TableLimits
 
 log = logging.getLogger("handlers.staff")
 
@@ -63,8 +65,9 @@ class Desk:
     event: Event
     search: Any = None  # search.SearchIndex of the running app, when there is one
     wecom: Any = None  # handlers.wecom.api.WeComClient, for file downloads
-    import_limits: TableLimits = DEFAULT_LIMITS  # the settings' bounds of an uploaded file
+    import_limits: TableLimits | None = None  # the settings' bounds of an uploaded file
     post: Any = None  # handlers.delivery.citizen_post.CitizenPost, to send ticket answers
+    duty_staff: tuple[str, ...] = ()  # `ZWBOT_DUTY_STAFF`: who answers tickets of no department
 
     @property
     def key(self) -> str:
@@ -139,6 +142,7 @@ class StaffIdentity:
         settings = data.get("settings")
         if settings is not None:
             desk.import_limits = settings.import_limits
+            desk.duty_staff = tuple(settings.duty_user_ids)
         text = text_of(event) or ""
         limit = getattr(settings, "max_command_chars", MAX_COMMAND_CHARS)
         if len(text) > limit:

@@ -8,7 +8,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import WeChatApiError
 from bot.events import Event
 from bot.fsm import FSMContext, State, StatesGroup
-from catalogue.importing import import_file
-from catalogue.importing.tables import TableLimits
 from catalogue.models import (
     FundItem,
     Item,
@@ -35,6 +33,9 @@ from handlers.staff import parsing
 from handlers.staff.desk import Desk
 from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
+
+if TYPE_CHECKING:
+    from catalogue.importing.tables import TableLimits
 
 WAIT_SECONDS = 600.0
 CODES_SHOWN = 50  # codes listed in an import's answer; the rest are counted
@@ -168,18 +169,24 @@ def _created_codes(kind: str, records: list[Any], before: dict[int, int]) -> lis
     return [f"#{r.id}" for r in fresh]
 
 
-def import_operation(kind: str, path: Path, limits: TableLimits) -> Operation:
+def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Operation:
     """The workflow operation of one import: the file validated and loaded as drafts in the
     command's transaction, all or nothing, the report (with the codes created) as its answer.
     The chat's 导入 and the console's upload both run it."""
     name = path.name
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        # The importer loads at the first upload, not at a worker's start.
+        from catalogue.importing import import_file
+        from catalogue.importing.tables import DEFAULT_LIMITS
+
         _kind(staff.role, kind)
         before = await _snapshot(session, kind)
-        report = await import_file(session, kind, path, publish=False, limits=limits)
+        report = await import_file(
+            session, kind, path, publish=False, limits=limits or DEFAULT_LIMITS
+        )
         report.source = name  # the sender's file name, not the server's temporary path
-        text = "\n".join(report.lines(max_problems=30))
+        text = "\n".join(report.lines(max_problems=30, codes=False))
         if not report.ok:
             raise InvalidInputError(text)
         await session.flush()
@@ -194,10 +201,13 @@ def import_operation(kind: str, path: Path, limits: TableLimits) -> Operation:
             shown = "、".join(created[:CODES_SHOWN])
             more = f" 等 {len(created)} 个" if len(created) > CODES_SHOWN else ""
             text += f"\n新建：{shown}{more}"
+        drafts = "\n导入内容为草稿：发送“提交 编码”送审。"
+        if report.short_records:
+            drafts += "不完整的草稿逐条缺哪些内容：发送“我的草稿”。"
         return Outcome(
             action=f"import.{kind}",
             target=name[:64],
-            message=text + "\n导入内容为草稿：发送“提交 编码”送审。",
+            message=text + drafts,
             result=ImportDone(kind, tuple(created), report.created, report.updated),
             after={"created": report.created, "updated": report.updated, "file": name},
         )

@@ -12,6 +12,7 @@ from catalogue.staff import ROLE_LABELS
 from catalogue.workflow import errors as e
 from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
 from catalogue.workflow.workdays import CHINA_OFFSET
+from handlers.staff.list_wording import list_next_step
 
 # In refusals the auditor is plainly "审计员".
 ROLE_NAMES = {**ROLE_LABELS, Role.AUDITOR: "审计员"}
@@ -151,6 +152,12 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     ),
     e.UnknownField: lambda x: f"没有“{x.name}”这个字段。可变更的字段：{'、'.join(x.known)}。",
     e.BadTimeLimit: lambda x: f"时限“{x.text}”看不懂，请写成“20个工作日”或“15日”。",
+    e.ReviewedByPovertyBodies: lambda x: (
+        f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。"
+        f"{list_next_step(x.request_id, 'poverty')}"
+    ),
+    e.BadAmount: lambda x: f"金额“{x.text}”不对，请写万元数，例如 12.5。",
+    e.NoChanges: lambda x: f"请写明要变更的字段，例如 {x.example}=…。",
     e.BadDuty: lambda _: "责任事项请写成“责任事项=受理责任：内容”。",
     e.UnknownDepartment: lambda x: f"没有找到部门“{x.name}”。",
     e.SameDepartment: lambda x: f"事项的实施主体已是“{x.name}”。",

@@ -15,6 +15,7 @@ from handlers.staff import confirmation, importing
 from handlers.staff.bound import BoundOpenids
 from handlers.staff.commands import COMMANDS, StaffCommand
 from handlers.staff.desk import Desk, Identify, StaffIdentity, by_openid
+from handlers.staff.my_work import MY_WORK_COMMANDS
 from handlers.staff.texts import UNKNOWN
 from handlers.staff.tickets_desk import TICKET_COMMANDS
 
@@ -56,7 +57,7 @@ def staff_router(identify: Identify, *, channel: str = "wecom", catch_all: bool 
     ) -> str:
         return await importing.start(desk, state, command.args)
 
-    for spec in (*COMMANDS, *TICKET_COMMANDS):
+    for spec in (*COMMANDS, *TICKET_COMMANDS, *MY_WORK_COMMANDS):
         router.text.register(_handler(spec), Command(*spec.names, prefixes=PREFIXES))
 
     @router.unknown()

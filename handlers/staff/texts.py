@@ -1,11 +1,27 @@
 """Staff-facing help text (Chinese)."""
 
-HELP = """工作人员命令（命令后加空格；编码可带或不带横线）：
+from catalogue.lists.declarations import (
+    FUNDS,
+    POVERTY_ALLOCATIONS,
+    POVERTY_PROJECTS,
+    ListDeclaration,
+)
+
+
+def _changeable(declaration: ListDeclaration) -> str:
+    """The field names a list change accepts, as its declaration gives them."""
+    return "、".join(field.label for field in declaration.changeable_fields())
+
+
+HELP = f"""工作人员命令（命令后加空格；编码可带或不带横线）：
 查 编码 — 事项现状、草稿和申请记录
 待办 — 等我审核、审定或发布的申请，以及到期工作
 逾期 — 已逾期的工作
 通报 — 各部门逾期和待办工作（第二十二条；县审改办、县政府、管理员）
 导入 [事项|资金|扶贫项目|扶贫资金] — 之后发送 xlsx/csv 文件，生成草稿
+模板 [事项|责任|资金|扶贫项目|扶贫资金|办件量] — 收到导入模板文件和它的列
+我的草稿 — 我提出、未办结的申请，本部门的草稿及缺项
+我部门 — 本部门的事项和资金记录：各状态条数，不完整的记录缺哪些内容
 提交 编码 — 草稿送县审改办审核
 通过 #申请号/编码 — 审核或审定通过
 驳回 #申请号/编码 理由
@@ -19,8 +35,11 @@ HELP = """工作人员命令（命令后加空格；编码可带或不带横线�
 预算批准 年度 日期 [说明=…] — 第七条，起算20日；已登记的日期经复核更正，原日期保留
 资金发布 年度 — 申请发布当年专项资金管理清单，财政局另一人“通过”后发布
 资金变更 项目号 字段=值 … 说明=… [发生=日期] — 第八条，复核后20日内更新
+  字段：{_changeable(FUNDS)}
 扶贫变更 项目号 字段=值 … 说明=… 审定=日期 — 审核登记后10个工作日内发布
+  字段：{_changeable(POVERTY_PROJECTS)}
 扶贫资金变更 分配号 字段=值 … 说明=… 审定=日期 — 资金分配计划调整，程序同上
+  字段：{_changeable(POVERTY_ALLOCATIONS)}
 扶贫审核 #申请号 领导小组/市扶贫办 审核人=… 日期=… 文号=… — 登记第三条两级审核
 扶贫更新 年度 — 申请年初整体更新扶贫清单
 日志 编码 — 操作记录

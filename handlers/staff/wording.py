@@ -7,20 +7,28 @@ only in `handlers.staff`, so renaming a command never touches `catalogue/`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from catalogue.models import PublicationStatus
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue import tickets as ticket_rules
+from catalogue.models import PublicationStatus, Ticket, utcnow
 from catalogue.workflow import fields
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     Applied,
+    BudgetCorrectionFiled,
     Filed,
     ItemLog,
     ItemState,
     ItemView,
     ListApplied,
+    ListChangeFiled,
+    ListYearFiled,
     Moved,
+    PovertyReviewRecorded,
     Published,
     RequestInfo,
 )
@@ -32,6 +40,7 @@ from catalogue.workflow.rules import (
     SuspendedSource,
 )
 from catalogue.workflow.workdays import china_date
+from handlers.staff.list_wording import list_filed, poverty_review
 from handlers.staff.refusals import beijing_minute, explain
 
 
@@ -168,6 +177,8 @@ def _moved(outcome: Outcome, result: Moved) -> str:
         head = "审核通过，已提请县政府审定"
     elif outcome.action == "request.decide":
         head = "县政府审定通过，可以发布"
+    elif request.target_kind != "item":  # a fund-list request: the finance bureau's second look
+        head = "复核通过，可以发布"
     else:
         head = "审核通过，可以发布"
     text = f"{head}。\n{request_line(request)}"
@@ -278,7 +289,23 @@ def render(outcome: Outcome) -> str:
         return _view(result)
     if isinstance(result, ItemLog):
         return _log(result)
+    if isinstance(result, ListChangeFiled | ListYearFiled | BudgetCorrectionFiled):
+        return list_filed(result)
+    if isinstance(result, PovertyReviewRecorded):
+        return poverty_review(result, request_line(result.request))
     return outcome.message
+
+
+async def tickets_block(session: AsyncSession, tickets: Sequence[Ticket]) -> str:
+    """The citizens' 人工 tickets waiting for a member's answer (待办, the daily summary)."""
+    now = utcnow()
+    names = await ticket_rules.department_names(
+        session, {t.department_id for t in tickets if t.department_id is not None}
+    )
+    late = sum(ticket_rules.sla(t, now).overdue for t in tickets)
+    head = f"【等您答复的人工工单】{len(tickets)} 件" + (f"，{late} 件已超时" if late else "")
+    lines = [ticket_rules.ticket_line(t, now, names) for t in tickets]
+    return head + "\n" + "\n".join(lines) + "\n答复：回复 #号 内容；不答复：关闭 #号 理由"
 
 
 # --- notices pushed to staff (the WeCom notifier) ---------------------------------------------

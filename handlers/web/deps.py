@@ -8,25 +8,36 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.accounts.web import SITE, HostedSite
 from handlers.citizen.searching import Searcher
 from handlers.settings import Settings
 
 
+def _site(request: Request) -> HostedSite | None:
+    """The hosted account a request came to by its host name, if any (`handlers.accounts`)."""
+    site = request.scope.get(SITE)
+    return site if isinstance(site, HostedSite) else None
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session per request; pages only read, so nothing is committed."""
-    async with request.app.state.sessions() as session:
+    """A session per request (of the host's region); pages only read, nothing is committed."""
+    site = _site(request)
+    sessions = site.view.sessions if site is not None else request.app.state.sessions
+    async with sessions() as session:
         yield session
 
 
 def get_settings(request: Request) -> Settings:
-    """The app's settings."""
-    settings: Settings = request.app.state.settings
+    """The app's settings (as the host's account sees them)."""
+    site = _site(request)
+    settings: Settings = site.settings if site is not None else request.app.state.settings
     return settings
 
 
 def get_search(request: Request) -> Searcher:
-    """The live search index."""
-    searcher: Searcher = request.app.state.search
+    """The live search index (of the host's region)."""
+    site = _site(request)
+    searcher: Searcher = site.view.search if site is not None else request.app.state.search
     return searcher
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.queries import public_counts
 from handlers.web.deps import SessionDep
 from handlers.web.rendering import page
@@ -51,6 +50,10 @@ async def download(name: str, fmt: str, session: SessionDep) -> Response:
     `fmt`: csv or json. Only published, non-classified records."""
     if name not in DATASETS or fmt not in FORMATS:
         raise HTTPException(404, "没有这个数据集。")
+    # The exporter (and the importer whose template headers it writes) loads at the first
+    # download, not at a worker's start.
+    from catalogue.exporting import export_records, to_csv, to_json
+
     records = await export_records(session, name)
     body = to_csv(name, records) if fmt == "csv" else to_json(records)
     return Response(

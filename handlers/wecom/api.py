@@ -1,6 +1,7 @@
 """Async client of the WeCom (企业微信 / 政务微信) server API for the staff app: access token,
-application text messages (replies past the deadline, daily duty summaries), media download,
-the UserID of a web-authorisation code (the staff console's sign-in)."""
+application text messages (replies past the deadline, daily duty summaries), files (import
+templates), media download, the UserID of a web-authorisation code (the staff console's
+sign-in)."""
 
 from __future__ import annotations
 
@@ -126,6 +127,38 @@ class WeComClient:
                     "text": {"content": part},
                 },
             )
+
+    async def upload_file(self, content: bytes, file_name: str) -> str:
+        """Upload a temporary file (kept three days by WeCom); its media id."""
+        path = "/cgi-bin/media/upload"
+        for attempt in (1, 2):
+            token = await self.access_token(refresh=attempt == 2)
+            try:
+                response = await self.http.post(
+                    self.base_url + path,
+                    params={"access_token": token, "type": "file"},
+                    files={"media": (file_name, content, "application/octet-stream")},
+                )
+            except httpx.HTTPError as error:
+                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+            data = response.json()
+            if int(data.get("errcode", 0) or 0) in TOKEN_ERRORS and attempt == 1:
+                continue
+            return str(self._check(data, path)["media_id"])
+        raise AssertionError("unreachable")
+
+    async def send_file(self, user_id: str, content: bytes, file_name: str) -> None:
+        """An application file message to one member."""
+        media_id = await self.upload_file(content, file_name)
+        await self._post(
+            "/cgi-bin/message/send",
+            {
+                "touser": user_id,
+                "msgtype": "file",
+                "agentid": int(self.agent_id) if self.agent_id.isdigit() else self.agent_id,
+                "file": {"media_id": media_id},
+            },
+        )
 
     async def send_reply(self, user_id: str, reply: Reply) -> None:
         """A `Sender` for the webhook: replies that missed the 5-second deadline."""

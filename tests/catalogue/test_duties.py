@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import zwbot_tests_staff_world as W
 from sqlalchemy import select
@@ -38,7 +39,7 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
         world,
         "poverty",
         lambda s, m: lists.propose_poverty_change(
-            s, m, world.project_id, [("投资额度", "90")], "追加", date(2026, 9, 30)
+            s, m, world.project_id, {"investment": Decimal(90)}, "追加", date(2026, 9, 30)
         ),
     )
     await _ok(
@@ -67,7 +68,9 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
     assert [(d.kind, d.due, d.overdue(today)) for d in finance] == [
         ("fund_list", date(2026, 1, 30), True)
     ]
-    poverty = await _duties(sessions, world, "poverty", today)
+    # the review of the poverty office's change is the other member's duty, not the proposer's
+    assert await _duties(sessions, world, "poverty", today) == []
+    poverty = await _duties(sessions, world, "poverty2", today)
     assert [(d.kind, d.due, d.overdue(today)) for d in poverty] == [
         ("list_review", date(2026, 10, 20), False)
     ]
@@ -89,6 +92,8 @@ async def test_yearly_refresh_is_due_at_the_start_of_the_year(sessions, world) -
     assert [(d.kind, d.due) for d in due] == [("poverty_refresh", date(2027, 1, 31))]
     await _ok(sessions, world, "poverty", lambda s, m: lists.refresh_poverty_year(s, m, "2027"))
     pending = await _duties(sessions, world, "poverty", date(2027, 2, 3))
+    assert [d.kind for d in pending] == ["poverty_refresh"]  # its review is not the proposer's
+    pending = await _duties(sessions, world, "poverty2", date(2027, 2, 3))
     assert [d.kind for d in pending] == ["list_review", "poverty_refresh"]
     for body, day, number in (
         ("county_group", date(2026, 11, 20), "天扶组发〔2026〕4号"),

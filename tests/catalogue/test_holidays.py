@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import chinese_calendar
 import pytest
@@ -15,6 +16,8 @@ from catalogue import duties, holidays
 from catalogue.models import ChangeRequest, StaffMember
 from catalogue.workflow import lists, workdays
 from catalogue.workflow.runner import Actor, run
+from handlers.staff import wording
+from handlers.staff.refusals import explain
 
 # 2026's National Day: 1–7 October off, Saturday 10 October worked (国办发明电〔2025〕7号).
 SCHEDULE_2026 = (
@@ -48,8 +51,10 @@ async def _propose(sessions: async_sessionmaker[AsyncSession], world: object, de
         Actor.of(staff),
         "扶贫变更",
         lambda s, m: lists.propose_poverty_change(
-            s, m, project_id, [("投资额度", "90")], "追加投资", decided
+            s, m, project_id, {"investment": Decimal(90)}, "追加投资", decided
         ),
+        render=wording.render,  # worded as the staff chat words it (the result is typed)
+        explain=explain,
     )
     assert not outcome.refused, outcome.message
     return outcome.message
@@ -58,8 +63,9 @@ async def _propose(sessions: async_sessionmaker[AsyncSession], world: object, de
 async def _poverty_duties(
     sessions: async_sessionmaker[AsyncSession], world: object, today: date
 ) -> list[duties.Duty]:
+    # The review is the second poverty member's duty, never the proposer's (第十八条).
     async with sessions() as session:
-        staff = await session.get(StaffMember, world.staff["poverty"].id)  # type: ignore[attr-defined]
+        staff = await session.get(StaffMember, world.staff["poverty2"].id)  # type: ignore[attr-defined]
         assert staff is not None
         return duties.duties_of(staff, await duties.compute_duties(session, today))
 

@@ -53,16 +53,21 @@ async def test_steps_resolve_to_public_items_in_order_and_missing_ones_are_left_
     await load_demo(session)
     await session.commit()
     birth = await resolve(session, _event("孩子出生"))  # type: ignore[arg-type]
-    assert [s.item.name for s in birth] == ["《出生医学证明》首次签发", "社会保障卡申领"]
-    assert await resolve(session, _event("家人去世")) == []  # type: ignore[arg-type]
+    assert [s.item.name for s in birth if s.item] == ["《出生医学证明》首次签发", "社会保障卡申领"]
+    # steps no item serves: the department to ask, when the step names one, else left out
+    asks = [(s.label, s.department.name) for s in birth if s.item is None and s.department]
+    assert asks[0] == ("出生登记（上户口）", "天祝藏族自治县公安局")
+    death = await resolve(session, _event("家人去世"))  # type: ignore[arg-type]
+    assert all(s.item is None for s in death) and len(death) == 4
+    assert "社保卡注销" not in [s.label for s in death]  # no department named: left out
     house = await resolve(session, _event("在村里盖房子"))  # type: ignore[arg-type]
     # the county's own body first, though two towns exercise the same power
-    planning = next(s.item for s in house if s.item.name == "乡村建设规划许可证核发")
+    planning = next(s.item for s in house if s.item and s.item.name == "乡村建设规划许可证核发")
     assert planning.region_code == "620623"
     # an item that is no longer public drops out of every checklist
     await session.execute(update(Item).where(Item.name == "社会保障卡申领").values(status="draft"))
     again = await resolve(session, _event("孩子出生"))  # type: ignore[arg-type]
-    assert [s.item.name for s in again] == ["《出生医学证明》首次签发"]
+    assert [s.item.name for s in again if s.item] == ["《出生医学证明》首次签发"]
 
 
 async def test_staff_add_replace_hide_and_remove_events(session: AsyncSession) -> None:

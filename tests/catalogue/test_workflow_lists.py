@@ -120,8 +120,8 @@ async def test_fund_list_publication_is_proposed_reviewed_then_published(session
 
 
 async def test_fund_change_is_approved_by_a_second_finance_reviewer(sessions, world) -> None:  # type: ignore[no-untyped-def]
-    def change(note: str, *pairs: tuple[str, str]) -> Op:
-        given = list(pairs) or [("管理办法", "天财发〔2026〕5号"), ("金额", "130")]
+    def change(note: str, **given: str | Decimal) -> Op:
+        given = given or {"management_measures": "天财发〔2026〕5号", "budget_amount": Decimal(130)}
         return lambda s, m: lists.propose_fund_change(
             s, m, world.fund_id, given, note, date(2026, 9, 25)
         )
@@ -129,9 +129,9 @@ async def test_fund_change_is_approved_by_a_second_finance_reviewer(sessions, wo
     await _refused(sessions, world, "clerk", change(""), "说明")
     await _refused(sessions, world, "clerk_other", change("x"), "本部门")
     await _refused(sessions, world, "poverty", change("x"), "不能")
-    await _refused(sessions, world, "clerk", change("x", ("金额", "-5")), "金额须大于 0")
-    await _refused(sessions, world, "clerk", change("x", ("项目名称", "")), "缺少：项目名称")
-    await _refused(sessions, world, "clerk", change("x", ("申报指南", "")), "申报指南")
+    await _refused(sessions, world, "clerk", change("x", budget_amount=Decimal(-5)), "金额须大于 0")
+    await _refused(sessions, world, "clerk", change("x", project_name=""), "缺少：项目名称")
+    await _refused(sessions, world, "clerk", change("x", application_guide=""), "申报指南")
     out = await _ok(sessions, world, "clerk", change("管理办法修订"))
     assert "2026-10-15 前发布" in out.message and "另一位复核人员" in out.message
     request = await _request(sessions)
@@ -153,7 +153,7 @@ async def test_fund_change_is_approved_by_a_second_finance_reviewer(sessions, wo
 
 async def test_a_finance_proposal_needs_another_finance_reviewer(sessions, world) -> None:  # type: ignore[no-untyped-def]
     op: Op = lambda s, m: lists.propose_fund_change(  # noqa: E731
-        s, m, world.fund_id, [("绩效评价", "良好")], "年中评价", date(2026, 7, 1)
+        s, m, world.fund_id, {"performance_evaluation": "良好"}, "年中评价", date(2026, 7, 1)
     )
     await _ok(sessions, world, "finance", op)
     request = await _request(sessions)
@@ -170,7 +170,7 @@ async def test_poverty_change_is_published_after_both_reviews_are_recorded(sessi
             s,
             m,
             world.project_id,
-            [("投资额度", "90"), ("实施单位", "朵什乡政府")],
+            {"investment": Decimal(90), "implementing_unit": "朵什乡政府"},
             "追加投资",
             date(2026, 9, 30),
         )
@@ -212,16 +212,25 @@ async def test_poverty_change_is_published_after_both_reviews_are_recorded(sessi
 
 
 async def test_poverty_allocation_changes_like_a_project(sessions, world) -> None:  # type: ignore[no-untyped-def]
-    def change(*pairs: tuple[str, str]) -> Op:
+    def change(**given: str | Decimal) -> Op:
         return lambda s, m: lists.propose_allocation_change(
-            s, m, world.allocation_id, list(pairs), "追加到村", date(2026, 10, 8)
+            s, m, world.allocation_id, given, "追加到村", date(2026, 10, 8)
         )
 
-    await _refused(sessions, world, "finance", change(("金额", "15")), "不能")
-    await _refused(sessions, world, "poverty", change(("文号", "第12号")), "文号不对")
-    await _refused(sessions, world, "poverty", change(("地区", "x")), "没有“地区”这个字段")
+    await _refused(sessions, world, "finance", change(amount=Decimal(15)), "不能")
+    await _refused(sessions, world, "poverty", change(document_number="第12号"), "文号不对")
+    await _refused(
+        sessions,
+        world,
+        "poverty",
+        change(region_code="x"),
+        "可变更的字段：金额、文号、用途、资金来源",
+    )
     out = await _ok(
-        sessions, world, "poverty", change(("金额", "15"), ("文号", "天扶贫发〔2026〕25号"))
+        sessions,
+        world,
+        "poverty",
+        change(amount=Decimal(15), document_number="天扶贫发〔2026〕25号"),
     )
     assert "2026-10-21 前" in out.message
     ref = f"#{(await _request(sessions)).id}"
@@ -262,7 +271,7 @@ async def test_an_incomplete_poverty_project_is_never_proposed_for_publication(
     assert "审批文号" in out.message and "新增经济效益和扶贫效益" in out.message
     assert "《扶贫办法》第三条" in out.message
     change = lambda s, m: lists.propose_poverty_change(  # noqa: E731
-        s, m, world.project_id, [("审批文号", "")], "撤销文号", date(2026, 10, 8)
+        s, m, world.project_id, {"approval_number": ""}, "撤销文号", date(2026, 10, 8)
     )
     await _refused(sessions, world, "poverty", change, "缺少：审批文号")
 
@@ -272,15 +281,15 @@ async def test_no_future_dates(sessions, world) -> None:  # type: ignore[no-unty
     budget = lambda s, m: lists.record_budget_approval(s, m, "2026", future)  # noqa: E731
     await _refused(sessions, world, "finance", budget, "不能登记将来的日期")
     fund = lambda s, m: lists.propose_fund_change(  # noqa: E731
-        s, m, world.fund_id, [("绩效评价", "好")], "x", TOMORROW
+        s, m, world.fund_id, {"performance_evaluation": "好"}, "x", TOMORROW
     )
     await _refused(sessions, world, "finance", fund, "发生日期不对")
     project = lambda s, m: lists.propose_poverty_change(  # noqa: E731
-        s, m, world.project_id, [("投资额度", "90")], "x", date(2030, 1, 1)
+        s, m, world.project_id, {"investment": Decimal(90)}, "x", date(2030, 1, 1)
     )
     await _refused(sessions, world, "poverty", project, "审定日期不对")
     allocation = lambda s, m: lists.propose_allocation_change(  # noqa: E731
-        s, m, world.allocation_id, [("金额", "9")], "x", TOMORROW
+        s, m, world.allocation_id, {"amount": Decimal(9)}, "x", TOMORROW
     )
     await _refused(sessions, world, "poverty", allocation, "审定日期不对")
     today = lambda s, m: lists.record_budget_approval(s, m, "2026", f"{TODAY:%Y-%m-%d}")  # noqa: E731

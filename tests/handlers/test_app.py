@@ -200,3 +200,28 @@ async def test_no_openid_is_written_in_a_redis_key(sqlite_url: str, redis_url: s
         await client.delete(f"zwbot:fsm:{hashed[:32]}:state")
     finally:
         await client.aclose()
+
+
+async def test_a_served_worker_starts_without_migrating(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`zwbot serve` migrates once before it starts its workers; their start skips it."""
+    import handlers.app
+    from catalogue import migrate
+    from handlers.db.database import open_database
+
+    settings = kit.settings_for(sqlite_url)
+    async with open_database(settings):  # what `zwbot serve` does first
+        pass
+
+    async def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the worker migrated again")
+
+    monkeypatch.setattr(migrate, "upgrade", refused)
+    monkeypatch.setattr(handlers.app, "get_settings", lambda: settings)
+    async with _running(handlers.app.create_served_app()) as http:
+        assert (await http.get("/healthz")).status_code == 200
+    migrating = handlers.app.create_app(settings)  # any other app migrates at its start
+    with pytest.raises(AssertionError, match="migrated again"):
+        async with migrating.router.lifespan_context(migrating):
+            pass

@@ -230,3 +230,173 @@ async def test_human_with_the_problem_in_the_same_message(demo):
     user = citizen(demo)
     answer = await user.say("转人工 高龄补贴停发了是什么原因")
     assert "工单号" in answer, answer
+
+
+async def test_a_place_named_alone_then_a_year_or_the_projects(demo) -> None:
+    user = citizen(demo)
+    place = await user.say("天堂镇大湾村")
+    assert "天堂镇 大湾村" in place and "98.60" in place and "150.00" in place
+    year = await user.say("2017年的呢")
+    assert "71.00" in year and "98.60" not in year
+    status = await user.say("项目进展怎么样")
+    assert "【实施中】" in status and not is_card_or_list(plain(status))
+
+
+async def test_a_place_named_alone_after_a_list_may_pick_from_it(demo) -> None:
+    user = citizen(demo)
+    await user.say("乡村建设规划许可证核发")
+    picked = await user.say("华藏寺镇")
+    assert "华藏寺镇人民政府便民服务中心" in picked and "扶贫" not in picked
+
+
+async def test_the_fund_list_then_another_year_department_or_type(demo) -> None:
+    user = citizen(demo)
+    first = await user.say("2016年民政局专项资金")
+    assert "5329.01" in first
+    year = await user.say("2017年呢")
+    assert "5701.9987" in year and "520.541" in year and "5329.01" not in year
+    other = await user.say("教育局的呢")
+    assert "1269.5764" in other and "5701.9987" not in other
+    # a question of its own is not a follow-up: the year it names, every department
+    whole = await user.say("2015年转移支付资金")
+    assert "21404.1528" in whole
+
+
+async def test_an_unconfident_first_hit_is_offered_never_shown_as_the_answer(
+    demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = citizen(demo)
+    # Search trusts no hit (「办身份证」 is otherwise the card): a choice to tap, never the card.
+    monkeypatch.setattr("search.index.CONFIDENT_SCORE", 2.0)
+    offered = plain(await user.say("办身份证"))
+    assert offered.startswith("您是不是想找") and "编码：" not in offered
+    assert offered.splitlines()[1].startswith("1. 居民身份证办理")
+    assert "【居民身份证办理（包括临时）】" in await user.say("1")
+
+
+async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
+    user = citizen(demo)
+    elderly = await user.say("嗯那个请问一下我家老头子八十多了有没有啥补贴")
+    assert "【80周岁以上老年人高龄津贴发放】" in elderly and "没有找到" not in elderly
+    licence = await user.say("我想办个营业执照 个体户")  # 办个营业执照 says 办营业执照
+    assert "【个体工商户设立登记】" in licence
+    teacher = plain(await user.say("想当老师要考啥证"))
+    assert "教师资格认定" in teacher and "没有找到" not in teacher
+
+
+async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
+    user = citizen(demo)
+    await user.say("社保卡丢了")
+    materials = await user.say("补办要带啥")  # 补办: the card's own words
+    assert "【社会保障卡补领、换领、换发】需要的申请材料" in materials
+    other = await user.say("低保要什么材料")  # another item's words: that item
+    assert "【最低生活保障】需要的申请材料" in other
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [("我能不能在手机上交材料", "提交材料"), ("你真笨", "0935-3126800")],
+)
+async def test_submitting_here_and_scolding_the_bot(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+async def test_place_names_bindings_and_years_in_plain_words(demo) -> None:
+    user = citizen(demo)
+    # a village's name alone is its funds, never a binding (binding is said)
+    alone = await user.say("红大村")
+    assert "已绑定" not in alone and "红大村" in alone
+    assert "您还没有绑定" in await user.say("我村资金")
+    named = await user.say("我们村是哈溪镇双龙村 扶贫资金多少")  # the place said wins
+    assert "双龙村" in named and "75.00" in named
+    fund = await user.say("2016年草原补奖有多少钱")  # a year and a fund's short name
+    assert "7264.30" in fund
+    department = await user.say("2017年民政局")
+    assert "5701.9987" in department
+
+
+@pytest.mark.parametrize("said", ["请问在吗 我想问个事", "我想问个事", "请问一下"])
+async def test_words_of_speech_alone_get_what_can_be_asked(demo, said: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert not is_card_or_list(plain(reply)) and "没有找到" not in reply
+
+
+async def test_office_hours_asked_before_any_item(demo) -> None:
+    reply = await citizen(demo).say("你们几点下班")
+    assert "8:30" in reply and "县政务服务中心" in reply and not is_card_or_list(plain(reply))
+
+
+async def test_an_item_name_alone_is_no_request_an_example_mentions(demo) -> None:
+    # 「营业执照」 is only a piece of the example 「营业执照办好了没」: a search, not progress
+    reply = await citizen(demo).say("营业执照")
+    assert "【个体工商户设立登记】" in reply and "进度" not in reply
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("转个人工吧", "工作人员"),
+        ("能帮我挂个号不", "取号"),
+        ("我交的低保材料审核了没有", "进度"),
+    ],
+)
+async def test_requests_with_a_word_between(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
+    user = citizen(demo)
+    await user.say("低保")
+    assert "5分" in await user.say("给个好评")
+    await user.say("狗证")
+    assert "3分" in await user.say("还行吧 三分")
+
+
+async def test_county_totals_and_a_kind_of_project_after_a_place(demo) -> None:
+    user = citizen(demo)
+    county = await user.say("2016年全县扶贫项目投了多少")
+    assert "736.00" in county
+    await user.say("上古城村")
+    kind = await user.say("搬迁项目呢")
+    assert "上古城村" in kind and "260.00" in kind
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("我想找个人问问", "工作人员"),
+        ("反映个问题", "0935-3126800"),
+        ("给我查一下高龄补贴发了没", "进度"),
+        ("我的营业执照什么时候能拿", "进度"),
+    ],
+)
+async def test_more_ways_of_asking_for_people_complaining_and_progress(
+    demo, said: str, wanted: str
+) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("联系工作人员", "工作人员"),
+        ("我要留言", "工作人员"),
+        ("你好呀小助手", "自动答复"),
+        ("你是机器人还是人", "机器人"),
+    ],
+)
+async def test_more_ways_of_greeting_and_asking_for_a_person(demo, said: str, wanted: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert wanted in reply and not is_card_or_list(plain(reply))
+
+
+@pytest.mark.parametrize(
+    ("said", "place", "amount"),
+    [("窑洞湾村的夏菜基地", "窑洞湾村", "85.00"), ("旦马乡大水村危房改造", "大水村", "120.00")],
+)
+async def test_a_place_first_then_what_about_it(demo, said: str, place: str, amount: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert place in reply and amount in reply and not is_card_or_list(plain(reply))

@@ -83,3 +83,14 @@ def test_commands():
     assert parsing.parse_my_village("本村项目") == ("projects", None)
     assert parsing.normalize("ａｂｃ　１２３") == "abc 123"
     assert len(parsing.normalize("字" * 10_000)) == parsing.MAX_SAID
+
+
+def test_ratings_said_with_a_verb_before_or_a_comment_before_the_score() -> None:
+    from handlers.citizen import parsing
+
+    assert parsing.parse_rating("给个好评") == 5
+    assert parsing.parse_rating("满意吧") == 5
+    assert parsing.parse_rating("还行吧 三分") == 3
+    assert parsing.parse_rating("评5") == 5
+    assert parsing.parse_rating("办身份证要5分钟") is None
+    assert parsing.parse_rating("开网吧") is None

@@ -172,3 +172,12 @@ def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
 )
 def test_more_intents(said, intent):
     assert read(said).intent == intent
+
+
+def test_plain_words_are_the_catalogue_s_words_without_fillers_and_measures() -> None:
+    from handlers.citizen.understanding.reading import READER
+
+    assert READER.plain("我家老头子八十多了有没有啥补贴") == "老年人高龄补贴"
+    assert READER.plain("在地里打口井") == "地里打井"
+    assert READER.without_measures("办个营业执照") == "办营业执照"
+    assert READER.without_measures("个体户") == "个体户"  # a first character stays

@@ -27,6 +27,7 @@ from catalogue import ratings as rating_rules
 from catalogue import staff as registry
 from catalogue import tickets as ticket_rules
 from catalogue.db import session_factory
+from catalogue.lists.declarations import FUNDS
 from catalogue.models import (
     AuditEntry,
     BudgetYear,
@@ -531,7 +532,12 @@ async def test_the_start_page_lists_my_duties_overdue_first(console: Console) ->
 async def test_a_fund_change_is_reviewed_by_a_second_finance_reviewer(console: Console) -> None:
     async def op(session: AsyncSession, staff: Any) -> Any:
         return await lists.propose_fund_change(
-            session, staff, console.world.fund_id, [("金额", "130")], "追加", date(2026, 11, 20)
+            session,
+            staff,
+            console.world.fund_id,
+            dict([lists.list_change(FUNDS, "金额", "130")]),
+            "追加",
+            date(2026, 11, 20),
         )
 
     staff = console.world.staff["finance"]

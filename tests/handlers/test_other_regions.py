@@ -23,6 +23,7 @@ from catalogue.demo import load_demo
 from catalogue.importing import import_file
 from catalogue.models import Department, Item
 from catalogue.queries.visibility import public_item
+from tools.benchmarks.reference import as_if_complete
 
 
 @asynccontextmanager
@@ -33,8 +34,12 @@ async def demo_beside_real(database_url: str, real: Path) -> AsyncIterator[dict[
     async with sessions() as session:
         await load_demo(session)
         await session.commit()
-        report = await import_file(session, "items", real, publish=True)
-        assert report.ok, report.lines(10)
+        # The real file lacks fields the county requires, so a first load keeps it as drafts;
+        # published as if complete here, it is the case that must never leak.
+        report = await import_file(
+            session, "items", real, publish=True, missing_fields=as_if_complete
+        )
+        assert report.ok and report.published > 6000, report.lines(10)
         await session.commit()
         foreign = (await session.scalars(select(Item).where(~Item.code.like("620623%")))).all()
         departments = (

@@ -435,6 +435,18 @@ async def test_new_list_commands_explain_what_is_missing(desk: Desk) -> None:
     assert "审定日期" in await desk.chat.do("poverty", "扶贫资金变更 1 金额=3 说明=x")
 
 
+async def test_list_changes_take_the_field_names_the_list_declares(desk: Desk) -> None:
+    fund = desk.world.fund_id
+    unknown = await desk.chat.do("clerk", f"资金变更 {fund} 地区=x 说明=y")
+    assert "没有“地区”这个字段" in unknown and "预算数额、管理办法" in unknown, unknown
+    amount = await desk.chat.do("clerk", f"资金变更 {fund} 预算=十万 说明=y")
+    assert "金额“十万”不对" in amount, amount
+    nothing = await desk.chat.do("clerk", f"资金变更 {fund} 说明=y")
+    assert "请写明要变更的字段，例如 项目名称=…" in nothing, nothing
+    by_alias = await desk.chat.do("clerk", f"资金变更 {fund} 预算金额=130万元 说明=追加")
+    assert "另一位复核人员" in by_alias, by_alias
+
+
 async def test_withdrawn_request_frees_the_item(desk: Desk) -> None:
     await _pending_change(desk)
     reply = await desk.chat.say("clerk", f"变更 {W.LIVE} 电话=0935-3120002")

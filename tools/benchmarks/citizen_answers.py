@@ -26,6 +26,7 @@ from catalogue.scope import ALL_REGIONS
 from handlers.app import create_app
 from handlers.db.database import open_database
 from handlers.settings import Settings
+from tools.benchmarks.reference import as_if_complete
 
 TOKEN = "bench-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -77,7 +78,9 @@ async def run(csv: Path, devset: Path, echo: Callable[[str], None]) -> dict[str,
             ZWBOT_HOME_REGION=ALL_REGIONS,
         )
         async with open_database(settings) as (_, sessions), sessions() as session:
-            report = await import_file(session, "items", csv, publish=True)
+            report = await import_file(
+                session, "items", csv, publish=True, missing_fields=as_if_complete
+            )
             await session.commit()
         if not report.ok:
             raise RuntimeError(f"import failed: {report.errors[:3]}")

@@ -1,7 +1,8 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as two parts, `tuning.toml` (conversation work may look
-at it) and `heldout.toml` (kept out of tuning). Each file's header documents the format and the
+The set lives in `tests/conversations/` as three parts: `tuning.toml` (conversation work may look
+at it), `heldout.toml` and `heldout2.toml` (both kept out of tuning; the second was written before
+the second round of tuning). Each file's header documents the format and the
 expectation vocabulary; this module refuses a file that strays from it, so a typo in an
 expectation cannot silently make a turn pass.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 SET_DIR = Path(__file__).resolve().parents[2] / "tests" / "conversations"
-PARTS = ("tuning", "heldout")
+PARTS = ("tuning", "heldout", "heldout2")
 
 ACTIONS = ("say", "voice", "click", "event")
 EVENTS = ("subscribe", "unsubscribe")
@@ -118,9 +119,10 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of `tuning`, `heldout` or `all`; ids are unique across the set."""
+    """The conversations of one part (`tuning`, `heldout`, `heldout2`) or `all`; ids are unique
+    across the set."""
     if part not in (*PARTS, "all"):
-        raise ConversationSetError(f"part is tuning, heldout or all, not {part!r}")
+        raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
     wanted = PARTS if part == "all" else (part,)
     conversations = [c for name in wanted for c in read_part(folder / f"{name}.toml", name)]
     seen: set[str] = set()

@@ -37,6 +37,7 @@ import asyncpg
 from sqlalchemy import func, select
 
 from bot.wire import WeChatEnvelope
+from catalogue.demo import load_demo
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
 from catalogue.scope import ALL_REGIONS
@@ -50,6 +51,7 @@ from tools.benchmarks.load_client import (
     drive,
     retry_storm,
 )
+from tools.benchmarks.reference import as_if_complete
 from tools.benchmarks.search_corpus import documents_from_csv
 from tools.benchmarks.search_workload import Zipf, citizen_pool
 from tools.fakes.wechat_api import FakeWeChatApi
@@ -207,8 +209,9 @@ async def _admin(url: str, sql: str) -> None:
         await connection.close()
 
 
-async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
-    """A fresh database with the catalogue imported and published; its SQLAlchemy URL."""
+async def create_database(admin_url: str, csv: Path, echo: Echo, *, demo: bool = False) -> str:
+    """A fresh database with the catalogue imported and published (after Tianzhu's demo
+    catalogue with `demo`); its SQLAlchemy URL."""
     if not csv.is_file():
         raise LoadError(f"catalogue file {csv} not found (pass --csv)")
     name = f"zwbot_bench_{secrets.token_hex(4)}"
@@ -217,8 +220,14 @@ async def create_database(admin_url: str, csv: Path, echo: Echo) -> str:
     url = f"{base}/{name}"
     started = time.perf_counter()
     async with open_database(Settings(DATABASE_URL=url)) as (_, sessions):
+        if demo:  # the demo refuses a database with other data: it goes first
+            async with sessions() as session:
+                await load_demo(session)
+                await session.commit()
         async with sessions() as session:
-            report = await import_file(session, "items", csv, publish=True)
+            report = await import_file(
+                session, "items", csv, publish=True, missing_fields=as_if_complete
+            )
             if not report.ok:
                 raise LoadError(f"import failed: {report}")
             await session.commit()

@@ -10,6 +10,7 @@ import asyncio
 import random
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -102,9 +103,9 @@ class Tally:
 
 
 class Target:
-    """A webhook URL and the envelope its server expects."""
+    """A webhook URL, the envelope its server expects and the account (original id) it is."""
 
-    def __init__(self, url: str, envelope: WeChatEnvelope) -> None:
+    def __init__(self, url: str, envelope: WeChatEnvelope, account: str = ACCOUNT) -> None:
         parts = urlsplit(url)
         if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
             raise LoadError(f"load is only sent to loopback addresses, not {parts.hostname}")
@@ -112,6 +113,7 @@ class Target:
         self.port = parts.port or 80
         self.path = parts.path or "/"
         self.envelope = envelope
+        self.account = account
 
     def delivery(self, xml: str) -> tuple[str, bytes]:
         """Request target and body of one delivery (fresh timestamp, nonce and signatures)."""
@@ -127,11 +129,11 @@ class Target:
         return fields.get("Content") or fields.get("Title") or ""
 
 
-def text_xml(content: str, openid: str, msg_id: int) -> str:
-    """A citizen's text message as WeChat posts it."""
+def text_xml(content: str, openid: str, msg_id: int, account: str = ACCOUNT) -> str:
+    """A citizen's text message to `account` as WeChat posts it."""
     return build_xml(
         {
-            "ToUserName": ACCOUNT,
+            "ToUserName": account,
             "FromUserName": openid,
             "CreateTime": int(time.time()),
             "MsgType": "text",
@@ -170,6 +172,7 @@ async def _user(
     tally: Tally,
     run: str,
     think: float,
+    check: Callable[[str], None] | None,
 ) -> None:
     connection = Connection(target.host, target.port)
     sent = 0
@@ -180,10 +183,13 @@ async def _user(
     try:
         while time.perf_counter() < until:
             query = queries.draw(asks)
-            xml = text_xml(query, openid_of(user, sent // MESSAGES_PER_OPENID, run), _msg_id())
+            openid = openid_of(user, sent // MESSAGES_PER_OPENID, run)
+            xml = text_xml(query, openid, _msg_id(), target.account)
             reply = await _deliver(connection, target, xml, tally)
             if reply == "":
                 tally.fallbacks += 1
+            elif reply is not None and check is not None:
+                check(reply)
             sent += 1
             if think > 0:  # reading the answer before writing again
                 pause = think * pace.uniform(0.5, 1.5)
@@ -197,16 +203,22 @@ def _msg_id() -> int:
 
 
 async def drive(
-    target: Target, queries: Zipf, users: int, seconds: float, think: float = 0.0
+    target: Target,
+    queries: Zipf,
+    users: int,
+    seconds: float,
+    think: float = 0.0,
+    check: Callable[[str], None] | None = None,
 ) -> Tally:
     """`users` citizens writing for `seconds`, `think` seconds between a reply and their next
     message (0: without pause, which measures capacity), each message a query drawn from
-    `queries` by popularity; every reply is checked."""
+    `queries` by popularity; every reply is checked (HTTP status, envelope, and `check` on its
+    text when given)."""
     tally = Tally()
     run = secrets.token_hex(3)
     until = time.perf_counter() + seconds
     await asyncio.gather(
-        *(_user(target, queries, u, until, tally, run, think) for u in range(users))
+        *(_user(target, queries, u, until, tally, run, think, check) for u in range(users))
     )
     return tally
 

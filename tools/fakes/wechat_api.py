@@ -50,6 +50,7 @@ class SentMessage:
 
     path: str
     body: dict[str, Any]
+    app_id: str = ""  # the account whose token sent it
 
     @property
     def touser(self) -> str:
@@ -68,6 +69,9 @@ class FakeWeChatApi:
 
     app_id: str = "wx_fake_app"
     app_secret: str = "fake-secret"
+    # Further official accounts served by the same fake (appid → secret), each with its own
+    # stable token; what each sent is told by `SentMessage.app_id`.
+    other_apps: dict[str, str] = field(default_factory=dict)
     token_lifetime: int = 7200
     cs_quota: int = 20
     tokens: dict[str, float] = field(default_factory=dict)
@@ -86,6 +90,8 @@ class FakeWeChatApi:
     _hangs: dict[str, deque[float]] = field(default_factory=dict)
     _cs_counts: dict[str, int] = field(default_factory=dict)
     _stable: str | None = None
+    _stables: dict[str, str] = field(default_factory=dict)  # of `other_apps`
+    _token_apps: dict[str, str] = field(default_factory=dict)  # token → appid
 
     def __post_init__(self) -> None:
         self.app = self._build_app()
@@ -117,6 +123,7 @@ class FakeWeChatApi:
         """Forget every issued token (the next call gets 40001)."""
         self.tokens.clear()
         self._stable = None
+        self._stables.clear()
 
     def messages_to(self, openid: str) -> list[SentMessage]:
         return [message for message in self.sent if message.touser == openid]
@@ -147,10 +154,16 @@ class FakeWeChatApi:
 
     # the API
 
-    def _issue(self) -> str:
+    def _issue(self, app_id: str = "") -> str:
         token = "FAKE_" + secrets.token_urlsafe(24)
         self.tokens[token] = time.time() + self.token_lifetime
+        self._token_apps[token] = app_id or self.app_id
         return token
+
+    def _secret_of(self, app_id: object) -> str | None:
+        if app_id == self.app_id:
+            return self.app_secret
+        return self.other_apps.get(str(app_id))
 
     def _error(self, code: int) -> JSONResponse:
         return JSONResponse({"errcode": code, "errmsg": ERRMSG.get(code, "error")})
@@ -182,13 +195,20 @@ class FakeWeChatApi:
             if fault is not None:
                 return fault
             body = await request.json()
-            if body.get("appid") != self.app_id:
+            app_id = str(body.get("appid", ""))
+            secret = self._secret_of(app_id)
+            if secret is None:
                 return self._error(40013)
-            if body.get("secret") != self.app_secret:
+            if body.get("secret") != secret:
                 return self._error(40125)
-            current = self._stable
+            own = app_id == self.app_id
+            current = self._stable if own else self._stables.get(app_id)
             if body.get("force_refresh") or current is None or self._token_error(current):
-                current = self._stable = self._issue()
+                current = self._issue(app_id)
+                if own:
+                    self._stable = current
+                else:
+                    self._stables[app_id] = current
             remaining = int(self.tokens[current] - time.time())
             return JSONResponse({"access_token": current, "expires_in": remaining})
 
@@ -248,7 +268,8 @@ class FakeWeChatApi:
             else:
                 return self._error(47001)
             self._cs_counts[user] = self._cs_counts.get(user, 0) + 1
-            self.sent.append(SentMessage(path, body))
+            token = request.query_params.get("access_token", "")
+            self.sent.append(SentMessage(path, body, self._token_apps.get(token, self.app_id)))
             await self._hang(path)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 

@@ -1,7 +1,8 @@
 """A local fake of the WeCom (企业微信 / 政务微信) server API for tests and demos: access token,
-application messages (`message/send`, recorded in `sent`), temporary media, and web authorisation
-(网页授权): `/connect/oauth2/authorize` sends the browser back with a one-time code for
-`signed_in` (the member "in" WeCom), which `auth/getuserinfo` turns into the UserID.
+application messages (`message/send`, recorded in `sent`), temporary media (uploads are kept
+in `media` as well), and web authorisation (网页授权): `/connect/oauth2/authorize` sends the
+browser back with a one-time code for `signed_in` (the member "in" WeCom), which
+`auth/getuserinfo` turns into the UserID.
 
 It answers like the documented API: `errcode`/`errmsg` JSON, 40001 for a wrong secret, 40014
 for an unknown token, 40007 for an unknown media id, 40029 for an unknown or used code, and
@@ -57,6 +58,15 @@ class FakeWeComApi:
             and user_id in str(message.get("touser", "")).split("|")
         ]
 
+    def files_to(self, user_id: str) -> list[tuple[bytes, str]]:
+        """The files (content, name) sent to one member."""
+        return [
+            self.media[str(message["file"]["media_id"])]
+            for message in self.sent
+            if message.get("msgtype") == "file"
+            and user_id in str(message.get("touser", "")).split("|")
+        ]
+
     def client(self) -> httpx.AsyncClient:
         """An httpx client that talks to this fake in-process (no socket)."""
         return httpx.AsyncClient(
@@ -98,6 +108,21 @@ class FakeWeComApi:
                 return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
             self.sent.append(await request.json())
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/media/upload")
+        async def upload(request: Request, access_token: str = "", type: str = "") -> Response:
+            fault = self._fault("/cgi-bin/media/upload")
+            if fault is not None:
+                return fault
+            if access_token not in self.tokens:
+                return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
+            form = await request.form()
+            upload = form.get("media")
+            if type not in ("file", "image", "voice", "video") or isinstance(upload, str | None):
+                return JSONResponse({"errcode": 40004, "errmsg": "invalid media type"})
+            media_id = "MEDIA_" + secrets.token_urlsafe(12)
+            self.media[media_id] = (await upload.read(), upload.filename or "")
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "type": type, "media_id": media_id})
 
         @app.get("/cgi-bin/media/get")
         async def media(access_token: str = "", media_id: str = "") -> Response:

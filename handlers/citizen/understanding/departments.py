@@ -69,3 +69,13 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
         if departments:
             return DepartmentMention(departments, word[start:], rest)
     return DepartmentMention([], READER.strip_fillers(word) or word, rest)
+
+
+async def by_ids(session: AsyncSession, ids: list[int]) -> list[Department]:
+    """The departments with these ids, in that order (those still there)."""
+    found = []
+    for number in ids:
+        department = await session.get(Department, number)
+        if department is not None:
+            found.append(department)
+    return found

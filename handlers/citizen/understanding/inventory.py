@@ -33,6 +33,8 @@ class Inventory:
     fillers: tuple[str, ...]
     department_aliases: dict[str, str]
     measure_words: tuple[str, ...] = ()
+    # How people say what the catalogue writes otherwise (老头子 → 老年人), longest first.
+    colloquial: tuple[tuple[str, str], ...] = ()
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -57,12 +59,17 @@ def parse(raw: dict[str, Any]) -> Inventory:
     aliases = {str(k): str(v) for k, v in raw["department_aliases"]["names"].items()}
     fillers = tuple(sorted({str(f) for f in raw["fillers"]}, key=lambda w: (-len(w), w)))
     measures = tuple(str(m) for m in raw.get("measure_words", []))
+    spoken = raw.get("colloquial", {}).get("words", {})
+    colloquial = tuple(
+        sorted(((str(k), str(v)) for k, v in spoken.items()), key=lambda p: (-len(p[0]), p[0]))
+    )
     return Inventory(
         intents=intents,
         aspects=aspects,
         fillers=fillers,
         department_aliases=aliases,
         measure_words=measures,
+        colloquial=colloquial,
     )
 
 

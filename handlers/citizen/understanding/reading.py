@@ -88,6 +88,15 @@ class Reader:
             }
         )
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
+        self._examples = {
+            f"i:{name}": tuple(fold(e) for e in entry.examples)
+            for name, entry in source.intents.items()
+        }
+
+    def says_term(self, text: str, intent: str) -> bool:
+        """Whether the text holds one of the intent's own words (not only resembles an
+        example of it)."""
+        return any(f.label == f"i:{intent}" for f in self._terms.find(fold(text)))
 
     def strip_fillers(self, text: str) -> str:
         """The text without filler words ('' when only fillers, or when the text is one
@@ -97,11 +106,18 @@ class Reader:
         return without(text, self._fillers.find(text)).replace(" ", "")
 
     def plain(self, text: str) -> str:
-        """The words that may name an item, without fillers and measure words between
-        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing."""
-        core = self.strip_fillers(fold(text))
+        """The words that may name an item, said as the catalogue writes them (老头子 →
+        老年人), without fillers and measure words between characters (「在地里打口井」 →
+        地里打井): searched when the words as said find nothing."""
+        spoken = fold(text)
+        for said, written in self.inventory.colloquial:
+            spoken = spoken.replace(said, written)
+        return self.without_measures(self.strip_fillers(spoken))
+
+    def without_measures(self, text: str) -> str:
+        """The text without measure words between characters (「办个营业执照」 → 办营业执照)."""
         measures = set(self.inventory.measure_words)
-        kept = [c for i, c in enumerate(core) if not (c in measures and 0 < i < len(core) - 1)]
+        kept = [c for i, c in enumerate(text) if not (c in measures and 0 < i < len(text) - 1)]
         return "".join(kept)
 
     def read(self, text: str) -> Reading:
@@ -143,6 +159,9 @@ class Reader:
                 topic=topic,
                 score=score,
             )
+        if not found and not core_all and len(compact) >= MIN_CORE and self._fillers.find(compact):
+            # Only words of speech (「我想问个事」 「请问一下」): what can be asked, no search.
+            return Reading(text, HELP, rest="", core="")
         return Reading(text, ITEM, rest=compact, core=self.strip_fillers(compact), topic=topic)
 
     def _talk(
@@ -181,9 +200,14 @@ class Reader:
                 compact, [f"i:{n}" for n in ACT_ORDER if self._kind.get(n) == ACT]
             )
             needed = ACT_SCORE if all(self._is(f, TALK) for f in found) else ACT_OVER_ASPECT
-            if label is not None and score >= needed:
+            if label is not None and score >= needed and not self._part_of_example(compact, label):
                 return label[2:], score
         return None
+
+    def _part_of_example(self, compact: str, label: str) -> bool:
+        """Whether the message is only a piece of one of the label's examples (「营业执照」 of
+        「营业执照办好了没」): it says the example's topic, not the act."""
+        return any(compact != example and compact in example for example in self._examples[label])
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""

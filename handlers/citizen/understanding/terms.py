@@ -42,8 +42,9 @@ class TermMatcher:
                 word = text[start : start + length]
                 label = self._label.get(word) if len(word) == length else None
                 if label is not None:
+                    # every term starting here: a shorter one may fill what a longer
+                    # overlapping term leaves (「我想问个事」: 想问个事, then 我)
                     candidates.append(Found(label, word, start, start + length))
-                    break
         if len(candidates) < 2:
             return candidates
         taken = [False] * len(text)

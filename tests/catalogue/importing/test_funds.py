@@ -112,17 +112,32 @@ async def test_bad_amounts_dates_and_departments(session: AsyncSession, tmp_path
     assert (await session.scalars(select(FundItem))).all() == []
 
 
-async def test_published_changes_want_an_explanation(session: AsyncSession) -> None:
+async def test_an_import_never_changes_a_published_fund_row(session: AsyncSession) -> None:
     await _departments(session)
     row = {"预算年度": 2017, "资金类型": "部门预算", "主管部门": "天祝县财政局", "项目名称": "道路"}
     first = await import_rows(session, "funds", [{**row, "预算金额": "10"}], publish=True)
-    assert first.ok
-    changed = await import_rows(session, "funds", [{**row, "预算金额": "12"}], publish=True)
-    assert changed.updated == 1
-    assert "第八条要求同时公开调整说明" in str(changed.warnings[0])
-    explained = await import_rows(
+    assert first.ok and first.published == 1
+    same = await import_rows(session, "funds", [{**row, "预算金额": "10"}], publish=True)
+    assert same.ok and same.unchanged == 1
+    # 第八条: a published row changes through 资金变更, reviewed by a second person
+    changed = await import_rows(
         session, "funds", [{**row, "预算金额": "15", "变更说明": "追加预算"}], publish=True
     )
-    assert explained.updated == 1 and explained.warnings == []
     fund = (await session.scalars(select(FundItem))).one()
-    assert fund.budget_amount == Decimal(15) and fund.version == 3
+    assert not changed.ok and f"资金变更 {fund.id}" in str(changed.errors[0])
+    assert fund.budget_amount == Decimal(10) and fund.version == 1
+
+
+async def test_incomplete_rows_load_as_drafts(session: AsyncSession) -> None:
+    await _departments(session)
+    row = {"预算年度": 2017, "资金类型": "部门预算", "主管部门": "天祝县财政局", "预算金额": "10"}
+    rows = [
+        {**row, "项目名称": "道路"},
+        # 第八条: a competitive fund publishes its 申报指南
+        {**row, "项目名称": "产业扶持", "竞争性分配": "是"},
+    ]
+    report = await import_rows(session, "funds", rows, publish=True)
+    assert report.ok and (report.published, report.drafts) == (1, 1)
+    assert dict(report.short_of) == {"申报指南": 1}
+    statuses = dict((await session.execute(select(FundItem.project_name, FundItem.status))).all())
+    assert statuses == {"道路": "published", "产业扶持": "draft"}

@@ -7,13 +7,14 @@ import csv
 import json
 from pathlib import Path
 
+import zwbot_tests_first_load as first_load
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.checkdigits import is_valid_org_code
 from catalogue.codes import check_item_code
 from catalogue.exporting import export_records, to_json
-from catalogue.importing import import_file, import_rows
+from catalogue.importing import import_file
 from catalogue.models import Department, Item, RetiredCode
 from catalogue.regions import load_shipped_regions
 from catalogue.scope import ALL_REGIONS, SCOPE_KEY, RegionScope
@@ -50,14 +51,20 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     report = await import_file(session, "items", path, publish=True)
     assert report.ok, report.lines(20)
     rejected = len(report.rejected)
-    assert (report.rows, report.created, report.published) == (
+    # no row is complete (none has 监督方式 or 责任事项): the first load keeps them all drafts
+    assert (report.rows, report.created, report.drafts, report.published) == (
         6318,
         6318 - rejected,
         6318 - rejected,
+        0,
     )
     await session.commit()
     items = (await session.scalars(select(Item))).all()
-    assert len(items) == 6318 - rejected
+    assert len(items) == 6318 - rejected == report.short_records
+    assert {i.status for i in items} == {"draft"}
+    powers = sum(i.kind == "power" for i in items)
+    assert report.short_of["监督方式"] == report.short_of["责任事项"] == powers
+    assert report.short_of["服务内容"] == len(items) - powers
     # nothing of it is the county's: no county code, each row keeps its region and codes
     assert not [i.code for i in items if i.code.startswith("620623")]
     for item in items:
@@ -77,9 +84,9 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
         "620600",
         "620623",
     }
+    # serving every region, drafts are still no open data
     session.info[SCOPE_KEY] = RegionScope(ALL_REGIONS)
-    exported = json.loads(to_json(await export_records(session, "items")))
-    assert {r["code"] for r in exported} == {i.code for i in items}
+    assert json.loads(to_json(await export_records(session, "items"))) == []
     again = await import_file(session, "items", path, publish=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 6318 - rejected), again.lines(
         20
@@ -198,14 +205,23 @@ async def test_gbk_template_file(session: AsyncSession, tmp_path: Path) -> None:
     assert report.ok and report.encoding == "GB18030"
     items = await _items(session)
     item = items[("县农业农村局", "农机购置补贴")]
-    assert (item.category, item.status, str(item.legal_time_limit)) == ("GF", "published", "60日")
+    # read right, and kept a draft: it lacks 设定依据, 流程图, 监督方式 and 责任事项
+    assert (item.category, item.status, str(item.legal_time_limit)) == ("GF", "draft", "60日")
 
 
 async def test_publishing_later_and_idempotence(session: AsyncSession, tmp_path: Path) -> None:
-    path = _csv(tmp_path, "建设工程规划许可,,行政许可,县自然资源局,,,\n")
+    row = {"事项名称": "建设工程规划许可", "事项类别": "行政许可", "实施主体": "县自然资源局"}
+    path, duties = first_load.write_first_load_files(
+        tmp_path, "事项名称,事项类别,实施主体\n建设工程规划许可,行政许可,县自然资源局\n"
+    )
     first = await import_file(session, "items", path)
     await session.commit()
     assert (first.created, first.published) == (1, 0)
+    short = await import_file(session, "items", path, publish=True, dry_run=True)
+    assert (short.updated, short.published, dict(short.short_of)) == (0, 0, {"责任事项": 1})
+    assert first_load.duty_rows([row])
+    assert (await import_file(session, "responsibilities", duties)).ok
+    await session.commit()
     dry = await import_file(session, "items", path, publish=True, dry_run=True)
     assert (dry.updated, dry.published) == (1, 1)
     await session.rollback()
@@ -284,9 +300,8 @@ async def test_written_codes_are_checked(session: AsyncSession, tmp_path: Path) 
 
 
 async def test_rows_from_code(session: AsyncSession) -> None:
-    report = await import_rows(
+    await first_load.publish_items(
         session,
-        "items",
         [
             {
                 "事项名称": "低保申请",
@@ -296,10 +311,8 @@ async def test_rows_from_code(session: AsyncSession) -> None:
             },
             {"事项名称": "涉密审批", "事项类别": "01", "实施主体": "县保密局", "是否涉密": True},
         ],
-        publish=True,
         demo=True,
     )
-    assert report.ok, report.lines()
     items = await _items(session)
     assert items[("县民政局", "低保申请")].is_demo
     assert items[("县保密局", "涉密审批")].classified

@@ -68,32 +68,47 @@ async def test_project_list_with_villages(session: AsyncSession, tmp_path: Path)
         '县扶贫办,县水务局,天堂镇天堂村、天堂镇那威村,120户,"1,200人",实施中\n',
         encoding="utf-8",
     )
-    report = await import_file(session, "poverty-projects", path, publish=True)
+    report = await import_file(session, "poverty-projects", path)
     assert report.ok, report.lines()
     await session.commit()
     project = (await session.scalars(select(PovertyProject))).one()
     assert project.investment == Decimal(120) and project.progress == "in_progress"
     assert (project.households_benefited, project.persons_benefited) == (120, 1200)
     assert sorted(v.code for v in project.villages) == ["620623108200", "620623108201"]
-    again = await import_file(session, "poverty-projects", path, publish=True)
+    again = await import_file(session, "poverty-projects", path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    two_villages = path.read_text(encoding="utf-8")
     path.write_text(
         header + "2016,天堂村人饮工程,天扶贫发〔2016〕8号,120万元,管道12公里,解决饮水,"
         '县扶贫办,县水务局,天堂镇天堂村,120户,"1,200人",实施中\n',
         encoding="utf-8",
     )
     fewer = await import_file(session, "poverty-projects", path, publish=True)
-    assert fewer.updated == 1
+    assert (fewer.updated, fewer.published) == (1, 1)  # a draft: changed and published
     await session.commit()
     session.expire_all()
     project = (await session.scalars(select(PovertyProject))).one()
     assert [v.code for v in project.villages] == ["620623108200"]
     exported = await export_records(session, "poverty-projects")
     assert exported[0]["villages"] == ["620623108200"]
+    # published now: a file can no longer change it, its villages included (扶贫变更)
+    path.write_text(two_villages, encoding="utf-8")
+    refused = await import_file(session, "poverty-projects", path, publish=True)
+    assert not refused.ok and f"扶贫变更 {project.id}" in str(refused.errors[0])
 
 
 async def test_late_publication_of_a_change_is_flagged(session: AsyncSession) -> None:
-    row = {"年度": 2016, "项目名称": "道路硬化", "投资额度": "10万元", "变更日期": "2016年3月1日"}
+    row = {
+        "年度": 2016,
+        "项目名称": "道路硬化",
+        "审批文号": "天扶贫发〔2016〕3号",
+        "投资额度": "10万元",
+        "主要建设内容": "硬化道路2公里",
+        "新增经济效益和扶贫效益": "受益农户40户",
+        "项目主管单位": "县扶贫办",
+        "项目实施单位": "县交通局",
+        "变更日期": "2016年3月1日",
+    }
     report = await import_rows(session, "poverty-projects", [row], publish=True)
     assert report.ok
     [warning] = report.warnings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import zwbot_tests_first_load as first_load
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,13 +14,13 @@ from catalogue.models import Item, Responsibility
 
 
 async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> None:
-    items = await import_rows(
-        session,
-        "items",
-        [{"事项名称": "取水许可", "事项类别": "行政许可", "实施主体": "天祝县水务局"}],
-        publish=True,
+    row = first_load.complete_row(
+        {"事项名称": "取水许可", "事项类别": "行政许可", "实施主体": "天祝县水务局"}
     )
-    assert items.ok
+    items = await import_rows(session, "items", [row], publish=True)
+    # complete but for its 责任事项: a first load keeps it a draft
+    assert items.ok and (items.published, items.drafts) == (0, 1)
+    assert dict(items.short_of) == {"责任事项": 1}
     code = (await session.scalars(select(Item.code))).one()
     typed = code.replace("—", "-").lower()
     path = tmp_path / "duties.csv"
@@ -46,5 +47,9 @@ async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> 
     assert [(d.seq, d.title) for d in duties] == [(1, "受理责任"), (2, "审查责任")]
     again = await import_file(session, "responsibilities", path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert await export_records(session, "responsibilities") == []  # the item is a draft
+    # with its 责任事项 in, the same items file published again completes the first load
+    published = await import_rows(session, "items", [row], publish=True)
+    assert (published.published, published.short_records) == (1, 0), published.lines()
     exported = await export_records(session, "responsibilities")
     assert [(r["code"], r["title"]) for r in exported] == [(code, "受理责任"), (code, "审查责任")]

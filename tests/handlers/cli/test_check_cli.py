@@ -39,7 +39,10 @@ def test_real_items_fall_short_and_are_reported_per_field(tmp_path: Path) -> Non
         app, ["import", "items", str(_sample(tmp_path, 60)), "--publish", "--as", "admin"]
     )
     assert loaded.exit_code == 0, loaded.output
-    result = runner.invoke(app, ["check", "completeness", "--json"])
+    # the first load kept every short record a draft: nothing published or pending falls short
+    assert "作为草稿载入（记录不完整，未发布）60 条" in loaded.output
+    assert runner.invoke(app, ["check", "completeness"]).exit_code == 0
+    result = runner.invoke(app, ["check", "completeness", "--json", "--drafts"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert sum(report["checked"].values()) == 60 == report["short"]
@@ -49,7 +52,9 @@ def test_real_items_fall_short_and_are_reported_per_field(tmp_path: Path) -> Non
     first = report["records"][0]["shortfalls"][0]
     assert first["missing"] and "第" in first["article"]
 
-    text = runner.invoke(app, ["check", "completeness", "--kind", "service", "--limit", "2"])
+    text = runner.invoke(
+        app, ["check", "completeness", "--drafts", "--kind", "service", "--limit", "2"]
+    )
     assert text.exit_code == 1
     assert "便民服务事项" in text.output
     assert "服务内容：未填写（《建设运行办法》第十二条）" in text.output

@@ -41,3 +41,34 @@ def test_broken_code_prints_precise_errors_and_exits_1() -> None:
     assert result.exit_code == 1
     assert "错误：第23–24位 类别代码「XY」不在表1中" in result.output
     assert "错误：第25–29位 主项代码「00000」超出范围" in result.output
+
+
+def test_explaining_a_code_loads_no_migrations_pinyin_or_importer(tmp_path: Path) -> None:
+    """`zwbot code explain` starts fast: it reads the regions and nothing else heavy."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from handlers.cli import main\n"
+        "sys.argv = ['zwbot', 'code', 'explain', '62062300000000877801X0-XK00001000']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('alembic', 'pypinyin', 'catalogue.importing', 'fastapi', 'bot')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "      or m.startswith('catalogue.importing')))\n"
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'explain.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    assert "结论：编码有效。" in result.stdout
+    assert "LOADED []" in result.stdout, result.stdout

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import zwbot_tests_first_load as first_load
 from typer.testing import CliRunner
 
 from catalogue.importing import KINDS
@@ -28,6 +29,10 @@ def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
     added = runner.invoke(app, ["staff", "add", "admin", "--name", "管理员", "--role", "admin"])
     assert added.exit_code == 0, added.output
+
+
+def _invoke(args: list[str]) -> object:
+    return runner.invoke(app, args)
 
 
 def _export() -> list[dict[str, object]]:
@@ -54,9 +59,16 @@ def test_broken_file_changes_nothing_then_good_file_loads_once(tmp_path: Path) -
     assert _export() == []
     first = runner.invoke(app, ["import", "items", str(good), "--publish", "--as", "admin"])
     assert first.exit_code == 0, first.output
-    assert "已新增 2 条，已更新 0 条，未变化 0 条，已发布 2 条" in first.output
+    # a first load publishes only complete records: these two stay drafts, counted per field
+    assert "已新增 2 条，已更新 0 条，未变化 0 条\n" in first.output
+    assert "作为草稿载入（记录不完整，未发布）2 条" in first.output
+    assert "  监督方式：1 条\n" in first.output and "  服务内容：1 条\n" in first.output
+    assert "  办结时限：2 条\n" in first.output
     second = runner.invoke(app, ["import", "items", str(good), "--publish", "--as", "admin"])
     assert "已新增 0 条，已更新 0 条，未变化 2 条" in second.output
+    assert _export() == []
+    published = first_load.cli_first_load(_invoke, tmp_path, GOOD)
+    assert "已更新 2 条，未变化 0 条，已发布 2 条" in published
     assert sorted(str(r["name"]) for r in _export()) == ["独生子女证明", "结婚登记"]
 
 
@@ -97,9 +109,7 @@ def test_templates_have_chinese_headers_and_import_as_empty(kind: str, tmp_path:
 
 
 def test_export_to_a_file(tmp_path: Path) -> None:
-    good = tmp_path / "good.csv"
-    good.write_text(GOOD, encoding="utf-8")
-    runner.invoke(app, ["import", "items", str(good), "--publish", "--as", "admin"])
+    first_load.cli_first_load(_invoke, tmp_path, GOOD)
     out = tmp_path / "open-data.csv"
     result = runner.invoke(app, ["export", "items", "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0
@@ -141,20 +151,19 @@ def test_an_import_is_an_administrators_audited_act(tmp_path: Path) -> None:
     )
     after = entry["after"]
     assert isinstance(after, dict)
-    assert (after["sha256"], after["records"], after["published"]) == (digest, 2, 2)
+    # incomplete records: the first load keeps them as drafts
+    assert (after["sha256"], after["records"], after["published"]) == (digest, 2, 0)
+    assert after["drafts"] == 2
     assert after["file"] == str(good) and after["initial_load"] is True
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
 
 
 def test_publishing_is_only_a_catalogues_first_load(tmp_path: Path) -> None:
-    good = tmp_path / "good.csv"
-    good.write_text(GOOD, encoding="utf-8")
-    assert (
-        runner.invoke(app, ["import", "items", str(good), "--publish", "--as", "admin"]).exit_code
-        == 0
+    first_load.cli_first_load(_invoke, tmp_path, GOOD)
+    (tmp_path / "more").mkdir()
+    more, _duties = first_load.write_first_load_files(
+        tmp_path / "more", GOOD + "离婚登记,行政确认,天祝县民政局\n"
     )
-    more = tmp_path / "more.csv"
-    more.write_text(GOOD + "离婚登记,行政确认,天祝县民政局\n", encoding="utf-8")
     refused = runner.invoke(app, ["import", "items", str(more), "--publish", "--as", "admin"])
     assert refused.exit_code == 1 and "只用于首次载入" in refused.output
     drafts = runner.invoke(app, ["import", "items", str(more), "--as", "admin"])
@@ -165,12 +174,8 @@ def test_publishing_is_only_a_catalogues_first_load(tmp_path: Path) -> None:
 
 
 def test_an_import_never_changes_a_published_item(tmp_path: Path) -> None:
-    good = tmp_path / "good.csv"
-    good.write_text(GOOD, encoding="utf-8")
-    assert (
-        runner.invoke(app, ["import", "items", str(good), "--publish", "--as", "admin"]).exit_code
-        == 0
-    )
+    first_load.cli_first_load(_invoke, tmp_path, GOOD)
+    good, _duties = first_load.write_first_load_files(tmp_path, GOOD)
     changed = tmp_path / "changed.csv"
     changed.write_text(
         "事项名称,事项类别,实施主体,咨询电话\n结婚登记,行政确认,天祝县民政局,0935-3121234\n",
@@ -194,6 +199,9 @@ def test_the_real_file_beside_the_demo_stays_out_of_the_countys_open_data(
     loaded = runner.invoke(app, ["import", "items", str(real), "--publish", "--as", "admin"])
     assert loaded.exit_code == 0, loaded.output[-2000:]
     assert "未导入" in loaded.output and "新闻标题" in loaded.output
+    # none of the real file is complete (no 监督方式, no 责任事项…): it stays drafts
+    assert "已作为草稿载入（记录不完整，未发布）6271 条" in loaded.output
+    assert "  监督方式：4385 条\n" in loaded.output and "已发布" not in loaded.output
     assert {str(r["code"]) for r in _export()} == before
     assert all(code.startswith("620623") for code in before)
     departments = runner.invoke(app, ["export", "departments", "--format", "json"])
@@ -201,12 +209,17 @@ def test_the_real_file_beside_the_demo_stays_out_of_the_countys_open_data(
     assert names and not [n for n in names if "广东" in n or "克拉玛依" in n or "广安" in n]
     hits = runner.invoke(app, ["search", "港澳通行证", "--json", "--top", "5"])
     assert all(h["code"].startswith("620623") for h in json.loads(hits.output)["hits"])
-    # search evaluation over the reference file serves every region, on request only
+    # search evaluation over the reference file: every region (on request only) and the
+    # drafts of the first load (`--drafts`, never what citizens see)
     monkeypatch.setenv("ZWBOT_HOME_REGION", "*")
     get_settings.cache_clear()
     batch = tmp_path / "queries.txt"
     batch.write_text("港澳通行证\n", encoding="utf-8")
-    found = runner.invoke(app, ["search", "--batch", str(batch), "--top", "5", "--json"])
+    public = runner.invoke(app, ["search", "--batch", str(batch), "--top", "5", "--json"])
+    assert all(h["code"].startswith("620623") for h in json.loads(public.output)["hits"])
+    found = runner.invoke(
+        app, ["search", "--batch", str(batch), "--top", "5", "--json", "--drafts"]
+    )
     assert found.exit_code == 0, found.output
     codes = [h["code"] for h in json.loads(found.output.splitlines()[0])["hits"]]
     assert any(code.startswith("440") for code in codes), codes

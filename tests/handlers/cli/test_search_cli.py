@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import zwbot_tests_first_load as first_load
 from typer.testing import CliRunner
 
 from handlers.cli import app
@@ -32,10 +33,7 @@ def _catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ).exit_code
         == 0
     )
-    source = tmp_path / "items.csv"
-    source.write_text(ITEMS, encoding="utf-8")
-    result = runner.invoke(app, ["import", "items", str(source), "--publish", "--as", "admin"])
-    assert result.exit_code == 0, result.output
+    first_load.cli_first_load(lambda args: runner.invoke(app, args), tmp_path, ITEMS)
 
 
 def test_one_query_as_text_and_json() -> None:
@@ -79,3 +77,22 @@ def test_batch_files_saved_as_gbk_are_read(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["query"] for line in lines] == ["低保", "临时救助"]
     assert lines[0]["hits"][0]["name"] == "最低生活保障"
+
+
+def test_drafts_are_searched_for_evaluation_only(tmp_path: Path) -> None:
+    # a first load keeps incomplete records as drafts: citizens' search does not see them,
+    # `--drafts` evaluates search over them as if they were published
+    source = tmp_path / "incomplete.csv"
+    source.write_text("事项名称,事项类别,实施主体\n狩猎证核发,行政许可,天祝县林业局\n", "utf-8")
+    loaded = runner.invoke(app, ["import", "items", str(source), "--as", "admin"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "没有找到" in runner.invoke(app, ["search", "狩猎证"]).output
+    queries = tmp_path / "q.txt"
+    queries.write_text("狩猎证\n低保\n", encoding="utf-8")
+    found = runner.invoke(app, ["search", "--batch", str(queries), "--json", "--drafts"])
+    assert found.exit_code == 0, found.output
+    lines = [json.loads(line) for line in found.output.splitlines()]
+    assert lines[0]["hits"][0]["name"] == "狩猎证核发"
+    assert lines[1]["hits"][0]["name"] == "最低生活保障"  # published items are searched too
+    both = runner.invoke(app, ["search", "狩猎证", "--drafts", "--staff"])
+    assert both.exit_code == 2

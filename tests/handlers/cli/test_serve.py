@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import os
 import re
 import socket
@@ -134,19 +136,43 @@ def test_the_access_log_is_off_in_production_unless_asked_for(
     assert calls[0]["access_log"] is expected
 
 
+def test_serve_migrates_once_and_its_workers_do_not(monkeypatch, tmp_path):
+    import uvicorn
+
+    from handlers.cli import app
+    from handlers.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'served.sqlite3'}")
+    monkeypatch.setenv("REDIS_URL", "")
+    get_settings.cache_clear()
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(args))
+    try:
+        result = CliRunner().invoke(app, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "served.sqlite3").stat().st_size > 0  # migrated here
+    module, factory = str(calls[0][0]).split(":")
+    assert factory == "create_served_app"
+    created = getattr(importlib.import_module(module), factory)
+    assert inspect.signature(created).parameters == {}  # what uvicorn's factory call passes
+
+
 async def _no_migration() -> None:
     return None
 
 
 def test_a_worker_imports_only_what_serving_needs():
     """A worker process imports `handlers.app` (after the light `zwbot` entry point): nothing of
-    the benchmarks, drills, tests or the other commands."""
+    the benchmarks, drills, tests or the other commands, nor what loads at first use or in the
+    lifespan (migrations, pinyin dictionaries, the importer)."""
     code = (
         "import sys\n"
         "import handlers.cli, handlers.app\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('tools.benchmarks', "
         "'tools.drills', 'handlers.cli.', 'werobot', 'schemathesis', 'hypothesis', "
-        "'pytest', 'tools.fakes')))\n"
+        "'pytest', 'tools.fakes', 'alembic', 'pypinyin', 'catalogue.importing.runner')))\n"
         "print('LOADED', bad)\n"
     )
     result = subprocess.run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import zwbot_tests_first_load as first_load
 from typer.testing import CliRunner
 
 from handlers.cli import app
@@ -23,11 +24,10 @@ def _catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ).exit_code
         == 0
     )
-    source = tmp_path / "items.csv"
-    source.write_text("事项名称,事项类别,实施主体\n临时救助,公共服务,天祝县民政局\n", "utf-8")
-    assert (
-        runner.invoke(app, ["import", "items", str(source), "--publish", "--as", "admin"]).exit_code
-        == 0
+    first_load.cli_first_load(
+        lambda args: runner.invoke(app, args),
+        tmp_path,
+        "事项名称,事项类别,实施主体\n临时救助,公共服务,天祝县民政局\n",
     )
 
 

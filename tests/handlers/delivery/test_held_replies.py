@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.client import DEFAULT_TIMEOUT, WeChatClient
 from bot.replies import TextReply
 from catalogue.models import HeldReply, MessageLog, Ticket, utcnow
-from handlers.app import _wechat_client
+from handlers.accounts.bots import wechat_client
 from handlers.delivery import sending
 from handlers.delivery.held_replies import HeldReplies
 from handlers.delivery.outbox import Outbox
@@ -208,9 +208,9 @@ def test_the_client_waits_as_long_as_wechat_documents() -> None:
     settings = Settings(  # type: ignore[call-arg]
         ZWBOT_ENV="test", WECHAT_APP_ID="wx1", WECHAT_APP_SECRET="s"
     )
-    client = _wechat_client(settings)
+    client = wechat_client(settings)
     assert client is not None and client.http.timeout.read == 10.0
-    slower = _wechat_client(settings.model_copy(update={"wechat_api_timeout": 15.0}))
+    slower = wechat_client(settings.model_copy(update={"wechat_api_timeout": 15.0}))
     assert slower is not None and slower.http.timeout.read == 15.0
 
 

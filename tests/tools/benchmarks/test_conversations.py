@@ -60,7 +60,9 @@ def test_the_set_has_enough_conversations_in_every_class_and_both_parts(
     for kind in per_class:
         parts = Counter(c.part for c in conversations if c.kind == kind)
         assert set(parts) == set(PARTS), kind
-        assert 0.3 <= parts["heldout"] / per_class[kind] <= 0.5, (kind, parts)
+        first = parts["tuning"] + parts["heldout"]
+        assert 0.3 <= parts["heldout"] / first <= 0.5, (kind, parts)
+        assert parts["heldout2"] >= 5, (kind, parts)
 
 
 def test_every_item_an_expectation_names_is_a_demo_item(
@@ -77,8 +79,9 @@ def test_every_item_an_expectation_names_is_a_demo_item(
 
 def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
     root = Path(__file__).resolve().parents[3]
-    assert "HELD-OUT" in (root / "tests/conversations/heldout.toml").read_text(encoding="utf-8")
-    assert "heldout.toml" in (root / "docs/citizens.md").read_text(encoding="utf-8")
+    for name in ("heldout.toml", "heldout2.toml"):
+        assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
+        assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -111,7 +114,7 @@ def test_a_file_that_strays_from_the_format_is_refused(
 
 
 def test_an_unknown_part_is_refused() -> None:
-    with pytest.raises(ConversationSetError, match="tuning, heldout or all"):
+    with pytest.raises(ConversationSetError, match="tuning, heldout, heldout2 or all"):
         load("everything")
 
 
@@ -240,7 +243,7 @@ def test_the_command_refuses_an_unknown_part_and_is_loaded_only_when_run() -> No
 
     result = CliRunner().invoke(app, ["bench", "conversations", "--part", "some"])
     assert result.exit_code == 2
-    assert "tuning, heldout or all" in result.output
+    assert "tuning, heldout, heldout2 or all" in result.output
     started = subprocess.run(
         [sys.executable, "-c", "import sys, handlers.cli; print(sorted(sys.modules))"],
         capture_output=True,

@@ -78,7 +78,9 @@ def bench_quality(
 
 @bench_app.command("conversations")
 def bench_conversations(
-    part: Annotated[str, typer.Option(help="tuning, heldout (kept out of tuning) or all.")] = "all",
+    part: Annotated[
+        str, typer.Option(help="tuning, heldout, heldout2 (both kept out of tuning) or all.")
+    ] = "all",
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Each failing turn: expected and replied.")
     ] = False,
@@ -96,6 +98,17 @@ def bench_conversations(
         raise typer.Exit(2) from error
     results = asyncio.run(play_all(conversations))
     report(results, part, typer.echo, verbose)
+
+
+@bench_app.command("startup")
+def bench_startup(
+    runs: Annotated[int, typer.Option(min=1, help="Fresh processes per figure.")] = 5,
+) -> None:
+    """Start-up: CPU and wall seconds of `zwbot --help`, `zwbot code explain` and a worker
+    (import, create_app, lifespan), each in fresh processes."""
+    from tools.benchmarks.startup import run
+
+    run(runs, typer.echo)
 
 
 def register(app: typer.Typer) -> None:

@@ -40,13 +40,23 @@ def load(
         typer.Option(help="Only these sides (zwbot, zwbot-nocache, werobot)."),
     ] = None,
     keep_database: Annotated[bool, typer.Option(help="Keep the scratch database.")] = False,
+    accounts: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=200,
+            help="Serve this many official accounts (stored as data, 4 regions in turn) and "
+            "spread the citizens over them; zwbot only, no WeRoBot side (0: one account).",
+        ),
+    ] = 0,
 ) -> None:
     """Simulated WeChat traffic against 2 workers on PostgreSQL and Redis, and WeRoBot.
 
     Messages are queries drawn Zipf from a pool of distinct citizen-like queries. Prints
     messages/s, p50/p99/max latency, deadline fallbacks and errors of zwbot, zwbot with its
     answer cache off and WeRoBot, zwbot's cache hit rate and CPU per message apart from
-    search, and the retry storm; the last line is one JSON object."""
+    search, and the retry storm; with --accounts N, figures per account and in total and a
+    check of every reply for another region's items. The last line is one JSON object."""
     options = Options(
         users=users,
         seconds=seconds,
@@ -65,7 +75,12 @@ def load(
     # A TERM (timeout, CI) stops the run like Ctrl-C: servers stopped, scratch database dropped.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        asyncio.run(run(options, typer.echo))
+        if accounts > 0:
+            from tools.benchmarks.accounts_load import run_accounts
+
+            asyncio.run(run_accounts(options, accounts, typer.echo))
+        else:
+            asyncio.run(run(options, typer.echo))
     except (LoadError, OSError) as error:
         typer.echo(f"load benchmark failed: {error}", err=True)
         raise typer.Exit(1) from error

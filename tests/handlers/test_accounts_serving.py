@@ -1,0 +1,396 @@
+"""Four official accounts on one deployment: Tianzhu's demo and the three real regions of
+`service_items.csv`, each at its own callback URL with its own keys and home region. A query
+on each is answered from its own region only; one account's keys on another's URL, or a
+message addressed to another account, are refused; a disabled account stops being served."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import re
+import secrets
+import shutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import httpx
+import pytest
+import redis.asyncio
+import zwbot_tests_citizen_kit as kit
+from defusedxml import ElementTree
+from sqlalchemy import select
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import to_text
+
+from catalogue import accounts as registry
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.demo import load_demo
+from catalogue.importing import import_file
+from catalogue.models import Department, Item
+from catalogue.scope import RegionScope
+from tools.benchmarks.reference import as_if_complete
+from tools.fakes import FakeWeChatApi
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    region: str
+    app_id: str
+    original_id: str
+    token: str
+    aes_key: str
+
+    @property
+    def path(self) -> str:
+        return f"/wechat/{self.name}"
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{self.name}.example.cn"
+
+
+def _account(name: str, region: str) -> Account:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return Account(
+        name,
+        region,
+        app_id=f"wx{digest[:16]}",
+        original_id=f"gh_{digest[16:28]}",
+        token=secrets.token_hex(8),
+        aes_key=secrets.token_hex(22)[:43],
+    )
+
+
+KARAMAY_SECRET = "karamayAppSecret0123456789"  # only Karamay may send through the API
+ACCOUNTS = [
+    _account("tianzhu", "620623"),
+    _account("guangan", "511602"),
+    _account("guangzhou", "440100"),
+    _account("karamay", "650200"),
+]
+
+
+def _parse(xml: str) -> dict[str, str]:
+    root = ElementTree.fromstring(xml)
+    return {child.tag: (child.text or "") for child in root.iter() if len(child) == 0}
+
+
+class Follower:
+    """One follower of `account` posting as WeChat's servers do in safe mode; `keys` (another
+    account's) to sign and encrypt with, `to` to address another account."""
+
+    def __init__(self, http: httpx.AsyncClient, account: Account, openid: str) -> None:
+        self.http = http
+        self.account = account
+        self.openid = openid
+
+    def _xml(self, text: str, to: str, event: str = "") -> str:
+        head = (
+            f"<xml><ToUserName><![CDATA[{to}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{self.openid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime>"
+        )
+        if event:
+            return head + f"<MsgType><![CDATA[event]]></MsgType><Event>{event}</Event></xml>"
+        return head + (
+            f"<MsgType><![CDATA[text]]></MsgType><Content>{escape(text)}</Content>"
+            f"<MsgId>{secrets.randbelow(2**62)}</MsgId></xml>"
+        )
+
+    async def post(
+        self,
+        text: str,
+        *,
+        keys: Account | None = None,
+        path: str | None = None,
+        to: str = "",
+        event: str = "",
+    ) -> tuple[int, str]:
+        keys = keys or self.account
+        crypto = WeChatCrypto(keys.token, keys.aes_key, keys.app_id)
+        timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
+        xml = self._xml(text, to or self.account.original_id, event)
+        sealed = _parse(crypto.encrypt_message(xml, nonce, timestamp))
+        signature = hashlib.sha1("".join(sorted([keys.token, timestamp, nonce])).encode())
+        params = {
+            "signature": signature.hexdigest(),
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "openid": self.openid,
+            "encrypt_type": "aes",
+            "msg_signature": sealed["MsgSignature"],
+        }
+        body = f"<xml><Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>"
+        response = await self.http.post(path or self.account.path, params=params, content=body)
+        if response.status_code != 200 or not response.text.startswith("<"):
+            return response.status_code, response.text
+        outer = _parse(response.text)
+        plain = crypto.decrypt_message(
+            response.text, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+        )
+        fields = _parse(to_text(plain))
+        assert fields["FromUserName"] == self.account.original_id
+        return 200, fields.get("Content") or f"{fields.get('Title')}\n{fields.get('Description')}"
+
+
+SAMPLE_EVERY = 4  # every 4th row of the real file: all its regions, a quarter of the time
+
+
+def _sample(real: Path, target: Path) -> Path:
+    """A deterministic quarter of the real file (every region is in it)."""
+    with real.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    with target.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([rows[0], *rows[1::SAMPLE_EVERY]])
+    return target
+
+
+async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
+    """The demo, the sampled real file published, the four accounts; each department's
+    regions (those of its items)."""
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    try:
+        async with session_factory(engine)() as session:
+            await load_demo(session)
+            await session.commit()
+            # The real file lacks fields the county requires, so a first load would keep it as
+            # drafts; published as if complete, each region has a catalogue to serve.
+            report = await import_file(
+                session, "items", real, publish=True, missing_fields=as_if_complete
+            )
+            assert report.ok and report.published > 1000, report.lines(10)
+            box = registry.SecretBox(key)
+            for account in ACCOUNTS:
+                spec = registry.AccountSpec(
+                    account.name,
+                    account.app_id,
+                    account.original_id,
+                    account.region,
+                    account.token,
+                    account.aes_key,
+                    KARAMAY_SECRET if account.name == "karamay" else "",
+                    public_base_url=account.base_url,
+                    welcome=f"欢迎关注{account.name}政务服务",
+                )
+                await registry.add_account(session, spec, box)
+            await session.commit()
+            departments: dict[str, set[str]] = {}
+            rows = await session.execute(
+                select(Department.name, Item.region_code).join(Item.department).distinct()
+            )
+            for name, region in rows:
+                departments.setdefault(name, set()).add(region or "")
+            return departments
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def template(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The database of the four accounts, built once for this module (tests get a copy)."""
+    folder = tmp_path_factory.mktemp("accounts")
+    real = _sample(shared_dir / "data" / "service_items.csv", folder / "items.csv")
+    key = registry.new_key()
+    path = folder / "template.sqlite3"
+    departments = asyncio.run(_build(f"sqlite+aiosqlite:///{path.as_posix()}", real, key))
+    return {"path": path, "key": key, "departments": departments}
+
+
+@asynccontextmanager
+async def _serving(
+    template: dict[str, Any], folder: Path, **settings: Any
+) -> AsyncIterator[dict[str, Any]]:
+    path = folder / "zwbot.sqlite3"
+    shutil.copyfile(template["path"], path)
+    url = f"sqlite+aiosqlite:///{path.as_posix()}"
+    app = kit.create_app(
+        kit.settings_for(url, **{"ZWBOT_ACCOUNT_KEY": template["key"], **settings})
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield {"http": http, "app": app, "departments": template["departments"], "url": url}
+
+
+@pytest.fixture
+async def deployment(template: dict[str, Any], tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+    async with _serving(template, tmp_path) as side:
+        yield side
+
+
+@pytest.fixture
+async def on_redis(
+    template: dict[str, Any], tmp_path: Path, redis_url: str
+) -> AsyncIterator[dict[str, Any]]:
+    """The deployment with its state in Redis, as several workers share it."""
+    async with _serving(template, tmp_path, REDIS_URL=redis_url) as side:
+        yield {**side, "redis_url": redis_url}
+
+
+QUESTIONS = ["营业执照", "不动产登记", "医疗机构执业登记", "道路运输经营许可", "残疾人"]
+
+
+ITEM_LINK = re.compile(r"/items/([0-9A-Z]{32})")
+
+
+def _foreign(reply: str, account: Account, departments: dict[str, set[str]]) -> list[str]:
+    """What in `reply` belongs to a region outside the account's: an item link of another
+    region, a department only other regions have, or a link of another account."""
+    scope = RegionScope(account.region)
+    found = [code for code in ITEM_LINK.findall(reply) if not scope.covers(code[:6])]
+    found += [
+        name
+        for name, regions in departments.items()
+        if name in reply and not any(scope.covers(region) for region in regions)
+    ]
+    found += [
+        other.base_url for other in ACCOUNTS if other is not account and other.base_url in reply
+    ]
+    return found
+
+
+def _own(reply: str, account: Account, departments: dict[str, set[str]]) -> int:
+    """How many marks of the account's own region `reply` shows (links, departments)."""
+    scope = RegionScope(account.region)
+    links = [code for code in ITEM_LINK.findall(reply) if scope.covers(code[:6])]
+    named = [
+        name
+        for name, regions in departments.items()
+        if name in reply and all(scope.covers(region) for region in regions)
+    ]
+    return len(links) + len(named)
+
+
+async def test_each_account_answers_and_shows_pages_from_its_own_region(
+    deployment: dict[str, Any],
+) -> None:
+    http, departments = deployment["http"], deployment["departments"]
+    own = dict.fromkeys((a.name for a in ACCOUNTS), 0)
+    for account in ACCOUNTS:
+        follower = Follower(http, account, f"o_{account.name}_citizen")
+        for question in QUESTIONS:
+            status, reply = await follower.post(question)
+            assert status == 200 and reply, (account.name, question)
+            if "回复序号" in reply:  # a list: open its first item's card too
+                status, card = await follower.post("1")
+                assert status == 200, (account.name, question)
+                reply += "\n" + card
+            leaks = _foreign(reply, account, departments)
+            assert not leaks, (account.name, question, leaks, reply[:400])
+            own[account.name] += _own(reply, account, departments)
+    # every account answered with items of its own region
+    assert all(own.values()), own
+    for account in ACCOUNTS:  # and greets with its own welcome
+        status, welcome = await Follower(http, account, "o_new").post("", event="subscribe")
+        assert status == 200 and welcome.startswith(f"欢迎关注{account.name}政务服务"), welcome
+    # the default account keeps the standard welcome
+    assert "欢迎关注" not in (await kit.WeChatUser(http, "o_new").subscribe())[:8]
+    await _pages_on_own_hosts(deployment)
+
+
+async def _pages_on_own_hosts(deployment: dict[str, Any]) -> None:
+    """Each account's pages and API on its own host name, from its own region."""
+    http = deployment["http"]
+    for account in ACCOUNTS:
+        host = {"host": account.base_url.removeprefix("https://")}
+        listed = (await http.get("/api/items", params={"per_page": 100}, headers=host)).json()
+        regions = {item["code"].replace("-", "")[:6] for item in listed["items"]}
+        scope = RegionScope(account.region)
+        assert regions and all(scope.covers(region) for region in regions), (account, regions)
+        page = await http.get("/items", headers=host)
+        assert page.status_code == 200
+        assert not _foreign(page.text, account, deployment["departments"]), account.name
+    # any other host: the default account's region (Tianzhu)
+    listed = (await http.get("/api/items", params={"per_page": 100})).json()
+    assert {item["code"].replace("-", "")[:6] for item in listed["items"]} == {"620623"}
+
+
+@pytest.mark.redis
+async def test_other_keys_or_addresses_are_refused_and_disabled_accounts_stop(
+    on_redis: dict[str, Any],
+) -> None:
+    deployment = on_redis
+    http = deployment["http"]
+    _tianzhu, guangan, guangzhou, karamay = ACCOUNTS
+    follower = Follower(http, guangan, "o_guangan_citizen")
+    assert (await follower.post("营业执照"))[0] == 200
+    # Karamay's keys on Guang'an's URL, and on the default URL: refused
+    assert (await follower.post("营业执照", keys=karamay))[0] in (400, 403)
+    assert (await follower.post("营业执照", keys=karamay, path="/wechat"))[0] in (400, 403)
+    # Guang'an's own keys, but addressed to Guangzhou's account: refused
+    status, _ = await follower.post("营业执照", to=guangzhou.original_id)
+    assert status == 403
+    # an account nobody added has no URL
+    assert (await follower.post("营业执照", path="/wechat/nowhere"))[0] == 404
+    # the default account of the WECHAT_* settings still answers at /wechat
+    assert await kit.WeChatUser(http, "o_default_citizen").say("营业执照")
+
+    # one openid's conversation on Guang'an is not its conversation on Karamay
+    status, listed = await Follower(http, guangan, "o_same").post("道路运输经营许可")
+    assert status == 200 and "回复序号" in listed
+    status, other = await Follower(http, karamay, "o_same").post("1")
+    assert status == 200 and guangan.base_url not in other and "广安" not in other
+    status, card = await Follower(http, guangan, "o_same").post("1")
+    assert status == 200 and guangan.base_url in card
+    # in Redis, each account's nonces and rate-limit counts are under its own name
+    client = redis.asyncio.Redis.from_url(deployment["redis_url"])
+    try:
+        for name in ("guangan", "karamay"):
+            assert await client.keys(f"zwbot:nonce:wechat:{name}:*"), name
+            assert await client.keys(f"zwbot:rl:{name}:*"), name
+    finally:
+        await client.aclose()
+
+    # a disabled account is no longer served, within one sync of the host
+    host = deployment["app"].state.accounts
+    follower = Follower(http, karamay, "o_karamay_citizen")
+    assert (await follower.post("营业执照"))[0] == 200
+    engine = create_engine(deployment["url"])
+    async with session_factory(engine)() as session:
+        await registry.set_active(session, "karamay", False)
+        await session.commit()
+    await engine.dispose()
+    assert await host.sync() == 3
+    assert (await follower.post("营业执照"))[0] == 404
+    host = {"host": karamay.base_url.removeprefix("https://")}
+    listed = (await http.get("/api/items", params={"per_page": 100}, headers=host)).json()
+    assert {item["code"][:6] for item in listed["items"]} == {"620623"}  # its host: the default
+    assert (await Follower(http, ACCOUNTS[1], "o_guangan").post("营业执照"))[0] == 200
+
+
+async def test_late_answers_go_out_through_the_accounts_own_appid(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    karamay = ACCOUNTS[3]
+    api = FakeWeChatApi(cs_quota=1000, other_apps={karamay.app_id: KARAMAY_SECRET})
+    with api.serve() as base:
+        async with _serving(
+            template, tmp_path, WECHAT_API_BASE=base, ZWBOT_REPLY_DEADLINE=0.001
+        ) as side:
+            follower = Follower(side["http"], karamay, "o_karamay_late")
+            assert await follower.post("不动产登记") == (200, "success")  # too late: sent
+            give_up = time.monotonic() + 20
+            while not api.sent and time.monotonic() < give_up:
+                await asyncio.sleep(0.1)
+    assert api.sent, "the late answer was never sent"
+    assert {(m.app_id, m.touser) for m in api.sent} == {(karamay.app_id, "o_karamay_late")}
+    texts = api.texts_to("o_karamay_late")
+    assert texts and not any(_foreign(t, karamay, template["departments"]) for t in texts)
+
+
+async def test_stored_accounts_without_the_key_are_reported_not_served(
+    template: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with _serving(template, tmp_path, ZWBOT_ACCOUNT_KEY="") as side:
+        assert side["app"].state.accounts.served == {}
+        assert (await Follower(side["http"], ACCOUNTS[3], "o_k").post("营业执照"))[0] == 404
+    assert "stored accounts not served: ZWBOT_ACCOUNT_KEY is empty" in capsys.readouterr().out
