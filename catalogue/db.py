@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -45,15 +46,26 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 # `Session.info` entry holding the audit chain's HMAC key (kept out of the database).
 AUDIT_KEY = "zwbot.audit_key"
+# `Session.info` entry: a callable whose value moves whenever the regions may have changed
+# (`catalogue.queries.regions` keeps the towns and villages per value).
+PLACES_VERSION = "zwbot.places_version"
 
 
 def session_factory(
-    engine: AsyncEngine, home_region: str = COUNTY_CODE, *, audit_key: bytes | None = None
+    engine: AsyncEngine,
+    home_region: str = COUNTY_CODE,
+    *,
+    audit_key: bytes | None = None,
+    places_version: Callable[[], object] | None = None,
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded attributes after commit (`expire_on_commit=False`), carry
-    the regions the deployment serves (`catalogue.scope`) and sign audit entries with
-    `audit_key` (`catalogue.audit` uses a development key without one)."""
+    the regions the deployment serves (`catalogue.scope`), sign audit entries with
+    `audit_key` (`catalogue.audit` uses a development key without one) and, given
+    `places_version`, let the town and village look-ups be read once per its value
+    (`catalogue.queries.regions.PLACES_VERSION`)."""
     info = scope_info(home_region)
     if audit_key:
         info[AUDIT_KEY] = audit_key
+    if places_version is not None:
+        info[PLACES_VERSION] = places_version
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

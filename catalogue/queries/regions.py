@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue.db import PLACES_VERSION
 from catalogue.models import Region
 
 # Longest first: "村民委员会" must go before "村".
@@ -77,7 +80,47 @@ def core_name(name: str) -> str:
     return text
 
 
+# With a `PLACES_VERSION` callable in the session's info (the server's sessions carry one,
+# `handlers.db.database`), a worker reads the towns and villages once per value it returns
+# instead of once per question naming a place; without it (scripts), every call reads them.
+MAX_MATCHES = 4096  # typed place names whose matches a worker keeps per version
+
+
+@dataclass
+class _Kept:
+    """The towns and villages of one database at one version, and the names matched so far."""
+
+    version: object
+    places: tuple[Place, ...]
+    matches: dict[str, tuple[Place, ...]] = field(default_factory=dict)
+
+
+_KEPT: weakref.WeakKeyDictionary[Any, _Kept] = weakref.WeakKeyDictionary()
+
+
+async def _kept(session: AsyncSession) -> _Kept | None:
+    """This worker's places for the session's database, None when its sessions carry no
+    version (then every call reads)."""
+    version = session.info.get(PLACES_VERSION)
+    engine = session.bind.sync_engine if session.bind is not None else None
+    if not callable(version) or engine is None:
+        return None
+    now = version()
+    kept = _KEPT.get(engine)
+    if kept is not None and kept.version == now:
+        return kept
+    kept = _Kept(now, tuple(await _read_places(session)))
+    if version() == now:  # not changed while reading
+        _KEPT[engine] = kept
+    return kept
+
+
 async def _places(session: AsyncSession) -> list[Place]:
+    kept = await _kept(session)
+    return list(kept.places) if kept is not None else await _read_places(session)
+
+
+async def _read_places(session: AsyncSession) -> list[Place]:
     rows = list(
         await session.scalars(
             select(Region).where(Region.level.in_(("town", "village"))).order_by(Region.code)
@@ -157,7 +200,22 @@ async def find_regions(*, session: AsyncSession, name: str) -> RegionMatch:
     match = RegionMatch(text=text)
     if not text:
         return match
-    places = await _places(session)
+    kept = await _kept(session)
+    if kept is None:
+        match.places = _match(text, await _read_places(session))
+        return match
+    found = kept.matches.get(text)
+    if found is None:
+        found = tuple(_match(text, list(kept.places)))
+        if len(kept.matches) >= MAX_MATCHES:
+            kept.matches.clear()
+        kept.matches[text] = found
+    match.places = list(found)
+    return match
+
+
+def _match(text: str, places: list[Place]) -> list[Place]:
+    """The places `text` (normalised, not empty) means, best first."""
     towns = [p for p in places if p.level == "town"]
     for town in sorted(towns, key=lambda t: -max(len(n) for n in _names(t) | _cores(t))):
         named = sorted(_names(town) | _cores(town), key=len, reverse=True)
@@ -166,15 +224,12 @@ async def find_regions(*, session: AsyncSession, name: str) -> RegionMatch:
             continue
         rest = text.replace(hit, "", 1)
         if core_name(rest) in ("", "镇", "乡"):
-            match.places = [town]
-            return match
+            return [town]
         inside = [p for p in places if p.level == "village" and p.town_code == town.code]
         found = _best(rest, inside)
         if found:
-            match.places = found
-            return match
-    match.places = _best(text, places)
-    return match
+            return found
+    return _best(text, places)
 
 
 async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.db import session_factory
+from handlers.db.changes import regions_version
 from handlers.observability.logs import get_logger
 from handlers.observability.metrics import TimedSearch, record_search_cache
 from handlers.searching.cache import LiveIndex, cache_search
@@ -72,7 +73,12 @@ class RegionViews:
         """The view of `home`, built now if this worker has none yet."""
         view = self._views.get(home)
         if view is None:
-            sessions = session_factory(self.engine, home, audit_key=self.settings.audit_key_bytes())
+            sessions = session_factory(
+                self.engine,
+                home,
+                audit_key=self.settings.audit_key_bytes(),
+                places_version=regions_version,
+            )
             view = await open_view(
                 sessions, self.settings.model_copy(update={"home_region": home}), self.stack
             )

@@ -3,6 +3,9 @@ county cannot serve here (progress, booking) and telephone numbers typed alone."
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +22,7 @@ from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.memory import recall, remember
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
+from handlers.db.changes import CHANGES
 from handlers.guards.privacy import keyed_hash
 from handlers.searching.public_items import item_by_code
 from handlers.settings import Settings
@@ -48,9 +52,26 @@ async def small_talk(event: Event, reading: Reading, trace: dict[str, str]) -> s
     return "\n".join([head, *examples(), texts.OFFER_HUMAN])
 
 
+# The supervision phone per database, with the generation of `items` it was read at.
+_PHONES: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
+
+
 async def supervision_phone(session: AsyncSession) -> str:
     """The supervision phone most of the county's public items give (its complaints line;
-    other regions' catalogues loaded beside it do not count)."""
+    other regions' catalogues loaded beside it do not count). Kept per worker until the
+    items change (`handlers.db.changes`): it is counted over every item."""
+    engine = session.bind.sync_engine if session.bind is not None else None
+    generation = CHANGES.generation("items")
+    kept = _PHONES.get(engine) if engine is not None else None
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    phone = await _count_supervision_phone(session)
+    if engine is not None and CHANGES.generation("items") == generation:
+        _PHONES[engine] = (generation, phone)
+    return phone
+
+
+async def _count_supervision_phone(session: AsyncSession) -> str:
     row = await session.execute(
         select(Item.supervision_phone, func.count().label("n"))
         .where(

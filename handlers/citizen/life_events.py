@@ -25,11 +25,12 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
-from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events, resolve
+from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
 from handlers.citizen.fitting import fit
+from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
 from handlers.settings import Settings
@@ -178,7 +179,7 @@ class LifeEventQuestion(Filter):
         found = known.match(text)
         if found is not None:
             life_event, span = found
-            steps = await resolve(session, life_event)
+            steps = await resolved_steps(session, life_event)
             if names_own_item(normalise(text), span, steps):
                 return False
             return {"life_event": life_event, "steps": steps}

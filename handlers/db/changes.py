@@ -10,6 +10,7 @@ itself when the number differs."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,9 +32,14 @@ STAMPS = {
     "departments": "updated_at",
     "responsibilities": "id",
     "staff_members": "updated_at",
+    # regions have no `updated_at`: another process's rename is seen by `regions_version`
+    "regions": "code",
 }
 WATCHED = frozenset(STAMPS)
 POLL_SECONDS = 1.0  # how long another process's change may stay unseen (plus one query)
+# How long another process's renaming of a town or village may stay unseen (the regions'
+# stamp moves when rows are added or removed, not when one is renamed).
+REGIONS_REFRESH_SECONDS = 10.0
 _PENDING = "zwbot_changed_tables"
 
 
@@ -59,6 +65,12 @@ class Changes:
 
 
 CHANGES = Changes()
+
+
+def regions_version() -> tuple[int, int]:
+    """A value that moves when the regions changed in this process or their stamp moved, and
+    at least every REGIONS_REFRESH_SECONDS (`catalogue.db.PLACES_VERSION`)."""
+    return CHANGES.generation("regions"), int(time.monotonic() // REGIONS_REFRESH_SECONDS)
 
 
 def _tables_of(objects: Iterable[Any]) -> set[str]:

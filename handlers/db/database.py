@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.backup import sqlite_in_use
 from catalogue.db import create_engine, is_sqlite, session_factory
+from handlers.db.changes import regions_version
 from handlers.settings import Settings, get_settings
 
 
@@ -37,7 +38,12 @@ async def open_database(
                 await migrate.upgrade(engine)
             yield (
                 engine,
-                session_factory(engine, settings.home_region, audit_key=settings.audit_key_bytes()),
+                session_factory(
+                    engine,
+                    settings.home_region,
+                    audit_key=settings.audit_key_bytes(),
+                    places_version=regions_version,
+                ),
             )
         finally:
             await engine.dispose()

@@ -10,6 +10,7 @@ item (or nothing: a follow-up about what was just shown).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import Scorer, fold
@@ -261,6 +262,8 @@ class Reader:
 READER = Reader(inventory())
 
 
+@lru_cache(maxsize=8192)
 def read(text: str) -> Reading:
-    """Understand one message with the shipped inventory."""
+    """Understand one message with the shipped inventory (which does not change while the
+    process runs: the readings of the last 8,192 distinct messages are kept)."""
     return READER.read(text)

@@ -59,7 +59,13 @@ async def test_the_watcher_sees_a_change_made_outside_any_session(citizen_side_a
     side = citizen_side_any_db
     changes = Changes()
     watcher = ChangeWatcher(side.sessions, changes=changes)
-    assert await watcher.check() == {"items", "departments", "responsibilities", "staff_members"}
+    assert await watcher.check() == {
+        "items",
+        "departments",
+        "responsibilities",
+        "staff_members",
+        "regions",
+    }
     assert await watcher.check() == set()
     generation = changes.generation("items")
     async with side.sessions.kw["bind"].begin() as connection:

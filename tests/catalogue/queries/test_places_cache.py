@@ -1,0 +1,70 @@
+"""Towns and villages kept per worker when the sessions carry a version: the same answers as
+reading them, no query while the version holds, a rename seen once it moves; the server's
+version moves at once on a commit that changed a region."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import queries
+from catalogue.db import session_factory
+from catalogue.models import Region
+from handlers.db.changes import regions_version
+
+seed = importlib.import_module("zwbot_tests_public_catalogue")
+TYPED = ("红大村", "华藏寺镇红大村", "华藏寺", "大湾村", "红达村", "不存在的地方")
+
+
+async def _found(sessions: async_sessionmaker[AsyncSession], typed: str) -> list[str]:
+    async with sessions() as session:
+        return [p.code for p in (await queries.find_regions(session=session, name=typed)).places]
+
+
+async def test_kept_places_answer_alike_without_a_query(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], seeded: Any
+) -> None:
+    version = [0]
+    kept = session_factory(engine, places_version=lambda: version[0])
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    expected = {typed: await _found(sessions, typed) for typed in TYPED}
+    assert expected["华藏寺镇红大村"] == [seed.HONGDA] and len(expected["大湾村"]) == 2
+    assert {typed: await _found(kept, typed) for typed in TYPED} == expected
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    assert {typed: await _found(kept, typed) for typed in TYPED} == expected
+    async with kept() as session:
+        town = await queries.region_by_code(session=session, code=seed.HUACANGSI_TOWN)
+        assert town is not None and town.level == "town"
+        assert [p.code for p in await queries.places(session=session)] == sorted(
+            p.code for p in await queries.places(session=session)
+        )
+    assert statements == []
+
+    async with sessions() as session:
+        hongda = await session.scalar(select(Region).where(Region.code == seed.HONGDA))
+        assert hongda is not None
+        hongda.name, hongda.short_name = "新红村", "新红"
+        await session.commit()
+    assert await _found(kept, "新红村") == []  # the version held: still the kept names
+    version[0] += 1
+    assert await _found(kept, "新红村") == [seed.HONGDA]
+    assert statements  # read anew
+
+
+async def test_the_server_version_moves_on_a_region_commit(
+    sessions: async_sessionmaker[AsyncSession], seeded: Any
+) -> None:
+    before = regions_version()
+    async with sessions() as session:
+        hongda = await session.scalar(select(Region).where(Region.code == seed.HONGDA))
+        assert hongda is not None
+        hongda.short_name = "红大二"
+        await session.commit()
+    assert regions_version() != before

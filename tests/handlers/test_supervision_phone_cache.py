@@ -1,0 +1,42 @@
+"""The county's supervision phone is counted over every item once per worker, then kept
+until the items change."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue.models import Item
+from handlers.citizen.conversation import _count_supervision_phone, supervision_phone
+
+seed = importlib.import_module("zwbot_tests_public_catalogue")
+
+
+async def test_the_phone_is_kept_until_the_items_change(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session:
+        await seed.seed_public_catalogue(session)
+    async with sessions() as session:
+        counted = await _count_supervision_phone(session)
+        assert counted and await supervision_phone(session) == counted
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    async with sessions() as session:
+        assert await supervision_phone(session) == counted
+    assert statements == []
+    async with sessions() as session:
+        codes = list(await session.scalars(select(Item.code)))
+        await session.execute(
+            update(Item).where(Item.code.in_(codes)).values(supervision_phone="0935-1234567")
+        )
+        await session.commit()
+    async with sessions() as session:
+        assert await supervision_phone(session) == "0935-1234567"
