@@ -162,13 +162,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
             )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
-            if wechat is not None:  # notices to followers of places, on the durable job queue
-                jobs = QueueWorker(
-                    JobQueue(sessions),
-                    {NOTICE: NoticeSender(wechat, settings.notice_template_id)},
-                    rate=settings.notify_rate,
+            if wechat is not None or accounts.has_key:
+                # Notices to followers of places, on the durable job queue; each through the
+                # account followed (the default's client, or a stored account's).
+                sender = NoticeSender(
+                    wechat, settings.notice_template_id, routes=accounts.notice_route
                 )
-                notices = PlaceNotices(sessions, settings.public_base_url)
+                jobs = QueueWorker(JobQueue(sessions), {NOTICE: sender}, rate=settings.notify_rate)
+                notices = PlaceNotices(
+                    sessions, settings.public_base_url, home_region=settings.home_region
+                )
                 jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
                 notices.start()
                 for background in (jobs, notices):

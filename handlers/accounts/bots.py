@@ -132,7 +132,11 @@ def build_bot(
     default = name == DEFAULT_ACCOUNT
     tokens = RedisTokenStore(redis, settings.wechat_app_id) if redis is not None else None
     wechat = wechat_client(settings, tokens)
-    dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
+    # `account_name` ("" for the default): what a citizen's follows record, so the notices
+    # to a follower go out through the account followed.
+    dispatcher = Dispatcher(
+        storage=storage, settings=settings, wechat=wechat, account_name="" if default else name
+    )
     # update metrics, rate limit, "系统繁忙" on DB outage
     protect(dispatcher, settings, account="" if default else name, redis=redis)
     dispatcher.include_router(bound_staff_router(settings))  # bound staff first

@@ -33,13 +33,17 @@ async def welcome(event: Event, settings: Settings, state: FSMContext) -> str:
 
 
 async def goodbye(
-    event: Event, session: AsyncSession, state: FSMContext, settings: Settings
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    account_name: str = "",
 ) -> None:
     """Delete the conversation state, the village binding and the places followed; WeChat
     shows no reply."""
     await state.clear()
     await forget_binding(session, keyed_hash(event.user_id, settings.hash_key.get_secret_value()))
-    await forget_follows(session, event.user_id)
+    await forget_follows(session, event.user_id, account_name)
     log.info(texts.GOODBYE_LOG)
 
 
