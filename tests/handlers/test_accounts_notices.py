@@ -1,18 +1,22 @@
 """Follows of villages are per official account: a follow records the account it was made
 through, 「我的关注」 and 「取消关注」 see only that account's, and the notices of a publication go
 out through each follower's own account (its appid and token, its template id when the 48-hour
-window is closed), never through another's."""
+window is closed), never through another's. The default account's access token is shared by
+the workers through Redis, like the stored accounts'."""
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio
 import zwbot_tests_accounts_kit as accounts_kit
 import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
@@ -201,3 +205,34 @@ async def test_a_follower_of_a_disabled_account_is_not_written_through_another(
         jobs = list(await session.scalars(select(OutboundJob)))
     states = {job.payload["openid"]: job.state for job in jobs}
     assert states == {"oBeta": "unreached", "oBeta2": "done", "oAlphaOld": "unreached"}
+
+
+@pytest.mark.redis
+async def test_the_default_accounts_token_is_shared_by_workers(
+    sqlite_url: str, redis_url: str
+) -> None:
+    app_id = f"wx{secrets.token_hex(8)}"  # a key of its own in the shared Redis
+    api = FakeWeChatApi(app_id=app_id, app_secret=DEFAULT_SECRET)
+    with api.serve() as base:
+        settings = kit.settings_for(
+            sqlite_url,
+            WECHAT_APP_ID=app_id,
+            WECHAT_APP_SECRET=DEFAULT_SECRET,
+            WECHAT_API_BASE=base,
+            REDIS_URL=redis_url,
+        )
+        workers = [create_app(settings) for _ in range(2)]
+        async with AsyncExitStack() as stack:
+            for app in workers:
+                await stack.enter_async_context(app.router.lifespan_context(app))
+            for number, app in enumerate(workers):
+                await app.state.wechat.send_text("oDefault", f"from worker {number}")
+            # one stable_token call for both workers: the second found the first's token
+            assert api.token_requests == 1
+            assert api.texts_to("oDefault") == ["from worker 0", "from worker 1"]
+            client = redis.asyncio.Redis.from_url(redis_url)
+            try:
+                assert await client.exists(f"zwbot:token:{app_id}")
+                await client.delete(f"zwbot:token:{app_id}")
+            finally:
+                await client.aclose()
