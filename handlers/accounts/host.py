@@ -29,6 +29,7 @@ from catalogue.accounts import (
 from handlers.accounts.bots import AccountBot, account_settings, build_bot
 from handlers.accounts.regions import RegionViews
 from handlers.accounts.web import HostedSite, host_of
+from handlers.accounts.wording import region_wording
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.notices import NoticeRoute
@@ -146,6 +147,8 @@ class AccountHost(Periodic):
         bot = build_bot(
             settings, self.storage, name=keys.name, receiver=keys.original_id, redis=self.redis
         )
+        # its fixed sentences name its own place and province, not the default's
+        bot.dispatcher["wording"] = await region_wording(self.views.sessions, keys.home_region)
         bot.start(view, self.message_logs, stack)
         self.served[keys.name] = _Served(keys, bot, stack)
         host = host_of(keys.public_base_url)

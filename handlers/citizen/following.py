@@ -205,11 +205,13 @@ async def followed_by_scan(
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Followed the account by scanning a place's QR code: the place first, then the notice."""
     await state.clear()
     answer = await _scanned(event, event_key_suffix, session, state, settings)
-    welcome = f"{texts.WELCOME}\n\n{privacy_notice(settings)}"
+    greeting = settings.welcome_text or wording.say(texts.WELCOME)
+    welcome = f"{greeting}\n\n{privacy_notice(settings)}"
     return f"{answer}\n\n{privacy_notice(settings)}" if answer else welcome
 
 

@@ -26,10 +26,13 @@ def privacy_notice(settings: Settings) -> str:
     )
 
 
-async def welcome(event: Event, settings: Settings, state: FSMContext) -> str:
+async def welcome(
+    event: Event, settings: Settings, state: FSMContext, wording: texts.Wording = texts.TIANZHU
+) -> str:
     """What the bot can do, and what it keeps."""
     await state.clear()
-    return f"{settings.welcome_text or texts.WELCOME}\n\n{privacy_notice(settings)}"
+    greeting = settings.welcome_text or wording.say(texts.WELCOME)
+    return f"{greeting}\n\n{privacy_notice(settings)}"
 
 
 async def goodbye(
