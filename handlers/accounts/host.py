@@ -147,8 +147,11 @@ class AccountHost(Periodic):
         bot = build_bot(
             settings, self.storage, name=keys.name, receiver=keys.original_id, redis=self.redis
         )
-        # its fixed sentences name its own place and province, not the default's
-        bot.dispatcher["wording"] = await region_wording(self.views.sessions, keys.home_region)
+        # its fixed sentences name its own place and province, not the default's; its ticket
+        # answers are signed with its title
+        wording = await region_wording(self.views.sessions, keys.home_region)
+        bot.dispatcher["wording"] = wording
+        bot.post.signature = keys.title or f"{wording.place}政务服务"
         bot.start(view, self.message_logs, stack)
         self.served[keys.name] = _Served(keys, bot, stack)
         host = host_of(keys.public_base_url)

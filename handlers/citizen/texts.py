@@ -95,7 +95,7 @@ HUMAN_CREATED = (
     "收到回复前请不要取消关注。"
 )
 HUMAN_REPLY = (
-    "【人工回复·工单{ticket}】\n{answer}\n——天祝县政务服务\n"
+    "【人工回复·工单{ticket}】\n{answer}\n——{signature}\n"
     "对这条答复满意吗？请回复：非常满意、满意、基本满意、不满意或非常不满意。"
 )
 
