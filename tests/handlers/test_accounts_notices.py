@@ -63,16 +63,17 @@ async def _store_accounts(url: str, key: str) -> None:
 
 
 @pytest.fixture
-async def deployment(sqlite_url: str) -> AsyncIterator[dict[str, Any]]:
-    await kit.seed_database(sqlite_url)
+async def deployment(database_url: str) -> AsyncIterator[dict[str, Any]]:
+    """On SQLite and on PostgreSQL (the queue claims differently on each)."""
+    await kit.seed_database(database_url)
     key = registry.new_key()
-    await _store_accounts(sqlite_url, key)
+    await _store_accounts(database_url, key)
     api = FakeWeChatApi(
         app_id=kit.APP_ID, app_secret=DEFAULT_SECRET, other_apps=dict(SECRETS), cs_quota=1000
     )
     with api.serve() as base:
         settings = kit.settings_for(
-            sqlite_url,
+            database_url,
             WECHAT_APP_SECRET=DEFAULT_SECRET,
             WECHAT_API_BASE=base,
             ZWBOT_ACCOUNT_KEY=key,
