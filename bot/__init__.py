@@ -26,7 +26,7 @@ from bot.replies import Article, NewsReply, Reply, TextReply, news, split_text, 
 from bot.responder import Responder
 from bot.router import Router
 from bot.storage import Delivery, MemoryStorage, RedisStorage, ResilientStorage, Turn
-from bot.tokens import MemoryTokenStore, RedisTokenStore
+from bot.tokens import MemoryTokenStore, RedisTokenStore, SharedTokenStore
 from bot.types import UNHANDLED, Data, Middleware, NextHandler, Sender, SkipHandler
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope, WeComEnvelope
@@ -65,6 +65,7 @@ __all__ = [
     "Router",
     "ScanEvent",
     "Sender",
+    "SharedTokenStore",
     "SkipHandler",
     "State",
     "StateFilter",

@@ -6,10 +6,16 @@ import asyncio
 import json
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    suppress,
+)
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,4 +78,39 @@ class RedisTokenStore(TokenStore):
     @asynccontextmanager
     async def refresh_lock(self) -> AsyncIterator[None]:
         async with self._local, self.redis.lock(f"{self.key}:lock", timeout=30, sleep=0.05):
+            yield
+
+
+#: What Redis raises when it is away or answers too late.
+REDIS_DOWN = (RedisError, OSError, asyncio.TimeoutError)
+
+
+class SharedTokenStore(TokenStore):
+    """All workers through Redis (`RedisTokenStore`: one `stable_token` owner per appid);
+    while Redis is away, this process's own copy and lock. That is safe with `stable_token`:
+    a call without force_refresh gets the appid's current token, so workers refreshing on
+    their own meanwhile do not invalidate each other's."""
+
+    def __init__(self, redis: Redis, app_id: str, *, prefix: str = "zwbot") -> None:
+        self.shared = RedisTokenStore(redis, app_id, prefix=prefix)
+        self.local = MemoryTokenStore()
+
+    async def get(self) -> CachedToken | None:
+        try:
+            return await self.shared.get()
+        except REDIS_DOWN:
+            return await self.local.get()
+
+    async def set(self, token: CachedToken) -> None:
+        await self.local.set(token)
+        with suppress(*REDIS_DOWN):  # the process's copy serves until Redis is back
+            await self.shared.set(token)
+
+    @asynccontextmanager
+    async def refresh_lock(self) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self.shared.refresh_lock())
+            except REDIS_DOWN:
+                await stack.enter_async_context(self.local.refresh_lock())
             yield

@@ -113,6 +113,15 @@ class AccountKeys:
         return f"AccountKeys(name={self.name!r}, app_id={self.app_id!r})"
 
 
+STAFF_USER_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+def staff_users(channel: str) -> list[str]:
+    """The WeCom UserIDs of an account's staff channel (`zhangsan|lisi`, commas and spaces
+    also separate): told of the account's new tickets instead of the duty staff."""
+    return [user for user in re.split(r"[|,\s]+", channel) if user]
+
+
 def check_spec(spec: AccountSpec) -> None:
     """Raise `AccountError` naming the first field that is wrong."""
     checks: list[tuple[bool, str]] = [
@@ -148,6 +157,11 @@ def check_spec(spec: AccountSpec) -> None:
         RegionScope(spec.home_region)
     except RegionScopeError as error:
         raise AccountError(str(error)) from error
+    for user in staff_users(spec.staff_channel):
+        if not STAFF_USER_PATTERN.match(user):
+            raise AccountError(
+                f"staff channel {user!r}: WeCom UserIDs (letters, digits, _ . @ -) joined by |"
+            )
     for purpose, template in spec.template_ids.items():
         if not purpose.strip() or not str(template).strip():
             raise AccountError(f"template id {purpose!r}={template!r}: purpose=id, both given")

@@ -85,7 +85,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
     storage = _storage(settings)
     # The account of the WECHAT_* settings at `/wechat`; accounts stored as data join in
     # the lifespan (`handlers.accounts`), each at `/wechat/<name>`.
-    default = build_bot(settings, storage)
+    # One Redis client per worker for every account's access token (one stable_token owner
+    # per appid across workers and machines) and rate-limit counts; closed with the lifespan.
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
+    default = build_bot(settings, storage, redis=redis)
     dispatcher, wechat, post, webhook = (
         default.dispatcher,
         default.wechat,
@@ -122,9 +125,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
             app.state.message_logs = message_logs
             message_logs.start()
             stack.push_async_callback(message_logs.close)  # after the late answers: their rows
-            # One Redis client for the stored accounts' tokens and rate-limit counts.
-            redis = redis_client(settings.redis_url) if settings.redis_url else None
-            if redis is not None:
+            if redis is not None:  # the accounts' shared Redis client (see above)
                 stack.push_async_callback(redis.aclose)
             views = RegionViews(engine, sessions, settings, stack)
             views.add(view)
@@ -162,13 +163,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
             )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
-            if wechat is not None:  # notices to followers of places, on the durable job queue
-                jobs = QueueWorker(
-                    JobQueue(sessions),
-                    {NOTICE: NoticeSender(wechat, settings.notice_template_id)},
-                    rate=settings.notify_rate,
+            if wechat is not None or accounts.has_key:
+                # Notices to followers of places, on the durable job queue; each through the
+                # account followed (the default's client, or a stored account's).
+                sender = NoticeSender(
+                    wechat, settings.notice_template_id, routes=accounts.notice_route
                 )
-                notices = PlaceNotices(sessions, settings.public_base_url)
+                jobs = QueueWorker(JobQueue(sessions), {NOTICE: sender}, rate=settings.notify_rate)
+                notices = PlaceNotices(
+                    sessions, settings.public_base_url, home_region=settings.home_region
+                )
                 jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
                 notices.start()
                 for background in (jobs, notices):

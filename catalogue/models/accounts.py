@@ -35,5 +35,5 @@ class OfficialAccount(TimestampMixin, Base):
     menu: Mapped[dict[str, Any] | None] = mapped_column(default=None)  # empty: the standard menu
     template_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)  # purpose → template id
     public_base_url: Mapped[str] = mapped_column(String(200), default="")
-    staff_channel: Mapped[str] = mapped_column(String(200), default="")  # WeCom chat/agent
+    staff_channel: Mapped[str] = mapped_column(String(200), default="")  # WeCom UserIDs a|b
     active: Mapped[bool] = mapped_column(Boolean, default=True)

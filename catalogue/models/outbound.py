@@ -48,7 +48,9 @@ class PlaceFollow(Base):
     """A WeChat user following a village or town: told when its lists are published or change.
 
     The raw openid is kept because notices are written to it; deleted on unfollow, on
-    「取消关注」 and when the user unsubscribes from the account."""
+    「取消关注」 and when the user unsubscribes from the account. `account` is the official
+    account followed through (its name, "" for the default account): openids are per appid,
+    so a follower's notices go out through that account only."""
 
     __tablename__ = "place_follows"
 
@@ -56,6 +58,7 @@ class PlaceFollow(Base):
     region_code: Mapped[str] = mapped_column(
         ForeignKey("regions.code"), primary_key=True, index=True
     )
+    account: Mapped[str] = mapped_column(String(64), default="", index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -12,7 +12,8 @@ What is per account, and how:
 - dedup, FSM state, locks: keyed by the receiving account (ToUserName) in the shared
   storage; the webhook refuses a message addressed to any other account.
 - nonces and rate-limit counts: under the account's name.
-- access token: one per appid, in Redis when configured (one refresher across workers).
+- access token: one per appid, in Redis when configured (one refresher across workers;
+  each worker's own copy while Redis is away), the default account's too.
 - customer-service sends: the account's own client and outbox queue.
 """
 
@@ -27,7 +28,7 @@ from redis.asyncio import Redis
 from bot.client import WeChatClient
 from bot.dispatcher import Dispatcher
 from bot.storage import BaseStorage
-from bot.tokens import RedisTokenStore, TokenStore
+from bot.tokens import SharedTokenStore, TokenStore
 from bot.webhook import Webhook
 from bot.wire import WeChatEnvelope
 from catalogue.accounts import AccountKeys
@@ -128,11 +129,15 @@ def build_bot(
 
     `receiver` (the account's original id) refuses messages to other accounts and names its
     tickets and held replies (`mailbox`, the default's: every other); `redis` (shared by the
-    worker's accounts) keeps the access token and rate-limit counts."""
+    worker's accounts, the default included) keeps the access token and rate-limit counts."""
     default = name == DEFAULT_ACCOUNT
-    tokens = RedisTokenStore(redis, settings.wechat_app_id) if redis is not None else None
+    tokens = SharedTokenStore(redis, settings.wechat_app_id) if redis is not None else None
     wechat = wechat_client(settings, tokens)
-    dispatcher = Dispatcher(storage=storage, settings=settings, wechat=wechat)
+    # `account_name` ("" for the default): what a citizen's follows record, so the notices
+    # to a follower go out through the account followed.
+    dispatcher = Dispatcher(
+        storage=storage, settings=settings, wechat=wechat, account_name="" if default else name
+    )
     # update metrics, rate limit, "系统繁忙" on DB outage
     protect(dispatcher, settings, account="" if default else name, redis=redis)
     dispatcher.include_router(bound_staff_router(settings))  # bound staff first

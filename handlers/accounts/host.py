@@ -29,14 +29,18 @@ from catalogue.accounts import (
 from handlers.accounts.bots import AccountBot, account_settings, build_bot
 from handlers.accounts.regions import RegionViews
 from handlers.accounts.web import HostedSite, host_of
+from handlers.accounts.wording import region_wording
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
+from handlers.delivery.notices import NoticeRoute
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
 from handlers.settings import Settings
 
 log = get_logger(__name__)
 POLL_SECONDS = 30.0
+#: The purpose (`zwbot account add --template notice=ID`) of the template notices fall back to.
+NOTICE_TEMPLATE = "notice"
 
 
 @dataclass(slots=True)
@@ -77,6 +81,11 @@ class AccountHost(Periodic):
         self._box = SecretBox(key) if key.strip() else None
         self._told = False
 
+    @property
+    def has_key(self) -> bool:
+        """Whether stored accounts can be served (ZWBOT_ACCOUNT_KEY is set)."""
+        return self._box is not None
+
     def receivers(self) -> list[str]:
         """The original ids of the accounts served (the default's mail is every other)."""
         return [served.keys.original_id for served in self.served.values()]
@@ -87,6 +96,14 @@ class AccountHost(Periodic):
             if served.keys.original_id == original_id:
                 return served.bot.post
         return None
+
+    def notice_route(self, name: str) -> NoticeRoute | None:
+        """How the served account `name` sends notices to its followers (None: it is not
+        served here, or has no API client): its own client and `notice` template id."""
+        served = self.served.get(name)
+        if served is None or served.bot.wechat is None:
+            return None
+        return NoticeRoute(served.bot.wechat, served.keys.template_ids.get(NOTICE_TEMPLATE, ""))
 
     def bot(self, name: str) -> AccountBot | None:
         """The bot serving account `name` in this worker, if any."""
@@ -130,6 +147,11 @@ class AccountHost(Periodic):
         bot = build_bot(
             settings, self.storage, name=keys.name, receiver=keys.original_id, redis=self.redis
         )
+        # its fixed sentences name its own place and province, not the default's; its ticket
+        # answers are signed with its title
+        wording = await region_wording(self.views.sessions, keys.home_region)
+        bot.dispatcher["wording"] = wording
+        bot.post.signature = keys.title or f"{wording.place}政务服务"
         bot.start(view, self.message_logs, stack)
         self.served[keys.name] = _Served(keys, bot, stack)
         host = host_of(keys.public_base_url)

@@ -43,12 +43,14 @@ def examples() -> list[str]:
     ]
 
 
-async def small_talk(event: Event, reading: Reading, trace: dict[str, str]) -> str:
+async def small_talk(
+    event: Event, reading: Reading, trace: dict[str, str], wording: texts.Wording = texts.TIANZHU
+) -> str:
     """Greetings, thanks, goodbyes, help and 「你是机器人吗」: a sentence, never a card."""
     trace.update(answer=f"talk:{reading.intent}")
     if reading.intent in _TALK:
-        return _TALK[reading.intent]
-    head = texts.HELP if reading.intent == "help" else texts.GREETING
+        return wording.say(_TALK[reading.intent])
+    head = texts.HELP if reading.intent == "help" else wording.say(texts.GREETING)
     return "\n".join([head, *examples(), texts.OFFER_HUMAN])
 
 
@@ -133,36 +135,52 @@ async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
 
 
 async def progress(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """「我的申请办到哪了」: not served here; where to look."""
     trace.update(answer="progress")
     extra = await _last_item_phone(session, state)
-    return "\n".join(line for line in (texts.PROGRESS, extra, texts.OFFER_HUMAN) if line)
+    return "\n".join(
+        line for line in (wording.say(texts.PROGRESS), extra, texts.OFFER_HUMAN) if line
+    )
 
 
 async def booking(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """「预约 / 取号」: not served here; where to go."""
     trace.update(answer="booking")
     extra = await _last_item_phone(session, state)
-    return "\n".join(line for line in (texts.BOOKING, extra) if line)
+    return "\n".join(line for line in (wording.say(texts.BOOKING), extra) if line)
 
 
 async def personal(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Paying, submitting or looking up one's own records here: not served; where to go."""
     trace.update(answer="personal")
     extra = await _last_item_phone(session, state)
-    return "\n".join(line for line in (texts.PERSONAL, extra) if line)
+    return "\n".join(line for line in (wording.say(texts.PERSONAL), extra) if line)
 
 
-async def id_number(event: Event, trace: dict[str, str]) -> str:
+async def id_number(
+    event: Event, trace: dict[str, str], wording: texts.Wording = texts.TIANZHU
+) -> str:
     """A resident identity number: never stored in an answer, never looked up."""
     trace.update(answer="id-number")
-    return texts.ID_NUMBER
+    return wording.say(texts.ID_NUMBER)
 
 
 async def unbind(

@@ -88,6 +88,7 @@ async def follow_request(
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    account_name: str = "",
 ) -> str:
     """「关注 红大村」; same-named villages → ask which (the choice follows it)."""
     if not place_name:
@@ -105,7 +106,7 @@ async def follow_request(
         return fund_answers.places_choice(place_name, match.places)
     if match.place is None:
         return texts.PLACE_UNKNOWN.format(name=place_name)
-    return await follow(event.user_id, match.place, session, trace)
+    return await follow(event.user_id, match.place, session, trace, account=account_name)
 
 
 async def _names(session: AsyncSession, codes: list[str]) -> list[str]:
@@ -117,11 +118,15 @@ async def _names(session: AsyncSession, codes: list[str]) -> list[str]:
 
 
 async def unfollow_request(
-    event: Event, place_name: str, session: AsyncSession, trace: dict[str, str]
+    event: Event,
+    place_name: str,
+    session: AsyncSession,
+    trace: dict[str, str],
+    account_name: str = "",
 ) -> str:
-    """「取消关注 红大村」, or 「取消关注」 for every place."""
+    """「取消关注 红大村」, or 「取消关注」 for every place (of this account)."""
     trace.update(answer="unfollow")
-    condition = PlaceFollow.openid == event.user_id
+    condition = (PlaceFollow.openid == event.user_id) & (PlaceFollow.account == account_name)
     if place_name:
         match = await queries.find_regions(session=session, name=place_name)
         codes = [place.code for place in match.places]
@@ -137,13 +142,15 @@ async def unfollow_request(
     return UNFOLLOWED.format(places="、".join(await _names(session, followed)))
 
 
-async def my_follows(event: Event, session: AsyncSession, trace: dict[str, str]) -> str:
-    """「我的关注」."""
+async def my_follows(
+    event: Event, session: AsyncSession, trace: dict[str, str], account_name: str = ""
+) -> str:
+    """「我的关注」 (the places followed through this account)."""
     trace.update(answer="follows")
     codes = list(
         await session.scalars(
             select(PlaceFollow.region_code)
-            .where(PlaceFollow.openid == event.user_id)
+            .where(PlaceFollow.openid == event.user_id, PlaceFollow.account == account_name)
             .order_by(PlaceFollow.at)
         )
     )
@@ -198,11 +205,13 @@ async def followed_by_scan(
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Followed the account by scanning a place's QR code: the place first, then the notice."""
     await state.clear()
     answer = await _scanned(event, event_key_suffix, session, state, settings)
-    welcome = f"{texts.WELCOME}\n\n{privacy_notice(settings)}"
+    greeting = settings.welcome_text or wording.say(texts.WELCOME)
+    welcome = f"{greeting}\n\n{privacy_notice(settings)}"
     return f"{answer}\n\n{privacy_notice(settings)}" if answer else welcome
 
 

@@ -20,31 +20,43 @@ BIND_FOLLOWS = "该村公开或变更扶贫资金和项目时，也会通知您�
 
 
 async def follow(
-    openid: str, place: Place, session: AsyncSession, trace: dict[str, str] | None = None
+    openid: str,
+    place: Place,
+    session: AsyncSession,
+    trace: dict[str, str] | None = None,
+    *,
+    account: str = "",
 ) -> str:
-    """Follow `place` (in the caller's transaction); the answer."""
+    """Follow `place` through the official account `account` (its name, "" for the default)
+    in the caller's transaction; the answer."""
     if trace is not None:
         trace.update(answer="follow", code=place.code)
     if await session.get(PlaceFollow, (openid, place.code)) is not None:
         return ALREADY.format(place=place.label)
     count = await session.scalar(
-        select(func.count()).select_from(PlaceFollow).where(PlaceFollow.openid == openid)
+        select(func.count())
+        .select_from(PlaceFollow)
+        .where(PlaceFollow.openid == openid, PlaceFollow.account == account)
     )
     if (count or 0) >= MAX_FOLLOWS:
         return TOO_MANY.format(count=count, limit=MAX_FOLLOWS)
-    session.add(PlaceFollow(openid=openid, region_code=place.code))
+    session.add(PlaceFollow(openid=openid, region_code=place.code, account=account))
     return FOLLOWED.format(place=place.label, name=place.short_name or place.name)
 
 
-async def forget_follows(session: AsyncSession, openid: str) -> None:
-    """Delete every place a user follows (on unsubscribe)."""
-    await session.execute(delete(PlaceFollow).where(PlaceFollow.openid == openid))
+async def forget_follows(session: AsyncSession, openid: str, account: str = "") -> None:
+    """Delete every place a user follows through `account` (on unsubscribe from it)."""
+    await session.execute(
+        delete(PlaceFollow).where(PlaceFollow.openid == openid, PlaceFollow.account == account)
+    )
 
 
-async def unfollow(openid: str, region_code: str, session: AsyncSession) -> None:
-    """Stop following one place (in the caller's transaction)."""
+async def unfollow(openid: str, region_code: str, session: AsyncSession, account: str = "") -> None:
+    """Stop following one place through `account` (in the caller's transaction)."""
     await session.execute(
         delete(PlaceFollow).where(
-            PlaceFollow.openid == openid, PlaceFollow.region_code == region_code
+            PlaceFollow.openid == openid,
+            PlaceFollow.region_code == region_code,
+            PlaceFollow.account == account,
         )
     )

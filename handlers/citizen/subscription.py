@@ -26,20 +26,27 @@ def privacy_notice(settings: Settings) -> str:
     )
 
 
-async def welcome(event: Event, settings: Settings, state: FSMContext) -> str:
+async def welcome(
+    event: Event, settings: Settings, state: FSMContext, wording: texts.Wording = texts.TIANZHU
+) -> str:
     """What the bot can do, and what it keeps."""
     await state.clear()
-    return f"{settings.welcome_text or texts.WELCOME}\n\n{privacy_notice(settings)}"
+    greeting = settings.welcome_text or wording.say(texts.WELCOME)
+    return f"{greeting}\n\n{privacy_notice(settings)}"
 
 
 async def goodbye(
-    event: Event, session: AsyncSession, state: FSMContext, settings: Settings
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    account_name: str = "",
 ) -> None:
     """Delete the conversation state, the village binding and the places followed; WeChat
     shows no reply."""
     await state.clear()
     await forget_binding(session, keyed_hash(event.user_id, settings.hash_key.get_secret_value()))
-    await forget_follows(session, event.user_id)
+    await forget_follows(session, event.user_id, account_name)
     log.info(texts.GOODBYE_LOG)
 
 

@@ -1,9 +1,37 @@
-"""Every fixed sentence the bot says to citizens: plain, short, with the next step."""
+"""Every fixed sentence the bot says to citizens: plain, short, with the next step.
+
+A sentence that names the account's own place or its province's online service takes them
+from a `Wording` (`{place}`, `{portal}`, `{online}`): each official account's comes from its
+home region (`handlers.accounts.wording`); the default account keeps Tianzhu's, `TIANZHU`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How fixed sentences name the account's own place and its province's online service."""
+
+    place: str  # 天祝县, 克拉玛依市: the home region
+    portal: str  # 甘肃政务服务网: the province's government service website
+    app: str = ""  # 甘快办: the province's government service app, when known
+
+    @property
+    def online(self) -> str:
+        """The website, and the app when there is one."""
+        return f"{self.portal}或“{self.app}”" if self.app else self.portal
+
+    def say(self, text: str, **values: object) -> str:
+        """`text` with this account's names (and `values`) filled in."""
+        return text.format(place=self.place, portal=self.portal, online=self.online, **values)
+
+
+TIANZHU = Wording("天祝县", "甘肃政务服务网", "甘快办")
+
 WELCOME = (
-    "您好！这里是天祝县政务服务公众号。\n"
+    "您好！这里是{place}政务服务公众号。\n"
     "您可以直接发文字或语音问我，例如：\n"
     "· 开网吧要什么材料\n"
     "· 营业执照几天能办好\n"
@@ -67,7 +95,7 @@ HUMAN_CREATED = (
     "收到回复前请不要取消关注。"
 )
 HUMAN_REPLY = (
-    "【人工回复·工单{ticket}】\n{answer}\n——天祝县政务服务\n"
+    "【人工回复·工单{ticket}】\n{answer}\n——{signature}\n"
     "对这条答复满意吗？请回复：非常满意、满意、基本满意、不满意或非常不满意。"
 )
 
@@ -104,13 +132,13 @@ MENU_POVERTY = (
 )
 
 # Small talk: a sentence and the next step, never a card or a list.
-GREETING = "您好！我是天祝县政务服务公众号的自动答复助手。直接说您要办的事就行，比如："
+GREETING = "您好！我是{place}政务服务公众号的自动答复助手。直接说您要办的事就行，比如："
 THANKS = "不客气！还有其他问题可以直接问我。"
 ACK = "好的。还有其他问题可以直接问我。"
 GOODBYE = "再见！有需要随时来问。"
 HELP = "我能回答办事指南、扶贫资金和财政专项资金的问题。直接发文字或语音，比如："
 IDENTITY = (
-    "我是天祝县政务服务公众号的自动答复助手（机器人），答复来自县里公开的办事指南和清单。"
+    "我是{place}政务服务公众号的自动答复助手（机器人），答复来自公开的办事指南和清单。"
     "需要工作人员时回复“人工”。"
 )
 TALK_EXAMPLES = (
@@ -123,20 +151,15 @@ TALK_EXAMPLES = (
 COMPLAINT_HEAD = "对办事有意见，可以马上投诉："
 COMPLAINT_HOTLINE = "· 12345政务服务便民热线"
 COMPLAINT_HUMAN = "也可以回复“人工”，我们把您的投诉转给工作人员，工作日内回复。"
-PROGRESS = (
-    "这里查不了办件进度。网上申请的，请登录甘肃政务服务网或“甘快办”查看；"
-    "到窗口办的，请凭受理单问办理窗口。"
-)
-BOOKING = (
-    "这里不能预约或取号。请到办理窗口所在的政务服务大厅现场取号，或在甘肃政务服务网、“甘快办”预约。"
-)
+PROGRESS = "这里查不了办件进度。网上申请的，请登录{online}查看；到窗口办的，请凭受理单问办理窗口。"
+BOOKING = "这里不能预约或取号。请到办理窗口所在的政务服务大厅现场取号，或在{online}预约。"
 PERSONAL = (
     "这里不能交费、提交材料或查个人记录（如社保缴费、医保余额、办件结果）。"
-    "请登录甘肃政务服务网或“甘快办”，或带身份证到办理窗口办理。"
+    "请登录{online}，或带身份证到办理窗口办理。"
 )
 ID_NUMBER = (
     "为了您的信息安全，请不要在这里发送身份证号。这里不能按身份证号查个人信息；"
-    "个人事项请带身份证到办理窗口，或登录甘肃政务服务网查询。"
+    "个人事项请带身份证到办理窗口，或登录{portal}查询。"
 )
 ASK_THIS_ITEM = "{name}的窗口电话：{phone}"
 UNBOUND = "已解除绑定（原来绑定的是：{place}）。以后想查看，请回复“绑定 村名”。"

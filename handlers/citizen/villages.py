@@ -65,20 +65,26 @@ async def funds_of(
 
 
 async def bind(
-    event: Event, place: Place, session: AsyncSession, settings: Settings, trace: dict[str, str]
+    event: Event,
+    place: Place,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+    account: str = "",
 ) -> str:
-    """Bind the citizen's account to a village (or town)."""
+    """Bind the citizen's account to a village (or town); it is followed through the official
+    account `account` (its name, "" for the default)."""
     openid_hash = _hash(event, settings)
     binding = await session.get(VillageBinding, openid_hash)
     if binding is None:
         session.add(VillageBinding(openid_hash=openid_hash, region_code=place.code))
     else:
         if binding.region_code != place.code:  # the village bound before is no longer followed
-            await unfollow(event.user_id, binding.region_code, session)
+            await unfollow(event.user_id, binding.region_code, session, account)
         binding.region_code = place.code
     trace.update(answer="bind", code=place.code)
     # A bound official follows the village too: told when its lists are published or change.
-    await follow(event.user_id, place, session)
+    await follow(event.user_id, place, session, account=account)
     return f"{texts.BOUND.format(place=place.label)}{BIND_FOLLOWS}"
 
 
@@ -103,6 +109,7 @@ async def choose_place(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    account_name: str = "",
 ) -> str:
     """A number answers "which of these places?"."""
     memory = await recall(state)
@@ -113,9 +120,9 @@ async def choose_place(
         return texts.PLACE_UNKNOWN.format(name=memory.place_name)
     await remember(state, numbered="", place_codes=[])
     if memory.place_purpose == "bind":
-        return await bind(event, place, session, settings, trace)
+        return await bind(event, place, session, settings, trace, account_name)
     if memory.place_purpose == "follow":
-        return await follow(event.user_id, place, session, trace)
+        return await follow(event.user_id, place, session, trace, account=account_name)
     return await funds_of(place, memory.place_year, session, settings, trace, state)
 
 
@@ -126,6 +133,7 @@ async def bind_request(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    account_name: str = "",
 ) -> str:
     """「绑定 上古城村」."""
     if not place_name:
@@ -135,7 +143,7 @@ async def bind_request(
         return await _ask_which(state, match, "bind", None, place_name)
     if match.place is None:
         return texts.PLACE_UNKNOWN.format(name=place_name)
-    return await bind(event, match.place, session, settings, trace)
+    return await bind(event, match.place, session, settings, trace, account_name)
 
 
 async def my_village(

@@ -123,7 +123,11 @@ def add(
     ] = None,
     base_url: Annotated[str, typer.Option("--base-url", help="Public base URL of its pages.")] = "",
     staff_channel: Annotated[
-        str, typer.Option("--staff-channel", help="WeCom chat or agent of its staff.")
+        str,
+        typer.Option(
+            "--staff-channel",
+            help="WeCom UserIDs (a|b) told of its new tickets instead of the duty staff.",
+        ),
     ] = "",
 ) -> None:
     """Add an account; its secrets are sealed with ZWBOT_ACCOUNT_KEY before they are stored."""

@@ -29,7 +29,7 @@ from catalogue.tickets import UNDELIVERED
 from handlers.citizen import ratings
 from handlers.delivery.held_replies import HeldReplies
 from handlers.delivery.mailbox import Mailbox
-from handlers.delivery.tickets import Delivery, TicketPost
+from handlers.delivery.tickets import SIGNATURE, Delivery, TicketPost
 from handlers.guards.privacy import keyed_hash
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
@@ -63,6 +63,8 @@ class CitizenPost(Periodic):
         # The post of another account (by original id), for a ticket of that account that
         # reaches this one (the staff channel answers every account's tickets through it).
         self.forward: Callable[[str], CitizenPost | None] | None = None
+        # Who signs its ticket answers (a stored account: its title).
+        self.signature = SIGNATURE
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self.tickets: TicketPost | None = None
         self.held: HeldReplies | None = None
@@ -83,6 +85,7 @@ class CitizenPost(Periodic):
             self.hash_openid,
             on_delivered=self._delivered,
             mailbox=self.mailbox,
+            signature=self.signature,
         )
         self.held = HeldReplies(
             sessions,

@@ -44,9 +44,14 @@ class Delivery:
     message: str
 
 
-def citizen_text(ticket: Ticket) -> str:
-    """The customer-service message with the answer and the rating prompt."""
-    return texts.HUMAN_REPLY.format(ticket=ticket.id, answer=ticket.answer)
+#: Who signs ticket answers of the default account (a stored account signs with its title).
+SIGNATURE = "天祝县政务服务"
+
+
+def citizen_text(ticket: Ticket, signature: str = SIGNATURE) -> str:
+    """The customer-service message with the answer, the account's signature and the rating
+    prompt."""
+    return texts.HUMAN_REPLY.format(ticket=ticket.id, answer=ticket.answer, signature=signature)
 
 
 async def last_message_at(session: AsyncSession, openid_hash: str) -> datetime | None:
@@ -71,12 +76,14 @@ class TicketPost:
         *,
         on_delivered: OnDelivered | None = None,
         mailbox: Mailbox | None = None,
+        signature: str = SIGNATURE,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.hash_openid = hash_openid
         self.on_delivered = on_delivered
         self.mailbox = mailbox or Mailbox()
+        self.signature = signature
 
     async def _claim(self, ticket_id: int, now: datetime) -> Ticket | None:
         async with self.sessions() as session:
@@ -126,7 +133,7 @@ class TicketPost:
                 "公众号未配置客服消息接口（WECHAT_APP_SECRET），答复已保存，尚未发送。",
             )
         try:
-            await self.client.send_text(ticket.openid, citizen_text(ticket))
+            await self.client.send_text(ticket.openid, citizen_text(ticket, self.signature))
         except WeChatApiError as error:
             return await self._refused(ticket, error, now)
         delivery = await self._settle(ticket, TicketState.DELIVERED, "", delivered_at=now)

@@ -9,7 +9,11 @@ back, and each notice's `dedup_key` keeps a repeated scan from queuing it twice.
 in the last `SETTLE` seconds wait for the next round (a transaction still committing is not
 skipped). A village's followers and its town's are told; a town's followers once per year
 for all its villages that changed. When the county's fund list of a year changes, every
-follower of a place is told once.
+follower of a place (through an account of the deployment's home region) is told once.
+
+Each notice goes out through the official account the place was followed through
+(`PlaceFollow.account`, the job's `account`), with a link on that account's public base URL;
+a follower of one account is never written to through another.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalogue.models import (
     FundItem,
     NoticeMark,
+    OfficialAccount,
     PlaceFollow,
     PovertyAllocation,
     PovertyProject,
@@ -82,9 +87,30 @@ class PlaceNotices(Periodic):
 
     interval = 30.0
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], public_base_url: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        public_base_url: str,
+        *,
+        home_region: str = "",
+    ) -> None:
+        """`public_base_url` and `home_region`: the default account's (the fund list is the
+        home county's: told to followers through accounts of that region only)."""
         self.sessions = sessions
         self.base_url = public_base_url.rstrip("/")
+        self.home_region = home_region
+
+    async def _accounts(self, session: AsyncSession) -> dict[str, tuple[str, str]]:
+        """Account name → (public base URL, home region), the default ("") included."""
+        accounts = {"": (self.base_url, self.home_region)}
+        rows = await session.execute(
+            select(
+                OfficialAccount.name, OfficialAccount.public_base_url, OfficialAccount.home_region
+            )
+        )
+        for name, base_url, region in rows.all():
+            accounts[name] = ((base_url or self.base_url).rstrip("/"), region)
+        return accounts
 
     async def tick(self) -> None:
         try:
@@ -183,21 +209,22 @@ class PlaceNotices(Periodic):
             region.code: region.short_name or region.name
             for region in await session.scalars(select(Region).where(Region.code.in_(codes)))
         }
-        followers: dict[str, list[str]] = defaultdict(list)
+        followers: dict[str, list[tuple[str, str]]] = defaultdict(list)
         rows = await session.execute(
-            select(PlaceFollow.region_code, PlaceFollow.openid)
+            select(PlaceFollow.region_code, PlaceFollow.openid, PlaceFollow.account)
             .where(PlaceFollow.region_code.in_(codes))
             .order_by(PlaceFollow.region_code, PlaceFollow.at, PlaceFollow.openid)
         )
-        for code, openid in rows.all():
-            followers[code].append(openid)
+        for code, openid, account in rows.all():
+            followers[code].append((openid, account))
+        accounts = await self._accounts(session)
         stamp = until.strftime("%Y%m%d%H%M%S%f")
         jobs: list[NewJob] = []
         for (code, year), change in sorted(changes.items()):
             place = names.get(code, code)
             title, description = notice_text(place, year, change)
-            url = f"{self.base_url}/villages/{code}?year={year}"
-            for openid in followers.get(code, []):
+            for openid, account in followers.get(code, []):
+                base_url = accounts.get(account, (self.base_url, ""))[0]
                 jobs.append(
                     NewJob(
                         NOTICE,
@@ -207,9 +234,10 @@ class PlaceNotices(Periodic):
                             "year": year,
                             "title": title,
                             "description": description,
-                            "url": url,
+                            "url": f"{base_url}/villages/{code}?year={year}",
                         },
                         dedup_key=f"{NOTICE}:{code}:{year}:{stamp}:{openid}",
+                        account=account,
                     )
                 )
         return jobs
@@ -232,27 +260,37 @@ class PlaceNotices(Periodic):
         years = sorted(changed.all())
         if not years:
             return []
-        openids = list(
-            await session.scalars(
-                select(PlaceFollow.openid).distinct().order_by(PlaceFollow.openid)
+        accounts = await self._accounts(session)
+        # The fund list is the home county's: told through the accounts of that region.
+        home = {name for name, (_, region) in accounts.items() if region == self.home_region}
+        followers = (
+            await session.execute(
+                select(PlaceFollow.openid, PlaceFollow.account)
+                .distinct()
+                .where(PlaceFollow.account.in_(home))
+                .order_by(PlaceFollow.openid, PlaceFollow.account)
             )
-        )
+        ).all()
         stamp = until.strftime("%Y%m%d%H%M%S%f")
         jobs: list[NewJob] = []
         for year, count in years:
             title = f"天祝县 {year}年财政专项资金清单有更新"
             description = f"新公开或变更{count}项。点开查看详情。回复“取消关注”不再接收。"
-            url = f"{self.base_url}/funds?year={year}"
-            for openid in openids:
+            for openid, account in followers:
                 payload = {
                     "openid": openid,
                     "place": "天祝县",
                     "year": year,
                     "title": title,
                     "description": description,
-                    "url": url,
+                    "url": f"{accounts[account][0]}/funds?year={year}",
                 }
                 jobs.append(
-                    NewJob(NOTICE, payload, dedup_key=f"{NOTICE}:funds:{year}:{stamp}:{openid}")
+                    NewJob(
+                        NOTICE,
+                        payload,
+                        dedup_key=f"{NOTICE}:funds:{year}:{stamp}:{openid}",
+                        account=account,
+                    )
                 )
         return jobs

@@ -6,7 +6,9 @@ work is in the database, so nothing is lost with a restarted worker, and each ti
 is claimed with a conditional UPDATE before it is sent, so several workers never send it
 twice. A message nobody could receive un-claims it for the next round.
 
-Who is on duty: the WeCom UserIDs in `ZWBOT_DUTY_STAFF`, else every active admin. The
+Who is on duty: the WeCom UserIDs in `ZWBOT_DUTY_STAFF`, else every active admin. The new
+tickets of a stored official account with a staff channel of its own (`zwbot account add
+--staff-channel a|b`) go to those UserIDs instead. The
 department of a 差评 is the rated item's (or the ticket's); its active clerks get it, and
 the duty staff when the department has none or there is no department.
 """
@@ -23,11 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import WeChatApiError
 from catalogue import ratings as rating_rules
+from catalogue.accounts import staff_users
 from catalogue.models import (
     ChangeRequest,
     Department,
     Item,
     MessageLog,
+    OfficialAccount,
     Rating,
     Role,
     StaffMember,
@@ -178,34 +182,40 @@ class StaffAlerts(Periodic):
             names = await department_names(
                 session, {t.department_id for t in claimed if t.department_id is not None}
             )
-            users = await self.duty_staff(session)
-        lines = []
+            channels = await self.channels(session)
+            duty = await self.duty_staff(session)
+        # An account's tickets go to its own staff channel when it has one, else to duty.
+        groups: dict[tuple[str, ...], list[Ticket]] = {}
         for ticket in claimed:
-            question = ticket.message.replace("\n", " ")
-            where = f"[{names[ticket.department_id]}] " if ticket.department_id in names else ""
-            lines.append(
-                f"#{ticket.id} {where}{question[:40]}{'…' if len(question) > 40 else ''}"
-                f"（{sla(ticket, now).text}）"
+            groups.setdefault(tuple(channels.get(ticket.account) or duty), []).append(ticket)
+        told: list[int] = []
+        for users, tickets in groups.items():
+            text = _tickets_text(tickets, names, now)
+            reached = await self._send_all(list(users), text, run)
+            ids = [ticket.id for ticket in tickets]
+            if not reached:
+                log.error("new tickets reached no staff", tickets=ids, staff=list(users))
+                await self._unclaim_tickets(ids)
+                continue
+            await runner.record_event(
+                self.sessions,
+                actor="system:tickets",
+                role="",
+                action="tickets.notify",
+                result=f"tickets {ids} sent to {reached}",
             )
-        text = (
-            f"新的群众人工工单 {len(claimed)} 件：\n"
-            + "\n".join(lines)
-            + "\n发送“工单”查看，“回复 #号 内容”答复，“关闭 #号 理由”关闭。"
+            told += ids
+        return told
+
+    async def channels(self, session: AsyncSession) -> dict[str, list[str]]:
+        """The staff channels of the active stored accounts that have one: original id (a
+        ticket's `account`) → WeCom UserIDs."""
+        rows = await session.execute(
+            select(OfficialAccount.original_id, OfficialAccount.staff_channel).where(
+                OfficialAccount.active.is_(True), OfficialAccount.staff_channel != ""
+            )
         )
-        reached = await self._send_all(users, text, run)
-        ids = [ticket.id for ticket in claimed]
-        if not reached:
-            log.error("new tickets reached no duty staff", tickets=ids, duty=users)
-            await self._unclaim_tickets(ids)
-            return []
-        await runner.record_event(
-            self.sessions,
-            actor="system:tickets",
-            role="",
-            action="tickets.notify",
-            result=f"tickets {ids} sent to {reached}",
-        )
-        return ids
+        return {account: users for account, channel in rows if (users := staff_users(channel))}
 
     async def _unclaim_tickets(self, ids: list[int]) -> None:
         async with self.sessions() as session:
@@ -465,6 +475,23 @@ class StaffAlerts(Periodic):
                 .execution_options(synchronize_session=False)
             )
             await session.commit()
+
+
+def _tickets_text(tickets: list[Ticket], names: dict[int, str], now: datetime) -> str:
+    """One message telling staff of new tickets."""
+    lines = []
+    for ticket in tickets:
+        question = ticket.message.replace("\n", " ")
+        where = f"[{names[ticket.department_id]}] " if ticket.department_id in names else ""
+        lines.append(
+            f"#{ticket.id} {where}{question[:40]}{'…' if len(question) > 40 else ''}"
+            f"（{sla(ticket, now).text}）"
+        )
+    return (
+        f"新的群众人工工单 {len(tickets)} 件：\n"
+        + "\n".join(lines)
+        + "\n发送“工单”查看，“回复 #号 内容”答复，“关闭 #号 理由”关闭。"
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from bot.client import WeChatClient
 from bot.errors import WeChatApiError
 from bot.replies import Article, NewsReply, TextReply
-from bot.tokens import RedisTokenStore
+from bot.tokens import CachedToken, RedisTokenStore, SharedTokenStore
 from tools.fakes import FakeWeChatApi
 
 CS = "/cgi-bin/message/custom/send"
@@ -191,6 +191,37 @@ async def test_workers_share_one_token_through_redis(
     await asyncio.gather(*(w.send_text("o1", "again") for w in workers))
     # Every worker saw 40001, but only one refreshed: the others found the new shared token.
     assert fake_api.token_requests == 2
+
+
+@pytest.mark.redis
+async def test_the_shared_store_uses_redis_and_each_worker_its_own_copy_while_it_is_away(
+    fake_api: FakeWeChatApi, http: httpx.AsyncClient, redis: Redis, redis_prefix: str
+) -> None:
+    workers = [
+        make_client(
+            fake_api, http, tokens=SharedTokenStore(redis, fake_api.app_id, prefix=redis_prefix)
+        )
+        for _ in range(3)
+    ]
+    await asyncio.gather(*(w.send_text("o1", str(i)) for i, w in enumerate(workers)))
+    assert fake_api.token_requests == 1
+    assert await redis.get(f"{redis_prefix}:token:{fake_api.app_id}")
+    # Redis is away (nothing listens on port 1): each worker gets and keeps its own copy
+    # of the appid's stable token, and every send still goes out.
+    away = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    try:
+        stores = [SharedTokenStore(away, fake_api.app_id) for _ in range(2)]
+        alone = [make_client(fake_api, http, tokens=store) for store in stores]
+        for client in alone:
+            await client.send_text("o2", "while Redis is away")
+            await client.send_text("o2", "again")
+        assert fake_api.token_requests == 3  # one per worker, then its copy
+        assert fake_api.texts_to("o2") == ["while Redis is away", "again"] * 2
+        copies = [await store.get() for store in stores]
+        assert all(isinstance(copy, CachedToken) for copy in copies)
+        assert len({copy.token for copy in copies if copy is not None}) == 1  # the same token
+    finally:
+        await away.aclose()
 
 
 async def test_fake_api_serves_on_loopback(

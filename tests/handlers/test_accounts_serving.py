@@ -394,3 +394,29 @@ async def test_stored_accounts_without_the_key_are_reported_not_served(
         assert side["app"].state.accounts.served == {}
         assert (await Follower(side["http"], ACCOUNTS[3], "o_k").post("营业执照"))[0] == 404
     assert "stored accounts not served: ZWBOT_ACCOUNT_KEY is empty" in capsys.readouterr().out
+
+
+async def test_fixed_sentences_name_the_accounts_own_place(deployment: dict[str, Any]) -> None:
+    http = deployment["http"]
+    expected = {  # the name fixed sentences give each account's place, and its province's site
+        "tianzhu": ("天祝藏族自治县", "甘肃政务服务网或“甘快办”"),
+        "guangan": ("广安区", "四川政务服务网或“天府通办”"),
+        "guangzhou": ("广州市", "广东政务服务网或“粤省事”"),
+        "karamay": ("克拉玛依市", "新疆政务服务网"),
+    }
+    for account in ACCOUNTS:
+        place, online = expected[account.name]
+        follower = Follower(http, account, f"o_{account.name}_wording")
+        said = {}
+        for question in ("你是机器人吗", "我的申请办到哪了", "怎么预约取号"):
+            status, reply = await follower.post(question)
+            assert status == 200, (account.name, question)
+            said[question] = reply
+        assert f"我是{place}政务服务公众号" in said["你是机器人吗"], said
+        assert f"请登录{online}查看" in said["我的申请办到哪了"], said
+        assert f"或在{online}预约" in said["怎么预约取号"], said
+        if account.region != "620623":
+            assert not re.search("甘肃|天祝|甘快办", "\n".join(said.values())), said
+    # the default account keeps its own wording
+    user = kit.WeChatUser(http, "o_default_wording")
+    assert "天祝县政务服务公众号" in await user.say("你是机器人吗")

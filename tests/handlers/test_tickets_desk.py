@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from catalogue import accounts as registry
 from catalogue import audit
 from catalogue.db import session_factory
 from catalogue.models import MessageLog, Rating, Ticket, utcnow
@@ -286,3 +287,30 @@ async def test_an_item_card_is_rated_in_words_once_a_day(desk: Desk) -> None:
         None,
         "",
     )
+
+
+async def test_a_stored_accounts_tickets_go_to_its_own_staff_channel(desk: Desk) -> None:
+    ours = await _open_ticket(desk, "o_channel_default_0000000000000", "公租房怎么申请")
+    theirs = await _open_ticket(desk, "o_channel_stored_00000000000000", "残疾证在哪办")
+    async with desk.sessions() as session:  # the second citizen wrote to a stored account
+        spec = registry.AccountSpec(
+            "karamay",
+            "wx0123456789abcdef01",
+            "gh_0123456789ab",
+            "620623",
+            "t" * 16,
+            "a" * 43,
+            staff_channel="kmy_duty|kmy_lead",
+        )
+        await registry.add_account(session, spec, registry.SecretBox(registry.new_key()))
+        await session.execute(
+            update(Ticket).where(Ticket.id == theirs.id).values(account=spec.original_id)
+        )
+        await session.commit()
+    await desk.alerts()
+    (duty,) = desk.wecom.texts_to("admin")
+    assert f"#{ours.id}" in duty and f"#{theirs.id}" not in duty
+    for user in ("kmy_duty", "kmy_lead"):
+        (told,) = desk.wecom.texts_to(user)
+        assert "新的群众人工工单 1 件" in told and f"#{theirs.id}" in told
+    assert (await desk.ticket("o_channel_stored_00000000000000")).notified_at is not None

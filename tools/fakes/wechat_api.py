@@ -281,7 +281,8 @@ class FakeWeChatApi:
                 return body
             if not body.get("touser") or not body.get("template_id"):
                 return self._error(47001)
-            self.sent.append(SentMessage(path, body))
+            token = request.query_params.get("access_token", "")
+            self.sent.append(SentMessage(path, body, self._token_apps.get(token, self.app_id)))
             return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)})
 
         @app.post("/cgi-bin/qrcode/create")

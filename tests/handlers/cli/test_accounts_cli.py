@@ -146,6 +146,21 @@ def test_bad_accounts_are_refused(
         registry.check_spec(spec)
 
 
+def test_a_staff_channel_is_wecom_user_ids() -> None:
+    spec = registry.AccountSpec(
+        "ok-name", "wx1234567890abcdef", "gh_0123456789ab", "620623", TOKEN, AES_KEY,
+        staff_channel="kmy_duty| lead.wang ,",
+    )  # fmt: skip
+    registry.check_spec(spec)
+    assert registry.staff_users(spec.staff_channel) == ["kmy_duty", "lead.wang"]
+    bad = registry.AccountSpec(
+        "ok-name", "wx1234567890abcdef", "gh_0123456789ab", "620623", TOKEN, AES_KEY,
+        staff_channel="值班群",
+    )  # fmt: skip
+    with pytest.raises(registry.AccountError, match="staff channel '值班群'"):
+        registry.check_spec(bad)
+
+
 def test_unknown_region_and_missing_key_are_refused(
     configured: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.client import WeChatClient
 from bot.storage import MemoryStorage
 from catalogue.models import HeldReply, Ticket, utcnow
 from catalogue.tickets import TicketState
@@ -17,6 +18,7 @@ from handlers.delivery.held_replies import HeldReplies
 from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.tickets import TicketPost
 from handlers.settings import Settings
+from tools.fakes import FakeWeChatApi
 
 KARAMAY, GUANGAN = "gh_karamay0001", "gh_guangan0001"
 
@@ -97,3 +99,24 @@ async def test_a_ticket_reaches_the_post_of_its_account(
     assert await default._post_of(ids[KARAMAY]) is karamay
     assert await default._post_of(ids[""]) is None  # its own
     assert await default._post_of(ids[GUANGAN]) is None  # not served: the default sends it
+
+
+async def test_a_stored_accounts_ticket_answer_is_signed_with_its_title(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    ids = await _mail(sessions)
+    api = FakeWeChatApi(cs_quota=1000)
+    client = WeChatClient(api.app_id, api.app_secret, base_url="http://f", http=api.client())
+    try:
+        signed = TicketPost(
+            sessions, client, _hash, mailbox=Mailbox(KARAMAY), signature="克拉玛依政务服务"
+        )
+        assert (await signed.deliver(ids[KARAMAY], citizen_wrote=True)).state == "delivered"
+        default = TicketPost(sessions, client, _hash, mailbox=Mailbox())
+        assert (await default.deliver(ids[""], citizen_wrote=True)).state == "delivered"
+    finally:
+        await client.aclose()
+    (karamay,) = api.texts_to(f"o_{KARAMAY}")
+    assert "\n——克拉玛依政务服务\n" in karamay and "天祝" not in karamay
+    (tianzhu,) = api.texts_to("o_default")
+    assert "\n——天祝县政务服务\n" in tianzhu
