@@ -18,6 +18,22 @@ MissingFields = Callable[[Mapping[str, Any]], list[str]]
 COMPLETENESS_RULE: MissingFields = missing_in_import
 
 
+def published_at_source(county_code: str = COUNTY_CODE) -> MissingFields:
+    """The rule of an administrator's load of OTHER regions' catalogues as their own
+    governments published them (e.g. the counties of a province's deployment, each served by
+    its own account): the county's completeness rule still holds for every record of the
+    county (`county_code`); another region's record is that region's to complete, and is
+    published as its source published it. A record without a region is the county's."""
+
+    def missing(record: Mapping[str, Any]) -> list[str]:
+        region = str(record.get("region_code") or county_code)
+        if region.startswith(county_code):
+            return COMPLETENESS_RULE(record)
+        return []
+
+    return missing
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     """`publish`: the initial load of a region's catalogue publishes its complete new records

@@ -13,6 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
 from catalogue.importing.audited import ImportRefusedError, administrator, import_file_as
+from catalogue.importing.options import COMPLETENESS_RULE, MissingFields
+from catalogue.importing.options import published_at_source as published_at_source_rule
 from catalogue.importing.templates import template_csv, write_template_xlsx
 from handlers.db.database import open_database
 from handlers.settings import get_settings
@@ -39,7 +41,13 @@ def _kind(name: str) -> str:
 
 
 async def _import(
-    kind: str, files: list[Path], publish: bool, dry_run: bool, actor: str, command: str
+    kind: str,
+    files: list[Path],
+    publish: bool,
+    dry_run: bool,
+    actor: str,
+    command: str,
+    missing_fields: MissingFields = COMPLETENESS_RULE,
 ) -> list[ImportReport]:
     """All files in one transaction: committed only when every file imported without error.
 
@@ -57,6 +65,7 @@ async def _import(
                         path,
                         publish=publish,
                         dry_run=True,
+                        missing_fields=missing_fields,
                         limits=limits,
                     )
                 else:
@@ -67,6 +76,7 @@ async def _import(
                         path,
                         publish=publish,
                         command=command,
+                        missing_fields=missing_fields,
                         limits=limits,
                     )
                     report = done.report
@@ -114,6 +124,13 @@ def import_command(
         str,
         typer.Option("--as", help="执行导入的管理员账号（企业微信 UserID），记入审计日志"),
     ] = "",
+    published_at_source: Annotated[
+        bool,
+        typer.Option(
+            "--published-at-source",
+            help="与 --publish 同用：其他地区的记录按其政府公开的原样发布（本县记录仍须完整）",
+        ),
+    ] = False,
 ) -> None:
     """导入清单（管理员操作，记入审计日志）：先检查每一行，有任何错误就不导入任何数据；
     已发布的记录不会被修改（请用“变更”）；重复导入同一文件不会产生变化。"""
@@ -124,12 +141,17 @@ def import_command(
             err=True,
         )
         raise typer.Exit(2)
+    if published_at_source and not (publish and name == "items"):
+        typer.echo("--published-at-source 只用于 zwbot import items … --publish。", err=True)
+        raise typer.Exit(2)
     command = " ".join(
         ["zwbot import", name, *map(str, files)]
         + (["--publish"] if publish else [])
+        + (["--published-at-source"] if published_at_source else [])
         + ["--as", actor.strip()]
     )
-    reports = asyncio.run(_import(name, files, publish, dry_run, actor, command))
+    rule = published_at_source_rule() if published_at_source else COMPLETENESS_RULE
+    reports = asyncio.run(_import(name, files, publish, dry_run, actor, command, rule))
     for report in reports:
         for line in report.lines():
             typer.echo(line)

@@ -33,9 +33,9 @@ from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.demo import load_demo
 from catalogue.importing import import_file
+from catalogue.importing.options import published_at_source
 from catalogue.models import Department, Item
 from catalogue.scope import RegionScope
-from tools.benchmarks.reference import as_if_complete
 from tools.fakes import FakeWeChatApi
 
 
@@ -162,10 +162,11 @@ async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
         async with session_factory(engine)() as session:
             await load_demo(session)
             await session.commit()
-            # The real file lacks fields the county requires, so a first load would keep it as
-            # drafts; published as if complete, each region has a catalogue to serve.
+            # The real file lacks fields the county requires, so a first load would keep it
+            # as drafts; published as its sources published it (`--published-at-source`),
+            # each region has a catalogue to serve.
             report = await import_file(
-                session, "items", real, publish=True, missing_fields=as_if_complete
+                session, "items", real, publish=True, missing_fields=published_at_source()
             )
             assert report.ok and report.published > 1000, report.lines(10)
             box = registry.SecretBox(key)

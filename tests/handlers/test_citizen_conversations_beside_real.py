@@ -1,7 +1,7 @@
 """Conversations of the test set played through the real /wechat webhook on the demo with the
-real 6,318-item file loaded beside it (three other regions, PUBLISHED: the file lacks fields the
-county requires, so a real first load keeps it as drafts; published as if complete here, it is
-the case that must never leak): no reply ever shows another region's item, department or code."""
+real 6,318-item file loaded beside it (three other regions, PUBLISHED as their sources published
+them, `--published-at-source`: a plain first load keeps the file as drafts, which would leave
+nothing to leak): no reply ever shows another region's item, department or code."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from catalogue.codes import normalize_code_text
 from catalogue.db import create_engine, session_factory
 from catalogue.importing import import_file
+from catalogue.importing.options import published_at_source
 from catalogue.models import Department, Item
 from catalogue.queries.visibility import public_item
 from handlers.app import create_app
@@ -25,7 +26,6 @@ from handlers.settings import get_settings
 from tools.benchmarks.conversation_judge import card_title, item_list, item_named
 from tools.benchmarks.conversation_set import load
 from tools.benchmarks.conversations import bench_settings, play
-from tools.benchmarks.reference import as_if_complete
 
 runner = CliRunner()
 # A code as cards and links show it (「编码：620623…」, 「/items/620623…」).
@@ -48,7 +48,7 @@ def beside_real(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatc
         engine = create_engine(settings.database_url)
         async with session_factory(engine)() as session:
             report = await import_file(
-                session, "items", Path(real), publish=True, missing_fields=as_if_complete
+                session, "items", Path(real), publish=True, missing_fields=published_at_source()
             )
             assert report.ok and report.published > 6000, report.lines(10)
             await session.commit()

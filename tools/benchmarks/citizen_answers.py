@@ -21,12 +21,12 @@ import httpx
 
 from bot.simulator import Simulator
 from bot.wire import WeChatEnvelope
+from catalogue.importing.options import published_at_source
 from catalogue.importing.runner import import_file
 from catalogue.scope import ALL_REGIONS
 from handlers.app import create_app
 from handlers.db.database import open_database
 from handlers.settings import Settings
-from tools.benchmarks.reference import as_if_complete
 
 TOKEN = "bench-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -79,7 +79,7 @@ async def run(csv: Path, devset: Path, echo: Callable[[str], None]) -> dict[str,
         )
         async with open_database(settings) as (_, sessions), sessions() as session:
             report = await import_file(
-                session, "items", csv, publish=True, missing_fields=as_if_complete
+                session, "items", csv, publish=True, missing_fields=published_at_source()
             )
             await session.commit()
         if not report.ok:

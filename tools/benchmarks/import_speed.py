@@ -16,7 +16,7 @@ from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.exporting import export_records, to_json
 from catalogue.importing import import_file
-from tools.benchmarks.reference import as_if_complete
+from catalogue.importing.options import published_at_source
 
 
 async def measure(url: str, path: Path) -> dict[str, float]:
@@ -30,7 +30,7 @@ async def measure(url: str, path: Path) -> dict[str, float]:
             started = time.perf_counter()
             async with sessions() as session:
                 report = await import_file(
-                    session, "items", path, publish=True, missing_fields=as_if_complete
+                    session, "items", path, publish=True, missing_fields=published_at_source()
                 )
                 if not report.ok:
                     raise SystemExit("\n".join(report.lines(20)))

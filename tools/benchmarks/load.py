@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 
 from bot.wire import WeChatEnvelope
 from catalogue.demo import load_demo
+from catalogue.importing.options import published_at_source
 from catalogue.importing.runner import import_file
 from catalogue.models import Item
 from catalogue.scope import ALL_REGIONS
@@ -51,7 +52,6 @@ from tools.benchmarks.load_client import (
     drive,
     retry_storm,
 )
-from tools.benchmarks.reference import as_if_complete
 from tools.benchmarks.search_corpus import documents_from_csv
 from tools.benchmarks.search_workload import Zipf, citizen_pool
 from tools.fakes.wechat_api import FakeWeChatApi
@@ -226,7 +226,7 @@ async def create_database(admin_url: str, csv: Path, echo: Echo, *, demo: bool =
                 await session.commit()
         async with sessions() as session:
             report = await import_file(
-                session, "items", csv, publish=True, missing_fields=as_if_complete
+                session, "items", csv, publish=True, missing_fields=published_at_source()
             )
             if not report.ok:
                 raise LoadError(f"import failed: {report}")

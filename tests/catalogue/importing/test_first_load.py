@@ -7,7 +7,8 @@ import zwbot_tests_first_load as first_load
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.importing import import_rows
+from catalogue.importing import import_rows, import_table, table_from_rows
+from catalogue.importing.options import COMPLETENESS_RULE, published_at_source
 from catalogue.models import Item
 
 ROWS = [
@@ -100,3 +101,22 @@ async def test_responsibilities_complete_the_first_load(session: AsyncSession) -
     again = await import_rows(session, "items", rows, publish=True)
     assert not again.ok and "只用于首次载入" in str(again.errors[0])
     assert (await _statuses(session))["取水许可"] == "draft"
+
+
+async def test_other_regions_published_at_source_but_the_county_still_complete(
+    session: AsyncSession,
+) -> None:
+    # `--published-at-source`: the county's own records keep the county's rule exactly
+    rows = [first_load.complete_row(row) for row in ROWS]
+    table = table_from_rows(rows)
+    report = await import_table(
+        session, "items", table, publish=True, missing_fields=published_at_source()
+    )
+    assert report.ok, report.lines()
+    assert (report.published, report.drafts) == (1, 4)
+    # another region's record is its own government's to complete: published as it came
+    short = {"name": "不动产统一登记", "kind": "power", "responsibilities": []}
+    assert published_at_source()({**short, "region_code": "650200"}) == []
+    county_missing = published_at_source()({**short, "region_code": "620623101"})
+    assert county_missing == COMPLETENESS_RULE({**short, "region_code": "620623101"})
+    assert "责任事项" in county_missing

@@ -224,3 +224,14 @@ def test_the_real_file_beside_the_demo_stays_out_of_the_countys_open_data(
     codes = [h["code"] for h in json.loads(found.output.splitlines()[0])["hits"]]
     assert any(code.startswith("440") for code in codes), codes
     get_settings.cache_clear()
+
+
+def test_published_at_source_is_only_for_a_first_load_of_items(tmp_path: Path) -> None:
+    path = tmp_path / "funds.csv"
+    path.write_text("项目名称\n", encoding="utf-8")
+    for args in (
+        ["import", "funds", str(path), "--publish", "--published-at-source", "--as", "admin"],
+        ["import", "items", str(path), "--published-at-source", "--as", "admin"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "--published-at-source" in result.output, args
