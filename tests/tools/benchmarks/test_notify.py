@@ -29,7 +29,10 @@ def test_a_small_run_sends_each_notice_once_with_a_worker_killed() -> None:
     assert json.loads(lines[-1]) == figures
     assert figures["duplicates"] == 0 and figures["still_waiting"] == 0
     assert figures["killed_worker_at"] is not None
-    assert figures["unreached"] == figures["window_closed"] == 20
-    # Missing only what the killed worker had in flight (its ambiguous, given-up sends).
-    assert figures["lost_reachable"] <= figures["dead_ambiguous"]
+    assert figures["window_closed"] == 20
+    # Missing only what the killed worker had in flight (its ambiguous, given-up sends): a
+    # reachable follower not sent, or a closed window never tried and so not marked unreached.
+    not_marked = figures["window_closed"] - figures["unreached"]
+    assert not_marked >= 0
+    assert figures["lost_reachable"] + not_marked <= figures["dead_ambiguous"]
     assert figures["delivered"] + figures["lost_reachable"] == 400 - 20
