@@ -37,6 +37,7 @@ from catalogue.models import (
     project_villages,
     utcnow,
 )
+from handlers.citizen.links import fund_chart_url, place_chart_url
 from handlers.delivery import queue
 from handlers.delivery.queue import NewJob
 from handlers.jobs.periodic import Periodic
@@ -235,6 +236,7 @@ class PlaceNotices(Periodic):
                             "title": title,
                             "description": description,
                             "url": f"{base_url}/villages/{code}?year={year}",
+                            "pic_url": place_chart_url(base_url, code, year),
                         },
                         dedup_key=f"{NOTICE}:{code}:{year}:{stamp}:{openid}",
                         account=account,
@@ -284,6 +286,7 @@ class PlaceNotices(Periodic):
                     "title": title,
                     "description": description,
                     "url": f"{accounts[account][0]}/funds?year={year}",
+                    "pic_url": fund_chart_url(accounts[account][0], year),
                 }
                 jobs.append(
                     NewJob(
