@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.client import WeChatClient
 from catalogue.models import FundItem, OutboundJob, PlaceFollow, PovertyAllocation, utcnow
 from handlers.app import create_app
+from handlers.citizen.amounts import wan
 from handlers.citizen.place_codes import scene_of
 from handlers.delivery.notices import NoticeSender
 from handlers.delivery.queue import JobQueue
@@ -147,6 +148,9 @@ async def test_a_publication_is_told_to_the_followers_of_the_village_and_its_tow
     assert told["oVillage"]["title"] == "红大村 2018年扶贫资金和项目有更新"
     assert "资金分配2条" in told["oVillage"]["description"]
     assert "涉及红大村" in told["oTown"]["description"]
+    # The card's text carries the year's published totals (the numbers its picture draws).
+    assert told["oVillage"]["description"].startswith("2018年已公开：分配资金2笔，合计24.68万元。")
+    assert "2018年已公开：分配资金2笔，合计24.68万元。" in told["oTown"]["description"]
     assert told["oVillage"]["url"] == f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2018"
     assert (
         told["oVillage"]["pic_url"] == f"{kit.BASE_URL}/villages/{seed.HONGDA}/chart.png?year=2018"
@@ -172,6 +176,16 @@ async def test_a_publication_is_told_to_the_followers_of_the_village_and_its_tow
         f"{kit.BASE_URL}/funds/chart.png?year={year}"
     }
     assert funds[0].payload["title"] == f"天祝县 {year}年财政专项资金清单有更新"
+    async with sessions() as session:
+        published = list(
+            await session.scalars(
+                select(FundItem.budget_amount).where(
+                    FundItem.status == "published", FundItem.budget_year == year
+                )
+            )
+        )
+    total = f"共{len(published)}项，合计{wan(sum(published, Decimal(0)))}万元。"
+    assert funds[0].payload["description"].startswith(total)
     async with sessions() as session:
         await session.execute(delete(OutboundJob).where(OutboundJob.id > jobs[-1].id))
         await session.commit()
