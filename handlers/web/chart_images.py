@@ -36,8 +36,11 @@ router = APIRouter(include_in_schema=False)
 WIDTH, HEIGHT = 360, 200  # WeChat's large news-card picture
 MAX_ROWS = 4  # bars a 200-pixel-high picture shows legibly on a phone
 TITLE_SIZE, LABEL_SIZE = 16, 14
-LABEL_ROOM = 112  # the label column left of the bars
-VALUE_ROOM = 74  # right of the longest bar for its amount
+MARGIN = 10
+TITLE_ROOM = 34  # the title's line
+ROW = 39  # a bar's label line and the bar under it
+BAR_HEIGHT = 14
+VALUE_ROOM = 80  # right of the longest bar for its amount
 INK, GREY, BACKGROUND = "#1f2933", "#52606d", "#ffffff"
 #: Where Debian and other distributions install Noto Sans CJK (face index of 简体中文 in the
 #: collection, 0 for a single-face file).
@@ -95,34 +98,37 @@ def render_png(chart: Chart) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.text(
-        (10, 8),
-        _fitted(f"{chart.title}（{chart.unit}）", title_font, WIDTH - 20),
+        (MARGIN, 24),
+        _fitted(f"{chart.title}（{chart.unit}）", title_font, WIDTH - 2 * MARGIN),
         font=title_font,
         fill=INK,
+        anchor="ls",
     )
     rows = card_rows(chart)
     shared = shared_prefix([bar.label for bar in chart.rows])
     largest = max((bar.value for bar in rows), default=Decimal(0))
-    top, bottom = 38, HEIGHT - 8
-    step = (bottom - top) / MAX_ROWS
-    span = WIDTH - LABEL_ROOM - VALUE_ROOM - 10
+    span = WIDTH - 2 * MARGIN - VALUE_ROOM
+    # Each row: the label on its own line, the bar under it; fewer rows sit in the middle.
+    top = TITLE_ROOM + (HEIGHT - TITLE_ROOM - MARGIN - ROW * len(rows)) / 2
     for index, bar in enumerate(rows):
-        middle = top + step * (index + 0.5)
+        row_top = top + ROW * index
         draw.text(
-            (10, middle),
-            _fitted(bar.label.removeprefix(shared), label_font, LABEL_ROOM - 16),
+            (MARGIN, row_top + LABEL_SIZE),
+            _fitted(bar.label.removeprefix(shared), label_font, WIDTH - 2 * MARGIN),
             font=label_font,
             fill=INK,
-            anchor="lm",
+            anchor="ls",  # on its baseline: the bar starts below the lowest stroke
         )
+        middle = row_top + LABEL_SIZE + 6 + BAR_HEIGHT / 2
         length = 0 if bar.value <= 0 or largest <= 0 else max(2, int(span * bar.value / largest))
-        left = LABEL_ROOM
         if length:
             draw.rounded_rectangle(
-                (left, middle - 9, left + length, middle + 9), radius=3, fill=BAR_COLOUR
+                (MARGIN, middle - BAR_HEIGHT / 2, MARGIN + length, middle + BAR_HEIGHT / 2),
+                radius=3,
+                fill=BAR_COLOUR,
             )
         draw.text(
-            (left + length + 6, middle), wan(bar.value), font=label_font, fill=GREY, anchor="lm"
+            (MARGIN + length + 6, middle), wan(bar.value), font=label_font, fill=GREY, anchor="lm"
         )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
