@@ -12,7 +12,7 @@ from PIL import Image
 
 from handlers.citizen.links import fund_chart_url, place_chart_url
 from handlers.web.chart_images import HEIGHT, WIDTH, card_rows, digest, render_png
-from handlers.web.charts import Bar, bar_chart
+from handlers.web.charts import Bar, bar_chart, sums
 
 seed = kit.seed
 
@@ -70,3 +70,14 @@ async def test_the_village_and_fund_pictures_are_served_as_cached_images(citizen
     assert (await http.get(place_chart_url("", seed.HONGDA, 2001))).status_code == 404
     assert (await http.get(f"/villages/{seed.HONGDA}/chart.png?year=abc")).status_code == 404
     assert (await http.get(fund_chart_url("", 2001))).status_code == 404
+
+
+async def test_a_village_picture_draws_the_records_of_its_year(citizen_side):
+    http = citizen_side.http
+    api = (await http.get(f"/api/places/{seed.HONGDA}/poverty?year=2016")).json()
+    (year,) = api["years"]
+    by_purpose = sums((a["purpose"], Decimal(a["amount"])) for a in year["allocations"])
+    chart = bar_chart("华藏寺镇 红大村 扶贫资金按用途", by_purpose)
+    assert chart is not None
+    served = await http.get(place_chart_url("", seed.HONGDA, 2016))
+    assert served.headers["etag"] == f'"{digest(chart)}"'  # the same title, bars and amounts
