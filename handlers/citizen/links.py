@@ -36,3 +36,15 @@ def funds_url(base_url: str, *, year: int | None = None, department_id: int | No
     if department_id is not None:
         params["department"] = department_id
     return f"{_base(base_url)}/funds" + (f"?{urlencode(params)}" if params else "")
+
+
+def place_chart_url(base_url: str, region_code: str, year: int | None = None) -> str:
+    """A town's or village's chart as a PNG picture (a news card's `picurl`)."""
+    query = f"?{urlencode({'year': year})}" if year else ""
+    return f"{_base(base_url)}/villages/{quote(region_code)}/chart.png{query}"
+
+
+def fund_chart_url(base_url: str, year: int | None = None) -> str:
+    """The fund list's chart by department as a PNG picture."""
+    query = f"?{urlencode({'year': year})}" if year else ""
+    return f"{_base(base_url)}/funds/chart.png{query}"

@@ -74,6 +74,7 @@ class NoticeSender:
             title=str(payload["title"]),
             description=str(payload["description"]),
             url=str(payload["url"]),
+            pic_url=str(payload.get("pic_url", "")),  # a chart's picture; jobs queued before: none
         )
         try:
             await route.client.send_news(openid, article)

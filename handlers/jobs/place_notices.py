@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalogue import queries
 from catalogue.models import (
     FundItem,
     NoticeMark,
@@ -37,6 +38,8 @@ from catalogue.models import (
     project_villages,
     utcnow,
 )
+from handlers.citizen.amounts import wan
+from handlers.citizen.links import fund_chart_url, place_chart_url
 from handlers.delivery import queue
 from handlers.delivery.queue import NewJob
 from handlers.jobs.periodic import Periodic
@@ -64,8 +67,23 @@ class Change:
     villages: set[str] = field(default_factory=set)
 
 
-def notice_text(place: str, year: int, change: Change) -> tuple[str, str]:
-    """The notice's title and description, in plain short Chinese."""
+def year_figures(funds: queries.YearFunds | None) -> str:
+    """The year's published totals of a place (the numbers its card's chart draws)."""
+    if funds is None:
+        return ""
+    parts = []
+    if funds.allocations:
+        parts.append(f"分配资金{len(funds.allocations)}笔，合计{wan(funds.allocation_total)}万元")
+    if funds.active_projects:
+        parts.append(f"项目{len(funds.active_projects)}个，投资合计{wan(funds.project_total)}万元")
+    return f"{funds.year}年已公开：{'；'.join(parts)}。" if parts else ""
+
+
+def notice_text(
+    place: str, year: int, change: Change, funds: queries.YearFunds | None = None
+) -> tuple[str, str]:
+    """The notice's title and description, in plain short Chinese: the year's totals first
+    (when `funds` has them), then what changed."""
     title = f"{place} {year}年扶贫资金和项目有更新"
     parts = []
     if change.allocations:
@@ -76,7 +94,7 @@ def notice_text(place: str, year: int, change: Change) -> tuple[str, str]:
     if change.villages:
         names = sorted(change.villages)
         where = "涉及" + "、".join(names[:5]) + ("等" if len(names) > 5 else "") + "。"
-    description = (
+    description = year_figures(funds) + (
         f"新公开或变更：{'、'.join(parts)}。{where}点开查看详情。回复“取消关注 {place}”不再接收。"
     )
     return title, description
@@ -222,7 +240,11 @@ class PlaceNotices(Periodic):
         jobs: list[NewJob] = []
         for (code, year), change in sorted(changes.items()):
             place = names.get(code, code)
-            title, description = notice_text(place, year, change)
+            if not followers.get(code):
+                continue
+            published = await queries.region_funds(session=session, region_code=code, year=year)
+            figures = published.years[0] if published is not None and published.years else None
+            title, description = notice_text(place, year, change, figures)
             for openid, account in followers.get(code, []):
                 base_url = accounts.get(account, (self.base_url, ""))[0]
                 jobs.append(
@@ -235,6 +257,7 @@ class PlaceNotices(Periodic):
                             "title": title,
                             "description": description,
                             "url": f"{base_url}/villages/{code}?year={year}",
+                            "pic_url": place_chart_url(base_url, code, year),
                         },
                         dedup_key=f"{NOTICE}:{code}:{year}:{stamp}:{openid}",
                         account=account,
@@ -275,7 +298,11 @@ class PlaceNotices(Periodic):
         jobs: list[NewJob] = []
         for year, count in years:
             title = f"天祝县 {year}年财政专项资金清单有更新"
-            description = f"新公开或变更{count}项。点开查看详情。回复“取消关注”不再接收。"
+            listed = await queries.fund_list(session=session, year=year)
+            figures = (
+                f"共{len(listed.rows)}项，合计{wan(listed.total)}万元。" if listed.rows else ""
+            )
+            description = f"{figures}新公开或变更{count}项。点开查看详情。回复“取消关注”不再接收。"
             for openid, account in followers:
                 payload = {
                     "openid": openid,
@@ -284,6 +311,7 @@ class PlaceNotices(Periodic):
                     "title": title,
                     "description": description,
                     "url": f"{accounts[account][0]}/funds?year={year}",
+                    "pic_url": fund_chart_url(accounts[account][0], year),
                 }
                 jobs.append(
                     NewJob(

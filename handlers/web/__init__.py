@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from handlers.guards.protection import redis_client
 from handlers.guards.ratelimit import RateLimiter
 from handlers.settings import Settings
-from handlers.web import api, docs, errors, opendata, pages, poster_files
+from handlers.web import api, chart_images, docs, errors, opendata, pages, poster_files
 from handlers.web.security import NulBytes, SecurityHeaders
 from handlers.web.throttle import ClientThrottle
 
@@ -21,6 +21,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     """Pages at `/`, downloads at `/opendata`, the API at `/api` with its docs at `/api/docs`,
     Chinese error pages; every response with security headers, each client rate limited."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(chart_images.router)
     app.include_router(pages.router)
     app.include_router(poster_files.router)
     app.include_router(opendata.router)

@@ -76,7 +76,7 @@ def _capped(bars: Sequence[Bar]) -> tuple[Bar, ...]:
     return (*bars[: MAX_BARS - 1], Bar(f"其他{len(bars) - MAX_BARS + 1}项", rest))
 
 
-def _shared_prefix(labels: Sequence[str]) -> str:
+def shared_prefix(labels: Sequence[str]) -> str:
     if len(labels) < 2:
         return ""
     prefix = labels[0]
@@ -102,7 +102,7 @@ def bar_chart(
     if not rows or all(bar.value <= 0 for bar in rows):
         return None
     largest = max(bar.value for bar in rows)
-    shared = _shared_prefix([bar.label for bar in rows])
+    shared = shared_prefix([bar.label for bar in rows])
     span = WIDTH - VALUE_ROOM
     step = LABEL_LINE + BAR_HEIGHT + GAP
     height = len(rows) * step + GAP

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.client import WeChatClient
 from catalogue.models import FundItem, OutboundJob, PlaceFollow, PovertyAllocation, utcnow
 from handlers.app import create_app
+from handlers.citizen.amounts import wan
 from handlers.citizen.place_codes import scene_of
 from handlers.delivery.notices import NoticeSender
 from handlers.delivery.queue import JobQueue
@@ -147,7 +148,14 @@ async def test_a_publication_is_told_to_the_followers_of_the_village_and_its_tow
     assert told["oVillage"]["title"] == "红大村 2018年扶贫资金和项目有更新"
     assert "资金分配2条" in told["oVillage"]["description"]
     assert "涉及红大村" in told["oTown"]["description"]
+    # The card's text carries the year's published totals (the numbers its picture draws).
+    assert told["oVillage"]["description"].startswith("2018年已公开：分配资金2笔，合计24.68万元。")
+    assert "2018年已公开：分配资金2笔，合计24.68万元。" in told["oTown"]["description"]
     assert told["oVillage"]["url"] == f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2018"
+    assert (
+        told["oVillage"]["pic_url"] == f"{kit.BASE_URL}/villages/{seed.HONGDA}/chart.png?year=2018"
+    )
+    assert told["oTown"]["pic_url"].endswith(f"/villages/{seed.HUACANGSI_TOWN}/chart.png?year=2018")
 
     # A change of the county's fund list (here an item's explained update) reaches every
     # follower of a place once.
@@ -164,7 +172,20 @@ async def test_a_publication_is_told_to_the_followers_of_the_village_and_its_tow
         funds = list(await session.scalars(select(OutboundJob).where(OutboundJob.id > jobs[-1].id)))
     assert {job.payload["openid"] for job in funds} == {"oVillage", "oTown", "oElsewhere"}
     assert {job.payload["url"] for job in funds} == {f"{kit.BASE_URL}/funds?year={year}"}
+    assert {job.payload["pic_url"] for job in funds} == {
+        f"{kit.BASE_URL}/funds/chart.png?year={year}"
+    }
     assert funds[0].payload["title"] == f"天祝县 {year}年财政专项资金清单有更新"
+    async with sessions() as session:
+        published = list(
+            await session.scalars(
+                select(FundItem.budget_amount).where(
+                    FundItem.status == "published", FundItem.budget_year == year
+                )
+            )
+        )
+    total = f"共{len(published)}项，合计{wan(sum(published, Decimal(0)))}万元。"
+    assert funds[0].payload["description"].startswith(total)
     async with sessions() as session:
         await session.execute(delete(OutboundJob).where(OutboundJob.id > jobs[-1].id))
         await session.commit()
@@ -226,7 +247,14 @@ async def test_the_notice_arrives_through_the_app_while_a_worker_is_killed(
             while len(api.sent) < 40 and time.monotonic() < give_up:
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.2)
+            # The card's picture is the village's chart of that year, served by the app.
+            (article,) = api.sent[0].body["news"]["articles"]
+            picture = f"{kit.BASE_URL}/villages/{seed.HONGDA}/chart.png?year=2018"
+            assert article["picurl"] == picture
+            async with httpx.AsyncClient(transport=transport, base_url=kit.BASE_URL) as http:
+                served = await http.get(picture)
+            assert served.status_code == 200 and served.headers["content-type"] == "image/png"
+            assert served.content.startswith(b"\x89PNG")
     per_user = Counter(message.touser for message in api.sent)
     assert set(per_user) == set(followers) and set(per_user.values()) == {1}
-    (article,) = api.sent[0].body["news"]["articles"]
     assert article["title"] == "红大村 2018年扶贫资金和项目有更新"
