@@ -37,6 +37,7 @@ from catalogue.models import (
     project_villages,
     utcnow,
 )
+from handlers.accounts.wording import home_wording
 from handlers.delivery import queue
 from handlers.delivery.queue import NewJob
 from handlers.jobs.periodic import Periodic
@@ -245,8 +246,8 @@ class PlaceNotices(Periodic):
     async def _fund_list_notices(
         self, session: AsyncSession, since: datetime, until: datetime
     ) -> list[NewJob]:
-        """The county's fund list (财政专项资金清单) of a year changed: every follower of any
-        place is told once per year."""
+        """The home county's fund list (财政专项资金清单) of a year changed: every follower of
+        any place (through an account of that region) is told once per year."""
         changed = await session.execute(
             select(FundItem.budget_year, func.count())
             .where(
@@ -271,15 +272,17 @@ class PlaceNotices(Periodic):
                 .order_by(PlaceFollow.openid, PlaceFollow.account)
             )
         ).all()
+        # named as the home region's accounts name it (天祝县 on the county's deployment)
+        place = (await home_wording(session, self.home_region)).place
         stamp = until.strftime("%Y%m%d%H%M%S%f")
         jobs: list[NewJob] = []
         for year, count in years:
-            title = f"天祝县 {year}年财政专项资金清单有更新"
+            title = f"{place} {year}年财政专项资金清单有更新"
             description = f"新公开或变更{count}项。点开查看详情。回复“取消关注”不再接收。"
             for openid, account in followers:
                 payload = {
                     "openid": openid,
-                    "place": "天祝县",
+                    "place": place,
                     "year": year,
                     "title": title,
                     "description": description,
