@@ -57,7 +57,7 @@ async def region_wording_in(session: AsyncSession, home: str) -> Wording:
     }
     own = found.get(home)
     place, province = split_name(own.short_name or own.name) if own is not None else ("本地", "")
-    if province_code in found and province_code != home:
+    if province_code in found:  # the province's own row (the home itself for a province)
         province = found[province_code].name
     if not province:
         return Wording(place, PORTAL_UNKNOWN)
