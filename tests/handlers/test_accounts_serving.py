@@ -495,6 +495,7 @@ async def test_hours_life_events_and_complaints_speak_of_the_accounts_own_region
         everything = "\n".join(said[name].values())
         assert not re.search("本县|县政务服务中心|天祝|0935-", everything), (name, everything)
     # the stored account of Tianzhu's region and the default account keep Tianzhu's
+    assert deployment["app"].state.citizen_post.signature == "天祝县政务服务"
     user = kit.WeChatUser(http, "o_default_local")
     default = {q: await user.say(q) for q in ("你们几点下班", "我要投诉", "家里老人去世了")}
     for replies in (said["tianzhu"], default):

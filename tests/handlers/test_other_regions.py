@@ -143,3 +143,4 @@ async def test_the_home_region_is_a_setting(world: dict[str, Any]) -> None:
             said = "\n".join([await user.say("你是机器人吗"), await user.say("怎么预约取号")])
             assert "我是广东省政务服务公众号" in said and "广东政务服务网或“粤省事”" in said
             assert not re.search("天祝|甘肃|甘快办", said), said
+            assert guangdong.state.citizen_post.signature == "广东省政务服务"  # ticket answers
