@@ -19,6 +19,8 @@ from handlers import observability
 from handlers.accounts import AccountHost, RegionViews, build_bot
 from handlers.accounts.regions import open_view
 from handlers.accounts.web import HostedSite, SitesByHost
+from handlers.accounts.wording import home_wording
+from handlers.citizen.texts import TIANZHU
 from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
 from handlers.delivery.mailbox import Mailbox
@@ -117,6 +119,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
             stack.push_async_callback(changes.stop)
             # The home region's index (with its result cache) and public items.
             view = await open_view(sessions, settings, stack)
+            async with sessions() as session:  # its fixed sentences name its home region
+                wording = await home_wording(session, settings.home_region)
+            dispatcher["wording"] = wording
+            if wording is not TIANZHU:  # its ticket answers too (else ——天祝县政务服务)
+                post.signature = f"{wording.place}政务服务"
             app.state.engine = engine
             app.state.sessions = sessions
             app.state.search = view.search

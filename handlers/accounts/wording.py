@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.models import Region
-from handlers.citizen.texts import Wording
+from catalogue.region_directory import COUNTY_CODE
+from catalogue.scope import ALL_REGIONS
+from handlers.citizen.texts import TIANZHU, Wording
 
 #: The provinces' government service apps (GB/T 2260 province prefix → app name), named
 #: beside the province's website where known; elsewhere only the website is named.
@@ -40,18 +42,32 @@ def split_name(name: str) -> tuple[str, str]:
 async def region_wording(sessions: async_sessionmaker[AsyncSession], home: str) -> Wording:
     """The wording of an account whose home region is `home` (a 6-digit code): its name, and
     its province's website (and app) from the province's row or the region's full name."""
-    province_code = f"{home[:2]}0000"
     async with sessions() as session:
-        found = {
-            region.code: region
-            for region in await session.scalars(
-                select(Region).where(Region.code.in_([home, province_code]))
-            )
-        }
+        return await region_wording_in(session, home)
+
+
+async def region_wording_in(session: AsyncSession, home: str) -> Wording:
+    """`region_wording`, read in an open session."""
+    province_code = f"{home[:2]}0000"
+    found = {
+        region.code: region
+        for region in await session.scalars(
+            select(Region).where(Region.code.in_([home, province_code]))
+        )
+    }
     own = found.get(home)
     place, province = split_name(own.short_name or own.name) if own is not None else ("本地", "")
-    if province_code in found and province_code != home:
+    if province_code in found:  # the province's own row (the home itself for a province)
         province = found[province_code].name
     if not province:
         return Wording(place, PORTAL_UNKNOWN)
     return Wording(place, province_portal(province), PROVINCE_APPS.get(home[:2], ""))
+
+
+async def home_wording(session: AsyncSession, home: str) -> Wording:
+    """The default account's wording (its `ZWBOT_HOME_REGION`, `home`): Tianzhu's own
+    (天祝县, 甘肃政务服务网或“甘快办”) for the county, and when no single region is served
+    (`*`, search evaluation; '' in tools that name none); else its region's."""
+    if home in (COUNTY_CODE, ALL_REGIONS, ""):
+        return TIANZHU
+    return await region_wording_in(session, home)

@@ -15,6 +15,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import Department, Item, VillageBinding
 from catalogue.queries.visibility import public_item
+from catalogue.scope import scope_of
 from handlers.citizen import parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
@@ -54,22 +55,32 @@ async def small_talk(
     return "\n".join([head, *examples(), texts.OFFER_HUMAN])
 
 
-# The supervision phone per database, with the generation of `items` it was read at.
-_PHONES: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
+# The supervision phone per database and home region, with the generation of `items` it was
+# read at.
+_PHONES: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str]]] = weakref.WeakKeyDictionary()
+
+
+def own_region(session: AsyncSession) -> str:
+    """The code prefix of the session's home region and the regions within it (the county's
+    when every region is served: search evaluation only)."""
+    scope = scope_of(session)
+    return parsing.COUNTY_CODE if scope.everywhere else scope.within
 
 
 async def supervision_phone(session: AsyncSession) -> str:
-    """The supervision phone most of the county's public items give (its complaints line;
-    other regions' catalogues loaded beside it do not count). Kept per worker until the
-    items change (`handlers.db.changes`): it is counted over every item."""
+    """The supervision phone most of the home region's public items give (its complaints
+    line; other regions' catalogues loaded beside it, and the province's and city's items,
+    do not count); '' when none gives one. Kept per worker and region until the items
+    change (`handlers.db.changes`): it is counted over every item."""
     engine = session.bind.sync_engine if session.bind is not None else None
+    region = own_region(session)
     generation = CHANGES.generation("items")
-    kept = _PHONES.get(engine) if engine is not None else None
+    kept = _PHONES.get(engine, {}).get(region) if engine is not None else None
     if kept is not None and kept[0] == generation:
         return kept[1]
     phone = await _count_supervision_phone(session)
     if engine is not None and CHANGES.generation("items") == generation:
-        _PHONES[engine] = (generation, phone)
+        _PHONES.setdefault(engine, {})[region] = (generation, phone)
     return phone
 
 
@@ -77,9 +88,9 @@ async def _count_supervision_phone(session: AsyncSession) -> str:
     row = await session.execute(
         select(Item.supervision_phone, func.count().label("n"))
         .where(
-            public_item(),
+            public_item(scope_of(session)),
             Item.supervision_phone != "",
-            Item.region_code.like(f"{parsing.COUNTY_CODE}%"),
+            Item.region_code.like(f"{own_region(session)}%"),
         )
         .group_by(Item.supervision_phone)
         .order_by(func.count().desc(), Item.supervision_phone)
@@ -111,10 +122,14 @@ async def complaint(
 
 
 async def common_hours(session: AsyncSession) -> str:
-    """The office hours most of the county's public items give (the service centre's)."""
+    """The office hours most of the home region's public items give (its service centre's)."""
     row = await session.execute(
         select(Item.hours, func.count().label("n"))
-        .where(public_item(), Item.hours != "", Item.region_code.like(f"{parsing.COUNTY_CODE}%"))
+        .where(
+            public_item(scope_of(session)),
+            Item.hours != "",
+            Item.region_code.like(f"{own_region(session)}%"),
+        )
         .group_by(Item.hours)
         .order_by(func.count().desc(), Item.hours)
         .limit(1)

@@ -160,6 +160,7 @@ async def search_and_answer(
     trace: dict[str, str],
     search: Searcher | None = None,
     public_items: PublicItems | None = None,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Words → the item card, the answer to the question asked, a list, or a polite no-match.
 
@@ -170,14 +171,20 @@ async def search_and_answer(
     memory = await recall(state)
     aspect = reading.aspect
     if aspect is not None and not reading.core:
-        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+        return await _follow_up(
+            aspect, memory, session, state, settings, trace, public_items, wording
+        )
     if aspect is not None and await _about_the_card(reading.core, memory, session, public_items):
         # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
-        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+        return await _follow_up(
+            aspect, memory, session, state, settings, trace, public_items, wording
+        )
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
     if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
-        return await _follow_up(aspect, memory, session, state, settings, trace, public_items)
+        return await _follow_up(
+            aspect, memory, session, state, settings, trace, public_items, wording
+        )
     if not answers(found) or not found[0].hit.confident:
         # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
         # catalogue's words, without fillers and measure words, may do better.
@@ -239,6 +246,7 @@ async def _follow_up(
     settings: Settings,
     trace: dict[str, str],
     public_items: PublicItems | None,
+    wording: texts.Wording,
 ) -> str:
     """A question about what was just shown: after a list, which one (by number) first."""
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
@@ -254,7 +262,7 @@ async def _follow_up(
     if last is None:
         hours = await common_hours(session) if aspect == "hours" else ""
         trace.update(answer="common-hours" if hours else "ask-what")
-        return texts.COMMON_HOURS.format(hours=hours) if hours else texts.ASK_WHAT
+        return wording.say(texts.COMMON_HOURS, hours=hours) if hours else texts.ASK_WHAT
     await keep(state, memory, focus="card")
     return _show(last, settings, aspect, trace)
 

@@ -26,6 +26,7 @@ from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
+from handlers.citizen import texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
@@ -40,9 +41,9 @@ from search import normalise
 REFRESH_SECONDS = 30.0
 OVERVIEW_WORDS = ("一件事", "一件事一次办")
 INTRO = "「{name}」一般要办这些事，按顺序："
-NOTHING = "「{name}」要办的事项，本县目录里暂时还没有收录。请到县政务服务中心咨询，或回复“人工”。"
+NOTHING = "「{name}」要办的事项，{here}目录里暂时还没有收录。请到{centre}咨询，或回复“人工”。"
 HINT = "回复序号看办事指南（材料、地点、电话）。"
-ASK = "{label}：本县目录暂无此事项，请咨询{department}{phone}"
+ASK = "{label}：{here}目录暂无此事项，请咨询{department}{phone}"
 NO_ITEMS = "「{name}」要办的事，按顺序："
 # Words between a trigger's characters: at most this many in all (「办农民专业合作社」 holds
 # 办…合作社 with 4), and only for triggers this long (two characters apart say too little).
@@ -196,6 +197,7 @@ async def answer(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """The ordered checklist of the event's steps: each item that exists with its link
     (numbered: a number opens it, the list is remembered), each other step with the department
@@ -206,7 +208,7 @@ async def answer(
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
     trace.update(answer="life-event", event=life_event.name)
     if not steps:
-        return NOTHING.format(name=life_event.name)
+        return wording.say(NOTHING, name=life_event.name)
     codes = [step.item.code for step in steps if step.item is not None]
     if codes:
         memory = await recall(state)
@@ -229,7 +231,8 @@ async def answer(
                 continue
             phone = f"（{department.phone}）" if department.phone else ""
             name = department.short_name or department.name
-            lines.append("· " + ASK.format(label=step.label, department=name, phone=phone))
+            ask = wording.say(ASK, label=step.label, department=name, phone=phone)
+            lines.append("· " + ask)
             continue
         number += 1
         name = step.item.name

@@ -1,8 +1,9 @@
 """Every fixed sentence the bot says to citizens: plain, short, with the next step.
 
 A sentence that names the account's own place or its province's online service takes them
-from a `Wording` (`{place}`, `{portal}`, `{online}`): each official account's comes from its
-home region (`handlers.accounts.wording`); the default account keeps Tianzhu's, `TIANZHU`.
+from a `Wording` (`{place}`, `{portal}`, `{online}`, `{here}` 本县, `{centre}` 县政务服务中心):
+each official account's comes from its home region (`handlers.accounts.wording`); the default
+account keeps Tianzhu's, `TIANZHU`.
 """
 
 from __future__ import annotations
@@ -23,9 +24,35 @@ class Wording:
         """The website, and the app when there is one."""
         return f"{self.portal}或“{self.app}”" if self.app else self.portal
 
+    @property
+    def level(self) -> str:
+        """The kind of region the place is, as its name ends (县, 区, 市, 旗, 州, 盟; '' if
+        unknown): what 「本县」 and 「县政务服务中心」 say of it."""
+        return self.place[-1] if self.place[-1:] in _LEVELS else ""
+
+    @property
+    def here(self) -> str:
+        """本县, 本区, 本市 (本地 when the kind of place is unknown)."""
+        return f"本{self.level or '地'}"
+
+    @property
+    def centre(self) -> str:
+        """县政务服务中心, 区政务服务中心 (当地政务服务中心 when unknown)."""
+        return f"{self.level or '当地'}政务服务中心"
+
     def say(self, text: str, **values: object) -> str:
         """`text` with this account's names (and `values`) filled in."""
-        return text.format(place=self.place, portal=self.portal, online=self.online, **values)
+        return text.format(
+            place=self.place,
+            portal=self.portal,
+            online=self.online,
+            here=self.here,
+            centre=self.centre,
+            **values,
+        )
+
+
+_LEVELS = frozenset("县区市旗州盟")
 
 
 TIANZHU = Wording("天祝县", "甘肃政务服务网", "甘快办")
@@ -50,8 +77,7 @@ GOODBYE_LOG = "citizen unsubscribed: state and village binding deleted"
 
 ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料”“社保卡丢了怎么办”。"
 COMMON_HOURS = (
-    "县政务服务中心各窗口一般的办公时间：{hours}\n"
-    "具体事项的时间，请说要办什么事，比如“身份证几点能办”。"
+    "{centre}各窗口一般的办公时间：{hours}\n具体事项的时间，请说要办什么事，比如“身份证几点能办”。"
 )
 EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字告诉我。"
 ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"

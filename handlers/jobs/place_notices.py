@@ -38,6 +38,7 @@ from catalogue.models import (
     project_villages,
     utcnow,
 )
+from handlers.accounts.wording import home_wording
 from handlers.citizen.amounts import wan
 from handlers.citizen.links import fund_chart_url, place_chart_url
 from handlers.delivery import queue
@@ -268,8 +269,8 @@ class PlaceNotices(Periodic):
     async def _fund_list_notices(
         self, session: AsyncSession, since: datetime, until: datetime
     ) -> list[NewJob]:
-        """The county's fund list (财政专项资金清单) of a year changed: every follower of any
-        place is told once per year."""
+        """The home county's fund list (财政专项资金清单) of a year changed: every follower of
+        any place (through an account of that region) is told once per year."""
         changed = await session.execute(
             select(FundItem.budget_year, func.count())
             .where(
@@ -294,10 +295,12 @@ class PlaceNotices(Periodic):
                 .order_by(PlaceFollow.openid, PlaceFollow.account)
             )
         ).all()
+        # named as the home region's accounts name it (天祝县 on the county's deployment)
+        place = (await home_wording(session, self.home_region)).place
         stamp = until.strftime("%Y%m%d%H%M%S%f")
         jobs: list[NewJob] = []
         for year, count in years:
-            title = f"天祝县 {year}年财政专项资金清单有更新"
+            title = f"{place} {year}年财政专项资金清单有更新"
             listed = await queries.fund_list(session=session, year=year)
             figures = (
                 f"共{len(listed.rows)}项，合计{wan(listed.total)}万元。" if listed.rows else ""
@@ -306,7 +309,7 @@ class PlaceNotices(Periodic):
             for openid, account in followers:
                 payload = {
                     "openid": openid,
-                    "place": "天祝县",
+                    "place": place,
                     "year": year,
                     "title": title,
                     "description": description,

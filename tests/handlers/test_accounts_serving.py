@@ -24,7 +24,7 @@ import pytest
 import redis.asyncio
 import zwbot_tests_citizen_kit as kit
 from defusedxml import ElementTree
-from sqlalchemy import select
+from sqlalchemy import select, update
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import to_text
 
@@ -34,8 +34,9 @@ from catalogue.db import create_engine, session_factory
 from catalogue.demo import load_demo
 from catalogue.importing import import_file
 from catalogue.importing.options import published_at_source
-from catalogue.models import Department, Item
+from catalogue.models import Department, FundItem, Item, OutboundJob, PlaceFollow, utcnow
 from catalogue.scope import RegionScope
+from handlers.jobs.place_notices import SETTLE, PlaceNotices
 from tools.fakes import FakeWeChatApi
 
 
@@ -421,3 +422,121 @@ async def test_fixed_sentences_name_the_accounts_own_place(deployment: dict[str,
     # the default account keeps its own wording
     user = kit.WeChatUser(http, "o_default_wording")
     assert "天祝县政务服务公众号" in await user.say("你是机器人吗")
+
+
+KARAMAY_PHONE = "0990-6231234"  # set on some of Karamay's items below (the file gives none)
+KARAMAY_HOURS = "工作日 10:00—13:30，15:30—19:30"
+
+
+async def _give_karamay_a_phone_and_hours(url: str) -> None:
+    """Three of Karamay's public items give its supervision phone, one another, two the
+    office hours; Tianzhu's (the demo's) keep theirs."""
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine, "650200")() as session:
+            codes = list(
+                await session.scalars(
+                    select(Item.code)
+                    .where(Item.region_code.like("6502%"), Item.status == "published")
+                    .order_by(Item.code)
+                    .limit(4)
+                )
+            )
+            assert len(codes) == 4
+            for code, phone, hours in zip(
+                codes,
+                [KARAMAY_PHONE, KARAMAY_PHONE, KARAMAY_PHONE, "0990-6000000"],
+                [KARAMAY_HOURS, KARAMAY_HOURS, "", ""],
+                strict=True,
+            ):
+                await session.execute(
+                    update(Item)
+                    .where(Item.code == code)
+                    .values(supervision_phone=phone, hours=hours)
+                )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_hours_life_events_and_complaints_speak_of_the_accounts_own_region(
+    deployment: dict[str, Any],
+) -> None:
+    http = deployment["http"]
+    await _give_karamay_a_phone_and_hours(deployment["url"])
+    tianzhu_phone = "0935-3126800"  # the supervision phone most of the demo's items give
+    said: dict[str, dict[str, str]] = {}
+    for account in ACCOUNTS:
+        follower = Follower(http, account, f"o_{account.name}_local")
+        said[account.name] = {}
+        for question in ("你们几点下班", "我要投诉", "孩子出生了要办什么手续", "家里老人去世了"):
+            status, reply = await follower.post(question)
+            assert status == 200, (account.name, question)
+            said[account.name][question] = reply
+    karamay, guangzhou, guangan = said["karamay"], said["guangzhou"], said["guangan"]
+    # Karamay: its own centre's hours and its own phone (the one most of its items give)
+    assert karamay["你们几点下班"].startswith(
+        f"市政务服务中心各窗口一般的办公时间：{KARAMAY_HOURS}"
+    )
+    assert f"监督投诉电话：{KARAMAY_PHONE}" in karamay["我要投诉"]
+    assert "12345" in karamay["我要投诉"]
+    # none given by the region's items: no hours invented, 12345 only
+    for replies in (guangzhou, guangan):
+        assert "办公时间" not in replies["你们几点下班"], replies
+        assert "监督投诉电话" not in replies["我要投诉"] and "12345" in replies["我要投诉"]
+    # life events: a step its catalogue lacks is 「本区/本市目录暂无」, with its own department
+    assert (
+        "城乡居民医疗保险参保：本区目录暂无此事项，请咨询广安区"
+        in guangan["孩子出生了要办什么手续"]
+    )
+    assert "注销户口：本市目录暂无此事项，请咨询广州市公安局" in guangzhou["家里老人去世了"]
+    assert "本市目录暂无此事项，请咨询市人力资源和社会保障局" in karamay["家里老人去世了"]
+    for name in ("guangan", "guangzhou", "karamay"):
+        everything = "\n".join(said[name].values())
+        assert not re.search("本县|县政务服务中心|天祝|0935-", everything), (name, everything)
+    # the stored account of Tianzhu's region and the default account keep Tianzhu's
+    assert deployment["app"].state.citizen_post.signature == "天祝县政务服务"
+    user = kit.WeChatUser(http, "o_default_local")
+    default = {q: await user.say(q) for q in ("你们几点下班", "我要投诉", "家里老人去世了")}
+    for replies in (said["tianzhu"], default):
+        assert replies["你们几点下班"].startswith("县政务服务中心各窗口一般的办公时间：法定工作日")
+        assert f"监督投诉电话：{tianzhu_phone}" in replies["我要投诉"]
+        assert (
+            "注销户口：本县目录暂无此事项，请咨询县公安局（0935-3121410）"
+            in replies["家里老人去世了"]
+        )
+
+
+async def test_the_fund_list_notice_is_titled_with_the_home_regions_name(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    """A deployment whose home region is Karamay names Karamay in the fund-list notice (the
+    scanner alone, on a copy of the four accounts' database: no app scanning beside it)."""
+    path = tmp_path / "notices.sqlite3"
+    shutil.copyfile(template["path"], path)
+    engine = create_engine(f"sqlite+aiosqlite:///{path.as_posix()}")
+    sessions = session_factory(engine, "650200")
+    try:
+        async with sessions() as session:
+            session.add(
+                PlaceFollow(openid="o_karamay_fund", region_code="650200", account="karamay")
+            )
+            await session.commit()
+        scanner = PlaceNotices(sessions, "https://default.example.cn", home_region="650200")
+        assert await scanner.scan() == 0  # the first scan sets its mark
+        await asyncio.sleep(0.01)
+        async with sessions() as session:
+            item = await session.scalar(
+                select(FundItem).where(FundItem.status == "published").order_by(FundItem.id)
+            )
+            assert item is not None
+            item.change_note = "调整预算金额说明"
+            year = item.budget_year
+            await session.commit()
+        assert await scanner.scan(utcnow() + SETTLE) == 1
+        async with sessions() as session:
+            (job,) = await session.scalars(select(OutboundJob))
+        assert job.payload["title"] == f"克拉玛依市 {year}年财政专项资金清单有更新"
+        assert job.payload["place"] == "克拉玛依市" and job.account == "karamay"
+    finally:
+        await engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -137,3 +138,9 @@ async def test_the_home_region_is_a_setting(world: dict[str, Any]) -> None:
             assert codes and all(code[:4] in ("4400", "4401") for code in codes)
             reply = await kit.WeChatUser(http, "o_guangzhou").say("港澳通行证")
             assert "620623" not in normalize_code_text(reply)
+            # the default account's fixed sentences name its home region, not Tianzhu
+            user = kit.WeChatUser(http, "o_guangdong")
+            said = "\n".join([await user.say("你是机器人吗"), await user.say("怎么预约取号")])
+            assert "我是广东省政务服务公众号" in said and "广东政务服务网或“粤省事”" in said
+            assert not re.search("天祝|甘肃|甘快办", said), said
+            assert guangdong.state.citizen_post.signature == "广东省政务服务"  # ticket answers
