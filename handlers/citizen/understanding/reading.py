@@ -141,9 +141,12 @@ class Reader:
             name, score = act
             kept = [f for f in found if f.label == f"i:{name}"]
             rest = without(compact, kept).replace(" ", "")
-            return Reading(
-                text, name, rest=rest, core=self.strip_fillers(rest), topic=topic, score=score
-            )
+            core = self.strip_fillers(rest)
+            if name == "human" and len(self.strip_fillers(rest_all)) < MIN_CORE:
+                # 「人工服务在哪」 「人工在吗」: beside 人工 only other known words (a question,
+                # a greeting), no problem to forward.
+                core = ""
+            return Reading(text, name, rest=rest, core=core, topic=topic, score=score)
 
         aspect = self._aspect(found, compact)
         if aspect is not None:
