@@ -2,10 +2,10 @@
 
 The set lives in `tests/conversations/` as five parts: `tuning.toml`, `tuning2.toml` and
 `tuning3.toml` (conversation work may look at them; the second and third were written for the
-third and fourth rounds of tuning and cover the weakest classes only), `heldout.toml` and `heldout2.toml` (both kept out of tuning;
-the second was written before the second round of tuning). Each file's header documents the
-format and the expectation vocabulary; this module refuses a file that strays from it, so a
-typo in an expectation cannot silently make a turn pass.
+third and fourth rounds of tuning and cover the weakest classes only), `heldout.toml` and
+`heldout2.toml` (both kept out of tuning; the second was written before the second round of
+tuning). Each file's header documents the format and the expectation vocabulary; this module
+refuses a file that strays from it, so a typo in an expectation cannot silently make a turn pass.
 """
 
 from __future__ import annotations

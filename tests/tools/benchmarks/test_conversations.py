@@ -116,7 +116,9 @@ def test_a_file_that_strays_from_the_format_is_refused(
 
 
 def test_an_unknown_part_is_refused() -> None:
-    with pytest.raises(ConversationSetError, match="tuning, tuning2, tuning3, heldout, heldout2 or all"):
+    with pytest.raises(
+        ConversationSetError, match="tuning, tuning2, tuning3, heldout, heldout2 or all"
+    ):
         load("everything")
 
 
