@@ -185,3 +185,25 @@ def test_plain_words_are_the_catalogue_s_words_without_fillers_and_measures() ->
     assert READER.plain("在地里打口井") == "地里打井"
     assert READER.without_measures("办个营业执照") == "办营业执照"
     assert READER.without_measures("个体户") == "个体户"  # a first character stays
+
+
+@pytest.mark.parametrize(
+    ("said", "problem"),
+    [
+        ("机器人说不清楚，麻烦转一下人工", True),  # 转一下 + 人工 said together end the message
+        ("小编在吗", False),
+        ("人工服务在哪", False),  # a question word beside 人工 is no problem to forward
+        ("人工客服电话多少", False),
+        ("转人工 高龄补贴停发了", True),
+        ("高龄补贴停发了，转人工", True),
+    ],
+)
+def test_human_inside_a_longer_sentence_and_the_problem_said_with_it(said, problem):
+    reading = read(said)
+    assert reading.intent == "human"
+    assert bool(reading.core) is problem
+
+
+@pytest.mark.parametrize("said", ["换人口登记", "人工授精补贴", "派出所在哪"])
+def test_words_holding_human_terms_are_not_a_request_for_a_person(said):
+    assert read(said).intent != "human"

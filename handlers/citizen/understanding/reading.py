@@ -141,9 +141,12 @@ class Reader:
             name, score = act
             kept = [f for f in found if f.label == f"i:{name}"]
             rest = without(compact, kept).replace(" ", "")
-            return Reading(
-                text, name, rest=rest, core=self.strip_fillers(rest), topic=topic, score=score
-            )
+            core = self.strip_fillers(rest)
+            if name == "human" and len(self.strip_fillers(rest_all)) < MIN_CORE:
+                # 「人工服务在哪」 「人工在吗」: beside 人工 only other known words (a question,
+                # a greeting), no problem to forward.
+                core = ""
+            return Reading(text, name, rest=rest, core=core, topic=topic, score=score)
 
         aspect = self._aspect(found, compact)
         if aspect is not None:
@@ -220,19 +223,31 @@ class Reader:
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
-        for match in found:
-            # 「能不能让工作人员跟我说」 「说不清楚 我要找人」: a long 人工 phrase with only
-            # words of speech before it, or ending the message, is the command.
-            if match.label != "i:human" or len(match.term) < 3:
+        for start, end in self._human_spans(found, compact):
+            # 「能不能让工作人员跟我说」 「说不清楚 我要找人」 「麻烦转一下人工」: a long 人工
+            # phrase with only words of speech before it, or ending the message, is the command.
+            if end - start < 3:
                 continue
-            before = self.strip_fillers(compact[: match.start])
-            after = self.strip_fillers(compact[match.start + len(match.term) :])
+            before = self.strip_fillers(compact[:start])
+            after = self.strip_fillers(compact[end:])
             if not before or not after:
                 return True
         rest = without(compact, found).replace(" ", "")
         if not self.strip_fillers(rest):
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _human_spans(self, found: list[Found], compact: str) -> list[tuple[int, int]]:
+        """Where 人工's words are said, words said one after the other (「转一下」「人工」, or
+        with only words of speech between) making one phrase."""
+        spans: list[tuple[int, int]] = []
+        for match in sorted((f for f in found if f.label == "i:human"), key=lambda f: f.start):
+            end = match.start + len(match.term)
+            if spans and not self.strip_fillers(compact[spans[-1][1] : match.start]):
+                spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            else:
+                spans.append((match.start, end))
+        return spans
 
     def _aspect(self, found: list[Found], compact: str) -> tuple[str, float] | None:
         cover: dict[str, int] = {}

@@ -86,7 +86,10 @@ def bench_conversations(
     part: Annotated[
         str,
         typer.Option(
-            help="tuning, tuning2, heldout, heldout2 (the last two kept out of tuning) or all."
+            help=(
+                "tuning, tuning2, tuning3, heldout, heldout2 (the last two kept out of tuning)"
+                " or all."
+            )
         ),
     ] = "all",
     verbose: Annotated[
