@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.events import Event
 from bot.fsm import FSMContext
@@ -84,20 +85,25 @@ async def supervision_phone(session: AsyncSession) -> str:
     return phone
 
 
-async def _count_supervision_phone(session: AsyncSession) -> str:
+async def _most_given(session: AsyncSession, column: InstrumentedAttribute[str]) -> str:
+    """The value of `column` most of the home region's public items give ("" if none does)."""
     row = await session.execute(
-        select(Item.supervision_phone, func.count().label("n"))
+        select(column, func.count().label("n"))
         .where(
             public_item(scope_of(session)),
-            Item.supervision_phone != "",
+            column != "",
             Item.region_code.like(f"{own_region(session)}%"),
         )
-        .group_by(Item.supervision_phone)
-        .order_by(func.count().desc(), Item.supervision_phone)
+        .group_by(column)
+        .order_by(func.count().desc(), column)
         .limit(1)
     )
     found = row.first()
     return str(found[0]) if found else ""
+
+
+async def _count_supervision_phone(session: AsyncSession) -> str:
+    return await _most_given(session, Item.supervision_phone)
 
 
 async def complaint(
@@ -123,19 +129,7 @@ async def complaint(
 
 async def common_hours(session: AsyncSession) -> str:
     """The office hours most of the home region's public items give (its service centre's)."""
-    row = await session.execute(
-        select(Item.hours, func.count().label("n"))
-        .where(
-            public_item(scope_of(session)),
-            Item.hours != "",
-            Item.region_code.like(f"{own_region(session)}%"),
-        )
-        .group_by(Item.hours)
-        .order_by(func.count().desc(), Item.hours)
-        .limit(1)
-    )
-    found = row.first()
-    return str(found[0]) if found else ""
+    return await _most_given(session, Item.hours)
 
 
 async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
