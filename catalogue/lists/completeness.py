@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from catalogue import models
 from catalogue.lists.declarations import (
@@ -17,8 +17,20 @@ from catalogue.lists.declarations import (
     Requirement,
 )
 from catalogue.lists.forms import Form, is_blank, problem
-from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject, TimeLimit, utcnow
+from catalogue.models import Item, TimeLimit, utcnow
 from catalogue.workflow.workdays import china_date
+
+
+class ListRow(Protocol):
+    """A record of a row list (a fund or poverty row): the fields the rules read besides
+    its declared ones."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
 
 # The lists whose records are rows of their own table, each of one kind, known to staff as
 # `<ref>:<id>` (the fund and poverty lists); items and their duties are checked otherwise.
@@ -85,9 +97,7 @@ def item_values(item: Item, changes: Mapping[str, Any] | None = None) -> dict[st
     return values
 
 
-def record_values(
-    record: FundItem | PovertyProject | PovertyAllocation, changes: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def record_values(record: ListRow, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A fund or poverty row's fields by attribute, with `changes` laid over."""
     declaration = BY_KIND[record_kind(record)]
     values = {field.attribute: getattr(record, field.attribute) for field in declaration.fields}
@@ -114,17 +124,17 @@ def row_list_of(record: object) -> ListDeclaration:
     raise TypeError(f"{type(record).__name__} is no row of a declared list")
 
 
-def record_kind(record: FundItem | PovertyProject | PovertyAllocation) -> str:
+def record_kind(record: ListRow) -> str:
     """The kind of a fund or poverty row."""
     return row_kind(row_list_of(record))
 
 
-def record_ref(record: FundItem | PovertyProject | PovertyAllocation) -> str:
+def record_ref(record: ListRow) -> str:
     """How staff name a fund or poverty row: ``fund:12``, ``poverty:3``, ``allocation:7``."""
     return f"{row_list_of(record).ref}:{record.id}"
 
 
-def record_name(record: FundItem | PovertyProject | PovertyAllocation) -> str:
+def record_name(record: ListRow) -> str:
     """A fund or poverty row's name in reports (its declared `naming` fields)."""
     return " ".join(str(getattr(record, a)) for a in row_list_of(record).naming)
 
@@ -210,7 +220,7 @@ def item_shortfalls(
 
 
 def record_shortfalls(
-    record: FundItem | PovertyProject | PovertyAllocation,
+    record: ListRow,
     today: date,
     changes: Mapping[str, Any] | None = None,
 ) -> list[Shortfall]:
@@ -277,6 +287,7 @@ def summary(shortfalls: Sequence[Shortfall]) -> str:
 
 
 __all__ = [
+    "ListRow",
     "Shortfall",
     "check",
     "item_kinds",
