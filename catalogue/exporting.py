@@ -11,49 +11,19 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, selectinload
 
 from catalogue.formulas import neutralise
 from catalogue.importing.runner import kind_of
-from catalogue.lists.declarations import (
-    DEPARTMENTS,
-    FUNDS,
-    ITEMS,
-    POVERTY_ALLOCATIONS,
-    POVERTY_PROJECTS,
-    REGIONS,
-    RESPONSIBILITIES,
-    FileColumn,
-    ListDeclaration,
-)
+from catalogue.lists.declarations import FileColumn, ListDeclaration
 from catalogue.lists.forms import Form
-from catalogue.models import (
-    Department,
-    FundItem,
-    Item,
-    PovertyAllocation,
-    PovertyProject,
-    PublicationStatus,
-    Region,
-    Responsibility,
-    TimeLimit,
-)
-from catalogue.queries.visibility import (
-    local_department,
-    local_region,
-    public_allocation,
-    public_fund,
-    public_item,
-    public_project,
-)
-from catalogue.scope import RegionScope, scope_of
+from catalogue.models import PublicationStatus, TimeLimit
+from catalogue.queries.public_lists import PUBLIC_LISTS
+from catalogue.scope import scope_of
 from catalogue.workflow.workdays import china_date
 
 Record = dict[str, Any]
@@ -74,84 +44,6 @@ _PUBLICATION: dict[str, Callable[[Any], Any]] = {
 }
 # Forms whose missing value an export leaves null; a missing text is written empty.
 _NULLABLE = frozenset({Form.YEAR, Form.AMOUNT, Form.DATE, Form.FLAG, Form.COUNT})
-
-
-@dataclass(frozen=True, slots=True)
-class Exporter:
-    """A list's open data: its declaration (the exported columns and where a record keeps
-    each) and the query of its public records in file order, within a deployment's scope."""
-
-    declaration: ListDeclaration
-    public: Callable[[RegionScope], Select[Any]]
-
-    @property
-    def kind(self) -> str:
-        """The file kind of the list (`zwbot export KIND`)."""
-        layout = self.declaration.layout
-        if layout is None:
-            raise ValueError(f"{self.declaration.name} declares no file layout")
-        return layout.kind
-
-
-_EXPORTERS: dict[str, Exporter] = {
-    exporter.kind: exporter
-    for exporter in (
-        Exporter(
-            ITEMS,
-            lambda scope: (
-                select(Item)
-                .where(public_item(scope))
-                .options(selectinload(Item.department))
-                .order_by(Item.code)
-            ),
-        ),
-        Exporter(
-            RESPONSIBILITIES,
-            lambda scope: (
-                select(Responsibility)
-                .join(Responsibility.item)
-                .where(public_item(scope))
-                .options(contains_eager(Responsibility.item))
-                .order_by(Item.code, Responsibility.seq, Responsibility.id)
-            ),
-        ),
-        Exporter(
-            DEPARTMENTS,
-            lambda scope: (
-                select(Department).where(local_department(scope)).order_by(Department.name)
-            ),
-        ),
-        Exporter(
-            REGIONS,
-            lambda scope: select(Region).where(local_region(scope)).order_by(Region.code),
-        ),
-        # The fund and poverty lists are the county's own: every public row.
-        Exporter(
-            FUNDS,
-            lambda _: (
-                select(FundItem)
-                .where(public_fund())
-                .order_by(FundItem.budget_year, FundItem.fund_type, FundItem.project_name)
-            ),
-        ),
-        Exporter(
-            POVERTY_ALLOCATIONS,
-            lambda _: (
-                select(PovertyAllocation)
-                .where(public_allocation())
-                .order_by(PovertyAllocation.year, PovertyAllocation.region_code)
-            ),
-        ),
-        Exporter(
-            POVERTY_PROJECTS,
-            lambda _: (
-                select(PovertyProject)
-                .where(public_project())
-                .order_by(PovertyProject.year, PovertyProject.name)
-            ),
-        ),
-    )
-}
 
 
 def _read(declaration: ListDeclaration, column: FileColumn, record: Any) -> Any:
@@ -182,14 +74,14 @@ def record_of(declaration: ListDeclaration, record: Any) -> Record:
 
 def exported_kinds() -> tuple[str, ...]:
     """The lists published as open data (`zwbot export KIND`)."""
-    return tuple(_EXPORTERS)
+    return tuple(PUBLIC_LISTS)
 
 
 async def export_records(session: AsyncSession, kind: str) -> list[Record]:
     """The public records of a list, keyed by the column keys of its import schema."""
-    exporter = _EXPORTERS[kind_of(kind).name]
-    query = exporter.public(scope_of(session))
-    return [record_of(exporter.declaration, r) for r in (await session.scalars(query)).all()]
+    public = PUBLIC_LISTS[kind_of(kind).name]
+    query = public.records(scope_of(session))
+    return [record_of(public.declaration, r) for r in (await session.scalars(query)).all()]
 
 
 def _json_value(value: Any) -> Any:
