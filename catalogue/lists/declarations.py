@@ -5,8 +5,10 @@ Kinds: ``power`` (every 行政权力事项), ``approval`` (行政审批: 行政�
 need the 第十一条 fields), ``service`` (便民服务), ``responsibility`` (a power's 责任事项),
 ``fund`` (财政专项资金管理清单 row), ``poverty_allocation`` (扶贫资金分配计划 row) and
 ``poverty_project`` (扶贫项目清单 row). The staff chat's field names, the change-request
-field tables and the completeness check all read these tables; so do the importer's schema,
-the templates and the open-data headers of the lists that declare a `layout`.
+field tables and the completeness check all read these tables; so do, from each list's
+`layout`, the importer's schema, the templates and the open-data exports (their columns,
+headers and the attribute each is read from). The reference tables (regions, departments)
+and the case counts declare a layout only: no requirements, no reviewed changes.
 """
 
 from __future__ import annotations
