@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.codes import check_item_code
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError, parse_count, parse_year
+from catalogue.lists.declarations import CASES
 from catalogue.models import CaseCount, Item, utcnow
 from catalogue.workflow.workdays import china_date
 
@@ -30,19 +31,7 @@ def parse_past_year(text: str) -> int:
     return year
 
 
-SCHEMA = Schema(
-    kind="cases",
-    title="办件量统计",
-    columns=(
-        Column("code", "事项编码", ("item_code", "编码"), required=True, max_length=40),
-        Column("name", "事项名称", ("name", "item_name"), max_length=500, note="便于核对，不导入"),
-        Column("year", "年度", ("year", "统计年度"), required=True, parse=parse_past_year),
-        Column(
-            "cases", "办件量", ("cases", "办件数", "办件数量"), required=True, parse=parse_cases
-        ),
-    ),
-    key=("code", "year"),
-)
+SCHEMA = schema_of(CASES, {"year": parse_past_year, "cases": parse_cases})
 
 
 async def run(

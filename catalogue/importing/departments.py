@@ -19,9 +19,10 @@ from catalogue.checkdigits import (
 )
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError
+from catalogue.lists.declarations import DEPARTMENTS
 from catalogue.models import Department, Region
 
 # Locally assigned organisation codes start with this letter; see `local_org_code`.
@@ -66,27 +67,7 @@ def is_local_org_code(code: str) -> bool:
     return code.startswith(LOCAL_ORG_PREFIX)
 
 
-SCHEMA = Schema(
-    kind="departments",
-    title="部门（行使主体）",
-    columns=(
-        Column(
-            "name",
-            "部门名称",
-            ("name", "department", "行使主体", "实施主体"),
-            required=True,
-            max_length=200,
-        ),
-        Column("short_name", "简称", ("short_name",), max_length=100),
-        Column("org_code", "组织机构代码", ("org_code",), parse=parse_org_code),
-        Column("uscc", "统一社会信用代码", ("uscc",), parse=parse_uscc),
-        Column("region_code", "所在区划代码", ("region_code",), max_length=12),
-        Column("address", "地址", ("address",), max_length=300),
-        Column("phone", "电话", ("phone",), max_length=100),
-        *EXPORT_ONLY,
-    ),
-    key=("name",),
-)
+SCHEMA = schema_of(DEPARTMENTS, {"org_code": parse_org_code, "uscc": parse_uscc})
 
 
 def check_codes(row: ParsedRow, report: ImportReport, org_key: str, uscc_key: str) -> None:

@@ -1,6 +1,7 @@
-"""Columns of the items list (county template and the national directory format) and fields.
+"""The items list's importer schema (declared in `catalogue.lists.declarations.ITEMS`: the
+county template's Chinese headers beside the English ones of `service_items.csv`-style
+directories), its own parsers, and the model fields a row's columns write.
 
-The county template has Chinese headers; `service_items.csv`-style directories use English ones.
 Only columns present in a file are written, so a partial file never blanks other fields.
 """
 
@@ -10,14 +11,9 @@ from typing import Any
 
 from catalogue.categories import from_category_text
 from catalogue.importing.departments import parse_uscc
-from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
-from catalogue.importing.values import (
-    CellError,
-    parse_bool,
-    parse_time_limit,
-    split_materials,
-    split_steps,
-)
+from catalogue.importing.schema import ParsedRow, schema_of
+from catalogue.importing.values import CellError
+from catalogue.lists.declarations import ITEMS
 
 
 def _region(text: str) -> str:
@@ -43,81 +39,14 @@ def _type_code(text: str) -> str:
     return text
 
 
-SCHEMA = Schema(
-    kind="items",
-    title="行政权力和便民服务事项",
-    columns=(
-        Column(
-            "code",
-            "事项编码",
-            ("county_code", "编码"),
-            max_length=40,
-            note="32位县编码，空则自动赋码",
-        ),
-        Column("name", "事项名称", ("name",), required=True, max_length=500),
-        Column("parent_item", "主项名称", ("parent_item", "主项"), max_length=500),
-        Column("sub_item", "子项名称", ("sub_item", "子项"), max_length=500),
-        Column("category", "事项类别", ("category", "权力类别", "事项类型", "类别")),
-        Column("category_code", "事项类型代码", ("category_code", "类型代码"), parse=_type_code),
-        Column(
-            "department",
-            "实施主体",
-            ("department", "行使主体", "实施机关", "责任单位"),
-            required=True,
-            max_length=200,
-        ),
-        Column("undertaking_unit", "承办股室", ("undertaking_unit", "承办机构"), max_length=200),
-        Column(
-            "implementing_body_uscc",
-            "实施主体统一社会信用代码",
-            ("implementing_body_uscc", "统一社会信用代码"),
-            parse=parse_uscc,
-        ),
-        Column("devolved_region", "下放区划代码", ("devolved_region",), parse=_region),
-        Column("item_code", "国家基本目录编码", ("item_code",), max_length=64),
-        Column("implementation_code", "国家实施编码", ("implementation_code",), max_length=128),
-        Column(
-            "time_limit_legal",
-            "法定办结时限",
-            ("time_limit_legal", "法定时限"),
-            parse=parse_time_limit,
-        ),
-        Column(
-            "time_limit_promise",
-            "承诺办结时限",
-            ("time_limit_promise", "承诺时限", "办结时限"),
-            parse=parse_time_limit,
-        ),
-        Column("conditions", "受理条件", ("conditions", "办理条件")),
-        Column("requirements", "办理要件", ("requirements", "申请材料"), parse=split_materials),
-        Column("basis", "设定依据", ("basis", "法律依据", "实施依据")),
-        Column("procedure", "办理流程", ("procedure", "服务流程"), parse=split_steps),
-        Column("flowchart", "流程图", ("flowchart",)),
-        Column("fee", "收费标准", ("fee", "收费")),
-        Column("location", "办理地点", ("location", "地址"), max_length=500),
-        Column("hours", "办理时间", ("hours",), max_length=200),
-        Column("phone", "咨询电话", ("phone", "电话")),
-        Column("supervision_phone", "监督电话", ("supervision_phone",), max_length=200),
-        Column("supervision_way", "监督方式", ("supervision_way",)),
-        Column("service_content", "服务内容", ("service_content",)),
-        Column("management_requirements", "管理要求", ("management_requirements",)),
-        Column("classified", "是否涉密", ("classified", "涉密"), parse=parse_bool),
-        Column("source", "来源", ("source",), max_length=200),
-        Column("source_id", "来源编号", ("id",), max_length=40),
-        Column("licence", "许可协议", ("licence", "license"), max_length=40),
-        # The region whose catalogue a row belongs to (empty: the county's own); another
-        # region's row keeps its region and national codes and gets no county code.
-        Column("region", "所属地区", ("region", "原地区"), max_length=100),
-        Column("region_code", "所属地区代码", ("region_code", "原地区代码"), parse=_own_region),
-        # Bookkeeping of the source directory.
-        Column("url", "原网址", ("url",), stored=False),
-        Column("admin_level", "原层级", ("admin_level",), stored=False),
-        Column("implementing_level_raw", "原实施层级", ("implementing_level_raw",), stored=False),
-        Column("data_year", "数据年份", ("data_year",), stored=False),
-        *EXPORT_ONLY,
-    ),
-    key=("department", "name"),
-    one_of=(("category", "category_code"),),
+SCHEMA = schema_of(
+    ITEMS,
+    {
+        "category_code": _type_code,
+        "implementing_body_uscc": parse_uscc,
+        "devolved_region": _region,
+        "region_code": _own_region,
+    },
 )
 
 # file column → model field(s); a field is written only when its column is in the file

@@ -13,12 +13,12 @@ from typing import Any
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow
 from catalogue.importing.sync import Changes
-from catalogue.lists.completeness import missing_in_list_row, record_values
-from catalogue.models import FundItem, PovertyAllocation, PovertyProject, PublicationStatus
+from catalogue.lists.completeness import ListRow, missing_in_list_row, record_values
+from catalogue.models import PublicationStatus
 
 EDITABLE = (PublicationStatus.DRAFT.value, PublicationStatus.PENDING_REVIEW.value)
 
-Row = FundItem | PovertyProject | PovertyAllocation
+Row = ListRow  # a row of the fund and poverty lists (any declared row list)
 
 
 def refuses_change(

@@ -14,7 +14,7 @@ from catalogue.importing.places import load_places
 from catalogue.importing.report import ImportReport
 from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
-from catalogue.importing.values import CellError, parse_count
+from catalogue.importing.values import CellError
 from catalogue.lists.declarations import POVERTY_ALLOCATIONS, POVERTY_PROJECTS
 from catalogue.models import (
     PovertyAllocation,
@@ -61,8 +61,6 @@ PROJECT_SCHEMA = schema_of(
     POVERTY_PROJECTS,
     {
         "villages": _place_list,
-        "households": parse_count,
-        "persons": parse_count,
         "progress": _progress,
     },
 )

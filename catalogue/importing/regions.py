@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError
+from catalogue.lists.declarations import REGIONS
 from catalogue.models import Region
 
 LEVELS = {
@@ -66,21 +67,7 @@ def _level(text: str) -> str:
     return level
 
 
-SCHEMA = Schema(
-    kind="regions",
-    title="行政区划",
-    columns=(
-        Column("code", "区划代码", ("gbt2260_code", "代码"), required=True, parse=_code),
-        Column("name", "名称", ("name", "区划名称"), required=True, max_length=100),
-        Column("level", "级别", ("level",), required=True, parse=_level, note="省/市/县/乡镇/村"),
-        Column("parent_code", "上级代码", ("parent_code", "parent_gbt2260"), parse=_code),
-        Column("short_name", "简称", ("short_name",), max_length=100),
-        Column("source", "来源", ("source",), max_length=300),
-        Column("stats_code_12", "统计用区划代码", ("stats_code_12",), stored=False),
-        Column("data_year", "数据年份", ("data_year",), stored=False),
-    ),
-    key=("code",),
-)
+SCHEMA = schema_of(REGIONS, {"code": _code, "level": _level, "parent_code": _code})
 
 
 async def run(

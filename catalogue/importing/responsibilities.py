@@ -14,27 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.codes import check_item_code
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.report import ImportReport
-from catalogue.importing.schema import EXPORT_ONLY, Column, ParsedRow, Schema
+from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
-from catalogue.importing.values import parse_count
+from catalogue.lists.declarations import RESPONSIBILITIES
 from catalogue.models import Department, Item, Responsibility
 
-SCHEMA = Schema(
-    kind="responsibilities",
-    title="部门责任清单",
-    columns=(
-        Column("code", "事项编码", ("item_code", "编码"), max_length=40),
-        Column("department", "实施主体", ("department", "责任主体"), max_length=200),
-        Column("name", "事项名称", ("name", "item_name"), max_length=500),
-        Column("seq", "序号", ("seq",), parse=parse_count),
-        Column("title", "责任事项", ("title",), required=True, max_length=200),
-        Column("content", "责任内容", ("content",)),
-        Column("accountability", "追责情形", ("accountability",)),
-        *EXPORT_ONLY,
-    ),
-    key=("code", "department", "name", "title"),
-    one_of=(("code", "name"),),
-)
+SCHEMA = schema_of(RESPONSIBILITIES)
 
 
 async def _items(session: AsyncSession) -> tuple[dict[str, int], dict[tuple[str, str], int]]:

@@ -14,8 +14,12 @@ from catalogue.importing.values import (
     CellError,
     parse_amount,
     parse_bool,
+    parse_count,
     parse_date,
+    parse_time_limit,
     parse_year,
+    split_materials,
+    split_steps,
 )
 from catalogue.lists.declarations import ListDeclaration
 from catalogue.lists.forms import Form
@@ -29,6 +33,10 @@ FORM_PARSERS: dict[Form, Parser] = {
     Form.AMOUNT: parse_amount,
     Form.FLAG: parse_bool,
     Form.DATE: parse_date,
+    Form.COUNT: parse_count,
+    Form.TIME_LIMIT: parse_time_limit,
+    Form.STEPS: split_steps,
+    Form.MATERIALS: split_materials,
 }
 
 
@@ -69,8 +77,8 @@ class ParsedRow:
         return self.columns.get(key, key)
 
 
-# Columns that exports add for people (publication state, version, 更新日期 and the last
-# change, demo marking); imports ignore them.
+# Columns that exports add for people (`PUBLICATION_COLUMNS`: publication state, version,
+# 更新日期 and the last change, demo marking); imports of exported lists ignore them.
 EXPORT_ONLY = (
     Column("status", "状态", ("发布状态",), stored=False),
     Column("version", "版本", (), stored=False),
@@ -220,8 +228,8 @@ class Schema:
 
 def schema_of(declaration: ListDeclaration, parsers: Mapping[str, Parser] | None = None) -> Schema:
     """The importer's schema of a declared list (`declaration.layout`), with the export-only
-    columns. A column is parsed as its form says (`FORM_PARSERS`) unless `parsers` gives
-    the list's own parser for its key."""
+    columns when the list is exported. A column is parsed as its form says (`FORM_PARSERS`)
+    unless `parsers` gives the list's own parser for its key."""
     layout = declaration.layout
     if layout is None:
         raise ValueError(f"{declaration.name} declares no file layout")
@@ -234,8 +242,10 @@ def schema_of(declaration: ListDeclaration, parsers: Mapping[str, Parser] | None
             required=column.required,
             parse=own.get(column.key) or FORM_PARSERS.get(declaration.column_form(column)),
             max_length=column.max_length,
+            note=column.note,
             stored=column.stored,
         )
         for column in layout.columns
     )
-    return Schema(layout.kind, layout.title, (*columns, *EXPORT_ONLY), layout.key)
+    extra = EXPORT_ONLY if layout.exported else ()
+    return Schema(layout.kind, layout.title, (*columns, *extra), layout.key, layout.one_of)

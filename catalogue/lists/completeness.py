@@ -6,12 +6,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration, Requirement
+from catalogue import models
+from catalogue.lists.declarations import (
+    BY_KIND,
+    DECLARATIONS,
+    ITEMS,
+    ListDeclaration,
+    Requirement,
+)
 from catalogue.lists.forms import Form, is_blank, problem
-from catalogue.models import FundItem, Item, PovertyAllocation, PovertyProject, TimeLimit, utcnow
+from catalogue.models import Item, TimeLimit, utcnow
 from catalogue.workflow.workdays import china_date
+
+
+class ListRow(Protocol):
+    """A record of a row list (a fund or poverty row): the fields the rules read besides
+    its declared ones."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+# The lists whose records are rows of their own table, each of one kind, known to staff as
+# `<ref>:<id>` (the fund and poverty lists); items and their duties are checked otherwise.
+ROW_LISTS = tuple(declaration for declaration in DECLARATIONS if declaration.ref)
 
 APPROVAL_CATEGORY = "XK"  # 行政许可: the 行政审批 items of 第十一条
 
@@ -74,9 +97,7 @@ def item_values(item: Item, changes: Mapping[str, Any] | None = None) -> dict[st
     return values
 
 
-def record_values(
-    record: FundItem | PovertyProject | PovertyAllocation, changes: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def record_values(record: ListRow, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A fund or poverty row's fields by attribute, with `changes` laid over."""
     declaration = BY_KIND[record_kind(record)]
     values = {field.attribute: getattr(record, field.attribute) for field in declaration.fields}
@@ -84,13 +105,38 @@ def record_values(
     return values
 
 
-def record_kind(record: FundItem | PovertyProject | PovertyAllocation) -> str:
+def model_of(declaration: ListDeclaration) -> Any:
+    """The table class of a list's records (its declared `model` in `catalogue.models`)."""
+    return getattr(models, declaration.model)
+
+
+def row_kind(declaration: ListDeclaration) -> str:
+    """The one kind of record a row list holds."""
+    (kind,) = declaration.requirements
+    return kind
+
+
+def row_list_of(record: object) -> ListDeclaration:
+    """The row list a record belongs to."""
+    for declaration in ROW_LISTS:
+        if isinstance(record, model_of(declaration)):
+            return declaration
+    raise TypeError(f"{type(record).__name__} is no row of a declared list")
+
+
+def record_kind(record: ListRow) -> str:
     """The kind of a fund or poverty row."""
-    if isinstance(record, FundItem):
-        return "fund"
-    if isinstance(record, PovertyProject):
-        return "poverty_project"
-    return "poverty_allocation"
+    return row_kind(row_list_of(record))
+
+
+def record_ref(record: ListRow) -> str:
+    """How staff name a fund or poverty row: ``fund:12``, ``poverty:3``, ``allocation:7``."""
+    return f"{row_list_of(record).ref}:{record.id}"
+
+
+def record_name(record: ListRow) -> str:
+    """A fund or poverty row's name in reports (its declared `naming` fields)."""
+    return " ".join(str(getattr(record, a)) for a in row_list_of(record).naming)
 
 
 def check(kinds: Sequence[str], values: Mapping[str, Any], today: date) -> list[Shortfall]:
@@ -174,7 +220,7 @@ def item_shortfalls(
 
 
 def record_shortfalls(
-    record: FundItem | PovertyProject | PovertyAllocation,
+    record: ListRow,
     today: date,
     changes: Mapping[str, Any] | None = None,
 ) -> list[Shortfall]:
@@ -241,6 +287,7 @@ def summary(shortfalls: Sequence[Shortfall]) -> str:
 
 
 __all__ = [
+    "ListRow",
     "Shortfall",
     "check",
     "item_kinds",
@@ -248,7 +295,10 @@ __all__ = [
     "item_values",
     "missing_in_import",
     "missing_in_list_row",
+    "model_of",
     "record_kind",
+    "record_name",
+    "record_ref",
     "record_shortfalls",
     "record_values",
     "row_kinds",

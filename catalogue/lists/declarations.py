@@ -5,8 +5,10 @@ Kinds: ``power`` (every 行政权力事项), ``approval`` (行政审批: 行政�
 need the 第十一条 fields), ``service`` (便民服务), ``responsibility`` (a power's 责任事项),
 ``fund`` (财政专项资金管理清单 row), ``poverty_allocation`` (扶贫资金分配计划 row) and
 ``poverty_project`` (扶贫项目清单 row). The staff chat's field names, the change-request
-field tables and the completeness check all read these tables; so do the importer's schema,
-the templates and the open-data headers of the lists that declare a `layout`.
+field tables and the completeness check all read these tables; so do, from each list's
+`layout`, the importer's schema, the templates and the open-data exports (their columns,
+headers and the attribute each is read from). The reference tables (regions, departments)
+and the case counts declare a layout only: no requirements, no reviewed changes.
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ class FileColumn:
     `key` is the importer's name for it; `field` the declared field it carries, whose label
     is the header and whose form chooses the parser unless `header`/`form` say otherwise.
     Columns that are no field (an import's bookkeeping) give their own header and form.
+    `aliases` are the other headers accepted in files: the names several sources give the
+    same column (the national directory's English `county_code` beside the county's 编码).
+
+    `export` is where an export reads the column on a record: "" the field's attribute (or,
+    for a column that is no field, the attribute named like the key), else a dotted path
+    (``department.name``); None: the column is imported only.
     """
 
     key: str
@@ -65,16 +73,41 @@ class FileColumn:
     required: bool = False
     max_length: int | None = None
     stored: bool = True  # False: recognised in files but not kept
+    note: str = ""  # what to write, when the form's own note does not say it
+    export: str | None = ""
+
+    def export_path(self) -> tuple[str, ...] | None:
+        """The attributes an export follows from a record to this column's value."""
+        if self.export is None:
+            return None
+        return tuple((self.export or self.field or self.key).split("."))
+
+
+# The publication columns an export may add after a list's own (state, version, 更新日期,
+# the last change, demo marking); imports recognise and ignore them.
+PUBLICATION_COLUMNS = ("status", "version", "updated_on", "revision_note", "demo")
 
 
 @dataclass(frozen=True, slots=True)
 class FileLayout:
-    """How a list is written in files: its file kind and title, columns and natural key."""
+    """How a list is written in files: its file kind and title, columns and natural key.
+
+    `one_of`: groups of columns a file must hold at least one of. `published`: the
+    publication columns (`PUBLICATION_COLUMNS`) its export adds; `exported`: False for a
+    list that is imported but never published as open data.
+    """
 
     kind: str
     title: str
     columns: tuple[FileColumn, ...]
     key: tuple[str, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    published: tuple[str, ...] = ()
+    exported: bool = True
+
+    def exported_columns(self) -> tuple[FileColumn, ...]:
+        """The columns an export writes, in file order (the publication columns follow)."""
+        return tuple(column for column in self.columns if column.export is not None)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -88,8 +121,13 @@ class ListDeclaration:
     # Fields staff may change on a published row through a reviewed change request (the
     # rest is fixed once published, or changes through its own procedure).
     changeable: tuple[str, ...] = ()
-    # Its import files, templates and exports (lists whose importer derives from here).
+    # Its import files, templates and exports.
     layout: FileLayout | None = None
+    # The class in `catalogue.models` holding its records (lists of their own table), the
+    # fields that name a record to staff, and the prefix of its reference (`fund:12`).
+    model: str = ""
+    naming: tuple[str, ...] = ()
+    ref: str = ""
 
     def field(self, attribute: str) -> Field:
         """A field by attribute."""
@@ -209,6 +247,140 @@ ITEMS = ListDeclaration(
             Requirement(("management_requirements",), f"{BUILD_RULES}第十二条"),
         ),
     },
+    layout=FileLayout(
+        kind="items",
+        title="行政权力和便民服务事项",
+        # The county template's Chinese headers, and beside them the English ones of
+        # `service_items.csv`-style national directories.
+        columns=(
+            FileColumn(
+                "code",
+                "事项编码",
+                ("county_code", "编码"),
+                field="code",
+                max_length=40,
+                note="32位县编码，空则自动赋码",
+            ),
+            FileColumn("name", "事项名称", ("name",), field="name", required=True, max_length=500),
+            FileColumn(
+                "parent_item",
+                "主项名称",
+                ("parent_item", "主项"),
+                max_length=500,
+                export="parent_name",
+            ),
+            FileColumn(
+                "sub_item", "子项名称", ("sub_item", "子项"), max_length=500, export="sub_name"
+            ),
+            FileColumn(
+                "category",
+                "事项类别",
+                ("category", "权力类别", "事项类型", "类别"),
+                field="category",
+                export="category_label",
+            ),
+            FileColumn("category_code", "事项类型代码", ("category_code", "类型代码"), export=None),
+            FileColumn(
+                "department",
+                aliases=("department", "行使主体", "实施机关", "责任单位"),
+                field="department_id",
+                required=True,
+                max_length=200,
+                export="department.name",
+            ),
+            FileColumn(
+                "undertaking_unit",
+                aliases=("undertaking_unit", "承办机构"),
+                field="handling_office",
+                max_length=200,
+            ),
+            FileColumn(
+                "implementing_body_uscc",
+                "实施主体统一社会信用代码",
+                ("implementing_body_uscc", "统一社会信用代码"),
+                export=None,
+            ),
+            FileColumn("devolved_region", "下放区划代码", ("devolved_region",)),
+            FileColumn(
+                "item_code",
+                "国家基本目录编码",
+                ("item_code",),
+                max_length=64,
+                export="national_item_code",
+            ),
+            FileColumn(
+                "implementation_code",
+                "国家实施编码",
+                ("implementation_code",),
+                max_length=128,
+                export="national_implementation_code",
+            ),
+            FileColumn(
+                "time_limit_legal",
+                "法定办结时限",
+                ("time_limit_legal", "法定时限"),
+                field="legal_time_limit",
+            ),
+            FileColumn(
+                "time_limit_promise",
+                "承诺办结时限",
+                ("time_limit_promise", "承诺时限", "办结时限"),
+                field="promised_time_limit",
+            ),
+            FileColumn("conditions", aliases=("conditions", "办理条件"), field="conditions"),
+            FileColumn(
+                "requirements", "办理要件", ("requirements", "申请材料"), field="requirements"
+            ),
+            FileColumn("basis", aliases=("basis", "法律依据", "实施依据"), field="legal_basis"),
+            FileColumn("procedure", aliases=("procedure", "服务流程"), field="procedure"),
+            FileColumn("flowchart", aliases=("flowchart",), field="flowchart"),
+            FileColumn("fee", aliases=("fee", "收费"), field="fee"),
+            FileColumn(
+                "location", "办理地点", ("location", "地址"), field="location", max_length=500
+            ),
+            FileColumn("hours", "办理时间", ("hours",), field="hours", max_length=200),
+            FileColumn("phone", "咨询电话", ("phone", "电话"), field="phone"),
+            FileColumn(
+                "supervision_phone",
+                aliases=("supervision_phone",),
+                field="supervision_phone",
+                max_length=200,
+            ),
+            FileColumn("supervision_way", aliases=("supervision_way",), field="supervision_way"),
+            FileColumn("service_content", aliases=("service_content",), field="service_content"),
+            FileColumn(
+                "management_requirements",
+                aliases=("management_requirements",),
+                field="management_requirements",
+            ),
+            FileColumn(
+                "classified", "是否涉密", ("classified", "涉密"), form=Form.FLAG, export=None
+            ),
+            FileColumn("source", "来源", ("source",), max_length=200),
+            FileColumn("source_id", "来源编号", ("id",), max_length=40, export=None),
+            FileColumn("licence", "许可协议", ("licence", "license"), max_length=40, export=None),
+            # The region whose catalogue a row belongs to (empty: the county's own); another
+            # region's row keeps its region and national codes and gets no county code.
+            FileColumn("region", "所属地区", ("region", "原地区"), max_length=100, export=None),
+            FileColumn("region_code", "所属地区代码", ("region_code", "原地区代码"), export=None),
+            # Bookkeeping of the source directory.
+            FileColumn("url", "原网址", ("url",), stored=False, export=None),
+            FileColumn("admin_level", "原层级", ("admin_level",), stored=False, export=None),
+            FileColumn(
+                "implementing_level_raw",
+                "原实施层级",
+                ("implementing_level_raw",),
+                stored=False,
+                export=None,
+            ),
+            FileColumn("data_year", "数据年份", ("data_year",), stored=False, export=None),
+        ),
+        key=("department", "name"),
+        one_of=(("category", "category_code"),),
+        published=PUBLICATION_COLUMNS,
+    ),
+    model="Item",
+    naming=("name",),
 )
 
 RESPONSIBILITIES = ListDeclaration(
@@ -226,6 +398,28 @@ RESPONSIBILITIES = ListDeclaration(
             Requirement(("content",), f"{BUILD_RULES}第十条（一）"),
         ),
     },
+    layout=FileLayout(
+        kind="responsibilities",
+        title="部门责任清单",
+        # A row names its item by code, or by 实施主体 + 事项名称.
+        columns=(
+            FileColumn(
+                "code", "事项编码", ("item_code", "编码"), max_length=40, export="item.code"
+            ),
+            FileColumn(
+                "department", "实施主体", ("department", "责任主体"), max_length=200, export=None
+            ),
+            FileColumn("name", "事项名称", ("name", "item_name"), max_length=500, export=None),
+            FileColumn("seq", "序号", ("seq",), form=Form.COUNT),
+            FileColumn("title", aliases=("title",), field="title", required=True, max_length=200),
+            FileColumn("content", aliases=("content",), field="content"),
+            FileColumn("accountability", aliases=("accountability",), field="accountability"),
+        ),
+        key=("code", "department", "name", "title"),
+        one_of=(("code", "name"),),
+    ),
+    model="Responsibility",
+    naming=("title",),
 )
 
 
@@ -270,7 +464,11 @@ FUNDS = ListDeclaration(
                 "budget_year", aliases=("budget_year", "年度"), field="budget_year", required=True
             ),
             FileColumn(
-                "fund_type", aliases=("fund_type", "资金类别"), field="fund_type", required=True
+                "fund_type",
+                aliases=("fund_type", "资金类别"),
+                field="fund_type",
+                required=True,
+                export="fund_type_label",
             ),
             FileColumn(
                 "department",
@@ -279,6 +477,7 @@ FUNDS = ListDeclaration(
                 field="department_id",
                 required=True,
                 max_length=200,
+                export="department.name",
             ),
             FileColumn(
                 "project_name",
@@ -326,7 +525,11 @@ FUNDS = ListDeclaration(
             FileColumn("change_note", "变更说明", ("change_note", "调整说明")),
         ),
         key=("budget_year", "department", "project_name"),
+        published=("status", "demo"),
     ),
+    model="FundItem",
+    naming=("project_name",),
+    ref="fund",
     requirements={
         # 第四条: 按部门预算专项资金和转移支付专项资金分别列示，明确项目主管部门、项目名称和
         # 预算数额; 第八条: a competitive fund publishes its 申报指南 (before the list goes out;
@@ -367,6 +570,9 @@ POVERTY_ALLOCATIONS = ListDeclaration(
                 max_length=100,
             ),
             FileColumn(
+                "region_name", "乡镇或村名称", ("region_name",), stored=False, export="region.name"
+            ),
+            FileColumn(
                 "amount",
                 "金额（万元）",
                 ("amount", "金额", "分配金额", "资金"),
@@ -384,10 +590,13 @@ POVERTY_ALLOCATIONS = ListDeclaration(
             FileColumn(
                 "fund_source", aliases=("fund_source",), field="fund_source", max_length=300
             ),
-            FileColumn("region_name", "乡镇或村名称", ("region_name",), stored=False),
         ),
         key=("year", "region", "document_number", "purpose"),
+        published=("status", "demo"),
     ),
+    model="PovertyAllocation",
+    naming=("year", "region_code", "document_number"),
+    ref="allocation",
     requirements={
         # 《扶贫办法》第三条: 资金分配下达计划; 《建设运行办法》第十条（三）: 精准到村、到户.
         "poverty_allocation": (
@@ -467,16 +676,34 @@ POVERTY_PROJECTS = ListDeclaration(
                 field="implementing_unit",
                 max_length=200,
             ),
-            FileColumn("villages", "涉及村", ("villages", "项目村", "建设地点")),
-            FileColumn("households", "受益户数", ("households_benefited", "受益户")),
-            FileColumn("persons", "受益人数", ("persons_benefited", "受益人口")),
+            FileColumn(
+                "villages", "涉及村", ("villages", "项目村", "建设地点"), export="village_codes"
+            ),
+            FileColumn(
+                "households",
+                "受益户数",
+                ("households_benefited", "受益户"),
+                form=Form.COUNT,
+                export="households_benefited",
+            ),
+            FileColumn(
+                "persons",
+                "受益人数",
+                ("persons_benefited", "受益人口"),
+                form=Form.COUNT,
+                export="persons_benefited",
+            ),
             FileColumn("fund_source", "资金来源", ("fund_source",), max_length=300),
             FileColumn("progress", aliases=("progress", "项目进度"), field="progress"),
             FileColumn("changed_on", aliases=("changed_on", "调整日期"), field="changed_on"),
             FileColumn("change_note", "变更说明", ("change_note", "调整说明")),
         ),
         key=("year", "name", "approval_number"),
+        published=("status", "demo"),
     ),
+    model="PovertyProject",
+    naming=("name",),
+    ref="poverty",
     requirements={
         # 《扶贫办法》第三条 (甘办发〔2014〕66号 第二十五条): the seven columns.
         "poverty_project": tuple(
@@ -494,7 +721,98 @@ POVERTY_PROJECTS = ListDeclaration(
     },
 )
 
+CASES = ListDeclaration(
+    name="cases",
+    title="办件量统计",
+    fields=(Field("year", "年度", Form.YEAR), Field("cases", "办件量", Form.COUNT)),
+    requirements={},
+    layout=FileLayout(
+        kind="cases",
+        title="办件量统计",
+        columns=(
+            FileColumn("code", "事项编码", ("item_code", "编码"), required=True, max_length=40),
+            FileColumn(
+                "name",
+                "事项名称",
+                ("name", "item_name"),
+                max_length=500,
+                note="便于核对，不导入",
+            ),
+            FileColumn("year", aliases=("year", "统计年度"), field="year", required=True),
+            FileColumn(
+                "cases", aliases=("cases", "办件数", "办件数量"), field="cases", required=True
+            ),
+        ),
+        key=("code", "year"),
+        exported=False,
+    ),
+    model="CaseCount",
+)
+
+# The reference tables items and lists point to: imported and exported, never reviewed.
+REGIONS = ListDeclaration(
+    name="regions",
+    title="行政区划",
+    fields=(),
+    requirements={},
+    layout=FileLayout(
+        kind="regions",
+        title="行政区划",
+        columns=(
+            FileColumn("code", "区划代码", ("gbt2260_code", "代码"), required=True),
+            FileColumn("name", "名称", ("name", "区划名称"), required=True, max_length=100),
+            FileColumn("level", "级别", ("level",), required=True, note="省/市/县/乡镇/村"),
+            FileColumn("parent_code", "上级代码", ("parent_code", "parent_gbt2260")),
+            FileColumn("short_name", "简称", ("short_name",), max_length=100),
+            FileColumn("source", "来源", ("source",), max_length=300),
+            FileColumn(
+                "stats_code_12", "统计用区划代码", ("stats_code_12",), stored=False, export=None
+            ),
+            FileColumn("data_year", "数据年份", ("data_year",), stored=False, export=None),
+        ),
+        key=("code",),
+    ),
+    model="Region",
+)
+
+DEPARTMENTS = ListDeclaration(
+    name="departments",
+    title="部门（行使主体）",
+    fields=(),
+    requirements={},
+    layout=FileLayout(
+        kind="departments",
+        title="部门（行使主体）",
+        columns=(
+            FileColumn(
+                "name",
+                "部门名称",
+                ("name", "department", "行使主体", "实施主体"),
+                required=True,
+                max_length=200,
+            ),
+            FileColumn("short_name", "简称", ("short_name",), max_length=100),
+            FileColumn("org_code", "组织机构代码", ("org_code",)),
+            FileColumn("uscc", "统一社会信用代码", ("uscc",)),
+            FileColumn("region_code", "所在区划代码", ("region_code",), max_length=12),
+            FileColumn("address", "地址", ("address",), max_length=300),
+            FileColumn("phone", "电话", ("phone",), max_length=100),
+        ),
+        key=("name",),
+        published=("demo",),
+    ),
+    model="Department",
+    naming=("name",),
+)
+
+# The county lists, whose records the regulations require fields of.
 DECLARATIONS = (ITEMS, RESPONSIBILITIES, FUNDS, POVERTY_ALLOCATIONS, POVERTY_PROJECTS)
+# Every list read from and written to files, by its file kind (`zwbot import KIND`).
+FILED: dict[str, ListDeclaration] = {
+    declaration.layout.kind: declaration
+    for declaration in (REGIONS, DEPARTMENTS, *DECLARATIONS, CASES)
+    if declaration.layout is not None
+}
 # kind → the list declaring it
 BY_KIND: dict[str, ListDeclaration] = {
     kind: declaration for declaration in DECLARATIONS for kind in declaration.requirements

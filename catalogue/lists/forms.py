@@ -35,6 +35,7 @@ class Form(enum.StrEnum):
     FLAG = "flag"
     WORDS = "words"
     YEAR = "year"
+    COUNT = "count"  # a whole number of things (cases, households)
 
 
 # Landlines with or without area code (0935-3121234, 09353121234, (0935)3121234, 3121234),

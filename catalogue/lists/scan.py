@@ -4,7 +4,7 @@ per field: what `zwbot check completeness` reports (and any console may show).""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,20 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.lists.completeness import (
+    ROW_LISTS,
     Shortfall,
     check,
     item_kinds,
     item_shortfalls,
+    model_of,
+    record_name,
+    record_ref,
     record_shortfalls,
+    row_kind,
 )
 from catalogue.lists.declarations import KINDS
-from catalogue.models import (
-    FundItem,
-    Item,
-    PovertyAllocation,
-    PovertyProject,
-    PublicationStatus,
-)
+from catalogue.models import Item, PublicationStatus
 
 # Published or on their way to publication; drafts are work in progress.
 CHECKED_STATUSES = (
@@ -107,56 +106,19 @@ async def scan(
                                 tuple(found),
                             )
                         )
-    for kind in ("fund", "poverty_project", "poverty_allocation"):
+    for declaration in ROW_LISTS:
+        kind = row_kind(declaration)
         if kind not in wanted:
             continue
-        for record in await _rows(session, kind, statuses):
+        model = model_of(declaration)
+        query = select(model).where(model.status.in_(statuses)).order_by(model.id)
+        for record in await session.scalars(query):
             report.checked[kind] += 1
             found = record_shortfalls(record, today)
             if found:
                 report.records.append(
-                    RecordShortfalls(kind, _ref(record), _name(record), record.status, tuple(found))
+                    RecordShortfalls(
+                        kind, record_ref(record), record_name(record), record.status, tuple(found)
+                    )
                 )
     return report
-
-
-async def _rows(
-    session: AsyncSession, kind: str, statuses: tuple[str, ...]
-) -> Sequence[FundItem | PovertyProject | PovertyAllocation]:
-    if kind == "fund":
-        return (
-            await session.scalars(
-                select(FundItem).where(FundItem.status.in_(statuses)).order_by(FundItem.id)
-            )
-        ).all()
-    if kind == "poverty_project":
-        return (
-            await session.scalars(
-                select(PovertyProject)
-                .where(PovertyProject.status.in_(statuses))
-                .order_by(PovertyProject.id)
-            )
-        ).all()
-    return (
-        await session.scalars(
-            select(PovertyAllocation)
-            .where(PovertyAllocation.status.in_(statuses))
-            .order_by(PovertyAllocation.id)
-        )
-    ).all()
-
-
-def _ref(record: FundItem | PovertyProject | PovertyAllocation) -> str:
-    if isinstance(record, FundItem):
-        return f"fund:{record.id}"
-    if isinstance(record, PovertyProject):
-        return f"poverty:{record.id}"
-    return f"allocation:{record.id}"
-
-
-def _name(record: FundItem | PovertyProject | PovertyAllocation) -> str:
-    if isinstance(record, FundItem):
-        return record.project_name
-    if isinstance(record, PovertyProject):
-        return record.name
-    return f"{record.year} {record.region_code} {record.document_number}"

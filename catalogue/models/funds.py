@@ -56,6 +56,11 @@ class FundItem(TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def fund_type_label(self) -> str:
+        """部门预算专项资金 or 转移支付专项资金."""
+        return FundType(self.fund_type).label
+
 
 class BudgetYear(Base):
     """第七条: when the county people's congress approved a year's budget, and when the fund

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
+from catalogue.categories import CATEGORIES
 from catalogue.models.base import (
     Base,
     PublicationStatus,
@@ -144,6 +145,16 @@ class Item(TimestampMixin, Base):
     def status_enum(self) -> PublicationStatus:
         """`status` as the enum."""
         return PublicationStatus(self.status)
+
+    @property
+    def category_label(self) -> str:
+        """The Chinese name of its category (公共服务 for a convenience service)."""
+        return "公共服务" if self.kind == "service" else CATEGORIES[self.category]
+
+    @property
+    def devolved_region(self) -> str:
+        """The town or village the power is devolved to; empty when the county exercises it."""
+        return self.region_code if len(self.region_code) > 6 else ""
 
     @property
     def updated_at_public(self) -> datetime | None:

@@ -72,3 +72,8 @@ class PovertyProject(TimestampMixin, Base):
     villages: Mapped[list[Region]] = relationship(secondary=project_villages, lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def village_codes(self) -> list[str]:
+        """The codes of the villages the project is in."""
+        return [village.code for village in self.villages]

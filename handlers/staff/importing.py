@@ -16,15 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import WeChatApiError
 from bot.events import Event
 from bot.fsm import FSMContext, State, StatesGroup
-from catalogue.models import (
-    FundItem,
-    Item,
-    PovertyAllocation,
-    PovertyProject,
-    PublicationStatus,
-    Role,
-    StaffMember,
-)
+from catalogue.lists.completeness import model_of
+from catalogue.lists.declarations import FILED
+from catalogue.models import PublicationStatus, Role, StaffMember
 from catalogue.workflow import permissions
 from catalogue.workflow.errors import ForbiddenError, InvalidInputError
 from catalogue.workflow.outcome import Outcome
@@ -62,12 +56,6 @@ ROLE_KINDS = {
     Role.FINANCE: ("funds",),
     Role.POVERTY_OFFICE: ("poverty-projects", "poverty-allocations"),
     Role.ADMIN: tuple(KIND_LABELS),
-}
-MODELS: dict[str, Any] = {
-    "items": Item,
-    "funds": FundItem,
-    "poverty-projects": PovertyProject,
-    "poverty-allocations": PovertyAllocation,
 }
 
 
@@ -113,7 +101,7 @@ def media_of(event: Event) -> tuple[str, str] | None:
 
 
 async def _snapshot(session: AsyncSession, kind: str) -> dict[int, int]:
-    model = MODELS[kind]
+    model = model_of(FILED[kind])
     rows = await session.execute(select(model.id, model.version))
     return {int(row[0]): int(row[1]) for row in rows}
 
@@ -192,7 +180,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
         await session.flush()
         after = await _snapshot(session, kind)
         touched = [i for i, version in after.items() if before.get(i) != version]
-        model = MODELS[kind]
+        model = model_of(FILED[kind])
         records = [await session.get(model, record_id) for record_id in touched]
         found = [r for r in records if r is not None]
         _check_touched(staff, kind, found)

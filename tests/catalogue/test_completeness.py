@@ -59,6 +59,39 @@ def test_every_kind_is_declared_with_chinese_names_and_articles() -> None:
             assert all(declaration.field(a) for a in requirement.attributes)
 
 
+def test_every_declared_list_names_its_table_and_fields() -> None:
+    from catalogue.lists.declarations import FILED
+
+    for declaration in FILED.values():
+        model = completeness.model_of(declaration)
+        for field in declaration.fields:
+            assert hasattr(model, field.attribute), (declaration.name, field.attribute)
+        for attribute in declaration.naming:
+            assert hasattr(model, attribute), (declaration.name, attribute)
+    assert [completeness.row_kind(d) for d in completeness.ROW_LISTS] == [
+        "fund",
+        "poverty_allocation",
+        "poverty_project",
+    ]
+
+
+def test_a_row_is_known_by_its_declared_reference_and_name() -> None:
+    from catalogue.models import FundItem, PovertyAllocation
+
+    fund = FundItem(id=12, project_name="草原补奖")
+    allocation = PovertyAllocation(
+        id=7, year=2026, region_code="620623101", document_number="天扶发〔2026〕3号"
+    )
+    assert completeness.record_kind(fund) == "fund"
+    assert completeness.record_kind(allocation) == "poverty_allocation"
+    assert (completeness.record_ref(fund), completeness.record_name(fund)) == (
+        "fund:12",
+        "草原补奖",
+    )
+    assert completeness.record_ref(allocation) == "allocation:7"
+    assert completeness.record_name(allocation) == "2026 620623101 天扶发〔2026〕3号"
+
+
 def test_an_item_with_only_name_category_and_department_lacks_the_rest() -> None:
     bare = {"name": "养老机构备案", "category": "XK", "department_id": 3, "responsibilities": []}
     assert _missing(("power",), bare) == [

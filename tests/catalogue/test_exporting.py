@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import import_file
+from catalogue.lists.forms import Form
 from catalogue.models import Item
 
 ROWS = [
@@ -83,3 +84,60 @@ async def test_export_shows_the_version_date_and_last_change(session: AsyncSessi
     assert record["revision_note"] == "变更（第九条（四））：联系电话"
     header = to_csv("items", [record]).splitlines()[0]
     assert "版本" in header and "更新日期" in header and "最近变更" in header
+
+
+def test_an_export_record_follows_the_declared_columns() -> None:
+    """No code per list: the layout says which columns an export writes and where a record
+    keeps each; missing texts are written empty, missing numbers and dates stay null."""
+    from dataclasses import replace
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from catalogue.exporting import record_of
+    from catalogue.lists.declarations import FUNDS, POVERTY_PROJECTS, FileColumn
+    from catalogue.models import TimeLimit
+
+    fund = SimpleNamespace(
+        budget_year=2026,
+        fund_type_label="部门预算专项资金",
+        department=SimpleNamespace(name="天祝县财政局"),
+        project_name="草原补奖",
+        budget_amount=Decimal("12.5000"),
+        management_measures="",
+        allocation_and_use="",
+        performance_evaluation="",
+        competitive=False,
+        application_guide="",
+        review_results="",
+        allocation="",
+        budget_approved_on=None,
+        published_on=None,
+        change_note="",
+        status="published",
+        is_demo=True,
+    )
+    record = record_of(FUNDS, fund)
+    assert list(record)[:4] == ["budget_year", "fund_type", "department", "project_name"]
+    assert list(record)[-2:] == ["status", "demo"]
+    assert record["department"] == "天祝县财政局" and record["published_on"] is None
+    assert record["status"] == "已发布" and "version" not in record
+
+    layout = POVERTY_PROJECTS.layout
+    assert layout is not None
+    columns = (
+        FileColumn("limit", "时限", export="limit"),
+        FileColumn("unit", "单位", export="unit.name"),
+        FileColumn("count", "户数", form=Form.COUNT),
+        FileColumn("kept", "不导出", export=None),
+    )
+    sketch = replace(POVERTY_PROJECTS, layout=replace(layout, columns=columns, published=()))
+    row = SimpleNamespace(limit=TimeLimit(20, "工作日"), unit=None, count=None, kept="x")
+    assert record_of(sketch, row) == {"limit": "20个工作日", "unit": "", "count": None}
+
+
+def test_every_exported_list_has_an_exporter() -> None:
+    from catalogue.exporting import exported_kinds
+    from catalogue.lists.declarations import FILED
+
+    exported = {kind for kind, d in FILED.items() if d.layout is not None and d.layout.exported}
+    assert set(exported_kinds()) == exported

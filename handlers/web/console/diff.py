@@ -8,24 +8,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.lists.declarations import BY_KIND, ITEMS, ListDeclaration
-from catalogue.models import (
-    ChangeRequest,
-    Department,
-    FundItem,
-    Item,
-    PovertyAllocation,
-    PovertyProject,
-    PublicationStatus,
-)
+from catalogue.lists.completeness import ROW_LISTS, model_of, row_kind
+from catalogue.lists.declarations import ITEMS, ListDeclaration
+from catalogue.models import ChangeRequest, Department, Item, PublicationStatus
 from catalogue.workflow import fields as item_fields
 from catalogue.workflow.rules import Action
 from handlers.staff.wording import show_value
 
+# The row lists' requests (fund, poverty): each kind's table and declaration.
 ROW_MODELS: dict[str, tuple[type[Any], ListDeclaration]] = {
-    "fund": (FundItem, BY_KIND["fund"]),
-    "poverty_project": (PovertyProject, BY_KIND["poverty_project"]),
-    "poverty_allocation": (PovertyAllocation, BY_KIND["poverty_allocation"]),
+    row_kind(declaration): (model_of(declaration), declaration) for declaration in ROW_LISTS
 }
 STEP_WORDS = {
     Action.PUBLISH.value: ("状态", "草稿", "发布（公开）"),
