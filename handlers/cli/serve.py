@@ -7,6 +7,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from typing import Annotated
 
 import typer
@@ -51,6 +52,8 @@ def preload_workers() -> bool:
     from uvicorn import _subprocess
 
     if not isinstance(getattr(_subprocess, "spawn", None), multiprocessing.context.SpawnContext):
+        return False
+    if threading.active_count() > 1:  # a fork copies only this thread: locks could stay held
         return False
     import handlers.app  # noqa: F401  (what `create_served_app` needs)
     from search.syllables import preload

@@ -223,6 +223,7 @@ _HEAVY_AFTER_FORK = (
 )
 
 
+@pytest.mark.slow
 def test_a_forked_worker_loads_nothing_heavy_itself(tmp_path):
     """Issue 17, point 1: `zwbot serve --workers N` imports the application and pypinyin's
     dictionaries once, in the supervisor; a worker forked from it builds its app and runs the
@@ -264,6 +265,7 @@ def test_a_forked_worker_loads_nothing_heavy_itself(tmp_path):
     assert "LOADED []" in result.stdout, result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_workers_are_forked_from_the_supervisor(tmp_path, redis_url):
     """The workers of `zwbot serve --workers 2` are forks of the supervisor (no fresh
@@ -317,6 +319,7 @@ def test_workers_are_forked_from_the_supervisor(tmp_path, redis_url):
         )
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_two_workers_start_first_time_on_a_fully_loaded_machine(tmp_path, redis_url):
     """Every core busy: both workers come up and none is killed by the supervisor."""
