@@ -102,11 +102,15 @@ def serve(
     prepare_multiprocess_dir(workers)  # /metrics adds up every worker's samples
     # Migrate once here, so several workers starting together do not race to do it.
     asyncio.run(_migrate())
-    if workers > 1 and not reload:  # one worker runs in this process; reload must re-import
-        preload_workers()
+    # One worker runs in this process; `--reload` must import the changed code afresh.
+    if workers > 1 and not reload and not preload_workers():
+        typer.echo(
+            "note: uvicorn's workers cannot be forked here; each imports the app itself",
+            err=True,
+        )
     uvicorn.run(
-        # Named, not imported: the workers import the app, this supervising process need not.
-        # Migrated above, so the workers skip it.
+        # Named: uvicorn imports it where the app runs (this process for one worker, already
+        # loaded by `preload_workers` for forked ones). Migrated above, so workers skip it.
         "handlers.app:create_served_app",
         factory=True,
         host=host or settings.host,
