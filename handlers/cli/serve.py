@@ -44,7 +44,7 @@ def preload_workers() -> bool:
 
     A spawned worker imports the whole application (about 1 s of CPU) and reads pypinyin's
     dictionaries (0.3 s) before it answers; on a loaded 2-core machine that took seconds and
-    uvicorn's health check killed workers while they started (issue 17). A forked worker has
+    uvicorn's health check killed workers while they started. A forked worker has
     all that already and only builds its app and runs the lifespan (docs/operations.md §11).
     Nothing here opens a connection, a thread or an event loop that a fork would share.
     uvicorn has no public switch for the start method of its workers: its `spawn` context is

@@ -425,7 +425,7 @@ async def test_each_request_of_a_batch_gets_its_own_result(console: Console) -> 
 
 
 async def test_an_upload_is_read_within_the_configured_import_bounds(console: Console) -> None:
-    """Issue 17, point 2: staff imports run inside a server worker with the same bounds as
+    """Staff imports run inside a server worker with the same bounds as
     `zwbot import` — a file over the size bound is refused while it is read, one over the
     row bound before any row is validated, each with its Chinese reason."""
     settings = console.app.state.settings

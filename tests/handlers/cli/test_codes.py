@@ -69,7 +69,7 @@ def test_the_regions_of_the_database_are_read(tmp_path: Path) -> None:
 
 
 def test_explaining_a_code_loads_no_migrations_pinyin_or_importer(tmp_path: Path) -> None:
-    """`zwbot code explain` starts fast (issue 17): it reads the settings and the regions
+    """`zwbot code explain` starts fast: it reads the settings and the regions
     with the plain driver, nothing else heavy — no SQLAlchemy, models, Alembic, pypinyin,
     importer, FastAPI or bot."""
     import os

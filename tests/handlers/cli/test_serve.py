@@ -138,8 +138,8 @@ def test_the_access_log_is_off_in_production_unless_asked_for(
 
 
 def test_the_health_check_wait_and_the_server_header_are_set_deliberately(monkeypatch):
-    """Issue 17, points 1 and 7: uvicorn's supervisor waits `WORKER_HEALTHCHECK_SECONDS`
-    (not its default 5 s) before it kills a worker, and no `server` header names the stack."""
+    """uvicorn's supervisor waits `WORKER_HEALTHCHECK_SECONDS` (not its default 5 s) before it
+    kills a worker, and no `server` header names the stack."""
     import uvicorn
 
     from handlers.cli import app
@@ -225,7 +225,7 @@ _HEAVY_AFTER_FORK = (
 
 @pytest.mark.slow
 def test_a_forked_worker_loads_nothing_heavy_itself(tmp_path):
-    """Issue 17, point 1: `zwbot serve --workers N` imports the application and pypinyin's
+    """`zwbot serve --workers N` imports the application and pypinyin's
     dictionaries once, in the supervisor; a worker forked from it builds its app and runs the
     lifespan (index built, caches preloaded) without importing anything heavy."""
     code = (
