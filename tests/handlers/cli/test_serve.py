@@ -6,6 +6,7 @@ import importlib
 import inspect
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -270,7 +271,7 @@ def test_a_forked_worker_loads_nothing_heavy_itself(tmp_path):
 def test_workers_are_forked_from_the_supervisor(tmp_path, redis_url):
     """The workers of `zwbot serve --workers 2` are forks of the supervisor (no fresh
     interpreter that imports everything again); they serve, add up their metrics in one
-    `/metrics`, and stop with the supervisor."""
+    `/metrics`, are forked again when killed, and stop with the supervisor."""
     log = tmp_path / "serve.log"
     port = _free_port()
     environment = {
@@ -309,6 +310,17 @@ def test_workers_are_forked_from_the_supervisor(tmp_path, redis_url):
                 metrics,
             )
             assert served is not None and float(served.group(1)) >= 10, metrics
+            # A worker killed outright is replaced by a new fork, which serves at once.
+            first = set(pids)
+            os.kill(int(min(first)), signal.SIGKILL)
+            while time.monotonic() < deadline + 60 and len(pids) < 3:
+                pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+                time.sleep(0.3)
+            assert len(pids) == 3, log.read_text(errors="replace")
+            assert "died" in log.read_text()
+            (replacement,) = pids - first
+            assert Path(f"/proc/{replacement}/cmdline").read_bytes() == supervisor
+            assert all(httpx.get(url + "/items").status_code == 200 for _ in range(6))
         finally:
             _stop(process)
     assert process.returncode is not None
