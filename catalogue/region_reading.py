@@ -11,7 +11,8 @@ import asyncio
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from catalogue.region_directory import COUNTY_CODE, RegionDirectory, RegionEntry
 
@@ -35,9 +36,7 @@ def read_region_directory(url: str, county_code: str = COUNTY_CODE) -> RegionDir
     if url.startswith(SQLITE_URL_PREFIX):
         rows = _sqlite_rows(url.removeprefix(SQLITE_URL_PREFIX))
     elif url.startswith(POSTGRES_URL_PREFIX):
-        # asyncpg reads libpq's URL; the `+asyncpg` names SQLAlchemy's driver only.
-        dsn = "postgresql://" + url.removeprefix(POSTGRES_URL_PREFIX)
-        rows = asyncio.run(_postgres_rows(dsn))
+        rows = asyncio.run(_postgres_rows(url.removeprefix(POSTGRES_URL_PREFIX)))
     else:
         raise RegionReadError(f"not a database URL of the application: {url.split(':', 1)[0]}:")
     return _directory(rows, county_code)
@@ -69,14 +68,21 @@ def _sqlite_rows(location: str) -> list[Row]:
         raise RegionReadError(str(error)) from error
 
 
-async def _postgres_rows(dsn: str) -> list[Row]:
+async def _postgres_rows(location: str) -> list[Row]:
+    """`location` is what follows `postgresql+asyncpg://`. As SQLAlchemy's asyncpg dialect
+    does, the URL's options (`?ssl=require`) are asyncpg's keyword arguments."""
     import asyncpg  # only for PostgreSQL
 
+    parts = urlsplit("postgresql://" + location)
+    options: dict[str, Any] = dict(parse_qsl(parts.query))
+    if "prepared_statement_cache_size" in options:
+        options["prepared_statement_cache_size"] = int(options["prepared_statement_cache_size"])
+    dsn = urlunsplit(parts._replace(query=""))
     try:
-        connection = await asyncpg.connect(dsn, timeout=10)
+        connection = await asyncpg.connect(dsn, timeout=10, **options)
         try:
             return [tuple(record) for record in await connection.fetch(_QUERY)]
         finally:
             await connection.close()
-    except (TimeoutError, OSError, asyncpg.PostgresError, ValueError) as error:
+    except (TimeoutError, OSError, asyncpg.PostgresError, ValueError, TypeError) as error:
         raise RegionReadError(str(error) or type(error).__name__) from error

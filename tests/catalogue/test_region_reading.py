@@ -63,5 +63,19 @@ def test_an_unreachable_postgresql_is_an_error() -> None:
         read_region_directory("postgresql+asyncpg://nobody@127.0.0.1:1/none")
 
 
+@pytest.mark.postgres
+def test_postgresql_options_are_passed_as_sqlalchemy_passes_them(
+    postgres_url: str,
+) -> None:
+    """`?ssl=…` is an asyncpg keyword (SQLAlchemy's asyncpg dialect passes the URL's options
+    so): with `disable` the query reaches the (unmigrated) database, with `require` the local
+    server, which takes no TLS, refuses the connection."""
+    with pytest.raises(RegionReadError, match='relation "regions" does not exist'):
+        read_region_directory(postgres_url + "?ssl=disable")
+    with pytest.raises(RegionReadError) as refused:
+        read_region_directory(postgres_url + "?ssl=require")
+    assert "regions" not in str(refused.value)
+
+
 def test_an_in_memory_database_has_no_regions() -> None:
     assert not read_region_directory("sqlite+aiosqlite:///:memory:")
