@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from typing import Annotated
 
 import typer
@@ -38,6 +39,17 @@ async def _migrate() -> None:
         pass
 
 
+def _alone(wait: float = 10.0) -> bool:
+    """Whether this is the process's only thread, after waiting up to `wait` seconds for the
+    others to end (aiosqlite's connection threads finish just after the migration closed
+    them; on a loaded machine that can take a moment)."""
+    deadline = time.monotonic() + wait
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return threading.active_count() == 1
+
+
 def preload_workers() -> bool:
     """Load here, once, what every worker needs, and have uvicorn fork its workers from this
     process instead of spawning fresh interpreters; whether it could.
@@ -53,7 +65,7 @@ def preload_workers() -> bool:
 
     if not isinstance(getattr(_subprocess, "spawn", None), multiprocessing.context.SpawnContext):
         return False
-    if threading.active_count() > 1:  # a fork copies only this thread: locks could stay held
+    if not _alone():  # a fork copies only this thread: another's locks could stay held
         return False
     import handlers.app  # noqa: F401  (what `create_served_app` needs)
     from search.syllables import preload
