@@ -267,6 +267,26 @@ def test_a_forked_worker_loads_nothing_heavy_itself(tmp_path):
 
 
 @pytest.mark.slow
+def test_workers_are_forked_only_from_a_lone_thread():
+    """A fork copies only the calling thread: a thread that ends soon (aiosqlite's, after the
+    migration) is waited for; one that goes on makes `zwbot serve` spawn its workers."""
+    code = (
+        "import threading, time\n"
+        "from handlers.cli import serve\n"
+        "threading.Thread(target=time.sleep, args=(0.5,)).start()\n"
+        "print('ENDING', serve._alone(wait=10))\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait).start()\n"
+        "print('RUNNING', serve._alone(wait=0.2), serve.preload_workers())\n"
+        "stop.set()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "ENDING True" in result.stdout and "RUNNING False False" in result.stdout
+
+
+@pytest.mark.slow
 @pytest.mark.redis
 def test_workers_are_forked_from_the_supervisor(tmp_path, redis_url):
     """The workers of `zwbot serve --workers 2` are forks of the supervisor (no fresh
