@@ -56,8 +56,8 @@ def preload_workers() -> bool:
 
     A spawned worker imports the whole application (about 1 s of CPU) and reads pypinyin's
     dictionaries (0.3 s) before it answers; on a loaded 2-core machine that took seconds and
-    uvicorn's health check killed workers while they started. A forked worker has
-    all that already and only builds its app and runs the lifespan (docs/operations.md §11).
+    uvicorn's health check killed workers while they started. A forked worker has all that
+    already and only builds its app and runs the lifespan (docs/operations.md §11).
     Nothing here opens a connection, a thread or an event loop that a fork would share.
     uvicorn has no public switch for the start method of its workers: its `spawn` context is
     replaced (`tests/handlers/cli/test_serve.py` fails if uvicorn changes that)."""
@@ -65,12 +65,12 @@ def preload_workers() -> bool:
 
     if not isinstance(getattr(_subprocess, "spawn", None), multiprocessing.context.SpawnContext):
         return False
-    if not _alone():  # a fork copies only this thread: another's locks could stay held
-        return False
     import handlers.app  # noqa: F401  (what `create_served_app` needs)
     from search.syllables import preload
 
     preload()
+    if not _alone():  # a fork copies only this thread: another's locks could stay held
+        return False
     defaults = {number: signal.getsignal(number) for number in _SUPERVISOR_SIGNALS}
 
     def _python_signal_handlers() -> None:
