@@ -14,11 +14,12 @@ their own database keep the default, the county.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import ColumnElement, or_, true
+from typing import TYPE_CHECKING, Any
 
 from catalogue.region_directory import COUNTY_CODE
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 SCOPE_KEY = "zwbot.region_scope"
 ALL_REGIONS = "*"
@@ -84,6 +85,10 @@ class RegionScope:
 
     def condition(self, column: Any) -> ColumnElement[bool]:
         """The same rule as SQL on a region-code column."""
+        # SQLAlchemy here, not above: the settings check a home region with this class, and
+        # `zwbot code explain` reads the settings without any SQL (docs/operations.md §11).
+        from sqlalchemy import or_, true
+
         if self.everywhere:
             return true()
         return or_(column.like(f"{self.within}%"), column.in_(self.uppers))

@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from catalogue.region_directory import COUNTY_CODE
+from catalogue.region_reading import DATABASE_URL_PREFIXES
+from catalogue.scope import RegionScope
 
 if TYPE_CHECKING:
     from catalogue.importing.tables import TableLimits
@@ -69,7 +71,6 @@ DEV_AUDIT_KEY = "development-only-audit-key"
 DEV_WECHAT_TOKEN = "development-token"
 DEV_WECHAT_APP_ID = "wxdevelopment0000"
 DEV_WECHAT_AES_KEY = "developmentAESkeyForLocalUseOnly00000000000"
-DATABASE_URL_PREFIXES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
 class Settings(BaseSettings):
@@ -247,8 +248,6 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_home_region(self) -> Settings:
-        from catalogue.scope import RegionScope  # SQLAlchemy: see import_limits
-
         RegionScope(self.home_region)  # raises on a malformed code
         return self
 

@@ -39,6 +39,13 @@ def _pinyin() -> _Pinyin:
     return _Pinyin(pinyin_dict, phrases_dict, syllables, max(len(s) for s in syllables))
 
 
+def preload() -> None:
+    """Load pypinyin's dictionaries now rather than at the first index or query: a process
+    that forks workers (`zwbot serve --workers N`) pays it once for all of them."""
+    _pinyin()
+    _toneless("zhōng")
+
+
 @lru_cache(maxsize=8192)
 def _toneless(reading: str) -> str:
     from pypinyin.contrib.tone_convert import to_normal  # see _pinyin: loaded at first use

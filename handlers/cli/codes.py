@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.code_explanation import CodeExplanation, explain_code
 from catalogue.codes import Severity
-from catalogue.region_directory import RegionDirectory, load_region_directory
+from catalogue.region_directory import RegionDirectory
+from catalogue.region_reading import RegionReadError, read_region_directory
 from catalogue.regions import region_directory, shipped_regions
-from handlers.db.database import open_database
+from handlers.settings import get_settings
 
 code_app = typer.Typer(help="县权责清单统一编码：解释与核对。", no_args_is_help=True)
 
 
-async def _regions() -> RegionDirectory:
-    """The regions of the database; the regions shipped with the code when it has none."""
+def _regions() -> RegionDirectory:
+    """The regions of the database; the regions shipped with the code when it has none.
+
+    Read with the plain driver, not SQLAlchemy and the models: they would cost this command
+    most of its start (docs/operations.md §11)."""
     try:
-        # Read only: explaining a code never migrates the database.
-        async with open_database(upgrade=False) as (_engine, sessions), sessions() as session:
-            directory = await load_region_directory(session)
-    except (SQLAlchemyError, OSError) as error:
+        directory = read_region_directory(get_settings().effective_database_url)
+    except RegionReadError as error:
         typer.echo(f"（无法读取数据库的区划表：{error}）", err=True)
         directory = RegionDirectory(())
     if not directory:
@@ -61,7 +60,7 @@ def explain(
     code: str = typer.Argument(..., help="32位事项编码、10位基本编码或18位统一社会信用代码"),
 ) -> None:
     """逐段解释编码；编码无效时列出每一处错误并以状态码 1 退出。"""
-    regions = asyncio.run(_regions())
+    regions = _regions()
     explanation = explain_code(code, regions)
     for line in render(explanation):
         typer.echo(line)

@@ -1,18 +1,16 @@
 """Prometheus metrics of the bot, shared by every uvicorn worker, and the `/metrics` page.
 
 Several workers: `zwbot serve --workers N` sets `PROMETHEUS_MULTIPROC_DIR` to an empty folder
-before the workers start (see `prepare_multiprocess_dir`); each worker then writes its samples
+before the workers start (`handlers.metrics_folder`); each worker then writes its samples
 to memory-mapped files there and `/metrics`, whichever worker answers, adds them all up.
 One worker without that variable uses the ordinary in-process registry."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
@@ -25,11 +23,12 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as _multiprocess
 
+from handlers.metrics_folder import MULTIPROC_ENV
+
 if TYPE_CHECKING:
     from handlers.searching.cache import LiveIndex
     from search import Document, Hit
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # WeChat gives 5 s; the interesting part of the latency curve is well below that.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0, 3.0, 4.5, 5.0, 10.0)
 SEARCH_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -178,21 +177,6 @@ def render() -> tuple[bytes, str]:
         _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
-
-
-def prepare_multiprocess_dir(workers: int, folder: Path | None = None) -> Path | None:
-    """For N > 1 workers: an empty metrics folder, exported as `PROMETHEUS_MULTIPROC_DIR`.
-
-    Call it in the parent process before the workers start; stale files of an earlier run
-    are removed so counters start from zero."""
-    if workers <= 1 and not os.environ.get(MULTIPROC_ENV):
-        return None
-    path = Path(os.environ.get(MULTIPROC_ENV) or folder or tempfile.mkdtemp(prefix="zwbot-prom-"))
-    path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):  # only prometheus_client's own sample files
-        stale.unlink()
-    os.environ[MULTIPROC_ENV] = str(path)
-    return path
 
 
 class TimedSearch:

@@ -424,6 +424,42 @@ async def test_each_request_of_a_batch_gets_its_own_result(console: Console) -> 
     assert (await console.request(theirs)).state == "rejected"
 
 
+async def test_an_upload_is_read_within_the_configured_import_bounds(console: Console) -> None:
+    """Staff imports run inside a server worker with the same bounds as
+    `zwbot import` — a file over the size bound is refused while it is read, one over the
+    row bound before any row is validated, each with its Chinese reason."""
+    settings = console.app.state.settings
+    console.app.state.settings = settings.model_copy(
+        update={"import_max_mb": 1, "import_max_rows": 2}
+    )
+    header = "\ufeff事项编码,事项名称,事项类别,实施主体,咨询电话\n"
+    row = ",养老机构备案{n},其他,天祝县民政局,0935-3121001\n"
+    try:
+        async with console.browser() as browser:
+            await console.sign_in(browser, "clerk")
+            csrf = csrf_of((await browser.get("/console/import")).text)
+            rows = header + "".join(row.format(n=n) for n in range(3))
+            refused = await browser.post(
+                "/console/import",
+                data={"csrf": csrf, "kind": "items"},
+                files={"file": ("items.csv", rows.encode("utf-8"), "text/csv")},
+            )
+            assert refused.status_code == 400 and "超过 2 行数据" in refused.text
+            big = header.encode("utf-8") + b"x" * (1 << 20)
+            too_big = await browser.post(
+                "/console/import",
+                data={"csrf": csrf, "kind": "items"},
+                files={"file": ("big.csv", big, "text/csv")},
+            )
+            assert too_big.status_code == 413 and "文件太大（最多 1 MB）" in too_big.text
+    finally:
+        console.app.state.settings = settings
+    async with console.sessions() as session:
+        assert not (
+            await session.scalars(select(Item).where(Item.name.startswith("养老机构备案")))
+        ).all()
+
+
 async def test_upload_an_import_file_and_download_the_templates(console: Console) -> None:
     header = "事项编码,事项名称,事项类别,实施主体,咨询电话\n"
     new = "\ufeff" + header + ",养老机构备案,其他,天祝县民政局,0935-3121001\n"

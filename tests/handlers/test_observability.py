@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from handlers import observability
 from handlers.guards.privacy import keyed_hash, openid_hash
+from handlers.metrics_folder import prepare_multiprocess_dir
 from handlers.observability import metrics
 from handlers.observability.logs import HashUserIds, configure_logging
 from handlers.settings import Settings
@@ -190,11 +191,11 @@ def test_prepare_multiprocess_dir_empties_the_folder(
 ) -> None:
     monkeypatch.setenv(metrics.MULTIPROC_ENV, "")  # restored to unset after the test
     monkeypatch.delenv(metrics.MULTIPROC_ENV)
-    assert metrics.prepare_multiprocess_dir(1) is None
+    assert prepare_multiprocess_dir(1) is None
     folder = tmp_path / "prom"
     folder.mkdir()
     (folder / "counter_123.db").write_bytes(b"stale")
-    assert metrics.prepare_multiprocess_dir(2, folder) == folder
+    assert prepare_multiprocess_dir(2, folder) == folder
     assert list(folder.iterdir()) == [] and os.environ[metrics.MULTIPROC_ENV] == str(folder)
 
 

@@ -1,5 +1,7 @@
 """Start-up figures: CPU and wall time of `zwbot --help`, `zwbot code explain` and a worker of
-`zwbot serve` (import, `create_served_app`, the lifespan's start), each in fresh processes.
+`zwbot serve` (import, `create_served_app`, the lifespan's start), each in fresh processes;
+and a worker of `zwbot serve --workers N`, forked from a supervisor that preloaded the
+application (`handlers.cli.serve.preload_workers`), from its fork to ready.
 
 CPU time is the figure to compare: on a shared, loaded machine wall time mostly measures the
 queue for a CPU. A worker is measured on a throw-away SQLite database holding the demo
@@ -38,6 +40,36 @@ async def start() -> tuple[float, float]:
 
 ready = asyncio.run(start())
 print(json.dumps({"import": imported, "create_app": created, "ready": ready}))
+"""
+
+# A worker of `zwbot serve --workers N`: the supervisor migrates and preloads once, then each
+# worker is forked and builds its app and runs the lifespan; timed from the fork.
+_FORKED = """
+import asyncio, json, os, sys, time
+cpu, wall = time.process_time(), time.perf_counter()
+from handlers.cli import serve
+asyncio.run(serve._migrate())
+assert serve.preload_workers(), "uvicorn's workers cannot be forked"
+preloaded = time.process_time() - cpu, time.perf_counter() - wall
+reader, writer = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(reader)
+    cpu, wall = time.process_time(), time.perf_counter()
+    import handlers.app
+    app = handlers.app.create_served_app()
+
+    async def start() -> tuple[float, float]:
+        async with app.router.lifespan_context(app):
+            return time.process_time() - cpu, time.perf_counter() - wall
+
+    os.write(writer, json.dumps(asyncio.run(start())).encode())
+    os._exit(0)
+os.close(writer)
+with os.fdopen(reader) as answer:
+    forked = json.loads(answer.read())
+os.waitpid(pid, 0)
+print(json.dumps({"preload": preloaded, "forked": forked}))
 """
 
 SAMPLE_CODE = "62062300000011620623000-XK00001000"
@@ -112,20 +144,28 @@ def measure(runs: int, echo: Callable[[str], None]) -> list[Figure]:
             samples = [_run(args, env)[:2] for _ in range(runs)]
             figures.append(_figure(name, samples))
             echo(figures[-1].line())
-        phases: dict[str, list[tuple[float, float]]] = {}
-        for _ in range(runs):
-            out = _run(["-c", _WORKER], env)[2]
-            for phase, (phase_cpu, phase_wall) in json.loads(out.strip().splitlines()[-1]).items():
-                phases.setdefault(phase, []).append((phase_cpu, phase_wall))
+        phases = _phases(_WORKER, runs, env) | _phases(_FORKED, runs, env)
         labels = {
             "import": "worker: import handlers.app",
             "create_app": "worker: + create_served_app()",
             "ready": "worker: + lifespan (ready)",
+            "preload": "supervisor: migrate + preload",
+            "forked": "worker forked: ready",
         }
         for phase, label in labels.items():
             figures.append(_figure(label, phases[phase]))
             echo(figures[-1].line())
     return figures
+
+
+def _phases(script: str, runs: int, env: Mapping[str, str]) -> dict[str, list[tuple[float, float]]]:
+    """CPU and wall seconds of each phase a `script` prints (timed inside its processes)."""
+    phases: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(runs):
+        out = _run(["-c", script], env)[2]
+        for phase, (phase_cpu, phase_wall) in json.loads(out.strip().splitlines()[-1]).items():
+            phases.setdefault(phase, []).append((phase_cpu, phase_wall))
+    return phases
 
 
 def run(runs: int, echo: Callable[[str], None]) -> None:

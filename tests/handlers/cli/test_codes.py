@@ -43,8 +43,35 @@ def test_broken_code_prints_precise_errors_and_exits_1() -> None:
     assert "错误：第25–29位 主项代码「00000」超出范围" in result.output
 
 
+def test_the_regions_of_the_database_are_read(tmp_path: Path) -> None:
+    """A database's own regions win over the shipped ones (read without SQLAlchemy)."""
+    import sqlite3
+
+    path = tmp_path / "cli.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT, short_name TEXT, "
+            "level TEXT, parent_code TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO regions VALUES (?, ?, ?, ?, ?)",
+            [
+                ("620000", "甘肃省", "甘肃省", "province", None),
+                ("620600", "武威市", "武威市", "prefecture", "620000"),
+                ("620623", "天祝藏族自治县", "天祝县", "county", "620600"),
+                ("620623108", "新天堂镇", "新天堂镇", "town", "620623"),
+            ],
+        )
+    connection.close()
+    result = runner.invoke(app, ["code", "explain", "62062310820000877801X0—CF00012003"])
+    assert result.exit_code == 1 and "数据库中没有区划" not in result.output
+    assert "错误：第10–12位 村级代码「200」不是新天堂镇的村（社区）" in result.output
+
+
 def test_explaining_a_code_loads_no_migrations_pinyin_or_importer(tmp_path: Path) -> None:
-    """`zwbot code explain` starts fast: it reads the regions and nothing else heavy."""
+    """`zwbot code explain` starts fast: it reads the settings and the regions
+    with the plain driver, nothing else heavy — no SQLAlchemy, models, Alembic, pypinyin,
+    importer, FastAPI or bot."""
     import os
     import subprocess
     import sys
@@ -57,9 +84,10 @@ def test_explaining_a_code_loads_no_migrations_pinyin_or_importer(tmp_path: Path
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('alembic', 'pypinyin', 'catalogue.importing', 'fastapi', 'bot')\n"
-        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
-        "      or m.startswith('catalogue.importing')))\n"
+        "heavy = ('alembic', 'pypinyin', 'catalogue.importing', 'fastapi', 'bot',\n"
+        "         'sqlalchemy', 'aiosqlite', 'asyncpg', 'catalogue.models', 'handlers.db')\n"
+        "print('LOADED', sorted(m for m in sys.modules\n"
+        "      if any(m == h or m.startswith(h + '.') for h in heavy)))\n"
     )
     url = f"sqlite+aiosqlite:///{tmp_path / 'explain.sqlite3'}"
     result = subprocess.run(
