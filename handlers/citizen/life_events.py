@@ -11,8 +11,8 @@ message whose other words — beside the trigger, which then only says the circu
 an item: by the item's name, keyword or alias said as written (「失业了社保卡丢了咋补」,
 「下岗了 失业金在哪领」), or as search's confident, clear first answer when that item is not
 one of the event's own steps and the words say more of it than of any step (「刚结婚
-结婚证弄丢了咋补」; not 「人走了户口咋销」, whose 户口 is the event's step 注销户口). Words that are themselves a trigger
-(「盖房子」 is an item's keyword and the event) keep the event.
+结婚证弄丢了咋补」; not 「人走了户口咋销」, whose 户口 is the event's step 注销户口). Words
+that are themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
 
 A step no item of the catalogue serves is shown as the department to ask, with its phone, when
 the event names one; otherwise it is left out. Nothing is invented.
@@ -275,11 +275,15 @@ async def answer(
         trace.update(answer="life-events")
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
     trace.update(answer="life-event", event=life_event.name)
+    memory = await recall(state)
+    # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
+    # forwards the words.
+    memory.unmatched = said(event) or ""
     if not steps:
+        await keep(state, memory)
         return wording.say(NOTHING, name=life_event.name)
     codes = [step.item.code for step in steps if step.item is not None]
     if codes:
-        memory = await recall(state)
         await keep(
             state,
             memory,
@@ -290,6 +294,8 @@ async def answer(
             numbered="items",
             focus="list",
         )
+    else:
+        await keep(state, memory)
     lines = [(INTRO if codes else NO_ITEMS).format(name=life_event.name)]
     number = 0
     for step in steps:
