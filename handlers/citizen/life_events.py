@@ -9,7 +9,7 @@ the event's own items (its name or one of its keywords, longer than the trigger 
 the message is) asks about that item, not the event, and is left to item search. So is a
 message whose other words — beside the trigger, which then only says the circumstance — name
 an item: by the item's name, keyword or alias said as written (「失业了社保卡丢了咋补」,
-「下岗了 失业金在哪领」), or as search's confident, clear first answer when that item is not
+「下岗了 失业金在哪领」), or as search's confident first answer when that item is not
 one of the event's own steps and the words say more of it than of any step (「刚结婚
 结婚证弄丢了咋补」; not 「人走了户口咋销」, whose 户口 is the event's step 注销户口). Words
 that are themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
@@ -41,7 +41,8 @@ from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
-from handlers.citizen.searching import Searcher, find, is_clear
+from handlers.citizen.searching import Searcher, answers, find
+from handlers.citizen.understanding import read
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
 from handlers.settings import Settings
@@ -159,8 +160,8 @@ async def names_other_item(
 ) -> bool:
     """Whether the words said beside the trigger (`rest`, folded) ask about an item: one of the
     results for them is named by its name, keyword or alias as written (a word that is itself
-    some event's trigger does not count), or the first result is confident and clear and not
-    one of the event's own steps."""
+    some event's trigger does not count), or the first result is confident, not one of the
+    event's own steps, and the words say more of its name or keywords than of any step's."""
     if len(rest) < MIN_NAMING:
         return False
     found = await find(searcher, session, rest, cache)
@@ -169,17 +170,19 @@ async def names_other_item(
             named = fold(str(word))
             if len(named) >= MIN_NAMING and named in rest and named not in known.trigger_words:
                 return True
-    if not (is_clear(found) and found[0].hit.confident):
+    if not (answers(found) and found[0].hit.confident):
         return False
     first = found[0].item
     if any(step.item is not None and step.item.code == first.code for step in steps):
         return False
-    # 「人走了户口咋销」: 户口 is said of the event's step 注销户口 as much as of 户口迁移审批.
-    about_item = _shared(rest, (first.name, *first.keywords, *first.aliases))
-    about_step = _shared(
-        rest, [w for step in life_event.steps for w in (step.label, *step.names, *step.terms)]
-    )
-    return about_item > about_step
+    # Compared without the question and words of speech (「需要办理哪些事」 names nothing);
+    # 「人走了户口咋销」: 户口 is said of the event's step 户口注销 as much as of 户口迁移审批.
+    core = read(rest).core
+    if len(core) < MIN_NAMING:
+        return False
+    about_item = _shared(core, (first.name, *first.keywords, *first.aliases))
+    about_step = _shared(core, [w for step in life_event.steps for w in (*step.names, *step.terms)])
+    return about_item >= MIN_NAMING and about_item > about_step
 
 
 def _shared(text: str, words: Iterable[str]) -> int:
