@@ -9,10 +9,10 @@ the event's own items (its name or one of its keywords, longer than the trigger 
 the message is) asks about that item, not the event, and is left to item search. So is a
 message whose other words — beside the trigger, which then only says the circumstance — name
 an item: by the item's name, keyword or alias said as written (「失业了社保卡丢了咋补」,
-「下岗了 失业金在哪领」), or as search's confident first answer when that item is not
-one of the event's own steps and the words say more of it than of any step (「刚结婚
-结婚证弄丢了咋补」; not 「人走了户口咋销」, whose 户口 is the event's step 注销户口). Words
-that are themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
+「下岗了 失业金在哪领」), or as search's confident first answer when the words say more of its
+name or keywords than of any step's (「刚结婚 结婚证弄丢了咋补」, 「开个理发店要卫生证吗」;
+not 「人走了户口咋销」, whose 户口 is as much the event's step 户口注销's). Words that are
+themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
 
 A step no item of the catalogue serves is shown as the department to ask, with its phone, when
 the event names one; otherwise it is left out. Nothing is invented.
@@ -152,7 +152,6 @@ MIN_NAMING = 2  # characters of a name or keyword that, said beside the trigger,
 async def names_other_item(
     rest: str,
     life_event: LifeEvent,
-    steps: list[ResolvedStep],
     known: _Known,
     searcher: Searcher,
     session: AsyncSession,
@@ -160,8 +159,10 @@ async def names_other_item(
 ) -> bool:
     """Whether the words said beside the trigger (`rest`, folded) ask about an item: one of the
     results for them is named by its name, keyword or alias as written (a word that is itself
-    some event's trigger does not count), or the first result is confident, not one of the
-    event's own steps, and the words say more of its name or keywords than of any step's."""
+    some event's trigger does not count), or the first result is confident and the words say
+    more of its name or keywords than of any step's names and terms (「开个理发店要卫生证吗」:
+    卫生证 is the keyword of the event's own step; 「人走了户口咋销」: 户口 is as much the step
+    户口注销's as 户口迁移审批's)."""
     if len(rest) < MIN_NAMING:
         return False
     found = await find(searcher, session, rest, cache)
@@ -173,10 +174,7 @@ async def names_other_item(
     if not (answers(found) and found[0].hit.confident):
         return False
     first = found[0].item
-    if any(step.item is not None and step.item.code == first.code for step in steps):
-        return False
-    # Compared without the question and words of speech (「需要办理哪些事」 names nothing);
-    # 「人走了户口咋销」: 户口 is said of the event's step 户口注销 as much as of 户口迁移审批.
+    # Compared without the question and words of speech (「需要办理哪些事」 names nothing).
     core = read(rest).core
     if len(core) < MIN_NAMING:
         return False
@@ -251,7 +249,7 @@ class LifeEventQuestion(Filter):
             searcher = data.get("search")
             rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)
             if searcher is not None and await names_other_item(
-                rest, life_event, steps, known, searcher, session, data.get("public_items")
+                rest, life_event, known, searcher, session, data.get("public_items")
             ):
                 return False
             return {"life_event": life_event, "steps": steps}
