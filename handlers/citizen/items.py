@@ -76,11 +76,13 @@ async def _card(
     settings: Settings,
     intent: str | None,
     trace: dict[str, str],
+    said: str = "",
     words: str = "",
 ) -> str:
-    """Show the item; the words that asked for it are kept for 「人工」 when they say more
-    than the item's own words (「我家的低保钱为啥没到账」: the card may not answer it)."""
-    unanswered = words if words and not _only_its_words(words, item) else ""
+    """Show the item; what was said is kept for 「人工」 when its words (without the question
+    about an aspect) say more than the item's own (「高龄补贴怎么还没发下来 是不是停了」: the
+    card may not answer it)."""
+    unanswered = said if words and not _only_its_words(words, item) else ""
     await keep(state, memory, card_code=item.code, focus="card", unmatched=unanswered)
     return _show(item, settings, intent, trace)
 
@@ -215,7 +217,7 @@ async def search_and_answer(
     chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or single(found)
     if chosen is not None and chosen.hit.confident:
-        return await _card(state, memory, chosen.item, settings, aspect, trace, reading.core)
+        return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
         # Search is not confident the words are about it: a choice to tap, never the answer.
         return await _no_match(
