@@ -21,9 +21,10 @@ from handlers.citizen import parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
-from handlers.citizen.memory import recall, remember
+from handlers.citizen.memory import Citizen, recall, remember
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding.reading import READER
 from handlers.db.changes import CHANGES
 from handlers.guards.privacy import keyed_hash
 from handlers.searching.public_items import item_by_code
@@ -113,17 +114,22 @@ async def complaint(
     state: FSMContext,
     trace: dict[str, str],
 ) -> str:
-    """A complaint: the supervision phone and 12345 at once, and 人工 with the words kept."""
+    """A complaint: the supervision phone and 12345 at once, and 人工 with the words kept.
+    A complaint that asks for a person too (「我要投诉，找个人跟我对接一下」) is 人工 as well:
+    the next message, the complaint described, becomes the ticket."""
     phone = await supervision_phone(session)
     # 「人工」 next forwards the complaint itself as the ticket.
     await remember(state, unmatched=said)
-    trace.update(answer="complaint")
+    wants_person = READER.mentions(said, "human")
+    if wants_person:
+        await state.set_state(Citizen.describing_problem)
+    trace.update(answer="complaint-human" if wants_person else "complaint")
     lines = [texts.COMPLAINT_HEAD]
     if phone:
         lines.append(f"· 监督投诉电话：{phone}")
     if "12345" not in phone:
         lines.append(texts.COMPLAINT_HOTLINE)
-    lines.append(texts.COMPLAINT_HUMAN)
+    lines.append(texts.COMPLAINT_DESCRIBE if wants_person else texts.COMPLAINT_HUMAN)
     return "\n".join(lines)
 
 
@@ -145,12 +151,14 @@ async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
 
 async def progress(
     event: Event,
+    said: str,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """「我的申请办到哪了」: not served here; where to look."""
+    """「我的申请办到哪了」: not served here; where to look (人工 next forwards it)."""
+    await remember(state, unmatched=said)
     trace.update(answer="progress")
     extra = await _last_item_phone(session, state)
     return "\n".join(
@@ -160,12 +168,14 @@ async def progress(
 
 async def booking(
     event: Event,
+    said: str,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """「预约 / 取号」: not served here; where to go."""
+    """「预约 / 取号」: not served here; where to go (人工 next forwards it)."""
+    await remember(state, unmatched=said)
     trace.update(answer="booking")
     extra = await _last_item_phone(session, state)
     return "\n".join(line for line in (wording.say(texts.BOOKING), extra) if line)
@@ -173,12 +183,15 @@ async def booking(
 
 async def personal(
     event: Event,
+    said: str,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """Paying, submitting or looking up one's own records here: not served; where to go."""
+    """Paying, submitting or looking up one's own records here: not served; where to go
+    (人工 next forwards it)."""
+    await remember(state, unmatched=said)
     trace.update(answer="personal")
     extra = await _last_item_phone(session, state)
     return "\n".join(line for line in (wording.say(texts.PERSONAL), extra) if line)

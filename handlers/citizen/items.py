@@ -76,9 +76,21 @@ async def _card(
     settings: Settings,
     intent: str | None,
     trace: dict[str, str],
+    said: str = "",
+    words: str = "",
 ) -> str:
-    await keep(state, memory, card_code=item.code, focus="card")
+    """Show the item; what was said is kept for 「人工」 when its words (without the question
+    about an aspect) say more than the item's own (「高龄补贴怎么还没发下来 是不是停了」: the
+    card may not answer it)."""
+    unanswered = said if words and not _only_its_words(words, item) else ""
+    await keep(state, memory, card_code=item.code, focus="card", unmatched=unanswered)
     return _show(item, settings, intent, trace)
+
+
+def _only_its_words(words: str, item: Item) -> bool:
+    """Whether every character said beside fillers is in the item's name or keywords."""
+    own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
+    return all(char in own for char in READER.strip_fillers(fold(words)))
 
 
 async def choose(
@@ -205,7 +217,7 @@ async def search_and_answer(
     chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or single(found)
     if chosen is not None and chosen.hit.confident:
-        return await _card(state, memory, chosen.item, settings, aspect, trace)
+        return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
         # Search is not confident the words are about it: a choice to tap, never the answer.
         return await _no_match(

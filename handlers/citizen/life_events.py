@@ -6,7 +6,13 @@ Recognition is data-driven: the trigger phrases of the events in force (shipped 
 `catalogue.life_events`), said as written or with a few words between their characters
 (「开个小超市」 holds 开超市, 「成立种植合作社」 holds 成立合作社). A message that names one of
 the event's own items (its name or one of its keywords, longer than the trigger heard, or all
-the message is) asks about that item, not the event, and is left to item search.
+the message is) asks about that item, not the event, and is left to item search. So is a
+message whose other words — beside the trigger, which then only says the circumstance — name
+an item: by the item's name, keyword or alias said as written (「失业了社保卡丢了咋补」,
+「下岗了 失业金在哪领」), or as search's confident first answer when the words say more of its
+name or keywords than of any step's (「刚结婚 结婚证弄丢了咋补」, 「开个理发店要卫生证吗」;
+not 「人走了户口咋销」, whose 户口 is as much the event's step 户口注销's). Words that are
+themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
 
 A step no item of the catalogue serves is shown as the department to ask, with its phone, when
 the event names one; otherwise it is left out. Nothing is invented.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +41,10 @@ from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
+from handlers.citizen.searching import Searcher, answers, find
+from handlers.citizen.understanding import read
+from handlers.citizen.understanding.scorer import fold
+from handlers.searching.public_items import PublicItems
 from handlers.settings import Settings
 from search import normalise
 
@@ -60,6 +71,7 @@ class _Known:
     events: tuple[LifeEvent, ...]
     triggers: tuple[tuple[str, LifeEvent], ...]  # longest first
     own_words: dict[str, tuple[str, ...]]  # event name → its items' names and terms
+    trigger_words: frozenset[str]  # every event's triggers, folded
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -71,7 +83,8 @@ class _Known:
             )
             for e in events
         }
-        return cls(tuple(events), tuple(pairs), own)
+        said = frozenset(fold(t) for e in events for t in e.triggers)
+        return cls(tuple(events), tuple(pairs), own, said)
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
         """The event a trigger of which the text holds, and the words that said it: the longest
@@ -133,6 +146,56 @@ def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
     return False
 
 
+MIN_NAMING = 2  # characters of a name or keyword that, said beside the trigger, name an item
+
+
+async def names_other_item(
+    rest: str,
+    life_event: LifeEvent,
+    known: _Known,
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> bool:
+    """Whether the words said beside the trigger (`rest`, folded) ask about an item: one of the
+    results for them is named by its name, keyword or alias as written (a word that is itself
+    some event's trigger does not count), or the first result is confident and the words say
+    more of its name or keywords than of any step's names and terms (「开个理发店要卫生证吗」:
+    卫生证 is the keyword of the event's own step; 「人走了户口咋销」: 户口 is as much the step
+    户口注销's as 户口迁移审批's)."""
+    if len(rest) < MIN_NAMING:
+        return False
+    found = await find(searcher, session, rest, cache)
+    for result in found:
+        for word in (result.item.name, *result.item.keywords, *result.item.aliases):
+            named = fold(str(word))
+            if len(named) >= MIN_NAMING and named in rest and named not in known.trigger_words:
+                return True
+    if not (answers(found) and found[0].hit.confident):
+        return False
+    first = found[0].item
+    # Compared without the question and words of speech (「需要办理哪些事」 names nothing).
+    core = read(rest).core
+    if len(core) < MIN_NAMING:
+        return False
+    about_item = _shared(core, (first.name, *first.keywords, *first.aliases))
+    about_step = _shared(core, [w for step in life_event.steps for w in (*step.names, *step.terms)])
+    return about_item >= MIN_NAMING and about_item > about_step
+
+
+def _shared(text: str, words: Iterable[str]) -> int:
+    """The longest stretch of `text` that one of the words holds (characters)."""
+    best = 0
+    for word in words:
+        folded = fold(str(word))
+        for start in range(len(text)):
+            length = best + 1
+            while start + length <= len(text) and text[start : start + length] in folded:
+                best = length
+                length += 1
+    return best
+
+
 class _Cache:
     """The events of one database, re-read when staff change them (checked now and then)."""
 
@@ -183,6 +246,12 @@ class LifeEventQuestion(Filter):
             steps = await resolved_steps(session, life_event)
             if names_own_item(normalise(text), span, steps):
                 return False
+            searcher = data.get("search")
+            rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)
+            if searcher is not None and await names_other_item(
+                rest, life_event, known, searcher, session, data.get("public_items")
+            ):
+                return False
             return {"life_event": life_event, "steps": steps}
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
@@ -207,11 +276,15 @@ async def answer(
         trace.update(answer="life-events")
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
     trace.update(answer="life-event", event=life_event.name)
+    memory = await recall(state)
+    # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
+    # forwards the words.
+    memory.unmatched = said(event) or ""
     if not steps:
+        await keep(state, memory)
         return wording.say(NOTHING, name=life_event.name)
     codes = [step.item.code for step in steps if step.item is not None]
     if codes:
-        memory = await recall(state)
         await keep(
             state,
             memory,
@@ -222,6 +295,8 @@ async def answer(
             numbered="items",
             focus="list",
         )
+    else:
+        await keep(state, memory)
     lines = [(INTRO if codes else NO_ITEMS).format(name=life_event.name)]
     number = 0
     for step in steps:

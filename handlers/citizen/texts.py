@@ -177,6 +177,7 @@ TALK_EXAMPLES = (
 COMPLAINT_HEAD = "对办事有意见，可以马上投诉："
 COMPLAINT_HOTLINE = "· 12345政务服务便民热线"
 COMPLAINT_HUMAN = "也可以回复“人工”，我们把您的投诉转给工作人员，工作日内回复。"
+COMPLAINT_DESCRIBE = "要找工作人员的，请用一句话说明您要投诉的事，我们转人工，工作日内回复。"
 PROGRESS = "这里查不了办件进度。网上申请的，请登录{online}查看；到窗口办的，请凭受理单问办理窗口。"
 BOOKING = "这里不能预约或取号。请到办理窗口所在的政务服务大厅现场取号，或在{online}预约。"
 PERSONAL = (

@@ -115,6 +115,44 @@ async def test_a_complaint_gets_the_supervision_phone_12345_and_a_human(demo):
     assert any("态度太差" in m for m in messages)
 
 
+async def test_a_complaint_asking_for_a_person_takes_the_next_message_as_the_ticket(demo):
+    _, sessions = demo
+    user = citizen(demo)
+    answer = await user.say("我要投诉，找个人跟我对接一下")
+    assert "0935-3126800" in answer and "12345" in answer and "工作人员" in answer, answer
+    assert not is_card_or_list(answer)
+    ticket = await user.say("乡上的人不给我开证明")
+    assert "工单号" in ticket, ticket
+    async with sessions() as session:
+        messages = list(await session.scalars(select(Ticket.message)))
+    assert "乡上的人不给我开证明" in messages
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我家的低保钱为啥这个月没到账",  # progress: not served here, 人工 offered
+        "帮我查查我的养老金交了几年",  # personal records
+        "高龄补贴怎么还没发下来呢 是不是停了",  # a card that may not answer it
+    ],
+)
+async def test_a_person_right_after_an_answer_that_may_not_serve_gets_the_question(demo, said):
+    _, sessions = demo
+    user = citizen(demo)
+    await user.say(said)
+    ticket = await user.say("转人工")
+    assert "工单号" in ticket, ticket
+    async with sessions() as session:
+        messages = list(await session.scalars(select(Ticket.message)))
+    assert said in messages
+
+
+async def test_a_person_right_after_a_card_for_the_items_own_words_asks_what(demo):
+    user = citizen(demo)
+    await user.say("低保")
+    assert "请用一句话说明" in await user.say("人工")
+
+
 @pytest.mark.parametrize(
     ("said", "expected"),
     [

@@ -120,3 +120,34 @@ async def test_a_guesthouse(citizen: Any) -> None:
     hotel = await citizen.say("开家宾馆需要什么证")
     assert hotel.startswith("「开旅馆民宿」") and "公共场所卫生许可新办审批（县级）" in hotel
     assert "· 特种行业许可证（旅馆业）：本县目录暂无此事项，请咨询县公安局" in hotel
+
+
+async def test_a_circumstance_said_with_another_item_asks_about_that_item(citizen: Any) -> None:
+    # the trigger only says the citizen's situation; the other words name what is asked
+    for said, name in (
+        ("失业了社保卡丢了咋补", "社会保障卡补领"),  # the item's keyword, as written
+        ("下岗了 失业金在哪领", "失业保险金申领"),  # an item of the event's own steps
+        ("刚结婚 结婚证弄丢了咋补", "补领结婚证"),  # search's first answer, said more than a step
+        ("开个理发店要卫生证吗", "公共场所卫生许可新办审批"),
+    ):
+        reply = await citizen.say(said)
+        assert "一般要办这些事" not in reply and name in reply, (said, reply)
+
+
+async def test_a_circumstance_with_only_a_question_or_a_step_stays_the_event(
+    citizen: Any,
+) -> None:
+    for said, name in (
+        ("失业了咋办", "失业了"),
+        ("亲人去世需要办理哪些事", "家人去世"),  # 办理哪些事 names no item
+        ("人走了户口咋销", "家人去世"),  # 户口 is the step 户口注销 as much as 户口迁移审批
+        ("开个小超市要办什么证", "开一家卖食品和烟酒的小店"),
+        ("开个理发店要办哪些证", "开理发店、美容店"),
+    ):
+        reply = await citizen.say(said)
+        assert reply.startswith(f"「{name}」"), (said, reply)
+
+
+async def test_a_checklist_keeps_the_words_for_a_person(citizen: Any) -> None:
+    await citizen.say("残疾补贴发到哪张卡上了")
+    assert "工单号" in await citizen.say("转人工")

@@ -172,6 +172,11 @@ def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
         ("麻烦能不能让工作人员联系一下", "human"),
         ("你说的我看不懂 我要找人", "human"),
         ("我不想跟机器人聊", "human"),
+        # a topic, then a person asked for with words of speech (说说, 看看, 当面)
+        ("低保的事能不能找个工作人员说说", "human"),
+        ("有个事想当面问问你们的人", "human"),
+        ("能找个懂行的人帮我看看吗", "human"),
+        ("政务大厅上班时间工作人员在玩手机", "complaint"),
     ],
 )
 def test_more_intents(said, intent):

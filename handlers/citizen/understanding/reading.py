@@ -98,6 +98,13 @@ class Reader:
         example of it)."""
         return any(f.label == f"i:{intent}" for f in self._terms.find(fold(text)))
 
+    def mentions(self, text: str, intent: str) -> bool:
+        """Whether the text holds one of the intent's terms anywhere, even where the matcher
+        gave the words to an earlier intent (「找你们领导」 is a complaint's word and 人工's)."""
+        folded = fold(text)
+        entry = self.inventory.intents.get(intent)
+        return entry is not None and any(term in folded for term in entry.terms)
+
     def strip_fillers(self, text: str) -> str:
         """The text without filler words ('' when only fillers, or when the text is one
         character: 「申请表去哪领」 leaves 领, which names nothing)."""

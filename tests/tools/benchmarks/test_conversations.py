@@ -59,9 +59,9 @@ def test_the_set_has_enough_conversations_in_every_class_and_both_parts(
     assert min(per_class.values()) >= 20, per_class
     for kind in per_class:
         parts = Counter(c.part for c in conversations if c.kind == kind)
-        # tuning2 and tuning3 cover only the classes that were weakest; every class is in the
-        # other parts
-        assert set(PARTS) - {"tuning2", "tuning3"} <= set(parts) <= set(PARTS), kind
+        # tuning2, tuning3 and tuning4 cover only the classes that were weakest; every class is
+        # in the other parts
+        assert set(PARTS) - {"tuning2", "tuning3", "tuning4"} <= set(parts) <= set(PARTS), kind
         first = parts["tuning"] + parts["heldout"]
         assert 0.3 <= parts["heldout"] / first <= 0.5, (kind, parts)
         assert parts["heldout2"] >= 5, (kind, parts)
@@ -117,7 +117,7 @@ def test_a_file_that_strays_from_the_format_is_refused(
 
 def test_an_unknown_part_is_refused() -> None:
     with pytest.raises(
-        ConversationSetError, match="tuning, tuning2, tuning3, heldout, heldout2 or all"
+        ConversationSetError, match="tuning, tuning2, tuning3, tuning4, heldout, heldout2 or all"
     ):
         load("everything")
 
@@ -247,7 +247,7 @@ def test_the_command_refuses_an_unknown_part_and_is_loaded_only_when_run() -> No
 
     result = CliRunner().invoke(app, ["bench", "conversations", "--part", "some"])
     assert result.exit_code == 2
-    assert "tuning, tuning2, tuning3, heldout, heldout2 or all" in result.output
+    assert "tuning, tuning2, tuning3, tuning4, heldout, heldout2 or all" in result.output
     started = subprocess.run(
         [sys.executable, "-c", "import sys, handlers.cli; print(sorted(sys.modules))"],
         capture_output=True,
