@@ -50,6 +50,15 @@ def direction_of(text: str) -> Directions:
     return frozenset({NEW}) if found else NEUTRAL
 
 
+def either(first: Directions, second: Directions) -> Directions:
+    """The directions two readings of one text name together (the query as typed and without
+    its question words: 换个地址 names 换地址), by the rule of `direction_of`."""
+    later = (first | second) - {NEW}
+    if later:
+        return later
+    return first | second
+
+
 def wanted(query: Directions) -> Directions:
     """What a query asks for: the directions it names, or the item itself (new) by default."""
     return query or frozenset({NEW})

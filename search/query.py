@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
-from search.direction import Directions, direction_of
+from search.direction import Directions, direction_of, either
 from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
@@ -127,9 +127,17 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
     formal_spans = _formal_spans(text, table) if found else []
+    literal_spans = [(m.start, m.end) for m in found if m.literal]
     chosen: list[_Match] = []
     for match in found:
         if any(match.start < other.end and other.start < match.end for other in chosen):
+            continue
+        # A word heard by sound never cuts through a word the citizen typed (鞭炮运输 is not
+        # 鞭跑运输): what was written is better evidence than what sounds alike.
+        if not match.literal and any(
+            match.start < end and start < match.end and not match.start <= start < end <= match.end
+            for start, end in literal_spans
+        ):
             continue
         # A colloquial word cutting through a formal term the citizen already used is a
         # coincidence: 卖烟 in 卖烟花爆竹, 个体 in 个体工商户.
@@ -229,7 +237,8 @@ def parse(
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
-        direction=direction_of(text),
+        # The query as typed and without question words (换个地址 is 换地址: change).
+        direction=either(direction_of(text), direction_of(stripped[0].text)),
     )
 
 

@@ -28,6 +28,24 @@ LIFECYCLE_PENALTY = 0.06  # 迁出/过户/密码… items when the query names n
 # practitioner gives (请律师 → 法律援助): it ranks lower unless the query is about practising.
 PRACTITIONER_PENALTY = 0.06
 PRACTISING_WORDS = ("执业", "注册", "资格")
+# A query naming the practitioner and a later life event (护士换医院了, 医师证丢了) is about
+# the practitioner's own licence: no practitioner penalty then.
+LICENCE_EVENTS = frozenset({"change", "end", "replace", "renew"})
+# Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
+# 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
+# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower.
+SPECIAL_GROUPS = (
+    "外国人",
+    "外籍",
+    "境外",
+    "外交人员",
+    "港澳台居民",
+    "台湾居民",
+    "华侨",
+    "军人",
+    "随军",
+)
+SPECIAL_GROUP_PENALTY = 0.03
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
 NEGATED_PENALTY = 0.08
@@ -202,14 +220,26 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             has_hanzi
             and "执业" in entry.name
             and not any(word in chars for word in PRACTISING_WORDS)
+            and not _own_licence(entry.name, chars)
         ):
             best -= PRACTITIONER_PENALTY
+        if has_hanzi and any(g in entry.name and g not in chars for g in SPECIAL_GROUPS):
+            best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+def _own_licence(name: str, chars: str) -> bool:
+    """True when the query names the practitioner of a licence (the words before 执业: 护士,
+    医师) and a later life event of it (change, end, replace, renew)."""
+    practitioner = name[: name.find("执业")]
+    return any(
+        practitioner[at : at + 2] in chars for at in range(len(practitioner) - 1)
+    ) and not direction_of(chars).isdisjoint(LICENCE_EVENTS)
 
 
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:

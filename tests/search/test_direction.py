@@ -7,6 +7,8 @@ import pytest
 from search import Document, SearchIndex
 from search.direction import WORDS, direction_of, goes_the_other_way, same_thing, thing_of
 from search.normalise import normalise
+from search.query import parse
+from search.synonyms import SynonymTable
 
 
 @pytest.mark.parametrize(
@@ -132,3 +134,17 @@ def test_a_code_keeps_its_item_first_whatever_its_direction() -> None:
     new = Document(code="62062300000001367025X0—XK00006000", name="个体工商户设立登记")
     index = SearchIndex.build([end, new])
     assert index.search("XK00007000 个体工商户", top=2)[0].document.name == "个体工商户注销登记"
+
+
+def test_the_direction_of_a_query_is_read_without_its_question_words() -> None:
+    table = SynonymTable([])
+    assert parse("烟草证换个地址", table).direction == {"change"}  # 个 is a question word
+    assert parse("个体户不开了", table).direction == {"end"}  # as typed
+    assert parse("烟草证怎么办", table).direction == frozenset()
+
+
+def test_a_life_event_of_a_licence_is_about_practising() -> None:
+    index = SearchIndex.build(
+        [_doc(1, "护士表彰（优秀护士）"), _doc(2, "护士变更执业注册"), _doc(3, "护士执业注销注册")]
+    )
+    assert index.search("护士换医院了", top=1)[0].document.name == "护士变更执业注册"

@@ -68,3 +68,10 @@ def test_a_question_word_is_never_heard_as_part_of_a_term() -> None:
     table = SynonymTable([("律师证", "律师执业证")])
     assert all("执业" not in v.text for v in parse("请律师怎么办", table).variants)
     assert "律师执业证" in [v.text for v in parse("律师正", table).variants]
+
+
+def test_a_word_heard_by_sound_never_cuts_through_a_typed_word() -> None:
+    table = SynonymTable([("鞭炮", "烟花爆竹"), ("跑运输", "道路运输经营")])
+    texts = [v.text for v in parse("鞭炮运输", table).variants]
+    assert "烟花爆竹运输" in texts and not any("道路运输经营" in t for t in texts)
+    assert "道路运输经营" in [v.text for v in parse("pao yunshu", table).variants]
