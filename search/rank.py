@@ -44,8 +44,11 @@ SPECIAL_GROUPS = (
     "华侨",
     "军人",
     "随军",
+    "武警",
+    "军警",
+    "大学生",
 )
-SPECIAL_GROUP_PENALTY = 0.03
+SPECIAL_GROUP_PENALTY = 0.05
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
 NEGATED_PENALTY = 0.08
