@@ -50,6 +50,20 @@ def direction_of(text: str) -> Directions:
     return frozenset({NEW}) if found else NEUTRAL
 
 
+def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
+    """`direction_of` counting only the words not wholly inside one of `spans` (the words of
+    the dictionary that name a thing: 丢了工作 is 失业, not a lost paper)."""
+    found = {
+        WORDS[match.group()]
+        for match in _WORD_RE.finditer(text)
+        if not any(start <= match.start() and match.end() <= end for start, end in spans)
+    }
+    later = frozenset(found - {NEW})
+    if later:
+        return later
+    return frozenset({NEW}) if found else NEUTRAL
+
+
 def either(first: Directions, second: Directions) -> Directions:
     """The directions two readings of one text name together (the query as typed and without
     its question words: 换个地址 names 换地址), by the rule of `direction_of`."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
-from search.direction import Directions, direction_of, either
+from search.direction import Directions, direction_of, direction_outside, either
 from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
@@ -218,6 +218,7 @@ def parse(
         )
         for v, s in zip(variants, stripped, strict=True)
     ]
+    formal = 1 if matches else 0  # the reading with every colloquial word replaced
     ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
     unique: dict[str, Variant] = {}
     for variant in ordered:
@@ -237,9 +238,17 @@ def parse(
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
-        # The query as typed and without question words (换个地址 is 换地址: change).
-        direction=either(direction_of(text), direction_of(stripped[0].text)),
+        direction=_direction(text, matches, variants[formal].text, stripped[formal].text),
     )
+
+
+def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:
+    """The life event a query names: in its own words, except words inside a dictionary word
+    for a thing (丢了工作 is 失业, not a lost paper), and in its formal reading (销户口 is
+    户口注销), with and without question words (换个地址 is 换地址: change)."""
+    things = [(m.start, m.end) for m in matches if not m.synonym.action]
+    own = direction_outside(text, things)
+    return either(either(own, direction_of(reading)), direction_of(stripped))
 
 
 _TONED = re.compile(r"^(?:[a-z]+[1-5])+[a-z]*$")

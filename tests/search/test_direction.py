@@ -141,6 +141,10 @@ def test_the_direction_of_a_query_is_read_without_its_question_words() -> None:
     assert parse("烟草证换个地址", table).direction == {"change"}  # 个 is a question word
     assert parse("个体户不开了", table).direction == {"end"}  # as typed
     assert parse("烟草证怎么办", table).direction == frozenset()
+    words = SynonymTable([("丢了工作", "失业"), ("销户口", "户口注销"), ("药店", "药品零售企业")])
+    assert parse("丢了工作怎么办", words).direction == frozenset()  # a thing, not a lost paper
+    assert parse("销户口", words).direction == {"end"}  # named in the formal reading
+    assert parse("执业药师换药店了", words).direction == {"change"}  # 换药店 is not inside 药店
 
 
 def test_a_life_event_of_a_licence_is_about_practising() -> None:
