@@ -218,7 +218,7 @@ def parse(
         )
         for v, s in zip(variants, stripped, strict=True)
     ]
-    formal = 1 if matches else 0  # the reading with every colloquial word replaced
+    formal_reading = 1 if matches else 0  # every colloquial word replaced
     ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
     unique: dict[str, Variant] = {}
     for variant in ordered:
@@ -238,7 +238,9 @@ def parse(
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
-        direction=_direction(text, matches, variants[formal].text, stripped[formal].text),
+        direction=_direction(
+            text, matches, variants[formal_reading].text, stripped[formal_reading].text
+        ),
     )
 
 
