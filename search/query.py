@@ -24,7 +24,7 @@ def _load_fillers() -> tuple[str, ...]:
 # Words of questions that name no item (longest first); see `search/data/fillers.txt`.
 FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
-INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+INFO_WORDS = ("查询", "咨询", "进度", "指引", "指南", "公示", "名单", "目录", "公布", "预约")
 # Questions no item answers whatever thing they name: the time of day something opens or
 # closes, and which business to choose (加油站几点开门, 驾校哪家好).
 UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个")
