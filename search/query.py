@@ -195,12 +195,13 @@ def parse(
     words = tuple(kept)
     codes = tuple(find_codes(raw))
     matches = _find_synonyms(text, table)
+    base, base_matches = _base_for_synonyms(text, matches, table, known)
     variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
-    if matches:
-        variants.append(_replace(text, matches, {}))
-        for position, match in enumerate(matches):
+    if base_matches:
+        variants.append(_replace(base, base_matches, {}))
+        for position, match in enumerate(base_matches):
             for formal in match.synonym.formals[1:]:
-                variants.append(_replace(text, matches, {position: formal}))
+                variants.append(_replace(base, base_matches, {position: formal}))
     # Question words removed first (what the citizen asks about), then the literal forms
     # (names may contain 办理, 申请…), then the other formal readings of a colloquial word.
     stripped = [
@@ -242,6 +243,21 @@ def parse(
             text, matches, variants[formal_reading].text, stripped[formal_reading].text
         ),
     )
+
+
+def _base_for_synonyms(
+    text: str, matches: list[_Match], table: SynonymTable, known: KnownPair
+) -> tuple[str, list[_Match]]:
+    """The text whose colloquial words are replaced: the query as typed, or the query without
+    question words when that finds every word the typed one does and more (换个密码 is 换密码,
+    打口井 is 打井)."""
+    bare = strip_fillers(text, known)
+    if bare == text or not bare:
+        return text, matches
+    bare_matches = _find_synonyms(bare, table)
+    typed = {match.synonym.colloquial for match in matches}
+    found = {match.synonym.colloquial for match in bare_matches}
+    return (bare, bare_matches) if found > typed else (text, matches)
 
 
 def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:

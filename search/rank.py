@@ -33,7 +33,8 @@ PRACTISING_WORDS = ("执业", "注册", "资格")
 LICENCE_EVENTS = frozenset({"change", "end", "replace", "renew"})
 # Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
 # 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
-# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower.
+# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower
+# (机关事业单位: civil servants' own pension and insurance items).
 SPECIAL_GROUPS = (
     "外国人",
     "外籍",
@@ -47,6 +48,7 @@ SPECIAL_GROUPS = (
     "武警",
     "军警",
     "大学生",
+    "机关事业单位",
 )
 SPECIAL_GROUP_PENALTY = 0.05
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the

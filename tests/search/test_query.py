@@ -75,3 +75,13 @@ def test_a_word_heard_by_sound_never_cuts_through_a_typed_word() -> None:
     texts = [v.text for v in parse("鞭炮运输", table).variants]
     assert "烟花爆竹运输" in texts and not any("道路运输经营" in t for t in texts)
     assert "道路运输经营" in [v.text for v in parse("pao yunshu", table).variants]
+
+
+def test_a_colloquial_word_split_by_a_question_word_is_still_read() -> None:
+    table = SynonymTable(
+        [("社保卡", "社会保障卡")], actions=[("换密码", "密码修改"), ("丢了", "补领")]
+    )
+    texts = [v.text for v in parse("社保卡换个密码", table).variants]
+    assert "社会保障卡密码修改" in texts
+    # without question words the query must find all the typed words and more
+    assert "社会保障卡补领" in [v.text for v in parse("社保卡丢了", table).variants]
