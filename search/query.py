@@ -31,6 +31,9 @@ UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "�
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
+# A number and a measure word (砍几棵树, 养一百头牛, 盖两间房): how many never names an item (no
+# item name of service_items.csv has one; 第…条 is an article of a law, 条 is not included).
+_QUANTITY_RE = re.compile(r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
 _FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
@@ -172,7 +175,7 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
             return word
         return " "
 
-    stripped = _FILLER_RE.sub(drop, text)
+    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
     return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
 
 
@@ -249,15 +252,17 @@ def _base_for_synonyms(
     text: str, matches: list[_Match], table: SynonymTable, known: KnownPair
 ) -> tuple[str, list[_Match]]:
     """The text whose colloquial words are replaced: the query as typed, or the query without
-    question words when that finds every word the typed one does and more (换个密码 is 换密码,
-    打口井 is 打井)."""
+    question words and quantities when that finds every word the typed one does and more
+    (换个密码 is 换密码, 砍几棵树 is 砍树)."""
     bare = strip_fillers(text, known)
     if bare == text or not bare:
         return text, matches
     bare_matches = _find_synonyms(bare, table)
     typed = {match.synonym.colloquial for match in matches}
     found = {match.synonym.colloquial for match in bare_matches}
-    return (bare, bare_matches) if found > typed else (text, matches)
+    # every typed word is found again (砍, 树 within 砍树), and some word more
+    kept = all(any(word in other for other in found) for word in typed)
+    return (bare, bare_matches) if kept and found != typed else (text, matches)
 
 
 def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:

@@ -85,3 +85,11 @@ def test_a_colloquial_word_split_by_a_question_word_is_still_read() -> None:
     assert "社会保障卡密码修改" in texts
     # without question words the query must find all the typed words and more
     assert "社会保障卡补领" in [v.text for v in parse("社保卡丢了", table).variants]
+
+
+def test_a_quantity_never_names_an_item() -> None:
+    assert strip_fillers("砍几棵树") == "砍树"
+    assert strip_fillers("养一百头牛") == "养牛"
+    assert strip_fillers("第五十五条") == "第五十五条"  # an article of a law
+    table = SynonymTable([("砍", "采伐"), ("树", "林木"), ("砍树", "林木采伐")])
+    assert "林木采伐" in [v.text for v in parse("砍几棵树", table).variants]
