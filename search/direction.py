@@ -1,5 +1,5 @@
 """The life-event direction of a query or an item name: new, change, end, replace, renew,
-void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
+resume, void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 from rapidfuzz.distance import LCSseq
 
 NEW = "new"
-DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "void", "info"})
+DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "resume", "void", "info"})
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")

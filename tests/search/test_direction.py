@@ -24,6 +24,8 @@ from search.synonyms import SynonymTable
         ("结婚登记预约", {"info"}),
         ("公司变更登记", {"change"}),
         ("最低生活保障", set()),
+        ("烟草专卖零售许可证恢复营业", {"resume"}),
+        ("草原植被恢复费的征收", set()),  # restoring land is no life event
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
@@ -32,7 +34,16 @@ def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
 
 def test_the_table_is_normalised_and_covers_every_direction() -> None:
     assert all(word == normalise(word) for word in WORDS)
-    assert set(WORDS.values()) == {"new", "change", "end", "replace", "renew", "void", "info"}
+    assert set(WORDS.values()) == {
+        "new",
+        "change",
+        "end",
+        "replace",
+        "renew",
+        "resume",
+        "void",
+        "info",
+    }
 
 
 def test_other_way_against_the_query_or_the_default() -> None:
