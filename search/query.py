@@ -99,14 +99,14 @@ def readings_of_latin(syllable: str) -> Position:
     return (fuzzy(syllable),)
 
 
-def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
+def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> list[_Match]:
     found: list[_Match] = []
     for start in range(len(text)):
         for length in table.lengths:
             entry = table.get(text[start : start + length])
             if entry is not None:
                 found.append(_Match(start, start + length, entry, True))
-    spans = _sound_spans(text)
+    spans = _sound_spans(text) if by_sound else []
     for index, (position, start, _end) in enumerate(spans):
         for syllable in position:
             for entry in table.starting_with(syllable):
@@ -257,7 +257,7 @@ def _base_for_synonyms(
     bare = strip_fillers(text, known)
     if bare == text or not bare:
         return text, matches
-    bare_matches = _find_synonyms(bare, table)
+    bare_matches = _find_synonyms(bare, table, by_sound=False)  # words the citizen typed
     typed = {match.synonym.colloquial for match in matches}
     found = {match.synonym.colloquial for match in bare_matches}
     # every typed word is found again (砍, 树 within 砍树), and some word more

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress
 
 from rapidfuzz import fuzz, process
@@ -171,6 +172,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
         return (1.0 - share) * whole + share * thing
 
     chars_total = sum(evidence.chars.values())
+    unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -228,7 +230,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             and not _own_licence(entry.name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and any(g in entry.name and g not in chars for g in SPECIAL_GROUPS):
+        if has_hanzi and not unnamed.isdisjoint(_special_groups(entry.name)):
             best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
             best -= PREFIX_PENALTY
@@ -236,6 +238,12 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _special_groups(name: str) -> frozenset[str]:
+    """The special groups of people an item name is for (names repeat across queries)."""
+    return frozenset(group for group in SPECIAL_GROUPS if group in name)
 
 
 def _own_licence(name: str, chars: str) -> bool:
