@@ -1,5 +1,5 @@
 """The life-event direction of a query or an item name: new, change, end, replace, renew,
-void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
+resume, void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 from rapidfuzz.distance import LCSseq
 
 NEW = "new"
-DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "void", "info"})
+DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "resume", "void", "info"})
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
@@ -48,6 +48,29 @@ def direction_of(text: str) -> Directions:
     if later:
         return later
     return frozenset({NEW}) if found else NEUTRAL
+
+
+def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
+    """`direction_of` counting only the words not wholly inside one of `spans` (the words of
+    the dictionary that name a thing: 丢了工作 is 失业, not a lost paper)."""
+    found = {
+        WORDS[match.group()]
+        for match in _WORD_RE.finditer(text)
+        if not any(start <= match.start() and match.end() <= end for start, end in spans)
+    }
+    later = frozenset(found - {NEW})
+    if later:
+        return later
+    return frozenset({NEW}) if found else NEUTRAL
+
+
+def either(first: Directions, second: Directions) -> Directions:
+    """The directions two readings of one text name together (the query as typed and without
+    its question words: 换个地址 names 换地址), by the rule of `direction_of`."""
+    later = (first | second) - {NEW}
+    if later:
+        return later
+    return first | second
 
 
 def wanted(query: Directions) -> Directions:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
-from search.direction import Directions, direction_of
+from search.direction import Directions, direction_of, direction_outside, either
 from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
@@ -24,13 +24,16 @@ def _load_fillers() -> tuple[str, ...]:
 # Words of questions that name no item (longest first); see `search/data/fillers.txt`.
 FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
-INFO_WORDS = ("查询", "咨询", "进度", "指引", "公示", "名单", "目录", "公布", "预约")
+INFO_WORDS = ("查询", "咨询", "进度", "指引", "指南", "公示", "名单", "目录", "公布", "预约")
 # Questions no item answers whatever thing they name: the time of day something opens or
 # closes, and which business to choose (加油站几点开门, 驾校哪家好).
 UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个")
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
+# A number and a measure word (砍几棵树, 养一百头牛, 盖两间房): how many never names an item (no
+# item name of service_items.csv has one; 第…条 is an article of a law, 条 is not included).
+_QUANTITY_RE = re.compile(r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
 _FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
@@ -96,14 +99,14 @@ def readings_of_latin(syllable: str) -> Position:
     return (fuzzy(syllable),)
 
 
-def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
+def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> list[_Match]:
     found: list[_Match] = []
     for start in range(len(text)):
         for length in table.lengths:
             entry = table.get(text[start : start + length])
             if entry is not None:
                 found.append(_Match(start, start + length, entry, True))
-    spans = _sound_spans(text)
+    spans = _sound_spans(text) if by_sound else []
     for index, (position, start, _end) in enumerate(spans):
         for syllable in position:
             for entry in table.starting_with(syllable):
@@ -127,9 +130,17 @@ def _find_synonyms(text: str, table: SynonymTable) -> list[_Match]:
                         found.append(_Match(start, end, entry, False))
     found.sort(key=lambda m: (-(m.end - m.start), not m.literal, m.start))
     formal_spans = _formal_spans(text, table) if found else []
+    literal_spans = [(m.start, m.end) for m in found if m.literal]
     chosen: list[_Match] = []
     for match in found:
         if any(match.start < other.end and other.start < match.end for other in chosen):
+            continue
+        # A word heard by sound never cuts through a word the citizen typed (鞭炮运输 is not
+        # 鞭跑运输): what was written is better evidence than what sounds alike.
+        if not match.literal and any(
+            match.start < end and start < match.end and not match.start <= start < end <= match.end
+            for start, end in literal_spans
+        ):
             continue
         # A colloquial word cutting through a formal term the citizen already used is a
         # coincidence: 卖烟 in 卖烟花爆竹, 个体 in 个体工商户.
@@ -164,7 +175,7 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
             return word
         return " "
 
-    stripped = _FILLER_RE.sub(drop, text)
+    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
     return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
 
 
@@ -187,12 +198,13 @@ def parse(
     words = tuple(kept)
     codes = tuple(find_codes(raw))
     matches = _find_synonyms(text, table)
+    base, base_matches = _base_for_synonyms(text, matches, table, known)
     variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
-    if matches:
-        variants.append(_replace(text, matches, {}))
-        for position, match in enumerate(matches):
+    if base_matches:
+        variants.append(_replace(base, base_matches, {}))
+        for position, match in enumerate(base_matches):
             for formal in match.synonym.formals[1:]:
-                variants.append(_replace(text, matches, {position: formal}))
+                variants.append(_replace(base, base_matches, {position: formal}))
     # Question words removed first (what the citizen asks about), then the literal forms
     # (names may contain 办理, 申请…), then the other formal readings of a colloquial word.
     stripped = [
@@ -210,6 +222,7 @@ def parse(
         )
         for v, s in zip(variants, stripped, strict=True)
     ]
+    formal_reading = 1 if matches else 0  # every colloquial word replaced
     ordered = [*stripped[:2], *variants[:2], *stripped[2:], *variants[2:]]
     unique: dict[str, Variant] = {}
     for variant in ordered:
@@ -229,8 +242,36 @@ def parse(
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
-        direction=direction_of(text),
+        direction=_direction(
+            text, matches, variants[formal_reading].text, stripped[formal_reading].text
+        ),
     )
+
+
+def _base_for_synonyms(
+    text: str, matches: list[_Match], table: SynonymTable, known: KnownPair
+) -> tuple[str, list[_Match]]:
+    """The text whose colloquial words are replaced: the query as typed, or the query without
+    question words and quantities when that finds every word the typed one does and more
+    (换个密码 is 换密码, 砍几棵树 is 砍树)."""
+    bare = strip_fillers(text, known)
+    if bare == text or not bare:
+        return text, matches
+    bare_matches = _find_synonyms(bare, table, by_sound=False)  # words the citizen typed
+    typed = {match.synonym.colloquial for match in matches}
+    found = {match.synonym.colloquial for match in bare_matches}
+    # every typed word is found again (砍, 树 within 砍树), and some word more
+    kept = all(any(word in other for other in found) for word in typed)
+    return (bare, bare_matches) if kept and found != typed else (text, matches)
+
+
+def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:
+    """The life event a query names: in its own words, except words inside a dictionary word
+    for a thing (丢了工作 is 失业, not a lost paper), and in its formal reading (销户口 is
+    户口注销), with and without question words (换个地址 is 换地址: change)."""
+    things = [(m.start, m.end) for m in matches if not m.synonym.action]
+    own = direction_outside(text, things)
+    return either(either(own, direction_of(reading)), direction_of(stripped))
 
 
 _TONED = re.compile(r"^(?:[a-z]+[1-5])+[a-z]*$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress
 
 from rapidfuzz import fuzz, process
@@ -28,6 +29,29 @@ LIFECYCLE_PENALTY = 0.06  # 迁出/过户/密码… items when the query names n
 # practitioner gives (请律师 → 法律援助): it ranks lower unless the query is about practising.
 PRACTITIONER_PENALTY = 0.06
 PRACTISING_WORDS = ("执业", "注册", "资格")
+# A query naming the practitioner and a later life event (护士换医院了, 医师证丢了) is about
+# the practitioner's own licence: no practitioner penalty then.
+LICENCE_EVENTS = frozenset({"change", "end", "replace", "renew"})
+# Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
+# 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
+# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower
+# (机关事业单位: civil servants' own pension and insurance items).
+SPECIAL_GROUPS = (
+    "外国人",
+    "外籍",
+    "境外",
+    "外交人员",
+    "港澳台居民",
+    "台湾居民",
+    "华侨",
+    "军人",
+    "随军",
+    "武警",
+    "军警",
+    "大学生",
+    "机关事业单位",
+)
+SPECIAL_GROUP_PENALTY = 0.05
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
 NEGATED_PENALTY = 0.08
@@ -148,6 +172,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
         return (1.0 - share) * whole + share * thing
 
     chars_total = sum(evidence.chars.values())
+    unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -202,14 +227,32 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             has_hanzi
             and "执业" in entry.name
             and not any(word in chars for word in PRACTISING_WORDS)
+            and not _own_licence(entry.name, chars)
         ):
             best -= PRACTITIONER_PENALTY
+        if has_hanzi and not unnamed.isdisjoint(_special_groups(entry.name)):
+            best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _special_groups(name: str) -> frozenset[str]:
+    """The special groups of people an item name is for (names repeat across queries)."""
+    return frozenset(group for group in SPECIAL_GROUPS if group in name)
+
+
+def _own_licence(name: str, chars: str) -> bool:
+    """True when the query names the practitioner of a licence (the words before 执业: 护士,
+    医师) and a later life event of it (change, end, replace, renew)."""
+    practitioner = name[: name.find("执业")]
+    return any(
+        practitioner[at : at + 2] in chars for at in range(len(practitioner) - 1)
+    ) and not direction_of(chars).isdisjoint(LICENCE_EVENTS)
 
 
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:

@@ -1,5 +1,5 @@
 """The development set reaches the quality targets on the real catalogue (../shared/data):
-the tuning parts (devset.tsv, devset2.tsv) keep the levels reached, the held-out parts
+the tuning parts (devset.tsv, devset2.tsv, devset3.tsv) keep the levels reached, the held-out parts
 (heldout.tsv and heldout2.tsv, each written before a tuning round and never tuned on) hold
 the targets stated in docs/search.md."""
 
@@ -14,6 +14,7 @@ from tools.benchmarks.search_corpus import (
     ABSENT,
     DEVSET,
     DEVSET2,
+    DEVSET3,
     HELDOUT,
     HELDOUT2,
     DevQuery,
@@ -56,6 +57,25 @@ def test_the_second_tuning_part_is_large_distinct_and_covers_the_weak_classes() 
     assert not others & set(queries)
 
 
+def test_the_third_tuning_part_is_large_distinct_and_covers_the_weak_classes() -> None:
+    devset = load_devset(DEVSET3)
+    assert len(devset) >= 200
+    assert {item.kind for item in devset} == {
+        "colloquial",
+        "synonym",
+        "question",
+        "direction",
+        "absent",
+    }
+    assert sum(1 for item in devset if item.kind == "absent") >= 30
+    others = {
+        item.query for path in (DEVSET, DEVSET2, HELDOUT, HELDOUT2) for item in load_devset(path)
+    }
+    queries = [item.query for item in devset]
+    assert len(set(queries)) == len(queries)
+    assert not others & set(queries)
+
+
 def test_the_held_out_part_is_large_distinct_and_covers_every_class() -> None:
     heldout = load_devset(HELDOUT)
     assert len(heldout) >= 120
@@ -78,8 +98,8 @@ def test_the_second_held_out_part_is_large_distinct_and_covers_every_class() -> 
 
 @pytest.mark.parametrize(
     "path",
-    [DEVSET, DEVSET2, HELDOUT, HELDOUT2],
-    ids=["tuning", "tuning-2", "held-out", "held-out-2"],
+    [DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2],
+    ids=["tuning", "tuning-2", "tuning-3", "held-out", "held-out-2"],
 )
 def test_absent_queries_and_only_they_expect_no_item(path: Path) -> None:
     for item in load_devset(path):
@@ -106,10 +126,10 @@ def _quality(shared_dir: Path, path: Path) -> dict[str, Quality]:
 def test_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     quality = _quality(shared_dir, DEVSET)
     overall = quality["all"]
-    assert overall.top1 >= 0.94, quality
-    assert overall.top3 >= 0.97, quality
-    assert all(quality[kind].top1 >= 0.84 for kind in FIRST_CLASSES | {"question"}), quality
-    assert quality["direction"].top1 >= 0.95, quality
+    assert overall.top1 >= 0.95, quality
+    assert overall.top3 >= 0.98, quality
+    assert all(quality[kind].top1 >= 0.86 for kind in FIRST_CLASSES | {"question"}), quality
+    assert quality["direction"].top1 >= 0.98, quality
     assert quality["absent"].top1 >= 0.98, quality
 
 
@@ -119,13 +139,28 @@ def test_second_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     quality = _quality(shared_dir, DEVSET2)
     overall = quality["all"]
     # On absent queries 2 of 15 still get a confident card (考驾照多少钱, 护照加急多少钱).
-    assert overall.top1 >= 0.82, quality
+    assert overall.top1 >= 0.84, quality
     assert overall.top3 >= 0.91, quality
     assert quality["colloquial"].top1 >= 0.70, quality
-    assert quality["synonym"].top1 >= 0.80, quality
-    assert quality["question"].top1 >= 0.95, quality
+    assert quality["synonym"].top1 >= 0.88, quality
+    assert quality["question"].top1 >= 0.97, quality
     assert quality["direction"].top1 >= 0.95, quality
     assert quality["absent"].top1 >= 0.86, quality
+
+
+@pytest.mark.slow
+def test_third_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
+    # Written for the weak classes before the round that tuned on it: the levels reached.
+    quality = _quality(shared_dir, DEVSET3)
+    overall = quality["all"]
+    # One absent query still gets a confident card (哪里能学挖掘机 → 挖掘机抵押登记指引).
+    assert overall.top1 >= 0.90, quality
+    assert overall.top3 >= 0.95, quality
+    assert quality["colloquial"].top1 >= 0.79, quality
+    assert quality["synonym"].top1 >= 0.95, quality
+    assert quality["question"].top1 >= 0.97, quality
+    assert quality["direction"].top1 >= 0.97, quality
+    assert quality["absent"].top1 >= 0.97, quality
 
 
 @pytest.mark.slow
@@ -146,11 +181,11 @@ def test_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
 def test_second_held_out_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     # Issue targets reached on this part: confident-wrong ≤ 2% on absent queries, and every
     # class but colloquial ≥ 0.90. The rest are the levels reached (docs/search.md): top-1
-    # and top-3 miss 0.96 / 0.99, colloquial misses 0.90 by far.
+    # and top-3 miss 0.96 / 0.99 (0.951 / 0.975), colloquial misses 0.90 (0.818).
     quality = _quality(shared_dir, HELDOUT2)
     overall = quality["all"]
-    assert overall.top1 >= 0.92, quality
-    assert overall.top3 >= 0.96, quality
+    assert overall.top1 >= 0.95, quality
+    assert overall.top3 >= 0.97, quality
     assert all(quality[kind].top1 >= 0.90 for kind in CLASSES2 - {"colloquial"}), quality
-    assert quality["colloquial"].top1 >= 0.77, quality
+    assert quality["colloquial"].top1 >= 0.81, quality
     assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%

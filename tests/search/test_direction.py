@@ -7,6 +7,8 @@ import pytest
 from search import Document, SearchIndex
 from search.direction import WORDS, direction_of, goes_the_other_way, same_thing, thing_of
 from search.normalise import normalise
+from search.query import parse
+from search.synonyms import SynonymTable
 
 
 @pytest.mark.parametrize(
@@ -22,6 +24,8 @@ from search.normalise import normalise
         ("结婚登记预约", {"info"}),
         ("公司变更登记", {"change"}),
         ("最低生活保障", set()),
+        ("烟草专卖零售许可证恢复营业", {"resume"}),
+        ("草原植被恢复费的征收", set()),  # restoring land is no life event
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
@@ -30,7 +34,16 @@ def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
 
 def test_the_table_is_normalised_and_covers_every_direction() -> None:
     assert all(word == normalise(word) for word in WORDS)
-    assert set(WORDS.values()) == {"new", "change", "end", "replace", "renew", "void", "info"}
+    assert set(WORDS.values()) == {
+        "new",
+        "change",
+        "end",
+        "replace",
+        "renew",
+        "resume",
+        "void",
+        "info",
+    }
 
 
 def test_other_way_against_the_query_or_the_default() -> None:
@@ -132,3 +145,21 @@ def test_a_code_keeps_its_item_first_whatever_its_direction() -> None:
     new = Document(code="62062300000001367025X0—XK00006000", name="个体工商户设立登记")
     index = SearchIndex.build([end, new])
     assert index.search("XK00007000 个体工商户", top=2)[0].document.name == "个体工商户注销登记"
+
+
+def test_the_direction_of_a_query_is_read_without_its_question_words() -> None:
+    table = SynonymTable([])
+    assert parse("烟草证换个地址", table).direction == {"change"}  # 个 is a question word
+    assert parse("个体户不开了", table).direction == {"end"}  # as typed
+    assert parse("烟草证怎么办", table).direction == frozenset()
+    words = SynonymTable([("丢了工作", "失业"), ("销户口", "户口注销"), ("药店", "药品零售企业")])
+    assert parse("丢了工作怎么办", words).direction == frozenset()  # a thing, not a lost paper
+    assert parse("销户口", words).direction == {"end"}  # named in the formal reading
+    assert parse("执业药师换药店了", words).direction == {"change"}  # 换药店 is not inside 药店
+
+
+def test_a_life_event_of_a_licence_is_about_practising() -> None:
+    index = SearchIndex.build(
+        [_doc(1, "护士表彰（优秀护士）"), _doc(2, "护士变更执业注册"), _doc(3, "护士执业注销注册")]
+    )
+    assert index.search("护士换医院了", top=1)[0].document.name == "护士变更执业注册"

@@ -68,3 +68,28 @@ def test_a_question_word_is_never_heard_as_part_of_a_term() -> None:
     table = SynonymTable([("律师证", "律师执业证")])
     assert all("执业" not in v.text for v in parse("请律师怎么办", table).variants)
     assert "律师执业证" in [v.text for v in parse("律师正", table).variants]
+
+
+def test_a_word_heard_by_sound_never_cuts_through_a_typed_word() -> None:
+    table = SynonymTable([("鞭炮", "烟花爆竹"), ("跑运输", "道路运输经营")])
+    texts = [v.text for v in parse("鞭炮运输", table).variants]
+    assert "烟花爆竹运输" in texts and not any("道路运输经营" in t for t in texts)
+    assert "道路运输经营" in [v.text for v in parse("pao yunshu", table).variants]
+
+
+def test_a_colloquial_word_split_by_a_question_word_is_still_read() -> None:
+    table = SynonymTable(
+        [("社保卡", "社会保障卡")], actions=[("换密码", "密码修改"), ("丢了", "补领")]
+    )
+    texts = [v.text for v in parse("社保卡换个密码", table).variants]
+    assert "社会保障卡密码修改" in texts
+    # without question words the query must find all the typed words and more
+    assert "社会保障卡补领" in [v.text for v in parse("社保卡丢了", table).variants]
+
+
+def test_a_quantity_never_names_an_item() -> None:
+    assert strip_fillers("砍几棵树") == "砍树"
+    assert strip_fillers("养一百头牛") == "养牛"
+    assert strip_fillers("第五十五条") == "第五十五条"  # an article of a law
+    table = SynonymTable([("砍", "采伐"), ("树", "林木"), ("砍树", "林木采伐")])
+    assert "林木采伐" in [v.text for v in parse("砍几棵树", table).variants]

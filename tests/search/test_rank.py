@@ -80,3 +80,17 @@ def test_opening_hours_and_recommendations_get_no_confident_answer(query: str) -
 def test_an_item_going_the_named_way_passes_a_closer_name() -> None:
     index = _index("发票领用", "发票遗失、损毁报告", table=SynonymTable.default())
     assert index.search("发票丢了怎么办", top=1)[0].document.name == "发票遗失、损毁报告"
+
+
+def test_an_item_for_a_special_group_ranks_below_the_ordinary_one() -> None:
+    index = _index(
+        "机动车驾驶证初次申领(外国人申领摩托车准驾车型)",
+        "机动车驾驶证初次申领(大陆居民申领摩托车准驾车型)",
+        "军人退役养老保险关系转移接续申请",
+        "城乡居民基本养老保险关系转移接续申请",
+    )
+    first = index.search("摩托车驾驶证初次申领", top=1)[0].document.name
+    assert first == "机动车驾驶证初次申领(大陆居民申领摩托车准驾车型)"
+    assert index.search("外国人摩托车驾驶证初次申领", top=1)[0].document.name.count("外国人")
+    first = index.search("养老保险转移接续", top=1)[0].document.name
+    assert first == "城乡居民基本养老保险关系转移接续申请"

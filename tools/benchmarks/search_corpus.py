@@ -18,6 +18,8 @@ HELDOUT = DEVSET.with_name("heldout.tsv")
 HELDOUT2 = DEVSET.with_name("heldout2.tsv")
 # The second tuning part: written before the search-quality round 2, tuned on with DEVSET.
 DEVSET2 = DEVSET.with_name("devset2.tsv")
+# The third tuning part: written before the search-quality round 3, tuned on with the others.
+DEVSET3 = DEVSET.with_name("devset3.tsv")
 ABSENT = "-"  # expected column of a query about something the catalogue does not have
 
 

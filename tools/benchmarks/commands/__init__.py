@@ -63,9 +63,9 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning parts (tests/search/devset.tsv, devset2.tsv) and the held-out parts
+    tuning parts (tests/search/devset.tsv, devset2.tsv, devset3.tsv) and the held-out parts
     (tests/search/heldout.tsv, heldout2.tsv)."""
-    from tools.benchmarks.search_corpus import DEVSET, DEVSET2, HELDOUT, HELDOUT2
+    from tools.benchmarks.search_corpus import DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2
     from tools.benchmarks.search_quality import run
 
     parts = (
@@ -74,6 +74,7 @@ def bench_quality(
         else {
             "tuning": DEVSET,
             "tuning-2": DEVSET2,
+            "tuning-3": DEVSET3,
             "held-out": HELDOUT,
             "held-out-2": HELDOUT2,
         }
