@@ -1,5 +1,6 @@
-"""Fault drills: WeChat API failing or slow (bounded retry queue, nothing lost, nothing sent
-twice) and the process killed during a publication (no partial state after restart)."""
+"""Fault drills: WeChat API failing or slow (the durable job queue: nothing lost, nothing sent
+twice, in order per citizen) and the process killed during a publication (no partial state
+after restart)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import zwbot_tests_citizen_kit as kit
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from zwbot_tests_queue_kit import Pipe
 
 from bot.client import WeChatClient
 from bot.replies import TextReply
 from catalogue.db import create_engine
 from catalogue.models import Item
-from handlers.delivery.outbox import Outbox, OutboxFull
+from handlers.delivery.queue import JobQueue
 from tools.fakes.wechat_api import FakeWeChatApi
 
 
@@ -65,7 +69,7 @@ def _client(api: FakeWeChatApi, *, delay: float = 0.0, timeout: float = 10.0) ->
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://wechat-fake", timeout=timeout
     )
-    # The outbox owns retries: the client makes one attempt per send.
+    # The job queue owns retries: the client makes one attempt per send.
     return WeChatClient(
         api.app_id, api.app_secret, base_url="http://wechat-fake", http=http, attempts=1
     )
@@ -80,9 +84,11 @@ def _users(n: int) -> list[str]:
     return [f"oUser{i:023d}" for i in range(n)]
 
 
-async def test_failing_api_loses_nothing_and_sends_nothing_twice(api: FakeWeChatApi) -> None:
+async def test_failing_api_loses_nothing_and_sends_nothing_twice(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api)
-    outbox = Outbox(client.send_reply, backoff=0.01, attempts=6)
+    outbox = Pipe(sessions, client, attempts=6, workers=2)
     path = "/cgi-bin/message/custom/send"
     api.fail(path, -1, times=4)  # "system busy"
     api.fail(path, 0, times=3, status=503)  # the gateway in front of WeChat
@@ -90,35 +96,37 @@ async def test_failing_api_loses_nothing_and_sends_nothing_twice(api: FakeWeChat
         for user in _users(5):
             for n in range(3):
                 await outbox.send(user, TextReply(f"第{n}条答复"))
-        assert await outbox.drain(10)
+        assert await outbox.drain(20)
     finally:
-        await outbox.close()
         await client.aclose()
     for user in _users(5):
         assert api.texts_to(user) == ["第0条答复", "第1条答复", "第2条答复"]  # in order, once
     assert outbox.delivered == 15 and outbox.failed == 0
 
 
-async def test_slow_api_delivers_everything_once(api: FakeWeChatApi) -> None:
+async def test_slow_api_delivers_everything_once(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api, delay=0.3)
-    outbox = Outbox(client.send_reply, backoff=0.01)
+    outbox = Pipe(sessions, client)
     try:
         for user in _users(8):
             await outbox.send(user, TextReply("您好"))
         assert await outbox.drain(20)
     finally:
-        await outbox.close()
         await client.aclose()
     assert sorted(m.touser for m in api.sent) == sorted(_users(8))
 
 
-async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) -> None:
+async def test_a_send_that_may_have_arrived_is_not_repeated(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     # Slower than the client waits: WeChat got the message, the answer never came back.
     user = _users(1)[0]
     with kit.serving(SlowSends(api.app, 0.6), lifespan="off") as base:
         http = httpx.AsyncClient(timeout=0.25)
         client = WeChatClient(api.app_id, api.app_secret, base_url=base, http=http, attempts=1)
-        outbox = Outbox(client.send_reply, backoff=0.01)
+        outbox = Pipe(sessions, client)
         try:
             await outbox.send(user, TextReply("只发一次"))
             assert await outbox.drain(10)
@@ -127,15 +135,16 @@ async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) 
                 await asyncio.sleep(0.05)  # the slow fake records the one send
             await asyncio.sleep(0.3)  # a repeated send would be recorded by now too
         finally:
-            await outbox.close()
             await http.aclose()
     assert api.texts_to(user) == ["只发一次"]
     assert outbox.failed == 1 and outbox.delivered == 0
 
 
-async def test_unsendable_replies_are_given_up_not_retried_forever(api: FakeWeChatApi) -> None:
+async def test_unsendable_replies_are_given_up_not_retried_forever(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api)
-    outbox = Outbox(client.send_reply, backoff=0.01, attempts=3)
+    outbox = Pipe(sessions, client, attempts=3)
     user = _users(1)[0]
     api.silent_users.add(user)  # 45015: the 48-hour window is closed
     api.fail("/cgi-bin/message/custom/send", -1, times=10)
@@ -143,29 +152,58 @@ async def test_unsendable_replies_are_given_up_not_retried_forever(api: FakeWeCh
         await outbox.send(user, TextReply("答复"))
         assert await outbox.drain(10)
     finally:
-        await outbox.close()
         await client.aclose()
     assert outbox.failed == 1 and api.texts_to(user) == []
 
 
-async def test_the_queue_is_bounded() -> None:
-    delivered: list[str] = []
-    gate = asyncio.Event()
+async def test_a_long_answers_parts_arrive_in_order_exactly_once_with_two_workers(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Each citizen's parts are jobs of their own; two workers share the queue and the first
+    # sends fail for certain (-1): a part waiting for its retry keeps the later ones behind
+    # it, so the parts still arrive in order, each once.
+    client = _client(api)
+    outbox = Pipe(sessions, client, workers=2)
+    path = "/cgi-bin/message/custom/send"
+    long_text = "\n".join(f"第{n:02d}行：" + "办理材料和流程说明" * 12 for n in range(40))
+    users = _users(3)
+    try:
+        for user in users:
+            await outbox.send(user, TextReply(long_text))
+        parts = (await outbox.queue.counts())["queued"] // len(users)
+        assert parts >= 4  # a long answer: several 2048-byte parts
+        api.fail(path, -1, times=parts)
+        assert await outbox.drain(30)
+    finally:
+        await client.aclose()
+    for user in users:
+        sent = api.texts_to(user)
+        assert len(sent) == parts and len(set(sent)) == parts  # each part once
+        assert "".join(sent).replace("\n", "") == long_text.replace("\n", "")  # in order
+    assert outbox.delivered == parts * len(users) and outbox.failed == 0
+    assert sum(worker.retried for worker in outbox.workers) == parts
 
-    async def deliver(openid: str, reply: object) -> None:
-        await gate.wait()
-        delivered.append(openid)
 
-    outbox = Outbox(deliver, capacity=3, shards=1)
-    await outbox.send("o1", TextReply("a"))
-    await asyncio.sleep(0.01)  # the first one is being sent, not waiting
-    for user in ("o2", "o3", "o4"):
-        await outbox.send(user, TextReply("b"))
-    with pytest.raises(OutboxFull):
-        await outbox.send("o5", TextReply("c"))
-    gate.set()
-    await outbox.close()
-    assert delivered == ["o1", "o2", "o3", "o4"]
+async def test_a_late_reply_claimed_by_a_killed_worker_is_sent_by_another(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # A worker claims the queued late answer and is killed before sending it (nothing
+    # settled, nothing given back): after its lease another worker sends it, once.
+    client = _client(api)
+    outbox = Pipe(sessions, client)
+    user = _users(1)[0]
+    await outbox.send(user, TextReply("晚到的答复"))
+    killed = JobQueue(sessions, lease=timedelta(seconds=1))  # its claims' lease: 1 s
+    assert len(await killed.claim("killed-worker", 10)) == 1
+    assert await outbox.drain(0.5) is False  # held by the dead worker's lease
+    assert api.texts_to(user) == []
+    await asyncio.sleep(0.6)  # the lease is over: the job is taken back
+    assert await outbox.queue.recover() == (1, 0)
+    try:
+        assert await outbox.drain(10)
+    finally:
+        await client.aclose()
+    assert api.texts_to(user) == ["晚到的答复"] and outbox.delivered == 1
 
 
 # --- the process killed during a publication ------------------------------------------------
