@@ -356,3 +356,122 @@ async def test_late_replies_reach_a_failing_api_once_each(
             await asyncio.sleep(0.5)  # anything sent twice would arrive now
     assert sorted(m.touser for m in api.sent) == sorted(users)
     assert all("网吧" in " ".join(api.texts_to(user)) or api.messages_to(user) for user in users)
+
+
+# --- a worker process killed with a late answer queued: another process sends it ------------
+
+_LATE_WORKER = """
+import asyncio, functools, sys, time
+import httpx
+from bot.wire import WeChatEnvelope, build_xml
+from handlers.app import create_app
+from handlers.citizen import items
+from handlers.settings import Settings
+
+url, data_dir, base, app_id, secret, aes, user = sys.argv[1:8]
+answer = items.search_and_answer
+
+
+@functools.wraps(answer)
+async def slow_answer(*args, **kwargs):
+    await asyncio.sleep(0.05)  # later than the 1 ms deadline: a late answer
+    return await answer(*args, **kwargs)
+
+
+items.search_and_answer = slow_answer
+
+
+async def main() -> None:
+    app = create_app(Settings(
+        ZWBOT_ENV="test", ZWBOT_DATA_DIR=data_dir, DATABASE_URL=url, REDIS_URL="",
+        WECHAT_TOKEN="faults-token", WECHAT_APP_ID=app_id, WECHAT_APP_SECRET=secret,
+        WECHAT_AES_KEY=aes, WECHAT_API_BASE=base, ZWBOT_REPLY_DEADLINE=0.001,
+        ZWBOT_HASH_KEY="faults-hash-key-0123456789abcdef",
+    ))
+    xml = build_xml({"ToUserName": "gh_t", "FromUserName": user,
+                     "CreateTime": int(time.time()), "MsgType": "text", "Content": "网吧",
+                     "MsgId": 7001})
+    query, body = WeChatEnvelope("faults-token", app_id, aes).wrap(xml, encrypted=True)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=transport, base_url="http://zwbot"
+    ) as client:
+        response = await client.post("/wechat", params=query, content=body)
+        print("ANSWERED", response.text, flush=True)
+        await asyncio.sleep(3600)  # killed here, its late answer not yet delivered
+
+
+asyncio.run(main())
+"""
+
+
+async def _reply_jobs(url: str) -> list[tuple[str, int]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                sa.text("SELECT state, attempts FROM outbound_jobs WHERE kind = 'reply'")
+            )
+            return [(str(state), int(attempts)) for state, attempts in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_killed_workers_late_answer_is_delivered_by_another_process(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from handlers.app import create_app
+    from handlers.settings import Settings
+
+    await kit.seed_database(sqlite_url)
+    api = FakeWeChatApi(cs_quota=1000)
+    aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    user = "oKilled00000000000000000000"
+    api.fail("/cgi-bin/message/custom/send", -1, times=1000)  # "system busy" meanwhile
+    with api.serve() as base:
+        first = subprocess.Popen(
+            [sys.executable, "-c", _LATE_WORKER, sqlite_url, str(tmp_path), base,
+             api.app_id, api.app_secret, aes, user],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            # The first worker answered "success", queued the late answer and tried to send
+            # it once (refused: busy); then it is killed, its retry still to come.
+            give_up = time.monotonic() + 60
+            jobs: list[tuple[str, int]] = []
+            while time.monotonic() < give_up and first.poll() is None:
+                jobs = (
+                    await _reply_jobs(sqlite_url) if (tmp_path / "zwbot.sqlite3").exists() else []
+                )
+                if any(state == "queued" and attempts >= 1 for state, attempts in jobs):
+                    break  # refused once, waiting for its retry (2 s)
+                await asyncio.sleep(0.2)
+            assert jobs and jobs[0] == ("queued", 1), first.stderr.read() if first.poll() else jobs
+        finally:
+            first.send_signal(signal.SIGKILL)
+            out, _err = first.communicate(timeout=30)
+        assert "ANSWERED success" in out
+        assert api.texts_to(user) == []
+        api.heal()
+        second = create_app(  # another worker process of the same account and database
+            Settings(  # type: ignore[call-arg]
+                ZWBOT_ENV="test",
+                ZWBOT_DATA_DIR=str(tmp_path),
+                DATABASE_URL=sqlite_url,
+                REDIS_URL="",
+                WECHAT_TOKEN="faults-token",
+                WECHAT_APP_ID=api.app_id,
+                WECHAT_APP_SECRET=api.app_secret,
+                WECHAT_AES_KEY=aes,
+                WECHAT_API_BASE=base,
+                ZWBOT_HASH_KEY="faults-hash-key-0123456789abcdef",
+            )
+        )
+        async with second.router.lifespan_context(second):
+            give_up = time.monotonic() + 30
+            while not api.texts_to(user) and time.monotonic() < give_up:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # a second copy would arrive by now
+    sent = api.texts_to(user)
+    assert len(sent) == 1 and "互联网上网服务" in sent[0]  # the answer to 网吧, once
+    assert [state for state, _ in await _reply_jobs(sqlite_url)] == ["done"]
