@@ -192,7 +192,8 @@ class QueueWorker:
     def _verdict(self, job: Job, error: WeChatApiError) -> Verdict:
         return self.classify.get(job.kind, sending.classify)(error)
 
-    def _pause(self, account: str) -> datetime:
+    def pause(self, account: str) -> datetime:
+        """Claim nothing of `account` until its quota resets (a 45009); the reset."""
         reset = self.quota_reset(self.queue.clock())
         self._paused_until[account] = reset
         log.warning("daily API quota used up: account paused", account=account, until=str(reset))
@@ -201,7 +202,7 @@ class QueueWorker:
     async def _failed(self, job: Job, attempt: int, error: WeChatApiError) -> None:
         verdict = self._verdict(job, error)
         if verdict is Verdict.HOLD_UNTIL_RESET:
-            reset = self._pause(job.account)
+            reset = self.pause(job.account)
             metrics.record_held(sending.reason_of(error))
             await self.queue.retry(job, reset, str(error))
             return
