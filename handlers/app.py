@@ -196,8 +196,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
             app.state.staff_alerts = alerts
             if wecom is not None:
                 stack.push_async_callback(wecom.close)
-            staff_send = wecom.messages.send_text if wecom is not None and client else None
-            checkpoints = AuditCheckpointer(sessions, settings, staff_send)
+            # Sent at once, not queued: the checkpoint reports the administrators it missed.
+            checkpoints = AuditCheckpointer(
+                sessions, settings, client.send_text if client is not None else None
+            )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
             if handlers:

@@ -1,6 +1,6 @@
 """Messages to staff in WeCom (企业微信) on the durable job queue: new 人工 tickets, 差评,
-notices of change requests (`staff_notices`), audit checkpoints, and the staff app's replies
-that missed the passive-reply deadline.
+notices of change requests (`staff_notices`), and the staff app's replies that missed the
+passive-reply deadline. (Audit checkpoints are sent at once: they report whom they missed.)
 
 `StaffMessages` queues (kind `staff`, one job per 2048-byte part, so a part that arrived is
 never sent again with a later one that failed); `StaffSender` is the worker's handler, sending
