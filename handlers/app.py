@@ -23,11 +23,14 @@ from handlers.accounts.wording import home_wording
 from handlers.citizen.texts import TIANZHU
 from handlers.db.changes import ChangeWatcher
 from handlers.db.database import open_database
+from handlers.delivery import sending
 from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.notices import NoticeSender
+from handlers.delivery.outbox import REPLY, JobFeed, ReplyRoute, ReplySender
 from handlers.delivery.queue import JobQueue
-from handlers.delivery.queue_worker import QueueWorker
+from handlers.delivery.queue_worker import JobHandler, QueueWorker
+from handlers.delivery.staff_messages import STAFF, StaffSender
 from handlers.guards.protection import attach_database, redis_client, resilient_storage
 from handlers.jobs.audit_trail import AuditCheckpointer, enforce_audit_grants
 from handlers.jobs.place_notices import NOTICE, PlaceNotices
@@ -147,44 +150,70 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
                 sites=sites,
             )
             stack.push_async_callback(accounts.close)
+            # Everything sent later (late replies and long answers' parts, notices to
+            # followers, staff messages in WeCom) goes through the durable job queue; this
+            # process's worker sends the kinds it has a client for.
+            client = wecom.client if wecom is not None else None
+            handlers: dict[str, JobHandler] = {}
+            if wechat is not None or accounts.has_key:
+                # each through its account (the default's client, or a stored account's)
+                handlers[NOTICE] = NoticeSender(
+                    wechat, settings.notice_template_id, routes=accounts.notice_route
+                )
+
+                def reply_route(name: str) -> ReplyRoute | None:
+                    return default.reply_route if name == "" else accounts.reply_route(name)
+
+                handlers[REPLY] = ReplySender(reply_route)
+            if client is not None:
+                handlers[STAFF] = StaffSender(client.send_text)
+            jobs = QueueWorker(
+                JobQueue(sessions),
+                handlers,
+                rate=settings.notify_rate,
+                classify={STAFF: sending.classify_wecom},
+            )
+            feed = JobFeed(jobs.queue, jobs.wake)
+            accounts.feed = feed
+            if wecom is not None:
+                wecom.messages.bind(feed)
             # The default account's mail is what no stored account claims; a ticket of a
             # stored account answered through the staff channel goes out with its client.
             post.mailbox = Mailbox(others=accounts.receivers)
             post.forward = accounts.post_of
-            default.start(view, message_logs, stack)
+            default.start(view, message_logs, stack, feed)
             app.state.citizen_post = post
             await accounts.sync()  # the accounts stored as data, each at /wechat/<name>
             accounts.start()
             app.state.accounts = accounts
             alerts = None
-            if wecom is not None and wecom.client is not None:  # staff told in WeCom
-                alerts = StaffAlerts(sessions, wecom.client.send_text, settings)
+            if wecom is not None and client is not None:  # staff told in WeCom, queued
+                alerts = StaffAlerts(
+                    sessions, wecom.messages.send_text, settings, messages=wecom.messages
+                )
                 alerts.start()
                 stack.push_async_callback(alerts.stop)
             app.state.staff_alerts = alerts
             if wecom is not None:
                 stack.push_async_callback(wecom.close)
-            client = wecom.client if wecom is not None else None
+            # Sent at once, not queued: the checkpoint reports the administrators it missed.
             checkpoints = AuditCheckpointer(
                 sessions, settings, client.send_text if client is not None else None
             )
             checkpoints.start()  # the chain head leaves the database at least daily
             stack.push_async_callback(checkpoints.stop)
-            if wechat is not None or accounts.has_key:
-                # Notices to followers of places, on the durable job queue; each through the
-                # account followed (the default's client, or a stored account's).
-                sender = NoticeSender(
-                    wechat, settings.notice_template_id, routes=accounts.notice_route
-                )
-                jobs = QueueWorker(JobQueue(sessions), {NOTICE: sender}, rate=settings.notify_rate)
+            if handlers:
+                jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
+                # stopped first: it finishes the sends under way before the clients close
+                stack.push_async_callback(jobs.stop)
+            app.state.job_worker = jobs
+            if NOTICE in handlers:
                 notices = PlaceNotices(
                     sessions, settings.public_base_url, home_region=settings.home_region
                 )
-                jobs.start(keep=timedelta(days=settings.message_log_days))  # jobs hold openids
                 notices.start()
-                for background in (jobs, notices):
-                    stack.push_async_callback(background.stop)
-                app.state.job_worker, app.state.place_notices = jobs, notices
+                stack.push_async_callback(notices.stop)
+                app.state.place_notices = notices
             if settings.environment == "production":
                 # The index and the other startup objects (some 400,000) leave the cyclic
                 # collector's scans; a full collection over them stalled every answer in the

@@ -39,6 +39,7 @@ HELPERS = {
     "zwbot_tests_staff_world": ROOT / "tests" / "staff_world.py",
     "zwbot_tests_first_load": ROOT / "tests" / "first_load.py",
     "zwbot_tests_citizen_kit": ROOT / "tests" / "handlers" / "citizen_kit.py",
+    "zwbot_tests_queue_kit": ROOT / "tests" / "handlers" / "delivery" / "queue_kit.py",
     "zwbot_tests_accounts_kit": ROOT / "tests" / "handlers" / "test_accounts_serving.py",
     "zwbot_tests_staff_wecom_kit": ROOT / "tests" / "handlers" / "test_staff_wecom.py",
     "zwbot_tests_staff_handlers": ROOT / "tests" / "handlers" / "test_staff.py",

@@ -23,6 +23,9 @@ class OutboundJob(Base):
     __tablename__ = "outbound_jobs"
     __table_args__ = (
         Index("ix_outbound_jobs_state_run_after", "state", "run_after"),
+        # A recipient's jobs go out one at a time, oldest first (the claim looks up the
+        # recipient's older unfinished jobs through this).
+        Index("ix_outbound_jobs_recipient_id", "recipient", "id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -33,7 +36,10 @@ class OutboundJob(Base):
     # Unique when given: enqueuing the same work twice adds nothing.
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     payload: Mapped[dict[str, Any]] = mapped_column()
-    # queued | claimed | sending | done | dead
+    # Whose jobs keep their order (one citizen's reply parts, one staff member's messages):
+    # a job is claimed only when every older job of its recipient is finished. None: any order.
+    recipient: Mapped[str | None] = mapped_column(String(200), default=None)
+    # queued | claimed | sending | done | dead | unreached | held
     state: Mapped[str] = mapped_column(String(10), default="queued")
     run_after: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -78,7 +78,8 @@ class StaffNotice(Base):
     """A WeCom notice owed to a staff member: a request reached them, or their request was
     decided. Queued in the transaction of the step, so a notice is never lost with a
     restarted worker; `claimed_at` keeps two workers from sending it at once and `sent_at`
-    is set only after WeCom accepted it."""
+    is set only after WeCom accepted it, or (in the app) in the transaction that put its
+    message on the durable job queue, which then delivers it."""
 
     __tablename__ = "staff_notices"
 

@@ -14,7 +14,8 @@ What is per account, and how:
 - nonces and rate-limit counts: under the account's name.
 - access token: one per appid, in Redis when configured (one refresher across workers;
   each worker's own copy while Redis is away), the default account's too.
-- customer-service sends: the account's own client and outbox queue.
+- customer-service sends: queued on the durable job queue under the account's name, sent
+  by the queue's workers with the account's own client.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from handlers.citizen import citizen_router
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.mailbox import Mailbox
 from handlers.delivery.message_logs import MessageLogWriter
-from handlers.delivery.outbox import Outbox
+from handlers.delivery.outbox import JobFeed, Outbox, ReplyRoute
 from handlers.guards.protection import protect
 from handlers.settings import Settings
 from handlers.staff import bound_staff_router
@@ -65,7 +66,7 @@ def wechat_client(settings: Settings, tokens: TokenStore | None = None) -> WeCha
     secret = settings.wechat_app_secret.get_secret_value()
     if not settings.wechat_app_id or not secret:
         return None
-    # one attempt per call; the outbox retries sends, and only those that surely failed
+    # one attempt per call; the job queue retries sends, and only those that surely failed
     # (a timed-out send may have arrived: repeating it could deliver it twice).
     return WeChatClient(
         settings.wechat_app_id,
@@ -97,15 +98,27 @@ class AccountBot:
     outbox: Outbox | None
     webhook: Webhook
 
+    @property
+    def reply_route(self) -> ReplyRoute | None:
+        """How the queue's workers send this account's replies (None: no API client)."""
+        if self.wechat is None:
+            return None
+        return ReplyRoute(self.wechat, self.post.hold)
+
     def start(
-        self, view: RegionView, message_logs: MessageLogWriter, stack: AsyncExitStack
+        self,
+        view: RegionView,
+        message_logs: MessageLogWriter,
+        stack: AsyncExitStack,
+        feed: JobFeed | None = None,
     ) -> None:
-        """Give the bot its region's view and start its background work; everything
-        started stops (in reverse order) with `stack`."""
+        """Give the bot its region's view and its job queue (`feed`: late replies are queued
+        there) and start its background work; everything started stops (in reverse order)
+        with `stack`."""
         if self.wechat is not None:
             stack.push_async_callback(self.wechat.aclose)
-        if self.outbox is not None:  # sends what is queued before the client closes
-            stack.push_async_callback(self.outbox.close)
+        if self.outbox is not None and feed is not None:
+            self.outbox.bind(feed)
         self.dispatcher["sessions"] = view.sessions
         self.dispatcher["search"] = view.search
         self.dispatcher["public_items"] = view.public_items
@@ -147,7 +160,7 @@ def build_bot(
     post = CitizenPost(settings, wechat, storage, mailbox=mailbox or Mailbox(receiver or ""))
     dispatcher.outer_middleware(post)
     dispatcher["citizen_post"] = post
-    outbox = Outbox(wechat.send_reply, hold=post.hold) if wechat is not None else None
+    outbox = Outbox("" if default else name) if wechat is not None else None
     webhook = Webhook(
         dispatcher,
         _envelope(settings),

@@ -33,6 +33,7 @@ from handlers.accounts.wording import region_wording
 from handlers.delivery.citizen_post import CitizenPost
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.delivery.notices import NoticeRoute
+from handlers.delivery.outbox import JobFeed, ReplyRoute
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
 from handlers.settings import Settings
@@ -80,6 +81,7 @@ class AccountHost(Periodic):
         key = settings.account_key.get_secret_value()
         self._box = SecretBox(key) if key.strip() else None
         self._told = False
+        self.feed: JobFeed | None = None  # the job queue late replies go to (set at start)
 
     @property
     def has_key(self) -> bool:
@@ -104,6 +106,12 @@ class AccountHost(Periodic):
         if served is None or served.bot.wechat is None:
             return None
         return NoticeRoute(served.bot.wechat, served.keys.template_ids.get(NOTICE_TEMPLATE, ""))
+
+    def reply_route(self, name: str) -> ReplyRoute | None:
+        """How the served account `name` sends customer-service replies (None: it is not
+        served here, or has no API client)."""
+        served = self.served.get(name)
+        return served.bot.reply_route if served is not None else None
 
     def bot(self, name: str) -> AccountBot | None:
         """The bot serving account `name` in this worker, if any."""
@@ -152,7 +160,7 @@ class AccountHost(Periodic):
         wording = await region_wording(self.views.sessions, keys.home_region)
         bot.dispatcher["wording"] = wording
         bot.post.signature = keys.title or f"{wording.place}政务服务"
-        bot.start(view, self.message_logs, stack)
+        bot.start(view, self.message_logs, stack, self.feed)
         self.served[keys.name] = _Served(keys, bot, stack)
         host = host_of(keys.public_base_url)
         if host and host != host_of(self.settings.public_base_url):

@@ -1,21 +1,29 @@
-"""A bounded retry queue for customer-service sends: nothing lost, nothing sent twice.
+"""Customer-service sends on the durable job queue: nothing lost with a killed worker, nothing
+sent twice, a citizen's parts in order.
 
 Replies that miss the passive-reply deadline, and the later parts of long answers, go out
-through the WeChat customer-service API. The API fails now and then (-1 "system busy",
-5xx, network trouble) and is sometimes slow. `Outbox.send` is the responder's `Sender`:
-it only queues; shard tasks send in order per user and retry with back-off.
+through the WeChat customer-service API. `Outbox.send` is the responder's `Sender`: it only
+queues (`handlers.delivery.queue`, kind `reply`, in one committed transaction: a long text
+as its 2048-byte parts, each a job of its own, so a part refused or held never takes the
+parts that already arrived with it). `ReplySender` is the queue worker's handler of the kind;
+any worker of any process sends them, and the queue settles each by its outcome
+(`handlers.delivery.queue_worker`):
 
-* Nothing lost: a send that failed for certain (refused connection, 5xx, -1) is tried again,
-  up to `attempts` times over about two minutes; what still fails is logged with its reason.
+* In order: every job names its recipient (the account and the citizen), and a recipient's
+  jobs are claimed one at a time, oldest first — a part waiting for its retry keeps the later
+  ones behind it.
+* Nothing lost: a worker killed after a reply was queued leaves it in the database; another
+  worker (or this one after a restart) sends it. A send that failed for certain (refused
+  connection, 5xx, -1) is tried again with back-off (2, 4, 8 … s, 6 sends).
 * Kept when WeChat says "not now": the 48-hour window closed (45015), the citizen's count of
   messages used up (45047) or the daily quota used up (45009) hand the reply to `hold`
-  (the database, `handlers.delivery.held_replies`): sent when the citizen writes again or the quota
-  resets.
-* Nothing sent twice: a send whose request may have reached WeChat (the answer timed out)
-  is not repeated — WeChat has no idempotency key, and a duplicate answer is worse for a
-  citizen than the rare lost one, which is logged. The client waits WeChat's documented
-  10 s (`WECHAT_API_TIMEOUT`) so a slow API is not mistaken for a lost answer.
-* Bounded: at most `capacity` replies wait; past that `send` refuses and logs.
+  (the database, `handlers.delivery.held_replies`): sent when the citizen writes again or
+  the quota resets; the job is settled `held`. The citizen's later parts are tried after it
+  and held behind it, so `held_replies` releases them in order.
+* Nothing sent twice: a send whose request may have reached WeChat (the answer timed out, or
+  its worker died while it was out) is not repeated — WeChat has no idempotency key, and a
+  duplicate answer is worse for a citizen than the rare lost one: it goes to the dead-letter
+  list (`zwbot queue dead`) as ambiguous.
 
 Every give-up is counted in `zwbot_sends_given_up_total` with its reason (see
 `handlers.delivery.sending`).
@@ -23,171 +31,115 @@ Every give-up is counted in `zwbot_sends_given_up_total` with its reason (see
 
 from __future__ import annotations
 
-import asyncio
-import zlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.client import WeChatClient
 from bot.errors import WeChatApiError
 from bot.replies import Reply, TextReply, split_text
 from handlers.delivery import sending
-from handlers.delivery.sending import Verdict
-from handlers.observability import metrics
+from handlers.delivery.queue import Job, JobQueue, NewJob
+from handlers.delivery.queue_worker import Held, Unreachable
 from handlers.observability.logs import get_logger
 
 log = get_logger(__name__)
 
-SendFunction = Callable[[str, Reply], Awaitable[None]]
+#: The queue's kind of customer-service replies.
+REPLY = "reply"
 #: Keeps a reply WeChat refused for now; False when the refusal is not one that passes.
 HoldFunction = Callable[[str, Reply, WeChatApiError], Awaitable[bool]]
 
 
-class OutboxFull(Exception):
-    """More replies are waiting than the outbox holds."""
+def _nothing() -> None:
+    return None
 
 
 @dataclass(slots=True)
-class _Pending:
-    openid: str
-    reply: Reply
-    attempt: int = 0
+class JobFeed:
+    """Where a process queues outbound work: the queue, and its worker's `wake`."""
+
+    queue: JobQueue
+    wake: Callable[[], None] = field(default=_nothing)
+
+
+class OutboxClosed(Exception):
+    """The outbox has no queue yet (the database is not open)."""
 
 
 class Outbox:
-    """`outbox = Outbox(client.send_reply)`; `await outbox.start()`; `sender=outbox.send`."""
+    """The responder's `Sender` of one account (`account`: "" the default, else its name):
+    `outbox = Outbox(account)`; `outbox.bind(feed)` once the database is open; `sender=
+    outbox.send`."""
 
-    def __init__(
-        self,
-        deliver: SendFunction,
-        *,
-        capacity: int = 10_000,
-        shards: int = 4,
-        attempts: int = 6,
-        backoff: float = 2.0,
-        max_backoff: float = 60.0,
-        hold: HoldFunction | None = None,
-    ) -> None:
-        self._deliver = deliver
-        self._hold = hold
-        self.capacity = capacity
-        self.attempts = attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self._queues: list[asyncio.Queue[_Pending]] = [asyncio.Queue() for _ in range(shards)]
-        self._tasks: list[asyncio.Task[None]] = []
-        self.delivered = 0
-        self.failed = 0
-        self.held = 0
+    def __init__(self, account: str = "") -> None:
+        self.account = account
+        self.feed: JobFeed | None = None
 
-    def _pending(self) -> int:
-        """Replies waiting for their first attempt."""
-        return sum(queue.qsize() for queue in self._queues)
+    def bind(self, feed: JobFeed) -> None:
+        """Queue into `feed` from now on."""
+        self.feed = feed
 
-    async def start(self) -> None:
-        """Start the shard tasks (in the app's lifespan)."""
-        if not self._tasks:
-            self._tasks = [asyncio.create_task(self._run(queue)) for queue in self._queues]
-
-    async def send(self, openid: str, reply: Reply) -> None:
-        """Queue one reply for `openid`; raises `OutboxFull` past the capacity."""
-        if self._pending() >= self.capacity:
-            metrics.record_error("outbox_full")
-            metrics.record_give_up("outbox_full")
-            log.error("outbox full: reply dropped", openid=openid, capacity=self.capacity)
-            raise OutboxFull(f"{self.capacity} replies already waiting")
-        # One shard per user keeps a user's replies in order. A long text goes as its
-        # 2048-byte parts, each on its own: a part refused or held is never sent with the
-        # parts that already arrived.
-        shard = zlib.crc32(openid.encode("utf-8")) % len(self._queues)
+    def jobs(self, openid: str, reply: Reply) -> list[NewJob]:
+        """The queue's jobs for one reply: a long text as its 2048-byte parts."""
         parts: list[Reply] = [reply]
         if isinstance(reply, TextReply):
             parts = [TextReply(part) for part in split_text(reply.content)] or [reply]
-        for part in parts:
-            self._queues[shard].put_nowait(_Pending(openid, part))
-        if not self._tasks:
-            await self.start()
-
-    async def drain(self, timeout: float = 30.0) -> bool:
-        """Wait until every queued reply was sent or given up; False on timeout."""
-        try:
-            async with asyncio.timeout(timeout):
-                for queue in self._queues:
-                    await queue.join()
-        except TimeoutError:
-            return False
-        return True
-
-    async def close(self, timeout: float = 30.0) -> None:
-        """Send what is queued (up to `timeout`), then stop (in the app's lifespan)."""
-        if not await self.drain(timeout):
-            log.error("outbox closed with replies unsent", waiting=self._pending())
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-
-    async def _run(self, queue: asyncio.Queue[_Pending]) -> None:
-        while True:
-            item = await queue.get()
-            try:
-                await self._send_with_retries(item)
-            finally:
-                queue.task_done()
-
-    async def _send_with_retries(self, item: _Pending) -> None:
-        while True:
-            item.attempt += 1
-            try:
-                await self._deliver(item.openid, item.reply)
-            except WeChatApiError as error:
-                if await self._kept(item, error):
-                    return
-                if not self._retry(item, error):
-                    self.failed += 1
-                    metrics.record_error("push")
-                    return
-                delay = min(self.backoff * 2 ** (item.attempt - 1), self.max_backoff)
-                log.warning(
-                    "customer-service send failed; retrying",
-                    openid=item.openid,
-                    attempt=item.attempt,
-                    delay=delay,
-                    error=str(error),
-                )
-                await asyncio.sleep(delay)
-            else:
-                self.delivered += 1
-                return
-
-    async def _kept(self, item: _Pending, error: WeChatApiError) -> bool:
-        """Hand a reply refused for the window or a quota to `hold`; True when kept."""
-        verdict = sending.classify(error)
-        if self._hold is None or verdict not in sending.HOLDS:
-            return False
-        try:
-            kept = await self._hold(item.openid, item.reply, error)
-        except Exception:  # the database is down too: the reply is given up, loudly
-            log.exception("customer-service reply could not be held", openid=item.openid)
-            return False
-        if kept:
-            self.held += 1
-        return kept
-
-    def _retry(self, item: _Pending, error: WeChatApiError) -> bool:
-        verdict = sending.classify(error)
-        if verdict is not Verdict.RETRY or item.attempt >= self.attempts:
-            ambiguous = verdict is Verdict.AMBIGUOUS
-            reason = "may have been delivered" if ambiguous else "cannot be delivered"
-            label = sending.reason_of(error)
-            if verdict is Verdict.RETRY:
-                label = "attempts"
-            metrics.record_give_up(label)
-            log.error(
-                f"customer-service send given up: {reason}",
-                openid=item.openid,
-                attempt=item.attempt,
-                error=str(error),
-                reason=label,
+        return [
+            NewJob(
+                REPLY,
+                {"openid": openid, "reply": sending.dump_reply(part)},
+                account=self.account,
+                recipient=f"{REPLY}:{self.account}:{openid}",
             )
-            return False
-        return True
+            for part in parts
+        ]
+
+    async def send(self, openid: str, reply: Reply) -> None:
+        """Queue one reply for `openid` (committed when this returns); raises when the
+        database cannot take it (the responder then keeps it for 更多)."""
+        if self.feed is None:
+            raise OutboxClosed("customer-service replies are not queued yet")
+        await self.feed.queue.add(self.jobs(openid, reply))
+        self.feed.wake()
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRoute:
+    """How one account sends replies: its API client and where refused replies are kept."""
+
+    client: WeChatClient
+    hold: HoldFunction | None = None
+
+
+#: The route of an account by name ("" the default; None: not served in this process).
+ReplyRoutes = Callable[[str], ReplyRoute | None]
+
+
+class ReplySender:
+    """The queue handler of kind `reply`: sends one part through its account's client; a
+    refusal that passes (window, quotas) is handed to the account's `hold` and raised as
+    `Held`; other failures go back to the worker, which retries or gives up by
+    `sending.classify`."""
+
+    def __init__(self, routes: ReplyRoutes) -> None:
+        self.routes = routes
+
+    async def __call__(self, job: Job) -> None:
+        route = self.routes(job.account)
+        if route is None:
+            raise Unreachable(f"account {job.account!r} is not served (or has no API client)")
+        openid = str(job.payload["openid"])
+        reply = sending.load_reply(dict(job.payload["reply"]))
+        try:
+            await route.client.send_reply(openid, reply)
+        except WeChatApiError as error:
+            if route.hold is None or sending.classify(error) not in sending.HOLDS:
+                raise
+            try:
+                kept = await route.hold(openid, reply, error)
+            except Exception:  # the database is down too: the worker decides (retry, give up)
+                log.exception("customer-service reply could not be held", job=job.id)
+                raise error from None
+            if not kept:
+                raise
+            raise Held(error) from error

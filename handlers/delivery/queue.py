@@ -13,7 +13,12 @@ At most once: a claimed job is marked `sending` (committed) right before its req
 A worker that dies with jobs only claimed gives them back when their lease ends (another
 worker sends them); one that dies while a request was out leaves that job `sending`: it may
 have arrived, so it goes to the dead-letter list (reason "ambiguous"), never sent again.
-Nothing is deleted by the queue: `done`, `dead` and `unreached` rows stay for staff
+Order per recipient: a job with a `recipient` (one citizen's reply parts on one account, one
+staff member's WeCom messages) is claimed only when every older job of that recipient is
+finished, so a recipient's jobs go out one at a time, oldest first — a part waiting for its
+retry keeps the later parts behind it. Jobs without one (notices to followers) go in any order.
+
+Nothing is deleted by the queue: `done`, `dead`, `unreached` and `held` rows stay for staff
 (`zwbot queue`) until `purge`.
 """
 
@@ -24,9 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from catalogue.models import OutboundJob, utcnow
 
@@ -36,7 +42,11 @@ SENDING = "sending"
 DONE = "done"
 DEAD = "dead"  # the dead-letter list: could not be sent, or may have arrived
 UNREACHED = "unreached"  # WeChat refused for the 48-hour window and no fallback exists
-STATES = (QUEUED, CLAIMED, SENDING, DONE, DEAD, UNREACHED)
+HELD = "held"  # a reply refused for the window or a quota, kept in `held_replies` instead
+STATES = (QUEUED, CLAIMED, SENDING, DONE, DEAD, UNREACHED, HELD)
+#: States in which a job still holds its recipient's later jobs back.
+UNFINISHED = (QUEUED, CLAIMED, SENDING)
+FINISHED = (DONE, DEAD, UNREACHED, HELD)
 #: How long a claim or a send holds a job before its worker is taken for dead.
 LEASE = timedelta(seconds=60)
 _CHUNK = 500  # rows per INSERT when many jobs are added at once
@@ -44,12 +54,14 @@ _CHUNK = 500  # rows per INSERT when many jobs are added at once
 
 @dataclass(frozen=True, slots=True)
 class NewJob:
-    """A job to add: its handler `kind`, JSON `payload`, and an optional `dedup_key`."""
+    """A job to add: its handler `kind`, JSON `payload`, an optional `dedup_key`, the account
+    it goes out from, and the `recipient` whose jobs keep their order (None: any order)."""
 
     kind: str
     payload: Mapping[str, Any]
     dedup_key: str | None = None
     account: str = ""
+    recipient: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,7 @@ async def add(
             "kind": job.kind,
             "account": job.account,
             "dedup_key": job.dedup_key,
+            "recipient": job.recipient,
             "payload": dict(job.payload),
             "state": QUEUED,
             "run_after": run_after or now,
@@ -113,19 +126,37 @@ class JobQueue:
             await session.commit()
 
     async def claim(
-        self, worker: str, limit: int, *, kinds: Sequence[str] | None = None
+        self,
+        worker: str,
+        limit: int,
+        *,
+        kinds: Sequence[str] | None = None,
+        paused: Sequence[str] = (),
     ) -> list[Job]:
-        """Up to `limit` due jobs, oldest first, held for `worker` for one lease."""
+        """Up to `limit` due jobs, oldest first, held for `worker` for one lease; none of the
+        `paused` accounts, and of each recipient only its oldest unfinished job."""
         now = self.clock()
+        older = aliased(OutboundJob)
+        first_of_recipient = OutboundJob.recipient.is_(None) | ~exists(
+            select(older.id).where(
+                older.recipient == OutboundJob.recipient,
+                older.id < OutboundJob.id,
+                older.state.in_(UNFINISHED),
+            )
+        )
         pick: Select[int] = (
             select(OutboundJob.id)
-            .where(OutboundJob.state == QUEUED, OutboundJob.run_after <= now)
+            .where(OutboundJob.state == QUEUED, OutboundJob.run_after <= now, first_of_recipient)
             .order_by(OutboundJob.run_after, OutboundJob.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
+            # PostgreSQL; SQLite has one writer anyway. A recipient's older job locked by
+            # another worker's claim is still unfinished (and seen so): its later ones wait.
+            .with_for_update(skip_locked=True, of=OutboundJob)
         )
         if kinds is not None:
             pick = pick.where(OutboundJob.kind.in_(kinds))
+        if paused:
+            pick = pick.where(OutboundJob.account.not_in(list(paused)))
         async with self.sessions() as session:
             ids = list(await session.scalars(pick))
             if not ids:
@@ -278,11 +309,11 @@ class JobQueue:
             return list(rows)
 
     async def purge(self, before: datetime) -> int:
-        """Delete finished jobs (done, dead, unreached) older than `before`; how many."""
+        """Delete finished jobs (done, dead, unreached, held) older than `before`; how many."""
         async with self.sessions() as session:
             result = await session.execute(
                 delete(OutboundJob).where(
-                    OutboundJob.state.in_((DONE, DEAD, UNREACHED)),
+                    OutboundJob.state.in_(FINISHED),
                     OutboundJob.finished_at < before,
                 )
             )

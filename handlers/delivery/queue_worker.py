@@ -6,13 +6,19 @@ settles each by what WeChat said (`handlers.delivery.sending.classify`).
   (`backoff · 2^(attempt-1)`, at most `max_backoff`), up to `attempts` sends, then dead;
 * may have arrived (timed out after sending) → dead, reason "ambiguous", never repeated;
 * 45009 (the account's daily quota) → queued again for the quota's reset, and this worker
-  claims nothing more until then;
+  claims nothing more of that account until then;
 * 45015 / 45047 (the user's 48-hour window or count) → `Unreachable` from the handler when
   it has no other way (template message) either: settled `unreached`, counted for staff;
+* `Held` from the handler (a reply kept in `held_replies` for the window or the quota) →
+  settled `held`;
 * anything else → dead with its errcode.
 
+What an error means is the kind's `classify` (WeChat's errcodes by default; WeCom's for
+staff messages, `handlers.delivery.sending.classify_wecom`).
+
 The rate is a leaky bucket per account in this process (aiolimiter): with several worker
-processes, set `ZWBOT_NOTIFY_RATE` to the account's rate divided by their number.
+processes, set `ZWBOT_NOTIFY_RATE` to the account's rate divided by their number. `wake()`
+ends the idle wait at once (a reply queued in this process goes out without polling delay).
 """
 
 from __future__ import annotations
@@ -29,19 +35,30 @@ from aiolimiter import AsyncLimiter
 
 from bot.errors import WeChatApiError
 from handlers.delivery import sending
-from handlers.delivery.queue import UNREACHED, Job, JobQueue
+from handlers.delivery.queue import HELD, UNREACHED, Job, JobQueue
 from handlers.delivery.sending import Verdict
 from handlers.observability import metrics
 from handlers.observability.logs import get_logger
 
 log = get_logger(__name__)
 
-#: Sends one job's payload; raises `WeChatApiError` (or `Unreachable`) when it did not go.
+#: Sends one job's payload; raises `WeChatApiError` (or `Unreachable`, `Held`) when it did
+#: not go.
 JobHandler = Callable[[Job], Awaitable[None]]
+#: What a failed send of a kind means.
+Classify = Callable[[WeChatApiError], Verdict]
 
 
 class Unreachable(Exception):
     """WeChat refused the message for the user's window or count, and no other way is set."""
+
+
+class Held(Exception):
+    """WeChat refused the reply for now and it was kept elsewhere (`held_replies`)."""
+
+    def __init__(self, error: WeChatApiError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class QueueWorker:
@@ -62,6 +79,7 @@ class QueueWorker:
         max_backoff: float = 600.0,
         poll: float = 1.0,
         quota_reset: Callable[[datetime], datetime] = sending.quota_reset,
+        classify: Mapping[str, Classify] | None = None,
     ) -> None:
         if rate <= 0 or concurrency < 1 or batch < 1 or attempts < 1:
             raise ValueError("rate, concurrency, batch and attempts must be positive")
@@ -76,13 +94,17 @@ class QueueWorker:
         self.max_backoff = max_backoff
         self.poll = poll
         self.quota_reset = quota_reset
+        self.classify = dict(classify or {})
         self._limiters: dict[str, AsyncLimiter] = {}
-        self._paused_until: datetime | None = None
+        self._paused_until: dict[str, datetime] = {}  # account → its quota's reset
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
         self.sent = 0
         self.retried = 0
         self.given_up = 0
         self.unreached = 0
+        self.held = 0
 
     def _limiter(self, account: str) -> AsyncLimiter:
         limiter = self._limiters.get(account)
@@ -92,24 +114,42 @@ class QueueWorker:
             self._limiters[account] = limiter
         return limiter
 
+    def paused_accounts(self) -> list[str]:
+        """Accounts whose daily quota is used up: none of their jobs is claimed until the
+        reset."""
+        now = self.queue.clock()
+        return [account for account, until in self._paused_until.items() if now < until]
+
     @property
     def paused(self) -> bool:
-        """The account's daily quota is used up: nothing is claimed until its reset."""
-        return self._paused_until is not None and self.queue.clock() < self._paused_until
+        """Some account's daily quota is used up (its jobs wait for the reset)."""
+        return bool(self.paused_accounts())
+
+    def wake(self) -> None:
+        """Look for due jobs now (something was just queued)."""
+        self._wake.set()
 
     async def run_once(self) -> int:
         """Claim one batch of due jobs and settle each; how many were claimed.
 
         The batch goes out `concurrency` jobs at a time: each group is marked `sending` in one
-        commit, sent at once within the rate, and the sent ones marked done in one commit."""
-        if self.paused:
-            return 0
-        jobs = await self.queue.claim(self.name, self.batch, kinds=list(self.handlers))
+        commit, sent at once within the rate, and the sent ones marked done in one commit.
+        Jobs of an account paused meanwhile go back to the queue unsent."""
+        jobs = await self.queue.claim(
+            self.name, self.batch, kinds=list(self.handlers), paused=self.paused_accounts()
+        )
         if not jobs:
             return 0
         waiting = list(jobs)
         try:
-            while waiting and not self.paused:
+            while waiting and not self._stopping:
+                paused = set(self.paused_accounts())
+                if paused:
+                    later = [job for job in waiting if job.account in paused]
+                    waiting = [job for job in waiting if job.account not in paused]
+                    await self.queue.release(later, self.name)
+                    if not waiting:
+                        break
                 group, waiting = waiting[: self.concurrency], waiting[self.concurrency :]
                 for job in group:
                     await self._limiter(job.account).acquire()
@@ -128,6 +168,11 @@ class QueueWorker:
         attempt = job.attempts + 1
         try:
             await self.handlers[job.kind](job)
+        except Held as kept:
+            # Not a pause of the account even for 45009: the recipient's later parts are
+            # tried (and held after it) in order, released in order by `held_replies`.
+            self.held += 1
+            await self.queue.dead(job, f"held: {kept}"[:500], state=HELD)
         except Unreachable as refusal:
             self.unreached += 1
             metrics.record_give_up("unreached")
@@ -144,14 +189,21 @@ class QueueWorker:
             return True
         return False
 
+    def _verdict(self, job: Job, error: WeChatApiError) -> Verdict:
+        return self.classify.get(job.kind, sending.classify)(error)
+
+    def pause(self, account: str) -> datetime:
+        """Claim nothing of `account` until its quota resets (a 45009); the reset."""
+        reset = self.quota_reset(self.queue.clock())
+        self._paused_until[account] = reset
+        log.warning("daily API quota used up: account paused", account=account, until=str(reset))
+        return reset
+
     async def _failed(self, job: Job, attempt: int, error: WeChatApiError) -> None:
-        verdict = sending.classify(error)
-        now = self.queue.clock()
+        verdict = self._verdict(job, error)
         if verdict is Verdict.HOLD_UNTIL_RESET:
-            reset = self.quota_reset(now)
-            self._paused_until = reset
+            reset = self.pause(job.account)
             metrics.record_held(sending.reason_of(error))
-            log.warning("daily API quota used up: queue paused", until=reset.isoformat())
             await self.queue.retry(job, reset, str(error))
             return
         if verdict is Verdict.RETRY and attempt < self.attempts:
@@ -175,7 +227,7 @@ class QueueWorker:
         (with `keep`) delete finished jobs older than that every hour: they hold openids."""
         loop = asyncio.get_running_loop()
         next_recovery = next_purge = 0.0
-        while True:
+        while not self._stopping:
             try:
                 if loop.time() >= next_recovery:
                     await self.queue.recover()
@@ -189,20 +241,31 @@ class QueueWorker:
                 raise
             except Exception:  # the database away for a moment: try again after a pause
                 log.exception("job queue round failed")
-            await asyncio.sleep(self.poll)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll):
+                    await self._wake.wait()
+            self._wake.clear()
 
     def start(self, *, keep: timedelta | None = None) -> None:
         """Run in the background of the current event loop (once)."""
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self.run(keep=keep))
 
-    async def stop(self) -> None:
-        """Stop claiming; jobs claimed and not begun go back to the queue."""
+    async def stop(self, timeout: float = 15.0) -> None:
+        """Stop claiming; the sends under way finish (for at most `timeout`: then they are
+        cancelled, and being possibly out, settle as ambiguous after the lease); jobs claimed
+        and not begun go back to the queue at once."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
+            self._stopping = False
 
     def figures(self) -> dict[str, Any]:
         """What this worker did."""
@@ -211,4 +274,5 @@ class QueueWorker:
             "retried": self.retried,
             "given_up": self.given_up,
             "unreached": self.unreached,
+            "held": self.held,
         }

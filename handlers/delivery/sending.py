@@ -64,6 +64,24 @@ def classify(error: WeChatApiError) -> Verdict:
     return Verdict.REFUSED
 
 
+#: WeCom's (企业微信) refusals of `message/send` that pass with time: 45009 API call frequency,
+#: 45033 concurrent calls.
+WECOM_LIMITS = frozenset({45009, 45033})
+
+
+def classify_wecom(error: WeChatApiError) -> Verdict:
+    """The verdict on one failed WeCom application message (staff). WeCom's limits are per
+    minute and hour, not daily, and there is no 48-hour window: -1 busy, a network failure
+    before sending, 45009 (call frequency) and 45033 (concurrent calls) are retried with
+    back-off; a request that may have arrived is ambiguous; anything else (an unknown UserID
+    81013/60111, an app not allowed …) is refused."""
+    if error.code == -2 and error.message.startswith(AMBIGUOUS):
+        return Verdict.AMBIGUOUS
+    if error.code in RETRYABLE_CODES or error.code in WECOM_LIMITS:
+        return Verdict.RETRY
+    return Verdict.REFUSED
+
+
 def reason_of(error: WeChatApiError) -> str:
     """A short fixed metric label for an error: the errcode, or 'ambiguous'/'network'."""
     if classify(error) is Verdict.AMBIGUOUS:

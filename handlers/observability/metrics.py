@@ -101,7 +101,7 @@ def record_error(where: str) -> None:
 
 def record_give_up(reason: str) -> None:
     """One customer-service send was given up; `reason` is an errcode or a short fixed word
-    ('ambiguous', 'network', 'attempts', 'outbox_full', 'expired')."""
+    ('ambiguous', 'network', 'attempts', 'unreached', 'error', 'expired')."""
     SENDS_GIVEN_UP.labels(reason=reason).inc()
 
 

@@ -6,6 +6,12 @@ work is in the database, so nothing is lost with a restarted worker, and each ti
 is claimed with a conditional UPDATE before it is sent, so several workers never send it
 twice. A message nobody could receive un-claims it for the next round.
 
+In the app, `send` queues the message on the durable job queue
+(`handlers.delivery.staff_messages`): a killed worker loses nothing, WeCom's failures are
+retried or dead-lettered there. With `messages` given, the notices of change requests
+(`staff_notices`) are queued in the very transaction that marks them sent, so they are
+queued exactly once even if the worker dies between the two.
+
 Who is on duty: the WeCom UserIDs in `ZWBOT_DUTY_STAFF`, else every active admin. The new
 tickets of a stored official account with a staff channel of its own (`zwbot account add
 --staff-channel a|b`) go to those UserIDs instead. The
@@ -43,6 +49,7 @@ from catalogue.tickets import TicketState, department_names, sla
 from catalogue.workflow import notices, runner
 from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.workdays import CHINA_OFFSET
+from handlers.delivery.staff_messages import StaffMessages
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
 from handlers.settings import Settings
@@ -84,9 +91,11 @@ class StaffAlerts(Periodic):
         settings: Settings,
         *,
         interval: float = INTERVAL,
+        messages: StaffMessages | None = None,
     ) -> None:
         self.sessions = sessions
         self.send = send
+        self.messages = messages
         self.settings = settings
         self.interval = interval
         self.batch = timedelta(seconds=settings.ticket_batch_seconds)
@@ -417,11 +426,19 @@ class StaffAlerts(Periodic):
         if member is None or not member.active or not text:
             await self._mark_sent(claimed_ids, now)  # nobody to tell, or nothing left to say
             return []
-        reached = await self._send_all([member.wecom_user_id], text, run)
-        if not reached:
-            await self._unclaim_notices(claimed_ids)
-            return []
-        await self._mark_sent(claimed_ids, now)
+        if self.messages is not None:  # queued with the mark: once, and never lost
+            async with self.sessions() as session:
+                await self.messages.add(session, member.wecom_user_id, text)
+                await self._mark(session, claimed_ids, now)
+                await session.commit()
+            self.messages.wake()
+            run.add(member.wecom_user_id, text)
+        else:
+            reached = await self._send_all([member.wecom_user_id], text, run)
+            if not reached:
+                await self._unclaim_notices(claimed_ids)
+                return []
+            await self._mark_sent(claimed_ids, now)
         await runner.record_event(
             self.sessions,
             actor="system:requests",
@@ -458,13 +475,17 @@ class StaffAlerts(Periodic):
 
     async def _mark_sent(self, ids: list[int], now: datetime) -> None:
         async with self.sessions() as session:
-            await session.execute(
-                update(StaffNotice)
-                .where(StaffNotice.id.in_(ids))
-                .values(sent_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            await self._mark(session, ids, now)
             await session.commit()
+
+    @staticmethod
+    async def _mark(session: AsyncSession, ids: list[int], now: datetime) -> None:
+        await session.execute(
+            update(StaffNotice)
+            .where(StaffNotice.id.in_(ids))
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def _unclaim_notices(self, ids: list[int]) -> None:
         async with self.sessions() as session:

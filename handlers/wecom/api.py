@@ -25,6 +25,12 @@ TOKEN_MARGIN = 300.0
 _FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
 
+def _network(error: httpx.HTTPError) -> str:
+    """A network failure as `handlers.delivery.sending` reads it: its type first (a timeout
+    after the request left may have been carried out)."""
+    return f"{type(error).__name__}: {error}"
+
+
 class WeComClient:
     """One self-built app (corp id, secret, agent id); errors raise `WeChatApiError`."""
 
@@ -71,7 +77,7 @@ class WeComClient:
                     params={"corpid": self.corp_id, "corpsecret": self._secret},
                 )
             except httpx.HTTPError as error:
-                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+                raise WeChatApiError(-2, _network(error), path=path) from error
             data = self._check(response.json(), path)
             lifetime = float(data.get("expires_in", 7200))
             self._token = (str(data["access_token"]), time.time() + lifetime - TOKEN_MARGIN)
@@ -85,7 +91,7 @@ class WeComClient:
                     self.base_url + path, params={"access_token": token}, json=body
                 )
             except httpx.HTTPError as error:
-                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+                raise WeChatApiError(-2, _network(error), path=path) from error
             data = response.json()
             code = int(data.get("errcode", 0) or 0)
             if code in TOKEN_ERRORS and attempt == 1:
@@ -105,7 +111,7 @@ class WeComClient:
                     self.base_url + path, params={"access_token": token, "code": code}
                 )
             except httpx.HTTPError as error:
-                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+                raise WeChatApiError(-2, _network(error), path=path) from error
             data = response.json()
             if int(data.get("errcode", 0) or 0) in TOKEN_ERRORS and attempt == 1:
                 continue
@@ -116,7 +122,8 @@ class WeComClient:
         raise AssertionError("unreachable")
 
     async def send_text(self, user_id: str, content: str) -> None:
-        """An application text message to one member (long text in several messages)."""
+        """An application text message to one member (long text in several messages; the
+        job queue sends each part as a job of its own, `handlers.delivery.staff_messages`)."""
         for part in split_text(content):
             await self._post(
                 "/cgi-bin/message/send",
@@ -140,7 +147,7 @@ class WeComClient:
                     files={"media": (file_name, content, "application/octet-stream")},
                 )
             except httpx.HTTPError as error:
-                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+                raise WeChatApiError(-2, _network(error), path=path) from error
             data = response.json()
             if int(data.get("errcode", 0) or 0) in TOKEN_ERRORS and attempt == 1:
                 continue
@@ -178,7 +185,7 @@ class WeComClient:
                     self.base_url + path, params={"access_token": token, "media_id": media_id}
                 )
             except httpx.HTTPError as error:
-                raise WeChatApiError(-2, f"network: {error}", path=path) from error
+                raise WeChatApiError(-2, _network(error), path=path) from error
             if "application/json" in response.headers.get("content-type", ""):
                 data = response.json()
                 code = int(data.get("errcode", 0) or 0)

@@ -19,6 +19,7 @@ from bot.types import Data, NextHandler
 from bot.webhook import Webhook
 from bot.wire import WeComEnvelope
 from catalogue.workflow import runner
+from handlers.delivery.staff_messages import StaffMessages
 from handlers.guards.outage import STAFF_BUSY_TEXT, OutageGuard
 from handlers.settings import Settings, wecom_half_configured
 from handlers.staff import by_wecom_user, staff_router
@@ -65,6 +66,8 @@ class WeComMount:
     dispatcher: Dispatcher
     webhook: Webhook
     client: WeComClient | None
+    # messages to staff sent later (late replies, alerts), on the durable job queue
+    messages: StaffMessages
 
     async def close(self) -> None:
         """Let late replies finish and close the API client."""
@@ -115,16 +118,19 @@ def mount_wecom(
     dispatcher = wecom_dispatcher(storage, client=client, settings=settings)
     dispatcher.outer_middleware(_from_app(app))
     dispatcher.outer_middleware(OutageGuard(STAFF_BUSY_TEXT))  # DB down → 系统繁忙
+    # Replies past the deadline are queued (bound to the job queue in the app's lifespan)
+    # and sent by the queue's workers with the client.
+    messages = StaffMessages()
     webhook = Webhook(
         dispatcher,
         WeComEnvelope(token, settings.wecom_corp_id, aes_key),
         path="/wecom",
-        sender=client.send_reply if client is not None else None,
+        sender=messages.send_reply if client is not None else None,
         deadline=settings.reply_deadline_seconds,
         max_body_bytes=settings.max_body_bytes,
         name="wecom",
     )
     app.include_router(webhook.router)
-    mount = WeComMount(dispatcher, webhook, client)
+    mount = WeComMount(dispatcher, webhook, client, messages)
     app.state.wecom = mount
     return mount

@@ -1,5 +1,6 @@
-"""Fault drills: WeChat API failing or slow (bounded retry queue, nothing lost, nothing sent
-twice) and the process killed during a publication (no partial state after restart)."""
+"""Fault drills: WeChat API failing or slow (the durable job queue: nothing lost, nothing sent
+twice, in order per citizen) and the process killed during a publication (no partial state
+after restart)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import zwbot_tests_citizen_kit as kit
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from zwbot_tests_queue_kit import Pipe
 
 from bot.client import WeChatClient
 from bot.replies import TextReply
 from catalogue.db import create_engine
 from catalogue.models import Item
-from handlers.delivery.outbox import Outbox, OutboxFull
+from handlers.delivery.queue import JobQueue
 from tools.fakes.wechat_api import FakeWeChatApi
 
 
@@ -65,7 +69,7 @@ def _client(api: FakeWeChatApi, *, delay: float = 0.0, timeout: float = 10.0) ->
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://wechat-fake", timeout=timeout
     )
-    # The outbox owns retries: the client makes one attempt per send.
+    # The job queue owns retries: the client makes one attempt per send.
     return WeChatClient(
         api.app_id, api.app_secret, base_url="http://wechat-fake", http=http, attempts=1
     )
@@ -80,9 +84,11 @@ def _users(n: int) -> list[str]:
     return [f"oUser{i:023d}" for i in range(n)]
 
 
-async def test_failing_api_loses_nothing_and_sends_nothing_twice(api: FakeWeChatApi) -> None:
+async def test_failing_api_loses_nothing_and_sends_nothing_twice(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api)
-    outbox = Outbox(client.send_reply, backoff=0.01, attempts=6)
+    outbox = Pipe(sessions, client, attempts=6, workers=2)
     path = "/cgi-bin/message/custom/send"
     api.fail(path, -1, times=4)  # "system busy"
     api.fail(path, 0, times=3, status=503)  # the gateway in front of WeChat
@@ -90,35 +96,37 @@ async def test_failing_api_loses_nothing_and_sends_nothing_twice(api: FakeWeChat
         for user in _users(5):
             for n in range(3):
                 await outbox.send(user, TextReply(f"第{n}条答复"))
-        assert await outbox.drain(10)
+        assert await outbox.drain(20)
     finally:
-        await outbox.close()
         await client.aclose()
     for user in _users(5):
         assert api.texts_to(user) == ["第0条答复", "第1条答复", "第2条答复"]  # in order, once
     assert outbox.delivered == 15 and outbox.failed == 0
 
 
-async def test_slow_api_delivers_everything_once(api: FakeWeChatApi) -> None:
+async def test_slow_api_delivers_everything_once(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api, delay=0.3)
-    outbox = Outbox(client.send_reply, backoff=0.01)
+    outbox = Pipe(sessions, client)
     try:
         for user in _users(8):
             await outbox.send(user, TextReply("您好"))
         assert await outbox.drain(20)
     finally:
-        await outbox.close()
         await client.aclose()
     assert sorted(m.touser for m in api.sent) == sorted(_users(8))
 
 
-async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) -> None:
+async def test_a_send_that_may_have_arrived_is_not_repeated(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     # Slower than the client waits: WeChat got the message, the answer never came back.
     user = _users(1)[0]
     with kit.serving(SlowSends(api.app, 0.6), lifespan="off") as base:
         http = httpx.AsyncClient(timeout=0.25)
         client = WeChatClient(api.app_id, api.app_secret, base_url=base, http=http, attempts=1)
-        outbox = Outbox(client.send_reply, backoff=0.01)
+        outbox = Pipe(sessions, client)
         try:
             await outbox.send(user, TextReply("只发一次"))
             assert await outbox.drain(10)
@@ -127,15 +135,16 @@ async def test_a_send_that_may_have_arrived_is_not_repeated(api: FakeWeChatApi) 
                 await asyncio.sleep(0.05)  # the slow fake records the one send
             await asyncio.sleep(0.3)  # a repeated send would be recorded by now too
         finally:
-            await outbox.close()
             await http.aclose()
     assert api.texts_to(user) == ["只发一次"]
     assert outbox.failed == 1 and outbox.delivered == 0
 
 
-async def test_unsendable_replies_are_given_up_not_retried_forever(api: FakeWeChatApi) -> None:
+async def test_unsendable_replies_are_given_up_not_retried_forever(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api)
-    outbox = Outbox(client.send_reply, backoff=0.01, attempts=3)
+    outbox = Pipe(sessions, client, attempts=3)
     user = _users(1)[0]
     api.silent_users.add(user)  # 45015: the 48-hour window is closed
     api.fail("/cgi-bin/message/custom/send", -1, times=10)
@@ -143,29 +152,58 @@ async def test_unsendable_replies_are_given_up_not_retried_forever(api: FakeWeCh
         await outbox.send(user, TextReply("答复"))
         assert await outbox.drain(10)
     finally:
-        await outbox.close()
         await client.aclose()
     assert outbox.failed == 1 and api.texts_to(user) == []
 
 
-async def test_the_queue_is_bounded() -> None:
-    delivered: list[str] = []
-    gate = asyncio.Event()
+async def test_a_long_answers_parts_arrive_in_order_exactly_once_with_two_workers(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Each citizen's parts are jobs of their own; two workers share the queue and the first
+    # sends fail for certain (-1): a part waiting for its retry keeps the later ones behind
+    # it, so the parts still arrive in order, each once.
+    client = _client(api)
+    outbox = Pipe(sessions, client, workers=2)
+    path = "/cgi-bin/message/custom/send"
+    long_text = "\n".join(f"第{n:02d}行：" + "办理材料和流程说明" * 12 for n in range(40))
+    users = _users(3)
+    try:
+        for user in users:
+            await outbox.send(user, TextReply(long_text))
+        parts = (await outbox.queue.counts())["queued"] // len(users)
+        assert parts >= 4  # a long answer: several 2048-byte parts
+        api.fail(path, -1, times=parts)
+        assert await outbox.drain(30)
+    finally:
+        await client.aclose()
+    for user in users:
+        sent = api.texts_to(user)
+        assert len(sent) == parts and len(set(sent)) == parts  # each part once
+        assert "".join(sent).replace("\n", "") == long_text.replace("\n", "")  # in order
+    assert outbox.delivered == parts * len(users) and outbox.failed == 0
+    assert sum(worker.retried for worker in outbox.workers) == parts
 
-    async def deliver(openid: str, reply: object) -> None:
-        await gate.wait()
-        delivered.append(openid)
 
-    outbox = Outbox(deliver, capacity=3, shards=1)
-    await outbox.send("o1", TextReply("a"))
-    await asyncio.sleep(0.01)  # the first one is being sent, not waiting
-    for user in ("o2", "o3", "o4"):
-        await outbox.send(user, TextReply("b"))
-    with pytest.raises(OutboxFull):
-        await outbox.send("o5", TextReply("c"))
-    gate.set()
-    await outbox.close()
-    assert delivered == ["o1", "o2", "o3", "o4"]
+async def test_a_late_reply_claimed_by_a_killed_worker_is_sent_by_another(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # A worker claims the queued late answer and is killed before sending it (nothing
+    # settled, nothing given back): after its lease another worker sends it, once.
+    client = _client(api)
+    outbox = Pipe(sessions, client)
+    user = _users(1)[0]
+    await outbox.send(user, TextReply("晚到的答复"))
+    killed = JobQueue(sessions, lease=timedelta(seconds=1))  # its claims' lease: 1 s
+    assert len(await killed.claim("killed-worker", 10)) == 1
+    assert await outbox.drain(0.5) is False  # held by the dead worker's lease
+    assert api.texts_to(user) == []
+    await asyncio.sleep(0.6)  # the lease is over: the job is taken back
+    assert await outbox.queue.recover() == (1, 0)
+    try:
+        assert await outbox.drain(10)
+    finally:
+        await client.aclose()
+    assert api.texts_to(user) == ["晚到的答复"] and outbox.delivered == 1
 
 
 # --- the process killed during a publication ------------------------------------------------
@@ -318,3 +356,122 @@ async def test_late_replies_reach_a_failing_api_once_each(
             await asyncio.sleep(0.5)  # anything sent twice would arrive now
     assert sorted(m.touser for m in api.sent) == sorted(users)
     assert all("网吧" in " ".join(api.texts_to(user)) or api.messages_to(user) for user in users)
+
+
+# --- a worker process killed with a late answer queued: another process sends it ------------
+
+_LATE_WORKER = """
+import asyncio, functools, sys, time
+import httpx
+from bot.wire import WeChatEnvelope, build_xml
+from handlers.app import create_app
+from handlers.citizen import items
+from handlers.settings import Settings
+
+url, data_dir, base, app_id, secret, aes, user = sys.argv[1:8]
+answer = items.search_and_answer
+
+
+@functools.wraps(answer)
+async def slow_answer(*args, **kwargs):
+    await asyncio.sleep(0.05)  # later than the 1 ms deadline: a late answer
+    return await answer(*args, **kwargs)
+
+
+items.search_and_answer = slow_answer
+
+
+async def main() -> None:
+    app = create_app(Settings(
+        ZWBOT_ENV="test", ZWBOT_DATA_DIR=data_dir, DATABASE_URL=url, REDIS_URL="",
+        WECHAT_TOKEN="faults-token", WECHAT_APP_ID=app_id, WECHAT_APP_SECRET=secret,
+        WECHAT_AES_KEY=aes, WECHAT_API_BASE=base, ZWBOT_REPLY_DEADLINE=0.001,
+        ZWBOT_HASH_KEY="faults-hash-key-0123456789abcdef",
+    ))
+    xml = build_xml({"ToUserName": "gh_t", "FromUserName": user,
+                     "CreateTime": int(time.time()), "MsgType": "text", "Content": "网吧",
+                     "MsgId": 7001})
+    query, body = WeChatEnvelope("faults-token", app_id, aes).wrap(xml, encrypted=True)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=transport, base_url="http://zwbot"
+    ) as client:
+        response = await client.post("/wechat", params=query, content=body)
+        print("ANSWERED", response.text, flush=True)
+        await asyncio.sleep(3600)  # killed here, its late answer not yet delivered
+
+
+asyncio.run(main())
+"""
+
+
+async def _reply_jobs(url: str) -> list[tuple[str, int]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                sa.text("SELECT state, attempts FROM outbound_jobs WHERE kind = 'reply'")
+            )
+            return [(str(state), int(attempts)) for state, attempts in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_killed_workers_late_answer_is_delivered_by_another_process(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from handlers.app import create_app
+    from handlers.settings import Settings
+
+    await kit.seed_database(sqlite_url)
+    api = FakeWeChatApi(cs_quota=1000)
+    aes = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    user = "oKilled00000000000000000000"
+    api.fail("/cgi-bin/message/custom/send", -1, times=1000)  # "system busy" meanwhile
+    with api.serve() as base:
+        first = subprocess.Popen(
+            [sys.executable, "-c", _LATE_WORKER, sqlite_url, str(tmp_path), base,
+             api.app_id, api.app_secret, aes, user],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            # The first worker answered "success", queued the late answer and tried to send
+            # it once (refused: busy); then it is killed, its retry still to come.
+            give_up = time.monotonic() + 60
+            jobs: list[tuple[str, int]] = []
+            while time.monotonic() < give_up and first.poll() is None:
+                jobs = (
+                    await _reply_jobs(sqlite_url) if (tmp_path / "zwbot.sqlite3").exists() else []
+                )
+                if any(state == "queued" and attempts >= 1 for state, attempts in jobs):
+                    break  # refused once, waiting for its retry (2 s)
+                await asyncio.sleep(0.2)
+            assert jobs and jobs[0] == ("queued", 1), first.stderr.read() if first.poll() else jobs
+        finally:
+            first.send_signal(signal.SIGKILL)
+            out, _err = first.communicate(timeout=30)
+        assert "ANSWERED success" in out
+        assert api.texts_to(user) == []
+        api.heal()
+        second = create_app(  # another worker process of the same account and database
+            Settings(  # type: ignore[call-arg]
+                ZWBOT_ENV="test",
+                ZWBOT_DATA_DIR=str(tmp_path),
+                DATABASE_URL=sqlite_url,
+                REDIS_URL="",
+                WECHAT_TOKEN="faults-token",
+                WECHAT_APP_ID=api.app_id,
+                WECHAT_APP_SECRET=api.app_secret,
+                WECHAT_AES_KEY=aes,
+                WECHAT_API_BASE=base,
+                ZWBOT_HASH_KEY="faults-hash-key-0123456789abcdef",
+            )
+        )
+        async with second.router.lifespan_context(second):
+            give_up = time.monotonic() + 30
+            while not api.texts_to(user) and time.monotonic() < give_up:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # a second copy would arrive by now
+    sent = api.texts_to(user)
+    assert len(sent) == 1 and "互联网上网服务" in sent[0]  # the answer to 网吧, once
+    assert [state for state, _ in await _reply_jobs(sqlite_url)] == ["done"]

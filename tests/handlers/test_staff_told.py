@@ -5,6 +5,7 @@ decided — through the staff chat and a local fake of the WeCom API."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,11 @@ from bot.errors import WeChatApiError
 from catalogue.db import session_factory
 from catalogue.models import StaffNotice, utcnow
 from catalogue.workflow.workdays import china_date
+from handlers.delivery import sending
+from handlers.delivery.outbox import JobFeed
+from handlers.delivery.queue import JobQueue
+from handlers.delivery.queue_worker import QueueWorker
+from handlers.delivery.staff_messages import STAFF, StaffMessages, StaffSender
 from handlers.jobs.duties import send_duty_summaries
 from handlers.searching.service import build_index
 from handlers.settings import Settings
@@ -171,3 +177,42 @@ async def test_poverty_requests_reach_the_other_poverty_staff(told: Told) -> Non
     (message,) = told.texts_to("poverty2")
     assert "#1" in message and "扶贫审核 #1" in message, message
     assert told.texts_to("poverty") == [] and told.texts_to("finance") == []
+
+
+async def test_a_queued_staff_notice_survives_a_killed_worker(
+    told: Told, engine: AsyncEngine
+) -> None:
+    # As in the app: the notifier queues each notice on the durable job queue in the
+    # transaction that marks it sent; the queue's workers send it through WeCom.
+    sessions = session_factory(engine)
+    messages = StaffMessages()
+    messages.bind(JobFeed(JobQueue(sessions)))
+    told.alerts.send, told.alerts.messages = messages.send_text, messages
+    await told.chat.do("clerk", f"变更 {W.LIVE} 电话=0935-3121111")
+    await told.round()
+    async with told.desk.sessions() as session:
+        marked = list(await session.scalars(select(StaffNotice.sent_at)))
+    assert marked and all(at is not None for at in marked)  # queued with the mark, once
+    await told.round()  # the next round queues nothing again
+    assert told.texts_to("review") == []  # nothing sent by the notifier itself
+    # A worker claims the message and is killed before sending it (nothing settled).
+    killed = JobQueue(sessions, lease=timedelta(seconds=1))
+    claimed = await killed.claim("killed-worker", 10)
+    assert {job.payload["user"] for job in claimed} >= {"review"}
+    queue = JobQueue(sessions)
+    worker = QueueWorker(
+        queue,
+        {STAFF: StaffSender(told.client.send_text)},
+        name="other",
+        rate=1000,
+        classify={STAFF: sending.classify_wecom},
+    )
+    assert await worker.run_once() == 0  # still held by the killed worker's lease
+    await asyncio.sleep(1.2)
+    assert (await queue.recover())[0] == len(claimed)  # the lease is over: queued again
+    while await worker.run_once():
+        pass
+    (message,) = told.texts_to("review")
+    assert "有 1 项申请等您办理" in message, message
+    counts = await queue.counts()
+    assert counts["done"] == len(claimed) and counts["queued"] == counts["dead"] == 0

@@ -104,6 +104,10 @@ class FakeWeChatApi:
         queue = self._faults.setdefault(path, deque())
         queue.extend(_Fault(errcode, status) for _ in range(times))
 
+    def heal(self) -> None:
+        """Forget every fault still waiting (`fail`): the API works again."""
+        self._faults.clear()
+
     def hang(self, path: str, seconds: float, *, times: int = 1) -> None:
         """The next `times` successful calls of `path` are carried out (a message is sent)
         but answered only after `seconds`."""

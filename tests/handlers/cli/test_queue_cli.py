@@ -66,6 +66,7 @@ def test_status_dead_letters_and_purge(configured: str) -> None:
         "done": 1,
         "dead": 1,
         "unreached": 1,
+        "held": 0,  # replies handed to held_replies (45009/45015/45047)
     }
     assert "等待发送：1" in runner.invoke(cli, ["queue", "status"]).output
     dead = runner.invoke(cli, ["queue", "dead"]).output

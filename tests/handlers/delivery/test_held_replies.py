@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from zwbot_tests_queue_kit import Pipe
 
 from bot.client import DEFAULT_TIMEOUT, WeChatClient
 from bot.replies import TextReply
@@ -22,7 +23,6 @@ from catalogue.models import HeldReply, MessageLog, Ticket, utcnow
 from handlers.accounts.bots import wechat_client
 from handlers.delivery import sending
 from handlers.delivery.held_replies import HeldReplies
-from handlers.delivery.outbox import Outbox
 from handlers.delivery.tickets import TicketPost
 from handlers.observability import metrics
 from handlers.settings import Settings
@@ -65,15 +65,12 @@ async def test_daily_quota_keeps_every_late_answer_until_the_reset(
 ) -> None:
     client = _client(api)
     held = HeldReplies(sessions, client, _hash)
-    outbox = Outbox(client.send_reply, backoff=0.01, hold=held.hold)
+    outbox = Pipe(sessions, client, hold=held.hold)
     before = _held("45009")
     api.fail(SEND, 45009, times=len(USERS))
-    try:
-        for user in USERS:
-            await outbox.send(user, TextReply(f"答复{user[-2:]}"))
-        assert await outbox.drain(10)
-    finally:
-        await outbox.close()
+    for user in USERS:
+        await outbox.send(user, TextReply(f"答复{user[-2:]}"))
+    assert await outbox.drain(10)
     assert api.sent == [] and outbox.held == len(USERS) and outbox.failed == 0
     assert _held("45009") == before + len(USERS)
     rows = await _held_rows(sessions)
@@ -103,15 +100,12 @@ async def test_a_closed_window_keeps_answers_in_order_until_the_citizen_writes(
 ) -> None:
     client = _client(api)
     held = HeldReplies(sessions, client, _hash)
-    outbox = Outbox(client.send_reply, backoff=0.01, hold=held.hold)
+    outbox = Pipe(sessions, client, hold=held.hold)
     user = USERS[0]
     api.silent_users.add(user)
-    try:
-        for n in range(3):
-            await outbox.send(user, TextReply(f"第{n}部分"))
-        assert await outbox.drain(10)
-    finally:
-        await outbox.close()
+    for n in range(3):
+        await outbox.send(user, TextReply(f"第{n}部分"))
+    assert await outbox.drain(10)
     assert [row.reason for row in await _held_rows(sessions)] == [45015] * 3
     assert await held.release() == 0  # the periodic round leaves window holds alone
     assert await held.release(user) == 0  # WeChat still refuses: kept, in order
@@ -131,7 +125,7 @@ async def test_a_hung_send_is_not_repeated_and_is_counted(
         http = httpx.AsyncClient(timeout=0.3)  # shorter than the hang, for the test's sake
         client = WeChatClient(api.app_id, api.app_secret, base_url=base, http=http, attempts=1)
         held = HeldReplies(sessions, client, _hash)
-        outbox = Outbox(client.send_reply, backoff=0.01, hold=held.hold)
+        outbox = Pipe(sessions, client, hold=held.hold)
         api.hang(SEND, 1.0)
         try:
             await outbox.send(user, TextReply("只发一次"))
@@ -140,16 +134,17 @@ async def test_a_hung_send_is_not_repeated_and_is_counted(
             while not api.texts_to(user) and time.monotonic() < give_up:
                 await asyncio.sleep(0.05)
         finally:
-            await outbox.close()
             await http.aclose()
     assert api.texts_to(user) == ["只发一次"]
     assert outbox.failed == 1 and outbox.held == 0 and await _held_rows(sessions) == []
     assert _given_up("ambiguous") == before + 1
 
 
-async def test_other_give_ups_are_counted_with_their_reason(api: FakeWeChatApi) -> None:
+async def test_other_give_ups_are_counted_with_their_reason(
+    api: FakeWeChatApi, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = _client(api)
-    outbox = Outbox(client.send_reply, backoff=0.01, attempts=2)
+    outbox = Pipe(sessions, client, attempts=2)
     busy, refused = _given_up("attempts"), _given_up("40003")
     api.fail(SEND, -1, times=2)
     api.fail(SEND, 40003)  # invalid openid: never works
@@ -158,7 +153,6 @@ async def test_other_give_ups_are_counted_with_their_reason(api: FakeWeChatApi) 
         await outbox.send(USERS[2], TextReply("b"))
         assert await outbox.drain(10)
     finally:
-        await outbox.close()
         await client.aclose()
     assert outbox.failed == 2
     assert _given_up("attempts") == busy + 1 and _given_up("40003") == refused + 1
@@ -277,15 +271,12 @@ async def test_a_long_answer_is_held_from_the_part_that_was_refused(
 ) -> None:
     client = _client(api)
     held = HeldReplies(sessions, client, _hash)
-    outbox = Outbox(client.send_reply, backoff=0.01, hold=held.hold)
+    outbox = Pipe(sessions, client, hold=held.hold)
     user = USERS[3]
     long_text = "\n".join(f"第{n}行：" + "办理材料说明" * 20 for n in range(30))
     api.cs_quota = 1  # the first part goes, then 45047 for the rest
-    try:
-        await outbox.send(user, TextReply(long_text))
-        assert await outbox.drain(10)
-    finally:
-        await outbox.close()
+    await outbox.send(user, TextReply(long_text))
+    assert await outbox.drain(10)
     first = api.texts_to(user)
     assert len(first) == 1 and outbox.held >= 1
     api.cs_quota = 1000

@@ -217,3 +217,57 @@ async def test_window_refusals_are_counted_as_unreached_not_retried(
     assert counts["done"] == 2 and counts["unreached"] == 1 and worker.unreached == 1
     assert await queue.purge(utcnow() + timedelta(seconds=1)) == 3
     await client.aclose()
+
+
+async def test_the_daily_quota_pauses_only_the_account_that_used_it_up(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeWeChatApi(cs_quota=1000)
+    client = _client(api)
+    clock = Clock()
+    queue = JobQueue(sessions, clock=clock)
+    await queue.add(
+        [NewJob("text", {"openid": f"oa{i}", "text": "a"}, account="a") for i in range(3)]
+    )
+    await queue.add(
+        [NewJob("text", {"openid": f"ob{i}", "text": "b"}, account="b") for i in range(3)]
+    )
+    api.fail(SEND, 45009)  # account a's first send: its daily quota is used up
+    worker = QueueWorker(
+        queue,
+        _sender(client),
+        rate=1000,
+        concurrency=1,
+        quota_reset=lambda now: now + timedelta(hours=2),
+    )
+    while await worker.run_once():
+        pass
+    assert worker.paused_accounts() == ["a"]
+    assert sorted(message.touser for message in api.sent) == ["ob0", "ob1", "ob2"]
+    assert (await queue.counts())["queued"] == 3  # account a's, none lost
+    clock.offset = timedelta(hours=2, seconds=1)
+    while await worker.run_once():
+        pass
+    assert sorted(m.touser for m in api.sent) == ["oa0", "oa1", "oa2", "ob0", "ob1", "ob2"]
+    await client.aclose()
+
+
+async def test_a_recipients_jobs_are_claimed_one_at_a_time_oldest_first(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    queue = JobQueue(sessions)
+    await queue.add(
+        [NewJob("text", {"n": n}, recipient="reply::o1") for n in range(3)]
+        + [NewJob("text", {"n": 9})]
+    )
+    first = await queue.claim("w1", 10)
+    assert [job.payload["n"] for job in first] == [0, 9]  # o1's oldest only, and the other
+    assert await queue.claim("w2", 10) == []  # o1's next waits while its first is unfinished
+    await queue.retry(first[0], queue.due_in(3600), "busy")  # waiting for a retry: still first
+    assert await queue.claim("w2", 10) == []
+    await queue.done([first[0]])
+    (second,) = await queue.claim("w2", 10)
+    assert second.payload["n"] == 1
+    await queue.dead(second, "refused")  # given up: no longer holds the later one
+    (third,) = await queue.claim("w1", 10)
+    assert third.payload["n"] == 2
