@@ -215,6 +215,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Zwb
                 stack.push_async_callback(notices.stop)
                 app.state.place_notices = notices
             if settings.environment == "production":
+                # Redis connections opened now, not by the first burst of messages (a connect
+                # then can wait past its timeout and trip the storage's breaker).
+                await storage.warm()
                 # The index and the other startup objects (some 400,000) leave the cyclic
                 # collector's scans; a full collection over them stalled every answer in the
                 # worker for ~160 ms. (Not in tests: apps come and go there.)

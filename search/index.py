@@ -331,8 +331,14 @@ class SearchIndex:
         for hits, weight_total, factor in channels:
             if not weight_total or not hits:
                 continue
-            # = heapq.nlargest(SHORTLIST_POOL, …, key): ties stay in order (a stable sort)
-            best = sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
+            # = heapq.nlargest(SHORTLIST_POOL, …, key): ties stay in order (a stable sort).
+            # A channel with no more hits than that gives them all (the order of the loop
+            # below does not matter: it keeps each entry's largest value).
+            best: Iterable[tuple[int, float]] = (
+                hits.items()
+                if len(hits) <= SHORTLIST_POOL
+                else sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
+            )
             for eid, weight in best:
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):

@@ -199,5 +199,8 @@ class BaseStorage(ABC):
         if changes.data_changed:
             await self.set_data(key, load_data(changes.data))
 
+    async def warm(self) -> None:  # noqa: B027 - optional hook
+        """Open connections before traffic comes (nothing to open by default)."""
+
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

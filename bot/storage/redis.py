@@ -164,6 +164,13 @@ class RedisStorage(BaseStorage):
         # rather than blocking the user until they expire.
         self.unreleased: dict[StorageKey, str] = {}
 
+    async def warm(self) -> None:
+        """Open as many connections as the gate lets commands be in flight, before traffic:
+        under full load an on-demand connect waits for the busy event loop, can pass its
+        timeout and be taken for an outage (then every message probes the fallback for the
+        recovery window)."""
+        await asyncio.gather(*(self.gate.run(self.redis.ping) for _ in range(self.gate.size)))
+
     @classmethod
     def from_url(cls, url: str, *, socket_timeout: float = 2.0, **kwargs: Any) -> RedisStorage:
         """A storage on a new client; a hung Redis costs `socket_timeout`, not the deadline."""

@@ -22,6 +22,7 @@ once across workers, and a conversation continues on whichever worker gets the n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -143,6 +144,11 @@ class ResilientStorage(BaseStorage):
 
     def turn(self, key: StorageKey, delivery: Delivery | None = None) -> Turn:
         return ResilientTurn(self, key, delivery)
+
+    async def warm(self) -> None:
+        """Warm the primary; a primary down now is the breaker's business at the first turn."""
+        with contextlib.suppress(*self.primary.unavailable):
+            await self.primary.warm()
 
     async def close(self) -> None:
         try:

@@ -346,15 +346,17 @@ class FundFollowUp(Filter):
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         if (asked and fund_type is None) or "资金" in rest:
             return False  # 「2016 教育局 专项资金」 「2015年转移支付资金」: a question of its own
+        # Only right after the fund list: checked before the department look-up, so that
+        # other messages (almost all) cost no SQL here.
+        memory = await recall(state)
+        if memory.focus != "funds":
+            return False
         named = await departments.mention(session, leftover)
         if READER.strip_fillers(named.rest.replace(" ", "")) or (
             named.named and not named.departments
         ):
             return False  # other words, or an office not known: a question of its own
         if year is None and fund_type is None and not named.departments:
-            return False
-        memory = await recall(state)
-        if memory.focus != "funds":
             return False
         found = named.departments or await departments.by_ids(session, memory.fund_departments)
         year = year if year is not None else memory.fund_year

@@ -72,6 +72,9 @@ class _Known:
     triggers: tuple[tuple[str, LifeEvent], ...]  # longest first
     own_words: dict[str, tuple[str, ...]]  # event name → its items' names and terms
     trigger_words: frozenset[str]  # every event's triggers, folded
+    # The triggers that may be said with words between their characters, with the set of
+    # their characters (a text lacking one of them cannot hold the trigger spread out).
+    gappable: tuple[tuple[str, LifeEvent, frozenset[str]], ...] = ()
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -84,7 +87,8 @@ class _Known:
             for e in events
         }
         said = frozenset(fold(t) for e in events for t in e.triggers)
-        return cls(tuple(events), tuple(pairs), own, said)
+        gappable = tuple((t, e, frozenset(t)) for t, e in pairs if len(t) >= MIN_GAPPED)
+        return cls(tuple(events), tuple(pairs), own, said, gappable)
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
         """The event a trigger of which the text holds, and the words that said it: the longest
@@ -93,10 +97,11 @@ class _Known:
         plain = normalise(text)
         heard = next(((t, e, t) for t, e in self.triggers if t in plain), None)
         if heard is None:
+            present = set(plain)
             gapped = [
                 (span, trigger, event)
-                for trigger, event in self.triggers
-                if len(trigger) >= MIN_GAPPED and (span := _spread(trigger, plain))
+                for trigger, event, chars in self.gappable
+                if chars <= present and (span := _spread(trigger, plain))
             ]
             if gapped:
                 span, trigger, event = min(

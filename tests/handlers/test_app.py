@@ -30,6 +30,30 @@ async def test_production_workers_freeze_their_startup_objects(sqlite_url):
         gc.unfreeze()
 
 
+async def test_production_workers_warm_their_storage_at_start(sqlite_url, monkeypatch):
+    import gc
+
+    from bot.storage import MemoryStorage
+    from handlers import app as app_module
+
+    warmed: list[str] = []
+
+    class Warmed(MemoryStorage):
+        async def warm(self) -> None:
+            warmed.append("warm")
+
+    monkeypatch.setattr(app_module, "_storage", lambda settings: Warmed())
+    settings = kit.settings_for(sqlite_url)
+    for environment, expected in (("development", []), ("production", ["warm"])):
+        warmed.clear()
+        app = kit.create_app(settings.model_copy(update={"environment": environment}))
+        try:
+            async with app.router.lifespan_context(app):
+                assert warmed == expected  # Redis connections open before the first message
+        finally:
+            gc.unfreeze()
+
+
 # the fast lane: /wechat goes straight to the webhook, before FastAPI's middleware stack
 
 

@@ -15,12 +15,14 @@ from collections.abc import Iterable, Mapping
 
 MAX_N = 3
 _DROP = frozenset(" ，。？！?!,.、：:；;“”\"'‘’（）()【】[]~～…—-")
+_DROPPED = str.maketrans(dict.fromkeys(_DROP))
 
 
 def fold(text: str) -> str:
     """NFKC, lower case, without spaces and punctuation: what is compared."""
     flat = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in flat if c not in _DROP and not c.isspace())
+    # str.split() splits at exactly the characters str.isspace() is true for.
+    return "".join(flat.translate(_DROPPED).split())
 
 
 def grams(text: str) -> dict[str, int]:
@@ -48,6 +50,8 @@ class Scorer:
             for gram in counts:
                 frequency[gram] += 1
         self._idf = {g: math.log(1 + documents / f) for g, f in frequency.items()}
+        # Unknown n-grams weigh as the rarest known ones: a long unknown tail lowers similarity.
+        self._rare = max(self._idf.values(), default=1.0)
         self._labels = [label for label, _ in rows]
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, (_, counts) in enumerate(rows):
@@ -66,8 +70,7 @@ class Scorer:
         if not folded:
             return {}
         counts = grams(folded)
-        # Unknown n-grams weigh as the rarest known ones: a long unknown tail lowers similarity.
-        rare = max(self._idf.values(), default=1.0)
+        rare = self._rare
         weights = {g: (1 + math.log(c)) * self._idf.get(g, rare) for g, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         totals: dict[int, float] = defaultdict(float)

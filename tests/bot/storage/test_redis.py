@@ -8,7 +8,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.fsm import Changes, StorageKey
-from bot.storage import Delivery
+from bot.storage import Delivery, MemoryStorage, ResilientStorage
 from bot.storage.redis import CommandGate, RedisStorage
 
 pytestmark = pytest.mark.redis
@@ -208,3 +208,29 @@ async def test_the_gate_bounds_commands_in_flight_and_its_wait(redis: Redis) -> 
     with pytest.raises(asyncio.CancelledError):
         await first
     await asyncio.gather(*blockers)
+
+
+async def test_warming_opens_the_gates_connections_before_traffic(redis_url: str) -> None:
+    client = Redis.from_url(redis_url)
+    storage = RedisStorage(client, gate=CommandGate(5))
+    try:
+        assert len(client.connection_pool._available_connections) == 0
+        await storage.warm()
+        # Five idle connections wait in the pool: the next five commands in flight at once
+        # connect nothing.
+        assert len(client.connection_pool._available_connections) == 5
+        assert len(client.connection_pool._in_use_connections) == 0
+    finally:
+        await storage.close()
+        await client.aclose()
+
+
+async def test_warming_a_resilient_storage_whose_redis_is_down_is_harmless() -> None:
+    primary = RedisStorage.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5)
+    storage = ResilientStorage(primary, MemoryStorage())
+    try:
+        await storage.warm()  # the breaker learns of the outage at the first turn, not here
+        with pytest.raises(primary.unavailable):
+            await primary.warm()
+    finally:
+        await storage.close()
