@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +17,7 @@ from catalogue.models import CaseCount, StaffMember
 from catalogue.workflow import fields, lists, proposals
 from catalogue.workflow.runner import Actor, run
 from handlers.staff.duty_wording import duty_line
+from tests.kits import staff_world as W
 
 
 def _csv(tmp_path: Path, body: str) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 
 from catalogue import duties
@@ -13,6 +12,7 @@ from catalogue.models import Item, StaffMember
 from catalogue.workflow import lists, proposals, publishing, review
 from catalogue.workflow.rules import SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 
 async def _ok(sessions, world, who, op) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue import ratings, tickets
@@ -20,6 +19,7 @@ from catalogue.workflow.errors import (
     RatingCaseNotFound,
     TicketNotFound,
 )
+from tests.kits import staff_world as W
 
 
 def test_a_ticket_is_due_at_the_end_of_the_next_working_day() -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 
 from catalogue.models import Item, ServiceItem
 from catalogue.workflow import fields, proposals, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 
 async def _do(sessions: Any, world: Any, who: str, op: Any) -> Outcome:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import re
 
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue.codes import normalize_code_text
 from catalogue.models import MessageLog, Rating
+from tests.kits import citizen as kit
 
 seed = kit.seed
 NETBAR_NAME = "互联网上网服务营业场所经营单位设立审批"

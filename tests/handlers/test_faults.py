@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-import zwbot_tests_citizen_kit as kit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client import WeChatClient
@@ -25,6 +24,7 @@ from bot.replies import TextReply
 from catalogue.db import create_engine
 from catalogue.models import Item
 from handlers.delivery.outbox import Outbox, OutboxFull
+from tests.kits import citizen as kit
 from tools.fakes.wechat_api import FakeWeChatApi
 
 

@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import httpx
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +23,7 @@ from handlers.delivery.notices import NoticeSender
 from handlers.delivery.queue import JobQueue
 from handlers.delivery.queue_worker import QueueWorker
 from handlers.jobs.place_notices import NOTICE, SETTLE, PlaceNotices
+from tests.kits import citizen as kit
 from tools.fakes import FakeWeChatApi
 
 seed = kit.seed

@@ -220,10 +220,9 @@ async def test_the_app_keeps_late_answers_for_a_closed_window_and_sends_them_on_
     import functools
     from typing import Any
 
-    import zwbot_tests_citizen_kit as kit
-
     from handlers.app import create_app
     from handlers.citizen import items
+    from tests.kits import citizen as kit
 
     await kit.seed_database(sqlite_url)
     answer = items.search_and_answer

@@ -1,6 +1,6 @@
 """A small catalogue with every kind of record the public side must show or hide (test seed).
 
-Imported as `zwbot_tests_public_catalogue` (see tests/conftest.py); names below are real
+Test modules import it as `from tests.kits import public_catalogue as seed`; names below are real
 towns and villages of the county, items and amounts are made up for the tests.
 """
 

@@ -1,7 +1,7 @@
 """The citizen side end to end: a seeded database, the real app, and a WeChat user who posts
 signed, AES-encrypted callbacks built with wechatpy's own crypto (as WeChat does).
 
-Test modules import it as `zwbot_tests_citizen_kit` (see tests/conftest.py); its fixtures are
+Test modules import it as `from tests.kits import citizen as kit`; its fixtures are
 shared through tests/handlers/conftest.py.
 """
 
@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape
 import httpx
 import pytest
 import uvicorn
-import zwbot_tests_public_catalogue as seed
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
@@ -33,6 +32,7 @@ from catalogue.demo import load_demo
 from catalogue.models import PowerItem, ServiceItem
 from handlers.app import create_app
 from handlers.settings import Settings
+from tests.kits import public_catalogue as seed
 
 TOKEN = "citizen-test-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
