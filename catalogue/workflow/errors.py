@@ -10,8 +10,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, is_dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from catalogue.lists.completeness import Shortfall
+
+if TYPE_CHECKING:  # results.py imports this module
+    from catalogue.workflow.results import RequestInfo
 
 
 class WorkflowError(Exception):
@@ -73,6 +77,10 @@ class Operation(enum.StrEnum):
     PUBLISH = "publish"
     WITHDRAW = "withdraw"
     LOG = "log"
+    ANSWER = "answer"  # a citizen's ticket
+    CLOSE = "close"  # a ticket, without an answer
+    FOLLOW_UP = "follow_up"  # a 差评 (回访)
+    RECTIFY = "rectify"  # a 差评 (整改)
 
 
 class Missing(enum.StrEnum):
@@ -93,6 +101,7 @@ class Missing(enum.StrEnum):
     RECTIFICATION_NOTE = "rectification_note"  # what was put right (整改)
     FUND_CHANGE_NOTE = "fund_change_note"  # 第八条: a fund change is explained
     POVERTY_CHANGE_NOTE = "poverty_change_note"  # a poverty adjustment is explained
+    REVIEWER = "reviewer"  # who reviewed a poverty-list request (《扶贫办法》第三条)
 
 
 @dataclass(eq=False, repr=False)
@@ -308,6 +317,81 @@ class ReviewedByPovertyBodies(InvalidStateError):
     city poverty office's reviews are recorded instead (《扶贫办法》第三条)."""
 
     request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordHeld(ConflictError):
+    """A fund or poverty record already has an open request (one at a time)."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NotPovertyRequest(InvalidStateError):
+    """The reviews of 《扶贫办法》第三条 are recorded on poverty-list requests only."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NoReviewDue(InvalidStateError):
+    """A list request that is not waiting for a review."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NotAListRequest(InvalidStateError):
+    """A request of a kind the list publication does not carry out."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class TooLong(InvalidInputError):
+    """A text argument (`argument`, as `Missing` names it) longer than the channel carries."""
+
+    argument: Missing
+    length: int
+    limit: int
+
+
+@dataclass(eq=False, repr=False)
+class TicketForbidden(ForbiddenError):
+    """The role may not work on tickets (the auditor reads), or the ticket is another
+    department's."""
+
+    ticket_id: int
+    operation: Operation
+    other_department: bool
+
+
+@dataclass(eq=False, repr=False)
+class TicketNotOpen(InvalidStateError):
+    """Only an open ticket is answered or closed; `by` dealt with it, now in `state`."""
+
+    ticket_id: int
+    operation: Operation
+    state: str
+    by: str
+
+
+@dataclass(eq=False, repr=False)
+class RatingCaseForbidden(ForbiddenError):
+    """A 差评 is followed up by its item's department (a clerk of it) or the supervisors."""
+
+    rating_id: int
+    operation: Operation
+    other_department: bool
+
+
+@dataclass(eq=False, repr=False)
+class CaseStepDone(InvalidStateError):
+    """The 差评's follow-up or rectification was already recorded, `at`."""
+
+    rating_id: int
+    operation: Operation
+    at: datetime
 
 
 @dataclass(eq=False, repr=False)

@@ -46,14 +46,18 @@ from catalogue.workflow.errors import (
     CorrectionNeedsNote,
     InvalidInputError,
     InvalidStateError,
+    ListRecordHeld,
     Missing,
     MissingArgument,
     NoChanges,
+    NoReviewDue,
+    NotAListRequest,
     NotFoundError,
+    NotPovertyRequest,
     ReviewedByPovertyBodies,
     UnknownField,
 )
-from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
+from catalogue.workflow.lookup import RequestRef, find_request, open_request
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     BudgetCorrectionFiled,
@@ -106,15 +110,6 @@ POVERTY_REVIEWERS = {
     "county_group": "县扶贫开发领导小组",
     "city_office": "市扶贫办",
 }
-_REVIEWER_WORDS = {
-    "领导小组": "county_group",
-    "县扶贫开发领导小组": "county_group",
-    "扶贫开发领导小组": "county_group",
-    "县领导小组": "county_group",
-    "市扶贫办": "city_office",
-    "市扶贫开发办公室": "city_office",
-    "市": "city_office",
-}
 
 
 # A list change as the domain takes it: attribute → new value (amounts as Decimal 万元).
@@ -134,25 +129,6 @@ def list_change(declaration: ListDeclaration, name: str, text: str) -> tuple[str
         except InvalidOperation:
             raise BadAmount(text) from None
     return field.attribute, value
-
-
-def parse_date(text: str) -> date:
-    """2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日."""
-    cleaned = text.strip().replace("年", "-").replace("月", "-").rstrip("日")
-    for sep in ("/", "."):
-        cleaned = cleaned.replace(sep, "-")
-    try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidInputError(f"日期“{text}”看不懂，请写成 2026-03-01。") from None
-
-
-def _parse_year(text: str) -> int:
-    core = text.strip().rstrip("年")
-    if not core.isdigit() or not 2000 <= int(core) <= 2100:
-        raise InvalidInputError(f"年度“{text}”不对，请写四位年份，例如 2026。")
-    return int(core)
 
 
 def _past(day: date, what: str, now: datetime) -> date:
@@ -206,7 +182,7 @@ def _check_version(version: int, request: ChangeRequest) -> None:
 async def _no_open_request(session: AsyncSession, kind: str, target_id: int) -> None:
     pending = await open_request(session, kind, target_id)
     if pending is not None:
-        raise InvalidStateError(f"已有未办结的申请：{request_line(pending)}")
+        raise ListRecordHeld(RequestInfo.of(pending))
 
 
 async def _file(
@@ -262,8 +238,8 @@ def _proposed(action: str, request: ChangeRequest, filed: ListFiled) -> Outcome:
 async def record_budget_approval(
     session: AsyncSession,
     staff: StaffMember,
-    year_text: str,
-    date_text: str,
+    year: int,
+    approved_on: date,
     note: str = "",
     *,
     now: datetime | None = None,
@@ -275,8 +251,7 @@ async def record_budget_approval(
     """
     permissions.require(staff, permissions.FUND_MANAGERS, "登记预算批准日期")
     now = now or utcnow()
-    year = _parse_year(year_text)
-    approved_on = _past(parse_date(date_text), "预算批准日期", now)
+    _past(approved_on, "预算批准日期", now)
     record = await session.get(BudgetYear, year)
     if record is None:
         record = BudgetYear(year=year, approved_on=approved_on, recorded_by=staff.wecom_user_id)
@@ -355,16 +330,15 @@ async def _apply_budget_correction(
 
 
 async def propose_fund_list_publication(
-    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+    session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """资金发布 YEAR: ask to publish the year's fund list with the budget (第七条)."""
     permissions.require(staff, permissions.FUND_MANAGERS, "申请发布专项资金管理清单")
     now = now or utcnow()
-    year = _parse_year(year_text)
     budget = await session.get(BudgetYear, year)
     if budget is None:
         raise BudgetNotRecorded(year)
-    count = await count_unpublished(session, "fund", str(year))
+    count = await count_unpublished(session, "fund", year)
     if not count:
         raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
     await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
@@ -678,13 +652,12 @@ async def _apply_allocation_request(
 
 
 async def refresh_poverty_year(
-    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+    session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """扶贫更新 YEAR: ask for the yearly refresh (第七条) of the year's allocations and projects."""
     permissions.require(staff, permissions.POVERTY_MANAGERS, "整体更新扶贫清单")
     now = now or utcnow()
-    year = _parse_year(year_text)
-    count = await count_unpublished(session, "poverty", str(year))
+    count = await count_unpublished(session, "poverty", year)
     if not count:
         raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
     await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
@@ -744,16 +717,6 @@ async def _apply_poverty_year(
     )
 
 
-def parse_reviewer(text: str) -> str:
-    """领导小组 / 市扶贫办 → county_group / city_office."""
-    key = _REVIEWER_WORDS.get(text.strip())
-    if key is None:
-        raise InvalidInputError(
-            f"“{text}”不是审核机关：请写“领导小组”（县扶贫开发领导小组）或“市扶贫办”。"
-        )
-    return key
-
-
 async def record_poverty_review(
     session: AsyncSession,
     staff: StaffMember,
@@ -773,15 +736,15 @@ async def record_poverty_review(
     now = now or utcnow()
     request = await find_request(session, ref)
     if request.target_kind not in POVERTY_KINDS:
-        raise InvalidStateError(f"扶贫审核只用于扶贫清单的申请：{request_line(request)}")
+        raise NotPovertyRequest(RequestInfo.of(request))
     permissions.require(staff, permissions.POVERTY_MANAGERS, "登记扶贫清单审核")
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.state != RequestState.PENDING_REVIEW.value:
-        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+        raise NoReviewDue(RequestInfo.of(request))
     if body not in POVERTY_REVIEWERS:
         raise InvalidInputError("审核机关应为县扶贫开发领导小组或市扶贫办。")
     if not reviewer.strip():
-        raise InvalidInputError("请写明审核人：审核人=姓名。")
+        raise MissingArgument(Missing.REVIEWER)
     _past(reviewed_on, "审核日期", now)
     wrong = forms.document_number_problem(document, china_date(now))
     if wrong is not None:
@@ -837,7 +800,7 @@ async def approve_list_request(
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
     if request.state != RequestState.PENDING_REVIEW.value:
-        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+        raise NoReviewDue(RequestInfo.of(request))
     await completeness.require_request_complete(session, request, "通过", now=now)
     before = {"request": request.id, "state": request.state}
     await holds.move(session, request, _APPROVE_LIST, staff, now)  # one of two decisions wins
@@ -899,12 +862,11 @@ async def apply_list_request(
         return await _apply_allocation_request(session, request, now=now)
     if kind == "poverty_year":
         return await _apply_poverty_year(session, request, now=now)
-    raise InvalidStateError(f"无法发布这类申请：{request_line(request)}")
+    raise NotAListRequest(RequestInfo.of(request))
 
 
-async def count_unpublished(session: AsyncSession, kind: str, year_text: str) -> int:
+async def count_unpublished(session: AsyncSession, kind: str, year: int) -> int:
     """How many rows a yearly publication would publish (to ask for confirmation)."""
-    year = _parse_year(year_text)
     if kind == "fund":
         rows = await session.scalars(
             select(FundItem.id).where(
