@@ -1,8 +1,8 @@
 """Why a workflow command was refused, as typed errors with the facts as fields.
 
-The channels (staff chat, CLI, API) word them; the domain never does. A few older list
-operations still raise the base classes with a ready sentence (`WorkflowError("…")`), which
-the channels show as it is.
+The channels (staff chat, CLI, API) word them; the domain never does. Only the completeness
+refusal (`IncompleteRecordError`) still carries a ready sentence beside its typed shortfalls,
+which the channels show as it is.
 """
 
 from __future__ import annotations
@@ -107,6 +107,13 @@ class Missing(enum.StrEnum):
 @dataclass(eq=False, repr=False)
 class AccountDisabled(ForbiddenError):
     """The staff account is disabled."""
+
+
+@dataclass(eq=False, repr=False)
+class AccountLocked(ForbiddenError):
+    """Too many wrong second-factor codes: the account is locked `until` (an aware moment)."""
+
+    until: datetime
 
 
 @dataclass(eq=False, repr=False)
@@ -345,6 +352,87 @@ class NotAListRequest(InvalidStateError):
     """A request of a kind the list publication does not carry out."""
 
     request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class BadValue(InvalidInputError):
+    """A value of the field named `label` is wrong; `problem` says how (the lists' forms)."""
+
+    label: str
+    problem: str
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordNotFound(NotFoundError):
+    """No fund or poverty row `record_id` of `kind`; `request_id` when a request names it."""
+
+    kind: str  # fund, poverty_project, poverty_allocation
+    record_id: int | None
+    request_id: int | None = None
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordChanged(ConflictError):
+    """A list row changed after the request was filed: it is not published over."""
+
+    request_id: int
+    base_version: int
+    version: int
+
+
+@dataclass(eq=False, repr=False)
+class BudgetAlreadyRecorded(InvalidStateError):
+    """The year's budget approval date is already recorded as `approved_on`."""
+
+    year: int
+    approved_on: date
+
+
+@dataclass(eq=False, repr=False)
+class BudgetChangedMeanwhile(ConflictError):
+    """The budget approval date changed after the correction request was filed."""
+
+    year: int
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class NothingToPublish(NotFoundError):
+    """The year's list (`fund` or `poverty`) has no unpublished rows; `imported` is False
+    when nothing was imported yet (asked before a request), True when found on publication."""
+
+    kind: str
+    year: int
+    imported: bool
+
+
+@dataclass(eq=False, repr=False)
+class NotAReviewingBody(InvalidInputError):
+    """Not one of the two reviewing bodies of 《扶贫办法》第三条."""
+
+    body: str
+
+
+@dataclass(eq=False, repr=False)
+class ReviewAlreadyRecorded(InvalidStateError):
+    """The review of `body` (a key of `POVERTY_REVIEWERS`) is already recorded."""
+
+    body: str
+
+
+@dataclass(eq=False, repr=False)
+class CountyReviewFirst(InvalidStateError):
+    """The county leading group reviews before the city poverty office."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class CityReviewTooEarly(InvalidInputError):
+    """The city office's review is dated before the county group's."""
+
+    reviewed_on: date
+    county_on: date
 
 
 @dataclass(eq=False, repr=False)

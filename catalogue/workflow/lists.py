@@ -41,19 +41,25 @@ from catalogue.models import (
 from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
     BadAmount,
+    BadValue,
+    BudgetAlreadyRecorded,
+    BudgetChangedMeanwhile,
     BudgetNotRecorded,
-    ConflictError,
+    CityReviewTooEarly,
     CorrectionNeedsNote,
-    InvalidInputError,
-    InvalidStateError,
+    CountyReviewFirst,
+    ListRecordChanged,
     ListRecordHeld,
+    ListRecordNotFound,
     Missing,
     MissingArgument,
     NoChanges,
     NoReviewDue,
     NotAListRequest,
-    NotFoundError,
+    NotAReviewingBody,
+    NothingToPublish,
     NotPovertyRequest,
+    ReviewAlreadyRecorded,
     ReviewedByPovertyBodies,
     UnknownField,
 )
@@ -135,7 +141,7 @@ def _past(day: date, what: str, now: datetime) -> date:
     """A recorded date (occurrence, approval, review) is today or earlier, Beijing time."""
     wrong = forms.date_problem(day, china_date(now))
     if wrong is not None:
-        raise InvalidInputError(f"{what}不对：{wrong}。")
+        raise BadValue(what, wrong)
     return day
 
 
@@ -154,12 +160,12 @@ def _values(declaration: ListDeclaration, changes: ListChanges, now: datetime) -
                 raise BadAmount(str(value))
             wrong = forms.amount_problem(value)
             if wrong is not None:
-                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+                raise BadValue(spec.label, wrong)
             values[attribute] = str(value)
         elif spec.form is forms.Form.DOCUMENT_NUMBER and value:
             wrong = forms.document_number_problem(str(value), china_date(now))
             if wrong is not None:
-                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+                raise BadValue(spec.label, wrong)
             values[attribute] = str(value)
         else:
             values[attribute] = str(value)
@@ -173,10 +179,7 @@ def _plain(value: Any) -> Any:
 def _check_version(version: int, request: ChangeRequest) -> None:
     base = request.payload.get("base_version")
     if base is not None and base != version:
-        raise ConflictError(
-            f"该记录在变更 #{request.id} 登记后已被他人修改（版本 {base} → {version}），"
-            f"本次未发布。请重新登记变更。"
-        )
+        raise ListRecordChanged(request.id, int(base), version)
 
 
 async def _no_open_request(session: AsyncSession, kind: str, target_id: int) -> None:
@@ -265,7 +268,7 @@ async def record_budget_approval(
             after={"approved_on": str(approved_on), "due": str(due)},
         )
     if record.approved_on == approved_on:
-        raise InvalidStateError(f"{year} 年度预算批准日期已登记为 {approved_on:%Y-%m-%d}。")
+        raise BudgetAlreadyRecorded(year, approved_on)
     if not note.strip():
         raise CorrectionNeedsNote(year, record.approved_on, approved_on)
     await _no_open_request(session, "budget_year", year)
@@ -294,12 +297,10 @@ async def _apply_budget_correction(
     year = int(request.payload["year"])
     budget = await session.get(BudgetYear, year)
     if budget is None:
-        raise NotFoundError(f"没有 {year} 年度预算批准记录。")
+        raise BudgetNotRecorded(year)
     old = budget.approved_on
     if str(old) != request.before.get("approved_on"):
-        raise ConflictError(
-            f"{year} 年度预算批准日期在申请 #{request.id} 提出后已改变，本次未更正。"
-        )
+        raise BudgetChangedMeanwhile(year, request.id)
     new = date.fromisoformat(str(request.payload["approved_on"]))
     if budget.original_approved_on is None:
         budget.original_approved_on = old
@@ -340,7 +341,7 @@ async def propose_fund_list_publication(
         raise BudgetNotRecorded(year)
     count = await count_unpublished(session, "fund", year)
     if not count:
-        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
+        raise NothingToPublish("fund", year, imported=False)
     await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
     await _no_open_request(session, "fund_list", year)
     due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
@@ -373,7 +374,7 @@ async def _apply_fund_list(
         )
     ).all()
     if not rows:
-        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目。")
+        raise NothingToPublish("fund", year, imported=True)
     today = china_date(now)
     for row in rows:
         row.status = PublicationStatus.PUBLISHED.value
@@ -417,7 +418,7 @@ async def propose_fund_change(
     now = now or utcnow()
     fund = await session.get(FundItem, fund_id)
     if fund is None:
-        raise NotFoundError(f"没有编号为 {fund_id} 的专项资金项目。")
+        raise ListRecordNotFound("fund", fund_id)
     if staff.role == Role.CLERK.value:
         permissions.require_department(staff, fund.department_id, "变更")
     else:
@@ -467,7 +468,7 @@ async def apply_fund_request(
     """Publish a reviewed fund change with its explanation."""
     fund = await session.get(FundItem, request.target_id)
     if fund is None:
-        raise NotFoundError("申请所指的专项资金项目已不存在。")
+        raise ListRecordNotFound("fund", request.target_id, request.id)
     _apply_fields(fund, request, "budget_amount")
     today = china_date(now)
     fund.change_note = f"{today:%Y-%m-%d} 更新：{request.reason}"
@@ -538,7 +539,7 @@ async def propose_poverty_change(
     permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫项目清单")
     project = await session.get(PovertyProject, project_id)
     if project is None:
-        raise NotFoundError(f"没有编号为 {project_id} 的扶贫项目。")
+        raise ListRecordNotFound("poverty_project", project_id)
     request = await _propose_poverty_row_change(
         session,
         staff,
@@ -573,7 +574,7 @@ async def propose_allocation_change(
     permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫资金分配计划")
     allocation = await session.get(PovertyAllocation, allocation_id)
     if allocation is None:
-        raise NotFoundError(f"没有编号为 {allocation_id} 的扶贫资金分配。")
+        raise ListRecordNotFound("poverty_allocation", allocation_id)
     request = await _propose_poverty_row_change(
         session,
         staff,
@@ -605,7 +606,7 @@ async def apply_poverty_request(
     """Publish a reviewed poverty project change with its date and note."""
     project = await session.get(PovertyProject, request.target_id)
     if project is None:
-        raise NotFoundError("申请所指的扶贫项目已不存在。")
+        raise ListRecordNotFound("poverty_project", request.target_id, request.id)
     _apply_fields(project, request, "investment")
     project.changed_on = date.fromisoformat(str(request.payload["decided_on"]))
     project.change_note = request.reason
@@ -629,7 +630,7 @@ async def _apply_allocation_request(
 ) -> Outcome:
     allocation = await session.get(PovertyAllocation, request.target_id)
     if allocation is None:
-        raise NotFoundError("申请所指的扶贫资金分配已不存在。")
+        raise ListRecordNotFound("poverty_allocation", request.target_id, request.id)
     _apply_fields(allocation, request, "amount")
     if allocation.status in _UNPUBLISHED:
         allocation.status = PublicationStatus.PUBLISHED.value
@@ -659,7 +660,7 @@ async def refresh_poverty_year(
     now = now or utcnow()
     count = await count_unpublished(session, "poverty", year)
     if not count:
-        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
+        raise NothingToPublish("poverty", year, imported=False)
     await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
     await _no_open_request(session, "poverty_year", year)
     request = await _file(
@@ -696,7 +697,7 @@ async def _apply_poverty_year(
         )
     ).all()
     if not projects and not allocations:
-        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容。")
+        raise NothingToPublish("poverty", year, imported=True)
     rows: list[PovertyProject | PovertyAllocation] = [*projects, *allocations]
     for row in rows:
         row.status = PublicationStatus.PUBLISHED.value
@@ -742,22 +743,22 @@ async def record_poverty_review(
     if request.state != RequestState.PENDING_REVIEW.value:
         raise NoReviewDue(RequestInfo.of(request))
     if body not in POVERTY_REVIEWERS:
-        raise InvalidInputError("审核机关应为县扶贫开发领导小组或市扶贫办。")
+        raise NotAReviewingBody(body)
     if not reviewer.strip():
         raise MissingArgument(Missing.REVIEWER)
     _past(reviewed_on, "审核日期", now)
     wrong = forms.document_number_problem(document, china_date(now))
     if wrong is not None:
-        raise InvalidInputError(f"审核文号不对：{wrong}。")
+        raise BadValue("审核文号", wrong)
     reviews: dict[str, Any] = dict(request.payload.get("reviews", {}))
     if body in reviews:
-        raise InvalidStateError(f"{POVERTY_REVIEWERS[body]}的审核已登记。")
+        raise ReviewAlreadyRecorded(body)
     county = reviews.get("county_group")
     if body == "city_office":
         if county is None:
-            raise InvalidStateError("须先登记县扶贫开发领导小组的审核，再登记市扶贫办的审核。")
+            raise CountyReviewFirst(request.id)
         if reviewed_on < date.fromisoformat(str(county["on"])):
-            raise InvalidInputError("市扶贫办的审核日期不能早于县扶贫开发领导小组的审核日期。")
+            raise CityReviewTooEarly(reviewed_on, date.fromisoformat(str(county["on"])))
     before = {"state": request.state, "reviews": dict(reviews)}
     reviews[body] = {
         "reviewer": reviewer.strip(),

@@ -11,6 +11,7 @@ from catalogue.models import PublicationStatus, Role
 from catalogue.staff import ROLE_LABELS
 from catalogue.tickets import TicketState
 from catalogue.workflow import errors as e
+from catalogue.workflow.lists import POVERTY_REVIEWERS
 from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
 from catalogue.workflow.workdays import CHINA_OFFSET, china_date
 from handlers.staff.list_wording import list_next_step
@@ -136,6 +137,29 @@ def _too_long(error: e.TooLong) -> str:
     return f"{what}太长（{error.length}字），请控制在{error.limit}字以内。"
 
 
+# What the staff call the rows of the lists, and a year's content of each list.
+_LIST_ROWS = {
+    "fund": "专项资金项目",
+    "poverty_project": "扶贫项目",
+    "poverty_allocation": "扶贫资金分配",
+}
+_LIST_YEARS = {"fund": "专项资金项目", "poverty": "扶贫清单内容"}
+
+
+def _list_row_missing(error: e.ListRecordNotFound) -> str:
+    what = _LIST_ROWS.get(error.kind, "记录")
+    if error.request_id is not None:
+        return f"申请 #{error.request_id} 所指的{what}已不存在。"
+    return f"没有编号为 {error.record_id} 的{what}。"
+
+
+def _nothing_to_publish(error: e.NothingToPublish) -> str:
+    text = f"{error.year} 年度没有待发布的{_LIST_YEARS.get(error.kind, '内容')}"
+    if error.imported:
+        return f"{text}。"
+    return f"{text}，请先导入{'清单' if error.kind == 'fund' else ''}。"
+
+
 def _lost(error: e.DecisionLost) -> str:
     state = RequestState(error.state).label if error.state else "已变化"
     who = f"{error.by}" if error.by else "其他人员"
@@ -167,6 +191,10 @@ _MISSING = {
 
 EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.AccountDisabled: lambda _: "您的账号已停用，请联系管理员。",
+    e.AccountLocked: lambda x: (
+        f"动态码错误次数过多，账号已锁定至 {beijing_minute(x.until)[-5:]}（北京时间），"
+        "锁定期间不能办理任何操作。"
+    ),
     e.RoleForbidden: _role_forbidden,
     e.OtherDepartment: lambda x: f"部门经办人只能{_operation(x.operation)}本部门的事项。",
     e.OwnRequest: lambda _: "这是您本人提出的变更，不能由您本人审核或审定，请由其他人员办理。",
@@ -229,6 +257,23 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.NotPovertyRequest: lambda x: f"扶贫审核只用于扶贫清单的申请：{request_line(x.request)}",
     e.NoReviewDue: lambda x: f"这项申请现在不需要审核：{request_line(x.request)}",
     e.NotAListRequest: lambda x: f"无法发布这类申请：{request_line(x.request)}",
+    e.BadValue: lambda x: f"{x.label}不对：{x.problem}。",
+    e.ListRecordNotFound: _list_row_missing,
+    e.ListRecordChanged: lambda x: (
+        f"该记录在变更 #{x.request_id} 登记后已被他人修改（版本 {x.base_version} → {x.version}），"
+        "本次未发布。请重新登记变更。"
+    ),
+    e.BudgetAlreadyRecorded: lambda x: (
+        f"{x.year} 年度预算批准日期已登记为 {x.approved_on:%Y-%m-%d}。"
+    ),
+    e.BudgetChangedMeanwhile: lambda x: (
+        f"{x.year} 年度预算批准日期在申请 #{x.request_id} 提出后已改变，本次未更正。"
+    ),
+    e.NothingToPublish: _nothing_to_publish,
+    e.NotAReviewingBody: lambda _: "审核机关应为县扶贫开发领导小组或市扶贫办。",
+    e.ReviewAlreadyRecorded: lambda x: f"{POVERTY_REVIEWERS.get(x.body, x.body)}的审核已登记。",
+    e.CountyReviewFirst: lambda _: "须先登记县扶贫开发领导小组的审核，再登记市扶贫办的审核。",
+    e.CityReviewTooEarly: lambda _: "市扶贫办的审核日期不能早于县扶贫开发领导小组的审核日期。",
     e.TooLong: _too_long,
     e.TicketForbidden: _ticket_forbidden,
     e.TicketNotOpen: _ticket_not_open,
