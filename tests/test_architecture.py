@@ -121,3 +121,25 @@ def test_the_command_check_sees_commands_in_sentences(tmp_path: Path) -> None:
     assert sorted(line for line, text in _sentences(module) if speaks(text)) == [4, 5]
     assert not speaks("申请发布 2026 年度专项资金管理清单") and not speaks("“查询”")
     assert speaks("请用“扶贫审核”登记") and speaks("审核人=…") and speaks("“回复 #3 …”")
+
+
+def test_test_modules_share_helpers_through_kits_only() -> None:
+    """A test module imports kits (`tests.kits`), never another test module."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [f"{node.module}.{alias.name}" for alias in node.names]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else []
+            )
+            found += [
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name.startswith("tests.")
+                and any(part.startswith(("test_", "conftest")) for part in name.split("."))
+            ]
+    assert found == []

@@ -166,7 +166,7 @@ async def test_messages_are_logged_without_the_openid(citizen_side):
 
 async def test_other_kinds_of_message_get_a_polite_answer(citizen_side):
     user = citizen_side.user()
-    xml = user._xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
+    xml = user.xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
     assert "文字和语音" in (await user.post(xml)).text
 
 

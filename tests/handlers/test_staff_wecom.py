@@ -13,6 +13,7 @@ from catalogue import staff as registry
 from catalogue.models import BudgetYear, ChangeRequest, RetiredCode
 from tests.kits import citizen as kit
 from tests.kits import staff_world as W
+from tests.kits.metrics import counted
 from tests.kits.staff_wecom import Member, StaffSide, side
 
 __all__ = ["side"]  # the fixture
@@ -141,10 +142,10 @@ async def test_wecom_callbacks_take_the_fast_lane(side: StaffSide) -> None:
     from handlers.observability import metrics
 
     assert set(side.app.lanes) == {"/wechat", "/wecom"}  # before the middleware stack
-    counted = metrics.HTTP_REQUESTS.labels(method="POST", route="/wecom", status="200")
-    before = counted._value.get()
+    labels = {"method": "POST", "route": "/wecom", "status": "200"}
+    before = counted(metrics.HTTP_REQUESTS, **labels)
     assert "未登记为工作人员" in await side.member("nobody").say("帮助")
-    assert counted._value.get() == before + 1
+    assert counted(metrics.HTTP_REQUESTS, **labels) == before + 1
 
 
 async def test_a_locked_account_can_do_nothing_until_unlocked(side: StaffSide) -> None:

@@ -26,6 +26,7 @@ from handlers.delivery.outbox import Outbox
 from handlers.delivery.tickets import TicketPost
 from handlers.observability import metrics
 from handlers.settings import Settings
+from tests.kits.metrics import counted
 from tools.fakes import FakeWeChatApi
 
 SEND = "/cgi-bin/message/custom/send"
@@ -37,11 +38,11 @@ def _hash(openid: str) -> str:
 
 
 def _given_up(reason: str) -> float:
-    return float(metrics.SENDS_GIVEN_UP.labels(reason=reason)._value.get())
+    return counted(metrics.SENDS_GIVEN_UP, reason=reason)
 
 
 def _held(reason: str) -> float:
-    return float(metrics.SENDS_HELD.labels(reason=reason)._value.get())
+    return counted(metrics.SENDS_HELD, reason=reason)
 
 
 @pytest.fixture
