@@ -81,6 +81,19 @@ class Operation(enum.StrEnum):
     CLOSE = "close"  # a ticket, without an answer
     FOLLOW_UP = "follow_up"  # a 差评 (回访)
     RECTIFY = "rectify"  # a 差评 (整改)
+    # the fund list (财政专项资金) and the poverty list (扶贫清单)
+    RECORD_BUDGET = "record_budget"
+    PROPOSE_FUND_LIST = "propose_fund_list"
+    CHANGE_FUND = "change_fund"
+    CHANGE_POVERTY_PROJECT = "change_poverty_project"
+    CHANGE_ALLOCATION = "change_allocation"
+    REFRESH_POVERTY_YEAR = "refresh_poverty_year"
+    RECORD_POVERTY_REVIEW = "record_poverty_review"
+    REVIEW_FUND_REQUEST = "review_fund_request"
+    REJECT_FUND_REQUEST = "reject_fund_request"
+    REJECT_POVERTY_REQUEST = "reject_poverty_request"
+    PUBLISH_FUND = "publish_fund"
+    PUBLISH_POVERTY = "publish_poverty"
 
 
 class Missing(enum.StrEnum):
@@ -118,7 +131,7 @@ class AccountLocked(ForbiddenError):
 
 @dataclass(eq=False, repr=False)
 class RoleForbidden(ForbiddenError):
-    """The role may not do `operation` (or the list operation worded `what`)."""
+    """The role may not do `operation` (a channel checking its own step words it itself)."""
 
     role: str
     operation: Operation | str

@@ -59,6 +59,7 @@ from catalogue.workflow.errors import (
     NotAReviewingBody,
     NothingToPublish,
     NotPovertyRequest,
+    Operation,
     ReviewAlreadyRecorded,
     ReviewedByPovertyBodies,
     UnknownField,
@@ -252,7 +253,7 @@ async def record_budget_approval(
     A recorded date is never overwritten: a different date files a correction request (with
     its explanation) that a second finance reviewer approves; the first date is kept.
     """
-    permissions.require(staff, permissions.FUND_MANAGERS, "登记预算批准日期")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.RECORD_BUDGET)
     now = now or utcnow()
     _past(approved_on, "预算批准日期", now)
     record = await session.get(BudgetYear, year)
@@ -334,7 +335,7 @@ async def propose_fund_list_publication(
     session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """资金发布 YEAR: ask to publish the year's fund list with the budget (第七条)."""
-    permissions.require(staff, permissions.FUND_MANAGERS, "申请发布专项资金管理清单")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.PROPOSE_FUND_LIST)
     now = now or utcnow()
     budget = await session.get(BudgetYear, year)
     if budget is None:
@@ -420,9 +421,9 @@ async def propose_fund_change(
     if fund is None:
         raise ListRecordNotFound("fund", fund_id)
     if staff.role == Role.CLERK.value:
-        permissions.require_department(staff, fund.department_id, "变更")
+        permissions.require_department(staff, fund.department_id, Operation.CHANGE)
     else:
-        permissions.require(staff, permissions.FUND_MANAGERS, "变更专项资金信息")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.CHANGE_FUND)
     if not note.strip():
         raise MissingArgument(Missing.FUND_CHANGE_NOTE)
     _past(occurred_on, "发生日期", now)
@@ -536,7 +537,7 @@ async def propose_poverty_change(
     now: datetime | None = None,
 ) -> Outcome:
     """扶贫变更 ID 字段=值 说明=… 审定=DATE: reviewed, published within 10 working days."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫项目清单")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.CHANGE_POVERTY_PROJECT)
     project = await session.get(PovertyProject, project_id)
     if project is None:
         raise ListRecordNotFound("poverty_project", project_id)
@@ -571,7 +572,7 @@ async def propose_allocation_change(
     now: datetime | None = None,
 ) -> Outcome:
     """扶贫资金变更 ID 字段=值 说明=… 审定=DATE: an allocation changed as a project is."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫资金分配计划")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.CHANGE_ALLOCATION)
     allocation = await session.get(PovertyAllocation, allocation_id)
     if allocation is None:
         raise ListRecordNotFound("poverty_allocation", allocation_id)
@@ -656,7 +657,7 @@ async def refresh_poverty_year(
     session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """扶贫更新 YEAR: ask for the yearly refresh (第七条) of the year's allocations and projects."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "整体更新扶贫清单")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.REFRESH_POVERTY_YEAR)
     now = now or utcnow()
     count = await count_unpublished(session, "poverty", year)
     if not count:
@@ -738,7 +739,7 @@ async def record_poverty_review(
     request = await find_request(session, ref)
     if request.target_kind not in POVERTY_KINDS:
         raise NotPovertyRequest(RequestInfo.of(request))
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "登记扶贫清单审核")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.RECORD_POVERTY_REVIEW)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.state != RequestState.PENDING_REVIEW.value:
         raise NoReviewDue(RequestInfo.of(request))
@@ -799,7 +800,7 @@ async def approve_list_request(
     if request.target_kind in POVERTY_KINDS:
         raise ReviewedByPovertyBodies(request.id)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
-    permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.REVIEW_FUND_REQUEST)
     if request.state != RequestState.PENDING_REVIEW.value:
         raise NoReviewDue(RequestInfo.of(request))
     await completeness.require_request_complete(session, request, "通过", now=now)
@@ -818,9 +819,9 @@ def require_list_reviewer(staff: StaffMember, request: ChangeRequest) -> None:
     """Who may reject a list request: the other finance reviewers, the other poverty staff."""
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.target_kind in FUND_KINDS:
-        permissions.require(staff, permissions.FUND_MANAGERS, "驳回专项资金清单申请")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.REJECT_FUND_REQUEST)
     else:
-        permissions.require(staff, permissions.POVERTY_MANAGERS, "驳回扶贫清单申请")
+        permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.REJECT_POVERTY_REQUEST)
 
 
 def reviews_next(staff: StaffMember, request: ChangeRequest) -> bool:
@@ -839,11 +840,13 @@ async def require_publisher(
     """Who puts a reviewed list request live (the row's department may publish its change)."""
     if request.target_kind == "fund" and staff.role == Role.CLERK.value:
         fund = await session.get(FundItem, request.target_id)
-        permissions.require_department(staff, fund.department_id if fund else None, "发布")
+        permissions.require_department(
+            staff, fund.department_id if fund else None, Operation.PUBLISH
+        )
     elif request.target_kind in FUND_KINDS:
-        permissions.require(staff, permissions.FUND_MANAGERS, "发布专项资金信息")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.PUBLISH_FUND)
     else:
-        permissions.require(staff, permissions.POVERTY_MANAGERS, "发布扶贫清单")
+        permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.PUBLISH_POVERTY)
 
 
 async def apply_list_request(

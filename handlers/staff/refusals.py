@@ -38,6 +38,18 @@ OPERATIONS = {
     e.Operation.CLOSE: "关闭工单",
     e.Operation.FOLLOW_UP: "回访差评",
     e.Operation.RECTIFY: "记录差评整改",
+    e.Operation.RECORD_BUDGET: "登记预算批准日期",
+    e.Operation.PROPOSE_FUND_LIST: "申请发布专项资金管理清单",
+    e.Operation.CHANGE_FUND: "变更专项资金信息",
+    e.Operation.CHANGE_POVERTY_PROJECT: "变更扶贫项目清单",
+    e.Operation.CHANGE_ALLOCATION: "变更扶贫资金分配计划",
+    e.Operation.REFRESH_POVERTY_YEAR: "整体更新扶贫清单",
+    e.Operation.RECORD_POVERTY_REVIEW: "登记扶贫清单审核",
+    e.Operation.REVIEW_FUND_REQUEST: "复核专项资金清单申请",
+    e.Operation.REJECT_FUND_REQUEST: "驳回专项资金清单申请",
+    e.Operation.REJECT_POVERTY_REQUEST: "驳回扶贫清单申请",
+    e.Operation.PUBLISH_FUND: "发布专项资金信息",
+    e.Operation.PUBLISH_POVERTY: "发布扶贫清单",
 }
 # The act alone, after the record it is done to (“工单 #3 …，您不能答复”).
 _ACTS = {
