@@ -1,10 +1,10 @@
 """The 通报 of 《建设运行办法》第二十二条: per department, the work that is overdue and the work
 still pending (duties of the regulations and open change requests), for the county
-government's supervision (县审改办, 县政府办公室)."""
+government's supervision (县审改办, 县政府办公室). Typed facts: the channels word them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.duties import Duty, compute_duties
 from catalogue.models import ChangeRequest, Department, Item, Role
-from catalogue.workflow.lookup import request_line
+from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import OPEN_STATES
 
 # Duties owned by a county office rather than an item's department.
@@ -22,16 +22,17 @@ OFFICE_OF_ROLE = {
     Role.POVERTY_OFFICE: "县扶贫办",
     Role.REVIEW_OFFICE: "县审改办",
 }
-MAX_LINES = 8  # per department and kind: the report stays readable in chat
+# A department's piece of work: a duty of the regulations, or an open change request.
+Work = Duty | RequestInfo
 
 
 @dataclass
 class DepartmentWork:
-    """One department's overdue and pending lines."""
+    """One department's overdue and pending work."""
 
     name: str
-    overdue: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
+    overdue: list[Work] = field(default_factory=list)
+    pending: list[Work] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,29 +41,6 @@ class DutyReport:
 
     today: date
     departments: Sequence[DepartmentWork]
-
-    def text(self) -> str:
-        """The report as one Chinese message."""
-        head = f"【部门工作通报】{self.today:%Y-%m-%d}（《建设运行办法》第二十二条）"
-        if not self.departments:
-            return f"{head}\n各部门没有逾期或待办的工作。"
-        late = sum(1 for d in self.departments if d.overdue)
-        parts = [f"{head}\n{len(self.departments)} 个部门有待办工作，其中 {late} 个有逾期。"]
-        for number, work in enumerate(self.departments, start=1):
-            lines = [
-                f"{number}. {work.name}：逾期 {len(work.overdue)} 项，待办 {len(work.pending)} 项"
-            ]
-            lines += _listed("逾期", work.overdue)
-            lines += _listed("待办", work.pending)
-            parts.append("\n".join(lines))
-        return "\n\n".join(parts)
-
-
-def _listed(label: str, lines: list[str]) -> list[str]:
-    shown = [f"  {label}：{line}" for line in lines[:MAX_LINES]]
-    if len(lines) > MAX_LINES:
-        shown.append(f"  …另有 {len(lines) - MAX_LINES} 项")
-    return shown
 
 
 def _owner(duty: Duty, names: dict[int, str]) -> str:
@@ -74,11 +52,8 @@ def _owner(duty: Duty, names: dict[int, str]) -> str:
     return "县审改办"
 
 
-async def build(
-    session: AsyncSession, today: date, word: Callable[[Duty, date], str]
-) -> DutyReport:
-    """Overdue and pending work of every department on `today` (China date); `word` is the
-    channel's line for a duty (the domain does not word them)."""
+async def build(session: AsyncSession, today: date) -> DutyReport:
+    """Overdue and pending work of every department on `today` (China date)."""
     names: dict[int, str] = {
         key: name for key, name in await session.execute(select(Department.id, Department.name))
     }
@@ -92,7 +67,7 @@ async def build(
         if duty.due is None:
             continue  # suggestions (第十条（二）) are no one's lateness
         entry = of(_owner(duty, names))
-        (entry.overdue if duty.overdue(today) else entry.pending).append(word(duty, today))
+        (entry.overdue if duty.overdue(today) else entry.pending).append(duty)
         request_targets.add(duty.target)
     requests = await session.scalars(
         select(ChangeRequest).where(ChangeRequest.state.in_(OPEN_STATES)).order_by(ChangeRequest.id)
@@ -111,6 +86,6 @@ async def build(
             name = OFFICE_OF_ROLE[Role.POVERTY_OFFICE]
         entry = of(name)
         late = request.due_on is not None and today > request.due_on
-        (entry.overdue if late else entry.pending).append(request_line(request))
+        (entry.overdue if late else entry.pending).append(RequestInfo.of(request))
     ordered = sorted(work.values(), key=lambda w: (-len(w.overdue), -len(w.pending), w.name))
     return DutyReport(today, ordered)

@@ -111,6 +111,13 @@ async def load_schedule(session: AsyncSession) -> None:
     _loaded["fingerprint"] = fingerprint
 
 
+def forget_schedule() -> None:
+    """Drop this process's calendar, as a fresh worker starts: until the next
+    `load_schedule`, working days come from the calendar package alone."""
+    workdays.use_schedule({}, frozenset())
+    _loaded.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class Imported:
     """What an import stored and which open deadlines it recounted."""

@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Item, Rating, Role, StaffMember, utcnow
 from catalogue.workflow.errors import (
-    ForbiddenError,
+    CaseStepDone,
     InvalidInputError,
-    InvalidStateError,
     Missing,
     MissingArgument,
+    Operation,
+    RatingCaseForbidden,
     RatingCaseNotFound,
+    TooLong,
 )
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.workdays import CHINA_OFFSET, china_date
@@ -137,23 +139,23 @@ async def get_case(session: AsyncSession, rating_id: int) -> Rating:
     return rating
 
 
-def _may_handle(staff: StaffMember, rating: Rating, what: str) -> None:
+def _may_handle(staff: StaffMember, rating: Rating, operation: Operation) -> None:
     role = Role(staff.role)
     if role in SUPERVISORS:
         return
     if role == Role.CLERK and rating.department_id is not None:
         if rating.department_id == staff.department_id:
             return
-        raise ForbiddenError(f"差评 #{rating.id} 属于其他部门，您不能{what}。")
-    raise ForbiddenError(f"{what}由被评价事项所属部门的经办人或县审改办办理。")
+        raise RatingCaseForbidden(rating.id, operation, other_department=True)
+    raise RatingCaseForbidden(rating.id, operation, other_department=False)
 
 
-def _note(text: str, what: str, missing: Missing) -> str:
+def _note(text: str, missing: Missing) -> str:
     note = text.strip()
     if not note:
         raise MissingArgument(missing)
     if len(note) > MAX_NOTE:
-        raise InvalidInputError(f"{what}太长，请控制在{MAX_NOTE}字以内。")
+        raise TooLong(missing, len(note), MAX_NOTE)
     return note
 
 
@@ -166,15 +168,24 @@ def _advance(rating: Rating) -> None:
         rating.case_state = CaseState.RECTIFIED.value
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRecorded:
+    """A 差评's follow-up or rectification was recorded; where the case now stands."""
+
+    rating_id: int
+    operation: Operation
+    state: CaseState
+
+
 async def follow_up(
     session: AsyncSession, staff: StaffMember, rating_id: int, text: str
 ) -> Outcome:
     """Record the follow-up (回访) of a 差评."""
-    note = _note(text, "回访情况", Missing.FOLLOWUP_NOTE)
+    note = _note(text, Missing.FOLLOWUP_NOTE)
     rating = await get_case(session, rating_id)
-    _may_handle(staff, rating, "回访")
+    _may_handle(staff, rating, Operation.FOLLOW_UP)
     if rating.followup_at is not None:
-        raise InvalidStateError(f"差评 #{rating.id} 已于{_day(rating.followup_at)}回访。")
+        raise CaseStepDone(rating.id, Operation.FOLLOW_UP, rating.followup_at)
     rating.followup = note
     rating.followup_by = staff.wecom_user_id
     rating.followup_at = utcnow()
@@ -183,18 +194,18 @@ async def follow_up(
     return Outcome(
         action="rating.followup",
         target=f"rating:{rating.id}",
-        message=f"差评 #{rating.id} 回访已记录，现为：{CaseState(rating.case_state).label}。",
+        result=CaseRecorded(rating.id, Operation.FOLLOW_UP, CaseState(rating.case_state)),
         after={"followup": note, "state": rating.case_state},
     )
 
 
 async def rectify(session: AsyncSession, staff: StaffMember, rating_id: int, text: str) -> Outcome:
     """Record the rectification (整改) of a 差评."""
-    note = _note(text, "整改情况", Missing.RECTIFICATION_NOTE)
+    note = _note(text, Missing.RECTIFICATION_NOTE)
     rating = await get_case(session, rating_id)
-    _may_handle(staff, rating, "整改")
+    _may_handle(staff, rating, Operation.RECTIFY)
     if rating.rectified_at is not None:
-        raise InvalidStateError(f"差评 #{rating.id} 已于{_day(rating.rectified_at)}记录整改。")
+        raise CaseStepDone(rating.id, Operation.RECTIFY, rating.rectified_at)
     rating.rectification = note
     rating.rectified_by = staff.wecom_user_id
     rating.rectified_at = utcnow()
@@ -203,13 +214,9 @@ async def rectify(session: AsyncSession, staff: StaffMember, rating_id: int, tex
     return Outcome(
         action="rating.rectify",
         target=f"rating:{rating.id}",
-        message=f"差评 #{rating.id} 整改已记录，现为：{CaseState(rating.case_state).label}。",
+        result=CaseRecorded(rating.id, Operation.RECTIFY, CaseState(rating.case_state)),
         after={"rectification": note, "state": rating.case_state},
     )
-
-
-def _day(moment: datetime) -> str:
-    return china_date(moment).isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,15 +272,6 @@ async def ledger(
         )
         for rating, short, name, item_name in rows
     ]
-
-
-def ledger_line(row: LedgerRow) -> str:
-    """One ledger row for the staff chat."""
-    what = f"工单 #{row.ticket_id}" if row.ticket_id else (row.item_name or row.item_code)
-    return (
-        f"#{row.id} {_day(row.at)} {row.level} · {row.state} · {row.department}"
-        f"\n  评价：{what or '—'}"
-    )
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:

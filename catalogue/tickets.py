@@ -11,19 +11,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Item, Role, StaffMember, Ticket, utcnow
 from catalogue.workflow.errors import (
-    ForbiddenError,
-    InvalidInputError,
-    InvalidStateError,
     Missing,
     MissingArgument,
+    Operation,
+    TicketForbidden,
     TicketNotFound,
+    TicketNotOpen,
+    TooLong,
 )
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.workdays import CHINA_OFFSET, add_working_days, china_date
@@ -72,28 +73,34 @@ def due_at(opened: datetime) -> datetime:
     return midnight + timedelta(days=1) - CHINA_OFFSET
 
 
+class Standing(enum.StrEnum):
+    """Where a ticket stands against its time limit."""
+
+    CLOSED = "closed"  # closed without an answer
+    ON_TIME = "on_time"  # answered within the limit
+    ANSWERED_LATE = "answered_late"
+    OVERDUE = "overdue"  # not answered, past the limit
+    OPEN = "open"  # not answered, still within the limit
+
+
 @dataclass(frozen=True, slots=True)
 class Sla:
-    """A ticket's standing against its time limit."""
+    """A ticket's standing against its time limit (the channels word it)."""
 
-    overdue: bool
-    text: str  # e.g. "12月3日前答复（剩5小时）", "已超时2小时", "按时答复"
+    standing: Standing
+    last_day: date  # the last day to answer (China date)
+    # OPEN: the time left; OVERDUE: how late; otherwise zero.
+    span: timedelta = timedelta(0)
 
-
-def _span(delta: timedelta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}天{hours}小时" if hours else f"{days}天"
-    if hours:
-        return f"{hours}小时"
-    return f"{mins}分钟"
+    @property
+    def overdue(self) -> bool:
+        """Answered late, or not answered and past the limit."""
+        return self.standing in (Standing.ANSWERED_LATE, Standing.OVERDUE)
 
 
-def age(ticket: Ticket, now: datetime) -> str:
-    """How long the ticket has existed, in words."""
-    return _span(now - _aware(ticket.created_at))
+def age(ticket: Ticket, now: datetime) -> timedelta:
+    """How long the ticket has existed."""
+    return now - _aware(ticket.created_at)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -104,15 +111,30 @@ def sla(ticket: Ticket, now: datetime) -> Sla:
     """Whether the ticket was (or is being) answered within its time limit."""
     due = _aware(ticket.due_at) if ticket.due_at else due_at(_aware(ticket.created_at))
     last_day = china_date(due - timedelta(seconds=1))
-    deadline = f"{last_day.month}月{last_day.day}日"
     if ticket.state == TicketState.CLOSED:
-        return Sla(False, "已关闭")
+        return Sla(Standing.CLOSED, last_day)
     if ticket.answered_at is not None:
         late = _aware(ticket.answered_at) > due
-        return Sla(late, "超时答复" if late else "按时答复")
+        return Sla(Standing.ANSWERED_LATE if late else Standing.ON_TIME, last_day)
     if now > due:
-        return Sla(True, f"已超时{_span(now - due)}（应于{deadline}前答复）")
-    return Sla(False, f"{deadline}前答复（剩{_span(due - now)}）")
+        return Sla(Standing.OVERDUE, last_day, now - due)
+    return Sla(Standing.OPEN, last_day, due - now)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketAnswered:
+    """An answer was recorded (it is sent afterwards), and how it stood against the limit."""
+
+    ticket_id: int
+    sla: Sla
+
+
+@dataclass(frozen=True, slots=True)
+class TicketClosed:
+    """A ticket was closed without an answer, for `reason`."""
+
+    ticket_id: int
+    reason: str
 
 
 async def department_of_item(session: AsyncSession, code: str) -> int | None:
@@ -219,11 +241,17 @@ async def get_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = Fals
     return ticket
 
 
-def _may_work_on(staff: StaffMember, ticket: Ticket, what: str) -> None:
+def _may_work_on(staff: StaffMember, ticket: Ticket, operation: Operation) -> None:
     if Role(staff.role) not in ANSWERERS:
-        raise ForbiddenError(f"审计员不能{what}工单。")
+        raise TicketForbidden(ticket.id, operation, other_department=False)
     if not _visible_to(staff, ticket):
-        raise ForbiddenError(f"工单 #{ticket.id} 属于其他部门，您不能{what}。")
+        raise TicketForbidden(ticket.id, operation, other_department=True)
+
+
+def _require_open(ticket: Ticket, operation: Operation) -> None:
+    if ticket.state != TicketState.OPEN:
+        by = ticket.answered_by or ticket.closed_by or ""
+        raise TicketNotOpen(ticket.id, operation, ticket.state, by)
 
 
 async def answer_ticket(
@@ -234,14 +262,10 @@ async def answer_ticket(
     if not text:
         raise MissingArgument(Missing.TICKET_ANSWER)
     if len(text) > MAX_ANSWER:
-        raise InvalidInputError(f"答复太长（{len(text)}字），请控制在{MAX_ANSWER}字以内。")
+        raise TooLong(Missing.TICKET_ANSWER, len(text), MAX_ANSWER)
     ticket = await get_ticket(session, ticket_id, lock=True)
-    _may_work_on(staff, ticket, "答复")
-    if ticket.state != TicketState.OPEN:
-        by = ticket.answered_by or ticket.closed_by
-        raise InvalidStateError(
-            f"工单 #{ticket.id} 已由 {by} 处理（{TicketState(ticket.state).label}），不能再答复。"
-        )
+    _may_work_on(staff, ticket, Operation.ANSWER)
+    _require_open(ticket, Operation.ANSWER)
     now = utcnow()
     ticket.state = TicketState.ANSWERED.value
     ticket.answer = text
@@ -253,7 +277,7 @@ async def answer_ticket(
     return Outcome(
         action="ticket.answer",
         target=f"ticket:{ticket.id}",
-        message=f"工单 #{ticket.id} 已答复（{sla(ticket, now).text}）。",
+        result=TicketAnswered(ticket.id, sla(ticket, now)),
         after={"state": ticket.state, "answer": text},
     )
 
@@ -266,13 +290,10 @@ async def close_ticket(
     if not why:
         raise MissingArgument(Missing.TICKET_CLOSE_REASON)
     if len(why) > MAX_REASON:
-        raise InvalidInputError(f"理由太长，请控制在{MAX_REASON}字以内。")
+        raise TooLong(Missing.TICKET_CLOSE_REASON, len(why), MAX_REASON)
     ticket = await get_ticket(session, ticket_id, lock=True)
-    _may_work_on(staff, ticket, "关闭")
-    if ticket.state != TicketState.OPEN:
-        raise InvalidStateError(
-            f"工单 #{ticket.id} 状态为“{TicketState(ticket.state).label}”，只能关闭待答复的工单。"
-        )
+    _may_work_on(staff, ticket, Operation.CLOSE)
+    _require_open(ticket, Operation.CLOSE)
     ticket.state = TicketState.CLOSED.value
     ticket.closed_by = staff.wecom_user_id
     ticket.closed_at = utcnow()
@@ -282,7 +303,7 @@ async def close_ticket(
     return Outcome(
         action="ticket.close",
         target=f"ticket:{ticket.id}",
-        message=f"工单 #{ticket.id} 已关闭，理由：{why}",
+        result=TicketClosed(ticket.id, why),
         after={"state": ticket.state, "reason": why},
     )
 
@@ -295,23 +316,3 @@ async def department_names(session: AsyncSession, ids: set[int]) -> dict[int, st
         select(Department.id, Department.short_name, Department.name).where(Department.id.in_(ids))
     )
     return {row.id: row.short_name or row.name for row in rows}
-
-
-def ticket_line(ticket: Ticket, now: datetime, departments: dict[int, str]) -> str:
-    """One ticket on the staff desk: number, state, age, time limit, owner, question."""
-    state = TicketState(ticket.state)
-    owner = ticket.owner or (
-        departments.get(ticket.department_id, "") if ticket.department_id else ""
-    )
-    parts = [
-        f"#{ticket.id} {state.label}",
-        f"已等{age(ticket, now)}",
-        sla(ticket, now).text,
-        f"负责：{owner or '值班人员'}",
-    ]
-    line = " · ".join(parts)
-    question = ticket.message.replace("\n", " ")
-    line += f"\n  问：{question[:60]}{'…' if len(question) > 60 else ''}"
-    if ticket.state in UNDELIVERED and ticket.delivery_note:
-        line += f"\n  送达：{ticket.delivery_note}"
-    return line

@@ -83,6 +83,10 @@ class Postings(Generic[T]):
         self._sets[token] = (found, members)
         return members
 
+    def set_views(self) -> int:
+        """How many sets `members` keeps (at most `MAX_SET_VIEWS`: the memory stays bounded)."""
+        return len(self._sets)
+
     def __contains__(self, token: str) -> bool:
         return token in self._lists
 

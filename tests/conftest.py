@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import os
 import secrets
-import sys
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -28,41 +23,6 @@ def unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(reason)
     pytest.skip(reason)
-
-
-# --- helper modules shared by test files -----------------------------------------------------
-
-# tests/ is not a package (importlib import mode), so the helper modules get fixed names here and
-# test files import them by these names: `import zwbot_tests_citizen_kit as kit`.
-HELPERS = {
-    "zwbot_tests_public_catalogue": ROOT / "tests" / "public_catalogue.py",
-    "zwbot_tests_staff_world": ROOT / "tests" / "staff_world.py",
-    "zwbot_tests_first_load": ROOT / "tests" / "first_load.py",
-    "zwbot_tests_citizen_kit": ROOT / "tests" / "handlers" / "citizen_kit.py",
-    "zwbot_tests_queue_kit": ROOT / "tests" / "handlers" / "delivery" / "queue_kit.py",
-    "zwbot_tests_accounts_kit": ROOT / "tests" / "handlers" / "test_accounts_serving.py",
-    "zwbot_tests_staff_wecom_kit": ROOT / "tests" / "handlers" / "test_staff_wecom.py",
-    "zwbot_tests_staff_handlers": ROOT / "tests" / "handlers" / "test_staff.py",
-    "zwbot_tests_bot_webhook_kit": ROOT / "tests" / "bot" / "webhook_kit.py",
-    "zwbot_tests_browser_kit": ROOT / "tests" / "handlers" / "test_citizen_browser.py",
-}
-
-
-class HelperFinder(importlib.abc.MetaPathFinder):
-    """Finds the helper modules of `HELPERS` by their fixed names (and nothing else)."""
-
-    def find_spec(
-        self,
-        fullname: str,
-        path: Sequence[str] | None,
-        target: ModuleType | None = None,
-    ) -> importlib.machinery.ModuleSpec | None:
-        where = HELPERS.get(fullname)
-        return importlib.util.spec_from_file_location(fullname, where) if where else None
-
-
-if not any(isinstance(finder, HelperFinder) for finder in sys.meta_path):
-    sys.meta_path.append(HelperFinder())
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """Why a workflow command was refused, as typed errors with the facts as fields.
 
-The channels (staff chat, CLI, API) word them; the domain never does. A few older list
-operations still raise the base classes with a ready sentence (`WorkflowError("…")`), which
-the channels show as it is.
+The channels (staff chat, CLI, API) word them; the domain never does. Only the completeness
+refusal (`IncompleteRecordError`) still carries a ready sentence beside its typed shortfalls,
+which the channels show as it is.
 """
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, is_dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from catalogue.lists.completeness import Shortfall
+
+if TYPE_CHECKING:  # results.py imports this module
+    from catalogue.workflow.results import RequestInfo
 
 
 class WorkflowError(Exception):
@@ -73,6 +77,23 @@ class Operation(enum.StrEnum):
     PUBLISH = "publish"
     WITHDRAW = "withdraw"
     LOG = "log"
+    ANSWER = "answer"  # a citizen's ticket
+    CLOSE = "close"  # a ticket, without an answer
+    FOLLOW_UP = "follow_up"  # a 差评 (回访)
+    RECTIFY = "rectify"  # a 差评 (整改)
+    # the fund list (财政专项资金) and the poverty list (扶贫清单)
+    RECORD_BUDGET = "record_budget"
+    PROPOSE_FUND_LIST = "propose_fund_list"
+    CHANGE_FUND = "change_fund"
+    CHANGE_POVERTY_PROJECT = "change_poverty_project"
+    CHANGE_ALLOCATION = "change_allocation"
+    REFRESH_POVERTY_YEAR = "refresh_poverty_year"
+    RECORD_POVERTY_REVIEW = "record_poverty_review"
+    REVIEW_FUND_REQUEST = "review_fund_request"
+    REJECT_FUND_REQUEST = "reject_fund_request"
+    REJECT_POVERTY_REQUEST = "reject_poverty_request"
+    PUBLISH_FUND = "publish_fund"
+    PUBLISH_POVERTY = "publish_poverty"
 
 
 class Missing(enum.StrEnum):
@@ -93,6 +114,7 @@ class Missing(enum.StrEnum):
     RECTIFICATION_NOTE = "rectification_note"  # what was put right (整改)
     FUND_CHANGE_NOTE = "fund_change_note"  # 第八条: a fund change is explained
     POVERTY_CHANGE_NOTE = "poverty_change_note"  # a poverty adjustment is explained
+    REVIEWER = "reviewer"  # who reviewed a poverty-list request (《扶贫办法》第三条)
 
 
 @dataclass(eq=False, repr=False)
@@ -101,8 +123,15 @@ class AccountDisabled(ForbiddenError):
 
 
 @dataclass(eq=False, repr=False)
+class AccountLocked(ForbiddenError):
+    """Too many wrong second-factor codes: the account is locked `until` (an aware moment)."""
+
+    until: datetime
+
+
+@dataclass(eq=False, repr=False)
 class RoleForbidden(ForbiddenError):
-    """The role may not do `operation` (or the list operation worded `what`)."""
+    """The role may not do `operation` (a channel checking its own step words it itself)."""
 
     role: str
     operation: Operation | str
@@ -308,6 +337,162 @@ class ReviewedByPovertyBodies(InvalidStateError):
     city poverty office's reviews are recorded instead (《扶贫办法》第三条)."""
 
     request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordHeld(ConflictError):
+    """A fund or poverty record already has an open request (one at a time)."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NotPovertyRequest(InvalidStateError):
+    """The reviews of 《扶贫办法》第三条 are recorded on poverty-list requests only."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NoReviewDue(InvalidStateError):
+    """A list request that is not waiting for a review."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class NotAListRequest(InvalidStateError):
+    """A request of a kind the list publication does not carry out."""
+
+    request: RequestInfo
+
+
+@dataclass(eq=False, repr=False)
+class BadValue(InvalidInputError):
+    """A value of the field named `label` is wrong; `problem` says how (the lists' forms)."""
+
+    label: str
+    problem: str
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordNotFound(NotFoundError):
+    """No fund or poverty row `record_id` of `kind`; `request_id` when a request names it."""
+
+    kind: str  # fund, poverty_project, poverty_allocation
+    record_id: int | None
+    request_id: int | None = None
+
+
+@dataclass(eq=False, repr=False)
+class ListRecordChanged(ConflictError):
+    """A list row changed after the request was filed: it is not published over."""
+
+    request_id: int
+    base_version: int
+    version: int
+
+
+@dataclass(eq=False, repr=False)
+class BudgetAlreadyRecorded(InvalidStateError):
+    """The year's budget approval date is already recorded as `approved_on`."""
+
+    year: int
+    approved_on: date
+
+
+@dataclass(eq=False, repr=False)
+class BudgetChangedMeanwhile(ConflictError):
+    """The budget approval date changed after the correction request was filed."""
+
+    year: int
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class NothingToPublish(NotFoundError):
+    """The year's list (`fund` or `poverty`) has no unpublished rows; `imported` is False
+    when nothing was imported yet (asked before a request), True when found on publication."""
+
+    kind: str
+    year: int
+    imported: bool
+
+
+@dataclass(eq=False, repr=False)
+class NotAReviewingBody(InvalidInputError):
+    """Not one of the two reviewing bodies of 《扶贫办法》第三条."""
+
+    body: str
+
+
+@dataclass(eq=False, repr=False)
+class ReviewAlreadyRecorded(InvalidStateError):
+    """The review of `body` (a key of `POVERTY_REVIEWERS`) is already recorded."""
+
+    body: str
+
+
+@dataclass(eq=False, repr=False)
+class CountyReviewFirst(InvalidStateError):
+    """The county leading group reviews before the city poverty office."""
+
+    request_id: int
+
+
+@dataclass(eq=False, repr=False)
+class CityReviewTooEarly(InvalidInputError):
+    """The city office's review is dated before the county group's."""
+
+    reviewed_on: date
+    county_on: date
+
+
+@dataclass(eq=False, repr=False)
+class TooLong(InvalidInputError):
+    """A text argument (`argument`, as `Missing` names it) longer than the channel carries."""
+
+    argument: Missing
+    length: int
+    limit: int
+
+
+@dataclass(eq=False, repr=False)
+class TicketForbidden(ForbiddenError):
+    """The role may not work on tickets (the auditor reads), or the ticket is another
+    department's."""
+
+    ticket_id: int
+    operation: Operation
+    other_department: bool
+
+
+@dataclass(eq=False, repr=False)
+class TicketNotOpen(InvalidStateError):
+    """Only an open ticket is answered or closed; `by` dealt with it, now in `state`."""
+
+    ticket_id: int
+    operation: Operation
+    state: str
+    by: str
+
+
+@dataclass(eq=False, repr=False)
+class RatingCaseForbidden(ForbiddenError):
+    """A 差评 is followed up by its item's department (a clerk of it) or the supervisors."""
+
+    rating_id: int
+    operation: Operation
+    other_department: bool
+
+
+@dataclass(eq=False, repr=False)
+class CaseStepDone(InvalidStateError):
+    """The 差评's follow-up or rectification was already recorded, `at`."""
+
+    rating_id: int
+    operation: Operation
+    at: datetime
 
 
 @dataclass(eq=False, repr=False)

@@ -12,7 +12,7 @@ from catalogue.models import Item
 from catalogue.workflow.errors import (
     BadDuty,
     BadTimeLimit,
-    InvalidInputError,
+    BadValue,
     Missing,
     MissingArgument,
     UnknownField,
@@ -126,7 +126,7 @@ def parse_value(spec: FieldSpec, text: str) -> Any:
     if value and form is forms.Form.PHONE:
         wrong = forms.phone_problem(value)
         if wrong is not None:
-            raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+            raise BadValue(spec.label, wrong)
     return value
 
 

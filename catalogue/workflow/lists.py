@@ -41,19 +41,30 @@ from catalogue.models import (
 from catalogue.workflow import completeness, holds, permissions
 from catalogue.workflow.errors import (
     BadAmount,
+    BadValue,
+    BudgetAlreadyRecorded,
+    BudgetChangedMeanwhile,
     BudgetNotRecorded,
-    ConflictError,
+    CityReviewTooEarly,
     CorrectionNeedsNote,
-    InvalidInputError,
-    InvalidStateError,
+    CountyReviewFirst,
+    ListRecordChanged,
+    ListRecordHeld,
+    ListRecordNotFound,
     Missing,
     MissingArgument,
     NoChanges,
-    NotFoundError,
+    NoReviewDue,
+    NotAListRequest,
+    NotAReviewingBody,
+    NothingToPublish,
+    NotPovertyRequest,
+    Operation,
+    ReviewAlreadyRecorded,
     ReviewedByPovertyBodies,
     UnknownField,
 )
-from catalogue.workflow.lookup import RequestRef, find_request, open_request, request_line
+from catalogue.workflow.lookup import RequestRef, find_request, open_request
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
     BudgetCorrectionFiled,
@@ -106,15 +117,6 @@ POVERTY_REVIEWERS = {
     "county_group": "县扶贫开发领导小组",
     "city_office": "市扶贫办",
 }
-_REVIEWER_WORDS = {
-    "领导小组": "county_group",
-    "县扶贫开发领导小组": "county_group",
-    "扶贫开发领导小组": "county_group",
-    "县领导小组": "county_group",
-    "市扶贫办": "city_office",
-    "市扶贫开发办公室": "city_office",
-    "市": "city_office",
-}
 
 
 # A list change as the domain takes it: attribute → new value (amounts as Decimal 万元).
@@ -136,30 +138,11 @@ def list_change(declaration: ListDeclaration, name: str, text: str) -> tuple[str
     return field.attribute, value
 
 
-def parse_date(text: str) -> date:
-    """2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日."""
-    cleaned = text.strip().replace("年", "-").replace("月", "-").rstrip("日")
-    for sep in ("/", "."):
-        cleaned = cleaned.replace(sep, "-")
-    try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidInputError(f"日期“{text}”看不懂，请写成 2026-03-01。") from None
-
-
-def _parse_year(text: str) -> int:
-    core = text.strip().rstrip("年")
-    if not core.isdigit() or not 2000 <= int(core) <= 2100:
-        raise InvalidInputError(f"年度“{text}”不对，请写四位年份，例如 2026。")
-    return int(core)
-
-
 def _past(day: date, what: str, now: datetime) -> date:
     """A recorded date (occurrence, approval, review) is today or earlier, Beijing time."""
     wrong = forms.date_problem(day, china_date(now))
     if wrong is not None:
-        raise InvalidInputError(f"{what}不对：{wrong}。")
+        raise BadValue(what, wrong)
     return day
 
 
@@ -178,12 +161,12 @@ def _values(declaration: ListDeclaration, changes: ListChanges, now: datetime) -
                 raise BadAmount(str(value))
             wrong = forms.amount_problem(value)
             if wrong is not None:
-                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+                raise BadValue(spec.label, wrong)
             values[attribute] = str(value)
         elif spec.form is forms.Form.DOCUMENT_NUMBER and value:
             wrong = forms.document_number_problem(str(value), china_date(now))
             if wrong is not None:
-                raise InvalidInputError(f"{spec.label}不对：{wrong}。")
+                raise BadValue(spec.label, wrong)
             values[attribute] = str(value)
         else:
             values[attribute] = str(value)
@@ -197,16 +180,13 @@ def _plain(value: Any) -> Any:
 def _check_version(version: int, request: ChangeRequest) -> None:
     base = request.payload.get("base_version")
     if base is not None and base != version:
-        raise ConflictError(
-            f"该记录在变更 #{request.id} 登记后已被他人修改（版本 {base} → {version}），"
-            f"本次未发布。请重新登记变更。"
-        )
+        raise ListRecordChanged(request.id, int(base), version)
 
 
 async def _no_open_request(session: AsyncSession, kind: str, target_id: int) -> None:
     pending = await open_request(session, kind, target_id)
     if pending is not None:
-        raise InvalidStateError(f"已有未办结的申请：{request_line(pending)}")
+        raise ListRecordHeld(RequestInfo.of(pending))
 
 
 async def _file(
@@ -262,8 +242,8 @@ def _proposed(action: str, request: ChangeRequest, filed: ListFiled) -> Outcome:
 async def record_budget_approval(
     session: AsyncSession,
     staff: StaffMember,
-    year_text: str,
-    date_text: str,
+    year: int,
+    approved_on: date,
     note: str = "",
     *,
     now: datetime | None = None,
@@ -273,10 +253,9 @@ async def record_budget_approval(
     A recorded date is never overwritten: a different date files a correction request (with
     its explanation) that a second finance reviewer approves; the first date is kept.
     """
-    permissions.require(staff, permissions.FUND_MANAGERS, "登记预算批准日期")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.RECORD_BUDGET)
     now = now or utcnow()
-    year = _parse_year(year_text)
-    approved_on = _past(parse_date(date_text), "预算批准日期", now)
+    _past(approved_on, "预算批准日期", now)
     record = await session.get(BudgetYear, year)
     if record is None:
         record = BudgetYear(year=year, approved_on=approved_on, recorded_by=staff.wecom_user_id)
@@ -290,7 +269,7 @@ async def record_budget_approval(
             after={"approved_on": str(approved_on), "due": str(due)},
         )
     if record.approved_on == approved_on:
-        raise InvalidStateError(f"{year} 年度预算批准日期已登记为 {approved_on:%Y-%m-%d}。")
+        raise BudgetAlreadyRecorded(year, approved_on)
     if not note.strip():
         raise CorrectionNeedsNote(year, record.approved_on, approved_on)
     await _no_open_request(session, "budget_year", year)
@@ -319,12 +298,10 @@ async def _apply_budget_correction(
     year = int(request.payload["year"])
     budget = await session.get(BudgetYear, year)
     if budget is None:
-        raise NotFoundError(f"没有 {year} 年度预算批准记录。")
+        raise BudgetNotRecorded(year)
     old = budget.approved_on
     if str(old) != request.before.get("approved_on"):
-        raise ConflictError(
-            f"{year} 年度预算批准日期在申请 #{request.id} 提出后已改变，本次未更正。"
-        )
+        raise BudgetChangedMeanwhile(year, request.id)
     new = date.fromisoformat(str(request.payload["approved_on"]))
     if budget.original_approved_on is None:
         budget.original_approved_on = old
@@ -355,18 +332,17 @@ async def _apply_budget_correction(
 
 
 async def propose_fund_list_publication(
-    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+    session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """资金发布 YEAR: ask to publish the year's fund list with the budget (第七条)."""
-    permissions.require(staff, permissions.FUND_MANAGERS, "申请发布专项资金管理清单")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.PROPOSE_FUND_LIST)
     now = now or utcnow()
-    year = _parse_year(year_text)
     budget = await session.get(BudgetYear, year)
     if budget is None:
         raise BudgetNotRecorded(year)
-    count = await count_unpublished(session, "fund", str(year))
+    count = await count_unpublished(session, "fund", year)
     if not count:
-        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目，请先导入清单。")
+        raise NothingToPublish("fund", year, imported=False)
     await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
     await _no_open_request(session, "fund_list", year)
     due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
@@ -399,7 +375,7 @@ async def _apply_fund_list(
         )
     ).all()
     if not rows:
-        raise NotFoundError(f"{year} 年度没有待发布的专项资金项目。")
+        raise NothingToPublish("fund", year, imported=True)
     today = china_date(now)
     for row in rows:
         row.status = PublicationStatus.PUBLISHED.value
@@ -443,11 +419,11 @@ async def propose_fund_change(
     now = now or utcnow()
     fund = await session.get(FundItem, fund_id)
     if fund is None:
-        raise NotFoundError(f"没有编号为 {fund_id} 的专项资金项目。")
+        raise ListRecordNotFound("fund", fund_id)
     if staff.role == Role.CLERK.value:
-        permissions.require_department(staff, fund.department_id, "变更")
+        permissions.require_department(staff, fund.department_id, Operation.CHANGE)
     else:
-        permissions.require(staff, permissions.FUND_MANAGERS, "变更专项资金信息")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.CHANGE_FUND)
     if not note.strip():
         raise MissingArgument(Missing.FUND_CHANGE_NOTE)
     _past(occurred_on, "发生日期", now)
@@ -493,7 +469,7 @@ async def apply_fund_request(
     """Publish a reviewed fund change with its explanation."""
     fund = await session.get(FundItem, request.target_id)
     if fund is None:
-        raise NotFoundError("申请所指的专项资金项目已不存在。")
+        raise ListRecordNotFound("fund", request.target_id, request.id)
     _apply_fields(fund, request, "budget_amount")
     today = china_date(now)
     fund.change_note = f"{today:%Y-%m-%d} 更新：{request.reason}"
@@ -561,10 +537,10 @@ async def propose_poverty_change(
     now: datetime | None = None,
 ) -> Outcome:
     """扶贫变更 ID 字段=值 说明=… 审定=DATE: reviewed, published within 10 working days."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫项目清单")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.CHANGE_POVERTY_PROJECT)
     project = await session.get(PovertyProject, project_id)
     if project is None:
-        raise NotFoundError(f"没有编号为 {project_id} 的扶贫项目。")
+        raise ListRecordNotFound("poverty_project", project_id)
     request = await _propose_poverty_row_change(
         session,
         staff,
@@ -596,10 +572,10 @@ async def propose_allocation_change(
     now: datetime | None = None,
 ) -> Outcome:
     """扶贫资金变更 ID 字段=值 说明=… 审定=DATE: an allocation changed as a project is."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "变更扶贫资金分配计划")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.CHANGE_ALLOCATION)
     allocation = await session.get(PovertyAllocation, allocation_id)
     if allocation is None:
-        raise NotFoundError(f"没有编号为 {allocation_id} 的扶贫资金分配。")
+        raise ListRecordNotFound("poverty_allocation", allocation_id)
     request = await _propose_poverty_row_change(
         session,
         staff,
@@ -631,7 +607,7 @@ async def apply_poverty_request(
     """Publish a reviewed poverty project change with its date and note."""
     project = await session.get(PovertyProject, request.target_id)
     if project is None:
-        raise NotFoundError("申请所指的扶贫项目已不存在。")
+        raise ListRecordNotFound("poverty_project", request.target_id, request.id)
     _apply_fields(project, request, "investment")
     project.changed_on = date.fromisoformat(str(request.payload["decided_on"]))
     project.change_note = request.reason
@@ -655,7 +631,7 @@ async def _apply_allocation_request(
 ) -> Outcome:
     allocation = await session.get(PovertyAllocation, request.target_id)
     if allocation is None:
-        raise NotFoundError("申请所指的扶贫资金分配已不存在。")
+        raise ListRecordNotFound("poverty_allocation", request.target_id, request.id)
     _apply_fields(allocation, request, "amount")
     if allocation.status in _UNPUBLISHED:
         allocation.status = PublicationStatus.PUBLISHED.value
@@ -678,15 +654,14 @@ async def _apply_allocation_request(
 
 
 async def refresh_poverty_year(
-    session: AsyncSession, staff: StaffMember, year_text: str, *, now: datetime | None = None
+    session: AsyncSession, staff: StaffMember, year: int, *, now: datetime | None = None
 ) -> Outcome:
     """扶贫更新 YEAR: ask for the yearly refresh (第七条) of the year's allocations and projects."""
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "整体更新扶贫清单")
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.REFRESH_POVERTY_YEAR)
     now = now or utcnow()
-    year = _parse_year(year_text)
-    count = await count_unpublished(session, "poverty", str(year))
+    count = await count_unpublished(session, "poverty", year)
     if not count:
-        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容，请先导入。")
+        raise NothingToPublish("poverty", year, imported=False)
     await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
     await _no_open_request(session, "poverty_year", year)
     request = await _file(
@@ -723,7 +698,7 @@ async def _apply_poverty_year(
         )
     ).all()
     if not projects and not allocations:
-        raise NotFoundError(f"{year} 年度没有待发布的扶贫清单内容。")
+        raise NothingToPublish("poverty", year, imported=True)
     rows: list[PovertyProject | PovertyAllocation] = [*projects, *allocations]
     for row in rows:
         row.status = PublicationStatus.PUBLISHED.value
@@ -742,16 +717,6 @@ async def _apply_poverty_year(
         ),
         after={"year": year, "projects": len(projects), "allocations": len(allocations)},
     )
-
-
-def parse_reviewer(text: str) -> str:
-    """领导小组 / 市扶贫办 → county_group / city_office."""
-    key = _REVIEWER_WORDS.get(text.strip())
-    if key is None:
-        raise InvalidInputError(
-            f"“{text}”不是审核机关：请写“领导小组”（县扶贫开发领导小组）或“市扶贫办”。"
-        )
-    return key
 
 
 async def record_poverty_review(
@@ -773,28 +738,28 @@ async def record_poverty_review(
     now = now or utcnow()
     request = await find_request(session, ref)
     if request.target_kind not in POVERTY_KINDS:
-        raise InvalidStateError(f"扶贫审核只用于扶贫清单的申请：{request_line(request)}")
-    permissions.require(staff, permissions.POVERTY_MANAGERS, "登记扶贫清单审核")
+        raise NotPovertyRequest(RequestInfo.of(request))
+    permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.RECORD_POVERTY_REVIEW)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.state != RequestState.PENDING_REVIEW.value:
-        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+        raise NoReviewDue(RequestInfo.of(request))
     if body not in POVERTY_REVIEWERS:
-        raise InvalidInputError("审核机关应为县扶贫开发领导小组或市扶贫办。")
+        raise NotAReviewingBody(body)
     if not reviewer.strip():
-        raise InvalidInputError("请写明审核人：审核人=姓名。")
+        raise MissingArgument(Missing.REVIEWER)
     _past(reviewed_on, "审核日期", now)
     wrong = forms.document_number_problem(document, china_date(now))
     if wrong is not None:
-        raise InvalidInputError(f"审核文号不对：{wrong}。")
+        raise BadValue("审核文号", wrong)
     reviews: dict[str, Any] = dict(request.payload.get("reviews", {}))
     if body in reviews:
-        raise InvalidStateError(f"{POVERTY_REVIEWERS[body]}的审核已登记。")
+        raise ReviewAlreadyRecorded(body)
     county = reviews.get("county_group")
     if body == "city_office":
         if county is None:
-            raise InvalidStateError("须先登记县扶贫开发领导小组的审核，再登记市扶贫办的审核。")
+            raise CountyReviewFirst(request.id)
         if reviewed_on < date.fromisoformat(str(county["on"])):
-            raise InvalidInputError("市扶贫办的审核日期不能早于县扶贫开发领导小组的审核日期。")
+            raise CityReviewTooEarly(reviewed_on, date.fromisoformat(str(county["on"])))
     before = {"state": request.state, "reviews": dict(reviews)}
     reviews[body] = {
         "reviewer": reviewer.strip(),
@@ -835,9 +800,9 @@ async def approve_list_request(
     if request.target_kind in POVERTY_KINDS:
         raise ReviewedByPovertyBodies(request.id)
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
-    permissions.require(staff, permissions.FUND_MANAGERS, "复核专项资金清单申请")
+    permissions.require(staff, permissions.FUND_MANAGERS, Operation.REVIEW_FUND_REQUEST)
     if request.state != RequestState.PENDING_REVIEW.value:
-        raise InvalidStateError(f"这项申请现在不需要审核：{request_line(request)}")
+        raise NoReviewDue(RequestInfo.of(request))
     await completeness.require_request_complete(session, request, "通过", now=now)
     before = {"request": request.id, "state": request.state}
     await holds.move(session, request, _APPROVE_LIST, staff, now)  # one of two decisions wins
@@ -854,9 +819,9 @@ def require_list_reviewer(staff: StaffMember, request: ChangeRequest) -> None:
     """Who may reject a list request: the other finance reviewers, the other poverty staff."""
     permissions.require_not_proposer(staff, request.proposer_id, request.id)
     if request.target_kind in FUND_KINDS:
-        permissions.require(staff, permissions.FUND_MANAGERS, "驳回专项资金清单申请")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.REJECT_FUND_REQUEST)
     else:
-        permissions.require(staff, permissions.POVERTY_MANAGERS, "驳回扶贫清单申请")
+        permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.REJECT_POVERTY_REQUEST)
 
 
 def reviews_next(staff: StaffMember, request: ChangeRequest) -> bool:
@@ -875,11 +840,13 @@ async def require_publisher(
     """Who puts a reviewed list request live (the row's department may publish its change)."""
     if request.target_kind == "fund" and staff.role == Role.CLERK.value:
         fund = await session.get(FundItem, request.target_id)
-        permissions.require_department(staff, fund.department_id if fund else None, "发布")
+        permissions.require_department(
+            staff, fund.department_id if fund else None, Operation.PUBLISH
+        )
     elif request.target_kind in FUND_KINDS:
-        permissions.require(staff, permissions.FUND_MANAGERS, "发布专项资金信息")
+        permissions.require(staff, permissions.FUND_MANAGERS, Operation.PUBLISH_FUND)
     else:
-        permissions.require(staff, permissions.POVERTY_MANAGERS, "发布扶贫清单")
+        permissions.require(staff, permissions.POVERTY_MANAGERS, Operation.PUBLISH_POVERTY)
 
 
 async def apply_list_request(
@@ -899,12 +866,11 @@ async def apply_list_request(
         return await _apply_allocation_request(session, request, now=now)
     if kind == "poverty_year":
         return await _apply_poverty_year(session, request, now=now)
-    raise InvalidStateError(f"无法发布这类申请：{request_line(request)}")
+    raise NotAListRequest(RequestInfo.of(request))
 
 
-async def count_unpublished(session: AsyncSession, kind: str, year_text: str) -> int:
+async def count_unpublished(session: AsyncSession, kind: str, year: int) -> int:
     """How many rows a yearly publication would publish (to ask for confirmation)."""
-    year = _parse_year(year_text)
     if kind == "fund":
         rows = await session.scalars(
             select(FundItem.id).where(

@@ -22,7 +22,6 @@ from catalogue.workflow.errors import (
     NoOpenRequest,
     RequestNotFound,
 )
-from catalogue.workflow.rules import OPEN_STATES, Action, RequestState
 
 RequestRef = int | str  # a request number, or the canonical code of an item with an open request
 
@@ -84,39 +83,3 @@ async def open_request(session: AsyncSession, kind: str, target_id: int) -> Chan
         .where(RequestHold.target_kind == kind, RequestHold.target_id == target_id)
         .execution_options(populate_existing=True)
     )
-
-
-# Who reviews the fund and poverty lists (财政专项资金 by a second finance reviewer; 扶贫清单
-# by the county leading group and the city poverty office, 《扶贫办法》第三条).
-_FUND_REVIEW = "待县财政局复核"
-_POVERTY_REVIEW = "待登记县扶贫开发领导小组和市扶贫办审核"
-_LIST_REVIEW = {
-    "fund": _FUND_REVIEW,
-    "fund_list": _FUND_REVIEW,
-    "budget_year": _FUND_REVIEW,
-    "poverty_project": _POVERTY_REVIEW,
-    "poverty_allocation": _POVERTY_REVIEW,
-    "poverty_year": _POVERTY_REVIEW,
-}
-
-
-def request_line(request: ChangeRequest) -> str:
-    """One line describing a change request and where it stands.
-
-    Kept for the fund and poverty list operations, which still word their own answers."""
-    action = Action(request.action).label
-    klass = f"第九条（{request.change_class}）" if request.change_class else ""
-    state = RequestState(request.state).label
-    if request.state == RequestState.PENDING_REVIEW.value:
-        state = _LIST_REVIEW.get(request.target_kind, state)
-    due = (
-        f"，须于 {request.due_on:%Y-%m-%d} 前办结"
-        if request.due_on and request.state in OPEN_STATES
-        else ""
-    )
-    why = (
-        f"，理由：{request.rejection_reason}"
-        if request.state == RequestState.REJECTED.value and request.rejection_reason
-        else ""
-    )
-    return f"#{request.id} {action}{klass} {request.target_code}：{state}{due}{why}"

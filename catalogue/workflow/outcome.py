@@ -29,6 +29,9 @@ class Outcome:
     replayed: bool = False  # a re-delivered command: nothing was applied again
     refused: bool = False  # the command was refused; `error` is why, `message` its wording
     error: WorkflowError | None = None
+    # Years whose working days were counted Monday–Friday (no official holiday schedule):
+    # the channel says its deadlines are estimates.
+    estimated_years: frozenset[int] = frozenset()
 
     def merge(self, other: Outcome) -> None:
         """Fold another outcome's search updates and audit data into this one."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from catalogue.models import Role, StaffMember
 from catalogue.staff import is_locked
 from catalogue.workflow.errors import (
     AccountDisabled,
-    ForbiddenError,
+    AccountLocked,
     Operation,
     OtherDepartment,
     OwnRequest,
@@ -21,7 +19,6 @@ __all__ = ["DECIDERS", "PROPOSERS", "PUBLISHERS", "REVIEWERS"]
 FUND_MANAGERS = frozenset({Role.FINANCE, Role.ADMIN})  # 财政专项资金 第七条
 POVERTY_MANAGERS = frozenset({Role.POVERTY_OFFICE, Role.ADMIN})  # 扶贫清单 第三条、第四条
 IMPORTERS = frozenset({Role.CLERK, Role.FINANCE, Role.POVERTY_OFFICE, Role.ADMIN})
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 # 第二十二条: the county government supervises the departments' work (通报) through the
 # review office and the county office (administrators); the auditor may read it.
 SUPERVISORS = frozenset({Role.REVIEW_OFFICE, Role.APPROVER, Role.ADMIN, Role.AUDITOR})
@@ -49,11 +46,7 @@ def require_unlocked(staff: StaffMember) -> None:
     it: a stolen phone or a guessing attacker must not still approve or publish."""
     if is_locked(staff):
         assert staff.locked_until is not None
-        until = staff.locked_until.astimezone(BEIJING)
-        raise ForbiddenError(
-            f"动态码错误次数过多，账号已锁定至 {until:%H:%M}（北京时间），"
-            "锁定期间不能办理任何操作。"
-        )
+        raise AccountLocked(staff.locked_until)
 
 
 def require_department(

@@ -81,9 +81,8 @@ async def run(
             with workdays.estimates() as guessed:
                 outcome = await operation(session, staff)
             await notices.queue(session, staff.id)
+            outcome.estimated_years = frozenset(guessed)  # the channel words the warning
             outcome.message = render(outcome)
-            if guessed:  # a working-day deadline in a year without the official schedule
-                outcome.message = f"{outcome.message}\n{workdays.estimate_warning(guessed)}"
             for part in outcome.parts:
                 await audit.append(session, _record(actor, command, part, "ok"))
             await audit.append(session, _record(actor, command, outcome, "ok"))

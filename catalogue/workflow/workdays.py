@@ -4,7 +4,7 @@ Working days come from the State Council's yearly 节假日安排: the schedule 
 (`catalogue.holidays`, kept in the database and loaded here per process), else the
 `chinesecalendar` package, whose data ends with the year it was released. A year neither
 covers is counted Monday–Friday and *noted*: `estimates()` collects those years so that the
-answer and 待办 can say loudly that the deadline is an estimate.
+answer and 待办 can say loudly that the deadline is an estimate (the channels word it).
 """
 
 from __future__ import annotations
@@ -68,15 +68,6 @@ def estimates() -> Iterator[set[int]]:
         yield noted
     finally:
         _estimated.reset(token)
-
-
-def estimate_warning(years: set[int] | frozenset[int]) -> str:
-    """The staff warning for deadlines counted without the official schedule."""
-    listed = "、".join(str(year) for year in sorted(years))
-    return (
-        f"⚠ 注意：{listed} 年的国务院节假日安排尚未导入，上述工作日期限按周一至周五估算，"
-        "可能不准确。请管理员导入当年安排（zwbot holidays import）后以系统重新计算的期限为准。"
-    )
 
 
 def add_working_days(start: date, count: int) -> date:

@@ -19,7 +19,7 @@ from handlers.db.database import open_database
 from handlers.jobs.duties import send_duty_summaries
 from handlers.jobs.weekly import send_weekly
 from handlers.settings import Settings, get_settings
-from handlers.staff.duty_wording import duty_line
+from handlers.staff.duty_wording import report_text
 from handlers.wecom.api import DEFAULT_BASE, WeComClient
 
 duties_app = typer.Typer(help="Due and overdue duties of the regulations.", no_args_is_help=True)
@@ -125,7 +125,7 @@ def report(
 
     async def main() -> str:
         async with open_database() as (_, sessions), sessions() as session:
-            return (await duty_report.build(session, today, duty_line)).text()
+            return report_text(await duty_report.build(session, today))
 
     typer.echo(asyncio.run(main()))
 

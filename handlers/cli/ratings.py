@@ -16,6 +16,7 @@ from catalogue.workflow.errors import WorkflowError
 from catalogue.workflow.workdays import china_date
 from handlers.db.database import open_database
 from handlers.settings import get_settings
+from handlers.staff.ticket_wording import ledger_line
 
 ratings_app = typer.Typer(help="好差评: the 差评 ledger and monthly figures.", no_args_is_help=True)
 
@@ -59,7 +60,7 @@ def ledger(
         typer.echo("没有差评。")
         return
     for row in rows:
-        typer.echo(rules.ledger_line(row))
+        typer.echo(ledger_line(row))
         if row.followup:
             typer.echo(f"  回访：{row.followup}")
         if row.rectification:

@@ -129,7 +129,7 @@ class CitizenPost(Periodic):
         """Send a ticket's answer now if it can go (see `TicketPost.deliver`)."""
         if self.tickets is None:
             raise RuntimeError("CitizenPost.bind(sessions) was not called")
-        other = await self._post_of(ticket_id)
+        other = await self.post_of(ticket_id)
         if other is not None:  # another account's citizen: sent with that account's client
             return await other.deliver_ticket(ticket_id, citizen_wrote=citizen_wrote)
         delivery = await self.tickets.deliver(ticket_id, citizen_wrote=citizen_wrote)
@@ -140,7 +140,7 @@ class CitizenPost(Periodic):
                 self.note_ticket(ticket.openid, ticket_id)
         return delivery
 
-    async def _post_of(self, ticket_id: int) -> CitizenPost | None:
+    async def post_of(self, ticket_id: int) -> CitizenPost | None:
         """The post of the ticket's account when it is not this one's and it is served."""
         if self.forward is None or self._sessions is None:
             return None

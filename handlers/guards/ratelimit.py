@@ -85,13 +85,14 @@ class RateLimiter:
         prefix: str = "zwbot:rl:",
         clock: Callable[[], float] = time.time,
         account: str = "",
+        local: Counter | None = None,
     ) -> None:
         self.limit = limit
         # Counts are kept apart per official account (`rl:<account>:<window>:<user>`).
         self._account = f"{account}:" if account else ""
         self._hash_key = hash_key
         self._shared = RedisCounter(redis, prefix) if redis is not None else None
-        self._local = MemoryCounter()
+        self._local: Counter = local or MemoryCounter()  # when Redis is not reachable
         self._clock = clock
         self._degraded = False
 

@@ -23,7 +23,8 @@ from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.rules import RequestState
 from handlers.staff import duty_wording
 from handlers.staff.refusals import beijing_minute
-from handlers.staff.wording import request_line, tickets_block
+from handlers.staff.request_wording import request_line
+from handlers.staff.wording import tickets_block
 
 log = logging.getLogger("handlers.duties")
 

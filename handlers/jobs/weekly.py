@@ -20,7 +20,6 @@ from catalogue.models import Rating, Role, Ticket
 from catalogue.workflow import runner
 from catalogue.workflow.workdays import CHINA_OFFSET
 from handlers.jobs.duties import DutyRun, SendText
-from handlers.staff.duty_wording import duty_line
 
 log = logging.getLogger("handlers.jobs.weekly")
 # Who reads the county's 通报 and can act on it (the auditor reads the console's page).
@@ -36,7 +35,7 @@ def _start_of(day: date) -> datetime:
 
 async def weekly_text(session: AsyncSession, today: date, link: str) -> str:
     """The summary of the week ending `today` (China dates)."""
-    report = await duty_report.build(session, today, duty_line)
+    report = await duty_report.build(session, today)
     since, until = _start_of(today - WEEK + timedelta(days=1)), _start_of(today + timedelta(days=1))
     tickets = list(
         await session.scalars(

@@ -29,8 +29,9 @@ from catalogue.workflow.rules import parse_suspension_reason
 from catalogue.workflow.workdays import china_date
 from handlers.staff import duty_wording, parsing
 from handlers.staff.desk import Desk
+from handlers.staff.request_wording import request_line
 from handlers.staff.texts import HELP
-from handlers.staff.wording import request_line, tickets_block
+from handlers.staff.wording import tickets_block
 
 Run = Callable[[Desk, str], Awaitable[str]]
 #: What a command would do, when it must be confirmed first (None: run at once).
@@ -104,7 +105,7 @@ async def _overdue(desk: Desk, args: str) -> str:
 async def _report(desk: Desk, args: str) -> str:
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         permissions.require(staff, permissions.SUPERVISORS, "查看部门工作通报")
-        text = (await duty_report.build(session, _today(), duty_wording.duty_line)).text()
+        text = duty_wording.report_text(await duty_report.build(session, _today()))
         return Outcome(action="staff.report", target="", message=text)
 
     return await desk.run("通报", op)
@@ -304,7 +305,9 @@ async def _budget(desk: Desk, args: str) -> str:
         note = given.pop("说明", "理由") or ""
         if given.pairs:
             raise InvalidInputError("预算批准只需年度、日期和（更正时的）说明=…。")
-        return await lists.record_budget_approval(session, staff, year, day, note)
+        return await lists.record_budget_approval(
+            session, staff, parsing.year(year), parsing.day(day), note
+        )
 
     return await desk.run(f"预算批准 {args}", op)
 
@@ -317,9 +320,11 @@ async def _budget_confirm(desk: Desk, args: str) -> str | None:
 
 async def _fund_publish(desk: Desk, args: str) -> str:
     year, _ = parsing.head_and_rest(args, "年度，例如：资金发布 2026")
-    return await desk.run(
-        f"资金发布 {args}", lambda s, m: lists.propose_fund_list_publication(s, m, year)
-    )
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        return await lists.propose_fund_list_publication(session, staff, parsing.year(year))
+
+    return await desk.run(f"资金发布 {args}", op)
 
 
 async def _year_confirm(
@@ -331,7 +336,7 @@ async def _year_confirm(
     year, _ = parsing.head_and_rest(args, "年度")
     try:
         async with desk.sessions() as session:
-            count = await lists.count_unpublished(session, kind, year)
+            count = await lists.count_unpublished(session, kind, parsing.year(year))
     except WorkflowError:
         return None
     return question.format(year=year, count=count) if count else None
@@ -349,7 +354,7 @@ async def _fund_change(desk: Desk, args: str) -> str:
         given = parsing.assignments(rest)
         note = given.pop("说明", "理由") or ""
         occurred = given.pop("发生", "发生日期", "变更日期")
-        when = lists.parse_date(occurred) if occurred else _today()
+        when = parsing.day(occurred) if occurred else _today()
         fund_id = parsing.record_id(number, "项目")
         changes = _list_changes(FUNDS, given.pairs)
         return await lists.propose_fund_change(session, staff, fund_id, changes, note, when)
@@ -383,7 +388,7 @@ async def _poverty_row_change(
             raise InvalidInputError("请写明调整变更的审定日期：审定=2026-09-30。")
         row_id = parsing.record_id(number, what)
         changes = _list_changes(declaration, given.pairs)
-        return await propose(session, staff, row_id, changes, note, lists.parse_date(decided))
+        return await propose(session, staff, row_id, changes, note, parsing.day(decided))
 
     return await desk.run(f"{command} {args}", op)
 
@@ -405,7 +410,7 @@ async def _poverty_review(desk: Desk, args: str) -> str:
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
         body, tail = parsing.head_and_rest(rest, "审核机关：领导小组 或 市扶贫办")
-        reviewing_body = lists.parse_reviewer(body)
+        reviewing_body = parsing.reviewing_body(body)
         given = parsing.assignments(tail)
         reviewer = given.pop("审核人", "审核") or ""
         day = given.pop("日期", "审核日期")
@@ -421,7 +426,7 @@ async def _poverty_review(desk: Desk, args: str) -> str:
             parsing.request_ref(ref),
             reviewing_body,
             reviewer,
-            lists.parse_date(day),
+            parsing.day(day),
             document,
         )
 
@@ -430,7 +435,11 @@ async def _poverty_review(desk: Desk, args: str) -> str:
 
 async def _poverty_refresh(desk: Desk, args: str) -> str:
     year, _ = parsing.head_and_rest(args, "年度，例如：扶贫更新 2027")
-    return await desk.run(f"扶贫更新 {args}", lambda s, m: lists.refresh_poverty_year(s, m, year))
+
+    async def op(session: AsyncSession, staff: StaffMember) -> Outcome:
+        return await lists.refresh_poverty_year(session, staff, parsing.year(year))
+
+    return await desk.run(f"扶贫更新 {args}", op)
 
 
 async def _poverty_refresh_confirm(desk: Desk, args: str) -> str | None:

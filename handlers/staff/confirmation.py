@@ -11,7 +11,7 @@ from catalogue.models import StaffMember
 from catalogue.staff import needs_second_factor
 from catalogue.workflow import permissions, runner
 from catalogue.workflow.errors import ForbiddenError
-from handlers.staff import parsing
+from handlers.staff import parsing, refusals
 from handlers.staff.commands import BY_NAME
 from handlers.staff.desk import Desk
 from handlers.staff.texts import (
@@ -41,7 +41,7 @@ async def ask(desk: Desk, state: FSMContext, name: str, args: str, what: str) ->
                 permissions.require_unlocked(staff)
         except ForbiddenError as error:
             await desk.audit_event("staff.confirm", "refused: account locked", f"{name} {args}")
-            return str(error)
+            return refusals.explain(error)
     await state.set_state(StaffConfirm.waiting)
     await state.set_data(
         {

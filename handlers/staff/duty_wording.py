@@ -1,17 +1,29 @@
 """The staff chat's words for duties (待办, 逾期, the daily summary and the console's 待办):
-each `catalogue.duties.Duty` worded from the facts it carries, with the command that does it."""
+each `catalogue.duties.Duty` worded from the facts it carries, with the command that does it;
+and the departments' 通报 (`catalogue.duty_report`) for the chat, the console and the CLI."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from catalogue.duties import Duty, DutyKind
+from catalogue.duty_report import DutyReport, Work
 from catalogue.lists.declarations import FUNDS
 from catalogue.workflow.lists import FUND_KINDS
-from catalogue.workflow.workdays import estimate_warning
+from handlers.staff.request_wording import request_line
 
 NOTHING_DUE = "目前没有到期或逾期的工作。"
+
+
+def estimate_warning(years: set[int] | frozenset[int]) -> str:
+    """The staff warning for deadlines counted without the official schedule."""
+    listed = "、".join(str(year) for year in sorted(years))
+    return (
+        f"⚠ 注意：{listed} 年的国务院节假日安排尚未导入，上述工作日期限按周一至周五估算，"
+        "可能不准确。请管理员导入当年安排（zwbot holidays import）后以系统重新计算的期限为准。"
+    )
 
 
 def _fund_list(duty: Duty) -> str:
@@ -108,3 +120,67 @@ def summary(duties: Sequence[Duty], today: date) -> str:
     if hints:
         parts.append("【建议】\n" + "\n".join(duty_line(d, today) for d in hints))
     return "\n\n".join(parts) if parts else NOTHING_DUE
+
+
+# --- the departments' 通报 (《建设运行办法》第二十二条) ---------------------------------------
+
+MAX_LINES = 8  # per department and kind: the report stays readable in chat
+
+
+def work_line(work: Work, today: date) -> str:
+    """One piece of a department's work: a duty, or an open change request."""
+    return duty_line(work, today) if isinstance(work, Duty) else request_line(work)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentLines:
+    """One department's overdue and pending work, worded."""
+
+    name: str
+    overdue: list[str]
+    pending: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class WordedReport:
+    """The report with every piece of work worded (the console's table and CSV)."""
+
+    today: date
+    departments: list[DepartmentLines]
+
+
+def worded(report: DutyReport) -> WordedReport:
+    """Every department's work as lines."""
+    return WordedReport(
+        report.today,
+        [
+            DepartmentLines(
+                work.name,
+                [work_line(w, report.today) for w in work.overdue],
+                [work_line(w, report.today) for w in work.pending],
+            )
+            for work in report.departments
+        ],
+    )
+
+
+def _listed(label: str, lines: list[str]) -> list[str]:
+    shown = [f"  {label}：{line}" for line in lines[:MAX_LINES]]
+    if len(lines) > MAX_LINES:
+        shown.append(f"  …另有 {len(lines) - MAX_LINES} 项")
+    return shown
+
+
+def report_text(report: DutyReport) -> str:
+    """The report as one Chinese message."""
+    head = f"【部门工作通报】{report.today:%Y-%m-%d}（《建设运行办法》第二十二条）"
+    if not report.departments:
+        return f"{head}\n各部门没有逾期或待办的工作。"
+    late = sum(1 for d in report.departments if d.overdue)
+    parts = [f"{head}\n{len(report.departments)} 个部门有待办工作，其中 {late} 个有逾期。"]
+    for number, work in enumerate(worded(report).departments, start=1):
+        lines = [f"{number}. {work.name}：逾期 {len(work.overdue)} 项，待办 {len(work.pending)} 项"]
+        lines += _listed("逾期", work.overdue)
+        lines += _listed("待办", work.pending)
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)

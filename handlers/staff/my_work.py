@@ -18,7 +18,8 @@ from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
 from handlers.staff.commands import StaffCommand
 from handlers.staff.desk import Desk
-from handlers.staff.wording import request_line, status_word
+from handlers.staff.request_wording import request_line
+from handlers.staff.wording import status_word
 
 LIST_LIMIT = 30  # records listed in one answer; the rest are counted
 TEMPLATE_KINDS = {

@@ -1,9 +1,11 @@
-"""Reading staff command arguments: codes, request refs, 字段=值 pairs, class markers, dates."""
+"""Reading staff command arguments: codes, request refs, 字段=值 pairs, class markers, dates,
+years and the poverty list's reviewing bodies."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from catalogue.codes import InvalidCodeError, format_code
 from catalogue.workflow.errors import InvalidInputError
@@ -125,3 +127,45 @@ def record_id(word: str, what: str) -> int:
     if not core.isdigit():
         raise InvalidInputError(f"{what}编号“{quote(word)}”不对，应为数字。")
     return int(core)
+
+
+def day(text: str) -> date:
+    """2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日."""
+    cleaned = text.strip().replace("年", "-").replace("月", "-").rstrip("日")
+    for sep in ("/", "."):
+        cleaned = cleaned.replace(sep, "-")
+    try:
+        year_, month, day_ = (int(part) for part in cleaned.split("-"))
+        return date(year_, month, day_)
+    except ValueError:
+        raise InvalidInputError(f"日期“{quote(text)}”看不懂，请写成 2026-03-01。") from None
+
+
+def year(text: str) -> int:
+    """A list year: four digits (2026 or 2026年), 2000–2100."""
+    core = text.strip().rstrip("年")
+    if not core.isdigit() or not 2000 <= int(core) <= 2100:
+        raise InvalidInputError(f"年度“{quote(text)}”不对，请写四位年份，例如 2026。")
+    return int(core)
+
+
+# What staff call the two reviewing bodies of 《扶贫办法》第三条 (keys of `POVERTY_REVIEWERS`).
+REVIEWER_WORDS = {
+    "领导小组": "county_group",
+    "县扶贫开发领导小组": "county_group",
+    "扶贫开发领导小组": "county_group",
+    "县领导小组": "county_group",
+    "市扶贫办": "city_office",
+    "市扶贫开发办公室": "city_office",
+    "市": "city_office",
+}
+
+
+def reviewing_body(text: str) -> str:
+    """领导小组 / 市扶贫办 → county_group / city_office."""
+    key = REVIEWER_WORDS.get(text.strip())
+    if key is None:
+        raise InvalidInputError(
+            f"“{quote(text)}”不是审核机关：请写“领导小组”（县扶贫开发领导小组）或“市扶贫办”。"
+        )
+    return key

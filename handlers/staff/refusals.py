@@ -9,10 +9,13 @@ from typing import Any
 
 from catalogue.models import PublicationStatus, Role
 from catalogue.staff import ROLE_LABELS
+from catalogue.tickets import TicketState
 from catalogue.workflow import errors as e
+from catalogue.workflow.lists import POVERTY_REVIEWERS
 from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
-from catalogue.workflow.workdays import CHINA_OFFSET
+from catalogue.workflow.workdays import CHINA_OFFSET, china_date
 from handlers.staff.list_wording import list_next_step
+from handlers.staff.request_wording import request_line
 
 # In refusals the auditor is plainly "审计员".
 ROLE_NAMES = {**ROLE_LABELS, Role.AUDITOR: "审计员"}
@@ -31,6 +34,36 @@ OPERATIONS = {
     e.Operation.PUBLISH: "发布",
     e.Operation.WITHDRAW: "撤回申请",
     e.Operation.LOG: "查看日志",
+    e.Operation.ANSWER: "答复工单",
+    e.Operation.CLOSE: "关闭工单",
+    e.Operation.FOLLOW_UP: "回访差评",
+    e.Operation.RECTIFY: "记录差评整改",
+    e.Operation.RECORD_BUDGET: "登记预算批准日期",
+    e.Operation.PROPOSE_FUND_LIST: "申请发布专项资金管理清单",
+    e.Operation.CHANGE_FUND: "变更专项资金信息",
+    e.Operation.CHANGE_POVERTY_PROJECT: "变更扶贫项目清单",
+    e.Operation.CHANGE_ALLOCATION: "变更扶贫资金分配计划",
+    e.Operation.REFRESH_POVERTY_YEAR: "整体更新扶贫清单",
+    e.Operation.RECORD_POVERTY_REVIEW: "登记扶贫清单审核",
+    e.Operation.REVIEW_FUND_REQUEST: "复核专项资金清单申请",
+    e.Operation.REJECT_FUND_REQUEST: "驳回专项资金清单申请",
+    e.Operation.REJECT_POVERTY_REQUEST: "驳回扶贫清单申请",
+    e.Operation.PUBLISH_FUND: "发布专项资金信息",
+    e.Operation.PUBLISH_POVERTY: "发布扶贫清单",
+}
+# The act alone, after the record it is done to (“工单 #3 …，您不能答复”).
+_ACTS = {
+    e.Operation.ANSWER: "答复",
+    e.Operation.CLOSE: "关闭",
+    e.Operation.FOLLOW_UP: "回访",
+    e.Operation.RECTIFY: "整改",
+}
+# What a too-long text argument is called.
+_TEXTS = {
+    e.Missing.TICKET_ANSWER: "答复",
+    e.Missing.TICKET_CLOSE_REASON: "理由",
+    e.Missing.FOLLOWUP_NOTE: "回访情况",
+    e.Missing.RECTIFICATION_NOTE: "整改情况",
 }
 
 # How a merger's command says what to do with a suspended source (handlers.staff.parsing).
@@ -83,6 +116,62 @@ def _wrong_status(error: e.WrongItemStatus) -> str:
     return f"{head}{error.name}（{error.code}）当前状态：{PublicationStatus(error.status).label}。"
 
 
+def _ticket_forbidden(error: e.TicketForbidden) -> str:
+    act = _ACTS[error.operation]
+    if error.other_department:
+        return f"工单 #{error.ticket_id} 属于其他部门，您不能{act}。"
+    return f"审计员不能{act}工单。"
+
+
+def _ticket_not_open(error: e.TicketNotOpen) -> str:
+    state = TicketState(error.state).label
+    if error.operation is e.Operation.ANSWER:
+        return f"工单 #{error.ticket_id} 已由 {error.by} 处理（{state}），不能再答复。"
+    return f"工单 #{error.ticket_id} 状态为“{state}”，只能关闭待答复的工单。"
+
+
+def _case_forbidden(error: e.RatingCaseForbidden) -> str:
+    act = _ACTS[error.operation]
+    if error.other_department:
+        return f"差评 #{error.rating_id} 属于其他部门，您不能{act}。"
+    return f"{act}由被评价事项所属部门的经办人或县审改办办理。"
+
+
+def _case_step_done(error: e.CaseStepDone) -> str:
+    day = china_date(error.at).isoformat()
+    if error.operation is e.Operation.FOLLOW_UP:
+        return f"差评 #{error.rating_id} 已于{day}回访。"
+    return f"差评 #{error.rating_id} 已于{day}记录整改。"
+
+
+def _too_long(error: e.TooLong) -> str:
+    what = _TEXTS.get(error.argument, "内容")
+    return f"{what}太长（{error.length}字），请控制在{error.limit}字以内。"
+
+
+# What the staff call the rows of the lists, and a year's content of each list.
+_LIST_ROWS = {
+    "fund": "专项资金项目",
+    "poverty_project": "扶贫项目",
+    "poverty_allocation": "扶贫资金分配",
+}
+_LIST_YEARS = {"fund": "专项资金项目", "poverty": "扶贫清单内容"}
+
+
+def _list_row_missing(error: e.ListRecordNotFound) -> str:
+    what = _LIST_ROWS.get(error.kind, "记录")
+    if error.request_id is not None:
+        return f"申请 #{error.request_id} 所指的{what}已不存在。"
+    return f"没有编号为 {error.record_id} 的{what}。"
+
+
+def _nothing_to_publish(error: e.NothingToPublish) -> str:
+    text = f"{error.year} 年度没有待发布的{_LIST_YEARS.get(error.kind, '内容')}"
+    if error.imported:
+        return f"{text}。"
+    return f"{text}，请先导入{'清单' if error.kind == 'fund' else ''}。"
+
+
 def _lost(error: e.DecisionLost) -> str:
     state = RequestState(error.state).label if error.state else "已变化"
     who = f"{error.by}" if error.by else "其他人员"
@@ -103,6 +192,7 @@ _MISSING = {
     e.Missing.NAME: "名称不能为空。",
     e.Missing.FUND_CHANGE_NOTE: "专项资金信息变更须就变更内容进行说明（第八条）：请加上 说明=…。",
     e.Missing.POVERTY_CHANGE_NOTE: "请就调整变更情况进行说明：加上 说明=…。",
+    e.Missing.REVIEWER: "请写明审核人：审核人=姓名。",
     e.Missing.TICKET_ANSWER: "请写明答复内容，例如：回复 #12 您好，办理地点在……",
     e.Missing.TICKET_CLOSE_REASON: "请写明关闭理由，例如：关闭 #12 重复提问，已在 #11 答复",
     e.Missing.FOLLOWUP_NOTE: (
@@ -113,6 +203,10 @@ _MISSING = {
 
 EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.AccountDisabled: lambda _: "您的账号已停用，请联系管理员。",
+    e.AccountLocked: lambda x: (
+        f"动态码错误次数过多，账号已锁定至 {beijing_minute(x.until)[-5:]}（北京时间），"
+        "锁定期间不能办理任何操作。"
+    ),
     e.RoleForbidden: _role_forbidden,
     e.OtherDepartment: lambda x: f"部门经办人只能{_operation(x.operation)}本部门的事项。",
     e.OwnRequest: lambda _: "这是您本人提出的变更，不能由您本人审核或审定，请由其他人员办理。",
@@ -171,6 +265,32 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
         f"扶贫清单由县扶贫开发领导小组和市扶贫办审核（《扶贫办法》第三条）。"
         f"{list_next_step(x.request_id, 'poverty')}"
     ),
+    e.ListRecordHeld: lambda x: f"已有未办结的申请：{request_line(x.request)}",
+    e.NotPovertyRequest: lambda x: f"扶贫审核只用于扶贫清单的申请：{request_line(x.request)}",
+    e.NoReviewDue: lambda x: f"这项申请现在不需要审核：{request_line(x.request)}",
+    e.NotAListRequest: lambda x: f"无法发布这类申请：{request_line(x.request)}",
+    e.BadValue: lambda x: f"{x.label}不对：{x.problem}。",
+    e.ListRecordNotFound: _list_row_missing,
+    e.ListRecordChanged: lambda x: (
+        f"该记录在变更 #{x.request_id} 登记后已被他人修改（版本 {x.base_version} → {x.version}），"
+        "本次未发布。请重新登记变更。"
+    ),
+    e.BudgetAlreadyRecorded: lambda x: (
+        f"{x.year} 年度预算批准日期已登记为 {x.approved_on:%Y-%m-%d}。"
+    ),
+    e.BudgetChangedMeanwhile: lambda x: (
+        f"{x.year} 年度预算批准日期在申请 #{x.request_id} 提出后已改变，本次未更正。"
+    ),
+    e.NothingToPublish: _nothing_to_publish,
+    e.NotAReviewingBody: lambda _: "审核机关应为县扶贫开发领导小组或市扶贫办。",
+    e.ReviewAlreadyRecorded: lambda x: f"{POVERTY_REVIEWERS.get(x.body, x.body)}的审核已登记。",
+    e.CountyReviewFirst: lambda _: "须先登记县扶贫开发领导小组的审核，再登记市扶贫办的审核。",
+    e.CityReviewTooEarly: lambda _: "市扶贫办的审核日期不能早于县扶贫开发领导小组的审核日期。",
+    e.TooLong: _too_long,
+    e.TicketForbidden: _ticket_forbidden,
+    e.TicketNotOpen: _ticket_not_open,
+    e.RatingCaseForbidden: _case_forbidden,
+    e.CaseStepDone: _case_step_done,
     e.BadAmount: lambda x: f"金额“{x.text}”不对，请写万元数，例如 12.5。",
     e.NoChanges: lambda x: f"请写明要变更的字段，例如 {x.example}=…。",
     e.BadDuty: lambda _: "责任事项请写成“责任事项=受理责任：内容”。",

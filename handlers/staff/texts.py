@@ -6,6 +6,13 @@ from catalogue.lists.declarations import (
     POVERTY_PROJECTS,
     ListDeclaration,
 )
+from catalogue.tickets import SLA_WORKING_DAYS
+from catalogue.workflow.rules import (
+    FUND_PUBLISH_DAYS,
+    FUND_UPDATE_DAYS,
+    POVERTY_UPDATE_WORKING_DAYS,
+    RESUME_DAYS,
+)
 
 
 def _changeable(declaration: ListDeclaration) -> str:
@@ -29,21 +36,21 @@ HELP = f"""工作人员命令（命令后加空格；编码可带或不带横线
 发布 #申请号…/编码…/全部 — 已批准的申请生效
 变更 编码 [（一）…（六）] 字段=值 … — 第九条变更
 暂停 编码 （一）…（四） 理由 — 第十条暂停
-恢复 编码 [理由] — 第十二条，审核后2日内恢复
+恢复 编码 [理由] — 第十二条，审核后{RESUME_DAYS}日内恢复
 作废 编码 依据 — 编码进入代码废止库
 合并 编码1 编码2 … 新名称 [暂停=保持|恢复] — 原编码废止，赋新编码；有暂停事项时须写明
-预算批准 年度 日期 [说明=…] — 第七条，起算20日；已登记的日期经复核更正，原日期保留
+预算批准 年度 日期 [说明=…] — 第七条，起算{FUND_PUBLISH_DAYS}日；已登记的日期经复核更正，原日期保留
 资金发布 年度 — 申请发布当年专项资金管理清单，财政局另一人“通过”后发布
-资金变更 项目号 字段=值 … 说明=… [发生=日期] — 第八条，复核后20日内更新
+资金变更 项目号 字段=值 … 说明=… [发生=日期] — 第八条，复核后{FUND_UPDATE_DAYS}日内更新
   字段：{_changeable(FUNDS)}
-扶贫变更 项目号 字段=值 … 说明=… 审定=日期 — 审核登记后10个工作日内发布
+扶贫变更 项目号 字段=值 … 说明=… 审定=日期 — 审核登记后{POVERTY_UPDATE_WORKING_DAYS}个工作日内发布
   字段：{_changeable(POVERTY_PROJECTS)}
 扶贫资金变更 分配号 字段=值 … 说明=… 审定=日期 — 资金分配计划调整，程序同上
   字段：{_changeable(POVERTY_ALLOCATIONS)}
 扶贫审核 #申请号 领导小组/市扶贫办 审核人=… 日期=… 文号=… — 登记第三条两级审核
 扶贫更新 年度 — 申请年初整体更新扶贫清单
 日志 编码 — 操作记录
-工单 — 群众人工工单：状态、已等时长、是否超时（1个工作日内答复）
+工单 — 群众人工工单：状态、已等时长、是否超时（{SLA_WORKING_DAYS}个工作日内答复）
 回复 #工单号 内容 — 答复群众（48小时内发过消息的立即送达，否则待其下次发消息时送达）
 关闭 #工单号 理由 — 不答复而关闭
 差评 [全部] — 差评台账（默认只列未办结的）

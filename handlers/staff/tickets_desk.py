@@ -11,7 +11,7 @@ from catalogue import tickets as ticket_rules
 from catalogue.models import Role, StaffMember, utcnow
 from catalogue.workflow import runner
 from catalogue.workflow.outcome import Outcome
-from handlers.staff import parsing, refusals
+from handlers.staff import parsing, refusals, ticket_wording, wording
 from handlers.staff.commands import StaffCommand
 from handlers.staff.desk import Desk
 
@@ -34,7 +34,7 @@ async def _tickets(desk: Desk, args: str) -> str:
             )
             late = sum(ticket_rules.sla(t, now).overdue for t in found if t.state == "open")
             head = f"人工工单 {len(found)} 件" + (f"，其中 {late} 件已超时" if late else "")
-            lines = [ticket_rules.ticket_line(t, now, names) for t in found]
+            lines = [ticket_wording.ticket_line(t, now, names) for t in found]
             text = (
                 f"{head}（1个工作日内答复）：\n"
                 + "\n".join(lines)
@@ -53,7 +53,13 @@ async def _answer(desk: Desk, args: str) -> str:
         return await ticket_rules.answer_ticket(session, staff, ticket_id, answer)
 
     outcome = await runner.run(
-        desk.sessions, desk.actor, f"回复 {args}", op, key=desk.key, explain=refusals.explain
+        desk.sessions,
+        desk.actor,
+        f"回复 {args}",
+        op,
+        key=desk.key,
+        render=wording.render,
+        explain=refusals.explain,
     )
     if outcome.refused or outcome.replayed:
         return outcome.message
@@ -88,7 +94,7 @@ async def _ledger(desk: Desk, args: str) -> str:
         else:
             text = (
                 f"{what}（最近 {len(rows)} 条）：\n"
-                + "\n".join(rating_rules.ledger_line(row) for row in rows)
+                + "\n".join(ticket_wording.ledger_line(row) for row in rows)
                 + "\n回访：回访 #号 内容；整改：整改 #号 内容"
             )
         return Outcome(action="staff.ratings", target="", message=text)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import tickets as ticket_rules
 from catalogue.models import PublicationStatus, Ticket, utcnow
+from catalogue.ratings import CaseRecorded
 from catalogue.workflow import fields
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import (
@@ -34,13 +35,14 @@ from catalogue.workflow.results import (
     RequestInfo,
 )
 from catalogue.workflow.rules import (
-    OPEN_STATES,
     Action,
     RequestState,
     Step,
     SuspendedSource,
 )
 from catalogue.workflow.workdays import china_date
+from handlers.staff import ticket_wording
+from handlers.staff.duty_wording import estimate_warning
 from handlers.staff.list_wording import (
     budget_recorded,
     list_applied,
@@ -48,6 +50,8 @@ from handlers.staff.list_wording import (
     poverty_review,
 )
 from handlers.staff.refusals import beijing_minute, explain
+from handlers.staff.request_wording import LIST_REVIEW, request_line
+from handlers.staff.ticket_wording import answered, case_recorded, closed
 
 
 def _day(moment: datetime | date | None) -> str:
@@ -74,44 +78,6 @@ def item_state(item: ItemState) -> str:
     if item.revision_note:
         line += f"\n最近变更：{item.revision_note}"
     return line
-
-
-# Who reviews the fund and poverty lists (财政专项资金 by a second finance reviewer; 扶贫清单
-# by the county leading group and the city poverty office, 《扶贫办法》第三条).
-_FUND_REVIEW = "待县财政局复核"
-_POVERTY_REVIEW = "待登记县扶贫开发领导小组和市扶贫办审核"
-LIST_REVIEW = {
-    "fund": _FUND_REVIEW,
-    "fund_list": _FUND_REVIEW,
-    "budget_year": _FUND_REVIEW,
-    "poverty_project": _POVERTY_REVIEW,
-    "poverty_allocation": _POVERTY_REVIEW,
-    "poverty_year": _POVERTY_REVIEW,
-}
-
-
-def request_line(request: RequestInfo) -> str:
-    """One line describing a change request and where it stands."""
-    klass = (
-        f"第九条{request.change_class.label}"
-        if request.action is Action.CHANGE and request.change_class
-        else ""
-    )
-    state = RequestState(request.state).label
-    if request.state == RequestState.PENDING_REVIEW.value:
-        state = LIST_REVIEW.get(request.target_kind, state)
-    due = (
-        f"，须于 {request.due_on:%Y-%m-%d} 前办结"
-        if request.due_on and request.state in OPEN_STATES
-        else ""
-    )
-    why = (
-        f"，理由：{request.rejection_reason}"
-        if request.state == RequestState.REJECTED.value and request.rejection_reason
-        else ""
-    )
-    line = f"#{request.id} {request.action.label}{klass} {request.target_code}：{state}{due}"
-    return line + why
 
 
 def show_value(value: Any) -> str:
@@ -281,7 +247,14 @@ def _log(log: ItemLog) -> str:
 
 
 def render(outcome: Outcome) -> str:
-    """The staff reply to a command's result."""
+    """The staff reply to a command's result (with the warning when a deadline is estimated)."""
+    text = _render(outcome)
+    if outcome.estimated_years:  # a working-day deadline in a year without the schedule
+        text = f"{text}\n{estimate_warning(outcome.estimated_years)}"
+    return text
+
+
+def _render(outcome: Outcome) -> str:
     result = outcome.result
     if isinstance(result, Filed):
         return _filed(result)
@@ -301,6 +274,12 @@ def render(outcome: Outcome) -> str:
         return budget_recorded(result)
     if isinstance(result, PovertyReviewRecorded):
         return poverty_review(result, request_line(result.request))
+    if isinstance(result, ticket_rules.TicketAnswered):
+        return answered(result)
+    if isinstance(result, ticket_rules.TicketClosed):
+        return closed(result)
+    if isinstance(result, CaseRecorded):
+        return case_recorded(result)
     return outcome.message
 
 
@@ -312,7 +291,7 @@ async def tickets_block(session: AsyncSession, tickets: Sequence[Ticket]) -> str
     )
     late = sum(ticket_rules.sla(t, now).overdue for t in tickets)
     head = f"【等您答复的人工工单】{len(tickets)} 件" + (f"，{late} 件已超时" if late else "")
-    lines = [ticket_rules.ticket_line(t, now, names) for t in tickets]
+    lines = [ticket_wording.ticket_line(t, now, names) for t in tickets]
     return head + "\n" + "\n".join(lines) + "\n答复：回复 #号 内容；不答复：关闭 #号 理由"
 
 

@@ -53,6 +53,7 @@ from handlers.delivery.staff_messages import StaffMessages
 from handlers.jobs.periodic import Periodic
 from handlers.observability.logs import get_logger
 from handlers.settings import Settings
+from handlers.staff.ticket_wording import sla_text
 from handlers.staff.wording import notice_text
 
 SendText = Callable[[str, str], Awaitable[None]]
@@ -506,7 +507,7 @@ def _tickets_text(tickets: list[Ticket], names: dict[int, str], now: datetime) -
         where = f"[{names[ticket.department_id]}] " if ticket.department_id in names else ""
         lines.append(
             f"#{ticket.id} {where}{question[:40]}{'…' if len(question) > 40 else ''}"
-            f"（{sla(ticket, now).text}）"
+            f"（{sla_text(sla(ticket, now))}）"
         )
     return (
         f"新的群众人工工单 {len(tickets)} 件：\n"

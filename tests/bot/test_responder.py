@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -14,9 +13,9 @@ from bot.dispatcher import Dispatcher
 from bot.events import TextMessage
 from bot.replies import MORE_HINT, TEXT_LIMIT_BYTES, news
 from bot.responder import FAILURE_TEXT
+from tests.kits import bot_webhook as kit
 from tools.fakes import FakeWeChatApi
 
-kit = importlib.import_module("zwbot_tests_bot_webhook_kit")
 USER = "o_citizen"
 
 

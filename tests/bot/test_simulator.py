@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -24,8 +23,7 @@ from bot.events import (
 from bot.replies import news
 from bot.simulator import Exchange, Simulator
 from bot.wire import WeChatEnvelope
-
-kit = importlib.import_module("zwbot_tests_bot_webhook_kit")
+from tests.kits import bot_webhook as kit
 
 
 def describe(event: Event) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -20,8 +19,8 @@ from bot.events import Event, TextMessage, UnknownEvent
 from bot.responder import BUSY_TEXT
 from bot.webhook import parse_query
 from bot.wire import WeChatEnvelope, WeComEnvelope, build_xml, parse_xml, sign
+from tests.kits import bot_webhook as kit
 
-kit = importlib.import_module("zwbot_tests_bot_webhook_kit")
 TOKEN, AES_KEY, APP_ID = kit.TOKEN, kit.AES_KEY, kit.APP_ID
 
 

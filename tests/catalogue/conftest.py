@@ -1,12 +1,13 @@
-"""Fixtures of the catalogue tests: the small county of `tests/staff_world.py`."""
+"""Fixtures of the catalogue tests: the small county of `tests/kits/staff_world.py`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.kits import staff_world as W
 
 
 @pytest.fixture

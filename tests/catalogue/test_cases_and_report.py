@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,8 +15,10 @@ from catalogue.importing import import_file
 from catalogue.importing.templates import template_csv
 from catalogue.models import CaseCount, StaffMember
 from catalogue.workflow import fields, lists, proposals
+from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.runner import Actor, run
-from handlers.staff.duty_wording import duty_line
+from handlers.staff.duty_wording import report_text
+from tests.kits import staff_world as W
 
 
 def _csv(tmp_path: Path, body: str) -> Path:
@@ -84,18 +85,22 @@ async def test_the_report_lists_overdue_and_pending_work_per_department(
         outcome = await run(sessions, Actor.of(staff[who]), "test", op)  # type: ignore[arg-type]
         assert not outcome.refused, outcome.message
 
-    empty = (await _report(sessions, date(2026, 12, 2))).text()
+    empty = report_text(await _report(sessions, date(2026, 12, 2)))
     assert "各部门没有逾期或待办的工作" in empty
-    await ok("finance", lambda s, m: lists.record_budget_approval(s, m, "2026", "2026-01-10"))
+    await ok("finance", lambda s, m: lists.record_budget_approval(s, m, 2026, date(2026, 1, 10)))
     phone = fields.field_spec("电话")
     change = [(phone, fields.parse_value(phone, "0935-3120001"))]
     await ok("clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, change, None))
     report = await _report(sessions, date(2026, 12, 2))
     by_name = {work.name: work for work in report.departments}
-    assert len(by_name["县财政局"].overdue) == 1 and "第七条" in by_name["县财政局"].overdue[0]
+    [late] = by_name["县财政局"].overdue
+    assert isinstance(late, duties.Duty) and late.kind is duties.DutyKind.FUND_LIST
     civil = next(work for name, work in by_name.items() if "民政" in name)
-    assert civil.overdue == [] and len(civil.pending) == 1 and W.LIVE in civil.pending[0]
-    text = report.text()
+    [pending] = civil.pending
+    assert civil.overdue == [] and isinstance(pending, RequestInfo)
+    assert pending.target_code == W.LIVE
+    text = report_text(report)
+    assert "第七条" in text and W.LIVE in text
     assert text.startswith("【部门工作通报】2026-12-02（《建设运行办法》第二十二条）")
     assert text.index("县财政局") < text.index(civil.name)  # the late ones first
 
@@ -104,4 +109,4 @@ async def _report(
     sessions: async_sessionmaker[AsyncSession], today: date
 ) -> duty_report.DutyReport:
     async with sessions() as session:
-        return await duty_report.build(session, today, duty_line)
+        return await duty_report.build(session, today)

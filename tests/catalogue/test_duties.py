@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 
 from catalogue import duties
@@ -13,6 +12,7 @@ from catalogue.models import Item, StaffMember
 from catalogue.workflow import lists, proposals, publishing, review
 from catalogue.workflow.rules import SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 
 async def _ok(sessions, world, who, op) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +32,7 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
         sessions,
         world,
         "finance",
-        lambda s, m: lists.record_budget_approval(s, m, "2026", "2026-01-10"),
+        lambda s, m: lists.record_budget_approval(s, m, 2026, date(2026, 1, 10)),
     )
     await _ok(
         sessions,
@@ -91,7 +91,7 @@ async def test_duties_by_role_and_deadline(sessions, world) -> None:  # type: ig
 async def test_yearly_refresh_is_due_at_the_start_of_the_year(sessions, world) -> None:  # type: ignore[no-untyped-def]
     due = await _duties(sessions, world, "poverty", date(2027, 2, 3))
     assert [(d.kind, d.due) for d in due] == [("poverty_refresh", date(2027, 1, 31))]
-    await _ok(sessions, world, "poverty", lambda s, m: lists.refresh_poverty_year(s, m, "2027"))
+    await _ok(sessions, world, "poverty", lambda s, m: lists.refresh_poverty_year(s, m, 2027))
     pending = await _duties(sessions, world, "poverty", date(2027, 2, 3))
     assert [d.kind for d in pending] == ["poverty_refresh"]  # its review is not the proposer's
     pending = await _duties(sessions, world, "poverty2", date(2027, 2, 3))

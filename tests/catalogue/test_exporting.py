@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import zwbot_tests_first_load as first_load
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +12,7 @@ from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import import_file
 from catalogue.lists.forms import Form
 from catalogue.models import Item
+from tests.kits import first_load
 
 ROWS = [
     {

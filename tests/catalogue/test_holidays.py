@@ -39,8 +39,7 @@ def package_without_2026(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(workdays.chinese_calendar, "is_workday", is_workday)
     yield
-    workdays.use_schedule({}, frozenset())
-    holidays._loaded.clear()
+    holidays.forget_schedule()
 
 
 async def _propose(sessions: async_sessionmaker[AsyncSession], world: object, decided: date) -> str:
@@ -100,8 +99,7 @@ async def test_an_imported_year_counts_exactly_from_the_start(
     async with sessions() as session:
         await holidays.import_schedule(session, SCHEDULE_2026, "2026.csv")
         await session.commit()
-    workdays.use_schedule({}, frozenset())  # another worker: it loads the schedule itself
-    holidays._loaded.clear()
+    holidays.forget_schedule()  # another worker: it loads the schedule itself
     answer = await _propose(sessions, world, date(2026, 9, 30))
     assert "2026-10-20" in answer and "估算" not in answer
 

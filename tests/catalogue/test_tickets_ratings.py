@@ -6,20 +6,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue import ratings, tickets
-from catalogue.models import Rating, StaffMember
+from catalogue.models import Rating, StaffMember, utcnow
 from catalogue.workflow.errors import (
-    ForbiddenError,
+    CaseStepDone,
     InvalidInputError,
-    InvalidStateError,
     Missing,
     MissingArgument,
+    Operation,
+    RatingCaseForbidden,
     RatingCaseNotFound,
+    TicketForbidden,
     TicketNotFound,
+    TicketNotOpen,
+    TooLong,
 )
+from tests.kits import staff_world as W
 
 
 def test_a_ticket_is_due_at_the_end_of_the_next_working_day() -> None:
@@ -65,14 +69,19 @@ async def test_tickets_belong_to_the_items_department(
         ]
         assert [t.id for t in await tickets.unfinished_tickets(session, other)] == [loose.id]
         assert len(await tickets.unfinished_tickets(session, review)) == 2
-        with pytest.raises(ForbiddenError, match="其他部门"):
+        with pytest.raises(TicketForbidden) as forbidden:
             await tickets.answer_ticket(session, other, civil.id, "答")
-        with pytest.raises(ForbiddenError, match="审计员"):
+        assert forbidden.value.other_department and forbidden.value.ticket_id == civil.id
+        with pytest.raises(TicketForbidden) as forbidden:
             await tickets.close_ticket(
                 session, await _staff(session, world, "auditor"), civil.id, "无效"
             )
-        with pytest.raises(InvalidInputError, match="答复太长"):
+        assert not forbidden.value.other_department
+        assert forbidden.value.operation is Operation.CLOSE
+        with pytest.raises(TooLong) as long:
             await tickets.answer_ticket(session, clerk, civil.id, "长" * 601)
+        assert (long.value.argument, long.value.length) == (Missing.TICKET_ANSWER, 601)
+        assert long.value.limit == tickets.MAX_ANSWER
         with pytest.raises(TicketNotFound) as lost:
             await tickets.answer_ticket(session, clerk, 999, "答")
         assert lost.value.ticket_id == 999
@@ -80,12 +89,15 @@ async def test_tickets_belong_to_the_items_department(
             await tickets.close_ticket(session, clerk, civil.id, " ")
         assert blank.value.missing is Missing.TICKET_CLOSE_REASON
         outcome = await tickets.answer_ticket(session, clerk, civil.id, "请带身份证到窗口办理。")
-        assert "已答复" in outcome.message
+        assert outcome.result == tickets.TicketAnswered(civil.id, tickets.sla(civil, utcnow()))
+        assert outcome.result.sla.standing is tickets.Standing.ON_TIME
         assert (civil.state, civil.owner) == ("answered", "clerk")
-        with pytest.raises(InvalidStateError, match="不能再答复"):
+        with pytest.raises(TicketNotOpen) as handled:
             await tickets.answer_ticket(session, review, civil.id, "再答")
-        with pytest.raises(InvalidStateError, match="只能关闭待答复"):
+        assert (handled.value.state, handled.value.by) == ("answered", "clerk")
+        with pytest.raises(TicketNotOpen) as handled:
             await tickets.close_ticket(session, review, civil.id, "重复")
+        assert handled.value.operation is Operation.CLOSE
 
 
 async def test_one_rating_per_answer_and_the_case_of_a_bad_one(
@@ -117,16 +129,28 @@ async def test_one_rating_per_answer_and_the_case_of_a_bad_one(
         with pytest.raises(RatingCaseNotFound) as lost:
             await ratings.follow_up(session, clerk, good.id, "好评不是案件")
         assert lost.value.rating_id == good.id
-        with pytest.raises(ForbiddenError, match="其他部门"):
+        with pytest.raises(RatingCaseForbidden) as forbidden:
             await ratings.rectify(session, other, bad.id, "整改")
-        with pytest.raises(ForbiddenError):
+        assert forbidden.value.other_department
+        with pytest.raises(RatingCaseForbidden) as forbidden:
             await ratings.rectify(session, await _staff(session, world, "finance"), bad.id, "x")
+        assert not forbidden.value.other_department
+        with pytest.raises(TooLong) as long:
+            await ratings.rectify(session, clerk, bad.id, "长" * (ratings.MAX_NOTE + 1))
+        assert long.value.argument is Missing.RECTIFICATION_NOTE
         with pytest.raises(MissingArgument) as blank:
             await ratings.rectify(session, clerk, bad.id, " ")
         assert blank.value.missing is Missing.RECTIFICATION_NOTE
-        assert "已整改、待回访" in (await ratings.rectify(session, clerk, bad.id, "补充")).message
+        rectified = (await ratings.rectify(session, clerk, bad.id, "补充")).result
+        assert rectified == ratings.CaseRecorded(
+            bad.id, Operation.RECTIFY, ratings.CaseState.RECTIFIED
+        )
+        with pytest.raises(CaseStepDone) as done:
+            await ratings.rectify(session, clerk, bad.id, "再补充")
+        assert done.value.operation is Operation.RECTIFY
         review = await _staff(session, world, "review")
-        assert "已办结" in (await ratings.follow_up(session, review, bad.id, "已回访")).message
+        followed = (await ratings.follow_up(session, review, bad.id, "已回访")).result
+        assert followed.state is ratings.CaseState.DONE
         await session.commit()
 
         (row,) = await ratings.ledger(session)

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +18,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import Applied, Filed, ItemLog, ItemView, Moved, Published
 from catalogue.workflow.rules import ChangeClass, RequestState, SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 
 from catalogue.models import Item, ServiceItem
 from catalogue.workflow import fields, proposals, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
+from handlers.staff import wording
+from handlers.staff.refusals import explain
+from tests.kits import staff_world as W
 
 
 async def _do(sessions: Any, world: Any, who: str, op: Any) -> Outcome:
-    return await run(sessions, Actor.of(world.staff[who]), "test", op)
+    # Worded as the staff chat words results and refusals (the domain's errors are typed).
+    return await run(
+        sessions, Actor.of(world.staff[who]), "test", op, render=wording.render, explain=explain
+    )
 
 
 async def _strip(sessions: Any, code: str, **values: Any) -> None:

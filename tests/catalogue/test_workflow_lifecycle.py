@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +18,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import Applied, ItemLog, Published
 from catalogue.workflow.rules import RequestState, SuspendedSource, SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
 NOW = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)

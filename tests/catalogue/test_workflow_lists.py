@@ -93,11 +93,11 @@ async def _both_reviews(sessions: Any, world: Any, ref: str) -> None:
 
 
 async def test_fund_list_publication_is_proposed_reviewed_then_published(sessions, world) -> None:  # type: ignore[no-untyped-def]
-    record = lambda day: lambda s, m: lists.record_budget_approval(s, m, "2026", day)  # noqa: E731
-    await _refused(sessions, world, "clerk", record("2026-01-10"), "县财政局")
-    propose: Op = lambda s, m: lists.propose_fund_list_publication(s, m, "2026")  # noqa: E731
+    record = lambda day: lambda s, m: lists.record_budget_approval(s, m, 2026, day)  # noqa: E731
+    await _refused(sessions, world, "clerk", record(date(2026, 1, 10)), "县财政局")
+    propose: Op = lambda s, m: lists.propose_fund_list_publication(s, m, 2026)  # noqa: E731
     await _refused(sessions, world, "finance", propose, "预算批准")
-    out = await _ok(sessions, world, "finance", record("2026年1月10日"))
+    out = await _ok(sessions, world, "finance", record(date(2026, 1, 10)))
     assert "2026-01-30 前公开" in out.message
     out = await _ok(sessions, world, "finance", propose)
     assert "另一位复核人员" in out.message
@@ -246,7 +246,7 @@ async def test_poverty_allocation_changes_like_a_project(sessions, world) -> Non
 
 
 async def test_yearly_poverty_refresh_is_reviewed_before_publication(sessions, world) -> None:  # type: ignore[no-untyped-def]
-    refresh: Op = lambda s, m: lists.refresh_poverty_year(s, m, "2027")  # noqa: E731
+    refresh: Op = lambda s, m: lists.refresh_poverty_year(s, m, 2027)  # noqa: E731
     await _refused(sessions, world, "auditor", refresh, "不能")
     out = await _ok(sessions, world, "poverty", refresh)
     assert "2 条" in out.message
@@ -270,7 +270,7 @@ async def test_an_incomplete_poverty_project_is_never_proposed_for_publication(
         project.approval_number = ""
         project.benefits = ""
         await session.commit()
-    refresh: Op = lambda s, m: lists.refresh_poverty_year(s, m, "2027")  # noqa: E731
+    refresh: Op = lambda s, m: lists.refresh_poverty_year(s, m, 2027)  # noqa: E731
     out = await _refused(sessions, world, "poverty", refresh, "信息不完整")
     assert "审批文号" in out.message and "新增经济效益和扶贫效益" in out.message
     assert "《扶贫办法》第三条" in out.message
@@ -281,8 +281,7 @@ async def test_an_incomplete_poverty_project_is_never_proposed_for_publication(
 
 
 async def test_no_future_dates(sessions, world) -> None:  # type: ignore[no-untyped-def]
-    future = f"{TOMORROW:%Y-%m-%d}"
-    budget = lambda s, m: lists.record_budget_approval(s, m, "2026", future)  # noqa: E731
+    budget = lambda s, m: lists.record_budget_approval(s, m, 2026, TOMORROW)  # noqa: E731
     await _refused(sessions, world, "finance", budget, "不能登记将来的日期")
     fund = lambda s, m: lists.propose_fund_change(  # noqa: E731
         s, m, world.fund_id, {"performance_evaluation": "好"}, "x", TOMORROW
@@ -296,7 +295,7 @@ async def test_no_future_dates(sessions, world) -> None:  # type: ignore[no-unty
         s, m, world.allocation_id, {"amount": Decimal(9)}, "x", TOMORROW
     )
     await _refused(sessions, world, "poverty", allocation, "审定日期不对")
-    today = lambda s, m: lists.record_budget_approval(s, m, "2026", f"{TODAY:%Y-%m-%d}")  # noqa: E731
+    today = lambda s, m: lists.record_budget_approval(s, m, 2026, TODAY)  # noqa: E731
     await _ok(sessions, world, "finance", today)
     async with sessions() as session:
         assert (await session.scalars(select(ChangeRequest))).first() is None
@@ -306,7 +305,7 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
     sessions, world
 ) -> None:  # type: ignore[no-untyped-def]
     def record(day: str, note: str = "") -> Op:
-        return lambda s, m: lists.record_budget_approval(s, m, "2026", day, note)
+        return lambda s, m: lists.record_budget_approval(s, m, 2026, date.fromisoformat(day), note)
 
     await _ok(sessions, world, "finance", record("2026-01-10"))
     refused = await _refused(sessions, world, "finance", record("2026-01-25"), "说明")
@@ -341,7 +340,7 @@ async def test_a_budget_approval_date_is_corrected_by_a_reviewed_request_keeping
     )
     # Publishing on 10 February: in time from the corrected date, 11 days late from the first.
     await _ok(
-        sessions, world, "finance", lambda s, m: lists.propose_fund_list_publication(s, m, "2026")
+        sessions, world, "finance", lambda s, m: lists.propose_fund_list_publication(s, m, 2026)
     )
     ref = f"#{(await _request(sessions)).id}"
     await _ok(sessions, world, "finance2", _approve(ref))

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,6 +18,7 @@ from catalogue.workflow import errors, fields, holds, proposals, publishing, rev
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.rules import Step, request_step
 from catalogue.workflow.runner import Actor, run
+from tests.kits import staff_world as W
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
 

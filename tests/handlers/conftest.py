@@ -1,11 +1,12 @@
-"""Fixtures of the handler tests: the seeded citizen side of `citizen_kit.py`, and a session
+"""Fixtures of the handler tests: the seeded citizen side of `tests/kits/citizen.py`, and a session
 factory that records what was done with its sessions."""
 
 from __future__ import annotations
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.kits import citizen as kit
 
 citizen_side = kit.citizen_side
 citizen_side_any_db = kit.citizen_side_any_db

@@ -17,8 +17,6 @@ from typing import Any
 import httpx
 import pytest
 import redis.asyncio
-import zwbot_tests_accounts_kit as accounts_kit
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue import accounts as registry
@@ -26,6 +24,8 @@ from catalogue.db import create_engine, session_factory
 from catalogue.models import OutboundJob, PlaceFollow, PovertyAllocation, utcnow
 from handlers.app import create_app
 from handlers.jobs.place_notices import SETTLE
+from tests.kits import accounts as accounts_kit
+from tests.kits import citizen as kit
 from tools.fakes import FakeWeChatApi
 
 seed = kit.seed
@@ -33,8 +33,8 @@ NEWS = "/cgi-bin/message/custom/send"
 TEMPLATE = "/cgi-bin/message/template/send"
 DEFAULT_SECRET = "default-secret"
 # Two stored accounts of the same county (the demo's villages), each with its own appid.
-ALPHA = accounts_kit._account("alpha", "620623")
-BETA = accounts_kit._account("beta", "620623")
+ALPHA = accounts_kit.account("alpha", "620623")
+BETA = accounts_kit.account("beta", "620623")
 SECRETS = {ALPHA.app_id: "alphaAppSecret0123456789", BETA.app_id: "betaAppSecret0123456789"}
 ALPHA_TEMPLATE = "TPL_ALPHA_NOTICE"
 

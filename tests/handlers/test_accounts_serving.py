@@ -7,26 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import re
-import secrets
 import shutil
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import httpx
 import pytest
 import redis.asyncio
-import zwbot_tests_citizen_kit as kit
-from defusedxml import ElementTree
 from sqlalchemy import select, update
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.utils import to_text
 
 from catalogue import accounts as registry
 from catalogue import migrate
@@ -37,109 +29,18 @@ from catalogue.importing.options import published_at_source
 from catalogue.models import Department, FundItem, Item, OutboundJob, PlaceFollow, utcnow
 from catalogue.scope import RegionScope
 from handlers.jobs.place_notices import SETTLE, PlaceNotices
+from tests.kits import citizen as kit
+from tests.kits.accounts import Account, Follower
+from tests.kits.accounts import account as new_account
 from tools.fakes import FakeWeChatApi
-
-
-@dataclass(frozen=True)
-class Account:
-    name: str
-    region: str
-    app_id: str
-    original_id: str
-    token: str
-    aes_key: str
-
-    @property
-    def path(self) -> str:
-        return f"/wechat/{self.name}"
-
-    @property
-    def base_url(self) -> str:
-        return f"https://{self.name}.example.cn"
-
-
-def _account(name: str, region: str) -> Account:
-    digest = hashlib.sha256(name.encode()).hexdigest()
-    return Account(
-        name,
-        region,
-        app_id=f"wx{digest[:16]}",
-        original_id=f"gh_{digest[16:28]}",
-        token=secrets.token_hex(8),
-        aes_key=secrets.token_hex(22)[:43],
-    )
-
 
 KARAMAY_SECRET = "karamayAppSecret0123456789"  # only Karamay may send through the API
 ACCOUNTS = [
-    _account("tianzhu", "620623"),
-    _account("guangan", "511602"),
-    _account("guangzhou", "440100"),
-    _account("karamay", "650200"),
+    new_account("tianzhu", "620623"),
+    new_account("guangan", "511602"),
+    new_account("guangzhou", "440100"),
+    new_account("karamay", "650200"),
 ]
-
-
-def _parse(xml: str) -> dict[str, str]:
-    root = ElementTree.fromstring(xml)
-    return {child.tag: (child.text or "") for child in root.iter() if len(child) == 0}
-
-
-class Follower:
-    """One follower of `account` posting as WeChat's servers do in safe mode; `keys` (another
-    account's) to sign and encrypt with, `to` to address another account."""
-
-    def __init__(self, http: httpx.AsyncClient, account: Account, openid: str) -> None:
-        self.http = http
-        self.account = account
-        self.openid = openid
-
-    def _xml(self, text: str, to: str, event: str = "") -> str:
-        head = (
-            f"<xml><ToUserName><![CDATA[{to}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{self.openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime>"
-        )
-        if event:
-            return head + f"<MsgType><![CDATA[event]]></MsgType><Event>{event}</Event></xml>"
-        return head + (
-            f"<MsgType><![CDATA[text]]></MsgType><Content>{escape(text)}</Content>"
-            f"<MsgId>{secrets.randbelow(2**62)}</MsgId></xml>"
-        )
-
-    async def post(
-        self,
-        text: str,
-        *,
-        keys: Account | None = None,
-        path: str | None = None,
-        to: str = "",
-        event: str = "",
-    ) -> tuple[int, str]:
-        keys = keys or self.account
-        crypto = WeChatCrypto(keys.token, keys.aes_key, keys.app_id)
-        timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
-        xml = self._xml(text, to or self.account.original_id, event)
-        sealed = _parse(crypto.encrypt_message(xml, nonce, timestamp))
-        signature = hashlib.sha1("".join(sorted([keys.token, timestamp, nonce])).encode())
-        params = {
-            "signature": signature.hexdigest(),
-            "timestamp": timestamp,
-            "nonce": nonce,
-            "openid": self.openid,
-            "encrypt_type": "aes",
-            "msg_signature": sealed["MsgSignature"],
-        }
-        body = f"<xml><Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>"
-        response = await self.http.post(path or self.account.path, params=params, content=body)
-        if response.status_code != 200 or not response.text.startswith("<"):
-            return response.status_code, response.text
-        outer = _parse(response.text)
-        plain = crypto.decrypt_message(
-            response.text, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
-        )
-        fields = _parse(to_text(plain))
-        assert fields["FromUserName"] == self.account.original_id
-        return 200, fields.get("Content") or f"{fields.get('Title')}\n{fields.get('Description')}"
 
 
 SAMPLE_EVERY = 4  # every 4th row of the real file: all its regions, a quarter of the time

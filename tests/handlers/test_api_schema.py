@@ -15,8 +15,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 import schemathesis
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_public_catalogue as seed
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from handlers.app import create_app
 from handlers.settings import Settings
+from tests.kits import citizen as kit
+from tests.kits import public_catalogue as seed
 
 HIDDEN = (*seed.HIDDEN_NAMES, seed.HIDDEN_PROJECT, seed.HIDDEN_FUND)
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.wire import sign
 from handlers.observability import metrics
+from tests.kits import citizen as kit
 
 
 async def test_production_workers_freeze_their_startup_objects(sqlite_url):
@@ -180,9 +180,8 @@ async def test_a_failed_start_stops_what_it_had_started(
 
 
 async def test_the_wecom_mount_is_closed_with_the_app(sqlite_url: str) -> None:
-    import zwbot_tests_staff_wecom_kit as wecom
-
     from handlers.app import create_app
+    from tests.kits import staff_wecom as wecom
 
     settings = kit.settings_for(
         sqlite_url,

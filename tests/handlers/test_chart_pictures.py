@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import zwbot_tests_citizen_kit as kit
 from PIL import Image
 
 from handlers.citizen.links import fund_chart_url, place_chart_url
 from handlers.web.chart_images import HEIGHT, WIDTH, card_rows, digest, render_png
 from handlers.web.charts import Bar, bar_chart, sums
+from tests.kits import citizen as kit
 
 seed = kit.seed
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import re
 
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue.codes import normalize_code_text
 from catalogue.models import MessageLog, Rating
+from tests.kits import citizen as kit
 
 seed = kit.seed
 NETBAR_NAME = "互联网上网服务营业场所经营单位设立审批"
@@ -166,7 +166,7 @@ async def test_messages_are_logged_without_the_openid(citizen_side):
 
 async def test_other_kinds_of_message_get_a_polite_answer(citizen_side):
     user = citizen_side.user()
-    xml = user._xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
+    xml = user.xml("image", PicUrl="http://example.invalid/a.jpg", MediaId="m")
     assert "文字和语音" in (await user.post(xml)).text
 
 

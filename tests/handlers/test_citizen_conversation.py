@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue.models import Ticket
+from tests.kits import citizen as kit
 
 LINK = re.compile(r"</?a[^>]*>")
 

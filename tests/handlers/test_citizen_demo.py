@@ -9,9 +9,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 
 from catalogue.queries import places
+from tests.kits import citizen as kit
 
 
 @pytest.fixture

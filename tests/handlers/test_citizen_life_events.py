@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
 
 from catalogue import migrate
 from catalogue.db import create_engine, session_factory
 from catalogue.demo import load_demo
 from catalogue.life_events import add_event, parse_event
+from tests.kits import citizen as kit
 
 
 @asynccontextmanager

@@ -7,9 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 
 from catalogue.codes import normalize_code_text
+from tests.kits import citizen as kit
 
 seed = kit.seed
 NETBAR = normalize_code_text(seed.NETBAR)

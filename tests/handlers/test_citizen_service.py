@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -15,6 +14,7 @@ from handlers.citizen.menu import CLICK_KEYS, build_menu, check_menu, click_keys
 from handlers.citizen.texts import NO_MATCH
 from handlers.delivery.tickets import TicketPost
 from handlers.guards.privacy import keyed_hash
+from tests.kits import citizen as kit
 from tools.fakes.wechat_api import FakeWeChatApi
 
 

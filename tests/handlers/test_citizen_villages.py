@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import func, select
 
 from catalogue.models import FundItem, PovertyAllocation, PovertyProject, VillageBinding
+from tests.kits import citizen as kit
 
 seed = kit.seed
 

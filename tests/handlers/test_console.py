@@ -16,9 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pyotp
 import pytest
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_staff_wecom_kit as wk
-import zwbot_tests_staff_world as W
 from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -41,6 +38,9 @@ from catalogue.models import (
 from catalogue.workflow import fields, lists, proposals, runner
 from handlers.app import create_app
 from handlers.web.console import sessions as store
+from tests.kits import citizen as kit
+from tests.kits import staff_wecom as wk
+from tests.kits import staff_world as W
 from tools.fakes import FakeWeChatApi, FakeWeComApi
 
 SECRET = "console-wecom-secret-0000"

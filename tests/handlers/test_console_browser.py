@@ -15,10 +15,6 @@ from typing import Any
 
 import pyotp
 import pytest
-import zwbot_tests_browser_kit as chromium
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_staff_wecom_kit as wk
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -28,9 +24,13 @@ from catalogue.db import session_factory
 from catalogue.models import ChangeRequest, Item, Ticket
 from catalogue.workflow import fields, proposals, runner
 from handlers.app import create_app
+from tests.kits import browser as chromium
+from tests.kits import citizen as kit
+from tests.kits import staff_wecom as wk
+from tests.kits import staff_world as W
 from tools.fakes import FakeWeChatApi, FakeWeComApi
 
-browser = chromium.browser  # the Chromium fixture of the public pages' browser test
+browser = chromium.browser  # the Chromium fixture of the browser kit
 SECRET = "console-browser-wecom-secret"
 WECHAT_SECRET = "console-browser-wechat-sec"
 
@@ -88,7 +88,7 @@ class Page:
     async def _settle(self) -> None:
         await self.browser.wait_for("Page.loadEventFired", self.session)
         await self.browser.drain(0.2)
-        self.problems += chromium._problems(self.browser.events, self.session)
+        self.problems += chromium.problems(self.browser.events, self.session)
         self.browser.events.clear()
 
     async def go(self, url: str) -> None:

@@ -19,16 +19,16 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from zwbot_tests_queue_kit import Pipe
 
 from bot.client import WeChatClient
 from bot.replies import TextReply
 from catalogue.db import create_engine
 from catalogue.models import Item
 from handlers.delivery.queue import JobQueue
+from tests.kits import citizen as kit
+from tests.kits.queue import Pipe
 from tools.fakes.wechat_api import FakeWeChatApi
 
 

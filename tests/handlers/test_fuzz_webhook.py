@@ -15,8 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_public_catalogue as seed
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +22,8 @@ from hypothesis import strategies as st
 from bot.wire import WeChatEnvelope, build_xml, parse_xml, sign
 from handlers.app import create_app
 from handlers.settings import Settings
+from tests.kits import citizen as kit
+from tests.kits import public_catalogue as seed
 
 TOKEN = "fuzz-token-7f3a"
 APP_ID = "wx0fuzz0000000001"

@@ -23,6 +23,7 @@ from handlers.metrics_folder import prepare_multiprocess_dir
 from handlers.observability import metrics
 from handlers.observability.logs import HashUserIds, configure_logging
 from handlers.settings import Settings
+from tests.kits.metrics import counted
 
 OPENID = "oAbCdEfGhIjKlMnOpQrStUvWxYz1"  # 28 characters, as WeChat's
 
@@ -123,14 +124,14 @@ async def test_health_ready_and_metrics(sqlite_url: str, redis_url: str) -> None
     assert ready.status_code == 200, ready.text
     assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
 
-    before = metrics.HTTP_REQUESTS.labels("GET", "/api/items/{code}", "200")._value.get()
+    before = counted(metrics.HTTP_REQUESTS, method="GET", route="/api/items/{code}", status="200")
     await _get(app, "/api/items/XK00001000")
     metrics.record_deadline_fallback()
     metrics.record_retry_absorbed()
     with metrics.search_timer():
         pass
     page = (await _get(app, "/metrics")).text
-    after = metrics.HTTP_REQUESTS.labels("GET", "/api/items/{code}", "200")._value.get()
+    after = counted(metrics.HTTP_REQUESTS, method="GET", route="/api/items/{code}", status="200")
     assert after == before + 1
     for name in (
         'zwbot_http_requests_total{method="GET",route="/api/items/{code}",status="200"}',
@@ -231,15 +232,15 @@ async def test_bot_deadline_fallbacks_and_absorbed_retries_are_counted() -> None
             "MsgId": "42",
         }
     )
-    fallbacks = metrics.DEADLINE_FALLBACKS._value.get()
-    absorbed = metrics.RETRIES_ABSORBED._value.get()
+    fallbacks = counted(metrics.DEADLINE_FALLBACKS)
+    absorbed = counted(metrics.RETRIES_ABSORBED)
     first, retry = await asyncio.gather(
         responder.respond(event, lambda xml: xml), responder.respond(event, lambda xml: xml)
     )
     await responder.drain()
     assert first.body == retry.body == "success" and sent == [OPENID]
-    assert metrics.DEADLINE_FALLBACKS._value.get() == fallbacks + 1
-    assert metrics.RETRIES_ABSORBED._value.get() == absorbed + 1
+    assert counted(metrics.DEADLINE_FALLBACKS) == fallbacks + 1
+    assert counted(metrics.RETRIES_ABSORBED) == absorbed + 1
 
 
 async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_path: Path) -> None:
@@ -266,7 +267,7 @@ async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_pa
     )  # fmt: skip
     searches = _search_count()
     before = sum(
-        metrics.UPDATES.labels(kind="text", outcome=outcome)._value.get()
+        counted(metrics.UPDATES, kind="text", outcome=outcome)
         for outcome in ("handled", "unhandled", "error")
     )
     transport = httpx.ASGITransport(app=app)
@@ -279,7 +280,7 @@ async def test_the_app_counts_updates_and_answers_probes(sqlite_url: str, tmp_pa
         assert (await client.get("/readyz")).json()["checks"] == {"database": "ok"}
         page = (await client.get("/metrics")).text
     after = sum(
-        metrics.UPDATES.labels(kind="text", outcome=outcome)._value.get()
+        counted(metrics.UPDATES, kind="text", outcome=outcome)
         for outcome in ("handled", "unhandled", "error")
     )
     assert after == before + 1
@@ -295,7 +296,7 @@ def _search_count() -> float:
 
 def test_observe_http_counts_each_series_and_stays_bounded() -> None:
     def count(method: str, status: str = "200") -> float:
-        return float(metrics.HTTP_REQUESTS.labels(method, "/obs-test", status)._value.get())
+        return counted(metrics.HTTP_REQUESTS, method=method, route="/obs-test", status=status)
 
     def observed(route: str = "/obs-test") -> float:
         (family,) = metrics.HTTP_LATENCY.collect()

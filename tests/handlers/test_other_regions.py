@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select
 
 from catalogue import migrate
@@ -25,6 +24,7 @@ from catalogue.importing import import_file
 from catalogue.importing.options import published_at_source
 from catalogue.models import Department, Item
 from catalogue.queries.visibility import public_item
+from tests.kits import citizen as kit
 
 
 @asynccontextmanager

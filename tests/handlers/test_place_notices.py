@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import httpx
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +23,7 @@ from handlers.delivery.notices import NoticeSender
 from handlers.delivery.queue import JobQueue
 from handlers.delivery.queue_worker import QueueWorker
 from handlers.jobs.place_notices import NOTICE, SETTLE, PlaceNotices
+from tests.kits import citizen as kit
 from tools.fakes import FakeWeChatApi
 
 seed = kit.seed
@@ -76,19 +76,19 @@ async def test_binding_follows_the_village_and_unsubscribing_forgets(
 async def test_scanning_a_place_qr_code_answers_that_place(citizen_side: kit.CitizenSide) -> None:
     user = citizen_side.user()
     scene = scene_of(seed.DAWAN_TIANTANG)  # what `zwbot qr make` gives the code
-    scan = user._xml("event", Event="SCAN", EventKey=scene, Ticket="t")
+    scan = user.xml("event", Event="SCAN", EventKey=scene, Ticket="t")
     answer = (await user.post(scan)).text
     assert "【天堂镇 大湾村 扶贫资金和项目】" in answer and "合计80.00万元" in answer
     assert "回复“关注 大湾村”" in answer
     # Following the account by scanning: the place, then the privacy notice.
     newcomer = citizen_side.user()
-    event = newcomer._xml(
+    event = newcomer.xml(
         "event", Event="subscribe", EventKey=f"qrscene_place:{seed.HONGDA}", Ticket="t"
     )
     answer = (await newcomer.post(event)).text
     assert "华藏寺镇 红大村" in answer and "2017年" in answer and "回复“关注 红大村”" in answer
     assert "2016年 分配" not in answer  # the latest year only
-    unknown = user._xml("event", Event="SCAN", EventKey="place:620623999999", Ticket="t")
+    unknown = user.xml("event", Event="SCAN", EventKey="place:620623999999", Ticket="t")
     assert "没有找到" in (await user.post(unknown)).text
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +24,7 @@ from catalogue.db import create_engine, session_factory
 from catalogue.models import PlaceQrCode, PovertyAllocation, PovertyProject, Region
 from handlers.app import create_app
 from handlers.web.posters import PosterError, make_poster, poster_html
+from tests.kits import citizen as kit
 
 seed = kit.seed
 PHONE = "0935-0000000（测试）"

@@ -115,8 +115,7 @@ async def test_a_count_from_the_storage_is_used_instead_of_counting_again() -> N
         async def hit(self, user: str, window: int) -> int:
             raise AssertionError("the limiter counted although the storage had")
 
-    limiter = RateLimiter(2, "k")
-    limiter._local = Refusing()  # type: ignore[assignment]
+    limiter = RateLimiter(2, "k", local=Refusing())
     event = _text("oU", 1)
     assert await limiter(_handled, event, {"turn_count": 2}) == "answer"  # type: ignore[arg-type]
     assert await limiter(_handled, event, {"turn_count": 3}) == TextReply(RATE_LIMIT_REPLY)  # type: ignore[arg-type]

@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import zwbot_tests_staff_wecom_kit as wecom
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalogue.db import session_factory
 from catalogue.models import ChangeRequest
 from handlers.app import create_app
+from tests.kits import staff_wecom as wecom
 from tools.drills.proxy import TcpProxy
 
 W = wecom.W

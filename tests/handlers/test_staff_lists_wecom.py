@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
-from zwbot_tests_staff_wecom_kit import StaffSide, side
 
 from catalogue import audit
 from catalogue.models import ChangeRequest, FundItem, PovertyProject, StaffNotice
+from tests.kits import staff_world as W
+from tests.kits.staff_wecom import StaffSide, side
 
 __all__ = ["side"]
 

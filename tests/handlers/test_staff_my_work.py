@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-import zwbot_tests_staff_world as W
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +27,7 @@ from handlers.jobs.duties import send_duty_summaries
 from handlers.searching.service import build_index
 from handlers.wecom.api import WeComClient
 from handlers.wecom.callback import wecom_dispatcher
+from tests.kits import staff_world as W
 from tools.fakes.wecom_api import FakeWeComApi
 
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import zwbot_tests_staff_handlers as H
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import WeChatApiError
+from bot.storage import MemoryStorage
 from catalogue.db import session_factory
 from catalogue.models import StaffNotice, utcnow
 from catalogue.workflow.workdays import china_date
@@ -31,6 +30,8 @@ from handlers.settings import Settings
 from handlers.wecom.alerts import StaffAlerts
 from handlers.wecom.api import WeComClient
 from handlers.wecom.callback import wecom_dispatcher
+from tests.kits import staff_chat as H
+from tests.kits import staff_world as W
 
 
 @dataclass
@@ -60,7 +61,7 @@ async def told(engine: AsyncEngine) -> AsyncIterator[Told]:
     fake = H.fake_wecom()
     client = H.client_for(fake)
     index = await build_index(sessions)
-    dispatcher = wecom_dispatcher(H.MemoryStorage(), client=client, sessions=sessions, search=index)
+    dispatcher = wecom_dispatcher(MemoryStorage(), client=client, sessions=sessions, search=index)
     settings = Settings(ZWBOT_HASH_KEY="told-tests-hash-key")  # type: ignore[call-arg]
     alerts = StaffAlerts(sessions, client.send_text, settings)
     chat = H.Chat(dispatcher, world)

@@ -3,7 +3,6 @@ until the items change."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlalchemy import event, select, update
@@ -11,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.models import Item
 from handlers.citizen.conversation import _count_supervision_phone, supervision_phone
-
-seed = importlib.import_module("zwbot_tests_public_catalogue")
+from tests.kits import public_catalogue as seed
 
 
 async def test_the_phone_is_kept_until_the_items_change(

@@ -14,9 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_staff_wecom_kit as wk
-import zwbot_tests_staff_world as W
 from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -27,6 +24,9 @@ from catalogue.db import session_factory
 from catalogue.models import MessageLog, Rating, Ticket, utcnow
 from handlers.app import create_app
 from handlers.guards.privacy import keyed_hash
+from tests.kits import citizen as kit
+from tests.kits import staff_wecom as wk
+from tests.kits import staff_world as W
 from tools.fakes import FakeWeChatApi, FakeWeComApi
 
 WECHAT_SECRET = "tickets-app-secret"

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import zwbot_tests_citizen_kit as kit
-
 from catalogue.codes import normalize_code_text
 from handlers.web.charts import Bar, bar_chart, flowchart, sums
+from tests.kits import citizen as kit
 
 seed = kit.seed
 

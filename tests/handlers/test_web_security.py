@@ -9,12 +9,12 @@ import io
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import update
 
 from catalogue.codes import normalize_code_text
 from catalogue.importing.tables import parse_csv_text
 from catalogue.models import Item
+from tests.kits import citizen as kit
 
 seed = kit.seed
 NETBAR = normalize_code_text(seed.NETBAR)

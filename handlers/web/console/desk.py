@@ -15,13 +15,13 @@ from catalogue import ratings as rating_rules
 from catalogue import tickets as ticket_rules
 from catalogue.models import Role, StaffMember, Ticket, utcnow
 from catalogue.workflow.outcome import Outcome
+from handlers.staff import ticket_wording
 from handlers.web.console.auth import Signed, SignedDep, form_of, text_field
 from handlers.web.console.rendering import page
 from handlers.web.console.runs import run
 from handlers.web.params import optional_int
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-MAX_ANSWER = 600  # the chat's limit of an answer (a customer-service text)
 LEDGER_LIMIT = 100
 
 
@@ -34,6 +34,11 @@ class TicketRow:
     age: str
     sla: ticket_rules.Sla
     department: str
+
+    @property
+    def sla_text(self) -> str:
+        """The standing against the time limit, in words."""
+        return ticket_wording.sla_text(self.sla)
 
 
 def _key(signed: Signed, nonce: str, what: str) -> str | None:
@@ -56,7 +61,7 @@ async def _tickets_page(
                 TicketRow(
                     ticket,
                     ticket_rules.TicketState(ticket.state).label,
-                    ticket_rules.age(ticket, now),
+                    ticket_wording.span(ticket_rules.age(ticket, now)),
                     ticket_rules.sla(ticket, now),
                     names.get(ticket.department_id or 0, ""),
                 )
@@ -75,7 +80,7 @@ async def _tickets_page(
             "ok": ok,
             "nonce": secrets.token_urlsafe(12),
             "answers": signed.actor.role != Role.AUDITOR.value,
-            "max_answer": MAX_ANSWER,
+            "max_answer": ticket_rules.MAX_ANSWER,
         },
         status_code=status_code,
     )
@@ -96,7 +101,7 @@ def _number(text: str) -> int:
 async def answer(request: Request, number: str, signed: SignedDep) -> Response:
     ticket_id = _number(number)
     form = await form_of(request, signed)
-    text = text_field(form, "answer", limit=MAX_ANSWER)
+    text = text_field(form, "answer", limit=ticket_rules.MAX_ANSWER)
     nonce = text_field(form, "nonce", limit=40)
 
     async def op(session: AsyncSession, staff: StaffMember) -> Outcome:

@@ -37,9 +37,14 @@ from catalogue.scope import scope_of
 from catalogue.workflow import permissions
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.outcome import Outcome
-from catalogue.workflow.rules import FUND_PUBLISH_DAYS, RequestState
+from catalogue.workflow.rules import (
+    FUND_PUBLISH_DAYS,
+    FUND_UPDATE_DAYS,
+    POVERTY_UPDATE_WORKING_DAYS,
+    RequestState,
+)
 from catalogue.workflow.workdays import add_days, china_date
-from handlers.staff.duty_wording import duty_line
+from handlers.staff.duty_wording import WordedReport, worded
 from handlers.web.charts import Bar, Chart, bar_chart
 from handlers.web.console.auth import Refused, Signed, SignedDep
 from handlers.web.console.rendering import page
@@ -50,11 +55,11 @@ STATUSES = tuple(PublicationStatus)
 TABLES = ("work", "items", "classes", "ratings", "tickets", "timeliness")
 # Requests whose publication has a deadline of the regulations, by what the report calls them.
 TIMED_KINDS = {
-    "fund": "资金信息变更（资金办法第八条，20日）",
-    "poverty_project": "扶贫项目变更（扶贫办法第四条，10个工作日）",
-    "poverty_allocation": "扶贫资金变更（扶贫办法第四条，10个工作日）",
+    "fund": f"资金信息变更（资金办法第八条，{FUND_UPDATE_DAYS}日）",
+    "poverty_project": f"扶贫项目变更（扶贫办法第四条，{POVERTY_UPDATE_WORKING_DAYS}个工作日）",
+    "poverty_allocation": f"扶贫资金变更（扶贫办法第四条，{POVERTY_UPDATE_WORKING_DAYS}个工作日）",
 }
-FUND_LIST = "资金清单随预算公开（资金办法第七条，20日）"
+FUND_LIST = f"资金清单随预算公开（资金办法第七条，{FUND_PUBLISH_DAYS}日）"
 CLOSED_UNAPPLIED = frozenset({RequestState.REJECTED.value, RequestState.WITHDRAWN.value})
 
 
@@ -102,7 +107,7 @@ class Reports:
 
     today: date
     month: str
-    work: duty_report.DutyReport
+    work: WordedReport
     items: list[tuple[str, Counter[str]]]
     classes: list[tuple[str, Counter[str]]]
     ratings: rating_rules.MonthReport
@@ -193,7 +198,7 @@ async def _build(request: Request, signed: Signed, month_text: str | None, what:
             Reports(
                 today,
                 month,
-                await duty_report.build(session, today, duty_line),
+                worded(await duty_report.build(session, today)),
                 *await _items_by_state(session),
                 await rating_rules.month_report(session, month),
                 await _tickets(session),

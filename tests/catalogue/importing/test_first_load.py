@@ -3,13 +3,13 @@ of `catalogue.lists` decides, every short record loads as a draft, counted per f
 
 from __future__ import annotations
 
-import zwbot_tests_first_load as first_load
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import import_rows, import_table, table_from_rows
 from catalogue.importing.options import COMPLETENESS_RULE, published_at_source
 from catalogue.models import Item
+from tests.kits import first_load
 
 ROWS = [
     # complete approval item, once its 责任事项 are in

@@ -7,7 +7,6 @@ import csv
 import json
 from pathlib import Path
 
-import zwbot_tests_first_load as first_load
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,7 @@ from catalogue.importing import import_file
 from catalogue.models import Department, Item, RetiredCode
 from catalogue.regions import load_shipped_regions
 from catalogue.scope import ALL_REGIONS, SCOPE_KEY, RegionScope
+from tests.kits import first_load
 
 HEADER = "事项名称,主项名称,事项类别,实施主体,实施主体统一社会信用代码,法定办结时限,办理要件\n"
 POLICE_USCC = "11511300008778693M"  # real code; organisation code 008778693

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import zwbot_tests_first_load as first_load
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records
 from catalogue.importing import import_file, import_rows
 from catalogue.models import Item, Responsibility
+from tests.kits import first_load
 
 
 async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> None:

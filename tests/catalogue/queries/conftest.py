@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import zwbot_tests_public_catalogue as seed
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.kits import public_catalogue as seed
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 from catalogue import queries
 from catalogue.models import FundType
-
-seed = importlib.import_module("zwbot_tests_public_catalogue")
+from tests.kits import public_catalogue as seed
 
 
 async def test_fund_list_by_year_and_department(session, seeded):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from catalogue import queries
-
-seed = importlib.import_module("zwbot_tests_public_catalogue")
+from tests.kits import public_catalogue as seed
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ version moves at once on a commit that changed a region."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlalchemy import event, select
@@ -14,8 +13,8 @@ from catalogue import queries
 from catalogue.db import session_factory
 from catalogue.models import Region
 from handlers.db.changes import regions_version
+from tests.kits import public_catalogue as seed
 
-seed = importlib.import_module("zwbot_tests_public_catalogue")
 TYPED = ("红大村", "华藏寺镇红大村", "华藏寺", "大湾村", "红达村", "不存在的地方")
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from catalogue import queries
 from catalogue.models import PovertyAllocation
-
-seed = importlib.import_module("zwbot_tests_public_catalogue")
+from tests.kits import public_catalogue as seed
 
 
 async def test_village_totals_equal_published_rows(session, seeded):

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import zwbot_tests_first_load as first_load
 from typer.testing import CliRunner
 
 from catalogue.importing import KINDS
 from catalogue.importing.tables import read_table
 from handlers.cli import app
 from handlers.settings import get_settings
+from tests.kits import first_load
 
 runner = CliRunner()
 GOOD = (

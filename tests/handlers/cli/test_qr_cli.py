@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -16,6 +15,7 @@ from catalogue.db import create_engine, session_factory
 from catalogue.models import PlaceQrCode, Region
 from handlers.cli import app as cli
 from handlers.settings import get_settings
+from tests.kits import citizen as kit
 from tools.fakes import FakeWeChatApi
 
 seed = kit.seed

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import zwbot_tests_staff_world as W
 from typer.testing import CliRunner
 
 from catalogue import migrate, ratings
 from catalogue.db import create_engine, session_factory
 from handlers.cli import app
 from handlers.settings import get_settings
+from tests.kits import staff_world as W
 
 NOVEMBER = datetime(2026, 11, 12, 2, 0, tzinfo=UTC)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import zwbot_tests_first_load as first_load
 from typer.testing import CliRunner
 
 from handlers.cli import app
 from handlers.settings import get_settings
+from tests.kits import first_load
 
 runner = CliRunner()
 

@@ -10,8 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-import zwbot_tests_citizen_kit as kit
-import zwbot_tests_public_catalogue as seed
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -28,6 +26,8 @@ from handlers.citizen import texts
 from handlers.db.bot_storage import DatabaseStorage
 from handlers.observability import metrics
 from handlers.observability.bridge import install_bot_log_metrics
+from tests.kits import citizen as kit
+from tests.kits import public_catalogue as seed
 
 KEY = StorageKey("gh", "oUser")
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is down for every worker

@@ -4,12 +4,12 @@ stamp that reveals other processes' changes."""
 from __future__ import annotations
 
 import pytest
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import update
 
 from catalogue.db import create_engine, session_factory
 from catalogue.models import Department, Item, MessageLog
 from handlers.db.changes import CHANGES, WATCHED, Changes, ChangeWatcher
+from tests.kits import citizen as kit
 
 seed = kit.seed
 

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from zwbot_tests_queue_kit import Pipe
 
 from bot.client import DEFAULT_TIMEOUT, WeChatClient
 from bot.replies import TextReply
@@ -26,6 +25,8 @@ from handlers.delivery.held_replies import HeldReplies
 from handlers.delivery.tickets import TicketPost
 from handlers.observability import metrics
 from handlers.settings import Settings
+from tests.kits.metrics import counted
+from tests.kits.queue import Pipe
 from tools.fakes import FakeWeChatApi
 
 SEND = "/cgi-bin/message/custom/send"
@@ -37,11 +38,11 @@ def _hash(openid: str) -> str:
 
 
 def _given_up(reason: str) -> float:
-    return float(metrics.SENDS_GIVEN_UP.labels(reason=reason)._value.get())
+    return counted(metrics.SENDS_GIVEN_UP, reason=reason)
 
 
 def _held(reason: str) -> float:
-    return float(metrics.SENDS_HELD.labels(reason=reason)._value.get())
+    return counted(metrics.SENDS_HELD, reason=reason)
 
 
 @pytest.fixture
@@ -214,10 +215,9 @@ async def test_the_app_keeps_late_answers_for_a_closed_window_and_sends_them_on_
     import functools
     from typing import Any
 
-    import zwbot_tests_citizen_kit as kit
-
     from handlers.app import create_app
     from handlers.citizen import items
+    from tests.kits import citizen as kit
 
     await kit.seed_database(sqlite_url)
     answer = items.search_and_answer

@@ -96,9 +96,9 @@ async def test_a_ticket_reaches_the_post_of_its_account(
     for post in (karamay, default):
         post.bind(sessions)
     default.forward = {KARAMAY: karamay}.get
-    assert await default._post_of(ids[KARAMAY]) is karamay
-    assert await default._post_of(ids[""]) is None  # its own
-    assert await default._post_of(ids[GUANGAN]) is None  # not served: the default sends it
+    assert await default.post_of(ids[KARAMAY]) is karamay
+    assert await default.post_of(ids[""]) is None  # its own
+    assert await default.post_of(ids[GUANGAN]) is None  # not served: the default sends it
 
 
 async def test_a_stored_accounts_ticket_answer_is_signed_with_its_title(

@@ -101,7 +101,7 @@ def test_query_bugs_are_not_outages() -> None:
 
 @pytest.mark.postgres
 async def test_the_whole_app_answers_busy_then_recovers(postgres_url: str) -> None:
-    import zwbot_tests_citizen_kit as kit
+    from tests.kits import citizen as kit
 
     target = urlsplit(postgres_url.replace("postgresql+asyncpg", "postgresql"))
     with TcpProxy(target.port or 5432) as proxy:

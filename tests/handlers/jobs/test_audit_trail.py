@@ -11,17 +11,17 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-import zwbot_tests_staff_world as W
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from zwbot_tests_staff_handlers import client_for, fake_wecom
 
 from catalogue import audit, migrate
 from catalogue.db import create_engine, session_factory
 from handlers.jobs import audit_trail
 from handlers.settings import Settings
+from tests.kits import staff_world as W
+from tests.kits.staff_chat import client_for, fake_wecom
 
 DOCUMENTED_GRANTS = (
     "GRANT CONNECT ON DATABASE {database} TO {role}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import zwbot_tests_staff_world as W
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,6 +13,7 @@ from catalogue import tickets as ticket_rules
 from catalogue.models import AuditEntry, Ticket, utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.jobs.weekly import send_weekly
+from tests.kits import staff_world as W
 
 LINK = "https://zw.example.cn/console/reports"
 

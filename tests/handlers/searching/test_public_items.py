@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zwbot_tests_citizen_kit as kit
 from sqlalchemy import select, update
 
 from catalogue.codes import normalize_code_text
@@ -10,6 +9,7 @@ from catalogue.models import Item
 from handlers.db.changes import Changes, ChangeWatcher
 from handlers.searching import public_items as public_items_module
 from handlers.searching.public_items import PublicItems
+from tests.kits import citizen as kit
 
 seed = kit.seed
 LINK = f"{kit.BASE_URL}/items/{normalize_code_text(seed.NETBAR)}"

@@ -1,6 +1,6 @@
 """A small catalogue with every kind of record the public side must show or hide (test seed).
 
-Imported as `zwbot_tests_public_catalogue` (see tests/conftest.py); names below are real
+Test modules import it as `from tests.kits import public_catalogue as seed`; names below are real
 towns and villages of the county, items and amounts are made up for the tests.
 """
 
@@ -73,7 +73,7 @@ class Seeded:
     social_id: int
 
 
-def _item(cls: type[PowerItem] | type[ServiceItem], full_code: str, name: str, **fields: object):
+def item(cls: type[PowerItem] | type[ServiceItem], full_code: str, name: str, **fields: object):
     basic = full_code[-10:]
     values: dict[str, object] = {
         "code": full_code,
@@ -199,7 +199,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
     session.add_all([culture, farming, social])
     await session.flush()
 
-    netbar = _item(
+    netbar = item(
         PowerItem,
         NETBAR,
         "互联网上网服务营业场所经营单位设立审批",
@@ -239,7 +239,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
     session.add_all(
         [
             netbar,
-            _item(
+            item(
                 PowerItem,
                 ENTERTAINMENT,
                 "娱乐场所经营许可",
@@ -256,7 +256,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 phone="0935-3125678",
                 keywords=["歌厅", "KTV"],
             ),
-            _item(
+            item(
                 PowerItem,
                 PERFORMANCE,
                 "营业性演出审批",
@@ -266,7 +266,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 suspension_reason="法律法规调整，暂停办理，恢复后另行公告。",
                 suspended_at=PUBLISHED_AT,
             ),
-            _item(
+            item(
                 PowerItem,
                 DRAFT,
                 HIDDEN_NAMES[0],
@@ -275,7 +275,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 published_at=None,
                 keywords=["网吧"],
             ),
-            _item(
+            item(
                 PowerItem,
                 CLASSIFIED,
                 HIDDEN_NAMES[1],
@@ -283,7 +283,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 classified=True,
                 keywords=["网吧"],
             ),
-            _item(
+            item(
                 PowerItem,
                 PENDING,
                 HIDDEN_NAMES[2],
@@ -291,7 +291,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 status="pending_review",
                 keywords=["网吧"],
             ),
-            _item(
+            item(
                 PowerItem,
                 ABOLISHED,
                 HIDDEN_NAMES[3],
@@ -299,7 +299,7 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 status="abolished",
                 keywords=["网吧"],
             ),
-            _item(
+            item(
                 PowerItem,
                 SEED,
                 "农作物种子生产经营许可",
@@ -309,8 +309,8 @@ async def seed_public_catalogue(session: AsyncSession) -> Seeded:
                 fee="不收费",
                 is_demo=True,
             ),
-            _item(PowerItem, GRASSLAND, "对违反草原法行为的处罚", department_id=farming.id),
-            _item(
+            item(PowerItem, GRASSLAND, "对违反草原法行为的处罚", department_id=farming.id),
+            item(
                 ServiceItem,
                 PENSION,
                 "城乡居民基本养老保险参保登记",

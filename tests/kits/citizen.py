@@ -1,7 +1,7 @@
 """The citizen side end to end: a seeded database, the real app, and a WeChat user who posts
 signed, AES-encrypted callbacks built with wechatpy's own crypto (as WeChat does).
 
-Test modules import it as `zwbot_tests_citizen_kit` (see tests/conftest.py); its fixtures are
+Test modules import it as `from tests.kits import citizen as kit`; its fixtures are
 shared through tests/handlers/conftest.py.
 """
 
@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape
 import httpx
 import pytest
 import uvicorn
-import zwbot_tests_public_catalogue as seed
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
@@ -33,6 +32,7 @@ from catalogue.demo import load_demo
 from catalogue.models import PowerItem, ServiceItem
 from handlers.app import create_app
 from handlers.settings import Settings
+from tests.kits import public_catalogue as seed
 
 TOKEN = "citizen-test-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -60,7 +60,7 @@ async def add_registrations(session: AsyncSession, department_id: int) -> list[s
     for number, name in enumerate(REGISTRATIONS, start=20):
         code = seed.code(seed.SOCIAL_ORG, "QR", number)
         session.add(
-            seed._item(
+            seed.item(
                 PowerItem if number % 2 else ServiceItem,
                 code,
                 name,
@@ -123,7 +123,7 @@ class WeChatUser:
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
         self._sent = 0
 
-    def _xml(self, msg_type: str, **fields: str) -> str:
+    def xml(self, msg_type: str, **fields: str) -> str:
         # WeChat dedups events by sender and CreateTime: a person clicks at most once a second.
         self._sent += 1
         parts = [
@@ -169,25 +169,25 @@ class WeChatUser:
 
     def text_xml(self, text: str) -> str:
         """A new text message, to post (or re-post, as a WeChat retry) with `post`."""
-        return self._xml("text", Content=text)
+        return self.xml("text", Content=text)
 
     async def say(self, text: str) -> str:
-        reply = await self.post(self._xml("text", Content=text))
+        reply = await self.post(self.xml("text", Content=text))
         assert reply.status == 200
         return reply.text
 
     async def speak(self, recognition: str) -> str:
-        xml = self._xml("voice", MediaId="media1", Format="amr", Recognition=recognition)
+        xml = self.xml("voice", MediaId="media1", Format="amr", Recognition=recognition)
         return (await self.post(xml)).text
 
     async def click(self, key: str) -> str:
-        return (await self.post(self._xml("event", Event="CLICK", EventKey=key))).text
+        return (await self.post(self.xml("event", Event="CLICK", EventKey=key))).text
 
     async def subscribe(self) -> str:
-        return (await self.post(self._xml("event", Event="subscribe", EventKey=""))).text
+        return (await self.post(self.xml("event", Event="subscribe", EventKey=""))).text
 
     async def unsubscribe(self) -> Reply:
-        return await self.post(self._xml("event", Event="unsubscribe"))
+        return await self.post(self.xml("event", Event="unsubscribe"))
 
 
 @dataclass

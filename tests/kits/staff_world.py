@@ -1,8 +1,8 @@
 """A small county for the staff-workflow tests: two departments, one account of every role,
 published, draft and other-department items, a fund list and a poverty list (test seed).
 
-Loaded by path (tests/ is not a package) from tests/catalogue/test_workflow*.py and
-tests/handlers/test_staff*.py.
+Imported as `from tests.kits import staff_world as W` by tests/catalogue/test_workflow*.py,
+tests/handlers/test_staff*.py and the staff kits.
 """
 
 from __future__ import annotations

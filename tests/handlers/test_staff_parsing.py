@@ -1,0 +1,38 @@
+"""What staff type, read into the typed values the workflow takes: dates, list years and the
+reviewing bodies of 《扶贫办法》第三条; what cannot be read is refused with how to write it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from catalogue.workflow.errors import InvalidInputError
+from catalogue.workflow.lists import POVERTY_REVIEWERS
+from handlers.staff import parsing
+
+
+@pytest.mark.parametrize("text", ["2026-01-10", "2026/1/10", "2026.1.10", " 2026年1月10日 "])
+def test_dates_in_the_forms_staff_write(text: str) -> None:
+    assert parsing.day(text) == date(2026, 1, 10)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "10/1/2026", "明天", ""])
+def test_a_date_that_cannot_be_read_says_how_to_write_it(text: str) -> None:
+    with pytest.raises(InvalidInputError, match="请写成 2026-03-01"):
+        parsing.day(text)
+
+
+def test_years() -> None:
+    assert parsing.year("2026") == parsing.year("2026年") == 2026
+    for wrong in ("26", "1999", "2101", "二〇二六"):
+        with pytest.raises(InvalidInputError, match="四位年份"):
+            parsing.year(wrong)
+
+
+def test_reviewing_bodies_are_the_two_of_the_regulation() -> None:
+    assert parsing.reviewing_body("领导小组") == "county_group"
+    assert parsing.reviewing_body(" 市扶贫办 ") == "city_office"
+    assert set(parsing.REVIEWER_WORDS.values()) == set(POVERTY_REVIEWERS)
+    with pytest.raises(InvalidInputError, match="不是审核机关"):
+        parsing.reviewing_body("县长")
