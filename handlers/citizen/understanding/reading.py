@@ -112,14 +112,16 @@ class Reader:
             return ""
         return without(text, self._fillers.find(text)).replace(" ", "")
 
-    def plain(self, text: str) -> str:
+    def plain(self, text: str, measures: bool = True) -> str:
         """The words that may name an item, said as the catalogue writes them (老头子 →
-        老年人), without fillers and measure words between characters (「在地里打口井」 →
-        地里打井): searched when the words as said find nothing."""
+        老年人), without fillers and (unless `measures` is false) measure words between
+        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing.
+        A measure word may be part of a word (户口), so both are tried."""
         spoken = fold(text)
         for said, written in self.inventory.colloquial:
             spoken = spoken.replace(said, written)
-        return self.without_measures(self.strip_fillers(spoken))
+        kept = self.strip_fillers(spoken)
+        return self.without_measures(kept) if measures else kept
 
     def without_measures(self, text: str) -> str:
         """The text without measure words between characters (「办个营业执照」 → 办营业执照)."""
