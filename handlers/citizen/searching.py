@@ -123,11 +123,7 @@ def going_the_asked_way(found: list[Found], said: str) -> list[Found]:
     """The results whose names do not go another way than the words ask (「身份证咋办」 asks
     how to get one, not how to report it lost; 「营业执照咋办」 is not its 注销 or 变更)."""
     asked = direction_of(normalise(said))
-    return [
-        f
-        for f in found
-        if not goes_the_other_way(direction_of(normalise(f.item.name)), asked)
-    ]
+    return [f for f in found if not goes_the_other_way(direction_of(normalise(f.item.name)), asked)]
 
 
 def single(found: list[Found]) -> Found | None:

@@ -199,6 +199,10 @@ class Reader:
     def _act(
         self, found: list[Found], labels: set[str], compact: str, text: str
     ) -> tuple[str, float] | None:
+        if "i:human" in labels and self._leads_with_human(found, text, apart=True):
+            # 「人工 我家草原补奖今年咋没到账」: the command first, then what to forward, even
+            # when the problem is one this account cannot serve (progress) or a complaint.
+            return "human", 1.0
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
@@ -223,12 +227,8 @@ class Reader:
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
-        first = found[0] if found else None
-        if first is not None and first.label == "i:human" and first.start == 0:
-            # 「转人工 高龄补贴停发了」: the command, then the problem (not 「人工授精补贴」).
-            after = text.lstrip()[len(first.term) : len(first.term) + 1]
-            if len(first.term) >= 3 or not after or not after.isalnum():
-                return True
+        if self._leads_with_human(found, text):
+            return True
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
@@ -245,6 +245,18 @@ class Reader:
         if not self.strip_fillers(rest):
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _leads_with_human(self, found: list[Found], text: str, apart: bool = False) -> bool:
+        """「转人工 高龄补贴停发了」 「人工，…」: the message opens with 人工's command, then the
+        problem (not 「人工授精补贴」: a short term running on into other words). `apart`: only
+        when a space or a punctuation mark follows the command (「工作人员态度差」 is about them)."""
+        first = found[0] if found else None
+        if first is None or first.label != "i:human" or first.start != 0:
+            return False
+        after = text.lstrip()[len(first.term) : len(first.term) + 1]
+        if apart:
+            return bool(after) and not after.isalnum()
+        return len(first.term) >= 3 or not after or not after.isalnum()
 
     def _human_spans(self, found: list[Found], compact: str) -> list[tuple[int, int]]:
         """Where 人工's words are said, words said one after the other (「转一下」「人工」, or
