@@ -248,8 +248,9 @@ class Reader:
 
     def _leads_with_human(self, found: list[Found], text: str, apart: bool = False) -> bool:
         """「转人工 高龄补贴停发了」 「人工，…」: the message opens with 人工's command, then the
-        problem (not 「人工授精补贴」: a short term running on into other words). `apart`: only
-        when a space or a punctuation mark follows the command (「工作人员态度差」 is about them)."""
+        problem (not 「人工授精补贴」: a short term running on into other words). `apart`:
+        only when a space or a punctuation mark follows the command (「工作人员态度差」 is about
+        them)."""
         first = found[0] if found else None
         if first is None or first.label != "i:human" or first.start != 0:
             return False
