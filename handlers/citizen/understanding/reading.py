@@ -19,7 +19,8 @@ from handlers.citizen.understanding.terms import Found, TermMatcher, without
 ITEM = "item"  # any other message: it names an item (search), possibly with an aspect
 HELP = "help"
 # When several small-talk intents are said together (「好的谢谢」), the first of these wins.
-TALK_ORDER = ("goodbye", "thanks", "identity", "help", "greeting", "ack")
+# 「有人吗」 (presence) asks whether a person is there: a greeting that expects one.
+TALK_ORDER = ("goodbye", "thanks", "identity", "help", "presence", "greeting", "ack")
 # Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
 ACT_ORDER = (
     "complaint",
@@ -204,6 +205,8 @@ class Reader:
             # when the problem is one this account cannot serve (progress) or a complaint.
             return "human", 1.0
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
+        if "complaint" in acts and self._asks_after_complaint(found, compact):
+            acts.remove("complaint")
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
@@ -219,6 +222,20 @@ class Reader:
             if label is not None and score >= needed and not self._part_of_example(compact, label):
                 return label[2:], score
         return None
+
+    def _asks_after_complaint(self, found: list[Found], compact: str) -> bool:
+        """「老伴去世了 我一个人没人管 五保咋申请」: after a complaint's words that also tell one's
+        situation (`circumstances` of the inventory), the message asks about an item (a question
+        about it, with words naming it between): those words told the circumstance."""
+        said = [f for f in found if f.label == "i:complaint"]
+        if any(f.term not in self.inventory.circumstances for f in said):
+            return False
+        last = max(f.end for f in said)
+        asked = [f for f in found if f.label.startswith("a:") and f.start >= last]
+        if not asked:
+            return False
+        between = without(compact[last : asked[0].start], [])
+        return len(self.strip_fillers(between)) >= MIN_CORE
 
     def _part_of_example(self, compact: str, label: str) -> bool:
         """Whether the message is only a piece of one of the label's examples (「营业执照」 of
