@@ -511,3 +511,9 @@ async def test_a_measure_word_that_is_part_of_a_word(demo):
 async def test_a_code_after_its_name_and_a_town_whose_name_holds_a_filler(demo, said, place):
     reply = await citizen(demo).say(said)
     assert place in reply and "应为" not in reply, reply
+
+
+async def test_a_dog_registered_in_plain_words(demo):
+    # 狗 is written 犬只 and 上户口 登记 when the words as said find nothing sure
+    reply = await citizen(demo).say("家里狗要上户口")
+    assert reply.startswith("（演示数据）【犬类准养证核发】"), reply
