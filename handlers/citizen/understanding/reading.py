@@ -116,7 +116,7 @@ class Reader:
     def plain(self, text: str, measures: bool = True) -> str:
         """The words that may name an item, said as the catalogue writes them (老头子 →
         老年人), without fillers and (unless `measures` is false) measure words between
-        characters (「在地里打口井」 → 地里打井): searched when the words as said find nothing.
+        characters (「在地里打口井」 → 打井): searched when the words as said find nothing.
         A measure word may be part of a word (户口), so both are tried."""
         spoken = fold(text)
         for said, written in self.inventory.colloquial:
