@@ -15,7 +15,7 @@ from handlers.citizen import (
     tickets,
     villages,
 )
-from handlers.citizen.common import message_log
+from handlers.citizen.common import message_log, one_message_states
 from handlers.db.session import DatabaseSession
 
 
@@ -30,6 +30,7 @@ def citizen_router() -> Router:
     root = Router(name="citizen")
     root.outer_middleware(DatabaseSession())
     root.middleware(message_log)
+    root.middleware(one_message_states)
     root.include_routers(
         following.router(),  # QR scans of a place; 关注/取消关注 a village before search
         subscription.router(),

@@ -7,9 +7,11 @@ from typing import Any, TypeVar
 
 from bot.events import Event
 from bot.filters import FilterLike
+from bot.fsm import FSMContext
 from bot.router import Router
 from bot.types import Data, NextHandler
 from catalogue.models import MessageLog
+from handlers.citizen.memory import ONE_MESSAGE
 from handlers.delivery.message_logs import MessageLogWriter
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -26,6 +28,19 @@ def on_said(router: Router, *filters: FilterLike) -> Callable[[CallbackT], Callb
         return callback
 
     return decorator
+
+
+async def one_message_states(handler: NextHandler, event: Event, data: Data) -> Any:
+    """Inner middleware: a state of `memory.ONE_MESSAGE` set by one message holds for the
+    next message only (cleared after it unless its handler set a state)."""
+    state = data.get("state")
+    if not isinstance(state, FSMContext):
+        return await handler(event, data)
+    before = await state.get_state()
+    result = await handler(event, data)
+    if before in ONE_MESSAGE and await state.get_state() == before:
+        await state.set_state(None)
+    return result
 
 
 def settings_of(data: Data) -> Settings:

@@ -47,13 +47,21 @@ def examples() -> list[str]:
 
 
 async def small_talk(
-    event: Event, reading: Reading, trace: dict[str, str], wording: texts.Wording = texts.TIANZHU
+    event: Event,
+    reading: Reading,
+    state: FSMContext,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """Greetings, thanks, goodbyes, help and 「你是机器人吗」: a sentence, never a card."""
+    """Greetings, thanks, goodbyes, help and 「你是机器人吗」: a sentence, never a card.
+    「有人吗」 greets too; what is asked next that cannot be served here goes to staff."""
     trace.update(answer=f"talk:{reading.intent}")
     if reading.intent in _TALK:
         return wording.say(_TALK[reading.intent])
     head = texts.HELP if reading.intent == "help" else wording.say(texts.GREETING)
+    if reading.intent == "presence":
+        await state.set_state(Citizen.person_asked)
+        return "\n".join([head, *examples(), texts.PRESENCE])
     return "\n".join([head, *examples(), texts.OFFER_HUMAN])
 
 

@@ -292,6 +292,10 @@ class PlaceFunds(Filter):
                 return False
             topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
+        named = await _named_exactly(session, parsing.place_part(place_text.replace(" ", "")))
+        if named is not None:
+            # 「哈溪镇扶贫资金」: a place's own name, whose characters may be fillers (哈).
+            return {"match": named, "year": year, "topic": topic, "place_name": named.text}
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
         if not place_text and (county or year is not None):
             # 「2016年扶贫资金一共分了多少」 「全县扶贫项目」: the whole county.
@@ -306,6 +310,17 @@ class PlaceFunds(Filter):
         if not match.places:
             return False
         return {"match": match, "year": year, "topic": topic, "place_name": place_text}
+
+
+async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None:
+    """The places whose name (or town and name) the text is, word for word."""
+    if not parsing.names_place(text):
+        return None
+    match = await queries.find_regions(session=session, name=text)
+    exact = [
+        p for p in match.places if text in (p.name, p.short_name, f"{p.town_name or ''}{p.name}")
+    ]
+    return match if exact else None
 
 
 class PlaceFollowUp(Filter):

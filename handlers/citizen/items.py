@@ -27,6 +27,7 @@ from handlers.citizen.searching import (
     Searcher,
     answers,
     find,
+    going_the_asked_way,
     is_clear,
     named_by_keyword,
     sharing_the_name,
@@ -39,6 +40,10 @@ from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
+
+# Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
+# one for a first application answers them.
+GETTING = frozenset({"procedure"})
 
 
 def _show(item: Item, settings: Settings, intent: str | None, trace: dict[str, str]) -> str:
@@ -200,7 +205,12 @@ async def search_and_answer(
     if not answers(found) or not found[0].hit.confident:
         # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
         # catalogue's words, without fillers and measure words, may do better.
-        for plain in dict.fromkeys((READER.strip_fillers(fold(query)), READER.plain(query))):
+        variants = (
+            READER.strip_fillers(fold(query)),
+            READER.plain(query, measures=False),
+            READER.plain(query),
+        )
+        for plain in dict.fromkeys(variants):
             if not plain or plain == query:
                 continue
             again = await find(search, session, plain, public_items)
@@ -208,6 +218,11 @@ async def search_and_answer(
                 found, query = again, plain
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
+    if len(shared) > 1 and aspect in GETTING:
+        # 「身份证咋办」: how to get it; the items for its other life events are not asked.
+        asked = going_the_asked_way(shared, said)
+        if len(asked) == 1:
+            return await _card(state, memory, asked[0].item, settings, aspect, trace)
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     words = fold(query)
@@ -230,6 +245,10 @@ async def search_and_answer(
         )
     listed = answers(found)
     if listed and listed[0].hit.score >= SURE_SCORE:
+        asked = going_the_asked_way(listed, said) if aspect in GETTING else []
+        if len(asked) == 1 and asked[0].hit.confident:
+            # 「个体的营业执照咋办」: 设立登记, not its 注销 or 变更.
+            return await _card(state, memory, asked[0].item, settings, aspect, trace)
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)

@@ -11,8 +11,10 @@ message whose other words — beside the trigger, which then only says the circu
 an item: by the item's name, keyword or alias said as written (「失业了社保卡丢了咋补」,
 「下岗了 失业金在哪领」), or as search's confident first answer when the words say more of its
 name or keywords than of any step's (「刚结婚 结婚证弄丢了咋补」, 「开个理发店要卫生证吗」;
-not 「人走了户口咋销」, whose 户口 is as much the event's step 户口注销's). Words that are
-themselves a trigger (「盖房子」 is an item's keyword and the event) keep the event.
+not 「人走了户口咋销」, whose 户口 is as much the event's step 户口注销's). A trigger followed by
+的 only says whose thing is asked (「养牛场的防疫证」): search's confident answer for what follows
+is the answer, even one of the event's own steps. Words that are themselves a trigger
+(「盖房子」 is an item's keyword and the event) keep the event.
 
 A step no item of the catalogue serves is shown as the department to ask, with its phone, when
 the event names one; otherwise it is left out. Nothing is invented.
@@ -152,6 +154,7 @@ def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
 
 
 MIN_NAMING = 2  # characters of a name or keyword that, said beside the trigger, name an item
+QUALIFIES = "的"  # right after the trigger: the trigger says whose thing is asked about
 
 
 async def names_other_item(
@@ -170,6 +173,14 @@ async def names_other_item(
     户口注销's as 户口迁移审批's)."""
     if len(rest) < MIN_NAMING:
         return False
+    if rest.startswith(QUALIFIES):
+        # 「养牛场的防疫证」: the trigger only says whose; what follows is asked, even when it
+        # is one of the event's own steps.
+        asked = rest[len(QUALIFIES) :]
+        if len(read(asked).core) >= MIN_NAMING:
+            found = await find(searcher, session, asked, cache)
+            if answers(found) and found[0].hit.confident:
+                return True
     found = await find(searcher, session, rest, cache)
     for result in found:
         for word in (result.item.name, *result.item.keywords, *result.item.aliases):

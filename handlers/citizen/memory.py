@@ -17,6 +17,12 @@ class Citizen(StatesGroup):
     """States of a citizen's conversation."""
 
     describing_problem = State()  # after 「人工」 with nothing to forward: the next text is it
+    # after 「有人吗」: the next text, if it asks what cannot be served here, becomes a ticket
+    person_asked = State()
+
+
+# States that last one message: the message after the one that set them clears them.
+ONE_MESSAGE = frozenset({Citizen.person_asked.state})
 
 
 @dataclass

@@ -75,6 +75,10 @@ FUND_TYPE_WORDS = (
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
+# What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
+_CODE_LABEL = re.compile(
+    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+)
 
 
 # A resident identity number (GB 11643): 6-digit region, 8-digit birth date, 3 digits, check.
@@ -95,8 +99,9 @@ def parse_phone(said: str) -> str | None:
 
 
 def parse_region_code(said: str) -> str | None:
-    """A town's or village's statistical code typed alone (「620623101215」)."""
-    text = strip_particles(normalize(said)).replace(" ", "")
+    """A town's or village's statistical code typed alone (「620623101215」), or after what it
+    is called (「村代码620623203201」)."""
+    text = _CODE_LABEL.sub("", strip_particles(normalize(said)).replace(" ", ""))
     return text if _REGION_CODE.match(text) else None
 
 

@@ -10,6 +10,8 @@ from catalogue.models import Item
 from handlers.citizen.parsing import abbreviates
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, items_by_codes
+from search import normalise
+from search.direction import direction_of, goes_the_other_way
 from search.document import Hit
 
 MAX_RESULTS = 25  # five pages of five
@@ -94,14 +96,20 @@ def sharing_the_name(found: list[Found], words: str) -> list[Found]:
 
 def named_by_keyword(found: list[Found], words: str) -> Found | None:
     """The one result whose own keyword or alias the words say, the longest one winning
-    (「结婚证丢了能补不」 → 补领结婚证, whose keyword is 结婚证丢了)."""
+    (「结婚证丢了能补不」 → 补领结婚证, whose keyword is 结婚证丢了). A keyword that the
+    result's own name and another listed result's name both hold names neither (「捡了个身份证」:
+    身份证 is a keyword of 居民身份证办理 and in the name of 居民身份证挂失申报、丢失招领)."""
+    names = {f.item.code: fold(f.item.name) for f in answers(found)}
     best: dict[str, tuple[int, Found]] = {}
     for result in found:
         if result.hit.score < SUGGEST_SCORE:
             continue
         for word in (*result.item.keywords, *result.item.aliases):
             said = fold(str(word))
-            if len(said) >= 2 and said in words:
+            shared = said in fold(result.item.name) and any(
+                said in name for code, name in names.items() if code != result.item.code
+            )
+            if len(said) >= 2 and said in words and not shared:
                 length = max(len(said), best.get(result.item.code, (0, result))[0])
                 best[result.item.code] = (length, result)
     if not best:
@@ -109,6 +117,13 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
     longest = max(length for length, _ in best.values())
     winners = [r for length, r in best.values() if length == longest]
     return winners[0] if len(winners) == 1 else None
+
+
+def going_the_asked_way(found: list[Found], said: str) -> list[Found]:
+    """The results whose names do not go another way than the words ask (「身份证咋办」 asks
+    how to get one, not how to report it lost; 「营业执照咋办」 is not its 注销 or 变更)."""
+    asked = direction_of(normalise(said))
+    return [f for f in found if not goes_the_other_way(direction_of(normalise(f.item.name)), asked)]
 
 
 def single(found: list[Found]) -> Found | None:

@@ -104,6 +104,11 @@ NONE_OF_THESE = (
 WHICH_ONE = "您问的是哪一个事项的{what}？请回复序号"
 HOTLINE_LINE = "咨询电话暂未公布，可以拨打12345政务服务便民热线。"
 OFFER_HUMAN = "回复“人工”，我们把您的问题转给工作人员。"
+# After 「有人吗」: the next question this account cannot answer goes to staff at once.
+PRESENCE = (
+    "需要工作人员的话，直接说您的问题：能自动答的马上答，"
+    "这里答不了的（比如查进度、查个人记录）直接转给工作人员。"
+)
 
 RATE_PROMPT = "对这条答复满意吗？回复“评1”到“评5”打分（5分最满意）。"
 RATED = "谢谢您的评价（{score}分）：{level}。我们会继续改进。还有其他问题可以直接问我。"

@@ -12,7 +12,7 @@ from bot.router import Router
 from catalogue.tickets import open_ticket
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import HumanRequest, Said, SmallTalk
+from handlers.citizen.filters import HumanRequest, Intent, Said, SmallTalk
 from handlers.citizen.memory import Citizen, recall, remember
 
 
@@ -79,4 +79,7 @@ def router() -> Router:
         described
     )
     on_said(router, HumanRequest())(human)
+    # 「有人吗」, then what this account cannot serve (progress, booking, one's own records).
+    unserved = Intent("progress", "booking", "personal")
+    on_said(router, StateFilter(Citizen.person_asked), unserved)(described)
     return router

@@ -134,6 +134,14 @@ async def test_a_circumstance_said_with_another_item_asks_about_that_item(citize
         assert "一般要办这些事" not in reply and name in reply, (said, reply)
 
 
+async def test_a_trigger_followed_by_de_only_says_whose_item_is_asked(citizen: Any) -> None:
+    # 「养牛场的防疫证」: the farm's certificate, though it is a step of the farm's checklist
+    reply = await citizen.say("养牛场的防疫证")
+    assert reply.startswith("（演示数据）【动物防疫条件合格证核发"), reply
+    # 的 and only a question (手续) names nothing: the checklist stays
+    assert (await citizen.say("开个理发店的手续")).startswith("「开理发店、美容店」")
+
+
 async def test_a_circumstance_with_only_a_question_or_a_step_stays_the_event(
     citizen: Any,
 ) -> None:

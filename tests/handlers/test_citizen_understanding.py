@@ -177,6 +177,17 @@ def test_no_item_name_of_the_demo_catalogue_is_read_as_anything_but_an_item():
         ("有个事想当面问问你们的人", "human"),
         ("能找个懂行的人帮我看看吗", "human"),
         ("政务大厅上班时间工作人员在玩手机", "complaint"),
+        # whether someone is there: a greeting that expects a person
+        ("喂喂 有人没有", "presence"),
+        ("你好 有人在吗", "presence"),
+        ("后台有人吗", "human"),
+        # 人工 said first, apart from the problem, whatever the problem is
+        ("人工 我家草原补奖今年咋没到账", "human"),
+        ("工作人员态度太差了", "complaint"),
+        ("tousu", "complaint"),
+        # words of one's situation (没人管) before a question about an item
+        ("老伴去世了 我一个人没人管 五保咋申请", "item"),
+        ("跑了好几趟 营业执照怎么办", "complaint"),
     ],
 )
 def test_more_intents(said, intent):
@@ -187,7 +198,8 @@ def test_plain_words_are_the_catalogue_s_words_without_fillers_and_measures() ->
     from handlers.citizen.understanding.reading import READER
 
     assert READER.plain("我家老头子八十多了有没有啥补贴") == "老年人高龄补贴"
-    assert READER.plain("在地里打口井") == "地里打井"
+    assert READER.plain("在地里打口井") == "打井"  # 地里 says where: a filler
+    assert READER.plain("户口迁到", measures=False) == "户口迁移"  # 口 of 户口 kept
     assert READER.without_measures("办个营业执照") == "办营业执照"
     assert READER.without_measures("个体户") == "个体户"  # a first character stays
 

@@ -35,6 +35,9 @@ class Inventory:
     measure_words: tuple[str, ...] = ()
     # How people say what the catalogue writes otherwise (老头子 → 老年人), longest first.
     colloquial: tuple[tuple[str, str], ...] = ()
+    # A complaint's words that also tell one's own situation (没人管): not a complaint when a
+    # question about an item follows them.
+    circumstances: frozenset[str] = frozenset()
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -70,6 +73,9 @@ def parse(raw: dict[str, Any]) -> Inventory:
         department_aliases=aliases,
         measure_words=measures,
         colloquial=colloquial,
+        circumstances=frozenset(
+            str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
+        ),
     )
 
 

@@ -19,7 +19,8 @@ from handlers.citizen.understanding.terms import Found, TermMatcher, without
 ITEM = "item"  # any other message: it names an item (search), possibly with an aspect
 HELP = "help"
 # When several small-talk intents are said together (「好的谢谢」), the first of these wins.
-TALK_ORDER = ("goodbye", "thanks", "identity", "help", "greeting", "ack")
+# 「有人吗」 (presence) asks whether a person is there: a greeting that expects one.
+TALK_ORDER = ("goodbye", "thanks", "identity", "help", "presence", "greeting", "ack")
 # Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
 ACT_ORDER = (
     "complaint",
@@ -112,14 +113,16 @@ class Reader:
             return ""
         return without(text, self._fillers.find(text)).replace(" ", "")
 
-    def plain(self, text: str) -> str:
+    def plain(self, text: str, measures: bool = True) -> str:
         """The words that may name an item, said as the catalogue writes them (老头子 →
-        老年人), without fillers and measure words between characters (「在地里打口井」 →
-        地里打井): searched when the words as said find nothing."""
+        老年人), without fillers and (unless `measures` is false) measure words between
+        characters (「在地里打口井」 → 打井): searched when the words as said find nothing.
+        A measure word may be part of a word (户口), so both are tried."""
         spoken = fold(text)
         for said, written in self.inventory.colloquial:
             spoken = spoken.replace(said, written)
-        return self.without_measures(self.strip_fillers(spoken))
+        kept = self.strip_fillers(spoken)
+        return self.without_measures(kept) if measures else kept
 
     def without_measures(self, text: str) -> str:
         """The text without measure words between characters (「办个营业执照」 → 办营业执照)."""
@@ -197,7 +200,13 @@ class Reader:
     def _act(
         self, found: list[Found], labels: set[str], compact: str, text: str
     ) -> tuple[str, float] | None:
+        if "i:human" in labels and self._leads_with_human(found, text, apart=True):
+            # 「人工 我家草原补奖今年咋没到账」: the command first, then what to forward, even
+            # when the problem is one this account cannot serve (progress) or a complaint.
+            return "human", 1.0
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
+        if "complaint" in acts and self._asks_after_complaint(found, compact):
+            acts.remove("complaint")
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
@@ -214,6 +223,20 @@ class Reader:
                 return label[2:], score
         return None
 
+    def _asks_after_complaint(self, found: list[Found], compact: str) -> bool:
+        """「老伴去世了 我一个人没人管 五保咋申请」: after a complaint's words that also tell one's
+        situation (`circumstances` of the inventory), the message asks about an item (a question
+        about it, with words naming it between): those words told the circumstance."""
+        said = [f for f in found if f.label == "i:complaint"]
+        if any(f.term not in self.inventory.circumstances for f in said):
+            return False
+        last = max(f.end for f in said)
+        asked = [f for f in found if f.label.startswith("a:") and f.start >= last]
+        if not asked:
+            return False
+        between = without(compact[last : asked[0].start], [])
+        return len(self.strip_fillers(between)) >= MIN_CORE
+
     def _part_of_example(self, compact: str, label: str) -> bool:
         """Whether the message is only a piece of one of the label's examples (「营业执照」 of
         「营业执照办好了没」): it says the example's topic, not the act."""
@@ -221,12 +244,8 @@ class Reader:
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
-        first = found[0] if found else None
-        if first is not None and first.label == "i:human" and first.start == 0:
-            # 「转人工 高龄补贴停发了」: the command, then the problem (not 「人工授精补贴」).
-            after = text.lstrip()[len(first.term) : len(first.term) + 1]
-            if len(first.term) >= 3 or not after or not after.isalnum():
-                return True
+        if self._leads_with_human(found, text):
+            return True
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
@@ -243,6 +262,19 @@ class Reader:
         if not self.strip_fillers(rest):
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _leads_with_human(self, found: list[Found], text: str, apart: bool = False) -> bool:
+        """「转人工 高龄补贴停发了」 「人工，…」: the message opens with 人工's command, then the
+        problem (not 「人工授精补贴」: a short term running on into other words). `apart`:
+        only when a space or a punctuation mark follows the command (「工作人员态度差」 is about
+        them)."""
+        first = found[0] if found else None
+        if first is None or first.label != "i:human" or first.start != 0:
+            return False
+        after = text.lstrip()[len(first.term) : len(first.term) + 1]
+        if apart:
+            return bool(after) and not after.isalnum()
+        return len(first.term) >= 3 or not after or not after.isalnum()
 
     def _human_spans(self, found: list[Found], compact: str) -> list[tuple[int, int]]:
         """Where 人工's words are said, words said one after the other (「转一下」「人工」, or
