@@ -240,6 +240,93 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
     return out
 
 
+class Bounds:
+    """Upper bounds of the scores `score_variant` gives for one variant, at a fraction of
+    its cost (for exact pruning): the coverage sums as they are (or 1), the penalties left
+    out, and each rapidfuzz line-up bounded by the characters the two texts share. Every
+    line-up is a normalised longest common subsequence L of two texts (of a window of the
+    longer one for `partial_ratio`), and L is at most the number c of characters of one text
+    found in the other: `ratio` = 2L/(la+lb) <= 2·min(c, la, lb)/(la+lb), `partial_ratio`
+    <= 2c'/(ls+c') with c' = min(c, ls) and ls the shorter length, order = L/la <=
+    min(c, lb)/la."""
+
+    def __init__(self, evidence: Weights) -> None:
+        variant = evidence.variant
+        self.evidence = evidence
+        self.chars = variant.chars
+        self.has_hanzi = any(not c.isascii() for c in self.chars)
+        self.major = variant.major.replace("|", "").replace(" ", "")
+        self.share = MAJOR_SHARE if self.major else 0.0
+        self.sound = encode(spoken(self.chars))
+        self.major_sound = encode(spoken(self.major)) if self.major else ""
+        self.pairs_total = evidence.pairs_total
+        self.sounds_total = evidence.sounds_total
+        self.chars_total = sum(evidence.chars.values())
+        self.weight = variant.weight
+
+    def below(self, entry: Entry, limit: float) -> bool:
+        """True when the entry's `score_variant` score is certainly below `limit`."""
+        need = limit / self.weight  # in units of the unweighted score
+        evidence, share, major = self.evidence, self.share, self.major
+        if self.has_hanzi and self.pairs_total:
+            name, core = entry.name, entry.core
+            rest = _rest_bound(self.chars, name, core)
+            if major:  # the mix of two line-ups, each bounded
+                rest = (1.0 - share) * rest + share * _rest_bound(major, name, core)
+            if PAIRS + CHARS + rest >= need:
+                contains = name.__contains__
+                coverage = PAIRS * _matched(evidence.pairs, self.pairs_total, contains)
+                coverage += CHARS * _matched(evidence.chars, self.chars_total, contains)
+                if coverage + rest >= need:
+                    return False
+        if self.sounds_total:
+            name_sound = entry.name_sound
+            rest = _rest_bound(self.sound, name_sound, name_sound)
+            if major:
+                rest = (1.0 - share) * rest + share * _rest_bound(
+                    self.major_sound, name_sound, name_sound
+                )
+            if SOUND_FACTOR * (PAIRS + CHARS + rest) >= need:
+                contains = entry.sound_pairs.__contains__
+                pair_part = _matched(evidence.sounds, self.sounds_total, contains)
+                if SOUND_FACTOR * ((PAIRS + CHARS) * pair_part + rest) >= need:
+                    return False
+        if entry.aux and self.has_hanzi:
+            for text in entry.aux:
+                rest = _rest_bound(self.chars, text, text)
+                if AUX_FACTOR * (PAIRS + CHARS + rest) >= need:
+                    contains = text.__contains__
+                    coverage = PAIRS * _matched(evidence.pairs, self.pairs_total, contains)
+                    coverage += CHARS * _matched(evidence.chars, self.chars_total, contains)
+                    if AUX_FACTOR * (coverage + rest) >= need:
+                        return False
+        return need > 0.0  # an entry matching nothing scores at most 0
+
+
+def _rest_bound(text: str, name: str, core: str) -> float:
+    """An upper bound of ORDER·order + ALIGNMENT·partial_ratio + SIMILARITY·ratio (the best
+    of the name and its core) of a text against a name (see `Bounds`)."""
+    length = len(text)
+    if not length:
+        return 0.0
+    shared = sum(map(name.__contains__, text))
+    if not shared:
+        return 0.0
+    size = len(name)
+    shorter = length if length < size else size
+    common = shared if shared < shorter else shorter
+    similar = 2.0 * common / (length + size)
+    if core != name:
+        core_size = len(core)
+        core_common = min(sum(map(core.__contains__, text)), length, core_size)
+        similar = max(similar, 2.0 * core_common / (length + core_size))
+    return (
+        ORDER * (shared if shared < size else size) / length
+        + ALIGNMENT * 2.0 * common / (shorter + common)
+        + SIMILARITY * similar
+    )
+
+
 @lru_cache(maxsize=65536)
 def _special_groups(name: str) -> frozenset[str]:
     """The special groups of people an item name is for (names repeat across queries)."""
