@@ -21,7 +21,6 @@ from search.rank import (
     DIRECTION_PENALTY,
     MAX_DOC_FACTOR,
     PENALTY_FACTOR,
-    Bounds,
     Weights,
     confident,
     document_factor,
@@ -36,7 +35,6 @@ RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
 ACTION_WEIGHT = 0.5  # weight of a token found only in the query's action words
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
 REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
-SLACK = 1e-7  # rounding room of an upper bound (float sums in another order)
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
 # A 22-character body code alone names no item: it is not indexed (lists would be huge).
@@ -196,8 +194,8 @@ class SearchIndex:
             for synonym in self._synonyms.by_initials(letters):
                 for formal in synonym.formals:
                     variants.append(Variant(formal, 0.9, (f"synonym:{synonym.colloquial}",)))
+        entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
-        entry_scores = self._rank_entries(parsed, variants, citizen, depth, frozenset(found))
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)
         for eid, (score, reasons) in entry_scores:
             if len(floor) >= depth and score * MAX_DOC_FACTOR < floor[0]:
@@ -240,21 +238,12 @@ class SearchIndex:
         return hits
 
     def _rank_entries(
-        self,
-        parsed: ParsedQuery,
-        variants: list[Variant],
-        citizen: bool,
-        depth: int,
-        taken: frozenset[str],
+        self, parsed: ParsedQuery, variants: list[Variant], citizen: bool
     ) -> list[tuple[int, tuple[float, tuple[str, ...]]]]:
-        """The best entries and their scores. After the first variant, an entry whose upper
-        bound (`rank.Bounds`) cannot reach the hits `search` already has for certain
-        is not scored (see `_floor`): what `search` returns stays exactly the same."""
         total = max(len(self._entries), 1)
         demote = citizen and not parsed.penalty_intent
         best: dict[int, tuple[float, tuple[str, ...]]] = {}
         shortlists: dict[str, list[int]] = {}
-        floor: float | None = None
         for number, variant in enumerate(variants):
             weights = self._weights(variant, total)
             twin = shortlists.get(variant.twin)
@@ -269,33 +258,14 @@ class SearchIndex:
             if not shortlist:
                 continue
             entries = [self._entries[eid] for eid in shortlist]
-            scored = entries
-            if floor is not None:
-                bounds = Bounds(weights)
-                need = floor / MAX_DOC_FACTOR - SLACK  # what a variant score must reach
-                scored = [
-                    entry
-                    for entry in entries
-                    if not bounds.below(entry, need - self._adjustment(entry, parsed))
-                ]
-            scores = score_variant(weights, scored)
-            for entry in entries:
-                eid = entry.eid
-                result = scores.get(eid)
-                if result is None:
-                    # Not scored: it cannot matter. Entered all the same, in the order the
-                    # entries are first seen (ties keep that order); every score is above -1.
-                    best.setdefault(eid, (-1.0, ()))
-                    continue
-                score = result[0]
+            for eid, (score, channel) in score_variant(weights, entries).items():
+                entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY
                 score += _direction_shift(entry.directions, parsed.direction)
-                reasons = (result[1], *variant.reasons)
+                reasons = (channel, *variant.reasons)
                 if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, reasons)
-            if number + 1 < len(variants):
-                floor = self._floor(best, depth, citizen, demote, taken)
         for letters in parsed.initials:
             for eid in self._initials.get(letters):
                 entry = self._entries[eid]
@@ -304,45 +274,6 @@ class SearchIndex:
                 if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, ("initials",))
         return sorted(best.items(), key=lambda item: -item[1][0])[:CANDIDATES_PER_VARIANT]
-
-    @staticmethod
-    def _adjustment(entry: Entry, parsed: ParsedQuery) -> float:
-        """What `_rank_entries` adds to a variant's score of the entry (info items, the
-        life-event direction)."""
-        info = INFO_PENALTY if entry.info_only and not parsed.info_intent else 0.0
-        return _direction_shift(entry.directions, parsed.direction) - info
-
-    def _floor(
-        self,
-        best: dict[int, tuple[float, tuple[str, ...]]],
-        depth: int,
-        citizen: bool,
-        demote: bool,
-        taken: frozenset[str],
-    ) -> float | None:
-        """A score that `search` will have `depth` hits at or above before it comes to any
-        entry scoring less than this / MAX_DOC_FACTOR: one offered document of each of the
-        best entries so far (their scores only rise), none of them a code hit. Such an entry
-        comes after `search` stops (or is cut off) whatever its exact score, so it need not
-        be scored."""
-        if len(best) < depth:
-            return None
-        floor, count = float("inf"), 0
-        for eid, (score, _reasons) in sorted(best.items(), key=_score_of, reverse=True):
-            if score <= -1.0:
-                return None  # not scored: only those are left
-            for doc in self._entries[eid].docs:
-                if (
-                    self._docs.get(doc.code) is doc
-                    and (doc.published or not citizen)
-                    and doc.code not in taken
-                ):
-                    floor = min(floor, score * document_factor(doc, demote=demote)[0])
-                    count += 1
-                    break
-            if count == depth:
-                return floor
-        return None
 
     def _weights(self, variant: Variant, total: int) -> Weights:
         chars = variant.chars
@@ -429,10 +360,6 @@ class SearchIndex:
                 heapq.heapreplace(kept, pair)
         kept.sort(reverse=True)  # (score, eid) pairs are all distinct
         return [eid for _score, eid in kept]
-
-
-def _score_of(item: tuple[int, tuple[float, tuple[str, ...]]]) -> float:
-    return item[1][0]
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
