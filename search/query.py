@@ -101,19 +101,33 @@ def readings_of_latin(syllable: str) -> Position:
 
 def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> list[_Match]:
     found: list[_Match] = []
+    lengths = table.lengths
     for start in range(len(text)):
-        for length in table.lengths:
-            entry = table.get(text[start : start + length])
-            if entry is not None:
-                found.append(_Match(start, start + length, entry, True))
+        # = every length of `lengths` tried in turn: a length beyond the end of the text
+        # tries the rest of the text (a term found so ends past the text, as it always did),
+        # and a length that fits can only find a term starting with this character.
+        rest = text[start:]
+        tail = table.get(rest)
+        if tail is not None:
+            for length in lengths:
+                if length > len(rest):
+                    found.append(_Match(start, start + length, tail, True))
+        for length in table.lengths_from(text[start]):
+            if length <= len(rest):
+                entry = table.get(rest[:length])
+                if entry is not None:
+                    found.append(_Match(start, start + length, entry, True))
     spans = _sound_spans(text) if by_sound else []
     for index, (position, start, _end) in enumerate(spans):
+        if index + 1 >= len(spans):
+            break  # every term matched by sound has two syllables or more
         for syllable in position:
-            for entry in table.starting_with(syllable):
+            # = starting_with(syllable) without the terms whose second syllable cannot match
+            for entry in table.starting_with_two(syllable, spans[index + 1][0]):
                 size = len(entry.sound)
                 if index + size > len(spans):
                     continue
-                if all(entry.sound[k] in spans[index + k][0] for k in range(1, size)):
+                if all(entry.sound[k] in spans[index + k][0] for k in range(2, size)):
                     end = spans[index + size - 1][2]
                     heard = text[start:end]
                     # Typed pinyin, or a homophone slip keeping a character (地保 → 低保);

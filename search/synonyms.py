@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from operator import itemgetter
 
 from search.normalise import normalise
 from search.syllables import initials, spoken
@@ -51,7 +52,16 @@ class Synonym:
 class SynonymTable:
     """Immutable lookup of colloquial terms; build a new table to change it."""
 
-    __slots__ = ("_by_initials", "_by_sound", "_entries", "_formals", "_lengths", "_min_sound")
+    __slots__ = (
+        "_by_initials",
+        "_by_sound",
+        "_by_two_sounds",
+        "_entries",
+        "_first_lengths",
+        "_formals",
+        "_lengths",
+        "_min_sound",
+    )
 
     def __init__(
         self, pairs: Iterable[tuple[str, str]] = (), actions: Iterable[tuple[str, str]] = ()
@@ -83,7 +93,19 @@ class SynonymTable:
             if len(entry.sound) >= self._min_sound:
                 by_sound.setdefault(entry.sound[0], []).append(entry)
         self._by_sound = {key: tuple(value) for key, value in by_sound.items()}
+        # The same terms by their first two syllables, each with its place in `_by_sound`.
+        by_two: dict[tuple[str, str], list[tuple[int, Synonym]]] = {}
+        for first, terms in self._by_sound.items():
+            for place, term in enumerate(terms):
+                by_two.setdefault((first, term.sound[1]), []).append((place, term))
+        self._by_two_sounds = {key: tuple(value) for key, value in by_two.items()}
         self._lengths = tuple(sorted({len(key) for key in self._entries}, reverse=True))
+        first_lengths: dict[str, set[int]] = {}
+        for key in self._entries:
+            first_lengths.setdefault(key[0], set()).add(len(key))
+        self._first_lengths = {
+            char: tuple(sorted(sizes, reverse=True)) for char, sizes in first_lengths.items()
+        }
         self._formals = tuple(
             sorted({f for entry in self._entries.values() for f in entry.formals}, key=len)
         )
@@ -112,6 +134,19 @@ class SynonymTable:
     def starting_with(self, syllable: str) -> tuple[Synonym, ...]:
         """Terms of two or more syllables whose first syllable is `syllable`."""
         return self._by_sound.get(syllable, ())
+
+    def starting_with_two(self, first: str, seconds: Iterable[str]) -> list[Synonym]:
+        """Those of `starting_with(first)` whose second syllable is one of `seconds`, in the
+        same order."""
+        buckets = self._by_two_sounds
+        found = [pair for second in seconds for pair in buckets.get((first, second), ())]
+        if len(found) > 1:
+            found.sort(key=itemgetter(0))
+        return [entry for _place, entry in found]
+
+    def lengths_from(self, char: str) -> tuple[int, ...]:
+        """Lengths of the colloquial terms starting with `char`, longest first."""
+        return self._first_lengths.get(char, ())
 
     @property
     def lengths(self) -> tuple[int, ...]:
