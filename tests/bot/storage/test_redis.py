@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 import pytest
 from redis.asyncio import Redis
@@ -211,18 +212,26 @@ async def test_the_gate_bounds_commands_in_flight_and_its_wait(redis: Redis) -> 
 
 
 async def test_warming_opens_the_gates_connections_before_traffic(redis_url: str) -> None:
-    client = Redis.from_url(redis_url)
+    name = f"zwbot-warm-{secrets.token_hex(4)}"
+    client = Redis.from_url(redis_url, client_name=name)
+    observer = Redis.from_url(redis_url)
     storage = RedisStorage(client, gate=CommandGate(5))
+
+    async def connections() -> int:
+        return sum(1 for c in await observer.client_list() if c.get("name") == name)
+
     try:
-        assert len(client.connection_pool._available_connections) == 0
+        assert await connections() == 0
         await storage.warm()
-        # Five idle connections wait in the pool: the next five commands in flight at once
-        # connect nothing.
-        assert len(client.connection_pool._available_connections) == 5
-        assert len(client.connection_pool._in_use_connections) == 0
+        # Five connections are open before any traffic: the next five commands in flight at
+        # once connect nothing (the server sees no new client).
+        assert await connections() == 5
+        await asyncio.gather(*(storage.gate.run(lambda: client.echo("x")) for _ in range(5)))
+        assert await connections() == 5
     finally:
         await storage.close()
         await client.aclose()
+        await observer.aclose()
 
 
 async def test_warming_a_resilient_storage_whose_redis_is_down_is_harmless() -> None:
