@@ -143,3 +143,28 @@ def test_test_modules_share_helpers_through_kits_only() -> None:
                 and any(part.startswith(("test_", "conftest")) for part in name.split("."))
             ]
     assert found == []
+
+
+def test_tests_read_no_private_fields() -> None:
+    """Tests check behaviour through public APIs: no `obj._field` of another object (a
+    library's or the project's); a class's own `self._…` (or `super()._…` in a fake that
+    overrides it) is its business, and SQLAlchemy's and namedtuple's `_mapping`, `_asdict`,
+    `_fields`, `_replace` are public API."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr not in {"_mapping", "_asdict", "_fields", "_replace"}
+                and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+                and not (
+                    isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Name)
+                    and node.value.func.id == "super"
+                )
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}")
+    assert found == []

@@ -153,7 +153,7 @@ def observe_update(kind: str, outcome: str, seconds: float) -> None:
 # (method, route, status) → the labelled counter and histogram, as for updates; bounded, as the
 # method comes from the client.
 _HTTP_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-_HTTP_SERIES_MAX = 512
+HTTP_SERIES_MAX = 512
 
 
 def observe_http(method: str, route: str, status: int, seconds: float) -> None:
@@ -164,10 +164,15 @@ def observe_http(method: str, route: str, status: int, seconds: float) -> None:
             HTTP_REQUESTS.labels(method=method, route=route, status=str(status)),
             HTTP_LATENCY.labels(route=route),
         )
-        if len(_HTTP_SERIES) < _HTTP_SERIES_MAX:
+        if len(_HTTP_SERIES) < HTTP_SERIES_MAX:
             _HTTP_SERIES[(method, route, status)] = series
     series[0].inc()
     series[1].observe(seconds)
+
+
+def remembered_http_series() -> int:
+    """How many labelled HTTP series are kept for reuse (at most `HTTP_SERIES_MAX`)."""
+    return len(_HTTP_SERIES)
 
 
 def render() -> tuple[bytes, str]:

@@ -312,8 +312,8 @@ def test_observe_http_counts_each_series_and_stays_bounded() -> None:
     assert count("POST") == before + 2 and count("POST", "403") == 1
     assert observed() == seen + 3
     # Odd methods from clients: each still counted, the remembered series capped.
-    methods = [f"X{n}" for n in range(metrics._HTTP_SERIES_MAX + 10)]
+    methods = [f"X{n}" for n in range(metrics.HTTP_SERIES_MAX + 10)]
     for method in methods:
         metrics.observe_http(method, "/obs-test", 200, 0.001)
     assert all(count(method) == 1 for method in methods)
-    assert len(metrics._HTTP_SERIES) <= metrics._HTTP_SERIES_MAX
+    assert metrics.remembered_http_series() <= metrics.HTTP_SERIES_MAX
