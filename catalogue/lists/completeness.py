@@ -52,11 +52,6 @@ class Shortfall:
         """Empty rather than malformed."""
         return not self.problem
 
-    def line(self) -> str:
-        """「监督方式：未填写（《建设运行办法》第十条（一））」."""
-        what = "未填写" if self.missing else f"格式不对，{self.problem}"
-        return f"{self.label}：{what}（{self.article}）"
-
 
 def item_kinds(item: Item) -> tuple[str, ...]:
     """The kinds whose requirements an item must meet."""
@@ -272,20 +267,6 @@ def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[str]:
     return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
 
 
-def summary(shortfalls: Sequence[Shortfall]) -> str:
-    """Chinese lines for staff: missing fields first, then malformed ones."""
-    missing = [s for s in shortfalls if s.missing]
-    wrong = [s for s in shortfalls if not s.missing]
-    parts = []
-    if missing:
-        parts.append("缺少：" + "、".join(s.label for s in missing))
-    parts += [s.line() for s in wrong]
-    articles = "、".join(dict.fromkeys(s.article for s in missing))
-    if articles:
-        parts.append(f"依据：{articles}")
-    return "\n".join(parts)
-
-
 __all__ = [
     "ListRow",
     "Shortfall",
@@ -303,5 +284,4 @@ __all__ = [
     "record_values",
     "row_kinds",
     "row_values",
-    "summary",
 ]

@@ -16,6 +16,7 @@ from catalogue.workflow import completeness, fields, holds, permissions
 from catalogue.workflow.errors import (
     Classified,
     DuplicateCodes,
+    Gate,
     Missing,
     MissingArgument,
     MixedCategories,
@@ -125,7 +126,7 @@ async def submit(session: AsyncSession, staff: StaffMember, code: str) -> Outcom
     if item.classified:
         raise Classified(item.code)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is submitted.
-    completeness.require_item_complete(item, "提交")
+    completeness.require_item_complete(item, Gate.SUBMIT)
     request = _request(item, staff, Action.PUBLISH, before={"status": item.status})
     return await _filed(session, [item], request)
 
@@ -172,7 +173,7 @@ async def propose_change(
             before[spec.attribute] = fields.current_value(item, spec)
     change_class = effective_class([spec.change_class for spec, _ in changes], given_class)
     # Completeness: a change may not leave the item short of a required field.
-    completeness.require_item_complete(item, "提出变更", changes=values)
+    completeness.require_item_complete(item, Gate.PROPOSE_CHANGE, changes=values)
     request = _request(
         item,
         staff,

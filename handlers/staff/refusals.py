@@ -14,6 +14,7 @@ from catalogue.workflow import errors as e
 from catalogue.workflow.lists import POVERTY_REVIEWERS
 from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
 from catalogue.workflow.workdays import CHINA_OFFSET, china_date
+from handlers.staff.completeness_wording import incomplete
 from handlers.staff.list_wording import list_next_step
 from handlers.staff.request_wording import request_line
 
@@ -302,11 +303,12 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.BadClass: lambda x: f"变更类别“{x.text}”不对，应为（一）至（六）之一。",
     e.BadSuspensionReason: lambda x: f"暂停情形“{x.text}”不对，第十条只有（一）至（四）四种情形。",
     e.CodeTaken: lambda x: f"新编码 {x.code} 已被使用或已废止，不能赋予。请联系县审改办。",
+    e.IncompleteRecordError: incomplete,
 }
 
 
 def explain(error: e.WorkflowError) -> str:
-    """The staff reply to a refusal (errors worded by their raiser are shown as they are)."""
+    """The staff reply to a refusal."""
     for kind in type(error).__mro__:
         wording = EXPLANATIONS.get(kind)
         if wording is not None:
