@@ -18,6 +18,7 @@ from catalogue.importing.options import published_at_source as published_at_sour
 from catalogue.importing.templates import template_csv, write_template_xlsx
 from handlers.db.database import open_database
 from handlers.settings import get_settings
+from handlers.staff.import_wording import report_lines
 
 KIND_HELP = "清单种类：" + "、".join(KINDS)
 
@@ -153,7 +154,7 @@ def import_command(
     rule = published_at_source_rule() if published_at_source else COMPLETENESS_RULE
     reports = asyncio.run(_import(name, files, publish, dry_run, actor, command, rule))
     for report in reports:
-        for line in report.lines():
+        for line in report_lines(report):
             typer.echo(line)
     if not all(report.ok for report in reports):
         if len(files) > 1:

@@ -25,6 +25,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Operation
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
+from handlers.staff.import_wording import report_lines
 from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
 
@@ -174,7 +175,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
             session, kind, path, publish=False, limits=limits or DEFAULT_LIMITS
         )
         report.source = name  # the sender's file name, not the server's temporary path
-        text = "\n".join(report.lines(max_problems=30, codes=False))
+        text = "\n".join(report_lines(report, max_problems=30, codes=False))
         if not report.ok:
             raise InvalidInputError(text)
         await session.flush()
