@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from catalogue.codes import InvalidCodeError, format_code
+from catalogue.ratings import Month
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.rules import (
     ChangeClass,
@@ -139,6 +140,15 @@ def day(text: str) -> date:
         return date(year_, month, day_)
     except ValueError:
         raise InvalidInputError(f"日期“{quote(text)}”看不懂，请写成 2026-03-01。") from None
+
+
+def month(text: str) -> Month:
+    """A calendar month written 2026-11 (the console's month field, `--month`)."""
+    try:
+        year_text, month_text = text.split("-")
+        return Month(int(year_text), int(month_text))
+    except ValueError:
+        raise InvalidInputError(f"月份“{quote(text)}”不对，应写成 2026-11。") from None
 
 
 def year(text: str) -> int:

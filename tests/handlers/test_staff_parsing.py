@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from catalogue.ratings import Month
 from catalogue.workflow.errors import InvalidInputError
 from catalogue.workflow.lists import POVERTY_REVIEWERS
 from handlers.staff import parsing
@@ -21,6 +22,14 @@ def test_dates_in_the_forms_staff_write(text: str) -> None:
 def test_a_date_that_cannot_be_read_says_how_to_write_it(text: str) -> None:
     with pytest.raises(InvalidInputError, match="请写成 2026-03-01"):
         parsing.day(text)
+
+
+def test_months() -> None:
+    assert parsing.month("2026-11") == Month(2026, 11)
+    assert str(parsing.month("2026-1")) == "2026-01"
+    for wrong in ("2026-13", "2026-00", "2026", "2026-11-01", "十一月", ""):
+        with pytest.raises(InvalidInputError, match="应写成 2026-11"):
+            parsing.month(wrong)
 
 
 def test_years() -> None:
