@@ -155,11 +155,11 @@ async def propose_change(
     session: AsyncSession,
     staff: StaffMember,
     code: str,
-    changes: Sequence[tuple[fields.FieldSpec, Any]],
+    changes: Sequence[tuple[fields.FieldSpec, fields.FieldValue]],
     given_class: ChangeClass | None = None,
 ) -> Outcome:
-    """变更: a 第九条 change of a published or suspended item; values already parsed
-    (`fields.parse_value`), a 实施主体 given by the department's name."""
+    """变更: a 第九条 change of a published or suspended item; typed values, each checked
+    against its declaration (`fields.json_value`), a 实施主体 given by the department's name."""
     item = await _proposable(session, staff, code, Action.CHANGE)
     values: dict[str, Any] = {}
     before: dict[str, Any] = {}
@@ -169,7 +169,7 @@ async def propose_change(
                 session, item, str(value)
             )
         else:
-            values[spec.attribute] = value
+            values[spec.attribute] = fields.json_value(spec, value)
             before[spec.attribute] = fields.current_value(item, spec)
     change_class = effective_class([spec.change_class for spec, _ in changes], given_class)
     # Completeness: a change may not leave the item short of a required field.
