@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from catalogue.models import PublicationStatus, Role
-from catalogue.staff import ROLE_LABELS
+from catalogue.staff import (
+    ROLE_LABELS,
+    AccountLockedError,
+    BadCodeError,
+    NotEnrolledError,
+    ReusedCodeError,
+    StaffError,
+    UnknownStaffError,
+)
 from catalogue.tickets import TicketState
 from catalogue.workflow import errors as e
 from catalogue.workflow.lists import POVERTY_REVIEWERS
@@ -313,4 +321,23 @@ def explain(error: e.WorkflowError) -> str:
         wording = EXPLANATIONS.get(kind)
         if wording is not None:
             return wording(error)
+    return str(error)
+
+
+def second_factor(error: StaffError) -> str:
+    """Why a TOTP code was not accepted, for the staff member who sent it (chat and console)."""
+    if isinstance(error, NotEnrolledError):
+        return "该账号未登记动态码，请联系管理员（zwbot staff enrol）。"
+    if isinstance(error, AccountLockedError):
+        return (
+            f"动态码错误次数过多，账号已锁定至 {error.until.astimezone(UTC) + CHINA_OFFSET:%H:%M}"
+            "（北京时间），"
+            "锁定期间不能办理任何操作；如需提前解锁请联系管理员。"
+        )
+    if isinstance(error, BadCodeError):
+        return f"动态码不正确，还可再试 {error.remaining} 次。"
+    if isinstance(error, ReusedCodeError):
+        return "该动态码已使用过，每个动态码只能用一次。请等待验证器显示新的动态码后再试。"
+    if isinstance(error, UnknownStaffError):
+        return "账号不存在。"
     return str(error)
