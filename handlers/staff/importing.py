@@ -25,7 +25,6 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Operation
 from handlers.staff import parsing
 from handlers.staff.desk import Desk
-from handlers.staff.import_wording import report_lines
 from handlers.staff.refusals import ROLE_NAMES
 from handlers.staff.texts import IMPORT_NO_FILE, IMPORT_WAIT
 
@@ -168,6 +167,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
         # The importer loads at the first upload, not at a worker's start.
         from catalogue.importing import import_file
         from catalogue.importing.tables import DEFAULT_LIMITS
+        from handlers.staff.import_wording import report_lines
 
         _kind(staff.role, kind)
         before = await _snapshot(session, kind)
