@@ -11,6 +11,8 @@ import enum
 from collections import Counter
 from dataclasses import dataclass, field
 
+from catalogue.lists.completeness import Lack
+
 
 class Refusal(enum.StrEnum):
     """Why an import leaves a row to the workflow."""
@@ -32,7 +34,7 @@ class Blocked:
     code: str = ""  # an item's code; the region code for NOT_FIRST_LOAD
     status: str = ""  # a published record's status (a `PublicationStatus` value)
     year: int | None = None
-    fields: tuple[str, ...] = ()  # INCOMPLETE: the fields lacked (Chinese names)
+    fields: tuple[Lack, ...] = ()  # INCOMPLETE: the fields lacked
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)  # rows left out, with the reason
     notes: list[str] = field(default_factory=list)
-    # field (Chinese name) → records loaded as drafts for lacking it (a first load)
-    short_of: Counter[str] = field(default_factory=Counter)
+    # field → records loaded as drafts for lacking it (a first load)
+    short_of: Counter[Lack] = field(default_factory=Counter)
     short_records: int = 0  # draft records lacking a field (kept drafts by a first load)
     first_load: bool = False  # imported with `publish`: complete records went live
     created_codes: list[str] = field(default_factory=list)  # the codes of new records
@@ -87,7 +89,7 @@ class ImportReport:
         """Leave a row out (it is not a record of this list); the others are imported."""
         self.rejected.append(RowProblem(row, column, reason))
 
-    def lacking(self, fields: list[str]) -> None:
-        """Count a record kept as a draft because it lacks `fields` (Chinese names)."""
+    def lacking(self, fields: list[Lack]) -> None:
+        """Count a record kept as a draft because it lacks `fields`."""
         self.short_of.update(fields)
         self.short_records += 1

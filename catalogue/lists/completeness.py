@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from catalogue import models
 from catalogue.lists.declarations import (
@@ -51,6 +51,19 @@ class Shortfall:
     def missing(self) -> bool:
         """Empty rather than malformed."""
         return not self.problem
+
+
+class Lack(NamedTuple):
+    """A field a record lacks, by its Chinese name; `malformed`: filled in, but not in its
+    form. What imports count per field and staff lists show per record."""
+
+    label: str
+    malformed: bool = False
+
+    @classmethod
+    def of(cls, shortfall: Shortfall) -> Lack:
+        """The field of a shortfall, without the article and the problem's detail."""
+        return cls(shortfall.label, not shortfall.missing)
 
 
 def item_kinds(item: Item) -> tuple[str, ...]:
@@ -252,22 +265,23 @@ def row_kinds(row: Mapping[str, Any]) -> tuple[str, ...]:
     return ("power",)
 
 
-def missing_in_import(row: Mapping[str, Any]) -> list[str]:
+def missing_in_import(row: Mapping[str, Any]) -> list[Lack]:
     """What keeps an imported item row from being published at once (a first load): the
-    Chinese names of the fields it lacks, a malformed one as 「名称（格式不对）」; [] =
-    complete. The same rule as `item_shortfalls`, on the row before it is written."""
+    fields it lacks or has malformed; [] = complete. The same rule as `item_shortfalls`, on
+    the row before it is written."""
     shortfalls = check(row_kinds(row), row_values(row), china_date(utcnow()))
-    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+    return [Lack.of(s) for s in shortfalls]
 
 
-def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[str]:
+def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[Lack]:
     """What keeps an imported fund or poverty row (its fields by attribute) from being
     published at once: `missing_in_import` for the fund and poverty lists."""
     shortfalls = check((kind,), values, china_date(utcnow()))
-    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+    return [Lack.of(s) for s in shortfalls]
 
 
 __all__ = [
+    "Lack",
     "ListRow",
     "Shortfall",
     "check",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalogue.lists.completeness import Shortfall
+from catalogue.lists.completeness import Lack, Shortfall
 from catalogue.workflow.errors import Gate, IncompleteRecord, IncompleteRecordError
 
 # The step refused, after 不能 (“事项“…”信息不完整，不能提交”).
@@ -26,6 +26,11 @@ def shortfall_line(shortfall: Shortfall) -> str:
     """「监督方式：未填写（《建设运行办法》第十条（一））」."""
     what = "未填写" if shortfall.missing else f"格式不对，{shortfall.problem}"
     return f"{shortfall.label}：{what}（{shortfall.article}）"
+
+
+def lack_text(lack: Lack) -> str:
+    """A field a record lacks: 「监督方式」, a malformed one 「联系电话（格式不对）」."""
+    return f"{lack.label}（格式不对）" if lack.malformed else lack.label
 
 
 def summary(shortfalls: Sequence[Shortfall]) -> str:

@@ -5,8 +5,10 @@ from the file (a change request for a published record, 提交 for a draft)."""
 from __future__ import annotations
 
 from catalogue.importing.report import Blocked, ImportReport, Refusal, RowProblem
+from catalogue.lists.completeness import Lack
 from catalogue.lists.declarations import KIND_LABELS
 from catalogue.models import PublicationStatus
+from handlers.staff.completeness_wording import lack_text
 
 MAX_CODES_SHOWN = 50
 # The staff command that files a change of a published record of each list (a list without
@@ -49,7 +51,8 @@ def blocked_text(blocked: Blocked) -> str:
             " --publish 导入为草稿，经“提交”“审核”后发布"
         )
     review = "审核" if blocked.kind == "item" else "复核"
-    return f"记录不完整（缺 {'、'.join(blocked.fields)}），作为草稿载入，补全后经{review}发布"
+    lacked = "、".join(lack_text(lack) for lack in blocked.fields)
+    return f"记录不完整（缺 {lacked}），作为草稿载入，补全后经{review}发布"
 
 
 def problem_text(problem: RowProblem) -> str:
@@ -124,9 +127,9 @@ def _short_lines(report: ImportReport) -> list[str]:
     )
     lines = [
         f"{head}；按字段统计缺少的记录数：",
-        *(f"  {label}：{n} 条" for label, n in report.short_of.most_common()),
+        *(f"  {lack_text(lack)}：{n} 条" for lack, n in report.short_of.most_common()),
     ]
-    if "责任事项" in report.short_of and report.first_load:
+    if Lack("责任事项") in report.short_of and report.first_load:
         lines.append(
             "  责任事项随部门责任清单导入（zwbot import responsibilities）：首次载入可先不带"
             " --publish 导入事项和责任清单，再带 --publish 导入同一事项文件，完整的即发布。"

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.exporting import export_records, to_csv
 from catalogue.importing import import_file, import_rows
 from catalogue.importing.report import Blocked, Refusal
+from catalogue.lists.completeness import Lack
 from catalogue.models import FundItem
 from handlers.staff.import_wording import problem_text, report_lines
 
@@ -143,6 +144,6 @@ async def test_incomplete_rows_load_as_drafts(session: AsyncSession) -> None:
     ]
     report = await import_rows(session, "funds", rows, publish=True)
     assert report.ok and (report.published, report.drafts) == (1, 1)
-    assert dict(report.short_of) == {"申报指南": 1}
+    assert dict(report.short_of) == {Lack("申报指南"): 1}
     statuses = dict((await session.execute(select(FundItem.project_name, FundItem.status))).all())
     assert statuses == {"道路": "published", "产业扶持": "draft"}

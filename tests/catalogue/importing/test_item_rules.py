@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import import_file
+from catalogue.lists.completeness import Lack
 from catalogue.models import Department, Item
 from catalogue.regions import load_shipped_regions
 from handlers.staff.import_wording import problem_text, report_lines
@@ -103,8 +104,8 @@ async def test_another_regions_rows_keep_their_region_and_never_join_a_county_de
 async def test_lacking_records_load_as_drafts_through_the_completeness_seam(
     session: AsyncSession, tmp_path: Path
 ) -> None:
-    def missing(record: Mapping[str, Any]) -> list[str]:
-        return [] if record.get("legal_basis") else ["设定依据"]
+    def missing(record: Mapping[str, Any]) -> list[Lack]:
+        return [] if record.get("legal_basis") else [Lack("设定依据")]
 
     path = _write(
         tmp_path,

@@ -14,6 +14,7 @@ from catalogue.checkdigits import is_valid_org_code
 from catalogue.codes import check_item_code
 from catalogue.exporting import export_records, to_json
 from catalogue.importing import import_file
+from catalogue.lists.completeness import Lack
 from catalogue.models import Department, Item, RetiredCode
 from catalogue.regions import load_shipped_regions
 from catalogue.scope import ALL_REGIONS, SCOPE_KEY, RegionScope
@@ -64,8 +65,8 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     assert len(items) == 6318 - rejected == report.short_records
     assert {i.status for i in items} == {"draft"}
     powers = sum(i.kind == "power" for i in items)
-    assert report.short_of["监督方式"] == report.short_of["责任事项"] == powers
-    assert report.short_of["服务内容"] == len(items) - powers
+    assert report.short_of[Lack("监督方式")] == report.short_of[Lack("责任事项")] == powers
+    assert report.short_of[Lack("服务内容")] == len(items) - powers
     # nothing of it is the county's: no county code, each row keeps its region and codes
     assert not [i.code for i in items if i.code.startswith("620623")]
     for item in items:
@@ -219,7 +220,7 @@ async def test_publishing_later_and_idempotence(session: AsyncSession, tmp_path:
     await session.commit()
     assert (first.created, first.published) == (1, 0)
     short = await import_file(session, "items", path, publish=True, dry_run=True)
-    assert (short.updated, short.published, dict(short.short_of)) == (0, 0, {"责任事项": 1})
+    assert (short.updated, short.published, dict(short.short_of)) == (0, 0, {Lack("责任事项"): 1})
     assert first_load.duty_rows([row])
     assert (await import_file(session, "responsibilities", duties)).ok
     await session.commit()

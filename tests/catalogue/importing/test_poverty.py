@@ -113,6 +113,6 @@ async def test_late_publication_of_a_change_is_flagged(session: AsyncSession) ->
     report = await import_rows(session, "poverty-projects", [row], publish=True)
     assert report.ok
     [warning] = report.warnings
-    assert warning.column == "变更日期" and "超过第四条规定的10个工作日" in warning.reason
+    assert warning.column == "变更日期" and "超过第四条规定的10个工作日" in str(warning.reason)
     quiet = await import_rows(session, "poverty-projects", [{**row, "项目名称": "桥"}])
     assert quiet.warnings == []  # not published yet: nothing is late

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records
 from catalogue.importing import import_file, import_rows
+from catalogue.lists.completeness import Lack
 from catalogue.models import Item, Responsibility
 from handlers.staff.import_wording import problem_text, report_lines
 from tests.kits import first_load
@@ -21,7 +22,7 @@ async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> 
     items = await import_rows(session, "items", [row], publish=True)
     # complete but for its 责任事项: a first load keeps it a draft
     assert items.ok and (items.published, items.drafts) == (0, 1)
-    assert dict(items.short_of) == {"责任事项": 1}
+    assert dict(items.short_of) == {Lack("责任事项"): 1}
     code = (await session.scalars(select(Item.code))).one()
     typed = code.replace("—", "-").lower()
     path = tmp_path / "duties.csv"
