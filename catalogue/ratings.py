@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.models import Department, Item, Rating, Role, StaffMember, utcnow
 from catalogue.workflow.errors import (
     CaseStepDone,
-    InvalidInputError,
     Missing,
     MissingArgument,
     Operation,
@@ -274,13 +273,28 @@ async def ledger(
     ]
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """`2026-11` → its first moment and the next month's, China time, as UTC."""
-    try:
-        year_text, month_text = month.split("-")
-        first = date(int(year_text), int(month_text), 1)
-    except ValueError:
-        raise InvalidInputError(f"月份“{month}”不对，应写成 2026-11。") from None
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month (China time), shown as `2026-11`."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        date(self.year, self.month, 1)  # ValueError for a month that does not exist
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        """The month of `day`."""
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def month_bounds(month: Month) -> tuple[datetime, datetime]:
+    """A month's first moment and the next month's, China time, as UTC."""
+    first = date(month.year, month.month, 1)
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
     def start(day: date) -> datetime:
@@ -325,12 +339,12 @@ class Figures:
 class MonthReport:
     """The month's figures per department and per item."""
 
-    month: str
+    month: Month
     departments: list[Figures]
     items: list[Figures]
 
 
-async def month_report(session: AsyncSession, month: str) -> MonthReport:
+async def month_report(session: AsyncSession, month: Month) -> MonthReport:
     """Ratings of a month (China time) per department and per item."""
     start, end = month_bounds(month)
     rows = await session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -42,33 +42,40 @@ class UnknownStaffError(StaffError):
     """No such staff account."""
 
 
-class AccountLockedError(StaffError):
-    """Too many bad TOTP codes: the account is locked until `until`."""
+class SecondFactorError(StaffError):
+    """A TOTP code was not accepted; each subclass carries why as fields (the channels word
+    it)."""
+
+
+class NotEnrolledError(SecondFactorError):
+    """The account has no TOTP secret yet: an administrator enrols it."""
+
+    def __init__(self, staff_id: int) -> None:
+        super().__init__(f"staff account {staff_id} has no TOTP secret")
+        self.staff_id = staff_id
+
+
+class AccountLockedError(SecondFactorError):
+    """Too many bad TOTP codes: the account is locked until `until` (an aware moment)."""
 
     def __init__(self, until: datetime) -> None:
-        beijing = until.astimezone(timezone(timedelta(hours=8)))
-        super().__init__(
-            f"动态码错误次数过多，账号已锁定至 {beijing:%H:%M}（北京时间），"
-            "锁定期间不能办理任何操作；如需提前解锁请联系管理员。"
-        )
+        super().__init__(f"locked until {until.isoformat()}")
         self.until = until
 
 
-class BadCodeError(StaffError):
-    """A wrong or missing TOTP code (counted towards the lockout)."""
+class BadCodeError(SecondFactorError):
+    """A wrong or missing TOTP code (counted towards the lockout); `remaining` tries left."""
 
     def __init__(self, remaining: int) -> None:
-        super().__init__(f"动态码不正确，还可再试 {remaining} 次。")
+        super().__init__(f"wrong code, {remaining} tries left")
         self.remaining = remaining
 
 
-class ReusedCodeError(StaffError):
+class ReusedCodeError(SecondFactorError):
     """A correct code that was already accepted once (not counted as a failure)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "该动态码已使用过，每个动态码只能用一次。请等待验证器显示新的动态码后再试。"
-        )
+        super().__init__("code already used")
 
 
 def parse_role(text: str) -> Role:
@@ -239,9 +246,9 @@ async def check_code(
     now = now or utcnow()
     staff = await session.get(StaffMember, staff_id, populate_existing=True)
     if staff is None:
-        raise UnknownStaffError("账号不存在。")
+        raise UnknownStaffError(f"no staff account {staff_id}")
     if not staff.totp_secret:
-        raise StaffError("该账号未登记动态码，请联系管理员（zwbot staff enrol）。")
+        raise NotEnrolledError(staff_id)
     if is_locked(staff, now=now):
         assert staff.locked_until is not None
         raise AccountLockedError(_aware(staff.locked_until))

@@ -10,6 +10,7 @@ completeness) are those of `catalogue.importing`, whichever path calls them.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,22 @@ from catalogue.staff import UnknownStaffError, get_staff, is_locked
 _CHUNK = 1 << 20
 
 
+class Refused(enum.StrEnum):
+    """Why a named account may not load lists from the command line."""
+
+    UNKNOWN = "unknown"  # no such staff account
+    DISABLED = "disabled"
+    LOCKED = "locked"  # too many wrong second-factor codes; unlocked by an administrator
+    NOT_ADMIN = "not_admin"  # other staff import through the staff channel, as drafts
+
+
 class ImportRefusedError(PermissionError):
-    """The named account may not load lists (message in Chinese, for the operator)."""
+    """The account named `account` may not load lists, `why` (the CLI words it)."""
+
+    def __init__(self, account: str, why: Refused) -> None:
+        super().__init__(f"{account}: {why.value}")
+        self.account = account
+        self.why = why
 
 
 def file_sha256(path: Path) -> str:
@@ -45,16 +60,13 @@ async def administrator(session: AsyncSession, wecom_user_id: str) -> StaffMembe
     try:
         staff = await get_staff(session, wecom_user_id.strip())
     except UnknownStaffError:
-        raise ImportRefusedError(f"没有工作人员账号「{wecom_user_id}」。") from None
+        raise ImportRefusedError(wecom_user_id, Refused.UNKNOWN) from None
     if not staff.active:
-        raise ImportRefusedError(f"账号「{wecom_user_id}」已停用。")
+        raise ImportRefusedError(wecom_user_id, Refused.DISABLED)
     if is_locked(staff):
-        raise ImportRefusedError(f"账号「{wecom_user_id}」已锁定，解锁后才能导入。")
+        raise ImportRefusedError(wecom_user_id, Refused.LOCKED)
     if staff.role != Role.ADMIN.value:
-        raise ImportRefusedError(
-            f"账号「{wecom_user_id}」不是管理员：命令行导入只能由管理员进行（其他人员请在"
-            "企业微信中用“导入”，导入内容为草稿，经审核后发布）。"
-        )
+        raise ImportRefusedError(wecom_user_id, Refused.NOT_ADMIN)
     return staff
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
-from catalogue.importing.report import ImportReport
+from catalogue.importing.report import Blocked, ImportReport, Refusal
 from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError
@@ -133,8 +133,10 @@ async def run(
             changes.inserts.append(values)
             continue
         current = {key: getattr(old, key) for key in values}
-        what = f"专项资金「{old.project_name}」（{old.budget_year} 年）"
-        if live.refuses_change(report, row, old, current, values, what, f"资金变更 {old.id}"):
+        blocked = Blocked(
+            Refusal.LIVE_RECORD, "fund", old.id, name=old.project_name, year=old.budget_year
+        )
+        if live.refuses_change(report, row, old, current, values, blocked):
             continue
         if live.publishable(report, row, "fund", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)

@@ -25,7 +25,7 @@ from catalogue.importing.item_planner import ItemPlanner
 from catalogue.importing.item_schema import DEFAULTS, SCHEMA, item_fields, region_of
 from catalogue.importing.non_items import non_item_reason
 from catalogue.importing.options import ImportOptions
-from catalogue.importing.report import ImportReport
+from catalogue.importing.report import Blocked, ImportReport, Refusal
 from catalogue.importing.schema import ParsedRow
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.models import (
@@ -199,7 +199,7 @@ async def run(
             report.warn(
                 _row.row,
                 _row.header("name"),
-                f"记录不完整（缺 {'、'.join(missing)}），作为草稿载入，补全后经审核发布",
+                Blocked(Refusal.INCOMPLETE, "item", fields=tuple(missing)),
             )
         publish_now = options.publish and not missing
         if old is None:
@@ -218,8 +218,14 @@ async def run(
                 report.error(
                     _row.row,
                     _row.header("name"),
-                    f"事项「{old['name']}」（{old['code']}）状态为{PublicationStatus(old['status']).label}："
-                    "导入不能修改已发布的事项，请用“变更”命令提出变更申请，经审核后发布",
+                    Blocked(
+                        Refusal.LIVE_ITEM,
+                        "item",
+                        old["id"],
+                        name=old["name"],
+                        code=old["code"],
+                        status=old["status"],
+                    ),
                 )
             changes.unchanged += 1
             continue
@@ -322,12 +328,7 @@ def _refuse_publishing_into_live_catalogues(
         if region in published_regions:
             refused.setdefault(region, row.row)
     for region, first_row in refused.items():
-        report.error(
-            first_row,
-            "",
-            f"地区 {region} 的清单已有发布的事项：--publish 只用于首次载入。新事项请不带"
-            " --publish 导入为草稿，经“提交”“审核”后发布",
-        )
+        report.error(first_row, "", Blocked(Refusal.NOT_FIRST_LOAD, "item", code=region))
 
 
 async def _link_parents(session: AsyncSession) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from catalogue.importing.report import ImportReport
+from catalogue.importing.report import Blocked, ImportReport, Refusal
 from catalogue.importing.schema import ParsedRow
 from catalogue.importing.sync import Changes
 from catalogue.lists.completeness import ListRow, missing_in_list_row, record_values
@@ -27,21 +27,16 @@ def refuses_change(
     old: Row,
     current: Mapping[str, Any],
     values: Mapping[str, Any],
-    what: str,
-    command: str,
+    blocked: Blocked,
 ) -> bool:
-    """A published row that the file would change: an error naming the change request to use
-    (True: leave the row alone); an identical row is fine."""
+    """A published row that the file would change: the error `blocked` (True: leave the row
+    alone, a change request takes over); an identical row is fine."""
     if old.status in EDITABLE:
         return False
     probe = Changes()
     if probe.add(current, dict(values), old.id) != "updated":
         return False
-    report.error(
-        row.row,
-        "",
-        f"{what}已发布：导入不能修改已发布的记录，请用“{command}”提出变更，经复核后发布",
-    )
+    report.error(row.row, "", blocked)
     return True
 
 
@@ -62,9 +57,5 @@ def publishable(
     if missing:
         report.lacking(missing)
         if publish:
-            report.warn(
-                row.row,
-                "",
-                f"记录不完整（缺 {'、'.join(missing)}），作为草稿载入，补全后经复核发布",
-            )
+            report.warn(row.row, "", Blocked(Refusal.INCOMPLETE, kind, fields=tuple(missing)))
     return publish and not missing

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from catalogue.lists.completeness import missing_in_import
+from catalogue.lists.completeness import Lack, missing_in_import
 from catalogue.region_directory import COUNTY_CODE
 
-# The fields a record still lacks before it may be published (Chinese names); [] = complete.
-MissingFields = Callable[[Mapping[str, Any]], list[str]]
+# The fields a record still lacks before it may be published; [] = complete.
+MissingFields = Callable[[Mapping[str, Any]], list[Lack]]
 
 # The completeness rule of the regulations (catalogue.lists): what every import checks
 # before it publishes a record, whichever path runs it.
@@ -25,7 +25,7 @@ def published_at_source(county_code: str = COUNTY_CODE) -> MissingFields:
     county (`county_code`); another region's record is that region's to complete, and is
     published as its source published it. A record without a region is the county's."""
 
-    def missing(record: Mapping[str, Any]) -> list[str]:
+    def missing(record: Mapping[str, Any]) -> list[Lack]:
         region = str(record.get("region_code") or county_code)
         if region.startswith(county_code):
             return COMPLETENESS_RULE(record)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.importing import live
 from catalogue.importing.options import ImportOptions
 from catalogue.importing.places import load_places
-from catalogue.importing.report import ImportReport
+from catalogue.importing.report import Blocked, ImportReport, Refusal
 from catalogue.importing.schema import ParsedRow, schema_of
 from catalogue.importing.sync import Changes, table_of, write
 from catalogue.importing.values import CellError
@@ -119,8 +119,14 @@ async def run_allocations(
             report.drafts += not publish_now
             continue
         current = {k: getattr(old, k) for k in values}
-        what = f"扶贫资金分配（{old.year} 年，{old.document_number}）"
-        if live.refuses_change(report, row, old, current, values, what, f"扶贫资金变更 {old.id}"):
+        blocked = Blocked(
+            Refusal.LIVE_RECORD,
+            "poverty_allocation",
+            old.id,
+            name=old.document_number,
+            year=old.year,
+        )
+        if live.refuses_change(report, row, old, current, values, blocked):
             continue
         if live.publishable(report, row, "poverty_allocation", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)
@@ -133,16 +139,6 @@ async def run_allocations(
     report.unchanged = changes.unchanged
     if not options.dry_run:
         await write(session, table_of(PovertyAllocation), changes)
-
-
-def _refuse_villages(report: ImportReport, row: ParsedRow, what: str, project_id: int) -> None:
-    """A published project's villages changed by a file: refused like any other change."""
-    report.error(
-        row.row,
-        row.header("villages"),
-        f"{what}已发布：导入不能修改已发布的记录，"
-        f"请用“扶贫变更 {project_id}”提出变更，经复核后发布",
-    )
 
 
 _PROJECT_TEXT = {
@@ -223,14 +219,16 @@ async def run_projects(
             report.drafts += not publish_now
             continue
         current = {k: getattr(old, k) for k in values}
-        what = f"扶贫项目「{old.name}」（{old.year} 年）"
-        if live.refuses_change(report, row, old, current, values, what, f"扶贫变更 {old.id}"):
+        blocked = Blocked(
+            Refusal.LIVE_RECORD, "poverty_project", old.id, name=old.name, year=old.year
+        )
+        if live.refuses_change(report, row, old, current, values, blocked):
             continue
         moved = key in villages_of and sorted(villages_of[key]) != sorted(
             v.code for v in old.villages
         )
         if moved and old.status not in live.EDITABLE:
-            _refuse_villages(report, row, what, old.id)
+            report.error(row.row, row.header("villages"), blocked)
             continue
         if live.publishable(report, row, "poverty_project", old, values, options.publish):
             values.update(status=PublicationStatus.PUBLISHED.value, published_at=now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from catalogue import models
 from catalogue.lists.declarations import (
@@ -52,10 +52,18 @@ class Shortfall:
         """Empty rather than malformed."""
         return not self.problem
 
-    def line(self) -> str:
-        """「监督方式：未填写（《建设运行办法》第十条（一））」."""
-        what = "未填写" if self.missing else f"格式不对，{self.problem}"
-        return f"{self.label}：{what}（{self.article}）"
+
+class Lack(NamedTuple):
+    """A field a record lacks, by its Chinese name; `malformed`: filled in, but not in its
+    form. What imports count per field and staff lists show per record."""
+
+    label: str
+    malformed: bool = False
+
+    @classmethod
+    def of(cls, shortfall: Shortfall) -> Lack:
+        """The field of a shortfall, without the article and the problem's detail."""
+        return cls(shortfall.label, not shortfall.missing)
 
 
 def item_kinds(item: Item) -> tuple[str, ...]:
@@ -257,36 +265,23 @@ def row_kinds(row: Mapping[str, Any]) -> tuple[str, ...]:
     return ("power",)
 
 
-def missing_in_import(row: Mapping[str, Any]) -> list[str]:
+def missing_in_import(row: Mapping[str, Any]) -> list[Lack]:
     """What keeps an imported item row from being published at once (a first load): the
-    Chinese names of the fields it lacks, a malformed one as 「名称（格式不对）」; [] =
-    complete. The same rule as `item_shortfalls`, on the row before it is written."""
+    fields it lacks or has malformed; [] = complete. The same rule as `item_shortfalls`, on
+    the row before it is written."""
     shortfalls = check(row_kinds(row), row_values(row), china_date(utcnow()))
-    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
+    return [Lack.of(s) for s in shortfalls]
 
 
-def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[str]:
+def missing_in_list_row(kind: str, values: Mapping[str, Any]) -> list[Lack]:
     """What keeps an imported fund or poverty row (its fields by attribute) from being
     published at once: `missing_in_import` for the fund and poverty lists."""
     shortfalls = check((kind,), values, china_date(utcnow()))
-    return [s.label if s.missing else f"{s.label}（格式不对）" for s in shortfalls]
-
-
-def summary(shortfalls: Sequence[Shortfall]) -> str:
-    """Chinese lines for staff: missing fields first, then malformed ones."""
-    missing = [s for s in shortfalls if s.missing]
-    wrong = [s for s in shortfalls if not s.missing]
-    parts = []
-    if missing:
-        parts.append("缺少：" + "、".join(s.label for s in missing))
-    parts += [s.line() for s in wrong]
-    articles = "、".join(dict.fromkeys(s.article for s in missing))
-    if articles:
-        parts.append(f"依据：{articles}")
-    return "\n".join(parts)
+    return [Lack.of(s) for s in shortfalls]
 
 
 __all__ = [
+    "Lack",
     "ListRow",
     "Shortfall",
     "check",
@@ -303,5 +298,4 @@ __all__ = [
     "record_values",
     "row_kinds",
     "row_values",
-    "summary",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.lists.completeness import Shortfall, item_shortfalls, record_shortfalls, summary
+from catalogue.lists.completeness import Shortfall, item_shortfalls, record_shortfalls
 from catalogue.models import (
     ChangeRequest,
     FundItem,
@@ -21,7 +21,7 @@ from catalogue.models import (
     PublicationStatus,
     utcnow,
 )
-from catalogue.workflow.errors import IncompleteRecordError
+from catalogue.workflow.errors import Gate, IncompleteRecord, IncompleteRecordError
 from catalogue.workflow.rules import Action
 from catalogue.workflow.workdays import china_date
 
@@ -35,47 +35,53 @@ _ROW_KINDS: dict[str, type[FundItem] | type[PovertyProject] | type[PovertyAlloca
 }
 
 
-def _raise(name: str, step: str, shortfalls: Sequence[Shortfall]) -> None:
-    if shortfalls:
-        raise IncompleteRecordError(
-            f"{name}信息不完整，不能{step}：\n{summary(shortfalls)}\n请补全后再办理。",
-            tuple(shortfalls),
-        )
+_Row = FundItem | PovertyProject | PovertyAllocation
 
 
 def require_item_complete(
     item: Item,
-    step: str,
+    gate: Gate,
     *,
     changes: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Refuse `step` (提交, 通过, 发布 …) while the item, after `changes`, falls short."""
-    today = china_date(now or utcnow())
-    _raise(f"事项“{item.name}”", step, item_shortfalls(item, today, changes))
+    """Refuse `gate` (submit, approve, publish …) while the item, after `changes`, falls
+    short."""
+    shortfalls = item_shortfalls(item, china_date(now or utcnow()), changes)
+    if shortfalls:
+        raise IncompleteRecordError(
+            gate, (IncompleteRecord("item", None, item.name, tuple(shortfalls)),)
+        )
 
 
 def require_row_complete(
-    record: FundItem | PovertyProject | PovertyAllocation,
-    step: str,
+    record: _Row,
+    gate: Gate,
     *,
     changes: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Refuse `step` while a fund or poverty row, after `changes`, falls short."""
-    today = china_date(now or utcnow())
-    name = record.project_name if isinstance(record, FundItem) else _row_name(record)
-    _raise(f"“{name}”", step, record_shortfalls(record, today, changes))
+    """Refuse `gate` while a fund or poverty row, after `changes`, falls short."""
+    shortfalls = record_shortfalls(record, china_date(now or utcnow()), changes)
+    if shortfalls:
+        raise IncompleteRecordError(gate, (_incomplete(record, shortfalls),))
 
 
-def _row_name(record: PovertyProject | PovertyAllocation) -> str:
+def _incomplete(record: _Row, shortfalls: Sequence[Shortfall]) -> IncompleteRecord:
+    kind = next(k for k, model in _ROW_KINDS.items() if isinstance(record, model))
+    return IncompleteRecord(kind, record.id, _row_name(record), tuple(shortfalls))
+
+
+def _row_name(record: _Row) -> str:
+    if isinstance(record, FundItem):
+        return record.project_name
     if isinstance(record, PovertyProject):
         return record.name
     return f"{record.year}年 {record.region_code} {record.document_number}".strip()
 
 
 async def require_year_complete(
-    session: AsyncSession, kind: str, year: int, step: str, *, now: datetime | None = None
+    session: AsyncSession, kind: str, year: int, gate: Gate, *, now: datetime | None = None
 ) -> None:
     """Every unpublished row a yearly publication would put live must be complete."""
     today = china_date(now or utcnow())
@@ -103,28 +109,20 @@ async def require_year_complete(
                 )
             )
         ).all()
-    lines: list[str] = []
-    found: list[Shortfall] = []
+    found = []
     for row in rows:
         shortfalls = record_shortfalls(row, today)
         if shortfalls:
-            found += shortfalls
-            name = row.project_name if isinstance(row, FundItem) else _row_name(row)
-            lines.append(f"#{row.id} {name}：{summary(shortfalls)}".replace("\n", "；"))
-    if lines:
-        shown = "\n".join(lines[:20])
-        more = f"\n……另有 {len(lines) - 20} 条" if len(lines) > 20 else ""
-        raise IncompleteRecordError(
-            f"{year} 年度有 {len(lines)} 条记录信息不完整，不能{step}：\n{shown}{more}\n"
-            "请补全后再办理。",
-            tuple(found),
-        )
+            found.append(_incomplete(row, shortfalls))
+    if found:
+        raise IncompleteRecordError(gate, tuple(found), year)
 
 
 async def require_request_complete(
-    session: AsyncSession, request: ChangeRequest, step: str, *, now: datetime | None = None
+    session: AsyncSession, request: ChangeRequest, gate: Gate, *, now: datetime | None = None
 ) -> None:
-    """The record a request would put live must be complete: the step (通过, 发布) waits."""
+    """The record a request would put live must be complete: the step (approve, publish)
+    waits."""
     fields = request.payload.get("fields") or {}
     if request.target_kind == "item":
         if request.action not in _CHECKED_ITEM_ACTIONS or request.target_id is None:
@@ -132,17 +130,15 @@ async def require_request_complete(
         item = await session.get(Item, request.target_id)
         if item is not None:
             changes = fields if request.action == Action.CHANGE.value else None
-            require_item_complete(item, step, changes=changes, now=now)
+            require_item_complete(item, gate, changes=changes, now=now)
         return
     model = _ROW_KINDS.get(request.target_kind)
     if model is not None and request.target_id is not None:
-        record: FundItem | PovertyProject | PovertyAllocation | None = await session.get(
-            model, request.target_id
-        )
+        record: _Row | None = await session.get(model, request.target_id)
         if record is not None:
-            require_row_complete(record, step, changes=fields, now=now)
+            require_row_complete(record, gate, changes=fields, now=now)
         return
     year = request.payload.get("year")
     if request.target_kind in ("fund_list", "poverty_year") and isinstance(year, int):
         kind = "fund" if request.target_kind == "fund_list" else "poverty"
-        await require_year_complete(session, kind, year, step, now=now)
+        await require_year_complete(session, kind, year, gate, now=now)

@@ -1,8 +1,6 @@
 """Why a workflow command was refused, as typed errors with the facts as fields.
 
-The channels (staff chat, CLI, API) word them; the domain never does. Only the completeness
-refusal (`IncompleteRecordError`) still carries a ready sentence beside its typed shortfalls,
-which the channels show as it is.
+The channels (staff chat, CLI, API, console) word them; the domain never does.
 """
 
 from __future__ import annotations
@@ -52,13 +50,41 @@ class InvalidInputError(WorkflowError):
     """The command's arguments are malformed (unknown field, bad date, missing reason)."""
 
 
-class IncompleteRecordError(InvalidStateError):
-    """A record lacks fields the regulations require (or has them malformed); the message
-    names them in Chinese, `shortfalls` says which for any other front end."""
+class Gate(enum.StrEnum):
+    """The step the completeness rule stopped (the channels word it)."""
 
-    def __init__(self, message: str, shortfalls: tuple[Shortfall, ...]) -> None:
-        super().__init__(message)
-        self.shortfalls = shortfalls
+    SUBMIT = "submit"  # a draft sent for review
+    PROPOSE_CHANGE = "propose_change"  # a change request on a live item
+    APPROVE = "approve"  # a request approved
+    PUBLISH = "publish"  # a request carried out
+    PROPOSE_PUBLICATION = "propose_publication"  # a year's fund or poverty list proposed
+    RECORD_CHANGE = "record_change"  # a change of a fund or poverty row filed
+
+
+@dataclass(frozen=True, slots=True)
+class IncompleteRecord:
+    """One record that falls short: its kind (`item`, `fund`, `poverty_project`,
+    `poverty_allocation`), row id (None for an item), name and the fields it lacks."""
+
+    kind: str
+    record_id: int | None
+    name: str
+    shortfalls: tuple[Shortfall, ...]
+
+
+@dataclass(eq=False, repr=False)
+class IncompleteRecordError(InvalidStateError):
+    """Records lack fields the regulations require (or have them malformed), so `gate` is
+    refused; `year` when a whole year's list was checked (then `records` are its rows)."""
+
+    gate: Gate
+    records: tuple[IncompleteRecord, ...]
+    year: int | None = None
+
+    @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        """Every shortfall of every record, in order."""
+        return tuple(s for record in self.records for s in record.shortfalls)
 
 
 class Operation(enum.StrEnum):

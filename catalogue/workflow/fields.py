@@ -1,17 +1,16 @@
-"""Item fields staff may change by chat (字段=值), the 第九条 class of each, and value parsing."""
+"""Item fields staff may change (字段=值), the 第九条 class of each, and the declaration-driven
+check of a new value (the channels read what was typed: `handlers/staff/parsing.py`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from catalogue.lists import forms
 from catalogue.lists.declarations import ITEMS
-from catalogue.models import Item
+from catalogue.models import Item, TimeLimit
 from catalogue.workflow.errors import (
     BadDuty,
-    BadTimeLimit,
     BadValue,
     Missing,
     MissingArgument,
@@ -80,54 +79,53 @@ def field_spec(name: str) -> FieldSpec:
     return spec
 
 
-_SPLIT = re.compile(r"[；;\n]+")
-_LIMIT = re.compile(r"^(\d+)\s*个?\s*(工作日|日|天|小时|个月|月)?(?:[（(](.+)[)）])?$")
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """A 责任事项: its title (受理责任 …) and what it holds."""
+
+    title: str
+    content: str
 
 
-def parse_time_limit(text: str) -> dict[str, Any]:
-    """ "20个工作日", "15日（不含公示期）", "即办" → value/unit/note."""
-    value = text.strip()
-    if value in ("即办", "当场办结", "立即办理"):
-        return {"value": 0, "unit": "即办", "note": value}
-    match = _LIMIT.match(value)
-    if match is None:
-        raise BadTimeLimit(text)
-    unit = match.group(2) or "日"
-    return {
-        "value": int(match.group(1)),
-        "unit": "日" if unit == "天" else unit,
-        "note": match.group(3),
-    }
+#: A field's new value as the channels read it: text (a 实施主体 by its name), lines or words
+#: as lists, a time limit, a duty.
+FieldValue = str | list[str] | TimeLimit | Duty
 
 
-def parse_value(spec: FieldSpec, text: str) -> Any:
-    """The JSON-ready new value of a field from what was typed (departments resolved later)."""
-    value = text.strip()
-    if spec.kind == "lines":
-        parts = [part.strip() for part in _SPLIT.split(value) if part.strip()]
+def json_value(spec: FieldSpec, value: FieldValue) -> Any:
+    """The JSON-ready new value of a field, checked against its declaration: a name is never
+    empty, a phone has a phone's form, a duty has a title (departments resolved later)."""
+    if spec.kind == "time_limit":
+        if not isinstance(value, TimeLimit):
+            raise TypeError(f"{spec.attribute} takes a TimeLimit")
+        return {"value": value.value, "unit": value.unit, "note": value.note}
+    if spec.kind == "duty":
+        if not isinstance(value, Duty):
+            raise TypeError(f"{spec.attribute} takes a Duty")
+        if not value.title.strip():
+            raise BadDuty()
+        return {"title": value.title.strip(), "content": value.content.strip()}
+    if spec.kind in ("lines", "words"):
+        if not isinstance(value, list):
+            raise TypeError(f"{spec.attribute} takes a list of texts")
+        parts = [part.strip() for part in value if part.strip()]
         if spec.attribute == "requirements":
             return [
                 {"name": part, "originals": 1, "copies": 0, "required": True, "note": ""}
                 for part in parts
             ]
         return parts
-    if spec.kind == "words":
-        return [part.strip() for part in re.split(r"[，,、；;\s]+", value) if part.strip()]
-    if spec.kind == "time_limit":
-        return parse_time_limit(value)
-    if spec.kind == "duty":
-        title, sep, content = value.partition("：" if "：" in value else ":")
-        if not sep or not title.strip():
-            raise BadDuty()
-        return {"title": title.strip(), "content": content.strip()}
-    if spec.attribute == "name" and not value:
+    if not isinstance(value, str):
+        raise TypeError(f"{spec.attribute} takes a text")
+    text = value.strip()
+    if spec.attribute == "name" and not text:
         raise MissingArgument(Missing.NAME)
     form = ITEMS.field(spec.attribute).form
-    if value and form is forms.Form.PHONE:
-        wrong = forms.phone_problem(value)
+    if text and form is forms.Form.PHONE:
+        wrong = forms.phone_problem(text)
         if wrong is not None:
             raise BadValue(spec.label, wrong)
-    return value
+    return text
 
 
 def current_value(item: Item, spec: FieldSpec) -> Any:

@@ -48,6 +48,7 @@ from catalogue.workflow.errors import (
     CityReviewTooEarly,
     CorrectionNeedsNote,
     CountyReviewFirst,
+    Gate,
     ListRecordChanged,
     ListRecordHeld,
     ListRecordNotFound,
@@ -343,7 +344,9 @@ async def propose_fund_list_publication(
     count = await count_unpublished(session, "fund", year)
     if not count:
         raise NothingToPublish("fund", year, imported=False)
-    await completeness.require_year_complete(session, "fund", year, "申请发布", now=now)
+    await completeness.require_year_complete(
+        session, "fund", year, Gate.PROPOSE_PUBLICATION, now=now
+    )
     await _no_open_request(session, "fund_list", year)
     due = add_days(budget.approved_on, FUND_PUBLISH_DAYS)
     request = await _file(
@@ -429,7 +432,7 @@ async def propose_fund_change(
     _past(occurred_on, "发生日期", now)
     await _no_open_request(session, "fund", fund.id)
     values = _values(FUNDS, changes, now)
-    completeness.require_row_complete(fund, "登记变更", changes=values, now=now)
+    completeness.require_row_complete(fund, Gate.RECORD_CHANGE, changes=values, now=now)
     request = await _file(
         session,
         staff,
@@ -505,7 +508,7 @@ async def _propose_poverty_row_change(
     _past(decided_on, "审定日期", now)
     await _no_open_request(session, kind, record.id)
     values = _values(declaration, changes, now)
-    completeness.require_row_complete(record, "登记变更", changes=values, now=now)
+    completeness.require_row_complete(record, Gate.RECORD_CHANGE, changes=values, now=now)
     request = await _file(
         session,
         staff,
@@ -662,7 +665,9 @@ async def refresh_poverty_year(
     count = await count_unpublished(session, "poverty", year)
     if not count:
         raise NothingToPublish("poverty", year, imported=False)
-    await completeness.require_year_complete(session, "poverty", year, "申请发布", now=now)
+    await completeness.require_year_complete(
+        session, "poverty", year, Gate.PROPOSE_PUBLICATION, now=now
+    )
     await _no_open_request(session, "poverty_year", year)
     request = await _file(
         session,
@@ -803,7 +808,7 @@ async def approve_list_request(
     permissions.require(staff, permissions.FUND_MANAGERS, Operation.REVIEW_FUND_REQUEST)
     if request.state != RequestState.PENDING_REVIEW.value:
         raise NoReviewDue(RequestInfo.of(request))
-    await completeness.require_request_complete(session, request, "通过", now=now)
+    await completeness.require_request_complete(session, request, Gate.APPROVE, now=now)
     before = {"request": request.id, "state": request.state}
     await holds.move(session, request, _APPROVE_LIST, staff, now)  # one of two decisions wins
     return Outcome(

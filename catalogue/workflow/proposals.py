@@ -16,6 +16,7 @@ from catalogue.workflow import completeness, fields, holds, permissions
 from catalogue.workflow.errors import (
     Classified,
     DuplicateCodes,
+    Gate,
     Missing,
     MissingArgument,
     MixedCategories,
@@ -125,7 +126,7 @@ async def submit(session: AsyncSession, staff: StaffMember, code: str) -> Outcom
     if item.classified:
         raise Classified(item.code)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is submitted.
-    completeness.require_item_complete(item, "提交")
+    completeness.require_item_complete(item, Gate.SUBMIT)
     request = _request(item, staff, Action.PUBLISH, before={"status": item.status})
     return await _filed(session, [item], request)
 
@@ -154,11 +155,11 @@ async def propose_change(
     session: AsyncSession,
     staff: StaffMember,
     code: str,
-    changes: Sequence[tuple[fields.FieldSpec, Any]],
+    changes: Sequence[tuple[fields.FieldSpec, fields.FieldValue]],
     given_class: ChangeClass | None = None,
 ) -> Outcome:
-    """变更: a 第九条 change of a published or suspended item; values already parsed
-    (`fields.parse_value`), a 实施主体 given by the department's name."""
+    """变更: a 第九条 change of a published or suspended item; typed values, each checked
+    against its declaration (`fields.json_value`), a 实施主体 given by the department's name."""
     item = await _proposable(session, staff, code, Action.CHANGE)
     values: dict[str, Any] = {}
     before: dict[str, Any] = {}
@@ -168,11 +169,11 @@ async def propose_change(
                 session, item, str(value)
             )
         else:
-            values[spec.attribute] = value
+            values[spec.attribute] = fields.json_value(spec, value)
             before[spec.attribute] = fields.current_value(item, spec)
     change_class = effective_class([spec.change_class for spec, _ in changes], given_class)
     # Completeness: a change may not leave the item short of a required field.
-    completeness.require_item_complete(item, "提出变更", changes=values)
+    completeness.require_item_complete(item, Gate.PROPOSE_CHANGE, changes=values)
     request = _request(
         item,
         staff,

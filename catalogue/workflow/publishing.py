@@ -18,6 +18,7 @@ from catalogue.workflow import completeness, holds, lists, permissions
 from catalogue.workflow.apply import apply_item_request
 from catalogue.workflow.errors import (
     ForbiddenError,
+    Gate,
     Missing,
     MissingArgument,
     Operation,
@@ -96,7 +97,7 @@ async def _publish_one(
         raise WrongRequestState(request.id, request.state, Step.PUBLISH.value)
     await _may_publish(session, staff, request)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete goes live.
-    await completeness.require_request_complete(session, request, "发布", now=now)
+    await completeness.require_request_complete(session, request, Gate.PUBLISH, now=now)
     async with session.begin_nested():
         await holds.move(session, request, _PUBLISH, staff, now, applied_at=now)
         if request.target_kind == "item":

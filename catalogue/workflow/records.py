@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.lists.completeness import Shortfall, item_shortfalls, record_shortfalls
+from catalogue.lists.completeness import Lack, Shortfall, item_shortfalls, record_shortfalls
 from catalogue.models import ChangeRequest, Department, FundItem, Item, StaffMember
 from catalogue.models import PublicationStatus as Status
 from catalogue.workflow import permissions
@@ -38,7 +38,7 @@ class RecordLine:
     ref: str  # item code, or 资金#<id>
     name: str
     status: str
-    short: tuple[str, ...]  # missing fields; a malformed one as 「名称（格式不对）」
+    short: tuple[Lack, ...]  # fields missing or malformed
 
     @property
     def complete(self) -> bool:
@@ -69,8 +69,8 @@ class DepartmentRecords:
         return tuple(record for record in self.records if not record.complete)
 
 
-def _labels(found: list[Shortfall]) -> tuple[str, ...]:
-    return tuple(s.label if s.missing else f"{s.label}（格式不对）" for s in found)
+def _labels(found: list[Shortfall]) -> tuple[Lack, ...]:
+    return tuple(Lack.of(s) for s in found)
 
 
 async def _item_lines(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.models import ChangeRequest, Item, PublicationStatus, StaffMember, utcnow
 from catalogue.workflow import completeness, holds, lists, permissions
 from catalogue.workflow.errors import (
+    Gate,
     Missing,
     MissingArgument,
     NotProposer,
@@ -94,7 +95,7 @@ async def approve(
     _require_role(staff, request, found)
     await _guard_items(session, request, Step.APPROVE)
     # Completeness (《建设运行办法》第十条至第十二条): nothing incomplete is approved.
-    await completeness.require_request_complete(session, request, "通过", now=now)
+    await completeness.require_request_complete(session, request, Gate.APPROVE, now=now)
     values: dict[str, object] = {}
     if found.target is RequestState.APPROVED and request.action == Action.RESUME.value:
         # 第十二条: restored within 2 days of the review office's confirmation.

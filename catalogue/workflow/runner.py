@@ -147,15 +147,20 @@ async def record_event(
 
 
 async def check_second_factor(
-    sessions: async_sessionmaker[AsyncSession], actor: Actor, code: str
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    code: str,
+    *,
+    explain: Callable[[registry.StaffError], str],
 ) -> str | None:
-    """Check a TOTP code, keep the failure count and audit it; None when accepted."""
+    """Check a TOTP code, keep the failure count and audit it; None when accepted, else the
+    channel's `explain` of why not (audited as worded, like a refusal)."""
     async with sessions() as session:
         try:
             await registry.check_code(session, actor.staff_id, code)
             problem = None
         except registry.StaffError as error:
-            problem = str(error)
+            problem = explain(error)
         await audit.append(
             session,
             audit.Record(

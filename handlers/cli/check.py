@@ -14,6 +14,7 @@ from catalogue.lists.scan import CHECKED_STATUSES, CompletenessReport, scan
 from catalogue.models import PublicationStatus, utcnow
 from catalogue.workflow.workdays import china_date
 from handlers.db.database import open_database
+from handlers.staff.completeness_wording import shortfall_line
 
 check_app = typer.Typer(help="核对清单：必填字段与格式。", no_args_is_help=True)
 
@@ -52,7 +53,7 @@ def _as_text(report: CompletenessReport, limit: int) -> list[str]:
     for record in report.records[:limit]:
         status = PublicationStatus(record.status).label
         lines.append(f"{KIND_LABELS[record.kind]} {record.ref} {record.name}（{status}）")
-        lines += [f"  {shortfall.line()}" for shortfall in record.shortfalls]
+        lines += [f"  {shortfall_line(shortfall)}" for shortfall in record.shortfalls]
     if len(report.records) > limit:
         lines.append(f"……另有 {len(report.records) - limit} 条（--limit 或 --json 查看全部）")
     checked = "，".join(f"{KIND_LABELS[k]} {n} 条" for k, n in sorted(report.checked.items()))

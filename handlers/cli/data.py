@@ -12,12 +12,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import KINDS, ImportReport, UnknownKindError, import_file, kind_of
-from catalogue.importing.audited import ImportRefusedError, administrator, import_file_as
+from catalogue.importing.audited import (
+    ImportRefusedError,
+    Refused,
+    administrator,
+    import_file_as,
+)
 from catalogue.importing.options import COMPLETENESS_RULE, MissingFields
 from catalogue.importing.options import published_at_source as published_at_source_rule
 from catalogue.importing.templates import template_csv, write_template_xlsx
 from handlers.db.database import open_database
 from handlers.settings import get_settings
+from handlers.staff.import_wording import report_lines
 
 KIND_HELP = "清单种类：" + "、".join(KINDS)
 
@@ -30,6 +36,22 @@ class ExportFormat(StrEnum):
 class TemplateFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+
+
+_REFUSALS = {
+    Refused.UNKNOWN: "没有工作人员账号「{}」。",
+    Refused.DISABLED: "账号「{}」已停用。",
+    Refused.LOCKED: "账号「{}」已锁定，解锁后才能导入。",
+    Refused.NOT_ADMIN: (
+        "账号「{}」不是管理员：命令行导入只能由管理员进行（其他人员请在企业微信中用“导入”，"
+        "导入内容为草稿，经审核后发布）。"
+    ),
+}
+
+
+def _refusal(error: ImportRefusedError) -> str:
+    """Why the account named with --as may not import, for the operator."""
+    return _REFUSALS[error.why].format(error.account)
 
 
 def _kind(name: str) -> str:
@@ -98,7 +120,7 @@ async def _import(
         except ImportRefusedError as error:
             await session.rollback()
             refused = ImportReport(kind_of(kind).name, "", kind_of(kind).schema.title)
-            refused.error(0, "", f"{error}未导入任何数据。")
+            refused.error(0, "", f"{_refusal(error)}未导入任何数据。")
             return [refused]
         except SQLAlchemyError as error:
             await session.rollback()
@@ -153,7 +175,7 @@ def import_command(
     rule = published_at_source_rule() if published_at_source else COMPLETENESS_RULE
     reports = asyncio.run(_import(name, files, publish, dry_run, actor, command, rule))
     for report in reports:
-        for line in report.lines():
+        for line in report_lines(report):
             typer.echo(line)
     if not all(report.ok for report in reports):
         if len(files) > 1:

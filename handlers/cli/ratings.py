@@ -16,6 +16,7 @@ from catalogue.workflow.errors import WorkflowError
 from catalogue.workflow.workdays import china_date
 from handlers.db.database import open_database
 from handlers.settings import get_settings
+from handlers.staff import parsing
 from handlers.staff.ticket_wording import ledger_line
 
 ratings_app = typer.Typer(help="好差评: the 差评 ledger and monthly figures.", no_args_is_help=True)
@@ -81,7 +82,11 @@ def report(
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
 ) -> None:
     """A month's ratings per department and per item: the five levels, 差评, 满意率."""
-    wanted = month or china_date(utcnow()).strftime("%Y-%m")
+    try:
+        wanted = parsing.month(month) if month else rules.Month.of(china_date(utcnow()))
+    except WorkflowError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
 
     async def main() -> rules.MonthReport:
         async with open_database(get_settings()) as (_, sessions), sessions() as session:

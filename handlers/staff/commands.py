@@ -228,7 +228,7 @@ async def _change(desk: Desk, args: str) -> str:
         changes = []
         for name, raw in given.pairs:
             spec = item_fields.field_spec(name)
-            changes.append((spec, item_fields.parse_value(spec, raw)))
+            changes.append((spec, parsing.field_value(spec, raw)))
         return await proposals.propose_change(
             session, staff, parsing.code(code), changes, given.change_class
         )

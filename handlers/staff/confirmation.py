@@ -74,7 +74,9 @@ async def answer(desk: Desk, state: FSMContext, text: str) -> str:
         return EXPIRED
     if needs_second_factor(desk.actor.role):
         code = said[1] if len(said) > 1 else ""
-        problem = await runner.check_second_factor(desk.sessions, desk.actor, code)
+        problem = await runner.check_second_factor(
+            desk.sessions, desk.actor, code, explain=refusals.second_factor
+        )
         if problem is not None:
             return f"{problem}操作未执行，请重新发送命令。"
     return await command.run(desk, args)

@@ -167,6 +167,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
         # The importer loads at the first upload, not at a worker's start.
         from catalogue.importing import import_file
         from catalogue.importing.tables import DEFAULT_LIMITS
+        from handlers.staff.import_wording import report_lines
 
         _kind(staff.role, kind)
         before = await _snapshot(session, kind)
@@ -174,7 +175,7 @@ def import_operation(kind: str, path: Path, limits: TableLimits | None) -> Opera
             session, kind, path, publish=False, limits=limits or DEFAULT_LIMITS
         )
         report.source = name  # the sender's file name, not the server's temporary path
-        text = "\n".join(report.lines(max_problems=30, codes=False))
+        text = "\n".join(report_lines(report, max_problems=30, codes=False))
         if not report.ok:
             raise InvalidInputError(text)
         await session.flush()

@@ -17,6 +17,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.workdays import china_date
 from handlers.staff import parsing
 from handlers.staff.commands import StaffCommand
+from handlers.staff.completeness_wording import lack_text
 from handlers.staff.desk import Desk
 from handlers.staff.request_wording import request_line
 from handlers.staff.wording import status_word
@@ -104,7 +105,7 @@ def _record_line(record: records.RecordLine) -> str:
     head = f"{record.name}（{record.ref}）{status_word(record.status)}"
     if record.complete:
         return f"{head}：完整"
-    return f"{head}：缺 {'、'.join(record.short)}"
+    return f"{head}：缺 {'、'.join(lack_text(lack) for lack in record.short)}"
 
 
 def _capped(lines: list[str]) -> list[str]:

@@ -1,5 +1,5 @@
-"""Reading staff command arguments: codes, request refs, 字段=值 pairs, class markers, dates,
-years and the poverty list's reviewing bodies."""
+"""Reading staff command arguments: codes, request refs, 字段=值 pairs and their values, class
+markers, dates, months, years and the poverty list's reviewing bodies."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from catalogue.codes import InvalidCodeError, format_code
-from catalogue.workflow.errors import InvalidInputError
+from catalogue.models import TimeLimit
+from catalogue.ratings import Month
+from catalogue.workflow.errors import BadDuty, BadTimeLimit, InvalidInputError
+from catalogue.workflow.fields import Duty, FieldSpec, FieldValue
 from catalogue.workflow.rules import (
     ChangeClass,
     SuspendedSource,
@@ -139,6 +142,51 @@ def day(text: str) -> date:
         return date(year_, month, day_)
     except ValueError:
         raise InvalidInputError(f"日期“{quote(text)}”看不懂，请写成 2026-03-01。") from None
+
+
+def month(text: str) -> Month:
+    """A calendar month written 2026-11 (the console's month field, `--month`)."""
+    try:
+        year_text, month_text = text.split("-")
+        return Month(int(year_text), int(month_text))
+    except ValueError:
+        raise InvalidInputError(f"月份“{quote(text)}”不对，应写成 2026-11。") from None
+
+
+_SPLIT = re.compile(r"[；;\n]+")
+_WORDS = re.compile(r"[，,、；;\s]+")
+_LIMIT = re.compile(r"^(\d+)\s*个?\s*(工作日|日|天|小时|个月|月)?(?:[（(](.+)[)）])?$")
+_AT_ONCE = ("即办", "当场办结", "立即办理")
+
+
+def time_limit(text: str) -> TimeLimit:
+    """ "20个工作日", "15日（不含公示期）", "即办" → value, unit and note."""
+    value = text.strip()
+    if value in _AT_ONCE:
+        return TimeLimit(0, "即办", value)
+    match = _LIMIT.match(value)
+    if match is None:
+        raise BadTimeLimit(text)
+    unit = match.group(2) or "日"
+    return TimeLimit(int(match.group(1)), "日" if unit == "天" else unit, match.group(3))
+
+
+def field_value(spec: FieldSpec, text: str) -> FieldValue:
+    """The typed new value of an item field from what was typed after 字段=: lines split at
+    ；, words at ，、 or spaces, a time limit, a duty as 标题：内容, else the text."""
+    value = text.strip()
+    if spec.kind == "lines":
+        return [part.strip() for part in _SPLIT.split(value) if part.strip()]
+    if spec.kind == "words":
+        return [part.strip() for part in _WORDS.split(value) if part.strip()]
+    if spec.kind == "time_limit":
+        return time_limit(value)
+    if spec.kind == "duty":
+        title, sep, content = value.partition("：" if "：" in value else ":")
+        if not sep:
+            raise BadDuty()
+        return Duty(title.strip(), content.strip())
+    return value
 
 
 def year(text: str) -> int:

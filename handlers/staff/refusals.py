@@ -8,12 +8,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from catalogue.models import PublicationStatus, Role
-from catalogue.staff import ROLE_LABELS
+from catalogue.staff import (
+    ROLE_LABELS,
+    AccountLockedError,
+    BadCodeError,
+    NotEnrolledError,
+    ReusedCodeError,
+    StaffError,
+    UnknownStaffError,
+)
 from catalogue.tickets import TicketState
 from catalogue.workflow import errors as e
 from catalogue.workflow.lists import POVERTY_REVIEWERS
 from catalogue.workflow.rules import Action, RequestState, Step, SuspendedSource
 from catalogue.workflow.workdays import CHINA_OFFSET, china_date
+from handlers.staff.completeness_wording import incomplete
 from handlers.staff.list_wording import list_next_step
 from handlers.staff.request_wording import request_line
 
@@ -302,13 +311,33 @@ EXPLANATIONS: dict[type[e.WorkflowError], Callable[[Any], str]] = {
     e.BadClass: lambda x: f"变更类别“{x.text}”不对，应为（一）至（六）之一。",
     e.BadSuspensionReason: lambda x: f"暂停情形“{x.text}”不对，第十条只有（一）至（四）四种情形。",
     e.CodeTaken: lambda x: f"新编码 {x.code} 已被使用或已废止，不能赋予。请联系县审改办。",
+    e.IncompleteRecordError: incomplete,
 }
 
 
 def explain(error: e.WorkflowError) -> str:
-    """The staff reply to a refusal (errors worded by their raiser are shown as they are)."""
+    """The staff reply to a refusal."""
     for kind in type(error).__mro__:
         wording = EXPLANATIONS.get(kind)
         if wording is not None:
             return wording(error)
+    return str(error)
+
+
+def second_factor(error: StaffError) -> str:
+    """Why a TOTP code was not accepted, for the staff member who sent it (chat and console)."""
+    if isinstance(error, NotEnrolledError):
+        return "该账号未登记动态码，请联系管理员（zwbot staff enrol）。"
+    if isinstance(error, AccountLockedError):
+        return (
+            f"动态码错误次数过多，账号已锁定至 {error.until.astimezone(UTC) + CHINA_OFFSET:%H:%M}"
+            "（北京时间），"
+            "锁定期间不能办理任何操作；如需提前解锁请联系管理员。"
+        )
+    if isinstance(error, BadCodeError):
+        return f"动态码不正确，还可再试 {error.remaining} 次。"
+    if isinstance(error, ReusedCodeError):
+        return "该动态码已使用过，每个动态码只能用一次。请等待验证器显示新的动态码后再试。"
+    if isinstance(error, UnknownStaffError):
+        return "账号不存在。"
     return str(error)

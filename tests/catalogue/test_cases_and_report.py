@@ -17,6 +17,7 @@ from catalogue.models import CaseCount, StaffMember
 from catalogue.workflow import fields, lists, proposals
 from catalogue.workflow.results import RequestInfo
 from catalogue.workflow.runner import Actor, run
+from handlers.staff import parsing
 from handlers.staff.duty_wording import report_text
 from tests.kits import staff_world as W
 
@@ -89,7 +90,7 @@ async def test_the_report_lists_overdue_and_pending_work_per_department(
     assert "各部门没有逾期或待办的工作" in empty
     await ok("finance", lambda s, m: lists.record_budget_approval(s, m, 2026, date(2026, 1, 10)))
     phone = fields.field_spec("电话")
-    change = [(phone, fields.parse_value(phone, "0935-3120001"))]
+    change = [(phone, parsing.field_value(phone, "0935-3120001"))]
     await ok("clerk", lambda s, m: proposals.propose_change(s, m, W.LIVE, change, None))
     report = await _report(sessions, date(2026, 12, 2))
     by_name = {work.name: work for work in report.departments}

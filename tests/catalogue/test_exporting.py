@@ -12,6 +12,7 @@ from catalogue.exporting import export_records, to_csv, to_json
 from catalogue.importing import import_file
 from catalogue.lists.forms import Form
 from catalogue.models import Item
+from handlers.staff.import_wording import report_lines
 from tests.kits import first_load
 
 ROWS = [
@@ -56,7 +57,7 @@ async def test_only_public_items_are_exported(session: AsyncSession, tmp_path: P
     path = tmp_path / "items.csv"
     path.write_text(to_csv("items", records), encoding="utf-8")
     again = await import_file(session, "items", path)
-    assert again.ok, again.lines()
+    assert again.ok, report_lines(again)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 

@@ -18,6 +18,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import Applied, Filed, ItemLog, ItemView, Moved, Published
 from catalogue.workflow.rules import ChangeClass, RequestState, SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from handlers.staff import parsing
 from tests.kits import staff_world as W
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
@@ -61,7 +62,7 @@ def refused(outcome: Outcome, kind: type[Exception]) -> Outcome:
 def change(name: str, value: str) -> tuple[fields.FieldSpec, object]:
     """A 字段=值 as the channels parse it."""
     spec = fields.field_spec(name)
-    return spec, fields.parse_value(spec, value)
+    return spec, parsing.field_value(spec, value)
 
 
 def applied(outcome: Outcome) -> Applied:

@@ -10,7 +10,7 @@ from catalogue.models import Item, ServiceItem
 from catalogue.workflow import fields, proposals, publishing, review
 from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.runner import Actor, run
-from handlers.staff import wording
+from handlers.staff import parsing, wording
 from handlers.staff.refusals import explain
 from tests.kits import staff_world as W
 
@@ -60,7 +60,9 @@ def _change(name: str, raw: str) -> Any:
 
     async def op(s: Any, m: Any) -> Any:
         spec = fields.field_spec(name)
-        return await proposals.propose_change(s, m, W.LIVE, [(spec, fields.parse_value(spec, raw))])
+        return await proposals.propose_change(
+            s, m, W.LIVE, [(spec, parsing.field_value(spec, raw))]
+        )
 
     return op
 

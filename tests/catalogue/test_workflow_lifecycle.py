@@ -18,6 +18,7 @@ from catalogue.workflow.outcome import Outcome
 from catalogue.workflow.results import Applied, ItemLog, Published
 from catalogue.workflow.rules import RequestState, SuspendedSource, SuspensionReason
 from catalogue.workflow.runner import Actor, run
+from handlers.staff import parsing
 from tests.kits import staff_world as W
 
 Op = Callable[[AsyncSession, StaffMember], Awaitable[Outcome]]
@@ -49,7 +50,7 @@ class Desk:
 
 def change(code: str, name: str, value: str) -> Op:
     spec = fields.field_spec(name)
-    parsed = fields.parse_value(spec, value)
+    parsed = parsing.field_value(spec, value)
     return lambda s, m: proposals.propose_change(s, m, code, [(spec, parsed)])
 
 

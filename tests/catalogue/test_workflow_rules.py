@@ -95,17 +95,6 @@ def test_field_classes_follow_article_nine() -> None:
     assert "联系电话" in raised.value.known
 
 
-def test_time_limits_parse() -> None:
-    assert fields.parse_time_limit("20个工作日") == {"value": 20, "unit": "工作日", "note": None}
-    assert fields.parse_time_limit("15天（不含公示）") == {
-        "value": 15,
-        "unit": "日",
-        "note": "不含公示",
-    }
-    with pytest.raises(InvalidInputError):
-        fields.parse_time_limit("尽快")
-
-
 def _staff(role: Role, staff_id: int = 1, department_id: int | None = None) -> StaffMember:
     return StaffMember(
         id=staff_id,

@@ -29,6 +29,7 @@ from catalogue.importing.options import published_at_source
 from catalogue.models import Department, FundItem, Item, OutboundJob, PlaceFollow, utcnow
 from catalogue.scope import RegionScope
 from handlers.jobs.place_notices import SETTLE, PlaceNotices
+from handlers.staff.import_wording import report_lines
 from tests.kits import citizen as kit
 from tests.kits.accounts import Account, Follower
 from tests.kits.accounts import account as new_account
@@ -70,7 +71,7 @@ async def _build(url: str, real: Path, key: str) -> dict[str, set[str]]:
             report = await import_file(
                 session, "items", real, publish=True, missing_fields=published_at_source()
             )
-            assert report.ok and report.published > 1000, report.lines(10)
+            assert report.ok and report.published > 1000, report_lines(report, 10)
             box = registry.SecretBox(key)
             for account in ACCOUNTS:
                 spec = registry.AccountSpec(

@@ -23,6 +23,7 @@ from catalogue.queries.visibility import public_item
 from handlers.app import create_app
 from handlers.cli import app as cli
 from handlers.settings import get_settings
+from handlers.staff.import_wording import report_lines
 from tools.benchmarks.conversation_judge import card_title, item_list, item_named
 from tools.benchmarks.conversation_set import load
 from tools.benchmarks.conversations import bench_settings, play
@@ -50,7 +51,7 @@ def beside_real(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatc
             report = await import_file(
                 session, "items", Path(real), publish=True, missing_fields=published_at_source()
             )
-            assert report.ok and report.published > 6000, report.lines(10)
+            assert report.ok and report.published > 6000, report_lines(report, 10)
             await session.commit()
         await engine.dispose()
 

@@ -24,6 +24,7 @@ from catalogue.importing import import_file
 from catalogue.importing.options import published_at_source
 from catalogue.models import Department, Item
 from catalogue.queries.visibility import public_item
+from handlers.staff.import_wording import report_lines
 from tests.kits import citizen as kit
 
 
@@ -40,7 +41,7 @@ async def demo_beside_real(database_url: str, real: Path) -> AsyncIterator[dict[
         report = await import_file(
             session, "items", real, publish=True, missing_fields=published_at_source()
         )
-        assert report.ok and report.published > 6000, report.lines(10)
+        assert report.ok and report.published > 6000, report_lines(report, 10)
         await session.commit()
         foreign = (await session.scalars(select(Item).where(~Item.code.like("620623%")))).all()
         departments = (

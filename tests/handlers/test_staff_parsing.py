@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
-from catalogue.workflow.errors import InvalidInputError
+from catalogue.models import TimeLimit
+from catalogue.ratings import Month
+from catalogue.workflow.errors import BadDuty, BadTimeLimit, InvalidInputError
+from catalogue.workflow.fields import Duty, field_spec
 from catalogue.workflow.lists import POVERTY_REVIEWERS
 from handlers.staff import parsing
 
@@ -21,6 +24,37 @@ def test_dates_in_the_forms_staff_write(text: str) -> None:
 def test_a_date_that_cannot_be_read_says_how_to_write_it(text: str) -> None:
     with pytest.raises(InvalidInputError, match="请写成 2026-03-01"):
         parsing.day(text)
+
+
+def test_time_limits() -> None:
+    assert parsing.time_limit("20个工作日") == TimeLimit(20, "工作日", None)
+    assert parsing.time_limit("15天（不含公示）") == TimeLimit(15, "日", "不含公示")
+    assert parsing.time_limit("即办") == TimeLimit(0, "即办", "即办")
+    with pytest.raises(BadTimeLimit):
+        parsing.time_limit("尽快")
+
+
+def test_field_values_by_how_each_field_is_written() -> None:
+    assert parsing.field_value(field_spec("办理要件"), "身份证；户口簿;\n") == ["身份证", "户口簿"]
+    assert parsing.field_value(field_spec("keywords"), "低保，救助、 补贴") == [
+        "低保",
+        "救助",
+        "补贴",
+    ]
+    assert parsing.field_value(field_spec("责任事项"), "受理责任：当场受理") == Duty(
+        "受理责任", "当场受理"
+    )
+    assert parsing.field_value(field_spec("电话"), " 0935-3120001 ") == "0935-3120001"
+    with pytest.raises(BadDuty):
+        parsing.field_value(field_spec("责任事项"), "当场受理")
+
+
+def test_months() -> None:
+    assert parsing.month("2026-11") == Month(2026, 11)
+    assert str(parsing.month("2026-1")) == "2026-01"
+    for wrong in ("2026-13", "2026-00", "2026", "2026-11-01", "十一月", ""):
+        with pytest.raises(InvalidInputError, match="应写成 2026-11"):
+            parsing.month(wrong)
 
 
 def test_years() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import ImportReport, import_rows
+from handlers.staff.import_wording import report_lines
 
 # Every column a power, an approval (XK) or a service item needs besides its 责任事项.
 REQUIRED_COLUMNS: dict[str, str] = {
@@ -58,12 +59,12 @@ async def publish_items(
     """Load `rows` (completed) as drafts, add their 责任事项, publish them; the last report."""
     complete = [complete_row(row) for row in rows]
     drafts = await import_rows(session, "items", complete, demo=demo)
-    assert drafts.ok, drafts.lines(10)
+    assert drafts.ok, report_lines(drafts, 10)
     if duties := duty_rows(rows):
         loaded = await import_rows(session, "responsibilities", duties)
-        assert loaded.ok, loaded.lines(10)
+        assert loaded.ok, report_lines(loaded, 10)
     published = await import_rows(session, "items", complete, publish=True, demo=demo)
-    assert published.ok and not published.short_of, published.lines(10)
+    assert published.ok and not published.short_of, report_lines(published, 10)
     return published
 
 

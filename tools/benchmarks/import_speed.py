@@ -17,6 +17,7 @@ from catalogue.db import create_engine, session_factory
 from catalogue.exporting import export_records, to_json
 from catalogue.importing import import_file
 from catalogue.importing.options import published_at_source
+from handlers.staff.import_wording import report_lines
 
 
 async def measure(url: str, path: Path) -> dict[str, float]:
@@ -33,7 +34,7 @@ async def measure(url: str, path: Path) -> dict[str, float]:
                     session, "items", path, publish=True, missing_fields=published_at_source()
                 )
                 if not report.ok:
-                    raise SystemExit("\n".join(report.lines(20)))
+                    raise SystemExit("\n".join(report_lines(report, 20)))
                 await session.commit()
             figures[step] = time.perf_counter() - started
             figures[f"{step} rows"] = report.rows

@@ -22,6 +22,7 @@ from catalogue.staff import needs_second_factor
 from catalogue.workflow import permissions, runner
 from catalogue.workflow.runner import Actor
 from handlers.settings import Settings
+from handlers.staff import refusals
 from handlers.web.console import sessions as store
 from handlers.web.console.rendering import page
 from handlers.wecom.api import WeComClient
@@ -234,7 +235,9 @@ async def desktop_login(request: Request) -> Response:
     if not needs_second_factor(staff.role):  # no authenticator: only WeCom can vouch for them
         return _login_page(request, "您的账号请在企业微信（政务微信）中打开控制台。", 403)
     actor = Actor.of(staff)
-    problem = await runner.check_second_factor(_sessions(request), actor, code)
+    problem = await runner.check_second_factor(
+        _sessions(request), actor, code, explain=refusals.second_factor
+    )
     if problem is not None:
         return _login_page(request, problem, 403)
     async with _sessions(request)() as session:
@@ -343,7 +346,9 @@ async def totp_check(request: Request) -> Response:
     signed = Signed(staff, Actor.of(staff), row.csrf_token, _sessions(request))
     form = await form_of(request, signed)
     code = text_field(form, "code", limit=12)
-    problem = await runner.check_second_factor(signed.sessions, signed.actor, code)
+    problem = await runner.check_second_factor(
+        signed.sessions, signed.actor, code, explain=refusals.second_factor
+    )
     if problem is not None:
         return page(
             request,

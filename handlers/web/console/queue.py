@@ -175,7 +175,10 @@ async def decide(request: Request, signed: SignedDep) -> Response:
     if needs_second_factor(signed.actor.role):
         # One code for the whole batch (the chat's secret, replay rule and lockout).
         problem = await runner.check_second_factor(
-            signed.sessions, signed.actor, text_field(form, "totp", limit=12)
+            signed.sessions,
+            signed.actor,
+            text_field(form, "totp", limit=12),
+            explain=refusals.second_factor,
         )
         if problem is not None:
             return await _queue_page(

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from catalogue.staff import ROLE_LABELS
 from catalogue.workflow.rules import Action, RequestState
+from handlers.staff.completeness_wording import shortfall_line
 from handlers.web.rendering import templates as public
 
 HERE = Path(__file__).resolve().parent
@@ -53,7 +54,11 @@ def _role(value: str) -> str:
 
 
 templates.env.filters.update(
-    minute=_minute, action=_action, request_state=_request_state, role=_role
+    minute=_minute,
+    action=_action,
+    request_state=_request_state,
+    role=_role,
+    shortfall=shortfall_line,
 )
 
 

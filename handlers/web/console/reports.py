@@ -44,6 +44,7 @@ from catalogue.workflow.rules import (
     RequestState,
 )
 from catalogue.workflow.workdays import add_days, china_date
+from handlers.staff import parsing
 from handlers.staff.duty_wording import WordedReport, worded
 from handlers.web.charts import Bar, Chart, bar_chart
 from handlers.web.console.auth import Refused, Signed, SignedDep
@@ -106,7 +107,7 @@ class Reports:
     """Every table of the reports page."""
 
     today: date
-    month: str
+    month: rating_rules.Month
     work: WordedReport
     items: list[tuple[str, Counter[str]]]
     classes: list[tuple[str, Counter[str]]]
@@ -115,13 +116,13 @@ class Reports:
     timeliness: list[Timeliness] = field(default_factory=list)
 
 
-def _month(text: str | None, today: date) -> str:
-    month = text or f"{today:%Y-%m}"
+def _month(text: str | None, today: date) -> rating_rules.Month:
+    if not text:
+        return rating_rules.Month.of(today)
     try:
-        rating_rules.month_bounds(month)
+        return parsing.month(text)
     except InvalidInputError as error:
         raise Refused(str(error), 400) from error
-    return month
 
 
 async def _items_by_state(

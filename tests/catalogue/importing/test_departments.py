@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue.importing import import_file
 from catalogue.importing.departments import is_local_org_code, local_org_code
 from catalogue.models import Department
+from handlers.staff.import_wording import problem_text, report_lines
 
 
 async def test_codes_are_derived_checked_and_idempotent(
@@ -26,9 +27,9 @@ async def test_codes_are_derived_checked_and_idempotent(
         ).encode("gbk")
     )
     report = await import_file(session, "departments", path)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     assert report.created == 4
-    assert [str(w) for w in report.warnings] == [
+    assert [problem_text(w) for w in report.warnings] == [
         "第4行「组织机构代码」列：组织机构代码「008778012」校验码不符，请核对"
     ]
     await session.commit()
@@ -52,11 +53,11 @@ async def test_disagreeing_codes_are_an_error(session: AsyncSession, tmp_path: P
         encoding="utf-8",
     )
     report = await import_file(session, "departments", path)
-    assert [str(p) for p in report.errors] == [
+    assert [problem_text(p) for p in report.errors] == [
         "第2行「组织机构代码」列：组织机构代码「00877801X」与统一社会信用代码第9–17位「008778693」不一致",
         "第3行「组织机构代码」列：「ABC」不是组织机构代码，应为8位数字或大写字母加1位校验码（数字或X）",
     ]
-    assert [str(w) for w in report.warnings] == [
+    assert [problem_text(w) for w in report.warnings] == [
         "第4行「统一社会信用代码」列：统一社会信用代码「11511300008778693A」校验码不符，请核对"
     ]
     assert (await session.scalars(select(Department))).all() == []

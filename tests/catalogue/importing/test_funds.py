@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records, to_csv
 from catalogue.importing import import_file, import_rows
+from catalogue.importing.report import Blocked, Refusal
+from catalogue.lists.completeness import Lack
 from catalogue.models import FundItem
+from handlers.staff.import_wording import problem_text, report_lines
 
 HEADERS = [
     "预算年度",
@@ -58,9 +61,9 @@ async def test_fund_list_from_excel(session: AsyncSession, tmp_path: Path) -> No
         ],
     )  # fmt: skip
     report = await import_file(session, "funds", path, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     assert (report.created, report.published) == (3, 3)
-    warnings = [str(w) for w in report.warnings]
+    warnings = [problem_text(w) for w in report.warnings]
     assert warnings == [
         "第3行「发布日期」列：发布日期比预算批准日期晚41天，超过第七条规定的20天",
         "第3行「竞争性分配」列：竞争性分配的资金还应公开评审结果、分配结果（第八条）",
@@ -83,7 +86,7 @@ async def test_fund_list_from_excel(session: AsyncSession, tmp_path: Path) -> No
     round_trip = tmp_path / "export.csv"
     round_trip.write_text(csv_text, encoding="utf-8")
     reimported = await import_file(session, "funds", round_trip)
-    assert (reimported.created, reimported.updated) == (0, 0), reimported.lines()
+    assert (reimported.created, reimported.updated) == (0, 0), report_lines(reimported)
 
 
 async def test_bad_amounts_dates_and_departments(session: AsyncSession, tmp_path: Path) -> None:
@@ -99,7 +102,7 @@ async def test_bad_amounts_dates_and_departments(session: AsyncSession, tmp_path
         ],
     )
     report = await import_file(session, "funds", path)
-    assert [str(p) for p in report.errors] == [
+    assert [problem_text(p) for p in report.errors] == [
         "第2行「预算金额（万元）」列：「十二万」不是金额，应写成 12.5、12.5万元 或 125000元",
         "第3行「预算批准日期」列：日期「2016-02-30」不存在（2016年2月没有30日）",
         "第4行「主管部门」列：主管部门「天祝县水务局」不存在："
@@ -124,7 +127,10 @@ async def test_an_import_never_changes_a_published_fund_row(session: AsyncSessio
         session, "funds", [{**row, "预算金额": "15", "变更说明": "追加预算"}], publish=True
     )
     fund = (await session.scalars(select(FundItem))).one()
-    assert not changed.ok and f"资金变更 {fund.id}" in str(changed.errors[0])
+    assert not changed.ok and changed.errors[0].reason == Blocked(
+        Refusal.LIVE_RECORD, "fund", fund.id, name=fund.project_name, year=fund.budget_year
+    )
+    assert f"资金变更 {fund.id}" in problem_text(changed.errors[0])
     assert fund.budget_amount == Decimal(10) and fund.version == 1
 
 
@@ -138,6 +144,6 @@ async def test_incomplete_rows_load_as_drafts(session: AsyncSession) -> None:
     ]
     report = await import_rows(session, "funds", rows, publish=True)
     assert report.ok and (report.published, report.drafts) == (1, 1)
-    assert dict(report.short_of) == {"申报指南": 1}
+    assert dict(report.short_of) == {Lack("申报指南"): 1}
     statuses = dict((await session.execute(select(FundItem.project_name, FundItem.status))).all())
     assert statuses == {"道路": "published", "产业扶持": "draft"}

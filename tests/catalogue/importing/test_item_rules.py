@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import import_file
+from catalogue.lists.completeness import Lack
 from catalogue.models import Department, Item
 from catalogue.regions import load_shipped_regions
+from handlers.staff.import_wording import problem_text, report_lines
 
 ORG = "0087786930"  # organisation code 008778693 + reserve 0
 USCC = "11511300008778693M"
@@ -26,7 +28,7 @@ def _write(tmp_path: Path, text: str, name: str = "items.csv") -> Path:
 
 async def _reasons(session: AsyncSession, path: Path) -> list[str]:
     report = await import_file(session, "items", path)
-    return [str(problem) for problem in report.errors]
+    return [problem_text(problem) for problem in report.errors]
 
 
 async def test_written_codes_keep_the_numbering_rules(
@@ -83,7 +85,7 @@ async def test_another_regions_rows_keep_their_region_and_never_join_a_county_de
     assert len(reasons) == 1 and "一个部门只属于一个地区" in reasons[0]
     own = _write(tmp_path, header + "婚姻登记,07,广东省民政厅,广东省,440000,440107001000\n")
     report = await import_file(session, "items", own)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     item = await session.scalar(select(Item).where(Item.name == "婚姻登记"))
     assert item is not None and item.region_code == "440000"
     assert item.code.startswith("440000") and item.national_item_code == "440107001000"
@@ -102,8 +104,8 @@ async def test_another_regions_rows_keep_their_region_and_never_join_a_county_de
 async def test_lacking_records_load_as_drafts_through_the_completeness_seam(
     session: AsyncSession, tmp_path: Path
 ) -> None:
-    def missing(record: Mapping[str, Any]) -> list[str]:
-        return [] if record.get("legal_basis") else ["设定依据"]
+    def missing(record: Mapping[str, Any]) -> list[Lack]:
+        return [] if record.get("legal_basis") else [Lack("设定依据")]
 
     path = _write(
         tmp_path,
@@ -113,6 +115,6 @@ async def test_lacking_records_load_as_drafts_through_the_completeness_seam(
     )
     report = await import_file(session, "items", path, publish=True, missing_fields=missing)
     assert report.ok and (report.published, report.drafts) == (1, 1)
-    assert "缺 设定依据" in str(report.warnings[0])
+    assert "缺 设定依据" in problem_text(report.warnings[0])
     statuses = dict((await session.execute(select(Item.name, Item.status))).all())
     assert statuses == {"结婚登记": "published", "收养登记": "draft"}

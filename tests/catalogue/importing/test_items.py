@@ -14,9 +14,11 @@ from catalogue.checkdigits import is_valid_org_code
 from catalogue.codes import check_item_code
 from catalogue.exporting import export_records, to_json
 from catalogue.importing import import_file
+from catalogue.lists.completeness import Lack
 from catalogue.models import Department, Item, RetiredCode
 from catalogue.regions import load_shipped_regions
 from catalogue.scope import ALL_REGIONS, SCOPE_KEY, RegionScope
+from handlers.staff.import_wording import problem_text, report_lines
 from tests.kits import first_load
 
 HEADER = "事项名称,主项名称,事项类别,实施主体,实施主体统一社会信用代码,法定办结时限,办理要件\n"
@@ -49,7 +51,7 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     path = shared_dir / "data" / "service_items.csv"
     source = {row["id"]: row for row in _real_rows(path)}
     report = await import_file(session, "items", path, publish=True)
-    assert report.ok, report.lines(20)
+    assert report.ok, report_lines(report, 20)
     rejected = len(report.rejected)
     # no row is complete (none has 监督方式 or 责任事项): the first load keeps them all drafts
     assert (report.rows, report.created, report.drafts, report.published) == (
@@ -63,8 +65,8 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     assert len(items) == 6318 - rejected == report.short_records
     assert {i.status for i in items} == {"draft"}
     powers = sum(i.kind == "power" for i in items)
-    assert report.short_of["监督方式"] == report.short_of["责任事项"] == powers
-    assert report.short_of["服务内容"] == len(items) - powers
+    assert report.short_of[Lack("监督方式")] == report.short_of[Lack("责任事项")] == powers
+    assert report.short_of[Lack("服务内容")] == len(items) - powers
     # nothing of it is the county's: no county code, each row keeps its region and codes
     assert not [i.code for i in items if i.code.startswith("620623")]
     for item in items:
@@ -88,8 +90,8 @@ async def test_the_real_directory_loads_as_three_other_regions_catalogues(
     session.info[SCOPE_KEY] = RegionScope(ALL_REGIONS)
     assert json.loads(to_json(await export_records(session, "items"))) == []
     again = await import_file(session, "items", path, publish=True)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 6318 - rejected), again.lines(
-        20
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6318 - rejected), report_lines(
+        again, 20
     )
     assert len(again.rejected) == rejected
 
@@ -130,7 +132,7 @@ async def test_main_and_sub_items_share_basic_codes(session: AsyncSession, tmp_p
         "义务教育入学咨询,,公共服务,县教育局,,,\n",
     )
     report = await import_file(session, "items", path)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     await session.commit()
     items = await _items(session)
     main = items[("县教育局", "民办学校设立审批")]
@@ -155,7 +157,7 @@ async def test_organisation_codes_of_departments(session: AsyncSession, tmp_path
     assert (await import_file(session, "departments", departments)).ok
     path = _csv(tmp_path, "法律援助,,公共服务,县司法局,,,\n调解,,公共服务,县信访局,,,\n")
     report = await import_file(session, "items", path)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     items = await _items(session)
     assert items[("县司法局", "法律援助")].subject_code[12:21] == "008778685"
     local = items[("县信访局", "调解")].subject_code[12:21]
@@ -190,7 +192,7 @@ async def test_wrong_columns_are_named(session: AsyncSession, tmp_path: Path) ->
     path = tmp_path / "funds.csv"
     path.write_text("预算年度,项目名称,预算金额（万元）\n2016,道路,12\n", encoding="utf-8")
     report = await import_file(session, "items", path)
-    reasons = [str(p) for p in report.errors]
+    reasons = [problem_text(p) for p in report.errors]
     assert reasons[0].startswith(
         "第1行「预算年度」列：不是「行政权力和便民服务事项」的列；可用的列："
     )
@@ -218,7 +220,7 @@ async def test_publishing_later_and_idempotence(session: AsyncSession, tmp_path:
     await session.commit()
     assert (first.created, first.published) == (1, 0)
     short = await import_file(session, "items", path, publish=True, dry_run=True)
-    assert (short.updated, short.published, dict(short.short_of)) == (0, 0, {"责任事项": 1})
+    assert (short.updated, short.published, dict(short.short_of)) == (0, 0, {Lack("责任事项"): 1})
     assert first_load.duty_rows([row])
     assert (await import_file(session, "responsibilities", duties)).ok
     await session.commit()
@@ -274,7 +276,7 @@ async def test_written_codes_are_checked(session: AsyncSession, tmp_path: Path) 
         encoding="utf-8",
     )
     report = await import_file(session, "items", path)
-    reasons = [str(p) for p in report.errors]
+    reasons = [problem_text(p) for p in report.errors]
     assert reasons == [
         "第3行「事项编码」列：编码类别「XK」与事项类别「CF」不一致",
         f"第4行「事项编码」列：编码「620623000000{org}—CF00009000」已进入代码废止库，不能再使用",
@@ -289,7 +291,7 @@ async def test_written_codes_are_checked(session: AsyncSession, tmp_path: Path) 
         encoding="utf-8",
     )
     report = await import_file(session, "items", good)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     items = await _items(session)
     assert items[("县公安局", "村级处罚")].code == f"620623100001{org}—CF00003000"
     assert items[("县公安局", "村级处罚")].region_code == "620623100001"
@@ -329,8 +331,10 @@ async def test_a_changed_category_retires_the_old_code(
     old = (await _items(session))[("县城管局", "占道经营审批")].code
     second = _csv(tmp_path, "占道经营审批,,行政处罚,县城管局,,,\n", name="second.csv")
     report = await import_file(session, "items", second)
-    assert report.ok, report.lines()
-    assert "原编码进入代码废止库" in str(report.warnings[0]) and old in str(report.warnings[0])
+    assert report.ok, report_lines(report)
+    assert "原编码进入代码废止库" in problem_text(report.warnings[0]) and old in problem_text(
+        report.warnings[0]
+    )
     items = await _items(session)
     assert items[("县城管局", "占道经营审批")].basic_code == "CF00001000"
     retired = (await session.scalars(select(RetiredCode))).one()
@@ -348,7 +352,7 @@ async def test_known_department_without_codes_gets_them(
     await session.flush()
     path = _csv(tmp_path, f"户口登记,,行政确认,县公安局,{POLICE_USCC},,\n")
     report = await import_file(session, "items", path)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     department = (await session.scalars(select(Department))).one()
     await session.refresh(department)
     assert (department.org_code, department.uscc) == ("008778693", POLICE_USCC)

@@ -12,6 +12,7 @@ from catalogue.exporting import export_records
 from catalogue.importing import import_file, import_rows
 from catalogue.models import PovertyAllocation, PovertyProject
 from catalogue.regions import load_shipped_regions
+from handlers.staff.import_wording import problem_text, report_lines
 
 
 async def test_allocations_by_code_and_name(session: AsyncSession, tmp_path: Path) -> None:
@@ -25,7 +26,7 @@ async def test_allocations_by_code_and_name(session: AsyncSession, tmp_path: Pat
         encoding="utf-8",
     )
     report = await import_file(session, "poverty-allocations", path, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     await session.commit()
     rows = {a.purpose: a for a in (await session.scalars(select(PovertyAllocation))).all()}
     assert rows["村道硬化"].region_code == "620623108200"
@@ -47,7 +48,7 @@ async def test_unknown_and_ambiguous_places(session: AsyncSession, tmp_path: Pat
         encoding="utf-8",
     )
     report = await import_file(session, "poverty-allocations", path)
-    assert [str(p) for p in report.errors] == [
+    assert [problem_text(p) for p in report.errors] == [
         "第2行「乡镇或村」列：「大湾村」有多处同名（620623101215、620623108211），"
         "请写区划代码或“乡镇名+村名”",
         "第3行「乡镇或村」列：「月亮村」不是本县的乡镇或村（社区），请写区划代码或完整名称",
@@ -69,7 +70,7 @@ async def test_project_list_with_villages(session: AsyncSession, tmp_path: Path)
         encoding="utf-8",
     )
     report = await import_file(session, "poverty-projects", path)
-    assert report.ok, report.lines()
+    assert report.ok, report_lines(report)
     await session.commit()
     project = (await session.scalars(select(PovertyProject))).one()
     assert project.investment == Decimal(120) and project.progress == "in_progress"
@@ -94,7 +95,7 @@ async def test_project_list_with_villages(session: AsyncSession, tmp_path: Path)
     # published now: a file can no longer change it, its villages included (扶贫变更)
     path.write_text(two_villages, encoding="utf-8")
     refused = await import_file(session, "poverty-projects", path, publish=True)
-    assert not refused.ok and f"扶贫变更 {project.id}" in str(refused.errors[0])
+    assert not refused.ok and f"扶贫变更 {project.id}" in problem_text(refused.errors[0])
 
 
 async def test_late_publication_of_a_change_is_flagged(session: AsyncSession) -> None:
@@ -112,6 +113,6 @@ async def test_late_publication_of_a_change_is_flagged(session: AsyncSession) ->
     report = await import_rows(session, "poverty-projects", [row], publish=True)
     assert report.ok
     [warning] = report.warnings
-    assert warning.column == "变更日期" and "超过第四条规定的10个工作日" in warning.reason
+    assert warning.column == "变更日期" and "超过第四条规定的10个工作日" in str(warning.reason)
     quiet = await import_rows(session, "poverty-projects", [{**row, "项目名称": "桥"}])
     assert quiet.warnings == []  # not published yet: nothing is late

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.importing import import_file
 from catalogue.models import Region
+from handlers.staff.import_wording import problem_text, report_lines
 
 
 async def test_shared_region_files_load_in_order_and_reload(
@@ -17,7 +18,7 @@ async def test_shared_region_files_load_in_order_and_reload(
     data = shared_dir / "data"
     upper = await import_file(session, "regions", data / "admin_codes_upper.csv")
     villages = await import_file(session, "regions", data / "villages_620623.csv")
-    assert upper.ok and villages.ok, villages.lines()
+    assert upper.ok and villages.ok, report_lines(villages)
     assert (upper.created, villages.created) == (3, 227)
     await session.commit()
     result = await session.execute(select(Region.level, func.count()).group_by(Region.level))
@@ -41,7 +42,7 @@ async def test_villages_without_their_county_are_refused(
     assert not report.ok
     first = report.errors[0]
     assert (first.row, first.column) == (2, "parent_code")
-    assert first.reason.startswith("上级区划「620623」不存在")
+    assert isinstance(first.reason, str) and first.reason.startswith("上级区划「620623」不存在")
     assert await session.scalar(select(func.count()).select_from(Region)) == 0
 
 
@@ -59,7 +60,7 @@ async def test_template_rows_and_their_mistakes(session: AsyncSession, tmp_path:
         encoding="utf-8",
     )
     report = await import_file(session, "regions", path)
-    reasons = [str(problem) for problem in report.errors]
+    reasons = [problem_text(problem) for problem in report.errors]
     assert reasons == [
         "第5行「区划代码*」列：「62062310」不是区划代码，应为6位（县及以上）、9位（乡镇）或12位（村）数字",
         "第6行「区划代码*」列：「620623101」为9位，村级区划应为12位代码",

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.exporting import export_records
 from catalogue.importing import import_file, import_rows
+from catalogue.lists.completeness import Lack
 from catalogue.models import Item, Responsibility
+from handlers.staff.import_wording import problem_text, report_lines
 from tests.kits import first_load
 
 
@@ -20,7 +22,7 @@ async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> 
     items = await import_rows(session, "items", [row], publish=True)
     # complete but for its 责任事项: a first load keeps it a draft
     assert items.ok and (items.published, items.drafts) == (0, 1)
-    assert dict(items.short_of) == {"责任事项": 1}
+    assert dict(items.short_of) == {Lack("责任事项"): 1}
     code = (await session.scalars(select(Item.code))).one()
     typed = code.replace("—", "-").lower()
     path = tmp_path / "duties.csv"
@@ -33,7 +35,7 @@ async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> 
         encoding="utf-8",
     )
     report = await import_file(session, "responsibilities", path)
-    assert [str(p) for p in report.errors] == [
+    assert [problem_text(p) for p in report.errors] == [
         "第4行「事项名称」列：找不到「天祝县水务局」的事项「排水许可」：请写事项编码，或先导入事项",
         f"第5行「事项编码」列：没有编码为「{code[:-1]}9」的事项",
     ]
@@ -50,6 +52,6 @@ async def test_duties_by_code_or_name(session: AsyncSession, tmp_path: Path) -> 
     assert await export_records(session, "responsibilities") == []  # the item is a draft
     # with its 责任事项 in, the same items file published again completes the first load
     published = await import_rows(session, "items", [row], publish=True)
-    assert (published.published, published.short_records) == (1, 0), published.lines()
+    assert (published.published, published.short_records) == (1, 0), report_lines(published)
     exported = await export_records(session, "responsibilities")
     assert [(r["code"], r["title"]) for r in exported] == [(code, "受理责任"), (code, "审查责任")]
