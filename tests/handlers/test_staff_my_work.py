@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,6 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
-from bot.events import event_from_fields
 from bot.storage import MemoryStorage
 from catalogue import migrate
 from catalogue import tickets as ticket_rules
@@ -27,31 +25,24 @@ from handlers.jobs.duties import send_duty_summaries
 from handlers.searching.service import build_index
 from handlers.wecom.api import WeComClient
 from handlers.wecom.callback import wecom_dispatcher
+from tests.kits import staff_chat
 from tests.kits import staff_world as W
 from tools.fakes.wecom_api import FakeWeComApi
 
 
-@dataclass
-class Chat:
-    dispatcher: Dispatcher
-    fake: FakeWeComApi
-    world: Any
-    sessions: async_sessionmaker[AsyncSession]
-    count: int = 0
+class Chat(staff_chat.Chat):
+    """The kit's staff chat, with the fake WeCom API it sends files through and the sessions."""
 
-    async def say(self, user: str, text: str, **extra: str) -> str:
-        self.count += 1
-        fields = {
-            "ToUserName": "ww1",
-            "FromUserName": user,
-            "CreateTime": str(1_790_000_000 + self.count),
-            "MsgType": "text",
-            "Content": text,
-            "MsgId": str(self.count),
-            **extra,
-        }
-        reply = await self.dispatcher.feed_event(event_from_fields(fields))
-        return getattr(reply, "content", "") if reply is not None else ""
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        fake: FakeWeComApi,
+        world: Any,
+        sessions: async_sessionmaker[AsyncSession],
+    ) -> None:
+        super().__init__(dispatcher, world)
+        self.fake = fake
+        self.sessions = sessions
 
 
 @pytest.fixture
