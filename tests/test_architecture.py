@@ -6,8 +6,10 @@ import ast
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from tests.kits.source import string_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,26 +54,6 @@ def test_nothing_outside_bot_imports_wechatpy() -> None:
 _COMMAND_SYNTAX = re.compile(r"发送“|[^\s=＝“]+[=＝](?:…|\.\.\.|值|姓名)")
 
 
-def _sentences(path: Path) -> Iterator[tuple[int, str]]:
-    """The string literals of a module (f-string parts too), docstrings and comments aside."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and id(node) not in docstrings
-        ):
-            yield node.lineno, node.value
-
-
 def _speaks_commands() -> Callable[[str], bool]:
     """Whether a sentence quotes a staff command word (“发布 #12”) or spells command syntax."""
     from handlers.staff.commands import COMMANDS
@@ -97,13 +79,13 @@ def test_the_catalogue_names_no_staff_command() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line}: {text[:60]}"
         for path in sorted((ROOT / "catalogue").rglob("*.py"))
-        for line, text in _sentences(path)
+        for line, text in string_literals(path)
         if speaks(text)
     ]
     assert found == []
 
 
-def test_the_command_check_sees_commands_in_sentences(tmp_path: Path) -> None:
+def test_the_command_check_sees_commands_instring_literals(tmp_path: Path) -> None:
     """The check above is not blind: f-strings naming commands are caught, docstrings and
     sentences about the same acts without a command are not."""
     module = tmp_path / "sample.py"
@@ -114,7 +96,7 @@ def test_the_command_check_sees_commands_in_sentences(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     speaks = _speaks_commands()
-    assert sorted(line for line, text in _sentences(module) if speaks(text)) == [4, 5]
+    assert sorted(line for line, text in string_literals(module) if speaks(text)) == [4, 5]
     assert not speaks("申请发布 2026 年度专项资金管理清单") and not speaks("“查询”")
     assert speaks("请用“扶贫审核”登记") and speaks("审核人=…") and speaks("“回复 #3 …”")
 

@@ -13,9 +13,8 @@ working, its entry must go.
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -25,6 +24,7 @@ import pytest_asyncio
 import handlers.citizen
 from catalogue.demo import read_demo
 from handlers.citizen.menu import build_menu, click_keys
+from tests.kits.source import string_literals
 from tools.benchmarks.conversation_judge import Context, judge
 from tools.benchmarks.conversation_set import Conversation, Turn
 from tools.benchmarks.conversations import demo_webhook, play
@@ -46,23 +46,6 @@ GIBBERISH = "qzxv 乱七八糟"
 KNOWN_FAILURES: dict[str, str] = {}
 
 
-def _strings(path: Path) -> Iterator[str]:
-    """The string literals of one module (f-strings by their fixed parts), docstrings aside."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    for node in ast.walk(tree):
-        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-        if is_text and id(node) not in docstrings:
-            yield node.value
-
-
 def examples_in(text: str) -> list[str]:
     """The phrases a text offers to type: “quoted” ones, and bullets after 例如/比如."""
     found = [q.strip() for q in QUOTED.findall(text)]
@@ -75,7 +58,7 @@ def bot_examples() -> list[str]:
     """Every example phrase in the citizen side's source, in order of first appearance."""
     seen: dict[str, None] = {}
     for path in CITIZEN_SOURCES:
-        for text in _strings(path):
+        for _, text in string_literals(path):
             for example in examples_in(text):
                 seen.setdefault(example, None)
     return list(seen)
