@@ -1,5 +1,6 @@
 """The life-event direction of a query or an item name: new, change, end, replace, renew,
-resume, void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
+resume, transfer, void or info (`search/data/directions.tsv`), and whether an item goes the
+other way."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from importlib import resources
 from rapidfuzz.distance import LCSseq
 
 NEW = "new"
-DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "resume", "void", "info"})
+DIRECTIONS = frozenset(
+    {NEW, "change", "end", "replace", "renew", "resume", "transfer", "void", "info"}
+)
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
@@ -116,8 +119,16 @@ def same_thing(first: str, second: str) -> bool:
 # Words naming the kind of procedure, not the thing it is about (审批 of 林木采伐审批): in a
 # query they qualify the thing like direction words do (想砍树需要审批吗 is about 砍树).
 GENERIC_WORDS = ("审批", "许可", "手续", "审核", "批准", "申请", "登记", "备案")
+# Words of item names for other events in an item's life (moving it, pledging it, lifting a
+# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出).
+EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "迁移", "转移", "解挂", "抵押", "解封", "暂停")
 _QUALIFIER_RE = re.compile(
-    "|".join(map(re.escape, sorted({*WORDS, *GENERIC_WORDS}, key=lambda w: (-len(w), w))))
+    "|".join(
+        map(
+            re.escape,
+            sorted({*WORDS, *GENERIC_WORDS, *EVENT_WORDS}, key=lambda w: (-len(w), w)),
+        )
+    )
 )
 
 

@@ -26,6 +26,12 @@ from search.synonyms import SynonymTable
         ("最低生活保障", set()),
         ("烟草专卖零售许可证恢复营业", {"resume"}),
         ("草原植被恢复费的征收", set()),  # restoring land is no life event
+        ("拖拉机/联合收割机转移登记", {"transfer"}),
+        ("客运车辆道路运输证办理（过户）", {"transfer"}),
+        ("车卖给别人了", {"transfer"}),
+        ("幼儿园换园长", {"change"}),  # 换 + what is replaced
+        ("辅助器具配置（更换）申请", {"renew"}),  # a worn one replaced by a new one
+        ("基本医疗保险关系转移接续", set()),  # moving one's insurance changes no owner
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
@@ -41,6 +47,7 @@ def test_the_table_is_normalised_and_covers_every_direction() -> None:
         "replace",
         "renew",
         "resume",
+        "transfer",
         "void",
         "info",
     }
@@ -163,3 +170,27 @@ def test_a_life_event_of_a_licence_is_about_practising() -> None:
         [_doc(1, "护士表彰（优秀护士）"), _doc(2, "护士变更执业注册"), _doc(3, "护士执业注销注册")]
     )
     assert index.search("护士换医院了", top=1)[0].document.name == "护士变更执业注册"
+
+
+def test_a_transfer_of_ownership_is_its_own_life_event() -> None:
+    names = ["货车档案解封", "货车抵押登记", "货车转移登记", "货车注册登记"]
+    index = SearchIndex.build([_doc(n, name) for n, name in enumerate(names)])
+    assert index.search("货车过户", top=1)[0].document.name == "货车转移登记"
+    assert index.search("货车卖给别人了", top=1)[0].document.name == "货车转移登记"
+    # no life event named: the item itself (注册), before the items of other events
+    assert index.search("货车", top=1)[0].document.name == "货车注册登记"
+
+
+def test_words_of_other_events_qualify_the_thing_asked_about() -> None:
+    # 转出 is in both names: the thing (学籍) decides, not the event word.
+    index = SearchIndex.build([_doc(1, "档案转出"), _doc(2, "义务教育阶段学生学籍异动办理")])
+    assert index.search("学籍转出", top=1)[0].document.name == "义务教育阶段学生学籍异动办理"
+
+
+def test_a_query_naming_another_event_gets_no_bonus_for_the_item_itself() -> None:
+    names = ["辖区学校中小学学生学籍管理服务（注册、毕业）", "义务教育阶段学生学籍异动办理"]
+    index = SearchIndex.build([_doc(n, name) for n, name in enumerate(names)])
+    plain = {hit.document.name: hit.score for hit in index.search("学生学籍", top=2)}
+    assert plain[names[0]] - plain[names[1]] > 0.02  # the bonus of the item itself (注册)
+    transfer = {hit.document.name: hit.score for hit in index.search("学生学籍转出", top=2)}
+    assert transfer[names[1]] > transfer[names[0]]  # 转出 is another event: no bonus
