@@ -309,7 +309,12 @@ def _wanted_later(later: _Match, earlier_formal: str) -> bool:
     setting when the later is something to do (个体户要开发票 wants 代开发票, 开小卖部卖烟
     wants 烟草专卖零售许可证); a later noun (没人赡养的老人) does not outrank the earlier."""
     colloquial = later.synonym.colloquial
-    return colloquial[:1] in DOING_VERBS and earlier_formal not in later.synonym.formals
+    return (
+        colloquial[:1] in DOING_VERBS
+        and earlier_formal not in later.synonym.formals
+        # 养老金 → 养老保险待遇: the verb is part of the term's own word, not a thing to do
+        and not any(formal.startswith(colloquial[:2]) for formal in later.synonym.formals)
+    )
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:

@@ -93,3 +93,14 @@ def test_a_quantity_never_names_an_item() -> None:
     assert strip_fillers("第五十五条") == "第五十五条"  # an article of a law
     table = SynonymTable([("砍", "采伐"), ("树", "林木"), ("砍树", "林木采伐")])
     assert "林木采伐" in [v.text for v in parse("砍几棵树", table).variants]
+
+
+def test_a_later_thing_to_do_is_wanted_but_a_noun_starting_with_a_verb_is_not() -> None:
+    table = SynonymTable(
+        [("小卖部", "食品经营"), ("卖烟", "烟草专卖零售许可"), ("去世", "死亡"),
+         ("养老金", "养老保险待遇")]
+    )  # fmt: skip
+    selling = next(v for v in parse("开小卖部卖烟", table).variants if v.reasons)
+    assert selling.major == "开|烟草专卖零售|"  # the shop is only the setting
+    pension = next(v for v in parse("去世了养老金", table).variants if v.reasons)
+    assert pension.major == ""  # 养老金 is a thing (养老保险), not 养 + 老金: both count
