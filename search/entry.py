@@ -65,6 +65,7 @@ class Entry:
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
     info_only: bool
+    booking: bool  # an information item that books the service (预约): a service of sorts
     docs: tuple[Document, ...] = field(default=())
     penalty_only: bool = False  # every document is a penalty item
 
@@ -85,6 +86,7 @@ class Entry:
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),
             info_only=any(word in name for word in INFO_WORDS),
+            booking="预约" in name,
         )
 
     def set_docs(self, docs: tuple[Document, ...]) -> None:

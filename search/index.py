@@ -41,6 +41,7 @@ SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for t
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
 ACTION_WEIGHT = 0.5  # weight of a token found only in the query's action words
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
+READING_PENALTY = 0.08  # ... twice that for information only (查询, 指南), not a booking (预约)
 # A query naming no life event asks for the item itself (新办, 设立): such items a little up.
 DEFAULT_BONUS = 0.03
 REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
@@ -273,7 +274,7 @@ class SearchIndex:
             for eid, (score, channel) in score_variant(weights, entries).items():
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
-                    score -= INFO_PENALTY
+                    score -= INFO_PENALTY if entry.booking else READING_PENALTY
                 score += _direction_shift(entry.directions, parsed.direction, plain)
                 reasons = (channel, *variant.reasons)
                 if score > best.get(eid, (-1.0, ()))[0]:

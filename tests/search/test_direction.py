@@ -194,3 +194,12 @@ def test_a_query_naming_another_event_gets_no_bonus_for_the_item_itself() -> Non
     assert plain[names[0]] - plain[names[1]] > 0.02  # the bonus of the item itself (注册)
     transfer = {hit.document.name: hit.score for hit in index.search("学生学籍转出", top=2)}
     assert transfer[names[1]] > transfer[names[0]]  # 转出 is another event: no bonus
+
+
+def test_information_only_ranks_below_a_booking_of_the_service() -> None:
+    # both are information items; a booking (预约) is a step of the service itself
+    index = SearchIndex.build([_doc(1, "婚姻登记查询"), _doc(2, "婚姻登记预约")])
+    hits = {hit.document.name: hit.score for hit in index.search("婚姻登记", top=2)}
+    assert hits["婚姻登记预约"] - hits["婚姻登记查询"] > 0.03
+    asked = index.search("婚姻登记查询", top=1)[0]
+    assert asked.document.name == "婚姻登记查询"
