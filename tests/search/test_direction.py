@@ -30,6 +30,7 @@ from search.synonyms import SynonymTable
         ("客运车辆道路运输证办理（过户）", {"transfer"}),
         ("车卖给别人了", {"transfer"}),
         ("幼儿园换园长", {"change"}),  # 换 + what is replaced
+        ("更改发票信息", {"change"}),
         ("辅助器具配置（更换）申请", {"renew"}),  # a worn one replaced by a new one
         ("基本医疗保险关系转移接续", set()),  # moving one's insurance changes no owner
     ],

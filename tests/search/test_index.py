@@ -278,3 +278,18 @@ def test_the_thing_asked_about_outweighs_the_action(shipped: SynonymTable) -> No
     ]
     index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
     assert first(index, "户口本丢了").startswith("户口")
+
+
+def test_selling_a_thing_is_its_business_licence(shipped: SynonymTable) -> None:
+    # 卖 is 经营 of item names for any goods the dictionary has no word for
+    names = ["农药生产许可证核发", "化肥农药零增长信息查询", "农药经营许可证核发"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "卖些化肥和农药要办证吗") == "农药经营许可证核发"
+
+
+def test_a_fitting_for_the_disabled_is_an_accessibility_alteration(
+    shipped: SynonymTable,
+) -> None:
+    names = ["困难重度残疾人家庭无障碍改造申请", "残疾人证新办", "残疾人证迁移"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "残疾人家里要装扶手") == "困难重度残疾人家庭无障碍改造申请"
