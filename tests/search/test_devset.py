@@ -15,8 +15,10 @@ from tools.benchmarks.search_corpus import (
     DEVSET,
     DEVSET2,
     DEVSET3,
+    DEVSET4,
     HELDOUT,
     HELDOUT2,
+    HELDOUT3,
     DevQuery,
     Quality,
     documents_from_csv,
@@ -96,10 +98,28 @@ def test_the_second_held_out_part_is_large_distinct_and_covers_every_class() -> 
     assert not others & set(queries)
 
 
+def test_the_blind_parts_are_one_split_distinct_from_every_other_part() -> None:
+    # devset4 (tuning) and heldout3 (held out) were written as one blind file and split at
+    # random per class: both cover every class, and no query is in two parts.
+    tuning, heldout = load_devset(DEVSET4), load_devset(HELDOUT3)
+    assert len(tuning) >= 150 and len(heldout) >= 150
+    for part in (tuning, heldout):
+        assert {item.kind for item in part} == CLASSES2
+        assert min(sum(1 for item in part if item.kind == kind) for kind in CLASSES2) >= 10
+    others = {
+        item.query
+        for path in (DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2)
+        for item in load_devset(path)
+    }
+    queries = [item.query for item in tuning + heldout]
+    assert len(set(queries)) == len(queries)
+    assert not others & set(queries)
+
+
 @pytest.mark.parametrize(
     "path",
-    [DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2],
-    ids=["tuning", "tuning-2", "tuning-3", "held-out", "held-out-2"],
+    [DEVSET, DEVSET2, DEVSET3, DEVSET4, HELDOUT, HELDOUT2, HELDOUT3],
+    ids=["tuning", "tuning-2", "tuning-3", "tuning-4", "held-out", "held-out-2", "held-out-3"],
 )
 def test_absent_queries_and_only_they_expect_no_item(path: Path) -> None:
     for item in load_devset(path):

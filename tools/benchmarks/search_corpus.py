@@ -20,6 +20,11 @@ HELDOUT2 = DEVSET.with_name("heldout2.tsv")
 DEVSET2 = DEVSET.with_name("devset2.tsv")
 # The third tuning part: written before the search-quality round 3, tuned on with the others.
 DEVSET3 = DEVSET.with_name("devset3.tsv")
+# The fourth tuning part and the third held-out part: written blind (by someone who read neither
+# the search code nor the other parts) before the search-quality round 4, in one file, then split
+# at random per class into the two.
+DEVSET4 = DEVSET.with_name("devset4.tsv")
+HELDOUT3 = DEVSET.with_name("heldout3.tsv")
 ABSENT = "-"  # expected column of a query about something the catalogue does not have
 
 

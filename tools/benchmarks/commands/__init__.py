@@ -63,9 +63,17 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning parts (tests/search/devset.tsv, devset2.tsv, devset3.tsv) and the held-out parts
-    (tests/search/heldout.tsv, heldout2.tsv)."""
-    from tools.benchmarks.search_corpus import DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2
+    tuning parts (tests/search/devset.tsv, devset2.tsv, devset3.tsv, devset4.tsv) and the
+    held-out parts (tests/search/heldout.tsv, heldout2.tsv, heldout3.tsv)."""
+    from tools.benchmarks.search_corpus import (
+        DEVSET,
+        DEVSET2,
+        DEVSET3,
+        DEVSET4,
+        HELDOUT,
+        HELDOUT2,
+        HELDOUT3,
+    )
     from tools.benchmarks.search_quality import run
 
     parts = (
@@ -75,8 +83,10 @@ def bench_quality(
             "tuning": DEVSET,
             "tuning-2": DEVSET2,
             "tuning-3": DEVSET3,
+            "tuning-4": DEVSET4,
             "held-out": HELDOUT,
             "held-out-2": HELDOUT2,
+            "held-out-3": HELDOUT3,
         }
     )
     run(_catalogue(csv), parts, typer.echo)
@@ -88,8 +98,8 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2, tuning3, tuning4, tuning5, heldout2, heldout3 (the last two"
-                " kept out of tuning) or all."
+                "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, heldout2, heldout3,"
+                " heldout4 (the last three kept out of tuning) or all."
             )
         ),
     ] = "all",
