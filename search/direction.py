@@ -97,8 +97,10 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
         return True
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
-    events = item - {"info"}
-    return "info" in want and bool(events) and events.isdisjoint(wanted(query - {"info"}))
+    # An information item naming no event is about the item itself (结婚登记预约 books a new
+    # registration): not what a query wanting information on another event asks for.
+    events = item - {"info"} or frozenset({NEW})
+    return "info" in want and events.isdisjoint(wanted(query - {"info"}))
 
 
 @lru_cache(maxsize=65536)

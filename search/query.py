@@ -34,6 +34,8 @@ _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
 # A number and a measure word (砍几棵树, 养一百头牛, 盖两间房): how many never names an item (no
 # item name of service_items.csv has one; 第…条 is an article of a law, 条 is not included).
 _QUANTITY_RE = re.compile(r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]")
+# A closing 不 asks a yes-no question in everyday speech (能报不, 要批不, 还能补个不: …吗).
+_FINAL_NOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])不$")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
 _FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
@@ -137,7 +139,8 @@ def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> 
                     if heard != entry.colloquial and (
                         heard.isascii()
                         or (
-                            not set(heard).isdisjoint(entry.colloquial)
+                            # sharing only a question character is chance (见了 ≠ 捡了)
+                            not (set(heard) & set(entry.colloquial)) <= _FILLER_CHARS
                             and _FILLER_CHARS.isdisjoint(set(heard) - set(entry.colloquial))
                         )
                     ):
@@ -189,7 +192,7 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
             return word
         return " "
 
-    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
+    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", _FINAL_NOT_RE.sub("", text)))
     return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
 
 
@@ -285,7 +288,13 @@ def _direction(text: str, matches: list[_Match], reading: str, stripped: str) ->
     户口注销), with and without question words (换个地址 is 换地址: change)."""
     things = [(m.start, m.end) for m in matches if not m.synonym.action]
     own = direction_outside(text, things)
-    return either(either(own, direction_of(reading)), direction_of(stripped))
+    named = either(either(own, direction_of(reading)), direction_of(stripped))
+    # Resuming names the stop it undoes (户口被注销了申请恢复, 社保卡挂失了又找到了): the
+    # stop is the story, the resumption what is wanted.
+    return named - _UNDONE if "resume" in named else named
+
+
+_UNDONE = frozenset({"end", "replace"})
 
 
 _TONED = re.compile(r"^(?:[a-z]+[1-5])+[a-z]*$")

@@ -31,6 +31,8 @@ from search.synonyms import SynonymTable
         ("车卖给别人了", {"transfer"}),
         ("幼儿园换园长", {"change"}),  # 换 + what is replaced
         ("更改发票信息", {"change"}),
+        ("社会保障卡解挂", {"resume"}),  # the card reported lost is back in use
+        ("结婚证弄不见了", {"replace"}),
         ("辅助器具配置（更换）申请", {"renew"}),  # a worn one replaced by a new one
         ("基本医疗保险关系转移接续", set()),  # moving one's insurance changes no owner
     ],
@@ -67,6 +69,8 @@ def test_other_way_against_the_query_or_the_default() -> None:
     assert goes_the_other_way(frozenset({"replace", "info"}), info)
     assert not goes_the_other_way(frozenset({"replace", "info"}), frozenset({"replace", "info"}))
     assert not goes_the_other_way(info, info)
+    # an information item naming no event is about the item itself, not about replacing it
+    assert goes_the_other_way(info, frozenset({"replace", "info"}))
 
 
 def test_same_thing_ignores_direction_words_and_qualifiers() -> None:
@@ -204,3 +208,16 @@ def test_information_only_ranks_below_a_booking_of_the_service() -> None:
     assert hits["婚姻登记预约"] - hits["婚姻登记查询"] > 0.03
     asked = index.search("婚姻登记查询", top=1)[0]
     assert asked.document.name == "婚姻登记查询"
+
+
+def test_an_appointment_for_the_item_itself_does_not_answer_one_for_a_replacement() -> None:
+    index = SearchIndex.build([_doc(1, "结婚登记预约"), _doc(2, "补领结婚证预约")])
+    assert index.search("结婚证遗失补领预约", top=1)[0].document.name == "补领结婚证预约"
+    assert index.search("结婚登记预约", top=1)[0].document.name == "结婚登记预约"
+
+
+def test_resuming_outweighs_the_stop_it_undoes() -> None:
+    table = SynonymTable([])
+    assert parse("户口被注销了申请恢复", table).direction == {"resume"}
+    assert parse("社保卡挂失了又找到了", table).direction == {"resume"}
+    assert parse("社保卡挂失", table).direction == {"replace"}

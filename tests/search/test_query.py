@@ -104,3 +104,15 @@ def test_a_later_thing_to_do_is_wanted_but_a_noun_starting_with_a_verb_is_not() 
     assert selling.major == "开|烟草专卖零售|"  # the shop is only the setting
     pension = next(v for v in parse("去世了养老金", table).variants if v.reasons)
     assert pension.major == ""  # 养老金 is a thing (养老保险), not 养 + 老金: both count
+
+
+def test_a_closing_not_asks_a_question() -> None:
+    assert strip_fillers("看病的钱能报销不") == "看病钱报销"
+    assert strip_fillers("不动产登记") == "不动产登记"  # 不 inside a term stays
+    assert strip_fillers("个体户不干了", {"个体"}.__contains__) == "个体户不干"  # not closing
+
+
+def test_sharing_only_a_question_character_is_no_sound_match() -> None:
+    table = SynonymTable([], actions=[("捡了", "招领")])
+    assert all("招领" not in v.text for v in parse("证弄不见了", table).variants)
+    assert "证招领" in [v.text for v in parse("证捡le", table).variants]  # typed pinyin
