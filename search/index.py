@@ -16,13 +16,14 @@ from search.direction import (
     Directions,
     direction_of,
     goes_the_other_way,
+    qualified,
     same_thing,
 )
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
 from search.postings import Postings, accumulate
-from search.query import ParsedQuery, Variant, parse
+from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
@@ -200,10 +201,12 @@ class SearchIndex:
         for hit in self._code_hits(parsed):
             self._offer(found, hit, citizen)
         variants = list(parsed.variants)
-        for letters in parsed.initials:
+        for letters in parsed.abbreviations:
             for synonym in self._synonyms.by_initials(letters):
                 for formal in synonym.formals:
-                    variants.append(Variant(formal, 0.9, (f"synonym:{synonym.colloquial}",)))
+                    text = expand(parsed.text, letters, formal)
+                    reasons = (f"synonym:{synonym.colloquial}",)
+                    variants.append(Variant(text, 0.9, reasons, major=qualified(text)))
         entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)

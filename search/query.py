@@ -67,6 +67,7 @@ class ParsedQuery:
     info_intent: bool
     unanswerable: bool = False  # asks for opening hours or a recommendation
     direction: Directions = frozenset()  # the life event asked about; none: the item itself
+    abbreviations: tuple[str, ...] = ()  # initials, also inside a word with hanzi (sfz挂失)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +257,11 @@ def parse(
         codes=codes,
         variants=tuple(unique.values())[:max_variants],
         initials=initials,
+        abbreviations=tuple(
+            run
+            for run in dict.fromkeys(re.findall(r"[a-z]+", text))
+            if 2 <= len(run) <= 10 and segment(run) is None
+        ),
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
@@ -280,6 +286,12 @@ def _base_for_synonyms(
     # every typed word is found again (砍, 树 within 砍树), and some word more
     kept = all(any(word in other for other in found) for word in typed)
     return (bare, bare_matches) if kept and found != typed else (text, matches)
+
+
+def expand(text: str, letters: str, formal: str) -> str:
+    """The text with an abbreviation in initials (sfz) replaced by the term it stands for."""
+    joined = text.replace(letters, formal)
+    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
 
 
 def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:

@@ -61,6 +61,15 @@ NEGATED_PENALTY = 0.08
 PREFIX_PENALTY = 0.05
 QUALIFIED_COVERAGE = 0.6  # ... when the name holds most of the query (weighted pairs)
 NEGATION = "非"
+# Kinds of one family (the branches of social insurance, marriage and divorce): a name about
+# another kind than the one the query names (城乡居民基本养老保险参保登记 for 居民医保参保,
+# read 城乡居民基本医疗保险参保) answers another question.
+SIBLINGS = (
+    ("养老", "医疗", "失业", "工伤", "生育"),
+    ("结婚", "离婚"),
+    ("出生", "死亡"),
+)
+SIBLING_PENALTY = 0.08
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.08  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
@@ -173,6 +182,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 
     chars_total = sum(evidence.chars.values())
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
+    asked_kinds = _kinds(chars) if has_hanzi else {}
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -236,6 +246,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
+        if asked_kinds and _other_kind(_kinds(entry.name), asked_kinds):
+            best -= SIBLING_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
 
@@ -244,6 +256,22 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 def _special_groups(name: str) -> frozenset[str]:
     """The special groups of people an item name is for (names repeat across queries)."""
     return frozenset(group for group in SPECIAL_GROUPS if group in name)
+
+
+@lru_cache(maxsize=65536)
+def _kinds(text: str) -> dict[int, frozenset[str]]:
+    """The kinds of each family of SIBLINGS a text names, by family."""
+    found = {}
+    for family, kinds in enumerate(SIBLINGS):
+        named = frozenset(kind for kind in kinds if kind in text)
+        if named:
+            found[family] = named
+    return found
+
+
+def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> bool:
+    """True when the name names kinds of a family the query names, but none the query does."""
+    return any(family in name and name[family].isdisjoint(kinds) for family, kinds in asked.items())
 
 
 def _own_licence(name: str, chars: str) -> bool:
