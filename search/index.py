@@ -205,8 +205,8 @@ class SearchIndex:
             for synonym in self._synonyms.by_initials(letters):
                 for formal in synonym.formals:
                     text = expand(parsed.text, letters, formal)
-                    reasons = (f"synonym:{synonym.colloquial}",)
-                    variants.append(Variant(text, 0.9, reasons, major=qualified(text)))
+                    why = (f"synonym:{synonym.colloquial}",)
+                    variants.append(Variant(text, 0.9, why, major=qualified(text)))
         entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)
