@@ -26,8 +26,10 @@ FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
 INFO_WORDS = ("查询", "咨询", "进度", "指引", "指南", "公示", "名单", "目录", "公布", "预约")
 # Questions no item answers whatever thing they name: the time of day something opens or
-# closes, and which business to choose (加油站几点开门, 驾校哪家好).
-UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个")
+# closes, which business to choose (加油站几点开门, 驾校哪家好), what something costs (考驾照
+# 多少钱, 养老院一个月收多少钱: a price, not a procedure) and where the nearest one is
+# (附近的加油站在哪). The hits are still offered as suggestions.
+UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个", "多少钱", "附近")
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))

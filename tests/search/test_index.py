@@ -309,3 +309,12 @@ def test_an_item_about_another_kind_of_the_same_family_ranks_lower() -> None:
     index = SearchIndex.build(Document(f"c{i}", n) for i, n in enumerate(names))
     assert first(index, "城乡居民基本医疗保险参保登记") == names[1]
     assert first(index, "城乡居民基本养老保险参保登记") == names[0]
+
+
+def test_a_price_or_the_nearest_place_is_offered_never_answered(shipped: SynonymTable) -> None:
+    names = ["成品油零售经营许可", "养老机构设立备案"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert index.search("成品油零售经营许可", top=1)[0].confident
+    for query in ("成品油零售经营许可多少钱", "附近的成品油零售经营许可", "养老机构设立备案多少钱"):
+        hits = index.search(query, top=1)
+        assert hits and not hits[0].confident, query  # still offered as a suggestion
