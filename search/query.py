@@ -35,7 +35,11 @@ MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
 # A number and a measure word (砍几棵树, 养一百头牛, 盖两间房): how many never names an item (no
 # item name of service_items.csv has one; 第…条 is an article of a law, 条 is not included).
-_QUANTITY_RE = re.compile(r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]")
+_QUANTITY_RE = re.compile(
+    r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]"
+    # ... or a measure word alone right after a verb of doing (打口井, 养头牛, 盖间房: one)
+    r"|(?<=[打养盖买租挖砍])[头只棵株口间辆台块匹](?=[\u4e00-\u9fff])"
+)
 # A closing 不 asks a yes-no question in everyday speech (能报不, 要批不, 还能补个不: …吗).
 _FINAL_NOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])不$")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
