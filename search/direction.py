@@ -16,6 +16,9 @@ DIRECTIONS = frozenset(
 )
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
+# A word of the table naming no direction: it only keeps a shorter word inside it from being
+# read (更换 of 辅助器具配置（更换）申请 is not 换, a change).
+NONE = "none"
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
 
 
@@ -31,7 +34,7 @@ def _load() -> dict[str, str]:
         if not line:
             continue
         parts = line.split("\t")
-        if len(parts) != 2 or parts[1].strip() not in DIRECTIONS:
+        if len(parts) != 2 or parts[1].strip() not in DIRECTIONS | {NONE}:
             raise DirectionFileError(f"directions.tsv:{number}: expected word<TAB>direction")
         table[parts[0].strip()] = parts[1].strip()
     return table
@@ -46,7 +49,7 @@ _WORD_RE = re.compile("|".join(map(re.escape, sorted(WORDS, key=lambda w: (-len(
 def direction_of(text: str) -> Directions:
     """The directions a normalised text names: the non-new ones it contains, else `new` when
     it has a word for a first application, else none (a neutral text)."""
-    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text)}
+    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text)} - {NONE}
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -60,7 +63,7 @@ def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
         WORDS[match.group()]
         for match in _WORD_RE.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in spans)
-    }
+    } - {NONE}
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -128,7 +131,10 @@ _QUALIFIER_RE = re.compile(
     "|".join(
         map(
             re.escape,
-            sorted({*WORDS, *GENERIC_WORDS, *EVENT_WORDS}, key=lambda w: (-len(w), w)),
+            sorted(
+                {*(w for w, d in WORDS.items() if d != NONE), *GENERIC_WORDS, *EVENT_WORDS},
+                key=lambda w: (-len(w), w),
+            ),
         )
     )
 )
