@@ -91,7 +91,8 @@ def test_a_quantity_never_names_an_item() -> None:
     assert strip_fillers("砍几棵树") == "砍树"
     assert strip_fillers("养一百头牛") == "养牛"
     assert strip_fillers("第五十五条") == "第五十五条"  # an article of a law
-    assert strip_fillers("家里想打口井") == "家里想打井"  # one, left unsaid
+    assert strip_fillers("想打口井") == "想打井"  # one, left unsaid
+    assert strip_fillers("屋头以前没交的养老保险") == "没交养老保险"  # whose and when
     assert strip_fillers("户口本") == "户口本"  # 口 of a word, after no verb of doing
     table = SynonymTable([("砍", "采伐"), ("树", "林木"), ("砍树", "林木采伐")])
     assert "林木采伐" in [v.text for v in parse("砍几棵树", table).variants]
