@@ -226,6 +226,9 @@ def parse(
     variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
     if base_matches:
         variants.append(_replace(base, base_matches, {}))
+        written = _written(base, base_matches)
+        if written is not None:
+            variants.append(written)
         for position, match in enumerate(base_matches):
             for formal in match.synonym.formals[1:]:
                 variants.append(_replace(base, base_matches, {position: formal}))
@@ -342,6 +345,22 @@ def _wanted_later(later: _Match, earlier_formal: str) -> bool:
         # 养老金 → 养老保险待遇: the verb is part of the term's own word, not a thing to do
         and not any(formal.startswith(colloquial[:2]) for formal in later.synonym.formals)
     )
+
+
+def _written(text: str, matches: list[_Match]) -> Variant | None:
+    """The text with the dictionary words typed in pinyin written in hanzi (yingyezhizhao遗失
+    → 营业执照遗失): the word may itself be a term of item names. None when there are none."""
+    typed = [m for m in matches if not m.literal and text[m.start : m.end].isascii()]
+    if not typed:
+        return None
+    out, last = [], 0
+    for match in typed:
+        out.extend((text[last : match.start], match.synonym.colloquial))
+        last = match.end
+    out.append(text[last:])
+    tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", "".join(out))
+    reasons = tuple(f"synonym:{m.synonym.colloquial}" for m in typed)
+    return Variant(tidy, 0.92, reasons, major=_qualified(tidy))
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:

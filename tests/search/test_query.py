@@ -119,3 +119,11 @@ def test_sharing_only_a_question_character_is_no_sound_match() -> None:
     table = SynonymTable([], actions=[("捡了", "招领")])
     assert all("招领" not in v.text for v in parse("证弄不见了", table).variants)
     assert "证招领" in [v.text for v in parse("证捡le", table).variants]  # typed pinyin
+
+
+def test_a_dictionary_word_typed_in_pinyin_is_also_read_in_hanzi() -> None:
+    table = SynonymTable([("营业执照", "个体工商户登记")])
+    texts = [v.text for v in parse("yingyezhizhao遗失", table).variants]
+    assert "营业执照遗失" in texts  # the word itself may be a term of item names
+    assert "个体工商户登记遗失" in texts
+    assert "营业执照遗失" not in [v.text for v in parse("营业执照遗失", table).variants[1:]]
