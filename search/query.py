@@ -353,7 +353,8 @@ def _written(text: str, matches: list[_Match]) -> Variant | None:
     typed = [m for m in matches if not m.literal and text[m.start : m.end].isascii()]
     if not typed:
         return None
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in typed:
         out.extend((text[last : match.start], match.synonym.colloquial))
         last = match.end
