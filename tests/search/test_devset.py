@@ -189,11 +189,11 @@ def test_fourth_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     # round 4 (baseline top-1 0.843, top-3 0.893 at the merge of the part).
     quality = _quality(shared_dir, DEVSET4)
     overall = quality["all"]
-    assert overall.top1 >= 0.92, quality
-    assert overall.top3 >= 0.95, quality
+    assert overall.top1 >= 0.93, quality
+    assert overall.top3 >= 0.96, quality
     assert quality["colloquial"].top1 >= 0.77, quality
     assert quality["synonym"].top1 >= 0.93, quality
-    assert quality["pinyin"].top1 >= 0.91, quality
+    assert quality["pinyin"].top1 >= 0.91, quality  # 1.000 reached: at most one miss
     assert all(quality[kind].top1 >= 0.97 for kind in ("question", "direction")), quality
     assert all(quality[kind].top1 == 1.0 for kind in ("partial", "typo", "variant")), quality
     assert quality["absent"].top1 >= 0.96, quality  # at most 1 of 30 gets a confident card
