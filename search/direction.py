@@ -81,7 +81,11 @@ def either(first: Directions, second: Directions) -> Directions:
 
 def wanted(query: Directions) -> Directions:
     """What a query asks for: the directions it names, or the item itself (new) by default."""
-    return query or frozenset({NEW})
+    return query or _NEW_ONLY
+
+
+_NEW_ONLY: Directions = frozenset({NEW})
+_INFO_ONLY: Directions = frozenset({"info"})
 
 
 def goes_the_other_way(item: Directions, query: Directions) -> bool:
@@ -91,19 +95,21 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
     information item about another life event when the query asks for information."""
     if not item:
         return False
-    want = wanted(query)
-    if not query and item <= {"info"}:
+    want = query or _NEW_ONLY
+    if not query and item <= _INFO_ONLY:
         return False
-    if want == {NEW} and item == {NEW}:
+    if want == _NEW_ONLY and item == _NEW_ONLY:
         return False
     if item.isdisjoint(want):
         return True
+    if "info" not in want:
+        return False
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
     # An information item naming no event is about the item itself (结婚登记预约 books a new
     # registration): not what a query wanting information on another event asks for.
-    events = item - {"info"} or frozenset({NEW})
-    return "info" in want and events.isdisjoint(wanted(query - {"info"}))
+    events = item - _INFO_ONLY or _NEW_ONLY
+    return events.isdisjoint(query - _INFO_ONLY or _NEW_ONLY)
 
 
 @lru_cache(maxsize=65536)

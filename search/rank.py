@@ -12,7 +12,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, Entry, is_penalty
+from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -61,14 +61,8 @@ NEGATED_PENALTY = 0.08
 PREFIX_PENALTY = 0.05
 QUALIFIED_COVERAGE = 0.6  # ... when the name holds most of the query (weighted pairs)
 NEGATION = "非"
-# Kinds of one family (the branches of social insurance, marriage and divorce): a name about
-# another kind than the one the query names (城乡居民基本养老保险参保登记 for 居民医保参保,
-# read 城乡居民基本医疗保险参保) answers another question.
-SIBLINGS = (
-    ("养老", "医疗", "失业", "工伤", "生育"),
-    ("结婚", "离婚"),
-    ("出生", "死亡"),
-)
+# An item about another kind of one family (`entry.SIBLINGS`: 城乡居民基本养老保险参保登记 for
+# 居民医保参保, read 城乡居民基本医疗保险参保) answers another question.
 SIBLING_PENALTY = 0.08
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.08  # an item going the way the query names (补办 for 丢了)
@@ -182,7 +176,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 
     chars_total = sum(evidence.chars.values())
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
-    asked_kinds = _kinds(chars) if has_hanzi else {}
+    asked_kinds = kinds_of(chars) if has_hanzi else {}
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -246,7 +240,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
-        if asked_kinds and _other_kind(_kinds(entry.name), asked_kinds):
+        if asked_kinds and entry.kinds and _other_kind(entry.kinds, asked_kinds):
             best -= SIBLING_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
@@ -256,17 +250,6 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 def _special_groups(name: str) -> frozenset[str]:
     """The special groups of people an item name is for (names repeat across queries)."""
     return frozenset(group for group in SPECIAL_GROUPS if group in name)
-
-
-@lru_cache(maxsize=65536)
-def _kinds(text: str) -> dict[int, frozenset[str]]:
-    """The kinds of each family of SIBLINGS a text names, by family."""
-    found = {}
-    for family, kinds in enumerate(SIBLINGS):
-        named = frozenset(kind for kind in kinds if kind in text)
-        if named:
-            found[family] = named
-    return found
 
 
 def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> bool:
