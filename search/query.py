@@ -199,7 +199,9 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
             return word
         return " "
 
-    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", _FINAL_NOT_RE.sub("", text)))
+    if text.endswith("不"):
+        text = _FINAL_NOT_RE.sub("", text)
+    stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
     return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
 
 

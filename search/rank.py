@@ -176,7 +176,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 
     chars_total = sum(evidence.chars.values())
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
-    asked_kinds = kinds_of(chars) if has_hanzi else {}
+    asked_kinds = _query_kinds(chars) if has_hanzi else {}
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -250,6 +250,12 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 def _special_groups(name: str) -> frozenset[str]:
     """The special groups of people an item name is for (names repeat across queries)."""
     return frozenset(group for group in SPECIAL_GROUPS if group in name)
+
+
+@lru_cache(maxsize=65536)
+def _query_kinds(chars: str) -> Mapping[int, frozenset[str]]:
+    """`entry.kinds_of` for the text of a variant (texts repeat across queries)."""
+    return kinds_of(chars)
 
 
 def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> bool:
