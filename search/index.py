@@ -10,7 +10,14 @@ from functools import lru_cache
 from operator import itemgetter
 
 from search.codes import compact, keys_of
-from search.direction import NEW, Directions, direction_of, goes_the_other_way, same_thing
+from search.direction import (
+    NEW,
+    Directions,
+    direction_of,
+    goes_the_other_way,
+    same_thing,
+    wanted,
+)
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
@@ -207,9 +214,17 @@ class SearchIndex:
                     heapq.heappush(floor, hit.score)
                     if len(floor) > depth:
                         heapq.heappop(floor)
+        want = wanted(parsed.direction)
+        # Ties go to the item going the asked way (by default the item itself: 设立登记 before
+        # 备案登记 for 搞个合作社), then to the shorter name.
         ranked = sorted(
             found.values(),
-            key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
+            key=lambda h: (
+                -round(h.score, 6),
+                want.isdisjoint(_name_directions(h.document.name)),
+                len(h.document.name),
+                h.document.code,
+            ),
         )
         best = _same_thing_first(ranked, parsed.direction, top)[:top]
         return [Hit(h.document, h.score, h.reasons, _confident(h, parsed)) for h in best]
