@@ -39,6 +39,10 @@ from search.synonyms import SynonymTable
         ("未做过户籍登记公证指引", set()),  # 做过 + 户籍: no transfer
         ("户口被注销了", set()),  # what was done to the citizen, not what is asked
         ("证被吊销了想补办", {"replace"}),
+        ("身份证被偷了", {"replace"}),  # 被偷 is a word of its own: the paper is gone
+        ("用电服务暂停", {"end"}),
+        ("用电服务暂停恢复", {"resume"}),
+        ("第一次考驾照", {"new"}),
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
