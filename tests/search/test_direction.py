@@ -43,6 +43,8 @@ from search.synonyms import SynonymTable
         ("用电服务暂停", {"end"}),
         ("用电服务暂停恢复", {"resume"}),
         ("第一次考驾照", {"new"}),
+        ("烟草证不想干了", {"end"}),
+        ("合作社要解散", {"end"}),
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
