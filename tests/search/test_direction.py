@@ -233,3 +233,16 @@ def test_a_tie_goes_to_the_item_going_the_asked_way() -> None:
     hits = index.search("合作社", top=2)
     assert round(hits[0].score, 6) == round(hits[1].score, 6)
     assert hits[0].document.name == "农民专业合作社设立登记"
+
+
+def test_a_hit_going_the_named_way_must_also_name_the_thing() -> None:
+    # 钱包丢了 → an item going the replace way (…遗失补办) about something else stays doubtful
+    from search.index import _names_the_thing
+
+    table = SynonymTable.default()
+    lost_permit = Document(code="X1", name="放射诊疗许可证遗失补办")
+    assert not _names_the_thing(lost_permit, parse("钱包丢了", table))
+    assert _names_the_thing(lost_permit, parse("放射诊疗许可证丢了", table))
+    card = Document(code="X2", name="社会保障卡挂失", aliases=("社保卡挂失",))
+    assert _names_the_thing(card, parse("社保卡丢了", table))  # the formal reading names it
+    assert not _names_the_thing(card, parse("银行卡丢了", table))
