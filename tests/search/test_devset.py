@@ -1,7 +1,7 @@
 """The development set reaches the quality targets on the real catalogue (../shared/data):
-the tuning parts (devset.tsv, devset2.tsv, devset3.tsv, devset4.tsv) keep the levels reached, the held-out parts
-(heldout.tsv and heldout2.tsv, each written before a tuning round and never tuned on) hold
-the targets stated in docs/search.md."""
+the tuning parts (devset.tsv, devset2.tsv, devset3.tsv, devset4.tsv) keep the levels
+reached, the held-out parts (heldout.tsv and heldout2.tsv, each written before a tuning round
+and never tuned on) hold the targets stated in docs/search.md."""
 
 from __future__ import annotations
 
