@@ -94,6 +94,7 @@ def test_resume_tells_what_it_undoes() -> None:
     assert parse("社保卡挂失了又找到了", table).direction == {"resume"}
     assert parse("户口被注销了申请恢复", table).direction == {"resume"}
     assert parse("烟草证停业了想恢复营业", table).direction == {"resume"}
+    assert parse("养老金暂停发放了怎么恢复", table).direction == {"resume"}
 
 
 def test_same_thing_ignores_direction_words_and_qualifiers() -> None:
