@@ -10,9 +10,13 @@ from importlib import resources
 from rapidfuzz.distance import LCSseq
 
 NEW = "new"
-DIRECTIONS = frozenset({NEW, "change", "end", "replace", "renew", "resume", "void", "info"})
+DIRECTIONS = frozenset(
+    {NEW, "change", "transfer", "end", "replace", "renew", "resume", "void", "info"}
+)
+NONE = "none"  # a word of the table that only contains a direction word (过户籍)
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
+PASSIVE = "被"
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
 
 
@@ -28,7 +32,7 @@ def _load() -> dict[str, str]:
         if not line:
             continue
         parts = line.split("\t")
-        if len(parts) != 2 or parts[1].strip() not in DIRECTIONS:
+        if len(parts) != 2 or parts[1].strip() not in DIRECTIONS | {NONE}:
             raise DirectionFileError(f"directions.tsv:{number}: expected word<TAB>direction")
         table[parts[0].strip()] = parts[1].strip()
     return table
@@ -43,11 +47,18 @@ _WORD_RE = re.compile("|".join(map(re.escape, sorted(WORDS, key=lambda w: (-len(
 def direction_of(text: str) -> Directions:
     """The directions a normalised text names: the non-new ones it contains, else `new` when
     it has a word for a first application, else none (a neutral text)."""
-    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text)}
+    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text) if not _passive(text, match)}
+    found.discard(NONE)
     later = frozenset(found - {NEW})
     if later:
         return later
     return frozenset({NEW}) if found else NEUTRAL
+
+
+def _passive(text: str, match: re.Match[str]) -> bool:
+    """True when the word follows 被: what was done to the citizen (户口被注销了, 证被吊销),
+    not the life event asked for (that is named after it: 申请恢复, 补办)."""
+    return match.start() > 0 and text[match.start() - 1] == PASSIVE
 
 
 def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
@@ -57,7 +68,9 @@ def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
         WORDS[match.group()]
         for match in _WORD_RE.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in spans)
+        and not _passive(text, match)
     }
+    found.discard(NONE)
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -71,6 +84,18 @@ def either(first: Directions, second: Directions) -> Directions:
     if later:
         return later
     return first | second
+
+
+RESUME = "resume"
+
+
+def asked(query: Directions) -> Directions:
+    """The directions a query asks for: a query naming `resume` tells what it undoes too
+    (户口被注销了申请恢复, 挂失了又找到了, 停业了想恢复营业): that earlier event is its story,
+    not what it asks; information about the resumed item stays asked."""
+    if RESUME in query:
+        return query & {RESUME, "info"}
+    return query
 
 
 def wanted(query: Directions) -> Directions:
@@ -94,8 +119,10 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
         return True
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
-    events = item - {"info"}
-    return "info" in want and bool(events) and events.isdisjoint(wanted(query - {"info"}))
+    # One naming no event is about the item itself (结婚登记预约: the appointment to marry), so
+    # it goes the other way of a query asking information about another event (补领…预约).
+    events = (item - {"info"}) or frozenset({NEW})
+    return "info" in want and events.isdisjoint(wanted(query - {"info"}))
 
 
 @lru_cache(maxsize=65536)

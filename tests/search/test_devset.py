@@ -1,7 +1,7 @@
 """The development set reaches the quality targets on the real catalogue (../shared/data):
-the tuning parts (devset.tsv, devset2.tsv, devset3.tsv) keep the levels reached, the held-out parts
-(heldout.tsv and heldout2.tsv, each written before a tuning round and never tuned on) hold
-the targets stated in docs/search.md."""
+the tuning parts (devset.tsv, devset2.tsv, devset3.tsv, devset4.tsv) keep the levels
+reached, the held-out parts (heldout.tsv and heldout2.tsv, each written before a tuning round
+and never tuned on) hold the targets stated in docs/search.md."""
 
 from __future__ import annotations
 
@@ -149,6 +149,7 @@ def test_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     assert overall.top1 >= 0.95, quality
     assert overall.top3 >= 0.98, quality
     assert all(quality[kind].top1 >= 0.86 for kind in FIRST_CLASSES | {"question"}), quality
+    assert quality["colloquial"].top1 >= 0.89, quality
     assert quality["direction"].top1 >= 0.98, quality
     assert quality["absent"].top1 >= 0.98, quality
 
@@ -158,14 +159,14 @@ def test_second_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     # Written for the weak classes before the round that tuned on it: the levels reached.
     quality = _quality(shared_dir, DEVSET2)
     overall = quality["all"]
-    # On absent queries 2 of 15 still get a confident card (考驾照多少钱, 护照加急多少钱).
-    assert overall.top1 >= 0.84, quality
+    # No absent query gets a confident card since round 4 (prices: 考驾照多少钱).
+    assert overall.top1 >= 0.85, quality
     assert overall.top3 >= 0.91, quality
     assert quality["colloquial"].top1 >= 0.70, quality
-    assert quality["synonym"].top1 >= 0.88, quality
+    assert quality["synonym"].top1 >= 0.90, quality
     assert quality["question"].top1 >= 0.97, quality
     assert quality["direction"].top1 >= 0.95, quality
-    assert quality["absent"].top1 >= 0.86, quality
+    assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%
 
 
 @pytest.mark.slow
@@ -174,13 +175,26 @@ def test_third_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> No
     quality = _quality(shared_dir, DEVSET3)
     overall = quality["all"]
     # One absent query still gets a confident card (哪里能学挖掘机 → 挖掘机抵押登记指引).
-    assert overall.top1 >= 0.90, quality
+    assert overall.top1 >= 0.92, quality
     assert overall.top3 >= 0.95, quality
-    assert quality["colloquial"].top1 >= 0.79, quality
-    assert quality["synonym"].top1 >= 0.95, quality
+    assert quality["colloquial"].top1 >= 0.84, quality
+    assert quality["synonym"].top1 >= 0.97, quality
     assert quality["question"].top1 >= 0.97, quality
     assert quality["direction"].top1 >= 0.97, quality
     assert quality["absent"].top1 >= 0.97, quality
+
+
+@pytest.mark.slow
+def test_fourth_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
+    # Written blind (docs/search.md); the levels reached in round 4 on the direction of a
+    # query and honest abstention: every direction query and every absent query right.
+    quality = _quality(shared_dir, DEVSET4)
+    overall = quality["all"]
+    assert overall.top1 >= 0.86, quality
+    assert overall.top3 >= 0.89, quality
+    assert quality["direction"].top1 >= 0.99, quality
+    assert quality["question"].top1 >= 0.99, quality
+    assert quality["absent"].top1 >= 0.99, quality  # no confident card
 
 
 @pytest.mark.slow
