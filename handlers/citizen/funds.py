@@ -9,7 +9,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import Department, FundType
-from handlers.citizen import fund_answers, parsing, texts
+from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import FundFollowUp, FundListQuestion
 from handlers.citizen.memory import remember
@@ -28,10 +28,12 @@ async def fund_list(
     settings: Settings,
     trace: dict[str, str],
     state: FSMContext | None = None,
+    details: list[str] | None = None,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
-    changes only the year."""
+    changes only the year. A question about a detail of the fund named (`details`: 申报,
+    评审, 分配 …) gets the published text of it."""
     if state is not None:
         await remember(
             state,
@@ -60,6 +62,12 @@ async def fund_list(
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
+    answering = fund_details.answering_rows(funds.rows, details or [])
+    if answering:
+        trace.update(answer="fund-details")
+        return note + fund_answers.fund_details_answer(
+            answering, details or [], settings.public_base_url
+        )
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()
