@@ -446,7 +446,11 @@ class FundListQuestion(Filter):
         details: list[str] = []
         if topic:
             rows = (await queries.fund_list(session=session, year=year)).rows
-            if not any(parsing.abbreviates(topic, r.project_name, loose=True) for r in rows):
+            if year is not None and not _names_fund(topic, rows):
+                # 「2025年草原补奖资金」: a fund of other years (answered with those) is still
+                # a fund question, not an item's name
+                rows = (await queries.fund_list(session=session)).rows
+            if not _names_fund(topic, rows):
                 details, topic = _fund_details(named.rest, topic, rows)
                 if not details and not asked:
                     return False
@@ -468,6 +472,10 @@ class FundListQuestion(Filter):
             "what": what,
             "details": details,
         }
+
+
+def _names_fund(topic: str, rows: list[FundItem]) -> bool:
+    return any(parsing.abbreviates(topic, r.project_name, loose=True) for r in rows)
 
 
 def _fund_words(text: str) -> str:

@@ -8,7 +8,7 @@ from bot.events import Event
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
-from catalogue.models import Department, FundType
+from catalogue.models import Department, FundItem, FundType
 from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import FundFollowUp, FundListQuestion
@@ -55,10 +55,14 @@ async def fund_list(
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
+    if topic and year is not None and not _matching(funds.rows, topic):
+        # 「2025年草原补奖资金」: not published for that year; the years that are
+        other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
+        if _matching(other.rows, topic):
+            note += texts.FUND_YEAR_NONE.format(year=year)
+            funds, what = other, what.replace(f"{year}年", "").strip() or "全部"
     if topic:
-        matching = [
-            row for row in funds.rows if parsing.abbreviates(topic, row.project_name, loose=True)
-        ]
+        matching = _matching(funds.rows, topic)
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
@@ -77,6 +81,10 @@ async def fund_list(
         what=what,
         department_id=departments[0].id if len(departments) == 1 else None,
     )
+
+
+def _matching(rows: list[FundItem], topic: str) -> list[FundItem]:
+    return [row for row in rows if parsing.abbreviates(topic, row.project_name, loose=True)]
 
 
 def router() -> Router:

@@ -47,7 +47,8 @@ _LEVEL_AROUND = re.compile(
 _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
 # 「说得很清楚 给你个五星好评」: the clauses of a message; the last may be the rating.
 _CLAUSES = re.compile(r"[\s,，。.！!；;]+")
-_BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
+# 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
+_BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
@@ -266,6 +267,8 @@ FUND_QUESTION_WORDS = (
     "投了",
     "花了",
     "拨了",
+    "发了",
+    "发放",
     "用了",
     "给了",
     "投资",
@@ -349,10 +352,18 @@ _DOCUMENT = re.compile(
 )
 
 
+# Typed without brackets (「天扶贫发2016年32号」): the issuer's words end as a document
+# number's do (…发, …字), so that 「2016年32号」 alone is no document.
+_DOCUMENT_PLAIN = re.compile(
+    r"([\u4e00-\u9fff]{0,11}[发字])\s*((?:19|20)\d{2})\s*年?\s*第?(\d{1,4})\s*号"
+)
+
+
 def parse_document_number(said: str) -> tuple[str, int, int] | None:
     """The issuer's words, year and serial of a document number said in a message (「天扶贫发
     〔2016〕32号是啥项目」 → ('天扶贫发', 2016, 32)); the issuer may carry words before it."""
-    match = _DOCUMENT.search(normalize(said))
+    text = normalize(said)
+    match = _DOCUMENT.search(text) or _DOCUMENT_PLAIN.search(text)
     if match is None:
         return None
     return match.group(1), int(match.group(2)), int(match.group(3))

@@ -167,3 +167,29 @@ async def test_a_level_said_with_a_degree_word_rates_the_card(demo):
 @pytest.mark.parametrize(("said", "score"), [("满分", 5), ("五颗星", 5), ("一颗星", 1)])
 def test_full_marks_and_stars(said, score):
     assert parsing.parse_rating(said) == score
+
+
+async def test_a_document_number_typed_without_brackets(demo):
+    answer = await citizen(demo).say("天扶贫发2016年32号")
+    assert "村组道路硬化项目" in answer, answer
+    assert parsing.parse_document_number("2016年32号") is None  # no issuer: no document
+
+
+async def test_a_fund_in_a_year_not_published_gives_the_years_that_are(demo):
+    answer = await citizen(demo).say("2025年草原补奖发了多少")
+    assert "2025年的还没有公开" in answer, answer
+    for year in (2015, 2016, 2017):
+        assert f"{year}年 草原生态保护补助奖励资金" in answer
+    assert "“草原补奖”" in answer
+
+
+async def test_rebinding_to_another_village(demo):
+    user = citizen(demo)
+    await user.say("绑定 上古城村")
+    assert "泉台村" in await user.say("换绑 泉台村")
+    assert "116.00" in await user.say("我村资金")
+    assert "绑定" in await user.say("换绑") and "村名" in await user.say("换绑")
+
+
+async def test_is_there_a_person_asked_briefly_is_a_ticket(demo):
+    assert "工单号" in await citizen(demo).say("有人工没")
