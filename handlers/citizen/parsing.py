@@ -41,8 +41,8 @@ _RATING = re.compile(
 )
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
 _LEVEL_AROUND = re.compile(
-    r"^(?:给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)?(.+?)(?:吧|了|啦|的)?$"
-)
+    r"^(?:给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)*(.+?)(?:吧|了|啦|的)?$"
+)  # verbs one after another too: 「给你打个满分」
 # 「五星好评」: stars said with the word for a good rating.
 _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
 # 「说得很清楚 给你个五星好评」: the clauses of a message; the last may be the rating.

@@ -26,7 +26,8 @@ from handlers.settings import Settings
 # FSM data key: the ticket whose answer a rating now is about, and the card shown then.
 TICKET_KEY = "ticket_rating"
 # 好评 / 差评 said as such: the middle of each side (the national scheme has no bare words).
-_WORDS = {**rules.BY_WORD, "好评": 5, "差评": 2}
+# 「一般」 「一般般」: neither good nor bad, the middle level (基本满意).
+_WORDS = {**rules.BY_WORD, "好评": 5, "差评": 2, "一般": 3, "一般般": 3}
 
 
 # Degree words said before a level, as the level's own word: 「很满意」 is 非常满意, 「比较满意」

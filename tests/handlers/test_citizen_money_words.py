@@ -151,7 +151,9 @@ async def test_a_column_of_the_fund_list_asked_by_its_name(demo):
         ("不太满意", 2),
         ("很不满意", 1),
         ("满意", 4),
+        ("一般般吧", 3),
         ("低保", None),
+        ("一般几天能办好", None),
     ],
 )
 def test_a_level_with_a_degree_word(said, score):
@@ -164,7 +166,9 @@ async def test_a_level_said_with_a_degree_word_rates_the_card(demo):
     assert "（5分）：非常满意" in await user.say("很满意"), "很满意 is 非常满意"
 
 
-@pytest.mark.parametrize(("said", "score"), [("满分", 5), ("五颗星", 5), ("一颗星", 1)])
+@pytest.mark.parametrize(
+    ("said", "score"), [("满分", 5), ("给你打个满分", 5), ("五颗星", 5), ("一颗星", 1)]
+)
 def test_full_marks_and_stars(said, score):
     assert parsing.parse_rating(said) == score
 
