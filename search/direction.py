@@ -12,13 +12,12 @@ from rapidfuzz.distance import LCSseq
 
 NEW = "new"
 DIRECTIONS = frozenset(
-    {NEW, "change", "end", "replace", "renew", "resume", "transfer", "void", "info"}
+    {NEW, "change", "transfer", "end", "replace", "renew", "resume", "void", "info"}
 )
+NONE = "none"  # a word of the table that only contains a direction word (过户籍)
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
-# A word of the table naming no direction: it only keeps a shorter word inside it from being
-# read (更换 of 辅助器具配置（更换）申请 is not 换, a change).
-NONE = "none"
+PASSIVE = "被"
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
 
 
@@ -49,11 +48,18 @@ _WORD_RE = re.compile("|".join(map(re.escape, sorted(WORDS, key=lambda w: (-len(
 def direction_of(text: str) -> Directions:
     """The directions a normalised text names: the non-new ones it contains, else `new` when
     it has a word for a first application, else none (a neutral text)."""
-    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text)} - {NONE}
+    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text) if not _passive(text, match)}
+    found.discard(NONE)
     later = frozenset(found - {NEW})
     if later:
         return later
     return frozenset({NEW}) if found else NEUTRAL
+
+
+def _passive(text: str, match: re.Match[str]) -> bool:
+    """True when the word follows 被: what was done to the citizen (户口被注销了, 证被吊销),
+    not the life event asked for (that is named after it: 申请恢复, 补办)."""
+    return match.start() > 0 and text[match.start() - 1] == PASSIVE
 
 
 def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
@@ -63,7 +69,9 @@ def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
         WORDS[match.group()]
         for match in _WORD_RE.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in spans)
-    } - {NONE}
+        and not _passive(text, match)
+    }
+    found.discard(NONE)
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -77,6 +85,18 @@ def either(first: Directions, second: Directions) -> Directions:
     if later:
         return later
     return first | second
+
+
+RESUME = "resume"
+
+
+def asked(query: Directions) -> Directions:
+    """The directions a query asks for: a query naming `resume` tells what it undoes too
+    (户口被注销了申请恢复, 挂失了又找到了, 停业了想恢复营业): that earlier event is its story,
+    not what it asks; information about the resumed item stays asked."""
+    if RESUME in query:
+        return query & {RESUME, "info"}
+    return query
 
 
 def wanted(query: Directions) -> Directions:
@@ -106,10 +126,10 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
         return False
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
-    # An information item naming no event is about the item itself (结婚登记预约 books a new
-    # registration): not what a query wanting information on another event asks for.
-    events = item - _INFO_ONLY or _NEW_ONLY
-    return events.isdisjoint(query - _INFO_ONLY or _NEW_ONLY)
+    # One naming no event is about the item itself (结婚登记预约: the appointment to marry), so
+    # it goes the other way of a query asking information about another event (补领…预约).
+    events = (item - {"info"}) or frozenset({NEW})
+    return "info" in want and events.isdisjoint(wanted(query - {"info"}))
 
 
 @lru_cache(maxsize=65536)

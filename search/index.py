@@ -18,6 +18,7 @@ from search.direction import (
     goes_the_other_way,
     qualified,
     same_thing,
+    wanted,
 )
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
@@ -220,9 +221,17 @@ class SearchIndex:
                     heapq.heappush(floor, hit.score)
                     if len(floor) > depth:
                         heapq.heappop(floor)
+        want = wanted(parsed.direction)
+        # Ties go to the item going the asked way (by default the item itself: 设立登记 before
+        # 备案登记 for 搞个合作社), then to the shorter name.
         ranked = sorted(
             found.values(),
-            key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
+            key=lambda h: (
+                -round(h.score, 6),
+                want.isdisjoint(_name_directions(h.document.name)),
+                len(h.document.name),
+                h.document.code,
+            ),
         )
         best = _same_thing_first(ranked, parsed.direction, top)[:top]
         return [Hit(h.document, h.score, h.reasons, _confident(h, parsed)) for h in best]
@@ -399,9 +408,30 @@ def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
+    if named and not doubtful and not _names_the_thing(hit.document, parsed):
+        doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
+
+
+def _names_the_thing(doc: Document, parsed: ParsedQuery) -> bool:
+    """True when the item's texts (name, parent and sub item, aliases, keywords) hold a
+    character pair of the thing the query asks about (a variant's words beside its life-event
+    and procedure words), or when no variant has such words."""
+    things = [variant.major.replace("|", "").replace(" ", "") for variant in parsed.variants]
+    things = [thing for thing in things if thing]
+    if not things:
+        return True
+    texts = _normalised(
+        " ".join((doc.name, doc.parent_name, doc.sub_name, *doc.aliases, *doc.keywords))
+    )
+    return any(pair in texts for thing in things for pair in pairs(thing))
+
+
+@lru_cache(maxsize=65536)
+def _normalised(text: str) -> str:
+    return normalise(text)
 
 
 def _typed_latin(parsed: ParsedQuery) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from search.codes import CodeQuery, find_codes
-from search.direction import Directions, direction_of, direction_outside, either
+from search.direction import Directions, asked, direction_of, direction_outside, either
 from search.direction import qualified as _qualified
 from search.normalise import is_hanzi, normalise_words
 from search.syllables import Position, fuzzy, readings, segment
@@ -26,10 +26,20 @@ FILLERS = _load_fillers()
 _PENALTY_WORDS = ("罚", "违法", "违规", "没收", "吊销", "查封", "扣押", "强制", "责令", "违反")
 INFO_WORDS = ("查询", "咨询", "进度", "指引", "指南", "公示", "名单", "目录", "公布", "预约")
 # Questions no item answers whatever thing they name: the time of day something opens or
-# closes, which business to choose (加油站几点开门, 驾校哪家好), what something costs (考驾照
-# 多少钱, 养老院一个月收多少钱: a price, not a procedure) and where the nearest one is
-# (附近的加油站在哪). The hits are still offered as suggestions.
-UNANSWERABLE_WORDS = ("几点", "哪家好", "哪家便宜", "推荐一下", "推荐个", "多少钱", "附近")
+# closes, which business to choose (加油站几点开门, 驾校哪家好), what something costs (考驾照多少钱,
+# 养老院一个月收多少钱: a price, not a procedure; the chat answers 「结婚登记要多少钱」 from the
+# card's fee line after taking the question off) and where the nearest place is (附近的加油站在哪:
+# a place, not a procedure). None of these words is in an item name of service_items.csv.
+UNANSWERABLE_WORDS = (
+    "几点",
+    "哪家好",
+    "哪家便宜",
+    "推荐一下",
+    "推荐个",
+    "多少钱",
+    "附近的",
+    "附近有",
+)
 MAX_RAW_CHARS = 300  # codes are looked for in this much of a message
 MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
@@ -311,13 +321,7 @@ def _direction(text: str, matches: list[_Match], reading: str, stripped: str) ->
     户口注销), with and without question words (换个地址 is 换地址: change)."""
     things = [(m.start, m.end) for m in matches if not m.synonym.action]
     own = direction_outside(text, things)
-    named = either(either(own, direction_of(reading)), direction_of(stripped))
-    # Resuming names the stop it undoes (户口被注销了申请恢复, 社保卡挂失了又找到了): the
-    # stop is the story, the resumption what is wanted.
-    return named - _UNDONE if "resume" in named else named
-
-
-_UNDONE = frozenset({"end", "replace"})
+    return asked(either(either(own, direction_of(reading)), direction_of(stripped)))
 
 
 _TONED = re.compile(r"^(?:[a-z]+[1-5])+[a-z]*$")

@@ -11,7 +11,7 @@ from handlers.citizen.parsing import abbreviates
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, items_by_codes
 from search import normalise
-from search.direction import direction_of, goes_the_other_way
+from search.direction import asked, direction_of, goes_the_other_way
 from search.document import Hit
 
 MAX_RESULTS = 25  # five pages of five
@@ -122,8 +122,8 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
 def going_the_asked_way(found: list[Found], said: str) -> list[Found]:
     """The results whose names do not go another way than the words ask (「身份证咋办」 asks
     how to get one, not how to report it lost; 「营业执照咋办」 is not its 注销 or 变更)."""
-    asked = direction_of(normalise(said))
-    return [f for f in found if not goes_the_other_way(direction_of(normalise(f.item.name)), asked)]
+    wish = asked(direction_of(normalise(said)))  # 挂失了又找到了 asks to resume only
+    return [f for f in found if not goes_the_other_way(direction_of(normalise(f.item.name)), wish)]
 
 
 def single(found: list[Found]) -> Found | None:

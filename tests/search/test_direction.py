@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from search import Document, SearchIndex
-from search.direction import WORDS, direction_of, goes_the_other_way, same_thing, thing_of
+from search.direction import (
+    WORDS,
+    asked,
+    direction_of,
+    goes_the_other_way,
+    same_thing,
+    thing_of,
+)
 from search.normalise import normalise
 from search.query import parse
 from search.synonyms import SynonymTable
@@ -26,12 +33,21 @@ from search.synonyms import SynonymTable
         ("最低生活保障", set()),
         ("烟草专卖零售许可证恢复营业", {"resume"}),
         ("草原植被恢复费的征收", set()),  # restoring land is no life event
-        ("拖拉机/联合收割机转移登记", {"transfer"}),
+        ("社会保障卡解挂", {"resume"}),
+        ("拖拉机/联合收割机转移登记", {"transfer"}),  # not 变更: another owner
         ("客运车辆道路运输证办理（过户）", {"transfer"}),
+        ("未做过户籍登记公证指引", set()),  # 做过 + 户籍: no transfer
+        ("户口被注销了", set()),  # what was done to the citizen, not what is asked
+        ("证被吊销了想补办", {"replace"}),
+        ("身份证被偷了", {"replace"}),  # 被偷 is a word of its own: the paper is gone
+        ("用电服务暂停", {"end"}),
+        ("用电服务暂停恢复", {"resume"}),
+        ("第一次考驾照", {"new"}),
+        ("烟草证不想干了", {"end"}),
+        ("合作社要解散", {"end"}),
         ("车卖给别人了", {"transfer"}),
         ("幼儿园换园长", {"change"}),  # 换 + what is replaced
         ("更改发票信息", {"change"}),
-        ("社会保障卡解挂", {"resume"}),  # the card reported lost is back in use
         ("结婚证弄不见了", {"replace"}),
         ("辅助器具配置（更换）申请", set()),  # 更换 names no event: it is not 换
         ("对擅自调换教科书的处罚", set()),
@@ -47,14 +63,14 @@ def test_the_table_is_normalised_and_covers_every_direction() -> None:
     assert set(WORDS.values()) == {
         "new",
         "change",
+        "transfer",
         "end",
         "replace",
         "renew",
         "resume",
-        "transfer",
         "void",
         "info",
-        "none",  # words naming no direction (更换), so 换 is not read inside them
+        "none",
     }
 
 
@@ -71,8 +87,21 @@ def test_other_way_against_the_query_or_the_default() -> None:
     assert goes_the_other_way(frozenset({"replace", "info"}), info)
     assert not goes_the_other_way(frozenset({"replace", "info"}), frozenset({"replace", "info"}))
     assert not goes_the_other_way(info, info)
-    # an information item naming no event is about the item itself, not about replacing it
+    # an appointment naming no event is about the item itself (结婚登记预约: to marry), not
+    # the appointment to replace the certificate
     assert goes_the_other_way(info, frozenset({"replace", "info"}))
+    assert not goes_the_other_way(frozenset({"replace", "info"}), frozenset({"replace", "info"}))
+
+
+def test_resume_tells_what_it_undoes() -> None:
+    assert asked(frozenset({"end", "resume"})) == {"resume"}
+    assert asked(frozenset({"replace", "resume", "info"})) == {"resume", "info"}
+    assert asked(frozenset({"end", "replace"})) == {"end", "replace"}
+    table = SynonymTable([])
+    assert parse("社保卡挂失了又找到了", table).direction == {"resume"}
+    assert parse("户口被注销了申请恢复", table).direction == {"resume"}
+    assert parse("烟草证停业了想恢复营业", table).direction == {"resume"}
+    assert parse("养老金暂停发放了怎么恢复", table).direction == {"resume"}
 
 
 def test_same_thing_ignores_direction_words_and_qualifiers() -> None:
@@ -218,8 +247,57 @@ def test_an_appointment_for_the_item_itself_does_not_answer_one_for_a_replacemen
     assert index.search("结婚登记预约", top=1)[0].document.name == "结婚登记预约"
 
 
+def test_lost_then_found_and_transfers_go_their_own_way() -> None:
+    index = SearchIndex.build(
+        [
+            _doc(1, "社会保障卡挂失"),
+            _doc(2, "社会保障卡解挂"),
+            _doc(3, "社会保障卡申领"),
+            _doc(4, "户口注销"),
+            _doc(5, "户口恢复"),
+            _doc(6, "拖拉机/联合收割机变更登记"),
+            _doc(7, "拖拉机/联合收割机转移登记"),
+            _doc(8, "补领结婚证预约"),
+            _doc(9, "结婚登记预约"),
+        ]
+    )
+    assert index.search("社保卡挂失了又找到了", top=1)[0].document.name == "社会保障卡解挂"
+    assert index.search("社保卡锁了", top=1)[0].document.name == "社会保障卡解挂"
+    assert index.search("社保卡挂失", top=1)[0].document.name == "社会保障卡挂失"
+    assert index.search("户口被注销了申请恢复", top=1)[0].document.name == "户口恢复"
+    assert index.search("拖拉机过户", top=1)[0].document.name == "拖拉机/联合收割机转移登记"
+    assert index.search("拖拉机变更", top=1)[0].document.name == "拖拉机/联合收割机变更登记"
+    assert index.search("结婚证遗失补领预约", top=1)[0].document.name == "补领结婚证预约"
+    assert index.search("结婚登记预约", top=1)[0].document.name == "结婚登记预约"
+
+
 def test_resuming_outweighs_the_stop_it_undoes() -> None:
     table = SynonymTable([])
     assert parse("户口被注销了申请恢复", table).direction == {"resume"}
     assert parse("社保卡挂失了又找到了", table).direction == {"resume"}
     assert parse("社保卡挂失", table).direction == {"replace"}
+
+
+def test_a_tie_goes_to_the_item_going_the_asked_way() -> None:
+    # two names of one length matching the query alike: with no direction named, the item
+    # itself (设立), whatever the order of the codes
+    index = SearchIndex.build(
+        [_doc(1, "农民专业合作社备案登记"), _doc(2, "农民专业合作社设立登记")]
+    )
+    hits = index.search("合作社", top=2)
+    # (the item itself also gains DEFAULT_BONUS when the query names no event: no tie left)
+    assert round(hits[0].score, 6) >= round(hits[1].score, 6)
+    assert hits[0].document.name == "农民专业合作社设立登记"
+
+
+def test_a_hit_going_the_named_way_must_also_name_the_thing() -> None:
+    # 钱包丢了 → an item going the replace way (…遗失补办) about something else stays doubtful
+    from search.index import _names_the_thing
+
+    table = SynonymTable.default()
+    lost_permit = Document(code="X1", name="放射诊疗许可证遗失补办")
+    assert not _names_the_thing(lost_permit, parse("钱包丢了", table))
+    assert _names_the_thing(lost_permit, parse("放射诊疗许可证丢了", table))
+    card = Document(code="X2", name="社会保障卡挂失", aliases=("社保卡挂失",))
+    assert _names_the_thing(card, parse("社保卡丢了", table))  # the formal reading names it
+    assert not _names_the_thing(card, parse("银行卡丢了", table))

@@ -69,8 +69,12 @@ def test_no_confident_answer_for_a_life_event_the_item_does_not_go() -> None:
     assert index.search("身份证丢了怎么办", top=1)[0].confident
 
 
-@pytest.mark.parametrize("query", ["加油站几点开门", "驾校哪家好"])
-def test_opening_hours_and_recommendations_get_no_confident_answer(query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["加油站几点开门", "驾校哪家好", "加油站一升多少钱", "附近的加油站在哪"]
+)
+def test_opening_hours_recommendations_prices_and_places_get_no_confident_answer(
+    query: str,
+) -> None:
     index = _index("成品油零售经营许可", "机动车驾驶员培训备案")
     assert parse(query, SynonymTable.default()).unanswerable
     assert not any(hit.confident for hit in index.search(query, top=2))
