@@ -172,6 +172,34 @@ async def open_ticket(
     return ticket
 
 
+#: The end of a ticket's message while the citizen has only asked for a person (「转人工」):
+#: their next message replaces it (`add_to_ticket`).
+NO_QUESTION_YET = "（还没说明问题）"
+ADDED = "\n补充："
+
+
+def blank_message(said: str) -> str:
+    """The message of a ticket opened before the citizen said what it is about."""
+    return f"{said.strip()[:100]}{NO_QUESTION_YET}"
+
+
+async def add_to_ticket(
+    session: AsyncSession, ticket_id: int, *, openid: str, text: str
+) -> Ticket | None:
+    """Add what the citizen said next to their open ticket: it becomes the question of a
+    ticket opened before any was said, else it is appended. None when the ticket is not
+    theirs or no longer open (answered or closed: a new ticket is needed)."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None or ticket.openid != openid or ticket.state != TicketState.OPEN.value:
+        return None
+    if ticket.message.endswith(NO_QUESTION_YET):
+        ticket.message = text[:MAX_MESSAGE]
+    else:
+        ticket.message = (ticket.message + ADDED + text)[:MAX_MESSAGE]
+    await session.flush()
+    return ticket
+
+
 def _visible_to(staff: StaffMember, ticket: Ticket) -> bool:
     # A department's clerk works on the department's tickets and on those of no department
     # (questions not about one item); the county offices and admins on all of them.

@@ -153,8 +153,10 @@ def same_thing(first: str, second: str) -> bool:
 # query they qualify the thing like direction words do (想砍树需要审批吗 is about 砍树).
 GENERIC_WORDS = ("审批", "许可", "手续", "审核", "批准", "申请", "登记", "备案")
 # Words of item names for other events in an item's life (moving it, pledging it, lifting a
-# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出).
-EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "迁移", "转移", "解挂", "抵押", "解封", "暂停")
+# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出). Not
+# 迁移: it names the procedure asked for itself (户口迁移审批; 户口想迁到天祝来 is read
+# 户口迁移天祝来 by the citizen side), and weighing it less took that card from its query.
+EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "转移", "解挂", "抵押", "解封", "暂停")
 _QUALIFIER_RE = re.compile(
     "|".join(
         map(

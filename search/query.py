@@ -239,7 +239,7 @@ def parse(
     variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
     if base_matches:
         variants.append(_replace(base, base_matches, {}))
-        written = _written(base, base_matches)
+        written = _written(base, base_matches, known)
         if written is not None:
             variants.append(written)
         for position, match in enumerate(base_matches):
@@ -354,10 +354,17 @@ def _wanted_later(later: _Match, earlier_formal: str) -> bool:
     )
 
 
-def _written(text: str, matches: list[_Match]) -> Variant | None:
+def _written(text: str, matches: list[_Match], known: KnownPair) -> Variant | None:
     """The text with the dictionary words typed in pinyin written in hanzi (yingyezhizhao遗失
-    → 营业执照遗失): the word may itself be a term of item names. None when there are none."""
-    typed = [m for m in matches if not m.literal and text[m.start : m.end].isascii()]
+    → 营业执照遗失) when the word may itself be a term of item names (its character pairs are
+    all pairs of names; 低保 is not). None when there are none."""
+    typed = [
+        m
+        for m in matches
+        if not m.literal
+        and text[m.start : m.end].isascii()
+        and all(known(pair) for pair in _pairs_of(m.synonym.colloquial))
+    ]
     if not typed:
         return None
     out: list[str] = []
@@ -369,6 +376,10 @@ def _written(text: str, matches: list[_Match]) -> Variant | None:
     tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", "".join(out))
     reasons = tuple(f"synonym:{m.synonym.colloquial}" for m in typed)
     return Variant(tidy, 0.92, reasons, major=_qualified(tidy))
+
+
+def _pairs_of(word: str) -> list[str]:
+    return [word[at : at + 2] for at in range(len(word) - 1)]
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:

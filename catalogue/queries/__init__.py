@@ -27,8 +27,10 @@ from catalogue.queries.items import (
     retired_code,
 )
 from catalogue.queries.poverty import (
+    Document,
     RegionFunds,
     YearFunds,
+    by_document,
     county_place,
     published_years,
     region_funds,
@@ -50,12 +52,14 @@ from catalogue.queries.regions import (
 __all__ = [
     "CodeLookup",
     "DepartmentSummary",
+    "Document",
     "FundList",
     "ItemPage",
     "Place",
     "RegionFunds",
     "RegionMatch",
     "YearFunds",
+    "by_document",
     "canonical_code",
     "category_counts",
     "core_name",

@@ -171,3 +171,58 @@ async def published_years(*, session: AsyncSession) -> dict[str, list[int]]:
         if len(code) == VILLAGE_CODE_LENGTH:  # the village's town shows it too
             years.setdefault(code[:TOWN_CODE_LENGTH], set()).add(year)
     return {code: sorted(found, reverse=True) for code, found in years.items()}
+
+
+@dataclass
+class Document:
+    """The published allocations and projects of one document (文号, e.g. 天扶贫发〔2016〕32号)."""
+
+    number: str
+    allocations: list[PovertyAllocation] = field(default_factory=list)
+    projects: list[PovertyProject] = field(default_factory=list)
+
+    @property
+    def allocation_total(self) -> Decimal:
+        """Sum of the allocated amounts (万元)."""
+        return sum((a.amount for a in self.allocations), Decimal(0))
+
+    @property
+    def empty(self) -> bool:
+        """No published record has this number."""
+        return not self.allocations and not self.projects
+
+
+async def by_document(
+    *, session: AsyncSession, issuer: str, year: int, serial: int
+) -> Document | None:
+    """The published records of the document 「<issuer>〔<year>〕<serial>号」; the issuer said
+    may carry words before it (「请问天扶贫发」) or leave the county's first character off
+    (「扶贫发」). None when no record has such a number."""
+    tail = f"〔{year}〕{serial}号"
+    allocations = list(
+        await session.scalars(
+            select(PovertyAllocation)
+            .where(PovertyAllocation.document_number.like(f"%{tail}"), public_allocation())
+            .order_by(PovertyAllocation.region_code, PovertyAllocation.id)
+        )
+    )
+    projects = list(
+        await session.scalars(
+            select(PovertyProject)
+            .where(PovertyProject.approval_number.like(f"%{tail}"), public_project())
+            .order_by(PovertyProject.id)
+        )
+    )
+
+    def meant(number: str) -> bool:
+        written = number.removesuffix(tail)
+        return bool(written) and (issuer.endswith(written) or written.endswith(issuer))
+
+    allocations = [a for a in allocations if meant(a.document_number)]
+    projects = [p for p in projects if meant(p.approval_number)]
+    numbers = sorted(
+        {a.document_number for a in allocations} | {p.approval_number for p in projects}
+    )
+    if len(numbers) != 1:
+        return None  # none, or several issuers' documents share the year and serial
+    return Document(numbers[0], allocations, projects)

@@ -127,8 +127,9 @@ async def complaint(
     the next message, the complaint described, becomes the ticket."""
     phone = await supervision_phone(session)
     # 「人工」 next forwards the complaint itself as the ticket.
-    await remember(state, unmatched=said)
     wants_person = READER.mentions(said, "human")
+    # The complaint described next is a ticket of its own, not an addition to an older one.
+    await remember(state, unmatched=said, **({"ticket": 0} if wants_person else {}))
     if wants_person:
         await state.set_state(Citizen.describing_problem)
     trace.update(answer="complaint-human" if wants_person else "complaint")

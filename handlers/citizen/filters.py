@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
-from catalogue.models import FundType
+from catalogue.models import FundItem, FundType
 from catalogue.queries import RegionMatch
-from handlers.citizen import parsing
+from handlers.citizen import fund_details, parsing
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
@@ -323,6 +323,21 @@ async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None
     return match if exact else None
 
 
+class DocumentNumber(Filter):
+    """A message naming the document number of published poverty allocations or projects
+    (「天扶贫发〔2016〕32号是啥项目」); passes `document`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        parsed = parsing.parse_document_number(text) if text else None
+        if parsed is None or session is None:
+            return False
+        issuer, year, serial = parsed
+        found = await queries.by_document(session=session, issuer=issuer, year=year, serial=serial)
+        return {"document": found} if found is not None else False
+
+
 class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
     (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
@@ -336,6 +351,7 @@ class PlaceFollowUp(Filter):
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
+        place_text = parsing.without_this_place(place_text)  # 「这个村2017年的呢」
         left = READER.strip_fillers(parsing.fund_topic(place_text.replace(" ", "")))
         # 「搬迁项目呢」: a few words of what kind of project, but no other place
         if left and (topic is None or len(left) > 6 or parsing.names_place(left)):
@@ -366,6 +382,22 @@ class FundFollowUp(Filter):
         memory = await recall(state)
         if memory.focus != "funds":
             return False
+        details, bare = parsing.split_fund_details(leftover)
+        if details and not READER.strip_fillers(parsing.fund_topic(bare.replace(" ", ""))):
+            # 「评上了几个 每个补了多少」: a detail of the fund just shown
+            shown = await departments.by_ids(session, memory.fund_departments)
+            kind = FundType(memory.fund_type) if memory.fund_type else None
+            year = year if year is not None else memory.fund_year
+            parts = [f"{year}年" if year else "", shown[0].name if len(shown) == 1 else ""]
+            return {
+                "year": year,
+                "fund_type": fund_type or kind,
+                "departments": shown,
+                "unknown_department": "",
+                "topic": memory.fund_topic,
+                "what": " ".join(p for p in parts if p) or "全部",
+                "details": details,
+            }
         named = await departments.mention(session, leftover)
         if READER.strip_fillers(named.rest.replace(" ", "")) or (
             named.named and not named.departments
@@ -407,18 +439,23 @@ class FundListQuestion(Filter):
         if not asked and not money and year is None:
             return False  # not about funds whatever the department: no query needed
         named = await departments.mention(session, leftover)
-        topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
+        topic = _fund_words(named.rest)
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
-        if not asked:
-            if topic:
-                rows = await queries.fund_list(session=session, year=year)
-                if not any(
-                    parsing.abbreviates(topic, r.project_name, loose=True) for r in rows.rows
-                ):
+        details: list[str] = []
+        if topic:
+            rows = (await queries.fund_list(session=session, year=year)).rows
+            if year is not None and not _names_fund(topic, rows):
+                # 「2025年草原补奖资金」: a fund of other years (answered with those) is still
+                # a fund question, not an item's name
+                rows = (await queries.fund_list(session=session)).rows
+            if not _names_fund(topic, rows):
+                details, topic = _fund_details(named.rest, topic, rows)
+                if not details and not asked:
                     return False
-            elif not (named.departments or year):
-                return False
+        elif not asked and not (named.departments or year):
+            return False
         found = named.departments
         unknown = named.named if named.named and not found else ""
         parts = [
@@ -433,4 +470,32 @@ class FundListQuestion(Filter):
             "unknown_department": unknown,
             "topic": topic,
             "what": what,
+            "details": details,
         }
+
+
+def _names_fund(topic: str, rows: list[FundItem]) -> bool:
+    return any(parsing.abbreviates(topic, r.project_name, loose=True) for r in rows)
+
+
+def _fund_words(text: str) -> str:
+    """The words naming a fund once question words (before and after the fillers: 「拨了」
+    loses its 了 to them), fillers and the county (the list is the county's) are gone."""
+    flat = parsing.fund_topic(text.replace(" ", ""))
+    return parsing.without_county(parsing.fund_topic(READER.strip_fillers(flat)))[1].replace(
+        " ", ""
+    )
+
+
+def _fund_details(said: str, topic: str, rows: list[FundItem]) -> tuple[list[str], str]:
+    """「牦牛藏羊产业发展咋申报 截止到啥时候」: the details asked about a fund the list has and
+    publishes them for, and the fund's words; ([], topic) when it is no such question (「低保
+    怎么申请」 asks for the 低保 item: the 低保 fund publishes no application guide)."""
+    details, bare = parsing.split_fund_details(said)
+    name = _fund_words(bare)
+    if not details or not name:
+        return [], topic
+    matching = [r for r in rows if parsing.abbreviates(name, r.project_name, loose=True)]
+    if not fund_details.answering_rows(matching, details):
+        return [], topic
+    return details, name

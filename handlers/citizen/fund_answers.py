@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalogue.models import FundType, PovertyProject
-from catalogue.queries import FundList, Place, RegionFunds
+from catalogue.models import FundItem, FundType, PovertyProject
+from catalogue.queries import Document, FundList, Place, RegionFunds
 from handlers.citizen import texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.cards import shorten
 from handlers.citizen.fitting import fit
+from handlers.citizen.fund_details import DETAIL_LABELS, detail_text
 from handlers.citizen.links import funds_url, village_url
 from handlers.citizen.taps import tap
 
@@ -139,3 +140,55 @@ def fund_years_answer(funds: FundList, base_url: str) -> str:
         )
     tail = [texts.FUND_HOW, f"全部清单：{url}"]
     return fit(lines[:2], lines[2:], tail, "……更多年度见下方链接。", keep_tail=2)
+
+
+def fund_details_answer(rows: list[FundItem], details: list[str], base_url: str) -> str:
+    """「牦牛藏羊产业发展资金咋申报」: each fund's amount and the published text of what was
+    asked (申报指南, 评审结果, 资金分配 …), as the fund list publishes it."""
+    lines: list[str] = []
+    for row in rows:
+        demo = texts.DEMO_MARK if row.is_demo else ""
+        kind = FundType(row.fund_type).label if row.fund_type in set(FundType) else row.fund_type
+        owner = row.department.short_name or row.department.name
+        lines.append(f"【{row.budget_year}年 {row.project_name}】{demo}")
+        lines.append(f"{wan(row.budget_amount)}{texts.UNIT}（{kind}，{owner}）")
+        for detail in details:
+            text = detail_text(row, detail)
+            lines.append(f"{DETAIL_LABELS[detail]}：{text or '未公布'}")
+    year = rows[0].budget_year if len({r.budget_year for r in rows}) == 1 else None
+    url = funds_url(base_url, year=year)
+    return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+
+
+def document_answer(document: Document, base_url: str) -> str:
+    """What a document number decided: its projects (status, investment, content, unit) and
+    its allocations (each place's amount and the exact total)."""
+    shown = any(a.is_demo for a in document.allocations) or any(
+        p.is_demo for p in document.projects
+    )
+    demo = texts.DEMO_MARK if shown else ""
+    head = [f"【{document.number}】{demo}"]
+    details: list[str] = []
+    places: set[str] = set()
+    for project in document.projects:
+        details.append(project_line(project).replace(f"（{document.number}）", ""))
+        if project.construction_content:
+            details.append(f"  建设内容：{shorten(project.construction_content, 60)}")
+        places |= {village.code for village in project.villages}
+    if document.allocations:
+        head.append(
+            f"分配资金{len(document.allocations)}笔，"
+            f"合计{wan(document.allocation_total)}{texts.UNIT}："
+        )
+        for allocation in document.allocations:
+            purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
+            name = allocation.region.short_name or allocation.region.name
+            details.append(f"· {wan(allocation.amount)}万元 {name}{purpose}")
+            places.add(allocation.region_code)
+    years = {a.year for a in document.allocations} | {p.year for p in document.projects}
+    year = next(iter(years)) if len(years) == 1 else None
+    if len(places) == 1:
+        url = village_url(base_url, next(iter(places)), year)
+    else:
+        url = f"{base_url.rstrip('/')}/villages"
+    return fit(head, details, [f"明细：{url}"], "……更多明细见下方链接。")

@@ -8,8 +8,8 @@ from bot.events import Event
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
-from catalogue.models import Department, FundType
-from handlers.citizen import fund_answers, parsing, texts
+from catalogue.models import Department, FundItem, FundType
+from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import FundFollowUp, FundListQuestion
 from handlers.citizen.memory import remember
@@ -28,10 +28,12 @@ async def fund_list(
     settings: Settings,
     trace: dict[str, str],
     state: FSMContext | None = None,
+    details: list[str] | None = None,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
-    changes only the year."""
+    changes only the year. A question about a detail of the fund named (`details`: 申报,
+    评审, 分配 …) gets the published text of it."""
     if state is not None:
         await remember(
             state,
@@ -53,13 +55,23 @@ async def fund_list(
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
+    if topic and year is not None and not _matching(funds.rows, topic):
+        # 「2025年草原补奖资金」: not published for that year; the years that are
+        other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
+        if _matching(other.rows, topic):
+            note += texts.FUND_YEAR_NONE.format(year=year)
+            funds, what = other, what.replace(f"{year}年", "").strip() or "全部"
     if topic:
-        matching = [
-            row for row in funds.rows if parsing.abbreviates(topic, row.project_name, loose=True)
-        ]
+        matching = _matching(funds.rows, topic)
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
+    answering = fund_details.answering_rows(funds.rows, details or [])
+    if answering:
+        trace.update(answer="fund-details")
+        return note + fund_answers.fund_details_answer(
+            answering, details or [], settings.public_base_url
+        )
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()
@@ -69,6 +81,10 @@ async def fund_list(
         what=what,
         department_id=departments[0].id if len(departments) == 1 else None,
     )
+
+
+def _matching(rows: list[FundItem], topic: str) -> list[FundItem]:
+    return [row for row in rows if parsing.abbreviates(topic, row.project_name, loose=True)]
 
 
 def router() -> Router:

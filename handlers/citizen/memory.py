@@ -16,7 +16,9 @@ PAGE_SIZE = 5
 class Citizen(StatesGroup):
     """States of a citizen's conversation."""
 
-    describing_problem = State()  # after 「人工」 with nothing to forward: the next text is it
+    # after 「人工」 with nothing to forward (a ticket opened at once, `Memory.ticket`), or a
+    # complaint asking for a person: the next text is the question
+    describing_problem = State()
     # after 「有人吗」: the next text, if it asks what cannot be served here, becomes a ticket
     person_asked = State()
 
@@ -49,6 +51,9 @@ class Memory:
     fund_topic: str = ""
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
+    # The citizen's open ticket made by 「人工」: what they add goes to it, a repeated 「人工」
+    # does not make another (0: none).
+    ticket: int = 0
 
     @property
     def pages(self) -> int:

@@ -40,8 +40,15 @@ _RATING = re.compile(
     rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|(?:^|\s){_NUMBER}\s*[分星](?:吧|了)?$"
 )
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
-_LEVEL_AROUND = re.compile(r"^(?:给个|给|打个|打|就|算|评个|评)?(.+?)(?:吧|了|啦)?$")
-_BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
+_LEVEL_AROUND = re.compile(
+    r"^(?:给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)*(.+?)(?:吧|了|啦|的)?$"
+)  # verbs one after another too: 「给你打个满分」
+# 「五星好评」: stars said with the word for a good rating.
+_STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
+# 「说得很清楚 给你个五星好评」: the clauses of a message; the last may be the rating.
+_CLAUSES = re.compile(r"[\s,，。.！!；;]+")
+# 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
+_BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
@@ -75,9 +82,10 @@ FUND_TYPE_WORDS = (
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
-# What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
+# What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」
+# 「绑定村 620623208202」: the place's level alone is enough).
 _CODE_LABEL = re.compile(
-    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?"
 )
 
 
@@ -144,13 +152,34 @@ def level_words(said: str) -> str:
 
 
 def parse_rating(said: str) -> int | None:
-    """「评5」 「好评」 「差评」 「4分」 → the score 1–5."""
+    """「评5」 「好评」 「差评」 「4分」 「五星好评」 → the score 1–5; also when a clause of
+    praise comes first and the rating ends the message, said as a rating is (「说得很清楚
+    给你个五星好评」 「一般般吧 评3」; not 满意 or 差评 after other words: 「窗口态度差 不满意」
+    is a complaint, answered with the supervision phone)."""
+    score = _one_rating(said)
+    if score is not None:
+        return score
+    clauses = [part for part in _CLAUSES.split(normalize(said)) if part]
+    if len(clauses) < 2:
+        return None
+    last = clauses[-1]
+    if level_words(last) == "好评" or _STARS_PRAISED.match(level_words(last)):
+        return _one_rating(last)
+    return None
+
+
+def _one_rating(said: str) -> int | None:
     text = level_words(said)
-    if text in ("好评", "非常满意", "满意"):
+    if text in ("好评", "非常满意", "满意", "满分"):
         return 5
     if text in ("差评", "不满意"):
         return 1
-    number = rating_number(said)
+    stars = _STARS_PRAISED.match(text)
+    if stars is not None:
+        value = stars.group(1)
+        number: int | None = int(value) if value.isdigit() else _CHINESE_DIGITS[value]
+    else:
+        number = rating_number(said)
     return number if number is not None and 1 <= number <= 5 else None
 
 
@@ -238,6 +267,8 @@ FUND_QUESTION_WORDS = (
     "投了",
     "花了",
     "拨了",
+    "发了",
+    "发放",
     "用了",
     "给了",
     "投资",
@@ -265,7 +296,77 @@ FUND_QUESTION_WORDS = (
     "哪些",
     "情况",
     "一共",
+    # 「到村资金」 「到户资金」: money allocated down to the village or the household
+    "到村",
+    "到户",
 )
+# Words for the place just talked about (「这个村2017年到村资金多少」).
+THIS_PLACE_WORDS = ("这个村", "这村", "该村", "那个村", "这个镇", "该镇", "这个乡", "该乡")
+
+
+def without_this_place(text: str) -> str:
+    """The text without words for the place just talked about."""
+    for word in THIS_PLACE_WORDS:
+        text = text.replace(word, " ")
+    return " ".join(text.split())
+
+
+# What a question asks about one special fund, by the columns the fund list publishes
+# (《财政专项资金管理清单》: 申报指南, 评审结果, 资金分配情况, 管理办法, 绩效评价), and the
+# words citizens ask it with (「咋申报 截止到啥时候」 「评上了几个 每个补了多少」).
+# The columns' own names come first: they are taken out whole (「评审结果」 leaves no 结果).
+FUND_DETAILS = (
+    ("guide", ("申报指南", "申报条件", "申报", "申请", "怎么报", "咋报", "报名", "截止")),
+    ("review", ("评审结果", "评选结果", "评上", "评审", "评选", "入选", "选上", "几个")),
+    (
+        "allocation",
+        ("分配情况", "每个", "补了", "补助", "补贴了", "补多少", "怎么分", "咋分", "拨付", "分到"),
+    ),
+    ("measures", ("管理办法", "办法")),
+    ("performance", ("绩效评价", "绩效", "效果")),
+)
+# Question words left around a detail's words (「截止到啥时候」 「咋申报」).
+_DETAIL_QUESTION = ("到啥时候", "到什么时候", "啥时候", "什么时候", "几号", "咋", "怎么", "如何")
+
+
+def split_fund_details(text: str) -> tuple[list[str], str]:
+    """The details of a fund asked about (「guide」 …, in the order of `FUND_DETAILS`) and the
+    text without their words and the question words around them."""
+    asked: list[str] = []
+    for name, words in FUND_DETAILS:
+        for word in words:
+            if word in text:
+                if name not in asked:
+                    asked.append(name)
+                text = text.replace(word, " ")
+    if asked:
+        for word in _DETAIL_QUESTION:
+            text = text.replace(word, " ")
+    return asked, " ".join(text.split())
+
+
+# A document number (文号) as the county writes them, 「天扶贫发〔2016〕32号」, with whatever
+# brackets a phone offers (〔〕 [] () 【】 ［］, NFKC folds the full-width ones).
+_DOCUMENT = re.compile(
+    r"([\u4e00-\u9fff]{1,12})\s*[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*第?(\d{1,4})\s*号"
+)
+
+
+# Typed without brackets (「天扶贫发2016年32号」): the issuer's words end as a document
+# number's do (…发, …字), so that 「2016年32号」 alone is no document.
+_DOCUMENT_PLAIN = re.compile(
+    r"([\u4e00-\u9fff]{0,11}[发字])\s*((?:19|20)\d{2})\s*年?\s*第?(\d{1,4})\s*号"
+)
+
+
+def parse_document_number(said: str) -> tuple[str, int, int] | None:
+    """The issuer's words, year and serial of a document number said in a message (「天扶贫发
+    〔2016〕32号是啥项目」 → ('天扶贫发', 2016, 32)); the issuer may carry words before it."""
+    text = normalize(said)
+    match = _DOCUMENT.search(text) or _DOCUMENT_PLAIN.search(text)
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2)), int(match.group(3))
 
 
 def names_place(text: str) -> bool:

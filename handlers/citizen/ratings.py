@@ -26,15 +26,42 @@ from handlers.settings import Settings
 # FSM data key: the ticket whose answer a rating now is about, and the card shown then.
 TICKET_KEY = "ticket_rating"
 # 好评 / 差评 said as such: the middle of each side (the national scheme has no bare words).
-_WORDS = {**rules.BY_WORD, "好评": 5, "差评": 2}
+# 「一般」 「一般般」: neither good nor bad, the middle level (基本满意).
+_WORDS = {**rules.BY_WORD, "好评": 5, "差评": 2, "一般": 3, "一般般": 3}
+
+
+# Degree words said before a level, as the level's own word: 「很满意」 is 非常满意, 「比较满意」
+# 满意, 「还算满意」 基本满意, 「不太满意」 不满意 (longest first).
+_DEGREES = (
+    ("很不", "非常不"),
+    ("十分", "非常"),
+    ("特别", "非常"),
+    ("比较", ""),
+    ("还算", "基本"),
+    ("不太", "不"),
+    ("很", "非常"),
+    ("挺", ""),
+)
+
+
+def level_score(text: str) -> int | None:
+    """The score of a level said in words, with a degree word before it or not."""
+    words = level_words(text)
+    if words in _WORDS:
+        return _WORDS[words]
+    for degree, meant in _DEGREES:
+        if words.startswith(degree) and meant + words[len(degree) :] in rules.BY_WORD:
+            return rules.BY_WORD[meant + words[len(degree) :]]
+    return None
 
 
 class Level(Filter):
-    """One of the five levels said in words (「基本满意」, 「非常不满意」…); passes `score`."""
+    """One of the five levels said in words (「基本满意」, 「非常不满意」, 「很满意」…); passes
+    `score`."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        score = _WORDS.get(level_words(text)) if text else None
+        score = level_score(text) if text else None
         return {"score": score} if score is not None else False
 
 

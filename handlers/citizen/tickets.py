@@ -1,5 +1,7 @@
 """「人工」: the citizen's unanswered question becomes a numbered ticket for staff (the duty
-staff are told in WeCom; the answer comes back as a customer-service message)."""
+staff are told in WeCom; the answer comes back as a customer-service message). Asked for
+with nothing to forward, a person is reached at once: the ticket is opened and numbered, and
+what the citizen says next becomes its question (staff see it on the ticket)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from bot.events import Event
 from bot.filters import StateFilter
 from bot.fsm import FSMContext
 from bot.router import Router
-from catalogue.tickets import open_ticket
+from catalogue.models import Ticket
+from catalogue.tickets import TicketState, add_to_ticket, blank_message, open_ticket
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import HumanRequest, Intent, Said, SmallTalk
-from handlers.citizen.memory import Citizen, recall, remember
+from handlers.citizen.filters import said as said_text
+from handlers.citizen.memory import Citizen, Memory, recall, remember
 
 
 async def _context(state: FSMContext) -> str:
@@ -27,49 +31,89 @@ async def _context(state: FSMContext) -> str:
 
 
 async def _open(
-    event: Event, message: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    message: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    *,
+    blank: bool = False,
 ) -> str:
+    """A new ticket with `message`; `blank`: the citizen has only asked for a person, and
+    what they say next is added to it."""
     memory = await recall(state)
     ticket = await open_ticket(
         session,
         openid=event.user_id,
         account=event.to_user,
-        message=message,
+        message=blank_message(message) if blank else message,
         context=await _context(state),
         item_code=memory.card_code,  # the item looked at decides the responsible department
     )
-    await state.set_state(None)
-    await remember(state, unmatched="")
-    trace.update(answer="ticket", code=str(ticket.id))
+    await state.set_state(Citizen.describing_problem if blank else None)
+    await remember(state, unmatched="", ticket=ticket.id)
+    trace.update(answer="ticket-open" if blank else "ticket", code=str(ticket.id))
+    if blank:
+        return texts.HUMAN_OPENED.format(ticket=ticket.id)
     return texts.HUMAN_CREATED.format(ticket=ticket.id)
+
+
+async def _pending(event: Event, session: AsyncSession, memory: Memory) -> Ticket | None:
+    """The citizen's ticket still waiting for staff, opened by 「人工」 in this conversation."""
+    if not memory.ticket:
+        return None
+    ticket = await session.get(Ticket, memory.ticket)
+    if ticket is None or ticket.openid != event.user_id:
+        return None
+    return ticket if ticket.state == TicketState.OPEN.value else None
 
 
 async def described(
     event: Event, said: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
-    """The problem typed after 「人工」."""
+    """The problem typed after 「人工」: added to the ticket opened then (still waiting for
+    staff), else a new ticket (after a complaint asking for a person, or 「有人吗」)."""
+    memory = await recall(state)
+    if memory.ticket and await state.get_state() == Citizen.describing_problem.state:
+        ticket = await add_to_ticket(session, memory.ticket, openid=event.user_id, text=said)
+        if ticket is not None:
+            await state.set_state(None)
+            await remember(state, unmatched="")
+            trace.update(answer="ticket-added", code=str(ticket.id))
+            return texts.HUMAN_ADDED.format(ticket=ticket.id)
     return await _open(event, said, session, state, trace)
 
 
 async def human(
     event: Event, problem: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
 ) -> str:
-    """「人工」: forward the problem said with it, else the last unanswered question, or ask."""
+    """「人工」: forward the problem said with it, else the last unanswered question; with
+    nothing to forward, a ticket at once, the question to be added."""
     if problem:
         return await _open(event, problem, session, state, trace)
-    return await ask_human(event, session, state, trace)
+    return await ask_human(event, session, state, trace, said=said_text(event) or "")
 
 
 async def ask_human(
-    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    said: str = texts.HUMAN_MENU,
 ) -> str:
-    """Shared by the text command and the menu button."""
+    """Shared by the text command and the menu button: the last unanswered question becomes
+    a ticket; with none, a ticket is opened at once (or the one opened before and still
+    waiting is named again: a repeated 「人工」 makes no second ticket) and the citizen is
+    asked to add the question to it."""
     memory = await recall(state)
     if memory.unmatched:
         return await _open(event, memory.unmatched, session, state, trace)
-    await state.set_state(Citizen.describing_problem)
-    trace.update(answer="ticket-ask")
-    return texts.HUMAN_ASK
+    pending = await _pending(event, session, memory)
+    if pending is not None:
+        await state.set_state(Citizen.describing_problem)
+        trace.update(answer="ticket-pending", code=str(pending.id))
+        return texts.HUMAN_PENDING.format(ticket=pending.id)
+    return await _open(event, said, session, state, trace, blank=True)
 
 
 def router() -> Router:

@@ -10,13 +10,14 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
-from catalogue.queries import Place, RegionMatch
-from handlers.citizen import fund_answers, texts
+from catalogue.queries import Document, Place, RegionMatch
+from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     BindRequest,
     Choice,
     ChoiceByWords,
+    DocumentNumber,
     MyVillage,
     PlaceFollowUp,
     PlaceFunds,
@@ -135,9 +136,15 @@ async def bind_request(
     trace: dict[str, str],
     account_name: str = "",
 ) -> str:
-    """「绑定 上古城村」."""
+    """「绑定 上古城村」; 「绑定村 620623208202」 by the village's statistical code."""
     if not place_name:
         return texts.BIND_ASK
+    code = parsing.parse_region_code(place_name)
+    if code is not None:
+        coded = await queries.region_by_code(session=session, code=code)
+        if coded is None:
+            return texts.PLACE_UNKNOWN.format(name=code)
+        return await bind(event, coded, session, settings, trace, account_name)
     match = await queries.find_regions(session=session, name=place_name)
     if match.ambiguous:
         return await _ask_which(state, match, "bind", None, place_name)
@@ -218,12 +225,21 @@ async def forget_binding(session: AsyncSession, openid_hash: str) -> None:
     await session.execute(delete(VillageBinding).where(VillageBinding.openid_hash == openid_hash))
 
 
+async def document_number(
+    event: Event, document: Document, settings: Settings, trace: dict[str, str]
+) -> str:
+    """「天扶贫发〔2016〕32号是啥项目」: what that document decided."""
+    trace.update(answer="poverty-document", code=document.number)
+    return fund_answers.document_answer(document, settings.public_base_url)
+
+
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-villages")
     on_said(router, Choice(), places_pending)(choose_place)
     on_said(router, ChoiceByWords(), places_pending)(choose_place)
     on_said(router, BindRequest())(bind_request)
+    on_said(router, DocumentNumber())(document_number)
     on_said(router, MyVillage())(my_village)
     on_said(router, PlaceFunds())(place_funds)
     on_said(router, RegionCode())(region_code)

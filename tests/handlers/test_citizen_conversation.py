@@ -147,10 +147,13 @@ async def test_a_person_right_after_an_answer_that_may_not_serve_gets_the_questi
     assert said in messages
 
 
-async def test_a_person_right_after_a_card_for_the_items_own_words_asks_what(demo):
+async def test_a_person_right_after_a_card_for_the_items_own_words_gets_a_ticket_and_asks_what(
+    demo,
+):
     user = citizen(demo)
     await user.say("低保")
-    assert "请用一句话说明" in await user.say("人工")
+    opened = await user.say("人工")
+    assert "工单号" in opened and "请用一句话说明" in opened, opened
 
 
 @pytest.mark.parametrize(

@@ -122,8 +122,11 @@ def test_sharing_only_a_question_character_is_no_sound_match() -> None:
 
 
 def test_a_dictionary_word_typed_in_pinyin_is_also_read_in_hanzi() -> None:
-    table = SynonymTable([("营业执照", "个体工商户登记")])
-    texts = [v.text for v in parse("yingyezhizhao遗失", table).variants]
+    table = SynonymTable([("营业执照", "个体工商户登记"), ("低保", "最低生活保障")])
+    known = {"营业", "业执", "执照"}.__contains__  # pairs of item names
+    texts = [v.text for v in parse("yingyezhizhao遗失", table, known).variants]
     assert "营业执照遗失" in texts  # the word itself may be a term of item names
     assert "个体工商户登记遗失" in texts
     assert "营业执照遗失" not in [v.text for v in parse("营业执照遗失", table).variants[1:]]
+    # 低保 is in no item name: its pinyin is read as the formal term only
+    assert "低保" not in [v.text for v in parse("dibao", table, known).variants]

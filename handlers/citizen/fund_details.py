@@ -1,0 +1,43 @@
+"""What a question may ask about one special fund beyond its amount (申报, 评审, 分配 …), and
+the published column of the fund list that answers it."""
+
+from __future__ import annotations
+
+from catalogue.models import FundItem
+
+# The published column answering each detail a question may ask about a fund, and its label.
+DETAIL_LABELS = {
+    "guide": "申报指南",
+    "review": "评审结果",
+    "allocation": "资金分配",
+    "measures": "管理办法",
+    "performance": "绩效评价",
+}
+MAX_DETAIL_FUNDS = 3
+
+
+def detail_text(row: FundItem, detail: str) -> str:
+    """What the fund list publishes about one detail of a fund ('' when nothing)."""
+    if detail == "guide":
+        return row.application_guide
+    if detail == "review":
+        return row.review_results
+    if detail == "allocation":
+        return row.allocation or row.allocation_and_use
+    if detail == "measures":
+        return row.management_measures
+    if detail == "performance":
+        return row.performance_evaluation
+    return ""
+
+
+def answering_rows(rows: list[FundItem], details: list[str]) -> list[FundItem]:
+    """Of the funds asked about, the rows that publish an answer: per fund the latest year
+    that does (a question without a year is about the newest published), at most three."""
+    chosen: dict[str, FundItem] = {}
+    for row in sorted(rows, key=lambda r: -r.budget_year):
+        if row.project_name in chosen:
+            continue
+        if any(detail_text(row, detail) for detail in details):
+            chosen[row.project_name] = row
+    return list(chosen.values())[:MAX_DETAIL_FUNDS]

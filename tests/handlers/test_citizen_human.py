@@ -1,0 +1,113 @@
+"""「人工」 with nothing asked before reaches a person at once: the ticket is opened and
+numbered, and the citizen's next message becomes its question (through the real webhook, on
+the demo catalogue)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from catalogue.models import Ticket
+from catalogue.tickets import NO_QUESTION_YET
+from tests.kits import citizen as kit
+
+
+@pytest.fixture
+async def demo(sqlite_url):
+    async with kit.demo_side(sqlite_url) as side:
+        yield side
+
+
+def citizen(demo) -> kit.WeChatUser:
+    http, _ = demo
+    return kit.WeChatUser(http, f"o_human_{id(object())}")
+
+
+async def tickets_of(demo, user: kit.WeChatUser) -> list[Ticket]:
+    _, sessions = demo
+    async with sessions() as session:
+        return list(
+            await session.scalars(
+                select(Ticket).where(Ticket.openid == user.openid).order_by(Ticket.id)
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "转人工",
+        "rengong",
+        "我要人工服务人工",
+        "我不跟机器说 给我找个真人",
+        "有没有人工客服啊",  # 「有没有人工」, not the greeting 「有没有人」
+        "能不能叫你们的人给我回个电话",  # a call back is a person
+        "有活人没有 出来说句话",
+    ],
+)
+async def test_a_person_asked_for_with_nothing_before_gets_a_ticket_at_once(demo, said):
+    user = citizen(demo)
+    opened = await user.say(said)
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in opened and "请用一句话说明" in opened, opened
+    assert "编码：" not in opened and "回复序号" not in opened
+    assert ticket.state == "open" and ticket.message.endswith(NO_QUESTION_YET), ticket.message
+
+
+async def test_the_next_message_becomes_the_question_of_that_ticket(demo):
+    user = citizen(demo)
+    await user.say("转人工")
+    added = await user.say("我家的低保停了想问问是啥原因")
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in added and "补充" in added, added
+    assert ticket.message == "我家的低保停了想问问是啥原因"
+    # only that one message: the conversation goes on as before
+    assert "编码：" in await user.say("开网吧")
+    assert len(await tickets_of(demo, user)) == 1
+
+
+async def test_a_repeated_request_names_the_same_ticket(demo):
+    user = citizen(demo)
+    first = await user.say("人工")
+    again = await user.say("人工！！")
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in first and f"工单号：{ticket.id}" in again, again
+    await user.say("低保复审要准备什么")
+    await user.say("人工")  # still waiting for staff: named again, not a second ticket
+    await user.say("还有高龄补贴的事")
+    [ticket] = await tickets_of(demo, user)
+    assert ticket.message == "低保复审要准备什么\n补充：还有高龄补贴的事"
+
+
+async def test_after_a_card_the_ticket_names_the_item_and_its_department(demo):
+    user = citizen(demo)
+    await user.say("低保")
+    opened = await user.say("人工")
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in opened
+    assert ticket.item_code and ticket.department_id is not None and "最近查看" in ticket.context
+
+
+async def test_once_staff_closed_it_a_new_request_opens_a_new_ticket(demo):
+    _, sessions = demo
+    user = citizen(demo)
+    await user.say("人工")
+    await user.say("我家的草原补奖少发了一年")
+    async with sessions() as session:
+        await session.execute(update(Ticket).values(state="closed", close_reason="已电话答复"))
+        await session.commit()
+    opened = await user.say("人工")
+    await user.say("残疾人补贴申请了半年没结果")
+    first, second = await tickets_of(demo, user)
+    assert f"工单号：{second.id}" in opened
+    assert first.message == "我家的草原补奖少发了一年"
+    assert second.message == "残疾人补贴申请了半年没结果"
+
+
+async def test_a_question_already_unanswered_is_the_ticket_itself(demo):
+    user = citizen(demo)
+    await user.say("火星移民签证怎么办")
+    created = await user.say("人工")
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in created and "请用一句话说明" not in created
+    assert ticket.message == "火星移民签证怎么办"

@@ -1,0 +1,199 @@
+"""Funds, poverty records, binding and ratings in the words citizens and village officials
+use (document numbers, village codes, 「这个村」, a fund's 申报/评审/分配, praise before a
+rating), through the real webhook on the demo catalogue."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalogue.demo.data import DEMO_FILE
+from handlers.citizen import parsing
+from handlers.citizen.ratings import level_score
+from tests.kits import citizen as kit
+
+
+@pytest.fixture
+async def demo(sqlite_url):
+    async with kit.demo_side(sqlite_url) as side:
+        yield side
+
+
+def citizen(demo) -> kit.WeChatUser:
+    http, _ = demo
+    return kit.WeChatUser(http, f"o_money_{id(object())}")
+
+
+def is_card_or_list(text: str) -> bool:
+    return "编码：" in text or "回复序号" in text
+
+
+DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def fund(year: int, words: str) -> dict:
+    [row] = [f for f in DEMO["funds"] if f["budget_year"] == year and words in f["project_name"]]
+    return row
+
+
+async def test_a_county_fund_total_in_plain_words_is_the_fund_row(demo):
+    answer = await citizen(demo).say("2017年全县低保资金一共拨了多少")
+    assert fund(2017, "最低生活保障")["budget_amount"] in answer, answer
+    assert "编码：" not in answer
+
+
+async def test_how_to_apply_for_a_fund_gives_its_published_guide(demo):
+    answer = await citizen(demo).say("牦牛藏羊产业发展资金咋申报，截止到啥时候")
+    guide = fund(2017, "牦牛藏羊")["application_guide"]
+    assert "申报指南" in answer and guide in answer, answer
+    assert not is_card_or_list(answer)
+
+
+async def test_after_a_fund_its_review_and_allocation_are_asked_in_plain_words(demo):
+    user = citizen(demo)
+    await user.say("2016年乡村旅游示范点建设专项资金")
+    answer = await user.say("评上了几个 每个补了多少")
+    row = fund(2016, "乡村旅游示范点")
+    assert row["review_results"] in answer and row["allocation"] in answer, answer
+
+
+async def test_an_item_question_with_fund_words_stays_an_item_question(demo):
+    # the 低保 fund publishes no application guide: 「低保怎么申请」 is not about it
+    answer = await citizen(demo).say("低保怎么申请")
+    assert "最低生活保障" in answer and "申报指南" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "said", ["天扶贫发〔2016〕32号是啥项目", "扶贫发[2016]32号", "天扶贫发（2016）32号"]
+)
+async def test_a_document_number_gives_what_it_decided(demo, said):
+    answer = await citizen(demo).say(said)
+    [project] = [
+        p for p in DEMO["poverty_projects"] if p["approval_number"] == "天扶贫发〔2016〕32号"
+    ]
+    assert project["name"] in answer and f"{project['investment']}万元" in answer, answer
+    assert "没有找到" not in answer
+
+
+async def test_a_document_of_allocations_gives_each_place_and_the_exact_total(demo):
+    answer = await citizen(demo).say("天扶贫发〔2016〕12号分了多少")
+    rows = [
+        a for a in DEMO["poverty_allocations"] if a["document_number"] == "天扶贫发〔2016〕12号"
+    ]
+    assert f"分配资金{len(rows)}笔" in answer, answer
+
+
+async def test_an_unknown_document_number_is_not_an_answer(demo):
+    answer = await citizen(demo).say("天扶贫发〔2016〕999号")
+    assert "天扶贫发〔2016〕999号】" not in answer
+
+
+async def test_this_village_after_a_village_is_that_village(demo):
+    user = citizen(demo)
+    await user.say("泉台村 扶贫")
+    answer = await user.say("这个村2017年到村资金多少")
+    assert "泉台村" in answer and "116.00" in answer, answer
+
+
+async def test_binding_by_the_village_code(demo):
+    user = citizen(demo)
+    bound = await user.say("绑定村 620623208202")
+    assert "已绑定" in bound and "泉台村" in bound, bound
+    assert "116.00" in await user.say("我村资金")
+
+
+async def test_praise_before_a_rating_is_a_rating(demo):
+    user = citizen(demo)
+    assert "编码：" in await user.say("高龄津贴")
+    answer = await user.say("说得很清楚 给你个五星好评")
+    assert "谢谢您的评价（5分）" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("said", "score"),
+    [
+        ("五星好评", 5),
+        ("给你个五星好评", 5),
+        ("说得很清楚 给你个五星好评", 5),
+        ("挺好的，好评", 5),
+        ("三颗星好评", 3),
+        ("态度太差了，差评", None),  # blame before 差评 may be a complaint
+        ("窗口态度差 不满意", None),
+        ("身份证 5", None),
+    ],
+)
+def test_rating_words(said, score):
+    assert parsing.parse_rating(said) == score
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [("村 620623208202", "620623208202"), ("镇620623101", "620623101"), ("村620623", None)],
+)
+def test_a_place_code_after_its_level(said, code):
+    assert parsing.parse_region_code(said) == code
+
+
+async def test_a_column_of_the_fund_list_asked_by_its_name(demo):
+    answer = await citizen(demo).say("2016年乡村旅游示范点建设资金评审结果")
+    assert fund(2016, "乡村旅游示范点")["review_results"] in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("said", "score"),
+    [
+        ("很满意", 5),
+        ("十分满意", 5),
+        ("挺满意的", 4),
+        ("比较满意", 4),
+        ("还算满意", 3),
+        ("不太满意", 2),
+        ("很不满意", 1),
+        ("满意", 4),
+        ("一般般吧", 3),
+        ("低保", None),
+        ("一般几天能办好", None),
+    ],
+)
+def test_a_level_with_a_degree_word(said, score):
+    assert level_score(said) == score
+
+
+async def test_a_level_said_with_a_degree_word_rates_the_card(demo):
+    user = citizen(demo)
+    assert "编码：" in await user.say("高龄津贴")
+    assert "（5分）：非常满意" in await user.say("很满意"), "很满意 is 非常满意"
+
+
+@pytest.mark.parametrize(
+    ("said", "score"), [("满分", 5), ("给你打个满分", 5), ("五颗星", 5), ("一颗星", 1)]
+)
+def test_full_marks_and_stars(said, score):
+    assert parsing.parse_rating(said) == score
+
+
+async def test_a_document_number_typed_without_brackets(demo):
+    answer = await citizen(demo).say("天扶贫发2016年32号")
+    assert "村组道路硬化项目" in answer, answer
+    assert parsing.parse_document_number("2016年32号") is None  # no issuer: no document
+
+
+async def test_a_fund_in_a_year_not_published_gives_the_years_that_are(demo):
+    answer = await citizen(demo).say("2025年草原补奖发了多少")
+    assert "2025年的还没有公开" in answer, answer
+    for year in (2015, 2016, 2017):
+        assert f"{year}年 草原生态保护补助奖励资金" in answer
+    assert "“草原补奖”" in answer
+
+
+async def test_rebinding_to_another_village(demo):
+    user = citizen(demo)
+    await user.say("绑定 上古城村")
+    assert "泉台村" in await user.say("换绑 泉台村")
+    assert "116.00" in await user.say("我村资金")
+    assert "绑定" in await user.say("换绑") and "村名" in await user.say("换绑")
+
+
+async def test_is_there_a_person_asked_briefly_is_a_ticket(demo):
+    assert "工单号" in await citizen(demo).say("有人工没")
