@@ -71,6 +71,9 @@ class RegionMatch:
         return self.places[0] if len(self.places) == 1 else None
 
 
+# Place names are matched against every town and village for each new name typed: the cores
+# of the last names seen are kept (a pure function of the name).
+@lru_cache(maxsize=8192)
 def core_name(name: str) -> str:
     """A place name without its administrative suffix: 「南街村民委员会」 → 「南街」."""
     text = "".join(unicodedata.normalize("NFKC", name).split())
