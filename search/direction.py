@@ -1,5 +1,6 @@
 """The life-event direction of a query or an item name: new, change, end, replace, renew,
-resume, void or info (`search/data/directions.tsv`), and whether an item goes the other way."""
+resume, transfer, void or info (`search/data/directions.tsv`), and whether an item goes the
+other way."""
 
 from __future__ import annotations
 
@@ -100,7 +101,11 @@ def asked(query: Directions) -> Directions:
 
 def wanted(query: Directions) -> Directions:
     """What a query asks for: the directions it names, or the item itself (new) by default."""
-    return query or frozenset({NEW})
+    return query or _NEW_ONLY
+
+
+_NEW_ONLY: Directions = frozenset({NEW})
+_INFO_ONLY: Directions = frozenset({"info"})
 
 
 def goes_the_other_way(item: Directions, query: Directions) -> bool:
@@ -110,13 +115,15 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
     information item about another life event when the query asks for information."""
     if not item:
         return False
-    want = wanted(query)
-    if not query and item <= {"info"}:
+    want = query or _NEW_ONLY
+    if not query and item <= _INFO_ONLY:
         return False
-    if want == {NEW} and item == {NEW}:
+    if want == _NEW_ONLY and item == _NEW_ONLY:
         return False
     if item.isdisjoint(want):
         return True
+    if "info" not in want:
+        return False
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
     # One naming no event is about the item itself (结婚登记预约: the appointment to marry), so
@@ -143,8 +150,19 @@ def same_thing(first: str, second: str) -> bool:
 # Words naming the kind of procedure, not the thing it is about (审批 of 林木采伐审批): in a
 # query they qualify the thing like direction words do (想砍树需要审批吗 is about 砍树).
 GENERIC_WORDS = ("审批", "许可", "手续", "审核", "批准", "申请", "登记", "备案")
+# Words of item names for other events in an item's life (moving it, pledging it, lifting a
+# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出).
+EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "迁移", "转移", "解挂", "抵押", "解封", "暂停")
 _QUALIFIER_RE = re.compile(
-    "|".join(map(re.escape, sorted({*WORDS, *GENERIC_WORDS}, key=lambda w: (-len(w), w))))
+    "|".join(
+        map(
+            re.escape,
+            sorted(
+                {*(w for w, d in WORDS.items() if d != NONE), *GENERIC_WORDS, *EVENT_WORDS},
+                key=lambda w: (-len(w), w),
+            ),
+        )
+    )
 )
 
 

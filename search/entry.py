@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from search.direction import WORDS as DIRECTION_WORDS
@@ -65,6 +66,8 @@ class Entry:
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
     info_only: bool
+    booking: bool  # an information item that books the service (预约): a service of sorts
+    kinds: Mapping[int, frozenset[str]]  # kinds of a family of SIBLINGS the name names
     docs: tuple[Document, ...] = field(default=())
     penalty_only: bool = False  # every document is a penalty item
 
@@ -85,12 +88,34 @@ class Entry:
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),
             info_only=any(word in name for word in INFO_WORDS),
+            booking="预约" in name,
+            kinds=kinds_of(name),
         )
 
     def set_docs(self, docs: tuple[Document, ...]) -> None:
         """Replace the documents (one assignment each: readers see old or new, never half)."""
         self.penalty_only = bool(docs) and all(is_penalty(doc) for doc in docs)
         self.docs = docs
+
+
+# Kinds of one family (the branches of social insurance, marriage and divorce, birth and
+# death): a name about another kind than the one the query names answers another question.
+SIBLINGS = (
+    ("养老", "医疗", "失业", "工伤", "生育"),
+    ("结婚", "离婚"),
+    ("出生", "死亡"),
+)
+_NO_KINDS: Mapping[int, frozenset[str]] = {}
+
+
+def kinds_of(text: str) -> Mapping[int, frozenset[str]]:
+    """The kinds of each family of SIBLINGS a text names, by family (most name none)."""
+    found: dict[int, frozenset[str]] = {}
+    for family, kinds in enumerate(SIBLINGS):
+        named = frozenset(kind for kind in kinds if kind in text)
+        if named:
+            found[family] = named
+    return found or _NO_KINDS
 
 
 def sound_pairs_of(text: str) -> set[str]:

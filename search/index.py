@@ -11,10 +11,12 @@ from operator import itemgetter
 
 from search.codes import compact, keys_of
 from search.direction import (
+    EVENT_WORDS,
     NEW,
     Directions,
     direction_of,
     goes_the_other_way,
+    qualified,
     same_thing,
     wanted,
 )
@@ -22,7 +24,7 @@ from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
 from search.postings import Postings, accumulate
-from search.query import ParsedQuery, Variant, parse
+from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
@@ -41,6 +43,9 @@ SHORTLIST_POOL = 80  # best entries of each first-stage channel considered for t
 RARE_SHARE = 0.02  # characters in at most this share of entries count as rare
 ACTION_WEIGHT = 0.5  # weight of a token found only in the query's action words
 INFO_PENALTY = 0.04  # "…查询/预约/指引" items below the item itself, unless asked for
+READING_PENALTY = 0.08  # ... twice that for information only (查询, 指南), not a booking (预约)
+# A query naming no life event asks for the item itself (新办, 设立): such items a little up.
+DEFAULT_BONUS = 0.03
 REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
@@ -197,10 +202,12 @@ class SearchIndex:
         for hit in self._code_hits(parsed):
             self._offer(found, hit, citizen)
         variants = list(parsed.variants)
-        for letters in parsed.initials:
+        for letters in parsed.abbreviations:
             for synonym in self._synonyms.by_initials(letters):
                 for formal in synonym.formals:
-                    variants.append(Variant(formal, 0.9, (f"synonym:{synonym.colloquial}",)))
+                    text = expand(parsed.text, letters, formal)
+                    why = (f"synonym:{synonym.colloquial}",)
+                    variants.append(Variant(text, 0.9, why, major=qualified(text)))
         entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)
@@ -259,6 +266,9 @@ class SearchIndex:
         demote = citizen and not parsed.penalty_intent
         best: dict[int, tuple[float, tuple[str, ...]]] = {}
         shortlists: dict[str, list[int]] = {}
+        plain = not parsed.direction and not any(
+            word in variant.text for variant in variants for word in EVENT_WORDS
+        )
         for number, variant in enumerate(variants):
             weights = self._weights(variant, total)
             twin = shortlists.get(variant.twin)
@@ -276,8 +286,8 @@ class SearchIndex:
             for eid, (score, channel) in score_variant(weights, entries).items():
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
-                    score -= INFO_PENALTY
-                score += _direction_shift(entry.directions, parsed.direction)
+                    score -= INFO_PENALTY if entry.booking else READING_PENALTY
+                score += _direction_shift(entry.directions, parsed.direction, plain)
                 reasons = (channel, *variant.reasons)
                 if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, reasons)
@@ -377,12 +387,16 @@ class SearchIndex:
         return [eid for _score, eid in kept]
 
 
-def _direction_shift(item: frozenset[str], query: frozenset[str]) -> float:
-    """Entry score change for the life-event direction: the other way down, the asked way up."""
+def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -> float:
+    """Entry score change for the life-event direction: the other way down, the asked way up;
+    for a `plain` query (no direction, no word of another event) the item itself (new) a
+    little up: 合作社 is 合作社设立登记 before 合作社备案登记."""
     if goes_the_other_way(item, query):
         return -DIRECTION_PENALTY
     if query and not item.isdisjoint(query):
         return DIRECTION_BONUS
+    if plain and item == {NEW}:
+        return DEFAULT_BONUS
     return 0.0
 
 

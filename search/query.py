@@ -45,7 +45,13 @@ MAX_TEXT_CHARS = 60  # normalised characters matched against names
 _FILLER_RE = re.compile("|".join(map(re.escape, FILLERS)))
 # A number and a measure word (砍几棵树, 养一百头牛, 盖两间房): how many never names an item (no
 # item name of service_items.csv has one; 第…条 is an article of a law, 条 is not included).
-_QUANTITY_RE = re.compile(r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]")
+_QUANTITY_RE = re.compile(
+    r"(?<![第0-9])[一二两三四五六七八九十百千万几]+[头只棵株口亩间辆台块匹]"
+    # ... or a measure word alone right after a verb of doing (打口井, 养头牛, 盖间房: one)
+    r"|(?<=[打养盖买租挖砍])[头只棵株口间辆台块匹](?=[\u4e00-\u9fff])"
+)
+# A closing 不 asks a yes-no question in everyday speech (能报不, 要批不, 还能补个不: …吗).
+_FINAL_NOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])不$")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
 _FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
@@ -77,6 +83,7 @@ class ParsedQuery:
     info_intent: bool
     unanswerable: bool = False  # asks for opening hours or a recommendation
     direction: Directions = frozenset()  # the life event asked about; none: the item itself
+    abbreviations: tuple[str, ...] = ()  # initials, also inside a word with hanzi (sfz挂失)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +156,8 @@ def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> 
                     if heard != entry.colloquial and (
                         heard.isascii()
                         or (
-                            not set(heard).isdisjoint(entry.colloquial)
+                            # sharing only a question character is chance (见了 ≠ 捡了)
+                            not (set(heard) & set(entry.colloquial)) <= _FILLER_CHARS
                             and _FILLER_CHARS.isdisjoint(set(heard) - set(entry.colloquial))
                         )
                     ):
@@ -201,6 +209,8 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
             return word
         return " "
 
+    if text.endswith("不"):
+        text = _FINAL_NOT_RE.sub("", text)
     stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
     return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
 
@@ -228,6 +238,9 @@ def parse(
     variants: list[Variant] = [Variant(text, 1.0, (), major=_qualified(text))]
     if base_matches:
         variants.append(_replace(base, base_matches, {}))
+        written = _written(base, base_matches, known)
+        if written is not None:
+            variants.append(written)
         for position, match in enumerate(base_matches):
             for formal in match.synonym.formals[1:]:
                 variants.append(_replace(base, base_matches, {position: formal}))
@@ -265,6 +278,11 @@ def parse(
         codes=codes,
         variants=tuple(unique.values())[:max_variants],
         initials=initials,
+        abbreviations=tuple(
+            run
+            for run in dict.fromkeys(re.findall(r"[a-z]+", text))
+            if 2 <= len(run) <= 10 and segment(run) is None
+        ),
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
         info_intent=any(word in text for word in INFO_WORDS),
         unanswerable=any(word in text for word in UNANSWERABLE_WORDS),
@@ -289,6 +307,12 @@ def _base_for_synonyms(
     # every typed word is found again (砍, 树 within 砍树), and some word more
     kept = all(any(word in other for other in found) for word in typed)
     return (bare, bare_matches) if kept and found != typed else (text, matches)
+
+
+def expand(text: str, letters: str, formal: str) -> str:
+    """The text with an abbreviation in initials (sfz) replaced by the term it stands for."""
+    joined = text.replace(letters, formal)
+    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
 
 
 def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:
@@ -321,7 +345,40 @@ def _wanted_later(later: _Match, earlier_formal: str) -> bool:
     setting when the later is something to do (个体户要开发票 wants 代开发票, 开小卖部卖烟
     wants 烟草专卖零售许可证); a later noun (没人赡养的老人) does not outrank the earlier."""
     colloquial = later.synonym.colloquial
-    return colloquial[:1] in DOING_VERBS and earlier_formal not in later.synonym.formals
+    return (
+        colloquial[:1] in DOING_VERBS
+        and earlier_formal not in later.synonym.formals
+        # 养老金 → 养老保险待遇: the verb is part of the term's own word, not a thing to do
+        and not any(formal.startswith(colloquial[:2]) for formal in later.synonym.formals)
+    )
+
+
+def _written(text: str, matches: list[_Match], known: KnownPair) -> Variant | None:
+    """The text with the dictionary words typed in pinyin written in hanzi (yingyezhizhao遗失
+    → 营业执照遗失) when the word may itself be a term of item names (its character pairs are
+    all pairs of names; 低保 is not). None when there are none."""
+    typed = [
+        m
+        for m in matches
+        if not m.literal
+        and text[m.start : m.end].isascii()
+        and all(known(pair) for pair in _pairs_of(m.synonym.colloquial))
+    ]
+    if not typed:
+        return None
+    out: list[str] = []
+    last = 0
+    for match in typed:
+        out.extend((text[last : match.start], match.synonym.colloquial))
+        last = match.end
+    out.append(text[last:])
+    tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", "".join(out))
+    reasons = tuple(f"synonym:{m.synonym.colloquial}" for m in typed)
+    return Variant(tidy, 0.92, reasons, major=_qualified(tidy))
+
+
+def _pairs_of(word: str) -> list[str]:
+    return [word[at : at + 2] for at in range(len(word) - 1)]
 
 
 def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> Variant:

@@ -12,7 +12,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, Entry, is_penalty
+from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -61,6 +61,9 @@ NEGATED_PENALTY = 0.08
 PREFIX_PENALTY = 0.05
 QUALIFIED_COVERAGE = 0.6  # ... when the name holds most of the query (weighted pairs)
 NEGATION = "非"
+# An item about another kind of one family (`entry.SIBLINGS`: 城乡居民基本养老保险参保登记 for
+# 居民医保参保, read 城乡居民基本医疗保险参保) answers another question.
+SIBLING_PENALTY = 0.08
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.08  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
@@ -173,6 +176,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 
     chars_total = sum(evidence.chars.values())
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
+    asked_kinds = _query_kinds(chars) if has_hanzi else {}
     separate = major is not full  # else the major figures are the full ones (not recomputed)
     out: dict[int, tuple[float, str]] = {}
     for entry in entries:
@@ -236,6 +240,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
             best -= NEGATED_PENALTY
+        if asked_kinds and entry.kinds and _other_kind(entry.kinds, asked_kinds):
+            best -= SIBLING_PENALTY
         out[eid] = (best * variant.weight, channel)
     return out
 
@@ -244,6 +250,17 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
 def _special_groups(name: str) -> frozenset[str]:
     """The special groups of people an item name is for (names repeat across queries)."""
     return frozenset(group for group in SPECIAL_GROUPS if group in name)
+
+
+@lru_cache(maxsize=65536)
+def _query_kinds(chars: str) -> Mapping[int, frozenset[str]]:
+    """`entry.kinds_of` for the text of a variant (texts repeat across queries)."""
+    return kinds_of(chars)
+
+
+def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> bool:
+    """True when the name names kinds of a family the query names, but none the query does."""
+    return any(family in name and name[family].isdisjoint(kinds) for family, kinds in asked.items())
 
 
 def _own_licence(name: str, chars: str) -> bool:

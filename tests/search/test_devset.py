@@ -146,7 +146,7 @@ def _quality(shared_dir: Path, path: Path) -> dict[str, Quality]:
 def test_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     quality = _quality(shared_dir, DEVSET)
     overall = quality["all"]
-    assert overall.top1 >= 0.95, quality
+    assert overall.top1 >= 0.96, quality
     assert overall.top3 >= 0.98, quality
     assert all(quality[kind].top1 >= 0.86 for kind in FIRST_CLASSES | {"question"}), quality
     assert quality["colloquial"].top1 >= 0.89, quality
@@ -159,10 +159,10 @@ def test_second_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     # Written for the weak classes before the round that tuned on it: the levels reached.
     quality = _quality(shared_dir, DEVSET2)
     overall = quality["all"]
-    # No absent query gets a confident card since round 4 (prices: 考驾照多少钱).
-    assert overall.top1 >= 0.85, quality
-    assert overall.top3 >= 0.91, quality
-    assert quality["colloquial"].top1 >= 0.70, quality
+    # No absent query gets a confident card since round 4 (a price is asked of no item).
+    assert overall.top1 >= 0.86, quality
+    assert overall.top3 >= 0.92, quality
+    assert quality["colloquial"].top1 >= 0.73, quality
     assert quality["synonym"].top1 >= 0.90, quality
     assert quality["question"].top1 >= 0.97, quality
     assert quality["direction"].top1 >= 0.95, quality
@@ -175,10 +175,10 @@ def test_third_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> No
     quality = _quality(shared_dir, DEVSET3)
     overall = quality["all"]
     # One absent query still gets a confident card (哪里能学挖掘机 → 挖掘机抵押登记指引).
-    assert overall.top1 >= 0.92, quality
+    assert overall.top1 >= 0.94, quality
     assert overall.top3 >= 0.95, quality
-    assert quality["colloquial"].top1 >= 0.84, quality
-    assert quality["synonym"].top1 >= 0.97, quality
+    assert quality["colloquial"].top1 >= 0.86, quality
+    assert quality["synonym"].top1 >= 0.97, quality  # 1.000 reached: at most one miss
     assert quality["question"].top1 >= 0.97, quality
     assert quality["direction"].top1 >= 0.97, quality
     assert quality["absent"].top1 >= 0.97, quality
@@ -186,14 +186,17 @@ def test_third_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> No
 
 @pytest.mark.slow
 def test_fourth_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
-    # Written blind (docs/search.md); the levels reached in round 4 on the direction of a
-    # query and honest abstention: every direction query and every absent query right.
+    # Written blind before round 4 (the other half is held-out 3): the levels reached in
+    # round 4 (baseline top-1 0.843, top-3 0.893 at the merge of the part).
     quality = _quality(shared_dir, DEVSET4)
     overall = quality["all"]
-    assert overall.top1 >= 0.86, quality
-    assert overall.top3 >= 0.89, quality
-    assert quality["direction"].top1 >= 0.99, quality
-    assert quality["question"].top1 >= 0.99, quality
+    assert overall.top1 >= 0.93, quality
+    assert overall.top3 >= 0.96, quality
+    assert quality["colloquial"].top1 >= 0.77, quality
+    assert quality["synonym"].top1 >= 0.93, quality
+    assert quality["pinyin"].top1 >= 0.91, quality  # 1.000 reached: at most one miss
+    assert all(quality[kind].top1 >= 0.99 for kind in ("question", "direction")), quality
+    assert all(quality[kind].top1 == 1.0 for kind in ("partial", "typo", "variant")), quality
     assert quality["absent"].top1 >= 0.99, quality  # no confident card
 
 

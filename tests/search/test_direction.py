@@ -45,6 +45,13 @@ from search.synonyms import SynonymTable
         ("第一次考驾照", {"new"}),
         ("烟草证不想干了", {"end"}),
         ("合作社要解散", {"end"}),
+        ("车卖给别人了", {"transfer"}),
+        ("幼儿园换园长", {"change"}),  # 换 + what is replaced
+        ("更改发票信息", {"change"}),
+        ("结婚证弄不见了", {"replace"}),
+        ("辅助器具配置（更换）申请", set()),  # 更换 names no event: it is not 换
+        ("对擅自调换教科书的处罚", set()),
+        ("基本医疗保险关系转移接续", set()),  # moving one's insurance changes no owner
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
@@ -201,6 +208,45 @@ def test_a_life_event_of_a_licence_is_about_practising() -> None:
     assert index.search("护士换医院了", top=1)[0].document.name == "护士变更执业注册"
 
 
+def test_a_transfer_of_ownership_is_its_own_life_event() -> None:
+    names = ["货车档案解封", "货车抵押登记", "货车转移登记", "货车注册登记"]
+    index = SearchIndex.build([_doc(n, name) for n, name in enumerate(names)])
+    assert index.search("货车过户", top=1)[0].document.name == "货车转移登记"
+    assert index.search("货车卖给别人了", top=1)[0].document.name == "货车转移登记"
+    # no life event named: the item itself (注册), before the items of other events
+    assert index.search("货车", top=1)[0].document.name == "货车注册登记"
+
+
+def test_words_of_other_events_qualify_the_thing_asked_about() -> None:
+    # 转出 is in both names: the thing (学籍) decides, not the event word.
+    index = SearchIndex.build([_doc(1, "档案转出"), _doc(2, "义务教育阶段学生学籍异动办理")])
+    assert index.search("学籍转出", top=1)[0].document.name == "义务教育阶段学生学籍异动办理"
+
+
+def test_a_query_naming_another_event_gets_no_bonus_for_the_item_itself() -> None:
+    names = ["辖区学校中小学学生学籍管理服务（注册、毕业）", "义务教育阶段学生学籍异动办理"]
+    index = SearchIndex.build([_doc(n, name) for n, name in enumerate(names)])
+    plain = {hit.document.name: hit.score for hit in index.search("学生学籍", top=2)}
+    assert plain[names[0]] - plain[names[1]] > 0.02  # the bonus of the item itself (注册)
+    transfer = {hit.document.name: hit.score for hit in index.search("学生学籍转出", top=2)}
+    assert transfer[names[1]] > transfer[names[0]]  # 转出 is another event: no bonus
+
+
+def test_information_only_ranks_below_a_booking_of_the_service() -> None:
+    # both are information items; a booking (预约) is a step of the service itself
+    index = SearchIndex.build([_doc(1, "婚姻登记查询"), _doc(2, "婚姻登记预约")])
+    hits = {hit.document.name: hit.score for hit in index.search("婚姻登记", top=2)}
+    assert hits["婚姻登记预约"] - hits["婚姻登记查询"] > 0.03
+    asked = index.search("婚姻登记查询", top=1)[0]
+    assert asked.document.name == "婚姻登记查询"
+
+
+def test_an_appointment_for_the_item_itself_does_not_answer_one_for_a_replacement() -> None:
+    index = SearchIndex.build([_doc(1, "结婚登记预约"), _doc(2, "补领结婚证预约")])
+    assert index.search("结婚证遗失补领预约", top=1)[0].document.name == "补领结婚证预约"
+    assert index.search("结婚登记预约", top=1)[0].document.name == "结婚登记预约"
+
+
 def test_lost_then_found_and_transfers_go_their_own_way() -> None:
     index = SearchIndex.build(
         [
@@ -225,6 +271,13 @@ def test_lost_then_found_and_transfers_go_their_own_way() -> None:
     assert index.search("结婚登记预约", top=1)[0].document.name == "结婚登记预约"
 
 
+def test_resuming_outweighs_the_stop_it_undoes() -> None:
+    table = SynonymTable([])
+    assert parse("户口被注销了申请恢复", table).direction == {"resume"}
+    assert parse("社保卡挂失了又找到了", table).direction == {"resume"}
+    assert parse("社保卡挂失", table).direction == {"replace"}
+
+
 def test_a_tie_goes_to_the_item_going_the_asked_way() -> None:
     # two names of one length matching the query alike: with no direction named, the item
     # itself (设立), whatever the order of the codes
@@ -232,7 +285,8 @@ def test_a_tie_goes_to_the_item_going_the_asked_way() -> None:
         [_doc(1, "农民专业合作社备案登记"), _doc(2, "农民专业合作社设立登记")]
     )
     hits = index.search("合作社", top=2)
-    assert round(hits[0].score, 6) == round(hits[1].score, 6)
+    # (the item itself also gains DEFAULT_BONUS when the query names no event: no tie left)
+    assert round(hits[0].score, 6) >= round(hits[1].score, 6)
     assert hits[0].document.name == "农民专业合作社设立登记"
 
 

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from search import Document, SearchIndex, SynonymTable
+from search.query import parse
 
 BODY = "62062300000001367025X0"
 
@@ -278,3 +279,42 @@ def test_the_thing_asked_about_outweighs_the_action(shipped: SynonymTable) -> No
     ]
     index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
     assert first(index, "户口本丢了").startswith("户口")
+
+
+def test_selling_a_thing_is_its_business_licence(shipped: SynonymTable) -> None:
+    # 卖 is 经营 of item names for any goods the dictionary has no word for
+    names = ["农药生产许可证核发", "化肥农药零增长信息查询", "农药经营许可证核发"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "卖些化肥和农药要办证吗") == "农药经营许可证核发"
+
+
+def test_a_fitting_for_the_disabled_is_an_accessibility_alteration(
+    shipped: SynonymTable,
+) -> None:
+    names = ["困难重度残疾人家庭无障碍改造申请", "残疾人证新办", "残疾人证迁移"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "残疾人家里要装扶手") == "困难重度残疾人家庭无障碍改造申请"
+
+
+def test_initials_inside_a_word_with_hanzi_are_read_with_the_rest(shipped: SynonymTable) -> None:
+    names = ["社会保障卡挂失", "居民身份证挂失申报、丢失招领", "居民身份证换领"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert first(index, "sfz挂失") == "居民身份证挂失申报、丢失招领"  # sfz: 身份证
+    assert parse("sfz挂失", shipped).abbreviations == ("sfz",)
+
+
+def test_an_item_about_another_kind_of_the_same_family_ranks_lower() -> None:
+    # 养老 and 医疗 are kinds of social insurance: the question names one of them
+    names = ["城乡居民基本养老保险参保登记", "居民医疗保险参保登记（城乡）"]
+    index = SearchIndex.build(Document(f"c{i}", n) for i, n in enumerate(names))
+    assert first(index, "城乡居民基本医疗保险参保登记") == names[1]
+    assert first(index, "城乡居民基本养老保险参保登记") == names[0]
+
+
+def test_a_price_or_the_nearest_place_is_offered_never_answered(shipped: SynonymTable) -> None:
+    names = ["成品油零售经营许可", "养老机构设立备案"]
+    index = SearchIndex.build((Document(f"c{i}", n) for i, n in enumerate(names)), shipped)
+    assert index.search("成品油零售经营许可", top=1)[0].confident
+    for query in ("成品油零售经营许可多少钱", "附近的成品油零售经营许可", "养老机构设立备案多少钱"):
+        hits = index.search(query, top=1)
+        assert hits and not hits[0].confident, query  # still offered as a suggestion

@@ -91,5 +91,42 @@ def test_a_quantity_never_names_an_item() -> None:
     assert strip_fillers("砍几棵树") == "砍树"
     assert strip_fillers("养一百头牛") == "养牛"
     assert strip_fillers("第五十五条") == "第五十五条"  # an article of a law
+    assert strip_fillers("想打口井") == "想打井"  # one, left unsaid
+    assert strip_fillers("屋头以前没交的养老保险") == "没交养老保险"  # whose and when
+    assert strip_fillers("户口本") == "户口本"  # 口 of a word, after no verb of doing
     table = SynonymTable([("砍", "采伐"), ("树", "林木"), ("砍树", "林木采伐")])
     assert "林木采伐" in [v.text for v in parse("砍几棵树", table).variants]
+
+
+def test_a_later_thing_to_do_is_wanted_but_a_noun_starting_with_a_verb_is_not() -> None:
+    table = SynonymTable(
+        [("小卖部", "食品经营"), ("卖烟", "烟草专卖零售许可"), ("去世", "死亡"),
+         ("养老金", "养老保险待遇")]
+    )  # fmt: skip
+    selling = next(v for v in parse("开小卖部卖烟", table).variants if v.reasons)
+    assert selling.major == "开|烟草专卖零售|"  # the shop is only the setting
+    pension = next(v for v in parse("去世了养老金", table).variants if v.reasons)
+    assert pension.major == ""  # 养老金 is a thing (养老保险), not 养 + 老金: both count
+
+
+def test_a_closing_not_asks_a_question() -> None:
+    assert strip_fillers("看病的钱能报销不") == "看病钱报销"
+    assert strip_fillers("不动产登记") == "不动产登记"  # 不 inside a term stays
+    assert strip_fillers("个体户不干了", {"个体"}.__contains__) == "个体户不干"  # not closing
+
+
+def test_sharing_only_a_question_character_is_no_sound_match() -> None:
+    table = SynonymTable([], actions=[("捡了", "招领")])
+    assert all("招领" not in v.text for v in parse("证弄不见了", table).variants)
+    assert "证招领" in [v.text for v in parse("证捡le", table).variants]  # typed pinyin
+
+
+def test_a_dictionary_word_typed_in_pinyin_is_also_read_in_hanzi() -> None:
+    table = SynonymTable([("营业执照", "个体工商户登记"), ("低保", "最低生活保障")])
+    known = {"营业", "业执", "执照"}.__contains__  # pairs of item names
+    texts = [v.text for v in parse("yingyezhizhao遗失", table, known).variants]
+    assert "营业执照遗失" in texts  # the word itself may be a term of item names
+    assert "个体工商户登记遗失" in texts
+    assert "营业执照遗失" not in [v.text for v in parse("营业执照遗失", table).variants[1:]]
+    # 低保 is in no item name: its pinyin is read as the formal term only
+    assert "低保" not in [v.text for v in parse("dibao", table, known).variants]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from search.synonyms import SynonymFileError, SynonymTable, parse_pairs, shipped_pairs
@@ -47,3 +50,27 @@ def test_with_pairs_returns_a_new_table() -> None:
     bigger = table.with_pairs([("吃低保", "最低生活保障")])
     assert table.get("吃低保") is None and bigger.get("吃低保") is not None
     assert bigger.get("低保") is not None
+
+
+# Everyday words added in the search-quality round 4 (2026-12-02) and the item names they
+# lead to: each formal term is a term of item names of the real catalogue.
+ROUND4_WORDS = {
+    "药房": "药品零售企业", "餐饮服务许可证": "食品经营许可", "地界": "土地权属",
+    "绿卡": "永久居留", "二建": "建造师", "读书": "入学", "娃儿": "儿童",
+    "零食": "食品", "包装好的": "预包装", "职业介绍所": "职业中介",
+    "押运员": "危险货物道路运输从业人员", "扶手": "无障碍", "农家乐": "旅馆业",
+    "生僻字": "规范汉字", "林子": "森林",
+}  # fmt: skip
+
+
+def test_everyday_words_lead_to_terms_of_real_item_names(shared_dir: Path) -> None:
+    with (shared_dir / "data" / "service_items.csv").open(encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    table = SynonymTable.default()
+    for word, formal in ROUND4_WORDS.items():
+        entry = table.get(word)
+        assert entry is not None and formal in entry.formals, word
+        assert any(formal in name for name in names), formal
+        # a word of item names is never replaced (it would hide the item named with it);
+        # 读书 is only in 世界读书日 (a news item), 外省 is in names and was left out
+        assert word == "读书" or not any(word in name for name in names), word
