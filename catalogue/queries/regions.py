@@ -71,6 +71,9 @@ class RegionMatch:
         return self.places[0] if len(self.places) == 1 else None
 
 
+# Place names are matched against every town and village for each new name typed: the cores
+# of the last names seen are kept (a pure function of the name).
+@lru_cache(maxsize=8192)
 def core_name(name: str) -> str:
     """A place name without its administrative suffix: 「南街村民委员会」 → 「南街」."""
     text = "".join(unicodedata.normalize("NFKC", name).split())
@@ -109,7 +112,11 @@ async def _kept(session: AsyncSession) -> _Kept | None:
     kept = _KEPT.get(engine)
     if kept is not None and kept.version == now:
         return kept
-    kept = _Kept(now, tuple(await _read_places(session)))
+    places = tuple(await _read_places(session))
+    # What each name matched depends on the places alone: when they read the same as before
+    # (the version moves every few seconds to catch renames elsewhere), the matches stay.
+    matches = kept.matches if kept is not None and kept.places == places else {}
+    kept = _Kept(now, places, matches)
     if version() == now:  # not changed while reading
         _KEPT[engine] = kept
     return kept

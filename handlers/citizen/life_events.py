@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,6 +77,11 @@ class _Known:
     # The triggers that may be said with words between their characters, with the set of
     # their characters (a text lacking one of them cannot hold the trigger spread out).
     gappable: tuple[tuple[str, LifeEvent, frozenset[str]], ...] = ()
+    # The positions in `triggers` and in `gappable` of the triggers starting with each
+    # character: a text holds a trigger, as written or spread out, only when it holds the
+    # trigger's first character, so a message looks at those alone (in the same order).
+    starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    gappable_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -90,19 +95,35 @@ class _Known:
         }
         said = frozenset(fold(t) for e in events for t in e.triggers)
         gappable = tuple((t, e, frozenset(t)) for t, e in pairs if len(t) >= MIN_GAPPED)
-        return cls(tuple(events), tuple(pairs), own, said, gappable)
+        return cls(
+            tuple(events),
+            tuple(pairs),
+            own,
+            said,
+            gappable,
+            _by_first_character(t for t, _ in pairs),
+            _by_first_character(t for t, _, _ in gappable),
+        )
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
         """The event a trigger of which the text holds, and the words that said it: the longest
         trigger said as written, else the trigger said with the fewest words between its
         characters; none when the text names one of the event's own steps."""
         plain = normalise(text)
-        heard = next(((t, e, t) for t, e in self.triggers if t in plain), None)
+        present = set(plain)
+        heard = next(
+            (
+                (t, e, t)
+                for t, e in (self.triggers[i] for i in _positions(self.starts, present))
+                if t in plain
+            ),
+            None,
+        )
         if heard is None:
-            present = set(plain)
+            gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
             gapped = [
                 (span, trigger, event)
-                for trigger, event, chars in self.gappable
+                for trigger, event, chars in gappable
                 if chars <= present and (span := _spread(trigger, plain))
             ]
             if gapped:
@@ -116,6 +137,19 @@ class _Known:
         if any(word in plain for word in self.own_words[event.name]):
             return None
         return event, span
+
+
+def _by_first_character(triggers: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Each first character → the positions of the triggers starting with it, in order."""
+    starts: dict[str, list[int]] = {}
+    for position, trigger in enumerate(triggers):
+        starts.setdefault(trigger[0], []).append(position)
+    return {char: tuple(positions) for char, positions in starts.items()}
+
+
+def _positions(starts: dict[str, tuple[int, ...]], present: set[str]) -> list[int]:
+    """The positions of the triggers whose first character is present, in order."""
+    return sorted(p for char in present for p in starts.get(char, ()))
 
 
 def _spread(trigger: str, text: str) -> str:

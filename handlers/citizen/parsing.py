@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from catalogue.models import FundType
 
@@ -113,6 +114,9 @@ def parse_region_code(said: str) -> str | None:
     return text if _REGION_CODE.match(text) else None
 
 
+# The same message is normalised by a dozen checks (choice, phone, region code, rating…)
+# while it is routed: the last texts' forms are kept.
+@lru_cache(maxsize=4096)
 def normalize(said: str) -> str:
     """NFKC (full-width digits and letters folded), trimmed, inner runs of spaces made one."""
     text = unicodedata.normalize("NFKC", said[:MAX_SAID])

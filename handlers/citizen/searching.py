@@ -106,10 +106,12 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
             continue
         for word in (*result.item.keywords, *result.item.aliases):
             said = fold(str(word))
+            if len(said) < 2 or said not in words:
+                continue  # most keywords: the names need not be looked at
             shared = said in fold(result.item.name) and any(
                 said in name for code, name in names.items() if code != result.item.code
             )
-            if len(said) >= 2 and said in words and not shared:
+            if not shared:
                 length = max(len(said), best.get(result.item.code, (0, result))[0])
                 best[result.item.code] = (length, result)
     if not best:

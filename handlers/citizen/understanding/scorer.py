@@ -12,12 +12,18 @@ import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 MAX_N = 3
 _DROP = frozenset(" ，。？！?!,.、：:；;“”\"'‘’（）()【】[]~～…—-")
 _DROPPED = str.maketrans(dict.fromkeys(_DROP))
+# Texts folded lately: the same item names, keywords and aliases are folded for many messages
+# (each result's, for every search), and one message's words by several checks. A hit costs
+# about 0.05 µs against 1.3 µs for folding (Python 3.11, this machine).
+FOLDED_TEXTS = 32_768
 
 
+@lru_cache(maxsize=FOLDED_TEXTS)
 def fold(text: str) -> str:
     """NFKC, lower case, without spaces and punctuation: what is compared."""
     flat = unicodedata.normalize("NFKC", text).lower()

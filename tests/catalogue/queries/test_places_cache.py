@@ -1,6 +1,7 @@
 """Towns and villages kept per worker when the sessions carry a version: the same answers as
-reading them, no query while the version holds, a rename seen once it moves; the server's
-version moves at once on a commit that changed a region."""
+reading them, no query while the version holds, a rename seen once it moves (what names
+matched outlives a move that read the same places); the server's version moves at once on a
+commit that changed a region."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from catalogue import queries
 from catalogue.db import session_factory
 from catalogue.models import Region
+from catalogue.queries import regions
 from handlers.db.changes import regions_version
 from tests.kits import public_catalogue as seed
 
@@ -55,6 +57,34 @@ async def test_kept_places_answer_alike_without_a_query(
     version[0] += 1
     assert await _found(kept, "新红村") == [seed.HONGDA]
     assert statements  # read anew
+
+
+async def test_matches_outlive_a_version_that_read_the_same_places(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], seeded: Any, monkeypatch: Any
+) -> None:
+    version = [0]
+    kept = session_factory(engine, places_version=lambda: version[0])
+    first = {typed: await _found(kept, typed) for typed in TYPED}
+    matched: list[str] = []  # matching a name starts from its core
+    core_name = regions.core_name
+
+    def counted(name: str) -> str:
+        matched.append(name)
+        return core_name(name)
+
+    monkeypatch.setattr(regions, "core_name", counted)
+    version[0] += 1  # the places are read anew, and read the same
+    assert {typed: await _found(kept, typed) for typed in TYPED} == first
+    assert matched == []
+
+    async with sessions() as session:
+        hongda = await session.scalar(select(Region).where(Region.code == seed.HONGDA))
+        assert hongda is not None
+        hongda.name, hongda.short_name = "新红村", "新红"
+        await session.commit()
+    version[0] += 1  # other places: every name is matched again
+    assert await _found(kept, "红大村") != first["红大村"]
+    assert matched
 
 
 async def test_the_server_version_moves_on_a_region_commit(
