@@ -1,7 +1,8 @@
 """Conversations of the test set played through the real /wechat webhook on the demo with the
 real 6,318-item file loaded beside it (three other regions, PUBLISHED as their sources published
 them, `--published-at-source`: a plain first load keeps the file as drafts, which would leave
-nothing to leak): no reply ever shows another region's item, department or code."""
+nothing to leak; `tools.benchmarks.beside_real`): no reply ever shows another region's item,
+department or code."""
 
 from __future__ import annotations
 
@@ -12,52 +13,27 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from catalogue.codes import normalize_code_text
 from catalogue.db import create_engine, session_factory
-from catalogue.importing import import_file
-from catalogue.importing.options import published_at_source
 from catalogue.models import Department, Item
 from catalogue.queries.visibility import public_item
 from handlers.app import create_app
-from handlers.cli import app as cli
-from handlers.settings import get_settings
-from handlers.staff.import_wording import report_lines
 from tools.benchmarks.conversation_judge import card_title, item_list, item_named
 from tools.benchmarks.conversation_set import load
-from tools.benchmarks.conversations import bench_settings, play
+from tools.benchmarks.conversations import bench_settings, play, prepare_database
 
-runner = CliRunner()
 # A code as cards and links show it (「编码：620623…」, 「/items/620623…」).
 SHOWN_CODE = re.compile(r"(?:编码：|/items/)([0-9A-Za-z—\-]{20,})")
 SAMPLE_EVERY = 8  # about 65 conversations of the three parts, of every class
 
 
 @pytest.fixture
-def beside_real(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo, then the real file imported as other regions' catalogues, as staff would."""
-    settings = bench_settings(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("ZWBOT_HOME_REGION", "*")  # the import may load other regions' data
-    get_settings.cache_clear()
-    real = str(shared_dir / "data" / "service_items.csv")
-    result = runner.invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output[-500:]
-
-    async def publish_real() -> None:
-        engine = create_engine(settings.database_url)
-        async with session_factory(engine)() as session:
-            report = await import_file(
-                session, "items", Path(real), publish=True, missing_fields=published_at_source()
-            )
-            assert report.ok and report.published > 6000, report_lines(report, 10)
-            await session.commit()
-        await engine.dispose()
-
-    asyncio.run(publish_real())
-    monkeypatch.delenv("ZWBOT_HOME_REGION")  # the account serves the county again
-    get_settings.cache_clear()
+def beside_real(tmp_path: Path, shared_dir: Path) -> Path:
+    """The demo, then the real file imported as other regions' catalogues, as staff would
+    (the same load as `zwbot bench conversations --beside-real`)."""
+    real = shared_dir / "data" / "service_items.csv"
+    asyncio.run(prepare_database(bench_settings(tmp_path), real))
     return tmp_path
 
 

@@ -28,6 +28,7 @@ from catalogue.demo import load_demo, read_demo
 from handlers.app import create_app
 from handlers.db.database import open_database
 from handlers.settings import Settings
+from tools.benchmarks.beside_real import import_beside
 from tools.benchmarks.conversation_judge import Context, judge
 from tools.benchmarks.conversation_set import Conversation, Turn
 
@@ -71,14 +72,29 @@ def bench_settings(folder: Path) -> Settings:
     return Settings(**values)
 
 
+async def prepare_database(settings: Settings, beside: Path | None = None) -> str:
+    """Load the demo into the settings' fresh database and, given `beside`, the real file as
+    other regions' published catalogues; say what was loaded."""
+    async with open_database(settings) as (_, sessions), sessions() as session:
+        await load_demo(session)
+        await session.commit()
+        if beside is None:
+            return "the demo catalogue"
+        loaded = await import_beside(session, beside)
+    return f"the demo catalogue, {loaded.published} items of {beside.name} published beside it"
+
+
 @asynccontextmanager
-async def demo_webhook() -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the running app over a fresh demo database."""
+async def demo_webhook(
+    beside: Path | None = None, said: Callable[[str], None] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the running app over a fresh demo database (with the real file
+    `beside` it, see `beside_real`); `said` hears what was loaded."""
     with tempfile.TemporaryDirectory() as folder:
         settings = bench_settings(Path(folder))
-        async with open_database(settings) as (_, sessions), sessions() as session:
-            await load_demo(session)
-            await session.commit()
+        loaded = await prepare_database(settings, beside)
+        if said:
+            said(loaded)
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -125,13 +141,18 @@ async def play(
     return result
 
 
-async def play_all(conversations: list[Conversation]) -> list[ConversationResult]:
-    """Every conversation on one fresh demo database, in order."""
+async def play_all(
+    conversations: list[Conversation],
+    beside: Path | None = None,
+    said: Callable[[str], None] | None = None,
+) -> list[ConversationResult]:
+    """Every conversation on one fresh demo database (with the real file `beside` it), in
+    order; `said` hears what was loaded."""
     names = frozenset(item.name for item in read_demo().items)
     # The figures are the output: the app's and the HTTP client's info logs would bury them.
     logging.disable(logging.INFO)
     try:
-        async with demo_webhook() as http:
+        async with demo_webhook(beside, said) as http:
             return [await play(http, c, names, i) for i, c in enumerate(conversations, start=1)]
     finally:
         logging.disable(logging.NOTSET)
@@ -169,14 +190,20 @@ def _indent(text: str) -> str:
 
 
 def report(
-    results: list[ConversationResult], part: str, echo: Callable[[str], None], verbose: bool
+    results: list[ConversationResult],
+    part: str,
+    echo: Callable[[str], None],
+    verbose: bool,
+    loaded: str = "the demo catalogue",
 ) -> dict[str, object]:
-    """Print per-class figures, the failures (in detail when verbose), then the JSON line."""
+    """Print per-class figures, the failures (in detail when verbose), then the JSON line;
+    `loaded` says what the database held (`prepare_database`)."""
     summary = summarise(results, part)
+    summary["loaded"] = loaded
     by_class: dict[str, list[ConversationResult]] = {}
     for result in results:
         by_class.setdefault(result.conversation.kind, []).append(result)
-    echo(f"conversations ({part}) on the demo catalogue through /wechat (safe mode):")
+    echo(f"conversations ({part}) on {loaded} through /wechat (safe mode):")
     rows = [(kind, [r.right for r in group]) for kind, group in sorted(by_class.items())]
     rows.append(("overall", [r.right for r in results]))
     for kind, marks in rows:
