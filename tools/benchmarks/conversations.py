@@ -28,7 +28,7 @@ from catalogue.demo import load_demo, read_demo
 from handlers.app import create_app
 from handlers.db.database import open_database
 from handlers.settings import Settings
-from tools.benchmarks.beside_real import import_beside
+from tools.benchmarks.beside_real import Foreign, import_beside, read_foreign
 from tools.benchmarks.conversation_judge import Context, judge
 from tools.benchmarks.conversation_set import Conversation, Turn
 
@@ -72,21 +72,34 @@ def bench_settings(folder: Path) -> Settings:
     return Settings(**values)
 
 
-async def prepare_database(settings: Settings, beside: Path | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What a bench database holds: in words, and what of it the county must never show
+    (with the real file beside the demo)."""
+
+    text: str
+    foreign: Foreign | None = None
+
+
+async def prepare_database(settings: Settings, beside: Path | None = None) -> Loaded:
     """Load the demo into the settings' fresh database and, given `beside`, the real file as
-    other regions' published catalogues; say what was loaded."""
-    async with open_database(settings) as (_, sessions), sessions() as session:
-        await load_demo(session)
-        await session.commit()
-        if beside is None:
-            return "the demo catalogue"
-        loaded = await import_beside(session, beside)
-    return f"the demo catalogue, {loaded.published} items of {beside.name} published beside it"
+    other regions' published catalogues (`beside_real`)."""
+    async with open_database(settings) as (_, sessions):
+        async with sessions() as session:
+            await load_demo(session)
+            await session.commit()
+            if beside is None:
+                return Loaded("the demo catalogue")
+            imported = await import_beside(session, beside)
+        async with sessions() as session:
+            foreign = await read_foreign(session)
+    published = f"{imported.published} items of {beside.name} published beside it"
+    return Loaded(f"the demo catalogue, {published}", foreign)
 
 
 @asynccontextmanager
 async def demo_webhook(
-    beside: Path | None = None, said: Callable[[str], None] | None = None
+    beside: Path | None = None, said: Callable[[Loaded], None] | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the running app over a fresh demo database (with the real file
     `beside` it, see `beside_real`); `said` hears what was loaded."""
@@ -122,9 +135,14 @@ def _reply_text(exchange: Exchange) -> str:
 
 
 async def play(
-    http: httpx.AsyncClient, conversation: Conversation, names: frozenset[str], number: int
+    http: httpx.AsyncClient,
+    conversation: Conversation,
+    names: frozenset[str],
+    number: int,
+    foreign: Foreign | None = None,
 ) -> ConversationResult:
-    """One conversation by one new follower; every turn judged."""
+    """One conversation by one new follower; every turn judged (and, given `foreign`, every
+    reply that shows another region's item, code or department is wrong)."""
     envelope = WeChatEnvelope(TOKEN, APP_ID, AES_KEY)
     citizen = Simulator(URL, envelope, mode="safe", openid=f"o_conv_{number:05d}", http=http)
     context = Context(names)
@@ -135,6 +153,8 @@ async def play(
         seconds = time.perf_counter() - started
         reply = _reply_text(exchange)
         problems = judge(turn.expect, reply, context, event=turn.action == "event")
+        if foreign is not None:
+            problems += foreign.leaks(turn.value, reply)
         if exchange.status != 200:
             problems.insert(0, f"HTTP {exchange.status}")
         result.turns.append(TurnResult(index, turn, reply, tuple(problems), seconds))
@@ -144,16 +164,22 @@ async def play(
 async def play_all(
     conversations: list[Conversation],
     beside: Path | None = None,
-    said: Callable[[str], None] | None = None,
+    said: Callable[[Loaded], None] | None = None,
 ) -> list[ConversationResult]:
-    """Every conversation on one fresh demo database (with the real file `beside` it), in
-    order; `said` hears what was loaded."""
+    """Every conversation on one fresh demo database (with the real file `beside` it, when
+    no reply may show any of it), in order; `said` hears what was loaded."""
     names = frozenset(item.name for item in read_demo().items)
     # The figures are the output: the app's and the HTTP client's info logs would bury them.
     logging.disable(logging.INFO)
     try:
-        async with demo_webhook(beside, said) as http:
-            return [await play(http, c, names, i) for i, c in enumerate(conversations, start=1)]
+        loaded: list[Loaded] = []
+        async with demo_webhook(beside, loaded.append) as http:
+            if said:
+                said(loaded[0])
+            foreign = loaded[0].foreign
+            return [
+                await play(http, c, names, i, foreign) for i, c in enumerate(conversations, start=1)
+            ]
     finally:
         logging.disable(logging.NOTSET)
 

@@ -25,6 +25,7 @@ from tools.benchmarks.conversation_set import (
 )
 from tools.benchmarks.conversations import (
     ConversationResult,
+    Loaded,
     TurnResult,
     demo_webhook,
     play,
@@ -227,16 +228,17 @@ async def test_beside_real_loads_the_real_file_beside_the_demo_before_playing(
     conversations: list[Conversation], shared_dir: Path
 ) -> None:
     sample = [c for c in conversations if c.part == "tuning"][::40][:4]
-    loaded: list[str] = []
+    loaded: list[Loaded] = []
     played = await play_all(sample, shared_dir / "data" / "service_items.csv", loaded.append)
-    published = re.search(r"(\d+) items of service_items.csv", loaded[0])
-    assert published and int(published.group(1)) > 6000, loaded
+    published = re.search(r"(\d+) items of service_items.csv", loaded[0].text)
+    assert published and int(published.group(1)) > 6000, loaded[0].text
+    assert loaded[0].foreign and loaded[0].foreign.other_items > 6000
     assert len(played) == len(sample) and all(r.right for r in played), [
         (r.conversation.id, [t.problems for t in r.turns]) for r in played if not r.right
     ]
     lines: list[str] = []
-    report(played, "tuning", lines.append, verbose=False, loaded=loaded[0])
-    assert "beside it" in lines[0] and json.loads(lines[-1])["loaded"] == loaded[0]
+    report(played, "tuning", lines.append, verbose=False, loaded=loaded[0].text)
+    assert "beside it" in lines[0] and json.loads(lines[-1])["loaded"] == loaded[0].text
 
 
 def test_beside_real_refuses_a_missing_file(tmp_path: Path) -> None:

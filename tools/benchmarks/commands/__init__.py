@@ -113,7 +113,7 @@ def bench_conversations(
 
     from tools.benchmarks.beside_real import BesideRealError
     from tools.benchmarks.conversation_set import ConversationSetError, load
-    from tools.benchmarks.conversations import play_all, report
+    from tools.benchmarks.conversations import Loaded, play_all, report
 
     try:
         conversations = load(part)
@@ -121,13 +121,13 @@ def bench_conversations(
         typer.echo(f"conversation set: {error}", err=True)
         raise typer.Exit(2) from error
     beside = _catalogue(csv) if beside_real or csv else None
-    loaded: list[str] = []
+    loaded: list[Loaded] = []
     try:
         results = asyncio.run(play_all(conversations, beside, loaded.append))
     except BesideRealError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
-    report(results, part, typer.echo, verbose, *loaded)
+    report(results, part, typer.echo, verbose, loaded[0].text)
 
 
 @bench_app.command("startup")
