@@ -1,14 +1,15 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as seven parts: `tuning.toml`, `tuning2.toml`,
-`tuning3.toml`, `tuning4.toml` and `tuning5.toml` (conversation work may look at them; the
-second, third and fourth were written for the third, fourth and fifth rounds of tuning and
-cover the weakest classes only; the fifth was the first held-out part until it was retired to
-tuning in the sixth round), `heldout2.toml` and `heldout3.toml` (kept out of tuning; the first
-written before the second round of tuning, the second blind, by someone who had read neither
-the other parts nor the bot's code, before the sixth round). Each file's header documents the
-format and the expectation vocabulary; this module refuses a file that strays from it, so a
-typo in an expectation cannot silently make a turn pass.
+The set lives in `tests/conversations/` as nine parts: `tuning.toml`, `tuning2.toml`,
+`tuning3.toml`, `tuning4.toml`, `tuning5.toml` and `tuning6.toml` (conversation work may look
+at them; the second, third and fourth were written for the third, fourth and fifth rounds of
+tuning and cover the weakest classes only; the fifth was the first held-out part until it was
+retired to tuning in the sixth round; the sixth was written blind before the seventh round),
+`heldout2.toml`, `heldout3.toml` and `heldout4.toml` (kept out of tuning; the first written
+before the second round of tuning, the second and third blind, by people who had read neither
+the other parts nor the bot's code, before the sixth and the seventh round). Each file's
+header documents the format and the expectation vocabulary; this module refuses a file that
+strays from it, so a typo in an expectation cannot silently make a turn pass.
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 SET_DIR = Path(__file__).resolve().parents[2] / "tests" / "conversations"
-PARTS = ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "heldout2", "heldout3")
+PARTS = (
+    "tuning",
+    "tuning2",
+    "tuning3",
+    "tuning4",
+    "tuning5",
+    "tuning6",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+)
 
 ACTIONS = ("say", "voice", "click", "event")
 EVENTS = ("subscribe", "unsubscribe")
@@ -123,8 +134,8 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning`, `tuning2`, `tuning3`, `tuning4`, `tuning5`,
-    `heldout2`, `heldout3`) or `all`; ids are unique across the set."""
+    """The conversations of one part (`tuning` … `tuning6`, `heldout2`, `heldout3`,
+    `heldout4`) or `all`; ids are unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
     wanted = PARTS if part == "all" else (part,)

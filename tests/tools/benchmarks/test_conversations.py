@@ -35,6 +35,9 @@ from tools.benchmarks.conversations import (
 
 DEMO = read_demo()
 NAMES = frozenset(item.name for item in DEMO.items)
+PART_NAMES = (
+    "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, heldout2, heldout3, heldout4 or all"
+)
 ID_CARD = "居民身份证办理（包括临时）"
 ID_CODE = next(item.code for item in DEMO.items if item.name == ID_CARD)
 
@@ -85,7 +88,7 @@ def test_every_item_an_expectation_names_is_a_demo_item(
 
 def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
     root = Path(__file__).resolve().parents[3]
-    for name in ("heldout2.toml", "heldout3.toml"):
+    for name in ("heldout2.toml", "heldout3.toml", "heldout4.toml"):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
 
@@ -122,7 +125,7 @@ def test_a_file_that_strays_from_the_format_is_refused(
 def test_an_unknown_part_is_refused() -> None:
     with pytest.raises(
         ConversationSetError,
-        match="tuning, tuning2, tuning3, tuning4, tuning5, heldout2, heldout3 or all",
+        match=PART_NAMES,
     ):
         load("everything")
 
@@ -281,7 +284,7 @@ def test_the_command_refuses_an_unknown_part_and_is_loaded_only_when_run() -> No
 
     result = CliRunner().invoke(app, ["bench", "conversations", "--part", "some"])
     assert result.exit_code == 2
-    assert "tuning, tuning2, tuning3, tuning4, tuning5, heldout2, heldout3 or all" in result.output
+    assert PART_NAMES in result.output
     started = subprocess.run(
         [sys.executable, "-c", "import sys, handlers.cli; print(sorted(sys.modules))"],
         capture_output=True,
