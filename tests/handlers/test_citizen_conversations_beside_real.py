@@ -60,8 +60,8 @@ async def test_no_reply_shows_another_regions_item(beside_real: Path) -> None:
 def test_a_leak_is_told_by_code_department_card_and_list_entry() -> None:
     foreign = Foreign(
         local_codes=frozenset({"620623000000DM62010780XK00001000"}),
-        local_names=frozenset({"居民身份证办理"}),
-        foreign_names=frozenset({"港澳通行证签发"}),
+        local_names=frozenset({"居民身份证办理", "草原等级评定(县级)"}),
+        foreign_names=frozenset({"港澳通行证签发", "草原等级评定"}),
         departments=("广州市公安局",),
         other_items=1,
     )
@@ -70,5 +70,5 @@ def test_a_leak_is_told_by_code_department_card_and_list_entry() -> None:
     )
     assert len(foreign.leaks("港澳", "【港澳通行证签发】\n实施部门：广州市公安局")) == 2
     assert foreign.leaks("港澳", "编码：440100000000XK00001000000000") != []
-    listed = "找到以下事项：\n1. 居民身份证办理\n2. 港澳通行证签发"
+    listed = "找到以下事项：\n1. 居民身份证办理\n2. 港澳通行证签发\n3. 草原等级评定(县级)"
     assert foreign.leaks("证", listed) == ["another region's item listed: 港澳通行证签发"]

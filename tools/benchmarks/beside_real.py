@@ -75,12 +75,15 @@ class Foreign:
         title = card_title(shown, self.foreign_names)
         if title:
             found.append(f"another region's card 【{title}】")
-        # a card's numbered materials are no list (the card is known by any name)
+        # a card's numbered materials are no list (the card is known by any name); an entry
+        # is the county's item when a county name fits it as well as any other region's
+        # (「草原等级评定(县级)」 also starts with another region's 「草原等级评定」)
         entries = item_list(shown, self.local_names | self.foreign_names).values()
         found += [
             f"another region's item listed: {e}"
             for e in entries
-            if item_named(e, self.foreign_names)
+            if len(item_named(e, self.foreign_names) or "")
+            > len(item_named(e, self.local_names) or "")
         ]
         return found
 
