@@ -36,7 +36,7 @@ from handlers.citizen.searching import (
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
-from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.reading import MIN_CORE, READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
@@ -198,7 +198,10 @@ async def search_and_answer(
         )
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
-    if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
+    # 「啥样的人能领」: one character beside the question (领) names an item only when search
+    # clearly finds one (「开网吧要什么材料」 leaves 网).
+    unsure = not answers(found) or (len(reading.core) < MIN_CORE and not is_clear(found))
+    if aspect is not None and unsure and memory.focus in ("card", "list"):
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording
         )
@@ -280,6 +283,12 @@ async def _follow_up(
     wording: texts.Wording,
 ) -> str:
     """A question about what was just shown: after a list, which one (by number) first."""
+    if memory.focus == "list" and memory.numbered == "items" and len(memory.list_codes) == 1:
+        # A list of one (「您是不是想找：1. …」): the question is about it, no need to ask which.
+        only = await item_by_code(session, memory.list_codes[0], public_items)
+        if only is not None:
+            await keep(state, memory, card_code=only.code, focus="card")
+            return _show(only, settings, aspect, trace)
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
         await keep(state, memory, list_intent=aspect)
         found = await items_by_codes(session, memory.page_codes(), public_items)
