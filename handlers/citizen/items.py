@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event, VoiceMessage
@@ -10,6 +12,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
+from handlers.citizen.clauses import clauses_agree, find_plainly
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
@@ -208,17 +211,13 @@ async def search_and_answer(
     if not answers(found) or not found[0].hit.confident:
         # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
         # catalogue's words, without fillers and measure words, may do better.
-        variants = (
-            READER.strip_fillers(fold(query)),
-            READER.plain(query, measures=False),
-            READER.plain(query),
-        )
-        for plain in dict.fromkeys(variants):
-            if not plain or plain == query:
-                continue
-            again = await find(search, session, plain, public_items)
-            if again and (not found or again[0].hit.score > found[0].hit.score):
-                found, query = again, plain
+        found, query = await find_plainly(search, session, query, public_items, found)
+    told = None
+    # A story in several clauses: each clause alone may point to the first result.
+    doubted = bool(found) and not found[0].hit.confident
+    if doubted and await clauses_agree(search, session, said, found[0], public_items):
+        told = found[0]._replace(hit=replace(found[0].hit, confident=True))
+        found = [told, *found[1:]]
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1 and aspect in GETTING:
@@ -233,7 +232,7 @@ async def search_and_answer(
         found, READER.without_measures(words)
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
-    chosen = chosen or single(found)
+    chosen = chosen or told or single(found)
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
