@@ -323,6 +323,24 @@ async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None
     return match if exact else None
 
 
+# Words that point back to the place just shown, and the kinds of allocation (到村, 到户 and
+# 到乡镇 funds: 整村推进项目资金（到村）), which name no other place.
+PLACE_JUST_SHOWN = (
+    "这个村",
+    "那个村",
+    "这村",
+    "该村",
+    "这个镇",
+    "那个镇",
+    "该镇",
+    "这个乡",
+    "这里",
+    "到乡镇",
+    "到村",
+    "到户",
+)
+
+
 class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
     (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
@@ -336,6 +354,9 @@ class PlaceFollowUp(Filter):
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
+        # 「这个村2017年到村资金多少」: the place just shown, and the kind of allocation
+        for word in PLACE_JUST_SHOWN:
+            place_text = place_text.replace(word, " ")
         left = READER.strip_fillers(parsing.fund_topic(place_text.replace(" ", "")))
         # 「搬迁项目呢」: a few words of what kind of project, but no other place
         if left and (topic is None or len(left) > 6 or parsing.names_place(left)):
@@ -407,7 +428,10 @@ class FundListQuestion(Filter):
         if not asked and not money and year is None:
             return False  # not about funds whatever the department: no query needed
         named = await departments.mention(session, leftover)
-        topic = parsing.fund_topic(READER.strip_fillers(named.rest.replace(" ", "")))
+        # The question's words first, then words of speech (「一共拨了多少」: 了 is both), and
+        # 「全县」: the special funds are the county's anyway.
+        county_wide = parsing.without_county(named.rest)[1]
+        topic = READER.strip_fillers(parsing.fund_topic(county_wide.replace(" ", "")))
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
         if not asked:

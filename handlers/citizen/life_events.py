@@ -137,10 +137,16 @@ def _spread(trigger: str, text: str) -> str:
     return best
 
 
-def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
+NAMING_APART = 3  # a step item's keyword this long, said apart from the trigger, names it
+
+
+def names_own_item(
+    plain: str, span: str, steps: list[ResolvedStep], triggers: frozenset[str] = frozenset()
+) -> bool:
     """Whether the text names an item of the event rather than the event: an item's name or
     keyword holding the words heard and longer (「孩子出生证」), or all that was said
-    (「迁户口」)."""
+    (「迁户口」), or one of at least NAMING_APART characters said beyond the words heard and
+    no trigger itself (「娃娃刚生下来 出生证明在哪开」, though 刚…出生 was heard spread out)."""
     for step in steps:
         if step.item is None:
             continue
@@ -149,6 +155,8 @@ def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
             if len(said) < 2 or said not in plain:
                 continue
             if said == plain or (span in said and len(said) > len(span)):
+                return True
+            if len(said) >= NAMING_APART and said not in span and fold(said) not in triggers:
                 return True
     return False
 
@@ -260,7 +268,7 @@ class LifeEventQuestion(Filter):
         if found is not None:
             life_event, span = found
             steps = await resolved_steps(session, life_event)
-            if names_own_item(normalise(text), span, steps):
+            if names_own_item(normalise(text), span, steps, known.trigger_words):
                 return False
             searcher = data.get("search")
             rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)

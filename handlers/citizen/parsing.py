@@ -41,7 +41,10 @@ _RATING = re.compile(
 )
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
 _LEVEL_AROUND = re.compile(r"^(?:给个|给|打个|打|就|算|评个|评)?(.+?)(?:吧|了|啦)?$")
+_VERDICT_AT_END = re.compile(r"(?:^|[\s，,。！!]|给你?个?|打个?)(?:五星)?(好评|差评)(?:吧|了|啦)?$")
 _BIND = re.compile(r"^(?:绑定|綁定)\s*(.*)$")
+# Words of a question about the village's public money (「我们村今年拨了多少钱」).
+_PUBLIC_MONEY = ("扶贫", "资金", "项目", "钱", "拨", "分配", "补助")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
@@ -76,8 +79,10 @@ _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|12
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
 # What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
+# 「村 620623208202」: the kind of place alone, right before the digits, says the same.
 _CODE_LABEL = re.compile(
-    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+    r"^(?:(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+    r"|(?:村|镇|乡|社区)(?=\d))"
 )
 
 
@@ -151,6 +156,11 @@ def parse_rating(said: str) -> int | None:
     if text in ("差评", "不满意"):
         return 1
     number = rating_number(said)
+    if number is None:
+        # 「说得很清楚 给你个五星好评」: a comment, then the verdict ends the message.
+        verdict = _VERDICT_AT_END.search(strip_particles(normalize(said)))
+        if verdict is not None:
+            return 5 if verdict.group(1) == "好评" else 1
     return number if number is not None and 1 <= number <= 5 else None
 
 
@@ -175,7 +185,9 @@ def parse_my_village(said: str) -> tuple[str, int | None] | None:
     match = _MY_VILLAGE.match(text)
     if match is None:
         return None
-    year, _ = split_year(text[match.end() :])
+    year, rest = split_year(text[match.end() :])
+    if not match.group(1) and strip_particles(rest) and not any(w in rest for w in _PUBLIC_MONEY):
+        return None  # 「我们村的寺院想登记一下」: the village only says whose, an item is asked
     topic = "projects" if match.group(1) and "项目" in match.group(1) else "funds"
     return topic, year
 

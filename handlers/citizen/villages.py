@@ -11,7 +11,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
 from catalogue.queries import Place, RegionMatch
-from handlers.citizen import fund_answers, texts
+from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     BindRequest,
@@ -138,6 +138,12 @@ async def bind_request(
     """「绑定 上古城村」."""
     if not place_name:
         return texts.BIND_ASK
+    code = parsing.parse_region_code(place_name)
+    if code is not None:
+        # 「绑定村 620623208202」: the village's statistical code names it as well as its name.
+        coded = await queries.region_by_code(session=session, code=code)
+        if coded is not None:
+            return await bind(event, coded, session, settings, trace, account_name)
     match = await queries.find_regions(session=session, name=place_name)
     if match.ambiguous:
         return await _ask_which(state, match, "bind", None, place_name)

@@ -574,3 +574,40 @@ async def test_a_question_after_a_list_of_one_is_about_that_one(demo):
 async def test_asking_for_a_person_in_other_words(demo, said):
     reply = await citizen(demo).say(said)
     assert "一句话说明" in reply, reply
+
+
+async def test_our_village_only_saying_whose_is_an_item_question(demo):
+    reply = await citizen(demo).say("我们村的寺院想登记一下 该咋办")
+    assert "宗教活动场所登记审批" in reply and "绑定" not in reply, reply
+
+
+async def test_a_verdict_after_a_comment_is_a_rating(demo):
+    user = citizen(demo)
+    await user.say("高龄津贴")
+    reply = await user.say("说得很清楚 给你个五星好评")
+    assert "没有找到" not in reply and ("谢谢" in reply or "感谢" in reply), reply
+
+
+async def test_a_step_item_named_beyond_the_event_words_is_that_item(demo):
+    # 刚…出生 is heard spread out (孩子出生), but 出生证明 is the step item's own keyword
+    reply = await citizen(demo).say("娃娃刚生下来 出生证明在哪开")
+    assert reply.startswith("（演示数据）【《出生医学证明》首次签发】"), reply
+
+
+async def test_a_fund_asked_for_the_whole_county_with_what_was_allocated(demo):
+    reply = await citizen(demo).say("2017年全县低保资金一共拨了多少")
+    assert "5701.9987" in reply and "您是不是想找" not in reply, reply
+
+
+async def test_this_village_then_the_kind_of_allocation(demo):
+    user = citizen(demo)
+    await user.say("炭山岭村扶贫车间开工了没有")
+    reply = await user.say("这个村2017年到村资金多少")
+    assert "炭山岭村" in reply and "71.00" in reply, reply
+
+
+async def test_binding_by_the_village_code(demo):
+    user = citizen(demo)
+    bound = await user.say("绑定村 620623208202")
+    assert "泉台村" in bound, bound
+    assert "116.00" in await user.say("我村资金")
