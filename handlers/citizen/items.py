@@ -44,6 +44,8 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
+# Words asking which items there are (「残疾人补贴有哪些」 「植被恢复费都有哪些」).
+SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
@@ -228,6 +230,10 @@ async def search_and_answer(
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     words = fold(query)
+    listed = answers(found)
+    if len(listed) > 1 and any(word in said for word in SEVERAL):
+        # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
+        return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     chosen = named_by_keyword(found, words) or named_by_keyword(
         found, READER.without_measures(words)
     )
@@ -245,7 +251,6 @@ async def search_and_answer(
             trace,
             aspect,
         )
-    listed = answers(found)
     if listed and listed[0].hit.score >= SURE_SCORE:
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
         if len(asked) == 1 and asked[0].hit.confident:

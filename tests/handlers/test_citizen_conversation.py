@@ -611,3 +611,9 @@ async def test_binding_by_the_village_code(demo):
     bound = await user.say("绑定村 620623208202")
     assert "泉台村" in bound, bound
     assert "116.00" in await user.say("我村资金")
+
+
+async def test_asking_which_items_there_are_gets_the_list(demo):
+    reply = plain(await citizen(demo).say("残疾人补贴有哪些"))
+    assert "困难残疾人生活补贴" in reply and "重度残疾人护理补贴" in reply, reply
+    assert "编码：" not in reply
