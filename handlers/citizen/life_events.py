@@ -38,7 +38,7 @@ from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_ev
 from handlers.citizen import texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import said
+from handlers.citizen.filters import points_back, said
 from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
@@ -254,6 +254,14 @@ async def known_events(session: AsyncSession) -> _Known:
     return await cache.get(session)
 
 
+async def _list_shown(state: FSMContext | None) -> bool:
+    """Whether the last answer was a list of items."""
+    if state is None:
+        return False
+    memory = await recall(state)
+    return memory.focus == "list" and memory.numbered == "items" and bool(memory.list_codes)
+
+
 class LifeEventQuestion(Filter):
     """A message describing a life event (or asking which 一件事 there are); passes `life_event`
     (None for the overview)."""
@@ -265,6 +273,8 @@ class LifeEventQuestion(Filter):
             return False
         known = await known_events(session)
         found = known.match(text)
+        if found is not None and points_back(text) and await _list_shown(data.get("state")):
+            return False  # 「一级残疾要人照顾的那个」 describes an entry of the list just shown
         if found is not None:
             life_event, span = found
             steps = await resolved_steps(session, life_event)

@@ -617,3 +617,10 @@ async def test_asking_which_items_there_are_gets_the_list(demo):
     reply = plain(await citizen(demo).say("残疾人补贴有哪些"))
     assert "困难残疾人生活补贴" in reply and "重度残疾人护理补贴" in reply, reply
     assert "编码：" not in reply
+
+
+async def test_an_entry_of_the_list_described_rather_than_named(demo):
+    user = citizen(demo)
+    await user.say("草原")
+    reply = await user.say("修路占草原那个")
+    assert reply.startswith("（演示数据）【建设项目使用草原审批】"), reply
