@@ -197,7 +197,10 @@ def conditions_answer(item: Item, base_url: str) -> str:
     """「需要什么条件 / 谁可以申请」."""
     if item.conditions:
         return _short(item, base_url, [f"办理条件：{shorten(item.conditions, 400)}"])
-    return _short(item, base_url, ["办理条件暂未公布。", *ask_lines(item)])
+    # The materials asked for tell who may apply (低保证明: families on 低保).
+    named = "、".join(str(r.get("name", "")) for r in item.requirements if r.get("name"))
+    known = [f"申请要交的材料：{shorten(named, 200)}。"] if named else []
+    return _short(item, base_url, ["办理条件暂未公布。", *known, *ask_lines(item)])
 
 
 def time_answer(item: Item, base_url: str) -> str:

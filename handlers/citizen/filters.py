@@ -152,7 +152,36 @@ class ChoiceByWords(Filter):
             hits = [n for n, label in enumerate(labels, start=1) if words in label]
             if hits:
                 return {"choice": hits[0]} if len(hits) == 1 else False
+        text = said(event) or ""
+        if memory.numbered == "items" and points_back(text):
+            # 「一级残疾要人照顾的那个」: described, not named; the entry search ranks first
+            # among those shown, clearly ahead of the others.
+            choice = _described(data.get("search"), memory.page_codes(), words)
+            return {"choice": choice} if choice else False
         return False
+
+
+POINTING = ("的那个", "那个", "那一个", "那项", "那一项", "那条")
+DESCRIBED_MARGIN = 0.1  # how far the entry described must be ahead of the next one shown
+
+
+def points_back(text: str) -> bool:
+    """Whether a message ends pointing at something shown (「…的那个」)."""
+    return parsing.strip_particles(text).endswith(POINTING)
+
+
+def _described(searcher: Any, codes: list[str], words: str) -> int | None:
+    """The number of the entry shown that search ranks first for the words, when clearly."""
+    if searcher is None or not words:
+        return None
+    scores: dict[str, float] = {}
+    for hit in searcher.search(words, top=25, citizen=True):
+        scores.setdefault(hit.document.code, hit.score)
+    ranked = sorted((scores.get(code, 0.0), n) for n, code in enumerate(codes, start=1))
+    if not ranked or ranked[-1][0] <= 0.0:
+        return None
+    runner_up = ranked[-2][0] if len(ranked) > 1 else 0.0
+    return ranked[-1][1] if ranked[-1][0] - runner_up >= DESCRIBED_MARGIN else None
 
 
 async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event, VoiceMessage
@@ -10,6 +12,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
+from handlers.citizen.clauses import clauses_agree, find_plainly
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
@@ -36,11 +39,13 @@ from handlers.citizen.searching import (
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
-from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.reading import MIN_CORE, READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 
+# Words asking which items there are (「残疾人补贴有哪些」 「植被恢复费都有哪些」).
+SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
@@ -198,24 +203,23 @@ async def search_and_answer(
         )
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
-    if aspect is not None and not answers(found) and memory.focus in ("card", "list"):
+    # 「啥样的人能领」: one character beside the question (领) names an item only when search
+    # clearly finds one (「开网吧要什么材料」 leaves 网).
+    unsure = not answers(found) or (len(reading.core) < MIN_CORE and not is_clear(found))
+    if aspect is not None and unsure and memory.focus in ("card", "list"):
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording
         )
     if not answers(found) or not found[0].hit.confident:
         # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
         # catalogue's words, without fillers and measure words, may do better.
-        variants = (
-            READER.strip_fillers(fold(query)),
-            READER.plain(query, measures=False),
-            READER.plain(query),
-        )
-        for plain in dict.fromkeys(variants):
-            if not plain or plain == query:
-                continue
-            again = await find(search, session, plain, public_items)
-            if again and (not found or again[0].hit.score > found[0].hit.score):
-                found, query = again, plain
+        found, query = await find_plainly(search, session, query, public_items, found)
+    told = None
+    # A story in several clauses: each clause alone may point to the first result.
+    doubted = bool(found) and not found[0].hit.confident
+    if doubted and await clauses_agree(search, session, said, found[0], public_items):
+        told = found[0]._replace(hit=replace(found[0].hit, confident=True))
+        found = [told, *found[1:]]
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
     if len(shared) > 1 and aspect in GETTING:
@@ -226,11 +230,15 @@ async def search_and_answer(
     if len(shared) > 1:
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     words = fold(query)
+    listed = answers(found)
+    if len(listed) > 1 and any(word in said for word in SEVERAL):
+        # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
+        return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     chosen = named_by_keyword(found, words) or named_by_keyword(
         found, READER.without_measures(words)
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
-    chosen = chosen or single(found)
+    chosen = chosen or told or single(found)
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
@@ -243,7 +251,6 @@ async def search_and_answer(
             trace,
             aspect,
         )
-    listed = answers(found)
     if listed and listed[0].hit.score >= SURE_SCORE:
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
         if len(asked) == 1 and asked[0].hit.confident:
@@ -280,6 +287,12 @@ async def _follow_up(
     wording: texts.Wording,
 ) -> str:
     """A question about what was just shown: after a list, which one (by number) first."""
+    if memory.focus == "list" and memory.numbered == "items" and len(memory.list_codes) == 1:
+        # A list of one (「您是不是想找：1. …」): the question is about it, no need to ask which.
+        only = await item_by_code(session, memory.list_codes[0], public_items)
+        if only is not None:
+            await keep(state, memory, card_code=only.code, focus="card")
+            return _show(only, settings, aspect, trace)
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
         await keep(state, memory, list_intent=aspect)
         found = await items_by_codes(session, memory.page_codes(), public_items)

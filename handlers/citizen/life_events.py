@@ -38,7 +38,7 @@ from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_ev
 from handlers.citizen import texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import said
+from handlers.citizen.filters import points_back, said
 from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
@@ -171,10 +171,16 @@ def _spread(trigger: str, text: str) -> str:
     return best
 
 
-def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
+NAMING_APART = 3  # a step item's keyword this long, said apart from the trigger, names it
+
+
+def names_own_item(
+    plain: str, span: str, steps: list[ResolvedStep], triggers: frozenset[str] = frozenset()
+) -> bool:
     """Whether the text names an item of the event rather than the event: an item's name or
     keyword holding the words heard and longer (「孩子出生证」), or all that was said
-    (「迁户口」)."""
+    (「迁户口」), or one of at least NAMING_APART characters said beyond the words heard and
+    no trigger itself (「娃娃刚生下来 出生证明在哪开」, though 刚…出生 was heard spread out)."""
     for step in steps:
         if step.item is None:
             continue
@@ -183,6 +189,8 @@ def names_own_item(plain: str, span: str, steps: list[ResolvedStep]) -> bool:
             if len(said) < 2 or said not in plain:
                 continue
             if said == plain or (span in said and len(said) > len(span)):
+                return True
+            if len(said) >= NAMING_APART and said not in span and fold(said) not in triggers:
                 return True
     return False
 
@@ -280,6 +288,14 @@ async def known_events(session: AsyncSession) -> _Known:
     return await cache.get(session)
 
 
+async def _list_shown(state: FSMContext | None) -> bool:
+    """Whether the last answer was a list of items."""
+    if state is None:
+        return False
+    memory = await recall(state)
+    return memory.focus == "list" and memory.numbered == "items" and bool(memory.list_codes)
+
+
 class LifeEventQuestion(Filter):
     """A message describing a life event (or asking which 一件事 there are); passes `life_event`
     (None for the overview)."""
@@ -291,10 +307,12 @@ class LifeEventQuestion(Filter):
             return False
         known = await known_events(session)
         found = known.match(text)
+        if found is not None and points_back(text) and await _list_shown(data.get("state")):
+            return False  # 「一级残疾要人照顾的那个」 describes an entry of the list just shown
         if found is not None:
             life_event, span = found
             steps = await resolved_steps(session, life_event)
-            if names_own_item(normalise(text), span, steps):
+            if names_own_item(normalise(text), span, steps, known.trigger_words):
                 return False
             searcher = data.get("search")
             rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)

@@ -50,6 +50,8 @@ _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
 _CLAUSES = re.compile(r"[\s,，。.！!；;]+")
 # 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
 _BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
+# Words of a question about the village's public money (「我们村今年拨了多少钱」).
+_PUBLIC_MONEY = ("扶贫", "资金", "项目", "钱", "拨", "分配", "补助")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
@@ -83,10 +85,11 @@ FUND_TYPE_WORDS = (
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
-# What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」
-# 「绑定村 620623208202」: the place's level alone is enough).
+# What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
+# 「村 620623208202」: the kind of place alone, right before the digits, says the same.
 _CODE_LABEL = re.compile(
-    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?"
+    r"^(?:(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+    r"|(?:村|镇|乡|社区)(?=\d))"
 )
 
 
@@ -208,7 +211,9 @@ def parse_my_village(said: str) -> tuple[str, int | None] | None:
     match = _MY_VILLAGE.match(text)
     if match is None:
         return None
-    year, _ = split_year(text[match.end() :])
+    year, rest = split_year(text[match.end() :])
+    if not match.group(1) and strip_particles(rest) and not any(w in rest for w in _PUBLIC_MONEY):
+        return None  # 「我们村的寺院想登记一下」: the village only says whose, an item is asked
     topic = "projects" if match.group(1) and "项目" in match.group(1) else "funds"
     return topic, year
 
@@ -305,12 +310,26 @@ FUND_QUESTION_WORDS = (
     "到户",
 )
 # Words for the place just talked about (「这个村2017年到村资金多少」).
-THIS_PLACE_WORDS = ("这个村", "这村", "该村", "那个村", "这个镇", "该镇", "这个乡", "该乡")
+THIS_PLACE_WORDS = (
+    "这个村",
+    "这村",
+    "该村",
+    "那个村",
+    "这个镇",
+    "那个镇",
+    "该镇",
+    "这个乡",
+    "该乡",
+    "这里",
+)
+# The kinds of allocation (到村, 到户 and 到乡镇 funds: 整村推进项目资金（到村）) name no other
+# place either (「这个村2017年到村资金多少」).
+ALLOCATION_KINDS = ("到乡镇", "到村", "到户")
 
 
 def without_this_place(text: str) -> str:
-    """The text without words for the place just talked about."""
-    for word in THIS_PLACE_WORDS:
+    """The text without words for the place just talked about or the kind of allocation."""
+    for word in (*THIS_PLACE_WORDS, *ALLOCATION_KINDS):
         text = text.replace(word, " ")
     return " ".join(text.split())
 

@@ -98,27 +98,51 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
     """The one result whose own keyword or alias the words say, the longest one winning
     (「结婚证丢了能补不」 → 补领结婚证, whose keyword is 结婚证丢了). A keyword that the
     result's own name and another listed result's name both hold names neither (「捡了个身份证」:
-    身份证 is a keyword of 居民身份证办理 and in the name of 居民身份证挂失申报、丢失招领)."""
+    身份证 is a keyword of 居民身份证办理 and in the name of 居民身份证挂失申报、丢失招领); a
+    result whose name goes another way than the words ask (申领 for 补办) is not named."""
     names = {f.item.code: fold(f.item.name) for f in answers(found)}
-    best: dict[str, tuple[int, Found]] = {}
+    asked = direction_of(normalise(words))
+    best: dict[str, tuple[float, Found]] = {}
     for result in found:
         if result.hit.score < SUGGEST_SCORE:
             continue
-        for word in (*result.item.keywords, *result.item.aliases):
+        if asked and goes_the_other_way(direction_of(normalise(result.item.name)), asked):
+            continue  # 「社保卡补办」: 社保卡 is 申领's keyword, but 补办 is not its way
+        # A long run of the name said names the result as a keyword does, a keyword as long
+        # a little better (「补领结婚证」 holds 领结婚证, a keyword of 中国内地公民婚姻登记, and
+        # the whole of its own name; 「领结婚证」 is that keyword and a run of 补领结婚证).
+        run = name_run(fold(result.item.name), words)
+        for word in (run, *result.item.keywords, *result.item.aliases):
             said = fold(str(word))
             if len(said) < 2 or said not in words:
                 continue  # most keywords: the names need not be looked at
+            weight = len(said) - (RUN_SHORTFALL if word is run else 0.0)
             shared = said in fold(result.item.name) and any(
                 said in name for code, name in names.items() if code != result.item.code
             )
             if not shared:
-                length = max(len(said), best.get(result.item.code, (0, result))[0])
+                length = max(weight, best.get(result.item.code, (0.0, result))[0])
                 best[result.item.code] = (length, result)
     if not best:
         return None
     longest = max(length for length, _ in best.values())
     winners = [r for length, r in best.values() if length == longest]
     return winners[0] if len(winners) == 1 else None
+
+
+NAME_RUN = 4  # a run of an item's name this long, said as it is, names the item
+RUN_SHORTFALL = 0.5  # … as a keyword one character shorter would
+
+
+def name_run(name: str, words: str) -> str:
+    """The longest run of `name` that the words say as it is, when at least NAME_RUN long."""
+    best = ""
+    for start in range(len(words) - NAME_RUN + 1):
+        end = start + max(NAME_RUN, len(best) + 1)
+        while end <= len(words) and words[start:end] in name:
+            best = words[start:end]
+            end += 1
+    return best
 
 
 def going_the_asked_way(found: list[Found], said: str) -> list[Found]:

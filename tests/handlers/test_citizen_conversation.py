@@ -520,3 +520,110 @@ async def test_a_dog_registered_in_plain_words(demo):
     # 狗 is written 犬只 and 上户口 登记 when the words as said find nothing sure
     reply = await citizen(demo).say("家里狗要上户口")
     assert reply.startswith("（演示数据）【犬类准养证核发】"), reply
+
+
+async def test_a_story_in_several_clauses_gets_the_item_its_clauses_point_to(demo):
+    # each clause alone leads with the allowance: the words of the story do not make it a guess
+    story = "我们家老汉今年都八十二了，听村上人说有个啥高龄的补贴，一直没领过，这个咋领呢"
+    reply = await citizen(demo).say(story)
+    assert "【80周岁以上老年人高龄津贴发放】" in reply and "您是不是想找" not in reply, reply
+    # one clause about what the catalogue lacks stays a guess to tap
+    guess = plain(await citizen(demo).say("老年证在哪办"))
+    assert "编码：" not in guess and "【" not in guess.splitlines()[0], guess
+
+
+@pytest.mark.parametrize(
+    ("said", "card"),
+    [
+        ("补领结婚证", "补领结婚证"),  # holds 领结婚证, a keyword of 婚姻登记
+        (
+            "社保卡补办",
+            "社会保障卡补领、换领、换发",
+        ),  # 社保卡 is 申领's keyword, 补办 is not its way
+        ("教师资格证书补发", "教师资格证书补发、换发"),  # 教师资格证 is 认定's keyword
+    ],
+)
+async def test_the_item_whose_name_is_said_beats_a_keyword_inside_it(demo, said, card):
+    reply = await citizen(demo).say(said)
+    assert reply.startswith(f"（演示数据）【{card}】"), reply
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("困难残疾人生活补贴", "啥样的人能领", "低保证明"),  # conditions unpublished: materials
+        ("寺院登记", "这个归哪个部门管", "民族宗教事务局"),
+        ("结婚登记", "女的多大岁数才能领", "女年满20周岁"),
+        ("个体户执照怎么办", "我去不了 让我儿子代办行不", "授权委托书"),
+        ("河道采砂许可", "现在能办吗", "暂停办理"),
+    ],
+)
+async def test_more_follow_ups_on_the_item_just_shown(demo, first, follow_up, expected):
+    user = citizen(demo)
+    await user.say(first)
+    reply = await user.say(follow_up)
+    assert expected in reply and "找到以下事项" not in reply, reply
+
+
+async def test_a_question_after_a_list_of_one_is_about_that_one(demo):
+    user = citizen(demo)
+    offered = plain(await user.say("挖沙子的采砂证"))
+    assert offered.startswith("您是不是想找") and len(re.findall(r"^\d\. ", offered, re.M)) == 1
+    reply = await user.say("要什么材料")
+    assert "【河道采砂许可】需要的申请材料" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["有没有人工客服啊", "能不能叫你们的人给我回个电话"])
+async def test_asking_for_a_person_in_other_words(demo, said):
+    reply = await citizen(demo).say(said)
+    assert "一句话说明" in reply, reply
+
+
+async def test_our_village_only_saying_whose_is_an_item_question(demo):
+    reply = await citizen(demo).say("我们村的寺院想登记一下 该咋办")
+    assert "宗教活动场所登记审批" in reply and "绑定" not in reply, reply
+
+
+async def test_a_verdict_after_a_comment_is_a_rating(demo):
+    user = citizen(demo)
+    await user.say("高龄津贴")
+    reply = await user.say("说得很清楚 给你个五星好评")
+    assert "没有找到" not in reply and ("谢谢" in reply or "感谢" in reply), reply
+
+
+async def test_a_step_item_named_beyond_the_event_words_is_that_item(demo):
+    # 刚…出生 is heard spread out (孩子出生), but 出生证明 is the step item's own keyword
+    reply = await citizen(demo).say("娃娃刚生下来 出生证明在哪开")
+    assert reply.startswith("（演示数据）【《出生医学证明》首次签发】"), reply
+
+
+async def test_a_fund_asked_for_the_whole_county_with_what_was_allocated(demo):
+    reply = await citizen(demo).say("2017年全县低保资金一共拨了多少")
+    assert "5701.9987" in reply and "您是不是想找" not in reply, reply
+
+
+async def test_this_village_then_the_kind_of_allocation(demo):
+    user = citizen(demo)
+    await user.say("炭山岭村扶贫车间开工了没有")
+    reply = await user.say("这个村2017年到村资金多少")
+    assert "炭山岭村" in reply and "71.00" in reply, reply
+
+
+async def test_binding_by_the_village_code(demo):
+    user = citizen(demo)
+    bound = await user.say("绑定村 620623208202")
+    assert "泉台村" in bound, bound
+    assert "116.00" in await user.say("我村资金")
+
+
+async def test_asking_which_items_there_are_gets_the_list(demo):
+    reply = plain(await citizen(demo).say("残疾人补贴有哪些"))
+    assert "困难残疾人生活补贴" in reply and "重度残疾人护理补贴" in reply, reply
+    assert "编码：" not in reply
+
+
+async def test_an_entry_of_the_list_described_rather_than_named(demo):
+    user = citizen(demo)
+    await user.say("草原")
+    reply = await user.say("修路占草原那个")
+    assert reply.startswith("（演示数据）【建设项目使用草原审批】"), reply

@@ -1,63 +1,32 @@
 """Conversations of the test set played through the real /wechat webhook on the demo with the
 real 6,318-item file loaded beside it (three other regions, PUBLISHED as their sources published
 them, `--published-at-source`: a plain first load keeps the file as drafts, which would leave
-nothing to leak): no reply ever shows another region's item, department or code."""
+nothing to leak; `tools.benchmarks.beside_real`): no reply ever shows another region's item,
+department or code."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
-from typer.testing import CliRunner
 
-from catalogue.codes import normalize_code_text
 from catalogue.db import create_engine, session_factory
-from catalogue.importing import import_file
-from catalogue.importing.options import published_at_source
-from catalogue.models import Department, Item
-from catalogue.queries.visibility import public_item
 from handlers.app import create_app
-from handlers.cli import app as cli
-from handlers.settings import get_settings
-from handlers.staff.import_wording import report_lines
-from tools.benchmarks.conversation_judge import card_title, item_list, item_named
+from tools.benchmarks.beside_real import Foreign, read_foreign
 from tools.benchmarks.conversation_set import load
-from tools.benchmarks.conversations import bench_settings, play
+from tools.benchmarks.conversations import bench_settings, play, prepare_database
 
-runner = CliRunner()
-# A code as cards and links show it (「编码：620623…」, 「/items/620623…」).
-SHOWN_CODE = re.compile(r"(?:编码：|/items/)([0-9A-Za-z—\-]{20,})")
 SAMPLE_EVERY = 8  # about 65 conversations of the three parts, of every class
 
 
 @pytest.fixture
-def beside_real(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo, then the real file imported as other regions' catalogues, as staff would."""
-    settings = bench_settings(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("ZWBOT_HOME_REGION", "*")  # the import may load other regions' data
-    get_settings.cache_clear()
-    real = str(shared_dir / "data" / "service_items.csv")
-    result = runner.invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output[-500:]
-
-    async def publish_real() -> None:
-        engine = create_engine(settings.database_url)
-        async with session_factory(engine)() as session:
-            report = await import_file(
-                session, "items", Path(real), publish=True, missing_fields=published_at_source()
-            )
-            assert report.ok and report.published > 6000, report_lines(report, 10)
-            await session.commit()
-        await engine.dispose()
-
-    asyncio.run(publish_real())
-    monkeypatch.delenv("ZWBOT_HOME_REGION")  # the account serves the county again
-    get_settings.cache_clear()
+def beside_real(tmp_path: Path, shared_dir: Path) -> Path:
+    """The demo, then the real file imported as other regions' catalogues, as staff would
+    (the same load as `zwbot bench conversations --beside-real`)."""
+    real = shared_dir / "data" / "service_items.csv"
+    asyncio.run(prepare_database(bench_settings(tmp_path), real))
     return tmp_path
 
 
@@ -65,17 +34,10 @@ async def test_no_reply_shows_another_regions_item(beside_real: Path) -> None:
     settings = bench_settings(beside_real)  # the county's account (home region 620623)
     engine = create_engine(settings.database_url)
     async with session_factory(engine)() as session:
-        local = set((await session.scalars(select(Item.code).where(public_item()))).all())
-        local_names = set((await session.scalars(select(Item.name).where(public_item()))).all())
-        others = (await session.scalars(select(Item).where(~public_item()))).all()
-        foreign_departments = (
-            await session.scalars(select(Department.name).where(~Department.name.like("天祝%")))
-        ).all()
+        foreign = await read_foreign(session)
     await engine.dispose()
-    foreign_only = {i.name for i in others} - local_names
-    every_name = local_names | foreign_only
-    assert len(others) > 6000 and len(foreign_departments) > 100  # the file is really there
-    local_codes = {normalize_code_text(code) for code in local}
+    # the file is really there
+    assert foreign.other_items > 6000 and len(foreign.departments) > 100
 
     conversations = load("all")[::SAMPLE_EVERY]
     app = create_app(settings)
@@ -83,23 +45,30 @@ async def test_no_reply_shows_another_regions_item(beside_real: Path) -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
             played = [
-                await play(http, c, frozenset(local_names), n) for n, c in enumerate(conversations)
+                await play(http, c, foreign.local_names, n) for n, c in enumerate(conversations)
             ]
-    leaks = []
-    for result in played:
-        for turn in result.turns:
-            reply = turn.reply
-            said = turn.turn.value
-            # a reply may quote the question back (「1」 is no question to take out)
-            shown = reply.replace(said, "") if len(said) >= 4 else reply
-            codes = {normalize_code_text(c) for c in SHOWN_CODE.findall(shown)}
-            leaks += [(said, "code", c) for c in codes - local_codes]
-            leaks += [(said, "department", d) for d in foreign_departments if d in shown]
-            title = card_title(shown, foreign_only)
-            if title:
-                leaks.append((said, "card", title))
-            # a card's numbered materials are no list (the card is known by any name)
-            entries = item_list(shown, every_name).values()
-            leaks += [(said, "list", e) for e in entries if item_named(e, foreign_only)]
+    leaks = [
+        (turn.turn.value, leak)
+        for result in played
+        for turn in result.turns
+        for leak in foreign.leaks(turn.turn.value, turn.reply)
+    ]
     assert len(played) >= 60 and len({r.conversation.kind for r in played}) >= 14
     assert leaks == []
+
+
+def test_a_leak_is_told_by_code_department_card_and_list_entry() -> None:
+    foreign = Foreign(
+        local_codes=frozenset({"620623000000DM62010780XK00001000"}),
+        local_names=frozenset({"居民身份证办理", "草原等级评定(县级)"}),
+        foreign_names=frozenset({"港澳通行证签发", "草原等级评定"}),
+        departments=("广州市公安局",),
+        other_items=1,
+    )
+    assert (
+        foreign.leaks("身份证", "【居民身份证办理】\n编码：620623000000DM62010780-XK00001000") == []
+    )
+    assert len(foreign.leaks("港澳", "【港澳通行证签发】\n实施部门：广州市公安局")) == 2
+    assert foreign.leaks("港澳", "编码：440100000000XK00001000000000") != []
+    listed = "找到以下事项：\n1. 居民身份证办理\n2. 港澳通行证签发\n3. 草原等级评定(县级)"
+    assert foreign.leaks("证", listed) == ["another region's item listed: 港澳通行证签发"]

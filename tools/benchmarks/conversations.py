@@ -28,6 +28,7 @@ from catalogue.demo import load_demo, read_demo
 from handlers.app import create_app
 from handlers.db.database import open_database
 from handlers.settings import Settings
+from tools.benchmarks.beside_real import Foreign, import_beside, read_foreign
 from tools.benchmarks.conversation_judge import Context, judge
 from tools.benchmarks.conversation_set import Conversation, Turn
 
@@ -71,14 +72,42 @@ def bench_settings(folder: Path) -> Settings:
     return Settings(**values)
 
 
-@asynccontextmanager
-async def demo_webhook() -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the running app over a fresh demo database."""
-    with tempfile.TemporaryDirectory() as folder:
-        settings = bench_settings(Path(folder))
-        async with open_database(settings) as (_, sessions), sessions() as session:
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What a bench database holds: in words, and what of it the county must never show
+    (with the real file beside the demo)."""
+
+    text: str
+    foreign: Foreign | None = None
+
+
+async def prepare_database(settings: Settings, beside: Path | None = None) -> Loaded:
+    """Load the demo into the settings' fresh database and, given `beside`, the real file as
+    other regions' published catalogues (`beside_real`)."""
+    async with open_database(settings) as (_, sessions):
+        async with sessions() as session:
             await load_demo(session)
             await session.commit()
+            if beside is None:
+                return Loaded("the demo catalogue")
+            imported = await import_beside(session, beside)
+        async with sessions() as session:
+            foreign = await read_foreign(session)
+    published = f"{imported.published} items of {beside.name} published beside it"
+    return Loaded(f"the demo catalogue, {published}", foreign)
+
+
+@asynccontextmanager
+async def demo_webhook(
+    beside: Path | None = None, said: Callable[[Loaded], None] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the running app over a fresh demo database (with the real file
+    `beside` it, see `beside_real`); `said` hears what was loaded."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = bench_settings(Path(folder))
+        loaded = await prepare_database(settings, beside)
+        if said:
+            said(loaded)
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -106,9 +135,14 @@ def _reply_text(exchange: Exchange) -> str:
 
 
 async def play(
-    http: httpx.AsyncClient, conversation: Conversation, names: frozenset[str], number: int
+    http: httpx.AsyncClient,
+    conversation: Conversation,
+    names: frozenset[str],
+    number: int,
+    foreign: Foreign | None = None,
 ) -> ConversationResult:
-    """One conversation by one new follower; every turn judged."""
+    """One conversation by one new follower; every turn judged (and, given `foreign`, every
+    reply that shows another region's item, code or department is wrong)."""
     envelope = WeChatEnvelope(TOKEN, APP_ID, AES_KEY)
     citizen = Simulator(URL, envelope, mode="safe", openid=f"o_conv_{number:05d}", http=http)
     context = Context(names)
@@ -119,20 +153,33 @@ async def play(
         seconds = time.perf_counter() - started
         reply = _reply_text(exchange)
         problems = judge(turn.expect, reply, context, event=turn.action == "event")
+        if foreign is not None:
+            problems += foreign.leaks(turn.value, reply)
         if exchange.status != 200:
             problems.insert(0, f"HTTP {exchange.status}")
         result.turns.append(TurnResult(index, turn, reply, tuple(problems), seconds))
     return result
 
 
-async def play_all(conversations: list[Conversation]) -> list[ConversationResult]:
-    """Every conversation on one fresh demo database, in order."""
+async def play_all(
+    conversations: list[Conversation],
+    beside: Path | None = None,
+    said: Callable[[Loaded], None] | None = None,
+) -> list[ConversationResult]:
+    """Every conversation on one fresh demo database (with the real file `beside` it, when
+    no reply may show any of it), in order; `said` hears what was loaded."""
     names = frozenset(item.name for item in read_demo().items)
     # The figures are the output: the app's and the HTTP client's info logs would bury them.
     logging.disable(logging.INFO)
     try:
-        async with demo_webhook() as http:
-            return [await play(http, c, names, i) for i, c in enumerate(conversations, start=1)]
+        loaded: list[Loaded] = []
+        async with demo_webhook(beside, loaded.append) as http:
+            if said:
+                said(loaded[0])
+            foreign = loaded[0].foreign
+            return [
+                await play(http, c, names, i, foreign) for i, c in enumerate(conversations, start=1)
+            ]
     finally:
         logging.disable(logging.NOTSET)
 
@@ -169,14 +216,20 @@ def _indent(text: str) -> str:
 
 
 def report(
-    results: list[ConversationResult], part: str, echo: Callable[[str], None], verbose: bool
+    results: list[ConversationResult],
+    part: str,
+    echo: Callable[[str], None],
+    verbose: bool,
+    loaded: str = "the demo catalogue",
 ) -> dict[str, object]:
-    """Print per-class figures, the failures (in detail when verbose), then the JSON line."""
+    """Print per-class figures, the failures (in detail when verbose), then the JSON line;
+    `loaded` says what the database held (`prepare_database`)."""
     summary = summarise(results, part)
+    summary["loaded"] = loaded
     by_class: dict[str, list[ConversationResult]] = {}
     for result in results:
         by_class.setdefault(result.conversation.kind, []).append(result)
-    echo(f"conversations ({part}) on the demo catalogue through /wechat (safe mode):")
+    echo(f"conversations ({part}) on {loaded} through /wechat (safe mode):")
     rows = [(kind, [r.right for r in group]) for kind, group in sorted(by_class.items())]
     rows.append(("overall", [r.right for r in results]))
     for kind, marks in rows:

@@ -5,6 +5,7 @@ webhook and tells a right conversation from a wrong one."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -24,9 +25,11 @@ from tools.benchmarks.conversation_set import (
 )
 from tools.benchmarks.conversations import (
     ConversationResult,
+    Loaded,
     TurnResult,
     demo_webhook,
     play,
+    play_all,
     report,
 )
 
@@ -222,6 +225,35 @@ async def test_the_runner_plays_tuning_conversations_through_the_webhook(
             assert not any(p.startswith("HTTP") for p in turn.problems), turn
             assert "error or no reply" not in turn.problems, turn
             assert turn.reply or turn.turn.action == "event", turn
+
+
+async def test_beside_real_loads_the_real_file_beside_the_demo_before_playing(
+    conversations: list[Conversation], shared_dir: Path
+) -> None:
+    sample = [c for c in conversations if c.part == "tuning"][::40][:4]
+    loaded: list[Loaded] = []
+    played = await play_all(sample, shared_dir / "data" / "service_items.csv", loaded.append)
+    published = re.search(r"(\d+) items of service_items.csv", loaded[0].text)
+    assert published and int(published.group(1)) > 6000, loaded[0].text
+    assert loaded[0].foreign and loaded[0].foreign.other_items > 6000
+    assert len(played) == len(sample) and all(r.right for r in played), [
+        (r.conversation.id, [t.problems for t in r.turns]) for r in played if not r.right
+    ]
+    lines: list[str] = []
+    report(played, "tuning", lines.append, verbose=False, loaded=loaded[0].text)
+    assert "beside it" in lines[0] and json.loads(lines[-1])["loaded"] == loaded[0].text
+
+
+def test_beside_real_refuses_a_missing_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from handlers.cli import app
+
+    missing = tmp_path / "none.csv"
+    result = CliRunner().invoke(
+        app, ["bench", "conversations", "--part", "tuning", "--beside-real", "--csv", str(missing)]
+    )
+    assert result.exit_code == 2 and "none.csv" in result.output
 
 
 def test_the_report_ends_with_one_json_line_and_shows_failures_when_verbose() -> None:

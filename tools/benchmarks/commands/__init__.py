@@ -106,20 +106,38 @@ def bench_conversations(
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Each failing turn: expected and replied.")
     ] = False,
+    beside_real: Annotated[
+        bool,
+        typer.Option(
+            "--beside-real",
+            help=(
+                "First load the real catalogue (--csv, which implies this) beside the demo as"
+                " other regions' published catalogues, as issue 12 is checked."
+            ),
+        ),
+    ] = False,
+    csv: CsvOption = None,
 ) -> None:
     """Citizen conversations on the demo through /wechat: right/wrong per class, reply times."""
     import asyncio
 
+    from tools.benchmarks.beside_real import BesideRealError
     from tools.benchmarks.conversation_set import ConversationSetError, load
-    from tools.benchmarks.conversations import play_all, report
+    from tools.benchmarks.conversations import Loaded, play_all, report
 
     try:
         conversations = load(part)
     except ConversationSetError as error:
         typer.echo(f"conversation set: {error}", err=True)
         raise typer.Exit(2) from error
-    results = asyncio.run(play_all(conversations))
-    report(results, part, typer.echo, verbose)
+    beside = _catalogue(csv) if beside_real or csv else None
+    loaded: list[Loaded] = []
+    try:
+        results = asyncio.run(play_all(conversations, beside, loaded.append))
+    except BesideRealError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    report(results, part, typer.echo, verbose, loaded[0].text)
 
 
 @bench_app.command("startup")

@@ -1,0 +1,93 @@
+"""Long plain speech: the item a message's clauses point to, each on its own.
+
+A citizen tells a situation in several clauses (「我们家老汉今年都八十二了，听村上人说有个啥
+高龄的补贴，一直没领过，这个咋领呢」). Searched as a whole, the words of the story dilute the
+words that name the item, so search may find the right item first yet not be confident of it.
+Each clause searched alone is independent evidence: when one clause finds that same item
+confidently and clearly ahead, or two clauses each lead with it, the message is about it. A
+message of one clause (「老年证在哪办」, an item the catalogue does not have) never qualifies,
+so this does not turn a guess about a short question into an answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.citizen.searching import CLEAR_MARGIN, Found, Searcher, find
+from handlers.citizen.understanding.reading import MIN_CORE, READER, read
+from handlers.citizen.understanding.scorer import fold
+from handlers.searching.public_items import PublicItems
+
+CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;、：:\s]+")
+MAX_CLAUSES = 6  # a longer message is a story, searched as a whole only
+AGREEING = 2  # clauses that lead with the same item, none of them confidently
+
+
+def clauses(said: str) -> list[str]:
+    """The clauses of a message, split at punctuation and spaces."""
+    return [part for part in CLAUSE_BREAK.split(said) if part]
+
+
+async def find_plainly(
+    search: Searcher,
+    session: AsyncSession,
+    query: str,
+    cache: PublicItems | None,
+    found: list[Found] | None = None,
+) -> tuple[list[Found], str]:
+    """Search the words as said (unless `found` already holds their results) and, when that
+    is not confident, in the catalogue's words (without fillers, with and without measure
+    words): the better results and their query."""
+    if found is None:
+        found = await find(search, session, query, cache)
+    if answers_confidently(found):
+        return found, query
+    variants = (
+        READER.strip_fillers(fold(query)),
+        READER.plain(query, measures=False),
+        READER.plain(query),
+    )
+    for plain in dict.fromkeys(variants):
+        if not plain or plain == query:
+            continue
+        again = await find(search, session, plain, cache)
+        if again and (not found or again[0].hit.score > found[0].hit.score):
+            found, query = again, plain
+    return found, query
+
+
+def answers_confidently(found: list[Found]) -> bool:
+    """Whether the first result is one search is confident of."""
+    return bool(found) and found[0].hit.confident
+
+
+def _clearly_first(found: list[Found]) -> bool:
+    lead = found[0].hit
+    second = found[1].hit.score if len(found) > 1 else 0.0
+    return lead.confident and lead.score - second >= CLEAR_MARGIN
+
+
+async def clauses_agree(
+    search: Searcher,
+    session: AsyncSession,
+    said: str,
+    lead: Found,
+    cache: PublicItems | None = None,
+) -> bool:
+    """Whether the clauses of `said`, each searched alone, point to `lead`'s item."""
+    parts = clauses(said)
+    if not 2 <= len(parts) <= MAX_CLAUSES:
+        return False
+    votes = 0
+    for part in parts:
+        if len(read(part).core) < MIN_CORE:
+            continue  # a question alone (「这个咋领呢」), words of speech
+        found, _ = await find_plainly(search, session, part, cache)
+        if not found or found[0].item.code != lead.item.code:
+            continue
+        if _clearly_first(found):
+            return True
+        votes += 1
+    return votes >= AGREEING
