@@ -40,6 +40,7 @@ from search.synonyms import SynonymTable
         ("更改发票信息", {"change"}),
         ("社会保障卡解挂", {"resume"}),  # the card reported lost is back in use
         ("结婚证弄不见了", {"replace"}),
+        ("身份证不见了", {"replace"}),
         ("辅助器具配置（更换）申请", set()),  # 更换 names no event: it is not 换
         ("对擅自调换教科书的处罚", set()),
         ("基本医疗保险关系转移接续", set()),  # moving one's insurance changes no owner
