@@ -225,10 +225,14 @@ async def names_other_item(
             if answers(found) and found[0].hit.confident:
                 return True
     found = await find(searcher, session, rest, cache)
+    # 「有没有护理的补贴」 says the keyword 护理补贴 with a 的 between its words.
+    joined = rest.replace(QUALIFIES, "")
     for result in found:
         for word in (result.item.name, *result.item.keywords, *result.item.aliases):
             named = fold(str(word))
-            if len(named) >= MIN_NAMING and named in rest and named not in known.trigger_words:
+            if len(named) < MIN_NAMING or named in known.trigger_words:
+                continue
+            if named in rest or (len(named) >= NAMING_APART and named in joined):
                 return True
     if not (answers(found) and found[0].hit.confident):
         return False

@@ -627,3 +627,11 @@ async def test_an_entry_of_the_list_described_rather_than_named(demo):
     await user.say("草原")
     reply = await user.say("修路占草原那个")
     assert reply.startswith("（演示数据）【建设项目使用草原审批】"), reply
+
+
+async def test_an_entry_described_in_words_of_speech(demo):
+    # 「伺候」 is how people say what the catalogue calls 护理 (phrases.json `colloquial`)
+    user = citizen(demo)
+    await user.say("残疾人补贴有哪些")
+    reply = await user.say("要人伺候的那个")
+    assert reply.startswith("（演示数据）【重度残疾人护理补贴】"), reply

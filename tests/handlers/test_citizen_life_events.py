@@ -184,3 +184,11 @@ async def test_lost_papers_a_factory_building_and_a_herders_inn(citizen: Any) ->
     assert "· 建设用地规划许可：本县目录暂无此事项，请咨询县自然资源局" in factory
     inn = await citizen.say("想开个牧家乐 要办啥")
     assert inn.startswith("「开旅馆民宿」") and "公共场所卫生许可新办审批（县级）" in inn
+
+
+async def test_a_keyword_said_with_a_de_between_its_words_names_the_item(citizen: Any) -> None:
+    # 「护理的补贴」 is the keyword 护理补贴: the question is about that item, not the checklist
+    reply = await citizen.say("家里有残疾人 一天离不开人 想问问护理的补贴")
+    assert "一般要办这些事" not in reply and "重度残疾人护理补贴" in reply, reply
+    # without an item named, the circumstance is the checklist
+    assert (await citizen.say("家里有残疾人 要办些啥")).startswith("「家里有残疾人」")
