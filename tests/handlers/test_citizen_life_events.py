@@ -192,3 +192,11 @@ async def test_a_keyword_said_with_a_de_between_its_words_names_the_item(citizen
     assert "一般要办这些事" not in reply and "重度残疾人护理补贴" in reply, reply
     # without an item named, the circumstance is the checklist
     assert (await citizen.say("家里有残疾人 要办些啥")).startswith("「家里有残疾人」")
+
+
+async def test_a_place_beside_a_life_event_says_where_not_which_village(citizen: Any) -> None:
+    # 「在哈溪镇开个民宿」: the town is where the guesthouse is, not a question about its funds
+    reply = await citizen.say("在哈溪镇开个民宿 要办啥证")
+    assert reply.startswith("「开旅馆民宿」"), reply
+    # a place with funds or projects asked is still the place
+    assert "扶贫资金和项目" in await citizen.say("哈溪镇 扶贫资金")
