@@ -635,3 +635,19 @@ async def test_an_entry_described_in_words_of_speech(demo):
     await user.say("残疾人补贴有哪些")
     reply = await user.say("要人伺候的那个")
     assert reply.startswith("（演示数据）【重度残疾人护理补贴】"), reply
+
+
+async def test_whether_a_paper_the_card_lists_is_needed_stays_on_the_card(demo):
+    # 出生医学证明 lists 结婚证 (not required): asking about it is about the card, not 婚姻登记
+    user = citizen(demo)
+    await user.say("出生证明")
+    reply = await user.say("还没领结婚证 需要结婚证不")
+    assert reply.startswith("（演示数据）【《出生医学证明》首次签发】"), reply
+    assert "结婚证" in reply
+    # a paper said with more than a question about it is a new search
+    user = citizen(demo)
+    await user.say("结婚登记")
+    lost = await user.say("身份证丢了")
+    assert "【中国内地公民婚姻登记】" not in lost, lost
+    other = await user.say("办身份证")
+    assert "【中国内地公民婚姻登记】" not in other, other
