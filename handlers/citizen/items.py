@@ -246,6 +246,8 @@ async def search_and_answer(
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or told or single(found)
+    if chosen is not None and not chosen.hit.confident and _says_its_keyword(chosen, found, words):
+        chosen = chosen._replace(hit=replace(chosen.hit, confident=True))
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
@@ -310,6 +312,20 @@ def name_run_of(name: str, words: str) -> str:
             best = words[start:end]
             end += 1
     return best
+
+
+SAYS_KEYWORD = 4  # a keyword this long, said as written by the first result's own words
+
+
+def _says_its_keyword(chosen: Found, found: list[Found], words: str) -> bool:
+    """Whether the first result, which search is not sure of, is one the words name by one of
+    its own keywords of at least SAYS_KEYWORD characters, as staff wrote it (「在县城开个小旅馆
+    要办卫生许可证不」 says 卫生许可证): the long keyword is the evidence the rest of a long
+    sentence dilutes. A run of its name is not enough (another region's 「经营许可证」)."""
+    if not found or chosen.item.code != found[0].item.code:
+        return False
+    own = (fold(str(w)) for w in (*chosen.item.keywords, *chosen.item.aliases))
+    return any(len(w) >= SAYS_KEYWORD and w in words for w in own)
 
 
 async def _about_the_card(

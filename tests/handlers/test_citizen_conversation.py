@@ -651,3 +651,13 @@ async def test_whether_a_paper_the_card_lists_is_needed_stays_on_the_card(demo):
     assert "【中国内地公民婚姻登记】" not in lost, lost
     other = await user.say("办身份证")
     assert "【中国内地公民婚姻登记】" not in other, other
+
+
+async def test_a_long_keyword_said_in_a_long_sentence_is_the_answer(demo):
+    # 卫生许可证 is a keyword of 公共场所卫生许可 (5 characters, said as written): the card,
+    # though the rest of the sentence leaves search unsure
+    reply = await citizen(demo).say("想在镇上开个小旅店 是不是要办卫生许可证")
+    assert reply.startswith("（演示数据）【公共场所卫生许可新办审批（县级）】"), reply
+    # a run of an item's name is not a keyword: a licence the county does not list stays a guess
+    guess = await citizen(demo).say("危险化学品经营许可证咋办")
+    assert not guess.startswith("（演示数据）【"), guess
