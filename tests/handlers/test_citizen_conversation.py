@@ -661,3 +661,9 @@ async def test_a_long_keyword_said_in_a_long_sentence_is_the_answer(demo):
     # a run of an item's name is not a keyword: a licence the county does not list stays a guess
     guess = await citizen(demo).say("危险化学品经营许可证咋办")
     assert not guess.startswith("（演示数据）【"), guess
+
+
+async def test_lingzheng_is_how_people_say_getting_married(demo):
+    # 「领证」 (phrases.json `colloquial` → 领结婚证, a keyword of 婚姻登记)
+    reply = await citizen(demo).say("我们俩下个月打算领证，去哪里领呀")
+    assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), reply
