@@ -325,7 +325,9 @@ def _says_its_keyword(chosen: Found, found: list[Found], words: str) -> bool:
     if not found or chosen.item.code != found[0].item.code:
         return False
     own = (fold(str(w)) for w in (*chosen.item.keywords, *chosen.item.aliases))
-    return any(len(w) >= SAYS_KEYWORD and w in words for w in own)
+    # Only in a longer sentence: the keyword alone is search's to judge (a search unsure of
+    # 「办身份证」 offers it to tap).
+    return any(len(w) >= SAYS_KEYWORD and w in words and w != words for w in own)
 
 
 async def _about_the_card(
