@@ -156,7 +156,10 @@ class ChoiceByWords(Filter):
         if memory.numbered == "items" and points_back(text):
             # 「一级残疾要人照顾的那个」: described, not named; the entry search ranks first
             # among those shown, clearly ahead of the others.
-            choice = _described(data.get("search"), memory.page_codes(), words)
+            # 「…要人照顾的那个」: also in the catalogue's words (照顾 → 护理).
+            choice = _described(data.get("search"), memory.page_codes(), words) or _described(
+                data.get("search"), memory.page_codes(), READER.plain(words)
+            )
             return {"choice": choice} if choice else False
         return False
 

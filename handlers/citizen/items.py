@@ -201,6 +201,13 @@ async def search_and_answer(
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording
         )
+    if _asks_whether_needed(said) and await _asks_for_its_paper(
+        reading.core, memory, session, public_items
+    ):
+        # 「没领结婚证能开不 要结婚证吗」 on 出生医学证明: whether a paper it lists is needed.
+        return await _follow_up(
+            "materials", memory, session, state, settings, trace, public_items, wording
+        )
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
     # 「啥样的人能领」: one character beside the question (领) names an item only when search
@@ -239,6 +246,8 @@ async def search_and_answer(
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
     chosen = chosen or told or single(found)
+    if chosen is not None and not chosen.hit.confident and _says_its_keyword(chosen, found, words):
+        chosen = chosen._replace(hit=replace(chosen.hit, confident=True))
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
@@ -260,6 +269,65 @@ async def search_and_answer(
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+# 「要结婚证吗」 「没有户口本行不」: whether something is needed (need word, yes-no question).
+NEED_WORDS = ("要", "需", "得", "带", "没")
+YES_NO = ("吗", "不", "么", "没有", "行不", "能不")
+
+
+def _asks_whether_needed(said: str) -> bool:
+    return any(w in said for w in NEED_WORDS) and any(w in said for w in YES_NO)
+
+
+PAPER = 3  # characters of a paper's name that, said as written, say it (结婚证, 身份证)
+LEFT_OVER = 2  # characters beside the paper that only ask about it (没领, 需, 带)
+
+
+async def _asks_for_its_paper(
+    core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
+) -> bool:
+    """Whether the words, right after a card, ask about a paper the card's materials list
+    (「要结婚证吗」 「没领结婚证能开不」 on 出生医学证明, which lists 结婚证): the paper's name,
+    at least PAPER characters of it as written, and at most LEFT_OVER other characters of
+    substance (「结婚证丢了咋补」 says more: a new search)."""
+    if len(core) < PAPER or memory.focus != "card" or not memory.card_code:
+        return False
+    item = await item_by_code(session, memory.card_code, public_items)
+    if item is None:
+        return False
+    papers = [fold(str(r.get("name", ""))) for r in item.requirements if isinstance(r, dict)]
+    said = max((name_run_of(paper, core) for paper in papers), key=len, default="")
+    if len(said) < PAPER:
+        return False
+    return len(core.replace(said, "")) <= LEFT_OVER
+
+
+def name_run_of(name: str, words: str) -> str:
+    """The longest run of `name` the words say as written."""
+    best = ""
+    for start in range(len(words)):
+        end = start + len(best) + 1
+        while end <= len(words) and words[start:end] in name:
+            best = words[start:end]
+            end += 1
+    return best
+
+
+SAYS_KEYWORD = 4  # a keyword this long, said as written by the first result's own words
+
+
+def _says_its_keyword(chosen: Found, found: list[Found], words: str) -> bool:
+    """Whether the first result, which search is not sure of, is one the words name by one of
+    its own keywords of at least SAYS_KEYWORD characters, as staff wrote it (「在县城开个小旅馆
+    要办卫生许可证不」 says 卫生许可证): the long keyword is the evidence the rest of a long
+    sentence dilutes. A run of its name is not enough (another region's 「经营许可证」)."""
+    if not found or chosen.item.code != found[0].item.code:
+        return False
+    own = (fold(str(w)) for w in (*chosen.item.keywords, *chosen.item.aliases))
+    # Only in a longer sentence: the keyword alone is search's to judge (a search unsure of
+    # 「办身份证」 offers it to tap).
+    return any(len(w) >= SAYS_KEYWORD and w in words and w != words for w in own)
 
 
 async def _about_the_card(

@@ -35,6 +35,7 @@ from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
+from catalogue.models import Item
 from handlers.citizen import texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
@@ -43,7 +44,7 @@ from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
-from handlers.citizen.searching import Searcher, answers, find
+from handlers.citizen.searching import Searcher, answers, find, name_run
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
@@ -224,10 +225,14 @@ async def names_other_item(
             if answers(found) and found[0].hit.confident:
                 return True
     found = await find(searcher, session, rest, cache)
+    # 「有没有护理的补贴」 says the keyword 护理补贴 with a 的 between its words.
+    joined = rest.replace(QUALIFIES, "")
     for result in found:
         for word in (result.item.name, *result.item.keywords, *result.item.aliases):
             named = fold(str(word))
-            if len(named) >= MIN_NAMING and named in rest and named not in known.trigger_words:
+            if len(named) < MIN_NAMING or named in known.trigger_words:
+                continue
+            if named in rest or (len(named) >= NAMING_APART and named in joined):
                 return True
     if not (answers(found) and found[0].hit.confident):
         return False
@@ -239,6 +244,64 @@ async def names_other_item(
     about_item = _shared(core, (first.name, *first.keywords, *first.aliases))
     about_step = _shared(core, [w for step in life_event.steps for w in (*step.names, *step.terms)])
     return about_item >= MIN_NAMING and about_item > about_step
+
+
+# Words asking for all the steps or their order (「都要办啥」 「先办啥后办啥」): the checklist.
+ALL_STEPS = (
+    "都要办",
+    "都得办",
+    "都需要办",
+    "先办啥",
+    "先办什么",
+    "先办哪",
+    "后办啥",
+    "后办什么",
+    "什么顺序",
+    "啥顺序",
+    "哪些都要",
+)
+
+
+def asks_all_steps(rest: str) -> bool:
+    """Whether the words beside the trigger ask for every step or for their order."""
+    return any(words in rest for words in ALL_STEPS)
+
+
+async def names_several_steps(
+    rest: str,
+    steps: list[ResolvedStep],
+    known: _Known,
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> bool:
+    """Whether the words beside the trigger name two or more of the event's steps (「户口身份证
+    这些都要弄」, 「身份证社保卡都在里面」): each by an item's name, keyword or alias said as
+    written (no trigger), the item being the step's or about the same document (社保卡 names
+    社会保障卡申领, the same card as the step 社会保障卡补领). One named step is a question
+    about that item (「开个理发店要卫生证吗」), left to the rules that follow."""
+    if len(rest) < 2 * MIN_NAMING:
+        return False
+    named: list[Item] = []
+    for result in await find(searcher, session, rest, cache):
+        for word in (result.item.name, *result.item.keywords, *result.item.aliases):
+            said = fold(str(word))
+            if len(said) >= MIN_NAMING and said in rest and said not in known.trigger_words:
+                named.append(result.item)
+                break
+    documents: list[Item] = []
+    for item in named:
+        if any(_same_document(item, other) for other in documents):
+            continue  # 「身份证」 and 「居民身份证挂失」 say one document
+        if any(step.item is not None and _same_document(step.item, item) for step in steps):
+            documents.append(item)
+    return len(documents) >= 2
+
+
+def _same_document(one: Item, other: Item) -> bool:
+    """Whether two items are one or about the same document (names sharing NAME_RUN
+    characters in a row: 社会保障卡申领 and 社会保障卡补领)."""
+    return one.code == other.code or bool(name_run(fold(one.name), fold(other.name)))
 
 
 def _shared(text: str, words: Iterable[str]) -> int:
@@ -312,10 +375,17 @@ class LifeEventQuestion(Filter):
         if found is not None:
             life_event, span = found
             steps = await resolved_steps(session, life_event)
-            if names_own_item(normalise(text), span, steps, known.trigger_words):
-                return False
             searcher = data.get("search")
             rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)
+            if asks_all_steps(rest) or (
+                searcher is not None
+                and await names_several_steps(
+                    rest, steps, known, searcher, session, data.get("public_items")
+                )
+            ):
+                return {"life_event": life_event, "steps": steps}
+            if names_own_item(normalise(text), span, steps, known.trigger_words):
+                return False
             if searcher is not None and await names_other_item(
                 rest, life_event, known, searcher, session, data.get("public_items")
             ):

@@ -106,12 +106,15 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
     for result in found:
         if result.hit.score < SUGGEST_SCORE:
             continue
-        if asked and goes_the_other_way(direction_of(normalise(result.item.name)), asked):
+        other_way = goes_the_other_way(direction_of(normalise(result.item.name)), asked)
+        if asked and other_way:
             continue  # 「社保卡补办」: 社保卡 is 申领's keyword, but 补办 is not its way
         # A long run of the name said names the result as a keyword does, a keyword as long
         # a little better (「补领结婚证」 holds 领结婚证, a keyword of 中国内地公民婚姻登记, and
-        # the whole of its own name; 「领结婚证」 is that keyword and a run of 补领结婚证).
-        run = name_run(fold(result.item.name), words)
+        # the whole of its own name; 「领结婚证」 is that keyword and a run of 补领结婚证). Words
+        # naming no life event ask for the item itself, so a run never names its ending
+        # (「道路运输经营许可」 is not 道路旅客运输经营许可（注销）).
+        run = "" if other_way else name_run(fold(result.item.name), words)
         for word in (run, *result.item.keywords, *result.item.aliases):
             said = fold(str(word))
             if len(said) < 2 or said not in words:

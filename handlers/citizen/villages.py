@@ -25,6 +25,7 @@ from handlers.citizen.filters import (
     said,
 )
 from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
+from handlers.citizen.life_events import known_events
 from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -37,6 +38,15 @@ async def places_pending(event: Event, state: FSMContext) -> bool:
     """The last numbered list the citizen saw was a choice of places."""
     memory = await recall(state)
     return memory.numbered == "places" and bool(memory.place_codes)
+
+
+async def not_a_life_event(event: Event, session: AsyncSession) -> bool:
+    """A message naming a place but not poverty funds or projects, that describes a life event
+    (「在天堂镇开个民宿 要办啥证」), says where the citizen's situation is: it is the life event."""
+    text = said(event) or ""
+    if parsing.split_fund_topic(text)[0] is not None:
+        return True
+    return (await known_events(session)).match(text) is None
 
 
 def _hash(event: Event, settings: Settings) -> str:
@@ -241,7 +251,7 @@ def router() -> Router:
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
     on_said(router, MyVillage())(my_village)
-    on_said(router, PlaceFunds())(place_funds)
+    on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
     on_said(router, RegionCode())(region_code)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

@@ -627,3 +627,43 @@ async def test_an_entry_of_the_list_described_rather_than_named(demo):
     await user.say("草原")
     reply = await user.say("修路占草原那个")
     assert reply.startswith("（演示数据）【建设项目使用草原审批】"), reply
+
+
+async def test_an_entry_described_in_words_of_speech(demo):
+    # 「伺候」 is how people say what the catalogue calls 护理 (phrases.json `colloquial`)
+    user = citizen(demo)
+    await user.say("残疾人补贴有哪些")
+    reply = await user.say("要人伺候的那个")
+    assert reply.startswith("（演示数据）【重度残疾人护理补贴】"), reply
+
+
+async def test_whether_a_paper_the_card_lists_is_needed_stays_on_the_card(demo):
+    # 出生医学证明 lists 结婚证 (not required): asking about it is about the card, not 婚姻登记
+    user = citizen(demo)
+    await user.say("出生证明")
+    reply = await user.say("还没领结婚证 需要结婚证不")
+    assert reply.startswith("（演示数据）【《出生医学证明》首次签发】"), reply
+    assert "结婚证" in reply
+    # a paper said with more than a question about it is a new search
+    user = citizen(demo)
+    await user.say("结婚登记")
+    lost = await user.say("身份证丢了")
+    assert "【中国内地公民婚姻登记】" not in lost, lost
+    other = await user.say("办身份证")
+    assert "【中国内地公民婚姻登记】" not in other, other
+
+
+async def test_a_long_keyword_said_in_a_long_sentence_is_the_answer(demo):
+    # 卫生许可证 is a keyword of 公共场所卫生许可 (5 characters, said as written): the card,
+    # though the rest of the sentence leaves search unsure
+    reply = await citizen(demo).say("想在镇上开个小旅店 是不是要办卫生许可证")
+    assert reply.startswith("（演示数据）【公共场所卫生许可新办审批（县级）】"), reply
+    # a run of an item's name is not a keyword: a licence the county does not list stays a guess
+    guess = await citizen(demo).say("危险化学品经营许可证咋办")
+    assert not guess.startswith("（演示数据）【"), guess
+
+
+async def test_lingzheng_is_how_people_say_getting_married(demo):
+    # 「领证」 (phrases.json `colloquial` → 领结婚证, a keyword of 婚姻登记)
+    reply = await citizen(demo).say("我们俩下个月打算领证，去哪里领呀")
+    assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), reply

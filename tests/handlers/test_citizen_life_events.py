@@ -159,3 +159,44 @@ async def test_a_circumstance_with_only_a_question_or_a_step_stays_the_event(
 async def test_a_checklist_keeps_the_words_for_a_person(citizen: Any) -> None:
     await citizen.say("残疾补贴发到哪张卡上了")
     assert "工单号" in await citizen.say("转人工")
+
+
+async def test_several_steps_named_or_their_order_asked_get_the_checklist(citizen: Any) -> None:
+    # two of the event's items said beside the trigger: the checklist, in the event's order
+    moving = await citizen.say("搬到天祝了 身份证户口都得弄 按什么顺序")
+    assert moving.startswith("「搬家迁户口」"), moving
+    assert moving.index("户口迁移审批") < moving.index("居民身份证办理")
+    shop = await citizen.say("开个农资店 卖农药卖种子 要啥手续")
+    assert shop.startswith("「开农资店」"), shop
+    assert "农药经营许可证核发" in shop and "农作物种子经营备案" in shop
+    # one document said twice (社保卡 names 申领, the step is 补领) is one item: asked about it
+    reply = await citizen.say("失业了社保卡丢了咋补")
+    assert "一般要办这些事" not in reply and "社会保障卡补领" in reply, reply
+
+
+async def test_lost_papers_a_factory_building_and_a_herders_inn(citizen: Any) -> None:
+    wallet = await citizen.say("钱包被偷了 身份证和社保卡都没了")
+    assert wallet.startswith("「证件丢了（补办身份证、社保卡等）」"), wallet
+    assert wallet.index("居民身份证挂失申报") < wallet.index("社会保障卡补领")
+    factory = await citizen.say("厂里要建冷库 需要哪些审批")
+    assert factory.startswith("「建厂房（企业建设项目）」"), factory
+    assert "建筑工程施工许可证核发" in factory
+    assert "· 建设用地规划许可：本县目录暂无此事项，请咨询县自然资源局" in factory
+    inn = await citizen.say("想开个牧家乐 要办啥")
+    assert inn.startswith("「开旅馆民宿」") and "公共场所卫生许可新办审批（县级）" in inn
+
+
+async def test_a_keyword_said_with_a_de_between_its_words_names_the_item(citizen: Any) -> None:
+    # 「护理的补贴」 is the keyword 护理补贴: the question is about that item, not the checklist
+    reply = await citizen.say("家里有残疾人 一天离不开人 想问问护理的补贴")
+    assert "一般要办这些事" not in reply and "重度残疾人护理补贴" in reply, reply
+    # without an item named, the circumstance is the checklist
+    assert (await citizen.say("家里有残疾人 要办些啥")).startswith("「家里有残疾人」")
+
+
+async def test_a_place_beside_a_life_event_says_where_not_which_village(citizen: Any) -> None:
+    # 「在哈溪镇开个民宿」: the town is where the guesthouse is, not a question about its funds
+    reply = await citizen.say("在哈溪镇开个民宿 要办啥证")
+    assert reply.startswith("「开旅馆民宿」"), reply
+    # a place with funds or projects asked is still the place
+    assert "扶贫资金和项目" in await citizen.say("哈溪镇 扶贫资金")

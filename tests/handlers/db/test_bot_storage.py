@@ -156,7 +156,7 @@ async def test_redis_down_retries_spread_over_two_workers_are_handled_once(
             assert first.status == retry.status == 200
             assert first.text == retry.text  # the same answer, never a second handling
             on = on[::-1]  # the citizen's next message reaches the other worker first
-        assert texts.HUMAN_CREATED.split("{")[0] in first.text  # the conversation went on
+        assert texts.HUMAN_ADDED.split("{")[0] in first.text  # the question went to the ticket
 
     async with session_factory(engine)() as session:
         tickets = (await session.scalars(select(Ticket).order_by(Ticket.id))).all()
