@@ -12,11 +12,13 @@ from rapidfuzz.distance import LCSseq
 
 NEW = "new"
 DIRECTIONS = frozenset(
-    {NEW, "change", "transfer", "end", "replace", "renew", "resume", "void", "info"}
+    {NEW, "change", "end", "replace", "renew", "resume", "transfer", "void", "info"}
 )
-NONE = "none"  # a word of the table that only contains a direction word (过户籍)
 Directions = frozenset[str]
 NEUTRAL: Directions = frozenset()
+# A word of the table naming no direction: it only keeps a shorter word inside it from being
+# read (更换 of 辅助器具配置（更换）申请 is not 换, a change; 过户籍 is not 过户).
+NONE = "none"
 PASSIVE = "被"
 _BRACKETED = re.compile(r"[（(【\[〔《][^）)】\]〕》]*[）)】\]〕》]")
 
@@ -48,8 +50,9 @@ _WORD_RE = re.compile("|".join(map(re.escape, sorted(WORDS, key=lambda w: (-len(
 def direction_of(text: str) -> Directions:
     """The directions a normalised text names: the non-new ones it contains, else `new` when
     it has a word for a first application, else none (a neutral text)."""
-    found = {WORDS[match.group()] for match in _WORD_RE.finditer(text) if not _passive(text, match)}
-    found.discard(NONE)
+    found = {
+        WORDS[match.group()] for match in _WORD_RE.finditer(text) if not _passive(text, match)
+    } - {NONE}
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -70,8 +73,7 @@ def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
         for match in _WORD_RE.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in spans)
         and not _passive(text, match)
-    }
-    found.discard(NONE)
+    } - {NONE}
     later = frozenset(found - {NEW})
     if later:
         return later
@@ -126,10 +128,10 @@ def goes_the_other_way(item: Directions, query: Directions) -> bool:
         return False
     # An information item about a life event (补领离婚证预约: the appointment to replace the
     # certificate) goes that event's way too: the query must want the event, not only the info.
-    # One naming no event is about the item itself (结婚登记预约: the appointment to marry), so
-    # it goes the other way of a query asking information about another event (补领…预约).
-    events = (item - {"info"}) or frozenset({NEW})
-    return "info" in want and events.isdisjoint(wanted(query - {"info"}))
+    # An information item naming no event is about the item itself (结婚登记预约 books a new
+    # registration): not what a query wanting information on another event (补领…预约) asks for.
+    events = item - _INFO_ONLY or _NEW_ONLY
+    return events.isdisjoint(query - _INFO_ONLY or _NEW_ONLY)
 
 
 @lru_cache(maxsize=65536)
@@ -151,8 +153,10 @@ def same_thing(first: str, second: str) -> bool:
 # query they qualify the thing like direction words do (想砍树需要审批吗 is about 砍树).
 GENERIC_WORDS = ("审批", "许可", "手续", "审核", "批准", "申请", "登记", "备案")
 # Words of item names for other events in an item's life (moving it, pledging it, lifting a
-# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出).
-EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "迁移", "转移", "解挂", "抵押", "解封", "暂停")
+# loss report): in a query they qualify the thing too (学籍转出 is about 学籍, not 转出). Not
+# 迁移: it names the procedure asked for itself (户口迁移审批; 户口想迁到天祝来 is read
+# 户口迁移天祝来 by the citizen side), and weighing it less took that card from its query.
+EVENT_WORDS = ("转出", "转入", "迁出", "迁入", "转移", "解挂", "抵押", "解封", "暂停")
 _QUALIFIER_RE = re.compile(
     "|".join(
         map(

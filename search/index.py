@@ -18,7 +18,6 @@ from search.direction import (
     goes_the_other_way,
     qualified,
     same_thing,
-    wanted,
 )
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
@@ -221,17 +220,11 @@ class SearchIndex:
                     heapq.heappush(floor, hit.score)
                     if len(floor) > depth:
                         heapq.heappop(floor)
-        want = wanted(parsed.direction)
-        # Ties go to the item going the asked way (by default the item itself: 设立登记 before
-        # 备案登记 for 搞个合作社), then to the shorter name.
+        # Ties go to the shorter name (the item itself is already a little up for a query
+        # naming no life event: `DEFAULT_BONUS`).
         ranked = sorted(
             found.values(),
-            key=lambda h: (
-                -round(h.score, 6),
-                want.isdisjoint(_name_directions(h.document.name)),
-                len(h.document.name),
-                h.document.code,
-            ),
+            key=lambda h: (-round(h.score, 6), len(h.document.name), h.document.code),
         )
         best = _same_thing_first(ranked, parsed.direction, top)[:top]
         return [Hit(h.document, h.score, h.reasons, _confident(h, parsed)) for h in best]

@@ -29,7 +29,8 @@ INFO_WORDS = ("查询", "咨询", "进度", "指引", "指南", "公示", "名�
 # closes, which business to choose (加油站几点开门, 驾校哪家好), what something costs (考驾照多少钱,
 # 养老院一个月收多少钱: a price, not a procedure; the chat answers 「结婚登记要多少钱」 from the
 # card's fee line after taking the question off) and where the nearest place is (附近的加油站在哪:
-# a place, not a procedure). None of these words is in an item name of service_items.csv.
+# a place, not a procedure; 附近 alone also places a procedure: 学校附近开网吧, 铁路附近盖房).
+# None of these words is in an item name of service_items.csv. The hits are still offered.
 UNANSWERABLE_WORDS = (
     "几点",
     "哪家好",

@@ -159,13 +159,13 @@ def test_second_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> N
     # Written for the weak classes before the round that tuned on it: the levels reached.
     quality = _quality(shared_dir, DEVSET2)
     overall = quality["all"]
-    # No absent query gets a confident card since round 4 (a price is asked of no item).
-    assert overall.top1 >= 0.86, quality
-    assert overall.top3 >= 0.92, quality
+    # No absent query gets a confident card since round 4 (prices: 考驾照多少钱).
+    assert overall.top1 >= 0.87, quality
+    assert overall.top3 >= 0.93, quality
     assert quality["colloquial"].top1 >= 0.73, quality
-    assert quality["synonym"].top1 >= 0.90, quality
+    assert quality["synonym"].top1 >= 0.92, quality
     assert quality["question"].top1 >= 0.97, quality
-    assert quality["direction"].top1 >= 0.95, quality
+    assert quality["direction"].top1 >= 0.99, quality
     assert quality["absent"].top1 >= 0.98, quality  # confident-wrong ≤ 2%
 
 
@@ -187,7 +187,8 @@ def test_third_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> No
 @pytest.mark.slow
 def test_fourth_tuning_part_quality_on_the_real_catalogue(shared_dir: Path) -> None:
     # Written blind before round 4 (the other half is held-out 3): the levels reached in
-    # round 4 (baseline top-1 0.843, top-3 0.893 at the merge of the part).
+    # round 4 (squal and sdir merged; baseline top-1 0.837, top-3 0.899 at f7d8237): every
+    # direction, question and absent query right.
     quality = _quality(shared_dir, DEVSET4)
     overall = quality["all"]
     assert overall.top1 >= 0.93, quality
