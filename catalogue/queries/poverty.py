@@ -21,18 +21,25 @@ VILLAGE_CODE_LENGTH = 12  # + village (3)
 CANCELLED = "cancelled"  # a cancelled project stays published (第四条: changes are public)
 
 
-@dataclass
-class YearFunds:
-    """One year's allocations and projects of a place; totals are the exact sums of the rows."""
+class _Allocated:
+    """Published allocations and projects of one kind of group; totals are exact sums."""
 
-    year: int
-    allocations: list[PovertyAllocation] = field(default_factory=list)
-    projects: list[PovertyProject] = field(default_factory=list)
+    allocations: list[PovertyAllocation]
+    projects: list[PovertyProject]
 
     @property
     def allocation_total(self) -> Decimal:
         """Sum of the allocated amounts (万元)."""
         return sum((a.amount for a in self.allocations), Decimal(0))
+
+
+@dataclass
+class YearFunds(_Allocated):
+    """One year's allocations and projects of a place; totals are the exact sums of the rows."""
+
+    year: int
+    allocations: list[PovertyAllocation] = field(default_factory=list)
+    projects: list[PovertyProject] = field(default_factory=list)
 
     @property
     def active_projects(self) -> list[PovertyProject]:
@@ -174,17 +181,12 @@ async def published_years(*, session: AsyncSession) -> dict[str, list[int]]:
 
 
 @dataclass
-class Document:
+class Document(_Allocated):
     """The published allocations and projects of one document (文号, e.g. 天扶贫发〔2016〕32号)."""
 
     number: str
     allocations: list[PovertyAllocation] = field(default_factory=list)
     projects: list[PovertyProject] = field(default_factory=list)
-
-    @property
-    def allocation_total(self) -> Decimal:
-        """Sum of the allocated amounts (万元)."""
-        return sum((a.amount for a in self.allocations), Decimal(0))
 
     @property
     def empty(self) -> bool:
