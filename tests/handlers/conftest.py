@@ -1,5 +1,5 @@
-"""Fixtures of the handler tests: the seeded citizen side of `tests/kits/citizen.py`, and a session
-factory that records what was done with its sessions."""
+"""Fixtures of the handler tests: the seeded citizen side and the demo of `tests/kits/citizen.py`,
+and a session factory that records what was done with its sessions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ from tests.kits import citizen as kit
 
 citizen_side = kit.citizen_side
 citizen_side_any_db = kit.citizen_side_any_db
+
+
+@pytest.fixture
+async def demo(sqlite_url):
+    """The app on the demo catalogue (SQLite): its HTTP client and sessions."""
+    async with kit.demo_side(sqlite_url) as side:
+        yield side
 
 
 class SessionSpy:

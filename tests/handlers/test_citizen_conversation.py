@@ -23,12 +23,6 @@ def is_card_or_list(text: str) -> bool:
     return "编码：" in text or "回复序号" in text or "完整办事指南" in text
 
 
-@pytest.fixture
-async def demo(sqlite_url):
-    async with kit.demo_side(sqlite_url) as side:
-        yield side
-
-
 def citizen(demo) -> kit.WeChatUser:
     http, _ = demo
     return kit.WeChatUser(http, f"o_conv_{id(object())}")

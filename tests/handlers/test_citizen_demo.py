@@ -8,16 +8,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-import pytest
-
 from catalogue.queries import places
 from tests.kits import citizen as kit
-
-
-@pytest.fixture
-async def demo(sqlite_url):
-    async with kit.demo_side(sqlite_url) as side:
-        yield side
 
 
 async def test_village_answers_equal_the_open_data_export(demo):

@@ -12,12 +12,6 @@ from catalogue.tickets import NO_QUESTION_YET
 from tests.kits import citizen as kit
 
 
-@pytest.fixture
-async def demo(sqlite_url):
-    async with kit.demo_side(sqlite_url) as side:
-        yield side
-
-
 def citizen(demo) -> kit.WeChatUser:
     http, _ = demo
     return kit.WeChatUser(http, f"o_human_{id(object())}")

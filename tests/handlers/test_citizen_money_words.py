@@ -14,12 +14,6 @@ from handlers.citizen.ratings import level_score
 from tests.kits import citizen as kit
 
 
-@pytest.fixture
-async def demo(sqlite_url):
-    async with kit.demo_side(sqlite_url) as side:
-        yield side
-
-
 def citizen(demo) -> kit.WeChatUser:
     http, _ = demo
     return kit.WeChatUser(http, f"o_money_{id(object())}")
