@@ -16,9 +16,11 @@ from tools.benchmarks.search_corpus import (
     DEVSET2,
     DEVSET3,
     DEVSET4,
+    DEVSET5,
     HELDOUT,
     HELDOUT2,
     HELDOUT3,
+    HELDOUT4,
     DevQuery,
     Quality,
     documents_from_csv,
@@ -116,10 +118,38 @@ def test_the_blind_parts_are_one_split_distinct_from_every_other_part() -> None:
     assert not others & set(queries)
 
 
+def test_the_second_blind_split_is_distinct_from_every_other_part() -> None:
+    # devset5 (tuning) and heldout4 (held out): one blind file of 3 December, split at random
+    # per class after the queries repeating an earlier part were dropped.
+    tuning, heldout = load_devset(DEVSET5), load_devset(HELDOUT4)
+    assert len(tuning) >= 150 and len(heldout) >= 140
+    for part in (tuning, heldout):
+        assert {item.kind for item in part} == CLASSES2
+        assert min(sum(1 for item in part if item.kind == kind) for kind in CLASSES2) >= 10
+    others = {
+        item.query
+        for path in (DEVSET, DEVSET2, DEVSET3, DEVSET4, HELDOUT, HELDOUT2, HELDOUT3)
+        for item in load_devset(path)
+    }
+    queries = [item.query for item in tuning + heldout]
+    assert len(set(queries)) == len(queries)
+    assert not others & set(queries)
+
+
 @pytest.mark.parametrize(
     "path",
-    [DEVSET, DEVSET2, DEVSET3, DEVSET4, HELDOUT, HELDOUT2, HELDOUT3],
-    ids=["tuning", "tuning-2", "tuning-3", "tuning-4", "held-out", "held-out-2", "held-out-3"],
+    [DEVSET, DEVSET2, DEVSET3, DEVSET4, DEVSET5, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4],
+    ids=[
+        "tuning",
+        "tuning-2",
+        "tuning-3",
+        "tuning-4",
+        "tuning-5",
+        "held-out",
+        "held-out-2",
+        "held-out-3",
+        "held-out-4",
+    ],
 )
 def test_absent_queries_and_only_they_expect_no_item(path: Path) -> None:
     for item in load_devset(path):

@@ -63,16 +63,18 @@ def bench_quality(
     ] = None,
 ) -> None:
     """Search quality: top-1/top-3/MRR per query class, beside rapidfuzz and FTS5, for the
-    tuning parts (tests/search/devset.tsv, devset2.tsv, devset3.tsv, devset4.tsv) and the
-    held-out parts (tests/search/heldout.tsv, heldout2.tsv, heldout3.tsv)."""
+    tuning parts (tests/search/devset.tsv, devset2.tsv … devset5.tsv) and the held-out parts
+    (tests/search/heldout.tsv, heldout2.tsv, heldout3.tsv, heldout4.tsv)."""
     from tools.benchmarks.search_corpus import (
         DEVSET,
         DEVSET2,
         DEVSET3,
         DEVSET4,
+        DEVSET5,
         HELDOUT,
         HELDOUT2,
         HELDOUT3,
+        HELDOUT4,
     )
     from tools.benchmarks.search_quality import run
 
@@ -84,9 +86,11 @@ def bench_quality(
             "tuning-2": DEVSET2,
             "tuning-3": DEVSET3,
             "tuning-4": DEVSET4,
+            "tuning-5": DEVSET5,
             "held-out": HELDOUT,
             "held-out-2": HELDOUT2,
             "held-out-3": HELDOUT3,
+            "held-out-4": HELDOUT4,
         }
     )
     run(_catalogue(csv), parts, typer.echo)
