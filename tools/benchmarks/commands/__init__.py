@@ -102,7 +102,7 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, heldout2, heldout3,"
+                "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, heldout2, heldout3,"
                 " heldout4, heldout5 (the last four kept out of tuning) or all."
             )
         ),
