@@ -103,7 +103,7 @@ def bench_conversations(
         typer.Option(
             help=(
                 "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, heldout2, heldout3,"
-                " heldout4, heldout5 (the last four kept out of tuning) or all."
+                " heldout4, heldout5, heldout6 (the last five kept out of tuning) or all."
             )
         ),
     ] = "all",
