@@ -89,7 +89,13 @@ def test_every_item_an_expectation_names_is_a_demo_item(
 
 def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
     root = Path(__file__).resolve().parents[3]
-    for name in ("heldout2.toml", "heldout3.toml", "heldout4.toml", "heldout5.toml", "heldout6.toml"):
+    for name in (
+        "heldout2.toml",
+        "heldout3.toml",
+        "heldout4.toml",
+        "heldout5.toml",
+        "heldout6.toml",
+    ):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
 
