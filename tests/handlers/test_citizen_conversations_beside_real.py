@@ -72,3 +72,16 @@ def test_a_leak_is_told_by_code_department_card_and_list_entry() -> None:
     assert foreign.leaks("港澳", "编码：440100000000XK00001000000000") != []
     listed = "找到以下事项：\n1. 居民身份证办理\n2. 港澳通行证签发\n3. 草原等级评定(县级)"
     assert foreign.leaks("证", listed) == ["another region's item listed: 港澳通行证签发"]
+
+
+def test_a_card_whose_title_holds_the_question_is_no_list_of_its_materials() -> None:
+    foreign = Foreign(
+        local_codes=frozenset(),
+        local_names=frozenset({"居民身份证办理"}),
+        foreign_names=frozenset({"户口簿遗失补领"}),
+        departments=(),
+        other_items=1,
+    )
+    card = "（演示数据）【居民身份证办理】\n申请材料：\n1. 户口簿遗失补领（原件1份）\n2. 照片"
+    assert foreign.leaks("身份证办理", card) == []
+    assert foreign.leaks("身份证", "1. 居民身份证办理\n2. 户口簿遗失补领") != []

@@ -72,13 +72,16 @@ class Foreign:
         codes = {normalize_code_text(c) for c in SHOWN_CODE.findall(shown)}
         found = [f"another region's code {c}" for c in sorted(codes - self.local_codes)]
         found += [f"another region's department {d}" for d in self.departments if d in shown]
-        title = card_title(shown, self.foreign_names)
+        # Cards and lists are read from the whole reply: taking the question out of it could
+        # cut a card's title (「户口迁移」 out of 【户口迁移审批】), and its numbered materials
+        # would then read as a list.
+        title = card_title(reply, self.foreign_names)
         if title:
             found.append(f"another region's card 【{title}】")
         # a card's numbered materials are no list (the card is known by any name); an entry
         # is the county's item when a county name fits it as well as any other region's
         # (「草原等级评定(县级)」 also starts with another region's 「草原等级评定」)
-        entries = item_list(shown, self.local_names | self.foreign_names).values()
+        entries = item_list(reply, self.local_names | self.foreign_names).values()
         found += [
             f"another region's item listed: {e}"
             for e in entries
