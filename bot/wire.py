@@ -133,15 +133,15 @@ class _AesBox:
             raise ValueError("EncodingAESKey must have 43 characters")
         self.token = token
         self.receiver_id = receiver_id
-        self._key = base64.b64decode(aes_key + "=")
-        self._prp = WeComPrp if wecom else WeChatPrp
+        # Built once: its cipher makes a fresh encryptor or decryptor for every message.
+        self._prp = (WeComPrp if wecom else WeChatPrp)(base64.b64decode(aes_key + "="))
 
     def encrypt(self, plaintext: str) -> str:
-        return bytes(self._prp(self._key).encrypt(plaintext, self.receiver_id)).decode("ascii")
+        return bytes(self._prp.encrypt(plaintext, self.receiver_id)).decode("ascii")
 
     def decrypt(self, ciphertext: str) -> str:
         try:
-            return str(self._prp(self._key).decrypt(ciphertext, self.receiver_id))
+            return str(self._prp.decrypt(ciphertext, self.receiver_id))
         except (WeChatException, ValueError, struct.error, IndexError, TypeError) as exc:
             raise DecryptionFailed(f"cannot decrypt: {type(exc).__name__}") from exc
 

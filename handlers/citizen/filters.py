@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,7 +58,7 @@ def reading(event: Event) -> Reading | None:
 class Understood(Filter):
     """Any text the conversation layer read; passes `said` and `reading`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         if understood is None:
             return False
@@ -70,7 +71,7 @@ class Intent(Filter):
     def __init__(self, *intents: str) -> None:
         self.intents = frozenset(intents)
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         if understood is None or understood.intent not in self.intents:
             return False
@@ -80,7 +81,7 @@ class Intent(Filter):
 class SmallTalk(Filter):
     """Greetings, thanks, goodbyes, 「帮助」, 「你是机器人吗」; passes `said` and `reading`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         if understood is None or not understood.is_talk:
             return False
@@ -90,7 +91,7 @@ class SmallTalk(Filter):
 class Said(Filter):
     """Any non-empty text or voice recognition; passes `said`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         return {"said": text} if text else False
 
@@ -99,7 +100,7 @@ class HumanRequest(Filter):
     """「人工」, 「我要找工作人员」, 「转人工 高龄补贴停发了」; passes `problem`, what was said
     beside the request ('' when nothing)."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         if text is None:
             return False
@@ -114,7 +115,7 @@ class HumanRequest(Filter):
 class NextPage(Filter):
     """「下一页」."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         return text is not None and parsing.is_next_page(text)
 
@@ -122,7 +123,7 @@ class NextPage(Filter):
 class Choice(Filter):
     """A list number; passes `choice`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         number = parsing.parse_choice(text) if text else None
         return {"choice": number} if number is not None else False
@@ -136,7 +137,7 @@ class ChoiceByWords(Filter):
     in exactly one entry's name (an item's with its department, a place's label); passes
     `choice`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         state = data.get("state")
         session: AsyncSession | None = data.get("session")
@@ -209,7 +210,7 @@ async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[lis
 class Rating(Filter):
     """「评5」, 「好评」…; passes `score`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         if not text:
             return False
@@ -222,7 +223,7 @@ class Rating(Filter):
 class BindRequest(Filter):
     """「绑定 <村名>」; passes `place_name` (may be empty)."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         name = parsing.parse_bind(text) if text else None
         if name is None:
@@ -241,7 +242,7 @@ class BindRequest(Filter):
 class MyVillage(Filter):
     """「我村资金 [年份]」; passes `topic` and `year`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         parsed = parsing.parse_my_village(text) if text else None
         if parsed is None or text is None:
@@ -261,7 +262,7 @@ class MyVillage(Filter):
 class PhoneNumber(Filter):
     """Text that is only a telephone number (not an item code); passes `number`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         number = parsing.parse_phone(text) if text else None
         return {"number": number} if number else False
@@ -270,7 +271,7 @@ class PhoneNumber(Filter):
 class IdNumber(Filter):
     """A message with a resident identity number in it."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         return text is not None and parsing.has_id_number(text)
 
@@ -278,7 +279,7 @@ class IdNumber(Filter):
 class RegionCode(Filter):
     """Text that is only a town's or village's statistical code; passes `region_code`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         code = parsing.parse_region_code(text) if text else None
         return {"region_code": code} if code else False
@@ -287,7 +288,7 @@ class RegionCode(Filter):
 class LooksLikeCode(Filter):
     """Text that is only a code (10+ letters and digits, mostly digits); passes `code_text`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         if not text or not _CODE_TEXT.match(text):
             return False
@@ -306,7 +307,7 @@ async def _list_shown(state: Any) -> bool:
 class PlaceFunds(Filter):
     """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         if not text or session is None:
@@ -359,7 +360,7 @@ class DocumentNumber(Filter):
     """A message naming the document number of published poverty allocations or projects
     (「天扶贫发〔2016〕32号是啥项目」); passes `document`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         parsed = parsing.parse_document_number(text) if text else None
@@ -374,7 +375,7 @@ class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
     (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         state = data.get("state")
         if not text or state is None:
@@ -399,7 +400,7 @@ class FundFollowUp(Filter):
     fund type (「2017年呢」 「民政局的呢」 「转移支付的呢」): the same question with that changed;
     passes what `FundListQuestion` passes."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         state = data.get("state")
@@ -459,7 +460,7 @@ class FundListQuestion(Filter):
     or a fund the list has (「低保」 abbreviates 城乡居民最低生活保障资金); otherwise it is an
     item's name (「住宅专项维修资金」) and item search answers it."""
 
-    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         if not text or session is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from bot.filters import (
     Command,
     CommandObject,
     EventKey,
+    Filter,
     FilterObject,
+    FilterResult,
     Regex,
     StateFilter,
     Text,
@@ -131,3 +134,53 @@ async def test_magic_and_plain_function_filters() -> None:
     assert await FilterObject(staff_only)(said("x"), {"role": "citizen"}) is False
     assert await FilterObject(adds)(said("x"), data) == {"n": 3}
     assert await FilterObject(everything)(said("x"), data) is True
+
+
+class RoleByCheck(Filter):
+    """Written as `check`: reads the routing data without a copy."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        return {"seen": data["role"]} if data.get("role") == "staff" else False
+
+
+class RoleByCall(Filter):
+    """Written as `__call__(event, **data)`, as filters were before `check`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        return data.get("role") == "staff"
+
+
+async def test_class_filters_written_either_way_are_called_alike() -> None:
+    staff: dict[str, Any] = {"role": "staff"}
+    citizen: dict[str, Any] = {"role": "citizen"}
+    for written in (RoleByCheck(), RoleByCall()):
+        # through the router, directly with keywords, and inside combinations
+        assert await FilterObject(written)(said("x"), staff)
+        assert not await FilterObject(written)(said("x"), citizen)
+        assert await written(said("x"), **staff)
+        assert await written.check(said("x"), staff)
+        assert not await (~written).check(said("x"), staff)
+        assert await (Text("x") & written)(said("x"), **staff)
+        assert await (Text("y") | written).check(said("x"), staff)
+    assert await FilterObject(RoleByCheck())(said("x"), staff) == {"seen": "staff"}
+
+
+async def test_a_filter_chained_after_one_that_passes_values_reads_them() -> None:
+    class NeedsMatch(Filter):
+        async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+            return "match" in data
+
+    data: dict[str, Any] = {"raw_state": None}
+    assert await FilterObject(Regex(r"\d") & NeedsMatch())(said("第3条"), data)
+    assert not await FilterObject(NeedsMatch())(said("第3条"), data)
+    assert data == {"raw_state": None}  # the routing data is never changed in place
+
+
+async def test_a_filter_implementing_neither_is_refused_when_called() -> None:
+    class Empty(Filter):
+        pass
+
+    with pytest.raises(TypeError, match="neither check nor __call__"):
+        await Empty().check(said("x"), {})
+    with pytest.raises(TypeError, match="neither check nor __call__"):
+        await Empty()(said("x"))
