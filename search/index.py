@@ -90,7 +90,7 @@ class SearchIndex:
                 index._doc_entry[doc.code] = eid
                 index._index_codes(doc)
             for eid, group in members.items():
-                index._entries[eid].set_docs(tuple(group))
+                _set_docs(index._entries[eid], tuple(group))
             for postings in index._all:
                 postings.finish_bulk()
             index._codes.finish_bulk()
@@ -134,16 +134,16 @@ class SearchIndex:
         eid = self._entry_for(doc)
         entry = self._entries[eid]
         if old is not None and self._doc_entry.get(doc.code) == eid:
-            entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
+            _set_docs(entry, tuple(doc if d.code == doc.code else d for d in entry.docs))
         else:
-            entry.set_docs((*entry.docs, doc))
+            _set_docs(entry, (*entry.docs, doc))
         self._index_codes(doc)
         self._docs[doc.code] = doc  # the switch: readers skip any other object for this code
         if old is not None:
             old_eid = self._doc_entry.get(doc.code)
             if old_eid is not None and old_eid != eid:
                 previous = self._entries[old_eid]
-                previous.set_docs(tuple(d for d in previous.docs if d.code != doc.code))
+                _set_docs(previous, tuple(d for d in previous.docs if d.code != doc.code))
             for key in self._code_keys(old) - self._code_keys(doc):
                 self._codes.discard(key, doc.code)
         self._doc_entry[doc.code] = eid
@@ -164,7 +164,7 @@ class SearchIndex:
         eid = self._doc_entry.pop(code, None)
         if eid is not None:
             entry = self._entries[eid]
-            entry.set_docs(tuple(d for d in entry.docs if d.code != code))
+            _set_docs(entry, tuple(d for d in entry.docs if d.code != code))
         self._unindex_codes(doc)
 
     def _index_entry(self, entry: Entry) -> None:
@@ -210,16 +210,24 @@ class SearchIndex:
         entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)
+        demoted = citizen and not parsed.penalty_intent
+        current = self._docs
         for eid, (score, reasons) in entry_scores:
             if len(floor) >= depth and score * MAX_DOC_FACTOR < floor[0]:
                 break  # sorted by score: no later entry can reach the top any more
-            for doc in self._entries[eid].docs:
-                factor, extra = document_factor(doc, demote=citizen and not parsed.penalty_intent)
-                hit = Hit(doc, score * factor, reasons + extra)
-                if self._offer(found, hit, citizen):
-                    heapq.heappush(floor, hit.score)
-                    if len(floor) > depth:
-                        heapq.heappop(floor)
+            for doc, when_demoted, otherwise in self._entries[eid].offers:
+                # = `_offer` (the hit is made only when it is kept): current and visible
+                if current.get(doc.code) is not doc or (citizen and not doc.published):
+                    continue
+                factor, extra = when_demoted if demoted else otherwise
+                value = score * factor
+                there = found.get(doc.code)
+                if there is None or value > there.score:
+                    found[doc.code] = Hit(doc, value, reasons + extra)
+                    if len(floor) < depth:
+                        heapq.heappush(floor, value)
+                    else:
+                        heapq.heappushpop(floor, value)
         # Ties go to the shorter name (the item itself is already a little up for a query
         # naming no life event: `DEFAULT_BONUS`).
         ranked = sorted(
@@ -262,6 +270,7 @@ class SearchIndex:
         plain = not parsed.direction and not any(
             word in variant.text for variant in variants for word in EVENT_WORDS
         )
+        shifts: dict[Directions, float] = {}  # `_direction_shift` of each item direction
         for number, variant in enumerate(variants):
             weights = self._weights(variant, total)
             twin = shortlists.get(variant.twin)
@@ -280,10 +289,14 @@ class SearchIndex:
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY if entry.booking else READING_PENALTY
-                score += _direction_shift(entry.directions, parsed.direction, plain)
-                reasons = (channel, *variant.reasons)
+                shift = shifts.get(entry.directions)
+                if shift is None:
+                    shift = shifts[entry.directions] = _direction_shift(
+                        entry.directions, parsed.direction, plain
+                    )
+                score += shift
                 if score > best.get(eid, (-1.0, ()))[0]:
-                    best[eid] = (score, reasons)
+                    best[eid] = (score, (channel, *variant.reasons))
         for letters in parsed.initials:
             for eid in self._initials.get(letters):
                 entry = self._entries[eid]
@@ -298,17 +311,15 @@ class SearchIndex:
         char_tokens = pairs(chars) if len(chars) > 1 else frozenset(chars)
         sound_tokens = bigrams(positions(variant.text.split()))
         major = variant.major
-
-        def scale(token: str) -> float:
+        # Sorted: the same query always sums and breaks ties in the same order.
+        pair_weights = self._pairs.idfs(sorted(char_tokens), total)
+        char_weights = self._pairs.idfs(sorted(set(chars)), total)
+        if major:
             # Words for actions (补领, 注销…) only qualify the thing the citizen asks about.
-            return ACTION_WEIGHT if major and token not in major else 1.0
-
+            pair_weights = _scaled(pair_weights, major)
+            char_weights = _scaled(char_weights, major)
         return Weights(
-            variant,
-            # Sorted: the same query always sums and breaks ties in the same order.
-            {t: self._pairs.idf(t, total) * scale(t) for t in sorted(char_tokens)},
-            {c: self._pairs.idf(c, total) * scale(c) for c in sorted(set(chars))},
-            {token: self._sounds.idf(token, total) for token in sorted(sound_tokens)},
+            variant, pair_weights, char_weights, self._sounds.idfs(sorted(sound_tokens), total)
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:
@@ -378,6 +389,24 @@ class SearchIndex:
                 heapq.heapreplace(kept, pair)
         kept.sort(reverse=True)  # (score, eid) pairs are all distinct
         return [eid for _score, eid in kept]
+
+
+def _scaled(weights: dict[str, float], major: str) -> dict[str, float]:
+    """Tokens outside the thing asked about (`major`) weigh ACTION_WEIGHT times as much."""
+    return {t: w if t in major else w * ACTION_WEIGHT for t, w in weights.items()}
+
+
+def _set_docs(entry: Entry, docs: tuple[Document, ...]) -> None:
+    """Give an entry its documents, each with what it multiplies the entry's score by (and
+    why) for a demoting citizen query and otherwise (`rank.document_factor`, worked out once
+    here instead of per query)."""
+    entry.set_docs(
+        docs,
+        tuple(
+            (doc, document_factor(doc, demote=True), document_factor(doc, demote=False))
+            for doc in docs
+        ),
+    )
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -> float:
