@@ -53,10 +53,6 @@ def text_fields(doc: Document) -> tuple[str, ...]:
     return tuple(out)
 
 
-Factor = tuple[float, tuple[str, ...]]  # what a document multiplies its entry's score by, why
-Offer = tuple[Document, Factor, Factor]  # a document, its factor when demoted, and otherwise
-
-
 @dataclass(slots=True)
 class Entry:
     """Mutable only through `SearchIndex` (under its lock); `docs` is replaced, never edited."""
@@ -74,9 +70,6 @@ class Entry:
     kinds: Mapping[int, frozenset[str]]  # kinds of a family of SIBLINGS the name names
     docs: tuple[Document, ...] = field(default=())
     penalty_only: bool = False  # every document is a penalty item
-    # The documents with what each multiplies the entry's score by, and why: for a citizen
-    # query that demotes penalty items, and otherwise (`rank.document_factor`).
-    offers: tuple[Offer, ...] = field(default=())
 
     @classmethod
     def create(cls, eid: int, doc: Document) -> Entry:
@@ -99,11 +92,9 @@ class Entry:
             kinds=kinds_of(name),
         )
 
-    def set_docs(self, docs: tuple[Document, ...], offers: tuple[Offer, ...]) -> None:
-        """Replace the documents (one assignment each: readers see old or new, never half);
-        `offers` are the same documents with their factors (see `offers`)."""
+    def set_docs(self, docs: tuple[Document, ...]) -> None:
+        """Replace the documents (one assignment each: readers see old or new, never half)."""
         self.penalty_only = bool(docs) and all(is_penalty(doc) for doc in docs)
-        self.offers = offers
         self.docs = docs
 
 

@@ -90,7 +90,7 @@ class SearchIndex:
                 index._doc_entry[doc.code] = eid
                 index._index_codes(doc)
             for eid, group in members.items():
-                _set_docs(index._entries[eid], tuple(group))
+                index._entries[eid].set_docs(tuple(group))
             for postings in index._all:
                 postings.finish_bulk()
             index._codes.finish_bulk()
@@ -134,16 +134,16 @@ class SearchIndex:
         eid = self._entry_for(doc)
         entry = self._entries[eid]
         if old is not None and self._doc_entry.get(doc.code) == eid:
-            _set_docs(entry, tuple(doc if d.code == doc.code else d for d in entry.docs))
+            entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
         else:
-            _set_docs(entry, (*entry.docs, doc))
+            entry.set_docs((*entry.docs, doc))
         self._index_codes(doc)
         self._docs[doc.code] = doc  # the switch: readers skip any other object for this code
         if old is not None:
             old_eid = self._doc_entry.get(doc.code)
             if old_eid is not None and old_eid != eid:
                 previous = self._entries[old_eid]
-                _set_docs(previous, tuple(d for d in previous.docs if d.code != doc.code))
+                previous.set_docs(tuple(d for d in previous.docs if d.code != doc.code))
             for key in self._code_keys(old) - self._code_keys(doc):
                 self._codes.discard(key, doc.code)
         self._doc_entry[doc.code] = eid
@@ -164,7 +164,7 @@ class SearchIndex:
         eid = self._doc_entry.pop(code, None)
         if eid is not None:
             entry = self._entries[eid]
-            _set_docs(entry, tuple(d for d in entry.docs if d.code != code))
+            entry.set_docs(tuple(d for d in entry.docs if d.code != code))
         self._unindex_codes(doc)
 
     def _index_entry(self, entry: Entry) -> None:
@@ -215,11 +215,11 @@ class SearchIndex:
         for eid, (score, reasons) in entry_scores:
             if len(floor) >= depth and score * MAX_DOC_FACTOR < floor[0]:
                 break  # sorted by score: no later entry can reach the top any more
-            for doc, when_demoted, otherwise in self._entries[eid].offers:
+            for doc in self._entries[eid].docs:
                 # = `_offer` (the hit is made only when it is kept): current and visible
                 if current.get(doc.code) is not doc or (citizen and not doc.published):
                     continue
-                factor, extra = when_demoted if demoted else otherwise
+                factor, extra = document_factor(doc, demote=demoted)
                 value = score * factor
                 there = found.get(doc.code)
                 if there is None or value > there.score:
@@ -394,19 +394,6 @@ class SearchIndex:
 def _scaled(weights: dict[str, float], major: str) -> dict[str, float]:
     """Tokens outside the thing asked about (`major`) weigh ACTION_WEIGHT times as much."""
     return {t: w if t in major else w * ACTION_WEIGHT for t, w in weights.items()}
-
-
-def _set_docs(entry: Entry, docs: tuple[Document, ...]) -> None:
-    """Give an entry its documents, each with what it multiplies the entry's score by (and
-    why) for a demoting citizen query and otherwise (`rank.document_factor`, worked out once
-    here instead of per query)."""
-    entry.set_docs(
-        docs,
-        tuple(
-            (doc, document_factor(doc, demote=True), document_factor(doc, demote=False))
-            for doc in docs
-        ),
-    )
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -> float:
