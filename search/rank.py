@@ -300,12 +300,14 @@ def negates(name: str, query: str) -> bool:
 def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: float) -> float:
     """AUX_FACTOR times the best score of the related texts (coverage of the query, best local
     alignment, overall similarity) when that beats `floor`, else at most `floor`. A text's
-    partial_ratio (the dearest line-up) is worked out only when the text could beat the best
-    so far with a perfect one (rounding is monotonic: the same result as scoring them all)."""
+    rapidfuzz line-ups are worked out only while it could still beat the best so far with
+    perfect ones (rounding is monotonic: the same result as scoring every text in full)."""
     best = floor
     for text in texts:
         pair_part = _matched(evidence.pairs, evidence.pairs_total, text.__contains__)
         covered = _coverage(chars, text, pair_part, evidence.chars)
+        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + SIMILARITY * 100.0 / 100.0) <= best:
+            continue  # not even with both line-ups perfect
         similar = SIMILARITY * fuzz.ratio(chars, text) / 100.0
         if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + similar) <= best:
             continue
