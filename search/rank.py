@@ -332,7 +332,8 @@ def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:
     """What one document multiplies its entry's score by, and why: penalty and inspection
     items go down for citizens (`demote`), suspended items a little, popular ones up."""
-    factor, reasons = 1.0, tuple[str, ...]()
+    factor = 1.0
+    reasons: tuple[str, ...] = ()
     if demote:
         if is_penalty(doc):
             factor, reasons = PENALTY_FACTOR, ("penalty-item",)
