@@ -328,7 +328,8 @@ class SearchIndex:
         entries = self._entries
         channels: list[tuple[dict[int, float], float, float]] = []
         char_hits = accumulate(self._pairs, weights.pairs, total)  # pairs and characters of names
-        channels.append((char_hits, weights.pairs_total, 1.0))
+        pairs_total = weights.pairs_total
+        channels.append((char_hits, pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
             for char, weight in weights.chars.items():
@@ -355,7 +356,7 @@ class SearchIndex:
                 total,
                 lambda e, t: any(t in text for text in entries[e].aux),
             )
-            channels.append((aux_hits, weights.pairs_total, 0.8))
+            channels.append((aux_hits, pairs_total, 0.8))
         scores: dict[int, float] = {}
         for hits, weight_total, factor in channels:
             if not weight_total or not hits:

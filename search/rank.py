@@ -302,9 +302,9 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     alignment, overall similarity) when that beats `floor`, else at most `floor`. A text's
     rapidfuzz line-ups are worked out only while it could still beat the best so far with
     perfect ones (rounding is monotonic: the same result as scoring every text in full)."""
-    best = floor
+    best, pairs_total = floor, evidence.pairs_total
     for text in texts:
-        pair_part = _matched(evidence.pairs, evidence.pairs_total, text.__contains__)
+        pair_part = _matched(evidence.pairs, pairs_total, text.__contains__)
         covered = _coverage(chars, text, pair_part, evidence.chars)
         if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + SIMILARITY * 100.0 / 100.0) <= best:
             continue  # not even with both line-ups perfect
