@@ -210,16 +210,24 @@ class SearchIndex:
         entry_scores = self._rank_entries(parsed, variants, citizen)
         depth = max(top, REORDER_DEPTH)  # the same item going the asked way may be further down
         floor: list[float] = []  # the `depth` best scores so far (a min-heap)
+        demoted = citizen and not parsed.penalty_intent
+        current = self._docs
         for eid, (score, reasons) in entry_scores:
             if len(floor) >= depth and score * MAX_DOC_FACTOR < floor[0]:
                 break  # sorted by score: no later entry can reach the top any more
             for doc in self._entries[eid].docs:
-                factor, extra = document_factor(doc, demote=citizen and not parsed.penalty_intent)
-                hit = Hit(doc, score * factor, reasons + extra)
-                if self._offer(found, hit, citizen):
-                    heapq.heappush(floor, hit.score)
-                    if len(floor) > depth:
-                        heapq.heappop(floor)
+                # = `_offer` (the hit is made only when it is kept): current and visible
+                if current.get(doc.code) is not doc or (citizen and not doc.published):
+                    continue
+                factor, extra = document_factor(doc, demote=demoted)
+                value = score * factor
+                there = found.get(doc.code)
+                if there is None or value > there.score:
+                    found[doc.code] = Hit(doc, value, reasons + extra)
+                    if len(floor) < depth:
+                        heapq.heappush(floor, value)
+                    else:
+                        heapq.heappushpop(floor, value)
         # Ties go to the shorter name (the item itself is already a little up for a query
         # naming no life event: `DEFAULT_BONUS`).
         ranked = sorted(
@@ -262,6 +270,7 @@ class SearchIndex:
         plain = not parsed.direction and not any(
             word in variant.text for variant in variants for word in EVENT_WORDS
         )
+        shifts: dict[Directions, float] = {}  # `_direction_shift` of each item direction
         for number, variant in enumerate(variants):
             weights = self._weights(variant, total)
             twin = shortlists.get(variant.twin)
@@ -280,10 +289,14 @@ class SearchIndex:
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY if entry.booking else READING_PENALTY
-                score += _direction_shift(entry.directions, parsed.direction, plain)
-                reasons = (channel, *variant.reasons)
+                shift = shifts.get(entry.directions)
+                if shift is None:
+                    shift = shifts[entry.directions] = _direction_shift(
+                        entry.directions, parsed.direction, plain
+                    )
+                score += shift
                 if score > best.get(eid, (-1.0, ()))[0]:
-                    best[eid] = (score, reasons)
+                    best[eid] = (score, (channel, *variant.reasons))
         for letters in parsed.initials:
             for eid in self._initials.get(letters):
                 entry = self._entries[eid]
@@ -298,17 +311,15 @@ class SearchIndex:
         char_tokens = pairs(chars) if len(chars) > 1 else frozenset(chars)
         sound_tokens = bigrams(positions(variant.text.split()))
         major = variant.major
-
-        def scale(token: str) -> float:
+        # Sorted: the same query always sums and breaks ties in the same order.
+        pair_weights = self._pairs.idfs(sorted(char_tokens), total)
+        char_weights = self._pairs.idfs(sorted(set(chars)), total)
+        if major:
             # Words for actions (补领, 注销…) only qualify the thing the citizen asks about.
-            return ACTION_WEIGHT if major and token not in major else 1.0
-
+            pair_weights = _scaled(pair_weights, major)
+            char_weights = _scaled(char_weights, major)
         return Weights(
-            variant,
-            # Sorted: the same query always sums and breaks ties in the same order.
-            {t: self._pairs.idf(t, total) * scale(t) for t in sorted(char_tokens)},
-            {c: self._pairs.idf(c, total) * scale(c) for c in sorted(set(chars))},
-            {token: self._sounds.idf(token, total) for token in sorted(sound_tokens)},
+            variant, pair_weights, char_weights, self._sounds.idfs(sorted(sound_tokens), total)
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:
@@ -317,7 +328,8 @@ class SearchIndex:
         entries = self._entries
         channels: list[tuple[dict[int, float], float, float]] = []
         char_hits = accumulate(self._pairs, weights.pairs, total)  # pairs and characters of names
-        channels.append((char_hits, weights.pairs_total, 1.0))
+        pairs_total = weights.pairs_total
+        channels.append((char_hits, pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
             for char, weight in weights.chars.items():
@@ -344,7 +356,7 @@ class SearchIndex:
                 total,
                 lambda e, t: any(t in text for text in entries[e].aux),
             )
-            channels.append((aux_hits, weights.pairs_total, 0.8))
+            channels.append((aux_hits, pairs_total, 0.8))
         scores: dict[int, float] = {}
         for hits, weight_total, factor in channels:
             if not weight_total or not hits:
@@ -378,6 +390,11 @@ class SearchIndex:
                 heapq.heapreplace(kept, pair)
         kept.sort(reverse=True)  # (score, eid) pairs are all distinct
         return [eid for _score, eid in kept]
+
+
+def _scaled(weights: dict[str, float], major: str) -> dict[str, float]:
+    """Tokens outside the thing asked about (`major`) weigh ACTION_WEIGHT times as much."""
+    return {t: w if t in major else w * ACTION_WEIGHT for t, w in weights.items()}
 
 
 def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -> float:

@@ -103,7 +103,8 @@ def _extract(
 ) -> dict[int, float]:
     if not query or not choices:
         return {}
-    found = process.extract(query, choices, scorer=scorer, limit=None)
+    # Every choice's score (unsorted: only looked up by key).
+    found = process.extract_iter(query, choices, scorer=scorer)
     return {key: score / 100.0 for _choice, score, key in found}
 
 
@@ -222,7 +223,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             if sound > best:
                 best, channel = sound, "pinyin"
         if entry.aux and has_hanzi:
-            aux = AUX_FACTOR * max(_aux_score(chars, text, evidence) for text in entry.aux)
+            aux = _best_aux(chars, entry.aux, evidence, best)
             if aux > best:
                 best, channel = aux, "related"
         if entry.actions and not any(word in chars for word in entry.actions):
@@ -296,13 +297,25 @@ def negates(name: str, query: str) -> bool:
     return False
 
 
-def _aux_score(chars: str, text: str, evidence: Weights) -> float:
-    pair_part = _matched(evidence.pairs, evidence.pairs_total, text.__contains__)
-    return (
-        _coverage(chars, text, pair_part, evidence.chars)
-        + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
-        + SIMILARITY * fuzz.ratio(chars, text) / 100.0
-    )
+def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: float) -> float:
+    """AUX_FACTOR times the best score of the related texts (coverage of the query, best local
+    alignment, overall similarity) when that beats `floor`, else at most `floor`. A text's
+    rapidfuzz line-ups are worked out only while it could still beat the best so far with
+    perfect ones (rounding is monotonic: the same result as scoring every text in full)."""
+    best, pairs_total = floor, evidence.pairs_total
+    for text in texts:
+        pair_part = _matched(evidence.pairs, pairs_total, text.__contains__)
+        covered = _coverage(chars, text, pair_part, evidence.chars)
+        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + SIMILARITY * 100.0 / 100.0) <= best:
+            continue  # not even with both line-ups perfect
+        similar = SIMILARITY * fuzz.ratio(chars, text) / 100.0
+        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + similar) <= best:
+            continue
+        aligned = ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
+        score = AUX_FACTOR * (covered + aligned + similar)
+        if score > best:
+            best = score
+    return best
 
 
 def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
@@ -319,7 +332,8 @@ def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:
     """What one document multiplies its entry's score by, and why: penalty and inspection
     items go down for citizens (`demote`), suspended items a little, popular ones up."""
-    factor, reasons = 1.0, tuple[str, ...]()
+    factor = 1.0
+    reasons: tuple[str, ...] = ()
     if demote:
         if is_penalty(doc):
             factor, reasons = PENALTY_FACTOR, ("penalty-item",)

@@ -54,3 +54,13 @@ def test_set_views_are_bounded() -> None:
         assert postings.members(f"t{number}") == {number}
     assert postings.set_views() <= MAX_SET_VIEWS
     assert postings.members("t0") == {0}  # dropped views are remade
+
+
+def test_idfs_of_many_tokens_are_each_tokens_idf_in_the_given_order() -> None:
+    postings = Postings[int]()
+    for eid, tokens in enumerate((("ab", "bc"), ("ab",), ("cd", "ab"))):
+        postings.add_all(tokens, eid)
+    asked = ["cd", "zz", "ab", "bc"]  # zz is nowhere: the rarest
+    found = postings.idfs(asked, 3)
+    assert list(found) == asked
+    assert found == {token: postings.idf(token, 3) for token in asked}

@@ -3,12 +3,25 @@ two, and when a first hit is not confident."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from rapidfuzz import fuzz
 
 from search import Document, SearchIndex
 from search.direction import qualified
-from search.query import parse
-from search.rank import confident, negates
+from search.query import Variant, parse
+from search.rank import (
+    ALIGNMENT,
+    AUX_FACTOR,
+    SIMILARITY,
+    Weights,
+    _best_aux,
+    _coverage,
+    _matched,
+    confident,
+    negates,
+)
 from search.synonyms import SynonymTable
 
 
@@ -98,3 +111,37 @@ def test_an_item_for_a_special_group_ranks_below_the_ordinary_one() -> None:
     assert index.search("外国人摩托车驾驶证初次申领", top=1)[0].document.name.count("外国人")
     first = index.search("养老保险转移接续", top=1)[0].document.name
     assert first == "城乡居民基本养老保险关系转移接续申请"
+
+
+def _every_line_up(chars: str, text: str, evidence: Weights) -> float:
+    """The score of one related text with every line-up worked out (the code before the bound)."""
+    pair_part = _matched(evidence.pairs, evidence.pairs_total, text.__contains__)
+    return (
+        _coverage(chars, text, pair_part, evidence.chars)
+        + ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
+        + SIMILARITY * fuzz.ratio(chars, text) / 100.0
+    )
+
+
+def test_related_texts_skipped_by_the_bound_never_change_the_score() -> None:
+    """`_best_aux` skips a text's partial_ratio when even a perfect one could not beat the
+    floor: the result is what scoring every text gives, on texts other than item names."""
+    rng = random.Random(7)
+    alphabet = "农机具购置补贴申请老年人优待证办理林木采伐许可"
+    for _ in range(300):
+        chars = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 8)))
+        texts = tuple(
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+            for _ in range(rng.randint(1, 4))
+        )
+        evidence = Weights(
+            Variant(chars, 1.0, ()),
+            {chars[i : i + 2]: rng.uniform(0.5, 3) for i in range(len(chars) - 1)},
+            {c: rng.uniform(0.5, 3) for c in chars},
+            {},
+        )
+
+        every = AUX_FACTOR * max(_every_line_up(chars, text, evidence) for text in texts)
+        floor = rng.uniform(0.0, 0.9)
+        got = _best_aux(chars, texts, evidence, floor)
+        assert got == every if every > floor else got <= floor
