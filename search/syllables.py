@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from itertools import pairwise, product
@@ -185,6 +186,9 @@ def initials(text: str) -> str:
 
 
 _CODES: dict[str, str] = {}
+# An index is built in a worker thread (`asyncio.to_thread`) while queries are answered: two
+# threads meeting new syllables at once must not both take the code numbered len(_CODES).
+_NEW_CODE = threading.Lock()
 
 
 def encode(syllables: Iterable[str]) -> str:
@@ -193,6 +197,8 @@ def encode(syllables: Iterable[str]) -> str:
     for syllable in syllables:
         char = _CODES.get(syllable)
         if char is None:
-            char = _CODES.setdefault(syllable, chr(0xF0000 + len(_CODES)))
+            with _NEW_CODE:
+                char = _CODES.get(syllable) or chr(0xF0000 + len(_CODES))
+                _CODES[syllable] = char
         chars.append(char)
     return "".join(chars)

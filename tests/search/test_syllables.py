@@ -41,3 +41,20 @@ def test_initials_and_encoding() -> None:
     assert initials("临时救助") == "lsjz"
     assert initials("居住证办理") == "jzzbl"
     assert encode(["lin", "si"]) == encode(["lin", "si"]) != encode(["si", "lin"])
+
+
+def test_syllables_new_to_several_threads_at_once_get_codes_of_their_own() -> None:
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [[f"zz{thread}x{n}" for n in range(2000)] for thread in range(8)]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can: the race shows
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(encode, batches))
+    finally:
+        sys.setswitchinterval(switching)
+    every = [char for code in codes for char in code]
+    assert len(set(every)) == len(every) == 8 * 2000
+    assert [encode(batch) for batch in batches] == codes
