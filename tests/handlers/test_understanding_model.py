@@ -36,3 +36,31 @@ def test_item_names_are_none_of_the_intents():
 def test_a_new_goodbye_backed_by_the_classifier_is_small_talk():
     # No goodbye term heard and no example near enough alone: the classifier is sure.
     assert READER.read("拜拜了您嘞").intent == "goodbye"
+
+
+def test_bribes_and_favours_asked_for_are_complaints():
+    for said in ("他们要我送礼才肯盖章", "办个证还得塞钱", "有人收回扣"):
+        assert READER.read(said).intent == "complaint", said
+
+
+def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
+    for said in ("帮我订一间房", "在微信上办好发给我", "帮我买两张汽车票"):
+        assert READER.read(said).intent == "personal", said
+    # Asking what one needs, with 给我把 in it, is still a question about an item.
+    assert READER.read("给我把户口迁过来要啥材料").intent == "item"
+
+
+def test_what_a_step_is_like_is_only_the_question():
+    reading = READER.read("收费标准是怎样的")
+    assert (reading.aspect, reading.core) == ("fee", "标准")
+    reading = READER.read("流程是什么样的")
+    assert (reading.aspect, reading.core) == ("procedure", "")
+
+
+def test_the_wish_to_rate_is_told_how():
+    from handlers.citizen.ratings import wishes_to_rate
+
+    for said in ("我想评价", "给你们打个分吧", "如何评分", "评价一下刚才的回答"):
+        assert wishes_to_rate(said), said
+    for said in ("评4", "投诉", "营业执照评审"):
+        assert not wishes_to_rate(said), said
