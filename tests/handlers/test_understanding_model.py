@@ -64,3 +64,17 @@ def test_the_wish_to_rate_is_told_how():
         assert wishes_to_rate(said), said
     for said in ("评4", "投诉", "营业执照评审"):
         assert not wishes_to_rate(said), said
+
+
+def test_the_words_of_human_and_complaint_typed_by_their_sound_are_those_acts():
+    for said, intent in (
+        ("请转任工", "human"),
+        ("我要头诉", "complaint"),
+        ("我要举保他们", "complaint"),
+    ):
+        assert READER.read(said).intent == intent, said
+
+
+def test_short_searches_do_not_sound_like_acts():
+    for said in ("帮我看看材料传哪", "需要复印件吗", "没钱了能吃低保不", "人工授精", "禁毒"):
+        assert READER.read(said).intent not in ("human", "complaint"), said

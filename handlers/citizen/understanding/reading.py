@@ -15,6 +15,8 @@ from functools import lru_cache
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
+from search.normalise import is_hanzi
+from search.syllables import readings
 
 ITEM = "item"  # any other message: it names an item (search), possibly with an aspect
 HELP = "help"
@@ -46,6 +48,10 @@ MIN_CORE = 2  # characters left beside the question that may name an item
 # searches as "none") is this sure of it, and one example is at least BACKED_NEAREST near.
 # 0.95: in leave-one-out over the inventory, 90% of the examples are classified that surely,
 # 93% of them rightly (tools/benchmarks/understanding_generalisation.py).
+# Acts whose words are often typed by their sound with the wrong characters (「转人宫」 for 转人工,
+# 「头诉」 for 投诉): in a short message, the words said as they sound are the act's.
+SOUNDING_ACTS = ("human", "complaint")
+SOUNDING_MAX_CHARS = 12
 MODEL_SURE = 0.95
 BACKED_NEAREST = 0.4
 
@@ -107,6 +113,14 @@ class Reader:
             }
         )
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
+        self._sounds: dict[str, list[tuple[str, str, tuple[str, ...]]]] | None = None
+        self._sounding = [
+            (name, term)
+            for name in SOUNDING_ACTS
+            if name in source.intents
+            for term in source.intents[name].terms
+            if len(term) >= 2 and all(is_hanzi(c) for c in term)
+        ]
         self._examples = {
             f"i:{name}": tuple(fold(e) for e in entry.examples)
             for name, entry in source.intents.items()
@@ -247,6 +261,10 @@ class Reader:
                 continue
             return name, 1.0
         heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
+        if not heard and len(compact) <= SOUNDING_MAX_CHARS:
+            sounding = self._sounds_like(compact)
+            if sounding is not None:
+                return sounding, 1.0
         if not heard and len(compact) <= ACT_MAX_CHARS:
             # No act's words: near enough to an example (closer still when a question
             # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
@@ -257,6 +275,30 @@ class Reader:
             if label is not None and not self._part_of_example(compact, label):
                 return label[2:], score
         return None
+
+    def _sounds_like(self, compact: str) -> str | None:
+        """The act (of SOUNDING_ACTS) one of whose words the message says by its sound,
+        written with other characters (each character read by its commonest fuzzy pinyin: a
+        rarer reading, 能 as tai, would hear words nobody typed)."""
+        index = self._sound_index()
+        said = [readings(c)[0] for c in compact]
+        for start, sound in enumerate(said):
+            for name, term, sounds in index.get(sound, ()):
+                end = start + len(term)
+                typed = compact[start:end]
+                if end <= len(compact) and typed != term and tuple(said[start:end]) == sounds:
+                    return name
+        return None
+
+    def _sound_index(self) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+        """The sounding acts' words by the readings of their first character (built at first
+        use: pinyin's dictionaries are loaded then, not at import)."""
+        if self._sounds is None:
+            self._sounds = {}
+            for name, term in self._sounding:
+                sounds = tuple(readings(c)[0] for c in term)
+                self._sounds.setdefault(sounds[0], []).append((name, term, sounds))
+        return self._sounds
 
     def _asks_after_complaint(self, found: list[Found], compact: str) -> bool:
         """「老伴去世了 我一个人没人管 五保咋申请」: after a complaint's words that also tell one's
