@@ -78,3 +78,15 @@ def test_the_words_of_human_and_complaint_typed_by_their_sound_are_those_acts():
 def test_short_searches_do_not_sound_like_acts():
     for said in ("帮我看看材料传哪", "需要复印件吗", "没钱了能吃低保不", "人工授精", "禁毒"):
         assert READER.read(said).intent not in ("human", "complaint"), said
+
+
+def test_more_ways_of_asking_about_the_item_just_shown():
+    for said, aspect in (
+        ("在几楼办", "place"),
+        ("什么人可以申请", "conditions"),
+        ("有办理指南吗", "procedure"),
+        ("中午上班吗", "hours"),
+        ("必须本人到场吗", "materials"),
+    ):
+        reading = READER.read(said)
+        assert (reading.aspect, reading.core) == (aspect, ""), said
