@@ -20,7 +20,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
-from handlers.citizen.parsing import level_words
+from handlers.citizen.parsing import level_words, without_thanks
 from handlers.citizen.understanding.scorer import fold
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -48,7 +48,7 @@ _DEGREES = (
 
 def level_score(text: str) -> int | None:
     """The score of a level said in words, with a degree word before it or not."""
-    words = level_words(text)
+    words = level_words(without_thanks(text))
     if words in _WORDS:
         return _WORDS[words]
     for degree, meant in _DEGREES:
