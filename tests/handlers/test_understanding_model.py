@@ -90,3 +90,14 @@ def test_more_ways_of_asking_about_the_item_just_shown():
     ):
         reading = READER.read(said)
         assert (reading.aspect, reading.core) == (aspect, ""), said
+
+
+def test_new_wordings_of_requests_it_cannot_serve_are_read_when_the_classifier_is_certain():
+    for said, intent in (
+        ("我的事有消息没", "progress"),
+        ("在这儿能直接申请吗", "personal"),
+        ("能不能帮我提交", "personal"),
+    ):
+        assert READER.read(said).intent == intent, said
+    for said in ("公积金提取", "残疾人两项补贴", "给娃办个户口"):
+        assert READER.read(said).intent == "item", said
