@@ -101,3 +101,9 @@ def test_new_wordings_of_requests_it_cannot_serve_are_read_when_the_classifier_i
         assert READER.read(said).intent == intent, said
     for said in ("公积金提取", "残疾人两项补贴", "给娃办个户口"):
         assert READER.read(said).intent == "item", said
+
+
+def test_praise_of_the_answer_is_small_talk_not_a_search():
+    for said in ("挺不错的", "答得好", "真棒", "很有帮助啊"):
+        assert READER.read(said).is_talk, said
+    assert READER.read("不错的养老院").intent == "item"
