@@ -38,7 +38,12 @@ NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还�
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十])"
 # 「评5」 「一般般吧 评3」 「给5分」 「五分」: the score ends the message.
 _RATING = re.compile(
-    rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?$|(?:^|\s){_NUMBER}\s*[分星](?:吧|了)?$"
+    rf"(?:评分|打分|评|打|给)\s*{_NUMBER}\s*[分星]?(?:吧|了|啦)?$"
+    rf"|(?:^|\s|给你们|给你|给您)(?:打个|打)?{_NUMBER}\s*[分星](?:吧|了|啦)?$"
+)
+# 「满意，谢谢」 「五分 辛苦了」: thanks said after a rating, in a clause of its own.
+_THANKS_AFTER = re.compile(
+    r"[\s,，。.！!；;]+(?:谢谢|感谢|多谢|谢了|辛苦了|辛苦)[你您们啦了啊呀!！。]*$"
 )
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
 _LEVEL_AROUND = re.compile(
@@ -163,6 +168,7 @@ def parse_rating(said: str) -> int | None:
     praise comes first and the rating ends the message, said as a rating is (「说得很清楚
     给你个五星好评」 「一般般吧 评3」; not 满意 or 差评 after other words: 「窗口态度差 不满意」
     is a complaint, answered with the supervision phone)."""
+    said = without_thanks(said)
     score = _one_rating(said)
     if score is not None:
         return score
@@ -173,6 +179,13 @@ def parse_rating(said: str) -> int | None:
     if level_words(last) == "好评" or _STARS_PRAISED.match(level_words(last)):
         return _one_rating(last)
     return None
+
+
+def without_thanks(said: str) -> str:
+    """The message without thanks said after it in a clause of its own (「很满意 谢谢」 →
+    很满意); the message itself when that is all it says."""
+    kept = _THANKS_AFTER.sub("", normalize(said))
+    return kept or said
 
 
 def _one_rating(said: str) -> int | None:

@@ -3,6 +3,7 @@ last item card — on the five national levels (or 评1–评5); one rating per 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,8 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
-from handlers.citizen.parsing import level_words
+from handlers.citizen.parsing import level_words, without_thanks
+from handlers.citizen.understanding.scorer import fold
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
@@ -46,13 +48,41 @@ _DEGREES = (
 
 def level_score(text: str) -> int | None:
     """The score of a level said in words, with a degree word before it or not."""
-    words = level_words(text)
+    words = level_words(without_thanks(text))
     if words in _WORDS:
         return _WORDS[words]
     for degree, meant in _DEGREES:
         if words.startswith(degree) and meant + words[len(degree) :] in rules.BY_WORD:
             return rules.BY_WORD[meant + words[len(degree) :]]
     return None
+
+
+# 「我要评价」 「想给你们打个分」 「怎么评分」: the wish to rate, without a level yet.
+_WISH = re.compile(
+    r"^(?:我|俺)?(?:要|想|想要|来|给你们?|给这条|怎么|咋|如何|在哪)*"
+    r"(?:评价|打分|评分|打个分|评个分|点评|评一下|打一下分)(?:一下|下)?(?:你们?|这个回答|这条答复|刚才的回答|刚才的答复)?"
+    r"(?:吧|呢|啊|可以吗|行吗|怎么弄|咋弄)?$"
+)
+
+
+def wishes_to_rate(text: str) -> bool:
+    """Whether the message only says the citizen wants to rate (and how)."""
+    return bool(_WISH.match(fold(text)))
+
+
+class Wish(Filter):
+    """「我要评价」: how to rate the last answer."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        return text is not None and wishes_to_rate(text)
+
+
+async def explain(event: Event, state: FSMContext, trace: dict[str, str]) -> str:
+    """How to rate the latest answer (or that there is none yet)."""
+    memory = await recall(state)
+    trace.update(answer="rating-how")
+    return texts.RATE_HOW if memory.card_code else texts.RATE_WHAT
 
 
 class Level(Filter):
@@ -133,4 +163,5 @@ def router() -> Router:
     router = Router(name="citizen-ratings")
     on_said(router, Level())(rate)  # before the scores: 「满意」 is 4 here, not 5
     on_said(router, ScoreFilter())(rate)
+    on_said(router, Wish())(explain)
     return router

@@ -117,6 +117,9 @@ RATED_BAD = (
 )
 RATED_ALREADY = "这条答复您已评价过（{level}），每条答复评价一次。"
 RATE_RANGE = "评分是1到5分：回复“评1”到“评5”（5分最满意）。"
+RATE_HOW = (
+    "欢迎评价！请回复“评1”到“评5”为刚才的答复打分（5分最满意），也可以直接说“满意”或“不满意”。"
+)
 RATE_WHAT = "请先查询一个事项，看完答复后再评价。"
 
 HUMAN_MENU = "点了“人工服务”菜单"  # a ticket's words when the menu asked for a person

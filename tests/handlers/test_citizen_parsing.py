@@ -94,3 +94,22 @@ def test_ratings_said_with_a_verb_before_or_a_comment_before_the_score() -> None
     assert parsing.parse_rating("评5") == 5
     assert parsing.parse_rating("办身份证要5分钟") is None
     assert parsing.parse_rating("开网吧") is None
+
+
+def test_a_rating_given_to_someone_or_with_a_particle_after_it():
+    from handlers.citizen.parsing import parse_rating
+
+    assert parse_rating("给您四分") == 4
+    assert parse_rating("打2分啦") == 2
+    assert parse_rating("给你们打个3分") == 3
+    assert parse_rating("10分钟能办完吗") is None
+
+
+def test_thanks_after_a_rating_leave_the_rating():
+    from handlers.citizen.parsing import parse_rating, without_thanks
+    from handlers.citizen.ratings import level_score
+
+    assert parse_rating("四分，多谢") == 4
+    assert level_score("非常满意！感谢您") == 5
+    assert without_thanks("谢谢") == "谢谢"
+    assert parse_rating("好的 谢谢") is None

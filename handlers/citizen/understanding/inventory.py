@@ -38,6 +38,8 @@ class Inventory:
     # A complaint's words that also tell one's own situation (没人管): not a complaint when a
     # question about an item follows them.
     circumstances: frozenset[str] = frozenset()
+    # Messages that only name an item (a search): the classifier's "none of the intents".
+    searches: tuple[str, ...] = ()
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -73,6 +75,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
         department_aliases=aliases,
         measure_words=measures,
         colloquial=colloquial,
+        searches=tuple(str(s) for s in raw.get("searches", {}).get("examples", [])),
         circumstances=frozenset(
             str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
         ),

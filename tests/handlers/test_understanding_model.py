@@ -1,0 +1,109 @@
+"""The naive Bayes classifier that backs the nearest-example scorer, and its use by the reader
+(wordings other than any conversation test's)."""
+
+from __future__ import annotations
+
+from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import NO_CLASS, Model
+
+TOY = {
+    "thanks": ["谢谢", "多谢你", "感谢帮忙"],
+    "fee": ["要钱吗", "收费吗", "多少钱"],
+    NO_CLASS: ["身份证", "营业执照", "结婚登记"],
+}
+
+
+def test_model_learns_words_shared_by_several_examples():
+    model = Model(TOY)
+    assert model.best("多谢帮忙")[0] == "thanks"
+    assert model.best("收多少钱吗")[0] == "fee"
+    assert model.best("营业执照补办")[0] == NO_CLASS
+
+
+def test_probabilities_sum_to_one_and_unknown_text_scores_nothing():
+    model = Model(TOY)
+    assert abs(sum(model.probabilities("谢谢收费").values()) - 1) < 1e-9
+    assert model.probabilities("😀") == {}
+    assert model.best("") == (None, 0.0)
+
+
+def test_item_names_are_none_of_the_intents():
+    for name in ("残疾人证办理", "农村低保", "林木采伐许可证"):
+        assert READER.guess(name)[0] == NO_CLASS, name
+        assert READER.read(name).intent == "item", name
+
+
+def test_a_new_goodbye_backed_by_the_classifier_is_small_talk():
+    # No goodbye term heard and no example near enough alone: the classifier is sure.
+    assert READER.read("拜拜了您嘞").intent == "goodbye"
+
+
+def test_bribes_and_favours_asked_for_are_complaints():
+    for said in ("他们要我送礼才肯盖章", "办个证还得塞钱", "有人收回扣"):
+        assert READER.read(said).intent == "complaint", said
+
+
+def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
+    for said in ("帮我订一间房", "在微信上办好发给我", "帮我买两张汽车票"):
+        assert READER.read(said).intent == "personal", said
+    # Asking what one needs, with 给我把 in it, is still a question about an item.
+    assert READER.read("给我把户口迁过来要啥材料").intent == "item"
+
+
+def test_what_a_step_is_like_is_only_the_question():
+    reading = READER.read("收费标准是怎样的")
+    assert (reading.aspect, reading.core) == ("fee", "标准")
+    reading = READER.read("流程是什么样的")
+    assert (reading.aspect, reading.core) == ("procedure", "")
+
+
+def test_the_wish_to_rate_is_told_how():
+    from handlers.citizen.ratings import wishes_to_rate
+
+    for said in ("我想评价", "给你们打个分吧", "如何评分", "评价一下刚才的回答"):
+        assert wishes_to_rate(said), said
+    for said in ("评4", "投诉", "营业执照评审"):
+        assert not wishes_to_rate(said), said
+
+
+def test_the_words_of_human_and_complaint_typed_by_their_sound_are_those_acts():
+    for said, intent in (
+        ("请转任工", "human"),
+        ("我要头诉", "complaint"),
+        ("我要举保他们", "complaint"),
+    ):
+        assert READER.read(said).intent == intent, said
+
+
+def test_short_searches_do_not_sound_like_acts():
+    for said in ("帮我看看材料传哪", "需要复印件吗", "没钱了能吃低保不", "人工授精", "禁毒"):
+        assert READER.read(said).intent not in ("human", "complaint"), said
+
+
+def test_more_ways_of_asking_about_the_item_just_shown():
+    for said, aspect in (
+        ("在几楼办", "place"),
+        ("什么人可以申请", "conditions"),
+        ("有办理指南吗", "procedure"),
+        ("中午上班吗", "hours"),
+        ("必须本人到场吗", "materials"),
+    ):
+        reading = READER.read(said)
+        assert (reading.aspect, reading.core) == (aspect, ""), said
+
+
+def test_new_wordings_of_requests_it_cannot_serve_are_read_when_the_classifier_is_certain():
+    for said, intent in (
+        ("我的事有消息没", "progress"),
+        ("在这儿能直接申请吗", "personal"),
+        ("能不能帮我提交", "personal"),
+    ):
+        assert READER.read(said).intent == intent, said
+    for said in ("公积金提取", "残疾人两项补贴", "给娃办个户口"):
+        assert READER.read(said).intent == "item", said
+
+
+def test_praise_of_the_answer_is_small_talk_not_a_search():
+    for said in ("挺不错的", "答得好", "真棒", "很有帮助啊"):
+        assert READER.read(said).is_talk, said
+    assert READER.read("不错的养老院").intent == "item"
