@@ -33,9 +33,11 @@ from handlers.citizen.searching import (
     going_the_asked_way,
     is_clear,
     named_by_keyword,
+    named_thing,
     sharing_the_name,
     single,
     suggestions,
+    the_way_asked,
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
@@ -248,6 +250,17 @@ async def search_and_answer(
     chosen = chosen or told or single(found)
     if chosen is not None and not chosen.hit.confident and _says_its_keyword(chosen, found, words):
         chosen = chosen._replace(hit=replace(chosen.hit, confident=True))
+    if chosen is not None or found:
+        # 「结婚证找不见了 咋补」: 补领, not 登记; 「身份证过期了重新办」: not its 挂失.
+        lead = chosen or found[0]
+        way = the_way_asked(lead, found, said)
+        chosen = way if way is not lead else chosen
+    if chosen is None or not chosen.hit.confident:
+        # 「身份证快到期了要换个新的去哪换」: the words name the first result's thing, and no
+        # other's; the rest of the sentence only made search unsure.
+        named = named_thing(found, words, said)
+        if named is not None and (chosen is None or named.item.code == chosen.item.code):
+            chosen = named
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
