@@ -246,6 +246,14 @@ def split_fund_topic(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+POVERTY_PROJECTS = "扶贫项目"
+
+
+def says_poverty_projects(text: str) -> bool:
+    """Whether the text names poverty projects outright (「扶贫资金」 may be the fund list's)."""
+    return POVERTY_PROJECTS in text
+
+
 def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     """Whether the text asks about the special fund list, the fund type named, and the rest."""
     asked = any(word in text for word in FUND_LIST_WORDS)
