@@ -102,8 +102,8 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, heldout2, heldout3,"
-                " heldout4 (the last three kept out of tuning) or all."
+                "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, heldout2, heldout3,"
+                " heldout4, heldout5 (the last four kept out of tuning) or all."
             )
         ),
     ] = "all",
