@@ -19,3 +19,11 @@ async def test_a_place_still_wins(demo):
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_poverty_place").say("石门镇扶贫项目有没有取消的")
     assert "石门镇" in answer and "已取消" in answer and "全县" not in answer, answer
+
+
+async def test_a_places_project_status_is_answered_not_refused(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_project_status").say("石门镇宽沟村那个项目弄到啥程度了")
+    assert "宽沟村" in answer and "已取消" in answer, answer
+    refused = await kit.WeChatUser(http, "o_item_progress").say("我报的建设项目审批到哪一步了")
+    assert "查不了办件进度" in refused, refused
