@@ -109,18 +109,28 @@ class _Known:
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
         """The event a trigger of which the text holds, and the words that said it: the longest
-        trigger said as written, else the trigger said with the fewest words between its
-        characters; none when the text names one of the event's own steps."""
+        trigger said as written unless another event's was said wholly before it (the situation
+        told first), else the trigger said with the fewest words between its characters; none
+        when the text names one of the event's own steps."""
         plain = normalise(text)
         present = set(plain)
-        heard = next(
-            (
-                (t, e, t)
-                for t, e in (self.triggers[i] for i in _positions(self.starts, present))
-                if t in plain
-            ),
-            None,
-        )
+        # The situation told first is the event (「刚结婚 … 户口迁过来要办啥」: 结婚, whose steps
+        # hold the 户口迁移 said after it), not 「家里老人」 inside 「家里老人去世了」.
+        said_as_written = [
+            (plain.find(t), position, t, e)
+            for position, (t, e) in (
+                (i, self.triggers[i]) for i in _positions(self.starts, present)
+            )
+            if t in plain
+        ]
+        heard = None
+        if said_as_written:
+            # The longest trigger, unless another event's was said wholly before it.
+            start, _, trigger, event = min(said_as_written, key=lambda s: s[1])
+            before = [s for s in said_as_written if s[0] + len(s[2]) <= start and s[3] is not event]
+            if before:
+                _, _, trigger, event = min(before, key=lambda s: (s[0], s[1]))
+            heard = (trigger, event, trigger)
         if heard is None:
             gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
             gapped = [

@@ -45,3 +45,13 @@ def test_a_step_shows_the_items_name_first():
         step_line("领养老金", "城乡居民养老保险待遇领取") == "城乡居民养老保险待遇领取（领养老金）"
     )
     assert step_line("农药经营许可", "农药经营许可证核发") == "农药经营许可证核发"
+
+
+async def test_the_situation_told_first_is_the_event(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_first").say(
+        "准备结婚了 对象的户口也要迁过来 都办啥"
+    )
+    assert answer.startswith("「结婚」"), answer
+    answer = await kit.WeChatUser(http, "o_event_inside").say("家里老人去世了")
+    assert answer.startswith("「家人去世」"), answer
