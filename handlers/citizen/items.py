@@ -25,6 +25,7 @@ from handlers.citizen.filters import (
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
     MAX_GUESSES,
+    MIN_RUN,
     SURE_SCORE,
     Found,
     Searcher,
@@ -38,6 +39,7 @@ from handlers.citizen.searching import (
     single,
     suggestions,
     the_way_asked,
+    thing_said,
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
@@ -281,7 +283,24 @@ async def search_and_answer(
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
+    if not any(_shares_a_thing(f, fold(said), words) for f in close):
+        # 「港澳通行证在哪办」 「买张火车票」: guesses sharing no thing with the words are no help.
+        close = []
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+SYNONYM = "synonym:"
+
+
+def _shares_a_thing(guess: Found, said: str, words: str) -> bool:
+    """Whether a guess shares a thing with what was said: a run of its name or keywords in the
+    words as said or as searched (「想当老师要考啥证」 searched as 教师资格考证), or a synonym
+    search used whose every character was said (「砍几棵树」 for 砍树→林木采伐; not 货车 for
+    「火车票」)."""
+    if thing_said(guess.item, said) >= MIN_RUN or thing_said(guess.item, words) >= MIN_RUN:
+        return True
+    heard = (r[len(SYNONYM) :].split("→", 1)[0] for r in guess.hit.reasons if r.startswith(SYNONYM))
+    return any(source and all(char in said for char in source) for source in heard)
 
 
 # 「要结婚证吗」 「没有户口本行不」: whether something is needed (need word, yes-no question).

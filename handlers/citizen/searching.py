@@ -250,8 +250,8 @@ def named_thing(found: list[Found], words: str, said: str) -> Found | None:
         return None
     lead = found[0]
     named = thing_said(lead.item, words)
-    if named < NAMED_THING:
-        return None
+    if named < NAMED_THING or len(words) - named < NAMED_THING:
+        return None  # few other words (「办身份证」): search's doubt is its own, not the sentence's
     wish = asked(direction_of(normalise(said))) - {"new"}
     close = close_to_lead(found)
     lead_way = direction_of(normalise(lead.item.name)) & wish

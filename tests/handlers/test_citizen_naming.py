@@ -83,3 +83,11 @@ async def test_sentences_naming_an_item_get_its_card(demo):
     assert "【补领结婚证】" in answer
     answer = await kit.WeChatUser(http, "o_naming_guess").say("老年证在哪办")
     assert "您是不是想找" in answer
+
+
+async def test_guesses_sharing_nothing_with_the_words_are_not_offered(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_naming_nothing").say("帮我订一张去西宁的火车票")
+    assert "没有找到" in answer and "您是不是想找" not in answer, answer
+    answer = await kit.WeChatUser(http, "o_naming_synonym").say("想砍院子里两棵树")
+    assert "林木采伐" in answer, answer
