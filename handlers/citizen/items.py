@@ -26,6 +26,7 @@ from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
     MAX_GUESSES,
     MIN_RUN,
+    NAMED_THING,
     SURE_SCORE,
     Found,
     Searcher,
@@ -283,7 +284,8 @@ async def search_and_answer(
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
-    if not any(_shares_a_thing(f, fold(said), words) for f in close):
+    said_things = sum(1 for char in reading.core if "\u4e00" <= char <= "\u9fff")
+    if said_things >= NAMED_THING and not any(_shares_a_thing(f, fold(said), words) for f in close):
         # 「港澳通行证在哪办」 「买张火车票」: guesses sharing no thing with the words are no help.
         close = []
     return await _no_match(said, close, memory, state, trace, aspect)

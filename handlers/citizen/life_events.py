@@ -84,6 +84,8 @@ class _Known:
     # trigger's first character, so a message looks at those alone (in the same order).
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     gappable_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The parts of events' names that are no trigger of theirs, normalised (「开网吧」).
+    name_parts: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -105,6 +107,7 @@ class _Known:
             gappable,
             _by_first_character(t for t, _ in pairs),
             _by_first_character(t for t, _, _ in gappable),
+            frozenset(normalise(p) for e in events for p in _said_by(e) if p not in e.triggers),
         )
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
@@ -131,6 +134,8 @@ class _Known:
             if before:
                 _, _, trigger, event = min(before, key=lambda s: (s[0], s[1]))
             heard = (trigger, event, trigger)
+        if heard is not None and heard[0] == plain and heard[0] in self.name_parts:
+            return None  # 「开网吧」 alone: an item's keyword as much as the event's name
         if heard is None:
             gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
             gapped = [

@@ -4,7 +4,7 @@ asked within an event (材料). Wordings other than the conversation set's."""
 from __future__ import annotations
 
 from catalogue.life_events import LifeEvent
-from handlers.citizen.life_events import _said_by, asks_all_steps, step_line
+from handlers.citizen.life_events import _Known, _said_by, asks_all_steps, step_line
 from tests.kits import citizen as kit
 
 
@@ -55,3 +55,10 @@ async def test_the_situation_told_first_is_the_event(demo):
     assert answer.startswith("「结婚」"), answer
     answer = await kit.WeChatUser(http, "o_event_inside").say("家里老人去世了")
     assert answer.startswith("「家人去世」"), answer
+
+
+def test_a_name_said_alone_is_left_to_the_items():
+    known = _Known.of([LifeEvent(name="开网吧", triggers=("办网吧",), steps=())])
+    assert known.match("开网吧") is None
+    assert known.match("办网吧") is not None
+    assert known.match("我们几个想开网吧") is not None
