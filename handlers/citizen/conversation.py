@@ -21,6 +21,7 @@ from handlers.citizen import parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
+from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, recall, remember
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
@@ -158,6 +159,12 @@ async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
     return texts.ASK_THIS_ITEM.format(name=department_name(item), phone=phone_of(item))
 
 
+async def not_a_project(event: Event) -> bool:
+    """「大湾村那个项目进度咋样」 「我们村的项目到哪一步了」: a poverty project's status is
+    published; the villages router answers it (only an application's progress is not served)."""
+    return not parsing.says_place_project(said_text(event) or "")
+
+
 async def progress(
     event: Event,
     said: str,
@@ -251,7 +258,7 @@ def router() -> Router:
     on_said(router, IdNumber())(id_number)
     on_said(router, SmallTalk())(small_talk)
     on_said(router, Intent("complaint"))(complaint)
-    on_said(router, Intent("progress"))(progress)
+    on_said(router, Intent("progress"), not_a_project)(progress)
     on_said(router, Intent("booking"))(booking)
     on_said(router, Intent("personal"))(personal)
     on_said(router, Intent("unbind"))(unbind)

@@ -330,17 +330,22 @@ class PlaceFunds(Filter):
             # 「哈溪镇扶贫资金」: a place's own name, whose characters may be fillers (哈).
             return {"match": named, "year": year, "topic": topic, "place_name": named.text}
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
-        if not place_text and (county or year is not None):
+        match = None
+        if place_text and len(place_text) <= 20:
+            match = await queries.find_regions(session=session, name=place_text)
+        # 「哪些扶贫项目取消了」 「扶贫项目都弄完了没」: poverty projects said outright, the other
+        # words naming no place.
+        no_place = not (match and match.places) and not parsing.names_place(place_text)
+        if (not place_text and (county or year is not None)) or (
+            no_place and parsing.says_poverty_projects(rest)
+        ):
             # 「2016年扶贫资金一共分了多少」 「全县扶贫项目」: the whole county.
             whole = await queries.county_place(session=session, code=parsing.COUNTY_CODE)
             if whole is None:
                 return False
             match = RegionMatch(text=whole.name, places=[whole])
             return {"match": match, "year": year, "topic": topic, "place_name": whole.name}
-        if not place_text or len(place_text) > 20:
-            return False
-        match = await queries.find_regions(session=session, name=place_text)
-        if not match.places:
+        if match is None or not match.places:
             return False
         return {"match": match, "year": year, "topic": topic, "place_name": place_text}
 

@@ -25,6 +25,8 @@ from handlers.citizen.filters import (
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
     MAX_GUESSES,
+    MIN_RUN,
+    NAMED_THING,
     SURE_SCORE,
     Found,
     Searcher,
@@ -33,9 +35,12 @@ from handlers.citizen.searching import (
     going_the_asked_way,
     is_clear,
     named_by_keyword,
+    named_thing,
     sharing_the_name,
     single,
     suggestions,
+    the_way_asked,
+    thing_said,
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
@@ -248,6 +253,17 @@ async def search_and_answer(
     chosen = chosen or told or single(found)
     if chosen is not None and not chosen.hit.confident and _says_its_keyword(chosen, found, words):
         chosen = chosen._replace(hit=replace(chosen.hit, confident=True))
+    if chosen is not None or found:
+        # 「结婚证找不见了 咋补」: 补领, not 登记; 「身份证过期了重新办」: not its 挂失.
+        lead = chosen or found[0]
+        way = the_way_asked(lead, found, said)
+        chosen = way if way is not lead else chosen
+    if chosen is None or not chosen.hit.confident:
+        # 「身份证快到期了要换个新的去哪换」: the words name the first result's thing, and no
+        # other's; the rest of the sentence only made search unsure.
+        named = named_thing(found, words, said)
+        if named is not None and (chosen is None or named.item.code == chosen.item.code):
+            chosen = named
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if chosen is not None:
@@ -268,7 +284,25 @@ async def search_and_answer(
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
+    said_things = sum(1 for char in reading.core if "\u4e00" <= char <= "\u9fff")
+    if said_things >= NAMED_THING and not any(_shares_a_thing(f, fold(said), words) for f in close):
+        # 「港澳通行证在哪办」 「买张火车票」: guesses sharing no thing with the words are no help.
+        close = []
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+SYNONYM = "synonym:"
+
+
+def _shares_a_thing(guess: Found, said: str, words: str) -> bool:
+    """Whether a guess shares a thing with what was said: a run of its name or keywords in the
+    words as said or as searched (「想当老师要考啥证」 searched as 教师资格考证), or a synonym
+    search used whose every character was said (「砍几棵树」 for 砍树→林木采伐; not 货车 for
+    「火车票」)."""
+    if thing_said(guess.item, said) >= MIN_RUN or thing_said(guess.item, words) >= MIN_RUN:
+        return True
+    heard = (r[len(SYNONYM) :].split("→", 1)[0] for r in guess.hit.reasons if r.startswith(SYNONYM))
+    return any(source and all(char in said for char in source) for source in heard)
 
 
 # 「要结婚证吗」 「没有户口本行不」: whether something is needed (need word, yes-no question).

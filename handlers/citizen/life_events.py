@@ -22,6 +22,7 @@ the event names one; otherwise it is left out. Nothing is invented.
 
 from __future__ import annotations
 
+import re
 import time
 import weakref
 from collections.abc import Iterable
@@ -44,7 +45,7 @@ from handlers.citizen.fitting import fit
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
-from handlers.citizen.searching import Searcher, answers, find, name_run
+from handlers.citizen.searching import Searcher, answers, find, is_clear, name_run
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
@@ -83,10 +84,12 @@ class _Known:
     # trigger's first character, so a message looks at those alone (in the same order).
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     gappable_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The parts of events' names that are no trigger of theirs, normalised (「开网吧」).
+    name_parts: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
-        pairs = [(normalise(t), e) for e in events for t in e.triggers if normalise(t)]
+        pairs = [(normalise(t), e) for e in events for t in _said_by(e) if normalise(t)]
         pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
         own = {
             e.name: tuple(
@@ -94,7 +97,7 @@ class _Known:
             )
             for e in events
         }
-        said = frozenset(fold(t) for e in events for t in e.triggers)
+        said = frozenset(fold(t) for e in events for t in _said_by(e))
         gappable = tuple((t, e, frozenset(t)) for t, e in pairs if len(t) >= MIN_GAPPED)
         return cls(
             tuple(events),
@@ -104,22 +107,35 @@ class _Known:
             gappable,
             _by_first_character(t for t, _ in pairs),
             _by_first_character(t for t, _, _ in gappable),
+            frozenset(normalise(p) for e in events for p in _said_by(e) if p not in e.triggers),
         )
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
         """The event a trigger of which the text holds, and the words that said it: the longest
-        trigger said as written, else the trigger said with the fewest words between its
-        characters; none when the text names one of the event's own steps."""
+        trigger said as written unless another event's was said wholly before it (the situation
+        told first), else the trigger said with the fewest words between its characters; none
+        when the text names one of the event's own steps."""
         plain = normalise(text)
         present = set(plain)
-        heard = next(
-            (
-                (t, e, t)
-                for t, e in (self.triggers[i] for i in _positions(self.starts, present))
-                if t in plain
-            ),
-            None,
-        )
+        # The situation told first is the event (「刚结婚 … 户口迁过来要办啥」: 结婚, whose steps
+        # hold the 户口迁移 said after it), not 「家里老人」 inside 「家里老人去世了」.
+        said_as_written = [
+            (plain.find(t), position, t, e)
+            for position, (t, e) in (
+                (i, self.triggers[i]) for i in _positions(self.starts, present)
+            )
+            if t in plain
+        ]
+        heard = None
+        if said_as_written:
+            # The longest trigger, unless another event's was said wholly before it.
+            start, _, trigger, event = min(said_as_written, key=lambda s: s[1])
+            before = [s for s in said_as_written if s[0] + len(s[2]) <= start and s[3] is not event]
+            if before:
+                _, _, trigger, event = min(before, key=lambda s: (s[0], s[1]))
+            heard = (trigger, event, trigger)
+        if heard is not None and heard[0] == plain and heard[0] in self.name_parts:
+            return None  # 「开网吧」 alone: an item's keyword as much as the event's name
         if heard is None:
             gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
             gapped = [
@@ -135,9 +151,44 @@ class _Known:
         if heard is None:
             return None
         _, event, span = heard
-        if any(word in plain for word in self.own_words[event.name]):
-            return None
+        if any(word in plain for word in self.own_words[event.name]) and not asks_all_steps(plain):
+            return None  # 「盖房子要办乡村建设规划许可证吗」, unless all is asked (「全套手续」)
         return event, span
+
+    def by_steps_words(self, text: str) -> tuple[LifeEvent, str] | None:
+        """With no trigger said, the event every step of which is asked for (「宅基地上盖两层楼
+        要办哪些手续」) and whose steps' own words the text says, the words of no other event's
+        steps: the event is recognised by its items, not only by its triggers."""
+        plain = normalise(text)
+        if not asks_all_steps(plain):
+            return None
+        saying = [
+            event
+            for event in self.events
+            if any(
+                word in plain and self._only_of(word, event) for word in self.own_words[event.name]
+            )
+        ]
+        return (saying[0], "") if len(saying) == 1 else None
+
+    def _only_of(self, word: str, event: LifeEvent) -> bool:
+        """Whether no other event's steps have the word among their own."""
+        return not any(
+            word in self.own_words[other.name] for other in self.events if other is not event
+        )
+
+
+NAME_PARTS = re.compile(r"[、/]")
+NAME_PART = 3  # a shorter part (结婚) is a word of other things too (结婚证)
+BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _said_by(event: LifeEvent) -> tuple[str, ...]:
+    """What says the event: its triggers, and its own name's parts (「开网吧」, 「开歌舞厅、KTV」
+    → 开歌舞厅 and KTV; 「建厂房（企业建设项目）」 → 建厂房), which staff need not repeat."""
+    parts = NAME_PARTS.split(BRACKETED.sub("", event.name))
+    named = tuple(part.strip() for part in parts if len(part.strip()) >= NAME_PART)
+    return tuple(dict.fromkeys((*event.triggers, *named)))
 
 
 def _by_first_character(triggers: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -246,6 +297,36 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
+# Aspects that only an item has (「开网吧要什么材料」: the one item's materials); how to go about
+# it (procedure) is asked of an event too (「孩子出生了咋办」).
+ITEM_ASPECTS = frozenset(
+    {
+        "materials",
+        "conditions",
+        "fee",
+        "phone",
+        "place",
+        "where",
+        "hours",
+        "time",
+        "online",
+        "forms",
+        "code",
+    }
+)
+
+
+async def asks_an_items_aspect(
+    text: str, searcher: Searcher, session: AsyncSession, cache: PublicItems | None
+) -> bool:
+    """Whether the message asks an aspect only an item has, of an item search is confident of
+    and sure about (「开网吧需要哪些材料」), not of the whole event (「开个饭馆在哪办」)."""
+    if read(text).aspect not in ITEM_ASPECTS:
+        return False
+    found = await find(searcher, session, text, cache)
+    return is_clear(found) and found[0].hit.confident
+
+
 # Words asking for all the steps or their order (「都要办啥」 「先办啥后办啥」): the checklist.
 ALL_STEPS = (
     "都要办",
@@ -259,6 +340,17 @@ ALL_STEPS = (
     "什么顺序",
     "啥顺序",
     "哪些都要",
+    # 「全套手续」 「一件事都要办啥」 「要办些啥」 「需要哪些审批」: every step, not one item
+    "全套",
+    "一件事",
+    "办些啥",
+    "办些什么",
+    "要办哪些",
+    "需要办哪些",
+    "哪些手续",
+    "哪些审批",
+    "哪些证",
+    "哪些许可",
 )
 
 
@@ -351,14 +443,6 @@ async def known_events(session: AsyncSession) -> _Known:
     return await cache.get(session)
 
 
-async def _list_shown(state: FSMContext | None) -> bool:
-    """Whether the last answer was a list of items."""
-    if state is None:
-        return False
-    memory = await recall(state)
-    return memory.focus == "list" and memory.numbered == "items" and bool(memory.list_codes)
-
-
 class LifeEventQuestion(Filter):
     """A message describing a life event (or asking which 一件事 there are); passes `life_event`
     (None for the overview)."""
@@ -369,9 +453,11 @@ class LifeEventQuestion(Filter):
         if not text or not isinstance(session, AsyncSession):
             return False
         known = await known_events(session)
-        found = known.match(text)
-        if found is not None and points_back(text) and await _list_shown(data.get("state")):
-            return False  # 「一级残疾要人照顾的那个」 describes an entry of the list just shown
+        found = known.match(text) or known.by_steps_words(text)
+        if found is not None and points_back(text) and not asks_all_steps(fold(text)):
+            # 「一级残疾要人照顾的那个」 describes an entry of the list just shown; 「我是要开网吧
+            # 办许可的那个」 one item of the event, not all of it.
+            return False
         if found is not None:
             life_event, span = found
             steps = await resolved_steps(session, life_event)
@@ -385,6 +471,10 @@ class LifeEventQuestion(Filter):
             ):
                 return {"life_event": life_event, "steps": steps}
             if names_own_item(normalise(text), span, steps, known.trigger_words):
+                return False
+            if searcher is not None and await asks_an_items_aspect(
+                text, searcher, session, data.get("public_items")
+            ):
                 return False
             if searcher is not None and await names_other_item(
                 rest, life_event, known, searcher, session, data.get("public_items")
@@ -448,11 +538,21 @@ async def answer(
             lines.append("· " + ask)
             continue
         number += 1
-        name = step.item.name
-        doing = step.label if step.label == name else f"{step.label}——{name}"
-        lines.append(f"{number}. {shorten(doing, 60)}")
+        lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
     return fit(lines, [], [HINT if codes else OFFER])
+
+
+def step_line(label: str, name: str) -> str:
+    """A step as the checklist shows it: the item's own name first, as the window and every
+    list of the bot name it, then the step in plain words when they say more
+    (「失业保险金申领（领失业保险金）」; 「办营业执照（个体工商户设立登记）」 →
+    「个体工商户设立登记（办营业执照）」)."""
+    plain = BRACKETED.sub("", label).strip() if name in label else label
+    plain = "".join(plain.replace(name, "").split()).strip("：:—")
+    if not plain or plain in name:
+        return name
+    return f"{name}——{plain}" if "（" in plain else f"{name}（{plain}）"
 
 
 def router() -> Router:

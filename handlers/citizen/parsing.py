@@ -259,6 +259,23 @@ def split_fund_topic(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+POVERTY_PROJECTS = "扶贫项目"
+
+
+PLACE_ENDINGS = ("村", "镇", "乡", "社区")
+
+
+def says_place_project(text: str) -> bool:
+    """Whether the text is about a place's or a poverty project (「大湾村那个项目」 「我们村的
+    项目」 「扶贫项目」), not an application's (「建设项目审批进度」)."""
+    return "项目" in text and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
+
+
+def says_poverty_projects(text: str) -> bool:
+    """Whether the text names poverty projects outright (「扶贫资金」 may be the fund list's)."""
+    return POVERTY_PROJECTS in text
+
+
 def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     """Whether the text asks about the special fund list, the fund type named, and the rest."""
     asked = any(word in text for word in FUND_LIST_WORDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -166,3 +167,143 @@ def single(found: list[Found]) -> Found | None:
 def suggestions(found: list[Found], limit: int = 3) -> list[Found]:
     """Closest results to suggest when nothing answered."""
     return [f for f in found if f.hit.score >= SUGGEST_SCORE][:limit]
+
+
+# Words naming a kind of procedure, in the names of items of every kind (许可, 审批, 登记 …):
+# they say what is done, not what it is done about, so saying them names no item.
+PROCEDURE_WORDS = (
+    "许可证",
+    "许可",
+    "审批",
+    "登记",
+    "办理",
+    "申请",
+    "申领",
+    "核发",
+    "备案",
+    "证明",
+    "证书",
+    "资格",
+    "认定",
+    "确认",
+    "新办",
+    "服务",
+    "管理",
+    "经营",
+    "设立",
+    "县级",
+    "权限",
+    "发放",
+    "手续",
+)
+MIN_RUN = 2  # characters in a row, shared with a name, that may say a thing
+
+
+def _thing_marks(text: str) -> list[bool]:
+    """Per character of `text`: whether it is outside every procedure word."""
+    marks = [True] * len(text)
+    for word in PROCEDURE_WORDS:
+        start = text.find(word)
+        while start != -1:
+            for at in range(start, start + len(word)):
+                marks[at] = False
+            start = text.find(word, start + 1)
+    return marks
+
+
+def thing_said(item: Item, words: str) -> int:
+    """How many characters of the words say what the item is about: characters in runs of at
+    least MIN_RUN shared with the item's name, a keyword or an alias, procedure words left out
+    (「户口从武威迁移过来」 says 户口 and 迁移 of 户口迁移审批: 4; 「采矿许可证」 says only 许可证
+    of 林木采伐许可证: 0)."""
+    marks = _thing_marks(words)
+    own = [fold(str(w)) for w in (item.name, *item.keywords, *item.aliases)]
+    best = 0
+    for name in own:
+        covered = [False] * len(words)
+        start = 0
+        while start < len(words):
+            end = start + 1
+            while end <= len(words) and words[start:end] in name:
+                end += 1
+            run = end - 1 - start
+            if run >= MIN_RUN:
+                for at in range(start, start + run):
+                    covered[at] = True
+                start += run
+            else:
+                start += 1
+        best = max(best, sum(1 for at, c in enumerate(covered) if c and marks[at]))
+    return best
+
+
+NAMED_THING = 3  # characters of what an item is about that, said, name it
+
+
+def named_thing(found: list[Found], words: str, said: str) -> Found | None:
+    """The first result when the words name what it is about (NAMED_THING characters of its
+    name or keywords beside procedure words) more than they name any close result going the
+    way the words ask: search is then unsure only because of the other words of a sentence
+    (「身份证快到期了要换个新的」 says 身份证 of 居民身份证办理, and its 挂失 goes another
+    way; 「老年证在哪办」 says only 老年 of the 高龄津贴: a guess, left a guess)."""
+    if not found or found[0].hit.score < SUGGEST_SCORE:
+        return None
+    lead = found[0]
+    named = thing_said(lead.item, words)
+    if named < NAMED_THING or len(words) - named < NAMED_THING:
+        return None  # few other words (「办身份证」): search's doubt is its own, not the sentence's
+    wish = asked(direction_of(normalise(said))) - {"new"}
+    close = close_to_lead(found)
+    lead_way = direction_of(normalise(lead.item.name)) & wish
+    if wish and not lead_way and any(direction_of(normalise(f.item.name)) & wish for f in close):
+        return None  # 「小卖部不干了要注销」: the 注销 is asked, not the shop's licence
+    # With a way asked, results going another way are no rivals (「身份证到期了换个新的」 is
+    # not its 挂失); without, they are (「营业执照年报」 is none of 设立, 变更, 注销).
+    rivals = [
+        f
+        for f in close[1:]
+        if f.item.category not in ENFORCEMENT
+        and not (wish and goes_the_other_way(direction_of(normalise(f.item.name)), wish))
+    ]
+    if any(thing_said(f.item, words) >= named for f in rivals):
+        return None
+    return lead._replace(hit=replace(lead.hit, confident=True))
+
+
+def close_to_lead(found: list[Found]) -> list[Found]:
+    """The results worth suggesting that score at least RELATIVE_CUTOFF of the first one."""
+    if not found:
+        return []
+    floor = max(SUGGEST_SCORE, found[0].hit.score * RELATIVE_CUTOFF)
+    return [f for f in found if f.hit.score >= floor]
+
+
+def the_way_asked(chosen: Found, found: list[Found], said: str) -> Found:
+    """The close result going the way the words ask (补, 换, 注销 …) instead of `chosen` when
+    chosen's name goes no way and it is the only close one that does, the words naming its thing
+    (「结婚证找不见了 咋补」 → 补领结婚证, not 婚姻登记); or, when chosen's name goes another way,
+    the only close one going none whose thing the words name (「身份证快过期了 重新办」 → 居民
+    身份证办理, not its 挂失)."""
+    wish = asked(direction_of(normalise(said))) - {"new"}
+    if not wish:
+        return chosen
+    way = direction_of(normalise(chosen.item.name))
+    if way & wish:
+        return chosen
+    words = fold(said)
+    close = close_to_lead(found)
+    if not way:
+        ways = [
+            f
+            for f in close
+            if direction_of(normalise(f.item.name)) & wish and thing_said(f.item, words) >= MIN_RUN
+        ]
+    else:
+        ways = [
+            f
+            for f in close
+            if not direction_of(normalise(f.item.name)) and thing_said(f.item, words) >= NAMED_THING
+        ]
+    if len(ways) != 1:
+        return chosen
+    return ways[0]._replace(hit=replace(ways[0].hit, confident=True))

@@ -205,8 +205,14 @@ async def region_code(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    account_name: str = "",
 ) -> str:
-    """A town's or village's statistical code typed alone: that place's funds."""
+    """A town's or village's statistical code typed alone: that place's funds; or, when it is
+    one of the places just offered (「绑定大湾村」 → which one? → 620623101215), the choice."""
+    memory = await recall(state)
+    if memory.numbered == "places" and region_code in memory.place_codes:
+        choice = memory.place_codes.index(region_code) + 1
+        return await choose_place(event, choice, session, state, settings, trace, account_name)
     place = await queries.region_by_code(session=session, code=region_code)
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)

@@ -1,0 +1,64 @@
+"""Life events said by their own names and asked as a whole (全套, 哪些手续), and an item's aspect
+asked within an event (材料). Wordings other than the conversation set's."""
+
+from __future__ import annotations
+
+from catalogue.life_events import LifeEvent
+from handlers.citizen.life_events import _Known, _said_by, asks_all_steps, step_line
+from tests.kits import citizen as kit
+
+
+def test_an_events_name_parts_say_it():
+    event = LifeEvent(name="开歌舞厅、KTV（娱乐场所）", triggers=("开歌厅",), steps=())
+    assert _said_by(event) == ("开歌厅", "开歌舞厅", "KTV")
+
+
+def test_words_asking_for_every_step():
+    for said in ("全套流程", "要办哪些手续", "都得批哪些审批", "这件事要办些啥"):
+        assert asks_all_steps(said), said
+    assert not asks_all_steps("要什么材料")
+
+
+async def test_an_event_said_by_its_own_name_gets_its_checklist(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_name").say("我们几个打算开网吧")
+    assert "「开网吧」一般要办这些事" in answer, answer
+
+
+async def test_every_step_asked_beside_a_steps_own_words(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_all").say("宅基地上盖两层楼 要办哪些手续")
+    assert "「在村里盖房子」" in answer and "乡村建设规划许可" in answer, answer
+
+
+async def test_an_items_aspect_within_an_event_is_the_items(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_aspect").say("打算开网吧 要准备哪些材料")
+    assert "需要的申请材料" in answer and "一般要办这些事" not in answer, answer
+
+
+def test_a_step_shows_the_items_name_first():
+    assert step_line("办营业执照（个体工商户设立登记）", "个体工商户设立登记") == (
+        "个体工商户设立登记（办营业执照）"
+    )
+    assert (
+        step_line("领养老金", "城乡居民养老保险待遇领取") == "城乡居民养老保险待遇领取（领养老金）"
+    )
+    assert step_line("农药经营许可", "农药经营许可证核发") == "农药经营许可证核发"
+
+
+async def test_the_situation_told_first_is_the_event(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_first").say(
+        "准备结婚了 对象的户口也要迁过来 都办啥"
+    )
+    assert answer.startswith("「结婚」"), answer
+    answer = await kit.WeChatUser(http, "o_event_inside").say("家里老人去世了")
+    assert answer.startswith("「家人去世」"), answer
+
+
+def test_a_name_said_alone_is_left_to_the_items():
+    known = _Known.of([LifeEvent(name="开网吧", triggers=("办网吧",), steps=())])
+    assert known.match("开网吧") is None
+    assert known.match("办网吧") is not None
+    assert known.match("我们几个想开网吧") is not None

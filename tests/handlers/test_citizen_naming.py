@@ -1,0 +1,93 @@
+"""What a sentence names when search is unsure: the thing an item is about (procedure words left
+out) and the way the words ask (补, 换, 注销). Wordings other than the conversation set's."""
+
+from __future__ import annotations
+
+from catalogue.models import Item
+from handlers.citizen.searching import Found, named_thing, the_way_asked, thing_said
+from search.document import Document, Hit
+from tests.kits import citizen as kit
+
+
+def _found(*scored: tuple[str, float], keywords: tuple[str, ...] = ()) -> list[Found]:
+    results = []
+    for number, (name, score) in enumerate(scored):
+        code = f"X{number:04d}"
+        item = Item(code=code, name=name, category="QT", keywords=list(keywords), aliases=[])
+        results.append(Found(Hit(Document(code=code, name=name), score, ()), item))
+    return results
+
+
+def test_procedure_words_name_no_thing():
+    item = _found(("林木采伐许可证核发", 0.4))[0].item
+    assert thing_said(item, "采砂许可证") == 0
+    assert thing_said(item, "砍树要林木采伐证") == 4
+
+
+def test_runs_of_the_thing_count_apart():
+    item = _found(("户口迁移审批", 0.3))[0].item
+    assert thing_said(item, "把户口从兰州迁移过来") == 4
+    assert thing_said(item, "户口") == 2
+
+
+def test_the_only_thing_named_is_the_answer():
+    found = _found(("居民身份证办理", 0.6), ("居民身份证挂失申报", 0.45), ("教师资格认定", 0.3))
+    named = named_thing(found, "身份证过期了重新办一个", "身份证过期了重新办一个")
+    assert named is not None and named.item.name == "居民身份证办理" and named.hit.confident
+
+
+def test_two_results_naming_the_thing_alike_are_a_choice():
+    found = _found(("草原等级评定", 0.45), ("草原植被恢复费征收", 0.4))
+    assert named_thing(found, "承包草原的事", "承包草原的事") is None
+    found = _found(("居民身份证办理", 0.6), ("居民身份证核验", 0.55))
+    assert named_thing(found, "我的身份证啊", "我的身份证啊") is None
+
+
+def test_two_characters_of_a_thing_are_a_guess():
+    found = _found(("80周岁以上老年人高龄津贴发放", 0.5))
+    assert named_thing(found, "老年卡", "老年卡") is None
+
+
+def test_a_weak_lead_names_nothing():
+    assert named_thing(_found(("居民身份证办理", 0.2)), "身份证", "身份证") is None
+
+
+def test_the_way_asked_wins_over_a_neutral_name():
+    found = _found(("中国内地公民婚姻登记", 0.6), ("补领结婚证", 0.45))
+    way = the_way_asked(found[0], found, "结婚证让娃撕了 想补一个")
+    assert way.item.name == "补领结婚证" and way.hit.confident
+
+
+def test_no_way_asked_keeps_the_choice():
+    found = _found(("中国内地公民婚姻登记", 0.6), ("补领结婚证", 0.45))
+    assert the_way_asked(found[0], found, "结婚证在哪领").item.name == "中国内地公民婚姻登记"
+
+
+def test_a_chosen_name_going_another_way_gives_way():
+    found = _found(("居民身份证挂失申报", 0.7), ("居民身份证办理", 0.6), ("社会保障卡申领", 0.5))
+    way = the_way_asked(found[0], found, "身份证到期了重新办")
+    assert way.item.name == "居民身份证办理" and way.hit.confident
+
+
+def test_a_chosen_name_going_a_way_is_kept():
+    found = _found(("个体工商户变更登记", 0.6), ("个体工商户注销登记", 0.5))
+    assert the_way_asked(found[0], found, "个体户不干了注销").item.name == "个体工商户变更登记"
+
+
+async def test_sentences_naming_an_item_get_its_card(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_naming")
+    answer = await user.say("娃娃的身份证马上到期了 想换个新的")
+    assert "【居民身份证办理" in answer
+    answer = await user.say("闺女的结婚证寻不见了，想补一个")
+    assert "【补领结婚证】" in answer
+    answer = await kit.WeChatUser(http, "o_naming_guess").say("老年证在哪办")
+    assert "您是不是想找" in answer
+
+
+async def test_guesses_sharing_nothing_with_the_words_are_not_offered(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_naming_nothing").say("帮我订一张去西宁的火车票")
+    assert "没有找到" in answer and "您是不是想找" not in answer, answer
+    answer = await kit.WeChatUser(http, "o_naming_synonym").say("想砍院子里两棵树")
+    assert "林木采伐" in answer, answer

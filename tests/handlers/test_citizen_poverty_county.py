@@ -1,0 +1,29 @@
+"""Poverty projects asked about with no place and no year: the whole county's, cancelled ones
+marked and left out of the totals. Wordings other than the conversation set's."""
+
+from __future__ import annotations
+
+from tests.kits import citizen as kit
+
+
+async def test_poverty_projects_without_a_place_are_the_countys(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_poverty_county")
+    for said in ("扶贫项目里头有没有停掉的", "扶贫项目现在都弄完了没"):
+        answer = await user.say(said)
+        assert "天祝藏族自治县（全县）" in answer and "已取消" in answer, answer
+        assert "您是不是想找" not in answer
+
+
+async def test_a_place_still_wins(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_poverty_place").say("石门镇扶贫项目有没有取消的")
+    assert "石门镇" in answer and "已取消" in answer and "全县" not in answer, answer
+
+
+async def test_a_places_project_status_is_answered_not_refused(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_project_status").say("石门镇宽沟村那个项目弄到啥程度了")
+    assert "宽沟村" in answer and "已取消" in answer, answer
+    refused = await kit.WeChatUser(http, "o_item_progress").say("我报的建设项目审批到哪一步了")
+    assert "查不了办件进度" in refused, refused
