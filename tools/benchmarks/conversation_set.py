@@ -1,16 +1,16 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twelve parts: `tuning.toml`, `tuning2.toml`,
-`tuning3.toml`, `tuning4.toml`, `tuning5.toml`, `tuning6.toml` and `tuning7.toml` (conversation
-work may look at them; the second, third and fourth were written for the third, fourth and fifth
-rounds of tuning and cover the weakest classes only; the fifth was the first held-out part until
-it was retired to tuning in the sixth round; the sixth and seventh were written blind before the
-seventh and eighth round), `heldout2.toml` … `heldout6.toml`
-(kept out of tuning; the first written before the second round of tuning, the others blind, by
-people who had read neither the other parts nor the bot's code, before the sixth, seventh and
-eighth round (two)). Each file's header documents the format and the expectation vocabulary; this
-module refuses a file that strays from it, so a typo in an expectation cannot silently make a
-turn pass.
+The set lives in `tests/conversations/` as twelve parts. Tuning parts (conversation work may
+look at them): `tuning.toml` … `tuning8.toml`; the second, third and fourth were written for the
+third, fourth and fifth rounds of tuning and cover the weakest classes only; the fifth and the
+eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were retired to tuning
+in the sixth and the eighth round; the sixth and seventh were written blind before the seventh
+and eighth round. Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`,
+`heldout5.toml` and `heldout6.toml`; the first written before the second round of tuning, the
+others blind, by people who had read neither the other parts nor the bot's code, before the
+sixth and (two) the eighth round. Each file's header documents the format and the expectation
+vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
+silently make a turn pass.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ PARTS = (
     "tuning5",
     "tuning6",
     "tuning7",
+    "tuning8",
     "heldout2",
     "heldout3",
-    "heldout4",
     "heldout5",
     "heldout6",
 )
@@ -138,8 +138,8 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning7`, `heldout2`, `heldout3`,
-    `heldout4`, `heldout5`, `heldout6`) or `all`; ids are unique across the set."""
+    """The conversations of one part (`tuning` … `tuning8`, `heldout2`, `heldout3`,
+    `heldout5`, `heldout6`) or `all`; ids are unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
     wanted = PARTS if part == "all" else (part,)
