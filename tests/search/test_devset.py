@@ -100,37 +100,27 @@ def test_the_second_held_out_part_is_large_distinct_and_covers_every_class() -> 
     assert not others & set(queries)
 
 
-def test_the_blind_parts_are_one_split_distinct_from_every_other_part() -> None:
-    # devset4 (tuning) and heldout3 (held out) were written as one blind file and split at
-    # random per class: both cover every class, and no query is in two parts.
-    tuning, heldout = load_devset(DEVSET4), load_devset(HELDOUT3)
-    assert len(tuning) >= 150 and len(heldout) >= 150
-    for part in (tuning, heldout):
-        assert {item.kind for item in part} == CLASSES2
-        assert min(sum(1 for item in part if item.kind == kind) for kind in CLASSES2) >= 10
-    others = {
-        item.query
-        for path in (DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2)
-        for item in load_devset(path)
-    }
-    queries = [item.query for item in tuning + heldout]
-    assert len(set(queries)) == len(queries)
-    assert not others & set(queries)
-
-
-def test_the_second_blind_split_is_distinct_from_every_other_part() -> None:
-    # devset5 (tuning) and heldout4 (held out): one blind file of 3 December, split at random
-    # per class after the queries repeating an earlier part were dropped.
-    tuning, heldout = load_devset(DEVSET5), load_devset(HELDOUT4)
+@pytest.mark.parametrize(
+    ("tuning_path", "heldout_path", "earlier"),
+    [
+        # devset4 and heldout3: one blind file of 2 December, before search round 4
+        (DEVSET4, HELDOUT3, (DEVSET, DEVSET2, DEVSET3, HELDOUT, HELDOUT2)),
+        # devset5 and heldout4: one blind file of 3 December, before search round 5
+        (DEVSET5, HELDOUT4, (DEVSET, DEVSET2, DEVSET3, DEVSET4, HELDOUT, HELDOUT2, HELDOUT3)),
+    ],
+    ids=["tuning-4/held-out-3", "tuning-5/held-out-4"],
+)
+def test_the_blind_parts_are_one_split_distinct_from_every_other_part(
+    tuning_path: Path, heldout_path: Path, earlier: tuple[Path, ...]
+) -> None:
+    # Each pair was written as one blind file (queries repeating an earlier part dropped) and
+    # split at random per class: both cover every class, and no query is in two parts.
+    tuning, heldout = load_devset(tuning_path), load_devset(heldout_path)
     assert len(tuning) >= 150 and len(heldout) >= 140
     for part in (tuning, heldout):
         assert {item.kind for item in part} == CLASSES2
         assert min(sum(1 for item in part if item.kind == kind) for kind in CLASSES2) >= 10
-    others = {
-        item.query
-        for path in (DEVSET, DEVSET2, DEVSET3, DEVSET4, HELDOUT, HELDOUT2, HELDOUT3)
-        for item in load_devset(path)
-    }
+    others = {item.query for path in earlier for item in load_devset(path)}
     queries = [item.query for item in tuning + heldout]
     assert len(set(queries)) == len(queries)
     assert not others & set(queries)
