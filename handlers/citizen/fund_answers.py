@@ -76,7 +76,7 @@ PROGRESS = {
 
 
 def project_line(project: PovertyProject) -> str:
-    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人」; a cancelled one says so."""
+    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人」; or 已取消."""
     number = f"（{project.approval_number}）" if project.approval_number else ""
     unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
     state = PROGRESS.get(project.progress, "")
@@ -84,7 +84,9 @@ def project_line(project: PovertyProject) -> str:
     amount = f"{wan(project.investment)}万元"
     if project.progress == "cancelled":
         amount += "（不计入合计）"
-    return f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}{benefit_words(project)}"
+    return (
+        f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}{benefit_words(project)}"
+    )
 
 
 def benefit_words(project: PovertyProject) -> str:

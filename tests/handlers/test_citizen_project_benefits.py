@@ -1,4 +1,4 @@
-"""A project line tells how many households and persons the project served, when the list publishes it."""
+"""A project line tells how many households and persons it served, when the list says so."""
 
 from __future__ import annotations
 
