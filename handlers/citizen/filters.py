@@ -19,6 +19,12 @@ from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
 from handlers.searching.public_items import items_by_codes
 
+# A town's (9 digits) or village's (12 digits) statistical code inside a sentence
+_CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
+# What may stay around it besides fund words: what the code is called
+_CODE_WORDS = re.compile(
+    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?的?$"
+)
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
 
@@ -281,8 +287,21 @@ class RegionCode(Filter):
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
-        code = parsing.parse_region_code(text) if text else None
-        return {"region_code": code} if code else False
+        if not text:
+            return False
+        code = parsing.parse_region_code(text)
+        if code:
+            return {"region_code": code}
+        # 「620623203201 扶贫资金」 「村代码620623203201 2016年的项目」: the code, then fund words
+        match = _CODE_IN_TEXT.search(parsing.normalize(text))
+        if match is None:
+            return False
+        rest = match.string[: match.start()] + " " + match.string[match.end() :]
+        year, rest = parsing.split_year(rest)
+        topic, leftover = parsing.split_fund_topic(rest)
+        if topic is None or not _CODE_WORDS.match(leftover.replace(" ", "")):
+            return False
+        return {"region_code": match.group(0), "year": year}
 
 
 class LooksLikeCode(Filter):
