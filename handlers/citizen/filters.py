@@ -19,6 +19,11 @@ from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
 from handlers.searching.public_items import items_by_codes
 
+# 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
+_EVERY_YEAR = re.compile(
+    r"(?:这|近|最近|前)(?:几|些|两|三)年(?:来|里|间)?|近年来?|历年来?|每一?年|各年度?|逐年"
+    r"|各(?:是|自)?(?=多少|是|$)"
+)
 # A town's (9 digits) or village's (12 digits) statistical code inside a sentence
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
 # What may stay around it besides fund words: what the code is called
@@ -316,6 +321,15 @@ class LooksLikeCode(Filter):
         return {"code_text": text} if len(alnum) >= 10 and digits >= 5 else False
 
 
+async def _funds_shown(state: Any) -> Memory | None:
+    """The memory when the citizen's last answer was about the fund list (「那X补助呢」 names
+    another fund), else None."""
+    if state is None:
+        return None
+    memory = await recall(state)
+    return memory if memory.focus == "funds" else None
+
+
 async def _list_shown(state: Any) -> bool:
     """Whether the citizen's last answer was a list of items (a place's name may pick one)."""
     if state is None:
@@ -494,7 +508,11 @@ class FundListQuestion(Filter):
         understood = reading(event)
         money = "资金" in text or (understood is not None and understood.topic == "fund")
         if not asked and not money and year is None:
-            return False  # not about funds whatever the department: no query needed
+            # 「那城乡医疗救助呢」 right after a fund: that fund in the year asked before
+            shown = await _funds_shown(data.get("state"))
+            if shown is None:
+                return False  # not about funds whatever the department: no query needed
+            year = shown.fund_year
         named = await departments.mention(session, leftover)
         # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
         topic = _fund_words(named.rest)
@@ -538,7 +556,7 @@ def _names_fund(topic: str, rows: list[FundItem]) -> bool:
 def _fund_words(text: str) -> str:
     """The words naming a fund once question words (before and after the fillers: 「拨了」
     loses its 了 to them), fillers and the county (the list is the county's) are gone."""
-    flat = parsing.fund_topic(text.replace(" ", ""))
+    flat = parsing.fund_topic(_EVERY_YEAR.sub("", text.replace(" ", "")))
     return parsing.without_county(parsing.fund_topic(READER.strip_fillers(flat)))[1].replace(
         " ", ""
     )
