@@ -19,6 +19,17 @@ from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
 from handlers.searching.public_items import items_by_codes
 
+# 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
+_EVERY_YEAR = re.compile(
+    r"(?:这|近|最近|前)(?:几|些|两|三)年(?:来|里|间)?|近年来?|历年来?|每一?年|各年度?|逐年"
+    r"|各(?:是|自)?(?=多少|是|$)"
+)
+# A town's (9 digits) or village's (12 digits) statistical code inside a sentence
+_CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
+# What may stay around it besides fund words: what the code is called
+_CODE_WORDS = re.compile(
+    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?的?$"
+)
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
 
@@ -281,8 +292,21 @@ class RegionCode(Filter):
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
-        code = parsing.parse_region_code(text) if text else None
-        return {"region_code": code} if code else False
+        if not text:
+            return False
+        code = parsing.parse_region_code(text)
+        if code:
+            return {"region_code": code}
+        # 「620623203201 扶贫资金」 「村代码620623203201 2016年的项目」: the code, then fund words
+        match = _CODE_IN_TEXT.search(parsing.normalize(text))
+        if match is None:
+            return False
+        rest = match.string[: match.start()] + " " + match.string[match.end() :]
+        year, rest = parsing.split_year(rest)
+        topic, leftover = parsing.split_fund_topic(rest)
+        if topic is None or not _CODE_WORDS.match(leftover.replace(" ", "")):
+            return False
+        return {"region_code": match.group(0), "year": year}
 
 
 class LooksLikeCode(Filter):
@@ -295,6 +319,15 @@ class LooksLikeCode(Filter):
         alnum = [c for c in text if c.isascii() and c.isalnum()]
         digits = sum(c.isdigit() for c in alnum)
         return {"code_text": text} if len(alnum) >= 10 and digits >= 5 else False
+
+
+async def _funds_shown(state: Any) -> Memory | None:
+    """The memory when the citizen's last answer was about the fund list (「那X补助呢」 names
+    another fund), else None."""
+    if state is None:
+        return None
+    memory = await recall(state)
+    return memory if memory.focus == "funds" else None
 
 
 async def _list_shown(state: Any) -> bool:
@@ -475,7 +508,11 @@ class FundListQuestion(Filter):
         understood = reading(event)
         money = "资金" in text or (understood is not None and understood.topic == "fund")
         if not asked and not money and year is None:
-            return False  # not about funds whatever the department: no query needed
+            # 「那城乡医疗救助呢」 right after a fund: that fund in the year asked before
+            shown = await _funds_shown(data.get("state"))
+            if shown is None:
+                return False  # not about funds whatever the department: no query needed
+            year = shown.fund_year
         named = await departments.mention(session, leftover)
         # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
         topic = _fund_words(named.rest)
@@ -519,7 +556,7 @@ def _names_fund(topic: str, rows: list[FundItem]) -> bool:
 def _fund_words(text: str) -> str:
     """The words naming a fund once question words (before and after the fillers: 「拨了」
     loses its 了 to them), fillers and the county (the list is the county's) are gone."""
-    flat = parsing.fund_topic(text.replace(" ", ""))
+    flat = parsing.fund_topic(_EVERY_YEAR.sub("", text.replace(" ", "")))
     return parsing.without_county(parsing.fund_topic(READER.strip_fillers(flat)))[1].replace(
         " ", ""
     )

@@ -76,7 +76,7 @@ PROGRESS = {
 
 
 def project_line(project: PovertyProject) -> str:
-    """「· 项目：名称 90.00万元（文号），实施单位：…【已完工】」; a cancelled one says so."""
+    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人」; or 已取消."""
     number = f"（{project.approval_number}）" if project.approval_number else ""
     unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
     state = PROGRESS.get(project.progress, "")
@@ -84,7 +84,16 @@ def project_line(project: PovertyProject) -> str:
     amount = f"{wan(project.investment)}万元"
     if project.progress == "cancelled":
         amount += "（不计入合计）"
-    return f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}"
+    return (
+        f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}{benefit_words(project)}"
+    )
+
+
+def benefit_words(project: PovertyProject) -> str:
+    """「，受益186户743人」 from the project's published beneficiary counts; empty without them."""
+    households = f"{project.households_benefited}户" if project.households_benefited else ""
+    persons = f"{project.persons_benefited}人" if project.persons_benefited else ""
+    return f"，受益{households}{persons}" if households or persons else ""
 
 
 def places_choice(name: str, places: list[Place]) -> str:

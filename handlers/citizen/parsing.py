@@ -58,7 +58,7 @@ _BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|
 # Words of a question about the village's public money (「我们村今年拨了多少钱」).
 _PUBLIC_MONEY = ("扶贫", "资金", "项目", "钱", "拨", "分配", "补助")
 _MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?(?:度)?")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?(?:度)?")  # not inside a code
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
 _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
 # Question words around a place's name in a funds question (「大湾村有哪些项目」): not part

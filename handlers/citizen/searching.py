@@ -288,10 +288,17 @@ def the_way_asked(chosen: Found, found: list[Found], said: str) -> Found:
     if not wish:
         return chosen
     way = direction_of(normalise(chosen.item.name))
-    if way & wish:
-        return chosen
     words = fold(said)
     close = close_to_lead(found)
+    if way & wish:
+        # 「结婚证找不着了能补吗」: the lead goes the way asked, no other close one does, and the
+        # words name its thing: it is the answer, not a choice between it and 婚姻登记.
+        rivals = [
+            f for f in close if f is not chosen and direction_of(normalise(f.item.name)) & wish
+        ]
+        if rivals or thing_said(chosen.item, words) < MIN_RUN:
+            return chosen
+        return chosen._replace(hit=replace(chosen.hit, confident=True))
     if not way:
         ways = [
             f

@@ -206,8 +206,10 @@ async def region_code(
     settings: Settings,
     trace: dict[str, str],
     account_name: str = "",
+    year: int | None = None,
 ) -> str:
-    """A town's or village's statistical code typed alone: that place's funds; or, when it is
+    """A town's or village's statistical code (with fund words and a year or not): that place's
+    funds; or, when it is
     one of the places just offered (「绑定大湾村」 → which one? → 620623101215), the choice."""
     memory = await recall(state)
     if memory.numbered == "places" and region_code in memory.place_codes:
@@ -216,7 +218,8 @@ async def region_code(
     place = await queries.region_by_code(session=session, code=region_code)
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)
-    return await funds_of(place, None, session, settings, trace, state)
+    projects = PROJECT_WORD in (said(event) or "")
+    return await funds_of(place, year, session, settings, trace, state, projects)
 
 
 async def place_follow_up(
@@ -257,7 +260,7 @@ def router() -> Router:
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
     on_said(router, MyVillage())(my_village)
+    on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
-    on_said(router, RegionCode())(region_code)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

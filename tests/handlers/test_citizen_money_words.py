@@ -191,3 +191,24 @@ async def test_rebinding_to_another_village(demo):
 
 async def test_is_there_a_person_asked_briefly_is_a_ticket(demo):
     assert "工单号" in await citizen(demo).say("有人工没")
+
+
+async def test_every_year_of_a_fund_is_asked_without_naming_years(demo):
+    for wording in ("草原补奖资金历年各是多少", "近几年低保资金每年有多少"):
+        answer = await citizen(demo).say(wording)
+        topic = "草原生态" if "草原" in wording else "最低生活保障"
+        for year in (2015, 2016, 2017):
+            assert fund(year, topic)["budget_amount"].rstrip("0") in answer, (wording, answer)
+
+
+async def test_right_after_a_fund_another_fund_named_without_money_words_is_that_fund(demo):
+    user = citizen(demo)
+    await user.say("2016年低保资金")
+    answer = await user.say("那城乡医疗救助呢")
+    assert fund(2016, "城乡医疗救助")["budget_amount"].rstrip("0") in answer, answer
+    assert fund(2017, "城乡医疗救助")["budget_amount"].rstrip("0") not in answer, answer
+
+
+async def test_a_fund_name_without_money_words_out_of_the_blue_is_no_fund_question(demo):
+    answer = await citizen(demo).say("城乡医疗救助")
+    assert "财政专项资金" not in answer, answer

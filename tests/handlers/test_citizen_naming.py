@@ -74,6 +74,18 @@ def test_a_chosen_name_going_a_way_is_kept():
     assert the_way_asked(found[0], found, "个体户不干了注销").item.name == "个体工商户变更登记"
 
 
+def test_a_lead_alone_going_the_way_asked_is_sure():
+    found = _found(("补领残疾人证", 0.5), ("残疾人证新办", 0.45))
+    way = the_way_asked(found[0], found, "残疾证弄丢了 还能补办不")
+    assert way.item.name == "补领残疾人证" and way.hit.confident
+
+
+def test_two_going_the_way_asked_stay_a_choice():
+    found = _found(("补领残疾人证", 0.5), ("补领护照", 0.45))
+    way = the_way_asked(found[0], found, "残疾证和护照都弄丢了 还能补办不")
+    assert not way.hit.confident
+
+
 async def test_sentences_naming_an_item_get_its_card(demo):
     http, _ = demo
     user = kit.WeChatUser(http, "o_naming")

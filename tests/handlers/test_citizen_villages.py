@@ -151,3 +151,22 @@ async def test_project_rows_match_the_database(citizen_side):
         )
     for project in projects:
         assert project.name in answer and project.approval_number in answer
+
+
+async def test_a_village_code_with_fund_words_is_that_village(citizen_side_any_db):
+    side = citizen_side_any_db
+    for wording in (
+        f"{seed.HONGDA}的扶贫资金",
+        f"村代码{seed.HONGDA} 扶贫资金有多少",
+        f"{seed.HONGDA} 2016年扶贫项目",
+    ):
+        answer = await side.user().say(wording)
+        assert "【华藏寺镇 红大村 扶贫资金和项目】" in answer, wording
+    answer = await side.user().say(f"{seed.HONGDA} 2016年扶贫资金")
+    assert f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2016" in answer
+
+
+async def test_a_code_with_other_words_is_no_village(citizen_side_any_db):
+    side = citizen_side_any_db
+    answer = await side.user().say(f"{seed.HONGDA}是啥意思")
+    assert "扶贫资金和项目" not in answer
