@@ -366,6 +366,14 @@ def answer(item: Item, base_url: str, intent: str | None) -> str:
     return ANSWERS[intent](item, base_url)
 
 
+def told_apart(item: Item, names: Sequence[str]) -> str:
+    """「（department）」 after an item whose name another entry of the same list shares (the
+    county's bureau and two towns each grant 乡村建设规划许可证核发), else nothing."""
+    if names.count(item.name) < 2 or item.department is None:
+        return ""
+    return f"（{item.department.short_name or item.department.name}）"
+
+
 def item_list(
     items: Sequence[Item], *, page: int, pages: int, heading: str = "找到以下事项"
 ) -> str:

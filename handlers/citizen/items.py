@@ -427,7 +427,11 @@ async def _no_match(
         # The closest items may be right: offer them, never "not found" above them.
         variant = (memory.fallback + 1) % len(texts.NONE_OF_THESE)
         lines = [texts.SUGGEST]
-        lines += [numbered(n, cards.shorten(f.item.name, 40)) for n, f in enumerate(close, start=1)]
+        names = [f.item.name for f in close]
+        lines += [
+            numbered(n, cards.shorten(f.item.name, 40), cards.told_apart(f.item, names))
+            for n, f in enumerate(close, start=1)
+        ]
         lines.append(texts.LIST_HINT + "。" + texts.NONE_OF_THESE[variant])
         memory.list_codes = [f.item.code for f in close]
         memory.list_page = 1

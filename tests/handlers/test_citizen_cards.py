@@ -206,3 +206,18 @@ def test_online_says_what_the_guide_says_or_where_to_go():
     assert "可以网上申请" in cards.online_answer(online, BASE)
     offline = cards.online_answer(_thin_item(location="县政务服务中心6号窗口"), BASE)
     assert "没有写明可以网上办理" in offline and "6号窗口" in offline
+
+
+def test_entries_sharing_a_name_are_told_apart_by_department() -> None:
+    county, town = (
+        PowerItem(name="乡村建设规划许可证核发"),
+        PowerItem(name="乡村建设规划许可证核发"),
+    )
+    county.department = Department(name="天祝藏族自治县自然资源局", short_name="县自然资源局")
+    town.department = Department(name="天祝藏族自治县华藏寺镇人民政府")
+    other = PowerItem(name="林木采伐许可证核发")
+    other.department = Department(name="天祝藏族自治县林业和草原局")
+    names = [county.name, town.name, other.name]
+    assert cards.told_apart(county, names) == "（县自然资源局）"
+    assert cards.told_apart(town, names) == "（天祝藏族自治县华藏寺镇人民政府）"
+    assert cards.told_apart(other, names) == ""
