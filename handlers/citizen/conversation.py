@@ -23,12 +23,14 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, recall, remember
+from handlers.citizen.searching import MIN_RUN, Searcher, answers, find, thing_said
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import fold
 from handlers.db.changes import CHANGES
 from handlers.guards.privacy import keyed_hash
-from handlers.searching.public_items import item_by_code
+from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 
 _TALK = {
@@ -148,15 +150,38 @@ async def common_hours(session: AsyncSession) -> str:
     return await _most_given(session, Item.hours)
 
 
-async def _last_item_phone(session: AsyncSession, state: FSMContext) -> str:
-    """The window phone of the item just shown, when there is one (where to ask instead)."""
-    memory = await recall(state)
-    if not memory.card_code:
-        return ""
-    item = await item_by_code(session, memory.card_code, None)
-    if item is None or not phone_of(item):
-        return ""
-    return texts.ASK_THIS_ITEM.format(name=department_name(item), phone=phone_of(item))
+async def whom_to_ask(
+    session: AsyncSession,
+    state: FSMContext,
+    reading: Reading,
+    search: Searcher | None,
+    public_items: PublicItems | None,
+) -> str:
+    """Whom to ask instead, for what cannot be served here: the window phone of the item the
+    words name (「我的低保批下来没有」: 民政's), else of the item just shown, else 12345."""
+    named = await _named_item(session, reading, search, public_items)
+    if named is None:
+        memory = await recall(state)
+        if memory.card_code:
+            named = await item_by_code(session, memory.card_code, public_items)
+    if named is not None and phone_of(named):
+        return texts.ASK_THIS_ITEM.format(name=department_name(named), phone=phone_of(named))
+    return texts.ASK_HOTLINE
+
+
+async def _named_item(
+    session: AsyncSession,
+    reading: Reading,
+    search: Searcher | None,
+    public_items: PublicItems | None,
+) -> Item | None:
+    """The first listed result whose name, keyword or alias the words say (a run of two
+    characters beside procedure words: 社保卡 of 社会保障卡补领, not 查 or 申请)."""
+    words = fold(reading.core)
+    if search is None or len(words) < MIN_RUN:
+        return None
+    found = await find(search, session, reading.core, public_items)
+    return next((f.item for f in answers(found) if thing_said(f.item, words) >= MIN_RUN), None)
 
 
 async def not_a_project(event: Event) -> bool:
@@ -168,15 +193,18 @@ async def not_a_project(event: Event) -> bool:
 async def progress(
     event: Event,
     said: str,
+    reading: Reading,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """「我的申请办到哪了」: not served here; where to look (人工 next forwards it)."""
     await remember(state, unmatched=said)
     trace.update(answer="progress")
-    extra = await _last_item_phone(session, state)
+    extra = await whom_to_ask(session, state, reading, search, public_items)
     return "\n".join(
         line for line in (wording.say(texts.PROGRESS), extra, texts.OFFER_HUMAN) if line
     )
@@ -185,31 +213,37 @@ async def progress(
 async def booking(
     event: Event,
     said: str,
+    reading: Reading,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """「预约 / 取号」: not served here; where to go (人工 next forwards it)."""
     await remember(state, unmatched=said)
     trace.update(answer="booking")
-    extra = await _last_item_phone(session, state)
+    extra = await whom_to_ask(session, state, reading, search, public_items)
     return "\n".join(line for line in (wording.say(texts.BOOKING), extra) if line)
 
 
 async def personal(
     event: Event,
     said: str,
+    reading: Reading,
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Paying, submitting or looking up one's own records here: not served; where to go
     (人工 next forwards it)."""
     await remember(state, unmatched=said)
     trace.update(answer="personal")
-    extra = await _last_item_phone(session, state)
+    extra = await whom_to_ask(session, state, reading, search, public_items)
     return "\n".join(line for line in (wording.say(texts.PERSONAL), extra) if line)
 
 

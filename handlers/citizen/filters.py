@@ -244,8 +244,8 @@ class BindRequest(Filter):
                 return False
             if not READER.says_term(understood.text, "bind"):
                 return False  # 「红大村」 alone only resembles 「绑定 红大村」: binding is said
-            name = parsing.place_part(understood.core)
-            if name and not parsing.names_place(name):
+            name = parsing.region_code_in(understood.core) or parsing.place_part(understood.core)
+            if name and not (parsing.names_place(name) or parsing.parse_region_code(name)):
                 return False  # 「社保卡绑定银行卡」 is not about a village
         return {"place_name": name}
 
@@ -270,13 +270,33 @@ class MyVillage(Filter):
         return {"topic": parsed[0], "year": parsed[1]}
 
 
+# Questions whose words, beside a phone number, only ask whose it is (「…是哪个单位的电话」).
+WHOSE_NUMBER = ("phone", "place")
+WHOSE_WORDS = frozenset("谁哪里儿家个什么")  # left beside such a question: 「是谁的」 「哪里的」
+
+
 class PhoneNumber(Filter):
-    """Text that is only a telephone number (not an item code); passes `number`."""
+    """Text that is only a telephone number (not an item code), or a landline number with
+    words that only ask whose it is (「0935-3121410是哪个单位的」); passes `number`."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
-        number = parsing.parse_phone(text) if text else None
-        return {"number": number} if number else False
+        if not text:
+            return False
+        number = parsing.parse_phone(text)
+        if number:
+            return {"number": number}
+        inside = parsing.phone_in_words(text)
+        if inside is None:
+            return False
+        number, words = inside
+        reading = read(words)
+        asks_whose = (
+            reading.intent == ITEM
+            and reading.aspect in WHOSE_NUMBER
+            and set(reading.core) <= WHOSE_WORDS
+        )
+        return {"number": number} if asks_whose else False
 
 
 class IdNumber(Filter):

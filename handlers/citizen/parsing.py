@@ -56,8 +56,37 @@ _CLAUSES = re.compile(r"[\s,，。.！!；;]+")
 # 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
 _BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
 # Words of a question about the village's public money (「我们村今年拨了多少钱」).
-_PUBLIC_MONEY = ("扶贫", "资金", "项目", "钱", "拨", "分配", "补助")
-_MY_VILLAGE = re.compile(r"^(?:我村|本村|我们村|咱村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?")
+_PUBLIC_MONEY = (
+    "扶贫",
+    "资金",
+    "项目",
+    "钱",
+    "拨",
+    "分配",
+    "补助",
+    "分了多少",
+    "给了多少",
+    "投了多少",
+)
+_MY_VILLAGE = re.compile(
+    r"^(?:我村|本村|我们村|咱村|俺村|咱们村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
+)
+# A span of years (「2015到2017」 「16-17年」): answered with every year's figures.
+_YEAR_SPAN = re.compile(
+    r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年?\s*(?:到|至|-|~|～|—|－)\s*((?:19|20)\d{2}|\d{2})"
+    r"\s*年?(?:度)?(?!\d)"
+)
+MAX_SPAN = 30  # years a span may cover (「2016-12」 is a month, not 2016 to 2012)
+
+
+def _year_span(text: str) -> re.Match[str] | None:
+    for match in _YEAR_SPAN.finditer(text):
+        first, last = (int(y) if len(y) == 4 else 2000 + int(y) for y in match.groups())
+        if first < last <= first + MAX_SPAN:
+            return match
+    return None
+
+
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?(?:度)?")  # not inside a code
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?:度)?")  # 「16年」 is 2016
 _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
@@ -113,6 +142,29 @@ def parse_phone(said: str) -> str | None:
     """A telephone number typed alone (mobile, landline with or without area code)."""
     text = strip_particles(normalize(said)).replace(" ", "")
     return text if _PHONE.match(text) else None
+
+
+# A landline number inside other words (「0935-3121410是哪个单位的电话」), not part of a longer
+# run of digits (an item code, a village code).
+_LANDLINE_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(?:0\d{2,3}-?\d{7,8}|\d{7,8})(?![\dA-Za-z])")
+
+
+def phone_in_words(said: str) -> tuple[str, str] | None:
+    """A landline number said with other words: the number and the words without it."""
+    text = normalize(said).replace(" ", "")
+    match = _LANDLINE_IN_TEXT.search(text)
+    if match is None:
+        return None
+    return match.group(), (text[: match.start()] + text[match.end() :])
+
+
+_REGION_CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
+
+
+def region_code_in(said: str) -> str | None:
+    """A town's or village's statistical code among other words (「我村 620623208202」)."""
+    match = _REGION_CODE_IN_TEXT.search(normalize(said).replace(" ", ""))
+    return match.group() if match else None
 
 
 def parse_region_code(said: str) -> str | None:
@@ -219,12 +271,12 @@ def parse_bind(said: str) -> str | None:
 
 
 def parse_my_village(said: str) -> tuple[str, int | None] | None:
-    """「我村资金 2016」 → (topic, year), or None."""
-    text = normalize(said)
+    """「我村资金 2016」 「2016年我们村分了多少」 → (topic, year), or None."""
+    year, text = split_year(normalize(said))
     match = _MY_VILLAGE.match(text)
     if match is None:
         return None
-    year, rest = split_year(text[match.end() :])
+    rest = text[match.end() :]
     if not match.group(1) and strip_particles(rest) and not any(w in rest for w in _PUBLIC_MONEY):
         return None  # 「我们村的寺院想登记一下」: the village only says whose, an item is asked
     topic = "projects" if match.group(1) and "项目" in match.group(1) else "funds"
@@ -232,7 +284,11 @@ def parse_my_village(said: str) -> tuple[str, int | None] | None:
 
 
 def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
-    """The year named (「2016」 「2016年」 「去年」) and the text without it."""
+    """The year named (「2016」 「2016年」 「去年」) and the text without it; a span of years
+    (「2015到2017年」) names no one year: None, every year's figures are shown."""
+    span = _year_span(text)
+    if span:
+        return None, " ".join((text[: span.start()] + " " + text[span.end() :]).split())
     match = _YEAR.search(text)
     if match:
         rest = text[: match.start()] + " " + text[match.end() :]

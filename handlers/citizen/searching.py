@@ -26,6 +26,8 @@ CLEAR_MARGIN = 0.08  # … and this far ahead of the second is the answer itself
 # Enforcement powers (处罚, 强制, 监督) share words with the licence a citizen applies for
 # ("开网吧"); they do not compete with it for the first place.
 ENFORCEMENT = frozenset({"CF", "QZ", "JD"})
+# Words that ask about enforcement itself (「无证经营燃气怎么处罚」).
+ENFORCEMENT_WORDS = ("罚", "处罚", "违法", "违规", "查处", "没收", "强制", "检查", "监督")
 
 
 class Searcher(Protocol):
@@ -92,7 +94,13 @@ def sharing_the_name(found: list[Found], words: str) -> list[Found]:
     listed = answers(found)
     if any(fold(f.item.name) == words for f in listed):
         return []
-    return [f for f in listed if abbreviates(words, fold(f.item.name))]
+    shared = [f for f in listed if abbreviates(words, fold(f.item.name))]
+    if any(word in words for word in ENFORCEMENT_WORDS):
+        return shared
+    # 「燃气经营许可证」 is in the licence's name and in the penalty for working without it:
+    # a citizen naming the licence applies for it; the penalty is asked with its own words.
+    applied = [f for f in shared if f.item.category not in ENFORCEMENT]
+    return applied or shared
 
 
 def named_by_keyword(found: list[Found], words: str) -> Found | None:

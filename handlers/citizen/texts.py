@@ -212,6 +212,7 @@ ID_NUMBER = (
     "个人事项请带身份证到办理窗口，或登录{portal}查询。"
 )
 ASK_THIS_ITEM = "{name}的窗口电话：{phone}"
+ASK_HOTLINE = "不知道该问哪个部门的，可以拨打12345政务服务便民热线。"
 UNBOUND = "已解除绑定（原来绑定的是：{place}）。以后想查看，请回复“绑定 村名”。"
 NOTHING_TO_UNBIND = "您还没有绑定村，不用解绑。"
 PHONE_OF = "{number} 是{department}的电话。这是电话号码，不是事项编码；要办什么事，直接告诉我。"

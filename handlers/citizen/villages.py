@@ -149,7 +149,7 @@ async def bind_request(
     """「绑定 上古城村」; 「绑定村 620623208202」 by the village's statistical code."""
     if not place_name:
         return texts.BIND_ASK
-    code = parsing.parse_region_code(place_name)
+    code = parsing.parse_region_code(place_name) or parsing.region_code_in(place_name)
     if code is not None:
         coded = await queries.region_by_code(session=session, code=code)
         if coded is None:

@@ -661,3 +661,37 @@ async def test_lingzheng_is_how_people_say_getting_married(demo):
     # 「领证」 (phrases.json `colloquial` → 领结婚证, a keyword of 婚姻登记)
     reply = await citizen(demo).say("我们俩下个月打算领证，去哪里领呀")
     assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), reply
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("给我查一下高龄补贴发了没", "0935-3121306"),  # the item named: 民政's window
+        ("个体执照交上去半个月了审批到哪了", "0935-3121101"),
+        ("社保卡补办能不能在这预约", "0935-3121205"),
+        ("我的申请办到哪一步了", "12345"),  # nothing named, nothing shown: the hotline
+    ],
+)
+async def test_what_cannot_be_served_here_says_whom_to_ask(demo, said: str, phone: str) -> None:
+    reply = await citizen(demo).say(said)
+    assert phone in reply and not is_card_or_list(plain(reply)), reply
+
+
+async def test_asking_where_to_hand_in_the_papers_is_a_question_about_the_place(demo):
+    user = citizen(demo)
+    await user.say("最低生活保障")
+    reply = await user.say("材料去哪个窗口交")
+    assert "窗口" in reply and "不能交费" not in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("said", "department"),
+    [
+        ("0935-3121306是哪个单位的电话", "民政局"),
+        ("请问3122231这个号码是哪里的", "扶贫开发办公室"),
+        ("09353121101是谁的电话", "市场监督管理局"),
+    ],
+)
+async def test_a_phone_number_asked_about_in_words_says_whose_it_is(demo, said, department):
+    answer = await citizen(demo).say(said)
+    assert department in answer and "32位" not in answer and not is_card_or_list(answer), answer

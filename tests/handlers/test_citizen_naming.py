@@ -103,3 +103,11 @@ async def test_guesses_sharing_nothing_with_the_words_are_not_offered(demo):
     assert "没有找到" in answer and "您是不是想找" not in answer, answer
     answer = await kit.WeChatUser(http, "o_naming_synonym").say("想砍院子里两棵树")
     assert "林木采伐" in answer, answer
+
+
+async def test_a_licence_named_is_applied_for_not_the_penalty_sharing_its_name(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_naming_licence").say("燃气经营许可证咋申请")
+    assert answer.count("【燃气经营许可证新办】") == 1 and "处罚" not in answer, answer
+    answer = await kit.WeChatUser(http, "o_naming_penalty").say("没有燃气经营许可证被处罚了")
+    assert "对燃气经营者未取得燃气经营许可证" in answer, answer  # asked with its own words

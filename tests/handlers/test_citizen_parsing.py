@@ -113,3 +113,11 @@ def test_thanks_after_a_rating_leave_the_rating():
     assert level_score("非常满意！感谢您") == 5
     assert without_thanks("谢谢") == "谢谢"
     assert parse_rating("好的 谢谢") is None
+
+
+def test_a_span_of_years_names_no_one_year():
+    assert parsing.split_year("2015到2017每年多少") == (None, "每年多少")
+    assert parsing.split_year("16-18年的项目") == (None, "的项目")
+    assert parsing.split_year("2016-12-03来的") == (2016, "-12-03来的")  # a date, not a span
+    assert parsing.parse_my_village("2016年俺村给了多少") == ("funds", 2016)
+    assert parsing.region_code_in("我村 620623208202 绑一下") == "620623208202"

@@ -224,3 +224,22 @@ def test_human_inside_a_longer_sentence_and_the_problem_said_with_it(said, probl
 @pytest.mark.parametrize("said", ["换人口登记", "人工授精补贴", "派出所在哪"])
 def test_words_holding_human_terms_are_not_a_request_for_a_person(said):
     assert read(said).intent != "human"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "说了半天也不对，我想跟工作人员交流一下",  # 跟 … 交流一下 joined to 工作人员
+        "能不能和人工客服对接",
+        "我要同客服人员通个话",
+        "有事找人宫",  # 人工 typed by its sound, beside another of its words
+        "仁工客服",
+    ],
+)
+def test_human_said_with_words_of_talking_or_by_its_sound(said):
+    assert read(said).intent == "human"
+
+
+@pytest.mark.parametrize("said", ["跟人工授精有关的补贴", "客服中心在哪"])
+def test_talking_words_do_not_make_other_words_a_request_for_a_person(said):
+    assert read(said).intent != "human"

@@ -108,6 +108,15 @@ async def test_bind_then_ask_for_my_village(citizen_side):
     assert bindings[0].openid_hash != user.openid
 
 
+async def test_binding_in_other_words_by_name_or_code_then_unbinding(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：华藏寺镇 红大村" in await user.say("麻烦把我设为红大村的")
+    assert "已绑定：天堂镇 大湾村" in await user.say(f"换个村 我村代码是{seed.DAWAN_TIANTANG}")
+    answer = await user.say("2015到2016年我们村一共分了多少")
+    assert "【天堂镇 大湾村 扶贫资金和项目】" in answer and "合计80.00万元" in answer
+    assert "已解除绑定" in await user.say("以后不用关联了")
+
+
 async def test_unknown_place_falls_back_to_item_search(citizen_side):
     answer = await citizen_side.user().say("上海 扶贫")
     assert "扶贫资金和项目】" not in answer

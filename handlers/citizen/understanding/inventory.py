@@ -40,6 +40,10 @@ class Inventory:
     circumstances: frozenset[str] = frozenset()
     # Messages that only name an item (a search): the classifier's "none of the intents".
     searches: tuple[str, ...] = ()
+    # Words said right before and after 人工's words that only say how to talk to the person
+    # (跟 … 沟通): the phrase they make with them is one command. Longest first.
+    human_before: tuple[str, ...] = ()
+    human_after: tuple[str, ...] = ()
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -68,7 +72,10 @@ def parse(raw: dict[str, Any]) -> Inventory:
     colloquial = tuple(
         sorted(((str(k), str(v)) for k, v in spoken.items()), key=lambda p: (-len(p[0]), p[0]))
     )
+    joined = raw.get("joined_to_human", {})
     return Inventory(
+        human_before=_longest_first(joined.get("before", [])),
+        human_after=_longest_first(joined.get("after", [])),
         intents=intents,
         aspects=aspects,
         fillers=fillers,
@@ -80,6 +87,10 @@ def parse(raw: dict[str, Any]) -> Inventory:
             str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
         ),
     )
+
+
+def _longest_first(words: list[Any]) -> tuple[str, ...]:
+    return tuple(sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=1)

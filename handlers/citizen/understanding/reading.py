@@ -34,6 +34,8 @@ ACT_ORDER = (
     "human",
     "life_event",
 )
+# Acts that, asked where (「去哪交材料」 「在哪个窗口交钱」), ask where the item is handled.
+WHERE_TO_GO = ("personal",)
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
@@ -201,7 +203,11 @@ class Reader:
         aspect = self._aspect(found, compact)
         if aspect is not None:
             name, score = aspect
-            kept = [f for f in found if f.label.startswith("a:")]
+            kept = [
+                f
+                for f in found
+                if f.label.startswith("a:") or (name == "place" and f.label[2:] in WHERE_TO_GO)
+            ]
             rest = without(compact, kept).replace(" ", "")
             return Reading(
                 text,
@@ -263,6 +269,8 @@ class Reader:
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
+            if name in WHERE_TO_GO and "a:place" in labels:
+                continue  # 「在哪个窗口交材料」: where to hand them in, a question about a place
             return name, 1.0
         heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
         if not heard and len(compact) <= SOUNDING_MAX_CHARS:
@@ -293,6 +301,16 @@ class Reader:
                 if end <= len(compact) and typed != term and tuple(said[start:end]) == sounds:
                     return name
         return None
+
+    def _sounds_all(self, text: str, act: str) -> bool:
+        """Whether the whole text is one of the act's words said by its sound."""
+        said = tuple(readings(c)[0] for c in text if is_hanzi(c))
+        if len(said) != len(text) or not said:
+            return False
+        return any(
+            name == act and sounds == said
+            for name, _, sounds in self._sound_index().get(said[0], ())
+        )
 
     def _sound_index(self) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
         """The sounding acts' words by the readings of their first character (built at first
@@ -339,8 +357,9 @@ class Reader:
             after = self.strip_fillers(compact[end:])
             if not before or not after:
                 return True
-        rest = without(compact, found).replace(" ", "")
-        if not self.strip_fillers(rest):
+        rest = self.strip_fillers(without(compact, found).replace(" ", ""))
+        if not rest or self._sounds_all(rest, "human"):
+            # 「认工客服」: what is left is 人工 typed by its sound.
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
 
@@ -367,7 +386,25 @@ class Reader:
                 spans[-1] = (spans[-1][0], max(spans[-1][1], end))
             else:
                 spans.append((match.start, end))
-        return spans
+        return [self._joined(compact, start, end) for start, end in spans]
+
+    def _joined(self, compact: str, start: int, end: int) -> tuple[int, int]:
+        """A span of 人工's words widened over the words that only say how to talk to the
+        person (「跟」人工「沟通」, 客服「人员直接聊」)."""
+        said_end, grew = end, True
+        while grew:
+            grew = False
+            for word in self.inventory.human_after:
+                if compact.startswith(word, end):
+                    end, grew = end + len(word), True
+                    break
+        if end == said_end:
+            return start, end  # 「跟人工授精…」: 跟 alone joins nothing
+        for word in self.inventory.human_before:
+            if compact.endswith(word, 0, start):
+                start -= len(word)
+                break
+        return start, end
 
     def _aspect(self, found: list[Found], compact: str) -> tuple[str, float] | None:
         cover: dict[str, int] = {}
