@@ -144,8 +144,17 @@ class _Known:
                 if chars <= present and (span := _spread(trigger, plain))
             ]
             if gapped:
+                # The fewest words between, then the thing named at the end said whole (「开个
+                # 小饭店」: 饭店 of 开个饭店, not 小…店 of 开个小店), then the fewest breaks,
+                # then the longest trigger.
                 span, trigger, event = min(
-                    gapped, key=lambda g: (len(g[0]) - len(g[1]), -len(g[1]))
+                    gapped,
+                    key=lambda g: (
+                        len(g[0]) - len(g[1]),
+                        not g[0].endswith(g[1][-2:]),
+                        _breaks(g[1], g[0]),
+                        -len(g[1]),
+                    ),
                 )
                 heard = (trigger, event, span)
         if heard is None:
@@ -221,6 +230,17 @@ def _spread(trigger: str, text: str) -> str:
             best = span
         start = text.find(trigger[0], start + 1)
     return best
+
+
+def _breaks(trigger: str, span: str) -> int:
+    """How many times words come between the trigger's characters in `span` (a stretch from
+    `_spread` holding them in order)."""
+    breaks, at = 0, 0
+    for char in trigger[1:]:
+        found = span.find(char, at + 1)
+        breaks += found != at + 1
+        at = found
+    return breaks
 
 
 NAMING_APART = 3  # a step item's keyword this long, said apart from the trigger, names it

@@ -62,3 +62,11 @@ def test_a_name_said_alone_is_left_to_the_items():
     assert known.match("开网吧") is None
     assert known.match("办网吧") is not None
     assert known.match("我们几个想开网吧") is not None
+
+
+def test_words_between_a_triggers_characters_keep_the_thing_named_at_its_end_whole():
+    shop = LifeEvent(name="小店", triggers=("开个小店",), steps=())
+    restaurant = LifeEvent(name="饭馆", triggers=("开个饭店",), steps=())
+    for events in ([shop, restaurant], [restaurant, shop]):  # whichever comes first
+        heard = _Known.of(events).match("我想在镇上开个小饭店需要办哪些手续")
+        assert heard is not None and heard[0] is restaurant
