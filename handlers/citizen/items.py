@@ -285,8 +285,9 @@ async def search_and_answer(
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
     said_things = sum(1 for char in reading.core if "\u4e00" <= char <= "\u9fff")
-    if said_things >= NAMED_THING and not any(_shares_a_thing(f, fold(said), words) for f in close):
-        # 「港澳通行证在哪办」 「买张火车票」: guesses sharing no thing with the words are no help.
+    if said_things >= MIN_RUN and not any(_shares_a_thing(f, fold(said), words) for f in close):
+        # 「港澳通行证在哪办」 「买张火车票」 「退休了要办什么」: guesses sharing no thing with
+        # the words are no help.
         close = []
     return await _no_match(said, close, memory, state, trace, aspect)
 
@@ -297,12 +298,19 @@ SYNONYM = "synonym:"
 def _shares_a_thing(guess: Found, said: str, words: str) -> bool:
     """Whether a guess shares a thing with what was said: a run of its name or keywords in the
     words as said or as searched (「想当老师要考啥证」 searched as 教师资格考证), or a synonym
-    search used whose every character was said (「砍几棵树」 for 砍树→林木采伐; not 货车 for
-    「火车票」)."""
+    search used whose every character was said and whose meaning names the guess's thing
+    (「砍几棵树」 for 砍树→林木采伐; not 货车 for 「火车票」, nor 失业保险金申领 for 考驾照→
+    驾驶证初次申领, which share only the procedure word 申领, nor 失业保险金申领 for 医保→医疗
+    保险, which share only 保险: a meaning names a thing in NAMED_THING characters)."""
     if thing_said(guess.item, said) >= MIN_RUN or thing_said(guess.item, words) >= MIN_RUN:
         return True
-    heard = (r[len(SYNONYM) :].split("→", 1)[0] for r in guess.hit.reasons if r.startswith(SYNONYM))
-    return any(source and all(char in said for char in source) for source in heard)
+    used = (r[len(SYNONYM) :].split("→", 1) for r in guess.hit.reasons if r.startswith(SYNONYM))
+    return any(
+        source
+        and all(char in said for char in source)
+        and thing_said(guess.item, fold(meaning)) >= min(NAMED_THING, len(meaning))
+        for source, meaning in (pair for pair in used if len(pair) == 2)
+    )
 
 
 # 「要结婚证吗」 「没有户口本行不」: whether something is needed (need word, yes-no question).

@@ -203,6 +203,9 @@ PROCEDURE_WORDS = (
     "权限",
     "发放",
     "手续",
+    # The verb alone (「港澳通行证在哪办」 searched as 港澳通行证办 shares 证办 with 居民身份证
+    # 办理: one character of a thing, not two).
+    "办",
 )
 MIN_RUN = 2  # characters in a row, shared with a name, that may say a thing
 
