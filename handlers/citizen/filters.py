@@ -244,7 +244,9 @@ class BindRequest(Filter):
                 return False
             if not READER.says_term(understood.text, "bind"):
                 return False  # 「红大村」 alone only resembles 「绑定 红大村」: binding is said
-            name = parsing.region_code_in(understood.core) or parsing.place_part(understood.core)
+            name = parsing.region_code_in(understood.core) or parsing.place_part(
+                read(parsing.without_village_pointers(understood.text)).core
+            )
             if name and not (parsing.names_place(name) or parsing.parse_region_code(name)):
                 return False  # 「社保卡绑定银行卡」 is not about a village
         return {"place_name": name}

@@ -45,6 +45,9 @@ _RATING = re.compile(
 _THANKS_AFTER = re.compile(
     r"[\s,，。.！!；;]+(?:谢谢|感谢|多谢|谢了|辛苦了|辛苦)[你您们啦了啊呀!！。]*$"
 )
+_THANKS_BEFORE = re.compile(
+    r"^(?:好的|嗯)?(?:谢谢|感谢|多谢|谢了)[你您们啦了啊呀]*[\s,，。.！!；;]+"
+)
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
 _LEVEL_AROUND = re.compile(
     r"^(?:给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)*(.+?)(?:吧|了|啦|的)?$"
@@ -234,9 +237,9 @@ def parse_rating(said: str) -> int | None:
 
 
 def without_thanks(said: str) -> str:
-    """The message without thanks said after it in a clause of its own (「很满意 谢谢」 →
-    很满意); the message itself when that is all it says."""
-    kept = _THANKS_AFTER.sub("", normalize(said))
+    """The message without thanks said before or after it in a clause of its own (「很满意
+    谢谢」, 「谢谢 挺有用的」 → 很满意, 挺有用的); the message itself when that is all it says."""
+    kept = _THANKS_BEFORE.sub("", _THANKS_AFTER.sub("", normalize(said)))
     return kept or said
 
 
@@ -273,6 +276,7 @@ def parse_bind(said: str) -> str | None:
 def parse_my_village(said: str) -> tuple[str, int | None] | None:
     """「我村资金 2016」 「2016年我们村分了多少」 → (topic, year), or None."""
     year, text = split_year(normalize(said))
+    text = "".join(text.split())  # 「我村2016年的」 leaves 「我村 的」
     match = _MY_VILLAGE.match(text)
     if match is None:
         return None
@@ -482,6 +486,18 @@ def names_place(text: str) -> bool:
     """Whether a short text is a place's name (「圈湾村」 「华藏寺镇」)."""
     flat = "".join(text.split())
     return 2 <= len(flat) <= 12 and flat.endswith(("村", "镇", "乡", "社区"))
+
+
+# Words that point at a village without naming it (「以后就查这个村」 「把村子改成…」).
+_VILLAGE_POINTERS = re.compile(
+    r"这个村子|这个村|那个村|这村|村子|我们村是|我们村|咱们村|我村是|我村|咱村|俺村|本村"
+)
+
+
+def without_village_pointers(text: str) -> str:
+    """The words of a binding request without those pointing at a village without naming it
+    (「我们村是大湾村 以后就查这个村」 → 大湾村 以后就查; 「我要绑定村子」 → 我要绑定)."""
+    return _VILLAGE_POINTERS.sub(" ", text)
 
 
 def place_part(text: str) -> str:

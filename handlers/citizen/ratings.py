@@ -20,7 +20,8 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
-from handlers.citizen.parsing import level_words, without_thanks
+from handlers.citizen.parsing import level_words, normalize, without_thanks
+from handlers.citizen.understanding.inventory import Verdicts, inventory
 from handlers.citizen.understanding.scorer import fold
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -57,6 +58,58 @@ def level_score(text: str) -> int | None:
     return None
 
 
+# A question about the answer (「有用吗」 「清楚吗」) is no verdict on it.
+_ASKED = re.compile(r"(?:吗|么|嘛)[\s?？。!！]*$|[?？]")
+
+
+def verdict_score(text: str) -> int | None:
+    """The score plain words judging the answer give it (「挺有用的」 4, 「讲得很清楚」 5,
+    「还行吧」 3, 「说得不清楚」 2, 「完全没用」 1), by the inventory's verdicts; None for
+    anything else, and for a word that alone only acknowledges (「好」 「明白」)."""
+    verdicts = inventory().verdicts
+    if verdicts is None or _ASKED.search(normalize(text)):
+        return None  # 「有用吗」 asks, it does not judge
+    words = level_words(without_thanks(text))
+    score = _one_verdict(words, verdicts)
+    if score is not None:
+        return score
+    # Two judgements one after the other, the same way (「很好很有用」 「清楚 详细」).
+    for cut in range(2, len(words) - 1):
+        first, second = _one_verdict(words[:cut], verdicts), _one_verdict(words[cut:], verdicts)
+        if first is not None and second is not None and (first >= 4) == (second >= 4):
+            return max(first, second) if first >= 4 else min(first, second)
+    return None
+
+
+def _one_verdict(words: str, verdicts: Verdicts) -> int | None:
+    words = words.strip()
+    named = False
+    for opener in verdicts.said_by:
+        if words.startswith(opener) and len(words) > len(opener):
+            words, named = words[len(opener) :], True
+            break
+    degree = ""
+    if words not in verdicts.levels:
+        for word in sorted((*verdicts.strong, *verdicts.mild), key=len, reverse=True):
+            if words.startswith(word) and words[len(word) :] in verdicts.levels:
+                degree, words = word, words[len(word) :]
+                break
+    score = verdicts.levels.get(words)
+    if score is None or (words in verdicts.needs_degree and not (degree or named)):
+        return None
+    if degree in verdicts.strong:
+        return 5 if score >= 4 else 1 if score <= 2 else score
+    return score
+
+
+async def _card_shown(state: FSMContext | None) -> bool:
+    """Whether the citizen's latest answer is an item card (what a verdict is about)."""
+    if state is None:
+        return False
+    memory = await recall(state)
+    return bool(memory.card_code) and memory.focus == "card"
+
+
 # 「我要评价」 「想给你们打个分」 「怎么评分」: the wish to rate, without a level yet.
 _WISH = re.compile(
     r"^(?:我|俺)?(?:要|想|想要|来|给你们?|给这条|怎么|咋|如何|在哪)*"
@@ -85,13 +138,34 @@ async def explain(event: Event, state: FSMContext, trace: dict[str, str]) -> str
     return texts.RATE_HOW if memory.card_code else texts.RATE_WHAT
 
 
-class Level(Filter):
-    """One of the five levels said in words (「基本满意」, 「非常不满意」, 「很满意」…); passes
-    `score`."""
+class Verdict(Filter):
+    """Plain words judging an answer when no item card was just shown (「挺有用的」 after a
+    fund or a checklist): thanks for it, not a search of its words."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
-        score = level_score(text) if text else None
+        return text is not None and verdict_score(text) is not None
+
+
+async def acknowledge(event: Event, trace: dict[str, str]) -> str:
+    """A verdict on something that is not rated here: noted, and help offered when bad."""
+    score = verdict_score(said(event) or "")
+    bad = score is not None and rules.is_bad(score)
+    trace.update(answer="verdict-bad" if bad else "verdict")
+    return texts.NOT_HELPED if bad else texts.ACK
+
+
+class Level(Filter):
+    """One of the five levels said in words (「基本满意」, 「非常不满意」, 「很满意」…), or,
+    right after an item card, plain words judging it (「挺有用的」); passes `score`."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        if not text:
+            return False
+        score = level_score(text)
+        if score is None and (judged := verdict_score(text)) is not None:
+            score = judged if await _card_shown(data.get("state")) else None
         return {"score": score} if score is not None else False
 
 
@@ -164,4 +238,5 @@ def router() -> Router:
     on_said(router, Level())(rate)  # before the scores: 「满意」 is 4 here, not 5
     on_said(router, ScoreFilter())(rate)
     on_said(router, Wish())(explain)
+    on_said(router, Verdict())(acknowledge)  # after Level, which takes it after a card
     return router

@@ -152,6 +152,24 @@ async def test_rating_after_a_card_is_stored(citizen_side):
     assert user.openid not in ratings[0].openid_hash
 
 
+async def test_plain_words_judging_a_card_rate_it_and_elsewhere_are_only_heard(citizen_side):
+    user = citizen_side.user()
+    # Before any card: no rating, no search of the words (有用 is no item's 使用).
+    assert "还有其他问题" in await user.say("谢谢 挺有用的")
+    assert "人工" in await user.say("没用")
+    await user.say("开网吧")
+    assert "好的" in await user.say("好")  # only an acknowledgement
+    assert "评价" not in await user.say("网吧审批有用吗")
+    await user.say("开网吧")
+    assert "谢谢您的评价（4分）" in await user.say("说得挺清楚的 谢谢")
+    async with citizen_side.sessions() as session:
+        ratings = list(await session.scalars(select(Rating)))
+    assert [(r.item_code, r.score) for r in ratings] == [(seed.NETBAR, 4)]
+    other = citizen_side.user()
+    await other.say("开网吧")
+    assert "不满意" in await other.say("说的不清楚")
+
+
 async def test_messages_are_logged_without_the_openid(citizen_side):
     user = citizen_side.user()
     await user.say("开网吧")

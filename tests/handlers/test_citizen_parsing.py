@@ -121,3 +121,20 @@ def test_a_span_of_years_names_no_one_year():
     assert parsing.split_year("2016-12-03来的") == (2016, "-12-03来的")  # a date, not a span
     assert parsing.parse_my_village("2016年俺村给了多少") == ("funds", 2016)
     assert parsing.region_code_in("我村 620623208202 绑一下") == "620623208202"
+
+
+def test_plain_words_judging_an_answer_give_a_score():
+    from handlers.citizen.ratings import verdict_score
+
+    assert verdict_score("挺有用的") == 4
+    assert verdict_score("谢谢 挺有用的") == 4  # thanks first
+    assert verdict_score("讲得很清楚") == 5  # a strong degree raises a good verdict
+    assert verdict_score("很好很有用") == 5  # two the same way
+    assert verdict_score("还行吧") == 3
+    assert verdict_score("说的不清楚") == 2
+    assert verdict_score("完全没用") == 1
+    assert verdict_score("很不清楚") == 1  # and lowers a bad one
+    assert verdict_score("好") is None and verdict_score("明白") is None  # acknowledgements
+    assert verdict_score("有用吗") is None and verdict_score("清楚吗？") is None  # questions
+    assert verdict_score("很好 没用") is None  # two ways at once: no score
+    assert verdict_score("办身份证") is None

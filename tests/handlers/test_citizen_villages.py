@@ -117,6 +117,16 @@ async def test_binding_in_other_words_by_name_or_code_then_unbinding(citizen_sid
     assert "已解除绑定" in await user.say("以后不用关联了")
 
 
+async def test_binding_by_words_pointing_at_the_village_and_changing_it(citizen_side):
+    user = citizen_side.user()
+    assert "写上村名" in await user.say("我要绑定村子")  # no village named: ask which
+    assert "已绑定：华藏寺镇 红大村" in await user.say("我们村是红大村 以后就查这个村")
+    answer = await user.say(f"换成{seed.DAWAN_TIANTANG}")
+    assert "已绑定：天堂镇 大湾村" in answer, answer
+    answer = await user.say("我村2016年的")  # the year's own figures, not a search
+    assert "天堂镇 大湾村" in answer and "2016年" in answer and "没有找到" not in answer, answer
+
+
 async def test_unknown_place_falls_back_to_item_search(citizen_side):
     answer = await citizen_side.user().say("上海 扶贫")
     assert "扶贫资金和项目】" not in answer

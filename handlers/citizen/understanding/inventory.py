@@ -44,6 +44,20 @@ class Inventory:
     # (跟 … 沟通): the phrase they make with them is one command. Longest first.
     human_before: tuple[str, ...] = ()
     human_after: tuple[str, ...] = ()
+    # What citizens say of the answer just shown (「挺有用的」 「说得不清楚」): see Verdicts.
+    verdicts: Verdicts | None = None
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Plain words judging an answer, by the score (1–5) they give it, with the degree words
+    that may come before them and the words naming what was said (说得, 这个回答)."""
+
+    levels: dict[str, int]
+    strong: tuple[str, ...]  # longest first: 非常 before 很
+    mild: tuple[str, ...]
+    said_by: tuple[str, ...]
+    needs_degree: frozenset[str]
 
 
 def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
@@ -74,6 +88,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
     )
     joined = raw.get("joined_to_human", {})
     return Inventory(
+        verdicts=_verdicts(raw.get("verdicts")),
         human_before=_longest_first(joined.get("before", [])),
         human_after=_longest_first(joined.get("after", [])),
         intents=intents,
@@ -86,6 +101,26 @@ def parse(raw: dict[str, Any]) -> Inventory:
         circumstances=frozenset(
             str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
         ),
+    )
+
+
+def _verdicts(raw: dict[str, Any] | None) -> Verdicts | None:
+    if raw is None:
+        return None
+    levels: dict[str, int] = {}
+    for score, words in raw["levels"].items():
+        if not 1 <= int(score) <= 5:
+            raise ValueError(f"verdicts: score {score!r} is not 1–5")
+        for word in words:
+            if str(word) in levels:
+                raise ValueError(f"verdicts: {word!r} has two scores")
+            levels[str(word)] = int(score)
+    return Verdicts(
+        levels=levels,
+        strong=_longest_first(raw.get("strong", [])),
+        mild=_longest_first(raw.get("mild", [])),
+        said_by=_longest_first(raw.get("said_by", [])),
+        needs_degree=frozenset(str(w) for w in raw.get("needs_degree", [])),
     )
 
 
