@@ -47,6 +47,7 @@ from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
 from handlers.citizen.searching import Searcher, answers, find, is_clear, name_run
 from handlers.citizen.understanding import read
+from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
 from handlers.settings import Settings
@@ -474,6 +475,9 @@ class LifeEventQuestion(Filter):
             return False
         known = await known_events(session)
         found = known.match(text) or known.by_steps_words(text)
+        counted = READER.without_quantities(text)
+        if found is None and counted != text and (found := known.match(counted)) is not None:
+            text = counted  # 「想在村里盖个两层楼」: how many is not what is done
         if found is not None and points_back(text) and not asks_all_steps(fold(text)):
             # 「一级残疾要人照顾的那个」 describes an entry of the list just shown; 「我是要开网吧
             # 办许可的那个」 one item of the event, not all of it.

@@ -70,3 +70,18 @@ def test_words_between_a_triggers_characters_keep_the_thing_named_at_its_end_who
     for events in ([shop, restaurant], [restaurant, shop]):  # whichever comes first
         heard = _Known.of(events).match("我想在镇上开个小饭店需要办哪些手续")
         assert heard is not None and heard[0] is restaurant
+
+
+async def test_how_many_is_left_out_when_an_event_is_looked_for(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_event_counted").say("想在村里盖个两层楼")
+    assert "「在村里盖房子」" in answer, answer
+
+
+def test_quantities_leave_what_is_done():
+    from handlers.citizen.understanding.reading import READER
+
+    assert READER.without_quantities("打算养几十头牛") == "打算养牛"
+    assert READER.without_quantities("想在村里盖个两层楼") == "想在村里盖楼"
+    assert READER.without_quantities("身份证") == "身份证"  # 份 here is no measure
+    assert READER.without_quantities("2016年资金") == "2016年资金"

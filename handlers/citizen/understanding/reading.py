@@ -9,6 +9,7 @@ item (or nothing: a follow-up about what was just shown).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,6 +172,14 @@ class Reader:
         measures = set(self.inventory.measure_words)
         kept = [c for i, c in enumerate(text) if not (c in measures and 0 < i < len(text) - 1)]
         return "".join(kept)
+
+    def without_quantities(self, text: str) -> str:
+        """The text without a number and the measure word after it, and without 个 after a
+        verb's character (「养几十头牛」 → 养牛, 「盖个两层楼」 → 盖楼): how many does not say
+        what is done."""
+        measures = "".join(map(re.escape, self.inventory.measure_words))
+        counted = re.sub(f"[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]", "", text)
+        return re.sub(r"(?<=[\u4e00-\u9fff])个", "", counted)
 
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
