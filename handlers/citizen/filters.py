@@ -132,12 +132,32 @@ class NextPage(Filter):
 
 
 class Choice(Filter):
-    """A list number; passes `choice`."""
+    """A list number (「3」 「第三个」), one counted from the end (「最后一个」), or a number
+    with a question about that entry (「第一个要带什么」); passes `choice` and `aspect`."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
-        number = parsing.parse_choice(text) if text else None
-        return {"choice": number} if number is not None else False
+        if not text:
+            return False
+        number = parsing.parse_choice(text)
+        if number is not None:
+            return {"choice": number, "aspect": None}
+        understood = reading(event)
+        if understood is not None and understood.aspect and understood.core:
+            number = parsing.parse_choice(understood.core)
+            if number is not None:
+                return {"choice": number, "aspect": understood.aspect}
+        from_end = parsing.parse_from_end(text)
+        state = data.get("state")
+        if from_end is None or state is None:
+            return False
+        memory = await recall(state)
+        count = len(memory.page_codes()) if memory.numbered == "items" else len(memory.place_codes)
+        if count == 0:
+            return {"choice": from_end, "aspect": None}  # answered: there is no list
+        if from_end > count:
+            return False
+        return {"choice": count - from_end + 1, "aspect": None}
 
 
 MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question

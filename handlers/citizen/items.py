@@ -116,8 +116,10 @@ async def choose(
     settings: Settings,
     trace: dict[str, str],
     public_items: PublicItems | None = None,
+    aspect: str | None = None,
 ) -> str:
-    """A number picks from the last item list (places are handled by the village router)."""
+    """A number picks from the last item list (places are handled by the village router);
+    a question asked with it (「第一个要带什么」) is answered of that entry."""
     memory = await recall(state)
     if memory.numbered != "items" or not memory.list_codes:
         return texts.NO_LIST
@@ -127,7 +129,7 @@ async def choose(
     item = await item_by_code(session, codes[choice - 1], public_items)
     if item is None:
         return texts.GONE
-    return await _card(state, memory, item, settings, memory.list_intent or None, trace)
+    return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
 
 
 async def next_page(

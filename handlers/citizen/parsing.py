@@ -200,6 +200,24 @@ def parse_choice(said: str) -> int | None:
     return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
+# 「最后一个」 「倒数第二个」: an entry counted from the end of the list.
+_FROM_END = re.compile(
+    r"^(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:(最后|最末)|倒数\s*第?\s*(\d|[一二两三四五六七八九十]))"
+    r"\s*(?:那一|那|一)?\s*(?:个|项|条|号)?(?:吧|的)?$"
+)
+
+
+def parse_from_end(said: str) -> int | None:
+    """An entry counted from the end: 「最后一个」 → 1, 「倒数第二个」 → 2."""
+    match = _FROM_END.match(strip_particles(normalize(said)))
+    if match is None:
+        return None
+    if match.group(1):
+        return 1
+    value = match.group(2)
+    return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
+
+
 def is_human_request(said: str) -> bool:
     """「人工」 and its variants."""
     return strip_particles(normalize(said)) in HUMAN_WORDS

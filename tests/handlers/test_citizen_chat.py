@@ -97,6 +97,22 @@ async def test_several_matches_give_a_numbered_list_with_pages(citizen_side):
 
 async def test_a_number_without_a_list(citizen_side):
     assert "您还没有查询" in await citizen_side.user().say("2")
+    assert "您还没有查询" in await citizen_side.user().say("最后一个")
+
+
+async def test_entries_counted_from_the_end_or_asked_about_with_their_number(citizen_side):
+    user = citizen_side.user()
+    lines = [
+        line.split(". ", 1)[1].split("（")[0]
+        for line in plain(await user.say("登记")).splitlines()
+        if line[:2] in {f"{n}." for n in range(1, 6)}
+    ]
+    assert f"【{lines[-1]}】" in await user.say("最后一个")
+    await user.say("登记")
+    assert f"【{lines[-2]}】" in await user.say("倒数第二个")
+    await user.say("登记")
+    answer = await user.say("第一个要带什么材料")
+    assert f"【{lines[0]}】需要的申请材料" in answer, answer
 
 
 async def test_codes_in_any_rendering(citizen_side):

@@ -138,3 +138,11 @@ def test_plain_words_judging_an_answer_give_a_score():
     assert verdict_score("有用吗") is None and verdict_score("清楚吗？") is None  # questions
     assert verdict_score("很好 没用") is None  # two ways at once: no score
     assert verdict_score("办身份证") is None
+
+
+def test_entries_counted_from_the_end():
+    assert parsing.parse_from_end("最后一个") == 1
+    assert parsing.parse_from_end("选最后那个") == 1
+    assert parsing.parse_from_end("倒数第二个") == 2
+    assert parsing.parse_from_end("倒数第3条") == 3
+    assert parsing.parse_from_end("最后一页") is None
