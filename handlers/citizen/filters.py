@@ -131,6 +131,10 @@ class NextPage(Filter):
         return text is not None and parsing.is_next_page(text)
 
 
+# A number said as an entry's (「第一个」 「2号」), not a quantity (「一个月」).
+_ORDINAL = re.compile(r"^(?:第.+|.+[个项条号])$")
+
+
 class Choice(Filter):
     """A list number (「3」 「第三个」), one counted from the end (「最后一个」), or a number
     with a question about that entry (「第一个要带什么」); passes `choice` and `aspect`."""
@@ -142,16 +146,24 @@ class Choice(Filter):
         number = parsing.parse_choice(text)
         if number is not None:
             return {"choice": number, "aspect": None}
+        state = data.get("state")
         understood = reading(event)
-        if understood is not None and understood.aspect and understood.core:
+        if state is None or understood is None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" and memory.numbered != "places":
+            # 「最后一个」 「第一个要带什么」 say an entry only right after a list.
+            from_end = parsing.parse_from_end(text)
+            return (
+                {"choice": from_end, "aspect": None} if from_end and not memory.numbered else False
+            )
+        if understood.aspect and _ORDINAL.match(understood.core):
             number = parsing.parse_choice(understood.core)
             if number is not None:
                 return {"choice": number, "aspect": understood.aspect}
         from_end = parsing.parse_from_end(text)
-        state = data.get("state")
-        if from_end is None or state is None:
+        if from_end is None:
             return False
-        memory = await recall(state)
         count = len(memory.page_codes()) if memory.numbered == "items" else len(memory.place_codes)
         if count == 0:
             return {"choice": from_end, "aspect": None}  # answered: there is no list

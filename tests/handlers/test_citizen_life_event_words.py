@@ -85,3 +85,6 @@ def test_quantities_leave_what_is_done():
     assert READER.without_quantities("想在村里盖个两层楼") == "想在村里盖楼"
     assert READER.without_quantities("身份证") == "身份证"  # 份 here is no measure
     assert READER.without_quantities("2016年资金") == "2016年资金"
+    # Counters are read only after a number: 户 of 户口 and 层 of 基层 stay.
+    assert READER.without_measures("迁户口") == "迁户口"
+    assert READER.without_quantities("基层医疗 三户人家") == "基层医疗 人家"

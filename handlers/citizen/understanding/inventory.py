@@ -33,6 +33,8 @@ class Inventory:
     fillers: tuple[str, ...]
     department_aliases: dict[str, str]
     measure_words: tuple[str, ...] = ()
+    # Measure words read only right after a number (两层楼; not 基层, 户口).
+    counters: tuple[str, ...] = ()
     # How people say what the catalogue writes otherwise (老头子 → 老年人), longest first.
     colloquial: tuple[tuple[str, str], ...] = ()
     # A complaint's words that also tell one's own situation (没人管): not a complaint when a
@@ -96,6 +98,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
         fillers=fillers,
         department_aliases=aliases,
         measure_words=measures,
+        counters=tuple(str(c) for c in raw.get("counters", [])),
         colloquial=colloquial,
         searches=tuple(str(s) for s in raw.get("searches", {}).get("examples", [])),
         circumstances=frozenset(

@@ -174,12 +174,11 @@ class Reader:
         return "".join(kept)
 
     def without_quantities(self, text: str) -> str:
-        """The text without a number and the measure word after it, and without 个 after a
-        verb's character (「养几十头牛」 → 养牛, 「盖个两层楼」 → 盖楼): how many does not say
-        what is done."""
-        measures = "".join(map(re.escape, self.inventory.measure_words))
-        counted = re.sub(f"[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]", "", text)
-        return re.sub(r"(?<=[\u4e00-\u9fff])个", "", counted)
+        """The text without a number and the measure word after it, with 个 before them
+        (「养几十头牛」 → 养牛, 「盖个两层楼」 → 盖楼): how many does not say what is done."""
+        counted = (*self.inventory.measure_words, *self.inventory.counters)
+        measures = "".join(map(re.escape, counted))
+        return re.sub(f"个?[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]", "", text)
 
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
