@@ -4,6 +4,7 @@ in plain words (the reproductions citizens and village officials reported, and o
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -23,9 +24,14 @@ def is_card_or_list(text: str) -> bool:
     return "编码：" in text or "回复序号" in text or "完整办事指南" in text
 
 
+_FOLLOWERS = itertools.count(1)
+
+
 def citizen(demo) -> kit.WeChatUser:
+    """A new follower each call (id(object()) could repeat: a freed object's address is reused,
+    and two 'new' citizens then shared one conversation)."""
     http, _ = demo
-    return kit.WeChatUser(http, f"o_conv_{id(object())}")
+    return kit.WeChatUser(http, f"o_conv_{next(_FOLLOWERS)}")
 
 
 @pytest.mark.parametrize(

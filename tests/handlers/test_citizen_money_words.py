@@ -4,6 +4,7 @@ rating), through the real webhook on the demo catalogue."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -13,10 +14,13 @@ from handlers.citizen import parsing
 from handlers.citizen.ratings import level_score
 from tests.kits import citizen as kit
 
+# A new follower each call (id(object()) repeats once an object's address is reused).
+_FOLLOWERS = itertools.count(1)
+
 
 def citizen(demo) -> kit.WeChatUser:
     http, _ = demo
-    return kit.WeChatUser(http, f"o_money_{id(object())}")
+    return kit.WeChatUser(http, f"o_money_{next(_FOLLOWERS)}")
 
 
 def is_card_or_list(text: str) -> bool:
