@@ -78,6 +78,8 @@ def test_every_key_refuses_short_and_known_values(variable: str, weak: str) -> N
         ("WECOM_AES_KEY", _strong(44)),
         ("ZWBOT_HASH_KEY", "development-only-hash-key"),
     ],
+    # Stable ids: the random keys would differ between pytest-xdist's workers.
+    ids=["one-character", "short-audit-key", "aes-key-40", "wecom-key-44", "development-key"],
 )
 def test_repetitive_short_or_malformed_values_are_refused(variable: str, value: str) -> None:
     assert variable in _refusal(**{variable: value})
