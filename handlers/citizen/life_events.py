@@ -91,7 +91,10 @@ class _Known:
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
         pairs = [(normalise(t), e) for e in events for t in _said_by(e) if normalise(t)]
-        pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
+        written = {(normalise(t), e.name) for e in events for t in e.triggers}
+        # Longest first; of the same length, an event's own trigger before another's verb
+        # variant of one (staff's 搞农家乐 before the 搞农家乐 of 开饭馆's 开农家乐).
+        pairs.sort(key=lambda pair: (-len(pair[0]), (pair[0], pair[1].name) not in written))
         own = {
             e.name: tuple(
                 w for s in e.steps for w in map(normalise, (*s.names, *s.terms)) if len(w) >= 3
@@ -108,7 +111,12 @@ class _Known:
             gappable,
             _by_first_character(t for t, _ in pairs),
             _by_first_character(t for t, _, _ in gappable),
-            frozenset(normalise(p) for e in events for p in _said_by(e) if p not in e.triggers),
+            frozenset(
+                normalise(p)
+                for e in events
+                for p in _with_other_verbs(_name_parts(e))
+                if p not in e.triggers
+            ),
         )
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
@@ -118,23 +126,31 @@ class _Known:
         when the text names one of the event's own steps."""
         plain = normalise(text)
         present = set(plain)
+        # Words of when between a trigger's words leave it said as written (「老人刚走了」).
+        loose, kept = READER.without_when(plain)
         # The situation told first is the event (「刚结婚 … 户口迁过来要办啥」: 结婚, whose steps
         # hold the 户口迁移 said after it), not 「家里老人」 inside 「家里老人去世了」.
-        said_as_written = [
-            (plain.find(t), position, t, e)
-            for position, (t, e) in (
-                (i, self.triggers[i]) for i in _positions(self.starts, present)
-            )
-            if t in plain
-        ]
+        said_as_written: list[tuple[int, int, str, LifeEvent, str]] = []
+        for position in _positions(self.starts, present):
+            trigger, event = self.triggers[position]
+            start = plain.find(trigger)
+            if start != -1:
+                said_as_written.append((start, position, trigger, event, trigger))
+            elif loose != plain and (found := loose.find(trigger)) != -1:
+                start, end = kept[found], kept[found + len(trigger) - 1] + 1
+                said_as_written.append((start, position, trigger, event, plain[start:end]))
         heard = None
         if said_as_written:
-            # The longest trigger, unless another event's was said wholly before it.
-            start, _, trigger, event = min(said_as_written, key=lambda s: s[1])
-            before = [s for s in said_as_written if s[0] + len(s[2]) <= start and s[3] is not event]
+            # The longest trigger, of two as long the one ending later (「家里老人刚走了」: what
+            # happened, 老人走了, said of whom, 家里老人), unless another event's was said wholly
+            # before it.
+            start, _, trigger, event, span = min(
+                said_as_written, key=lambda s: (-len(s[2]), -s[0] - len(s[4]), s[1])
+            )
+            before = [s for s in said_as_written if s[0] + len(s[4]) <= start and s[3] is not event]
             if before:
-                _, _, trigger, event = min(before, key=lambda s: (s[0], s[1]))
-            heard = (trigger, event, trigger)
+                _, _, trigger, event, span = min(before, key=lambda s: (s[0], s[1]))
+            heard = (trigger, event, span)
         if heard is not None and heard[0] == plain and heard[0] in self.name_parts:
             return None  # 「开网吧」 alone: an item's keyword as much as the event's name
         if heard is None:
@@ -161,7 +177,9 @@ class _Known:
         if heard is None:
             return None
         _, event, span = heard
-        if any(word in plain for word in self.own_words[event.name]) and not asks_all_steps(plain):
+        if any(_named(word, plain) for word in self.own_words[event.name]) and not asks_all_steps(
+            plain
+        ):
             return None  # 「盖房子要办乡村建设规划许可证吗」, unless all is asked (「全套手续」)
         return event, span
 
@@ -188,17 +206,51 @@ class _Known:
         )
 
 
+# After a word, these make it the place where something is done (「宅基地上盖房」), not a
+# thing asked about.
+PLACE_AFTER = ("上", "里")
+
+
+def _named(word: str, plain: str) -> bool:
+    """Whether the text says the word other than as a place (「宅基地上」)."""
+    at = plain.find(word)
+    while at != -1:
+        if not plain.startswith(PLACE_AFTER, at + len(word)):
+            return True
+        at = plain.find(word, at + 1)
+    return False
+
+
 NAME_PARTS = re.compile(r"[、/]")
 NAME_PART = 3  # a shorter part (结婚) is a word of other things too (结婚证)
 BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
+# Verbs of setting something up that people use for one another (开个小店, 办个小店, 搞个小店,
+# 弄个合作社): a trigger starting with one is also said with each of the others.
+SETTING_UP = ("开", "办", "搞", "弄")
+
+
 def _said_by(event: LifeEvent) -> tuple[str, ...]:
     """What says the event: its triggers, and its own name's parts (「开网吧」, 「开歌舞厅、KTV」
-    → 开歌舞厅 and KTV; 「建厂房（企业建设项目）」 → 建厂房), which staff need not repeat."""
+    → 开歌舞厅 and KTV; 「建厂房（企业建设项目）」 → 建厂房), which staff need not repeat,
+    each starting with a verb of setting up also with the others (办合作社 → 弄合作社)."""
+    return _with_other_verbs((*event.triggers, *_name_parts(event)))
+
+
+def _name_parts(event: LifeEvent) -> tuple[str, ...]:
     parts = NAME_PARTS.split(BRACKETED.sub("", event.name))
-    named = tuple(part.strip() for part in parts if len(part.strip()) >= NAME_PART)
-    return tuple(dict.fromkeys((*event.triggers, *named)))
+    return tuple(part.strip() for part in parts if len(part.strip()) >= NAME_PART)
+
+
+def _with_other_verbs(said: tuple[str, ...]) -> tuple[str, ...]:
+    other_verbs = (
+        verb + phrase[1:]
+        for phrase in said
+        if len(phrase) >= NAME_PART and phrase[0] in SETTING_UP
+        for verb in SETTING_UP
+    )
+    return tuple(dict.fromkeys((*said, *other_verbs)))
 
 
 def _by_first_character(triggers: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -372,6 +424,9 @@ ALL_STEPS = (
     "哪些审批",
     "哪些证",
     "哪些许可",
+    # 「要批啥」: which approvals, i.e. 哪些审批
+    "批啥",
+    "批什么",
 )
 
 

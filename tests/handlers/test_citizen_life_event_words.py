@@ -10,7 +10,24 @@ from tests.kits import citizen as kit
 
 def test_an_events_name_parts_say_it():
     event = LifeEvent(name="开歌舞厅、KTV（娱乐场所）", triggers=("开歌厅",), steps=())
-    assert _said_by(event) == ("开歌厅", "开歌舞厅", "KTV")
+    assert _said_by(event)[:3] == ("开歌厅", "开歌舞厅", "KTV")
+
+
+def test_a_verb_of_setting_up_is_said_with_the_others():
+    event = LifeEvent(name="成立农民专业合作社", triggers=("办合作社", "养殖场"), steps=())
+    assert set(_said_by(event)) >= {"开合作社", "搞合作社", "弄合作社", "养殖场"}
+    assert "办殖场" not in _said_by(event) and "弄殖场" not in _said_by(event)
+    known = _Known.of([event])
+    assert known.match("我们几户人想弄个合作社") is not None
+    assert known.match("养殖场") is not None and known.match("开殖场") is None
+
+
+def test_words_of_when_leave_a_trigger_said_as_written():
+    old_age = LifeEvent(name="家里老人养老", triggers=("家里老人",), steps=())
+    death = LifeEvent(name="家人去世", triggers=("老人走了",), steps=())
+    for order in ([old_age, death], [death, old_age]):
+        found = _Known.of(order).match("家里老人刚走了要办什么手续")
+        assert found is not None and found[0].name == "家人去世" and found[1] == "老人刚走了"
 
 
 def test_words_asking_for_every_step():

@@ -35,6 +35,9 @@ class Inventory:
     measure_words: tuple[str, ...] = ()
     # Measure words read only right after a number (两层楼; not 基层, 户口).
     counters: tuple[str, ...] = ()
+    # Words of when and how far along (刚, 已经, 昨天), longest first: said inside a life event's
+    # words (老人刚走了), they do not change what happened.
+    when_words: tuple[str, ...] = ()
     # How people say what the catalogue writes otherwise (老头子 → 老年人), longest first.
     colloquial: tuple[tuple[str, str], ...] = ()
     # A complaint's words that also tell one's own situation (没人管): not a complaint when a
@@ -99,6 +102,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
         department_aliases=aliases,
         measure_words=measures,
         counters=tuple(str(c) for c in raw.get("counters", [])),
+        when_words=_longest_first(raw.get("when_words", {}).get("words", [])),
         colloquial=colloquial,
         searches=tuple(str(s) for s in raw.get("searches", {}).get("examples", [])),
         circumstances=frozenset(

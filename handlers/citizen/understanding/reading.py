@@ -181,6 +181,21 @@ class Reader:
         measures = "".join(map(re.escape, counted))
         return re.sub(f"个?[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]", "", text)
 
+    def without_when(self, text: str) -> tuple[str, list[int]]:
+        """The text without words of when and how far along (「老人刚走了」 → 老人走了), and
+        where each kept character stands in `text`."""
+        kept: list[int] = []
+        at = 0
+        words = self.inventory.when_words
+        while at < len(text):
+            word = next((w for w in words if text.startswith(w, at)), None)
+            if word is None:
+                kept.append(at)
+                at += 1
+            else:
+                at += len(word)
+        return "".join(text[i] for i in kept), kept
+
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
         compact = fold(text)
