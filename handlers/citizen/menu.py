@@ -124,9 +124,13 @@ async def poverty(event: Event) -> str:
 
 
 async def my_village_click(
-    event: Event, session: AsyncSession, settings: Settings, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+    state: FSMContext,
 ) -> str:
-    return await my_village(event, None, session, settings, trace)
+    return await my_village(event, None, session, settings, trace, state)
 
 
 async def human_click(

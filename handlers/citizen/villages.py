@@ -169,15 +169,34 @@ async def my_village(
     session: AsyncSession,
     settings: Settings,
     trace: dict[str, str],
+    state: FSMContext | None = None,
 ) -> str:
-    """「我村资金」 for a bound account."""
+    """「我村资金」 for a bound account; not bound, for the place being talked about (「我是双龙
+    村的」 → its funds → 「我们村有多少扶贫资金」), with how to bind it."""
     binding = await session.get(VillageBinding, _hash(event, settings))
     if binding is None:
-        return texts.NOT_BOUND
+        return await _place_talked_about(year, session, state, settings, trace)
     place = await queries.region_by_code(session=session, code=binding.region_code)
     if place is None:
         return texts.NOT_BOUND
     return await funds_of(place, year, session, settings, trace)
+
+
+async def _place_talked_about(
+    year: int | None,
+    session: AsyncSession,
+    state: FSMContext | None,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    memory = await recall(state) if state is not None else None
+    if memory is None or not memory.place_code:
+        return texts.NOT_BOUND
+    place = await queries.region_by_code(session=session, code=memory.place_code)
+    if place is None:
+        return texts.NOT_BOUND
+    answer = await funds_of(place, year, session, settings, trace, state)
+    return answer + "\n" + texts.NOT_BOUND_TALKED.format(place=place.label)
 
 
 async def place_funds(

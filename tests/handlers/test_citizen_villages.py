@@ -189,3 +189,14 @@ async def test_a_code_with_other_words_is_no_village(citizen_side_any_db):
     side = citizen_side_any_db
     answer = await side.user().say(f"{seed.HONGDA}是啥意思")
     assert "扶贫资金和项目" not in answer
+
+
+async def test_our_village_before_binding_is_the_village_just_talked_about(citizen_side):
+    user = citizen_side.user()
+    assert "您还没有绑定村" in await user.say("我村资金")  # nothing talked about yet
+    await user.say("红大村 扶贫 2016")
+    ours = await user.say("我们村有多少扶贫资金")
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in ours and "120.50万元" in ours
+    assert "回复“绑定 华藏寺镇 红大村”" in ours
+    assert "已绑定：华藏寺镇 红大村" in await user.say("绑定 华藏寺镇 红大村")
+    assert "还没有绑定" not in await user.say("我村资金")
