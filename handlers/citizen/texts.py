@@ -86,7 +86,7 @@ LIST_HINT = "回复序号查看详情"
 NEXT_PAGE = "下一页"
 NO_MORE_PAGES = "已经是最后一页了。回复序号查看详情，或者换个说法再问我。"
 GONE = "这个事项刚刚更新或下线了，请重新查询。"
-NO_LIST = "您还没有查询。请直接告诉我您要办什么事，比如“办营业执照”。"
+NO_LIST = "刚才没有可以选的列表。请直接告诉我您要办什么事，比如“办营业执照”。"
 BAD_CHOICE = "没有第{number}项。请回复列表里的序号（1–{count}）。"
 
 # Never the same answer twice in a row (the handler rotates through these).

@@ -96,8 +96,8 @@ async def test_several_matches_give_a_numbered_list_with_pages(citizen_side):
 
 
 async def test_a_number_without_a_list(citizen_side):
-    assert "您还没有查询" in await citizen_side.user().say("2")
-    assert "您还没有查询" in await citizen_side.user().say("最后一个")
+    assert "没有可以选的列表" in await citizen_side.user().say("2")
+    assert "没有可以选的列表" in await citizen_side.user().say("最后一个")
 
 
 async def test_entries_counted_from_the_end_or_asked_about_with_their_number(citizen_side):

@@ -24,6 +24,10 @@ from handlers.citizen import parsing
         ("123", None),
         ("3个月", None),
         ("网吧", None),
+        ("第二个吧", 2),
+        ("就3吧", 3),
+        ("二吧", 2),
+        ("酒吧", None),
     ],
 )
 def test_choice(said, expected):

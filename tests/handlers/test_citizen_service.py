@@ -39,7 +39,7 @@ async def test_unsubscribe_deletes_the_users_state(citizen_side):
     await user.say("绑定 红大村")
     await user.say("登记")
     await user.unsubscribe()
-    assert "您还没有查询" in await user.say("2")
+    assert "没有可以选的列表" in await user.say("2")
     assert "您还没有绑定村" in await user.say("我村资金")
     async with citizen_side.sessions() as session:
         assert list(await session.scalars(select(VillageBinding))) == []
