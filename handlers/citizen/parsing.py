@@ -343,10 +343,21 @@ POVERTY_PROJECTS = "扶贫项目"
 PLACE_ENDINGS = ("村", "镇", "乡", "社区")
 
 
+# What a place's poverty projects are called: 项目, and 工程 as in their names (人畜饮水工程).
+PROJECT_WORDS = ("项目", "工程")
+
+
+def says_projects(text: str) -> bool:
+    """Whether the text asks about projects (then shown before the money)."""
+    return any(word in text for word in PROJECT_WORDS)
+
+
 def says_place_project(text: str) -> bool:
     """Whether the text is about a place's or a poverty project (「大湾村那个项目」 「我们村的
-    项目」 「扶贫项目」), not an application's (「建设项目审批进度」)."""
-    return "项目" in text and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
+    项目」 「扶贫项目」 「双龙村的饮水工程修好了没」), not an application's (「建设项目审批进度」)."""
+    return says_projects(text) and (
+        "扶贫" in text or any(end in text for end in PLACE_ENDINGS)
+    )
 
 
 def says_poverty_projects(text: str) -> bool:

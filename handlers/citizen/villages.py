@@ -30,10 +30,6 @@ from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
-# A question about a place's projects (「2016年扶贫项目有哪些」): they are listed first.
-PROJECT_WORD = "项目"
-
-
 async def places_pending(event: Event, state: FSMContext) -> bool:
     """The last numbered list the citizen saw was a choice of places."""
     memory = await recall(state)
@@ -213,7 +209,7 @@ async def place_funds(
     if match.ambiguous:
         return await _ask_which(state, match, "funds", year, place_name)
     assert match.place is not None  # PlaceFunds passes only matches with places
-    projects = PROJECT_WORD in (said(event) or "")
+    projects = parsing.says_projects(said(event) or "")
     return await funds_of(match.place, year, session, settings, trace, state, projects)
 
 
@@ -237,7 +233,7 @@ async def region_code(
     place = await queries.region_by_code(session=session, code=region_code)
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)
-    projects = PROJECT_WORD in (said(event) or "")
+    projects = parsing.says_projects(said(event) or "")
     return await funds_of(place, year, session, settings, trace, state, projects)
 
 
@@ -254,7 +250,7 @@ async def place_follow_up(
     place = await queries.region_by_code(session=session, code=memory.place_code)
     if place is None:
         return texts.NOT_BOUND
-    projects = PROJECT_WORD in (said(event) or "")
+    projects = parsing.says_projects(said(event) or "")
     return await funds_of(place, year, session, settings, trace, state, projects)
 
 
