@@ -354,10 +354,9 @@ def says_projects(text: str) -> bool:
 
 def says_place_project(text: str) -> bool:
     """Whether the text is about a place's or a poverty project (「大湾村那个项目」 「我们村的
-    项目」 「扶贫项目」 「双龙村的饮水工程修好了没」), not an application's (「建设项目审批进度」)."""
-    return says_projects(text) and (
-        "扶贫" in text or any(end in text for end in PLACE_ENDINGS)
-    )
+    项目」 「扶贫项目」 「双龙村的饮水工程修好了没」), not an application's
+    (「建设项目审批进度」)."""
+    return says_projects(text) and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
 
 
 def says_poverty_projects(text: str) -> bool:
@@ -553,12 +552,20 @@ def department_word(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+# After a fund's words, words saying "in the field of" (「教育上的」 「医疗方面的」).
+FIELD_ENDINGS = ("这一块", "这一方面", "方面", "这块", "领域", "上")
+
+
 def fund_topic(text: str) -> str:
     """What a fund question is about once year, department and question words are gone
-    (「低保 是多少」 → 「低保」)."""
+    (「低保 是多少」 → 「低保」, 「教育上的」 → 「教育」)."""
     for word in FUND_QUESTION_WORDS:
         text = text.replace(word, " ")
-    return strip_particles("".join(text.split()))
+    topic = strip_particles("".join(text.split()))
+    for ending in FIELD_ENDINGS:
+        if topic.endswith(ending) and len(topic) - len(ending) >= 2:
+            return topic[: -len(ending)]
+    return topic
 
 
 def abbreviates(short: str, name: str, *, loose: bool = False) -> bool:

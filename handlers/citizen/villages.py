@@ -30,6 +30,7 @@ from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
+
 async def places_pending(event: Event, state: FSMContext) -> bool:
     """The last numbered list the citizen saw was a choice of places."""
     memory = await recall(state)

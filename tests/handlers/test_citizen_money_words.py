@@ -216,3 +216,9 @@ async def test_right_after_a_fund_another_fund_named_without_money_words_is_that
 async def test_a_fund_name_without_money_words_out_of_the_blue_is_no_fund_question(demo):
     answer = await citizen(demo).say("城乡医疗救助")
     assert "财政专项资金" not in answer, answer
+
+
+async def test_a_fund_field_said_with_its_place_word(demo):
+    answer = await citizen(demo).say("17年教育上的专项资金有哪些")
+    assert "学前教育发展专项资金" in answer and "1956.8164" in answer, answer
+    assert "草原生态保护补助奖励资金" not in answer, answer

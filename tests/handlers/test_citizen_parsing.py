@@ -150,3 +150,11 @@ def test_entries_counted_from_the_end():
     assert parsing.parse_from_end("倒数第二个") == 2
     assert parsing.parse_from_end("倒数第3条") == 3
     assert parsing.parse_from_end("最后一页") is None
+
+
+def test_a_fields_words_name_the_field():
+    assert parsing.fund_topic("教育上") == "教育"
+    assert parsing.fund_topic("医疗方面") == "医疗"
+    assert parsing.fund_topic("草原这一块") == "草原"
+    assert parsing.fund_topic("路上") == "路上"  # too short to be a field with 上 after it
+    assert parsing.says_projects("饮水工程") and not parsing.says_projects("低保资金")
