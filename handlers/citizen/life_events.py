@@ -177,6 +177,12 @@ class _Known:
         if heard is None:
             return None
         _, event, span = heard
+        if span in plain and plain[plain.find(span) + len(span) :].startswith(QUALIFIES):
+            # 「办个养牛的合作社」: 养牛 only says what kind; the event is what follows it,
+            # when the words without it say one (「养牛场的防疫证」 keeps the farm).
+            qualified = self.match(plain.replace(span, "", 1))
+            if qualified is not None and qualified[0] is not event:
+                return qualified
         if any(_named(word, plain) for word in self.own_words[event.name]) and not asks_all_steps(
             plain
         ):

@@ -105,3 +105,15 @@ def test_quantities_leave_what_is_done():
     # Counters are read only after a number: 户 of 户口 and 层 of 基层 stay.
     assert READER.without_measures("迁户口") == "迁户口"
     assert READER.without_quantities("基层医疗 三户人家") == "基层医疗 人家"
+
+
+def test_a_trigger_before_de_only_says_what_kind_of_the_event_after_it():
+    farm = LifeEvent(name="办养殖场", triggers=("养牛", "养牛场"), steps=())
+    cooperative = LifeEvent(name="成立农民专业合作社", triggers=("办合作社",), steps=())
+    known = _Known.of([farm, cooperative])
+    found = known.match("我们几户想办个养牛的合作社")
+    assert found is not None and found[0].name == "成立农民专业合作社"
+    kept = known.match("养牛场的防疫证")  # nothing after 的 says an event: the farm's
+    assert kept is not None and kept[0].name == "办养殖场"
+    alone = known.match("打算回村养牛")
+    assert alone is not None and alone[0].name == "办养殖场"
