@@ -153,27 +153,35 @@ class _Known:
             heard = (trigger, event, span)
         if heard is not None and heard[0] == plain and heard[0] in self.name_parts:
             return None  # 「开网吧」 alone: an item's keyword as much as the event's name
-        if heard is None:
-            gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
+        gappable = (self.gappable[i] for i in _positions(self.gappable_starts, present))
+        gapped = [
+            (span, trigger, event)
+            for trigger, event, chars in gappable
+            if chars <= present and (span := _spread(trigger, plain))
+        ]
+        if heard is not None:
+            # A short trigger said inside another event's longer one said spread out only says
+            # what kind (「想成立个养牛合作社」: 养牛 inside 成立…合作社).
+            _, inner_event, inner = heard
             gapped = [
-                (span, trigger, event)
-                for trigger, event, chars in gappable
-                if chars <= present and (span := _spread(trigger, plain))
+                g
+                for g in gapped
+                if inner in g[0] and len(g[1]) > len(inner) and g[2] is not inner_event
             ]
-            if gapped:
-                # The fewest words between, then the thing named at the end said whole (「开个
-                # 小饭店」: 饭店 of 开个饭店, not 小…店 of 开个小店), then the fewest breaks,
-                # then the longest trigger.
-                span, trigger, event = min(
-                    gapped,
-                    key=lambda g: (
-                        len(g[0]) - len(g[1]),
-                        not g[0].endswith(g[1][-2:]),
-                        _breaks(g[1], g[0]),
-                        -len(g[1]),
-                    ),
-                )
-                heard = (trigger, event, span)
+        if gapped:
+            # The fewest words between, then the thing named at the end said whole (「开个
+            # 小饭店」: 饭店 of 开个饭店, not 小…店 of 开个小店), then the fewest breaks,
+            # then the longest trigger.
+            span, trigger, event = min(
+                gapped,
+                key=lambda g: (
+                    len(g[0]) - len(g[1]),
+                    not g[0].endswith(g[1][-2:]),
+                    _breaks(g[1], g[0]),
+                    -len(g[1]),
+                ),
+            )
+            heard = (trigger, event, span)
         if heard is None:
             return None
         _, event, span = heard

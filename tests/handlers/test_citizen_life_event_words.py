@@ -117,3 +117,5 @@ def test_a_trigger_before_de_only_says_what_kind_of_the_event_after_it():
     assert kept is not None and kept[0].name == "办养殖场"
     alone = known.match("打算回村养牛")
     assert alone is not None and alone[0].name == "办养殖场"
+    inside = known.match("想办个养牛合作社")  # 养牛 inside 办…合作社 said spread out
+    assert inside is not None and inside[0].name == "成立农民专业合作社"
