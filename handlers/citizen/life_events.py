@@ -190,7 +190,9 @@ class _Known:
             # when the words without it say one (「养牛场的防疫证」 keeps the farm).
             qualified = self.match(plain.replace(span, "", 1))
             if qualified is not None and qualified[0] is not event:
-                return qualified
+                # its words as said, with the kind inside them (「办个养牛的合作社」)
+                said = qualified[1] if qualified[1] in plain else _spread(qualified[1], plain)
+                return qualified[0], said or qualified[1]
         if any(_named(word, plain) for word in self.own_words[event.name]) and not asks_all_steps(
             plain
         ):
