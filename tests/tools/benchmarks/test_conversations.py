@@ -37,7 +37,7 @@ DEMO = read_demo()
 NAMES = frozenset(item.name for item in DEMO.items)
 PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, heldout2, heldout3,"
-    " heldout5, heldout6 or all"
+    " heldout5, heldout6, heldout7 or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
 ID_CODE = next(item.code for item in DEMO.items if item.name == ID_CARD)
@@ -94,6 +94,7 @@ def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
         "heldout3.toml",
         "heldout5.toml",
         "heldout6.toml",
+        "heldout7.toml",
     ):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
