@@ -103,6 +103,8 @@ class Reader:
                 terms[f"d:{name}"] = list(entry.terms)
         self._terms = TermMatcher(terms)
         self._fillers = TermMatcher({"filler": list(source.fillers)})
+        # Longest first (the inventory's order): 刚刚 before 刚.
+        self._when = re.compile("|".join(map(re.escape, source.when_words)) or "(?!)")
         self._scorer = Scorer(
             {
                 **{f"i:{n}": e.examples for n, e in source.intents.items() if e.kind != DATA},
@@ -186,14 +188,10 @@ class Reader:
         where each kept character stands in `text`."""
         kept: list[int] = []
         at = 0
-        words = self.inventory.when_words
-        while at < len(text):
-            word = next((w for w in words if text.startswith(w, at)), None)
-            if word is None:
-                kept.append(at)
-                at += 1
-            else:
-                at += len(word)
+        for said in self._when.finditer(text):
+            kept += range(at, said.start())
+            at = said.end()
+        kept += range(at, len(text))
         return "".join(text[i] for i in kept), kept
 
     def read(self, text: str) -> Reading:
