@@ -200,7 +200,10 @@ def conditions_answer(item: Item, base_url: str) -> str:
     # The materials asked for tell who may apply (低保证明: families on 低保).
     named = "、".join(str(r.get("name", "")) for r in item.requirements if r.get("name"))
     known = [f"申请要交的材料：{shorten(named, 200)}。"] if named else []
-    return _short(item, base_url, ["办理条件暂未公布。", *known, *ask_lines(item)])
+    # What the item is for usually says whom it serves (为……满1年并已办理失业登记的参保人员).
+    if item.service_content:
+        known.insert(0, f"服务内容：{shorten(item.service_content, 200)}")
+    return _short(item, base_url, ["办理条件暂未单独公布。", *known, *ask_lines(item)])
 
 
 def time_answer(item: Item, base_url: str) -> str:

@@ -221,3 +221,11 @@ def test_entries_sharing_a_name_are_told_apart_by_department() -> None:
     assert cards.told_apart(county, names) == "（县自然资源局）"
     assert cards.told_apart(town, names) == "（天祝藏族自治县华藏寺镇人民政府）"
     assert cards.told_apart(other, names) == ""
+
+
+def test_who_may_apply_without_published_conditions_tells_whom_the_item_serves():
+    serving = _thin_item(service_content="为年满60周岁、家庭困难的老年人发放生活补贴。")
+    answer = cards.conditions_answer(serving, BASE)
+    assert "年满60周岁" in answer and "未单独公布" in answer and "0935-3121306" in answer
+    bare = cards.conditions_answer(_thin_item(), BASE)
+    assert "服务内容" not in bare and "0935-3121306" in bare
