@@ -208,6 +208,43 @@ class ChoiceByWords(Filter):
         return False
 
 
+class ChoiceByPlace(Filter):
+    """A town or office named after a list (「打柴沟镇的」) where it implements an entry's item
+    under the same name, though that one was not shown (the county's entry was): passes
+    `variant`, that item's code, when exactly one such item is meant."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        state = data.get("state")
+        session: AsyncSession | None = data.get("session")
+        searcher = data.get("search")
+        if understood is None or state is None or session is None or searcher is None:
+            return False
+        words = understood.core
+        if understood.aspect or understood.intent != ITEM or not words:
+            return False
+        if not MIN_PLACE_WORDS <= len(words) <= MAX_CHOICE_WORDS:
+            return False
+        memory = await recall(state)
+        if memory.numbered != "items" or not memory.list_codes:
+            return False
+        shown = memory.page_codes()
+        found = await items_by_codes(session, shown, data.get("public_items"))
+        names = {item.name for item in found.values()}
+        variants = {
+            hit.document.code
+            for name in names
+            for hit in searcher.search(name, top=25, citizen=True)
+            if hit.document.name == name
+            and words in hit.document.department
+            and hit.document.code not in shown
+        }
+        return {"variant": variants.pop()} if len(variants) == 1 else False
+
+
+MIN_PLACE_WORDS = 2  # 「打柴沟」: a place's name, not one character of it
+
+
 POINTING = ("的那个", "那个", "那一个", "那项", "那一项", "那条")
 DESCRIBED_MARGIN = 0.1  # how far the entry described must be ahead of the next one shown
 

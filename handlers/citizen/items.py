@@ -17,6 +17,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
     Choice,
+    ChoiceByPlace,
     ChoiceByWords,
     LooksLikeCode,
     NextPage,
@@ -130,6 +131,24 @@ async def choose(
     if item is None:
         return texts.GONE
     return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
+
+
+async def choose_variant(
+    event: Event,
+    variant: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    public_items: PublicItems | None = None,
+) -> str:
+    """The place named after a list implements an entry's item itself: its own card, with
+    what was asked of the list (「电话多少」 … 「打柴沟镇的」 → that town's phone)."""
+    memory = await recall(state)
+    item = await item_by_code(session, variant, public_items)
+    if item is None:
+        return texts.GONE
+    return await _card(state, memory, item, settings, memory.list_intent or None, trace)
 
 
 async def next_page(
@@ -479,6 +498,7 @@ def router() -> Router:
     router = Router(name="citizen-items")
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
+    on_said(router, ChoiceByPlace())(choose_variant)
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
     on_said(router, Understood())(search_and_answer)

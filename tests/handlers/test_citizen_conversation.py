@@ -255,6 +255,21 @@ async def test_words_pick_one_entry_of_the_list_just_shown(demo):
     assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
 
 
+async def test_a_town_named_after_a_list_picks_its_own_entry_of_an_item_shown(demo):
+    user = citizen(demo)
+    await user.say("在村里盖房子要办啥")  # a checklist with the county's 乡村建设规划许可证核发
+    assert "哪一个" in await user.say("电话是多少")
+    answer = await user.say("打柴沟的")
+    assert "0935-3151002" in answer and "XK00006001" in answer, answer  # 打柴沟镇's own entry
+
+
+async def test_a_town_that_implements_nothing_shown_is_not_a_choice(demo):
+    user = citizen(demo)
+    await user.say("在村里盖房子要办啥")
+    await user.say("电话是多少")
+    assert "0935-3151002" not in await user.say("石门镇的")
+
+
 async def test_the_whole_county_in_plain_words(demo):
     answer = await citizen(demo).say("2017年全县扶贫项目投资一共多少")
     # 639.80 published, of which 石门镇宽沟村's cancelled project is not counted.
