@@ -446,9 +446,13 @@ ALL_STEPS = (
 )
 
 
+# 「户口和身份证都要咋弄」 「这些都咋办」: 都 before how or what to do is every step asked.
+EVERY_ONE = re.compile("都(?:要|得|需要|该)?(?:咋|怎么|怎样|如何|办|弄|搞|啥|什么|哪些)")
+
+
 def asks_all_steps(rest: str) -> bool:
     """Whether the words beside the trigger ask for every step or for their order."""
-    return any(words in rest for words in ALL_STEPS)
+    return any(words in rest for words in ALL_STEPS) or EVERY_ONE.search(rest) is not None
 
 
 async def names_several_steps(
