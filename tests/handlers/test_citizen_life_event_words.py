@@ -36,6 +36,19 @@ def test_words_asking_for_every_step():
     assert not asks_all_steps("要什么材料")
 
 
+def test_du_before_how_or_what_asks_every_step():
+    for said in ("户口身份证都咋办", "这几样都需要怎么弄", "都该办啥"):
+        assert asks_all_steps(said), said
+    assert not asks_all_steps("都在家") and not asks_all_steps("身份证咋办")
+
+
+async def test_hardship_said_plainly_gets_the_aid_in_order(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_hardship").say("老伴得了重病 家里揭不开锅了 有啥救助")
+    assert answer.index("临时救助") < answer.index("最低生活保障") < answer.index("特困人员"), answer
+    assert "医疗救助" in answer and "0935-3121306" in answer  # not in the demo: ask 民政局
+
+
 async def test_an_event_said_by_its_own_name_gets_its_checklist(demo):
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_event_name").say("我们几个打算开网吧")
