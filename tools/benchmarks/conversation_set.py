@@ -1,15 +1,17 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as thirteen parts. Tuning parts (conversation work may
-look at them): `tuning.toml` … `tuning8.toml`; the second, third and fourth were written for the
+The set lives in `tests/conversations/` as fifteen parts. Tuning parts (conversation work may
+look at them): `tuning.toml` … `tuning9.toml`; the second, third and fourth were written for the
 third, fourth and fifth rounds of tuning and cover the weakest classes only; the fifth and the
 eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were retired to tuning
-in the sixth and the eighth round; the sixth and seventh were written blind before the seventh
-and eighth round. Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`,
-`heldout5.toml`, `heldout6.toml` and `heldout7.toml`; the first written before the second round
+in the sixth and the eighth round; the sixth, seventh and ninth were written blind before the
+seventh, eighth and eleventh round (the ninth for the classes weakest on the held-out parts).
+Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
+`heldout6.toml`, `heldout7.toml` and `heldout8.toml`; the first written before the second round
 of tuning, the others blind, by people who had read neither the other parts nor the bot's code,
-before the sixth, (two) the eighth and the eleventh round (`heldout7`, written during the
-tenth, measured once at its end). Each file's header documents the format and the expectation
+before the sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written during the
+tenth, measured once at its end; `heldout8`, measured at the start and the end of the eleventh).
+Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
 """
@@ -31,11 +33,13 @@ PARTS = (
     "tuning6",
     "tuning7",
     "tuning8",
+    "tuning9",
     "heldout2",
     "heldout3",
     "heldout5",
     "heldout6",
     "heldout7",
+    "heldout8",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -140,8 +144,8 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning8`, `heldout2`, `heldout3`,
-    `heldout5`, `heldout6`, `heldout7`) or `all`; ids are unique across the set."""
+    """The conversations of one part (`tuning` … `tuning9`, `heldout2`, `heldout3`,
+    `heldout5`, `heldout6`, `heldout7`, `heldout8`) or `all`; ids are unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
     wanted = PARTS if part == "all" else (part,)

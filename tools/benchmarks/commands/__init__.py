@@ -102,8 +102,8 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning8, heldout2, heldout3, heldout5, heldout6, heldout7 (the"
-                " last five kept out of tuning) or all."
+                "tuning, tuning2 … tuning9, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                " heldout8 (the last six kept out of tuning) or all."
             )
         ),
     ] = "all",
