@@ -243,3 +243,21 @@ def test_human_said_with_words_of_talking_or_by_its_sound(said):
 @pytest.mark.parametrize("said", ["跟人工授精有关的补贴", "客服中心在哪"])
 def test_talking_words_do_not_make_other_words_a_request_for_a_person(said):
     assert read(said).intent != "human"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "这个我搞不明白 请个工作人员",  # one clause asks only for a person, the other says why
+        "字太多了 叫个人来给我说说",
+        "眼睛不好使，让你们的人回个电话",
+        "我家的事复杂得很 能不能派个人",
+    ],
+)
+def test_a_clause_that_only_asks_for_a_person_is_the_command(said):
+    assert read(said).intent == "human"
+
+
+@pytest.mark.parametrize("said", ["窗口工作人员 在哪", "请问工作人员，营业执照在哪办", "个人 所得税"])
+def test_a_person_named_in_a_clause_beside_a_question_is_not_the_command(said):
+    assert read(said).intent != "human"

@@ -49,6 +49,7 @@ class Inventory:
     # (跟 … 沟通): the phrase they make with them is one command. Longest first.
     human_before: tuple[str, ...] = ()
     human_after: tuple[str, ...] = ()
+    human_asking: tuple[str, ...] = ()
     # What citizens say of the answer just shown (「挺有用的」 「说得不清楚」): see Verdicts.
     verdicts: Verdicts | None = None
 
@@ -96,6 +97,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
         verdicts=_verdicts(raw.get("verdicts")),
         human_before=_longest_first(joined.get("before", [])),
         human_after=_longest_first(joined.get("after", [])),
+        human_asking=_longest_first(joined.get("asking", [])),
         intents=intents,
         aspects=aspects,
         fillers=fillers,

@@ -40,6 +40,8 @@ WHERE_TO_GO = ("personal",)
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
+# Where one clause of a message ends: a space or a mark between words (「看不懂 找个真人」).
+CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；、~～…]+")
 ACT_MAX_CHARS = 24  # longer messages are acts only by their words (and item names are long)
 ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
@@ -370,6 +372,9 @@ class Reader:
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
+        clauses = CLAUSE_BREAK.split(text.strip())
+        if len(clauses) > 1 and any(self._asks_only_for_a_person(c) for c in clauses):
+            return True
         for start, end in self._human_spans(found, compact):
             # 「能不能让工作人员跟我说」 「说不清楚 我要找人」 「麻烦转一下人工」: a long 人工
             # phrase with only words of speech before it, or ending the message, is the command.
@@ -384,6 +389,21 @@ class Reader:
             # 「认工客服」: what is left is 人工 typed by its sound.
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _asks_only_for_a_person(self, clause: str) -> bool:
+        """Whether one clause of a longer message says nothing but asking for a person
+        (「找个真人跟我说」 「能不能请个工作人员帮我看一下」): the other clauses then only say
+        why (「说的啥呀看不懂」 「我老汉不会弄手机」), and what to forward."""
+        compact = fold(clause)
+        said = [f for f in self._terms.find(compact) if f.label == "i:human"]
+        if not said:
+            return False
+        rest = self.strip_fillers(without(compact, said).replace(" ", ""))
+        glue = (*self.inventory.human_before, *self.inventory.human_after)
+        glue += self.inventory.human_asking
+        for word in sorted(glue, key=len, reverse=True):
+            rest = rest.replace(word, "")
+        return not rest
 
     def _leads_with_human(self, found: list[Found], text: str, apart: bool = False) -> bool:
         """「转人工 高龄补贴停发了」 「人工，…」: the message opens with 人工's command, then the
