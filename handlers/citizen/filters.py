@@ -500,6 +500,9 @@ class DocumentNumber(Filter):
         return {"document": found} if found is not None else False
 
 
+MAX_DETAIL_SUBJECT = 8  # 「易地搬迁配套」: what row is meant, not a new question
+
+
 class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
     (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
@@ -510,6 +513,13 @@ class PlaceFollowUp(Filter):
         if not text or state is None:
             return False
         year, rest = parsing.split_year(text)
+        if parsing.asks_place_detail(rest):
+            # 「文号呢」 「17年那个民宿的进展咋样」: a document or a project of the place.
+            subject = parsing.detail_subject(rest)
+            if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
+                return False
+            memory = await recall(state)
+            return {"year": year} if memory.focus == "place" and memory.place_code else False
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from catalogue.models import FundItem, FundType, PovertyProject
-from catalogue.queries import Document, FundList, Place, RegionFunds
+from catalogue.queries import Document, FundList, Place, RegionFunds, YearFunds
 from handlers.citizen import texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.cards import shorten
@@ -15,12 +15,30 @@ from handlers.citizen.links import funds_url, village_url
 from handlers.citizen.taps import tap
 
 
+def says_row(text: str, about: str) -> bool:
+    """Whether a row's name holds the words said of it, in order, other words between
+    (「人饮」: 人畜饮水工程; 「路」: 通村道路硬化)."""
+    rest = iter(text)
+    return bool(about) and all(char in rest for char in about)
+
+
+def _says_a_row(year_funds: YearFunds, about: str) -> bool:
+    rows = (*(a.purpose for a in year_funds.allocations), *(p.name for p in year_funds.projects))
+    return any(says_row(row, about) for row in rows)
+
+
 def place_funds_answer(
-    funds: RegionFunds, base_url: str, year: int | None, projects_first: bool = False
+    funds: RegionFunds,
+    base_url: str,
+    year: int | None,
+    projects_first: bool = False,
+    about: str = "",
 ) -> str:
     """Totals per year, then each allocation and project with amount, document and unit (the
     projects before the allocations when the question was about projects: the list may be
-    cut to fit one message)."""
+    cut to fit one message). Given `about` (「民宿」 of 「民宿的进展咋样」), only the rows whose
+    names say it are detailed, when there are such rows."""
+    named = bool(about) and any(_says_a_row(y, about) for y in funds.years)
     place = funds.place
     url = village_url(base_url, place.code, year)
     if funds.empty:
@@ -45,9 +63,13 @@ def place_funds_answer(
         if year_funds.cancelled_projects:
             summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
         head.append(f"{year_funds.year}年 " + "；".join(summary))
+        if named and not _says_a_row(year_funds, about):
+            continue
         details.append(f"—— {year_funds.year}年明细 ——")
         money: list[str] = []
         for allocation in year_funds.allocations:
+            if named and not says_row(allocation.purpose, about):
+                continue
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
             village = (
                 f" {allocation.region.short_name or allocation.region.name}"
@@ -59,6 +81,8 @@ def place_funds_answer(
             )
         works: list[str] = []
         for project in year_funds.projects:
+            if named and not says_row(project.name, about):
+                continue
             works.append(project_line(project))
             if project.change_note:
                 when = f"{project.changed_on.isoformat()} " if project.changed_on else ""

@@ -58,6 +58,8 @@ _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
 _CLAUSES = re.compile(r"[\s,，。.！!；;]+")
 # 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
 _BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
+# A place's poverty projects as citizens call them (人畜饮水工程: 工程).
+PROJECT_WORDS_SAID = ("工程",)
 # Words of a question about the village's public money (「我们村今年拨了多少钱」).
 _PUBLIC_MONEY = (
     "扶贫",
@@ -70,9 +72,13 @@ _PUBLIC_MONEY = (
     "分了多少",
     "给了多少",
     "投了多少",
+    *PROJECT_WORDS_SAID,
+    "文号",
+    "文件",
 )
 _MY_VILLAGE = re.compile(
-    r"^(?:我村|本村|我们村|咱村|俺村|咱们村)(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
+    r"^(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上)"
+    r"(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
 )
 # A span of years (「2015到2017」 「16-17年」): answered with every year's figures.
 _YEAR_SPAN = re.compile(
@@ -445,6 +451,52 @@ THIS_PLACE_WORDS = (
 ALLOCATION_KINDS = ("到乡镇", "到村", "到户")
 
 
+# Words asking which document decided a place's money, or how its projects are going or
+# changed (「那个钱是哪个文件拨的」 「民宿的进展咋样」 「那个路的钱咋变了」): the rows about
+# what else was said answer them, each with its document number and its state.
+DETAIL_WORDS = (
+    "文号",
+    "文件",
+    "哪个文",
+    "批文",
+    "发文",
+    "批复",
+    "依据",
+    "进展",
+    "进度",
+    "开工",
+    "完工",
+    "动工",
+    "修好",
+    "建好",
+    "建成",
+    "变了",
+    "调整",
+    "调了",
+    "改了",
+)
+# Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
+_DETAIL_ASKING = re.compile(
+    r"(?:那|这|哪)一?(?:个|条|笔|项|座|处|块)?|是多少|多少|是啥|是什么|什么|咋样|怎么样|怎样|咋|怎么|了没有|没有|了没|"
+    r"了吗|吗|呢|的|了|是|拨|给|钱|资金|扶贫|项目|工程|有|没"
+)
+
+
+def asks_place_detail(text: str) -> bool:
+    """Whether the text asks a place's documents or a project's progress or change."""
+    return any(word in text for word in DETAIL_WORDS)
+
+
+def detail_subject(text: str) -> str:
+    """What row a detail question is about, once the year, the place pointed at, the detail
+    and question words are gone (「17年那个民宿的进展咋样」 → 民宿; 「文号呢」 → nothing)."""
+    _, rest = split_year(normalize(text))
+    rest = _VILLAGE_POINTERS.sub(" ", without_this_place(rest))
+    for word in DETAIL_WORDS:
+        rest = rest.replace(word, " ")
+    return strip_particles("".join(_DETAIL_ASKING.sub(" ", rest).split()))
+
+
 def without_this_place(text: str) -> str:
     """The text without words for the place just talked about or the kind of allocation."""
     for word in (*THIS_PLACE_WORDS, *ALLOCATION_KINDS):
@@ -518,7 +570,7 @@ def names_place(text: str) -> bool:
 
 # Words that point at a village without naming it (「以后就查这个村」 「把村子改成…」).
 _VILLAGE_POINTERS = re.compile(
-    r"这个村子|这个村|那个村|这村|村子|我们村是|我们村|咱们村|我村是|我村|咱村|俺村|本村"
+    r"这个村子|这个村|那个村|这村|村子|我们村是|我们村|咱们村|俺们村|我村是|我村|咱村|俺村|本村"
 )
 
 

@@ -58,9 +58,11 @@ async def funds_of(
     trace: dict[str, str],
     state: FSMContext | None = None,
     projects_first: bool = False,
+    about: str = "",
 ) -> str:
     """The published funds and projects of one place (remembered: 「2016年的呢」 is about it);
-    projects first when the question was about them."""
+    projects first when the question was about them; only the rows `about` names (「民宿」)
+    when it names some."""
     funds = await queries.region_funds(session=session, region_code=place.code, year=year)
     trace.update(answer="village-funds", code=place.code)
     if funds is None:
@@ -68,7 +70,7 @@ async def funds_of(
     if state is not None:
         await remember(state, place_code=place.code, focus="place")
     return fund_answers.place_funds_answer(
-        funds, settings.public_base_url, year, projects_first=projects_first
+        funds, settings.public_base_url, year, projects_first=projects_first, about=about
     )
 
 
@@ -170,13 +172,20 @@ async def my_village(
 ) -> str:
     """「我村资金」 for a bound account; not bound, for the place being talked about (「我是双龙
     村的」 → its funds → 「我们村有多少扶贫资金」), with how to bind it."""
+    text = said(event) or ""
+    projects, about = parsing.says_projects(text), _about(text)
     binding = await session.get(VillageBinding, _hash(event, settings))
     if binding is None:
-        return await _place_talked_about(year, session, state, settings, trace)
+        return await _place_talked_about(year, session, state, settings, trace, projects, about)
     place = await queries.region_by_code(session=session, code=binding.region_code)
     if place is None:
         return texts.NOT_BOUND
-    return await funds_of(place, year, session, settings, trace)
+    return await funds_of(place, year, session, settings, trace, state, projects, about)
+
+
+def _about(text: str) -> str:
+    """The row a question about a place's documents or projects names (「民宿的进展」: 民宿)."""
+    return parsing.detail_subject(text) if parsing.asks_place_detail(text) else ""
 
 
 async def _place_talked_about(
@@ -185,6 +194,8 @@ async def _place_talked_about(
     state: FSMContext | None,
     settings: Settings,
     trace: dict[str, str],
+    projects: bool = False,
+    about: str = "",
 ) -> str:
     memory = await recall(state) if state is not None else None
     if memory is None or not memory.place_code:
@@ -192,7 +203,7 @@ async def _place_talked_about(
     place = await queries.region_by_code(session=session, code=memory.place_code)
     if place is None:
         return texts.NOT_BOUND
-    answer = await funds_of(place, year, session, settings, trace, state)
+    answer = await funds_of(place, year, session, settings, trace, state, projects, about)
     return answer + "\n" + texts.NOT_BOUND_TALKED.format(place=place.label)
 
 
@@ -210,8 +221,11 @@ async def place_funds(
     if match.ambiguous:
         return await _ask_which(state, match, "funds", year, place_name)
     assert match.place is not None  # PlaceFunds passes only matches with places
-    projects = parsing.says_projects(said(event) or "")
-    return await funds_of(match.place, year, session, settings, trace, state, projects)
+    text = said(event) or ""
+    projects = parsing.says_projects(text)
+    return await funds_of(
+        match.place, year, session, settings, trace, state, projects, _about(text)
+    )
 
 
 async def region_code(
@@ -246,13 +260,15 @@ async def place_follow_up(
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """「2016年的呢」 「项目呢」 right after a place's funds: the same place."""
+    """「2016年的呢」 「项目呢」 「文号呢」 「民宿的进展咋样」 right after a place's funds: the
+    same place."""
     memory = await recall(state)
     place = await queries.region_by_code(session=session, code=memory.place_code)
     if place is None:
         return texts.NOT_BOUND
-    projects = parsing.says_projects(said(event) or "")
-    return await funds_of(place, year, session, settings, trace, state, projects)
+    text = said(event) or ""
+    projects = parsing.says_projects(text)
+    return await funds_of(place, year, session, settings, trace, state, projects, _about(text))
 
 
 async def forget_binding(session: AsyncSession, openid_hash: str) -> None:

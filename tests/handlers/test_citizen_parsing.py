@@ -10,6 +10,7 @@ import pytest
 
 from catalogue.models import FundType
 from handlers.citizen import parsing
+from handlers.citizen.fund_answers import says_row
 
 
 @pytest.mark.parametrize(
@@ -158,3 +159,22 @@ def test_a_fields_words_name_the_field():
     assert parsing.fund_topic("草原这一块") == "草原"
     assert parsing.fund_topic("路上") == "路上"  # too short to be a field with 上 after it
     assert parsing.says_projects("饮水工程") and not parsing.says_projects("低保资金")
+
+
+@pytest.mark.parametrize(
+    ("said", "subject"),
+    [
+        ("那条路硬化的批复文号是啥", "路硬化"),
+        ("16年那个的文号是多少", ""),
+        ("这笔钱的依据", ""),
+        ("俺们村暖棚工程建好了没", "暖棚"),
+    ],
+)
+def test_a_detail_question_names_the_row_it_is_about(said, subject):
+    assert parsing.asks_place_detail(said)
+    assert parsing.detail_subject(said) == subject
+
+
+def test_a_row_is_named_by_its_words_in_order():
+    assert says_row("人畜饮水巩固提升工程", "人饮") and says_row("通村道路硬化", "路")
+    assert not says_row("人畜饮水巩固提升工程", "饮人") and not says_row("产业扶持", "")

@@ -200,3 +200,20 @@ async def test_our_village_before_binding_is_the_village_just_talked_about(citiz
     assert "回复“绑定 华藏寺镇 红大村”" in ours
     assert "已绑定：华藏寺镇 红大村" in await user.say("绑定 华藏寺镇 红大村")
     assert "还没有绑定" not in await user.say("我村资金")
+
+
+async def test_a_document_or_a_project_asked_of_the_place_just_shown(citizen_side):
+    user = citizen_side.user()
+    await user.say("红大村 扶贫")
+    road = await user.say("那条路硬化的批复文号是啥")  # 路…硬化: the road project, its document
+    assert "天发改〔2016〕8号" in road and "养殖暖棚" not in road and "产业扶持" not in road, road
+    documents = await user.say("文号呢")  # nothing named: every row with its document
+    assert "天扶贫发〔2016〕12号" in documents and "天扶贫发〔2017〕9号" in documents, documents
+
+
+async def test_our_villages_project_progress_with_the_binding(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：华藏寺镇 红大村" in await user.say("绑定 红大村")
+    answer = await user.say("俺们村的暖棚工程建好了没")
+    assert "红大村养殖暖棚建设" in answer and "道路硬化" not in answer, answer
+    assert "天发改〔2016〕8号" in await user.say("依据哪个文件")  # the bound village remembered
