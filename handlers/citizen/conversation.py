@@ -256,15 +256,22 @@ async def id_number(
 
 
 async def unbind(
-    event: Event, session: AsyncSession, settings: Settings, trace: dict[str, str]
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
 ) -> str:
-    """「解绑」: forget the village this account is bound to."""
+    """「解绑」: forget the village this account is bound to (and that it was talked about:
+    「我村资金」 right after is about no village)."""
     openid_hash = keyed_hash(event.user_id, settings.hash_key.get_secret_value())
     binding = await session.get(VillageBinding, openid_hash)
     if binding is None:
         return texts.NOTHING_TO_UNBIND
     place = await queries.region_by_code(session=session, code=binding.region_code)
     await session.execute(delete(VillageBinding).where(VillageBinding.openid_hash == openid_hash))
+    if (await recall(state)).place_code == binding.region_code:
+        await remember(state, place_code="", focus="")
     trace.update(answer="unbind", code=binding.region_code)
     return texts.UNBOUND.format(place=place.label if place else binding.region_code)
 

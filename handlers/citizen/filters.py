@@ -321,6 +321,14 @@ class BindRequest(Filter):
         return {"place_name": name}
 
 
+class BoundWhich(Filter):
+    """「我现在绑的是哪个村」."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        return bool(text) and parsing.asks_bound_village(text or "")
+
+
 class MyVillage(Filter):
     """「我村资金 [年份]」; passes `topic` and `year`."""
 

@@ -291,6 +291,15 @@ def rating_number(said: str) -> int | None:
     return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
+# 「我现在绑的是哪个村」 「我绑定了哪个村」 「绑的啥村」: which village this account is bound to.
+_BOUND_WHICH = re.compile(r"绑(?:定)?(?:的|了|过)(?:是|的是)?(?:哪|什么|啥)")
+
+
+def asks_bound_village(said: str) -> bool:
+    """Whether the text asks which village the account is bound to."""
+    return _BOUND_WHICH.search("".join(normalize(said).split())) is not None
+
+
 def parse_bind(said: str) -> str | None:
     """The place named after 「绑定」 ('' when nothing follows), or None."""
     match = _BIND.match(strip_particles(normalize(said)))

@@ -15,6 +15,7 @@ from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     BindRequest,
+    BoundWhich,
     Choice,
     ChoiceByWords,
     DocumentNumber,
@@ -188,6 +189,20 @@ def _about(text: str) -> str:
     return parsing.detail_subject(text) if parsing.asks_place_detail(text) else ""
 
 
+async def bound_village(
+    event: Event, session: AsyncSession, settings: Settings, trace: dict[str, str]
+) -> str:
+    """「我现在绑的是哪个村」: the village this account is bound to."""
+    binding = await session.get(VillageBinding, _hash(event, settings))
+    place = (
+        await queries.region_by_code(session=session, code=binding.region_code)
+        if binding is not None
+        else None
+    )
+    trace.update(answer="bound-village")
+    return texts.BOUND_NOW.format(place=place.label) if place is not None else texts.NOT_BOUND
+
+
 async def _place_talked_about(
     year: int | None,
     session: AsyncSession,
@@ -289,6 +304,7 @@ def router() -> Router:
     router = Router(name="citizen-villages")
     on_said(router, Choice(), places_pending)(choose_place)
     on_said(router, ChoiceByWords(), places_pending)(choose_place)
+    on_said(router, BoundWhich())(bound_village)
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
     on_said(router, MyVillage())(my_village)

@@ -217,3 +217,14 @@ async def test_our_villages_project_progress_with_the_binding(citizen_side):
     answer = await user.say("俺们村的暖棚工程建好了没")
     assert "红大村养殖暖棚建设" in answer and "道路硬化" not in answer, answer
     assert "天发改〔2016〕8号" in await user.say("依据哪个文件")  # the bound village remembered
+
+
+async def test_binding_said_in_passing_and_asking_which_village_is_bound(citizen_side):
+    user = citizen_side.user()
+    assert "您还没有绑定村" in await user.say("我绑定的是什么村")
+    assert "已绑定：华藏寺镇 红大村" in await user.say("我在红大村当文书 把微信绑到我们村")
+    assert "您绑定的是：华藏寺镇 红大村" in await user.say("现在绑的是哪个村啊")
+    assert "已绑定：天堂镇 大湾村" in await user.say(f"{seed.DAWAN_TIANTANG} 重新绑")
+    assert "已解除绑定" in await user.say("解除绑定")
+    # unbound: 我村 is no longer the village just talked about
+    assert "您还没有绑定村" in await user.say("我村资金")
