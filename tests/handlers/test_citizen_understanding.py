@@ -261,3 +261,17 @@ def test_a_clause_that_only_asks_for_a_person_is_the_command(said):
 @pytest.mark.parametrize("said", ["窗口工作人员 在哪", "请问工作人员，营业执照在哪办", "个人 所得税"])
 def test_a_person_named_in_a_clause_beside_a_question_is_not_the_command(said):
     assert read(said).intent != "human"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("帮我查查我医保交了多少年", "personal"),
+        ("我名下是不是有两套房", "personal"),
+        ("给我算算还能领多少", "personal"),
+        ("叫号叫到多少了", "booking"),
+        ("残疾补贴给我停了 凭啥", "complaint"),
+    ],
+)
+def test_own_records_queues_and_disputes_in_plain_words(said, intent):
+    assert read(said).intent == intent
