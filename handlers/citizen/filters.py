@@ -28,7 +28,7 @@ _EVERY_YEAR = re.compile(
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
 # What may stay around it besides fund words: what the code is called
 _CODE_WORDS = re.compile(
-    r"^(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?的?$"
+    r"^(?:这个|这|该)?(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?的?$"
 )
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -418,6 +418,27 @@ class LooksLikeCode(Filter):
         alnum = [c for c in text if c.isascii() and c.isalnum()]
         digits = sum(c.isdigit() for c in alnum)
         return {"code_text": text} if len(alnum) >= 10 and digits >= 5 else False
+
+
+# An item code pasted inside a question (「620623000000DM62019830—XK00022000 还能办吗」): a run
+# of letters, digits, dashes and spaces long enough to be the 32 characters of one.
+_ITEM_CODE_IN_TEXT = re.compile(r"[0-9A-Za-z][0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-]{28,}[0-9A-Za-z]")
+MAX_CODE_QUESTION = 12  # characters beside the code: a short question about it, not a paragraph
+
+
+class CodeInWords(Filter):
+    """An item's 32-character code with a short question about it (「…还能办吗」 「…在哪办」);
+    passes `code_text` and `aspect`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        match = _ITEM_CODE_IN_TEXT.search(text or "")
+        if match is None or queries.canonical_code(match.group(0)) is None:
+            return False
+        rest = (match.string[: match.start()] + match.string[match.end() :]).strip()
+        if len(rest) > MAX_CODE_QUESTION:
+            return False
+        return {"code_text": match.group(0), "aspect": read(rest).aspect if rest else None}
 
 
 async def _funds_shown(state: Any) -> Memory | None:

@@ -19,6 +19,7 @@ from handlers.citizen.filters import (
     Choice,
     ChoiceByPlace,
     ChoiceByWords,
+    CodeInWords,
     LooksLikeCode,
     NextPage,
     Understood,
@@ -176,11 +177,13 @@ async def code(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    aspect: str | None = None,
 ) -> str:
-    """A typed code: the item, a choice among bodies, a retired code, or what is wrong with it."""
+    """A typed code: the item, a choice among bodies, a retired code, or what is wrong with it;
+    with a question about it (「…在哪办」), that answer of the item."""
     lookup = await queries.look_up_code(session=session, text=code_text)
     if lookup.item is not None:
-        return await _card(state, await recall(state), lookup.item, settings, None, trace)
+        return await _card(state, await recall(state), lookup.item, settings, aspect, trace)
     if lookup.candidates:
         return await _list(state, await recall(state), lookup.candidates, code_text, None, trace)
     if lookup.retired is not None:
@@ -501,6 +504,7 @@ def router() -> Router:
     on_said(router, ChoiceByPlace())(choose_variant)
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
+    on_said(router, CodeInWords())(code)
     on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)
     router.text()(blank)
