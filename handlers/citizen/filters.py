@@ -321,6 +321,41 @@ class BindRequest(Filter):
         return {"place_name": name}
 
 
+class CountyRowsNamed(Filter):
+    """No place named, but words naming some of the county's poverty allocations or projects
+    (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year` and `about`, the
+    words that name them."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None or not parsing.COUNTY_ROWS_CUE.search(text):
+            return False
+        year, _ = parsing.split_year(text)
+        about = await county_rows_named(session, text, year)
+        return {"year": year, "about": about} if about else False
+
+
+async def county_rows_named(session: AsyncSession, text: str, year: int | None) -> str:
+    """The words of the text that name some of the county's poverty rows of the year (「光伏」),
+    or ''."""
+    fragments = parsing.row_fragments(text)
+    if not fragments:
+        return ""
+    funds = await queries.region_funds(session=session, region_code=parsing.COUNTY_CODE, year=year)
+    if funds is None:
+        return ""
+    names = [
+        name
+        for year_funds in funds.years
+        for name in (
+            *(a.purpose for a in year_funds.allocations),
+            *(p.name for p in year_funds.projects),
+        )
+    ]
+    return parsing.named_run(fragments, names)
+
+
 class BoundWhich(Filter):
     """「我现在绑的是哪个村」."""
 

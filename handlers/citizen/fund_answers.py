@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from catalogue.models import FundItem, FundType, PovertyProject
@@ -22,9 +23,13 @@ def says_row(text: str, about: str) -> bool:
     return bool(about) and all(char in rest for char in about)
 
 
-def _says_a_row(year_funds: YearFunds, about: str) -> bool:
-    rows = (*(a.purpose for a in year_funds.allocations), *(p.name for p in year_funds.projects))
-    return any(says_row(row, about) for row in rows)
+def _only_named(year_funds: YearFunds, about: str) -> YearFunds:
+    """The year's rows whose names say `about`."""
+    return replace(
+        year_funds,
+        allocations=[a for a in year_funds.allocations if says_row(a.purpose, about)],
+        projects=[p for p in year_funds.projects if says_row(p.name, about)],
+    )
 
 
 def place_funds_answer(
@@ -37,18 +42,22 @@ def place_funds_answer(
     """Totals per year, then each allocation and project with amount, document and unit (the
     projects before the allocations when the question was about projects: the list may be
     cut to fit one message). Given `about` (「民宿」 of 「民宿的进展咋样」), only the rows whose
-    names say it are detailed, when there are such rows."""
-    named = bool(about) and any(_says_a_row(y, about) for y in funds.years)
+    names say it, with their totals, when there are such rows."""
     place = funds.place
     url = village_url(base_url, place.code, year)
     if funds.empty:
         when = f"{year}年" if year else ""
         return texts.FUNDS_NONE.format(place=place.label, year=when) + f"\n全部公开信息：{url}"
+    years = funds.years
+    named = [y for y in (_only_named(y, about) for y in years) if y.allocations or y.projects]
+    if about and named:
+        years = named
     demo = texts.DEMO_MARK if funds.is_demo else ""
     scope = {"town": "（含所辖各村）", "county": "（全县）"}.get(place.level, "")
-    head = [f"【{place.label}{scope} 扶贫资金和项目】{demo}"]
+    what = f"：“{about}”" if years is named else ""
+    head = [f"【{place.label}{scope} 扶贫资金和项目{what}】{demo}"]
     details: list[str] = []
-    for year_funds in funds.years:
+    for year_funds in years:
         summary = []
         if year_funds.allocations:
             summary.append(
@@ -63,13 +72,9 @@ def place_funds_answer(
         if year_funds.cancelled_projects:
             summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
         head.append(f"{year_funds.year}年 " + "；".join(summary))
-        if named and not _says_a_row(year_funds, about):
-            continue
         details.append(f"—— {year_funds.year}年明细 ——")
         money: list[str] = []
         for allocation in year_funds.allocations:
-            if named and not says_row(allocation.purpose, about):
-                continue
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
             village = (
                 f" {allocation.region.short_name or allocation.region.name}"
@@ -81,8 +86,6 @@ def place_funds_answer(
             )
         works: list[str] = []
         for project in year_funds.projects:
-            if named and not says_row(project.name, about):
-                continue
             works.append(project_line(project))
             if project.change_note:
                 when = f"{project.changed_on.isoformat()} " if project.changed_on else ""

@@ -11,7 +11,8 @@ from catalogue import queries
 from catalogue.models import Department, FundItem, FundType
 from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import FundFollowUp, FundListQuestion
+from handlers.citizen.filters import CountyRowsNamed, FundFollowUp, FundListQuestion
+from handlers.citizen.villages import county_rows
 from handlers.citizen.memory import remember
 from handlers.settings import Settings
 
@@ -92,4 +93,6 @@ def router() -> Router:
     router = Router(name="citizen-funds")
     on_said(router, FundFollowUp())(fund_list)
     on_said(router, FundListQuestion())(fund_list)
+    # 「整村推进资金分到了哪些村」: not a fund of the list, the county's poverty rows
+    on_said(router, CountyRowsNamed())(county_rows)
     return router

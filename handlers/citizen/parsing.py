@@ -506,6 +506,39 @@ def detail_subject(text: str) -> str:
     return strip_particles("".join(_DETAIL_ASKING.sub(" ", rest).split()))
 
 
+# A question about the county's poverty rows of one kind, no place named (「光伏扶贫在哪几个村」
+# 「整村推进资金分到了哪些村」 「小额贷款贴息花了多少」): asked only with these words, so
+# that other questions cost no look-up of the rows.
+COUNTY_ROWS_CUE = re.compile(r"扶贫|哪几个村|哪些村|几个村|整村推进|贴息")
+# Words any row or such a question has: the rest of the words are what names the rows.
+_ROW_GENERIC = re.compile(
+    r"扶贫|项目|资金|工程|专项|财政|哪几个村|哪些村|哪个村|几个村|分到了|分到|分给了|分给|"
+    r"花了|投了|投入|多少户|多少|受益|一共|总共|全县|是|在|了|的|呢|吗"
+)
+MIN_ROW_RUN = 2  # characters in a row that name it (「光伏」)
+
+
+def row_fragments(text: str) -> list[str]:
+    """The words of a question that may name poverty rows: without the year and the words
+    every row or question has (「光伏扶贫在哪几个村 投了多少」 → 光伏)."""
+    _, rest = split_year(normalize(text))
+    parts = _ROW_GENERIC.split("".join(rest.split()))
+    return [part for part in parts if len(part) >= MIN_ROW_RUN]
+
+
+def named_run(fragments: list[str], names: list[str]) -> str:
+    """The longest run of a fragment's characters that some name holds (at least MIN_ROW_RUN)."""
+    best = ""
+    for fragment in fragments:
+        for start in range(len(fragment)):
+            for end in range(len(fragment), start + max(MIN_ROW_RUN, len(best) + 1) - 1, -1):
+                run = fragment[start:end]
+                if any(run in name for name in names):
+                    best = run
+                    break
+    return best
+
+
 def without_this_place(text: str) -> str:
     """The text without words for the place just talked about or the kind of allocation."""
     for word in (*THIS_PLACE_WORDS, *ALLOCATION_KINDS):

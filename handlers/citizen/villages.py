@@ -23,6 +23,7 @@ from handlers.citizen.filters import (
     PlaceFollowUp,
     PlaceFunds,
     RegionCode,
+    county_rows_named,
     said,
 )
 from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
@@ -238,9 +239,10 @@ async def place_funds(
     assert match.place is not None  # PlaceFunds passes only matches with places
     text = said(event) or ""
     projects = parsing.says_projects(text)
-    return await funds_of(
-        match.place, year, session, settings, trace, state, projects, _about(text)
-    )
+    about = _about(text)
+    if not about and match.place.level == "county":
+        about = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
+    return await funds_of(match.place, year, session, settings, trace, state, projects, about)
 
 
 async def region_code(
@@ -284,6 +286,25 @@ async def place_follow_up(
     text = said(event) or ""
     projects = parsing.says_projects(text)
     return await funds_of(place, year, session, settings, trace, state, projects, _about(text))
+
+
+async def county_rows(
+    event: Event,
+    year: int | None,
+    about: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「光伏扶贫在哪几个村」: the county's allocations and projects that the words name."""
+    county = await queries.region_by_code(session=session, code=parsing.COUNTY_CODE)
+    if county is None:
+        county = await queries.county_place(session=session, code=parsing.COUNTY_CODE)
+    if county is None:
+        return texts.PLACE_UNKNOWN.format(name=about)
+    projects = parsing.says_projects(said(event) or "")
+    return await funds_of(county, year, session, settings, trace, state, projects, about)
 
 
 async def forget_binding(session: AsyncSession, openid_hash: str) -> None:

@@ -228,3 +228,12 @@ async def test_binding_said_in_passing_and_asking_which_village_is_bound(citizen
     assert "已解除绑定" in await user.say("解除绑定")
     # unbound: 我村 is no longer the village just talked about
     assert "您还没有绑定村" in await user.say("我村资金")
+
+
+async def test_the_countys_rows_of_one_kind_asked_without_a_place(citizen_side):
+    user = citizen_side.user()
+    answer = await user.say("16年产业扶持的钱分到了哪些村")
+    assert "“产业扶持”" in answer and "合计270.50万元" in answer, answer  # 120.50 + 80 + 70
+    assert "红大村" in answer and "大湾村" in answer and "危房改造" not in answer
+    warm = await user.say("暖棚扶贫项目投了多少")
+    assert "红大村养殖暖棚建设" in warm and "40.01万元" in warm and "道路硬化" not in warm, warm
