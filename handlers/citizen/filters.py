@@ -457,7 +457,9 @@ class LooksLikeCode(Filter):
 
 # An item code pasted inside a question (「620623000000DM62019830—XK00022000 还能办吗」): a run
 # of letters, digits, dashes and spaces long enough to be the 32 characters of one.
-_ITEM_CODE_IN_TEXT = re.compile(r"[0-9A-Za-z][0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-]{28,}[0-9A-Za-z]")
+_ITEM_CODE_IN_TEXT = re.compile(
+    r"[0-9A-Za-z][0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-]{28,}[0-9A-Za-z]"
+)
 MAX_CODE_QUESTION = 12  # characters beside the code: a short question about it, not a paragraph
 
 
@@ -692,8 +694,10 @@ class FundListQuestion(Filter):
                 rows = (await queries.fund_list(session=session)).rows
             if not _names_fund(topic, rows):
                 details, topic = _fund_details(named.rest, topic, rows)
-                if not details and not asked:
-                    return False
+                if not details:
+                    topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
+                    if not _names_fund(topic, rows) and not asked:
+                        return False
         elif not asked and not (named.departments or year):
             return False
         found = named.departments
@@ -718,6 +722,18 @@ def _names_fund(topic: str, rows: list[FundItem]) -> bool:
     return any(parsing.abbreviates(topic, r.project_name, loose=True) for r in rows)
 
 
+MIN_WRITTEN_RUN = 3  # characters of a fund's name that, said in other words, name it
+
+
+def fund_as_written(topic: str, rows: list[FundItem]) -> str:
+    """The topic, or when it names no fund, the longest run of its words in the catalogue's
+    own terms (「娃娃们营养餐」 → 孩子们营养改善计划) that a fund's name holds."""
+    if _names_fund(topic, rows):
+        return topic
+    run = parsing.named_run([READER.plain(topic)], [r.project_name for r in rows])
+    return run if len(run) >= MIN_WRITTEN_RUN else topic
+
+
 def _fund_words(text: str) -> str:
     """The words naming a fund once question words (before and after the fillers: 「拨了」
     loses its 了 to them), fillers and the county (the list is the county's) are gone."""
@@ -735,6 +751,7 @@ def _fund_details(said: str, topic: str, rows: list[FundItem]) -> tuple[list[str
     name = _fund_words(bare)
     if not details or not name:
         return [], topic
+    name = fund_as_written(name, rows)  # 「危房改造中途」: 危房改造
     matching = [r for r in rows if parsing.abbreviates(name, r.project_name, loose=True)]
     if not fund_details.answering_rows(matching, details):
         return [], topic

@@ -12,6 +12,7 @@ DETAIL_LABELS = {
     "allocation": "资金分配",
     "measures": "管理办法",
     "performance": "绩效评价",
+    "change": "调整情况",
 }
 MAX_DETAIL_FUNDS = 3
 
@@ -28,6 +29,8 @@ def detail_text(row: FundItem, detail: str) -> str:
         return row.management_measures
     if detail == "performance":
         return row.performance_evaluation
+    if detail == "change":
+        return row.change_note
     return ""
 
 

@@ -12,8 +12,8 @@ from catalogue.models import Department, FundItem, FundType
 from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import CountyRowsNamed, FundFollowUp, FundListQuestion
-from handlers.citizen.villages import county_rows
 from handlers.citizen.memory import remember
+from handlers.citizen.villages import county_rows
 from handlers.settings import Settings
 
 

@@ -557,11 +557,30 @@ FUND_DETAILS = (
         "allocation",
         ("分配情况", "每个", "补了", "补助", "补贴了", "补多少", "怎么分", "咋分", "拨付", "分到"),
     ),
-    ("measures", ("管理办法", "办法")),
+    ("measures", ("管理办法", "办法", "怎么管", "咋管", "管的")),
     ("performance", ("绩效评价", "绩效", "效果")),
+    # 《办法》第十二条: a budget adjusted is published again, with what changed
+    ("change", ("调整情况", "调整", "调过", "调增", "调减", "追加", "变更", "变过", "改过")),
 )
-# Question words left around a detail's words (「截止到啥时候」 「咋申报」).
-_DETAIL_QUESTION = ("到啥时候", "到什么时候", "啥时候", "什么时候", "几号", "咋", "怎么", "如何")
+# Question words left around a detail's words (「截止到啥时候」 「咋申报」 「按啥办法」).
+_DETAIL_QUESTION = (
+    "到啥时候",
+    "到什么时候",
+    "啥时候",
+    "什么时候",
+    "几号",
+    "是不是",
+    "有没有",
+    "过没有",
+    "过没",
+    "过吗",
+    "按照什么",
+    "按什么",
+    "按啥",
+    "咋",
+    "怎么",
+    "如何",
+)
 
 
 def split_fund_details(text: str) -> tuple[list[str], str]:

@@ -139,7 +139,9 @@ async def test_a_code_inside_a_short_question_answers_it(citizen_side):
     where = await user.say(f"请问{seed.NETBAR.replace('—', '-')} 在什么地方办")
     assert f"【{NETBAR_NAME}】" in where and "办理地点" in where and "申请材料" not in where
     assert "作废" in await user.say(f"{seed.ABOLISHED}现在还能办不")
-    assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say(f"{seed.HONGDA} 这个村有多少扶贫资金")
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say(
+        f"{seed.HONGDA} 这个村有多少扶贫资金"
+    )
 
 
 async def test_a_malformed_code_is_explained(citizen_side):

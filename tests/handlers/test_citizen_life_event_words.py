@@ -45,7 +45,9 @@ def test_du_before_how_or_what_asks_every_step():
 async def test_hardship_said_plainly_gets_the_aid_in_order(demo):
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_hardship").say("老伴得了重病 家里揭不开锅了 有啥救助")
-    assert answer.index("临时救助") < answer.index("最低生活保障") < answer.index("特困人员"), answer
+    assert answer.index("临时救助") < answer.index("最低生活保障") < answer.index("特困人员"), (
+        answer
+    )
     assert "医疗救助" in answer and "0935-3121306" in answer  # not in the demo: ask 民政局
 
 

@@ -178,3 +178,12 @@ def test_a_detail_question_names_the_row_it_is_about(said, subject):
 def test_a_row_is_named_by_its_words_in_order():
     assert says_row("人畜饮水巩固提升工程", "人饮") and says_row("通村道路硬化", "路")
     assert not says_row("人畜饮水巩固提升工程", "饮人") and not says_row("产业扶持", "")
+
+
+@pytest.mark.parametrize(
+    ("said", "detail"),
+    [("今年是不是调过", "change"), ("追加了没有", "change"), ("按啥办法管的", "measures")],
+)
+def test_a_funds_change_and_its_rules_asked_in_plain_words(said, detail):
+    details, _ = parsing.split_fund_details(said)
+    assert details == [detail]

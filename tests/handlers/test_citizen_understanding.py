@@ -258,7 +258,9 @@ def test_a_clause_that_only_asks_for_a_person_is_the_command(said):
     assert read(said).intent == "human"
 
 
-@pytest.mark.parametrize("said", ["窗口工作人员 在哪", "请问工作人员，营业执照在哪办", "个人 所得税"])
+@pytest.mark.parametrize(
+    "said", ["窗口工作人员 在哪", "请问工作人员，营业执照在哪办", "个人 所得税"]
+)
 def test_a_person_named_in_a_clause_beside_a_question_is_not_the_command(said):
     assert read(said).intent != "human"
 
