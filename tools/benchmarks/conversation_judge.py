@@ -30,6 +30,28 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _TICKET = re.compile(r"工单(?:号|编号)?\s*[：:]?\s*[A-Za-z]{0,4}\d+")
 
 
+_QUOTED = re.compile(r"“([^”]*)”")
+_UNSAID = re.compile(r"[\s\W_]+")
+
+
+def without_echo(reply: str, said: str) -> str:
+    """The reply without its quotes of the citizen's whole message (「没有找到和“…调整过没
+    有”对应的事项」, the message or its start cut with …): words the citizen said are no
+    answer, whatever an expectation looks for. A quote of some of them (「没有找到叫“火星村”
+    的村」) is the answer's own."""
+    if not said:
+        return reply
+    plain = _UNSAID.sub("", said)
+
+    def echoed(match: re.Match[str]) -> str:
+        quoted = match.group(1)
+        inner = _UNSAID.sub("", quoted.rstrip("…"))
+        whole = inner == plain or (quoted.endswith("…") and plain.startswith(inner))
+        return "“”" if inner and whole else match.group(0)
+
+    return _QUOTED.sub(echoed, reply)
+
+
 @dataclass
 class Context:
     """What the judge remembers across the turns of one conversation."""
@@ -121,9 +143,10 @@ def _amount(text: str) -> Decimal:
 
 
 def judge(
-    expect: dict[str, Any], reply: str, context: Context, *, event: bool = False
+    expect: dict[str, Any], reply: str, context: Context, *, event: bool = False, said: str = ""
 ) -> list[str]:
-    """Why the reply does not meet the expectations (empty when it does); updates `context`."""
+    """Why the reply does not meet the expectations (empty when it does); updates `context`.
+    What the reply quotes of the message `said` counts for no expected words or amounts."""
     names = context.names
     problems: list[str] = []
     if not reply.strip():
@@ -178,6 +201,7 @@ def judge(
         problems.append("should ask which one")
     if expect.get("no_card") and (title is not None or entries):
         problems.append(f"no card or list expected, got {title or 'a list'}")
+    reply = without_echo(reply, said)
     missing = [s for s in expect.get("contains", []) if s not in reply]
     if missing:
         problems.append(f"lacks {missing}")

@@ -152,7 +152,8 @@ async def play(
         exchange = await _act(citizen, turn)
         seconds = time.perf_counter() - started
         reply = _reply_text(exchange)
-        problems = judge(turn.expect, reply, context, event=turn.action == "event")
+        spoken = turn.value if turn.action in ("say", "voice") else ""
+        problems = judge(turn.expect, reply, context, event=turn.action == "event", said=spoken)
         if foreign is not None:
             problems += foreign.leaks(turn.value, reply)
         if exchange.status != 200:

@@ -170,6 +170,19 @@ def test_a_right_reply_passes_and_each_wrong_one_says_why() -> None:
     assert judge({}, "", Context(NAMES), event=True) == []
 
 
+def test_the_citizens_own_words_quoted_back_answer_nothing() -> None:
+    said = "2016年危房改造资金中途调整过没有"
+    miss = "抱歉，没有找到和“2016年危房改造资金中途调整…”对应的事项。"
+    assert judge({"contains_any": ["调整"]}, miss, Context(NAMES), said=said) != []
+    assert judge({"amounts": ["2016"]}, miss, Context(NAMES), said=said) != []
+    answer = "【2016年 农村危房改造补助资金】\n调整情况：追加下达资金调增预算"
+    assert judge({"contains_any": ["调整"]}, answer, Context(NAMES), said=said) == []
+    other = "没有找到和“低保”对应的事项"  # a quote of other words stays
+    assert judge({"contains": ["低保"]}, other, Context(NAMES), said=said) == []
+    place = "没有找到叫“火星村”的村或镇。"  # a quote of some of the words stays
+    assert judge({"contains": ["火星村"]}, place, Context(NAMES), said="绑定 火星村") == []
+
+
 def test_pick_follows_the_last_list_shown() -> None:
     context = Context(NAMES)
     assert judge({"list_contains": ["社会保障卡申领"]}, LIST, context) == []
