@@ -1,11 +1,12 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as fifteen parts. Tuning parts (conversation work may
-look at them): `tuning.toml` … `tuning9.toml`; the second, third and fourth were written for the
-third, fourth and fifth rounds of tuning and cover the weakest classes only; the fifth and the
+The set lives in `tests/conversations/` as sixteen parts. Tuning parts (conversation work may
+look at them): `tuning.toml` … `tuning10.toml`; the second, third, fourth, ninth and tenth were
+written for a round of tuning and cover some classes only (the weakest); the fifth and the
 eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were retired to tuning
-in the sixth and the eighth round; the sixth, seventh and ninth were written blind before the
-seventh, eighth and eleventh round (the ninth for the classes weakest on the held-out parts).
+in the sixth and the eighth round; the sixth and seventh were written blind before the seventh
+and eighth round, the ninth and tenth blind during the eleventh, for the classes weakest on the
+held-out parts.
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml` and `heldout8.toml`; the first written before the second round
 of tuning, the others blind, by people who had read neither the other parts nor the bot's code,
@@ -34,6 +35,7 @@ PARTS = (
     "tuning7",
     "tuning8",
     "tuning9",
+    "tuning10",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -144,7 +146,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning9`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning10`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`) or `all`; ids are unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")

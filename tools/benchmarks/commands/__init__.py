@@ -102,7 +102,7 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning9, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                "tuning, tuning2 … tuning10, heldout2, heldout3, heldout5, heldout6, heldout7,"
                 " heldout8 (the last six kept out of tuning) or all."
             )
         ),
