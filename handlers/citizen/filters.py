@@ -321,6 +321,27 @@ class BindRequest(Filter):
         return {"place_name": name}
 
 
+class DepartmentItems(Filter):
+    """An office named alone, or with words asking which items it handles (「民政局都能办啥」
+    「卫健局管哪些事项」); passes `department`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None or parsing.department_word(text) is None:
+            return False
+        named = await departments.mention(session, text)
+        if len(named.departments) != 1:
+            return False
+        department = named.departments[0]
+        # Only the office's own name is taken out (「盖楼的施工证是在住建局办吗」 asks an item).
+        own = [department.name, department.short_name, department.short_name.removeprefix("县")]
+        said_as = max((n for n in own if n and n in text), key=len, default=named.named)
+        if not parsing.asks_department_items(text.replace(said_as, " ", 1)):
+            return False
+        return {"department": department}
+
+
 class CountyRowsNamed(Filter):
     """No place named, but words naming some of the county's poverty allocations or projects
     (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year` and `about`, the

@@ -10,7 +10,7 @@ from bot.events import Event, VoiceMessage
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
-from catalogue.models import Item
+from catalogue.models import Department, Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.clauses import clauses_agree, find_plainly
 from handlers.citizen.common import on_said
@@ -20,12 +20,15 @@ from handlers.citizen.filters import (
     ChoiceByPlace,
     ChoiceByWords,
     CodeInWords,
+    DepartmentItems,
     LooksLikeCode,
     NextPage,
     Understood,
 )
+from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
+    ENFORCEMENT,
     MAX_GUESSES,
     MIN_RUN,
     NAMED_THING,
@@ -50,12 +53,15 @@ from handlers.citizen.understanding.reading import MIN_CORE, READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
+from search import normalise
+from search.direction import NEW, direction_of, same_thing
 
 # Words asking which items there are (「残疾人补贴有哪些」 「植被恢复费都有哪些」).
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
+NEW_ONLY = frozenset({NEW})
 
 
 def _show(item: Item, settings: Settings, intent: str | None, trace: dict[str, str]) -> str:
@@ -104,6 +110,28 @@ async def _card(
     return _show(item, settings, intent, trace)
 
 
+MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营业执照)
+MAX_EVENTS_OF_ONE_THING = 5  # 设立, 变更, 注销, 补领, 延续: the first results looked at
+
+
+def _the_item_itself(shared: list[Found], query: str) -> Found | None:
+    """Of several items sharing the name said, the item itself (设立, 申领: a first
+    application) when the words name no direction but say more than that name (「个体户营业
+    执照」: the licence, not its change or its ending); 「个体户登记」, all of whose words are
+    in each name, is still a choice."""
+    words = fold(parsing.strip_particles(query))
+    if direction_of(normalise(words)):
+        return None
+    own = [f for f in shared if direction_of(normalise(f.item.name)) <= NEW_ONLY]
+    if len(own) != 1:
+        return None
+    if not all(same_thing(own[0].item.name, f.item.name) for f in shared):
+        return None  # different things listed, not one thing's events
+    name = fold(own[0].item.name)
+    beyond = sum(1 for char in words if char not in name)  # 营业执照 of 个体户营业执照
+    return own[0] if beyond >= MIN_BEYOND_NAME else None
+
+
 def _only_its_words(words: str, item: Item) -> bool:
     """Whether every character said beside fillers is in the item's name or keywords."""
     own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
@@ -150,6 +178,52 @@ async def choose_variant(
     if item is None:
         return texts.GONE
     return await _card(state, memory, item, settings, memory.list_intent or None, trace)
+
+
+MAX_DEPARTMENT_LIST = 50  # entries kept for numbers and 下一页; the web page has them all
+
+
+async def department_items(
+    event: Event,
+    department: Department,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「民政局都能办啥」: the office's public items, five at a time, with its place and phone."""
+    trace.update(answer="department-items", code=str(department.id))
+    name = department.short_name or department.name
+    where = f"{department.address}，" if department.address else ""
+    contact = (
+        texts.DEPARTMENT_CONTACT.format(name=department.name, where=where, phone=department.phone)
+        if department.phone
+        else ""
+    )
+    page = await queries.items_page(
+        session=session, department_id=department.id, per_page=MAX_DEPARTMENT_LIST
+    )
+    if not page.items:
+        return "\n".join(p for p in (texts.DEPARTMENT_NO_ITEMS.format(name=name), contact) if p)
+    # What a citizen applies for first; penalties and inspections last.
+    listed = sorted(page.items, key=lambda item: item.category in ENFORCEMENT)
+    memory = await keep(
+        state,
+        await recall(state),
+        list_codes=[item.code for item in listed],
+        list_page=1,
+        list_query=department.name,
+        list_intent="",
+        numbered="items",
+        focus="list",
+    )
+    shown = listed[: len(memory.page_codes(1))]
+    heading = texts.DEPARTMENT_ITEMS.format(name=name, count=page.total)
+    listing = cards.item_list(shown, page=1, pages=memory.pages, heading=heading)
+    link = texts.DEPARTMENT_ALL.format(
+        url=items_url(settings.public_base_url, department_id=department.id)
+    )
+    return "\n".join(p for p in (listing, contact, link) if p)
 
 
 async def next_page(
@@ -264,6 +338,10 @@ async def search_and_answer(
         if len(asked) == 1:
             return await _card(state, memory, asked[0].item, settings, aspect, trace)
     if len(shared) > 1:
+        # 「个体户营业执照」: more words than the shared name, no other way asked.
+        itself = _the_item_itself(shared, query)
+        if itself is not None:
+            return await _card(state, memory, itself.item, settings, aspect, trace)
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     words = fold(query)
     listed = answers(found)
@@ -305,6 +383,9 @@ async def search_and_answer(
         if len(asked) == 1 and asked[0].hit.confident:
             # 「个体的营业执照咋办」: 设立登记, not its 注销 or 变更.
             return await _card(state, memory, asked[0].item, settings, aspect, trace)
+        itself = _the_item_itself(listed[:MAX_EVENTS_OF_ONE_THING], query)
+        if itself is not None:
+            return await _card(state, memory, itself.item, settings, aspect, trace)
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
@@ -505,6 +586,7 @@ def router() -> Router:
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)
+    on_said(router, DepartmentItems())(department_items)
     on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)
     router.text()(blank)

@@ -16,10 +16,16 @@ def item_url(base_url: str, code: str) -> str:
     return f"{_base(base_url)}/items/{quote(normalize_code_text(code))}"
 
 
-def items_url(base_url: str, *, category: str | None = None) -> str:
-    """The list of items, optionally of one category."""
-    query = f"?{urlencode({'category': category})}" if category else ""
-    return f"{_base(base_url)}/items{query}"
+def items_url(
+    base_url: str, *, category: str | None = None, department_id: int | None = None
+) -> str:
+    """The list of items, optionally of one category or one department."""
+    params: dict[str, str | int] = {}
+    if category:
+        params["category"] = category
+    if department_id is not None:
+        params["department"] = department_id
+    return f"{_base(base_url)}/items" + (f"?{urlencode(params)}" if params else "")
 
 
 def village_url(base_url: str, region_code: str, year: int | None = None) -> str:

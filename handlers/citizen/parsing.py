@@ -665,6 +665,19 @@ def department_word(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+# What is said beside an office's name to ask which items it handles (「民政局都能办啥」
+# 「卫健局管哪些事项」 「公安局有哪些业务」), or nothing at all (「民政局」).
+_DEPARTMENT_ITEMS = re.compile(
+    r"都有|一共|总共|具体|能|可以|负责|办理|办|管|些|的|哪些|哪几样|什么|啥|几样|事项|事情|事儿|"
+    r"事|业务|服务|有|是|都|呢|吗|啊|哪|几|请问|问一下|我想问|想问|你好|查一下|查查"
+)
+
+
+def asks_department_items(rest: str) -> bool:
+    """Whether the words said beside an office's name ask which items it handles."""
+    return not _DEPARTMENT_ITEMS.sub("", "".join(rest.split()))
+
+
 # After a fund's words, words saying "in the field of" (「教育上的」 「医疗方面的」).
 FIELD_ENDINGS = ("这一块", "这一方面", "方面", "这块", "领域", "上")
 

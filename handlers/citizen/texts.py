@@ -83,6 +83,10 @@ EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字�
 ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"
 
 LIST_HINT = "回复序号查看详情"
+DEPARTMENT_ITEMS = "{name}可以办的事项（共{count}项）"
+DEPARTMENT_CONTACT = "{name}：{where}电话 {phone}"
+DEPARTMENT_NO_ITEMS = "{name}目前没有公开的办事事项。"
+DEPARTMENT_ALL = "全部事项：{url}"
 NEXT_PAGE = "下一页"
 NO_MORE_PAGES = "已经是最后一页了。回复序号查看详情，或者换个说法再问我。"
 GONE = "这个事项刚刚更新或下线了，请重新查询。"

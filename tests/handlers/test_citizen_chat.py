@@ -219,3 +219,13 @@ async def test_long_and_odd_messages_get_a_short_answer(citizen_side):
     for said in ("网吧" * 3000, "]]><xml>&amp;😀", "   ", "１２３４５６７８９０ＡＢ"):
         answer = await user.say(said)
         assert answer and len(answer.encode("utf-8")) <= 2048
+
+
+async def test_an_office_named_lists_its_items_with_its_phone(citizen_side):
+    user = citizen_side.user()
+    answer = await user.say("文旅局都能办些啥")
+    assert "文旅局可以办的事项" in answer and NETBAR_NAME in answer, answer
+    assert "0935-3121234" in answer
+    assert f"/items?department={citizen_side.ids.culture_id}" in answer
+    assert f"【{NETBAR_NAME}】" in await user.say("1")
+    assert "可以办的事项" not in await user.say("文旅局电话多少")  # a question of its own

@@ -187,3 +187,20 @@ def test_a_row_is_named_by_its_words_in_order():
 def test_a_funds_change_and_its_rules_asked_in_plain_words(said, detail):
     details, _ = parsing.split_fund_details(said)
     assert details == [detail]
+
+
+@pytest.mark.parametrize(
+    ("rest", "asks"),
+    [
+        ("", True),
+        ("都能办些啥", True),
+        ("管哪些事项", True),
+        ("有哪些业务呢", True),
+        ("电话多少", False),
+        ("的专项资金", False),
+        ("在哪", False),
+        ("低保", False),
+    ],
+)
+def test_words_beside_an_office_asking_which_items_it_handles(rest, asks):
+    assert parsing.asks_department_items(rest) is asks
