@@ -277,3 +277,8 @@ def test_a_person_named_in_a_clause_beside_a_question_is_not_the_command(said):
 )
 def test_own_records_queues_and_disputes_in_plain_words(said, intent):
     assert read(said).intent == intent
+
+
+@pytest.mark.parametrize("said", ["身份证办理", "营业执照办理", "结婚证申请"])
+def test_an_items_name_with_a_word_of_doing_is_no_request_about_an_application(said):
+    assert read(said).intent == "item"

@@ -362,8 +362,14 @@ class Reader:
 
     def _part_of_example(self, compact: str, label: str) -> bool:
         """Whether the message is only a piece of one of the label's examples (「营业执照」 of
-        「营业执照办好了没」): it says the example's topic, not the act."""
-        return any(compact != example and compact in example for example in self._examples[label])
+        「营业执照办好了没」), once words of speech are gone (「身份证办理」: 身份证 of 「身份证
+        办好了吗」): it says the example's topic, not the act."""
+        examples = self._examples[label]
+        if compact in examples:
+            return False
+        plain = self.strip_fillers(compact)
+        pieces = {compact, plain} if len(plain) >= MIN_CORE else {compact}
+        return any(text != example and text in example for text in pieces for example in examples)
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
