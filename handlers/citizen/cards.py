@@ -175,6 +175,23 @@ def _guide(item: Item, base_url: str) -> str:
     return f"完整办事指南：{item_url(base_url, item.code)}"
 
 
+NOTES_HEAD = "办事指南里写着："
+
+
+def with_notes(answer: str, notes: list[str]) -> str:
+    """An answer with the guide's sentences about what else was asked, as many as fit."""
+    if not notes:
+        return answer
+    lines = [NOTES_HEAD, *(f"· {shorten(note, 120)}" for note in notes)]
+    return fit(answer.splitlines(), lines, [], keep_tail=0)
+
+
+def notes_answer(item: Item, base_url: str, notes: list[str]) -> str:
+    """「还要登报吗」 of the card just shown: what its guide says about it."""
+    lines = [f"· {shorten(note, 150)}" for note in notes]
+    return fit([title(item), *status_lines(item), NOTES_HEAD], lines, [_guide(item, base_url)])
+
+
 def _short(item: Item, base_url: str, lines: list[str], hint: str = "") -> str:
     tail = [_guide(item, base_url), hint] if hint else [_guide(item, base_url)]
     return fit([title(item), *status_lines(item), *lines], [], tail, keep_tail=len(tail))
@@ -239,10 +256,24 @@ def phone_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, lines)
 
 
+FEE_WORDS = ("费", "收取", "缴纳")
+SENTENCES = re.compile(r"[^。；;]+[。；;]?")
+
+
 def fee_answer(item: Item, base_url: str) -> str:
-    """「收费吗 / 多少钱」."""
+    """「收费吗 / 多少钱」: the fee field, and what else the guide says of costs (「不收费」 for
+    the application, 「工本费按国家标准收取」 for the card)."""
+    texts_of_costs = (item.management_requirements or "", item.service_content or "")
+    costs = [
+        shorten(sentence.strip(), 120)
+        for text in texts_of_costs
+        for sentence in SENTENCES.findall(text)
+        if _mentions(sentence, FEE_WORDS)
+    ][:2]
     if item.fee:
-        return _short(item, base_url, [f"收费：{shorten(item.fee, 300)}"])
+        return _short(item, base_url, [f"收费：{shorten(item.fee, 300)}", *costs])
+    if costs:
+        return _short(item, base_url, ["收费标准：办事指南写明：", *costs])
     return _short(item, base_url, ["收费标准暂未公布。", *ask_lines(item)])
 
 

@@ -25,6 +25,7 @@ from handlers.citizen.filters import (
     NextPage,
     Understood,
 )
+from handlers.citizen.guide_notes import notes_about
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
@@ -106,8 +107,13 @@ async def _card(
     about an aspect) say more than the item's own (「高龄补贴怎么还没发下来 是不是停了」: the
     card may not answer it)."""
     unanswered = said if words and not _only_its_words(words, item) else ""
+    again = memory.focus == "card" and memory.card_code == item.code
     await keep(state, memory, card_code=item.code, focus="card", unmatched=unanswered)
-    return _show(item, settings, intent, trace)
+    answer = _show(item, settings, intent, trace)
+    if again and intent is not None and words:
+        # 「执照早都寻不着了咋办」 of the card just shown: what its guide says of 执照, too.
+        return cards.with_notes(answer, notes_about(item, words, answer))
+    return answer
 
 
 MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营业执照)
@@ -297,19 +303,27 @@ async def search_and_answer(
     aspect = reading.aspect
     if aspect is not None and not reading.core:
         return await _follow_up(
-            aspect, memory, session, state, settings, trace, public_items, wording
+            aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
         )
     if aspect is not None and await _about_the_card(reading.core, memory, session, public_items):
         # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
         return await _follow_up(
-            aspect, memory, session, state, settings, trace, public_items, wording
+            aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
         )
     if _asks_whether_needed(said) and await _asks_for_its_paper(
         reading.core, memory, session, public_items
     ):
         # 「没领结婚证能开不 要结婚证吗」 on 出生医学证明: whether a paper it lists is needed.
         return await _follow_up(
-            "materials", memory, session, state, settings, trace, public_items, wording
+            "materials",
+            memory,
+            session,
+            state,
+            settings,
+            trace,
+            public_items,
+            wording,
+            reading.core,
         )
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
@@ -318,7 +332,7 @@ async def search_and_answer(
     unsure = not answers(found) or (len(reading.core) < MIN_CORE and not is_clear(found))
     if aspect is not None and unsure and memory.focus in ("card", "list"):
         return await _follow_up(
-            aspect, memory, session, state, settings, trace, public_items, wording
+            aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
         )
     if not answers(found) or not found[0].hit.confident:
         # Plain speech (「嗯那个请问一下我家老头子…」 「在地里打口井」): the words in the
@@ -368,6 +382,9 @@ async def search_and_answer(
             chosen = named
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
+    answered = await _in_the_guide_shown(memory, reading, session, settings, trace, public_items)
+    if answered:
+        return answered
     if chosen is not None:
         # Search is not confident the words are about it: a choice to tap, never the answer.
         return await _no_match(
@@ -491,6 +508,32 @@ async def _about_the_card(
     return all(char in own for char in core)
 
 
+def _asked(said: str) -> str:
+    """The words of a follow-up that may be in the guide: all that was said (「我给我妈代办
+    行不」: 代办, which the reading takes for a question about materials)."""
+    return fold(said)
+
+
+async def _in_the_guide_shown(
+    memory: Memory,
+    reading: Reading,
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+    public_items: PublicItems | None,
+) -> str:
+    """Right after a card, words search finds no item for (「还要登报吗」 「要狗的相片不」): what
+    the card's guide says of them, when it says something; '' otherwise."""
+    if memory.focus != "card" or not memory.card_code or not reading.core:
+        return ""
+    item = await item_by_code(session, memory.card_code, public_items)
+    notes = notes_about(item, _asked(reading.text)) if item is not None else []
+    if item is None or not notes:
+        return ""
+    trace.update(answer="guide-notes", code=item.code)
+    return cards.notes_answer(item, settings.public_base_url, notes)
+
+
 async def _follow_up(
     aspect: str,
     memory: Memory,
@@ -500,8 +543,11 @@ async def _follow_up(
     trace: dict[str, str],
     public_items: PublicItems | None,
     wording: texts.Wording,
+    words: str = "",
 ) -> str:
-    """A question about what was just shown: after a list, which one (by number) first."""
+    """A question about what was just shown: after a list, which one (by number) first; the
+    guide's sentences about the other `words` asked with it follow the answer (「我给我妈代办行
+    不」: 代办)."""
     if memory.focus == "list" and memory.numbered == "items" and len(memory.list_codes) == 1:
         # A list of one (「您是不是想找：1. …」): the question is about it, no need to ask which.
         only = await item_by_code(session, memory.list_codes[0], public_items)
@@ -523,7 +569,8 @@ async def _follow_up(
         trace.update(answer="common-hours" if hours else "ask-what")
         return wording.say(texts.COMMON_HOURS, hours=hours) if hours else texts.ASK_WHAT
     await keep(state, memory, focus="card")
-    return _show(last, settings, aspect, trace)
+    answer = _show(last, settings, aspect, trace)
+    return cards.with_notes(answer, notes_about(last, words, answer) if words else [])
 
 
 async def _no_match(

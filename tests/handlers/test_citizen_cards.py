@@ -229,3 +229,17 @@ def test_who_may_apply_without_published_conditions_tells_whom_the_item_serves()
     assert "年满60周岁" in answer and "未单独公布" in answer and "0935-3121306" in answer
     bare = cards.conditions_answer(_thin_item(), BASE)
     assert "服务内容" not in bare and "0935-3121306" in bare
+
+
+def test_a_fee_answer_adds_what_the_guide_says_of_costs():
+    item = _thin_item(
+        management_requirements="申请不收费；证件工本费按国家标准收取。代办须带身份证。"
+    )
+    answer = cards.fee_answer(item, BASE)
+    assert "收费：不收费" in answer and "工本费按国家标准收取" in answer
+    assert "代办" not in answer
+
+
+def test_notes_follow_an_answer_within_one_text():
+    answer = cards.with_notes(cards.fee_answer(_thin_item(), BASE), ["长" * 2000])
+    assert utf8_len(answer) <= 2048 and "收费：不收费" in answer

@@ -263,6 +263,16 @@ async def test_a_town_named_after_a_list_picks_its_own_entry_of_an_item_shown(de
     assert "0935-3151002" in answer and "XK00006001" in answer, answer  # 打柴沟镇's own entry
 
 
+async def test_a_follow_up_the_fields_do_not_answer_gets_the_guides_own_words(demo):
+    user = citizen(demo)
+    await user.say("补办教师资格证")
+    answer = await user.say("是不是还得在报纸上登个声明")
+    assert "【教师资格证书补发、换发】" in answer and "登报遗失声明" in answer, answer
+    await user.say("社保卡申领")
+    proxy = await user.say("我妈来不了 我去代办可以吗")
+    assert "代办须提供代办人身份证件" in proxy, proxy
+
+
 async def test_a_town_that_implements_nothing_shown_is_not_a_choice(demo):
     user = citizen(demo)
     await user.say("在村里盖房子要办啥")

@@ -1,0 +1,61 @@
+"""A question about the item just shown that no one field answers (「还要登报吗」 「我给我妈代办
+行不」 「执照早都寻不着了咋办」): the guide's own sentences that share its words, so the citizen
+reads what the guide says instead of a search for other items."""
+
+from __future__ import annotations
+
+import re
+
+from catalogue.models import Item
+from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import fold
+
+SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
+MAX_NOTES = 3
+PAIR = 2  # characters in a row said and written alike
+
+
+def guide_sentences(item: Item) -> list[str]:
+    """Every sentence of the guide a question may be about, as a citizen would read it."""
+    sentences: list[str] = []
+    for requirement in item.requirements:
+        name = str(requirement.get("name", "")).strip()
+        note = str(requirement.get("note", "")).strip()
+        if name:
+            sentences.append(f"材料：{name}（{note}）" if note else f"材料：{name}")
+    for text in (item.conditions, item.service_content, item.management_requirements):
+        sentences += SENTENCE_END.split(text or "")
+    sentences += [str(step) for step in item.procedure]
+    if item.fee:
+        sentences.append(f"收费：{item.fee}")
+    return [s.strip() for s in sentences if s and s.strip()]
+
+
+# Runs every guide has in many sentences: they tell no sentence from another.
+COMMON_PAIRS = frozenset({"办理", "申请", "可以", "需要", "提交", "相关", "材料", "进行", "按照", "规定"})
+
+
+def _pairs(words: str) -> set[str]:
+    """The two-character runs of the words as said and in the catalogue's terms (相片: 照片)."""
+    runs: set[str] = set()
+    for said in {fold(words), fold(READER.plain(words))}:
+        runs |= {said[i : i + PAIR] for i in range(len(said) - PAIR + 1)}
+    return runs - COMMON_PAIRS
+
+
+def notes_about(item: Item, words: str, shown: str = "") -> list[str]:
+    """At most MAX_NOTES sentences of the guide sharing the most runs with the words, in the
+    guide's order, leaving out those the answer `shown` already holds."""
+    pairs = _pairs(words)
+    if not pairs:
+        return []
+    scored: list[tuple[int, int, str]] = []
+    for order, sentence in enumerate(guide_sentences(item)):
+        if sentence.split("：", 1)[-1] in shown:
+            continue
+        folded = fold(sentence)
+        shared = sum(1 for pair in pairs if pair in folded)
+        if shared:
+            scored.append((-shared, order, sentence))
+    best = sorted(scored)[:MAX_NOTES]
+    return [sentence for _, _, sentence in sorted(best, key=lambda s: s[1])]

@@ -1,0 +1,40 @@
+"""The guide's own sentences about what a follow-up asks (「还要登报吗」), other wordings than
+the conversation set's."""
+
+from __future__ import annotations
+
+from catalogue.models import PowerItem
+from handlers.citizen.guide_notes import guide_sentences, notes_about
+
+
+def _item() -> PowerItem:
+    return PowerItem(
+        name="某某证书补发",
+        requirements=[
+            {"name": "身份证", "note": ""},
+            {"name": "登报遗失声明", "note": "在市级以上报纸刊登"},
+            {"name": "两寸照片", "note": "白底"},
+        ],
+        conditions="持证人本人申请。因病不能到场的，可由直系亲属代办。",
+        procedure=["受理：窗口收件", "发证：5个工作日内寄出"],
+        service_content="",
+        management_requirements="",
+        fee="不收费",
+    )
+
+
+def test_every_field_a_question_may_be_about_is_a_sentence():
+    sentences = guide_sentences(_item())
+    assert "材料：登报遗失声明（在市级以上报纸刊登）" in sentences
+    assert "因病不能到场的，可由直系亲属代办" in sentences and "受理：窗口收件" in sentences
+
+
+def test_the_sentences_sharing_words_with_the_question():
+    assert notes_about(_item(), "要不要登报啊") == ["材料：登报遗失声明（在市级以上报纸刊登）"]
+    assert notes_about(_item(), "亲属能代办吗") == ["因病不能到场的，可由直系亲属代办"]
+    assert notes_about(_item(), "相片要几张") == ["材料：两寸照片（白底）"]  # 相片: 照片
+    assert notes_about(_item(), "几点上班") == []
+
+
+def test_what_the_answer_already_says_is_not_repeated():
+    assert notes_about(_item(), "要不要登报", shown="登报遗失声明（在市级以上报纸刊登）") == []
