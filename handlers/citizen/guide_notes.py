@@ -32,7 +32,9 @@ def guide_sentences(item: Item) -> list[str]:
 
 
 # Runs every guide has in many sentences: they tell no sentence from another.
-COMMON_PAIRS = frozenset({"办理", "申请", "可以", "需要", "提交", "相关", "材料", "进行", "按照", "规定"})
+COMMON_PAIRS = frozenset(
+    {"办理", "申请", "可以", "需要", "提交", "相关", "材料", "进行", "按照", "规定"}
+)
 
 
 def _pairs(words: str) -> set[str]:
