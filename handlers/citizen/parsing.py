@@ -236,17 +236,48 @@ def is_next_page(said: str) -> bool:
 
 def level_words(said: str) -> str:
     """The words of a rating level without a verb before or a particle after
-    (「给个好评」 → 好评, 「满意吧」 → 满意)."""
+    (「给个好评」 → 好评, 「满意吧」 → 满意), said once (「满分满分」 → 满分)."""
     text = strip_particles(normalize(said))
     match = _LEVEL_AROUND.match(text)
-    return match.group(1) if match else text
+    words = match.group(1) if match else text
+    half = len(words) // 2
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return words[:half]
+    return words
+
+
+# Stars or thumbs sent as symbols after an answer (「⭐⭐⭐⭐⭐」 「👍👍」, 「👎」).
+_STAR_SYMBOLS = "⭐★🌟✨"
+_THUMBS = {"👍": 5, "👎": 1}
+# A score out of ten, as people often give one (「打8分」 「给你10分」): half of it, out of five.
+_OUT_OF_TEN = re.compile(r"^(?:给你们|给你|给您|给)?(?:打个|打)?(\d{1,2}|十)\s*分(?:吧|了|啦)?$")
+
+
+def symbol_rating(said: str) -> int | None:
+    """「⭐⭐⭐」 → 3, 「👍」 → 5, 「👎」 → 1: a message of rating symbols alone."""
+    text = "".join(normalize(said).split()).replace("\ufe0f", "")
+    if not text:
+        return None
+    if all(char in _STAR_SYMBOLS for char in text) and len(text) <= 5:
+        return len(text)
+    scores = {_THUMBS.get(char) for char in text}
+    return scores.pop() if len(scores) == 1 and None not in scores else None
+
+
+def out_of_ten(said: str) -> int | None:
+    """「打8分」 → 4: a score of 6 to 10 with 分 and no 评 (「评6」 is out of range)."""
+    match = _OUT_OF_TEN.match(strip_particles(normalize(said)))
+    if match is None:
+        return None
+    number = 10 if match.group(1) == "十" else int(match.group(1))
+    return (number + 1) // 2 if 6 <= number <= 10 else None
 
 
 def parse_rating(said: str) -> int | None:
     """「评5」 「好评」 「差评」 「4分」 「五星好评」 → the score 1–5; also when a clause of
     praise comes first and the rating ends the message, said as a rating is (「说得很清楚
     给你个五星好评」 「一般般吧 评3」; not 满意 or 差评 after other words: 「窗口态度差 不满意」
-    is a complaint, answered with the supervision phone)."""
+    is a complaint, answered with the supervision phone); 好评 or 差评 first, then why."""
     said = without_thanks(said)
     score = _one_rating(said)
     if score is not None:
@@ -257,6 +288,8 @@ def parse_rating(said: str) -> int | None:
     last = clauses[-1]
     if level_words(last) == "好评" or _STARS_PRAISED.match(level_words(last)):
         return _one_rating(last)
+    if level_words(clauses[0]) in ("好评", "差评"):
+        return _one_rating(clauses[0])  # 「差评 说得不清楚」: the rating first, then why
     return None
 
 
@@ -268,6 +301,9 @@ def without_thanks(said: str) -> str:
 
 
 def _one_rating(said: str) -> int | None:
+    symbols = symbol_rating(said) or out_of_ten(said)
+    if symbols is not None:
+        return symbols
     text = level_words(said)
     if text in ("好评", "非常满意", "满意", "满分"):
         return 5

@@ -58,6 +58,7 @@ def level_score(text: str) -> int | None:
     return None
 
 
+VERDICT_PARTICLES = "的了啊呀"
 # A question about the answer (「有用吗」 「清楚吗」) is no verdict on it.
 _ASKED = re.compile(r"(?:吗|么|嘛)[\s?？。!！]*$|[?？]")
 
@@ -75,7 +76,9 @@ def verdict_score(text: str) -> int | None:
         return score
     # Two judgements one after the other, the same way (「很好很有用」 「清楚 详细」).
     for cut in range(2, len(words) - 1):
-        first, second = _one_verdict(words[:cut], verdicts), _one_verdict(words[cut:], verdicts)
+        # 「挺好的 有用」: a particle may end the first
+        second_words = words[cut:].lstrip(VERDICT_PARTICLES)
+        first, second = _one_verdict(words[:cut], verdicts), _one_verdict(second_words, verdicts)
         if first is not None and second is not None and (first >= 4) == (second >= 4):
             return max(first, second) if first >= 4 else min(first, second)
     return None

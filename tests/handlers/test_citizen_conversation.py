@@ -726,3 +726,11 @@ async def test_asking_where_to_hand_in_the_papers_is_a_question_about_the_place(
 async def test_a_phone_number_asked_about_in_words_says_whose_it_is(demo, said, department):
     answer = await citizen(demo).say(said)
     assert department in answer and "32位" not in answer and not is_card_or_list(answer), answer
+
+
+async def test_plain_praise_in_two_clauses_or_reduplicated_rates_the_card(demo):
+    user = citizen(demo)
+    await user.say("结婚登记")
+    assert "谢谢您的评价（4分）" in await user.say("挺好的 有用")
+    await user.say("办身份证")
+    assert "谢谢您的评价（5分）" in await user.say("明明白白")

@@ -204,3 +204,22 @@ def test_a_funds_change_and_its_rules_asked_in_plain_words(said, detail):
 )
 def test_words_beside_an_office_asking_which_items_it_handles(rest, asks):
     assert parsing.asks_department_items(rest) is asks
+
+
+@pytest.mark.parametrize(
+    ("said", "score"),
+    [
+        ("★★★", 3),
+        ("⭐️⭐️⭐️⭐️", 4),
+        ("👍", 5),
+        ("👎👎", 1),
+        ("给你打9分", 5),  # out of ten, as people often score
+        ("6分吧", 3),
+        ("好评好评", 5),  # said twice
+        ("差评 回答得太简单", 1),  # the rating first, then why
+        ("评6", None),  # the command's own scale: out of range
+        ("👍 身份证", None),
+    ],
+)
+def test_ratings_in_symbols_out_of_ten_said_twice_or_with_a_reason(said, score):
+    assert parsing.parse_rating(said) == score
