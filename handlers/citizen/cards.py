@@ -154,7 +154,7 @@ def card(item: Item, base_url: str, *, rate: bool = True) -> str:
     head.append(f"类别：{'便民服务' if item.kind == 'service' else category}")
     head.append(f"实施部门：{department_name(item)}")
     head += status_lines(item)
-    tail = time_limits(item)
+    tail = [flow_line(item), *time_limits(item)]
     tail.append(f"收费：{shorten(item.fee, 60)}" if item.fee else "收费：请咨询办理窗口")
     tail += where_lines(item)
     tail.append(published_line(item))
@@ -169,6 +169,18 @@ def card(item: Item, base_url: str, *, rate: bool = True) -> str:
         flexible.append(f"服务内容：{shorten(item.service_content, 200)}")
     more = f"……共{len(item.requirements)}项材料，全部见下方链接。"
     return fit(head, flexible, tail, more, keep_tail=2 if rate else 1)
+
+
+MAX_STEP_LABEL = 6  # 「挂失」 「申请」 「制卡」: the words before a step's colon
+
+
+def flow_line(item: Item) -> str:
+    """「办理流程：挂失 → 申请 → 制卡 → 领卡」 from the steps' own labels; '' when the steps
+    have none (the procedure answer shows them in full)."""
+    labels = [str(step).split("：", 1)[0] for step in item.procedure or [] if "：" in str(step)]
+    if not labels or len(labels) != len(item.procedure) or max(map(len, labels)) > MAX_STEP_LABEL:
+        return ""
+    return "办理流程：" + " → ".join(labels)
 
 
 def _guide(item: Item, base_url: str) -> str:
@@ -308,7 +320,10 @@ def procedure_answer(item: Item, base_url: str) -> str:
         return card(item, base_url)
     lines = [f"{n}. {shorten(step, 100)}" for n, step in enumerate(steps, start=1)]
     head = [f"{title(item)}办理流程：", *status_lines(item)]
-    tail = [_guide(item, base_url), "还想知道要带什么材料，直接问我。"]
+    # 「要啥手续」 「咋弄」: how to go about it is also what to bring; the names say enough.
+    named = "、".join(str(r.get("name", "")) for r in item.requirements or [] if r.get("name"))
+    bring = f"要带的材料：{shorten(named, 150)}" if named else ""
+    tail = [bring, _guide(item, base_url), "材料的份数和说明，直接问我“要什么材料”。"]
     return fit(head, lines, tail, "……完整流程见下方链接。", keep_tail=2)
 
 

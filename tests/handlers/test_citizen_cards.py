@@ -243,3 +243,14 @@ def test_a_fee_answer_adds_what_the_guide_says_of_costs():
 def test_notes_follow_an_answer_within_one_text():
     answer = cards.with_notes(cards.fee_answer(_thin_item(), BASE), ["长" * 2000])
     assert utf8_len(answer) <= 2048 and "收费：不收费" in answer
+
+
+def test_the_card_shows_the_steps_by_their_labels_and_the_procedure_what_to_bring():
+    item = _thin_item(
+        procedure=["挂失：先打电话挂失", "申请：到网点申请", "领取：当场领取"],
+        requirements=[{"name": "身份证", "originals": 1}, {"name": "旧证", "originals": 1}],
+    )
+    assert "办理流程：挂失 → 申请 → 领取" in cards.card(item, BASE)
+    assert "要带的材料：身份证、旧证" in cards.procedure_answer(item, BASE)
+    unlabelled = _thin_item(procedure=["先到窗口申请，再等通知"])
+    assert "办理流程" not in cards.card(unlabelled, BASE)
