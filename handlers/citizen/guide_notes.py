@@ -5,10 +5,12 @@ reads what the guide says instead of a search for other items."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from catalogue.models import Item
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
+from search.synonyms import SynonymTable
 
 SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 MAX_NOTES = 3
@@ -37,10 +39,34 @@ COMMON_PAIRS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _synonyms() -> SynonymTable:
+    return SynonymTable.default()
+
+
+def in_formal_terms(words: str) -> str:
+    """The words with each colloquial term the search dictionary knows written as the
+    catalogue writes it (「社保卡」 → 社会保障卡), longest first from the left."""
+    table = _synonyms()
+    out: list[str] = []
+    start = 0
+    while start < len(words):
+        for length in table.lengths_from(words[start]):
+            entry = table.get(words[start : start + length])
+            if entry is not None and not entry.action:
+                out.append(entry.formals[0])
+                start += length
+                break
+        else:
+            out.append(words[start])
+            start += 1
+    return "".join(out)
+
+
 def _pairs(words: str) -> set[str]:
     """The two-character runs of the words as said and in the catalogue's terms (相片: 照片)."""
     runs: set[str] = set()
-    for said in {fold(words), fold(READER.plain(words))}:
+    for said in {fold(words), fold(READER.plain(words)), in_formal_terms(fold(words))}:
         runs |= {said[i : i + PAIR] for i in range(len(said) - PAIR + 1)}
     return runs - COMMON_PAIRS
 
@@ -61,3 +87,30 @@ def notes_about(item: Item, words: str, shown: str = "") -> list[str]:
             scored.append((-shared, order, sentence))
     best = sorted(scored)[:MAX_NOTES]
     return [sentence for _, _, sentence in sorted(best, key=lambda s: s[1])]
+
+
+PAPER = 3  # characters of a paper's name that, said as written, say it (结婚证, 身份证)
+LEFT_OVER = 2  # characters beside the paper that only ask about it (没领, 需, 带)
+
+
+def name_run_of(name: str, words: str) -> str:
+    """The longest run of `name` the words say as written."""
+    best = ""
+    for start in range(len(words)):
+        end = start + len(best) + 1
+        while end <= len(words) and words[start:end] in name:
+            best = words[start:end]
+            end += 1
+    return best
+
+
+def names_its_paper(item: Item, core: str) -> bool:
+    """Whether the words name a paper the item's materials list (「要结婚证吗」, 「社保卡要带
+    吗」: 社会保障卡), at least PAPER characters of it, with at most LEFT_OVER other characters
+    of substance (「结婚证丢了咋补」 says more)."""
+    papers = [fold(str(r.get("name", ""))) for r in item.requirements if isinstance(r, dict)]
+    for words in (core, in_formal_terms(core)):
+        said = max((name_run_of(paper, words) for paper in papers), key=len, default="")
+        if len(said) >= PAPER and len(words.replace(said, "")) <= LEFT_OVER:
+            return True
+    return False

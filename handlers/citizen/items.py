@@ -25,7 +25,7 @@ from handlers.citizen.filters import (
     NextPage,
     Understood,
 )
-from handlers.citizen.guide_notes import notes_about
+from handlers.citizen.guide_notes import PAPER, names_its_paper, notes_about
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
@@ -444,10 +444,6 @@ def _asks_whether_needed(said: str) -> bool:
     return any(w in said for w in NEED_WORDS) and any(w in said for w in YES_NO)
 
 
-PAPER = 3  # characters of a paper's name that, said as written, say it (结婚证, 身份证)
-LEFT_OVER = 2  # characters beside the paper that only ask about it (没领, 需, 带)
-
-
 async def _asks_for_its_paper(
     core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
 ) -> bool:
@@ -460,22 +456,7 @@ async def _asks_for_its_paper(
     item = await item_by_code(session, memory.card_code, public_items)
     if item is None:
         return False
-    papers = [fold(str(r.get("name", ""))) for r in item.requirements if isinstance(r, dict)]
-    said = max((name_run_of(paper, core) for paper in papers), key=len, default="")
-    if len(said) < PAPER:
-        return False
-    return len(core.replace(said, "")) <= LEFT_OVER
-
-
-def name_run_of(name: str, words: str) -> str:
-    """The longest run of `name` the words say as written."""
-    best = ""
-    for start in range(len(words)):
-        end = start + len(best) + 1
-        while end <= len(words) and words[start:end] in name:
-            best = words[start:end]
-            end += 1
-    return best
+    return names_its_paper(item, core)
 
 
 SAYS_KEYWORD = 4  # a keyword this long, said as written by the first result's own words
@@ -498,13 +479,15 @@ async def _about_the_card(
     core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
 ) -> bool:
     """Whether the words beside a question only repeat the card just shown: every character
-    is in its name or one of its keywords (「补办」 for 社会保障卡补领、换领、换发)."""
+    is in its name, one of its keywords (「补办」 for 社会保障卡补领、换领、换发) or one of its
+    papers (「要带啥证明」 for 临时救助, which lists 致困原因相关证明)."""
     if not core or memory.focus != "card" or not memory.card_code:
         return False
     item = await item_by_code(session, memory.card_code, public_items)
     if item is None:
         return False
-    own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
+    papers = (str(r.get("name", "")) for r in item.requirements if isinstance(r, dict))
+    own = fold(" ".join((item.name, *item.keywords, *item.aliases, *papers)))
     return all(char in own for char in core)
 
 

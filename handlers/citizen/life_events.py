@@ -42,6 +42,7 @@ from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import points_back, said
 from handlers.citizen.fitting import fit
+from handlers.citizen.guide_notes import names_its_paper
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
@@ -49,7 +50,7 @@ from handlers.citizen.searching import Searcher, answers, find, is_clear, name_r
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
-from handlers.searching.public_items import PublicItems
+from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
 
@@ -553,6 +554,9 @@ class LifeEventQuestion(Filter):
         counted = READER.without_quantities(text)
         if found is None and counted != text and (found := known.match(counted)) is not None:
             text = counted  # 「想在村里盖个两层楼」: how many is not what is done
+        if found is not None and await _asks_for_the_cards_paper(text, session, data):
+            # 「残疾证要带吗」 right after a card listing 残疾人证: that card's materials.
+            return False
         if found is not None and points_back(text) and not asks_all_steps(fold(text)):
             # 「一级残疾要人照顾的那个」 describes an entry of the list just shown; 「我是要开网吧
             # 办许可的那个」 one item of the event, not all of it.
@@ -583,6 +587,18 @@ class LifeEventQuestion(Filter):
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
         return False
+
+
+async def _asks_for_the_cards_paper(text: str, session: AsyncSession, data: dict[str, Any]) -> bool:
+    """Whether the message, right after a card, asks about a paper the card's materials list."""
+    state = data.get("state")
+    if state is None:
+        return False
+    memory = await recall(state)
+    if memory.focus != "card" or not memory.card_code:
+        return False
+    item = await item_by_code(session, memory.card_code, data.get("public_items"))
+    return item is not None and names_its_paper(item, read(text).core)
 
 
 async def answer(

@@ -734,3 +734,14 @@ async def test_plain_praise_in_two_clauses_or_reduplicated_rates_the_card(demo):
     assert "谢谢您的评价（4分）" in await user.say("挺好的 有用")
     await user.say("办身份证")
     assert "谢谢您的评价（5分）" in await user.say("明明白白")
+
+
+async def test_a_paper_asked_right_after_a_card_is_about_its_materials(demo):
+    user = citizen(demo)
+    await user.say("困难残疾人生活补贴")
+    answer = await user.say("残疾证也要带吗")  # 残疾证 is also a life event's trigger
+    assert "需要的申请材料" in answer and "第二代残疾人证" in answer, answer
+    await user.say("高龄津贴")
+    assert "社会保障卡或“一卡通”账户" in await user.say("社保卡要不要带")
+    await user.say("临时救助")
+    assert "致困原因相关证明" in await user.say("要带啥证明")  # not 出生医学证明
