@@ -177,14 +177,19 @@ MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, n
 
 class ChoiceByWords(Filter):
     """Words that pick one entry of the list just shown (「打柴沟镇那个」 「草原的」): they are
-    in exactly one entry's name (an item's with its department, a place's label); passes
-    `choice`."""
+    in exactly one entry's name (an item's with its department, a place's label); with a
+    question about it when they point back at it (「补证那个多久」); passes `choice` and
+    `aspect`."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         state = data.get("state")
         session: AsyncSession | None = data.get("session")
-        if understood is None or state is None or session is None or understood.aspect:
+        if understood is None or state is None or session is None:
+            return False
+        aspect = understood.aspect
+        pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
+        if aspect and not pointing:
             return False
         words = understood.core
         if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
@@ -195,16 +200,16 @@ class ChoiceByWords(Filter):
         for labels in await _labels(memory, session, data.get("public_items")):
             hits = [n for n, label in enumerate(labels, start=1) if words in label]
             if hits:
-                return {"choice": hits[0]} if len(hits) == 1 else False
+                return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
         text = said(event) or ""
-        if memory.numbered == "items" and points_back(text):
+        if memory.numbered == "items" and (pointing if aspect else points_back(text)):
             # 「一级残疾要人照顾的那个」: described, not named; the entry search ranks first
             # among those shown, clearly ahead of the others.
             # 「…要人照顾的那个」: also in the catalogue's words (照顾 → 护理).
             choice = _described(data.get("search"), memory.page_codes(), words) or _described(
                 data.get("search"), memory.page_codes(), READER.plain(words)
             )
-            return {"choice": choice} if choice else False
+            return {"choice": choice, "aspect": aspect} if choice else False
         return False
 
 

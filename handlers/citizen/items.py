@@ -25,7 +25,7 @@ from handlers.citizen.filters import (
     NextPage,
     Understood,
 )
-from handlers.citizen.guide_notes import PAPER, names_its_paper, notes_about
+from handlers.citizen.guide_notes import PAPER, name_run_of, names_its_paper, notes_about
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
@@ -59,6 +59,9 @@ from search.direction import NEW, direction_of, same_thing
 
 # Words asking which items there are (「残疾人补贴有哪些」 「植被恢复费都有哪些」).
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
+# Words about a matter as a whole (「社保卡相关的」 「教师资格证的事」 「个体户的那几个」): every
+# item of it is meant, not the first application alone.
+AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
@@ -120,13 +123,28 @@ MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营�
 MAX_EVENTS_OF_ONE_THING = 5  # 设立, 变更, 注销, 补领, 延续: the first results looked at
 
 
+def _of_one_thing(found: list[Found], query: str) -> list[Found]:
+    """The first results about the same thing as the first, confident, one (申领 and 补领 of
+    社会保障卡), or holding the words of its name that were said (教师资格 of 认定 and 补发)."""
+    if not found or not found[0].hit.confident:
+        return []
+    first = found[0].item.name
+    run = name_run_of(fold(first), fold(query))
+    said = run if len(run) >= PAPER else None
+    return [
+        f
+        for f in found[:MAX_EVENTS_OF_ONE_THING]
+        if same_thing(first, f.item.name) or (said and said in fold(f.item.name))
+    ]
+
+
 def _the_item_itself(shared: list[Found], query: str) -> Found | None:
     """Of several items sharing the name said, the item itself (设立, 申领: a first
     application) when the words name no direction but say more than that name (「个体户营业
     执照」: the licence, not its change or its ending); 「个体户登记」, all of whose words are
     in each name, is still a choice."""
     words = fold(parsing.strip_particles(query))
-    if direction_of(normalise(words)):
+    if direction_of(normalise(words)) or any(w in words for w in (*SEVERAL, *AS_A_WHOLE)):
         return None
     own = [f for f in shared if direction_of(normalise(f.item.name)) <= NEW_ONLY]
     if len(own) != 1:
@@ -362,6 +380,11 @@ async def search_and_answer(
     if len(listed) > 1 and any(word in said for word in SEVERAL):
         # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
+    as_a_whole = any(w in said for w in (*SEVERAL, *AS_A_WHOLE))
+    kin = _of_one_thing(found, query) if as_a_whole else []
+    if len(kin) > 1:
+        # 「社保卡相关的事项有哪些」 「教师资格证的事」: the thing's items, for each event of it.
+        return await _list(state, memory, [f.item for f in kin], query, aspect, trace)
     chosen = named_by_keyword(found, words) or named_by_keyword(
         found, READER.without_measures(words)
     )

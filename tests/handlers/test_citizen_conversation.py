@@ -745,3 +745,20 @@ async def test_a_paper_asked_right_after_a_card_is_about_its_materials(demo):
     assert "社会保障卡或“一卡通”账户" in await user.say("社保卡要不要带")
     await user.say("临时救助")
     assert "致困原因相关证明" in await user.say("要带啥证明")  # not 出生医学证明
+
+
+async def test_a_matter_asked_as_a_whole_lists_its_items_and_one_is_described_with_a_question(
+    demo,
+):
+    user = citizen(demo)
+    listed = await user.say("结婚证相关的都有啥")
+    assert "中国内地公民婚姻登记" in listed and "补领结婚证" in listed, listed
+    answer = await user.say("补领的那个在哪办")
+    assert "【补领结婚证】" in answer and "办理地点" in answer, answer
+
+
+async def test_complaints_of_an_empty_window_or_a_broken_promise(demo):
+    user = citizen(demo)
+    for said in ("下午去的 窗口一个人也没有", "说好这个月发 到现在没发 骗人"):
+        answer = await user.say(said)
+        assert "0935-3126800" in answer and "人工" in answer, answer
