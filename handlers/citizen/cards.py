@@ -241,10 +241,20 @@ def time_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, lines, "还想知道要带什么材料，直接问我。")
 
 
+# Places a guide's steps may send a citizen to besides the window (「在助产机构填写」 「向村委会
+# 提出」 「到合作银行网点」).
+PLACE_WORDS = ("机构", "医院", "派出所", "村委会", "村民委员会", "居委会", "社区", "网点", "银行")
+
+
 def where_answer(item: Item, base_url: str) -> str:
-    """「在哪 / 地址」: place, hours and phones."""
+    """「在哪 / 地址」: place, hours and phones, and where the guide's steps say to go."""
     lines = where_lines(item) or ["办理地点暂未公布。", *ask_lines(item)]
-    return _short(item, base_url, [f"实施部门：{department_name(item)}", *lines])
+    steps = [str(step) for step in item.procedure or []]
+    sent = [
+        shorten(step, 100) for step in steps if _mentions(step, PLACE_WORDS) and step not in lines
+    ][:2]
+    said = ["办事指南写明：", *sent] if sent else []
+    return _short(item, base_url, [f"实施部门：{department_name(item)}", *lines, *said])
 
 
 def hours_answer(item: Item, base_url: str) -> str:

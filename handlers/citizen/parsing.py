@@ -197,9 +197,16 @@ def strip_particles(text: str) -> str:
     return text.strip(_TRAILING).strip()
 
 
+# 「头一个」 「头个」: the first entry, as people count.
+_FIRST = re.compile(r"^(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*头\s*一?\s*(?:个|项|条)(?:吧)?$")
+
+
 def parse_choice(said: str) -> int | None:
-    """A list number: 「3」 「３」 「第3个」 「第三个」 「三」."""
-    match = _CHOICE.match(strip_particles(normalize(said)))
+    """A list number: 「3」 「３」 「第3个」 「第三个」 「三」 「头一个」."""
+    text = strip_particles(normalize(said))
+    if _FIRST.match(text):
+        return 1
+    match = _CHOICE.match(text)
     if match is None:
         return None
     value = match.group(1)

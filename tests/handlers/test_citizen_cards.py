@@ -254,3 +254,12 @@ def test_the_card_shows_the_steps_by_their_labels_and_the_procedure_what_to_brin
     assert "要带的材料：身份证、旧证" in cards.procedure_answer(item, BASE)
     unlabelled = _thin_item(procedure=["先到窗口申请，再等通知"])
     assert "办理流程" not in cards.card(unlabelled, BASE)
+
+
+def test_where_adds_the_places_the_guides_steps_send_one_to():
+    item = _thin_item(
+        location="县政务服务中心6号窗口", procedure=["申请：向村民委员会提出", "审核：窗口审核"]
+    )
+    answer = cards.where_answer(item, BASE)
+    assert "6号窗口" in answer and "申请：向村民委员会提出" in answer
+    assert "审核：窗口审核" not in answer

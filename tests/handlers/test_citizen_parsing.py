@@ -223,3 +223,8 @@ def test_words_beside_an_office_asking_which_items_it_handles(rest, asks):
 )
 def test_ratings_in_symbols_out_of_ten_said_twice_or_with_a_reason(said, score):
     assert parsing.parse_rating(said) == score
+
+
+def test_the_first_entry_as_people_count_it():
+    assert [parsing.parse_choice(t) for t in ("头一个", "头个吧", "选头一项")] == [1, 1, 1]
+    assert parsing.parse_choice("头疼") is None
