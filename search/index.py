@@ -285,7 +285,7 @@ class SearchIndex:
             if not shortlist:
                 continue
             entries = [self._entries[eid] for eid in shortlist]
-            for eid, (score, channel) in score_variant(weights, entries).items():
+            for eid, score, channel in score_variant(weights, entries):
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY if entry.booking else READING_PENALTY

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 
@@ -81,6 +81,26 @@ MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry
 
 
 @dataclass(frozen=True, slots=True)
+class TokenWeights:
+    """The tokens of a weight mapping and their weights as parallel tuples, with their sum:
+    what scoring many entries against one variant looks up once."""
+
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    total: float
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> TokenWeights:
+        return cls(tuple(weights), tuple(weights.values()), sum(weights.values()))
+
+    def share(self, contains: Callable[[str], bool]) -> float:
+        """= `_matched(weights, total, contains)`: the same sum, in the same order."""
+        if not self.total:
+            return 0.0
+        return sum(compress(self.weights, map(contains, self.tokens))) / self.total
+
+
+@dataclass(frozen=True, slots=True)
 class Weights:
     """IDF weights of one variant's tokens: character pairs, characters, syllable pairs."""
 
@@ -88,24 +108,35 @@ class Weights:
     pairs: Mapping[str, float]
     chars: Mapping[str, float]
     sounds: Mapping[str, float]
+    # The same as tuples with their sums (made once: every candidate entry uses them).
+    pair_tokens: TokenWeights = field(init=False)
+    char_tokens: TokenWeights = field(init=False)
+    sound_tokens: TokenWeights = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pair_tokens", TokenWeights.of(self.pairs))
+        object.__setattr__(self, "char_tokens", TokenWeights.of(self.chars))
+        object.__setattr__(self, "sound_tokens", TokenWeights.of(self.sounds))
 
     @property
     def pairs_total(self) -> float:
-        return sum(self.pairs.values())
+        return self.pair_tokens.total
 
     @property
     def sounds_total(self) -> float:
-        return sum(self.sounds.values())
+        return self.sound_tokens.total
 
 
-def _extract(
-    query: str, choices: Mapping[int, str], scorer: Callable[..., float]
-) -> dict[int, float]:
-    if not query or not choices:
-        return {}
-    # Every choice's score (unsorted: only looked up by key).
-    found = process.extract_iter(query, choices, scorer=scorer)
-    return {key: score / 100.0 for _choice, score, key in found}
+def _line_up(
+    query: str, choices: Sequence[str], scorer: Callable[..., float], scale: float = 100.0
+) -> list[float]:
+    """`scorer(query, choice) / scale` of each choice, in the order of the choices (all 0.0
+    for an empty query). One `process.extract` call: the query is prepared once."""
+    scores = [0.0] * len(choices)
+    if query and choices:
+        for _choice, score, at in process.extract(query, choices, scorer=scorer, limit=None):
+            scores[at] = score / scale
+    return scores
 
 
 def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, float]) -> float:
@@ -123,102 +154,103 @@ def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str
 
 
 @dataclass(frozen=True, slots=True)
-class _Shape:
-    """How one text lines up with each candidate name: rapidfuzz scores in [0, 1]."""
+class _LineUps:
+    """How one text lines up with each candidate entry, in the order of the entries:
+    character order (LCS share of the text), best local alignment (partial_ratio) and overall
+    similarity (ratio, of the name or of its core when better), in [0, 1]."""
 
-    chars: str
-    sound: str
-    aligned: dict[int, float]
-    similar: dict[int, float]
-    s_aligned: dict[int, float]
-    s_similar: dict[int, float]
+    order: list[float]
+    aligned: list[float]
+    similar: list[float]
 
     @classmethod
-    def of(cls, chars: str, entries: Sequence[Entry]) -> _Shape:
-        has_hanzi = any(not c.isascii() for c in chars)
-        names = {e.eid: e.name for e in entries}
-        cores = {e.eid: e.core for e in entries if e.core != e.name}
-        sounds = {e.eid: e.name_sound for e in entries}
-        sound = encode(spoken(chars))
-        similar = _extract(chars, names, fuzz.ratio) if has_hanzi else {}
-        for eid, value in (_extract(chars, cores, fuzz.ratio) if has_hanzi else {}).items():
-            similar[eid] = max(similar.get(eid, 0.0), value)
+    def of_names(cls, chars: str, entries: Sequence[Entry], names: list[str]) -> _LineUps:
+        order = _line_up(chars, names, LCSseq.similarity, len(chars))
+        if chars.isascii():  # no hanzi: nothing lines up with a name in hanzi
+            zeros = [0.0] * len(names)
+            return cls(order, zeros, zeros)
+        similar = _line_up(chars, names, fuzz.ratio)
+        cored = [at for at, entry in enumerate(entries) if entry.core != entry.name]
+        if cored:
+            cores = _line_up(chars, [entries[at].core for at in cored], fuzz.ratio)
+            for at, value in zip(cored, cores, strict=True):
+                similar[at] = max(similar[at], value)
+        return cls(order, _line_up(chars, names, fuzz.partial_ratio), similar)
+
+    @classmethod
+    def of_sounds(cls, sound: str, sounds: list[str]) -> _LineUps:
         return cls(
-            chars,
-            sound,
-            _extract(chars, names, fuzz.partial_ratio) if has_hanzi else {},
-            similar,
-            _extract(sound, sounds, fuzz.partial_ratio),
-            _extract(sound, sounds, fuzz.ratio),
+            _line_up(sound, sounds, LCSseq.similarity, max(len(sound), 1)),
+            _line_up(sound, sounds, fuzz.partial_ratio),
+            _line_up(sound, sounds, fuzz.ratio),
         )
 
-    def order(self, entry: Entry) -> float:
-        return LCSseq.similarity(self.chars, entry.name) / len(self.chars) if self.chars else 0.0
+    def mixed(self, thing: _LineUps, share: float) -> _LineUps:
+        """`(1 - share) * self + share * thing`, figure by figure."""
+        keep = 1.0 - share
+        return _LineUps(
+            [keep * whole + share * part for whole, part in zip(self.order, thing.order)],
+            [keep * whole + share * part for whole, part in zip(self.aligned, thing.aligned)],
+            [keep * whole + share * part for whole, part in zip(self.similar, thing.similar)],
+        )
 
-    def sound_order(self, entry: Entry) -> float:
-        return LCSseq.similarity(self.sound, entry.name_sound) / max(len(self.sound), 1)
 
-
-def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
-    """Score of each entry for one variant, with the channel that gave it. When the variant
-    has words for actions (丢了 → 补领), the line-up of the rest (the thing asked about) counts
-    for MAJOR_SHARE of the alignment signals."""
+def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int, float, str]]:
+    """(entry id, score, the channel that gave it) of each entry for one variant, in the
+    order of the entries. When the variant has words for actions (丢了 → 补领), the line-up
+    of the rest (the thing asked about) counts for MAJOR_SHARE of the alignment signals."""
     variant = evidence.variant
-    pairs_total, sounds_total = evidence.pairs_total, evidence.sounds_total
     chars = variant.chars
-    has_hanzi = any(not c.isascii() for c in chars)
-    full = _Shape.of(chars, entries)
+    has_hanzi = not chars.isascii()
     major_text = variant.major.replace("|", "").replace(" ", "")
-    major = _Shape.of(major_text, entries) if major_text else full
-    share = MAJOR_SHARE if major_text else 0.0
-
-    def mix(whole: float, thing: float) -> float:
-        return (1.0 - share) * whole + share * thing
-
-    chars_total = sum(evidence.chars.values())
+    pairs, char_weights, sound_weights = (
+        evidence.pair_tokens,
+        evidence.char_tokens,
+        evidence.sound_tokens,
+    )
+    pair_tokens, pair_values, pairs_total = pairs.tokens, pairs.weights, pairs.total
+    sound_tokens, sound_values, sounds_total = (
+        sound_weights.tokens,
+        sound_weights.weights,
+        sound_weights.total,
+    )
+    count = len(entries)
+    by_name = has_hanzi and bool(pairs_total)
+    if by_name:
+        names = [entry.name for entry in entries]
+        lined = _LineUps.of_names(chars, entries, names)
+        if major_text:  # mixed even when the major text is the whole: the same figures
+            lined = lined.mixed(_LineUps.of_names(major_text, entries, names), MAJOR_SHARE)
+    if sounds_total:
+        sounds = [entry.name_sound for entry in entries]
+        heard = _LineUps.of_sounds(encode(spoken(chars)), sounds)
+        if major_text:
+            heard = heard.mixed(_LineUps.of_sounds(encode(spoken(major_text)), sounds), MAJOR_SHARE)
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     asked_kinds = _query_kinds(chars) if has_hanzi else {}
-    separate = major is not full  # else the major figures are the full ones (not recomputed)
-    out: dict[int, tuple[float, str]] = {}
-    for entry in entries:
-        eid = entry.eid
+    weight = variant.weight
+    out: list[tuple[int, float, str]] = []
+    for at in range(count):
+        entry = entries[at]
+        name = entry.name
         best, channel, covered = 0.0, "name", 0.0
-        if has_hanzi and pairs_total:
-            pair_part = covered = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
-            chars_part = _matched(evidence.chars, chars_total, entry.name.__contains__)
-            # mix(x, x) is x exactly when there is no major text (share 0): not recomputed
-            order, aligned, similar = (
-                full.order(entry),
-                full.aligned.get(eid, 0.0),
-                full.similar.get(eid, 0.0),
-            )
-            if separate:
-                order = mix(order, major.order(entry))
-                aligned = mix(aligned, major.aligned.get(eid, 0.0))
-                similar = mix(similar, major.similar.get(eid, 0.0))
+        if by_name:
+            contains = name.__contains__
+            covered = sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
             best = (
-                PAIRS * pair_part
-                + CHARS * chars_part
-                + ORDER * order
-                + ALIGNMENT * aligned
-                + SIMILARITY * similar
+                PAIRS * covered
+                + CHARS * char_weights.share(contains)
+                + ORDER * lined.order[at]
+                + ALIGNMENT * lined.aligned[at]
+                + SIMILARITY * lined.similar[at]
             )
         if sounds_total:
-            pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
-            order, aligned, similar = (
-                full.sound_order(entry),
-                full.s_aligned.get(eid, 0.0),
-                full.s_similar.get(eid, 0.0),
-            )
-            if separate:
-                order = mix(order, major.sound_order(entry))
-                aligned = mix(aligned, major.s_aligned.get(eid, 0.0))
-                similar = mix(similar, major.s_similar.get(eid, 0.0))
+            matched = map(entry.sound_pairs.__contains__, sound_tokens)
             sound = SOUND_FACTOR * (
-                (PAIRS + CHARS) * pair_part
-                + ORDER * order
-                + ALIGNMENT * aligned
-                + SIMILARITY * similar
+                (PAIRS + CHARS) * (sum(compress(sound_values, matched)) / sounds_total)
+                + ORDER * heard.order[at]
+                + ALIGNMENT * heard.aligned[at]
+                + SIMILARITY * heard.similar[at]
             )
             if sound > best:
                 best, channel = sound, "pinyin"
@@ -230,20 +262,20 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= LIFECYCLE_PENALTY
         if (
             has_hanzi
-            and "执业" in entry.name
+            and "执业" in name
             and not any(word in chars for word in PRACTISING_WORDS)
-            and not _own_licence(entry.name, chars)
+            and not _own_licence(name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and not unnamed.isdisjoint(_special_groups(entry.name)):
+        if has_hanzi and not unnamed.isdisjoint(_special_groups(name)):
             best -= SPECIAL_GROUP_PENALTY
-        if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
+        if covered >= QUALIFIED_COVERAGE and _qualified_first(name, evidence.pairs):
             best -= PREFIX_PENALTY
-        if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
+        if has_hanzi and NEGATION in name and negates(name, chars):
             best -= NEGATED_PENALTY
         if asked_kinds and entry.kinds and _other_kind(entry.kinds, asked_kinds):
             best -= SIBLING_PENALTY
-        out[eid] = (best * variant.weight, channel)
+        out.append((entry.eid, best * weight, channel))
     return out
 
 
