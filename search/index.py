@@ -319,7 +319,12 @@ class SearchIndex:
             pair_weights = _scaled(pair_weights, major)
             char_weights = _scaled(char_weights, major)
         return Weights(
-            variant, pair_weights, char_weights, self._sounds.idfs(sorted(sound_tokens), total)
+            variant,
+            pair_weights,
+            char_weights,
+            self._sounds.idfs(sorted(sound_tokens), total),
+            self._pairs.__contains__,
+            self._sounds.__contains__,
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:

@@ -90,8 +90,16 @@ class TokenWeights:
     total: float
 
     @classmethod
-    def of(cls, weights: Mapping[str, float]) -> TokenWeights:
-        return cls(tuple(weights), tuple(weights.values()), sum(weights.values()))
+    def of(
+        cls, weights: Mapping[str, float], kept: Callable[[str], bool] | None = None
+    ) -> TokenWeights:
+        """The tokens (only the `kept` ones: a token no text has never adds to a share),
+        with the sum of every weight."""
+        total = sum(weights.values())
+        if kept is None:
+            return cls(tuple(weights), tuple(weights.values()), total)
+        found = [(token, weight) for token, weight in weights.items() if kept(token)]
+        return cls(tuple(t for t, _w in found), tuple(w for _t, w in found), total)
 
     def share(self, contains: Callable[[str], bool]) -> float:
         """= `_matched(weights, total, contains)`: the same sum, in the same order."""
@@ -108,15 +116,27 @@ class Weights:
     pairs: Mapping[str, float]
     chars: Mapping[str, float]
     sounds: Mapping[str, float]
+    # Whether some name has a token (a character pair or character; a syllable pair): the
+    # others are left out of the names' shares (they add nothing to any).
+    in_names: Callable[[str], bool] | None = None
+    in_sounds: Callable[[str], bool] | None = None
     # The same as tuples with their sums (made once: every candidate entry uses them).
     pair_tokens: TokenWeights = field(init=False)
     char_tokens: TokenWeights = field(init=False)
+    name_pairs: TokenWeights = field(init=False)
+    name_chars: TokenWeights = field(init=False)
     sound_tokens: TokenWeights = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pair_tokens", TokenWeights.of(self.pairs))
-        object.__setattr__(self, "char_tokens", TokenWeights.of(self.chars))
-        object.__setattr__(self, "sound_tokens", TokenWeights.of(self.sounds))
+        made = {
+            "pair_tokens": TokenWeights.of(self.pairs),
+            "char_tokens": TokenWeights.of(self.chars),
+            "name_pairs": TokenWeights.of(self.pairs, self.in_names),
+            "name_chars": TokenWeights.of(self.chars, self.in_names),
+            "sound_tokens": TokenWeights.of(self.sounds, self.in_sounds),
+        }
+        for name, value in made.items():
+            object.__setattr__(self, name, value)
 
     @property
     def pairs_total(self) -> float:
@@ -204,8 +224,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
     has_hanzi = not chars.isascii()
     major_text = variant.major.replace("|", "").replace(" ", "")
     pairs, char_weights, sound_weights = (
-        evidence.pair_tokens,
-        evidence.char_tokens,
+        evidence.name_pairs,
+        evidence.name_chars,
         evidence.sound_tokens,
     )
     pair_tokens, pair_values, pairs_total = pairs.tokens, pairs.weights, pairs.total
@@ -333,21 +353,33 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     """AUX_FACTOR times the best score of the related texts (coverage of the query, best local
     alignment, overall similarity) when that beats `floor`, else at most `floor`. A text's
     rapidfuzz line-ups are worked out only while it could still beat the best so far with
-    perfect ones (rounding is monotonic: the same result as scoring every text in full)."""
-    best, pairs_total = floor, evidence.pairs_total
+    perfect ones (rounding is monotonic: the same result as scoring every text in full).
+    The coverage is `_coverage` with the weights' tuples and sums made once."""
+    best = floor
+    pairs, letters = evidence.pair_tokens, evidence.char_tokens
+    letters_total = letters.total or 1.0
     for text in texts:
-        pair_part = _matched(evidence.pairs, pairs_total, text.__contains__)
-        covered = _coverage(chars, text, pair_part, evidence.chars)
-        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + SIMILARITY * 100.0 / 100.0) <= best:
+        contains = text.__contains__
+        covered = (
+            PAIRS * pairs.share(contains)
+            + CHARS * (sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total)
+            + ORDER * (LCSseq.similarity(chars, text) / len(chars) if chars else 0.0)
+        )
+        if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + _PERFECT_SIMILARITY) <= best:
             continue  # not even with both line-ups perfect
         similar = SIMILARITY * fuzz.ratio(chars, text) / 100.0
-        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + similar) <= best:
+        if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + similar) <= best:
             continue
         aligned = ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         score = AUX_FACTOR * (covered + aligned + similar)
         if score > best:
             best = score
     return best
+
+
+# The alignment and similarity terms of perfect rapidfuzz line-ups (100), as computed.
+_PERFECT_ALIGNMENT = ALIGNMENT * 100.0 / 100.0
+_PERFECT_SIMILARITY = SIMILARITY * 100.0 / 100.0
 
 
 def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
