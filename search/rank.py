@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
@@ -80,8 +81,7 @@ DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
 
 
-@dataclass(frozen=True, slots=True)
-class TokenWeights:
+class TokenWeights(NamedTuple):
     """The tokens of a weight mapping and their weights as parallel tuples, with their sum:
     what scoring many entries against one variant looks up once."""
 
@@ -173,8 +173,7 @@ def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str
     return sum(compress(weights.values(), map(contains, weights))) / total
 
 
-@dataclass(frozen=True, slots=True)
-class _LineUps:
+class _LineUps(NamedTuple):
     """How one text lines up with each candidate entry, in the order of the entries:
     character order (LCS share of the text), best local alignment (partial_ratio) and overall
     similarity (ratio, of the name or of its core when better), in [0, 1]."""
@@ -207,12 +206,16 @@ class _LineUps:
 
     def mixed(self, thing: _LineUps, share: float) -> _LineUps:
         """`(1 - share) * self + share * thing`, figure by figure."""
-        keep = 1.0 - share
         return _LineUps(
-            [keep * whole + share * part for whole, part in zip(self.order, thing.order)],
-            [keep * whole + share * part for whole, part in zip(self.aligned, thing.aligned)],
-            [keep * whole + share * part for whole, part in zip(self.similar, thing.similar)],
+            _mix(self.order, thing.order, share),
+            _mix(self.aligned, thing.aligned, share),
+            _mix(self.similar, thing.similar, share),
         )
+
+
+def _mix(wholes: list[float], parts: list[float], share: float) -> list[float]:
+    keep = 1.0 - share
+    return [keep * whole + share * part for whole, part in zip(wholes, parts, strict=True)]
 
 
 def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int, float, str]]:
@@ -360,9 +363,10 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     letters_total = letters.total or 1.0
     for text in texts:
         contains = text.__contains__
+        letters_part = sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total
         covered = (
             PAIRS * pairs.share(contains)
-            + CHARS * (sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total)
+            + CHARS * letters_part
             + ORDER * (LCSseq.similarity(chars, text) / len(chars) if chars else 0.0)
         )
         if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + _PERFECT_SIMILARITY) <= best:

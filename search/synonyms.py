@@ -58,6 +58,8 @@ class SynonymTable:
         "_by_two_sounds",
         "_entries",
         "_first_lengths",
+        "_formal_lengths",
+        "_formal_set",
         "_formals",
         "_lengths",
         "_min_sound",
@@ -109,6 +111,11 @@ class SynonymTable:
         self._formals = tuple(
             sorted({f for entry in self._entries.values() for f in entry.formals}, key=len)
         )
+        formal_lengths: dict[str, set[int]] = {}
+        for formal in self._formals:
+            formal_lengths.setdefault(formal[0], set()).add(len(formal))
+        self._formal_lengths = {char: tuple(sizes) for char, sizes in formal_lengths.items()}
+        self._formal_set = frozenset(self._formals)
 
     @classmethod
     def default(cls, extra: Iterable[tuple[str, str]] = ()) -> SynonymTable:
@@ -130,6 +137,18 @@ class SynonymTable:
     def formals(self) -> tuple[str, ...]:
         """Every formal term of the table."""
         return self._formals
+
+    def formal_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of a formal term in `text`, overlapping ones too,
+        by start (found from the terms starting with each character, not by trying each
+        term)."""
+        formals, lengths, end = self._formal_set, self._formal_lengths, len(text)
+        return [
+            (start, start + size)
+            for start, char in enumerate(text)
+            for size in lengths.get(char, ())
+            if start + size <= end and text[start : start + size] in formals
+        ]
 
     def starting_with(self, syllable: str) -> tuple[Synonym, ...]:
         """Terms of two or more syllables whose first syllable is `syllable`."""
