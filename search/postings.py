@@ -134,7 +134,10 @@ def accumulate(
             # = heapq.nlargest(CHECKED_HITS, …, key): ties stay in order (a stable sort)
             hits = dict(sorted(hits.items(), key=itemgetter(1), reverse=True)[:CHECKED_HITS])
         if contains is None:
-            for eid in hits.keys() & postings.members(token):
+            # The set's `intersection` walks the few hits, looking each up in the long list's
+            # set (`hits.keys() & members` would walk the whole list: a frozenset is not a
+            # set to `dict_keys.__and__`). Each hit found gains the weight once.
+            for eid in postings.members(token).intersection(hits):
                 hits[eid] += weight
             continue
         for eid in hits:
