@@ -23,6 +23,9 @@ LIFECYCLE_WORDS = (
     "重新", "撤回", "解除", "注册证书", "增加", "密码", "作废", "缴销", "核销",
 )  # fmt: skip
 _BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+# Never in a normalised text (letters, digits, hanzi): a character or pair of characters is
+# in the joined related texts exactly when it is in one of them.
+AUX_SEPARATOR = "\x00"
 PENALTY_CATEGORY = "CF"
 MILD_CATEGORIES = frozenset({"QZ", "JD"})  # coercion and inspection: rarely what citizens want
 
@@ -63,6 +66,7 @@ class Entry:
     actions: tuple[str, ...]  # lifecycle words of the name that name no direction
     directions: Directions  # life-event direction of the name (search/direction.py)
     aux: tuple[str, ...]
+    aux_text: str  # the related texts joined by AUX_SEPARATOR: one `in` finds a pair in any
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
     info_only: bool
@@ -85,6 +89,7 @@ class Entry:
             ),
             directions=direction_of(name),
             aux=tuple(aux),
+            aux_text=AUX_SEPARATOR.join(aux),
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),
             info_only=any(word in name for word in INFO_WORDS),
