@@ -159,6 +159,33 @@ def _line_up(
     return scores
 
 
+def _common(query: str, choices: Sequence[str]) -> list[int]:
+    """The length of the longest common subsequence of the query and each choice, in the
+    order of the choices (one `process.extract` call)."""
+    lengths = [0] * len(choices)
+    if query and choices:
+        found = process.extract(query, choices, scorer=LCSseq.similarity, limit=None)
+        for _choice, length, at in found:
+            lengths[at] = length
+    return lengths
+
+
+def _ratio(size: int, length: int, common: int) -> float:
+    """`fuzz.ratio` of a text of `size` characters and one of `length` sharing a longest
+    common subsequence of `common`: rapidfuzz's normalised Indel similarity (the Indel
+    distance is size + length - 2 * common), with its float operations (the same value)."""
+    total = size + length
+    return (1.0 - (total - 2 * common) / total) * 100 if total else 100.0
+
+
+def _ratios(size: int, common: list[int], choices: Sequence[str]) -> list[float]:
+    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences."""
+    return [
+        _ratio(size, len(choice), length) / 100.0
+        for choice, length in zip(choices, common, strict=True)
+    ]
+
+
 def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, float]) -> float:
     total = sum(weights.values()) or 1.0
     chars = sum(compress(weights.values(), map(text.__contains__, weights))) / total
@@ -184,11 +211,13 @@ class _LineUps(NamedTuple):
 
     @classmethod
     def of_names(cls, chars: str, entries: Sequence[Entry], names: list[str]) -> _LineUps:
-        order = _line_up(chars, names, LCSseq.similarity, len(chars))
+        common = _common(chars, names)
+        size = len(chars)
+        order = [length / size for length in common]
         if chars.isascii():  # no hanzi: nothing lines up with a name in hanzi
             zeros = [0.0] * len(names)
             return cls(order, zeros, zeros)
-        similar = _line_up(chars, names, fuzz.ratio)
+        similar = _ratios(size, common, names)
         cored = [at for at, entry in enumerate(entries) if entry.core != entry.name]
         if cored:
             cores = _line_up(chars, [entries[at].core for at in cored], fuzz.ratio)
@@ -198,10 +227,15 @@ class _LineUps(NamedTuple):
 
     @classmethod
     def of_sounds(cls, sound: str, sounds: list[str]) -> _LineUps:
+        if not sound:
+            zeros = [0.0] * len(sounds)
+            return cls(zeros, zeros, zeros)
+        common = _common(sound, sounds)
+        size = len(sound)
         return cls(
-            _line_up(sound, sounds, LCSseq.similarity, max(len(sound), 1)),
+            [length / size for length in common],
             _line_up(sound, sounds, fuzz.partial_ratio),
-            _line_up(sound, sounds, fuzz.ratio),
+            _ratios(size, common, sounds),
         )
 
     def mixed(self, thing: _LineUps, share: float) -> _LineUps:
@@ -363,15 +397,16 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     letters_total = letters.total or 1.0
     for text in texts:
         contains = text.__contains__
+        common = LCSseq.similarity(chars, text)
         letters_part = sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total
         covered = (
             PAIRS * pairs.share(contains)
             + CHARS * letters_part
-            + ORDER * (LCSseq.similarity(chars, text) / len(chars) if chars else 0.0)
+            + ORDER * (common / len(chars) if chars else 0.0)
         )
         if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + _PERFECT_SIMILARITY) <= best:
             continue  # not even with both line-ups perfect
-        similar = SIMILARITY * fuzz.ratio(chars, text) / 100.0
+        similar = SIMILARITY * _ratio(len(chars), len(text), common) / 100.0
         if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + similar) <= best:
             continue
         aligned = ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
