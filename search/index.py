@@ -332,8 +332,8 @@ class SearchIndex:
             pair_weights,
             char_weights,
             self._sounds.idfs(sorted(sound_tokens), total),
-            self._pairs.__contains__,
-            self._sounds.__contains__,
+            self._pairs.has,
+            self._sounds.has,
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:

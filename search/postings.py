@@ -90,6 +90,12 @@ class Postings(Generic[T]):
     def __contains__(self, token: str) -> bool:
         return token in self._lists
 
+    @property
+    def has(self) -> Callable[[str], bool]:
+        """`token in postings` as the lists' own `__contains__` (no Python call per token;
+        the dict of lists is never replaced, only its items)."""
+        return self._lists.__contains__
+
     def idf(self, token: str, total: int) -> float:
         """Inverse document frequency (a token nowhere counts as the rarest)."""
         return math.log(1.0 + total / (len(self._lists.get(token, ())) or 1))
