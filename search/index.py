@@ -23,7 +23,7 @@ from search.direction import (
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
 from search.normalise import normalise
-from search.postings import Postings, accumulate, largest
+from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
     DIRECTION_BONUS,
@@ -379,7 +379,9 @@ class SearchIndex:
             # A channel with no more hits than that gives them all (the order of the loop
             # below does not matter: it keeps each entry's largest value).
             best: Iterable[tuple[int, float]] = (
-                hits.items() if len(hits) <= SHORTLIST_POOL else largest(hits, SHORTLIST_POOL)
+                hits.items()
+                if len(hits) <= SHORTLIST_POOL
+                else sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
             )
             for eid, weight in best:
                 value = factor * weight / weight_total

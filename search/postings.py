@@ -138,7 +138,7 @@ def accumulate(
             continue
         if len(hits) > CHECKED_HITS:
             # = heapq.nlargest(CHECKED_HITS, …, key): ties stay in order (a stable sort)
-            hits = dict(sorted(largest(hits, CHECKED_HITS), key=itemgetter(1), reverse=True))
+            hits = dict(sorted(hits.items(), key=itemgetter(1), reverse=True)[:CHECKED_HITS])
         if contains is None:
             # The set's `intersection` walks the few hits, looking each up in the long list's
             # set (`hits.keys() & members` would walk the whole list: a frozenset is not a
@@ -150,20 +150,3 @@ def accumulate(
             if contains(eid, token):
                 hits[eid] += weight
     return hits
-
-
-def largest(hits: dict[int, float], count: int) -> list[tuple[int, float]]:
-    """The items of `sorted(hits.items(), key=itemgetter(1), reverse=True)[:count]` (of equal
-    values the first ones), in the order of `hits`: the value at the cut is found by sorting
-    the bare values, then one pass keeps the items above it and the first ones at it (about
-    half the time of sorting every item by a key)."""
-    if len(hits) <= count:
-        return list(hits.items())
-    cut = sorted(hits.values(), reverse=True)[count - 1]
-    chosen = [item for item in hits.items() if item[1] >= cut]
-    excess = len(chosen) - count  # the last items at the cut do not fit
-    if excess:
-        at_cut = [place for place, item in enumerate(chosen) if item[1] == cut]
-        dropped = set(at_cut[len(at_cut) - excess :])
-        chosen = [item for place, item in enumerate(chosen) if place not in dropped]
-    return chosen

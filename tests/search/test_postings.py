@@ -4,9 +4,8 @@ gives what checking each candidate gives."""
 from __future__ import annotations
 
 import random
-from operator import itemgetter
 
-from search.postings import COMMON_POSTINGS, MAX_SET_VIEWS, Postings, accumulate, largest
+from search.postings import COMMON_POSTINGS, MAX_SET_VIEWS, Postings, accumulate
 
 
 def test_the_set_view_follows_adds_and_discards() -> None:
@@ -65,20 +64,3 @@ def test_idfs_of_many_tokens_are_each_tokens_idf_in_the_given_order() -> None:
     found = postings.idfs(asked, 3)
     assert list(found) == asked
     assert found == {token: postings.idf(token, 3) for token in asked}
-
-
-def test_largest_is_the_head_of_a_stable_sort_by_value() -> None:
-    """`largest` keeps what `sorted(…, key=value, reverse=True)[:count]` keeps (of equal
-    values the first ones), in the order of the hits."""
-    rng = random.Random(4)
-    for _ in range(3000):
-        values = [rng.choice([0.5, 1.0, 2.5, 3.25]) * rng.randint(1, 3) for _ in range(400)]
-        hits = {rng.randrange(100_000): value for value in values[: rng.randint(0, 400)]}
-        count = rng.choice([1, 5, 80, 300])
-        got = largest(hits, count)
-        head = sorted(hits.items(), key=itemgetter(1), reverse=True)[:count]
-        assert sorted(got, key=itemgetter(1), reverse=True) == head
-        order = list(hits)
-        assert [order.index(eid) for eid, _value in got] == sorted(
-            order.index(eid) for eid, _value in got
-        )
