@@ -483,12 +483,10 @@ def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> 
     rest = list(ranked)
     while rest and len(out) < top:
         hit = rest.pop(0)
-        if _other_way(hit, query) or _unasked_info(hit, query):
+        if _misplaced(hit, query):
             for position, later in enumerate(rest):
-                if (
-                    not _other_way(later, query)
-                    and not _unasked_info(later, query)
-                    and same_thing(hit.document.name, later.document.name)
+                if not _misplaced(later, query) and same_thing(
+                    hit.document.name, later.document.name
                 ):
                     out.append(rest.pop(position))
                     break
@@ -496,17 +494,13 @@ def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> 
     return out
 
 
-def _unasked_info(hit: _Found, query: frozenset[str]) -> bool:
-    """An information service (查询, 进度, 预约) the query does not ask for."""
-    if "info" in query or any(reason.startswith("code:") for reason in hit.reasons):
-        return False
-    return "info" in _name_directions(hit.document.name)
-
-
-def _other_way(hit: _Found, query: frozenset[str]) -> bool:
+def _misplaced(hit: _Found, query: frozenset[str]) -> bool:
+    """An item going the other way, or an information service (查询, 进度, 预约) the query
+    does not ask for; never an item the citizen named by its code."""
     if any(reason.startswith("code:") for reason in hit.reasons):
         return False  # the citizen named this very item by its code
-    return goes_the_other_way(_name_directions(hit.document.name), query)
+    directions = _name_directions(hit.document.name)
+    return goes_the_other_way(directions, query) or ("info" not in query and "info" in directions)
 
 
 @lru_cache(maxsize=65536)

@@ -13,7 +13,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
+from search.entry import MILD_CATEGORIES, SPECIAL_GROUPS, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -33,25 +33,6 @@ PRACTISING_WORDS = ("执业", "注册", "资格")
 # A query naming the practitioner and a later life event (护士换医院了, 医师证丢了) is about
 # the practitioner's own licence: no practitioner penalty then.
 LICENCE_EVENTS = frozenset({"change", "end", "replace", "renew"})
-# Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
-# 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
-# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower
-# (机关事业单位: civil servants' own pension and insurance items).
-SPECIAL_GROUPS = (
-    "外国人",
-    "外籍",
-    "境外",
-    "外交人员",
-    "港澳台居民",
-    "台湾居民",
-    "华侨",
-    "军人",
-    "随军",
-    "武警",
-    "军警",
-    "大学生",
-    "机关事业单位",
-)
 SPECIAL_GROUP_PENALTY = 0.05
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
@@ -324,7 +305,7 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             and not _own_licence(name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and not unnamed.isdisjoint(_special_groups(name)):
+        if has_hanzi and entry.groups and not unnamed.isdisjoint(entry.groups):
             best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(name, evidence.pairs):
             best -= PREFIX_PENALTY
@@ -334,12 +315,6 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             best -= SIBLING_PENALTY
         out.append((entry.eid, best * weight, channel))
     return out
-
-
-@lru_cache(maxsize=65536)
-def _special_groups(name: str) -> frozenset[str]:
-    """The special groups of people an item name is for (names repeat across queries)."""
-    return frozenset(group for group in SPECIAL_GROUPS if group in name)
 
 
 @lru_cache(maxsize=65536)
@@ -365,10 +340,17 @@ def _own_licence(name: str, chars: str) -> bool:
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
     """True when the words the query asks about start later in the name, after a qualifier
     of the name's own (two characters or more, naming no life event)."""
-    first = min((at for at in map(name.find, pairs) if at >= 0), default=-1)
+    first = min(filter((-1).__lt__, map(name.find, pairs)), default=-1)  # the first found
     if first < 2:
         return False
-    return not direction_of(name[:first])  # 补领结婚证, 设立…: an action, not a qualifier
+    return _is_qualifier(name[:first])
+
+
+@lru_cache(maxsize=65536)
+def _is_qualifier(start: str) -> bool:
+    """True when the start of a name names no life event (补领结婚证, 设立…: an action, not a
+    qualifier); starts of names repeat across queries."""
+    return not direction_of(start)
 
 
 def negates(name: str, query: str) -> bool:
