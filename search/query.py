@@ -129,19 +129,20 @@ def readings_of_latin(syllable: str) -> Position:
 def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> list[_Match]:
     found: list[_Match] = []
     lengths = table.lengths
+    term, lengths_from = table.terms.get, table.first_lengths.get
     for start in range(len(text)):
         # = every length of `lengths` tried in turn: a length beyond the end of the text
         # tries the rest of the text (a term found so ends past the text, as it always did),
         # and a length that fits can only find a term starting with this character.
         rest = text[start:]
-        tail = table.get(rest)
+        tail = term(rest)
         if tail is not None:
             for length in lengths:
                 if length > len(rest):
                     found.append(_Match(start, start + length, tail, True))
-        for length in table.lengths_from(text[start]):
+        for length in lengths_from(text[start], ()):
             if length <= len(rest):
-                entry = table.get(rest[:length])
+                entry = term(rest[:length])
                 if entry is not None:
                     found.append(_Match(start, start + length, entry, True))
     spans = _sound_spans(text) if by_sound else []

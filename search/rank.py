@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from typing import NamedTuple
@@ -79,8 +78,8 @@ class TokenWeights(NamedTuple):
         total = sum(weights.values())
         if kept is None:
             return cls(tuple(weights), tuple(weights.values()), total)
-        found = [(token, weight) for token, weight in weights.items() if kept(token)]
-        return cls(tuple(t for t, _w in found), tuple(w for _t, w in found), total)
+        tokens = tuple(filter(kept, weights))
+        return cls(tokens, tuple(map(weights.__getitem__, tokens)), total)
 
     def share(self, contains: Callable[[str], bool]) -> float:
         """= `_matched(weights, total, contains)`: the same sum, in the same order."""
@@ -89,35 +88,43 @@ class TokenWeights(NamedTuple):
         return sum(compress(self.weights, map(contains, self.tokens))) / self.total
 
 
-@dataclass(frozen=True, slots=True)
 class Weights:
-    """IDF weights of one variant's tokens: character pairs, characters, syllable pairs."""
+    """IDF weights of one variant's tokens: character pairs, characters, syllable pairs, and
+    the same as tuples with their sums (made once: every candidate entry uses them). Tokens
+    no name has (`in_names`, `in_sounds`: a character pair or character; a syllable pair)
+    are left out of the names' shares: they add nothing to any. Not to be changed once made
+    (a plain class: a frozen dataclass costs a call per field on every variant)."""
 
-    variant: Variant
-    pairs: Mapping[str, float]
-    chars: Mapping[str, float]
-    sounds: Mapping[str, float]
-    # Whether some name has a token (a character pair or character; a syllable pair): the
-    # others are left out of the names' shares (they add nothing to any).
-    in_names: Callable[[str], bool] | None = None
-    in_sounds: Callable[[str], bool] | None = None
-    # The same as tuples with their sums (made once: every candidate entry uses them).
-    pair_tokens: TokenWeights = field(init=False)
-    char_tokens: TokenWeights = field(init=False)
-    name_pairs: TokenWeights = field(init=False)
-    name_chars: TokenWeights = field(init=False)
-    sound_tokens: TokenWeights = field(init=False)
+    __slots__ = (
+        "char_tokens",
+        "chars",
+        "name_chars",
+        "name_pairs",
+        "pair_tokens",
+        "pairs",
+        "sound_tokens",
+        "sounds",
+        "variant",
+    )
 
-    def __post_init__(self) -> None:
-        made = {
-            "pair_tokens": TokenWeights.of(self.pairs),
-            "char_tokens": TokenWeights.of(self.chars),
-            "name_pairs": TokenWeights.of(self.pairs, self.in_names),
-            "name_chars": TokenWeights.of(self.chars, self.in_names),
-            "sound_tokens": TokenWeights.of(self.sounds, self.in_sounds),
-        }
-        for name, value in made.items():
-            object.__setattr__(self, name, value)
+    def __init__(
+        self,
+        variant: Variant,
+        pairs: Mapping[str, float],
+        chars: Mapping[str, float],
+        sounds: Mapping[str, float],
+        in_names: Callable[[str], bool] | None = None,
+        in_sounds: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.variant = variant
+        self.pairs = pairs
+        self.chars = chars
+        self.sounds = sounds
+        self.pair_tokens = TokenWeights.of(pairs)
+        self.char_tokens = TokenWeights.of(chars)
+        self.name_pairs = TokenWeights.of(pairs, in_names)
+        self.name_chars = TokenWeights.of(chars, in_names)
+        self.sound_tokens = TokenWeights.of(sounds, in_sounds)
 
     @property
     def pairs_total(self) -> float:

@@ -163,6 +163,16 @@ class SynonymTable:
             found.sort(key=itemgetter(0))
         return [entry for _place, entry in found]
 
+    @property
+    def terms(self) -> Mapping[str, Synonym]:
+        """Every entry by its normalised colloquial term (`get` without a call per term)."""
+        return self._entries
+
+    @property
+    def first_lengths(self) -> Mapping[str, tuple[int, ...]]:
+        """`lengths_from` of every first character that has terms."""
+        return self._first_lengths
+
     def lengths_from(self, char: str) -> tuple[int, ...]:
         """Lengths of the colloquial terms starting with `char`, longest first."""
         return self._first_lengths.get(char, ())
