@@ -23,6 +23,28 @@ LIFECYCLE_WORDS = (
     "重新", "撤回", "解除", "注册证书", "增加", "密码", "作废", "缴销", "核销",
 )  # fmt: skip
 _BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+# Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
+# 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
+# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower
+# (机关事业单位: civil servants' own pension and insurance items).
+SPECIAL_GROUPS = (
+    "外国人",
+    "外籍",
+    "境外",
+    "外交人员",
+    "港澳台居民",
+    "台湾居民",
+    "华侨",
+    "军人",
+    "随军",
+    "武警",
+    "军警",
+    "大学生",
+    "机关事业单位",
+)
+# Never in a normalised text (letters, digits, hanzi): a character or pair of characters is
+# in the joined related texts exactly when it is in one of them.
+AUX_SEPARATOR = "\x00"
 PENALTY_CATEGORY = "CF"
 MILD_CATEGORIES = frozenset({"QZ", "JD"})  # coercion and inspection: rarely what citizens want
 
@@ -63,11 +85,13 @@ class Entry:
     actions: tuple[str, ...]  # lifecycle words of the name that name no direction
     directions: Directions  # life-event direction of the name (search/direction.py)
     aux: tuple[str, ...]
+    aux_text: str  # the related texts joined by AUX_SEPARATOR: one `in` finds a pair in any
     name_sound: str  # encoded syllables of the most likely reading
     sound_pairs: frozenset[str]
     info_only: bool
     booking: bool  # an information item that books the service (预约): a service of sorts
     kinds: Mapping[int, frozenset[str]]  # kinds of a family of SIBLINGS the name names
+    groups: frozenset[str]  # the SPECIAL_GROUPS the name is for (most: none)
     docs: tuple[Document, ...] = field(default=())
     penalty_only: bool = False  # every document is a penalty item
 
@@ -85,11 +109,13 @@ class Entry:
             ),
             directions=direction_of(name),
             aux=tuple(aux),
+            aux_text=AUX_SEPARATOR.join(aux),
             name_sound=encode(syllables),
             sound_pairs=frozenset(sound_pairs_of(name)),
             info_only=any(word in name for word in INFO_WORDS),
             booking="预约" in name,
             kinds=kinds_of(name),
+            groups=frozenset(group for group in SPECIAL_GROUPS if group in name),
         )
 
     def set_docs(self, docs: tuple[Document, ...]) -> None:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from search.codes import compact, keys_of
 from search.direction import (
@@ -49,6 +50,14 @@ REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the ask
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
 # A 22-character body code alone names no item: it is not indexed (lists would be huge).
+
+
+class _Found(NamedTuple):
+    """A document found while ranking (a `Hit` is made only for those answered with)."""
+
+    document: Document
+    score: float
+    reasons: tuple[str, ...]
 
 
 class SearchIndex:
@@ -197,7 +206,7 @@ class SearchIndex:
         """The best `top` documents for a query, best first. Citizens see published items
         only, and penalty items below the others unless the query is about a penalty."""
         parsed = parse(query, self._synonyms, self._known_pair)
-        found: dict[str, Hit] = {}
+        found: dict[str, _Found] = {}
         for hit in self._code_hits(parsed):
             self._offer(found, hit, citizen)
         variants = list(parsed.variants)
@@ -223,7 +232,7 @@ class SearchIndex:
                 value = score * factor
                 there = found.get(doc.code)
                 if there is None or value > there.score:
-                    found[doc.code] = Hit(doc, value, reasons + extra)
+                    found[doc.code] = _Found(doc, value, reasons + extra)
                     if len(floor) < depth:
                         heapq.heappush(floor, value)
                     else:
@@ -237,7 +246,7 @@ class SearchIndex:
         best = _same_thing_first(ranked, parsed.direction, top)[:top]
         return [Hit(h.document, h.score, h.reasons, _confident(h, parsed)) for h in best]
 
-    def _offer(self, found: dict[str, Hit], hit: Hit, citizen: bool) -> bool:
+    def _offer(self, found: dict[str, _Found], hit: _Found, citizen: bool) -> bool:
         doc = hit.document
         if self._docs.get(doc.code) is not doc or (citizen and not doc.published):
             return False
@@ -250,14 +259,14 @@ class SearchIndex:
     def _known_pair(self, pair: str) -> bool:
         return len(pair) == 2 and pair in self._pairs
 
-    def _code_hits(self, parsed: ParsedQuery) -> list[Hit]:
-        hits: list[Hit] = []
+    def _code_hits(self, parsed: ParsedQuery) -> list[_Found]:
+        hits: list[_Found] = []
         for code_query in parsed.codes:
             score = CODE_SCORES[code_query.kind]
             for code in self._codes.get(code_query.text):
                 doc = self._docs.get(code)
                 if doc is not None:
-                    hits.append(Hit(doc, score, (f"code:{code_query.kind}",)))
+                    hits.append(_Found(doc, score, (f"code:{code_query.kind}",)))
         return hits
 
     def _rank_entries(
@@ -285,7 +294,7 @@ class SearchIndex:
             if not shortlist:
                 continue
             entries = [self._entries[eid] for eid in shortlist]
-            for eid, (score, channel) in score_variant(weights, entries).items():
+            for eid, score, channel in score_variant(weights, entries):
                 entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY if entry.booking else READING_PENALTY
@@ -319,7 +328,12 @@ class SearchIndex:
             pair_weights = _scaled(pair_weights, major)
             char_weights = _scaled(char_weights, major)
         return Weights(
-            variant, pair_weights, char_weights, self._sounds.idfs(sorted(sound_tokens), total)
+            variant,
+            pair_weights,
+            char_weights,
+            self._sounds.idfs(sorted(sound_tokens), total),
+            self._pairs.has,
+            self._sounds.has,
         )
 
     def _shortlist(self, weights: Weights, total: int, demote: bool, full: bool) -> list[int]:
@@ -354,7 +368,7 @@ class SearchIndex:
                 self._aux_pairs,
                 weights.pairs,
                 total,
-                lambda e, t: any(t in text for text in entries[e].aux),
+                lambda e, t: t in entries[e].aux_text,  # = `t in` one of the texts
             )
             channels.append((aux_hits, pairs_total, 0.8))
         scores: dict[int, float] = {}
@@ -410,7 +424,7 @@ def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -
     return 0.0
 
 
-def _confident(hit: Hit, parsed: ParsedQuery) -> bool:
+def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
     """A hit is doubtful when the query names a life event (丢了, 注销, 到期…) the item does
     not go, when a query typed in hanzi found the item by sound alone, or when the query asks
     what no item answers (opening hours, which business to choose)."""
@@ -459,22 +473,20 @@ def _typed_latin(parsed: ParsedQuery) -> bool:
 _LATIN_RE = re.compile(r"[a-z]+")
 
 
-def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> list[Hit]:
+def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> list[_Found]:
     """An item going the other way never stays above an item of the same thing that does not:
     the latter moves up just above it (scores stay as they were). The same holds for an
     information item (食品经营许可查询) when the query asks for no information: the item itself
     comes first. At least the first `top` hits of the result (later ones are never moved in
     front of them)."""
-    out: list[Hit] = []
+    out: list[_Found] = []
     rest = list(ranked)
     while rest and len(out) < top:
         hit = rest.pop(0)
-        if _other_way(hit, query) or _unasked_info(hit, query):
+        if _misplaced(hit, query):
             for position, later in enumerate(rest):
-                if (
-                    not _other_way(later, query)
-                    and not _unasked_info(later, query)
-                    and same_thing(hit.document.name, later.document.name)
+                if not _misplaced(later, query) and same_thing(
+                    hit.document.name, later.document.name
                 ):
                     out.append(rest.pop(position))
                     break
@@ -482,17 +494,13 @@ def _same_thing_first(ranked: list[Hit], query: frozenset[str], top: int) -> lis
     return out
 
 
-def _unasked_info(hit: Hit, query: frozenset[str]) -> bool:
-    """An information service (查询, 进度, 预约) the query does not ask for."""
-    if "info" in query or any(reason.startswith("code:") for reason in hit.reasons):
-        return False
-    return "info" in _name_directions(hit.document.name)
-
-
-def _other_way(hit: Hit, query: frozenset[str]) -> bool:
+def _misplaced(hit: _Found, query: frozenset[str]) -> bool:
+    """An item going the other way, or an information service (查询, 进度, 预约) the query
+    does not ask for; never an item the citizen named by its code."""
     if any(reason.startswith("code:") for reason in hit.reasons):
         return False  # the citizen named this very item by its code
-    return goes_the_other_way(_name_directions(hit.document.name), query)
+    directions = _name_directions(hit.document.name)
+    return goes_the_other_way(directions, query) or ("info" not in query and "info" in directions)
 
 
 @lru_cache(maxsize=65536)

@@ -90,6 +90,12 @@ class Postings(Generic[T]):
     def __contains__(self, token: str) -> bool:
         return token in self._lists
 
+    @property
+    def has(self) -> Callable[[str], bool]:
+        """`token in postings` as the lists' own `__contains__` (no Python call per token;
+        the dict of lists is never replaced, only its items)."""
+        return self._lists.__contains__
+
     def idf(self, token: str, total: int) -> float:
         """Inverse document frequency (a token nowhere counts as the rarest)."""
         return math.log(1.0 + total / (len(self._lists.get(token, ())) or 1))
@@ -134,7 +140,10 @@ def accumulate(
             # = heapq.nlargest(CHECKED_HITS, …, key): ties stay in order (a stable sort)
             hits = dict(sorted(hits.items(), key=itemgetter(1), reverse=True)[:CHECKED_HITS])
         if contains is None:
-            for eid in hits.keys() & postings.members(token):
+            # The set's `intersection` walks the few hits, looking each up in the long list's
+            # set (`hits.keys() & members` would walk the whole list: a frozenset is not a
+            # set to `dict_keys.__and__`). Each hit found gains the weight once.
+            for eid in postings.members(token).intersection(hits):
                 hits[eid] += weight
             continue
         for eid in hits:

@@ -56,6 +56,13 @@ _FINAL_NOT_RE = re.compile(r"(?<=[\u4e00-\u9fff])不$")
 # Characters that are question words by themselves (吗, 啥…) and 怎 of 怎么/怎样.
 _FILLER_CHARS = frozenset({word for word in FILLERS if len(word) == 1} | {"怎"})
 KnownPair = Callable[[str], bool]
+# Compiled once (a pattern given as a string is looked up in `re`'s cache on every call).
+_SOUND_PIECE_RE = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9 ]")  # a syllable run, digits, a char
+_LOOSE_SPACE_RE = re.compile(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])")  # not between latin words
+_SPACES_RE = re.compile(r"\s+")
+_LATIN_RUN_RE = re.compile(r"[a-z]+")
+_LOOSE_BLANK_RE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")  # one space, not between words
+_TONE_NUMBER_RE = re.compile(r"[1-5]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,7 @@ class _Match:
 def _sound_spans(text: str) -> list[tuple[Position, int, int]]:
     """Pinyin positions of a text with their character spans."""
     spans: list[tuple[Position, int, int]] = []
-    for match in re.finditer(r"[a-z]+|[0-9]+|[^a-z0-9 ]", text):
+    for match in _SOUND_PIECE_RE.finditer(text):
         piece, start = match.group(), match.start()
         if piece.isascii() and piece.isalpha():
             syllables = segment(piece)
@@ -122,19 +129,20 @@ def readings_of_latin(syllable: str) -> Position:
 def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> list[_Match]:
     found: list[_Match] = []
     lengths = table.lengths
+    term, lengths_from = table.terms.get, table.first_lengths.get
     for start in range(len(text)):
         # = every length of `lengths` tried in turn: a length beyond the end of the text
         # tries the rest of the text (a term found so ends past the text, as it always did),
         # and a length that fits can only find a term starting with this character.
         rest = text[start:]
-        tail = table.get(rest)
+        tail = term(rest)
         if tail is not None:
             for length in lengths:
                 if length > len(rest):
                     found.append(_Match(start, start + length, tail, True))
-        for length in table.lengths_from(text[start]):
+        for length in lengths_from(text[start], ()):
             if length <= len(rest):
-                entry = table.get(rest[:length])
+                entry = term(rest[:length])
                 if entry is not None:
                     found.append(_Match(start, start + length, entry, True))
     spans = _sound_spans(text) if by_sound else []
@@ -189,13 +197,7 @@ def _find_synonyms(text: str, table: SynonymTable, *, by_sound: bool = True) -> 
 
 
 def _formal_spans(text: str, table: SynonymTable) -> list[tuple[int, int]]:
-    spans = []
-    for formal in table.formals:
-        at = text.find(formal)
-        while at >= 0:
-            spans.append((at, at + len(formal)))
-            at = text.find(formal, at + 1)
-    return spans
+    return table.formal_spans(text)
 
 
 def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
@@ -213,7 +215,7 @@ def strip_fillers(text: str, known: KnownPair = lambda pair: False) -> str:
     if text.endswith("不"):
         text = _FINAL_NOT_RE.sub("", text)
     stripped = _FILLER_RE.sub(drop, _QUANTITY_RE.sub(" ", text))
-    return re.sub(r"\s+", " ", re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", stripped)).strip()
+    return _SPACES_RE.sub(" ", _LOOSE_SPACE_RE.sub("", stripped)).strip()
 
 
 def parse(
@@ -281,7 +283,7 @@ def parse(
         initials=initials,
         abbreviations=tuple(
             run
-            for run in dict.fromkeys(re.findall(r"[a-z]+", text))
+            for run in dict.fromkeys(_LATIN_RUN_RE.findall(text))
             if 2 <= len(run) <= 10 and segment(run) is None
         ),
         penalty_intent=any(word in text for word in _PENALTY_WORDS),
@@ -313,7 +315,7 @@ def _base_for_synonyms(
 def expand(text: str, letters: str, formal: str) -> str:
     """The text with an abbreviation in initials (sfz) replaced by the term it stands for."""
     joined = text.replace(letters, formal)
-    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
+    return _LOOSE_BLANK_RE.sub("", joined)
 
 
 def _direction(text: str, matches: list[_Match], reading: str, stripped: str) -> Directions:
@@ -332,7 +334,7 @@ def _without_tone_numbers(word: str) -> str:
     """`lin2shi2` → `linshi` when what is left is pinyin (codes keep their digits)."""
     if not _TONED.match(word):
         return word
-    letters = re.sub(r"[1-5]", "", word)
+    letters = _TONE_NUMBER_RE.sub("", word)
     return letters if segment(letters) is not None else word
 
 
@@ -373,7 +375,7 @@ def _written(text: str, matches: list[_Match], known: KnownPair) -> Variant | No
         out.extend((text[last : match.start], match.synonym.colloquial))
         last = match.end
     out.append(text[last:])
-    tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", "".join(out))
+    tidy = _LOOSE_BLANK_RE.sub("", "".join(out))
     reasons = tuple(f"synonym:{m.synonym.colloquial}" for m in typed)
     return Variant(tidy, 0.92, reasons, major=_qualified(tidy))
 
@@ -401,7 +403,7 @@ def _replace(text: str, matches: list[_Match], alternatives: dict[int, str]) -> 
     out.append(text[last:])
     major.append(text[last:])
     joined = "".join(out)
-    tidy = re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", joined)
+    tidy = _LOOSE_BLANK_RE.sub("", joined)
     has_action = any(match.synonym.action for match in matches)
     joined_major = "".join(major)
     thing = _qualified(joined_major) or joined_major

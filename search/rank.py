@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
+from search.entry import MILD_CATEGORIES, SPECIAL_GROUPS, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -32,25 +32,6 @@ PRACTISING_WORDS = ("执业", "注册", "资格")
 # A query naming the practitioner and a later life event (护士换医院了, 医师证丢了) is about
 # the practitioner's own licence: no practitioner penalty then.
 LICENCE_EVENTS = frozenset({"change", "end", "replace", "renew"})
-# Items for a special group of people, named in brackets or before the thing (机动车驾驶证初次
-# 申领(外国人申领…), 军人退役养老保险关系转移接续): a citizen of the county who does not name
-# the group wants the ordinary item (大陆居民, 城乡居民, 企业职工), so these rank a little lower
-# (机关事业单位: civil servants' own pension and insurance items).
-SPECIAL_GROUPS = (
-    "外国人",
-    "外籍",
-    "境外",
-    "外交人员",
-    "港澳台居民",
-    "台湾居民",
-    "华侨",
-    "军人",
-    "随军",
-    "武警",
-    "军警",
-    "大学生",
-    "机关事业单位",
-)
 SPECIAL_GROUP_PENALTY = 0.05
 # A name that negates a word of the query (非公司企业法人 for 公司变更法人) is about what the
 # query is not: it ranks lower unless the query says 非 itself.
@@ -80,32 +61,117 @@ DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
 
 
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """IDF weights of one variant's tokens: character pairs, characters, syllable pairs."""
+class TokenWeights(NamedTuple):
+    """The tokens of a weight mapping and their weights as parallel tuples, with their sum:
+    what scoring many entries against one variant looks up once."""
 
-    variant: Variant
-    pairs: Mapping[str, float]
-    chars: Mapping[str, float]
-    sounds: Mapping[str, float]
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    total: float
+
+    @classmethod
+    def of(
+        cls, weights: Mapping[str, float], kept: Callable[[str], bool] | None = None
+    ) -> TokenWeights:
+        """The tokens (only the `kept` ones: a token no text has never adds to a share),
+        with the sum of every weight."""
+        total = sum(weights.values())
+        if kept is None:
+            return cls(tuple(weights), tuple(weights.values()), total)
+        tokens = tuple(filter(kept, weights))
+        return cls(tokens, tuple(map(weights.__getitem__, tokens)), total)
+
+    def share(self, contains: Callable[[str], bool]) -> float:
+        """= `_matched(weights, total, contains)`: the same sum, in the same order."""
+        if not self.total:
+            return 0.0
+        return sum(compress(self.weights, map(contains, self.tokens))) / self.total
+
+
+class Weights:
+    """IDF weights of one variant's tokens: character pairs, characters, syllable pairs, and
+    the same as tuples with their sums (made once: every candidate entry uses them). Tokens
+    no name has (`in_names`, `in_sounds`: a character pair or character; a syllable pair)
+    are left out of the names' shares: they add nothing to any. Not to be changed once made
+    (a plain class: a frozen dataclass costs a call per field on every variant)."""
+
+    __slots__ = (
+        "char_tokens",
+        "chars",
+        "name_chars",
+        "name_pairs",
+        "pair_tokens",
+        "pairs",
+        "sound_tokens",
+        "sounds",
+        "variant",
+    )
+
+    def __init__(
+        self,
+        variant: Variant,
+        pairs: Mapping[str, float],
+        chars: Mapping[str, float],
+        sounds: Mapping[str, float],
+        in_names: Callable[[str], bool] | None = None,
+        in_sounds: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.variant = variant
+        self.pairs = pairs
+        self.chars = chars
+        self.sounds = sounds
+        self.pair_tokens = TokenWeights.of(pairs)
+        self.char_tokens = TokenWeights.of(chars)
+        self.name_pairs = TokenWeights.of(pairs, in_names)
+        self.name_chars = TokenWeights.of(chars, in_names)
+        self.sound_tokens = TokenWeights.of(sounds, in_sounds)
 
     @property
     def pairs_total(self) -> float:
-        return sum(self.pairs.values())
+        return self.pair_tokens.total
 
     @property
     def sounds_total(self) -> float:
-        return sum(self.sounds.values())
+        return self.sound_tokens.total
 
 
-def _extract(
-    query: str, choices: Mapping[int, str], scorer: Callable[..., float]
-) -> dict[int, float]:
-    if not query or not choices:
-        return {}
-    # Every choice's score (unsorted: only looked up by key).
-    found = process.extract_iter(query, choices, scorer=scorer)
-    return {key: score / 100.0 for _choice, score, key in found}
+def _line_up(
+    query: str, choices: Sequence[str], scorer: Callable[..., float], scale: float = 100.0
+) -> list[float]:
+    """`scorer(query, choice) / scale` of each choice, in the order of the choices (all 0.0
+    for an empty query). One `process.extract` call: the query is prepared once."""
+    scores = [0.0] * len(choices)
+    if query and choices:
+        for _choice, score, at in process.extract(query, choices, scorer=scorer, limit=None):
+            scores[at] = score / scale
+    return scores
+
+
+def _common(query: str, choices: Sequence[str]) -> list[int]:
+    """The length of the longest common subsequence of the query and each choice, in the
+    order of the choices (one `process.extract` call)."""
+    lengths = [0] * len(choices)
+    if query and choices:
+        found = process.extract(query, choices, scorer=LCSseq.similarity, limit=None)
+        for _choice, length, at in found:
+            lengths[at] = length
+    return lengths
+
+
+def _ratio(size: int, length: int, common: int) -> float:
+    """`fuzz.ratio` of a text of `size` characters and one of `length` sharing a longest
+    common subsequence of `common`: rapidfuzz's normalised Indel similarity (the Indel
+    distance is size + length - 2 * common), with its float operations (the same value)."""
+    total = size + length
+    return (1.0 - (total - 2 * common) / total) * 100 if total else 100.0
+
+
+def _ratios(size: int, common: list[int], choices: Sequence[str]) -> list[float]:
+    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences."""
+    return [
+        _ratio(size, len(choice), length) / 100.0
+        for choice, length in zip(choices, common, strict=True)
+    ]
 
 
 def _coverage(query: str, text: str, pair_part: float, weights: Mapping[str, float]) -> float:
@@ -122,103 +188,114 @@ def _matched(weights: Mapping[str, float], total: float, contains: Callable[[str
     return sum(compress(weights.values(), map(contains, weights))) / total
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How one text lines up with each candidate name: rapidfuzz scores in [0, 1]."""
+class _LineUps(NamedTuple):
+    """How one text lines up with each candidate entry, in the order of the entries:
+    character order (LCS share of the text), best local alignment (partial_ratio) and overall
+    similarity (ratio, of the name or of its core when better), in [0, 1]."""
 
-    chars: str
-    sound: str
-    aligned: dict[int, float]
-    similar: dict[int, float]
-    s_aligned: dict[int, float]
-    s_similar: dict[int, float]
+    order: list[float]
+    aligned: list[float]
+    similar: list[float]
 
     @classmethod
-    def of(cls, chars: str, entries: Sequence[Entry]) -> _Shape:
-        has_hanzi = any(not c.isascii() for c in chars)
-        names = {e.eid: e.name for e in entries}
-        cores = {e.eid: e.core for e in entries if e.core != e.name}
-        sounds = {e.eid: e.name_sound for e in entries}
-        sound = encode(spoken(chars))
-        similar = _extract(chars, names, fuzz.ratio) if has_hanzi else {}
-        for eid, value in (_extract(chars, cores, fuzz.ratio) if has_hanzi else {}).items():
-            similar[eid] = max(similar.get(eid, 0.0), value)
+    def of_names(cls, chars: str, entries: Sequence[Entry], names: list[str]) -> _LineUps:
+        common = _common(chars, names)
+        size = len(chars)
+        order = [length / size for length in common]
+        if chars.isascii():  # no hanzi: nothing lines up with a name in hanzi
+            zeros = [0.0] * len(names)
+            return cls(order, zeros, zeros)
+        similar = _ratios(size, common, names)
+        cored = [at for at, entry in enumerate(entries) if entry.core != entry.name]
+        if cored:
+            cores = _line_up(chars, [entries[at].core for at in cored], fuzz.ratio)
+            for at, value in zip(cored, cores, strict=True):
+                similar[at] = max(similar[at], value)
+        return cls(order, _line_up(chars, names, fuzz.partial_ratio), similar)
+
+    @classmethod
+    def of_sounds(cls, sound: str, sounds: list[str]) -> _LineUps:
+        if not sound:
+            zeros = [0.0] * len(sounds)
+            return cls(zeros, zeros, zeros)
+        common = _common(sound, sounds)
+        size = len(sound)
         return cls(
-            chars,
-            sound,
-            _extract(chars, names, fuzz.partial_ratio) if has_hanzi else {},
-            similar,
-            _extract(sound, sounds, fuzz.partial_ratio),
-            _extract(sound, sounds, fuzz.ratio),
+            [length / size for length in common],
+            _line_up(sound, sounds, fuzz.partial_ratio),
+            _ratios(size, common, sounds),
         )
 
-    def order(self, entry: Entry) -> float:
-        return LCSseq.similarity(self.chars, entry.name) / len(self.chars) if self.chars else 0.0
+    def mixed(self, thing: _LineUps, share: float) -> _LineUps:
+        """`(1 - share) * self + share * thing`, figure by figure."""
+        return _LineUps(
+            _mix(self.order, thing.order, share),
+            _mix(self.aligned, thing.aligned, share),
+            _mix(self.similar, thing.similar, share),
+        )
 
-    def sound_order(self, entry: Entry) -> float:
-        return LCSseq.similarity(self.sound, entry.name_sound) / max(len(self.sound), 1)
+
+def _mix(wholes: list[float], parts: list[float], share: float) -> list[float]:
+    keep = 1.0 - share
+    return [keep * whole + share * part for whole, part in zip(wholes, parts, strict=True)]
 
 
-def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tuple[float, str]]:
-    """Score of each entry for one variant, with the channel that gave it. When the variant
-    has words for actions (丢了 → 补领), the line-up of the rest (the thing asked about) counts
-    for MAJOR_SHARE of the alignment signals."""
+def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int, float, str]]:
+    """(entry id, score, the channel that gave it) of each entry for one variant, in the
+    order of the entries. When the variant has words for actions (丢了 → 补领), the line-up
+    of the rest (the thing asked about) counts for MAJOR_SHARE of the alignment signals."""
     variant = evidence.variant
-    pairs_total, sounds_total = evidence.pairs_total, evidence.sounds_total
     chars = variant.chars
-    has_hanzi = any(not c.isascii() for c in chars)
-    full = _Shape.of(chars, entries)
+    has_hanzi = not chars.isascii()
     major_text = variant.major.replace("|", "").replace(" ", "")
-    major = _Shape.of(major_text, entries) if major_text else full
-    share = MAJOR_SHARE if major_text else 0.0
-
-    def mix(whole: float, thing: float) -> float:
-        return (1.0 - share) * whole + share * thing
-
-    chars_total = sum(evidence.chars.values())
+    pairs, char_weights, sound_weights = (
+        evidence.name_pairs,
+        evidence.name_chars,
+        evidence.sound_tokens,
+    )
+    pair_tokens, pair_values, pairs_total = pairs.tokens, pairs.weights, pairs.total
+    sound_tokens, sound_values, sounds_total = (
+        sound_weights.tokens,
+        sound_weights.weights,
+        sound_weights.total,
+    )
+    count = len(entries)
+    by_name = has_hanzi and bool(pairs_total)
+    if by_name:
+        names = [entry.name for entry in entries]
+        lined = _LineUps.of_names(chars, entries, names)
+        if major_text:  # mixed even when the major text is the whole: the same figures
+            lined = lined.mixed(_LineUps.of_names(major_text, entries, names), MAJOR_SHARE)
+    if sounds_total:
+        sounds = [entry.name_sound for entry in entries]
+        heard = _LineUps.of_sounds(encode(spoken(chars)), sounds)
+        if major_text:
+            heard = heard.mixed(_LineUps.of_sounds(encode(spoken(major_text)), sounds), MAJOR_SHARE)
     unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     asked_kinds = _query_kinds(chars) if has_hanzi else {}
-    separate = major is not full  # else the major figures are the full ones (not recomputed)
-    out: dict[int, tuple[float, str]] = {}
-    for entry in entries:
-        eid = entry.eid
+    weight = variant.weight
+    out: list[tuple[int, float, str]] = []
+    for at in range(count):
+        entry = entries[at]
+        name = entry.name
         best, channel, covered = 0.0, "name", 0.0
-        if has_hanzi and pairs_total:
-            pair_part = covered = _matched(evidence.pairs, pairs_total, entry.name.__contains__)
-            chars_part = _matched(evidence.chars, chars_total, entry.name.__contains__)
-            # mix(x, x) is x exactly when there is no major text (share 0): not recomputed
-            order, aligned, similar = (
-                full.order(entry),
-                full.aligned.get(eid, 0.0),
-                full.similar.get(eid, 0.0),
-            )
-            if separate:
-                order = mix(order, major.order(entry))
-                aligned = mix(aligned, major.aligned.get(eid, 0.0))
-                similar = mix(similar, major.similar.get(eid, 0.0))
+        if by_name:
+            contains = name.__contains__
+            covered = sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
             best = (
-                PAIRS * pair_part
-                + CHARS * chars_part
-                + ORDER * order
-                + ALIGNMENT * aligned
-                + SIMILARITY * similar
+                PAIRS * covered
+                + CHARS * char_weights.share(contains)
+                + ORDER * lined.order[at]
+                + ALIGNMENT * lined.aligned[at]
+                + SIMILARITY * lined.similar[at]
             )
         if sounds_total:
-            pair_part = _matched(evidence.sounds, sounds_total, entry.sound_pairs.__contains__)
-            order, aligned, similar = (
-                full.sound_order(entry),
-                full.s_aligned.get(eid, 0.0),
-                full.s_similar.get(eid, 0.0),
-            )
-            if separate:
-                order = mix(order, major.sound_order(entry))
-                aligned = mix(aligned, major.s_aligned.get(eid, 0.0))
-                similar = mix(similar, major.s_similar.get(eid, 0.0))
+            matched = map(entry.sound_pairs.__contains__, sound_tokens)
             sound = SOUND_FACTOR * (
-                (PAIRS + CHARS) * pair_part
-                + ORDER * order
-                + ALIGNMENT * aligned
-                + SIMILARITY * similar
+                (PAIRS + CHARS) * (sum(compress(sound_values, matched)) / sounds_total)
+                + ORDER * heard.order[at]
+                + ALIGNMENT * heard.aligned[at]
+                + SIMILARITY * heard.similar[at]
             )
             if sound > best:
                 best, channel = sound, "pinyin"
@@ -230,27 +307,21 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> dict[int, tupl
             best -= LIFECYCLE_PENALTY
         if (
             has_hanzi
-            and "执业" in entry.name
+            and "执业" in name
             and not any(word in chars for word in PRACTISING_WORDS)
-            and not _own_licence(entry.name, chars)
+            and not _own_licence(name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and not unnamed.isdisjoint(_special_groups(entry.name)):
+        if has_hanzi and entry.groups and not unnamed.isdisjoint(entry.groups):
             best -= SPECIAL_GROUP_PENALTY
-        if covered >= QUALIFIED_COVERAGE and _qualified_first(entry.name, evidence.pairs):
+        if covered >= QUALIFIED_COVERAGE and _qualified_first(name, evidence.pairs):
             best -= PREFIX_PENALTY
-        if has_hanzi and NEGATION in entry.name and negates(entry.name, chars):
+        if has_hanzi and NEGATION in name and negates(name, chars):
             best -= NEGATED_PENALTY
         if asked_kinds and entry.kinds and _other_kind(entry.kinds, asked_kinds):
             best -= SIBLING_PENALTY
-        out[eid] = (best * variant.weight, channel)
+        out.append((entry.eid, best * weight, channel))
     return out
-
-
-@lru_cache(maxsize=65536)
-def _special_groups(name: str) -> frozenset[str]:
-    """The special groups of people an item name is for (names repeat across queries)."""
-    return frozenset(group for group in SPECIAL_GROUPS if group in name)
 
 
 @lru_cache(maxsize=65536)
@@ -276,10 +347,17 @@ def _own_licence(name: str, chars: str) -> bool:
 def _qualified_first(name: str, pairs: Mapping[str, float]) -> bool:
     """True when the words the query asks about start later in the name, after a qualifier
     of the name's own (two characters or more, naming no life event)."""
-    first = min((at for at in map(name.find, pairs) if at >= 0), default=-1)
+    first = min(filter((-1).__lt__, map(name.find, pairs)), default=-1)  # the first found
     if first < 2:
         return False
-    return not direction_of(name[:first])  # 补领结婚证, 设立…: an action, not a qualifier
+    return _is_qualifier(name[:first])
+
+
+@lru_cache(maxsize=65536)
+def _is_qualifier(start: str) -> bool:
+    """True when the start of a name names no life event (补领结婚证, 设立…: an action, not a
+    qualifier); starts of names repeat across queries."""
+    return not direction_of(start)
 
 
 def negates(name: str, query: str) -> bool:
@@ -301,21 +379,35 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     """AUX_FACTOR times the best score of the related texts (coverage of the query, best local
     alignment, overall similarity) when that beats `floor`, else at most `floor`. A text's
     rapidfuzz line-ups are worked out only while it could still beat the best so far with
-    perfect ones (rounding is monotonic: the same result as scoring every text in full)."""
-    best, pairs_total = floor, evidence.pairs_total
+    perfect ones (rounding is monotonic: the same result as scoring every text in full).
+    The coverage is `_coverage` with the weights' tuples and sums made once."""
+    best = floor
+    pairs, letters = evidence.pair_tokens, evidence.char_tokens
+    letters_total = letters.total or 1.0
     for text in texts:
-        pair_part = _matched(evidence.pairs, pairs_total, text.__contains__)
-        covered = _coverage(chars, text, pair_part, evidence.chars)
-        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + SIMILARITY * 100.0 / 100.0) <= best:
+        contains = text.__contains__
+        common = LCSseq.similarity(chars, text)
+        letters_part = sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total
+        covered = (
+            PAIRS * pairs.share(contains)
+            + CHARS * letters_part
+            + ORDER * (common / len(chars) if chars else 0.0)
+        )
+        if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + _PERFECT_SIMILARITY) <= best:
             continue  # not even with both line-ups perfect
-        similar = SIMILARITY * fuzz.ratio(chars, text) / 100.0
-        if AUX_FACTOR * (covered + ALIGNMENT * 100.0 / 100.0 + similar) <= best:
+        similar = SIMILARITY * _ratio(len(chars), len(text), common) / 100.0
+        if AUX_FACTOR * (covered + _PERFECT_ALIGNMENT + similar) <= best:
             continue
         aligned = ALIGNMENT * fuzz.partial_ratio(chars, text) / 100.0
         score = AUX_FACTOR * (covered + aligned + similar)
         if score > best:
             best = score
     return best
+
+
+# The alignment and similarity terms of perfect rapidfuzz line-ups (100), as computed.
+_PERFECT_ALIGNMENT = ALIGNMENT * 100.0 / 100.0
+_PERFECT_SIMILARITY = SIMILARITY * 100.0 / 100.0
 
 
 def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:

@@ -56,6 +56,8 @@ def _toneless(reading: str) -> str:
 
 _FUZZY_RULES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _LETTERS = re.compile(r"[a-z]+|[0-9]+")
+_LATIN_DIGITS_RE = re.compile(r"([a-z0-9]+)")  # kept by split: runs of latin and digits
+_SPOKEN_PIECE_RE = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9]")  # a syllable run, digits, a char
 
 
 @lru_cache(maxsize=4096)
@@ -113,7 +115,7 @@ def positions(words: Iterable[str]) -> list[Position]:
     into syllables, digits and non-pinyin letters kept as literal positions."""
     found: list[Position] = []
     for word in words:
-        for char_run in re.split(r"([a-z0-9]+)", word):
+        for char_run in _LATIN_DIGITS_RE.split(word):
             if not char_run:
                 continue
             if char_run[0].isascii():
@@ -166,7 +168,7 @@ def spoken(text: str) -> tuple[str, ...]:
     reading of each hanzi, a two-character phrase deciding for polyphones (银行 → yin hang);
     typed pinyin split into syllables; digits and other letters as they are."""
     out: list[str] = []
-    for match in re.finditer(r"[a-z]+|[0-9]+|[^a-z0-9]", text):
+    for match in _SPOKEN_PIECE_RE.finditer(text):
         piece, at = match.group(), match.start()
         if piece.isascii():
             syllables = segment(piece) if piece.isalpha() else None

@@ -58,6 +58,8 @@ class SynonymTable:
         "_by_two_sounds",
         "_entries",
         "_first_lengths",
+        "_formal_lengths",
+        "_formal_set",
         "_formals",
         "_lengths",
         "_min_sound",
@@ -109,6 +111,11 @@ class SynonymTable:
         self._formals = tuple(
             sorted({f for entry in self._entries.values() for f in entry.formals}, key=len)
         )
+        formal_lengths: dict[str, set[int]] = {}
+        for formal in self._formals:
+            formal_lengths.setdefault(formal[0], set()).add(len(formal))
+        self._formal_lengths = {char: tuple(sizes) for char, sizes in formal_lengths.items()}
+        self._formal_set = frozenset(self._formals)
 
     @classmethod
     def default(cls, extra: Iterable[tuple[str, str]] = ()) -> SynonymTable:
@@ -131,6 +138,18 @@ class SynonymTable:
         """Every formal term of the table."""
         return self._formals
 
+    def formal_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of a formal term in `text`, overlapping ones too,
+        by start (found from the terms starting with each character, not by trying each
+        term)."""
+        formals, lengths, end = self._formal_set, self._formal_lengths, len(text)
+        return [
+            (start, start + size)
+            for start, char in enumerate(text)
+            for size in lengths.get(char, ())
+            if start + size <= end and text[start : start + size] in formals
+        ]
+
     def starting_with(self, syllable: str) -> tuple[Synonym, ...]:
         """Terms of two or more syllables whose first syllable is `syllable`."""
         return self._by_sound.get(syllable, ())
@@ -143,6 +162,16 @@ class SynonymTable:
         if len(found) > 1:
             found.sort(key=itemgetter(0))
         return [entry for _place, entry in found]
+
+    @property
+    def terms(self) -> Mapping[str, Synonym]:
+        """Every entry by its normalised colloquial term (`get` without a call per term)."""
+        return self._entries
+
+    @property
+    def first_lengths(self) -> Mapping[str, tuple[int, ...]]:
+        """`lengths_from` of every first character that has terms."""
+        return self._first_lengths
 
     def lengths_from(self, char: str) -> tuple[int, ...]:
         """Lengths of the colloquial terms starting with `char`, longest first."""

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from search import Document, SearchIndex
 from search.direction import qualified
@@ -19,6 +20,7 @@ from search.rank import (
     _best_aux,
     _coverage,
     _matched,
+    _ratio,
     confident,
     negates,
 )
@@ -145,3 +147,15 @@ def test_related_texts_skipped_by_the_bound_never_change_the_score() -> None:
         floor = rng.uniform(0.0, 0.9)
         got = _best_aux(chars, texts, evidence, floor)
         assert got == every if every > floor else got <= floor
+
+
+def test_ratio_from_the_common_subsequence_is_rapidfuzz_ratio() -> None:
+    """`_ratio` (from the LCS already worked out for the order) is `fuzz.ratio` to the bit."""
+    rng = random.Random(11)
+    alphabet = "农机具购置补贴申请老年人优待证ab1"
+    for _ in range(5000):
+        first, second = (
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(2)
+        )
+        common = LCSseq.similarity(first, second)
+        assert _ratio(len(first), len(second), common) == fuzz.ratio(first, second)

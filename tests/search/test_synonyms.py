@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,25 @@ def test_everyday_words_lead_to_terms_of_real_item_names(shared_dir: Path) -> No
         # a word of item names is never replaced (it would hide the item named with it);
         # 读书 is only in 世界读书日 (a news item), 外省 is in names and was left out
         assert word == "读书" or not any(word in name for name in names), word
+
+
+def test_formal_spans_are_every_occurrence_of_every_formal_term() -> None:
+    """`formal_spans` (terms looked up by first character) finds what `str.find` over every
+    formal term finds: overlapping and repeated occurrences, none cut off at the end."""
+    table = SynonymTable.default()
+
+    def by_find(text: str) -> list[tuple[int, int]]:
+        spans = []
+        for formal in table.formals:
+            at = text.find(formal)
+            while at >= 0:
+                spans.append((at, at + len(formal)))
+                at = text.find(formal, at + 1)
+        return sorted(spans)
+
+    rng = random.Random(3)
+    letters = "".join(table.formals[:200])
+    texts = ["临时救助", "临时救助临时救助", "我要办临时居民身份证", ""]
+    texts += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 30))) for _ in range(500)]
+    for text in texts:
+        assert sorted(table.formal_spans(text)) == by_find(text), text

@@ -1,7 +1,8 @@
 """Check that a change to `search/` leaves every result identical, and time it.
 
 `dump` runs the index (whichever `search` package comes first on PYTHONPATH) on every query of
-the dev-set files (`tests/search/*.tsv`, held-out parts included) and on generated queries, for
+the dev-set files (`tests/search/*.tsv`, held-out parts included), on the text of every turn of
+the conversation sets (`tests/conversations/*.toml`, said or spoken) and on generated queries, for
 citizens and staff, and writes the top 10 of each (codes, scores to 9 decimals, reasons,
 `confident`) as JSON lines; `compare` counts the queries whose results differ between two dumps
 and names only those of tuning parts and generated queries (a held-out part is counted, never
@@ -20,38 +21,48 @@ import argparse
 import json
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from tools.benchmarks.search_corpus import documents_from_csv
-from tools.benchmarks.search_workload import QueryMaker
+from tools.benchmarks.search_workload import QueryMaker, multiply
 
 DEVSET = Path(__file__).resolve().parents[2] / "tests" / "search"
+CONVERSATIONS = Path(__file__).resolve().parents[2] / "tests" / "conversations"
 CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "service_items.csv"
 
 
 def queries(generated: int) -> list[tuple[str, str]]:
-    """(source, query) pairs: every dev-set query, then `generated` made from the catalogue."""
+    """(source, query) pairs: every dev-set query, every conversation turn's text, then
+    `generated` made from the catalogue."""
     out: list[tuple[str, str]] = []
     for path in sorted(DEVSET.glob("*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 out.append((path.stem, line.split("\t")[1]))
+    for path in sorted(CONVERSATIONS.glob("*.toml")):
+        for conversation in tomllib.loads(path.read_text(encoding="utf-8"))["conversation"]:
+            for turn in conversation["turns"]:
+                text = turn.get("say") or turn.get("voice")
+                if text:
+                    out.append((f"{path.stem}-conversation", text))
     maker = QueryMaker(documents_from_csv(CSV))
     out.extend(("generated", query) for query in maker.queries(generated))
     return out
 
 
-def _index(csv: Path) -> object:
+def _index(csv: Path, size: int = 0) -> object:
+    """The index of the catalogue, or of `size` documents made from it (`multiply`)."""
     import search
     from search import SearchIndex
 
     print(f"search package: {search.__file__}", file=sys.stderr)
+    docs = documents_from_csv(csv)
+    return SearchIndex.build(multiply(docs, size) if size else docs)
 
-    return SearchIndex.build(documents_from_csv(csv))
 
-
-def dump(out: Path, generated: int, csv: Path) -> None:
-    index = _index(csv)
+def dump(out: Path, generated: int, csv: Path, size: int = 0) -> None:
+    index = _index(csv, size)
     with out.open("w", encoding="utf-8") as sink:
         for source, query in queries(generated):
             for citizen in (True, False):
@@ -101,9 +112,10 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--csv", type=Path, default=CSV)
+    parser.add_argument("--size", type=int, default=0, help="dump: multiply the catalogue")
     args = parser.parse_args()
     if args.action == "dump":
-        dump(args.out, args.generated, args.csv)
+        dump(args.out, args.generated, args.csv, args.size)
     elif args.action == "compare":
         raise SystemExit(compare(*args.files))
     else:
