@@ -282,3 +282,16 @@ def test_own_records_queues_and_disputes_in_plain_words(said, intent):
 @pytest.mark.parametrize("said", ["身份证办理", "营业执照办理", "结婚证申请"])
 def test_an_items_name_with_a_word_of_doing_is_no_request_about_an_application(said):
     assert read(said).intent == "item"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("俺们家的退耕还林补助今年补了多少", "personal"),  # whose, then what was received
+        ("我妈的养老金到卡上了没", "personal"),
+        ("2016年退耕还林补助补了多少", "item"),  # nobody's own: the published list's
+        ("补了多少 我家", "item"),  # received said before whose: no question of one's own
+    ],
+)
+def test_ones_own_money_received_is_a_personal_record(said, intent):
+    assert read(said).intent == intent

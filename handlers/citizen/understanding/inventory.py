@@ -43,6 +43,9 @@ class Inventory:
     # A complaint's words that also tell one's own situation (没人管): not a complaint when a
     # question about an item follows them.
     circumstances: frozenset[str] = frozenset()
+    # 「俺家今年草原补奖发了多少钱」: whose (owners) before what was received — one's own records.
+    own_owners: tuple[str, ...] = ()
+    own_received: tuple[str, ...] = ()
     # Messages that only name an item (a search): the classifier's "none of the intents".
     searches: tuple[str, ...] = ()
     # Words said right before and after 人工's words that only say how to talk to the person
@@ -110,6 +113,8 @@ def parse(raw: dict[str, Any]) -> Inventory:
         circumstances=frozenset(
             str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
         ),
+        own_owners=_longest_first(raw.get("own_money", {}).get("owners", [])),
+        own_received=_longest_first(raw.get("own_money", {}).get("received", [])),
     )
 
 

@@ -287,6 +287,8 @@ class Reader:
             # 「人工 我家草原补奖今年咋没到账」: the command first, then what to forward, even
             # when the problem is one this account cannot serve (progress) or a complaint.
             return "human", 1.0
+        if self._asks_own_money(compact):
+            return "personal", 1.0
         acts = [name for name in ACT_ORDER if f"i:{name}" in labels]
         if "complaint" in acts and self._asks_after_complaint(found, compact):
             acts.remove("complaint")
@@ -395,6 +397,14 @@ class Reader:
             # 「认工客服」: what is left is 人工 typed by its sound.
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _asks_own_money(self, compact: str) -> bool:
+        """「俺家今年草原补奖发了多少钱」: whose, then what was received, in that order."""
+        owned = [compact.find(word) for word in self.inventory.own_owners if word in compact]
+        if not owned:
+            return False
+        first = min(owned)
+        return any(compact.find(word, first) > first for word in self.inventory.own_received)
 
     def _asks_only_for_a_person(self, clause: str) -> bool:
         """Whether one clause of a longer message says nothing but asking for a person
