@@ -568,8 +568,10 @@ class LifeEventQuestion(Filter):
             rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)
             if asks_all_steps(rest) or (
                 searcher is not None
+                # the whole message: the trigger may end a step's name (「身份证和社保卡都丢了」:
+                # 卡都丢了 holds 社保卡's 卡)
                 and await names_several_steps(
-                    rest, steps, known, searcher, session, data.get("public_items")
+                    fold(text), steps, known, searcher, session, data.get("public_items")
                 )
             ):
                 return {"life_event": life_event, "steps": steps}

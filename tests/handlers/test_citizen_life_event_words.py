@@ -134,3 +134,11 @@ def test_a_trigger_before_de_only_says_what_kind_of_the_event_after_it():
     assert alone is not None and alone[0].name == "办养殖场"
     inside = known.match("想办个养牛合作社")  # 养牛 inside 办…合作社 said spread out
     assert inside is not None and inside[0].name == "成立农民专业合作社"
+
+
+async def test_several_papers_lost_together_get_the_lost_papers_checklist(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_lost_papers")
+    answer = await user.say("社保卡跟身份证全丢了")
+    assert "证件丢了" in answer and "社会保障卡补领" in answer and "居民身份证" in answer, answer
+    assert "证件丢了" not in await user.say("钥匙都丢了")
