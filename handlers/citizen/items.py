@@ -25,7 +25,13 @@ from handlers.citizen.filters import (
     NextPage,
     Understood,
 )
-from handlers.citizen.guide_notes import PAPER, name_run_of, names_its_paper, notes_about
+from handlers.citizen.guide_notes import (
+    PAPER,
+    in_formal_terms,
+    name_run_of,
+    names_its_paper,
+    notes_about,
+)
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.searching import (
@@ -579,6 +585,22 @@ async def _follow_up(
     return cards.with_notes(answer, notes_about(last, words, answer) if words else [])
 
 
+def _in_order_said(close: list[Found], said: str) -> list[Found]:
+    """The guesses each named in the message in the order they were said (「社保卡也弄丢了
+    想领失业金」: the card first), when two or more are; the others after, as ranked."""
+    words = in_formal_terms(fold(said))
+
+    def where(found: Found) -> int:
+        item = found.item
+        own = [fold(str(w)) for w in (*item.keywords, *item.aliases)]
+        own.append(name_run_of(fold(item.name), words))
+        places = [words.find(w) for w in own if len(w) >= PAPER and w in words]
+        return min(places, default=len(words))
+
+    named = sum(1 for f in close if where(f) < len(words))
+    return sorted(close, key=where) if named >= 2 else close
+
+
 async def _no_match(
     said: str,
     close: list[Found],
@@ -587,7 +609,7 @@ async def _no_match(
     trace: dict[str, str],
     aspect: str | None = None,
 ) -> str:
-    close = close[:MAX_GUESSES]
+    close = _in_order_said(close[:MAX_GUESSES], said)
     memory.unmatched = said
     if close:
         # The closest items may be right: offer them, never "not found" above them.

@@ -762,3 +762,9 @@ async def test_complaints_of_an_empty_window_or_a_broken_promise(demo):
     for said in ("下午去的 窗口一个人也没有", "说好这个月发 到现在没发 骗人"):
         answer = await user.say(said)
         assert "0935-3126800" in answer and "人工" in answer, answer
+
+
+async def test_two_things_said_in_one_message_are_offered_in_the_order_said(demo):
+    answer = await citizen(demo).say("我被辞退了 社保卡也弄丢了 想领失业金咋办")
+    card, benefit = answer.find("社会保障卡补领"), answer.find("失业保险金申领")
+    assert 0 <= card < benefit, answer
