@@ -185,9 +185,13 @@ async def my_village(
     return await funds_of(place, year, session, settings, trace, state, projects, about)
 
 
-def _about(text: str) -> str:
-    """The row a question about a place's documents or projects names (「民宿的进展」: 民宿)."""
-    return parsing.detail_subject(text) if parsing.asks_place_detail(text) else ""
+def _about(text: str, place_said: str = "") -> str:
+    """The row a question about a place's documents or projects names (「民宿的进展」: 民宿),
+    without the place's own name (「旦马乡大水村2015年扶贫资金多少 文号是啥」 names no row)."""
+    if not parsing.asks_place_detail(text):
+        return ""
+    rest = text.replace(place_said, " ") if place_said else text
+    return parsing.detail_subject(rest)
 
 
 async def bound_village(
@@ -239,7 +243,7 @@ async def place_funds(
     assert match.place is not None  # PlaceFunds passes only matches with places
     text = said(event) or ""
     projects = parsing.says_projects(text)
-    about = _about(text)
+    about = _about(text, place_name)
     if not about and match.place.level == "county":
         about = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
     return await funds_of(match.place, year, session, settings, trace, state, projects, about)

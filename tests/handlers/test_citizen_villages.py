@@ -237,3 +237,9 @@ async def test_the_countys_rows_of_one_kind_asked_without_a_place(citizen_side):
     assert "红大村" in answer and "大湾村" in answer and "危房改造" not in answer
     warm = await user.say("暖棚扶贫项目投了多少")
     assert "红大村养殖暖棚建设" in warm and "40.01万元" in warm and "道路硬化" not in warm, warm
+
+
+async def test_a_places_own_name_in_a_question_of_documents_names_no_row(citizen_side):
+    # 红大村 is in its projects' names (红大村道路硬化工程): every row of the year is meant
+    answer = await citizen_side.user().say("华藏寺镇红大村2016年扶贫资金多少 文号是啥")
+    assert "天扶贫发〔2016〕12号" in answer and "天扶贫发〔2016〕31号" in answer, answer
