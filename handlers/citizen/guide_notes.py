@@ -91,6 +91,8 @@ def notes_about(item: Item, words: str, shown: str = "") -> list[str]:
 
 PAPER = 3  # characters of a paper's name that, said as written, say it (结婚证, 身份证)
 LEFT_OVER = 2  # characters beside the paper that only ask about it (没领, 需, 带)
+# How the name of a paper ends (结婚证, 社会保障卡, 户口簿, 申请书, 证明, 执照, 合同…).
+PAPER_ENDS = ("证", "卡", "簿", "本", "书", "表", "明", "照", "件", "单", "票", "据", "同", "函")
 
 
 def name_run_of(name: str, words: str) -> str:
@@ -111,6 +113,7 @@ def names_its_paper(item: Item, core: str) -> bool:
     papers = [fold(str(r.get("name", ""))) for r in item.requirements if isinstance(r, dict)]
     for words in (core, in_formal_terms(core)):
         said = max((name_run_of(paper, words) for paper in papers), key=len, default="")
-        if len(said) >= PAPER and len(words.replace(said, "")) <= LEFT_OVER:
+        whole = said.endswith(PAPER_ENDS)  # 残疾人证, not the 残疾人 of 「家里有残疾人」
+        if len(said) >= PAPER and whole and len(words.replace(said, "")) <= LEFT_OVER:
             return True
     return False

@@ -4,7 +4,7 @@ the conversation set's."""
 from __future__ import annotations
 
 from catalogue.models import PowerItem
-from handlers.citizen.guide_notes import guide_sentences, notes_about
+from handlers.citizen.guide_notes import guide_sentences, names_its_paper, notes_about
 
 
 def _item() -> PowerItem:
@@ -38,3 +38,12 @@ def test_the_sentences_sharing_words_with_the_question():
 
 def test_what_the_answer_already_says_is_not_repeated():
     assert notes_about(_item(), "要不要登报", shown="登报遗失声明（在市级以上报纸刊登）") == []
+
+
+def test_a_paper_is_named_by_its_whole_name_not_by_whom_it_is_for():
+    item = PowerItem(
+        name="某补贴", requirements=[{"name": "第二代残疾人证"}, {"name": "社会保障卡"}]
+    )
+    assert names_its_paper(item, "残疾人证要带")
+    assert names_its_paper(item, "社保卡要")  # 社保卡: 社会保障卡
+    assert not names_its_paper(item, "残疾人")  # 「家里有残疾人」: who, not the paper
