@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+
+log = logging.getLogger("handlers.jobs.periodic")
 
 
 class Periodic:
@@ -19,9 +22,14 @@ class Periodic:
         raise NotImplementedError
 
     async def run(self) -> None:
-        """Tick, then wait `interval` seconds, until cancelled."""
+        """Tick, then wait `interval` seconds, until cancelled. An error a tick let through
+        (a connection reset while connecting is an OSError, not the database library's own)
+        is logged and the loop goes on: it must not end the loop, nor the app's shutdown."""
         while True:
-            await self.tick()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("%s: a round failed", type(self).__name__)
             await asyncio.sleep(self.interval)
 
     def start(self) -> None:
