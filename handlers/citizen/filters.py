@@ -13,10 +13,12 @@ from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
 from catalogue.models import FundItem, FundType
 from catalogue.queries import RegionMatch
+from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_details, parsing
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
+from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
@@ -233,6 +235,8 @@ class ChoiceByPlace(Filter):
         memory = await recall(state)
         if memory.numbered != "items" or not memory.list_codes:
             return False
+        if not any(words in name for name in await _department_names(session)):
+            return False  # no office's name holds the words: no search needed
         shown = memory.page_codes()
         found = await items_by_codes(session, shown, data.get("public_items"))
         names = {item.name for item in found.values()}
@@ -248,6 +252,20 @@ class ChoiceByPlace(Filter):
 
 
 MIN_PLACE_WORDS = 2  # 「打柴沟」: a place's name, not one character of it
+# Per region served: (the departments' generation, their names).
+_NAMES: dict[RegionScope, tuple[int, tuple[str, ...]]] = {}
+
+
+async def _department_names(session: AsyncSession) -> tuple[str, ...]:
+    """The offices' names of the region the session serves, read again only when the
+    departments change."""
+    scope, generation = scope_of(session), CHANGES.generation("departments")
+    known = _NAMES.get(scope)
+    if known is None or known[0] != generation:
+        summaries = await queries.departments(session=session)
+        known = (generation, tuple(s.department.name for s in summaries))
+        _NAMES[scope] = known
+    return known[1]
 
 
 POINTING = ("的那个", "那个", "那一个", "那项", "那一项", "那条")
@@ -326,14 +344,24 @@ class BindRequest(Filter):
         return {"place_name": name}
 
 
+# An office's name as said before a question of which items it handles (「民政局」 「县人社局」
+# 「华藏寺镇政府」 「扶贫办公室」): a few characters ending in an office's word.
+_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:局|政府|办公室|委员会)")
+
+
 class DepartmentItems(Filter):
     """An office named alone, or with words asking which items it handles (「民政局都能办啥」
     「卫健局管哪些事项」); passes `department`."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
-        text = said(event)
+        text = said(event) or ""
         session: AsyncSession | None = data.get("session")
-        if not text or session is None or parsing.department_word(text) is None:
+        office = _OFFICE.search(text)
+        # Before any look-up (most messages): an office's word, and beside it only words
+        # asking which items (「身份证咋办」 ends in 办 but names no office).
+        if office is None or session is None:
+            return False
+        if not parsing.asks_department_items(office.string[office.end() :]):
             return False
         named = await departments.mention(session, text)
         if len(named.departments) != 1:

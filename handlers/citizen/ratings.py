@@ -71,6 +71,8 @@ def verdict_score(text: str) -> int | None:
     if verdicts is None or _ASKED.search(normalize(text)):
         return None  # 「有用吗」 asks, it does not judge
     words = level_words(without_thanks(text))
+    if not any(level in words for level in verdicts.levels):
+        return None  # no judging word at all (most messages): no readings to try
     score = _one_verdict(words, verdicts)
     if score is not None:
         return score
