@@ -12,9 +12,9 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from catalogue import queries
 from catalogue.models import FundItem, FundType
-from catalogue.queries import RegionMatch
+from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.scope import RegionScope, scope_of
-from handlers.citizen import fund_details, parsing
+from handlers.citizen import fund_answers, fund_details, parsing
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
@@ -377,8 +377,8 @@ class DepartmentItems(Filter):
 
 class CountyRowsNamed(Filter):
     """No place named, but words naming some of the county's poverty allocations or projects
-    (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year` and `about`, the
-    words that name them."""
+    (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year`, `about` (the words
+    that name them) and `funds` (the county's, read once for both)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
@@ -386,28 +386,22 @@ class CountyRowsNamed(Filter):
         if not text or session is None or not parsing.COUNTY_ROWS_CUE.search(text):
             return False
         year, _ = parsing.split_year(text)
-        about = await county_rows_named(session, text, year)
-        return {"year": year, "about": about} if about else False
+        about, funds = await county_rows_named(session, text, year)
+        return {"year": year, "about": about, "funds": funds} if about else False
 
 
-async def county_rows_named(session: AsyncSession, text: str, year: int | None) -> str:
+async def county_rows_named(
+    session: AsyncSession, text: str, year: int | None
+) -> tuple[str, RegionFunds | None]:
     """The words of the text that name some of the county's poverty rows of the year (「光伏」),
-    or ''."""
+    or '', and the county's rows read for it (None when none were read)."""
     fragments = parsing.row_fragments(text)
     if not fragments:
-        return ""
+        return "", None
     funds = await queries.region_funds(session=session, region_code=parsing.COUNTY_CODE, year=year)
     if funds is None:
-        return ""
-    names = [
-        name
-        for year_funds in funds.years
-        for name in (
-            *(a.purpose for a in year_funds.allocations),
-            *(p.name for p in year_funds.projects),
-        )
-    ]
-    return parsing.named_run(fragments, names)
+        return "", None
+    return parsing.named_run(fragments, fund_answers.row_names(funds)), funds
 
 
 class BoundWhich(Filter):

@@ -23,6 +23,18 @@ def says_row(text: str, about: str) -> bool:
     return bool(about) and all(char in rest for char in about)
 
 
+def row_names(funds: RegionFunds) -> list[str]:
+    """What each allocation (its purpose) and project (its name) of a place is called."""
+    return [
+        name
+        for year_funds in funds.years
+        for name in (
+            *(a.purpose for a in year_funds.allocations),
+            *(p.name for p in year_funds.projects),
+        )
+    ]
+
+
 def _only_named(year_funds: YearFunds, about: str) -> YearFunds:
     """The year's rows whose names say `about`."""
     return replace(

@@ -129,6 +129,11 @@ MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营�
 MAX_EVENTS_OF_ONE_THING = 5  # 设立, 变更, 注销, 补领, 延续: the first results looked at
 
 
+def _asks_as_a_whole(text: str) -> bool:
+    """Whether the words ask which items there are or about a matter as a whole."""
+    return any(word in text for word in (*SEVERAL, *AS_A_WHOLE))
+
+
 def _of_one_thing(found: list[Found], query: str) -> list[Found]:
     """The first results about the same thing as the first, confident, one (申领 and 补领 of
     社会保障卡), or holding the words of its name that were said (教师资格 of 认定 and 补发)."""
@@ -150,7 +155,7 @@ def _the_item_itself(shared: list[Found], query: str) -> Found | None:
     执照」: the licence, not its change or its ending); 「个体户登记」, all of whose words are
     in each name, is still a choice."""
     words = fold(parsing.strip_particles(query))
-    if direction_of(normalise(words)) or any(w in words for w in (*SEVERAL, *AS_A_WHOLE)):
+    if direction_of(normalise(words)) or _asks_as_a_whole(words):
         return None
     own = [f for f in shared if direction_of(normalise(f.item.name)) <= NEW_ONLY]
     if len(own) != 1:
@@ -386,8 +391,7 @@ async def search_and_answer(
     if len(listed) > 1 and any(word in said for word in SEVERAL):
         # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
-    as_a_whole = any(w in said for w in (*SEVERAL, *AS_A_WHOLE))
-    kin = _of_one_thing(found, query) if as_a_whole else []
+    kin = _of_one_thing(found, query) if _asks_as_a_whole(said) else []
     if len(kin) > 1:
         # 「社保卡相关的事项有哪些」 「教师资格证的事」: the thing's items, for each event of it.
         return await _list(state, memory, [f.item for f in kin], query, aspect, trace)
@@ -597,8 +601,10 @@ def _in_order_said(close: list[Found], said: str) -> list[Found]:
         places = [words.find(w) for w in own if len(w) >= PAPER and w in words]
         return min(places, default=len(words))
 
-    named = sum(1 for f in close if where(f) < len(words))
-    return sorted(close, key=where) if named >= 2 else close
+    places = [where(f) for f in close]
+    if sum(1 for place in places if place < len(words)) < 2:
+        return close
+    return [f for _, f in sorted(zip(places, close, strict=True), key=lambda pair: pair[0])]
 
 
 async def _no_match(

@@ -58,13 +58,13 @@ _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
 _CLAUSES = re.compile(r"[\s,，。.！!；;]+")
 # 「换绑 上古城村」 「改绑到红大村」: binding to another village replaces the old binding.
 _BIND = re.compile(r"^(?:重新绑定|换绑|改绑|绑定|綁定)\s*(?:到|成|为)?\s*(.*)$")
-# A place's poverty projects as citizens call them (人畜饮水工程: 工程).
-PROJECT_WORDS_SAID = ("工程",)
+# What a place's poverty projects are called: 项目, and 工程 as in their names (人畜饮水工程).
+PROJECT_WORDS = ("项目", "工程")
 # Words of a question about the village's public money (「我们村今年拨了多少钱」).
 _PUBLIC_MONEY = (
     "扶贫",
     "资金",
-    "项目",
+    *PROJECT_WORDS,
     "钱",
     "拨",
     "分配",
@@ -72,7 +72,6 @@ _PUBLIC_MONEY = (
     "分了多少",
     "给了多少",
     "投了多少",
-    *PROJECT_WORDS_SAID,
     "文号",
     "文件",
 )
@@ -399,10 +398,6 @@ POVERTY_PROJECTS = "扶贫项目"
 
 
 PLACE_ENDINGS = ("村", "镇", "乡", "社区")
-
-
-# What a place's poverty projects are called: 项目, and 工程 as in their names (人畜饮水工程).
-PROJECT_WORDS = ("项目", "工程")
 
 
 def says_projects(text: str) -> bool:

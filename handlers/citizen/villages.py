@@ -10,7 +10,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
-from catalogue.queries import Document, Place, RegionMatch
+from catalogue.queries import Document, Place, RegionFunds, RegionMatch
 from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
@@ -61,11 +61,13 @@ async def funds_of(
     state: FSMContext | None = None,
     projects_first: bool = False,
     about: str = "",
+    funds: RegionFunds | None = None,
 ) -> str:
     """The published funds and projects of one place (remembered: 「2016年的呢」 is about it);
     projects first when the question was about them; only the rows `about` names (「民宿」)
-    when it names some."""
-    funds = await queries.region_funds(session=session, region_code=place.code, year=year)
+    when it names some. `funds`: the place's rows of the year, when already read."""
+    if funds is None:
+        funds = await queries.region_funds(session=session, region_code=place.code, year=year)
     trace.update(answer="village-funds", code=place.code)
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
@@ -243,10 +245,12 @@ async def place_funds(
     assert match.place is not None  # PlaceFunds passes only matches with places
     text = said(event) or ""
     projects = parsing.says_projects(text)
-    about = _about(text, place_name)
+    about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":
-        about = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
-    return await funds_of(match.place, year, session, settings, trace, state, projects, about)
+        about, funds = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
+    return await funds_of(
+        match.place, year, session, settings, trace, state, projects, about, funds
+    )
 
 
 async def region_code(
@@ -296,19 +300,18 @@ async def county_rows(
     event: Event,
     year: int | None,
     about: str,
+    funds: RegionFunds,
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """「光伏扶贫在哪几个村」: the county's allocations and projects that the words name."""
-    county = await queries.region_by_code(session=session, code=parsing.COUNTY_CODE)
-    if county is None:
-        county = await queries.county_place(session=session, code=parsing.COUNTY_CODE)
-    if county is None:
-        return texts.PLACE_UNKNOWN.format(name=about)
+    """「光伏扶贫在哪几个村」: the county's allocations and projects that the words name (its
+    rows already read by the filter)."""
     projects = parsing.says_projects(said(event) or "")
-    return await funds_of(county, year, session, settings, trace, state, projects, about)
+    return await funds_of(
+        funds.place, year, session, settings, trace, state, projects, about, funds
+    )
 
 
 async def forget_binding(session: AsyncSession, openid_hash: str) -> None:
