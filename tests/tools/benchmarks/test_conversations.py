@@ -37,7 +37,7 @@ DEMO = read_demo()
 NAMES = frozenset(item.name for item in DEMO.items)
 PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, tuning9, tuning10, tuning11,"
-    " heldout2, heldout3, heldout5, heldout6, heldout7, heldout8, heldout9 or all"
+    " heldout2, heldout3, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10 or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
 ID_CODE = next(item.code for item in DEMO.items if item.name == ID_CARD)
@@ -98,6 +98,7 @@ def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
         "heldout7.toml",
         "heldout8.toml",
         "heldout9.toml",
+        "heldout10.toml",
     ):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
