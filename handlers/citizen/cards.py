@@ -381,6 +381,73 @@ def benefit_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, lines)
 
 
+# Words of a guide about someone applying for another (委托代理人, 本人或家属, 村、社区代办).
+# 本人 alone is any 本人社会保障卡; only where it says who comes or applies.
+PROXY_WORDS = (
+    "代办",
+    "代领",
+    "代为",
+    "代理",
+    "委托",
+    "家属",
+    "亲属",
+    "监护人",
+    "本人或",
+    "本人到",
+    "本人亲自",
+    "本人办理",
+    "本人申请",
+    "本人携带",
+)
+
+
+def proxy_answer(item: Item, base_url: str) -> str:
+    """「家里人去办行不行」: what the guide says of applying for someone else (its steps,
+    materials and notes), else that it does not say, and whom to ask; what to bring either way."""
+    sentences = [str(step) for step in item.procedure or []]
+    sentences += [f"材料：{r.get('name', '')}" for r in item.requirements or [] if r.get("name")]
+    for text in (item.conditions, item.management_requirements, item.service_content):
+        sentences += SENTENCES.findall(text or "")
+    said = [shorten(s.strip(), 120) for s in sentences if s.strip() and _mentions(s, PROXY_WORDS)]
+    # Applying online needs no one to go (「要本人跑一趟不」).
+    online = [shorten(s.strip(), 120) for s in sentences if _mentions(s, ONLINE_WORDS)][:1]
+    said += [s for s in online if s not in said]
+    named = "、".join(str(r.get("name", "")) for r in item.requirements or [] if r.get("name"))
+    bring = [f"要带的材料：{shorten(named, 150)}"] if named else []
+    if said:
+        return _short(item, base_url, ["办事指南写明：", *said[:3], *bring])
+    lines = ["办事指南没有写明能不能由别人代办，去之前请先打电话问清楚。", *ask_lines(item)]
+    return _short(item, base_url, [*lines, *bring])
+
+
+# Words of a guide about how a benefit is paid (按月发放至本人社会保障卡, 通过“一卡通”发放).
+PAYMENT_WORDS = (
+    "发放",
+    "按月",
+    "按季",
+    "按年",
+    "一次性",
+    "账户",
+    "一卡通",
+    "社会保障卡",
+    "银行",
+    "到账",
+)
+
+
+def payment_answer(item: Item, base_url: str) -> str:
+    """「钱是咋发的」 「打到哪张卡」: what the guide says of paying it, else whom to ask."""
+    sentences = [str(step) for step in item.procedure or []]
+    for text in (item.service_content, item.management_requirements):
+        sentences += SENTENCES.findall(text or "")
+    said = [shorten(s.strip(), 120) for s in sentences if s.strip() and _mentions(s, PAYMENT_WORDS)]
+    # 「即时办结，次月起按月发放」: when the first payment comes.
+    said += [line for line in time_limits(item) if _mentions(line, PAYMENT_WORDS)]
+    if said:
+        return _short(item, base_url, ["办事指南写明：", *said[:4]])
+    return _short(item, base_url, ["办事指南没有写明怎么发放。", *ask_lines(item)])
+
+
 def code_answer(item: Item, base_url: str) -> str:
     """「编码是多少」."""
     return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
@@ -389,6 +456,7 @@ def code_answer(item: Item, base_url: str) -> str:
 ANSWERS = {
     "code": code_answer,
     "materials": materials_answer,
+    "proxy": proxy_answer,
     "conditions": conditions_answer,
     "time": time_answer,
     "where": where_answer,
@@ -400,10 +468,12 @@ ANSWERS = {
     "procedure": procedure_answer,
     "forms": forms_answer,
     "benefit": benefit_answer,
+    "payment": payment_answer,
 }
 ASPECT_NAMES = {
     "code": "事项编码",
     "materials": "申请材料",
+    "proxy": "能不能由别人代办",
     "conditions": "办理条件",
     "time": "办理时限",
     "where": "办理地点",
@@ -415,6 +485,7 @@ ASPECT_NAMES = {
     "procedure": "办理流程",
     "forms": "要填的表格",
     "benefit": "发放标准",
+    "payment": "怎么发放",
 }
 
 

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from catalogue.models import Item
+from handlers.citizen.understanding.inventory import inventory
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from search.synonyms import SynonymTable
@@ -63,10 +64,25 @@ def in_formal_terms(words: str) -> str:
     return "".join(out)
 
 
+def in_guide_terms(words: str) -> str:
+    """The words with each everyday word guides write otherwise in the guides' words
+    (「门面最少得多大」 → 营业场所最少得平方米), longest first, as `phrases.json` lists them."""
+    for spoken, written in inventory().guide_terms:
+        words = words.replace(spoken, written)
+    return words
+
+
 def _pairs(words: str) -> set[str]:
-    """The two-character runs of the words as said and in the catalogue's terms (相片: 照片)."""
+    """The two-character runs of the words as said, in the catalogue's terms (相片: 照片) and in
+    the guides' (门面: 营业场所)."""
     runs: set[str] = set()
-    for said in {fold(words), fold(READER.plain(words)), in_formal_terms(fold(words))}:
+    folded = fold(words)
+    for said in {
+        folded,
+        fold(READER.plain(words)),
+        in_formal_terms(folded),
+        in_guide_terms(folded),
+    }:
         runs |= {said[i : i + PAIR] for i in range(len(said) - PAIR + 1)}
     return runs - COMMON_PAIRS
 

@@ -37,12 +37,12 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
 from catalogue.models import Item
-from handlers.citizen import texts
+from handlers.citizen import cards, texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import points_back, said
 from handlers.citizen.fitting import fit
-from handlers.citizen.guide_notes import names_its_paper
+from handlers.citizen.guide_notes import PAPER_ENDS, name_run_of, names_its_paper
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
@@ -53,6 +53,7 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
+from search.direction import NEW, asked, direction_of
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -387,6 +388,59 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
+# How the name of a thing one step gets ends (执照, 许可证, 卫生许可, 补贴, 救助): said beside the
+# trigger, such a word of exactly one step's item asks for that step (「开宾馆要的卫生许可」).
+THING_ENDS = (*PAPER_ENDS, "许可", "补贴", "津贴", "救助", "保险金", "扶助金")
+
+
+def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
+    """The one step item whose name or keywords hold the longest run of the words said beside
+    the trigger, when that run names a thing (THING_ENDS) and is at least a third of those words
+    (「先得把执照办了」 → 个体工商户设立登记, keyword 办营业执照; 「要的许可证」 of a KTV → the
+    娱乐经营许可证, the only step whose name holds 许可证); None when no step or several hold it
+    (「开KTV要啥许可」: 许可 is the entertainment licence's and the hygiene licence's)."""
+    best, holders = "", set[str]()
+    for step in steps:
+        if step.item is None:
+            continue
+        words = [fold(str(w)) for w in (step.item.name, *step.item.keywords, *step.item.aliases)]
+        run = max((name_run_of(word, core) for word in words), key=len, default="")
+        if len(run) < MIN_NAMING or len(run) < len(best):
+            continue
+        if len(run) > len(best):
+            best, holders = run, set()
+        holders.add(step.item.code)
+    if len(holders) != 1 or not best.endswith(THING_ENDS) or 3 * len(best) < len(core):
+        return None
+    return next(s.item for s in steps if s.item is not None and s.item.code in holders)
+
+
+def goes_the_way_asked(item: Item, words: str) -> bool:
+    """Whether the item goes every way the words ask other than a first application
+    (「结婚证弄丢了咋补」 asks 补领, not the event's step 婚姻登记)."""
+    wish = asked(direction_of(normalise(words))) - {NEW}
+    return not wish or bool(wish & direction_of(normalise(item.name)))
+
+
+# Money asked for (「失业了能领点钱不」 「失业的钱咋领」; not 「没钱了」 「花光了钱」: a hardship
+# told) and how the names of items paying it end.
+MONEY_ASKED = re.compile("(?:领|给|拿|发|补|啥|什么|的|点|些)钱")
+MONEY_NAMES = ("金", "补贴", "津贴")
+
+
+def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
+    """The one step item paying money, when the words beside the trigger ask for money
+    (「失业了能领点钱不」 → 失业保险金申领; not 「家里有残疾人能领啥钱」: two allowances)."""
+    if MONEY_ASKED.search(rest) is None:
+        return None
+    paying = {
+        step.item.code: step.item
+        for step in steps
+        if step.item is not None and any(w in step.item.name for w in MONEY_NAMES)
+    }
+    return next(iter(paying.values())) if len(paying) == 1 else None
+
+
 # Aspects that only an item has (「开网吧要什么材料」: the one item's materials); how to go about
 # it (procedure) is asked of an event too (「孩子出生了咋办」).
 ITEM_ASPECTS = frozenset(
@@ -402,6 +456,8 @@ ITEM_ASPECTS = frozenset(
         "online",
         "forms",
         "code",
+        "proxy",
+        "payment",
     }
 )
 
@@ -557,6 +613,9 @@ class LifeEventQuestion(Filter):
         if found is not None and await _asks_for_the_cards_paper(text, session, data):
             # 「残疾证要带吗」 right after a card listing 残疾人证: that card's materials.
             return False
+        if found is not None and await _asks_of_the_step_shown(text, found, session, data):
+            # 「几级残疾才能领」 right after the card of 重度残疾人护理补贴: a question about it.
+            return False
         if found is not None and points_back(text) and not asks_all_steps(fold(text)):
             # 「一级残疾要人照顾的那个」 describes an entry of the list just shown; 「我是要开网吧
             # 办许可的那个」 one item of the event, not all of it.
@@ -577,6 +636,9 @@ class LifeEventQuestion(Filter):
                 return {"life_event": life_event, "steps": steps}
             if names_own_item(normalise(text), span, steps, known.trigger_words):
                 return False
+            step_item = one_step_named(read(rest).core, steps) or the_money(rest, steps)
+            if step_item is not None and goes_the_way_asked(step_item, rest):
+                return {"life_event": life_event, "steps": steps, "step_item": step_item}
             if searcher is not None and await asks_an_items_aspect(
                 text, searcher, session, data.get("public_items")
             ):
@@ -589,6 +651,40 @@ class LifeEventQuestion(Filter):
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
         return False
+
+
+SHORT_QUESTION = 4  # characters of substance beside the trigger: a question about the card
+# Words asking what there is to do or get (「家里有残疾人 能办啥」): the event, even after a card.
+WHAT_THERE_IS = (
+    "办啥",
+    "办什么",
+    "办哪些",
+    "有啥",
+    "有什么",
+    "有哪些",
+    "能申请",
+    "能享受",
+    "能领啥",
+)
+
+
+async def _asks_of_the_step_shown(
+    text: str, found: tuple[LifeEvent, str], session: AsyncSession, data: dict[str, Any]
+) -> bool:
+    """Whether the message, right after the card of one of the event's own items, asks about
+    that card in a few words (「几级残疾才能领」 after 重度残疾人护理补贴), not for the event."""
+    state = data.get("state")
+    life_event, span = found
+    rest = fold(text).replace(fold(span), "", 1)
+    if state is None or asks_all_steps(rest) or any(w in rest for w in WHAT_THERE_IS):
+        return False
+    if len(read(rest).core) > SHORT_QUESTION:
+        return False
+    memory = await recall(state)
+    if memory.focus != "card" or not memory.card_code:
+        return False
+    steps = await resolved_steps(session, life_event)
+    return any(step.item is not None and step.item.code == memory.card_code for step in steps)
 
 
 async def _asks_for_the_cards_paper(text: str, session: AsyncSession, data: dict[str, Any]) -> bool:
@@ -612,6 +708,7 @@ async def answer(
     settings: Settings,
     trace: dict[str, str],
     wording: texts.Wording = texts.TIANZHU,
+    step_item: Item | None = None,
 ) -> str:
     """The ordered checklist of the event's steps: each item that exists with its link
     (numbered: a number opens it, the list is remembered), each other step with the department
@@ -620,8 +717,13 @@ async def answer(
         known = await known_events(session)
         trace.update(answer="life-events")
         return OVERVIEW.format(names="、".join(e.name for e in known.events))
-    trace.update(answer="life-event", event=life_event.name)
     memory = await recall(state)
+    if step_item is not None:
+        # 「开宾馆要的卫生许可」: the one step asked for, as its card (the question asked of it).
+        trace.update(answer="life-event-step", event=life_event.name, code=step_item.code)
+        await keep(state, memory, card_code=step_item.code, focus="card")
+        return cards.answer(step_item, settings.public_base_url, read(said(event) or "").aspect)
+    trace.update(answer="life-event", event=life_event.name)
     # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
     # forwards the words.
     memory.unmatched = said(event) or ""

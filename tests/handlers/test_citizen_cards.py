@@ -263,3 +263,25 @@ def test_where_adds_the_places_the_guides_steps_send_one_to():
     answer = cards.where_answer(item, BASE)
     assert "6号窗口" in answer and "申请：向村民委员会提出" in answer
     assert "审核：窗口审核" not in answer
+
+
+def test_someone_else_applying_is_what_the_guide_says_or_whom_to_ask():
+    item = _thin_item(
+        procedure=["申请：本人或监护人向乡镇提出申请", "发放：按月发放至本人银行账户"],
+        requirements=[{"name": "身份证", "originals": 1}],
+    )
+    answer = cards.proxy_answer(item, BASE)
+    assert "本人或监护人向乡镇提出申请" in answer and "要带的材料：身份证" in answer
+    assert "银行账户" not in answer  # 本人 of 本人银行账户 says nothing of who applies
+    silent = cards.proxy_answer(_thin_item(), BASE)
+    assert "没有写明能不能由别人代办" in silent and "0935-3121306" in silent
+    online = _thin_item(procedure=["申请：在甘肃政务服务网提交"])
+    assert "甘肃政务服务网" in cards.proxy_answer(online, BASE)  # no one needs to go
+
+
+def test_how_a_benefit_is_paid_is_what_the_guide_says_or_whom_to_ask():
+    item = _thin_item(procedure=["审核：乡镇审核", "发放：按季度发放至一卡通账户"])
+    answer = cards.payment_answer(item, BASE)
+    assert "按季度发放至一卡通账户" in answer and "乡镇审核" not in answer
+    silent = cards.payment_answer(_thin_item(procedure=["审核：乡镇审核"]), BASE)
+    assert "没有写明怎么发放" in silent and "0935-3121306" in silent

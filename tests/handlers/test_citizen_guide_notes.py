@@ -47,3 +47,15 @@ def test_a_paper_is_named_by_its_whole_name_not_by_whom_it_is_for():
     assert names_its_paper(item, "残疾人证要带")
     assert names_its_paper(item, "社保卡要")  # 社保卡: 社会保障卡
     assert not names_its_paper(item, "残疾人")  # 「家里有残疾人」: who, not the paper
+
+
+def test_everyday_words_are_read_in_the_guides_words():
+    shop = PowerItem(
+        name="某经营许可",
+        requirements=[{"name": "从业人员健康证明"}],
+        conditions="有不少于20平方米的营业场所。",
+        procedure=["申请：向村（社区）提出"],
+    )
+    assert notes_about(shop, "铺面要多大") == ["有不少于20平方米的营业场所"]
+    assert notes_about(shop, "伙计要体检吗") == ["材料：从业人员健康证明"]
+    assert notes_about(shop, "在村上交还是去县上") == ["申请：向村（社区）提出"]

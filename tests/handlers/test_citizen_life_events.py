@@ -200,3 +200,24 @@ async def test_a_place_beside_a_life_event_says_where_not_which_village(citizen:
     assert reply.startswith("「开旅馆民宿」"), reply
     # a place with funds or projects asked is still the place
     assert "扶贫资金和项目" in await citizen.say("哈溪镇 扶贫资金")
+
+
+async def test_one_step_asked_for_beside_the_event_is_that_steps_card(citizen: Any) -> None:
+    licence = await citizen.say("准备开个饭店 执照要先弄好")
+    assert "【个体工商户设立登记】" in licence and "一般要办这些事" not in licence
+    hygiene = await citizen.say("开个民宿要的卫生许可咋办")
+    assert "【公共场所卫生许可新办审批（县级）】" in hygiene
+    # 许可 is the entertainment licence's and the hygiene licence's: the checklist
+    assert "一般要办这些事" in await citizen.say("开个歌舞厅要啥许可")
+    # money asked for, one step paying it; money lacking is a hardship told, not asked
+    money = await citizen.say("下岗了 有啥钱能领不")
+    assert "【失业保险金申领】" in money
+    assert "【失业保险金申领】" not in await citizen.say("失业半年了 手上没钱了")
+
+
+async def test_a_short_question_after_a_steps_card_is_about_that_card(citizen: Any) -> None:
+    await citizen.say("重残护理补贴")
+    level = await citizen.say("残疾几级的能领")
+    assert "重度残疾人护理补贴" in level.splitlines()[0] and "一般要办这些事" not in level
+    await citizen.say("低保")
+    assert "一般要办这些事" in await citizen.say("家里有残疾人 有啥补贴")

@@ -1,21 +1,21 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as nineteen parts. Tuning parts (conversation work may
-look at them): `tuning.toml` … `tuning11.toml`; the second, third, fourth, ninth, tenth and eleventh were
-written for a round of tuning and cover some classes only (the weakest); the fifth and the
-eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were retired to tuning
-in the sixth and the eighth round; the sixth and seventh were written blind before the seventh
-and eighth round, the ninth and tenth blind during the eleventh, for the classes weakest on the
-held-out parts, the eleventh blind at the start of the twelfth (plain speech asking for an item).
+The set lives in `tests/conversations/` as nineteen parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning11.toml`; the second, third, fourth, ninth, tenth and
+eleventh were written for a round of tuning and cover some classes only (the weakest); the fifth
+and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were retired to
+tuning in the sixth and the eighth round; the sixth and seventh were written blind before the
+seventh and eighth round, the ninth and tenth blind during the eleventh, for the classes weakest
+on the held-out parts, the eleventh blind at the start of the twelfth (plain speech asking for
+an item).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
-`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml` and `heldout10.toml`; the first
-written
-before the second round of tuning, the others blind, by people who had read neither the other
-parts nor the bot's code,
-before the sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written during the
-tenth, measured once at its end; `heldout8`, measured at the start and the end of the eleventh;
-`heldout9`, written during the eleventh, measured once at its end; `heldout10`, written at the
-start of the twelfth, measured at its start and its end).
+`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml` and `heldout10.toml`; the
+first written before the second round of tuning, the others blind, by people who had read
+neither the other parts nor the bot's code, before the sixth, (two) the eighth and (two) the
+eleventh round (`heldout7`, written during the tenth, measured once at its end; `heldout8`,
+measured at the start and the end of the eleventh; `heldout9`, written during the eleventh,
+measured once at its end; `heldout10`, written at the start of the twelfth, measured at its
+start and its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -154,8 +154,8 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
     """The conversations of one part (`tuning` … `tuning11`, `heldout2`, `heldout3`,
-    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`) or `all`; ids are unique across
-    the set."""
+    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`) or `all`; ids are
+    unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
     wanted = PARTS if part == "all" else (part,)

@@ -53,6 +53,9 @@ class Inventory:
     human_before: tuple[str, ...] = ()
     human_after: tuple[str, ...] = ()
     human_asking: tuple[str, ...] = ()
+    # How people say what guides write otherwise (门面 → 营业场所), longest first: for questions
+    # about the card just shown that only the guide's sentences answer.
+    guide_terms: tuple[tuple[str, str], ...] = ()
     # What citizens say of the answer just shown (「挺有用的」 「说得不清楚」): see Verdicts.
     verdicts: Verdicts | None = None
 
@@ -92,9 +95,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
     fillers = tuple(sorted({str(f) for f in raw["fillers"]}, key=lambda w: (-len(w), w)))
     measures = tuple(str(m) for m in raw.get("measure_words", []))
     spoken = raw.get("colloquial", {}).get("words", {})
-    colloquial = tuple(
-        sorted(((str(k), str(v)) for k, v in spoken.items()), key=lambda p: (-len(p[0]), p[0]))
-    )
+    colloquial = _pairs_longest_first(spoken)
     joined = raw.get("joined_to_human", {})
     return Inventory(
         verdicts=_verdicts(raw.get("verdicts")),
@@ -109,6 +110,7 @@ def parse(raw: dict[str, Any]) -> Inventory:
         counters=tuple(str(c) for c in raw.get("counters", [])),
         when_words=_longest_first(raw.get("when_words", {}).get("words", [])),
         colloquial=colloquial,
+        guide_terms=_pairs_longest_first(raw.get("guide_terms", {}).get("words", {})),
         searches=tuple(str(s) for s in raw.get("searches", {}).get("examples", [])),
         circumstances=frozenset(
             str(w).lower() for w in raw.get("circumstances", {}).get("words", [])
@@ -135,6 +137,13 @@ def _verdicts(raw: dict[str, Any] | None) -> Verdicts | None:
         mild=_longest_first(raw.get("mild", [])),
         said_by=_longest_first(raw.get("said_by", [])),
         needs_degree=frozenset(str(w) for w in raw.get("needs_degree", [])),
+    )
+
+
+def _pairs_longest_first(words: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Said → written pairs, the longest said words first."""
+    return tuple(
+        sorted(((str(k), str(v)) for k, v in words.items()), key=lambda p: (-len(p[0]), p[0]))
     )
 
 

@@ -295,8 +295,10 @@ class Reader:
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
-            if name in WHERE_TO_GO and "a:place" in labels:
-                continue  # 「在哪个窗口交材料」: where to hand them in, a question about a place
+            if name in WHERE_TO_GO and labels & {"a:place", "a:proxy"}:
+                # 「在哪个窗口交材料」: where to hand them in, a question about a place;
+                # 「亲戚帮我去交材料行不」: who may hand them in, a question about the item
+                continue
             return name, 1.0
         heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
         if not heard and len(compact) <= SOUNDING_MAX_CHARS:
