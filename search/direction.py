@@ -51,7 +51,7 @@ def direction_of(text: str) -> Directions:
     """The directions a normalised text names: the non-new ones it contains, else `new` when
     it has a word for a first application, else none (a neutral text)."""
     found = {
-        WORDS[match.group()] for match in _WORD_RE.finditer(text) if not _passive(text, match)
+        _read(text, match) for match in _WORD_RE.finditer(text) if not _passive(text, match)
     } - {NONE}
     later = frozenset(found - {NEW})
     if later:
@@ -61,15 +61,36 @@ def direction_of(text: str) -> Directions:
 
 def _passive(text: str, match: re.Match[str]) -> bool:
     """True when the word follows 被: what was done to the citizen (户口被注销了, 证被吊销),
-    not the life event asked for (that is named after it: 申请恢复, 补办)."""
-    return match.start() > 0 and text[match.start() - 1] == PASSIVE
+    not the life event asked for (that is named after it: 申请恢复, 补办), or a denial
+    (「不是要注销 是要新办」: what is not wanted)."""
+    before = text[max(0, match.start() - len(DENIED[0])) : match.start()]
+    return (match.start() > 0 and text[match.start() - 1] == PASSIVE) or before.endswith(DENIED)
+
+
+# Words before a direction word that deny it is wanted, longest first.
+DENIED = ("不是要", "不是想", "并不是", "不是", "不要", "不用", "不想")
+# 换 alone is a change (换园长, 换地址); a paper replaced (换社保卡, 社保卡洗坏了咋换) is a
+# renewal unless what is changed is named.
+CHANGE = "换"
+PAPER_NAMED = re.compile("[证卡照本]")
+DETAIL_NAMED = re.compile(
+    "地址|名字|名称|姓名|法人|负责人|园长|法定代表人|经营范围|住所|电话|手机号|信息|性别|民族"
+)
+
+
+def _read(text: str, match: re.Match[str]) -> str:
+    """The direction a word of the table names in this text (CHANGE read as a renewal)."""
+    word = match.group()
+    if word == CHANGE and PAPER_NAMED.search(text) and not DETAIL_NAMED.search(text):
+        return "renew"
+    return WORDS[word]
 
 
 def direction_outside(text: str, spans: list[tuple[int, int]]) -> Directions:
     """`direction_of` counting only the words not wholly inside one of `spans` (the words of
     the dictionary that name a thing: 丢了工作 is 失业, not a lost paper)."""
     found = {
-        WORDS[match.group()]
+        _read(text, match)
         for match in _WORD_RE.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in spans)
         and not _passive(text, match)

@@ -705,6 +705,10 @@ class FundFollowUp(Filter):
         }
 
 
+# Words of applying for something (申请, 咋办): an item is asked for, not the money of a fund.
+APPLYING = re.compile("申请|(?:咋|怎么|怎样|如何|能不能|可以)(?:办|领|申领)")
+
+
 class FundListQuestion(Filter):
     """「2015 农牧局 专项资金」 「2017年低保资金是多少」 「财政专项资金」; passes `year`,
     `fund_type`, `departments`, `unknown_department`, `topic` and `what`.
@@ -722,6 +726,9 @@ class FundListQuestion(Filter):
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
         money = "资金" in text or (understood is not None and understood.topic == "fund")
+        if not asked and "资金" not in text and year is None and APPLYING.search(text):
+            # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund
+            return False
         if not asked and not money and year is None:
             # 「那城乡医疗救助呢」 right after a fund: that fund in the year asked before
             shown = await _funds_shown(data.get("state"))

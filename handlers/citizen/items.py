@@ -415,9 +415,14 @@ async def search_and_answer(
             chosen = named
     if chosen is not None and chosen.hit.confident:
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
-    answered = await _in_the_guide_shown(memory, reading, session, settings, trace, public_items)
-    if answered:
-        return answered
+    if not _says_another_items_word(found, fold(said), memory.card_code):
+        # 「听说有人偷偷开黑网吧」 says another item's keyword (the penalty's 黑网吧), however
+        # doubtfully search finds it: not a question about the guide of the card shown.
+        answered = await _in_the_guide_shown(
+            memory, reading, session, settings, trace, public_items
+        )
+        if answered:
+            return answered
     if chosen is not None:
         # Search is not confident the words are about it: a choice to tap, never the answer.
         return await _no_match(
@@ -448,6 +453,19 @@ async def search_and_answer(
 
 
 SYNONYM = "synonym:"
+OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item
+
+
+def _says_another_items_word(found: list[Found], said: str, card_code: str | None) -> bool:
+    """Whether the words say a keyword or alias (OWN_WORD characters or more) of a result
+    other than the card shown."""
+    for result in found:
+        if result.item.code == card_code:
+            continue
+        words = (fold(str(w)) for w in (*result.item.keywords, *result.item.aliases))
+        if any(len(word) >= OWN_WORD and word in said for word in words):
+            return True
+    return False
 
 
 def _shares_a_thing(guess: Found, said: str, words: str) -> bool:

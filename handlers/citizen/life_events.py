@@ -388,6 +388,7 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
+WHOLE_NAME = 3  # characters of an item's whole name or keyword that, said, name it
 # How the name of a thing one step gets ends (执照, 许可证, 卫生许可, 补贴, 救助): said beside the
 # trigger, such a word of exactly one step's item asks for that step (「开宾馆要的卫生许可」).
 THING_ENDS = (*PAPER_ENDS, "许可", "补贴", "津贴", "救助", "保险金", "扶助金")
@@ -399,7 +400,7 @@ def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
     (「先得把执照办了」 → 个体工商户设立登记, keyword 办营业执照; 「要的许可证」 of a KTV → the
     娱乐经营许可证, the only step whose name holds 许可证); None when no step or several hold it
     (「开KTV要啥许可」: 许可 is the entertainment licence's and the hygiene licence's)."""
-    best, holders = "", set[str]()
+    best, holders, whole = "", set[str](), False
     for step in steps:
         if step.item is None:
             continue
@@ -408,11 +409,55 @@ def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
         if len(run) < MIN_NAMING or len(run) < len(best):
             continue
         if len(run) > len(best):
-            best, holders = run, set()
+            best, holders, whole = run, set(), False
         holders.add(step.item.code)
-    if len(holders) != 1 or not best.endswith(THING_ENDS) or 3 * len(best) < len(core):
+        whole = whole or (len(run) >= WHOLE_NAME and run in words)
+    if len(holders) != 1:
+        return None
+    # A whole name or keyword said names the item however much else is told (「日子过不下去了
+    # 能不能申请个最低生活的那个保障」); a part of one only when it names a thing and is not lost
+    # among other words.
+    if not whole and (not best.endswith(THING_ENDS) or 3 * len(best) < len(core)):
         return None
     return next(s.item for s in steps if s.item is not None and s.item.code in holders)
+
+
+# Ways a paper's life goes that no life event is about: losing it, renewing it, voiding it,
+# changing what it says, lifting its suspension.
+PAPERS_WAYS = frozenset({"replace", "renew", "void", "change", "resume"})
+
+
+def _asks_another_way(rest: str, steps: list[ResolvedStep]) -> bool:
+    """Whether the words beside the trigger ask for a paper's life going a way (PAPERS_WAYS)
+    none of the event's items goes (「办贷款要结婚证 翻遍了屋里也找不着」: 补领, where 结婚's
+    steps are registrations; 「建房的许可证 能不能往后延一延」: 延期): search answers them."""
+    wish = asked(direction_of(normalise(rest))) & PAPERS_WAYS
+    if not wish:
+        return False
+    return not any(
+        step.item is not None and wish & direction_of(normalise(step.item.name)) for step in steps
+    )
+
+
+async def _spread_over_a_name(
+    span: str,
+    known: _Known,
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> bool:
+    """Whether a trigger heard spread out is spread over an item's own word (「开黑网吧」 holds
+    开…网吧, and 黑网吧 is the keyword of the penalty for running one without a licence): that
+    item is meant, not the event."""
+    heard = fold(span)
+    if heard in known.trigger_words:
+        return False  # said as written
+    for result in await find(searcher, session, heard, cache):
+        for word in (*result.item.keywords, *result.item.aliases):
+            named = fold(str(word))
+            if len(named) >= NAMING_APART and named in heard and named not in known.trigger_words:
+                return True
+    return False
 
 
 def goes_the_way_asked(item: Item, words: str) -> bool:
@@ -635,6 +680,12 @@ class LifeEventQuestion(Filter):
             ):
                 return {"life_event": life_event, "steps": steps}
             if names_own_item(normalise(text), span, steps, known.trigger_words):
+                return False
+            if _asks_another_way(rest, steps):
+                return False
+            if searcher is not None and await _spread_over_a_name(
+                span, known, searcher, session, data.get("public_items")
+            ):
                 return False
             step_item = one_step_named(read(rest).core, steps) or the_money(rest, steps)
             if step_item is not None and goes_the_way_asked(step_item, rest):

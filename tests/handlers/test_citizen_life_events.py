@@ -208,7 +208,7 @@ async def test_one_step_asked_for_beside_the_event_is_that_steps_card(citizen: A
     hygiene = await citizen.say("开个民宿要的卫生许可咋办")
     assert "【公共场所卫生许可新办审批（县级）】" in hygiene
     # 许可 is the entertainment licence's and the hygiene licence's: the checklist
-    assert "一般要办这些事" in await citizen.say("开个歌舞厅要啥许可")
+    assert "一般要办这些事" in await citizen.say("开个KTV要办啥许可")
     # money asked for, one step paying it; money lacking is a hardship told, not asked
     money = await citizen.say("下岗了 有啥钱能领不")
     assert "【失业保险金申领】" in money
@@ -221,3 +221,14 @@ async def test_a_short_question_after_a_steps_card_is_about_that_card(citizen: A
     assert "重度残疾人护理补贴" in level.splitlines()[0] and "一般要办这些事" not in level
     await citizen.say("低保")
     assert "一般要办这些事" in await citizen.say("家里有残疾人 有啥补贴")
+
+
+async def test_a_paper_lost_renewed_or_named_apart_is_not_the_event(citizen: Any) -> None:
+    # a way of a paper's life none of the event's items goes: search answers
+    lost = await citizen.say("结婚证搬家的时候不知放哪了 找不着了")
+    assert "【补领结婚证】" in lost and "一般要办这些事" not in lost
+    later = await citizen.say("农村建房的规划许可证还没用上 能延一下吗")
+    assert "延期使用" in later.splitlines()[0]
+    # the trigger heard spread over another item's keyword (开…网吧 in 开黑网吧)
+    unlicensed = await citizen.say("听说有人偷偷开黑网吧")
+    assert "一般要办这些事" not in unlicensed and "擅自从事互联网上网服务" in unlicensed

@@ -62,6 +62,12 @@ async def test_an_item_question_with_fund_words_stays_an_item_question(demo):
     assert "最低生活保障" in answer and "申报指南" not in answer, answer
 
 
+async def test_applying_for_what_a_fund_is_named_after_is_the_item(demo):
+    # 钱 and the words of the fund's name, but applying is asked: the item, not the money
+    answer = await citizen(demo).say("老两口挣不来钱 想申请个最低生活的保障")
+    assert "【最低生活保障】" in answer and "财政专项资金" not in answer, answer
+
+
 @pytest.mark.parametrize(
     "said", ["天扶贫发〔2016〕32号是啥项目", "扶贫发[2016]32号", "天扶贫发（2016）32号"]
 )

@@ -53,6 +53,17 @@ from search.synonyms import SynonymTable
         ("第一次考驾照", {"new"}),
         ("烟草证不想干了", {"end"}),
         ("合作社要解散", {"end"}),
+        # what is denied is not asked
+        ("不是想注销 我要新开一家", {"new"}),
+        ("不要补办 是第一次申请", {"new"}),
+        # 换 with a paper named and no detail of it: the paper renewed
+        ("驾驶证旧了想换", {"renew"}),
+        ("换户口本", {"renew"}),
+        ("执照上换个负责人", {"change"}),  # a detail of it named: a change
+        ("换法人", {"change"}),
+        # the finder's side of a lost paper
+        ("拾到一张残疾证", {"replace"}),
+        ("证快到期了能延一下吗", {"renew"}),
     ],
 )
 def test_direction_of_names_and_queries(text: str, expected: set[str]) -> None:
