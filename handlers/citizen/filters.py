@@ -20,6 +20,8 @@ from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
 from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
+from search import normalise
+from search.direction import NEW, asked, direction_of
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
 _EVERY_YEAR = re.compile(
@@ -199,11 +201,16 @@ class ChoiceByWords(Filter):
         memory = await recall(state)
         # An item's own name first (「草原的」: not every item of 林业和草原局), then with its
         # department (「华藏寺镇那个」).
-        for labels in await _labels(memory, session, data.get("public_items")):
+        shown = await _labels(memory, session, data.get("public_items"))
+        for labels in shown:
             hits = [n for n, label in enumerate(labels, start=1) if words in label]
             if hits:
                 return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
         text = said(event) or ""
+        going = _the_one_going_the_way(labels_of_items(memory, shown), text)
+        if going is not None:
+            # 「丢了要补的」 after 婚姻登记 and 补领结婚证: the one entry going the way said.
+            return {"choice": going, "aspect": aspect}
         if memory.numbered == "items" and (pointing if aspect else points_back(text)):
             # 「一级残疾要人照顾的那个」: described, not named; the entry search ranks first
             # among those shown, clearly ahead of the others.
@@ -289,6 +296,21 @@ def _described(searcher: Any, codes: list[str], words: str) -> int | None:
         return None
     runner_up = ranked[-2][0] if len(ranked) > 1 else 0.0
     return ranked[-1][1] if ranked[-1][0] - runner_up >= DESCRIBED_MARGIN else None
+
+
+def labels_of_items(memory: Memory, labels: list[list[str]]) -> list[str]:
+    """The names of the entries of an item list just shown (none for other lists)."""
+    return labels[0] if memory.numbered == "items" and labels else []
+
+
+def _the_one_going_the_way(names: list[str], text: str) -> int | None:
+    """The number of the one entry whose name goes a way the words ask other than a first
+    application (「丢了要补的」: 补领结婚证 of 婚姻登记 and 补领结婚证), when only one does."""
+    wish = asked(direction_of(normalise(text))) - {NEW}
+    if not wish:
+        return None
+    going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]
+    return going[0] if len(going) == 1 else None
 
 
 async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[list[str]]:

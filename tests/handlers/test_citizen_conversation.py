@@ -769,3 +769,13 @@ async def test_two_things_said_in_one_message_are_offered_in_the_order_said(demo
     answer = await citizen(demo).say("我被辞退了 社保卡也弄丢了 想领失业金咋办")
     card, benefit = answer.find("社会保障卡补领"), answer.find("失业保险金申领")
     assert 0 <= card < benefit, answer
+
+
+async def test_a_list_entry_picked_by_the_way_it_goes(demo):
+    user = citizen(demo)
+    await user.say("社保卡")
+    assert plain(await user.say("卡丢了的")).startswith(
+        "（演示数据）【社会保障卡补领、换领、换发】"
+    )
+    await user.say("结婚证的事")
+    assert plain(await user.say("要补办的")).startswith("（演示数据）【补领结婚证】")

@@ -232,3 +232,9 @@ async def test_a_paper_lost_renewed_or_named_apart_is_not_the_event(citizen: Any
     # the trigger heard spread over another item's keyword (开…网吧 in 开黑网吧)
     unlicensed = await citizen.say("听说有人偷偷开黑网吧")
     assert "一般要办这些事" not in unlicensed and "擅自从事互联网上网服务" in unlicensed
+
+
+async def test_papers_stolen_in_dialect_and_a_farm_supply_counter(citizen: Any) -> None:
+    stolen = await citizen.say("包叫人偷了 身份证和社保卡都没了")
+    assert "「证件丢了（补办身份证、社保卡等）」" in stolen
+    assert "「开农资店」" in await citizen.say("想在镇上开个种子门市")
