@@ -177,6 +177,8 @@ class Choice(Filter):
 
 
 MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question
+# A town said, then pointed at again (「我是华藏寺镇的 镇上办的那个」): the town is the choice.
+PLACE_AGAIN = re.compile("(?<=[镇乡])(?:镇上|乡上|乡里|镇里|这边|那边)$")
 
 
 class ChoiceByWords(Filter):
@@ -195,7 +197,7 @@ class ChoiceByWords(Filter):
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
         if aspect and not pointing:
             return False
-        words = understood.core
+        words = PLACE_AGAIN.sub("", understood.core)
         if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
             return False
         memory = await recall(state)

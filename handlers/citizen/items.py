@@ -423,16 +423,17 @@ async def search_and_answer(
         )
         if answered:
             return answered
+    said_things = sum(1 for char in reading.core if "\u4e00" <= char <= "\u9fff")
     if chosen is not None:
-        # Search is not confident the words are about it: a choice to tap, never the answer.
-        return await _no_match(
-            said,
-            [chosen, *(f for f in answers(found) if f is not chosen)],
-            memory,
-            state,
-            trace,
-            aspect,
-        )
+        # Search is not confident the words are about it: a choice to tap, never the answer;
+        # none when no guess shares a thing with the words (「驾驶证到期了要换本」: other
+        # licences' renewals share only the way).
+        guesses = [chosen, *(f for f in answers(found) if f is not chosen)]
+        if said_things >= MIN_RUN and not any(
+            _shares_a_thing(f, fold(said), words) for f in guesses
+        ):
+            guesses = []
+        return await _no_match(said, guesses, memory, state, trace, aspect)
     if listed and listed[0].hit.score >= SURE_SCORE:
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
         if len(asked) == 1 and asked[0].hit.confident:
@@ -444,7 +445,6 @@ async def search_and_answer(
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
-    said_things = sum(1 for char in reading.core if "\u4e00" <= char <= "\u9fff")
     if said_things >= MIN_RUN and not any(_shares_a_thing(f, fold(said), words) for f in close):
         # 「港澳通行证在哪办」 「买张火车票」 「退休了要办什么」: guesses sharing no thing with
         # the words are no help.
@@ -481,6 +481,9 @@ def _shares_a_thing(guess: Found, said: str, words: str) -> bool:
     return any(
         source
         and all(char in said for char in source)
+        # 到期了 → 延续 names a way, not a thing (「驾驶证到期了要换本」 shares nothing with
+        # 农药经营许可证延续)
+        and not direction_of(normalise(meaning))
         and thing_said(guess.item, fold(meaning)) >= min(NAMED_THING, len(meaning))
         for source, meaning in (pair for pair in used if len(pair) == 2)
     )

@@ -779,3 +779,16 @@ async def test_a_list_entry_picked_by_the_way_it_goes(demo):
     )
     await user.say("结婚证的事")
     assert plain(await user.say("要补办的")).startswith("（演示数据）【补领结婚证】")
+
+
+async def test_a_town_said_then_pointed_at_again_picks_its_entry(demo):
+    user = citizen(demo)
+    await user.say("农村建房审批")
+    picked = plain(await user.say("俺是打柴沟镇的 镇里办的那个"))
+    assert picked.startswith("（演示数据）【乡村建设规划许可证核发】") and "打柴沟镇" in picked
+
+
+async def test_guesses_sharing_only_a_way_with_the_words_are_no_help(demo):
+    # 到期 → 延续 names how a licence goes on, not which licence: no other licence offered
+    reply = plain(await citizen(demo).say("护照到期了要换新的"))
+    assert "没有找到" in reply and "回复序号" not in reply, reply
