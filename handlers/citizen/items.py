@@ -67,7 +67,7 @@ from search.direction import NEW, direction_of, same_thing
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Words about a matter as a whole (「社保卡相关的」 「教师资格证的事」 「个体户的那几个」): every
 # item of it is meant, not the first application alone.
-AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的")
+AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的", "的手续", "的业务")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
@@ -375,8 +375,10 @@ async def search_and_answer(
         found = [told, *found[1:]]
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
-    if len(shared) > 1 and aspect in GETTING:
-        # 「身份证咋办」: how to get it; the items for its other life events are not asked.
+    whole = _asks_as_a_whole(said) and not direction_of(normalise(said))
+    if len(shared) > 1 and aspect in GETTING and not whole:
+        # 「身份证咋办」: how to get it; the items for its other life events are not asked
+        # (「个体户的手续」, naming no way, asks about them all).
         asked = going_the_asked_way(shared, said)
         if len(asked) == 1:
             return await _card(state, memory, asked[0].item, settings, aspect, trace)
@@ -391,7 +393,7 @@ async def search_and_answer(
     if len(listed) > 1 and any(word in said for word in SEVERAL):
         # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
-    kin = _of_one_thing(found, query) if _asks_as_a_whole(said) else []
+    kin = _of_one_thing(found, query) if whole else []
     if len(kin) > 1:
         # 「社保卡相关的事项有哪些」 「教师资格证的事」: the thing's items, for each event of it.
         return await _list(state, memory, [f.item for f in kin], query, aspect, trace)

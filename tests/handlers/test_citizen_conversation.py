@@ -792,3 +792,12 @@ async def test_guesses_sharing_only_a_way_with_the_words_are_no_help(demo):
     # 到期 → 延续 names how a licence goes on, not which licence: no other licence offered
     reply = plain(await citizen(demo).say("护照到期了要换新的"))
     assert "没有找到" in reply and "回复序号" not in reply, reply
+
+
+async def test_a_matters_procedures_naming_no_way_list_its_items(demo):
+    # 「…的手续」 with no way named asks about the matter as a whole; 「…咋办」 how to get it
+    listed = plain(await citizen(demo).say("社保卡的手续"))
+    assert "社会保障卡申领" in listed and "社会保障卡补领、换领、换发" in listed
+    assert "回复序号" in listed
+    card = plain(await citizen(demo).say("社保卡咋办"))
+    assert card.startswith("（演示数据）【社会保障卡申领】"), card
