@@ -48,7 +48,7 @@ READING_PENALTY = 0.08  # ... twice that for information only (查询, 指南), 
 DEFAULT_BONUS = 0.03
 REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
 # For a query naming no direction, the life events never shown above the item itself: its
-# ending (issue 15: "the item itself, never its ending"); other events are left to the score.
+# ending ("the item itself, never its ending"); other events are left to the score.
 PLAIN_MISPLACED = frozenset({"end", "void"})
 # Guides (…公证指引, 使用指南) tell about a procedure: the answer only to a question asking
 # for information, a doubtful hit otherwise (哪里能学挖掘机 is no 挖掘机抵押登记（公证）指引).

@@ -311,7 +311,7 @@ def test_a_query_naming_no_direction_moves_only_an_ending_below_the_item_itself(
     # the default's penalty) decides, the renewal is not moved below the new licence
     hits = index.search("ranqi jingying xukezheng yanxu", top=2)
     assert [hit.document.name for hit in hits] == ["燃气经营许可证延续", "燃气经营许可证新办"]
-    # the item's ending is never first when no direction is named (issue 15)
+    # the item's ending is never first when no direction is named
     assert index.search("代开发票", top=2)[0].document.name == "代开增值税普通发票"
 
 
