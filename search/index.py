@@ -47,6 +47,12 @@ READING_PENALTY = 0.08  # ... twice that for information only (查询, 指南), 
 # A query naming no life event asks for the item itself (新办, 设立): such items a little up.
 DEFAULT_BONUS = 0.03
 REORDER_DEPTH = 10  # hits looked at for an item of the same thing going the asked way
+# For a query naming no direction, the life events never shown above the item itself: its
+# ending ("the item itself, never its ending"); other events are left to the score.
+PLAIN_MISPLACED = frozenset({"end", "void"})
+# Guides (…公证指引, 使用指南) tell about a procedure: the answer only to a question asking
+# for information, a doubtful hit otherwise (哪里能学挖掘机 is no 挖掘机抵押登记（公证）指引).
+GUIDE_WORDS = ("指引", "指南")
 INITIALS_LONGEST = 12  # names longer than this are not reachable by their initials
 CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body": 1.1}
 # A 22-character body code alone names no item: it is not indexed (lists would be huge).
@@ -426,12 +432,15 @@ def _direction_shift(item: frozenset[str], query: frozenset[str], plain: bool) -
 
 def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
     """A hit is doubtful when the query names a life event (丢了, 注销, 到期…) the item does
-    not go, when a query typed in hanzi found the item by sound alone, or when the query asks
-    what no item answers (opening hours, which business to choose)."""
+    not go, when a query typed in hanzi found the item by sound alone, or when the item is a
+    guide (指引, 指南) and the query asks no information; no hit is confident when the query
+    asks what no item answers (opening hours, which business to choose)."""
     named = parsed.direction - {NEW, "info"}
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
+    if not parsed.info_intent and any(word in hit.document.name for word in GUIDE_WORDS):
+        doubtful = True  # a guide answers a question asking for information only
     if named and not doubtful and not _names_the_thing(hit.document, parsed):
         doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
@@ -475,7 +484,8 @@ _LATIN_RE = re.compile(r"[a-z]+")
 
 def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> list[_Found]:
     """An item going the other way never stays above an item of the same thing that does not:
-    the latter moves up just above it (scores stay as they were). The same holds for an
+    the latter moves up just above it (scores stay as they were); for a query naming no
+    direction, only an ending (注销, 作废) is moved so (see `_misplaced`). The same holds for an
     information item (食品经营许可查询) when the query asks for no information: the item itself
     comes first. At least the first `top` hits of the result (later ones are never moved in
     front of them)."""
@@ -485,7 +495,7 @@ def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> 
         hit = rest.pop(0)
         if _misplaced(hit, query):
             for position, later in enumerate(rest):
-                if not _misplaced(later, query) and same_thing(
+                if not _misplaced(later, query, strict=True) and same_thing(
                     hit.document.name, later.document.name
                 ):
                     out.append(rest.pop(position))
@@ -494,13 +504,21 @@ def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> 
     return out
 
 
-def _misplaced(hit: _Found, query: frozenset[str]) -> bool:
+def _misplaced(hit: _Found, query: frozenset[str], *, strict: bool = False) -> bool:
     """An item going the other way, or an information service (查询, 进度, 预约) the query
-    does not ask for; never an item the citizen named by its code."""
+    does not ask for; never an item the citizen named by its code. For a query naming no
+    direction only the item's ending (`PLAIN_MISPLACED`: 注销, 撤销, 作废…) is moved: the
+    default (the item itself) is already in the score (`DIRECTION_PENALTY`, `DEFAULT_BONUS`),
+    and a change, replacement or renewal that still scores first is most likely named in
+    words the direction table does not know. `strict`: the full rule, which the item moved up
+    in its place must pass (the item itself, not another life event of it)."""
     if any(reason.startswith("code:") for reason in hit.reasons):
         return False  # the citizen named this very item by its code
     directions = _name_directions(hit.document.name)
-    return goes_the_other_way(directions, query) or ("info" not in query and "info" in directions)
+    unasked_info = "info" not in query and "info" in directions
+    if not query and not strict:
+        return unasked_info or not directions.isdisjoint(PLAIN_MISPLACED)
+    return goes_the_other_way(directions, query) or unasked_info
 
 
 @lru_cache(maxsize=65536)

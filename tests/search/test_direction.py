@@ -15,6 +15,7 @@ from search.direction import (
 )
 from search.normalise import normalise
 from search.query import parse
+from search.rank import CONFIDENT_SCORE
 from search.synonyms import SynonymTable
 
 
@@ -312,3 +313,24 @@ def test_a_hit_going_the_named_way_must_also_name_the_thing() -> None:
     card = Document(code="X2", name="社会保障卡挂失", aliases=("社保卡挂失",))
     assert _names_the_thing(card, parse("社保卡丢了", table))  # the formal reading names it
     assert not _names_the_thing(card, parse("银行卡丢了", table))
+
+
+def test_a_query_naming_no_direction_moves_only_an_ending_below_the_item_itself() -> None:
+    names = ["燃气经营许可证延续", "燃气经营许可证新办", "代开发票作废", "代开增值税普通发票"]
+    index = SearchIndex.build([_doc(n, name) for n, name in enumerate(names)])
+    # 延续 typed in pinyin is no direction the table reads: the score (which already holds
+    # the default's penalty) decides, the renewal is not moved below the new licence
+    hits = index.search("ranqi jingying xukezheng yanxu", top=2)
+    assert [hit.document.name for hit in hits] == ["燃气经营许可证延续", "燃气经营许可证新办"]
+    # the item's ending is never first when no direction is named
+    assert index.search("代开发票", top=2)[0].document.name == "代开增值税普通发票"
+
+
+def test_a_guide_is_no_confident_answer_to_a_question_asking_no_information() -> None:
+    index = SearchIndex.build(
+        [_doc(1, "挖掘机抵押登记（公证）指引"), _doc(2, "最低生活保障"), _doc(3, "临时救助")]
+    )
+    hit = index.search("学挖掘机", top=1)[0]
+    assert hit.score >= CONFIDENT_SCORE and not hit.confident
+    assert index.search("挖掘机抵押公证查询", top=1)[0].confident  # information asked for
+    assert index.search("挖掘机抵押登记", top=1)[0].confident  # well above the doubt margin

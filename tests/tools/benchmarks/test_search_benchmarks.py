@@ -136,3 +136,22 @@ def test_zipf_draws_rank_r_about_one_in_r() -> None:
     assert 0 < queries.distinct_share(1000, random.Random(4)) < 0.2  # most are repeats
     with pytest.raises(ValueError):
         Zipf([])
+
+
+def test_the_transfer_check_reads_totals_of_the_check_part_only(tmp_path: Path) -> None:
+    from search import Document, SearchIndex
+    from tools.benchmarks.search_transfer import transfer_check
+
+    index = SearchIndex.build(
+        [Document("A1", "最低生活保障"), Document("A2", "临时救助"), Document("A3", "法律援助")]
+    )
+    looked = tmp_path / "looked.tsv"
+    looked.write_text("synonym\t低保\t最低生活保障\nsynonym\t法律援助\t临时救助\n", "utf-8")
+    check = tmp_path / "check.tsv"
+    check.write_text("partial\t法律\t最低生活保障\n", "utf-8")
+    totals, misses = transfer_check(index, looked=(looked,), check=check)
+    assert set(totals) == {"looked.tsv", "check.tsv"}
+    assert [m.query.query for m in misses] == ["法律援助"]  # the check part's miss is not listed
+    assert misses[0].part == "looked.tsv" and misses[0].first[0] == "法律援助"
+    check_all = next(q for q in totals["check.tsv"] if q.kind == "all")
+    assert check_all.count == 1 and check_all.top1 == 0.0
