@@ -460,6 +460,48 @@ async def _spread_over_a_name(
     return False
 
 
+async def _shares_its_name(
+    item: Item, searcher: Searcher, session: AsyncSession, cache: PublicItems | None
+) -> bool:
+    """Whether another public item (another body's) has the item's very name."""
+    found = await find(searcher, session, item.name, cache)
+    return any(f.item.name == item.name and f.item.code != item.code for f in found)
+
+
+LICENCE_SAID = "许可"
+CONDITION_MARK = (
+    "："  # 「卖烟：烟草专卖零售许可证」: a step only some who go through the event take
+)
+
+
+def the_trades_licence(
+    rest: str, life_event: LifeEvent, steps: list[ResolvedStep], known: _Known
+) -> Item | None:
+    """The licence of the trade itself, when a licence is asked for (「开KTV要办啥许可」): the one
+    step every such business takes (no condition before its label) that no other event has
+    (not the business licence or the hygiene licence many trades share), when its item exists."""
+    if LICENCE_SAID not in rest:
+        return None
+    others = {
+        name
+        for event in known.events
+        if event.name != life_event.name
+        for s in event.steps
+        for name in s.names
+    }
+    raw = {step.label: step for step in life_event.steps}
+    own = [
+        step.item
+        for step in steps
+        if step.item is not None
+        and step.label in raw
+        and CONDITION_MARK not in step.label
+        and not set(raw[step.label].names) & others
+        and LICENCE_SAID in step.item.name
+    ]
+    return own[0] if len(own) == 1 else None
+
+
 def goes_the_way_asked(item: Item, words: str) -> bool:
     """Whether the item goes every way the words ask other than a first application
     (「结婚证弄丢了咋补」 asks 补领, not the event's step 婚姻登记)."""
@@ -687,8 +729,18 @@ class LifeEventQuestion(Filter):
                 span, known, searcher, session, data.get("public_items")
             ):
                 return False
-            step_item = one_step_named(read(rest).core, steps) or the_money(rest, steps)
+            step_item = (
+                one_step_named(read(rest).core, steps)
+                or the_money(rest, steps)
+                or the_trades_licence(rest, life_event, steps, known)
+            )
             if step_item is not None and goes_the_way_asked(step_item, rest):
+                if searcher is not None and await _shares_its_name(
+                    step_item, searcher, session, data.get("public_items")
+                ):
+                    # 「农村盖房子的许可」: the county's and the towns' entries of one name, a
+                    # choice search offers.
+                    return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
             if searcher is not None and await asks_an_items_aspect(
                 text, searcher, session, data.get("public_items")

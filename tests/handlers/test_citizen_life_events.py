@@ -207,8 +207,6 @@ async def test_one_step_asked_for_beside_the_event_is_that_steps_card(citizen: A
     assert "【个体工商户设立登记】" in licence and "一般要办这些事" not in licence
     hygiene = await citizen.say("开个民宿要的卫生许可咋办")
     assert "【公共场所卫生许可新办审批（县级）】" in hygiene
-    # 许可 is the entertainment licence's and the hygiene licence's: the checklist
-    assert "一般要办这些事" in await citizen.say("开个KTV要办啥许可")
     # money asked for, one step paying it; money lacking is a hardship told, not asked
     money = await citizen.say("下岗了 有啥钱能领不")
     assert "【失业保险金申领】" in money
@@ -238,3 +236,15 @@ async def test_papers_stolen_in_dialect_and_a_farm_supply_counter(citizen: Any) 
     stolen = await citizen.say("包叫人偷了 身份证和社保卡都没了")
     assert "「证件丢了（补办身份证、社保卡等）」" in stolen
     assert "「开农资店」" in await citizen.say("想在镇上开个种子门市")
+
+
+async def test_a_licence_asked_beside_a_trade_is_that_trades_own_licence(citizen: Any) -> None:
+    # the licence no other event has: the entertainment licence of a KTV, the internet café's
+    ktv = await citizen.say("想搞个歌舞厅 许可咋办")
+    assert "【设立歌舞娱乐场所《娱乐经营许可证》核发】" in ktv.splitlines()[0]
+    cafe = await citizen.say("开个网咖要办什么许可")
+    assert "【内资设立互联网上网服务营业场所经营活动终审审批】" in cafe.splitlines()[0]
+    # a restaurant's own licence (food) is not in the catalogue; the shared ones are no answer
+    assert "一般要办这些事" in await citizen.say("开个餐馆要啥许可")
+    # the one step of a house has entries of one name at the county and in towns: a choice
+    assert "回复序号" in await citizen.say("村里盖房的许可")
