@@ -4,6 +4,7 @@ last item card — on the five national levels (or 评1–评5); one rating per 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,7 @@ _DEGREES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def level_score(text: str) -> int | None:
     """The score of a level said in words, with a degree word before it or not."""
     words = level_words(without_thanks(text))
@@ -82,6 +84,24 @@ def verdict_score(text: str) -> int | None:
     「还行吧」 3, 「说得不清楚」 2, 「完全没用」 1), by the inventory's verdicts; None for
     anything else, and for a word that alone only acknowledges (「好」 「明白」)."""
     verdicts = inventory().verdicts
+    global _SCORED
+    if _SCORED[0] is not verdicts:
+        _SCORED = (verdicts, {})
+    scored = _SCORED[1]
+    if text not in scored:
+        if len(scored) >= SCORED_TEXTS:
+            scored.clear()
+        scored[text] = _verdict_score(text, verdicts)
+    return scored[text]
+
+
+# Recent texts' verdict scores, with the verdicts they were scored by: the level and the
+# verdict filters score every message, a pure function of its text.
+_SCORED: tuple[Verdicts | None, dict[str, int | None]] = (None, {})
+SCORED_TEXTS = 4096
+
+
+def _verdict_score(text: str, verdicts: Verdicts | None) -> int | None:
     if verdicts is None or _ASKED.search(normalize(text)):
         return None  # 「有用吗」 asks, it does not judge
     words = level_words(without_thanks(text))
