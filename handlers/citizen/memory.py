@@ -87,9 +87,17 @@ _RECALLED: dict[str, Memory] = {}
 RECALLED_TEXTS = 4096  # then it starts afresh
 
 
+_LISTS = tuple(f.name for f in fields(Memory) if f.default_factory is list)
+
+
 def _copy(memory: Memory) -> Memory:
     """A memory of its own (its lists copied): the caller may change it."""
-    return Memory(**stored(memory))
+    copied = object.__new__(Memory)
+    values = copied.__dict__
+    values.update(memory.__dict__)
+    for name in _LISTS:
+        values[name] = list(values[name])
+    return copied
 
 
 async def recall(state: FSMContext) -> Memory:
