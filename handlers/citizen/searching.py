@@ -332,23 +332,17 @@ def the_way_asked(chosen: Found, found: list[Found], said: str) -> Found:
     if way & wish:
         # 「结婚证找不着了能补吗」: the lead goes the way asked, no other close one does, and the
         # words name its thing: it is the answer, not a choice between it and 婚姻登记.
-        rivals = [
-            f for f in close if f is not chosen and way_of(f.item.name) & wish
-        ]
+        rivals = [f for f in close if f is not chosen and way_of(f.item.name) & wish]
         if rivals or thing_said(chosen.item, words) < MIN_RUN:
             return chosen
         return chosen._replace(hit=replace(chosen.hit, confident=True))
     if not way:
         ways = [
-            f
-            for f in close
-            if way_of(f.item.name) & wish and thing_said(f.item, words) >= MIN_RUN
+            f for f in close if way_of(f.item.name) & wish and thing_said(f.item, words) >= MIN_RUN
         ]
     else:
         ways = [
-            f
-            for f in close
-            if not way_of(f.item.name) and thing_said(f.item, words) >= NAMED_THING
+            f for f in close if not way_of(f.item.name) and thing_said(f.item, words) >= NAMED_THING
         ]
     if len(ways) != 1:
         return chosen

@@ -58,8 +58,9 @@ CSV = ROOT.parent / "shared" / "data" / "service_items.csv"
 DEVSET = ROOT / "tests" / "search" / "devset.tsv"
 
 
-def _environment(database_url: str, redis_url: str, api: FakeWeChatApi, api_base: str,
-                 folder: Path, cache: bool) -> None:
+def _environment(
+    database_url: str, redis_url: str, api: FakeWeChatApi, api_base: str, folder: Path, cache: bool
+) -> None:
     alphabet = string.ascii_letters + string.digits
     os.environ.update(
         {
@@ -132,12 +133,15 @@ def _plan(
     return users
 
 
-def _build(target: Target, plan: list[list[tuple[str, str]]],
-           msg_ids: list[int]) -> list[list[tuple[str, bytes]]]:
+def _build(
+    target: Target, plan: list[list[tuple[str, str]]], msg_ids: list[int]
+) -> list[list[tuple[str, bytes]]]:
     """The signed, encrypted deliveries of `plan` (built before the clock starts)."""
     return [
-        [target.delivery(text_xml(text, openid, msg_ids.pop(), target.account))
-         for openid, text in user]
+        [
+            target.delivery(text_xml(text, openid, msg_ids.pop(), target.account))
+            for openid, text in user
+        ]
         for user in plan
     ]
 
@@ -156,7 +160,7 @@ async def _drive(app: Any, built: list[list[tuple[str, bytes]]]) -> list[list[by
 def _search_cpu() -> float:
     from handlers.observability import metrics
 
-    return float(metrics.SEARCH_CPU._value.get())  # type: ignore[attr-defined]
+    return float(metrics.SEARCH_CPU._value.get())
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -179,7 +183,8 @@ async def run(args: argparse.Namespace) -> None:
             _environment(url, options.redis_url, api, api_base, folder, not args.no_cache)
             app = create_app(Settings(), migrate=created)
             envelope = WeChatEnvelope(
-                os.environ["WECHAT_TOKEN"], os.environ["WECHAT_APP_ID"],
+                os.environ["WECHAT_TOKEN"],
+                os.environ["WECHAT_APP_ID"],
                 os.environ["WECHAT_AES_KEY"],
             )
             target = Target("http://127.0.0.1:8000/wechat", envelope)
@@ -254,8 +259,12 @@ def main() -> None:
     parser.add_argument("--profile")
     parser.add_argument("--replies")
     parser.add_argument("--sql", action="store_true", help="count the SQL statements run")
-    parser.add_argument("--idle", type=float, default=0.0,
-                        help="also measure the CPU of this many seconds without messages")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        help="also measure the CPU of this many seconds without messages",
+    )
     args = parser.parse_args()
     asyncio.run(run(args))
 
