@@ -253,6 +253,12 @@ class FilterObject:
         self._spread = (
             self._filter is not None and type(self._filter).__call__ is not Filter.__call__
         )
+        # The filter's own `check` when that is how it is called: the observers await it
+        # straight, without this object's `__call__` in between (a coroutine fewer per
+        # check, some 40 checks a message).
+        self.direct: Callable[[Event, Mapping[str, Any]], Awaitable[FilterResult]] | None = (
+            self._filter.check if self._filter is not None and not self._spread else None
+        )
         self._params: frozenset[str] | None = None
         if self._magic is None and self._filter is None:
             signature = inspect.signature(target)

@@ -145,6 +145,12 @@ class FSMContext:
         self._primed, self._state, self._raw = False, None, ""
         self._state_changed = self._data_changed = False
 
+    @property
+    def primed_text(self) -> str | None:
+        """The primed data as its JSON text (None when not primed): what is derived from the
+        data may be kept under it, since the text is all the data there is."""
+        return self._raw if self._primed else None
+
     def may_hold(self, name: str) -> bool:
         """False when the primed data surely has no key `name` (its JSON text does not even
         mention it), so a caller may skip reading it; True otherwise."""

@@ -25,7 +25,8 @@ async def check_filters(filters: list[FilterObject], event: Event, data: Data) -
     middleware or filter that adds a value makes a new dict)."""
     extended = data
     for item in filters:
-        result = await item(event, extended)
+        direct = item.direct
+        result = await (item(event, extended) if direct is None else direct(event, extended))
         if not result:
             return None
         if isinstance(result, dict) and result:

@@ -71,6 +71,9 @@ OFFER = "需要帮助请回复“人工”。"
 OVERVIEW = "可以问这些“一件事”：{names}。直接说您的情况就行，比如“孩子出生了要办什么”。"
 
 
+MATCHED_TEXTS = 4096  # texts whose event match is kept per set of events
+
+
 @dataclass(frozen=True)
 class _Known:
     """The events in force, with each event's normalised triggers and item words."""
@@ -89,6 +92,11 @@ class _Known:
     gappable_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # The parts of events' names that are no trigger of theirs, normalised (「开网吧」).
     name_parts: frozenset[str] = frozenset()
+    # What `match` found for recent texts (a pure function of the text and the events; every
+    # message asks, and citizens repeat themselves): emptied when full.
+    matched: dict[str, tuple[LifeEvent, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -126,6 +134,15 @@ class _Known:
         trigger said as written unless another event's was said wholly before it (the situation
         told first), else the trigger said with the fewest words between its characters; none
         when the text names one of the event's own steps."""
+        if text in self.matched:
+            return self.matched[text]
+        found = self._match(text)
+        if len(self.matched) >= MATCHED_TEXTS:
+            self.matched.clear()
+        self.matched[text] = found
+        return found
+
+    def _match(self, text: str) -> tuple[LifeEvent, str] | None:
         plain = normalise(text)
         present = set(plain)
         # Words of when between a trigger's words leave it said as written (「老人刚走了」).

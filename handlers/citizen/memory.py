@@ -81,15 +81,43 @@ def stored(memory: Memory) -> dict[str, Any]:
     return data
 
 
+# Memories read, by the FSM data's JSON text they were read from: a message recalls its
+# citizen's memory several times (filters and handlers), each a JSON parse and a validation.
+_RECALLED: dict[str, Memory] = {}
+RECALLED_TEXTS = 4096  # then it starts afresh
+
+
+_LISTS = tuple(f.name for f in fields(Memory) if f.default_factory is list)
+
+
+def _copy(memory: Memory) -> Memory:
+    """A memory of its own (its lists copied): the caller may change it."""
+    copied = object.__new__(Memory)
+    values = copied.__dict__
+    values.update(memory.__dict__)
+    for name in _LISTS:
+        values[name] = list(values[name])
+    return copied
+
+
 async def recall(state: FSMContext) -> Memory:
     """The citizen's memory (empty for a new user, or when what was stored is unreadable)."""
+    text = state.primed_text
+    if text is not None and (known := _RECALLED.get(text)) is not None:
+        return _copy(known)
     raw = (await state.get_data()).get(_KEY)
     if not isinstance(raw, dict):
-        return Memory()
-    try:
-        return _MEMORY.validate_python(raw)
-    except ValidationError:
-        return Memory()
+        memory = Memory()
+    else:
+        try:
+            memory = _MEMORY.validate_python(raw)
+        except ValidationError:
+            memory = Memory()
+    if text is not None:
+        if len(_RECALLED) >= RECALLED_TEXTS:
+            _RECALLED.clear()
+        _RECALLED[text] = _copy(memory)
+    return memory
 
 
 async def keep(state: FSMContext, memory: Memory, **changes: Any) -> Memory:

@@ -4,6 +4,7 @@ last item card — on the five national levels (or 评1–评5); one rating per 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,7 @@ _DEGREES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def level_score(text: str) -> int | None:
     """The score of a level said in words, with a degree word before it or not."""
     words = level_words(without_thanks(text))
@@ -63,15 +65,47 @@ VERDICT_PARTICLES = "的了啊呀"
 _ASKED = re.compile(r"(?:吗|么|嘛)[\s?？。!！]*$|[?？]")
 
 
+# The inventory's judging words as one pattern, with the verdicts it was made from.
+_LEVELS: tuple[Verdicts, re.Pattern[str]] | None = None
+
+
+def _says_a_level(words: str, verdicts: Verdicts) -> bool:
+    """Whether any of the verdicts' judging words is in the words (one regular expression
+    search instead of a test per word: most messages say none)."""
+    global _LEVELS
+    if _LEVELS is None or _LEVELS[0] is not verdicts:
+        pattern = "|".join(map(re.escape, verdicts.levels)) or "(?!)"
+        _LEVELS = (verdicts, re.compile(pattern))
+    return _LEVELS[1].search(words) is not None
+
+
 def verdict_score(text: str) -> int | None:
     """The score plain words judging the answer give it (「挺有用的」 4, 「讲得很清楚」 5,
     「还行吧」 3, 「说得不清楚」 2, 「完全没用」 1), by the inventory's verdicts; None for
     anything else, and for a word that alone only acknowledges (「好」 「明白」)."""
     verdicts = inventory().verdicts
+    global _SCORED
+    if _SCORED[0] is not verdicts:
+        _SCORED = (verdicts, {})
+    scored = _SCORED[1]
+    if text not in scored:
+        if len(scored) >= SCORED_TEXTS:
+            scored.clear()
+        scored[text] = _verdict_score(text, verdicts)
+    return scored[text]
+
+
+# Recent texts' verdict scores, with the verdicts they were scored by: the level and the
+# verdict filters score every message, a pure function of its text.
+_SCORED: tuple[Verdicts | None, dict[str, int | None]] = (None, {})
+SCORED_TEXTS = 4096
+
+
+def _verdict_score(text: str, verdicts: Verdicts | None) -> int | None:
     if verdicts is None or _ASKED.search(normalize(text)):
         return None  # 「有用吗」 asks, it does not judge
     words = level_words(without_thanks(text))
-    if not any(level in words for level in verdicts.levels):
+    if not _says_a_level(words, verdicts):
         return None  # no judging word at all (most messages): no readings to try
     score = _one_verdict(words, verdicts)
     if score is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,26 @@ CLEAR_MARGIN = 0.08  # … and this far ahead of the second is the answer itself
 ENFORCEMENT = frozenset({"CF", "QZ", "JD"})
 # Words that ask about enforcement itself (「无证经营燃气怎么处罚」).
 ENFORCEMENT_WORDS = ("罚", "处罚", "违法", "违规", "查处", "没收", "强制", "检查", "监督")
+
+
+@lru_cache(maxsize=32_768)
+def way_of(text: str) -> frozenset[str]:
+    """The directions a text names (`direction_of` its normalised form), kept for the item
+    names compared with every message (a pure function of the text; the sets are frozen)."""
+    return direction_of(normalise(text))
+
+
+@lru_cache(maxsize=32_768)
+def _run_grams(name: str) -> frozenset[str]:
+    """The NAME_RUN-character runs of a folded name: a message sharing none of them has no
+    run of the name (`name_run` is then "" without looking)."""
+    return frozenset(name[at : at + NAME_RUN] for at in range(len(name) - NAME_RUN + 1))
+
+
+@lru_cache(maxsize=32_768)
+def _folded_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An item's keywords and aliases folded, those shorter than two characters left out."""
+    return tuple(said for word in words if len(said := fold(str(word))) >= 2)
 
 
 class Searcher(Protocol):
@@ -111,11 +132,13 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
     result whose name goes another way than the words ask (申领 for 补办) is not named."""
     names = {f.item.code: fold(f.item.name) for f in answers(found)}
     asked = direction_of(normalise(words))
+    grams = {words[at : at + NAME_RUN] for at in range(len(words) - NAME_RUN + 1)}
     best: dict[str, tuple[float, Found]] = {}
     for result in found:
         if result.hit.score < SUGGEST_SCORE:
             continue
-        other_way = goes_the_other_way(direction_of(normalise(result.item.name)), asked)
+        item = result.item
+        other_way = goes_the_other_way(way_of(item.name), asked)
         if asked and other_way:
             continue  # 「社保卡补办」: 社保卡 is 申领's keyword, but 补办 is not its way
         # A long run of the name said names the result as a keyword does, a keyword as long
@@ -123,18 +146,23 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
         # the whole of its own name; 「领结婚证」 is that keyword and a run of 补领结婚证). Words
         # naming no life event ask for the item itself, so a run never names its ending
         # (「道路运输经营许可」 is not 道路旅客运输经营许可（注销）).
-        run = "" if other_way else name_run(fold(result.item.name), words)
-        for word in (run, *result.item.keywords, *result.item.aliases):
-            said = fold(str(word))
-            if len(said) < 2 or said not in words:
-                continue  # most keywords: the names need not be looked at
-            weight = len(said) - (RUN_SHORTFALL if word is run else 0.0)
-            shared = said in fold(result.item.name) and any(
-                said in name for code, name in names.items() if code != result.item.code
+        name = fold(item.name)
+        run = ""
+        if not other_way and not grams.isdisjoint(_run_grams(name)):
+            run = name_run(name, words)
+        weighed: list[tuple[str, float]] = []
+        if len(said := fold(run)) >= 2 and said in words:
+            weighed.append((said, len(said) - RUN_SHORTFALL))
+        for said in _folded_words((*item.keywords, *item.aliases)):
+            if said in words:  # most keywords: the names need not be looked at
+                weighed.append((said, len(said)))
+        for said, weight in weighed:
+            shared = said in name and any(
+                said in other for code, other in names.items() if code != item.code
             )
             if not shared:
-                length = max(weight, best.get(result.item.code, (0.0, result))[0])
-                best[result.item.code] = (length, result)
+                length = max(weight, best.get(item.code, (0.0, result))[0])
+                best[item.code] = (length, result)
     if not best:
         return None
     longest = max(length for length, _ in best.values())
@@ -161,7 +189,7 @@ def going_the_asked_way(found: list[Found], said: str) -> list[Found]:
     """The results whose names do not go another way than the words ask (「身份证咋办」 asks
     how to get one, not how to report it lost; 「营业执照咋办」 is not its 注销 or 变更)."""
     wish = asked(direction_of(normalise(said)))  # 挂失了又找到了 asks to resume only
-    return [f for f in found if not goes_the_other_way(direction_of(normalise(f.item.name)), wish)]
+    return [f for f in found if not goes_the_other_way(way_of(f.item.name), wish)]
 
 
 def single(found: list[Found]) -> Found | None:
@@ -265,8 +293,8 @@ def named_thing(found: list[Found], words: str, said: str) -> Found | None:
         return None  # few other words (「办身份证」): search's doubt is its own, not the sentence's
     wish = asked(direction_of(normalise(said))) - {"new"}
     close = close_to_lead(found)
-    lead_way = direction_of(normalise(lead.item.name)) & wish
-    if wish and not lead_way and any(direction_of(normalise(f.item.name)) & wish for f in close):
+    lead_way = way_of(lead.item.name) & wish
+    if wish and not lead_way and any(way_of(f.item.name) & wish for f in close):
         return None  # 「小卖部不干了要注销」: the 注销 is asked, not the shop's licence
     # With a way asked, results going another way are no rivals (「身份证到期了换个新的」 is
     # not its 挂失); without, they are (「营业执照年报」 is none of 设立, 变更, 注销).
@@ -274,7 +302,7 @@ def named_thing(found: list[Found], words: str, said: str) -> Found | None:
         f
         for f in close[1:]
         if f.item.category not in ENFORCEMENT
-        and not (wish and goes_the_other_way(direction_of(normalise(f.item.name)), wish))
+        and not (wish and goes_the_other_way(way_of(f.item.name), wish))
     ]
     if any(thing_said(f.item, words) >= named for f in rivals):
         return None
@@ -298,29 +326,23 @@ def the_way_asked(chosen: Found, found: list[Found], said: str) -> Found:
     wish = asked(direction_of(normalise(said))) - {"new"}
     if not wish:
         return chosen
-    way = direction_of(normalise(chosen.item.name))
+    way = way_of(chosen.item.name)
     words = fold(said)
     close = close_to_lead(found)
     if way & wish:
         # 「结婚证找不着了能补吗」: the lead goes the way asked, no other close one does, and the
         # words name its thing: it is the answer, not a choice between it and 婚姻登记.
-        rivals = [
-            f for f in close if f is not chosen and direction_of(normalise(f.item.name)) & wish
-        ]
+        rivals = [f for f in close if f is not chosen and way_of(f.item.name) & wish]
         if rivals or thing_said(chosen.item, words) < MIN_RUN:
             return chosen
         return chosen._replace(hit=replace(chosen.hit, confident=True))
     if not way:
         ways = [
-            f
-            for f in close
-            if direction_of(normalise(f.item.name)) & wish and thing_said(f.item, words) >= MIN_RUN
+            f for f in close if way_of(f.item.name) & wish and thing_said(f.item, words) >= MIN_RUN
         ]
     else:
         ways = [
-            f
-            for f in close
-            if not direction_of(normalise(f.item.name)) and thing_said(f.item, words) >= NAMED_THING
+            f for f in close if not way_of(f.item.name) and thing_said(f.item, words) >= NAMED_THING
         ]
     if len(ways) != 1:
         return chosen

@@ -66,6 +66,14 @@ MODEL_CERTAIN = 0.999999
 CERTAIN_NEAREST = 0.2
 
 
+@lru_cache(maxsize=8)
+def _quantities(counted: tuple[str, ...]) -> re.Pattern[str]:
+    """A number and the measure word after it, with 个 before them (built once per inventory,
+    not per message)."""
+    measures = "".join(map(re.escape, counted))
+    return re.compile(f"个?[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]")
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One message understood.
@@ -182,8 +190,7 @@ class Reader:
         """The text without a number and the measure word after it, with 个 before them
         (「养几十头牛」 → 养牛, 「盖个两层楼」 → 盖楼): how many does not say what is done."""
         counted = (*self.inventory.measure_words, *self.inventory.counters)
-        measures = "".join(map(re.escape, counted))
-        return re.sub(f"个?[0-9零一二两三四五六七八九十百千万几多来]+[{measures}]", "", text)
+        return _quantities(counted).sub("", text)
 
     def without_when(self, text: str) -> tuple[str, list[int]]:
         """The text without words of when and how far along (「老人刚走了」 → 老人走了), and
