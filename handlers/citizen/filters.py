@@ -672,6 +672,12 @@ class PlaceFollowUp(Filter):
         return {"year": year}
 
 
+# Words pointing at the fund just shown (「这个钱合作社能申请吗」) and how many other words a
+# question about one of its details may hold (who asks: 合作社, 村上).
+THE_MONEY_SHOWN = re.compile("(?:这个|这笔|那个|那笔|这)?(?:钱|资金|款)")
+FEW_OTHER_WORDS = 4
+
+
 class FundFollowUp(Filter):
     """Right after the special fund list, a message that only names a year, a department or a
     fund type (「2017年呢」 「民政局的呢」 「转移支付的呢」): the same question with that changed;
@@ -693,7 +699,8 @@ class FundFollowUp(Filter):
         if memory.focus != "funds":
             return False
         details, bare = parsing.split_fund_details(leftover)
-        if details and not READER.strip_fillers(parsing.fund_topic(bare.replace(" ", ""))):
+        left = READER.strip_fillers(parsing.fund_topic(bare.replace(" ", "")))
+        if details and len(THE_MONEY_SHOWN.sub("", left)) <= FEW_OTHER_WORDS:
             # 「评上了几个 每个补了多少」: a detail of the fund just shown
             shown = await departments.by_ids(session, memory.fund_departments)
             kind = FundType(memory.fund_type) if memory.fund_type else None
@@ -729,6 +736,8 @@ class FundFollowUp(Filter):
         }
 
 
+# A sum asked for (「这三年加起来一共多少」): money, whatever else is said.
+TOTAL_ASKED = re.compile("(?:一共|总共|加起来|合计)(?:是|有|拨了|花了|投了)?多少")
 # Words of applying for something (申请, 咋办): an item is asked for, not the money of a fund.
 APPLYING = re.compile("申请|(?:咋|怎么|怎样|如何|能不能|可以)(?:办|领|申领)")
 
@@ -749,7 +758,11 @@ class FundListQuestion(Filter):
         year, rest = parsing.split_year(text)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
-        money = "资金" in text or (understood is not None and understood.topic == "fund")
+        money = (
+            "资金" in text
+            or (understood is not None and understood.topic == "fund")
+            or TOTAL_ASKED.search(text) is not None
+        )
         if not asked and "资金" not in text and year is None and APPLYING.search(text):
             # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund
             return False

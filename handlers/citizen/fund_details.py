@@ -7,6 +7,7 @@ from catalogue.models import FundItem
 
 # The published column answering each detail a question may ask about a fund, and its label.
 DETAIL_LABELS = {
+    "department": "主管部门",
     "guide": "申报指南",
     "review": "评审结果",
     "allocation": "资金分配",
@@ -19,6 +20,8 @@ MAX_DETAIL_FUNDS = 3
 
 def detail_text(row: FundItem, detail: str) -> str:
     """What the fund list publishes about one detail of a fund ('' when nothing)."""
+    if detail == "department":
+        return row.department.name if row.department is not None else ""
     if detail == "guide":
         return row.application_guide
     if detail == "review":

@@ -362,9 +362,18 @@ def parse_my_village(said: str) -> tuple[str, int | None] | None:
     return topic, year
 
 
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_CHINESE_YEAR = re.compile("[二两][〇零○][〇零○一二三四五六七八九]{2}(?=年)")
+
+
+def _year_in_digits(match: re.Match[str]) -> str:
+    return "2" + match.group()[1:].translate(_YEAR_DIGITS)
+
+
 def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
     """The year named (「2016」 「2016年」 「去年」) and the text without it; a span of years
     (「2015到2017年」) names no one year: None, every year's figures are shown."""
+    text = _CHINESE_YEAR.sub(_year_in_digits, text)  # 「二零一六年」 as a voice message writes it
     span = _year_span(text)
     if span:
         return None, " ".join((text[: span.start()] + " " + text[span.end() :]).split())
@@ -470,6 +479,7 @@ FUND_QUESTION_WORDS = (
     "是多少",
     "有多少",
     "多少钱",
+    "多少万",
     "多少",
     "有哪些",
     "有什么",
@@ -479,6 +489,13 @@ FUND_QUESTION_WORDS = (
     # 「到村资金」 「到户资金」: money allocated down to the village or the household
     "到村",
     "到户",
+    # 「县上2016年发低保的钱一共安排了多少万」 「这三年加起来」
+    "安排了",
+    "安排",
+    "加起来",
+    "的钱",
+    "这三年",
+    "这几年",
 )
 # Words for the place just talked about (「这个村2017年到村资金多少」).
 THIS_PLACE_WORDS = (
@@ -595,7 +612,8 @@ FUND_DETAILS = (
         "allocation",
         ("分配情况", "每个", "补了", "补助", "补贴了", "补多少", "怎么分", "咋分", "拨付", "分到"),
     ),
-    ("measures", ("管理办法", "办法", "怎么管", "咋管", "管的")),
+    ("department", ("归谁管", "谁管", "哪个部门", "哪个单位", "主管部门")),
+    ("measures", ("管理办法", "办法", "怎么管", "咋管", "管的", "依据", "哪个文件", "文号")),
     ("performance", ("绩效评价", "绩效", "效果")),
     # 《办法》第十二条: a budget adjusted is published again, with what changed
     ("change", ("调整情况", "调整", "调过", "调增", "调减", "追加", "变更", "变过", "改过")),
@@ -720,12 +738,16 @@ def asks_department_items(rest: str) -> bool:
 FIELD_ENDINGS = ("这一块", "这一方面", "方面", "这块", "领域", "上")
 
 
+# A verb of giving before a fund's words (「发低保的钱」 「拨营养餐的钱」), not 发展 of 产业发展.
+LEADING_GIVING = re.compile("^(?:县上|县里|全县)?(?:发|拨|给)(?!展)(?=..)")
+
+
 def fund_topic(text: str) -> str:
     """What a fund question is about once year, department and question words are gone
     (「低保 是多少」 → 「低保」, 「教育上的」 → 「教育」)."""
     for word in FUND_QUESTION_WORDS:
         text = text.replace(word, " ")
-    topic = strip_particles("".join(text.split()))
+    topic = LEADING_GIVING.sub("", strip_particles("".join(text.split())))
     for ending in FIELD_ENDINGS:
         if topic.endswith(ending) and len(topic) - len(ending) >= 2:
             return topic[: -len(ending)]

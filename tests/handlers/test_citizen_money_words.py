@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -228,3 +229,19 @@ async def test_a_fund_field_said_with_its_place_word(demo):
     answer = await citizen(demo).say("17年教育上的专项资金有哪些")
     assert "学前教育发展专项资金" in answer and "1956.8164" in answer, answer
     assert "草原生态保护补助奖励资金" not in answer, answer
+
+
+async def test_after_a_fund_who_manages_it_and_on_which_document(demo):
+    user = citizen(demo)
+    await user.say("2017年城乡医疗救助资金多少")
+    who = await user.say("这笔钱是哪个部门管")
+    assert "主管部门：天祝藏族自治县民政局" in who, who
+    basis = await user.say("按的哪个文件")
+    assert "管理办法：" in basis, basis
+
+
+async def test_a_departments_fund_summed_over_the_years(demo):
+    answer = await citizen(demo).say("教育局学前教育的钱加起来总共多少")
+    rows = [f for f in DEMO["funds"] if "学前教育" in f["project_name"]]
+    total = sum(Decimal(r["budget_amount"]) for r in rows)
+    assert len(rows) > 1 and f"合计{total.normalize():f}万元" in answer, answer

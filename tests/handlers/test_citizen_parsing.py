@@ -228,3 +228,15 @@ def test_ratings_in_symbols_out_of_ten_said_twice_or_with_a_reason(said, score):
 def test_the_first_entry_as_people_count_it():
     assert [parsing.parse_choice(t) for t in ("头一个", "头个吧", "选头一项")] == [1, 1, 1]
     assert parsing.parse_choice("头疼") is None
+
+
+def test_a_year_read_out_in_chinese_numerals_is_that_year():
+    assert parsing.split_year("二零一六年农村公路的钱") == (2016, "农村公路的钱")
+    assert parsing.split_year("两零一七年呢")[0] == 2017
+    assert parsing.parse_choice("第二个") == 2  # a list number stays a list number
+
+
+def test_a_verb_of_giving_and_the_words_of_money_are_no_funds_name():
+    assert parsing.fund_topic("县上发低保的钱一共安排了多少万") == "低保"
+    assert parsing.fund_topic("拨营养餐的钱") == "营养餐"
+    assert parsing.fund_topic("牦牛藏羊产业发展") == "牦牛藏羊产业发展"  # 发展 is no giving
