@@ -566,6 +566,11 @@ async def _list_shown(state: Any) -> bool:
     return (await recall(state)).focus == "list"
 
 
+# Words beside a place's name that are no part of it: who speaks (我是, 我们) and the town
+# pointed at again (「我是大红沟镇的 镇上分到多少」, 「石门镇到乡镇的扶贫资金」).
+NOT_THE_PLACES_NAME = re.compile("我是|我们|咱们|俺们|到乡镇|乡镇|镇上|乡上|镇里|乡里")
+
+
 class PlaceFunds(Filter):
     """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
 
@@ -587,6 +592,7 @@ class PlaceFunds(Filter):
                 return False
             topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
+        place_text = NOT_THE_PLACES_NAME.sub(" ", place_text)
         named = await _named_exactly(session, parsing.place_part(place_text.replace(" ", "")))
         if named is not None:
             # 「哈溪镇扶贫资金」: a place's own name, whose characters may be fillers (哈).

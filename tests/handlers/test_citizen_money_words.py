@@ -245,3 +245,9 @@ async def test_a_departments_fund_summed_over_the_years(demo):
     rows = [f for f in DEMO["funds"] if "学前教育" in f["project_name"]]
     total = sum(Decimal(r["budget_amount"]) for r in rows)
     assert len(rows) > 1 and f"合计{total.normalize():f}万元" in answer, answer
+
+
+async def test_a_town_pointed_at_again_is_the_town_not_a_village_of_its_name(demo):
+    # 大红沟镇 has a village 大红沟村; 「镇上」 and 「我是…的」 are no part of the place's name
+    answer = await citizen(demo).say("我是大红沟镇的 2016年镇上分了多少扶贫资金")
+    assert "大红沟镇（含所辖各村）" in answer, answer
