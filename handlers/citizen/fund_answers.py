@@ -123,9 +123,15 @@ def project_line(project: PovertyProject) -> str:
     amount = f"{wan(project.investment)}万元"
     if project.progress == "cancelled":
         amount += "（不计入合计）"
+    content = (project.construction_content or "").strip()
+    built = f"，建设内容：{shorten(content, CONTENT_CHARS)}" if content else ""
     return (
-        f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}{benefit_words(project)}"
+        f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}"
+        f"{benefit_words(project)}{built}"
     )
+
+
+CONTENT_CHARS = 50  # of a project's construction content on its line (what and how much)
 
 
 def benefit_words(project: PovertyProject) -> str:

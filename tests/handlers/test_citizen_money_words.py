@@ -251,3 +251,13 @@ async def test_a_town_pointed_at_again_is_the_town_not_a_village_of_its_name(dem
     # 大红沟镇 has a village 大红沟村; 「镇上」 and 「我是…的」 are no part of the place's name
     answer = await citizen(demo).say("我是大红沟镇的 2016年镇上分了多少扶贫资金")
     assert "大红沟镇（含所辖各村）" in answer, answer
+
+
+async def test_after_a_villages_project_its_cost_builder_and_size_are_asked_in_plain_words(demo):
+    user = citizen(demo)
+    await user.say("哈溪镇双龙村的吃水工程")
+    row = next(p for p in DEMO["poverty_projects"] if "双龙村" in p["name"])
+    builder = await user.say("是谁修的")
+    assert row["implementing_unit"] in builder, builder
+    size = await user.say("建了些啥")
+    assert row["construction_content"][:10] in size, size
