@@ -261,3 +261,10 @@ async def test_after_a_villages_project_its_cost_builder_and_size_are_asked_in_p
     assert row["implementing_unit"] in builder, builder
     size = await user.say("建了些啥")
     assert row["construction_content"][:10] in size, size
+
+
+async def test_road_money_and_grassland_rewards_in_everyday_words(demo):
+    road = await citizen(demo).say("2017年修路养路的钱有多少")
+    assert "农村公路建设养护资金" in road, road
+    grass = await citizen(demo).say("2016年草原奖补拨了多少")
+    assert "草原生态保护补助奖励资金" in grass, grass

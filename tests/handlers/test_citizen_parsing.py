@@ -240,3 +240,9 @@ def test_a_verb_of_giving_and_the_words_of_money_are_no_funds_name():
     assert parsing.fund_topic("县上发低保的钱一共安排了多少万") == "低保"
     assert parsing.fund_topic("拨营养餐的钱") == "营养餐"
     assert parsing.fund_topic("牦牛藏羊产业发展") == "牦牛藏羊产业发展"  # 发展 is no giving
+
+
+def test_everyday_words_of_funds_and_how_they_are_paid():
+    assert parsing.split_fund_details("这钱咋发到牧民手里")[0] == ["allocation"]
+    assert parsing.split_fund_details("是不是调整过")[0] == ["change"]
+    assert parsing.split_fund_details("这个钱归谁管")[0] == ["department"]
