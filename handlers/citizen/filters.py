@@ -568,7 +568,10 @@ async def _list_shown(state: Any) -> bool:
 
 # Words beside a place's name that are no part of it: who speaks (我是, 我们) and the town
 # pointed at again (「我是大红沟镇的 镇上分到多少」, 「石门镇到乡镇的扶贫资金」).
-NOT_THE_PLACES_NAME = re.compile("我是|我们|咱们|俺们|到乡镇|乡镇|镇上|乡上|镇里|乡里")
+# 镇上 only as a word of its own: 「赛什斯镇 上古城村」 holds 镇上 across two names.
+NOT_THE_PLACES_NAME = re.compile(
+    "我是|我们|咱们|俺们|到乡镇|(?:^|(?<=\\s)|(?<=的)|(?<=，)|(?<=,))(?:镇上|乡上|镇里|乡里)"
+)
 
 
 class PlaceFunds(Filter):

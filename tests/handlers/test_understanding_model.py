@@ -86,7 +86,7 @@ def test_more_ways_of_asking_about_the_item_just_shown():
         ("什么人可以申请", "conditions"),
         ("有办理指南吗", "procedure"),
         ("中午上班吗", "hours"),
-        ("必须本人到场吗", "materials"),
+        ("必须本人到场吗", "proxy"),  # who may go: someone else, or only oneself
     ):
         reading = READER.read(said)
         assert (reading.aspect, reading.core) == (aspect, ""), said

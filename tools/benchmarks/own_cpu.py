@@ -27,7 +27,6 @@ import gc
 import os
 import random
 import secrets
-import string
 import sys
 import time
 from pathlib import Path
@@ -38,11 +37,11 @@ if str(ROOT) not in sys.path:  # run as a script: the code under test may come f
     sys.path.append(str(ROOT))
 
 from bot.wire import WeChatEnvelope  # noqa: E402
-from catalogue.scope import ALL_REGIONS  # noqa: E402
 from tools.benchmarks.load import (  # noqa: E402
     Options,
     create_database,
     drop_database,
+    server_environment,
     workload,
 )
 from tools.benchmarks.load_client import (  # noqa: E402
@@ -59,27 +58,16 @@ DEVSET = ROOT / "tests" / "search" / "devset.tsv"
 
 
 def _environment(
-    database_url: str, redis_url: str, api: FakeWeChatApi, api_base: str, folder: Path, cache: bool
+    options: Options,
+    database_url: str,
+    api: FakeWeChatApi,
+    api_base: str,
+    folder: Path,
+    cache: bool,
 ) -> None:
-    alphabet = string.ascii_letters + string.digits
-    os.environ.update(
-        {
-            "ZWBOT_ENV": "production",
-            "ZWBOT_DATA_DIR": str(folder),
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "WECHAT_TOKEN": secrets.token_urlsafe(16),
-            "WECHAT_APP_ID": api.app_id,
-            "WECHAT_APP_SECRET": api.app_secret,
-            "WECHAT_AES_KEY": "".join(secrets.choice(alphabet) for _ in range(43)),
-            "WECHAT_API_BASE": api_base,
-            "ZWBOT_HASH_KEY": secrets.token_urlsafe(32),
-            "ZWBOT_AUDIT_KEY": secrets.token_urlsafe(32),
-            "ZWBOT_AUDIT_GRANTS": "warn",
-            "ZWBOT_LOG_LEVEL": "WARNING",
-            "ZWBOT_HOME_REGION": ALL_REGIONS,
-        }
-    )
+    """The load benchmark's server settings, in this process (no Prometheus folder: one
+    process needs none)."""
+    os.environ.update(server_environment(options, database_url, api, api_base, folder))
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     if not cache:
         os.environ["ZWBOT_SEARCH_CACHE_SIZE"] = "0"
@@ -180,7 +168,7 @@ async def run(args: argparse.Namespace) -> None:
 
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zwbot-cpu-")))
             api_base = stack.enter_context(api.serve())
-            _environment(url, options.redis_url, api, api_base, folder, not args.no_cache)
+            _environment(options, url, api, api_base, folder, not args.no_cache)
             app = create_app(Settings(), migrate=created)
             envelope = WeChatEnvelope(
                 os.environ["WECHAT_TOKEN"],
