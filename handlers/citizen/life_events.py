@@ -42,7 +42,15 @@ from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import points_back, said
 from handlers.citizen.fitting import fit
-from handlers.citizen.guide_notes import PAPER_ENDS, name_run_of, names_its_paper
+from handlers.citizen.guide_notes import names_its_paper
+from handlers.citizen.life_event_choice import (
+    MIN_NAMING,
+    asks_another_way,
+    goes_the_way_asked,
+    one_step_named,
+    the_money,
+    the_trades_licence,
+)
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
@@ -53,7 +61,6 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
-from search.direction import NEW, asked, direction_of
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -355,7 +362,6 @@ def names_own_item(
     return False
 
 
-MIN_NAMING = 2  # characters of a name or keyword that, said beside the trigger, name an item
 QUALIFIES = "的"  # right after the trigger: the trigger says whose thing is asked about
 
 
@@ -405,57 +411,6 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
-WHOLE_NAME = 3  # characters of an item's whole name or keyword that, said, name it
-# How the name of a thing one step gets ends (执照, 许可证, 卫生许可, 补贴, 救助): said beside the
-# trigger, such a word of exactly one step's item asks for that step (「开宾馆要的卫生许可」).
-THING_ENDS = (*PAPER_ENDS, "许可", "补贴", "津贴", "救助", "保险金", "扶助金")
-
-
-def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
-    """The one step item whose name or keywords hold the longest run of the words said beside
-    the trigger, when that run names a thing (THING_ENDS) and is at least a third of those words
-    (「先得把执照办了」 → 个体工商户设立登记, keyword 办营业执照; 「要的许可证」 of a KTV → the
-    娱乐经营许可证, the only step whose name holds 许可证); None when no step or several hold it
-    (「开KTV要啥许可」: 许可 is the entertainment licence's and the hygiene licence's)."""
-    best, holders, whole = "", set[str](), False
-    for step in steps:
-        if step.item is None:
-            continue
-        words = [fold(str(w)) for w in (step.item.name, *step.item.keywords, *step.item.aliases)]
-        run = max((name_run_of(word, core) for word in words), key=len, default="")
-        if len(run) < MIN_NAMING or len(run) < len(best):
-            continue
-        if len(run) > len(best):
-            best, holders, whole = run, set(), False
-        holders.add(step.item.code)
-        whole = whole or (len(run) >= WHOLE_NAME and run in words)
-    if len(holders) != 1:
-        return None
-    # A whole name or keyword said names the item however much else is told (「日子过不下去了
-    # 能不能申请个最低生活的那个保障」); a part of one only when it names a thing and is not lost
-    # among other words.
-    if not whole and (not best.endswith(THING_ENDS) or 3 * len(best) < len(core)):
-        return None
-    return next(s.item for s in steps if s.item is not None and s.item.code in holders)
-
-
-# Ways a paper's life goes that no life event is about: losing it, renewing it, voiding it,
-# changing what it says, lifting its suspension.
-PAPERS_WAYS = frozenset({"replace", "renew", "void", "change", "resume"})
-
-
-def _asks_another_way(rest: str, steps: list[ResolvedStep]) -> bool:
-    """Whether the words beside the trigger ask for a paper's life going a way (PAPERS_WAYS)
-    none of the event's items goes (「办贷款要结婚证 翻遍了屋里也找不着」: 补领, where 结婚's
-    steps are registrations; 「建房的许可证 能不能往后延一延」: 延期): search answers them."""
-    wish = asked(direction_of(normalise(rest))) & PAPERS_WAYS
-    if not wish:
-        return False
-    return not any(
-        step.item is not None and wish & direction_of(normalise(step.item.name)) for step in steps
-    )
-
-
 async def _spread_over_a_name(
     span: str,
     known: _Known,
@@ -483,66 +438,6 @@ async def _shares_its_name(
     """Whether another public item (another body's) has the item's very name."""
     found = await find(searcher, session, item.name, cache)
     return any(f.item.name == item.name and f.item.code != item.code for f in found)
-
-
-LICENCE_SAID = "许可"
-CONDITION_MARK = (
-    "："  # 「卖烟：烟草专卖零售许可证」: a step only some who go through the event take
-)
-
-
-def the_trades_licence(
-    rest: str, life_event: LifeEvent, steps: list[ResolvedStep], known: _Known
-) -> Item | None:
-    """The licence of the trade itself, when a licence is asked for (「开KTV要办啥许可」): the one
-    step every such business takes (no condition before its label) that no other event has
-    (not the business licence or the hygiene licence many trades share), when its item exists."""
-    if LICENCE_SAID not in rest:
-        return None
-    others = {
-        name
-        for event in known.events
-        if event.name != life_event.name
-        for s in event.steps
-        for name in s.names
-    }
-    raw = {step.label: step for step in life_event.steps}
-    own = [
-        step.item
-        for step in steps
-        if step.item is not None
-        and step.label in raw
-        and CONDITION_MARK not in step.label
-        and not set(raw[step.label].names) & others
-        and LICENCE_SAID in step.item.name
-    ]
-    return own[0] if len(own) == 1 else None
-
-
-def goes_the_way_asked(item: Item, words: str) -> bool:
-    """Whether the item goes every way the words ask other than a first application
-    (「结婚证弄丢了咋补」 asks 补领, not the event's step 婚姻登记)."""
-    wish = asked(direction_of(normalise(words))) - {NEW}
-    return not wish or bool(wish & direction_of(normalise(item.name)))
-
-
-# Money asked for (「失业了能领点钱不」 「失业的钱咋领」; not 「没钱了」 「花光了钱」: a hardship
-# told) and how the names of items paying it end.
-MONEY_ASKED = re.compile("(?:领|给|拿|发|补|啥|什么|的|点|些)钱")
-MONEY_NAMES = ("金", "补贴", "津贴")
-
-
-def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
-    """The one step item paying money, when the words beside the trigger ask for money
-    (「失业了能领点钱不」 → 失业保险金申领; not 「家里有残疾人能领啥钱」: two allowances)."""
-    if MONEY_ASKED.search(rest) is None:
-        return None
-    paying = {
-        step.item.code: step.item
-        for step in steps
-        if step.item is not None and any(w in step.item.name for w in MONEY_NAMES)
-    }
-    return next(iter(paying.values())) if len(paying) == 1 else None
 
 
 # Aspects that only an item has (「开网吧要什么材料」: the one item's materials); how to go about
@@ -740,7 +635,7 @@ class LifeEventQuestion(Filter):
                 return {"life_event": life_event, "steps": steps}
             if names_own_item(normalise(text), span, steps, known.trigger_words):
                 return False
-            if _asks_another_way(rest, steps):
+            if asks_another_way(rest, steps):
                 return False
             if searcher is not None and await _spread_over_a_name(
                 span, known, searcher, session, data.get("public_items")
@@ -749,7 +644,7 @@ class LifeEventQuestion(Filter):
             step_item = (
                 one_step_named(read(rest).core, steps)
                 or the_money(rest, steps)
-                or the_trades_licence(rest, life_event, steps, known)
+                or the_trades_licence(rest, life_event, steps, known.events)
             )
             if step_item is not None and goes_the_way_asked(step_item, rest):
                 if searcher is not None and await _shares_its_name(

@@ -1,0 +1,69 @@
+"""Which one step of a life event a message asks for: the pure rules, in other wordings than
+the conversation set's."""
+
+from __future__ import annotations
+
+from catalogue.life_events import LifeEvent, ResolvedStep, Step
+from catalogue.models import PowerItem
+from handlers.citizen.life_event_choice import (
+    asks_another_way,
+    goes_the_way_asked,
+    one_step_named,
+    the_money,
+    the_trades_licence,
+)
+
+
+def _step(label: str, name: str, code: str, keywords: tuple[str, ...] = ()) -> ResolvedStep:
+    item = PowerItem(name=name, code=code, keywords=list(keywords), aliases=[])
+    return ResolvedStep(label, item)
+
+
+SHOP = [
+    _step("营业执照", "个体工商户设立登记", "A", ("办营业执照",)),
+    _step("卫生许可", "公共场所卫生许可新办审批", "B", ("卫生许可证",)),
+    _step("娱乐经营许可证", "设立歌舞娱乐场所《娱乐经营许可证》核发", "C"),
+]
+
+
+def test_one_step_named_by_a_thing_of_its_name_alone():
+    assert one_step_named("卫生许可", SHOP).code == "B"
+    assert one_step_named("先执照", SHOP).code == "A"  # 办营业执照's 执照
+    assert one_step_named("许可证", SHOP) is None  # 卫生许可证 and 娱乐经营许可证
+    assert one_step_named("老人", SHOP) is None  # no step
+
+
+def test_money_asked_is_the_one_step_paying_it():
+    steps = [_step("领失业金", "失业保险金申领", "M"), _step("困难", "临时救助", "T")]
+    assert the_money("能领点钱不", steps).code == "M"
+    assert the_money("手上没钱了", steps) is None  # money lacking is told, not asked
+
+
+def test_a_trades_own_licence_is_the_step_no_other_event_has():
+    ktv = LifeEvent(
+        name="开歌厅",
+        triggers=("开歌厅",),
+        steps=(
+            Step("营业执照", names=("个体工商户设立登记",)),
+            Step("卫生许可", names=("公共场所卫生许可新办审批",)),
+            Step("娱乐经营许可证", names=("设立歌舞娱乐场所《娱乐经营许可证》核发",)),
+        ),
+    )
+    barber = LifeEvent(
+        name="开理发店",
+        triggers=("开理发店",),
+        steps=(
+            Step("营业执照", names=("个体工商户设立登记",)),
+            Step("卫生许可", names=("公共场所卫生许可新办审批",)),
+        ),
+    )
+    assert the_trades_licence("要办啥许可", ktv, SHOP, [ktv, barber]).code == "C"
+    assert the_trades_licence("要办啥证", ktv, SHOP, [ktv, barber]) is None  # no licence asked
+
+
+def test_a_papers_other_life_is_not_the_events():
+    steps = [_step("结婚登记", "中国内地公民婚姻登记", "W")]
+    assert asks_another_way("结婚证找不着了", steps)  # lost: 补领
+    assert not asks_another_way("要准备啥", steps)
+    assert not goes_the_way_asked(steps[0].item, "结婚证弄丢了")
+    assert goes_the_way_asked(steps[0].item, "要带啥")
