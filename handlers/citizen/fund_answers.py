@@ -114,8 +114,12 @@ PROGRESS = {
 }
 
 
+CONTENT_CHARS = 50  # of a project's construction content on its line (what and how much)
+
+
 def project_line(project: PovertyProject) -> str:
-    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人」; or 已取消."""
+    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人，建设内容：…」; or
+    已取消."""
     number = f"（{project.approval_number}）" if project.approval_number else ""
     unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
     state = PROGRESS.get(project.progress, "")
@@ -129,9 +133,6 @@ def project_line(project: PovertyProject) -> str:
         f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}"
         f"{benefit_words(project)}{built}"
     )
-
-
-CONTENT_CHARS = 50  # of a project's construction content on its line (what and how much)
 
 
 def benefit_words(project: PovertyProject) -> str:

@@ -77,11 +77,18 @@ def _entries(raw: dict[str, Any], default_kind: str) -> dict[str, Entry]:
         name: Entry(
             name=name,
             kind=str(value.get("kind", default_kind)),
-            terms=tuple(str(t).lower() for t in value.get("terms", [])),
+            terms=tuple(str(t).lower() for t in _terms(value)),
             examples=tuple(str(e) for e in value.get("examples", [])),
         )
         for name, value in raw.items()
     }
+
+
+def _terms(value: dict[str, Any]) -> list[Any]:
+    """An entry's terms: those listed, then every person of `people` followed by every way of
+    acting of `acting` (家里人 + 去办: 「家里人去办」)."""
+    people, acting = value.get("people", []), value.get("acting", [])
+    return [*value.get("terms", []), *(f"{p}{a}" for p in people for a in acting)]
 
 
 def parse(raw: dict[str, Any]) -> Inventory:
