@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,9 @@ COUNTY_BODY_PREFIX = "620623000000"
 MAX_PER_PAGE = 100
 # Longer text is not a code; refusing it early keeps look-ups of pasted paragraphs cheap.
 MAX_CODE_TEXT = 200
+# A mistyped 32-character code (a character left out, doubled or changed) is answered with the
+# public items whose codes are that few keystrokes away.
+NEAR_EDITS = 2
 
 
 def canonical_code(text: str) -> str | None:
@@ -51,6 +55,7 @@ class CodeLookup:
     retired: RetiredCode | None = None
     merged_into: Item | None = None
     problems: list[str] = field(default_factory=list)
+    near: list[Item] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -119,6 +124,29 @@ async def item_by_code(*, session: AsyncSession, code: str) -> Item | None:
     return rows.first()
 
 
+async def items_near_code(*, session: AsyncSession, text: str) -> list[Item]:
+    """Public items whose codes are at most `NEAR_EDITS` keystrokes from a mistyped item code,
+    nearest first. One slip leaves the body (first 22 characters) or the basic code (last 10)
+    as typed, so the items sharing either are the only ones compared."""
+    typed = normalize_code_text(text[:MAX_CODE_TEXT])
+    if abs(len(typed) - ITEM_CODE_LENGTH) > NEAR_EDITS:
+        return []
+    body, basic = typed[:22], typed[-BASIC_CODE_LENGTH:]
+    rows = list(
+        await session.scalars(
+            select(Item).where(
+                or_(Item.basic_code == basic, Item.code.startswith(f"{body}{CANONICAL_DASH}")),
+                _public(session),
+            )
+        )
+    )
+    distances = {
+        item.code: Levenshtein.distance(typed, normalize_code_text(item.code)) for item in rows
+    }
+    near = [item for item in rows if distances[item.code] <= NEAR_EDITS]
+    return sorted(near, key=lambda i: (distances[i.code], i.code))
+
+
 async def items_by_codes(*, session: AsyncSession, codes: Sequence[str]) -> dict[str, Item]:
     """Public items by canonical code (e.g. search hits); codes not public are left out."""
     wanted = list(dict.fromkeys(codes))
@@ -166,6 +194,8 @@ async def look_up_code(*, session: AsyncSession, text: str) -> CodeLookup:
         else check_item_code(text[:MAX_CODE_TEXT])
     )
     lookup.problems = [problem.message for problem in check.errors]
+    if lookup.problems:  # a well-formed code names its own item, published or not: no other
+        lookup.near = await items_near_code(session=session, text=text)
     return lookup
 
 

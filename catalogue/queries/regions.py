@@ -246,6 +246,46 @@ async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:
     return next((p for p in await _places(session) if p.code == code), None)
 
 
+@dataclass(frozen=True)
+class Division:
+    """A division above the towns (county, city, province) with the places it holds."""
+
+    code: str
+    name: str
+    level: str
+    parents: tuple[str, ...]  # the names of the divisions it lies in, nearest first
+    towns: int
+    villages: int
+
+
+async def division_by_code(*, session: AsyncSession, code: str) -> Division | None:
+    """The county, city or province with this 6-digit code (GB/T 2260), as far as the regions
+    table holds it, with how many of the county's towns and villages lie within it."""
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    region = await session.get(Region, code)
+    if region is None or region.level in ("town", "village"):
+        return None
+    parents: list[str] = []
+    parent_code = region.parent_code
+    while parent_code and len(parents) < 4:
+        parent = await session.get(Region, parent_code)
+        if parent is None:
+            break
+        parents.append(parent.name)
+        parent_code = parent.parent_code
+    prefix = code.rstrip("0") if region.level != "county" else code
+    within = [p for p in await _places(session) if p.code.startswith(prefix)]
+    return Division(
+        code=code,
+        name=region.name,
+        level=region.level,
+        parents=tuple(parents),
+        towns=sum(p.level == "town" for p in within),
+        villages=sum(p.level == "village" for p in within),
+    )
+
+
 async def places(*, session: AsyncSession) -> list[Place]:
     """Every town and village, by code."""
     return await _places(session)

@@ -10,6 +10,7 @@ from bot.events import Event, VoiceMessage
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
+from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.clauses import clauses_agree, find_plainly
@@ -86,6 +87,7 @@ async def _list(
     query: str,
     intent: str | None,
     trace: dict[str, str],
+    heading: str = "找到以下事项",
 ) -> str:
     await keep(
         state,
@@ -99,7 +101,7 @@ async def _list(
     )
     trace.update(answer="list")
     shown = items[: len(memory.page_codes(1))]
-    return cards.item_list(shown, page=1, pages=memory.pages)
+    return cards.item_list(shown, page=1, pages=memory.pages, heading=heading)
 
 
 async def _card(
@@ -306,6 +308,14 @@ async def code(
                 numbered="items",
             )
         return cards.retired_answer(lookup.retired, lookup.merged_into, settings.public_base_url)
+    if lookup.near:  # a slip of a key: the items whose codes are that close, to tap
+        typed = len(normalize_code_text(lookup.text))
+        length = texts.NEAR_CODE_LENGTH.format(length=typed) if typed != ITEM_CODE_LENGTH else ""
+        heading = texts.NEAR_CODE.format(code=lookup.text.strip(), length=length)
+        memory = await recall(state)
+        answer = await _list(state, memory, lookup.near, code_text, aspect, trace, heading)
+        trace.update(answer="near-code")
+        return answer
     trace.update(answer="bad-code")
     return cards.code_problem_answer(lookup)
 

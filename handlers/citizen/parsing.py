@@ -127,6 +127,12 @@ FUND_TYPE_WORDS = (
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345|110|119|120|122)$")
 # Statistical codes of the county's towns (9 digits) and villages (12): 620623 is Tianzhu.
 _REGION_CODE = re.compile(r"^620623(?:\d{3}|\d{6})$")
+# 「…是哪个村」 「…这个代码是什么地方的」 「…代表啥」: asked after the code, what it names.
+_CODE_QUESTION = re.compile(
+    r"(?:这个|这)?(?:代码|编码|编号)?(?:是|为|指)?的?"
+    r"(?:(?:哪个|哪一个|哪里|哪儿|哪|什么|啥)(?:村|镇|乡|社区|地方|单位|乡镇|县)?的?(?:代码|编码)?"
+    r"|(?:什么|啥)意思|代表(?:的是)?(?:什么|啥|哪里?))$"
+)
 # What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
 # 「村 620623208202」: the kind of place alone, right before the digits, says the same.
 _CODE_LABEL = re.compile(
@@ -175,11 +181,19 @@ def region_code_in(said: str) -> str | None:
     return match.group() if match else None
 
 
+def asks_what_code_names(said: str) -> bool:
+    """Whether a code is followed by the question what it names (「…是哪个村」)."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    match = _CODE_QUESTION.search(text)
+    return match is not None and match.group() != "" and text[: match.start()][-1:].isdigit()
+
+
 def parse_region_code(said: str) -> str | None:
     """A town's or village's statistical code typed alone (「620623101215」), or after what it
     is called (「村代码620623203201」)."""
     text = _CODE_LABEL.sub("", strip_particles(normalize(said)).replace(" ", ""))
-    return text if _REGION_CODE.match(text) else None
+    text = _CODE_QUESTION.sub("", text)
+    return text if _REGION_CODE.match(text) or text in DIVISION_CODES else None
 
 
 # The same message is normalised by a dozen checks (choice, phone, region code, rating…)
@@ -445,6 +459,8 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
 # A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」.
 _DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委员会|委|站|所|中心|政府)")
 COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
+# The county's own 6-digit code and those of its city and province (GB/T 2260: 6206 00, 62 0000)
+DIVISION_CODES = (COUNTY_CODE, COUNTY_CODE[:4] + "00", COUNTY_CODE[:2] + "0000")
 COUNTY_WORDS = ("整个县", "全县", "县里", "天祝县", "天祝", "全部")
 FUND_QUESTION_WORDS = (
     "一共",

@@ -158,6 +158,17 @@ BOUND_NOW = "您绑定的是：{place}。回复“我村资金”查看本村的
 NOT_BOUND_TALKED = (
     "（您还没有绑定村，上面是刚才说的{place}。回复“绑定 {place}”，以后直接问“我村资金”。）"
 )
+PLACE_CODE_NAMED = (
+    "{code} 是{name}的统计用区划代码。\n它的扶贫资金和项目：{url}\n回复“扶贫资金”在这里看。"
+)
+DIVISION_NAMED = "{code} 是{name}{within}的行政区划代码。"
+DIVISION_ABOVE = "本公众号答复天祝藏族自治县（{code}）的政务服务事项、资金和扶贫项目。"
+COUNTY_CODES = (
+    "全县{towns}个乡镇、{villages}个村（社区）：乡镇代码9位、村代码12位，都以{code}开头{example}。"
+    "发乡镇或村的名称或代码，可以查它的扶贫资金和项目。"
+)
+NEAR_CODE = "没有编码为 {code} 的事项{length}，编码最接近的是"
+NEAR_CODE_LENGTH = "（您发的是{length}位，事项编码是32位）"
 PLACE_UNKNOWN = (
     "没有找到叫“{name}”的村或镇。请检查名称，或写上乡镇名，比如“赛什斯镇 上古城村 扶贫”。"
 )

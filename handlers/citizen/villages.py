@@ -28,6 +28,7 @@ from handlers.citizen.filters import (
 )
 from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
 from handlers.citizen.life_events import known_events
+from handlers.citizen.links import village_url
 from handlers.citizen.memory import recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
@@ -270,11 +271,41 @@ async def region_code(
     if memory.numbered == "places" and region_code in memory.place_codes:
         choice = memory.place_codes.index(region_code) + 1
         return await choose_place(event, choice, session, state, settings, trace, account_name)
+    division = await queries.division_by_code(session=session, code=region_code)
+    if division is not None:
+        trace.update(answer="division", code=region_code)
+        return _division_answer(division, await queries.towns(session=session))
     place = await queries.region_by_code(session=session, code=region_code)
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)
-    projects = parsing.says_projects(said(event) or "")
+    text = said(event) or ""
+    if parsing.asks_what_code_names(text):  # 「…是哪个村」: the place it names, its page
+        await remember(state, place_code=place.code, focus="place")
+        trace.update(answer="place-code", code=place.code)
+        return texts.PLACE_CODE_NAMED.format(
+            code=place.code,
+            name=place.label,
+            url=village_url(settings.public_base_url, place.code),
+        )
+    projects = parsing.says_projects(text)
     return await funds_of(place, year, session, settings, trace, state, projects)
+
+
+def _division_answer(division: queries.Division, towns: list[Place]) -> str:
+    """What a 6-digit code names: the county (its towns and villages, how their codes go) or
+    a division above it."""
+    within = f"（{'、'.join(division.parents)}）" if division.parents else ""
+    named = texts.DIVISION_NAMED.format(code=division.code, name=division.name, within=within)
+    if division.level != "county":
+        return "\n".join((named, texts.DIVISION_ABOVE.format(code=parsing.COUNTY_CODE)))
+    example = towns[0] if towns else None
+    codes = texts.COUNTY_CODES.format(
+        towns=division.towns,
+        villages=division.villages,
+        code=division.code,
+        example=f"，比如{example.label} {example.code}" if example else "",
+    )
+    return "\n".join((named, codes))
 
 
 async def place_follow_up(

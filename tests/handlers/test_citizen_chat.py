@@ -149,6 +149,24 @@ async def test_a_malformed_code_is_explained(citizen_side):
     assert "这个编码不对" in answer and "32位" in answer
 
 
+async def test_a_code_one_key_off_offers_the_items_that_close(citizen_side):
+    user = citizen_side.user()
+    compact = seed.NETBAR.replace("—", "")
+    for typed, said_length in (
+        (compact[:5] + compact[6:], "您发的是31位"),  # a zero of the region left out
+        (compact[:-1] + "O", ""),  # the letter O for the last zero
+        (compact[:25] + compact[24:], "您发的是33位"),  # a digit doubled
+    ):
+        answer = await user.say(typed)
+        assert "编码最接近的是" in answer and NETBAR_NAME in answer and said_length in answer, typed
+        assert "这个编码不对" not in answer, typed
+    assert f"【{NETBAR_NAME}】" in await user.say("1")
+    far = await user.say("620623000000013670250XK0000100")  # nothing that close: the reasons
+    assert "这个编码不对" in far and "最接近" not in far
+    other = await user.say(compact[:-1] + "9")  # well-formed: its own item (none), no other
+    assert "没有找到编码为" in other and "最接近" not in other
+
+
 async def test_suspended_item_says_so_and_why(citizen_side):
     card = await citizen_side.user().say(seed.PERFORMANCE)
     assert "本事项已暂停办理（依据第十条第一项）" in card

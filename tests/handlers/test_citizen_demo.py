@@ -42,6 +42,14 @@ async def test_village_answers_equal_the_open_data_export(demo):
         assert match and Decimal(match.group(1)) == total, answer
 
 
+async def test_the_county_city_and_province_codes_are_named_with_their_parents(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_demo_codes")
+    assert "620623 是天祝藏族自治县（武威市、甘肃省）的行政区划代码" in await user.say("620623")
+    city = await user.say("620600是哪里")
+    assert "620600 是武威市（甘肃省）的行政区划代码" in city and "天祝藏族自治县（620623）" in city
+
+
 async def test_fund_answers_equal_the_open_data_export(demo):
     http, _ = demo
     funds = json.loads((await http.get("/opendata/funds.json")).text)

@@ -185,10 +185,21 @@ async def test_a_village_code_with_fund_words_is_that_village(citizen_side_any_d
     assert f"{kit.BASE_URL}/villages/{seed.HONGDA}?year=2016" in answer
 
 
-async def test_a_code_with_other_words_is_no_village(citizen_side_any_db):
-    side = citizen_side_any_db
-    answer = await side.user().say(f"{seed.HONGDA}是啥意思")
-    assert "扶贫资金和项目" not in answer
+async def test_a_code_asked_what_it_names_is_named_not_its_funds(citizen_side_any_db):
+    user = citizen_side_any_db.user()
+    for wording in (f"{seed.HONGDA}是啥意思", f"区划代码{seed.HONGDA}是哪个村", f"{seed.HONGDA}这个代码是什么地方的"):
+        answer = await user.say(wording)
+        assert f"{seed.HONGDA} 是华藏寺镇 红大村的统计用区划代码" in answer, wording
+        assert "【华藏寺镇 红大村 扶贫资金和项目】" not in answer, wording
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say("扶贫资金")  # that place, now
+
+
+async def test_the_county_code_is_named_with_how_its_places_are_coded(citizen_side_any_db):
+    user = citizen_side_any_db.user()
+    county = await user.say("620623")
+    assert "620623 是天祝藏族自治县的行政区划代码" in county and "没有找到" not in county
+    assert "全县3个乡镇、4个村（社区）：乡镇代码9位、村代码12位" in county
+    assert "行政区划代码" not in await user.say("510623")  # another county's: not named as ours
 
 
 async def test_our_village_before_binding_is_the_village_just_talked_about(citizen_side):
