@@ -125,8 +125,8 @@ async def item_by_code(*, session: AsyncSession, code: str) -> Item | None:
 
 
 async def items_near_code(*, session: AsyncSession, text: str) -> list[Item]:
-    """Public items whose codes are at most `NEAR_EDITS` keystrokes from a mistyped item code,
-    nearest first. One slip leaves the body (first 22 characters) or the basic code (last 10)
+    """The public items whose codes are nearest a mistyped item code, at most `NEAR_EDITS`
+    keystrokes from it. One slip leaves the body (first 22 characters) or the basic code (last 10)
     as typed, so the items sharing either are the only ones compared."""
     typed = normalize_code_text(text[:MAX_CODE_TEXT])
     if abs(len(typed) - ITEM_CODE_LENGTH) > NEAR_EDITS:
@@ -143,8 +143,11 @@ async def items_near_code(*, session: AsyncSession, text: str) -> list[Item]:
     distances = {
         item.code: Levenshtein.distance(typed, normalize_code_text(item.code)) for item in rows
     }
-    near = [item for item in rows if distances[item.code] <= NEAR_EDITS]
-    return sorted(near, key=lambda i: (distances[i.code], i.code))
+    nearest = min(distances.values(), default=NEAR_EDITS + 1)
+    return sorted(
+        (item for item in rows if distances[item.code] == nearest <= NEAR_EDITS),
+        key=lambda i: i.code,
+    )
 
 
 async def items_by_codes(*, session: AsyncSession, codes: Sequence[str]) -> dict[str, Item]:

@@ -158,25 +158,38 @@ def _names(place: Place) -> set[str]:
     return {place.name, place.short_name} - {""}
 
 
+# Sounds the county's speech does not tell apart (西北方言: front and back nasals, flat and
+# retroflex initials): 炭山林 is heard for 炭山岭, 抓喜 for 抓西.
+_MERGED_SOUNDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ng", "n"))
+
+
 @lru_cache(maxsize=4096)
 def _sound(name: str) -> str:
     # Homophones are the commonest slip when typing or speaking a village name (红达 → 红大).
     # pypinyin reads its phrase dictionary on import (about 0.2 s): at first use, not at start.
     from pypinyin import lazy_pinyin
 
-    return " ".join(lazy_pinyin(name))
+    sound = " ".join(lazy_pinyin(name))
+    for heard, said in _MERGED_SOUNDS:
+        sound = sound.replace(heard, said)
+    return sound
+
+
+_SUFFIX_SOUNDS = frozenset({"zen", "xian"})  # 镇, 乡 (merged): 「华藏寺真」 is 华藏寺镇
 
 
 def _best(text: str, places: list[Place]) -> list[Place]:
     if not text:
         return []
     core = core_name(text)
+    # A homophone of a whole name beats a shorter name inside the text (抓西秀龙 is 抓喜秀龙镇,
+    # not 秀龙社区).
     tests: list[Callable[[Place], bool]] = [
         lambda p: text in _names(p),
         lambda p: core in _cores(p),
+        lambda p: len(core) >= 2 and any(_sound(core) == _sound(c) for c in _cores(p)),
         lambda p: any(len(c) >= 2 and c in text for c in _cores(p)),
         lambda p: len(core) >= 2 and any(core in n for n in _names(p)),
-        lambda p: len(core) >= 2 and any(_sound(core) == _sound(c) for c in _cores(p)),
     ]
     for test in tests:
         found = [p for p in places if test(p)]
@@ -230,7 +243,7 @@ def _match(text: str, places: list[Place]) -> list[Place]:
         if hit is None:
             continue
         rest = text.replace(hit, "", 1)
-        if core_name(rest) in ("", "镇", "乡"):
+        if core_name(rest) in ("", "镇", "乡") or _sound(rest) in _SUFFIX_SOUNDS:
             return [town]
         inside = [p for p in places if p.level == "village" and p.town_code == town.code]
         found = _best(rest, inside)

@@ -44,6 +44,7 @@ class Memory:
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds".
     focus: str = ""
     place_code: str = ""  # the town or village whose funds were shown last
+    place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
     # The special fund list shown last (focus "funds"): 「2017年呢」 changes only the year.
     fund_year: int | None = None
     fund_departments: list[int] = field(default_factory=list)

@@ -103,6 +103,11 @@ _RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}
 PLACE_QUESTION_WORDS = ("有哪些", "有什么", "有多少", "是多少", "多少", "请问", "查询", "查一下")
 
 FUND_TOPICS = (
+    # the plans' own names (《扶贫办法》: 资金分配计划, 项目计划) and the programme an
+    # allocation is for (整村推进项目资金): no part of a place's name (「西大滩村整村推进」)
+    ("项目计划", "projects"),
+    ("分配计划", "funds"),
+    ("整村推进", "funds"),
     ("扶贫项目", "projects"),
     ("扶贫资金", "funds"),
     ("扶贫", "funds"),
@@ -191,9 +196,12 @@ def asks_what_code_names(said: str) -> bool:
 def parse_region_code(said: str) -> str | None:
     """A town's or village's statistical code typed alone (「620623101215」), or after what it
     is called (「村代码620623203201」)."""
-    text = _CODE_LABEL.sub("", strip_particles(normalize(said)).replace(" ", ""))
-    text = _CODE_QUESTION.sub("", text)
-    return text if _REGION_CODE.match(text) or text in DIVISION_CODES else None
+    typed = strip_particles(normalize(said)).replace(" ", "")
+    text = _CODE_QUESTION.sub("", _CODE_LABEL.sub("", typed))
+    if _REGION_CODE.match(text):
+        return text
+    # the county's or a division's code typed alone, not after a town's or village's label
+    return text if text in DIVISION_CODES and not typed.startswith(PLACE_ENDINGS) else None
 
 
 # The same message is normalised by a dozen checks (choice, phone, region code, rating…)

@@ -73,7 +73,7 @@ async def funds_of(
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
     if state is not None:
-        await remember(state, place_code=place.code, focus="place")
+        await remember(state, place_code=place.code, place_about=about, focus="place")
     return fund_answers.place_funds_answer(
         funds, settings.public_base_url, year, projects_first=projects_first, about=about
     )
@@ -319,12 +319,18 @@ async def place_follow_up(
     """「2016年的呢」 「项目呢」 「文号呢」 「民宿的进展咋样」 right after a place's funds: the
     same place."""
     memory = await recall(state)
-    place = await queries.region_by_code(session=session, code=memory.place_code)
+    place = await queries.region_by_code(
+        session=session, code=memory.place_code
+    ) or await queries.county_place(session=session, code=memory.place_code)
     if place is None:
         return texts.NOT_BOUND
     text = said(event) or ""
     projects = parsing.says_projects(text)
-    return await funds_of(place, year, session, settings, trace, state, projects, _about(text))
+    # 「多少户受益」 after the county's 「小额贷款贴息」 rows: the rows just shown, not all the
+    # county's (a village's or town's few rows are all shown: 「文号呢」 is each one's)
+    kept = memory.place_about if place.level == "county" and parsing.asks_place_detail(text) else ""
+    about = _about(text) or kept
+    return await funds_of(place, year, session, settings, trace, state, projects, about)
 
 
 async def county_rows(

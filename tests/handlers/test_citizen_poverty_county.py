@@ -37,3 +37,21 @@ async def test_a_villages_works_asked_about_are_its_projects_first(demo):
     assert lines[0].startswith("· 项目【已完工】") and "人畜饮水工程" in lines[0], answer
     refused = await kit.WeChatUser(http, "o_works_permit").say("我报的建筑工程施工许可办到哪一步了")
     assert "查不了办件进度" in refused, refused
+
+
+async def test_a_detail_asked_after_some_of_the_countys_rows_is_about_those_rows(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_county_detail")
+    first = await user.say("2016年光伏扶贫投了多少")
+    assert "天祝藏族自治县（全县）" in first and "光伏" in first, first
+    benefits = await user.say("多少户受益")
+    assert "您还没有绑定村" not in benefits and "光伏" in benefits, benefits
+    assert benefits.count("\n· ") <= first.count("\n· "), benefits  # those rows, not the county's
+
+
+async def test_allocations_named_by_their_programme_are_the_places(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_programme").say("西大滩村2016年整村推进给了多少")
+    assert "【西大滩镇 西大滩村 扶贫资金和项目】" in answer and "80.50万元" in answer, answer
+    plan = await kit.WeChatUser(http, "o_plan").say("2016年全县扶贫资金分配计划一共多少")
+    assert "2016年 分配资金26笔，合计2774.25万元" in plan, plan

@@ -53,6 +53,20 @@ async def test_look_up_explains_a_malformed_code(session, seeded):
     assert await queries.item_by_code(session=session, code="x" * 100_000) is None
 
 
+async def test_a_code_one_or_two_keys_off_finds_the_items_that_close(session, seeded):
+    compact = seed.NETBAR.replace("—", "")
+    for typed in (compact[:7] + compact[8:], compact[:-1] + "O", compact[:3] + "9" + compact[3:]):
+        lookup = await queries.look_up_code(session=session, text=typed)
+        assert lookup.problems and [i.code for i in lookup.near] == [seed.NETBAR], typed
+    far = await queries.look_up_code(session=session, text=compact[:20] + "XXXX" + compact[24:])
+    assert far.near == []
+    # a well-formed code names its own item or none: no neighbour is offered for it
+    other = await queries.look_up_code(session=session, text=compact[:-1] + "9")
+    assert not other.problems and other.near == []
+    near_draft = await queries.items_near_code(session=session, text=seed.DRAFT.replace("—", "")[:-1])
+    assert seed.DRAFT not in [i.code for i in near_draft]  # only public items are offered
+
+
 async def test_items_page_lists_only_public_items(session, seeded):
     page = await queries.items_page(session=session, department_id=seeded.culture_id)
     names = {i.name for i in page.items}

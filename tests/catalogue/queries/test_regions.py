@@ -21,6 +21,9 @@ from tests.kits import public_catalogue as seed
         ("天堂镇 大湾村", seed.DAWAN_TIANTANG),
         ("打柴沟大湾", seed.DAWAN_DACHAIGOU),
         ("红达村", seed.HONGDA),
+        ("华藏寺真", seed.HUACANGSI_TOWN),  # 真 heard for 镇
+        ("打才沟镇", "620623101"),  # flat for retroflex (柴 chai → 才 cai)
+        ("天谈镇", "620623108"),  # front for back nasal (堂 tang → 谈 tan)
     ],
 )
 async def test_find_one_place(session, seeded, typed, expected):
