@@ -190,6 +190,14 @@ async def not_a_project(event: Event) -> bool:
     return not parsing.says_place_project(said_text(event) or "")
 
 
+async def not_a_fund_detail(event: Event, state: FSMContext) -> bool:
+    """「评审结果出来没有」 right after a special fund: its published review (the fund list's
+    follow-up answers it), not an application's progress."""
+    if not parsing.split_fund_details(said_text(event) or "")[0]:
+        return True
+    return (await recall(state)).focus != "funds"
+
+
 async def progress(
     event: Event,
     said: str,
@@ -299,7 +307,7 @@ def router() -> Router:
     on_said(router, IdNumber())(id_number)
     on_said(router, SmallTalk())(small_talk)
     on_said(router, Intent("complaint"))(complaint)
-    on_said(router, Intent("progress"), not_a_project)(progress)
+    on_said(router, Intent("progress"), not_a_project, not_a_fund_detail)(progress)
     on_said(router, Intent("booking"))(booking)
     on_said(router, Intent("personal"))(personal)
     on_said(router, Intent("unbind"))(unbind)

@@ -707,7 +707,9 @@ class FundFollowUp(Filter):
         memory = await recall(state)
         if memory.focus != "funds":
             return False
-        details, bare = parsing.split_fund_details(leftover)
+        # details first: the fund list's words include 的, which 「管的吧」 needs
+        details, bare = parsing.split_fund_details(rest)
+        bare = parsing.split_fund_list(bare)[2]
         left = READER.strip_fillers(parsing.fund_topic(bare.replace(" ", "")))
         if details and len(THE_MONEY_SHOWN.sub("", left)) <= FEW_OTHER_WORDS:
             # 「评上了几个 每个补了多少」: a detail of the fund just shown
@@ -764,6 +766,7 @@ class FundListQuestion(Filter):
         session: AsyncSession | None = data.get("session")
         if not text or session is None:
             return False
+        compared, text = parsing.split_comparison(parsing.without_saying(text))
         year, rest = parsing.split_year(text)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
@@ -793,9 +796,13 @@ class FundListQuestion(Filter):
                 # 「2025年草原补奖资金」: a fund of other years (answered with those) is still
                 # a fund question, not an item's name
                 rows = (await queries.fund_list(session=session)).rows
-            if not _names_fund(topic, rows):
-                details, topic = _fund_details(named.rest, topic, rows)
-                if not details:
+            # A fund named word for word is asked for (「危房改造补助资金」: 补助 is its name's);
+            # else words of a detail may be around it (「危房改造的钱是不是调整过」).
+            if not any(parsing.abbreviates(topic, r.project_name) for r in rows):
+                details, named_topic = _fund_details(named.rest, topic, rows)
+                if details:
+                    topic = named_topic
+                elif not _names_fund(topic, rows):
                     topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
                     if not _names_fund(topic, rows) and not asked:
                         return False
@@ -816,11 +823,12 @@ class FundListQuestion(Filter):
             "topic": topic,
             "what": what,
             "details": details,
+            "compared": compared and year is not None,
         }
 
 
 def _names_fund(topic: str, rows: list[FundItem]) -> bool:
-    return any(parsing.abbreviates(topic, r.project_name, loose=True) for r in rows)
+    return any(parsing.names_fund(topic, r.project_name) for r in rows)
 
 
 MIN_WRITTEN_RUN = 3  # characters of a fund's name that, said in other words, name it
@@ -831,7 +839,10 @@ def fund_as_written(topic: str, rows: list[FundItem]) -> str:
     own terms (「娃娃们营养餐」 → 孩子们营养改善计划) that a fund's name holds."""
     if _names_fund(topic, rows):
         return topic
-    run = parsing.named_run([READER.plain(topic)], [r.project_name for r in rows])
+    plain = READER.plain(topic)
+    if _names_fund(plain, rows):  # 「看病困难救助」: 医疗困难救助
+        return plain
+    run = parsing.named_run([plain], [r.project_name for r in rows])
     return run if len(run) >= MIN_WRITTEN_RUN else topic
 
 
@@ -853,7 +864,7 @@ def _fund_details(said: str, topic: str, rows: list[FundItem]) -> tuple[list[str
     if not details or not name:
         return [], topic
     name = fund_as_written(name, rows)  # 「危房改造中途」: 危房改造
-    matching = [r for r in rows if parsing.abbreviates(name, r.project_name, loose=True)]
+    matching = [r for r in rows if parsing.names_fund(name, r.project_name)]
     if not fund_details.answering_rows(matching, details):
         return [], topic
     return details, name

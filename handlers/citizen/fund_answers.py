@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -14,6 +15,9 @@ from handlers.citizen.fitting import fit
 from handlers.citizen.fund_details import DETAIL_LABELS, detail_text
 from handlers.citizen.links import funds_url, village_url
 from handlers.citizen.taps import tap
+
+
+MAX_COMPARED = 3  # funds compared with the year before in one answer
 
 
 def says_row(text: str, about: str) -> bool:
@@ -175,6 +179,35 @@ def fund_list_answer(
             f"（{kind}{owner}）"
         )
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+
+
+def with_year_before(
+    answer: str,
+    rows: list[FundItem],
+    before: list[FundItem],
+    renamed: Callable[[list[FundItem], list[FundItem]], list[FundItem]],
+) -> str:
+    """The fund list answer with, for each fund, its amount the year before and the change
+    (「比上一年多了多少」); `renamed` finds a fund's row under the name it had then."""
+    lines = []
+    for row in rows[:MAX_COMPARED]:
+        earlier = renamed(before, [row])
+        year = row.budget_year - 1
+        if len(earlier) != 1:
+            lines.append(texts.FUND_NOT_BEFORE.format(name=row.project_name, year=year))
+            continue
+        change = row.budget_amount - earlier[0].budget_amount
+        lines.append(
+            texts.FUND_CHANGE.format(
+                name=row.project_name,
+                year=year,
+                now=row.budget_year,
+                before=wan(earlier[0].budget_amount),
+                how="多" if change >= 0 else "少",
+                change=wan(abs(change)),
+            )
+        )
+    return "\n".join((answer, *lines))
 
 
 def fund_years_answer(funds: FundList, base_url: str) -> str:

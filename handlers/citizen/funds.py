@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event
@@ -30,6 +31,7 @@ async def fund_list(
     trace: dict[str, str],
     state: FSMContext | None = None,
     details: list[str] | None = None,
+    compared: bool = False,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
@@ -57,9 +59,14 @@ async def fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
     if topic and year is not None and not _matching(funds.rows, topic):
-        # 「2025年草原补奖资金」: not published for that year; the years that are
         other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
-        if _matching(other.rows, topic):
+        renamed = _renamed(funds.rows, _matching(other.rows, topic))
+        if renamed:
+            # 「那15年的呢」 after 创业担保贷款贴息资金: that year it was called otherwise
+            note += texts.FUND_RENAMED.format(year=year, name="、".join(r.project_name for r in renamed))
+            funds.rows, topic = renamed, ""
+        elif _matching(other.rows, topic):
+            # 「2025年草原补奖资金」: not published for that year; the years that are
             note += texts.FUND_YEAR_NONE.format(year=year)
             funds, what = other, what.replace(f"{year}年", "").strip() or "全部"
     if topic:
@@ -76,16 +83,42 @@ async def fund_list(
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()
-    return note + fund_answers.fund_list_answer(
+    answer = fund_answers.fund_list_answer(
         funds,
         settings.public_base_url,
         what=what,
         department_id=departments[0].id if len(departments) == 1 else None,
     )
+    if compared and year is not None and funds.rows:
+        # 「比上一年多了多少」: each fund beside its row of the year before (renamed or not)
+        before = await queries.fund_list(
+            session=session, year=year - 1, department_ids=ids, fund_type=fund_type
+        )
+        answer = fund_answers.with_year_before(answer, funds.rows, before.rows, _renamed)
+    return note + answer
+
+
+# How alike two names of one department's funds must be to be one fund renamed between
+# years (小额担保贷款贴息资金 → 创业担保贷款贴息资金: 80).
+RENAMED_LIKENESS = 75
+
+
+def _renamed(rows: list[FundItem], named: list[FundItem]) -> list[FundItem]:
+    """The rows of a year that are the funds `named` (rows of other years) under another name:
+    the same department's, their names alike."""
+    return [
+        row
+        for row in rows
+        if any(
+            row.department_id == other.department_id
+            and fuzz.ratio(row.project_name, other.project_name) >= RENAMED_LIKENESS
+            for other in named
+        )
+    ]
 
 
 def _matching(rows: list[FundItem], topic: str) -> list[FundItem]:
-    return [row for row in rows if parsing.abbreviates(topic, row.project_name, loose=True)]
+    return [row for row in rows if parsing.names_fund(topic, row.project_name)]
 
 
 def router() -> Router:

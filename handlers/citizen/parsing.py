@@ -402,6 +402,8 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
     match = _YEAR.search(text)
     if match:
         rest = text[: match.start()] + " " + text[match.end() :]
+        for word in _RELATIVE_YEARS:  # 「今年的……我说的是2017年」: the year written wins
+            rest = rest.replace(word, " ")
         return int(match.group(1)), " ".join(rest.split())
     short = _SHORT_YEAR.search(text)
     if short:
@@ -412,6 +414,31 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
             year = (today or date.today()).year - back
             return year, " ".join(text.replace(word, " ", 1).split())
     return None, text
+
+
+# 「比上一年多了多少」 「跟去年比增加了多少」 「同比」: the year asked against the year before.
+_COMPARED = re.compile(
+    r"(?:比|较|和|跟|与)(?:上一年|上年|去年|前一年|头一年|上一年度)(?:相比|比)?(?:是)?"
+    r"(?:多了|少了|增加了|减少了|涨了|降了|增长了|多|少|增加|减少|增长)?(?:了)?(?:多少|几)?(?:万元|万)?"
+    r"|同比(?:增加|减少|增长|多|少)?了?(?:多少)?"
+)
+
+
+# 「……我说的是2017年」: the words that say what the rest means, no part of it.
+_SAYING = re.compile("我(?:说|问|指)的是|我是(?:说|问|指)")
+
+
+def without_saying(text: str) -> str:
+    """The text without 「我说的是」 and the like."""
+    return " ".join(_SAYING.sub(" ", text).split())
+
+
+def split_comparison(text: str) -> tuple[bool, str]:
+    """Whether the year asked is compared with the year before, and the text without it."""
+    match = _COMPARED.search(text)
+    if match is None:
+        return False, text
+    return True, " ".join((text[: match.start()] + " " + text[match.end() :]).split())
 
 
 def split_fund_topic(text: str) -> tuple[str | None, str]:
@@ -816,6 +843,20 @@ def fund_topic(text: str) -> str:
         if topic.endswith(ending) and len(topic) - len(ending) >= 2:
             return topic[: -len(ending)]
     return topic
+
+
+# What many funds' names share, no part of what a fund is for (城乡医疗救助资金: 医疗救助).
+_FUND_NAME_FRAME = re.compile(r"^(?:城乡居民|城乡)|(?:专项资金|资金)$")
+MIN_FUND_CORE = 4
+
+
+def names_fund(topic: str, name: str, *, loose: bool = True) -> bool:
+    """Whether the words name the fund: they abbreviate its name (低保), or they hold what it
+    is for with other words between (「医疗困难救助」: 城乡医疗救助资金)."""
+    if abbreviates(topic, name, loose=loose):
+        return True
+    core = _FUND_NAME_FRAME.sub("", name)
+    return len(core) >= MIN_FUND_CORE and abbreviates(core, topic)
 
 
 def abbreviates(short: str, name: str, *, loose: bool = False) -> bool:

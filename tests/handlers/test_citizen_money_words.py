@@ -268,3 +268,35 @@ async def test_road_money_and_grassland_rewards_in_everyday_words(demo):
     assert "农村公路建设养护资金" in road, road
     grass = await citizen(demo).say("2016年草原奖补拨了多少")
     assert "草原生态保护补助奖励资金" in grass, grass
+
+
+async def test_a_fund_renamed_between_years_is_found_under_its_other_name(demo):
+    user = citizen(demo)
+    assert "287.923万元" in await user.say("2017年创业担保贷款贴息资金")
+    earlier = await user.say("2015年的呢")
+    assert "2015年这项资金的名称是“小额担保贷款贴息资金”" in earlier and "247.588万元" in earlier
+    assert "还没有公开" not in earlier
+
+
+async def test_a_year_compared_with_the_one_before(demo):
+    answer = await citizen(demo).say("2016年草原补奖跟去年比增加了多少")
+    assert "7264.30万元" in answer, answer
+    assert "2015年为6683.196万元，2016年比它多581.104万元" in answer, answer
+    first = await citizen(demo).say("2015年草原补奖同比多了多少")  # nothing published before
+    assert "2014年没有公开这项资金" in first, first
+
+
+async def test_a_fund_said_with_other_words_between_its_own(demo):
+    answer = await citizen(demo).say("2015年困难群众看病救助资金多少")  # 医疗救助
+    assert "城乡医疗救助资金 447.596万元" in answer, answer
+    field = await citizen(demo).say("卫生上2016年的专项资金")  # the office's field: 卫生局
+    assert "375.88万元" in field and "【2016年 天祝藏族自治县卫生健康局" in field, field
+
+
+async def test_a_detail_beside_a_funds_name_and_after_it_is_its_published_text(demo):
+    change = await citizen(demo).say("住建局2016年危房改造那笔钱调过没有")
+    assert "调整情况：2016年3月28日据上级追加下达资金调增预算" in change, change
+    user = citizen(demo)
+    await user.say("2017年乡村旅游示范点建设资金")
+    review = await user.say("评审有结果没有")  # not an application's progress
+    assert "评审结果：评审工作正在进行中" in review and "办件进度" not in review, review

@@ -246,3 +246,18 @@ def test_everyday_words_of_funds_and_how_they_are_paid():
     assert parsing.split_fund_details("这钱咋发到牧民手里")[0] == ["allocation"]
     assert parsing.split_fund_details("是不是调整过")[0] == ["change"]
     assert parsing.split_fund_details("这个钱归谁管")[0] == ["department"]
+
+
+def test_a_year_compared_with_the_one_before_and_words_saying_what_is_meant():
+    assert parsing.split_comparison("2016年低保比上一年多了多少") == (True, "2016年低保")
+    assert parsing.split_comparison("低保同比增长了多少") == (True, "低保")
+    assert parsing.split_comparison("去年低保多少") == (False, "去年低保多少")
+    assert parsing.without_saying("低保 我说的是2017年") == "低保 2017年"
+    assert parsing.split_year("今年的低保 我说的是2017年") == (2017, "的低保 我说的是")
+
+
+def test_a_fund_is_named_by_its_abbreviation_or_its_purpose_with_words_between():
+    assert parsing.names_fund("低保", "城乡居民最低生活保障资金")
+    assert parsing.names_fund("医疗困难救助", "城乡医疗救助资金")
+    assert not parsing.names_fund("困难救助", "城乡医疗救助资金")
+    assert not parsing.names_fund("医疗费报销", "城乡医疗救助资金")

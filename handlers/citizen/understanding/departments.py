@@ -3,6 +3,7 @@ table), and old or colloquial names (「农牧局」 for today's 农业农村局
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,7 +62,7 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
                 word = alias
                 break
     if word is None:
-        return DepartmentMention(rest=text)
+        return await _by_field(session, text)
     rest = " ".join(text.replace(word, " ").split())
     # 「我想查教育局」: the office's name is the shortest tail that names a department.
     for start in range(len(word) - 1):
@@ -69,6 +70,22 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
         if departments:
             return DepartmentMention(departments, word[start:], rest)
     return DepartmentMention([], READER.strip_fillers(word) or word, rest)
+
+
+# 「民政上」 「教育口」 「交通部门」 「卫生系统」: an office's field said without 局.
+_FIELD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上的|上|口|部门|系统)")
+
+
+async def _by_field(session: AsyncSession, text: str) -> DepartmentMention:
+    """The department whose field the text names (「民政上」: 民政局), or none."""
+    for match in _FIELD.finditer(text.replace(" ", "")):
+        stem = match.group(1)
+        for start in range(len(stem) - 1):  # 「我们民政上」: the shortest tail that names one
+            departments = await _lookup(session, f"{stem[start:]}局")
+            if departments:
+                rest = " ".join(text.replace(match.group(0), " ").split())
+                return DepartmentMention(departments, match.group(0), rest)
+    return DepartmentMention(rest=text)
 
 
 async def by_ids(session: AsyncSession, ids: list[int]) -> list[Department]:
