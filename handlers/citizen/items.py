@@ -384,7 +384,9 @@ async def search_and_answer(
         told = found[0]._replace(hit=replace(found[0].hit, confident=True))
         found = [told, *found[1:]]
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
-    shared = sharing_the_name(found, fold(parsing.strip_particles(query)))
+    as_said = fold(parsing.strip_particles(query))
+    # 「计划生育家庭的扶助」: 的 is no part of the name the 奖励 and 特别 扶助金 share
+    shared = sharing_the_name(found, as_said) or sharing_the_name(found, as_said.replace("的", ""))
     whole = _asks_as_a_whole(said) and not direction_of(normalise(said))
     if len(shared) > 1 and aspect in GETTING and not whole:
         # 「身份证咋办」: how to get it; the items for its other life events are not asked

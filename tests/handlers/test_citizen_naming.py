@@ -119,3 +119,9 @@ async def test_a_licence_named_is_applied_for_not_the_penalty_sharing_its_name(d
     assert answer.count("【燃气经营许可证新办】") == 1 and "处罚" not in answer, answer
     answer = await kit.WeChatUser(http, "o_naming_penalty").say("没有燃气经营许可证被处罚了")
     assert "对燃气经营者未取得燃气经营许可证" in answer, answer  # asked with its own words
+
+
+async def test_a_name_two_items_share_said_with_a_particle_between_is_a_choice(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_naming_shared").say("计划生育家庭的扶助金咋领")
+    assert "奖励扶助金" in answer and "特别扶助金" in answer and "回复序号" in answer, answer
