@@ -59,6 +59,11 @@ def direction_of(text: str) -> Directions:
     return frozenset({NEW}) if found else NEUTRAL
 
 
+def without_directions(text: str) -> str:
+    """The text without its words of a life event (「证丢了要补」 → 「证了要」)."""
+    return _WORD_RE.sub("", text)
+
+
 def _passive(text: str, match: re.Match[str]) -> bool:
     """True when the word follows 被: what was done to the citizen (户口被注销了, 证被吊销),
     not the life event asked for (that is named after it: 申请恢复, 补办), or a denial

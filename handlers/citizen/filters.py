@@ -547,7 +547,9 @@ class CodeInWords(Filter):
         rest = (match.string[: match.start()] + match.string[match.end() :]).strip()
         if len(rest) > MAX_CODE_QUESTION:
             return False
-        return {"code_text": match.group(0), "aspect": read(rest).aspect if rest else None}
+        aspect = read(rest).aspect if rest else None
+        # 「这个编码是啥 <code>」 asks what the code names: the whole card, not its code line
+        return {"code_text": match.group(0), "aspect": None if aspect == "code" else aspect}
 
 
 async def _funds_shown(state: Any) -> Memory | None:

@@ -122,6 +122,26 @@ def name_run_of(name: str, words: str) -> str:
     return best
 
 
+# What a guide says for a paper that is lost (营业执照正、副本：遗失的提交遗失声明).
+LOST_MARKS = ("遗失", "丢失", "挂失", "找不到")
+
+
+def lost_paper_notes(item: Item, said: str) -> list[str]:
+    """What the item's materials say to do when a paper it lists, named in the words (at least
+    two characters of its name, ending as a paper's name does: 执照), is lost: the paper and its
+    note, when the note says (「执照原件找不见了咋办」 on 个体工商户注销登记)."""
+    words = fold(said)
+    notes = []
+    for requirement in item.requirements:
+        if not isinstance(requirement, dict):
+            continue
+        name, note = str(requirement.get("name", "")), str(requirement.get("note", ""))
+        run = name_run_of(fold(name), words)
+        if len(run) >= 2 and run.endswith(PAPER_ENDS) and any(m in note for m in LOST_MARKS):
+            notes.append(f"{name}：{note}")
+    return notes
+
+
 def names_its_paper(item: Item, core: str) -> bool:
     """Whether the words name a paper the item's materials list (「要结婚证吗」, 「社保卡要带
     吗」: 社会保障卡), at least PAPER characters of it, with at most LEFT_OVER other characters

@@ -28,6 +28,7 @@ from handlers.citizen.filters import (
 )
 from handlers.citizen.guide_notes import (
     PAPER,
+    lost_paper_notes,
     in_formal_terms,
     name_run_of,
     names_its_paper,
@@ -62,7 +63,14 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
 from handlers.settings import Settings
 from search import normalise
-from search.direction import NEW, direction_of, same_thing
+from search.direction import (
+    NEW,
+    PAPER_NAMED,
+    asked,
+    direction_of,
+    same_thing,
+    without_directions,
+)
 
 # Words asking which items there are (「残疾人补贴有哪些」 「植被恢复费都有哪些」).
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
@@ -340,6 +348,10 @@ async def search_and_answer(
         raise RuntimeError("no search index: put `search` in the dispatcher's workflow data")
     memory = await recall(state)
     aspect = reading.aspect
+    other_way = await _the_card_going_another_way(said, memory, search, session, public_items)
+    if other_way is not None:
+        # 「证丢了要补的那个」 right after 教师资格认定: its 补发, the card's thing going that way
+        return await _card(state, memory, other_way, settings, aspect, trace)
     if aspect is not None and not reading.core:
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -364,11 +376,20 @@ async def search_and_answer(
             wording,
             reading.core,
         )
+    lost = await _lost_paper_of_the_card(said, memory, session, public_items)
+    if lost is not None:
+        # 「执照原件找不见了咋办」 on 个体工商户注销登记: what its materials say of a lost one
+        trace.update(answer="guide-notes", code=lost[0].code)
+        return cards.notes_answer(lost[0], settings.public_base_url, lost[1])
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
     # 「啥样的人能领」: one character beside the question (领) names an item only when search
-    # clearly finds one (「开网吧要什么材料」 leaves 网).
-    unsure = not answers(found) or (len(reading.core) < MIN_CORE and not is_clear(found))
+    # clearly finds one as written (「开网吧要什么材料」 leaves 网; 「办的流程是啥样」 leaves 样,
+    # whose sound is 养 of 养殖小区).
+    by_sound = bool(found) and found[0].hit.reasons[:1] == ("pinyin",)
+    unsure = not answers(found) or (
+        len(reading.core) < MIN_CORE and (by_sound or not is_clear(found))
+    )
     if aspect is not None and unsure and memory.focus in ("card", "list"):
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -557,6 +578,56 @@ async def _about_the_card(
     papers = (str(r.get("name", "")) for r in item.requirements if isinstance(r, dict))
     own = fold(" ".join((item.name, *item.keywords, *item.aliases, *papers)))
     return all(char in own for char in core)
+
+
+async def _lost_paper_of_the_card(
+    said: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
+) -> tuple[Item, list[str]] | None:
+    """Right after a card, a paper it lists said to be lost, when its materials say what to do
+    then: the card and those notes."""
+    if memory.focus != "card" or not memory.card_code:
+        return None
+    if "replace" not in asked(direction_of(normalise(said))):
+        return None
+    item = await item_by_code(session, memory.card_code, public_items)
+    notes = lost_paper_notes(item, said) if item is not None else []
+    return (item, notes) if item is not None and notes else None
+
+
+SHARED_THING = 4  # characters of a name in a row that another name holds: the same thing
+
+
+async def _the_card_going_another_way(
+    said: str,
+    memory: Memory,
+    search: Searcher,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+) -> Item | None:
+    """Right after a card, words asking only for a way of its thing's life the card does not
+    go (丢了要补, 注销的): the one item of that thing going that way, if there is one. Words
+    naming another thing (「结婚证丢了」 after 居民身份证) are a new search."""
+    if memory.focus != "card" or not memory.card_code:
+        return None
+    wish = asked(direction_of(normalise(said))) - {NEW}
+    card = await item_by_code(session, memory.card_code, public_items) if wish else None
+    if card is None or wish & direction_of(normalise(card.name)):
+        return None
+    name = fold(card.name)
+    rest = READER.strip_fillers(without_directions(normalise(said)))
+    if sum(1 for char in rest if char not in name and not PAPER_NAMED.match(char)) > 1:
+        return None
+    going = [
+        f.item
+        for f in await find(search, session, card.name, public_items)
+        if f.item.code != card.code
+        and wish & direction_of(normalise(f.item.name))
+        and (
+            same_thing(card.name, f.item.name)
+            or len(name_run_of(name, fold(f.item.name))) >= SHARED_THING
+        )
+    ]
+    return going[0] if len(going) == 1 else None
 
 
 def _asked(said: str) -> str:

@@ -310,7 +310,8 @@ def _positions(starts: dict[str, tuple[int, ...]], present: set[str]) -> list[in
 
 def _spread(trigger: str, text: str) -> str:
     """The shortest stretch of `text` holding the trigger's characters in order with at most
-    MAX_GAP other characters in between ('' when there is none)."""
+    MAX_GAP other characters in between, and fewer than the trigger has ('' when there is
+    none)."""
     best = ""
     start = text.find(trigger[0])
     while start != -1:
@@ -321,7 +322,10 @@ def _spread(trigger: str, text: str) -> str:
                 ok = False
                 break
         span = text[start : at + 1] if ok else ""
-        if span and len(span) - len(trigger) <= MAX_GAP and (not best or len(span) < len(best)):
+        # fewer words between than the trigger has characters (「生意不做了那个」 does not
+        # hold 生了个: four words between its three)
+        gap = min(MAX_GAP, len(trigger) - 1)
+        if span and len(span) - len(trigger) <= gap and (not best or len(span) < len(best)):
             best = span
         start = text.find(trigger[0], start + 1)
     return best

@@ -801,3 +801,10 @@ async def test_a_matters_procedures_naming_no_way_list_its_items(demo):
     assert "回复序号" in listed
     card = plain(await citizen(demo).say("社保卡咋办"))
     assert card.startswith("（演示数据）【社会保障卡申领】"), card
+
+
+async def test_one_character_heard_by_its_sound_beside_a_question_names_nothing(demo):
+    user = citizen(demo)
+    await user.say("办身份证")
+    answer = await user.say("走的流程是啥样")  # 样 sounds as 养 of 养殖小区: not a search
+    assert "【居民身份证办理（包括临时）】办理流程" in answer, answer

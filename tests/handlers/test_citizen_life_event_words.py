@@ -22,6 +22,13 @@ def test_a_verb_of_setting_up_is_said_with_the_others():
     assert known.match("养殖场") is not None and known.match("开殖场") is None
 
 
+def test_a_trigger_heard_spread_out_has_fewer_words_between_than_its_own():
+    event = LifeEvent(name="孩子出生", triggers=("生了个",), steps=())
+    known = _Known.of([event])
+    assert known.match("媳妇生了一个胖小子") is not None  # one word between
+    assert known.match("生意赔了 那个店不开了") is None  # 生…了…个: four words between three
+
+
 def test_words_of_when_leave_a_trigger_said_as_written():
     old_age = LifeEvent(name="家里老人养老", triggers=("家里老人",), steps=())
     death = LifeEvent(name="家人去世", triggers=("老人走了",), steps=())

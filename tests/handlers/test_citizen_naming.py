@@ -3,6 +3,7 @@ out) and the way the words ask (补, 换, 注销). Wordings other than the conve
 
 from __future__ import annotations
 
+from catalogue.demo.data import read_demo
 from catalogue.models import Item
 from handlers.citizen.searching import Found, named_thing, the_way_asked, thing_said
 from search.document import Document, Hit
@@ -125,3 +126,30 @@ async def test_a_name_two_items_share_said_with_a_particle_between_is_a_choice(d
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_naming_shared").say("计划生育家庭的扶助金咋领")
     assert "奖励扶助金" in answer and "特别扶助金" in answer and "回复序号" in answer, answer
+
+
+async def test_after_a_card_a_way_of_its_thing_is_that_items_card(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_naming_way")
+    assert "【社会保障卡申领】" in await user.say("社保卡咋申领")
+    lost = await user.say("要是弄丢了呢")
+    assert "【社会保障卡补领、换领、换发】" in lost, lost
+    user = kit.WeChatUser(http, "o_naming_way_other")
+    await user.say("社保卡咋申领")
+    other = await user.say("结婚证丢了咋补")  # another thing named: a search of its own
+    assert "社会保障卡" not in other.splitlines()[0], other
+
+
+async def test_a_paper_of_the_card_said_lost_gets_what_its_materials_say(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_naming_lost_paper")
+    await user.say("个体工商户注销登记")
+    answer = await user.say("营业执照的副本丢了")
+    assert "营业执照正、副本：遗失的提交遗失声明" in answer, answer
+
+
+async def test_a_code_asked_what_it_is_gets_the_whole_card(demo):
+    http, _ = demo
+    code = next(i.code for i in read_demo().items if i.name == "个体工商户注销登记")
+    answer = await kit.WeChatUser(http, "o_naming_code_what").say(f"{code} 这是啥事项的编码")
+    assert "【个体工商户注销登记】" in answer and "申请材料" in answer, answer

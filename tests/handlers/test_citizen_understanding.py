@@ -97,7 +97,6 @@ def test_small_talk_or_human_only_when_that_is_all_the_message_says(said):
         ("这个事网上能办吗", "online", ""),
         ("申请表去哪领", "forms", ""),
         ("编码是多少", "code", ""),
-        ("办的流程是啥样", "procedure", ""),  # one character left beside it names nothing
         ("还得有什么材料", "materials", ""),
         # With the item named: the rest is searched.
         ("开网吧要什么材料", "materials", "开网吧"),

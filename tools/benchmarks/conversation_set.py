@@ -1,13 +1,14 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning12.toml`; the second, third, fourth, ninth, tenth,
-eleventh and twelfth were written for a round of tuning and cover some classes only (the
+The set lives in `tests/conversations/` as twenty-one parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning13.toml`; the second, third, fourth, ninth, tenth,
+eleventh, twelfth and thirteenth were written for a round of tuning and cover some classes only (the
 weakest); the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`)
 until they were retired to tuning in the sixth and the eighth round; the sixth and seventh
 were written blind before the seventh and eighth round, the ninth and tenth blind during the
 eleventh, for the classes weakest on the held-out parts, the eleventh and twelfth blind in the
-twelfth (plain speech asking for an item; money, places and codes).
+twelfth (plain speech asking for an item; money, places and codes), the thirteenth blind in the
+thirteenth (plain speech, follow-ups, codes, life events).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml` and `heldout10.toml`; the
 first written before the second round of tuning, the others blind, by people who had read
@@ -42,6 +43,7 @@ PARTS = (
     "tuning10",
     "tuning11",
     "tuning12",
+    "tuning13",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -154,7 +156,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning12`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning13`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`) or `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):

@@ -240,14 +240,12 @@ class Reader:
                 if f.label.startswith("a:") or (name == "place" and f.label[2:] in WHERE_TO_GO)
             ]
             rest = without(compact, kept).replace(" ", "")
-            core = self.strip_fillers(rest)
             return Reading(
                 text,
                 ITEM,
                 aspect=name,
                 rest=rest,
-                # 「办的流程是啥样」 leaves 样 beside the question: one character names nothing
-                core=core if len(core) >= MIN_CORE else "",
+                core=self.strip_fillers(rest),
                 topic=topic,
                 score=score,
             )
