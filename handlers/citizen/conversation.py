@@ -17,13 +17,21 @@ from catalogue import queries
 from catalogue.models import Department, Item, VillageBinding
 from catalogue.queries.visibility import public_item
 from catalogue.scope import scope_of
-from handlers.citizen import parsing, texts
+from handlers.citizen import cards, parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, recall, remember
-from handlers.citizen.searching import MIN_RUN, Searcher, answers, find, thing_said
+from handlers.citizen.searching import (
+    ENFORCEMENT,
+    MIN_RUN,
+    Searcher,
+    answers,
+    find,
+    shares_a_thing,
+    thing_said,
+)
 from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import READER
@@ -118,16 +126,45 @@ async def _count_supervision_phone(session: AsyncSession) -> str:
     return await _most_given(session, Item.supervision_phone)
 
 
+# Words of a complaint that may be said of a matter rather than of the service (「有人偷砍林场
+# 的树 往哪举报」 「孤寡老汉没儿没女 国家管不管」): the item the words name answers first.
+ABOUT_A_MATTER = ("举报", "管不管", "有没有人管", "谁来管管", "jubao")
+MATTER_RESULTS = 3  # the first results looked at for the item a matter's words name
+# Words telling of a wrongdoing (「邻居没经过批准就盖房子」): who punishes it answers first.
+WRONGDOING = ("举报", "未经", "没经过", "没批", "私自", "偷偷", "擅自", "违法", "违规")
+
+
 async def complaint(
     event: Event,
     said: str,
+    reading: Reading,
     session: AsyncSession,
     state: FSMContext,
+    settings: Settings,
     trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
 ) -> str:
     """A complaint: the supervision phone and 12345 at once, and 人工 with the words kept.
     A complaint that asks for a person too (「我要投诉，找个人跟我对接一下」) is 人工 as well:
-    the next message, the complaint described, becomes the ticket."""
+    the next message, the complaint described, becomes the ticket. A report or a 「管不管」
+    about a matter an item names (盗伐林木 → its penalty, 孤寡老人 → 特困供养) shows that item's
+    phone first: whose business it is."""
+    matter = None
+    beside = said
+    for word in ABOUT_A_MATTER:
+        beside = beside.replace(word, " ")
+    # 「村里评低保不公平 我要举报」: a complaint of its own words (不公平), not a matter's
+    if search is not None and beside != said and not READER.mentions(beside, "complaint"):
+        found = await find(search, session, reading.core, public_items)
+        named = [
+            f.item
+            for f in found[:MATTER_RESULTS]
+            if shares_a_thing(f, fold(said), fold(reading.core))
+        ]
+        if any(word in said for word in WRONGDOING):
+            named.sort(key=lambda item: item.category not in ENFORCEMENT)
+        matter = named[0] if named else None
     phone = await supervision_phone(session)
     # 「人工」 next forwards the complaint itself as the ticket.
     wants_person = READER.mentions(said, "human")
@@ -142,6 +179,10 @@ async def complaint(
     if "12345" not in phone:
         lines.append(texts.COMPLAINT_HOTLINE)
     lines.append(texts.COMPLAINT_DESCRIBE if wants_person else texts.COMPLAINT_HUMAN)
+    if matter is not None and not wants_person:
+        # whose business it is: the item's phone (and the supervision phone, 12345), 人工
+        trace.update(answer="complaint-matter", code=matter.code)
+        return "\n".join((cards.answer(matter, settings.public_base_url, "phone"), lines[-1]))
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ from handlers.citizen.searching import (
     is_clear,
     named_by_keyword,
     named_thing,
+    shares_a_thing,
     sharing_the_name,
     single,
     suggestions,
@@ -465,7 +466,7 @@ async def search_and_answer(
         # licences' renewals share only the way).
         guesses = [chosen, *(f for f in answers(found) if f is not chosen)]
         if said_things >= MIN_RUN and not any(
-            _shares_a_thing(f, fold(said), words) for f in guesses
+            shares_a_thing(f, fold(said), words) for f in guesses
         ):
             guesses = []
         return await _no_match(said, guesses, memory, state, trace, aspect)
@@ -480,14 +481,13 @@ async def search_and_answer(
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)
-    if said_things >= MIN_RUN and not any(_shares_a_thing(f, fold(said), words) for f in close):
+    if said_things >= MIN_RUN and not any(shares_a_thing(f, fold(said), words) for f in close):
         # 「港澳通行证在哪办」 「买张火车票」 「退休了要办什么」: guesses sharing no thing with
         # the words are no help.
         close = []
     return await _no_match(said, close, memory, state, trace, aspect)
 
 
-SYNONYM = "synonym:"
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item
 
 
@@ -501,27 +501,6 @@ def _says_another_items_word(found: list[Found], said: str, card_code: str | Non
         if any(len(word) >= OWN_WORD and word in said for word in words):
             return True
     return False
-
-
-def _shares_a_thing(guess: Found, said: str, words: str) -> bool:
-    """Whether a guess shares a thing with what was said: a run of its name or keywords in the
-    words as said or as searched (「想当老师要考啥证」 searched as 教师资格考证), or a synonym
-    search used whose every character was said and whose meaning names the guess's thing
-    (「砍几棵树」 for 砍树→林木采伐; not 货车 for 「火车票」, nor 失业保险金申领 for 考驾照→
-    驾驶证初次申领, which share only the procedure word 申领, nor 失业保险金申领 for 医保→医疗
-    保险, which share only 保险: a meaning names a thing in NAMED_THING characters)."""
-    if thing_said(guess.item, said) >= MIN_RUN or thing_said(guess.item, words) >= MIN_RUN:
-        return True
-    used = (r[len(SYNONYM) :].split("→", 1) for r in guess.hit.reasons if r.startswith(SYNONYM))
-    return any(
-        source
-        and all(char in said for char in source)
-        # 到期了 → 延续 names a way, not a thing (「驾驶证到期了要换本」 shares nothing with
-        # 农药经营许可证延续)
-        and not direction_of(normalise(meaning))
-        and thing_said(guess.item, fold(meaning)) >= min(NAMED_THING, len(meaning))
-        for source, meaning in (pair for pair in used if len(pair) == 2)
-    )
 
 
 # 「要结婚证吗」 「没有户口本行不」: whether something is needed (need word, yes-no question).

@@ -347,3 +347,27 @@ def the_way_asked(chosen: Found, found: list[Found], said: str) -> Found:
     if len(ways) != 1:
         return chosen
     return ways[0]._replace(hit=replace(ways[0].hit, confident=True))
+
+
+SYNONYM = "synonym:"
+
+
+def shares_a_thing(guess: Found, said: str, words: str) -> bool:
+    """Whether a guess shares a thing with what was said: a run of its name or keywords in the
+    words as said or as searched (「想当老师要考啥证」 searched as 教师资格考证), or a synonym
+    search used whose every character was said and whose meaning names the guess's thing
+    (「砍几棵树」 for 砍树→林木采伐; not 货车 for 「火车票」, nor 失业保险金申领 for 考驾照→
+    驾驶证初次申领, which share only the procedure word 申领, nor 失业保险金申领 for 医保→医疗
+    保险, which share only 保险: a meaning names a thing in NAMED_THING characters)."""
+    if thing_said(guess.item, said) >= MIN_RUN or thing_said(guess.item, words) >= MIN_RUN:
+        return True
+    used = (r[len(SYNONYM) :].split("→", 1) for r in guess.hit.reasons if r.startswith(SYNONYM))
+    return any(
+        source
+        and all(char in said for char in source)
+        # 到期了 → 延续 names a way, not a thing (「驾驶证到期了要换本」 shares nothing with
+        # 农药经营许可证延续)
+        and not direction_of(normalise(meaning))
+        and thing_said(guess.item, fold(meaning)) >= min(NAMED_THING, len(meaning))
+        for source, meaning in (pair for pair in used if len(pair) == 2)
+    )

@@ -808,3 +808,11 @@ async def test_one_character_heard_by_its_sound_beside_a_question_names_nothing(
     await user.say("办身份证")
     answer = await user.say("走的流程是啥样")  # 样 sounds as 养 of 养殖小区: not a search
     assert "【居民身份证办理（包括临时）】办理流程" in answer, answer
+
+
+async def test_a_wrongdoing_reported_is_answered_with_whose_business_it_is(demo):
+    answer = await citizen(demo).say("有人偷偷在林子里砍树 往哪举报")
+    assert "【对盗伐滥伐森林或者其他林木的处罚】" in answer and "0935-3121618" in answer, answer
+    assert "人工" in answer
+    service = await citizen(demo).say("我要举报 窗口的人吃拿卡要")  # the service itself
+    assert "对办事有意见" in service and "【" not in service, service
