@@ -15,7 +15,15 @@ import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.citizen.searching import CLEAR_MARGIN, Found, Searcher, find
+from handlers.citizen.searching import (
+    CLEAR_MARGIN,
+    MIN_SCORE,
+    NAMED_THING,
+    Found,
+    Searcher,
+    find,
+    thing_said,
+)
 from handlers.citizen.understanding.reading import MIN_CORE, READER, read
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
@@ -91,3 +99,37 @@ async def clauses_agree(
             return True
         votes += 1
     return votes >= AGREEING
+
+
+# A clause telling who the citizen is (「我们家是低保户」 「俺是贫困户」): the situation, while
+# the other clauses ask for something (「娃娃又残疾 有生活补助没」).
+WHO_THEY_ARE = re.compile(r"^(?:我们家|我们|我家|俺家|俺们|咱家|咱们|我|俺|家里)(?:是|属于|算)")
+
+
+async def asked_beside_who(
+    search: Searcher,
+    session: AsyncSession,
+    said: str,
+    cache: PublicItems | None = None,
+) -> tuple[list[Found], str] | None:
+    """When a clause tells who the citizen is and the other clauses, searched together, find
+    first, ahead of the next, an item whose thing they say: those results and their words;
+    else None (the
+    clause of who they are may name the item itself: 「我们是独女户 有奖励没」)."""
+    parts = clauses(said)
+    if not 2 <= len(parts) <= MAX_CLAUSES:
+        return None
+    rest = [part for part in parts if not WHO_THEY_ARE.match(part)]
+    if len(rest) == len(parts) or not rest:
+        return None
+    asked = " ".join(rest)
+    if len(read(asked).core) < MIN_CORE:
+        return None
+    found, query = await find_plainly(search, session, asked, cache)
+    if not found or found[0].hit.score < MIN_SCORE:
+        return None
+    second = found[1].hit.score if len(found) > 1 else 0.0
+    lead = found[0]
+    if lead.hit.score - second < CLEAR_MARGIN or thing_said(lead.item, fold(asked)) < NAMED_THING:
+        return None
+    return found, query

@@ -16,7 +16,6 @@ from handlers.citizen.fund_details import DETAIL_LABELS, detail_text
 from handlers.citizen.links import funds_url, village_url
 from handlers.citizen.taps import tap
 
-
 MAX_COMPARED = 3  # funds compared with the year before in one answer
 
 

@@ -63,7 +63,9 @@ async def fund_list(
         renamed = _renamed(funds.rows, _matching(other.rows, topic))
         if renamed:
             # 「那15年的呢」 after 创业担保贷款贴息资金: that year it was called otherwise
-            note += texts.FUND_RENAMED.format(year=year, name="、".join(r.project_name for r in renamed))
+            note += texts.FUND_RENAMED.format(
+                year=year, name="、".join(r.project_name for r in renamed)
+            )
             funds.rows, topic = renamed, ""
         elif _matching(other.rows, topic):
             # 「2025年草原补奖资金」: not published for that year; the years that are

@@ -13,7 +13,7 @@ from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, Item
 from handlers.citizen import cards, parsing, texts
-from handlers.citizen.clauses import clauses_agree, find_plainly
+from handlers.citizen.clauses import asked_beside_who, clauses_agree, find_plainly
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
@@ -28,8 +28,8 @@ from handlers.citizen.filters import (
 )
 from handlers.citizen.guide_notes import (
     PAPER,
-    lost_paper_notes,
     in_formal_terms,
+    lost_paper_notes,
     name_run_of,
     names_its_paper,
     notes_about,
@@ -40,7 +40,6 @@ from handlers.citizen.searching import (
     ENFORCEMENT,
     MAX_GUESSES,
     MIN_RUN,
-    NAMED_THING,
     SURE_SCORE,
     Found,
     Searcher,
@@ -55,7 +54,6 @@ from handlers.citizen.searching import (
     single,
     suggestions,
     the_way_asked,
-    thing_said,
 )
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
@@ -384,6 +382,10 @@ async def search_and_answer(
         return cards.notes_answer(lost[0], settings.public_base_url, lost[1])
     query = reading.rest if aspect is not None else said
     found = await find(search, session, query, public_items)
+    beside = await asked_beside_who(search, session, said, public_items) if aspect is None else None
+    if beside is not None:
+        # 「我们家是低保户 娃娃又残疾 有生活补助没」: who they are is no part of what is asked
+        found, query = beside
     # 「啥样的人能领」: one character beside the question (领) names an item only when search
     # clearly finds one as written (「开网吧要什么材料」 leaves 网; 「办的流程是啥样」 leaves 样,
     # whose sound is 养 of 养殖小区).

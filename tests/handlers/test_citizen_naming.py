@@ -153,3 +153,13 @@ async def test_a_code_asked_what_it_is_gets_the_whole_card(demo):
     code = next(i.code for i in read_demo().items if i.name == "个体工商户注销登记")
     answer = await kit.WeChatUser(http, "o_naming_code_what").say(f"{code} 这是啥事项的编码")
     assert "【个体工商户注销登记】" in answer and "申请材料" in answer, answer
+
+
+async def test_a_clause_telling_who_the_citizen_is_is_no_part_of_the_question(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_naming_who").say(
+        "俺家是低保户，娃娃又残疾，生活补助有没有"
+    )
+    assert "【困难残疾人生活补贴】" in answer, answer
+    itself = await kit.WeChatUser(http, "o_naming_who_itself").say("我们是独女户，有奖励没")
+    assert "【农村部分计划生育家庭奖励扶助金】" in itself, itself  # who they are names it

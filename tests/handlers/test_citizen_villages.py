@@ -187,7 +187,11 @@ async def test_a_village_code_with_fund_words_is_that_village(citizen_side_any_d
 
 async def test_a_code_asked_what_it_names_is_named_not_its_funds(citizen_side_any_db):
     user = citizen_side_any_db.user()
-    for wording in (f"{seed.HONGDA}是啥意思", f"区划代码{seed.HONGDA}是哪个村", f"{seed.HONGDA}这个代码是什么地方的"):
+    for wording in (
+        f"{seed.HONGDA}是啥意思",
+        f"区划代码{seed.HONGDA}是哪个村",
+        f"{seed.HONGDA}这个代码是什么地方的",
+    ):
         answer = await user.say(wording)
         assert f"{seed.HONGDA} 是华藏寺镇 红大村的统计用区划代码" in answer, wording
         assert "【华藏寺镇 红大村 扶贫资金和项目】" not in answer, wording

@@ -63,7 +63,9 @@ async def test_a_code_one_or_two_keys_off_finds_the_items_that_close(session, se
     # a well-formed code names its own item or none: no neighbour is offered for it
     other = await queries.look_up_code(session=session, text=compact[:-1] + "9")
     assert not other.problems and other.near == []
-    near_draft = await queries.items_near_code(session=session, text=seed.DRAFT.replace("—", "")[:-1])
+    near_draft = await queries.items_near_code(
+        session=session, text=seed.DRAFT.replace("—", "")[:-1]
+    )
     assert seed.DRAFT not in [i.code for i in near_draft]  # only public items are offered
 
 

@@ -37,8 +37,8 @@ DEMO = read_demo()
 NAMES = frozenset(item.name for item in DEMO.items)
 PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, tuning9, tuning10,"
-    " tuning11, tuning12, tuning13, heldout2, heldout3, heldout5, heldout6, heldout7, heldout8, heldout9,"
-    " heldout10 or all"
+    " tuning11, tuning12, tuning13, heldout2, heldout3, heldout5, heldout6, heldout7, heldout8,"
+    " heldout9, heldout10 or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
 ID_CODE = next(item.code for item in DEMO.items if item.name == ID_CARD)
