@@ -31,6 +31,8 @@ from search.synonyms import SynonymTable
         ("代开发票作废", {"void"}),
         ("结婚登记预约", {"info"}),
         ("公司变更登记", {"change"}),
+        ("营业执照上的住所要咋改", {"change"}),  # 咋 between 要 and 改
+        ("名字怎么改", {"change"}),
         ("最低生活保障", set()),
         ("烟草专卖零售许可证恢复营业", {"resume"}),
         ("草原植被恢复费的征收", set()),  # restoring land is no life event
