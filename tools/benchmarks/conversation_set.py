@@ -1,6 +1,6 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-one parts. Tuning parts (conversation work
+The set lives in `tests/conversations/` as twenty-two parts. Tuning parts (conversation work
 may look at them): `tuning.toml` … `tuning13.toml`; the second, third, fourth, ninth, tenth,
 eleventh, twelfth and thirteenth were written for a round of tuning and cover some classes only (the
 weakest); the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`)
@@ -10,13 +10,15 @@ eleventh, for the classes weakest on the held-out parts, the eleventh and twelft
 twelfth (plain speech asking for an item; money, places and codes), the thirteenth blind in the
 thirteenth (plain speech, follow-ups, codes, life events).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
-`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml` and `heldout10.toml`; the
+`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml` and
+`heldout11.toml`; the
 first written before the second round of tuning, the others blind, by people who had read
 neither the other parts nor the bot's code, before the sixth, (two) the eighth and (two) the
 eleventh round (`heldout7`, written during the tenth, measured once at its end; `heldout8`,
 measured at the start and the end of the eleventh; `heldout9`, written during the eleventh,
 measured once at its end; `heldout10`, written at the start of the twelfth, measured at its
-start and its end).
+start and its end; `heldout11`, written at the start of the thirteenth, measured on that round's
+starting code and at its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -52,6 +54,7 @@ PARTS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -157,7 +160,8 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
     """The conversations of one part (`tuning` … `tuning13`, `heldout2`, `heldout3`,
-    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`) or `all`; ids are
+    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`) or
+    `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):
         raise ConversationSetError(f"part is {', '.join(PARTS)} or all, not {part!r}")
