@@ -666,6 +666,15 @@ class LifeEventQuestion(Filter):
                 rest, life_event, known, searcher, session, data.get("public_items")
             ):
                 return False
+            # 「家里老人八十多了 还有个一级残疾的娃」: two situations told, both checklists
+            other = known.match(normalise(text).replace(normalise(span), " ", 1))
+            if other is not None and other[0] is not life_event and other[1] in normalise(text):
+                more = [
+                    step
+                    for step in await resolved_steps(session, other[0])
+                    if step.item is None or step.item.code not in {s.code for s in _items(steps)}
+                ]
+                return {"life_event": life_event, "steps": steps + more, "also": other[0]}
             return {"life_event": life_event, "steps": steps}
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
@@ -728,10 +737,11 @@ async def answer(
     trace: dict[str, str],
     wording: texts.Wording = texts.TIANZHU,
     step_item: Item | None = None,
+    also: LifeEvent | None = None,
 ) -> str:
     """The ordered checklist of the event's steps: each item that exists with its link
     (numbered: a number opens it, the list is remembered), each other step with the department
-    to ask."""
+    to ask; `also`: a second event told in the same message, its steps after the first's."""
     if life_event is None:
         known = await known_events(session)
         trace.update(answer="life-events")
@@ -763,7 +773,8 @@ async def answer(
         )
     else:
         await keep(state, memory)
-    lines = [(INTRO if codes else NO_ITEMS).format(name=life_event.name)]
+    name = f"{life_event.name}」和「{also.name}" if also is not None else life_event.name
+    lines = [(INTRO if codes else NO_ITEMS).format(name=name)]
     number = 0
     for step in steps:
         if step.item is None:
@@ -779,6 +790,10 @@ async def answer(
         lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
     return fit(lines, [], [HINT if codes else OFFER])
+
+
+def _items(steps: list[ResolvedStep]) -> list[Item]:
+    return [step.item for step in steps if step.item is not None]
 
 
 def step_line(label: str, name: str) -> str:

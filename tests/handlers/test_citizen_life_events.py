@@ -248,3 +248,10 @@ async def test_a_licence_asked_beside_a_trade_is_that_trades_own_licence(citizen
     assert "一般要办这些事" in await citizen.say("开个餐馆要啥许可")
     # the one step of a house has entries of one name at the county and in towns: a choice
     assert "回复序号" in await citizen.say("村里盖房的许可")
+
+
+async def test_two_situations_told_in_one_message_get_both_checklists(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_two_events").say("我家孩子刚出生 老人又去世了 要办啥")
+    assert "「孩子出生」和「家人去世」一般要办这些事" in answer, answer
+    assert answer.index("出生医学证明") < answer.index("注销户口"), answer
