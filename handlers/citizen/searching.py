@@ -234,6 +234,11 @@ PROCEDURE_WORDS = (
     # The verb alone (「港澳通行证在哪办」 searched as 港澳通行证办 shares 证办 with 居民身份证
     # 办理: one character of a thing, not two).
     "办",
+    # Who, not what: parties named in items of every kind (对…单位和个人的奖励, 城乡居民…):
+    # 「个人所得税」 shares nothing with 对植物检疫工作先进单位、个人的奖励.
+    "个人",
+    "单位",
+    "居民",
 )
 MIN_RUN = 2  # characters in a row, shared with a name, that may say a thing
 

@@ -163,3 +163,9 @@ async def test_a_clause_telling_who_the_citizen_is_is_no_part_of_the_question(de
     assert "【困难残疾人生活补贴】" in answer, answer
     itself = await kit.WeChatUser(http, "o_naming_who_itself").say("我们是独女户，有奖励没")
     assert "【农村部分计划生育家庭奖励扶助金】" in itself, itself  # who they are names it
+
+
+def test_parties_named_in_items_of_every_kind_name_no_thing():
+    item = _found(("对植物检疫工作先进单位、个人的奖励", 0.3))[0].item
+    assert thing_said(item, "个人所得税") == 0
+    assert thing_said(item, "植物检疫") == 4
