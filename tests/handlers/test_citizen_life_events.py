@@ -255,3 +255,9 @@ async def test_two_situations_told_in_one_message_get_both_checklists(demo):
     answer = await kit.WeChatUser(http, "o_two_events").say("我家孩子刚出生 老人又去世了 要办啥")
     assert "「孩子出生」和「家人去世」一般要办这些事" in answer, answer
     assert answer.index("出生医学证明") < answer.index("注销户口"), answer
+
+
+async def test_a_second_situation_going_another_way_adds_no_checklist(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_two_events_moved").say("老人去世了 他开的铺子要注销")
+    assert "「家人去世」" in answer and "开一家" not in answer, answer  # the shop ends
