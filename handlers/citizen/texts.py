@@ -158,6 +158,7 @@ BOUND_NOW = "您绑定的是：{place}。回复“我村资金”查看本村的
 NOT_BOUND_TALKED = (
     "（您还没有绑定村，上面是刚才说的{place}。回复“绑定 {place}”，以后直接问“我村资金”。）"
 )
+SUPERVISION_AGAIN = "监督投诉电话：{phone}。要反映的事直接发过来，我们转给工作人员。"
 PLACE_CODE_NAMED = (
     "{code} 是{name}的统计用区划代码。\n它的扶贫资金和项目：{url}\n回复“扶贫资金”在这里看。"
 )

@@ -13,11 +13,19 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue.models import Ticket
 from catalogue.tickets import TicketState, add_to_ticket, blank_message, open_ticket
-from handlers.citizen import texts
+from handlers.citizen import cards, texts
+from handlers.citizen.clauses import find_plainly
 from handlers.citizen.common import on_said
+from handlers.citizen.conversation import supervision_phone
 from handlers.citizen.filters import HumanRequest, Intent, Said, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, Memory, recall, remember
+from handlers.citizen.searching import Searcher, shares_a_thing
+from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding.reading import read
+from handlers.citizen.understanding.scorer import fold
+from handlers.searching.public_items import PublicItems
+from handlers.settings import Settings
 
 
 async def _context(state: FSMContext) -> str:
@@ -69,10 +77,26 @@ async def _pending(event: Event, session: AsyncSession, memory: Memory) -> Ticke
 
 
 async def described(
-    event: Event, said: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    said: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
 ) -> str:
     """The problem typed after 「人工」: added to the ticket opened then (still waiting for
-    staff), else a new ticket (after a complaint asking for a person, or 「有人吗」)."""
+    staff), else a new ticket (after a complaint asking for a person, or 「有人吗」). A question
+    an item answers (「城里养狗要不要办证」) gets that item's answer at once as well; asking for
+    the supervision phone again (「监督电话再说一遍」) is answered and the ticket still waits."""
+    reading = read(said)
+    asks_phone = reading.aspect == "phone" or "电话" in said
+    if asks_phone and (not reading.core or any(word in said for word in SUPERVISION)):
+        phone = await supervision_phone(session)
+        trace.update(answer="supervision-phone")
+        return texts.SUPERVISION_AGAIN.format(phone=phone or "12345政务服务便民热线")
+    answer = await _answered(said, reading, session, settings, search, public_items)
     memory = await recall(state)
     if memory.ticket and await state.get_state() == Citizen.describing_problem.state:
         ticket = await add_to_ticket(session, memory.ticket, openid=event.user_id, text=said)
@@ -80,8 +104,35 @@ async def described(
             await state.set_state(None)
             await remember(state, unmatched="")
             trace.update(answer="ticket-added", code=str(ticket.id))
-            return texts.HUMAN_ADDED.format(ticket=ticket.id)
-    return await _open(event, said, session, state, trace)
+            added = texts.HUMAN_ADDED.format(ticket=ticket.id)
+            return "\n".join((answer, added)) if answer else added
+    opened = await _open(event, said, session, state, trace)
+    return "\n".join((answer, opened)) if answer else opened
+
+
+SUPERVISION = ("监督", "投诉")  # the phone asked again is the complaints line
+
+
+async def _answered(
+    said: str,
+    reading: Reading,
+    session: AsyncSession,
+    settings: Settings,
+    search: Searcher | None,
+    public_items: PublicItems | None,
+) -> str:
+    """The answer of the item a question for staff names, when search is sure of it and the
+    words say its thing; '' otherwise."""
+    if search is None:
+        return ""
+    query = reading.rest if reading.aspect is not None else said
+    found, query = await find_plainly(search, session, query, public_items)
+    if not found or not found[0].hit.confident:
+        return ""
+    if not shares_a_thing(found[0], fold(said), fold(query)):
+        return ""
+    # short: the item, its phone and guide; staff answer the rest
+    return cards.answer(found[0].item, settings.public_base_url, reading.aspect or "phone")
 
 
 async def human(

@@ -110,3 +110,23 @@ async def test_a_question_already_unanswered_is_the_ticket_itself(demo):
     [ticket] = await tickets_of(demo, user)
     assert f"工单号：{ticket.id}" in created and "请用一句话说明" not in created
     assert ticket.message == "火星移民签证怎么办"
+
+
+async def test_a_question_for_staff_an_item_answers_gets_its_answer_too(demo):
+    user = citizen(demo)
+    await user.say("人工客服")
+    answer = await user.say("在地里打机井要办啥手续")
+    assert "【取水许可证新办审批】" in answer.splitlines()[0], answer
+    assert "已把您的问题补充到工单" in answer, answer
+    (ticket,) = await tickets_of(demo, user)
+    assert "打机井" in ticket.message
+
+
+async def test_the_supervision_phone_asked_again_while_a_complaint_waits(demo):
+    user = citizen(demo)
+    await user.say("我要投诉 找个人跟我对接一下")
+    again = await user.say("投诉电话多少来着")
+    assert "监督投诉电话：0935-3126800" in again and "工单号" not in again, again
+    assert await tickets_of(demo, user) == []
+    opened = await user.say("窗口的人让我跑了三回")
+    assert "工单号" in opened, opened

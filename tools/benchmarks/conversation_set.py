@@ -1,14 +1,15 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-two parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning13.toml`; the second, third, fourth, ninth, tenth,
-eleventh, twelfth and thirteenth were written for a round of tuning and cover some classes only (the
-weakest); the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`)
+The set lives in `tests/conversations/` as twenty-three parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning14.toml`; the second, third, fourth, ninth, tenth,
+eleventh, twelfth, thirteenth and fourteenth were written for a round of tuning and cover some
+classes only (the weakest); the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`)
 until they were retired to tuning in the sixth and the eighth round; the sixth and seventh
 were written blind before the seventh and eighth round, the ninth and tenth blind during the
 eleventh, for the classes weakest on the held-out parts, the eleventh and twelfth blind in the
-twelfth (plain speech asking for an item; money, places and codes), the thirteenth blind in the
-thirteenth (plain speech, follow-ups, codes, life events).
+twelfth (plain speech asking for an item; money, places and codes), the thirteenth and
+fourteenth blind in the thirteenth (plain speech, follow-ups, codes, life events; complaints,
+人工, lists, life events, codes and follow-ups).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml` and
 `heldout11.toml`; the
@@ -46,6 +47,7 @@ PARTS = (
     "tuning11",
     "tuning12",
     "tuning13",
+    "tuning14",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -159,7 +161,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning13`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning14`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`) or
     `all`; ids are
     unique across the set."""
