@@ -3,13 +3,13 @@
 The set lives in `tests/conversations/` as twenty-three parts. Tuning parts (conversation work
 may look at them): `tuning.toml` … `tuning14.toml`; the second, third, fourth, ninth, tenth,
 eleventh, twelfth, thirteenth and fourteenth were written for a round of tuning and cover some
-classes only (the weakest); the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`)
-until they were retired to tuning in the sixth and the eighth round; the sixth and seventh
-were written blind before the seventh and eighth round, the ninth and tenth blind during the
-eleventh, for the classes weakest on the held-out parts, the eleventh and twelfth blind in the
-twelfth (plain speech asking for an item; money, places and codes), the thirteenth and
-fourteenth blind in the thirteenth (plain speech, follow-ups, codes, life events; complaints,
-人工, lists, life events, codes and follow-ups).
+classes only (the weakest); the fifth and the eighth were held-out parts (`heldout.toml`,
+`heldout4.toml`) until they were retired to tuning in the sixth and the eighth round; the sixth
+and seventh were written blind before the seventh and eighth round, the ninth and tenth blind
+during the eleventh, for the classes weakest on the held-out parts, the eleventh and twelfth
+blind in the twelfth (plain speech asking for an item; money, places and codes), the thirteenth
+and fourteenth blind in the thirteenth (plain speech, follow-ups, codes, life events;
+complaints, 人工, lists, life events, codes and follow-ups).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml` and
 `heldout11.toml`; the
