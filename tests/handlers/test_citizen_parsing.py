@@ -261,3 +261,9 @@ def test_a_fund_is_named_by_its_abbreviation_or_its_purpose_with_words_between()
     assert parsing.names_fund("医疗困难救助", "城乡医疗救助资金")
     assert not parsing.names_fund("困难救助", "城乡医疗救助资金")
     assert not parsing.names_fund("医疗费报销", "城乡医疗救助资金")
+
+
+def test_another_entry_of_the_same_list_after_one_was_opened():
+    assert parsing.parse_choice("那第三个呢") == 3
+    assert parsing.parse_choice("再看看第2个") == 2
+    assert parsing.parse_choice("那个") is None and parsing.parse_choice("还有呢") is None
