@@ -148,7 +148,8 @@ def benefit_words(project: PovertyProject) -> str:
 def places_choice(name: str, places: list[Place]) -> str:
     """Ask which of several same-named places was meant."""
     lines = [texts.PLACE_WHICH.format(name=name)]
-    lines += [f"{n}. {place.label}" for n, place in enumerate(places, start=1)]
+    # with its code: the choice tells them apart, and 「大湾村的代码」 is answered by it
+    lines += [f"{n}. {place.label}（{place.code}）" for n, place in enumerate(places, start=1)]
     lines.append(texts.PLACE_HINT)
     return "\n".join(lines)
 

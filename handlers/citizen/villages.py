@@ -276,6 +276,9 @@ async def region_code(
         trace.update(answer="division", code=region_code)
         return _division_answer(division, await queries.towns(session=session))
     place = await queries.region_by_code(session=session, code=region_code)
+    if place is None and len(region_code) == 12 and region_code.endswith(TOWN_ITSELF):
+        # 620623100000: a town's code written at a village's length (its own segment 000)
+        place = await queries.region_by_code(session=session, code=region_code[:9])
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)
     text = said(event) or ""
@@ -283,12 +286,15 @@ async def region_code(
         await remember(state, place_code=place.code, focus="place")
         trace.update(answer="place-code", code=place.code)
         return texts.PLACE_CODE_NAMED.format(
-            code=place.code,
+            code=region_code,
             name=place.label,
             url=village_url(settings.public_base_url, place.code),
         )
     projects = parsing.says_projects(text)
     return await funds_of(place, year, session, settings, trace, state, projects)
+
+
+TOWN_ITSELF = "000"
 
 
 def _division_answer(division: queries.Division, towns: list[Place]) -> str:

@@ -258,3 +258,11 @@ async def test_a_places_own_name_in_a_question_of_documents_names_no_row(citizen
     # 红大村 is in its projects' names (红大村道路硬化工程): every row of the year is meant
     answer = await citizen_side.user().say("华藏寺镇红大村2016年扶贫资金多少 文号是啥")
     assert "天扶贫发〔2016〕12号" in answer and "天扶贫发〔2016〕31号" in answer, answer
+
+
+async def test_a_towns_code_at_a_villages_length_and_codes_in_a_choice_of_places(citizen_side):
+    user = citizen_side.user()
+    town = await user.say(f"{seed.HUACANGSI_TOWN}000是哪里")
+    assert f"{seed.HUACANGSI_TOWN}000 是华藏寺镇的统计用区划代码" in town, town
+    which = await user.say("大湾村的代码")
+    assert f"（{seed.DAWAN_TIANTANG}）" in which and f"（{seed.DAWAN_DACHAIGOU}）" in which, which
