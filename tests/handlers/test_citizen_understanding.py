@@ -99,6 +99,8 @@ def test_small_talk_or_human_only_when_that_is_all_the_message_says(said):
         ("编码是多少", "code", ""),
         ("还得有什么材料", "materials", ""),
         ("礼拜六开门不", "hours", ""),
+        ("保险得交满几年", "conditions", "保险"),
+        ("家里急用 能加急不", "time", ""),
         # With the item named: the rest is searched.
         ("开网吧要什么材料", "materials", "开网吧"),
         ("办营业执照需要哪些证件？", "materials", "营业执照"),
