@@ -471,10 +471,6 @@ async def search_and_answer(
             shares_a_thing(f, fold(said), words) for f in guesses
         ):
             guesses = []
-        itself = _itself_among_its_ways(guesses, said, words)
-        if itself is not None:
-            # 「想当老师要考啥证」: 教师资格认定, not its 补发、换发, no way of its life asked
-            return await _card(state, memory, itself.item, settings, aspect, trace)
         return await _no_match(said, guesses, memory, state, trace, aspect)
     if listed and listed[0].hit.score >= SURE_SCORE:
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
@@ -491,9 +487,6 @@ async def search_and_answer(
         # 「港澳通行证在哪办」 「买张火车票」 「退休了要办什么」: guesses sharing no thing with
         # the words are no help.
         close = []
-    itself = _itself_among_its_ways(close, said, words)
-    if itself is not None:
-        return await _card(state, memory, itself.item, settings, aspect, trace)
     return await _no_match(said, close, memory, state, trace, aspect)
 
 
@@ -583,32 +576,6 @@ async def _lost_paper_of_the_card(
 
 
 SHARED_THING = 4  # characters of a name in a row that another name holds: the same thing
-
-
-def _itself_among_its_ways(guesses: list[Found], said: str, words: str) -> Found | None:
-    """Of guesses that are all one thing's items (教师资格认定 and 教师资格证书补发、换发), the
-    item itself, when the words name its thing and ask no way of its life: every other guess
-    goes a way (补发, 注销 …) and it goes none but a first application."""
-    if len(guesses) < 2 or asked(direction_of(normalise(said))) - {NEW}:
-        return None
-    lead, others = guesses[0], guesses[1:]
-    if direction_of(normalise(lead.item.name)) - {NEW}:
-        return None
-    name = fold(lead.item.name)
-    for other in others:
-        if len(name_run_of(name, fold(other.item.name))) < SHARED_THING:
-            return None  # another thing guessed too
-        if not direction_of(normalise(other.item.name)) - {NEW}:
-            return None  # another item of the thing going no way: a real choice
-    # nothing said beyond the item's own words (「营业执照年报」: 年报 is none of them)
-    own = fold(" ".join((lead.item.name, *lead.item.keywords, *lead.item.aliases)))
-    beyond = [char for char in READER.plain(said) if char not in own]
-    if len(beyond) > MAX_BEYOND_ITSELF:
-        return None
-    return lead if shares_a_thing(lead, fold(said), words) else None
-
-
-MAX_BEYOND_ITSELF = 1  # characters said beyond the item's own words (考 of 想当老师要考啥证)
 
 
 async def _the_card_going_another_way(

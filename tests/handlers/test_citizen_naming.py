@@ -169,11 +169,3 @@ def test_parties_named_in_items_of_every_kind_name_no_thing():
     item = _found(("对植物检疫工作先进单位、个人的奖励", 0.3))[0].item
     assert thing_said(item, "个人所得税") == 0
     assert thing_said(item, "植物检疫") == 4
-
-
-async def test_among_one_things_items_the_item_itself_when_no_way_is_asked(demo):
-    http, _ = demo
-    answer = await kit.WeChatUser(http, "o_naming_itself").say("当老师的证咋考")
-    assert answer.splitlines()[0].endswith("【教师资格认定】"), answer  # not its 补发、换发
-    other = await kit.WeChatUser(http, "o_naming_itself_more").say("营业执照年报")
-    assert "【个体工商户设立登记】" not in other, other  # 年报 is none of the licence's words
