@@ -57,11 +57,16 @@ def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
 PAPERS_WAYS = frozenset({"replace", "renew", "void", "change", "resume"})
 
 
-def asks_another_way(rest: str, steps: list[ResolvedStep]) -> bool:
+def asks_another_way(
+    rest: str, steps: list[ResolvedStep], ways: frozenset[str] | None = PAPERS_WAYS
+) -> bool:
     """Whether the words beside the trigger ask for a paper's life going a way (PAPERS_WAYS)
     none of the event's items goes (「办贷款要结婚证 翻遍了屋里也找不着」: 补领, where 结婚's
-    steps are registrations; 「建房的许可证 能不能往后延一延」: 延期): search answers them."""
-    wish = asked(direction_of(normalise(rest))) & PAPERS_WAYS
+    steps are registrations; 「建房的许可证 能不能往后延一延」: 延期): search answers them.
+    `ways` None: any way but a first application (「他开的铺子要注销」 is no shop opened)."""
+    wish = asked(direction_of(normalise(rest))) - {NEW}
+    if ways is not None:
+        wish &= ways
     if not wish:
         return False
     return not any(

@@ -61,7 +61,6 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
-from search.direction import NEW, asked, direction_of
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -673,7 +672,7 @@ class LifeEventQuestion(Filter):
             if other is not None and other[0] is not life_event and other[1] in beside:
                 other_steps = await resolved_steps(session, other[0])
                 # 「他开的铺子要注销」: the shop ends, no shop is opened
-                if not _goes_another_way(beside, other_steps):
+                if not asks_another_way(beside, other_steps, ways=None):
                     shown = {item.code for item in _items(steps)}
                     more = [s for s in other_steps if s.item is None or s.item.code not in shown]
                     return {"life_event": life_event, "steps": steps + more, "also": other[0]}
@@ -792,14 +791,6 @@ async def answer(
         lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
     return fit(lines, [], [HINT if codes else OFFER])
-
-
-def _goes_another_way(words: str, steps: list[ResolvedStep]) -> bool:
-    """Whether the words ask a way of life (注销, 变更, 补领 …) none of the steps goes."""
-    wish = asked(direction_of(normalise(words))) - {NEW}
-    return bool(wish) and not any(
-        step.item is not None and wish & direction_of(normalise(step.item.name)) for step in steps
-    )
 
 
 def _items(steps: list[ResolvedStep]) -> list[Item]:
