@@ -267,6 +267,18 @@ def test_a_clause_that_only_asks_for_a_person_is_the_command(said):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        "让工作人员给我打个电话 我手机号15009351234",  # the citizen's own number, not an item's phone
+        "叫个工作人员联系我，电话0935-3125566",
+        "能不能找个人问问 家里地的事说不清",  # 找个 … 问问: asking for someone who knows
+    ],
+)
+def test_a_request_for_a_person_beside_ones_own_number_or_matter_is_the_command(said):
+    assert read(said).intent == "human"
+
+
+@pytest.mark.parametrize(
     "said", ["窗口工作人员 在哪", "请问工作人员，营业执照在哪办", "个人 所得税"]
 )
 def test_a_person_named_in_a_clause_beside_a_question_is_not_the_command(said):

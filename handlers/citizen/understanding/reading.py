@@ -42,6 +42,8 @@ TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
 # Where one clause of a message ends: a space or a mark between words (「看不懂 找个真人」).
 CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；、~～…]+")
+# A telephone number the citizen gives (seven digits or more, an area code first or not).
+_PHONE_NUMBER = re.compile(r"\d{3,4}-?\d{7,8}|\d{7,}")
 ACT_MAX_CHARS = 24  # longer messages are acts only by their words (and item names are long)
 ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
@@ -386,11 +388,18 @@ class Reader:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
         if self._leads_with_human(found, text):
             return True
+        clauses = CLAUSE_BREAK.split(text.strip())
+        asking = len(clauses) > 1 and any(self._asks_only_for_a_person(c) for c in clauses)
+        if asking and all(
+            self._leaves_a_number(c) or self._asks_only_for_a_person(c) for c in clauses
+        ):
+            # 「能不能叫个人给我回个电话 我电话138…」: the request and the citizen's own number
+            # (电话 there is not a question about an item's phone).
+            return True
         others = [f for f in found if f.label != "i:human" and not self._is(f, TALK)]
         if others:
             return False
-        clauses = CLAUSE_BREAK.split(text.strip())
-        if len(clauses) > 1 and any(self._asks_only_for_a_person(c) for c in clauses):
+        if asking:
             return True
         for start, end in self._human_spans(found, compact):
             # 「能不能让工作人员跟我说」 「说不清楚 我要找人」 「麻烦转一下人工」: a long 人工
@@ -406,6 +415,15 @@ class Reader:
             # 「认工客服」: what is left is 人工 typed by its sound.
             return True
         return self._scorer.best(compact, ["i:human"])[1] >= HUMAN_SCORE
+
+    def _leaves_a_number(self, clause: str) -> bool:
+        """「我电话13893566781」 「手机号 0935-3121733」: a clause giving the citizen's number
+        (seven digits or more) and nothing else but known words."""
+        compact = fold(clause)
+        if not _PHONE_NUMBER.search(compact):
+            return False
+        rest = without(compact, self._terms.find(compact)).replace(" ", "")
+        return not self.strip_fillers(_PHONE_NUMBER.sub("", rest).strip("-"))
 
     def _asks_own_money(self, compact: str) -> bool:
         """「俺家今年草原补奖发了多少钱」: whose, then what was received, in that order."""
