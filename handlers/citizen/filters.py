@@ -136,7 +136,7 @@ class NextPage(Filter):
 
 
 # A number said as an entry's (「第一个」 「2号」), not a quantity (「一个月」).
-_ORDINAL = re.compile(r"^(?:第.+|.+[个项条号])$")
+_ORDINAL = re.compile(r"^(?:第.+|.+[个项条号步])$")
 
 
 class Choice(Filter):
@@ -155,16 +155,18 @@ class Choice(Filter):
         if state is None or understood is None:
             return False
         memory = await recall(state)
+        if memory.numbered and understood.aspect and _ORDINAL.match(understood.core):
+            # 「第一个要带什么」, right after a list or after one of its entries was opened
+            # (「第二步在哪办」, then 「第一步要带啥」): as 「那第二个呢」 picks another entry.
+            number = parsing.parse_choice(understood.core)
+            if number is not None:
+                return {"choice": number, "aspect": understood.aspect}
         if memory.focus != "list" and memory.numbered != "places":
-            # 「最后一个」 「第一个要带什么」 say an entry only right after a list.
+            # 「最后一个」 says an entry only right after a list.
             from_end = parsing.parse_from_end(text)
             return (
                 {"choice": from_end, "aspect": None} if from_end and not memory.numbered else False
             )
-        if understood.aspect and _ORDINAL.match(understood.core):
-            number = parsing.parse_choice(understood.core)
-            if number is not None:
-                return {"choice": number, "aspect": understood.aspect}
         from_end = parsing.parse_from_end(text)
         if from_end is None:
             return False

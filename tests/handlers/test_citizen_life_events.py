@@ -63,6 +63,17 @@ async def test_a_birth_gets_its_checklist_and_a_number_opens_the_item(citizen: A
     assert "社会保障卡申领" in card and "一般要办这些事" not in card
 
 
+async def test_a_step_named_by_its_number_with_a_question_opens_that_steps_answer(
+    citizen: Any,
+) -> None:
+    await citizen.say("孩子出生了要办什么手续")
+    second = await citizen.say("第二步要带什么")
+    assert "【社会保障卡申领】需要的申请材料" in second
+    # another step of the same checklist, after one of them was opened
+    first = await citizen.say("那第一步去哪办")
+    assert "出生医学证明" in first.splitlines()[0] and "办理地点" in first
+
+
 async def test_plain_descriptions_of_other_events(citizen: Any) -> None:
     shop = await citizen.say("我想开个小卖部卖烟卖酒")
     assert "「开一家卖食品和烟酒的小店」" in shop

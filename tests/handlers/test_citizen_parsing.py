@@ -29,6 +29,7 @@ from handlers.citizen.fund_answers import says_row
         ("就3吧", 3),
         ("二吧", 2),
         ("酒吧", None),
+        ("第二步", 2),  # a step of a checklist
     ],
 )
 def test_choice(said, expected):

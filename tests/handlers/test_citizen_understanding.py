@@ -269,7 +269,7 @@ def test_a_clause_that_only_asks_for_a_person_is_the_command(said):
 @pytest.mark.parametrize(
     "said",
     [
-        "让工作人员给我打个电话 我手机号15009351234",  # the citizen's own number, not an item's phone
+        "让工作人员给我打个电话 我手机号15009351234",  # their own number, not an item's
         "叫个工作人员联系我，电话0935-3125566",
         "能不能找个人问问 家里地的事说不清",  # 找个 … 问问: asking for someone who knows
     ],
