@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.citizen.searching import (
     CLEAR_MARGIN,
+    MIN_RUN,
     MIN_SCORE,
     NAMED_THING,
     Found,
@@ -72,6 +73,8 @@ def answers_confidently(found: list[Found]) -> bool:
 
 
 def _clearly_first(found: list[Found]) -> bool:
+    if not found:
+        return False
     lead = found[0].hit
     second = found[1].hit.score if len(found) > 1 else 0.0
     return lead.confident and lead.score - second >= CLEAR_MARGIN
@@ -99,6 +102,35 @@ async def clauses_agree(
             return True
         votes += 1
     return votes >= AGREEING
+
+
+async def clause_that_knows(
+    search: Searcher,
+    session: AsyncSession,
+    said: str,
+    cache: PublicItems | None = None,
+) -> tuple[list[Found], str] | None:
+    """「要在草场上修条路 占草原得办啥」: the one clause whose search is confident and clearly
+    ahead, when no other clause is confident of another item: its results and its words (the
+    other clauses tell the situation in words that only blur the whole); else None."""
+    parts = clauses(said)
+    if not 2 <= len(parts) <= MAX_CLAUSES:
+        return None
+    knowing: list[tuple[list[Found], str]] = []
+    others: set[str] = set()
+    for part in parts:
+        if len(read(part).core) < MIN_CORE or WHO_THEY_ARE.match(part):
+            continue  # words of speech, a question alone, who the citizen is
+        found, query = await find_plainly(search, session, part, cache)
+        if _clearly_first(found) and thing_said(found[0].item, fold(part)) >= MIN_RUN:
+            # 「交给谁呀」 leads with 住宅专项维修资金交存 by 交 alone: no thing said
+            knowing.append((found, query))
+        elif found and found[0].hit.confident:
+            others.add(found[0].item.code)
+    codes = {found[0].item.code for found, _ in knowing}
+    if len(codes) != 1 or others - codes:
+        return None
+    return knowing[0]
 
 
 # A clause telling who the citizen is (「我们家是低保户」 「俺是贫困户」): the situation, while

@@ -13,7 +13,12 @@ from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, Item
 from handlers.citizen import cards, parsing, texts
-from handlers.citizen.clauses import asked_beside_who, clauses_agree, find_plainly
+from handlers.citizen.clauses import (
+    asked_beside_who,
+    clause_that_knows,
+    clauses_agree,
+    find_plainly,
+)
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import common_hours
 from handlers.citizen.filters import (
@@ -407,6 +412,11 @@ async def search_and_answer(
     if doubted and await clauses_agree(search, session, said, found[0], public_items):
         told = found[0]._replace(hit=replace(found[0].hit, confident=True))
         found = [told, *found[1:]]
+    elif doubted and aspect is None:
+        # … or one clause alone to another, the others only telling the situation.
+        known = await clause_that_knows(search, session, said, public_items)
+        if known is not None:
+            found, query = known
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     as_said = fold(parsing.strip_particles(query))
     # 「计划生育家庭的扶助」: 的 is no part of the name the 奖励 and 特别 扶助金 share

@@ -255,6 +255,12 @@ def _thing_marks(text: str) -> list[bool]:
     return marks
 
 
+# Characters of grammar that begin or end no word of a thing: a run shared with a name only by
+# them (「要在草场上」 and 野外用火's 「需要在草原上」 share 要在草) says no more than its other
+# characters.
+GRAMMAR_CHARS = frozenset("在要的了得把被想")
+
+
 def thing_said(item: Item, words: str) -> int:
     """How many characters of the words say what the item is about: characters in runs of at
     least MIN_RUN shared with the item's name, a keyword or an alias, procedure words left out
@@ -272,8 +278,14 @@ def thing_said(item: Item, words: str) -> int:
                 end += 1
             run = end - 1 - start
             if run >= MIN_RUN:
-                for at in range(start, start + run):
-                    covered[at] = True
+                first, last = start, start + run
+                while first < last and words[first] in GRAMMAR_CHARS:
+                    first += 1
+                while last > first and words[last - 1] in GRAMMAR_CHARS:
+                    last -= 1
+                if last - first >= MIN_RUN:
+                    for at in range(first, last):
+                        covered[at] = True
                 start += run
             else:
                 start += 1

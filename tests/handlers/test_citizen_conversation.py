@@ -558,6 +558,16 @@ async def test_a_story_in_several_clauses_gets_the_item_its_clauses_point_to(dem
     assert "编码：" not in guess and "【" not in guess.splitlines()[0], guess
 
 
+async def test_the_one_clause_that_names_an_item_clearly_answers_a_story(demo):
+    # searched whole, the first clause's 要在草山上 drew 草原上野外用火 ahead; the second clause
+    # alone is clearly about building on grassland
+    reply = await citizen(demo).say("要在草山上修条路 得占草原")
+    assert reply.startswith("（演示数据）【建设项目使用草原审批】"), reply
+    # a clause saying only what to do with something (交给谁) names no item of its own
+    found = await citizen(demo).say("在路边捡到别人一张身份证 交给谁呀")
+    assert "维修资金" not in found, found
+
+
 @pytest.mark.parametrize(
     ("said", "card"),
     [

@@ -25,6 +25,13 @@ def test_procedure_words_name_no_thing():
     assert thing_said(item, "砍树要林木采伐证") == 4
 
 
+def test_a_run_shared_only_through_words_of_grammar_names_nothing():
+    item = _found(("草原防火期内因生产活动需要在草原上野外用火新办审批", 0.5))[0].item
+    # 要在草 is in 需要在草原上, but 要 and 在 begin no word: only 草 is left, too short
+    assert thing_said(item, "要在草场上修条路") == 0
+    assert thing_said(item, "想在草原上用火") == 5  # 草原上 and 用火
+
+
 def test_runs_of_the_thing_count_apart():
     item = _found(("户口迁移审批", 0.3))[0].item
     assert thing_said(item, "把户口从兰州迁移过来") == 4
