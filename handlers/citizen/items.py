@@ -41,6 +41,7 @@ from handlers.citizen.guide_notes import (
 )
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
+from handlers.citizen.other_ways import going_that_way
 from handlers.citizen.searching import (
     ENFORCEMENT,
     MAX_GUESSES,
@@ -585,9 +586,6 @@ async def _lost_paper_of_the_card(
     return (item, notes) if item is not None and notes else None
 
 
-SHARED_THING = 4  # characters of a name in a row that another name holds: the same thing
-
-
 async def _the_card_going_another_way(
     said: str,
     memory: Memory,
@@ -608,17 +606,7 @@ async def _the_card_going_another_way(
     rest = READER.strip_fillers(without_directions(normalise(said)))
     if sum(1 for char in rest if char not in name and not PAPER_NAMED.match(char)) > 1:
         return None
-    going = [
-        f.item
-        for f in await find(search, session, card.name, public_items)
-        if f.item.code != card.code
-        and wish & direction_of(normalise(f.item.name))
-        and (
-            same_thing(card.name, f.item.name)
-            or len(name_run_of(name, fold(f.item.name))) >= SHARED_THING
-        )
-    ]
-    return going[0] if len(going) == 1 else None
+    return await going_that_way(card, wish, search, session, public_items)
 
 
 def _asked(said: str) -> str:

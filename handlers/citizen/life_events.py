@@ -54,6 +54,7 @@ from handlers.citizen.life_event_choice import (
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
+from handlers.citizen.other_ways import going_that_way
 from handlers.citizen.searching import Searcher, answers, find, is_clear, name_run
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.reading import READER
@@ -61,6 +62,7 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
+from search.direction import NEW, asked, direction_of
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -636,7 +638,7 @@ class LifeEventQuestion(Filter):
                     fold(text), steps, known, searcher, session, data.get("public_items")
                 )
             ):
-                return {"life_event": life_event, "steps": steps}
+                return await _with_a_second_event(text, span, life_event, steps, known, data)
             if names_own_item(normalise(text), span, steps, known.trigger_words):
                 return False
             if asks_another_way(rest, steps):
@@ -666,20 +668,64 @@ class LifeEventQuestion(Filter):
                 rest, life_event, known, searcher, session, data.get("public_items")
             ):
                 return False
-            # 「家里老人八十多了 还有个一级残疾的娃」: two situations told, both checklists
-            beside = normalise(text).replace(normalise(span), " ", 1)
-            other = known.match(beside)
-            if other is not None and other[0] is not life_event and other[1] in beside:
-                other_steps = await resolved_steps(session, other[0])
-                # 「他开的铺子要注销」: the shop ends, no shop is opened
-                if not asks_another_way(beside, other_steps, ways=None):
-                    shown = {item.code for item in _items(steps)}
-                    more = [s for s in other_steps if s.item is None or s.item.code not in shown]
-                    return {"life_event": life_event, "steps": steps + more, "also": other[0]}
-            return {"life_event": life_event, "steps": steps}
+            return await _with_a_second_event(text, span, life_event, steps, known, data)
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
         return False
+
+
+async def _with_a_second_event(
+    text: str,
+    span: str,
+    life_event: LifeEvent,
+    steps: list[ResolvedStep],
+    known: _Known,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    """The filter's answer for an event, with a second situation told beside it: 「家里老人八十
+    多了 还有个一级残疾的娃」 gets both checklists; 「他名下开的小卖部要关掉」 that event's items
+    going the way asked (注销), as no shop is opened."""
+    answer: dict[str, Any] = {"life_event": life_event, "steps": steps}
+    beside = normalise(text).replace(normalise(span), " ", 1)
+    other = known.match(beside)
+    session = data.get("session")
+    if other is None or other[0] is life_event or other[1] not in beside:
+        return answer
+    if not isinstance(session, AsyncSession):
+        return answer
+    other_steps = await resolved_steps(session, other[0])
+    shown = {item.code for item in _items(steps)}
+    if not asks_another_way(beside, other_steps, ways=None):
+        more = [s for s in other_steps if s.item is None or s.item.code not in shown]
+        return {**answer, "steps": steps + more, "also": other[0]}
+    searcher = data.get("search")
+    if searcher is None:
+        return answer
+    ending = await _going_the_way_asked(
+        beside, other_steps, searcher, session, data.get("public_items")
+    )
+    more = [s for s in ending if s.item is not None and s.item.code not in shown]
+    return {**answer, "steps": steps + more}
+
+
+async def _going_the_way_asked(
+    words: str,
+    steps: list[ResolvedStep],
+    search: Searcher,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+) -> list[ResolvedStep]:
+    """The steps' items going the way the words ask instead (a shop closed: 个体工商户注销登记
+    for 个体工商户设立登记), each as a step of its own name; none when no way is asked."""
+    wish = asked(direction_of(normalise(words))) - {NEW}
+    going: list[ResolvedStep] = []
+    for step in steps:
+        if step.item is None or not wish:
+            continue
+        other = await going_that_way(step.item, wish, search, session, public_items)
+        if other is not None and all(g.item is not other for g in going):
+            going.append(ResolvedStep(other.name, other))
+    return going
 
 
 SHORT_QUESTION = 4  # characters of substance beside the trigger: a question about the card

@@ -74,6 +74,15 @@ async def test_a_step_named_by_its_number_with_a_question_opens_that_steps_answe
     assert "出生医学证明" in first.splitlines()[0] and "办理地点" in first
 
 
+async def test_a_second_situation_going_another_way_adds_its_items_going_that_way(
+    citizen: Any,
+) -> None:
+    # the death's checklist, and the shop he ran closes: its licence's 注销, no shop opened
+    reply = await citizen.say("我爸过世了 他开的那个小卖部也不干了 都要办些啥")
+    assert reply.startswith("「家人去世」") and "个体工商户注销登记" in reply, reply
+    assert "个体工商户设立登记" not in reply and "预包装食品" not in reply, reply
+
+
 async def test_plain_descriptions_of_other_events(citizen: Any) -> None:
     shop = await citizen.say("我想开个小卖部卖烟卖酒")
     assert "「开一家卖食品和烟酒的小店」" in shop
