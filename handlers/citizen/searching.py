@@ -239,6 +239,10 @@ PROCEDURE_WORDS = (
     "个人",
     "单位",
     "居民",
+    # How, not what: 「网上挂号」 shares 网上 with 互联网上网服务, no thing.
+    "网上",
+    "线上",
+    "手机上",
 )
 MIN_RUN = 2  # characters in a row, shared with a name, that may say a thing
 

@@ -161,11 +161,18 @@ async def test_a_person_right_after_a_card_for_the_items_own_words_gets_a_ticket
     [
         ("我的申请办到哪一步了", "查不了办件进度"),
         ("怎么预约", "不能预约或取号"),
+        ("申请表能在这里填吗 手机上填好发给你们", "不能交费、提交材料"),
     ],
 )
 async def test_requests_served_elsewhere_say_where(demo, said, expected):
     answer = await citizen(demo).say(said)
     assert expected in answer and not is_card_or_list(answer), answer
+
+
+async def test_how_a_request_is_made_names_no_department(demo):
+    # 网上 is how, not what: it shares 网上 with 互联网上网服务 (文旅) but names no item
+    answer = await citizen(demo).say("医院网上挂号咋弄")
+    assert "不能预约或取号" in answer and "12345" in answer and "文体" not in answer, answer
 
 
 async def test_a_phone_number_is_not_read_as_an_item_code(demo):
