@@ -771,6 +771,7 @@ class FundListQuestion(Filter):
         if not text or session is None:
             return False
         compared, text = parsing.split_comparison(parsing.without_saying(text))
+        ranking, text = parsing.split_ranking(text)
         year, rest = parsing.split_year(text)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
@@ -828,6 +829,7 @@ class FundListQuestion(Filter):
             "what": what,
             "details": details,
             "compared": compared and year is not None,
+            "ranking": ranking,
         }
 
 

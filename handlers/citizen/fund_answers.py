@@ -14,6 +14,7 @@ from handlers.citizen.cards import shorten
 from handlers.citizen.fitting import fit
 from handlers.citizen.fund_details import DETAIL_LABELS, detail_text
 from handlers.citizen.links import funds_url, village_url
+from handlers.citizen.parsing import Ranking
 from handlers.citizen.taps import tap
 
 MAX_COMPARED = 3  # funds compared with the year before in one answer
@@ -179,6 +180,33 @@ def fund_list_answer(
             f"（{kind}{owner}）"
         )
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+
+
+def ranked_line(rows: list[FundItem], ranking: Ranking) -> str:
+    """「最多的是县民政局：共3项，合计…万元。」 or 「最少的一项是…」: the largest or smallest
+    fund, department or year (by its funds' total) among the rows."""
+    which = "最多" if ranking.most else "最少"
+    if ranking.by == "fund":
+        row = (max if ranking.most else min)(rows, key=lambda r: r.budget_amount)
+        return texts.FUND_RANKED_FUND.format(
+            which=which,
+            year=row.budget_year,
+            name=row.project_name,
+            amount=wan(row.budget_amount),
+            owner=row.department.short_name or row.department.name,
+        )
+    totals: dict[str, list[Decimal]] = {}
+    for row in rows:
+        if ranking.by == "year":
+            key = f"{row.budget_year}年"
+        else:
+            key = row.department.short_name or row.department.name
+        totals.setdefault(key, []).append(row.budget_amount)
+    name = (max if ranking.most else min)(totals, key=lambda n: sum(totals[n], Decimal(0)))
+    amounts = totals[name]
+    return texts.FUND_RANKED_GROUP.format(
+        which=which, name=name, count=len(amounts), total=wan(sum(amounts, Decimal(0)))
+    )
 
 
 def with_year_before(

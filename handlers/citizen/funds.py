@@ -32,6 +32,7 @@ async def fund_list(
     state: FSMContext | None = None,
     details: list[str] | None = None,
     compared: bool = False,
+    ranking: parsing.Ranking | None = None,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
@@ -91,6 +92,9 @@ async def fund_list(
         what=what,
         department_id=departments[0].id if len(departments) == 1 else None,
     )
+    if ranking is not None and funds.rows:
+        # 「哪个部门的专项资金最多」: the answer first, the rows it was found among below
+        answer = fund_answers.ranked_line(funds.rows, ranking) + "\n" + answer
     if compared and year is not None and funds.rows:
         # 「比上一年多了多少」: each fund beside its row of the year before (renamed or not)
         before = await queries.fund_list(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -416,7 +417,14 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
         if word in text:
             year = (today or date.today()).year - back
             return year, " ".join(text.replace(word, " ", 1).split())
-    return None, text
+    # 「这三年一共多少」 「历年」: every year published, as with no year said
+    return None, " ".join(_YEARS_TOGETHER.sub(" ", text).split())
+
+
+# Words for several years together, no one year (「这三年」 「近几年来」 「历年」).
+_YEARS_TOGETHER = re.compile(
+    r"(?:这|近|最近|前|过去|这些)?[两三四五六七八九十几]年(?![级制])(?:来|里|间|的)?|历年(?:来|的)?"
+)
 
 
 # 「比上一年多了多少」 「跟去年比增加了多少」 「同比」: the year asked against the year before.
@@ -442,6 +450,36 @@ def split_comparison(text: str) -> tuple[bool, str]:
     if match is None:
         return False, text
     return True, " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+
+
+# 「哪个部门的专项资金最多」 「哪项资金最少」: the largest or smallest, by department or by fund.
+_RANKED = re.compile(r"(最多|最大|最高|第一多|最少|最小|最低)")
+_BY_DEPARTMENT = re.compile(r"(?:哪个|哪家|哪些)(?:部门|单位|局)")
+_BY_YEAR = re.compile(r"哪一年|哪年")
+_WHICH = re.compile(r"哪个|哪项|哪一项|哪笔|哪一笔|哪种")
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """What a fund question ranks: the most (or least) fund, department's total or year's."""
+
+    most: bool
+    by: str  # "fund", "department" or "year"
+
+
+def split_ranking(text: str) -> tuple[Ranking | None, str]:
+    """Whether the question asks for the largest or smallest (「哪个部门的专项资金最多」
+    「民政局哪年的最多」), and the text without those words."""
+    match = _RANKED.search(text)
+    if match is None:
+        return None, text
+    most = match.group(1) in ("最多", "最大", "最高", "第一多")
+    rest = text[: match.start()] + " " + text[match.end() :]
+    by = "fund"
+    for pattern, kind in ((_BY_DEPARTMENT, "department"), (_BY_YEAR, "year")):
+        if pattern.search(rest):
+            by, rest = kind, pattern.sub(" ", rest)
+    return Ranking(most, by), " ".join(_WHICH.sub(" ", rest).split())
 
 
 def split_fund_topic(text: str) -> tuple[str | None, str]:

@@ -197,6 +197,16 @@ async def test_a_fund_in_plain_words_is_the_fund_row_not_the_service_item(demo):
     assert "编码：" not in answer
 
 
+async def test_the_largest_fund_department_or_year_is_named_first(demo):
+    department = await citizen(demo).say("16年哪个部门的专项资金最多")
+    assert department.startswith("最多的是县林草局：共2项"), department
+    assert "【2016年 财政专项资金】" in department
+    year = await citizen(demo).say("教育局的资金哪年最多")
+    assert year.startswith("最多的是2017年：共2项"), year
+    together = await citizen(demo).say("这几年学前教育的钱加起来多少")
+    assert "共3项" in together and "学前教育发展专项资金" in together, together
+
+
 async def test_the_fund_list_alone_lists_the_published_years(demo):
     answer = await citizen(demo).say("财政专项资金")
     assert "财政局" not in answer, answer

@@ -231,6 +231,21 @@ def test_the_first_entry_as_people_count_it():
     assert parsing.parse_choice("头疼") is None
 
 
+def test_several_years_together_name_no_one_year():
+    assert parsing.split_year("这几年学前教育的钱加起来多少") == (None, "学前教育的钱加起来多少")
+    assert parsing.split_year("历年的草原补奖资金") == (None, "草原补奖资金")
+    assert parsing.split_year("三年级学生资助") == (None, "三年级学生资助")  # a school year
+
+
+def test_the_largest_or_smallest_by_fund_department_or_year():
+    ranking, rest = parsing.split_ranking("2016年哪个单位拿的专项资金最少")
+    assert ranking == parsing.Ranking(most=False, by="department") and rest == "2016年 拿的专项资金"
+    ranking, rest = parsing.split_ranking("农牧局哪一年资金最多")
+    assert ranking == parsing.Ranking(most=True, by="year") and rest == "农牧局 资金"
+    assert parsing.split_ranking("最大的一笔扶贫资金")[0] == parsing.Ranking(True, "fund")
+    assert parsing.split_ranking("2017年低保资金多少") == (None, "2017年低保资金多少")
+
+
 def test_a_year_read_out_in_chinese_numerals_is_that_year():
     assert parsing.split_year("二零一六年农村公路的钱") == (2016, "农村公路的钱")
     assert parsing.split_year("两零一七年呢")[0] == 2017
