@@ -355,6 +355,12 @@ class BindRequest(Filter):
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         name = parsing.parse_bind(text) if text else None
+        state = data.get("state")
+        if name is None and text and state is not None and (await recall(state)).focus == "bind":
+            # 「绑定」, asked which village, then 「红大村」 or its code: that place.
+            place = parsing.strip_particles(parsing.normalize(text))
+            if parsing.names_place(place) or parsing.parse_region_code(place):
+                return {"place_name": place}
         if name is None:
             # 「我是宽沟村的村干部 绑定一下」: the place is what is left of the words.
             understood = reading(event)

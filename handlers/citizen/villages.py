@@ -152,7 +152,10 @@ async def bind_request(
 ) -> str:
     """「绑定 上古城村」; 「绑定村 620623208202」 by the village's statistical code."""
     if not place_name:
+        await remember(state, focus="bind")  # the village named next is the one to bind
         return texts.BIND_ASK
+    if (await recall(state)).focus == "bind":
+        await remember(state, focus="")  # named: the next place said is a question again
     code = parsing.parse_region_code(place_name) or parsing.region_code_in(place_name)
     if code is not None:
         coded = await queries.region_by_code(session=session, code=code)

@@ -108,6 +108,16 @@ async def test_bind_then_ask_for_my_village(citizen_side):
     assert bindings[0].openid_hash != user.openid
 
 
+async def test_the_village_named_right_after_being_asked_which_is_bound(citizen_side):
+    user = citizen_side.user()
+    assert "写上村名" in await user.say("我想绑定")
+    assert "已绑定：华藏寺镇 红大村" in await user.say("红大村")
+    # bound: the next place said is a question about it again, not another binding
+    assert "已绑定" not in await user.say("大湾村")
+    assert "写上村名" in await user.say("绑定")
+    assert "已绑定：天堂镇 大湾村" in await user.say(seed.DAWAN_TIANTANG)
+
+
 async def test_binding_in_other_words_by_name_or_code_then_unbinding(citizen_side):
     user = citizen_side.user()
     assert "已绑定：华藏寺镇 红大村" in await user.say("麻烦把我设为红大村的")
