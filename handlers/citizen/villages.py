@@ -233,6 +233,29 @@ async def _place_talked_about(
     return answer + "\n" + texts.NOT_BOUND_TALKED.format(place=place.label)
 
 
+async def _the_place_with_the_rows(
+    match: RegionMatch, text: str, year: int | None, session: AsyncSession
+) -> Place | None:
+    """Of same-named places, the only one with a project the words name (a run of MIN_ROW_RUN
+    characters of its name: 道路硬化). Allocations' purposes are kinds every village may have
+    (整村推进资金): a citizen of the other village asking of it is still asked which."""
+    fragments = parsing.row_fragments(text)
+    if not fragments:
+        return None
+    having, kinds = [], []
+    for place in match.places:
+        funds = await queries.region_funds(session=session, region_code=place.code, year=year)
+        if funds is None:
+            continue
+        kinds += [a.purpose for y in funds.years for a in y.allocations]
+        run = parsing.named_run(fragments, [p.name for y in funds.years for p in y.projects])
+        if run:
+            having.append((place, run))
+    if len(having) != 1 or any(having[0][1] in kind for kind in kinds):
+        return None  # none, several, or a kind of allocation (整村推进) named
+    return having[0][0]
+
+
 async def place_funds(
     event: Event,
     match: RegionMatch,
@@ -243,11 +266,15 @@ async def place_funds(
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
-    """「上古城村 扶贫 2016」; same-named villages → ask which town."""
-    if match.ambiguous:
-        return await _ask_which(state, match, "funds", year, place_name)
-    assert match.place is not None  # PlaceFunds passes only matches with places
+    """「上古城村 扶贫 2016」; same-named villages → ask which town, unless the rows named are
+    only one of theirs (「大湾村那个道路硬化项目」)."""
     text = said(event) or ""
+    if match.ambiguous:
+        only = await _the_place_with_the_rows(match, text.replace(place_name, " "), year, session)
+        if only is None:
+            return await _ask_which(state, match, "funds", year, place_name)
+        match = RegionMatch(match.text, [only])
+    assert match.place is not None  # PlaceFunds passes only matches with places
     projects = parsing.says_projects(text)
     about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":

@@ -197,6 +197,14 @@ async def test_a_fund_in_plain_words_is_the_fund_row_not_the_service_item(demo):
     assert "编码：" not in answer
 
 
+async def test_a_project_only_one_of_two_same_named_villages_has_names_the_village(demo):
+    answer = await citizen(demo).say("大湾村修路那个硬化项目弄完了没")
+    assert answer.startswith("【打柴沟镇 大湾村 扶贫资金和项目"), answer
+    # a kind of allocation any village may get names neither: still asked which
+    which = await citizen(demo).say("大湾村整村推进的钱有多少")
+    assert "有几个地方都叫“大湾村”" in which, which
+
+
 async def test_the_largest_fund_department_or_year_is_named_first(demo):
     department = await citizen(demo).say("16年哪个部门的专项资金最多")
     assert department.startswith("最多的是县林草局：共2项"), department
