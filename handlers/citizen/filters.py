@@ -594,6 +594,9 @@ class PlaceFunds(Filter):
             return False
         year, rest = parsing.split_year(text)
         topic, place_text = parsing.split_fund_topic(rest)
+        if topic is None and parsing.projects_by_progress(rest):
+            # 「哪些项目取消了」: the county publishes no projects but its poverty projects
+            topic, place_text = "projects", rest
         if topic is None:
             # 「圈湾村 2015」: a place's name and a year say enough; so does the name alone
             # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
@@ -618,7 +621,7 @@ class PlaceFunds(Filter):
         # words naming no place.
         no_place = not (match and match.places) and not parsing.names_place(place_text)
         if (not place_text and (county or year is not None)) or (
-            no_place and parsing.says_poverty_projects(rest)
+            no_place and (parsing.says_poverty_projects(rest) or parsing.projects_by_progress(rest))
         ):
             # 「2016年扶贫资金一共分了多少」 「全县扶贫项目」: the whole county.
             whole = await queries.county_place(session=session, code=parsing.COUNTY_CODE)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from catalogue.models import FundItem, FundType, PovertyProject
 from catalogue.queries import Document, FundList, Place, RegionFunds, YearFunds
+from catalogue.queries.poverty import CANCELLED
 from handlers.citizen import texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.cards import shorten
@@ -100,12 +101,7 @@ def place_funds_answer(
             money.append(
                 f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
             )
-        works: list[str] = []
-        for project in year_funds.projects:
-            works.append(project_line(project))
-            if project.change_note:
-                when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
-                works.append(f"  调整：{when}{shorten(project.change_note, 80)}")
+        works = [line for project in year_funds.projects for line in project_lines(project)]
         details += works + money if projects_first else money + works
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
 
@@ -118,7 +114,41 @@ PROGRESS = {
 }
 
 
+def projects_by_progress_answer(
+    funds: RegionFunds, base_url: str, year: int | None, progress: tuple[str, ...]
+) -> str:
+    """「哪些扶贫项目取消了」: the place's projects of that progress, each on its line with its
+    adjustment; how many, and their investment (never counted in totals when cancelled)."""
+    place = funds.place
+    url = village_url(base_url, place.code, year)
+    label = "、".join(PROGRESS[state] for state in progress)
+    chosen = [p for y in funds.years for p in y.projects if p.progress in progress]
+    when = f"{year}年" if year else ""
+    if not chosen:
+        return texts.PROJECTS_NONE.format(place=place.label, year=when, label=label) + (
+            f"\n全部公开信息：{url}"
+        )
+    demo = texts.DEMO_MARK if funds.is_demo else ""
+    total = wan(sum((p.investment for p in chosen), Decimal(0)))
+    head = [
+        f"【{place.label} {when}{label}的扶贫项目】{demo}",
+        texts.PROJECTS_COUNTED.format(count=len(chosen), total=total)
+        + (texts.PROJECTS_NOT_COUNTED if CANCELLED in progress else ""),
+    ]
+    lines = [line for project in chosen for line in project_lines(project)]
+    return fit(head, lines, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
+
+
 CONTENT_CHARS = 50  # of a project's construction content on its line (what and how much)
+
+
+def project_lines(project: PovertyProject) -> list[str]:
+    """A project's line and, when it was adjusted, the adjustment (《扶贫办法》第四条)."""
+    lines = [project_line(project)]
+    if project.change_note:
+        when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
+        lines.append(f"  调整：{when}{shorten(project.change_note, 80)}")
+    return lines
 
 
 def project_line(project: PovertyProject) -> str:

@@ -511,6 +511,41 @@ def says_place_project(text: str) -> bool:
     return says_projects(text) and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
 
 
+# 「哪些扶贫项目取消了」 「在建的项目有几个」: the projects of one progress, asked which or how
+# many (longer words first: 没完工 is under way, not 完工).
+_PROGRESS_WORDS = (
+    ("没完工", ("planned", "in_progress")),
+    ("未完工", ("planned", "in_progress")),
+    ("没开工", ("planned",)),
+    ("未开工", ("planned",)),
+    ("还没动工", ("planned",)),
+    ("取消", ("cancelled",)),
+    ("撤销", ("cancelled",)),
+    ("不搞了", ("cancelled",)),
+    ("在建", ("in_progress",)),
+    ("正在建", ("in_progress",)),
+    ("实施中", ("in_progress",)),
+    ("正在实施", ("in_progress",)),
+    ("正在施工", ("in_progress",)),
+    ("完工", ("completed",)),
+    ("建成", ("completed",)),
+    ("建好", ("completed",)),
+    ("修好", ("completed",)),
+    ("完成", ("completed",)),
+    ("计划实施", ("planned",)),
+)
+_WHICH_PROJECTS = re.compile(r"哪些|哪几个|哪个|几个|多少个|有没有|都有啥|有啥|有什么")
+
+
+def projects_by_progress(text: str) -> tuple[str, ...] | None:
+    """The progresses asked of a place's projects as a whole (「哪些项目取消了」 → cancelled;
+    「还没完工的」 → planned and under way), or None (「大湾村那个项目完工了吗」 asks one
+    project's: its line shows it)."""
+    if not says_projects(text) or not _WHICH_PROJECTS.search(text):
+        return None
+    return next((progress for word, progress in _PROGRESS_WORDS if word in text), None)
+
+
 def says_poverty_projects(text: str) -> bool:
     """Whether the text names poverty projects outright (「扶贫资金」 may be the fund list's)."""
     return POVERTY_PROJECTS in text

@@ -181,6 +181,9 @@ FUND_LIST_NONE = (
     "没有找到{what}已公开的专项资金。可以换个年份或部门再问，比如“2015 农牧局 专项资金”。"
 )
 FUND_CHANGE = "{name}：{year}年为{before}万元，{now}年比它{how}{change}万元。"
+PROJECTS_NONE = "{place}{year}没有{label}的扶贫项目。"
+PROJECTS_COUNTED = "共{count}个，投资{total}万元"
+PROJECTS_NOT_COUNTED = "（已取消的不计入合计）"
 FUND_RANKED_GROUP = "{which}的是{name}：共{count}项，合计{total}万元。"
 FUND_RANKED_FUND = "{which}的一项是{year}年{name}，{amount}万元（{owner}）。"
 FUND_NOT_BEFORE = "{name}：{year}年没有公开这项资金，无从比较。"

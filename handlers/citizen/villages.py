@@ -276,6 +276,17 @@ async def place_funds(
         match = RegionMatch(match.text, [only])
     assert match.place is not None  # PlaceFunds passes only matches with places
     projects = parsing.says_projects(text)
+    progress = parsing.projects_by_progress(text)
+    if progress is not None:
+        # 「哪些扶贫项目取消了」: those projects, every year's (or the year's) of the place
+        rows = await queries.region_funds(session=session, region_code=match.place.code, year=year)
+        trace.update(answer="projects-by-progress", code=match.place.code)
+        if rows is None:
+            return texts.PLACE_UNKNOWN.format(name=match.place.label)
+        await remember(state, place_code=match.place.code, place_about="", focus="place")
+        return fund_answers.projects_by_progress_answer(
+            rows, settings.public_base_url, year, progress
+        )
     about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":
         about, funds = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」

@@ -197,6 +197,15 @@ async def test_a_fund_in_plain_words_is_the_fund_row_not_the_service_item(demo):
     assert "编码：" not in answer
 
 
+async def test_projects_of_one_progress_are_listed_with_their_adjustment(demo):
+    cancelled = await citizen(demo).say("有哪些工程撤销了")
+    assert "【天祝藏族自治县 已取消的扶贫项目】" in cancelled, cancelled
+    assert "宽沟村暖棚养殖项目" in cancelled and "调整：2017-07-03" in cancelled
+    assert "不计入合计" in cancelled
+    none = await citizen(demo).say("2015年有没有取消的扶贫项目")
+    assert "2015年没有已取消的扶贫项目" in none, none
+
+
 async def test_a_project_only_one_of_two_same_named_villages_has_names_the_village(demo):
     answer = await citizen(demo).say("大湾村修路那个硬化项目弄完了没")
     assert answer.startswith("【打柴沟镇 大湾村 扶贫资金和项目"), answer

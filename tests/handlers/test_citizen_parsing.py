@@ -237,6 +237,14 @@ def test_several_years_together_name_no_one_year():
     assert parsing.split_year("三年级学生资助") == (None, "三年级学生资助")  # a school year
 
 
+def test_projects_asked_as_a_whole_by_their_progress():
+    assert parsing.projects_by_progress("有几个扶贫项目撤销了") == ("cancelled",)
+    assert parsing.projects_by_progress("哪些工程还没完工") == ("planned", "in_progress")
+    assert parsing.projects_by_progress("今年有哪些项目建成了") == ("completed",)
+    assert parsing.projects_by_progress("大湾村那个项目完工了吗") is None  # one project's
+    assert parsing.projects_by_progress("哪些村有扶贫项目") is None  # no progress said
+
+
 def test_the_largest_or_smallest_by_fund_department_or_year():
     ranking, rest = parsing.split_ranking("2016年哪个单位拿的专项资金最少")
     assert ranking == parsing.Ranking(most=False, by="department") and rest == "2016年 拿的专项资金"
