@@ -43,6 +43,11 @@ def test_bribes_and_favours_asked_for_are_complaints():
         assert READER.read(said).intent == "complaint", said
 
 
+def test_a_fee_taken_against_the_guide_or_a_long_wait_is_a_complaint():
+    for said in ("交了五十块 不是说免费吗", "说好的即办 拖到现在", "让我等了半个月还没信"):
+        assert READER.read(said).intent == "complaint", said
+
+
 def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
     for said in ("帮我订一间房", "在微信上办好发给我", "帮我买两张汽车票"):
         assert READER.read(said).intent == "personal", said
