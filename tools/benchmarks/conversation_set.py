@@ -1,25 +1,26 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-three parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning14.toml`; the second, third, fourth, ninth, tenth,
-eleventh, twelfth, thirteenth and fourteenth were written for a round of tuning and cover some
-classes only (the weakest); the fifth and the eighth were held-out parts (`heldout.toml`,
-`heldout4.toml`) until they were retired to tuning in the sixth and the eighth round; the sixth
-and seventh were written blind before the seventh and eighth round, the ninth and tenth blind
-during the eleventh, for the classes weakest on the held-out parts, the eleventh and twelfth
-blind in the twelfth (plain speech asking for an item; money, places and codes), the thirteenth
-and fourteenth blind in the thirteenth (plain speech, follow-ups, codes, life events;
-complaints, 人工, lists, life events, codes and follow-ups).
+The set lives in `tests/conversations/` as twenty-five parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning15.toml`; the second, third, fourth and the ninth to
+the fifteenth were written for a round of tuning and cover some classes only (the weakest);
+the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
+retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
+before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
+classes weakest on the held-out parts, the eleventh and twelfth blind in the twelfth (plain
+speech asking for an item; money, places and codes), the thirteenth and fourteenth blind in the
+thirteenth (plain speech, follow-ups, codes, life events; complaints, 人工, lists, life events,
+codes and follow-ups), the fifteenth blind in the fourteenth (unusual wordings, lists, codes,
+life events, follow-ups, out of the catalogue).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
-`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml` and
-`heldout11.toml`; the
-first written before the second round of tuning, the others blind, by people who had read
-neither the other parts nor the bot's code, before the sixth, (two) the eighth and (two) the
-eleventh round (`heldout7`, written during the tenth, measured once at its end; `heldout8`,
-measured at the start and the end of the eleventh; `heldout9`, written during the eleventh,
-measured once at its end; `heldout10`, written at the start of the twelfth, measured at its
-start and its end; `heldout11`, written at the start of the thirteenth, measured on that round's
-starting code and at its end).
+`heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
+`heldout11.toml` and `heldout12.toml`; the first written before the second round of tuning, the
+others blind, by people who had read neither the other parts nor the bot's code, before the
+sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written during the tenth,
+measured once at its end; `heldout8`, measured at the start and the end of the eleventh;
+`heldout9`, written during the eleventh, measured once at its end; `heldout10`, written at the
+start of the twelfth, measured at its start and its end; `heldout11` and `heldout12`, written at
+the start of the thirteenth and the fourteenth, measured on that round's starting code and at
+its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -48,6 +49,7 @@ PARTS = (
     "tuning12",
     "tuning13",
     "tuning14",
+    "tuning15",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -57,6 +59,7 @@ PARTS = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -161,8 +164,9 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning14`, `heldout2`, `heldout3`,
-    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`) or
+    """The conversations of one part (`tuning` … `tuning15`, `heldout2`, `heldout3`,
+    `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
+    `heldout12`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):
