@@ -61,6 +61,7 @@ from handlers.citizen.searching import (
     suggestions,
     the_way_asked,
 )
+from handlers.citizen.several import items_named_apart
 from handlers.citizen.taps import numbered
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import MIN_CORE, READER
@@ -387,6 +388,10 @@ async def search_and_answer(
         trace.update(answer="guide-notes", code=lost[0].code)
         return cards.notes_answer(lost[0], settings.public_base_url, lost[1])
     query = reading.rest if aspect is not None else said
+    several = await items_named_apart(said, search, session, public_items)
+    if several:
+        # 「执照和农药证都要改吗」: each thing asked, in the order said
+        return await _list(state, memory, [f.item for f in several], query, aspect, trace)
     found = await find(search, session, query, public_items)
     beside = await asked_beside_who(search, session, said, public_items) if aspect is None else None
     if beside is not None:

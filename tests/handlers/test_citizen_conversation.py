@@ -592,6 +592,16 @@ async def test_a_story_in_several_clauses_gets_the_item_its_clauses_point_to(dem
     assert "编码：" not in guess and "【" not in guess.splitlines()[0], guess
 
 
+async def test_several_things_asked_together_are_listed_in_the_order_said(demo):
+    # each joined part names its item; the way the clause asks (变更) holds for each
+    reply = plain(await citizen(demo).say("营业执照跟农药经营许可证都要变更"))
+    lines = reply.splitlines()
+    assert lines[1].startswith("1. 个体工商户变更登记"), reply
+    assert lines[2].startswith("2. 农药经营许可证变更"), reply
+    both = plain(await citizen(demo).say("我想问问低保和临时救助"))
+    assert "1. 最低生活保障" in both and "2. 临时救助" in both, both
+
+
 async def test_the_one_clause_that_names_an_item_clearly_answers_a_story(demo):
     # searched whole, the first clause's 要在草山上 drew 草原上野外用火 ahead; the second clause
     # alone is clearly about building on grassland

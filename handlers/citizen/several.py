@@ -1,0 +1,58 @@
+"""Several items asked for together (「执照和农药证都要改吗」 「户口迁回来还得换身份证」): each
+named apart, in the order said, as a list to tap — not the one a search of the whole finds."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.citizen.clauses import clauses
+from handlers.citizen.other_ways import going_that_way
+from handlers.citizen.searching import (
+    Found,
+    Searcher,
+    find,
+    is_clear,
+    named_by_keyword,
+    way_of,
+)
+from handlers.citizen.understanding import read
+from handlers.citizen.understanding.reading import MIN_CORE
+from handlers.citizen.understanding.scorer import fold
+from handlers.searching.public_items import PublicItems
+from search import normalise
+from search.direction import NEW, asked, direction_of
+
+# Words joining things asked together within a clause (「执照和农药证」 「挂失加补办」
+# 「迁回来还得换身份证」); a clause break alone joins a story's parts, not its questions.
+JOINING = re.compile(r"和|跟|与|以及|还有|加上|还得|还要|又要|、")
+MAX_PARTS = 4
+
+
+async def items_named_apart(
+    said: str, search: Searcher, session: AsyncSession, public_items: PublicItems | None
+) -> list[Found]:
+    """The distinct items the joined parts of one clause each name clearly, in order (two or
+    more), each the same thing's item going the way the clause asks when the part says no way
+    (「执照和农药证都要改」: both 变更); [] otherwise."""
+    for clause in clauses(said):
+        parts = [part for part in JOINING.split(clause) if part]
+        if not 2 <= len(parts) <= MAX_PARTS:
+            continue
+        named: list[Found] = []
+        wish = asked(direction_of(normalise(clause))) - {NEW}
+        for part in parts:
+            if len(read(part).core) < MIN_CORE:
+                return []
+            found = await find(search, session, part, public_items)
+            lead = named_by_keyword(found, fold(part)) or (found[0] if is_clear(found) else None)
+            if lead is None or not lead.hit.confident:
+                return []  # a part that names nothing clearly: not a list of things asked
+            item = lead.item
+            if wish and not direction_of(normalise(part)) and not wish & way_of(item.name):
+                item = await going_that_way(item, wish, search, session, public_items) or item
+            if all(f.item.code != item.code for f in named):
+                named.append(lead._replace(item=item))
+        return named if len(named) > 1 else []
+    return []
