@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from catalogue.life_events import LifeEvent, ResolvedStep
 from catalogue.models import Item
 from handlers.citizen.guide_notes import PAPER_ENDS, name_run_of
+from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
 from search import normalise
 from search.direction import NEW, asked, direction_of
@@ -24,6 +25,28 @@ WHOLE_NAME = 3  # characters of an item's whole name or keyword that, said, name
 THING_ENDS = (*PAPER_ENDS, "许可", "补贴", "津贴", "救助", "保险金", "扶助金")
 
 
+SHORT_HEAD = 4  # characters of a name said before its paper word (「防疫证」: 防疫 + 证)
+
+
+def paper_said_short(name: str, words: str) -> str:
+    """A paper named the short way people name it: a run of the name, then the paper word
+    that comes later in the name (「防疫证」 of 动物防疫条件合格证核发, 「采伐证」 of 林木采伐
+    许可证核发); the longest such said, or ''."""
+    best = ""
+    for end in PAPER_ENDS:
+        at = words.find(end)
+        while at >= MIN_NAMING:
+            for start in range(max(0, at - SHORT_HEAD), at - MIN_NAMING + 1):
+                head = words[start:at]
+                found = name.find(head)
+                if found >= 0 and name.find(end, found + len(head)) >= 0:
+                    if len(head) + len(end) > len(best):
+                        best = head + end
+                    break
+            at = words.find(end, at + 1)
+    return best
+
+
 def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
     """The one step item whose name or keywords hold the longest run of the words said beside
     the trigger, when that run names a thing (THING_ENDS) and is at least a third of those words
@@ -35,7 +58,9 @@ def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:
         if step.item is None:
             continue
         words = [fold(str(w)) for w in (step.item.name, *step.item.keywords, *step.item.aliases)]
-        run = max((name_run_of(word, core) for word in words), key=len, default="")
+        runs = [name_run_of(word, core) for word in words]
+        runs += [paper_said_short(word, core) for word in words]
+        run = max(runs, key=len, default="")
         if len(run) < MIN_NAMING or len(run) < len(best):
             continue
         if len(run) > len(best):
@@ -75,6 +100,17 @@ def asks_another_way(
 
 
 LICENCE_SAID = "许可"
+# The paper of a trade, and nothing else said (「开歌厅的证」): its licence. Which papers
+# (「开KTV要办啥证」) are all its steps; with more said (「院子里有几棵树要砍」) the other
+# words say which paper.
+PAPER_ASKED = re.compile(r"(?:的|那个)证")
+
+
+def _only_asks_its_paper(rest: str) -> bool:
+    asked = PAPER_ASKED.search(rest)
+    return asked is not None and len(READER.strip_fillers(PAPER_ASKED.sub("", rest))) < MIN_NAMING
+
+
 # 「卖烟：烟草专卖零售许可证」: a step only some who go through the event take.
 CONDITION_MARK = "："
 
@@ -85,7 +121,7 @@ def the_trades_licence(
     """The licence of the trade itself, when a licence is asked for (「开KTV要办啥许可」): the one
     step every such business takes (no condition before its label) that no other event has
     (not the business licence or the hygiene licence many trades share), when its item exists."""
-    if LICENCE_SAID not in rest:
+    if LICENCE_SAID not in rest and not _only_asks_its_paper(rest):
         return None
     others = {
         name

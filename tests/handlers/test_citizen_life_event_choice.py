@@ -9,6 +9,7 @@ from handlers.citizen.life_event_choice import (
     asks_another_way,
     goes_the_way_asked,
     one_step_named,
+    paper_said_short,
     the_money,
     the_trades_licence,
 )
@@ -59,6 +60,18 @@ def test_a_trades_own_licence_is_the_step_no_other_event_has():
     )
     assert the_trades_licence("要办啥许可", ktv, SHOP, [ktv, barber]).code == "C"
     assert the_trades_licence("要办啥证", ktv, SHOP, [ktv, barber]) is None  # no licence asked
+    assert the_trades_licence("的证", ktv, SHOP, [ktv, barber]).code == "C"  # 开歌厅的证: its own
+    assert the_trades_licence("院子里的树要砍的证", ktv, SHOP, [ktv, barber]) is None
+
+
+def test_a_paper_said_the_short_way_names_its_step():
+    farm = [
+        _step("营业执照", "个体工商户设立登记", "A", ("办营业执照",)),
+        _step("防疫", "动物防疫条件合格证核发（动物饲养场）", "D"),
+    ]
+    assert one_step_named("防疫证", farm).code == "D"  # 防疫 … 证 of its name
+    assert paper_said_short("林木采伐许可证核发", "我要采伐证") == "采伐证"
+    assert paper_said_short("个体工商户设立登记", "执照") == ""
 
 
 def test_a_papers_other_life_is_not_the_events():
