@@ -620,6 +620,11 @@ class PlaceFunds(Filter):
         # 「哪些扶贫项目取消了」 「扶贫项目都弄完了没」: poverty projects said outright, the other
         # words naming no place.
         no_place = not (match and match.places) and not parsing.names_place(place_text)
+        if no_place and any(word in rest for word in parsing.THIS_PLACE_WORDS):
+            # 「这个村有啥扶贫项目」 right after a village: that village's (PlaceFollowUp)
+            state = data.get("state")
+            if state is not None and (await recall(state)).place_code:
+                return False
         if (not place_text and (county or year is not None)) or (
             no_place and (parsing.says_poverty_projects(rest) or parsing.projects_by_progress(rest))
         ):

@@ -197,6 +197,13 @@ async def test_a_fund_in_plain_words_is_the_fund_row_not_the_service_item(demo):
     assert "编码：" not in answer
 
 
+async def test_this_village_after_its_code_is_that_village_not_the_county(demo):
+    user = citizen(demo)
+    await user.say("620623104205")  # 双龙村
+    answer = await user.say("这个村都有啥扶贫项目")
+    assert "双龙村" in answer and "人畜饮水" in answer and "（全县）" not in answer, answer
+
+
 async def test_projects_of_one_progress_are_listed_with_their_adjustment(demo):
     cancelled = await citizen(demo).say("有哪些工程撤销了")
     assert "【天祝藏族自治县 已取消的扶贫项目】" in cancelled, cancelled

@@ -315,3 +315,16 @@ def test_an_items_name_with_a_word_of_doing_is_no_request_about_an_application(s
 )
 def test_ones_own_money_received_is_a_personal_record(said, intent):
     assert read(said).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "aspect"),
+    [("dianhua", "item", "phone"), ("cai liao", "item", "materials"), ("xie xie", "thanks", None)],
+)
+def test_a_word_of_an_intent_or_a_question_typed_in_pinyin_reads_as_that_word(said, intent, aspect):
+    reading = read(said)
+    assert (reading.intent, reading.aspect) == (intent, aspect)
+
+
+def test_an_item_typed_in_pinyin_is_left_to_search():
+    assert read("shenfenzheng").intent == ITEM and read("shenfenzheng").aspect is None

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
+
+from pypinyin import Style, pinyin
 
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
@@ -44,6 +47,7 @@ ACT_SCORE = 0.6  # a message this close to an act's example, without its words
 CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；、~～…]+")
 # A telephone number the citizen gives (seven digits or more, an area code first or not).
 _PHONE_NUMBER = re.compile(r"\d{3,4}-?\d{7,8}|\d{7,}")
+PINYIN_TERM = 2  # characters of a word that may be typed in pinyin (电话 as dianhua)
 ACT_MAX_CHARS = 24  # longer messages are acts only by their words (and item names are long)
 ACT_OVER_ASPECT = 0.75  # … and this close when a question about an item was heard too
 HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example of asking for one
@@ -136,6 +140,10 @@ class Reader:
         )
         self._kind = {name: entry.kind for name, entry in source.intents.items()}
         self._sounds: dict[str, list[tuple[str, str, tuple[str, ...]]]] | None = None
+        self._pinyin_terms = [
+            term for listed in terms.values() for term in listed if len(term) >= PINYIN_TERM
+        ]
+        self._typed: dict[str, str] | None = None
         self._sounding = [
             (name, term)
             for name in SOUNDING_ACTS
@@ -208,6 +216,9 @@ class Reader:
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
         compact = fold(text)
+        term = self._typed_in_pinyin(compact)
+        if term is not None:
+            return self.read(term)  # 「dianhua」 after a card: 电话
         if not compact:
             # Only punctuation (「？」): a request for help.
             return Reading(text, HELP if text.strip() else ITEM)
@@ -348,6 +359,24 @@ class Reader:
             name == act and sounds == said
             for name, _, sounds in self._sound_index().get(said[0], ())
         )
+
+    def _typed_in_pinyin(self, compact: str) -> str | None:
+        """The one word of an intent or a question (「电话」) a message is, typed in pinyin
+        without tones (「dianhua」 「cai liao」), or None; item names typed in pinyin are
+        search's to read."""
+        if not compact.isascii() or not compact.isalpha():
+            return None
+        if self._typed is None:
+            spelled: dict[str, set[str]] = {}
+            for term in self._pinyin_terms:
+                if not all(is_hanzi(c) for c in term):
+                    continue
+                sounds = pinyin(term, style=Style.NORMAL, heteronym=True)
+                for spelling in product(*sounds):  # 地址: dizhi and dezhi
+                    spelled.setdefault("".join(spelling), set()).add(term)
+            # a spelling two words share (「shiyong」: 使用, 试用) names neither
+            self._typed = {key: terms.pop() for key, terms in spelled.items() if len(terms) == 1}
+        return self._typed.get(compact)
 
     def _sound_index(self) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
         """The sounding acts' words by the readings of their first character (built at first
