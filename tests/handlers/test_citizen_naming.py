@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from catalogue.demo.data import read_demo
 from catalogue.models import Item
+from handlers.citizen.clauses import as_named
 from handlers.citizen.searching import Found, named_thing, the_way_asked, thing_said
 from search.document import Document, Hit
 from tests.kits import citizen as kit
@@ -176,3 +177,11 @@ def test_parties_named_in_items_of_every_kind_name_no_thing():
     item = _found(("对植物检疫工作先进单位、个人的奖励", 0.3))[0].item
     assert thing_said(item, "个人所得税") == 0
     assert thing_said(item, "植物检疫") == 4
+
+
+def test_a_character_typed_for_another_of_its_sound_is_written_as_a_name_writes_it():
+    found = _found(("补领结婚证", 0.7), ("中国内地公民婚姻登记", 0.6))
+    assert as_named("结昏证丢了咋补", found) == "结婚证丢了咋补"  # between 结 and 证
+    assert as_named("我要办个营业直照", _found(("营业执照办理", 0.5))) == "我要办个营业执照"
+    # one side alone is a word of its own: 方面 stays, not 草原防火's 防
+    assert as_named("草原方面的事", _found(("草原防火审批", 0.5))) == "草原方面的事"
