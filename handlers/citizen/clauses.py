@@ -25,11 +25,10 @@ from handlers.citizen.searching import (
     find,
     thing_said,
 )
+from handlers.citizen.typing_slips import as_named
 from handlers.citizen.understanding.reading import MIN_CORE, READER, read
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems
-from search.normalise import is_hanzi
-from search.syllables import readings
 
 CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;、：:\s]+")
 MAX_CLAUSES = 6  # a longer message is a story, searched as a whole only
@@ -73,42 +72,6 @@ async def find_plainly(
         if answers_confidently(again):
             found, query = again, heard
     return found, query
-
-
-SOUNDED_FROM = 3  # first results whose names may show how a mistyped character is written
-MAX_SOUNDED = 2  # characters of a message written again by their sound
-
-
-def _fits_between(chars: list[str], i: int, name: str, j: int) -> bool:
-    """Whether the name's character j stands where the words' character i does: the same
-    characters on both sides (结_证), or, at the words' end, the two before (营业_); one
-    side alone is a word of its own (「草原方面」: 方面, not 草原防火)."""
-    before = i > 0 and j > 0 and chars[i - 1] == name[j - 1]
-    if i + 1 == len(chars):
-        return before and i > 1 and j > 1 and chars[i - 2] == name[j - 2]
-    return before and j + 1 < len(name) and chars[i + 1] == name[j + 1]
-
-
-def as_named(query: str, found: list[Found]) -> str:
-    """The words with a character typed for another of the same sound written as a first
-    result's name writes it, between characters both share (「结昏证弄丢了」 → 结婚证: 昏 and
-    婚 are both hun, between 结 and 证); the words unchanged when there is none."""
-    chars = list(query)
-    changed = 0
-    for result in found[:SOUNDED_FROM]:
-        name = result.item.name
-        for i, char in enumerate(chars):
-            if changed >= MAX_SOUNDED or not is_hanzi(char) or char in name:
-                continue
-            sounds = set(readings(char))
-            for j, other in enumerate(name):
-                if other == char or not sounds & set(readings(other)):
-                    continue
-                if _fits_between(chars, i, name, j):
-                    chars[i] = other
-                    changed += 1
-                    break
-    return "".join(chars)
 
 
 def answers_confidently(found: list[Found]) -> bool:

@@ -63,6 +63,7 @@ from handlers.citizen.searching import (
 )
 from handlers.citizen.several import items_named_apart
 from handlers.citizen.taps import numbered
+from handlers.citizen.typing_slips import typed_in_pinyin, written_as_named
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import MIN_CORE, READER
 from handlers.citizen.understanding.scorer import fold
@@ -393,6 +394,11 @@ async def search_and_answer(
         # 「执照和农药证都要改吗」: each thing asked, in the order said
         return await _list(state, memory, [f.item for f in several], query, aspect, trace)
     found = await find(search, session, query, public_items)
+    written = written_as_named(query, found) if typed_in_pinyin(query) else ""
+    if written:
+        # 「lin shi shen fen zheng」: read on as the name writes it (临时身份证)
+        said = query = written
+        found = await find(search, session, query, public_items)
     beside = await asked_beside_who(search, session, said, public_items) if aspect is None else None
     if beside is not None:
         # 「我们家是低保户 娃娃又残疾 有生活补助没」: who they are is no part of what is asked

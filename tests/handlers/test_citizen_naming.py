@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from catalogue.demo.data import read_demo
 from catalogue.models import Item
-from handlers.citizen.clauses import as_named
 from handlers.citizen.searching import Found, named_thing, the_way_asked, thing_said
+from handlers.citizen.typing_slips import as_named, typed_in_pinyin, written_as_named
 from search.document import Document, Hit
 from tests.kits import citizen as kit
 
@@ -185,3 +185,11 @@ def test_a_character_typed_for_another_of_its_sound_is_written_as_a_name_writes_
     assert as_named("我要办个营业直照", _found(("营业执照办理", 0.5))) == "我要办个营业执照"
     # one side alone is a word of its own: 方面 stays, not 草原防火's 防
     assert as_named("草原方面的事", _found(("草原防火审批", 0.5))) == "草原方面的事"
+
+
+def test_an_item_typed_in_pinyin_is_written_as_a_first_results_words_write_it():
+    found = _found(("居民身份证办理", 0.7), keywords=("临时身份证",))
+    assert typed_in_pinyin("lin shi shen fen zheng") and not typed_in_pinyin("身份证")
+    assert written_as_named("lin shi shen fen zheng", found) == "临时身份证"  # its keyword
+    assert written_as_named("shenfenzheng", found) == "身份证"  # a run of its name
+    assert written_as_named("jiehun", found) == ""

@@ -1,0 +1,92 @@
+"""How a citizen typed the words of an item: a character slipped for another of its sound
+(结昏证), or the whole written in pinyin (lin shi shen fen zheng). Both are written again as the
+first results' names write them, so the rest of the reading sees the words meant."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+from handlers.citizen.searching import Found
+from handlers.citizen.understanding.scorer import fold
+from search.normalise import is_hanzi
+from search.syllables import readings
+
+SOUNDED_FROM = 3  # first results whose names may show how a mistyped character is written
+MAX_SOUNDED = 2  # characters of a message written again by their sound
+
+
+def _fits_between(chars: list[str], i: int, name: str, j: int) -> bool:
+    """Whether the name's character j stands where the words' character i does: the same
+    characters on both sides (结_证), or, at the words' end, the two before (营业_); one
+    side alone is a word of its own (「草原方面」: 方面, not 草原防火)."""
+    before = i > 0 and j > 0 and chars[i - 1] == name[j - 1]
+    if i + 1 == len(chars):
+        return before and i > 1 and j > 1 and chars[i - 2] == name[j - 2]
+    return before and j + 1 < len(name) and chars[i + 1] == name[j + 1]
+
+
+def as_named(query: str, found: list[Found]) -> str:
+    """The words with a character typed for another of the same sound written as a first
+    result's name writes it, between characters both share (「结昏证弄丢了」 → 结婚证: 昏 and
+    婚 are both hun, between 结 and 证); the words unchanged when there is none."""
+    chars = list(query)
+    changed = 0
+    for result in found[:SOUNDED_FROM]:
+        name = result.item.name
+        for i, char in enumerate(chars):
+            if changed >= MAX_SOUNDED or not is_hanzi(char) or char in name:
+                continue
+            sounds = set(readings(char))
+            for j, other in enumerate(name):
+                if other == char or not sounds & set(readings(other)):
+                    continue
+                if _fits_between(chars, i, name, j):
+                    chars[i] = other
+                    changed += 1
+                    break
+    return "".join(chars)
+
+
+def typed_in_pinyin(words: str) -> bool:
+    """Whether the words are letters only (pinyin, spaces between syllables or not)."""
+    letters = fold(words)
+    return len(letters) >= MIN_LETTERS and letters.isascii() and letters.isalpha()
+
+
+MIN_LETTERS = 4
+MAX_WRITTEN = 12  # characters of a name's run looked at for the letters typed
+
+
+@lru_cache(maxsize=4096)
+def _sounds(char: str) -> tuple[str, ...]:
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0]) if is_hanzi(char) else ()
+
+
+def _spells(text: str, letters: str) -> bool:
+    """Whether the characters of `text`, each by one of its readings, spell `letters`."""
+    if not text:
+        return not letters
+    return any(
+        letters.startswith(sound) and _spells(text[1:], letters[len(sound) :])
+        for sound in _sounds(text[0])
+    )
+
+
+def written_as_named(words: str, found: list[Found]) -> str:
+    """The run of a first result's name, keyword or alias that the pinyin typed spells
+    (「lin shi shen fen zheng」 → 临时身份证, 「jiaoshi zige」 → 教师资格), the longest; '' when
+    none does."""
+    letters = fold(words)
+    best = ""
+    for result in found[:SOUNDED_FROM]:
+        item = result.item
+        for text in (item.name, *item.keywords, *item.aliases):
+            text = str(text)
+            for start in range(len(text)):
+                for end in range(start + 1, min(len(text), start + MAX_WRITTEN) + 1):
+                    run = text[start:end]
+                    if len(run) > len(best) and _spells(run, letters):
+                        best = run
+    return best
