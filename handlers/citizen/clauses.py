@@ -65,12 +65,17 @@ async def find_plainly(
         again = await find(search, session, plain, cache)
         if again and (not found or again[0].hit.score > found[0].hit.score):
             found, query = again, plain
-    heard = as_named(query, found)
-    if heard != query and not answers_confidently(found):
-        # a typing slip corrects only to what search is then sure of (「港澳通行证」 stays)
-        again = await find(search, session, heard, cache)
+    # How many (「打一眼井」) and a typing slip (「结昏证」) are left out or corrected only when
+    # search is then sure (「两个村为一块地」 is about villages; 「港澳通行证」 stays).
+    uncounted = READER.plain(query, quantities=True)
+    if uncounted == READER.plain(query):
+        uncounted = query  # no quantity said
+    for surer in (uncounted, as_named(query, found)):
+        if surer == query or answers_confidently(found):
+            continue
+        again = await find(search, session, surer, cache)
         if answers_confidently(again):
-            found, query = again, heard
+            found, query = again, surer
     return found, query
 
 

@@ -589,6 +589,12 @@ async def test_a_dog_registered_in_plain_words(demo):
     assert reply.startswith("（演示数据）【犬类准养证核发】"), reply
 
 
+async def test_how_many_of_a_thing_is_left_out_when_search_is_then_sure(demo):
+    # 一眼 counts the well; 打井 is the water-drawing permit
+    reply = await citizen(demo).say("想在地里打两眼机井 要批吗")
+    assert reply.startswith("（演示数据）【取水许可证新办审批】"), reply
+
+
 async def test_a_story_in_several_clauses_gets_the_item_its_clauses_point_to(demo):
     # each clause alone leads with the allowance: the words of the story do not make it a guess
     story = "我们家老汉今年都八十二了，听村上人说有个啥高龄的补贴，一直没领过，这个咋领呢"

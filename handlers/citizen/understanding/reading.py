@@ -179,15 +179,18 @@ class Reader:
             return ""
         return without(text, self._fillers.find(text)).replace(" ", "")
 
-    def plain(self, text: str, measures: bool = True) -> str:
+    def plain(self, text: str, measures: bool = True, quantities: bool = False) -> str:
         """The words that may name an item, said as the catalogue writes them (老头子 →
         老年人), without fillers and (unless `measures` is false) measure words between
-        characters (「在地里打口井」 → 打井): searched when the words as said find nothing.
+        characters (「在地里打口井」 → 打井), and given `quantities` numbers with their measure
+        word (「打一眼井」 → 打井): searched when the words as said find nothing.
         A measure word may be part of a word (户口), so both are tried."""
         spoken = fold(text)
         for said, written in self.inventory.colloquial:
             spoken = spoken.replace(said, written)
         kept = self.strip_fillers(spoken)
+        if quantities:
+            kept = self.without_quantities(kept)  # 「打一眼井」: how many is not what
         return self.without_measures(kept) if measures else kept
 
     def without_measures(self, text: str) -> str:
