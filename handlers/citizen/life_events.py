@@ -505,7 +505,11 @@ ALL_STEPS = (
     # 「要批啥」: which approvals, i.e. 哪些审批
     "批啥",
     "批什么",
+    # 「挂失加补办一条龙」: the whole run of them
+    "一条龙",
 )
+# 「需要哪几个证」 「得跑几样手续」: how many papers, so every one of them.
+SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许可|审批|部门)")
 
 
 # 「户口和身份证都要咋弄」 「这些都咋办」: 都 before how or what to do is every step asked.
@@ -514,7 +518,11 @@ EVERY_ONE = re.compile("都(?:要|得|需要|该)?(?:咋|怎么|怎样|如何|�
 
 def asks_all_steps(rest: str) -> bool:
     """Whether the words beside the trigger ask for every step or for their order."""
-    return any(words in rest for words in ALL_STEPS) or EVERY_ONE.search(rest) is not None
+    return (
+        any(words in rest for words in ALL_STEPS)
+        or EVERY_ONE.search(rest) is not None
+        or SEVERAL_PAPERS.search(rest) is not None
+    )
 
 
 async def names_several_steps(

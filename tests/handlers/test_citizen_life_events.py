@@ -83,6 +83,13 @@ async def test_a_second_situation_going_another_way_adds_its_items_going_that_wa
     assert "个体工商户设立登记" not in reply and "预包装食品" not in reply, reply
 
 
+async def test_how_many_papers_or_offices_asks_for_every_step(citizen: Any) -> None:
+    shop = await citizen.say("开个农药店得办哪几样手续")
+    assert shop.startswith("「开农资店」一般要办这些事"), shop
+    bath = await citizen.say("想开个浴池 要跑几个部门")
+    assert bath.startswith("「开澡堂、洗浴店」") and "公共场所卫生许可" in bath, bath
+
+
 async def test_plain_descriptions_of_other_events(citizen: Any) -> None:
     shop = await citizen.say("我想开个小卖部卖烟卖酒")
     assert "「开一家卖食品和烟酒的小店」" in shop
