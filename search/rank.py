@@ -167,10 +167,11 @@ def _ratio(size: int, length: int, common: int) -> float:
 
 
 def _ratios(size: int, common: list[int], choices: Sequence[str]) -> list[float]:
-    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences."""
+    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences:
+    `_ratio(size, len(choice), length) / 100.0` written out (no call per choice)."""
     return [
-        _ratio(size, len(choice), length) / 100.0
-        for choice, length in zip(choices, common, strict=True)
+        (1.0 - (total - 2 * length) / total) * 100 / 100.0 if total else 1.0
+        for total, length in zip(map(size.__add__, map(len, choices)), common, strict=True)
     ]
 
 
@@ -196,6 +197,12 @@ class _LineUps(NamedTuple):
     order: list[float]
     aligned: list[float]
     similar: list[float]
+
+    @classmethod
+    def none(cls, count: int) -> _LineUps:
+        """No line-up (every figure 0.0) for `count` entries."""
+        zeros = [0.0] * count
+        return cls(zeros, zeros, zeros)
 
     @classmethod
     def of_names(cls, chars: str, entries: Sequence[Entry], names: list[str]) -> _LineUps:
@@ -259,8 +266,14 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
         sound_weights.weights,
         sound_weights.total,
     )
+    char_tokens, char_values, chars_total = (
+        char_weights.tokens,
+        char_weights.weights,
+        char_weights.total,
+    )
     count = len(entries)
     by_name = has_hanzi and bool(pairs_total)
+    lined = heard = _LineUps.none(count)
     if by_name:
         names = [entry.name for entry in entries]
         lined = _LineUps.of_names(chars, entries, names)
@@ -275,8 +288,10 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
     asked_kinds = _query_kinds(chars) if has_hanzi else {}
     weight = variant.weight
     out: list[tuple[int, float, str]] = []
-    for at in range(count):
-        entry = entries[at]
+    # The shares of `TokenWeights.share` written out: no method call per entry.
+    for entry, order, aligned, similar, sound_order, sound_aligned, sound_similar in zip(
+        entries, *lined, *heard, strict=True
+    ):
         name = entry.name
         best, channel, covered = 0.0, "name", 0.0
         if by_name:
@@ -284,18 +299,23 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             covered = sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
             best = (
                 PAIRS * covered
-                + CHARS * char_weights.share(contains)
-                + ORDER * lined.order[at]
-                + ALIGNMENT * lined.aligned[at]
-                + SIMILARITY * lined.similar[at]
+                + CHARS
+                * (
+                    sum(compress(char_values, map(contains, char_tokens))) / chars_total
+                    if chars_total
+                    else 0.0
+                )
+                + ORDER * order
+                + ALIGNMENT * aligned
+                + SIMILARITY * similar
             )
         if sounds_total:
             matched = map(entry.sound_pairs.__contains__, sound_tokens)
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * (sum(compress(sound_values, matched)) / sounds_total)
-                + ORDER * heard.order[at]
-                + ALIGNMENT * heard.aligned[at]
-                + SIMILARITY * heard.similar[at]
+                + ORDER * sound_order
+                + ALIGNMENT * sound_aligned
+                + SIMILARITY * sound_similar
             )
             if sound > best:
                 best, channel = sound, "pinyin"
@@ -383,13 +403,20 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     The coverage is `_coverage` with the weights' tuples and sums made once."""
     best = floor
     pairs, letters = evidence.pair_tokens, evidence.char_tokens
+    pair_tokens, pair_values, pairs_total = pairs.tokens, pairs.weights, pairs.total
     letters_total = letters.total or 1.0
     for text in texts:
         contains = text.__contains__
         common = LCSseq.similarity(chars, text)
         letters_part = sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total
+        # = `pairs.share(contains)`, written out
+        pairs_part = (
+            sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
+            if pairs_total
+            else 0.0
+        )
         covered = (
-            PAIRS * pairs.share(contains)
+            PAIRS * pairs_part
             + CHARS * letters_part
             + ORDER * (common / len(chars) if chars else 0.0)
         )
