@@ -74,6 +74,10 @@ class SearchIndex:
         self._base_synonyms = synonyms if synonyms is not None else SynonymTable.default()
         self._synonyms = self._base_synonyms
         self._entries: list[Entry] = []
+        # Entries whose shortlist score is not their raw score: no documents (never
+        # shortlisted) or penalty items only (scaled down for citizens). A superset at every
+        # moment: an entry joins before it changes that way and leaves after (`_set_docs`).
+        self._set_aside: set[int] = set()
         self._by_key: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
         self._doc_entry: dict[str, int] = {}
@@ -105,7 +109,7 @@ class SearchIndex:
                 index._doc_entry[doc.code] = eid
                 index._index_codes(doc)
             for eid, group in members.items():
-                index._entries[eid].set_docs(tuple(group))
+                index._set_docs(index._entries[eid], tuple(group))
             for postings in index._all:
                 postings.finish_bulk()
             index._codes.finish_bulk()
@@ -149,16 +153,16 @@ class SearchIndex:
         eid = self._entry_for(doc)
         entry = self._entries[eid]
         if old is not None and self._doc_entry.get(doc.code) == eid:
-            entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
+            self._set_docs(entry, tuple(doc if d.code == doc.code else d for d in entry.docs))
         else:
-            entry.set_docs((*entry.docs, doc))
+            self._set_docs(entry, (*entry.docs, doc))
         self._index_codes(doc)
         self._docs[doc.code] = doc  # the switch: readers skip any other object for this code
         if old is not None:
             old_eid = self._doc_entry.get(doc.code)
             if old_eid is not None and old_eid != eid:
                 previous = self._entries[old_eid]
-                previous.set_docs(tuple(d for d in previous.docs if d.code != doc.code))
+                self._set_docs(previous, tuple(d for d in previous.docs if d.code != doc.code))
             for key in self._code_keys(old) - self._code_keys(doc):
                 self._codes.discard(key, doc.code)
         self._doc_entry[doc.code] = eid
@@ -170,16 +174,25 @@ class SearchIndex:
         if eid is None:
             eid = len(self._entries)
             entry = Entry.create(eid, doc)
+            self._set_aside.add(eid)  # no documents yet
             self._entries.append(entry)
             self._by_key[key] = eid
             self._index_entry(entry)
         return eid
 
+    def _set_docs(self, entry: Entry, docs: tuple[Document, ...]) -> None:
+        """`entry.set_docs`, keeping `_set_aside` a superset of the entries set aside (a reader
+        may look at any moment)."""
+        self._set_aside.add(entry.eid)
+        entry.set_docs(docs)
+        if entry.docs and not entry.penalty_only:
+            self._set_aside.discard(entry.eid)
+
     def _detach(self, code: str, doc: Document) -> None:
         eid = self._doc_entry.pop(code, None)
         if eid is not None:
             entry = self._entries[eid]
-            entry.set_docs(tuple(d for d in entry.docs if d.code != code))
+            self._set_docs(entry, tuple(d for d in entry.docs if d.code != code))
         self._unindex_codes(doc)
 
     def _index_entry(self, entry: Entry) -> None:
@@ -389,27 +402,30 @@ class SearchIndex:
                 if len(hits) <= SHORTLIST_POOL
                 else sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
             )
+            if not scores:  # what the loop below gives from nothing (every weight is > 0)
+                scores = {eid: factor * weight / weight_total for eid, weight in best}
+                continue
             for eid, weight in best:
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
-        # The best (score, eid) pairs of live entries, penalty-only entries scaled down. Best
-        # raw score first: once the kept ones all beat the next raw score, nothing later can
-        # enter (scaling only lowers a score), so few entries are looked at.
-        kept: list[tuple[float, int]] = []  # a min-heap of the best CANDIDATES_PER_VARIANT
-        for eid, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
-            if len(kept) >= CANDIDATES_PER_VARIANT and raw < kept[0][0]:
-                break
+        # The best CANDIDATES_PER_VARIANT (score, eid) pairs of entries with documents, best
+        # first, penalty-only entries scaled down for citizens. Only the entries set aside are
+        # looked at one by one; the rest is sorted in C: an entry below the value at the cut
+        # never enters (pairs are distinct: eids are).
+        for eid in self._set_aside.intersection(scores):
             entry = entries[eid]
             if not entry.docs:
-                continue
-            pair = (raw * PENALTY_FACTOR if demote and entry.penalty_only else raw, eid)
-            if len(kept) < CANDIDATES_PER_VARIANT:
-                heapq.heappush(kept, pair)
-            elif pair > kept[0]:
-                heapq.heapreplace(kept, pair)
-        kept.sort(reverse=True)  # (score, eid) pairs are all distinct
-        return [eid for _score, eid in kept]
+                del scores[eid]
+            elif demote and entry.penalty_only:
+                scores[eid] *= PENALTY_FACTOR
+        if len(scores) > CANDIDATES_PER_VARIANT:
+            cut = sorted(scores.values(), reverse=True)[CANDIDATES_PER_VARIANT - 1]
+            kept = [(score, eid) for eid, score in scores.items() if score >= cut]
+        else:
+            kept = [(score, eid) for eid, score in scores.items()]
+        kept.sort(reverse=True)
+        return [eid for _score, eid in kept[:CANDIDATES_PER_VARIANT]]
 
 
 def _scaled(weights: dict[str, float], major: str) -> dict[str, float]:
