@@ -26,11 +26,13 @@ from search.normalise import normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
+    CODE_REASON,
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
     MAX_DOC_FACTOR,
     PENALTY_FACTOR,
     Weights,
+    by_code,
     confident,
     document_factor,
     score_variant,
@@ -285,7 +287,7 @@ class SearchIndex:
             for code in self._codes.get(code_query.text):
                 doc = self._docs.get(code)
                 if doc is not None:
-                    hits.append(_Found(doc, score, (f"code:{code_query.kind}",)))
+                    hits.append(_Found(doc, score, (f"{CODE_REASON}{code_query.kind}",)))
         return hits
 
     def _rank_entries(
@@ -365,8 +367,9 @@ class SearchIndex:
         channels.append((char_hits, pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
-            for char, weight in weights.chars.items():
-                found = self._pairs.get(char)
+            chars = weights.chars
+            lists = self._pairs.get_all(chars)
+            for weight, found in zip(chars.values(), lists, strict=True):
                 if len(found) > total * RARE_SHARE:
                     continue
                 if not rare:
@@ -378,7 +381,7 @@ class SearchIndex:
                     else:
                         rare[eid] = weight
         channels.append((rare, sum(weights.chars.values()), 0.8))
-        has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
+        has_latin = _ASCII_LETTER_RE.search(weights.variant.chars) is not None
         if full or has_latin:
             sound_hits = accumulate(self._sounds, weights.sounds, total)
             channels.append((sound_hits, weights.sounds_total, 0.9))
@@ -455,7 +458,7 @@ def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
-    if not parsed.info_intent and any(word in hit.document.name for word in GUIDE_WORDS):
+    if not parsed.info_intent and any(map(hit.document.name.__contains__, GUIDE_WORDS)):
         doubtful = True  # a guide answers a question asking for information only
     if named and not doubtful and not _names_the_thing(hit.document, parsed):
         doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
@@ -496,6 +499,7 @@ def _typed_latin(parsed: ParsedQuery) -> bool:
 
 
 _LATIN_RE = re.compile(r"[a-z]+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")  # = `c.isascii() and c.isalpha()`
 
 
 def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> list[_Found]:
@@ -528,7 +532,7 @@ def _misplaced(hit: _Found, query: frozenset[str], *, strict: bool = False) -> b
     and a change, replacement or renewal that still scores first is most likely named in
     words the direction table does not know. `strict`: the full rule, which the item moved up
     in its place must pass (the item itself, not another life event of it)."""
-    if any(reason.startswith("code:") for reason in hit.reasons):
+    if by_code(hit.reasons):
         return False  # the citizen named this very item by its code
     directions = _name_directions(hit.document.name)
     unasked_info = "info" not in query and "info" in directions

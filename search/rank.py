@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -59,6 +59,7 @@ CONFIDENT_SCORE = 0.62
 # 旧手机交易业备案), or a hanzi query matched the item by sound alone (发烧 ≠ 法律援助).
 DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
+CODE_REASON = "code:"  # the reason of a hit whose code the query names: `code:full`…
 
 
 class TokenWeights(NamedTuple):
@@ -441,11 +442,16 @@ def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
     """Whether a hit may be shown as *the* answer: a code match, or a score of at least
     CONFIDENT_SCORE (plus DOUBT_MARGIN when the hit is `doubtful`, or matched by sound only
     although the query is in hanzi)."""
-    if any(reason.startswith("code:") for reason in reasons):
+    if by_code(reasons):
         return True
     if doubtful:
         return score >= CONFIDENT_SCORE + DOUBT_MARGIN
     return score >= CONFIDENT_SCORE
+
+
+def by_code(reasons: tuple[str, ...]) -> bool:
+    """True when the citizen named the item by its code (a `code:` reason)."""
+    return any(map(str.startswith, reasons, repeat(CODE_REASON)))
 
 
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:
