@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
-from operator import itemgetter
+from operator import itemgetter, mul
 from typing import NamedTuple
 
 from search.codes import compact, keys_of
@@ -79,10 +79,11 @@ class SearchIndex:
         self._base_synonyms = synonyms if synonyms is not None else SynonymTable.default()
         self._synonyms = self._base_synonyms
         self._entries: list[Entry] = []
-        # Entries whose shortlist score is not their raw score: no documents (never
-        # shortlisted) or penalty items only (scaled down for citizens). A superset at every
-        # moment: an entry joins before it changes that way and leaves after (`_set_docs`).
-        self._set_aside: set[int] = set()
+        # What a citizen's shortlist multiplies each entry's raw score by (PENALTY_FACTOR for
+        # penalty items only, else 1.0: the same value), and the entries without documents
+        # (never shortlisted; a superset at every moment: see `_set_docs`).
+        self._citizen_scale: list[float] = []
+        self._empty: set[int] = set()
         self._by_key: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
         self._doc_entry: dict[str, int] = {}
@@ -179,19 +180,21 @@ class SearchIndex:
         if eid is None:
             eid = len(self._entries)
             entry = Entry.create(eid, doc)
-            self._set_aside.add(eid)  # no documents yet
+            self._empty.add(eid)  # no documents yet
+            self._citizen_scale.append(1.0)
             self._entries.append(entry)
             self._by_key[key] = eid
             self._index_entry(entry)
         return eid
 
     def _set_docs(self, entry: Entry, docs: tuple[Document, ...]) -> None:
-        """`entry.set_docs`, keeping `_set_aside` a superset of the entries set aside (a reader
-        may look at any moment)."""
-        self._set_aside.add(entry.eid)
+        """`entry.set_docs` with the entry's citizen scale, keeping `_empty` a superset of the
+        entries without documents (a reader may look at any moment)."""
+        self._empty.add(entry.eid)
         entry.set_docs(docs)
-        if entry.docs and not entry.penalty_only:
-            self._set_aside.discard(entry.eid)
+        self._citizen_scale[entry.eid] = PENALTY_FACTOR if entry.penalty_only else 1.0
+        if entry.docs:
+            self._empty.discard(entry.eid)
 
     def _detach(self, code: str, doc: Document) -> None:
         eid = self._doc_entry.pop(code, None)
@@ -420,20 +423,20 @@ class SearchIndex:
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
         # The best CANDIDATES_PER_VARIANT (score, eid) pairs of entries with documents, best
-        # first, penalty-only entries scaled down for citizens. Only the entries set aside are
-        # looked at one by one; the rest is sorted in C: an entry below the value at the cut
-        # never enters (pairs are distinct: eids are).
-        for eid in self._set_aside.intersection(scores):
-            entry = entries[eid]
-            if not entry.docs:
+        # first, penalty-only entries scaled down for citizens (every other score times 1.0:
+        # the same value). Sorted in C: an entry below the value at the cut never enters
+        # (pairs are distinct: eids are).
+        for eid in self._empty.intersection(scores):
+            if not entries[eid].docs:
                 del scores[eid]
-            elif demote and entry.penalty_only:
-                scores[eid] *= PENALTY_FACTOR
+        values: Iterable[float] = scores.values()
+        if demote:
+            values = list(map(mul, values, map(self._citizen_scale.__getitem__, scores)))
         if len(scores) > CANDIDATES_PER_VARIANT:
-            cut = sorted(scores.values(), reverse=True)[CANDIDATES_PER_VARIANT - 1]
-            kept = [(score, eid) for eid, score in scores.items() if score >= cut]
+            cut = sorted(values, reverse=True)[CANDIDATES_PER_VARIANT - 1]
+            kept = [pair for pair in zip(values, scores, strict=True) if pair[0] >= cut]
         else:
-            kept = [(score, eid) for eid, score in scores.items()]
+            kept = list(zip(values, scores, strict=True))
         kept.sort(reverse=True)
         return [eid for _score, eid in kept[:CANDIDATES_PER_VARIANT]]
 
