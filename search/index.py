@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
-from operator import itemgetter, mul
+from operator import itemgetter
 from typing import NamedTuple
 
 from search.codes import compact, keys_of
@@ -79,10 +79,9 @@ class SearchIndex:
         self._base_synonyms = synonyms if synonyms is not None else SynonymTable.default()
         self._synonyms = self._base_synonyms
         self._entries: list[Entry] = []
-        # What a citizen's shortlist multiplies each entry's raw score by (PENALTY_FACTOR for
-        # penalty items only, else 1.0: the same value), and the entries without documents
-        # (never shortlisted; a superset at every moment: see `_set_docs`).
-        self._citizen_scale: list[float] = []
+        # Entries with penalty items only (scaled down in a citizen's shortlist), and entries
+        # without documents (never shortlisted; a superset at every moment: see `_set_docs`).
+        self._penalty_only: set[int] = set()
         self._empty: set[int] = set()
         self._by_key: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
@@ -181,18 +180,20 @@ class SearchIndex:
             eid = len(self._entries)
             entry = Entry.create(eid, doc)
             self._empty.add(eid)  # no documents yet
-            self._citizen_scale.append(1.0)
             self._entries.append(entry)
             self._by_key[key] = eid
             self._index_entry(entry)
         return eid
 
     def _set_docs(self, entry: Entry, docs: tuple[Document, ...]) -> None:
-        """`entry.set_docs` with the entry's citizen scale, keeping `_empty` a superset of the
-        entries without documents (a reader may look at any moment)."""
+        """`entry.set_docs`, keeping `_penalty_only` and `_empty` (a superset of the entries
+        without documents, whenever a reader looks)."""
         self._empty.add(entry.eid)
         entry.set_docs(docs)
-        self._citizen_scale[entry.eid] = PENALTY_FACTOR if entry.penalty_only else 1.0
+        if entry.penalty_only:
+            self._penalty_only.add(entry.eid)
+        else:
+            self._penalty_only.discard(entry.eid)
         if entry.docs:
             self._empty.discard(entry.eid)
 
@@ -423,20 +424,20 @@ class SearchIndex:
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
         # The best CANDIDATES_PER_VARIANT (score, eid) pairs of entries with documents, best
-        # first, penalty-only entries scaled down for citizens (every other score times 1.0:
-        # the same value). Sorted in C: an entry below the value at the cut never enters
-        # (pairs are distinct: eids are).
+        # first, penalty-only entries scaled down for citizens. Only those entries are looked
+        # at one by one (found as set intersections); the rest is sorted in C: an entry below
+        # the value at the cut never enters (pairs are distinct: eids are).
         for eid in self._empty.intersection(scores):
             if not entries[eid].docs:
                 del scores[eid]
-        values: Iterable[float] = scores.values()
         if demote:
-            values = list(map(mul, values, map(self._citizen_scale.__getitem__, scores)))
+            for eid in self._penalty_only.intersection(scores):
+                scores[eid] *= PENALTY_FACTOR
         if len(scores) > CANDIDATES_PER_VARIANT:
-            cut = sorted(values, reverse=True)[CANDIDATES_PER_VARIANT - 1]
-            kept = [pair for pair in zip(values, scores, strict=True) if pair[0] >= cut]
+            cut = sorted(scores.values(), reverse=True)[CANDIDATES_PER_VARIANT - 1]
+            kept = [(score, eid) for eid, score in scores.items() if score >= cut]
         else:
-            kept = list(zip(values, scores, strict=True))
+            kept = [(score, eid) for eid, score in scores.items()]
         kept.sort(reverse=True)
         return [eid for _score, eid in kept[:CANDIDATES_PER_VARIANT]]
 
