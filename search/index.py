@@ -60,9 +60,6 @@ CODE_SCORES = {"full": 1.3, "basic": 1.2, "other": 1.2, "partial": 1.15, "body":
 # A 22-character body code alone names no item: it is not indexed (lists would be huge).
 
 
-_UNSCORED: tuple[float, tuple[str, ...]] = (-1.0, ())  # below every score of an entry
-
-
 class _Found(NamedTuple):
     """A document found while ranking (a `Hit` is made only for those answered with)."""
 
@@ -322,9 +319,8 @@ class SearchIndex:
             if not shortlist:
                 continue
             entries = [self._entries[eid] for eid in shortlist]
-            why: dict[str, tuple[str, ...]] = {}  # the reasons of each channel, made once
-            scored = score_variant(weights, entries)
-            for entry, (eid, score, channel) in zip(entries, scored, strict=True):
+            for eid, score, channel in score_variant(weights, entries):
+                entry = self._entries[eid]
                 if entry.info_only and not parsed.info_intent:
                     score -= INFO_PENALTY if entry.booking else READING_PENALTY
                 shift = shifts.get(entry.directions)
@@ -333,17 +329,14 @@ class SearchIndex:
                         entry.directions, parsed.direction, plain
                     )
                 score += shift
-                if score > best.get(eid, _UNSCORED)[0]:
-                    reasons = why.get(channel)
-                    if reasons is None:
-                        reasons = why[channel] = (channel, *variant.reasons)
-                    best[eid] = (score, reasons)
+                if score > best.get(eid, (-1.0, ()))[0]:
+                    best[eid] = (score, (channel, *variant.reasons))
         for letters in parsed.initials:
             for eid in self._initials.get(letters):
                 entry = self._entries[eid]
                 exact = len(initials(entry.name)) == len(letters)
                 score = (0.9 if exact else 0.8) - 0.004 * len(entry.name)
-                if score > best.get(eid, _UNSCORED)[0]:
+                if score > best.get(eid, (-1.0, ()))[0]:
                     best[eid] = (score, ("initials",))
         return sorted(best.items(), key=lambda item: -item[1][0])[:CANDIDATES_PER_VARIANT]
 
