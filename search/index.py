@@ -384,7 +384,7 @@ class SearchIndex:
                         rare[eid] += weight
                     else:
                         rare[eid] = weight
-        channels.append((rare, sum(weights.chars.values()), 0.8))
+        channels.append((rare, weights.char_tokens.total, 0.8))  # = sum(weights.chars.values())
         has_latin = _ASCII_LETTER_RE.search(weights.variant.chars) is not None
         if full or has_latin:
             sound_hits = accumulate(self._sounds, weights.sounds, total)

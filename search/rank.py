@@ -12,7 +12,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, SPECIAL_GROUPS, Entry, is_penalty, kinds_of
+from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -285,7 +285,6 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
         heard = _LineUps.of_sounds(encode(spoken(chars)), sounds)
         if major_text:
             heard = heard.mixed(_LineUps.of_sounds(encode(spoken(major_text)), sounds), MAJOR_SHARE)
-    unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     asked_kinds = _query_kinds(chars) if has_hanzi else {}
     weight = variant.weight
     out: list[tuple[int, float, str]] = []
@@ -333,7 +332,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             and not _own_licence(name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and entry.groups and not unnamed.isdisjoint(entry.groups):
+        # A special group of the name that the query does not name (most names have none).
+        if has_hanzi and entry.groups and not all(map(chars.__contains__, entry.groups)):
             best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(name, evidence.pairs):
             best -= PREFIX_PENALTY
