@@ -318,3 +318,24 @@ def test_a_price_or_the_nearest_place_is_offered_never_answered(shipped: Synonym
     for query in ("成品油零售经营许可多少钱", "附近的成品油零售经营许可", "养老机构设立备案多少钱"):
         hits = index.search(query, top=1)
         assert hits and not hits[0].confident, query  # still offered as a suggestion
+
+
+def test_the_shortlist_follows_penalty_and_empty_entries_live(index: SearchIndex) -> None:
+    """The sets the shortlist reads (entries with penalty items only, entries without
+    documents) follow upserts and removals: white-box, as no small catalogue shows them."""
+
+    def agrees() -> bool:
+        entries = index._entries
+        penalty_only = {entry.eid for entry in entries if entry.penalty_only}
+        empty = {entry.eid for entry in entries if not entry.docs}
+        return index._penalty_only == penalty_only and index._empty >= empty
+
+    assert agrees()
+    index.remove(NETBAR_FINE.code)  # the fine's entry is left without documents
+    assert agrees() and index._empty
+    index.upsert(NETBAR_FINE)
+    index.upsert(dataclasses.replace(NETBAR, category="CF"))  # a service becomes a fine
+    assert agrees()
+    index.upsert(doc("XK00097000", NETBAR_FINE.name))  # a service joins the fine's entry
+    assert agrees()
+    assert index.search(NETBAR_FINE.name, top=1, citizen=False)[0].document.name == NETBAR_FINE.name
