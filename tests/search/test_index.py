@@ -320,22 +320,24 @@ def test_a_price_or_the_nearest_place_is_offered_never_answered(shipped: Synonym
         assert hits and not hits[0].confident, query  # still offered as a suggestion
 
 
-def test_the_shortlist_follows_penalty_and_empty_entries_live(index: SearchIndex) -> None:
-    """The sets the shortlist reads (entries with penalty items only, entries without
-    documents) follow upserts and removals: white-box, as no small catalogue shows them."""
+def test_the_shortlist_follows_penalty_and_empty_entries_live(shipped: SynonymTable) -> None:
+    """A citizen's shortlist scales down entries with penalty items only and skips entries
+    without documents; both follow upserts and removals. Thirty fines match 上网服务经营 in full,
+    the licence four of its five pairs: it is among the 24 entries ranked for a citizen (the
+    fines scaled down), not for staff."""
+    fine = "对擅自从事上网服务经营活动的行政处罚（情形{}）"
+    fines = [doc(f"CF{n:05d}000", fine.format(n)) for n in range(30)]
+    licence = doc("XK00096000", "上网服务营业场所经营许可")
+    index = SearchIndex.build([*fines, licence], shipped)
 
-    def agrees() -> bool:
-        entries = index._entries
-        penalty_only = {entry.eid for entry in entries if entry.penalty_only}
-        empty = {entry.eid for entry in entries if not entry.docs}
-        return index._penalty_only == penalty_only and index._empty >= empty
+    def ranked(citizen: bool) -> bool:
+        hits = index.search("上网服务经营", top=30, citizen=citizen)
+        return licence in [hit.document for hit in hits]
 
-    assert agrees()
-    index.remove(NETBAR_FINE.code)  # the fine's entry is left without documents
-    assert agrees() and index._empty
-    index.upsert(NETBAR_FINE)
-    index.upsert(dataclasses.replace(NETBAR, category="CF"))  # a service becomes a fine
-    assert agrees()
-    index.upsert(doc("XK00097000", NETBAR_FINE.name))  # a service joins the fine's entry
-    assert agrees()
-    assert index.search(NETBAR_FINE.name, top=1, citizen=False)[0].document.name == NETBAR_FINE.name
+    assert ranked(citizen=True) and not ranked(citizen=False)
+    for item in fines:  # the fines become services: no longer scaled down
+        index.upsert(dataclasses.replace(item, category="XK"))
+    assert not ranked(citizen=True)
+    for item in fines:  # gone: their entries are left without documents
+        index.remove(item.code)
+    assert ranked(citizen=True) and ranked(citizen=False)
