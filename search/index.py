@@ -26,11 +26,13 @@ from search.normalise import normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
+    CODE_REASON,
     DIRECTION_BONUS,
     DIRECTION_PENALTY,
     MAX_DOC_FACTOR,
     PENALTY_FACTOR,
     Weights,
+    by_code,
     confident,
     document_factor,
     score_variant,
@@ -74,6 +76,10 @@ class SearchIndex:
         self._base_synonyms = synonyms if synonyms is not None else SynonymTable.default()
         self._synonyms = self._base_synonyms
         self._entries: list[Entry] = []
+        # Entries with penalty items only (scaled down in a citizen's shortlist), and entries
+        # without documents (never shortlisted; a superset at every moment: see `_set_docs`).
+        self._penalty_only: set[int] = set()
+        self._empty: set[int] = set()
         self._by_key: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
         self._doc_entry: dict[str, int] = {}
@@ -105,7 +111,7 @@ class SearchIndex:
                 index._doc_entry[doc.code] = eid
                 index._index_codes(doc)
             for eid, group in members.items():
-                index._entries[eid].set_docs(tuple(group))
+                index._set_docs(index._entries[eid], tuple(group))
             for postings in index._all:
                 postings.finish_bulk()
             index._codes.finish_bulk()
@@ -149,16 +155,16 @@ class SearchIndex:
         eid = self._entry_for(doc)
         entry = self._entries[eid]
         if old is not None and self._doc_entry.get(doc.code) == eid:
-            entry.set_docs(tuple(doc if d.code == doc.code else d for d in entry.docs))
+            self._set_docs(entry, tuple(doc if d.code == doc.code else d for d in entry.docs))
         else:
-            entry.set_docs((*entry.docs, doc))
+            self._set_docs(entry, (*entry.docs, doc))
         self._index_codes(doc)
         self._docs[doc.code] = doc  # the switch: readers skip any other object for this code
         if old is not None:
             old_eid = self._doc_entry.get(doc.code)
             if old_eid is not None and old_eid != eid:
                 previous = self._entries[old_eid]
-                previous.set_docs(tuple(d for d in previous.docs if d.code != doc.code))
+                self._set_docs(previous, tuple(d for d in previous.docs if d.code != doc.code))
             for key in self._code_keys(old) - self._code_keys(doc):
                 self._codes.discard(key, doc.code)
         self._doc_entry[doc.code] = eid
@@ -170,16 +176,29 @@ class SearchIndex:
         if eid is None:
             eid = len(self._entries)
             entry = Entry.create(eid, doc)
+            self._empty.add(eid)  # no documents yet
             self._entries.append(entry)
             self._by_key[key] = eid
             self._index_entry(entry)
         return eid
 
+    def _set_docs(self, entry: Entry, docs: tuple[Document, ...]) -> None:
+        """`entry.set_docs`, keeping `_penalty_only` and `_empty` (a superset of the entries
+        without documents, whenever a reader looks)."""
+        self._empty.add(entry.eid)
+        entry.set_docs(docs)
+        if entry.penalty_only:
+            self._penalty_only.add(entry.eid)
+        else:
+            self._penalty_only.discard(entry.eid)
+        if entry.docs:
+            self._empty.discard(entry.eid)
+
     def _detach(self, code: str, doc: Document) -> None:
         eid = self._doc_entry.pop(code, None)
         if eid is not None:
             entry = self._entries[eid]
-            entry.set_docs(tuple(d for d in entry.docs if d.code != code))
+            self._set_docs(entry, tuple(d for d in entry.docs if d.code != code))
         self._unindex_codes(doc)
 
     def _index_entry(self, entry: Entry) -> None:
@@ -272,7 +291,7 @@ class SearchIndex:
             for code in self._codes.get(code_query.text):
                 doc = self._docs.get(code)
                 if doc is not None:
-                    hits.append(_Found(doc, score, (f"code:{code_query.kind}",)))
+                    hits.append(_Found(doc, score, (f"{CODE_REASON}{code_query.kind}",)))
         return hits
 
     def _rank_entries(
@@ -352,8 +371,9 @@ class SearchIndex:
         channels.append((char_hits, pairs_total, 1.0))
         rare: dict[int, float] = {}
         if len(weights.chars) > 1:
-            for char, weight in weights.chars.items():
-                found = self._pairs.get(char)
+            chars = weights.chars
+            lists = self._pairs.get_all(chars)
+            for weight, found in zip(chars.values(), lists, strict=True):
                 if len(found) > total * RARE_SHARE:
                     continue
                 if not rare:
@@ -364,8 +384,8 @@ class SearchIndex:
                         rare[eid] += weight
                     else:
                         rare[eid] = weight
-        channels.append((rare, sum(weights.chars.values()), 0.8))
-        has_latin = any(c.isascii() and c.isalpha() for c in weights.variant.chars)
+        channels.append((rare, weights.char_tokens.total, 0.8))  # = sum(weights.chars.values())
+        has_latin = _ASCII_LETTER_RE.search(weights.variant.chars) is not None
         if full or has_latin:
             sound_hits = accumulate(self._sounds, weights.sounds, total)
             channels.append((sound_hits, weights.sounds_total, 0.9))
@@ -389,27 +409,30 @@ class SearchIndex:
                 if len(hits) <= SHORTLIST_POOL
                 else sorted(hits.items(), key=itemgetter(1), reverse=True)[:SHORTLIST_POOL]
             )
+            if not scores:  # what the loop below gives from nothing (every weight is > 0)
+                scores = {eid: factor * weight / weight_total for eid, weight in best}
+                continue
             for eid, weight in best:
                 value = factor * weight / weight_total
                 if value > scores.get(eid, 0.0):
                     scores[eid] = value
-        # The best (score, eid) pairs of live entries, penalty-only entries scaled down. Best
-        # raw score first: once the kept ones all beat the next raw score, nothing later can
-        # enter (scaling only lowers a score), so few entries are looked at.
-        kept: list[tuple[float, int]] = []  # a min-heap of the best CANDIDATES_PER_VARIANT
-        for eid, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
-            if len(kept) >= CANDIDATES_PER_VARIANT and raw < kept[0][0]:
-                break
-            entry = entries[eid]
-            if not entry.docs:
-                continue
-            pair = (raw * PENALTY_FACTOR if demote and entry.penalty_only else raw, eid)
-            if len(kept) < CANDIDATES_PER_VARIANT:
-                heapq.heappush(kept, pair)
-            elif pair > kept[0]:
-                heapq.heapreplace(kept, pair)
-        kept.sort(reverse=True)  # (score, eid) pairs are all distinct
-        return [eid for _score, eid in kept]
+        # The best CANDIDATES_PER_VARIANT (score, eid) pairs of entries with documents, best
+        # first, penalty-only entries scaled down for citizens. Only those entries are looked
+        # at one by one (found as set intersections); the rest is sorted in C: an entry below
+        # the value at the cut never enters (pairs are distinct: eids are).
+        for eid in self._empty.intersection(scores):
+            if not entries[eid].docs:
+                del scores[eid]
+        if demote:
+            for eid in self._penalty_only.intersection(scores):
+                scores[eid] *= PENALTY_FACTOR
+        if len(scores) > CANDIDATES_PER_VARIANT:
+            cut = sorted(scores.values(), reverse=True)[CANDIDATES_PER_VARIANT - 1]
+            kept = [(score, eid) for eid, score in scores.items() if score >= cut]
+        else:
+            kept = [(score, eid) for eid, score in scores.items()]
+        kept.sort(reverse=True)
+        return [eid for _score, eid in kept[:CANDIDATES_PER_VARIANT]]
 
 
 def _scaled(weights: dict[str, float], major: str) -> dict[str, float]:
@@ -439,7 +462,7 @@ def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
     item = _name_directions(hit.document.name)
     by_sound = bool(hit.reasons) and hit.reasons[0] == "pinyin"
     doubtful = bool(named and item.isdisjoint(named)) or (by_sound and not _typed_latin(parsed))
-    if not parsed.info_intent and any(word in hit.document.name for word in GUIDE_WORDS):
+    if not parsed.info_intent and any(map(hit.document.name.__contains__, GUIDE_WORDS)):
         doubtful = True  # a guide answers a question asking for information only
     if named and not doubtful and not _names_the_thing(hit.document, parsed):
         doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
@@ -480,6 +503,7 @@ def _typed_latin(parsed: ParsedQuery) -> bool:
 
 
 _LATIN_RE = re.compile(r"[a-z]+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")  # = `c.isascii() and c.isalpha()`
 
 
 def _same_thing_first(ranked: list[_Found], query: frozenset[str], top: int) -> list[_Found]:
@@ -512,7 +536,7 @@ def _misplaced(hit: _Found, query: frozenset[str], *, strict: bool = False) -> b
     and a change, replacement or renewal that still scores first is most likely named in
     words the direction table does not know. `strict`: the full rule, which the item moved up
     in its place must pass (the item itself, not another life event of it)."""
-    if any(reason.startswith("code:") for reason in hit.reasons):
+    if by_code(hit.reasons):
         return False  # the citizen named this very item by its code
     directions = _name_directions(hit.document.name)
     unasked_info = "info" not in query and "info" in directions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -12,7 +12,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, SPECIAL_GROUPS, Entry, is_penalty, kinds_of
+from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -59,6 +59,7 @@ CONFIDENT_SCORE = 0.62
 # 旧手机交易业备案), or a hanzi query matched the item by sound alone (发烧 ≠ 法律援助).
 DOUBT_MARGIN = 0.1
 MAX_DOC_FACTOR = 1.0 + POPULARITY_BONUS  # the most a document adds to its entry's score
+CODE_REASON = "code:"  # the reason of a hit whose code the query names: `code:full`…
 
 
 class TokenWeights(NamedTuple):
@@ -167,10 +168,11 @@ def _ratio(size: int, length: int, common: int) -> float:
 
 
 def _ratios(size: int, common: list[int], choices: Sequence[str]) -> list[float]:
-    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences."""
+    """`fuzz.ratio(query, choice) / 100` of each choice from the common subsequences:
+    `_ratio(size, len(choice), length) / 100.0` written out (no call per choice)."""
     return [
-        _ratio(size, len(choice), length) / 100.0
-        for choice, length in zip(choices, common, strict=True)
+        (1.0 - (total - 2 * length) / total) * 100 / 100.0 if total else 1.0
+        for total, length in zip(map(size.__add__, map(len, choices)), common, strict=True)
     ]
 
 
@@ -196,6 +198,12 @@ class _LineUps(NamedTuple):
     order: list[float]
     aligned: list[float]
     similar: list[float]
+
+    @classmethod
+    def none(cls, count: int) -> _LineUps:
+        """No line-up (every figure 0.0) for `count` entries."""
+        zeros = [0.0] * count
+        return cls(zeros, zeros, zeros)
 
     @classmethod
     def of_names(cls, chars: str, entries: Sequence[Entry], names: list[str]) -> _LineUps:
@@ -259,8 +267,14 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
         sound_weights.weights,
         sound_weights.total,
     )
+    char_tokens, char_values, chars_total = (
+        char_weights.tokens,
+        char_weights.weights,
+        char_weights.total,
+    )
     count = len(entries)
     by_name = has_hanzi and bool(pairs_total)
+    lined = heard = _LineUps.none(count)
     if by_name:
         names = [entry.name for entry in entries]
         lined = _LineUps.of_names(chars, entries, names)
@@ -271,12 +285,13 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
         heard = _LineUps.of_sounds(encode(spoken(chars)), sounds)
         if major_text:
             heard = heard.mixed(_LineUps.of_sounds(encode(spoken(major_text)), sounds), MAJOR_SHARE)
-    unnamed = frozenset(group for group in SPECIAL_GROUPS if group not in chars)
     asked_kinds = _query_kinds(chars) if has_hanzi else {}
     weight = variant.weight
     out: list[tuple[int, float, str]] = []
-    for at in range(count):
-        entry = entries[at]
+    # The shares of `TokenWeights.share` written out: no method call per entry.
+    for entry, order, aligned, similar, sound_order, sound_aligned, sound_similar in zip(
+        entries, *lined, *heard, strict=True
+    ):
         name = entry.name
         best, channel, covered = 0.0, "name", 0.0
         if by_name:
@@ -284,18 +299,23 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             covered = sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
             best = (
                 PAIRS * covered
-                + CHARS * char_weights.share(contains)
-                + ORDER * lined.order[at]
-                + ALIGNMENT * lined.aligned[at]
-                + SIMILARITY * lined.similar[at]
+                + CHARS
+                * (
+                    sum(compress(char_values, map(contains, char_tokens))) / chars_total
+                    if chars_total
+                    else 0.0
+                )
+                + ORDER * order
+                + ALIGNMENT * aligned
+                + SIMILARITY * similar
             )
         if sounds_total:
             matched = map(entry.sound_pairs.__contains__, sound_tokens)
             sound = SOUND_FACTOR * (
                 (PAIRS + CHARS) * (sum(compress(sound_values, matched)) / sounds_total)
-                + ORDER * heard.order[at]
-                + ALIGNMENT * heard.aligned[at]
-                + SIMILARITY * heard.similar[at]
+                + ORDER * sound_order
+                + ALIGNMENT * sound_aligned
+                + SIMILARITY * sound_similar
             )
             if sound > best:
                 best, channel = sound, "pinyin"
@@ -312,7 +332,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             and not _own_licence(name, chars)
         ):
             best -= PRACTITIONER_PENALTY
-        if has_hanzi and entry.groups and not unnamed.isdisjoint(entry.groups):
+        # A special group of the name that the query does not name (most names have none).
+        if has_hanzi and entry.groups and not all(map(chars.__contains__, entry.groups)):
             best -= SPECIAL_GROUP_PENALTY
         if covered >= QUALIFIED_COVERAGE and _qualified_first(name, evidence.pairs):
             best -= PREFIX_PENALTY
@@ -383,13 +404,20 @@ def _best_aux(chars: str, texts: tuple[str, ...], evidence: Weights, floor: floa
     The coverage is `_coverage` with the weights' tuples and sums made once."""
     best = floor
     pairs, letters = evidence.pair_tokens, evidence.char_tokens
+    pair_tokens, pair_values, pairs_total = pairs.tokens, pairs.weights, pairs.total
     letters_total = letters.total or 1.0
     for text in texts:
         contains = text.__contains__
         common = LCSseq.similarity(chars, text)
         letters_part = sum(compress(letters.weights, map(contains, letters.tokens))) / letters_total
+        # = `pairs.share(contains)`, written out
+        pairs_part = (
+            sum(compress(pair_values, map(contains, pair_tokens))) / pairs_total
+            if pairs_total
+            else 0.0
+        )
         covered = (
-            PAIRS * pairs.share(contains)
+            PAIRS * pairs_part
             + CHARS * letters_part
             + ORDER * (common / len(chars) if chars else 0.0)
         )
@@ -414,11 +442,16 @@ def confident(score: float, reasons: tuple[str, ...], doubtful: bool) -> bool:
     """Whether a hit may be shown as *the* answer: a code match, or a score of at least
     CONFIDENT_SCORE (plus DOUBT_MARGIN when the hit is `doubtful`, or matched by sound only
     although the query is in hanzi)."""
-    if any(reason.startswith("code:") for reason in reasons):
+    if by_code(reasons):
         return True
     if doubtful:
         return score >= CONFIDENT_SCORE + DOUBT_MARGIN
     return score >= CONFIDENT_SCORE
+
+
+def by_code(reasons: tuple[str, ...]) -> bool:
+    """True when the citizen named the item by its code (a `code:` reason)."""
+    return any(map(str.startswith, reasons, repeat(CODE_REASON)))
 
 
 def document_factor(doc: Document, *, demote: bool) -> tuple[float, tuple[str, ...]]:

@@ -318,3 +318,26 @@ def test_a_price_or_the_nearest_place_is_offered_never_answered(shipped: Synonym
     for query in ("成品油零售经营许可多少钱", "附近的成品油零售经营许可", "养老机构设立备案多少钱"):
         hits = index.search(query, top=1)
         assert hits and not hits[0].confident, query  # still offered as a suggestion
+
+
+def test_the_shortlist_follows_penalty_and_empty_entries_live(shipped: SynonymTable) -> None:
+    """A citizen's shortlist scales down entries with penalty items only and skips entries
+    without documents; both follow upserts and removals. Thirty fines match 上网服务经营 in full,
+    the licence four of its five pairs: it is among the 24 entries ranked for a citizen (the
+    fines scaled down), not for staff."""
+    fine = "对擅自从事上网服务经营活动的行政处罚（情形{}）"
+    fines = [doc(f"CF{n:05d}000", fine.format(n)) for n in range(30)]
+    licence = doc("XK00096000", "上网服务营业场所经营许可")
+    index = SearchIndex.build([*fines, licence], shipped)
+
+    def ranked(citizen: bool) -> bool:
+        hits = index.search("上网服务经营", top=30, citizen=citizen)
+        return licence in [hit.document for hit in hits]
+
+    assert ranked(citizen=True) and not ranked(citizen=False)
+    for item in fines:  # the fines become services: no longer scaled down
+        index.upsert(dataclasses.replace(item, category="XK"))
+    assert not ranked(citizen=True)
+    for item in fines:  # gone: their entries are left without documents
+        index.remove(item.code)
+    assert ranked(citizen=True) and ranked(citizen=False)
