@@ -555,4 +555,10 @@ def code_problem_answer(lookup: CodeLookup) -> str:
         problems = "；".join(lookup.problems[:3])
         return fit([f"这个编码不对：{problems}"], [], ["请核对后再发，或直接说出要办的事。"])
     shown = lookup.canonical or lookup.text
-    return fit([f"没有找到编码为 {shown} 的公开事项。"], [], ["请核对编码，或直接说出要办的事。"])
+    # a well-formed code that names no published item: the one who gave it may be asked
+    return fit(
+        [f"没有找到编码为 {shown} 的公开事项。"],
+        [],
+        ["请核对编码，或直接说出要办的事。", texts.OFFER_HUMAN_OR_HOTLINE],
+        keep_tail=2,
+    )

@@ -108,6 +108,7 @@ NONE_OF_THESE = (
 WHICH_ONE = "您问的是哪一个事项的{what}？请回复序号"
 HOTLINE_LINE = "咨询电话暂未公布，可以拨打12345政务服务便民热线。"
 OFFER_HUMAN = "回复“人工”，我们把您的问题转给工作人员。"
+OFFER_HUMAN_OR_HOTLINE = "也可以回复“人工”，或拨打12345政务服务便民热线咨询。"
 # After 「有人吗」: the next question this account cannot answer goes to staff at once.
 PRESENCE = (
     "需要工作人员的话，直接说您的问题：能自动答的马上答，"

@@ -165,6 +165,7 @@ async def test_a_code_one_key_off_offers_the_items_that_close(citizen_side):
     assert "这个编码不对" in far and "最接近" not in far
     other = await user.say(compact[:-1] + "9")  # well-formed: its own item (none), no other
     assert "没有找到编码为" in other and "最接近" not in other
+    assert "12345" in other  # somewhere to ask who gave the code
 
 
 async def test_suspended_item_says_so_and_why(citizen_side):
