@@ -210,6 +210,11 @@ class ChoiceByWords(Filter):
             hits = [n for n, label in enumerate(labels, start=1) if words in label]
             if hits:
                 return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
+        for labels in shown:
+            # 「草原上的」 「评等级的」: most of a few words, in one entry's name alone
+            part = _in_one_label(words, labels)
+            if part is not None:
+                return {"choice": part, "aspect": aspect}
         text = said(event) or ""
         going = _the_one_going_the_way(labels_of_items(memory, shown), text)
         if going is not None:
@@ -224,6 +229,27 @@ class ChoiceByWords(Filter):
             )
             return {"choice": choice, "aspect": aspect} if choice else False
         return False
+
+
+FEW_WORDS = 4  # characters of a reply that may pick an entry by most of them
+
+
+def _in_one_label(words: str, labels: list[str]) -> int | None:
+    """The entry (from 1) whose label alone holds the longest run of the words, when the
+    words are few and the run is at least half of them (「草原上」: 草原; 「评等级」: 等级)."""
+    if len(words) > FEW_WORDS:
+        return None
+    for size in range(len(words) - 1, 1, -1):
+        if 2 * size < len(words):
+            break
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            hits = [n for n, label in enumerate(labels, start=1) if run in label]
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                return None  # the run is in several: the words pick none
+    return None
 
 
 class ChoiceByPlace(Filter):

@@ -296,6 +296,16 @@ async def test_words_pick_one_entry_of_the_list_just_shown(demo):
     assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
 
 
+async def test_most_of_a_few_words_in_one_entry_alone_picks_it(demo):
+    user = citizen(demo)
+    await user.say("植被恢复费")
+    # 森林上的: 森林 is in the forest entry alone (上 in neither)
+    assert "【森林植被恢复费的征收】" in await user.say("森林上的")
+    other = citizen(demo)
+    await other.say("草原")
+    assert "【草原等级评定(县级)】" in await other.say("定等级的")  # 等级: one entry's
+
+
 async def test_a_town_named_after_a_list_picks_its_own_entry_of_an_item_shown(demo):
     user = citizen(demo)
     await user.say("在村里盖房子要办啥")  # a checklist with the county's 乡村建设规划许可证核发
