@@ -179,8 +179,9 @@ class Choice(Filter):
 
 
 MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question
-# A town said, then pointed at again (「我是华藏寺镇的 镇上办的那个」): the town is the choice.
-PLACE_AGAIN = re.compile("(?<=[镇乡])(?:镇上|乡上|乡里|镇里|这边|那边)$")
+# A town said, then pointed at again (「我是华藏寺镇的 镇上办的那个」 「华藏寺镇上办的」): the town
+# is the choice.
+PLACE_AGAIN = re.compile("(?<=[镇乡])(?:镇上|乡上|乡里|镇里|这边|那边|上|里)$")
 
 
 class ChoiceByWords(Filter):
@@ -264,7 +265,7 @@ class ChoiceByPlace(Filter):
         searcher = data.get("search")
         if understood is None or state is None or session is None or searcher is None:
             return False
-        words = understood.core
+        words = PLACE_AGAIN.sub("", understood.core)  # 「我是打柴沟镇的 镇上能办吗」
         if understood.aspect or understood.intent != ITEM or not words:
             return False
         if not MIN_PLACE_WORDS <= len(words) <= MAX_CHOICE_WORDS:

@@ -314,6 +314,17 @@ async def test_a_town_named_after_a_list_picks_its_own_entry_of_an_item_shown(de
     assert "0935-3151002" in answer and "XK00006001" in answer, answer  # 打柴沟镇's own entry
 
 
+async def test_a_town_pointed_at_again_after_its_name_picks_its_entry(demo):
+    user = citizen(demo)
+    await user.say("农村自建房得办哪些手续")
+    answer = await user.say("我们是打柴沟镇的 镇里能不能办")
+    assert "0935-3151002" in answer and "XK00006001" in answer, answer
+    listed = citizen(demo)
+    await listed.say("乡村建设规划许可证核发")
+    picked = await listed.say("华藏寺镇上的那个")
+    assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
+
+
 async def test_a_follow_up_the_fields_do_not_answer_gets_the_guides_own_words(demo):
     user = citizen(demo)
     await user.say("补办教师资格证")
