@@ -682,6 +682,13 @@ class LifeEventQuestion(Filter):
         return False
 
 
+# An age of eighty or more (「86了」 「九十二岁」 「八十多」), told beside another situation.
+OLD_AGE = re.compile(
+    r"(?:[89]\d|1[01]\d)(?:周岁|岁|了)|(?:八|九)十[一二三四五六七八九]?(?:周岁|岁|了)|(?:八|九)十多"
+)
+OLD_PERSON = "高龄老人"
+
+
 async def _with_a_second_event(
     text: str,
     span: str,
@@ -694,7 +701,8 @@ async def _with_a_second_event(
     多了 还有个一级残疾的娃」 gets both checklists; 「他名下开的小卖部要关掉」 that event's items
     going the way asked (注销), as no shop is opened."""
     answer: dict[str, Any] = {"life_event": life_event, "steps": steps}
-    beside = normalise(text).replace(normalise(span), " ", 1)
+    # 「我爷爷86了」: an age of 80 or more tells of an old person as 高龄老人 does
+    beside = OLD_AGE.sub(OLD_PERSON, normalise(text).replace(normalise(span), " ", 1))
     other = known.match(beside)
     session = data.get("session")
     if other is None or other[0] is life_event or other[1] not in beside:

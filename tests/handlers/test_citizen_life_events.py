@@ -90,6 +90,14 @@ async def test_how_many_papers_or_offices_asks_for_every_step(citizen: Any) -> N
     assert bath.startswith("「开澡堂、洗浴店」") and "公共场所卫生许可" in bath, bath
 
 
+async def test_an_age_of_eighty_or_more_beside_another_situation_is_an_old_persons(
+    citizen: Any,
+) -> None:
+    reply = await citizen.say("俺娘九十一岁了 腿脚残疾好几年 都能领啥补贴")
+    assert "「家里老人养老」" in reply and "高龄津贴" in reply, reply
+    assert "重度残疾人护理补贴" in reply, reply
+
+
 async def test_plain_descriptions_of_other_events(citizen: Any) -> None:
     shop = await citizen.say("我想开个小卖部卖烟卖酒")
     assert "「开一家卖食品和烟酒的小店」" in shop
