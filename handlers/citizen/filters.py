@@ -10,11 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
+from bot.fsm import FSMContext
 from catalogue import queries
 from catalogue.models import FundItem, FundType
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
+from handlers.citizen.guide_notes import PAPER_ENDS
+from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
@@ -198,9 +201,10 @@ class ChoiceByWords(Filter):
             return False
         aspect = understood.aspect
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
-        if aspect and not pointing:
-            return False
         words = PLACE_AGAIN.sub("", understood.core)
+        if aspect and not pointing:
+            # 「农药证多久批下来」 after a checklist: the one entry whose paper is named
+            return await _the_entry_whose_paper(words, aspect, state, session, data)
         if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
             return False
         memory = await recall(state)
@@ -230,6 +234,32 @@ class ChoiceByWords(Filter):
             )
             return {"choice": choice, "aspect": aspect} if choice else False
         return False
+
+
+VERB_AFTER = 2  # characters after the paper named that may be a verb (批, 办下来)
+
+
+async def _the_entry_whose_paper(
+    words: str, aspect: str, state: FSMContext, session: AsyncSession, data: Mapping[str, Any]
+) -> FilterResult:
+    """The one entry of the list shown whose name holds the paper the words name, as written or
+    the short way (农药证 of 农药经营许可证核发), with the question asked of it."""
+    # a verb may follow what is named (「农药证批下来」 leaves 农药证批)
+    ends = [at for at in range(len(words)) if words[at] in PAPER_ENDS]
+    if not ends or len(words) - 1 - ends[-1] > VERB_AFTER or len(words) > MAX_CHOICE_WORDS:
+        return False
+    words = words[: ends[-1] + 1]
+    memory = await recall(state)
+    if memory.focus != "list" or memory.numbered != "items":
+        return False
+    shown = await _labels(memory, session, data.get("public_items"))
+    names = shown[0] if shown else []
+    hits = [
+        n
+        for n, name in enumerate(names, start=1)
+        if words in name or paper_said_short(name, words) == words
+    ]
+    return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
 
 
 FEW_WORDS = 4  # characters of a reply that may pick an entry by most of them

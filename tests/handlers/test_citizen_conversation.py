@@ -325,6 +325,13 @@ async def test_a_town_pointed_at_again_after_its_name_picks_its_entry(demo):
     assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
 
 
+async def test_a_paper_of_one_entry_named_with_a_question_after_a_list_answers_it(demo):
+    user = citizen(demo)
+    await user.say("想开个农药店")
+    answer = await user.say("那个农药证要带啥材料")
+    assert "【农药经营许可证核发（其他农药）】" in answer and "申请材料" in answer, answer
+
+
 async def test_a_follow_up_the_fields_do_not_answer_gets_the_guides_own_words(demo):
     user = citizen(demo)
     await user.say("补办教师资格证")
