@@ -59,3 +59,13 @@ def test_everyday_words_are_read_in_the_guides_words():
     assert notes_about(shop, "铺面要多大") == ["有不少于20平方米的营业场所"]
     assert notes_about(shop, "伙计要体检吗") == ["材料：从业人员健康证明"]
     assert notes_about(shop, "在村上交还是去县上") == ["申请：向村（社区）提出"]
+
+
+def test_how_far_ahead_is_read_as_the_days_before_a_deadline():
+    licence = PowerItem(
+        name="某许可证延续",
+        requirements=[],
+        conditions="有效期5年。期满需继续的，应当在期满60日前申请延续。",
+        procedure=[],
+    )
+    assert notes_about(licence, "得提前几天来") == ["期满需继续的，应当在期满60日前申请延续"]
