@@ -4,6 +4,7 @@ first results' names write them, so the rest of the reading sees the words meant
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -50,12 +51,12 @@ def as_named(query: str, found: list[Found]) -> str:
 
 
 def typed_in_pinyin(words: str) -> bool:
-    """Whether the words are letters only (pinyin, spaces between syllables or not)."""
-    letters = fold(words)
-    return len(letters) >= MIN_LETTERS and letters.isascii() and letters.isalpha()
+    """Whether the words hold a run of letters (pinyin, spaces between syllables or not)."""
+    return _LETTERS.search(fold(words)) is not None
 
 
 MIN_LETTERS = 4
+_LETTERS = re.compile(f"[a-z]{{{MIN_LETTERS},}}")
 MAX_WRITTEN = 12  # characters of a name's run looked at for the letters typed
 
 
@@ -75,10 +76,19 @@ def _spells(text: str, letters: str) -> bool:
 
 
 def written_as_named(words: str, found: list[Found]) -> str:
-    """The run of a first result's name, keyword or alias that the pinyin typed spells
-    (「lin shi shen fen zheng」 → 临时身份证, 「jiaoshi zige」 → 教师资格), the longest; '' when
-    none does."""
-    letters = fold(words)
+    """The words with each run of letters written as the run of a first result's name,
+    keyword or alias it spells, the longest (「lin shi shen fen zheng」 → 临时身份证,
+    「jiehun登记」 → 结婚登记); '' when no run is spelled."""
+    folded = fold(words)
+    written, changed = folded, False
+    for letters in _LETTERS.findall(folded):
+        run = _spelled_by(letters, found)
+        if run:
+            written, changed = written.replace(letters, run, 1), True
+    return written if changed else ""
+
+
+def _spelled_by(letters: str, found: list[Found]) -> str:
     best = ""
     for result in found[:SOUNDED_FROM]:
         item = result.item

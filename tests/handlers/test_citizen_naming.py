@@ -193,3 +193,5 @@ def test_an_item_typed_in_pinyin_is_written_as_a_first_results_words_write_it():
     assert written_as_named("lin shi shen fen zheng", found) == "临时身份证"  # its keyword
     assert written_as_named("shenfenzheng", found) == "身份证"  # a run of its name
     assert written_as_named("jiehun", found) == ""
+    # letters among characters: each run of them written alone
+    assert written_as_named("linshi身份证咋办", found) == "临时身份证咋办"
