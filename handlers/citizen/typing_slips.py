@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 from handlers.citizen.searching import Found
 from handlers.citizen.understanding.scorer import fold
 from search.normalise import is_hanzi
@@ -62,6 +60,8 @@ MAX_WRITTEN = 12  # characters of a name's run looked at for the letters typed
 
 @lru_cache(maxsize=4096)
 def _sounds(char: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin  # its dictionaries load at first use, not at import
+
     return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0]) if is_hanzi(char) else ()
 
 

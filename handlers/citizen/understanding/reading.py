@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from pypinyin import Style, pinyin
-
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
@@ -370,6 +368,9 @@ class Reader:
         if not compact.isascii() or not compact.isalpha():
             return None
         if self._typed is None:
+            # pinyin's dictionaries load here, at the first letters typed, not at import
+            from pypinyin import Style, pinyin
+
             spelled: dict[str, set[str]] = {}
             for term in self._pinyin_terms:
                 if not all(is_hanzi(c) for c in term):
