@@ -80,7 +80,9 @@ _PUBLIC_MONEY = (
     "文件",
 )
 _MY_VILLAGE = re.compile(
-    r"^(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上)"
+    # 「再看看我村资金」 「帮我查一下我们村的」: asking to see first
+    r"^(?:再|那|帮我|给我|麻烦)?(?:看看|看下|看一下|查查|查下|查一下|查|看)?"
+    r"(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上|村上|村里)"
     r"(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
 )
 # A span of years (「2015到2017」 「16-17年」): answered with every year's figures.
@@ -369,9 +371,22 @@ def asks_bound_village(said: str) -> bool:
 
 
 def parse_bind(said: str) -> str | None:
-    """The place named after 「绑定」 ('' when nothing follows), or None."""
-    match = _BIND.match(strip_particles(normalize(said)))
-    return None if match is None else strip_particles(match.group(1))
+    """The place named after 「绑定」 ('' when nothing follows), or the village a village
+    official says they are of, nothing else said (「我是天堂镇大湾村的村干部」); else None."""
+    text = strip_particles(normalize(said))
+    match = _BIND.match(text)
+    if match is not None:
+        return strip_particles(match.group(1))
+    official = _OFFICIAL_OF.match("".join(text.split()))
+    return official.group(1) if official is not None else None
+
+
+# 「我是石门镇宽沟村支书」 「俺是窑洞湾村的会计」: a village official of a village, nothing else
+# said; the village is theirs to follow (a role must be said: 「我是大湾村的」 may be anyone).
+_OFFICIAL_OF = re.compile(
+    r"^(?:我是|俺是|我们是|咱是)(\S{2,14}?(?:村|社区))(?:的)?"
+    r"(?:村干部|干部|村支书|支书|村书记|书记|村主任|主任|村长|会计|文书|村委会的|村委的|村委|村医)$"
+)
 
 
 def parse_my_village(said: str) -> tuple[str, int | None] | None:

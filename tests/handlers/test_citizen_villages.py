@@ -118,6 +118,15 @@ async def test_the_village_named_right_after_being_asked_which_is_bound(citizen_
     assert "已绑定：天堂镇 大湾村" in await user.say(seed.DAWAN_TIANTANG)
 
 
+async def test_a_village_official_saying_whose_they_are_is_bound_and_asks_again(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：华藏寺镇 红大村" in await user.say("俺是红大村的会计")
+    assert "红大村" in await user.say("再看一下我们村的资金")
+    assert "已解除绑定" in await user.say("把绑定解除掉吧")
+    # anyone may be of a village: without a role, no binding
+    assert "已绑定" not in await citizen_side.user().say("我是红大村的")
+
+
 async def test_binding_in_other_words_by_name_or_code_then_unbinding(citizen_side):
     user = citizen_side.user()
     assert "已绑定：华藏寺镇 红大村" in await user.say("麻烦把我设为红大村的")
