@@ -1,16 +1,17 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-five parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning15.toml`; the second, third, fourth and the ninth to
-the fifteenth were written for a round of tuning and cover some classes only (the weakest);
+The set lives in `tests/conversations/` as twenty-six parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning16.toml`; the second, third, fourth and the ninth to
+the sixteenth were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
 before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
 classes weakest on the held-out parts, the eleventh and twelfth blind in the twelfth (plain
 speech asking for an item; money, places and codes), the thirteenth and fourteenth blind in the
 thirteenth (plain speech, follow-ups, codes, life events; complaints, 人工, lists, life events,
-codes and follow-ups), the fifteenth blind in the fourteenth (unusual wordings, lists, codes,
-life events, follow-ups, out of the catalogue).
+codes and follow-ups), the fifteenth and sixteenth blind in the fourteenth (unusual wordings,
+lists, codes, life events, follow-ups, out of the catalogue; binding, what cannot be served,
+funds, life events, lists, complaints).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
 `heldout11.toml` and `heldout12.toml`; the first written before the second round of tuning, the
@@ -50,6 +51,7 @@ PARTS = (
     "tuning13",
     "tuning14",
     "tuning15",
+    "tuning16",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -164,7 +166,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning15`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning16`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
     `heldout12`) or
     `all`; ids are
