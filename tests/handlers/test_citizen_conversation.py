@@ -159,7 +159,7 @@ async def test_a_person_right_after_a_card_for_the_items_own_words_gets_a_ticket
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
-        ("我的申请办到哪一步了", "查不了办件进度"),
+        ("我的申请办到哪一步了", "不能查办件进度"),
         ("怎么预约", "不能预约或取号"),
         ("申请表能在这里填吗 手机上填好发给你们", "不能交费、提交材料"),
     ],

@@ -48,6 +48,11 @@ def test_a_fee_taken_against_the_guide_or_a_long_wait_is_a_complaint():
         assert READER.read(said).intent == "complaint", said
 
 
+def test_a_progress_asked_in_dialect_and_a_fine_paid_here_are_not_served():
+    assert READER.read("证做好没 给查一哈").intent == "progress"
+    assert READER.read("这个罚款微信上交行不行").intent == "personal"
+
+
 def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
     for said in ("帮我订一间房", "在微信上办好发给我", "帮我买两张汽车票"):
         assert READER.read(said).intent == "personal", said
