@@ -872,16 +872,18 @@ class FundListQuestion(Filter):
                 # 「2025年草原补奖资金」: a fund of other years (answered with those) is still
                 # a fund question, not an item's name
                 rows = (await queries.fund_list(session=session)).rows
-            # A fund named word for word is asked for (「危房改造补助资金」: 补助 is its name's);
-            # else words of a detail may be around it (「危房改造的钱是不是调整过」).
-            if not any(parsing.abbreviates(topic, r.project_name) for r in rows):
-                details, named_topic = _fund_details(named.rest, topic, rows)
-                if details:
-                    topic = named_topic
-                elif not _names_fund(topic, rows):
-                    topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
-                    if not _names_fund(topic, rows) and not asked:
-                        return False
+            # Words of a detail may be around the fund's name (「危房改造的钱是不是调整过」
+            # 「危房改造补助资金是按啥文件管的」), never in it (「危房改造补助资金」: 补助 is its
+            # name's).
+            details, named_topic = _fund_details(named.rest, topic, rows)
+            if details:
+                topic = named_topic
+            elif not any(parsing.abbreviates(topic, r.project_name) for r in rows) and not (
+                _names_fund(topic, rows)
+            ):
+                topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
+                if not _names_fund(topic, rows) and not asked:
+                    return False
         elif not asked and not (named.departments or year):
             return False
         found = named.departments
@@ -932,12 +934,29 @@ def _fund_words(text: str) -> str:
     )
 
 
+MIN_NAME_RUN = 4  # characters of a fund's name, said as written, that are its name
+
+
+def _longest_name_run(said: str, rows: list[FundItem]) -> str:
+    """The longest run of the words that a fund's name holds as written ('' under
+    MIN_NAME_RUN characters)."""
+    text = "".join(said.split())
+    for size in range(len(text), MIN_NAME_RUN - 1, -1):
+        for start in range(len(text) - size + 1):
+            run = text[start : start + size]
+            if any(run in row.project_name for row in rows):
+                return run
+    return ""
+
+
 def _fund_details(said: str, topic: str, rows: list[FundItem]) -> tuple[list[str], str]:
     """「牦牛藏羊产业发展咋申报 截止到啥时候」: the details asked about a fund the list has and
     publishes them for, and the fund's words; ([], topic) when it is no such question (「低保
     怎么申请」 asks for the 低保 item: the 低保 fund publishes no application guide)."""
-    details, bare = parsing.split_fund_details(said)
-    name = _fund_words(bare)
+    # 「危房改造补助资金是按啥文件管的」: a fund's name said as written keeps its words (补助)
+    written = _longest_name_run(said, rows)
+    details, bare = parsing.split_fund_details(said.replace(written, " ") if written else said)
+    name = written or _fund_words(bare)
     if not details or not name:
         return [], topic
     name = fund_as_written(name, rows)  # 「危房改造中途」: 危房改造

@@ -251,6 +251,14 @@ async def test_a_cancelled_project_is_shown_as_such_and_not_counted(demo):
     assert "投资合计" not in answer.split("明细")[0] or "项目0个" not in answer
 
 
+async def test_a_detail_asked_beside_a_funds_name_as_written_is_that_detail(demo):
+    # 补助 is the fund's own word, not a question about what was paid out; 什么文件 asks
+    answer = await citizen(demo).say("农村危房改造补助资金依据什么文件")
+    assert "【2017年 农村危房改造补助资金】" in answer and "管理办法：" in answer, answer
+    whole = await citizen(demo).say("农村危房改造补助资金")
+    assert "共3项" in whole and "管理办法：" not in whole, whole
+
+
 async def test_an_adjusted_project_shows_its_adjustment(demo):
     answer = await citizen(demo).say("泉台村 扶贫 2017")
     assert "【实施中】" in answer and "调整：2017-08-15" in answer, answer
