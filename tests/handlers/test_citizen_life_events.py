@@ -50,6 +50,11 @@ async def citizen(sqlite_url: str) -> AsyncIterator[Any]:
         yield kit.WeChatUser(http, "o_life_events")
 
 
+async def test_a_birth_said_as_just_born_is_the_birth(citizen: Any) -> None:
+    reply = await citizen.say("俺家娃娃刚生下来半个月 得办些啥")
+    assert reply.startswith("「孩子出生」一般要办这些事"), reply
+
+
 async def test_a_birth_gets_its_checklist_and_a_number_opens_the_item(citizen: Any) -> None:
     reply = await citizen.say("孩子出生了要办什么手续")
     assert reply.startswith("「孩子出生」一般要办这些事，按顺序：")
