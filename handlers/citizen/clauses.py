@@ -92,22 +92,32 @@ def _clearly_first(found: list[Found]) -> bool:
     return lead.confident and lead.score - second >= CLEAR_MARGIN
 
 
-async def clauses_agree(
-    search: Searcher,
-    session: AsyncSession,
-    said: str,
-    lead: Found,
-    cache: PublicItems | None = None,
-) -> bool:
-    """Whether the clauses of `said`, each searched alone, point to `lead`'s item."""
-    parts = clauses(said)
-    if not 2 <= len(parts) <= MAX_CLAUSES:
-        return False
+class SearchedClauses:
+    """The clauses of one message (none when it has one, or more than MAX_CLAUSES), each
+    searched in the catalogue's words at most once for the rules that read them."""
+
+    def __init__(
+        self, search: Searcher, session: AsyncSession, said: str, cache: PublicItems | None
+    ) -> None:
+        parts = clauses(said)
+        self.parts = parts if 2 <= len(parts) <= MAX_CLAUSES else []
+        self._search, self._session, self._cache = search, session, cache
+        self._found: dict[str, tuple[list[Found], str]] = {}
+
+    async def found(self, part: str) -> tuple[list[Found], str]:
+        """The clause's results and the words that found them."""
+        if part not in self._found:
+            self._found[part] = await find_plainly(self._search, self._session, part, self._cache)
+        return self._found[part]
+
+
+async def clauses_agree(searched: SearchedClauses, lead: Found) -> bool:
+    """Whether the clauses, each searched alone, point to `lead`'s item."""
     votes = 0
-    for part in parts:
+    for part in searched.parts:
         if len(read(part).core) < MIN_CORE:
             continue  # a question alone (「这个咋领呢」), words of speech
-        found, _ = await find_plainly(search, session, part, cache)
+        found, _ = await searched.found(part)
         if not found or found[0].item.code != lead.item.code:
             continue
         if _clearly_first(found):
@@ -116,24 +126,16 @@ async def clauses_agree(
     return votes >= AGREEING
 
 
-async def clause_that_knows(
-    search: Searcher,
-    session: AsyncSession,
-    said: str,
-    cache: PublicItems | None = None,
-) -> tuple[list[Found], str] | None:
+async def clause_that_knows(searched: SearchedClauses) -> tuple[list[Found], str] | None:
     """「要在草场上修条路 占草原得办啥」: the one clause whose search is confident and clearly
     ahead, when no other clause is confident of another item: its results and its words (the
     other clauses tell the situation in words that only blur the whole); else None."""
-    parts = clauses(said)
-    if not 2 <= len(parts) <= MAX_CLAUSES:
-        return None
     knowing: list[tuple[list[Found], str]] = []
     others: set[str] = set()
-    for part in parts:
+    for part in searched.parts:
         if len(read(part).core) < MIN_CORE or WHO_THEY_ARE.match(part):
             continue  # words of speech, a question alone, who the citizen is
-        found, query = await find_plainly(search, session, part, cache)
+        found, query = await searched.found(part)
         if _clearly_first(found) and thing_said(found[0].item, fold(part)) >= MIN_RUN:
             # 「交给谁呀」 leads with 住宅专项维修资金交存 by 交 alone: no thing said
             knowing.append((found, query))

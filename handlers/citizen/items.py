@@ -14,6 +14,7 @@ from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.clauses import (
+    SearchedClauses,
     asked_beside_who,
     clause_that_knows,
     clauses_agree,
@@ -421,12 +422,14 @@ async def search_and_answer(
     told = None
     # A story in several clauses: each clause alone may point to the first result.
     doubted = bool(found) and not found[0].hit.confident
-    if doubted and await clauses_agree(search, session, said, found[0], public_items):
+    searched = SearchedClauses(search, session, said, public_items) if doubted else None
+    if searched is not None and await clauses_agree(searched, found[0]):
         told = found[0]._replace(hit=replace(found[0].hit, confident=True))
         found = [told, *found[1:]]
-    elif doubted and aspect is None:
-        # … or one clause alone to another, the others only telling the situation.
-        known = await clause_that_knows(search, session, said, public_items)
+    elif searched is not None and aspect is None:
+        # … or one clause alone to another, the others only telling the situation (each
+        # clause searched once for both).
+        known = await clause_that_knows(searched)
         if known is not None:
             found, query = known
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
