@@ -65,14 +65,27 @@ def _sounds(char: str) -> tuple[str, ...]:
     return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0]) if is_hanzi(char) else ()
 
 
-def _spells(text: str, letters: str) -> bool:
-    """Whether the characters of `text`, each by one of its readings, spell `letters`."""
-    if not text:
-        return not letters
-    return any(
-        letters.startswith(sound) and _spells(text[1:], letters[len(sound) :])
-        for sound in _sounds(text[0])
-    )
+def _spelled_runs(text: str, letters: str) -> list[str]:
+    """The runs of `text` (at most MAX_WRITTEN characters) whose characters, each by one of
+    its readings, spell the whole of `letters`, by start, then by end: each start follows
+    the places in the letters its characters can have reached, so no run is spelled twice."""
+    runs = []
+    for start in range(len(text)):
+        reached = {0}
+        for end in range(start, min(len(text), start + MAX_WRITTEN)):
+            sounds = _sounds(text[end])
+            reached = {
+                at + len(sound)
+                for at in reached
+                for sound in sounds
+                if letters.startswith(sound, at)
+            }
+            if len(letters) in reached:
+                runs.append(text[start : end + 1])
+                reached.discard(len(letters))
+            if not reached:
+                break
+    return runs
 
 
 def written_as_named(words: str, found: list[Found]) -> str:
@@ -93,10 +106,7 @@ def _spelled_by(letters: str, found: list[Found]) -> str:
     for result in found[:SOUNDED_FROM]:
         item = result.item
         for text in (item.name, *item.keywords, *item.aliases):
-            text = str(text)
-            for start in range(len(text)):
-                for end in range(start + 1, min(len(text), start + MAX_WRITTEN) + 1):
-                    run = text[start:end]
-                    if len(run) > len(best) and _spells(run, letters):
-                        best = run
+            for run in _spelled_runs(str(text), letters):
+                if len(run) > len(best):
+                    best = run
     return best
