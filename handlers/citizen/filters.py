@@ -406,6 +406,9 @@ class Rating(Filter):
         return {"score": score} if score is not None else False
 
 
+_LETTER_RUN = re.compile("[A-Za-z]+")
+
+
 class BindRequest(Filter):
     """「绑定 <村名>」; passes `place_name` (may be empty)."""
 
@@ -425,8 +428,10 @@ class BindRequest(Filter):
                 return False
             if not READER.says_term(understood.text, "bind"):
                 return False  # 「红大村」 alone only resembles 「绑定 红大村」: binding is said
+            # a place's name has no letters: 「wo shi 西大滩村的 bangding一下」 typed the rest
+            # in pinyin
             name = parsing.region_code_in(understood.core) or parsing.place_part(
-                read(parsing.without_village_pointers(understood.text)).core
+                _LETTER_RUN.sub("", read(parsing.without_village_pointers(understood.text)).core)
             )
             if name and not (parsing.names_place(name) or parsing.parse_region_code(name)):
                 return False  # 「社保卡绑定银行卡」 is not about a village
@@ -802,7 +807,7 @@ class FundFollowUp(Filter):
                 "details": details,
             }
         named = await departments.mention(session, leftover)
-        if READER.strip_fillers(named.rest.replace(" ", "")) or (
+        if READER.strip_fillers(parsing.fund_topic(named.rest)) or (
             named.named and not named.departments
         ):
             return False  # other words, or an office not known: a question of its own
@@ -830,7 +835,8 @@ APPLYING = re.compile("申请|(?:咋|怎么|怎样|如何|能不能|可以)(?:�
 
 class FundListQuestion(Filter):
     """「2015 农牧局 专项资金」 「2017年低保资金是多少」 「财政专项资金」; passes `year`,
-    `fund_type`, `departments`, `unknown_department`, `topic` and `what`.
+    `fund_type`, `departments`, `unknown_department`, `topic`, `what`, `details`,
+    `compared_with` (a year to set the year asked beside) and `ranking`.
 
     A question that only says 资金 is about the fund list when it names a year, a department
     or a fund the list has (「低保」 abbreviates 城乡居民最低生活保障资金); otherwise it is an
@@ -841,9 +847,12 @@ class FundListQuestion(Filter):
         session: AsyncSession | None = data.get("session")
         if not text or session is None:
             return False
-        compared, text = parsing.split_comparison(parsing.without_saying(text))
+        two_years, text = parsing.split_two_years(parsing.without_saying(text))
+        compared, text = parsing.split_comparison(text)
         ranking, text = parsing.split_ranking(text)
         year, rest = parsing.split_year(text)
+        if two_years is not None:
+            year = two_years[0]
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
         money = (
@@ -901,7 +910,14 @@ class FundListQuestion(Filter):
             "topic": topic,
             "what": what,
             "details": details,
-            "compared": compared and year is not None,
+            # the year before, or the earlier of two years named together
+            "compared_with": (
+                two_years[1]
+                if two_years is not None
+                else year - 1
+                if compared and year is not None
+                else None
+            ),
             "ranking": ranking,
         }
 

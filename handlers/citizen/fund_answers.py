@@ -244,13 +244,14 @@ def with_year_before(
     rows: list[FundItem],
     before: list[FundItem],
     renamed: Callable[[list[FundItem], list[FundItem]], list[FundItem]],
+    year: int,
 ) -> str:
-    """The fund list answer with, for each fund, its amount the year before and the change
-    (「比上一年多了多少」); `renamed` finds a fund's row under the name it had then."""
+    """The fund list answer with, for each fund, its amount in an earlier `year` (the year
+    before: 「比上一年多了多少」) and the change; `renamed` finds a fund's row under the name
+    it had then."""
     lines = []
     for row in rows[:MAX_COMPARED]:
         earlier = renamed(before, [row])
-        year = row.budget_year - 1
         if len(earlier) != 1:
             lines.append(texts.FUND_NOT_BEFORE.format(name=row.project_name, year=year))
             continue

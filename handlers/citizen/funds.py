@@ -31,13 +31,14 @@ async def fund_list(
     trace: dict[str, str],
     state: FSMContext | None = None,
     details: list[str] | None = None,
-    compared: bool = False,
+    compared_with: int | None = None,
     ranking: parsing.Ranking | None = None,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
-    changes only the year. A question about a detail of the fund named (`details`: 申报,
-    评审, 分配 …) gets the published text of it."""
+    changes only the year. `compared_with`: a year each fund is set beside. A question
+    about a detail of the fund named (`details`: 申报, 评审, 分配 …) gets the published text
+    of it."""
     if state is not None:
         await remember(
             state,
@@ -95,12 +96,15 @@ async def fund_list(
     if ranking is not None and funds.rows:
         # 「哪个部门的专项资金最多」: the answer first, the rows it was found among below
         answer = fund_answers.ranked_line(funds.rows, ranking) + "\n" + answer
-    if compared and year is not None and funds.rows:
-        # 「比上一年多了多少」: each fund beside its row of the year before (renamed or not)
+    if compared_with is not None and year is not None and funds.rows:
+        # 「比上一年多了多少」 「15年和17年比」: each fund beside its row of the earlier year
+        # (renamed or not)
         before = await queries.fund_list(
-            session=session, year=year - 1, department_ids=ids, fund_type=fund_type
+            session=session, year=compared_with, department_ids=ids, fund_type=fund_type
         )
-        answer = fund_answers.with_year_before(answer, funds.rows, before.rows, _renamed)
+        answer = fund_answers.with_year_before(
+            answer, funds.rows, before.rows, _renamed, compared_with
+        )
     return note + answer
 
 

@@ -459,6 +459,27 @@ def without_saying(text: str) -> str:
     return " ".join(_SAYING.sub(" ", text).split())
 
 
+# 「草原补奖资金15年和17年比 多了多少」: two years named together, the later set beside the
+# earlier; what is said of comparing them after them is no part of the fund's name.
+_TWO_YEARS = re.compile(
+    r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年?(?:度)?\s*(?:和|跟|与|同|、|及|比)\s*"
+    r"((?:19|20)\d{2}|\d{2})\s*年(?:度)?(?!\d)"
+    r"(?:\s*的?(?:相比|比较|对比|比一下|比)(?:的话)?(?:是)?)?"
+    r"\s*(?:多了|少了|增加了|减少了|涨了|降了|增长了|差了|差)?(?:了)?(?:多少|几)?(?:万元|万)?"
+)
+
+
+def split_two_years(text: str) -> tuple[tuple[int, int] | None, str]:
+    """Two years named together to compare (「15年和17年比」 「2016年跟2017年」): (later,
+    earlier) and the text without them, or None and the text."""
+    for match in _TWO_YEARS.finditer(text):
+        first, second = (int(y) if len(y) == 4 else 2000 + int(y) for y in match.groups()[:2])
+        if first != second and abs(first - second) <= MAX_SPAN:
+            rest = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+            return (max(first, second), min(first, second)), rest
+    return None, text
+
+
 def split_comparison(text: str) -> tuple[bool, str]:
     """Whether the year asked is compared with the year before, and the text without it."""
     match = _COMPARED.search(text)
@@ -618,6 +639,24 @@ FUND_QUESTION_WORDS = (
     "每年",
     "历年",
     "有啥",
+    # 「17年涨到多少了」: the amount of another year, after the list of one
+    "涨到",
+    "降到",
+    "增加到",
+    "减少到",
+    "变成",
+    # 「林业局17年有几项资金」: how many rows
+    "有几项",
+    "有几笔",
+    "几项",
+    "几笔",
+    # 「部门预算那块呢」: the part of the money just named
+    "那一块",
+    "这一块",
+    "那块",
+    "这块",
+    "那部分",
+    "这部分",
     "是多少",
     "有多少",
     "多少钱",
@@ -706,7 +745,7 @@ DETAIL_WORDS = (
 )
 # Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
 _DETAIL_ASKING = re.compile(
-    r"(?:那|这|哪)一?(?:个|条|笔|项|座|处|块)?|是多少|多少|是啥|是什么|什么|咋样|怎么样|怎样|咋|怎么|了没有|没有|了没|"
+    r"到(?:哪一步|哪儿|哪里|哪|什么程度|啥程度|啥地步|啥时候)|(?:那|这|哪)一?(?:个|条|笔|项|座|处|块)?|是多少|多少|是啥|是什么|什么|咋样|怎么样|怎样|咋|怎么|了没有|没有|了没|"
     r"了吗|吗|呢|的|了|是|拨|给|钱|资金|扶贫|项目|工程|有|没"
 )
 

@@ -286,6 +286,25 @@ async def test_a_year_compared_with_the_one_before(demo):
     assert "2014年没有公开这项资金" in first, first
 
 
+async def test_two_years_named_together_set_the_later_beside_the_earlier(demo):
+    answer = await citizen(demo).say("民政上16年和17年的医疗救助资金比一下")
+    assert "城乡医疗救助资金 520.541万元" in answer, answer
+    assert "2016年为486.50万元，2017年比它多34.041万元" in answer, answer
+
+
+async def test_after_a_fund_list_another_year_or_type_asked_with_how_much(demo):
+    user = citizen(demo)
+    await user.say("交通局15年的专项资金")
+    later = await user.say("17年涨到多少了")
+    assert "【2017年 天祝藏族自治县交通运输局" in later and "1979.90万元" in later, later
+    user = citizen(demo)
+    await user.say("2016年转移支付的资金一共多少")
+    budget = await user.say("那部门预算那块呢")
+    assert "【2016年 部门预算专项资金" in budget, budget
+    count = await citizen(demo).say("水利局有几项资金")  # an old name, a count asked
+    assert "【天祝藏族自治县水务局 财政专项资金】" in count, count
+
+
 async def test_a_fund_said_with_other_words_between_its_own(demo):
     answer = await citizen(demo).say("2015年困难群众看病救助资金多少")  # 医疗救助
     assert "城乡医疗救助资金 447.596万元" in answer, answer

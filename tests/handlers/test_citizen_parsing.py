@@ -280,6 +280,16 @@ def test_a_year_compared_with_the_one_before_and_words_saying_what_is_meant():
     assert parsing.split_year("今年的低保 我说的是2017年") == (2017, "的低保 我说的是")
 
 
+def test_two_years_named_together_are_compared_later_beside_earlier():
+    assert parsing.split_two_years("低保资金2015年跟2017年比 差了多少") == (
+        (2017, 2015),
+        "低保资金",
+    )
+    assert parsing.split_two_years("16和15年的教育局资金") == ((2016, 2015), "的教育局资金")
+    assert parsing.split_two_years("2016年低保")[0] is None
+    assert parsing.split_two_years("2016年和2016年")[0] is None  # one year said twice
+
+
 def test_a_fund_is_named_by_its_abbreviation_or_its_purpose_with_words_between():
     assert parsing.names_fund("低保", "城乡居民最低生活保障资金")
     assert parsing.names_fund("医疗困难救助", "城乡医疗救助资金")
