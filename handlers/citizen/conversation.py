@@ -225,10 +225,17 @@ async def _named_item(
     return next((f.item for f in answers(found) if thing_said(f.item, words) >= MIN_RUN), None)
 
 
-async def not_a_project(event: Event) -> bool:
-    """「大湾村那个项目进度咋样」 「我们村的项目到哪一步了」: a poverty project's status is
-    published; the villages router answers it (only an application's progress is not served)."""
-    return not parsing.says_place_project(said_text(event) or "")
+async def not_a_project(event: Event, state: FSMContext) -> bool:
+    """「大湾村那个项目进度咋样」 「我们村的项目到哪一步了」, or right after a place's funds
+    「民宿项目进展到哪了」: a poverty project's status is published; the villages router answers
+    it (only an application's progress is not served)."""
+    text = said_text(event) or ""
+    if parsing.says_place_project(text):
+        return False
+    if not parsing.says_projects(text):
+        return True
+    memory = await recall(state)
+    return not (memory.focus == "place" and memory.place_code)
 
 
 async def not_a_fund_detail(event: Event, state: FSMContext) -> bool:

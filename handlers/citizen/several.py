@@ -36,7 +36,7 @@ async def items_named_apart(
     """The distinct items the joined parts of one clause each name clearly, in order (two or
     more), each the same thing's item going the way the clause asks when the part says no way
     (「执照和农药证都要改」: both 变更); [] otherwise."""
-    for clause in clauses(said):
+    for clause in joined_clauses(said):
         parts = [part for part in JOINING.split(clause) if part]
         if not 2 <= len(parts) <= MAX_PARTS:
             continue
@@ -56,3 +56,15 @@ async def items_named_apart(
                 named.append(lead._replace(item=item))
         return named if len(named) > 1 else []
     return []
+
+
+def joined_clauses(said: str) -> list[str]:
+    """The clauses of a message, one that begins with a joining word (「结婚证找不见了 又要给
+    老婆迁户口」) said with the one before it."""
+    joined: list[str] = []
+    for clause in clauses(said):
+        if joined and JOINING.match(clause):
+            joined[-1] += clause
+        else:
+            joined.append(clause)
+    return joined

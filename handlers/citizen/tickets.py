@@ -89,10 +89,12 @@ async def described(
     """The problem typed after 「人工」: added to the ticket opened then (still waiting for
     staff), else a new ticket (after a complaint asking for a person, or 「有人吗」). A question
     an item answers (「城里养狗要不要办证」) gets that item's answer at once as well; asking for
-    the supervision phone again (「监督电话再说一遍」) is answered and the ticket still waits."""
+    the supervision phone again (「监督电话再说一遍」) or about the hotline (「打12345能管用不」)
+    is answered and the ticket still waits."""
     reading = read(said)
     asks_phone = reading.aspect == "phone" or "电话" in said
-    if asks_phone and (not reading.core or any(word in said for word in SUPERVISION)):
+    about_lines = any(word in said for word in SUPERVISION)
+    if HOTLINE in said or (asks_phone and (not reading.core or about_lines)):
         phone = await supervision_phone(session)
         trace.update(answer="supervision-phone")
         return texts.SUPERVISION_AGAIN.format(phone=phone or "12345政务服务便民热线")
@@ -111,6 +113,7 @@ async def described(
 
 
 SUPERVISION = ("监督", "投诉")  # the phone asked again is the complaints line
+HOTLINE = "12345"  # the hotline named: a question about where to complain, no problem told
 
 
 async def _answered(

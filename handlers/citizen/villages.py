@@ -86,9 +86,11 @@ async def bind(
     settings: Settings,
     trace: dict[str, str],
     account: str = "",
+    state: FSMContext | None = None,
 ) -> str:
     """Bind the citizen's account to a village (or town); it is followed through the official
-    account `account` (its name, "" for the default)."""
+    account `account` (its name, "" for the default). The village bound is then the place
+    talked about (「16年到了多少」 「搬迁那个项目花了多少」 next are its)."""
     openid_hash = _hash(event, settings)
     binding = await session.get(VillageBinding, openid_hash)
     if binding is None:
@@ -100,6 +102,8 @@ async def bind(
     trace.update(answer="bind", code=place.code)
     # A bound official follows the village too: told when its lists are published or change.
     await follow(event.user_id, place, session, account=account)
+    if state is not None:
+        await remember(state, place_code=place.code, place_about="", focus="place")
     return f"{texts.BOUND.format(place=place.label)}{BIND_FOLLOWS}"
 
 
@@ -135,7 +139,7 @@ async def choose_place(
         return texts.PLACE_UNKNOWN.format(name=memory.place_name)
     await remember(state, numbered="", place_codes=[])
     if memory.place_purpose == "bind":
-        return await bind(event, place, session, settings, trace, account_name)
+        return await bind(event, place, session, settings, trace, account_name, state)
     if memory.place_purpose == "follow":
         return await follow(event.user_id, place, session, trace, account=account_name)
     return await funds_of(place, memory.place_year, session, settings, trace, state)
@@ -161,13 +165,13 @@ async def bind_request(
         coded = await queries.region_by_code(session=session, code=code)
         if coded is None:
             return texts.PLACE_UNKNOWN.format(name=code)
-        return await bind(event, coded, session, settings, trace, account_name)
+        return await bind(event, coded, session, settings, trace, account_name, state)
     match = await queries.find_regions(session=session, name=place_name)
     if match.ambiguous:
         return await _ask_which(state, match, "bind", None, place_name)
     if match.place is None:
         return texts.PLACE_UNKNOWN.format(name=place_name)
-    return await bind(event, match.place, session, settings, trace, account_name)
+    return await bind(event, match.place, session, settings, trace, account_name, state)
 
 
 async def my_village(

@@ -384,6 +384,9 @@ async def test_a_place_named_alone_then_a_year_or_the_projects(demo) -> None:
     assert "71.00" in year and "98.60" not in year
     status = await user.say("项目进展怎么样")
     assert "【实施中】" in status and not is_card_or_list(plain(status))
+    # a project of the place, named by a word of it: its status, not an application's
+    stay = await user.say("民宿那个项目进展到哪一步了")
+    assert "“民宿”" in stay and "【实施中】" in stay and "办件进度" not in stay, stay
 
 
 async def test_a_place_named_alone_after_a_list_may_pick_from_it(demo) -> None:
@@ -649,6 +652,9 @@ async def test_several_things_asked_together_are_listed_in_the_order_said(demo):
     assert lines[2].startswith("2. 农药经营许可证变更"), reply
     both = plain(await citizen(demo).say("我想问问低保和临时救助"))
     assert "1. 最低生活保障" in both and "2. 临时救助" in both, both
+    # a clause beginning with 又要 is asked together with the one before it
+    apart = plain(await citizen(demo).say("身份证丢了，又要办户口迁移 咋整"))
+    assert "1. 居民身份证" in apart and "2. 户口迁移审批" in apart, apart
 
 
 async def test_the_one_clause_that_names_an_item_clearly_answers_a_story(demo):

@@ -130,3 +130,11 @@ async def test_the_supervision_phone_asked_again_while_a_complaint_waits(demo):
     assert await tickets_of(demo, user) == []
     opened = await user.say("窗口的人让我跑了三回")
     assert "工单号" in opened, opened
+
+
+async def test_a_question_about_the_hotline_while_a_complaint_waits_is_answered(demo):
+    user = citizen(demo)
+    await user.say("窗口的人态度太差 我要找工作人员")
+    hotline = await user.say("打12345有用没")
+    assert "12345" in hotline and "工单号" not in hotline, hotline
+    assert await tickets_of(demo, user) == []

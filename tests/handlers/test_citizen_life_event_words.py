@@ -149,3 +149,10 @@ async def test_several_papers_lost_together_get_the_lost_papers_checklist(demo):
     answer = await user.say("社保卡跟身份证全丢了")
     assert "证件丢了" in answer and "社会保障卡补领" in answer and "居民身份证" in answer, answer
     assert "证件丢了" not in await user.say("钥匙都丢了")
+
+
+async def test_an_engagement_or_a_marriage_told_in_the_past_is_the_marriage(demo):
+    http, _ = demo
+    for number, said in enumerate(("闺女订了婚 要办啥手续", "结了婚以后要办哪些")):
+        reply = await kit.WeChatUser(http, f"o_married_{number}").say(said)
+        assert "「结婚」一般要办这些事" in reply, (said, reply)

@@ -127,6 +127,13 @@ async def test_a_village_official_saying_whose_they_are_is_bound_and_asks_again(
     assert "已绑定" not in await citizen_side.user().say("我是红大村的")
 
 
+async def test_the_village_bound_is_the_place_talked_about_next(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：华藏寺镇 红大村" in await user.say("wo shi 红大村的 bangding一下")
+    answer = await user.say("2016年的呢")  # no 我村 said: the village just bound
+    assert "华藏寺镇 红大村" in answer and "合计150.75万元" in answer, answer
+
+
 async def test_binding_in_other_words_by_name_or_code_then_unbinding(citizen_side):
     user = citizen_side.user()
     assert "已绑定：华藏寺镇 红大村" in await user.say("麻烦把我设为红大村的")

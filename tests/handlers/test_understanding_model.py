@@ -51,6 +51,13 @@ def test_a_fee_taken_against_the_guide_or_a_long_wait_is_a_complaint():
 def test_a_progress_asked_in_dialect_and_a_fine_paid_here_are_not_served():
     assert READER.read("证做好没 给查一哈").intent == "progress"
     assert READER.read("这个罚款微信上交行不行").intent == "personal"
+    assert READER.read("这个费用直接转账给你们行不").intent == "personal"
+    assert READER.read("合格证丢了 能不能给我打一份").intent == "personal"
+
+
+def test_queue_jumping_and_favours_at_the_window_are_complaints():
+    for said in ("窗口有人插队也没人管", "他们优亲厚友 先给自家人办"):
+        assert READER.read(said).intent == "complaint", said
 
 
 def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
