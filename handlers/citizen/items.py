@@ -462,6 +462,11 @@ async def search_and_answer(
         found, READER.without_measures(words)
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
+    # 「结婚证」 alone names the thing, each of its items a choice; a sentence about it asks
+    # the way it says, none said asking for the item itself
+    core = READER.read(said).core if written else reading.core  # 「jie hun zheng」 too
+    bare = fold(core) == fold(parsing.strip_particles(said))
+    chosen = chosen or (None if bare else _clear_of_other_ways(found, said))
     chosen = chosen or told or single(found)
     if chosen is not None and not chosen.hit.confident and _says_its_keyword(chosen, found, words):
         chosen = chosen._replace(hit=replace(chosen.hit, confident=True))
@@ -513,6 +518,18 @@ async def search_and_answer(
         # the words are no help.
         close = []
     return await _no_match(said, close, memory, state, trace, aspect)
+
+
+def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
+    """The first result, search sure of it, when the results that made it unclear all go
+    another way than the words ask (「想当老师要考啥证」: 教师资格认定, not its 补发、换发; no
+    way said asks for the item itself)."""
+    if not found or not found[0].hit.confident:
+        return None
+    going = going_the_asked_way(found, said)
+    if len(going) == len(found) or not going or going[0] is not found[0]:
+        return None
+    return found[0] if is_clear(going) else None
 
 
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item

@@ -429,6 +429,10 @@ async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
     assert "【个体工商户设立登记】" in licence
     teacher = plain(await user.say("想当老师要考啥证"))
     assert "教师资格认定" in teacher and "没有找到" not in teacher
+    # the card, not a choice with its 补发、换发: no way said asks for the item itself
+    assert teacher.startswith("（演示数据）【教师资格认定】"), teacher
+    # the paper's name alone names each of its items: a choice
+    assert "1. 中国内地公民婚姻登记" in plain(await user.say("结婚证"))
 
 
 async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
