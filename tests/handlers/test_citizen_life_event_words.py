@@ -156,3 +156,11 @@ async def test_an_engagement_or_a_marriage_told_in_the_past_is_the_marriage(demo
     for number, said in enumerate(("闺女订了婚 要办啥手续", "结了婚以后要办哪些")):
         reply = await kit.WeChatUser(http, f"o_married_{number}").say(said)
         assert "「结婚」一般要办这些事" in reply, (said, reply)
+
+
+async def test_a_hukou_move_is_its_item_a_move_of_house_the_checklist(demo):
+    http, _ = demo
+    card = await kit.WeChatUser(http, "o_move_from").say("从永登迁户口到华藏寺")
+    assert "【户口迁移审批】" in card and "一般要办这些事" not in card, card
+    moved = await kit.WeChatUser(http, "o_move_house").say("全家搬到县城了 要办啥")
+    assert moved.startswith("「搬家迁户口」一般要办这些事"), moved
