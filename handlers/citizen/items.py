@@ -411,6 +411,8 @@ async def search_and_answer(
     unsure = not answers(found) or (
         len(reading.core) < MIN_CORE and (by_sound or not is_clear(found))
     )
+    # 「得有啥证明」: a paper of no kind said is what any item asks for, not an item's name
+    unsure = unsure or (aspect == "materials" and fold(reading.core) in ANY_PAPER)
     if aspect is not None and unsure and memory.focus in ("card", "list"):
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -530,6 +532,11 @@ def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
     if len(going) == len(found) or not going or going[0] is not found[0]:
         return None
     return found[0] if is_clear(going) else None
+
+
+# Words for papers of no kind in particular: asked for beside a question of materials, they
+# name no item.
+ANY_PAPER = frozenset({"证明", "证件", "材料", "资料", "手续", "东西", "证", "文件", "表格"})
 
 
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item

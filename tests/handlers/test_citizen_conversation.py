@@ -435,6 +435,13 @@ async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
     assert "1. 中国内地公民婚姻登记" in plain(await user.say("结婚证"))
 
 
+async def test_a_paper_of_no_kind_asked_after_a_card_is_its_materials(demo) -> None:
+    user = citizen(demo)
+    await user.say("犬类准养证")
+    papers = await user.say("得有啥证明")  # not 《出生医学证明》首次签发
+    assert "【犬类准养证核发】需要的申请材料" in papers, papers
+
+
 async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
     user = citizen(demo)
     await user.say("社保卡丢了")
