@@ -61,6 +61,7 @@ from handlers.citizen.searching import (
     single,
     suggestions,
     the_way_asked,
+    thing_said,
 )
 from handlers.citizen.several import items_named_apart
 from handlers.citizen.taps import numbered
@@ -456,6 +457,10 @@ async def search_and_answer(
     if len(listed) > 1 and any(word in said for word in SEVERAL):
         # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
+    alike = _named_alike(found, reading, said) if aspect is None else []
+    if len(alike) > 1:
+        # 「网吧」 「营业执照」 alone: the thing, each item search is sure of a choice
+        return await _list(state, memory, [f.item for f in alike], query, aspect, trace)
     kin = _of_one_thing(found, query) if whole else []
     if len(kin) > 1:
         # 「社保卡相关的事项有哪些」 「教师资格证的事」: the thing's items, for each event of it.
@@ -537,6 +542,28 @@ def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
 # Words for papers of no kind in particular: asked for beside a question of materials, they
 # name no item.
 ANY_PAPER = frozenset({"证明", "证件", "材料", "资料", "手续", "东西", "证", "文件", "表格"})
+
+
+# Characters that begin words saying what is to be done (开网吧, 砍树, 领失业金): words
+# beginning so ask for doing it, not for the thing as a whole.
+DOING = frozenset("开办领申补换考砍打养盖修交缴迁注挂查要想")
+
+
+def _named_alike(found: list[Found], reading: Reading, said: str) -> list[Found]:
+    """The results search is sure of when the words are a thing's name alone (「网吧」
+    「营业执照」: nothing done, asked or said besides) and name several of them as a whole
+    (「独女户奖励」 says 奖励 of one only: not alike)."""
+    words = fold(parsing.strip_particles(said))
+    if not words or words[0] in DOING or reading.intent != "item":
+        return []
+    if direction_of(normalise(said)):
+        return []
+    sure = [f for f in answers(found) if f.hit.confident]
+    if len(sure) < 2:
+        return []
+    said_of = [thing_said(f.item, words) for f in sure]
+    # every character said is of the thing, and more than one item is named by all of it
+    return sure if said_of.count(len(words)) > 1 else []
 
 
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item

@@ -435,6 +435,17 @@ async def test_plain_speech_in_the_catalogue_s_words(demo) -> None:
     assert "1. 中国内地公民婚姻登记" in plain(await user.say("结婚证"))
 
 
+async def test_a_things_name_alone_naming_several_items_alike_is_a_choice(demo) -> None:
+    user = citizen(demo)
+    cafe = plain(await user.say("网吧"))  # the licence's 开网吧, the penalty's 黑网吧
+    assert "1. 内资设立互联网上网服务营业场所经营活动终审审批" in cafe, cafe
+    assert "互联网上网服务经营活动的行政强制" in cafe, cafe
+    # what is to be done said, or one item named by more of the words: that item
+    assert "【内资设立互联网上网服务营业场所经营活动终审审批】" in await user.say("开网吧")
+    reward = await user.say("独女户奖励")
+    assert "【农村部分计划生育家庭奖励扶助金】" in reward, reward
+
+
 async def test_a_paper_of_no_kind_asked_after_a_card_is_its_materials(demo) -> None:
     user = citizen(demo)
     await user.say("犬类准养证")
