@@ -1,8 +1,8 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-six parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning16.toml`; the second, third, fourth and the ninth to
-the sixteenth were written for a round of tuning and cover some classes only (the weakest);
+The set lives in `tests/conversations/` as twenty-eight parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning17.toml`; the second, third, fourth and the ninth to
+the seventeenth were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
 before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
@@ -11,17 +11,18 @@ speech asking for an item; money, places and codes), the thirteenth and fourteen
 thirteenth (plain speech, follow-ups, codes, life events; complaints, 人工, lists, life events,
 codes and follow-ups), the fifteenth and sixteenth blind in the fourteenth (unusual wordings,
 lists, codes, life events, follow-ups, out of the catalogue; binding, what cannot be served,
-funds, life events, lists, complaints).
+funds, life events, lists, complaints), the seventeenth blind in the fifteenth (life events,
+lists, complaints, funds, follow-ups).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
-`heldout11.toml` and `heldout12.toml`; the first written before the second round of tuning, the
-others blind, by people who had read neither the other parts nor the bot's code, before the
-sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written during the tenth,
-measured once at its end; `heldout8`, measured at the start and the end of the eleventh;
-`heldout9`, written during the eleventh, measured once at its end; `heldout10`, written at the
-start of the twelfth, measured at its start and its end; `heldout11` and `heldout12`, written at
-the start of the thirteenth and the fourteenth, measured on that round's starting code and at
-its end).
+`heldout11.toml`, `heldout12.toml` and `heldout13.toml`; the first written before the second
+round of tuning, the others blind, by people who had read neither the other parts nor the bot's
+code, before the sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written
+during the tenth, measured once at its end; `heldout8`, measured at the start and the end of
+the eleventh; `heldout9`, written during the eleventh, measured once at its end; `heldout10`,
+written at the start of the twelfth, measured at its start and its end; `heldout11`,
+`heldout12` and `heldout13`, written at the start of the thirteenth, the fourteenth and the
+fifteenth, measured on that round's starting code and at its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -52,6 +53,7 @@ PARTS = (
     "tuning14",
     "tuning15",
     "tuning16",
+    "tuning17",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -62,6 +64,7 @@ PARTS = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -166,9 +169,9 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning16`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning17`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
-    `heldout12`) or
+    `heldout12`, `heldout13`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):

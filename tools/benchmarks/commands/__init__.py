@@ -102,9 +102,9 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning16, heldout2, heldout3, heldout5, heldout6, heldout7,"
-                " heldout8, heldout9, heldout10, heldout11, heldout12 (the last ten kept out of"
-                " tuning)"
+                "tuning, tuning2 … tuning17, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13 (the last eleven"
+                " kept out of tuning)"
                 " or all."
             )
         ),
