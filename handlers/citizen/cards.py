@@ -448,6 +448,13 @@ def payment_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, ["办事指南没有写明怎么发放。", *ask_lines(item)])
 
 
+def basis_answer(item: Item, base_url: str) -> str:
+    """「依据是啥法规」: the item's legal basis (设定依据) as published, else whom to ask."""
+    if item.legal_basis:
+        return _short(item, base_url, [f"设定依据：{shorten(item.legal_basis, 400)}"])
+    return _short(item, base_url, ["设定依据暂未公布。", *ask_lines(item)])
+
+
 def code_answer(item: Item, base_url: str) -> str:
     """「编码是多少」."""
     return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
@@ -469,6 +476,7 @@ ANSWERS = {
     "forms": forms_answer,
     "benefit": benefit_answer,
     "payment": payment_answer,
+    "basis": basis_answer,
 }
 ASPECT_NAMES = {
     "code": "事项编码",
@@ -486,6 +494,7 @@ ASPECT_NAMES = {
     "forms": "要填的表格",
     "benefit": "发放标准",
     "payment": "怎么发放",
+    "basis": "设定依据",
 }
 
 

@@ -85,7 +85,7 @@ from search.direction import (
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Words about a matter as a whole (「社保卡相关的」 「教师资格证的事」 「个体户的那几个」): every
 # item of it is meant, not the first application alone.
-AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的", "的手续", "的业务")
+AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的", "的手续", "业务")
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})

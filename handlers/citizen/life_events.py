@@ -463,6 +463,7 @@ ITEM_ASPECTS = frozenset(
         "code",
         "proxy",
         "payment",
+        "basis",
     }
 )
 

@@ -30,10 +30,13 @@ _CHINESE_DIGITS = {
 }
 _CHOICE = re.compile(
     # 「那第二个呢」 「再看看第三个」: after one entry was opened, another of the same list
-    r"^(?:那|那么|还有|再)?(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?"
+    # 「嗯 就那个 第三个吧」: a voice message's fillers before it
+    r"^(?:(?:嗯|啊|呃|额|哦|就那个|那个|就是)\s*)*"
+    r"(?:那|那么|还有|再)?(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?"
     r"(\d{1,2}|[一二两三四五六七八九十])"
-    # 「第二个吧」: 吧 after a number is a particle; 「第二步」: a step of a checklist
-    r"\s*(?:个|项|条|号|步)?(?:吧)?$"
+    # 「第二个吧」: 吧 after a number is a particle; 「第二步」: a step of a checklist; 「第二各」:
+    # 各 typed for 个
+    r"\s*(?:个|各|项|条|号|步)?(?:吧)?$"
 )
 _TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 

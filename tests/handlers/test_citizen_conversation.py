@@ -446,6 +446,13 @@ async def test_a_things_name_alone_naming_several_items_alike_is_a_choice(demo) 
     assert "【农村部分计划生育家庭奖励扶助金】" in reward, reward
 
 
+async def test_the_legal_basis_of_the_card_just_shown(demo) -> None:
+    user = citizen(demo)
+    await user.say("犬类准养证")
+    basis = await user.say("这是根据哪个法规定的")
+    assert "【犬类准养证核发】" in basis and "设定依据：" in basis, basis
+
+
 async def test_a_paper_of_no_kind_asked_after_a_card_is_its_materials(demo) -> None:
     user = citizen(demo)
     await user.say("犬类准养证")

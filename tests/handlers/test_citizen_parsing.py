@@ -297,6 +297,12 @@ def test_a_fund_is_named_by_its_abbreviation_or_its_purpose_with_words_between()
     assert not parsing.names_fund("医疗费报销", "城乡医疗救助资金")
 
 
+def test_a_number_said_with_a_voice_messages_fillers_or_a_slip_of_ge():
+    assert parsing.parse_choice("嗯 就那个 第三个吧") == 3
+    assert parsing.parse_choice("第二各") == 2
+    assert parsing.parse_choice("就那个") is None
+
+
 def test_another_entry_of_the_same_list_after_one_was_opened():
     assert parsing.parse_choice("那第三个呢") == 3
     assert parsing.parse_choice("再看看第2个") == 2

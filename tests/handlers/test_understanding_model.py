@@ -56,7 +56,13 @@ def test_a_progress_asked_in_dialect_and_a_fine_paid_here_are_not_served():
 
 
 def test_queue_jumping_and_favours_at_the_window_are_complaints():
-    for said in ("窗口有人插队也没人管", "他们优亲厚友 先给自家人办"):
+    for said in (
+        "窗口有人插队也没人管",
+        "他们优亲厚友 先给自家人办",
+        "评救助全凭关系",
+        "收费的多收了我十块",
+        "十点了还没人上班",
+    ):
         assert READER.read(said).intent == "complaint", said
 
 
@@ -124,3 +130,8 @@ def test_praise_of_the_answer_is_small_talk_not_a_search():
     for said in ("挺不错的", "答得好", "真棒", "很有帮助啊"):
         assert READER.read(said).is_talk, said
     assert READER.read("不错的养老院").intent == "item"
+
+
+def test_the_legal_basis_asked_in_plain_words_is_its_own_aspect():
+    for said in ("依据是啥法规", "这是按什么规定办的", "法律依据"):
+        assert READER.read(said).aspect == "basis", said
