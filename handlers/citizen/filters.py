@@ -806,6 +806,22 @@ class FundFollowUp(Filter):
                 "what": " ".join(p for p in parts if p) or "全部",
                 "details": details,
             }
+        if year is None and fund_type is None and _only_the_total(rest):
+            # 「两项加起来一共多少」: the total of the list just shown, asked again
+            shown = await departments.by_ids(session, memory.fund_departments)
+            kind = FundType(memory.fund_type) if memory.fund_type else None
+            parts = [
+                f"{memory.fund_year}年" if memory.fund_year else "",
+                shown[0].name if len(shown) == 1 else "",
+            ]
+            return {
+                "year": memory.fund_year,
+                "fund_type": kind,
+                "departments": shown,
+                "unknown_department": "",
+                "topic": memory.fund_topic,
+                "what": " ".join(p for p in parts if p) or "全部",
+            }
         named = await departments.mention(session, leftover)
         if READER.strip_fillers(parsing.fund_topic(named.rest)) or (
             named.named and not named.departments
@@ -829,6 +845,18 @@ class FundFollowUp(Filter):
 
 # A sum asked for (「这三年加起来一共多少」): money, whatever else is said.
 TOTAL_ASKED = re.compile("(?:一共|总共|加起来|合计)(?:是|有|拨了|花了|投了)?多少")
+# The rows just shown pointed at (「这两项」 「几笔」): no fund named.
+_THE_ROWS_SHOWN = re.compile("^(?:这|那)?[两三四五六七八九十几]?(?:项|笔|个)?(?:资金|钱)?$")
+
+
+def _only_the_total(text: str) -> bool:
+    """Whether the words only ask the total of the rows just shown (「两项加起来一共多少」)."""
+    if TOTAL_ASKED.search(text) is None:
+        return False
+    left = READER.strip_fillers(parsing.fund_topic(TOTAL_ASKED.sub(" ", text)))
+    return _THE_ROWS_SHOWN.match(left.replace(" ", "")) is not None
+
+
 # Words of applying for something (申请, 咋办): an item is asked for, not the money of a fund.
 APPLYING = re.compile("申请|(?:咋|怎么|怎样|如何|能不能|可以)(?:办|领|申领)")
 
@@ -859,6 +887,8 @@ class FundListQuestion(Filter):
             "资金" in text
             or (understood is not None and understood.topic == "fund")
             or TOTAL_ASKED.search(text) is not None
+            # 「草原补奖这三年每年多少」: how much in each year is a fund's budget
+            or ("多少" in text and parsing.names_years(text))
         )
         if not asked and "资金" not in text and year is None and APPLYING.search(text):
             # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund

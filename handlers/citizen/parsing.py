@@ -439,6 +439,11 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
     return None, " ".join(_YEARS_TOGETHER.sub(" ", text).split())
 
 
+def names_years(text: str) -> bool:
+    """Whether the text speaks of several years or each year (「这三年」 「每年」 「历年」)."""
+    return _YEARS_TOGETHER.search(text) is not None or "每年" in text or "逐年" in text
+
+
 # Words for several years together, no one year (「这三年」 「近几年来」 「历年」).
 _YEARS_TOGETHER = re.compile(
     r"(?:这|近|最近|前|过去|这些)?[两三四五六七八九十几]年(?![级制])(?:来|里|间|的)?|历年(?:来|的)?"

@@ -305,6 +305,16 @@ async def test_after_a_fund_list_another_year_or_type_asked_with_how_much(demo):
     assert "【天祝藏族自治县水务局 财政专项资金】" in count, count
 
 
+async def test_each_years_amount_of_a_fund_and_the_total_of_the_rows_shown(demo):
+    yearly = await citizen(demo).say("营养餐这几年每年多少")  # 营养改善计划, every year
+    assert "【“营养餐”" in yearly or "营养改善计划" in yearly, yearly
+    assert "2015年" in yearly and "2017年" in yearly, yearly
+    user = citizen(demo)
+    await user.say("2016年民政局专项资金")
+    total = await user.say("这两项加起来一共多少")
+    assert "【2016年 天祝藏族自治县民政局 财政专项资金】" in total, total
+
+
 async def test_a_fund_said_with_other_words_between_its_own(demo):
     answer = await citizen(demo).say("2015年困难群众看病救助资金多少")  # 医疗救助
     assert "城乡医疗救助资金 447.596万元" in answer, answer
