@@ -688,16 +688,27 @@ async def _in_the_guide_shown(
     trace: dict[str, str],
     public_items: PublicItems | None,
 ) -> str:
-    """Right after a card, words search finds no item for (「还要登报吗」 「要狗的相片不」): what
-    the card's guide says of them, when it says something; '' otherwise."""
-    if memory.focus != "card" or not memory.card_code or not reading.core:
+    """Right after a card, or a list of one entry (「您是不是想找：1. 教师资格认定」), words search
+    finds no item for (「还要登报吗」 「要狗的相片不」 「普通话要几级」): what its guide says of
+    them, when it says something; '' otherwise."""
+    shown = _the_one_shown(memory)
+    if not shown or not reading.core:
         return ""
-    item = await item_by_code(session, memory.card_code, public_items)
+    item = await item_by_code(session, shown, public_items)
     notes = notes_about(item, _asked(reading.text)) if item is not None else []
     if item is None or not notes:
         return ""
     trace.update(answer="guide-notes", code=item.code)
     return cards.notes_answer(item, settings.public_base_url, notes)
+
+
+def _the_one_shown(memory: Memory) -> str:
+    """The code of the card just shown, or of the only entry of the item list just shown."""
+    if memory.focus == "card":
+        return memory.card_code
+    if memory.focus == "list" and memory.numbered == "items" and len(memory.list_codes) == 1:
+        return memory.list_codes[0]
+    return ""
 
 
 async def _follow_up(

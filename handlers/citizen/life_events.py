@@ -508,6 +508,12 @@ ALL_STEPS = (
     "批什么",
     # 「挂失加补办一条龙」: the whole run of them
     "一条龙",
+    # 「一样一样给我说下」: one after another, each of them
+    "一样一样",
+    "一项一项",
+    "一个一个",
+    "一步一步",
+    "挨个",
 )
 # 「需要哪几个证」 「得跑几样手续」: how many papers, so every one of them.
 SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许可|审批|部门)")

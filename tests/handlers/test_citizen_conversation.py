@@ -446,6 +446,14 @@ async def test_a_things_name_alone_naming_several_items_alike_is_a_choice(demo) 
     assert "【农村部分计划生育家庭奖励扶助金】" in reward, reward
 
 
+async def test_the_guide_of_the_only_entry_of_a_list_answers_what_it_says(demo) -> None:
+    user = citizen(demo)
+    guess = plain(await user.say("大学毕业了想考回县上当老师 要办哪些"))
+    assert "1. 教师资格认定" in guess and "2. " not in guess, guess
+    level = await user.say("普通话要几级")
+    assert "普通话水平达到二级乙等以上" in level, level
+
+
 async def test_the_legal_basis_of_the_card_just_shown(demo) -> None:
     user = citizen(demo)
     await user.say("犬类准养证")

@@ -43,6 +43,10 @@ def test_words_asking_for_every_step():
     assert not asks_all_steps("要什么材料")
 
 
+def test_one_after_another_asks_every_step():
+    assert asks_all_steps("一样一样给我说下") and asks_all_steps("挨个说说")
+
+
 def test_du_before_how_or_what_asks_every_step():
     for said in ("户口身份证都咋办", "这几样都需要怎么弄", "都该办啥"):
         assert asks_all_steps(said), said
