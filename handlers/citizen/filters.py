@@ -185,6 +185,8 @@ MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, n
 # A town said, then pointed at again (「我是华藏寺镇的 镇上办的那个」 「华藏寺镇上办的」): the town
 # is the choice.
 PLACE_AGAIN = re.compile("(?<=[镇乡])(?:镇上|乡上|乡里|镇里|这边|那边|上|里)$")
+# 「镇上的 华藏寺」 「县上自然资源局那个」: the level said before the office's name
+LEVEL_FIRST = re.compile("^(?:县上|县里|镇上|镇里|乡上|乡里)的?")
 
 
 class ChoiceByWords(Filter):
@@ -201,7 +203,7 @@ class ChoiceByWords(Filter):
             return False
         aspect = understood.aspect
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
-        words = PLACE_AGAIN.sub("", understood.core)
+        words = LEVEL_FIRST.sub("", PLACE_AGAIN.sub("", understood.core))
         if aspect and not pointing:
             # 「农药证多久批下来」 after a checklist: the one entry whose paper is named
             return await _the_entry_whose_paper(words, aspect, state, session, data)

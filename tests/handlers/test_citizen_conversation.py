@@ -302,6 +302,9 @@ async def test_words_pick_one_entry_of_the_list_just_shown(demo):
     assert "回复序号" in listed
     picked = await user.say("华藏寺镇那个")
     assert "【乡村建设规划许可证核发】" in picked and "华藏寺镇人民政府" in picked, picked
+    await user.say("乡村建设规划许可证核发")
+    level = await user.say("镇上的 打柴沟")  # the level said first, the town without 镇
+    assert "打柴沟镇人民政府" in level and "华藏寺镇" not in level, level
 
 
 async def test_most_of_a_few_words_in_one_entry_alone_picks_it(demo):
