@@ -648,6 +648,14 @@ NOT_THE_PLACES_NAME = re.compile(
 )
 
 
+# What is to be done asked after a place (「要批啥」 「咋办」 「啥手续」): an item's question, the
+# place only where it is done.
+ITEM_ASKED = re.compile(
+    r"(?:批|办|弄|开|交|带|准备)(?:个|些|点)?(?:啥|什么|哪些)|手续|材料|(?:咋|怎么|怎样|如何)(?:办|弄|批)"
+    r"|在哪(?:里|儿)?(?:办|批|弄)"
+)
+
+
 class PlaceFunds(Filter):
     """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
 
@@ -670,6 +678,8 @@ class PlaceFunds(Filter):
                 return False
             if year is None and await _list_shown(data.get("state")):
                 return False
+            if ITEM_ASKED.search(rest.replace(lead, " ", 1)):
+                return False  # 「在下河东村 想把老房子拆了重盖 要批啥」: where, then an item
             topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
         place_text = NOT_THE_PLACES_NAME.sub(" ", place_text)
