@@ -653,6 +653,8 @@ NOT_THE_PLACES_NAME = re.compile(
 ITEM_ASKED = re.compile(
     r"(?:批|办|弄|开|交|带|准备)(?:个|些|点)?(?:啥|什么|哪些)|手续|材料|(?:咋|怎么|怎样|如何)(?:办|弄|批)"
     r"|在哪(?:里|儿)?(?:办|批|弄)"
+    # 「华藏寺镇 乡村建设规划许可证」: a procedure's name after the place
+    r"|许可|审批|登记|执照|备案|证明"
 )
 
 

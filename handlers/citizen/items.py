@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +52,7 @@ from handlers.citizen.searching import (
     Found,
     Searcher,
     answers,
+    close_to_lead,
     find,
     going_the_asked_way,
     is_clear,
@@ -435,6 +437,10 @@ async def search_and_answer(
         known = await clause_that_knows(searched)
         if known is not None:
             found, query = known
+    towns_own = _the_towns_own(found, said)
+    if towns_own is not None and towns_own.hit.confident:
+        # 「在打柴沟镇下河东村 想把老房子拆了重盖 要批啥」: of the entries of one name, the town's
+        return await _card(state, memory, towns_own.item, settings, aspect, trace)
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     as_said = fold(parsing.strip_particles(query))
     # 「计划生育家庭的扶助」: 的 is no part of the name the 奖励 and 特别 扶助金 share
@@ -564,6 +570,30 @@ def _named_alike(found: list[Found], reading: Reading, said: str) -> list[Found]
     said_of = [thing_said(f.item, words) for f in sure]
     # every character said is of the thing, and more than one item is named by all of it
     return sure if said_of.count(len(words)) > 1 else []
+
+
+_TOWN_OFFICE = re.compile(r"县([\u4e00-\u9fff]{2,4}?[镇乡])人民政府")
+
+
+def _the_towns_own(found: list[Found], said: str) -> Found | None:
+    """Of the results sharing the first one's name (the county's bureau and towns each grant
+    乡村建设规划许可证核发), the one whose town's government grants it, when the words name
+    that town and no other's, as sure as search is of the name."""
+    close = close_to_lead(found)
+    same = [f for f in close if f.item.name == close[0].item.name] if close else []
+    if len(same) < 2:
+        return None
+    own = [
+        f
+        for f in same
+        if f.item.department is not None
+        and (town := _TOWN_OFFICE.search(f.item.department.name)) is not None
+        and town.group(1) in said
+    ]
+    if len(own) != 1:
+        return None
+    sure = same[0].hit.confident or same[0].hit.score >= SURE_SCORE
+    return own[0]._replace(hit=replace(own[0].hit, confident=sure))
 
 
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item

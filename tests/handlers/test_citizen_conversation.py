@@ -589,6 +589,12 @@ async def test_a_place_first_then_what_about_it(demo, said: str, place: str, amo
     assert place in reply and amount in reply and not is_card_or_list(plain(reply))
 
 
+async def test_a_town_named_with_an_item_its_county_and_towns_grant_is_the_towns(demo):
+    reply = await citizen(demo).say("打柴沟镇 乡村建设规划许可证")
+    assert "【乡村建设规划许可证核发】" in reply and "打柴沟镇人民政府" in reply, reply
+    assert "扶贫" not in reply, reply
+
+
 async def test_a_place_first_then_what_is_to_be_done_there_is_an_items_question(demo) -> None:
     reply = await citizen(demo).say("在打柴沟镇下河东村 想把老房子拆了重盖 要批啥")
     assert "乡村建设规划许可证核发" in reply and "扶贫" not in reply, reply
