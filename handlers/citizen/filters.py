@@ -369,7 +369,15 @@ def labels_of_items(memory: Memory, labels: list[list[str]]) -> list[str]:
 def _the_one_going_the_way(names: list[str], text: str) -> int | None:
     """The number of the one entry whose name goes a way the words ask other than a first
     application (「丢了要补的」: 补领结婚证 of 婚姻登记 and 补领结婚证), when only one does."""
-    wish = asked(direction_of(normalise(text))) - {NEW}
+    said = direction_of(normalise(text))
+    wish = asked(said) - {NEW}
+    if not wish and said == {NEW}:
+        # 「新办」 「我要新办的」: the one entry for a first application (新办, 设立), or
+        # else the one whose name goes no way at all (核发 beside its 延续 and 变更)
+        ways = [direction_of(normalise(name)) for name in names]
+        going = [n for n, way in enumerate(ways, start=1) if NEW in way]
+        going = going or [n for n, way in enumerate(ways, start=1) if not way]
+        return going[0] if len(going) == 1 else None
     if not wish:
         return None
     going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]

@@ -307,6 +307,19 @@ async def test_words_pick_one_entry_of_the_list_just_shown(demo):
     assert "打柴沟镇人民政府" in level and "华藏寺镇" not in level, level
 
 
+async def test_a_way_said_after_a_list_picks_the_one_entry_going_it(demo):
+    user = citizen(demo)
+    await user.say("营业执照")
+    first = await user.say("新办")  # 设立: the first application
+    assert "【个体工商户设立登记】" in first, first
+    await user.say("农药证")
+    issued = await user.say("我要新办的")  # 核发: no way of its own beside 延续 and 变更
+    assert "【农药经营许可证核发" in issued, issued
+    await user.say("结婚证")
+    lost = await user.say("丢了要补的")
+    assert "【补领结婚证】" in lost, lost
+
+
 async def test_most_of_a_few_words_in_one_entry_alone_picks_it(demo):
     user = citizen(demo)
     await user.say("植被恢复费")
