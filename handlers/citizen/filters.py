@@ -12,7 +12,7 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from bot.fsm import FSMContext
 from catalogue import queries
-from catalogue.models import FundItem, FundType
+from catalogue.models import Department, FundItem, FundType
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
@@ -816,34 +816,11 @@ class FundFollowUp(Filter):
         if details and len(THE_MONEY_SHOWN.sub("", left)) <= FEW_OTHER_WORDS:
             # 「评上了几个 每个补了多少」: a detail of the fund just shown
             shown = await departments.by_ids(session, memory.fund_departments)
-            kind = FundType(memory.fund_type) if memory.fund_type else None
-            year = year if year is not None else memory.fund_year
-            parts = [f"{year}年" if year else "", shown[0].name if len(shown) == 1 else ""]
-            return {
-                "year": year,
-                "fund_type": fund_type or kind,
-                "departments": shown,
-                "unknown_department": "",
-                "topic": memory.fund_topic,
-                "what": " ".join(p for p in parts if p) or "全部",
-                "details": details,
-            }
+            return {**_asked_again(memory, shown, year, fund_type), "details": details}
         if year is None and fund_type is None and _only_the_total(rest):
             # 「两项加起来一共多少」: the total of the list just shown, asked again
             shown = await departments.by_ids(session, memory.fund_departments)
-            kind = FundType(memory.fund_type) if memory.fund_type else None
-            parts = [
-                f"{memory.fund_year}年" if memory.fund_year else "",
-                shown[0].name if len(shown) == 1 else "",
-            ]
-            return {
-                "year": memory.fund_year,
-                "fund_type": kind,
-                "departments": shown,
-                "unknown_department": "",
-                "topic": memory.fund_topic,
-                "what": " ".join(p for p in parts if p) or "全部",
-            }
+            return _asked_again(memory, shown, None, None)
         named = await departments.mention(session, leftover)
         if READER.strip_fillers(parsing.fund_topic(named.rest)) or (
             named.named and not named.departments
@@ -852,17 +829,25 @@ class FundFollowUp(Filter):
         if year is None and fund_type is None and not named.departments:
             return False
         found = named.departments or await departments.by_ids(session, memory.fund_departments)
-        year = year if year is not None else memory.fund_year
-        kind = fund_type or (FundType(memory.fund_type) if memory.fund_type else None)
-        parts = [f"{year}年" if year else "", found[0].name if len(found) == 1 else ""]
-        return {
-            "year": year,
-            "fund_type": kind,
-            "departments": found,
-            "unknown_department": "",
-            "topic": memory.fund_topic,
-            "what": " ".join(p for p in parts if p) or "全部",
-        }
+        return _asked_again(memory, found, year, fund_type)
+
+
+def _asked_again(
+    memory: Memory, shown: list[Department], year: int | None, fund_type: FundType | None
+) -> dict[str, Any]:
+    """What `FundListQuestion` passes for the fund list just shown asked again, with the year,
+    the departments or the fund type said instead (None: as before)."""
+    year = year if year is not None else memory.fund_year
+    kind = fund_type or (FundType(memory.fund_type) if memory.fund_type else None)
+    parts = [f"{year}年" if year else "", shown[0].name if len(shown) == 1 else ""]
+    return {
+        "year": year,
+        "fund_type": kind,
+        "departments": shown,
+        "unknown_department": "",
+        "topic": memory.fund_topic,
+        "what": " ".join(p for p in parts if p) or "全部",
+    }
 
 
 # A sum asked for (「这三年加起来一共多少」): money, whatever else is said.
