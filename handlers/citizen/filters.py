@@ -24,7 +24,7 @@ from handlers.citizen.understanding.reading import READER
 from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
 from search import normalise
-from search.direction import NEW, asked, direction_of
+from search.direction import DETAIL_NAMED, NEW, asked, direction_of
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
 _EVERY_YEAR = re.compile(
@@ -204,6 +204,14 @@ class ChoiceByWords(Filter):
         aspect = understood.aspect
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
         words = LEVEL_FIRST.sub("", PLACE_AGAIN.sub("", understood.core))
+        if aspect and not pointing and DETAIL_NAMED.search(said(event) or "") is not None:
+            # 「我是要改个地址」 after 设立, 注销 and 变更: 地址 is what is changed, no question
+            # of where; the one entry going the way said
+            memory = await recall(state)
+            shown = await _labels(memory, session, data.get("public_items"))
+            going = _the_one_going_the_way(labels_of_items(memory, shown), said(event) or "")
+            if going is not None:
+                return {"choice": going, "aspect": None}
         if aspect and not pointing:
             # 「农药证多久批下来」 after a checklist: the one entry whose paper is named
             return await _the_entry_whose_paper(words, aspect, state, session, data)

@@ -318,6 +318,9 @@ async def test_a_way_said_after_a_list_picks_the_one_entry_going_it(demo):
     await user.say("结婚证")
     lost = await user.say("丢了要补的")
     assert "【补领结婚证】" in lost, lost
+    await user.say("个体工商户")
+    moved = await user.say("门面搬了 我是要换个地址")  # 地址: what is changed, not where
+    assert "【个体工商户变更登记" in moved and "哪一个" not in moved, moved
 
 
 async def test_most_of_a_few_words_in_one_entry_alone_picks_it(demo):
