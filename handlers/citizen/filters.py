@@ -204,12 +204,13 @@ class ChoiceByWords(Filter):
         aspect = understood.aspect
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
         words = LEVEL_FIRST.sub("", PLACE_AGAIN.sub("", understood.core))
-        if aspect and not pointing and DETAIL_NAMED.search(said(event) or "") is not None:
+        text = said(event) or ""
+        if aspect and not pointing and DETAIL_NAMED.search(text) is not None:
             # 「我是要改个地址」 after 设立, 注销 and 变更: 地址 is what is changed, no question
             # of where; the one entry going the way said
             memory = await recall(state)
             shown = await _labels(memory, session, data.get("public_items"))
-            going = _the_one_going_the_way(labels_of_items(memory, shown), said(event) or "")
+            going = _the_one_going_the_way(labels_of_items(memory, shown), text)
             if going is not None:
                 return {"choice": going, "aspect": None}
         if aspect and not pointing:
@@ -230,7 +231,6 @@ class ChoiceByWords(Filter):
             part = _in_one_label(words, labels)
             if part is not None:
                 return {"choice": part, "aspect": aspect}
-        text = said(event) or ""
         going = _the_one_going_the_way(labels_of_items(memory, shown), text)
         if going is not None:
             # 「丢了要补的」 after 婚姻登记 and 补领结婚证: the one entry going the way said.

@@ -578,7 +578,7 @@ _TOWN_OFFICE = re.compile(r"县([\u4e00-\u9fff]{2,4}?[镇乡])人民政府")
 def _the_towns_own(found: list[Found], said: str) -> Found | None:
     """Of the results sharing the first one's name (the county's bureau and towns each grant
     乡村建设规划许可证核发), the one whose town's government grants it, when the words name
-    that town and no other's, as sure as search is of the name."""
+    that town and no other's; sure when search is sure of the name or scores it SURE_SCORE."""
     close = close_to_lead(found)
     same = [f for f in close if f.item.name == close[0].item.name] if close else []
     if len(same) < 2:
