@@ -41,6 +41,7 @@ from handlers.citizen.guide_notes import (
     names_its_paper,
     notes_about,
 )
+from handlers.citizen.life_events import FirstStepAsked
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
@@ -216,6 +217,23 @@ async def choose(
     if item is None:
         return texts.GONE
     return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
+
+
+async def first_step(
+    event: Event,
+    in_order: bool,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    public_items: PublicItems | None = None,
+) -> str:
+    """「先办哪个」 after a list: a life event's first step (its card, as 「1」 gives); the
+    entries of any other list are alternatives, so which one is asked."""
+    if not in_order:
+        trace.update(answer="not-in-order")
+        return texts.NOT_IN_ORDER
+    return await choose(event, 1, session, state, settings, trace, public_items)
 
 
 async def choose_variant(
@@ -852,6 +870,7 @@ async def other_kinds(event: Event) -> str:
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
+    on_said(router, FirstStepAsked())(first_step)
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)

@@ -221,10 +221,12 @@ class _Known:
                 # its words as said, with the kind inside them (「办个养牛的合作社」)
                 said = qualified[1] if qualified[1] in plain else _spread(qualified[1], plain)
                 return qualified[0], said or qualified[1]
-        if any(_named(word, plain) for word in self.own_words[event.name]) and not asks_all_steps(
-            plain
+        if any(_named(word, plain) for word in self.own_words[event.name]) and not (
+            asks_all_steps(plain) or needed_as_well(plain)
         ):
-            return None  # 「盖房子要办乡村建设规划许可证吗」, unless all is asked (「全套手续」)
+            # 「盖房子要办乡村建设规划许可证吗」, unless all is asked (「全套手续」) or the step
+            # is named as needed as well (「听说还要办规划许可证」)
+            return None
         return event, span
 
     def by_steps_words(self, text: str) -> tuple[LifeEvent, str] | None:
@@ -271,8 +273,9 @@ BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
 # Verbs of setting something up that people use for one another (开个小店, 办个小店, 搞个小店,
-# 弄个合作社): a trigger starting with one is also said with each of the others.
-SETTING_UP = ("开", "办", "搞", "弄")
+# 弄个合作社; 盘个小超市: taking over a shop someone ran, which then is opened anew): a trigger
+# starting with one is also said with each of the others.
+SETTING_UP = ("开", "办", "搞", "弄", "盘")
 
 
 def _said_by(event: LifeEvent) -> tuple[str, ...]:
@@ -523,6 +526,12 @@ SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许
 EVERY_ONE = re.compile("都(?:要|得|需要|该)?(?:咋|怎么|怎样|如何|办|弄|搞|啥|什么|哪些)")
 
 
+# 「开个理发店 听说还要办卫生证」 「结婚了户口也得迁」: a paper needed *as well* — the one named
+# beside the others the situation takes, so all of them are asked; not how much longer
+# (「还要多久」 「还要等几天」) or what to bring for one (「还要带啥」).
+AS_WELL = re.compile("(?:还|也)(?:要|得|需要|用)(?:再)?(?!多久|多长|等|几天|多少|带|交)")
+
+
 def asks_all_steps(rest: str) -> bool:
     """Whether the words beside the trigger ask for every step or for their order."""
     return (
@@ -530,6 +539,11 @@ def asks_all_steps(rest: str) -> bool:
         or EVERY_ONE.search(rest) is not None
         or SEVERAL_PAPERS.search(rest) is not None
     )
+
+
+def needed_as_well(rest: str) -> bool:
+    """Whether the words beside the trigger ask whether a paper is needed as well (AS_WELL)."""
+    return AS_WELL.search(rest) is not None
 
 
 async def names_several_steps(
@@ -580,6 +594,23 @@ def _shared(text: str, words: Iterable[str]) -> int:
                 best = length
                 length += 1
     return best
+
+
+# A clause telling what the business sells (「开个农资门市 卖化肥农药 咋办证」): it describes the
+# business, naming no paper; asked of (卖农药要啥证) or qualifying one (卖农药的证) it names one.
+GOODS_SOLD = re.compile(
+    "^(?:也|还|主要|就|专门|只|光)?(?:卖|经营|销售)"
+    "(?!.*(?:的|证|许可|备案|执照|手续|吗|不|啥|什么|咋|怎么|哪|要|得|需))"
+    ".{1,8}$"
+)
+CLAUSE_BREAKS = re.compile(r"[\s，,。.!！?？、；;]+")
+
+
+def without_goods_sold(text: str) -> str:
+    """The text without the clauses that only tell what the business sells (GOODS_SOLD)."""
+    clauses = CLAUSE_BREAKS.split(text)
+    kept = [c for c in clauses if c and GOODS_SOLD.match(c) is None]
+    return " ".join(kept) if len(kept) < len([c for c in clauses if c]) else text
 
 
 class _Cache:
@@ -644,7 +675,9 @@ class LifeEventQuestion(Filter):
             life_event, span = found
             steps = await resolved_steps(session, life_event)
             searcher = data.get("search")
-            rest = fold(text).replace(fold(span), "", 1) if fold(span) else fold(text)
+            # 「卖化肥农药」 said apart tells the business, not the paper asked for.
+            told = without_goods_sold(text)
+            rest = fold(told).replace(fold(span), "", 1) if fold(span) else fold(told)
             if asks_all_steps(rest) or (
                 searcher is not None
                 # the whole message: the trigger may end a step's name (「身份证和社保卡都丢了」:
@@ -654,9 +687,13 @@ class LifeEventQuestion(Filter):
                 )
             ):
                 return await _with_a_second_event(text, span, life_event, steps, known, data)
-            if names_own_item(normalise(text), span, steps, known.trigger_words):
-                return False
             if asks_another_way(rest, steps):
+                return False
+            if needed_as_well(rest):
+                # 「开个理发店 听说还要办卫生证」: one paper named beside the others the
+                # situation takes, so the whole checklist (it is on it).
+                return await _with_a_second_event(text, span, life_event, steps, known, data)
+            if names_own_item(normalise(told), span, steps, known.trigger_words):
                 return False
             if searcher is not None and await _spread_over_a_name(
                 span, known, searcher, session, data.get("public_items")
@@ -876,6 +913,35 @@ def step_line(label: str, name: str) -> str:
     if not plain or plain in name:
         return name
     return f"{name}——{plain}" if "（" in plain else f"{name}（{plain}）"
+
+
+# 「先办哪个」 「第一步干啥」 「从哪开始」: which step comes first.
+FIRST_ASKED = re.compile(
+    "^(?:那|那么|那我|我)?(?:"
+    "(?:先|首先|最先|第一步|一开始)(?:得|要|该|应该|需要)?(?:办|弄|跑|去|干|搞|做)?"
+    "(?:哪个|哪一个|哪样|哪一样|啥|什么|哪项|哪一项|哪步|哪一步|哪个部门|哪里|哪儿|哪)"
+    "|从哪(?:个|里|儿|一步|步)?(?:开始|下手|办起)"
+    ")(?:呢|啊|呀|吧|嘛)*$"
+)
+
+
+class FirstStepAsked(Filter):
+    """Which step comes first (「先办哪个」), right after an item list: passes `in_order`,
+    whether the list is a life event's checklist (whose first entry is the answer) or a
+    choice between alternatives, which have no order."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or not isinstance(session, AsyncSession):
+            return False
+        if FIRST_ASKED.match(normalise(text)) is None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" or memory.numbered != "items" or memory.list_page != 1:
+            return False
+        known = await known_events(session)
+        return {"in_order": any(e.name == memory.list_query for e in known.events)}
 
 
 def router() -> Router:

@@ -301,3 +301,45 @@ async def test_a_second_situation_going_another_way_adds_no_checklist(demo):
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_two_events_moved").say("老人去世了 他开的铺子要注销")
     assert "「家人去世」" in answer and "开一家" not in answer, answer  # the shop ends
+
+
+async def test_a_step_named_as_needed_as_well_gets_the_whole_checklist(citizen: Any) -> None:
+    # 还要/也得 + a step: asked beside the others the situation takes, so all of them
+    for said, name, step in (
+        ("我想在县城开个理发店，听说还要办卫生证？", "开理发店、美容店", "公共场所卫生许可"),
+        ("准备开个宾馆 是不是也得办卫生许可", "开旅馆民宿", "公共场所卫生许可"),
+    ):
+        reply = await citizen.say(said)
+        assert reply.startswith(f"「{name}」") and "个体工商户设立登记" in reply, (said, reply)
+        assert step in reply, (said, reply)
+    # how much longer, or what to bring, is no other paper: asked of the one named
+    reply = await citizen.say("开个理发店 卫生许可还要多久")
+    assert "一般要办这些事" not in reply and "公共场所卫生许可" in reply, reply
+
+
+async def test_what_the_shop_sells_said_apart_describes_the_shop(citizen: Any) -> None:
+    # 「卖化肥农药」 said as a clause of its own tells the trade; 咋办证 asks for its papers
+    reply = await citizen.say("开个农资门市 卖化肥农药 咋办证")
+    assert reply.startswith("「开农资店」"), reply
+    assert reply.index("个体工商户设立登记") < reply.index("农药经营许可证核发")
+    # 卖农药的证 qualifies the paper asked for: that one
+    reply = await citizen.say("开个农资店 卖农药的证咋办")
+    assert "一般要办这些事" not in reply and "农药经营许可证核发" in reply, reply
+
+
+async def test_a_shop_taken_over_is_a_shop_opened(citizen: Any) -> None:
+    # 盘个店: taking over someone's shop, which then is opened anew
+    reply = await citizen.say("在街上盘个小超市 卖零食饮料 要跑哪几个部门")
+    assert reply.startswith("「开一家卖食品和烟酒的小店」"), reply
+
+
+async def test_which_first_after_a_checklist_is_its_first_step(citizen: Any) -> None:
+    await citizen.say("开个理发店 都要办啥")
+    first = await citizen.say("先办哪个")
+    assert first.startswith("（演示数据）【个体工商户设立登记】"), first
+    second = await citizen.say("那第二个呢")
+    assert "公共场所卫生许可新办审批" in second.splitlines()[0], second
+    # a list of alternatives has no order: which one is asked; 头一个 is still entry 1
+    await citizen.say("身份证")
+    assert "不分先后" in await citizen.say("先办哪个")
+    assert "【" in await citizen.say("头一个")
