@@ -125,11 +125,25 @@ class Entry:
 
 
 # Kinds of one family (the branches of social insurance, marriage and divorce, birth and
-# death): a name about another kind than the one the query names answers another question.
+# death, the licensed professions): a name about another kind than the one the query names
+# answers another question (医师资格证 is not 教师资格证, one character apart).
+PROFESSIONS = (
+    "教师",
+    "医师",
+    "护士",
+    "律师",
+    "兽医",
+    "药师",
+    "导游",
+    "公证员",
+    "建造师",
+    "乡村医生",
+)
 SIBLINGS = (
     ("养老", "医疗", "失业", "工伤", "生育"),
     ("结婚", "离婚"),
     ("出生", "死亡"),
+    PROFESSIONS,
 )
 _NO_KINDS: Mapping[int, frozenset[str]] = {}
 

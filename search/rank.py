@@ -12,7 +12,7 @@ from rapidfuzz.distance import LCSseq
 
 from search.direction import direction_of
 from search.document import Document
-from search.entry import MILD_CATEGORIES, Entry, is_penalty, kinds_of
+from search.entry import MILD_CATEGORIES, PROFESSIONS, SIBLINGS, Entry, is_penalty, kinds_of
 from search.query import Variant
 from search.syllables import encode, spoken
 
@@ -45,6 +45,9 @@ NEGATION = "非"
 # An item about another kind of one family (`entry.SIBLINGS`: 城乡居民基本养老保险参保登记 for
 # 居民医保参保, read 城乡居民基本医疗保险参保) answers another question.
 SIBLING_PENALTY = 0.08
+# ... and one about another profession (教师资格认定 for 医师资格证: a keyword one character
+# apart) never answers the question: the query's own profession comes first.
+PROFESSION_PENALTY = 0.2
 DIRECTION_PENALTY = 0.12  # an item going the other way (注销 for 注册, 设立 for 补办)
 DIRECTION_BONUS = 0.08  # an item going the way the query names (补办 for 丢了)
 PENALTY_FACTOR = 0.75  # citizen queries: penalty items below services and licences
@@ -339,8 +342,8 @@ def score_variant(evidence: Weights, entries: Sequence[Entry]) -> list[tuple[int
             best -= PREFIX_PENALTY
         if has_hanzi and NEGATION in name and negates(name, chars):
             best -= NEGATED_PENALTY
-        if asked_kinds and entry.kinds and _other_kind(entry.kinds, asked_kinds):
-            best -= SIBLING_PENALTY
+        if asked_kinds and entry.kinds:
+            best -= _other_kind(entry.kinds, asked_kinds)
         out.append((entry.eid, best * weight, channel))
     return out
 
@@ -351,9 +354,15 @@ def _query_kinds(chars: str) -> Mapping[int, frozenset[str]]:
     return kinds_of(chars)
 
 
-def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> bool:
-    """True when the name names kinds of a family the query names, but none the query does."""
-    return any(family in name and name[family].isdisjoint(kinds) for family, kinds in asked.items())
+def _other_kind(name: Mapping[int, frozenset[str]], asked: Mapping[int, frozenset[str]]) -> float:
+    """The penalty of a name naming kinds of a family the query names, but none the query
+    does (0 when it names the query's kind or no kind of its families)."""
+    penalty = 0.0
+    for family, kinds in asked.items():
+        if family in name and name[family].isdisjoint(kinds):
+            other = PROFESSION_PENALTY if SIBLINGS[family] is PROFESSIONS else SIBLING_PENALTY
+            penalty = max(penalty, other)
+    return penalty
 
 
 def _own_licence(name: str, chars: str) -> bool:

@@ -50,6 +50,19 @@ def test_the_negated_item_is_not_first() -> None:
     assert index.search("公司变更法人", top=1)[0].document.name == "公司变更登记"
 
 
+def test_another_professions_item_is_not_first_however_close_its_keyword() -> None:
+    # 医师资格证 is one character from the keyword 教师资格证; the physician's item shares
+    # only 医师, but another profession's item never answers
+    documents = (
+        Document("c0", "教师资格认定", keywords=("教师资格证",)),
+        Document("c1", "医师新办执业注册", keywords=("医师注册",)),
+    )
+    index = SearchIndex.build(documents)
+    hits = index.search("医师资格证", top=2)
+    assert hits[0].document.name == "医师新办执业注册"
+    assert index.search("教师资格证", top=1)[0].document.name == "教师资格认定"
+
+
 def test_procedure_words_qualify_the_thing() -> None:
     assert qualified("砍树审批") == "砍树|"
     assert qualified("养蜂证到期换证") == "养蜂证||"
