@@ -49,6 +49,7 @@ from catalogue.queries.regions import (
     region_by_code,
     region_label,
     towns,
+    towns_named,
     villages_of,
 )
 
@@ -92,6 +93,7 @@ __all__ = [
     "region_years",
     "retired_code",
     "towns",
+    "towns_named",
     "valid_year",
     "villages_of",
 ]

@@ -309,6 +309,29 @@ async def towns(*, session: AsyncSession) -> list[Place]:
     return [p for p in await _places(session) if p.level == "town"]
 
 
+MIN_PLACE_NAME = 3  # characters of a name said as written that names a place (下河东村)
+
+
+async def towns_named(*, session: AsyncSession, text: str) -> frozenset[str]:
+    """The towns a text names as written: by the town's name (打柴沟镇), or by the name of a
+    village (下河东村) no other town has a village of; each as the town is shown
+    (`Place.town_name`). Exact names only: a place said loosely is for `find_regions`."""
+    said = "".join(unicodedata.normalize("NFKC", text[:MAX_PLACE_TEXT]).split())
+    named: dict[str, set[str]] = {}  # name said → the towns it may be in
+    for place in await _places(session):
+        town = place.town_name if place.level == "village" else place.short_name or place.name
+        for name in _names(place):
+            if len(name) >= MIN_PLACE_NAME and name in said and town:
+                named.setdefault(name, set()).add(town)
+    # A village named inside a longer name said (上河东村 holds 河东村) is not named.
+    return frozenset(
+        town
+        for name, towns in named.items()
+        if len(towns) == 1 and not any(name in other and name != other for other in named)
+        for town in towns
+    )
+
+
 async def villages_of(*, session: AsyncSession, town_code: str) -> list[Place]:
     """The villages of one town, by code."""
     return [p for p in await _places(session) if p.level == "village" and p.town_code == town_code]

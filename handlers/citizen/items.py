@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +49,7 @@ from handlers.citizen.searching import (
     MAX_GUESSES,
     MIN_RUN,
     SURE_SCORE,
+    TOWN_OFFICE,
     Found,
     Searcher,
     answers,
@@ -455,7 +455,8 @@ async def search_and_answer(
         known = await clause_that_knows(searched)
         if known is not None:
             found, query = known
-    towns_own = _the_towns_own(found, said)
+    towns = await queries.towns_named(session=session, text=said) if _same_named(found) else None
+    towns_own = _the_towns_own(found, said, towns) if towns is not None else None
     if towns_own is not None and towns_own.hit.confident:
         # 「在打柴沟镇下河东村 想把老房子拆了重盖 要批啥」: of the entries of one name, the town's
         return await _card(state, memory, towns_own.item, settings, aspect, trace)
@@ -590,27 +591,32 @@ def _named_alike(found: list[Found], reading: Reading, said: str) -> list[Found]
     return sure if said_of.count(len(words)) > 1 else []
 
 
-_TOWN_OFFICE = re.compile(r"县([\u4e00-\u9fff]{2,4}?[镇乡])人民政府")
-
-
-def _the_towns_own(found: list[Found], said: str) -> Found | None:
-    """Of the results sharing the first one's name (the county's bureau and towns each grant
-    乡村建设规划许可证核发), the one whose town's government grants it, when the words name
-    that town and no other's; sure when search is sure of the name or scores it SURE_SCORE."""
+def _same_named(found: list[Found]) -> list[Found]:
+    """The close results sharing the first one's name, when there are several (the county's
+    bureau and towns each grant 乡村建设规划许可证核发)."""
     close = close_to_lead(found)
     same = [f for f in close if f.item.name == close[0].item.name] if close else []
-    if len(same) < 2:
-        return None
+    return same if len(same) >= 2 else []
+
+
+def _the_towns_own(found: list[Found], said: str, towns: frozenset[str]) -> Found | None:
+    """Of the results sharing the first one's name, the one whose town's government grants
+    it, when the words name that town and no other's (`towns`: those named, also by one of
+    their villages); sure when search is sure of the name or scores it SURE_SCORE, or when
+    every close result has that name (no other item in doubt, only whose entry: the town
+    said tells)."""
+    same = _same_named(found)
     own = [
         f
         for f in same
         if f.item.department is not None
-        and (town := _TOWN_OFFICE.search(f.item.department.name)) is not None
-        and town.group(1) in said
+        and (town := TOWN_OFFICE.search(f.item.department.name)) is not None
+        and (town.group(1) in said or town.group(1) in towns)
     ]
     if len(own) != 1:
         return None
-    sure = same[0].hit.confident or same[0].hit.score >= SURE_SCORE
+    close = close_to_lead(found)
+    sure = same[0].hit.confident or same[0].hit.score >= SURE_SCORE or len(same) == len(close)
     return own[0]._replace(hit=replace(own[0].hit, confident=sure))
 
 

@@ -35,6 +35,7 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
+from catalogue import queries
 from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
 from catalogue.models import Item
 from handlers.citizen import cards, texts
@@ -55,7 +56,14 @@ from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
 from handlers.citizen.other_ways import going_that_way
-from handlers.citizen.searching import Searcher, answers, find, is_clear, name_run
+from handlers.citizen.searching import (
+    TOWN_OFFICE,
+    Searcher,
+    answers,
+    find,
+    is_clear,
+    name_run,
+)
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
@@ -741,6 +749,52 @@ async def _with_a_second_event(
     known: _Known,
     data: dict[str, Any],
 ) -> dict[str, Any]:
+    """`_and_a_second_event`, each step granted by the town the words name (or a village of
+    it) being that town's entry (`_the_towns_entries`)."""
+    answer = await _and_a_second_event(text, span, life_event, steps, known, data)
+    session, searcher = data.get("session"), data.get("search")
+    if isinstance(session, AsyncSession) and searcher is not None:
+        cache = data.get("public_items")
+        answer["steps"] = await _the_towns_entries(text, answer["steps"], searcher, session, cache)
+    return answer
+
+
+async def _the_towns_entries(
+    text: str,
+    steps: list[ResolvedStep],
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> list[ResolvedStep]:
+    """The steps, each whose item the town the words name grants too (the county's bureau
+    and the towns each grant 乡村建设规划许可证核发) as that town's entry: 「在打柴沟镇下河东村
+    盖房子」 goes to 打柴沟镇's 便民服务中心."""
+    towns = await queries.towns_named(session=session, text=text)
+    if len(towns) != 1:
+        return steps
+    (town,) = towns
+    localised = []
+    for step in steps:
+        item = step.item
+        if item is not None:
+            for result in await find(searcher, session, item.name, cache):
+                office = result.item.department
+                granted = TOWN_OFFICE.search(office.name) if office is not None else None
+                if result.item.name == item.name and granted and granted.group(1) == town:
+                    step = ResolvedStep(step.label, result.item, step.department)
+                    break
+        localised.append(step)
+    return localised
+
+
+async def _and_a_second_event(
+    text: str,
+    span: str,
+    life_event: LifeEvent,
+    steps: list[ResolvedStep],
+    known: _Known,
+    data: dict[str, Any],
+) -> dict[str, Any]:
     """The filter's answer for an event, with a second situation told beside it: 「家里老人八十
     多了 还有个一级残疾的娃」 gets both checklists; 「他名下开的小卖部要关掉」 that event's items
     going the way asked (注销), as no shop is opened."""
@@ -895,6 +949,11 @@ async def answer(
             continue
         number += 1
         lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
+        office = step.item.department
+        if office is not None and TOWN_OFFICE.search(office.name) and step.item.location:
+            # a town's own entry (`_the_towns_entries`): where in the town, and its phone
+            phone = f" {step.item.phone}" if step.item.phone else ""
+            lines.append("   " + shorten(f"在{step.item.location}办{phone}", 60))
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
     return fit(lines, [], [HINT if codes else OFFER])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple, Protocol
@@ -328,6 +329,11 @@ def named_thing(found: list[Found], words: str, said: str) -> Found | None:
     if any(thing_said(f.item, words) >= named for f in rivals):
         return None
     return lead._replace(hit=replace(lead.hit, confident=True))
+
+
+# How a town's government is named as a department (天祝藏族自治县打柴沟镇人民政府): the
+# town's own entry of an item the county's bureau and the towns each grant.
+TOWN_OFFICE = re.compile(r"县([\u4e00-\u9fff]{2,4}?[镇乡])人民政府")
 
 
 def close_to_lead(found: list[Found]) -> list[Found]:

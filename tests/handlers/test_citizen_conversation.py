@@ -617,6 +617,14 @@ async def test_a_place_first_then_what_is_to_be_done_there_is_an_items_question(
     assert "乡村建设规划许可证核发" in reply and "扶贫" not in reply, reply
 
 
+async def test_a_village_named_picks_its_towns_entry_of_an_item_the_towns_grant(demo) -> None:
+    # only the entries of one name were in doubt: the town (here by its village) says which
+    reply = await citizen(demo).say("下河东村 盖房子的乡村建设规划许可证核发")
+    assert "【乡村建设规划许可证核发】" in reply and "打柴沟镇人民政府" in reply, reply
+    reply = await citizen(demo).say("在打柴沟镇下河东村 想把老房子拆了重盖 要批啥")
+    assert "打柴沟镇人民政府" in reply and "华藏寺镇人民政府" not in reply, reply
+
+
 async def test_asking_whether_someone_is_there_then_what_cannot_be_served_is_a_ticket(demo):
     _, sessions = demo
     user = citizen(demo)

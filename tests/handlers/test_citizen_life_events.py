@@ -343,3 +343,17 @@ async def test_which_first_after_a_checklist_is_its_first_step(citizen: Any) -> 
     await citizen.say("身份证")
     assert "不分先后" in await citizen.say("先办哪个")
     assert "【" in await citizen.say("头一个")
+
+
+async def test_a_step_a_town_grants_too_is_the_towns_entry_when_the_words_name_it(
+    citizen: Any,
+) -> None:
+    # the county's bureau and the towns each grant 乡村建设规划许可证核发: a village of
+    # 华藏寺镇 named, the checklist's step is that town's entry, with where and its phone
+    reply = await citizen.say("我们家在岔口驿村 准备在宅基地上盖新房子 要办啥")
+    assert reply.startswith("「在村里盖房子」"), reply
+    assert "在华藏寺镇人民政府便民服务中心办 0935-3122701" in reply, reply
+    assert "620623100000DM62021930XK00006001" in reply, reply
+    # no place named: the county's entry, no town's office
+    reply = await citizen.say("准备在宅基地上盖新房子 要办啥")
+    assert "620623000000DM62013500XK00006001" in reply and "便民服务中心办" not in reply, reply

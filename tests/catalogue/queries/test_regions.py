@@ -42,3 +42,19 @@ async def test_same_named_villages_are_ambiguous(session, seeded):
 async def test_unknown_places(session, seeded, typed):
     match = await queries.find_regions(session=session, name=typed)
     assert match.places == []
+
+
+@pytest.mark.parametrize(
+    ("said", "towns"),
+    [
+        ("在打柴沟镇大湾村 想把老房子拆了重盖", {"打柴沟镇"}),
+        ("我们是红大村的", {"华藏寺镇"}),  # a village's town
+        ("华藏寺镇红大村", {"华藏寺镇"}),
+        ("我们是大湾村的", set()),  # 大湾村 lies in two towns: none is named
+        ("华藏寺村", {"华藏寺镇"}),
+        ("盖房子要办啥", set()),
+        ("华藏寺", set()),  # a name said loosely is for find_regions
+    ],
+)
+async def test_towns_named_as_written(session, seeded, said, towns):
+    assert await queries.towns_named(session=session, text=said) == towns
