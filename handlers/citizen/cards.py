@@ -455,6 +455,17 @@ def basis_answer(item: Item, base_url: str) -> str:
     return _short(item, base_url, ["设定依据暂未公布。", *ask_lines(item)])
 
 
+def status_answer(item: Item, base_url: str) -> str:
+    """「啥时候能恢复」 「咋停了」: a suspended item's clause and reason (and whom to ask),
+    else that it is received as usual, and when."""
+    if item.status == "suspended":
+        return _short(item, base_url, ask_lines(item))
+    lines = ["本事项正常受理，没有暂停。"]
+    if item.hours:
+        lines.append(f"办公时间：{shorten(item.hours, 200)}")
+    return _short(item, base_url, lines)
+
+
 def code_answer(item: Item, base_url: str) -> str:
     """「编码是多少」."""
     return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
@@ -477,6 +488,7 @@ ANSWERS = {
     "benefit": benefit_answer,
     "payment": payment_answer,
     "basis": basis_answer,
+    "status": status_answer,
 }
 ASPECT_NAMES = {
     "code": "事项编码",
@@ -495,6 +507,7 @@ ASPECT_NAMES = {
     "benefit": "发放标准",
     "payment": "怎么发放",
     "basis": "设定依据",
+    "status": "是否暂停、何时恢复",
 }
 
 
@@ -513,6 +526,11 @@ def told_apart(item: Item, names: Sequence[str]) -> str:
     return f"（{item.department.short_name or item.department.name}）"
 
 
+def paused(item: Item) -> str:
+    """「【暂停】」 before a suspended item's name in a list, so no one goes for it unwarned."""
+    return "【暂停】" if item.status == "suspended" else ""
+
+
 def item_list(
     items: Sequence[Item], *, page: int, pages: int, heading: str = "找到以下事项"
 ) -> str:
@@ -522,8 +540,7 @@ def item_list(
     for number, item in enumerate(items, start=1):
         department = item.department.short_name or item.department.name if item.department else ""
         extra = f"（{department}）" if department else ""
-        paused = "【暂停】" if item.status == "suspended" else ""
-        lines.append(numbered(number, f"{paused}{shorten(item.name, 60)}", extra))
+        lines.append(numbered(number, paused(item) + shorten(item.name, 60), extra))
     hint = texts.LIST_HINT
     if page < pages:
         hint += f"，回复“{texts.NEXT_PAGE}”看更多"

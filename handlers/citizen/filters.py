@@ -16,7 +16,7 @@ from catalogue.models import Department, FundItem, FundType
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
-from handlers.citizen.guide_notes import PAPER_ENDS
+from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
 from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.understanding import ITEM, Reading, departments, read
@@ -224,6 +224,9 @@ class ChoiceByWords(Filter):
         shown = await _labels(memory, session, data.get("public_items"))
         for labels in shown:
             hits = [n for n, label in enumerate(labels, start=1) if words in label]
+            if len(hits) > 1 and not direction_of(normalise(text)):
+                # 「县上自然资源局那个」: its 核发 and the 延期 of it; no way said, the item itself
+                hits = _the_item_itself(hits, labels_of_items(memory, shown))
             if hits:
                 return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
         for labels in shown:
@@ -291,6 +294,31 @@ def _in_one_label(words: str, labels: list[str]) -> int | None:
             if hits:
                 return None  # the run is in several: the words pick none
     return None
+
+
+# 「两个都要残疾证吗」 「这几个都得带户口本不」: asked of every entry of the list shown.
+EVERY_ENTRY = re.compile("(?:都|每个|每一个|每项|每样|各个)(?:要|得|需要|用|带|需)")
+
+
+class PaperOfEveryEntry(Filter):
+    """Whether a paper is needed, asked of every entry of the item list just shown (「两个都
+    要残疾证吗」): passes `entries`, the items of the page shown, when the paper is one at
+    least one of them lists among its materials."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or session is None or not EVERY_ENTRY.search(text):
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" or memory.numbered != "items" or not memory.list_codes:
+            return False
+        codes = memory.page_codes()
+        found = await items_by_codes(session, codes, data.get("public_items"))
+        entries = [found[code] for code in codes if code in found]
+        if not any(paper_named(item, text) for item in entries):
+            return False
+        return {"entries": entries}
 
 
 class ChoiceByPlace(Filter):
@@ -390,6 +418,17 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
         return None
     going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]
     return going[0] if len(going) == 1 else None
+
+
+def _the_item_itself(hits: list[int], names: list[str]) -> list[int]:
+    """Of the entries hit (numbers from 1), the one whose name goes no way but a first
+    application (核发 beside its 延期 or 变更), when exactly one does; else all of them."""
+    itself = [
+        n
+        for n in hits
+        if n <= len(names) and not asked(direction_of(normalise(names[n - 1]))) - {NEW}
+    ]
+    return itself if len(itself) == 1 else hits
 
 
 async def _labels(memory: Memory, session: AsyncSession, cache: Any) -> list[list[str]]:

@@ -142,6 +142,21 @@ def lost_paper_notes(item: Item, said: str) -> list[str]:
     return notes
 
 
+def paper_named(item: Item, words: str) -> str:
+    """The name of the item's material the words say (a run of at least PAPER characters of
+    it, ending as a paper's name does: 残疾人证 of 第二代残疾人证), or ''."""
+    folded = fold(words)
+    for requirement in item.requirements:
+        if not isinstance(requirement, dict):
+            continue
+        name = str(requirement.get("name", ""))
+        for said in (folded, in_formal_terms(folded)):
+            run = name_run_of(fold(name), said)
+            if len(run) >= PAPER and run.endswith(PAPER_ENDS):
+                return name
+    return ""
+
+
 def names_its_paper(item: Item, core: str) -> bool:
     """Whether the words name a paper the item's materials list (「要结婚证吗」, 「社保卡要带
     吗」: 社会保障卡), at least PAPER characters of it, with at most LEFT_OVER other characters

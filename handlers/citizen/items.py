@@ -30,8 +30,11 @@ from handlers.citizen.filters import (
     DepartmentItems,
     LooksLikeCode,
     NextPage,
+    PaperOfEveryEntry,
     Understood,
 )
+from handlers.citizen.filters import said as text_said
+from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import (
     PAPER,
     in_formal_terms,
@@ -39,6 +42,7 @@ from handlers.citizen.guide_notes import (
     name_run_of,
     names_its_paper,
     notes_about,
+    paper_named,
 )
 from handlers.citizen.life_events import FirstStepAsked
 from handlers.citizen.links import items_url
@@ -234,6 +238,21 @@ async def first_step(
         trace.update(answer="not-in-order")
         return texts.NOT_IN_ORDER
     return await choose(event, 1, session, state, settings, trace, public_items)
+
+
+async def paper_of_every_entry(
+    event: Event, entries: list[Item], settings: Settings, trace: dict[str, str]
+) -> str:
+    """「两个都要残疾证吗」 after a list: for each entry, whether its materials list the paper
+    (and as what); the numbers still open the entries."""
+    text = text_said(event) or ""
+    trace.update(answer="paper-of-entries")
+    lines = []
+    for number, item in enumerate(entries, start=1):
+        named = paper_named(item, text)
+        verdict = f"要，申请材料有“{named}”" if named else "申请材料里没有这一项"
+        lines.append(f"{number}. {cards.shorten(item.name, 40)}：{verdict}")
+    return fit(lines, [], [texts.PAPER_HINT])
 
 
 async def choose_variant(
@@ -480,8 +499,11 @@ async def search_and_answer(
     words = fold(query)
     listed = answers(found)
     if len(listed) > 1 and any(word in said for word in SEVERAL):
-        # 「残疾人补贴有哪些」: which items there are, not the one a keyword names.
-        return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
+        # 「残疾人补贴有哪些」: which items there are, not the one a keyword names; with every
+        # result about the same thing as the first (「个体户 登记的 有几种」: its 变更 too,
+        # though the fillers left it below the others).
+        kin = [f for f in _of_one_thing(found, query) if f not in listed]
+        return await _list(state, memory, [f.item for f in listed + kin], query, aspect, trace)
     alike = _named_alike(found, reading, said) if aspect is None else []
     if len(alike) > 1:
         # 「网吧」 「营业执照」 alone: the thing, each item search is sure of a choice
@@ -838,7 +860,11 @@ async def _no_match(
         lines = [texts.SUGGEST]
         names = [f.item.name for f in close]
         lines += [
-            numbered(n, cards.shorten(f.item.name, 40), cards.told_apart(f.item, names))
+            numbered(
+                n,
+                cards.paused(f.item) + cards.shorten(f.item.name, 40),
+                cards.told_apart(f.item, names),
+            )
             for n, f in enumerate(close, start=1)
         ]
         lines.append(texts.LIST_HINT + "。" + texts.NONE_OF_THESE[variant])
@@ -877,6 +903,7 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
     on_said(router, FirstStepAsked())(first_step)
+    on_said(router, PaperOfEveryEntry())(paper_of_every_entry)
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)

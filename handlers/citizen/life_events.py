@@ -41,7 +41,7 @@ from catalogue.models import Item
 from handlers.citizen import cards, texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import points_back, said
+from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import names_its_paper
 from handlers.citizen.life_event_choice import (
@@ -475,6 +475,7 @@ ITEM_ASPECTS = frozenset(
         "proxy",
         "payment",
         "basis",
+        "status",
     }
 )
 
@@ -528,6 +529,10 @@ ALL_STEPS = (
 )
 # 「需要哪几个证」 「得跑几样手续」: how many papers, so every one of them.
 SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许可|审批|部门)")
+
+
+# 「有啥补贴能领」 「能享受哪些政策」: which benefits there are, not one of them.
+WHICH_BENEFITS = re.compile("(?:啥|什么|哪些|哪几样|哪几种)(?:补贴|补助|救助|待遇|政策|优惠|福利)")
 
 
 # 「户口和身份证都要咋弄」 「这些都咋办」: 都 before how or what to do is every step asked.
@@ -672,6 +677,9 @@ class LifeEventQuestion(Filter):
         if found is not None and await _asks_for_the_cards_paper(text, session, data):
             # 「残疾证要带吗」 right after a card listing 残疾人证: that card's materials.
             return False
+        if found is not None and await PaperOfEveryEntry().check(event, data):
+            # 「两个都要残疾证吗」 right after a list: each entry's materials.
+            return False
         if found is not None and await _asks_of_the_step_shown(text, found, session, data):
             # 「几级残疾才能领」 right after the card of 重度残疾人护理补贴: a question about it.
             return False
@@ -720,6 +728,9 @@ class LifeEventQuestion(Filter):
                     # choice search offers.
                     return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
+            if WHICH_BENEFITS.search(rest) is not None:
+                # 「我娃一级残疾 家里是低保户 有啥补贴能领」: which benefits, each step paying one
+                return await _with_a_second_event(text, span, life_event, steps, known, data)
             if searcher is not None and await asks_an_items_aspect(
                 text, searcher, session, data.get("public_items")
             ):

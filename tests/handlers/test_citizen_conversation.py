@@ -784,6 +784,17 @@ async def test_a_question_after_a_list_of_one_is_about_that_one(demo):
     assert "【河道采砂许可】需要的申请材料" in reply, reply
 
 
+async def test_a_suspended_item_is_marked_in_a_guess_list_and_says_until_when(demo):
+    user = citizen(demo)
+    offered = plain(await user.say("挖沙子的采砂证"))
+    assert "【暂停】河道采砂许可" in offered, offered
+    reply = await user.say("啥时候能恢复")
+    assert "暂停办理" in reply and "可采期" in reply and "0935-" in reply, reply
+    # an item received as usual says so
+    await user.say("办身份证")
+    assert "正常受理" in await user.say("为啥停了")
+
+
 @pytest.mark.parametrize("said", ["有没有人工客服啊", "能不能叫你们的人给我回个电话"])
 async def test_asking_for_a_person_in_other_words(demo, said):
     reply = await citizen(demo).say(said)
@@ -1001,3 +1012,32 @@ async def test_a_wrongdoing_reported_is_answered_with_whose_business_it_is(demo)
     assert "人工" in answer
     service = await citizen(demo).say("我要举报 窗口的人吃拿卡要")  # the service itself
     assert "对办事有意见" in service and "【" not in service, service
+
+
+async def test_an_office_named_after_a_list_picks_its_item_itself_not_its_extension(demo):
+    # 县自然资源局 grants both 核发 and its 延期: no way said, the item itself
+    user = citizen(demo)
+    await user.say("乡村建设规划许可证")
+    asked = await user.say("电话多少")
+    assert "哪一个" in asked, asked
+    reply = await user.say("县上自然资源局那个")
+    assert "0935-3121522" in reply and "620623000000DM62013500XK00006001" in reply, reply
+
+
+async def test_how_many_kinds_lists_every_item_of_the_thing(demo):
+    # fillers and spaces leave 变更 below the others; asked how many kinds, it is one of them
+    user = citizen(demo)
+    reply = plain(await user.say("嗯 我问一下那个个体户 登记的 有几种"))
+    for name in ("个体工商户设立登记", "个体工商户注销登记", "个体工商户变更登记"):
+        assert name in reply, reply
+    assert "【个体工商户变更登记（备案）】" in await user.say("三")
+
+
+async def test_a_paper_asked_of_every_entry_is_answered_for_each(demo):
+    user = citizen(demo)
+    await user.say("身份证")
+    reply = await user.say("都要带户口本吗")
+    assert "1. 居民身份证办理（包括临时）：要，申请材料有“居民户口簿”" in reply, reply
+    assert reply.count("：要，") == 2, reply
+    # the numbers still open the entries
+    assert "【居民身份证挂失申报、丢失招领】" in await user.say("2")

@@ -357,3 +357,12 @@ async def test_a_step_a_town_grants_too_is_the_towns_entry_when_the_words_name_i
     # no place named: the county's entry, no town's office
     reply = await citizen.say("准备在宅基地上盖新房子 要办啥")
     assert "620623000000DM62013500XK00006001" in reply and "便民服务中心办" not in reply, reply
+
+
+async def test_which_benefits_a_situation_brings_get_the_checklist(citizen: Any) -> None:
+    # 啥补贴: which of them, not one; then a paper asked of both is answered for each
+    reply = await citizen.say("我娃是一级肢体残疾 家里是低保户 有啥补贴能领")
+    assert reply.startswith("「家里有残疾人」"), reply
+    assert "重度残疾人护理补贴" in reply and "困难残疾人生活补贴" in reply, reply
+    papers = await citizen.say("两个都要残疾证吗")
+    assert papers.count("第二代残疾人证") >= 2 and "一般要办这些事" not in papers, papers

@@ -135,3 +135,10 @@ def test_praise_of_the_answer_is_small_talk_not_a_search():
 def test_the_legal_basis_asked_in_plain_words_is_its_own_aspect():
     for said in ("依据是啥法规", "这是按什么规定办的", "法律依据"):
         assert READER.read(said).aspect == "basis", said
+
+
+def test_whether_an_item_is_paused_and_until_when_is_its_own_aspect():
+    for said in ("啥时候能恢复", "为啥停了", "暂停到什么时候", "怎么不办了"):
+        assert READER.read(said).aspect == "status", said
+    # restoring grassland is an item's name, not a question of its status
+    assert READER.read("草原植被恢复费").aspect != "status"
