@@ -10,7 +10,7 @@ from functools import lru_cache
 from catalogue.models import Item
 from handlers.citizen.understanding.inventory import inventory
 from handlers.citizen.understanding.reading import READER
-from handlers.citizen.understanding.scorer import fold
+from handlers.citizen.understanding.scorer import fold, longest_run
 from search.synonyms import SynonymTable
 
 SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
@@ -113,13 +113,7 @@ PAPER_ENDS = ("证", "卡", "簿", "本", "书", "表", "明", "照", "件", "�
 
 def name_run_of(name: str, words: str) -> str:
     """The longest run of `name` the words say as written."""
-    best = ""
-    for start in range(len(words)):
-        end = start + len(best) + 1
-        while end <= len(words) and words[start:end] in name:
-            best = words[start:end]
-            end += 1
-    return best
+    return longest_run(words, name)
 
 
 # What a guide says for a paper that is lost (营业执照正、副本：遗失的提交遗失声明).

@@ -739,7 +739,12 @@ async def _the_card_going_another_way(
     naming another thing (「结婚证丢了」 after 居民身份证) are a new search."""
     if memory.focus != "card" or not memory.card_code:
         return None
-    wish = asked(direction_of(normalise(said))) - {NEW}
+    ways = asked(direction_of(normalise(said)))
+    wish = ways - {NEW}
+    if not wish and ways == NEW_ONLY:
+        # 「新办」 alone: the card's thing applied for the first time (the card itself when it
+        # is that application: 燃气经营许可证新办)
+        return await _first_application_of_the_card(said, memory, search, session, public_items)
     card = await item_by_code(session, memory.card_code, public_items) if wish else None
     if card is None or wish & direction_of(normalise(card.name)):
         return None
@@ -748,6 +753,26 @@ async def _the_card_going_another_way(
     if sum(1 for char in rest if char not in name and not PAPER_NAMED.match(char)) > 1:
         return None
     return await going_that_way(card, wish, search, session, public_items)
+
+
+async def _first_application_of_the_card(
+    said: str,
+    memory: Memory,
+    search: Searcher,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+) -> Item | None:
+    """Right after a card, only a first application asked (「新办」 「我要新办的」): the card when
+    it goes no other way, else its thing's one first application; None when other words are
+    said (「新办营业执照」 is a search)."""
+    if READER.strip_fillers(without_directions(normalise(said))):
+        return None
+    card = await item_by_code(session, memory.card_code, public_items)
+    if card is None:
+        return None
+    if not asked(direction_of(normalise(card.name))) - {NEW}:
+        return card
+    return await going_that_way(card, NEW_ONLY, search, session, public_items)
 
 
 def _asked(said: str) -> str:

@@ -1041,3 +1041,12 @@ async def test_a_paper_asked_of_every_entry_is_answered_for_each(demo):
     assert reply.count("：要，") == 2, reply
     # the numbers still open the entries
     assert "【居民身份证挂失申报、丢失招领】" in await user.say("2")
+
+
+async def test_a_first_application_asked_after_a_card_stays_on_its_thing(demo):
+    user = citizen(demo)
+    await user.say("燃气经营")
+    assert "【燃气经营许可证新办】" in await user.say("新办")
+    assert "15个工作日" in await user.say("要几天")
+    await user.say("个体工商户注销登记")
+    assert "【个体工商户设立登记】" in await user.say("新办")

@@ -142,3 +142,10 @@ def test_whether_an_item_is_paused_and_until_when_is_its_own_aspect():
         assert READER.read(said).aspect == "status", said
     # restoring grassland is an item's name, not a question of its status
     assert READER.read("草原植被恢复费").aspect != "status"
+
+
+def test_an_items_name_with_its_way_near_an_acts_example_is_no_act():
+    # 「新办营业执照」 is one character from 「帮我代办营业执照」's 办营业执照: its topic, no act
+    for said in ("新办营业执照", "补办营业执照"):
+        assert READER.read(said).intent == "item", said
+    assert READER.read("帮我代办营业执照").intent == "personal"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import product
 
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
-from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
+from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold, longest_run
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
 from search.normalise import is_hanzi
 from search.syllables import readings
@@ -41,6 +41,7 @@ WHERE_TO_GO = ("personal",)
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
 TALK_MAX_CHARS = 8  # … when it is this short
 ACT_SCORE = 0.6  # a message this close to an act's example, without its words
+ACT_TOPIC = 4  # characters of an act's example (办营业执照) that, said alone, are its topic
 # Where one clause of a message ends: a space or a mark between words (「看不懂 找个真人」).
 CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；、~～…]+")
 # A telephone number the citizen gives (seven digits or more, an area code first or not).
@@ -415,7 +416,15 @@ class Reader:
             return False
         plain = self.strip_fillers(compact)
         pieces = {compact, plain} if len(plain) >= MIN_CORE else {compact}
-        return any(text != example and text in example for text in pieces for example in examples)
+        if any(text != example and text in example for text in pieces for example in examples):
+            return True
+        # 「新办营业执照」 near 「帮我代办营业执照」: one character beside a run of the example
+        # (a way of the thing's life: 新, 补) says no act, only the example's topic.
+        return any(
+            len(run) >= len(compact) - 1 and len(run) >= ACT_TOPIC
+            for example in examples
+            for run in (longest_run(compact, example),)
+        )
 
     def _only_human(self, found: list[Found], compact: str, text: str) -> bool:
         """「人工」 「客服在吗」 「让工作人员回复我」; not 「找工作人员问身份证」, 「人工授精」."""
