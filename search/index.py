@@ -466,6 +466,8 @@ def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
         doubtful = True  # a guide answers a question asking for information only
     if named and not doubtful and not _names_the_thing(hit.document, parsed):
         doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
+    if not doubtful and not by_sound and _only_its_ending(hit.document, parsed):
+        doubtful = True  # 学历证明 is no 出生医学证明: only the paper word 证明 is shared
     if parsed.unanswerable:  # whatever the score: no item says when a shop opens
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
@@ -483,6 +485,28 @@ def _names_the_thing(doc: Document, parsed: ParsedQuery) -> bool:
         " ".join((doc.name, doc.parent_name, doc.sub_name, *doc.aliases, *doc.keywords))
     )
     return any(pair in texts for thing in things for pair in pairs(thing))
+
+
+MIN_THING_ENDING = 4  # characters of a query whose last two may only say what kind of paper
+
+
+def _only_its_ending(doc: Document, parsed: ParsedQuery) -> bool:
+    """True when of every variant of the query (four characters or more) the item's texts
+    hold at most the last character pair (证明 of 学历证明, 登记 of 税务登记), and of one that
+    pair: the kind of paper or procedure asked matched, the thing it is about did not."""
+    texts = _normalised(
+        " ".join((doc.name, doc.parent_name, doc.sub_name, *doc.aliases, *doc.keywords))
+    )
+    ending = False
+    for variant in parsed.variants:
+        chars = variant.chars
+        if len(chars) < MIN_THING_ENDING or chars.isascii():
+            return False
+        held = {pair for pair in pairs(chars) if pair in texts}
+        if not held <= {chars[-2:]}:
+            return False
+        ending = ending or bool(held)
+    return ending
 
 
 @lru_cache(maxsize=65536)

@@ -63,6 +63,15 @@ def test_another_professions_item_is_not_first_however_close_its_keyword() -> No
     assert index.search("教师资格证", top=1)[0].document.name == "教师资格认定"
 
 
+def test_only_the_kind_of_paper_shared_is_no_confident_answer() -> None:
+    # 学历证明 shares only 证明 (and single characters) with 出生医学证明: the thing asked
+    # about is not named; a query naming it (医学证明, 出生证明) is still answered
+    index = SearchIndex.build([Document("c0", "《出生医学证明》首次签发", keywords=("出生证",))])
+    assert not index.search("学历证明", top=1)[0].confident
+    assert index.search("医学证明", top=1)[0].confident
+    assert index.search("出生证明", top=1)[0].confident
+
+
 def test_procedure_words_qualify_the_thing() -> None:
     assert qualified("砍树审批") == "砍树|"
     assert qualified("养蜂证到期换证") == "养蜂证||"
