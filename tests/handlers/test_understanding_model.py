@@ -149,3 +149,5 @@ def test_an_items_name_with_its_way_near_an_acts_example_is_no_act():
     for said in ("新办营业执照", "补办营业执照"):
         assert READER.read(said).intent == "item", said
     assert READER.read("帮我代办营业执照").intent == "personal"
+    # one other character that says no way of a thing's life is still near the act
+    assert READER.read("我想和真人聊").intent == "human"

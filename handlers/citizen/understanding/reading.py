@@ -17,6 +17,7 @@ from itertools import product
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold, longest_run
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
+from search.direction import direction_of
 from search.normalise import is_hanzi
 from search.syllables import readings
 
@@ -418,10 +419,13 @@ class Reader:
         pieces = {compact, plain} if len(plain) >= MIN_CORE else {compact}
         if any(text != example and text in example for text in pieces for example in examples):
             return True
-        # 「新办营业执照」 near 「帮我代办营业执照」: one character beside a run of the example
-        # (a way of the thing's life: 新, 补) says no act, only the example's topic.
-        return any(
-            len(run) >= len(compact) - 1 and len(run) >= ACT_TOPIC
+        # 「新办营业执照」 near 「帮我代办营业执照」: one character beside a run of the example,
+        # saying a way of the thing's life (新, 补), says no act, only the example's topic.
+        ways = direction_of(compact)
+        return bool(ways) and any(
+            len(run) >= len(compact) - 1
+            and len(run) >= ACT_TOPIC
+            and not ways <= direction_of(example)
             for example in examples
             for run in (longest_run(compact, example),)
         )
