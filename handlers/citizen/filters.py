@@ -316,7 +316,7 @@ class PaperOfEveryEntry(Filter):
         codes = memory.page_codes()
         found = await items_by_codes(session, codes, data.get("public_items"))
         entries = [found[code] for code in codes if code in found]
-        if not any(paper_named(item, text) for item in entries):
+        if all(paper_named(item, text) is None for item in entries):
             return False
         return {"entries": entries}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from catalogue.models import Item
 from handlers.citizen.understanding.inventory import inventory
@@ -136,9 +137,9 @@ def lost_paper_notes(item: Item, said: str) -> list[str]:
     return notes
 
 
-def paper_named(item: Item, words: str) -> str:
-    """The name of the item's material the words say (a run of at least PAPER characters of
-    it, ending as a paper's name does: 残疾人证 of 第二代残疾人证), or ''."""
+def paper_named(item: Item, words: str) -> dict[str, Any] | None:
+    """The item's material the words say (a run of at least PAPER characters of its name,
+    ending as a paper's name does: 残疾人证 of 第二代残疾人证), or None."""
     folded = fold(words)
     for requirement in item.requirements:
         if not isinstance(requirement, dict):
@@ -147,8 +148,8 @@ def paper_named(item: Item, words: str) -> str:
         for said in (folded, in_formal_terms(folded)):
             run = name_run_of(fold(name), said)
             if len(run) >= PAPER and run.endswith(PAPER_ENDS):
-                return name
-    return ""
+                return requirement
+    return None
 
 
 def names_its_paper(item: Item, core: str) -> bool:

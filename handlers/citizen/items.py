@@ -250,7 +250,14 @@ async def paper_of_every_entry(
     lines = []
     for number, item in enumerate(entries, start=1):
         named = paper_named(item, text)
-        verdict = f"要，申请材料有“{named}”" if named else "申请材料里没有这一项"
+        if named is None:
+            verdict = "申请材料里没有这一项"
+        elif named.get("required", True):
+            verdict = f"要，申请材料有“{named.get('name', '')}”"
+        else:
+            verdict = (
+                f"不一定，“{named.get('name', '')}”非必需（{named.get('note', '') or '视情况'}）"
+            )
         lines.append(f"{number}. {cards.shorten(item.name, 40)}：{verdict}")
     return fit(lines, [], [texts.PAPER_HINT])
 
