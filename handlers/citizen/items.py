@@ -44,7 +44,7 @@ from handlers.citizen.guide_notes import (
     notes_about,
     paper_named,
 )
-from handlers.citizen.life_events import FirstStepAsked
+from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
@@ -840,9 +840,14 @@ async def _follow_up(
             await keep(state, memory, card_code=only.code, focus="card")
             return _show(only, settings, aspect, trace)
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
-        await keep(state, memory, list_intent=aspect)
         found = await items_by_codes(session, memory.page_codes(), public_items)
         shown = [found[c] for c in memory.page_codes() if c in found]
+        every = await the_step_every_case_needs(session, memory.list_query, shown, aspect)
+        if every is not None:
+            # after a checklist, the one step every case takes (the others are for some)
+            await keep(state, memory, card_code=every.code, focus="card")
+            return _show(every, settings, aspect, trace)
+        await keep(state, memory, list_intent=aspect)
         trace.update(answer="which")
         heading = texts.WHICH_ONE.format(what=cards.ASPECT_NAMES.get(aspect, ""))
         return cards.item_list(shown, page=memory.list_page, pages=memory.pages, heading=heading)

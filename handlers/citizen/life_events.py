@@ -45,6 +45,7 @@ from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import names_its_paper
 from handlers.citizen.life_event_choice import (
+    CONDITION_MARK,
     MIN_NAMING,
     asks_another_way,
     goes_the_way_asked,
@@ -983,6 +984,32 @@ def step_line(label: str, name: str) -> str:
     if not plain or plain in name:
         return name
     return f"{name}——{plain}" if "（" in plain else f"{name}（{plain}）"
+
+
+async def the_step_every_case_needs(
+    session: AsyncSession, list_query: str, listed: list[Item], aspect: str
+) -> Item | None:
+    """Of a life event's checklist just shown (`list_query` its name, `listed` its entries),
+    the one entry whose step every case takes (no condition before its label: 「需要砍树：」
+    is for some only), when exactly one is and one body alone grants it: a question about the
+    checklist asks about it (「批下来要多长时间」 after building a house), when every body
+    granting it answers alike."""
+    known = await known_events(session)
+    event = next((e for e in known.events if e.name == list_query), None)
+    if event is None:
+        return None
+    labels = {s.item.name: s.label for s in await resolved_steps(session, event) if s.item}
+    every = [i for i in listed if i.name in labels and CONDITION_MARK not in labels[i.name]]
+    if len(every) != 1:
+        return None
+    # several bodies grant it (the county's bureau and the towns): whose is asked, unless
+    # the answer is the same for each (「批下来要多长时间」: 7个工作日 everywhere; not the phone)
+    granting = await queries.items_by_basic_code(session=session, basic_code=every[0].basic_code)
+    answers = {LINK.sub("", cards.answer(item, "", aspect)) for item in granting}
+    return every[0] if len(answers) <= 1 else None
+
+
+LINK = re.compile(r"\S*/items/\S+")
 
 
 # 「先办哪个」 「第一步干啥」 「从哪开始」: which step comes first.

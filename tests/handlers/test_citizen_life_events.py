@@ -366,3 +366,18 @@ async def test_which_benefits_a_situation_brings_get_the_checklist(citizen: Any)
     assert "重度残疾人护理补贴" in reply and "困难残疾人生活补贴" in reply, reply
     papers = await citizen.say("两个都要残疾证吗")
     assert papers.count("第二代残疾人证") >= 2 and "一般要办这些事" not in papers, papers
+
+
+async def test_a_question_after_a_checklist_is_about_the_one_step_every_case_takes(
+    citizen: Any,
+) -> None:
+    # building a house: the planning permit for all; felling trees and grassland for some
+    await citizen.say("在村里盖新房子要跑哪些手续")
+    reply = await citizen.say("批下来要多长时间")
+    assert reply.startswith("（演示数据）【乡村建设规划许可证核发】") and "7个工作日" in reply
+    # its phone differs between the county's bureau and the towns granting it: which one
+    await citizen.say("在村里盖新房子要跑哪些手续")
+    assert "哪一个" in await citizen.say("电话多少")
+    # a barber's shop: both steps for all, so which one is asked
+    await citizen.say("开个理发店 都要办啥")
+    assert "哪一个" in await citizen.say("要几天")
