@@ -43,7 +43,7 @@ from handlers.citizen.cards import shorten
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
-from handlers.citizen.guide_notes import names_its_paper
+from handlers.citizen.guide_notes import PAPER_ENDS, names_its_paper
 from handlers.citizen.life_event_choice import (
     CONDITION_MARK,
     MIN_NAMING,
@@ -435,13 +435,24 @@ async def _spread_over_a_name(
     searcher: Searcher,
     session: AsyncSession,
     cache: PublicItems | None,
+    text: str = "",
 ) -> bool:
     """Whether a trigger heard spread out is spread over an item's own word (「开黑网吧」 holds
-    开…网吧, and 黑网吧 is the keyword of the penalty for running one without a licence): that
-    item is meant, not the event."""
+    开…网吧, and 黑网吧 is the keyword of the penalty for running one without a licence), or
+    ends where a paper's name goes on (「要去扯结婚证」: 要…结婚, then 证 — 结婚证 is a word of
+    婚姻登记's keyword 领结婚证): that item is meant, not the event."""
     heard = fold(span)
     if heard in known.trigger_words:
         return False  # said as written
+    plain = fold(text)
+    at = plain.find(heard)
+    after = plain[at + len(heard) : at + len(heard) + 1] if at != -1 else ""
+    if after and after in PAPER_ENDS:
+        paper = heard[-2:] + after
+        for result in await find(searcher, session, paper, cache):
+            words = (result.item.name, *result.item.keywords, *result.item.aliases)
+            if any(paper in fold(str(word)) for word in words):
+                return True
     for result in await find(searcher, session, heard, cache):
         for word in (*result.item.keywords, *result.item.aliases):
             named = fold(str(word))
@@ -713,7 +724,7 @@ class LifeEventQuestion(Filter):
             if names_own_item(normalise(told), span, steps, known.trigger_words):
                 return False
             if searcher is not None and await _spread_over_a_name(
-                span, known, searcher, session, data.get("public_items")
+                span, known, searcher, session, data.get("public_items"), text
             ):
                 return False
             step_item = (

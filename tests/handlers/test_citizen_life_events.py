@@ -381,3 +381,12 @@ async def test_a_question_after_a_checklist_is_about_the_one_step_every_case_tak
     # a barber's shop: both steps for all, so which one is asked
     await citizen.say("开个理发店 都要办啥")
     assert "哪一个" in await citizen.say("要几天")
+
+
+async def test_getting_the_events_own_paper_is_that_item(citizen: Any) -> None:
+    # 领结婚证 is 婚姻登记's keyword; 要去扯结婚证 holds 要…结婚 spread out, ending where the
+    # paper's name goes on: the registration itself, not the marriage checklist
+    assert (await citizen.say("要结婚了要办啥")).startswith("「结婚」")
+    for said in ("领结婚证要办啥", "我跟对象要去扯结婚证"):
+        reply = await citizen.say(said)
+        assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), (said, reply)
