@@ -62,8 +62,11 @@ def test_queue_jumping_and_favours_at_the_window_are_complaints():
         "评救助全凭关系",
         "收费的多收了我十块",
         "十点了还没人上班",
+        "那个办事员让我请他吃饭才给办",
     ):
         assert READER.read(said).intent == "complaint", said
+    # a condition asked is no complaint
+    assert READER.read("要先拿到营业执照才给办吗").intent == "item"
 
 
 def test_asking_the_account_to_do_or_buy_it_is_something_it_cannot_serve():
