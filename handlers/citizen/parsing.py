@@ -387,8 +387,11 @@ def parse_bind(said: str) -> str | None:
 # 「我是石门镇宽沟村支书」 「俺是窑洞湾村的会计」: a village official of a village, nothing else
 # said; the village is theirs to follow (a role must be said: 「我是大湾村的」 may be anyone).
 _OFFICIAL_OF = re.compile(
-    r"^(?:我是|俺是|我们是|咱是)(\S{2,14}?(?:村|社区))(?:的)?"
-    r"(?:村干部|干部|村支书|支书|村书记|书记|村主任|主任|村长|会计|文书|村委会的|村委的|村委|村医)$"
+    r"^(?:我是|俺是|我们是|咱是|我在|俺在)(\S{2,14}?(?:村|社区))(?:的)?(?:当|做|干)?"
+    r"(?:村干部|干部|村支书|支书|村书记|书记|村主任|主任|村长|会计|文书|村委会的|村委的|村委|村医)"
+    # 「…当会计 以后想查村里的钱」: and that they want to follow its money
+    r"(?:以后|今后)?(?:想|要)?(?:常)?(?:查|看|关注)?(?:一下|下)?(?:村里|我们村|咱村|本村)?(?:的)?"
+    r"(?:钱|资金|扶贫款|扶贫资金|项目)?$"
 )
 
 

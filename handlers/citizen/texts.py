@@ -181,6 +181,8 @@ PLACE_WHICH = "有几个地方都叫“{name}”，您问的是哪一个？"
 PLACE_HINT = "回复序号选择。"
 
 FUNDS_NONE = "{place}{year}还没有公开的扶贫资金和项目。"
+# … then the newest year that has some
+FUNDS_LATEST = "最近公开的是{year}年的："
 FUND_LIST_NONE = (
     "没有找到{what}已公开的专项资金。可以换个年份或部门再问，比如“2015 农牧局 专项资金”。"
 )

@@ -74,6 +74,24 @@ async def funds_of(
         return texts.PLACE_UNKNOWN.format(name=place.label)
     if state is not None:
         await remember(state, place_code=place.code, place_about=about, focus="place")
+    if funds.empty and year is not None:
+        # 「我们村今年有啥扶贫项目」 before this year's are published: the newest year's
+        every = await queries.region_funds(session=session, region_code=place.code, year=None)
+        if every is not None and not every.empty:
+            latest = every.years[0].year
+            newest = await queries.region_funds(
+                session=session, region_code=place.code, year=latest
+            )
+            if newest is not None:
+                none = texts.FUNDS_NONE.format(place=place.label, year=f"{year}年")
+                answer = fund_answers.place_funds_answer(
+                    newest,
+                    settings.public_base_url,
+                    latest,
+                    projects_first=projects_first,
+                    about=about,
+                )
+                return f"{none}{texts.FUNDS_LATEST.format(year=latest)}\n{answer}"
     return fund_answers.place_funds_answer(
         funds, settings.public_base_url, year, projects_first=projects_first, about=about
     )

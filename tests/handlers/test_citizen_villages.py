@@ -292,3 +292,15 @@ async def test_a_towns_code_at_a_villages_length_and_codes_in_a_choice_of_places
     assert f"{seed.HUACANGSI_TOWN}000 是华藏寺镇的统计用区划代码" in town, town
     which = await user.say("大湾村的代码")
     assert f"（{seed.DAWAN_TIANTANG}）" in which and f"（{seed.DAWAN_DACHAIGOU}）" in which, which
+
+
+async def test_a_year_not_yet_published_shows_the_newest_one(citizen_side):
+    user = citizen_side.user()
+    answer = await user.say("红大村 扶贫 2020")
+    assert answer.startswith("华藏寺镇 红大村2020年还没有公开的扶贫资金和项目。最近公开的是2017年的：")
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in answer and "2017年 分配资金" in answer
+
+
+async def test_an_official_saying_where_they_work_and_what_they_want_is_bound(citizen_side):
+    answer = await citizen_side.user().say("我在华藏寺镇红大村当会计 以后想查村里的钱")
+    assert answer.startswith("已绑定：华藏寺镇 红大村"), answer
