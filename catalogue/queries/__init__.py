@@ -13,6 +13,7 @@ from catalogue.queries.departments import (
 )
 from catalogue.queries.funds import FundList, fund_list, fund_years
 from catalogue.queries.items import (
+    NEAR_EDITS,
     CodeLookup,
     ItemPage,
     canonical_code,
@@ -54,6 +55,7 @@ from catalogue.queries.regions import (
 )
 
 __all__ = [
+    "NEAR_EDITS",
     "CodeLookup",
     "DepartmentSummary",
     "Division",

@@ -12,6 +12,7 @@ from bot.events import Event
 from bot.filters import Filter, FilterResult, text_of
 from bot.fsm import FSMContext
 from catalogue import queries
+from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, FundItem, FundType
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.scope import RegionScope, scope_of
@@ -662,6 +663,17 @@ _ITEM_CODE_IN_TEXT = re.compile(
 MAX_CODE_QUESTION = 12  # characters beside the code: a short question about it, not a paragraph
 
 
+MIN_CODE_DIGITS = 20  # of an item code's 32 characters, most are digits
+
+
+def _mistyped_code(run: str) -> bool:
+    """Whether a run of letters and digits is an item code a key or two off (31 or 33
+    characters, mostly digits): the code's answer says what is wrong and offers the nearest."""
+    typed = normalize_code_text(run)
+    near = abs(len(typed) - ITEM_CODE_LENGTH) <= queries.NEAR_EDITS
+    return near and sum(c.isdigit() for c in typed) >= MIN_CODE_DIGITS
+
+
 class CodeInWords(Filter):
     """An item's 32-character code with a short question about it (「…还能办吗」 「…在哪办」);
     passes `code_text` and `aspect`."""
@@ -669,7 +681,9 @@ class CodeInWords(Filter):
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         match = _ITEM_CODE_IN_TEXT.search(text or "")
-        if match is None or queries.canonical_code(match.group(0)) is None:
+        if match is None:
+            return False
+        if queries.canonical_code(match.group(0)) is None and not _mistyped_code(match.group(0)):
             return False
         rest = (match.string[: match.start()] + match.string[match.end() :]).strip()
         if len(rest) > MAX_CODE_QUESTION:

@@ -166,6 +166,9 @@ async def test_a_code_one_key_off_offers_the_items_that_close(citizen_side):
     other = await user.say(compact[:-1] + "9")  # well-formed: its own item (none), no other
     assert "没有找到编码为" in other and "最接近" not in other
     assert "12345" in other  # somewhere to ask who gave the code
+    # a code one key off inside a short question is explained the same way
+    inside = await user.say(f"编码{compact[:5] + compact[6:]} 在哪办")
+    assert "编码最接近的是" in inside and "您发的是31位" in inside, inside
 
 
 async def test_suspended_item_says_so_and_why(citizen_side):
