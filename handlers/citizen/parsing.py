@@ -82,6 +82,9 @@ _PUBLIC_MONEY = (
     "文号",
     "文件",
 )
+# Money a citizen pays (a fee, a charge), not public money a village receives.
+_PAID = ("交钱", "交费", "缴费", "缴钱", "交啥费", "交什么费", "收费", "收钱", "罚款", "交多少")
+_FUNDS = ("扶贫", "资金", "拨", "分配", "补助", *PROJECT_WORDS)
 _MY_VILLAGE = re.compile(
     # 「再看看我村资金」 「帮我查一下我们村的」: asking to see first
     r"^(?:再|那|帮我|给我|麻烦)?(?:看看|看下|看一下|查查|查下|查一下|查|看)?"
@@ -405,6 +408,8 @@ def parse_my_village(said: str) -> tuple[str, int | None] | None:
     rest = text[match.end() :]
     if not match.group(1) and strip_particles(rest) and not any(w in rest for w in _PUBLIC_MONEY):
         return None  # 「我们村的寺院想登记一下」: the village only says whose, an item is asked
+    if not match.group(1) and any(w in rest for w in _PAID) and not any(w in rest for w in _FUNDS):
+        return None  # 「村里想开荒种地 要交钱吗」: money paid for an item, not funds received
     topic = "projects" if match.group(1) and "项目" in match.group(1) else "funds"
     return topic, year
 

@@ -126,6 +126,9 @@ def test_a_span_of_years_names_no_one_year():
     assert parsing.split_year("16-18年的项目") == (None, "的项目")
     assert parsing.split_year("2016-12-03来的") == (2016, "-12-03来的")  # a date, not a span
     assert parsing.parse_my_village("2016年俺村给了多少") == ("funds", 2016)
+    # money paid for an item is no village funds
+    assert parsing.parse_my_village("村里想开荒种地 要交钱吗") is None
+    assert parsing.parse_my_village("村里分了多少钱") == ("funds", None)
     assert parsing.region_code_in("我村 620623208202 绑一下") == "620623208202"
 
 
