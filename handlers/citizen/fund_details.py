@@ -7,6 +7,7 @@ from catalogue.models import FundItem
 
 # The published column answering each detail a question may ask about a fund, and its label.
 DETAIL_LABELS = {
+    "competitive": "分配方式",
     "department": "主管部门",
     "guide": "申报指南",
     "review": "评审结果",
@@ -16,10 +17,14 @@ DETAIL_LABELS = {
     "change": "调整情况",
 }
 MAX_DETAIL_FUNDS = 3
+COMPETITIVE = "竞争性分配（公开申报指南，评审后公布结果）"
+NOT_COMPETITIVE = "不是竞争性分配（按规定分配到项目单位或受益群众）"
 
 
 def detail_text(row: FundItem, detail: str) -> str:
     """What the fund list publishes about one detail of a fund ('' when nothing)."""
+    if detail == "competitive":
+        return COMPETITIVE if row.competitive else NOT_COMPETITIVE
     if detail == "department":
         return row.department.name if row.department is not None else ""
     if detail == "guide":

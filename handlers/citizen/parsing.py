@@ -826,6 +826,8 @@ def without_this_place(text: str) -> str:
 # words citizens ask it with (「咋申报 截止到啥时候」 「评上了几个 每个补了多少」).
 # The columns' own names come first: they are taken out whole (「评审结果」 leaves no 结果).
 FUND_DETAILS = (
+    # 《办法》: a competitive fund publishes its guide and its review; the rest are allocated
+    ("competitive", ("竞争性分配", "竞争性", "竞争分配", "竞争")),
     ("guide", ("申报指南", "申报条件", "申报", "申请", "怎么报", "咋报", "报名", "截止")),
     ("review", ("评审结果", "评选结果", "评上", "评审", "评选", "入选", "选上", "几个")),
     (

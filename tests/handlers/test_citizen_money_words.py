@@ -49,6 +49,13 @@ async def test_how_to_apply_for_a_fund_gives_its_published_guide(demo):
     assert not is_card_or_list(answer)
 
 
+async def test_whether_a_fund_is_allocated_competitively_is_answered_from_its_row(demo):
+    answer = await citizen(demo).say("牦牛藏羊那个产业资金是竞争性分配吗")
+    assert "分配方式：竞争性分配" in answer and "535.10" in answer, answer
+    answer = await citizen(demo).say("低保资金是竞争性分配的吗")
+    assert "分配方式：不是竞争性分配" in answer, answer
+
+
 async def test_after_a_fund_its_review_and_allocation_are_asked_in_plain_words(demo):
     user = citizen(demo)
     await user.say("2016年乡村旅游示范点建设专项资金")
