@@ -172,6 +172,8 @@ def test_a_fields_words_name_the_field():
         ("16年那个的文号是多少", ""),
         ("这笔钱的依据", ""),
         ("俺们村暖棚工程建好了没", "暖棚"),
+        ("投了多少", ""),  # the money put into the project shown
+        ("光伏那个花费多少", "光伏"),
     ],
 )
 def test_a_detail_question_names_the_row_it_is_about(said, subject):
