@@ -468,7 +468,10 @@ def _confident(hit: _Found, parsed: ParsedQuery) -> bool:
         doubtful = True  # the life event matched, the thing did not (钱包丢了: 遗失补办 items)
     if not doubtful and not by_sound and _only_its_ending(hit.document, parsed):
         doubtful = True  # 学历证明 is no 出生医学证明: only the paper word 证明 is shared
-    if parsed.unanswerable:  # whatever the score: no item says when a shop opens
+    across = hit.reasons[:1] == ("related",) and _across_a_word(hit.document, parsed)
+    if parsed.unanswerable or across:
+        # whatever the score: no item says when a shop opens; 药店 inside the keyword 农药店
+        # of 农药经营许可 is not the item's word (农药 is)
         return confident(0.0, hit.reasons, doubtful)
     return confident(hit.score, hit.reasons, doubtful)
 
@@ -507,6 +510,44 @@ def _only_its_ending(doc: Document, parsed: ParsedQuery) -> bool:
             return False
         ending = ending or bool(held)
     return ending
+
+
+MIN_ACROSS = 2  # characters of the query a keyword holds, run together, to be looked at
+
+
+def _across_a_word(doc: Document, parsed: ParsedQuery) -> bool:
+    """True when what the query's variants share with the item's keywords and aliases (their
+    longest run of characters, two or more) sits there right after a character that, with the
+    run's first, makes a pair of the item's name, while the run's own first pair is not in
+    the name (药店 in 农药店: 农药 is the name's word, 药店 is not): the query's words run
+    across a word of the item, not its own."""
+    name = _normalised(doc.name)
+    words = [_normalised(w) for w in (*doc.keywords, *doc.aliases)]
+    across = False
+    for variant in parsed.variants:
+        chars = variant.chars
+        if chars.isascii():
+            return False
+        for word in words:
+            run = _shared_run(chars, word)
+            if len(run) < MIN_ACROSS:
+                continue
+            at = word.find(run)
+            if run[:2] in name or at == 0 or word[at - 1] + run[0] not in name:
+                return False
+            across = True
+    return across
+
+
+def _shared_run(text: str, other: str) -> str:
+    """The longest run of `text` that `other` holds."""
+    best = ""
+    for start in range(len(text)):
+        end = start + len(best) + 1
+        while end <= len(text) and text[start:end] in other:
+            best = text[start:end]
+            end += 1
+    return best
 
 
 @lru_cache(maxsize=65536)

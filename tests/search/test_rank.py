@@ -72,6 +72,17 @@ def test_only_the_kind_of_paper_shared_is_no_confident_answer() -> None:
     assert index.search("出生证明", top=1)[0].confident
 
 
+def test_a_query_running_across_a_keywords_word_is_no_confident_answer() -> None:
+    # 药店 (a pharmacy) sits in the keyword 农药店 after 农, and 农药 is the name's word
+    index = SearchIndex.build(
+        [Document("c0", "农药经营许可证核发（其他农药）", keywords=("卖农药", "农药店"))]
+    )
+    assert not index.search("药店", top=1)[0].confident
+    assert not index.search("开个药店", top=1)[0].confident
+    assert index.search("农药店", top=1)[0].confident
+    assert index.search("开农药店", top=1)[0].confident
+
+
 def test_procedure_words_qualify_the_thing() -> None:
     assert qualified("砍树审批") == "砍树|"
     assert qualified("养蜂证到期换证") == "养蜂证||"
