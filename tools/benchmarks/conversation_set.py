@@ -1,6 +1,6 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-eight parts. Tuning parts (conversation work
+The set lives in `tests/conversations/` as twenty-nine parts. Tuning parts (conversation work
 may look at them): `tuning.toml` … `tuning17.toml`; the second, third, fourth and the ninth to
 the seventeenth were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
@@ -15,14 +15,16 @@ funds, life events, lists, complaints), the seventeenth blind in the fifteenth (
 lists, complaints, funds, follow-ups).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
-`heldout11.toml`, `heldout12.toml` and `heldout13.toml`; the first written before the second
+`heldout11.toml`, `heldout12.toml`, `heldout13.toml` and `heldout14.toml`; the first written
+before the second
 round of tuning, the others blind, by people who had read neither the other parts nor the bot's
 code, before the sixth, (two) the eighth and (two) the eleventh round (`heldout7`, written
 during the tenth, measured once at its end; `heldout8`, measured at the start and the end of
 the eleventh; `heldout9`, written during the eleventh, measured once at its end; `heldout10`,
 written at the start of the twelfth, measured at its start and its end; `heldout11`,
-`heldout12` and `heldout13`, written at the start of the thirteenth, the fourteenth and the
-fifteenth, measured on that round's starting code and at its end).
+`heldout12`, `heldout13` and `heldout14`, written at the start of the thirteenth, the
+fourteenth, the fifteenth and the sixteenth, measured on that round's starting code and at its
+end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -65,6 +67,7 @@ PARTS = (
     "heldout11",
     "heldout12",
     "heldout13",
+    "heldout14",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -171,7 +174,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
     """The conversations of one part (`tuning` … `tuning17`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
-    `heldout12`, `heldout13`) or
+    `heldout12`, `heldout13`, `heldout14`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):

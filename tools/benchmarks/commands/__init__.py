@@ -103,7 +103,8 @@ def bench_conversations(
         typer.Option(
             help=(
                 "tuning, tuning2 … tuning17, heldout2, heldout3, heldout5, heldout6, heldout7,"
-                " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13 (the last eleven"
+                " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14 (the"
+                " last twelve"
                 " kept out of tuning)"
                 " or all."
             )
