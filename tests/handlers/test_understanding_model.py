@@ -154,3 +154,8 @@ def test_an_items_name_with_its_way_near_an_acts_example_is_no_act():
     assert READER.read("帮我代办营业执照").intent == "personal"
     # one other character that says no way of a thing's life is still near the act
     assert READER.read("我想和真人聊").intent == "human"
+
+
+def test_whom_to_ask_is_a_question_of_the_phone():
+    for said in ("找谁问", "有问题联系谁"):
+        assert READER.read(said).aspect == "phone", said
