@@ -159,3 +159,9 @@ def test_an_items_name_with_its_way_near_an_acts_example_is_no_act():
 def test_whom_to_ask_is_a_question_of_the_phone():
     for said in ("找谁问", "有问题联系谁"):
         assert READER.read(said).aspect == "phone", said
+
+
+def test_whether_one_may_get_a_benefit_is_a_question_of_its_conditions():
+    # 吃上低保: getting onto 低保, not one's own records
+    assert READER.read("我家能不能吃上低保").aspect == "conditions"
+    assert READER.read("能不能评上贫困户").aspect == "conditions"
