@@ -225,7 +225,7 @@ async def choose(
 
 async def first_step(
     event: Event,
-    in_order: bool,
+    in_order: bool | None,
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
@@ -234,6 +234,9 @@ async def first_step(
 ) -> str:
     """「先办哪个」 after a list: a life event's first step (its card, as 「1」 gives); the
     entries of any other list are alternatives, so which one is asked."""
+    if in_order is None:
+        trace.update(answer="no-order-yet")
+        return texts.NO_ORDER_YET
     if not in_order:
         trace.update(answer="not-in-order")
         return texts.NOT_IN_ORDER

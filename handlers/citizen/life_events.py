@@ -1036,7 +1036,7 @@ FIRST_ASKED = re.compile(
 class FirstStepAsked(Filter):
     """Which step comes first (「先办哪个」), right after an item list: passes `in_order`,
     whether the list is a life event's checklist (whose first entry is the answer) or a
-    choice between alternatives, which have no order."""
+    choice between alternatives, which have no order; None when nothing was listed yet."""
 
     async def __call__(self, event: Event, **data: Any) -> FilterResult:
         text = said(event)
@@ -1046,10 +1046,14 @@ class FirstStepAsked(Filter):
         if FIRST_ASKED.match(normalise(text)) is None:
             return False
         memory = await recall(state)
-        if memory.focus != "list" or memory.numbered != "items" or memory.list_page != 1:
-            return False
         known = await known_events(session)
-        return {"in_order": any(e.name == memory.list_query for e in known.events)}
+        checklist = any(e.name == memory.list_query for e in known.events)
+        if memory.numbered == "items" and memory.list_page == 1 and checklist:
+            return {"in_order": True}  # also after opening one of its steps
+        if memory.focus != "list":
+            # nothing listed just now to put in order: what they want to do is asked
+            return {"in_order": None}
+        return {"in_order": False} if memory.numbered == "items" else False
 
 
 def router() -> Router:

@@ -94,6 +94,8 @@ NO_LIST = "刚才没有可以选的列表。请直接告诉我您要办什么事
 BAD_CHOICE = "没有第{number}项。请回复列表里的序号（1–{count}）。"
 PAPER_HINT = "回复序号看完整的申请材料。"
 # 「先办哪个」 after a list of alternatives (not a life event's ordered steps)
+# … with nothing listed yet
+NO_ORDER_YET = "还没有列出要办的事。说说您的情况，比如“开个理发店要办啥”，我按先后顺序列出来。"
 NOT_IN_ORDER = "这几项不分先后，是不同的事项。您要办哪一个？请回复序号。"
 
 # Never the same answer twice in a row (the handler rotates through these).

@@ -339,10 +339,15 @@ async def test_which_first_after_a_checklist_is_its_first_step(citizen: Any) -> 
     assert first.startswith("（演示数据）【个体工商户设立登记】"), first
     second = await citizen.say("那第二个呢")
     assert "公共场所卫生许可新办审批" in second.splitlines()[0], second
+    # still so after one of its steps was opened
+    assert "【个体工商户设立登记】" in await citizen.say("先办哪个")
     # a list of alternatives has no order: which one is asked; 头一个 is still entry 1
     await citizen.say("身份证")
     assert "不分先后" in await citizen.say("先办哪个")
     assert "【" in await citizen.say("头一个")
+    # nothing listed: what they want to do is asked, not a search for 先
+    await citizen.say("你好")
+    assert "还没有列出要办的事" in await citizen.say("第一步干啥")
 
 
 async def test_a_step_a_town_grants_too_is_the_towns_entry_when_the_words_name_it(
