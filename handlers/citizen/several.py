@@ -43,10 +43,13 @@ async def items_named_apart(
         named: list[Found] = []
         wish = asked(direction_of(normalise(clause))) - {NEW}
         for part in parts:
-            if len(read(part).core) < MIN_CORE:
+            reading = read(part)
+            if len(reading.core) < MIN_CORE:
                 return []
-            found = await find(search, session, part, public_items)
-            lead = named_by_keyword(found, fold(part)) or (found[0] if is_clear(found) else None)
+            # the question asked of them all is said with the last (「特困供养都要啥材料」)
+            words = reading.rest if reading.aspect is not None else part
+            found = await find(search, session, words, public_items)
+            lead = named_by_keyword(found, fold(words)) or (found[0] if is_clear(found) else None)
             if lead is None or not lead.hit.confident:
                 return []  # a part that names nothing clearly: not a list of things asked
             item = lead.item
@@ -62,7 +65,8 @@ def joined_clauses(said: str) -> list[str]:
     """The clauses of a message, one that begins with a joining word (「结婚证找不见了 又要给
     老婆迁户口」) said with the one before it."""
     joined: list[str] = []
-    for clause in clauses(said):
+    # 「低保、临时救助都要啥」: the enumeration comma joins things asked, it breaks no clause
+    for clause in clauses(said.replace("、", "和")):
         if joined and JOINING.match(clause):
             joined[-1] += clause
         else:

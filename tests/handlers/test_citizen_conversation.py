@@ -731,6 +731,12 @@ async def test_several_things_asked_together_are_listed_in_the_order_said(demo):
     # a clause beginning with 又要 is asked together with the one before it
     apart = plain(await citizen(demo).say("身份证丢了，又要办户口迁移 咋整"))
     assert "1. 居民身份证" in apart and "2. 户口迁移审批" in apart, apart
+    # things listed with the enumeration comma, the question said with the last
+    three = plain(await citizen(demo).say("低保、临时救助、特困供养都要啥材料"))
+    assert "3. 特困人员救助供养" in three and "1. 最低生活保障" in three, three
+    # an item's own name with 、 in it is still that item
+    own = await citizen(demo).say("社会保障卡补领、换领、换发")
+    assert own.startswith("（演示数据）【社会保障卡补领、换领、换发】"), own
 
 
 async def test_the_one_clause_that_names_an_item_clearly_answers_a_story(demo):
