@@ -22,7 +22,7 @@ from search.direction import (
 )
 from search.document import Document, Hit
 from search.entry import Entry, entry_key, pairs
-from search.normalise import normalise
+from search.normalise import longest_run, normalise
 from search.postings import Postings, accumulate
 from search.query import ParsedQuery, Variant, expand, parse
 from search.rank import (
@@ -529,7 +529,7 @@ def _across_a_word(doc: Document, parsed: ParsedQuery) -> bool:
         if chars.isascii():
             return False
         for word in words:
-            run = _shared_run(chars, word)
+            run = longest_run(chars, word)
             if len(run) < MIN_ACROSS:
                 continue
             at = word.find(run)
@@ -537,17 +537,6 @@ def _across_a_word(doc: Document, parsed: ParsedQuery) -> bool:
                 return False
             across = True
     return across
-
-
-def _shared_run(text: str, other: str) -> str:
-    """The longest run of `text` that `other` holds."""
-    best = ""
-    for start in range(len(text)):
-        end = start + len(best) + 1
-        while end <= len(text) and text[start:end] in other:
-            best = text[start:end]
-            end += 1
-    return best
 
 
 @lru_cache(maxsize=65536)

@@ -58,3 +58,14 @@ def normalise_words(text: str) -> tuple[str, ...]:
 def normalise(text: str) -> str:
     """The comparable form of `text`: its words joined without separators."""
     return "".join(normalise_words(text))
+
+
+def longest_run(text: str, other: str) -> str:
+    """The longest run of `text` that `other` holds as written."""
+    best = ""
+    for start in range(len(text)):
+        end = start + len(best) + 1
+        while end <= len(text) and text[start:end] in other:
+            best = text[start:end]
+            end += 1
+    return best

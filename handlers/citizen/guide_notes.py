@@ -11,7 +11,8 @@ from typing import Any
 from catalogue.models import Item
 from handlers.citizen.understanding.inventory import inventory
 from handlers.citizen.understanding.reading import READER
-from handlers.citizen.understanding.scorer import fold, longest_run
+from handlers.citizen.understanding.scorer import fold
+from search.normalise import longest_run
 from search.synonyms import SynonymTable
 
 SENTENCE_END = re.compile(r"[。；;！!？?\n]+")

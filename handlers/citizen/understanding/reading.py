@@ -15,10 +15,10 @@ from functools import lru_cache
 from itertools import product
 
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
-from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold, longest_run
+from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
 from search.direction import direction_of
-from search.normalise import is_hanzi
+from search.normalise import is_hanzi, longest_run
 from search.syllables import readings
 
 ITEM = "item"  # any other message: it names an item (search), possibly with an aspect

@@ -166,14 +166,3 @@ class Model:
             return None, 0.0
         label = max(probabilities, key=probabilities.__getitem__)
         return label, probabilities[label]
-
-
-def longest_run(text: str, other: str) -> str:
-    """The longest run of `text` that `other` holds as written."""
-    best = ""
-    for start in range(len(text)):
-        end = start + len(best) + 1
-        while end <= len(text) and text[start:end] in other:
-            best = text[start:end]
-            end += 1
-    return best
