@@ -40,6 +40,7 @@ from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_ev
 from catalogue.models import Item
 from handlers.citizen import cards, texts
 from handlers.citizen.cards import shorten
+from handlers.citizen.clauses import clauses
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
@@ -628,14 +629,13 @@ GOODS_SOLD = re.compile(
     "(?!.*(?:的|证|许可|备案|执照|手续|吗|不|啥|什么|咋|怎么|哪|要|得|需))"
     ".{1,8}$"
 )
-CLAUSE_BREAKS = re.compile(r"[\s，,。.!！?？、；;]+")
 
 
 def without_goods_sold(text: str) -> str:
     """The text without the clauses that only tell what the business sells (GOODS_SOLD)."""
-    clauses = CLAUSE_BREAKS.split(text)
-    kept = [c for c in clauses if c and GOODS_SOLD.match(c) is None]
-    return " ".join(kept) if len(kept) < len([c for c in clauses if c]) else text
+    said = clauses(text)
+    kept = [c for c in said if GOODS_SOLD.match(c) is None]
+    return " ".join(kept) if len(kept) < len(said) else text
 
 
 class _Cache:
@@ -1002,9 +1002,9 @@ async def the_step_every_case_needs(
 ) -> Item | None:
     """Of a life event's checklist just shown (`list_query` its name, `listed` its entries),
     the one entry whose step every case takes (no condition before its label: 「需要砍树：」
-    is for some only), when exactly one is and one body alone grants it: a question about the
-    checklist asks about it (「批下来要多长时间」 after building a house), when every body
-    granting it answers alike."""
+    is for some only), when exactly one is: a question about the checklist asks about it
+    (「批下来要多长时间」 after building a house) — unless several bodies grant it (the
+    county's bureau and the towns) and answer it differently (their phones)."""
     known = await known_events(session)
     event = next((e for e in known.events if e.name == list_query), None)
     if event is None:
