@@ -1,8 +1,8 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as twenty-nine parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning17.toml`; the second, third, fourth and the ninth to
-the seventeenth were written for a round of tuning and cover some classes only (the weakest);
+The set lives in `tests/conversations/` as thirty parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning18.toml`; the second, third, fourth and the ninth to
+the eighteenth were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
 before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
@@ -12,7 +12,8 @@ thirteenth (plain speech, follow-ups, codes, life events; complaints, 人工, li
 codes and follow-ups), the fifteenth and sixteenth blind in the fourteenth (unusual wordings,
 lists, codes, life events, follow-ups, out of the catalogue; binding, what cannot be served,
 funds, life events, lists, complaints), the seventeenth blind in the fifteenth (life events,
-lists, complaints, funds, follow-ups).
+lists, complaints, funds, follow-ups), the eighteenth blind in the sixteenth (what cannot be
+served, poverty, funds, life events, ratings; it arrived after the round's tuning).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
 `heldout11.toml`, `heldout12.toml`, `heldout13.toml` and `heldout14.toml`; the first written
@@ -56,6 +57,7 @@ PARTS = (
     "tuning15",
     "tuning16",
     "tuning17",
+    "tuning18",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -172,7 +174,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning17`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning18`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
     `heldout12`, `heldout13`, `heldout14`) or
     `all`; ids are

@@ -102,7 +102,7 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning17, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                "tuning, tuning2 … tuning18, heldout2, heldout3, heldout5, heldout6, heldout7,"
                 " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14 (the"
                 " last twelve"
                 " kept out of tuning)"
