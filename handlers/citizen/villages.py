@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,20 +80,13 @@ async def funds_of(
         # 「我们村今年有啥扶贫项目」 before this year's are published: the newest year's
         every = await queries.region_funds(session=session, region_code=place.code, year=None)
         if every is not None and not every.empty:
-            latest = every.years[0].year
-            newest = await queries.region_funds(
-                session=session, region_code=place.code, year=latest
+            newest = replace(every, years=every.years[:1])  # newest year first
+            latest = newest.years[0].year
+            none = texts.FUNDS_NONE.format(place=place.label, year=f"{year}年")
+            answer = fund_answers.place_funds_answer(
+                newest, settings.public_base_url, latest, projects_first=projects_first, about=about
             )
-            if newest is not None:
-                none = texts.FUNDS_NONE.format(place=place.label, year=f"{year}年")
-                answer = fund_answers.place_funds_answer(
-                    newest,
-                    settings.public_base_url,
-                    latest,
-                    projects_first=projects_first,
-                    about=about,
-                )
-                return f"{none}{texts.FUNDS_LATEST.format(year=latest)}\n{answer}"
+            return f"{none}{texts.FUNDS_LATEST.format(year=latest)}\n{answer}"
     return fund_answers.place_funds_answer(
         funds, settings.public_base_url, year, projects_first=projects_first, about=about
     )
