@@ -25,6 +25,7 @@ from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, recall, remember
 from handlers.citizen.searching import (
     ENFORCEMENT,
+    MAX_GUESSES,
     MIN_RUN,
     Searcher,
     answers,
@@ -40,6 +41,7 @@ from handlers.db.changes import CHANGES
 from handlers.guards.privacy import keyed_hash
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
+from search.normalise import longest_run
 
 _TALK = {
     "thanks": texts.THANKS,
@@ -128,6 +130,9 @@ async def _count_supervision_phone(session: AsyncSession) -> str:
 
 # Words of a complaint that may be said of a matter rather than of the service (「有人偷砍林场
 # 的树 往哪举报」 「孤寡老汉没儿没女 国家管不管」): the item the words name answers first.
+# A guess (not listed) names the item of what cannot be served when it shares this long a run
+# with the words: a whole name's word (婚姻登记), not one syllable pair.
+GUESS_RUN = 4
 ABOUT_A_MATTER = ("举报", "管不管", "有没有人管", "谁来管管", "jubao")
 MATTER_RESULTS = 3  # the first results looked at for the item a matter's words name
 # Words telling of a wrongdoing (「邻居没经过批准就盖房子」): who punishes it answers first.
@@ -201,12 +206,17 @@ async def whom_to_ask(
     """Whom to ask instead, for what cannot be served here: the window phone of the item the
     words name (「我的低保批下来没有」: 民政's), else of the item just shown, else 12345."""
     named = await _named_item(session, reading, search, public_items)
-    if named is None:
+    if named is not None:
+        # What is asked next (「电话多少」 「要带啥」) is about the item the words named.
+        await remember(state, card_code=named.code, focus="card")
+    else:
         memory = await recall(state)
         if memory.card_code:
             named = await item_by_code(session, memory.card_code, public_items)
     if named is not None and phone_of(named):
-        return texts.ASK_THIS_ITEM.format(name=department_name(named), phone=phone_of(named))
+        return texts.ASK_THIS_ITEM.format(
+            item=named.name, name=department_name(named), phone=phone_of(named)
+        )
     return texts.ASK_HOTLINE
 
 
@@ -217,12 +227,24 @@ async def _named_item(
     public_items: PublicItems | None,
 ) -> Item | None:
     """The first listed result whose name, keyword or alias the words say (a run of two
-    characters beside procedure words: 社保卡 of 社会保障卡补领, not 查 or 申请)."""
+    characters beside procedure words: 社保卡 of 社会保障卡补领, not 查 or 申请), else the
+    first guess that shares a longer run with them (婚姻登记 of 「约婚姻登记处 下周去离婚」)."""
     words = fold(reading.core)
     if search is None or len(words) < MIN_RUN:
         return None
     found = await find(search, session, reading.core, public_items)
-    return next((f.item for f in answers(found) if thing_said(f.item, words) >= MIN_RUN), None)
+    listed = next((f.item for f in answers(found) if thing_said(f.item, words) >= MIN_RUN), None)
+    if listed is not None:
+        return listed
+    guesses = found[:MAX_GUESSES]
+    return next((f.item for f in guesses if _shares_a_word(f.item, words)), None)
+
+
+def _shares_a_word(item: Item, words: str) -> bool:
+    """Whether the words hold a run of the item's name at least GUESS_RUN long, of which
+    some names the thing (not 申请登记 alone)."""
+    run = longest_run(words, fold(item.name))
+    return len(run) >= GUESS_RUN and thing_said(item, run) >= MIN_RUN
 
 
 async def not_a_project(event: Event, state: FSMContext) -> bool:

@@ -214,6 +214,12 @@ class ChoiceByWords(Filter):
             going = _the_one_going_the_way(labels_of_items(memory, shown), text)
             if going is not None:
                 return {"choice": going, "aspect": None}
+        if aspect and not pointing and parsing.only_where_one_lives(understood.core):
+            # 「我是打柴沟镇的 在哪办」: the one entry that town grants
+            memory = await recall(state)
+            town = await _the_entry_of_the_town(text, memory, session, data)
+            if town is not None:
+                return {"choice": town, "aspect": aspect}
         if aspect and not pointing:
             # 「农药证多久批下来」 after a checklist: the one entry whose paper is named
             return await _the_entry_whose_paper(words, aspect, state, session, data)
@@ -248,6 +254,23 @@ class ChoiceByWords(Filter):
             )
             return {"choice": choice, "aspect": aspect} if choice else False
         return False
+
+
+async def _the_entry_of_the_town(
+    text: str, memory: Memory, session: AsyncSession, data: Mapping[str, Any]
+) -> int | None:
+    """The number of the one entry of the item list shown whose office is the government of
+    the one town the text names (by its name or one of its villages')."""
+    if memory.focus != "list" or memory.numbered != "items":
+        return None
+    towns = await queries.towns_named(session=session, text=text)
+    if len(towns) != 1:
+        return None
+    (town,) = towns
+    shown = await _labels(memory, session, data.get("public_items"))
+    labels = shown[-1] if shown else []
+    hits = [n for n, label in enumerate(labels, start=1) if town in label]
+    return hits[0] if len(hits) == 1 else None
 
 
 VERB_AFTER = 2  # characters after the paper named that may be a verb (批, 办下来)
@@ -527,6 +550,29 @@ class DepartmentItems(Filter):
         return {"department": department}
 
 
+# The questions an office answers of itself: how to reach it, where it is, when it is open.
+CONTACT_ASPECTS = frozenset({"phone", "place", "hours"})
+
+
+class DepartmentContact(Filter):
+    """An office named with a question of how to reach it (「民政局电话多少」 「人社局电话给一个」
+    「公安局在哪」) and no item beside it: passes `department` and `aspect`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        session: AsyncSession | None = data.get("session")
+        if understood is None or understood.aspect not in CONTACT_ASPECTS or session is None:
+            return False
+        if parsing.department_word(understood.core) is None:
+            return False
+        named = await departments.mention(session, understood.core)
+        if len(named.departments) != 1:
+            return False
+        if not parsing.asks_only_contact(named.rest):
+            return False
+        return {"department": named.departments[0], "aspect": understood.aspect}
+
+
 class CountyRowsNamed(Filter):
     """No place named, but words naming some of the county's poverty allocations or projects
     (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year`, `about` (the words
@@ -702,6 +748,17 @@ async def _funds_shown(state: Any) -> Memory | None:
     return memory if memory.focus == "funds" else None
 
 
+async def _asked_of_the_card(event: Event, state: Any) -> bool:
+    """Whether the message asks a question about an item (its phone, place …) right after a
+    card, with no more than where the asker lives."""
+    understood = reading(event)
+    if state is None or understood is None or understood.aspect is None:
+        return False
+    if not parsing.only_where_one_lives(understood.core):
+        return False
+    return (await recall(state)).focus == "card"
+
+
 async def _list_shown(state: Any) -> bool:
     """Whether the citizen's last answer was a list of items (a place's name may pick one)."""
     if state is None:
@@ -751,6 +808,8 @@ class PlaceFunds(Filter):
                 return False
             if ITEM_ASKED.search(rest.replace(lead, " ", 1)):
                 return False  # 「在下河东村 想把老房子拆了重盖 要批啥」: where, then an item
+            if await _asked_of_the_card(event, data.get("state")):
+                return False  # 「我是华藏寺镇的 该找谁问」 on a card: where the asker lives
             topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
         place_text = NOT_THE_PLACES_NAME.sub(" ", place_text)

@@ -27,6 +27,7 @@ from handlers.citizen.filters import (
     ChoiceByPlace,
     ChoiceByWords,
     CodeInWords,
+    DepartmentContact,
     DepartmentItems,
     LooksLikeCode,
     NextPage,
@@ -286,6 +287,46 @@ async def choose_variant(
 MAX_DEPARTMENT_LIST = 50  # entries kept for numbers and 下一页; the web page has them all
 
 
+def _most_common(values: list[str]) -> str:
+    """The value most of them give ("" when none gives one); the first on a tie."""
+    given = [v for v in values if v]
+    return max(given, key=given.count, default="")
+
+
+async def department_contact(
+    event: Event,
+    department: Department,
+    aspect: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+) -> str:
+    """「民政局电话多少」 「公安局在哪」: the office's phone and address, and where and when
+    most of its public items are handled; a question about one of them names the item."""
+    trace.update(answer="department-contact", code=str(department.id))
+    page = await queries.items_page(
+        session=session, department_id=department.id, per_page=MAX_DEPARTMENT_LIST
+    )
+    where = f"{department.address}，" if department.address else ""
+    lines = []
+    if department.phone or department.address:
+        phone = f"电话 {department.phone}" if department.phone else texts.NO_PHONE_GIVEN
+        lines.append(f"{department.name}：{where}{phone}")
+    else:
+        lines.append(department.name)
+    location = _most_common([item.location for item in page.items])
+    if location and aspect in ("place", "phone"):
+        lines.append(texts.DEPARTMENT_WINDOW.format(location=location))
+    hours = _most_common([item.hours for item in page.items])
+    if hours and aspect == "hours":
+        lines.append(texts.DEPARTMENT_HOURS.format(hours=hours))
+    applied_for = [item for item in page.items if item.category not in ENFORCEMENT]
+    if applied_for:
+        lines.append(texts.DEPARTMENT_ITEM_ASKED.format(example=applied_for[0].name))
+    await remember(state, unmatched="")
+    return "\n".join(lines)
+
+
 async def department_items(
     event: Event,
     department: Department,
@@ -410,6 +451,12 @@ async def search_and_answer(
     if other_way is not None:
         # 「证丢了要补的那个」 right after 教师资格认定: its 补发, the card's thing going that way
         return await _card(state, memory, other_way, settings, aspect, trace)
+    towns_entry = await _the_towns_entry_of_the_card(
+        said, reading, memory, session, search, public_items
+    )
+    if towns_entry is not None:
+        # 「我是华藏寺镇的 该找谁问」 on 乡村建设规划许可证核发: the town's own entry of it
+        return await _card(state, memory, towns_entry, settings, aspect, trace)
     if aspect is not None and not reading.core:
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -565,7 +612,7 @@ async def search_and_answer(
             shares_a_thing(f, fold(said), words) for f in guesses
         ):
             guesses = []
-        return await _no_match(said, guesses, memory, state, trace, aspect)
+        return await _no_match(said, guesses, memory, state, trace, aspect, wording)
     if listed and listed[0].hit.score >= SURE_SCORE:
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
         if len(asked) == 1 and asked[0].hit.confident:
@@ -581,7 +628,7 @@ async def search_and_answer(
         # 「港澳通行证在哪办」 「买张火车票」 「退休了要办什么」: guesses sharing no thing with
         # the words are no help.
         close = []
-    return await _no_match(said, close, memory, state, trace, aspect)
+    return await _no_match(said, close, memory, state, trace, aspect, wording)
 
 
 def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
@@ -705,6 +752,35 @@ def _says_its_keyword(chosen: Found, found: list[Found], words: str) -> bool:
     # Only in a longer sentence: the keyword alone is search's to judge (a search unsure of
     # 「办身份证」 offers it to tap).
     return any(len(w) >= SAYS_KEYWORD and w in words and w != words for w in own)
+
+
+async def _the_towns_entry_of_the_card(
+    said: str,
+    reading: Reading,
+    memory: Memory,
+    session: AsyncSession,
+    searcher: Searcher,
+    public_items: PublicItems | None,
+) -> Item | None:
+    """Right after a card, a question about it said with the asker's town or village and
+    nothing else (「我是打柴沟镇的 在哪办」): the entry of the same name that town's government
+    grants, else the card itself (the county's window serves that town too)."""
+    if reading.aspect is None or memory.focus != "card" or not memory.card_code:
+        return None
+    if not parsing.only_where_one_lives(reading.core):
+        return None
+    towns = await queries.towns_named(session=session, text=said)
+    if len(towns) != 1:
+        return None
+    card = await item_by_code(session, memory.card_code, public_items)
+    if card is None:
+        return None
+    (town,) = towns
+    for hit in searcher.search(card.name, top=25, citizen=True):
+        office = TOWN_OFFICE.search(hit.document.department)
+        if hit.document.name == card.name and office is not None and office.group(1) == town:
+            return await item_by_code(session, hit.document.code, public_items) or card
+    return card
 
 
 async def _about_the_card(
@@ -891,9 +967,16 @@ async def _no_match(
     state: FSMContext,
     trace: dict[str, str],
     aspect: str | None = None,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     close = _in_order_said(close[:MAX_GUESSES], said)
     memory.unmatched = said
+    if not close and READER.says_term(said, "personal"):
+        # 「传材料的地方在哪 我把pdf传上去」: handing in here, of no item found, is what cannot
+        # be served; where it is done instead.
+        trace.update(answer="personal")
+        await keep(state, memory)
+        return "\n".join((wording.say(texts.PERSONAL), texts.ASK_HOTLINE, texts.OFFER_HUMAN))
     if close:
         # The closest items may be right: offer them, never "not found" above them.
         variant = (memory.fallback + 1) % len(texts.NONE_OF_THESE)
@@ -950,6 +1033,7 @@ def router() -> Router:
     on_said(router, NextPage())(next_page)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)
+    on_said(router, DepartmentContact())(department_contact)
     on_said(router, DepartmentItems())(department_items)
     on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)

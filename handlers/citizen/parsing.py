@@ -991,6 +991,34 @@ def asks_department_items(rest: str) -> bool:
     return not _DEPARTMENT_ITEMS.sub("", "".join(rest.split()))
 
 
+# A place's name, and what is said beside it to say one lives there (「我是华藏寺镇的」
+# 「我家在下河东村」 「打柴沟镇该」 of 「…该找谁问」).
+_PLACE_SAID = re.compile(r"[\u4e00-\u9fff]{1,6}?[镇乡村]")
+_LIVING_THERE = re.compile(r"[我是们家在住的该人]")
+
+
+def only_where_one_lives(words: str) -> bool:
+    """Whether the words name a place (a town or village) and say nothing else than that one
+    lives or is from there."""
+    if not _PLACE_SAID.search(words):
+        return False
+    return not _LIVING_THERE.sub("", _PLACE_SAID.sub("", words))
+
+
+# What is said beside an office's name and a contact question (「人社局电话给一个」
+# 「民政局的电话是多少」 「公安局在什么地方」): nothing that names an item.
+_CONTACT_WORDS = re.compile(
+    r"给一个|给个|发一个|发个|告诉我|说一下|说下|是多少|多少|号码|有没有|的|是|呢|吗|啊|"
+    r"请问|问一下|我想问|想问|你好|查一下|查查|县上|县里|县|咱们|我们|你们|那个|这个"
+)
+
+
+def asks_only_contact(rest: str) -> bool:
+    """Whether the words said beside an office's name and a contact question name nothing
+    else (no item of the office)."""
+    return not _CONTACT_WORDS.sub("", "".join(rest.split()))
+
+
 # After a fund's words, words saying "in the field of" (「教育上的」 「医疗方面的」).
 FIELD_ENDINGS = ("这一块", "这一方面", "方面", "这块", "领域", "上")
 

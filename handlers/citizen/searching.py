@@ -232,6 +232,9 @@ PROCEDURE_WORDS = (
     "权限",
     "发放",
     "手续",
+    # What every item asks to be handed in: 「材料我拍照发你了」 says no thing of a penalty
+    # naming 原材料.
+    "材料",
     # The verb alone (「港澳通行证在哪办」 searched as 港澳通行证办 shares 证办 with 居民身份证
     # 办理: one character of a thing, not two).
     "办",

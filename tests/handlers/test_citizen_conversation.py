@@ -175,6 +175,59 @@ async def test_how_a_request_is_made_names_no_department(demo):
     assert "不能预约或取号" in answer and "12345" in answer and "文体" not in answer, answer
 
 
+@pytest.mark.parametrize(
+    ("request_", "follow_up", "expected"),
+    [
+        # the item the request names is what the next question is about
+        ("我的营业执照批下来了吗", "要带什么材料", "个体工商户设立登记】需要的申请材料"),
+        ("帮我约个号 下礼拜去婚姻登记处领证", "几点上班", "办公时间："),
+        ("社保卡做好了没 帮我催一催", "电话是多少", "咨询电话：0935-3121205"),
+    ],
+)
+async def test_what_cannot_be_served_names_its_item_and_the_next_question_is_about_it(
+    demo, request_, follow_up, expected
+):
+    user = citizen(demo)
+    answer = await user.say(request_)
+    assert "不能" in answer and "窗口电话" in answer and not is_card_or_list(answer), answer
+    reply = await user.say(follow_up)
+    assert expected in reply, reply
+
+
+async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
+    answer = await citizen(demo).say("上传材料的网址在哪 我手机上传上去")
+    assert "不能交费、提交材料" in answer and "甘肃政务服务网" in answer, answer
+    assert "没有找到" not in answer and not is_card_or_list(answer)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("卫健局电话是多少", "0935-"),
+        ("县市场监管局在什么地方", "办事窗口："),
+        ("水务局几点上班", "办公时间："),
+    ],
+)
+async def test_an_office_asked_how_to_reach_it_gets_its_phone_and_window(demo, said, expected):
+    answer = await citizen(demo).say(said)
+    assert expected in answer and "没有找到" not in answer and not is_card_or_list(answer), answer
+
+
+async def test_the_askers_town_after_a_card_gives_that_towns_own_entry(demo):
+    user = citizen(demo)
+    await user.say("乡村建设规划许可证 县自然资源局")
+    reply = await user.say("我家在打柴沟镇 电话多少")
+    assert "0935-3151002" in reply, reply
+
+
+async def test_the_askers_town_after_a_list_picks_the_entry_that_town_grants(demo):
+    user = citizen(demo)
+    listed = await user.say("乡村建设规划许可证")
+    assert "回复序号" in listed, listed
+    reply = await user.say("我们是打柴沟镇的 几点上班")
+    assert "打柴沟镇人民政府" in reply and "办公时间" in reply, reply
+
+
 async def test_a_phone_number_is_not_read_as_an_item_code(demo):
     answer = await citizen(demo).say("0935-3121410")
     assert "编码不对" not in answer and "公安局" in answer, answer
