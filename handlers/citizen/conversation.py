@@ -261,10 +261,14 @@ async def not_a_project(event: Event, state: FSMContext) -> bool:
 
 
 async def not_a_fund_detail(event: Event, state: FSMContext) -> bool:
-    """「评审结果出来没有」 right after a special fund: its published review (the fund list's
-    follow-up answers it), not an application's progress."""
-    if not parsing.split_fund_details(said_text(event) or "")[0]:
+    """「评审结果出来没有」 right after a special fund, or said with a fund's words (「牦牛藏羊
+    产业资金17年评审结果出来没」): its published review (the fund list answers it), not an
+    application's progress."""
+    text = said_text(event) or ""
+    if not parsing.split_fund_details(text)[0]:
         return True
+    if parsing.split_fund_topic(text)[0] == "funds":
+        return False
     return (await recall(state)).focus != "funds"
 
 

@@ -183,7 +183,7 @@ async def _scanned(
     place = await queries.region_by_code(session=session, code=event_key_suffix[:12])
     if place is None:
         return None
-    await remember(state, place_code=place.code, focus="place")
+    await remember(state, place_code=place.code, place_year_shown=None, focus="place")
     return await place_answer(place, session, settings)
 
 

@@ -64,12 +64,17 @@ def place_funds_answer(
     url = village_url(base_url, place.code, year)
     if funds.empty:
         when = f"{year}年" if year else ""
-        return texts.FUNDS_NONE.format(place=place.label, year=when) + f"\n全部公开信息：{url}"
+        # nothing published to show: a person may know why, or when it will be
+        none = texts.FUNDS_NONE.format(place=place.label, year=when)
+        return "\n".join((none, f"全部公开信息：{url}", texts.OFFER_HUMAN))
     years = funds.years
     named = [y for y in (_only_named(y, about) for y in years) if y.allocations or y.projects]
     if about and named:
         years = named
     demo = texts.DEMO_MARK if funds.is_demo else ""
+    # a few rows shown: what each project earns fits beside them (many: their lines are cut)
+    shown = sum(len(y.allocations) + len(y.projects) for y in years)
+    detailed = shown <= DETAILED_ROWS
     scope = {"town": "（含所辖各村）", "county": "（全县）"}.get(place.level, "")
     what = f"：“{about}”" if years is named else ""
     head = [f"【{place.label}{scope} 扶贫资金和项目{what}】{demo}"]
@@ -101,7 +106,9 @@ def place_funds_answer(
             money.append(
                 f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
             )
-        works = [line for project in year_funds.projects for line in project_lines(project)]
+        works = [
+            line for project in year_funds.projects for line in project_lines(project, detailed)
+        ]
         details += works + money if projects_first else money + works
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
 
@@ -142,18 +149,22 @@ def projects_by_progress_answer(
 CONTENT_CHARS = 50  # of a project's construction content on its line (what and how much)
 
 
-def project_lines(project: PovertyProject) -> list[str]:
-    """A project's line and, when it was adjusted, the adjustment (《扶贫办法》第四条)."""
-    lines = [project_line(project)]
+DETAILED_ROWS = 4  # rows of a place shown at most for its projects' lines to tell their 效益
+
+
+def project_lines(project: PovertyProject, detailed: bool = False) -> list[str]:
+    """A project's line (`detailed`: with what it earns) and, when it was adjusted, the
+    adjustment (《扶贫办法》第四条)."""
+    lines = [project_line(project, detailed)]
     if project.change_note:
         when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
         lines.append(f"  调整：{when}{shorten(project.change_note, 80)}")
     return lines
 
 
-def project_line(project: PovertyProject) -> str:
-    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人，建设内容：…」; or
-    已取消."""
+def project_line(project: PovertyProject, detailed: bool = False) -> str:
+    """「· 项目【已完工】：名称 90.00万元（文号），实施单位：…，受益48户196人，建设内容：…」
+    (`detailed`: 「，效益：…」 too); or 已取消."""
     number = f"（{project.approval_number}）" if project.approval_number else ""
     unit = f"，实施单位：{project.implementing_unit}" if project.implementing_unit else ""
     state = PROGRESS.get(project.progress, "")
@@ -163,9 +174,11 @@ def project_line(project: PovertyProject) -> str:
         amount += "（不计入合计）"
     content = (project.construction_content or "").strip()
     built = f"，建设内容：{shorten(content, CONTENT_CHARS)}" if content else ""
+    earned = (project.benefits or "").strip() if detailed else ""
+    earns = f"，效益：{shorten(earned, CONTENT_CHARS)}" if earned else ""
     return (
         f"· 项目{mark}：{shorten(project.name, 40)} {amount}{number}{unit}"
-        f"{benefit_words(project)}{built}"
+        f"{benefit_words(project)}{built}{earns}"
     )
 
 

@@ -11,7 +11,7 @@ DETAIL_LABELS = {
     "department": "主管部门",
     "guide": "申报指南",
     "review": "评审结果",
-    "allocation": "资金分配",
+    "allocation": "资金分配和使用",
     "measures": "管理办法",
     "performance": "绩效评价",
     "change": "调整情况",

@@ -45,6 +45,7 @@ class Memory:
     focus: str = ""
     place_code: str = ""  # the town or village whose funds were shown last
     place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
+    place_year_shown: int | None = None  # the year its rows were shown of (None: every year)
     # The special fund list shown last (focus "funds"): 「2017年呢」 changes only the year.
     fund_year: int | None = None
     fund_departments: list[int] = field(default_factory=list)

@@ -75,7 +75,9 @@ async def funds_of(
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
     if state is not None:
-        await remember(state, place_code=place.code, place_about=about, focus="place")
+        await remember(
+            state, place_code=place.code, place_about=about, place_year_shown=year, focus="place"
+        )
     if funds.empty and year is not None:
         # 「我们村今年有啥扶贫项目」 before this year's are published: the newest year's
         every = await queries.region_funds(session=session, region_code=place.code, year=None)
@@ -116,7 +118,9 @@ async def bind(
     # A bound official follows the village too: told when its lists are published or change.
     await follow(event.user_id, place, session, account=account)
     if state is not None:
-        await remember(state, place_code=place.code, place_about="", focus="place")
+        await remember(
+            state, place_code=place.code, place_about="", place_year_shown=None, focus="place"
+        )
     return f"{texts.BOUND.format(place=place.label)}{BIND_FOLLOWS}"
 
 
@@ -300,7 +304,9 @@ async def place_funds(
         trace.update(answer="projects-by-progress", code=match.place.code)
         if rows is None:
             return texts.PLACE_UNKNOWN.format(name=match.place.label)
-        await remember(state, place_code=match.place.code, place_about="", focus="place")
+        await remember(
+            state, place_code=match.place.code, place_about="", place_year_shown=None, focus="place"
+        )
         return fund_answers.projects_by_progress_answer(
             rows, settings.public_base_url, year, progress
         )
@@ -341,7 +347,7 @@ async def region_code(
         return texts.PLACE_UNKNOWN.format(name=region_code)
     text = said(event) or ""
     if parsing.asks_what_code_names(text):  # 「…是哪个村」: the place it names, its page
-        await remember(state, place_code=place.code, focus="place")
+        await remember(state, place_code=place.code, place_year_shown=None, focus="place")
         trace.update(answer="place-code", code=place.code)
         return texts.PLACE_CODE_NAMED.format(
             code=region_code,
@@ -392,8 +398,12 @@ async def place_follow_up(
     projects = parsing.says_projects(text)
     # 「多少户受益」 after the county's 「小额贷款贴息」 rows: the rows just shown, not all the
     # county's (a village's or town's few rows are all shown: 「文号呢」 is each one's)
-    kept = memory.place_about if place.level == "county" and parsing.asks_place_detail(text) else ""
+    detail = parsing.asks_place_detail(text)
+    kept = memory.place_about if place.level == "county" and detail else ""
     about = _about(text) or kept
+    if detail and year is None:
+        # 「给了哪几个村」 「文号呢」 right after one year's rows: of that year
+        year = memory.place_year_shown
     return await funds_of(place, year, session, settings, trace, state, projects, about)
 
 

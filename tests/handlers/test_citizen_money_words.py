@@ -336,3 +336,53 @@ async def test_a_detail_beside_a_funds_name_and_after_it_is_its_published_text(d
     await user.say("2017年乡村旅游示范点建设资金")
     review = await user.say("评审有结果没有")  # not an application's progress
     assert "评审结果：评审工作正在进行中" in review and "办件进度" not in review, review
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        # whether a project is done, why it was dropped, what it earns: the place's rows again
+        ("双龙村人畜饮水工程", "修完了没", "【已完工】"),
+        ("宽沟村暖棚养殖项目", "咋不建了", "易地扶贫搬迁"),
+        ("先锋村光伏项目", "每年收益多少", "效益：每村集体经济年增收约12万元"),
+    ],
+)
+async def test_a_project_asked_after_its_place_is_answered_from_its_row(
+    demo, first, follow_up, expected
+):
+    user = citizen(demo)
+    await user.say(first)
+    reply = await user.say(follow_up)
+    assert expected in reply and not is_card_or_list(reply), reply
+
+
+async def test_where_the_rows_of_one_year_went_stays_in_that_year(demo):
+    user = citizen(demo)
+    shown = await user.say("2017年整村推进资金")
+    assert "2017年明细" in shown and "2016年明细" not in shown, shown
+    reply = await user.say("都分到哪些村了")
+    assert "宽沟村" in reply and "2016年明细" not in reply, reply
+
+
+async def test_a_place_with_nothing_published_offers_a_person(demo):
+    reply = await citizen(demo).say("阳山村扶贫资金")
+    assert "还没有公开的扶贫资金和项目" in reply and "人工" in reply, reply
+
+
+async def test_what_a_fund_is_spent_on_is_its_allocation_and_use(demo):
+    user = citizen(demo)
+    await user.say("2016 人社局 专项资金")
+    reply = await user.say("这笔钱用在哪")
+    assert "资金分配和使用：" in reply and "创业担保贷款贴息资金" in reply, reply
+
+
+async def test_a_review_asked_with_a_funds_name_and_progress_words_is_its_review(demo):
+    reply = await citizen(demo).say("牦牛藏羊产业资金16年评审结果下来了吗")
+    assert "评审结果：2016年共受理申报24个" in reply and "不能查办件进度" not in reply, reply
+
+
+async def test_another_year_asked_against_the_one_shown_gives_that_years_amount(demo):
+    user = citizen(demo)
+    await user.say("天保工程资金2015")
+    reply = await user.say("那16年涨了多少")
+    assert "2195.76" in reply, reply
