@@ -102,9 +102,9 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning18, heldout2, heldout3, heldout5, heldout6, heldout7,"
-                " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14 (the"
-                " last twelve"
+                "tuning, tuning2 … tuning19, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,"
+                " heldout15 (the last thirteen"
                 " kept out of tuning)"
                 " or all."
             )
