@@ -128,11 +128,11 @@ async def _count_supervision_phone(session: AsyncSession) -> str:
     return await _most_given(session, Item.supervision_phone)
 
 
-# Words of a complaint that may be said of a matter rather than of the service (「有人偷砍林场
-# 的树 往哪举报」 「孤寡老汉没儿没女 国家管不管」): the item the words name answers first.
 # A guess (not listed) names the item of what cannot be served when it shares this long a run
 # with the words: a whole name's word (婚姻登记), not one syllable pair.
 GUESS_RUN = 4
+# Words of a complaint that may be said of a matter rather than of the service (「有人偷砍林场
+# 的树 往哪举报」 「孤寡老汉没儿没女 国家管不管」): the item the words name answers first.
 ABOUT_A_MATTER = ("举报", "管不管", "有没有人管", "谁来管管", "jubao")
 MATTER_RESULTS = 3  # the first results looked at for the item a matter's words name
 # Words telling of a wrongdoing (「邻居没经过批准就盖房子」): who punishes it answers first.
@@ -178,17 +178,24 @@ async def complaint(
     if wants_person:
         await state.set_state(Citizen.describing_problem)
     trace.update(answer="complaint-human" if wants_person else "complaint")
+    lines = complaint_lines(phone, wants_person)
+    if matter is not None and not wants_person:
+        # whose business it is: the item's phone (and the supervision phone, 12345), 人工
+        trace.update(answer="complaint-matter", code=matter.code)
+        return "\n".join((cards.answer(matter, settings.public_base_url, "phone"), lines[-1]))
+    return "\n".join(lines)
+
+
+def complaint_lines(phone: str, wants_person: bool = False) -> list[str]:
+    """Where to complain at once: the supervision phone (`phone`), 12345, and 人工 (the
+    complaint described next, when a person was asked for)."""
     lines = [texts.COMPLAINT_HEAD]
     if phone:
         lines.append(f"· 监督投诉电话：{phone}")
     if "12345" not in phone:
         lines.append(texts.COMPLAINT_HOTLINE)
     lines.append(texts.COMPLAINT_DESCRIBE if wants_person else texts.COMPLAINT_HUMAN)
-    if matter is not None and not wants_person:
-        # whose business it is: the item's phone (and the supervision phone, 12345), 人工
-        trace.update(answer="complaint-matter", code=matter.code)
-        return "\n".join((cards.answer(matter, settings.public_base_url, "phone"), lines[-1]))
-    return "\n".join(lines)
+    return lines
 
 
 async def common_hours(session: AsyncSession) -> str:

@@ -18,6 +18,7 @@ from catalogue.models import Ticket, utcnow
 from catalogue.tickets import TicketState
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
+from handlers.citizen.conversation import complaint_lines, supervision_phone
 from handlers.citizen.filters import Rating as ScoreFilter
 from handlers.citizen.filters import said
 from handlers.citizen.memory import recall
@@ -250,6 +251,11 @@ async def rate(
     elif memory.card_code:
         key = rules.item_answer_key(memory.card_code, utcnow())
         code = memory.card_code
+    elif rules.is_bad(score) and _tells_why(said(event) or ""):
+        # 「差评 办个狗证跑了四趟还没办下来」 with no answer of ours to rate: a complaint about
+        # the service, where to make it at once
+        trace.update(answer="complaint")
+        return "\n".join(complaint_lines(await supervision_phone(session)))
     else:
         return texts.RATE_WHAT
     try:
@@ -269,6 +275,18 @@ async def rate(
     if rules.is_bad(score):
         return texts.RATED_BAD.format(level=rules.level(score))
     return texts.RATED.format(score=score, level=rules.level(score))
+
+
+WHY_CHARS = 4  # characters said beside a rating that tell why (「差评 说得不清楚」)
+
+
+_CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；]+")
+
+
+def _tells_why(text: str) -> bool:
+    """Whether a rating is said with a clause of why beside it (「差评 说得不清楚」)."""
+    clauses = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c]
+    return sum(len(c) for c in clauses[1:]) >= WHY_CHARS
 
 
 def router() -> Router:

@@ -194,6 +194,46 @@ async def test_what_cannot_be_served_names_its_item_and_the_next_question_is_abo
     assert expected in reply, reply
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "你帮我把社保卡上的地址改一下",
+        "营业执照我不想开了 帮我注销了吧",
+        "能不能派个人来我家给老人拍照",
+        "申请交了半个月了 到底给不给 给个准话",
+    ],
+)
+async def test_asking_the_account_to_act_is_not_served_and_says_where(demo, said):
+    answer = await citizen(demo).say(said)
+    assert "不能" in answer and not is_card_or_list(answer), answer
+
+
+async def test_they_after_what_cannot_be_served_is_its_office(demo):
+    user = citizen(demo)
+    await user.say("帮我约个号 下礼拜去婚姻登记处领证")
+    reply = await user.say("那他们周六上班不")
+    assert "办公时间：" in reply, reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "说给他钱就给我办执照 这事往哪反映",
+        "窗口让我去外面打印 收了我十块钱 这合理吗",
+        "镇上办事看关系 我们的事就是不给办",
+    ],
+)
+async def test_bribes_fees_and_favours_are_complaints(demo, said):
+    answer = await citizen(demo).say(said)
+    assert "监督投诉电话" in answer and "人工" in answer and not is_card_or_list(answer), answer
+
+
+async def test_a_bad_rating_with_a_story_and_nothing_rated_is_a_complaint(demo):
+    answer = await citizen(demo).say("差评 办个社保卡来回跑了三次")
+    assert "监督投诉电话" in answer and "请先查询" not in answer, answer
+    assert "请先查询" in await citizen(demo).say("差评")
+
+
 async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
     answer = await citizen(demo).say("上传材料的网址在哪 我手机上传上去")
     assert "不能交费、提交材料" in answer and "甘肃政务服务网" in answer, answer

@@ -17,7 +17,7 @@ from itertools import product
 from handlers.citizen.understanding.inventory import ACT, DATA, TALK, Inventory, inventory
 from handlers.citizen.understanding.scorer import NO_CLASS, Model, Scorer, fold
 from handlers.citizen.understanding.terms import Found, TermMatcher, without
-from search.direction import direction_of
+from search.direction import DETAIL_NAMED, direction_of
 from search.normalise import is_hanzi, longest_run
 from search.syllables import readings
 
@@ -37,6 +37,8 @@ ACT_ORDER = (
     "human",
     "life_event",
 )
+# A detail of a record said with a change (「把地址改一下」): what is changed, not where.
+CHANGED_DETAIL = re.compile(f"(?:{DETAIL_NAMED.pattern}).{{0,4}}?(?:改|换|变更)")
 # Acts that, asked where (「去哪交材料」 「在哪个窗口交钱」), ask where the item is handled.
 WHERE_TO_GO = ("personal",)
 TALK_SCORE = 0.62  # a message this close to a small-talk example is small talk …
@@ -318,9 +320,11 @@ class Reader:
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
-            if name in WHERE_TO_GO and labels & {"a:place", "a:proxy"}:
+            changed = "a:place" in labels and CHANGED_DETAIL.search(text) is not None
+            if name in WHERE_TO_GO and labels & {"a:place", "a:proxy"} and not changed:
                 # 「在哪个窗口交材料」: where to hand them in, a question about a place;
-                # 「亲戚帮我去交材料行不」: who may hand them in, a question about the item
+                # 「亲戚帮我去交材料行不」: who may hand them in, a question about the item;
+                # not 「帮我把卡上的地址改一下」, where the address is what is changed
                 continue
             return name, 1.0
         heard = any(f.label.startswith(("i:", "d:")) and not self._is(f, TALK) for f in found)
@@ -328,7 +332,9 @@ class Reader:
             sounding = self._sounds_like(compact)
             if sounding is not None:
                 return sounding, 1.0
-        if not heard and len(compact) <= ACT_MAX_CHARS:
+        # Letters only (「shenfenzheng」): no example is near by its letters' n-grams alone (an
+        # item typed in pinyin shares 「eng」 with 「rengong」); acts typed so are found above.
+        if not heard and len(compact) <= ACT_MAX_CHARS and any(map(is_hanzi, compact)):
             # No act's words: near enough to an example (closer still when a question
             # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
             needed = ACT_SCORE if all(self._is(f, TALK) for f in found) else ACT_OVER_ASPECT
