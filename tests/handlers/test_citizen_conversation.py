@@ -832,6 +832,27 @@ async def test_several_things_asked_together_are_listed_in_the_order_said(demo):
     assert own.startswith("（演示数据）【社会保障卡补领、换领、换发】"), own
 
 
+async def test_things_asked_together_go_the_way_the_story_says_and_hearsay_still_joins(demo):
+    # the way (搬家: 变更) is said in the story before the things; 农药证 alone names no one
+    # item, but one of its results goes that way
+    moved = plain(await citizen(demo).say("铺子挪了地方 执照跟农药证要不要都改"))
+    assert "1. 个体工商户变更登记" in moved and "2. 农药经营许可证变更" in moved, moved
+    # 「听说还要…」 joins as 「还要…」 does; each part is searched in plain words
+    heard = plain(await citizen(demo).say("买了楼房要迁户口 听说还要交房子的维修基金 咋弄"))
+    assert "1. 户口迁移审批" in heard and "住宅专项维修资金交存" in heard, heard
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("打算在院子里打口井 要啥手续", "【取水许可证新办审批】"),
+        ("地里打了一眼机井 要办证吗", "【取水许可证新办审批】"),
+    ],
+)
+async def test_a_plan_said_and_a_pumped_well_are_the_wells_item(demo, said, expected):
+    assert expected in await citizen(demo).say(said)
+
+
 async def test_the_one_clause_that_names_an_item_clearly_answers_a_story(demo):
     # searched whole, the first clause's 要在草山上 drew 草原上野外用火 ahead; the second clause
     # alone is clearly about building on grassland
