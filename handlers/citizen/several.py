@@ -73,7 +73,7 @@ async def items_named_apart(
 GOING_RESULTS = 5  # the first results of a part looked at for the one going the way asked
 
 
-def _the_one_going(found: list[Found], wish: set[str], words: str) -> Found | None:
+def _the_one_going(found: list[Found], wish: frozenset[str], words: str) -> Found | None:
     """Of a part's first results, the one item going the way the clause asks (「农药证」 of
     「执照和农药证都得改」: 农药经营许可证变更), when exactly one does and the part says its
     thing; None when no way is asked."""
