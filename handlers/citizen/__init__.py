@@ -10,6 +10,7 @@ from handlers.citizen import (
     items,
     life_events,
     menu,
+    prerequisites,
     ratings,
     subscription,
     tickets,
@@ -40,6 +41,7 @@ def citizen_router() -> Router:
         conversation.router(),
         villages.router(),
         funds.router(),
+        prerequisites.router(),  # a paper said missing: the item issuing it first
         life_events.router(),  # 一件事: an ordered checklist of the items a life event needs
         items.router(),
     )
