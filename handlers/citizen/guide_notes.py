@@ -107,6 +107,25 @@ def notes_about(item: Item, words: str, shown: str = "") -> list[str]:
     return [sentence for _, _, sentence in sorted(best, key=lambda s: s[1])]
 
 
+# A death told (「我爸上个月去世了」 「奶奶上个月走了」), and what a guide says on one (「去世后停止
+# 发放」): a benefit's guide answers what then becomes of it.
+DEATH_TOLD = re.compile(
+    r"去世|过世|离世|逝世|病故|亡故|死了|人没了|"
+    r"(?:爸|妈|爹|娘|爷爷|奶奶|姥姥|姥爷|外婆|外公|老人|老伴|父亲|母亲|老爷子|老太太|老汉)"
+    r"[^，,。\s]{0,5}?(?:走了|没了)"
+)
+DEATH_IN_GUIDE = re.compile(r"去世|死亡|身故|亡故|逝世")
+
+
+def notes_on_a_death(item: Item, said: str, shown: str = "") -> list[str]:
+    """The guide's sentences on a death (at most MAX_NOTES), when the words tell of one and
+    the answer `shown` does not hold them yet."""
+    if DEATH_TOLD.search(said) is None:
+        return []
+    told = [s for s in guide_sentences(item) if DEATH_IN_GUIDE.search(s)]
+    return [s for s in told if s.split("：", 1)[-1] not in shown][:MAX_NOTES]
+
+
 PAPER = 3  # characters of a paper's name that, said as written, say it (结婚证, 身份证)
 LEFT_OVER = 2  # characters beside the paper that only ask about it (没领, 需, 带)
 # How the name of a paper ends (结婚证, 社会保障卡, 户口簿, 申请书, 证明, 执照, 合同…).

@@ -43,6 +43,7 @@ from handlers.citizen.guide_notes import (
     name_run_of,
     names_its_paper,
     notes_about,
+    notes_on_a_death,
     paper_named,
 )
 from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
@@ -149,7 +150,8 @@ async def _card(
     if again and intent is not None and words:
         # 「执照早都寻不着了咋办」 of the card just shown: what its guide says of 执照, too.
         return cards.with_notes(answer, notes_about(item, words, answer))
-    return answer
+    # 「我爸上个月去世了 他的高龄补贴咋弄」: what the guide says then
+    return cards.with_notes(answer, notes_on_a_death(item, said, answer))
 
 
 MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营业执照)

@@ -328,9 +328,14 @@ def parse_rating(said: str) -> int | None:
     last = clauses[-1]
     if level_words(last) == "好评" or _STARS_PRAISED.match(level_words(last)):
         return _one_rating(last)
-    if level_words(clauses[0]) in ("好评", "差评"):
-        return _one_rating(clauses[0])  # 「差评 说得不清楚」: the rating first, then why
+    if level_words(clauses[0]) in ("好评", "差评") or _SCORE_ALONE.match(clauses[0]):
+        # 「差评 说得不清楚」 「2分 没说给多少钱」: the rating first, then why
+        return _one_rating(clauses[0])
     return None
+
+
+# A score said alone as the first clause (「2分」 「给3分」 「五星」), before why.
+_SCORE_ALONE = re.compile(r"^(?:给|打)?[1-5一二三四五两](?:分|星)$")
 
 
 def without_thanks(said: str) -> str:

@@ -1170,3 +1170,24 @@ async def test_a_first_application_asked_after_a_card_stays_on_its_thing(demo):
     assert "15个工作日" in await user.say("要几天")
     await user.say("个体工商户注销登记")
     assert "【个体工商户设立登记】" in await user.say("新办")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["老伴前几天过世了 他领的高龄津贴怎么办", "姥爷上礼拜没了 高龄补贴还要去办啥"],
+)
+async def test_a_death_told_with_a_benefit_gets_what_its_guide_says_of_one(demo, said):
+    reply = await citizen(demo).say(said)
+    assert "【80周岁以上老年人高龄津贴发放】" in reply and "去世后停止发放" in reply, reply
+
+
+async def test_no_death_told_adds_no_note_on_one(demo):
+    reply = await citizen(demo).say("高龄补贴怎么领")
+    assert "去世后停止发放" not in reply, reply
+
+
+async def test_a_score_then_why_is_a_rating(demo):
+    user = citizen(demo)
+    await user.say("重度残疾人护理补贴")
+    reply = await user.say("3分 说得不太清楚")
+    assert "您的评价" in reply and not is_card_or_list(reply), reply

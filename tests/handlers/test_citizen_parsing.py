@@ -223,6 +223,8 @@ def test_words_beside_an_office_asking_which_items_it_handles(rest, asks):
         ("6分吧", 3),
         ("好评好评", 5),  # said twice
         ("差评 回答得太简单", 1),  # the rating first, then why
+        ("2分 没说给多少钱", 2),  # a score first, then why
+        ("2分钟就办完了", None),
         ("评6", None),  # the command's own scale: out of range
         ("👍 身份证", None),
     ],
