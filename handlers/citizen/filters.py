@@ -347,8 +347,9 @@ class PaperOfEveryEntry(Filter):
 
 class ChoiceByPlace(Filter):
     """A town or office named after a list (「打柴沟镇的」) where it implements an entry's item
-    under the same name, though that one was not shown (the county's entry was): passes
-    `variant`, that item's code, when exactly one such item is meant."""
+    under the same name, though that one was not shown (the county's entry was), with a
+    question or none (「我是打柴沟镇的 在哪办」): passes `variant`, that item's code, when
+    exactly one such item is meant, and `aspect`."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
@@ -358,8 +359,17 @@ class ChoiceByPlace(Filter):
         if understood is None or state is None or session is None or searcher is None:
             return False
         words = PLACE_AGAIN.sub("", understood.core)  # 「我是打柴沟镇的 镇上能办吗」
-        if understood.aspect or understood.intent != ITEM or not words:
+        if understood.intent != ITEM or not words:
             return False
+        aspect = understood.aspect
+        if aspect is not None:
+            # 「我是打柴沟镇的 在哪办」: the town where the asker lives, and a question
+            if not parsing.only_where_one_lives(understood.core):
+                return False
+            towns = await queries.towns_named(session=session, text=understood.text)
+            if len(towns) != 1:
+                return False
+            (words,) = towns
         if not MIN_PLACE_WORDS <= len(words) <= MAX_CHOICE_WORDS:
             return False
         memory = await recall(state)
@@ -378,7 +388,7 @@ class ChoiceByPlace(Filter):
             and words in hit.document.department
             and hit.document.code not in shown
         }
-        return {"variant": variants.pop()} if len(variants) == 1 else False
+        return {"variant": variants.pop(), "aspect": aspect} if len(variants) == 1 else False
 
 
 MIN_PLACE_WORDS = 2  # 「打柴沟」: a place's name, not one character of it

@@ -276,14 +276,16 @@ async def choose_variant(
     settings: Settings,
     trace: dict[str, str],
     public_items: PublicItems | None = None,
+    aspect: str | None = None,
 ) -> str:
     """The place named after a list implements an entry's item itself: its own card, with
-    what was asked of the list (「电话多少」 … 「打柴沟镇的」 → that town's phone)."""
+    what is asked now or was asked of the list (「电话多少」 … 「打柴沟镇的」 → that town's
+    phone)."""
     memory = await recall(state)
     item = await item_by_code(session, variant, public_items)
     if item is None:
         return texts.GONE
-    return await _card(state, memory, item, settings, memory.list_intent or None, trace)
+    return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
 
 
 MAX_DEPARTMENT_LIST = 50  # entries kept for numbers and 下一页; the web page has them all

@@ -1191,3 +1191,23 @@ async def test_a_score_then_why_is_a_rating(demo):
     await user.say("重度残疾人护理补贴")
     reply = await user.say("3分 说得不太清楚")
     assert "您的评价" in reply and not is_card_or_list(reply), reply
+
+
+async def test_the_askers_town_after_a_checklist_gives_the_towns_own_entry(demo):
+    user = citizen(demo)
+    await user.say("村里盖房子要办哪些手续")
+    reply = await user.say("我家在打柴沟镇 找谁问")
+    assert "0935-3151002" in reply, reply
+
+
+@pytest.mark.parametrize("follow_up", ["向谁申请", "找谁办理"])
+async def test_whom_to_apply_to_is_where_it_is_handled(demo, follow_up):
+    user = citizen(demo)
+    await user.say("特困供养")
+    reply = await user.say(follow_up)
+    assert "乡镇人民政府" in reply, reply
+
+
+async def test_only_one_child_said_plainly_is_the_family_planning_reward(demo):
+    reply = await citizen(demo).say("我俩就一个儿子 都是农村的 过了六十岁 国家给不给钱")
+    assert "农村部分计划生育家庭奖励扶助金" in reply, reply
