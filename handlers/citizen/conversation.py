@@ -180,8 +180,10 @@ async def complaint(
     trace.update(answer="complaint-human" if wants_person else "complaint")
     lines = complaint_lines(phone, wants_person)
     if matter is not None and not wants_person:
-        # whose business it is: the item's phone (and the supervision phone, 12345), 人工
+        # whose business it is: the item's phone (and the supervision phone, 12345), 人工;
+        # what is asked next (「多长时间能处理完」) is about it
         trace.update(answer="complaint-matter", code=matter.code)
+        await remember(state, card_code=matter.code, focus="card")
         return "\n".join((cards.answer(matter, settings.public_base_url, "phone"), lines[-1]))
     return "\n".join(lines)
 

@@ -684,7 +684,8 @@ FUND_QUESTION_WORDS = (
     "有几笔",
     "几项",
     "几笔",
-    # 「部门预算那块呢」: the part of the money just named
+    # 「部门预算那块呢」 「其中部门预算的有多少」: the part of the money just named
+    "其中",
     "那一块",
     "这一块",
     "那块",
@@ -811,16 +812,21 @@ _DETAIL_ASKING = re.compile(
 )
 
 
+# 「是哪两个村的」 「分到哪几个乡镇」: which places the rows shown went to.
+WHICH_PLACES = re.compile(r"(?:在|是|给了|到了)?哪[一两三四五几些]?个?(?:村|乡镇|乡|镇)")
+
+
 def asks_place_detail(text: str) -> bool:
-    """Whether the text asks a place's documents or a project's progress or change."""
-    return any(word in text for word in DETAIL_WORDS)
+    """Whether the text asks a place's documents, a project's progress or change, or which
+    places the rows went to."""
+    return any(word in text for word in DETAIL_WORDS) or WHICH_PLACES.search(text) is not None
 
 
 def detail_subject(text: str) -> str:
     """What row a detail question is about, once the year, the place pointed at, the detail
     and question words are gone (「17年那个民宿的进展咋样」 → 民宿; 「文号呢」 → nothing)."""
     _, rest = split_year(normalize(text))
-    rest = _VILLAGE_POINTERS.sub(" ", without_this_place(rest))
+    rest = _VILLAGE_POINTERS.sub(" ", without_this_place(WHICH_PLACES.sub(" ", rest)))
     for word in DETAIL_WORDS:
         rest = rest.replace(word, " ")
     return strip_particles("".join(_DETAIL_ASKING.sub(" ", rest).split()))

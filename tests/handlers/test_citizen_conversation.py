@@ -1211,3 +1211,17 @@ async def test_whom_to_apply_to_is_where_it_is_handled(demo, follow_up):
 async def test_only_one_child_said_plainly_is_the_family_planning_reward(demo):
     reply = await citizen(demo).say("我俩就一个儿子 都是农村的 过了六十岁 国家给不给钱")
     assert "农村部分计划生育家庭奖励扶助金" in reply, reply
+
+
+async def test_a_record_changed_to_someones_name_is_no_binding(demo):
+    answer = await citizen(demo).say("房产证上的名字改成我闺女的 你们帮我改一下")
+    assert "绑定" not in answer and "不能" in answer and not is_card_or_list(answer), answer
+    bound = await citizen(demo).say("改成红大村")
+    assert "红大村" in bound, bound
+
+
+async def test_the_next_question_after_a_matter_reported_is_about_its_item(demo):
+    user = citizen(demo)
+    await user.say("跟邻居地界扯不清 这事政府管不管")
+    reply = await user.say("要多久能裁决")
+    assert "【土地权属争议裁决】" in reply and "时限" in reply, reply

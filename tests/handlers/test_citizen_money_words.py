@@ -386,3 +386,17 @@ async def test_another_year_asked_against_the_one_shown_gives_that_years_amount(
     await user.say("天保工程资金2015")
     reply = await user.say("那16年涨了多少")
     assert "2195.76" in reply, reply
+
+
+async def test_which_places_the_rows_shown_went_to_is_the_same_rows(demo):
+    user = citizen(demo)
+    await user.say("光伏扶贫项目投了多少")
+    reply = await user.say("在哪两个村")
+    assert "先锋村" in reply and "吐鲁村" in reply and not is_card_or_list(reply), reply
+
+
+async def test_a_part_of_the_years_list_asked_with_其中_keeps_the_year(demo):
+    user = citizen(demo)
+    await user.say("2016年财政专项资金一共多少")
+    reply = await user.say("其中转移支付的呢")
+    assert "2016年" in reply and "转移支付" in reply, reply

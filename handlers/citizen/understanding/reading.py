@@ -37,6 +37,9 @@ ACT_ORDER = (
     "human",
     "life_event",
 )
+# Binding's words that only say a change (「换成上古城村」): binding only with a place said.
+CHANGE_WORDS = frozenset({"换成", "改成", "换到", "改到", "改为", "换为"})
+PLACE_WORD = re.compile("[村镇乡]")
 # A detail of a record said with a change (「把地址改一下」): what is changed, not where.
 CHANGED_DETAIL = re.compile(f"(?:{DETAIL_NAMED.pattern}).{{0,4}}?(?:改|换|变更)")
 # Acts that, asked where (「去哪交材料」 「在哪个窗口交钱」), ask where the item is handled.
@@ -320,6 +323,8 @@ class Reader:
         for name in acts:
             if name == "human" and not self._only_human(found, compact, text):
                 continue
+            if name == "bind" and not self._binds_a_place(found, compact):
+                continue
             changed = "a:place" in labels and CHANGED_DETAIL.search(text) is not None
             if name in WHERE_TO_GO and labels & {"a:place", "a:proxy"} and not changed:
                 # 「在哪个窗口交材料」: where to hand them in, a question about a place;
@@ -344,6 +349,13 @@ class Reader:
             if label is not None and not self._part_of_example(compact, label):
                 return label[2:], score
         return None
+
+    def _binds_a_place(self, found: list[Found], compact: str) -> bool:
+        """Whether the words of binding said are binding's own (绑定, 换绑), or words of a
+        change (改成, 换到) said with a place (「改成红大村」), not of a record (「证上的名字
+        改成我儿子的」)."""
+        said = {f.term for f in found if f.label == "i:bind"}
+        return bool(said - CHANGE_WORDS) or PLACE_WORD.search(compact) is not None
 
     def _sounds_like(self, compact: str) -> str | None:
         """The act (of SOUNDING_ACTS) one of whose words the message says by its sound,
