@@ -1225,3 +1225,8 @@ async def test_the_next_question_after_a_matter_reported_is_about_its_item(demo)
     await user.say("跟邻居地界扯不清 这事政府管不管")
     reply = await user.say("要多久能裁决")
     assert "【土地权属争议裁决】" in reply and "时限" in reply, reply
+
+
+async def test_treating_animals_in_the_village_is_the_village_vet(demo):
+    reply = await citizen(demo).say("在村上给牲畜看病十几年了 想办个正规的")
+    assert "乡村兽医登记备案" in reply, reply
