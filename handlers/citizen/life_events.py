@@ -706,6 +706,11 @@ class LifeEventQuestion(Filter):
             # 「卖化肥农药」 said apart tells the business, not the paper asked for.
             told = without_goods_sold(text)
             rest = fold(told).replace(fold(span), "", 1) if fold(span) else fold(told)
+            shown = await _the_one_shown(steps, data.get("state"), known)
+            if shown is not None and not asks_all_steps(rest):
+                # 「我是想开个网吧 是哪个」 after a list of 网吧's licence, penalty and check:
+                # the one entry the event takes
+                return {"life_event": life_event, "steps": steps, "step_item": shown}
             if asks_all_steps(rest) or (
                 searcher is not None
                 # the whole message: the trigger may end a step's name (「身份证和社保卡都丢了」:
@@ -755,6 +760,21 @@ class LifeEventQuestion(Filter):
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
         return False
+
+
+async def _the_one_shown(steps: list[ResolvedStep], state: Any, known: _Known) -> Item | None:
+    """Right after an item list (not an event's checklist), the one entry of the page shown
+    that is a step of the event, when exactly one is."""
+    if state is None:
+        return None
+    memory = await recall(state)
+    if memory.focus != "list" or memory.numbered != "items":
+        return None
+    if any(memory.list_query == other.name for other in known.events):
+        return None  # a checklist: another event told next is its own checklist
+    shown = set(memory.page_codes())
+    taken = [item for item in _items(steps) if item.code in shown]
+    return taken[0] if len(taken) == 1 and len(shown) > 1 else None
 
 
 # An age of eighty or more (「86了」 「九十二岁」 「八十多」), told beside another situation.

@@ -395,3 +395,15 @@ async def test_getting_the_events_own_paper_is_that_item(citizen: Any) -> None:
     for said in ("领结婚证要办啥", "我跟对象要去扯结婚证"):
         reply = await citizen.say(said)
         assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), (said, reply)
+
+
+async def test_an_event_said_after_a_list_picks_the_one_entry_it_takes(citizen: Any) -> None:
+    # after 网吧's licence, penalty and check, the event 开网吧 takes only the licence
+    listed = await citizen.say("网吧")
+    assert "回复序号" in listed, listed
+    reply = await citizen.say("俺是要开网吧的 选哪一个")
+    assert reply.startswith("（演示数据）【内资设立互联网上网服务营业场所经营活动终审审批】"), reply
+    # asked as a whole it is still the checklist
+    listed = await citizen.say("网吧")
+    reply = await citizen.say("开网吧都需要办哪些")
+    assert "一般要办这些事" in reply, reply
