@@ -206,14 +206,17 @@ class ChoiceByWords(Filter):
         pointing = any(word in understood.rest for word in POINTING)  # 「补领的那个在哪办」
         words = LEVEL_FIRST.sub("", PLACE_AGAIN.sub("", understood.core))
         text = said(event) or ""
-        if aspect and not pointing and DETAIL_NAMED.search(text) is not None:
+        changed = DETAIL_NAMED.search(text) is not None
+        if aspect and not pointing and (changed or NEW_PAPER.search(text) is not None):
             # 「我是要改个地址」 after 设立, 注销 and 变更: 地址 is what is changed, no question
-            # of where; the one entry going the way said
+            # of where; 「补办身份证要多久」 after its 挂失 and 办理: the one entry going the way
+            # said
             memory = await recall(state)
             shown = await _labels(memory, session, data.get("public_items"))
             going = _the_one_going_the_way(labels_of_items(memory, shown), text)
             if going is not None:
-                return {"choice": going, "aspect": None}
+                # the address changed asks nothing of where; 多久 of the new paper is asked
+                return {"choice": going, "aspect": None if changed else aspect}
         if aspect and not pointing and parsing.only_where_one_lives(understood.core):
             # 「我是打柴沟镇的 在哪办」: the one entry that town grants
             memory = await recall(state)
@@ -450,8 +453,18 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
         return going[0] if len(going) == 1 else None
     if not wish:
         return None
+    if NEW_PAPER.search(text) and "挂失" not in text:
+        # 「补办身份证要多久」 after its 挂失 and its 办理: a new paper, not the loss reported;
+        # the entry that issues one (补领, or the paper's own 办理)
+        issuing = [n for n, name in enumerate(names, start=1) if "挂失" not in name]
+        if len(issuing) == 1 and len(names) > 1 and any("挂失" in name for name in names):
+            return issuing[0]
     going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]
     return going[0] if len(going) == 1 else None
+
+
+# Getting a new paper for one lost (not reporting the loss).
+NEW_PAPER = re.compile(r"补办|补领|补一个|补个|重新办|再办一个")
 
 
 def _the_item_itself(hits: list[int], names: list[str]) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +72,7 @@ from handlers.citizen.searching import (
     suggestions,
     the_way_asked,
     thing_said,
+    way_of,
 )
 from handlers.citizen.several import items_named_apart
 from handlers.citizen.taps import numbered
@@ -597,6 +599,13 @@ async def search_and_answer(
         if named is not None and (chosen is None or named.item.code == chosen.item.code):
             chosen = named
     if chosen is not None and chosen.hit.confident:
+        then = await _replaced_after_the_loss(
+            chosen.item, said, aspect, search, session, public_items
+        )
+        if then is not None:
+            # 「身份证丢了咋办」: report the loss, then get a new one, as the guide says
+            heading = texts.LOSS_FIRST
+            return await _list(state, memory, [chosen.item, then], query, None, trace, heading)
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
     if not _says_another_items_word(found, fold(said), memory.card_code):
         # 「听说有人偷偷开黑网吧」 says another item's keyword (the penalty's 黑网吧), however
@@ -944,6 +953,44 @@ async def _follow_up(
     await keep(state, memory, focus="card")
     answer = _show(last, settings, aspect, trace)
     return cards.with_notes(answer, notes_about(last, words, answer) if words else [])
+
+
+# A paper said to be lost (not its loss reported): 「身份证丢了」 「找不着了」 「叫人偷了」.
+LOST_SAID = re.compile(r"丢了|掉了|丢失|找不到|找不着|寻不着|不见了|被偷|偷了")
+# A guide saying what comes after a loss is reported: a new paper (「挂失申报后原证件作废，
+# 请及时补领」).
+GET_A_NEW_ONE = re.compile(r"补领|补办|重新申领|重新办理")
+
+
+async def _replaced_after_the_loss(
+    item: Item,
+    said: str,
+    aspect: str | None,
+    search: Searcher,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+) -> Item | None:
+    """For an item that reports a loss (挂失) and whose guide says a new paper is got after it,
+    the item that gives the new one, when the words say the paper was lost and do not ask for
+    the report alone: a first application or a 补领 of the same thing."""
+    if aspect not in (None, *GETTING) or not LOST_SAID.search(said):
+        return None
+    if "挂失" in said and not GET_A_NEW_ONE.search(said):
+        return None  # 「身份证丢了 去哪挂失」: the loss report only
+    if "挂失" not in item.name or not GET_A_NEW_ONE.search(
+        " ".join((item.management_requirements, item.conditions, *map(str, item.procedure)))
+    ):
+        return None
+    thing = item.name.split("挂失")[0]
+    if len(thing) < MIN_RUN:
+        return None
+    for found in await find(search, session, thing, public_items):
+        other = found.item
+        if other.code == item.code or thing not in other.name or "挂失" in other.name:
+            continue
+        if found.hit.confident and way_of(other.name) <= {NEW, "replace"}:
+            return other
+    return None
 
 
 def _in_order_said(close: list[Found], said: str) -> list[Found]:

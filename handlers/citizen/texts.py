@@ -96,6 +96,7 @@ NO_MORE_PAGES = "已经是最后一页了。回复序号查看详情，或者换
 GONE = "这个事项刚刚更新或下线了，请重新查询。"
 NO_LIST = "刚才没有可以选的列表。请直接告诉我您要办什么事，比如“办营业执照”。"
 BAD_CHOICE = "没有第{number}项。请回复列表里的序号（1–{count}）。"
+LOSS_FIRST = "证件丢了，先挂失（第1项），再补办（第2项）"
 PAPER_FIRST = "还没有{paper}的，先办第1项把{paper}办下来，再办第2项"
 PAPER_HINT = "回复序号看完整的申请材料。"
 # 「先办哪个」 after a list of alternatives (not a life event's ordered steps)

@@ -1230,3 +1230,15 @@ async def test_the_next_question_after_a_matter_reported_is_about_its_item(demo)
 async def test_treating_animals_in_the_village_is_the_village_vet(demo):
     reply = await citizen(demo).say("在村上给牲畜看病十几年了 想办个正规的")
     assert "乡村兽医登记备案" in reply, reply
+
+
+async def test_a_paper_lost_whose_report_says_get_a_new_one_lists_both_in_order(demo):
+    user = citizen(demo)
+    reply = plain(await user.say("身份证叫人偷了 咋整"))
+    assert "1. 居民身份证挂失申报、丢失招领" in reply and "2. 居民身份证办理" in reply, reply
+    # the new one asked of the list is the paper's own 办理, not its loss report
+    again = await user.say("补一个新的要几天")
+    assert again.startswith("（演示数据）【居民身份证办理（包括临时）】") and "时限" in again, again
+    # the loss report alone is asked: its card
+    only = await citizen(demo).say("身份证丢了 在哪挂失")
+    assert only.startswith("（演示数据）【居民身份证挂失申报、丢失招领】"), only
