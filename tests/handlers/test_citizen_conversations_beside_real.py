@@ -70,6 +70,10 @@ def test_a_leak_is_told_by_code_department_card_and_list_entry() -> None:
     )
     assert len(foreign.leaks("港澳", "【港澳通行证签发】\n实施部门：广州市公安局")) == 2
     assert foreign.leaks("港澳", "编码：440100000000XK00001000000000") != []
+    # a question that is a piece of the county's code shown leaves no other region's code
+    own = "【居民身份证办理】\n编码：620623000000DM62010780—XK00001000"
+    assert foreign.leaks("XK00001000", own) == []
+    assert foreign.leaks("XK00001000", "编码：440100000000DM44010780—XK00002000") != []
     listed = "找到以下事项：\n1. 居民身份证办理\n2. 港澳通行证签发\n3. 草原等级评定(县级)"
     assert foreign.leaks("证", listed) == ["another region's item listed: 港澳通行证签发"]
 

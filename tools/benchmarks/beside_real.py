@@ -70,6 +70,10 @@ class Foreign:
         # a reply may quote the question back (「1」 is no question to take out)
         shown = reply.replace(said, "") if len(said) >= 4 else reply
         codes = {normalize_code_text(c) for c in SHOWN_CODE.findall(shown)}
+        # … but a question that is a piece of a county code the reply shows in full (「XK00009000」)
+        # leaves the rest of that code behind: no code of another region
+        whole = {normalize_code_text(c) for c in SHOWN_CODE.findall(reply)} & self.local_codes
+        codes = {c for c in codes if not any(c in code for code in whole)}
         found = [f"another region's code {c}" for c in sorted(codes - self.local_codes)]
         found += [f"another region's department {d}" for d in self.departments if d in shown]
         # Cards and lists are read from the whole reply: taking the question out of it could
