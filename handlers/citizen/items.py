@@ -39,6 +39,7 @@ from handlers.citizen.filters import said as text_said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import (
     PAPER,
+    guide_sentences,
     in_formal_terms,
     lost_paper_notes,
     name_run_of,
@@ -977,9 +978,7 @@ async def _replaced_after_the_loss(
         return None
     if "挂失" in said and not GET_A_NEW_ONE.search(said):
         return None  # 「身份证丢了 去哪挂失」: the loss report only
-    if "挂失" not in item.name or not GET_A_NEW_ONE.search(
-        " ".join((item.management_requirements, item.conditions, *map(str, item.procedure)))
-    ):
+    if "挂失" not in item.name or not GET_A_NEW_ONE.search(" ".join(guide_sentences(item))):
         return None
     thing = item.name.split("挂失")[0]
     if len(thing) < MIN_RUN:
