@@ -166,6 +166,10 @@ def _asks_as_a_whole(text: str) -> bool:
     return any(word in text for word in (*SEVERAL, *AS_A_WHOLE))
 
 
+# What, said after a thing's word, tells where on it (草原上, 林子里), not what is done.
+WHERE_ON = frozenset("上里")
+
+
 def _of_one_thing(found: list[Found], query: str) -> list[Found]:
     """The first results about the same thing as the first, confident, one (申领 and 补领 of
     社会保障卡), or holding the words of its name that were said (教师资格 of 认定 and 补发)."""
@@ -174,6 +178,8 @@ def _of_one_thing(found: list[Found], query: str) -> list[Found]:
     first = found[0].item.name
     run = name_run_of(fold(first), fold(query))
     said = run if len(run) >= PAPER else None
+    if run[-1:] in WHERE_ON and len(run) - 1 >= MIN_RUN:
+        said = run[:-1]  # 「草原上的事项」: 草原, of every item about it, not 在草原上 of one
     return [
         f
         for f in found[:MAX_EVENTS_OF_ONE_THING]

@@ -1242,3 +1242,10 @@ async def test_a_paper_lost_whose_report_says_get_a_new_one_lists_both_in_order(
     # the loss report alone is asked: its card
     only = await citizen(demo).say("身份证丢了 在哪挂失")
     assert only.startswith("（演示数据）【居民身份证挂失申报、丢失招领】"), only
+
+
+@pytest.mark.parametrize("said", ["草原上的事", "草原上有哪些事项"])
+async def test_the_items_of_a_thing_asked_with_where_on_it_are_all_of_them(demo, said):
+    # 「草原上」 says where on the grassland; 草原 is the thing every item of it names
+    reply = plain(await citizen(demo).say(said))
+    assert "建设项目使用草原审批" in reply and "草原等级评定" in reply, reply
