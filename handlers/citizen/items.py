@@ -321,12 +321,11 @@ async def department_contact(
         session=session, department_id=department.id, per_page=MAX_DEPARTMENT_LIST
     )
     where = f"{department.address}，" if department.address else ""
-    lines = []
-    if department.phone or department.address:
-        phone = f"电话 {department.phone}" if department.phone else texts.NO_PHONE_GIVEN
-        lines.append(f"{department.name}：{where}{phone}")
+    if department.phone:
+        name, phone = department.name, department.phone
+        lines = [texts.DEPARTMENT_CONTACT.format(name=name, where=where, phone=phone)]
     else:
-        lines.append(department.name)
+        lines = [f"{department.name}：{where}{texts.NO_PHONE_GIVEN}"]
     location = _most_common([item.location for item in page.items])
     if location and aspect in ("place", "phone"):
         lines.append(texts.DEPARTMENT_WINDOW.format(location=location))
