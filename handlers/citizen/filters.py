@@ -20,6 +20,7 @@ from handlers.citizen import fund_answers, fund_details, parsing
 from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
 from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.memory import Memory, recall
+from handlers.citizen.searching import entries_granted_by
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
 from handlers.db.changes import CHANGES
@@ -384,12 +385,10 @@ class ChoiceByPlace(Filter):
         found = await items_by_codes(session, shown, data.get("public_items"))
         names = {item.name for item in found.values()}
         variants = {
-            hit.document.code
+            code
             for name in names
-            for hit in searcher.search(name, top=25, citizen=True)
-            if hit.document.name == name
-            and words in hit.document.department
-            and hit.document.code not in shown
+            for code in entries_granted_by(searcher, name, words)
+            if code not in shown
         }
         return {"variant": variants.pop(), "aspect": aspect} if len(variants) == 1 else False
 
@@ -439,6 +438,10 @@ def labels_of_items(memory: Memory, labels: list[list[str]]) -> list[str]:
     return labels[0] if memory.numbered == "items" and labels else []
 
 
+# Getting a new paper for one lost (not reporting the loss).
+NEW_PAPER = re.compile(r"补办|补领|补一个|补个|重新办|再办一个")
+
+
 def _the_one_going_the_way(names: list[str], text: str) -> int | None:
     """The number of the one entry whose name goes a way the words ask other than a first
     application (「丢了要补的」: 补领结婚证 of 婚姻登记 and 补领结婚证), when only one does."""
@@ -461,10 +464,6 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
             return issuing[0]
     going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]
     return going[0] if len(going) == 1 else None
-
-
-# Getting a new paper for one lost (not reporting the loss).
-NEW_PAPER = re.compile(r"补办|补领|补一个|补个|重新办|再办一个")
 
 
 def _the_item_itself(hits: list[int], names: list[str]) -> list[int]:

@@ -62,6 +62,7 @@ from handlers.citizen.searching import (
     Searcher,
     answers,
     close_to_lead,
+    entries_granted_by,
     find,
     going_the_asked_way,
     is_clear,
@@ -795,10 +796,8 @@ async def _the_towns_entry_of_the_card(
     if card is None:
         return None
     (town,) = towns
-    for hit in searcher.search(card.name, top=25, citizen=True):
-        office = TOWN_OFFICE.search(hit.document.department)
-        if hit.document.name == card.name and office is not None and office.group(1) == town:
-            return await item_by_code(session, hit.document.code, public_items) or card
+    for code in entries_granted_by(searcher, card.name, town):
+        return await item_by_code(session, code, public_items) or card
     return card
 
 

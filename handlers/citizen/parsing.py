@@ -800,10 +800,6 @@ DETAIL_WORDS = (
     "收益",
     "效益",
     "增收",
-    # where the rows shown went (「给了哪几个村」 「镇上哪个村有项目」)
-    "哪几个村",
-    "哪些村",
-    "哪个村",
 )
 # Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
 _DETAIL_ASKING = re.compile(
@@ -812,7 +808,7 @@ _DETAIL_ASKING = re.compile(
 )
 
 
-# 「是哪两个村的」 「分到哪几个乡镇」: which places the rows shown went to.
+# 「是哪两个村的」 「给了哪几个村」 「镇上哪个村有项目」: which places the rows shown went to.
 WHICH_PLACES = re.compile(r"(?:在|是|给了|到了)?哪[一两三四五几些]?个?(?:村|乡镇|乡|镇)")
 
 

@@ -17,6 +17,7 @@ from catalogue import ratings as rules
 from catalogue.models import Ticket, utcnow
 from catalogue.tickets import TicketState
 from handlers.citizen import texts
+from handlers.citizen.clauses import clauses
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import complaint_lines, supervision_phone
 from handlers.citizen.filters import Rating as ScoreFilter
@@ -280,13 +281,9 @@ async def rate(
 WHY_CHARS = 4  # characters said beside a rating that tell why (「差评 说得不清楚」)
 
 
-_CLAUSE_BREAK = re.compile(r"[\s,，.。!！?？;；]+")
-
-
 def _tells_why(text: str) -> bool:
     """Whether a rating is said with a clause of why beside it (「差评 说得不清楚」)."""
-    clauses = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c]
-    return sum(len(c) for c in clauses[1:]) >= WHY_CHARS
+    return sum(len(c) for c in clauses(normalize(text))[1:]) >= WHY_CHARS
 
 
 def router() -> Router:

@@ -339,6 +339,19 @@ def named_thing(found: list[Found], words: str, said: str) -> Found | None:
 TOWN_OFFICE = re.compile(r"县([\u4e00-\u9fff]{2,4}?[镇乡])人民政府")
 
 
+SAME_NAMED = 25  # results of an item's name looked at for the entries of that name
+
+
+def entries_granted_by(searcher: Searcher, name: str, office: str) -> list[str]:
+    """The codes of the items named exactly `name` whose department's name holds `office`
+    (「打柴沟镇」: its town government's entry of 乡村建设规划许可证核发)."""
+    return [
+        hit.document.code
+        for hit in searcher.search(name, top=SAME_NAMED, citizen=True)
+        if hit.document.name == name and office in hit.document.department
+    ]
+
+
 def close_to_lead(found: list[Found]) -> list[Found]:
     """The results worth suggesting that score at least RELATIVE_CUTOFF of the first one."""
     if not found:
