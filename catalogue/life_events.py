@@ -39,13 +39,16 @@ class LifeEventError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One step: what to do, how to find its item (exact names first, then terms), and which
-    department to ask when no item serves it (words of the department's name)."""
+    """One step: what to do, how to find its item (exact names first, then terms), which
+    department to ask when no item serves it (words of the department's name), and the
+    circumstances that make it the step a citizen's story points to (`when`: 着火, 车祸 for
+    临时救助 among the other help of hard times)."""
 
     label: str
     names: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     ask: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
@@ -56,6 +59,8 @@ class Step:
         }
         if self.ask:
             stored["ask"] = list(self.ask)
+        if self.when:
+            stored["when"] = list(self.when)
         return stored
 
 
@@ -71,11 +76,13 @@ class LifeEvent:
 
 @dataclass(frozen=True)
 class ResolvedStep:
-    """A step and the public item that serves it, or (no such item) the department to ask."""
+    """A step and the public item that serves it, or (no such item) the department to ask;
+    `when` as the step's."""
 
     label: str
     item: Item | None
     department: Department | None = None
+    when: tuple[str, ...] = ()
 
 
 def _texts(values: Any, what: str) -> tuple[str, ...]:
@@ -102,11 +109,12 @@ def parse_event(data: Mapping[str, Any], *, shipped: bool = False) -> LifeEvent:
         names = _texts(raw.get("names", []), "事项名称")
         terms = _texts(raw.get("terms", []), "检索词")
         ask = _texts(raw.get("ask", []), "咨询部门")
+        when = _texts(raw.get("when", []), "情形说法")
         if not label:
             label = (names or terms or ("",))[0]
         if not label or not (names or terms):
             raise LifeEventError(f"「{name}」的每一步都要写明事项名称或检索词")
-        steps.append(Step(label[:MAX_NAME], names, terms, ask))
+        steps.append(Step(label[:MAX_NAME], names, terms, ask, when))
     if not steps:
         raise LifeEventError(f"「{name}」至少要有一步")
     return LifeEvent(name, triggers, tuple(steps), shipped)
@@ -215,11 +223,11 @@ async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]
             found = await _first(session, visible, order, step.terms, exact=False, used=used)
         if found is not None:
             used.add(found.code)
-            resolved.append(ResolvedStep(step.label, found))
+            resolved.append(ResolvedStep(step.label, found, when=step.when))
             continue
         department = await _department(session, local_department(scope), step.ask)
         if department is not None:
-            resolved.append(ResolvedStep(step.label, None, department))
+            resolved.append(ResolvedStep(step.label, None, department, step.when))
     return resolved
 
 

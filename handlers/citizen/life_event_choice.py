@@ -167,3 +167,33 @@ def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
         if step.item is not None and any(w in step.item.name for w in MONEY_NAMES)
     }
     return next(iter(paying.values())) if len(paying) == 1 else None
+
+
+def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedStep | None:
+    """The one step with an item whose circumstances (the step's `when`) the words tell, when
+    exactly one is: 「家里着火了」 of the help hard times get is 临时救助 (急难时), not 低保
+    (长期困难); a story telling two steps' circumstances, or none, points to none."""
+    told = fold(normalise(words))
+    pointed = [
+        step
+        for step in steps
+        if step.item is not None and any(fold(normalise(w)) in told for w in step.when)
+    ]
+    return pointed[0] if len(pointed) == 1 else None
+
+
+def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> str:
+    """The event's other steps with an item, each with its circumstances (「长期困难的，可申请
+    最低生活保障」), in one sentence after the card of the step a story points to; '' when there
+    are none."""
+    others = []
+    shown = pointed.item.code if pointed.item is not None else ""
+    for step in steps:
+        if step.item is None or step.item.code == shown:
+            continue
+        condition, _, _ = step.label.partition(CONDITION_MARK)
+        if CONDITION_MARK in step.label:
+            others.append(f"{condition}的，可申请{step.item.name}")
+        else:
+            others.append(f"还可申请{step.item.name}")
+    return f"另外，{'；'.join(others)}。" if others else ""

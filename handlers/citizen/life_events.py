@@ -51,7 +51,9 @@ from handlers.citizen.life_event_choice import (
     asks_another_way,
     goes_the_way_asked,
     one_step_named,
+    other_steps_line,
     the_money,
+    the_step_pointed_to,
     the_trades_licence,
 )
 from handlers.citizen.life_event_steps import resolved_steps
@@ -548,8 +550,9 @@ SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许
 WHICH_BENEFITS = re.compile("(?:啥|什么|哪些|哪几样|哪几种)(?:补贴|补助|救助|待遇|政策|优惠|福利)")
 
 
-# 「户口和身份证都要咋弄」 「这些都咋办」: 都 before how or what to do is every step asked.
-EVERY_ONE = re.compile("都(?:要|得|需要|该)?(?:咋|怎么|怎样|如何|办|弄|搞|啥|什么|哪些)")
+# 「户口和身份证都要咋弄」 「这些都咋办」 「能申请的都有哪些」: 都 before how or what to do
+# (or what there is) is every step asked.
+EVERY_ONE = re.compile("都(?:要|得|需要|该|有)?(?:咋|怎么|怎样|如何|办|弄|搞|啥|什么|哪些)")
 
 
 # 「开个理发店 听说还要办卫生证」 「结婚了户口也得迁」: a paper needed *as well* — the one named
@@ -745,6 +748,17 @@ class LifeEventQuestion(Filter):
                     # choice search offers.
                     return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
+            pointed = the_step_pointed_to(told, steps)
+            if pointed is not None and pointed.item is not None:
+                # 「家里着火了 能申请啥救助」: the help the story's circumstances call for,
+                # the others named after it
+                beside = other_steps_line(pointed, steps)
+                return {
+                    "life_event": life_event,
+                    "steps": steps,
+                    "step_item": pointed.item,
+                    "beside": beside,
+                }
             if WHICH_BENEFITS.search(rest) is not None:
                 # 「我娃一级残疾 家里是低保户 有啥补贴能领」: which benefits, each step paying one
                 return await _with_a_second_event(text, span, life_event, steps, known, data)
@@ -886,18 +900,9 @@ async def _going_the_way_asked(
 
 
 SHORT_QUESTION = 4  # characters of substance beside the trigger: a question about the card
-# Words asking what there is to do or get (「家里有残疾人 能办啥」): the event, even after a card.
-WHAT_THERE_IS = (
-    "办啥",
-    "办什么",
-    "办哪些",
-    "有啥",
-    "有什么",
-    "有哪些",
-    "能申请",
-    "能享受",
-    "能领啥",
-)
+# Words asking what there is to do or get (「家里有残疾人 能办啥」 「日子过不下去了 能办点啥」):
+# the event, even after a card.
+WHAT_THERE_IS = re.compile("(?:办|有|领)(?:点|些)?(?:啥|什么|哪些)|能申请|能享受")
 
 
 async def _asks_of_the_step_shown(
@@ -908,7 +913,7 @@ async def _asks_of_the_step_shown(
     state = data.get("state")
     life_event, span = found
     rest = fold(text).replace(fold(span), "", 1)
-    if state is None or asks_all_steps(rest) or any(w in rest for w in WHAT_THERE_IS):
+    if state is None or asks_all_steps(rest) or WHAT_THERE_IS.search(rest) is not None:
         return False
     if len(read(rest).core) > SHORT_QUESTION:
         return False
@@ -942,10 +947,12 @@ async def answer(
     wording: texts.Wording = texts.TIANZHU,
     step_item: Item | None = None,
     also: LifeEvent | None = None,
+    beside: str = "",
 ) -> str:
     """The ordered checklist of the event's steps: each item that exists with its link
     (numbered: a number opens it, the list is remembered), each other step with the department
-    to ask; `also`: a second event told in the same message, its steps after the first's."""
+    to ask; `also`: a second event told in the same message, its steps after the first's;
+    `beside`: a line after the card of the one step asked for (the event's other steps)."""
     if life_event is None:
         known = await known_events(session)
         trace.update(answer="life-events")
@@ -955,7 +962,13 @@ async def answer(
         # 「开宾馆要的卫生许可」: the one step asked for, as its card (the question asked of it).
         trace.update(answer="life-event-step", event=life_event.name, code=step_item.code)
         await keep(state, memory, card_code=step_item.code, focus="card")
-        return cards.answer(step_item, settings.public_base_url, read(said(event) or "").aspect)
+        card = cards.answer(step_item, settings.public_base_url, read(said(event) or "").aspect)
+        if not beside:
+            return card
+        # the others before the card's link, as far as the message has room
+        lines = card.splitlines()
+        link = next((i for i, line in enumerate(lines) if "/items/" in line), len(lines))
+        return fit(lines[:link], [beside], lines[link:], keep_tail=len(lines) - link)
     trace.update(answer="life-event", event=life_event.name)
     # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
     # forwards the words.
@@ -1018,19 +1031,25 @@ def step_line(label: str, name: str) -> str:
 
 
 async def the_step_every_case_needs(
-    session: AsyncSession, list_query: str, listed: list[Item], aspect: str
+    session: AsyncSession, list_query: str, listed: list[Item], aspect: str, told: str = ""
 ) -> Item | None:
     """Of a life event's checklist just shown (`list_query` its name, `listed` its entries),
     the one entry whose step every case takes (no condition before its label: 「需要砍树：」
     is for some only), when exactly one is: a question about the checklist asks about it
     (「批下来要多长时间」 after building a house) — unless several bodies grant it (the
-    county's bureau and the towns) and answer it differently (their phones)."""
+    county's bureau and the towns) and answer it differently (their phones). Else the one
+    entry whose circumstances the question tells (「急得很 能不能先给点」: 临时救助)."""
     known = await known_events(session)
     event = next((e for e in known.events if e.name == list_query), None)
     if event is None:
         return None
-    labels = {s.item.name: s.label for s in await resolved_steps(session, event) if s.item}
+    steps = await resolved_steps(session, event)
+    labels = {s.item.name: s.label for s in steps if s.item}
     every = [i for i in listed if i.name in labels and CONDITION_MARK not in labels[i.name]]
+    pointed = the_step_pointed_to(told, steps) if told else None
+    if not every and pointed is not None and pointed.item is not None:
+        code = pointed.item.code
+        return next((item for item in listed if item.code == code), None)
     if len(every) != 1:
         return None
     # several bodies grant it (the county's bureau and the towns): whose is asked, unless

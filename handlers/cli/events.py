@@ -25,12 +25,15 @@ events_app = typer.Typer(
 
 
 def _step(text: str) -> dict[str, object]:
-    """「说明=事项名称或检索词|…」 or just 「事项名称」: a step; words are tried in order."""
+    """「说明=事项名称或检索词|…」 or just 「事项名称」: a step; words are tried in order. After
+    「#」, the circumstances that make it the step a story points to (「#着火|车祸」)."""
+    text, _, circumstances = text.partition("#")
     label, _, words = text.partition("=")
     if not words:
         label, words = "", label
     terms = [w.strip() for w in words.split("|") if w.strip()]
-    return {"label": label.strip(), "names": terms, "terms": terms}
+    when = [w.strip() for w in circumstances.split("|") if w.strip()]
+    return {"label": label.strip(), "names": terms, "terms": terms, "when": when}
 
 
 @events_app.command("list")
@@ -46,7 +49,8 @@ def list_events() -> None:
             lines.append(f"{event.name}（{origin}）  说法：{'、'.join(event.triggers)}")
             for number, step in enumerate(event.steps, start=1):
                 words = "|".join(dict.fromkeys((*step.names, *step.terms)))
-                lines.append(f"  {number}. {step.label} = {words}")
+                when = f"  #{'|'.join(step.when)}" if step.when else ""
+                lines.append(f"  {number}. {step.label} = {words}{when}")
         return lines
 
     for line in asyncio.run(run()):
@@ -64,7 +68,10 @@ def add(
         typer.Option(
             "--step",
             "-s",
-            help="按顺序的一步（可多个）：「说明=事项名称|检索词」或直接写事项名称。",
+            help=(
+                "按顺序的一步（可多个）：「说明=事项名称|检索词」或直接写事项名称；"
+                "后面可加「#情形|情形」，群众说到这些情形时直接答这一步。"
+            ),
         ),
     ],
     by: Annotated[str, typer.Option("--by", help="添加人。")] = "",

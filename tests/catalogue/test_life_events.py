@@ -112,3 +112,29 @@ async def test_staff_add_replace_hide_and_remove_events(session: AsyncSession) -
     assert replaced.triggers == ("生娃",) and not replaced.shipped
     assert await remove_event(session, "开农家乐") == "removed"
     assert await remove_event(session, "开农家乐") == "missing"
+
+
+async def test_a_steps_circumstances_are_kept_and_resolved_with_it(session: AsyncSession) -> None:
+    hard_times = parse_event(
+        {
+            "name": "遇到难处",
+            "triggers": ["遇到难处"],
+            "steps": [
+                {"label": "急难时：临时救助", "names": ["临时救助"], "when": ["塌方", " 车祸 "]},
+                {"label": "长期困难：最低生活保障", "names": ["最低生活保障"]},
+            ],
+        }
+    )
+    assert hard_times.steps[0].when == ("塌方", "车祸") and hard_times.steps[1].when == ()
+    assert hard_times.steps[0].as_dict()["when"] == ["塌方", "车祸"]
+    assert "when" not in hard_times.steps[1].as_dict()
+    await load_demo(session)
+    await add_event(session, hard_times, by="民政局")
+    await session.flush()
+    stored = next(e for e in await life_events(session) if e.name == "遇到难处")
+    assert stored.steps[0].when == ("塌方", "车祸")
+    resolved = await resolve(session, stored)
+    assert [(s.item.name if s.item else "", s.when) for s in resolved] == [
+        ("临时救助", ("塌方", "车祸")),
+        ("最低生活保障", ()),
+    ]

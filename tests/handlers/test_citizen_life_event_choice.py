@@ -9,8 +9,10 @@ from handlers.citizen.life_event_choice import (
     asks_another_way,
     goes_the_way_asked,
     one_step_named,
+    other_steps_line,
     paper_said_short,
     the_money,
+    the_step_pointed_to,
     the_trades_licence,
 )
 
@@ -80,3 +82,26 @@ def test_a_papers_other_life_is_not_the_events():
     assert not asks_another_way("要准备啥", steps)
     assert not goes_the_way_asked(steps[0].item, "结婚证弄丢了")
     assert goes_the_way_asked(steps[0].item, "要带啥")
+
+
+HARD_TIMES = [
+    ResolvedStep("急难时：临时救助", PowerItem(name="临时救助", code="T"), when=("着火", "车祸")),
+    ResolvedStep("医疗救助", None, when=("住院",)),
+    ResolvedStep("长期困难：低保", PowerItem(name="最低生活保障", code="D"), when=("常年",)),
+    ResolvedStep("办残疾人证", PowerItem(name="残疾人证核发", code="C")),
+]
+
+
+def test_the_step_a_story_points_to_is_the_one_whose_circumstances_it_tells():
+    assert the_step_pointed_to("屋里着火了 能给点啥帮助", HARD_TIMES).item.code == "T"
+    assert the_step_pointed_to("常年没收入", HARD_TIMES).item.code == "D"
+    # two steps' circumstances, none, or only a step without an item: no one step
+    assert the_step_pointed_to("出了车祸 常年看病", HARD_TIMES) is None
+    assert the_step_pointed_to("日子难过", HARD_TIMES) is None
+    assert the_step_pointed_to("住院了", HARD_TIMES) is None
+
+
+def test_the_other_steps_are_named_with_their_circumstances():
+    line = other_steps_line(HARD_TIMES[0], HARD_TIMES)
+    assert line == "另外，长期困难的，可申请最低生活保障；还可申请残疾人证核发。"  # the item's name
+    assert other_steps_line(HARD_TIMES[0], HARD_TIMES[:2]) == ""

@@ -407,3 +407,18 @@ async def test_an_event_said_after_a_list_picks_the_one_entry_it_takes(citizen: 
     listed = await citizen.say("网吧")
     reply = await citizen.say("开网吧都需要办哪些")
     assert "一般要办这些事" in reply, reply
+
+
+async def test_a_story_telling_one_steps_circumstances_gets_that_steps_card(citizen: Any) -> None:
+    reply = await citizen.say("屋里失火了 房子都烧塌了 有啥救助能申请")
+    assert reply.startswith("（演示数据）【临时救助】"), reply
+    assert "另外，长期困难的，可申请最低生活保障" in reply
+    assert reply.index("另外") < reply.index("完整办事指南")
+    # the card stays: what it takes is its own
+    assert "急难型救助24小时内先行救助" in await citizen.say("多久能批")
+    # asked for all the help there is, the checklist; an urgent question after it is 临时救助's
+    listed = await citizen.say("家里遭了灾 能申请的救助都有哪些")
+    assert listed.startswith("「家里生活困难（大病、灾祸）」一般要办这些事"), listed
+    assert (await citizen.say("太急了 几天能下来")).startswith("（演示数据）【临时救助】")
+    # a story telling no one step's circumstances keeps the checklist
+    assert "按顺序" in await citizen.say("家里日子过不下去了 能办点啥")

@@ -29,13 +29,15 @@ def test_list_add_replace_hide_and_remove() -> None:
             "-t", "开农家乐", "-t", "搞农家乐",
             "-s", "营业执照=个体工商户设立登记",
             "-s", "食品经营许可",
+            "-s", "雨天：临时救助=临时救助#冰雹|洪水",
             "--by", "市场监管局",
         ],
     )  # fmt: skip
-    assert added.exit_code == 0 and "已添加：开农家乐（2 步）" in added.output
+    assert added.exit_code == 0 and "已添加：开农家乐（3 步）" in added.output
     listed = runner.invoke(app, ["events", "list"]).output
     assert "开农家乐（工作人员添加）  说法：开农家乐、搞农家乐" in listed
     assert "  1. 营业执照 = 个体工商户设立登记" in listed
+    assert "  3. 雨天：临时救助 = 临时救助  #冰雹|洪水" in listed
     hidden = runner.invoke(app, ["events", "remove", "孩子出生"])
     assert hidden.exit_code == 0 and "已隐藏" in hidden.output
     assert "孩子出生" not in runner.invoke(app, ["events", "list"]).output
