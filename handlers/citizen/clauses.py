@@ -23,6 +23,7 @@ from handlers.citizen.searching import (
     Found,
     Searcher,
     find,
+    says_what_it_does,
     thing_said,
 )
 from handlers.citizen.typing_slips import as_named
@@ -74,7 +75,9 @@ async def find_plainly(
         if surer == query or answers_confidently(found):
             continue
         again = await find(search, session, surer, cache)
-        if answers_confidently(again):
+        # sure, or the first result said by a keyword of what it does (「打一眼机井」 → 打机井)
+        done = surer == uncounted and bool(again) and says_what_it_does(again[0].item, surer)
+        if answers_confidently(again) or done:
             found, query = again, surer
     return found, query
 

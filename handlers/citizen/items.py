@@ -53,6 +53,7 @@ from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
 from handlers.citizen.searching import (
+    DOING,
     ENFORCEMENT,
     MAX_GUESSES,
     MIN_RUN,
@@ -68,6 +69,7 @@ from handlers.citizen.searching import (
     is_clear,
     named_by_keyword,
     named_thing,
+    says_what_it_does,
     shares_a_thing,
     sharing_the_name,
     single,
@@ -582,8 +584,11 @@ async def search_and_answer(
     if len(kin) > 1:
         # 「社保卡相关的事项有哪些」 「教师资格证的事」: the thing's items, for each event of it.
         return await _list(state, memory, [f.item for f in kin], query, aspect, trace)
-    chosen = named_by_keyword(found, words) or named_by_keyword(
-        found, READER.without_measures(words)
+    # 「办个营业执照」 「想砍几棵树」: a measure word or a quantity between a keyword's characters
+    chosen = (
+        named_by_keyword(found, words)
+        or named_by_keyword(found, READER.without_measures(words))
+        or named_by_keyword(found, READER.without_quantities(words))
     )
     chosen = chosen or (found[0] if is_clear(found) else None)
     # 「结婚证」 alone names the thing, each of its items a choice; a sentence about it asks
@@ -666,11 +671,6 @@ def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
 # Words for papers of no kind in particular: asked for beside a question of materials, they
 # name no item.
 ANY_PAPER = frozenset({"证明", "证件", "材料", "资料", "手续", "东西", "证", "文件", "表格"})
-
-
-# Characters that begin words saying what is to be done (开网吧, 砍树, 领失业金): words
-# beginning so ask for doing it, not for the thing as a whole.
-DOING = frozenset("开办领申补换考砍打养盖修交缴迁注挂查要想")
 
 
 def _named_alike(found: list[Found], reading: Reading, said: str) -> list[Found]:
@@ -768,10 +768,13 @@ def _says_its_keyword(chosen: Found, found: list[Found], words: str) -> bool:
     sentence dilutes. A run of its name is not enough (another region's 「经营许可证」)."""
     if not found or chosen.item.code != found[0].item.code:
         return False
-    own = (fold(str(w)) for w in (*chosen.item.keywords, *chosen.item.aliases))
+    own = [fold(str(w)) for w in (*chosen.item.keywords, *chosen.item.aliases)]
     # Only in a longer sentence: the keyword alone is search's to judge (a search unsure of
     # 「办身份证」 offers it to tap).
-    return any(len(w) >= SAYS_KEYWORD and w in words and w != words for w in own)
+    if any(len(w) >= SAYS_KEYWORD and w in words and w != words for w in own):
+        return True
+    # how many left out: 「想砍一批树」 「打个机井」 → 打机井
+    return says_what_it_does(chosen.item, READER.without_quantities(words))
 
 
 async def _the_towns_entry_of_the_card(

@@ -171,6 +171,23 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
     return winners[0] if len(winners) == 1 else None
 
 
+# Characters that begin words saying what is to be done (开网吧, 砍树, 领失业金): words
+# beginning so ask for doing it, not for the thing as a whole.
+DOING = frozenset("开办领申补换考砍打养盖修交缴迁注挂查要想")
+
+
+def says_what_it_does(item: Item, words: str) -> bool:
+    """Whether the words say one of the item's keywords that tell what is done to what (砍树,
+    打井), the doing and then the rest with at most one character between (「砍了树」 「打机井」),
+    and more besides (the keyword alone is search's to judge)."""
+    for keyword in _folded_words((*item.keywords, *item.aliases)):
+        if len(keyword) < 2 or keyword[0] not in DOING or keyword == words:
+            continue
+        if re.search(re.escape(keyword[0]) + ".?" + re.escape(keyword[1:]), words):
+            return True
+    return False
+
+
 NAME_RUN = 4  # a run of an item's name this long, said as it is, names the item
 RUN_SHORTFALL = 0.5  # … as a keyword one character shorter would
 

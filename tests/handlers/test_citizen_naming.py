@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from catalogue.demo.data import read_demo
 from catalogue.models import Item
-from handlers.citizen.searching import Found, named_thing, the_way_asked, thing_said
+from handlers.citizen.searching import (
+    Found,
+    named_thing,
+    says_what_it_does,
+    the_way_asked,
+    thing_said,
+)
 from handlers.citizen.typing_slips import as_named, typed_in_pinyin, written_as_named
 from search.document import Document, Hit
 from tests.kits import citizen as kit
@@ -95,6 +101,17 @@ def test_two_going_the_way_asked_stay_a_choice():
     assert not way.hit.confident
 
 
+def test_a_keyword_of_what_is_done_is_said_with_a_word_between():
+    item = _found(("林木采伐许可证核发", 0.4), keywords=("砍树", "采伐证"))[0].item
+    assert says_what_it_does(item, "承包林地上砍了树")  # 砍…树, one character between
+    assert says_what_it_does(item, "想砍树")
+    assert not says_what_it_does(item, "砍树")  # the keyword alone: search judges it
+    assert not says_what_it_does(item, "砍了好多树")  # two characters between
+    assert not says_what_it_does(item, "树想砍")  # the thing before the doing
+    # 采伐证 begins with no doing: a thing, not what is done
+    assert not says_what_it_does(item, "要个采一伐证")
+
+
 async def test_sentences_naming_an_item_get_its_card(demo):
     http, _ = demo
     user = kit.WeChatUser(http, "o_naming")
@@ -120,6 +137,15 @@ async def test_guesses_sharing_nothing_with_the_words_are_not_offered(demo):
         assert "没有找到" in answer and "您是不是想找" not in answer, answer
     answer = await kit.WeChatUser(http, "o_naming_synonym").say("想砍院子里两棵树")
     assert "林木采伐" in answer, answer
+
+
+async def test_what_is_done_said_among_other_words_names_its_item(demo):
+    http, _ = demo
+    # a quantity and a word between the keyword's doing and its thing (打一眼机井: 打井)
+    answer = await kit.WeChatUser(http, "o_naming_well").say("想在承包的地里打一眼机井浇庄稼")
+    assert answer.startswith("（演示数据）【取水许可证新办审批】"), answer
+    answer = await kit.WeChatUser(http, "o_naming_trees").say("林地里想砍一片树 咋弄")
+    assert answer.startswith("（演示数据）【林木采伐许可证核发"), answer
 
 
 async def test_a_licence_named_is_applied_for_not_the_penalty_sharing_its_name(demo):
