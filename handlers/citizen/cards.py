@@ -244,6 +244,9 @@ def time_answer(item: Item, base_url: str) -> str:
 # Places a guide's steps may send a citizen to besides the window (「在助产机构填写」 「向村委会
 # 提出」 「到合作银行网点」).
 PLACE_WORDS = ("机构", "医院", "派出所", "村委会", "村民委员会", "居委会", "社区", "网点", "银行")
+# A step sending the citizen to the town (「向户籍所在地乡镇提出申请」), not the town's own work
+# (「乡镇初审」).
+TO_THE_TOWN = re.compile(r"(?:向|到|在)[^，。；]{0,12}(?:乡镇|镇政府|乡政府|便民服务中心)")
 
 
 def where_answer(item: Item, base_url: str) -> str:
@@ -251,7 +254,9 @@ def where_answer(item: Item, base_url: str) -> str:
     lines = where_lines(item) or ["办理地点暂未公布。", *ask_lines(item)]
     steps = [str(step) for step in item.procedure or []]
     sent = [
-        shorten(step, 100) for step in steps if _mentions(step, PLACE_WORDS) and step not in lines
+        shorten(step, 100)
+        for step in steps
+        if (_mentions(step, PLACE_WORDS) or TO_THE_TOWN.search(step)) and step not in lines
     ][:2]
     said = ["办事指南写明：", *sent] if sent else []
     return _short(item, base_url, [f"实施部门：{department_name(item)}", *lines, *said])

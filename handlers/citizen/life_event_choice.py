@@ -195,5 +195,5 @@ def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> st
         if CONDITION_MARK in step.label:
             others.append(f"{condition}的，可申请{step.item.name}")
         else:
-            others.append(f"还可申请{step.item.name}")
+            others.append(f"符合条件的，还可申请{step.item.name}")
     return f"另外，{'；'.join(others)}。" if others else ""

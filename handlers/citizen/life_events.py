@@ -750,6 +750,9 @@ class LifeEventQuestion(Filter):
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
             pointed = the_step_pointed_to(told, steps)
             if pointed is not None and pointed.item is not None:
+                whole = await _with_a_second_event(text, span, life_event, steps, known, data)
+                if len(whole["steps"]) != len(steps):
+                    return whole  # 「我妈八十二了 瘫在床上」: an old person's steps too
                 # 「家里着火了 能申请啥救助」: the help the story's circumstances call for,
                 # the others named after it
                 beside = other_steps_line(pointed, steps)

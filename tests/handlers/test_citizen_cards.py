@@ -263,6 +263,13 @@ def test_where_adds_the_places_the_guides_steps_send_one_to():
     answer = cards.where_answer(item, BASE)
     assert "6号窗口" in answer and "申请：向村民委员会提出" in answer
     assert "审核：窗口审核" not in answer
+    # the town a step sends one to, not the town's own work
+    town = _thin_item(
+        location="县政务服务中心6号窗口",
+        procedure=["申请：到户籍所在地乡政府申请", "审核：乡镇初审"],
+    )
+    answer = cards.where_answer(town, BASE)
+    assert "申请：到户籍所在地乡政府申请" in answer and "乡镇初审" not in answer
 
 
 def test_someone_else_applying_is_what_the_guide_says_or_whom_to_ask():

@@ -103,5 +103,5 @@ def test_the_step_a_story_points_to_is_the_one_whose_circumstances_it_tells():
 
 def test_the_other_steps_are_named_with_their_circumstances():
     line = other_steps_line(HARD_TIMES[0], HARD_TIMES)
-    assert line == "另外，长期困难的，可申请最低生活保障；还可申请残疾人证核发。"  # the item's name
+    assert line == "另外，长期困难的，可申请最低生活保障；符合条件的，还可申请残疾人证核发。"
     assert other_steps_line(HARD_TIMES[0], HARD_TIMES[:2]) == ""

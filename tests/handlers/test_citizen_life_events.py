@@ -422,3 +422,13 @@ async def test_a_story_telling_one_steps_circumstances_gets_that_steps_card(citi
     assert (await citizen.say("太急了 几天能下来")).startswith("（演示数据）【临时救助】")
     # a story telling no one step's circumstances keeps the checklist
     assert "按顺序" in await citizen.say("家里日子过不下去了 能办点啥")
+
+
+async def test_one_steps_circumstances_told_beside_another_situation_keep_both(
+    citizen: Any,
+) -> None:
+    reply = await citizen.say("闺女二级残疾 得有人伺候 有啥补贴")
+    assert reply.startswith("（演示数据）【重度残疾人护理补贴】"), reply
+    # the care subsidy's circumstances beside an old person's: both situations' steps
+    reply = await citizen.say("我爸八十五了 又是重度残疾 能领哪些补贴")
+    assert "高龄津贴" in reply and "重度残疾人护理补贴" in reply and "按顺序" in reply, reply
