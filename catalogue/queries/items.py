@@ -172,6 +172,27 @@ async def retired_code(*, session: AsyncSession, code: str) -> RetiredCode | Non
     return rows.first()
 
 
+async def retired_items(*, session: AsyncSession) -> list[RetiredCode]:
+    """The abolished and merged items of the deployment's regions (代码废止库), for citizens who
+    ask for one by name: the newest first."""
+    scope = scope_of(session)
+    rows = await session.scalars(
+        select(RetiredCode)
+        .join(Item, Item.id == RetiredCode.item_id)
+        .where(RetiredCode.reason.in_(("abolished", "merged")), scope.condition(Item.region_code))
+        .order_by(RetiredCode.retired_at.desc(), RetiredCode.code)
+    )
+    return list(rows)
+
+
+async def public_name_holds(*, session: AsyncSession, words: str) -> bool:
+    """Whether the name of a public item of the deployment's regions holds the words."""
+    found = await session.scalar(
+        select(Item.id).where(_public(session), Item.name.contains(words, autoescape=True)).limit(1)
+    )
+    return found is not None
+
+
 async def look_up_code(*, session: AsyncSession, text: str) -> CodeLookup:
     """Everything a typed code can name, for answering "what is code X?"."""
     canonical = canonical_code(text)

@@ -552,10 +552,19 @@ def item_list(
     return fit(lines, [], [hint + "。"])
 
 
-def retired_answer(retired: RetiredCode, merged_into: Item | None, base_url: str) -> str:
-    """A retired code: abolished, or merged into which item."""
+def retired_answer(
+    retired: RetiredCode, merged_into: Item | None, base_url: str, *, named: bool = False
+) -> str:
+    """A retired code: abolished, or merged into which item; `named`: asked for by its name,
+    not its code."""
     basis = f"依据：{shorten(retired.basis, 100)}。" if retired.basis else ""
     when = retired.retired_at.date().isoformat() if retired.retired_at else ""
+    if named and retired.reason in ("abolished", "merged"):
+        done = "取消，不再办理" if retired.reason == "abolished" else "合并，不再单独办理"
+        head = [f"「{shorten(retired.name, 60)}」已于{when}{done}。{basis}"]
+        if merged_into is not None:
+            return fit(head, [], [f"现在请办理：{merged_into.name}", _guide(merged_into, base_url)])
+        return fit(head, [], ["如有相关问题，请直接说出要办的事，或回复“人工”。"])
     if retired.reason == "recoded":
         lines = [f"该编码已变更为 {retired.merged_into}（{retired.name}，实施主体变更）。"]
         if merged_into is not None:

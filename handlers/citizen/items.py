@@ -12,7 +12,7 @@ from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
-from catalogue.models import Department, Item
+from catalogue.models import Department, Item, RetiredCode
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.clauses import (
     SearchedClauses,
@@ -67,6 +67,7 @@ from handlers.citizen.searching import (
     find,
     going_the_asked_way,
     is_clear,
+    name_run,
     named_by_keyword,
     named_thing,
     says_what_it_does,
@@ -619,6 +620,13 @@ async def search_and_answer(
             heading = texts.LOSS_FIRST
             return await _list(state, memory, [chosen.item, then], query, None, trace, heading)
         return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
+    retired = await _retired_named(said, session)
+    if retired is not None:
+        # 「听说还有个筹建审批 那个还用办不」: an item abolished (or merged) is said so
+        trace.update(answer="retired-named", code=retired.code)
+        merged = retired.merged_into
+        into = await queries.item_by_code(session=session, code=merged) if merged else None
+        return cards.retired_answer(retired, into, settings.public_base_url, named=True)
     if not _says_another_items_word(found, fold(said), memory.card_code):
         # 「听说有人偷偷开黑网吧」 says another item's keyword (the penalty's 黑网吧), however
         # doubtfully search finds it: not a question about the guide of the card shown.
@@ -654,6 +662,24 @@ async def search_and_answer(
         # the words are no help.
         close = []
     return await _no_match(said, close, memory, state, trace, aspect, wording)
+
+
+async def _retired_named(said: str, session: AsyncSession) -> RetiredCode | None:
+    """The one abolished or merged item of the deployment whose name the words say a run of
+    (name_run: at least NAME_RUN characters) that no public item's name holds (「听说还有个
+    筹建审批 那个还用办不」: 筹建审批, of the abolished 内资设立…营业场所筹建审批)."""
+    words = fold(said)
+    best, named = "", list[RetiredCode]()
+    for retired in await queries.retired_items(session=session):
+        run = name_run(fold(retired.name), words)
+        if not run or len(run) < len(best):
+            continue
+        if len(run) > len(best):
+            best, named = run, []
+        named.append(retired)
+    if len(named) != 1 or await queries.public_name_holds(session=session, words=best):
+        return None
+    return named[0]
 
 
 def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:

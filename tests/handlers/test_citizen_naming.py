@@ -3,8 +3,11 @@ out) and the way the words ask (补, 换, 注销). Wordings other than the conve
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from catalogue.demo.data import read_demo
-from catalogue.models import Item
+from catalogue.models import Item, RetiredCode
+from handlers.citizen import cards
 from handlers.citizen.searching import (
     Found,
     named_thing,
@@ -221,3 +224,30 @@ def test_an_item_typed_in_pinyin_is_written_as_a_first_results_words_write_it():
     assert written_as_named("jiehun", found) == ""
     # letters among characters: each run of them written alone
     assert written_as_named("linshi身份证咋办", found) == "临时身份证咋办"
+
+
+async def test_an_abolished_item_asked_for_by_name_is_said_to_be_abolished(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_naming_abolished")
+    answer = await user.say("听说网吧以前还要办个筹建审批 现在还用办不")
+    assert answer.startswith("「内资设立互联网上网服务营业场所筹建审批」已于2017-03-15取消"), answer
+    assert "依据：上位法修改取消筹建审批环节" in answer
+    # a run of its name that a public item's name holds too names the public item
+    answer = await user.say("上网服务营业场所审批要啥材料")
+    assert "取消" not in answer and "经营活动终审审批" in answer, answer
+
+
+def test_an_abolished_or_merged_item_named_says_what_became_of_it():
+    when = datetime(2017, 3, 15, tzinfo=UTC)
+    gone = RetiredCode(
+        code="X", name="旧备案", reason="abolished", basis="县政府决定", retired_at=when
+    )
+    assert cards.retired_answer(gone, None, "http://z", named=True).startswith(
+        "「旧备案」已于2017-03-15取消，不再办理。依据：县政府决定。"
+    )
+    into = Item(code="Y", name="新许可", category="XK")
+    merged = RetiredCode(code="X", name="旧变更", reason="merged", merged_into="Y", retired_at=when)
+    answer = cards.retired_answer(merged, into, "http://z", named=True)
+    assert (
+        "「旧变更」已于2017-03-15合并，不再单独办理。" in answer and "现在请办理：新许可" in answer
+    )
