@@ -631,7 +631,7 @@ async def search_and_answer(
         # 「听说有人偷偷开黑网吧」 says another item's keyword (the penalty's 黑网吧), however
         # doubtfully search finds it: not a question about the guide of the card shown.
         answered = await _in_the_guide_shown(
-            memory, reading, session, settings, trace, public_items
+            memory, reading, session, state, settings, trace, public_items
         )
         if answered:
             return answered
@@ -918,22 +918,51 @@ async def _in_the_guide_shown(
     memory: Memory,
     reading: Reading,
     session: AsyncSession,
+    state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
     public_items: PublicItems | None,
 ) -> str:
     """Right after a card, or a list of one entry (「您是不是想找：1. 教师资格认定」), words search
     finds no item for (「还要登报吗」 「要狗的相片不」 「普通话要几级」): what its guide says of
-    them, when it says something; '' otherwise."""
-    shown = _the_one_shown(memory)
-    if not shown or not reading.core:
+    them, when it says something; after a longer list, what the guide of the one entry that
+    says something of them says (「村上要出个啥」 after building a house: 村民委员会意见);
+    '' otherwise."""
+    if not reading.core:
         return ""
-    item = await item_by_code(session, shown, public_items)
-    notes = notes_about(item, _asked(reading.text)) if item is not None else []
+    shown = _the_one_shown(memory)
+    if shown:
+        item = await item_by_code(session, shown, public_items)
+        notes = notes_about(item, _asked(reading.text)) if item is not None else []
+    elif memory.focus == "list" and memory.numbered == "items":
+        item, notes = await _the_entry_that_says(memory, reading, session, public_items)
+        if item is not None:
+            await keep(state, memory, card_code=item.code, focus="card")  # asked of it next
+    else:
+        return ""
     if item is None or not notes:
         return ""
     trace.update(answer="guide-notes", code=item.code)
     return cards.notes_answer(item, settings.public_base_url, notes)
+
+
+async def _the_entry_that_says(
+    memory: Memory, reading: Reading, session: AsyncSession, public_items: PublicItems | None
+) -> tuple[Item | None, list[str]]:
+    """Of the item list just shown, the one entry whose guide says something of the words,
+    with what it says; entries of one name saying the same (the county's and the towns')
+    count as one."""
+    found = await items_by_codes(session, memory.page_codes(), public_items)
+    said: dict[tuple[str, tuple[str, ...]], Item] = {}
+    for code in memory.page_codes():
+        item = found.get(code)
+        notes = tuple(notes_about(item, _asked(reading.text))) if item is not None else ()
+        if item is not None and notes:
+            said.setdefault((item.name, notes), item)
+    if len(said) != 1:
+        return None, []
+    (((_, notes), item),) = said.items()
+    return item, list(notes)
 
 
 def _the_one_shown(memory: Memory) -> str:

@@ -566,6 +566,18 @@ async def test_the_guide_of_the_only_entry_of_a_list_answers_what_it_says(demo) 
     assert "普通话水平达到二级乙等以上" in level, level
 
 
+async def test_the_one_entry_of_a_longer_list_whose_guide_says_it_answers(demo) -> None:
+    user = citizen(demo)
+    listed = await user.say("想在村里自家宅基地上起个新房")
+    assert "按顺序" in listed, listed
+    issued = await user.say("村委那边得给出个啥")
+    assert (
+        issued.startswith("（演示数据）【乡村建设规划许可证核发】") and "村民委员会意见" in issued
+    )
+    # that entry is the one asked about next
+    assert "【乡村建设规划许可证核发】" in await user.say("电话多少")
+
+
 async def test_the_legal_basis_of_the_card_just_shown(demo) -> None:
     user = citizen(demo)
     await user.say("犬类准养证")

@@ -59,6 +59,9 @@ def test_everyday_words_are_read_in_the_guides_words():
     assert notes_about(shop, "铺面要多大") == ["有不少于20平方米的营业场所"]
     assert notes_about(shop, "伙计要体检吗") == ["材料：从业人员健康证明"]
     assert notes_about(shop, "在村上交还是去县上") == ["申请：向村（社区）提出"]
+    # 村上, written by guides as 村（社区） and as 村民委员会: each is read
+    house = PowerItem(name="某建房许可", requirements=[{"name": "村民委员会意见"}], procedure=[])
+    assert notes_about(house, "村上要给出个啥") == ["材料：村民委员会意见"]
 
 
 def test_how_far_ahead_is_read_as_the_days_before_a_deadline():

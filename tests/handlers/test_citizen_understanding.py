@@ -248,6 +248,13 @@ def test_human_said_with_words_of_talking_or_by_its_sound(said):
     assert read(said).intent == "human"
 
 
+def test_a_word_heard_by_its_sound_does_not_begin_on_an_offices_last_character():
+    # 所要 sounds like 索要, but 所 ends 派出所 / 管理所
+    assert read("派出所要开啥证明").intent == "item"
+    assert read("草原站要交啥材料").intent == "item"
+    assert read("窗口所要红包").intent == "complaint"  # no office's name before it
+
+
 @pytest.mark.parametrize("said", ["跟人工授精有关的补贴", "客服中心在哪"])
 def test_talking_words_do_not_make_other_words_a_request_for_a_person(said):
     assert read(said).intent != "human"

@@ -148,10 +148,12 @@ def _verdicts(raw: dict[str, Any] | None) -> Verdicts | None:
 
 
 def _pairs_longest_first(words: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Said → written pairs, the longest said words first."""
-    return tuple(
-        sorted(((str(k), str(v)) for k, v in words.items()), key=lambda p: (-len(p[0]), p[0]))
+    """Said → written pairs, the longest said words first; several written ways of one said
+    word (a list) are kept apart by 「|」, which no text holds."""
+    pairs = (
+        (str(k), "|".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in words.items()
     )
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
 def _longest_first(words: list[Any]) -> tuple[str, ...]:

@@ -77,6 +77,11 @@ MODEL_CERTAIN = 0.999999
 CERTAIN_NEAREST = 0.2
 
 
+# The last characters of offices' names (派出所, 卫生院, 民政局, 服务站): a word heard by its
+# sound does not begin on one of them, after the rest of the name.
+OFFICE_ENDS = frozenset("所局站院厅处队")
+
+
 @lru_cache(maxsize=8)
 def _quantities(counted: tuple[str, ...]) -> re.Pattern[str]:
     """A number and the measure word after it, with 个 before them (built once per inventory,
@@ -364,6 +369,8 @@ class Reader:
         index = self._sound_index()
         said = [readings(c)[0] for c in compact]
         for start, sound in enumerate(said):
+            if start >= 2 and compact[start] in OFFICE_ENDS:
+                continue  # 「派出所要开啥证明」: 所 ends 派出所; 所要 is no 索要
             for name, term, sounds in index.get(sound, ()):
                 end = start + len(term)
                 typed = compact[start:end]
