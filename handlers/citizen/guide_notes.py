@@ -69,7 +69,8 @@ def in_formal_terms(words: str) -> str:
 def in_guide_terms(words: str) -> str:
     """The words with each everyday word guides write otherwise in the guides' words
     (「门面最少得多大」 → 营业场所最少得平方米), longest first, as `phrases.json` lists them;
-    a word written in several ways becomes each, kept apart by 「|」 (村上 → 村（社区）|村民委员会)."""
+    a word written in several ways becomes each, kept apart by 「|」
+    (村上 → 村（社区）|村民委员会)."""
     for spoken, written in inventory().guide_terms:
         words = words.replace(spoken, written)
     return words
