@@ -173,7 +173,7 @@ def named_by_keyword(found: list[Found], words: str) -> Found | None:
 
 # Characters that begin words saying what is to be done (开网吧, 砍树, 领失业金): words
 # beginning so ask for doing it, not for the thing as a whole.
-DOING = frozenset("开办领申补换考砍打养盖修交缴迁注挂查要想")
+DOING = frozenset("开办领申补换考砍打养盖修交缴迁注挂查要想挖卖拆")
 
 
 def says_what_it_does(item: Item, words: str) -> bool:

@@ -149,6 +149,8 @@ async def test_what_is_done_said_among_other_words_names_its_item(demo):
     assert answer.startswith("（演示数据）【取水许可证新办审批】"), answer
     answer = await kit.WeChatUser(http, "o_naming_trees").say("林地里想砍一片树 咋弄")
     assert answer.startswith("（演示数据）【林木采伐许可证核发"), answer
+    answer = await kit.WeChatUser(http, "o_naming_sand").say("想在河滩挖沙子拉去卖")
+    assert answer.startswith("（演示数据）【河道采砂许可】") and "暂停" in answer, answer
 
 
 async def test_a_licence_named_is_applied_for_not_the_penalty_sharing_its_name(demo):
