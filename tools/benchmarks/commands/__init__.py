@@ -102,9 +102,9 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning19, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                "tuning, tuning2 … tuning20, heldout2, heldout3, heldout5, heldout6, heldout7,"
                 " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,"
-                " heldout15 (the last thirteen"
+                " heldout15, heldout16 (the last fourteen"
                 " kept out of tuning)"
                 " or all."
             )
