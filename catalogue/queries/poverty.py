@@ -16,6 +16,7 @@ from catalogue.queries.visibility import public_allocation, public_project
 
 MIN_YEAR = 1949
 MAX_YEAR = 2200
+COUNTY_CODE_LENGTH = 6  # GB/T 2260: province (2) + city (2) + county (2)
 TOWN_CODE_LENGTH = 9  # GB/T 10114 style: county (6) + town (3)
 VILLAGE_CODE_LENGTH = 12  # + village (3)
 CANCELLED = "cancelled"  # a cancelled project stays published (第四条: changes are public)

@@ -358,7 +358,14 @@ async def unbind(
     openid_hash = keyed_hash(event.user_id, settings.hash_key.get_secret_value())
     binding = await session.get(VillageBinding, openid_hash)
     if binding is None:
-        return texts.NOTHING_TO_UNBIND
+        talked = (await recall(state)).place_code
+        place = await queries.region_by_code(session=session, code=talked) if talked else None
+        if place is None:
+            return texts.NOTHING_TO_UNBIND
+        # 「我是先锋村的」 then 「解除绑定」: that village is no longer 「我们村」 either
+        await remember(state, place_code="", focus="")
+        trace.update(answer="unbind-talked", code=place.code)
+        return texts.NOTHING_TO_UNBIND_TALKED.format(place=place.label)
     place = await queries.region_by_code(session=session, code=binding.region_code)
     await session.execute(delete(VillageBinding).where(VillageBinding.openid_hash == openid_hash))
     if (await recall(state)).place_code == binding.region_code:

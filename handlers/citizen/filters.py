@@ -15,6 +15,7 @@ from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, FundItem, FundType
 from catalogue.queries import RegionFunds, RegionMatch
+from catalogue.queries.poverty import COUNTY_CODE_LENGTH, TOWN_CODE_LENGTH
 from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
 from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
@@ -923,6 +924,28 @@ class PlaceFollowUp(Filter):
         if memory.focus != "place" or not memory.place_code:
             return False
         return {"year": year}
+
+
+class PlaceAbove(Filter):
+    """Right after a village's or a town's funds, words pointing only at its town or the
+    county (「那镇上一共呢」 「县上2016年的呢」); passes `year` (the one shown when none is
+    said) and `code`, the town's or the county's."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state = data.get("state")
+        if not text or state is None:
+            return False
+        year, rest = parsing.split_year(text)
+        level = parsing.points_up(rest)
+        if level is None:
+            return False
+        memory = await recall(state)
+        code = memory.place_code
+        if memory.focus != "place" or len(code) < TOWN_CODE_LENGTH:
+            return False  # nothing below a county shown
+        above = code[:TOWN_CODE_LENGTH] if level == "town" else code[:COUNTY_CODE_LENGTH]
+        return {"year": year if year is not None else memory.place_year_shown, "code": above}
 
 
 # Words pointing at the fund just shown (「这个钱合作社能申请吗」) and how many other words a

@@ -86,9 +86,11 @@ _PUBLIC_MONEY = (
 _PAID = ("交钱", "交费", "缴费", "缴钱", "交啥费", "交什么费", "收费", "收钱", "罚款", "交多少")
 _FUNDS = ("扶贫", "资金", "拨", "分配", "补助", *PROJECT_WORDS)
 _MY_VILLAGE = re.compile(
-    # 「再看看我村资金」 「帮我查一下我们村的」: asking to see first
-    r"^(?:再|那|帮我|给我|麻烦)?(?:看看|看下|看一下|查查|查下|查一下|查|看)?"
-    r"(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上|村上|村里)"
+    # 「再看看我村资金」 「帮我查一下我们村的」: asking to see first; 「给我们村拨了多少」
+    r"^(?:再|那|帮我|给我|麻烦|给|到|往)?(?:看看|看下|看一下|查查|查下|查一下|查|看)?"
+    r"(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上|村上|村里"
+    # 「2016年我们那分的扶贫钱」: where we live
+    r"|我们那里|我们那儿|我们那|俺们那|咱们那)"
     r"(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
 )
 # A span of years (「2015到2017」 「16-17年」): answered with every year's figures.
@@ -713,6 +715,26 @@ FUND_QUESTION_WORDS = (
     "这三年",
     "这几年",
 )
+# The town or the county of the place just talked about, and nothing else (「那镇上一共呢」
+# 「全乡的呢」 「县上总共多少」): its whole, the same question.
+_UP_TO = re.compile(
+    r"^(?:那|那么|那个|再看看|再看)?"
+    r"(?:(?P<town>镇上|乡上|镇里|乡里|全镇|全乡|整个镇|整个乡|咱镇|我们镇|俺们镇|本镇|咱乡|我们乡|本乡)"
+    r"|(?P<county>县上|县里|全县|整个县|咱县|我们县|本县))"
+    r"(?:的)?(?:一共|总共|合计|总的|加起来|整体|总体)?(?:的)?"
+    r"(?:扶贫资金|资金|扶贫|钱)?(?:是)?(?:多少|有多少|多少钱)?(?:呢|啊|吧)?$"
+)
+
+
+def points_up(text: str) -> str | None:
+    """「town」 or 「county」 when the words only point at the town or county of the place just
+    talked about (「那镇上一共呢」), else None."""
+    match = _UP_TO.match("".join(normalize(text).split()))
+    if match is None:
+        return None
+    return "town" if match.group("town") else "county"
+
+
 # Words for the place just talked about (「这个村2017年到村资金多少」).
 THIS_PLACE_WORDS = (
     "这个村",

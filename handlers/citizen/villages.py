@@ -22,6 +22,7 @@ from handlers.citizen.filters import (
     ChoiceByWords,
     DocumentNumber,
     MyVillage,
+    PlaceAbove,
     PlaceFollowUp,
     PlaceFunds,
     RegionCode,
@@ -407,6 +408,25 @@ async def place_follow_up(
     return await funds_of(place, year, session, settings, trace, state, projects, about)
 
 
+async def place_above(
+    event: Event,
+    year: int | None,
+    code: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「那镇上一共呢」 right after a village's funds: its town's (or county's), of the year
+    shown."""
+    place = await queries.region_by_code(session=session, code=code) or (
+        await queries.county_place(session=session, code=code)
+    )
+    if place is None:
+        return texts.NOT_BOUND
+    return await funds_of(place, year, session, settings, trace, state)
+
+
 async def county_rows(
     event: Event,
     year: int | None,
@@ -449,5 +469,6 @@ def router() -> Router:
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
+    on_said(router, PlaceAbove())(place_above)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

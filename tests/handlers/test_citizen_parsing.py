@@ -314,3 +314,11 @@ def test_another_entry_of_the_same_list_after_one_was_opened():
     assert parsing.parse_choice("那第三个呢") == 3
     assert parsing.parse_choice("再看看第2个") == 2
     assert parsing.parse_choice("那个") is None and parsing.parse_choice("还有呢") is None
+
+
+def test_words_pointing_only_at_the_town_or_county_above():
+    assert parsing.points_up("那镇上一共呢") == "town"
+    assert parsing.points_up("全乡的扶贫资金是多少") == "town"
+    assert parsing.points_up("县上总共多少") == "county"
+    assert parsing.points_up("镇上能办吗") is None  # a question of an item, not of money
+    assert parsing.points_up("华藏寺镇呢") is None  # a town named is asked by its name

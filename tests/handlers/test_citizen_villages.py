@@ -243,6 +243,33 @@ async def test_our_village_before_binding_is_the_village_just_talked_about(citiz
     assert "还没有绑定" not in await user.say("我村资金")
 
 
+async def test_our_village_in_other_words_and_forgetting_the_one_talked_about(citizen_side):
+    user = citizen_side.user()
+    await user.say("红大村 扶贫 2016")
+    for words in ("16年给我们村拨了多少", "2016年我们那儿分的扶贫钱"):
+        assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say(words), words
+    # unbinding with no binding: the village talked about is no longer 「我们村」
+    forgot = await user.say("解除绑定")
+    assert "不用解绑" in forgot and "华藏寺镇 红大村也不再当作" in forgot, forgot
+    assert "您还没有绑定村" in await user.say("我们村16年的扶贫资金多少")
+
+
+async def test_remembering_setting_and_leaving_a_village_in_plain_words(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：华藏寺镇 红大村" in await user.say("以后帮我记住我们村 华藏寺镇红大村")
+    assert "已解除绑定" in await user.say("我已经不是这个村的了")
+    assert "已绑定：华藏寺镇 红大村" in await user.say("设置我的村 红大村")
+
+
+async def test_the_town_or_county_of_the_village_just_shown(citizen_side):
+    user = citizen_side.user()
+    await user.say("红大村 扶贫 2016")
+    town = await user.say("那镇上总共呢")
+    assert "【华藏寺镇（含所辖各村） 扶贫资金和项目】" in town and "2016年" in town, town
+    county = await user.say("全县的呢")
+    assert "天祝藏族自治县（全县）" in county and "2016年" in county, county
+
+
 async def test_a_document_or_a_project_asked_of_the_place_just_shown(citizen_side):
     user = citizen_side.user()
     await user.say("红大村 扶贫")
