@@ -3,6 +3,7 @@ county cannot serve here (progress, booking) and telephone numbers typed alone."
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
@@ -27,6 +28,7 @@ from handlers.citizen.searching import (
     ENFORCEMENT,
     MAX_GUESSES,
     MIN_RUN,
+    SUGGEST_SCORE,
     Searcher,
     answers,
     find,
@@ -229,6 +231,10 @@ async def whom_to_ask(
     return texts.ASK_HOTLINE
 
 
+# 「身份证号622301198xxxxxxx」: a number given, not the identity card asked about.
+ID_NUMBER_SAID = re.compile(r"(?:身份证号码|身份证号|身份号码|证件号码|证件号)[:：是]?[0-9Xx*＊]*")
+
+
 async def _named_item(
     session: AsyncSession,
     reading: Reading,
@@ -237,16 +243,24 @@ async def _named_item(
 ) -> Item | None:
     """The first listed result whose name, keyword or alias the words say (a run of two
     characters beside procedure words: 社保卡 of 社会保障卡补领, not 查 or 申请), else the
-    first guess that shares a longer run with them (婚姻登记 of 「约婚姻登记处 下周去离婚」)."""
-    words = fold(reading.core)
+    first guess that shares a longer run with them (婚姻登记 of 「约婚姻登记处 下周去离婚」); an
+    identity number said (「身份证号622301…」) names no item."""
+    words = fold(ID_NUMBER_SAID.sub("", reading.core))
     if search is None or len(words) < MIN_RUN:
         return None
-    found = await find(search, session, reading.core, public_items)
+    found = await find(search, session, words, public_items)
     listed = next((f.item for f in answers(found) if thing_said(f.item, words) >= MIN_RUN), None)
     if listed is not None:
         return listed
     guesses = found[:MAX_GUESSES]
-    return next((f.item for f in guesses if _shares_a_word(f.item, words)), None)
+    shared = next((f.item for f in guesses if _shares_a_word(f.item, words)), None)
+    if shared is not None or not found:
+        return shared
+    # 「帮我把户口从打柴沟迁到华藏寺」: the first guess, good enough to suggest, naming the
+    # thing the words name (户口)
+    first = found[0]
+    good = first.hit.score >= SUGGEST_SCORE and thing_said(first.item, words) >= MIN_RUN
+    return first.item if good else None
 
 
 def _shares_a_word(item: Item, words: str) -> bool:
@@ -339,11 +353,26 @@ async def personal(
 
 
 async def id_number(
-    event: Event, trace: dict[str, str], wording: texts.Wording = texts.TIANZHU
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    search: Searcher | None = None,
+    public_items: PublicItems | None = None,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """A resident identity number: never stored in an answer, never looked up."""
+    """A resident identity number: never stored in an answer, never looked up; the item the
+    rest of the words name (「查一下我的社保卡做好了没 身份证号…」) says whom to ask."""
     trace.update(answer="id-number")
-    return wording.say(texts.ID_NUMBER)
+    rest = READER.read(parsing.without_id_number(said_text(event) or ""))
+    named = await _named_item(session, rest, search, public_items)
+    if named is None or not phone_of(named):
+        return wording.say(texts.ID_NUMBER)
+    await remember(state, card_code=named.code, focus="card")
+    ask = texts.ASK_THIS_ITEM.format(
+        item=named.name, name=department_name(named), phone=phone_of(named)
+    )
+    return f"{wording.say(texts.ID_NUMBER)}\n{ask}"
 
 
 async def unbind(

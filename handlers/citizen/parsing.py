@@ -171,6 +171,12 @@ def has_id_number(said: str) -> bool:
     return _ID_NUMBER.search(normalize(said).replace(" ", "")) is not None
 
 
+def without_id_number(said: str) -> str:
+    """The message with any resident identity number (and 「身份证号」 before it) left out."""
+    text = _ID_NUMBER.sub(" ", normalize(said).replace(" ", ""))
+    return re.sub(r"(?:身份证号码|身份证号|身份号|证件号)[:：是为]?\s*$", "", text.strip()).strip()
+
+
 def parse_phone(said: str) -> str | None:
     """A telephone number typed alone (mobile, landline with or without area code)."""
     text = strip_particles(normalize(said)).replace(" ", "")

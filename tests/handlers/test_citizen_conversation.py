@@ -477,9 +477,27 @@ async def test_the_whole_county_in_plain_words(demo):
 
 async def test_personal_services_and_identity_numbers_are_not_served_here(demo):
     user = citizen(demo)
-    assert "不能交费、提交材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
+    assert "不能交费、收发材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
     answer = await user.say("身份证号622323199001011234能查啥")
     assert "不要在这里发送身份证号" in answer and "622323199001011234" not in answer
+
+
+async def test_what_cannot_be_served_names_the_item_the_words_name_and_its_office(demo):
+    user = citizen(demo)
+    # an identity number beside an item: whom to ask about it, the number never repeated
+    answer = await user.say("我的居民身份证办好了没有 身份证号码622323199001011234")
+    assert "不要在这里发送身份证号" in answer and "由天祝藏族自治县公安局办理" in answer, answer
+    assert "622323199001011234" not in answer
+    # a first guess naming the thing said (户口) is whom to ask, though search is unsure
+    answer = await user.say("我叫张三 你帮我把户口从松山迁到县城")
+    assert "不能" in answer and "“户口迁移审批”由天祝藏族自治县公安局办理" in answer, answer
+    # one's own benefit stopped or not: a record of one's own
+    answer = await user.say("我家的低保是不是被停了")
+    assert "不能" in answer and "“最低生活保障”由" in answer, answer
+    # a form sent to one's mailbox, after its card
+    await user.say("五保户申请")
+    answer = await user.say("申请表格发我邮箱 abc@163.com")
+    assert "收发材料" in answer and "“特困人员救助供养”由" in answer, answer
 
 
 async def test_human_with_the_problem_in_the_same_message(demo):
