@@ -6,7 +6,9 @@ Every helper takes keyword-only arguments, starting with the session, and never 
 
 from catalogue.queries.counts import public_counts
 from catalogue.queries.departments import (
+    USCC_LENGTH,
     DepartmentSummary,
+    department_by_code,
     department_by_id,
     departments,
     find_departments,
@@ -58,6 +60,7 @@ from catalogue.queries.regions import (
 
 __all__ = [
     "NEAR_EDITS",
+    "USCC_LENGTH",
     "CodeLookup",
     "DepartmentSummary",
     "Division",
@@ -73,6 +76,7 @@ __all__ = [
     "category_counts",
     "core_name",
     "county_place",
+    "department_by_code",
     "department_by_id",
     "departments",
     "division_by_code",

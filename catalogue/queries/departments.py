@@ -23,6 +23,10 @@ class DepartmentSummary:
     item_count: int
 
 
+USCC_LENGTH = 18  # GB 32100 unified social credit code
+ORG_CODE_LENGTH = 9  # GB 11714 organisation code (8 + check character)
+
+
 def _core(name: str) -> str:
     text = "".join(name.split())
     for prefix in _NOISE_PREFIXES:
@@ -54,6 +58,19 @@ async def department_by_id(*, session: AsyncSession, department_id: int) -> Depa
         select(Department).where(
             Department.id == department_id, local_department(scope_of(session))
         )
+    )
+
+
+async def department_by_code(*, session: AsyncSession, code: str) -> Department | None:
+    """A department of the deployment's regions by its unified social credit code (GB 32100,
+    18 characters) or organisation code (GB 11714, 9; a dash before the check character and
+    letter case ignored)."""
+    compact = code.replace("-", "").replace(" ", "").upper()
+    column = Department.uscc if len(compact) == USCC_LENGTH else Department.org_code
+    if len(compact) not in (USCC_LENGTH, ORG_CODE_LENGTH):
+        return None
+    return await session.scalar(
+        select(Department).where(func.upper(column) == compact, local_department(scope_of(session)))
     )
 
 

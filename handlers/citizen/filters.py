@@ -38,7 +38,8 @@ _EVERY_YEAR = re.compile(
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
 # What may stay around it besides fund words: what the code is called
 _CODE_WORDS = re.compile(
-    r"^(?:这个|这|该)?(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)?(?:是|为)?[:：]?的?$"
+    r"^(?:我们|咱们|俺们|咱|俺|我|这个|这|该)?(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?"
+    r"(?:代码|编码|编号)?(?:是|为)?[:：]?的?(?:有啥|有什么|有哪些|有多少|是多少|多少)?$"
 )
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -641,6 +642,8 @@ class MyVillage(Filter):
         parsed = parsing.parse_my_village(text) if text else None
         if parsed is None or text is None:
             return False
+        if _CODE_IN_TEXT.search(parsing.normalize(text)) is not None:
+            return False  # 「我们村代码是620623111203 有啥扶贫项目」: the code's village
         session: AsyncSession | None = data.get("session")
         rest = parsing.place_part(READER.strip_fillers(parsing.split_fund_topic(text)[1]))
         # 「我们村是哈溪镇双龙村 扶贫资金多少」: the place named, not the bound one
@@ -710,6 +713,30 @@ class RegionCode(Filter):
         if topic is None or not _CODE_WORDS.match(leftover.replace(" ", "")):
             return False
         return {"region_code": match.group(0), "year": year}
+
+
+# A unified social credit code (GB 32100: 18 characters of digits and capitals but I, O, S, V,
+# Z) or an organisation code (8 + a check character, often after a dash), standing alone in
+# the words.
+_DEPARTMENT_CODE = re.compile(
+    r"(?<![0-9A-Z])(?:[0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-[0-9X])(?![0-9A-Z])"
+)
+
+
+class DepartmentCode(Filter):
+    """A department's unified social credit code or organisation code (「统一社会信用代码
+    11620623DM62018444是哪个单位」): passes `department` and `code_text`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None:
+            return False
+        match = _DEPARTMENT_CODE.search(text.upper())
+        if match is None:
+            return False
+        found = await queries.department_by_code(session=session, code=match.group(0))
+        return {"department": found, "code_text": match.group(0)} if found else False
 
 
 class LooksLikeCode(Filter):

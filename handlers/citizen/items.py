@@ -28,6 +28,7 @@ from handlers.citizen.filters import (
     ChoiceByPlace,
     ChoiceByWords,
     CodeInWords,
+    DepartmentCode,
     DepartmentContact,
     DepartmentItems,
     LooksLikeCode,
@@ -39,6 +40,7 @@ from handlers.citizen.filters import said as text_said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import (
     PAPER,
+    PAPER_ENDS,
     guide_sentences,
     in_formal_terms,
     lost_paper_notes,
@@ -101,7 +103,18 @@ from search.direction import (
 SEVERAL = ("有哪些", "有哪几", "有几种", "哪几种", "都有啥", "都有什么", "有几个")
 # Words about a matter as a whole (「社保卡相关的」 「教师资格证的事」 「个体户的那几个」): every
 # item of it is meant, not the first application alone.
-AS_A_WHOLE = ("相关", "那几个", "那几项", "这几个", "的事", "方面的", "的手续", "业务")
+AS_A_WHOLE = (
+    "相关",
+    "那几个",
+    "那几项",
+    "这几个",
+    "的几个",
+    "几个事项",
+    "的事",
+    "方面的",
+    "的手续",
+    "业务",
+)
 # Questions that ask how to get an item (「身份证咋办」): among items sharing the name said, the
 # one for a first application answers them.
 GETTING = frozenset({"procedure"})
@@ -176,7 +189,8 @@ WHERE_ON = frozenset("上里")
 
 def _of_one_thing(found: list[Found], query: str) -> list[Found]:
     """The first results about the same thing as the first, confident, one (申领 and 补领 of
-    社会保障卡), or holding the words of its name that were said (教师资格 of 认定 and 补发)."""
+    社会保障卡), or holding the words of its name that were said (教师资格 of 认定 and 补发),
+    or the paper said that its own keyword names (结婚证 of 婚姻登记 and 补领结婚证)."""
     if not found or not found[0].hit.confident:
         return []
     first = found[0].item.name
@@ -184,6 +198,10 @@ def _of_one_thing(found: list[Found], query: str) -> list[Found]:
     said = run if len(run) >= PAPER else None
     if run[-1:] in WHERE_ON and len(run) - 1 >= MIN_RUN:
         said = run[:-1]  # 「草原上的事项」: 草原, of every item about it, not 在草原上 of one
+    if said is None:
+        own = [fold(str(w)) for w in (*found[0].item.keywords, *found[0].item.aliases)]
+        paper = max((name_run_of(w, fold(query)) for w in own), key=len, default="")
+        said = paper if len(paper) >= PAPER and paper.endswith(PAPER_ENDS) else None
     return [
         f
         for f in found[:MAX_EVENTS_OF_ONE_THING]
@@ -308,6 +326,21 @@ def _most_common(values: list[str]) -> str:
     """The value most of them give ("" when none gives one); the first on a tie."""
     given = [v for v in values if v]
     return max(given, key=given.count, default="")
+
+
+async def department_code(
+    event: Event,
+    department: Department,
+    code_text: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+) -> str:
+    """「统一社会信用代码…是哪个单位」: whose code it is, and how to reach that office."""
+    kind = "统一社会信用代码" if len(code_text) == queries.USCC_LENGTH else "组织机构代码"
+    named = texts.DEPARTMENT_CODE.format(code=code_text, name=department.name, kind=kind)
+    contact = await department_contact(event, department, "phone", session, state, trace)
+    return f"{named}\n{contact}"
 
 
 async def department_contact(
@@ -1019,7 +1052,7 @@ async def _follow_up(
 
 
 # A paper said to be lost (not its loss reported): 「身份证丢了」 「找不着了」 「叫人偷了」.
-LOST_SAID = re.compile(r"丢了|掉了|丢失|找不到|找不着|寻不着|不见了|被偷|偷了")
+LOST_SAID = re.compile(r"丢了|掉了|丢失|丢哪|搞丢|弄丢|找不到|找不着|寻不着|不见了|被偷|偷了")
 # A guide saying what comes after a loss is reported: a new paper (「挂失申报后原证件作废，
 # 请及时补领」).
 GET_A_NEW_ONE = re.compile(r"补领|补办|重新申领|重新办理")
@@ -1143,6 +1176,7 @@ def router() -> Router:
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)
     on_said(router, NextPage())(next_page)
+    on_said(router, DepartmentCode())(department_code)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)
     on_said(router, DepartmentContact())(department_contact)

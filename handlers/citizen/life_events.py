@@ -75,6 +75,7 @@ from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
 from search.direction import NEW, asked, direction_of
+from search.normalise import longest_run
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -432,6 +433,35 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
+async def _a_clause_asks_another_item(
+    text: str,
+    span: str,
+    steps: list[ResolvedStep],
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> bool:
+    """Whether a clause apart from the one telling the situation, searched alone, finds an
+    item search is sure of that is none of the event's steps and shares no word with them
+    (「两口子过不下去了 离婚去哪办」: 婚姻登记; not 「孩子出生了 户口咋上」, whose 户口 is the
+    step 出生登记（上户口）)."""
+    told = fold(span)
+    said_of_steps = [fold(s.label) for s in steps]
+    said_of_steps += [fold(s.item.name) for s in steps if s.item is not None]
+    own = {s.item.code for s in steps if s.item is not None}
+    for clause in clauses(text):
+        words = fold(clause)
+        # 「有啥补助」 names no item: help of any kind is what the situation's steps are
+        if told in words or len(BENEFIT_WORDS.sub("", read(clause).core)) < MIN_NAMING:
+            continue
+        if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
+            continue
+        found = await find(searcher, session, clause, cache)
+        if answers(found) and found[0].hit.confident and found[0].item.code not in own:
+            return True
+    return False
+
+
 async def _spread_over_a_name(
     span: str,
     known: _Known,
@@ -547,7 +577,8 @@ SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许
 
 
 # 「有啥补贴能领」 「能享受哪些政策」: which benefits there are, not one of them.
-WHICH_BENEFITS = re.compile("(?:啥|什么|哪些|哪几样|哪几种)(?:补贴|补助|救助|待遇|政策|优惠|福利)")
+BENEFIT_WORDS = re.compile("补贴|补助|救助|待遇|政策|优惠|福利")
+WHICH_BENEFITS = re.compile(f"(?:啥|什么|哪些|哪几样|哪几种)(?:{BENEFIT_WORDS.pattern})")
 
 
 # 「户口和身份证都要咋弄」 「这些都咋办」 「能申请的都有哪些」: 都 before how or what to do
@@ -748,6 +779,11 @@ class LifeEventQuestion(Filter):
                     # choice search offers.
                     return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
+            if searcher is not None and await _a_clause_asks_another_item(
+                text, span, steps, searcher, session, data.get("public_items")
+            ):
+                # 「两口子过不下去了 离婚去哪办」: the situation told, then an item asked
+                return False
             pointed = the_step_pointed_to(told, steps)
             if pointed is not None and pointed.item is not None:
                 whole = await _with_a_second_event(text, span, life_event, steps, known, data)

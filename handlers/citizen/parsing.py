@@ -32,7 +32,10 @@ _CHOICE = re.compile(
     # 「那第二个呢」 「再看看第三个」: after one entry was opened, another of the same list
     # 「嗯 就那个 第三个吧」: a voice message's fillers before it
     r"^(?:(?:嗯|啊|呃|额|哦|就那个|那个|就是)\s*)*"
-    r"(?:那|那么|还有|再)?(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?"
+    r"(?:那|那么|还有|再)?"
+    # 「刚才列表里第一个呢」 「上面的第二个」: the list just shown, pointed back at
+    r"(?:刚才|刚刚|之前|前面|上面)?(?:那个|的)?(?:列表|清单|单子)?(?:里|里面|中|上)?的?"
+    r"(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?"
     r"(\d{1,2}|[一二两三四五六七八九十])"
     # 「第二个吧」: 吧 after a number is a particle; 「第二步」: a step of a checklist; 「第二各」:
     # 各 typed for 个

@@ -257,6 +257,7 @@ ID_NUMBER = (
 ASK_THIS_ITEM = "“{item}”由{name}办理，窗口电话：{phone}"
 ASK_HOTLINE = "不知道该问哪个部门的，可以拨打12345政务服务便民热线。"
 UNBOUND = "已解除绑定（原来绑定的是：{place}）。以后想查看，请回复“绑定 村名”。"
+DEPARTMENT_CODE = "{code} 是{name}的{kind}。"
 NOTHING_TO_UNBIND = "您还没有绑定村，不用解绑。"
 NOTHING_TO_UNBIND_TALKED = "您还没有绑定村，不用解绑；刚才说的{place}也不再当作“我们村”。"
 PHONE_OF = "{number} 是{department}的电话。这是电话号码，不是事项编码；要办什么事，直接告诉我。"

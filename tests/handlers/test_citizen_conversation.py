@@ -1279,3 +1279,32 @@ async def test_the_items_of_a_thing_asked_with_where_on_it_are_all_of_them(demo,
     # 「草原上」 says where on the grassland; 草原 is the thing every item of it names
     reply = plain(await citizen(demo).say(said))
     assert "建设项目使用草原审批" in reply and "草原等级评定" in reply, reply
+
+
+async def test_follow_ups_in_more_words(demo) -> None:
+    user = citizen(demo)
+    await user.say("出生医学证明")
+    assert "出院前签发" in await user.say("啥时候能拿上")  # when, not an application's progress
+    assert "出院前签发" in await user.say("啥时候给发")
+    lost = await user.say("社保卡不知道丢哪了")
+    assert lost.startswith("（演示数据）【社会保障卡补领、换领、换发】"), lost
+    first = await user.say("第一步先干啥")
+    assert "办理流程" in first and "挂失" in first, first
+    await user.say("户口迁移审批")
+    form = await user.say("那个表去哪拿")
+    assert "户口迁移申请表（可在窗口领取或网上下载）" in form, form
+    await user.say("临时救助")
+    assert "6号窗口" in await user.say("找哪里申请")
+
+
+async def test_a_things_matters_as_a_whole_and_codes_of_offices_and_villages(demo) -> None:
+    user = citizen(demo)
+    listed = await user.say("结婚证的事情")  # 结婚证: a keyword of 婚姻登记, in 补领结婚证's name
+    assert "1. " in plain(listed) and "补领结婚证" in listed and "婚姻登记" in listed, listed
+    listed = await user.say("个体户的几个事项")
+    assert "个体工商户注销登记" in listed and "个体工商户设立登记" in listed, listed
+    office = await user.say("统一社会信用代码11620623DM62018444是哪个单位")
+    assert office.startswith("11620623DM62018444 是天祝藏族自治县扶贫开发办公室的统一社会信用代码")
+    assert "0935-3122231" in office
+    village = await user.say("我们村代码是620623111203 有啥扶贫项目")
+    assert "【抓喜秀龙镇 代乾村 扶贫资金和项目】" in village, village

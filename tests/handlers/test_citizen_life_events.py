@@ -432,3 +432,13 @@ async def test_one_steps_circumstances_told_beside_another_situation_keep_both(
     # the care subsidy's circumstances beside an old person's: both situations' steps
     reply = await citizen.say("我爸八十五了 又是重度残疾 能领哪些补贴")
     assert "高龄津贴" in reply and "重度残疾人护理补贴" in reply and "按顺序" in reply, reply
+
+
+async def test_a_clause_apart_from_the_situation_asking_another_item_is_that_item(
+    citizen: Any,
+) -> None:
+    reply = await citizen.say("日子过不下去了 离婚在哪办")
+    assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), reply
+    # help of any kind asked beside it is the situation's; a step's own word keeps it too
+    assert "按顺序" in await citizen.say("娃腿摔坏落下残疾了 有啥补助")
+    assert "按顺序" in await citizen.say("孩子出生了 户口咋上")

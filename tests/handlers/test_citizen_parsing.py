@@ -30,6 +30,9 @@ from handlers.citizen.fund_answers import says_row
         ("二吧", 2),
         ("酒吧", None),
         ("第二步", 2),  # a step of a checklist
+        ("刚才列表里第一个呢", 1),  # the list just shown, pointed back at
+        ("上面的第二个", 2),
+        ("刚才", None),
     ],
 )
 def test_choice(said, expected):
