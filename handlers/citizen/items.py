@@ -510,7 +510,12 @@ async def search_and_answer(
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
         )
-    if aspect is not None and await _about_the_card(reading.core, memory, session, public_items):
+    back = POINTED_BACK.search(said) is not None  # 「刚才身份证那个要带啥」: an earlier item
+    if (
+        aspect is not None
+        and not back
+        and await _about_the_card(reading.core, memory, session, public_items)
+    ):
         # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -861,6 +866,11 @@ async def _the_towns_entry_of_the_card(
     for code in entries_granted_by(searcher, card.name, town):
         return await item_by_code(session, code, public_items) or card
     return card
+
+
+# Words pointing back past the card just shown (「刚才身份证那个」 「之前那个低保的」): the thing
+# they name is an item asked about before, not a paper the card lists.
+POINTED_BACK = re.compile("刚才|刚刚|之前|前面|先前|上一个")
 
 
 async def _about_the_card(

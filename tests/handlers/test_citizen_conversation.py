@@ -1308,3 +1308,15 @@ async def test_a_things_matters_as_a_whole_and_codes_of_offices_and_villages(dem
     assert "0935-3122231" in office
     village = await user.say("我们村代码是620623111203 有啥扶贫项目")
     assert "【抓喜秀龙镇 代乾村 扶贫资金和项目】" in village, village
+
+
+async def test_an_item_pointed_back_at_and_requests_for_the_account_to_issue_or_rule(demo) -> None:
+    user = citizen(demo)
+    await user.say("办身份证")
+    await user.say("社保卡咋办")  # its materials list 居民身份证
+    back = await user.say("之前身份证那个要带啥")
+    assert back.startswith("（演示数据）【居民身份证办理（包括临时）】需要的申请材料"), back
+    issued = await user.say("你帮我办个临时身份证 明天就要用")
+    assert "不能" in issued and "“居民身份证办理（包括临时）”由" in issued, issued
+    ruling = await user.say("我家那个地界纠纷的裁决啥时候出结果")
+    assert "不能查办件进度" in ruling and "“土地权属争议裁决”由" in ruling, ruling
