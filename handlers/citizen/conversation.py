@@ -224,11 +224,14 @@ async def whom_to_ask(
         memory = await recall(state)
         if memory.card_code:
             named = await item_by_code(session, memory.card_code, public_items)
-    if named is not None and phone_of(named):
-        return texts.ASK_THIS_ITEM.format(
-            item=named.name, name=department_name(named), phone=phone_of(named)
-        )
-    return texts.ASK_HOTLINE
+    return ask_about(named) if named is not None and phone_of(named) else texts.ASK_HOTLINE
+
+
+def ask_about(item: Item) -> str:
+    """「“户口迁移审批”由县公安局办理，窗口电话：…」: whom to ask about the item."""
+    return texts.ASK_THIS_ITEM.format(
+        item=item.name, name=department_name(item), phone=phone_of(item)
+    )
 
 
 # 「身份证号622301198xxxxxxx」: a number given, not the identity card asked about.
@@ -369,10 +372,7 @@ async def id_number(
     if named is None or not phone_of(named):
         return wording.say(texts.ID_NUMBER)
     await remember(state, card_code=named.code, focus="card")
-    ask = texts.ASK_THIS_ITEM.format(
-        item=named.name, name=department_name(named), phone=phone_of(named)
-    )
-    return f"{wording.say(texts.ID_NUMBER)}\n{ask}"
+    return f"{wording.say(texts.ID_NUMBER)}\n{ask_about(named)}"
 
 
 async def unbind(

@@ -924,7 +924,9 @@ MAX_DETAIL_SUBJECT = 8  # 「易地搬迁配套」: what row is meant, not a new
 
 class PlaceFollowUp(Filter):
     """Right after a place's funds, a message that only names a year or a topic
-    (「2016年的呢」 「项目呢」 「项目进展怎么样」); passes `year`."""
+    (「2016年的呢」 「项目呢」 「项目进展怎么样」), or points only at the town or the county of
+    the village or town shown (「那镇上一共呢」 「县上2016年的呢」); passes `year` (for the town
+    or county, the one shown when none is said) and `code`, theirs ('' for the same place)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
@@ -932,13 +934,23 @@ class PlaceFollowUp(Filter):
         if not text or state is None:
             return False
         year, rest = parsing.split_year(text)
+        level = parsing.points_up(rest)
+        if level is not None:
+            memory = await recall(state)
+            code = memory.place_code
+            if memory.focus != "place" or len(code) < TOWN_CODE_LENGTH:
+                return False  # nothing below a county shown
+            above = code[:TOWN_CODE_LENGTH] if level == "town" else code[:COUNTY_CODE_LENGTH]
+            shown = year if year is not None else memory.place_year_shown
+            return {"year": shown, "code": above}
         if parsing.asks_place_detail(rest):
             # 「文号呢」 「17年那个民宿的进展咋样」: a document or a project of the place.
             subject = parsing.detail_subject(rest)
             if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
                 return False
             memory = await recall(state)
-            return {"year": year} if memory.focus == "place" and memory.place_code else False
+            shown_place = memory.focus == "place" and memory.place_code
+            return {"year": year, "code": ""} if shown_place else False
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
@@ -950,29 +962,7 @@ class PlaceFollowUp(Filter):
         memory = await recall(state)
         if memory.focus != "place" or not memory.place_code:
             return False
-        return {"year": year}
-
-
-class PlaceAbove(Filter):
-    """Right after a village's or a town's funds, words pointing only at its town or the
-    county (「那镇上一共呢」 「县上2016年的呢」); passes `year` (the one shown when none is
-    said) and `code`, the town's or the county's."""
-
-    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
-        text = said(event)
-        state = data.get("state")
-        if not text or state is None:
-            return False
-        year, rest = parsing.split_year(text)
-        level = parsing.points_up(rest)
-        if level is None:
-            return False
-        memory = await recall(state)
-        code = memory.place_code
-        if memory.focus != "place" or len(code) < TOWN_CODE_LENGTH:
-            return False  # nothing below a county shown
-        above = code[:TOWN_CODE_LENGTH] if level == "town" else code[:COUNTY_CODE_LENGTH]
-        return {"year": year if year is not None else memory.place_year_shown, "code": above}
+        return {"year": year, "code": ""}
 
 
 # Words pointing at the fund just shown (「这个钱合作社能申请吗」) and how many other words a

@@ -22,7 +22,6 @@ from handlers.citizen.filters import (
     ChoiceByWords,
     DocumentNumber,
     MyVillage,
-    PlaceAbove,
     PlaceFollowUp,
     PlaceFunds,
     RegionCode,
@@ -382,13 +381,21 @@ def _division_answer(division: queries.Division, towns: list[Place]) -> str:
 async def place_follow_up(
     event: Event,
     year: int | None,
+    code: str,
     session: AsyncSession,
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
 ) -> str:
     """「2016年的呢」 「项目呢」 「文号呢」 「民宿的进展咋样」 right after a place's funds: the
-    same place."""
+    same place; 「那镇上一共呢」: its town's (`code`), of the year shown."""
+    if code:
+        above = await queries.region_by_code(session=session, code=code) or (
+            await queries.county_place(session=session, code=code)
+        )
+        if above is None:
+            return texts.NOT_BOUND
+        return await funds_of(above, year, session, settings, trace, state)
     memory = await recall(state)
     place = await queries.region_by_code(
         session=session, code=memory.place_code
@@ -406,25 +413,6 @@ async def place_follow_up(
         # 「给了哪几个村」 「文号呢」 right after one year's rows: of that year
         year = memory.place_year_shown
     return await funds_of(place, year, session, settings, trace, state, projects, about)
-
-
-async def place_above(
-    event: Event,
-    year: int | None,
-    code: str,
-    session: AsyncSession,
-    state: FSMContext,
-    settings: Settings,
-    trace: dict[str, str],
-) -> str:
-    """「那镇上一共呢」 right after a village's funds: its town's (or county's), of the year
-    shown."""
-    place = await queries.region_by_code(session=session, code=code) or (
-        await queries.county_place(session=session, code=code)
-    )
-    if place is None:
-        return texts.NOT_BOUND
-    return await funds_of(place, year, session, settings, trace, state)
 
 
 async def county_rows(
@@ -469,6 +457,5 @@ def router() -> Router:
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
-    on_said(router, PlaceAbove())(place_above)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

@@ -477,7 +477,7 @@ async def test_the_whole_county_in_plain_words(demo):
 
 async def test_personal_services_and_identity_numbers_are_not_served_here(demo):
     user = citizen(demo)
-    assert "不能交费、收发材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
+    assert "不能交费、提交材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
     answer = await user.say("身份证号622323199001011234能查啥")
     assert "不要在这里发送身份证号" in answer and "622323199001011234" not in answer
 
@@ -497,7 +497,7 @@ async def test_what_cannot_be_served_names_the_item_the_words_name_and_its_offic
     # a form sent to one's mailbox, after its card
     await user.say("五保户申请")
     answer = await user.say("申请表格发我邮箱 abc@163.com")
-    assert "收发材料" in answer and "“特困人员救助供养”由" in answer, answer
+    assert "也不能发送材料" in answer and "“特困人员救助供养”由" in answer, answer
 
 
 async def test_human_with_the_problem_in_the_same_message(demo):
