@@ -76,9 +76,11 @@ def in_guide_terms(words: str) -> str:
     return words
 
 
-def _pairs(words: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _pairs(words: str) -> frozenset[str]:
     """The two-character runs of the words as said, in the catalogue's terms (相片: 照片) and in
-    the guides' (门面: 营业场所)."""
+    the guides' (门面: 营业场所); kept for the words of the last messages (a question after a
+    list is compared with each entry's guide)."""
     runs: set[str] = set()
     folded = fold(words)
     for said in {
@@ -88,7 +90,7 @@ def _pairs(words: str) -> set[str]:
         in_guide_terms(folded),
     }:
         runs |= {said[i : i + PAIR] for i in range(len(said) - PAIR + 1)}
-    return runs - COMMON_PAIRS
+    return frozenset(runs - COMMON_PAIRS)
 
 
 def notes_about(item: Item, words: str, shown: str = "") -> list[str]:

@@ -54,6 +54,7 @@ from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_nee
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
+from handlers.citizen.retired_names import retired_names
 from handlers.citizen.searching import (
     DOING,
     ENFORCEMENT,
@@ -707,17 +708,17 @@ async def _retired_named(said: str, session: AsyncSession) -> RetiredCode | None
     (name_run: at least NAME_RUN characters) that no public item's name holds (「听说还有个
     筹建审批 那个还用办不」: 筹建审批, of the abolished 内资设立…营业场所筹建审批)."""
     words = fold(said)
-    best, named = "", list[RetiredCode]()
-    for retired in await queries.retired_items(session=session):
-        run = name_run(fold(retired.name), words)
+    best, named = "", list[str]()
+    for code, name in await retired_names(session):
+        run = name_run(name, words)
         if not run or len(run) < len(best):
             continue
         if len(run) > len(best):
             best, named = run, []
-        named.append(retired)
+        named.append(code)
     if len(named) != 1 or await queries.public_name_holds(session=session, words=best):
         return None
-    return named[0]
+    return await queries.retired_code(session=session, code=named[0])
 
 
 def _clear_of_other_ways(found: list[Found], said: str) -> Found | None:
