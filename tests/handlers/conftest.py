@@ -3,9 +3,14 @@ and a session factory that records what was done with its sessions."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from collections.abc import AsyncIterator
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import migrate
+from catalogue.db import create_engine, session_factory
+from catalogue.demo import load_demo
 from tests.kits import citizen as kit
 
 citizen_side = kit.citizen_side
@@ -17,6 +22,23 @@ async def demo(sqlite_url):
     """The app on the demo catalogue (SQLite): its HTTP client and sessions."""
     async with kit.demo_side(sqlite_url) as side:
         yield side
+
+
+@pytest.fixture
+async def demo_database(
+    sqlite_url: str,
+) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
+    """A SQLite database with the demo catalogue, without the app: its engine and sessions."""
+    engine = create_engine(sqlite_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        await load_demo(session)
+        await session.commit()
+    try:
+        yield engine, sessions
+    finally:
+        await engine.dispose()
 
 
 class SessionSpy:

@@ -3,40 +3,19 @@ once kept, and a retirement (which changes the item's row) seen at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
-from catalogue.demo import load_demo
 from catalogue.models import Item, RetiredCode
 from handlers.citizen.retired_names import retired_names
 
 
-@pytest.fixture
-async def demo(
-    sqlite_url: str,
-) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
-    engine = create_engine(sqlite_url)
-    await migrate.upgrade(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        await load_demo(session)
-        await session.commit()
-    try:
-        yield engine, sessions
-    finally:
-        await engine.dispose()
-
-
 async def test_kept_names_cost_no_query_and_a_retirement_is_seen_at_once(
-    demo: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+    demo_database: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
 ) -> None:
-    engine, sessions = demo
+    engine, sessions = demo_database
     async with sessions() as session:
         names = await retired_names(session)
     assert [name for _, name in names] == ["内资设立互联网上网服务营业场所筹建审批"]

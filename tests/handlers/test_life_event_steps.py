@@ -3,35 +3,14 @@ no query once kept, and a change of the catalogue seen at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
-from catalogue.demo import load_demo
 from catalogue.life_events import resolve, shipped_events
 from catalogue.models import Item
 from handlers.citizen.life_event_steps import resolved_steps
-
-
-@pytest.fixture
-async def demo(
-    sqlite_url: str,
-) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
-    engine = create_engine(sqlite_url)
-    await migrate.upgrade(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        await load_demo(session)
-        await session.commit()
-    try:
-        yield engine, sessions
-    finally:
-        await engine.dispose()
 
 
 def _steps(found: list[Any]) -> list[tuple[str, str | None, int | None]]:
@@ -47,9 +26,9 @@ def _steps(found: list[Any]) -> list[tuple[str, str | None, int | None]]:
 
 
 async def test_kept_steps_are_the_resolved_ones_and_cost_no_query(
-    demo: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+    demo_database: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
 ) -> None:
-    engine, sessions = demo
+    engine, sessions = demo_database
     statements: list[str] = []
 
     def count(*args: Any) -> None:
@@ -73,9 +52,9 @@ async def test_kept_steps_are_the_resolved_ones_and_cost_no_query(
 
 
 async def test_a_change_of_the_items_is_seen_at_once(
-    demo: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+    demo_database: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
 ) -> None:
-    _, sessions = demo
+    _, sessions = demo_database
     birth = next(e for e in shipped_events() if e.name == "孩子出生")
     async with sessions() as session:
         before = _steps(await resolved_steps(session, birth))
