@@ -8,9 +8,6 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalogue import migrate
-from catalogue.db import create_engine, session_factory
-from catalogue.demo import load_demo
 from tests.kits import citizen as kit
 
 citizen_side = kit.citizen_side
@@ -29,16 +26,8 @@ async def demo_database(
     sqlite_url: str,
 ) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
     """A SQLite database with the demo catalogue, without the app: its engine and sessions."""
-    engine = create_engine(sqlite_url)
-    await migrate.upgrade(engine)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        await load_demo(session)
-        await session.commit()
-    try:
-        yield engine, sessions
-    finally:
-        await engine.dispose()
+    async with kit.demo_database(sqlite_url) as database:
+        yield database
 
 
 class SessionSpy:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import to_text
@@ -271,21 +271,30 @@ async def citizen_side_any_db(database_url: str) -> AsyncIterator[CitizenSide]:
 
 
 @asynccontextmanager
-async def demo_side(
+async def demo_database(
     database_url: str,
-) -> AsyncIterator[tuple[httpx.AsyncClient, async_sessionmaker[AsyncSession]]]:
-    """The app on the demo catalogue (migrated and loaded first): its HTTP client and sessions."""
+) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
+    """A database migrated and loaded with the demo catalogue: its engine and sessions."""
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
     async with sessions() as session:
         await load_demo(session)
         await session.commit()
-    app = create_app(settings_for(database_url))
     try:
+        yield engine, sessions
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def demo_side(
+    database_url: str,
+) -> AsyncIterator[tuple[httpx.AsyncClient, async_sessionmaker[AsyncSession]]]:
+    """The app on the demo catalogue (migrated and loaded first): its HTTP client and sessions."""
+    async with demo_database(database_url) as (_, sessions):
+        app = create_app(settings_for(database_url))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
                 yield http, sessions
-    finally:
-        await engine.dispose()
