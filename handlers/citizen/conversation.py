@@ -3,7 +3,6 @@ county cannot serve here (progress, booking) and telephone numbers typed alone."
 
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any
 
@@ -234,10 +233,6 @@ def ask_about(item: Item) -> str:
     )
 
 
-# 「身份证号622301198xxxxxxx」: a number given, not the identity card asked about.
-ID_NUMBER_SAID = re.compile(r"(?:身份证号码|身份证号|身份号码|证件号码|证件号)[:：是]?[0-9Xx*＊]*")
-
-
 async def _named_item(
     session: AsyncSession,
     reading: Reading,
@@ -248,7 +243,7 @@ async def _named_item(
     characters beside procedure words: 社保卡 of 社会保障卡补领, not 查 or 申请), else the
     first guess that shares a longer run with them (婚姻登记 of 「约婚姻登记处 下周去离婚」); an
     identity number said (「身份证号622301…」) names no item."""
-    words = fold(ID_NUMBER_SAID.sub("", reading.core))
+    words = fold(parsing.without_id_number(reading.core))
     if search is None or len(words) < MIN_RUN:
         return None
     found = await find(search, session, words, public_items)

@@ -174,10 +174,17 @@ def has_id_number(said: str) -> bool:
     return _ID_NUMBER.search(normalize(said).replace(" ", "")) is not None
 
 
+# 「身份证号622301198xxxxxxx」 「证件号：…」: the words giving a number (typed in full, masked or
+# cut short), not the identity card asked about.
+_ID_NUMBER_SAID = re.compile(
+    r"(?:身份证号码|身份证号|身份号码|身份号|证件号码|证件号)[:：是为]?[0-9Xx*＊]*"
+)
+
+
 def without_id_number(said: str) -> str:
-    """The message with any resident identity number (and 「身份证号」 before it) left out."""
+    """The message without any resident identity number and the words giving one."""
     text = _ID_NUMBER.sub(" ", normalize(said).replace(" ", ""))
-    return re.sub(r"(?:身份证号码|身份证号|身份号|证件号)[:：是为]?\s*$", "", text.strip()).strip()
+    return _ID_NUMBER_SAID.sub("", text).strip()
 
 
 def parse_phone(said: str) -> str | None:
