@@ -3,9 +3,6 @@ county cannot serve here (progress, booking) and telephone numbers typed alone."
 
 from __future__ import annotations
 
-import weakref
-from typing import Any
-
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -38,7 +35,7 @@ from handlers.citizen.taps import tap
 from handlers.citizen.understanding import Reading
 from handlers.citizen.understanding.reading import READER
 from handlers.citizen.understanding.scorer import fold
-from handlers.db.changes import CHANGES
+from handlers.db.kept import KeptUntilChanged
 from handlers.guards.privacy import keyed_hash
 from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
@@ -79,11 +76,6 @@ async def small_talk(
     return "\n".join([head, *examples(), texts.OFFER_HUMAN])
 
 
-# The supervision phone per database and home region, with the generation of `items` it was
-# read at.
-_PHONES: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str]]] = weakref.WeakKeyDictionary()
-
-
 def own_region(session: AsyncSession) -> str:
     """The code prefix of the session's home region and the regions within it (the county's
     when every region is served: search evaluation only)."""
@@ -95,17 +87,15 @@ async def supervision_phone(session: AsyncSession) -> str:
     """The supervision phone most of the home region's public items give (its complaints
     line; other regions' catalogues loaded beside it, and the province's and city's items,
     do not count); '' when none gives one. Kept per worker and region until the items
-    change (`handlers.db.changes`): it is counted over every item."""
-    engine = session.bind.sync_engine if session.bind is not None else None
-    region = own_region(session)
-    generation = CHANGES.generation("items")
-    kept = _PHONES.get(engine, {}).get(region) if engine is not None else None
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    phone = await _count_supervision_phone(session)
-    if engine is not None and CHANGES.generation("items") == generation:
-        _PHONES.setdefault(engine, {})[region] = (generation, phone)
-    return phone
+    change (`handlers.db.kept`): it is counted over every item."""
+    return await _PHONES.get(session, own_region(session))
+
+
+async def _count_for_region(session: AsyncSession, region: str) -> str:
+    return await _count_supervision_phone(session)
+
+
+_PHONES: KeptUntilChanged[str, str] = KeptUntilChanged(("items",), _count_for_region)
 
 
 async def _most_given(session: AsyncSession, column: InstrumentedAttribute[str]) -> str:
