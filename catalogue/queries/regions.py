@@ -252,6 +252,32 @@ def _match(text: str, places: list[Place]) -> list[Place]:
     return _best(text, places)
 
 
+MIN_BARE_CORE = 2  # characters of a town's or village's name said without its suffix
+
+
+async def spelled_out(*, session: AsyncSession, text: str) -> str:
+    """The text with a town's and one of its villages' names said bare, one right after the
+    other (「我屋里在朵什窑洞湾」), written out in full (朵什镇窑洞湾村): how people name their
+    village, and a pair no other words make. Any other text comes back as it is."""
+    said = unicodedata.normalize("NFKC", text[:MAX_PLACE_TEXT])
+    places = await _places(session)
+    for town in (p for p in places if p.level == "town"):
+        for core in sorted(_names(town) | _cores(town), key=len, reverse=True):
+            start = said.find(core) if len(core) >= MIN_BARE_CORE else -1
+            if start < 0:
+                continue
+            after = said[start + len(core) :]
+            villages = [p for p in places if p.level == "village" and p.town_code == town.code]
+            for village in sorted(villages, key=lambda v: -len(core_name(v.name))):
+                bare = core_name(village.name)
+                if len(bare) >= MIN_BARE_CORE and after.startswith(bare):
+                    full = village.label.replace(" ", "")
+                    rest = after[len(bare) :]
+                    rest = rest[1:] if rest.startswith("村") else rest
+                    return said[:start] + full + rest + text[MAX_PLACE_TEXT:]
+    return text
+
+
 async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:
     """The town or village with this statistical code."""
     if not code.isdigit() or len(code) > 12:

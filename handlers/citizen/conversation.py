@@ -258,6 +258,12 @@ def _shares_a_word(item: Item, words: str) -> bool:
     return len(run) >= GUESS_RUN and thing_said(item, run) >= MIN_RUN
 
 
+def not_a_binding(event: Event) -> bool:
+    """「我搬到祁连镇石大板村了 给我改一下」 asks to change one's village, which the villages
+    router does (`parsing.parse_bind`), not to change a personal record."""
+    return parsing.parse_bind(said_text(event) or "") is None
+
+
 async def not_a_project(event: Event, state: FSMContext) -> bool:
     """「大湾村那个项目进度咋样」 「我们村的项目到哪一步了」, or right after a place's funds
     「民宿项目进展到哪了」: a poverty project's status is published; the villages router answers
@@ -413,7 +419,7 @@ def router() -> Router:
     on_said(router, Intent("complaint"))(complaint)
     on_said(router, Intent("progress"), not_a_project, not_a_fund_detail)(progress)
     on_said(router, Intent("booking"))(booking)
-    on_said(router, Intent("personal"))(personal)
+    on_said(router, Intent("personal"), not_a_binding)(personal)
     on_said(router, Intent("unbind"))(unbind)
     on_said(router, PhoneNumber())(phone_number)
     return router

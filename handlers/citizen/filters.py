@@ -843,6 +843,8 @@ class PlaceFunds(Filter):
         if not text or session is None:
             return False
         year, rest = parsing.split_year(text)
+        # 「我屋里在朵什窑洞湾」: a town and its village said without 镇 and 村
+        rest = await queries.spelled_out(session=session, text=rest)
         topic, place_text = parsing.split_fund_topic(rest)
         if topic is None and parsing.projects_by_progress(rest):
             # 「哪些项目取消了」: the county publishes no projects but its poverty projects
@@ -851,7 +853,7 @@ class PlaceFunds(Filter):
             # 「圈湾村 2015」: a place's name and a year say enough; so does the name alone
             # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
             # 「窑洞湾村的夏菜基地」 「旦马乡大水村危房改造」: a place first, then what about it
-            lead = parsing.place_part(rest)
+            lead = parsing.place_part(parsing.without_home_lead(rest))
             if not parsing.names_place(lead):
                 return False
             if year is None and await _list_shown(data.get("state")):

@@ -400,14 +400,26 @@ def asks_bound_village(said: str) -> bool:
 
 
 def parse_bind(said: str) -> str | None:
-    """The place named after 「绑定」 ('' when nothing follows), or the village a village
-    official says they are of, nothing else said (「我是天堂镇大湾村的村干部」); else None."""
+    """The place named after 「绑定」 ('' when nothing follows), the village a village
+    official says they are of, nothing else said (「我是天堂镇大湾村的村干部」), or the village
+    one has moved to, asking for the change (_MOVED_TO); else None."""
     text = strip_particles(normalize(said))
     match = _BIND.match(text)
     if match is not None:
         return strip_particles(match.group(1))
     official = _OFFICIAL_OF.match("".join(text.split()))
-    return official.group(1) if official is not None else None
+    if official is not None:
+        return official.group(1)
+    moved = _MOVED_TO.search("".join(text.split()))
+    return moved.group(1) if moved is not None else None
+
+
+# 「我搬到祁连镇石大板村了 给我改一下」 「调到红大村工作了 帮我换过来」: the village one now
+# belongs to, and a change asked for: the village to follow from now on.
+_MOVED_TO = re.compile(
+    r"(?:搬到|搬去|搬来|迁到|迁去|调到|调去|嫁到)(\S{2,14}?(?:村|社区))(?:了|啦|工作了|住了)?"
+    r"\S{0,6}?(?:改|换|更新)(?:一下|下|过来|过去|了)"
+)
 
 
 # 「我是石门镇宽沟村支书」 「俺是窑洞湾村的会计」: a village official of a village, nothing else
@@ -1042,6 +1054,19 @@ def without_village_pointers(text: str) -> str:
     """The words of a binding request without those pointing at a village without naming it
     (「我们村是大湾村 以后就查这个村」 → 大湾村 以后就查; 「我要绑定村子」 → 我要绑定)."""
     return _VILLAGE_POINTERS.sub(" ", text)
+
+
+# The words telling where one lives, before a place's name (「我们屋里就在」 「俺家住在」).
+_HOME_LEAD = re.compile(
+    r"^(?:我们|俺们|咱们|我|俺|咱)?(?:屋里|屋头|老家|家里|家)(?:就|现在|一直)?(?:住)?(?:在|是)"
+)
+
+
+def without_home_lead(text: str) -> str:
+    """The text without the words telling where one lives before it (_HOME_LEAD)."""
+    flat = "".join(text.split())
+    lead = _HOME_LEAD.match(flat)
+    return flat[lead.end() :] if lead is not None else text
 
 
 def place_part(text: str) -> str:

@@ -332,3 +332,18 @@ async def test_a_year_not_yet_published_shows_the_newest_one(citizen_side):
 async def test_an_official_saying_where_they_work_and_what_they_want_is_bound(citizen_side):
     answer = await citizen_side.user().say("我在华藏寺镇红大村当会计 以后想查村里的钱")
     assert answer.startswith("已绑定：华藏寺镇 红大村"), answer
+
+
+async def test_a_town_and_its_village_said_without_suffixes(citizen_side):
+    user = citizen_side.user()
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say("俺们屋里就在华藏寺红大")
+    # then 「我们那」 is that village, as for a name said in full
+    assert "合计150.75万元" in await user.say("16年我们那分了多少扶贫钱")
+
+
+async def test_moving_to_another_village_and_asking_for_the_change_rebinds(citizen_side):
+    user = citizen_side.user()
+    assert "已绑定：天堂镇 大湾村" in await user.say("绑定 天堂镇大湾村")
+    assert "已绑定：华藏寺镇 红大村" in await user.say("我们家搬到华藏寺镇红大村了 帮我换一下")
+    # a move told without asking for a change is not a binding
+    assert "已绑定" not in await user.say("我搬到华藏寺镇红大村了 户口咋迁")

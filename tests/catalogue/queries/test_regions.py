@@ -58,3 +58,19 @@ async def test_unknown_places(session, seeded, typed):
 )
 async def test_towns_named_as_written(session, seeded, said, towns):
     assert await queries.towns_named(session=session, text=said) == towns
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("我家在打柴沟大湾", "我家在打柴沟镇大湾村"),
+        ("天堂镇大湾的项目", "天堂镇大湾村的项目"),
+        ("屋里就在华藏寺红大村 问个事", "屋里就在华藏寺镇红大村 问个事"),
+        # already written out, or no town right before one of its villages: as it is
+        ("华藏寺镇红大村", "华藏寺镇红大村"),
+        ("红大 扶贫", "红大 扶贫"),
+        ("华藏寺的低保咋办", "华藏寺的低保咋办"),
+    ],
+)
+async def test_a_town_and_its_village_said_bare_are_written_out(session, seeded, said, written):
+    assert await queries.spelled_out(session=session, text=said) == written
