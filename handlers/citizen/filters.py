@@ -1082,8 +1082,14 @@ class FundListQuestion(Filter):
             or ("多少" in text and parsing.names_years(text))
         )
         if not asked and "资金" not in text and year is None and APPLYING.search(text):
-            # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund
-            return False
+            # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund;
+            # 「牦牛藏羊那个钱咋申请」 names a fund that publishes how to apply, as written
+            guided = [
+                r for r in (await queries.fund_list(session=session)).rows if r.application_guide
+            ]
+            if not _longest_name_run(text, guided):
+                return False
+            money = True
         if not asked and not money and year is None:
             # 「那城乡医疗救助呢」 right after a fund: that fund in the year asked before
             shown = await _funds_shown(data.get("state"))
@@ -1165,7 +1171,9 @@ def fund_as_written(topic: str, rows: list[FundItem]) -> str:
 def _fund_words(text: str) -> str:
     """The words naming a fund once question words (before and after the fillers: 「拨了」
     loses its 了 to them), fillers and the county (the list is the county's) are gone."""
-    flat = parsing.fund_topic(_EVERY_YEAR.sub("", text.replace(" ", "")))
+    # the county first: 「县上拨了」 would leave 县 once 上拨了 is gone
+    county_gone = parsing.without_county(_EVERY_YEAR.sub("", text.replace(" ", "")))[1]
+    flat = parsing.fund_topic(county_gone.replace(" ", ""))
     return parsing.without_county(parsing.fund_topic(READER.strip_fillers(flat)))[1].replace(
         " ", ""
     )

@@ -659,7 +659,7 @@ _DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委�
 COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
 # The county's own 6-digit code and those of its city and province (GB/T 2260: 6206 00, 62 0000)
 DIVISION_CODES = (COUNTY_CODE, COUNTY_CODE[:4] + "00", COUNTY_CODE[:2] + "0000")
-COUNTY_WORDS = ("整个县", "全县", "县里", "天祝县", "天祝", "全部")
+COUNTY_WORDS = ("整个县", "全县", "县里", "县上", "天祝县", "天祝", "全部")
 FUND_QUESTION_WORDS = (
     "一共",
     "总共",
@@ -974,7 +974,21 @@ FUND_DETAILS = (
     # 《办法》第十二条: a budget adjusted is published again, with what changed
     (
         "change",
-        ("调整情况", "调整过", "调整", "调过", "调增", "调减", "追加", "变更", "变过", "改过"),
+        (
+            "调整情况",
+            "调整过",
+            "调整",
+            "调过",
+            "调增",
+            "调减",
+            "调高",
+            "调低",
+            "调了",
+            "追加",
+            "变更",
+            "变过",
+            "改过",
+        ),
     ),
 )
 # Question words left around a detail's words (「截止到啥时候」 「咋申报」 「按啥办法」).
@@ -992,6 +1006,9 @@ _DETAIL_QUESTION = (
     "按照什么",
     "按什么",
     "按啥",
+    "为啥",
+    "为什么",
+    "咋回事",
     "咋",
     "怎么",
     "如何",

@@ -338,6 +338,17 @@ async def test_a_detail_beside_a_funds_name_and_after_it_is_its_published_text(d
     assert "评审结果：评审工作正在进行中" in review and "办件进度" not in review, review
 
 
+async def test_why_a_fund_changed_and_how_to_apply_for_one_named_without_money_words(demo):
+    why = await citizen(demo).say("危改的钱16年为什么调高了")  # 危房改造, asked why
+    assert "调整情况：2016年3月28日据上级追加下达资金调增预算" in why, why
+    guide = await citizen(demo).say("乡村旅游示范点这个怎么申请")  # a fund with a guide
+    assert "申报指南：2017年乡村旅游示范点建设专项资金申报指南" in guide, guide
+    # a fund without a guide is the item applied for
+    assert "【最低生活保障】" in await citizen(demo).say("最低生活保障咋申请")
+    county = await citizen(demo).say("县上17年给学前教育拨了多少钱")  # 县上 is the county
+    assert "687.24万元" in county and "教育县" not in county, county
+
+
 @pytest.mark.parametrize(
     ("first", "follow_up", "expected"),
     [
