@@ -544,8 +544,8 @@ class BindRequest(Filter):
 
 
 # An office's name as said before a question of which items it handles (「民政局」 「县人社局」
-# 「华藏寺镇政府」 「扶贫办公室」): a few characters ending in an office's word.
-_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:局|政府|办公室|委员会)")
+# 「华藏寺镇政府」 「扶贫办公室」 「扶贫办」): a few characters ending in an office's word.
+_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:局|政府|办公室|委员会|办(?!法|理|事|件))")
 
 
 class DepartmentItems(Filter):
@@ -587,9 +587,13 @@ class DepartmentContact(Filter):
         session: AsyncSession | None = data.get("session")
         if understood is None or understood.aspect not in CONTACT_ASPECTS or session is None:
             return False
-        if parsing.department_word(understood.core) is None:
+        # the core loses 办 as a word of doing: 「扶贫办电话」 names the office in the rest
+        said_office = next(
+            (t for t in (understood.core, understood.rest) if parsing.department_word(t)), None
+        )
+        if said_office is None:
             return False
-        named = await departments.mention(session, understood.core)
+        named = await departments.mention(session, said_office)
         if len(named.departments) != 1:
             return False
         if not parsing.asks_only_contact(named.rest):
@@ -1081,15 +1085,14 @@ class FundListQuestion(Filter):
             # 「草原补奖这三年每年多少」: how much in each year is a fund's budget
             or ("多少" in text and parsing.names_years(text))
         )
-        if not asked and "资金" not in text and year is None and APPLYING.search(text):
-            # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund;
-            # 「牦牛藏羊那个钱咋申请」 names a fund that publishes how to apply, as written
-            guided = [
-                r for r in (await queries.fund_list(session=session)).rows if r.application_guide
-            ]
-            if not _longest_name_run(text, guided):
-                return False
-            money = True
+        # 「牦牛藏羊那个钱咋申请」 「城乡医疗救助的管理办法」: a fund named as written, with a
+        # detail it publishes asked, is a fund question without any money words
+        as_written = not asked and year is None and await _a_funds_detail_asked(session, text)
+        applying = not asked and "资金" not in text and year is None and APPLYING.search(text)
+        if applying and not as_written:
+            # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund
+            return False
+        money = money or as_written
         if not asked and not money and year is None:
             # 「那城乡医疗救助呢」 right after a fund: that fund in the year asked before
             shown = await _funds_shown(data.get("state"))
@@ -1149,6 +1152,19 @@ class FundListQuestion(Filter):
         }
 
 
+async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
+    """Whether the text asks a detail of a fund (申报, 管理办法 …) and names, as written, a
+    fund that publishes it, in words no public item's name holds (「最低生活保障每个月补多少」
+    asks the item's standard)."""
+    details = parsing.split_fund_details(text)[0]
+    if not details:
+        return False
+    rows = (await queries.fund_list(session=session)).rows
+    publishing = [r for r in rows if any(fund_details.detail_text(r, d) for d in details)]
+    run = _longest_name_run(text, publishing)
+    return bool(run) and not await queries.public_name_holds(session=session, words=run)
+
+
 def _names_fund(topic: str, rows: list[FundItem]) -> bool:
     return any(parsing.names_fund(topic, r.project_name) for r in rows)
 
@@ -1205,7 +1221,7 @@ def _fund_details(said: str, topic: str, rows: list[FundItem]) -> tuple[list[str
     if not details or not name:
         return [], topic
     name = fund_as_written(name, rows)  # 「危房改造中途」: 危房改造
-    matching = [r for r in rows if parsing.names_fund(name, r.project_name)]
+    matching = fund_details.named_funds(rows, name)
     if not fund_details.answering_rows(matching, details):
         return [], topic
     return details, name

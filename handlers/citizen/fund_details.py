@@ -4,6 +4,7 @@ the published column of the fund list that answers it."""
 from __future__ import annotations
 
 from catalogue.models import FundItem
+from handlers.citizen import parsing
 
 # The published column answering each detail a question may ask about a fund, and its label.
 DETAIL_LABELS = {
@@ -52,3 +53,10 @@ def answering_rows(rows: list[FundItem], details: list[str]) -> list[FundItem]:
         if any(detail_text(row, detail) for detail in details):
             chosen[row.project_name] = row
     return list(chosen.values())[:MAX_DETAIL_FUNDS]
+
+
+def named_funds(rows: list[FundItem], topic: str) -> list[FundItem]:
+    """The rows whose fund the words name: those they name strictly (「医疗救助」: 城乡医疗救助资金)
+    when there are any, else those they name loosely (one character said otherwise)."""
+    strict = [r for r in rows if parsing.names_fund(topic, r.project_name, loose=False)]
+    return strict or [r for r in rows if parsing.names_fund(topic, r.project_name)]

@@ -60,21 +60,21 @@ async def fund_list(
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
-    if topic and year is not None and not _matching(funds.rows, topic):
+    if topic and year is not None and not fund_details.named_funds(funds.rows, topic):
         other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
-        renamed = _renamed(funds.rows, _matching(other.rows, topic))
+        renamed = _renamed(funds.rows, fund_details.named_funds(other.rows, topic))
         if renamed:
             # 「那15年的呢」 after 创业担保贷款贴息资金: that year it was called otherwise
             note += texts.FUND_RENAMED.format(
                 year=year, name="、".join(r.project_name for r in renamed)
             )
             funds.rows, topic = renamed, ""
-        elif _matching(other.rows, topic):
+        elif fund_details.named_funds(other.rows, topic):
             # 「2025年草原补奖资金」: not published for that year; the years that are
             note += texts.FUND_YEAR_NONE.format(year=year)
             funds, what = other, what.replace(f"{year}年", "").strip() or "全部"
     if topic:
-        matching = _matching(funds.rows, topic)
+        matching = fund_details.named_funds(funds.rows, topic)
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
@@ -125,10 +125,6 @@ def _renamed(rows: list[FundItem], named: list[FundItem]) -> list[FundItem]:
             for other in named
         )
     ]
-
-
-def _matching(rows: list[FundItem], topic: str) -> list[FundItem]:
-    return [row for row in rows if parsing.names_fund(topic, row.project_name)]
 
 
 def router() -> Router:

@@ -654,8 +654,11 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     return asked, fund_type, strip_particles(" ".join(rest.split()))
 
 
-# A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」.
-_DEPARTMENT_WORD = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办|委员会|委|站|所|中心|政府)")
+# A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」 (办 ends
+# 扶贫办, not 办法 or 办理).
+_DEPARTMENT_WORD = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办(?!法|理|事|件)|委员会|委|站|所|中心|政府)"
+)
 COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
 # The county's own 6-digit code and those of its city and province (GB/T 2260: 6206 00, 62 0000)
 DIVISION_CODES = (COUNTY_CODE, COUNTY_CODE[:4] + "00", COUNTY_CODE[:2] + "0000")

@@ -246,6 +246,8 @@ async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
         ("卫健局电话是多少", "0935-"),
         ("县市场监管局在什么地方", "办事窗口："),
         ("水务局几点上班", "办公时间："),
+        # 办 ends an office's name (扶贫办), which has no items of its own
+        ("县扶贫办在哪儿", "0935-3122231"),
     ],
 )
 async def test_an_office_asked_how_to_reach_it_gets_its_phone_and_window(demo, said, expected):

@@ -347,6 +347,10 @@ async def test_why_a_fund_changed_and_how_to_apply_for_one_named_without_money_w
     assert "【最低生活保障】" in await citizen(demo).say("最低生活保障咋申请")
     county = await citizen(demo).say("县上17年给学前教育拨了多少钱")  # 县上 is the county
     assert "687.24万元" in county and "教育县" not in county, county
+    # 办法 is no office (办 ends 扶贫办), and the fund named strictly is the one meant
+    measures = await citizen(demo).say("城乡医疗救助的管理办法")
+    assert "《城乡医疗救助基金管理办法》" in measures and "部门" not in measures, measures
+    assert "基层医疗卫生机构" not in measures, measures
 
 
 @pytest.mark.parametrize(
