@@ -15,6 +15,7 @@ import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.citizen import parsing
 from handlers.citizen.searching import (
     CLEAR_MARGIN,
     MIN_RUN,
@@ -114,12 +115,18 @@ class SearchedClauses:
         return self._found[part]
 
 
+def _names_nothing(part: str) -> bool:
+    """Whether a clause names no item: a question alone (「这个咋领呢」), words of speech, or a
+    benefit of no kind (「有啥补助」: the story's other clauses tell which)."""
+    return len(parsing.BENEFIT_WORDS.sub("", read(part).core)) < MIN_CORE
+
+
 async def clauses_agree(searched: SearchedClauses, lead: Found) -> bool:
     """Whether the clauses, each searched alone, point to `lead`'s item."""
     votes = 0
     for part in searched.parts:
-        if len(read(part).core) < MIN_CORE:
-            continue  # a question alone (「这个咋领呢」), words of speech
+        if _names_nothing(part):
+            continue
         found, _ = await searched.found(part)
         if not found or found[0].item.code != lead.item.code:
             continue
@@ -136,7 +143,7 @@ async def clause_that_knows(searched: SearchedClauses) -> tuple[list[Found], str
     knowing: list[tuple[list[Found], str]] = []
     others: set[str] = set()
     for part in searched.parts:
-        if len(read(part).core) < MIN_CORE or WHO_THEY_ARE.match(part):
+        if _names_nothing(part) or WHO_THEY_ARE.match(part):
             continue  # words of speech, a question alone, who the citizen is
         found, query = await searched.found(part)
         if _clearly_first(found) and thing_said(found[0].item, fold(part)) >= MIN_RUN:

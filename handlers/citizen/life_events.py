@@ -38,7 +38,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_events
 from catalogue.models import Item
-from handlers.citizen import cards, texts
+from handlers.citizen import cards, parsing, texts
 from handlers.citizen.cards import shorten
 from handlers.citizen.clauses import clauses
 from handlers.citizen.common import on_said
@@ -452,7 +452,7 @@ async def _a_clause_asks_another_item(
     for clause in clauses(text):
         words = fold(clause)
         # 「有啥补助」 names no item: help of any kind is what the situation's steps are
-        if told in words or len(BENEFIT_WORDS.sub("", read(clause).core)) < MIN_NAMING:
+        if told in words or len(parsing.BENEFIT_WORDS.sub("", read(clause).core)) < MIN_NAMING:
             continue
         if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
             continue
@@ -577,8 +577,7 @@ SEVERAL_PAPERS = re.compile("(?:哪几|几)(?:个|样|种|项)?(?:证|手续|许
 
 
 # 「有啥补贴能领」 「能享受哪些政策」: which benefits there are, not one of them.
-BENEFIT_WORDS = re.compile("补贴|补助|救助|待遇|政策|优惠|福利")
-WHICH_BENEFITS = re.compile(f"(?:啥|什么|哪些|哪几样|哪几种)(?:{BENEFIT_WORDS.pattern})")
+WHICH_BENEFITS = re.compile(f"(?:啥|什么|哪些|哪几样|哪几种)(?:{parsing.BENEFIT_WORDS.pattern})")
 
 
 # 「户口和身份证都要咋弄」 「这些都咋办」 「能申请的都有哪些」: 都 before how or what to do
@@ -739,7 +738,8 @@ class LifeEventQuestion(Filter):
             searcher = data.get("search")
             # 「卖化肥农药」 said apart tells the business, not the paper asked for.
             told = without_goods_sold(text)
-            rest = fold(told).replace(fold(span), "", 1) if fold(span) else fold(told)
+            # the trigger's place kept apart: 「爸妈都六十多了 有啥政策」 is no 「都有啥」
+            rest = fold(told).replace(fold(span), " ", 1).strip() if fold(span) else fold(told)
             shown = await _the_one_shown(steps, data.get("state"), known)
             if shown is not None and not asks_all_steps(rest):
                 # 「我是想开个网吧 是哪个」 after a list of 网吧's licence, penalty and check:
@@ -898,6 +898,12 @@ async def _and_a_second_event(
     # 「我爷爷86了」: an age of 80 or more tells of an old person as 高龄老人 does
     beside = OLD_AGE.sub(OLD_PERSON, normalise(text).replace(normalise(span), " ", 1))
     other = known.match(beside)
+    if other is not None and other[0] is life_event:
+        # 「家里老人八十多了又是残疾」: the event told twice (家里老人, 八十多了); a second one
+        # may follow its other words
+        for trigger in life_event.triggers:
+            beside = beside.replace(normalise(trigger), " ")
+        other = known.match(beside)
     session = data.get("session")
     if other is None or other[0] is life_event or other[1] not in beside:
         return answer

@@ -659,6 +659,8 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
 _DEPARTMENT_WORD = re.compile(
     r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办(?!法|理|事|件)|委员会|委|站|所|中心|政府)"
 )
+# Words that say a benefit of any kind, not which one (「有啥补助」 「啥政策」).
+BENEFIT_WORDS = re.compile("补贴|补助|救助|待遇|政策|优惠|福利")
 COUNTY_CODE = "620623"  # the county this account serves (天祝藏族自治县)
 # The county's own 6-digit code and those of its city and province (GB/T 2260: 6206 00, 62 0000)
 DIVISION_CODES = (COUNTY_CODE, COUNTY_CODE[:4] + "00", COUNTY_CODE[:2] + "0000")

@@ -442,3 +442,37 @@ async def test_a_clause_apart_from_the_situation_asking_another_item_is_that_ite
     # help of any kind asked beside it is the situation's; a step's own word keeps it too
     assert "按顺序" in await citizen.say("娃腿摔坏落下残疾了 有啥补助")
     assert "按顺序" in await citizen.say("孩子出生了 户口咋上")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # the elderly's circumstances point at one step of 家里老人养老
+        ("俺们老两口无儿无女的 能享受点啥", "【特困人员救助供养】"),
+        ("就一个独生女 爸妈都六十多了 有啥政策", "【农村部分计划生育家庭奖励扶助金】"),
+        ("爷爷九十多了 能领啥补贴", "【80周岁以上老年人高龄津贴发放】"),
+        # none told: the checklist
+        ("爸妈岁数大了 有啥政策", "「家里老人养老」"),
+    ],
+)
+async def test_an_old_persons_circumstances_point_at_one_step(
+    citizen: Any, said: str, expected: str
+) -> None:
+    reply = await citizen.say(said)
+    assert expected in reply.splitlines()[0], reply
+
+
+async def test_a_benefit_of_no_kind_asked_beside_a_story_names_no_item(citizen: Any) -> None:
+    # 「有啥补助」 alone leads with an item whose keyword holds 补助 (失业补助): beside a story
+    # of something else it votes for nothing, so no card of it is shown
+    reply = await citizen.say("孙子考上高中了 有没有啥补助")
+    assert "【失业保险金申领】" not in reply, reply
+
+
+async def test_a_step_pointed_to_still_takes_a_second_situation_told(citizen: Any) -> None:
+    # 「九十多了」 points at 高龄津贴, but 残疾 told beside it is a second situation
+    reply = await citizen.say("奶奶九十多了 又是肢体残疾 能享受点啥")
+    assert reply.startswith("「家里老人养老」和「家里有残疾人」"), reply
+    # a child lost: the special help among the old people's steps
+    lost = await citizen.say("唯一的女儿前些年不在了 老两口能有啥扶助")
+    assert "计划生育家庭特别扶助金" in lost, lost
