@@ -286,12 +286,12 @@ def _thing_marks(text: str) -> list[bool]:
 GRAMMAR_CHARS = frozenset("在要的了得把被想")
 
 
-def thing_said(item: Item, words: str) -> int:
+def thing_said(item: Item, words: str, *, procedure: bool = False) -> int:
     """How many characters of the words say what the item is about: characters in runs of at
     least MIN_RUN shared with the item's name, a keyword or an alias, procedure words left out
-    (「户口从武威迁移过来」 says 户口 and 迁移 of 户口迁移审批: 4; 「采矿许可证」 says only 许可证
-    of 林木采伐许可证: 0)."""
-    marks = _thing_marks(words)
+    unless `procedure` (「户口从武威迁移过来」 says 户口 and 迁移 of 户口迁移审批: 4; 「采矿许可证」
+    says only 许可证 of 林木采伐许可证: 0, or 3 with `procedure`)."""
+    marks = [True] * len(words) if procedure else _thing_marks(words)
     own = [fold(str(w)) for w in (item.name, *item.keywords, *item.aliases)]
     best = 0
     for name in own:

@@ -1322,3 +1322,12 @@ async def test_an_item_pointed_back_at_and_requests_for_the_account_to_issue_or_
     assert "不能" in issued and "“居民身份证办理（包括临时）”由" in issued, issued
     ruling = await user.say("我家那个地界纠纷的裁决啥时候出结果")
     assert "不能查办件进度" in ruling and "“土地权属争议裁决”由" in ruling, ruling
+
+
+async def test_clauses_sharing_one_character_with_a_doubtful_guess_do_not_make_it_sure(demo):
+    # each clause leads with 《出生医学证明》首次签发 by 出 alone: no card for a passport
+    reply = await citizen(demo).say("出门打工要的那个本本 出入境办的")
+    assert "【《出生医学证明》首次签发】" not in reply, reply
+    # clauses that say words of the guess (种子, 备个案) still agree on it
+    seeds = await citizen(demo).say("在村里帮人代卖蔬菜种子，要去农业局备个案吗")
+    assert "【农作物种子经营备案】" in seeds, seeds
