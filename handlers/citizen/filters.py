@@ -988,6 +988,8 @@ class FundFollowUp(Filter):
         state = data.get("state")
         if not text or session is None or state is None:
             return False
+        earlier, text = parsing.split_year_compared(text)
+        ranking, text = parsing.split_ranking(text)
         year, rest = parsing.split_year(text)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         if (asked and fund_type is None) or "资金" in rest:
@@ -997,14 +999,24 @@ class FundFollowUp(Filter):
         memory = await recall(state)
         if memory.focus != "funds":
             return False
+        if (earlier is not None or ranking is not None) and not READER.strip_fillers(
+            THE_MONEY_SHOWN.sub("", parsing.fund_topic(rest.replace(" ", "")))
+        ):
+            # 「比15年多多少」 「哪个最多」: the list just shown set beside a year, or ranked
+            shown = await departments.by_ids(session, memory.fund_departments)
+            again = _asked_again(memory, shown, year, fund_type)
+            return {**again, "compared_with": earlier, "ranking": ranking}
         # details first: the fund list's words include 的, which 「管的吧」 needs
         details, bare = parsing.split_fund_details(rest)
         bare = parsing.split_fund_list(bare)[2]
         left = READER.strip_fillers(parsing.fund_topic(bare.replace(" ", "")))
         if details and len(THE_MONEY_SHOWN.sub("", left)) <= FEW_OTHER_WORDS:
-            # 「评上了几个 每个补了多少」: a detail of the fund just shown
+            # 「评上了几个 每个补了多少」: a detail of the fund just shown; 「营养餐那个咋分配的」
+            # of one of the funds shown
             shown = await departments.by_ids(session, memory.fund_departments)
-            return {**_asked_again(memory, shown, year, fund_type), "details": details}
+            again = _asked_again(memory, shown, year, fund_type)
+            one = await _one_of_the_funds_shown(session, again, THE_MONEY_SHOWN.sub("", left))
+            return {**again, "details": details, "topic": one or again["topic"]}
         if year is None and fund_type is None and _only_the_total(rest):
             # 「两项加起来一共多少」: the total of the list just shown, asked again
             shown = await departments.by_ids(session, memory.fund_departments)
@@ -1018,6 +1030,28 @@ class FundFollowUp(Filter):
             return False
         found = named.departments or await departments.by_ids(session, memory.fund_departments)
         return _asked_again(memory, found, year, fund_type)
+
+
+async def _one_of_the_funds_shown(session: AsyncSession, asked: dict[str, Any], words: str) -> str:
+    """The words, when they name some but not all of the funds of the list asked again
+    (「营养餐」 of the 教育局's two); '' otherwise."""
+    words = READER.strip_fillers(words)
+    if len(words) < MIN_FUND_WORDS:
+        return ""
+    rows = (
+        await queries.fund_list(
+            session=session,
+            year=asked["year"],
+            department_ids=[d.id for d in asked["departments"]] or None,
+            fund_type=asked["fund_type"],
+        )
+    ).rows
+    words = fund_as_written(words, rows)  # 「营养餐」: 营养改善计划
+    named = fund_details.named_funds(rows, words)
+    return words if named and len(named) < len(rows) else ""
+
+
+MIN_FUND_WORDS = 2  # characters that may name one fund of a list (低保, 天保)
 
 
 def _asked_again(

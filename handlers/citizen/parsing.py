@@ -531,6 +531,24 @@ def split_two_years(text: str) -> tuple[tuple[int, int] | None, str]:
     return None, text
 
 
+# 「比15年多多少」 「跟2015年比呢」: the year the one shown is set beside.
+_COMPARED_YEAR = re.compile(
+    r"(?:比|较|和|跟|与)((?:19|20)?\d{2})年?(?:相比|比)?(?:是)?(?:呢)?"
+    r"(?:多了|少了|增加了|减少了|涨了|降了|增长了|多|少|增加|减少|增长)?(?:了)?(?:多少|几)?(?:万元|万)?"
+)
+
+
+def split_year_compared(text: str) -> tuple[int | None, str]:
+    """The year a question sets the one shown beside (「比15年多多少」 → 2015), and the text
+    without those words; None and the text when there is none."""
+    match = _COMPARED_YEAR.search(text)
+    if match is None:
+        return None, text
+    said = match.group(1)
+    year = int(said) if len(said) == 4 else 2000 + int(said)
+    return year, " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+
+
 def split_comparison(text: str) -> tuple[bool, str]:
     """Whether the year asked is compared with the year before, and the text without it."""
     match = _COMPARED.search(text)

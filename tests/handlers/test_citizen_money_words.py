@@ -338,6 +338,21 @@ async def test_a_detail_beside_a_funds_name_and_after_it_is_its_published_text(d
     assert "评审结果：评审工作正在进行中" in review and "办件进度" not in review, review
 
 
+async def test_after_a_fund_list_one_fund_a_ranking_or_a_year_set_beside(demo):
+    user = citizen(demo)
+    await user.say("2017年教育局的专项资金")
+    one = await user.say("学前教育那个钱是咋分配的")  # one of the two funds shown
+    assert "【2017年 学前教育发展专项资金】" in one and "营养改善计划" not in one, one
+    user = citizen(demo)
+    await user.say("2016年的专项资金")
+    most = await user.say("哪一项最少")
+    assert most.startswith("最少的一项是2016年乡村旅游示范点建设专项资金"), most
+    user = citizen(demo)
+    await user.say("2017年天保工程资金")
+    beside = await user.say("跟15年比多了多少")
+    assert "天然林资源保护工程资金：2015年为2020.1072万元" in beside, beside
+
+
 async def test_why_a_fund_changed_and_how_to_apply_for_one_named_without_money_words(demo):
     why = await citizen(demo).say("危改的钱16年为什么调高了")  # 危房改造, asked why
     assert "调整情况：2016年3月28日据上级追加下达资金调增预算" in why, why
