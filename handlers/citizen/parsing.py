@@ -642,6 +642,15 @@ _PROGRESS_WORDS = (
 _WHICH_PROJECTS = re.compile(r"哪些|哪几个|哪个|几个|多少个|有没有|都有啥|有啥|有什么")
 
 
+# Why a project was dropped (「为啥取消」 「咋不建了」).
+_WHY_CANCELLED = re.compile(r"(?:为啥|为什么|咋|怎么)(?:就|给)?(?:取消|撤销|不搞|不建|不干|不修)")
+
+
+def asks_why_cancelled(text: str) -> bool:
+    """Whether the text asks why a project was dropped."""
+    return _WHY_CANCELLED.search(text) is not None
+
+
 def projects_by_progress(text: str) -> tuple[str, ...] | None:
     """The progresses asked of a place's projects as a whole (「哪些项目取消了」 → cancelled;
     「还没完工的」 → planned and under way), or None (「大湾村那个项目完工了吗」 asks one
@@ -888,7 +897,11 @@ WHICH_PLACES = re.compile(r"(?:在|是|给了|到了)?哪[一两三四五几些]
 def asks_place_detail(text: str) -> bool:
     """Whether the text asks a place's documents, a project's progress or change, or which
     places the rows went to."""
-    return any(word in text for word in DETAIL_WORDS) or WHICH_PLACES.search(text) is not None
+    return (
+        any(word in text for word in DETAIL_WORDS)
+        or WHICH_PLACES.search(text) is not None
+        or asks_why_cancelled(text)
+    )
 
 
 def detail_subject(text: str) -> str:
@@ -896,6 +909,7 @@ def detail_subject(text: str) -> str:
     and question words are gone (「17年那个民宿的进展咋样」 → 民宿; 「文号呢」 → nothing)."""
     _, rest = split_year(normalize(text))
     rest = _VILLAGE_POINTERS.sub(" ", without_this_place(WHICH_PLACES.sub(" ", rest)))
+    rest = _WHY_CANCELLED.sub(" ", rest)
     for word in DETAIL_WORDS:
         rest = rest.replace(word, " ")
     return strip_particles("".join(_DETAIL_ASKING.sub(" ", rest).split()))

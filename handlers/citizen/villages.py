@@ -13,6 +13,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
 from catalogue.queries import Document, Place, RegionFunds, RegionMatch
+from catalogue.queries.poverty import CANCELLED
 from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
@@ -412,6 +413,17 @@ async def place_follow_up(
     if detail and year is None:
         # 「给了哪几个村」 「文号呢」 right after one year's rows: of that year
         year = memory.place_year_shown
+    if not about and parsing.asks_why_cancelled(text):
+        # 「为啥取消」: the place's cancelled projects, each with its adjustment, not all its rows
+        rows = await queries.region_funds(session=session, region_code=place.code, year=year)
+        dropped = rows is not None and any(
+            p.progress == CANCELLED for y in rows.years for p in y.projects
+        )
+        if rows is not None and dropped:
+            trace.update(answer="projects-by-progress", code=place.code)
+            return fund_answers.projects_by_progress_answer(
+                rows, settings.public_base_url, year, (CANCELLED,)
+            )
     return await funds_of(place, year, session, settings, trace, state, projects, about)
 
 

@@ -430,3 +430,11 @@ async def test_a_part_of_the_years_list_asked_with_其中_keeps_the_year(demo):
     await user.say("2016年财政专项资金一共多少")
     reply = await user.say("其中转移支付的呢")
     assert "2016年" in reply and "转移支付" in reply, reply
+
+
+async def test_why_cancelled_after_the_countys_cancelled_projects_gives_the_adjustment(demo):
+    user = citizen(demo)
+    await user.say("全县有没有取消的扶贫项目")
+    why = await user.say("咋就取消了")
+    assert "调整：2017-07-03 该村已纳入易地扶贫搬迁整体安置" in why, why
+    assert "财政专项扶贫资金（到乡镇）" not in why, why
