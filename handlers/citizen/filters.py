@@ -18,6 +18,7 @@ from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.queries.poverty import COUNTY_CODE_LENGTH, TOWN_CODE_LENGTH
 from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
+from handlers.citizen.fund_names import fund_names
 from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
 from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.memory import Memory, recall
@@ -544,8 +545,11 @@ class BindRequest(Filter):
 
 
 # An office's name as said before a question of which items it handles (「民政局」 「县人社局」
-# 「华藏寺镇政府」 「扶贫办公室」 「扶贫办」): a few characters ending in an office's word.
-_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:局|政府|办公室|委员会|办(?!法|理|事|件))")
+# 「华藏寺镇政府」 「扶贫办公室」 「扶贫办」): a few characters ending in an office's word (a
+# few more than its two or three before 办: 「我想注册办」 is no office).
+_OFFICE = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{1,12}}?(?:局|政府|办公室|委员会)|县?[\u4e00-\u9fff]{{1,3}}?{parsing.OFFICE_BAN})"
+)
 
 
 class DepartmentItems(Filter):
@@ -587,10 +591,10 @@ class DepartmentContact(Filter):
         session: AsyncSession | None = data.get("session")
         if understood is None or understood.aspect not in CONTACT_ASPECTS or session is None:
             return False
-        # the core loses 办 as a word of doing: 「扶贫办电话」 names the office in the rest
-        said_office = next(
-            (t for t in (understood.core, understood.rest) if parsing.department_word(t)), None
-        )
+        # the core loses 办 as a word of doing: 「扶贫办电话」 said it right after the core
+        with_ban = f"{understood.core}办"
+        said = [understood.core, with_ban] if with_ban in understood.text else [understood.core]
+        said_office = next((t for t in said if parsing.department_word(t)), None)
         if said_office is None:
             return False
         named = await departments.mention(session, said_office)
@@ -1193,9 +1197,8 @@ async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
     details = parsing.split_fund_details(text)[0]
     if not details:
         return False
-    rows = (await queries.fund_list(session=session)).rows
-    publishing = [r for r in rows if any(fund_details.detail_text(r, d) for d in details)]
-    run = _longest_name_run(text, publishing)
+    publishing = [n for n, published in await fund_names(session) if published & set(details)]
+    run = longest_run_of(text, publishing)
     return bool(run) and not await queries.public_name_holds(session=session, words=run)
 
 
@@ -1235,11 +1238,17 @@ MIN_NAME_RUN = 4  # characters of a fund's name, said as written, that are its n
 def _longest_name_run(said: str, rows: list[FundItem]) -> str:
     """The longest run of the words that a fund's name holds as written ('' under
     MIN_NAME_RUN characters)."""
+    return longest_run_of(said, [row.project_name for row in rows])
+
+
+def longest_run_of(said: str, names: list[str]) -> str:
+    """The longest run of the words that one of the names holds as written ('' under
+    MIN_NAME_RUN characters)."""
     text = "".join(said.split())
     for size in range(len(text), MIN_NAME_RUN - 1, -1):
         for start in range(len(text) - size + 1):
             run = text[start : start + size]
-            if any(run in row.project_name for row in rows):
+            if any(run in name for name in names):
                 return run
     return ""
 

@@ -681,10 +681,12 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     return asked, fund_type, strip_particles(" ".join(rest.split()))
 
 
+# 办 ending an office's name (扶贫办), not doing (咋办, 在哪办) nor 办法, 办理.
+OFFICE_BAN = "(?<![咋么哪啥去来要想能好难给帮])办(?!法|理|事|件)"
 # A word that names an office: 「农牧局」 「扶贫办」 「卫健委」 「华藏寺镇政府」 (办 ends
 # 扶贫办, not 办法 or 办理).
 _DEPARTMENT_WORD = re.compile(
-    r"[\u4e00-\u9fff]{1,10}?(?:局|办公室|办(?!法|理|事|件)|委员会|委|站|所|中心|政府)"
+    rf"[\u4e00-\u9fff]{{1,10}}?(?:局|办公室|{OFFICE_BAN}|委员会|委|站|所|中心|政府)"
 )
 # Words that say a benefit of any kind, not which one (「有啥补助」 「啥政策」).
 BENEFIT_WORDS = re.compile("补贴|补助|救助|待遇|政策|优惠|福利")

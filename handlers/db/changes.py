@@ -32,6 +32,8 @@ STAMPS = {
     "departments": "updated_at",
     "responsibilities": "id",
     "staff_members": "updated_at",
+    # a fund row changed in place is published again: its publication time moves
+    "fund_items": "published_at",
     # regions have no `updated_at`: another process's rename is seen by `regions_version`
     "regions": "code",
 }

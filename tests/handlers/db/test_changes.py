@@ -65,6 +65,7 @@ async def test_the_watcher_sees_a_change_made_outside_any_session(citizen_side_a
         "responsibilities",
         "staff_members",
         "regions",
+        "fund_items",
     }
     assert await watcher.check() == set()
     generation = changes.generation("items")
