@@ -204,6 +204,7 @@ FUND_NOT_BEFORE = "{name}：{year}年没有公开这项资金，无从比较。"
 FUND_RENAMED = "{year}年这项资金的名称是“{name}”：\n"
 FUND_YEAR_NONE = "{year}年的还没有公开，下面是已公开的各年：\n"
 FUND_NO_DEPARTMENT = "没有找到叫“{name}”的部门（部门可能已改名），下面是全部部门的：\n"
+FUND_DEPARTMENT_NONE = "{name}名下没有公开的专项资金，下面是全县已公开的各年：\n"
 FUND_HOW = "也可以按部门或资金名称问，比如“2015 农牧局 专项资金”“2017年低保资金”。"
 
 DEMO_MARK = "（演示数据）"

@@ -438,3 +438,10 @@ async def test_why_cancelled_after_the_countys_cancelled_projects_gives_the_adju
     why = await user.say("咋就取消了")
     assert "调整：2017-07-03 该村已纳入易地扶贫搬迁整体安置" in why, why
     assert "财政专项扶贫资金（到乡镇）" not in why, why
+
+
+async def test_an_office_with_no_fund_of_its_own_gets_the_list_of_years(demo):
+    # the county's finance bureau publishes the list but has no fund of its own
+    reply = await citizen(demo).say("财政局的专项资金都在哪公开")
+    assert reply.startswith("县财政局名下没有公开的专项资金"), reply
+    assert "【财政专项资金管理清单】" in reply and "department=" not in reply, reply
