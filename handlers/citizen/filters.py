@@ -1073,6 +1073,7 @@ def _asked_again(
         "unknown_department": "",
         "topic": memory.fund_topic,
         "what": " ".join(p for p in parts if p) or "全部",
+        "competitive": memory.fund_competitive,
     }
 
 
@@ -1143,6 +1144,12 @@ class FundListQuestion(Filter):
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
         details: list[str] = []
+        said_details, bare = parsing.split_fund_details(named.rest)
+        competitive = said_details == ["competitive"] and not _fund_words(
+            COMPETITIVE_ASKED.sub("", bare)
+        )
+        if competitive:
+            topic = ""  # 「竞争性分配的资金有哪些」: the list's competitive funds
         if topic:
             rows = (await queries.fund_list(session=session, year=year)).rows
             if year is not None and not _names_fund(topic, rows):
@@ -1161,7 +1168,7 @@ class FundListQuestion(Filter):
                 topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
                 if not _names_fund(topic, rows) and not asked:
                     return False
-        elif not asked and not (named.departments or year):
+        elif not asked and not (named.departments or year or competitive):
             return False
         found = named.departments
         unknown = named.named if named.named and not found else ""
@@ -1187,6 +1194,7 @@ class FundListQuestion(Filter):
                 else None
             ),
             "ranking": ranking,
+            "competitive": competitive,
         }
 
 
@@ -1200,6 +1208,10 @@ async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
     publishing = [n for n, published in await fund_names(session) if published & set(details)]
     run = longest_run_of(text, publishing)
     return bool(run) and not await queries.public_name_holds(session=session, words=run)
+
+
+# The words left around 竞争性 when the competitive funds are asked for (「分配的」 「有哪些」).
+COMPETITIVE_ASKED = re.compile("分配|的|有哪些|哪些|有几个|几个|有啥|都有|是|资金|专项")
 
 
 def _names_fund(topic: str, rows: list[FundItem]) -> bool:

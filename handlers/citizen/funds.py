@@ -33,12 +33,13 @@ async def fund_list(
     details: list[str] | None = None,
     compared_with: int | None = None,
     ranking: parsing.Ranking | None = None,
+    competitive: bool = False,
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
     changes only the year. `compared_with`: a year each fund is set beside. A question
     about a detail of the fund named (`details`: 申报, 评审, 分配 …) gets the published text
-    of it."""
+    of it; `competitive` keeps the funds allocated by competition only."""
     if state is not None:
         await remember(
             state,
@@ -47,8 +48,9 @@ async def fund_list(
             fund_departments=[d.id for d in departments],
             fund_type=fund_type.value if fund_type is not None else "",
             fund_topic=topic,
+            fund_competitive=competitive,
         )
-    if year is None and not departments and fund_type is None and not topic:
+    if year is None and not departments and fund_type is None and not topic and not competitive:
         trace.update(answer="fund-years")
         overview = await queries.fund_list(session=session)
         note = (
@@ -73,6 +75,10 @@ async def fund_list(
             # 「2025年草原补奖资金」: not published for that year; the years that are
             note += texts.FUND_YEAR_NONE.format(year=year)
             funds, what = other, what.replace(f"{year}年", "").strip() or "全部"
+    if competitive:
+        # 「竞争性分配的资金有哪些」: those allocated by competition (guide, review, results)
+        funds.rows = [row for row in funds.rows if row.competitive]
+        what = f"{what} 竞争性分配的" if what != "全部" else "竞争性分配的"
     if topic:
         matching = fund_details.named_funds(funds.rows, topic)
         if matching:

@@ -51,6 +51,7 @@ class Memory:
     fund_departments: list[int] = field(default_factory=list)
     fund_type: str = ""
     fund_topic: str = ""
+    fund_competitive: bool = False  # only the funds allocated by competition
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
     # The citizen's open ticket made by 「人工」: what they add goes to it, a repeated 「人工」

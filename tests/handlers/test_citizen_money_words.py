@@ -445,3 +445,12 @@ async def test_an_office_with_no_fund_of_its_own_gets_the_list_of_years(demo):
     reply = await citizen(demo).say("财政局的专项资金都在哪公开")
     assert reply.startswith("县财政局名下没有公开的专项资金"), reply
     assert "【财政专项资金管理清单】" in reply and "department=" not in reply, reply
+
+
+async def test_the_funds_allocated_by_competition_and_a_year_of_them(demo):
+    user = citizen(demo)
+    listed = await user.say("哪些专项资金是竞争性分配的")
+    assert listed.startswith("【竞争性分配的 财政专项资金】"), listed
+    assert "共6项" in listed and "城乡居民最低生活保障资金" not in listed, listed
+    later = await user.say("17年的呢")
+    assert later.startswith("【2017年 竞争性分配的 财政专项资金】") and "共2项" in later, later
