@@ -96,6 +96,7 @@ class _Kept:
     version: object
     places: tuple[Place, ...]
     matches: dict[str, tuple[Place, ...]] = field(default_factory=dict)
+    bare: BareNames | None = None  # `_bare_names` of the places, made at first use
 
 
 _KEPT: weakref.WeakKeyDictionary[Any, _Kept] = weakref.WeakKeyDictionary()
@@ -254,24 +255,51 @@ def _match(text: str, places: list[Place]) -> list[Place]:
 
 MIN_BARE_CORE = 2  # characters of a town's or village's name said without its suffix
 
+# Per town: its names, longest first, and its villages' (name without 村, full label), longest
+# first.
+BareNames = tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...]
+
+
+def _bare_names(places: tuple[Place, ...]) -> BareNames:
+    table = []
+    for town in (p for p in places if p.level == "town"):
+        names = tuple(
+            n
+            for n in sorted(_names(town) | _cores(town), key=len, reverse=True)
+            if len(n) >= MIN_BARE_CORE
+        )
+        villages = sorted(
+            (
+                (core_name(v.name), v.label.replace(" ", ""))
+                for v in places
+                if v.level == "village" and v.town_code == town.code
+            ),
+            key=lambda pair: -len(pair[0]),
+        )
+        table.append((names, tuple(pair for pair in villages if len(pair[0]) >= MIN_BARE_CORE)))
+    return tuple(table)
+
 
 async def spelled_out(*, session: AsyncSession, text: str) -> str:
     """The text with a town's and one of its villages' names said bare, one right after the
     other (「我屋里在朵什窑洞湾」), written out in full (朵什镇窑洞湾村): how people name their
     village, and a pair no other words make. Any other text comes back as it is."""
     said = unicodedata.normalize("NFKC", text[:MAX_PLACE_TEXT])
-    places = await _places(session)
-    for town in (p for p in places if p.level == "town"):
-        for core in sorted(_names(town) | _cores(town), key=len, reverse=True):
-            start = said.find(core) if len(core) >= MIN_BARE_CORE else -1
+    kept = await _kept(session)
+    if kept is None:
+        table = _bare_names(tuple(await _read_places(session)))
+    else:
+        if kept.bare is None:
+            kept.bare = _bare_names(kept.places)
+        table = kept.bare
+    for names, villages in table:
+        for name in names:
+            start = said.find(name)
             if start < 0:
                 continue
-            after = said[start + len(core) :]
-            villages = [p for p in places if p.level == "village" and p.town_code == town.code]
-            for village in sorted(villages, key=lambda v: -len(core_name(v.name))):
-                bare = core_name(village.name)
-                if len(bare) >= MIN_BARE_CORE and after.startswith(bare):
-                    full = village.label.replace(" ", "")
+            after = said[start + len(name) :]
+            for bare, full in villages:
+                if after.startswith(bare):
                     rest = after[len(bare) :]
                     rest = rest[1:] if rest.startswith("村") else rest
                     return said[:start] + full + rest + text[MAX_PLACE_TEXT:]
