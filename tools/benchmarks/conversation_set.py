@@ -1,8 +1,8 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as thirty-four parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning20.toml`; the second, third, fourth and the ninth to
-the twentieth were written for a round of tuning and cover some classes only (the weakest);
+The set lives in `tests/conversations/` as thirty-six parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning21.toml`; the second, third, fourth and the ninth to
+the twenty-first were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
 before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
@@ -16,11 +16,12 @@ lists, complaints, funds, follow-ups), the eighteenth blind in the sixteenth (wh
 served, poverty, funds, life events, ratings; it arrived after the round's tuning), the
 nineteenth blind in the seventeenth (what cannot be served, life events, plain-speech search,
 funds, poverty, complaints), the twentieth blind in the eighteenth (follow-ups, binding, lists,
-what cannot be served, search, codes).
+what cannot be served, search, codes), the twenty-first blind in the nineteenth (funds, life
+events, out of the catalogue, follow-ups, search).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
-`heldout11.toml`, `heldout12.toml`, `heldout13.toml`, `heldout14.toml`, `heldout15.toml` and
-`heldout16.toml`; the
+`heldout11.toml`, `heldout12.toml`, `heldout13.toml`, `heldout14.toml`, `heldout15.toml`,
+`heldout16.toml` and `heldout17.toml`; the
 first written
 before the second
 round of tuning, the others blind, by people who had read neither the other parts nor the bot's
@@ -28,8 +29,9 @@ code, before the sixth, (two) the eighth and (two) the eleventh round (`heldout7
 during the tenth, measured once at its end; `heldout8`, measured at the start and the end of
 the eleventh; `heldout9`, written during the eleventh, measured once at its end; `heldout10`,
 written at the start of the twelfth, measured at its start and its end; `heldout11`,
-`heldout12`, `heldout13`, `heldout14`, `heldout15` and `heldout16`, written at the start of the
-thirteenth, the fourteenth, the fifteenth, the sixteenth, the seventeenth and the eighteenth,
+`heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16` and `heldout17`, written at the
+start of the thirteenth, the fourteenth, the fifteenth, the sixteenth, the seventeenth, the
+eighteenth and the nineteenth,
 measured on that round's starting code and at its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
@@ -65,6 +67,7 @@ PARTS = (
     "tuning18",
     "tuning19",
     "tuning20",
+    "tuning21",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -79,6 +82,7 @@ PARTS = (
     "heldout14",
     "heldout15",
     "heldout16",
+    "heldout17",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -183,9 +187,9 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning20`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning21`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
-    `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`) or
+    `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`, `heldout17`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):
