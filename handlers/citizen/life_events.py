@@ -570,6 +570,7 @@ ALL_STEPS = (
     "一项一项",
     "一个一个",
     "一步一步",
+    "一条一条",
     "挨个",
 )
 # 「需要哪几个证」 「得跑几样手续」: how many papers, so every one of them.

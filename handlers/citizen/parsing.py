@@ -746,6 +746,9 @@ FUND_QUESTION_WORDS = (
     # 「林业局17年有几项资金」: how many rows
     "有几项",
     "有几笔",
+    # 「15年的叫啥」: the name of that year's row, shown with it
+    "叫啥",
+    "叫什么",
     "几项",
     "几笔",
     # 「部门预算那块呢」 「其中部门预算的有多少」: the part of the money just named

@@ -476,3 +476,28 @@ async def test_a_step_pointed_to_still_takes_a_second_situation_told(citizen: An
     # a child lost: the special help among the old people's steps
     lost = await citizen.say("唯一的女儿前些年不在了 老两口能有啥扶助")
     assert "计划生育家庭特别扶助金" in lost, lost
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # a birth told as 添了个…, a wedding as 结完婚 or 嫁到, a seed shop as its business
+        ("儿媳妇给我们家添了个孙女 要办些啥", "「孩子出生」"),
+        ("下个月结完婚 媳妇户口要迁过来 都要办哪些", "「结婚」"),
+        ("我从外省嫁到这边了 证还没领 户口也要迁 先办哪个", "「结婚」"),
+        ("想在镇上开个卖种子的铺子 先办啥再办啥", "「开农资店」"),
+        # each step, one after another
+        ("开农药店的手续一条一条给我说说", "「开农资店」"),
+    ],
+)
+async def test_more_ways_of_telling_a_life_event_and_asking_for_its_steps(
+    citizen: Any, said: str, expected: str
+) -> None:
+    reply = await citizen.say(said)
+    assert reply.startswith(expected), reply
+
+
+async def test_falling_ill_is_the_emergency_not_a_house_falling_down(citizen: Any) -> None:
+    # 病倒 tells the sudden help (临时救助); 倒了 alone no longer does, only a house's
+    reply = await citizen.say("日子本来就过不下去 老汉又病倒了 能申请啥救助")
+    assert "【临时救助】" in reply.splitlines()[0], reply
