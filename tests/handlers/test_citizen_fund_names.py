@@ -3,13 +3,12 @@ anew, no query once kept, and a fund published in this process seen at once."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.models import FundItem
 from handlers.citizen.fund_names import fund_names
+from tests.kits.statements import statements_run
 
 
 async def test_kept_names_cost_no_query_and_a_change_is_seen_at_once(
@@ -20,16 +19,10 @@ async def test_kept_names_cost_no_query_and_a_change_is_seen_at_once(
         names = dict(await fund_names(session))
     assert "guide" in names["牦牛藏羊产业发展专项资金"]
     assert "guide" not in names["城乡居民最低生活保障资金"]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    async with sessions() as session:
-        assert dict(await fund_names(session)) == names
+    with statements_run(engine) as statements:
+        async with sessions() as session:
+            assert dict(await fund_names(session)) == names
     assert statements == []
-    event.remove(engine.sync_engine, "before_cursor_execute", count)
     async with sessions() as session:
         rows = await session.scalars(
             select(FundItem).where(FundItem.project_name == "城乡居民最低生活保障资金")

@@ -3,13 +3,12 @@ once kept, and a retirement (which changes the item's row) seen at once."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.models import Item, RetiredCode
 from handlers.citizen.retired_names import retired_names
+from tests.kits.statements import statements_run
 
 
 async def test_kept_names_cost_no_query_and_a_retirement_is_seen_at_once(
@@ -19,16 +18,10 @@ async def test_kept_names_cost_no_query_and_a_retirement_is_seen_at_once(
     async with sessions() as session:
         names = await retired_names(session)
     assert [name for _, name in names] == ["内资设立互联网上网服务营业场所筹建审批"]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    async with sessions() as session:
-        assert await retired_names(session) == names
+    with statements_run(engine) as statements:
+        async with sessions() as session:
+            assert await retired_names(session) == names
     assert statements == []
-    event.remove(engine.sync_engine, "before_cursor_execute", count)
     # another item abolished: its row changes with its retired code, in one transaction
     async with sessions() as session:
         item = await session.scalar(select(Item).where(Item.name == "犬类准养证核发"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.life_events import resolve, shipped_events
 from catalogue.models import Item
 from handlers.citizen.life_event_steps import resolved_steps
+from tests.kits.statements import statements_run
 
 
 def _steps(found: list[Any]) -> list[tuple[str, str | None, int | None]]:
@@ -29,20 +30,14 @@ async def test_kept_steps_are_the_resolved_ones_and_cost_no_query(
     demo_database: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
 ) -> None:
     engine, sessions = demo_database
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     for life_event in shipped_events():
         async with sessions() as session:
             fresh = await resolve(session, life_event)
         async with sessions() as session:
             first = await resolved_steps(session, life_event)
-        statements.clear()
-        async with sessions() as session:
-            again = await resolved_steps(session, life_event)
+        with statements_run(engine) as statements:
+            async with sessions() as session:
+                again = await resolved_steps(session, life_event)
         assert _steps(first) == _steps(fresh) == _steps(again), life_event.name
         assert statements == [], life_event.name
         # still readable, their session closed

@@ -3,14 +3,13 @@ until the items change."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.models import Item
 from handlers.citizen.conversation import _count_supervision_phone, supervision_phone
 from tests.kits import public_catalogue as seed
+from tests.kits.statements import statements_run
 
 
 async def test_the_phone_is_kept_until_the_items_change(
@@ -21,14 +20,9 @@ async def test_the_phone_is_kept_until_the_items_change(
     async with sessions() as session:
         counted = await _count_supervision_phone(session)
         assert counted and await supervision_phone(session) == counted
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    async with sessions() as session:
-        assert await supervision_phone(session) == counted
+    with statements_run(engine) as statements:
+        async with sessions() as session:
+            assert await supervision_phone(session) == counted
     assert statements == []
     async with sessions() as session:
         codes = list(await session.scalars(select(Item.code)))
