@@ -115,17 +115,18 @@ class SearchedClauses:
         return self._found[part]
 
 
-def _names_nothing(part: str) -> bool:
-    """Whether a clause names no item: a question alone (「这个咋领呢」), words of speech, or a
-    benefit of no kind (「有啥补助」: the story's other clauses tell which)."""
-    return len(parsing.BENEFIT_WORDS.sub("", read(part).core)) < MIN_CORE
+def names_nothing(part: str, shortest: int = MIN_CORE) -> bool:
+    """Whether a clause names no item: fewer than `shortest` characters beside a question
+    alone (「这个咋领呢」), words of speech, or a benefit of no kind (「有啥补助」: the story's
+    other clauses tell which)."""
+    return len(parsing.BENEFIT_WORDS.sub("", read(part).core)) < shortest
 
 
 async def clauses_agree(searched: SearchedClauses, lead: Found) -> bool:
     """Whether the clauses, each searched alone, point to `lead`'s item."""
     votes = 0
     for part in searched.parts:
-        if _names_nothing(part):
+        if names_nothing(part):
             continue
         found, _ = await searched.found(part)
         if not found or found[0].item.code != lead.item.code:
@@ -147,7 +148,7 @@ async def clause_that_knows(searched: SearchedClauses) -> tuple[list[Found], str
     knowing: list[tuple[list[Found], str]] = []
     others: set[str] = set()
     for part in searched.parts:
-        if _names_nothing(part) or WHO_THEY_ARE.match(part):
+        if names_nothing(part) or WHO_THEY_ARE.match(part):
             continue  # words of speech, a question alone, who the citizen is
         found, query = await searched.found(part)
         if _clearly_first(found) and thing_said(found[0].item, fold(part)) >= MIN_RUN:

@@ -62,6 +62,20 @@ async def fund_list(
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
     )
+    if not funds.rows and departments:
+        every_year = (
+            funds
+            if year is None and fund_type is None
+            else await queries.fund_list(session=session, department_ids=ids)
+        )
+        if not every_year.rows:
+            # 「财政局公开的专项资金清单在哪看」: an office with no fund of its own; the list
+            trace.update(answer="fund-years")
+            overview = await queries.fund_list(session=session)
+            names = "、".join(d.short_name or d.name for d in departments)
+            return texts.FUND_DEPARTMENT_NONE.format(name=names) + fund_answers.fund_years_answer(
+                overview, settings.public_base_url
+            )
     if topic and year is not None and not fund_details.named_funds(funds.rows, topic):
         other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
         renamed = _renamed(funds.rows, fund_details.named_funds(other.rows, topic))
@@ -84,16 +98,6 @@ async def fund_list(
         if matching:
             funds.rows = matching
             what = f"{what}“{topic}”" if what != "全部" else f"“{topic}”"
-    if not funds.rows and departments:
-        every_year = await queries.fund_list(session=session, department_ids=ids)
-        if not every_year.rows:
-            # 「财政局公开的专项资金清单在哪看」: an office with no fund of its own; the list
-            trace.update(answer="fund-years")
-            overview = await queries.fund_list(session=session)
-            names = "、".join(d.short_name or d.name for d in departments)
-            return texts.FUND_DEPARTMENT_NONE.format(name=names) + fund_answers.fund_years_answer(
-                overview, settings.public_base_url
-            )
     answering = fund_details.answering_rows(funds.rows, details or [])
     if answering:
         trace.update(answer="fund-details")

@@ -40,7 +40,7 @@ from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_ev
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.cards import shorten
-from handlers.citizen.clauses import clauses
+from handlers.citizen.clauses import clauses, names_nothing
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
@@ -452,7 +452,7 @@ async def _a_clause_asks_another_item(
     for clause in clauses(text):
         words = fold(clause)
         # 「有啥补助」 names no item: help of any kind is what the situation's steps are
-        if told in words or len(parsing.BENEFIT_WORDS.sub("", read(clause).core)) < MIN_NAMING:
+        if told in words or names_nothing(clause, MIN_NAMING):
             continue
         if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
             continue

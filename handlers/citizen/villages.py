@@ -416,10 +416,9 @@ async def place_follow_up(
     if not about and parsing.asks_why_cancelled(text):
         # 「为啥取消」: the place's cancelled projects, each with its adjustment, not all its rows
         rows = await queries.region_funds(session=session, region_code=place.code, year=year)
-        dropped = rows is not None and any(
+        if rows is not None and any(
             p.progress == CANCELLED for y in rows.years for p in y.projects
-        )
-        if rows is not None and dropped:
+        ):
             trace.update(answer="projects-by-progress", code=place.code)
             return fund_answers.projects_by_progress_answer(
                 rows, settings.public_base_url, year, (CANCELLED,)
