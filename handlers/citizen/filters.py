@@ -281,6 +281,9 @@ async def _the_entry_of_the_town(
 
 
 VERB_AFTER = 2  # characters after the paper named that may be a verb (批, 办下来)
+MIN_PAPER_SAID = 2  # characters of a paper's name said (农药证, 执照)
+# 「打柴沟镇的规划许可证批下来」: a place said before the paper and a verb after it
+MAX_PAPER_WORDS = MAX_CHOICE_WORDS + 6
 
 
 async def _the_entry_whose_paper(
@@ -290,7 +293,7 @@ async def _the_entry_whose_paper(
     the short way (农药证 of 农药经营许可证核发), with the question asked of it."""
     # a verb may follow what is named (「农药证批下来」 leaves 农药证批)
     ends = [at for at in range(len(words)) if words[at] in PAPER_ENDS]
-    if not ends or len(words) - 1 - ends[-1] > VERB_AFTER or len(words) > MAX_CHOICE_WORDS:
+    if not ends or len(words) - 1 - ends[-1] > VERB_AFTER or len(words) > MAX_PAPER_WORDS:
         return False
     words = words[: ends[-1] + 1]
     memory = await recall(state)
@@ -298,12 +301,19 @@ async def _the_entry_whose_paper(
         return False
     shown = await _labels(memory, session, data.get("public_items"))
     names = shown[0] if shown else []
-    hits = [
-        n
-        for n, name in enumerate(names, start=1)
-        if words in name or paper_said_short(name, words) == words
-    ]
-    return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
+    for cut in range(len(words) - MIN_PAPER_SAID + 1):
+        # 「打柴沟镇的规划许可证」: the paper said after where one lives
+        if cut and not parsing.only_where_one_lives(words[:cut]):
+            continue
+        paper = words[cut:]
+        hits = [
+            n
+            for n, name in enumerate(names, start=1)
+            if paper in name or paper_said_short(name, paper) == paper
+        ]
+        if hits:
+            return {"choice": hits[0], "aspect": aspect} if len(hits) == 1 else False
+    return False
 
 
 FEW_WORDS = 4  # characters of a reply that may pick an entry by most of them
@@ -836,9 +846,9 @@ NOT_THE_PLACES_NAME = re.compile(
 # place only where it is done.
 ITEM_ASKED = re.compile(
     r"(?:批|办|弄|开|交|带|准备)(?:个|些|点)?(?:啥|什么|哪些)|手续|材料|(?:咋|怎么|怎样|如何)(?:办|弄|批)"
-    r"|在哪(?:里|儿)?(?:办|批|弄)"
-    # 「华藏寺镇 乡村建设规划许可证」: a procedure's name after the place
-    r"|许可|审批|登记|执照|备案|证明"
+    r"|在哪(?:里|儿)?(?:办|批|弄)|(?:找|问)谁"
+    # 「华藏寺镇 乡村建设规划许可证」 「打柴沟镇的建设规划证」: a procedure's or paper's name
+    r"|许可|审批|登记|执照|备案|证"
 )
 
 

@@ -51,6 +51,7 @@ from handlers.citizen.guide_notes import (
     paper_named,
 )
 from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
+from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
@@ -171,6 +172,10 @@ async def _card(
     if again and intent is not None and words:
         # 「执照早都寻不着了咋办」 of the card just shown: what its guide says of 执照, too.
         return cards.with_notes(answer, notes_about(item, words, answer))
+    beyond = _words_beyond(words, item) if intent is not None else ""
+    if beyond:
+        # 「低保要公示几天」: what its guide says of the words beyond its own (公示期7天)
+        return cards.with_notes(answer, notes_about(item, beyond, answer))
     # 「我爸上个月去世了 他的高龄补贴咋弄」: what the guide says then
     return cards.with_notes(answer, notes_on_a_death(item, said, answer))
 
@@ -230,8 +235,18 @@ def _the_item_itself(shared: list[Found], query: str) -> Found | None:
 
 def _only_its_words(words: str, item: Item) -> bool:
     """Whether every character said beside fillers is in the item's name or keywords."""
+    return not _words_beyond(words, item, MIN_BEYOND_RUN - 1)
+
+
+MIN_BEYOND_RUN = 2  # characters in a row, none of the item's own, that say something of it
+
+
+def _words_beyond(words: str, item: Item, shortest: int = MIN_BEYOND_RUN) -> str:
+    """The runs of at least `shortest` characters said beside fillers that are not in the
+    item's name or keywords, space-separated (「低保公示」 of 最低生活保障: 公示)."""
     own = fold(" ".join((item.name, *item.keywords, *item.aliases)))
-    return all(char in own for char in READER.strip_fillers(fold(words)))
+    runs = re.split(f"[{re.escape(own)}]+", READER.strip_fillers(fold(words))) if own else []
+    return " ".join(run for run in runs if len(run) >= shortest)
 
 
 async def choose(
@@ -587,7 +602,7 @@ async def search_and_answer(
         if known is not None:
             found, query = known
     towns = await queries.towns_named(session=session, text=said) if _same_named(found) else None
-    towns_own = _the_towns_own(found, said, towns) if towns is not None else None
+    towns_own = _the_towns_own(found, said, towns, reading.core) if towns is not None else None
     if towns_own is not None and towns_own.hit.confident:
         # 「在打柴沟镇下河东村 想把老房子拆了重盖 要批啥」: of the entries of one name, the town's
         return await _card(state, memory, towns_own.item, settings, aspect, trace)
@@ -763,7 +778,9 @@ def _same_named(found: list[Found]) -> list[Found]:
     return same if len(same) >= 2 else []
 
 
-def _the_towns_own(found: list[Found], said: str, towns: frozenset[str]) -> Found | None:
+def _the_towns_own(
+    found: list[Found], said: str, towns: frozenset[str], core: str = ""
+) -> Found | None:
     """Of the results sharing the first one's name, the one whose town's government grants
     it, when the words name that town and no other's (`towns`: those named, also by one of
     their villages); sure when search is sure of the name or scores it SURE_SCORE, or when
@@ -781,7 +798,19 @@ def _the_towns_own(found: list[Found], said: str, towns: frozenset[str]) -> Foun
         return None
     close = close_to_lead(found)
     sure = same[0].hit.confident or same[0].hit.score >= SURE_SCORE or len(same) == len(close)
+    sure = sure or _names_it_beside_a_town(core, own[0].item.name, towns)
     return own[0]._replace(hit=replace(own[0].hit, confident=sure))
+
+
+def _names_it_beside_a_town(core: str, name: str, towns: frozenset[str]) -> bool:
+    """Whether the words, without the town named, name the item as written or the short way
+    (「打柴沟镇 建设规划证」 of 乡村建设规划许可证核发)."""
+    words = fold(core)
+    for town in towns:
+        words = words.replace(fold(town), "")
+    if len(words) < MIN_BEYOND_RUN or len(words) == len(fold(core)):
+        return False
+    return words in name or paper_said_short(name, words) == words
 
 
 OWN_WORD = 3  # characters of an item's keyword that, said as written, name that item

@@ -29,22 +29,31 @@ SHORT_HEAD = 4  # characters of a name said before its paper word (「防疫证�
 
 
 def paper_said_short(name: str, words: str) -> str:
-    """A paper named the short way people name it: a run of the name, then the paper word
-    that comes later in the name (「防疫证」 of 动物防疫条件合格证核发, 「采伐证」 of 林木采伐
-    许可证核发); the longest such said, or ''."""
+    """A paper named the short way people name it: a run of the name, then a later run of it
+    ending with the paper word, or that word alone (「防疫证」 of 动物防疫条件合格证核发,
+    「采伐证」 of 林木采伐许可证核发, 「娱乐许可证」 of 《娱乐经营许可证》); the longest such
+    said, or ''."""
     best = ""
     for end in PAPER_ENDS:
         at = words.find(end)
         while at >= MIN_NAMING:
             for start in range(max(0, at - SHORT_HEAD), at - MIN_NAMING + 1):
-                head = words[start:at]
-                found = name.find(head)
-                if found >= 0 and name.find(end, found + len(head)) >= 0:
-                    if len(head) + len(end) > len(best):
-                        best = head + end
+                said = _head_and_tail(name, words[start : at + 1])
+                if said:
+                    best = max(best, said, key=len)
                     break
             at = words.find(end, at + 1)
     return best
+
+
+def _head_and_tail(name: str, words: str) -> str:
+    """The words when they are a run of the name (at least MIN_NAMING long) and then a later
+    run of it (the last character alone at least); else ''."""
+    for cut in range(len(words) - 1, MIN_NAMING - 1, -1):
+        found = name.find(words[:cut])
+        if found >= 0 and name.find(words[cut:], found + cut) >= 0:
+            return words
+    return ""
 
 
 def one_step_named(core: str, steps: list[ResolvedStep]) -> Item | None:

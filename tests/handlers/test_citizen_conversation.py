@@ -464,6 +464,16 @@ async def test_a_follow_up_the_fields_do_not_answer_gets_the_guides_own_words(de
     assert "代办须提供代办人身份证件" in proxy, proxy
 
 
+async def test_words_beyond_the_items_own_asked_with_it_get_the_guides_words(demo):
+    # 入户调查 is no part of 最低生活保障's name: its time limit and what the guide says of it
+    answer = await citizen(demo).say("申请低保要入户调查吗 得多长时间")
+    assert "【最低生活保障】" in answer and "承诺办结时限" in answer, answer
+    assert "入户调查、邻里访问" in answer, answer
+    # the item's own words only: no sentence of the guide added
+    plain = await citizen(demo).say("低保要多长时间")
+    assert "办事指南里写着" not in plain, plain
+
+
 async def test_a_town_that_implements_nothing_shown_is_not_a_choice(demo):
     user = citizen(demo)
     await user.say("在村里盖房子要办啥")

@@ -74,6 +74,10 @@ def test_a_paper_said_the_short_way_names_its_step():
     assert one_step_named("防疫证", farm).code == "D"  # 防疫 … 证 of its name
     assert paper_said_short("林木采伐许可证核发", "我要采伐证") == "采伐证"
     assert paper_said_short("个体工商户设立登记", "执照") == ""
+    # a run of the name, then a later run ending with the paper word
+    name = "设立歌舞娱乐场所《娱乐经营许可证》核发"
+    assert paper_said_short(name, "娱乐许可证") == "娱乐许可证"
+    assert paper_said_short(name, "许可娱乐证") == "娱乐证"  # runs out of the name's order
 
 
 def test_a_papers_other_life_is_not_the_events():

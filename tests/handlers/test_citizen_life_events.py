@@ -489,3 +489,21 @@ async def test_falling_ill_is_the_emergency_not_a_house_falling_down(citizen: An
     # 病倒 tells the sudden help (临时救助); 倒了 alone no longer does, only a house's
     reply = await citizen.say("日子本来就过不下去 老汉又病倒了 能申请啥救助")
     assert "【临时救助】" in reply.splitlines()[0], reply
+
+
+async def test_a_paper_named_short_after_a_checklist_opens_that_step(citizen: Any) -> None:
+    # 娱乐…许可证 of 《娱乐经营许可证》: two runs of its name, not the hygiene licence
+    await citizen.say("想开个KTV 要办哪些证")
+    reply = await citizen.say("娱乐的许可证多久能批")
+    assert reply.startswith("（演示数据）【设立歌舞娱乐场所《娱乐经营许可证》核发】"), reply
+    # where one lives said before the paper: still the one step, that town's entry
+    checklist = await citizen.say("我们在下河东村 打算在宅基地上盖新房子 要办啥")
+    assert checklist.startswith("「在村里盖房子」"), checklist
+    reply = await citizen.say("打柴沟镇的规划许可证找谁办")
+    assert reply.startswith("（演示数据）【乡村建设规划许可证核发】"), reply
+    assert "打柴沟镇人民政府便民服务中心" in reply, reply
+    # … and with nothing shown before: the town's entry, not the town's poverty funds
+    await citizen.say("你好")
+    reply = await citizen.say("打柴沟镇的建设规划证找谁办")
+    assert reply.startswith("（演示数据）【乡村建设规划许可证核发】"), reply
+    assert "打柴沟镇人民政府便民服务中心" in reply, reply
