@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.models import Department, Item, LifeEventRecord
-from catalogue.queries.visibility import local_department, public_item
+from catalogue.queries.departments import department_to_ask
+from catalogue.queries.visibility import public_item
 from catalogue.scope import scope_of
 
 SHIPPED = Path(__file__).resolve().parent / "life_events.json"
@@ -225,25 +226,10 @@ async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]
             used.add(found.code)
             resolved.append(ResolvedStep(step.label, found, when=step.when))
             continue
-        department = await _department(session, local_department(scope), step.ask)
+        department = await department_to_ask(session=session, words=step.ask)
         if department is not None:
             resolved.append(ResolvedStep(step.label, None, department, step.when))
     return resolved
-
-
-async def _department(session: AsyncSession, local: Any, words: Sequence[str]) -> Department | None:
-    """The deployment's department whose name holds the first of `words` that one holds
-    (the county's own before a town's: the shortest region code)."""
-    for word in words:
-        found = await session.scalar(
-            select(Department)
-            .where(local, Department.name.like(f"%{_escape(word)}%", escape="\\"))
-            .order_by(func.coalesce(func.length(Department.region_code), 0), Department.id)
-            .limit(1)
-        )
-        if found is not None:
-            return found
-    return None
 
 
 async def _first(
@@ -256,9 +242,7 @@ async def _first(
     used: set[str],
 ) -> Item | None:
     for text in texts:
-        condition = (
-            Item.name == text if exact else Item.name.like(f"%{_escape(text)}%", escape="\\")
-        )
+        condition = Item.name == text if exact else Item.name.contains(text, autoescape=True)
         query = select(Item).where(visible, condition, Item.category.not_in(NOT_A_STEP))
         if used:
             query = query.where(Item.code.not_in(used))
@@ -266,10 +250,6 @@ async def _first(
         if found is not None:
             return found
     return None
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from catalogue.queries.departments import (
     DepartmentSummary,
     department_by_code,
     department_by_id,
+    department_to_ask,
     departments,
     find_departments,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "county_place",
     "department_by_code",
     "department_by_id",
+    "department_to_ask",
     "departments",
     "division_by_code",
     "find_departments",

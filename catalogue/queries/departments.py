@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -89,3 +90,20 @@ async def find_departments(*, session: AsyncSession, name: str) -> list[Departme
         .order_by(func.length(Department.name), Department.name)
     )
     return list(rows)
+
+
+async def department_to_ask(*, session: AsyncSession, words: Sequence[str]) -> Department | None:
+    """The deployment's department whose name holds the first of `words` that one holds (the
+    county's own before a town's: the shortest region code): who to ask of a matter no item
+    serves."""
+    local = local_department(scope_of(session))
+    for word in words:
+        found = await session.scalar(
+            select(Department)
+            .where(local, Department.name.contains(word, autoescape=True))
+            .order_by(func.coalesce(func.length(Department.region_code), 0), Department.id)
+            .limit(1)
+        )
+        if found is not None:
+            return found
+    return None

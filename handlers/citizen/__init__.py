@@ -10,6 +10,7 @@ from handlers.citizen import (
     items,
     life_events,
     menu,
+    outside,
     prerequisites,
     ratings,
     subscription,
@@ -41,6 +42,7 @@ def citizen_router() -> Router:
         conversation.router(),
         villages.router(),
         funds.router(),
+        outside.router(),  # matters the catalogue does not hold: who handles them
         prerequisites.router(),  # a paper said missing: the item issuing it first
         life_events.router(),  # 一件事: an ordered checklist of the items a life event needs
         items.router(),

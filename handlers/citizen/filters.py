@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from bot.fsm import FSMContext
 from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, FundItem, FundType
+from catalogue.outside_matters import OutsideMatter, outside_matters
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.queries.poverty import COUNTY_CODE_LENGTH, TOWN_CODE_LENGTH
 from catalogue.scope import RegionScope, scope_of
@@ -523,6 +525,43 @@ class Rating(Filter):
 
 
 _LETTER_RUN = re.compile("[A-Za-z]+")
+
+
+def matter_said(text: str) -> tuple[OutsideMatter, str] | None:
+    """The matter outside the catalogue the text names, with the words naming it (the longest
+    said: 往来港澳通行证 before 港澳通行证), if it names one."""
+    match = _outside_words().search(text)
+    return (_OUTSIDE[match.group(0)], match.group(0)) if match is not None else None
+
+
+_OUTSIDE = {word: matter for matter in outside_matters() for word in matter.said}
+
+
+@lru_cache(maxsize=1)
+def _outside_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_OUTSIDE, key=len, reverse=True))))
+
+
+class OutsideMatterAsked(Filter):
+    """Words naming a matter the catalogue does not hold (「港澳通行证在哪办」 「公积金想取出
+    来」), when search finds no item for the words naming it (a catalogue that holds one answers
+    with its item); passes `matter` and `named`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        search = data.get("search")
+        if understood is None or understood.intent != ITEM or search is None:
+            return False
+        found = matter_said(understood.text)
+        if found is None:
+            return False
+        matter, named = found
+        if any(hit.confident for hit in search.search(named, top=OUTSIDE_CHECKED, citizen=True)):
+            return False
+        return {"matter": matter, "named": named}
+
+
+OUTSIDE_CHECKED = 3  # results of the words naming an outside matter that may show an item
 
 
 class BindRequest(Filter):

@@ -35,6 +35,7 @@ from handlers.citizen.filters import (
     NextPage,
     PaperOfEveryEntry,
     Understood,
+    matter_said,
 )
 from handlers.citizen.filters import said as text_said
 from handlers.citizen.fitting import fit
@@ -50,11 +51,12 @@ from handlers.citizen.guide_notes import (
     notes_on_a_death,
     paper_named,
 )
-from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
 from handlers.citizen.life_event_choice import paper_said_short
+from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
+from handlers.citizen.outside import outside_answer
 from handlers.citizen.retired_names import retired_names
 from handlers.citizen.searching import (
     DOING,
@@ -1079,6 +1081,11 @@ async def _follow_up(
         trace.update(answer="which")
         heading = texts.WHICH_ONE.format(what=cards.ASPECT_NAMES.get(aspect, ""))
         return cards.item_list(shown, page=memory.list_page, pages=memory.pages, heading=heading)
+    outside = matter_said(memory.outside) if memory.focus == "outside" else None
+    if outside is not None:
+        # 「电话多少」 after 「护照在哪办」: who handles that matter, again
+        trace.update(answer="outside")
+        return await outside_answer(session, outside[0], outside[1], wording)
     # After a place's funds, 「电话多少」 is not about an item card shown earlier.
     about_card = memory.card_code and memory.focus in ("card", "")
     last = await item_by_code(session, memory.card_code, public_items) if about_card else None

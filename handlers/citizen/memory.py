@@ -41,8 +41,10 @@ class Memory:
     place_name: str = ""
     numbered: str = ""  # which list numbers refer to: "items" | "places"
     card_code: str = ""
-    # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds".
+    # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
+    # | "outside" (a matter the catalogue does not hold, named by `outside`).
     focus: str = ""
+    outside: str = ""
     place_code: str = ""  # the town or village whose funds were shown last
     place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
     place_year_shown: int | None = None  # the year its rows were shown of (None: every year)

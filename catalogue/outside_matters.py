@@ -1,0 +1,67 @@
+"""Matters citizens ask about that a county's catalogue of items does not hold (出入境证件,
+驾驶证, 公积金, 不动产登记, 税务, 医保 …), and who handles each instead: shipped as data
+(`outside_matters.json`) so an honest miss can say where to go, never only "not found"."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SHIPPED = Path(__file__).resolve().parent / "outside_matters.json"
+
+
+class OutsideMattersError(ValueError):
+    """A shipped entry that strays from the format (a packaging mistake)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideMatter:
+    """A matter outside the catalogue: its name, the words citizens use for it, words of the
+    local department to ask (its phone is the catalogue's), who handles it and a national
+    service number when there is one."""
+
+    name: str
+    said: tuple[str, ...]
+    ask: tuple[str, ...]
+    office: str
+    hotline: str = ""
+
+
+def _words(raw: Any, field: str, name: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(w, str) and w.strip() for w in raw):
+        raise OutsideMattersError(f"{name}: {field} must be a list of words")
+    return tuple(w.strip() for w in raw)
+
+
+def parse(raw: Any) -> tuple[OutsideMatter, ...]:
+    """The matters of a decoded file; OutsideMattersError on any entry out of format."""
+    entries = raw.get("matters") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise OutsideMattersError("matters: a list is needed")
+    matters = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        office = entry.get("office") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name or not isinstance(office, str) or not office:
+            raise OutsideMattersError(f"{entry!r}: name and office are needed")
+        said = _words(entry.get("said"), "said", name)
+        if not said:
+            raise OutsideMattersError(f"{name}: said is empty")
+        hotline = entry.get("hotline", "")
+        if not isinstance(hotline, str):
+            raise OutsideMattersError(f"{name}: hotline must be text")
+        ask = _words(entry.get("ask", []), "ask", name)
+        matters.append(OutsideMatter(name, said, ask, office, hotline))
+    return tuple(matters)
+
+
+@lru_cache(maxsize=1)
+def outside_matters() -> tuple[OutsideMatter, ...]:
+    """The shipped matters (read once)."""
+    return parse(json.loads(SHIPPED.read_text(encoding="utf-8")))
+
+
+__all__ = ["OutsideMatter", "OutsideMattersError", "outside_matters", "parse"]

@@ -1,0 +1,59 @@
+"""Matters the catalogue does not hold (出入境证件, 驾驶证, 公积金, 不动产登记, 税务, 医保 …):
+an honest answer saying so, who handles the matter, the local department to ask with its
+phone, and the national service number, with the offer of 人工 (`catalogue.outside_matters`)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.fsm import FSMContext
+from bot.router import Router
+from catalogue import queries
+from catalogue.outside_matters import OutsideMatter
+from handlers.citizen import texts
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import OutsideMatterAsked, said
+from handlers.citizen.memory import remember
+
+
+async def outside_matter(
+    event: Event,
+    matter: OutsideMatter,
+    named: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
+) -> str:
+    """Not in the catalogue, who handles it, whom to ask here; what was said is kept for 人工,
+    and a question next (「电话多少」) is about this matter, not a card shown before."""
+    trace.update(answer="outside")
+    await remember(state, unmatched=said(event) or named, focus="outside", outside=named)
+    return await outside_answer(session, matter, named, wording)
+
+
+async def outside_answer(
+    session: AsyncSession, matter: OutsideMatter, named: str, wording: texts.Wording
+) -> str:
+    """The answer on a matter outside the catalogue, named by the words `named`."""
+    lines = [
+        wording.say(texts.OUTSIDE_MATTER, named=named, matter=matter.name, office=matter.office)
+    ]
+    department = await queries.department_to_ask(session=session, words=matter.ask)
+    if department is not None:
+        phone = f"（{department.phone}）" if department.phone else ""
+        name = department.short_name or department.name
+        lines.append(texts.OUTSIDE_ASK.format(department=name, phone=phone))
+    also = "也" if department is not None else ""
+    hotline = texts.OUTSIDE_HOTLINE.format(also=also, hotline=matter.hotline)
+    lines.append(hotline if matter.hotline else texts.ASK_HOTLINE)
+    lines.append(texts.OFFER_HUMAN)
+    return "\n".join(lines)
+
+
+def router() -> Router:
+    """This module's handlers on a new router (one per dispatcher)."""
+    router = Router(name="citizen-outside")
+    on_said(router, OutsideMatterAsked())(outside_matter)
+    return router

@@ -1,0 +1,63 @@
+"""Matters the catalogue does not hold, through the real webhook: said so, who handles them,
+whom to ask here (with the phone) and the offer of 人工; never an item's card."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.kits import citizen as kit
+
+_FOLLOWERS = itertools.count(1)
+
+
+def citizen(demo) -> kit.WeChatUser:
+    http, _ = demo
+    return kit.WeChatUser(http, f"o_outside_{next(_FOLLOWERS)}")
+
+
+def is_card_or_list(text: str) -> bool:
+    return "编码：" in text or "回复序号" in text or "完整办事指南" in text
+
+
+@pytest.mark.parametrize(
+    ("said", "office", "phone"),
+    [
+        ("办护照要去哪里", "县公安局", "0935-3121410"),
+        ("想考个驾照 在哪报名", "县公安局", "0935-3121410"),
+        ("新房子的不动产证咋办下来", "县自然资源局", "0935-3121522"),
+        ("养老保险一年交多少", "县人社局", "0935-3121205"),
+    ],
+)
+async def test_a_matter_outside_the_catalogue_names_the_local_office_to_ask(
+    demo, said: str, office: str, phone: str
+) -> None:
+    reply = await citizen(demo).say(said)
+    assert not is_card_or_list(reply), reply
+    assert "不在本县政务服务事项目录里" in reply and f"{office}（{phone}）" in reply, reply
+    assert "人工" in reply, reply
+
+
+async def test_a_matter_no_local_office_handles_gets_its_service_number(demo) -> None:
+    reply = await citizen(demo).say("个体户每个月咋报税")
+    assert not is_card_or_list(reply), reply
+    assert "当地税务局" in reply and "12366" in reply, reply
+
+
+async def test_after_a_card_another_matter_outside_is_not_asked_of_the_card(demo) -> None:
+    user = citizen(demo)
+    assert "【居民身份证办理" in await user.say("办身份证")
+    reply = await user.say("那公积金在哪取")
+    assert "公积金" in reply and not is_card_or_list(reply), reply
+    # a question next is about that matter, not the ID card shown before
+    again = await user.say("电话多少")
+    assert "公积金" in again and "12329" in again and "【居民身份证" not in again, again
+    # what was said reaches staff when a person is asked for
+    assert "工单" in await user.say("人工")
+
+
+async def test_a_catalogue_holding_the_matter_answers_with_its_item(citizen_side) -> None:
+    # the seeded catalogue has 城乡居民基本养老保险参保登记: its card, not "outside"
+    reply = await citizen_side.user().say("养老保险参保登记在哪办")
+    assert "城乡居民基本养老保险参保登记" in reply and "不在本县" not in reply, reply
