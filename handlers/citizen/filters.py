@@ -35,7 +35,7 @@ from search.direction import DETAIL_NAMED, NEW, asked, direction_of
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
 _EVERY_YEAR = re.compile(
     r"(?:这|近|最近|前)(?:几|些|两|三)年(?:来|里|间)?|近年来?|历年来?|每一?年|各年度?|逐年"
-    r"|各(?:是|自)?(?=多少|是|$)"
+    r"|(?:各|分别)(?:是|自)?(?=多少|是|$)"
 )
 # A town's (9 digits) or village's (12 digits) statistical code inside a sentence
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")

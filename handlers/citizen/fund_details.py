@@ -16,6 +16,7 @@ DETAIL_LABELS = {
     "measures": "管理办法",
     "performance": "绩效评价",
     "change": "调整情况",
+    "published": "预算批准和公开日期",
 }
 MAX_DETAIL_FUNDS = 3
 COMPETITIVE = "竞争性分配（公开申报指南，评审后公布结果）"
@@ -40,7 +41,19 @@ def detail_text(row: FundItem, detail: str) -> str:
         return row.performance_evaluation
     if detail == "change":
         return row.change_note
+    if detail == "published":
+        return _dates(row)
     return ""
+
+
+def _dates(row: FundItem) -> str:
+    """When the budget was approved (人大批准) and when the row was published, as known."""
+    said = [
+        f"{label}{day.isoformat()}"
+        for label, day in (("预算批准", row.budget_approved_on), ("公开", row.published_on))
+        if day is not None
+    ]
+    return "，".join(said)
 
 
 def answering_rows(rows: list[FundItem], details: list[str]) -> list[FundItem]:

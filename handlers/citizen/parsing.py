@@ -513,7 +513,9 @@ def without_saying(text: str) -> str:
 # 「草原补奖资金15年和17年比 多了多少」: two years named together, the later set beside the
 # earlier; what is said of comparing them after them is no part of the fund's name.
 _TWO_YEARS = re.compile(
-    r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年?(?:度)?\s*(?:和|跟|与|同|、|及|比)\s*"
+    # 「15年和17年」 「2015年 2016年」: with 年 said after the first, nothing else between is needed
+    r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*(?:年(?:度)?\s*(?:和|跟|与|同|、|及|比|，|,)?|"
+    r"(?:和|跟|与|同|、|及|比))\s*"
     r"((?:19|20)\d{2}|\d{2})\s*年(?:度)?(?!\d)"
     r"(?:\s*的?(?:相比|比较|对比|比一下|比)(?:的话)?(?:是)?)?"
     r"\s*(?:多了|少了|增加了|减少了|涨了|降了|增长了|差了|差)?(?:了)?(?:多少|几)?(?:万元|万)?"
@@ -1031,6 +1033,16 @@ FUND_DETAILS = (
             "变过",
             "改过",
         ),
+    ),
+    # 《办法》: the list is published within days of the budget's approval
+    (
+        "published",
+        tuple(
+            f"{when}{verb}"
+            for verb in ("公开", "公布", "发布", "批复", "批准", "批的")
+            for when in ("啥时候", "什么时候", "哪天", "几号", "何时")
+        )
+        + ("公开时间", "公开日期", "公布时间", "公布日期", "批复时间", "批准时间"),
     ),
 )
 # Question words left around a detail's words (「截止到啥时候」 「咋申报」 「按啥办法」).

@@ -299,6 +299,17 @@ async def test_two_years_named_together_set_the_later_beside_the_earlier(demo):
     assert "2016年为486.50万元，2017年比它多34.041万元" in answer, answer
 
 
+async def test_each_of_two_years_said_one_after_the_other(demo):
+    answer = await citizen(demo).say("草原补奖 2016年 2017年分别是多少")
+    assert "2016年为7264.30万元" in answer or "2016年为7264.3万元" in answer, answer
+
+
+async def test_when_a_funds_budget_was_approved_and_published(demo):
+    answer = await citizen(demo).say("17年草原补奖啥时候公布的")
+    assert "【2017年 草原生态保护补助奖励资金】" in answer, answer
+    assert "预算批准2017-" in answer and "公开2017-" in answer, answer
+
+
 async def test_after_a_fund_list_another_year_or_type_asked_with_how_much(demo):
     user = citizen(demo)
     await user.say("交通局15年的专项资金")

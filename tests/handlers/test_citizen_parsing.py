@@ -280,6 +280,8 @@ def test_everyday_words_of_funds_and_how_they_are_paid():
     assert parsing.split_fund_details("这钱咋发到牧民手里")[0] == ["allocation"]
     assert parsing.split_fund_details("是不是调整过")[0] == ["change"]
     assert parsing.split_fund_details("这个钱归谁管")[0] == ["department"]
+    assert parsing.split_fund_details("这笔钱啥时候公开的")[0] == ["published"]
+    assert parsing.split_fund_details("什么时候批复的")[0] == ["published"]
 
 
 def test_a_year_compared_with_the_one_before_and_words_saying_what_is_meant():
@@ -297,6 +299,9 @@ def test_two_years_named_together_are_compared_later_beside_earlier():
     )
     assert parsing.split_two_years("16和15年的教育局资金") == ((2016, 2015), "的教育局资金")
     assert parsing.split_two_years("2016年低保")[0] is None
+    assert parsing.split_two_years("低保 2015年 2016年 各多少") == ((2016, 2015), "低保 各多少")
+    assert parsing.split_two_years("15年16年的低保")[0] == (2016, 2015)
+    assert parsing.split_two_years("2016 2017 低保")[0] is None  # no 年: two numbers only
     assert parsing.split_two_years("2016年和2016年")[0] is None  # one year said twice
 
 
