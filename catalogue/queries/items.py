@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.codes import (
     BASIC_CODE_LENGTH,
+    BODY_CODE_LENGTH,
     CANONICAL_DASH,
     ITEM_CODE_LENGTH,
     check_basic_code,
@@ -56,6 +57,7 @@ class CodeLookup:
     merged_into: Item | None = None
     problems: list[str] = field(default_factory=list)
     near: list[Item] = field(default_factory=list)
+    partial: list[Item] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -220,7 +222,37 @@ async def look_up_code(*, session: AsyncSession, text: str) -> CodeLookup:
     lookup.problems = [problem.message for problem in check.errors]
     if lookup.problems:  # a well-formed code names its own item, published or not: no other
         lookup.near = await items_near_code(session=session, text=text)
+    if lookup.problems and not lookup.near:
+        lookup.partial = await items_by_partial_code(session=session, text=text)
     return lookup
+
+
+MIN_PARTIAL_CODE = 10  # characters of a code typed in part that may name items
+MAX_PARTIAL_ITEMS = 20
+
+
+async def items_by_partial_code(*, session: AsyncSession, text: str) -> list[Item]:
+    """The public items whose codes a typed part of one begins or ends (the region's digits left
+    off: DM62010780XK00001000; the basic code cut: 620623000000DM62010780—XK00001) or whose
+    subject code ends with it (DM62010780: one body's items); at most MAX_PARTIAL_ITEMS."""
+    typed = normalize_code_text(text[:MAX_CODE_TEXT])
+    if not MIN_PARTIAL_CODE <= len(typed) < ITEM_CODE_LENGTH:
+        return []
+    body, basic = typed[:BODY_CODE_LENGTH], typed[BODY_CODE_LENGTH:]
+    begins = f"{body}{CANONICAL_DASH}{basic}" if basic else body
+    shapes = [Item.code.startswith(begins, autoescape=True)]
+    if len(typed) > BASIC_CODE_LENGTH:
+        head, tail = typed[:-BASIC_CODE_LENGTH], typed[-BASIC_CODE_LENGTH:]
+        shapes.append(Item.code.endswith(f"{head}{CANONICAL_DASH}{tail}", autoescape=True))
+    if len(typed) < BODY_CODE_LENGTH:
+        shapes.append(Item.code.contains(f"{typed}{CANONICAL_DASH}", autoescape=True))
+    rows = await session.scalars(
+        select(Item)
+        .where(or_(*shapes), _public(session))
+        .order_by(Item.code)
+        .limit(MAX_PARTIAL_ITEMS)
+    )
+    return list(rows)
 
 
 async def items_page(

@@ -40,6 +40,7 @@ from handlers.citizen.filters import (
 from handlers.citizen.filters import said as text_said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import (
+    MAX_NOTES,
     PAPER,
     PAPER_ENDS,
     guide_sentences,
@@ -174,12 +175,13 @@ async def _card(
     if again and intent is not None and words:
         # 「执照早都寻不着了咋办」 of the card just shown: what its guide says of 执照, too.
         return cards.with_notes(answer, notes_about(item, words, answer))
+    # 「我爸上个月去世了 他的高龄补贴咋弄」: what the guide says then
+    notes = notes_on_a_death(item, said, answer)
     beyond = _words_beyond(words, item) if intent is not None else ""
     if beyond:
         # 「低保要公示几天」: what its guide says of the words beyond its own (公示期7天)
-        return cards.with_notes(answer, notes_about(item, beyond, answer))
-    # 「我爸上个月去世了 他的高龄补贴咋弄」: what the guide says then
-    return cards.with_notes(answer, notes_on_a_death(item, said, answer))
+        notes += [note for note in notes_about(item, beyond, answer) if note not in notes]
+    return cards.with_notes(answer, notes[:MAX_NOTES])
 
 
 MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营业执照)
@@ -489,6 +491,15 @@ async def code(
         memory = await recall(state)
         answer = await _list(state, memory, lookup.near, code_text, aspect, trace, heading)
         trace.update(answer="near-code")
+        return answer
+    if len(lookup.partial) == 1:  # a part of one item's code only (DM62010780XK00001000)
+        return await _card(state, await recall(state), lookup.partial[0], settings, aspect, trace)
+    if lookup.partial:  # 「DM62010780」: a body's items; 「…—XK00001」: the main item's and subs
+        typed = len(normalize_code_text(lookup.text))
+        heading = texts.PARTIAL_CODE.format(code=lookup.text.strip(), length=typed)
+        memory = await recall(state)
+        answer = await _list(state, memory, lookup.partial, code_text, aspect, trace, heading)
+        trace.update(answer="partial-code")
         return answer
     trace.update(answer="bad-code")
     return cards.code_problem_answer(lookup)

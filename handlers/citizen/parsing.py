@@ -238,9 +238,28 @@ def parse_region_code(said: str) -> str | None:
 # while it is routed: the last texts' forms are kept.
 @lru_cache(maxsize=4096)
 def normalize(said: str) -> str:
-    """NFKC (full-width digits and letters folded), trimmed, inner runs of spaces made one."""
+    """NFKC (full-width digits and letters folded), trimmed, inner runs of spaces made one;
+    a long run of digits spoken as characters (a code or a phone number by voice: 「六二零六
+    二三一零一二一五」) written in digits."""
     text = unicodedata.normalize("NFKC", said[:MAX_SAID])
+    text = _SPOKEN_DIGITS.sub(_in_digits, text) if _SPOKEN_DIGIT.search(text) else text
     return " ".join(text.split())
+
+
+# Digits as speech recognition may write them (幺 and 洞 are how 1 and 0 are read out).
+_DIGIT_OF = {c: str(n) for n, c in enumerate("零一二三四五六七八九")} | {
+    "〇": "0",
+    "洞": "0",
+    "幺": "1",
+}
+_SPOKEN_DIGIT = re.compile("[零〇]")  # cheap first test: a spoken run of digits almost always
+# holds a zero (codes and phone numbers do), other runs of number words are ordinary words
+MIN_SPOKEN_DIGITS = 6  # 「一二三」 may be counting; six or more in a row is a number read out
+_SPOKEN_DIGITS = re.compile(f"[{''.join(_DIGIT_OF)}]{{{MIN_SPOKEN_DIGITS},}}")
+
+
+def _in_digits(run: re.Match[str]) -> str:
+    return "".join(_DIGIT_OF[c] for c in run.group(0))
 
 
 def strip_particles(text: str) -> str:
@@ -1037,12 +1056,14 @@ FUND_DETAILS = (
     # 《办法》: the list is published within days of the budget's approval
     (
         "published",
-        tuple(
-            f"{when}{verb}"
-            for verb in ("公开", "公布", "发布", "批复", "批准", "批的")
-            for when in ("啥时候", "什么时候", "哪天", "几号", "何时")
-        )
-        + ("公开时间", "公开日期", "公布时间", "公布日期", "批复时间", "批准时间"),
+        (
+            *(
+                f"{when}{verb}"
+                for verb in ("公开", "公布", "发布", "批复", "批准", "批的")
+                for when in ("啥时候", "什么时候", "哪天", "几号", "何时")
+            ),
+            *("公开时间", "公开日期", "公布时间", "公布日期", "批复时间", "批准时间"),
+        ),
     ),
 )
 # Question words left around a detail's words (「截止到啥时候」 「咋申报」 「按啥办法」).

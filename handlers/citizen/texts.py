@@ -182,6 +182,7 @@ COUNTY_CODES = (
 )
 NEAR_CODE = "没有编码为 {code} 的事项{length}，编码最接近的是"
 NEAR_CODE_LENGTH = "（您发的是{length}位，事项编码是32位）"
+PARTIAL_CODE = "编码 {code} 不完整（您发的是{length}位，事项编码是32位），编码里有这一段的事项是"
 PLACE_UNKNOWN = (
     "没有找到叫“{name}”的村或镇。请检查名称，或写上乡镇名，比如“赛什斯镇 上古城村 扶贫”。"
 )

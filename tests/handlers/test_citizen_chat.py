@@ -171,6 +171,17 @@ async def test_a_code_one_key_off_offers_the_items_that_close(citizen_side):
     assert "编码最接近的是" in inside and "您发的是31位" in inside, inside
 
 
+async def test_a_part_of_a_code_or_one_read_out_by_voice_finds_its_items(citizen_side):
+    user = citizen_side.user()
+    compact = seed.NETBAR.replace("—", "")
+    assert f"【{NETBAR_NAME}】" in await user.say(compact[12:].lower())  # region left off
+    cut = await user.say(seed.NETBAR[:-3])  # the basic code cut short
+    assert f"【{NETBAR_NAME}】" in cut, cut
+    digits = "零一二三四五六七八九"
+    spoken = "".join(digits[int(c)] if c.isdigit() else c for c in seed.NETBAR)
+    assert f"【{NETBAR_NAME}】" in await user.speak(spoken)
+
+
 async def test_suspended_item_says_so_and_why(citizen_side):
     card = await citizen_side.user().say(seed.PERFORMANCE)
     assert "本事项已暂停办理（依据第十条第一项）" in card

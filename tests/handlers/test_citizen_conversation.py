@@ -1344,3 +1344,11 @@ async def test_clauses_sharing_one_character_with_a_doubtful_guess_do_not_make_i
     # clauses that say words of the guess (种子, 备个案) still agree on it
     seeds = await citizen(demo).say("在村里帮人代卖蔬菜种子，要去农业局备个案吗")
     assert "【农作物种子经营备案】" in seeds, seeds
+
+
+async def test_a_bodys_part_of_a_code_lists_that_bodys_items(demo):
+    user = citizen(demo)
+    body = plain(await user.say("DM62010780"))  # 市场监管局's organisation code and its 0
+    assert "不完整" in body and "您发的是10位" in body, body
+    assert "个体工商户设立登记" in body and "最低生活保障" not in body, body
+    assert "编码：620623000000DM62010780—" in await user.say("1")

@@ -330,3 +330,12 @@ def test_words_pointing_only_at_the_town_or_county_above():
     assert parsing.points_up("县上总共多少") == "county"
     assert parsing.points_up("镇上能办吗") is None  # a question of an item, not of money
     assert parsing.points_up("华藏寺镇呢") is None  # a town named is asked by its name
+
+
+def test_a_number_read_out_by_voice_is_written_in_digits():
+    assert parsing.normalize("六二零六二三一零一二一五") == "620623101215"
+    assert parsing.normalize("电话零九三五三一二一四一零") == "电话09353121410"
+    assert parsing.normalize("幺三九零九三五一二三四") == "13909351234"
+    # number words in ordinary speech stay words
+    assert parsing.normalize("第一二三个") == "第一二三个"
+    assert parsing.normalize("一五一十地说") == "一五一十地说"

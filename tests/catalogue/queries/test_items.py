@@ -69,6 +69,23 @@ async def test_a_code_one_or_two_keys_off_finds_the_items_that_close(session, se
     assert seed.DRAFT not in [i.code for i in near_draft]  # only public items are offered
 
 
+async def test_a_part_of_a_code_names_the_items_whose_codes_hold_it(session, seeded):
+    compact = seed.NETBAR.replace("—", "")
+    # the region's digits left off: one item
+    tail = await queries.look_up_code(session=session, text=compact[12:])
+    assert tail.problems and [i.code for i in tail.partial] == [seed.NETBAR]
+    # the basic code cut short: the main item's code begins with it
+    cut = await queries.look_up_code(session=session, text=seed.NETBAR[:-3])
+    assert [i.code for i in cut.partial] == [seed.NETBAR]
+    # a body's own part (its organisation code and the 0 after it): that body's public items
+    body = await queries.look_up_code(session=session, text=compact[12:22])
+    codes = {i.code for i in body.partial}
+    assert seed.NETBAR in codes and seed.ENTERTAINMENT in codes
+    assert seed.DRAFT not in codes and seed.SEED not in codes  # public and that body's only
+    # too short to be a part of a code: nothing
+    assert (await queries.look_up_code(session=session, text=compact[12:20])).partial == []
+
+
 async def test_items_page_lists_only_public_items(session, seeded):
     page = await queries.items_page(session=session, department_id=seeded.culture_id)
     names = {i.name for i in page.items}
