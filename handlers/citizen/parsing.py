@@ -228,10 +228,19 @@ def parse_region_code(said: str) -> str | None:
     is called (「村代码620623203201」)."""
     typed = strip_particles(normalize(said)).replace(" ", "")
     text = _CODE_QUESTION.sub("", _CODE_LABEL.sub("", typed))
-    if _REGION_CODE.match(text):
+    if _REGION_CODE.match(text) or _OTHER_REGIONS_CODE.match(text):
         return text
     # the county's or a division's code typed alone, not after a town's or village's label
     return text if text in DIVISION_CODES and not typed.startswith(PLACE_ENDINGS) else None
+
+
+# A town's or village's statistical code of another county (9 or 12 digits: a province's two,
+# the county's four, a town's segment 1xx–5xx, a village's 1xx–2xx), or another county's code
+# of the same province (620622): said so, never read as an item code.
+_OTHER_REGIONS_CODE = re.compile(
+    r"^(?!620623)(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])\d{4}[1-5]\d{2}(?:[12]\d{2})?$"
+    r"|^(?!620623|620600)62\d{2}(?!00)\d{2}$"
+)
 
 
 # The same message is normalised by a dozen checks (choice, phone, region code, rating…)

@@ -176,6 +176,10 @@ PLACE_CODE_NAMED = (
 )
 DIVISION_NAMED = "{code} 是{name}{within}的行政区划代码。"
 DIVISION_ABOVE = "本公众号答复天祝藏族自治县（{code}）的政务服务事项、资金和扶贫项目。"
+OTHER_REGION_CODE = (
+    "{code} 不是天祝藏族自治县的区划代码（本县乡镇、村的代码都以{county}开头），这里查不到它。"
+    "别的县区的事，请咨询当地政务服务中心，或拨打12345政务服务便民热线。"
+)
 COUNTY_CODES = (
     "全县{towns}个乡镇、{villages}个村（社区）：乡镇代码9位、村代码12位，都以{code}开头{example}。"
     "发乡镇或村的名称或代码，可以查它的扶贫资金和项目。"

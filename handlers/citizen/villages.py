@@ -344,6 +344,9 @@ async def region_code(
     if place is None and len(region_code) == 12 and region_code.endswith(TOWN_ITSELF):
         # 620623100000: a town's code written at a village's length (its own segment 000)
         place = await queries.region_by_code(session=session, code=region_code[:9])
+    if place is None and not region_code.startswith(parsing.COUNTY_CODE):
+        trace.update(answer="other-region-code")
+        return texts.OTHER_REGION_CODE.format(code=region_code, county=parsing.COUNTY_CODE)
     if place is None:
         return texts.PLACE_UNKNOWN.format(name=region_code)
     text = said(event) or ""

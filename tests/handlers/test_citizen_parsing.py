@@ -71,7 +71,7 @@ def test_phone_numbers_and_region_codes_are_not_item_codes():
     assert parsing.parse_phone("620623000000DM62010780XK00001000") is None
     assert parsing.parse_region_code("620623101215") == "620623101215"
     assert parsing.parse_region_code("620623101") == "620623101"
-    assert parsing.parse_region_code("510623101215") is None
+    assert parsing.parse_region_code("510623101215") == "510623101215"  # another county's
 
 
 def test_commands():
@@ -339,3 +339,11 @@ def test_a_number_read_out_by_voice_is_written_in_digits():
     # number words in ordinary speech stay words
     assert parsing.normalize("第一二三个") == "第一二三个"
     assert parsing.normalize("一五一十地说") == "一五一十地说"
+
+
+def test_another_countys_town_or_village_code_is_a_region_code():
+    assert parsing.parse_region_code("620622101215") == "620622101215"  # 古浪县's village
+    assert parsing.parse_region_code("510104001") is None  # no town segment 0xx
+    assert parsing.parse_region_code("620622") == "620622"  # a county of the province
+    assert parsing.parse_region_code("123456789") is None
+    assert parsing.parse_region_code("733299") is None  # the county's postcode
