@@ -110,6 +110,8 @@ class SmallTalk(Filter):
         understood = reading(event)
         if understood is None or not understood.is_talk:
             return False
+        if parsing.is_next_page(understood.text) and await _list_shown(data.get("state")):
+            return False  # 「还有吗」 after a list: its next page
         return {"said": understood.text, "reading": understood}
 
 

@@ -1229,11 +1229,11 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
     on_said(router, FirstStepAsked())(first_step)
+    on_said(router, NextPage())(next_page)  # 「换一个」: not the entry going the way 换 says
     on_said(router, PaperOfEveryEntry())(paper_of_every_entry)
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)
-    on_said(router, NextPage())(next_page)
     on_said(router, DepartmentCode())(department_code)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)

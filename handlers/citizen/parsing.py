@@ -44,7 +44,32 @@ _CHOICE = re.compile(
 _TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 
 HUMAN_WORDS = frozenset({"人工", "人工服务", "转人工", "找人工", "人工客服", "客服", "找客服"})
-NEXT_PAGE_WORDS = frozenset({"下一页", "下页", "下一頁", "后面", "还有吗", "还有呢"})
+# As said without the particles at either end (「还有吗」 is 还有).
+NEXT_PAGE_WORDS = frozenset(
+    {
+        "下一页",
+        "下页",
+        "下一頁",
+        "后面",
+        "还有",
+        # 「有没有别的」 「换一个」 after a list: its other entries, never a search for 别 or 换
+        "还有没有",
+        "还有没有别的",
+        "还有别的",
+        "还有别的没",
+        "有没有别的",
+        "别的",
+        "其他的",
+        "其它的",
+        "还有其他的",
+        "有没有其他的",
+        "换一个",
+        "换一批",
+        "换个别的",
+        "再来几个",
+        "更多",
+    }
+)
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十])"
 # 「评5」 「一般般吧 评3」 「给5分」 「五分」: the score ends the message.
 _RATING = re.compile(

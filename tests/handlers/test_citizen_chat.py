@@ -95,6 +95,18 @@ async def test_several_matches_give_a_numbered_list_with_pages(citizen_side):
     assert "没有第9项" in await user.say("9")
 
 
+async def test_other_entries_asked_in_plain_words_are_the_next_page(citizen_side):
+    for words in ("还有吗", "有没有别的", "换一个", "还有其他的吗"):
+        user = citizen_side.user()
+        await user.say("登记")
+        assert "（第2/2页）" in plain(await user.say(words)), words
+        assert "已经是最后一页" in await user.say(words), words
+    # after a card there is no list: nothing is searched for 别 or 换
+    user = citizen_side.user()
+    await user.say("开网吧")
+    assert "没有可以选的列表" in await user.say("还有别的吗")
+
+
 async def test_a_number_without_a_list(citizen_side):
     assert "没有可以选的列表" in await citizen_side.user().say("2")
     assert "没有可以选的列表" in await citizen_side.user().say("最后一个")
