@@ -259,7 +259,9 @@ def where_answer(item: Item, base_url: str) -> str:
         if (_mentions(step, PLACE_WORDS) or TO_THE_TOWN.search(step)) and step not in lines
     ][:2]
     said = ["办事指南写明：", *sent] if sent else []
-    return _short(item, base_url, [f"实施部门：{department_name(item)}", *lines, *said])
+    # the office within the department that handles it (「哪个股室办」), when published
+    office = [f"承办机构：{shorten(item.handling_office)}"] if item.handling_office else []
+    return _short(item, base_url, [f"实施部门：{department_name(item)}", *office, *lines, *said])
 
 
 def hours_answer(item: Item, base_url: str) -> str:

@@ -528,7 +528,7 @@ async def search_and_answer(
     other_way = await _the_card_going_another_way(said, memory, search, session, public_items)
     if other_way is not None:
         # 「证丢了要补的那个」 right after 教师资格认定: its 补发, the card's thing going that way
-        return await _card(state, memory, other_way, settings, aspect, trace)
+        return await _card(state, memory, other_way, settings, aspect, trace, said, reading.core)
     towns_entry = await _the_towns_entry_of_the_card(
         said, reading, memory, session, search, public_items
     )
@@ -971,7 +971,9 @@ async def _the_card_going_another_way(
     rest = READER.strip_fillers(without_directions(normalise(said)))
     if sum(1 for char in rest if char not in name and not PAPER_NAMED.match(char)) > 1:
         return None
-    return await going_that_way(card, wish, search, session, public_items)
+    # 「过期了咋办」 after 居民身份证办理: no item of it goes that way, the card itself answers
+    # (its guide covers 换领), never another thing's 延续 found by the way alone
+    return await going_that_way(card, wish, search, session, public_items) or card
 
 
 async def _first_application_of_the_card(

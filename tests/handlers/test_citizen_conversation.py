@@ -474,6 +474,17 @@ async def test_words_beyond_the_items_own_asked_with_it_get_the_guides_words(dem
     assert "办事指南里写着" not in plain, plain
 
 
+async def test_a_way_no_item_of_the_cards_thing_goes_is_asked_of_the_card(demo):
+    user = citizen(demo)
+    await user.say("办身份证")
+    # no item of 居民身份证 goes 延续: its own card answers, never another licence's 延续
+    expired = await user.say("过期了咋办")
+    assert "【居民身份证办理（包括临时）】" in expired and "延续" not in expired, expired
+    # the office within the department that handles it
+    office = await user.say("哪个股室办")
+    assert "承办机构：户政管理大队" in office, office
+
+
 async def test_a_town_that_implements_nothing_shown_is_not_a_choice(demo):
     user = citizen(demo)
     await user.say("在村里盖房子要办啥")
