@@ -1021,7 +1021,12 @@ async def _in_the_guide_shown(
     shown = _the_one_shown(memory)
     if shown:
         item = await item_by_code(session, shown, public_items)
-        notes = notes_about(item, _asked(reading.text)) if item is not None else []
+        # 「人没了还给发吗」: what the guide says of a death, when no word of it is said
+        notes = (
+            notes_about(item, _asked(reading.text)) or notes_on_a_death(item, reading.text)
+            if item is not None
+            else []
+        )
     elif memory.focus == "list" and memory.numbered == "items":
         item, notes = await _the_entry_that_says(memory, reading, session, public_items)
         if item is not None:

@@ -44,7 +44,7 @@ from handlers.citizen.clauses import clauses, names_nothing
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
-from handlers.citizen.guide_notes import PAPER_ENDS, names_its_paper
+from handlers.citizen.guide_notes import PAPER_ENDS, names_its_paper, notes_on_a_death
 from handlers.citizen.life_event_choice import (
     CONDITION_MARK,
     MIN_NAMING,
@@ -955,7 +955,9 @@ async def _asks_of_the_step_shown(
     text: str, found: tuple[LifeEvent, str], session: AsyncSession, data: dict[str, Any]
 ) -> bool:
     """Whether the message, right after the card of one of the event's own items, asks about
-    that card in a few words (「几级残疾才能领」 after 重度残疾人护理补贴), not for the event."""
+    that card in a few words (「几级残疾才能领」 after 重度残疾人护理补贴), not for the event;
+    or, after any card whose guide says what a death changes, tells of one and asks of it
+    (「去世了还发吗」 after 高龄津贴)."""
     state = data.get("state")
     life_event, span = found
     rest = fold(text).replace(fold(span), "", 1)
@@ -967,7 +969,15 @@ async def _asks_of_the_step_shown(
     if memory.focus != "card" or not memory.card_code:
         return False
     steps = await resolved_steps(session, life_event)
-    return any(step.item is not None and step.item.code == memory.card_code for step in steps)
+    if any(step.item is not None and step.item.code == memory.card_code for step in steps):
+        return True
+    card = await item_by_code(session, memory.card_code, data.get("public_items"))
+    if card is None or not notes_on_a_death(card, text):
+        return False
+    # 「还给发吗」 asks of the card (one word of its own aside); 「后事咋办」 names what the
+    # event is about
+    own = fold(" ".join((card.name, *card.keywords, *card.aliases)))
+    return sum(1 for char in read(rest).core if char not in own) <= 1
 
 
 async def _asks_for_the_cards_paper(text: str, session: AsyncSession, data: dict[str, Any]) -> bool:

@@ -1237,6 +1237,22 @@ async def test_a_death_told_with_a_benefit_gets_what_its_guide_says_of_one(demo,
     assert "【80周岁以上老年人高龄津贴发放】" in reply and "去世后停止发放" in reply, reply
 
 
+async def test_right_after_a_benefits_card_a_death_asked_of_it_is_about_the_card(demo):
+    user = citizen(demo)
+    await user.say("高龄补贴")
+    reply = await user.say("人没了还给发吗")
+    assert "【80周岁以上老年人高龄津贴发放】" in reply and "去世后停止发放" in reply, reply
+    # what the death brings otherwise is the life event's checklist
+    assert "「家人去世」" in await user.say("老人去世了 后事咋办")
+
+
+async def test_when_a_benefit_is_paid_asked_in_dialect(demo):
+    user = citizen(demo)
+    await user.say("高龄补贴")
+    reply = await user.say("这钱多会儿发")
+    assert "按月发放" in reply and "回复序号" not in reply, reply
+
+
 async def test_no_death_told_adds_no_note_on_one(demo):
     reply = await citizen(demo).say("高龄补贴怎么领")
     assert "去世后停止发放" not in reply, reply
