@@ -1246,6 +1246,14 @@ async def test_right_after_a_benefits_card_a_death_asked_of_it_is_about_the_card
     assert "「家人去世」" in await user.say("老人去世了 后事咋办")
 
 
+async def test_who_may_apply_asked_of_the_card_in_plain_words(demo):
+    user = citizen(demo)
+    await user.say("办营业执照")
+    assert "办理条件：有经营能力的公民" in await user.say("外地人能办吗")
+    await user.say("高龄补贴")
+    assert "年满80周岁以上" in await user.say("我能领吗")
+
+
 async def test_when_a_benefit_is_paid_asked_in_dialect(demo):
     user = citizen(demo)
     await user.say("高龄补贴")
