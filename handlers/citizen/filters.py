@@ -36,6 +36,8 @@ from search.direction import DETAIL_NAMED, NEW, asked, direction_of
 _EVERY_YEAR = re.compile(
     r"(?:这|近|最近|前)(?:几|些|两|三)年(?:来|里|间)?|近年来?|历年来?|每一?年|各年度?|逐年"
     r"|(?:各|分别)(?:是|自)?(?=多少|是|$)"
+    # 「县上一年专项资金一共多少」: how much in a year, each year
+    r"|一年(?=.{0,6}(?:一共|总共|多少|合计))"
 )
 # A town's (9 digits) or village's (12 digits) statistical code inside a sentence
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
@@ -1253,12 +1255,26 @@ async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
     """Whether the text asks a detail of a fund (申报, 管理办法 …) and names, as written, a
     fund that publishes it, in words no public item's name holds (「最低生活保障每个月补多少」
     asks the item's standard)."""
-    details = parsing.split_fund_details(text)[0]
+    details, bare = parsing.split_fund_details(text)
     if not details:
         return False
     publishing = [n for n, published in await fund_names(session) if published & set(details)]
     run = longest_run_of(text, publishing)
-    return bool(run) and not await queries.public_name_holds(session=session, words=run)
+    if run and not await queries.public_name_holds(session=session, words=run):
+        return True
+    # 「草原补奖是咋分的」 「营养餐是咋发的」: a fund said the short way or in everyday words
+    said = _fund_words(bare)
+    for topic in dict.fromkeys((said, READER.plain(said))):
+        if (
+            len(topic) >= MIN_SHORT_FUND
+            and any(parsing.abbreviates(topic, name) for name in publishing)
+            and not await queries.public_name_holds(session=session, words=topic)
+        ):
+            return True
+    return False
+
+
+MIN_SHORT_FUND = 3  # characters of a fund's short name (草原补奖, 营养餐) said with a detail
 
 
 # The words left around 竞争性 when the competitive funds are asked for (「分配的」 「有哪些」).

@@ -731,7 +731,8 @@ def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
             asked = True
             rest = rest.replace(word, " ")
     money = ("资金", "经费", "拨款", "钱", "款")
-    for word in (*FUND_LIST_WORDS, *money, "清单", "的", "有哪些", "有什么", "查询", "查"):
+    listing = ("有哪些项目", "哪些项目", "有哪些", "有什么", "清单", "查询", "查")
+    for word in (*FUND_LIST_WORDS, *money, *listing, "的"):
         rest = rest.replace(word, " ")
     return asked, fund_type, strip_particles(" ".join(rest.split()))
 
@@ -819,6 +820,12 @@ FUND_QUESTION_WORDS = (
     "多少钱",
     "多少万",
     "多少",
+    # 「农牧局的钱有哪些项目」: which rows, not a fund named 项目
+    "有哪些项目",
+    "哪些项目",
+    "啥项目",
+    "什么项目",
+    "几个项目",
     "有哪些",
     "有什么",
     "哪些",

@@ -304,6 +304,20 @@ async def test_each_of_two_years_said_one_after_the_other(demo):
     assert "2016年为7264.30万元" in answer or "2016年为7264.3万元" in answer, answer
 
 
+async def test_a_fund_said_the_short_way_with_a_detail_is_a_fund_question(demo):
+    answer = await citizen(demo).say("草原补奖是咋分的")
+    assert "【2017年 草原生态保护补助奖励资金】" in answer and "资金分配和使用" in answer, answer
+    meals = await citizen(demo).say("营养餐是咋发的")
+    assert "营养改善计划补助资金" in meals and "资金分配和使用" in meals, meals
+
+
+async def test_an_offices_money_asked_by_its_projects_or_per_year(demo):
+    rows = await citizen(demo).say("农牧局的钱有哪些项目")
+    assert "【天祝藏族自治县农业农村局 财政专项资金】" in rows and "535.10万元" in rows, rows
+    years = await citizen(demo).say("县上一年专项资金一共多少")
+    assert "已公开的年度" in years and "2016年" in years, years
+
+
 async def test_when_a_funds_budget_was_approved_and_published(demo):
     answer = await citizen(demo).say("17年草原补奖啥时候公布的")
     assert "【2017年 草原生态保护补助奖励资金】" in answer, answer
