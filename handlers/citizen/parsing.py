@@ -668,7 +668,15 @@ def says_place_project(text: str) -> bool:
     """Whether the text is about a place's or a poverty project (「大湾村那个项目」 「我们村的
     项目」 「扶贫项目」 「双龙村的饮水工程修好了没」), not an application's
     (「建设项目审批进度」)."""
-    return says_projects(text) and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
+    building = says_projects(text) or _BUILT.search(text) is not None
+    return building and ("扶贫" in text or any(end in text for end in PLACE_ENDINGS))
+
+
+# What a project builds, said with how far it got (「大湾村的路修好了没」 「村上的暖棚建成了吗」).
+_BUILT = re.compile(
+    "(?:路|桥|渠|井|水|棚|圈|广场|房|厂|站|基地)[^，,。]{0,4}?"
+    "(?:修好|建好|建成|完工|竣工|开工|动工|修完|建完|弄好|弄完|通了)"
+)
 
 
 # 「哪些扶贫项目取消了」 「在建的项目有几个」: the projects of one progress, asked which or how

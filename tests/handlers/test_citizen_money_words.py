@@ -318,6 +318,13 @@ async def test_an_offices_money_asked_by_its_projects_or_per_year(demo):
     assert "已公开的年度" in years and "2016年" in years, years
 
 
+async def test_whether_a_villages_road_is_built_is_its_projects_status(demo):
+    user = citizen(demo)
+    road = await user.say("打柴沟镇大湾村的路修好了没")
+    assert "【已完工】" in road and "村组道路硬化项目 112.40万元" in road, road
+    assert "不能查办件进度" not in road, road
+
+
 async def test_when_a_funds_budget_was_approved_and_published(demo):
     answer = await citizen(demo).say("17年草原补奖啥时候公布的")
     assert "【2017年 草原生态保护补助奖励资金】" in answer, answer
