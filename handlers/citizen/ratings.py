@@ -119,7 +119,16 @@ def _verdict_score(text: str, verdicts: Verdicts | None) -> int | None:
         first, second = _one_verdict(words[:cut], verdicts), _one_verdict(second_words, verdicts)
         if first is not None and second is not None and (first >= 4) == (second >= 4):
             return max(first, second) if first >= 4 else min(first, second)
+    # 「说的啥啊 一点用没有」: a short remark, then the verdict in a clause of its own
+    said_clauses = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c]
+    if len(said_clauses) > 1 and all(len(c) <= REMARK for c in said_clauses[:-1]):
+        last = level_words(without_thanks(said_clauses[-1]))
+        return _one_verdict(last, verdicts)
     return None
+
+
+_CLAUSE_BREAK = re.compile(r"[\s，,。！!？?；;…]+")
+REMARK = 4  # characters of an exclamation said before a verdict (「说的啥啊」 「哎呀」)
 
 
 def _one_verdict(words: str, verdicts: Verdicts) -> int | None:

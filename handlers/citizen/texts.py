@@ -136,7 +136,7 @@ RATE_RANGE = "评分是1到5分：回复“评1”到“评5”（5分最满意�
 RATE_HOW = (
     "欢迎评价！请回复“评1”到“评5”为刚才的答复打分（5分最满意），也可以直接说“满意”或“不满意”。"
 )
-RATE_WHAT = "请先查询一个事项，看完答复后再评价。"
+RATE_WHAT = "谢谢！评价是给某一条答复打分的：先查一个事项，看完答复后回复“评1”到“评5”。"
 
 HUMAN_MENU = "点了“人工服务”菜单"  # a ticket's words when the menu asked for a person
 HUMAN_OPENED = (

@@ -107,6 +107,12 @@ async def test_other_entries_asked_in_plain_words_are_the_next_page(citizen_side
     assert "没有可以选的列表" in await user.say("还有别的吗")
 
 
+async def test_a_verdict_after_a_short_remark_rates_the_card(citizen_side):
+    user = citizen_side.user()
+    await user.say("开网吧")
+    assert "非常不满意" in await user.say("说的啥啊 一点用没有")
+
+
 async def test_a_number_without_a_list(citizen_side):
     assert "没有可以选的列表" in await citizen_side.user().say("2")
     assert "没有可以选的列表" in await citizen_side.user().say("最后一个")
@@ -214,7 +220,7 @@ async def test_no_match_never_repeats_and_offers_a_human(citizen_side):
 
 async def test_rating_after_a_card_is_stored(citizen_side):
     user = citizen_side.user()
-    assert "请先查询一个事项" in await user.say("评5")
+    assert "先查一个事项" in await user.say("评5")
     await user.say("开网吧")
     assert "谢谢您的评价（4分）" in await user.say("评4")
     async with citizen_side.sessions() as session:
