@@ -36,7 +36,7 @@ def citizen(demo) -> kit.WeChatUser:
 
 @pytest.mark.parametrize(
     "said",
-    ["你好", "谢谢", "帮助", "你是机器人吗", "在吗", "好的", "再见", "非常感谢！", "？"],
+    ["你好", "谢谢", "帮助", "你是机器人吗", "在吗", "好的", "再见", "非常感谢！", "？", "吃了没"],
 )
 async def test_small_talk_never_gets_a_card_or_a_list(demo, said):
     answer = await citizen(demo).say(said)
