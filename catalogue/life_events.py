@@ -77,13 +77,15 @@ class LifeEvent:
 
 @dataclass(frozen=True)
 class ResolvedStep:
-    """A step and the public item that serves it, or (no such item) the department to ask;
-    `when` as the step's."""
+    """A step and the public item that serves it, or (no such item) the department to ask,
+    or, when the deployment has no such department, the office to ask in words (`office`:
+    烟草专卖局); `when` as the step's."""
 
     label: str
     item: Item | None
     department: Department | None = None
     when: tuple[str, ...] = ()
+    office: str = ""
 
 
 def _texts(values: Any, what: str) -> tuple[str, ...]:
@@ -229,6 +231,9 @@ async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]
         department = await department_to_ask(session=session, words=step.ask)
         if department is not None:
             resolved.append(ResolvedStep(step.label, None, department, step.when))
+        elif step.ask:
+            # 卖烟: no 烟草专卖局 among the county's departments, still the office to ask
+            resolved.append(ResolvedStep(step.label, None, when=step.when, office=step.ask[0]))
     return resolved
 
 

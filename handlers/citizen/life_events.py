@@ -1052,10 +1052,13 @@ async def answer(
     for step in steps:
         if step.item is None:
             department = step.department
-            if department is None:
+            if department is None and not step.office:
                 continue
-            phone = f"（{department.phone}）" if department.phone else ""
-            name = department.short_name or department.name
+            if department is not None:
+                phone = f"（{department.phone}）" if department.phone else ""
+                name = department.short_name or department.name
+            else:
+                phone, name = "", f"当地{step.office}"
             ask = wording.say(ASK, label=step.label, department=name, phone=phone)
             lines.append("· " + ask)
             continue

@@ -507,3 +507,9 @@ async def test_a_paper_named_short_after_a_checklist_opens_that_step(citizen: An
     reply = await citizen.say("打柴沟镇的建设规划证找谁办")
     assert reply.startswith("（演示数据）【乡村建设规划许可证核发】"), reply
     assert "打柴沟镇人民政府便民服务中心" in reply, reply
+
+
+async def test_a_step_whose_office_the_county_lacks_still_names_it(citizen: Any) -> None:
+    # no 烟草专卖局 among the demo's departments: the step says whom to ask in words
+    reply = await citizen.say("开个小卖部 卖烟卖饮料 要办啥")
+    assert "烟草专卖零售许可证：本县目录暂无此事项，请咨询当地烟草专卖局" in reply, reply

@@ -43,7 +43,8 @@ async def test_kept_steps_are_the_resolved_ones_and_cost_no_query(
         # still readable, their session closed
         for step in again:
             served = step.item or step.department
-            assert served is not None and served.name, life_event.name
+            # an office the county has no department of is named in words (烟草专卖局)
+            assert (served is not None and served.name) or step.office, life_event.name
 
 
 async def test_a_change_of_the_items_is_seen_at_once(
