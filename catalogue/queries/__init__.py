@@ -32,6 +32,7 @@ from catalogue.queries.items import (
     public_name_holds,
     retired_code,
     retired_items,
+    sub_items,
 )
 from catalogue.queries.poverty import (
     Document,
@@ -106,6 +107,7 @@ __all__ = [
     "retired_code",
     "retired_items",
     "spelled_out",
+    "sub_items",
     "towns",
     "towns_named",
     "valid_year",

@@ -297,3 +297,27 @@ async def category_counts(*, session: AsyncSession) -> dict[str, int]:
         select(Item.category, func.count()).where(_public(session)).group_by(Item.category)
     )
     return {category: int(count) for category, count in rows}
+
+
+MAX_SUB_ITEMS = 20
+
+
+async def sub_items(*, session: AsyncSession, item: Item) -> list[Item]:
+    """The public sub-items (子项) of a main item (主项): its category and main number, a sub
+    number, and its name as their parent's (the county's and the towns' entries alike), the
+    county's own first."""
+    if item.sub_no:
+        return []
+    rows = await session.scalars(
+        select(Item)
+        .where(
+            Item.category == item.category,
+            Item.main_no == item.main_no,
+            Item.sub_no > 0,
+            Item.parent_name == item.name,
+            _public(session),
+        )
+        .order_by(func.length(Item.region_code), Item.sub_no, Item.code)
+        .limit(MAX_SUB_ITEMS)
+    )
+    return list(rows)

@@ -538,6 +538,20 @@ def paused(item: Item) -> str:
     return "【暂停】" if item.status == "suspended" else ""
 
 
+def main_item_answer(item: Item, shown: Sequence[Item], pages: int, base_url: str) -> str:
+    """A main item (主项), done by its sub-items (子项): what it is, then the first page of its
+    sub-items (`shown`) to pick."""
+    head = [title(item), *status_lines(item), f"编码：{item.code}"]
+    head.append(f"实施部门：{department_name(item)}")
+    head.append(texts.SUB_ITEMS)
+    lines = []
+    for number, sub in enumerate(shown, start=1):
+        department = sub.department.short_name or sub.department.name if sub.department else ""
+        lines.append(numbered(number, paused(sub) + shorten(sub.name, 60), f"（{department}）"))
+    hint = texts.LIST_HINT + (f"，回复“{texts.NEXT_PAGE}”看更多" if pages > 1 else "") + "。"
+    return fit(head, lines, [hint, _guide(item, base_url)], keep_tail=2)
+
+
 def item_list(
     items: Sequence[Item], *, page: int, pages: int, heading: str = "找到以下事项"
 ) -> str:

@@ -156,6 +156,7 @@ async def _list(
 
 
 async def _card(
+    session: AsyncSession,
     state: FSMContext,
     memory: Memory,
     item: Item,
@@ -170,6 +171,24 @@ async def _card(
     card may not answer it)."""
     unanswered = said if words and not _only_its_words(words, item) else ""
     again = memory.focus == "card" and memory.card_code == item.code
+    subs = await queries.sub_items(session=session, item=item) if intent is None else []
+    if subs:
+        # 「乡村建设规划许可」 (a main item, 主项): done by its sub-items, each to pick
+        await keep(
+            state,
+            memory,
+            card_code=item.code,
+            list_codes=[sub.code for sub in subs],
+            list_page=1,
+            list_query=item.name,
+            list_intent="",
+            numbered="items",
+            focus="list",
+            unmatched=unanswered,
+        )
+        trace.update(answer="main-item", code=item.code)
+        shown = subs[: len(memory.page_codes(1))]
+        return cards.main_item_answer(item, shown, memory.pages, settings.public_base_url)
     await keep(state, memory, card_code=item.code, focus="card", unmatched=unanswered)
     answer = _show(item, settings, intent, trace)
     if again and intent is not None and words:
@@ -274,7 +293,9 @@ async def choose(
     item = await item_by_code(session, codes[choice - 1], public_items)
     if item is None:
         return texts.GONE
-    return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
+    return await _card(
+        session, state, memory, item, settings, aspect or memory.list_intent or None, trace
+    )
 
 
 async def first_step(
@@ -336,7 +357,9 @@ async def choose_variant(
     item = await item_by_code(session, variant, public_items)
     if item is None:
         return texts.GONE
-    return await _card(state, memory, item, settings, aspect or memory.list_intent or None, trace)
+    return await _card(
+        session, state, memory, item, settings, aspect or memory.list_intent or None, trace
+    )
 
 
 MAX_DEPARTMENT_LIST = 50  # entries kept for numbers and 下一页; the web page has them all
@@ -470,7 +493,9 @@ async def code(
     with a question about it (「…在哪办」), that answer of the item."""
     lookup = await queries.look_up_code(session=session, text=code_text)
     if lookup.item is not None:
-        return await _card(state, await recall(state), lookup.item, settings, aspect, trace)
+        return await _card(
+            session, state, await recall(state), lookup.item, settings, aspect, trace
+        )
     if lookup.candidates:
         return await _list(state, await recall(state), lookup.candidates, code_text, None, trace)
     if lookup.retired is not None:
@@ -493,7 +518,9 @@ async def code(
         trace.update(answer="near-code")
         return answer
     if len(lookup.partial) == 1:  # a part of one item's code only (DM62010780XK00001000)
-        return await _card(state, await recall(state), lookup.partial[0], settings, aspect, trace)
+        return await _card(
+            session, state, await recall(state), lookup.partial[0], settings, aspect, trace
+        )
     if lookup.partial:  # 「DM62010780」: a body's items; 「…—XK00001」: the main item's and subs
         typed = len(normalize_code_text(lookup.text))
         heading = texts.PARTIAL_CODE.format(code=lookup.text.strip(), length=typed)
@@ -528,13 +555,15 @@ async def search_and_answer(
     other_way = await _the_card_going_another_way(said, memory, search, session, public_items)
     if other_way is not None:
         # 「证丢了要补的那个」 right after 教师资格认定: its 补发, the card's thing going that way
-        return await _card(state, memory, other_way, settings, aspect, trace, said, reading.core)
+        return await _card(
+            session, state, memory, other_way, settings, aspect, trace, said, reading.core
+        )
     towns_entry = await _the_towns_entry_of_the_card(
         said, reading, memory, session, search, public_items
     )
     if towns_entry is not None:
         # 「我是华藏寺镇的 该找谁问」 on 乡村建设规划许可证核发: the town's own entry of it
-        return await _card(state, memory, towns_entry, settings, aspect, trace)
+        return await _card(session, state, memory, towns_entry, settings, aspect, trace)
     if aspect is not None and not reading.core:
         return await _follow_up(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
@@ -618,7 +647,7 @@ async def search_and_answer(
     towns_own = _the_towns_own(found, said, towns, reading.core) if towns is not None else None
     if towns_own is not None and towns_own.hit.confident:
         # 「在打柴沟镇下河东村 想把老房子拆了重盖 要批啥」: of the entries of one name, the town's
-        return await _card(state, memory, towns_own.item, settings, aspect, trace)
+        return await _card(session, state, memory, towns_own.item, settings, aspect, trace)
     # The words as said (「办身份证」 is not 「身份证」, which two items share).
     as_said = fold(parsing.strip_particles(query))
     # 「计划生育家庭的扶助」: 的 is no part of the name the 奖励 and 特别 扶助金 share
@@ -629,12 +658,12 @@ async def search_and_answer(
         # (「个体户的手续」, naming no way, asks about them all).
         asked = going_the_asked_way(shared, said)
         if len(asked) == 1:
-            return await _card(state, memory, asked[0].item, settings, aspect, trace)
+            return await _card(session, state, memory, asked[0].item, settings, aspect, trace)
     if len(shared) > 1:
         # 「个体户营业执照」: more words than the shared name, no other way asked.
         itself = _the_item_itself(shared, query)
         if itself is not None:
-            return await _card(state, memory, itself.item, settings, aspect, trace)
+            return await _card(session, state, memory, itself.item, settings, aspect, trace)
         return await _list(state, memory, [f.item for f in shared], query, aspect, trace)
     words = fold(query)
     listed = answers(found)
@@ -686,7 +715,9 @@ async def search_and_answer(
             # 「身份证丢了咋办」: report the loss, then get a new one, as the guide says
             heading = texts.LOSS_FIRST
             return await _list(state, memory, [chosen.item, then], query, None, trace, heading)
-        return await _card(state, memory, chosen.item, settings, aspect, trace, said, reading.core)
+        return await _card(
+            session, state, memory, chosen.item, settings, aspect, trace, said, reading.core
+        )
     retired = await _retired_named(said, session)
     if retired is not None:
         # 「听说还有个筹建审批 那个还用办不」: an item abolished (or merged) is said so
@@ -717,10 +748,10 @@ async def search_and_answer(
         asked = going_the_asked_way(listed, said) if aspect in GETTING else []
         if len(asked) == 1 and asked[0].hit.confident:
             # 「个体的营业执照咋办」: 设立登记, not its 注销 or 变更.
-            return await _card(state, memory, asked[0].item, settings, aspect, trace)
+            return await _card(session, state, memory, asked[0].item, settings, aspect, trace)
         itself = _the_item_itself(listed[:MAX_EVENTS_OF_ONE_THING], query)
         if itself is not None:
-            return await _card(state, memory, itself.item, settings, aspect, trace)
+            return await _card(session, state, memory, itself.item, settings, aspect, trace)
         return await _list(state, memory, [f.item for f in listed], query, aspect, trace)
     # Weak matches only (「采矿许可证」 → 林木采伐许可证): offered as guesses, with 人工.
     close = listed or suggestions(found)

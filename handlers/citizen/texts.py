@@ -271,3 +271,4 @@ PHONE_UNKNOWN = "这像是一个电话号码，不是事项编码。请直接说
 OUTSIDE_MATTER = "“{named}”属于{matter}，不在{here}政务服务事项目录里，一般由当地{office}办理。"
 OUTSIDE_ASK = "可以咨询{department}{phone}。"
 OUTSIDE_HOTLINE = "{also}可以拨打{hotline}。"
+SUB_ITEMS = "这是主项，具体按下面的子项办理："

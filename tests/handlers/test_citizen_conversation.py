@@ -1387,3 +1387,16 @@ async def test_a_bodys_part_of_a_code_lists_that_bodys_items(demo):
     assert "不完整" in body and "您发的是10位" in body, body
     assert "个体工商户设立登记" in body and "最低生活保障" not in body, body
     assert "编码：620623000000DM62010780—" in await user.say("1")
+
+
+async def test_a_main_items_code_offers_its_sub_items(demo):
+    user = citizen(demo)
+    main = plain(await user.say("620623000000DM62013500XK00006000"))
+    assert main.startswith("（演示数据）【乡村建设规划许可】"), main
+    assert "这是主项" in main and "(办理《乡村建设规划许可证》延期使用)" in main
+    assert "（打柴沟镇政府）" in main, main
+    picked = await user.say("4")
+    assert "打柴沟镇人民政府便民服务中心" in picked, picked
+    # a sub-item's own code is its card
+    sub = await citizen(demo).say("620623000000DM620149X0XK00004002")
+    assert "【农药经营许可证延续（其他农药）】" in sub and "这是主项" not in sub, sub
