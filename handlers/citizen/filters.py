@@ -235,7 +235,10 @@ class ChoiceByWords(Filter):
                 return {"choice": town, "aspect": aspect}
         if aspect and not pointing:
             # 「农药证多久批下来」 after a checklist: the one entry whose paper is named
-            return await _the_entry_whose_paper(words, aspect, state, session, data)
+            paper = await _the_entry_whose_paper(words, aspect, state, session, data)
+            if paper or len(words) < MIN_PAPER_SAID:
+                return paper  # 「批下来要多久」: 批 alone names no entry
+            # else 「评等级的要多久」: a few words of one entry's name, as below
         if not words or len(words) > MAX_CHOICE_WORDS or understood.intent != ITEM:
             return False
         memory = await recall(state)

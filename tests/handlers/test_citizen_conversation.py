@@ -230,8 +230,8 @@ async def test_bribes_fees_and_favours_are_complaints(demo, said):
 
 async def test_a_bad_rating_with_a_story_and_nothing_rated_is_a_complaint(demo):
     answer = await citizen(demo).say("差评 办个社保卡来回跑了三次")
-    assert "监督投诉电话" in answer and "请先查询" not in answer, answer
-    assert "请先查询" in await citizen(demo).say("差评")
+    assert "监督投诉电话" in answer and "先查一个事项" not in answer, answer
+    assert "先查一个事项" in await citizen(demo).say("差评")
 
 
 async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
@@ -1400,3 +1400,10 @@ async def test_a_main_items_code_offers_its_sub_items(demo):
     # a sub-item's own code is its card
     sub = await citizen(demo).say("620623000000DM620149X0XK00004002")
     assert "【农药经营许可证延续（其他农药）】" in sub and "这是主项" not in sub, sub
+
+
+async def test_a_few_words_of_one_entry_with_a_question_pick_it(demo):
+    user = citizen(demo)
+    await user.say("草原")
+    answer = await user.say("评等级的要多久")
+    assert "【草原等级评定(县级)】" in answer and "承诺办结时限：45日" in answer, answer
