@@ -538,6 +538,36 @@ def paused(item: Item) -> str:
     return "【暂停】" if item.status == "suspended" else ""
 
 
+def each_entry_answer(entries: Sequence[Item], aspect: str | None) -> str:
+    """One line per entry of a list, to tell them apart: what each is (no aspect) or its
+    time limit, fee, place, phone, conditions or hours; the numbers still open them."""
+    what = ASPECT_NAMES.get(aspect or "", "")
+    lines = [texts.EACH_ENTRY.format(what=what) if what else texts.EACH_ENTRY_IS]
+    for number, item in enumerate(entries, start=1):
+        told = _entry_says(item, aspect) or "未公布"
+        lines.append(f"{number}. {shorten(item.name, 40)}：{shorten(told, 80)}")
+    return fit(lines, [], [texts.LIST_HINT + "。"])
+
+
+def _entry_says(item: Item, aspect: str | None) -> str:
+    if aspect == "time":
+        return "；".join(time_limits(item))
+    if aspect == "fee":
+        return item.fee
+    if aspect == "place":
+        return place_of(item)
+    if aspect == "phone":
+        return phone_of(item)
+    if aspect == "conditions":
+        return item.conditions
+    if aspect == "hours":
+        return item.hours
+    kind = "便民服务" if item.kind == "service" else CATEGORIES.get(item.category, item.category)
+    about = item.service_content or item.conditions
+    office = item.department.short_name or item.department.name if item.department else ""
+    return "，".join(w for w in (kind, office) if w) + (f"；{about}" if about else "")
+
+
 def main_item_answer(item: Item, shown: Sequence[Item], pages: int, base_url: str) -> str:
     """A main item (主项), done by its sub-items (子项): what it is, then the first page of its
     sub-items (`shown`) to pick."""

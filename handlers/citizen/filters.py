@@ -371,6 +371,44 @@ class PaperOfEveryEntry(Filter):
         return {"entries": entries}
 
 
+# 「这几个有啥区别」 「哪个最快」 「分别要多久」: asked of every entry of the list shown.
+EACH_ENTRY = re.compile(
+    "区别|不同|不一样|分别|各自|这几个|这两个|这几项|哪个最|哪个更|哪一个最|哪一个更|哪个快|哪个便宜"
+)
+# The aspects one short line of each entry answers; 区别 and the like ask what each is.
+EACH_ASPECTS = ("time", "fee", "place", "phone", "conditions", "hours")
+
+
+class EachEntryAsked(Filter):
+    """A question asked of every entry of the item list just shown, to tell them apart
+    (「这几个有啥区别」 「哪个最快」 「分别要多久」): passes `entries` (the page shown) and `aspect`
+    (None: what each is)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        state, session = data.get("state"), data.get("session")
+        if understood is None or state is None or session is None:
+            return False
+        if not EACH_ENTRY.search(understood.text) or understood.core.strip(EACH_FILLER):
+            return False  # 「身份证和户口本有啥区别」 names things of its own
+        aspect = understood.aspect or (
+            "time" if "快" in understood.text else "fee" if "便宜" in understood.text else None
+        )
+        if aspect is not None and aspect not in EACH_ASPECTS:
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" or memory.numbered != "items" or len(memory.list_codes) < 2:
+            return False
+        codes = memory.page_codes()
+        found = await items_by_codes(session, codes, data.get("public_items"))
+        entries = [found[code] for code in codes if code in found]
+        return {"entries": entries, "aspect": aspect} if len(entries) > 1 else False
+
+
+# What the words of such a question leave beside the entries (「这几个」 「最」 「快」).
+EACH_FILLER = "这几个两项哪一个最更快便宜区别不同一样分别各自啥什么有的是呢吗要个些"
+
+
 class ChoiceByPlace(Filter):
     """A town or office named after a list (「打柴沟镇的」) where it implements an entry's item
     under the same name, though that one was not shown (the county's entry was), with a

@@ -31,6 +31,7 @@ from handlers.citizen.filters import (
     DepartmentCode,
     DepartmentContact,
     DepartmentItems,
+    EachEntryAsked,
     LooksLikeCode,
     NextPage,
     PaperOfEveryEntry,
@@ -338,6 +339,14 @@ async def paper_of_every_entry(
             )
         lines.append(f"{number}. {cards.shorten(item.name, 40)}：{verdict}")
     return fit(lines, [], [texts.PAPER_HINT])
+
+
+async def each_entry(
+    event: Event, entries: list[Item], aspect: str | None, trace: dict[str, str]
+) -> str:
+    """「这几个有啥区别」 「哪个最快」 after a list: one line per entry, to tell them apart."""
+    trace.update(answer="each-entry")
+    return cards.each_entry_answer(entries, aspect)
 
 
 async def choose_variant(
@@ -1269,6 +1278,7 @@ def router() -> Router:
     on_said(router, FirstStepAsked())(first_step)
     on_said(router, NextPage())(next_page)  # 「换一个」: not the entry going the way 换 says
     on_said(router, PaperOfEveryEntry())(paper_of_every_entry)
+    on_said(router, EachEntryAsked())(each_entry)
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)

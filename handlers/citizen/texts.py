@@ -272,3 +272,5 @@ OUTSIDE_MATTER = "“{named}”属于{matter}，不在{here}政务服务事项�
 OUTSIDE_ASK = "可以咨询{department}{phone}。"
 OUTSIDE_HOTLINE = "{also}可以拨打{hotline}。"
 SUB_ITEMS = "这是主项，具体按下面的子项办理："
+EACH_ENTRY = "这几项的{what}："
+EACH_ENTRY_IS = "这几项分别是："

@@ -1407,3 +1407,18 @@ async def test_a_few_words_of_one_entry_with_a_question_pick_it(demo):
     await user.say("草原")
     answer = await user.say("评等级的要多久")
     assert "【草原等级评定(县级)】" in answer and "承诺办结时限：45日" in answer, answer
+
+
+async def test_a_question_to_tell_the_entries_apart_answers_each(demo):
+    user = citizen(demo)
+    await user.say("营业执照")
+    apart = plain(await user.say("这几个有啥区别"))
+    assert "1. 个体工商户设立登记：行政许可，县市场监管局；有经营能力的公民" in apart, apart
+    assert "3. 个体工商户变更登记（备案）" in apart, apart
+    fastest = plain(await user.say("哪个最快"))
+    assert "这几项的办理时限" in fastest and "法定办结时限：10个工作日" in fastest, fastest
+    assert "【个体工商户注销登记】" in await user.say("2")  # the numbers still open them
+    # two things named of their own are no entries told apart
+    other = citizen(demo)
+    await other.say("营业执照")
+    assert "这几项" not in await other.say("身份证和户口本有啥区别")
