@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,6 +134,28 @@ def _show(item: Item, settings: Settings, intent: str | None, trace: dict[str, s
     return cards.answer(item, settings.public_base_url, intent)
 
 
+async def _keep_list(
+    state: FSMContext,
+    memory: Memory,
+    items: Sequence[Item],
+    query: str,
+    intent: str | None = None,
+    **also: Any,
+) -> Memory:
+    """Remember an item list just shown (its first page), so that numbers pick from it."""
+    return await keep(
+        state,
+        memory,
+        list_codes=[item.code for item in items],
+        list_page=1,
+        list_query=query,
+        list_intent=intent or "",
+        numbered="items",
+        focus="list",
+        **also,
+    )
+
+
 async def _list(
     state: FSMContext,
     memory: Memory,
@@ -141,16 +165,7 @@ async def _list(
     trace: dict[str, str],
     heading: str = "找到以下事项",
 ) -> str:
-    await keep(
-        state,
-        memory,
-        list_codes=[item.code for item in items],
-        list_page=1,
-        list_query=query,
-        list_intent=intent or "",
-        numbered="items",
-        focus="list",
-    )
+    await _keep_list(state, memory, items, query, intent)
     trace.update(answer="list")
     shown = items[: len(memory.page_codes(1))]
     return cards.item_list(shown, page=1, pages=memory.pages, heading=heading)
@@ -175,18 +190,7 @@ async def _card(
     subs = await queries.sub_items(session=session, item=item) if intent is None else []
     if subs:
         # 「乡村建设规划许可」 (a main item, 主项): done by its sub-items, each to pick
-        await keep(
-            state,
-            memory,
-            card_code=item.code,
-            list_codes=[sub.code for sub in subs],
-            list_page=1,
-            list_query=item.name,
-            list_intent="",
-            numbered="items",
-            focus="list",
-            unmatched=unanswered,
-        )
+        await _keep_list(state, memory, subs, item.name, card_code=item.code, unmatched=unanswered)
         trace.update(answer="main-item", code=item.code)
         shown = subs[: len(memory.page_codes(1))]
         return cards.main_item_answer(item, shown, memory.pages, settings.public_base_url)
@@ -452,16 +456,7 @@ async def department_items(
         return "\n".join(p for p in (texts.DEPARTMENT_NO_ITEMS.format(name=name), contact) if p)
     # What a citizen applies for first; penalties and inspections last.
     listed = sorted(page.items, key=lambda item: item.category in ENFORCEMENT)
-    memory = await keep(
-        state,
-        await recall(state),
-        list_codes=[item.code for item in listed],
-        list_page=1,
-        list_query=department.name,
-        list_intent="",
-        numbered="items",
-        focus="list",
-    )
+    memory = await _keep_list(state, await recall(state), listed, department.name)
     shown = listed[: len(memory.page_codes(1))]
     heading = texts.DEPARTMENT_ITEMS.format(name=name, count=page.total)
     listing = cards.item_list(shown, page=1, pages=memory.pages, heading=heading)

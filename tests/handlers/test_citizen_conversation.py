@@ -4,7 +4,6 @@ in plain words (the reproductions citizens and village officials reported, and o
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -20,18 +19,8 @@ def plain(text: str) -> str:
     return LINK.sub("", text)
 
 
-def is_card_or_list(text: str) -> bool:
-    return "编码：" in text or "回复序号" in text or "完整办事指南" in text
-
-
-_FOLLOWERS = itertools.count(1)
-
-
 def citizen(demo) -> kit.WeChatUser:
-    """A new follower each call (id(object()) could repeat: a freed object's address is reused,
-    and two 'new' citizens then shared one conversation)."""
-    http, _ = demo
-    return kit.WeChatUser(http, f"o_conv_{next(_FOLLOWERS)}")
+    return kit.new_follower(demo, "o_conv")
 
 
 @pytest.mark.parametrize(
@@ -40,7 +29,7 @@ def citizen(demo) -> kit.WeChatUser:
 )
 async def test_small_talk_never_gets_a_card_or_a_list(demo, said):
     answer = await citizen(demo).say(said)
-    assert answer and not is_card_or_list(answer), answer
+    assert answer and not kit.is_card_or_list(answer), answer
     assert "没有找到" not in answer
 
 
@@ -107,7 +96,7 @@ async def test_a_complaint_gets_the_supervision_phone_12345_and_a_human(demo):
     user = citizen(demo)
     answer = await user.say("民政局窗口的人态度太差了，跑了好几趟")
     assert "0935-3126800" in answer and "12345" in answer and "人工" in answer, answer
-    assert not is_card_or_list(answer)
+    assert not kit.is_card_or_list(answer)
     ticket = await user.say("人工")
     assert "工单号" in ticket
     async with sessions() as session:
@@ -120,7 +109,7 @@ async def test_a_complaint_asking_for_a_person_takes_the_next_message_as_the_tic
     user = citizen(demo)
     answer = await user.say("我要投诉，找个人跟我对接一下")
     assert "0935-3126800" in answer and "12345" in answer and "工作人员" in answer, answer
-    assert not is_card_or_list(answer)
+    assert not kit.is_card_or_list(answer)
     ticket = await user.say("乡上的人不给我开证明")
     assert "工单号" in ticket, ticket
     async with sessions() as session:
@@ -166,7 +155,7 @@ async def test_a_person_right_after_a_card_for_the_items_own_words_gets_a_ticket
 )
 async def test_requests_served_elsewhere_say_where(demo, said, expected):
     answer = await citizen(demo).say(said)
-    assert expected in answer and not is_card_or_list(answer), answer
+    assert expected in answer and not kit.is_card_or_list(answer), answer
 
 
 async def test_how_a_request_is_made_names_no_department(demo):
@@ -189,7 +178,7 @@ async def test_what_cannot_be_served_names_its_item_and_the_next_question_is_abo
 ):
     user = citizen(demo)
     answer = await user.say(request_)
-    assert "不能" in answer and "窗口电话" in answer and not is_card_or_list(answer), answer
+    assert "不能" in answer and "窗口电话" in answer and not kit.is_card_or_list(answer), answer
     reply = await user.say(follow_up)
     assert expected in reply, reply
 
@@ -205,7 +194,7 @@ async def test_what_cannot_be_served_names_its_item_and_the_next_question_is_abo
 )
 async def test_asking_the_account_to_act_is_not_served_and_says_where(demo, said):
     answer = await citizen(demo).say(said)
-    assert "不能" in answer and not is_card_or_list(answer), answer
+    assert "不能" in answer and not kit.is_card_or_list(answer), answer
 
 
 async def test_they_after_what_cannot_be_served_is_its_office(demo):
@@ -225,7 +214,7 @@ async def test_they_after_what_cannot_be_served_is_its_office(demo):
 )
 async def test_bribes_fees_and_favours_are_complaints(demo, said):
     answer = await citizen(demo).say(said)
-    assert "监督投诉电话" in answer and "人工" in answer and not is_card_or_list(answer), answer
+    assert "监督投诉电话" in answer and "人工" in answer and not kit.is_card_or_list(answer), answer
 
 
 async def test_a_bad_rating_with_a_story_and_nothing_rated_is_a_complaint(demo):
@@ -237,7 +226,7 @@ async def test_a_bad_rating_with_a_story_and_nothing_rated_is_a_complaint(demo):
 async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
     answer = await citizen(demo).say("上传材料的网址在哪 我手机上传上去")
     assert "不能交费、提交材料" in answer and "甘肃政务服务网" in answer, answer
-    assert "没有找到" not in answer and not is_card_or_list(answer)
+    assert "没有找到" not in answer and not kit.is_card_or_list(answer)
 
 
 @pytest.mark.parametrize(
@@ -252,7 +241,9 @@ async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
 )
 async def test_an_office_asked_how_to_reach_it_gets_its_phone_and_window(demo, said, expected):
     answer = await citizen(demo).say(said)
-    assert expected in answer and "没有找到" not in answer and not is_card_or_list(answer), answer
+    assert expected in answer and "没有找到" not in answer and not kit.is_card_or_list(answer), (
+        answer
+    )
 
 
 async def test_the_askers_town_after_a_card_gives_that_towns_own_entry(demo):
@@ -536,7 +527,7 @@ async def test_a_place_named_alone_then_a_year_or_the_projects(demo) -> None:
     year = await user.say("2017年的呢")
     assert "71.00" in year and "98.60" not in year
     status = await user.say("项目进展怎么样")
-    assert "【实施中】" in status and not is_card_or_list(plain(status))
+    assert "【实施中】" in status and not kit.is_card_or_list(plain(status))
     # a project of the place, named by a word of it: its status, not an application's
     stay = await user.say("民宿那个项目进展到哪一步了")
     assert "“民宿”" in stay and "【实施中】" in stay and "办件进度" not in stay, stay
@@ -648,7 +639,7 @@ async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
 )
 async def test_submitting_here_and_scolding_the_bot(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
-    assert wanted in reply and not is_card_or_list(plain(reply))
+    assert wanted in reply and not kit.is_card_or_list(plain(reply))
 
 
 async def test_place_names_bindings_and_years_in_plain_words(demo) -> None:
@@ -668,12 +659,12 @@ async def test_place_names_bindings_and_years_in_plain_words(demo) -> None:
 @pytest.mark.parametrize("said", ["请问在吗 我想问个事", "我想问个事", "请问一下"])
 async def test_words_of_speech_alone_get_what_can_be_asked(demo, said: str) -> None:
     reply = await citizen(demo).say(said)
-    assert not is_card_or_list(plain(reply)) and "没有找到" not in reply
+    assert not kit.is_card_or_list(plain(reply)) and "没有找到" not in reply
 
 
 async def test_office_hours_asked_before_any_item(demo) -> None:
     reply = await citizen(demo).say("你们几点下班")
-    assert "8:30" in reply and "县政务服务中心" in reply and not is_card_or_list(plain(reply))
+    assert "8:30" in reply and "县政务服务中心" in reply and not kit.is_card_or_list(plain(reply))
 
 
 async def test_an_item_name_alone_is_no_request_an_example_mentions(demo) -> None:
@@ -693,7 +684,7 @@ async def test_an_item_name_alone_is_no_request_an_example_mentions(demo) -> Non
 )
 async def test_requests_with_a_word_between(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
-    assert wanted in reply and not is_card_or_list(plain(reply))
+    assert wanted in reply and not kit.is_card_or_list(plain(reply))
 
 
 async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
@@ -726,7 +717,7 @@ async def test_more_ways_of_asking_for_people_complaining_and_progress(
     demo, said: str, wanted: str
 ) -> None:
     reply = await citizen(demo).say(said)
-    assert wanted in reply and not is_card_or_list(plain(reply))
+    assert wanted in reply and not kit.is_card_or_list(plain(reply))
 
 
 @pytest.mark.parametrize(
@@ -740,7 +731,7 @@ async def test_more_ways_of_asking_for_people_complaining_and_progress(
 )
 async def test_more_ways_of_greeting_and_asking_for_a_person(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
-    assert wanted in reply and not is_card_or_list(plain(reply))
+    assert wanted in reply and not kit.is_card_or_list(plain(reply))
 
 
 @pytest.mark.parametrize(
@@ -749,7 +740,7 @@ async def test_more_ways_of_greeting_and_asking_for_a_person(demo, said: str, wa
 )
 async def test_a_place_first_then_what_about_it(demo, said: str, place: str, amount: str) -> None:
     reply = await citizen(demo).say(said)
-    assert place in reply and amount in reply and not is_card_or_list(plain(reply))
+    assert place in reply and amount in reply and not kit.is_card_or_list(plain(reply))
 
 
 async def test_a_town_named_with_an_item_its_county_and_towns_grant_is_the_towns(demo):
@@ -775,7 +766,7 @@ async def test_asking_whether_someone_is_there_then_what_cannot_be_served_is_a_t
     _, sessions = demo
     user = citizen(demo)
     greeted = await user.say("喂喂 有人没有")
-    assert "工作人员" in greeted and not is_card_or_list(plain(greeted)), greeted
+    assert "工作人员" in greeted and not kit.is_card_or_list(plain(greeted)), greeted
     ticket = await user.say("我的养老金这个月少了两百")
     assert "工单号" in ticket, ticket
     async with sessions() as session:
@@ -1075,7 +1066,7 @@ async def test_lingzheng_is_how_people_say_getting_married(demo):
 )
 async def test_what_cannot_be_served_here_says_whom_to_ask(demo, said: str, phone: str) -> None:
     reply = await citizen(demo).say(said)
-    assert phone in reply and not is_card_or_list(plain(reply)), reply
+    assert phone in reply and not kit.is_card_or_list(plain(reply)), reply
 
 
 async def test_asking_where_to_hand_in_the_papers_is_a_question_about_the_place(demo):
@@ -1095,7 +1086,7 @@ async def test_asking_where_to_hand_in_the_papers_is_a_question_about_the_place(
 )
 async def test_a_phone_number_asked_about_in_words_says_whose_it_is(demo, said, department):
     answer = await citizen(demo).say(said)
-    assert department in answer and "32位" not in answer and not is_card_or_list(answer), answer
+    assert department in answer and "32位" not in answer and not kit.is_card_or_list(answer), answer
 
 
 async def test_plain_praise_in_two_clauses_or_reduplicated_rates_the_card(demo):
@@ -1270,7 +1261,7 @@ async def test_a_score_then_why_is_a_rating(demo):
     user = citizen(demo)
     await user.say("重度残疾人护理补贴")
     reply = await user.say("3分 说得不太清楚")
-    assert "您的评价" in reply and not is_card_or_list(reply), reply
+    assert "您的评价" in reply and not kit.is_card_or_list(reply), reply
 
 
 async def test_the_askers_town_after_a_checklist_gives_the_towns_own_entry(demo):
@@ -1295,7 +1286,7 @@ async def test_only_one_child_said_plainly_is_the_family_planning_reward(demo):
 
 async def test_a_record_changed_to_someones_name_is_no_binding(demo):
     answer = await citizen(demo).say("房产证上的名字改成我闺女的 你们帮我改一下")
-    assert "绑定" not in answer and "不能" in answer and not is_card_or_list(answer), answer
+    assert "绑定" not in answer and "不能" in answer and not kit.is_card_or_list(answer), answer
     bound = await citizen(demo).say("改成红大村")
     assert "红大村" in bound, bound
 

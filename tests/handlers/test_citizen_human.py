@@ -4,8 +4,6 @@ the demo catalogue)."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from sqlalchemy import select, update
 
@@ -13,13 +11,10 @@ from catalogue.models import Ticket
 from catalogue.tickets import NO_QUESTION_YET
 from tests.kits import citizen as kit
 
+
 # A new follower each call (id(object()) repeats once an object's address is reused).
-_FOLLOWERS = itertools.count(1)
-
-
 def citizen(demo) -> kit.WeChatUser:
-    http, _ = demo
-    return kit.WeChatUser(http, f"o_human_{next(_FOLLOWERS)}")
+    return kit.new_follower(demo, "o_human")
 
 
 async def tickets_of(demo, user: kit.WeChatUser) -> list[Ticket]:

@@ -4,7 +4,6 @@ rating), through the real webhook on the demo catalogue."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from decimal import Decimal
 
@@ -15,17 +14,10 @@ from handlers.citizen import parsing
 from handlers.citizen.ratings import level_score
 from tests.kits import citizen as kit
 
+
 # A new follower each call (id(object()) repeats once an object's address is reused).
-_FOLLOWERS = itertools.count(1)
-
-
 def citizen(demo) -> kit.WeChatUser:
-    http, _ = demo
-    return kit.WeChatUser(http, f"o_money_{next(_FOLLOWERS)}")
-
-
-def is_card_or_list(text: str) -> bool:
-    return "编码：" in text or "回复序号" in text
+    return kit.new_follower(demo, "o_money")
 
 
 DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
@@ -46,7 +38,7 @@ async def test_how_to_apply_for_a_fund_gives_its_published_guide(demo):
     answer = await citizen(demo).say("牦牛藏羊产业发展资金咋申报，截止到啥时候")
     guide = fund(2017, "牦牛藏羊")["application_guide"]
     assert "申报指南" in answer and guide in answer, answer
-    assert not is_card_or_list(answer)
+    assert not kit.is_card_or_list(answer)
 
 
 async def test_whether_a_fund_is_allocated_competitively_is_answered_from_its_row(demo):
@@ -415,7 +407,7 @@ async def test_a_project_asked_after_its_place_is_answered_from_its_row(
     user = citizen(demo)
     await user.say(first)
     reply = await user.say(follow_up)
-    assert expected in reply and not is_card_or_list(reply), reply
+    assert expected in reply and not kit.is_card_or_list(reply), reply
 
 
 async def test_where_the_rows_of_one_year_went_stays_in_that_year(demo):
@@ -454,7 +446,7 @@ async def test_which_places_the_rows_shown_went_to_is_the_same_rows(demo):
     user = citizen(demo)
     await user.say("光伏扶贫项目投了多少")
     reply = await user.say("在哪两个村")
-    assert "先锋村" in reply and "吐鲁村" in reply and not is_card_or_list(reply), reply
+    assert "先锋村" in reply and "吐鲁村" in reply and not kit.is_card_or_list(reply), reply
 
 
 async def test_a_part_of_the_years_list_asked_with_其中_keeps_the_year(demo):

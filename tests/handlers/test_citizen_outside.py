@@ -3,22 +3,13 @@ whom to ask here (with the phone) and the offer of 人工; never an item's card.
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from tests.kits import citizen as kit
 
-_FOLLOWERS = itertools.count(1)
-
 
 def citizen(demo) -> kit.WeChatUser:
-    http, _ = demo
-    return kit.WeChatUser(http, f"o_outside_{next(_FOLLOWERS)}")
-
-
-def is_card_or_list(text: str) -> bool:
-    return "编码：" in text or "回复序号" in text or "完整办事指南" in text
+    return kit.new_follower(demo, "o_outside")
 
 
 @pytest.mark.parametrize(
@@ -34,14 +25,14 @@ async def test_a_matter_outside_the_catalogue_names_the_local_office_to_ask(
     demo, said: str, office: str, phone: str
 ) -> None:
     reply = await citizen(demo).say(said)
-    assert not is_card_or_list(reply), reply
+    assert not kit.is_card_or_list(reply), reply
     assert "不在本县政务服务事项目录里" in reply and f"{office}（{phone}）" in reply, reply
     assert "人工" in reply, reply
 
 
 async def test_a_matter_no_local_office_handles_gets_its_service_number(demo) -> None:
     reply = await citizen(demo).say("个体户每个月咋报税")
-    assert not is_card_or_list(reply), reply
+    assert not kit.is_card_or_list(reply), reply
     assert "当地税务局" in reply and "12366" in reply, reply
 
 
@@ -49,7 +40,7 @@ async def test_after_a_card_another_matter_outside_is_not_asked_of_the_card(demo
     user = citizen(demo)
     assert "【居民身份证办理" in await user.say("办身份证")
     reply = await user.say("那公积金在哪取")
-    assert "公积金" in reply and not is_card_or_list(reply), reply
+    assert "公积金" in reply and not kit.is_card_or_list(reply), reply
     # a question next is about that matter, not the ID card shown before
     again = await user.say("电话多少")
     assert "公积金" in again and "12329" in again and "【居民身份证" not in again, again

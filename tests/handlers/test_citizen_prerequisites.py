@@ -4,7 +4,6 @@ demo catalogue."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -12,12 +11,10 @@ import pytest
 from tests.kits import citizen as kit
 
 LINK = re.compile(r"</?a[^>]*>")
-_FOLLOWERS = itertools.count(1)
 
 
 def citizen(demo) -> kit.WeChatUser:
-    http, _ = demo
-    return kit.WeChatUser(http, f"o_prereq_{next(_FOLLOWERS)}")
+    return kit.new_follower(demo, "o_prereq")
 
 
 def entries(reply: str) -> list[str]:

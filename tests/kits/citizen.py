@@ -7,6 +7,7 @@ shared through tests/handlers/conftest.py.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import socket
 import threading
@@ -188,6 +189,22 @@ class WeChatUser:
 
     async def unsubscribe(self) -> Reply:
         return await self.post(self.xml("event", Event="unsubscribe"))
+
+
+_FOLLOWERS = itertools.count(1)
+
+
+def new_follower(demo: tuple[httpx.AsyncClient, Any], prefix: str = "o_follower") -> WeChatUser:
+    """A new follower of the demo app (its client and sessions) each call: counted, since
+    id(object()) could repeat (a freed object's address is reused, and two 'new' citizens
+    then shared one conversation)."""
+    http, _ = demo
+    return WeChatUser(http, f"{prefix}_{next(_FOLLOWERS)}")
+
+
+def is_card_or_list(text: str) -> bool:
+    """Whether a reply shows an item card or a list of items."""
+    return "编码：" in text or "回复序号" in text or "完整办事指南" in text
 
 
 @dataclass
