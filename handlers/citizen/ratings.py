@@ -121,10 +121,16 @@ def _verdict_score(text: str, verdicts: Verdicts | None) -> int | None:
             return max(first, second) if first >= 4 else min(first, second)
     # 「说的啥啊 一点用没有」: a short remark, then the verdict in a clause of its own
     said_clauses = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c]
-    if len(said_clauses) > 1 and all(len(c) <= REMARK for c in said_clauses[:-1]):
-        last = level_words(without_thanks(said_clauses[-1]))
-        return _one_verdict(last, verdicts)
+    *before, last = said_clauses or [""]
+    if before and all(_a_remark(clause, verdicts) for clause in before):
+        return _one_verdict(level_words(without_thanks(last)), verdicts)
     return None
+
+
+def _a_remark(clause: str, verdicts: Verdicts) -> bool:
+    """Whether a clause before a verdict is only a short remark (「说的啥啊」), no verdict of
+    its own (「很好 没用」 judges twice, two ways)."""
+    return len(clause) <= REMARK and _one_verdict(level_words(clause), verdicts) is None
 
 
 _CLAUSE_BREAK = re.compile(r"[\s，,。！!？?；;…]+")
