@@ -37,6 +37,7 @@ async def tickets_of(demo, user: kit.WeChatUser) -> list[Ticket]:
         "有没有人工客服啊",  # 「有没有人工」, not the greeting 「有没有人」
         "能不能叫你们的人给我回个电话",  # a call back is a person
         "有活人没有 出来说句话",
+        "叫你们领导来",  # someone in charge is a person too
     ],
 )
 async def test_a_person_asked_for_with_nothing_before_gets_a_ticket_at_once(demo, said):
