@@ -321,3 +321,14 @@ async def sub_items(*, session: AsyncSession, item: Item) -> list[Item]:
         .limit(MAX_SUB_ITEMS)
     )
     return list(rows)
+
+
+async def main_items_with_subs(*, session: AsyncSession) -> frozenset[tuple[str, int, str]]:
+    """(category, main number, name) of every main item some public sub-item names as its
+    parent: the only items `sub_items` can find any for."""
+    rows = await session.execute(
+        select(Item.category, Item.main_no, Item.parent_name)
+        .where(Item.sub_no > 0, Item.parent_name != "", _public(session))
+        .distinct()
+    )
+    return frozenset((category, int(main_no), name) for category, main_no, name in rows)

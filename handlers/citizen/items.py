@@ -90,6 +90,7 @@ from handlers.citizen.searching import (
     way_of,
 )
 from handlers.citizen.several import items_named_apart
+from handlers.citizen.sub_items import sub_items
 from handlers.citizen.taps import numbered
 from handlers.citizen.typing_slips import typed_in_pinyin, written_as_named
 from handlers.citizen.understanding import Reading
@@ -187,7 +188,7 @@ async def _card(
     card may not answer it)."""
     unanswered = said if words and not _only_its_words(words, item) else ""
     again = memory.focus == "card" and memory.card_code == item.code
-    subs = await queries.sub_items(session=session, item=item) if intent is None else []
+    subs = await sub_items(session, item) if intent is None else []
     if subs:
         # 「乡村建设规划许可」 (a main item, 主项): done by its sub-items, each to pick
         await _keep_list(state, memory, subs, item.name, card_code=item.code, unmatched=unanswered)
