@@ -313,6 +313,11 @@ async def region_by_code(*, session: AsyncSession, code: str) -> Place | None:
     return next((p for p in await _places(session) if p.code == code), None)
 
 
+async def places_coded(*, session: AsyncSession, prefix: str) -> list[Place]:
+    """The places whose statistical code starts with `prefix` (a code cut short), by code."""
+    return [p for p in await _places(session) if p.code.startswith(prefix) and p.code != prefix]
+
+
 @dataclass(frozen=True)
 class Division:
     """A division above the towns (county, city, province) with the places it holds."""

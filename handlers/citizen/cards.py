@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from catalogue.categories import CATEGORIES
+from catalogue.code_explanation import CodeExplanation
+from catalogue.codes import ITEM_SEGMENTS
 from catalogue.models import Item, RetiredCode
 from catalogue.queries import CodeLookup
 from catalogue.workflow.workdays import china_date
@@ -476,6 +478,44 @@ def status_answer(item: Item, base_url: str) -> str:
 def code_answer(item: Item, base_url: str) -> str:
     """「编码是多少」."""
     return _short(item, base_url, [f"事项编码：{item.code}", f"实施部门：{department_name(item)}"])
+
+
+ORG_CODE_START = 13  # the implementing body's organisation code: characters 13–21
+
+
+def code_meaning_answer(explanation: CodeExplanation, item: Item | None, base_url: str) -> str:
+    """「这个编码是什么意思」: each part of the item's code, in words (the department by name)."""
+    lines = [f"事项编码 {explanation.canonical or explanation.text} 各段的意思："]
+    for part in explanation.segments:
+        meaning = part.meaning
+        if part.segment.start == ORG_CODE_START and item is not None:
+            meaning = f"实施部门{department_name(item)}的组织机构代码"
+        lines.append(f"· {part.segment.where} {part.chars}：{part.segment.name}，{meaning}")
+    lines.append(texts.CODE_CATEGORIES.format(categories=category_table()))
+    if item is None:
+        return "\n".join(lines)
+    return _short(item, base_url, lines)
+
+
+def code_rules_answer() -> str:
+    """「事项编码是什么意思」: how any item's 32-character code is made up."""
+    lines = [texts.CODE_RULES]
+    lines += [f"· {segment.where}：{segment.name}" for segment in ITEM_SEGMENTS]
+    lines.append(texts.CODE_CATEGORIES.format(categories=category_table()))
+    lines.append(texts.CODE_RULES_ASK)
+    return "\n".join(lines)
+
+
+def category_table() -> str:
+    """Table 1's letters and names (「XK 行政许可、CF 行政处罚…」)."""
+    return "、".join(f"{code} {name}" for code, name in CATEGORIES.items())
+
+
+def category_meaning_answer(categories: Sequence[str]) -> str:
+    """「XK是什么意思」: the power categories said, then the whole of table 1."""
+    lines = [texts.CATEGORY_MEANING.format(code=c, name=CATEGORIES[c]) for c in categories]
+    lines.append(texts.CODE_CATEGORIES.format(categories=category_table()))
+    return "\n".join(lines)
 
 
 ANSWERS = {

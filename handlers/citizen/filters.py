@@ -114,6 +114,8 @@ class SmallTalk(Filter):
             return False
         if parsing.is_next_page(understood.text) and await _list_shown(data.get("state")):
             return False  # 「还有吗」 after a list: its next page
+        if parsing.parse_choice(understood.text) and await _numbered(data.get("state")):
+            return False  # 「6」 (praise in chat slang) while a numbered list waits: the entry
         return {"said": understood.text, "reading": understood}
 
 
@@ -817,6 +819,16 @@ class RegionCode(Filter):
         return {"region_code": match.group(0), "year": year}
 
 
+class PartialRegionCode(Filter):
+    """Text that is only the first digits of a town's or village's statistical code (a digit or
+    two left off); passes `region_prefix`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        code = parsing.parse_partial_region_code(text) if text else None
+        return {"region_prefix": code} if code else False
+
+
 # A unified social credit code (GB 32100: 18 characters of digits and capitals but I, O, S, V,
 # Z) or an organisation code (8 + a check character, often after a dash), standing alone in
 # the words.
@@ -872,6 +884,32 @@ def _mistyped_code(run: str) -> bool:
     return near and sum(c.isdigit() for c in typed) >= MIN_CODE_DIGITS
 
 
+class CodeMeaningAsked(Filter):
+    """What an item code's parts mean (「620623…QT00008000每一位代表什么」, 「XK是什么意思」, or
+    right after a card 「这个编码啥意思」, or of no code 「事项编码是什么意思」); passes
+    `code_text` (the code typed, else the card's, else "") and `categories` (table 1's letters
+    said)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        if not text:
+            return False
+        match = _ITEM_CODE_IN_TEXT.search(text)
+        typed = match is not None and queries.canonical_code(match.group(0)) is not None
+        if not parsing.asks_code_meaning(text, code_typed=typed):
+            return False
+        if match is not None and typed:
+            return {"code_text": match.group(0), "categories": []}
+        categories = parsing.categories_named(text)
+        if categories:
+            return {"code_text": "", "categories": categories}
+        state = data.get("state")
+        memory = await recall(state) if state is not None else None
+        if memory is None or memory.focus != "card" or not memory.card_code:
+            return {"code_text": "", "categories": []}  # how any item code reads
+        return {"code_text": memory.card_code, "categories": []}
+
+
 class CodeInWords(Filter):
     """An item's 32-character code with a short question about it (「…还能办吗」 「…在哪办」);
     passes `code_text` and `aspect`."""
@@ -909,6 +947,11 @@ async def _asked_of_the_card(event: Event, state: Any) -> bool:
     if not parsing.only_where_one_lives(understood.core):
         return False
     return (await recall(state)).focus == "card"
+
+
+async def _numbered(state: Any) -> bool:
+    """Whether a numbered list (items, places, steps) waits for its number."""
+    return state is not None and bool((await recall(state)).numbered)
 
 
 async def _list_shown(state: Any) -> bool:

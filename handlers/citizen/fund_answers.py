@@ -189,11 +189,14 @@ def benefit_words(project: PovertyProject) -> str:
     return f"，受益{households}{persons}" if households or persons else ""
 
 
-def places_choice(name: str, places: list[Place]) -> str:
-    """Ask which of several same-named places was meant."""
-    lines = [texts.PLACE_WHICH.format(name=name)]
+def places_choice(name: str, places: list[Place], heading: str = "", more: int = 0) -> str:
+    """Ask which of several same-named places was meant (under `heading`, when not asked by
+    name; `more` not shown)."""
+    lines = [heading or texts.PLACE_WHICH.format(name=name)]
     # with its code: the choice tells them apart, and 「大湾村的代码」 is answered by it
     lines += [f"{n}. {place.label}（{place.code}）" for n, place in enumerate(places, start=1)]
+    if more:
+        lines.append(texts.PARTIAL_REGION_MORE.format(count=more))
     lines.append(texts.PLACE_HINT)
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +14,11 @@ from bot.events import Event, VoiceMessage
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
+from catalogue.code_explanation import explain_code
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, Item, RetiredCode
+from catalogue.region_directory import RegionDirectory
+from catalogue.regions import region_directory, shipped_regions
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.clauses import (
     SearchedClauses,
@@ -30,6 +34,7 @@ from handlers.citizen.filters import (
     ChoiceByPlace,
     ChoiceByWords,
     CodeInWords,
+    CodeMeaningAsked,
     DepartmentCode,
     DepartmentContact,
     DepartmentItems,
@@ -535,6 +540,33 @@ async def code(
         return answer
     trace.update(answer="bad-code")
     return cards.code_problem_answer(lookup)
+
+
+@lru_cache(maxsize=1)
+def _county_regions() -> RegionDirectory:
+    """The county's towns and villages as shipped, to name a code's place segments."""
+    return region_directory(shipped_regions())
+
+
+async def code_meaning(
+    event: Event,
+    code_text: str,
+    categories: list[str],
+    session: AsyncSession,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """What an item code's parts mean, or what the category letters said stand for."""
+    if categories:
+        trace.update(answer="category-meaning")
+        return cards.category_meaning_answer(categories)
+    if not code_text:
+        trace.update(answer="code-rules")
+        return cards.code_rules_answer()
+    lookup = await queries.look_up_code(session=session, text=code_text)
+    trace.update(answer="code-meaning", code=lookup.canonical or code_text)
+    explanation = explain_code(code_text, _county_regions())
+    return cards.code_meaning_answer(explanation, lookup.item, settings.public_base_url)
 
 
 async def search_and_answer(
@@ -1279,6 +1311,7 @@ def router() -> Router:
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)
     on_said(router, DepartmentCode())(department_code)
+    on_said(router, CodeMeaningAsked())(code_meaning)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)
     on_said(router, DepartmentContact())(department_contact)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from catalogue.categories import CATEGORIES
 from catalogue.models import FundType
 
 MAX_SAID = 500  # longer messages are cut before any parsing: nobody types a guide into chat
@@ -183,7 +184,8 @@ _CODE_QUESTION = re.compile(
 # What the code is called, said before it (「村代码620623203201」 「统计代码：620623101」).
 # 「村 620623208202」: the kind of place alone, right before the digits, says the same.
 _CODE_LABEL = re.compile(
-    r"^(?:(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)(?:是|为)?[:：]?"
+    r"^(?:(?:我们|咱们|俺们|我|俺|咱)?(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?(?:代码|编码|编号)"
+    r"(?:是|为)?[:：]?"
     r"|(?:村|镇|乡|社区)(?=\d))"
 )
 
@@ -259,6 +261,55 @@ def parse_region_code(said: str) -> str | None:
     return text if text in DIVISION_CODES and not typed.startswith(PLACE_ENDINGS) else None
 
 
+# The first 10 or 11 digits of a village's code: a code cut short or a digit left off, typed
+# alone (7 or 8 digits read as a telephone number).
+_PARTIAL_REGION_CODE = re.compile(r"^620623\d{4,5}$")
+
+
+def parse_partial_region_code(said: str) -> str | None:
+    """The first digits of a town's or village's statistical code typed alone (「6206231012」),
+    or after what it is called."""
+    typed = strip_particles(normalize(said)).replace(" ", "")
+    text = _CODE_QUESTION.sub("", _CODE_LABEL.sub("", typed))
+    return text if _PARTIAL_REGION_CODE.match(text) else None
+
+
+# 「编码是什么意思」 「XK代表啥」 「每一位代表什么」 「这个编码怎么看」: what a code's parts mean,
+# not the code itself (「编码是多少」).
+_MEANING = re.compile(
+    r"什么意思|啥意思|是指什么|是指啥|指的是?(?:什么|啥)|代表(?:的是)?(?:什么|啥)|含义|"
+    r"(?:怎么|咋|如何)(?:读|看|理解|解释|认)|组成|结构|规则|"
+    r"每一?(?:位|段|部分)|各(?:位|段|部分)|(?:前|后|中间)(?:面)?(?:几|[一二三四五六七八九十\d]+)位"
+)
+# With a code typed, 「…是什么意思」 asks what it names (the item); its parts are asked so.
+_PARTS_MEANING = re.compile(
+    r"每一?(?:位|段|部分)|各(?:位|段|部分)|(?:前|后|中间)(?:面)?(?:几|[一二三四五六七八九十\d]+)位|"
+    r"(?:怎么|咋|如何)(?:读|看|理解|解释)|含义|组成|结构|规则"
+)
+_CODE_WORD = re.compile("编码|代码|事项编号")
+# Codes of other things than an item (a place, an organisation): their own answers.
+_OTHER_CODES = re.compile("信用代码|机构代码|区划代码|统计代码|邮编|邮政编码|村代码|镇代码|乡代码")
+_CATEGORY_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(?![A-Za-z0-9])")
+
+
+def asks_code_meaning(said: str, code_typed: bool = False) -> bool:
+    """Whether the words ask what an item code (typed in them, or not) or a part of it means."""
+    text = normalize(said)
+    if _OTHER_CODES.search(text):
+        return False
+    if code_typed:
+        return _PARTS_MEANING.search(text) is not None
+    return _MEANING.search(text) is not None and bool(
+        _CODE_WORD.search(text) or categories_named(text)
+    )
+
+
+def categories_named(said: str) -> list[str]:
+    """The power categories of table 1 said by their letters (「XK」 「qt」), in order."""
+    found = [m.group(1).upper() for m in _CATEGORY_TOKEN.finditer(normalize(said))]
+    return [code for code in dict.fromkeys(found) if code in CATEGORIES]
+
+
 # A town's or village's statistical code of another county (9 or 12 digits: a province's two,
 # the county's four, a town's segment 1xx–5xx, a village's 1xx–2xx), or another county's code
 # of the same province (620622): said so, never read as an item code.
@@ -286,8 +337,9 @@ _DIGIT_OF = {c: str(n) for n, c in enumerate("零一二三四五六七八九")} 
     "洞": "0",
     "幺": "1",
 }
-_SPOKEN_DIGIT = re.compile("[零〇]")  # cheap first test: a spoken run of digits almost always
-# holds a zero (codes and phone numbers do), other runs of number words are ordinary words
+_SPOKEN_DIGIT = re.compile("[零〇幺]")  # cheap first test: a spoken run of digits almost
+# always holds a zero or a 幺 (codes and phone numbers do), other runs of number words are
+# ordinary words
 MIN_SPOKEN_DIGITS = 6  # 「一二三」 may be counting; six or more in a row is a number read out
 _SPOKEN_DIGITS = re.compile(f"[{''.join(_DIGIT_OF)}]{{{MIN_SPOKEN_DIGITS},}}")
 

@@ -190,6 +190,20 @@ PARTIAL_CODE = "编码 {code} 不完整（您发的是{length}位，事项编码
 PLACE_UNKNOWN = (
     "没有找到叫“{name}”的村或镇。请检查名称，或写上乡镇名，比如“赛什斯镇 上古城村 扶贫”。"
 )
+# What an item code's letters mean (表1 行政权力类别代码).
+CATEGORY_MEANING = "{code} 是事项编码里的权力类别代码（第23–24位），表示“{name}”。"
+CODE_CATEGORIES = "类别代码：{categories}。"
+CODE_RULES = "每个事项都有一个32位的事项编码（写在办事指南的“编码”一行），各段是："
+CODE_RULES_ASK = "把完整的编码发给我，就能查到是哪个事项；也可以直接说要办的事。"
+# A town's or village's code cut short (7–8 or 10–11 digits): the places it may be.
+PARTIAL_REGION_CODE = (
+    "{code} 不是完整的代码（乡镇的代码是9位，村的是12位，您发的是{length}位）。以它开头的有："
+)
+PARTIAL_REGION_MORE = "还有{count}个，请把代码发全，或直接说村名。"
+PARTIAL_REGION_NONE = (
+    "{code} 不是完整的代码（乡镇的代码是9位，村的是12位），本县也没有以它开头的乡镇或村。"
+    "请核对后再发，或直接说村名，比如“大湾村扶贫资金”。"
+)
 PLACE_WHICH = "有几个地方都叫“{name}”，您问的是哪一个？"
 PLACE_HINT = "回复序号选择。"
 

@@ -23,6 +23,7 @@ from handlers.citizen.filters import (
     ChoiceByWords,
     DocumentNumber,
     MyVillage,
+    PartialRegionCode,
     PlaceFollowUp,
     PlaceFunds,
     RegionCode,
@@ -137,6 +138,40 @@ async def _ask_which(
         numbered="places",
     )
     return fund_answers.places_choice(name, match.places)
+
+
+MAX_PLACES_OFFERED = 9  # places a code cut short may be, offered to pick
+
+
+async def partial_region_code(
+    event: Event,
+    region_prefix: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """A town's or village's code cut short (「6206231012」): the one place it can be, or the
+    places it may be, to pick."""
+    places = await queries.places_coded(session=session, prefix=region_prefix)
+    trace.update(answer="partial-region-code", code=region_prefix)
+    if not places:
+        return texts.PARTIAL_REGION_NONE.format(code=region_prefix)
+    if len(places) == 1:
+        return await funds_of(places[0], None, session, settings, trace, state)
+    offered = places[:MAX_PLACES_OFFERED]
+    await remember(
+        state,
+        place_codes=[p.code for p in offered],
+        place_purpose="funds",
+        place_year=None,
+        place_name=region_prefix,
+        numbered="places",
+    )
+    heading = texts.PARTIAL_REGION_CODE.format(code=region_prefix, length=len(region_prefix))
+    return fund_answers.places_choice(
+        region_prefix, offered, heading, more=len(places) - len(offered)
+    )
 
 
 async def choose_place(
@@ -470,6 +505,7 @@ def router() -> Router:
     on_said(router, DocumentNumber())(document_number)
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
+    on_said(router, PartialRegionCode())(partial_region_code)
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

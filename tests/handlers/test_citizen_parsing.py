@@ -347,3 +347,22 @@ def test_another_countys_town_or_village_code_is_a_region_code():
     assert parsing.parse_region_code("620622") == "620622"  # a county of the province
     assert parsing.parse_region_code("123456789") is None
     assert parsing.parse_region_code("733299") is None  # the county's postcode
+
+
+def test_a_village_code_cut_short_is_a_partial_region_code():
+    assert parsing.parse_partial_region_code("6206231012") == "6206231012"
+    assert parsing.parse_partial_region_code("村代码 62062310121") == "62062310121"
+    assert parsing.parse_partial_region_code("620623101215") is None  # a whole village code
+    assert parsing.parse_partial_region_code("620623101") is None  # a whole town code
+    assert parsing.parse_partial_region_code("6206231") is None  # as long as a phone number
+    assert parsing.parse_partial_region_code("5101041012") is None  # not the county's
+
+
+def test_a_number_read_out_with_yao_for_one_is_written_in_digits():
+    assert parsing.normalize("幺三九幺二三四五六七八") == "13912345678"
+    assert parsing.normalize("幺妹") == "幺妹"  # a word, not a number read out
+
+
+def test_a_code_said_as_ones_own_villages_is_a_region_code():
+    assert parsing.parse_region_code("我们村代码是620623101215") == "620623101215"
+    assert parsing.parse_region_code("俺村的编码：620623101215") == "620623101215"
