@@ -20,6 +20,7 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, recall, remember
+from handlers.citizen.outside import whom_to_ask_of_matter
 from handlers.citizen.searching import (
     ENFORCEMENT,
     MAX_GUESSES,
@@ -204,12 +205,16 @@ async def whom_to_ask(
     public_items: PublicItems | None,
 ) -> str:
     """Whom to ask instead, for what cannot be served here: the window phone of the item the
-    words name (「我的低保批下来没有」: 民政's), else of the item just shown, else 12345."""
+    words name (「我的低保批下来没有」: 民政's), else who handles the matter outside the
+    catalogue they name (「养老金」: 人社's), else of the item just shown, else 12345."""
     named = await _named_item(session, reading, search, public_items)
     if named is not None:
         # What is asked next (「电话多少」 「要带啥」) is about the item the words named.
         await remember(state, card_code=named.code, focus="card")
     else:
+        matter = await whom_to_ask_of_matter(session, reading.text)
+        if matter is not None:
+            return matter
         memory = await recall(state)
         if memory.card_code:
             named = await item_by_code(session, memory.card_code, public_items)
@@ -324,7 +329,9 @@ async def booking(
     await remember(state, unmatched=said)
     trace.update(answer="booking")
     extra = await whom_to_ask(session, state, reading, search, public_items)
-    return "\n".join(line for line in (wording.say(texts.BOOKING), extra) if line)
+    return "\n".join(
+        line for line in (wording.say(texts.BOOKING), extra, texts.OFFER_HUMAN) if line
+    )
 
 
 async def personal(
@@ -343,7 +350,9 @@ async def personal(
     await remember(state, unmatched=said)
     trace.update(answer="personal")
     extra = await whom_to_ask(session, state, reading, search, public_items)
-    return "\n".join(line for line in (wording.say(texts.PERSONAL), extra) if line)
+    return "\n".join(
+        line for line in (wording.say(texts.PERSONAL), extra, texts.OFFER_HUMAN) if line
+    )
 
 
 async def id_number(

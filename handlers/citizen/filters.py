@@ -603,9 +603,18 @@ class OutsideMatterAsked(Filter):
         if found is None:
             return False
         matter, named = found
-        if any(hit.confident for hit in search.search(named, top=OUTSIDE_CHECKED, citizen=True)):
+        hits = search.search(named, top=OUTSIDE_CHECKED, citizen=True)
+        if any(hit.confident and _names_the_matter(hit.document, named) for hit in hits):
             return False
         return {"matter": matter, "named": named}
+
+
+def _names_the_matter(document: Any, named: str) -> bool:
+    """Whether an item found for the words naming an outside matter is that matter: its name,
+    a keyword or an alias holds the words (普通护照签发 for 护照), or a keyword is among them;
+    not an item sharing a common word (《出生医学证明》 for 开个证明)."""
+    words = (*document.keywords, *document.aliases)
+    return named in document.name or any(named in w or w in named for w in words)
 
 
 OUTSIDE_CHECKED = 3  # results of the words naming an outside matter that may show an item

@@ -13,7 +13,7 @@ from catalogue import queries
 from catalogue.outside_matters import OutsideMatter
 from handlers.citizen import texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import OutsideMatterAsked, said
+from handlers.citizen.filters import OutsideMatterAsked, matter_said, said
 from handlers.citizen.memory import remember
 
 
@@ -40,6 +40,14 @@ async def outside_answer(
     lines = [
         wording.say(texts.OUTSIDE_MATTER, named=named, matter=matter.name, office=matter.office)
     ]
+    lines += await _whom_to_ask(session, matter)
+    lines.append(texts.OFFER_HUMAN)
+    return "\n".join(lines)
+
+
+async def _whom_to_ask(session: AsyncSession, matter: OutsideMatter) -> list[str]:
+    """The local department to ask about a matter, with its phone, and the national number."""
+    lines = []
     department = await queries.department_to_ask(session=session, words=matter.ask)
     if department is not None:
         phone = f"（{department.phone}）" if department.phone else ""
@@ -48,8 +56,18 @@ async def outside_answer(
     also = "也" if department is not None else ""
     hotline = texts.OUTSIDE_HOTLINE.format(also=also, hotline=matter.hotline)
     lines.append(hotline if matter.hotline else texts.ASK_HOTLINE)
-    lines.append(texts.OFFER_HUMAN)
-    return "\n".join(lines)
+    return lines
+
+
+async def whom_to_ask_of_matter(session: AsyncSession, text: str) -> str | None:
+    """For what cannot be served here (「我的养老金怎么还没到账」): who handles the matter
+    outside the catalogue the words name, and whom to ask; None when they name none."""
+    found = matter_said(text)
+    if found is None:
+        return None
+    matter, named = found
+    head = texts.OUTSIDE_WHO.format(named=named, office=matter.office)
+    return "\n".join([head, *await _whom_to_ask(session, matter)])
 
 
 def router() -> Router:

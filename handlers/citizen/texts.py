@@ -267,7 +267,7 @@ COMPLAINT_DESCRIBE = "要找工作人员的，请用一句话说明您要投诉�
 PROGRESS = "这里不能查办件进度。网上申请的，请登录{online}查看；到窗口办的，请凭受理单问办理窗口。"
 BOOKING = "这里不能预约或取号。请到办理窗口所在的政务服务大厅现场取号，或在{online}预约。"
 PERSONAL = (
-    "这里不能交费、提交材料或查个人记录（如社保缴费、医保余额、办件结果），也不能发送材料。"
+    "这里不能交费、提交或修改申请材料，也不能查个人记录（如社保缴费、医保余额、办件结果）。"
     "请登录{online}，或带身份证到办理窗口办理。"
 )
 ID_NUMBER = (
@@ -283,6 +283,7 @@ NOTHING_TO_UNBIND_TALKED = "您还没有绑定村，不用解绑；刚才说的{
 PHONE_OF = "{number} 是{department}的电话。这是电话号码，不是事项编码；要办什么事，直接告诉我。"
 PHONE_UNKNOWN = "这像是一个电话号码，不是事项编码。请直接说出您要办的事，比如“办身份证”。"
 OUTSIDE_MATTER = "“{named}”属于{matter}，不在{here}政务服务事项目录里，一般由当地{office}办理。"
+OUTSIDE_WHO = "“{named}”的事一般由当地{office}办理。"
 OUTSIDE_ASK = "可以咨询{department}{phone}。"
 OUTSIDE_HOTLINE = "{also}可以拨打{hotline}。"
 SUB_ITEMS = "这是主项，具体按下面的子项办理："

@@ -150,7 +150,7 @@ async def test_a_person_right_after_a_card_for_the_items_own_words_gets_a_ticket
     [
         ("我的申请办到哪一步了", "不能查办件进度"),
         ("怎么预约", "不能预约或取号"),
-        ("申请表能在这里填吗 手机上填好发给你们", "不能交费、提交材料"),
+        ("申请表能在这里填吗 手机上填好发给你们", "不能交费、提交或修改申请材料"),
     ],
 )
 async def test_requests_served_elsewhere_say_where(demo, said, expected):
@@ -225,7 +225,7 @@ async def test_a_bad_rating_with_a_story_and_nothing_rated_is_a_complaint(demo):
 
 async def test_handing_in_here_with_no_item_named_says_where_it_is_done(demo):
     answer = await citizen(demo).say("上传材料的网址在哪 我手机上传上去")
-    assert "不能交费、提交材料" in answer and "甘肃政务服务网" in answer, answer
+    assert "不能交费、提交或修改申请材料" in answer and "甘肃政务服务网" in answer, answer
     assert "没有找到" not in answer and not kit.is_card_or_list(answer)
 
 
@@ -491,7 +491,7 @@ async def test_the_whole_county_in_plain_words(demo):
 
 async def test_personal_services_and_identity_numbers_are_not_served_here(demo):
     user = citizen(demo)
-    assert "不能交费、提交材料或查个人记录" in await user.say("帮我查一下我的社保缴费记录")
+    assert "不能交费、提交或修改申请材料" in await user.say("帮我查一下我的社保缴费记录")
     answer = await user.say("身份证号622323199001011234能查啥")
     assert "不要在这里发送身份证号" in answer and "622323199001011234" not in answer
 
@@ -511,7 +511,7 @@ async def test_what_cannot_be_served_names_the_item_the_words_name_and_its_offic
     # a form sent to one's mailbox, after its card
     await user.say("五保户申请")
     answer = await user.say("申请表格发我邮箱 abc@163.com")
-    assert "也不能发送材料" in answer and "“特困人员救助供养”由" in answer, answer
+    assert "提交或修改申请材料" in answer and "“特困人员救助供养”由" in answer, answer
 
 
 async def test_human_with_the_problem_in_the_same_message(demo):
@@ -635,7 +635,7 @@ async def test_words_of_the_card_just_shown_start_no_new_search(demo) -> None:
 
 @pytest.mark.parametrize(
     ("said", "wanted"),
-    [("我能不能在手机上交材料", "提交材料"), ("你真笨", "0935-3126800")],
+    [("我能不能在手机上交材料", "提交或修改申请材料"), ("你真笨", "0935-3126800")],
 )
 async def test_submitting_here_and_scolding_the_bot(demo, said: str, wanted: str) -> None:
     reply = await citizen(demo).say(said)
@@ -1413,3 +1413,16 @@ async def test_a_question_to_tell_the_entries_apart_answers_each(demo):
     other = citizen(demo)
     await other.say("营业执照")
     assert "这几项" not in await other.say("身份证和户口本有啥区别")
+
+
+async def test_what_cannot_be_served_of_a_matter_outside_the_catalogue_says_who_handles_it(demo):
+    answer = await citizen(demo).say("我的养老金怎么还没到账")
+    assert "不能" in answer and "人力资源和社会保障局" in answer, answer
+    assert "12333" in answer and "人工" in answer and not kit.is_card_or_list(answer), answer
+
+
+@pytest.mark.parametrize("said", ["我上周交的申请想改一下", "申请表填错了能改吗", "我想撤回申请"])
+async def test_changing_or_withdrawing_an_application_is_done_at_the_window(demo, said):
+    answer = await citizen(demo).say(said)
+    assert "提交或修改申请材料" in answer and "人工" in answer, answer
+    assert not kit.is_card_or_list(answer), answer

@@ -52,3 +52,12 @@ async def test_a_catalogue_holding_the_matter_answers_with_its_item(citizen_side
     # the seeded catalogue has 城乡居民基本养老保险参保登记: its card, not "outside"
     reply = await citizen_side.user().say("养老保险参保登记在哪办")
     assert "城乡居民基本养老保险参保登记" in reply and "不在本县" not in reply, reply
+
+
+async def test_an_item_sharing_only_a_common_word_does_not_hold_the_matter(demo) -> None:
+    # 《出生医学证明》 shares 证明 with 开个证明: a village's certificate is the village's
+    reply = await citizen(demo).say("我要开个证明 证明我是这个村的")
+    assert "村（居）民委员会" in reply and not kit.is_card_or_list(reply), reply
+    assert "出生医学证明" not in reply, reply
+    reply = await citizen(demo).say("孩子的出生证明咋开")  # the item's own words: its card
+    assert "【《出生医学证明》首次签发】" in reply, reply
