@@ -1426,3 +1426,11 @@ async def test_changing_or_withdrawing_an_application_is_done_at_the_window(demo
     answer = await citizen(demo).say(said)
     assert "提交或修改申请材料" in answer and "人工" in answer, answer
     assert not kit.is_card_or_list(answer), answer
+
+
+async def test_money_not_arrived_after_a_benefits_card_is_asked_of_its_office(demo):
+    user = citizen(demo)
+    assert "【80周岁以上老年人高龄津贴发放】" in await user.say("高龄津贴")
+    answer = await user.say("我爸的钱这个月咋没发")
+    assert "不能" in answer and "民政局办理，窗口电话：0935-3121306" in answer, answer
+    assert not kit.is_card_or_list(answer), answer
