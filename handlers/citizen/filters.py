@@ -1290,12 +1290,15 @@ class FundListQuestion(Filter):
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
         details: list[str] = []
+        unknown_topic = ""
         said_details, bare = parsing.split_fund_details(named.rest)
         competitive = said_details == ["competitive"] and not _fund_words(
             COMPETITIVE_ASKED.sub("", bare)
         )
         if competitive:
             topic = ""  # 「竞争性分配的资金有哪些」: the list's competitive funds
+        if "change" in said_details and not _fund_words(bare):
+            topic = ""  # 「专项资金有没有追加的」: 追加 asks for changes, it names no fund
         if topic:
             rows = (await queries.fund_list(session=session, year=year)).rows
             if year is not None and not _names_fund(topic, rows):
@@ -1313,9 +1316,15 @@ class FundListQuestion(Filter):
             ):
                 topic = fund_as_written(topic, rows)  # 「营养餐」: 营养改善计划
                 if not _names_fund(topic, rows) and not asked:
-                    return False
+                    if not _a_fund_unlisted(text, year, topic, data.get("search")):
+                        return False
+                    if (await county_rows_named(session, text, year))[0]:
+                        return False  # 「16年到村的整村推进资金」: the county's poverty rows
+                    unknown_topic, topic = _fund_words(named.rest, fillers=True), ""
         elif not asked and not (named.departments or year or competitive):
             return False
+        elif "change" in said_details:
+            details = ["change"]  # 「2016年专项资金调整了哪些」: the list's funds that changed
         found = named.departments
         unknown = named.named if named.named and not found else ""
         parts = [
@@ -1341,7 +1350,19 @@ class FundListQuestion(Filter):
             ),
             "ranking": ranking,
             "competitive": competitive,
+            "unknown_topic": unknown_topic,
         }
+
+
+_MONEY_OF_A_FUND = re.compile("资金|的钱.*多少|的钱.*几")
+
+
+def _a_fund_unlisted(text: str, year: int | None, topic: str, search: Any) -> bool:
+    """「2016年退耕还林资金多少」: the money of a year's fund the list does not have (said so,
+    with that year's list), not an item's name (no item of those words is found)."""
+    if year is None or not _MONEY_OF_A_FUND.search(text) or search is None:
+        return False
+    return not any(hit.confident for hit in search.search(topic, top=3, citizen=True))
 
 
 async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
@@ -1393,12 +1414,15 @@ def fund_as_written(topic: str, rows: list[FundItem]) -> str:
     return run if len(run) >= MIN_WRITTEN_RUN else topic
 
 
-def _fund_words(text: str) -> str:
+def _fund_words(text: str, fillers: bool = False) -> str:
     """The words naming a fund once question words (before and after the fillers: 「拨了」
-    loses its 了 to them), fillers and the county (the list is the county's) are gone."""
+    loses its 了 to them), fillers (unless `fillers`: the words as said, to be shown) and the
+    county (the list is the county's) are gone."""
     # the county first: 「县上拨了」 would leave 县 once 上拨了 is gone
     county_gone = parsing.without_county(_EVERY_YEAR.sub("", text.replace(" ", "")))[1]
     flat = parsing.fund_topic(county_gone.replace(" ", ""))
+    if fillers:
+        return flat.replace(" ", "")
     return parsing.without_county(parsing.fund_topic(READER.strip_fillers(flat)))[1].replace(
         " ", ""
     )

@@ -228,10 +228,15 @@ def fund_list_answer(
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
 
 
-def ranked_line(rows: list[FundItem], ranking: Ranking) -> str:
+def ranked_line(rows: list[FundItem], ranking: Ranking, every_year: bool = False) -> str:
     """「最多的是县民政局：共3项，合计…万元。」 or 「最少的一项是…」: the largest or smallest
-    fund, department or year (by its funds' total) among the rows."""
+    fund, department or year (by its funds' total) among the rows; `every_year`: the rows are
+    every year's, said so when departments are ranked."""
     which = "最多" if ranking.most else "最少"
+    if every_year and ranking.by not in ("year", "fund"):
+        years = sorted({row.budget_year for row in rows})
+        span = f"{years[0]}—{years[-1]}" if len(years) > 1 else str(years[0])
+        return texts.FUND_RANKED_SPAN.format(span=span) + ranked_line(rows, ranking)
     if ranking.by == "fund":
         row = (max if ranking.most else min)(rows, key=lambda r: r.budget_amount)
         return texts.FUND_RANKED_FUND.format(

@@ -34,12 +34,14 @@ async def fund_list(
     compared_with: int | None = None,
     ranking: parsing.Ranking | None = None,
     competitive: bool = False,
+    unknown_topic: str = "",
 ) -> str:
     """Published fund rows by year, department, type and fund, with the exact total; the
     years published when the question names none of these. Remembered: 「2017年呢」 next
     changes only the year. `compared_with`: a year each fund is set beside. A question
     about a detail of the fund named (`details`: 申报, 评审, 分配 …) gets the published text
-    of it; `competitive` keeps the funds allocated by competition only."""
+    of it; `competitive` keeps the funds allocated by competition only; `unknown_topic`: a
+    fund asked for that the list does not have (said so, above the year's list)."""
     if state is not None:
         await remember(
             state,
@@ -50,14 +52,23 @@ async def fund_list(
             fund_topic=topic,
             fund_competitive=competitive,
         )
-    if year is None and not departments and fund_type is None and not topic and not competitive:
+    asked_for_rows = year or departments or fund_type or topic or competitive or details
+    if not asked_for_rows:
         trace.update(answer="fund-years")
         overview = await queries.fund_list(session=session)
+        if ranking is not None and overview.rows:
+            # 「哪个部门的专项资金最多」 「哪年最多」: over every year published, then the years
+            ranked = fund_answers.ranked_line(overview.rows, ranking, every_year=True)
+            return ranked + "\n" + fund_answers.fund_years_answer(
+                overview, settings.public_base_url
+            )
         note = (
             texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""
         )
         return note + fund_answers.fund_years_answer(overview, settings.public_base_url)
     note = texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""
+    if unknown_topic:
+        note += texts.FUND_TOPIC_NONE.format(what=what, topic=unknown_topic)
     ids = [d.id for d in departments] or None
     funds = await queries.fund_list(
         session=session, year=year, department_ids=ids, fund_type=fund_type
@@ -104,6 +115,8 @@ async def fund_list(
         return note + fund_answers.fund_details_answer(
             answering, details or [], settings.public_base_url
         )
+    if details == ["change"] and not topic:
+        note += texts.FUND_NO_CHANGE.format(what="" if what == "全部" else what)
     trace.update(answer="fund-list")
     if fund_type is not None:
         what = f"{what} {fund_type.label}".strip()

@@ -478,3 +478,43 @@ async def test_the_funds_allocated_by_competition_and_a_year_of_them(demo):
     assert "共6项" in listed and "城乡居民最低生活保障资金" not in listed, listed
     later = await user.say("17年的呢")
     assert later.startswith("【2017年 竞争性分配的 财政专项资金】") and "共2项" in later, later
+
+
+def _total(rows: list[dict]) -> Decimal:
+    return sum((Decimal(r["budget_amount"]) for r in rows), Decimal(0))
+
+
+async def test_which_department_or_year_has_most_without_a_year_ranks_every_year(demo):
+    answer = await citizen(demo).say("哪个部门专项资金最多")
+    rows = DEMO["funds"]
+    departments = {r["department"] for r in rows}
+    top = max(departments, key=lambda d: _total([r for r in rows if r["department"] == d]))
+    top_total = _total([r for r in rows if r["department"] == top])
+    assert "2015—2017年合起来" in answer and f"{top_total}万元" in answer, answer
+    answer = await citizen(demo).say("专项资金哪年最多")
+    year = max(
+        {r["budget_year"] for r in rows},
+        key=lambda y: _total([r for r in rows if r["budget_year"] == y]),
+    )
+    assert f"最多的是{year}年" in answer, answer
+
+
+async def test_changes_asked_of_a_years_list_show_the_funds_that_changed(demo):
+    changed = [f for f in DEMO["funds"] if f["change_note"]]
+    assert changed, "the demo has a fund whose budget was adjusted"
+    answer = await citizen(demo).say(f"{changed[0]['budget_year']}年专项资金调整了哪些")
+    assert changed[0]["project_name"] in answer and "调整情况" in answer, answer
+    unchanged = min({f["budget_year"] for f in DEMO["funds"]} - {f["budget_year"] for f in changed})
+    answer = await citizen(demo).say(f"{unchanged}年专项资金有调整的吗")
+    assert "没有调整记录" in answer, answer
+
+
+async def test_a_fund_the_years_list_lacks_is_said_missing_with_the_list(demo):
+    answer = await citizen(demo).say("2016年退耕还林资金多少")
+    assert "没有“退耕还林”" in answer and "【2016年 财政专项资金】" in answer, answer
+    # an item's name said with a year and 资金 stays the item
+    answer = await citizen(demo).say("2017年住宅专项维修资金")
+    assert "【住宅专项维修资金交存】" in answer, answer
+    # the county's poverty rows are not special funds: they answer it
+    answer = await citizen(demo).say("16年到村的整村推进资金文号是啥")
+    assert "天扶贫发〔2016〕27号" in answer and "没有“" not in answer, answer
