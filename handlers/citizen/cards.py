@@ -420,12 +420,14 @@ def proxy_answer(item: Item, base_url: str) -> str:
     said = [shorten(s.strip(), 120) for s in sentences if s.strip() and _mentions(s, PROXY_WORDS)]
     # Applying online needs no one to go (「要本人跑一趟不」).
     online = [shorten(s.strip(), 120) for s in sentences if _mentions(s, ONLINE_WORDS)][:1]
-    said += [s for s in online if s not in said]
     named = "、".join(str(r.get("name", "")) for r in item.requirements or [] if r.get("name"))
     bring = [f"要带的材料：{shorten(named, 150)}"] if named else []
     if said:
+        said += [s for s in online if s not in said]
         return _short(item, base_url, ["办事指南写明：", *said[:3], *bring])
     lines = ["办事指南没有写明能不能由别人代办，去之前请先打电话问清楚。", *ask_lines(item)]
+    if online:  # it may be applied for online: no one has to go
+        lines += ["办事指南写明：", *online]
     return _short(item, base_url, [*lines, *bring])
 
 
