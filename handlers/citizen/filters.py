@@ -112,8 +112,10 @@ class SmallTalk(Filter):
         understood = reading(event)
         if understood is None or not understood.is_talk:
             return False
-        if parsing.is_next_page(understood.text) and await _list_shown(data.get("state")):
-            return False  # 「还有吗」 after a list: its next page
+        if (
+            parsing.is_next_page(understood.text) or parsing.is_none_fits(understood.text)
+        ) and await _list_shown(data.get("state")):
+            return False  # 「还有吗」 「都不是」 after a list: its next page, or none of it
         if parsing.parse_choice(understood.text) and await _numbered(data.get("state")):
             return False  # 「6」 (praise in chat slang) while a numbered list waits: the entry
         return {"said": understood.text, "reading": understood}
@@ -141,6 +143,16 @@ class HumanRequest(Filter):
         if understood is None or understood.intent != "human":
             return False
         return {"problem": understood.rest if understood.core else ""}
+
+
+class NoneFits(Filter):
+    """「都不是」 right after a list of items."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        return (
+            text is not None and parsing.is_none_fits(text) and await _list_shown(data.get("state"))
+        )
 
 
 class NextPage(Filter):

@@ -59,8 +59,8 @@ async def fund_list(
         if ranking is not None and overview.rows:
             # 「哪个部门的专项资金最多」 「哪年最多」: over every year published, then the years
             ranked = fund_answers.ranked_line(overview.rows, ranking, every_year=True)
-            return ranked + "\n" + fund_answers.fund_years_answer(
-                overview, settings.public_base_url
+            return (
+                ranked + "\n" + fund_answers.fund_years_answer(overview, settings.public_base_url)
             )
         note = (
             texts.FUND_NO_DEPARTMENT.format(name=unknown_department) if unknown_department else ""

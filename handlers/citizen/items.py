@@ -41,6 +41,7 @@ from handlers.citizen.filters import (
     EachEntryAsked,
     LooksLikeCode,
     NextPage,
+    NoneFits,
     PaperOfEveryEntry,
     Understood,
     matter_said,
@@ -470,6 +471,14 @@ async def department_items(
         url=items_url(settings.public_base_url, department_id=department.id)
     )
     return "\n".join(p for p in (listing, contact, link) if p)
+
+
+async def none_fits(event: Event, state: FSMContext, trace: dict[str, str]) -> str:
+    """「都不是」 after a list: put another way, or 人工 (which forwards what was asked)."""
+    memory = await recall(state)
+    await keep(state, memory, numbered="", focus="", unmatched=memory.list_query)
+    trace.update(answer="none-fits")
+    return texts.NONE_FITS
 
 
 async def next_page(
@@ -1304,6 +1313,7 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-items")
     on_said(router, FirstStepAsked())(first_step)
+    on_said(router, NoneFits())(none_fits)
     on_said(router, NextPage())(next_page)  # 「换一个」: not the entry going the way 换 says
     on_said(router, PaperOfEveryEntry())(paper_of_every_entry)
     on_said(router, EachEntryAsked())(each_entry)

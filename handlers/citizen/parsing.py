@@ -392,6 +392,33 @@ def is_human_request(said: str) -> bool:
     return strip_particles(normalize(said)) in HUMAN_WORDS
 
 
+# 「都不是」 after a list: none of its entries is what the citizen wants.
+NONE_FITS_WORDS = frozenset(
+    {
+        "都不是",
+        "全都不是",
+        "都不对",
+        "一个都不是",
+        "哪个都不是",
+        "这些都不是",
+        "这几个都不是",
+        "不是这些",
+        "不是这几个",
+        "都不是我要的",
+        "没有我要的",
+        "没有我想要的",
+        "没有我要找的",
+        "没有要找的",
+        "没有我要办的",
+    }
+)
+
+
+def is_none_fits(said: str) -> bool:
+    """「都不是」 「没有我要的」."""
+    return strip_particles(normalize(said)) in NONE_FITS_WORDS
+
+
 def is_next_page(said: str) -> bool:
     """「下一页」."""
     return strip_particles(normalize(said)) in NEXT_PAGE_WORDS

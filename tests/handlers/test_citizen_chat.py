@@ -107,6 +107,21 @@ async def test_other_entries_asked_in_plain_words_are_the_next_page(citizen_side
     assert "没有可以选的列表" in await user.say("还有别的吗")
 
 
+async def test_none_of_a_list_asks_to_put_it_another_way_and_forwards_it_to_a_person(
+    citizen_side,
+):
+    for words in ("都不是", "没有我要的", "这几个都不是啊"):
+        user = citizen_side.user()
+        await user.say("登记")
+        answer = await user.say(words)
+        assert "换个说法" in answer and "人工" in answer, (words, answer)
+        assert "没有可以选的列表" in await user.say("2"), words  # the list is put away
+    user = citizen_side.user()
+    await user.say("登记")
+    await user.say("都不是")
+    assert "工单" in await user.say("人工")
+
+
 async def test_a_verdict_after_a_short_remark_rates_the_card(citizen_side):
     user = citizen_side.user()
     await user.say("开网吧")
