@@ -693,6 +693,8 @@ async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
     assert "5分" in await user.say("给个好评")
     await user.say("狗证")
     assert "3分" in await user.say("还行吧 三分")
+    await user.say("结婚登记")
+    assert "不满意" in await user.say("不咋样")  # as 不怎么样 is said in the northwest
 
 
 async def test_county_totals_and_a_kind_of_project_after_a_place(demo) -> None:
