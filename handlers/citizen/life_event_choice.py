@@ -178,6 +178,26 @@ def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
     return next(iter(paying.values())) if len(paying) == 1 else None
 
 
+OUTSIDE_STEP_NAMING = 4  # characters of a step's label that, said, ask for that step
+LABEL_ALIAS = re.compile(r"（([^（）]{3,})）")
+
+
+def one_outside_step_named(core: str, steps: list[ResolvedStep]) -> ResolvedStep | None:
+    """The one step no item serves (shown as whom to ask) whose label the words said beside
+    the trigger name (「死亡证明在哪开」: 死亡医学证明), when exactly one is."""
+    named = []
+    for step in steps:
+        if step.item is not None or (step.department is None and not step.office):
+            continue
+        label = fold(step.label)
+        run = max((name_run_of(label, core), paper_said_short(label, core)), key=len)
+        # 「出生登记（上户口）」: the plain words in brackets, said whole, name it too
+        plain = [fold(p) for p in LABEL_ALIAS.findall(step.label)]
+        if len(run) >= OUTSIDE_STEP_NAMING or any(p in core for p in plain):
+            named.append(step)
+    return named[0] if len(named) == 1 else None
+
+
 def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedStep | None:
     """The one step with an item whose circumstances (the step's `when`) the words tell, when
     exactly one is: 「家里着火了」 of the help hard times get is 临时救助 (急难时), not 低保
@@ -191,6 +211,10 @@ def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedSt
     return pointed[0] if len(pointed) == 1 else None
 
 
+# What a step's label says is done when it is not applying for its item (a death: 告知停发).
+NOT_APPLYING = re.compile("告知|停发|注销|变更|交回|退回")
+
+
 def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> str:
     """The event's other steps with an item, each with its circumstances (「长期困难的，可申请
     最低生活保障」), in one sentence after the card of the step a story points to; '' when there
@@ -200,8 +224,11 @@ def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> st
     for step in steps:
         if step.item is None or step.item.code == shown:
             continue
-        condition, _, _ = step.label.partition(CONDITION_MARK)
-        if CONDITION_MARK in step.label:
+        condition, _, action = step.label.partition(CONDITION_MARK)
+        if CONDITION_MARK in step.label and NOT_APPLYING.search(action):
+            # 「领高龄津贴：告知民政局停发」: what is done is not applying for it
+            others.append(f"{condition}的，{action}（{step.item.name}）")
+        elif CONDITION_MARK in step.label:
             others.append(f"{condition}的，可申请{step.item.name}")
         else:
             others.append(f"符合条件的，还可申请{step.item.name}")

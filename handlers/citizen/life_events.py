@@ -50,6 +50,7 @@ from handlers.citizen.life_event_choice import (
     MIN_NAMING,
     asks_another_way,
     goes_the_way_asked,
+    one_outside_step_named,
     one_step_named,
     other_steps_line,
     the_money,
@@ -90,6 +91,7 @@ NO_ITEMS = "「{name}」要办的事，按顺序："
 MAX_GAP = 4
 MIN_GAPPED = 3
 OFFER = "需要帮助请回复“人工”。"
+OTHER_STEPS = "「{name}」要办的其他事，回复“{name}”查看。"
 OVERVIEW = "可以问这些“一件事”：{names}。直接说您的情况就行，比如“孩子出生了要办什么”。"
 
 
@@ -772,6 +774,10 @@ class LifeEventQuestion(Filter):
                 or the_money(rest, steps)
                 or the_trades_licence(rest, life_event, steps, known.events)
             )
+            outside_step = None if step_item else one_outside_step_named(read(rest).core, steps)
+            if outside_step is not None:
+                # 「老人去世了 死亡证明在哪开」: that step, which no item of the county serves
+                return {"life_event": life_event, "steps": steps, "outside_step": outside_step}
             if step_item is not None and goes_the_way_asked(step_item, rest):
                 if searcher is not None and await _shares_its_name(
                     step_item, searcher, session, data.get("public_items")
@@ -780,15 +786,22 @@ class LifeEventQuestion(Filter):
                     # choice search offers.
                     return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
-            if searcher is not None and await _a_clause_asks_another_item(
-                text, span, steps, searcher, session, data.get("public_items")
-            ):
-                # 「两口子过不下去了 离婚去哪办」: the situation told, then an item asked
-                return False
             pointed = the_step_pointed_to(told, steps)
+            if (
+                pointed is None
+                and searcher is not None
+                and await _a_clause_asks_another_item(
+                    text, span, steps, searcher, session, data.get("public_items")
+                )
+            ):
+                # 「两口子过不下去了 离婚去哪办」: the situation told, then an item asked; but
+                # 「我爸去世了 他开的小卖部咋办」 tells the circumstance of one step (注销)
+                return False
             if pointed is not None and pointed.item is not None:
                 whole = await _with_a_second_event(text, span, life_event, steps, known, data)
-                if len(whole["steps"]) != len(steps):
+                if len(whole["steps"]) != len(steps) and not _tells_the_step(
+                    text, span, pointed, life_event, known
+                ):
                     return whole  # 「我妈八十二了 瘫在床上」: an old person's steps too
                 # 「家里着火了 能申请啥救助」: the help the story's circumstances call for,
                 # the others named after it
@@ -814,6 +827,20 @@ class LifeEventQuestion(Filter):
         if normalise(text) in OVERVIEW_WORDS:
             return {"life_event": None, "steps": []}
         return False
+
+
+def _tells_the_step(
+    text: str, span: str, step: ResolvedStep, life_event: LifeEvent, known: _Known
+) -> bool:
+    """Whether the words telling the step's circumstance are what sets off another event (「我爸
+    去世了 他开的小卖部」: 小卖部 is the shop he had, to close, not a shop to open)."""
+    beside = normalise(text).replace(normalise(span), " ", 1)
+    other = known.match(beside)
+    if other is None or other[0] is life_event:
+        return False
+    other_words = fold(normalise(other[1]))
+    said = (fold(normalise(w)) for w in step.when)
+    return any(word in other_words or other_words in word for word in said if word in fold(beside))
 
 
 async def _the_one_shown(steps: list[ResolvedStep], state: Any, known: _Known) -> Item | None:
@@ -1004,11 +1031,13 @@ async def answer(
     step_item: Item | None = None,
     also: LifeEvent | None = None,
     beside: str = "",
+    outside_step: ResolvedStep | None = None,
 ) -> str:
     """The ordered checklist of the event's steps: each item that exists with its link
     (numbered: a number opens it, the list is remembered), each other step with the department
     to ask; `also`: a second event told in the same message, its steps after the first's;
-    `beside`: a line after the card of the one step asked for (the event's other steps)."""
+    `beside`: a line after the card of the one step asked for (the event's other steps);
+    `outside_step`: the one step asked for, which no item serves: whom to ask."""
     if life_event is None:
         known = await known_events(session)
         trace.update(answer="life-events")
@@ -1025,6 +1054,11 @@ async def answer(
         lines = card.splitlines()
         link = next((i for i, line in enumerate(lines) if "/items/" in line), len(lines))
         return fit(lines[:link], [beside], lines[link:], keep_tail=len(lines) - link)
+    if outside_step is not None:
+        trace.update(answer="life-event-outside-step", event=life_event.name)
+        await keep(state, memory, unmatched=said(event) or "")
+        ask = _ask_line(outside_step, wording)
+        return "\n".join([ask, OTHER_STEPS.format(name=life_event.name), OFFER])
     trace.update(answer="life-event", event=life_event.name)
     # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
     # forwards the words.
@@ -1051,16 +1085,8 @@ async def answer(
     number = 0
     for step in steps:
         if step.item is None:
-            department = step.department
-            if department is None and not step.office:
-                continue
-            if department is not None:
-                phone = f"（{department.phone}）" if department.phone else ""
-                name = department.short_name or department.name
-            else:
-                phone, name = "", f"当地{step.office}"
-            ask = wording.say(ASK, label=step.label, department=name, phone=phone)
-            lines.append("· " + ask)
+            if step.department is not None or step.office:
+                lines.append("· " + _ask_line(step, wording))
             continue
         number += 1
         lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
@@ -1071,6 +1097,17 @@ async def answer(
             lines.append("   " + shorten(f"在{step.item.location}办{phone}", 60))
         lines.append(f"   {item_url(settings.public_base_url, step.item.code)}")
     return fit(lines, [], [HINT if codes else OFFER])
+
+
+def _ask_line(step: ResolvedStep, wording: texts.Wording) -> str:
+    """A step no item serves: 「注销户口：本县目录暂无此事项，请咨询县公安局（…）」."""
+    department = step.department
+    if department is not None:
+        phone = f"（{department.phone}）" if department.phone else ""
+        name = department.short_name or department.name
+    else:
+        phone, name = "", f"当地{step.office}"
+    return wording.say(ASK, label=step.label, department=name, phone=phone)
 
 
 def _items(steps: list[ResolvedStep]) -> list[Item]:

@@ -109,3 +109,12 @@ def test_the_other_steps_are_named_with_their_circumstances():
     line = other_steps_line(HARD_TIMES[0], HARD_TIMES)
     assert line == "另外，长期困难的，可申请最低生活保障；符合条件的，还可申请残疾人证核发。"
     assert other_steps_line(HARD_TIMES[0], HARD_TIMES[:2]) == ""
+
+
+def test_a_step_that_is_not_applying_is_named_with_what_is_done():
+    death = [
+        ResolvedStep("开过店：注销营业执照", PowerItem(name="个体工商户注销登记", code="Z")),
+        ResolvedStep("领高龄津贴：告知民政局停发", PowerItem(name="高龄津贴发放", code="G")),
+    ]
+    line = other_steps_line(death[0], death)
+    assert line == "另外，领高龄津贴的，告知民政局停发（高龄津贴发放）。"

@@ -130,9 +130,10 @@ async def test_a_name_of_the_events_own_item_is_an_item_question(citizen: Any) -
 
 async def test_nothing_invented_when_no_item_exists(citizen: Any) -> None:
     reply = await citizen.say("家里老人去世了")
-    assert reply.startswith("「家人去世」要办的事，按顺序：") and "人工" in reply
+    assert reply.startswith("「家人去世」") and "没有找到" not in reply, reply
     assert "· 注销户口：本县目录暂无此事项，请咨询县公安局（0935-3121410）" in reply
-    assert "没有找到" not in reply and "1." not in reply
+    # the steps some families have are the items that exist, each with its circumstance
+    assert "个体工商户注销登记（开过店：注销营业执照）" in reply, reply
 
 
 async def test_an_item_question_stays_an_item_question(citizen: Any) -> None:
@@ -300,7 +301,11 @@ async def test_two_situations_told_in_one_message_get_both_checklists(demo):
 async def test_a_second_situation_going_another_way_adds_no_checklist(demo):
     http, _ = demo
     answer = await kit.WeChatUser(http, "o_two_events_moved").say("老人去世了 他开的铺子要注销")
-    assert "「家人去世」" in answer and "开一家" not in answer, answer  # the shop ends
+    assert "【个体工商户注销登记】" in answer and "开一家" not in answer, answer  # the shop ends
+    # 小卖部 tells the shop he had (a step of the death), not a shop to open
+    user = kit.WeChatUser(http, "o_two_events_his_shop")
+    answer = await user.say("我爸去世了 他开的小卖部咋办")
+    assert "【个体工商户注销登记】" in answer and "预包装" not in answer, answer
 
 
 async def test_a_step_named_as_needed_as_well_gets_the_whole_checklist(citizen: Any) -> None:
@@ -513,3 +518,11 @@ async def test_a_step_whose_office_the_county_lacks_still_names_it(citizen: Any)
     # no 烟草专卖局 among the demo's departments: the step says whom to ask in words
     reply = await citizen.say("开个小卖部 卖烟卖饮料 要办啥")
     assert "烟草专卖零售许可证：本县目录暂无此事项，请咨询当地烟草专卖局" in reply, reply
+
+
+async def test_a_step_no_item_serves_asked_alone_says_whom_to_ask(citizen: Any) -> None:
+    reply = await citizen.say("老人去世了死亡证明在哪开")
+    assert reply.startswith("死亡医学证明：本县目录暂无此事项，请咨询县卫健局"), reply
+    assert "回复“家人去世”" in reply and "人工" in reply and "1." not in reply, reply
+    reply = await citizen.say("孩子出生了 上户口去哪")  # the step's plain words in brackets
+    assert reply.startswith("出生登记（上户口）：") and "县公安局" in reply, reply
