@@ -1,8 +1,8 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as thirty-six parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning21.toml`; the second, third, fourth and the ninth to
-the twenty-first were written for a round of tuning and cover some classes only (the weakest);
+The set lives in `tests/conversations/` as thirty-nine parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning22.toml`; the second, third, fourth and the ninth to
+the twenty-second were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
 before the seventh and eighth round, the ninth and tenth blind during the eleventh, for the
@@ -17,11 +17,12 @@ served, poverty, funds, life events, ratings; it arrived after the round's tunin
 nineteenth blind in the seventeenth (what cannot be served, life events, plain-speech search,
 funds, poverty, complaints), the twentieth blind in the eighteenth (follow-ups, binding, lists,
 what cannot be served, search, codes), the twenty-first blind in the nineteenth (funds, life
-events, out of the catalogue, follow-ups, search).
+events, out of the catalogue, follow-ups, search), the twenty-second blind in the twenty-first
+(codes, what cannot be served, funds, follow-ups, lists).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
 `heldout11.toml`, `heldout12.toml`, `heldout13.toml`, `heldout14.toml`, `heldout15.toml`,
-`heldout16.toml` and `heldout17.toml`; the
+`heldout16.toml`, `heldout17.toml`, `heldout18.toml` and `heldout19.toml`; the
 first written
 before the second
 round of tuning, the others blind, by people who had read neither the other parts nor the bot's
@@ -31,7 +32,7 @@ the eleventh; `heldout9`, written during the eleventh, measured once at its end;
 written at the start of the twelfth, measured at its start and its end; `heldout11`,
 `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16` and `heldout17`, written at the
 start of the thirteenth, the fourteenth, the fifteenth, the sixteenth, the seventeenth, the
-eighteenth and the nineteenth,
+eighteenth and the nineteenth; `heldout18` and `heldout19`, written during the twenty-first,
 measured on that round's starting code and at its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
@@ -68,6 +69,7 @@ PARTS = (
     "tuning19",
     "tuning20",
     "tuning21",
+    "tuning22",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -83,6 +85,8 @@ PARTS = (
     "heldout15",
     "heldout16",
     "heldout17",
+    "heldout18",
+    "heldout19",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -187,9 +191,10 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning21`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning22`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
-    `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`, `heldout17`) or
+    `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`, `heldout17`, `heldout18`,
+    `heldout19`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):

@@ -38,8 +38,9 @@ NAMES = frozenset(item.name for item in DEMO.items)
 PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, tuning9, tuning10,"
     " tuning11, tuning12, tuning13, tuning14, tuning15, tuning16, tuning17, tuning18, tuning19,"
-    " tuning20, tuning21, heldout2, heldout3, heldout5, heldout6, heldout7, heldout8, heldout9,"
-    " heldout10, heldout11, heldout12, heldout13, heldout14, heldout15, heldout16, heldout17"
+    " tuning20, tuning21, tuning22, heldout2, heldout3, heldout5, heldout6, heldout7, heldout8,"
+    " heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, heldout15, heldout16,"
+    " heldout17, heldout18, heldout19"
     " or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
@@ -88,6 +89,7 @@ def test_the_set_has_enough_conversations_in_every_class_and_both_parts(
             "tuning19",
             "tuning20",
             "tuning21",
+            "tuning22",
         }
         assert set(PARTS) - weakest_only <= set(parts) <= set(PARTS), kind
         # tuning5 was the first held-out part: written beside tuning, about a third of both
@@ -128,6 +130,8 @@ def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
         "heldout15.toml",
         "heldout16.toml",
         "heldout17.toml",
+        "heldout18.toml",
+        "heldout19.toml",
     ):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")
