@@ -572,10 +572,10 @@ async def code_meaning(
     if not code_text:
         trace.update(answer="code-rules")
         return cards.code_rules_answer()
-    lookup = await queries.look_up_code(session=session, text=code_text)
-    trace.update(answer="code-meaning", code=lookup.canonical or code_text)
+    item = await queries.item_by_code(session=session, code=code_text)
     explanation = explain_code(code_text, _county_regions())
-    return cards.code_meaning_answer(explanation, lookup.item, settings.public_base_url)
+    trace.update(answer="code-meaning", code=explanation.canonical or code_text)
+    return cards.code_meaning_answer(explanation, item, settings.public_base_url)
 
 
 async def search_and_answer(
