@@ -215,6 +215,13 @@ def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedSt
 NOT_APPLYING = re.compile("告知|停发|注销|变更|交回|退回")
 
 
+def stops_its_item(step: ResolvedStep) -> bool:
+    """Whether what the step's label says is done is not applying for its item (「领高龄津贴：
+    告知民政局停发」)."""
+    _, mark, action = step.label.partition(CONDITION_MARK)
+    return bool(mark) and NOT_APPLYING.search(action) is not None
+
+
 def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> str:
     """The event's other steps with an item, each with its circumstances (「长期困难的，可申请
     最低生活保障」), in one sentence after the card of the step a story points to; '' when there
@@ -225,7 +232,7 @@ def other_steps_line(pointed: ResolvedStep, steps: Iterable[ResolvedStep]) -> st
         if step.item is None or step.item.code == shown:
             continue
         condition, _, action = step.label.partition(CONDITION_MARK)
-        if CONDITION_MARK in step.label and NOT_APPLYING.search(action):
+        if stops_its_item(step):
             # 「领高龄津贴：告知民政局停发」: what is done is not applying for it
             others.append(f"{condition}的，{action}（{step.item.name}）")
         elif CONDITION_MARK in step.label:

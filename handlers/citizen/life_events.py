@@ -53,6 +53,7 @@ from handlers.citizen.life_event_choice import (
     one_outside_step_named,
     one_step_named,
     other_steps_line,
+    stops_its_item,
     the_money,
     the_step_pointed_to,
     the_trades_licence,
@@ -996,7 +997,11 @@ async def _asks_of_the_step_shown(
     if memory.focus != "card" or not memory.card_code:
         return False
     steps = await resolved_steps(session, life_event)
-    if any(step.item is not None and step.item.code == memory.card_code for step in steps):
+    # a step that stops its item (a death's 高龄津贴) is asked of as the death rule below says
+    if any(
+        s.item is not None and s.item.code == memory.card_code and not stops_its_item(s)
+        for s in steps
+    ):
         return True
     card = await item_by_code(session, memory.card_code, data.get("public_items"))
     if card is None or not notes_on_a_death(card, text):
