@@ -64,4 +64,40 @@ def outside_matters() -> tuple[OutsideMatter, ...]:
     return parse(json.loads(SHIPPED.read_text(encoding="utf-8")))
 
 
-__all__ = ["OutsideMatter", "OutsideMattersError", "outside_matters", "parse"]
+@dataclass(frozen=True, slots=True)
+class Hotline:
+    """A national service number of the shipped matters, what it is called and the matters
+    it serves."""
+
+    number: str
+    label: str
+    matters: tuple[str, ...]
+
+
+def _split_hotline(hotline: str) -> tuple[str, str]:
+    digits = len(hotline) - len(hotline.lstrip("0123456789"))
+    return hotline[:digits], hotline[digits:]
+
+
+@lru_cache(maxsize=1)
+def hotlines() -> dict[str, Hotline]:
+    """The national service numbers of the shipped matters, by number (「12333」)."""
+    found: dict[str, Hotline] = {}
+    for matter in outside_matters():
+        number, label = _split_hotline(matter.hotline)
+        if not number:
+            continue
+        known = found.get(number)
+        served = (*known.matters, matter.name) if known else (matter.name,)
+        found[number] = Hotline(number, label, served)
+    return found
+
+
+__all__ = [
+    "Hotline",
+    "OutsideMatter",
+    "OutsideMattersError",
+    "hotlines",
+    "outside_matters",
+    "parse",
+]

@@ -3,6 +3,8 @@ county cannot serve here (progress, booking) and telephone numbers typed alone."
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -17,10 +19,18 @@ from catalogue.scope import scope_of
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.cards import department_name, phone_of
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import IdNumber, Intent, PhoneNumber, SmallTalk
+from handlers.citizen.filters import (
+    IdNumber,
+    Intent,
+    PhoneNumber,
+    ServiceNumberAsked,
+    SmallTalk,
+    a_funds_detail_asked,
+)
 from handlers.citizen.filters import said as said_text
+from handlers.citizen.guide_notes import MAX_NOTES, guide_sentences
 from handlers.citizen.memory import Citizen, recall, remember
-from handlers.citizen.outside import whom_to_ask_of_matter
+from handlers.citizen.outside import service_number, whom_to_ask_of_matter
 from handlers.citizen.searching import (
     ENFORCEMENT,
     MAX_GUESSES,
@@ -282,14 +292,16 @@ async def not_a_project(event: Event, state: FSMContext) -> bool:
     return not (memory.focus == "place" and memory.place_code)
 
 
-async def not_a_fund_detail(event: Event, state: FSMContext) -> bool:
+async def not_a_fund_detail(event: Event, state: FSMContext, session: AsyncSession) -> bool:
     """「评审结果出来没有」 right after a special fund, or said with a fund's words (「牦牛藏羊
-    产业资金17年评审结果出来没」): its published review (the fund list answers it), not an
-    application's progress."""
+    产业资金17年评审结果出来没」 「乡村旅游示范点17年评审结果出来没」): its published review (the
+    fund list answers it), not an application's progress."""
     text = said_text(event) or ""
     if not parsing.split_fund_details(text)[0]:
         return True
     if parsing.split_fund_topic(text)[0] == "funds":
+        return False
+    if await a_funds_detail_asked(session, parsing.split_year(text)[1]):
         return False
     return (await recall(state)).focus != "funds"
 
@@ -346,13 +358,42 @@ async def personal(
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Paying, submitting or looking up one's own records here: not served; where to go
-    (人工 next forwards it)."""
+    (人工 next forwards it). Asked of the card just shown whether its papers can be sent by
+    post (「办好了能寄到家不」), what its guide says of posting them."""
     await remember(state, unmatched=said)
+    posted = await _posting_in_the_guide(said, state, session, public_items)
+    if posted is not None:
+        # this account sends nothing; the guide says the office may post it: ask the office
+        trace.update(answer="posting", code=posted[0].code)
+        notes = [f"· {note}" for note in posted[1]]
+        return "\n".join([texts.POSTING_SAID, *notes, ask_about(posted[0]), texts.OFFER_HUMAN])
     trace.update(answer="personal")
     extra = await whom_to_ask(session, state, reading, search, public_items)
     return "\n".join(
         line for line in (wording.say(texts.PERSONAL), extra, texts.OFFER_HUMAN) if line
     )
+
+
+# Asking for papers to be sent (「能寄到家不」 「可以快递吗」), and a guide saying they may be.
+POSTING_ASKED = re.compile("寄|快递|送到家|送上门")
+POSTING_IN_GUIDE = re.compile("邮寄|快递|寄送")
+
+
+async def _posting_in_the_guide(
+    said: str, state: FSMContext, session: AsyncSession, public_items: PublicItems | None
+) -> tuple[Item, list[str]] | None:
+    """The card just shown and its guide's sentences on posting, when the words ask whether
+    its papers can be posted and the guide says so; None otherwise."""
+    if POSTING_ASKED.search(said) is None:
+        return None
+    memory = await recall(state)
+    if memory.focus != "card" or not memory.card_code:
+        return None
+    item = await item_by_code(session, memory.card_code, public_items)
+    if item is None:
+        return None
+    notes = [s for s in guide_sentences(item) if POSTING_IN_GUIDE.search(s)][:MAX_NOTES]
+    return (item, notes) if notes else None
 
 
 async def id_number(
@@ -424,6 +465,7 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-conversation")
     on_said(router, IdNumber())(id_number)
+    on_said(router, ServiceNumberAsked())(service_number)  # 「12366」 before small talk's guess
     on_said(router, SmallTalk())(small_talk)
     on_said(router, Intent("complaint"))(complaint)
     on_said(router, Intent("progress"), not_a_project, not_a_fund_detail)(progress)

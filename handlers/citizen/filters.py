@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.fsm import FSMContext
 from catalogue import queries
 from catalogue.codes import ITEM_CODE_LENGTH, normalize_code_text
 from catalogue.models import Department, FundItem, FundType
-from catalogue.outside_matters import OutsideMatter, outside_matters
+from catalogue.outside_matters import OutsideMatter, hotlines, outside_matters
 from catalogue.queries import RegionFunds, RegionMatch
 from catalogue.queries.poverty import COUNTY_CODE_LENGTH, TOWN_CODE_LENGTH
 from catalogue.scope import RegionScope, scope_of
@@ -601,6 +602,22 @@ def _outside_words() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(_OUTSIDE, key=len, reverse=True))))
 
 
+class ServiceNumberAsked(Filter):
+    """A service number asked about with nothing else said (「12345是干啥的电话」 「12333是哪
+    里的」): the county's hotline or a national one of the outside matters; passes `number`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        match = parsing.SERVICE_NUMBER.search(text) if text else None
+        if match is None:
+            return False
+        number = match.group(1)
+        if number != parsing.SERVICE_HOTLINE and number not in hotlines():
+            return False
+        rest = match.string[: match.start()] + match.string[match.end() :]
+        return {"number": number} if parsing.asks_what_a_number_is(rest) else False
+
+
 class OutsideMatterAsked(Filter):
     """Words naming a matter the catalogue does not hold (「港澳通行证在哪办」 「公积金想取出
     来」), when search finds no item for the words naming it (a catalogue that holds one answers
@@ -720,6 +737,34 @@ class DepartmentContact(Filter):
         if not parsing.asks_only_contact(named.rest):
             return False
         return {"department": named.departments[0], "aspect": understood.aspect}
+
+
+async def department_shown(state: Any, session: AsyncSession) -> Department | None:
+    """The office whose contact the citizen's last answer gave (focus "department"), else
+    None."""
+    if state is None:
+        return None
+    memory = await recall(state)
+    if memory.focus != "department" or not memory.department_id:
+        return None
+    found = await departments.by_ids(session, [memory.department_id])
+    return found[0] if found else None
+
+
+class DepartmentFollowUp(Filter):
+    """Right after an office's contact (by its name or code), another question of how to
+    reach it with no item named (「电话给一个」 「几点上班」 「这个局在哪」): passes
+    `department` and `aspect`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        session: AsyncSession | None = data.get("session")
+        if understood is None or understood.aspect not in CONTACT_ASPECTS or session is None:
+            return False
+        if not parsing.asks_contact_of_the_office(understood.rest):
+            return False
+        department = await department_shown(data.get("state"), session)
+        return {"department": department, "aspect": understood.aspect} if department else False
 
 
 class CountyRowsNamed(Filter):
@@ -851,10 +896,11 @@ class PartialRegionCode(Filter):
 
 
 # A unified social credit code (GB 32100: 18 characters of digits and capitals but I, O, S, V,
-# Z) or an organisation code (8 + a check character, often after a dash), standing alone in
-# the words.
+# Z) or an organisation code (GB 11714: 8 + a check character, the dash before it often left
+# out: 「DM6201211是哪个单位」), standing alone in the words; only a department's own code
+# passes, so a nine-digit town code falls through.
 _DEPARTMENT_CODE = re.compile(
-    r"(?<![0-9A-Z])(?:[0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-[0-9X])(?![0-9A-Z])"
+    r"(?<![0-9A-Z])(?:[0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-?[0-9X])(?![0-9A-Z])"
 )
 
 
@@ -1183,7 +1229,13 @@ class FundFollowUp(Filter):
             # 「两项加起来一共多少」: the total of the list just shown, asked again
             shown = await departments.by_ids(session, memory.fund_departments)
             return _asked_again(memory, shown, None, None)
-        named = await departments.mention(session, leftover)
+        # 「2015年的总数」: that year's list, whose total is its first line
+        named = await departments.mention(session, TOTAL_ASKED.sub(" ", leftover))
+        stem = READER.strip_fillers(parsing.fund_topic(named.rest))
+        if not named.named and MIN_FUND_WORDS <= len(stem) <= MAX_OFFICE_STEM:
+            # 「17年民政的呢」: an office's field said alone, right after the list
+            as_office = await departments.mention(session, f"{stem}局")
+            named = as_office if as_office.departments else named
         if READER.strip_fillers(parsing.fund_topic(named.rest)) or (
             named.named and not named.departments
         ):
@@ -1214,6 +1266,7 @@ async def _one_of_the_funds_shown(session: AsyncSession, asked: dict[str, Any], 
 
 
 MIN_FUND_WORDS = 2  # characters that may name one fund of a list (低保, 天保)
+MAX_OFFICE_STEM = 4  # characters of an office's field said without 局 (民政, 农业农村)
 
 
 def _asked_again(
@@ -1236,7 +1289,9 @@ def _asked_again(
 
 
 # A sum asked for (「这三年加起来一共多少」): money, whatever else is said.
-TOTAL_ASKED = re.compile("(?:一共|总共|加起来|合计)(?:是|有|拨了|花了|投了)?多少")
+TOTAL_ASKED = re.compile(
+    "(?:一共|总共|加起来|合计)(?:是|有|拨了|花了|投了)?多少|(?:的)?(?:总数|总额|总金额|合计数)(?:是)?(?:多少)?"
+)
 # The rows just shown pointed at (「这两项」 「几笔」): no fund named.
 _THE_ROWS_SHOWN = re.compile("^(?:这|那)?[两三四五六七八九十几]?(?:项|笔|个)?(?:资金|钱)?$")
 
@@ -1284,7 +1339,7 @@ class FundListQuestion(Filter):
         )
         # 「牦牛藏羊那个钱咋申请」 「城乡医疗救助的管理办法」: a fund named as written, with a
         # detail it publishes asked, is a fund question without any money words
-        as_written = not asked and year is None and await _a_funds_detail_asked(session, text)
+        as_written = not asked and year is None and await a_funds_detail_asked(session, text)
         applying = not asked and "资金" not in text and year is None and APPLYING.search(text)
         if applying and not as_written:
             # 「挣不来钱 能不能申请个最低生活的那个保障」: applying for the item, not its fund
@@ -1297,6 +1352,11 @@ class FundListQuestion(Filter):
                 return False  # not about funds whatever the department: no query needed
             year = shown.fund_year
         named = await departments.mention(session, leftover)
+        if not named.departments and parsing.points_at_an_office(named.named, leftover):
+            # 「这个局2017年有啥专项资金」 right after an office's contact: that office
+            office = await department_shown(data.get("state"), session)
+            if office is not None:
+                named = replace(named, departments=[office])
         # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
         topic = _fund_words(named.rest)
         if not asked and not money and not topic and not named.departments:
@@ -1309,8 +1369,10 @@ class FundListQuestion(Filter):
         )
         if competitive:
             topic = ""  # 「竞争性分配的资金有哪些」: the list's competitive funds
-        if "change" in said_details and not _fund_words(bare):
-            topic = ""  # 「专项资金有没有追加的」: 追加 asks for changes, it names no fund
+        if said_details and not _fund_words(bare):
+            # 「专项资金有没有追加的」 「交通局专项资金咋分配的」: the words ask a detail, they
+            # name no fund
+            topic = ""
         if topic:
             rows = (await queries.fund_list(session=session, year=year)).rows
             if year is not None and not _names_fund(topic, rows):
@@ -1337,6 +1399,9 @@ class FundListQuestion(Filter):
             return False
         elif "change" in said_details:
             details = ["change"]  # 「2016年专项资金调整了哪些」: the list's funds that changed
+        elif said_details and not competitive and named.departments:
+            # 「2016年交通局专项资金多少 咋分配的」: the office's funds, with what is published
+            details = said_details
         found = named.departments
         unknown = named.named if named.named and not found else ""
         parts = [
@@ -1377,7 +1442,7 @@ def _a_fund_unlisted(text: str, year: int | None, topic: str, search: Any) -> bo
     return not any(hit.confident for hit in search.search(topic, top=3, citizen=True))
 
 
-async def _a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
+async def a_funds_detail_asked(session: AsyncSession, text: str) -> bool:
     """Whether the text asks a detail of a fund (申报, 管理办法 …) and names, as written, a
     fund that publishes it, in words no public item's name holds (「最低生活保障每个月补多少」
     asks the item's standard)."""

@@ -209,10 +209,8 @@ def fund_list_answer(
     if not funds.rows:
         return texts.FUND_LIST_NONE.format(what=what) + f"\n全部清单：{url}"
     demo = texts.DEMO_MARK if funds.is_demo else ""
-    lines = [
-        f"【{what} 财政专项资金】{demo}",
-        f"共{len(funds.rows)}项，合计{wan(funds.total)}{texts.UNIT}：",
-    ]
+    total = f"共{len(funds.rows)}项，合计{wan(funds.total)}{texts.UNIT}"
+    lines = [f"【{what} 财政专项资金】{demo}", total + _by_type(funds.rows) + "："]
     for number, row in enumerate(funds.rows, start=1):
         kind = FundType(row.fund_type).label if row.fund_type in set(FundType) else row.fund_type
         owner = (
@@ -226,6 +224,20 @@ def fund_list_answer(
             f"（{kind}{owner}）"
         )
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
+
+
+def _by_type(rows: list[FundItem]) -> str:
+    """「（其中转移支付专项资金…万元，部门预算专项资金…万元）」 when the rows hold both types."""
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        totals[row.fund_type] = totals.get(row.fund_type, Decimal(0)) + row.budget_amount
+    if len(totals) < 2:
+        return ""
+    parts = [
+        f"{FundType(kind).label if kind in set(FundType) else kind}{wan(amount)}万元"
+        for kind, amount in sorted(totals.items(), key=lambda pair: -pair[1])
+    ]
+    return "（其中" + "，".join(parts) + "）"
 
 
 def ranked_line(rows: list[FundItem], ranking: Ranking, every_year: bool = False) -> str:
@@ -300,6 +312,14 @@ def fund_years_answer(funds: FundList, base_url: str) -> str:
         years.setdefault(row.budget_year, []).append(row.budget_amount)
     demo = texts.DEMO_MARK if funds.is_demo else ""
     lines = [f"【财政专项资金管理清单】{demo}", "已公开的年度（点年份查看明细）："]
+    if len(years) > 1:
+        # 「这三年加起来总共多少」: the years together, before each year's line
+        lines[1] = (
+            texts.FUND_YEARS_TOGETHER.format(
+                first=min(years), last=max(years), count=len(funds.rows), total=wan(funds.total)
+            )
+            + lines[1]
+        )
     for number, (year, amounts) in enumerate(sorted(years.items(), reverse=True), start=1):
         label = f"{year}年"
         lines.append(

@@ -31,6 +31,13 @@ def guide_sentences(item: Item) -> list[str]:
     for text in (item.conditions, item.service_content, item.management_requirements):
         sentences += SENTENCE_END.split(text or "")
     sentences += [str(step) for step in item.procedure]
+    # 「临时的当天能拿到不」: a time limit's note (临时居民身份证当场办理) is the guide's word on it
+    for label, limit in (
+        ("法定办结时限", item.legal_time_limit),
+        ("承诺办结时限", item.promised_time_limit),
+    ):
+        if limit and limit.note:
+            sentences.append(f"{label}：{limit}")
     if item.fee:
         sentences.append(f"收费：{item.fee}")
     return [s.strip() for s in sentences if s and s.strip()]

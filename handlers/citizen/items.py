@@ -37,6 +37,7 @@ from handlers.citizen.filters import (
     CodeMeaningAsked,
     DepartmentCode,
     DepartmentContact,
+    DepartmentFollowUp,
     DepartmentItems,
     EachEntryAsked,
     LooksLikeCode,
@@ -435,7 +436,8 @@ async def department_contact(
     applied_for = [item for item in page.items if item.category not in ENFORCEMENT]
     if applied_for:
         lines.append(texts.DEPARTMENT_ITEM_ASKED.format(example=applied_for[0].name))
-    await remember(state, unmatched="")
+    # 「在哪」 「这个局有啥专项资金」 next are asked of this office
+    await remember(state, unmatched="", focus="department", department_id=department.id)
     return "\n".join(lines)
 
 
@@ -1112,6 +1114,11 @@ async def _in_the_guide_shown(
         return ""
     if item is None or not notes:
         return ""
+    if reading.aspect is not None:
+        # 「临时的当天能拿到不」: the time limits asked, then what the guide says of 临时
+        await keep(state, memory, card_code=item.code, focus="card")
+        answer = _show(item, settings, reading.aspect, trace)
+        return cards.with_notes(answer, [n for n in notes if n.split("：", 1)[-1] not in answer])
     trace.update(answer="guide-notes", code=item.code)
     return cards.notes_answer(item, settings.public_base_url, notes)
 
@@ -1325,6 +1332,7 @@ def router() -> Router:
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)
     on_said(router, DepartmentContact())(department_contact)
+    on_said(router, DepartmentFollowUp())(department_contact)
     on_said(router, DepartmentItems())(department_items)
     on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)

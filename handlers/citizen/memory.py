@@ -42,9 +42,11 @@ class Memory:
     numbered: str = ""  # which list numbers refer to: "items" | "places"
     card_code: str = ""
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
-    # | "outside" (a matter the catalogue does not hold, named by `outside`).
+    # | "outside" (a matter the catalogue does not hold, named by `outside`) | "department"
+    # (an office's contact, `department_id`).
     focus: str = ""
     outside: str = ""
+    department_id: int = 0
     place_code: str = ""  # the town or village whose funds were shown last
     place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
     place_year_shown: int | None = None  # the year its rows were shown of (None: every year)

@@ -10,8 +10,8 @@ from bot.events import Event
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue import queries
-from catalogue.outside_matters import OutsideMatter
-from handlers.citizen import texts
+from catalogue.outside_matters import OutsideMatter, hotlines
+from handlers.citizen import parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import OutsideMatterAsked, matter_said, said
 from handlers.citizen.memory import remember
@@ -68,6 +68,16 @@ async def whom_to_ask_of_matter(session: AsyncSession, text: str) -> str | None:
     matter, named = found
     head = texts.OUTSIDE_WHO.format(named=named, office=matter.office)
     return "\n".join([head, *await _whom_to_ask(session, matter)])
+
+
+async def service_number(event: Event, number: str, trace: dict[str, str]) -> str:
+    """「12345是干啥的电话」 「12333是哪里的」: what the service number is for."""
+    trace.update(answer="service-number", code=number)
+    if number == parsing.SERVICE_HOTLINE:
+        return texts.SERVICE_HOTLINE_IS
+    hotline = hotlines()[number]
+    matters = "、".join(hotline.matters)
+    return texts.NATIONAL_HOTLINE_IS.format(number=number, label=hotline.label, matters=matters)
 
 
 def router() -> Router:

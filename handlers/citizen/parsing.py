@@ -130,10 +130,21 @@ _YEAR_SPAN = re.compile(
 MAX_SPAN = 30  # years a span may cover (「2016-12」 is a month, not 2016 to 2012)
 
 
+# Three years or more listed (「15 16 17年」 「2015、2016、2017年」): answered as a span.
+_YEAR_LIST = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}|\d{2})(?:\s*年?\s*(?:、|，|,|和|及|\s)\s*(?:(?:19|20)\d{2}|\d{2})){2,}"
+    r"\s*年(?:度)?(?!\d)"
+)
+
+
 def _year_span(text: str) -> re.Match[str] | None:
     for match in _YEAR_SPAN.finditer(text):
         first, last = (int(y) if len(y) == 4 else 2000 + int(y) for y in match.groups())
         if first < last <= first + MAX_SPAN:
+            return match
+    for match in _YEAR_LIST.finditer(text):
+        years = [int(y) if len(y) == 4 else 2000 + int(y) for y in re.findall(r"\d+", match[0])]
+        if years == sorted(set(years)) and years[-1] <= years[0] + MAX_SPAN:
             return match
     return None
 
@@ -615,8 +626,14 @@ def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
 
 
 def names_years(text: str) -> bool:
-    """Whether the text speaks of several years or each year (「这三年」 「每年」 「历年」)."""
-    return _YEARS_TOGETHER.search(text) is not None or "每年" in text or "逐年" in text
+    """Whether the text speaks of several years or each year (「这三年」 「每年」 「历年」
+    「15到17年」 「15 16 17年」)."""
+    return (
+        _YEARS_TOGETHER.search(text) is not None
+        or "每年" in text
+        or "逐年" in text
+        or _year_span(text) is not None
+    )
 
 
 # Words for several years together, no one year (「这三年」 「近几年来」 「历年」).
@@ -656,7 +673,10 @@ _TWO_YEARS = re.compile(
 
 def split_two_years(text: str) -> tuple[tuple[int, int] | None, str]:
     """Two years named together to compare (「15年和17年比」 「2016年跟2017年」): (later,
-    earlier) and the text without them, or None and the text."""
+    earlier) and the text without them, or None and the text (three years or more listed
+    compare nothing: 「2015、2016、2017年」)."""
+    if _YEAR_LIST.search(text) is not None:
+        return None, text
     for match in _TWO_YEARS.finditer(text):
         first, second = (int(y) if len(y) == 4 else 2000 + int(y) for y in match.groups()[:2])
         if first != second and abs(first - second) <= MAX_SPAN:
@@ -810,13 +830,15 @@ def says_poverty_projects(text: str) -> bool:
 def split_fund_list(text: str) -> tuple[bool, FundType | None, str]:
     """Whether the text asks about the special fund list, the fund type named, and the rest."""
     asked = any(word in text for word in FUND_LIST_WORDS)
-    fund_type = None
+    named: list[FundType] = []
     rest = text
     for word, kind in FUND_TYPE_WORDS:
         if word in rest:
-            fund_type = kind
+            named.append(kind)
             asked = True
             rest = rest.replace(word, " ")
+    # 「17年转移支付多少 部门预算多少」: both types are the whole list (with each one's total)
+    fund_type = named[0] if len(named) == 1 else None
     money = ("资金", "经费", "拨款", "钱", "款")
     listing = ("有哪些项目", "哪些项目", "有哪些", "有什么", "清单", "查询", "查")
     for word in (*FUND_LIST_WORDS, *money, *listing, "的"):
@@ -1122,6 +1144,10 @@ FUND_DETAILS = (
         "allocation",
         (
             "分配情况",
+            "怎么分配",
+            "咋分配",
+            "如何分配",
+            "分配",
             "每个",
             "补了",
             "补助",
@@ -1175,6 +1201,7 @@ FUND_DETAILS = (
             "调高",
             "调低",
             "调了",
+            "调的",
             "追加",
             "变更",
             "变过",
@@ -1352,6 +1379,48 @@ def asks_only_contact(rest: str) -> bool:
     """Whether the words said beside an office's name and a contact question name nothing
     else (no item of the office)."""
     return not _CONTACT_WORDS.sub("", "".join(rest.split()))
+
+
+# Words pointing back at the office just shown (「这个局」 「他们单位」 「那边」), and an office
+# word that names none alone (「局」 left of 「这个局」).
+_OFFICE_REFERENCE = re.compile(
+    r"(?:这个|那个|该|这|那|他们|它们|他们的|它的)?(?:局|单位|部门|机关|办)(?:里|里面)?|他们|它|那边|那里"
+)
+
+
+# The county's own service number, printed on every guide's supervision line.
+SERVICE_HOTLINE = "12345"
+# A five-digit national service number (12345, 12333, 95598) standing alone in the words.
+SERVICE_NUMBER = re.compile(r"(?<![0-9])(1[0-9]{4}|95[0-9]{3})(?![0-9])")
+# Words asking what a number is, around it (「是干啥的电话」 「是哪里的号码」 「能打吗」).
+_NUMBER_QUESTION_WORDS = re.compile(
+    r"请问|问一下|你好|这个|那个|是|干啥|干嘛|干什么|做啥|做什么|什么|啥|哪里|哪儿|哪个|哪|"
+    r"电话|号码|热线|号|管|用|打|能|可以|有|部门|单位|机构|服务|的|吗|呢|啊|呀|[?？。，,!！]"
+)
+
+
+def asks_what_a_number_is(words: str) -> bool:
+    """Whether the words beside a number only ask what it is (nothing, or 「是干啥的电话」)."""
+    return not _NUMBER_QUESTION_WORDS.sub("", "".join(words.split()))
+
+
+# Words in a longer question that point back at an office (「他们单位有哪些专项资金」).
+_OFFICE_POINTED = re.compile(r"(?:这个|那个|该|他们|它们)(?:局|单位|部门)|他们|它们")
+
+
+def points_at_an_office(named: str, said: str = "") -> bool:
+    """Whether the office word named only points back at an office (「这个局」 「局」), or,
+    with no office word, the words said do (「他们单位有哪些专项资金」)."""
+    compact = "".join(named.split())
+    if compact:
+        return not _OFFICE_REFERENCE.sub("", compact)
+    return _OFFICE_POINTED.search(said) is not None
+
+
+def asks_contact_of_the_office(rest: str) -> bool:
+    """Whether a contact question's other words name nothing but the office shown
+    (「他们电话给一个」 「这个局在哪」 「地址呢」)."""
+    return asks_only_contact(_OFFICE_REFERENCE.sub("", "".join(rest.split())))
 
 
 # After a fund's words, words saying "in the field of" (「教育上的」 「医疗方面的」).

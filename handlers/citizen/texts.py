@@ -194,6 +194,21 @@ PARTIAL_CODE = "编码 {code} 不完整（您发的是{length}位，事项编码
 PLACE_UNKNOWN = (
     "没有找到叫“{name}”的村或镇。请检查名称，或写上乡镇名，比如“赛什斯镇 上古城村 扶贫”。"
 )
+# 「办好了能寄到家不」 of a card whose guide says papers may be posted.
+POSTING_SAID = "这里不能安排邮寄。能不能寄、寄到哪里，办理时跟窗口说清楚。办事指南里写着："
+# What a service number is (「12345是干啥的电话」).
+SERVICE_HOTLINE_IS = (
+    "12345 是政务服务便民热线：办事咨询、投诉举报、意见建议都可以打。"
+    "要办什么事，也可以直接在这里说，我帮您查办事指南。"
+)
+NATIONAL_HOTLINE_IS = (
+    "{number} 是{label}，管{matters}方面的事。本县办事、投诉可以打12345政务服务便民热线。"
+)
+# A code of the county's form that no town or village has (「620623199999」).
+PLACE_CODE_UNKNOWN = (
+    "全县没有代码为 {code} 的乡镇或村（社区）（乡镇代码9位、村代码12位）。"
+    "请核对代码，或直接发乡镇、村的名称。"
+)
 # What an item code's letters mean (表1 行政权力类别代码).
 CATEGORY_MEANING = "{code} 是事项编码里的权力类别代码（第23–24位），表示“{name}”。"
 CODE_CATEGORIES = "类别代码：{categories}。"
@@ -229,6 +244,7 @@ FUND_TOPIC_NONE = "{what}公开的专项资金里没有“{topic}”，下面是
 FUND_RANKED_SPAN = "{span}年合起来，"
 FUND_NO_CHANGE = "{what}公开的专项资金没有调整记录，下面是清单：\n"
 FUND_YEAR_NONE = "{year}年的还没有公开，下面是已公开的各年：\n"
+FUND_YEARS_TOGETHER = "{first}—{last}年共{count}项，合计{total}万元。"
 FUND_NO_DEPARTMENT = "没有找到叫“{name}”的部门（部门可能已改名），下面是全部部门的：\n"
 FUND_DEPARTMENT_NONE = "{name}名下没有公开的专项资金，下面是全县已公开的各年：\n"
 FUND_HOW = "也可以按部门或资金名称问，比如“2015 农牧局 专项资金”“2017年低保资金”。"

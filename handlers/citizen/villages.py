@@ -383,7 +383,9 @@ async def region_code(
         trace.update(answer="other-region-code")
         return texts.OTHER_REGION_CODE.format(code=region_code, county=parsing.COUNTY_CODE)
     if place is None:
-        return texts.PLACE_UNKNOWN.format(name=region_code)
+        trace.update(answer="unknown-region-code")
+        await remember(state, unmatched=said(event) or region_code)  # 人工 forwards it
+        return texts.PLACE_CODE_UNKNOWN.format(code=region_code) + "\n" + texts.OFFER_HUMAN
     text = said(event) or ""
     if parsing.asks_what_code_names(text):  # 「…是哪个村」: the place it names, its page
         await remember(state, place_code=place.code, place_year_shown=None, focus="place")

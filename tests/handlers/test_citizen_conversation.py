@@ -1436,3 +1436,57 @@ async def test_money_not_arrived_after_a_benefits_card_is_asked_of_its_office(de
     answer = await user.say("我爸的钱这个月咋没发")
     assert "不能" in answer and "民政局办理，窗口电话：0935-3121306" in answer, answer
     assert not kit.is_card_or_list(answer), answer
+
+
+async def test_an_offices_code_without_its_dash_and_questions_of_that_office_next(demo) -> None:
+    user = citizen(demo)
+    office = await user.say("组织机构代码DM6201078是啥单位")  # 县市场监管局, no dash
+    assert office.startswith("DM6201078 是天祝藏族自治县市场监督管理局的组织机构代码"), office
+    hours = await user.say("他们几点上班")
+    assert "市场监督管理局" in hours and "办公时间" in hours, hours
+    assert not kit.is_card_or_list(hours), hours
+    funds = await user.say("该局有专项资金吗")  # it has none: said so, with the years' list
+    assert "市场监管局名下没有公开的专项资金" in funds, funds
+    # after an item's card, 「在哪」 is the card's again, not the office's
+    await user.say("民政局电话")
+    await user.say("临时救助")
+    assert "【临时救助】" in await user.say("在哪")
+
+
+async def test_a_service_number_asked_about_is_explained(demo) -> None:
+    county = await citizen(demo).say("12345这个号码是干嘛的")
+    assert "政务服务便民热线" in county and not kit.is_card_or_list(county), county
+    national = await citizen(demo).say("12393是什么电话")
+    assert "医疗保障服务热线" in national and "12345" in national, national
+    # a complaint about calling it is still a complaint
+    assert "0935-3126800" in await citizen(demo).say("打12345也没人管")
+
+
+async def test_a_village_code_of_the_county_that_no_place_has(demo) -> None:
+    user = citizen(demo)
+    answer = await user.say("620623115999")
+    assert "没有代码为 620623115999 的乡镇或村" in answer and "人工" in answer, answer
+    assert "工单" in await user.say("人工")  # what was asked goes with it
+
+
+async def test_posting_asked_of_a_card_whose_guide_posts_papers(demo) -> None:
+    user = citizen(demo)
+    await user.say("犬类准养证")
+    asked = await user.say("证办下来可以快递给我吗")  # 快递: the guide's 邮寄
+    assert "免费邮寄送达" in asked, asked
+    await user.say("犬类准养证")
+    answer = await user.say("能寄到家不")  # asking this account to send it
+    assert "这里不能安排邮寄" in answer and "免费邮寄送达" in answer, answer
+    assert "0935-3121410" in answer and not kit.is_card_or_list(answer), answer
+
+
+@pytest.mark.parametrize(
+    ("said", "said_back"),
+    [
+        ("营业执照的钱能扫码付吗", "不能交费"),
+        ("我的低保申请被驳回了 为什么不批", "办件进度"),
+    ],
+)
+async def test_paying_here_and_why_an_application_was_turned_down(demo, said, said_back) -> None:
+    answer = await citizen(demo).say(said)
+    assert said_back in answer and "人工" in answer and not kit.is_card_or_list(answer), answer

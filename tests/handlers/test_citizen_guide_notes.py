@@ -72,3 +72,29 @@ def test_how_far_ahead_is_read_as_the_days_before_a_deadline():
         procedure=[],
     )
     assert notes_about(licence, "得提前几天来") == ["期满需继续的，应当在期满60日前申请延续"]
+
+
+def test_a_time_limits_note_is_a_sentence_of_the_guide():
+    from catalogue.models.items import TimeLimit
+
+    card = PowerItem(
+        name="某证件办理",
+        requirements=[],
+        procedure=[],
+        legal_time_limit=TimeLimit(20, "工作日", None),
+        promised_time_limit=TimeLimit(10, "工作日", "加急的当场制证"),
+    )
+    assert "承诺办结时限：10个工作日（加急的当场制证）" in guide_sentences(card)
+    assert not any(s.startswith("法定办结时限") for s in guide_sentences(card))  # no note
+    assert notes_about(card, "加急的能快点不") == ["承诺办结时限：10个工作日（加急的当场制证）"]
+
+
+def test_animals_and_injections_are_read_as_guides_write_them():
+    pet = PowerItem(
+        name="某养犬登记",
+        requirements=[{"name": "犬只免疫证明"}],
+        conditions="犬只已接种疫苗。禁止饲养烈性犬。",
+        procedure=[],
+    )
+    assert notes_about(pet, "小狗要打什么针") == ["犬只已接种疫苗"]
+    assert "禁止饲养烈性犬" in notes_about(pet, "家里想养条藏獒")

@@ -518,3 +518,42 @@ async def test_a_fund_the_years_list_lacks_is_said_missing_with_the_list(demo):
     # the county's poverty rows are not special funds: they answer it
     answer = await citizen(demo).say("16年到村的整村推进资金文号是啥")
     assert "天扶贫发〔2016〕27号" in answer and "没有“" not in answer, answer
+
+
+async def test_a_years_list_says_each_types_total_and_both_types_asked_get_it(demo):
+    totals = DEMO["meta"]["totals"]["fund_budget_by_year_and_type"]
+    answer = await citizen(demo).say("2016年部门预算和转移支付各多少")
+    for kind in ("2016/department_budget", "2016/transfer_payment"):
+        assert str(Decimal(totals[kind]).normalize()) in answer.replace(",", ""), answer
+    assert "部门预算专项资金" in answer and "转移支付专项资金" in answer, answer
+
+
+async def test_every_year_together_and_a_list_of_years(demo):
+    every = DEMO["meta"]["totals"]["fund_budget_by_year"]
+    together = sum((Decimal(v) for v in every.values()), Decimal(0))
+    answer = await citizen(demo).say("专项资金历年一共多少")
+    assert f"{min(every)}—{max(every)}年" in answer and str(together) in answer, answer
+    listed = await citizen(demo).say("天保工程 2015、2016、2017年分别多少")
+    for year in (2015, 2016, 2017):
+        assert str(Decimal(fund(year, "天然林")["budget_amount"]).normalize()) in listed, listed
+
+
+async def test_after_a_years_list_its_total_and_an_office_said_without_its_suffix(demo):
+    user = citizen(demo)
+    await user.say("专项资金")
+    total = await user.say("2016年的总额")
+    assert DEMO["meta"]["totals"]["fund_budget_by_year"]["2016"].rstrip("0") in total, total
+    health = await user.say("17年卫健的呢")
+    assert "卫生健康局" in health and fund(2017, "基层医疗")["budget_amount"] in health, health
+
+
+async def test_an_offices_funds_with_a_detail_asked_give_what_is_published_of_them(demo):
+    answer = await citizen(demo).say("2017年水务局的专项资金是怎么分配的")
+    row = fund(2017, "小型农田水利")
+    assert row["allocation_and_use"] in answer and row["budget_amount"] in answer, answer
+
+
+async def test_a_funds_review_asked_by_its_short_name_is_no_applications_progress(demo):
+    answer = await citizen(demo).say("牦牛藏羊产业17年评审结果出来了吗")
+    assert fund(2017, "牦牛藏羊")["review_results"] in answer, answer
+    assert "办件进度" not in answer, answer

@@ -366,3 +366,27 @@ def test_a_number_read_out_with_yao_for_one_is_written_in_digits():
 def test_a_code_said_as_ones_own_villages_is_a_region_code():
     assert parsing.parse_region_code("我们村代码是620623101215") == "620623101215"
     assert parsing.parse_region_code("俺村的编码：620623101215") == "620623101215"
+
+
+def test_three_years_listed_are_a_span_and_no_comparison():
+    assert parsing.split_year("低保资金 15 16 17年各是多少") == (None, "低保资金 各是多少")
+    assert parsing.split_year("2015、2016、2017年天保工程") == (None, "天保工程")
+    assert parsing.names_years("15 16 17年各多少") and parsing.names_years("15到17年")
+    assert parsing.split_two_years("2015、2016、2017年天保")[0] is None
+    assert parsing.split_two_years("2016、2017年天保")[0] == (2017, 2016)  # two: compared
+
+
+def test_words_pointing_back_at_the_office_shown():
+    assert parsing.points_at_an_office("局") and parsing.points_at_an_office("这个单位")
+    assert parsing.points_at_an_office("", "他们单位有哪些")
+    assert not parsing.points_at_an_office("农牧局") and not parsing.points_at_an_office("")
+    assert parsing.asks_contact_of_the_office("他们给一个")
+    assert not parsing.asks_contact_of_the_office("低保")
+
+
+def test_words_asking_what_a_number_is():
+    assert parsing.asks_what_a_number_is("") and parsing.asks_what_a_number_is("是干啥的电话")
+    assert parsing.asks_what_a_number_is("这个号码是哪里的？")
+    assert not parsing.asks_what_a_number_is("打也没用")
+    assert parsing.SERVICE_NUMBER.search("拨12333问问")[1] == "12333"
+    assert parsing.SERVICE_NUMBER.search("0935-3126800") is None
