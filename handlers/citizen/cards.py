@@ -580,12 +580,13 @@ def paused(item: Item) -> str:
     return "【暂停】" if item.status == "suspended" else ""
 
 
-def each_entry_answer(entries: Sequence[Item], aspect: str | None) -> str:
-    """One line per entry of a list, to tell them apart: what each is (no aspect) or its
-    time limit, fee, place, phone, conditions or hours; the numbers still open them."""
+def each_entry_answer(entries: Sequence[tuple[int, Item]], aspect: str | None) -> str:
+    """One line per entry of a list (by its number there), to tell them apart: what each is
+    (no aspect) or its time limit, fee, place, phone, conditions or hours; the numbers still
+    open them."""
     what = ASPECT_NAMES.get(aspect or "", "")
     lines = [texts.EACH_ENTRY.format(what=what) if what else texts.EACH_ENTRY_IS]
-    for number, item in enumerate(entries, start=1):
+    for number, item in entries:
         told = _entry_says(item, aspect) or "未公布"
         lines.append(f"{number}. {shorten(item.name, 40)}：{shorten(told, 80)}")
     return fit(lines, [], [texts.LIST_HINT + "。"])

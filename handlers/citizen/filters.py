@@ -197,6 +197,10 @@ class Choice(Filter):
                 {"choice": from_end, "aspect": None} if from_end and not memory.numbered else False
             )
         from_end = parsing.parse_from_end(text)
+        aspect = None
+        if from_end is None and understood.aspect:
+            # 「倒数第二个在哪办」: counted from the end, with a question about that entry
+            from_end, aspect = parsing.parse_from_end(understood.core), understood.aspect
         if from_end is None:
             return False
         count = len(memory.page_codes()) if memory.numbered == "items" else len(memory.place_codes)
@@ -204,7 +208,7 @@ class Choice(Filter):
             return {"choice": from_end, "aspect": None}  # answered: there is no list
         if from_end > count:
             return False
-        return {"choice": count - from_end + 1, "aspect": None}
+        return {"choice": count - from_end + 1, "aspect": aspect}
 
 
 MAX_CHOICE_WORDS = 8  # 「华藏寺镇那个」 「草原的」: a few words, not a new question
@@ -396,15 +400,20 @@ EACH_ASPECTS = ("time", "fee", "place", "phone", "conditions", "hours")
 
 class EachEntryAsked(Filter):
     """A question asked of every entry of the item list just shown, to tell them apart
-    (「这几个有啥区别」 「哪个最快」 「分别要多久」): passes `entries` (the page shown) and `aspect`
-    (None: what each is)."""
+    (「这几个有啥区别」 「哪个最快」 「分别要多久」 「第2个和第3个有啥区别」): passes `entries`
+    (the page shown, or the entries named, each with its number) and `aspect` (None: what
+    each is)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         understood = reading(event)
         state, session = data.get("state"), data.get("session")
         if understood is None or state is None or session is None:
             return False
-        if not EACH_ENTRY.search(understood.text) or understood.core.strip(EACH_FILLER):
+        if not EACH_ENTRY.search(understood.text):
+            return False
+        # 「第2个和第3个有啥区别」: some entries, by their numbers
+        numbers = parsing.entries_named(understood.core.strip(EACH_FILLER))
+        if understood.core.strip(EACH_FILLER) and not numbers:
             return False  # 「身份证和户口本有啥区别」 names things of its own
         aspect = understood.aspect or (
             "time" if "快" in understood.text else "fee" if "便宜" in understood.text else None
@@ -415,8 +424,11 @@ class EachEntryAsked(Filter):
         if memory.focus != "list" or memory.numbered != "items" or len(memory.list_codes) < 2:
             return False
         codes = memory.page_codes()
+        numbers = numbers or list(range(1, len(codes) + 1))
+        if max(numbers) > len(codes):
+            return False
         found = await items_by_codes(session, codes, data.get("public_items"))
-        entries = [found[code] for code in codes if code in found]
+        entries = [(n, found[codes[n - 1]]) for n in numbers if codes[n - 1] in found]
         return {"entries": entries, "aspect": aspect} if len(entries) > 1 else False
 
 

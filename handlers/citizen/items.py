@@ -354,7 +354,7 @@ async def paper_of_every_entry(
 
 
 async def each_entry(
-    event: Event, entries: list[Item], aspect: str | None, trace: dict[str, str]
+    event: Event, entries: list[tuple[int, Item]], aspect: str | None, trace: dict[str, str]
 ) -> str:
     """「这几个有啥区别」 「哪个最快」 after a list: one line per entry, to tell them apart."""
     trace.update(answer="each-entry")

@@ -398,6 +398,25 @@ def parse_from_end(said: str) -> int | None:
     return int(value) if value.isdigit() else _CHINESE_DIGITS[value]
 
 
+# 「第2个和第3个」 「1跟3」: entries of a list named by their numbers, together.
+_ENTRY_NUMBER = re.compile(r"第?\s*(\d|[一二两三四五六七八九十])\s*(?:个|项|条|号)?")
+_ENTRIES_JOINED = re.compile(
+    r"^(?:第?\s*(?:\d|[一二两三四五六七八九十])\s*(?:个|项|条|号)?\s*(?:和|跟|与|同|、|还有|,|，)?\s*){2,}$"
+)
+
+
+def entries_named(words: str) -> list[int]:
+    """The list numbers the words name together (「第2个和第3个」 → [2, 3]), when they are
+    all they say; [] otherwise."""
+    compact = "".join(words.split())
+    if not _ENTRIES_JOINED.match(compact):
+        return []
+    numbers = [
+        int(n) if n.isdigit() else _CHINESE_DIGITS[n] for n in _ENTRY_NUMBER.findall(compact)
+    ]
+    return list(dict.fromkeys(numbers)) if len(set(numbers)) > 1 else []
+
+
 def is_human_request(said: str) -> bool:
     """「人工」 and its variants."""
     return strip_particles(normalize(said)) in HUMAN_WORDS

@@ -1490,3 +1490,20 @@ async def test_posting_asked_of_a_card_whose_guide_posts_papers(demo) -> None:
 async def test_paying_here_and_why_an_application_was_turned_down(demo, said, said_back) -> None:
     answer = await citizen(demo).say(said)
     assert said_back in answer and "人工" in answer and not kit.is_card_or_list(answer), answer
+
+
+async def test_entries_named_by_number_told_apart_and_one_counted_from_the_end(demo):
+    user = citizen(demo)
+    await user.say("营业执照")
+    two = plain(await user.say("1跟3有啥不一样"))
+    assert "1. 个体工商户设立登记：" in two and "3. 个体工商户变更登记（备案）：" in two, two
+    assert "2. " not in two, two
+    where = await user.say("倒数第二个在哪里办")
+    assert "【个体工商户注销登记】" in where and "1—3号窗口" in where, where
+
+
+@pytest.mark.parametrize(("said", "level"), [("你这个回答不行", "不满意"), ("你讲的很清楚", "5分")])
+async def test_a_verdict_said_of_your_answer_rates_it(demo, said, level):
+    user = citizen(demo)
+    await user.say("临时救助")
+    assert level in await user.say(said)

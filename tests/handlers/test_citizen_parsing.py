@@ -390,3 +390,9 @@ def test_words_asking_what_a_number_is():
     assert not parsing.asks_what_a_number_is("打也没用")
     assert parsing.SERVICE_NUMBER.search("拨12333问问")[1] == "12333"
     assert parsing.SERVICE_NUMBER.search("0935-3126800") is None
+
+
+def test_entries_named_together_by_their_numbers():
+    assert parsing.entries_named("第2个和第3个") == [2, 3]
+    assert parsing.entries_named("一跟三") == [1, 3] and parsing.entries_named("2、3") == [2, 3]
+    assert parsing.entries_named("第二个") == [] and parsing.entries_named("身份证和户口本") == []
