@@ -57,6 +57,7 @@ _TALK = {
     "ack": texts.ACK,
     "goodbye": texts.GOODBYE,
     "identity": texts.IDENTITY,
+    "language": texts.LANGUAGE,
 }
 
 

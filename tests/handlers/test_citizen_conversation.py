@@ -1507,3 +1507,8 @@ async def test_a_verdict_said_of_your_answer_rates_it(demo, said, level):
     user = citizen(demo)
     await user.say("临时救助")
     assert level in await user.say(said)
+
+
+async def test_asked_which_languages_it_answers_in(demo):
+    answer = await citizen(demo).say("有藏语服务没有")
+    assert "汉字" in answer and "人工" in answer and not kit.is_card_or_list(answer), answer
