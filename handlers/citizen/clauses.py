@@ -162,9 +162,11 @@ async def clause_that_knows(searched: SearchedClauses) -> tuple[list[Found], str
     return knowing[0]
 
 
-# A clause telling who the citizen is (「我们家是低保户」 「俺是贫困户」): the situation, while
-# the other clauses ask for something (「娃娃又残疾 有生活补助没」).
-WHO_THEY_ARE = re.compile(r"^(?:我们家|我们|我家|俺家|俺们|咱家|咱们|我|俺|家里)(?:是|属于|算)")
+# A clause telling who the citizen is or is not (「我们家是低保户」 「俺是贫困户」 「我们家不是低保
+# 户」): the situation, while the other clauses ask for something (「娃娃又残疾 有生活补助没」).
+WHO_THEY_ARE = re.compile(
+    r"^(?:我们家|我们|我家|俺家|俺们|咱家|咱们|我|俺|家里)(?:不|也不|又不)?(?:是|属于|算)"
+)
 
 
 async def asked_beside_who(

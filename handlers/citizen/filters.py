@@ -44,8 +44,9 @@ _EVERY_YEAR = re.compile(
 _CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
 # What may stay around it besides fund words: what the code is called
 _CODE_WORDS = re.compile(
-    r"^(?:我们|咱们|俺们|咱|俺|我|这个|这|该)?(?:村|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?"
-    r"(?:代码|编码|编号)?(?:是|为)?[:：]?的?(?:有啥|有什么|有哪些|有多少|是多少|多少)?$"
+    r"^(?:我们|咱们|俺们|咱|俺|我|这个|这|该)?(?:村|乡镇|镇|乡|社区)?的?(?:行政)?(?:统计|区划)?"
+    r"(?:代码|编码|编号)?(?:是|为)?[:：]?的?(?:一共|总共)?(?:分了|分到了|分到|给了|拨了|得了)?"
+    r"(?:有啥|有什么|有哪些|有多少|是多少|多少)?$"
 )
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z\s\u2014\u2013\u2010\u2011\u2212\-一]+$")
 
@@ -1059,14 +1060,19 @@ ITEM_ASKED = re.compile(
 
 
 class PlaceFunds(Filter):
-    """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`."""
+    """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`
+    and `compared_with` (「17年比16年多分了多少」: the earlier year, else None)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         if not text or session is None:
             return False
+        # 「不是东大滩乡那个，我问的是大红沟镇东圈湾村」: the place meant
+        two_years, text = parsing.split_two_years(parsing.without_correction(text))
+        compared = two_years[1] if two_years is not None else None
         year, rest = parsing.split_year(text)
+        year = two_years[0] if two_years is not None else year
         # 「我屋里在朵什窑洞湾」: a town and its village said without 镇 and 村
         rest = await queries.spelled_out(session=session, text=rest)
         topic, place_text = parsing.split_fund_topic(rest)
@@ -1092,7 +1098,13 @@ class PlaceFunds(Filter):
         named = await _named_exactly(session, parsing.place_part(place_text.replace(" ", "")))
         if named is not None:
             # 「哈溪镇扶贫资金」: a place's own name, whose characters may be fillers (哈).
-            return {"match": named, "year": year, "topic": topic, "place_name": named.text}
+            return {
+                "match": named,
+                "year": year,
+                "topic": topic,
+                "place_name": named.text,
+                "compared_with": compared,
+            }
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
         match = None
         if place_text and len(place_text) <= 20:
@@ -1113,10 +1125,22 @@ class PlaceFunds(Filter):
             if whole is None:
                 return False
             match = RegionMatch(text=whole.name, places=[whole])
-            return {"match": match, "year": year, "topic": topic, "place_name": whole.name}
+            return {
+                "match": match,
+                "year": year,
+                "topic": topic,
+                "place_name": whole.name,
+                "compared_with": compared,
+            }
         if match is None or not match.places:
             return False
-        return {"match": match, "year": year, "topic": topic, "place_name": place_text}
+        return {
+            "match": match,
+            "year": year,
+            "topic": topic,
+            "place_name": place_text,
+            "compared_with": compared,
+        }
 
 
 async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None:

@@ -93,6 +93,8 @@ def place_funds_answer(
             )
         if year_funds.cancelled_projects:
             summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
+        if projects_first and not year_funds.projects:
+            summary.append(texts.NO_PROJECTS_LISTED)  # 「建了啥项目」: the list names none
         head.append(f"{year_funds.year}年 " + "；".join(summary))
         details.append(f"—— {year_funds.year}年明细 ——")
         money: list[str] = []

@@ -657,7 +657,8 @@ async def search_and_answer(
         # 「lin shi shen fen zheng」: read on as the name writes it (临时身份证)
         said = query = written
         found = await find(search, session, query, public_items)
-    beside = await asked_beside_who(search, session, said, public_items) if aspect is None else None
+    # 「我们家不是低保户，那个生活补贴能领不」: asked of the item the other clause names
+    beside = await asked_beside_who(search, session, said, public_items)
     if beside is not None:
         # 「我们家是低保户 娃娃又残疾 有生活补助没」: who they are is no part of what is asked
         found, query = beside
@@ -755,6 +756,15 @@ async def search_and_answer(
         named = named_thing(found, words, said)
         if named is not None and (chosen is None or named.item.code == chosen.item.code):
             chosen = named
+    # 「听说还有个筹建审批 那个还用办不」 「网吧筹建审批咋办」: an item abolished (or merged) is
+    # said so, whatever search finds for the other words (no public item's name holds the
+    # retired name's words said)
+    retired = await _retired_named(said, session)
+    if retired is not None:
+        trace.update(answer="retired-named", code=retired.code)
+        merged = retired.merged_into
+        into = await queries.item_by_code(session=session, code=merged) if merged else None
+        return cards.retired_answer(retired, into, settings.public_base_url, named=True)
     if chosen is not None and chosen.hit.confident:
         then = await _replaced_after_the_loss(
             chosen.item, said, aspect, search, session, public_items
@@ -766,13 +776,6 @@ async def search_and_answer(
         return await _card(
             session, state, memory, chosen.item, settings, aspect, trace, said, reading.core
         )
-    retired = await _retired_named(said, session)
-    if retired is not None:
-        # 「听说还有个筹建审批 那个还用办不」: an item abolished (or merged) is said so
-        trace.update(answer="retired-named", code=retired.code)
-        merged = retired.merged_into
-        into = await queries.item_by_code(session=session, code=merged) if merged else None
-        return cards.retired_answer(retired, into, settings.public_base_url, named=True)
     if not _says_another_items_word(found, fold(said), memory.card_code):
         # 「听说有人偷偷开黑网吧」 says another item's keyword (the penalty's 黑网吧), however
         # doubtfully search finds it: not a question about the guide of the card shown.

@@ -40,7 +40,7 @@ from catalogue.life_events import LifeEvent, ResolvedStep, events_stamp, life_ev
 from catalogue.models import Item
 from handlers.citizen import cards, parsing, texts
 from handlers.citizen.cards import shorten
-from handlers.citizen.clauses import clauses, names_nothing
+from handlers.citizen.clauses import WHO_THEY_ARE, clauses, names_nothing
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
@@ -465,6 +465,40 @@ async def _a_clause_asks_another_item(
     return False
 
 
+# Words that make a clause a question (「户口咋落」 「要办啥」), not a telling of the situation.
+CLAUSE_ASKS = re.compile(r"[咋吗啥哪呢么?？]|怎么|什么|多少|几|能不能|可不可以|要不要|行不")
+
+
+async def _a_clause_asks_a_step(
+    text: str,
+    span: str,
+    steps: list[ResolvedStep],
+    searcher: Searcher,
+    session: AsyncSession,
+    cache: PublicItems | None,
+) -> ResolvedStep | None:
+    """The one step with an item that a clause apart from the one telling the situation,
+    searched alone, finds and search is sure of (「嫁到天祝来了，户口咋落」: 户口迁移审批, a
+    step of marrying); None when no clause or several do."""
+    told = fold(span)
+    asked: dict[str, ResolvedStep] = {}
+    by_code = {s.item.code: s for s in steps if s.item is not None}
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    for clause in parts:
+        if told in fold(clause) or names_nothing(clause, MIN_NAMING):
+            continue
+        if CLAUSE_ASKS.search(clause) is None or WHO_THEY_ARE.match(clause):
+            continue  # 「家里又是低保户」 tells the situation, it asks for nothing
+        found = await find(searcher, session, clause, cache)
+        if answers(found) and found[0].hit.confident and is_clear(found):
+            step = by_code.get(found[0].item.code)
+            if step is not None:
+                asked[step.item.code if step.item else ""] = step
+    return next(iter(asked.values())) if len(asked) == 1 else None
+
+
 async def _spread_over_a_name(
     span: str,
     known: _Known,
@@ -788,6 +822,22 @@ class LifeEventQuestion(Filter):
                     return False
                 return {"life_event": life_event, "steps": steps, "step_item": step_item}
             pointed = the_step_pointed_to(told, steps)
+            clause_step = (
+                await _a_clause_asks_a_step(
+                    text, span, steps, searcher, session, data.get("public_items")
+                )
+                if pointed is None and searcher is not None
+                else None
+            )
+            if clause_step is not None and clause_step.item is not None:
+                # 「嫁到天祝来了，户口咋落」: the situation told, then one of its steps asked
+                beside = other_steps_line(clause_step, steps)
+                return {
+                    "life_event": life_event,
+                    "steps": steps,
+                    "step_item": clause_step.item,
+                    "beside": beside,
+                }
             if (
                 pointed is None
                 and searcher is not None
@@ -1153,6 +1203,8 @@ async def the_step_every_case_needs(
         return next((item for item in listed if item.code == code), None)
     if len(every) != 1:
         return None
+    if (every[0].region_code or "") != parsing.COUNTY_CODE:
+        return every[0]  # the town's own, shown for the town the citizen told
     # several bodies grant it (the county's bureau and the towns): whose is asked, unless
     # the answer is the same for each (「批下来要多长时间」: 7个工作日 everywhere; not the phone)
     granting = await queries.items_by_basic_code(session=session, basic_code=every[0].basic_code)

@@ -678,6 +678,19 @@ def without_saying(text: str) -> str:
     return " ".join(_SAYING.sub(" ", text).split())
 
 
+# 「不是东大滩乡那个，我问的是大红沟镇东圈湾村」: what was not meant, then what was.
+_NOT_THAT = re.compile(
+    r"^(?:不对\s*[，,\s]?\s*)?不是[^，,。\s]{1,14}?(?:那个|那|的)?\s*[，,。\s]\s*(?:是|而是)?"
+)
+
+
+def without_correction(text: str) -> str:
+    """The text without a leading 「不是…那个，」 naming what was not meant, and without
+    「我说的是」 (what is left names what was)."""
+    corrected = _NOT_THAT.sub("", text, count=1)
+    return without_saying(corrected) if corrected != text else text
+
+
 # 「草原补奖资金15年和17年比 多了多少」: two years named together, the later set beside the
 # earlier; what is said of comparing them after them is no part of the fund's name.
 _TWO_YEARS = re.compile(
@@ -824,7 +837,9 @@ _WHICH_PROJECTS = re.compile(r"哪些|哪几个|哪个|几个|多少个|有没�
 
 
 # Why a project was dropped (「为啥取消」 「咋不建了」).
-_WHY_CANCELLED = re.compile(r"(?:为啥|为什么|咋|怎么)(?:就|给)?(?:取消|撤销|不搞|不建|不干|不修)")
+_WHY_CANCELLED = re.compile(
+    r"(?:为啥|为什么|咋|怎么)(?:就|给)?(?:取消|撤销|不搞|不建|不干|不修|不弄|不做)"
+)
 
 
 def asks_why_cancelled(text: str) -> bool:
@@ -1031,7 +1046,13 @@ DETAIL_WORDS = (
     "调整",
     "调了",
     "改了",
-    # what a project is and does (「投资多少」 「谁实施的」 「修了几公里」 「多少户受益」)
+    # what it was before a change (「原先不是说一百一十几万吗」)
+    "原先",
+    "原来",
+    "本来",
+    "之前说",
+    "以前说",
+    # what a project is and does (「投资多少」 「哪个单位干的」 「修了几公里」 「多少户受益」)
     "投资",
     "投了",
     "投入",
@@ -1042,10 +1063,18 @@ DETAIL_WORDS = (
     "谁建",
     "谁修",
     "谁干",
+    "谁弄",
+    "哪个单位",
+    "哪个部门干",
+    "哪家干",
     "几公里",
     "多少亩",
     "多少人",
     "多少户",
+    "几户",
+    "多少家",
+    "几家",
+    "分红",
     "受益",
     "每户",
     "建设内容",

@@ -196,6 +196,13 @@ PLACE_UNKNOWN = (
 )
 # 「办好了能寄到家不」 of a card whose guide says papers may be posted.
 POSTING_SAID = "这里不能安排邮寄。能不能寄、寄到哪里，办理时跟窗口说清楚。办事指南里写着："
+# 「那有没有具体建了啥项目」 of a year whose project list names none of the place's.
+NO_PROJECTS_LISTED = "项目清单里没有这一年的项目"
+# 「大红沟镇17年比16年多分了多少」: the allocations of two years set side by side.
+PLACE_YEAR_CHANGE = (
+    "{place}{year}年分配资金比{earlier}年{way}{change}万元"
+    "（{year}年{now}万元，{earlier}年{before}万元）。"
+)
 # What a service number is (「12345是干啥的电话」).
 SERVICE_HOTLINE_IS = (
     "12345 是政务服务便民热线：办事咨询、投诉举报、意见建议都可以打。"

@@ -15,6 +15,7 @@ from catalogue.models import VillageBinding
 from catalogue.queries import Document, Place, RegionFunds, RegionMatch
 from catalogue.queries.poverty import CANCELLED
 from handlers.citizen import fund_answers, parsing, texts
+from handlers.citizen.amounts import wan
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
     BindRequest,
@@ -322,9 +323,11 @@ async def place_funds(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    compared_with: int | None = None,
 ) -> str:
     """「上古城村 扶贫 2016」; same-named villages → ask which town, unless the rows named are
-    only one of theirs (「大湾村那个道路硬化项目」)."""
+    only one of theirs (「大湾村那个道路硬化项目」); 「17年比16年多分了多少」 (`compared_with`):
+    the year's rows and how much more or less was allocated than in the earlier year."""
     text = said(event) or ""
     if match.ambiguous:
         only = await _the_place_with_the_rows(match, text.replace(place_name, " "), year, session)
@@ -349,8 +352,31 @@ async def place_funds(
     about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":
         about, funds = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
-    return await funds_of(
+    answer = await funds_of(
         match.place, year, session, settings, trace, state, projects, about, funds
+    )
+    if compared_with is None or year is None:
+        return answer
+    change = await _change_between(match.place, year, compared_with, session)
+    return f"{change}\n{answer}" if change else answer
+
+
+async def _change_between(place: Place, year: int, earlier: int, session: AsyncSession) -> str:
+    """「2017年比2016年多分配9.87万元（150.87万元，2016年141.00万元）」, or '' when either year
+    has no allocation published."""
+    now = await queries.region_funds(session=session, region_code=place.code, year=year)
+    before = await queries.region_funds(session=session, region_code=place.code, year=earlier)
+    if now is None or before is None or now.empty or before.empty:
+        return ""
+    more = now.allocation_total - before.allocation_total
+    return texts.PLACE_YEAR_CHANGE.format(
+        place=place.label,
+        year=year,
+        earlier=earlier,
+        way="多" if more >= 0 else "少",
+        change=wan(abs(more)),
+        now=wan(now.allocation_total),
+        before=wan(before.allocation_total),
     )
 
 

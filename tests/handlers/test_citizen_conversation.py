@@ -1512,3 +1512,9 @@ async def test_a_verdict_said_of_your_answer_rates_it(demo, said, level):
 async def test_asked_which_languages_it_answers_in(demo):
     answer = await citizen(demo).say("有藏语服务没有")
     assert "汉字" in answer and "人工" in answer and not kit.is_card_or_list(answer), answer
+
+
+async def test_an_abolished_items_words_said_with_another_items_are_said_abolished(demo):
+    # search is sure of 终审审批 for 网吧…审批; the words 筹建审批 are the abolished item's
+    answer = await citizen(demo).say("开网吧的筹建审批在哪办")
+    assert "筹建审批」已于" in answer and "取消" in answer and not kit.is_card_or_list(answer)

@@ -526,3 +526,20 @@ async def test_a_step_no_item_serves_asked_alone_says_whom_to_ask(citizen: Any) 
     assert "回复“家人去世”" in reply and "人工" in reply and "1." not in reply, reply
     reply = await citizen.say("孩子出生了 上户口去哪")  # the step's plain words in brackets
     assert reply.startswith("出生登记（上户口）：") and "县公安局" in reply, reply
+
+
+async def test_a_clause_asking_one_step_of_the_situation_told_gets_that_step(demo):
+    moved = await kit.new_follower(demo, "o_event_step_clause").say("嫁到这边了，户口咋落")
+    assert "【户口迁移审批】" in moved and "婚姻登记" in moved, moved  # the others named after
+    # a clause telling who they are asks nothing: the benefits the situation calls for
+    story = await kit.new_follower(demo, "o_event_step_told").say(
+        "娃一级残疾 家里又是低保户 有啥补贴"
+    )
+    assert "重度残疾人护理补贴" in story and "困难残疾人生活补贴" in story, story
+
+
+async def test_where_after_a_towns_checklist_is_the_towns_office(demo):
+    user = kit.new_follower(demo, "o_event_town_where")
+    await user.say("在打柴沟镇老家盖房子要办啥")
+    where = await user.say("去哪达办")  # 哪达: where, in the county's speech
+    assert "打柴沟镇人民政府便民服务中心" in where and "0935-3151002" in where, where

@@ -557,3 +557,40 @@ async def test_a_funds_review_asked_by_its_short_name_is_no_applications_progres
     answer = await citizen(demo).say("牦牛藏羊产业17年评审结果出来了吗")
     assert fund(2017, "牦牛藏羊")["review_results"] in answer, answer
     assert "办件进度" not in answer, answer
+
+
+async def test_a_places_two_years_set_side_by_side(demo):
+    answer = await citizen(demo).say("哈溪镇16年比15年多分了多少扶贫资金")
+    assert "哈溪镇2016年分配资金比2015年少64.44万元" in answer, answer
+    assert "2016年132.00万元" in answer and "2015年196.44万元" in answer, answer
+
+
+async def test_the_place_meant_after_the_one_not_meant_and_a_code_in_a_question(demo):
+    user = citizen(demo)
+    await user.say("圈湾村2015年扶贫资金")
+    other = await user.say("不对 不是东大滩乡的，是大红沟镇东圈湾村")
+    assert "【大红沟镇 东圈湾村 扶贫资金和项目】" in other, other
+    town = await citizen(demo).say("620623112这个镇2016年给了多少扶贫资金")
+    assert "【大红沟镇（含所辖各村）" in town and "141.00万元" in town, town
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "told"),
+    [
+        ("双龙村人畜饮水工程", "谁弄的", "实施单位"),
+        ("代乾村牦牛合作社项目", "分红的有几家", "58户"),
+        ("泉台村道路硬化项目", "本来说的是多少钱", "118.50万元"),
+        ("宽沟村暖棚项目", "咋不做了", "易地扶贫搬迁"),
+    ],
+)
+async def test_a_projects_details_asked_after_its_place(demo, first, then, told):
+    user = citizen(demo)
+    await user.say(first)
+    answer = await user.say(then)
+    assert told in answer and "扶贫" in answer and "没有找到" not in answer, answer
+
+
+async def test_projects_asked_of_a_year_with_none_say_so(demo):
+    user = citizen(demo)
+    await user.say("西大滩村2016年扶贫资金")
+    assert "项目清单里没有这一年的项目" in await user.say("建了些啥项目")
