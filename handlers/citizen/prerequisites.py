@@ -23,7 +23,7 @@ from handlers.citizen import cards, texts
 from handlers.citizen.clauses import clauses, find_plainly
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
-from handlers.citizen.guide_notes import paper_named
+from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
 from handlers.citizen.memory import keep, recall
 from handlers.citizen.searching import (
     Found,
@@ -35,9 +35,10 @@ from handlers.citizen.searching import (
     way_of,
 )
 from handlers.citizen.understanding.scorer import fold
-from handlers.searching.public_items import PublicItems
+from handlers.searching.public_items import PublicItems, item_by_code
 from search import normalise
 from search.direction import NEW, direction_of
+from search.normalise import longest_run
 
 # A clause saying a paper is missing (「连社保卡都没有」 「社保卡还没办过」 「没办过身份证」):
 # a word of lack, and a paper's ending (证 卡 照 本) in the same clause.
@@ -198,9 +199,84 @@ async def paper_first(
     return cards.item_list([first, then], page=1, pages=memory.pages, heading=heading)
 
 
+# 「道路旅客运输经营许可在哪办」 after a card: how to get one of the papers it needs.
+GETTING_PAPER = re.compile(
+    r"哪办|哪里办|哪儿办|哪达办|咋办|怎么办|在哪|去哪|哪里|哪儿|谁发|谁办|咋弄|哪开|咋开"
+)
+MIN_PAPER_RUN = 6  # characters of a paper's name said that name it, however it ends
+MAX_BESIDE_PAPER = 4  # characters beside it: a question about getting it, nothing more
+
+
+# A paper another office grants (a licence, a certificate), not a form the window hands out.
+GRANTED_PAPER = re.compile(r"(?:证|证书|执照|许可|证明|批准文件|批复)$")
+HANDED_OUT = re.compile(r"领取|下载|填写|自备")
+
+
+def _paper_of(item: Item, said: str) -> str:
+    """The name of the material of `item`, granted by some office, that the words name (a
+    long run of it, or a shorter one ending as a paper's name does), when they say little
+    else; '' otherwise (a form the window hands out: its guide says where)."""
+    words = fold(GETTING_PAPER.sub("", said))
+    for requirement in item.requirements:
+        if not isinstance(requirement, dict) or HANDED_OUT.search(str(requirement.get("note"))):
+            continue
+        name = str(requirement.get("name", ""))
+        if not GRANTED_PAPER.search(name):
+            continue
+        run = longest_run(words, fold(name))
+        named = len(run) >= MIN_PAPER_RUN or (len(run) >= 3 and run.endswith(PAPER_ENDS))
+        if named and len(words) - len(run) <= MAX_BESIDE_PAPER:
+            return name
+    return ""
+
+
+class PaperOfTheCardAsked(Filter):
+    """Right after a card, where or how to get one of the papers it needs, when no item of
+    the catalogue issues it (「道路旅客运输经营许可在哪办」 after 客运车辆道路运输证): passes
+    `card` and `paper`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        search: Searcher | None = data.get("search")
+        if not text or not GETTING_PAPER.search(text) or state is None or session is None:
+            return False
+        memory = await recall(state)
+        shown = memory.card_code if memory.focus == "card" else ""
+        if memory.focus == "list" and memory.numbered == "items" and len(memory.list_codes) == 1:
+            shown = memory.list_codes[0]  # 「您是不是想找：1. …」: the one entry
+        if not shown or search is None:
+            return False
+        cache = data.get("public_items")
+        card = await item_by_code(session, shown, cache)
+        paper = _paper_of(card, text) if card is not None else ""
+        if card is None or not paper:
+            return False
+        if await _issuer(fold(paper), search, session, cache, card.code) is not None:
+            return False  # an item issues it: search answers with it
+        found = await find(search, session, paper, cache)
+        if found and found[0].hit.confident and found[0].item.code != card.code:
+            return False  # an item of its name: search answers with it
+        return {"card": card, "paper": paper}
+
+
+async def paper_of_the_card(
+    event: Event, card: Item, paper: str, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """Not issued by any item here: whom to ask, the card's office (what was said is kept
+    for 人工)."""
+    trace.update(answer="paper-outside", code=card.code)
+    await keep(state, await recall(state), unmatched=said(event) or paper)
+    asked = texts.PAPER_OUTSIDE.format(
+        paper=paper, item=card.name, name=cards.department_name(card), phone=cards.phone_of(card)
+    )
+    return f"{asked}\n{texts.OFFER_HUMAN}"
+
+
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-prerequisites")
+    on_said(router, PaperOfTheCardAsked())(paper_of_the_card)
     on_said(router, LacksAPaper())(paper_first)
     on_said(router, WhichFirst())(paper_first)
     return router

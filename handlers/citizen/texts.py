@@ -196,6 +196,11 @@ PLACE_UNKNOWN = (
 )
 # 「办好了能寄到家不」 of a card whose guide says papers may be posted.
 POSTING_SAID = "这里不能安排邮寄。能不能寄、寄到哪里，办理时跟窗口说清楚。办事指南里写着："
+# 「道路旅客运输经营许可在哪办」 after a card that needs it, when no item here issues it.
+PAPER_OUTSIDE = (
+    "“{paper}”是办“{item}”要交的材料，本县目录里没有办理它的事项。"
+    "在哪办、怎么办，可以问{name}：{phone}"
+)
 # 「那有没有具体建了啥项目」 of a year whose project list names none of the place's.
 NO_PROJECTS_LISTED = "项目清单里没有这一年的项目"
 # 「大红沟镇17年比16年多分了多少」: the allocations of two years set side by side.

@@ -695,6 +695,8 @@ async def test_ratings_said_with_a_verb_or_a_comment(demo) -> None:
     assert "3分" in await user.say("还行吧 三分")
     await user.say("结婚登记")
     assert "不满意" in await user.say("不咋样")  # as 不怎么样 is said in the northwest
+    await user.say("临时救助")
+    assert "5分" in await user.say("攒劲的很")  # great, as the northwest says it
 
 
 async def test_county_totals_and_a_kind_of_project_after_a_place(demo) -> None:
@@ -1518,3 +1520,22 @@ async def test_an_abolished_items_words_said_with_another_items_are_said_abolish
     # search is sure of 终审审批 for 网吧…审批; the words 筹建审批 are the abolished item's
     answer = await citizen(demo).say("开网吧的筹建审批在哪办")
     assert "筹建审批」已于" in answer and "取消" in answer and not kit.is_card_or_list(answer)
+
+
+async def test_a_house_changed_into_a_guesthouse_binds_no_village(demo):
+    answer = await citizen(demo).say("我在天堂镇想把老房子改成民宿接待游客，要办啥手续")
+    assert "已绑定" not in answer, answer
+    bound = await citizen(demo).say("改成天堂镇大湾村")  # a change said with a place still binds
+    assert bound.startswith("已绑定：天堂镇 大湾村"), bound
+
+
+async def test_a_paper_the_card_needs_that_no_item_here_issues(demo):
+    user = citizen(demo)
+    await user.say("犬类准养证核发")
+    answer = await user.say("狂犬病免疫证明去哪开")
+    assert "犬只狂犬病免疫证明" in answer and "目录里没有办理它的事项" in answer, answer
+    assert "0935-3121410" in answer and "人工" in answer and not kit.is_card_or_list(answer)
+    # a form the window hands out is the guide's to say
+    await user.say("最低生活保障")
+    form = await user.say("申请书在哪领")
+    assert "目录里没有" not in form, form

@@ -98,3 +98,14 @@ def test_animals_and_injections_are_read_as_guides_write_them():
     )
     assert notes_about(pet, "小狗要打什么针") == ["犬只已接种疫苗"]
     assert "禁止饲养烈性犬" in notes_about(pet, "家里想养条藏獒")
+
+
+def test_one_household_and_how_far_are_read_as_guides_write_them():
+    pet = PowerItem(
+        name="某养犬登记",
+        requirements=[],
+        conditions="重点管理区内每户限养一只。养殖场与居民区的距离符合规定。",
+        procedure=[],
+    )
+    assert notes_about(pet, "一家能养几条") == ["重点管理区内每户限养一只"]
+    assert notes_about(pet, "离村子得多远") == ["养殖场与居民区的距离符合规定"]

@@ -40,6 +40,7 @@ ACT_ORDER = (
 # Binding's words that only say a change (「换成上古城村」): binding only with a place said.
 CHANGE_WORDS = frozenset({"换成", "改成", "换到", "改到", "改为", "换为"})
 PLACE_WORD = re.compile(r"[村镇乡]|\d{6,12}")  # a place named, or its code
+CHANGED_INTO = 12  # characters after 改成 that name the place changed to (「打柴沟镇下河东村」)
 # A detail of a record said with a change (「把地址改一下」): what is changed, not where.
 CHANGED_DETAIL = re.compile(f"(?:{DETAIL_NAMED.pattern}).{{0,4}}?(?:改|换|变更)")
 # Acts that, asked where (「去哪交材料」 「在哪个窗口交钱」), ask where the item is handled.
@@ -357,10 +358,14 @@ class Reader:
 
     def _binds_a_place(self, found: list[Found], compact: str) -> bool:
         """Whether the words of binding said are binding's own (绑定, 换绑), or words of a
-        change (改成, 换到) said with a place or its code (「改成红大村」), not of a record
-        (「证上的名字改成我儿子的」)."""
-        said = {f.term for f in found if f.label == "i:bind"}
-        return bool(said - CHANGE_WORDS) or PLACE_WORD.search(compact) is not None
+        change (改成, 换到) followed by a place or its code (「改成红大村」), not of a record
+        (「证上的名字改成我儿子的」) or a house (「在天堂镇想把自家房子改成民宿」)."""
+        changes = [f for f in found if f.label == "i:bind"]
+        if any(f.term not in CHANGE_WORDS for f in changes):
+            return True
+        return any(
+            PLACE_WORD.search(compact[f.end : f.end + CHANGED_INTO]) is not None for f in changes
+        )
 
     def _sounds_like(self, compact: str) -> str | None:
         """The act (of SOUNDING_ACTS) one of whose words the message says by its sound,
