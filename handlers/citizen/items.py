@@ -493,11 +493,17 @@ async def next_page(
     memory = await recall(state)
     if memory.numbered != "items" or not memory.list_codes:
         return texts.NO_LIST
-    if memory.list_page >= memory.pages:
-        return texts.NO_MORE_PAGES
-    await keep(state, memory, list_page=memory.list_page + 1)
+    last = memory.list_page >= memory.pages
+    if not last:
+        await keep(state, memory, list_page=memory.list_page + 1)
     found = await items_by_codes(session, memory.page_codes(), public_items)
     shown = [found[c] for c in memory.page_codes() if c in found]
+    if last:
+        # 「还有别的没」 on the last page: these are all, shown again to pick from
+        listed = cards.item_list(
+            shown, page=memory.list_page, pages=memory.pages, heading=texts.NO_MORE_PAGES
+        )
+        return f"{listed}\n{texts.NONE_OF_THEM}"
     return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
 
 
