@@ -1061,9 +1061,21 @@ ITEM_ASKED = re.compile(
 
 class PlaceFunds(Filter):
     """「<村或镇> 扶贫/资金/项目 [年份]」 naming a known place; passes `match`, `year`, `topic`
-    and `compared_with` (「17年比16年多分了多少」: the earlier year, else None)."""
+    and `compared_with` (「17年比16年多分了多少」: the earlier year, else None). Right after a
+    place's rows of one year, 「那天堂镇呢」 asks the other place's of that year."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        found = await self._found(event, data)
+        if not isinstance(found, dict) or found["year"] is not None:
+            return found
+        if not THE_SAME_OF.match(said(event) or "") or data.get("state") is None:
+            return found
+        memory = await recall(data["state"])
+        if memory.focus == "place" and memory.place_year_shown is not None:
+            found["year"] = memory.place_year_shown
+        return found
+
+    async def _found(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         session: AsyncSession | None = data.get("session")
         if not text or session is None:
@@ -1084,7 +1096,7 @@ class PlaceFunds(Filter):
             # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
             # 「窑洞湾村的夏菜基地」 「旦马乡大水村危房改造」: a place first, then what about it
             lead = parsing.place_part(parsing.without_home_lead(rest))
-            if not parsing.names_place(lead):
+            if not parsing.names_place(lead) and not await _another_place_asked(rest, data):
                 return False
             if year is None and await _list_shown(data.get("state")):
                 return False
@@ -1105,10 +1117,15 @@ class PlaceFunds(Filter):
                 "place_name": named.text,
                 "compared_with": compared,
             }
+        as_said = parsing.place_part(place_text.replace(" ", ""))
         place_text = parsing.place_part(READER.strip_fillers(place_text.replace(" ", "")))
         match = None
         if place_text and len(place_text) <= 20:
             match = await queries.find_regions(session=session, name=place_text)
+        if (match is None or not match.places) and as_said != place_text and len(as_said) <= 20:
+            # 「哈溪扶贫资金」 「那哈溪呢」: a place's name whose first character is a filler (哈)
+            match = await queries.find_regions(session=session, name=as_said)
+            place_text = as_said if match.places else place_text
         # 「哪些扶贫项目取消了」 「扶贫项目都弄完了没」: poverty projects said outright, the other
         # words naming no place.
         no_place = not (match and match.places) and not parsing.names_place(place_text)
@@ -1141,6 +1158,21 @@ class PlaceFunds(Filter):
             "place_name": place_text,
             "compared_with": compared,
         }
+
+
+async def _another_place_asked(rest: str, data: Mapping[str, Any]) -> bool:
+    """Whether, right after a place's rows, the words (without a year) ask the same of
+    another place said without 镇 or 村 (「打柴沟呢」, not 「2016年的呢」)."""
+    state = data.get("state")
+    said_of = THE_SAME_OF.match(rest)
+    if said_of is None or state is None or len(said_of.group(1)) < MIN_PLACE_STEM:
+        return False
+    return (await recall(state)).focus == "place"
+
+
+# 「那天堂镇呢」 「打柴沟呢」: the same asked of another place.
+THE_SAME_OF = re.compile(r"^(?:那|那么|还有)?([^，,。？?\s]{0,14}?)(?:的)?呢[?？]?$")
+MIN_PLACE_STEM = 2  # characters of a place's name said without 镇 or 村 (石门, 打柴沟)
 
 
 async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None:
@@ -1201,6 +1233,15 @@ class PlaceFollowUp(Filter):
             memory = await recall(state)
             shown_place = memory.focus == "place" and memory.place_code
             return {"year": year, "code": ""} if shown_place else False
+        if TOTAL_ASKED.search(rest) and not READER.strip_fillers(
+            parsing.fund_topic(TOTAL_ASKED.sub("", rest).replace(" ", ""))
+        ):
+            # 「一共多少」 「三年加起来多少」: the place shown, of the year shown or every year
+            memory = await recall(state)
+            if memory.focus != "place" or not memory.place_code:
+                return False
+            every = parsing.names_years(text)
+            return {"year": None if every else year or memory.place_year_shown, "code": ""}
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False

@@ -78,6 +78,12 @@ def place_funds_answer(
     scope = {"town": "（含所辖各村）", "county": "（全县）"}.get(place.level, "")
     what = f"：“{about}”" if years is named else ""
     head = [f"【{place.label}{scope} 扶贫资金和项目{what}】{demo}"]
+    with_allocations = [y.year for y in years if y.allocations]
+    if len(with_allocations) > 1:
+        # 「三年一共多少」: the years together first
+        total = sum((y.allocation_total for y in years), Decimal(0))
+        first, last = min(with_allocations), max(with_allocations)
+        head.append(texts.PLACE_YEARS_TOGETHER.format(first=first, last=last, total=wan(total)))
     details: list[str] = []
     for year_funds in years:
         summary = []

@@ -834,6 +834,10 @@ _PROGRESS_WORDS = (
     ("计划实施", ("planned",)),
 )
 _WHICH_PROJECTS = re.compile(r"哪些|哪几个|哪个|几个|多少个|有没有|都有啥|有啥|有什么")
+# A progress said of the projects before their name (「在建的扶贫项目」 「取消的项目」).
+_PROGRESS_OF_PROJECTS = re.compile(
+    "(?:" + "|".join(w for w, _ in _PROGRESS_WORDS) + r")(?:了)?的(?:扶贫)?项目"
+)
 
 
 # Why a project was dropped (「为啥取消」 「咋不建了」).
@@ -849,9 +853,11 @@ def asks_why_cancelled(text: str) -> bool:
 
 def projects_by_progress(text: str) -> tuple[str, ...] | None:
     """The progresses asked of a place's projects as a whole (「哪些项目取消了」 → cancelled;
-    「还没完工的」 → planned and under way), or None (「大湾村那个项目完工了吗」 asks one
-    project's: its line shows it)."""
-    if not says_projects(text) or not _WHICH_PROJECTS.search(text):
+    「还没完工的」 → planned and under way; 「在建的扶贫项目」: the progress said of the
+    projects), or None (「大湾村那个项目完工了吗」 asks one project's: its line shows it)."""
+    if not says_projects(text):
+        return None
+    if not _WHICH_PROJECTS.search(text) and not _PROGRESS_OF_PROJECTS.search(text):
         return None
     return next((progress for word, progress in _PROGRESS_WORDS if word in text), None)
 

@@ -204,6 +204,7 @@ PAPER_OUTSIDE = (
 )
 # 「那有没有具体建了啥项目」 of a year whose project list names none of the place's.
 NO_PROJECTS_LISTED = "项目清单里没有这一年的项目"
+PLACE_YEARS_TOGETHER = "{first}—{last}年分配资金合计{total}万元"
 # 「大红沟镇17年比16年多分了多少」: the allocations of two years set side by side.
 PLACE_YEAR_CHANGE = (
     "{place}{year}年分配资金比{earlier}年{way}{change}万元"

@@ -594,3 +594,20 @@ async def test_projects_asked_of_a_year_with_none_say_so(demo):
     user = citizen(demo)
     await user.say("西大滩村2016年扶贫资金")
     assert "项目清单里没有这一年的项目" in await user.say("建了些啥项目")
+
+
+async def test_projects_by_a_progress_said_before_them(demo):
+    building = await citizen(demo).say("正在施工的扶贫项目")
+    assert "实施中的扶贫项目" in building and "共3个" in building, building
+    dropped = await citizen(demo).say("2017年撤销的项目")
+    assert "2017年已取消的扶贫项目" in dropped and "共1个" in dropped, dropped
+
+
+async def test_another_place_after_one_keeps_the_year_and_several_years_are_summed(demo):
+    user = citizen(demo)
+    await user.say("石门镇2016年扶贫资金")
+    other = await user.say("那哈溪呢")  # 哈溪镇 said without 镇, of the year shown
+    assert "【哈溪镇（含所辖各村）" in other and "2016年 分配资金1笔，合计132.00万元" in other
+    assert "2015年" not in other, other
+    every = await user.say("这三年加起来一共多少")
+    assert "2015—2017年分配资金合计469.68万元" in every, every
