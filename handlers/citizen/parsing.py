@@ -619,10 +619,21 @@ def _year_in_digits(match: re.Match[str]) -> str:
     return "2" + match.group()[1:].translate(_YEAR_DIGITS)
 
 
+# 「十六年」: a short year as a voice message writes it (16年), not a count of years.
+_SPOKEN_SHORT_YEAR = re.compile(
+    "(?<![一二三四五六七八九十百零两几多第\\d])十([一二三四五六七八九])(?=年)"
+)
+
+
+def _short_year_in_digits(match: re.Match[str]) -> str:
+    return "1" + match.group(1).translate(_YEAR_DIGITS)
+
+
 def split_year(text: str, today: date | None = None) -> tuple[int | None, str]:
-    """The year named (「2016」 「2016年」 「去年」) and the text without it; a span of years
-    (「2015到2017年」) names no one year: None, every year's figures are shown."""
+    """The year named (「2016」 「2016年」 「去年」 「十六年」) and the text without it; a span
+    of years (「2015到2017年」) names no one year: None, every year's figures are shown."""
     text = _CHINESE_YEAR.sub(_year_in_digits, text)  # 「二零一六年」 as a voice message writes it
+    text = _SPOKEN_SHORT_YEAR.sub(_short_year_in_digits, text)
     span = _year_span(text)
     if span:
         return None, " ".join((text[: span.start()] + " " + text[span.end() :]).split())
@@ -1325,7 +1336,7 @@ _DOCUMENT = re.compile(
 # Typed without brackets (「天扶贫发2016年32号」): the issuer's words end as a document
 # number's do (…发, …字), so that 「2016年32号」 alone is no document.
 _DOCUMENT_PLAIN = re.compile(
-    r"([\u4e00-\u9fff]{0,11}[发字])\s*((?:19|20)\d{2})\s*年?\s*第?(\d{1,4})\s*号"
+    r"([\u4e00-\u9fff]{0,11}[发字])\s*((?:19|20)\d{2}|\d{2}(?=\s*年))\s*年?\s*第?(\d{1,4})\s*号"
 )
 
 
@@ -1336,7 +1347,8 @@ def parse_document_number(said: str) -> tuple[str, int, int] | None:
     match = _DOCUMENT.search(text) or _DOCUMENT_PLAIN.search(text)
     if match is None:
         return None
-    return match.group(1), int(match.group(2)), int(match.group(3))
+    year = int(match.group(2))
+    return match.group(1), year + 2000 if year < 100 else year, int(match.group(3))
 
 
 def names_place(text: str) -> bool:

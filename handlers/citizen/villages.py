@@ -13,7 +13,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
 from catalogue.queries import Document, Place, RegionFunds, RegionMatch
-from catalogue.queries.poverty import CANCELLED
+from catalogue.queries.poverty import CANCELLED, TOWN_CODE_LENGTH
 from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.common import on_said
@@ -330,7 +330,9 @@ async def place_funds(
     the year's rows and how much more or less was allocated than in the earlier year."""
     text = said(event) or ""
     if match.ambiguous:
-        only = await _the_place_with_the_rows(match, text.replace(place_name, " "), year, session)
+        only = await _the_place_with_the_rows(
+            match, text.replace(place_name, " "), year, session
+        ) or await _in_the_town_shown(match, state)
         if only is None:
             return await _ask_which(state, match, "funds", year, place_name)
         match = RegionMatch(match.text, [only])
@@ -359,6 +361,17 @@ async def place_funds(
         return answer
     change = await _change_between(match.place, year, compared_with, session)
     return f"{change}\n{answer}" if change else answer
+
+
+async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | None:
+    """Of places of one name, the one in the town whose rows were just shown (「打柴沟镇扶贫」,
+    then 「大湾村呢」: 打柴沟镇's), else None."""
+    memory = await recall(state)
+    if memory.focus != "place" or len(memory.place_code) != TOWN_CODE_LENGTH:
+        return None
+    town = memory.place_code[:TOWN_CODE_LENGTH]
+    inside = [p for p in match.places if p.code.startswith(town)]
+    return inside[0] if len(inside) == 1 else None
 
 
 async def _change_between(place: Place, year: int, earlier: int, session: AsyncSession) -> str:

@@ -611,3 +611,12 @@ async def test_another_place_after_one_keeps_the_year_and_several_years_are_summ
     assert "2015年" not in other, other
     every = await user.say("这三年加起来一共多少")
     assert "2015—2017年分配资金合计469.68万元" in every, every
+
+
+async def test_a_village_of_a_shared_name_after_its_town_is_that_towns(demo):
+    user = citizen(demo)
+    await user.say("天堂镇扶贫资金")
+    village = await user.say("那大湾村呢")
+    assert "【天堂镇 大湾村 扶贫资金和项目】" in village, village
+    voiced = await citizen(demo).say("天堂镇大湾村十七年的扶贫钱是多少")
+    assert "2017年" in voiced and "2016年 分配" not in voiced, voiced

@@ -396,3 +396,10 @@ def test_entries_named_together_by_their_numbers():
     assert parsing.entries_named("第2个和第3个") == [2, 3]
     assert parsing.entries_named("一跟三") == [1, 3] and parsing.entries_named("2、3") == [2, 3]
     assert parsing.entries_named("第二个") == [] and parsing.entries_named("身份证和户口本") == []
+
+
+def test_a_short_year_read_out_and_a_document_number_with_a_short_year():
+    assert parsing.split_year("哈溪镇十六年扶贫资金")[0] == 2016
+    assert parsing.split_year("第十六年")[0] is None  # the sixteenth, no year
+    assert parsing.parse_document_number("天扶贫发17年26号是啥") == ("天扶贫发", 2017, 26)
+    assert parsing.parse_document_number("我17年26号去的") is None
