@@ -436,6 +436,13 @@ async def names_other_item(
     return about_item >= MIN_NAMING and about_item > about_step
 
 
+def _clauses_beside(text: str, span: str) -> list[str]:
+    """The clauses apart from the one telling the situation (its trigger `span`) that name
+    something (「有啥补助」 names no item: help of any kind is what the situation's steps are)."""
+    told = fold(span)
+    return [c for c in clauses(text) if told not in fold(c) and not names_nothing(c, MIN_NAMING)]
+
+
 async def _a_clause_asks_another_item(
     text: str,
     span: str,
@@ -448,15 +455,11 @@ async def _a_clause_asks_another_item(
     item search is sure of that is none of the event's steps and shares no word with them
     (「两口子过不下去了 离婚去哪办」: 婚姻登记; not 「孩子出生了 户口咋上」, whose 户口 is the
     step 出生登记（上户口）)."""
-    told = fold(span)
     said_of_steps = [fold(s.label) for s in steps]
     said_of_steps += [fold(s.item.name) for s in steps if s.item is not None]
     own = {s.item.code for s in steps if s.item is not None}
-    for clause in clauses(text):
+    for clause in _clauses_beside(text, span):
         words = fold(clause)
-        # 「有啥补助」 names no item: help of any kind is what the situation's steps are
-        if told in words or names_nothing(clause, MIN_NAMING):
-            continue
         if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
             continue
         found = await find(searcher, session, clause, cache)
@@ -480,15 +483,11 @@ async def _a_clause_asks_a_step(
     """The one step with an item that a clause apart from the one telling the situation,
     searched alone, finds and search is sure of (「嫁到天祝来了，户口咋落」: 户口迁移审批, a
     step of marrying); None when no clause or several do."""
-    told = fold(span)
     asked: dict[str, ResolvedStep] = {}
     by_code = {s.item.code: s for s in steps if s.item is not None}
-    parts = clauses(text)
-    if len(parts) < 2:
+    if len(clauses(text)) < 2:
         return None
-    for clause in parts:
-        if told in fold(clause) or names_nothing(clause, MIN_NAMING):
-            continue
+    for clause in _clauses_beside(text, span):
         if CLAUSE_ASKS.search(clause) is None or WHO_THEY_ARE.match(clause):
             continue  # 「家里又是低保户」 tells the situation, it asks for nothing
         found = await find(searcher, session, clause, cache)

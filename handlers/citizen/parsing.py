@@ -1414,9 +1414,14 @@ _DEPARTMENT_ITEMS = re.compile(
 )
 
 
+def _says_only(words: str, allowed: re.Pattern[str]) -> bool:
+    """Whether the words hold nothing but what `allowed` matches (spaces aside)."""
+    return not allowed.sub("", "".join(words.split()))
+
+
 def asks_department_items(rest: str) -> bool:
     """Whether the words said beside an office's name ask which items it handles."""
-    return not _DEPARTMENT_ITEMS.sub("", "".join(rest.split()))
+    return _says_only(rest, _DEPARTMENT_ITEMS)
 
 
 # A place's name, and what is said beside it to say one lives there (「我是华藏寺镇的」
@@ -1444,7 +1449,7 @@ _CONTACT_WORDS = re.compile(
 def asks_only_contact(rest: str) -> bool:
     """Whether the words said beside an office's name and a contact question name nothing
     else (no item of the office)."""
-    return not _CONTACT_WORDS.sub("", "".join(rest.split()))
+    return _says_only(rest, _CONTACT_WORDS)
 
 
 # Words pointing back at the office just shown (「这个局」 「他们单位」 「那边」), and an office
@@ -1467,7 +1472,7 @@ _NUMBER_QUESTION_WORDS = re.compile(
 
 def asks_what_a_number_is(words: str) -> bool:
     """Whether the words beside a number only ask what it is (nothing, or 「是干啥的电话」)."""
-    return not _NUMBER_QUESTION_WORDS.sub("", "".join(words.split()))
+    return _says_only(words, _NUMBER_QUESTION_WORDS)
 
 
 # Words in a longer question that point back at an office (「他们单位有哪些专项资金」).
