@@ -1063,6 +1063,10 @@ DETAIL_WORDS = (
     "调整",
     "调了",
     "改了",
+    # which year the rows shown are of (「哪年的」)
+    "哪年",
+    "哪一年",
+    "几几年",
     # what it was before a change (「原先不是说一百一十几万吗」)
     "原先",
     "原来",

@@ -18,6 +18,7 @@ from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
+    TOTAL_ASKED,
     BindRequest,
     BoundWhich,
     Choice,
@@ -487,7 +488,9 @@ async def place_follow_up(
     # 「多少户受益」 after the county's 「小额贷款贴息」 rows: the rows just shown, not all the
     # county's (a village's or town's few rows are all shown: 「文号呢」 is each one's)
     detail = parsing.asks_place_detail(text)
-    kept = memory.place_about if place.level == "county" and detail else ""
+    # 「一共多少」 after the county's 「整村推进」 rows: of those rows too
+    total = TOTAL_ASKED.search(text) is not None
+    kept = memory.place_about if place.level == "county" and (detail or total) else ""
     about = _about(text) or kept
     if detail and year is None:
         # 「给了哪几个村」 「文号呢」 right after one year's rows: of that year

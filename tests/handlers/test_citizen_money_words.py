@@ -620,3 +620,14 @@ async def test_a_village_of_a_shared_name_after_its_town_is_that_towns(demo):
     assert "【天堂镇 大湾村 扶贫资金和项目】" in village, village
     voiced = await citizen(demo).say("天堂镇大湾村十七年的扶贫钱是多少")
     assert "2017年" in voiced and "2016年 分配" not in voiced, voiced
+
+
+async def test_the_countys_rows_of_one_kind_asked_again_keep_that_kind(demo):
+    user = citizen(demo)
+    await user.say("2017年整村推进资金分到了哪些村")
+    total = await user.say("加起来一共多少")
+    assert "“整村推进”" in total and "合计576.00万元" in total, total
+    other = citizen(demo)
+    await other.say("扶贫小额信贷贴息花了多少")
+    year = await other.say("是哪一年的")
+    assert "“小额信贷贴息”" in year and "2015年" in year, year
