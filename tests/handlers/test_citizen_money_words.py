@@ -631,3 +631,8 @@ async def test_the_countys_rows_of_one_kind_asked_again_keep_that_kind(demo):
     await other.say("扶贫小额信贷贴息花了多少")
     year = await other.say("是哪一年的")
     assert "“小额信贷贴息”" in year and "2015年" in year, year
+
+
+async def test_a_village_code_asked_for_with_a_request_to_look_it_up(demo):
+    answer = await citizen(demo).say("帮我查下村代码620623111203的扶贫项目")
+    assert "【抓喜秀龙镇 代乾村 扶贫资金和项目】" in answer, answer
