@@ -179,12 +179,18 @@ def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
 
 
 OUTSIDE_STEP_NAMING = 4  # characters of a step's label that, said, ask for that step
+MIN_STEP_THING = 3  # characters of a step's thing (宅基地) that, said whole, ask for it
+# The doing in a step's label, left off its thing (宅基地申请: 宅基地).
+STEP_DOING = re.compile("申请|办理|领取|（[^（）]*）")
 LABEL_ALIAS = re.compile(r"（([^（）]{3,})）")
 
 
-def one_outside_step_named(core: str, steps: list[ResolvedStep]) -> ResolvedStep | None:
+def one_outside_step_named(
+    core: str, steps: list[ResolvedStep], thing_alone: bool = False
+) -> ResolvedStep | None:
     """The one step no item serves (shown as whom to ask) whose label the words said beside
-    the trigger name (「死亡证明在哪开」: 死亡医学证明), when exactly one is."""
+    the trigger name (「死亡证明在哪开」: 死亡医学证明), when exactly one is; `thing_alone`
+    (asked right after the checklist): its thing said whole names it too (宅基地)."""
     named = []
     for step in steps:
         if step.item is not None or (step.department is None and not step.office):
@@ -193,7 +199,10 @@ def one_outside_step_named(core: str, steps: list[ResolvedStep]) -> ResolvedStep
         run = max((name_run_of(label, core), paper_said_short(label, core)), key=len)
         # 「出生登记（上户口）」: the plain words in brackets, said whole, name it too
         plain = [fold(p) for p in LABEL_ALIAS.findall(step.label)]
-        if len(run) >= OUTSIDE_STEP_NAMING or any(p in core for p in plain):
+        # 「宅基地申请」: its thing alone (宅基地), once the doing is left off
+        thing = STEP_DOING.sub("", label.rpartition(CONDITION_MARK)[2])
+        whole = thing_alone and len(run) >= MIN_STEP_THING and run == thing
+        if len(run) >= OUTSIDE_STEP_NAMING or whole or any(p in core for p in plain):
             named.append(step)
     return named[0] if len(named) == 1 else None
 

@@ -63,12 +63,14 @@ from handlers.citizen.links import item_url
 from handlers.citizen.memory import keep, recall
 from handlers.citizen.other_ways import going_that_way
 from handlers.citizen.searching import (
+    MIN_RUN,
     TOWN_OFFICE,
     Searcher,
     answers,
     find,
     is_clear,
     name_run,
+    thing_said,
 )
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.reading import READER
@@ -491,7 +493,9 @@ async def _a_clause_asks_a_step(
         if CLAUSE_ASKS.search(clause) is None or WHO_THEY_ARE.match(clause):
             continue  # 「家里又是低保户」 tells the situation, it asks for nothing
         found = await find(searcher, session, clause, cache)
-        if answers(found) and found[0].hit.confident and is_clear(found):
+        sure = answers(found) and found[0].hit.confident and is_clear(found)
+        # 「户口咋上」 finds 出生医学证明 first, sharing no word: no step of it is asked
+        if sure and thing_said(found[0].item, fold(clause)) >= MIN_RUN:
             step = by_code.get(found[0].item.code)
             if step is not None:
                 asked[step.item.code if step.item else ""] = step
@@ -1247,8 +1251,33 @@ class FirstStepAsked(Filter):
         return {"in_order": False} if memory.numbered == "items" else False
 
 
+class OutsideStepOfTheChecklist(Filter):
+    """Right after a life event's checklist, a question naming one of its steps that no item
+    serves (「合作社登记在哪办」 「社保关系转移在哪办」): passes `life_event`, `steps` and
+    `outside_step`, whom to ask being the answer."""
+
+    async def __call__(self, event: Event, **data: Any) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or not isinstance(session, AsyncSession):
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" or memory.numbered != "items" or not memory.list_query:
+            return False
+        known = await known_events(session)
+        life_event = next((e for e in known.events if e.name == memory.list_query), None)
+        if life_event is None or known.match(text) is not None:
+            return False  # 「准备在宅基地上盖新房子 要办啥」 tells a situation again
+        steps = await resolved_steps(session, life_event)
+        step = one_outside_step_named(read(text).core, steps, thing_alone=True)
+        if step is None:
+            return False
+        return {"life_event": life_event, "steps": steps, "outside_step": step}
+
+
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-life-events")
+    on_said(router, OutsideStepOfTheChecklist())(answer)
     on_said(router, LifeEventQuestion())(answer)
     return router

@@ -543,3 +543,12 @@ async def test_where_after_a_towns_checklist_is_the_towns_office(demo):
     await user.say("在打柴沟镇老家盖房子要办啥")
     where = await user.say("去哪达办")  # 哪达: where, in the county's speech
     assert "打柴沟镇人民政府便民服务中心" in where and "0935-3151002" in where, where
+
+
+async def test_a_step_no_item_serves_asked_after_its_checklist_says_whom_to_ask(demo):
+    user = kit.new_follower(demo, "o_event_outside_after")
+    await user.say("准备在村里盖房子")
+    answer = await user.say("宅基地咋申请")  # 宅基地申请: its thing said whole
+    assert answer.startswith("宅基地申请：本县目录暂无此事项") and "农业农村局" in answer, answer
+    born = await kit.new_follower(demo, "o_event_born_girl").say("俺家添了个丫头 要办啥")
+    assert "「孩子出生」" in born and "出生登记（上户口）" in born, born
