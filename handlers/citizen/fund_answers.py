@@ -220,7 +220,7 @@ def fund_list_answer(
     total = f"共{len(funds.rows)}项，合计{wan(funds.total)}{texts.UNIT}"
     lines = [f"【{what} 财政专项资金】{demo}", total + _by_type(funds.rows) + "："]
     for number, row in enumerate(funds.rows, start=1):
-        kind = FundType(row.fund_type).label if row.fund_type in set(FundType) else row.fund_type
+        kind = type_label(row.fund_type)
         owner = (
             ""
             if department_id is not None
@@ -234,6 +234,11 @@ def fund_list_answer(
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
 
 
+def type_label(kind: str) -> str:
+    """A fund type's name as citizens read it (转移支付专项资金), or the stored value."""
+    return FundType(kind).label if kind in set(FundType) else kind
+
+
 def _by_type(rows: list[FundItem]) -> str:
     """「（其中转移支付专项资金…万元，部门预算专项资金…万元）」 when the rows hold both types."""
     totals: dict[str, Decimal] = {}
@@ -242,7 +247,7 @@ def _by_type(rows: list[FundItem]) -> str:
     if len(totals) < 2:
         return ""
     parts = [
-        f"{FundType(kind).label if kind in set(FundType) else kind}{wan(amount)}万元"
+        f"{type_label(kind)}{wan(amount)}万元"
         for kind, amount in sorted(totals.items(), key=lambda pair: -pair[1])
     ]
     return "（其中" + "，".join(parts) + "）"
@@ -344,7 +349,7 @@ def fund_details_answer(rows: list[FundItem], details: list[str], base_url: str)
     lines: list[str] = []
     for row in rows:
         demo = texts.DEMO_MARK if row.is_demo else ""
-        kind = FundType(row.fund_type).label if row.fund_type in set(FundType) else row.fund_type
+        kind = type_label(row.fund_type)
         owner = row.department.short_name or row.department.name
         lines.append(f"【{row.budget_year}年 {row.project_name}】{demo}")
         lines.append(f"{wan(row.budget_amount)}{texts.UNIT}（{kind}，{owner}）")

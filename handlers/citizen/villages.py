@@ -355,12 +355,17 @@ async def place_funds(
     about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":
         about, funds = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
+    whole: RegionFunds | None = None
+    if compared_with is not None and year is not None and funds is None:
+        # the year's rows, read once for the answer and the change
+        whole = await queries.region_funds(session=session, region_code=match.place.code, year=year)
+        funds = whole
     answer = await funds_of(
         match.place, year, session, settings, trace, state, projects, about, funds
     )
     if compared_with is None or year is None:
         return answer
-    change = await _change_between(match.place, year, compared_with, session)
+    change = await _change_between(match.place, year, compared_with, session, whole)
     return f"{change}\n{answer}" if change else answer
 
 
@@ -375,10 +380,13 @@ async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | N
     return inside[0] if len(inside) == 1 else None
 
 
-async def _change_between(place: Place, year: int, earlier: int, session: AsyncSession) -> str:
+async def _change_between(
+    place: Place, year: int, earlier: int, session: AsyncSession, now: RegionFunds | None
+) -> str:
     """「2017年比2016年多分配9.87万元（150.87万元，2016年141.00万元）」, or '' when either year
-    has no allocation published."""
-    now = await queries.region_funds(session=session, region_code=place.code, year=year)
+    has no allocation published; `now`: the place's whole rows of the year, when already read."""
+    if now is None:
+        now = await queries.region_funds(session=session, region_code=place.code, year=year)
     before = await queries.region_funds(session=session, region_code=place.code, year=earlier)
     if now is None or before is None or now.empty or before.empty:
         return ""
