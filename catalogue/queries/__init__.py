@@ -36,9 +36,11 @@ from catalogue.queries.items import (
     sub_items,
 )
 from catalogue.queries.poverty import (
+    AllocationTotals,
     Document,
     RegionFunds,
     YearFunds,
+    allocation_totals,
     by_document,
     county_place,
     published_years,
@@ -66,6 +68,7 @@ from catalogue.queries.regions import (
 __all__ = [
     "NEAR_EDITS",
     "USCC_LENGTH",
+    "AllocationTotals",
     "CodeLookup",
     "DepartmentSummary",
     "Division",
@@ -76,6 +79,7 @@ __all__ = [
     "RegionFunds",
     "RegionMatch",
     "YearFunds",
+    "allocation_totals",
     "by_document",
     "canonical_code",
     "category_counts",

@@ -182,6 +182,31 @@ async def published_years(*, session: AsyncSession) -> dict[str, list[int]]:
 
 
 @dataclass
+class AllocationTotals:
+    """The exact sum of the published allocations of each town and village that has any, by
+    code (a town's own rows only: its villages' are theirs)."""
+
+    by_code: dict[str, Decimal] = field(default_factory=dict)
+    is_demo: bool = False
+
+
+async def allocation_totals(*, session: AsyncSession, year: int | None = None) -> AllocationTotals:
+    """Each place's allocations summed, of one year or of every year published."""
+    if not valid_year(year):
+        return AllocationTotals()
+    query = select(
+        PovertyAllocation.region_code, PovertyAllocation.amount, PovertyAllocation.is_demo
+    ).where(public_allocation())
+    if year is not None:
+        query = query.where(PovertyAllocation.year == year)
+    totals = AllocationTotals()
+    for code, amount, demo in await session.execute(query):
+        totals.by_code[code] = totals.by_code.get(code, Decimal(0)) + Decimal(amount)
+        totals.is_demo = totals.is_demo or bool(demo)
+    return totals
+
+
+@dataclass
 class Document(_Allocated):
     """The published allocations and projects of one document (文号, e.g. 天扶贫发〔2016〕32号)."""
 

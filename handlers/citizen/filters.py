@@ -1257,6 +1257,91 @@ class PlaceFollowUp(Filter):
         return {"year": year, "code": ""}
 
 
+# Words that make 「哪个乡镇最多」 a question of poverty allocations; 专项资金 is the fund list's.
+_ALLOCATION_WORDS = ("钱", "分", "扶贫")
+# A ranking asked again of another year, the other end or the other level (「那16年呢」
+# 「最少的呢」 「村呢」), right after places were ranked.
+_RANKED_AGAIN = re.compile(
+    r"^(?:那|那么|还有)?([^，,。？?\s]{0,8}?)(?:的)?(?:呢|咋样|怎么样)?[?？]?$"
+)
+
+
+class PlacesRanked(Filter):
+    """「哪个乡镇分的扶贫资金最多」 「天堂镇哪个村最多」 「各乡镇分了多少」: places ranked by
+    what was allocated to them (of the year said, or the year shown, or every year); right
+    after a ranking, 「16年呢」 「最少的呢」 「村呢」 rank again. Passes `ranking`, `year` and
+    `town_code` (the town whose villages are ranked, '' for the county's)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        state = data.get("state")
+        if not text or session is None or state is None:
+            return False
+        year, rest = parsing.split_year(text)
+        ranking = parsing.asks_places_ranked(rest)
+        if ranking is None:
+            return await self._again(year, rest, state)
+        if any(word in rest for word in parsing.FUND_LIST_WORDS):
+            return False  # the special fund list is by department, not by place
+        memory = await recall(state)
+        shown = memory.focus in ("place", "ranking")
+        allocations = any(word in rest for word in _ALLOCATION_WORDS)
+        if not (shown or allocations or parsing.split_fund_topic(rest)[0]):
+            return False  # 「哪个乡镇人最多」 is not about allocations
+        if year is None and shown:
+            year = memory.place_year_shown
+        town_code = ""
+        if ranking.villages:
+            town_code = await _town_said(session, rest) or (
+                memory.place_code
+                if memory.focus == "place" and len(memory.place_code) == TOWN_CODE_LENGTH
+                else ""
+            )
+        return {"ranking": ranking, "year": year, "town_code": town_code}
+
+    @staticmethod
+    async def _again(year: int | None, rest: str, state: FSMContext) -> FilterResult:
+        again = _RANKED_AGAIN.match(rest.replace(" ", ""))
+        if again is None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "ranking" or not memory.ranked:
+            return False
+        ranked, words = parsing.split_ranking(again.group(1))
+        level = _RANKED_LEVELS.get(_EVERY.sub("", words.replace(" ", "")))
+        if level is None or (year is None and ranked is None and not level):
+            return False  # 「天堂镇呢」: a place's own rows
+        ranking = parsing.PlaceRanking(
+            most=ranked.most if ranked is not None else memory.ranked_most,
+            villages=(level or memory.ranked) == "villages",
+        )
+        within = memory.ranked_within if ranking.villages else ""
+        shown = year if year is not None else memory.place_year_shown
+        return {"ranking": ranking, "year": shown, "town_code": within}
+
+
+_RANKED_LEVELS = {
+    "": "",
+    "村": "villages",
+    "村子": "villages",
+    "乡镇": "towns",
+    "乡": "towns",
+    "镇": "towns",
+}
+_EVERY = re.compile("各个|各|每个|所有|全部")
+
+
+async def _town_said(session: AsyncSession, text: str) -> str:
+    """The code of the one town a text names by its name (「天堂镇哪个村最多」), else ''."""
+    said_towns = [
+        town
+        for town in await queries.towns(session=session)
+        if any(name and name in text for name in (town.name, town.short_name))
+    ]
+    return said_towns[0].code if len(said_towns) == 1 else ""
+
+
 # Words pointing at the fund just shown (「这个钱合作社能申请吗」) and how many other words a
 # question about one of its details may hold (who asks: 合作社, 村上).
 THE_MONEY_SHOWN = re.compile("(?:这个|这笔|那个|那笔|这)?(?:钱|资金|款)")

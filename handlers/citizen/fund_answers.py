@@ -197,6 +197,53 @@ def benefit_words(project: PovertyProject) -> str:
     return f"，受益{households}{persons}" if households or persons else ""
 
 
+MAX_PLACES_RANKED = 10  # places listed under a ranking; the count says how many have rows
+
+
+def places_ranked_answer(
+    ranked: list[tuple[Place, Decimal]],
+    *,
+    most: bool,
+    villages: bool,
+    when: str,
+    where: str,
+    demo: bool,
+) -> str:
+    """「最多的是天堂镇：188.70万元（含所辖各村）。」 then the places in that order with their
+    totals, how many have rows and their sum; `when`: 「2017年」 or 「2015—2017年合计」,
+    `where`: 「各乡镇」 or 「天堂镇各村」."""
+    kind = "村" if villages else "乡镇"
+    if not ranked:
+        return texts.PLACES_RANKED_NONE.format(when=when, kind=kind)
+    top, amount = ranked[0]
+    lines = [
+        texts.PLACES_RANKED_HEAD.format(
+            when=when, where=where, demo=texts.DEMO_MARK if demo else ""
+        ),
+        texts.PLACES_RANKED_TOP.format(
+            which="最多" if most else "最少",
+            place=top.label,
+            amount=wan(amount),
+            within="" if villages else "（含所辖各村）",
+        ),
+    ]
+    shown = ranked[:MAX_PLACES_RANKED]
+    lines += [f"{n}. {place.label} {wan(total)}万元" for n, (place, total) in enumerate(shown, 1)]
+    more = len(ranked) - len(shown)
+    lines.append(
+        texts.PLACES_RANKED_COUNT.format(
+            count=len(ranked),
+            kind=kind,
+            total=wan(sum((total for _, total in ranked), Decimal(0))),
+            more=f"，上面列了{len(shown)}个" if more else "",
+        )
+    )
+    if villages:
+        lines.append(texts.PLACES_RANKED_TOWN_ROWS)
+    lines.append(texts.PLACES_RANKED_HINT)
+    return "\n".join(lines)
+
+
 def places_choice(name: str, places: list[Place], heading: str = "", more: int = 0) -> str:
     """Ask which of several same-named places was meant (under `heading`, when not asked by
     name; `more` not shown)."""

@@ -43,13 +43,18 @@ class Memory:
     card_code: str = ""
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
     # | "outside" (a matter the catalogue does not hold, named by `outside`) | "department"
-    # (an office's contact, `department_id`).
+    # (an office's contact, `department_id`) | "ranking" (places ranked, `ranked`).
     focus: str = ""
     outside: str = ""
     department_id: int = 0
     place_code: str = ""  # the town or village whose funds were shown last
     place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
     place_year_shown: int | None = None  # the year its rows were shown of (None: every year)
+    # The places ranked last by their allocations (focus "ranking"): "towns" or "villages",
+    # the most first or not, within a town's code or the county's (""); 「16年呢」 re-ranks.
+    ranked: str = ""
+    ranked_most: bool = True
+    ranked_within: str = ""
     # The special fund list shown last (focus "funds"): 「2017年呢」 changes only the year.
     fund_year: int | None = None
     fund_departments: list[int] = field(default_factory=list)

@@ -784,6 +784,40 @@ def split_ranking(text: str) -> tuple[Ranking | None, str]:
     return Ranking(most, by), " ".join(_WHICH.sub(" ", rest).split())
 
 
+# 「哪个乡镇分的扶贫资金最多」 「哪个村最少」 「各乡镇分了多少」: places set beside each other by
+# what was allocated to them.
+_PLACE_KIND = "(乡镇|乡|镇|村子|村)"
+_WHICH_PLACE = re.compile("(?:哪个|哪些|哪几个|哪一个|哪|啥)" + _PLACE_KIND)
+_EVERY_PLACE = re.compile("(?:各个|各|每个|每一个|所有的?|全部的?)" + _PLACE_KIND)
+_PLACES_ORDERED = re.compile("排名|排个名|排行|排个序|排序|排第一|排前|前[三五十几]")
+_HOW_MUCH_EACH = re.compile("多少|分了|分配|给了")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRanking:
+    """Places ranked by their allocations: the most first (or the least), villages or towns."""
+
+    most: bool
+    villages: bool
+
+
+def asks_places_ranked(text: str) -> PlaceRanking | None:
+    """「哪个乡镇分的最多」 「哪个村最少」 「各乡镇排名」 「各村分了多少」: which places (towns, or
+    villages) got the most or least, or all of them in order; None for any other question."""
+    found = _WHICH_PLACE.search(text) or _EVERY_PLACE.search(text)
+    if found is None:
+        return None
+    ranked, which = _RANKED.search(text), found.re is _WHICH_PLACE
+    if which and ranked:
+        most = ranked.group(1) in ("最多", "最大", "最高", "第一多")
+    elif _PLACES_ORDERED.search(text) or (not which and _HOW_MUCH_EACH.search(text[found.end() :])):
+        most = True
+    else:
+        return None
+    kind = found.group(1)
+    return PlaceRanking(most=most, villages=kind.startswith("村"))
+
+
 def split_fund_topic(text: str) -> tuple[str | None, str]:
     """Whether the text asks about poverty funds or projects, and the rest (the place)."""
     for word, topic in FUND_TOPICS:

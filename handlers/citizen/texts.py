@@ -263,6 +263,14 @@ FUND_NO_DEPARTMENT = "没有找到叫“{name}”的部门（部门可能已改�
 FUND_DEPARTMENT_NONE = "{name}名下没有公开的专项资金，下面是全县已公开的各年：\n"
 FUND_HOW = "也可以按部门或资金名称问，比如“2015 农牧局 专项资金”“2017年低保资金”。"
 
+# Places ranked by what was allocated to them (「哪个乡镇分的扶贫资金最多」).
+PLACES_RANKED_HEAD = "【{when} {where}分配的扶贫资金】{demo}"
+PLACES_RANKED_TOP = "{which}的是{place}：{amount}万元{within}。"
+PLACES_RANKED_COUNT = "共{count}个{kind}有公开的分配，合计{total}万元{more}。"
+PLACES_RANKED_TOWN_ROWS = "分到乡镇的资金没有分到各村，不在这里；问“某某镇扶贫资金”可以看。"
+PLACES_RANKED_HINT = "回复序号看该地的明细；问“最少的呢”“16年呢”“村呢”换个比法。"
+PLACES_RANKED_NONE = "{when}还没有公开分到{kind}的扶贫资金。"
+
 DEMO_MARK = "（演示数据）"
 UNIT = "万元"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.models import VillageBinding
 from catalogue.queries import Document, Place, RegionFunds, RegionMatch
-from catalogue.queries.poverty import CANCELLED, TOWN_CODE_LENGTH
+from catalogue.queries.poverty import CANCELLED, TOWN_CODE_LENGTH, VILLAGE_CODE_LENGTH
 from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.common import on_said
@@ -28,6 +29,7 @@ from handlers.citizen.filters import (
     PartialRegionCode,
     PlaceFollowUp,
     PlaceFunds,
+    PlacesRanked,
     RegionCode,
     county_rows_named,
     said,
@@ -369,6 +371,74 @@ async def place_funds(
     return f"{change}\n{answer}" if change else answer
 
 
+async def places_ranked(
+    event: Event,
+    ranking: parsing.PlaceRanking,
+    year: int | None,
+    town_code: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+) -> str:
+    """「哪个乡镇分的扶贫资金最多」: the towns (each with its villages) or the villages (of one
+    town, or the county's) ranked by their published allocations of the year, or of every year;
+    numbered, so that 「2」 shows that place's rows."""
+    totals = await queries.allocation_totals(session=session, year=year)
+    sums: dict[str, Decimal] = {}
+    for code, amount in totals.by_code.items():
+        if ranking.villages and len(code) != VILLAGE_CODE_LENGTH:
+            continue
+        key = code if ranking.villages else code[:TOWN_CODE_LENGTH]
+        if len(key) >= TOWN_CODE_LENGTH and key.startswith(town_code):
+            sums[key] = sums.get(key, Decimal(0)) + amount
+    places = {p.code: p for p in await queries.places(session=session)}
+    ordered = sorted(
+        ((places[code], total) for code, total in sums.items() if code in places),
+        key=lambda pair: (-pair[1] if ranking.most else pair[1], pair[0].code),
+    )
+    trace.update(answer="places-ranked", code=town_code or parsing.COUNTY_CODE)
+    years = [] if year is not None else await _years_published(session)
+    when = f"{year}年" if year is not None else _span(years)
+    town = places.get(town_code)
+    kind = "各村" if ranking.villages else "各乡镇"
+    await remember(
+        state,
+        place_codes=[place.code for place, _ in ordered[: fund_answers.MAX_PLACES_RANKED]],
+        place_purpose="funds",
+        place_year=year,
+        place_name="",
+        numbered="places",
+        focus="ranking",
+        place_year_shown=year,
+        ranked="villages" if ranking.villages else "towns",
+        ranked_most=ranking.most,
+        ranked_within=town_code,
+    )
+    return fund_answers.places_ranked_answer(
+        ordered,
+        most=ranking.most,
+        villages=ranking.villages,
+        when=when,
+        where=f"{town.label}{kind}" if town is not None else kind,
+        demo=totals.is_demo,
+    )
+
+
+async def _years_published(session: AsyncSession) -> list[int]:
+    return sorted(
+        {y for years in (await queries.published_years(session=session)).values() for y in years}
+    )
+
+
+def _span(years: list[int]) -> str:
+    """「2015—2017年合计」, 「2016年」 for one year, 「历年合计」 for none."""
+    if not years:
+        return "历年合计"
+    if len(years) == 1:
+        return f"{years[0]}年"
+    return f"{years[0]}—{years[-1]}年合计"
+
+
 async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | None:
     """Of places of one name, the one in the town whose rows were just shown (「打柴沟镇扶贫」,
     then 「大湾村呢」: 打柴沟镇's), else None."""
@@ -555,6 +625,7 @@ def router() -> Router:
     on_said(router, BoundWhich())(bound_village)
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
+    on_said(router, PlacesRanked())(places_ranked)  # 「天堂镇哪个村最多」: not its own rows
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PartialRegionCode())(partial_region_code)

@@ -1,0 +1,83 @@
+"""Places ranked by their poverty allocations (「哪个乡镇最多」), checked against sums made here
+from the demo file itself; wordings other than the conversation set's."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from tests.kits import citizen as kit
+
+DEMO = Path(__file__).parents[2] / "catalogue" / "demo" / "tianzhu_demo.json"
+
+
+def _sums(*, year: int | None, villages: bool, town: str = "") -> dict[str, Decimal]:
+    rows = json.loads(DEMO.read_text(encoding="utf-8"))["poverty_allocations"]
+    sums: dict[str, Decimal] = {}
+    for row in rows:
+        code = row["region_code"]
+        if row["status"] != "published" or (year is not None and row["year"] != year):
+            continue
+        if villages and len(code) != 12 or len(code) < 9 or not code.startswith(town):
+            continue
+        key = code if villages else code[:9]
+        sums[key] = sums.get(key, Decimal(0)) + Decimal(row["amount"])
+    return sums
+
+
+def _listed(answer: str) -> list[Decimal]:
+    return [Decimal(m) for m in re.findall(r"^\d+\. .+ ([\d.]+)万元$", answer, re.M)]
+
+
+async def test_the_towns_are_ranked_by_their_sums_with_their_villages(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_rank_towns").say("16年哪个镇拿的扶贫钱最多")
+    sums = sorted(_sums(year=2016, villages=False).values(), reverse=True)
+    assert "2016年" in answer and "（含所辖各村）" in answer, answer
+    assert _listed(answer) == sums[:10], answer
+    assert f"共{len(sums)}个乡镇" in answer and f"{sum(sums):.2f}万元" in answer, answer
+
+
+async def test_least_other_year_and_villages_asked_next_rank_again(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_rank_again")
+    await user.say("扶贫资金各乡镇排个名")
+    least = await user.say("那最少的呢")
+    every = sorted(_sums(year=None, villages=False).values())
+    assert least.splitlines()[1].startswith("最少的是") and _listed(least) == every[:10], least
+    year = await user.say("2015年的呢")
+    assert _listed(year) == sorted(_sums(year=2015, villages=False).values())[:10], year
+    villages = await user.say("村呢")
+    assert _listed(villages) == sorted(_sums(year=2015, villages=True).values())[:10], villages
+    assert "分到乡镇的资金没有分到各村" in villages
+
+
+async def test_a_number_after_a_ranking_shows_that_places_rows(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_rank_pick")
+    ranking = await user.say("17年哪个村分的扶贫资金最多")
+    second = re.search(r"^2\. (\S+) (\S+) ", ranking, re.M)
+    assert second is not None, ranking
+    rows = await user.say("2")
+    assert f"【{second[1]} {second[2]} 扶贫资金和项目】" in rows and "2017年" in rows, rows
+
+
+async def test_a_towns_villages_after_its_rows(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_rank_town")
+    await user.say("打柴沟镇扶贫资金")
+    answer = await user.say("这个镇哪个村分得最多")
+    villages = _sums(year=None, villages=True, town="620623101")
+    assert "打柴沟镇各村" in answer and _listed(answer) == sorted(villages.values(), reverse=True)
+
+
+async def test_other_rankings_are_not_places(demo):
+    http, _ = demo
+    people = await kit.WeChatUser(http, "o_rank_people").say("哪个乡镇人最多")
+    assert "分配的扶贫资金" not in people, people
+    funds = await kit.WeChatUser(http, "o_rank_funds").say("哪个部门的专项资金最多")
+    assert "分配的扶贫资金" not in funds and "最多的是" in funds, funds
+    own = await kit.WeChatUser(http, "o_rank_place").say("天堂镇扶贫资金")
+    assert "【天堂镇（含所辖各村） 扶贫资金和项目】" in own, own
