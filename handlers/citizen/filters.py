@@ -819,7 +819,7 @@ class BoundWhich(Filter):
 
 
 class MyVillage(Filter):
-    """「我村资金 [年份]」; passes `topic` and `year`."""
+    """「我村资金 [年份]」; passes `topic`, `year` and `town` (「我们乡」: the place's town)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
@@ -837,7 +837,7 @@ class MyVillage(Filter):
             and (await queries.find_regions(session=session, name=rest)).places
         ):
             return False
-        return {"topic": parsed[0], "year": parsed[1]}
+        return {"topic": parsed[0], "year": parsed[1], "town": parsing.says_my_town(text)}
 
 
 # Questions whose words, beside a phone number, only ask whose it is (「…是哪个单位的电话」).

@@ -119,7 +119,9 @@ _MY_VILLAGE = re.compile(
     r"^(?:再|那|帮我|给我|麻烦|给|到|往)?(?:看看|看下|看一下|查查|查下|查一下|查|看)?"
     r"(?:我村|本村|我们村|咱村|俺村|咱们村|俺们村|我们这个村|我们村上|俺们村上|村上|村里"
     # 「2016年我们那分的扶贫钱」: where we live
-    r"|我们那里|我们那儿|我们那|俺们那|咱们那)"
+    r"|我们那里|我们那儿|我们那|俺们那|咱们那"
+    # 「我是东大滩乡的」 then 「我们乡17年扶贫资金多少」: the town of the place talked about
+    r"|我们乡上|我们镇上|我们乡|我们镇|咱们乡|咱们镇|俺们乡|俺们镇|本乡|本镇|我乡|我镇|咱乡|俺乡)"
     r"(?:的)?(扶贫|资金|项目|扶贫资金|扶贫项目)?"
 )
 # A span of years (「2015到2017」 「16-17年」): answered with every year's figures.
@@ -593,6 +595,14 @@ _OFFICIAL_OF = re.compile(
     r"(?:以后|今后)?(?:想|要)?(?:常)?(?:查|看|关注)?(?:一下|下)?(?:村里|我们村|咱村|本村)?(?:的)?"
     r"(?:钱|资金|扶贫款|扶贫资金|项目)?$"
 )
+
+
+_MY_TOWN = re.compile("(?:我们|咱们|俺们|我|咱|俺|本)(?:乡|镇)")
+
+
+def says_my_town(said: str) -> bool:
+    """Whether 「我们乡」 「本镇」 is said: the town of the asker's place, not the village."""
+    return _MY_TOWN.search(said) is not None
 
 
 def parse_my_village(said: str) -> tuple[str, int | None] | None:

@@ -238,15 +238,20 @@ async def my_village(
     settings: Settings,
     trace: dict[str, str],
     state: FSMContext | None = None,
+    town: bool = False,
 ) -> str:
     """「我村资金」 for a bound account; not bound, for the place being talked about (「我是双龙
-    村的」 → its funds → 「我们村有多少扶贫资金」), with how to bind it."""
+    村的」 → its funds → 「我们村有多少扶贫资金」), with how to bind it; 「我们乡」 (`town`): the
+    town that place lies in."""
     text = said(event) or ""
     projects, about = parsing.says_projects(text), _about(text)
     binding = await session.get(VillageBinding, _hash(event, settings))
     if binding is None:
-        return await _place_talked_about(year, session, state, settings, trace, projects, about)
-    place = await queries.region_by_code(session=session, code=binding.region_code)
+        return await _place_talked_about(
+            year, session, state, settings, trace, projects, about, town
+        )
+    code = binding.region_code[:TOWN_CODE_LENGTH] if town else binding.region_code
+    place = await queries.region_by_code(session=session, code=code)
     if place is None:
         return texts.NOT_BOUND
     return await funds_of(place, year, session, settings, trace, state, projects, about)
@@ -283,11 +288,13 @@ async def _place_talked_about(
     trace: dict[str, str],
     projects: bool = False,
     about: str = "",
+    town: bool = False,
 ) -> str:
     memory = await recall(state) if state is not None else None
     if memory is None or not memory.place_code:
         return texts.NOT_BOUND
-    place = await queries.region_by_code(session=session, code=memory.place_code)
+    code = memory.place_code[:TOWN_CODE_LENGTH] if town else memory.place_code
+    place = await queries.region_by_code(session=session, code=code)
     if place is None:
         return texts.NOT_BOUND
     answer = await funds_of(place, year, session, settings, trace, state, projects, about)

@@ -132,6 +132,8 @@ def test_a_span_of_years_names_no_one_year():
     # money paid for an item is no village funds
     assert parsing.parse_my_village("村里想开荒种地 要交钱吗") is None
     assert parsing.parse_my_village("村里分了多少钱") == ("funds", None)
+    assert parsing.parse_my_village("我们乡17年扶贫资金多少") == ("funds", 2017)
+    assert parsing.says_my_town("俺们镇上的项目") and not parsing.says_my_town("我们村的项目")
     assert parsing.region_code_in("我村 620623208202 绑一下") == "620623208202"
 
 

@@ -258,6 +258,17 @@ async def test_our_village_in_other_words_and_forgetting_the_one_talked_about(ci
     assert "您还没有绑定村" in await user.say("我们村16年的扶贫资金多少")
 
 
+async def test_our_town_is_the_town_of_the_village_talked_about_or_bound(citizen_side):
+    user = citizen_side.user()
+    await user.say("红大村 扶贫 2016")
+    town = await user.say("咱们镇16年分了多少扶贫资金")
+    assert "【华藏寺镇（含所辖各村） 扶贫资金和项目】" in town and "2016年" in town, town
+    await user.say("绑定 华藏寺镇 红大村")
+    bound = await user.say("本镇扶贫项目")
+    assert "【华藏寺镇（含所辖各村） 扶贫资金和项目】" in bound, bound
+    assert "【华藏寺镇 红大村 扶贫资金和项目】" in await user.say("我村资金")
+
+
 async def test_remembering_setting_and_leaving_a_village_in_plain_words(citizen_side):
     user = citizen_side.user()
     assert "已绑定：华藏寺镇 红大村" in await user.say("以后帮我记住我们村 华藏寺镇红大村")
