@@ -1108,6 +1108,17 @@ class PlaceFunds(Filter):
             topic, place_text = "funds", lead
         county, place_text = parsing.without_county(parsing.fund_topic(place_text))
         place_text = NOT_THE_PLACES_NAME.sub(" ", place_text)
+        pair = await _two_places(session, place_text)
+        if pair is not None:
+            # 「双龙村和大水村哪个分的多」: the two set beside each other
+            return {
+                "match": RegionMatch(place_text, [pair[0]]),
+                "year": year,
+                "topic": topic,
+                "place_name": pair[0].name,
+                "compared_with": None,
+                "beside": pair[1],
+            }
         named = await _named_exactly(session, parsing.place_part(place_text.replace(" ", "")))
         if named is not None:
             # 「哈溪镇扶贫资金」: a place's own name, whose characters may be fillers (哈).
@@ -1174,6 +1185,33 @@ async def _another_place_asked(rest: str, data: Mapping[str, Any]) -> bool:
 # 「那天堂镇呢」 「打柴沟呢」: the same asked of another place.
 THE_SAME_OF = re.compile(r"^(?:那|那么|还有)?([^，,。？?\s]{0,14}?)(?:的)?呢[?？]?$")
 MIN_PLACE_STEM = 2  # characters of a place's name said without 镇 or 村 (石门, 打柴沟)
+
+
+# 「双龙村和大水村」 「天堂镇跟哈溪镇比」: two places said together, to be set beside each other.
+_COMPARING = re.compile("比较一下|比一下|比比|对比一下|对比|比较|相比")
+_BETWEEN_PLACES = re.compile("和|跟|与|同|还是|比")
+
+
+async def _two_places(
+    session: AsyncSession, text: str
+) -> tuple[queries.Place, queries.Place] | None:
+    """The two places a text names joined by 和/跟/比, each one place only; else None."""
+    parts = [p for p in _BETWEEN_PLACES.split(_COMPARING.sub("", text.replace(" ", ""))) if p]
+    if len(parts) != 2:
+        return None
+    found = []
+    for part in parts:
+        name = parsing.place_part(part)
+        if not parsing.names_place(name):
+            return None
+        match = await _named_exactly(session, name) or await queries.find_regions(
+            session=session, name=name
+        )
+        if match.place is None:
+            return None  # none, or several of that name: asked the usual way
+        found.append(match.place)
+    first, second = found
+    return (first, second) if first.code != second.code else None
 
 
 async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None:

@@ -86,22 +86,7 @@ def place_funds_answer(
         head.append(texts.PLACE_YEARS_TOGETHER.format(first=first, last=last, total=wan(total)))
     details: list[str] = []
     for year_funds in years:
-        summary = []
-        if year_funds.allocations:
-            summary.append(
-                f"分配资金{len(year_funds.allocations)}笔，"
-                f"合计{wan(year_funds.allocation_total)}{texts.UNIT}"
-            )
-        if year_funds.active_projects:
-            summary.append(
-                f"项目{len(year_funds.active_projects)}个，"
-                f"投资合计{wan(year_funds.project_total)}{texts.UNIT}"
-            )
-        if year_funds.cancelled_projects:
-            summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
-        if projects_first and not year_funds.projects:
-            summary.append(texts.NO_PROJECTS_LISTED)  # 「建了啥项目」: the list names none
-        head.append(f"{year_funds.year}年 " + "；".join(summary))
+        head.append(year_summary(year_funds, projects_first))
         details.append(f"—— {year_funds.year}年明细 ——")
         money: list[str] = []
         for allocation in year_funds.allocations:
@@ -119,6 +104,60 @@ def place_funds_answer(
         ]
         details += works + money if projects_first else money + works
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
+
+
+def year_summary(year_funds: YearFunds, projects_first: bool = False) -> str:
+    """「2017年 分配资金2笔，合计188.70万元；项目1个，投资合计150.00万元」."""
+    summary = []
+    if year_funds.allocations:
+        summary.append(
+            f"分配资金{len(year_funds.allocations)}笔，"
+            f"合计{wan(year_funds.allocation_total)}{texts.UNIT}"
+        )
+    if year_funds.active_projects:
+        summary.append(
+            f"项目{len(year_funds.active_projects)}个，"
+            f"投资合计{wan(year_funds.project_total)}{texts.UNIT}"
+        )
+    if year_funds.cancelled_projects:
+        summary.append(f"另有{len(year_funds.cancelled_projects)}个项目已取消，不计入合计")
+    if projects_first and not year_funds.projects:
+        summary.append(texts.NO_PROJECTS_LISTED)  # 「建了啥项目」: the list names none
+    return f"{year_funds.year}年 " + "；".join(summary)
+
+
+def two_places_answer(
+    first: RegionFunds, second: RegionFunds, year: int | None, base_url: str
+) -> str:
+    """「2016年哈溪镇 双龙村分配资金…万元，旦马乡 大水村…万元，双龙村多…万元。」 then each
+    place's years (their totals) and its page; a place with nothing published says so."""
+    when = f"{year}年" if year is not None else texts.EVERY_YEAR_PUBLISHED
+    one, other = first.allocation_total, second.allocation_total
+    if one == other:
+        verdict = texts.TWO_PLACES_SAME
+    else:
+        more, less = (first, second) if one > other else (second, first)
+        verdict = texts.TWO_PLACES_MORE.format(
+            place=more.place.label, change=wan(abs(one - other)), less=less.place.label
+        )
+    lines = [
+        texts.TWO_PLACES.format(
+            when=when,
+            first=first.place.label,
+            one=wan(one),
+            second=second.place.label,
+            other=wan(other),
+            verdict=verdict,
+        )
+    ]
+    for funds in (first, second):
+        demo = texts.DEMO_MARK if funds.is_demo else ""
+        lines.append(f"【{funds.place.label}】{demo}")
+        if funds.empty:
+            lines.append(texts.FUNDS_NONE.format(place=funds.place.label, year=when))
+        lines += [year_summary(year_funds) for year_funds in funds.years]
+        lines.append(f"明细：{village_url(base_url, funds.place.code, year)}")
+    return "\n".join(lines)
 
 
 PROGRESS = {

@@ -334,6 +334,7 @@ async def place_funds(
     settings: Settings,
     trace: dict[str, str],
     compared_with: int | None = None,
+    beside: Place | None = None,
 ) -> str:
     """「上古城村 扶贫 2016」; same-named villages → ask which town, unless the rows named are
     only one of theirs (「大湾村那个道路硬化项目」); 「17年比16年多分了多少」 (`compared_with`):
@@ -347,6 +348,8 @@ async def place_funds(
             return await _ask_which(state, match, "funds", year, place_name)
         match = RegionMatch(match.text, [only])
     assert match.place is not None  # PlaceFunds passes only matches with places
+    if beside is not None:
+        return await _two_places(match.place, beside, year, session, state, settings, trace)
     projects = parsing.says_projects(text)
     progress = parsing.projects_by_progress(text)
     if progress is not None:
@@ -440,10 +443,32 @@ async def _years_published(session: AsyncSession) -> list[int]:
 def _span(years: list[int]) -> str:
     """「2015—2017年合计」, 「2016年」 for one year, 「历年合计」 for none."""
     if not years:
-        return "历年合计"
+        return texts.EVERY_YEAR_PUBLISHED
     if len(years) == 1:
         return f"{years[0]}年"
     return f"{years[0]}—{years[-1]}年合计"
+
+
+async def _two_places(
+    first: Place,
+    second: Place,
+    year: int | None,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「双龙村和大水村哪个分的多」: both places' allocations of the year (or every year) and
+    which got more; the second is then the place talked about."""
+    one = await queries.region_funds(session=session, region_code=first.code, year=year)
+    other = await queries.region_funds(session=session, region_code=second.code, year=year)
+    trace.update(answer="two-places", code=f"{first.code},{second.code}")
+    if one is None or other is None:
+        return texts.PLACE_UNKNOWN.format(name=(second if one else first).label)
+    await remember(
+        state, place_code=second.code, place_about="", place_year_shown=year, focus="place"
+    )
+    return fund_answers.two_places_answer(one, other, year, settings.public_base_url)
 
 
 async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | None:

@@ -1,5 +1,6 @@
-"""Places ranked by their poverty allocations (「哪个乡镇最多」), checked against sums made here
-from the demo file itself; wordings other than the conversation set's."""
+"""Places ranked by their poverty allocations (「哪个乡镇最多」) or two set beside each other,
+checked against sums made here from the demo file itself; wordings other than the
+conversation set's."""
 
 from __future__ import annotations
 
@@ -81,3 +82,16 @@ async def test_other_rankings_are_not_places(demo):
     assert "分配的扶贫资金" not in funds and "最多的是" in funds, funds
     own = await kit.WeChatUser(http, "o_rank_place").say("天堂镇扶贫资金")
     assert "【天堂镇（含所辖各村） 扶贫资金和项目】" in own, own
+
+
+async def test_two_places_said_together_are_set_beside_each_other(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_two_places")
+    answer = await user.say("16年天堂镇跟松山镇的扶贫钱哪个多")
+    sums = _sums(year=2016, villages=False)
+    tiantang, songshan = sums["620623108"], sums["620623107"]
+    assert f"天堂镇分配资金{tiantang:.2f}万元，松山镇{songshan:.2f}万元" in answer, answer
+    more, less = ("天堂镇", "松山镇") if tiantang > songshan else ("松山镇", "天堂镇")
+    assert f"{more}比{less}多{abs(tiantang - songshan):.2f}万元" in answer, answer
+    assert answer.count("明细：") == 2, answer
+    assert "【松山镇（含所辖各村） 扶贫资金和项目】" in await user.say("项目呢")
