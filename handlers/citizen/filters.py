@@ -1240,6 +1240,38 @@ class DocumentNumber(Filter):
         return {"document": found} if found is not None else False
 
 
+_WHO_GOT = re.compile("给了?谁|分给了?谁|谁拿|谁得")
+
+
+class DocumentFollowUp(Filter):
+    """Right after a poverty document's rows, 「都给了哪些村」 「一共多少钱」 「项目呢」: that
+    document again; passes `document` and `places_first` (which places was asked)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        state = data.get("state")
+        if not text or session is None or state is None:
+            return False
+        which = parsing.WHICH_PLACES.search(text) is not None or _WHO_GOT.search(text) is not None
+        if not (which or parsing.asks_place_detail(text) or TOTAL_ASKED.search(text)):
+            return False
+        subject = parsing.detail_subject(TOTAL_ASKED.sub(" ", text))
+        if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
+            return False
+        memory = await recall(state)
+        parsed = (
+            parsing.parse_document_number(memory.document) if memory.focus == "document" else None
+        )
+        if parsed is None:
+            return False
+        issuer, year, serial = parsed
+        found = await queries.by_document(session=session, issuer=issuer, year=year, serial=serial)
+        if found is None:
+            return False
+        return {"document": found, "places_first": which, "sources": parsing.asks_fund_source(text)}
+
+
 MAX_DETAIL_SUBJECT = 8  # 「易地搬迁配套」: what row is meant, not a new question
 
 

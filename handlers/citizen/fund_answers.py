@@ -55,11 +55,13 @@ def place_funds_answer(
     year: int | None,
     projects_first: bool = False,
     about: str = "",
+    sources: bool = False,
 ) -> str:
     """Totals per year, then each allocation and project with amount, document and unit (the
     projects before the allocations when the question was about projects: the list may be
     cut to fit one message). Given `about` (「民宿」 of 「民宿的进展咋样」), only the rows whose
-    names say it, with their totals, when there are such rows."""
+    names say it, with their totals, when there are such rows; `sources` (「钱从哪来的」):
+    each row with where its money comes from."""
     place = funds.place
     url = village_url(base_url, place.code, year)
     if funds.empty:
@@ -98,9 +100,12 @@ def place_funds_answer(
             )
             money.append(
                 f"· {wan(allocation.amount)}万元{village}{purpose}（{allocation.document_number}）"
+                + (_source(allocation.fund_source) if sources else "")
             )
         works = [
-            line for project in year_funds.projects for line in project_lines(project, detailed)
+            line
+            for project in year_funds.projects
+            for line in project_lines(project, detailed, sources)
         ]
         details += works + money if projects_first else money + works
     return fit(head, details, [f"明细和往年数据：{url}"], "……更多明细见下方链接。")
@@ -199,10 +204,20 @@ CONTENT_CHARS = 50  # of a project's construction content on its line (what and 
 DETAILED_ROWS = 4  # rows of a place shown at most for its projects' lines to tell their 效益
 
 
-def project_lines(project: PovertyProject, detailed: bool = False) -> list[str]:
-    """A project's line (`detailed`: with what it earns) and, when it was adjusted, the
-    adjustment (《扶贫办法》第四条)."""
-    lines = [project_line(project, detailed)]
+def _source(fund_source: str | None) -> str:
+    """「，资金来源：中央和省级财政专项扶贫资金」, or what says none was published."""
+    return f"，资金来源：{shorten(fund_source, SOURCE_CHARS)}" if fund_source else texts.NO_SOURCE
+
+
+SOURCE_CHARS = 40
+
+
+def project_lines(
+    project: PovertyProject, detailed: bool = False, sources: bool = False
+) -> list[str]:
+    """A project's line (`detailed`: with what it earns; `sources`: where its money comes
+    from) and, when it was adjusted, the adjustment (《扶贫办法》第四条)."""
+    lines = [project_line(project, detailed) + (_source(project.fund_source) if sources else "")]
     if project.change_note:
         when = f"{project.changed_on.isoformat()} " if project.changed_on else ""
         lines.append(f"  调整：{when}{shorten(project.change_note, 80)}")
@@ -447,9 +462,17 @@ def fund_details_answer(rows: list[FundItem], details: list[str], base_url: str)
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
 
 
-def document_answer(document: Document, base_url: str) -> str:
+def document_answer(
+    document: Document,
+    base_url: str,
+    labels: dict[str, str],
+    places_first: bool = False,
+    sources: bool = False,
+) -> str:
     """What a document number decided: its projects (status, investment, content, unit) and
-    its allocations (each place's amount and the exact total)."""
+    its allocations (each place's amount and the exact total); each place by its `labels`
+    (「天堂镇 大湾村」: two towns have a 大湾村); `places_first` (「都给了哪些村」): the places
+    named in one line first; `sources`: each row with where its money comes from."""
     shown = any(a.is_demo for a in document.allocations) or any(
         p.is_demo for p in document.projects
     )
@@ -458,7 +481,8 @@ def document_answer(document: Document, base_url: str) -> str:
     details: list[str] = []
     places: set[str] = set()
     for project in document.projects:
-        details.append(project_line(project).replace(f"（{document.number}）", ""))
+        line = project_line(project).replace(f"（{document.number}）", "")
+        details.append(line + (_source(project.fund_source) if sources else ""))
         if project.construction_content:
             details.append(f"  建设内容：{shorten(project.construction_content, 60)}")
         places |= {village.code for village in project.villages}
@@ -469,9 +493,13 @@ def document_answer(document: Document, base_url: str) -> str:
         )
         for allocation in document.allocations:
             purpose = f" {shorten(allocation.purpose, 30)}" if allocation.purpose else ""
-            name = allocation.region.short_name or allocation.region.name
-            details.append(f"· {wan(allocation.amount)}万元 {name}{purpose}")
+            name = labels.get(allocation.region_code) or allocation.region.name
+            source = _source(allocation.fund_source) if sources else ""
+            details.append(f"· {wan(allocation.amount)}万元 {name}{purpose}{source}")
             places.add(allocation.region_code)
+    if places_first and places:
+        named = [labels.get(code, code) for code in sorted(places)]
+        head.insert(1, texts.DOCUMENT_PLACES.format(count=len(named), places="、".join(named)))
     years = {a.year for a in document.allocations} | {p.year for p in document.projects}
     year = next(iter(years)) if len(years) == 1 else None
     if len(places) == 1:

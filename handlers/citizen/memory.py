@@ -43,7 +43,8 @@ class Memory:
     card_code: str = ""
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
     # | "outside" (a matter the catalogue does not hold, named by `outside`) | "department"
-    # (an office's contact, `department_id`) | "ranking" (places ranked, `ranked`).
+    # (an office's contact, `department_id`) | "ranking" (places ranked, `ranked`) | "document"
+    # (a poverty document's rows, `document`).
     focus: str = ""
     outside: str = ""
     department_id: int = 0
@@ -55,6 +56,7 @@ class Memory:
     ranked: str = ""
     ranked_most: bool = True
     ranked_within: str = ""
+    document: str = ""  # the poverty document number whose rows were shown last
     # The special fund list shown last (focus "funds"): 「2017年呢」 changes only the year.
     fund_year: int | None = None
     fund_departments: list[int] = field(default_factory=list)

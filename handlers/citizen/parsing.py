@@ -1087,7 +1087,20 @@ ALLOCATION_KINDS = ("到乡镇", "到村", "到户")
 # Words asking which document decided a place's money, or how its projects are going or
 # changed (「那个钱是哪个文件拨的」 「民宿的进展咋样」 「那个路的钱咋变了」): the rows about
 # what else was said answer them, each with its document number and its state.
+# 「钱从哪来的」 「资金来源是啥」: where a row's money comes from.
+SOURCE_WORDS = (
+    "来源",
+    "哪来",
+    "哪里来",
+    "哪儿来",
+    "从哪",
+    "谁出的钱",
+    "谁出钱",
+    "谁拨的",
+    "哪拨的",
+)
 DETAIL_WORDS = (
+    *SOURCE_WORDS,
     "文号",
     "文件",
     "哪个文",
@@ -1191,6 +1204,11 @@ def asks_place_detail(text: str) -> bool:
         or WHICH_PLACES.search(text) is not None
         or asks_why_cancelled(text)
     )
+
+
+def asks_fund_source(text: str) -> bool:
+    """Whether the text asks where the money of a place's rows comes from."""
+    return any(word in text for word in SOURCE_WORDS)
 
 
 def detail_subject(text: str) -> str:

@@ -271,6 +271,8 @@ PLACES_RANKED_TOWN_ROWS = "分到乡镇的资金没有分到各村，不在这�
 PLACES_RANKED_HINT = "回复序号看该地的明细；问“最少的呢”“16年呢”“村呢”换个比法。"
 PLACES_RANKED_NONE = "{when}还没有公开分到{kind}的扶贫资金。"
 
+NO_SOURCE = "，资金来源未公开"
+DOCUMENT_PLACES = "分到{count}个地方：{places}。"
 # Two places set beside each other (「双龙村和大水村哪个分的多」).
 TWO_PLACES = "{when}，{first}分配资金{one}万元，{second}{other}万元，{verdict}。"
 TWO_PLACES_MORE = "{place}比{less}多{change}万元"

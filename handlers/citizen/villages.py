@@ -24,6 +24,7 @@ from handlers.citizen.filters import (
     BoundWhich,
     Choice,
     ChoiceByWords,
+    DocumentFollowUp,
     DocumentNumber,
     MyVillage,
     PartialRegionCode,
@@ -71,10 +72,12 @@ async def funds_of(
     projects_first: bool = False,
     about: str = "",
     funds: RegionFunds | None = None,
+    sources: bool = False,
 ) -> str:
     """The published funds and projects of one place (remembered: 「2016年的呢」 is about it);
     projects first when the question was about them; only the rows `about` names (「民宿」)
-    when it names some. `funds`: the place's rows of the year, when already read."""
+    when it names some; `sources`: with where each row's money comes from. `funds`: the
+    place's rows of the year, when already read."""
     if funds is None:
         funds = await queries.region_funds(session=session, region_code=place.code, year=year)
     trace.update(answer="village-funds", code=place.code)
@@ -92,11 +95,21 @@ async def funds_of(
             latest = newest.years[0].year
             none = texts.FUNDS_NONE.format(place=place.label, year=f"{year}年")
             answer = fund_answers.place_funds_answer(
-                newest, settings.public_base_url, latest, projects_first=projects_first, about=about
+                newest,
+                settings.public_base_url,
+                latest,
+                projects_first=projects_first,
+                about=about,
+                sources=sources,
             )
             return f"{none}{texts.FUNDS_LATEST.format(year=latest)}\n{answer}"
     return fund_answers.place_funds_answer(
-        funds, settings.public_base_url, year, projects_first=projects_first, about=about
+        funds,
+        settings.public_base_url,
+        year,
+        projects_first=projects_first,
+        about=about,
+        sources=sources,
     )
 
 
@@ -373,7 +386,16 @@ async def place_funds(
         whole = await queries.region_funds(session=session, region_code=match.place.code, year=year)
         funds = whole
     answer = await funds_of(
-        match.place, year, session, settings, trace, state, projects, about, funds
+        match.place,
+        year,
+        session,
+        settings,
+        trace,
+        state,
+        projects,
+        about,
+        funds,
+        sources=parsing.asks_fund_source(text),
     )
     if compared_with is None or year is None:
         return answer
@@ -615,7 +637,10 @@ async def place_follow_up(
             return fund_answers.projects_by_progress_answer(
                 rows, settings.public_base_url, year, (CANCELLED,)
             )
-    return await funds_of(place, year, session, settings, trace, state, projects, about)
+    sources = parsing.asks_fund_source(text)
+    return await funds_of(
+        place, year, session, settings, trace, state, projects, about, sources=sources
+    )
 
 
 async def county_rows(
@@ -642,11 +667,27 @@ async def forget_binding(session: AsyncSession, openid_hash: str) -> None:
 
 
 async def document_number(
-    event: Event, document: Document, settings: Settings, trace: dict[str, str]
+    event: Event,
+    document: Document,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    places_first: bool = False,
+    sources: bool = False,
 ) -> str:
-    """「天扶贫发〔2016〕32号是啥项目」: what that document decided."""
+    """「天扶贫发〔2016〕32号是啥项目」: what that document decided (remembered: 「都给了哪些村」
+    next is about it); 「钱从哪来」 (`sources`): with where each row's money comes from."""
     trace.update(answer="poverty-document", code=document.number)
-    return fund_answers.document_answer(document, settings.public_base_url)
+    await remember(state, focus="document", document=document.number)
+    labels = {place.code: place.label for place in await queries.places(session=session)}
+    return fund_answers.document_answer(
+        document,
+        settings.public_base_url,
+        labels,
+        places_first=places_first,
+        sources=sources or parsing.asks_fund_source(said(event) or ""),
+    )
 
 
 def router() -> Router:
@@ -657,6 +698,7 @@ def router() -> Router:
     on_said(router, BoundWhich())(bound_village)
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
+    on_said(router, DocumentFollowUp())(document_number)
     on_said(router, PlacesRanked())(places_ranked)  # 「天堂镇哪个村最多」: not its own rows
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects

@@ -1,0 +1,51 @@
+"""A poverty document asked about and then followed up (「都给了哪些村」), and where the money
+of a place's rows comes from (「钱从哪来的」); checked against the demo file itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.kits import citizen as kit
+
+DEMO = json.loads(
+    (Path(__file__).parents[2] / "catalogue" / "demo" / "tianzhu_demo.json").read_text("utf-8")
+)
+
+
+def _allocations(number: str) -> list[dict[str, str]]:
+    return [a for a in DEMO["poverty_allocations"] if a["document_number"] == number]
+
+
+async def test_which_places_a_document_went_to_each_with_its_town(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_document_places")
+    first = await user.say("天扶贫发2015年21号讲的啥")
+    rows = _allocations("天扶贫发〔2015〕21号")
+    assert f"分配资金{len(rows)}笔" in first and "分到" not in first, first
+    assert "打柴沟镇 大湾村" in first, first  # two towns have a 大湾村
+    places = await user.say("钱都分给谁了")
+    assert f"分到{len(rows)}个地方：" in places, places
+    total = await user.say("总共多少")
+    amount = sum(float(a["amount"]) for a in rows)
+    assert f"合计{amount:.2f}万元" in total, total
+
+
+async def test_a_document_follow_up_needs_the_document_just_shown(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_document_gone")
+    await user.say("天扶贫发〔2015〕21号")
+    await user.say("办身份证")
+    assert "分到" not in await user.say("给了哪些村")
+
+
+async def test_where_the_money_comes_from_is_each_rows_source(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_fund_source")
+    plain = await user.say("东大滩乡圈湾村扶贫资金")
+    assert "资金来源" not in plain, plain
+    source = await user.say("这笔钱从哪儿来的")
+    row = next(a for a in DEMO["poverty_allocations"] if a["region_code"] == "620623203201")
+    assert "资金来源：" + row["fund_source"][:20] in source, source
+    project = await kit.WeChatUser(http, "o_project_source").say("天扶贫发〔2016〕40号资金来源")
+    assert "资金来源：财政专项扶贫资金" in project, project
