@@ -236,21 +236,42 @@ async def find_regions(*, session: AsyncSession, name: str) -> RegionMatch:
 
 
 def _match(text: str, places: list[Place]) -> list[Place]:
-    """The places `text` (normalised, not empty) means, best first."""
-    towns = [p for p in places if p.level == "town"]
-    for town in sorted(towns, key=lambda t: -max(len(n) for n in _names(t) | _cores(t))):
-        named = sorted(_names(town) | _cores(town), key=len, reverse=True)
-        hit = next((n for n in named if len(n) >= 2 and n in text), None)
-        if hit is None:
-            continue
-        rest = text.replace(hit, "", 1)
-        if core_name(rest) in ("", "镇", "乡") or _sound(rest) in _SUFFIX_SOUNDS:
-            return [town]
-        inside = [p for p in places if p.level == "village" and p.town_code == town.code]
-        found = _best(rest, inside)
-        if found:
-            return found
+    """The places `text` (normalised, not empty) means, best first: a town's name in it
+    narrows the villages to the town's; so does a town's name heard in it (「打材沟大弯村」:
+    柴 and 材 sound alike here), when no town is named as written."""
+    towns = sorted(
+        (p for p in places if p.level == "town"),
+        key=lambda t: -max(len(n) for n in _names(t) | _cores(t)),
+    )
+    for finds in (_written, _heard):
+        for town in towns:
+            named = sorted(_names(town) | _cores(town), key=len, reverse=True)
+            rest = next(
+                (r for n in named if len(n) >= 2 and (r := finds(n, text)) is not None), None
+            )
+            if rest is None:
+                continue
+            if core_name(rest) in ("", "镇", "乡") or _sound(rest) in _SUFFIX_SOUNDS:
+                return [town]
+            inside = [p for p in places if p.level == "village" and p.town_code == town.code]
+            found = _best(rest, inside)
+            if found:
+                return found
     return _best(text, places)
+
+
+def _written(name: str, text: str) -> str | None:
+    """The text without the name, when the name is in it as written."""
+    return text.replace(name, "", 1) if name in text else None
+
+
+def _heard(name: str, text: str) -> str | None:
+    """The text without a run of characters that sounds like the name, if one does."""
+    for start in range(len(text) - len(name) + 1):
+        run = text[start : start + len(name)]
+        if _sound(run) == _sound(name):
+            return text[:start] + text[start + len(name) :]
+    return None
 
 
 MIN_BARE_CORE = 2  # characters of a town's or village's name said without its suffix

@@ -24,6 +24,9 @@ from tests.kits import public_catalogue as seed
         ("华藏寺真", seed.HUACANGSI_TOWN),  # 真 heard for 镇
         ("打才沟镇", "620623101"),  # flat for retroflex (柴 chai → 才 cai)
         ("天谈镇", "620623108"),  # front for back nasal (堂 tang → 谈 tan)
+        # a town heard, then one of its villages heard: both typed by sound
+        ("打材沟大弯村", seed.DAWAN_DACHAIGOU),
+        ("天唐镇大弯", seed.DAWAN_TIANTANG),
     ],
 )
 async def test_find_one_place(session, seeded, typed, expected):
