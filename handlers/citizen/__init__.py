@@ -13,6 +13,7 @@ from handlers.citizen import (
     outside,
     prerequisites,
     ratings,
+    steps_needed,
     subscription,
     tickets,
     villages,
@@ -39,6 +40,7 @@ def citizen_router() -> Router:
         menu.router(),
         tickets.router(),
         ratings.router(),
+        steps_needed.router(),  # 「都要办吗」 right after a checklist, before small talk's help
         conversation.router(),
         villages.router(),
         funds.router(),

@@ -1,0 +1,203 @@
+"""Whether the steps of the life event's checklist just shown must be done: all of them
+(「都要办吗」), or one (「不卖烟行不」 「燃气那个还要办吗」 「不打井还要取水证吗」). A step every
+case takes must be; a step with a condition before its label (「卖烟：烟草专卖零售许可证」)
+only in that case. The checklist's numbers stay as shown: 「2」 next still opens its entry 2."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import Event
+from bot.filters import Filter, FilterResult
+from bot.fsm import FSMContext
+from bot.router import Router
+from catalogue.life_events import ResolvedStep
+from handlers.citizen import cards
+from handlers.citizen.common import on_said
+from handlers.citizen.filters import said
+from handlers.citizen.guide_notes import name_run_of
+from handlers.citizen.life_event_choice import CONDITION_MARK
+from handlers.citizen.life_event_steps import resolved_steps
+from handlers.citizen.life_events import known_events
+from handlers.citizen.memory import recall, remember
+from handlers.citizen.understanding import read
+from handlers.citizen.understanding.scorer import fold
+from handlers.settings import Settings
+from search import normalise
+
+# A yes-or-no question (「…吗」 「…行不」 「要不要…」) about having to do something.
+YES_OR_NO = re.compile(
+    "[吗嘛么]$|[不没]$|行不|行不行|要不要|用不用|需不需要|得不得|是不是|可不可以|能不能|非得|必须"
+)
+HAVING_TO = re.compile("要|得|需要|用|必须|非得|办|行|可以")
+# A question of what, where or how (「营业执照要带啥吗」) is not whether.
+OTHER_QUESTION = re.compile("啥|什么|哪|几|多少|多久|多长|怎么|咋|网上")
+ALL_OF_THEM = re.compile("都|全部|全都|每个|每一个|每一样|所有|这些|这几个|这几样")
+NOT_DOING = re.compile("^(?:那|那我|我|我们|要是|如果)?(?:不|没|没有|不打算|不准备|不想)")
+# Words of such a question that name no step.
+_ASKING = re.compile(
+    "还|也|都|全部|全都|每个|每一个|所有|这些|这几个|那个|这个|的话|的|要不要|用不用|需不需要|"
+    "必须|非得|需要|得|要|用|办|弄|搞|行不行|行不|行|可以|能不能|吗|嘛|么|呢|啊|吧|不|没有|没|"
+    "那|我|我们|要是|如果|打算|准备|想"
+)
+MIN_NAMING = 2  # characters of a step's condition, thing or item said that name it
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A step of the checklist as it was shown: its number (0 for a 「·」 line) and step."""
+
+    number: int
+    step: ResolvedStep
+
+    @property
+    def condition(self) -> str:
+        """「卖烟」 of 「卖烟：烟草专卖零售许可证」; '' for a step every case takes."""
+        before, mark, _ = self.step.label.partition(CONDITION_MARK)
+        return before.strip() if mark else ""
+
+    @property
+    def thing(self) -> str:
+        """The item's name, or what the label says is done."""
+        if self.step.item is not None:
+            return self.step.item.name
+        return self.step.label.partition(CONDITION_MARK)[2] or self.step.label
+
+    @property
+    def where(self) -> str:
+        """「第2项」 or, for a step no item serves, whom to ask."""
+        if self.number:
+            return f"第{self.number}项"
+        office = self.step.department
+        name = (office.short_name or office.name) if office is not None else self.step.office
+        return f"本县目录暂无此事项，请咨询{name}" if name else "本县目录暂无此事项"
+
+
+def _named(core: str, shown: list[Shown]) -> Shown | None:
+    """The one step whose condition, label or item the words name by the longest run, when
+    that run is at least half of the words."""
+    best, holders = "", list[Shown]()
+    for entry in shown:
+        words = [entry.condition, entry.step.label, entry.thing]
+        if entry.step.item is not None:
+            words += [str(k) for k in entry.step.item.keywords]
+        run = max((name_run_of(fold(w), core) for w in words if w), key=len, default="")
+        if len(run) < MIN_NAMING or len(run) < len(best):
+            continue
+        if len(run) > len(best):
+            best, holders = run, []
+        holders.append(entry)
+    if len(holders) != 1 or 2 * len(best) < len(core):
+        return None  # several, or a word of it lost among others (「听说还有个筹建审批」)
+    return holders[0]
+
+
+class StepsNeededAsked(Filter):
+    """Right after a life event's checklist, whether its steps must all be done, or one of
+    them: passes `shown` (the checklist's steps as numbered) and `step` (the one asked of, or
+    None: all), and `not_doing` (「不卖烟行不」: the case is not the citizen's)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or not isinstance(session, AsyncSession):
+            return False
+        flat = normalise(text).rstrip("?？!！。 ")
+        if YES_OR_NO.search(flat) is None or HAVING_TO.search(flat) is None:
+            return False
+        if OTHER_QUESTION.search(flat) or read(text).aspect is not None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "list" or memory.numbered != "items" or not memory.list_query:
+            return False
+        known = await known_events(session)
+        life_event = next((e for e in known.events if e.name == memory.list_query), None)
+        if life_event is None:
+            return False
+        steps = await resolved_steps(session, life_event)
+        shown = [
+            Shown(memory.list_codes.index(s.item.code) + 1 if s.item else 0, s)
+            for s in steps
+            if (s.item is not None and s.item.code in memory.list_codes)
+            or (s.item is None and (s.department is not None or s.office))
+        ]
+        core = fold(_ASKING.sub("", flat))
+        if not core:
+            if ALL_OF_THEM.search(flat) is None:
+                return False  # 「要办吗」 alone: which one is not said
+            return {"shown": shown, "step": None, "not_doing": False}
+        step = _named(core, shown)
+        if step is None:
+            return False
+        return {"shown": shown, "step": step, "not_doing": NOT_DOING.search(flat) is not None}
+
+
+async def answer(
+    event: Event,
+    shown: list[Shown],
+    step: Shown | None,
+    not_doing: bool,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """Which steps every case takes and which only some (with their case), or of the one step
+    asked: needed always, or only in its case (not needed when the case is not theirs); a
+    step with an item, asked of as the citizen's (「种子也要备案吗」), with its card."""
+    trace.update(answer="life-event-steps-needed")
+    every = [s for s in shown if not s.condition]
+    lines = []
+    if step is not None and step.step.item is not None and not not_doing:
+        item = step.step.item
+        await remember(state, card_code=item.code, focus="card")
+        needed = CARD_ALWAYS if not step.condition else CARD_ONLY_IF
+        card = cards.answer(item, settings.public_base_url, None).splitlines()
+        # under its title: whether this one is needed
+        card.insert(1, needed.format(case=step.condition, where=step.where))
+        return "\n".join(card)
+    if step is not None:
+        if not step.condition:
+            lines.append(ALWAYS.format(thing=step.thing, where=step.where))
+        elif not_doing:
+            lines.append(NOT_NEEDED.format(thing=step.thing, case=step.condition))
+        else:
+            lines.append(ONLY_IF.format(thing=step.thing, case=step.condition, where=step.where))
+        others = [s for s in every if s is not step]
+        if others:
+            lines.append(STILL_NEEDED + "；".join(_entry(s) for s in others) + "。")
+        return "\n".join(lines)
+    if every:
+        lines.append(EVERY_CASE + "；".join(_entry(s) for s in every) + "。")
+    for entry in (s for s in shown if s.condition):
+        lines.append(
+            f"· {ONLY_IF.format(thing=entry.thing, case=entry.condition, where=entry.where)}"
+        )
+    lines.append(PICK)
+    return "\n".join(lines)
+
+
+def _entry(shown: Shown) -> str:
+    return f"{shown.number}. {shown.thing}" if shown.number else f"{shown.thing}（{shown.where}）"
+
+
+ALWAYS = "「{thing}」每种情况都要办（{where}）。"
+ONLY_IF = "「{thing}」只有{case}的才要办（{where}）。"
+NOT_NEEDED = "不{case}的话，「{thing}」就不用办。"
+STILL_NEEDED = "其他的照常要办："
+CARD_ALWAYS = "这一项每种情况都要办（清单{where}）。"
+CARD_ONLY_IF = "只有{case}的才要办这一项（清单{where}）。"
+EVERY_CASE = "不一定都要办。这些都要办："
+PICK = "回复序号看办事指南。"
+
+
+def router() -> Router:
+    """This module's handler on a new router (one per dispatcher): before small talk, which
+    reads 「都要办吗」 alone as a request for help."""
+    router = Router(name="citizen-steps-needed")
+    on_said(router, StepsNeededAsked())(answer)
+    return router

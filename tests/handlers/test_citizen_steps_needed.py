@@ -1,0 +1,64 @@
+"""Whether the steps of a checklist just shown must be done (「都要办吗」 「不卖烟行不」), read
+against the life events file's own steps: a step with a condition before its label only in
+that case, every other step always."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.kits import citizen as kit
+
+EVENTS = json.loads(
+    (Path(__file__).parents[2] / "catalogue" / "life_events.json").read_text(encoding="utf-8")
+)["events"]
+
+
+def _event(name: str) -> dict:
+    return next(e for e in EVENTS if e["name"] == name)
+
+
+async def test_one_step_asked_is_needed_only_in_its_case(demo):
+    http, _ = demo
+    steps = _event("开饭馆")["steps"]
+    gas = next(s for s in steps if "燃气" in s["label"])
+    case = gas["label"].split("：")[0]
+    user = kit.WeChatUser(http, "o_steps_gas")
+    assert "按顺序" in await user.say("打算开个饭馆")
+    answer = await user.say("那燃气那个也得办吗")
+    assert f"只有{case}的才要办这一项" in answer.splitlines()[1], answer  # under its card's title
+    card = await user.say("2")  # the checklist's numbers still open its entries
+    assert "【公共场所卫生许可新办审批（县级）】" in card, card
+
+
+async def test_a_case_that_is_not_theirs_needs_no_step(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_steps_tobacco")
+    await user.say("开个小卖部要办啥")
+    answer = await user.say("我不卖烟 可以吗")
+    assert answer.startswith("不卖烟的话，「烟草专卖零售许可证」就不用办"), answer
+    assert "其他的照常要办：1. 个体工商户设立登记" in answer, answer
+
+
+async def test_all_of_them_asked_splits_every_case_from_some(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_steps_all")
+    await user.say("开个小卖部要办啥")
+    answer = await user.say("这些都得办吗")
+    steps = _event("开一家卖食品和烟酒的小店")["steps"]
+    always = [s for s in steps if "：" not in s["label"]]
+    assert answer.startswith("不一定都要办。这些都要办：1. ") and len(always) == 1, answer
+    for step in steps:  # each step shown (an item, or whom to ask) that some cases take
+        case, mark, _ = step["label"].partition("：")
+        if mark and (step["names"] or step.get("ask")):
+            assert f"只有{case}的才要办" in answer, step["label"]
+
+
+async def test_other_questions_are_not_whether(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_steps_other")
+    await user.say("打算开个饭馆")
+    online = await user.say("营业执照能在网上办吗")
+    assert "才要办" not in online and "照常要办" not in online, online
+    alone = kit.WeChatUser(http, "o_steps_alone")
+    assert "不一定都要办" not in await alone.say("都要办吗")  # no checklist shown
