@@ -315,11 +315,16 @@ def _mentions(text: str, words: Sequence[str]) -> bool:
     return any(word in text for word in words)
 
 
-def online_answer(item: Item, base_url: str) -> str:
-    """「网上能办吗」: what the guide says about applying online, else where to go."""
+def online_said(item: Item) -> list[str]:
+    """What the guide's procedure, flowchart and requirements say about applying online."""
     steps = [str(step) for step in item.procedure or []]
     steps += [item.flowchart or "", item.management_requirements or ""]
-    said = [shorten(step, 150) for step in steps if step and _mentions(step, ONLINE_WORDS)]
+    return [shorten(step, 150) for step in steps if step and _mentions(step, ONLINE_WORDS)]
+
+
+def online_answer(item: Item, base_url: str) -> str:
+    """「网上能办吗」: what the guide says about applying online, else where to go."""
+    said = online_said(item)
     if said:
         return _short(item, base_url, ["可以网上申请。办事指南写明：", *said[:2]])
     lines = ["办事指南没有写明可以网上办理，请到窗口办理。"]
@@ -605,6 +610,8 @@ def _entry_says(item: Item, aspect: str | None) -> str:
         return item.conditions
     if aspect == "hours":
         return item.hours
+    if aspect == "online":
+        return texts.ONLINE_YES if online_said(item) else texts.ONLINE_NOT_SAID
     kind = "便民服务" if item.kind == "service" else CATEGORIES.get(item.category, item.category)
     about = item.service_content or item.conditions
     office = item.department.short_name or item.department.name if item.department else ""

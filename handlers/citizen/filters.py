@@ -395,9 +395,11 @@ class PaperOfEveryEntry(Filter):
 # 「这几个有啥区别」 「哪个最快」 「分别要多久」: asked of every entry of the list shown.
 EACH_ENTRY = re.compile(
     "区别|不同|不一样|分别|各自|这几个|这两个|这几项|哪个最|哪个更|哪一个最|哪一个更|哪个快|哪个便宜"
+    # 「这些能在网上办吗」 「一共要多久」: every entry's
+    "|这些|一共|总共|全部|每个|每一个|都能|都要|都得|都可以|都在|都收"
 )
 # The aspects one short line of each entry answers; 区别 and the like ask what each is.
-EACH_ASPECTS = ("time", "fee", "place", "phone", "conditions", "hours")
+EACH_ASPECTS = ("time", "fee", "place", "phone", "conditions", "hours", "online")
 
 
 class EachEntryAsked(Filter):
@@ -435,7 +437,9 @@ class EachEntryAsked(Filter):
 
 
 # What the words of such a question leave beside the entries (「这几个」 「最」 「快」).
-EACH_FILLER = "这几个两项哪一个最更快便宜区别不同一样分别各自啥什么有的是呢吗要个些"
+EACH_FILLER = (
+    "这几个两项哪一个最更快便宜区别不同一样分别各自啥什么有的是呢吗要个些一共总全部每都能得可以在收"
+)
 
 
 class ChoiceByPlace(Filter):

@@ -1419,6 +1419,19 @@ async def test_a_question_to_tell_the_entries_apart_answers_each(demo):
     assert "这几项" not in await other.say("身份证和户口本有啥区别")
 
 
+async def test_a_question_of_all_the_entries_answers_each(demo):
+    user = citizen(demo)
+    await user.say("准备开个饭馆")
+    online = plain(await user.say("这些都能在网上办吗"))
+    assert online.startswith("这几项的能不能网上办：") and "1. 个体工商户设立登记：" in online, online
+    together = plain(await user.say("全部办下来总共要多久"))
+    assert "这几项的办理时限" in together and together.count("法定办结时限") >= 2, together
+    assert "【个体工商户设立登记】" in await user.say("1")  # the numbers still open them
+    none = citizen(demo)
+    await none.say("营业执照")
+    assert "这几项" not in await none.say("都不是")
+
+
 async def test_what_cannot_be_served_of_a_matter_outside_the_catalogue_says_who_handles_it(demo):
     answer = await citizen(demo).say("我的养老金怎么还没到账")
     assert "不能" in answer and "人力资源和社会保障局" in answer, answer
