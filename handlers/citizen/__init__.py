@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.router import Router
 from handlers.citizen import (
+    checklist,
     conversation,
     following,
     funds,
@@ -13,7 +14,6 @@ from handlers.citizen import (
     outside,
     prerequisites,
     ratings,
-    steps_needed,
     subscription,
     tickets,
     villages,
@@ -40,7 +40,7 @@ def citizen_router() -> Router:
         menu.router(),
         tickets.router(),
         ratings.router(),
-        steps_needed.router(),  # 「都要办吗」 right after a checklist, before small talk's help
+        checklist.router(),  # 「都要办吗」 「然后呢」 right after a checklist, before small talk
         conversation.router(),
         villages.router(),
         funds.router(),

@@ -1,7 +1,10 @@
-"""Whether the steps of the life event's checklist just shown must be done: all of them
-(「都要办吗」), or one (「不卖烟行不」 「燃气那个还要办吗」 「不打井还要取水证吗」). A step every
-case takes must be; a step with a condition before its label (「卖烟：烟草专卖零售许可证」)
-only in that case. The checklist's numbers stay as shown: 「2」 next still opens its entry 2."""
+"""Questions about the life event's checklist just shown.
+
+Whether its steps must be done: all of them (「都要办吗」), or one (「不卖烟行不」 「燃气那个还要
+办吗」 「不打井还要取水证吗」). A step every case takes must be; a step with a condition before
+its label (「卖烟：烟草专卖零售许可证」) only in that case. And what comes next (「然后呢」
+「下一步呢」) after one of its entries was opened. The checklist's numbers stay as shown: 「2」
+next still opens its entry 2."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from handlers.citizen.guide_notes import name_run_of
 from handlers.citizen.life_event_choice import CONDITION_MARK
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.life_events import known_events
-from handlers.citizen.memory import recall, remember
+from handlers.citizen.memory import Memory, recall, remember
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.scorer import fold
 from handlers.settings import Settings
@@ -97,6 +100,24 @@ def _named(core: str, shown: list[Shown]) -> Shown | None:
     return holders[0]
 
 
+async def checklist_shown(memory: Memory, session: AsyncSession) -> list[Shown] | None:
+    """The steps of the life event whose checklist is the item list remembered, numbered as
+    shown (its entries, and the steps no item serves that were shown as whom to ask); None
+    when the list remembered is no checklist."""
+    if memory.numbered != "items" or not memory.list_query:
+        return None
+    known = await known_events(session)
+    life_event = next((e for e in known.events if e.name == memory.list_query), None)
+    if life_event is None:
+        return None
+    return [
+        Shown(memory.list_codes.index(s.item.code) + 1 if s.item else 0, s)
+        for s in await resolved_steps(session, life_event)
+        if (s.item is not None and s.item.code in memory.list_codes)
+        or (s.item is None and (s.department is not None or s.office))
+    ]
+
+
 class StepsNeededAsked(Filter):
     """Right after a life event's checklist, whether its steps must all be done, or one of
     them: passes `shown` (the checklist's steps as numbered) and `step` (the one asked of, or
@@ -113,19 +134,11 @@ class StepsNeededAsked(Filter):
         if OTHER_QUESTION.search(flat) or read(text).aspect is not None:
             return False
         memory = await recall(state)
-        if memory.focus != "list" or memory.numbered != "items" or not memory.list_query:
+        if memory.focus != "list":
             return False
-        known = await known_events(session)
-        life_event = next((e for e in known.events if e.name == memory.list_query), None)
-        if life_event is None:
+        shown = await checklist_shown(memory, session)
+        if shown is None:
             return False
-        steps = await resolved_steps(session, life_event)
-        shown = [
-            Shown(memory.list_codes.index(s.item.code) + 1 if s.item else 0, s)
-            for s in steps
-            if (s.item is not None and s.item.code in memory.list_codes)
-            or (s.item is None and (s.department is not None or s.office))
-        ]
         core = fold(_ASKING.sub("", flat))
         if not core:
             if ALL_OF_THEM.search(flat) is None:
@@ -195,9 +208,80 @@ EVERY_CASE = "不一定都要办。这些都要办："
 PICK = "回复序号看办事指南。"
 
 
+# 「然后呢」 「下一步呢」 「办完这个再办啥」: the step after the entry just opened.
+NEXT_ASKED = re.compile(
+    "^(?:那|那么|好的?|嗯|行)?[，,]?(?:然后|再然后|下一步|接下来|之后|后面|再往后|办完(?:这个|了)?"
+    "(?:以后|之后|后)?(?:再|还)?)(?:呢|咋办|干啥|办啥|该办啥|该干啥|要办啥|去哪|怎么办|是啥|做啥)?$"
+)
+
+
+class NextStepAsked(Filter):
+    """Right after opening an entry of a life event's checklist, what comes after it: passes
+    `shown` and `after` (the entry's place in `shown`; -1 when only the checklist was shown:
+    its first step is next)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or not isinstance(session, AsyncSession):
+            return False
+        if NEXT_ASKED.match(normalise(text).rstrip("?？!！。 ")) is None:
+            return False
+        memory = await recall(state)
+        if memory.focus not in ("card", "list"):
+            return False
+        shown = await checklist_shown(memory, session)
+        if not shown:
+            return False
+        if memory.focus == "list":
+            return {"shown": shown, "after": -1}
+        at = next(
+            (
+                i
+                for i, s in enumerate(shown)
+                if s.step.item and s.step.item.code == memory.card_code
+            ),
+            None,
+        )
+        return {"shown": shown, "after": at} if at is not None else False
+
+
+async def next_step(
+    event: Event,
+    shown: list[Shown],
+    after: int,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """The step after the one opened: its card (numbered as in the checklist), or whom to ask
+    for a step no item serves, with the entry after it; the last says so."""
+    trace.update(answer="life-event-next-step")
+    following = shown[after + 1 :]
+    if not following:
+        return "\n".join([LAST_STEP, PICK])
+    before = []  # steps no item serves, between the entry opened and the next entry
+    for entry in following:
+        if entry.step.item is None:
+            before.append(NEXT_OUTSIDE.format(thing=entry.thing, where=entry.where))
+            continue
+        await remember(state, card_code=entry.step.item.code, focus="card")
+        card = cards.answer(entry.step.item, settings.public_base_url, None).splitlines()
+        # under its title: which entry it is, and what comes before it
+        card[1:1] = [NEXT_ENTRY.format(number=entry.number), *before]
+        return "\n".join(card)
+    return "\n".join([*before, LAST_STEP, PICK])
+
+
+LAST_STEP = "清单上的事都在这儿了，没有下一步了。"
+NEXT_ENTRY = "下一步：清单第{number}项。"
+NEXT_OUTSIDE = "这之前还有一步：{thing}（{where}）。"
+
+
 def router() -> Router:
-    """This module's handler on a new router (one per dispatcher): before small talk, which
+    """This module's handlers on a new router (one per dispatcher): before small talk, which
     reads 「都要办吗」 alone as a request for help."""
-    router = Router(name="citizen-steps-needed")
+    router = Router(name="citizen-checklist")
     on_said(router, StepsNeededAsked())(answer)
+    on_said(router, NextStepAsked())(next_step)
     return router

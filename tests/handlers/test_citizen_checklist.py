@@ -5,6 +5,7 @@ that case, every other step always."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.kits import citizen as kit
@@ -62,3 +63,29 @@ async def test_other_questions_are_not_whether(demo):
     assert "才要办" not in online and "照常要办" not in online, online
     alone = kit.WeChatUser(http, "o_steps_alone")
     assert "不一定都要办" not in await alone.say("都要办吗")  # no checklist shown
+
+
+async def test_what_comes_next_walks_the_checklist_in_its_order(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_next_step")
+    checklist = await user.say("打算开个饭馆")
+    entries = re.findall(r"^(\d+)\. (\S+?)(?:（|——|$)", checklist, re.M)
+    outside = re.findall(r"^· (\S+?)：", checklist, re.M)
+    assert len(entries) >= 2 and outside, checklist
+    await user.say("1")
+    second = await user.say("然后呢")
+    assert f"【{entries[1][1]}" in second.splitlines()[0], second
+    assert "下一步：清单第2项" in second and f"这之前还有一步：{outside[0]}" in second, second
+    for _ in entries[2:]:
+        await user.say("接下来要办啥")
+    assert "没有下一步了" in await user.say("下一步呢")
+
+
+async def test_next_after_the_checklist_alone_is_its_first_entry(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_next_first")
+    await user.say("开个小卖部要办啥")
+    first = await user.say("那然后呢")
+    assert "下一步：清单第1项" in first, first
+    stranger = kit.WeChatUser(http, "o_next_none")
+    assert "下一步：清单" not in await stranger.say("然后呢")  # nothing shown
