@@ -1244,6 +1244,27 @@ class DocumentNumber(Filter):
         return {"document": found} if found is not None else False
 
 
+# 「隔壁村呢」 「邻村分了多少」: a place next to the one shown, which the lists do not say.
+NEIGHBOUR = re.compile(
+    "(?:隔壁|邻近|旁边|附近|挨着|周边|周围|邻)的?(?:那个|那几个|几个)?(?:村|乡镇|乡|镇)"
+)
+
+
+class NeighbourAsked(Filter):
+    """Right after a place's rows, a place next to it asked for by no name (「隔壁村呢」);
+    passes `code`, the place shown."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state = data.get("state")
+        if not text or state is None or NEIGHBOUR.search(text) is None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "place" or not memory.place_code:
+            return False
+        return {"code": memory.place_code}
+
+
 _WHO_GOT = re.compile("给了?谁|分给了?谁|谁拿|谁得")
 
 

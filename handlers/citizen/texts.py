@@ -273,6 +273,8 @@ PLACES_RANKED_NONE = "{when}还没有公开分到{kind}的扶贫资金。"
 
 NO_SOURCE = "，资金来源未公开"
 DOCUMENT_PLACES = "分到{count}个地方：{places}。"
+NEIGHBOUR_ASK = "公开的清单里没有写哪些地方挨着{place}。请直接说名字，比如“{example}扶贫资金”。"
+NEIGHBOUR_NAMES = "\n{within}有：{names}等。"
 # Two places set beside each other (「双龙村和大水村哪个分的多」).
 TWO_PLACES = "{when}，{first}分配资金{one}万元，{second}{other}万元，{verdict}。"
 TWO_PLACES_MORE = "{place}比{less}多{change}万元"

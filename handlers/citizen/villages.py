@@ -27,6 +27,7 @@ from handlers.citizen.filters import (
     DocumentFollowUp,
     DocumentNumber,
     MyVillage,
+    NeighbourAsked,
     PartialRegionCode,
     PlaceFollowUp,
     PlaceFunds,
@@ -493,6 +494,30 @@ async def _two_places(
     return fund_answers.two_places_answer(one, other, year, settings.public_base_url)
 
 
+async def neighbour(event: Event, code: str, session: AsyncSession, trace: dict[str, str]) -> str:
+    """「隔壁村呢」: which places lie next to each other is not published; ask for the name,
+    with the other villages of the town (or the other towns) as examples."""
+    trace.update(answer="neighbour", code=code)
+    shown = await queries.region_by_code(session=session, code=code)
+    if shown is None:
+        return texts.NOT_BOUND
+    town = code[:TOWN_CODE_LENGTH]
+    if shown.level == "village":
+        others = await queries.villages_of(session=session, town_code=town)
+        within = f"{shown.town_name}的村"
+    else:
+        others, within = await queries.towns(session=session), "全县的乡镇"
+    names = [p.short_name or p.name for p in others if p.code != code][:MAX_NEIGHBOURS_NAMED]
+    example = names[0] if names else shown.label
+    ask = texts.NEIGHBOUR_ASK.format(place=shown.label, example=example)
+    if not names:
+        return ask
+    return ask + texts.NEIGHBOUR_NAMES.format(within=within, names="、".join(names))
+
+
+MAX_NEIGHBOURS_NAMED = 6
+
+
 async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | None:
     """Of places of one name, the one in the town whose rows were just shown (「打柴沟镇扶贫」,
     then 「大湾村呢」: 打柴沟镇's), else None."""
@@ -704,5 +729,6 @@ def router() -> Router:
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PartialRegionCode())(partial_region_code)
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
+    on_said(router, NeighbourAsked())(neighbour)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

@@ -1,5 +1,6 @@
-"""A poverty document asked about and then followed up (「都给了哪些村」), and where the money
-of a place's rows comes from (「钱从哪来的」); checked against the demo file itself."""
+"""A poverty document asked about and then followed up (「都给了哪些村」), where the money
+of a place's rows comes from (「钱从哪来的」), and a neighbour asked by no name (「隔壁村呢」);
+checked against the demo file itself."""
 
 from __future__ import annotations
 
@@ -49,3 +50,14 @@ async def test_where_the_money_comes_from_is_each_rows_source(demo):
     assert "资金来源：" + row["fund_source"][:20] in source, source
     project = await kit.WeChatUser(http, "o_project_source").say("天扶贫发〔2016〕40号资金来源")
     assert "资金来源：财政专项扶贫资金" in project, project
+
+
+async def test_a_neighbour_asked_by_no_name_asks_for_the_name(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_neighbour")
+    await user.say("打柴沟镇大湾村扶贫资金")
+    answer = await user.say("那隔壁村分了多少")
+    assert "没有写哪些地方挨着打柴沟镇 大湾村" in answer and "打柴沟镇的村有：" in answer, answer
+    assert "大湾村" not in answer.splitlines()[1], answer  # the others of its town
+    stranger = kit.WeChatUser(http, "o_neighbour_none")
+    assert "挨着" not in await stranger.say("隔壁村呢")
