@@ -1183,7 +1183,9 @@ async def _follow_up(
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
         found = await items_by_codes(session, memory.page_codes(), public_items)
         shown = [found[c] for c in memory.page_codes() if c in found]
-        every = await the_step_every_case_needs(session, memory.list_query, shown, aspect, words)
+        every = await the_step_every_case_needs(
+            session, memory.list_query, shown, aspect, words, story=memory.unmatched
+        )
         if every is not None:
             # after a checklist, the one step every case takes (the others are for some)
             await keep(state, memory, card_code=every.code, focus="card")

@@ -44,7 +44,12 @@ from handlers.citizen.clauses import WHO_THEY_ARE, clauses, names_nothing
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
-from handlers.citizen.guide_notes import PAPER_ENDS, names_its_paper, notes_on_a_death
+from handlers.citizen.guide_notes import (
+    PAPER_ENDS,
+    name_run_of,
+    names_its_paper,
+    notes_on_a_death,
+)
 from handlers.citizen.life_event_choice import (
     CONDITION_MARK,
     MIN_NAMING,
@@ -1185,14 +1190,21 @@ def step_line(label: str, name: str) -> str:
 
 
 async def the_step_every_case_needs(
-    session: AsyncSession, list_query: str, listed: list[Item], aspect: str, told: str = ""
+    session: AsyncSession,
+    list_query: str,
+    listed: list[Item],
+    aspect: str,
+    told: str = "",
+    story: str = "",
 ) -> Item | None:
     """Of a life event's checklist just shown (`list_query` its name, `listed` its entries),
     the one entry whose step every case takes (no condition before its label: 「需要砍树：」
     is for some only), when exactly one is: a question about the checklist asks about it
     (「批下来要多长时间」 after building a house) — unless several bodies grant it (the
     county's bureau and the towns) and answer it differently (their phones). Else the one
-    entry whose circumstances the question tells (「急得很 能不能先给点」: 临时救助)."""
+    entry whose circumstances the question tells (「急得很 能不能先给点」: 临时救助). Of several
+    every case takes, the one the `story` that brought the checklist named (「…房子也买了，
+    户口想迁过来」: 户口迁移审批, not the 身份证 that changes with it)."""
     known = await known_events(session)
     event = next((e for e in known.events if e.name == list_query), None)
     if event is None:
@@ -1204,6 +1216,8 @@ async def the_step_every_case_needs(
     if not every and pointed is not None and pointed.item is not None:
         code = pointed.item.code
         return next((item for item in listed if item.code == code), None)
+    if len(every) > 1 and story:
+        every = _named_in_the_story(every, story) or every
     if len(every) != 1:
         return None
     if (every[0].region_code or "") != parsing.COUNTY_CODE:
@@ -1216,6 +1230,22 @@ async def the_step_every_case_needs(
 
 
 LINK = re.compile(r"\S*/items/\S+")
+STORY_NAMING = 2  # characters of an item's name or keyword a story says that name it
+
+
+def _named_in_the_story(items: list[Item], story: str) -> list[Item]:
+    """The one item whose name or keywords the story says a run of, longer than any other's;
+    [] when none or several do."""
+    told = fold(normalise(story))
+    runs = {
+        item.code: max(
+            (name_run_of(fold(str(w)), told) for w in (item.name, *item.keywords)), key=len
+        )
+        for item in items
+    }
+    longest = max((len(run) for run in runs.values()), default=0)
+    named = [item for item in items if len(runs[item.code]) == longest]
+    return named if longest >= STORY_NAMING and len(named) == 1 else []
 
 
 # 「先办哪个」 「第一步干啥」 「从哪开始」: which step comes first.

@@ -552,3 +552,15 @@ async def test_a_step_no_item_serves_asked_after_its_checklist_says_whom_to_ask(
     assert answer.startswith("宅基地申请：本县目录暂无此事项") and "农业农村局" in answer, answer
     born = await kit.new_follower(demo, "o_event_born_girl").say("俺家添了个丫头 要办啥")
     assert "「孩子出生」" in born and "出生登记（上户口）" in born, born
+
+
+async def test_a_question_after_the_checklist_is_of_the_step_the_story_named(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_story_step")
+    checklist = await user.say("搬家到华藏寺了 户口也得迁过去")
+    assert checklist.count("\n1. ") == 1 and "\n2. " in checklist, checklist  # two entries
+    materials = await user.say("要带啥")
+    assert materials.startswith("（演示数据）【户口迁移审批】需要的申请材料"), materials
+    plain = kit.WeChatUser(http, "o_story_none")
+    await plain.say("我们家搬到县城住了")
+    assert "您问的是哪一个事项的申请材料" in await plain.say("要带啥")  # no step named
