@@ -19,6 +19,8 @@ def citizen(demo) -> kit.WeChatUser:
         ("想考个驾照 在哪报名", "县公安局", "0935-3121410"),
         ("新房子的不动产证咋办下来", "县自然资源局", "0935-3121522"),
         ("养老保险一年交多少", "县人社局", "0935-3121205"),
+        # not 个体工商户注销登记, which shares 户 and 注销
+        ("老人走了 户口注销要带啥", "县公安局", "0935-3121410"),
     ],
 )
 async def test_a_matter_outside_the_catalogue_names_the_local_office_to_ask(
