@@ -65,7 +65,8 @@ def said(event: Event) -> str | None:
     if last is event:
         return text
     raw = text_of(event)
-    text = None if raw is None else parsing.normalize(raw)
+    # 「不对，我问的是低保资金」: what was meant is the question
+    text = None if raw is None else parsing.after_a_correction(parsing.normalize(raw))
     _last_said = (event, text)
     return text
 

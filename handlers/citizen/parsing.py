@@ -699,6 +699,27 @@ def without_saying(text: str) -> str:
     return " ".join(_SAYING.sub(" ", text).split())
 
 
+# 「不对，我问的是低保资金」 「不是这个 我要问结婚证」 「错了我说的是营业执照」: the last answer
+# was not what was meant, and what was meant follows.
+_CORRECTED = re.compile(
+    "^(?:不对|不是|错了|不是这个|不是这样|不是这个意思|说错了|搞错了|弄错了|答错了|理解错了|"
+    "你理解错了|我不是问这个|我没问这个|没问这个)"
+    "(?:[，,。！!；;\\s]+(?:我(?:问|说|要问|想问|要|指)的是|我是(?:问|说|想问|指)|我(?:要|想)问)?"
+    "|(?:我(?:问|说|要问|想问|指)的是|我是(?:问|说|想问|指)))"
+)
+MIN_MEANT = 2  # characters of what was meant, after the correction
+
+
+def after_a_correction(text: str) -> str:
+    """What was meant, when the text first says the last answer was not it (「不对，我问的是
+    低保资金」 → 低保资金); the text as it is otherwise (「不对」 alone judges the answer)."""
+    match = _CORRECTED.match(text)
+    if match is None:
+        return text
+    meant = text[match.end() :].strip(" ，,。")
+    return meant if len(meant) >= MIN_MEANT else text
+
+
 # 「不是东大滩乡那个，我问的是大红沟镇东圈湾村」: what was not meant, then what was.
 _NOT_THAT = re.compile(
     r"^(?:不对\s*[，,\s]?\s*)?不是[^，,。\s]{1,14}?(?:那个|那|的)?\s*[，,。\s]\s*(?:是|而是)?"

@@ -152,6 +152,17 @@ def test_plain_words_judging_an_answer_give_a_score():
     assert verdict_score("有用吗") is None and verdict_score("清楚吗？") is None  # questions
     assert verdict_score("很好 没用") is None  # two ways at once: no score
     assert verdict_score("办身份证") is None
+    # the answer said wrong: with the words naming what was said, or 答错
+    assert verdict_score("这回答不对") == 2 and verdict_score("你说的不对") == 2
+    assert verdict_score("答错了") == 2 and verdict_score("不对") is None
+
+
+def test_what_was_meant_after_saying_the_answer_was_not_it():
+    assert parsing.after_a_correction("不对，我要问的是营业执照") == "营业执照"
+    assert parsing.after_a_correction("搞错了 我是问低保资金") == "低保资金"
+    assert parsing.after_a_correction("不对") == "不对"  # a verdict, nothing meant
+    assert parsing.after_a_correction("不对劲") == "不对劲"
+    assert parsing.after_a_correction("不是低保") == "不是低保"
 
 
 def test_entries_counted_from_the_end():
