@@ -14,7 +14,7 @@ from catalogue.queries.departments import (
     departments,
     find_departments,
 )
-from catalogue.queries.funds import FundList, fund_list, fund_years
+from catalogue.queries.funds import FundList, fund_list, fund_rows, fund_years
 from catalogue.queries.items import (
     NEAR_EDITS,
     CodeLookup,
@@ -93,6 +93,7 @@ __all__ = [
     "find_departments",
     "find_regions",
     "fund_list",
+    "fund_rows",
     "fund_years",
     "item_by_code",
     "item_by_id",

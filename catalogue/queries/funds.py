@@ -63,6 +63,20 @@ async def fund_list(
     return result
 
 
+async def fund_rows(*, session: AsyncSession, ids: list[int]) -> list[FundItem]:
+    """The published fund rows of these ids, in the order given (a row since withdrawn is
+    left out)."""
+    if not ids:
+        return []
+    found = {
+        row.id: row
+        for row in await session.scalars(
+            select(FundItem).where(public_fund(), FundItem.id.in_(ids))
+        )
+    }
+    return [found[i] for i in ids if i in found]
+
+
 async def fund_years(*, session: AsyncSession) -> list[int]:
     """Budget years with published fund rows, newest first."""
     rows = await session.scalars(

@@ -193,7 +193,7 @@ class Choice(Filter):
             number = parsing.parse_choice(understood.core)
             if number is not None:
                 return {"choice": number, "aspect": understood.aspect}
-        if memory.focus != "list" and memory.numbered != "places":
+        if memory.focus != "list" and memory.numbered not in ("places", "funds"):
             # 「最后一个」 says an entry only right after a list.
             from_end = parsing.parse_from_end(text)
             return (
@@ -206,7 +206,11 @@ class Choice(Filter):
             from_end, aspect = parsing.parse_from_end(understood.core), understood.aspect
         if from_end is None:
             return False
-        count = len(memory.page_codes()) if memory.numbered == "items" else len(memory.place_codes)
+        count = {
+            "items": len(memory.page_codes()),
+            "places": len(memory.place_codes),
+            "funds": len(memory.fund_rows),
+        }.get(memory.numbered, 0)
         if count == 0:
             return {"choice": from_end, "aspect": None}  # answered: there is no list
         if from_end > count:

@@ -12,8 +12,8 @@ from catalogue import queries
 from catalogue.models import Department, FundItem, FundType
 from handlers.citizen import fund_answers, fund_details, parsing, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import CountyRowsNamed, FundFollowUp, FundListQuestion
-from handlers.citizen.memory import remember
+from handlers.citizen.filters import Choice, CountyRowsNamed, FundFollowUp, FundListQuestion
+from handlers.citizen.memory import recall, remember
 from handlers.citizen.villages import county_rows
 from handlers.settings import Settings
 
@@ -51,6 +51,7 @@ async def fund_list(
             fund_type=fund_type.value if fund_type is not None else "",
             fund_topic=topic,
             fund_competitive=competitive,
+            fund_rows=[],
         )
     asked_for_rows = year or departments or fund_type or topic or competitive or details
     if not asked_for_rows:
@@ -126,6 +127,9 @@ async def fund_list(
         what=what,
         department_id=departments[0].id if len(departments) == 1 else None,
     )
+    if state is not None and len(funds.rows) > 1:
+        # numbered: 「第3个」 「最后一个」 next is that fund
+        await remember(state, fund_rows=[row.id for row in funds.rows], numbered="funds")
     if ranking is not None and funds.rows:
         # 「哪个部门的专项资金最多」: the answer first, the rows it was found among below
         answer = fund_answers.ranked_line(funds.rows, ranking) + "\n" + answer
@@ -139,6 +143,36 @@ async def fund_list(
             answer, funds.rows, before.rows, _renamed, compared_with
         )
     return note + answer
+
+
+async def funds_pending(event: Event, state: FSMContext) -> bool:
+    """The last numbered list the citizen saw was the fund list."""
+    memory = await recall(state)
+    return memory.numbered == "funds" and bool(memory.fund_rows)
+
+
+async def fund_chosen(
+    event: Event,
+    choice: int,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """A number picks a fund of the list just shown: its amount, and what the list publishes
+    of how it is allocated and used, its measures and its review."""
+    memory = await recall(state)
+    if not 1 <= choice <= len(memory.fund_rows):
+        return texts.BAD_CHOICE.format(number=choice, count=len(memory.fund_rows))
+    rows = await queries.fund_rows(session=session, ids=[memory.fund_rows[choice - 1]])
+    if not rows:
+        return texts.GONE
+    trace.update(answer="fund-chosen")
+    await remember(state, fund_topic=rows[0].project_name, fund_year=rows[0].budget_year)
+    return fund_answers.fund_details_answer(rows, list(CHOSEN_DETAILS), settings.public_base_url)
+
+
+CHOSEN_DETAILS = ("competitive", "allocation", "measures", "performance")
 
 
 # How alike two names of one department's funds must be to be one fund renamed between
@@ -163,6 +197,7 @@ def _renamed(rows: list[FundItem], named: list[FundItem]) -> list[FundItem]:
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-funds")
+    on_said(router, Choice(), funds_pending)(fund_chosen)
     on_said(router, FundFollowUp())(fund_list)
     on_said(router, FundListQuestion())(fund_list)
     # 「整村推进资金分到了哪些村」: not a fund of the list, the county's poverty rows

@@ -39,7 +39,7 @@ class Memory:
     place_purpose: str = ""  # "funds" | "bind"
     place_year: int | None = None
     place_name: str = ""
-    numbered: str = ""  # which list numbers refer to: "items" | "places"
+    numbered: str = ""  # which list numbers refer to: "items" | "places" | "funds"
     card_code: str = ""
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
     # | "outside" (a matter the catalogue does not hold, named by `outside`) | "department"
@@ -63,6 +63,7 @@ class Memory:
     fund_type: str = ""
     fund_topic: str = ""
     fund_competitive: bool = False  # only the funds allocated by competition
+    fund_rows: list[int] = field(default_factory=list)  # the rows listed, numbered (ids)
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
     # The citizen's open ticket made by 「人工」: what they add goes to it, a repeated 「人工」

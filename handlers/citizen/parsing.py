@@ -40,7 +40,9 @@ _CHOICE = re.compile(
     r"(\d{1,2}|[一二两三四五六七八九十])"
     # 「第二个吧」: 吧 after a number is a particle; 「第二步」: a step of a checklist; 「第二各」:
     # 各 typed for 个
-    r"\s*(?:个|各|项|条|号|步)?(?:吧)?$"
+    r"\s*(?:个|各|项|条|号|步)?(?:吧)?"
+    # 「第三个是啥」: what that entry is
+    r"(?:是啥|是什么|是哪个|是哪一个)?$"
 )
 _TRAILING = "吗呢啊呀？?！!。，,.、 "  # not 吧: 网吧, 酒吧
 
@@ -385,7 +387,9 @@ def parse_choice(said: str) -> int | None:
 # 「最后一个」 「倒数第二个」: an entry counted from the end of the list.
 _FROM_END = re.compile(
     r"^(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:(最后|最末)|倒数\s*第?\s*(\d|[一二两三四五六七八九十]))"
-    r"\s*(?:那一|那|一)?\s*(?:个|项|条|号)?(?:吧|的)?$"
+    r"\s*(?:那一|那|一)?\s*(?:个|项|条|号)?(?:吧|的)?"
+    # 「最后一个是啥」: what that entry is
+    r"(?:是啥|是什么|是哪个|是哪一个|呢)?$"
 )
 
 

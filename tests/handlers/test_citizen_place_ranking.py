@@ -95,3 +95,19 @@ async def test_two_places_said_together_are_set_beside_each_other(demo):
     assert f"{more}比{less}多{abs(tiantang - songshan):.2f}万元" in answer, answer
     assert answer.count("明细：") == 2, answer
     assert "【松山镇（含所辖各村） 扶贫资金和项目】" in await user.say("项目呢")
+
+
+async def test_a_number_after_the_fund_list_is_that_fund(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_fund_pick")
+    listed = await user.say("2016年的专项资金有哪些")
+    third = re.search(r"^3\. (\S+) ([\d.]+)万元", listed, re.M)
+    assert third is not None, listed
+    picked = await user.say("第三个是啥")
+    assert picked.startswith(f"【2016年 {third[1]}】") and f"{third[2]}万元" in picked, picked
+    assert "资金分配和使用" in picked or "分配方式" in picked, picked
+    lines = re.findall(r"^\d+\. (\S+) ", listed, re.M)
+    assert "……更多" not in listed, listed  # every row shown: the last line is the last fund
+    last = await user.say("最后一个是什么")
+    assert last.startswith(f"【2016年 {lines[-1]}】"), last
+    assert f"没有第{len(lines) + 1}项" in await user.say(str(len(lines) + 1))
