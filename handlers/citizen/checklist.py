@@ -9,7 +9,7 @@ next still opens its entry 2."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,13 @@ async def checklist_shown(memory: Memory, session: AsyncSession) -> list[Shown] 
     ]
 
 
+def _on_the_checklist(memory: Memory) -> bool:
+    """Whether the citizen is looking at the checklist, or at one of its entries opened."""
+    if memory.focus == "list":
+        return True
+    return memory.focus == "card" and memory.card_code in memory.list_codes
+
+
 class StepsNeededAsked(Filter):
     """Right after a life event's checklist, whether its steps must all be done, or one of
     them: passes `shown` (the checklist's steps as numbered) and `step` (the one asked of, or
@@ -134,7 +141,7 @@ class StepsNeededAsked(Filter):
         if OTHER_QUESTION.search(flat) or read(text).aspect is not None:
             return False
         memory = await recall(state)
-        if memory.focus != "list":
+        if not _on_the_checklist(memory):
             return False
         shown = await checklist_shown(memory, session)
         if shown is None:
@@ -183,15 +190,19 @@ async def answer(
         others = [s for s in every if s is not step]
         if others:
             lines.append(STILL_NEEDED + "；".join(_entry(s) for s in others) + "。")
+        # the other steps some cases take, each with its case (「卖预包装食品的才要办」)
+        lines += _only_if_lines(s for s in shown if s.condition and s is not step)
         return "\n".join(lines)
     if every:
-        lines.append(EVERY_CASE + "；".join(_entry(s) for s in every) + "。")
-    for entry in (s for s in shown if s.condition):
-        lines.append(
-            f"· {ONLY_IF.format(thing=entry.thing, case=entry.condition, where=entry.where)}"
-        )
+        head = ALL_NEEDED if len(every) == len(shown) else EVERY_CASE
+        lines.append(head + "；".join(_entry(s) for s in every) + "。")
+    lines += _only_if_lines(s for s in shown if s.condition)
     lines.append(PICK)
     return "\n".join(lines)
+
+
+def _only_if_lines(entries: Iterable[Shown]) -> list[str]:
+    return [f"· {ONLY_IF.format(thing=e.thing, case=e.condition, where=e.where)}" for e in entries]
 
 
 def _entry(shown: Shown) -> str:
@@ -205,12 +216,13 @@ STILL_NEEDED = "其他的照常要办："
 CARD_ALWAYS = "这一项每种情况都要办（清单{where}）。"
 CARD_ONLY_IF = "只有{case}的才要办这一项（清单{where}）。"
 EVERY_CASE = "不一定都要办。这些都要办："
+ALL_NEEDED = "都要办："
 PICK = "回复序号看办事指南。"
 
 
 # 「然后呢」 「下一步呢」 「办完这个再办啥」: the step after the entry just opened.
 NEXT_ASKED = re.compile(
-    "^(?:那|那么|好的?|嗯|行)?[，,]?(?:然后|再然后|下一步|接下来|之后|后面|再往后|办完(?:这个|了)?"
+    "^(?:那|那么|好的?|嗯|行)?[，,]?(?:然后|再然后|下一步|再下一步|接下来|之后|后面|再往后|办完(?:这个|了)?"
     "(?:以后|之后|后)?(?:再|还)?)(?:呢|咋办|干啥|办啥|该办啥|该干啥|要办啥|去哪|怎么办|是啥|做啥)?$"
 )
 
@@ -228,7 +240,7 @@ class NextStepAsked(Filter):
         if NEXT_ASKED.match(normalise(text).rstrip("?？!！。 ")) is None:
             return False
         memory = await recall(state)
-        if memory.focus not in ("card", "list"):
+        if not _on_the_checklist(memory):
             return False
         shown = await checklist_shown(memory, session)
         if not shown:

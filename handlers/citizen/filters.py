@@ -403,6 +403,7 @@ EACH_ENTRY = re.compile(
     # 「这些能在网上办吗」 「一共要多久」: every entry's
     "|这些|一共|总共|全部|每个|每一个|都能|都要|都得|都可以|都在|都收"
 )
+EVERY_ONE_SAID = re.compile("这些|这几个|一共|总共|全部|每个|每一个|都")
 # The aspects one short line of each entry answers; 区别 and the like ask what each is.
 EACH_ASPECTS = ("time", "fee", "place", "phone", "conditions", "hours", "online")
 
@@ -430,8 +431,11 @@ class EachEntryAsked(Filter):
         if aspect is not None and aspect not in EACH_ASPECTS:
             return False
         memory = await recall(state)
-        if memory.focus != "list" or memory.numbered != "items" or len(memory.list_codes) < 2:
+        if memory.numbered != "items" or len(memory.list_codes) < 2:
             return False
+        opened = memory.focus == "card" and memory.card_code in memory.page_codes()
+        if memory.focus != "list" and not (opened and EVERY_ONE_SAID.search(understood.text)):
+            return False  # 「一共要多久」 after opening one entry: still every entry's
         codes = memory.page_codes()
         numbers = numbers or list(range(1, len(codes) + 1))
         if max(numbers) > len(codes):

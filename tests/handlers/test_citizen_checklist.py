@@ -89,3 +89,28 @@ async def test_next_after_the_checklist_alone_is_its_first_entry(demo):
     assert "下一步：清单第1项" in first, first
     stranger = kit.WeChatUser(http, "o_next_none")
     assert "下一步：清单" not in await stranger.say("然后呢")  # nothing shown
+
+
+async def test_after_opening_an_entry_the_checklist_is_still_asked_of(demo):
+    http, _ = demo
+    steps = _event("结婚")["steps"]
+    assert all("：" not in s["label"] for s in steps)  # every case takes each
+    user = kit.WeChatUser(http, "o_checklist_opened")
+    await user.say("我们准备结婚，要办啥")
+    await user.say("2")
+    needed = await user.say("这些都要办吗")
+    assert needed.startswith("都要办：1. ") and f"{len(steps)}. " in needed, needed
+    together = await user.say("一共要多久")
+    assert together.startswith("这几项的办理时限") and together.count("\n") >= len(steps), together
+
+
+async def test_a_step_not_needed_keeps_the_other_cases_steps(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_others")
+    await user.say("想开个小卖部")
+    answer = await user.say("不卖烟行不")
+    food = next(
+        s for s in _event("开一家卖食品和烟酒的小店")["steps"] if s["names"] and "：" in s["label"]
+    )
+    case = food["label"].split("：")[0]
+    assert f"只有{case}的才要办（第" in answer, answer
