@@ -11,6 +11,7 @@ import pytest
 
 from catalogue.demo.data import DEMO_FILE
 from handlers.citizen import parsing
+from handlers.citizen.amounts import wan
 from handlers.citizen.ratings import level_score
 from tests.kits import citizen as kit
 
@@ -636,3 +637,27 @@ async def test_the_countys_rows_of_one_kind_asked_again_keep_that_kind(demo):
 async def test_a_village_code_asked_for_with_a_request_to_look_it_up(demo):
     answer = await citizen(demo).say("帮我查下村代码620623111203的扶贫项目")
     assert "【抓喜秀龙镇 代乾村 扶贫资金和项目】" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("said", "office", "year"),
+    [
+        ("民政的专项资金", "民政局", None),
+        ("人社专项资金", "人力资源和社会保障局", None),
+        ("2016 民政", "民政局", 2016),
+    ],
+)
+async def test_an_offices_field_said_first_names_it_in_a_fund_question(demo, said, office, year):
+    rows = [
+        f
+        for f in DEMO["funds"]
+        if office in str(f["department"]) and (year is None or f["budget_year"] == year)
+    ]
+    total = sum(Decimal(str(f["budget_amount"])) for f in rows)
+    answer = await citizen(demo).say(said)
+    assert f"共{len(rows)}项，合计{wan(total)}万元" in answer, answer
+
+
+async def test_words_of_a_funds_name_are_no_office(demo):
+    answer = await citizen(demo).say("危房改造的钱按啥文件管理")
+    assert "名下没有公开的专项资金" not in answer and "危房改造" in answer, answer

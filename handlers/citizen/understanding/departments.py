@@ -74,10 +74,13 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
 
 # 「民政上」 「教育口」 「交通部门」 「卫生系统」: an office's field said without 局.
 _FIELD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上的|上|口|部门|系统)")
+# 「民政的专项资金」 「人社专项资金」 「民政的钱」 「2016 民政」: the field alone, first, before
+# the money or nothing; the office's own name must hold it as said.
+_FIELD_FIRST = re.compile(r"^([\u4e00-\u9fff]{2,3}?)的?(?:专项|资金|钱|$)")
 
 
 async def _by_field(session: AsyncSession, text: str) -> DepartmentMention:
-    """The department whose field the text names (「民政上」: 民政局), or none."""
+    """The department whose field the text names (「民政上」: 民政局; 「民政的钱」), or none."""
     for match in _FIELD.finditer(text.replace(" ", "")):
         stem = match.group(1)
         for start in range(len(stem) - 1):  # 「我们民政上」: the shortest tail that names one
@@ -85,6 +88,17 @@ async def _by_field(session: AsyncSession, text: str) -> DepartmentMention:
             if departments:
                 rest = " ".join(text.replace(match.group(0), " ").split())
                 return DepartmentMention(departments, match.group(0), rest)
+    first = _FIELD_FIRST.match(text.replace(" ", ""))
+    if first is not None:
+        stem = first.group(1)
+        departments = [
+            d
+            for d in await _lookup(session, f"{stem}局")
+            if stem in d.name or stem in (d.short_name or "")
+        ]
+        if departments:
+            rest = " ".join(text.replace(stem, " ", 1).split())
+            return DepartmentMention(departments, stem, rest)
     return DepartmentMention(rest=text)
 
 
