@@ -21,7 +21,7 @@ def _sums(*, year: int | None, villages: bool, town: str = "") -> dict[str, Deci
         code = row["region_code"]
         if row["status"] != "published" or (year is not None and row["year"] != year):
             continue
-        if villages and len(code) != 12 or len(code) < 9 or not code.startswith(town):
+        if (villages and len(code) != 12) or len(code) < 9 or not code.startswith(town):
             continue
         key = code if villages else code[:9]
         sums[key] = sums.get(key, Decimal(0)) + Decimal(row["amount"])
