@@ -1591,10 +1591,14 @@ class FundListQuestion(Filter):
             return False
         two_years, text = parsing.split_two_years(parsing.without_saying(text))
         compared, text = parsing.split_comparison(text)
+        # 「17年专项资金比16年多了多少」: the year asked, then the one it is set beside
+        earlier, text = parsing.split_year_compared(text)
         ranking, text = parsing.split_ranking(text)
         year, rest = parsing.split_year(text)
         if two_years is not None:
             year = two_years[0]
+        elif earlier is not None and year is not None:
+            two_years = (year, earlier)
         asked, fund_type, leftover = parsing.split_fund_list(rest)
         understood = reading(event)
         money = (

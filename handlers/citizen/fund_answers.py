@@ -386,6 +386,19 @@ def ranked_line(rows: list[FundItem], ranking: Ranking, every_year: bool = False
     )
 
 
+def totals_compared(funds: FundList, before: FundList) -> str:
+    """「2017年合计26848.1674万元，比2016年（25092.02万元）多1756.1474万元。」"""
+    change = funds.total - before.total
+    return texts.FUND_TOTALS_COMPARED.format(
+        year=funds.year,
+        total=wan(funds.total),
+        earlier=before.year,
+        before=wan(before.total),
+        way="多" if change >= 0 else "少",
+        change=wan(abs(change)),
+    )
+
+
 def with_year_before(
     answer: str,
     rows: list[FundItem],

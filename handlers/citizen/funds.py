@@ -142,6 +142,9 @@ async def fund_list(
         answer = fund_answers.with_year_before(
             answer, funds.rows, before.rows, _renamed, compared_with
         )
+        if len(funds.rows) > 1 and before.rows:
+            # 「17年专项资金比16年多了多少」: the whole list's (or the office's) total first
+            answer = fund_answers.totals_compared(funds, before) + "\n" + answer
     return note + answer
 
 

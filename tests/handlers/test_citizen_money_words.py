@@ -661,3 +661,16 @@ async def test_an_offices_field_said_first_names_it_in_a_fund_question(demo, sai
 async def test_words_of_a_funds_name_are_no_office(demo):
     answer = await citizen(demo).say("危房改造的钱按啥文件管理")
     assert "名下没有公开的专项资金" not in answer and "危房改造" in answer, answer
+
+
+async def test_a_years_list_set_beside_another_year_starts_with_the_totals(demo):
+    later = [f for f in DEMO["funds"] if f["budget_year"] == 2017]
+    earlier = [f for f in DEMO["funds"] if f["budget_year"] == 2015]
+    now = sum(Decimal(str(f["budget_amount"])) for f in later)
+    before = sum(Decimal(str(f["budget_amount"])) for f in earlier)
+    answer = await citizen(demo).say("17年的专项资金比15年多了多少")
+    first = answer.splitlines()[0]
+    assert (
+        first
+        == f"2017年合计{wan(now)}万元，比2015年（{wan(before)}万元）多{wan(now - before)}万元。"
+    )
