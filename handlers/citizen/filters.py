@@ -1278,8 +1278,9 @@ _WHO_GOT = re.compile("给了?谁|分给了?谁|谁拿|谁得")
 
 
 class DocumentFollowUp(Filter):
-    """Right after a poverty document's rows, 「都给了哪些村」 「一共多少钱」 「项目呢」: that
-    document again; passes `document` and `places_first` (which places was asked)."""
+    """Right after a poverty document's rows, 「都给了哪些村」 「一共多少钱」 「哪个乡镇最多」: that
+    document again; passes `document`, `places_first` (which places was asked), `sources`
+    and `ranking` (the most or least asked)."""
 
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
@@ -1288,7 +1289,9 @@ class DocumentFollowUp(Filter):
         if not text or session is None or state is None:
             return False
         which = parsing.WHICH_PLACES.search(text) is not None or _WHO_GOT.search(text) is not None
-        if not (which or parsing.asks_place_detail(text) or TOTAL_ASKED.search(text)):
+        ranking, _ = parsing.split_ranking(text)  # 「哪个乡镇最多」 「最少的是哪个」
+        asked = parsing.asks_place_detail(text) or TOTAL_ASKED.search(text) or ranking
+        if not (which or asked):
             return False
         subject = parsing.detail_subject(TOTAL_ASKED.sub(" ", text))
         if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
@@ -1303,7 +1306,12 @@ class DocumentFollowUp(Filter):
         found = await queries.by_document(session=session, issuer=issuer, year=year, serial=serial)
         if found is None:
             return False
-        return {"document": found, "places_first": which, "sources": parsing.asks_fund_source(text)}
+        return {
+            "document": found,
+            "places_first": which,
+            "sources": parsing.asks_fund_source(text),
+            "ranking": ranking,
+        }
 
 
 MAX_DETAIL_SUBJECT = 8  # 「易地搬迁配套」: what row is meant, not a new question
@@ -1383,6 +1391,9 @@ class PlacesRanked(Filter):
         if not text or session is None or state is None:
             return False
         year, rest = parsing.split_year(text)
+        placed, rest = parsing.split_place_rank(rest)
+        if placed:
+            return await self._where_it_stands(year, rest, session, state)
         ranking = parsing.asks_places_ranked(rest)
         if ranking is None:
             return await self._again(year, rest, state)
@@ -1391,7 +1402,8 @@ class PlacesRanked(Filter):
         memory = await recall(state)
         shown = memory.focus in ("place", "ranking")
         allocations = any(word in rest for word in _ALLOCATION_WORDS)
-        if not (shown or allocations or parsing.split_fund_topic(rest)[0]):
+        # 「2017年哪个村最多」: a year said is of the published allocations too
+        if not (shown or allocations or year is not None or parsing.split_fund_topic(rest)[0]):
             return False  # 「哪个乡镇人最多」 is not about allocations
         if year is None and shown:
             year = memory.place_year_shown
@@ -1403,6 +1415,25 @@ class PlacesRanked(Filter):
                 else ""
             )
         return {"ranking": ranking, "year": year, "town_code": town_code}
+
+    @staticmethod
+    async def _where_it_stands(
+        year: int | None, rest: str, session: AsyncSession, state: FSMContext
+    ) -> FilterResult:
+        """「东大滩乡2017年排第几」, or 「全县排第几」 right after a place's rows: that place
+        among the places of its level."""
+        memory = await recall(state)
+        name = parsing.place_part(parsing.split_fund_topic(rest)[1].replace(" ", ""))
+        place = None
+        if parsing.names_place(name):
+            place = (await queries.find_regions(session=session, name=name)).place
+        elif memory.focus in ("place", "ranking") and memory.place_code:
+            place = await queries.region_by_code(session=session, code=memory.place_code)
+            year = year if year is not None else memory.place_year_shown
+        if place is None or place.level not in ("town", "village"):
+            return False
+        ranking = parsing.PlaceRanking(most=True, villages=place.level == "village")
+        return {"ranking": ranking, "year": year, "town_code": "", "placed": place}
 
     @staticmethod
     async def _again(year: int | None, rest: str, state: FSMContext) -> FilterResult:

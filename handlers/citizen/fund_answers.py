@@ -475,6 +475,33 @@ def fund_details_answer(rows: list[FundItem], details: list[str], base_url: str)
     return fit(lines[:2], lines[2:], [f"管理办法和分配情况：{url}"], "……更多见下方链接。")
 
 
+def document_ranked(document: Document, labels: dict[str, str], *, most: bool) -> str:
+    """「最多的是大红沟镇：150.87万元。」 (places tied said together), then the document's
+    allocations in that order."""
+    rows = sorted(
+        document.allocations, key=lambda a: (-a.amount if most else a.amount, a.region_code)
+    )
+    top = rows[0].amount
+    tied = [labels.get(a.region_code, a.region_code) for a in rows if a.amount == top]
+    lines = [
+        texts.DOCUMENT_RANKED.format(
+            number=document.number,
+            which="最多" if most else "最少",
+            places="、".join(tied) + ("（并列）" if len(tied) > 1 else ""),
+            amount=wan(top),
+        )
+    ]
+    lines += [
+        f"{n}. {labels.get(a.region_code, a.region_code)} {wan(a.amount)}万元"
+        for n, a in enumerate(rows, start=1)
+    ]
+    lines.append(PROJECTS_TOTAL.format(count=len(rows), total=wan(document.allocation_total)))
+    return fit(lines[:1], lines[1:], [], "……")
+
+
+PROJECTS_TOTAL = "共{count}笔，合计{total}万元。"
+
+
 def document_answer(
     document: Document,
     base_url: str,

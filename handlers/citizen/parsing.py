@@ -836,6 +836,20 @@ class PlaceRanking:
     villages: bool
 
 
+# 「东大滩乡2017年排第几」 「全县排第几」: where one place stands among the others.
+_PLACE_OF = re.compile(
+    "(?:在)?(?:全县|县里|全镇|镇上|乡里)?(?:能)?(?:排第几|排几|排多少|排名第几|排在第几|第几名|排老几|排名多少|排名咋样|排名怎么样)"
+)
+
+
+def split_place_rank(text: str) -> tuple[bool, str]:
+    """Whether the text asks where a place stands (「排第几」), and the text without it."""
+    match = _PLACE_OF.search(text)
+    if match is None:
+        return False, text
+    return True, " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+
+
 def asks_places_ranked(text: str) -> PlaceRanking | None:
     """「哪个乡镇分的最多」 「哪个村最少」 「各乡镇排名」 「各村分了多少」: which places (towns, or
     villages) got the most or least, or all of them in order; None for any other question."""

@@ -270,10 +270,13 @@ PLACES_RANKED_TOP = "{which}的是{place}：{amount}万元{within}。"
 PLACES_RANKED_COUNT = "共{count}个{kind}有公开的分配，合计{total}万元{more}。"
 PLACES_RANKED_TOWN_ROWS = "分到乡镇的资金没有分到各村，不在这里；问“某某镇扶贫资金”可以看。"
 PLACES_RANKED_HINT = "回复序号看该地的明细；问“最少的呢”“16年呢”“村呢”换个比法。"
+PLACE_STANDS = "{place}{when}排第{rank}（共{count}个有公开分配的）。"
+PLACE_NOT_RANKED = "{place}{when}没有公开的分配资金，不在排名里。"
 PLACES_RANKED_NONE = "{when}还没有公开分到{kind}的扶贫资金。"
 
 NO_SOURCE = "，资金来源未公开"
 DOCUMENT_PLACES = "分到{count}个地方：{places}。"
+DOCUMENT_RANKED = "{number}分得{which}的是{places}：{amount}万元。"
 NEIGHBOUR_ASK = "公开的清单里没有写哪些地方挨着{place}。请直接说名字，比如“{example}扶贫资金”。"
 NEIGHBOUR_NAMES = "\n{within}有：{names}等。"
 # Two places set beside each other (「双龙村和大水村哪个分的多」).

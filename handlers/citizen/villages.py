@@ -412,10 +412,12 @@ async def places_ranked(
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    placed: Place | None = None,
 ) -> str:
     """「哪个乡镇分的扶贫资金最多」: the towns (each with its villages) or the villages (of one
     town, or the county's) ranked by their published allocations of the year, or of every year;
-    numbered, so that 「2」 shows that place's rows."""
+    numbered, so that 「2」 shows that place's rows. 「东大滩乡排第几」 (`placed`): where that
+    place stands first."""
     totals = await queries.allocation_totals(session=session, year=year)
     sums: dict[str, Decimal] = {}
     for code, amount in totals.by_code.items():
@@ -447,7 +449,7 @@ async def places_ranked(
         ranked_most=ranking.most,
         ranked_within=town_code,
     )
-    return fund_answers.places_ranked_answer(
+    answer = fund_answers.places_ranked_answer(
         ordered,
         most=ranking.most,
         villages=ranking.villages,
@@ -455,6 +457,17 @@ async def places_ranked(
         where=f"{town.label}{kind}" if town is not None else kind,
         demo=totals.is_demo,
     )
+    if placed is None:
+        return answer
+    codes = [place.code for place, _ in ordered]
+    standing = (
+        texts.PLACE_STANDS.format(
+            place=placed.label, when=when, rank=codes.index(placed.code) + 1, count=len(codes)
+        )
+        if placed.code in codes
+        else texts.PLACE_NOT_RANKED.format(place=placed.label, when=when)
+    )
+    return f"{standing}\n{answer}"
 
 
 async def _years_published(session: AsyncSession) -> list[int]:
@@ -700,12 +713,16 @@ async def document_number(
     trace: dict[str, str],
     places_first: bool = False,
     sources: bool = False,
+    ranking: parsing.Ranking | None = None,
 ) -> str:
     """「天扶贫发〔2016〕32号是啥项目」: what that document decided (remembered: 「都给了哪些村」
-    next is about it); 「钱从哪来」 (`sources`): with where each row's money comes from."""
+    next is about it); 「钱从哪来」 (`sources`): with where each row's money comes from;
+    「哪个乡镇最多」 (`ranking`): its places in that order, the most (or least) first."""
     trace.update(answer="poverty-document", code=document.number)
     await remember(state, focus="document", document=document.number)
     labels = {place.code: place.label for place in await queries.places(session=session)}
+    if ranking is not None and len(document.allocations) > 1:
+        return fund_answers.document_ranked(document, labels, most=ranking.most)
     return fund_answers.document_answer(
         document,
         settings.public_base_url,

@@ -111,3 +111,33 @@ async def test_a_number_after_the_fund_list_is_that_fund(demo):
     last = await user.say("最后一个是什么")
     assert last.startswith(f"【2016年 {lines[-1]}】"), last
     assert f"没有第{len(lines) + 1}项" in await user.say(str(len(lines) + 1))
+
+
+async def test_where_one_place_stands_among_the_others(demo):
+    http, _ = demo
+    sums = _sums(year=2016, villages=False)
+    ordered = sorted(sums, key=lambda code: (-sums[code], code))
+    user = kit.WeChatUser(http, "o_place_stands")
+    answer = await user.say("16年天堂镇的扶贫资金在全县排第几")
+    rank = ordered.index("620623108") + 1
+    assert answer.startswith(f"天堂镇2016年排第{rank}（共{len(sums)}个"), answer
+    after = kit.WeChatUser(http, "o_place_stands_after")
+    await after.say("2016年松山镇扶贫资金")
+    again = await after.say("排第几")
+    assert again.startswith(f"松山镇2016年排第{ordered.index('620623107') + 1}"), again
+
+
+async def test_a_documents_places_ranked(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_document_ranked")
+    await user.say("天扶贫发〔2015〕8号")
+    rows = [
+        a
+        for a in json.loads(DEMO.read_text("utf-8"))["poverty_allocations"]
+        if a["document_number"] == "天扶贫发〔2015〕8号"
+    ]
+    least = min(rows, key=lambda a: Decimal(a["amount"]))
+    answer = await user.say("最少的是哪个")
+    assert "分得最少的是" in answer and f"{least['amount']}万元" in answer.splitlines()[0], answer
+    in_a_year = kit.WeChatUser(http, "o_year_ranked")
+    assert "【2017年 各村分配的扶贫资金】" in await in_a_year.say("2017年哪个村最多")
