@@ -907,6 +907,8 @@ class RegionCode(Filter):
         rest = match.string[: match.start()] + " " + match.string[match.end() :]
         year, rest = parsing.split_year(rest)
         topic, leftover = parsing.split_fund_topic(rest)
+        if topic is None and year is not None and not leftover.strip():
+            topic = "funds"  # 「620623108211 2016」: the code and a year, the place's funds
         if topic is None or not _CODE_WORDS.match(leftover.replace(" ", "")):
             return False
         return {"region_code": match.group(0), "year": year}
@@ -1060,6 +1062,8 @@ async def _list_shown(state: Any) -> bool:
 # 镇上 only as a word of its own: 「赛什斯镇 上古城村」 holds 镇上 across two names.
 NOT_THE_PLACES_NAME = re.compile(
     "我是|我们|咱们|俺们|到乡镇|(?:^|(?<=\\s)|(?<=的)|(?<=，)|(?<=,))(?:镇上|乡上|镇里|乡里)"
+    # 「隔壁松山镇呢」: a neighbour named
+    "|^(?:那|那么)?(?:隔壁|旁边|邻近|附近)的?"
 )
 
 

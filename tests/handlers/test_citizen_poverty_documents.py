@@ -1,6 +1,6 @@
 """A poverty document asked about and then followed up (「都给了哪些村」), where the money
 of a place's rows comes from (「钱从哪来的」), and a neighbour asked by no name (「隔壁村呢」);
-checked against the demo file itself."""
+a place named as the neighbour, and a place code with a year; checked against the demo file."""
 
 from __future__ import annotations
 
@@ -61,3 +61,20 @@ async def test_a_neighbour_asked_by_no_name_asks_for_the_name(demo):
     assert "大湾村" not in answer.splitlines()[1], answer  # the others of its town
     stranger = kit.WeChatUser(http, "o_neighbour_none")
     assert "挨着" not in await stranger.say("隔壁村呢")
+
+
+async def test_a_neighbour_named_is_that_place_in_the_year_shown(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_neighbour_named")
+    await user.say("松山村2015年扶贫资金")
+    answer = await user.say("隔壁松山镇呢")
+    assert answer.startswith("【松山镇（含所辖各村） 扶贫资金和项目】") and "2015年" in answer, (
+        answer
+    )
+
+
+async def test_a_places_code_and_a_year_are_its_rows_of_that_year(demo):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, "o_code_year").say("620623108211 2016")
+    assert "【天堂镇 大湾村 扶贫资金和项目】" in answer and "2016年" in answer, answer
+    assert "2017年" not in answer, answer
