@@ -1114,7 +1114,8 @@ class PlaceFunds(Filter):
             # (「天堂镇大湾村」), unless it may pick an entry of the list just shown.
             # 「窑洞湾村的夏菜基地」 「旦马乡大水村危房改造」: a place first, then what about it
             lead = parsing.place_part(parsing.without_home_lead(rest))
-            if not parsing.names_place(lead) and not await _another_place_asked(rest, data):
+            bare = year is not None and await _a_bare_name(session, lead)  # 「松山2015」
+            if not (parsing.names_place(lead) or bare or await _another_place_asked(rest, data)):
                 return False
             if year is None and await _list_shown(data.get("state")):
                 return False
@@ -1199,6 +1200,17 @@ async def _another_place_asked(rest: str, data: Mapping[str, Any]) -> bool:
     return (await recall(state)).focus == "place"
 
 
+async def _a_bare_name(session: AsyncSession, words: str) -> bool:
+    """Whether the words are a town's or village's name without its 镇, 乡 or 村 (松山, 双龙)."""
+    flat = words.replace(" ", "")
+    if len(flat) < MIN_PLACE_STEM:
+        return False
+    match = await queries.find_regions(session=session, name=flat)
+    return any(
+        flat in (queries.core_name(p.name), queries.core_name(p.short_name)) for p in match.places
+    )
+
+
 # 「那天堂镇呢」 「打柴沟呢」: the same asked of another place.
 THE_SAME_OF = re.compile(r"^(?:那|那么|还有)?([^，,。？?\s]{0,14}?)(?:的)?呢[?？]?$")
 MIN_PLACE_STEM = 2  # characters of a place's name said without 镇 or 村 (石门, 打柴沟)
@@ -1276,6 +1288,30 @@ class NeighbourAsked(Filter):
         if memory.focus != "place" or not memory.place_code:
             return False
         return {"code": memory.place_code}
+
+
+# 「哪个多」 「比一下」 「两个一共多少」: the two places just shown, one after the other.
+_THE_TWO = re.compile(
+    "^(?:那|那么)?(?:这两个|两个|俩|这俩)?(?:村|镇|乡|地方)?(?:哪个|谁|哪边|哪一个)(?:的)?(?:多|少|更多|更少|钱多|钱少)"
+    "|^(?:那|那么)?(?:两个|这两个|俩|这俩)(?:村|镇|乡|地方)?(?:一共|加起来|合计|总共)"
+    "|^(?:那|那么)?(?:比一下|比比|比较一下|对比一下|差多少|相差多少|差了多少)"
+)
+
+
+class TwoPlacesShown(Filter):
+    """Right after a place's rows that followed another place's, a question of the two
+    (「哪个多」 「两个一共多少」); passes `year` (the year shown)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state = data.get("state")
+        if not text or state is None or _THE_TWO.match(text.replace(" ", "")) is None:
+            return False
+        memory = await recall(state)
+        if memory.focus != "place" or not memory.place_before or not memory.place_code:
+            return False
+        year, _ = parsing.split_year(text)
+        return {"year": year if year is not None else memory.place_year_shown}
 
 
 _WHO_GOT = re.compile("给了?谁|分给了?谁|谁拿|谁得")

@@ -153,7 +153,8 @@ def two_places_answer(
             second=second.place.label,
             other=wan(other),
             verdict=verdict,
-        )
+        ),
+        texts.TWO_PLACES_SUM.format(total=wan(one + other)),
     ]
     for funds in (first, second):
         demo = texts.DEMO_MARK if funds.is_demo else ""

@@ -49,6 +49,7 @@ class Memory:
     outside: str = ""
     department_id: int = 0
     place_code: str = ""  # the town or village whose funds were shown last
+    place_before: str = ""  # the place shown before it (「大水村呢」 then 「哪个多」: the two)
     place_about: str = ""  # the words its rows were narrowed to (「小额」), "" for all of them
     place_year_shown: int | None = None  # the year its rows were shown of (None: every year)
     # The places ranked last by their allocations (focus "ranking"): "towns" or "villages",

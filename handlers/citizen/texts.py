@@ -283,6 +283,7 @@ NEIGHBOUR_NAMES = "\n{within}有：{names}等。"
 TWO_PLACES = "{when}，{first}分配资金{one}万元，{second}{other}万元，{verdict}。"
 TWO_PLACES_MORE = "{place}比{less}多{change}万元"
 TWO_PLACES_SAME = "两地一样多"
+TWO_PLACES_SUM = "两地合计{total}万元。"
 EVERY_YEAR_PUBLISHED = "历年合计"
 
 DEMO_MARK = "（演示数据）"

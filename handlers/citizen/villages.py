@@ -33,13 +33,14 @@ from handlers.citizen.filters import (
     PlaceFunds,
     PlacesRanked,
     RegionCode,
+    TwoPlacesShown,
     county_rows_named,
     said,
 )
 from handlers.citizen.follows import BIND_FOLLOWS, follow, unfollow
 from handlers.citizen.life_events import known_events
 from handlers.citizen.links import village_url
-from handlers.citizen.memory import recall, remember
+from handlers.citizen.memory import keep, recall, remember
 from handlers.guards.privacy import keyed_hash
 from handlers.settings import Settings
 
@@ -85,8 +86,16 @@ async def funds_of(
     if funds is None:
         return texts.PLACE_UNKNOWN.format(name=place.label)
     if state is not None:
-        await remember(
-            state, place_code=place.code, place_about=about, place_year_shown=year, focus="place"
+        memory = await recall(state)
+        before = memory.place_code if memory.place_code != place.code else memory.place_before
+        await keep(
+            state,
+            memory,
+            place_code=place.code,
+            place_before=before,
+            place_about=about,
+            place_year_shown=year,
+            focus="place",
         )
     if funds.empty and year is not None:
         # 「我们村今年有啥扶贫项目」 before this year's are published: the newest year's
@@ -531,6 +540,24 @@ async def neighbour(event: Event, code: str, session: AsyncSession, trace: dict[
 MAX_NEIGHBOURS_NAMED = 6
 
 
+async def two_shown(
+    event: Event,
+    year: int | None,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「哪个多」 「两个一共多少」 right after two places' rows, one after the other: the two
+    set beside each other, of the year shown."""
+    memory = await recall(state)
+    first = await queries.region_by_code(session=session, code=memory.place_before)
+    second = await queries.region_by_code(session=session, code=memory.place_code)
+    if first is None or second is None:
+        return texts.NOT_BOUND
+    return await _two_places(first, second, year, session, state, settings, trace)
+
+
 async def _in_the_town_shown(match: RegionMatch, state: FSMContext) -> Place | None:
     """Of places of one name, the one in the town whose rows were just shown (「打柴沟镇扶贫」,
     then 「大湾村呢」: 打柴沟镇's), else None."""
@@ -747,5 +774,6 @@ def router() -> Router:
     on_said(router, PartialRegionCode())(partial_region_code)
     on_said(router, PlaceFunds(), not_a_life_event)(place_funds)
     on_said(router, NeighbourAsked())(neighbour)
+    on_said(router, TwoPlacesShown())(two_shown)
     on_said(router, PlaceFollowUp())(place_follow_up)
     return router

@@ -141,3 +141,18 @@ async def test_a_documents_places_ranked(demo):
     assert "分得最少的是" in answer and f"{least['amount']}万元" in answer.splitlines()[0], answer
     in_a_year = kit.WeChatUser(http, "o_year_ranked")
     assert "【2017年 各村分配的扶贫资金】" in await in_a_year.say("2017年哪个村最多")
+
+
+async def test_the_two_places_just_shown_one_after_the_other(demo):
+    http, _ = demo
+    sums = _sums(year=2016, villages=False)
+    user = kit.WeChatUser(http, "o_two_shown")
+    first = await user.say("华藏寺 2016")  # a town's name without 镇, with a year
+    assert first.startswith("【华藏寺镇（含所辖各村） 扶贫资金和项目】"), first
+    await user.say("那打柴沟呢")
+    both = await user.say("两个一共多少")
+    total = sums["620623100"] + sums["620623101"]
+    assert f"两地合计{total:.2f}万元" in both and both.startswith("2016年，华藏寺镇"), both
+    alone = kit.WeChatUser(http, "o_two_shown_alone")
+    await alone.say("天堂镇扶贫资金")
+    assert "两地" not in await alone.say("哪个多")  # one place only
