@@ -755,13 +755,17 @@ class DepartmentContact(Filter):
         # the core loses 办 as a word of doing: 「扶贫办电话」 said it right after the core
         with_ban = f"{understood.core}办"
         said = [understood.core, with_ban] if with_ban in understood.text else [understood.core]
+        # 「…便民服务中心在哪」: the core loses 服务中心 as a word of the place asked
+        said.append(understood.text)
         said_office = next((t for t in said if parsing.department_word(t)), None)
         if said_office is None:
             return False
         named = await departments.mention(session, said_office)
         if len(named.departments) != 1:
             return False
-        if not parsing.asks_only_contact(named.rest):
+        # beside the office named in the whole text: what is left once the question is read
+        rest = named.rest if said_office != understood.text else read(named.rest).core
+        if not parsing.asks_only_contact(rest):
             return False
         return {"department": named.departments[0], "aspect": understood.aspect}
 
@@ -1121,6 +1125,13 @@ class PlaceFunds(Filter):
                 return False
             if ITEM_ASKED.search(rest.replace(lead, " ", 1)):
                 return False  # 「在下河东村 想把老房子拆了重盖 要批啥」: where, then an item
+            understood = reading(event)
+            if (
+                understood is not None
+                and understood.aspect in CONTACT_ASPECTS
+                and parsing.department_word(rest)
+            ):
+                return False  # 「打柴沟镇政府电话」: the town's office, not its funds
             if await _asked_of_the_card(event, data.get("state")):
                 return False  # 「我是华藏寺镇的 该找谁问」 on a card: where the asker lives
             topic, place_text = "funds", lead

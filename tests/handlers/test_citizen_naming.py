@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from catalogue.demo.data import read_demo
 from catalogue.models import Item, RetiredCode
 from handlers.citizen import cards
@@ -254,3 +256,11 @@ def test_an_abolished_or_merged_item_named_says_what_became_of_it():
     assert (
         "「旧变更」已于2017-03-15合并，不再单独办理。" in answer and "现在请办理：新许可" in answer
     )
+
+
+@pytest.mark.parametrize("said", ["打柴沟镇政府电话多少", "打柴沟镇便民服务中心在哪"])
+async def test_a_towns_government_asked_for_is_its_contact_not_its_funds(demo, said):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, f"o_town_office_{len(said)}").say(said)
+    assert answer.startswith("天祝藏族自治县打柴沟镇人民政府："), answer
+    assert "扶贫资金" not in answer, answer

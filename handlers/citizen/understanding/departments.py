@@ -69,9 +69,18 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
         departments = await _lookup(session, word[start:])
         if departments:
             return DepartmentMention(departments, word[start:], rest)
+    # 「华藏寺镇便民服务中心」: a town's service centre is its government's
+    town = _TOWNS_CENTRE.match(word)
+    if town is not None:
+        departments = await _lookup(session, f"{town.group(1)}人民政府")
+        if departments:
+            return DepartmentMention(departments, word, rest)
     return DepartmentMention([], READER.strip_fillers(word) or word, rest)
 
 
+_TOWNS_CENTRE = re.compile(
+    r"^(.{1,6}?[镇乡])(?:人民政府)?(?:便民服务中心|便民中心|服务中心|政务服务中心)$"
+)
 # 「民政上」 「教育口」 「交通部门」 「卫生系统」: an office's field said without 局.
 _FIELD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上的|上|口|部门|系统)")
 # 「民政的专项资金」 「人社专项资金」 「民政的钱」 「2016 民政」: the field alone, first, before
