@@ -798,6 +798,24 @@ class DepartmentFollowUp(Filter):
         return {"department": department, "aspect": understood.aspect} if department else False
 
 
+class OtherDepartmentAsked(Filter):
+    """Right after an office's contact, another office asked the same way (「人社局电话」, then
+    「那民政局呢」): passes `department` and `aspect` (its contact)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        same = THE_SAME_OF.match(text.replace(" ", "")) if text else None
+        if same is None or session is None or not parsing.department_word(same.group(1)):
+            return False
+        if await department_shown(data.get("state"), session) is None:
+            return False
+        named = await departments.mention(session, same.group(1))
+        if len(named.departments) != 1 or READER.strip_fillers(named.rest):
+            return False
+        return {"department": named.departments[0], "aspect": "phone"}
+
+
 class CountyRowsNamed(Filter):
     """No place named, but words naming some of the county's poverty allocations or projects
     (「光伏扶贫在哪几个村」 「2017年整村推进资金分到了哪些村」); passes `year`, `about` (the words

@@ -43,6 +43,7 @@ from handlers.citizen.filters import (
     LooksLikeCode,
     NextPage,
     NoneFits,
+    OtherDepartmentAsked,
     PaperOfEveryEntry,
     Understood,
     matter_said,
@@ -1344,6 +1345,7 @@ def router() -> Router:
     on_said(router, CodeInWords())(code)
     on_said(router, DepartmentContact())(department_contact)
     on_said(router, DepartmentFollowUp())(department_contact)
+    on_said(router, OtherDepartmentAsked())(department_contact)
     on_said(router, DepartmentItems())(department_items)
     on_said(router, Understood())(search_and_answer)
     router.voice()(unheard)

@@ -264,3 +264,13 @@ async def test_a_towns_government_asked_for_is_its_contact_not_its_funds(demo, s
     answer = await kit.WeChatUser(http, f"o_town_office_{len(said)}").say(said)
     assert answer.startswith("天祝藏族自治县打柴沟镇人民政府："), answer
     assert "扶贫资金" not in answer, answer
+
+
+async def test_another_office_asked_the_same_way_after_an_offices_contact(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_other_office")
+    assert "0935-3121205" in await user.say("人社局的电话是多少")
+    other = await user.say("那民政局的呢")
+    assert other.startswith("天祝藏族自治县民政局：") and "0935-3121306" in other, other
+    stranger = kit.WeChatUser(http, "o_other_office_none")
+    assert not (await stranger.say("那民政局呢")).startswith("天祝藏族自治县民政局：")
