@@ -1652,6 +1652,8 @@ def _asked_again(
         "topic": memory.fund_topic,
         "what": " ".join(p for p in parts if p) or "全部",
         "competitive": memory.fund_competitive,
+        # 「专项资金哪个部门最多」 then 「16年呢」: that year's most
+        "ranking": parsing.ranking_recalled(memory.fund_ranking),
     }
 
 
@@ -1705,6 +1707,8 @@ class FundListQuestion(Filter):
             "资金" in text
             or (understood is not None and understood.topic == "fund")
             or TOTAL_ASKED.search(text) is not None
+            # 「哪个部门钱最多」: departments ranked are the fund list's
+            or (ranking is not None and ranking.by == "department")
             # 「草原补奖这三年每年多少」: how much in each year is a fund's budget
             or ("多少" in text and parsing.names_years(text))
         )
@@ -1730,6 +1734,8 @@ class FundListQuestion(Filter):
                 named = replace(named, departments=[office])
         # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
         topic = _fund_words(named.rest)
+        if ranking is not None and not THE_MONEY_SHOWN.sub("", topic):
+            topic = ""  # 「哪个部门钱最多」: 钱 names no fund
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
         details: list[str] = []
@@ -1766,7 +1772,7 @@ class FundListQuestion(Filter):
                     if (await county_rows_named(session, text, year))[0]:
                         return False  # 「16年到村的整村推进资金」: the county's poverty rows
                     unknown_topic, topic = _fund_words(named.rest, fillers=True), ""
-        elif not asked and not (named.departments or year or competitive):
+        elif not asked and not (named.departments or year or competitive or ranking):
             return False
         elif "change" in said_details:
             details = ["change"]  # 「2016年专项资金调整了哪些」: the list's funds that changed

@@ -52,6 +52,7 @@ async def fund_list(
             fund_topic=topic,
             fund_competitive=competitive,
             fund_rows=[],
+            fund_ranking=parsing.ranking_kept(ranking),
         )
     asked_for_rows = year or departments or fund_type or topic or competitive or details
     if not asked_for_rows:

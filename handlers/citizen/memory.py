@@ -65,6 +65,7 @@ class Memory:
     fund_topic: str = ""
     fund_competitive: bool = False  # only the funds allocated by competition
     fund_rows: list[int] = field(default_factory=list)  # the rows listed, numbered (ids)
+    fund_ranking: str = ""  # 「哪个部门最多」 asked of it: "department:most" …, kept by 「16年呢」
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
     # The citizen's open ticket made by 「人工」: what they add goes to it, a repeated 「人工」

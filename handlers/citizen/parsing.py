@@ -804,6 +804,21 @@ class Ranking:
     by: str  # "fund", "department" or "year"
 
 
+def ranking_kept(ranking: Ranking | None) -> str:
+    """A ranking as the memory keeps it (「department:most」), '' for none."""
+    if ranking is None:
+        return ""
+    return f"{ranking.by}:{'most' if ranking.most else 'least'}"
+
+
+def ranking_recalled(kept: str) -> Ranking | None:
+    """The ranking the memory kept (`ranking_kept`), None for none or anything else."""
+    by, _, end = kept.partition(":")
+    if by not in ("fund", "department", "year") or end not in ("most", "least"):
+        return None
+    return Ranking(most=end == "most", by=by)
+
+
 def split_ranking(text: str) -> tuple[Ranking | None, str]:
     """Whether the question asks for the largest or smallest (「哪个部门的专项资金最多」
     「民政局哪年的最多」), and the text without those words."""
@@ -1318,6 +1333,14 @@ FUND_DETAILS = (
             "咋分配",
             "如何分配",
             "分配",
+            # 「这笔钱给谁了」 「低保资金发给谁了」: to whom it went
+            "发给谁",
+            "发给了谁",
+            "给谁",
+            "给了谁",
+            "都给谁",
+            "谁拿了",
+            "谁领了",
             "每个",
             "补了",
             "补助",

@@ -674,3 +674,22 @@ async def test_a_years_list_set_beside_another_year_starts_with_the_totals(demo)
         first
         == f"2017年合计{wan(now)}万元，比2015年（{wan(before)}万元）多{wan(now - before)}万元。"
     )
+
+
+async def test_the_office_with_the_most_in_plain_words_and_kept_for_another_year(demo):
+    user = citizen(demo)
+    totals: dict[str, Decimal] = {}
+    for row in DEMO["funds"]:
+        if row["budget_year"] == 2016:
+            totals[row["department"]] = totals.get(row["department"], Decimal(0)) + Decimal(
+                str(row["budget_amount"])
+            )
+    assert "合起来，最多的是" in await user.say("哪个部门钱最多")
+    year = await user.say("那16年的呢")
+    assert year.startswith("最多的是") and f"{wan(max(totals.values()))}万元" in year, year
+
+
+async def test_to_whom_a_fund_went_is_its_allocation(demo):
+    row = fund(2017, "最低生活保障")
+    answer = await citizen(demo).say("低保资金都给谁了")
+    assert f"资金分配和使用：{row['allocation_and_use'][:15]}" in answer, answer
