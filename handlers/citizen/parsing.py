@@ -1479,6 +1479,14 @@ def parse_document_number(said: str) -> tuple[str, int, int] | None:
     return match.group(1), year + 2000 if year < 100 else year, int(match.group(3))
 
 
+def without_document_number(said: str) -> str:
+    """The words said beside a document number (「天扶贫发〔2017〕9号给了祁连镇多少」 →
+    给了祁连镇多少)."""
+    text = normalize(said)
+    match = _DOCUMENT.search(text) or _DOCUMENT_PLAIN.search(text)
+    return text if match is None else f"{text[: match.start()]} {text[match.end() :]}".strip()
+
+
 def names_place(text: str) -> bool:
     """Whether a short text is a place's name (「圈湾村」 「华藏寺镇」)."""
     flat = "".join(text.split())

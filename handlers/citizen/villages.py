@@ -750,6 +750,17 @@ async def document_number(
     labels = {place.code: place.label for place in await queries.places(session=session)}
     if ranking is not None and len(document.allocations) > 1:
         return fund_answers.document_ranked(document, labels, most=ranking.most)
+    codes = {a.region_code for a in document.allocations}
+    place = await _place_beside_the_number(said(event) or "", session, codes)
+    if place is not None and len(document.allocations) > 1:
+        # 「天扶贫发〔2017〕9号给了祁连镇多少」: that place's rows of the document
+        within = replace(
+            document,
+            allocations=[a for a in document.allocations if a.region_code.startswith(place.code)],
+            projects=[],
+        )
+        if within.allocations:
+            return fund_answers.document_answer(within, settings.public_base_url, labels)
     return fund_answers.document_answer(
         document,
         settings.public_base_url,
@@ -757,6 +768,23 @@ async def document_number(
         places_first=places_first,
         sources=sources or parsing.asks_fund_source(said(event) or ""),
     )
+
+
+async def _place_beside_the_number(
+    text: str, session: AsyncSession, codes: set[str]
+) -> Place | None:
+    """The one town or village named as written beside a document number, of the places its
+    rows went to (`codes`: a town's rows count for it), if one is (the longest name said:
+    祁连镇, not 祁连村's 祁连; 大湾村 of the town whose 大湾村 the document names)."""
+    words = parsing.without_document_number(text)
+    said_as = {
+        p: max((n for n in (p.name, p.short_name) if n and n in words), key=len, default="")
+        for p in await queries.places(session=session)
+        if any(code.startswith(p.code) for code in codes)
+    }
+    longest = max((len(name) for name in said_as.values()), default=0)
+    named = [p for p, name in said_as.items() if name and len(name) == longest]
+    return named[0] if len(named) == 1 else None
 
 
 def router() -> Router:

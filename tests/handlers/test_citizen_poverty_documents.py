@@ -78,3 +78,12 @@ async def test_a_places_code_and_a_year_are_its_rows_of_that_year(demo):
     answer = await kit.WeChatUser(http, "o_code_year").say("620623108211 2016")
     assert "【天堂镇 大湾村 扶贫资金和项目】" in answer and "2016年" in answer, answer
     assert "2017年" not in answer, answer
+
+
+async def test_a_place_named_beside_a_document_number_gets_its_rows(demo):
+    http, _ = demo
+    rows = _allocations("天扶贫发〔2017〕18号")
+    village = next(a for a in rows if a["region_code"] == "620623108211")  # 天堂镇's 大湾村
+    answer = await kit.WeChatUser(http, "o_document_place").say("天扶贫发〔2017〕18号大湾村多少")
+    assert "分配资金1笔" in answer and f"{village['amount']}万元 天堂镇 大湾村" in answer, answer
+    assert len(rows) > 1
