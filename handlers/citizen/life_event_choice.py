@@ -202,7 +202,9 @@ def one_outside_step_named(
         # 「宅基地申请」: its thing alone (宅基地), once the doing is left off
         thing = STEP_DOING.sub("", label.rpartition(CONDITION_MARK)[2])
         whole = thing_alone and len(run) >= MIN_STEP_THING and run == thing
-        if len(run) >= OUTSIDE_STEP_NAMING or whole or any(p in core for p in plain):
+        # 「户口咋销」 right after the checklist: every character said is the label's (注销户口)
+        scattered = thing_alone and len(core) >= MIN_STEP_THING and set(core) <= set(label)
+        if len(run) >= OUTSIDE_STEP_NAMING or whole or scattered or any(p in core for p in plain):
             named.append(step)
     return named[0] if len(named) == 1 else None
 

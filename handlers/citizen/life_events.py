@@ -1217,7 +1217,10 @@ async def the_step_every_case_needs(
         code = pointed.item.code
         return next((item for item in listed if item.code == code), None)
     if len(every) > 1 and story:
-        every = _named_in_the_story(every, story) or every
+        # the words of the story beside the situation's own (「开个理发店」 names no one step)
+        situation = known.match(story)
+        beside = story.replace(situation[1], " ") if situation is not None else story
+        every = _named_in_the_story(every, beside) or every
     if len(every) != 1:
         return None
     if (every[0].region_code or "") != parsing.COUNTY_CODE:
@@ -1296,12 +1299,15 @@ class OutsideStepOfTheChecklist(Filter):
             return False
         known = await known_events(session)
         life_event = next((e for e in known.events if e.name == memory.list_query), None)
-        if life_event is None or known.match(text) is not None:
-            return False  # 「准备在宅基地上盖新房子 要办啥」 tells a situation again
+        told = known.match(text)
+        if life_event is None or (told is not None and told[0].name != life_event.name):
+            return False  # 「准备在宅基地上盖新房子 要办啥」 tells another situation
         steps = await resolved_steps(session, life_event)
         step = one_outside_step_named(read(text).core, steps, thing_alone=True)
         if step is None:
             return False
+        if told is not None and one_outside_step_named(fold(told[1]), steps, True) is not step:
+            return False  # the situation told again; 「死亡证明哪达开」: its trigger is the step
         return {"life_event": life_event, "steps": steps, "outside_step": step}
 
 

@@ -564,3 +564,13 @@ async def test_a_question_after_the_checklist_is_of_the_step_the_story_named(dem
     plain = kit.WeChatUser(http, "o_story_none")
     await plain.say("我们家搬到县城住了")
     assert "您问的是哪一个事项的申请材料" in await plain.say("要带啥")  # no step named
+
+
+async def test_a_step_no_item_serves_said_loosely_after_its_checklist(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_outside_loose")
+    assert "「家人去世」" in await user.say("我爸走了，要办啥")
+    hukou = await user.say("户口咋销")  # 注销户口, its words apart
+    assert hukou.startswith("注销户口：") and "公安局" in hukou, hukou
+    proof = await user.say("死亡证明哪达开")  # a trigger of the event that names a step
+    assert proof.startswith("死亡医学证明：") and "按顺序" not in proof, proof
