@@ -1447,6 +1447,30 @@ _RANKED_AGAIN = re.compile(
 )
 
 
+class ProjectsRanked(Filter):
+    """「哪个扶贫项目投资最多」 「2016年受益户最多的项目是哪个」 「天堂镇哪个项目最大」: the
+    poverty projects (of a place said, else the county's; of the year said, or every year)
+    ranked; passes `ranking`, `year` and `code` (the place's, else the county's)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        if not text or session is None:
+            return False
+        year, rest = parsing.split_year(text)
+        ranking = parsing.asks_projects_ranked(rest)
+        if ranking is None or any(word in rest for word in parsing.FUND_LIST_WORDS):
+            return False
+        code = parsing.COUNTY_CODE
+        name = parsing.place_part(parsing.split_fund_topic(rest)[1].replace(" ", ""))
+        if parsing.names_place(name):
+            place = (await queries.find_regions(session=session, name=name)).place
+            if place is None:
+                return False  # a place not found, or several: asked the usual way
+            code = place.code
+        return {"ranking": ranking, "year": year, "code": code}
+
+
 class PlacesRanked(Filter):
     """「哪个乡镇分的扶贫资金最多」 「天堂镇哪个村最多」 「各乡镇分了多少」: places ranked by
     what was allocated to them (of the year said, or the year shown, or every year); right

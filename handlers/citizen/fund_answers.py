@@ -299,6 +299,48 @@ def places_ranked_answer(
     return "\n".join(lines)
 
 
+MAX_PROJECTS_RANKED = 5
+
+
+def _measure(project: PovertyProject, by_benefit: bool) -> Decimal:
+    """What projects are ranked by: households benefited, or investment (万元)."""
+    return Decimal(project.households_benefited or 0) if by_benefit else project.investment
+
+
+def projects_ranked_answer(
+    funds: RegionFunds,
+    projects: list[PovertyProject],
+    year: int | None,
+    base_url: str,
+    *,
+    most: bool,
+    by_benefit: bool,
+) -> str:
+    """「投资最多的是…：260.00万元（…）」 then the projects in that order (cancelled ones are
+    left out: they are not counted)."""
+    place = funds.place
+    when = f"{year}年" if year is not None else ""
+    if not projects:
+        return texts.PROJECTS_NONE.format(place=place.label, year=when, label="实施")
+    counted = [p for p in projects if not by_benefit or p.households_benefited]
+    what = "受益户数" if by_benefit else "投资"
+    if not counted:
+        return texts.PROJECTS_NO_BENEFITS.format(place=place.label, year=when)
+    ordered = sorted(
+        counted,
+        key=lambda p: (-_measure(p, by_benefit) if most else _measure(p, by_benefit), p.id),
+    )
+    demo = texts.DEMO_MARK if funds.is_demo else ""
+    top = ordered[0]
+    lines = [
+        f"【{place.label} {when}扶贫项目按{what}】{demo}",
+        texts.PROJECT_RANKED_TOP.format(what=what, which="最多" if most else "最少", name=top.name),
+    ]
+    lines += [line for p in ordered[:MAX_PROJECTS_RANKED] for line in project_lines(p)]
+    url = village_url(base_url, place.code, year)
+    return fit(lines[:2], lines[2:], [f"明细：{url}"], "……更多明细见下方链接。")
+
+
 def places_choice(name: str, places: list[Place], heading: str = "", more: int = 0) -> str:
     """Ask which of several same-named places was meant (under `heading`, when not asked by
     name; `more` not shown)."""

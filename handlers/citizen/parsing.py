@@ -865,6 +865,31 @@ def split_place_rank(text: str) -> tuple[bool, str]:
     return True, " ".join((text[: match.start()] + " " + text[match.end() :]).split())
 
 
+# 「哪个扶贫项目投资最多」 「受益户最多的项目」: projects set beside each other.
+_PROJECT_SAID = re.compile("项目|工程")
+_BY_BENEFIT = re.compile("受益|户数|几户|多少户|人数|带动")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRanking:
+    """Projects ranked by their investment (or by the households they benefit), most first
+    or not."""
+
+    most: bool
+    by_benefit: bool
+
+
+def asks_projects_ranked(text: str) -> ProjectRanking | None:
+    """「哪个扶贫项目投资最多」 「2016年受益户最多的项目是哪个」 「最小的项目」; None otherwise."""
+    ranked = _RANKED.search(text)
+    if ranked is None or _PROJECT_SAID.search(text) is None:
+        return None
+    if _WHICH_PLACE.search(text) or _BY_DEPARTMENT.search(text):
+        return None  # 「哪个村的项目最多」: places; 「哪个部门」: the fund list
+    most = ranked.group(1) in ("最多", "最大", "最高", "第一多")
+    return ProjectRanking(most=most, by_benefit=_BY_BENEFIT.search(text) is not None)
+
+
 def asks_places_ranked(text: str) -> PlaceRanking | None:
     """「哪个乡镇分的最多」 「哪个村最少」 「各乡镇排名」 「各村分了多少」: which places (towns, or
     villages) got the most or least, or all of them in order; None for any other question."""

@@ -248,6 +248,8 @@ FUND_LIST_NONE = (
 )
 FUND_CHANGE = "{name}：{year}年为{before}万元，{now}年比它{how}{change}万元。"
 PROJECTS_NONE = "{place}{year}没有{label}的扶贫项目。"
+PROJECTS_NO_BENEFITS = "{place}{year}的扶贫项目没有公开受益户数。"
+PROJECT_RANKED_TOP = "{what}{which}的是：{name}。"
 PROJECTS_COUNTED = "共{count}个，投资{total}万元"
 PROJECTS_NOT_COUNTED = "（已取消的不计入合计）"
 FUND_RANKED_GROUP = "{which}的是{name}：共{count}项，合计{total}万元。"

@@ -32,6 +32,7 @@ from handlers.citizen.filters import (
     PlaceFollowUp,
     PlaceFunds,
     PlacesRanked,
+    ProjectsRanked,
     RegionCode,
     TwoPlacesShown,
     county_rows_named,
@@ -479,6 +480,34 @@ async def places_ranked(
     return f"{standing}\n{answer}"
 
 
+async def projects_ranked(
+    event: Event,
+    ranking: parsing.ProjectRanking,
+    year: int | None,
+    code: str,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「哪个扶贫项目投资最多」: the place's (or county's) projects not cancelled, by investment
+    or households benefited, the most (or least) first."""
+    funds = await queries.region_funds(session=session, region_code=code, year=year)
+    trace.update(answer="projects-ranked", code=code)
+    if funds is None:
+        return texts.NOT_BOUND
+    await remember(state, place_code=code, place_about="", place_year_shown=year, focus="place")
+    projects = [p for y in funds.years for p in y.active_projects]
+    return fund_answers.projects_ranked_answer(
+        funds,
+        projects,
+        year,
+        settings.public_base_url,
+        most=ranking.most,
+        by_benefit=ranking.by_benefit,
+    )
+
+
 async def _years_published(session: AsyncSession) -> list[int]:
     return sorted(
         {y for years in (await queries.published_years(session=session)).values() for y in years}
@@ -796,6 +825,7 @@ def router() -> Router:
     on_said(router, BindRequest())(bind_request)
     on_said(router, DocumentNumber())(document_number)
     on_said(router, DocumentFollowUp())(document_number)
+    on_said(router, ProjectsRanked())(projects_ranked)
     on_said(router, PlacesRanked())(places_ranked)  # 「天堂镇哪个村最多」: not its own rows
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects

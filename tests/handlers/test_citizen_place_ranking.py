@@ -156,3 +156,19 @@ async def test_the_two_places_just_shown_one_after_the_other(demo):
     alone = kit.WeChatUser(http, "o_two_shown_alone")
     await alone.say("天堂镇扶贫资金")
     assert "两地" not in await alone.say("哪个多")  # one place only
+
+
+async def test_projects_ranked_by_investment_or_households(demo):
+    http, _ = demo
+    projects = [
+        p
+        for p in json.loads(DEMO.read_text("utf-8"))["poverty_projects"]
+        if p["status"] == "published" and p.get("progress") != "cancelled"
+    ]
+    biggest = max(projects, key=lambda p: Decimal(p["investment"]))
+    answer = await kit.WeChatUser(http, "o_projects_ranked").say("哪个扶贫项目投资最多")
+    assert f"投资最多的是：{biggest['name']}" in answer, answer
+    in_2016 = [p for p in projects if p["year"] == 2016 and p.get("households_benefited")]
+    most = max(in_2016, key=lambda p: p["households_benefited"])
+    served = await kit.WeChatUser(http, "o_projects_served").say("16年受益户最多的是哪个项目")
+    assert f"受益户数最多的是：{most['name']}" in served, served
