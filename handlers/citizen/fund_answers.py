@@ -245,6 +245,22 @@ def project_line(project: PovertyProject, detailed: bool = False) -> str:
     )
 
 
+def benefits_line(funds: RegionFunds, year: int | None) -> str:
+    """「2016年 天祝藏族自治县（全县）的扶贫项目5个，受益合计660户2677人（已取消的不算）。」"""
+    projects = [p for y in funds.years for p in y.active_projects]
+    households = sum(p.households_benefited or 0 for p in projects)
+    persons = sum(p.persons_benefited or 0 for p in projects)
+    unknown = sum(1 for p in projects if not p.households_benefited)
+    return texts.BENEFITS_TOGETHER.format(
+        when=f"{year}年" if year is not None else "",
+        place=funds.place.label,
+        count=len(projects),
+        households=households,
+        persons=persons,
+        unknown=texts.BENEFITS_UNKNOWN.format(count=unknown) if unknown else "",
+    )
+
+
 def benefit_words(project: PovertyProject) -> str:
     """「，受益186户743人」 from the project's published beneficiary counts; empty without them."""
     households = f"{project.households_benefited}户" if project.households_benefited else ""

@@ -1267,7 +1267,8 @@ DETAIL_WORDS = (
 # Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
 _DETAIL_ASKING = re.compile(
     r"到(?:哪一步|哪儿|哪里|哪|什么程度|啥程度|啥地步|啥时候)|(?:那|这|哪)一?(?:个|条|笔|项|座|处|块)?|是多少|多少|是啥|是什么|什么|咋样|怎么样|怎样|咋|怎么|了没有|没有|了没|"
-    r"了吗|吗|呢|的|了|是|拨|给|钱|资金|扶贫|项目|工程|有|没|多大|一年|每年|为啥|为什么|能|镇上|乡上|村上|分到|分给|分了|都"
+    r"了吗|吗|呢|的|了|是|拨|给|钱|资金|扶贫|项目|工程|有|没|多大|一年|每年|为啥|为什么|能|镇上|乡上|村上|分到|分给|分了|都|"
+    r"一共|总共|合计|加起来"
 )
 
 
@@ -1283,6 +1284,14 @@ def asks_place_detail(text: str) -> bool:
         or WHICH_PLACES.search(text) is not None
         or asks_why_cancelled(text)
     )
+
+
+_BENEFITS = re.compile("受益|几户|多少户|多少人|几个人|带动了?多少")
+
+
+def asks_benefits(text: str) -> bool:
+    """Whether the text asks how many households or people the projects benefit."""
+    return _BENEFITS.search(text) is not None
 
 
 def asks_fund_source(text: str) -> bool:

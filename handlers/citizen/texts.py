@@ -248,6 +248,10 @@ FUND_LIST_NONE = (
 )
 FUND_CHANGE = "{name}：{year}年为{before}万元，{now}年比它{how}{change}万元。"
 PROJECTS_NONE = "{place}{year}没有{label}的扶贫项目。"
+BENEFITS_TOGETHER = (
+    "{when}{place}的扶贫项目{count}个，受益合计{households}户{persons}人（已取消的不算）{unknown}。"
+)
+BENEFITS_UNKNOWN = "，其中{count}个没有公开受益户数"
 PROJECTS_NO_BENEFITS = "{place}{year}的扶贫项目没有公开受益户数。"
 PROJECT_RANKED_TOP = "{what}{which}的是：{name}。"
 PROJECTS_COUNTED = "共{count}个，投资{total}万元"

@@ -732,6 +732,12 @@ async def place_follow_up(
                 rows, settings.public_base_url, year, (CANCELLED,)
             )
     sources = parsing.asks_fund_source(text)
+    if not about and parsing.asks_benefits(text):
+        # 「受益多少户」 after a place's rows: its projects' households together, then the rows
+        rows = await queries.region_funds(session=session, region_code=place.code, year=year)
+        if rows is not None and any(y.active_projects for y in rows.years):
+            answer = await funds_of(place, year, session, settings, trace, state, True, funds=rows)
+            return fund_answers.benefits_line(rows, year) + "\n" + answer
     return await funds_of(
         place, year, session, settings, trace, state, projects, about, sources=sources
     )

@@ -87,3 +87,19 @@ async def test_a_place_named_beside_a_document_number_gets_its_rows(demo):
     answer = await kit.WeChatUser(http, "o_document_place").say("天扶贫发〔2017〕18号大湾村多少")
     assert "分配资金1笔" in answer and f"{village['amount']}万元 天堂镇 大湾村" in answer, answer
     assert len(rows) > 1
+
+
+async def test_households_benefited_asked_after_a_places_rows_are_summed(demo):
+    http, _ = demo
+    projects = [
+        p
+        for p in DEMO["poverty_projects"]
+        if p["year"] == 2016 and p["status"] == "published" and p.get("progress") != "cancelled"
+    ]
+    user = kit.WeChatUser(http, "o_benefits_summed")
+    await user.say("2016年全县的扶贫项目")
+    answer = await user.say("一共受益多少户")
+    households = sum(p.get("households_benefited") or 0 for p in projects)
+    assert (
+        answer.startswith("2016年") and f"项目{len(projects)}个，受益合计{households}户" in answer
+    )
