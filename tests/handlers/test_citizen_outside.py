@@ -66,9 +66,10 @@ async def test_an_item_sharing_only_a_common_word_does_not_hold_the_matter(demo)
 
 
 async def test_a_matter_and_the_checklist_step_of_it_name_the_same_office(demo) -> None:
-    user = citizen(demo)
-    checklist = await user.say("孩子出生了要办啥")
-    step = next(line for line in checklist.splitlines() if "医疗保险" in line)
-    matter = await citizen(demo).say("医保在哪交")
+    http, _ = demo
+    checklist = await kit.WeChatUser(http, "o_outside_birth_checklist").say("孩子出生了要办啥")
+    step = next((line for line in checklist.splitlines() if "医疗保险" in line), None)
+    assert step is not None, checklist
+    matter = await kit.WeChatUser(http, "o_outside_medical_insurance").say("医保在哪交")
     office = step.rsplit("请咨询", 1)[1]
     assert f"可以咨询{office}" in matter, (step, matter)
