@@ -1658,6 +1658,7 @@ async def _one_of_the_funds_shown(session: AsyncSession, asked: dict[str, Any], 
 
 MIN_FUND_WORDS = 2  # characters that may name one fund of a list (低保, 天保)
 MAX_OFFICE_STEM = 4  # characters of an office's field said without 局 (民政, 农业农村)
+_FIELD_CHARS = 3  # of a field said alone with the fund list's words (人社, 民政)
 
 
 def _asked_again(
@@ -1756,10 +1757,16 @@ class FundListQuestion(Filter):
             office = await department_shown(data.get("state"), session)
             if office is not None:
                 named = replace(named, departments=[office])
+        stem = READER.strip_fillers(parsing.fund_topic(named.rest)).removesuffix("的")
+        if not named.named and (asked or year) and MIN_FUND_WORDS <= len(stem) <= _FIELD_CHARS:
+            # 「人社专项资金」 「2016 民政」: an office's field alone, when its name holds it
+            as_office = await departments.mention(session, f"{stem}局")
+            if any(stem in d.name or stem in d.short_name for d in as_office.departments):
+                named = replace(as_office, rest="")
         # 「2017年全县低保资金一共拨了多少」: the list is the county's; 全县 names no fund.
         topic = _fund_words(named.rest)
-        if ranking is not None and not THE_MONEY_SHOWN.sub("", topic):
-            topic = ""  # 「哪个部门钱最多」: 钱 names no fund
+        if not THE_MONEY_SHOWN.sub("", topic):
+            topic = ""  # 「哪个部门钱最多」 「民政的钱」: 钱 names no fund
         if not asked and not money and not topic and not named.departments:
             return False  # a year alone (「2016年呢」) is no fund question
         details: list[str] = []

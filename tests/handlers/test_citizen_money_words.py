@@ -644,7 +644,7 @@ async def test_a_village_code_asked_for_with_a_request_to_look_it_up(demo):
     [
         ("民政的专项资金", "民政局", None),
         ("人社专项资金", "人力资源和社会保障局", None),
-        ("2016 民政", "民政局", 2016),
+        ("2016年民政的钱", "民政局", 2016),
     ],
 )
 async def test_an_offices_field_said_first_names_it_in_a_fund_question(demo, said, office, year):

@@ -83,9 +83,10 @@ _TOWNS_CENTRE = re.compile(
 )
 # 「民政上」 「教育口」 「交通部门」 「卫生系统」: an office's field said without 局.
 _FIELD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:上的|上|口|部门|系统)")
-# 「民政的专项资金」 「人社专项资金」 「民政的钱」 「2016 民政」: the field alone, first, before
-# the money or nothing; the office's own name must hold it as said.
-_FIELD_FIRST = re.compile(r"^([\u4e00-\u9fff]{2,3}?)的?(?:专项|资金|钱|$)")
+# 「民政的钱」: the field alone, first, right before the money; the office's own name must
+# hold it as said. (A field said with the fund list's words, or alone with a year, is the fund
+# question's to try: every short message would cost a look-up here.)
+_FIELD_FIRST = re.compile(r"^([\u4e00-\u9fff]{2,3}?)的?(?:专项|资金|钱)")
 
 
 async def _by_field(session: AsyncSession, text: str) -> DepartmentMention:
