@@ -743,6 +743,9 @@ class DepartmentItems(Filter):
 CONTACT_ASPECTS = frozenset({"phone", "place", "hours"})
 
 
+_SERVICE_CENTRE = "服务中心"
+
+
 class DepartmentContact(Filter):
     """An office named with a question of how to reach it (「民政局电话多少」 「人社局电话给一个」
     「公安局在哪」) and no item beside it: passes `department` and `aspect`."""
@@ -755,8 +758,9 @@ class DepartmentContact(Filter):
         # the core loses 办 as a word of doing: 「扶贫办电话」 said it right after the core
         with_ban = f"{understood.core}办"
         said = [understood.core, with_ban] if with_ban in understood.text else [understood.core]
-        # 「…便民服务中心在哪」: the core loses 服务中心 as a word of the place asked
-        said.append(understood.text)
+        if _SERVICE_CENTRE in understood.text:
+            # 「…便民服务中心在哪」: the core loses 服务中心 as a word of the place asked
+            said.append(understood.text)
         said_office = next((t for t in said if parsing.department_word(t)), None)
         if said_office is None:
             return False
