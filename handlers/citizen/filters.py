@@ -786,6 +786,29 @@ async def department_shown(state: Any, session: AsyncSession) -> Department | No
     return found[0] if found else None
 
 
+# The kinds of code an office has (「民政局的统一社会信用代码」), not a place's
+OFFICE_CODE_KINDS = frozenset({"统一社会信用", "社会信用", "信用", "组织机构", "机构"})
+
+
+class DepartmentCodeAsked(Filter):
+    """An office named with the question of its code (「民政局的组织机构代码」 「人社局统一社会
+    信用代码是多少」): passes `department` and `kind` (the kind of code said, or "")."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        asked = parsing.directory_question(text) if text else None
+        if asked is None or asked.aspect != "code" or session is None:
+            return False
+        office = READER.strip_fillers(asked.named)
+        if not parsing.department_word(office):
+            return False
+        named = await departments.mention(session, office)
+        if len(named.departments) != 1 or READER.strip_fillers(named.rest):
+            return False
+        return {"department": named.departments[0], "kind": asked.kind}
+
+
 class DepartmentFollowUp(Filter):
     """Right after an office's contact (by its name or code), another question of how to
     reach it with no item named (「电话给一个」 「几点上班」 「这个局在哪」): passes
@@ -1285,6 +1308,33 @@ async def _named_exactly(session: AsyncSession, text: str) -> RegionMatch | None
         p for p in match.places if text in (p.name, p.short_name, f"{p.town_name or ''}{p.name}")
     ]
     return match if exact else None
+
+
+# 「咱们县有几个乡镇」: the county said without its name
+_OUR_COUNTY = re.compile(r"^(?:我们|咱们|俺们|咱|俺|本)?县$")
+
+
+class PlaceDirectoryAsked(Filter):
+    """「华藏寺镇的代码」 「祁连镇有哪些村」 「天祝县有多少个乡镇」: what the county's list of
+    places says of a place (its code, the places within it), not its funds. Passes `aspect` and
+    `places`: those the name may be (several of one name), or none for the whole county."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        session: AsyncSession | None = data.get("session")
+        asked = parsing.directory_question(text) if text else None
+        if asked is None or session is None or asked.kind in OFFICE_CODE_KINDS:
+            return False
+        county, named = parsing.without_county(READER.strip_fillers(asked.named))
+        name = parsing.place_part(named.replace("藏族自治县", ""))
+        if (county and not name) or _OUR_COUNTY.match(asked.named):
+            return {"aspect": asked.aspect, "places": []}
+        if not (parsing.names_place(name) or await _a_bare_name(session, name)):
+            return False
+        match = await _named_exactly(session, name) or await queries.find_regions(
+            session=session, name=name
+        )
+        return {"aspect": asked.aspect, "places": match.places} if match.places else False
 
 
 class DocumentNumber(Filter):

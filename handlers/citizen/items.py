@@ -36,6 +36,7 @@ from handlers.citizen.filters import (
     CodeInWords,
     CodeMeaningAsked,
     DepartmentCode,
+    DepartmentCodeAsked,
     DepartmentContact,
     DepartmentFollowUp,
     DepartmentItems,
@@ -406,6 +407,29 @@ async def department_code(
     named = texts.DEPARTMENT_CODE.format(code=code_text, name=department.name, kind=kind)
     contact = await department_contact(event, department, "phone", session, state, trace)
     return f"{named}\n{contact}"
+
+
+async def department_code_asked(
+    event: Event,
+    department: Department,
+    kind: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+) -> str:
+    """「民政局的组织机构代码」: the office's codes as published (the kind asked first), and
+    how to reach it."""
+    codes = [("统一社会信用代码", department.uscc), ("组织机构代码", department.org_code)]
+    if "机构" in kind:
+        codes.reverse()
+    lines = [
+        texts.DEPARTMENT_CODE_OF.format(name=department.name, kind=label, code=code)
+        for label, code in codes
+        if code
+    ] or [texts.DEPARTMENT_NO_CODE.format(name=department.name)]
+    contact = await department_contact(event, department, "phone", session, state, trace)
+    trace.update(answer="department-code-asked")
+    return "\n".join([*lines, contact])
 
 
 async def department_contact(
@@ -1340,6 +1364,7 @@ def router() -> Router:
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)
     on_said(router, DepartmentCode())(department_code)
+    on_said(router, DepartmentCodeAsked())(department_code_asked)
     on_said(router, CodeMeaningAsked())(code_meaning)
     on_said(router, LooksLikeCode())(code)
     on_said(router, CodeInWords())(code)

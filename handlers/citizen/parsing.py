@@ -249,6 +249,43 @@ def phone_in_words(said: str) -> tuple[str, str] | None:
     return match.group(), (text[: match.start()] + text[match.end() :])
 
 
+# 「华藏寺镇的代码」 「民政局的统一社会信用代码是多少」: the code of what is named, asked for.
+_CODE_ASKED = re.compile(
+    r"(?:的)?(?P<kind>统一社会信用|社会信用|信用|组织机构|机构|统计用|统计|行政区划|区划|行政)?"
+    r"(?:代码|编码|代号)(?:是|为)?(?:多少|啥|什么|几)?(?:号)?$"
+)
+# 「祁连镇有哪些村」 「天祝县一共有多少个乡镇」 「松山镇下面都有啥村子」: the places within.
+_PLACES_WITHIN = re.compile(
+    r"(?:一共|总共|共)?(?:有|下辖|辖|管|包括|下面有|底下有|下面|底下)?(?:都|一共|总共)?(?:有)?"
+    r"(?:哪些|哪几个|几个|多少个?|啥|什么)(?:行政)?(?P<level>乡镇|乡|镇|村|社区)(?:子|庄|委会)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryQuestion:
+    """What is asked of a place or an office named before it: its `code` (with the `kind` of
+    code said, or ""), or the `towns` or `villages` within it; `named` is what comes first."""
+
+    aspect: str
+    named: str
+    kind: str = ""
+
+
+def directory_question(said: str) -> DirectoryQuestion | None:
+    """「华藏寺镇的代码」 「民政局组织机构代码」 「祁连镇有哪些村」 「天祝有几个乡镇」; else
+    None."""
+    text = strip_particles(normalize(said)).replace(" ", "")
+    code = _CODE_ASKED.search(text)
+    if code is not None and code.start() > 0 and not text[: code.start()][-1:].isdigit():
+        return DirectoryQuestion("code", text[: code.start()], code.group("kind") or "")
+    within = _PLACES_WITHIN.search(text)
+    if within is None or within.start() == 0:
+        return None
+    level = within.group("level")
+    aspect = "towns" if level in ("乡镇", "乡", "镇") else "villages"
+    return DirectoryQuestion(aspect, text[: within.start()].removesuffix("的"))
+
+
 _REGION_CODE_IN_TEXT = re.compile(r"(?<!\d)620623(?:\d{6}|\d{3})(?!\d)")
 
 

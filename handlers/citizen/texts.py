@@ -179,6 +179,16 @@ SUPERVISION_AGAIN = "监督投诉电话：{phone}。要反映的事直接发过�
 PLACE_CODE_NAMED = (
     "{code} 是{name}的统计用区划代码。\n它的扶贫资金和项目：{url}\n回复“扶贫资金”在这里看。"
 )
+PLACE_CODE_OF = "{name}的统计用区划代码是 {code}{within}。\n它的扶贫资金和项目：{url}"
+TOWN_HOLDS = "，下辖{count}个村（社区）"
+VILLAGE_LIES_IN = "，属{town}（{town_code}）"
+TOWN_VILLAGES = "{town}（{code}）下辖{count}个村（社区）："
+COUNTY_TOWNS = "天祝藏族自治县（{code}）有{towns}，{villages}个村（社区）："
+COUNTY_VILLAGES = (
+    "天祝藏族自治县（{code}）有{towns}，{villages}个村（社区）。"
+    "问一个乡镇有哪些村，比如“{example}有哪些村”。"
+)
+VILLAGE_HAS_NONE = "{name}是村（社区），下面不再分村。"
 DIVISION_NAMED = "{code} 是{name}{within}的行政区划代码。"
 DIVISION_ABOVE = "本公众号答复天祝藏族自治县（{code}）的政务服务事项、资金和扶贫项目。"
 OTHER_REGION_CODE = (
@@ -186,7 +196,7 @@ OTHER_REGION_CODE = (
     "别的县区的事，请咨询当地政务服务中心，或拨打12345政务服务便民热线。"
 )
 COUNTY_CODES = (
-    "全县{towns}个乡镇、{villages}个村（社区）：乡镇代码9位、村代码12位，都以{code}开头{example}。"
+    "全县{towns}，{villages}个村（社区）：乡镇代码9位、村代码12位，都以{code}开头{example}。"
     "发乡镇或村的名称或代码，可以查它的扶贫资金和项目。"
 )
 NEAR_CODE = "没有编码为 {code} 的事项{length}，编码最接近的是"
@@ -349,6 +359,8 @@ ASK_THIS_ITEM = "“{item}”由{name}办理，窗口电话：{phone}"
 ASK_HOTLINE = "不知道该问哪个部门的，可以拨打12345政务服务便民热线。"
 UNBOUND = "已解除绑定（原来绑定的是：{place}）。以后想查看，请回复“绑定 村名”。"
 DEPARTMENT_CODE = "{code} 是{name}的{kind}。"
+DEPARTMENT_CODE_OF = "{name}的{kind}：{code}"
+DEPARTMENT_NO_CODE = "{name}的代码还没有公布。"
 NOTHING_TO_UNBIND = "您还没有绑定村，不用解绑。"
 NOTHING_TO_UNBIND_TALKED = "您还没有绑定村，不用解绑；刚才说的{place}也不再当作“我们村”。"
 PHONE_OF = "{number} 是{department}的电话。这是电话号码，不是事项编码；要办什么事，直接告诉我。"

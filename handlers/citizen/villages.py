@@ -29,6 +29,7 @@ from handlers.citizen.filters import (
     MyVillage,
     NeighbourAsked,
     PartialRegionCode,
+    PlaceDirectoryAsked,
     PlaceFollowUp,
     PlaceFunds,
     PlacesRanked,
@@ -665,7 +666,81 @@ async def region_code(
     return await funds_of(place, year, session, settings, trace, state, projects)
 
 
+async def place_directory(
+    event: Event,
+    aspect: str,
+    places: list[Place],
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「华藏寺镇的代码」 「祁连镇有哪些村」 「天祝县有几个乡镇」: a place's code, the villages of a
+    town or the county's towns (numbered: a number then gives that place's funds)."""
+    if not places:
+        return await _county_directory(aspect, session, state, trace)
+    if len(places) > 1:  # 「大湾村的代码」: each of that name, with its code
+        trace.update(answer="place-directory", code="several")
+        name = places[0].short_name or places[0].name
+        return await _ask_which(state, RegionMatch(name, places), "funds", None, name)
+    place = places[0]
+    trace.update(answer="place-directory", code=place.code)
+    if aspect == "villages" and place.level == "town":
+        villages = await queries.villages_of(session=session, town_code=place.code)
+        heading = texts.TOWN_VILLAGES.format(town=place.label, code=place.code, count=len(villages))
+        return await _offer_places(state, villages, heading, place.label)
+    if place.level == "town":
+        villages = await queries.villages_of(session=session, town_code=place.code)
+        within = texts.TOWN_HOLDS.format(count=len(villages))
+    else:
+        within = texts.VILLAGE_LIES_IN.format(town=place.town_name, town_code=place.town_code)
+    await remember(state, place_code=place.code, place_year_shown=None, focus="place")
+    lines = [] if aspect != "villages" else [texts.VILLAGE_HAS_NONE.format(name=place.label)]
+    url = village_url(settings.public_base_url, place.code)
+    named = texts.PLACE_CODE_OF.format(name=place.label, code=place.code, within=within, url=url)
+    lines.append(named)
+    return "\n".join(lines)
+
+
+async def _county_directory(
+    aspect: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """The county's code, its towns (numbered) or how many villages it has."""
+    towns = await queries.towns(session=session)
+    division = await queries.division_by_code(session=session, code=parsing.COUNTY_CODE)
+    trace.update(answer="place-directory", code=parsing.COUNTY_CODE)
+    if division is None or not towns:
+        return texts.PLACE_UNKNOWN.format(name="天祝藏族自治县")
+    if aspect == "code":
+        return _division_answer(division, towns)
+    counts = {"code": division.code, "villages": division.villages, "towns": _towns_said(towns)}
+    if aspect == "villages":
+        return texts.COUNTY_VILLAGES.format(**counts, example=towns[0].label)
+    return await _offer_places(state, towns, texts.COUNTY_TOWNS.format(**counts), "")
+
+
+async def _offer_places(state: FSMContext, places: list[Place], heading: str, name: str) -> str:
+    """The places under `heading`, numbered with their codes: a number gives one's funds."""
+    await remember(
+        state,
+        place_codes=[p.code for p in places],
+        place_purpose="funds",
+        place_year=None,
+        place_name=name,
+        numbered="places",
+    )
+    return fund_answers.places_choice(name, places, heading)
+
+
 TOWN_ITSELF = "000"
+
+
+def _towns_said(towns: list[Place]) -> str:
+    """「19个乡镇和天祝建材厂、天祝煤电公司」: the towns proper, then the other units counted
+    at a town's level (a state enterprise's area)."""
+    proper = [t for t in towns if t.name.endswith(("镇", "乡"))]
+    others = [t.label for t in towns if t not in proper]
+    return f"{len(proper)}个乡镇" + (f"和{'、'.join(others)}" if others else "")
 
 
 def _division_answer(division: queries.Division, towns: list[Place]) -> str:
@@ -677,7 +752,7 @@ def _division_answer(division: queries.Division, towns: list[Place]) -> str:
         return "\n".join((named, texts.DIVISION_ABOVE.format(code=parsing.COUNTY_CODE)))
     example = towns[0] if towns else None
     codes = texts.COUNTY_CODES.format(
-        towns=division.towns,
+        towns=_towns_said(towns),
         villages=division.villages,
         code=division.code,
         example=f"，比如{example.label} {example.code}" if example else "",
@@ -833,6 +908,7 @@ def router() -> Router:
     on_said(router, DocumentFollowUp())(document_number)
     on_said(router, ProjectsRanked())(projects_ranked)
     on_said(router, PlacesRanked())(places_ranked)  # 「天堂镇哪个村最多」: not its own rows
+    on_said(router, PlaceDirectoryAsked())(place_directory)  # 「祁连镇有哪些村」: not its funds
     on_said(router, MyVillage())(my_village)
     on_said(router, RegionCode())(region_code)  # 「<code> 扶贫项目」 before the county's projects
     on_said(router, PartialRegionCode())(partial_region_code)

@@ -228,7 +228,7 @@ async def test_the_county_code_is_named_with_how_its_places_are_coded(citizen_si
     user = citizen_side_any_db.user()
     county = await user.say("620623")
     assert "620623 是天祝藏族自治县的行政区划代码" in county and "没有找到" not in county
-    assert "全县3个乡镇、4个村（社区）：乡镇代码9位、村代码12位" in county
+    assert "全县3个乡镇，4个村（社区）：乡镇代码9位、村代码12位" in county
     assert "行政区划代码" not in await user.say("510623")  # another county's: not named as ours
     # another county's village: said so, with where to ask, never a wrong-length item code
     other = await user.say("620622101215")
