@@ -301,11 +301,25 @@ def fee_answer(item: Item, base_url: str) -> str:
         for sentence in SENTENCES.findall(text)
         if _mentions(sentence, FEE_WORDS)
     ][:2]
+    received = benefit_lines(item) if pays_out(item) else []
     if item.fee:
-        return _short(item, base_url, [f"收费：{shorten(item.fee, 300)}", *costs])
+        guide_too = ["办事指南还写明：", *costs] if costs else []
+        return _short(item, base_url, [f"收费：{shorten(item.fee, 300)}", *guide_too, *received])
     if costs:
-        return _short(item, base_url, ["收费标准：办事指南写明：", *costs])
+        return _short(item, base_url, ["收费标准：办事指南写明：", *costs, *received])
+    if received:
+        return _short(item, base_url, received)
     return _short(item, base_url, ["收费标准暂未公布。", *ask_lines(item)])
+
+
+# Items paying money to the applicant (行政给付, or a benefit by its name): 「多少钱」 asks
+# how much is paid as much as what it costs.
+_PAID_OUT = re.compile("补贴|补助|津贴|救助|扶助金|抚恤|保险金|养老金|最低生活保障|供养|奖励金")
+
+
+def pays_out(item: Item) -> bool:
+    """Whether the item pays money to the one who applies."""
+    return item.category == "GF" or _PAID_OUT.search(item.name) is not None
 
 
 ONLINE_WORDS = ("网上", "在线", "政务服务网", "网办", "甘快办", "线上", "小程序", "APP")
@@ -373,6 +387,12 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元)")
 
 def benefit_answer(item: Item, base_url: str) -> str:
     """「每个月给多少钱」: the published standard, else who to ask; never the fee line."""
+    return _short(item, base_url, benefit_lines(item))
+
+
+def benefit_lines(item: Item) -> list[str]:
+    """The published standard of what the item pays, else that none is published and whom to
+    ask."""
     texts_of_item = (
         item.service_content,
         item.conditions,
@@ -387,12 +407,11 @@ def benefit_answer(item: Item, base_url: str) -> str:
         if _AMOUNT.search(sentence)
     ]
     if sentences:
-        lines = ["公布的标准：", *(shorten(s, 150) for s in sentences[:3])]
-        return _short(item, base_url, lines)
+        return ["公布的发放标准：", *(shorten(s, 150) for s in sentences[:3])]
     lines = ["办事指南没有公布具体发放标准，标准会按上级规定调整。", *ask_lines(item)]
     if item.service_content:
         lines.insert(0, f"服务内容：{shorten(item.service_content, 150)}")
-    return _short(item, base_url, lines)
+    return lines
 
 
 # Words of a guide about someone applying for another (委托代理人, 本人或家属, 村、社区代办).

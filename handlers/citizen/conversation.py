@@ -354,13 +354,15 @@ async def personal(
     session: AsyncSession,
     state: FSMContext,
     trace: dict[str, str],
+    settings: Settings,
     search: Searcher | None = None,
     public_items: PublicItems | None = None,
     wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """Paying, submitting or looking up one's own records here: not served; where to go
-    (人工 next forwards it). Asked of the card just shown whether its papers can be sent by
-    post (「办好了能寄到家不」), what its guide says of posting them."""
+    (人工 next forwards it). Asked to apply for an item (「帮我办个狗证」): not done here, and
+    that item's guide, how to apply oneself. Asked of the card just shown whether its papers
+    can be sent by post (「办好了能寄到家不」), what its guide says of posting them."""
     await remember(state, unmatched=said)
     posted = await _posting_in_the_guide(said, state, session, public_items)
     if posted is not None:
@@ -368,6 +370,24 @@ async def personal(
         trace.update(answer="posting", code=posted[0].code)
         notes = [f"· {note}" for note in posted[1]]
         return "\n".join([texts.POSTING_SAID, *notes, ask_about(posted[0]), texts.OFFER_HUMAN])
+    if DONE_FOR_ME.search(said):
+        named = await _named_item(session, reading, search, public_items)
+        memory = await recall(state)
+        if named is None and memory.numbered == "items":
+            # 「帮我办一下」 under a list: which of them, then its guide
+            trace.update(answer="personal-apply-which")
+            return texts.APPLY_YOURSELF_WHICH
+        shown = None
+        if named is None and memory.card_code and len(reading.core) < MIN_RUN:
+            shown = await item_by_code(session, memory.card_code, public_items)
+        if shown is not None:  # its card was just read: where to go with it
+            trace.update(answer="personal-apply", code=shown.code)
+            where = cards.answer(shown, settings.public_base_url, "place")
+            return "\n".join((texts.APPLY_YOURSELF_THERE, where))
+        if named is not None:
+            trace.update(answer="personal-apply", code=named.code)
+            await remember(state, card_code=named.code, focus="card")
+            return "\n".join((texts.APPLY_YOURSELF, cards.card(named, settings.public_base_url)))
     trace.update(answer="personal")
     extra = await whom_to_ask(session, state, reading, search, public_items)
     return "\n".join(
@@ -375,6 +395,8 @@ async def personal(
     )
 
 
+# 「帮我办个狗证」 「你给我申请一下」: an item asked to be applied for on one's behalf
+DONE_FOR_ME = re.compile(r"(?:帮|给|替)(?:我|俺)(?:办|申请|弄|代办|报)|你(?:给|帮|替)(?:我|俺)?办")
 # Asking for papers to be sent (「能寄到家不」 「可以快递吗」), and a guide saying they may be.
 POSTING_ASKED = re.compile("寄|快递|送到家|送上门")
 POSTING_IN_GUIDE = re.compile("邮寄|快递|寄送")

@@ -1648,7 +1648,7 @@ def only_where_one_lives(words: str) -> bool:
 # What is said beside an office's name and a contact question (「人社局电话给一个」
 # 「民政局的电话是多少」 「公安局在什么地方」): nothing that names an item.
 _CONTACT_WORDS = re.compile(
-    r"给一个|给个|发一个|发个|告诉我|说一下|说下|是多少|多少|号码|有没有|的|是|呢|吗|啊|"
+    r"给一个|给个|和|跟|还有|以及|、|发一个|发个|告诉我|说一下|说下|是多少|多少|号码|有没有|的|是|呢|吗|啊|"
     r"请问|问一下|我想问|想问|你好|查一下|查查|县上|县里|县|咱们|我们|你们|那个|这个"
 )
 

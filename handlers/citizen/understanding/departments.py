@@ -13,6 +13,8 @@ from catalogue.models import Department
 from handlers.citizen import parsing
 from handlers.citizen.understanding.inventory import inventory
 from handlers.citizen.understanding.reading import READER
+from search.normalise import is_hanzi
+from search.syllables import readings
 
 
 @dataclass
@@ -52,6 +54,34 @@ async def _lookup(session: AsyncSession, word: str) -> list[Department]:
     return []
 
 
+def _sound(word: str) -> tuple[str, ...]:
+    """Each character's commonest reading (fuzzy pinyin, as `search.syllables` hears it)."""
+    return tuple(readings(c)[0] for c in word)
+
+
+async def _by_sound(session: AsyncSession, word: str) -> list[Department]:
+    """The department a voice message's misheard office word (「人设局」 for 人社局) sounds
+    like: an alias or a short name (without 县) said with other characters of the same
+    sounds; none when two offices sound alike."""
+    if len(word) < MIN_SOUNDED or not all(map(is_hanzi, word)):
+        return []
+    heard = _sound(word)
+    named: dict[int, Department] = {}
+    for alias, today in ALIASES:
+        if len(alias) == len(word) and _sound(alias) == heard:
+            found = _local(await queries.find_departments(session=session, name=today))
+            named.update((d.id, d) for d in found)
+    for summary in await queries.departments(session=session):
+        department = summary.department
+        short = (department.short_name or "").removeprefix("县")
+        if len(short) == len(word) and _sound(short) == heard:
+            named[department.id] = department
+    return list(named.values()) if len(named) == 1 else []
+
+
+MIN_SOUNDED = 3  # characters of an office word heard by sound (人设局): 「设局」 is too little
+
+
 async def mention(session: AsyncSession, text: str) -> DepartmentMention:
     """The department named in `text`: an office word (「…局」) by its full, short, old or
     colloquial name; an alias said without the office suffix (「农牧」 is not enough)."""
@@ -64,9 +94,12 @@ async def mention(session: AsyncSession, text: str) -> DepartmentMention:
     if word is None:
         return await _by_field(session, text)
     rest = " ".join(text.replace(word, " ").split())
-    # 「我想查教育局」: the office's name is the shortest tail that names a department.
+    # 「我想查教育局」: the office's name is the shortest tail that names a department, as
+    # written or, by voice, as heard (「人设局」: 人社局, not the 建设局 「设局」 is part of).
     for start in range(len(word) - 1):
         departments = await _lookup(session, word[start:])
+        if not departments and len(word) - start >= MIN_SOUNDED:
+            departments = await _by_sound(session, word[start:])
         if departments:
             return DepartmentMention(departments, word[start:], rest)
     # 「华藏寺镇便民服务中心」: a town's service centre is its government's

@@ -60,6 +60,10 @@ HUMAN_SCORE = 0.6  # 「人工」's words with others: this close to an example 
 ASPECT_SCORE = 0.75  # a short question this close to an aspect's example, without its words
 ASPECT_MAX_CHARS = 8
 MIN_CORE = 2  # characters left beside the question that may name an item
+# 「我想办个」 「俺要申请一个」: the wish to get something, before what it is
+APPLY_WISH = re.compile(
+    r"^(?:我|俺|咱|我们|俺们)?(?:想|要|准备|打算|想要)(?:去)?(?:办|申请|领|考)(?:个|一个|一下)?"
+)
 # The classifier backs the nearest example: a message no example is near enough to is still
 # that label's when the classifier (trained on every label's examples and words, and on item
 # searches as "none") is this sure of it, and one example is at least BACKED_NEAREST near.
@@ -345,6 +349,11 @@ class Reader:
                 return sounding, 1.0
         # Letters only (「shenfenzheng」): no example is near by its letters' n-grams alone (an
         # item typed in pinyin shares 「eng」 with 「rengong」); acts typed so are found above.
+        wish = APPLY_WISH.match(compact)
+        if wish is not None and len(self.strip_fillers(compact[wish.end() :])) >= MIN_CORE:
+            # 「我想办个营业执照」: what one wants to get, said as one does (an item), however
+            # near 「你给我办个…」 (an act of this account) its words come
+            return None
         if not heard and len(compact) <= ACT_MAX_CHARS and any(map(is_hanzi, compact)):
             # No act's words: near enough to an example (closer still when a question
             # about an item was heard: 「被要求多交钱」 is a complaint, not about a fee).
