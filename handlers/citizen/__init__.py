@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.router import Router
 from handlers.citizen import (
+    centre,
     checklist,
     conversation,
     following,
@@ -42,6 +43,7 @@ def citizen_router() -> Router:
         ratings.router(),
         checklist.router(),  # 「都要办吗」 「然后呢」 right after a checklist, before small talk
         conversation.router(),
+        centre.router(),  # the service centre itself, and hours asked of a time (周末上班吗)
         villages.router(),
         funds.router(),
         outside.router(),  # matters the catalogue does not hold: who handles them

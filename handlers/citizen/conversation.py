@@ -208,6 +208,11 @@ async def common_hours(session: AsyncSession) -> str:
     return await _most_given(session, Item.hours)
 
 
+async def common_location(session: AsyncSession) -> str:
+    """The window most of the home region's public items give (one of its service centre's)."""
+    return await _most_given(session, Item.location)
+
+
 async def whom_to_ask(
     session: AsyncSession,
     state: FSMContext,
@@ -468,7 +473,11 @@ async def unbind(
 
 
 async def phone_number(
-    event: Event, number: str, session: AsyncSession, trace: dict[str, str]
+    event: Event,
+    number: str,
+    session: AsyncSession,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
     """A telephone number typed alone: whose it is, never read as an item code."""
     trace.update(answer="phone-number")
@@ -481,6 +490,9 @@ async def phone_number(
     for department in departments:
         if digits and digits in department.phone.replace("-", ""):
             return texts.PHONE_OF.format(number=number, department=department.name)
+    if digits and digits in re.sub(r"\D", "", await supervision_phone(session)):
+        # the complaints line most items give: the service centre's
+        return texts.PHONE_OF_CENTRE.format(number=number, centre=wording.centre)
     return texts.PHONE_UNKNOWN
 
 

@@ -774,6 +774,62 @@ class DepartmentContact(Filter):
         return {"department": named.departments[0], "aspect": understood.aspect}
 
 
+# The county's service centre named as people do (not a town's: its name says the town); the
+# words that name it only when nothing else was just shown (「你们窗口电话」 after a card: its)
+_CENTRE_NAMED = re.compile(
+    "政务服务中心|政务中心|政务服务大厅|政务大厅|办事大厅|服务大厅|便民服务中心"
+)
+_CENTRE = re.compile(f"{_CENTRE_NAMED.pattern}|服务中心|大厅|你们单位|你们那|你们|便民|政务")
+# Words of the hours asked beside the time (「还能办吗」 「有人吗」 「期间」), and the time of
+# day (「下午两点」 「12点到2点」)
+_HOURS_WORDS = re.compile(
+    r"能办|能去|有人|办事|办公|办|期间|时候|时间|现在|是|还|去|的|了|节|上"
+    r"|上午|下午|午|早上|晚上|\d{1,2}(?:点|:)(?:半|\d{1,2}分?)?|[一二两三四五六七八九十]{1,3}点半?|到"
+)
+
+
+class CentreAsked(Filter):
+    """The county's service centre asked of by name (「政务服务中心电话」 「大厅几点开门」), or
+    office hours asked of a time with nothing else named (「周末上班吗」 「冬天几点下班」, and
+    「冬天呢」 right after): passes `aspect` (hours, phone or place) and `when`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        understood = reading(event)
+        text = said(event)
+        if understood is None or not text:
+            return False
+        when = parsing.times_asked(text)[0]
+        rest = parsing.times_asked(understood.core)[1]
+        if understood.aspect not in CONTACT_ASPECTS:
+            same = THE_SAME_OF.match(text.replace(" ", ""))
+            if same is None or data.get("state") is None:
+                return False
+            if (await recall(data["state"])).focus != "centre":
+                return False
+            when, rest = parsing.times_asked(same.group(1))
+            return {"aspect": "hours", "when": when} if when and not rest else False
+        rest = _HOURS_WORDS.sub("", _CENTRE.sub("", rest)).replace(" ", "")
+        if READER.strip_fillers(rest):
+            return False
+        named = _CENTRE_NAMED.search(text) is not None
+        if not named and await _shown_before(data.get("state")):
+            return False  # 「几点上班」 「你们电话多少」: of the card or list just shown
+        if understood.aspect != "hours" and not (named or _CENTRE.search(text)):
+            return False  # 「电话多少」: of what was just shown
+        return {"aspect": understood.aspect, "when": when}
+
+
+async def _shown_before(state: Any) -> bool:
+    """Whether an item's card, a list of items, an office's or a matter's contact is what the
+    citizen last read (what an hours question is then asked of)."""
+    if state is None:
+        return False
+    memory = await recall(state)
+    if memory.focus in ("department", "outside"):
+        return True
+    return memory.focus in ("card", "list", "") and bool(memory.card_code or memory.list_codes)
+
+
 async def department_shown(state: Any, session: AsyncSession) -> Department | None:
     """The office whose contact the citizen's last answer gave (focus "department"), else
     None."""

@@ -249,6 +249,48 @@ def phone_in_words(said: str) -> tuple[str, str] | None:
     return match.group(), (text[: match.start()] + text[match.end() :])
 
 
+# The times office hours may be asked of (「周末上班吗」 「国庆放假吗」 「冬天几点下班」).
+_TIMES = (
+    ("weekend", re.compile("周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|礼拜日|双休")),
+    (
+        "holiday",
+        re.compile(
+            "节假日|假期|放假|过年|春节|国庆|十一(?!月)|五一|劳动节|元旦|清明|端午|中秋|过节"
+        ),
+    ),
+    ("noon", re.compile("中午|午休|午饭")),
+    ("today", re.compile("今天|今儿|今日")),
+    ("tomorrow", re.compile("明天|明儿")),
+    ("winter", re.compile("冬天|冬季|冬令")),
+    ("summer", re.compile("夏天|夏季|夏令")),
+)
+_MONTH = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份?")
+_MONTHS = {
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+    **{c: n for n, c in enumerate("一二三四五六七八九", 1)},
+}
+WINTER_MONTHS = frozenset({10, 11, 12, 1, 2, 3, 4})  # when afternoons are shorter (data says)
+
+
+def times_asked(said: str) -> tuple[frozenset[str], str]:
+    """The times the words ask office hours of (weekend, holiday, noon, today, tomorrow,
+    winter, summer; a month is the season it falls in), and the words without them."""
+    text = normalize(said)
+    asked = set()
+    for name, words in _TIMES:
+        if words.search(text):
+            asked.add(name)
+            text = words.sub(" ", text)
+    month = _MONTH.search(text)
+    if month is not None:
+        number = int(month.group(1)) if month.group(1).isdigit() else _MONTHS[month.group(1)]
+        asked.add("winter" if number in WINTER_MONTHS else "summer")
+        text = text[: month.start()] + " " + text[month.end() :]
+    return frozenset(asked), " ".join(text.split())
+
+
 # 「华藏寺镇的代码」 「民政局的统一社会信用代码是多少」: the code of what is named, asked for.
 _CODE_ASKED = re.compile(
     r"(?:的)?(?P<kind>统一社会信用|社会信用|信用|组织机构|机构|统计用|统计|行政区划|区划|行政)?"

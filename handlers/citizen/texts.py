@@ -79,6 +79,20 @@ ASK_WHAT = "请告诉我您要办什么事，比如“开网吧要什么材料�
 COMMON_HOURS = (
     "{centre}各窗口一般的办公时间：{hours}\n具体事项的时间，请说要办什么事，比如“身份证几点能办”。"
 )
+CENTRE_HOURS = "{centre}的办公时间：{hours}"
+CENTRE_HOURS_UNKNOWN = "{centre}什么时候上下班没有公布，请拨打12345政务服务便民热线问。"
+CENTRE_PLACE = "{centre}，各部门的办事窗口大多在这里。"
+CENTRE_PHONE = "监督投诉电话：{phone}"
+CENTRE_NO_PHONE = "服务中心的电话没有公布，可以拨打12345政务服务便民热线。"
+CENTRE_WINDOWS = "各窗口的电话，请说要办什么事或哪个部门，比如“身份证电话”“民政局电话”。"
+CLOSED_WEEKENDS = "周六、周日不办公（调休上班的日子照常办公）。"
+CLOSED_HOLIDAYS = "法定节假日放假期间不办公。"
+CLOSED_AT_NOON = "中午不办公，请在上午或下午的时间去。"
+SEASON_HOURS = "季节不同时间不同：{season}。"
+DAY_OPEN = "{day}是工作日，照常办公。"
+DAY_CLOSED = "{day}不是工作日，不办公。"
+DAY_UNKNOWN = "{day}是否办公，请以当地通知为准。"
+PHONE_OF_CENTRE = "{number} 是{centre}的监督投诉电话。要办什么事，直接告诉我。"
 EMPTY_VOICE = "没有听清您的语音，请再说一遍，或者直接打字告诉我。"
 ONLY_TEXT = "目前我只能看懂文字和语音。请用文字或语音告诉我您要办什么事。"
 
