@@ -183,6 +183,24 @@ def blank_message(said: str) -> str:
     return f"{said.strip()[:100]}{NO_QUESTION_YET}"
 
 
+WITHDRAWN_BY = "citizen"  # closed_by of a ticket the citizen withdrew (no staff member)
+WITHDRAWN = "市民取消"
+
+
+async def withdraw_ticket(session: AsyncSession, ticket_id: int, *, openid: str) -> Ticket | None:
+    """Close the citizen's own open ticket at their word (「取消」 right after 「人工」); None
+    when it is not theirs or no longer open (staff may be answering it)."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None or ticket.openid != openid or ticket.state != TicketState.OPEN.value:
+        return None
+    ticket.state = TicketState.CLOSED.value
+    ticket.closed_by = WITHDRAWN_BY
+    ticket.closed_at = utcnow()
+    ticket.close_reason = WITHDRAWN
+    await session.flush()
+    return ticket
+
+
 async def add_to_ticket(
     session: AsyncSession, ticket_id: int, *, openid: str, text: str
 ) -> Ticket | None:

@@ -5,19 +5,28 @@ what the citizen says next becomes its question (staff see it on the ticket)."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event
 from bot.filters import StateFilter
 from bot.fsm import FSMContext
 from bot.router import Router
+from bot.types import SkipHandler
 from catalogue.models import Ticket
-from catalogue.tickets import TicketState, add_to_ticket, blank_message, open_ticket
+from catalogue.tickets import (
+    TicketState,
+    add_to_ticket,
+    blank_message,
+    open_ticket,
+    withdraw_ticket,
+)
 from handlers.citizen import cards, texts
 from handlers.citizen.clauses import find_plainly
 from handlers.citizen.common import on_said
 from handlers.citizen.conversation import supervision_phone
-from handlers.citizen.filters import HumanRequest, Intent, Said, SmallTalk
+from handlers.citizen.filters import HumanRequest, Intent, Rating, Said, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, Memory, recall, remember
 from handlers.citizen.searching import Searcher, shares_a_thing
@@ -58,7 +67,8 @@ async def _open(
         context=await _context(state),
         item_code=memory.card_code,  # the item looked at decides the responsible department
     )
-    await state.set_state(Citizen.describing_problem if blank else None)
+    # what is said next is added to it: the question, or the details of what was forwarded
+    await state.set_state(Citizen.describing_problem)
     await remember(state, unmatched="", ticket=ticket.id)
     trace.update(answer="ticket-open" if blank else "ticket", code=str(ticket.id))
     if blank:
@@ -91,6 +101,11 @@ async def described(
     an item answers (「城里养狗要不要办证」) gets that item's answer at once as well; asking for
     the supervision phone again (「监督电话再说一遍」) or about the hotline (「打12345能管用不」)
     is answered and the ticket still waits."""
+    memory = await recall(state)
+    pending = await _pending(event, session, memory)
+    if pending is not None and TICKET_ASKED.search(said):
+        trace.update(answer="ticket-waiting", code=str(pending.id))
+        return texts.HUMAN_WAITING.format(ticket=pending.id)
     reading = read(said)
     asks_phone = reading.aspect == "phone" or "电话" in said
     about_lines = any(word in said for word in SUPERVISION)
@@ -99,7 +114,6 @@ async def described(
         trace.update(answer="supervision-phone")
         return texts.SUPERVISION_AGAIN.format(phone=phone or "12345政务服务便民热线")
     answer = await _answered(said, reading, session, settings, search, public_items)
-    memory = await recall(state)
     if memory.ticket and await state.get_state() == Citizen.describing_problem.state:
         ticket = await add_to_ticket(session, memory.ticket, openid=event.user_id, text=said)
         if ticket is not None:
@@ -110,6 +124,32 @@ async def described(
             return "\n".join((answer, added)) if answer else added
     opened = await _open(event, said, session, state, trace)
     return "\n".join((answer, opened)) if answer else opened
+
+
+# 「取消」 「算了不用了」 right after 「人工」: the ticket is withdrawn
+WITHDRAW = re.compile(
+    r"(?:算了|那|那就)?[，,\s]*(?:取消|不用了|不需要了|不要了|撤销|撤回)(?:吧|了|工单|人工)?"
+)
+# 「工单进度怎么样了」 「回复了没」: the ticket's own state asked, nothing to add to it
+TICKET_ASKED = re.compile("工单|回复了没|答复了没|回了没|还没回|啥时候回|什么时候回|多久回|有人回")
+
+
+def withdrawal_said(event: Event) -> bool:
+    """Whether the message only takes the request back (「取消」 「算了不用了」)."""
+    return WITHDRAW.fullmatch((said_text(event) or "").strip(" 。！!，,~～")) is not None
+
+
+async def withdraw(
+    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """「取消」 right after 「人工」: the ticket still waiting is withdrawn (one staff have
+    begun answering is theirs to finish); with none, the words are small talk's."""
+    pending = await _pending(event, session, await recall(state))
+    if pending is None or await withdraw_ticket(session, pending.id, openid=event.user_id) is None:
+        raise SkipHandler
+    await state.set_state(None)
+    trace.update(answer="ticket-withdrawn", code=str(pending.id))
+    return texts.HUMAN_WITHDRAWN.format(ticket=pending.id)
 
 
 SUPERVISION = ("监督", "投诉")  # the phone asked again is the complaints line
@@ -173,9 +213,15 @@ async def ask_human(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-tickets")
-    on_said(router, StateFilter(Citizen.describing_problem), ~HumanRequest(), ~SmallTalk(), Said())(
-        described
-    )
+    on_said(router, StateFilter(Citizen.describing_problem), withdrawal_said)(withdraw)
+    on_said(
+        router,
+        StateFilter(Citizen.describing_problem),
+        ~HumanRequest(),
+        ~SmallTalk(),
+        ~Rating(),
+        Said(),
+    )(described)
     on_said(router, HumanRequest())(human)
     # 「有人吗」, then what this account cannot serve (progress, booking, one's own records).
     unserved = Intent("progress", "booking", "personal")

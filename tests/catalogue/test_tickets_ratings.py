@@ -99,6 +99,23 @@ async def test_tickets_belong_to_the_items_department(
         assert handled.value.operation is Operation.CLOSE
 
 
+async def test_a_citizen_withdraws_only_their_own_ticket_while_it_waits(
+    sessions: async_sessionmaker[AsyncSession], world: W.World
+) -> None:
+    async with sessions() as session:
+        mine = await tickets.open_ticket(session, openid="o1", message="问")
+        answered = await tickets.open_ticket(session, openid="o1", message="又问")
+        await session.commit()
+        assert await tickets.withdraw_ticket(session, mine.id, openid="o2") is None  # not theirs
+        clerk = await _staff(session, world, "clerk")
+        await tickets.answer_ticket(session, clerk, answered.id, "请到窗口办理。")
+        assert await tickets.withdraw_ticket(session, answered.id, openid="o1") is None
+        withdrawn = await tickets.withdraw_ticket(session, mine.id, openid="o1")
+        assert withdrawn is not None and withdrawn.state == "closed"
+        assert (withdrawn.closed_by, withdrawn.close_reason) == ("citizen", "市民取消")
+        assert mine.id not in [t.id for t in await tickets.unfinished_tickets(session, clerk)]
+
+
 async def test_one_rating_per_answer_and_the_case_of_a_bad_one(
     sessions: async_sessionmaker[AsyncSession], world: W.World
 ) -> None:

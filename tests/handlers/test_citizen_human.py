@@ -134,3 +134,36 @@ async def test_a_question_about_the_hotline_while_a_complaint_waits_is_answered(
     hotline = await user.say("打12345有用没")
     assert "12345" in hotline and "工单号" not in hotline, hotline
     assert await tickets_of(demo, user) == []
+
+
+async def test_what_follows_a_forwarded_complaint_is_added_to_its_ticket(demo):
+    user = citizen(demo)
+    await user.say("窗口态度太差了")
+    opened = await user.say("人工")
+    assert "有要补充的" in opened, opened
+    added = await user.say("民政局6号窗口的人骂我")
+    [ticket] = await tickets_of(demo, user)
+    assert f"工单号：{ticket.id}" in added and "没有找到" not in added, added
+    assert ticket.message.startswith("窗口态度太差了") and "6号窗口的人骂我" in ticket.message
+    assert "编码：" in await user.say("开网吧")  # one message only: then questions again
+
+
+async def test_a_ticket_is_withdrawn_at_the_citizens_word(demo):
+    user = citizen(demo)
+    await user.say("转人工")
+    withdrawn = await user.say("算了不用了")
+    [ticket] = await tickets_of(demo, user)
+    assert withdrawn.startswith(f"已取消工单{ticket.id}"), withdrawn
+    assert ticket.state == "closed" and ticket.close_reason == "市民取消"
+    assert "编码：" in await user.say("开网吧")
+
+
+async def test_the_tickets_own_state_asked_is_not_added_to_it(demo):
+    user = citizen(demo)
+    await user.say("人工 我家草原补奖今年咋没到账")
+    waiting = await user.say("工单进度怎么样了")
+    [ticket] = await tickets_of(demo, user)
+    assert waiting.startswith(f"您的工单{ticket.id}还在等工作人员答复"), waiting
+    assert ticket.message == "我家草原补奖今年咋没到账" and ticket.state == "open"
+    rated = await user.say("评5")
+    assert "补充到工单" not in rated, rated  # a rating is no addition to the ticket
