@@ -648,10 +648,24 @@ async def search_and_answer(
             aspect, memory, session, state, settings, trace, public_items, wording, _asked(said)
         )
     back = POINTED_BACK.search(said) is not None  # 「刚才身份证那个要带啥」: an earlier item
+    if aspect is not None and back and memory.card_before and _only_pointing(reading.core):
+        # 「上一个多久」 「前面那个要本人去吗」: the card shown before the last one
+        before = await item_by_code(session, memory.card_before, public_items)
+        if before is not None:
+            return await _card(session, state, memory, before, settings, aspect, trace)
+    # 「身份证那个多久」 on 社会保障卡申领 (which lists 居民身份证): a thing pointed at by its
+    # name is an item of its own, unless the card's own name or keywords say it
+    pointed = POINTING_AT.search(said) is not None
+    if aspect is not None and (back or pointed) and memory.card_before:
+        # 「刚才高龄那个多久」: the card before the last, when its own words say the thing
+        before = await item_by_code(session, memory.card_before, public_items)
+        core = POINTED_BACK.sub("", reading.core)
+        if before is not None and core and _own_words_say(before, core):
+            return await _card(session, state, memory, before, settings, aspect, trace)
     if (
         aspect is not None
         and not back
-        and await _about_the_card(reading.core, memory, session, public_items)
+        and await _about_the_card(reading.core, memory, session, public_items, papers=not pointed)
     ):
         # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
         return await _follow_up(
@@ -1026,23 +1040,48 @@ async def _the_towns_entry_of_the_card(
 
 # Words pointing back past the card just shown (「刚才身份证那个」 「之前那个低保的」): the thing
 # they name is an item asked about before, not a paper the card lists.
-POINTED_BACK = re.compile("刚才|刚刚|之前|前面|先前|上一个")
+POINTED_BACK = re.compile("刚才|刚刚|之前|前面|先前|上一个|前一个|上一项|前一项|上个|前个")
+# 「身份证那个」 「高龄的那项」: a thing named, then pointed at
+POINTING_AT = re.compile(r"[\u4e00-\u9fff]{2}(?:的)?那(?:个|一个|项|一项|条)")
+# What is left of 「上一个」 「前面那个」 once the question is read: pointing words only
+_POINTING_ONLY = re.compile(
+    r"^(?:刚才|刚刚|之前|前面|先前|上|前)?(?:的)?(?:一个|个|一项|项|那个|那一个|那项|那)?(?:的)?$"
+)
+
+
+def _only_pointing(core: str) -> bool:
+    """Whether the words beside a question only point back (「上一个」 「前面」 「刚才那个」)."""
+    return _POINTING_ONLY.match(core.replace(" ", "")) is not None
 
 
 async def _about_the_card(
-    core: str, memory: Memory, session: AsyncSession, public_items: PublicItems | None
+    core: str,
+    memory: Memory,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+    *,
+    papers: bool = True,
 ) -> bool:
     """Whether the words beside a question only repeat the card just shown: every character
-    is in its name, one of its keywords (「补办」 for 社会保障卡补领、换领、换发) or one of its
-    papers (「要带啥证明」 for 临时救助, which lists 致困原因相关证明)."""
+    is in its name, one of its keywords (「补办」 for 社会保障卡补领、换领、换发) or, with
+    `papers`, one of its papers (「要带啥证明」 for 临时救助, which lists 致困原因相关证明)."""
     if not core or memory.focus != "card" or not memory.card_code:
         return False
     item = await item_by_code(session, memory.card_code, public_items)
     if item is None:
         return False
-    papers = (str(r.get("name", "")) for r in item.requirements if isinstance(r, dict))
-    own = fold(" ".join((item.name, *item.keywords, *item.aliases, *papers)))
+    listed = (str(r.get("name", "")) for r in item.requirements if isinstance(r, dict))
+    own = fold(" ".join((item.name, *item.keywords, *item.aliases, *(listed if papers else ()))))
     return all(char in own for char in core)
+
+
+def _own_words_say(item: Item, core: str) -> bool:
+    """Whether the item's name, a keyword or an alias holds the words as said (「高龄」 of
+    80周岁以上老年人高龄津贴发放, 「结婚」 of a keyword 结婚登记)."""
+    words = fold(core.removesuffix("的"))
+    return len(words) >= MIN_RUN and any(
+        words in fold(name) for name in (item.name, *item.keywords, *item.aliases)
+    )
 
 
 async def _lost_paper_of_the_card(

@@ -41,6 +41,7 @@ class Memory:
     place_name: str = ""
     numbered: str = ""  # which list numbers refer to: "items" | "places" | "funds"
     card_code: str = ""
+    card_before: str = ""  # the card shown before it (「上一个多久」 「前面那个」: that one)
     # What the citizen saw last, so a follow-up is about it: "card" | "list" | "place" | "funds"
     # | "outside" (a matter the catalogue does not hold, named by `outside`) | "department"
     # (an office's contact, `department_id`) | "ranking" (places ranked, `ranked`) | "document"
@@ -139,7 +140,11 @@ async def recall(state: FSMContext) -> Memory:
 
 async def keep(state: FSMContext, memory: Memory, **changes: Any) -> Memory:
     """Change some fields of a recalled memory and store it, leaving other keys of the FSM
-    data (e.g. the bot's 更多 parts) alone."""
+    data (e.g. the bot's 更多 parts) alone. A new card keeps the one before it
+    (`card_before`)."""
+    new_card = changes.get("card_code")
+    if new_card and memory.card_code and new_card != memory.card_code:
+        memory.card_before = memory.card_code
     for name, value in changes.items():
         setattr(memory, name, value)
     await state.update_data(**{_KEY: stored(memory)})
