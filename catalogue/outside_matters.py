@@ -28,6 +28,9 @@ class OutsideMatter:
     ask: tuple[str, ...]
     office: str
     hotline: str = ""
+    # An emergency (someone missing, a fire, a life in danger): said in a few words, its number
+    # is given before anything else, never a search.
+    urgent: bool = False
 
 
 def _words(raw: Any, field: str, name: str) -> tuple[str, ...]:
@@ -54,7 +57,10 @@ def parse(raw: Any) -> tuple[OutsideMatter, ...]:
         if not isinstance(hotline, str):
             raise OutsideMattersError(f"{name}: hotline must be text")
         ask = _words(entry.get("ask", []), "ask", name)
-        matters.append(OutsideMatter(name, said, ask, office, hotline))
+        urgent = entry.get("urgent", False)
+        if not isinstance(urgent, bool) or (urgent and not hotline):
+            raise OutsideMattersError(f"{name}: urgent is true or false, and needs a hotline")
+        matters.append(OutsideMatter(name, said, ask, office, hotline, urgent))
     return tuple(matters)
 
 

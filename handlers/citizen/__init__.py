@@ -39,6 +39,7 @@ def citizen_router() -> Router:
         following.router(),  # QR scans of a place; 关注/取消关注 a village before search
         subscription.router(),
         menu.router(),
+        outside.urgent_router(),  # 「着火了」 「老人走失了」: the number at once
         tickets.router(),
         ratings.router(),
         checklist.router(),  # 「都要办吗」 「然后呢」 right after a checklist, before small talk

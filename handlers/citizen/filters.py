@@ -32,6 +32,7 @@ from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
 from search import normalise
 from search.direction import DETAIL_NAMED, NEW, asked, direction_of
+from search.normalise import is_hanzi
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
 _EVERY_YEAR = re.compile(
@@ -656,13 +657,42 @@ class OutsideMatterAsked(Filter):
         if understood is None or understood.intent != ITEM or search is None:
             return False
         found = matter_said(understood.text)
-        if found is None:
+        if found is None or (found[0].urgent and not _SETTLED.search(understood.text)):
+            # 「失火了能申请啥救助」 「儿子出车祸没了 有啥扶助」: a story of what happened; its
+            # office answers only a claim settled afterwards (「车祸赔偿怎么办」)
             return False
         matter, named = found
         hits = search.search(named, top=OUTSIDE_CHECKED, citizen=True)
         if any(hit.confident and _names_the_matter(hit.document, named) for hit in hits):
             return False
         return {"matter": matter, "named": named}
+
+
+# Characters an emergency may be told in beside its word (「我家老人走失了」 「快 着火了」); a
+# longer story tells what happened and asks something of it (「家里失火了房子烧了能申请啥
+# 救助」: an item)
+URGENT_TOLD = 5
+# What is asked once the danger is past: help, money or a paper
+_AFTERWARDS = re.compile("申请|补助|救助|补贴|能领|领啥|手续|材料|证明|补办|登记|保险")
+# … or a claim settled afterwards (「车祸赔偿怎么办」): whom to ask, no emergency
+_SETTLED = re.compile("赔偿|赔钱|理赔|责任认定|处理结果")
+
+
+class UrgentMatterSaid(Filter):
+    """An emergency said in a few words (「我家老人走失了」 「我要报警」 「着火了」): passes
+    `matter` (its number is given at once, before any search)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        found = matter_said(text) if text else None
+        if found is None or not found[0].urgent or text is None:
+            return False
+        told = READER.strip_fillers(parsing.normalize(text).replace(found[1], ""))
+        if sum(map(is_hanzi, told)) > URGENT_TOLD or _AFTERWARDS.search(told):
+            return False
+        if _SETTLED.search(told):
+            return False  # 「房子烧了能申请啥救助」: what is asked afterwards is an item's
+        return {"matter": found[0]}
 
 
 def _names_the_matter(document: Any, named: str) -> bool:

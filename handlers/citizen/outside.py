@@ -13,7 +13,7 @@ from catalogue import queries
 from catalogue.outside_matters import OutsideMatter, hotlines
 from handlers.citizen import parsing, texts
 from handlers.citizen.common import on_said
-from handlers.citizen.filters import OutsideMatterAsked, matter_said, said
+from handlers.citizen.filters import OutsideMatterAsked, UrgentMatterSaid, matter_said, said
 from handlers.citizen.memory import remember
 
 
@@ -31,6 +31,16 @@ async def outside_matter(
     trace.update(answer="outside")
     await remember(state, unmatched=said(event) or named, focus="outside", outside=named)
     return await outside_answer(session, matter, named, wording)
+
+
+async def urgent_matter(
+    event: Event, matter: OutsideMatter, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """An emergency: its number at once; this account calls no one (人工 next still
+    forwards what was said)."""
+    trace.update(answer="urgent")
+    await remember(state, unmatched=said(event) or "", focus="")
+    return texts.URGENT.format(hotline=matter.hotline, office=matter.office)
 
 
 async def outside_answer(
@@ -84,4 +94,11 @@ def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-outside")
     on_said(router, OutsideMatterAsked())(outside_matter)
+    return router
+
+
+def urgent_router() -> Router:
+    """Emergencies, answered before anything else is read of a message."""
+    router = Router(name="citizen-urgent")
+    on_said(router, UrgentMatterSaid())(urgent_matter)
     return router
