@@ -58,6 +58,7 @@ _TALK = {
     "goodbye": texts.GOODBYE,
     "identity": texts.IDENTITY,
     "language": texts.LANGUAGE,
+    "offtopic": texts.OFFTOPIC,
 }
 
 

@@ -78,3 +78,11 @@ async def test_offices_are_found_by_old_names_and_by_sound(demo, said, ending):
     answer = await (user.speak(said[2:]) if said.startswith("v:") else user.say(said))
     office = _office(ending)
     assert answer.startswith(f"{office['name']}：") and office["phone"] in answer, answer
+
+
+@pytest.mark.parametrize("wording", ["天气", "讲个笑话吧", "你吃饭了没", "查快递"])
+async def test_what_this_account_does_not_do_is_said_plainly(demo, wording):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, f"o_plain_offtopic_{wording}").say(wording)
+    assert answer.startswith("我是天祝县政务服务公众号，只能回答"), answer
+    assert "没有找到" not in answer and "回复序号" not in answer

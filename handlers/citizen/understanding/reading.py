@@ -25,7 +25,17 @@ ITEM = "item"  # any other message: it names an item (search), possibly with an 
 HELP = "help"
 # When several small-talk intents are said together (「好的谢谢」), the first of these wins.
 # 「有人吗」 (presence) asks whether a person is there: a greeting that expects one.
-TALK_ORDER = ("goodbye", "thanks", "identity", "language", "help", "presence", "greeting", "ack")
+TALK_ORDER = (
+    "goodbye",
+    "thanks",
+    "identity",
+    "language",
+    "offtopic",
+    "help",
+    "presence",
+    "greeting",
+    "ack",
+)
 # Acts said together: the first wins (「窗口工作人员态度差」 is a complaint, not 人工).
 ACT_ORDER = (
     "complaint",
