@@ -86,6 +86,7 @@ class ResolvedStep:
     department: Department | None = None
     when: tuple[str, ...] = ()
     office: str = ""
+    terms: tuple[str, ...] = ()  # the step's words (丧葬费 of 领取丧葬补助金和抚恤金)
 
 
 def _texts(values: Any, what: str) -> tuple[str, ...]:
@@ -230,10 +231,12 @@ async def resolve(session: AsyncSession, event: LifeEvent) -> list[ResolvedStep]
             continue
         department = await department_to_ask(session=session, words=step.ask)
         if department is not None:
-            resolved.append(ResolvedStep(step.label, None, department, step.when))
+            resolved.append(ResolvedStep(step.label, None, department, step.when, terms=step.terms))
         elif step.ask:
             # 卖烟: no 烟草专卖局 among the county's departments, still the office to ask
-            resolved.append(ResolvedStep(step.label, None, when=step.when, office=step.ask[0]))
+            resolved.append(
+                ResolvedStep(step.label, None, when=step.when, office=step.ask[0], terms=step.terms)
+            )
     return resolved
 
 

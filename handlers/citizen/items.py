@@ -20,6 +20,7 @@ from catalogue.models import Department, Item, RetiredCode
 from catalogue.region_directory import RegionDirectory
 from catalogue.regions import region_directory, shipped_regions
 from handlers.citizen import cards, parsing, texts
+from handlers.citizen.checklist import checklist_shown
 from handlers.citizen.clauses import (
     SearchedClauses,
     asked_beside_who,
@@ -65,7 +66,13 @@ from handlers.citizen.guide_notes import (
     paper_named,
 )
 from handlers.citizen.life_event_choice import paper_said_short
-from handlers.citizen.life_events import FirstStepAsked, the_step_every_case_needs
+from handlers.citizen.life_events import (
+    FirstStepAsked,
+    ask_line,
+    stop_answer,
+    stops_what_it_gave,
+    the_step_every_case_needs,
+)
 from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
@@ -308,9 +315,27 @@ async def choose(
     item = await item_by_code(session, codes[choice - 1], public_items)
     if item is None:
         return texts.GONE
+    stopped = await _a_step_stopping_it(memory, session, item)
+    if stopped is not None and aspect is None:
+        # 「家人去世」 then 「1」: 领高龄津贴：告知民政局停发 — whom to tell, not how to apply
+        await keep(state, memory, card_code=item.code, focus="card")
+        trace.update(answer="life-event-stop", code=item.code)
+        return stop_answer(item, stopped, settings.public_base_url)
     return await _card(
         session, state, memory, item, settings, aspect or memory.list_intent or None, trace
     )
+
+
+async def _a_step_stopping_it(memory: Memory, session: AsyncSession, item: Item) -> str | None:
+    """The label of the checklist's step the item serves, when that step ends what the item
+    gave rather than applies for it; None otherwise (or no checklist was shown)."""
+    if not memory.list_query:
+        return None
+    shown = await checklist_shown(memory, session)
+    step = next(
+        (s.step for s in shown or [] if s.step.item and s.step.item.code == item.code), None
+    )
+    return step.label if step is not None and stops_what_it_gave(step.label, item) else None
 
 
 async def first_step(
@@ -321,15 +346,22 @@ async def first_step(
     settings: Settings,
     trace: dict[str, str],
     public_items: PublicItems | None = None,
+    wording: texts.Wording = texts.TIANZHU,
 ) -> str:
-    """「先办哪个」 after a list: a life event's first step (its card, as 「1」 gives); the
-    entries of any other list are alternatives, so which one is asked."""
+    """「先办哪个」 after a list: a life event's first step (its card, as 「1」 gives, or whom
+    to ask when no item serves it); the entries of any other list are alternatives, so which
+    one is asked."""
     if in_order is None:
         trace.update(answer="no-order-yet")
         return texts.NO_ORDER_YET
     if not in_order:
         trace.update(answer="not-in-order")
         return texts.NOT_IN_ORDER
+    shown = await checklist_shown(await recall(state), session)
+    if shown and shown[0].step.item is None:
+        # 「第一步干啥」 after 家人去世: a step no item serves comes first (死亡医学证明)
+        trace.update(answer="life-event-first-outside")
+        return texts.FIRST_STEP_OUTSIDE.format(ask=ask_line(shown[0].step, wording))
     return await choose(event, 1, session, state, settings, trace, public_items)
 
 

@@ -179,6 +179,7 @@ def the_money(rest: str, steps: list[ResolvedStep]) -> Item | None:
 
 
 OUTSIDE_STEP_NAMING = 4  # characters of a step's label that, said, ask for that step
+MIN_STEP_TERM = 3  # characters of one of a step's own words (丧葬费) that, said, name it
 MIN_STEP_THING = 3  # characters of a step's thing (宅基地) that, said whole, ask for it
 # The doing in a step's label, left off its thing (宅基地申请: 宅基地).
 STEP_DOING = re.compile("申请|办理|领取|（[^（）]*）")
@@ -204,7 +205,13 @@ def one_outside_step_named(
         whole = thing_alone and len(run) >= MIN_STEP_THING and run == thing
         # 「户口咋销」 right after the checklist: every character said is the label's (注销户口)
         scattered = thing_alone and len(core) >= MIN_STEP_THING and set(core) <= set(label)
-        if len(run) >= OUTSIDE_STEP_NAMING or whole or scattered or any(p in core for p in plain):
+        # 「丧葬费能领多少」 right after the checklist: one of the step's own words (丧葬费 of
+        # 领取丧葬补助金和抚恤金)
+        termed = thing_alone and any(
+            len(t) >= MIN_STEP_TERM and fold(t) in core for t in step.terms
+        )
+        said_plainly = any(p in core for p in plain)
+        if len(run) >= OUTSIDE_STEP_NAMING or whole or scattered or termed or said_plainly:
             named.append(step)
     return named[0] if len(named) == 1 else None
 

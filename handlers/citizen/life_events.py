@@ -45,7 +45,10 @@ from handlers.citizen.common import on_said
 from handlers.citizen.filters import PaperOfEveryEntry, points_back, said
 from handlers.citizen.fitting import fit
 from handlers.citizen.guide_notes import (
+    DEATH_IN_GUIDE,
+    MAX_NOTES,
     PAPER_ENDS,
+    guide_sentences,
     name_run_of,
     names_its_paper,
     notes_on_a_death,
@@ -1110,7 +1113,12 @@ async def answer(
         # 「开宾馆要的卫生许可」: the one step asked for, as its card (the question asked of it).
         trace.update(answer="life-event-step", event=life_event.name, code=step_item.code)
         await keep(state, memory, card_code=step_item.code, focus="card")
-        card = cards.answer(step_item, settings.public_base_url, read(said(event) or "").aspect)
+        aspect = read(said(event) or "").aspect
+        label = next((s.label for s in steps if s.item and s.item.code == step_item.code), "")
+        if aspect is None and label and stops_what_it_gave(label, step_item):
+            # 「我爸去世了 他吃低保」: the 低保 to be stopped, not applied for
+            return stop_answer(step_item, label, settings.public_base_url)
+        card = cards.answer(step_item, settings.public_base_url, aspect)
         if not beside:
             return card
         # the others before the card's link, as far as the message has room
@@ -1120,7 +1128,7 @@ async def answer(
     if outside_step is not None:
         trace.update(answer="life-event-outside-step", event=life_event.name)
         await keep(state, memory, unmatched=said(event) or "")
-        ask = _ask_line(outside_step, wording)
+        ask = ask_line(outside_step, wording)
         return "\n".join([ask, OTHER_STEPS.format(name=life_event.name), OFFER])
     trace.update(answer="life-event", event=life_event.name)
     # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
@@ -1149,7 +1157,7 @@ async def answer(
     for step in steps:
         if step.item is None:
             if step.department is not None or step.office:
-                lines.append("· " + _ask_line(step, wording))
+                lines.append("· " + ask_line(step, wording))
             continue
         number += 1
         lines.append(f"{number}. {shorten(step_line(step.label, step.item.name), 60)}")
@@ -1162,7 +1170,25 @@ async def answer(
     return fit(lines, [], [HINT if codes else OFFER])
 
 
-def _ask_line(step: ResolvedStep, wording: texts.Wording) -> str:
+# A checklist's step that ends what an item gave (「领高龄津贴：告知民政局停发」)
+STOPPING = re.compile("停发|停止|注销|告知")
+
+
+def stops_what_it_gave(label: str, item: Item) -> bool:
+    """Whether the step ends what the item gave (a benefit stopped after a death) rather than
+    applies for it; an item that is itself an ending (个体工商户注销登记) is applied for."""
+    return STOPPING.search(label) is not None and STOPPING.search(item.name) is None
+
+
+def stop_answer(item: Item, label: str, base_url: str) -> str:
+    """Such a step opened: what it is, what the guide says of the ending, whom to tell."""
+    told = [s for s in guide_sentences(item) if DEATH_IN_GUIDE.search(s)][:MAX_NOTES]
+    lines = cards.answer(item, base_url, "phone").splitlines()
+    lines[1:1] = [texts.STEP_STOPS.format(step=label), *told]
+    return "\n".join(lines)
+
+
+def ask_line(step: ResolvedStep, wording: texts.Wording) -> str:
     """A step no item serves: 「注销户口：本县目录暂无此事项，请咨询县公安局（…）」."""
     department = step.department
     if department is not None:
@@ -1257,6 +1283,8 @@ FIRST_ASKED = re.compile(
     "(?:先|首先|最先|第一步|一开始)(?:得|要|该|应该|需要)?(?:办|弄|跑|去|干|搞|做)?"
     "(?:哪个|哪一个|哪样|哪一样|啥|什么|哪项|哪一项|哪步|哪一步|哪个部门|哪里|哪儿|哪)"
     "|从哪(?:个|里|儿|一步|步)?(?:开始|下手|办起)"
+    # 「第一步在哪办」 「头一步找谁」: where the first step is done
+    "|(?:第一步|头一步)(?:得|要|该)?(?:在哪里?|去哪里?|在哪儿|找谁|找哪个部门)(?:办|弄|开|跑|去)?"
     ")(?:呢|啊|呀|吧|嘛)*$"
 )
 

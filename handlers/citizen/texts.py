@@ -176,6 +176,8 @@ URGENT = (
     "情况紧急，请马上拨打{hotline}，由{office}处理。\n"
     "本公众号不能报警、不能派人，请不要在这里等回复。"
 )
+STEP_STOPS = "这一步是：{step}。不用重新申请，告知下面的部门："
+FIRST_STEP_OUTSIDE = "第一步是{ask}。办完了再问我“下一步呢”。"
 HUMAN_WITHDRAWN = "已取消工单{ticket}，不再转给工作人员。还有问题，随时问我。"
 HUMAN_WAITING = (
     "您的工单{ticket}还在等工作人员答复，一般1个工作日内通过本公众号回复您。有要补充的，直接发来。"
