@@ -33,15 +33,19 @@ from handlers.citizen.understanding.scorer import fold
 from handlers.settings import Settings
 from search import normalise
 
-# A yes-or-no question (「…吗」 「…行不」 「要不要…」) about having to do something.
+# A yes-or-no question (「…吗」 「…行不」 「要不要…」 「不用办吧」) about having to do something.
 YES_OR_NO = re.compile(
-    "[吗嘛么]$|[不没]$|行不|行不行|要不要|用不用|需不需要|得不得|是不是|可不可以|能不能|非得|必须"
+    "[吗嘛么吧]$|[不没]$|行不|行不行|要不要|用不用|需不需要|得不得|是不是|可不可以|能不能|非得|必须"
 )
+# How many are left to do (「不卖烟的话要办几个」)
+COUNT_ASKED = re.compile("几个|几样|几项|哪些|哪几个|哪几样|多少个|多少样")
 HAVING_TO = re.compile("要|得|需要|用|必须|非得|办|行|可以")
 # A question of what, where or how (「营业执照要带啥吗」) is not whether.
 OTHER_QUESTION = re.compile("啥|什么|哪|几|多少|多久|多长|怎么|咋|网上")
 ALL_OF_THEM = re.compile("都|全部|全都|每个|每一个|每一样|所有|这些|这几个|这几样")
-NOT_DOING = re.compile("^(?:那|那我|我|我们|要是|如果)?(?:不|没|没有|不打算|不准备|不想)")
+NOT_DOING = re.compile(
+    "^(?:那|那我|我|我们|俺|咱|要是|如果|我家|我们家)?(?:只|就)?(?:不|没|没有|不打算|不准备|不想)"
+)
 # Words of such a question that name no step.
 _ASKING = re.compile(
     "还|也|都|全部|全都|每个|每一个|所有|这些|这几个|那个|这个|的话|的|要不要|用不用|需不需要|"
@@ -136,9 +140,14 @@ class StepsNeededAsked(Filter):
         if not text or state is None or not isinstance(session, AsyncSession):
             return False
         flat = normalise(text).rstrip("?？!！。 ")
-        if YES_OR_NO.search(flat) is None or HAVING_TO.search(flat) is None:
+        not_doing = NOT_DOING.search(flat) is not None
+        # 「我不卖烟」 「不卖烟的话要办几个」: the case said not to be theirs, a statement or
+        # a count of what is left
+        counted = not_doing and COUNT_ASKED.search(flat) is not None
+        asks = YES_OR_NO.search(flat) is not None and HAVING_TO.search(flat) is not None
+        if not (asks or not_doing):
             return False
-        if OTHER_QUESTION.search(flat) or read(text).aspect is not None:
+        if (OTHER_QUESTION.search(flat) and not counted) or read(text).aspect is not None:
             return False
         memory = await recall(state)
         if not _on_the_checklist(memory):
@@ -146,7 +155,7 @@ class StepsNeededAsked(Filter):
         shown = await checklist_shown(memory, session)
         if shown is None:
             return False
-        core = fold(_ASKING.sub("", flat))
+        core = fold(_ASKING.sub("", COUNT_ASKED.sub("", flat)))
         if not core:
             if ALL_OF_THEM.search(flat) is None:
                 return False  # 「要办吗」 alone: which one is not said
@@ -154,7 +163,7 @@ class StepsNeededAsked(Filter):
         step = _named(core, shown)
         if step is None:
             return False
-        return {"shown": shown, "step": step, "not_doing": NOT_DOING.search(flat) is not None}
+        return {"shown": shown, "step": step, "not_doing": not_doing}
 
 
 async def answer(

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.kits import citizen as kit
 
 EVENTS = json.loads(
@@ -114,3 +116,21 @@ async def test_a_step_not_needed_keeps_the_other_cases_steps(demo):
     )
     case = food["label"].split("：")[0]
     assert f"只有{case}的才要办（第" in answer, answer
+
+
+@pytest.mark.parametrize("said", ["我不卖烟", "不卖烟的话要办几个", "我们家不卖烟"])
+async def test_a_case_said_not_to_be_theirs_leaves_the_rest(demo, said):
+    http, _ = demo
+    user = kit.WeChatUser(http, f"o_checklist_not_{said}")
+    await user.say("我想在镇上开个小卖部，要办啥手续")
+    answer = await user.say(said)
+    assert answer.startswith("不卖烟的话，「烟草专卖零售许可证」就不用办。"), answer
+    assert "其他的照常要办：1. 个体工商户设立登记" in answer
+
+
+async def test_a_step_every_case_takes_said_not_to_be_done_is_still_needed(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_not_all")
+    await user.say("开个小卖部")
+    answer = await user.say("我不办执照")
+    assert answer.startswith("「个体工商户设立登记」每种情况都要办"), answer
