@@ -93,3 +93,8 @@ async def test_what_this_account_does_not_do_is_said_plainly(demo, wording):
 )
 def test_complaints_in_plain_words_are_complaints(wording):
     assert read(wording).intent == "complaint", wording
+
+
+@pytest.mark.parametrize("wording", ["我家低保为啥停了", "我家有没有评上低保"])
+def test_ones_own_benefit_stopped_or_granted_is_a_record_not_served_here(wording):
+    assert read(wording).intent == "personal", wording
