@@ -1547,6 +1547,14 @@ class PlaceFollowUp(Filter):
             above = code[:TOWN_CODE_LENGTH] if level == "town" else code[:COUNTY_CODE_LENGTH]
             shown = year if year is not None else memory.place_year_shown
             return {"year": shown, "code": above}
+        if parsing.progress_of_those_shown(rest) and not parsing.names_place(
+            parsing.place_part(rest)
+        ):
+            # 「哪些还没开工」: the projects shown, by their progress
+            memory = await recall(state)
+            if memory.focus != "place" or not memory.place_code:
+                return False
+            return {"year": year or memory.place_year_shown, "code": ""}
         if parsing.asks_place_detail(rest):
             # 「文号呢」 「17年那个民宿的进展咋样」: a document or a project of the place.
             subject = parsing.detail_subject(rest)

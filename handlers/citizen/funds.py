@@ -89,6 +89,10 @@ async def fund_list(
             return texts.FUND_DEPARTMENT_NONE.format(name=names) + fund_answers.fund_years_answer(
                 overview, settings.public_base_url
             )
+        if year is not None and not topic and fund_type is None:
+            # 「农牧局去年有啥资金」: none of that year published; the office's years that are
+            note += texts.FUND_YEAR_NONE.format(year=year)
+            funds, what = every_year, what.replace(f"{year}年", "").strip() or "全部"
     if topic and year is not None and not fund_details.named_funds(funds.rows, topic):
         other = await queries.fund_list(session=session, department_ids=ids, fund_type=fund_type)
         renamed = _renamed(funds.rows, fund_details.named_funds(other.rows, topic))

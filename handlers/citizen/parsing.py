@@ -1064,6 +1064,14 @@ def asks_why_cancelled(text: str) -> bool:
     return _WHY_CANCELLED.search(text) is not None
 
 
+def progress_of_those_shown(text: str) -> tuple[str, ...] | None:
+    """Right after a place's rows, the progresses asked of its projects without naming them
+    (「哪些还没开工」 「还有哪几个没完工」), or None."""
+    if not _WHICH_PROJECTS.search(text):
+        return None
+    return next((progress for word, progress in _PROGRESS_WORDS if word in text), None)
+
+
 def projects_by_progress(text: str) -> tuple[str, ...] | None:
     """The progresses asked of a place's projects as a whole (「哪些项目取消了」 → cancelled;
     「还没完工的」 → planned and under way; 「在建的扶贫项目」: the progress said of the

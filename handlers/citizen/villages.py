@@ -796,6 +796,16 @@ async def place_follow_up(
     if detail and year is None:
         # 「给了哪几个村」 「文号呢」 right after one year's rows: of that year
         year = memory.place_year_shown
+    progress = parsing.progress_of_those_shown(text)
+    if progress is not None:
+        # 「哪些还没开工」 after the place's rows: its projects of that progress (the words
+        # left beside the progress name no rows: 「些还」)
+        rows = await queries.region_funds(session=session, region_code=place.code, year=year)
+        if rows is not None:
+            trace.update(answer="projects-by-progress", code=place.code)
+            return fund_answers.projects_by_progress_answer(
+                rows, settings.public_base_url, year, progress
+            )
     if not about and parsing.asks_why_cancelled(text):
         # 「为啥取消」: the place's cancelled projects, each with its adjustment, not all its rows
         rows = await queries.region_funds(session=session, region_code=place.code, year=year)
