@@ -1563,6 +1563,12 @@ class PlaceFollowUp(Filter):
             memory = await recall(state)
             shown_place = memory.focus == "place" and memory.place_code
             return {"year": year, "code": ""} if shown_place else False
+        if HOW_MUCH_ALONE.match(parsing.strip_particles(rest).replace(" ", "")):
+            # 「多少钱」 「投了多少」 right after a place's or a project's rows: those rows
+            memory = await recall(state)
+            if memory.focus != "place" or not memory.place_code:
+                return False
+            return {"year": year or memory.place_year_shown, "code": ""}
         if TOTAL_ASKED.search(rest) and not READER.strip_fillers(
             parsing.fund_topic(TOTAL_ASKED.sub("", rest).replace(" ", ""))
         ):
@@ -1831,6 +1837,10 @@ def _asked_again(
 
 
 # A sum asked for (「这三年加起来一共多少」): money, whatever else is said.
+# How much, said alone of what was just shown (「多少钱」 「那个项目投了多少」)
+HOW_MUCH_ALONE = re.compile(
+    r"^(?:那|这)?(?:个|些)?(?:项目|工程)?(?:的)?(?:投资|投了|花了|用了|是|要|给了)?多少钱?$"
+)
 TOTAL_ASKED = re.compile(
     "(?:一共|总共|加起来|合计)(?:是|有|拨了|花了|投了)?多少|(?:的)?(?:总数|总额|总金额|合计数)(?:是)?(?:多少)?"
 )

@@ -1350,6 +1350,16 @@ DETAIL_WORDS = (
     "收益",
     "效益",
     "增收",
+    # what the money went to (「这钱干啥用了」 「用在哪了」): the projects' works
+    "干啥用",
+    "干什么用",
+    "做啥用",
+    "做什么用",
+    "用在哪",
+    "用到哪",
+    "花在哪",
+    "花到哪",
+    "用来干",
 )
 # Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
 _DETAIL_ASKING = re.compile(

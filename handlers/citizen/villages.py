@@ -19,6 +19,7 @@ from handlers.citizen import fund_answers, parsing, texts
 from handlers.citizen.amounts import wan
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import (
+    HOW_MUCH_ALONE,
     TOTAL_ASKED,
     BindRequest,
     BoundWhich,
@@ -790,7 +791,8 @@ async def place_follow_up(
     # county's (a village's or town's few rows are all shown: 「文号呢」 is each one's)
     detail = parsing.asks_place_detail(text)
     # 「一共多少」 after the county's 「整村推进」 rows: of those rows too
-    total = TOTAL_ASKED.search(text) is not None
+    how_much = HOW_MUCH_ALONE.match(parsing.strip_particles(text).replace(" ", "")) is not None
+    total = TOTAL_ASKED.search(text) is not None or how_much
     kept = memory.place_about if place.level == "county" and (detail or total) else ""
     about = _about(text) or kept
     if detail and year is None:

@@ -40,3 +40,17 @@ async def test_a_fund_year_not_published_gives_the_offices_years(demo):
     )
     assert years and "农业农村局 财政专项资金】" in answer
     assert all(f"{year}年 " in answer for year in years), answer
+
+
+async def test_what_the_money_went_to_and_how_much_are_of_the_rows_shown(demo):
+    http, _ = demo
+    project = next(p for p in DEMO["poverty_projects"] if "易地扶贫搬迁" in p["name"])
+    user = kit.WeChatUser(http, "o_progress_use")
+    await user.say(f"上古城村{project['year']}年扶贫")
+    used = await user.say("这钱干啥用了")
+    assert project["construction_content"][:20] in used, used
+    narrowed = kit.WeChatUser(http, "o_progress_how_much")
+    await narrowed.say("易地扶贫搬迁项目在哪")
+    how_much = await narrowed.say("多少钱")
+    assert f"{project['investment']}万元" in how_much, how_much
+    assert "没有找到" not in how_much and "请告诉我您要办什么事" not in how_much, how_much
