@@ -21,10 +21,13 @@ class Citizen(StatesGroup):
     describing_problem = State()
     # after 「有人吗」: the next text, if it asks what cannot be served here, becomes a ticket
     person_asked = State()
+    # after 「人工」 forwarded a question or complaint: the next text, if it tells more of it
+    # rather than asks something new, is added to the ticket
+    adding_detail = State()
 
 
 # States that last one message: the message after the one that set them clears them.
-ONE_MESSAGE = frozenset({Citizen.person_asked.state})
+ONE_MESSAGE = frozenset({Citizen.person_asked.state, Citizen.adding_detail.state})
 
 
 @dataclass

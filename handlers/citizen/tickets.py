@@ -67,8 +67,8 @@ async def _open(
         context=await _context(state),
         item_code=memory.card_code,  # the item looked at decides the responsible department
     )
-    # what is said next is added to it: the question, or the details of what was forwarded
-    await state.set_state(Citizen.describing_problem)
+    # what is said next is added to it: the question, or more of what was forwarded
+    await state.set_state(Citizen.describing_problem if blank else Citizen.adding_detail)
     await remember(state, unmatched="", ticket=ticket.id)
     trace.update(answer="ticket-open" if blank else "ticket", code=str(ticket.id))
     if blank:
@@ -102,10 +102,6 @@ async def described(
     the supervision phone again (「监督电话再说一遍」) or about the hotline (「打12345能管用不」)
     is answered and the ticket still waits."""
     memory = await recall(state)
-    pending = await _pending(event, session, memory)
-    if pending is not None and TICKET_ASKED.search(said):
-        trace.update(answer="ticket-waiting", code=str(pending.id))
-        return texts.HUMAN_WAITING.format(ticket=pending.id)
     reading = read(said)
     asks_phone = reading.aspect == "phone" or "电话" in said
     about_lines = any(word in said for word in SUPERVISION)
@@ -114,7 +110,8 @@ async def described(
         trace.update(answer="supervision-phone")
         return texts.SUPERVISION_AGAIN.format(phone=phone or "12345政务服务便民热线")
     answer = await _answered(said, reading, session, settings, search, public_items)
-    if memory.ticket and await state.get_state() == Citizen.describing_problem.state:
+    adding = (Citizen.describing_problem.state, Citizen.adding_detail.state)
+    if memory.ticket and await state.get_state() in adding:
         ticket = await add_to_ticket(session, memory.ticket, openid=event.user_id, text=said)
         if ticket is not None:
             await state.set_state(None)
@@ -132,6 +129,35 @@ WITHDRAW = re.compile(
 )
 # 「工单进度怎么样了」 「回复了没」: the ticket's own state asked, nothing to add to it
 TICKET_ASKED = re.compile("工单|回复了没|答复了没|回了没|还没回|啥时候回|什么时候回|多久回|有人回")
+
+
+async def tells_more(event: Event, search: Searcher | None = None) -> bool:
+    """Whether a message after a forwarded ticket tells more of it (「民政局6号窗口的人骂我」)
+    rather than asks something new: no question of an item's aspect, nothing search is sure
+    of."""
+    text = said_text(event) or ""
+    if not text or read(text).aspect is not None:
+        return False
+    if search is None:
+        return True
+    hits = search.search(text, top=1, citizen=True)
+    return not (hits and hits[0].confident)
+
+
+def ticket_asked(event: Event) -> bool:
+    """Whether the message asks after the ticket itself (「工单进度怎么样了」 「多久回」)."""
+    return TICKET_ASKED.search(said_text(event) or "") is not None
+
+
+async def ticket_waiting(
+    event: Event, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """The ticket asked after: still waiting, nothing added to it (the state goes on)."""
+    pending = await _pending(event, session, await recall(state))
+    if pending is None:
+        raise SkipHandler
+    trace.update(answer="ticket-waiting", code=str(pending.id))
+    return texts.HUMAN_WAITING.format(ticket=pending.id)
 
 
 def withdrawal_said(event: Event) -> bool:
@@ -213,13 +239,24 @@ async def ask_human(
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-tickets")
-    on_said(router, StateFilter(Citizen.describing_problem), withdrawal_said)(withdraw)
+    waiting = StateFilter(Citizen.describing_problem, Citizen.adding_detail)
+    on_said(router, waiting, withdrawal_said)(withdraw)
+    on_said(router, waiting, ticket_asked)(ticket_waiting)
     on_said(
         router,
         StateFilter(Citizen.describing_problem),
         ~HumanRequest(),
         ~SmallTalk(),
         ~Rating(),
+        Said(),
+    )(described)
+    on_said(
+        router,
+        StateFilter(Citizen.adding_detail),
+        ~HumanRequest(),
+        ~SmallTalk(),
+        ~Rating(),
+        tells_more,
         Said(),
     )(described)
     on_said(router, HumanRequest())(human)

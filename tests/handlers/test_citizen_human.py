@@ -167,3 +167,13 @@ async def test_the_tickets_own_state_asked_is_not_added_to_it(demo):
     assert ticket.message == "我家草原补奖今年咋没到账" and ticket.state == "open"
     rated = await user.say("评5")
     assert "补充到工单" not in rated, rated  # a rating is no addition to the ticket
+
+
+async def test_a_new_question_after_a_forwarded_one_is_answered_not_filed(demo):
+    user = citizen(demo)
+    await user.say("窗口态度太差了")
+    await user.say("人工")
+    answer = await user.say("开网吧要什么材料")
+    [ticket] = await tickets_of(demo, user)
+    assert "补充到工单" not in answer and "材料" in answer, answer
+    assert "网吧" not in ticket.message
