@@ -145,9 +145,25 @@ class HumanRequest(Filter):
         if parsing.is_human_request(text):
             return {"problem": ""}
         understood = reading(event)
+        if understood is not None and understood.intent == "complaint":
+            # 「电话一直打不通 转人工」: the complaint told and a person asked for: forwarded
+            # as said, with where to complain at once (「我要投诉 找个人」 tells nothing yet:
+            # the complaint asks for it)
+            told = READER.strip_fillers(_ASKING_FOR_A_PERSON.sub("", text))
+            if READER.mentions(text, "human") and len(told) >= MIN_TOLD:
+                return {"problem": text, "complained": True}
+            return False
         if understood is None or understood.intent != "human":
             return False
         return {"problem": understood.rest if understood.core else ""}
+
+
+# The words of asking for a person or to complain, which tell no problem by themselves
+_ASKING_FOR_A_PERSON = re.compile(
+    "转人工|找人工|人工服务|人工客服|人工|真人|工作人员|找个人|找人|我要|我想|投诉|举报|给我|帮我|"
+    "跟我|和我|对接|联系|处理|一下|说说|说明|[，,。！!？?\\s]"
+)
+MIN_TOLD = 3  # characters of a complaint told beside the request that forward it at once
 
 
 class NoneFits(Filter):

@@ -25,7 +25,7 @@ from catalogue.tickets import (
 from handlers.citizen import cards, texts
 from handlers.citizen.clauses import find_plainly
 from handlers.citizen.common import on_said
-from handlers.citizen.conversation import supervision_phone
+from handlers.citizen.conversation import complaint_lines, supervision_phone
 from handlers.citizen.filters import HumanRequest, Intent, Rating, Said, SmallTalk
 from handlers.citizen.filters import said as said_text
 from handlers.citizen.memory import Citizen, Memory, recall, remember
@@ -205,12 +205,22 @@ async def _answered(
 
 
 async def human(
-    event: Event, problem: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+    event: Event,
+    problem: str,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    complained: bool = False,
 ) -> str:
     """「人工」: forward the problem said with it, else the last unanswered question; with
-    nothing to forward, a ticket at once, the question to be added."""
+    nothing to forward, a ticket at once, the question to be added. A complaint told with
+    it (`complained`) is forwarded with where to complain at once."""
     if problem:
-        return await _open(event, problem, session, state, trace)
+        opened = await _open(event, problem, session, state, trace)
+        if not complained:
+            return opened
+        lines = complaint_lines(await supervision_phone(session))[:-1]  # 人工: asked already
+        return "\n".join([opened, *lines])
     return await ask_human(event, session, state, trace, said=said_text(event) or "")
 
 
