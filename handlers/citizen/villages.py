@@ -190,17 +190,9 @@ async def partial_region_code(
     if len(places) == 1:
         return await funds_of(places[0], None, session, settings, trace, state)
     offered = places[:MAX_PLACES_OFFERED]
-    await remember(
-        state,
-        place_codes=[p.code for p in offered],
-        place_purpose="funds",
-        place_year=None,
-        place_name=region_prefix,
-        numbered="places",
-    )
     heading = texts.PARTIAL_REGION_CODE.format(code=region_prefix, length=len(region_prefix))
-    return fund_answers.places_choice(
-        region_prefix, offered, heading, more=len(places) - len(offered)
+    return await _offer_places(
+        state, offered, heading, region_prefix, more=len(places) - len(offered)
     )
 
 
@@ -720,8 +712,11 @@ async def _county_directory(
     return await _offer_places(state, towns, texts.COUNTY_TOWNS.format(**counts), "")
 
 
-async def _offer_places(state: FSMContext, places: list[Place], heading: str, name: str) -> str:
-    """The places under `heading`, numbered with their codes: a number gives one's funds."""
+async def _offer_places(
+    state: FSMContext, places: list[Place], heading: str, name: str, more: int = 0
+) -> str:
+    """The places under `heading`, numbered with their codes: a number gives one's funds
+    (`more`: how many others there are, not shown)."""
     await remember(
         state,
         place_codes=[p.code for p in places],
@@ -730,7 +725,7 @@ async def _offer_places(state: FSMContext, places: list[Place], heading: str, na
         place_name=name,
         numbered="places",
     )
-    return fund_answers.places_choice(name, places, heading)
+    return fund_answers.places_choice(name, places, heading, more=more)
 
 
 TOWN_ITSELF = "000"
