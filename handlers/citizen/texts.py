@@ -177,7 +177,7 @@ URGENT = (
     "本公众号不能报警、不能派人，请不要在这里等回复。"
 )
 STEP_STOPS = "这一步是：{step}。不用重新申请，告知下面的部门："
-FIRST_STEP_OUTSIDE = "第一步是{ask}。办完了再问我“下一步呢”。"
+FIRST_STEP_OUTSIDE = "第一步是{ask}。办完这一步，再问我下一步。"
 HUMAN_WITHDRAWN = "已取消工单{ticket}，不再转给工作人员。还有问题，随时问我。"
 HUMAN_WAITING = (
     "您的工单{ticket}还在等工作人员答复，一般1个工作日内通过本公众号回复您。有要补充的，直接发来。"
