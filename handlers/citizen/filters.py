@@ -844,8 +844,6 @@ class CentreAsked(Filter):
         text = said(event)
         if understood is None or not text:
             return False
-        when = parsing.times_asked(text)[0]
-        rest = parsing.times_asked(understood.core)[1]
         if understood.aspect not in CONTACT_ASPECTS:
             same = THE_SAME_OF.match(text.replace(" ", ""))
             if same is None or data.get("state") is None:
@@ -854,6 +852,8 @@ class CentreAsked(Filter):
                 return False
             when, rest = parsing.times_asked(same.group(1))
             return {"aspect": "hours", "when": when} if when and not rest else False
+        when = parsing.times_asked(text)[0]
+        rest = parsing.times_asked(understood.core)[1]
         rest = _HOURS_WORDS.sub("", _CENTRE.sub("", rest)).replace(" ", "")
         if READER.strip_fillers(rest):
             return False

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import queries
 from catalogue.models import Department
+from catalogue.scope import scope_of
 from handlers.citizen import parsing
 from handlers.citizen.understanding.inventory import inventory
 from handlers.citizen.understanding.reading import READER
+from handlers.db.kept import KeptUntilChanged
 from search.normalise import is_hanzi
 from search.syllables import readings
 
@@ -59,24 +61,38 @@ def _sound(word: str) -> tuple[str, ...]:
     return tuple(readings(c)[0] for c in word)
 
 
+async def _read_sounds(session: AsyncSession, region: str) -> dict[tuple[str, ...], frozenset[int]]:
+    """The deployment's departments by the sounds of their aliases and short names (without
+    县): what a misheard office word is looked up in."""
+    sounds: dict[tuple[str, ...], set[int]] = {}
+    for alias, today in ALIASES:
+        found = _local(await queries.find_departments(session=session, name=today))
+        sounds.setdefault(_sound(alias), set()).update(d.id for d in found)
+    for summary in await queries.departments(session=session):
+        short = (summary.department.short_name or "").removeprefix("县")
+        if short:
+            sounds.setdefault(_sound(short), set()).add(summary.department.id)
+    return {key: frozenset(ids) for key, ids in sounds.items()}
+
+
+# Kept per region until the departments change: read once, not for every unknown office word.
+_SOUNDS: KeptUntilChanged[str, dict[tuple[str, ...], frozenset[int]]] = KeptUntilChanged(
+    ("departments",), _read_sounds
+)
+
+
 async def _by_sound(session: AsyncSession, word: str) -> list[Department]:
     """The department a voice message's misheard office word (「人设局」 for 人社局) sounds
     like: an alias or a short name (without 县) said with other characters of the same
     sounds; none when two offices sound alike."""
     if len(word) < MIN_SOUNDED or not all(map(is_hanzi, word)):
         return []
-    heard = _sound(word)
-    named: dict[int, Department] = {}
-    for alias, today in ALIASES:
-        if len(alias) == len(word) and _sound(alias) == heard:
-            found = _local(await queries.find_departments(session=session, name=today))
-            named.update((d.id, d) for d in found)
-    for summary in await queries.departments(session=session):
-        department = summary.department
-        short = (department.short_name or "").removeprefix("县")
-        if len(short) == len(word) and _sound(short) == heard:
-            named[department.id] = department
-    return list(named.values()) if len(named) == 1 else []
+    sounds = await _SOUNDS.get(session, scope_of(session).within or "*")
+    ids = sounds.get(_sound(word), frozenset())
+    if len(ids) != 1:
+        return []
+    department = await session.get(Department, next(iter(ids)))
+    return [department] if department is not None else []
 
 
 MIN_SOUNDED = 3  # characters of an office word heard by sound (人设局): 「设局」 is too little
