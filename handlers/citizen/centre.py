@@ -83,7 +83,7 @@ async def centre_answer(
     """「政务服务中心在哪」 「大厅电话」 「周末上班吗」: the centre's place, phone or hours (with
     the plain answer for the time asked); 「冬天呢」 next asks the same of another time."""
     trace.update(answer="centre", code=aspect)
-    await remember(state, focus="centre", list_intent=aspect)
+    await remember(state, focus="centre")
     location = await common_location(session)
     centre = centre_of(location) or wording.centre
     if aspect == "hours":

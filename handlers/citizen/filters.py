@@ -1563,37 +1563,29 @@ class PlaceFollowUp(Filter):
             above = code[:TOWN_CODE_LENGTH] if level == "town" else code[:COUNTY_CODE_LENGTH]
             shown = year if year is not None else memory.place_year_shown
             return {"year": shown, "code": above}
-        if parsing.progress_of_those_shown(rest) and not parsing.names_place(
+        by_progress = parsing.progress_of_those_shown(rest) and not parsing.names_place(
             parsing.place_part(rest)
-        ):
-            # 「哪些还没开工」: the projects shown, by their progress
-            memory = await recall(state)
-            if memory.focus != "place" or not memory.place_code:
-                return False
-            return {"year": year or memory.place_year_shown, "code": ""}
-        if parsing.asks_place_detail(rest):
+        )
+        if not by_progress and parsing.asks_place_detail(rest):
             # 「文号呢」 「17年那个民宿的进展咋样」: a document or a project of the place.
             subject = parsing.detail_subject(rest)
             if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
                 return False
-            memory = await recall(state)
-            shown_place = memory.focus == "place" and memory.place_code
-            return {"year": year, "code": ""} if shown_place else False
-        if HOW_MUCH_ALONE.match(parsing.strip_particles(rest).replace(" ", "")):
-            # 「多少钱」 「投了多少」 right after a place's or a project's rows: those rows
-            memory = await recall(state)
-            if memory.focus != "place" or not memory.place_code:
-                return False
-            return {"year": year or memory.place_year_shown, "code": ""}
+            return {"year": year, "code": ""} if await _place_shown(state) else False
+        if by_progress or HOW_MUCH_ALONE.match(parsing.strip_particles(rest).replace(" ", "")):
+            # 「哪些还没开工」: the projects shown, by their progress; 「多少钱」 「投了多少」:
+            # those rows
+            rows = await _place_shown(state)
+            return {"year": year or rows.place_year_shown, "code": ""} if rows else False
         if TOTAL_ASKED.search(rest) and not READER.strip_fillers(
             parsing.fund_topic(TOTAL_ASKED.sub("", rest).replace(" ", ""))
         ):
             # 「一共多少」 「三年加起来多少」: the place shown, of the year shown or every year
-            memory = await recall(state)
-            if memory.focus != "place" or not memory.place_code:
+            rows = await _place_shown(state)
+            if rows is None:
                 return False
             every = parsing.names_years(text)
-            return {"year": None if every else year or memory.place_year_shown, "code": ""}
+            return {"year": None if every else year or rows.place_year_shown, "code": ""}
         topic, place_text = parsing.split_fund_topic(rest)
         if year is None and topic is None:
             return False
@@ -1602,10 +1594,13 @@ class PlaceFollowUp(Filter):
         # 「搬迁项目呢」: a few words of what kind of project, but no other place
         if left and (topic is None or len(left) > 6 or parsing.names_place(left)):
             return False
-        memory = await recall(state)
-        if memory.focus != "place" or not memory.place_code:
-            return False
-        return {"year": year, "code": ""}
+        return {"year": year, "code": ""} if await _place_shown(state) else False
+
+
+async def _place_shown(state: Any) -> Memory | None:
+    """The memory, when a place's rows are what the citizen last read; else None."""
+    memory = await recall(state)
+    return memory if memory.focus == "place" and memory.place_code else None
 
 
 # Words that make 「哪个乡镇最多」 a question of poverty allocations; 专项资金 is the fund list's.
