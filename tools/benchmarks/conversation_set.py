@@ -1,6 +1,6 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as forty-one parts. Tuning parts (conversation work
+The set lives in `tests/conversations/` as forty-two parts. Tuning parts (conversation work
 may look at them): `tuning.toml` … `tuning23.toml`; the second, third, fourth and the ninth to
 the twenty-third were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
@@ -23,7 +23,8 @@ twenty-second (life events, poverty, lists, search, ratings).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
 `heldout11.toml`, `heldout12.toml`, `heldout13.toml`, `heldout14.toml`, `heldout15.toml`,
-`heldout16.toml`, `heldout17.toml`, `heldout18.toml`, `heldout19.toml` and `heldout20.toml`; the
+`heldout16.toml`, `heldout17.toml`, `heldout18.toml`, `heldout19.toml`, `heldout20.toml` and
+`heldout21.toml`; the
 first written
 before the second
 round of tuning, the others blind, by people who had read neither the other parts nor the bot's
@@ -35,7 +36,8 @@ written at the start of the twelfth, measured at its start and its end; `heldout
 start of the thirteenth, the fourteenth, the fifteenth, the sixteenth, the seventeenth, the
 eighteenth and the nineteenth; `heldout18` and `heldout19`, written during the twenty-first,
 measured on that round's starting code and at its end; `heldout20`, written during the
-twenty-second, measured on that round's starting code and at its end).
+twenty-second, measured on that round's starting code and at its end; `heldout21`, written at
+the start of the twenty-fifth, measured on that round's starting code and at its end).
 Each file's header documents the format and the expectation
 vocabulary; this module refuses a file that strays from it, so a typo in an expectation cannot
 silently make a turn pass.
@@ -91,6 +93,7 @@ PARTS = (
     "heldout18",
     "heldout19",
     "heldout20",
+    "heldout21",
 )
 
 ACTIONS = ("say", "voice", "click", "event")
@@ -198,7 +201,7 @@ def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
     """The conversations of one part (`tuning` … `tuning23`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
     `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`, `heldout17`, `heldout18`,
-    `heldout19`, `heldout20`) or
+    `heldout19`, `heldout20`, `heldout21`) or
     `all`; ids are
     unique across the set."""
     if part not in (*PARTS, "all"):

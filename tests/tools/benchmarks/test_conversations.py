@@ -40,7 +40,7 @@ PART_NAMES = (
     " tuning11, tuning12, tuning13, tuning14, tuning15, tuning16, tuning17, tuning18, tuning19,"
     " tuning20, tuning21, tuning22, tuning23, heldout2, heldout3, heldout5, heldout6, heldout7,"
     " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, heldout15,"
-    " heldout16, heldout17, heldout18, heldout19, heldout20"
+    " heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
     " or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
@@ -134,6 +134,7 @@ def test_the_held_out_part_says_it_is_kept_out_of_tuning() -> None:
         "heldout18.toml",
         "heldout19.toml",
         "heldout20.toml",
+        "heldout21.toml",
     ):
         assert "HELD-OUT" in (root / "tests/conversations" / name).read_text(encoding="utf-8")
         assert name in (root / "docs/citizens.md").read_text(encoding="utf-8")

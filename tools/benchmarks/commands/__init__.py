@@ -104,8 +104,8 @@ def bench_conversations(
             help=(
                 "tuning, tuning2 … tuning23, heldout2, heldout3, heldout5, heldout6, heldout7,"
                 " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,"
-                " heldout15, heldout16, heldout17, heldout18, heldout19, heldout20 (the last"
-                " eighteen"
+                " heldout15, heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
+                " (the last nineteen"
                 " kept out of tuning)"
                 " or all."
             )
