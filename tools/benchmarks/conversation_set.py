@@ -1,7 +1,7 @@
 """The citizen conversation test set: reading and checking its TOML files.
 
-The set lives in `tests/conversations/` as forty-two parts. Tuning parts (conversation work
-may look at them): `tuning.toml` … `tuning23.toml`; the second, third, fourth and the ninth to
+The set lives in `tests/conversations/` as forty-three parts. Tuning parts (conversation work
+may look at them): `tuning.toml` … `tuning24.toml`; the second, third, fourth and the ninth to
 the twenty-third were written for a round of tuning and cover some classes only (the weakest);
 the fifth and the eighth were held-out parts (`heldout.toml`, `heldout4.toml`) until they were
 retired to tuning in the sixth and the eighth round; the sixth and seventh were written blind
@@ -19,7 +19,8 @@ funds, poverty, complaints), the twentieth blind in the eighteenth (follow-ups, 
 what cannot be served, search, codes), the twenty-first blind in the nineteenth (funds, life
 events, out of the catalogue, follow-ups, search), the twenty-second blind in the twenty-first
 (codes, what cannot be served, funds, follow-ups, lists), the twenty-third blind in the
-twenty-second (life events, poverty, lists, search, ratings).
+twenty-second (life events, poverty, lists, search, ratings), the twenty-fourth blind at the
+start of the twenty-fifth (life events, poverty, lists, funds, ratings, follow-ups, codes).
 Held-out parts (kept out of tuning): `heldout2.toml`, `heldout3.toml`, `heldout5.toml`,
 `heldout6.toml`, `heldout7.toml`, `heldout8.toml`, `heldout9.toml`, `heldout10.toml`,
 `heldout11.toml`, `heldout12.toml`, `heldout13.toml`, `heldout14.toml`, `heldout15.toml`,
@@ -75,6 +76,7 @@ PARTS = (
     "tuning21",
     "tuning22",
     "tuning23",
+    "tuning24",
     "heldout2",
     "heldout3",
     "heldout5",
@@ -198,7 +200,7 @@ def read_part(path: Path, part: str) -> list[Conversation]:
 
 
 def load(part: str = "all", folder: Path = SET_DIR) -> list[Conversation]:
-    """The conversations of one part (`tuning` … `tuning23`, `heldout2`, `heldout3`,
+    """The conversations of one part (`tuning` … `tuning24`, `heldout2`, `heldout3`,
     `heldout5`, `heldout6`, `heldout7`, `heldout8`, `heldout9`, `heldout10`, `heldout11`,
     `heldout12`, `heldout13`, `heldout14`, `heldout15`, `heldout16`, `heldout17`, `heldout18`,
     `heldout19`, `heldout20`, `heldout21`) or

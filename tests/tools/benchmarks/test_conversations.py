@@ -38,7 +38,7 @@ NAMES = frozenset(item.name for item in DEMO.items)
 PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, tuning9, tuning10,"
     " tuning11, tuning12, tuning13, tuning14, tuning15, tuning16, tuning17, tuning18, tuning19,"
-    " tuning20, tuning21, tuning22, tuning23, heldout2, heldout3, heldout5, heldout6, heldout7,"
+    " tuning20, tuning21, tuning22, tuning23, tuning24, heldout2, heldout3, heldout5, heldout6, heldout7,"
     " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, heldout15,"
     " heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
     " or all"
@@ -91,6 +91,7 @@ def test_the_set_has_enough_conversations_in_every_class_and_both_parts(
             "tuning21",
             "tuning22",
             "tuning23",
+            "tuning24",
         }
         assert set(PARTS) - weakest_only <= set(parts) <= set(PARTS), kind
         # tuning5 was the first held-out part: written beside tuning, about a third of both

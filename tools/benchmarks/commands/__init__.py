@@ -102,7 +102,7 @@ def bench_conversations(
         str,
         typer.Option(
             help=(
-                "tuning, tuning2 … tuning23, heldout2, heldout3, heldout5, heldout6, heldout7,"
+                "tuning, tuning2 … tuning24, heldout2, heldout3, heldout5, heldout6, heldout7,"
                 " heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,"
                 " heldout15, heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
                 " (the last nineteen"
