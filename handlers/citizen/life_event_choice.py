@@ -216,6 +216,28 @@ def one_outside_step_named(
     return named[0] if len(named) == 1 else None
 
 
+# A case said not to be the citizen's (「开个小卖部，不卖烟」 「烟酒不卖」 「他没吃过低保」): a
+# negation right before the condition's doing and thing, or its thing then a negated doing.
+NEGATED = "不|没有|没|不再"
+CONDITION_DOING = re.compile("^(?:卖|领|吃|开|办|有|做|搞|养)过?")
+BETWEEN = 4  # characters of other things between the doing and the thing (不卖烟酒: 烟)
+
+
+def ruled_out(step: ResolvedStep, text: str) -> bool:
+    """Whether the text says the step's condition (「卖烟」 of 「卖烟：烟草专卖零售许可证」) is
+    not the citizen's case; a step every case takes is never ruled out."""
+    condition, mark, _ = step.label.partition(CONDITION_MARK)
+    doing = CONDITION_DOING.match(condition) if mark else None
+    if doing is None or len(condition) == doing.end():
+        return False
+    verb = re.escape(doing.group(0).removesuffix("过")) + "过?"
+    things = "|".join(re.escape(t) for t in (condition[doing.end() :], *step.when) if t)
+    flat = normalise(text)
+    before = f"(?:{NEGATED})(?:再|打算|准备|想)?{verb}[^，,。；;\\s不]{{0,{BETWEEN}}}(?:{things})"
+    after = f"(?:{things})[^，,。；;\\s]{{0,{BETWEEN - 1}}}(?:{NEGATED}){verb}"
+    return re.search(before, flat) is not None or re.search(after, flat) is not None
+
+
 def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedStep | None:
     """The one step with an item whose circumstances (the step's `when`) the words tell, when
     exactly one is: 「家里着火了」 of the help hard times get is 临时救助 (急难时), not 低保
@@ -224,7 +246,9 @@ def the_step_pointed_to(words: str, steps: Iterable[ResolvedStep]) -> ResolvedSt
     pointed = [
         step
         for step in steps
-        if step.item is not None and any(fold(normalise(w)) in told for w in step.when)
+        if step.item is not None
+        and any(fold(normalise(w)) in told for w in step.when)
+        and not ruled_out(step, words)  # 「他没开过店」 tells it is not theirs
     ]
     return pointed[0] if len(pointed) == 1 else None
 

@@ -61,6 +61,7 @@ from handlers.citizen.life_event_choice import (
     one_outside_step_named,
     one_step_named,
     other_steps_line,
+    ruled_out,
     stops_its_item,
     the_money,
     the_step_pointed_to,
@@ -384,7 +385,8 @@ def names_own_item(
     (「迁户口」), or one of at least NAMING_APART characters said beyond the words heard and
     no trigger itself (「娃娃刚生下来 出生证明在哪开」, though 刚…出生 was heard spread out)."""
     for step in steps:
-        if step.item is None:
+        if step.item is None or stops_what_it_gave(step.label, step.item):
+            # 「我爸去世了，他吃低保」: the 低保 tells the circumstance of a step ending it
             continue
         for word in (step.item.name, *step.item.keywords, *step.item.aliases):
             said = normalise(str(word))
@@ -820,6 +822,9 @@ class LifeEventQuestion(Filter):
                 or the_money(rest, steps)
                 or the_trades_licence(rest, life_event, steps, known.events)
             )
+            if step_item is not None and _asks_all_beside(text, step_item, steps):
+                # 「我爸去世了，他吃低保，要办啥手续」: a circumstance told, every step asked
+                return await _with_a_second_event(text, span, life_event, steps, known, data)
             outside_step = None if step_item else one_outside_step_named(read(rest).core, steps)
             if outside_step is not None:
                 # 「老人去世了 死亡证明在哪开」: that step, which no item of the county serves
@@ -1113,11 +1118,12 @@ async def answer(
         # 「开宾馆要的卫生许可」: the one step asked for, as its card (the question asked of it).
         trace.update(answer="life-event-step", event=life_event.name, code=step_item.code)
         await keep(state, memory, card_code=step_item.code, focus="card")
-        aspect = read(said(event) or "").aspect
+        text = said(event) or ""
+        aspect = read(text).aspect
         label = next((s.label for s in steps if s.item and s.item.code == step_item.code), "")
-        if aspect is None and label and stops_what_it_gave(label, step_item):
-            # 「我爸去世了 他吃低保」: the 低保 to be stopped, not applied for
-            return stop_answer(step_item, label, settings.public_base_url)
+        if label and stops_what_it_gave(label, step_item) and not APPLYING.search(text):
+            # 「我爸去世了 他吃低保」 「他的低保咋办」: the 低保 to be stopped, not applied for
+            return stop_answer(step_item, label, settings.public_base_url, aspect)
         card = cards.answer(step_item, settings.public_base_url, aspect)
         if not beside:
             return card
@@ -1131,6 +1137,8 @@ async def answer(
         ask = ask_line(outside_step, wording)
         return "\n".join([ask, OTHER_STEPS.format(name=life_event.name), OFFER])
     trace.update(answer="life-event", event=life_event.name)
+    # 「开个小卖部，不卖烟」: a step whose case the citizen said is not theirs is left out
+    steps = [step for step in steps if not ruled_out(step, said(event) or "")]
     # A checklist may not answer what was asked (「残疾补贴发到哪张卡上了」): 「人工」 next
     # forwards the words.
     memory.unmatched = said(event) or ""
@@ -1180,10 +1188,33 @@ def stops_what_it_gave(label: str, item: Item) -> bool:
     return STOPPING.search(label) is not None and STOPPING.search(item.name) is None
 
 
-def stop_answer(item: Item, label: str, base_url: str) -> str:
-    """Such a step opened: what it is, what the guide says of the ending, whom to tell."""
+# Words applying for what a stop step ends (「他走了 我们家低保怎么申请」): the item itself.
+APPLYING = re.compile("申请|申领|新办|想办")
+# What a stop step's answer may show beside whom to tell: where, when, which phone.
+CONTACT_ASPECTS = frozenset({"phone", "place", "where", "hours"})
+# 「要办啥手续」 「该干啥」: what is to be done, every step.
+WHAT_TO_DO = re.compile("(?:啥|什么|哪些)手续|办(?:啥|什么)|(?:干|做)(?:啥|什么)|咋整")
+
+
+def _asks_all_beside(text: str, item: Item, steps: list[ResolvedStep]) -> bool:
+    """Whether a clause of its own asks what is to be done, beside the clause telling the
+    benefit a step ends (「他吃低保，要办啥手续」; not 「她领的高龄补贴要去办啥」: what to do
+    about it)."""
+    label = next((s.label for s in steps if s.item and s.item.code == item.code), "")
+    if not label or not stops_what_it_gave(label, item):
+        return False
+    return any(
+        WHAT_TO_DO.search(clause) and one_step_named(read(clause).core, steps) is None
+        for clause in clauses(text)
+    )
+
+
+def stop_answer(item: Item, label: str, base_url: str, aspect: str | None = None) -> str:
+    """Such a step opened: what it is, what the guide says of the ending, whom to tell (and
+    where, or when, if that was asked)."""
     told = [s for s in guide_sentences(item) if DEATH_IN_GUIDE.search(s)][:MAX_NOTES]
-    lines = cards.answer(item, base_url, "phone").splitlines()
+    shown = aspect if aspect in CONTACT_ASPECTS else "phone"
+    lines = cards.answer(item, base_url, shown).splitlines()
     lines[1:1] = [texts.STEP_STOPS.format(step=label), *told]
     return "\n".join(lines)
 

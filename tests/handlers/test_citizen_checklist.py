@@ -134,3 +134,23 @@ async def test_a_step_every_case_takes_said_not_to_be_done_is_still_needed(demo)
     await user.say("开个小卖部")
     answer = await user.say("我不办执照")
     assert answer.startswith("「个体工商户设立登记」每种情况都要办"), answer
+
+
+@pytest.mark.parametrize(
+    "story", ["开个小卖部，不卖烟", "想开个小卖部 烟酒不卖 就卖点零食", "开小卖部，不卖烟酒"]
+)
+async def test_a_case_said_not_to_be_theirs_at_first_is_left_off_the_checklist(demo, story):
+    http, _ = demo
+    user = kit.WeChatUser(http, f"o_checklist_first_{story}")
+    answer = await user.say(story)
+    tobacco = next(s for s in _event("开一家卖食品和烟酒的小店")["steps"] if "烟" in s["label"])
+    assert answer.startswith("「开一家卖食品和烟酒的小店」一般要办这些事"), answer
+    assert tobacco["label"] not in answer
+    assert "1. 个体工商户设立登记" in answer
+
+
+async def test_not_knowing_whether_a_case_needs_a_paper_keeps_its_step(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_first_unsure")
+    answer = await user.say("我不知道开小卖部卖烟要不要证")
+    assert "烟草专卖零售许可证" in answer, answer

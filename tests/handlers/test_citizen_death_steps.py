@@ -47,3 +47,42 @@ async def test_an_entry_stopping_a_benefit_opens_as_whom_to_tell(demo):
     assert "0935-3121306" in answer
     # an entry that is itself an ending is applied for as usual
     assert "申请材料" in await user.say("4")
+
+
+async def test_a_benefit_told_with_the_death_is_the_step_ending_it(demo):
+    http, _ = demo
+    for number, (story, step) in enumerate(
+        [
+            ("我爸昨天去世了，他吃低保", "吃低保：告知民政局停发或变更"),
+            ("老人走了，以前吃低保的，低保还能领吗", "吃低保：告知民政局停发或变更"),
+            ("我妈走了 她有残疾人补贴", "领残疾人补贴：告知民政局停发"),
+        ]
+    ):
+        user = kit.WeChatUser(http, f"o_death_told_{number}")
+        answer = await user.say(story)
+        assert f"这一步是：{step}" in answer, (story, answer)
+        assert "申请材料" not in answer and "办理流程" not in answer, answer
+
+
+async def test_a_benefit_told_with_what_to_do_asked_is_the_whole_checklist(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_told_all")
+    answer = await user.say("我爸昨天去世了，他吃低保，要办啥手续")
+    assert answer.startswith("「家人去世」一般要办这些事"), answer
+    assert "最低生活保障（吃低保：告知民政局停发或变更）" in answer
+
+
+async def test_applying_for_the_benefit_after_a_death_is_its_card(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_apply")
+    answer = await user.say("我爸去世了 低保怎么申请")
+    assert "【最低生活保障】办理流程" in answer, answer
+    assert "这一步是" not in answer
+
+
+async def test_a_circumstance_said_not_to_be_theirs_points_to_no_step(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_no_shop")
+    answer = await user.say("我爸去世了，他没开过店，要办啥")
+    assert answer.startswith("「家人去世」一般要办这些事"), answer
+    assert "个体工商户注销登记" not in answer
