@@ -77,6 +77,7 @@ from handlers.citizen.links import items_url
 from handlers.citizen.memory import Memory, keep, recall, remember
 from handlers.citizen.other_ways import going_that_way
 from handlers.citizen.outside import outside_answer
+from handlers.citizen.prerequisites import GETTING_PAPER
 from handlers.citizen.retired_names import retired_names
 from handlers.citizen.searching import (
     DOING,
@@ -694,10 +695,13 @@ async def search_and_answer(
         core = POINTED_BACK.sub("", reading.core)
         if before is not None and core and _own_words_say(before, core):
             return await _card(session, state, memory, before, settings, aspect, trace)
+    # 「身份证咋办」 on 个体工商户设立登记 (which lists 居民身份证): how to get that paper is
+    # a question of its own, not one about the card
+    papers = not pointed and not GETTING_PAPER.search(said)
     if (
         aspect is not None
         and not back
-        and await _about_the_card(reading.core, memory, session, public_items, papers=not pointed)
+        and await _about_the_card(reading.core, memory, session, public_items, papers=papers)
     ):
         # 「补办要带啥」 on 社会保障卡补领: its words are the item's own, no new search.
         return await _follow_up(

@@ -41,3 +41,14 @@ async def test_the_cards_own_words_pointed_at_are_still_the_card(demo):
     await user.say("社会保障卡补领、换领、换发")
     answer = await user.say("补办那个要带啥")
     assert answer.startswith("（演示数据）【社会保障卡补领、换领、换发】"), answer
+
+
+async def test_how_to_get_a_paper_the_card_lists_is_that_papers_own_item(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_getting_its_paper")
+    await user.say("营业执照咋办")
+    answer = await user.say("身份证咋办")
+    assert answer.startswith("（演示数据）【居民身份证办理（包括临时）】"), answer
+    await user.say("个体户注销")
+    answer = await user.say("营业执照在哪办")
+    assert answer.startswith("（演示数据）【个体工商户设立登记】"), answer
