@@ -293,10 +293,10 @@ async def not_a_project(event: Event, state: FSMContext) -> bool:
     text = said_text(event) or ""
     if parsing.says_place_project(text):
         return False
-    if not parsing.says_projects(text):
-        return True
     memory = await recall(state)
-    return not (memory.focus == "place" and memory.place_code)
+    shown = memory.focus == "place" and bool(memory.place_code)
+    # 「民宿那个弄到哪一步了」 right after a place's rows: one of its projects
+    return not (shown and (parsing.says_projects(text) or parsing.asks_place_detail(text)))
 
 
 async def not_a_fund_detail(event: Event, state: FSMContext, session: AsyncSession) -> bool:

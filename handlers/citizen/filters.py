@@ -1598,9 +1598,10 @@ class PlaceFollowUp(Filter):
 
 
 async def _place_shown(state: Any) -> Memory | None:
-    """The memory, when a place's rows are what the citizen last read; else None."""
+    """The memory, when a place's rows are what the citizen last read (or a document's rows
+    of one place: 「天扶贫发〔2015〕8号 哈溪镇分了多少」); else None."""
     memory = await recall(state)
-    return memory if memory.focus == "place" and memory.place_code else None
+    return memory if memory.focus in ("place", "document") and memory.place_code else None
 
 
 # Words that make 「哪个乡镇最多」 a question of poverty allocations; 专项资金 is the fund list's.
@@ -1781,8 +1782,8 @@ class FundFollowUp(Filter):
             again = _asked_again(memory, shown, year, fund_type)
             one = await _one_of_the_funds_shown(session, again, THE_MONEY_SHOWN.sub("", left))
             return {**again, "details": details, "topic": one or again["topic"]}
-        if year is None and fund_type is None and _only_the_total(rest):
-            # 「两项加起来一共多少」: the total of the list just shown, asked again
+        if year is None and fund_type is None and (_only_the_total(rest) or _which_ones(rest)):
+            # 「两项加起来一共多少」 「都有哪些」: the list just shown, asked again
             shown = await departments.by_ids(session, memory.fund_departments)
             return _asked_again(memory, shown, None, None)
         # 「2015年的总数」: that year's list, whose total is its first line
@@ -1857,6 +1858,17 @@ TOTAL_ASKED = re.compile(
 )
 # The rows just shown pointed at (「这两项」 「几笔」): no fund named.
 _THE_ROWS_SHOWN = re.compile("^(?:这|那)?[两三四五六七八九十几]?(?:项|笔|个)?(?:资金|钱)?$")
+
+
+# Which rows they are, asked alone (「都有哪些」 「具体是哪几项」).
+_WHICH_ONES = re.compile(
+    "^(?:那)?(?:都|一共|具体|分别)?(?:有|是)?(?:哪些|哪几项|哪几个|哪几笔|啥|些啥|什么)(?:项目|资金)?$"
+)
+
+
+def _which_ones(text: str) -> bool:
+    """Whether the words only ask which rows the list just shown holds."""
+    return _WHICH_ONES.match(parsing.strip_particles(text).replace(" ", "")) is not None
 
 
 def _only_the_total(text: str) -> bool:

@@ -88,7 +88,8 @@ _THANKS_BEFORE = re.compile(
 )
 # 「给个好评」 「就满意吧」: the words of a level said with a verb before or a particle after.
 _LEVEL_AROUND = re.compile(
-    r"^(?:给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)*(.+?)(?:吧|了|啦|的)?$"
+    r"^(?:我的评价是|评价是|评价[:：]?|给你们个|给你个|给您个|给你们|给你|给您|给个|给|打个|打|就|算|评个|评)*"
+    r"(.+?)(?:吧|了|啦|的)?$"
 )  # verbs one after another too: 「给你打个满分」
 # 「五星好评」: stars said with the word for a good rating.
 _STARS_PRAISED = re.compile(rf"^{_NUMBER}\s*颗?星\s*(?:好评)?$")
@@ -1286,6 +1287,18 @@ DETAIL_WORDS = (
     "调整",
     "调了",
     "改了",
+    # changed at some time (「是不是调过钱」 「为啥调」)
+    "调过",
+    "改过",
+    "变过",
+    "为啥调",
+    "为什么调",
+    "为啥改",
+    "为什么改",
+    # how far it has got (「民宿那个弄到哪一步了」)
+    "到哪一步",
+    "到哪步",
+    "哪一步",
     # which year the rows shown are of (「哪年的」)
     "哪年",
     "哪一年",
@@ -1360,11 +1373,19 @@ DETAIL_WORDS = (
     "花在哪",
     "花到哪",
     "用来干",
+    # where the money of a dropped project went (「那钱弄哪去了」 「钱挪哪了」)
+    "弄哪去",
+    "弄哪了",
+    "挪哪",
+    "挪到哪",
+    "钱哪去",
+    "钱去哪",
 )
 # Words of such a question that name no row (「17年那个的文号是多少」 leaves nothing to match).
 _DETAIL_ASKING = re.compile(
     r"到(?:哪一步|哪儿|哪里|哪|什么程度|啥程度|啥地步|啥时候)|(?:那|这|哪)一?(?:个|条|笔|项|座|处|块)?|是多少|多少|是啥|是什么|什么|咋样|怎么样|怎样|咋|怎么|了没有|没有|了没|"
     r"了吗|吗|呢|的|了|是|拨|给|钱|资金|扶贫|项目|工程|有|没|多大|一年|每年|为啥|为什么|能|镇上|乡上|村上|分到|分给|分了|都|"
+    r"批的|批下来|批准|不是|弄|"
     r"一共|总共|合计|加起来"
 )
 
@@ -1495,7 +1516,22 @@ FUND_DETAILS = (
             "花在哪",
         ),
     ),
-    ("department", ("归谁管", "谁管", "哪个部门", "哪个单位", "主管部门", "管的吧", "管的吗")),
+    (
+        "department",
+        (
+            "归谁管",
+            "谁管",
+            "哪个部门",
+            "哪个单位",
+            "主管部门",
+            "管的吧",
+            "管的吗",
+            "哪个局",
+            "啥局",
+            "什么局",
+            "哪家单位",
+        ),
+    ),
     (
         "measures",
         (
@@ -1563,6 +1599,10 @@ _DETAIL_QUESTION = (
     "为啥",
     "为什么",
     "咋回事",
+    # 「绩效咋样」: how it went, whole (not 咋 leaving 样)
+    "咋样",
+    "怎么样",
+    "怎样",
     "咋",
     "怎么",
     "如何",

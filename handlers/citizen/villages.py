@@ -863,7 +863,7 @@ async def document_number(
     next is about it); 「钱从哪来」 (`sources`): with where each row's money comes from;
     「哪个乡镇最多」 (`ranking`): its places in that order, the most (or least) first."""
     trace.update(answer="poverty-document", code=document.number)
-    await remember(state, focus="document", document=document.number)
+    memory = await remember(state, focus="document", document=document.number, place_code="")
     labels = {place.code: place.label for place in await queries.places(session=session)}
     if ranking is not None and len(document.allocations) > 1:
         return fund_answers.document_ranked(document, labels, most=ranking.most)
@@ -877,6 +877,10 @@ async def document_number(
             projects=[],
         )
         if within.allocations:
+            # 「2016年的呢」 next: that place's rows of another year
+            parsed = parsing.parse_document_number(document.number)
+            year = parsed[1] if parsed is not None else None
+            await keep(state, memory, place_code=place.code, place_about="", place_year_shown=year)
             return fund_answers.document_answer(within, settings.public_base_url, labels)
     return fund_answers.document_answer(
         document,
