@@ -76,7 +76,8 @@ def _says_a_level(words: str, verdicts: Verdicts) -> bool:
     search instead of a test per word: most messages say none)."""
     global _LEVELS
     if _LEVELS is None or _LEVELS[0] is not verdicts:
-        pattern = "|".join(map(re.escape, verdicts.levels)) or "(?!)"
+        # the five levels' own words too (「这个回答满意」)
+        pattern = "|".join(map(re.escape, (*verdicts.levels, *rules.BY_WORD))) or "(?!)"
         _LEVELS = (verdicts, re.compile(pattern))
     return _LEVELS[1].search(words) is not None
 
@@ -119,18 +120,26 @@ def _verdict_score(text: str, verdicts: Verdicts | None) -> int | None:
         first, second = _one_verdict(words[:cut], verdicts), _one_verdict(second_words, verdicts)
         if first is not None and second is not None and (first >= 4) == (second >= 4):
             return max(first, second) if first >= 4 else min(first, second)
-    # 「说的啥啊 一点用没有」: a short remark, then the verdict in a clause of its own
+    # 「说的啥啊 一点用没有」: a short remark, then the verdict in a clause of its own;
+    # 「嗯 挺好的 满意」 「回答得很好 给你点个赞」: verdicts in clauses of their own, one way
     said_clauses = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c]
-    *before, last = said_clauses or [""]
-    if before and all(_a_remark(clause, verdicts) for clause in before):
-        return _one_verdict(level_words(without_thanks(last)), verdicts)
-    return None
+    scores = [_clause_score(c, verdicts) for c in said_clauses]
+    given = [score for score in scores if score is not None]
+    if len(said_clauses) < 2 or scores[-1] is None:
+        return None
+    remarks = [c for c, score in zip(said_clauses, scores, strict=True) if score is None]
+    if any(len(clause) > REMARK for clause in remarks):
+        return None
+    if len({score >= 4 for score in given}) > 1 or any(score == 3 for score in given[:-1]):
+        return None  # 「很好 没用」 judges twice, two ways
+    return max(given) if given[-1] >= 4 else min(given)
 
 
-def _a_remark(clause: str, verdicts: Verdicts) -> bool:
-    """Whether a clause before a verdict is only a short remark (「说的啥啊」), no verdict of
-    its own (「很好 没用」 judges twice, two ways)."""
-    return len(clause) <= REMARK and _one_verdict(level_words(clause), verdicts) is None
+def _clause_score(clause: str, verdicts: Verdicts) -> int | None:
+    """A clause's verdict (「挺好的」) or level (「满意」), if it says one."""
+    words = level_words(without_thanks(clause))
+    score = _one_verdict(words, verdicts)
+    return score if score is not None else level_score(clause)
 
 
 _CLAUSE_BREAK = re.compile(r"[\s，,。！!？?；;…]+")
@@ -151,6 +160,9 @@ def _one_verdict(words: str, verdicts: Verdicts) -> int | None:
                 degree, words = word, words[len(word) :]
                 break
     score = verdicts.levels.get(words)
+    if score is None and named:
+        # 「这个回答满意」 「评价：非常满意」: one of the five levels, said of the answer
+        return level_score(words.lstrip(":："))
     if score is None or (words in verdicts.needs_degree and not (degree or named)):
         return None
     if degree in verdicts.strong:
@@ -208,7 +220,7 @@ async def acknowledge(event: Event, trace: dict[str, str]) -> str:
     score = verdict_score(said(event) or "")
     bad = score is not None and rules.is_bad(score)
     trace.update(answer="verdict-bad" if bad else "verdict")
-    return texts.NOT_HELPED if bad else texts.ACK
+    return texts.NOT_HELPED if bad else texts.VERDICT_THANKS
 
 
 class Level(Filter):
@@ -272,6 +284,10 @@ async def rate(
         # the service, where to make it at once
         trace.update(answer="complaint")
         return "\n".join(complaint_lines(await supervision_phone(session)))
+    elif rules.is_bad(score):
+        # 「差评」 of an answer that is not rated here (a fund, a checklist): sorry, and help
+        trace.update(answer="verdict-bad")
+        return texts.NOT_HELPED
     else:
         return texts.RATE_WHAT
     try:

@@ -255,6 +255,10 @@ async def test_plain_words_judging_a_card_rate_it_and_elsewhere_are_only_heard(c
     assert "评价" not in await user.say("网吧审批有用吗")
     await user.say("开网吧")
     assert "谢谢您的评价（4分）" in await user.say("说得挺清楚的 谢谢")
+    # 差评 of an answer not rated here (none just shown): sorry, and 人工 offered
+    other = citizen_side.user("o_bad_elsewhere")
+    answer = await other.say("差评")
+    assert "抱歉" in answer and "人工" in answer, answer
     async with citizen_side.sessions() as session:
         ratings = list(await session.scalars(select(Rating)))
     assert [(r.item_code, r.score) for r in ratings] == [(seed.NETBAR, 4)]

@@ -935,6 +935,8 @@ async def test_the_item_whose_name_is_said_beats_a_keyword_inside_it(demo, said,
         ("结婚登记", "女的多大岁数才能领", "女年满20周岁"),
         ("个体户执照怎么办", "我去不了 让我儿子代办行不", "授权委托书"),
         ("河道采砂许可", "现在能办吗", "暂停办理"),
+        ("河道采砂许可", "暂停的原因", "可采期"),
+        ("住宅专项维修资金交存", "为啥不能办", "系统升级"),
     ],
 )
 async def test_more_follow_ups_on_the_item_just_shown(demo, first, follow_up, expected):

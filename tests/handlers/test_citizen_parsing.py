@@ -138,7 +138,7 @@ def test_a_span_of_years_names_no_one_year():
 
 
 def test_plain_words_judging_an_answer_give_a_score():
-    from handlers.citizen.ratings import verdict_score
+    from handlers.citizen.ratings import level_score, verdict_score
 
     assert verdict_score("挺有用的") == 4
     assert verdict_score("谢谢 挺有用的") == 4  # thanks first
@@ -155,6 +155,11 @@ def test_plain_words_judging_an_answer_give_a_score():
     # the answer said wrong: with the words naming what was said, or 答错
     assert verdict_score("这回答不对") == 2 and verdict_score("你说的不对") == 2
     assert verdict_score("答错了") == 2 and verdict_score("不对") is None
+    # a level said of the answer, verdicts in clauses of their own, praise
+    assert verdict_score("这个回答满意") == 4
+    assert verdict_score("嗯 挺好的 满意") == 4 and verdict_score("还行 不满意") is None
+    assert verdict_score("回答得很好 给你点个赞") == 5
+    assert level_score("评价：非常满意") == 5
 
 
 def test_what_was_meant_after_saying_the_answer_was_not_it():
