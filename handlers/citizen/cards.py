@@ -616,6 +616,29 @@ def each_entry_answer(entries: Sequence[tuple[int, Item]], aspect: str | None) -
     return fit(lines, [], [texts.LIST_HINT + "。"])
 
 
+def entries_answer(entries: Sequence[tuple[int, Item]], base_url: str) -> str:
+    """「第二个和第三个」 「都要」 after a list: each entry asked, shortly (time limit, place,
+    phone, the guide's link), the first led as its card; each number still opens one whole."""
+    lines: list[str] = []
+    for index, (number, item) in enumerate(entries):
+        name = title(item) if index == 0 else f"【{shorten(item.name, 80)}】"
+        paused_now = "（已暂停办理）" if item.status == "suspended" else ""
+        lines.append(f"{name}（第{number}项）{paused_now}")
+        facts = [
+            f"{label}：{shorten(told, 40)}"
+            for label, told in (
+                ("时限", time_limits(item)[-1].partition("：")[2] if time_limits(item) else ""),
+                ("地点", _entry_says(item, "place")),
+                ("电话", _entry_says(item, "phone")),
+            )
+            if told
+        ]
+        if facts:
+            lines.append("；".join(facts))
+        lines.append(item_url(base_url, item.code))
+    return fit(lines, [], [texts.ENTRIES_HINT])
+
+
 def _entry_says(item: Item, aspect: str | None) -> str:
     if aspect == "time":
         return "；".join(time_limits(item))

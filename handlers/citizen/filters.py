@@ -32,7 +32,7 @@ from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
 from search import normalise
 from search.direction import DETAIL_NAMED, NEW, asked, direction_of
-from search.normalise import is_hanzi
+from search.normalise import is_hanzi, longest_run
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
 _EVERY_YEAR = re.compile(
@@ -123,6 +123,8 @@ class SmallTalk(Filter):
             return False  # 「还有吗」 「都不是」 after a list: its next page, or none of it
         if parsing.parse_choice(understood.text) and await _numbered(data.get("state")):
             return False  # 「6」 (praise in chat slang) while a numbered list waits: the entry
+        if sees_them_all(understood.text) and await _numbered(data.get("state")):
+            return False  # 「都要」 while a numbered list waits: all its entries
         return {"said": understood.text, "reading": understood}
 
 
@@ -182,6 +184,29 @@ class NextPage(Filter):
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         return text is not None and parsing.is_next_page(text)
+
+
+# The last list asked for again (「再把刚才那个列表发一下」 「返回列表」 「刚才那几个呢」).
+LIST_AGAIN = re.compile(
+    r"^(?:请|麻烦)?(?:返回|回到|退回)(?:刚才的?|上一个|上个)?(?:列表|清单|上一级|上一页)?$"
+    r"|^(?:请|麻烦)?(?:再|重新)?(?:把|将)?(?:刚才|刚刚|之前|上面|前面)?(?:那个|的)?"
+    r"(?:列表|清单|单子|那几个|那几项)(?:再|重新)?(?:发|给|列|显示|看|说)?"
+    r"(?:一下|一遍|一次|下)?(?:我|给我)?$"
+)
+
+
+class ListAgain(Filter):
+    """「再把刚才那个列表发一下」 「返回列表」, while an item list is remembered."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        if not text:
+            return False
+        compact = "".join(parsing.strip_particles(parsing.normalize(text)).split())
+        if LIST_AGAIN.match(compact) is None:
+            return False
+        memory = await recall(data["state"]) if data.get("state") is not None else None
+        return memory is not None and memory.numbered == "items" and bool(memory.list_codes)
 
 
 # A number said as an entry's (「第一个」 「2号」), not a quantity (「一个月」).
@@ -436,8 +461,8 @@ class EachEntryAsked(Filter):
         state, session = data.get("state"), data.get("session")
         if understood is None or state is None or session is None:
             return False
-        if not EACH_ENTRY.search(understood.text):
-            return False
+        if not EACH_ENTRY.search(understood.text) or sees_them_all(understood.text):
+            return False  # 「都要」: to see them all, not to tell them apart
         # 「第2个和第3个有啥区别」: some entries, by their numbers
         numbers = parsing.entries_named(understood.core.strip(EACH_FILLER))
         if understood.core.strip(EACH_FILLER) and not numbers:
@@ -460,6 +485,56 @@ class EachEntryAsked(Filter):
         found = await items_by_codes(session, codes, data.get("public_items"))
         entries = [(n, found[codes[n - 1]]) for n in numbers if codes[n - 1] in found]
         return {"entries": entries, "aspect": aspect} if len(entries) > 1 else False
+
+
+# Several entries of the list asked to be seen (「第一个和第二个都看看」 「2和3」 「都要」
+# 「两个都看看」): the words of wanting them, beside their numbers or alone for all.
+SEE_THEM = re.compile(
+    r"(?:都|全都|全部|一起)?(?:要|看|看看|看一下|瞅瞅|发|发给我|说说|讲讲)?(?:一下|下)?(?:吧|呗)?$"
+)
+ALL_OF_THE_LIST = re.compile(
+    r"^(?:那|那就|就)?(?:这|那)?(?:两个|几个|两项|几项|些)?(?:都|全都|全部|统统)"
+    r"(?:要|看|看看|看一下|瞅瞅|发|发给我|说说|讲讲|给我)(?:一下|下)?(?:吧|呗)?$"
+)
+MAX_SEEN = 5  # entries shown at once, each shortly
+
+
+def sees_them_all(text: str) -> bool:
+    """Whether the words ask to see every entry of the list shown (「都要」 「全部看看」)."""
+    compact = "".join(parsing.strip_particles(parsing.normalize(text)).split())
+    return ALL_OF_THE_LIST.match(compact) is not None
+
+
+class SeveralEntriesAsked(Filter):
+    """Right after an item list, several of its entries asked to be seen (「第二个和第三个」
+    「1和2都要看」) or all of them (「都要」 「两个都看看」): passes `entries` (each with its number
+    on the page)."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        if not text or state is None or session is None:
+            return False
+        compact = "".join(parsing.strip_particles(parsing.normalize(text)).split())
+        every = sees_them_all(text)
+        numbers: list[int] = []
+        if not every:
+            wanting = SEE_THEM.search(compact)
+            numbers = parsing.entries_named(compact[: wanting.start()] if wanting else compact)
+            if len(numbers) < 2:
+                return False
+        memory = await recall(state)
+        if memory.numbered != "items" or len(memory.list_codes) < 2:
+            return False
+        if memory.focus != "list" and memory.card_code not in memory.page_codes():
+            return False
+        codes = memory.page_codes()
+        numbers = numbers or list(range(1, len(codes) + 1))
+        if max(numbers) > len(codes):
+            return False
+        found = await items_by_codes(session, codes, data.get("public_items"))
+        entries = [(n, found[codes[n - 1]]) for n in numbers[:MAX_SEEN] if codes[n - 1] in found]
+        return {"entries": entries} if len(entries) > 1 else False
 
 
 # What the words of such a question leave beside the entries (「这几个」 「最」 「快」).
@@ -529,7 +604,8 @@ async def _department_names(session: AsyncSession) -> tuple[str, ...]:
     return known[1]
 
 
-POINTING = ("的那个", "那个", "那一个", "那项", "那一项", "那条")
+# 「网吧审批那一步要多久」 after a checklist: its step
+POINTING = ("的那个", "那个", "那一个", "那项", "那一项", "那条", "那一步", "这一步", "那步")
 DESCRIBED_MARGIN = 0.1  # how far the entry described must be ahead of the next one shown
 
 
@@ -577,9 +653,17 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
         return None
     if NEW_PAPER.search(text) and "挂失" not in text:
         # 「补办身份证要多久」 after its 挂失 and its 办理: a new paper, not the loss reported;
-        # the entry that issues one (补领, or the paper's own 办理)
-        issuing = [n for n, name in enumerate(names, start=1) if "挂失" not in name]
-        if len(issuing) == 1 and len(names) > 1 and any("挂失" in name for name in names):
+        # the entry that issues one (补领, or the paper's own 办理), of the entries of the
+        # paper named when a checklist holds others (社保卡补领 beside 身份证's two)
+        thing = normalise(NEW_PAPER.sub(" ", text))
+        pool = [
+            (n, name)
+            for n, name in enumerate(names, start=1)
+            if len(longest_run(thing, normalise(name))) >= MIN_PAPER_SAID
+        ]
+        pool = pool if len(pool) > 1 else list(enumerate(names, start=1))
+        issuing = [n for n, name in pool if "挂失" not in name]
+        if len(issuing) == 1 and len(pool) > 1 and any("挂失" in name for _, name in pool):
             return issuing[0]
     going = [n for n, name in enumerate(names, start=1) if wish & direction_of(normalise(name))]
     return going[0] if len(going) == 1 else None

@@ -42,11 +42,13 @@ from handlers.citizen.filters import (
     DepartmentFollowUp,
     DepartmentItems,
     EachEntryAsked,
+    ListAgain,
     LooksLikeCode,
     NextPage,
     NoneFits,
     OtherDepartmentAsked,
     PaperOfEveryEntry,
+    SeveralEntriesAsked,
     Understood,
     matter_said,
 )
@@ -230,6 +232,18 @@ MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营�
 MAX_EVENTS_OF_ONE_THING = 5  # 设立, 变更, 注销, 补领, 延续: the first results looked at
 
 
+async def _items_about(
+    topic: str, search: Searcher, session: AsyncSession, public_items: PublicItems | None
+) -> list[Item]:
+    """The items search finds for a thing whose name or keywords hold it as said."""
+    said = fold(topic)
+    return [
+        f.item
+        for f in await find(search, session, topic, public_items)
+        if any(said in fold(str(w)) for w in (f.item.name, *f.item.keywords, *f.item.aliases))
+    ]
+
+
 def _asks_as_a_whole(text: str) -> bool:
     """Whether the words ask which items there are or about a matter as a whole."""
     return any(word in text for word in (*SEVERAL, *AS_A_WHOLE))
@@ -394,6 +408,17 @@ async def each_entry(
     """「这几个有啥区别」 「哪个最快」 after a list: one line per entry, to tell them apart."""
     trace.update(answer="each-entry")
     return cards.each_entry_answer(entries, aspect)
+
+
+async def several_entries(
+    event: Event,
+    entries: list[tuple[int, Item]],
+    settings: Settings,
+    trace: dict[str, str],
+) -> str:
+    """「第一个和第二个都看看」 「都要」 after a list: those entries, each shortly."""
+    trace.update(answer="several-entries", code=entries[0][1].code)
+    return cards.entries_answer(entries, settings.public_base_url)
 
 
 async def choose_variant(
@@ -565,6 +590,23 @@ async def next_page(
     return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
 
 
+async def list_again(
+    event: Event,
+    session: AsyncSession,
+    state: FSMContext,
+    trace: dict[str, str],
+    public_items: PublicItems | None = None,
+) -> str:
+    """「再把刚才那个列表发一下」: the page of the last list shown, to pick from again."""
+    memory = await keep(state, await recall(state), focus="list")
+    found = await items_by_codes(session, memory.page_codes(), public_items)
+    shown = [found[c] for c in memory.page_codes() if c in found]
+    trace.update(answer="list-again")
+    return cards.item_list(
+        shown, page=memory.list_page, pages=memory.pages, heading=texts.LIST_AGAIN
+    )
+
+
 async def code(
     event: Event,
     code_text: str,
@@ -727,6 +769,11 @@ async def search_and_answer(
         # 「执照原件找不见了咋办」 on 个体工商户注销登记: what its materials say of a lost one
         trace.update(answer="guide-notes", code=lost[0].code)
         return cards.notes_answer(lost[0], settings.public_base_url, lost[1])
+    topic = parsing.listed_topic(said) if aspect is None else ""
+    about = await _items_about(topic, search, session, public_items) if topic else []
+    if len(about) > 1:
+        # 「草原方面能办的都有啥」 「农药的都列一下」: every item about the thing
+        return await _list(state, memory, about, topic, None, trace)
     query = reading.rest if aspect is not None else said
     several = await items_named_apart(said, search, session, public_items)
     if several:
@@ -1432,9 +1479,11 @@ def router() -> Router:
     router = Router(name="citizen-items")
     on_said(router, FirstStepAsked())(first_step)
     on_said(router, NoneFits())(none_fits)
+    on_said(router, ListAgain())(list_again)
     on_said(router, NextPage())(next_page)  # 「换一个」: not the entry going the way 换 says
     on_said(router, PaperOfEveryEntry())(paper_of_every_entry)
     on_said(router, EachEntryAsked())(each_entry)
+    on_said(router, SeveralEntriesAsked())(several_entries)
     on_said(router, Choice())(choose)
     on_said(router, ChoiceByWords())(choose)
     on_said(router, ChoiceByPlace())(choose_variant)

@@ -33,7 +33,8 @@ _CHOICE = re.compile(
     # 「那第二个呢」 「再看看第三个」: after one entry was opened, another of the same list
     # 「嗯 就那个 第三个吧」: a voice message's fillers before it
     r"^(?:(?:嗯|啊|呃|额|哦|就那个|那个|就是)\s*)*"
-    r"(?:那|那么|还有|再)?"
+    # 「返回 看刚才列表第一个」 「还是看第一个吧」: going back to the list, or to an entry
+    r"(?:返回|回到|退回)?\s*(?:那|那么|还有|再|还是)?(?:看看|看一下|看)?"
     # 「刚才列表里第一个呢」 「上面的第二个」: the list just shown, pointed back at
     r"(?:刚才|刚刚|之前|前面|上面)?(?:那个|的)?(?:列表|清单|单子)?(?:里|里面|中|上)?的?"
     r"(?:我要|看看|看一下|看|选|要|打开|点|就)?\s*(?:第\s*)?"
@@ -489,6 +490,59 @@ _ENTRY_NUMBER = re.compile(r"第?\s*(\d|[一二两三四五六七八九十])\s*(
 _ENTRIES_JOINED = re.compile(
     r"^(?:第?\s*(?:\d|[一二两三四五六七八九十])\s*(?:个|项|条|号)?\s*(?:和|跟|与|同|、|还有|,|，)?\s*){2,}$"
 )
+
+
+# 「我妈今年满80了」 「俺爸都七十五了」 「我今年65」: an elder's age, told of whom.
+_ELDER = (
+    "我爸|我妈|俺爸|俺妈|我爹|我娘|爸爸|妈妈|父亲|母亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|老伴|老人|"
+    "婆婆|公公|老爷子|老太太|老头子|老头|老太婆|我|俺"
+)
+_AGE_TOLD = re.compile(
+    rf"(?:{_ELDER})(?:今年|已经|都|快|刚|刚刚|马上|也|周岁)*(?:满|有|到|过)?"
+    r"(?P<age>\d{2,3}|[六七八九]十[一二三四五六七八九]?)(?:多|出头|来)?(?:岁|周岁)?(?:了)?"
+    # not a count of things (「我有80只羊」)
+    r"(?![\d只头个亩块元万斤匹间套张次年月天号户人])"
+)
+ELDER_AGE = 60  # an age from which the county's elder benefits may be asked about
+_DECADES = "零一二三四五六七八九"
+
+
+def with_elder_age(text: str) -> str:
+    """The text with an elder's age told (「我妈今年满80了」) said the way the life events file
+    says it (「八十多了」), when the age is ELDER_AGE or more; the text as it is otherwise."""
+    match = _AGE_TOLD.search(normalize(text))
+    if match is None:
+        return text
+    told = match.group("age")
+    age = int(told) if told.isdigit() else 10 * _CHINESE_DIGITS[told[0]] + (
+        _CHINESE_DIGITS[told[2]] if len(told) > 2 else 0
+    )
+    if not ELDER_AGE <= age < 120:
+        return text
+    said = normalize(text)
+    return said[: match.start()] + f"{_DECADES[age // 10]}十多了" + said[match.end() :]
+
+
+# 「草原方面能办的都有啥」 「和农药有关的事项」 「农药的都列一下」: which items there are about
+# a thing, the thing said before (or inside) the words of asking for them all.
+_TOPIC_LISTED = re.compile(
+    r"^(?:请问|请|麻烦)?(?:和|跟|与|关于|有关)?(?P<topic>[\u4e00-\u9fff]{2,6}?)"
+    r"(?:方面|相关|有关|这块|这一块|这方面)?的?"
+    r"(?:能办的|可以办的|要办的|办的|能办|可以办)?(?:事项|事情|事|业务|手续|项目)?"
+    r"(?:都|一共|总共)?(?:有哪些|有哪几个|有哪几项|有啥|有什么|有几个|有几项|列一下|列出来|"
+    r"列个单子|都列一下|都说说|都发给我|是哪些)?$"
+)
+_TOPIC_SAID = re.compile(r"方面|相关|有关|关于|事项|能办|可以办|列")
+
+
+def listed_topic(said: str) -> str:
+    """The thing whose items are asked for all together (「草原方面能办的都有啥」 → 草原), when
+    the words say they are about it (方面, 相关, 事项, 能办的, 列一下); '' otherwise."""
+    text = "".join(strip_particles(normalize(said)).split())
+    if _TOPIC_SAID.search(text) is None:
+        return ""
+    match = _TOPIC_LISTED.match(text)
+    return match.group("topic") if match else ""
 
 
 def entries_named(words: str) -> list[int]:

@@ -154,3 +154,44 @@ async def test_not_knowing_whether_a_case_needs_a_paper_keeps_its_step(demo):
     user = kit.WeChatUser(http, "o_checklist_first_unsure")
     answer = await user.say("我不知道开小卖部卖烟要不要证")
     assert "烟草专卖零售许可证" in answer, answer
+
+
+async def test_next_asked_with_what_else_walks_on(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_next_else")
+    await user.say("准备开个ktv 唱歌的那种 手续咋办")
+    entries = [s["names"][0] for s in _event("开歌舞厅、KTV")["steps"] if s["names"]]
+    await user.say("2")
+    answer = await user.say("下一步呢 还有别的吗")
+    assert f"【{entries[2]}】" in answer and "下一步：清单第3项" in answer, answer
+
+
+async def test_a_step_pointed_at_by_its_words_is_asked_of(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_that_step")
+    await user.say("我想在县城开个网吧，都要走哪些流程")
+    answer = await user.say("网吧审批那一步要多久")
+    licence = next(s for s in _event("开网吧")["steps"] if "终审" in "".join(s["names"]))
+    assert answer.startswith(f"（演示数据）【{licence['names'][0]}】"), answer
+    assert "承诺办结时限" in answer
+
+
+async def test_a_new_paper_asked_after_a_checklist_of_losses_is_its_issuing_entry(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_new_paper")
+    await user.say("昨天赶集钱包丢了，身份证社保卡都在里面，咋整")
+    answer = await user.say("身份证补办要多久")
+    assert answer.startswith("（演示数据）【居民身份证办理（包括临时）】"), answer
+
+
+async def test_a_question_after_a_trades_checklist_is_about_its_own_licence(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_checklist_trade_own")
+    await user.say("想开个液化气站 得办些啥")
+    answer = await user.say("要带啥材料")
+    own = next(s for s in _event("开液化气站（燃气经营）")["steps"] if "燃气" in s["label"])
+    assert answer.startswith(f"（演示数据）【{own['names'][0]}】需要的申请材料"), answer
+    # a shop's checklist has no licence of its own beside the business licence: which one
+    user = kit.WeChatUser(http, "o_checklist_trade_none")
+    await user.say("想开个理发店 得办些啥")
+    assert "哪一个" in await user.say("要带啥材料")
