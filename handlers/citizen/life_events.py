@@ -88,7 +88,8 @@ from handlers.searching.public_items import PublicItems, item_by_code
 from handlers.settings import Settings
 from search import normalise
 from search.direction import NEW, asked, direction_of
-from search.normalise import longest_run
+from search.normalise import is_hanzi, longest_run
+from search.syllables import encode, spoken
 
 # How often a worker checks whether staff changed the events (a cheap stamp query).
 REFRESH_SECONDS = 30.0
@@ -108,6 +109,8 @@ OVERVIEW = "可以问这些“一件事”：{names}。直接说您的情况就�
 
 
 MATCHED_TEXTS = 4096  # texts whose event match is kept per set of events
+MIN_HEARD = 3  # characters of a trigger that may be matched by its sound (理法店)
+HANZI_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,13 @@ class _Known:
     gappable_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # The parts of events' names that are no trigger of theirs, normalised (「开网吧」).
     name_parts: frozenset[str] = frozenset()
+    # Triggers as heard (one code per fuzzy syllable: 理法店 sounds as 理发店), longest first,
+    # with the positions of those starting with each syllable.
+    sounds: tuple[tuple[str, str], ...] = ()
+    sound_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The items many events take in every case (the business licence, the hygiene licence):
+    # no one trade's own.
+    common: frozenset[str] = frozenset()
     # What `match` found for recent texts (a pure function of the text and the events; every
     # message asks, and citizens repeat themselves): emptied when full.
     matched: dict[str, tuple[LifeEvent, str] | None] = field(
@@ -149,6 +159,11 @@ class _Known:
         }
         said = frozenset(fold(t) for e in events for t in _said_by(e))
         gappable = tuple((t, e, frozenset(t)) for t, e in pairs if len(t) >= MIN_GAPPED)
+        sounds = tuple(
+            (encode(spoken(t)), t)
+            for t, _ in pairs
+            if len(t) >= MIN_HEARD and all(map(is_hanzi, t))
+        )
         return cls(
             tuple(events),
             tuple(pairs),
@@ -163,6 +178,9 @@ class _Known:
                 for p in _with_other_verbs(_name_parts(e))
                 if p not in e.triggers
             ),
+            sounds,
+            _by_first_character(sound for sound, _ in sounds),
+            _taken_by_many(events),
         )
 
     def match(self, text: str) -> tuple[LifeEvent, str] | None:
@@ -256,6 +274,28 @@ class _Known:
             return None
         return event, span
 
+    def as_heard(self, text: str) -> str | None:
+        """The text with a trigger typed by its sound (「开个理法店」: 理发店) written as the
+        trigger, when a run of its hanzi sounds like one and shares at least half of its
+        characters; None otherwise."""
+        plain = normalise(text)
+        for run in HANZI_RUN.findall(plain):
+            if len(run) < MIN_HEARD:
+                continue
+            heard = encode(spoken(run))
+            if len(heard) != len(run):
+                continue
+            for position in _positions(self.sound_starts, set(heard)):
+                sound, trigger = self.sounds[position]
+                at = heard.find(sound)
+                if at == -1:
+                    continue
+                span = run[at : at + len(trigger)]
+                same = sum(a == b for a, b in zip(span, trigger, strict=True))
+                if span != trigger and 2 * same >= len(trigger):
+                    return plain.replace(span, trigger, 1)
+        return None
+
     def by_steps_words(self, text: str) -> tuple[LifeEvent, str] | None:
         """With no trigger said, the event every step of which is asked for (「宅基地上盖两层楼
         要办哪些手续」) and whose steps' own words the text says, the words of no other event's
@@ -325,6 +365,18 @@ def _with_other_verbs(said: tuple[str, ...]) -> tuple[str, ...]:
         for verb in SETTING_UP
     )
     return tuple(dict.fromkeys((*said, *other_verbs)))
+
+
+COMMON_STEP = 3  # events taking an item in every case that make it no one trade's own
+
+
+def _taken_by_many(events: Iterable[LifeEvent]) -> frozenset[str]:
+    """The item names at least COMMON_STEP events take in every case (no condition)."""
+    counted: dict[str, int] = {}
+    for event in events:
+        for name in {n for s in event.steps if CONDITION_MARK not in s.label for n in s.names}:
+            counted[name] = counted.get(name, 0) + 1
+    return frozenset(name for name, count in counted.items() if count >= COMMON_STEP)
 
 
 def _by_first_character(triggers: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -471,10 +523,12 @@ async def _a_clause_asks_another_item(
     said_of_steps += [fold(s.item.name) for s in steps if s.item is not None]
     own = {s.item.code for s in steps if s.item is not None}
     for clause in _clauses_beside(text, span):
-        words = fold(clause)
+        # a word any benefit has (补助 of 丧葬补助金) is no step's own
+        words = fold(parsing.BENEFIT_WORDS.sub(" ", clause))
         if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
             continue
-        found = await find(searcher, session, clause, cache)
+        # 「听说有失独的补助」: searched without the words around what is asked
+        found = await find(searcher, session, read(clause).core or clause, cache)
         if answers(found) and found[0].hit.confident and found[0].item.code not in own:
             return True
     return False
@@ -770,6 +824,12 @@ class LifeEventQuestion(Filter):
         counted = READER.without_quantities(text)
         if found is None and counted != text and (found := known.match(counted)) is not None:
             text = counted  # 「想在村里盖个两层楼」: how many is not what is done
+        aged = parsing.with_elder_age(text) if found is None else text
+        if aged != text and (found := known.match(aged)) is not None:
+            text = aged  # 「我妈今年满80了」: an elder's age, as the events say it (八十多了)
+        heard = known.as_heard(text) if found is None else None
+        if heard is not None and (found := known.match(heard)) is not None:
+            text = heard  # 「开个理法店」: 理发店 typed by its sound
         if found is not None and await _asks_for_the_cards_paper(text, session, data):
             # 「残疾证要带吗」 right after a card listing 残疾人证: that card's materials.
             return False
@@ -1278,6 +1338,11 @@ async def the_step_every_case_needs(
         situation = known.match(story)
         beside = story.replace(situation[1], " ") if situation is not None else story
         every = _named_in_the_story(every, beside) or every
+    if len(every) > 1:
+        # 「开液化气站」 then 「要带啥材料」: the trade's own licence, not the business licence
+        # every shop takes
+        own = [item for item in every if item.name not in known.common]
+        every = own if len(own) == 1 else every
     if len(every) != 1:
         return None
     if (every[0].region_code or "") != parsing.COUNTY_CODE:

@@ -574,3 +574,59 @@ async def test_a_step_no_item_serves_said_loosely_after_its_checklist(demo):
     assert hukou.startswith("注销户口：") and "公安局" in hukou, hukou
     proof = await user.say("死亡证明哪达开")  # a trigger of the event that names a step
     assert proof.startswith("死亡医学证明：") and "按顺序" not in proof, proof
+
+
+@pytest.mark.parametrize(
+    ("said", "event"),
+    [
+        ("开个理法店要办啥", "开理发店、美容店"),  # 理法 typed for 理发
+        ("开个小麦部", "开一家卖食品和烟酒的小店"),  # 小麦部 for 小卖部
+        ("我想开个饭官", "开饭馆"),
+    ],
+)
+async def test_a_situation_typed_by_its_sound_is_still_the_event(
+    citizen: Any, said: str, event: str
+) -> None:
+    reply = await citizen.say(said)
+    assert reply.startswith(f"「{event}」一般要办这些事"), reply
+
+
+async def test_words_sounding_like_no_situation_are_no_event(citizen: Any) -> None:
+    for said in ("低保", "结婚登记", "开个证明"):
+        reply = await citizen.say(said)
+        assert "一般要办这些事" not in reply, (said, reply)
+
+
+async def test_a_gas_station_needs_the_licence_and_the_gas_permit_in_order(citizen: Any) -> None:
+    reply = await citizen.say("想在乡上开个液化气站 换气罐的 要办哪些")
+    assert reply.startswith("「开液化气站（燃气经营）」一般要办这些事"), reply
+    assert reply.index("个体工商户设立登记") < reply.index("燃气经营许可证新办")
+
+
+@pytest.mark.parametrize(
+    ("story", "item"),
+    [
+        ("我妈今年满80了，户口在哈溪镇，有啥待遇，咋申请", "80周岁以上老年人高龄津贴发放"),
+        (
+            "我们老两口就一个闺女，都是农村户口，今年都满六十了，能领啥钱不",
+            "农村部分计划生育家庭奖励扶助金",
+        ),
+        (
+            "我老伴前年没了，唯一的儿子去年出车祸也走了，我今年五十一，听说有失独的补助",
+            "计划生育家庭特别扶助金",
+        ),
+    ],
+)
+async def test_an_elders_story_points_to_the_benefit_it_tells(
+    citizen: Any, story: str, item: str
+) -> None:
+    reply = await citizen.say(story)
+    assert reply.startswith(f"（演示数据）【{item}】"), reply
+
+
+def test_an_age_told_is_an_elders_only_from_sixty_and_never_a_count():
+    from handlers.citizen.parsing import with_elder_age
+
+    assert with_elder_age("俺爸都七十五了 有啥政策") == "七十多了 有啥政策"
+    assert with_elder_age("我今年五十一") == "我今年五十一"
+    assert with_elder_age("我有80只羊") == "我有80只羊"
