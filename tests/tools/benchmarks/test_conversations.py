@@ -39,8 +39,8 @@ PART_NAMES = (
     "tuning, tuning2, tuning3, tuning4, tuning5, tuning6, tuning7, tuning8, tuning9, tuning10,"
     " tuning11, tuning12, tuning13, tuning14, tuning15, tuning16, tuning17, tuning18, tuning19,"
     " tuning20, tuning21, tuning22, tuning23, tuning24, heldout2, heldout3, heldout5, heldout6,"
-    " heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, heldout15,"
-    " heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
+    " heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,"
+    " heldout15, heldout16, heldout17, heldout18, heldout19, heldout20, heldout21"
     " or all"
 )
 ID_CARD = "居民身份证办理（包括临时）"
