@@ -514,8 +514,10 @@ def with_elder_age(text: str) -> str:
     if match is None:
         return text
     told = match.group("age")
-    age = int(told) if told.isdigit() else 10 * _CHINESE_DIGITS[told[0]] + (
-        _CHINESE_DIGITS[told[2]] if len(told) > 2 else 0
+    age = (
+        int(told)
+        if told.isdigit()
+        else 10 * _CHINESE_DIGITS[told[0]] + (_CHINESE_DIGITS[told[2]] if len(told) > 2 else 0)
     )
     if not ELDER_AGE <= age < 120:
         return text
