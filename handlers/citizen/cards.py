@@ -639,6 +639,24 @@ def entries_answer(entries: Sequence[tuple[int, Item]], base_url: str) -> str:
     return fit(lines, [], [texts.ENTRIES_HINT])
 
 
+# The aspects whose answer may be one line shared by every entry of a list.
+ALIKE_ASPECTS = ("time", "fee", "place", "phone", "hours")
+
+
+def said_alike(items: Sequence[Item], aspect: str) -> str:
+    """When every entry of a list answers the aspect asked alike (the sub-items of 农药经营许可:
+    one window), that answer for all of them; '' otherwise."""
+    if aspect not in ALIKE_ASPECTS or len(items) < 2:
+        return ""
+    told = {_entry_says(item, aspect) for item in items}
+    if len(told) != 1 or not (answer := told.pop()):
+        return ""
+    what = ASPECT_NAMES.get(aspect, "")
+    return "\n".join(
+        (texts.ALIKE.format(count=len(items), what=what, answer=answer), texts.LIST_HINT + "。")
+    )
+
+
 def _entry_says(item: Item, aspect: str | None) -> str:
     if aspect == "time":
         return "；".join(time_limits(item))

@@ -1285,6 +1285,19 @@ async def _numbered(state: Any) -> bool:
     return state is not None and bool((await recall(state)).numbered)
 
 
+async def _names_an_entry_beside(place: str, data: Mapping[str, Any]) -> bool:
+    """Whether, right after opening an entry of an item list, the place names another entry
+    of it by its office (the towns' entries of 乡村建设规划许可证核发)."""
+    state, session = data.get("state"), data.get("session")
+    if state is None or session is None or not place:
+        return False
+    memory = await recall(state)
+    if memory.focus != "card" or memory.card_code not in memory.page_codes():
+        return False
+    labels = await _labels(memory, session, data.get("public_items"))
+    return any(place in label for label in (labels[-1] if labels else []))
+
+
 async def _list_shown(state: Any) -> bool:
     """Whether the citizen's last answer was a list of items (a place's name may pick one)."""
     if state is None:
@@ -1354,6 +1367,8 @@ class PlaceFunds(Filter):
                 return False
             if year is None and await _list_shown(data.get("state")):
                 return False
+            if year is None and await _names_an_entry_beside(lead, data):
+                return False  # 「华藏寺镇的呢」 after 打柴沟镇's entry of a list: its own entry
             if ITEM_ASKED.search(rest.replace(lead, " ", 1)):
                 return False  # 「在下河东村 想把老房子拆了重盖 要批啥」: where, then an item
             understood = reading(event)

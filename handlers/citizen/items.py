@@ -1337,6 +1337,11 @@ async def _follow_up(
             # after a checklist, the one step every case takes (the others are for some)
             await keep(state, memory, card_code=every.code, focus="card")
             return _show(every, settings, aspect, trace)
+        same = cards.said_alike(shown, aspect)
+        if same:
+            # 「在几号窗口」 after a main item's sub-items: the same for each, no need to ask
+            trace.update(answer="same-for-each")
+            return same
         await keep(state, memory, list_intent=aspect)
         trace.update(answer="which")
         heading = texts.WHICH_ONE.format(what=cards.ASPECT_NAMES.get(aspect, ""))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -507,6 +507,26 @@ def _clauses_beside(text: str, span: str) -> list[str]:
     return [c for c in clauses(text) if told not in fold(c) and not names_nothing(c, MIN_NAMING)]
 
 
+async def _plus_the_item_asked(
+    text: str,
+    span: str,
+    life_event: LifeEvent,
+    steps: list[ResolvedStep],
+    data: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """When what to do is asked (「现在要办啥」) and a clause apart names an item none of the
+    steps is (「社保卡也弄丢了」), the checklist with that item first; else None."""
+    searcher = data.get("search")
+    if searcher is None or WHAT_TO_DO.search(text) is None:
+        return None
+    other = await _a_clause_asks_another_item(
+        text, span, steps, searcher, data["session"], data.get("public_items")
+    )
+    if other is None:
+        return None
+    return {"life_event": life_event, "steps": [ResolvedStep(other.name, other), *steps]}
+
+
 async def _a_clause_asks_another_item(
     text: str,
     span: str,
@@ -514,9 +534,9 @@ async def _a_clause_asks_another_item(
     searcher: Searcher,
     session: AsyncSession,
     cache: PublicItems | None,
-) -> bool:
-    """Whether a clause apart from the one telling the situation, searched alone, finds an
-    item search is sure of that is none of the event's steps and shares no word with them
+) -> Item | None:
+    """The item a clause apart from the one telling the situation, searched alone, finds and
+    search is sure of, when it is none of the event's steps and shares no word with them
     (「两口子过不下去了 离婚去哪办」: 婚姻登记; not 「孩子出生了 户口咋上」, whose 户口 is the
     step 出生登记（上户口）)."""
     said_of_steps = [fold(s.label) for s in steps]
@@ -527,11 +547,14 @@ async def _a_clause_asks_another_item(
         words = fold(parsing.BENEFIT_WORDS.sub(" ", clause))
         if any(len(longest_run(words, step)) >= MIN_NAMING for step in said_of_steps):
             continue
-        # 「听说有失独的补助」: searched without the words around what is asked
-        found = await find(searcher, session, read(clause).core or clause, cache)
-        if answers(found) and found[0].hit.confident and found[0].item.code not in own:
-            return True
-    return False
+        # as said, then without the words around what is asked (「听说有失独的补助」)
+        for words in dict.fromkeys((clause, read(clause).core or clause)):
+            found = await find(searcher, session, words, cache)
+            if answers(found) and found[0].hit.confident:
+                if found[0].item.code not in own:
+                    return found[0].item
+                break
+    return None
 
 
 # Words that make a clause a question (「户口咋落」 「要办啥」), not a telling of the situation.
@@ -852,6 +875,14 @@ class LifeEventQuestion(Filter):
             # the trigger's place kept apart: 「爸妈都六十多了 有啥政策」 is no 「都有啥」
             rest = fold(told).replace(fold(span), " ", 1).strip() if fold(span) else fold(told)
             shown = await _the_one_shown(steps, data.get("state"), known)
+            if (
+                shown is not None
+                and searcher is not None
+                and await _a_clause_asks_another_item(
+                    text, span, steps, searcher, session, data.get("public_items")
+                )
+            ):
+                shown = None  # 「两口子过不下去了 离婚去哪办」 after a checklist: not its entry
             if shown is not None and not asks_all_steps(rest):
                 # 「我是想开个网吧 是哪个」 after a list of 网吧's licence, penalty and check:
                 # the one entry the event takes
@@ -866,7 +897,8 @@ class LifeEventQuestion(Filter):
             ):
                 return await _with_a_second_event(text, span, life_event, steps, known, data)
             if asks_another_way(rest, steps):
-                return False
+                # 「我失业了，社保卡也弄丢了，现在要办啥」: another thing going that way, beside
+                return await _plus_the_item_asked(text, span, life_event, steps, data) or False
             if needed_as_well(rest):
                 # 「开个理发店 听说还要办卫生证」: one paper named beside the others the
                 # situation takes, so the whole checklist (it is on it).
@@ -922,8 +954,9 @@ class LifeEventQuestion(Filter):
                 )
             ):
                 # 「两口子过不下去了 离婚去哪办」: the situation told, then an item asked; but
-                # 「我爸去世了 他开的小卖部咋办」 tells the circumstance of one step (注销)
-                return False
+                # 「我爸去世了 他开的小卖部咋办」 tells the circumstance of one step (注销); and
+                # what to do about both asked: the checklist with that item
+                return await _plus_the_item_asked(text, span, life_event, steps, data) or False
             if pointed is not None and pointed.item is not None:
                 whole = await _with_a_second_event(text, span, life_event, steps, known, data)
                 if len(whole["steps"]) != len(steps) and not _tells_the_step(

@@ -630,3 +630,12 @@ def test_an_age_told_is_an_elders_only_from_sixty_and_never_a_count():
     assert with_elder_age("俺爸都七十五了 有啥政策") == "七十多了 有啥政策"
     assert with_elder_age("我今年五十一") == "我今年五十一"
     assert with_elder_age("我有80只羊") == "我有80只羊"
+
+
+async def test_another_thing_told_with_what_to_do_asked_joins_the_checklist(citizen: Any) -> None:
+    reply = await citizen.say("厂子倒闭了我失业了，社保卡也弄丢了，现在要办啥")
+    assert reply.startswith("「失业了」一般要办这些事"), reply
+    assert "1. 社会保障卡补领、换领、换发" in reply and "失业保险金申领" in reply
+    # an item asked beside the situation, nothing more, is that item's answer
+    reply = await kit.WeChatUser(citizen.http, "o_apart").say("两口子过不下去了 离婚去哪办")
+    assert reply.startswith("（演示数据）【中国内地公民婚姻登记】"), reply

@@ -91,3 +91,25 @@ async def test_every_item_about_a_thing_is_listed(demo, asked, thing):
     shown = _entries(answer)
     assert all(thing in name for name in shown), shown
     assert len(shown) == min(5, len(about)), (shown, about)
+
+
+async def test_a_question_every_entry_answers_alike_is_answered_for_all(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_entries_alike")
+    await user.say("扶助金")
+    answer = await user.say("多久能办好")
+    assert answer.startswith("这2项的办理时限都一样："), answer
+    # entries that differ are still asked which
+    user = kit.WeChatUser(http, "o_entries_differ")
+    await user.say("乡村建设规划许可证")
+    assert "哪一个" in await user.say("电话多少")
+
+
+async def test_another_towns_entry_after_opening_one(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_entries_other_town")
+    await user.say("乡村建设规划许可证")
+    first = await user.say("打柴沟镇那个")
+    answer = await user.say("华藏寺镇的呢")
+    assert answer.startswith("（演示数据）【乡村建设规划许可证核发】"), answer
+    assert "华藏寺镇人民政府" in answer and answer != first
