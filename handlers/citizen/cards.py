@@ -365,6 +365,18 @@ def procedure_answer(item: Item, base_url: str) -> str:
     return fit(head, lines, tail, "……完整流程见下方链接。", keep_tail=2)
 
 
+def not_mentioned_answer(item: Item, base_url: str, thing: str, notes: list[str]) -> str:
+    """「要结婚证吗」 on an item whose guide does not list it: what the guide says nearest to it
+    (if anything), that it lists no such thing, and what it does list."""
+    named = "、".join(str(r.get("name", "")) for r in item.requirements or [] if r.get("name"))
+    lines = [texts.NOT_MENTIONED.format(thing=shorten(thing, 20))]
+    if notes:
+        lines += [NOTES_HEAD, *(f"· {shorten(note, 120)}" for note in notes)]
+    if named:
+        lines.append(f"要带的材料：{shorten(named, 150)}")
+    return _short(item, base_url, lines)
+
+
 FORM_WORDS = ("表", "申请书", "登记书", "承诺书")
 
 

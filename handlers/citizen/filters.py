@@ -773,7 +773,7 @@ class OutsideMatterAsked(Filter):
 # 救助」: an item)
 URGENT_TOLD = 5
 # What is asked once the danger is past: help, money or a paper
-_AFTERWARDS = re.compile("申请|补助|救助|补贴|能领|领啥|手续|材料|证明|补办|登记|保险")
+_AFTERWARDS = re.compile("申请|补助|救助|补贴|能领|领啥|手续|材料|证明|补办|登记|保险|处罚")
 # … or a claim settled afterwards (「车祸赔偿怎么办」): whom to ask, no emergency
 _SETTLED = re.compile("赔偿|赔钱|理赔|责任认定|处理结果")
 

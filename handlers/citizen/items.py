@@ -764,6 +764,12 @@ async def search_and_answer(
             wording,
             reading.core,
         )
+    unlisted = await _a_thing_it_does_not_list(said, reading, memory, session, public_items)
+    if unlisted is not None:
+        # 「要结婚证吗」 on 户口迁移审批, which lists none: not needed, by what it does list
+        trace.update(answer="not-mentioned", code=unlisted[0].code)
+        notes = notes_about(unlisted[0], unlisted[1])
+        return cards.not_mentioned_answer(unlisted[0], settings.public_base_url, unlisted[1], notes)
     lost = await _lost_paper_of_the_card(said, memory, session, public_items)
     if lost is not None:
         # 「执照原件找不见了咋办」 on 个体工商户注销登记: what its materials say of a lost one
@@ -1058,6 +1064,33 @@ YES_NO = ("吗", "不", "么", "没有", "行不", "能不")
 
 def _asks_whether_needed(said: str) -> bool:
     return any(w in said for w in NEED_WORDS) and any(w in said for w in YES_NO)
+
+
+MAX_THING = 8  # characters of a thing asked whether needed (「结婚证」 「营业执照」)
+
+
+async def _a_thing_it_does_not_list(
+    said: str,
+    reading: Reading,
+    memory: Memory,
+    session: AsyncSession,
+    public_items: PublicItems | None,
+) -> tuple[Item, str] | None:
+    """Right after a card, whether a paper is needed (「要结婚证吗」 「需要营业执照不」) that
+    its materials do not list and its conditions do not name: the card and the thing."""
+    if reading.aspect is not None or memory.focus != "card" or not memory.card_code:
+        return None
+    if not _asks_whether_needed(said) or LOST_SAID.search(said):
+        return None
+    thing = reading.core.removeprefix("办")
+    if not PAPER <= len(thing) <= MAX_THING or not thing.endswith(PAPER_ENDS):
+        return None
+    if direction_of(normalise(thing)):
+        return None  # 「要补办吗」: another way of the card's thing
+    item = await item_by_code(session, memory.card_code, public_items)
+    if item is None or names_its_paper(item, thing) or thing in (item.conditions or ""):
+        return None
+    return item, thing
 
 
 async def _asks_for_its_paper(

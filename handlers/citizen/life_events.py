@@ -1171,14 +1171,24 @@ async def _asks_of_the_step_shown(
     return sum(1 for char in read(rest).core if char not in own) <= 1
 
 
+# 「要结婚证吗」 「还得带残疾证不」: whether one paper is needed, and nothing else said.
+WHETHER_A_PAPER = re.compile(
+    r"^(?:那|那么)?(?:还|也)?(?:要|得|用|需)(?:带|交|有|办|开)?(?P<paper>[^，,。\s]{2,8})(?:吗|不|么|没|没有)$"
+)
+
+
 async def _asks_for_the_cards_paper(text: str, session: AsyncSession, data: dict[str, Any]) -> bool:
-    """Whether the message, right after a card, asks about a paper the card's materials list."""
+    """Whether the message, right after a card, asks about a paper the card's materials list,
+    or whether one paper is needed at all (「要结婚证吗」 on 营业执照: the card's question)."""
     state = data.get("state")
     if state is None:
         return False
     memory = await recall(state)
     if memory.focus != "card" or not memory.card_code:
         return False
+    alone = WHETHER_A_PAPER.match(normalise(text).replace("需要", "要"))
+    if alone is not None and alone.group("paper").endswith(PAPER_ENDS):
+        return True
     item = await item_by_code(session, memory.card_code, data.get("public_items"))
     return item is not None and names_its_paper(item, read(text).core)
 

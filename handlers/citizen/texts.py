@@ -407,6 +407,9 @@ SUB_ITEMS = "这是主项，具体按下面的子项办理："
 EACH_ENTRY = "这几项的{what}："
 LIST_AGAIN = "刚才的列表"
 ALIKE = "这{count}项的{what}都一样：{answer}"
+NOT_MENTIONED = (
+    "办事指南的申请材料和办理条件里没有“{thing}”，一般不需要；拿不准的，去之前先打电话问。"
+)
 ENTRIES_HINT = "回复序号看某一项的完整办事指南（材料、流程）。"
 ONLINE_YES = "指南写明可以网上申请"
 ONLINE_NOT_SAID = "指南没写能网上办，到窗口办理"

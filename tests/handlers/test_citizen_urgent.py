@@ -18,6 +18,13 @@ from tests.kits import citizen as kit
         ("着火了怎么办", "119"),
         ("我妈晕倒了咋办", "120"),
         ("出车祸了", "122"),
+        ("孩子找不见了 一下午了", "110"),
+        ("我被人打了", "110"),
+        ("有人要跳楼", "110"),
+        ("我喝农药了", "120"),
+        ("孩子发高烧抽搐", "120"),
+        ("我老婆要生了 羊水破了", "120"),
+        ("发洪水了 村里路冲断了", "119"),
     ],
 )
 async def test_an_emergency_gets_its_number_at_once(demo, said, number):
@@ -38,3 +45,10 @@ def test_an_urgent_matter_needs_its_number():
     with pytest.raises(OutsideMattersError, match="needs a hotline"):
         parse({"matters": [entry]})
     assert parse({"matters": [{**entry, "hotline": "119火警电话"}]})[0].urgent
+
+
+@pytest.mark.parametrize("said", ["身份证不见了", "钱包被偷了", "燃气中毒的处罚"])
+async def test_a_thing_lost_or_a_penalty_is_no_emergency(demo, said):
+    http, _ = demo
+    answer = await kit.WeChatUser(http, f"o_not_urgent_{said}").say(said)
+    assert "情况紧急" not in answer, answer

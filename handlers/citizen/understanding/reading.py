@@ -243,7 +243,8 @@ class Reader:
 
     def read(self, text: str) -> Reading:
         """Understand one message (already normalised)."""
-        compact = fold(text)
+        # 「需要本人去吗」: 需要 is 要 (a term holding 要 must not leave 需 behind as a word)
+        compact = fold(text).replace("需要", "要")
         term = self._typed_in_pinyin(compact)
         if term is not None:
             return self.read(term)  # 「dianhua」 after a card: 电话
