@@ -1616,7 +1616,8 @@ class DocumentFollowUp(Filter):
         ranking, _ = parsing.split_ranking(text)  # 「哪个乡镇最多」 「最少的是哪个」
         asked = parsing.asks_place_detail(text) or TOTAL_ASKED.search(text) or ranking
         if not (which or asked):
-            return False
+            # 「哈溪镇多少」 「那哈溪镇呢」: one place of the document's rows
+            return await _a_place_of_the_document(text, session, state)
         subject = parsing.detail_subject(TOTAL_ASKED.sub(" ", text))
         if len(subject) > MAX_DETAIL_SUBJECT or parsing.names_place(subject):
             return False
@@ -1639,6 +1640,33 @@ class DocumentFollowUp(Filter):
 
 
 MAX_DETAIL_SUBJECT = 8  # 「易地搬迁配套」: what row is meant, not a new question
+# 「哈溪镇多少」 「那哈溪镇呢」 「给了哈溪镇多少」: a place asked of the rows shown, nothing more.
+_PLACE_OF_THE_ROWS = re.compile(
+    r"^(?:那|那么)?(?:给了?|分给了?|到)?(?P<place>\S{2,12}?(?:村|镇|乡|社区))"
+    r"(?:的)?(?:呢|多少|多少钱|分了多少|给了多少|有多少|是多少|分到多少|拿了多少)?$"
+)
+
+
+async def _a_place_of_the_document(text: str, session: AsyncSession, state: Any) -> FilterResult:
+    """Right after a document's rows, a place of them asked alone: the document again (its
+    handler narrows it to the place said)."""
+    said_place = _PLACE_OF_THE_ROWS.match(parsing.strip_particles(parsing.normalize(text)))
+    if said_place is None:
+        return False
+    memory = await recall(state)
+    parsed = parsing.parse_document_number(memory.document) if memory.focus == "document" else None
+    if parsed is None:
+        return False
+    found = await queries.by_document(
+        session=session, issuer=parsed[0], year=parsed[1], serial=parsed[2]
+    )
+    if found is None:
+        return False
+    place = said_place.group("place")
+    labels = {p.code: p.label for p in await queries.places(session=session)}
+    if not any(place in labels.get(a.region_code, "") for a in found.allocations):
+        return False
+    return {"document": found, "places_first": False, "sources": False, "ranking": None}
 
 
 class PlaceFollowUp(Filter):
@@ -1882,9 +1910,10 @@ class FundFollowUp(Filter):
             one = await _one_of_the_funds_shown(session, again, THE_MONEY_SHOWN.sub("", left))
             return {**again, "details": details, "topic": one or again["topic"]}
         if year is None and fund_type is None and (_only_the_total(rest) or _which_ones(rest)):
-            # 「两项加起来一共多少」 「都有哪些」: the list just shown, asked again
+            # 「两项加起来一共多少」 「都有哪些」: the list just shown, asked again; 「三年一共
+            # 多少」: of every year
             shown = await departments.by_ids(session, memory.fund_departments)
-            return _asked_again(memory, shown, None, None)
+            return _asked_again(memory, shown, None, None, every_year=parsing.names_years(text))
         # 「2015年的总数」: that year's list, whose total is its first line
         named = await departments.mention(session, TOTAL_ASKED.sub(" ", leftover))
         stem = READER.strip_fillers(parsing.fund_topic(named.rest))
@@ -1927,11 +1956,16 @@ _FIELD_CHARS = 3  # of a field said alone with the fund list's words (人社, �
 
 
 def _asked_again(
-    memory: Memory, shown: list[Department], year: int | None, fund_type: FundType | None
+    memory: Memory,
+    shown: list[Department],
+    year: int | None,
+    fund_type: FundType | None,
+    *,
+    every_year: bool = False,
 ) -> dict[str, Any]:
     """What `FundListQuestion` passes for the fund list just shown asked again, with the year,
-    the departments or the fund type said instead (None: as before)."""
-    year = year if year is not None else memory.fund_year
+    the departments or the fund type said instead (None: as before), or of every year."""
+    year = None if every_year else year if year is not None else memory.fund_year
     kind = fund_type or (FundType(memory.fund_type) if memory.fund_type else None)
     parts = [f"{year}年" if year else "", shown[0].name if len(shown) == 1 else ""]
     return {

@@ -385,6 +385,15 @@ async def place_funds(
     about, funds = _about(text, place_name), None
     if not about and match.place.level == "county":
         about, funds = await county_rows_named(session, text, year)  # 「暖棚扶贫项目投了多少」
+    benefits = ""
+    if parsing.asks_benefits(text):
+        # 「2017年扶贫项目受益多少户」 「天堂镇扶贫项目受益多少户」: their households together
+        if funds is None:
+            funds = await queries.region_funds(
+                session=session, region_code=match.place.code, year=year
+            )
+        if funds is not None and any(y.active_projects for y in funds.years):
+            benefits = fund_answers.benefits_line(funds, year)
     whole: RegionFunds | None = None
     if compared_with is not None and year is not None and funds is None:
         # the year's rows, read once for the answer and the change
@@ -402,6 +411,7 @@ async def place_funds(
         funds,
         sources=parsing.asks_fund_source(text),
     )
+    answer = f"{benefits}\n{answer}" if benefits else answer
     if compared_with is None or year is None:
         return answer
     change = await _change_between(match.place, year, compared_with, session, whole)

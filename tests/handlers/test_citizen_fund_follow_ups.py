@@ -4,6 +4,7 @@ office, which rows, how it performed. Expectations read from the demo file."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,14 @@ async def test_how_a_fund_performed_asked_in_one_message_and_of_another_year(dem
     assert _fund("最低生活保障", 2015)["performance_evaluation"][:20] in answer, answer
     answer = await user.say("2017年的绩效呢")
     assert _fund("最低生活保障", 2017)["performance_evaluation"][:20] in answer, answer
+
+
+async def test_every_years_total_asked_after_one_year(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_fund_three_years")
+    await user.say("低保资金2015年")
+    await user.say("2016年")
+    answer = await user.say("三年一共多少")
+    rows = [f for f in DEMO["funds"] if "最低生活保障" in f["project_name"]]
+    total = sum(Decimal(f["budget_amount"]) for f in rows)
+    assert f"共{len(rows)}项" in answer and f"{total.normalize():f}" in answer, answer

@@ -110,3 +110,30 @@ async def test_another_year_after_a_documents_row_of_one_town_is_that_towns(demo
         if a["year"] == 2016 and a["region_code"] == "620623104"
     )
     assert answer.startswith("【哈溪镇") and town["amount"] in answer, answer
+
+
+async def test_a_place_asked_after_a_document_is_its_row_of_that_document(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_document_then_town")
+    await user.say("天扶贫发〔2015〕8号")
+    answer = await user.say("哈溪镇多少")
+    row = next(
+        a
+        for a in DEMO["poverty_allocations"]
+        if a["document_number"] == "天扶贫发〔2015〕8号" and a["region_code"] == "620623104"
+    )
+    assert answer.startswith("【天扶贫发〔2015〕8号】") and row["amount"] in answer, answer
+    assert "2015—2017年" not in answer and "华藏寺镇" not in answer
+
+
+async def test_households_asked_with_the_place_are_summed_at_once(demo):
+    http, _ = demo
+    active = [
+        p
+        for p in DEMO["poverty_projects"]
+        if p["year"] == 2017 and p["progress"] != "cancelled" and p["status"] == "published"
+    ]
+    households = sum(p["households_benefited"] for p in active)
+    persons = sum(p["persons_benefited"] for p in active)
+    answer = await kit.WeChatUser(http, "o_benefits_county").say("2017年扶贫项目受益多少户")
+    assert f"项目{len(active)}个，受益合计{households}户{persons}人" in answer, answer
