@@ -785,8 +785,8 @@ class UrgentMatterSaid(Filter):
     async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
         text = said(event)
         found = matter_said(text) if text else None
-        if found is None or not found[0].urgent or text is None:
-            return False
+        if found is None or not found[0].urgent or text is None or points_back(text):
+            return False  # 「发洪水抢险砍了树的那个」: an entry of a list described
         told = READER.strip_fillers(parsing.normalize(text).replace(found[1], ""))
         if sum(map(is_hanzi, told)) > URGENT_TOLD or _AFTERWARDS.search(told):
             return False
