@@ -31,7 +31,7 @@ from handlers.citizen.understanding.reading import READER
 from handlers.db.changes import CHANGES
 from handlers.searching.public_items import items_by_codes
 from search import normalise
-from search.direction import DETAIL_NAMED, NEW, asked, direction_of
+from search.direction import DETAIL_NAMED, NEW, asked, direction_of, without_directions
 from search.normalise import is_hanzi, longest_run
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
@@ -634,7 +634,23 @@ def labels_of_items(memory: Memory, labels: list[list[str]]) -> list[str]:
 
 
 # Getting a new paper for one lost (not reporting the loss).
-NEW_PAPER = re.compile(r"补办|补领|补一个|补个|重新办|再办一个")
+NEW_PAPER = re.compile(
+    r"补办|补领|补一个|补个|重新办|再办一个|(?:[咋怎如哪][么何里]?|要|去)补(?![贴助交缴偿])"
+)
+
+
+# What a way's words may leave beside a paper's name (咋补: 补; 证书: 书): no thing of its own.
+_LEFT_BY_A_WAY = frozenset("补办领换书证卡照本")
+MIN_OTHER_THING = 2  # characters said that no entry's name holds: another thing named
+
+
+def _names_another_thing(text: str, names: list[str]) -> bool:
+    """Whether the words, without their ways and fillers, name a thing none of the entries
+    is about (结婚 of 「结婚证丢了咋补」 beside 居民身份证's entries)."""
+    rest = READER.strip_fillers(without_directions(normalise(read(text).core)))
+    held = set("".join(names))
+    other = [c for c in rest if is_hanzi(c) and c not in held and c not in _LEFT_BY_A_WAY]
+    return len(other) >= MIN_OTHER_THING
 
 
 def _the_one_going_the_way(names: list[str], text: str) -> int | None:
@@ -642,6 +658,8 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
     application (「丢了要补的」: 补领结婚证 of 婚姻登记 and 补领结婚证), when only one does."""
     said = direction_of(normalise(text))
     wish = asked(said) - {NEW}
+    if _names_another_thing(text, names):
+        return None  # 「结婚证丢了咋补」 after 居民身份证's entries: another thing's way
     if not wish and said == {NEW}:
         # 「新办」 「我要新办的」: the one entry for a first application (新办, 设立), or
         # else the one whose name goes no way at all (核发 beside its 延续 and 变更)

@@ -1066,6 +1066,7 @@ def _asks_whether_needed(said: str) -> bool:
     return any(w in said for w in NEED_WORDS) and any(w in said for w in YES_NO)
 
 
+LEFT = frozenset("补办领换书")  # what a way's words may leave beside a paper: no thing of its own
 MAX_THING = 8  # characters of a thing asked whether needed (「结婚证」 「营业执照」)
 
 
@@ -1233,11 +1234,15 @@ async def _the_card_going_another_way(
         # is that application: 燃气经营许可证新办)
         return await _first_application_of_the_card(said, memory, search, session, public_items)
     card = await item_by_code(session, memory.card_code, public_items) if wish else None
-    if card is None or wish & direction_of(normalise(card.name)):
+    if card is None:
         return None
     name = fold(card.name)
     rest = READER.strip_fillers(without_directions(normalise(said)))
-    if sum(1 for char in rest if char not in name and not PAPER_NAMED.match(char)) > 1:
+    if wish & direction_of(normalise(card.name)):
+        # 「怎么补」 on 社会保障卡补领: the card goes that way already, nothing else named
+        return None if rest else card
+    # 「证书丢了咋补」: 书 of 证书, and 补 left of 咋补, name no other thing
+    if sum(1 for c in rest if c not in name and not PAPER_NAMED.match(c) and c not in LEFT) > 1:
         return None
     # 「过期了咋办」 after 居民身份证办理: no item of it goes that way, the card itself answers
     # (its guide covers 换领), never another thing's 延续 found by the way alone

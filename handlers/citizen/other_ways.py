@@ -37,4 +37,8 @@ async def going_that_way(
             or len(name_run_of(name, fold(f.item.name))) >= SHARED_THING
         )
     ]
+    # the same thing's own first (农药经营许可证延续 beside 乡村建设规划许可证…延期, which shares
+    # only 许可证核发 with 农药经营许可证核发)
+    own = [other for other in going if same_thing(item.name, other.name)]
+    going = own or going
     return going[0] if len(going) == 1 else None
