@@ -24,7 +24,7 @@ from handlers.citizen import cards
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
 from handlers.citizen.guide_notes import name_run_of
-from handlers.citizen.life_event_choice import CONDITION_MARK
+from handlers.citizen.life_event_choice import CONDITION_MARK, one_outside_step_named
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.life_events import known_events
 from handlers.citizen.memory import Memory, recall, remember
@@ -120,6 +120,23 @@ async def checklist_shown(memory: Memory, session: AsyncSession) -> list[Shown] 
         if (s.item is not None and s.item.code in memory.list_codes)
         or (s.item is None and (s.department is not None or s.office))
     ]
+
+
+async def not_a_step_of_the_checklist(
+    event: Event, state: FSMContext, session: AsyncSession
+) -> bool:
+    """False when, right after a checklist, the words name one of its steps no item serves
+    (「注销户口在哪办」 after 家人去世): the checklist's router answers it, so that 「电话多少」
+    and 「下一步」 stay about that step."""
+    text = said(event)
+    if not text:
+        return True
+    memory = await recall(state)
+    if memory.focus != "list":
+        return True
+    shown = await checklist_shown(memory, session)
+    steps = [s.step for s in shown or []]
+    return not steps or one_outside_step_named(read(text).core, steps, thing_alone=True) is None
 
 
 def _on_the_checklist(memory: Memory) -> bool:
@@ -257,7 +274,10 @@ class NextStepAsked(Filter):
         if not shown:
             return False
         if memory.focus == "list":
-            return {"shown": shown, "after": -1}
+            # after whom to ask for a step no item serves (「注销户口」 then 「下一步」): the one
+            # after it; after the checklist alone, its first
+            at = next((i for i, s in enumerate(shown) if s.step.label == memory.step_asked), -1)
+            return {"shown": shown, "after": at if memory.step_asked else -1}
         at = next(
             (
                 i

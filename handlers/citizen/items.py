@@ -71,6 +71,7 @@ from handlers.citizen.life_event_choice import paper_said_short
 from handlers.citizen.life_events import (
     FirstStepAsked,
     ask_line,
+    keep_step_asked,
     stop_answer,
     stops_what_it_gave,
     the_step_every_case_needs,
@@ -112,7 +113,7 @@ from handlers.citizen.several import items_named_apart
 from handlers.citizen.sub_items import sub_items
 from handlers.citizen.taps import numbered
 from handlers.citizen.typing_slips import typed_in_pinyin, written_as_named
-from handlers.citizen.understanding import Reading
+from handlers.citizen.understanding import Reading, departments
 from handlers.citizen.understanding.reading import MIN_CORE, READER
 from handlers.citizen.understanding.scorer import fold
 from handlers.searching.public_items import PublicItems, item_by_code, items_by_codes
@@ -172,6 +173,7 @@ async def _keep_list(
         list_intent=intent or "",
         numbered="items",
         focus="list",
+        step_asked="",
         **also,
     )
 
@@ -376,6 +378,7 @@ async def first_step(
     if shown and shown[0].step.item is None:
         # 「第一步干啥」 after 家人去世: a step no item serves comes first (死亡医学证明)
         trace.update(answer="life-event-first-outside")
+        await keep_step_asked(state, shown[0].step)
         return texts.FIRST_STEP_OUTSIDE.format(ask=ask_line(shown[0].step, wording))
     return await choose(event, 1, session, state, settings, trace, public_items)
 
@@ -491,7 +494,7 @@ async def department_code_asked(
 
 
 async def department_contact(
-    event: Event,
+    event: Event | None,
     department: Department,
     aspect: str,
     session: AsyncSession,
@@ -1345,6 +1348,24 @@ def _the_one_shown(memory: Memory) -> str:
     return ""
 
 
+# What may be asked of the office to ask for a step no item serves.
+STEP_CONTACT = frozenset({"phone", "place", "where", "hours"})
+
+
+async def _the_steps_office(
+    memory: Memory, aspect: str, session: AsyncSession, state: FSMContext, trace: dict[str, str]
+) -> str:
+    """The contact of the office to ask for the step just answered, the checklist kept
+    shown (its numbers and 「下一步」 still work); its name alone when no office is known."""
+    found = await departments.by_ids(session, [memory.department_id])
+    if not found:
+        trace.update(answer="step-no-office")
+        return texts.STEP_NO_OFFICE.format(step=memory.step_asked)
+    answer = await department_contact(None, found[0], aspect, session, state, trace)
+    await keep(state, await recall(state), focus="list")
+    return answer
+
+
 async def _follow_up(
     aspect: str,
     memory: Memory,
@@ -1365,6 +1386,9 @@ async def _follow_up(
         if only is not None:
             await keep(state, memory, card_code=only.code, focus="card")
             return _show(only, settings, aspect, trace)
+    if memory.focus == "list" and memory.step_asked and aspect in STEP_CONTACT:
+        # 「电话多少」 after whom to ask for a step no item serves (特种行业许可): that office
+        return await _the_steps_office(memory, aspect, session, state, trace)
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
         found = await items_by_codes(session, memory.page_codes(), public_items)
         shown = [found[c] for c in memory.page_codes() if c in found]

@@ -1236,7 +1236,7 @@ async def answer(
         return fit(lines[:link], [beside], lines[link:], keep_tail=len(lines) - link)
     if outside_step is not None:
         trace.update(answer="life-event-outside-step", event=life_event.name)
-        await keep(state, memory, unmatched=said(event) or "")
+        await keep_step_asked(state, outside_step, unmatched=said(event) or "")
         ask = ask_line(outside_step, wording)
         return "\n".join([ask, OTHER_STEPS.format(name=life_event.name), OFFER])
     trace.update(answer="life-event", event=life_event.name)
@@ -1249,6 +1249,7 @@ async def answer(
         await keep(state, memory)
         return wording.say(NOTHING, name=life_event.name)
     codes = [step.item.code for step in steps if step.item is not None]
+    memory.step_asked = ""
     if codes:
         await keep(
             state,
@@ -1320,6 +1321,12 @@ def stop_answer(item: Item, label: str, base_url: str, aspect: str | None = None
     lines = cards.answer(item, base_url, shown).splitlines()
     lines[1:1] = [texts.STEP_STOPS.format(step=label), *told]
     return "\n".join(lines)
+
+
+async def keep_step_asked(state: FSMContext, step: ResolvedStep, **changes: Any) -> None:
+    """Remember that whom to ask for this step was the answer (the checklist stays shown)."""
+    office = step.department.id if step.department is not None else 0
+    await keep(state, await recall(state), step_asked=step.label, department_id=office, **changes)
 
 
 def ask_line(step: ResolvedStep, wording: texts.Wording) -> str:

@@ -72,6 +72,9 @@ class Memory:
     fund_ranking: str = ""  # 「哪个部门最多」 asked of it: "department:most" …, kept by 「16年呢」
     fallback: int = -1  # the no-match sentence used last, so the next one differs
     unmatched: str = ""
+    # A step of the checklist shown that no item serves, whom to ask for it answered last
+    # (its office `department_id`, 0 when only named): 「电话多少」 「下一步」 are about it.
+    step_asked: str = ""
     # The citizen's open ticket made by 「人工」: what they add goes to it, a repeated 「人工」
     # does not make another (0: none).
     ticket: int = 0

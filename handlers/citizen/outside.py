@@ -12,6 +12,7 @@ from bot.router import Router
 from catalogue import queries
 from catalogue.outside_matters import OutsideMatter, hotlines
 from handlers.citizen import parsing, texts
+from handlers.citizen.checklist import not_a_step_of_the_checklist
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import OutsideMatterAsked, UrgentMatterSaid, matter_said, said
 from handlers.citizen.memory import remember
@@ -93,7 +94,7 @@ async def service_number(event: Event, number: str, trace: dict[str, str]) -> st
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher)."""
     router = Router(name="citizen-outside")
-    on_said(router, OutsideMatterAsked())(outside_matter)
+    on_said(router, OutsideMatterAsked(), not_a_step_of_the_checklist)(outside_matter)
     return router
 
 

@@ -86,3 +86,25 @@ async def test_a_circumstance_said_not_to_be_theirs_points_to_no_step(demo):
     answer = await user.say("我爸去世了，他没开过店，要办啥")
     assert answer.startswith("「家人去世」一般要办这些事"), answer
     assert "个体工商户注销登记" not in answer
+
+
+async def test_the_office_of_a_step_no_item_serves_is_asked_next(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_step_phone")
+    await user.say("我爸去世了要办啥")
+    step = DEATH["steps"][1]  # 注销户口: no item, its office to ask
+    assert not step["names"]
+    await user.say(f"{step['label']}在哪办")
+    answer = await user.say("电话多少")
+    assert "公安局" in answer and "0935-3121410" in answer, answer
+    after = await user.say("下一步")
+    assert "这之前还有一步：" + DEATH["steps"][2]["label"] in after, after
+
+
+async def test_the_first_steps_office_after_asking_where_it_is(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_first_phone")
+    await user.say("我爸去世了要办啥")
+    await user.say("第一步在哪办")
+    answer = await user.say("电话多少")
+    assert "卫生健康局" in answer and "0935-3121925" in answer, answer
