@@ -276,8 +276,8 @@ class NextStepAsked(Filter):
         if memory.focus == "list":
             # after whom to ask for a step no item serves (「注销户口」 then 「下一步」): the one
             # after it; after the checklist alone, its first
-            at = next((i for i, s in enumerate(shown) if s.step.label == memory.step_asked), -1)
-            return {"shown": shown, "after": at if memory.step_asked else -1}
+            step = next((i for i, s in enumerate(shown) if s.step.label == memory.step_asked), -1)
+            return {"shown": shown, "after": step if memory.step_asked else -1}
         at = next(
             (
                 i
