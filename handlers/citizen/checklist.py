@@ -20,13 +20,13 @@ from bot.filters import Filter, FilterResult
 from bot.fsm import FSMContext
 from bot.router import Router
 from catalogue.life_events import ResolvedStep
-from handlers.citizen import cards
+from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
 from handlers.citizen.guide_notes import name_run_of
 from handlers.citizen.life_event_choice import CONDITION_MARK, one_outside_step_named
 from handlers.citizen.life_event_steps import resolved_steps
-from handlers.citizen.life_events import known_events
+from handlers.citizen.life_events import FIRST_ASKED, ask_line, keep_step_asked, known_events
 from handlers.citizen.memory import Memory, recall, remember
 from handlers.citizen.understanding import read
 from handlers.citizen.understanding.scorer import fold
@@ -120,6 +120,32 @@ async def checklist_shown(memory: Memory, session: AsyncSession) -> list[Shown] 
         if (s.item is not None and s.item.code in memory.list_codes)
         or (s.item is None and (s.department is not None or s.office))
     ]
+
+
+class NthStepAsked(Filter):
+    """Right after a life event's checklist (or one of its entries), a step by its place in
+    the order, every step counted (「第二步在哪办」: 上户口, though no item serves it): passes
+    `step` (as shown) and `aspect`."""
+
+    async def check(self, event: Event, data: Mapping[str, Any]) -> FilterResult:
+        text = said(event)
+        state, session = data.get("state"), data.get("session")
+        nth = parsing.parse_nth_step(text) if text else None
+        if nth is None or state is None or not isinstance(session, AsyncSession):
+            return False
+        if FIRST_ASKED.match(normalise(text or "")):
+            return False  # 「第一步在哪办」: the first step's own answer (FirstStepAsked)
+        memory = await recall(state)
+        if not _on_the_checklist(memory):
+            return False
+        shown = await checklist_shown(memory, session)
+        number, rest = nth
+        if not shown or not 1 <= number <= len(shown):
+            return False
+        reading = read(rest) if rest else None
+        if reading is not None and reading.core:
+            return False  # 「第二步的证丢了咋办」 says more than a question about the step
+        return {"step": shown[number - 1], "aspect": reading.aspect if reading else None}
 
 
 async def not_a_step_of_the_checklist(
@@ -321,10 +347,30 @@ NEXT_ENTRY = "下一步：清单第{number}项。"
 NEXT_OUTSIDE = "这之前还有一步：{thing}（{where}）。"
 
 
+async def nth_step(
+    event: Event,
+    step: Shown,
+    aspect: str | None,
+    state: FSMContext,
+    settings: Settings,
+    trace: dict[str, str],
+    wording: texts.Wording = texts.TIANZHU,
+) -> str:
+    """「第二步在哪办」: that step's card (the question asked of it), or whom to ask when no
+    item serves it; the checklist stays, 「下一步」 goes on from it."""
+    trace.update(answer="life-event-nth-step")
+    if step.step.item is None:
+        await keep_step_asked(state, step.step)
+        return ask_line(step.step, wording)
+    await remember(state, card_code=step.step.item.code, focus="card")
+    return cards.answer(step.step.item, settings.public_base_url, aspect)
+
+
 def router() -> Router:
     """This module's handlers on a new router (one per dispatcher): before small talk, which
     reads 「都要办吗」 alone as a request for help."""
     router = Router(name="citizen-checklist")
     on_said(router, StepsNeededAsked())(answer)
     on_said(router, NextStepAsked())(next_step)
+    on_said(router, NthStepAsked())(nth_step)
     return router

@@ -474,6 +474,22 @@ _FROM_END = re.compile(
 )
 
 
+# 「第二步在哪办」 「第一步要带啥」: a step of a checklist by its place in the order, with what
+# is asked of it.
+_NTH_STEP = re.compile(
+    r"^(?:那|那么|那我)?(?:第\s*)(\d|[一二两三四五六七八九十])\s*步(?P<rest>.*)$"
+)
+
+
+def parse_nth_step(said: str) -> tuple[int, str] | None:
+    """「第二步在哪办」 → (2, 「在哪办」): the step's place in the order and the words after."""
+    match = _NTH_STEP.match(strip_particles(normalize(said)))
+    if match is None:
+        return None
+    value = match.group(1)
+    return (int(value) if value.isdigit() else _CHINESE_DIGITS[value]), match.group("rest")
+
+
 def parse_from_end(said: str) -> int | None:
     """An entry counted from the end: 「最后一个」 → 1, 「倒数第二个」 → 2."""
     match = _FROM_END.match(strip_particles(normalize(said)))

@@ -108,3 +108,13 @@ async def test_the_first_steps_office_after_asking_where_it_is(demo):
     await user.say("第一步在哪办")
     answer = await user.say("电话多少")
     assert "卫生健康局" in answer and "0935-3121925" in answer, answer
+
+
+async def test_a_step_by_its_place_in_the_order_counts_every_step(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_death_nth_step")
+    await user.say("我爸去世了要办啥")
+    first = await user.say("第一步")
+    assert first.startswith(f"{DEATH['steps'][0]['label']}：本县目录暂无此事项"), first
+    second = await user.say("第二步在哪办")
+    assert second.startswith(f"{DEATH['steps'][1]['label']}：本县目录暂无此事项"), second
