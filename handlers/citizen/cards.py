@@ -365,6 +365,44 @@ def procedure_answer(item: Item, base_url: str) -> str:
     return fit(head, lines, tail, "……完整流程见下方链接。", keep_tail=2)
 
 
+# An age said in a question (「我爸79岁能领吗」 「我男朋友21岁能登记吗」), and an age the guide
+# sets (「年满80周岁以上」 「男年满22周岁、女年满20周岁」), for whom when it says.
+AGE_SAID = re.compile(r"(\d{1,3})\s*周?岁")
+AGE_SET = re.compile(r"(男|女)?(?:方)?(?:年满|满)(\d{1,3})周岁|(\d{1,3})周岁以上")
+MAN = re.compile("男|老公|丈夫|男朋友|对象是男|儿子|爸|爷爷|姥爷|外公|老头")
+WOMAN = re.compile("女|老婆|媳妇|妻子|女朋友|闺女|女儿|妈|奶奶|姥姥|外婆|老太")
+
+
+def age_verdict(item: Item, said: str) -> str:
+    """Whether an age said meets the age the guide sets (the man's or the woman's when the
+    guide sets one for each and the words say whose); '' when either is not said."""
+    asked = AGE_SAID.search(said)
+    if asked is None:
+        return ""
+    age = int(asked.group(1))
+    text = " ".join((item.name, item.conditions or "", item.service_content or ""))
+    limits = [(m.group(1) or "", int(m.group(2) or m.group(3))) for m in AGE_SET.finditer(text)]
+    if not limits:
+        return ""
+    whose = "男" if MAN.search(said) else "女" if WOMAN.search(said) else ""
+    fitting = [n for who, n in limits if not who or who == whose]
+    if len(set(fitting)) != 1:
+        return ""
+    least = fitting[0]
+    if age >= least:
+        return texts.AGE_MET.format(age=age, least=least)
+    return texts.AGE_NOT_MET.format(age=age, least=least)
+
+
+def with_age_verdict(answer: str, item: Item, said: str) -> str:
+    """The answer with the age verdict under its title, when an age was asked of."""
+    verdict = age_verdict(item, said)
+    if not verdict:
+        return answer
+    lines = answer.splitlines()
+    return "\n".join([*lines[:1], verdict, *lines[1:]])
+
+
 def not_mentioned_answer(item: Item, base_url: str, thing: str, notes: list[str]) -> str:
     """「要结婚证吗」 on an item whose guide does not list it: what the guide says nearest to it
     (if anything), that it lists no such thing, and what it does list."""

@@ -227,7 +227,8 @@ async def _card(
     if beyond:
         # 「低保要公示几天」: what its guide says of the words beyond its own (公示期7天)
         notes += [note for note in notes_about(item, beyond, answer) if note not in notes]
-    return cards.with_notes(answer, notes[:MAX_NOTES])
+    # 「我爸79岁能领高龄补贴吗」: whether the age said meets the guide's
+    return cards.with_age_verdict(cards.with_notes(answer, notes[:MAX_NOTES]), item, said)
 
 
 MIN_BEYOND_NAME = 2  # characters said beside the name several items share (营业执照)
@@ -1317,7 +1318,8 @@ async def _in_the_guide_shown(
         answer = _show(item, settings, reading.aspect, trace)
         return cards.with_notes(answer, [n for n in notes if n.split("：", 1)[-1] not in answer])
     trace.update(answer="guide-notes", code=item.code)
-    return cards.notes_answer(item, settings.public_base_url, notes)
+    answer = cards.notes_answer(item, settings.public_base_url, notes)
+    return cards.with_age_verdict(answer, item, reading.text)  # 「我男朋友21岁能登记吗」
 
 
 async def _the_entry_that_says(
@@ -1422,7 +1424,8 @@ async def _follow_up(
         return wording.say(texts.COMMON_HOURS, hours=hours) if hours else texts.ASK_WHAT
     await keep(state, memory, focus="card")
     answer = _show(last, settings, aspect, trace)
-    return cards.with_notes(answer, notes_about(last, words, answer) if words else [])
+    answer = cards.with_notes(answer, notes_about(last, words, answer) if words else [])
+    return cards.with_age_verdict(answer, last, words)  # 「我爸79岁能领吗」
 
 
 # A paper said to be lost (not its loss reported): 「身份证丢了」 「找不着了」 「叫人偷了」.

@@ -411,6 +411,8 @@ NOT_MENTIONED = (
     "办事指南的申请材料和办理条件里没有“{thing}”，一般不需要；拿不准的，去之前先打电话问。"
 )
 STEP_NO_OFFICE = "“{step}”要找的部门本县目录里没有电话，可拨打12345政务服务便民热线问清楚。"
+AGE_MET = "{age}岁已满{least}周岁，年龄上符合。"
+AGE_NOT_MET = "{age}岁还不满{least}周岁，年龄上暂不符合；满{least}周岁后再申请。"
 ENTRIES_HINT = "回复序号看某一项的完整办事指南（材料、流程）。"
 ONLINE_YES = "指南写明可以网上申请"
 ONLINE_NOT_SAID = "指南没写能网上办，到窗口办理"
