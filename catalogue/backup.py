@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -183,12 +184,23 @@ def _sqlite_exclusive(database: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Connections closed just before a restore (a service stopped) leave the server a moment
+# later: seconds to wait for them, and how often to look.
+LEAVING_SECONDS = 3.0
+LEAVING_POLL = 0.2
+
+
 def _refuse_pg_in_use(url: URL) -> None:
-    others = _psql(
-        url,
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
+    deadline = time.monotonic() + LEAVING_SECONDS
+    while True:
+        others = _psql(
+            url,
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        if not others or int(others) == 0 or time.monotonic() >= deadline:
+            break
+        time.sleep(LEAVING_POLL)
     if others and int(others) > 0:
         raise BackupError(
             f"the database {url.database} is in use ({others} other connections: zwbot serve, "

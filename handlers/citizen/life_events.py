@@ -55,6 +55,7 @@ from handlers.citizen.guide_notes import (
 )
 from handlers.citizen.life_event_choice import (
     CONDITION_MARK,
+    LICENCE_SAID,
     MIN_NAMING,
     asks_another_way,
     goes_the_way_asked,
@@ -1392,7 +1393,7 @@ async def the_step_every_case_needs(
         # 「开液化气站」 then 「要带啥材料」: the trade's own licence, not the business licence
         # every shop takes
         own = [item for item in every if item.name not in known.common]
-        every = own if len(own) == 1 else every
+        every = own if len(own) == 1 and LICENCE_SAID in own[0].name else every
     if len(every) != 1:
         return None
     if (every[0].region_code or "") != parsing.COUNTY_CODE:
