@@ -144,9 +144,26 @@ async def tells_more(event: Event, search: Searcher | None = None) -> bool:
     return not (hits and hits[0].confident)
 
 
+# 「进度怎么样了」 said alone while a ticket waits: the ticket's, not an application's.
+PROGRESS_ALONE = re.compile(
+    r"^(?:那|我的|我那个)?(?:进度|进展)(?:怎么样|咋样|如何|到哪)?了?(?:吗|呢|啊)?$"
+)
+
+
 def ticket_asked(event: Event) -> bool:
     """Whether the message asks after the ticket itself (「工单进度怎么样了」 「多久回」)."""
     return TICKET_ASKED.search(said_text(event) or "") is not None
+
+
+def ticket_asked_after(event: Event) -> bool:
+    """Whether, a ticket waiting, the message asks after it (its words, or 「进度怎么样了」)."""
+    text = (said_text(event) or "").strip(" 。？?！!")
+    return ticket_asked(event) or PROGRESS_ALONE.match(text) is not None
+
+
+async def has_open_ticket(event: Event, session: AsyncSession, state: FSMContext) -> bool:
+    """Whether the citizen's ticket opened by 「人工」 still waits for staff."""
+    return await _pending(event, session, await recall(state)) is not None
 
 
 async def ticket_waiting(
@@ -252,6 +269,9 @@ def router() -> Router:
     waiting = StateFilter(Citizen.describing_problem, Citizen.adding_detail)
     on_said(router, waiting, withdrawal_said)(withdraw)
     on_said(router, waiting, ticket_asked)(ticket_waiting)
+    # later on, while the ticket still waits: 「算了不用了」 「工单多久回」 「进度怎么样了」
+    on_said(router, withdrawal_said, has_open_ticket)(withdraw)
+    on_said(router, ticket_asked_after, has_open_ticket)(ticket_waiting)
     on_said(
         router,
         StateFilter(Citizen.describing_problem),

@@ -180,3 +180,18 @@ async def test_a_new_question_after_a_forwarded_one_is_answered_not_filed(demo):
     [ticket] = await tickets_of(demo, user)
     assert "补充到工单" not in answer and "材料" in answer, answer
     assert "网吧" not in ticket.message
+
+
+async def test_a_waiting_ticket_is_withdrawn_or_asked_after_later_on(demo):
+    user = citizen(demo)
+    await user.say("人工")
+    await user.say("我家草原补奖今年咋没到账")  # added to the ticket
+    waiting = await user.say("进度怎么样了")
+    [ticket] = await tickets_of(demo, user)
+    assert waiting.startswith(f"您的工单{ticket.id}还在等工作人员答复"), waiting
+    withdrawn = await user.say("算了不用了")
+    assert withdrawn.startswith(f"已取消工单{ticket.id}"), withdrawn
+    [ticket] = await tickets_of(demo, user)
+    assert ticket.state == "closed"
+    # with no ticket waiting, progress is an application's, served elsewhere
+    assert "办件进度" in await user.say("进度怎么样了")
