@@ -1559,3 +1559,13 @@ async def test_a_paper_the_card_needs_that_no_item_here_issues(demo):
     await user.say("最低生活保障")
     form = await user.say("申请书在哪领")
     assert "目录里没有" not in form, form
+
+
+@pytest.mark.parametrize(
+    ("said", "office"),
+    [("户口本丢了咋办", "公安局"), ("健康证在哪办", "卫健局"), ("银行卡丢了怎么挂失", "开户银行")],
+)
+async def test_matters_the_catalogue_does_not_hold_say_whom_to_ask(demo, said, office):
+    answer = await citizen(demo).say(said)
+    assert "不在本县政务服务事项目录里" in answer and office in answer, answer
+    assert not kit.is_card_or_list(answer)
