@@ -1848,7 +1848,9 @@ class PlacesRanked(Filter):
         if memory.focus != "ranking" or not memory.ranked:
             return False
         ranked, words = parsing.split_ranking(again.group(1))
-        level = _RANKED_LEVELS.get(_EVERY.sub("", words.replace(" ", "")))
+        # 「最少的是哪个」: the other end asked, its asking words naming no level
+        words = _ASKING_WHICH.sub("", _EVERY.sub("", words.replace(" ", "")))
+        level = _RANKED_LEVELS.get(words)
         if level is None or (year is None and ranked is None and not level):
             return False  # 「天堂镇呢」: a place's own rows
         ranking = parsing.PlaceRanking(
@@ -1869,6 +1871,7 @@ _RANKED_LEVELS = {
     "镇": "towns",
 }
 _EVERY = re.compile("各个|各|每个|所有|全部")
+_ASKING_WHICH = re.compile("^的|是|哪一个|哪个|哪")
 
 
 async def _town_said(session: AsyncSession, text: str) -> str:

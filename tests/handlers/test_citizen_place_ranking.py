@@ -172,3 +172,11 @@ async def test_projects_ranked_by_investment_or_households(demo):
     most = max(in_2016, key=lambda p: p["households_benefited"])
     served = await kit.WeChatUser(http, "o_projects_served").say("16年受益户最多的是哪个项目")
     assert f"受益户数最多的是：{most['name']}" in served, served
+
+
+async def test_the_other_end_asked_as_a_question_ranks_again(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_rank_which_least")
+    await user.say("2017年哪个乡镇扶贫资金最多")
+    least = await user.say("最少的是哪个")
+    assert _listed(least) == sorted(_sums(year=2017, villages=False).values())[:10], least
