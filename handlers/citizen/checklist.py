@@ -24,7 +24,11 @@ from handlers.citizen import cards, parsing, texts
 from handlers.citizen.common import on_said
 from handlers.citizen.filters import said
 from handlers.citizen.guide_notes import name_run_of
-from handlers.citizen.life_event_choice import CONDITION_MARK, one_outside_step_named
+from handlers.citizen.life_event_choice import (
+    CONDITION_MARK,
+    one_outside_step_named,
+    ruled_out,
+)
 from handlers.citizen.life_event_steps import resolved_steps
 from handlers.citizen.life_events import FIRST_ASKED, ask_line, keep_step_asked, known_events
 from handlers.citizen.memory import Memory, recall, remember
@@ -165,6 +169,19 @@ async def not_a_step_of_the_checklist(
     return not steps or one_outside_step_named(read(text).core, steps, thing_alone=True) is None
 
 
+async def _a_case_ruled_out(
+    text: str, state: FSMContext, session: AsyncSession
+) -> tuple[list[Shown], list[Shown]] | None:
+    """Right after a checklist, the steps with a case the words say is not the citizen's
+    (「烟酒都不卖」: 卖烟; 「不打井 也不占草原」: two; ruled_out), with the checklist as shown."""
+    memory = await recall(state)
+    if not _on_the_checklist(memory):
+        return None
+    shown = await checklist_shown(memory, session)
+    ruled = [s for s in shown or [] if ruled_out(s.step, text)]
+    return (shown or [], ruled) if ruled else None
+
+
 def _on_the_checklist(memory: Memory) -> bool:
     """Whether the citizen is looking at the checklist, or at one of its entries opened."""
     if memory.focus == "list":
@@ -183,6 +200,11 @@ class StepsNeededAsked(Filter):
         if not text or state is None or not isinstance(session, AsyncSession):
             return False
         flat = normalise(text).rstrip("?？!！。 ")
+        told = await _a_case_ruled_out(text, state, session)
+        if told is not None:
+            # 「烟不卖，只卖饮料零食」: the case told not to be theirs, however it is said
+            listed, ruled = told
+            return {"shown": listed, "step": ruled[0], "not_doing": True, "also_not": ruled[1:]}
         not_doing = NOT_DOING.search(flat) is not None
         # 「我不卖烟」 「不卖烟的话要办几个」: the case said not to be theirs, a statement or
         # a count of what is left
@@ -217,11 +239,13 @@ async def answer(
     state: FSMContext,
     settings: Settings,
     trace: dict[str, str],
+    also_not: list[Shown] | None = None,
 ) -> str:
     """Which steps every case takes and which only some (with their case), or of the one step
     asked: needed always, or only in its case (not needed when the case is not theirs); a
     step with an item, asked of as the citizen's (「种子也要备案吗」), with its card."""
     trace.update(answer="life-event-steps-needed")
+    not_also = also_not or []
     every = [s for s in shown if not s.condition]
     lines = []
     if step is not None and step.step.item is not None and not not_doing:
@@ -236,14 +260,16 @@ async def answer(
         if not step.condition:
             lines.append(ALWAYS.format(thing=step.thing, where=step.where))
         elif not_doing:
-            lines.append(NOT_NEEDED.format(thing=step.thing, case=step.condition))
+            # 「不打井 也不占草原」: each case said not to be theirs
+            lines += [NOT_NEEDED.format(thing=s.thing, case=s.condition) for s in [step, *not_also]]
         else:
             lines.append(ONLY_IF.format(thing=step.thing, case=step.condition, where=step.where))
-        others = [s for s in every if s is not step]
+        left = [s for s in shown if s is not step and s not in not_also]
+        others = [s for s in left if not s.condition]
         if others:
             lines.append(STILL_NEEDED + "；".join(_entry(s) for s in others) + "。")
         # the other steps some cases take, each with its case (「卖预包装食品的才要办」)
-        lines += _only_if_lines(s for s in shown if s.condition and s is not step)
+        lines += _only_if_lines(s for s in left if s.condition)
         return "\n".join(lines)
     if every:
         head = ALL_NEEDED if len(every) == len(shown) else EVERY_CASE

@@ -219,7 +219,7 @@ def one_outside_step_named(
 # A case said not to be the citizen's (「开个小卖部，不卖烟」 「烟酒不卖」 「他没吃过低保」): a
 # negation right before the condition's doing and thing, or its thing then a negated doing.
 NEGATED = "不|没有|没|不再"
-CONDITION_DOING = re.compile("^(?:卖|领|吃|开|办|有|做|搞|养)过?")
+CONDITION_DOING = re.compile("^(?:卖|领|吃|开|办|有|做|搞|养|打|占用|占|建|盖|砍|用)过?")
 BETWEEN = 4  # characters of other things between the doing and the thing (不卖烟酒: 烟)
 
 
@@ -227,11 +227,18 @@ def ruled_out(step: ResolvedStep, text: str) -> bool:
     """Whether the text says the step's condition (「卖烟」 of 「卖烟：烟草专卖零售许可证」) is
     not the citizen's case; a step every case takes is never ruled out."""
     condition, mark, _ = step.label.partition(CONDITION_MARK)
+    condition = condition.removeprefix("需要")  # 「需要砍树」: 砍树
     doing = CONDITION_DOING.match(condition) if mark else None
     if doing is None or len(condition) == doing.end():
         return False
-    verb = re.escape(doing.group(0).removesuffix("过")) + "过?"
-    things = "|".join(re.escape(t) for t in (condition[doing.end() :], *step.when) if t)
+    said = doing.group(0).removesuffix("过")
+    # 「不占草原」 of 占用草原…: the verb's first character may say it
+    verb = re.escape(said[0]) + (f"(?:{re.escape(said[1:])})?" if len(said) > 1 else "") + "过?"
+    thing = condition[doing.end() :]
+    # the thing's first words (井 of 井用水, 草原 of 草原建圈舍)
+    things = "|".join(
+        re.escape(t) for t in dict.fromkeys((thing, thing[:2], thing[:1], *step.when)) if t
+    )
     flat = normalise(text)
     before = f"(?:{NEGATED})(?:再|打算|准备|想)?{verb}[^，,。；;\\s不]{{0,{BETWEEN}}}(?:{things})"
     after = f"(?:{things})[^，,。；;\\s]{{0,{BETWEEN - 1}}}(?:{NEGATED}){verb}"

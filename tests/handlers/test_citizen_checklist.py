@@ -195,3 +195,19 @@ async def test_a_question_after_a_trades_checklist_is_about_its_own_licence(demo
     user = kit.WeChatUser(http, "o_checklist_trade_none")
     await user.say("想开个理发店 得办些啥")
     assert "哪一个" in await user.say("要带啥材料")
+
+
+@pytest.mark.parametrize(
+    ("story", "said", "not_needed"),
+    [
+        ("开小卖部", "烟不卖，只卖饮料零食", ["烟草专卖零售许可证"]),
+        ("养鸡场", "不打井 也不占草原", ["取水许可证新办审批", "建设项目使用草原审批"]),
+    ],
+)
+async def test_cases_told_not_to_be_theirs_however_said(demo, story, said, not_needed):
+    http, _ = demo
+    user = kit.WeChatUser(http, f"o_checklist_told_{said}")
+    await user.say(story)
+    answer = await user.say(said)
+    assert all(f"「{name}」就不用办" in answer for name in not_needed), answer
+    assert "其他的照常要办：" in answer
