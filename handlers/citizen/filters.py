@@ -28,8 +28,9 @@ from handlers.citizen.memory import Memory, recall
 from handlers.citizen.searching import entries_granted_by
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
+from handlers.citizen.understanding.scorer import fold
 from handlers.db.changes import CHANGES
-from handlers.searching.public_items import items_by_codes
+from handlers.searching.public_items import item_by_code, items_by_codes
 from search import normalise
 from search.direction import DETAIL_NAMED, NEW, asked, direction_of, without_directions
 from search.normalise import is_hanzi, longest_run
@@ -783,7 +784,23 @@ class OutsideMatterAsked(Filter):
         hits = search.search(named, top=OUTSIDE_CHECKED, citizen=True)
         if any(hit.confident and _names_the_matter(hit.document, named) for hit in hits):
             return False
+        if await _a_paper_of_the_card(named, data):
+            return False  # 「员工要健康证吗」 on 公共场所卫生许可: its 从业人员健康合格证明
         return {"matter": matter, "named": named}
+
+
+async def _a_paper_of_the_card(named: str, data: Mapping[str, Any]) -> bool:
+    """Whether, right after a card, the words naming an outside matter name one of the card's
+    papers the short way (健康证 of 从业人员健康合格证明)."""
+    state, session = data.get("state"), data.get("session")
+    if state is None or session is None:
+        return False
+    memory = await recall(state)
+    if memory.focus != "card" or not memory.card_code:
+        return False
+    card = await item_by_code(session, memory.card_code, data.get("public_items"))
+    papers = [str(r.get("name", "")) for r in card.requirements or []] if card else []
+    return any(paper_said_short(fold(paper), fold(named)) for paper in papers)
 
 
 # Characters an emergency may be told in beside its word (「我家老人走失了」 「快 着火了」); a

@@ -1095,6 +1095,9 @@ async def _a_thing_it_does_not_list(
     item = await item_by_code(session, memory.card_code, public_items)
     if item is None or names_its_paper(item, thing) or thing in (item.conditions or ""):
         return None
+    papers = [fold(str(r.get("name", ""))) for r in item.requirements or []]
+    if any(paper_said_short(paper, fold(thing)) for paper in papers):
+        return None  # 「要办健康证吗」: its 从业人员健康合格证明, the short way
     return item, thing
 
 

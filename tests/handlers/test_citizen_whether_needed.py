@@ -47,3 +47,12 @@ async def test_going_in_person_is_asked_of_the_card(demo, card, asked):
     answer = await user.say(asked)
     assert answer.startswith(title), answer
     assert "没有找到" not in answer
+
+
+async def test_a_paper_named_the_short_way_is_the_cards_own(demo):
+    http, _ = demo
+    user = kit.WeChatUser(http, "o_short_paper")
+    await user.say("理发店的卫生许可证")
+    answer = await user.say("店里的小工要办健康证吗")
+    assert "从业人员健康合格证明" in answer and "一般不需要" not in answer, answer
+    assert "不在本县政务服务事项目录里" not in answer
