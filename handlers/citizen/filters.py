@@ -646,9 +646,12 @@ MIN_OTHER_THING = 2  # characters said that no entry's name holds: another thing
 
 
 def _names_another_thing(text: str, names: list[str]) -> bool:
-    """Whether the words, without their ways and fillers, name a thing none of the entries
-    is about (结婚 of 「结婚证丢了咋补」 beside 居民身份证's entries)."""
+    """Whether the words, without their ways and fillers, name a paper none of the entries
+    is about (结婚证 of 「结婚证丢了咋补」 beside 居民身份证's entries; not the 地址 of 「门面搬了
+    我是要换个地址」, which is what changes)."""
     rest = READER.strip_fillers(without_directions(normalise(read(text).core)))
+    if not any(rest[i] in PAPER_ENDS for i in range(MIN_OTHER_THING, len(rest))):
+        return False
     held = set("".join(names))
     other = [c for c in rest if is_hanzi(c) and c not in held and c not in _LEFT_BY_A_WAY]
     return len(other) >= MIN_OTHER_THING
