@@ -174,6 +174,8 @@ async def _a_case_ruled_out(
 ) -> tuple[list[Shown], list[Shown]] | None:
     """Right after a checklist, the steps with a case the words say is not the citizen's
     (「烟酒都不卖」: 卖烟; 「不打井 也不占草原」: two; ruled_out), with the checklist as shown."""
+    if not NEGATION_SAID.search(text):
+        return None  # no case is said not to be theirs without 不 or 没 (most messages)
     memory = await recall(state)
     if not _on_the_checklist(memory):
         return None
@@ -187,6 +189,9 @@ def _on_the_checklist(memory: Memory) -> bool:
     if memory.focus == "list":
         return True
     return memory.focus == "card" and memory.card_code in memory.list_codes
+
+
+NEGATION_SAID = re.compile("[不没]")
 
 
 class StepsNeededAsked(Filter):

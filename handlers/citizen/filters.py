@@ -662,7 +662,7 @@ def _the_one_going_the_way(names: list[str], text: str) -> int | None:
     application (「丢了要补的」: 补领结婚证 of 婚姻登记 and 补领结婚证), when only one does."""
     said = direction_of(normalise(text))
     wish = asked(said) - {NEW}
-    if _names_another_thing(text, names):
+    if wish and _names_another_thing(text, names):
         return None  # 「结婚证丢了咋补」 after 居民身份证's entries: another thing's way
     if not wish and said == {NEW}:
         # 「新办」 「我要新办的」: the one entry for a first application (新办, 设立), or

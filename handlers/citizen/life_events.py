@@ -144,6 +144,7 @@ class _Known:
     matched: dict[str, tuple[LifeEvent, str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    heard: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, events: list[LifeEvent]) -> _Known:
@@ -278,7 +279,16 @@ class _Known:
     def as_heard(self, text: str) -> str | None:
         """The text with a trigger typed by its sound (「开个理法店」: 理发店) written as the
         trigger, when a run of its hanzi sounds like one and shares at least half of its
-        characters; None otherwise."""
+        characters; None otherwise (kept for recent texts, as `match` keeps its own)."""
+        if text in self.heard:
+            return self.heard[text]
+        found = self._as_heard(text)
+        if len(self.heard) >= MATCHED_TEXTS:
+            self.heard.clear()
+        self.heard[text] = found
+        return found
+
+    def _as_heard(self, text: str) -> str | None:
         plain = normalise(text)
         for run in HANZI_RUN.findall(plain):
             if len(run) < MIN_HEARD:
