@@ -78,6 +78,15 @@ DENIED = ("不是要", "不是想", "并不是", "不是", "不要", "不用", "
 # renewal unless what is changed is named.
 CHANGE = "换"
 PAPER_NAMED = re.compile("[证卡照本]")
+# What a way's words may leave beside a paper (咋补: 补; 证书: 书): no thing of its own.
+LEFT_BY_A_WAY = frozenset("补办领换书")
+
+
+def left_by_a_way(char: str) -> bool:
+    """Whether a character left beside a way's words names no thing (a paper word, 补 of 咋补)."""
+    return char in LEFT_BY_A_WAY or PAPER_NAMED.match(char) is not None
+
+
 DETAIL_NAMED = re.compile(
     "地址|名字|名称|姓名|法人|负责人|园长|法定代表人|经营范围|住所|电话|手机号|信息|性别|民族"
 )

@@ -23,16 +23,22 @@ from catalogue.scope import RegionScope, scope_of
 from handlers.citizen import fund_answers, fund_details, parsing
 from handlers.citizen.fund_names import fund_names
 from handlers.citizen.guide_notes import PAPER_ENDS, paper_named
-from handlers.citizen.life_event_choice import paper_said_short
+from handlers.citizen.life_event_choice import names_its_paper_short, paper_said_short
 from handlers.citizen.memory import Memory, recall
 from handlers.citizen.searching import entries_granted_by
 from handlers.citizen.understanding import ITEM, Reading, departments, read
 from handlers.citizen.understanding.reading import READER
-from handlers.citizen.understanding.scorer import fold
 from handlers.db.changes import CHANGES
 from handlers.searching.public_items import item_by_code, items_by_codes
 from search import normalise
-from search.direction import DETAIL_NAMED, NEW, asked, direction_of, without_directions
+from search.direction import (
+    DETAIL_NAMED,
+    NEW,
+    asked,
+    direction_of,
+    left_by_a_way,
+    without_directions,
+)
 from search.normalise import is_hanzi, longest_run
 
 # 「这几年每年多少」 「历年各是多少」: every year the list has, which is what no year asks for
@@ -640,8 +646,6 @@ NEW_PAPER = re.compile(
 )
 
 
-# What a way's words may leave beside a paper's name (咋补: 补; 证书: 书): no thing of its own.
-_LEFT_BY_A_WAY = frozenset("补办领换书证卡照本")
 MIN_OTHER_THING = 2  # characters said that no entry's name holds: another thing named
 
 
@@ -653,7 +657,7 @@ def _names_another_thing(text: str, names: list[str]) -> bool:
     if not any(rest[i] in PAPER_ENDS for i in range(MIN_OTHER_THING, len(rest))):
         return False
     held = set("".join(names))
-    other = [c for c in rest if is_hanzi(c) and c not in held and c not in _LEFT_BY_A_WAY]
+    other = [c for c in rest if is_hanzi(c) and c not in held and not left_by_a_way(c)]
     return len(other) >= MIN_OTHER_THING
 
 
@@ -802,8 +806,7 @@ async def _a_paper_of_the_card(named: str, data: Mapping[str, Any]) -> bool:
     if memory.focus != "card" or not memory.card_code:
         return False
     card = await item_by_code(session, memory.card_code, data.get("public_items"))
-    papers = [str(r.get("name", "")) for r in card.requirements or []] if card else []
-    return any(paper_said_short(fold(paper), fold(named)) for paper in papers)
+    return card is not None and names_its_paper_short(card, named)
 
 
 # Characters an emergency may be told in beside its word (「我家老人走失了」 「快 着火了」); a

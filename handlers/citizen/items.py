@@ -67,7 +67,7 @@ from handlers.citizen.guide_notes import (
     notes_on_a_death,
     paper_named,
 )
-from handlers.citizen.life_event_choice import paper_said_short
+from handlers.citizen.life_event_choice import names_its_paper_short, paper_said_short
 from handlers.citizen.life_events import (
     FirstStepAsked,
     ask_line,
@@ -121,9 +121,9 @@ from handlers.settings import Settings
 from search import normalise
 from search.direction import (
     NEW,
-    PAPER_NAMED,
     asked,
     direction_of,
+    left_by_a_way,
     same_thing,
     without_directions,
 )
@@ -583,8 +583,7 @@ async def next_page(
     last = memory.list_page >= memory.pages
     if not last:
         await keep(state, memory, list_page=memory.list_page + 1)
-    found = await items_by_codes(session, memory.page_codes(), public_items)
-    shown = [found[c] for c in memory.page_codes() if c in found]
+    shown = await _page_shown(memory, session, public_items)
     if last:
         # 「还有别的没」 on the last page: these are all, shown again to pick from
         listed = cards.item_list(
@@ -592,6 +591,14 @@ async def next_page(
         )
         return f"{listed}\n{texts.NONE_OF_THEM}"
     return cards.item_list(shown, page=memory.list_page, pages=memory.pages)
+
+
+async def _page_shown(
+    memory: Memory, session: AsyncSession, public_items: PublicItems | None
+) -> list[Item]:
+    """The published items of the page of the last list shown, in its order."""
+    found = await items_by_codes(session, memory.page_codes(), public_items)
+    return [found[c] for c in memory.page_codes() if c in found]
 
 
 async def list_again(
@@ -603,8 +610,7 @@ async def list_again(
 ) -> str:
     """「再把刚才那个列表发一下」: the page of the last list shown, to pick from again."""
     memory = await keep(state, await recall(state), focus="list")
-    found = await items_by_codes(session, memory.page_codes(), public_items)
-    shown = [found[c] for c in memory.page_codes() if c in found]
+    shown = await _page_shown(memory, session, public_items)
     trace.update(answer="list-again")
     return cards.item_list(
         shown, page=memory.list_page, pages=memory.pages, heading=texts.LIST_AGAIN
@@ -1070,7 +1076,6 @@ def _asks_whether_needed(said: str) -> bool:
     return any(w in said for w in NEED_WORDS) and any(w in said for w in YES_NO)
 
 
-LEFT = frozenset("补办领换书")  # what a way's words may leave beside a paper: no thing of its own
 MAX_THING = 8  # characters of a thing asked whether needed (「结婚证」 「营业执照」)
 
 
@@ -1095,8 +1100,7 @@ async def _a_thing_it_does_not_list(
     item = await item_by_code(session, memory.card_code, public_items)
     if item is None or names_its_paper(item, thing) or thing in (item.conditions or ""):
         return None
-    papers = [fold(str(r.get("name", ""))) for r in item.requirements or []]
-    if any(paper_said_short(paper, fold(thing)) for paper in papers):
+    if names_its_paper_short(item, thing):
         return None  # 「要办健康证吗」: its 从业人员健康合格证明, the short way
     return item, thing
 
@@ -1249,7 +1253,7 @@ async def _the_card_going_another_way(
         # 「怎么补」 on 社会保障卡补领: the card goes that way already, nothing else named
         return None if rest else card
     # 「证书丢了咋补」: 书 of 证书, and 补 left of 咋补, name no other thing
-    if sum(1 for c in rest if c not in name and not PAPER_NAMED.match(c) and c not in LEFT) > 1:
+    if sum(1 for c in rest if c not in name and not left_by_a_way(c)) > 1:
         return None
     # 「过期了咋办」 after 居民身份证办理: no item of it goes that way, the card itself answers
     # (its guide covers 换领), never another thing's 延续 found by the way alone
@@ -1395,8 +1399,7 @@ async def _follow_up(
         # 「电话多少」 after whom to ask for a step no item serves (特种行业许可): that office
         return await _the_steps_office(memory, aspect, session, state, trace)
     if memory.focus == "list" and memory.numbered == "items" and memory.list_codes:
-        found = await items_by_codes(session, memory.page_codes(), public_items)
-        shown = [found[c] for c in memory.page_codes() if c in found]
+        shown = await _page_shown(memory, session, public_items)
         every = await the_step_every_case_needs(
             session, memory.list_query, shown, aspect, words, story=memory.unmatched
         )

@@ -124,6 +124,14 @@ def _only_asks_its_paper(rest: str) -> bool:
 CONDITION_MARK = "："
 
 
+def names_its_paper_short(item: Item, words: str) -> bool:
+    """Whether the words name one of the item's papers the short way (健康证 of 从业人员健康
+    合格证明)."""
+    said = fold(words)
+    papers = (str(r.get("name", "")) for r in item.requirements or [] if isinstance(r, dict))
+    return any(paper_said_short(fold(paper), said) for paper in papers)
+
+
 def the_trades_licence(
     rest: str, life_event: LifeEvent, steps: list[ResolvedStep], events: Iterable[LifeEvent]
 ) -> Item | None:
